@@ -1,0 +1,68 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_TABLE_NAME } from './table.ts';
+
+/** What the SDK middleware observes per DynamoDB call (tests and the bench read it). */
+export interface CallRecord {
+  operation: string;
+  ms: number;
+  consumedCapacity?: unknown;
+}
+
+type CallListener = (call: CallRecord) => void;
+const listeners = new Set<CallListener>();
+
+/** Observe every DynamoDB call made through this module's client; returns the unsubscribe. */
+export function onDynamoCall(listener: CallListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+let doc: DynamoDBDocumentClient | undefined;
+
+/**
+ * The shared document client, created on first use so that tests and the local runner can
+ * set `DYNAMODB_ENDPOINT` first. Credentials for DynamoDB Local are dummies.
+ */
+export function db(): DynamoDBDocumentClient {
+  if (doc) return doc;
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  const client = new DynamoDBClient({
+    ...(endpoint
+      ? {
+          endpoint,
+          region: process.env.AWS_REGION ?? 'local',
+          credentials: {
+            accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+            secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+          },
+        }
+      : {}),
+    maxAttempts: 4,
+  });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (listeners.size === 0) return next(args);
+      const started = performance.now();
+      const out = await next(args);
+      const output = out.output as { ConsumedCapacity?: unknown };
+      const call: CallRecord = {
+        operation: String(context.commandName ?? 'unknown').replace(/Command$/, ''),
+        ms: performance.now() - started,
+        consumedCapacity: output?.ConsumedCapacity,
+      };
+      for (const l of listeners) l(call);
+      return out;
+    },
+    { step: 'initialize', name: 'assayCallObserver' },
+  );
+  doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return doc;
+}
+
+/** The table name: `TABLE_NAME` (set by CDK and the local runner), read per call for tests. */
+export function tableName(): string {
+  return process.env.TABLE_NAME ?? DEFAULT_TABLE_NAME;
+}

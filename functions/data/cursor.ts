@@ -1,0 +1,37 @@
+import { ValidationError } from '../domain/errors.ts';
+
+/** Opaque pagination cursor: the LastEvaluatedKey, base64url JSON. */
+export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+}
+
+/**
+ * The ExclusiveStartKey of a cursor. A cursor is only valid for the listing it came from:
+ * `expect` names attributes that must hold these values (e.g. the index partition).
+ */
+export function decodeCursor(
+  cursor: string | undefined,
+  expect: Record<string, string>,
+): Record<string, string> | undefined {
+  if (!cursor) return undefined;
+  const bad = () =>
+    new ValidationError([
+      {
+        path: 'query.cursor',
+        message: 'Invalid cursor: pass back the nextCursor of the previous page unchanged.',
+      },
+    ]);
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  if (!key || typeof key !== 'object' || Array.isArray(key)) throw bad();
+  const entries = Object.entries(key as Record<string, unknown>);
+  if (entries.length > 6 || entries.some(([, v]) => typeof v !== 'string' || v.length > 1024))
+    throw bad();
+  for (const [k, v] of Object.entries(expect))
+    if ((key as Record<string, unknown>)[k] !== v) throw bad();
+  return key as Record<string, string>;
+}

@@ -1,0 +1,80 @@
+/**
+ * Every key of the single table is built here and nowhere else.
+ *
+ * | entity              | PK                          | SK          | GSI1PK / GSI1SK                                   | GSI2PK / GSI2SK               |
+ * |---------------------|-----------------------------|-------------|---------------------------------------------------|-------------------------------|
+ * | question head       | ORG#<org>#Q#<qid>           | HEAD        | ORG#<org>#QS#<status> / <area>#<difficulty>#<qid> |                               |
+ * | question version    | ORG#<org>#Q#<qid>           | V#<000001>  |                                                   |                               |
+ * | area counts         | ORG#<org>                   | COUNTS      |                                                   |                               |
+ * | bank                | ORG#<org>#BANK#<bankId>     | BANK        |                                                   |                               |
+ * | assessment          | ORG#<org>#A#<aid>           | ASSESSMENT  | ORG#<org>#AS / <aid>                              |                               |
+ * | invitation          | INV#<invId>                 | INV         | ORG#<org>#A#<aid>#INV / <invId>                   |                               |
+ * | attempt             | ATT#<attemptId>             | ATT         | ORG#<org>#A#<aid>#RES / <rank key> (completed)    | DUE#<hour> / <due>#<id> (active) |
+ * | idempotency record  | ORG#<org>#IDEM#<key>        | IDEM        |                                                   |                               |
+ *
+ * Access patterns with their calls: `docs/access-patterns.md`.
+ */
+
+const VERSION_WIDTH = 6;
+
+export const pad = (n: number, width = VERSION_WIDTH) => String(n).padStart(width, '0');
+
+export interface Key {
+  PK: string;
+  SK: string;
+}
+
+export const questionPartition = (org: string, questionId: string) => `ORG#${org}#Q#${questionId}`;
+
+export const keys = {
+  questionHead: (org: string, questionId: string): Key => ({
+    PK: questionPartition(org, questionId),
+    SK: 'HEAD',
+  }),
+  questionVersion: (org: string, questionId: string, version: number): Key => ({
+    PK: questionPartition(org, questionId),
+    SK: `V#${pad(version)}`,
+  }),
+  questionListing: (
+    org: string,
+    status: string,
+    area: string,
+    difficulty: number,
+    questionId: string,
+  ) => ({
+    GSI1PK: `ORG#${org}#QS#${status}`,
+    GSI1SK: `${area}#${difficulty}#${questionId}`,
+  }),
+  questionListingPartition: (org: string, status: string) => `ORG#${org}#QS#${status}`,
+  areaCounts: (org: string): Key => ({ PK: `ORG#${org}`, SK: 'COUNTS' }),
+  bank: (org: string, bankId: string): Key => ({ PK: `ORG#${org}#BANK#${bankId}`, SK: 'BANK' }),
+  assessment: (org: string, assessmentId: string): Key => ({
+    PK: `ORG#${org}#A#${assessmentId}`,
+    SK: 'ASSESSMENT',
+  }),
+  assessmentListing: (org: string, assessmentId: string) => ({
+    GSI1PK: `ORG#${org}#AS`,
+    GSI1SK: assessmentId,
+  }),
+  invitation: (invitationId: string): Key => ({ PK: `INV#${invitationId}`, SK: 'INV' }),
+  invitationListing: (org: string, assessmentId: string, invitationId: string) => ({
+    GSI1PK: `ORG#${org}#A#${assessmentId}#INV`,
+    GSI1SK: invitationId,
+  }),
+  attempt: (attemptId: string): Key => ({ PK: `ATT#${attemptId}`, SK: 'ATT' }),
+  resultListing: (org: string, assessmentId: string, rankKey: string) => ({
+    GSI1PK: `ORG#${org}#A#${assessmentId}#RES`,
+    GSI1SK: rankKey,
+  }),
+  /** Hour bucket of the instant an attempt's grace period ends; the sweeper queries these. */
+  due: (dueAt: Date, attemptId: string) => ({
+    GSI2PK: dueBucket(dueAt),
+    GSI2SK: `${dueAt.toISOString()}#${attemptId}`,
+  }),
+  idempotency: (org: string, key: string): Key => ({ PK: `ORG#${org}#IDEM#${key}`, SK: 'IDEM' }),
+};
+
+/** `DUE#2026-11-21T08` for any instant in that UTC hour. */
+export function dueBucket(at: Date): string {
+  return `DUE#${at.toISOString().slice(0, 13)}`;
+}

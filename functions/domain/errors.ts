@@ -1,0 +1,84 @@
+/**
+ * Typed domain errors. Each names a problem `code`; the HTTP layer maps codes to statuses in
+ * exactly one place (`functions/http/problem.ts`). Domain code never thinks in status codes.
+ */
+
+/** One located problem with an input: `path` is the field path, as dotted segments. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+  /** Line and column (1-based) in the uploaded document, when it has lines (YAML, GIFT). */
+  line?: number;
+  column?: number;
+  /** For issues inside a bank upload: which question (index in the document, and its id). */
+  questionIndex?: number;
+  questionId?: string;
+}
+
+export type ProblemCode =
+  | 'validation-failed'
+  | 'malformed-body'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'method-not-allowed'
+  | 'version-conflict'
+  | 'precondition-required'
+  | 'gone'
+  | 'time-is-up'
+  | 'already-submitted'
+  | 'conflict'
+  | 'payload-too-large'
+  | 'unsupported-media-type'
+  | 'unprocessable'
+  | 'results-hidden';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ProblemCode,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(
+    readonly issues: FieldIssue[],
+    message = `${issues.length} invalid field${issues.length === 1 ? '' : 's'}: ${issues
+      .slice(0, 3)
+      .map((i) => `${i.path || '(body)'}: ${i.message}`)
+      .join('; ')}${issues.length > 3 ? '; ...' : ''}`,
+  ) {
+    super('validation-failed', message, { errors: issues });
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what: string) {
+    super('not-found', `${what} was not found.`);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message: string) {
+    super('forbidden', message);
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  constructor(message = 'A valid credential is required.') {
+    super('unauthorized', message);
+  }
+}
+
+export class GoneError extends DomainError {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super('gone', message, { reason });
+  }
+}

@@ -1,0 +1,52 @@
+import type { Option, QuestionContent } from './type.ts';
+
+/** GIFT's special characters escaped with a backslash. */
+export function giftEscape(s: string): string {
+  return s.replace(/[\\~=#{}:]/g, (c) => `\\${c}`).replace(/\r?\n/g, '\\n');
+}
+
+/** A leading `[html]`-style marker is read as the text's format; `[plain]` in front keeps it text. */
+const FORMAT_MARKER = /^\s*\[(?:html|markdown|plain|moodle)\]/i;
+
+/** A text as GIFT writes it: escaped, and guarded against being read as a format marker. */
+export function giftText(s: string): string {
+  return (FORMAT_MARKER.test(s) ? '[plain]' : '') + giftEscape(s);
+}
+
+/** A percentage weight as GIFT writes it: integers plain, else up to 5 decimals. */
+export function giftWeight(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(Number(n.toFixed(5)));
+}
+
+export function giftNumber(n: number): string {
+  return String(n);
+}
+
+/**
+ * One answer: `=text`, `~text` or `~%50%text`. A text that itself starts with `%` gets an
+ * explicit weight, so that its own percent sign is not read as one.
+ */
+export function giftAnswer(mark: '=' | '~', text: string, weight?: string): string {
+  const w = weight ?? (text.trimStart().startsWith('%') ? (mark === '=' ? '100' : '0') : undefined);
+  return `${mark}${w === undefined ? '' : `%${w}%`}${giftText(text)}`;
+}
+
+/** The `{...}` answer block: one answer per line, then the explanation as general feedback. */
+export function giftBlock(q: QuestionContent, answers: readonly string[]): string {
+  const feedback = q.explanation ? [`####${giftText(q.explanation)}`] : [];
+  return `{\n${[...answers, ...feedback].map((a) => `  ${a}`).join('\n')}\n}`;
+}
+
+/** The `{...}` answer block of a choice question, each option marked by `mark`. */
+export function giftChoice(
+  q: QuestionContent,
+  mark: (o: Option) => { mark: '=' | '~'; weight?: string },
+): string {
+  return giftBlock(
+    q,
+    (q.options ?? []).map((o) => {
+      const m = mark(o);
+      return giftAnswer(m.mark, o.text, m.weight);
+    }),
+  );
+}

@@ -1,0 +1,49 @@
+import { z } from '../z.ts';
+import { uniqueIds, unknownOptionIssues } from './options.ts';
+import type { QuestionType } from './type.ts';
+
+/** Every option ranked; score = share of option pairs in the right relative order. */
+export const order: QuestionType<string[], string[]> = {
+  id: 'order',
+  withOptions: true,
+  key: z.array(z.string()).check(z.minLength(2)),
+  rules: (q) => {
+    const ids = (q.options ?? []).map((o) => o.id);
+    const missing = ids.filter((id) => !q.answer.includes(id));
+    return [
+      ...unknownOptionIssues(q, q.answer),
+      ...(uniqueIds(q.answer)
+        ? []
+        : [{ path: 'answer', message: 'Each option may appear once in the order.' }]),
+      ...(missing.length
+        ? [
+            {
+              path: 'answer',
+              message: `The order must rank every option; missing: ${missing.join(', ')}.`,
+            },
+          ]
+        : []),
+    ];
+  },
+  response: (q) => {
+    const ids = (q.options ?? []).map((o) => o.id);
+    return z.array(z.string()).check(
+      z.refine((v) => v.length === ids.length && uniqueIds(v) && v.every((x) => ids.includes(x)), {
+        message: `Rank every option exactly once: ${ids.join(', ')}.`,
+      }),
+    );
+  },
+  grade: (q, ranking) => {
+    const pos = new Map(ranking.map((id, i) => [id, i]));
+    const key = q.answer;
+    let pairs = 0;
+    let right = 0;
+    for (let i = 0; i < key.length; i++) {
+      for (let j = i + 1; j < key.length; j++) {
+        pairs++;
+        if ((pos.get(key[i]!) ?? -1) < (pos.get(key[j]!) ?? -1)) right++;
+      }
+    }
+    return pairs === 0 ? 0 : right / pairs;
+  },
+};

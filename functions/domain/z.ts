@@ -1,0 +1,48 @@
+/**
+ * zod/mini (about 16 KB minified, against about 450 KB for classic zod) with English
+ * messages. Every schema in the project imports `z` from here so the locale is set once.
+ */
+
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
+import { type FieldIssue, ValidationError } from './errors.ts';
+
+z.config(en());
+
+export { z };
+
+/** `sections[0].count` from zod's path segments. */
+export function formatPath(path: readonly PropertyKey[], prefix = ''): string {
+  let out = prefix;
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out === '' ? String(seg) : `.${String(seg)}`;
+  }
+  return out;
+}
+
+/** Every zod issue as a located field issue; unknown keys are named one by one. */
+export function issuesOf(error: z.core.$ZodError, prefix = ''): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        out.push({ path: formatPath([...issue.path, key], prefix), message: 'Unknown field.' });
+      }
+    } else {
+      out.push({ path: formatPath(issue.path, prefix), message: issue.message });
+    }
+  }
+  return out;
+}
+
+/** Parse or throw a ValidationError naming every invalid field. */
+export function parseOrThrow<S extends z.ZodMiniType>(
+  schema: S,
+  value: unknown,
+  prefix = '',
+): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(issuesOf(result.error, prefix));
+  return result.data;
+}

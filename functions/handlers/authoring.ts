@@ -1,0 +1,146 @@
+import {
+  editQuestion,
+  getQuestion,
+  getQuestionVersion,
+  importBank,
+  listQuestions,
+  retireQuestion,
+  type StoredQuestion,
+} from '../data/questions.ts';
+import { type BankFormat, readBank } from '../domain/bank.ts';
+import { clock } from '../domain/clock.ts';
+import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { parseGift } from '../domain/gift.ts';
+import { validateQuestion } from '../domain/question.ts';
+import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
+import { PUBLIC_ORG } from '../http/principal.ts';
+
+const view = (q: StoredQuestion, extra: Record<string, unknown> = {}) => ({
+  ...q,
+  source: q.org === PUBLIC_ORG ? 'public' : 'org',
+  ...extra,
+});
+
+const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml']);
+
+/** The bank format from ?format and the Content-Type; GIFT only as text/plain. */
+function formatOf(
+  contentType: string | undefined,
+  format: string | undefined,
+): BankFormat | 'gift' {
+  if (format === 'gift') {
+    if (contentType !== 'text/plain') {
+      throw new DomainError('unsupported-media-type', 'GIFT uploads use Content-Type: text/plain.');
+    }
+    return 'gift';
+  }
+  if (contentType === 'application/json') return 'json';
+  if (contentType && YAML_TYPES.has(contentType)) return 'yaml';
+  if (contentType === 'text/plain' && format === 'yaml') return 'yaml';
+  throw new DomainError(
+    'unsupported-media-type',
+    'A text/plain upload needs ?format=gift (or ?format=yaml).',
+  );
+}
+
+/** `If-Match: "3"`, `3` or `W/"3"` -> 3. */
+function ifMatchVersion(header: string | undefined): number {
+  if (!header)
+    throw new DomainError(
+      'precondition-required',
+      'Send If-Match with the version you edited (e.g. If-Match: "3"), so that a concurrent edit is not overwritten.',
+    );
+  const m = /^(?:W\/)?"?(\d{1,6})"?$/.exec(header.trim());
+  if (!m)
+    throw new ValidationError([
+      { path: 'header.if-match', message: 'If-Match must be a version number such as "3".' },
+    ]);
+  return Number(m[1]);
+}
+
+/** A 404 for a question that exists in the shipped public bank becomes a clear 403. */
+async function publicIsReadOnly<T>(questionId: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (err instanceof NotFoundError && (await getQuestion(PUBLIC_ORG, questionId))) {
+      throw new ForbiddenError(
+        'The shipped public bank is read-only; upload your own copy under a new id to change it.',
+      );
+    }
+    throw err;
+  }
+}
+
+export const operations: Record<string, Operation> = {
+  uploadBank: async ({ principal, text, contentType, query }) => {
+    const format = formatOf(contentType, query.format);
+    const bank =
+      format === 'gift'
+        ? parseGift(text ?? '', {
+            ...(query.area ? { area: query.area } : {}),
+            ...(query.difficulty ? { difficulty: Number(query.difficulty) as 1 | 2 | 3 } : {}),
+          })
+        : readBank(text ?? '', format);
+    return new Reply(201, await importBank(principal!.org, bank, clock.now()));
+  },
+
+  listQuestions: async ({ principal, query }) => {
+    const org = query.source === 'public' ? PUBLIC_ORG : principal!.org;
+    const page = await listQuestions(org, {
+      status: query.status ?? 'published',
+      ...(query.area ? { area: query.area } : {}),
+      ...(query.difficulty ? { difficulty: Number(query.difficulty) } : {}),
+      limit: query.limit ? Number(query.limit) : 50,
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+    });
+    return { items: page.items.map((q) => view(q)), nextCursor: page.nextCursor };
+  },
+
+  getQuestion: async ({ principal, params, query }) => {
+    for (const org of [principal!.org, PUBLIC_ORG]) {
+      const found = await getQuestion(org, params.questionId);
+      if (!found) continue;
+      if (query.version) {
+        const v = await getQuestionVersion(org, params.questionId, Number(query.version));
+        if (!v)
+          throw new NotFoundError(`Version ${query.version} of question ${params.questionId}`);
+        return view(
+          { ...v, status: found.head.status, updatedAt: found.head.updatedAt },
+          { versions: found.versions },
+        );
+      }
+      return new Reply(200, view(found.head, { versions: found.versions }), {
+        etag: `"${found.head.version}"`,
+      });
+    }
+    throw new NotFoundError(`Question ${params.questionId}`);
+  },
+
+  editQuestion: async ({ principal, params, body, headers }) => {
+    const expected = ifMatchVersion(headers['if-match']);
+    if (body.id !== undefined && body.id !== params.questionId) {
+      throw new ValidationError([
+        {
+          path: 'id',
+          message: `The body's id "${body.id}" differs from the path's "${params.questionId}".`,
+        },
+      ]);
+    }
+    const checked = validateQuestion({ ...body, id: params.questionId });
+    if (!checked.question) throw new ValidationError(checked.issues);
+    const { question } = await publicIsReadOnly(params.questionId, () =>
+      editQuestion(principal!.org, checked.question, expected, clock.now()),
+    );
+    return new Reply(200, view(question), { etag: `"${question.version}"` });
+  },
+
+  retireQuestion: async ({ principal, params }) => {
+    await publicIsReadOnly(params.questionId, () =>
+      retireQuestion(principal!.org, params.questionId, clock.now()),
+    );
+    return new Reply(204);
+  },
+};
+
+export const handler = createHttpHandler('authoring', operations);

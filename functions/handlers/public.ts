@@ -1,0 +1,31 @@
+import { readAreaCounts } from '../data/area-counts.ts';
+import { AREAS } from '../domain/taxonomy.ts';
+import { createHttpHandler, type Operation } from '../http/api.ts';
+import { bearerOf, jwtSettingsFromEnv, verifyStaffJwt } from '../http/jwt.ts';
+import { buildOpenApi } from '../http/openapi.ts';
+import { PUBLIC_ORG, principalFromClaims } from '../http/principal.ts';
+
+let openapi: string | undefined;
+
+/** The organisation of an optional staff token on a public route (verified here, no authorizer). */
+async function optionalOrg(authorization: string | undefined): Promise<string | undefined> {
+  const token = bearerOf(authorization);
+  const settings = jwtSettingsFromEnv();
+  if (!token || !settings) return undefined;
+  return principalFromClaims(await verifyStaffJwt(token, settings)).org;
+}
+
+export const operations: Record<string, Operation> = {
+  health: async () => ({ status: 'ok' }),
+  openapi: async () => {
+    openapi ??= JSON.stringify(buildOpenApi());
+    return JSON.parse(openapi);
+  },
+  listAreas: async ({ headers }) => {
+    const org = await optionalOrg(headers.authorization);
+    const counts = await readAreaCounts(org ? [PUBLIC_ORG, org] : [PUBLIC_ORG]);
+    return { areas: AREAS.map((a) => ({ ...a, questionCount: counts[a.id] ?? 0 })) };
+  },
+};
+
+export const handler = createHttpHandler('public', operations);

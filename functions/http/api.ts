@@ -1,0 +1,198 @@
+import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { DomainError, UnauthorizedError } from '../domain/errors.ts';
+import { parseOrThrow } from '../domain/z.ts';
+import { bearerOf } from './jwt.ts';
+import { logger } from './logger.ts';
+import { type Principal, principalFromClaims, requireRole } from './principal.ts';
+import { problemErrors } from './problem-errors.ts';
+import { type FunctionGroup, isStaff, type RouteDef, routeKey } from './route-types.ts';
+import { unmatchedRoute } from './router.ts';
+import { ROUTES } from './routes.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+export interface OperationContext {
+  route: RouteDef;
+  // biome-ignore lint/suspicious/noExplicitAny: each operation narrows with its route's schema types
+  body: any;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  query: any;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  params: any;
+  /** Lower-cased request headers. */
+  headers: Record<string, string | undefined>;
+  /** Staff principal on staff routes. */
+  principal?: Principal;
+  /** The bearer credential on candidate and public routes (never logged). */
+  bearer?: string;
+  /** The raw text body for routes that accept non-JSON content. */
+  text?: string;
+  contentType?: string;
+  requestId: string;
+  event: HttpEvent;
+}
+
+/** A response with a status other than 200 or with headers; a bare object means 200 JSON. */
+export class Reply {
+  constructor(
+    readonly status: number,
+    readonly body?: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+export type Operation = (ctx: OperationContext) => Promise<Reply | object>;
+
+const JSON_TYPE = 'application/json';
+
+/** Header value of a media type without parameters, lower-cased. */
+const mediaType = (header: string | undefined) =>
+  header?.split(';')[0]?.trim().toLowerCase() || undefined;
+
+function decodeText(event: HttpEvent): string | undefined {
+  if (event.body === undefined || event.body === null) return undefined;
+  if (typeof event.body !== 'string') return undefined;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+function maxBodyBytes(route: RouteDef): number {
+  return route.consumes?.some((c) => c !== JSON_TYPE) ? 6 * 1024 * 1024 : 1024 * 1024;
+}
+
+async function dispatch(
+  event: HttpEvent,
+  operations: Readonly<Record<string, Operation>>,
+  routes: ReadonlyMap<string, RouteDef>,
+): Promise<HttpResult> {
+  const route = routes.get(event.routeKey);
+  if (!route) return unmatchedRoute(event.requestContext.http.method, event.rawPath);
+  const operation = operations[route.operationId];
+  if (!operation) throw new Error(`No operation registered for ${route.operationId}`);
+
+  const headers = event.headers ?? {};
+  const ctx: OperationContext = {
+    route,
+    body: undefined,
+    query: {},
+    params: {},
+    headers,
+    requestId: event.requestContext.requestId,
+    event,
+  };
+
+  // Who: staff claims come verified from the JWT authorizer (or the local gateway).
+  if (isStaff(route.access)) {
+    ctx.principal = principalFromClaims(event.requestContext.authorizer?.jwt?.claims);
+    requireRole(ctx.principal, route.access);
+  } else {
+    ctx.bearer = bearerOf(headers.authorization);
+    if (route.access === 'candidate' && !ctx.bearer) {
+      throw new UnauthorizedError(
+        'This route needs the attempt token: Authorization: Bearer <attemptToken>.',
+      );
+    }
+  }
+
+  ctx.params = route.params ? parseOrThrow(route.params, event.pathParameters ?? {}, 'path') : {};
+  ctx.query = route.query
+    ? parseOrThrow(route.query, event.queryStringParameters ?? {}, 'query')
+    : {};
+
+  if (route.body) {
+    if (event.body === undefined) {
+      throw new DomainError('malformed-body', 'This route needs a request body.');
+    }
+    const consumes = route.consumes ?? [JSON_TYPE];
+    const type = mediaType(headers['content-type']);
+    if (!type || !consumes.includes(type)) {
+      throw new DomainError(
+        'unsupported-media-type',
+        `Content-Type must be ${consumes.join(' or ')}${type ? `, not ${type}` : ''}.`,
+      );
+    }
+    ctx.contentType = type;
+    if (route.rawBody) {
+      ctx.text = rawBodies.get(event) ?? '';
+      if (Buffer.byteLength(ctx.text) > maxBodyBytes(route)) {
+        throw new DomainError(
+          'payload-too-large',
+          `The body exceeds ${maxBodyBytes(route)} bytes.`,
+        );
+      }
+    } else if (type === JSON_TYPE) {
+      ctx.body = parseOrThrow(route.body, event.body);
+    } else {
+      ctx.text = decodeText(event);
+    }
+  }
+
+  const out = await operation(ctx);
+  return serialize(route, out instanceof Reply ? out : new Reply(200, out));
+}
+
+function serialize(route: RouteDef, reply: Reply): HttpResult {
+  const def = route.responses[reply.status];
+  const headers: Record<string, string> = { ...reply.headers };
+  if (reply.body === undefined) return { statusCode: reply.status, headers };
+  if (typeof reply.body === 'string') {
+    headers['content-type'] ??= def?.contentType ?? 'text/plain; charset=utf-8';
+    return { statusCode: reply.status, headers, body: reply.body };
+  }
+  // Output schemas strip what the audience may not see; a body that does not fit is a bug.
+  const body = def?.schema ? def.schema.parse(reply.body) : reply.body;
+  headers['content-type'] ??= JSON_TYPE;
+  return { statusCode: reply.status, headers, body: JSON.stringify(body) };
+}
+
+/**
+ * Clients often send `Content-Type: application/json` with no body (a bare POST to submit);
+ * the JSON parser would reject that, so an empty body is treated as no body at all.
+ */
+const rawBodies = new WeakMap<HttpEvent, string>();
+
+const emptyBodyIsNoBody = {
+  before: ({ event }: { event: HttpEvent }) => {
+    // Routes that locate errors by line (bank uploads) need the text as sent, before parsing.
+    if (typeof event.body === 'string' && event.body !== '')
+      rawBodies.set(event, decodeText(event)!);
+    if (event.body === undefined || event.body === '') {
+      event.body = undefined;
+      if (event.headers) delete event.headers['content-type'];
+    }
+  },
+};
+
+function corsOrigins(): string[] {
+  return (process.env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * The Lambda handler of one function group: security headers, CORS for configured origins,
+ * problem+json errors, JSON body parsing, then the route's validation, auth and operation.
+ */
+export function createHttpHandler(
+  group: FunctionGroup,
+  operations: Readonly<Record<string, Operation>>,
+) {
+  const routes = new Map(ROUTES.filter((r) => r.group === group).map((r) => [routeKey(r), r]));
+  const origins = corsOrigins();
+  return middy<HttpEvent, HttpResult, Error, Context>()
+    .use(httpSecurityHeaders())
+    .use(httpCors({ origins: origins.length ? origins : ['null'], credentials: false }))
+    .use(problemErrors({ logger }))
+    .use(emptyBodyIsNoBody)
+    .use(httpJsonBodyParser({ disableContentTypeError: true }))
+    .handler((event) => dispatch(event, operations, routes));
+}

@@ -1,0 +1,159 @@
+import { z } from '../domain/z.ts';
+import { isStaff, type RouteDef } from './route-types.ts';
+import { ROUTES } from './routes.ts';
+import { ProblemSchema } from './schemas/public.ts';
+
+type Json = Record<string, unknown>;
+
+/**
+ * JSON Schema of a zod schema for OpenAPI 3.1 (which is JSON Schema 2020-12). Named
+ * sub-schemas land in `components.schemas` and references are rewritten to point there.
+ */
+function schemaOf(schema: z.ZodMiniType, io: 'input' | 'output', components: Json): Json {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
+  delete json.$schema;
+  const defs = json.$defs as Json | undefined;
+  delete json.$defs;
+  const rewrite = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(rewrite);
+    if (value && typeof value === 'object') {
+      const out: Json = {};
+      for (const [k, v] of Object.entries(value)) {
+        out[k] =
+          k === '$ref' && typeof v === 'string'
+            ? v.replace('#/$defs/', '#/components/schemas/')
+            : rewrite(v);
+      }
+      return out;
+    }
+    return value;
+  };
+  for (const [name, def] of Object.entries(defs ?? {})) components[name] = rewrite(def);
+  return rewrite(json) as Json;
+}
+
+function parametersOf(route: RouteDef, components: Json): Json[] {
+  const out: Json[] = [];
+  for (const [where, schema] of [
+    ['path', route.params],
+    ['query', route.query],
+  ] as const) {
+    if (!schema) continue;
+    const json = schemaOf(schema, 'input', components);
+    const required = new Set((json.required as string[] | undefined) ?? []);
+    for (const [name, prop] of Object.entries((json.properties as Json | undefined) ?? {})) {
+      const p = prop as Json;
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || required.has(name),
+        ...(p.description ? { description: p.description } : {}),
+        schema: p,
+      });
+    }
+  }
+  for (const h of route.headers ?? []) {
+    out.push({
+      name: h.name,
+      in: 'header',
+      required: h.required,
+      description: h.description,
+      schema: { type: 'string' },
+    });
+  }
+  return out;
+}
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+/** The OpenAPI 3.1 document of the route table. */
+export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '/'): Json {
+  const components: Json = {};
+  components.Problem = schemaOf(ProblemSchema, 'output', components);
+  const paths: Record<string, Json> = {};
+  for (const route of routes) {
+    const responses: Json = {};
+    for (const [status, def] of Object.entries(route.responses)) {
+      const type = def.contentType ?? 'application/json';
+      responses[status] = {
+        description: def.description,
+        ...(def.schema || def.contentType
+          ? {
+              content: {
+                [type]: { schema: def.schema ? schemaOf(def.schema, 'output', components) : {} },
+              },
+            }
+          : {}),
+      };
+    }
+    if (route.params || route.query || route.body)
+      responses['400'] ??= problemResponse(
+        'Invalid input: every invalid field is named in `errors`.',
+      );
+    if (route.access !== 'public') {
+      responses['401'] ??= problemResponse('Missing or invalid credential.');
+    }
+    if (isStaff(route.access))
+      responses['403'] ??= problemResponse('The token lacks the role this route needs.');
+    if (route.params)
+      responses['404'] ??= problemResponse('No such resource in your organisation.');
+
+    const operation: Json = {
+      operationId: route.operationId,
+      summary: route.summary,
+      tags: [route.group],
+      security: isStaff(route.access)
+        ? [{ staffJwt: [] }]
+        : route.access === 'candidate'
+          ? [{ attemptToken: [] }]
+          : [],
+      parameters: parametersOf(route, components),
+      responses,
+    };
+    if (route.body) {
+      const content: Json = {};
+      for (const type of route.consumes ?? ['application/json']) {
+        content[type] = {
+          schema:
+            type === 'application/json'
+              ? schemaOf(route.body, 'input', components)
+              : { type: 'string' },
+        };
+      }
+      operation.requestBody = { required: true, content };
+    }
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = operation;
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Assay API',
+      version: '1.0.0',
+      description:
+        'Skills assessments for backend engineers: question banks, server-timed attempts, skill profiles. Errors are application/problem+json (RFC 9457).',
+    },
+    servers: [{ url: serverUrl }],
+    paths,
+    components: {
+      schemas: components,
+      securitySchemes: {
+        staffJwt: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'Cognito ID token of a staff user: group authors or employers, claim custom:org.',
+        },
+        attemptToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The opaque attempt token returned when the attempt was started or resumed.',
+        },
+      },
+    },
+  };
+}

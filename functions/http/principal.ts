@@ -1,0 +1,52 @@
+import { ForbiddenError, UnauthorizedError } from '../domain/errors.ts';
+import type { Role } from './route-types.ts';
+
+export interface Principal {
+  subject: string;
+  org: string;
+  roles: Role[];
+}
+
+const GROUP_ROLE: Record<string, Role> = { authors: 'author', employers: 'employer' };
+
+/** The organisation id the shipped public bank lives under; no staff token may claim it. */
+export const PUBLIC_ORG = 'public';
+
+const ORG_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+/**
+ * API Gateway hands JWT claims to Lambda as strings; an array claim such as
+ * `cognito:groups` arrives as `[authors employers]`. Accept that and real arrays.
+ */
+function groupsOf(raw: unknown): string[] {
+  if (Array.isArray(raw)) return raw.map(String);
+  if (typeof raw !== 'string') return [];
+  const inner = raw.startsWith('[') && raw.endsWith(']') ? raw.slice(1, -1) : raw;
+  return inner.split(/[\s,]+/).filter(Boolean);
+}
+
+/** The staff principal from verified JWT claims, or 401 when the claims are unusable. */
+export function principalFromClaims(claims: Record<string, unknown> | undefined): Principal {
+  if (!claims) throw new UnauthorizedError('A staff bearer token is required.');
+  const org = claims['custom:org'];
+  const subject = claims.sub;
+  if (typeof org !== 'string' || !ORG_PATTERN.test(org) || org === PUBLIC_ORG) {
+    throw new UnauthorizedError('The token carries no valid custom:org claim.');
+  }
+  if (typeof subject !== 'string' || subject === '') {
+    throw new UnauthorizedError('The token carries no subject.');
+  }
+  const roles = groupsOf(claims['cognito:groups'])
+    .map((g) => GROUP_ROLE[g])
+    .filter((r): r is Role => r !== undefined);
+  return { subject, org, roles };
+}
+
+/** 403 unless the principal holds one of the roles. */
+export function requireRole(principal: Principal, allowed: readonly Role[]): void {
+  if (!allowed.some((r) => principal.roles.includes(r))) {
+    throw new ForbiddenError(
+      `This route is for ${allowed.map((r) => `${r}s`).join(' or ')}; your token's groups do not include it.`,
+    );
+  }
+}

@@ -1,0 +1,45 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { problemOf, problemResponse, problemType, toDomainError } from './problem.ts';
+
+export interface ProblemErrorsOptions {
+  logger?: Pick<Logger, 'error'>;
+}
+
+const defaults: ProblemErrorsOptions = { logger: undefined };
+
+/**
+ * Turns every error into an RFC 9457 `application/problem+json` response. Domain errors keep
+ * their status and message; anything else is logged and answered with a bare 500 so that no
+ * internal detail reaches a client.
+ */
+export function problemErrors(
+  opts: ProblemErrorsOptions = {},
+): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+  const options = { ...defaults, ...opts };
+  const problemErrorsOnError = async (
+    request: Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>,
+  ) => {
+    const instance = request.event?.rawPath;
+    const domain = toDomainError(request.error);
+    if (domain) {
+      const allow = domain.extra.allow;
+      request.response = problemResponse(
+        problemOf(domain, instance),
+        typeof allow === 'string' ? { allow } : {},
+      );
+      return;
+    }
+    options.logger?.error('Unhandled error', { error: request.error as Error, path: instance });
+    request.response = problemResponse({
+      type: problemType('internal'),
+      code: 'internal',
+      title: 'Internal server error',
+      status: 500,
+      detail: `Something went wrong on our side. Quote request id ${request.event?.requestContext?.requestId ?? 'unknown'} when reporting it.`,
+      ...(instance ? { instance } : {}),
+    });
+  };
+  return { onError: problemErrorsOnError };
+}

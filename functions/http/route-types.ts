@@ -1,0 +1,45 @@
+import type * as z from 'zod/mini';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type Role = 'author' | 'employer';
+
+/**
+ * Who may call a route. `public`: anyone. `candidate`: the attempt token of the attempt the
+ * path addresses, checked by the handler. A list of roles: a staff JWT (checked by the HTTP API
+ * JWT authorizer, locally by the gateway) whose groups include one of them.
+ */
+export type Access = 'public' | 'candidate' | readonly Role[];
+
+/** One Lambda function per group; `functions/handlers/<group>.ts` exports its `handler`. */
+export type FunctionGroup = 'public' | 'authoring' | 'employer' | 'candidate';
+
+export interface ResponseDef {
+  description: string;
+  /** Output schema: object schemas strip unknown keys, so a response never carries more. */
+  schema?: z.ZodMiniType;
+  contentType?: string;
+}
+
+export interface RouteDef {
+  operationId: string;
+  method: HttpMethod;
+  /** API Gateway path template, e.g. `/v1/questions/{questionId}`. */
+  path: string;
+  group: FunctionGroup;
+  access: Access;
+  summary: string;
+  /** Request content types accepted for the body; defaults to JSON when `body` is set. */
+  consumes?: readonly string[];
+  body?: z.ZodMiniType;
+  /** The operation validates the raw text itself (bank uploads locate errors by line). */
+  rawBody?: boolean;
+  query?: z.ZodMiniType;
+  params?: z.ZodMiniType;
+  /** Request headers the route reads, for the OpenAPI document. */
+  headers?: readonly { name: string; required: boolean; description: string }[];
+  responses: Readonly<Record<number, ResponseDef>>;
+}
+
+export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method} ${r.path}`;
+
+export const isStaff = (access: Access): access is readonly Role[] => Array.isArray(access);

@@ -1,0 +1,33 @@
+import { AREA_IDS } from '../../domain/taxonomy.ts';
+import { z } from '../../domain/z.ts';
+
+export const Health = z.object({ status: z.literal('ok') });
+
+export const AreaView = z.object({
+  id: z.enum(AREA_IDS),
+  name: z.string(),
+  kind: z.enum(['technical', 'soft']),
+  description: z.string(),
+  questionCount: z.int().check(z.minimum(0)),
+});
+
+export const AreaList = z.object({ areas: z.array(AreaView) });
+
+export const ProblemSchema = z.object({
+  type: z.string(),
+  code: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
+  instance: z.optional(z.string()),
+  errors: z.optional(
+    z.array(
+      z.object({
+        path: z.string(),
+        message: z.string(),
+        line: z.optional(z.int()),
+        column: z.optional(z.int()),
+      }),
+    ),
+  ),
+});

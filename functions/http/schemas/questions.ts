@@ -1,0 +1,83 @@
+import { BankMeta } from '../../domain/bank.ts';
+import { Difficulty, QuestionEditShape, QuestionShape } from '../../domain/question.ts';
+import { QUESTION_TYPES } from '../../domain/question-types/type.ts';
+import { AREA_IDS } from '../../domain/taxonomy.ts';
+import { z } from '../../domain/z.ts';
+
+export const QuestionIdParams = z.strictObject({
+  questionId: z.string().check(z.minLength(1), z.maxLength(64)),
+});
+
+export const BankDocument = z
+  .strictObject({
+    bank: BankMeta,
+    questions: z.array(QuestionShape).check(z.minLength(1), z.maxLength(10_000)),
+  })
+  .register(z.globalRegistry, {
+    id: 'BankDocument',
+    description: 'A question bank: see docs/question-format.md.',
+  });
+
+export const UploadQuery = z.strictObject({
+  format: z.optional(z.enum(['json', 'yaml', 'gift'])),
+  area: z.optional(z.enum(AREA_IDS)),
+  difficulty: z.optional(z.enum(['1', '2', '3'])),
+});
+
+export const UploadResult = z.object({
+  bankId: z.string(),
+  imported: z.int(),
+  created: z.int(),
+  updated: z.int(),
+  unchanged: z.int(),
+});
+
+export const ListQuestionsQuery = z.strictObject({
+  area: z.optional(z.enum(AREA_IDS)),
+  difficulty: z.optional(z.enum(['1', '2', '3'])),
+  status: z.optional(z.enum(['published', 'retired'])),
+  source: z.optional(z.enum(['org', 'public'])),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
+  limit: z.optional(
+    z.string().check(z.regex(/^([1-9]\d?|1\d\d|200)$/, 'limit is a whole number from 1 to 200.')),
+  ),
+});
+
+export const GetQuestionQuery = z.strictObject({
+  version: z.optional(
+    z.string().check(z.regex(/^[1-9]\d{0,5}$/, 'version is a positive whole number.')),
+  ),
+});
+
+export const QuestionView = z
+  .object({
+    id: z.string(),
+    version: z.int(),
+    area: z.enum(AREA_IDS),
+    difficulty: Difficulty,
+    type: z.enum(QUESTION_TYPES),
+    prompt: z.string(),
+    options: z.optional(z.array(z.object({ id: z.string(), text: z.string() }))),
+    answer: z.unknown(),
+    explanation: z.string(),
+    tags: z.array(z.string()),
+    status: z.enum(['published', 'retired']),
+    source: z.enum(['org', 'public']),
+    timeHintSeconds: z.optional(z.int()),
+    discrimination: z.optional(z.number()),
+    difficultyParam: z.optional(z.number()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    versions: z.optional(z.array(z.object({ version: z.int(), createdAt: z.string() }))),
+  })
+  .register(z.globalRegistry, {
+    id: 'Question',
+    description: 'A question as authors see it (with its key).',
+  });
+
+export const QuestionPage = z.object({
+  items: z.array(QuestionView),
+  nextCursor: z.nullable(z.string()),
+});
+
+export const EditQuestionBody = QuestionEditShape;

