@@ -18,7 +18,12 @@ export default defineConfig({
       {
         extends: true,
         // Synthesis bundles every function with esbuild; give it time on a cold machine.
-        test: { name: 'infra', include: ['tests/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
+        test: {
+          name: 'infra',
+          include: ['tests/infra/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
       },
     ],
   },

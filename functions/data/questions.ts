@@ -227,7 +227,7 @@ export async function importBank(org: string, bank: Bank, now: Date): Promise<Im
       }
     });
   }
-  await pool(tasks, 4);
+  await pool(tasks, 8);
   await db().send(
     new TransactWriteCommand({
       TransactItems: [

@@ -6,6 +6,7 @@
 import { type Bank, BankMeta, validateBank } from './bank.ts';
 import { type FieldIssue, ValidationError } from './errors.ts';
 import { QUESTION_ID_PATTERN, validateQuestion } from './question.ts';
+import { giftText } from './question-types/gift-text.ts';
 import { typeOf } from './question-types/registry.ts';
 import type { Option, QuestionContent } from './question-types/type.ts';
 import { AREAS } from './taxonomy.ts';
@@ -108,7 +109,9 @@ export function parseGift(text: string, opts: GiftOptions = {}): Bank {
 
   const seen = new Map<string, number>();
   for (const d of drafts) {
-    const questionId = d.raw?.id as string | undefined;
+    const questionId =
+      (d.raw?.id as string | undefined) ??
+      (d.title && QUESTION_ID_PATTERN.test(d.title) ? d.title : undefined);
     const where = { questionIndex: d.index, ...(questionId ? { questionId } : {}) };
     issues.push(...d.issues.map((i) => ({ ...i, ...where })));
     if (!d.raw) continue;
@@ -376,7 +379,7 @@ function assignIds(drafts: Draft[]): void {
 // --- one question ------------------------------------------------------------------------------
 
 /** Unescape a question's text, keeping each character's offset for locations. */
-function unescape(text: string): Chars {
+function readEscapes(text: string): Chars {
   const out: Chars = [];
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
@@ -448,128 +451,195 @@ function explanationOf(general: string | undefined, feedback: Feedback[]): strin
 
 const defaultOptionId = (i: number) => (i < 26 ? String.fromCharCode(97 + i) : `o${i + 1}`);
 
-function parseQuestion(block: Block, index: number, opts: GiftOptions): Draft {
-  const first = block.lines[0]!;
-  const start = { line: first.no, column: first.text.search(/\S/) + 1 };
-  const at = new Map<string, Pos>();
-  const d: Draft = { index, start, at, issues: [] };
-  const text = block.lines.map((l) => l.text).join('\n');
-  const lineStarts: number[] = [];
-  let o = 0;
-  for (const l of block.lines) {
-    lineStarts.push(o);
-    o += l.text.length + 1;
-  }
-  const posOf = (off: number): Pos => {
-    let k = lineStarts.length - 1;
-    while (k > 0 && lineStarts[k]! > off) k--;
-    return { line: block.lines[k]!.no, column: off - lineStarts[k]! + 1 };
-  };
-  const posAt = (cs: Chars, i: number): Pos => {
-    const ch = cs[Math.min(i, cs.length - 1)];
-    return ch ? posOf(ch.off) : start;
-  };
-  const fail = (message: string, pos: Pos, path = `questions[${index}]`) => {
-    d.issues.push({ path, message, ...pos });
-    return d;
-  };
+/** What an answer block maps to. */
+interface Key {
+  type: 'single' | 'multi' | 'numeric' | 'text';
+  options?: Option[];
+  answer: unknown;
+}
 
-  let cs = unescape(text);
-  // Leading white space and the title.
-  let k = 0;
-  while (isSpace(cs[k])) k++;
-  cs = cs.slice(k);
+/** The state of reading one question: its locations, issues, metadata and feedback. */
+class QuestionReader {
+  readonly d: Draft;
+  readonly feedback: Feedback[] = [];
+  /** Feedback for "any other answer" of a numerical question; listed last. */
+  otherFeedback?: Feedback;
+  private readonly lineStarts: number[] = [];
+
+  constructor(
+    readonly block: Block,
+    readonly index: number,
+  ) {
+    const first = block.lines[0]!;
+    this.d = {
+      index,
+      start: { line: first.no, column: first.text.search(/\S/) + 1 },
+      at: new Map(),
+      issues: [],
+    };
+    let o = 0;
+    for (const l of block.lines) {
+      this.lineStarts.push(o);
+      o += l.text.length + 1;
+    }
+  }
+
+  get meta(): AssayMeta | undefined {
+    return this.block.assay;
+  }
+
+  get text(): string {
+    return this.block.lines.map((l) => l.text).join('\n');
+  }
+
+  /** Line and column of the i-th character of `cs` (or of its last, or the question start). */
+  posAt(cs: Chars, i = 0): Pos {
+    const ch = cs[Math.min(i, cs.length - 1)];
+    if (!ch) return this.d.start;
+    let k = this.lineStarts.length - 1;
+    while (k > 0 && this.lineStarts[k]! > ch.off) k--;
+    return { line: this.block.lines[k]!.no, column: ch.off - this.lineStarts[k]! + 1 };
+  }
+
+  at(path: string, pos: Pos): void {
+    this.d.at.set(path, pos);
+  }
+
+  /** Record a problem; returns undefined so that readers can `return r.fail(...)`. */
+  fail(message: string, pos: Pos, path = ''): undefined {
+    this.d.issues.push({
+      path: `questions[${this.index}]${path ? `.${path}` : ''}`,
+      message,
+      ...pos,
+    });
+    return undefined;
+  }
+
+  get failed(): boolean {
+    return this.d.issues.length > 0;
+  }
+
+  feedbackOn(label: string, cs: Chars | undefined): void {
+    if (cs) this.feedback.push({ label, text: str(plain(cs)) });
+  }
+
+  private get optionsPos(): Pos | undefined {
+    return this.meta ? (this.meta.keyPos.get('options') ?? this.meta.pos) : undefined;
+  }
+
+  /** Options from answer texts, with ids from the assay `options=` or a, b, c, ... */
+  options(texts: { text: string; pos: Pos }[], defaults = defaultOptionId): Option[] | undefined {
+    const ids = this.meta?.options;
+    if (ids && ids.length !== texts.length) {
+      const n = ids.length;
+      return this.fail(
+        `The assay comment names ${n} option id${n === 1 ? '' : 's'} but the question has ${texts.length} answers.`,
+        this.optionsPos!,
+        'options',
+      );
+    }
+    texts.forEach((t, i) => {
+      this.at(`options[${i}]`, t.pos);
+      this.at(`options[${i}].id`, ids ? this.optionsPos! : t.pos);
+    });
+    return texts.map((t, i) => ({ id: ids?.[i] ?? defaults(i), text: t.text }));
+  }
+
+  noOptions(): void {
+    if (this.meta?.options) {
+      this.fail(
+        'This question type has no options; remove options= from the assay comment.',
+        this.optionsPos!,
+        'options',
+      );
+    }
+  }
+}
+
+function parseQuestion(block: Block, index: number, opts: GiftOptions): Draft {
+  const r = new QuestionReader(block, index);
+  const { d } = r;
+  let cs = trim(readEscapes(r.text));
+
   if (isMark(cs[0], ':') && isMark(cs[1], ':')) {
     let end = -1;
-    for (let i = 2; i < cs.length - 1; i++) {
-      if (isMark(cs[i], ':') && isMark(cs[i + 1], ':')) {
-        end = i;
-        break;
-      }
+    for (let i = 2; i < cs.length - 1 && end < 0; i++)
+      if (isMark(cs[i], ':') && isMark(cs[i + 1], ':')) end = i;
+    if (end < 0) {
+      r.fail('The title "::..." is not closed with "::".', r.posAt(cs), 'id');
+      return d;
     }
-    if (end < 0)
-      return fail(
-        'The title "::..." is not closed with "::".',
-        posAt(cs, 0),
-        `questions[${index}].id`,
-      );
     d.title = str(trim(cs.slice(2, end)));
-    at.set('id', posAt(cs, 0));
+    r.at('id', r.posAt(cs));
     cs = cs.slice(end + 2);
   }
 
   // The answer block: the first unescaped `{` up to the next unescaped `}`.
   const open = indexOfMark(cs, '{');
+  const close = indexOfMark(cs, '}', open + 1);
+  const nested = indexOfMark(cs, '{', open + 1);
   if (open < 0) {
     const stray = indexOfMark(cs, '}');
     if (stray >= 0)
-      return fail(
+      r.fail(
         'An unescaped "}" without an answer block "{...}"; write \\} for a literal brace.',
-        posAt(cs, stray),
+        r.posAt(cs, stray),
       );
-    return fail(
-      'This question has no answer block "{...}": a description (or text without a question), which Assay cannot import.',
-      start,
-    );
+    else
+      r.fail(
+        'No answer block "{...}": a description (text without a question), which Assay cannot import.',
+        d.start,
+      );
+    return d;
   }
-  const close = indexOfMark(cs, '}', open + 1);
-  const nested = indexOfMark(cs, '{', open + 1);
   if (close < 0) {
-    return fail(
+    r.fail(
       'The answer block "{" is not closed with "}" before the blank line that ends the question.',
-      posAt(cs, open),
+      r.posAt(cs, open),
     );
+    return d;
   }
   if (nested >= 0 && nested < close) {
-    return fail(
+    r.fail(
       'An unescaped "{" inside an answer block; write \\{ for a literal brace.',
-      posAt(cs, nested),
+      r.posAt(cs, nested),
     );
+    return d;
   }
-  const promptCs = plain(cs.slice(0, open));
-  const prompt = str(promptCs);
-  at.set('prompt', promptCs.length ? posAt(promptCs, 0) : posAt(cs, open));
   const after = trim(cs.slice(close + 1));
   if (after.length) {
-    return fail(
-      'Text after the answer block: a missing-word (fill-in-the-blank) question, which Assay cannot represent; put the answer block at the end.',
-      posAt(after, 0),
+    r.fail(
+      'Text after the answer block: a missing-word (fill-in-the-blank) question, which Assay cannot represent; end the question with its answer block.',
+      r.posAt(after),
     );
+    return d;
   }
-
-  const blockPos = posAt(cs, open);
-  at.set('answer', blockPos);
-  at.set('options', blockPos);
-  at.set('explanation', blockPos);
-  let inner = cs.slice(open + 1, close);
+  const promptCs = plain(cs.slice(0, open));
+  const blockPos = r.posAt(cs, open);
+  r.at('prompt', promptCs.length ? r.posAt(promptCs) : blockPos);
+  for (const path of ['answer', 'options', 'explanation']) r.at(path, blockPos);
 
   // General feedback: everything after the first unescaped `####`.
+  let inner = cs.slice(open + 1, close);
   let general: string | undefined;
-  for (let i = 0; i + 3 < inner.length; i++) {
-    if (
-      isMark(inner[i], '#') &&
-      isMark(inner[i + 1], '#') &&
-      isMark(inner[i + 2], '#') &&
-      isMark(inner[i + 3], '#')
-    ) {
-      at.set('explanation', posAt(inner, i));
-      general = str(plain(inner.slice(i + 4)));
-      inner = inner.slice(0, i);
-      break;
-    }
+  const gf = inner.findIndex((_, i) => [0, 1, 2, 3].every((j) => isMark(inner[i + j], '#')));
+  if (gf >= 0) {
+    r.at('explanation', r.posAt(inner, gf));
+    general = str(plain(inner.slice(gf + 4)));
+    inner = inner.slice(0, gf);
   }
   const body = trim(inner);
 
-  const meta = block.assay;
-  const area = block.category?.area ?? (block.category ? undefined : opts.area);
-  if (block.category) at.set('area', block.category.pos);
-  if (area === undefined && !block.category) {
-    fail(
+  const area = block.category ? block.category.area : opts.area;
+  if (block.category) r.at('area', block.category.pos);
+  else if (area === undefined) {
+    r.fail(
       'No area for this question: put a "$CATEGORY: <area>" line above it (or pass an area with the upload).',
-      start,
-      `questions[${index}].area`,
+      d.start,
+      'area',
     );
   }
+  const meta = block.assay;
   if (meta) {
     for (const key of [
       'difficulty',
@@ -578,259 +648,254 @@ function parseQuestion(block: Block, index: number, opts: GiftOptions): Draft {
       'discrimination',
       'difficultyParam',
     ]) {
-      at.set(key, meta.keyPos.get(key) ?? meta.pos);
+      r.at(key, meta.keyPos.get(key) ?? meta.pos);
     }
   }
-  const raw: Record<string, unknown> = {
+
+  const key = readKey(r, body, blockPos);
+  if (!key || r.d.issues.some((i) => !i.path.endsWith('.area'))) return d;
+  d.raw = {
     id: undefined,
     area,
-    type: undefined,
+    type: key.type,
     difficulty: meta?.difficulty ?? opts.difficulty ?? 2,
-    prompt,
-    answer: undefined,
-    explanation: '',
+    prompt: str(promptCs),
+    ...(key.options ? { options: key.options } : {}),
+    answer: key.answer,
+    explanation: explanationOf(general, [
+      ...r.feedback,
+      ...(r.otherFeedback ? [r.otherFeedback] : []),
+    ]),
     tags: meta?.tags ?? [area ?? 'imported'],
     ...(meta?.timeHintSeconds !== undefined ? { timeHintSeconds: meta.timeHintSeconds } : {}),
     ...(meta?.discrimination !== undefined ? { discrimination: meta.discrimination } : {}),
     ...(meta?.difficultyParam !== undefined ? { difficultyParam: meta.difficultyParam } : {}),
   };
+  return d;
+}
 
-  /** Options from answer texts, with ids from `options=` or a, b, c, ... */
-  const withOptions = (texts: { text: string; pos: Pos }[]): Option[] | undefined => {
-    const ids = meta?.options;
-    if (ids && ids.length !== texts.length) {
-      fail(
-        `The assay comment names ${ids.length} option id${ids.length === 1 ? '' : 's'} but the question has ${texts.length} answers.`,
-        meta!.keyPos.get('options') ?? meta!.pos,
-      );
-      return undefined;
-    }
-    texts.forEach((t, i) => {
-      at.set(`options[${i}]`, t.pos);
-      at.set(`options[${i}].id`, ids ? (meta!.keyPos.get('options') ?? meta!.pos) : t.pos);
-    });
-    return texts.map((t, i) => ({ id: ids?.[i] ?? defaultOptionId(i), text: t.text }));
-  };
-  const noOptions = () => {
-    if (meta?.options)
-      fail(
-        'This question type has no options; remove options= from the assay comment.',
-        meta.keyPos.get('options') ?? meta.pos,
-      );
-  };
-
-  const feedback: Feedback[] = [];
-  const issuesBefore = d.issues.length;
-
+/** Classify the answer block as Moodle does, and read it. */
+function readKey(r: QuestionReader, body: Chars, blockPos: Pos): Key | undefined {
   if (body.length === 0) {
-    return fail(
+    return r.fail(
       'An empty answer block "{}" is an essay question, which Assay cannot grade.',
       blockPos,
     );
   }
+  if (isMark(body[0], '#')) return readNumerical(r, body.slice(1), blockPos);
+  if (indexOfMark(body, '~') >= 0) return readChoice(r, body, blockPos);
+  if (indexOfMark(body, '=') >= 0 && str(body).includes('->')) {
+    return r.fail('A matching question ("=... -> ..."), which Assay cannot represent.', blockPos);
+  }
+  if (indexOfMark(body, '=') >= 0) return readShortAnswer(r, body);
+  return readTrueFalse(r, body);
+}
 
-  if (isMark(body[0], '#')) {
-    // Numerical.
-    noOptions();
-    raw.type = 'numeric';
-    let numBody = body.slice(1);
-    const tilde = indexOfMark(numBody, '~');
-    if (tilde >= 0) {
-      const wrong = splitFeedback(numBody.slice(tilde + 1));
-      if (trim(wrong.text).length) {
-        return fail(
-          'A "~" answer with a value in a numerical question is not supported; only "~#feedback" for any other answer is.',
-          posAt(numBody, tilde),
-        );
-      }
-      if (wrong.feedback)
-        feedback.push({ label: 'Any other answer', text: str(plain(wrong.feedback)) });
-      numBody = numBody.slice(0, tilde);
-    }
-    type NumAnswer = { value: number; tolerance: number; weight: number; pos: Pos };
-    const answers: NumAnswer[] = [];
-    const readAnswer = (cs: Chars, weight: number): void => {
-      const { text: spec, feedback: fb } = splitFeedback(cs);
-      const t = trim(spec);
-      const pos = posAt(t.length ? t : cs, 0);
-      const s = str(t);
-      if (fb) feedback.push({ label: s, text: str(plain(fb)) });
-      const range = /^(.*?)\.\.(.*)$/.exec(s);
-      const pair = /^([^:]*):(.*)$/.exec(s);
-      let value: number;
-      let tolerance: number;
-      if (range && NUMBER.test(range[1]!.trim()) && NUMBER.test(range[2]!.trim())) {
-        const lo = Number(range[1]);
-        const hi = Number(range[2]);
-        if (lo > hi) {
-          fail(`The range ${s} runs backwards; write the lower bound first.`, pos);
-          return;
-        }
-        value = (lo + hi) / 2;
-        tolerance = (hi - lo) / 2;
-      } else if (pair && NUMBER.test(pair[1]!.trim()) && NUMBER.test(pair[2]!.trim())) {
-        value = Number(pair[1]);
-        tolerance = Number(pair[2]);
-      } else if (NUMBER.test(s)) {
-        value = Number(s);
-        tolerance = 0;
-      } else {
-        fail(`"${s}" is not a number, "value:tolerance" or "low..high".`, pos);
-        return;
-      }
-      answers.push({ value, tolerance, weight, pos });
+/** `{=key ~wrong ...}` is single; `{~%50%a ~%50%b ~%-100%c}` (no `=`) is multi. */
+function readChoice(r: QuestionReader, body: Chars, blockPos: Pos): Key | undefined {
+  const parts = splitAt(body, '~=');
+  if (trim(parts[0]!.body).length) {
+    return r.fail('Text before the first "~" or "=" answer.', r.posAt(parts[0]!.body));
+  }
+  const answers = parts.slice(1).map((p, i) => {
+    const w = splitWeight(p.body);
+    const f = splitFeedback(w.rest);
+    const text = str(plain(f.text));
+    r.feedbackOn(text, f.feedback);
+    return {
+      mark: p.mark,
+      weight: w.weight,
+      text,
+      pos: r.posAt(body, p.at),
+      path: `options[${i}]`,
     };
-    if (indexOfMark(numBody, '=') >= 0) {
-      const parts = splitAt(numBody, '=');
-      if (trim(parts[0]!.body).length) {
-        return fail(
-          'Text before the first "=" answer of a numerical question.',
-          posAt(parts[0]!.body, 0),
-        );
-      }
-      for (const p of parts.slice(1)) {
-        const w = splitWeight(p.body);
-        readAnswer(w.rest, w.weight ?? 100);
-      }
-    } else {
-      readAnswer(numBody, 100);
+  });
+  for (const a of answers) {
+    if (a.weight !== undefined && (a.weight < -100 || a.weight > 100)) {
+      r.fail(`The weight ${a.weight}% is outside -100%..100%.`, a.pos, a.path);
     }
-    const full = answers.filter((a) => a.weight === 100);
-    if (d.issues.length === issuesBefore) {
-      if (full.length !== 1) {
-        return fail(
-          full.length === 0
-            ? 'A numerical question needs one answer worth 100%.'
-            : `A numerical question has one key; ${full.length} answers are worth 100% (lines ${full.map((a) => a.pos.line).join(', ')}).`,
-          blockPos,
-        );
-      }
-      at.set('answer', full[0]!.pos);
-      raw.answer = { value: full[0]!.value, tolerance: full[0]!.tolerance };
-    }
-  } else if (indexOfMark(body, '~') >= 0) {
-    // Multiple choice: one `=` is single; only `~` answers with weights is multi.
-    const parts = splitAt(body, '~=');
-    if (trim(parts[0]!.body).length) {
-      return fail('Text before the first "~" or "=" answer.', posAt(parts[0]!.body, 0));
-    }
-    const answers = parts.slice(1).map((p) => {
-      const w = splitWeight(p.body);
-      const f = splitFeedback(w.rest);
-      const t = plain(f.text);
-      const text = str(t);
-      if (f.feedback) feedback.push({ label: text, text: str(plain(f.feedback)) });
-      return { mark: p.mark, weight: w.weight, text, pos: posAt(body, p.at) };
-    });
-    for (const a of answers) {
-      if (a.weight !== undefined && (a.weight < -100 || a.weight > 100)) {
-        fail(`The weight ${a.weight}% is outside -100%..100%.`, a.pos);
-      }
-    }
-    const keys = answers.filter((a) => a.mark === '=');
-    if (keys.length === 1) {
-      raw.type = 'single';
-      for (const a of answers) {
-        if (a.mark === '=' && a.weight !== undefined && a.weight !== 100) {
-          fail(`The "=" answer is worth ${a.weight}%; a single-choice key is worth 100%.`, a.pos);
-        } else if (a.mark === '~' && a.weight !== undefined && a.weight !== 0) {
-          fail(
-            `Partial credit (${a.weight}%) beside a "=" answer cannot be represented: a single-choice question scores only its key. Drop the weight, or weight every answer with "~%n%" for a multi question.`,
-            a.pos,
-          );
-        }
-      }
-      const options = withOptions(answers);
-      if (options) raw.options = options;
-      const keyIndex = answers.indexOf(keys[0]!);
-      at.set('answer', keys[0]!.pos);
-      raw.answer = options?.[keyIndex]?.id;
-    } else if (keys.length > 1) {
-      return fail(
-        `${keys.length} answers are marked "="; a single-choice question has one key. For several correct answers weight them: "~%50%".`,
-        keys[1]!.pos,
-      );
-    } else {
-      raw.type = 'multi';
-      const options = withOptions(answers);
-      if (options) raw.options = options;
-      const correct = answers.flatMap((a, i) => ((a.weight ?? 0) > 0 ? [i] : []));
-      if (correct.length === 0) {
-        fail('No answer has a positive weight ("~%50%..."), so no answer is correct.', blockPos);
-      }
-      raw.answer = options ? correct.map((i) => options[i]!.id) : [];
-      correct.forEach((i, n) => {
-        at.set(`answer[${n}]`, answers[i]!.pos);
-      });
-    }
-  } else if (indexOfMark(body, '=') >= 0 && str(body).includes('->')) {
-    return fail('A matching question ("=... -> ..."), which Assay cannot represent.', blockPos);
-  } else if (indexOfMark(body, '=') >= 0) {
-    // Short answer.
-    noOptions();
-    raw.type = 'text';
-    const parts = splitAt(body, '=');
-    if (trim(parts[0]!.body).length) {
-      return fail(
-        'Text before the first "=" answer of a short-answer question.',
-        posAt(parts[0]!.body, 0),
-      );
-    }
-    const answers: string[] = [];
-    parts.slice(1).forEach((p, i) => {
-      const pos = posAt(body, p.at);
-      const w = splitWeight(p.body);
-      if (w.weight !== undefined && w.weight !== 100) {
-        fail(
-          `Partial credit (${w.weight}%) for a short answer cannot be represented: every accepted answer scores 1.`,
-          pos,
-        );
-      }
-      const f = splitFeedback(w.rest);
-      const text = str(plain(f.text));
-      if (f.feedback) feedback.push({ label: text, text: str(plain(f.feedback)) });
-      at.set(`answer[${i}]`, pos);
-      answers.push(text);
-    });
-    raw.answer = answers;
-  } else {
-    const parts = splitAt(body, '#');
-    const head = str(trim(parts[0]!.body));
-    if (!TRUE_FALSE.test(head)) {
-      return fail(
-        `Cannot read the answer block "${str(body).slice(0, 40)}": expected "=" / "~" answers, T/F, or "#" for a number.`,
-        posAt(body, 0),
-      );
-    }
-    if (parts.length > 3) {
-      return fail(
-        'A true/false answer takes at most two feedbacks: {T#if wrong#if right}.',
-        posAt(body, parts[3]!.at),
-      );
-    }
-    raw.type = 'single';
-    const isTrue = head.toLowerCase().startsWith('t');
-    const options = withOptions([
-      { text: 'True', pos: posAt(body, 0) },
-      { text: 'False', pos: posAt(body, 0) },
-    ]);
-    if (options) raw.options = options;
-    raw.answer = options?.[isTrue ? 0 : 1]?.id;
-    const wrong = parts[1] ? str(plain(parts[1].body)) : '';
-    const right = parts[2] ? str(plain(parts[2].body)) : '';
-    feedback.push(
-      { label: 'True', text: isTrue ? right : wrong },
-      { label: 'False', text: isTrue ? wrong : right },
+  }
+  const keys = answers.filter((a) => a.mark === '=');
+  if (keys.length > 1) {
+    return r.fail(
+      `${keys.length} answers are marked "="; a single-choice question has one key. Weight several correct answers instead: "~%50%".`,
+      keys[1]!.pos,
+      'answer',
     );
   }
+  if (keys.length === 1) {
+    for (const a of answers) {
+      if (a.mark === '=' && a.weight !== undefined && a.weight !== 100) {
+        r.fail(
+          `The "=" answer is worth ${a.weight}%; a single-choice key is worth 100%.`,
+          a.pos,
+          a.path,
+        );
+      } else if (a.mark === '~' && a.weight !== undefined && a.weight !== 0) {
+        r.fail(
+          `Partial credit (${a.weight}%) beside a "=" answer cannot be represented: a single-choice question scores only its key. Drop the weight, or weight every answer ("~%n%") for a multi question.`,
+          a.pos,
+          a.path,
+        );
+      }
+    }
+    const options = r.options(answers);
+    r.at('answer', keys[0]!.pos);
+    return options && { type: 'single', options, answer: options[answers.indexOf(keys[0]!)]!.id };
+  }
+  const correct = answers.flatMap((a, i) => ((a.weight ?? 0) > 0 ? [i] : []));
+  if (correct.length === 0) {
+    r.fail(
+      'No answer has a positive weight ("~%50%..."), so no answer is correct.',
+      blockPos,
+      'answer',
+    );
+  }
+  correct.forEach((i, n) => {
+    r.at(`answer[${n}]`, answers[i]!.pos);
+  });
+  const options = r.options(answers);
+  return options && { type: 'multi', options, answer: correct.map((i) => options[i]!.id) };
+}
 
-  if (d.issues.length > issuesBefore) return d;
-  raw.explanation = explanationOf(general, feedback);
-  if (raw.options === undefined) delete raw.options;
-  // Area issues already reported; keep the question out of validation only when it has none.
-  if (d.issues.length && area !== undefined) return d;
-  d.raw = raw;
-  return d;
+/** `{=a =b}`: every answer accepted, none partially. */
+function readShortAnswer(r: QuestionReader, body: Chars): Key | undefined {
+  r.noOptions();
+  const parts = splitAt(body, '=');
+  if (trim(parts[0]!.body).length) {
+    return r.fail(
+      'Text before the first "=" answer of a short-answer question.',
+      r.posAt(parts[0]!.body),
+    );
+  }
+  const answer = parts.slice(1).map((p, i) => {
+    const pos = r.posAt(body, p.at);
+    r.at(`answer[${i}]`, pos);
+    const w = splitWeight(p.body);
+    if (w.weight !== undefined && w.weight !== 100) {
+      r.fail(
+        `Partial credit (${w.weight}%) for a short answer cannot be represented: every accepted answer scores 1.`,
+        pos,
+        `answer[${i}]`,
+      );
+    }
+    const f = splitFeedback(w.rest);
+    const text = str(plain(f.text));
+    r.feedbackOn(text, f.feedback);
+    return text;
+  });
+  return { type: 'text', answer };
+}
+
+/** `{T}`, `{FALSE#feedback if wrong#feedback if right}`: a single with options true/false. */
+function readTrueFalse(r: QuestionReader, body: Chars): Key | undefined {
+  const parts = splitAt(body, '#');
+  const head = str(trim(parts[0]!.body));
+  if (!TRUE_FALSE.test(head)) {
+    return r.fail(
+      `Cannot read the answer block "${str(body).slice(0, 40)}": expected "=" / "~" answers, T or F, or "#" and a number.`,
+      r.posAt(body),
+      'answer',
+    );
+  }
+  if (parts.length > 3) {
+    return r.fail(
+      'A true/false answer takes at most two feedbacks: {T#if wrong#if right}.',
+      r.posAt(body, parts[3]!.at),
+    );
+  }
+  const isTrue = /^t/i.test(head);
+  const pos = r.posAt(body);
+  const options = r.options(
+    [
+      { text: 'True', pos },
+      { text: 'False', pos },
+    ],
+    (i) => (i === 0 ? 'true' : 'false'),
+  );
+  const [wrong, right] = [parts[1]?.body, parts[2]?.body];
+  r.feedbackOn('True', isTrue ? right : wrong);
+  r.feedbackOn('False', isTrue ? wrong : right);
+  return options && { type: 'single', options, answer: options[isTrue ? 0 : 1]!.id };
+}
+
+/**
+ * `{#3.14:0.01}`, `{#1..5}`, `{#3}`, or several answers `{#=1.5:0.1 =%50%1.5:0.5 ~#feedback}`
+ * of which the one worth 100% is the key.
+ */
+function readNumerical(r: QuestionReader, body: Chars, blockPos: Pos): Key | undefined {
+  r.noOptions();
+  const tilde = indexOfMark(body, '~');
+  if (tilde >= 0) {
+    const other = splitFeedback(body.slice(tilde + 1));
+    if (trim(other.text).length) {
+      return r.fail(
+        'A "~" answer with a value in a numerical question is not supported; only "~#feedback" for any other answer is.',
+        r.posAt(body, tilde),
+        'answer',
+      );
+    }
+    if (other.feedback)
+      r.otherFeedback = { label: 'Any other answer', text: str(plain(other.feedback)) };
+    body = body.slice(0, tilde);
+  }
+  const answers: { value: number; tolerance: number; weight: number; pos: Pos }[] = [];
+  const read = (cs: Chars, weight: number): void => {
+    const f = splitFeedback(cs);
+    const t = trim(f.text);
+    const pos = r.posAt(t.length ? t : cs);
+    const s = str(t);
+    r.feedbackOn(s, f.feedback);
+    const n = numericAnswer(s);
+    if (typeof n === 'string') r.fail(n, pos, 'answer');
+    else answers.push({ ...n, weight, pos });
+  };
+  if (indexOfMark(body, '=') >= 0) {
+    const parts = splitAt(body, '=');
+    if (trim(parts[0]!.body).length) {
+      return r.fail(
+        'Text before the first "=" answer of a numerical question.',
+        r.posAt(parts[0]!.body),
+        'answer',
+      );
+    }
+    for (const p of parts.slice(1)) {
+      const w = splitWeight(p.body);
+      read(w.rest, w.weight ?? 100);
+    }
+  } else {
+    read(body, 100);
+  }
+  if (r.failed) return undefined;
+  const full = answers.filter((a) => a.weight === 100);
+  if (full.length !== 1) {
+    return r.fail(
+      full.length === 0
+        ? 'A numerical question needs one answer worth 100%.'
+        : `A numerical question has one key, but ${full.length} answers are worth 100% (lines ${full.map((a) => a.pos.line).join(', ')}).`,
+      blockPos,
+      'answer',
+    );
+  }
+  r.at('answer', full[0]!.pos);
+  return { type: 'numeric', answer: { value: full[0]!.value, tolerance: full[0]!.tolerance } };
+}
+
+/** `3.14:0.01`, `1..5` or `3` as value and tolerance; a message when it is none of them. */
+function numericAnswer(s: string): { value: number; tolerance: number } | string {
+  const range = /^(.*?)\.\.(.*)$/.exec(s);
+  if (range && NUMBER.test(range[1]!.trim()) && NUMBER.test(range[2]!.trim())) {
+    const lo = Number(range[1]);
+    const hi = Number(range[2]);
+    if (lo > hi) return `The range ${s} runs backwards; write the lower bound first.`;
+    return { value: (lo + hi) / 2, tolerance: (hi - lo) / 2 };
+  }
+  const pair = /^([^:]*):(.*)$/.exec(s);
+  if (pair && NUMBER.test(pair[1]!.trim()) && NUMBER.test(pair[2]!.trim())) {
+    return { value: Number(pair[1]), tolerance: Number(pair[2]) };
+  }
+  if (NUMBER.test(s)) return { value: Number(s), tolerance: 0 };
+  return `"${s}" is not a number, "value:tolerance" or "low..high".`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -847,9 +912,11 @@ const SKIP_REASONS: Partial<Record<string, string>> = {
 /** The `// assay:` comment line: metadata GIFT itself cannot express. */
 function assayComment(q: QuestionContent): string {
   const parts = [`difficulty=${q.difficulty}`, `tags=${q.tags.join(',')}`];
-  if (q.options && q.options.some((o, i) => o.id !== defaultOptionId(i))) {
-    parts.push(`options=${q.options.map((o) => o.id).join(',')}`);
-  }
+  const ids = (q.options ?? []).map((o) => o.id);
+  // True/false options read back with ids true and false; any other choice with a, b, c, ...
+  const trueFalse = q.options?.map((o) => o.text).join() === 'True,False';
+  const readBack = (i: number) => (trueFalse ? ['true', 'false'][i] : defaultOptionId(i));
+  if (ids.some((id, i) => id !== readBack(i))) parts.push(`options=${ids.join(',')}`);
   if (q.timeHintSeconds !== undefined) parts.push(`timeHintSeconds=${q.timeHintSeconds}`);
   if (q.discrimination !== undefined) parts.push(`discrimination=${q.discrimination}`);
   if (q.difficultyParam !== undefined) parts.push(`difficultyParam=${q.difficultyParam}`);
@@ -881,9 +948,7 @@ export function toGift(bank: Bank): GiftExport {
       area = q.area;
       out.push(`$CATEGORY: ${area}`, '');
     }
-    out.push(assayComment(q), `::${q.id}::${giftTextOf(q.prompt)}${gift}`, '');
+    out.push(assayComment(q), `::${q.id}::${giftText(q.prompt)}${gift}`, '');
   }
   return { text: out.join('\n'), skipped };
 }
-
-import { giftText as giftTextOf } from './question-types/gift-text.ts';

@@ -43,13 +43,15 @@ export const OptionSchema = z.strictObject({
   text: z.string().check(z.minLength(1), z.maxLength(LIMITS.optionText)),
 });
 
-export const Difficulty = z.union([z.literal(1), z.literal(2), z.literal(3)]);
+export const Difficulty = z.union([z.literal(1), z.literal(2), z.literal(3)], {
+  error: 'Difficulty is 1 (working knowledge), 2 (practitioner) or 3 (senior).',
+});
 
 /** The shape common to every type; `answer` is checked by the type's own schema afterwards. */
 export const QuestionShape = z.strictObject({
   id: QuestionId,
-  area: z.enum(AREA_IDS),
-  type: z.enum(QUESTION_TYPES),
+  area: z.enum(AREA_IDS, { error: `Unknown area; use one of: ${AREA_IDS.join(', ')}.` }),
+  type: z.enum(QUESTION_TYPES, { error: `Unknown type; use one of: ${QUESTION_TYPES.join(', ')}.` }),
   difficulty: Difficulty,
   prompt: z.string().check(z.minLength(10), z.maxLength(LIMITS.prompt)),
   options: z.optional(
@@ -89,36 +91,47 @@ export function validateQuestion(
   prefix = '',
 ): { question: QuestionContent; issues: [] } | { question: undefined; issues: FieldIssue[] } {
   const shape = QuestionShape.safeParse(raw);
-  if (!shape.success) return { question: undefined, issues: issuesOf(shape.error, prefix) };
-  const q = shape.data as QuestionContent;
-  const type = typeOf(q.type);
-  const issues: FieldIssue[] = [];
-  if (type.withOptions && !q.options) {
-    issues.push({ path: 'options', message: `A ${q.type} question needs 2-10 options.` });
-  }
-  if (!type.withOptions && q.options) {
-    issues.push({ path: 'options', message: `A ${q.type} question has no options; remove them.` });
-  }
-  if (q.options) {
+  const issues: FieldIssue[] = shape.success ? [] : issuesOf(shape.error);
+  // Even when the common shape fails, check what the type owns, so every problem is reported.
+  const loose = (raw ?? {}) as Record<string, unknown>;
+  const typeId = QUESTION_TYPES.find((t) => t === loose.type);
+  if (typeId && typeof loose === 'object') {
+    const type = typeOf(typeId);
+    const options = Array.isArray(loose.options) ? (loose.options as Option[]) : undefined;
+    if (type.withOptions && loose.options === undefined) {
+      issues.push({ path: 'options', message: `A ${typeId} question needs 2-10 options.` });
+    }
+    if (!type.withOptions && loose.options !== undefined) {
+      issues.push({ path: 'options', message: `A ${typeId} question has no options; remove them.` });
+    }
     const seen = new Map<string, number>();
-    q.options.forEach((o, i) => {
-      const first = seen.get(o.id);
+    options?.forEach((o, i) => {
+      const first = seen.get(o?.id);
       if (first !== undefined) {
-        issues.push({
-          path: `options[${i}].id`,
-          message: `Duplicate option id "${o.id}" (also options[${first}]).`,
-        });
-      } else seen.set(o.id, i);
+        issues.push({ path: `options[${i}].id`, message: `Duplicate option id "${o.id}" (also options[${first}]).` });
+      } else if (typeof o?.id === 'string') seen.set(o.id, i);
     });
+    const key = type.key.safeParse(loose.answer);
+    if (!key.success) issues.push(...issuesOf(key.error, 'answer'));
+    else if (!options || options.every((o) => typeof o?.id === 'string')) {
+      // Type rules read only the options and the key, so they run even if other fields failed.
+      issues.push(...type.rules({ ...(loose as unknown as QuestionContent), ...(options ? { options } : {}), answer: key.data }));
+    }
+    if (issues.length === 0) {
+      return { question: { ...(shape.data as QuestionContent), answer: key.data }, issues: [] };
+    }
   }
-  const key = type.key.safeParse(q.answer);
-  if (!key.success) {
-    issues.push(...issuesOf(key.error, 'answer'));
-  } else if (issues.length === 0) {
-    issues.push(...type.rules({ ...q, answer: key.data }));
-  }
-  if (issues.length) return { question: undefined, issues: prefixed(issues, prefix) };
-  return { question: { ...q, answer: key.data }, issues: [] };
+  return { question: undefined, issues: prefixed(dedupe(issues), prefix) };
+}
+
+function dedupe(issues: FieldIssue[]): FieldIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const k = `${i.path}|${i.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 /** Canonical JSON: object keys sorted, so equal content always hashes equally. */

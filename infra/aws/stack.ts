@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
@@ -35,10 +42,10 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { TABLE_SCHEMA } from '../../functions/data/table.ts';
 import type { FunctionGroup } from '../../functions/http/route-types.ts';
 import { isStaff } from '../../functions/http/route-types.ts';
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
-import { TABLE_SCHEMA } from '../../functions/data/table.ts';
 import { lambdaBundling } from './bundling.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -134,7 +141,8 @@ export class AssayStack extends Stack {
 
   constructor(scope: Construct, id: string, props: AssayStackProps = {}) {
     super(scope, id, props);
-    const corsOrigins = props.corsOrigins ?? corsOriginsFrom(this.node.tryGetContext('corsOrigins'));
+    const corsOrigins =
+      props.corsOrigins ?? corsOriginsFrom(this.node.tryGetContext('corsOrigins'));
 
     this.table = this.createTable();
     const { userPool, client } = this.createUserPool();
@@ -290,7 +298,9 @@ export class AssayStack extends Stack {
         },
         bundling: lambdaBundling(),
       });
-      const actions = READ_ONLY_GROUPS.has(group) ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS];
+      const actions = READ_ONLY_GROUPS.has(group)
+        ? READ_ACTIONS
+        : [...READ_ACTIONS, ...WRITE_ACTIONS];
       role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: tableResources }));
 
       Validations.of(role).acknowledge({
@@ -363,11 +373,15 @@ export class AssayStack extends Stack {
       },
     });
 
-    const authorizer = new HttpJwtAuthorizer('StaffJwtAuthorizer', this.userPool.userPoolProviderUrl, {
-      // ID tokens: only they carry custom:org, and their `aud` is the app client id.
-      jwtAudience: [this.userPoolClient.userPoolClientId],
-      identitySource: ['$request.header.Authorization'],
-    });
+    const authorizer = new HttpJwtAuthorizer(
+      'StaffJwtAuthorizer',
+      this.userPool.userPoolProviderUrl,
+      {
+        // ID tokens: only they carry custom:org, and their `aud` is the app client id.
+        jwtAudience: [this.userPoolClient.userPoolClientId],
+        identitySource: ['$request.header.Authorization'],
+      },
+    );
 
     const integrations = new Map(
       [...this.functions].map(([group, fn]) => [
