@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Handlers log AttemptCompleted and the like at INFO; tests read results, not logs.
+    env: { LOG_LEVEL: 'WARN' },
     projects: [
       {
         extends: true,

@@ -53,7 +53,7 @@ const HEAD_META = [
   'bankId',
 ] as const;
 
-function toStored(item: Record<string, unknown>): StoredQuestion {
+export function toStored(item: Record<string, unknown>): StoredQuestion {
   const out = pickContent(item) as StoredQuestion;
   for (const k of HEAD_META)
     if (item[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = item[k];

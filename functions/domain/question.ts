@@ -51,7 +51,9 @@ export const Difficulty = z.union([z.literal(1), z.literal(2), z.literal(3)], {
 export const QuestionShape = z.strictObject({
   id: QuestionId,
   area: z.enum(AREA_IDS, { error: `Unknown area; use one of: ${AREA_IDS.join(', ')}.` }),
-  type: z.enum(QUESTION_TYPES, { error: `Unknown type; use one of: ${QUESTION_TYPES.join(', ')}.` }),
+  type: z.enum(QUESTION_TYPES, {
+    error: `Unknown type; use one of: ${QUESTION_TYPES.join(', ')}.`,
+  }),
   difficulty: Difficulty,
   prompt: z.string().check(z.minLength(10), z.maxLength(LIMITS.prompt)),
   options: z.optional(
@@ -102,20 +104,32 @@ export function validateQuestion(
       issues.push({ path: 'options', message: `A ${typeId} question needs 2-10 options.` });
     }
     if (!type.withOptions && loose.options !== undefined) {
-      issues.push({ path: 'options', message: `A ${typeId} question has no options; remove them.` });
+      issues.push({
+        path: 'options',
+        message: `A ${typeId} question has no options; remove them.`,
+      });
     }
     const seen = new Map<string, number>();
     options?.forEach((o, i) => {
       const first = seen.get(o?.id);
       if (first !== undefined) {
-        issues.push({ path: `options[${i}].id`, message: `Duplicate option id "${o.id}" (also options[${first}]).` });
+        issues.push({
+          path: `options[${i}].id`,
+          message: `Duplicate option id "${o.id}" (also options[${first}]).`,
+        });
       } else if (typeof o?.id === 'string') seen.set(o.id, i);
     });
     const key = type.key.safeParse(loose.answer);
     if (!key.success) issues.push(...issuesOf(key.error, 'answer'));
     else if (!options || options.every((o) => typeof o?.id === 'string')) {
       // Type rules read only the options and the key, so they run even if other fields failed.
-      issues.push(...type.rules({ ...(loose as unknown as QuestionContent), ...(options ? { options } : {}), answer: key.data }));
+      issues.push(
+        ...type.rules({
+          ...(loose as unknown as QuestionContent),
+          ...(options ? { options } : {}),
+          answer: key.data,
+        }),
+      );
     }
     if (issues.length === 0) {
       return { question: { ...(shape.data as QuestionContent), answer: key.data }, issues: [] };

@@ -43,8 +43,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../../functions/data/table.ts';
-import type { FunctionGroup } from '../../functions/http/route-types.ts';
-import { isStaff } from '../../functions/http/route-types.ts';
+import { type FunctionGroup, isStaff } from '../../functions/http/route-types.ts';
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
 import { lambdaBundling } from './bundling.ts';
 
@@ -54,8 +53,8 @@ const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const LOG_RETENTION = RetentionDays.ONE_MONTH;
 
 /**
- * Stage-wide limits. A cohort of 500 candidates autosaving every few seconds stays far below
- * them; they exist to cap the bill and the table's load under abuse, not to shape traffic.
+ * Stage-wide limits. A cohort of 500 candidates each saving an answer every 30 s or so makes
+ * about 20 requests/s; the limits cap the bill and the table's load under abuse.
  */
 const THROTTLE = { rateLimit: 200, burstLimit: 400 };
 
@@ -87,7 +86,7 @@ const WRITE_ACTIONS = [
 /** The groups that only read: everything they serve is public. */
 const READ_ONLY_GROUPS: ReadonlySet<FunctionGroup> = new Set(['public']);
 
-/** Staff clients send these; candidates add their attempt token in `Authorization`. */
+/** Request headers the API reads (API.md): bearer tokens, body type, If-Match, Idempotency-Key. */
 const CORS_ALLOW_HEADERS = [
   'authorization',
   'content-type',

@@ -1,5 +1,5 @@
-import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { onDynamoCall } from '../../functions/data/client.ts';
 import { useTestApi } from './support.ts';
 
@@ -29,7 +29,10 @@ const single = (id: string, over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-const bank = (id: string, questions: unknown[]) => ({ bank: { id, title: `Bank ${id}` }, questions });
+const bank = (id: string, questions: unknown[]) => ({
+  bank: { id, title: `Bank ${id}` },
+  questions,
+});
 
 async function upload(doc: unknown, token = author) {
   return api.request('POST', '/v1/banks', { token, body: doc });
@@ -40,13 +43,29 @@ describe('uploading a bank', () => {
     const doc = bank('acme-core', [single('acme-q1'), single('acme-q2'), single('acme-q3')]);
     const first = await upload(doc);
     expect(first.status).toBe(201);
-    expect(first.body).toEqual({ bankId: 'acme-core', imported: 3, created: 3, updated: 0, unchanged: 0 });
+    expect(first.body).toEqual({
+      bankId: 'acme-core',
+      imported: 3,
+      created: 3,
+      updated: 0,
+      unchanged: 0,
+    });
     const again = await upload(doc);
-    expect(again.body).toEqual({ bankId: 'acme-core', imported: 3, created: 0, updated: 0, unchanged: 3 });
+    expect(again.body).toEqual({
+      bankId: 'acme-core',
+      imported: 3,
+      created: 0,
+      updated: 0,
+      unchanged: 3,
+    });
   });
 
   it('makes version 2 only of the question whose content changed', async () => {
-    const doc = bank('acme-core', [single('acme-q1'), single('acme-q2', { difficulty: 3 }), single('acme-q3')]);
+    const doc = bank('acme-core', [
+      single('acme-q1'),
+      single('acme-q2', { difficulty: 3 }),
+      single('acme-q3'),
+    ]);
     const res = await upload(doc);
     expect(res.body).toMatchObject({ created: 0, updated: 1, unchanged: 2 });
     const q2 = await api.request('GET', '/v1/questions/acme-q2', { token: author });
@@ -77,8 +96,14 @@ describe('uploading a bank', () => {
   });
 
   it('locates every problem of a YAML bank by question, field and line', async () => {
-    const yaml = stringify(bank('acme-bad', [single('acme-ok'), single('acme-bad-1', { answer: 'z', difficulty: 5 })]));
-    const res = await api.request('POST', '/v1/banks', { token: author, raw: yaml, contentType: 'application/yaml' });
+    const yaml = stringify(
+      bank('acme-bad', [single('acme-ok'), single('acme-bad-1', { answer: 'z', difficulty: 5 })]),
+    );
+    const res = await api.request('POST', '/v1/banks', {
+      token: author,
+      raw: yaml,
+      contentType: 'application/yaml',
+    });
     expect(res.status).toBe(400);
     const lines = yaml.split('\n');
     for (const e of res.body.errors) {
@@ -88,7 +113,9 @@ describe('uploading a bank', () => {
     }
     const answer = res.body.errors.find((e: { path: string }) => e.path === 'questions[1].answer');
     expect(lines[answer.line - 1]).toContain('answer');
-    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain('questions[1].difficulty');
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(
+      'questions[1].difficulty',
+    );
   });
 
   it('rejects a bank with duplicate question ids', async () => {
@@ -104,13 +131,21 @@ describe('uploading a bank', () => {
     const res = await upload(bank('acme-big', questions));
     expect(res.status).toBe(400);
     expect(res.body.errors).toHaveLength(1);
-    expect(res.body.errors[0]).toMatchObject({ questionIndex: 3217, questionId: 'big-3217', path: 'questions[3217].options' });
-    const list = await api.request('GET', '/v1/questions?area=serverless&limit=200', { token: author });
+    expect(res.body.errors[0]).toMatchObject({
+      questionIndex: 3217,
+      questionId: 'big-3217',
+      path: 'questions[3217].options',
+    });
+    const list = await api.request('GET', '/v1/questions?area=serverless&limit=200', {
+      token: author,
+    });
     expect(list.body.items.some((q: { id: string }) => q.id.startsWith('big-'))).toBe(false);
   });
 
   it('imports a 5,000-question bank, counting its time and DynamoDB calls', async () => {
-    const questions = Array.from({ length: 5000 }, (_, i) => single(`bulk-${i}`, { area: i % 2 ? 'security' : 'serverless' }));
+    const questions = Array.from({ length: 5000 }, (_, i) =>
+      single(`bulk-${i}`, { area: i % 2 ? 'security' : 'serverless' }),
+    );
     const calls: string[] = [];
     const stop = onDynamoCall((c) => calls.push(c.operation));
     const started = performance.now();
@@ -121,18 +156,33 @@ describe('uploading a bank', () => {
     expect(res.body.created).toBe(5000);
     // 50 BatchGets of heads, 103 transactions of <= 49 questions, 1 bank record.
     expect(calls.length).toBeLessThanOrEqual(160);
-    console.log(`5,000-question import: ${ms.toFixed(0)} ms, ${calls.length} DynamoDB calls (${JSON.stringify(countBy(calls))})`);
-    const areas = await api.request('GET', '/v1/areas', { token: author, headers: { authorization: `Bearer ${author}` } });
-    expect(areas.body.areas.find((a: { id: string }) => a.id === 'security').questionCount).toBeGreaterThanOrEqual(2500);
+    console.log(
+      `5,000-question import: ${ms.toFixed(0)} ms, ${calls.length} DynamoDB calls (${JSON.stringify(countBy(calls))})`,
+    );
+    const areas = await api.request('GET', '/v1/areas', {
+      token: author,
+      headers: { authorization: `Bearer ${author}` },
+    });
+    expect(
+      areas.body.areas.find((a: { id: string }) => a.id === 'security').questionCount,
+    ).toBeGreaterThanOrEqual(2500);
   }, 120_000);
 
   it('answers a body over the upload limit with 413', async () => {
-    const res = await api.request('POST', '/v1/banks', { token: author, raw: 'x'.repeat(7 * 1024 * 1024), contentType: 'application/yaml' });
+    const res = await api.request('POST', '/v1/banks', {
+      token: author,
+      raw: 'x'.repeat(5 * 1024 * 1024),
+      contentType: 'application/yaml',
+    });
     expect(res.status).toBe(413);
   });
 
   it('answers an unsupported content type with 415', async () => {
-    const res = await api.request('POST', '/v1/banks', { token: author, raw: '<bank/>', contentType: 'application/xml' });
+    const res = await api.request('POST', '/v1/banks', {
+      token: author,
+      raw: '<bank/>',
+      contentType: 'application/xml',
+    });
     expect(res.status).toBe(415);
     expect(res.body.detail).toMatch(/application\/json/);
   });
@@ -148,15 +198,24 @@ describe('uploading a bank', () => {
       '  =XSS -> output encoding',
       '}',
     ].join('\n');
-    const res = await api.request('POST', '/v1/banks?format=gift', { token: author, raw: gift, contentType: 'text/plain' });
+    const res = await api.request('POST', '/v1/banks?format=gift', {
+      token: author,
+      raw: gift,
+      contentType: 'text/plain',
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors.some((e: { line: number }) => e.line >= 5 && e.line <= 8)).toBe(true);
     expect(JSON.stringify(res.body.errors)).toMatch(/match/i);
   });
 
   it('imports GIFT multiple choice as a single question', async () => {
-    const gift = '$CATEGORY: security\n::sec-gift-ok:: Which header carries a bearer token? {=Authorization ~Accept ~Host ####Bearer tokens travel in the Authorization header.}\n';
-    const res = await api.request('POST', '/v1/banks?format=gift', { token: author, raw: gift, contentType: 'text/plain' });
+    const gift =
+      '$CATEGORY: security\n::sec-gift-ok:: Which header carries a bearer token? {=Authorization ~Accept ~Host ####Bearer tokens travel in the Authorization header.}\n';
+    const res = await api.request('POST', '/v1/banks?format=gift', {
+      token: author,
+      raw: gift,
+      contentType: 'text/plain',
+    });
     expect(res.status).toBe(201);
     const q = await api.request('GET', '/v1/questions/sec-gift-ok', { token: author });
     expect(q.body).toMatchObject({ type: 'single', area: 'security', difficulty: 2 });
@@ -165,11 +224,20 @@ describe('uploading a bank', () => {
 
 describe('editing and retiring', () => {
   beforeAll(async () => {
-    await upload(bank('acme-edit', [single('edit-me', { area: 'cloud-native' }), single('edit-other', { area: 'cloud-native' })]));
+    await upload(
+      bank('acme-edit', [
+        single('edit-me', { area: 'cloud-native' }),
+        single('edit-other', { area: 'cloud-native' }),
+      ]),
+    );
   });
 
   it('lists, edits with If-Match, rejects a stale edit with 412, retires, and lists without it', async () => {
-    const listed = await api.request('GET', '/v1/questions?area=cloud-native&difficulty=2&limit=200', { token: author });
+    const listed = await api.request(
+      'GET',
+      '/v1/questions?area=cloud-native&difficulty=2&limit=200',
+      { token: author },
+    );
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((q: { id: string }) => q.id)).toContain('edit-me');
 
@@ -194,7 +262,9 @@ describe('editing and retiring', () => {
 
     const retired = await api.request('DELETE', '/v1/questions/edit-me', { token: author });
     expect(retired.status).toBe(204);
-    const after = await api.request('GET', '/v1/questions?area=cloud-native&limit=200', { token: author });
+    const after = await api.request('GET', '/v1/questions?area=cloud-native&limit=200', {
+      token: author,
+    });
     expect(after.body.items.map((q: { id: string }) => q.id)).not.toContain('edit-me');
     const retiredList = await api.request('GET', '/v1/questions?status=retired', { token: author });
     expect(retiredList.body.items.map((q: { id: string }) => q.id)).toContain('edit-me');
@@ -205,7 +275,10 @@ describe('editing and retiring', () => {
   it('answers an edit without If-Match with 428', async () => {
     const got = await api.request('GET', '/v1/questions/edit-other', { token: author });
     const { id, version, status, source, createdAt, updatedAt, versions, ...content } = got.body;
-    const res = await api.request('PUT', '/v1/questions/edit-other', { token: author, body: content });
+    const res = await api.request('PUT', '/v1/questions/edit-other', {
+      token: author,
+      body: content,
+    });
     expect(res.status).toBe(428);
   });
 
@@ -223,12 +296,18 @@ describe('editing and retiring', () => {
     const first = await api.request('GET', '/v1/questions?limit=2', { token: author });
     expect(first.body.items).toHaveLength(2);
     expect(first.body.nextCursor).toBeTruthy();
-    const second = await api.request('GET', `/v1/questions?limit=2&cursor=${first.body.nextCursor}`, { token: author });
+    const second = await api.request(
+      'GET',
+      `/v1/questions?limit=2&cursor=${first.body.nextCursor}`,
+      { token: author },
+    );
     expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
   });
 
   it('rejects a tampered cursor with 400', async () => {
-    const res = await api.request('GET', '/v1/questions?cursor=bm90LWEtY3Vyc29y', { token: author });
+    const res = await api.request('GET', '/v1/questions?cursor=bm90LWEtY3Vyc29y', {
+      token: author,
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].path).toBe('query.cursor');
   });

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { ensureTable } from '../../functions/data/admin.ts';
+import { onDynamoCall } from '../../functions/data/client.ts';
 import type { Role } from '../../functions/http/route-types.ts';
 import { createGateway } from '../../infra/local/gateway.ts';
 import { mintToken, useLocalIssuer } from '../../infra/local/local-auth.ts';
@@ -47,8 +48,15 @@ export function useTestApi(): TestApi {
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     api.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
+  // No request path may Scan: every file's whole run is watched for one.
+  const scans: string[] = [];
+  const stopWatching = onDynamoCall((c) => {
+    if (c.operation === 'Scan') scans.push(c.operation);
+  });
   afterAll(async () => {
+    stopWatching();
     await new Promise((r) => server?.close(r));
+    expect(scans, 'DynamoDB Scan calls made during this file').toEqual([]);
   });
   api.request = async (method, path, opts = {}) => {
     const headers: Record<string, string> = { ...opts.headers };

@@ -1,0 +1,365 @@
+/**
+ * Attempts: one item each, holding the drawn questions (refs and option orders), the answers
+ * and, once finished, the graded result and its ranking keys. Every state change is a
+ * conditional write; see docs/state-machines.md. Patterns 12-19 of docs/access-patterns.md.
+ */
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttemptResult, SavedAnswer } from '../domain/grading.ts';
+import type { QuestionTypeId } from '../domain/question-types/type.ts';
+import { db, tableName } from './client.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { isConditionFailure } from './errors.ts';
+import type { Candidate } from './invitations.ts';
+import { dueBucket, keys } from './keys.ts';
+
+export type AttemptStatus = 'active' | 'submitted' | 'expired';
+
+export interface AttemptQuestion {
+  o: string;
+  q: string;
+  v: number;
+  t: QuestionTypeId;
+  area: string;
+  /** Option ids in the order this candidate sees them. */
+  order?: string[];
+}
+
+export interface Resume {
+  at: string;
+  userAgent?: string;
+  sourceIp?: string;
+}
+
+export interface Attempt {
+  attemptId: string;
+  org: string;
+  assessmentId: string;
+  invitationId: string;
+  status: AttemptStatus;
+  tokenHash: string;
+  startedAt: string;
+  deadline: string;
+  dueAt: string;
+  gracePeriodSeconds: number;
+  timeLimitMinutes: number;
+  extraTimePercent: number;
+  title: string;
+  showResultToCandidate: boolean;
+  passingScore?: number;
+  candidate: Candidate;
+  questions: AttemptQuestion[];
+  /** Per question: type and option ids, so a save is validated by its condition expression. */
+  qs: Record<string, { t: QuestionTypeId; o: string[] }>;
+  answers: Record<string, SavedAnswer>;
+  resumes: Resume[];
+  completedAt?: string;
+  result?: AttemptResult;
+  erasedAt?: string;
+}
+
+const STORAGE_KEYS = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'ttl'];
+
+function strip(item: Record<string, unknown>): Attempt {
+  const out = { ...item };
+  for (const k of STORAGE_KEYS) delete out[k];
+  return out as unknown as Attempt;
+}
+
+/** Ranking key: best score first, then earliest completion. */
+export function rankKey(score: number, completedAt: string, attemptId: string): string {
+  return `${String(10000 - Math.round(score * 100)).padStart(5, '0')}#${completedAt}#${attemptId}`;
+}
+
+/**
+ * pending -> started and the new attempt, in one transaction. Returns false when another
+ * request won the race (or the invitation changed): the caller reads what it wrote.
+ */
+export async function createAttempt(
+  attempt: Attempt,
+  invitationTokenHash: string,
+  now: Date,
+): Promise<boolean> {
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.invitation(attempt.invitationId),
+              UpdateExpression: 'SET #s = :started, attemptId = :a, startedAt = :now',
+              ConditionExpression: '#s = :pending AND tokenHash = :h AND expiresAt > :now',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: {
+                ':started': 'started',
+                ':pending': 'pending',
+                ':a': attempt.attemptId,
+                ':h': invitationTokenHash,
+                ':now': now.toISOString(),
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: {
+                ...keys.attempt(attempt.attemptId),
+                ...keys.due(new Date(attempt.dueAt), attempt.attemptId),
+                ...attempt,
+              },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+export async function getAttempt(attemptId: string): Promise<Attempt | undefined> {
+  const res = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.attempt(attemptId), ConsistentRead: true }),
+  );
+  return res.Item ? strip(res.Item) : undefined;
+}
+
+/** Give an active, not yet due attempt a new token (resume). Undefined: not active or due. */
+export async function rotateAttemptToken(
+  attemptId: string,
+  tokenHash: string,
+  resume: Resume,
+): Promise<Attempt | undefined> {
+  try {
+    const res = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.attempt(attemptId),
+        UpdateExpression: 'SET tokenHash = :h, resumes = list_append(resumes, :r)',
+        ConditionExpression: '#s = :active AND dueAt >= :now',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':h': tokenHash,
+          ':r': [resume],
+          ':active': 'active',
+          ':now': resume.at,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return strip(res.Attributes!);
+  } catch (err) {
+    if (isConditionFailure(err)) return undefined;
+    throw err;
+  }
+}
+
+export type SaveOutcome =
+  | { saved: true; savedAt: string; deadline: string }
+  | { saved: false; current?: Attempt };
+
+/**
+ * Store one answer in exactly one conditional UpdateItem. The condition checks the token, the
+ * status, the deadline and that the answer fits the stored question (type, option ids, every
+ * option ranked for `order`). On failure the old item comes back for the caller to explain.
+ */
+export async function saveAnswer(
+  attemptId: string,
+  tokenHash: string,
+  questionId: string,
+  answer: string | number | string[],
+  now: Date,
+): Promise<SaveOutcome> {
+  const savedAt = now.toISOString();
+  const values: Record<string, unknown> = {
+    ':h': tokenHash,
+    ':active': 'active',
+    ':now': savedAt,
+    ':ans': { value: answer, savedAt },
+  };
+  let fits: string;
+  if (typeof answer === 'number') {
+    values[':numeric'] = 'numeric';
+    fits = 'qs.#q.t = :numeric';
+  } else if (typeof answer === 'string') {
+    Object.assign(values, { ':single': 'single', ':sjt': 'sjt', ':text': 'text', ':a': answer });
+    fits = '((qs.#q.t IN (:single, :sjt) AND contains(qs.#q.o, :a)) OR qs.#q.t = :text)';
+  } else {
+    Object.assign(values, { ':multi': 'multi', ':order': 'order', ':n': answer.length });
+    const picks = answer.map((p, i) => {
+      values[`:p${i}`] = p;
+      return `contains(qs.#q.o, :p${i})`;
+    });
+    const all = picks.length ? ` AND ${picks.join(' AND ')}` : '';
+    fits = `((qs.#q.t = :multi${all}) OR (qs.#q.t = :order AND size(qs.#q.o) = :n${all}))`;
+  }
+  try {
+    const res = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.attempt(attemptId),
+        // `deadline = deadline` changes nothing; it makes UPDATED_NEW return the deadline.
+        UpdateExpression: 'SET answers.#q = :ans, deadline = deadline',
+        ConditionExpression: `tokenHash = :h AND #s = :active AND dueAt >= :now AND attribute_exists(qs.#q) AND ${fits}`,
+        ExpressionAttributeNames: { '#s': 'status', '#q': questionId },
+        ExpressionAttributeValues: values,
+        ReturnValues: 'UPDATED_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { saved: true, savedAt, deadline: res.Attributes?.deadline as string };
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    const old = (err as { Item?: Record<string, never> }).Item;
+    return { saved: false, ...(old ? { current: strip(unmarshall(old)) } : {}) };
+  }
+}
+
+export interface Finalisation {
+  status: 'submitted' | 'expired';
+  completedAt: string;
+  result: AttemptResult;
+  retentionDays: number;
+}
+
+/**
+ * active -> submitted|expired with its graded result, and the invitation -> completed, in one
+ * transaction. The attempt leaves the deadline index and enters the ranked results. Returns
+ * false when the attempt was no longer active (someone else finalised it first).
+ */
+export async function finaliseAttempt(attempt: Attempt, f: Finalisation): Promise<boolean> {
+  const rank = keys.resultListing(
+    attempt.org,
+    attempt.assessmentId,
+    rankKey(f.result.score, f.completedAt, attempt.attemptId),
+  );
+  const ttl = Math.floor(Date.parse(f.completedAt) / 1000) + f.retentionDays * 86400;
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.attempt(attempt.attemptId),
+              UpdateExpression:
+                'SET #s = :status, completedAt = :at, #r = :result, GSI1PK = :g1pk, GSI1SK = :g1sk, #ttl = :ttl REMOVE GSI2PK, GSI2SK',
+              ConditionExpression: '#s = :active',
+              ExpressionAttributeNames: { '#s': 'status', '#r': 'result', '#ttl': 'ttl' },
+              ExpressionAttributeValues: {
+                ':status': f.status,
+                ':at': f.completedAt,
+                ':result': f.result,
+                ':g1pk': rank.GSI1PK,
+                ':g1sk': rank.GSI1SK,
+                ':ttl': ttl,
+                ':active': 'active',
+              },
+            },
+          },
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.invitation(attempt.invitationId),
+              UpdateExpression: 'SET #s = :completed, completedAt = :at',
+              ConditionExpression: '#s = :started',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: {
+                ':completed': 'completed',
+                ':started': 'started',
+                ':at': f.completedAt,
+              },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** Active attempts whose grace period ended before `now`, from the hour buckets of the look-back. */
+export async function dueAttemptIds(now: Date, lookbackHours: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let h = lookbackHours; h >= 0; h--) {
+    const bucket = dueBucket(new Date(now.getTime() - h * 3_600_000));
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await db().send(
+        new QueryCommand({
+          TableName: tableName(),
+          IndexName: 'GSI2',
+          KeyConditionExpression: 'GSI2PK = :b AND GSI2SK < :now',
+          ExpressionAttributeValues: { ':b': bucket, ':now': now.toISOString() },
+          ProjectionExpression: 'attemptId',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const i of res.Items ?? []) ids.push(i.attemptId as string);
+      start = res.LastEvaluatedKey;
+    } while (start);
+  }
+  return ids;
+}
+
+/** A page of an assessment's completed attempts, best first: one Query. */
+export async function listResults(
+  org: string,
+  assessmentId: string,
+  limit: number,
+  cursor?: string,
+) {
+  const pk = keys.resultListing(org, assessmentId, '').GSI1PK;
+  const start = decodeCursor(cursor, { GSI1PK: pk });
+  const res = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression:
+        'attemptId, candidate, #r.score, #r.passed, #r.areas, completedAt, #s, #p',
+      ExpressionAttributeNames: { '#r': 'result', '#s': 'status', '#p': 'percentile' },
+      Limit: limit,
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    }),
+  );
+  return {
+    items: (res.Items ?? []) as Partial<Attempt>[],
+    nextCursor: encodeCursor(res.LastEvaluatedKey),
+  };
+}
+
+/** Erase personal data (candidate, answers) from an attempt of this organisation; scores stay. */
+export async function eraseAttemptCandidate(
+  org: string,
+  attemptId: string,
+  now: Date,
+): Promise<void> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.attempt(attemptId),
+        UpdateExpression:
+          'SET candidate = :empty, answers = :empty, erasedAt = :now REMOVE resumes',
+        ConditionExpression: 'org = :org',
+        ExpressionAttributeValues: { ':empty': {}, ':org': org, ':now': now.toISOString() },
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+  }
+}

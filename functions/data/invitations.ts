@@ -1,0 +1,215 @@
+/**
+ * Invitations: one item each, located by the id embedded in the token; the token itself is
+ * only ever stored as a SHA-256 hash. See docs/state-machines.md.
+ */
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { DomainError, NotFoundError } from '../domain/errors.ts';
+import { db, tableName } from './client.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { isConditionFailure } from './errors.ts';
+import { keys } from './keys.ts';
+
+export type InvitationStatus = 'pending' | 'started' | 'completed' | 'revoked';
+
+export interface Candidate {
+  name?: string;
+  email?: string;
+  externalId?: string;
+}
+
+export interface Invitation {
+  invitationId: string;
+  org: string;
+  assessmentId: string;
+  tokenHash: string;
+  status: InvitationStatus;
+  expiresAt: string;
+  candidate: Candidate;
+  extraTimePercent: number;
+  createdAt: string;
+  attemptId?: string;
+  ttl: number;
+}
+
+const strip = ({ PK: _p, SK: _s, GSI1PK: _g, GSI1SK: _h, ...rest }: Record<string, unknown>) =>
+  rest as unknown as Invitation;
+
+const item = (inv: Invitation) => ({
+  ...keys.invitation(inv.invitationId),
+  ...keys.invitationListing(inv.org, inv.assessmentId, inv.invitationId),
+  ...inv,
+});
+
+/** Store new invitations: BatchWrite, 25 a call, retrying what DynamoDB leaves unprocessed. */
+export async function putInvitations(invitations: readonly Invitation[]): Promise<void> {
+  for (let i = 0; i < invitations.length; i += 25) {
+    let pending: unknown[] | undefined = invitations
+      .slice(i, i + 25)
+      .map((inv) => ({ PutRequest: { Item: item(inv) } }));
+    for (let attempt = 0; pending?.length; attempt++) {
+      const res: { UnprocessedItems?: Record<string, unknown[]> } = await db().send(
+        new BatchWriteCommand({ RequestItems: { [tableName()]: pending as never } }),
+      );
+      pending = res.UnprocessedItems?.[tableName()];
+      if (pending?.length)
+        await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+    }
+  }
+}
+
+export async function getInvitation(invitationId: string): Promise<Invitation | undefined> {
+  const res = await db().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.invitation(invitationId),
+      ConsistentRead: true,
+    }),
+  );
+  return res.Item ? strip(res.Item) : undefined;
+}
+
+export async function listInvitations(
+  org: string,
+  assessmentId: string,
+  limit: number,
+  cursor?: string,
+) {
+  const pk = keys.invitationListing(org, assessmentId, '').GSI1PK;
+  const start = decodeCursor(cursor, { GSI1PK: pk });
+  const res = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      Limit: limit,
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    }),
+  );
+  return { items: (res.Items ?? []).map(strip), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+}
+
+/** pending -> revoked. A started or finished invitation is not revoked (409); revoking twice is fine. */
+export async function revokeInvitation(
+  org: string,
+  invitationId: string,
+  now: Date,
+): Promise<void> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.invitation(invitationId),
+        UpdateExpression: 'SET #s = :revoked, revokedAt = :now',
+        ConditionExpression: 'org = :org AND #s = :pending',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':revoked': 'revoked',
+          ':pending': 'pending',
+          ':org': org,
+          ':now': now.toISOString(),
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    const old = (err as { Item?: Record<string, { S?: string }> }).Item;
+    if (!old || old.org?.S !== org) throw new NotFoundError(`Invitation ${invitationId}`);
+    if (old.status?.S === 'revoked') return;
+    throw new DomainError(
+      'conflict',
+      `Invitation ${invitationId} is ${old.status?.S}: its attempt has begun and runs to its end. Erase the candidate's data instead if that is what you need.`,
+    );
+  }
+}
+
+/** Give pending invitations new token hashes (an Idempotency-Key retry re-issues tokens). */
+export async function reissueTokens(
+  org: string,
+  updates: readonly { invitationId: string; tokenHash: string }[],
+): Promise<void> {
+  for (let i = 0; i < updates.length; i += 100) {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: updates.slice(i, i + 100).map((u) => ({
+          Update: {
+            TableName: tableName(),
+            Key: keys.invitation(u.invitationId),
+            UpdateExpression: 'SET tokenHash = :h',
+            ConditionExpression: 'org = :org AND #s = :pending',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':h': u.tokenHash, ':org': org, ':pending': 'pending' },
+          },
+        })),
+      }),
+    );
+  }
+}
+
+export interface IdempotencyRecord {
+  requestHash: string;
+  invitationIds: string[];
+  createdAt: string;
+}
+
+/**
+ * Claim an Idempotency-Key for a request before doing its work. Returns undefined when this
+ * request claimed it, or the record of the request that did.
+ */
+export async function claimIdempotencyKey(
+  org: string,
+  scope: string,
+  key: string,
+  rec: IdempotencyRecord,
+  ttlSeconds: number,
+): Promise<IdempotencyRecord | undefined> {
+  const k = keys.idempotency(org, `${scope}#${key}`);
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...k, ...rec, ttl: Math.floor(Date.parse(rec.createdAt) / 1000) + ttlSeconds },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+    return undefined;
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    const res = await db().send(
+      new GetCommand({ TableName: tableName(), Key: k, ConsistentRead: true }),
+    );
+    return res.Item as IdempotencyRecord;
+  }
+}
+
+/** Remove a candidate's personal data from an invitation (erasure). */
+export async function eraseInvitationCandidate(
+  org: string,
+  invitationId: string,
+  now: Date,
+): Promise<Invitation> {
+  try {
+    const res = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.invitation(invitationId),
+        UpdateExpression: 'SET candidate = :empty, erasedAt = :now',
+        ConditionExpression: 'org = :org',
+        ExpressionAttributeValues: { ':empty': {}, ':org': org, ':now': now.toISOString() },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return strip(res.Attributes!);
+  } catch (err) {
+    if (isConditionFailure(err)) throw new NotFoundError(`Invitation ${invitationId}`);
+    throw err;
+  }
+}

@@ -1,0 +1,104 @@
+import { type FieldIssue, ValidationError } from './errors.ts';
+import type { QuestionTypeId } from './question-types/type.ts';
+import { sample, seededRandom, shuffle } from './random.ts';
+import { AREA_IDS } from './taxonomy.ts';
+import { z } from './z.ts';
+
+export const MAX_QUESTIONS_PER_ASSESSMENT = 200;
+
+export const SectionInput = z.strictObject({
+  area: z.enum(AREA_IDS, { error: `Unknown area; use one of: ${AREA_IDS.join(', ')}.` }),
+  count: z.int().check(z.gte(1), z.lte(100)),
+  difficulty: z.optional(
+    z.union([z.literal(1), z.literal(2), z.literal(3), z.literal('mixed')], {
+      error: 'difficulty is 1, 2, 3 or "mixed".',
+    }),
+  ),
+});
+
+export const CreateAssessmentInput = z.strictObject({
+  title: z.string().check(z.minLength(1), z.maxLength(200)),
+  timeLimitMinutes: z.int().check(z.gte(1), z.lte(600)),
+  sections: z.array(SectionInput).check(z.minLength(1), z.maxLength(26)),
+  passingScore: z.optional(z.number().check(z.gte(0), z.lte(100))),
+  showResultToCandidate: z.optional(z.boolean()),
+  gracePeriodSeconds: z.optional(z.int().check(z.gte(0), z.lte(300))),
+});
+export type CreateAssessmentInput = z.infer<typeof CreateAssessmentInput>;
+
+export type SectionDifficulty = 1 | 2 | 3 | 'mixed';
+
+/** One question of a pool: where it lives and which immutable version. */
+export interface QuestionRef {
+  /** Organisation owning the question (the org or `public`). */
+  o: string;
+  /** Question id. */
+  q: string;
+  /** Version. */
+  v: number;
+  /** Type, so the attempt knows how to validate answers without reading the question. */
+  t: QuestionTypeId;
+}
+
+export interface Section {
+  area: string;
+  count: number;
+  difficulty: SectionDifficulty;
+  pool: QuestionRef[];
+}
+
+/** Rules a schema cannot express: sections may not overlap, the total is bounded. */
+export function checkBlueprint(input: CreateAssessmentInput): void {
+  const issues: FieldIssue[] = [];
+  input.sections.forEach((s, i) => {
+    const d = s.difficulty ?? 'mixed';
+    input.sections.slice(0, i).forEach((p, j) => {
+      const pd = p.difficulty ?? 'mixed';
+      if (p.area === s.area && (pd === d || pd === 'mixed' || d === 'mixed')) {
+        issues.push({
+          path: `sections[${i}]`,
+          message: `Overlaps sections[${j}] (${p.area}, difficulty ${pd}): one question could be drawn twice. Merge them or use distinct difficulties.`,
+        });
+      }
+    });
+  });
+  const total = input.sections.reduce((n, s) => n + s.count, 0);
+  if (total > MAX_QUESTIONS_PER_ASSESSMENT) {
+    issues.push({
+      path: 'sections',
+      message: `${total} questions in all; an assessment has at most ${MAX_QUESTIONS_PER_ASSESSMENT}.`,
+    });
+  }
+  if (issues.length) throw new ValidationError(issues);
+}
+
+/** How many questions a section's frozen pool keeps: enough that two candidates rarely match. */
+export function poolCap(count: number): number {
+  return Math.min(200, Math.max(count * 5, 20));
+}
+
+/** The attempt's deadline: the time limit stretched by the candidate's extra-time share. */
+export function deadlineOf(startedAt: Date, timeLimitMinutes: number, extraTimePercent = 0): Date {
+  return new Date(
+    startedAt.getTime() + Math.round(timeLimitMinutes * 60_000 * (1 + extraTimePercent / 100)),
+  );
+}
+
+/** Answers are accepted until the deadline plus the grace period (network latency, clocks). */
+export function dueAtOf(deadline: Date, gracePeriodSeconds: number): Date {
+  return new Date(deadline.getTime() + gracePeriodSeconds * 1000);
+}
+
+/** Each section's questions drawn at random from its pool, seeded by the attempt id. */
+export function drawQuestions(sections: readonly Section[], seed: string): QuestionRef[] {
+  return sections.flatMap((s, i) => sample(s.pool, s.count, seededRandom(`${seed}#section#${i}`)));
+}
+
+/** A question's option order for this attempt (stable across resumes). */
+export function optionOrder(
+  optionIds: readonly string[],
+  seed: string,
+  questionId: string,
+): string[] {
+  return shuffle(optionIds, seededRandom(`${seed}#options#${questionId}`));
+}

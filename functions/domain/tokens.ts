@@ -1,0 +1,34 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** A 256-bit random secret, base64url (43 characters). */
+export function newSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** What is stored instead of a secret. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** Constant-time comparison of a presented secret with a stored hash. */
+export function secretMatches(secret: string, storedHash: string | undefined): boolean {
+  if (!storedHash) return false;
+  const a = Buffer.from(hashSecret(secret), 'hex');
+  const b = Buffer.from(storedHash, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * An invitation token is `<invitationId>.<secret>`: the id only locates the invitation (one
+ * GetItem, no lookup index); the 256-bit secret is what proves possession.
+ */
+export function invitationToken(invitationId: string, secret: string): string {
+  return `${invitationId}.${secret}`;
+}
+
+export function parseInvitationToken(
+  token: string,
+): { invitationId: string; secret: string } | undefined {
+  const m = /^([0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  return m ? { invitationId: m[1]!, secret: m[2]! } : undefined;
+}

@@ -1,0 +1,142 @@
+import { listAssessments } from '../data/assessments.ts';
+import { eraseAttemptCandidate, getAttempt, listResults } from '../data/attempts.ts';
+import {
+  eraseInvitationCandidate,
+  listInvitations,
+  revokeInvitation,
+} from '../data/invitations.ts';
+import { clock } from '../domain/clock.ts';
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import { AREAS } from '../domain/taxonomy.ts';
+import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
+import { resultsCsv } from '../http/csv.ts';
+import {
+  assessmentView,
+  createAssessment,
+  createInvitations,
+  invitationView,
+  ownAssessment,
+  ownInvitation,
+} from '../services/assessments.ts';
+import { finishIfDue } from '../services/attempts.ts';
+
+const limitOf = (q: { limit?: string }) => (q.limit ? Number(q.limit) : 50);
+
+/** An attempt of this organisation, finalised first if its time ran out; else 404. */
+async function ownAttempt(org: string, attemptId: string) {
+  const attempt = await getAttempt(attemptId);
+  if (!attempt || attempt.org !== org) throw new NotFoundError(`Attempt ${attemptId}`);
+  return (await finishIfDue(attempt, clock.now()))!;
+}
+
+export const operations: Record<string, Operation> = {
+  createAssessment: async ({ principal, body }) =>
+    new Reply(201, assessmentView(await createAssessment(principal!, body, clock.now()))),
+
+  listAssessments: async ({ principal, query }) => {
+    const page = await listAssessments(principal!.org, limitOf(query), query.cursor);
+    return { items: page.items.map(assessmentView), nextCursor: page.nextCursor };
+  },
+
+  getAssessment: async ({ principal, params }) =>
+    assessmentView(await ownAssessment(principal!.org, params.assessmentId)),
+
+  createInvitations: async ({ principal, params, body, headers }) => {
+    const key = headers['idempotency-key'];
+    if (key !== undefined && (key.length < 1 || key.length > 128)) {
+      throw new ValidationError([
+        { path: 'header.idempotency-key', message: 'Idempotency-Key is 1-128 characters.' },
+      ]);
+    }
+    return new Reply(
+      201,
+      await createInvitations(principal!, params.assessmentId, body, clock.now(), key),
+    );
+  },
+
+  listInvitations: async ({ principal, params, query }) => {
+    await ownAssessment(principal!.org, params.assessmentId);
+    const page = await listInvitations(
+      principal!.org,
+      params.assessmentId,
+      limitOf(query),
+      query.cursor,
+    );
+    const now = clock.now();
+    return { items: page.items.map((i) => invitationView(i, now)), nextCursor: page.nextCursor };
+  },
+
+  revokeInvitation: async ({ principal, params }) => {
+    await revokeInvitation(principal!.org, params.invitationId, clock.now());
+    return new Reply(204);
+  },
+
+  eraseCandidateData: async ({ principal, params }) => {
+    const inv = await ownInvitation(principal!.org, params.invitationId);
+    const now = clock.now();
+    await eraseInvitationCandidate(principal!.org, inv.invitationId, now);
+    if (inv.attemptId) await eraseAttemptCandidate(principal!.org, inv.attemptId, now);
+    return new Reply(204);
+  },
+
+  listResults: async ({ principal, params, query, headers }) => {
+    await ownAssessment(principal!.org, params.assessmentId);
+    const page = await listResults(
+      principal!.org,
+      params.assessmentId,
+      limitOf(query),
+      query.cursor,
+    );
+    const items = page.items.map((a) => ({
+      attemptId: a.attemptId!,
+      candidate: a.candidate ?? {},
+      status: a.status as 'submitted' | 'expired',
+      score: a.result!.score,
+      ...(a.result!.passed !== undefined ? { passed: a.result!.passed } : {}),
+      ...((a as { percentile?: number }).percentile !== undefined
+        ? { percentile: (a as { percentile?: number }).percentile }
+        : {}),
+      completedAt: a.completedAt!,
+      areas: Object.fromEntries(a.result!.areas.map((r) => [r.area, r.score])),
+    }));
+    if (/\btext\/csv\b/i.test(headers.accept ?? '')) {
+      const areaIds = AREAS.map((x) => x.id).filter((id) => items.some((i) => id in i.areas));
+      return new Reply(200, resultsCsv(items, areaIds), {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="results-${params.assessmentId}.csv"`,
+        ...(page.nextCursor ? { link: `<?cursor=${page.nextCursor}>; rel="next"` } : {}),
+      });
+    }
+    return { items, nextCursor: page.nextCursor };
+  },
+
+  getReport: async ({ principal, params }) => {
+    const a = await ownAttempt(principal!.org, params.attemptId);
+    const r = a.result;
+    return {
+      attemptId: a.attemptId,
+      status: a.status,
+      candidate: a.candidate ?? {},
+      assessment: { assessmentId: a.assessmentId, title: a.title },
+      startedAt: a.startedAt,
+      ...(a.completedAt
+        ? {
+            completedAt: a.completedAt,
+            secondsUsed: Math.round((Date.parse(a.completedAt) - Date.parse(a.startedAt)) / 1000),
+          }
+        : {}),
+      ...(r
+        ? {
+            score: r.score,
+            ...(r.passed !== undefined ? { passed: r.passed } : {}),
+            technical: r.technical,
+            soft: r.soft,
+          }
+        : {}),
+      areas: r?.areas ?? [],
+      questions: r?.questions ?? [],
+    };
+  },
+};
+
+export const handler = createHttpHandler('employer', operations);

@@ -1,0 +1,163 @@
+import { CreateAssessmentInput } from '../../domain/assessment.ts';
+import { AREA_IDS } from '../../domain/taxonomy.ts';
+import { z } from '../../domain/z.ts';
+
+const Id = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Not a valid id.'));
+
+export const AssessmentParams = z.strictObject({ assessmentId: Id });
+export const InvitationParams = z.strictObject({ invitationId: Id });
+export const AttemptParams = z.strictObject({ attemptId: Id });
+export const AnswerParams = z.strictObject({
+  attemptId: Id,
+  questionId: z.string().check(z.minLength(3), z.maxLength(64)),
+});
+
+export const PageQuery = z.strictObject({
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
+  limit: z.optional(
+    z.string().check(z.regex(/^([1-9]\d?|1\d\d|200)$/, 'limit is a whole number from 1 to 200.')),
+  ),
+});
+
+export const CreateAssessmentBody = CreateAssessmentInput.register(z.globalRegistry, {
+  id: 'CreateAssessment',
+  description:
+    'A blueprint: sections over areas with counts and difficulty, the time limit and scoring options.',
+});
+
+const Difficulty = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal('mixed')]);
+
+export const AssessmentView = z
+  .object({
+    assessmentId: z.string(),
+    title: z.string(),
+    timeLimitMinutes: z.int(),
+    gracePeriodSeconds: z.int(),
+    passingScore: z.optional(z.number()),
+    showResultToCandidate: z.boolean(),
+    sections: z.array(
+      z.object({
+        area: z.enum(AREA_IDS),
+        count: z.int(),
+        difficulty: Difficulty,
+        questionPool: z.int(),
+      }),
+    ),
+    questionCount: z.int(),
+    createdAt: z.string(),
+  })
+  .register(z.globalRegistry, { id: 'Assessment' });
+
+export const AssessmentPage = z.object({
+  items: z.array(AssessmentView),
+  nextCursor: z.nullable(z.string()),
+});
+
+export const CandidateInput = z.strictObject({
+  name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  email: z.optional(z.email().check(z.maxLength(254))),
+  externalId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  extraTimePercent: z.optional(z.int().check(z.gte(0), z.lte(200))),
+});
+
+export const CreateInvitationsBody = z.strictObject({
+  candidates: z.array(CandidateInput).check(z.minLength(1), z.maxLength(500)),
+  expiresAt: z.iso.datetime({
+    offset: true,
+    error: 'expiresAt is an ISO-8601 date-time, e.g. 2026-12-31T23:59:00Z.',
+  }),
+});
+
+const Candidate = z.object({
+  name: z.optional(z.string()),
+  email: z.optional(z.string()),
+  externalId: z.optional(z.string()),
+});
+
+export const InvitationView = z
+  .object({
+    invitationId: z.string(),
+    assessmentId: z.string(),
+    status: z.enum(['pending', 'started', 'completed', 'expired', 'revoked']),
+    expiresAt: z.string(),
+    candidate: Candidate,
+    extraTimePercent: z.int(),
+    createdAt: z.string(),
+    attemptId: z.optional(z.string()),
+  })
+  .register(z.globalRegistry, { id: 'Invitation' });
+
+export const IssuedInvitations = z.object({
+  invitations: z.array(
+    z.extend(InvitationView, {
+      token: z
+        .string()
+        .check(
+          z.describe(
+            'Shown only here: the candidate link carries it, e.g. https://host/take#<token>.',
+          ),
+        ),
+    }),
+  ),
+});
+
+export const InvitationPage = z.object({
+  items: z.array(InvitationView),
+  nextCursor: z.nullable(z.string()),
+});
+
+const AreaScores = z.record(z.string(), z.number());
+
+export const ResultRow = z.object({
+  attemptId: z.string(),
+  candidate: Candidate,
+  status: z.enum(['submitted', 'expired']),
+  score: z.number(),
+  percentile: z.optional(z.number()),
+  passed: z.optional(z.boolean()),
+  completedAt: z.string(),
+  areas: AreaScores,
+});
+
+export const ResultPage = z.object({
+  items: z.array(ResultRow),
+  nextCursor: z.nullable(z.string()),
+});
+
+const AreaResult = z.object({
+  area: z.enum(AREA_IDS),
+  kind: z.enum(['technical', 'soft']),
+  score: z.number(),
+  items: z.int(),
+  correct: z.int(),
+});
+
+export const Report = z
+  .object({
+    attemptId: z.string(),
+    status: z.enum(['active', 'submitted', 'expired']),
+    candidate: Candidate,
+    assessment: z.object({ assessmentId: z.string(), title: z.string() }),
+    startedAt: z.string(),
+    completedAt: z.optional(z.string()),
+    secondsUsed: z.optional(z.int()),
+    score: z.optional(z.number()),
+    passed: z.optional(z.boolean()),
+    percentile: z.optional(z.number()),
+    technical: z.optional(z.nullable(z.object({ score: z.number() }))),
+    soft: z.optional(z.nullable(z.object({ score: z.number() }))),
+    areas: z.array(AreaResult),
+    questions: z.array(
+      z.object({
+        questionId: z.string(),
+        version: z.int(),
+        area: z.string(),
+        score: z.number(),
+        secondsSpent: z.int(),
+      }),
+    ),
+  })
+  .register(z.globalRegistry, {
+    id: 'Report',
+    description: "An attempt's skill profile with per-question detail (employers only).",
+  });

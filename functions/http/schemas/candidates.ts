@@ -1,0 +1,68 @@
+import { QUESTION_TYPES } from '../../domain/question-types/type.ts';
+import { AREA_IDS } from '../../domain/taxonomy.ts';
+import { z } from '../../domain/z.ts';
+
+export const StartAttemptBody = z.strictObject({
+  invitationToken: z.string().check(z.minLength(1), z.maxLength(200)),
+});
+
+/**
+ * The candidate view of a question. Deliberately no `answer`, weights, explanation or score:
+ * object schemas strip unknown keys, so even a bug upstream cannot leak a key through here.
+ */
+export const CandidateQuestion = z.object({
+  questionId: z.string(),
+  area: z.enum(AREA_IDS),
+  type: z.enum(QUESTION_TYPES),
+  prompt: z.string(),
+  options: z.optional(z.array(z.object({ id: z.string(), text: z.string() }))),
+});
+
+export const AnswerValue = z.union([z.string(), z.number(), z.array(z.string())]);
+
+export const AttemptView = z
+  .object({
+    attemptId: z.string(),
+    attemptToken: z.optional(z.string()),
+    status: z.enum(['active', 'submitted', 'expired']),
+    startedAt: z.string(),
+    deadline: z.string(),
+    gracePeriodSeconds: z.int(),
+    serverTime: z.string(),
+    assessment: z.object({ title: z.string(), timeLimitMinutes: z.int() }),
+    questions: z.array(CandidateQuestion),
+    answers: z.record(z.string(), AnswerValue),
+  })
+  .register(z.globalRegistry, {
+    id: 'Attempt',
+    description:
+      'An attempt as its candidate sees it: never keys, weights, explanations or scores.',
+  });
+
+export const SaveAnswerBody = z.strictObject({ answer: z.unknown() });
+
+export const Saved = z.object({
+  savedAt: z.string(),
+  serverTime: z.string(),
+  deadline: z.string(),
+});
+
+export const CandidateResult = z.object({
+  score: z.number(),
+  passed: z.optional(z.boolean()),
+  technical: z.nullable(z.object({ score: z.number() })),
+  soft: z.nullable(z.object({ score: z.number() })),
+  areas: z.array(
+    z.object({
+      area: z.enum(AREA_IDS),
+      kind: z.enum(['technical', 'soft']),
+      score: z.number(),
+      items: z.int(),
+    }),
+  ),
+});
+
+export const SubmitResult = z.object({
+  status: z.enum(['submitted', 'expired']),
+  result: z.optional(CandidateResult),
+});

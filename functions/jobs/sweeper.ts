@@ -1,0 +1,25 @@
+/**
+ * The deadline sweeper: finalises every active attempt whose grace period has ended, with the
+ * answers saved so far and the deadline as its finish time. Runs every minute (EventBridge
+ * schedule in AWS; an interval in the local gateway). Idempotent: a second run finds nothing,
+ * and finalising is a conditional write that only one caller wins.
+ */
+import { dueAttemptIds } from '../data/attempts.ts';
+import { clock } from '../domain/clock.ts';
+import { logger } from '../http/logger.ts';
+import { finishIfDue } from '../services/attempts.ts';
+
+/** Hours of deadline buckets each run looks back over (attempts due earlier were swept then). */
+export const LOOKBACK_HOURS = 6;
+
+export async function sweep(now = clock.now()): Promise<{ finalised: number }> {
+  let finalised = 0;
+  for (const id of await dueAttemptIds(now, LOOKBACK_HOURS)) {
+    const before = (await finishIfDue(id, now))?.status;
+    if (before && before !== 'active') finalised++;
+  }
+  if (finalised) logger.info('Sweeper finalised attempts', { finalised });
+  return { finalised };
+}
+
+export const handler = async () => sweep();

@@ -1,0 +1,60 @@
+/** A small bank with every question type in two areas, for attempt tests. */
+export function sampleBank(prefix: string, perArea = 12) {
+  const questions: Record<string, unknown>[] = [];
+  const areas = ['security', 'collaboration'] as const;
+  for (const area of areas) {
+    for (let i = 0; i < perArea; i++) {
+      const id = `${prefix}-${area}-${i}`;
+      const base = {
+        id,
+        area,
+        difficulty: (i % 3) + 1,
+        prompt: `Question ${id}: pick well.`,
+        explanation: 'The key is right because it is right.',
+        tags: ['fixture'],
+      };
+      const options = [
+        { id: 'a', text: 'Alpha' },
+        { id: 'b', text: 'Bravo' },
+        { id: 'c', text: 'Charlie' },
+        { id: 'd', text: 'Delta' },
+      ];
+      if (area === 'collaboration') {
+        questions.push({
+          ...base,
+          type: 'sjt',
+          options,
+          answer: { weights: { a: 1, b: 0.5, c: 0.25, d: 0 } },
+        });
+        continue;
+      }
+      const type = ['single', 'multi', 'order', 'numeric', 'text'][i % 5];
+      if (type === 'single') questions.push({ ...base, type, options, answer: 'b' });
+      if (type === 'multi') questions.push({ ...base, type, options, answer: ['a', 'c'] });
+      if (type === 'order')
+        questions.push({ ...base, type, options, answer: ['d', 'c', 'b', 'a'] });
+      if (type === 'numeric')
+        questions.push({ ...base, type, answer: { value: 42, tolerance: 0.5 } });
+      if (type === 'text') questions.push({ ...base, type, answer: ['idempotency key'] });
+    }
+  }
+  return { bank: { id: `${prefix}-bank`, title: 'Fixture bank' }, questions };
+}
+
+/** The correct answer to a fixture question, by type (what a perfect candidate sends). */
+export function perfectAnswer(q: { type: string; options?: { id: string }[] }): unknown {
+  switch (q.type) {
+    case 'single':
+      return 'b';
+    case 'multi':
+      return ['a', 'c'];
+    case 'order':
+      return ['d', 'c', 'b', 'a'];
+    case 'numeric':
+      return 42;
+    case 'text':
+      return 'Idempotency Key';
+    default:
+      return 'a';
+  }
+}
