@@ -15,7 +15,8 @@ export const JOBS: readonly JobDef[] = [
   {
     name: 'sweeper',
     entry: 'functions/jobs/sweeper.ts',
-    description: 'Finalises attempts whose deadline and grace period have passed (Query on the deadline index).',
+    description:
+      'Finalises attempts whose deadline and grace period have passed (Query on the deadline index).',
     everySeconds: 60,
   },
 ];

@@ -37,6 +37,8 @@ import {
   StreamViewType,
   Table,
 } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -44,6 +46,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../../functions/data/table.ts';
 import { type FunctionGroup, isStaff } from '../../functions/http/route-types.ts';
+import { JOBS, type JobDef } from '../../functions/jobs/jobs.ts';
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
 import { lambdaBundling } from './bundling.ts';
 
@@ -68,6 +71,22 @@ const SIZING: Record<FunctionGroup, { memorySize: number; timeout: Duration }> =
   employer: { memorySize: 1024, timeout: Duration.seconds(20) },
   candidate: { memorySize: 1024, timeout: Duration.seconds(10) },
 };
+
+/**
+ * Memory and timeout per job (`JOBS`), by name. The sweeper finalises each due attempt with a
+ * read of its questions and a transaction; its timeout stays under its one-minute schedule, so
+ * runs do not overlap.
+ */
+const JOB_SIZING: Readonly<Record<string, { memorySize: number; timeout: Duration }>> = {
+  sweeper: { memorySize: 512, timeout: Duration.seconds(50) },
+};
+
+/**
+ * The groups that can finalise an attempt (`services/attempts.ts`: a candidate's submit or
+ * resume, an employer reading an attempt whose time ran out) and so publish AttemptCompleted.
+ * Every job can too. The bundling tests check this against what each bundle reads.
+ */
+export const FINALISING_GROUPS: ReadonlySet<FunctionGroup> = new Set(['employer', 'candidate']);
 
 /** Reading only; `Scan` is absent on purpose: no request path may scan the table. */
 const READ_ACTIONS = [
@@ -114,6 +133,33 @@ export function corsOriginsFrom(value: unknown): string[] {
   return origins;
 }
 
+/** A job's entry file and sizing; throws on a declaration the stack cannot schedule. */
+function checkJob(job: JobDef): {
+  entry: string;
+  sizing: { memorySize: number; timeout: Duration };
+} {
+  const entry = resolve(REPO_ROOT, job.entry);
+  if (!existsSync(entry)) {
+    throw new Error(`JOBS declares job "${job.name}" with entry ${job.entry}, which does not exist.`);
+  }
+  // EventBridge rates are whole minutes, one at least.
+  if (!Number.isInteger(job.everySeconds / 60) || job.everySeconds < 60) {
+    throw new Error(
+      `Job "${job.name}": everySeconds ${job.everySeconds} is not a whole number of minutes (at least 60); EventBridge cannot schedule it.`,
+    );
+  }
+  const sizing = JOB_SIZING[job.name];
+  if (!sizing) {
+    throw new Error(
+      `Job "${job.name}" has no memory and timeout: add it to JOB_SIZING in infra/aws/stack.ts.`,
+    );
+  }
+  if (sizing.timeout.toSeconds() > job.everySeconds) {
+    throw new Error(`Job "${job.name}": its timeout exceeds its interval, so runs would overlap.`);
+  }
+  return { entry, sizing };
+}
+
 const pascal = (s: string) =>
   s
     .split(/[^a-zA-Z0-9]+/)
@@ -137,6 +183,10 @@ export class AssayStack extends Stack {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly functions: ReadonlyMap<FunctionGroup, NodejsFunction>;
+  /** The scheduled functions, by job name (`JOBS`). */
+  readonly jobs: ReadonlyMap<string, NodejsFunction>;
+  /** Where AttemptCompleted and future integration events are published. */
+  readonly eventBus: EventBus;
 
   constructor(scope: Construct, id: string, props: AssayStackProps = {}) {
     super(scope, id, props);
@@ -148,7 +198,13 @@ export class AssayStack extends Stack {
     this.userPool = userPool;
     this.userPoolClient = client;
 
+    this.eventBus = new EventBus(this, 'EventBus', {
+      eventBusName: this.stackName,
+      description: 'Assay integration events (AttemptCompleted).',
+    });
+
     this.functions = this.createFunctions(corsOrigins);
+    this.jobs = this.createJobs();
     const { api, stage } = this.createApi(corsOrigins);
     this.api = api;
     this.stage = stage;
@@ -161,6 +217,10 @@ export class AssayStack extends Stack {
     });
     new CfnOutput(this, 'JwtIssuer', { value: userPool.userPoolProviderUrl });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'EventBusName', {
+      value: this.eventBus.eventBusName,
+      description: 'EventBridge bus receiving AttemptCompleted (source "assay").',
+    });
   }
 
   private createTable(): Table {
@@ -251,13 +311,74 @@ export class AssayStack extends Stack {
     return { userPool, client };
   }
 
-  private createFunctions(corsOrigins: string[]): Map<FunctionGroup, NodejsFunction> {
-    const groups = [...new Set(ROUTES.map((r) => r.group))];
-    const functions = new Map<FunctionGroup, NodejsFunction>();
-    const tableResources = [
+  /** Table, indexes; never `Scan` (see READ_ACTIONS). */
+  private tableResources(): string[] {
+    return [
       this.table.tableArn,
       ...TABLE_SCHEMA.indexes.map((i) => `${this.table.tableArn}/index/${i.name}`),
     ];
+  }
+
+  /**
+   * A function as every function here is built: its own log group with retention, its own role
+   * that may write only there, nodejs24.x on arm64 with active tracing, the shared bundling.
+   * `publishes` adds EVENT_BUS_NAME and events:PutEvents on the bus.
+   */
+  private createFunction(
+    id: string,
+    props: {
+      description: string;
+      entry: string;
+      sizing: { memorySize: number; timeout: Duration };
+      environment: Record<string, string>;
+      writes: boolean;
+      publishes: boolean;
+    },
+  ): NodejsFunction {
+    const logGroup = new LogGroup(this, `${id}Logs`, { retention: LOG_RETENTION });
+    // An explicit role instead of AWSLambdaBasicExecutionRole: write to this log group only.
+    const role = new Role(this, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: props.description,
+    });
+    logGroup.grantWrite(role);
+
+    const fn = new NodejsFunction(this, id, {
+      description: props.description,
+      entry: props.entry,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: resolve(REPO_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      ...props.sizing,
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      role,
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        ...props.environment,
+        ...(props.publishes ? { EVENT_BUS_NAME: this.eventBus.eventBusName } : {}),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: lambdaBundling(),
+    });
+    const actions = props.writes ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS;
+    role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: this.tableResources() }));
+    // events:PutEvents on this bus only.
+    if (props.publishes) this.eventBus.grantPutEventsTo(role);
+
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires Resource "*".',
+    });
+    return fn;
+  }
+
+  private createFunctions(corsOrigins: string[]): Map<FunctionGroup, NodejsFunction> {
+    const groups = [...new Set(ROUTES.map((r) => r.group))];
+    const functions = new Map<FunctionGroup, NodejsFunction>();
 
     for (const group of groups) {
       const entry = resolve(REPO_ROOT, handlerEntry(group));
@@ -267,45 +388,17 @@ export class AssayStack extends Stack {
           `ROUTES assigns ${ops.join(', ')} to function group "${group}", but ${handlerEntry(group)} does not exist.`,
         );
       }
-      const name = pascal(group);
-      const logGroup = new LogGroup(this, `${name}FunctionLogs`, { retention: LOG_RETENTION });
-      // An explicit role instead of AWSLambdaBasicExecutionRole: write to this log group only.
-      const role = new Role(this, `${name}FunctionRole`, {
-        assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-        description: `Assay ${group} function`,
-      });
-      logGroup.grantWrite(role);
-
-      const fn = new NodejsFunction(this, `${name}Function`, {
+      const fn = this.createFunction(`${pascal(group)}Function`, {
         description: `Assay ${group} routes`,
         entry,
-        handler: 'handler',
-        projectRoot: REPO_ROOT,
-        depsLockFilePath: resolve(REPO_ROOT, 'package-lock.json'),
-        runtime: Runtime.NODEJS_24_X,
-        architecture: Architecture.ARM_64,
-        ...SIZING[group],
-        tracing: Tracing.ACTIVE,
-        logGroup,
-        role,
+        sizing: SIZING[group],
         environment: {
-          TABLE_NAME: this.table.tableName,
           JWT_ISSUER: this.userPool.userPoolProviderUrl,
           JWT_AUDIENCE: this.userPoolClient.userPoolClientId,
           CORS_ORIGINS: corsOrigins.join(','),
-          NODE_OPTIONS: '--enable-source-maps',
         },
-        bundling: lambdaBundling(),
-      });
-      const actions = READ_ONLY_GROUPS.has(group)
-        ? READ_ACTIONS
-        : [...READ_ACTIONS, ...WRITE_ACTIONS];
-      role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: tableResources }));
-
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires Resource "*".',
+        writes: !READ_ONLY_GROUPS.has(group),
+        publishes: FINALISING_GROUPS.has(group),
       });
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaDLQ',
@@ -315,6 +408,43 @@ export class AssayStack extends Stack {
       functions.set(group, fn);
     }
     return functions;
+  }
+
+  /** One function per entry of `JOBS`, invoked by an EventBridge schedule. */
+  private createJobs(): Map<string, NodejsFunction> {
+    const jobs = new Map<string, NodejsFunction>();
+    for (const job of JOBS) {
+      const { entry, sizing } = checkJob(job);
+      const name = pascal(job.name);
+      const fn = this.createFunction(`${name}JobFunction`, {
+        description: `Assay ${job.name} job: ${job.description}`.slice(0, 256),
+        entry,
+        sizing,
+        environment: {},
+        // The sweeper Queries the deadline index, reads attempts and versions, and finalises
+        // with transactions; any job may finalise an attempt.
+        writes: true,
+        publishes: true,
+      });
+
+      const rule = new Rule(this, `${name}JobSchedule`, {
+        description: `Runs the ${job.name} job every ${job.everySeconds} s.`,
+        schedule: Schedule.rate(Duration.seconds(job.everySeconds)),
+      });
+      rule.addTarget(
+        new LambdaFunction(fn, {
+          // A delivery later than the next scheduled run is superseded by it.
+          maxEventAge: Duration.seconds(job.everySeconds),
+          retryAttempts: 2,
+        }),
+      );
+
+      const rerun = `The next scheduled run (every ${job.everySeconds} s) repeats a failed or lost run: it finds the same due work, and finalising is an idempotent conditional write, so nothing is lost and a queued event would add nothing.`;
+      Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason: rerun });
+      Validations.of(rule).acknowledge({ id: 'Serverless-EventBusDLQ', reason: rerun });
+      jobs.set(job.name, fn);
+    }
+    return jobs;
   }
 
   private createApi(corsOrigins: string[]): { api: HttpApi; stage: HttpStage } {

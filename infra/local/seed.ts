@@ -4,13 +4,13 @@ import { bankFiles, readBankFile } from '../../functions/cli/bank-files.ts';
 import { importBank } from '../../functions/data/questions.ts';
 import { clock } from '../../functions/domain/clock.ts';
 import { PUBLIC_ORG } from '../../functions/http/principal.ts';
+import { createAssessment, createInvitations } from '../../functions/services/assessments.ts';
 
 export const QUESTIONS_DIR = resolve(import.meta.dirname, '../../questions');
 
 export interface SeedResult {
   summary: string;
   questions: number;
-  demoLink?: string;
 }
 
 /**
@@ -34,11 +34,48 @@ export async function seedPublicBank(
   return { files: files.length, questions, created, updated };
 }
 
-/** What `npm start` loads: the shipped bank. */
-export async function seedLocal(): Promise<SeedResult> {
+/** The demo organisation's assessment over the shipped bank, and one invitation to it. */
+export async function seedDemo(): Promise<{ assessmentId: string; token: string }> {
+  const now = clock.now();
+  const principal = { org: 'demo', subject: 'demo-employer', roles: ['employer' as const] };
+  const assessment = await createAssessment(
+    principal,
+    {
+      title: 'Backend engineer screen (demo)',
+      timeLimitMinutes: 20,
+      sections: [
+        { area: 'api-first', count: 3 },
+        { area: 'serverless', count: 3 },
+        { area: 'security', count: 3 },
+        { area: 'problem-solving', count: 2 },
+        { area: 'collaboration', count: 2 },
+      ],
+      passingScore: 60,
+      showResultToCandidate: true,
+    },
+    now,
+  );
+  const { invitations } = await createInvitations(
+    principal,
+    assessment.assessmentId,
+    {
+      candidates: [{ name: 'Demo Candidate', email: 'candidate@example.com' }],
+      expiresAt: new Date(now.getTime() + 7 * 86_400_000).toISOString(),
+    },
+    now,
+  );
+  return { assessmentId: assessment.assessmentId, token: invitations[0]!.token };
+}
+
+/** What `npm start` loads: the shipped bank, then a demo assessment with one invitation. */
+export async function seedLocal(): Promise<
+  SeedResult & { demo?: { assessmentId: string; token: string } }
+> {
   const bank = await seedPublicBank();
+  const demo = bank.questions > 0 ? await seedDemo() : undefined;
   return {
     questions: bank.questions,
     summary: `${bank.questions} questions from ${bank.files} files in questions/ (${bank.created} new, ${bank.updated} updated)`,
+    ...(demo ? { demo } : {}),
   };
 }

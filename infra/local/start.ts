@@ -15,6 +15,7 @@ import {
   startDynamoLocal,
 } from './dynamodb-local.ts';
 import { createGateway } from './gateway.ts';
+import { startJobs } from './jobs.ts';
 import { mintToken, useLocalIssuer } from './local-auth.ts';
 import { seedLocal } from './seed.ts';
 
@@ -64,6 +65,7 @@ try {
     server!.listen(port, host, resolve);
   });
 
+  await startJobs((line) => console.log(line));
   const base = `http://${host}:${port}`;
   const author = await mintToken({ roles: ['author'], org: 'demo', subject: 'demo-author' });
   const employer = await mintToken({ roles: ['employer'], org: 'demo', subject: 'demo-employer' });
@@ -80,9 +82,17 @@ Demo author token (organisation demo):
 
 Demo employer token (organisation demo):
   ${employer}
-${seeded.demoLink ? `\nDemo assessment link (a candidate starts with this token):\n  ${seeded.demoLink}\n` : ''}
+${
+  seeded.demo
+    ? `
+Demo assessment ${seeded.demo.assessmentId} (organisation demo), one invitation:
+  link   ${base}/take#${seeded.demo.token}
+  start  curl -s -X POST ${base}/v1/attempts -H 'content-type: application/json' -d '{"invitationToken":"${seeded.demo.token}"}'
+`
+    : ''
+}
 Try:  curl ${base}/v1/areas
-      curl -H "Authorization: Bearer $EMPLOYER_TOKEN" ${base}/v1/assessments
+      curl -H "Authorization: Bearer <employer token>" ${base}/v1/assessments
 Stop with Ctrl-C.
 `);
 } catch (err) {
