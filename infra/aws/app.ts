@@ -8,6 +8,7 @@ import { AssayStack } from './stack.ts';
 
 const app = new App();
 new AssayStack(app, 'Assay', {
-  description: 'Assay: serverless skills-assessment backend (HTTP API, Lambda, DynamoDB, Cognito, EventBridge).',
+  description:
+    'Assay: serverless skills-assessment backend (HTTP API, Lambda, DynamoDB, Cognito, EventBridge).',
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));

@@ -46,8 +46,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../../functions/data/table.ts';
 import { type FunctionGroup, isStaff } from '../../functions/http/route-types.ts';
-import { JOBS, type JobDef } from '../../functions/jobs/jobs.ts';
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
+import { JOBS, type JobDef } from '../../functions/jobs/jobs.ts';
 import { lambdaBundling } from './bundling.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -140,7 +140,9 @@ function checkJob(job: JobDef): {
 } {
   const entry = resolve(REPO_ROOT, job.entry);
   if (!existsSync(entry)) {
-    throw new Error(`JOBS declares job "${job.name}" with entry ${job.entry}, which does not exist.`);
+    throw new Error(
+      `JOBS declares job "${job.name}" with entry ${job.entry}, which does not exist.`,
+    );
   }
   // EventBridge rates are whole minutes, one at least.
   if (!Number.isInteger(job.everySeconds / 60) || job.everySeconds < 60) {
@@ -328,6 +330,7 @@ export class AssayStack extends Stack {
     id: string,
     props: {
       description: string;
+      roleDescription: string;
       entry: string;
       sizing: { memorySize: number; timeout: Duration };
       environment: Record<string, string>;
@@ -339,7 +342,7 @@ export class AssayStack extends Stack {
     // An explicit role instead of AWSLambdaBasicExecutionRole: write to this log group only.
     const role = new Role(this, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: props.description,
+      description: props.roleDescription,
     });
     logGroup.grantWrite(role);
 
@@ -390,6 +393,7 @@ export class AssayStack extends Stack {
       }
       const fn = this.createFunction(`${pascal(group)}Function`, {
         description: `Assay ${group} routes`,
+        roleDescription: `Assay ${group} function`,
         entry,
         sizing: SIZING[group],
         environment: {
@@ -418,6 +422,7 @@ export class AssayStack extends Stack {
       const name = pascal(job.name);
       const fn = this.createFunction(`${name}JobFunction`, {
         description: `Assay ${job.name} job: ${job.description}`.slice(0, 256),
+        roleDescription: `Assay ${job.name} job`,
         entry,
         sizing,
         environment: {},

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, type CfnResource, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -13,11 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_SCHEMA } from '../../functions/data/table.ts';
 import { type FunctionGroup, isStaff, routeKey } from '../../functions/http/route-types.ts';
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
+import { JOBS } from '../../functions/jobs/jobs.ts';
 import { ESM_REQUIRE_BANNER, esbuildOptions } from '../../infra/aws/bundling.ts';
 import { AssayStack, corsOriginsFrom } from '../../infra/aws/stack.ts';
 
 const CORS_ORIGIN = 'https://app.example.com';
 const GROUPS = [...new Set(ROUTES.map((r) => r.group))];
+/** The groups whose handlers can finalise an attempt (services/attempts.ts) and so publish. */
+const PUBLISHING_GROUPS: readonly FunctionGroup[] = ['employer', 'candidate'];
 
 interface ReportViolation {
   ruleName: string;
@@ -151,9 +155,10 @@ function jwtAuthorizerId(): string {
 }
 
 describe('the functions', () => {
-  it('are one per function group of the route table', () => {
+  it('are one per function group of the route table, plus one per job', () => {
     expect([...stack.functions.keys()].sort()).toEqual([...GROUPS].sort());
-    template.resourceCountIs('AWS::Lambda::Function', GROUPS.length);
+    expect([...stack.jobs.keys()].sort()).toEqual(JOBS.map((j) => j.name).sort());
+    template.resourceCountIs('AWS::Lambda::Function', GROUPS.length + JOBS.length);
   });
 
   it('all run nodejs24.x on arm64 with active tracing, explicit memory and timeout', () => {
@@ -166,26 +171,31 @@ describe('the functions', () => {
         MemorySize: expect.any(Number),
         Timeout: expect.any(Number),
       });
-      expect(fn.Properties.Timeout).toBeLessThan(30);
+    }
+  });
+
+  it('answer HTTP requests within the HTTP API 30 s integration limit', () => {
+    for (const [group, fn] of stack.functions) {
+      expect(propsOf(fn).Timeout, group).toBeLessThan(30);
     }
   });
 
   it('get the table, the JWT settings, the CORS origins and source maps from the environment', () => {
-    for (const fn of stack.functions.values()) {
-      const props = template.toJSON().Resources[logicalId(fn)].Properties;
-      expect(props.Environment.Variables).toEqual({
+    for (const [group, fn] of stack.functions) {
+      expect(propsOf(fn).Environment.Variables, group).toEqual({
         TABLE_NAME: { Ref: logicalId(stack.table) },
         JWT_ISSUER: { 'Fn::GetAtt': [logicalId(stack.userPool), 'ProviderURL'] },
         JWT_AUDIENCE: { Ref: logicalId(stack.userPoolClient) },
         CORS_ORIGINS: CORS_ORIGIN,
         NODE_OPTIONS: '--enable-source-maps',
+        ...(PUBLISHING_GROUPS.includes(group) ? { EVENT_BUS_NAME: { Ref: busId() } } : {}),
       });
     }
   });
 
   it('log to their own log group, and every log group has a retention period', () => {
     const logGroups = template.findResources('AWS::Logs::LogGroup');
-    for (const fn of stack.functions.values()) {
+    for (const fn of allFunctions().values()) {
       const props = template.toJSON().Resources[logicalId(fn)].Properties;
       expect(Object.keys(logGroups)).toContain(props.LoggingConfig.LogGroup.Ref);
     }
@@ -194,8 +204,8 @@ describe('the functions', () => {
     }
   });
 
-  it('let the public group only read the table, the others read and write, and none scan', () => {
-    for (const [group, fn] of stack.functions) {
+  it('let the public group only read the table, the others and the jobs read and write, and none scan', () => {
+    for (const [group, fn] of allFunctions()) {
       const actions = dynamoActionsOf(fn.role!.node.id);
       expect(actions, group).toContain('dynamodb:Query');
       expect(actions, group).not.toContain('dynamodb:Scan');
@@ -205,6 +215,132 @@ describe('the functions', () => {
     }
   });
 });
+
+describe('the jobs', () => {
+  it.each(JOBS.map((j) => [j.name, j] as const))(
+    '%s has a function scheduled at its rate by an EventBridge rule',
+    (name, job) => {
+      const fn = stack.jobs.get(name)!;
+      expect(fn, name).toBeDefined();
+      const props = propsOf(fn);
+      expect(props).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+      // Runs do not overlap: a run ends before the next one starts.
+      expect(props.Timeout).toBeLessThanOrEqual(job.everySeconds);
+
+      const rules = Object.values(
+        template.findResources('AWS::Events::Rule', {
+          Properties: {
+            Targets: Match.arrayWith([
+              Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(fn), 'Arn'] } }),
+            ]),
+          },
+        }),
+      );
+      expect(rules, `rules targeting ${name}`).toHaveLength(1);
+      const rule = rules[0]!.Properties;
+      expect(rule.ScheduleExpression).toBe(rateExpression(job.everySeconds));
+      expect(rule.State).toBe('ENABLED');
+      expect(rule.EventBusName, 'schedules run on the default bus').toBeUndefined();
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [logicalId(fn), 'Arn'] },
+        Principal: 'events.amazonaws.com',
+      });
+    },
+  );
+
+  it('get the table, the event bus and source maps from the environment', () => {
+    for (const [name, fn] of stack.jobs) {
+      expect(propsOf(fn).Environment.Variables, name).toEqual({
+        TABLE_NAME: { Ref: logicalId(stack.table) },
+        EVENT_BUS_NAME: { Ref: busId() },
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    }
+  });
+
+  it('schedule nothing else', () => {
+    template.resourceCountIs('AWS::Events::Rule', JOBS.length);
+  });
+});
+
+describe('the event bus', () => {
+  it('exists, is named after the stack and its name is an output', () => {
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: stack.stackName });
+    template.hasOutput('EventBusName', { Value: { Ref: busId() } });
+  });
+
+  it('is named in EVENT_BUS_NAME of the employer, candidate and job functions only', () => {
+    const expected = [
+      ...PUBLISHING_GROUPS.map((g) => logicalId(stack.functions.get(g)!)),
+      ...[...stack.jobs.values()].map(logicalId),
+    ].sort();
+    const withBus = Object.entries(template.findResources('AWS::Lambda::Function'))
+      .filter(([, fn]) => fn.Properties.Environment?.Variables?.EVENT_BUS_NAME !== undefined)
+      .map(([id]) => id)
+      .sort();
+    expect(withBus).toEqual(expected);
+    for (const group of ['public', 'authoring'] as const) {
+      expect(propsOf(stack.functions.get(group)!).Environment.Variables).not.toHaveProperty(
+        'EVENT_BUS_NAME',
+      );
+    }
+  });
+
+  it('grants events:PutEvents only on the bus, and only to the functions that publish', () => {
+    const busArn = { 'Fn::GetAtt': [busId(), 'Arn'] };
+    const publishingRoles = new Set<string>();
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      const statements = policy.Properties.PolicyDocument.Statement as {
+        Action: string | string[];
+        Resource: unknown;
+      }[];
+      for (const st of statements) {
+        const actions = [st.Action].flat();
+        expect(actions.some((a) => a === 'events:*' || a === '*')).toBe(false);
+        if (!actions.some((a) => a.startsWith('events:'))) continue;
+        expect(actions).toEqual(['events:PutEvents']);
+        expect(st.Resource).toEqual(busArn);
+        for (const r of policy.Properties.Roles as { Ref: string }[]) publishingRoles.add(r.Ref);
+      }
+    }
+    const expected = [
+      ...PUBLISHING_GROUPS.map((g) => stack.functions.get(g)!),
+      ...stack.jobs.values(),
+    ].map((fn) => logicalId(fn.role!));
+    expect([...publishingRoles].sort()).toEqual(expected.sort());
+  });
+
+  it('has no resource policy: no other account may put events on it', () => {
+    template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+    const bus = Object.values(template.findResources('AWS::Events::EventBus'))[0]!;
+    expect(bus.Properties.Policy).toBeUndefined();
+  });
+});
+
+/** The EventBridge rate expression for an interval: the largest whole unit, as CDK writes it. */
+function rateExpression(seconds: number): string {
+  const [n, unit] =
+    seconds % 86_400 === 0
+      ? [seconds / 86_400, 'day']
+      : seconds % 3600 === 0
+        ? [seconds / 3600, 'hour']
+        : [seconds / 60, 'minute'];
+  return `rate(${n} ${unit}${n === 1 ? '' : 's'})`;
+}
+
+/** The HTTP functions by group and the job functions by job name. */
+function allFunctions(): Map<string, NodejsFunction> {
+  return new Map<string, NodejsFunction>([...stack.functions, ...stack.jobs]);
+}
+
+/** A function's properties in the template. */
+function propsOf(fn: NodejsFunction) {
+  return template.toJSON().Resources[logicalId(fn)].Properties;
+}
+
+const busId = () => logicalId(stack.eventBus);
 
 /** The DynamoDB actions in the default policy of the role with this construct id. */
 function dynamoActionsOf(roleConstructId: string): string[] {
@@ -361,18 +497,39 @@ describe('bundling', () => {
   });
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it.each(GROUPS)(
-    'bundles the %s function as CDK does, and the bundle loads on Node',
-    async (group: FunctionGroup) => {
-      const outfile = join(outDir, group, 'index.mjs');
+  const bundles = [
+    ...GROUPS.map((group) => ({
+      name: group,
+      entry: handlerEntry(group),
+      fn: () => stack.functions.get(group)!,
+    })),
+    ...JOBS.map((job) => ({
+      name: `${job.name} job`,
+      entry: job.entry,
+      fn: () => stack.jobs.get(job.name)!,
+    })),
+  ];
+
+  it.each(bundles)(
+    'bundles the $name function as CDK does, and the bundle loads on Node',
+    async ({ name, entry, fn }) => {
+      const outfile = join(outDir, name.replace(/\W+/g, '-'), 'index.mjs');
       await build({
-        ...esbuildOptions(resolve(root, handlerEntry(group)), outfile),
+        ...esbuildOptions(resolve(root, entry), outfile),
         logLevel: 'silent',
       });
 
       const code = readFileSync(outfile, 'utf8');
       expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
-      expect(code, 'the AWS SDK is bundled, not imported').not.toMatch(/\bfrom\s*["']@aws-sdk\//);
+      expect(code, 'the AWS SDK is bundled, not imported').not.toMatch(
+        /\b(from\s*|import\s*\(\s*)["']@aws-sdk\//,
+      );
+      // The stack sets EVENT_BUS_NAME exactly on the functions whose code reads it: a handler
+      // that starts finalising attempts must also be given the bus (and PutEvents on it).
+      const env = propsOf(fn()).Environment.Variables;
+      expect('EVENT_BUS_NAME' in env, `${name}: EVENT_BUS_NAME set iff the bundle reads it`).toBe(
+        code.includes('EVENT_BUS_NAME'),
+      );
 
       const load = spawnSync(
         process.execPath,

@@ -329,5 +329,7 @@ describe('organisations', () => {
 });
 
 function countBy(xs: string[]) {
-  return xs.reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {});
+  const out: Record<string, number> = {};
+  for (const x of xs) out[x] = (out[x] ?? 0) + 1;
+  return out;
 }

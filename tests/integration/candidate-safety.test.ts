@@ -20,22 +20,18 @@ const question = (id: string, area: string) =>
           answer: LETTERS[k % n],
           explanation: ex,
         })),
-      fc
-        .record({ n: fc.integer({ min: 3, max: 6 }), ex: marker('EXPLAIN') })
-        .map(({ n, ex }) => ({
-          type: 'multi',
-          options: opts(n),
-          answer: ['a', 'b'],
-          explanation: ex,
-        })),
-      fc
-        .record({ n: fc.integer({ min: 2, max: 6 }), ex: marker('EXPLAIN') })
-        .map(({ n, ex }) => ({
-          type: 'order',
-          options: opts(n),
-          answer: [...LETTERS.slice(0, n)].reverse(),
-          explanation: ex,
-        })),
+      fc.record({ n: fc.integer({ min: 3, max: 6 }), ex: marker('EXPLAIN') }).map(({ n, ex }) => ({
+        type: 'multi',
+        options: opts(n),
+        answer: ['a', 'b'],
+        explanation: ex,
+      })),
+      fc.record({ n: fc.integer({ min: 2, max: 6 }), ex: marker('EXPLAIN') }).map(({ n, ex }) => ({
+        type: 'order',
+        options: opts(n),
+        answer: [...LETTERS.slice(0, n)].reverse(),
+        explanation: ex,
+      })),
       fc
         .record({ v: fc.integer({ min: 100_000, max: 999_999 }), ex: marker('EXPLAIN') })
         .map(({ v, ex }) => ({
@@ -84,8 +80,9 @@ const FORBIDDEN_KEYS = [
 
 /** Every object key anywhere in a JSON value. */
 function keysOf(v: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(v)) v.forEach((x) => keysOf(x, out));
-  else if (v && typeof v === 'object') {
+  if (Array.isArray(v)) {
+    for (const x of v) keysOf(x, out);
+  } else if (v && typeof v === 'object') {
     for (const [k, x] of Object.entries(v)) {
       out.add(k);
       keysOf(x, out);
