@@ -86,7 +86,7 @@ const JOB_SIZING: Readonly<Record<string, { memorySize: number; timeout: Duratio
  * resume, an employer reading an attempt whose time ran out) and so publish AttemptCompleted.
  * Every job can too. The bundling tests check this against what each bundle reads.
  */
-export const FINALISING_GROUPS: ReadonlySet<FunctionGroup> = new Set(['employer', 'candidate']);
+const FINALISING_GROUPS: ReadonlySet<FunctionGroup> = new Set(['employer', 'candidate']);
 
 /** Reading only; `Scan` is absent on purpose: no request path may scan the table. */
 const READ_ACTIONS = [
