@@ -67,7 +67,7 @@ function logSigmoid(zv: number): number {
   return zv >= 0 ? -Math.log1p(Math.exp(-zv)) : zv - Math.log1p(Math.exp(zv));
 }
 
-const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
 /**
  * Expected-a-posteriori ability and its posterior standard deviation (the standard error),

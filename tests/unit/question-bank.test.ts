@@ -8,11 +8,14 @@ const files = bankFiles(['questions']);
 const banks = files.map((f) => ({ file: f, bank: readBankFile(f) }));
 const all = banks.flatMap((b) => b.bank.questions);
 const inArea = (area: string) => all.filter((q) => q.area === area);
-const optionText = (q: QuestionContent, id: string) => q.options?.find((o) => o.id === id)?.text ?? '';
+const optionText = (q: QuestionContent, id: string) =>
+  q.options?.find((o) => o.id === id)?.text ?? '';
 
 describe('the shipped question bank', () => {
   it('has one file per area, each valid', () => {
-    expect(files.map((f) => f.replace(/^questions\//, '').replace(/\.yaml$/, '')).sort()).toEqual(AREAS.map((a) => a.id).sort());
+    expect(files.map((f) => f.replace(/^questions\//, '').replace(/\.yaml$/, '')).sort()).toEqual(
+      AREAS.map((a) => a.id).sort(),
+    );
     for (const { file, bank } of banks) {
       expect(bank.bank.id, file).toBe(file.replace(/^questions\//, '').replace(/\.yaml$/, ''));
       expect(new Set(bank.questions.map((q) => q.area)), file).toEqual(new Set([bank.bank.id]));
@@ -28,8 +31,16 @@ describe('the shipped question bank', () => {
     it(`covers ${area.id} with at least 24 questions, 6 per difficulty, in a mix of types`, () => {
       const qs = inArea(area.id);
       expect(qs.length).toBeGreaterThanOrEqual(24);
-      for (const d of [1, 2, 3]) expect(qs.filter((q) => q.difficulty === d).length, `difficulty ${d}`).toBeGreaterThanOrEqual(6);
-      for (const t of ['single', 'multi', 'order']) expect(qs.some((q) => q.type === t), t).toBe(true);
+      for (const d of [1, 2, 3])
+        expect(
+          qs.filter((q) => q.difficulty === d).length,
+          `difficulty ${d}`,
+        ).toBeGreaterThanOrEqual(6);
+      for (const t of ['single', 'multi', 'order'])
+        expect(
+          qs.some((q) => q.type === t),
+          t,
+        ).toBe(true);
     });
   }
 
@@ -38,12 +49,23 @@ describe('the shipped question bank', () => {
       const qs = inArea(area.id);
       expect(qs.length).toBeGreaterThanOrEqual(16);
       expect(qs.every((q) => q.type === 'sjt' && q.options?.length === 4)).toBe(true);
-      for (const d of [1, 2, 3]) expect(qs.filter((q) => q.difficulty === d).length, `difficulty ${d}`).toBeGreaterThanOrEqual(4);
+      for (const d of [1, 2, 3])
+        expect(
+          qs.filter((q) => q.difficulty === d).length,
+          `difficulty ${d}`,
+        ).toBeGreaterThanOrEqual(4);
     });
   }
 
   it('has no duplicate or near-duplicate prompts', () => {
-    const words = (s: string) => new Set(s.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').split(/\s+/).filter((w) => w.length > 2));
+    const words = (s: string) =>
+      new Set(
+        s
+          .toLowerCase()
+          .replace(/[^a-z0-9 ]+/g, ' ')
+          .split(/\s+/)
+          .filter((w) => w.length > 2),
+      );
     const sets = all.map((q) => ({ id: q.id, w: words(q.prompt) }));
     const near: string[] = [];
     for (let i = 0; i < sets.length; i++) {
@@ -66,32 +88,50 @@ describe('the shipped question bank', () => {
           const key = optionText(q, q.answer as string).length;
           return q.options!.every((o) => o.id === q.answer || o.text.length < key);
         });
-        expect(longest.length / singles.length, 'share of single items whose key is the longest option').toBeLessThanOrEqual(0.4);
+        expect(
+          longest.length / singles.length,
+          'share of single items whose key is the longest option',
+        ).toBeLessThanOrEqual(0.4);
       }
       const positions = inArea(area.id)
         .filter((q) => q.type === 'single' || q.type === 'sjt')
         .map((q) => {
-          const best = q.type === 'single' ? (q.answer as string) : Object.entries((q.answer as { weights: Record<string, number> }).weights).find(([, w]) => w === 1)![0];
+          const best =
+            q.type === 'single'
+              ? (q.answer as string)
+              : Object.entries((q.answer as { weights: Record<string, number> }).weights).find(
+                  ([, w]) => w === 1,
+                )![0];
           return q.options!.findIndex((o) => o.id === best);
         });
       const counts = [0, 1, 2, 3].map((p) => positions.filter((x) => x === p).length);
-      expect(Math.max(...counts) / positions.length, `key positions ${counts.join('/')}`).toBeLessThanOrEqual(0.4);
+      expect(
+        Math.max(...counts) / positions.length,
+        `key positions ${counts.join('/')}`,
+      ).toBeLessThanOrEqual(0.4);
       expect(counts.filter((c) => c > 0).length).toBeGreaterThanOrEqual(3);
     });
   }
 
   it('never offers "all of the above" or "none of the above"', () => {
-    const bad = all.filter((q) => q.options?.some((o) => /\b(all|none|both) of the (above|options)\b/i.test(o.text)));
+    const bad = all.filter((q) =>
+      q.options?.some((o) => /\b(all|none|both) of the (above|options)\b/i.test(o.text)),
+    );
     expect(bad.map((q) => q.id)).toEqual([]);
   });
 
   it('says how many options to pick in every multi question', () => {
-    const vague = all.filter((q) => q.type === 'multi' && !/\b(two|three|four|2|3|4)\b/i.test(q.prompt));
+    const vague = all.filter(
+      (q) => q.type === 'multi' && !/\b(two|three|four|2|3|4)\b/i.test(q.prompt),
+    );
     expect(vague.map((q) => q.id)).toEqual([]);
   });
 
   it('never lists an order question already in its key order', () => {
-    const giveaway = all.filter((q) => q.type === 'order' && q.options!.map((o) => o.id).join() === (q.answer as string[]).join());
+    const giveaway = all.filter(
+      (q) =>
+        q.type === 'order' && q.options!.map((o) => o.id).join() === (q.answer as string[]).join(),
+    );
     expect(giveaway.map((q) => q.id)).toEqual([]);
   });
 
@@ -102,7 +142,11 @@ describe('the shipped question bank', () => {
 
   it('emphasises every negative stem ("Which ... NOT ...?") in capitals', () => {
     const question = (q: QuestionContent) => q.prompt.split(/(?<=[.:])\s/).at(-1) ?? '';
-    const hidden = all.filter((q) => /\bwhich\b[^?]*\b(not|never|except)\b/i.test(question(q)) && !/\b(NOT|NEVER|EXCEPT)\b/.test(question(q)));
+    const hidden = all.filter(
+      (q) =>
+        /\bwhich\b[^?]*\b(not|never|except)\b/i.test(question(q)) &&
+        !/\b(NOT|NEVER|EXCEPT)\b/.test(question(q)),
+    );
     expect(hidden.map((q) => q.id)).toEqual([]);
   });
 });

@@ -1,0 +1,184 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { eap, itemParams, levelOf, type ScoredItem } from '../../functions/domain/psychometrics.ts';
+
+/** n items with a = 1, b = 0, the first k answered correctly and the rest wrongly. */
+const pattern = (n: number, k: number): ScoredItem[] =>
+  Array.from({ length: n }, (_, i) => ({ a: 1, b: 0, score: i < k ? 1 : 0 }));
+
+/**
+ * Reference EAP written from the definition, independently of the module: the posterior is
+ * prior(theta) * prod P^s (1-P)^(1-s); integrate theta * posterior and posterior with the
+ * trapezoid rule on a grid ten times finer than the module's, over the same [-4, 4].
+ */
+function referenceEap(items: ScoredItem[]): { theta: number; standardError: number } {
+  const steps = 1200;
+  const h = 8 / steps;
+  let mass = 0;
+  let first = 0;
+  let second = 0;
+  for (let i = 0; i <= steps; i++) {
+    const theta = -4 + i * h;
+    let density = Math.exp((-theta * theta) / 2) / Math.sqrt(2 * Math.PI);
+    for (const { a, b, score } of items) {
+      const p = 1 / (1 + Math.exp(-a * (theta - b)));
+      density *= p ** score * (1 - p) ** (1 - score);
+    }
+    const weight = i === 0 || i === steps ? h / 2 : h;
+    mass += weight * density;
+    first += weight * density * theta;
+    second += weight * density * theta * theta;
+  }
+  const mean = first / mass;
+  return { theta: mean, standardError: Math.sqrt(second / mass - mean * mean) };
+}
+
+const itemArb = fc.record({
+  a: fc.double({ min: 0.3, max: 2.5, noNaN: true }),
+  b: fc.double({ min: -2.5, max: 2.5, noNaN: true }),
+  score: fc.oneof(fc.constant(0), fc.constant(1), fc.double({ min: 0, max: 1, noNaN: true })),
+});
+
+describe('eap', () => {
+  it('places one correct answer to an average item at theta 0.413 (reference trapezoid)', () => {
+    const items = [{ a: 1, b: 0, score: 1 }];
+    const reference = referenceEap(items);
+    // By Stein's lemma the untruncated value is E[P(1-P)] / E[P] = 0.2066 / 0.5 = 0.4132.
+    expect(reference.theta).toBeCloseTo(0.413, 3);
+    expect(eap(items).theta).toBeCloseTo(reference.theta, 4);
+    expect(eap(items).standardError).toBeCloseTo(reference.standardError, 4);
+  });
+
+  it('matches the reference on mixed, calibrated and partial-credit patterns', () => {
+    const items = [
+      { a: 1.7, b: -0.4, score: 1 },
+      { a: 0.6, b: 1.2, score: 0 },
+      { a: 1.1, b: 0.3, score: 0.5 },
+      { a: 2.2, b: 1.8, score: 0.25 },
+    ];
+    const got = eap(items);
+    const reference = referenceEap(items);
+    expect(got.theta).toBeCloseTo(reference.theta, 4);
+    expect(got.standardError).toBeCloseTo(reference.standardError, 4);
+  });
+
+  it('puts all five of five average items correct above theta 1 (1.237, SE 0.737)', () => {
+    const { theta, standardError } = eap(pattern(5, 5));
+    expect(theta).toBeGreaterThan(1);
+    expect(theta).toBeCloseTo(1.237, 3);
+    expect(standardError).toBeCloseTo(0.737, 3);
+  });
+
+  it('returns the prior for no items', () => {
+    const { theta, standardError } = eap([]);
+    expect(theta).toBeCloseTo(0, 12);
+    // The standard normal truncated to [-4, 4].
+    expect(standardError).toBeCloseTo(1, 2);
+  });
+
+  it('mirrors all wrong against all correct on items centred at 0', () => {
+    for (const n of [1, 3, 5, 12]) {
+      expect(eap(pattern(n, 0)).theta).toBeCloseTo(-eap(pattern(n, n)).theta, 12);
+      expect(eap(pattern(n, 0)).standardError).toBeCloseTo(eap(pattern(n, n)).standardError, 12);
+    }
+  });
+
+  it('mirrors a score pattern s against 1 - s when the difficulties are mirrored too', () => {
+    fc.assert(
+      fc.property(fc.array(itemArb, { maxLength: 15 }), (items) => {
+        const mirrored = items.map((i) => ({ a: i.a, b: -i.b, score: 1 - i.score }));
+        expect(eap(mirrored).theta).toBeCloseTo(-eap(items).theta, 9);
+        expect(eap(mirrored).standardError).toBeCloseTo(eap(items).standardError, 9);
+      }),
+    );
+  });
+
+  it('rises strictly with the number of correct answers', () => {
+    const thetas = Array.from({ length: 11 }, (_, k) => eap(pattern(10, k)).theta);
+    for (let k = 1; k < thetas.length; k++) expect(thetas[k]).toBeGreaterThan(thetas[k - 1]!);
+  });
+
+  it('rises when any one item score rises', () => {
+    fc.assert(
+      fc.property(fc.array(itemArb, { minLength: 1, maxLength: 15 }), fc.nat(), (items, pick) => {
+        const i = pick % items.length;
+        const better = items.map((it, j) => (j === i ? { ...it, score: 1 } : it));
+        const worse = items.map((it, j) => (j === i ? { ...it, score: 0 } : it));
+        expect(eap(better).theta).toBeGreaterThan(eap(worse).theta);
+      }),
+    );
+  });
+
+  it('shrinks the standard error as items are added', () => {
+    const ses = [2, 4, 8, 16, 32].map((n) => eap(pattern(n, n / 2)).standardError);
+    for (let k = 1; k < ses.length; k++) expect(ses[k]).toBeLessThan(ses[k - 1]!);
+    expect(ses.at(-1)).toBeLessThan(0.35);
+  });
+
+  it('does not depend on the order of the items, to the last bit', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .array(itemArb, { maxLength: 20 })
+          .chain((items) =>
+            fc.tuple(fc.constant(items), fc.shuffledSubarray(items, { minLength: items.length })),
+          ),
+        ([items, shuffled]) => {
+          expect(eap(shuffled)).toEqual(eap(items));
+        },
+      ),
+    );
+  });
+
+  it('stays finite on long, extreme and very discriminating patterns', () => {
+    const hard = Array.from({ length: 200 }, () => ({ a: 4, b: 3.5, score: 1 }));
+    const { theta, standardError } = eap(hard);
+    expect(Number.isFinite(theta)).toBe(true);
+    expect(theta).toBeGreaterThan(3);
+    expect(theta).toBeLessThanOrEqual(4);
+    expect(Number.isFinite(standardError)).toBe(true);
+  });
+
+  it('clamps scores outside [0, 1]', () => {
+    expect(eap([{ a: 1, b: 0, score: 1.5 }])).toEqual(eap([{ a: 1, b: 0, score: 1 }]));
+    expect(eap([{ a: 1, b: 0, score: -1 }])).toEqual(eap([{ a: 1, b: 0, score: 0 }]));
+  });
+});
+
+describe('itemParams', () => {
+  it('defaults a to 1 and b to -1, 0, +1 for difficulty 1, 2, 3', () => {
+    expect(itemParams({ difficulty: 1 })).toEqual({ a: 1, b: -1 });
+    expect(itemParams({ difficulty: 2 })).toEqual({ a: 1, b: 0 });
+    expect(itemParams({ difficulty: 3 })).toEqual({ a: 1, b: 1 });
+  });
+
+  it('uses calibrated parameters when the question has them', () => {
+    expect(itemParams({ difficulty: 1, discrimination: 1.8, difficultyParam: 0.4 })).toEqual({
+      a: 1.8,
+      b: 0.4,
+    });
+    expect(itemParams({ difficulty: 3, discrimination: 0.7 })).toEqual({ a: 0.7, b: 1 });
+  });
+});
+
+describe('levelOf', () => {
+  it('reports insufficient evidence for fewer than 3 items or a standard error above 0.8', () => {
+    expect(levelOf(2, 0.3, 2)).toBe('insufficient-evidence');
+    expect(levelOf(2, 0.81, 10)).toBe('insufficient-evidence');
+  });
+
+  it('bands theta at -0.5, 0.5 and 1.5', () => {
+    expect(levelOf(-0.51, 0.5, 5)).toBe('foundational');
+    expect(levelOf(-0.5, 0.5, 5)).toBe('intermediate');
+    expect(levelOf(0.49, 0.5, 5)).toBe('intermediate');
+    expect(levelOf(0.5, 0.5, 5)).toBe('advanced');
+    expect(levelOf(1.5, 0.8, 3)).toBe('expert');
+  });
+
+  it('gives a level to five of five correct but not to one item', () => {
+    const five = eap(pattern(5, 5));
+    expect(levelOf(five.theta, five.standardError, 5)).toBe('advanced');
+    const one = eap(pattern(1, 1));
+    expect(levelOf(one.theta, one.standardError, 1)).toBe('insufficient-evidence');
+  });
+});
