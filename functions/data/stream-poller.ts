@@ -1,0 +1,84 @@
+/**
+ * DynamoDB Streams read by polling, for running the stream consumer against DynamoDB Local
+ * (in AWS, Lambda's event source mapping does this). Follows every shard from the oldest record
+ * and picks up new shards as DynamoDB opens them.
+ */
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { db, tableName } from './client.ts';
+
+export interface StreamPoller {
+  /** Read everything available now and hand it to the consumer; returns the records seen. */
+  drain(): Promise<number>;
+}
+
+export function createStreamPoller(
+  consume: (event: DynamoDBStreamEvent) => Promise<unknown>,
+): StreamPoller {
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  const streams = new DynamoDBStreamsClient({
+    ...(endpoint
+      ? {
+          endpoint,
+          region: process.env.AWS_REGION ?? 'local',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {}),
+  });
+  let streamArn: string | undefined;
+  const iterators = new Map<string, string | undefined>();
+  const finished = new Set<string>();
+
+  async function refreshShards() {
+    streamArn ??= (await db().send(new DescribeTableCommand({ TableName: tableName() }))).Table
+      ?.LatestStreamArn;
+    if (!streamArn) throw new Error(`Table ${tableName()} has no stream`);
+    const d = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    for (const shard of d.StreamDescription?.Shards ?? []) {
+      const id = shard.ShardId!;
+      if (iterators.has(id) || finished.has(id)) continue;
+      const it = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: id,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      );
+      iterators.set(id, it.ShardIterator);
+    }
+  }
+
+  return {
+    async drain() {
+      await refreshShards();
+      let seen = 0;
+      for (const [id, iterator] of iterators) {
+        let next = iterator;
+        while (next) {
+          const out = await streams.send(
+            new GetRecordsCommand({ ShardIterator: next, Limit: 1000 }),
+          );
+          const records = (out.Records ?? []) as unknown as DynamoDBRecord[];
+          if (records.length) {
+            await consume({ Records: records });
+            seen += records.length;
+          }
+          next = out.NextShardIterator;
+          if (!records.length) break;
+        }
+        if (next) iterators.set(id, next);
+        else {
+          iterators.delete(id);
+          finished.add(id);
+        }
+      }
+      return seen;
+    },
+  };
+}
