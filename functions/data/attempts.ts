@@ -10,8 +10,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttemptResult, SavedAnswer } from '../domain/grading.ts';
+import type { SavedAnswer } from '../domain/grading.ts';
+import type { Resume } from '../domain/integrity.ts';
 import type { QuestionTypeId } from '../domain/question-types/type.ts';
+import type { AttemptResult } from '../domain/result.ts';
 import { db, tableName } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
@@ -28,12 +30,6 @@ export interface AttemptQuestion {
   area: string;
   /** Option ids in the order this candidate sees them. */
   order?: string[];
-}
-
-export interface Resume {
-  at: string;
-  userAgent?: string;
-  sourceIp?: string;
 }
 
 export interface Attempt {
@@ -314,7 +310,11 @@ export async function dueAttemptIds(now: Date, lookbackHours: number): Promise<s
   return ids;
 }
 
-/** A page of an assessment's completed attempts, best first: one Query. */
+/**
+ * A page of an assessment's completed attempts, best first, and the assessment's norms item,
+ * which sorts before every rank key (`#NORMS`): the first page is one Query. Later pages return
+ * no norms; the caller reads them separately.
+ */
 export async function listResults(
   org: string,
   assessmentId: string,
@@ -329,15 +329,16 @@ export async function listResults(
       IndexName: 'GSI1',
       KeyConditionExpression: 'GSI1PK = :pk',
       ExpressionAttributeValues: { ':pk': pk },
-      ProjectionExpression:
-        'attemptId, candidate, #r.score, #r.passed, #r.areas, completedAt, #s, #p',
-      ExpressionAttributeNames: { '#r': 'result', '#s': 'status', '#p': 'percentile' },
-      Limit: limit,
+      Limit: start ? limit : limit + 1,
       ...(start ? { ExclusiveStartKey: start } : {}),
     }),
   );
+  const rows = res.Items ?? [];
+  const norms = rows.find((i) => i.SK === 'NORMS');
   return {
-    items: (res.Items ?? []) as Partial<Attempt>[],
+    items: rows.filter((i) => i.SK !== 'NORMS').map(strip),
+    ...(norms ? { norms } : {}),
+    first: !start,
     nextCursor: encodeCursor(res.LastEvaluatedKey),
   };
 }

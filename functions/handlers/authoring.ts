@@ -7,11 +7,13 @@ import {
   retireQuestion,
   type StoredQuestion,
 } from '../data/questions.ts';
+import { readItemSums } from '../data/statistics.ts';
 import { type BankFormat, readBank } from '../domain/bank.ts';
 import { clock } from '../domain/clock.ts';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { parseGift } from '../domain/gift.ts';
 import { validateQuestion } from '../domain/question.ts';
+import { itemStatistics } from '../domain/statistics.ts';
 import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
 import { PUBLIC_ORG } from '../http/principal.ts';
 
@@ -140,6 +142,25 @@ export const operations: Record<string, Operation> = {
       retireQuestion(principal!.org, params.questionId, clock.now()),
     );
     return new Reply(204);
+  },
+
+  getQuestionStats: async ({ principal, params }) => {
+    for (const org of [principal!.org, PUBLIC_ORG]) {
+      const found = await getQuestion(org, params.questionId);
+      if (!found) continue;
+      const sums = await readItemSums(org, params.questionId);
+      const versions = found.versions.map((v) => ({
+        version: v.version,
+        ...itemStatistics(sums.get(v.version)),
+      }));
+      return {
+        questionId: params.questionId,
+        version: found.head.version,
+        ...itemStatistics(sums.get(found.head.version)),
+        versions,
+      };
+    }
+    throw new NotFoundError(`Question ${params.questionId}`);
   },
 };
 

@@ -5,8 +5,11 @@ import {
   listInvitations,
   revokeInvitation,
 } from '../data/invitations.ts';
+import { type Norms, normsOf, readNorms } from '../data/statistics.ts';
 import { clock } from '../domain/clock.ts';
-import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import { DomainError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { radarSvg } from '../domain/radar-svg.ts';
+import { percentileOf } from '../domain/statistics.ts';
 import { AREAS } from '../domain/taxonomy.ts';
 import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
 import { resultsCsv } from '../http/csv.ts';
@@ -18,7 +21,13 @@ import {
   ownAssessment,
   ownInvitation,
 } from '../services/assessments.ts';
-import { finishIfDue } from '../services/attempts.ts';
+import { developmentOf, finishIfDue } from '../services/attempts.ts';
+
+/** `{percentile}` once the assessment has enough completed attempts, else nothing. */
+function withPercentile(score: number, norms: Norms) {
+  const p = percentileOf(score, norms.histogram, norms.n);
+  return p === undefined ? {} : { percentile: p };
+}
 
 const limitOf = (q: { limit?: string }) => (q.limit ? Number(q.limit) : 50);
 
@@ -87,15 +96,16 @@ export const operations: Record<string, Operation> = {
       limitOf(query),
       query.cursor,
     );
+    const norms = page.first
+      ? normsOf(page.norms)
+      : await readNorms(principal!.org, params.assessmentId);
     const items = page.items.map((a) => ({
       attemptId: a.attemptId!,
       candidate: a.candidate ?? {},
       status: a.status as 'submitted' | 'expired',
       score: a.result!.score,
       ...(a.result!.passed !== undefined ? { passed: a.result!.passed } : {}),
-      ...((a as { percentile?: number }).percentile !== undefined
-        ? { percentile: (a as { percentile?: number }).percentile }
-        : {}),
+      ...withPercentile(a.result!.score, norms),
       completedAt: a.completedAt!,
       areas: Object.fromEntries(a.result!.areas.map((r) => [r.area, r.score])),
     }));
@@ -113,6 +123,7 @@ export const operations: Record<string, Operation> = {
   getReport: async ({ principal, params }) => {
     const a = await ownAttempt(principal!.org, params.attemptId);
     const r = a.result;
+    const norms = r ? await readNorms(a.org, a.assessmentId) : undefined;
     return {
       attemptId: a.attemptId,
       status: a.status,
@@ -129,13 +140,30 @@ export const operations: Record<string, Operation> = {
         ? {
             score: r.score,
             ...(r.passed !== undefined ? { passed: r.passed } : {}),
+            ...withPercentile(r.score, norms!),
             technical: r.technical,
             soft: r.soft,
           }
         : {}),
       areas: r?.areas ?? [],
+      ...(r ? developmentOf(r) : { strengths: [], gaps: [], development: [] }),
+      integrity: r?.integrity ?? { signals: [] },
       questions: r?.questions ?? [],
     };
+  },
+
+  getReportSvg: async ({ principal, params }) => {
+    const a = await ownAttempt(principal!.org, params.attemptId);
+    if (!a.result)
+      throw new DomainError(
+        'conflict',
+        'The attempt is still active: its profile exists once it is submitted or its time runs out.',
+      );
+    const who = a.candidate?.name ?? a.candidate?.externalId ?? `attempt ${a.attemptId}`;
+    return new Reply(200, radarSvg(a.result.areas, { title: `${who}: ${a.title}` }), {
+      'content-type': 'image/svg+xml; charset=utf-8',
+      'cache-control': 'private, max-age=300',
+    });
   },
 };
 

@@ -36,6 +36,7 @@ import {
   ListQuestionsQuery,
   QuestionIdParams,
   QuestionPage,
+  QuestionStats,
   QuestionView,
   UploadQuery,
   UploadResult,
@@ -158,6 +159,17 @@ export const ROUTES: readonly RouteDef[] = [
     responses: { 204: { description: 'Retired.' } },
   },
   {
+    operationId: 'getQuestionStats',
+    method: 'GET',
+    path: '/v1/questions/{questionId}/stats',
+    group: 'authoring',
+    access: STAFF,
+    summary:
+      'Item statistics from completed attempts, kept current as attempts complete (no scan).',
+    params: QuestionIdParams,
+    responses: { 200: { description: 'The statistics.', schema: QuestionStats } },
+  },
+  {
     operationId: 'createAssessment',
     method: 'POST',
     path: '/v1/assessments',
@@ -276,6 +288,20 @@ export const ROUTES: readonly RouteDef[] = [
     summary: "An attempt's skill profile with per-question detail (one read).",
     params: AttemptParams,
     responses: { 200: { description: 'The report.', schema: Report } },
+  },
+  {
+    operationId: 'getReportSvg',
+    method: 'GET',
+    path: '/v1/attempts/{attemptId}/report.svg',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary:
+      "A radar chart of the attempt's area scores (technical and soft told apart), as a self-contained SVG.",
+    params: AttemptParams,
+    responses: {
+      200: { description: 'The chart.', contentType: 'image/svg+xml' },
+      409: { description: 'The attempt is still active.' },
+    },
   },
   {
     operationId: 'startAttempt',

@@ -1,14 +1,20 @@
 /**
- * The non-HTTP functions, declared once: the CDK stack schedules them with EventBridge and the
- * local runner calls the same handlers on an interval.
+ * The non-HTTP functions, declared once: the CDK stack wires their triggers (an EventBridge
+ * schedule, or the table's stream) and the local runner drives the same handlers (an interval,
+ * or the local stream poller).
  */
+export type JobTrigger =
+  /** Every this many seconds (an EventBridge `rate(...)` schedule in AWS). */
+  | { kind: 'schedule'; everySeconds: number }
+  /** The table's DynamoDB stream (an event source mapping in AWS, with partial-batch failures). */
+  | { kind: 'table-stream'; batchSize: number };
+
 export interface JobDef {
   name: string;
   /** Entry file relative to the repository root; exports `handler`. */
   entry: string;
   description: string;
-  /** Every this many seconds (an EventBridge `rate(...)` schedule in AWS). */
-  everySeconds: number;
+  trigger: JobTrigger;
 }
 
 export const JOBS: readonly JobDef[] = [
@@ -17,6 +23,13 @@ export const JOBS: readonly JobDef[] = [
     entry: 'functions/jobs/sweeper.ts',
     description:
       'Finalises attempts whose deadline and grace period have passed (Query on the deadline index).',
-    everySeconds: 60,
+    trigger: { kind: 'schedule', everySeconds: 60 },
+  },
+  {
+    name: 'statistics',
+    entry: 'functions/jobs/stream.ts',
+    description:
+      "Adds each completed attempt to its assessment norms and to its questions' item statistics.",
+    trigger: { kind: 'table-stream', batchSize: 50 },
   },
 ];

@@ -25,8 +25,8 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../domain/errors.ts';
-import { gradeAttempt } from '../domain/grading.ts';
 import { candidateView } from '../domain/question.ts';
+import { type AttemptResult, scoreAttempt } from '../domain/result.ts';
 import { hashSecret, newSecret, parseInvitationToken, secretMatches } from '../domain/tokens.ts';
 
 export const RETENTION_DAYS = Number(process.env.RETENTION_DAYS ?? 365);
@@ -124,7 +124,8 @@ export async function startOrResume(
         ]),
       ),
       answers: {},
-      resumes: [],
+      // The start counts as the first session, so a resume elsewhere shows as a change.
+      resumes: [{ at: now.toISOString(), ...client }],
     };
     if (await createAttempt(attempt, inv.tokenHash, now))
       return { created: true, attempt, attemptToken: secret };
@@ -158,12 +159,14 @@ export async function finalise(
 ): Promise<Attempt> {
   if (attempt.status !== 'active') return attempt;
   const contents = await questionVersions(attempt.questions);
-  const result = gradeAttempt(
-    attempt.questions.map((q) => ({ content: contents.get(q.q)!, version: q.v })),
-    attempt.answers ?? {},
-    attempt.startedAt,
-    attempt.passingScore,
-  );
+  const result = scoreAttempt({
+    questions: attempt.questions.map((q) => ({ content: contents.get(q.q)!, version: q.v })),
+    answers: attempt.answers ?? {},
+    startedAt: attempt.startedAt,
+    deadline: attempt.deadline,
+    resumes: attempt.resumes ?? [],
+    ...(attempt.passingScore !== undefined ? { passingScore: attempt.passingScore } : {}),
+  });
   const status = kind === 'submit' ? 'submitted' : 'expired';
   const completedAt = kind === 'submit' ? now.toISOString() : attempt.deadline;
   if (
@@ -227,7 +230,19 @@ export function submitBody(attempt: Attempt) {
   };
 }
 
-/** What a candidate may see of their result: scores, no keys, no per-question detail. */
+/** Strength and gap areas as ids (the contract) and with their suggestions (`development`). */
+export function developmentOf(r: AttemptResult) {
+  return {
+    strengths: r.strengths.map((d) => d.area),
+    gaps: r.gaps.map((d) => d.area),
+    development: [
+      ...r.strengths.map((d) => ({ ...d, kind: 'strength' as const })),
+      ...r.gaps.map((d) => ({ ...d, kind: 'gap' as const })),
+    ],
+  };
+}
+
+/** What a candidate may see of their result: scores and levels, no keys, no per-question detail. */
 export function candidateResult(attempt: Attempt) {
   const r = attempt.result!;
   return {
@@ -235,7 +250,14 @@ export function candidateResult(attempt: Attempt) {
     ...(r.passed !== undefined ? { passed: r.passed } : {}),
     technical: r.technical,
     soft: r.soft,
-    areas: r.areas.map(({ area, kind, score, items }) => ({ area, kind, score, items })),
+    areas: r.areas.map(({ area, kind, score, items, level }) => ({
+      area,
+      kind,
+      score,
+      items,
+      level,
+    })),
+    ...developmentOf(r),
   };
 }
 

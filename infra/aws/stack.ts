@@ -40,14 +40,23 @@ import {
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  Architecture,
+  FilterCriteria,
+  FilterRule,
+  Runtime,
+  StartingPosition,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../../functions/data/table.ts';
 import { type FunctionGroup, isStaff } from '../../functions/http/route-types.ts';
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
-import { JOBS, type JobDef } from '../../functions/jobs/jobs.ts';
+import { JOBS, type JobDef, type JobTrigger } from '../../functions/jobs/jobs.ts';
 import { lambdaBundling } from './bundling.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -72,19 +81,71 @@ const SIZING: Record<FunctionGroup, { memorySize: number; timeout: Duration }> =
   candidate: { memorySize: 1024, timeout: Duration.seconds(10) },
 };
 
+/** Which table actions a function's role gets; see READ_ACTIONS and WRITE_ACTIONS below. */
+type TableAccess = 'read' | 'read-write' | 'stream-writer';
+
 /**
- * Memory and timeout per job (`JOBS`), by name. The sweeper finalises each due attempt with a
- * read of its questions and a transaction; its timeout stays under its one-minute schedule, so
- * runs do not overlap.
+ * Memory, timeout, table access and publishing per job (`JOBS`), by name.
+ *
+ * - sweeper: Queries the deadline index, reads attempts and versions, finalises each due attempt
+ *   with a transaction and publishes AttemptCompleted; its timeout stays under its one-minute
+ *   schedule, so runs do not overlap.
+ * - statistics: reads nothing (the completed attempt is in the stream record's new image) and
+ *   writes marker, norms and item-statistics items with TransactWriteItems (Put and Update);
+ *   it publishes nothing. A batch is at most `batchSize` transactions of up to 100 items.
  */
-const JOB_SIZING: Readonly<Record<string, { memorySize: number; timeout: Duration }>> = {
-  sweeper: { memorySize: 512, timeout: Duration.seconds(50) },
+const JOB_SETTINGS: Readonly<
+  Record<string, { memorySize: number; timeout: Duration; table: TableAccess; publishes: boolean }>
+> = {
+  sweeper: {
+    memorySize: 512,
+    timeout: Duration.seconds(50),
+    table: 'read-write',
+    publishes: true,
+  },
+  statistics: {
+    memorySize: 512,
+    timeout: Duration.seconds(60),
+    table: 'stream-writer',
+    publishes: false,
+  },
+};
+
+/**
+ * How the table's stream drives a `table-stream` job. A failing record is retried (the batch is
+ * split to isolate it, and the handler reports exactly the records that failed), at most
+ * `retryAttempts` times and for at most `maxRecordAge`; then the batch's shard and sequence
+ * numbers go to the job's failure queue. The stream keeps records 24 h, so `maxRecordAge`
+ * leaves half of that to read a failed record back from the stream.
+ */
+const STREAM_DELIVERY = {
+  retryAttempts: 10,
+  maxRecordAge: Duration.hours(12),
+  /** SQS's longest: the queue is read by an operator, not by a consumer. */
+  failureRetention: Duration.days(14),
+};
+
+/**
+ * The stream records a `table-stream` job is invoked for: an attempt item (PK `ATT#...`)
+ * modified from `active` to `submitted` or `expired`, exactly what `completedAttemptOf`
+ * (functions/data/stream-records.ts) acts on. Lambda drops every other record before invoking
+ * the function (the marker items the job writes are INSERTs, so the job never sees its own
+ * writes). The infra tests evaluate this pattern against `completedAttemptOf`.
+ */
+export const COMPLETED_ATTEMPT_FILTER = {
+  eventName: FilterRule.isEqual('MODIFY'),
+  dynamodb: {
+    Keys: { PK: { S: FilterRule.beginsWith('ATT#') } },
+    OldImage: { status: { S: FilterRule.isEqual('active') } },
+    NewImage: { status: { S: FilterRule.or('submitted', 'expired') } },
+  },
 };
 
 /**
  * The groups that can finalise an attempt (`services/attempts.ts`: a candidate's submit or
  * resume, an employer reading an attempt whose time ran out) and so publish AttemptCompleted.
- * Every job can too. The bundling tests check this against what each bundle reads.
+ * The jobs that do say so in JOB_SETTINGS. The bundling tests check both against what each
+ * bundle reads.
  */
 const FINALISING_GROUPS: ReadonlySet<FunctionGroup> = new Set(['employer', 'candidate']);
 
@@ -101,6 +162,11 @@ const WRITE_ACTIONS = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ];
+/**
+ * The stream consumer's transactions: Put (markers) and Update (norms, item statistics). IAM
+ * authorises TransactWriteItems per contained action; it needs no read and no delete.
+ */
+const STREAM_WRITER_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
 /** The groups that only read: everything they serve is public. */
 const READ_ONLY_GROUPS: ReadonlySet<FunctionGroup> = new Set(['public']);
@@ -133,33 +199,58 @@ export function corsOriginsFrom(value: unknown): string[] {
   return origins;
 }
 
-/** A job's entry file and sizing; throws on a declaration the stack cannot schedule. */
-function checkJob(job: JobDef): {
-  entry: string;
-  sizing: { memorySize: number; timeout: Duration };
-} {
+type JobSettings = (typeof JOB_SETTINGS)[string];
+
+/** A job's entry file and settings; throws on a declaration the stack cannot wire. */
+function checkJob(job: JobDef): { entry: string; settings: JobSettings } {
   const entry = resolve(REPO_ROOT, job.entry);
   if (!existsSync(entry)) {
     throw new Error(
       `JOBS declares job "${job.name}" with entry ${job.entry}, which does not exist.`,
     );
   }
-  // EventBridge rates are whole minutes, one at least.
-  if (!Number.isInteger(job.everySeconds / 60) || job.everySeconds < 60) {
+  const settings = JOB_SETTINGS[job.name];
+  if (!settings) {
     throw new Error(
-      `Job "${job.name}": everySeconds ${job.everySeconds} is not a whole number of minutes (at least 60); EventBridge cannot schedule it.`,
+      `Job "${job.name}" has no memory, timeout and table access: add it to JOB_SETTINGS in infra/aws/stack.ts.`,
     );
   }
-  const sizing = JOB_SIZING[job.name];
-  if (!sizing) {
-    throw new Error(
-      `Job "${job.name}" has no memory and timeout: add it to JOB_SIZING in infra/aws/stack.ts.`,
-    );
+  const trigger: JobTrigger = job.trigger;
+  switch (trigger.kind) {
+    case 'schedule': {
+      const { everySeconds } = trigger;
+      // EventBridge rates are whole minutes, one at least.
+      if (!Number.isInteger(everySeconds / 60) || everySeconds < 60) {
+        throw new Error(
+          `Job "${job.name}": everySeconds ${everySeconds} is not a whole number of minutes (at least 60); EventBridge cannot schedule it.`,
+        );
+      }
+      if (settings.timeout.toSeconds() > everySeconds) {
+        throw new Error(
+          `Job "${job.name}": its timeout exceeds its interval, so runs would overlap.`,
+        );
+      }
+      break;
+    }
+    case 'table-stream': {
+      // Lambda's bounds for a DynamoDB stream batch.
+      if (
+        !Number.isInteger(trigger.batchSize) ||
+        trigger.batchSize < 1 ||
+        trigger.batchSize > 10_000
+      ) {
+        throw new Error(
+          `Job "${job.name}": batchSize ${trigger.batchSize} is not a whole number from 1 to 10000.`,
+        );
+      }
+      break;
+    }
+    default: {
+      const unknown: never = trigger;
+      throw new Error(`Job "${job.name}": unknown trigger ${JSON.stringify(unknown)}.`);
+    }
   }
-  if (sizing.timeout.toSeconds() > job.everySeconds) {
-    throw new Error(`Job "${job.name}": its timeout exceeds its interval, so runs would overlap.`);
-  }
-  return { entry, sizing };
+  return { entry, settings };
 }
 
 const pascal = (s: string) =>
@@ -185,8 +276,10 @@ export class AssayStack extends Stack {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly functions: ReadonlyMap<FunctionGroup, NodejsFunction>;
-  /** The scheduled functions, by job name (`JOBS`). */
+  /** The job functions (scheduled or stream consumers), by job name (`JOBS`). */
   readonly jobs: ReadonlyMap<string, NodejsFunction>;
+  /** Where each `table-stream` job's failed batches are kept, by job name. */
+  readonly jobFailureQueues: ReadonlyMap<string, Queue>;
   /** Where AttemptCompleted and future integration events are published. */
   readonly eventBus: EventBus;
 
@@ -206,7 +299,9 @@ export class AssayStack extends Stack {
     });
 
     this.functions = this.createFunctions(corsOrigins);
-    this.jobs = this.createJobs();
+    const { jobs, failureQueues } = this.createJobs();
+    this.jobs = jobs;
+    this.jobFailureQueues = failureQueues;
     const { api, stage } = this.createApi(corsOrigins);
     this.api = api;
     this.stage = stage;
@@ -223,6 +318,12 @@ export class AssayStack extends Stack {
       value: this.eventBus.eventBusName,
       description: 'EventBridge bus receiving AttemptCompleted (source "assay").',
     });
+    for (const [name, queue] of failureQueues) {
+      new CfnOutput(this, `${pascal(name)}JobFailureQueueUrl`, {
+        value: queue.queueUrl,
+        description: `Stream batches the ${name} job gave up on (shard and sequence numbers).`,
+      });
+    }
   }
 
   private createTable(): Table {
@@ -321,6 +422,24 @@ export class AssayStack extends Stack {
     ];
   }
 
+  /** The table policy statement for an access level; writes go to the table, never an index. */
+  private tableStatement(access: TableAccess): PolicyStatement {
+    switch (access) {
+      case 'read':
+        return new PolicyStatement({ actions: READ_ACTIONS, resources: this.tableResources() });
+      case 'read-write':
+        return new PolicyStatement({
+          actions: [...READ_ACTIONS, ...WRITE_ACTIONS],
+          resources: this.tableResources(),
+        });
+      case 'stream-writer':
+        return new PolicyStatement({
+          actions: STREAM_WRITER_ACTIONS,
+          resources: [this.table.tableArn],
+        });
+    }
+  }
+
   /**
    * A function as every function here is built: its own log group with retention, its own role
    * that may write only there, nodejs24.x on arm64 with active tracing, the shared bundling.
@@ -334,7 +453,7 @@ export class AssayStack extends Stack {
       entry: string;
       sizing: { memorySize: number; timeout: Duration };
       environment: Record<string, string>;
-      writes: boolean;
+      table: TableAccess;
       publishes: boolean;
     },
   ): NodejsFunction {
@@ -366,15 +485,16 @@ export class AssayStack extends Stack {
       },
       bundling: lambdaBundling(),
     });
-    const actions = props.writes ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS;
-    role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: this.tableResources() }));
+    role.addToPrincipalPolicy(this.tableStatement(props.table));
     // events:PutEvents on this bus only.
     if (props.publishes) this.eventBus.grantPutEventsTo(role);
 
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires Resource "*".',
+        props.table === 'stream-writer'
+          ? 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords, and the stream event source: dynamodb:ListStreams, support no resource-level permissions, so AWS requires Resource "*"; the stream reads themselves are on the table\'s stream ARN.'
+          : 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires Resource "*".',
     });
     return fn;
   }
@@ -401,7 +521,7 @@ export class AssayStack extends Stack {
           JWT_AUDIENCE: this.userPoolClient.userPoolClientId,
           CORS_ORIGINS: corsOrigins.join(','),
         },
-        writes: !READ_ONLY_GROUPS.has(group),
+        table: READ_ONLY_GROUPS.has(group) ? 'read' : 'read-write',
         publishes: FINALISING_GROUPS.has(group),
       });
       Validations.of(fn).acknowledge({
@@ -414,42 +534,96 @@ export class AssayStack extends Stack {
     return functions;
   }
 
-  /** One function per entry of `JOBS`, invoked by an EventBridge schedule. */
-  private createJobs(): Map<string, NodejsFunction> {
+  /**
+   * One function per entry of `JOBS`, invoked by its trigger: an EventBridge schedule, or an
+   * event source mapping on the table's stream.
+   */
+  private createJobs(): {
+    jobs: Map<string, NodejsFunction>;
+    failureQueues: Map<string, Queue>;
+  } {
     const jobs = new Map<string, NodejsFunction>();
+    const failureQueues = new Map<string, Queue>();
     for (const job of JOBS) {
-      const { entry, sizing } = checkJob(job);
+      const { entry, settings } = checkJob(job);
       const name = pascal(job.name);
       const fn = this.createFunction(`${name}JobFunction`, {
         description: `Assay ${job.name} job: ${job.description}`.slice(0, 256),
         roleDescription: `Assay ${job.name} job`,
         entry,
-        sizing,
+        sizing: { memorySize: settings.memorySize, timeout: settings.timeout },
         environment: {},
-        // The sweeper Queries the deadline index, reads attempts and versions, and finalises
-        // with transactions; any job may finalise an attempt.
-        writes: true,
-        publishes: true,
+        table: settings.table,
+        publishes: settings.publishes,
       });
-
-      const rule = new Rule(this, `${name}JobSchedule`, {
-        description: `Runs the ${job.name} job every ${job.everySeconds} s.`,
-        schedule: Schedule.rate(Duration.seconds(job.everySeconds)),
-      });
-      rule.addTarget(
-        new LambdaFunction(fn, {
-          // A delivery later than the next scheduled run is superseded by it.
-          maxEventAge: Duration.seconds(job.everySeconds),
-          retryAttempts: 2,
-        }),
-      );
-
-      const rerun = `The next scheduled run (every ${job.everySeconds} s) repeats a failed or lost run: it finds the same due work, and finalising is an idempotent conditional write, so nothing is lost and a queued event would add nothing.`;
-      Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason: rerun });
-      Validations.of(rule).acknowledge({ id: 'Serverless-EventBusDLQ', reason: rerun });
+      const trigger = job.trigger;
+      if (trigger.kind === 'schedule') {
+        this.scheduleJob(job.name, fn, trigger.everySeconds);
+      } else {
+        failureQueues.set(job.name, this.streamJob(job.name, fn, trigger.batchSize));
+      }
       jobs.set(job.name, fn);
     }
-    return jobs;
+    return { jobs, failureQueues };
+  }
+
+  /** An EventBridge rule running the job every `everySeconds`. */
+  private scheduleJob(jobName: string, fn: NodejsFunction, everySeconds: number): void {
+    const rule = new Rule(this, `${pascal(jobName)}JobSchedule`, {
+      description: `Runs the ${jobName} job every ${everySeconds} s.`,
+      schedule: Schedule.rate(Duration.seconds(everySeconds)),
+    });
+    rule.addTarget(
+      new LambdaFunction(fn, {
+        // A delivery later than the next scheduled run is superseded by it.
+        maxEventAge: Duration.seconds(everySeconds),
+        retryAttempts: 2,
+      }),
+    );
+
+    const rerun = `The next scheduled run (every ${everySeconds} s) repeats a failed or lost run: it finds the same due work, and finalising is an idempotent conditional write, so nothing is lost and a queued event would add nothing.`;
+    Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason: rerun });
+    Validations.of(rule).acknowledge({ id: 'Serverless-EventBusDLQ', reason: rerun });
+  }
+
+  /**
+   * An event source mapping on the table's stream (see STREAM_DELIVERY and
+   * COMPLETED_ATTEMPT_FILTER), with an encrypted, TLS-only queue keeping the batches it gives
+   * up on. Returns that queue.
+   */
+  private streamJob(jobName: string, fn: NodejsFunction, batchSize: number): Queue {
+    const name = pascal(jobName);
+    const failures = new Queue(this, `${name}JobFailures`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: STREAM_DELIVERY.failureRetention,
+    });
+    Validations.of(failures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: `This queue is the failure destination of the ${jobName} job's stream event source mapping (cdk-nag only recognises queues named in a RedrivePolicy or a function's DeadLetterConfig); a dead-letter queue needs no dead-letter queue of its own.`,
+    });
+    Validations.of(failures).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: `This queue is itself the failure destination of the ${jobName} job's stream event source mapping; no consumer reads it, so nothing could be redriven from it to another dead-letter queue.`,
+    });
+
+    fn.addEventSource(
+      new DynamoEventSource(this.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize,
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: STREAM_DELIVERY.retryAttempts,
+        maxRecordAge: STREAM_DELIVERY.maxRecordAge,
+        filters: [FilterCriteria.filter(COMPLETED_ATTEMPT_FILTER)],
+        onFailure: new SqsDlq(failures),
+      }),
+    );
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: `Invoked only synchronously by its stream event source mapping, whose on-failure destination (the ${name}JobFailures queue) keeps every batch it gives up on; a function DLQ only receives asynchronous invocations.`,
+    });
+    return failures;
   }
 
   private createApi(corsOrigins: string[]): { api: HttpApi; stage: HttpStage } {

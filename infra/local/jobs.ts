@@ -1,26 +1,41 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { createStreamPoller } from '../../functions/data/stream-poller.ts';
 import { JOBS } from '../../functions/jobs/jobs.ts';
 
+/** How often the local runner reads the table's stream (Lambda polls about once a second). */
+const STREAM_POLL_MS = 1000;
+
 /**
- * Run every scheduled job on its interval, as EventBridge does in AWS. `SWEEP_INTERVAL_SECONDS`
- * shortens the interval locally (e.g. to watch a 1-minute assessment finalise promptly).
+ * Drive every job as AWS would: scheduled ones on their interval (`SWEEP_INTERVAL_SECONDS`
+ * shortens it locally), stream consumers from the local stream poller.
  */
 export async function startJobs(log: (line: string) => void = console.log): Promise<() => void> {
   const timers: NodeJS.Timeout[] = [];
   for (const job of JOBS) {
     const mod = (await import(
       pathToFileURL(resolve(import.meta.dirname, '../..', job.entry)).href
-    )) as { handler: () => Promise<unknown> };
-    const seconds = Number(process.env.SWEEP_INTERVAL_SECONDS ?? job.everySeconds);
+    )) as {
+      handler: (event?: DynamoDBStreamEvent) => Promise<unknown>;
+    };
+    const poller =
+      job.trigger.kind === 'table-stream' ? createStreamPoller((e) => mod.handler(e)) : undefined;
+    const seconds =
+      job.trigger.kind === 'schedule'
+        ? Number(process.env.SWEEP_INTERVAL_SECONDS ?? job.trigger.everySeconds)
+        : STREAM_POLL_MS / 1000;
     let running = false;
     const run = async () => {
       if (running) return;
       running = true;
       try {
-        const out = await mod.handler();
-        if (out && typeof out === 'object' && Object.values(out).some((v) => v))
-          log(`job ${job.name}: ${JSON.stringify(out)}`);
+        if (poller) await poller.drain();
+        else {
+          const out = await mod.handler();
+          if (out && typeof out === 'object' && Object.values(out).some((v) => v))
+            log(`job ${job.name}: ${JSON.stringify(out)}`);
+        }
       } catch (err) {
         log(`job ${job.name} failed: ${(err as Error).message}`);
       } finally {

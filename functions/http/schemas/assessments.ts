@@ -1,4 +1,6 @@
 import { CreateAssessmentInput } from '../../domain/assessment.ts';
+import { IntegritySignalSchema } from '../../domain/integrity.ts';
+import { AbilitySchema, LevelSchema } from '../../domain/psychometrics.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
 import { z } from '../../domain/z.ts';
 
@@ -124,12 +126,21 @@ export const ResultPage = z.object({
   nextCursor: z.nullable(z.string()),
 });
 
-const AreaResult = z.object({
+const AreaProfile = z.object({
   area: z.enum(AREA_IDS),
   kind: z.enum(['technical', 'soft']),
   score: z.number(),
   items: z.int(),
   correct: z.int(),
+  level: LevelSchema,
+  ability: AbilitySchema,
+});
+
+export const Development = z.object({
+  area: z.enum(AREA_IDS),
+  kind: z.enum(['strength', 'gap']),
+  name: z.string(),
+  suggestion: z.string(),
 });
 
 export const Report = z
@@ -146,7 +157,11 @@ export const Report = z
     percentile: z.optional(z.number()),
     technical: z.optional(z.nullable(z.object({ score: z.number() }))),
     soft: z.optional(z.nullable(z.object({ score: z.number() }))),
-    areas: z.array(AreaResult),
+    areas: z.array(AreaProfile),
+    strengths: z.array(z.enum(AREA_IDS)),
+    gaps: z.array(z.enum(AREA_IDS)),
+    development: z.array(Development),
+    integrity: z.object({ signals: z.array(IntegritySignalSchema) }),
     questions: z.array(
       z.object({
         questionId: z.string(),
@@ -159,5 +174,6 @@ export const Report = z
   })
   .register(z.globalRegistry, {
     id: 'Report',
-    description: "An attempt's skill profile with per-question detail (employers only).",
+    description:
+      "An attempt's skill profile with per-question detail and integrity evidence (employers only). See docs/scoring.md.",
   });

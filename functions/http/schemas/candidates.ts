@@ -1,3 +1,4 @@
+import { LevelSchema } from '../../domain/psychometrics.ts';
 import { QUESTION_TYPES } from '../../domain/question-types/type.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
 import { z } from '../../domain/z.ts';
@@ -47,20 +48,37 @@ export const Saved = z.object({
   deadline: z.string(),
 });
 
-export const CandidateResult = z.object({
-  score: z.number(),
-  passed: z.optional(z.boolean()),
-  technical: z.nullable(z.object({ score: z.number() })),
-  soft: z.nullable(z.object({ score: z.number() })),
-  areas: z.array(
-    z.object({
-      area: z.enum(AREA_IDS),
-      kind: z.enum(['technical', 'soft']),
-      score: z.number(),
-      items: z.int(),
-    }),
-  ),
-});
+export const CandidateResult = z
+  .object({
+    score: z.number(),
+    passed: z.optional(z.boolean()),
+    technical: z.nullable(z.object({ score: z.number() })),
+    soft: z.nullable(z.object({ score: z.number() })),
+    areas: z.array(
+      z.object({
+        area: z.enum(AREA_IDS),
+        kind: z.enum(['technical', 'soft']),
+        score: z.number(),
+        items: z.int(),
+        level: LevelSchema,
+      }),
+    ),
+    strengths: z.array(z.enum(AREA_IDS)),
+    gaps: z.array(z.enum(AREA_IDS)),
+    development: z.array(
+      z.object({
+        area: z.enum(AREA_IDS),
+        kind: z.enum(['strength', 'gap']),
+        name: z.string(),
+        suggestion: z.string(),
+      }),
+    ),
+  })
+  .register(z.globalRegistry, {
+    id: 'CandidateResult',
+    description:
+      "A candidate's own skill profile: scores and levels per area, no keys, no per-question detail.",
+  });
 
 export const SubmitResult = z.object({
   status: z.enum(['submitted', 'expired']),

@@ -81,3 +81,23 @@ export const QuestionPage = z.object({
 });
 
 export const EditQuestionBody = QuestionEditShape;
+
+const Stats = {
+  attempts: z.int(),
+  facility: z.nullable(z.number()),
+  discrimination: z.nullable(z.number()),
+  meanSeconds: z.nullable(z.number()),
+};
+
+export const QuestionStats = z
+  .object({
+    questionId: z.string(),
+    version: z.int(),
+    ...Stats,
+    versions: z.array(z.object({ version: z.int(), ...Stats })),
+  })
+  .register(z.globalRegistry, {
+    id: 'QuestionStats',
+    description:
+      'Item statistics of the latest version (and of each version): attempts, facility (mean item score), discrimination (corrected item-total correlation), mean seconds spent.',
+  });

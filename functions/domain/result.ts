@@ -1,0 +1,42 @@
+import { type GradedQuestion, gradeQuestions, type SavedAnswer } from './grading.ts';
+import { type IntegritySignal, integritySignals, type Resume, wordCount } from './integrity.ts';
+import { buildProfile, profileItems, type SkillProfile } from './profile.ts';
+import type { QuestionContent } from './question.ts';
+
+/** What finalising an attempt stores: the skill profile, per-question detail, integrity evidence. */
+export interface AttemptResult extends SkillProfile {
+  questions: GradedQuestion[];
+  integrity: { signals: IntegritySignal[] };
+}
+
+export interface ScoringInput {
+  questions: readonly { content: QuestionContent; version: number }[];
+  answers: Readonly<Record<string, SavedAnswer>>;
+  startedAt: string;
+  deadline: string;
+  resumes: readonly Resume[];
+  passingScore?: number;
+}
+
+/**
+ * Grade an attempt and build its profile. Pure and deterministic, so a stored result can be
+ * recomputed (regraded) from the attempt's answers and the question versions it was given.
+ */
+export function scoreAttempt(input: ScoringInput): AttemptResult {
+  const graded = gradeQuestions(input.questions, input.answers, input.startedAt);
+  const contents = input.questions.map((q) => q.content);
+  const profile = buildProfile({
+    items: profileItems(graded, contents),
+    ...(input.passingScore !== undefined ? { passingScore: input.passingScore } : {}),
+  });
+  const signals = integritySignals({
+    startedAt: input.startedAt,
+    deadline: input.deadline,
+    answers: input.answers,
+    questions: Object.fromEntries(
+      contents.map((c) => [c.id, { promptWords: wordCount(c.prompt), type: c.type }]),
+    ),
+    resumes: input.resumes,
+  });
+  return { ...profile, questions: graded, integrity: { signals } };
+}
