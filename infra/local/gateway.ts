@@ -5,6 +5,7 @@
  * way API Gateway does.
  */
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -195,6 +196,12 @@ export async function buildEvent(
 
 const matcher = createMatcher(ROUTES);
 
+let takeHtml: Promise<string> | undefined;
+const takePage = () => {
+  takeHtml ??= readFile(resolve(import.meta.dirname, 'take.html'), 'utf8');
+  return takeHtml;
+};
+
 /** Invoke the function a request routes to, as API Gateway would. */
 export async function invoke(input: EventInput): Promise<HttpResult> {
   try {
@@ -218,6 +225,16 @@ export function createGateway(opts: GatewayOptions = {}): Server {
     const path = (req.url ?? '/').split('?')[0]!;
     let status = 500;
     try {
+      if (method === 'GET' && (path === '/take' || path === '/take/')) {
+        // The candidate page of local demos (not part of the API; deploy your own front end).
+        status = 200;
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+        });
+        res.end(await takePage());
+        return;
+      }
       const body = await readBody(req);
       if (body === 'too-large') {
         const result = problemResponse({
