@@ -6,7 +6,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { QuestionRef, Section, SectionDifficulty } from '../domain/assessment.ts';
 import type { QuestionTypeId } from '../domain/question-types/type.ts';
 import { db, tableName } from './client.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { listingPage } from './cursor.ts';
 import { keys } from './keys.ts';
 
 export interface Assessment {
@@ -113,21 +113,8 @@ export async function listAssessments(
   limit: number,
   cursor?: string,
 ): Promise<{ items: Assessment[]; nextCursor: string | null }> {
-  const pk = keys.assessmentListing(org, '').GSI1PK;
-  const start = decodeCursor(cursor, { GSI1PK: pk });
-  const res = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-      ScanIndexForward: false,
-      Limit: limit,
-      ...(start ? { ExclusiveStartKey: start } : {}),
-    }),
-  );
-  return {
-    items: (res.Items ?? []) as Assessment[],
-    nextCursor: encodeCursor(res.LastEvaluatedKey),
-  };
+  const page = await listingPage(keys.assessmentListing(org, '').GSI1PK, limit, cursor, {
+    newestFirst: true,
+  });
+  return { items: page.rows as unknown as Assessment[], nextCursor: page.nextCursor };
 }

@@ -15,7 +15,7 @@ import type { Resume } from '../domain/integrity.ts';
 import type { QuestionTypeId } from '../domain/question-types/type.ts';
 import type { AttemptResult } from '../domain/result.ts';
 import { db, tableName } from './client.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { listingPage } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
 import type { Candidate } from './invitations.ts';
 import { dueBucket, keys } from './keys.ts';
@@ -321,25 +321,15 @@ export async function listResults(
   limit: number,
   cursor?: string,
 ) {
-  const pk = keys.resultListing(org, assessmentId, '').GSI1PK;
-  const start = decodeCursor(cursor, { GSI1PK: pk });
-  const res = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-      Limit: start ? limit : limit + 1,
-      ...(start ? { ExclusiveStartKey: start } : {}),
-    }),
-  );
-  const rows = res.Items ?? [];
-  const norms = rows.find((i) => i.SK === 'NORMS');
+  const page = await listingPage(keys.resultListing(org, assessmentId, '').GSI1PK, limit, cursor, {
+    extra: 1,
+  });
+  const norms = page.rows.find((i) => i.SK === 'NORMS');
   return {
-    items: rows.filter((i) => i.SK !== 'NORMS').map(strip),
+    items: page.rows.filter((i) => i.SK !== 'NORMS').map(strip),
     ...(norms ? { norms } : {}),
-    first: !start,
-    nextCursor: encodeCursor(res.LastEvaluatedKey),
+    first: page.first,
+    nextCursor: page.nextCursor,
   };
 }
 

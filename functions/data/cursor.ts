@@ -1,4 +1,6 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors.ts';
+import { db, tableName } from './client.ts';
 
 /** Opaque pagination cursor: the LastEvaluatedKey, base64url JSON. */
 export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
@@ -34,4 +36,29 @@ export function decodeCursor(
   for (const [k, v] of Object.entries(expect))
     if ((key as Record<string, unknown>)[k] !== v) throw bad();
   return key as Record<string, string>;
+}
+
+/**
+ * One page of a GSI1 listing partition (assessments, invitations, ranked results): one Query,
+ * resumed from a cursor that must belong to the same partition.
+ */
+export async function listingPage(
+  partition: string,
+  limit: number,
+  cursor: string | undefined,
+  opts: { newestFirst?: boolean; extra?: number } = {},
+): Promise<{ rows: Record<string, unknown>[]; nextCursor: string | null; first: boolean }> {
+  const start = decodeCursor(cursor, { GSI1PK: partition });
+  const res = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': partition },
+      ...(opts.newestFirst ? { ScanIndexForward: false } : {}),
+      Limit: limit + (start ? 0 : (opts.extra ?? 0)),
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    }),
+  );
+  return { rows: res.Items ?? [], nextCursor: encodeCursor(res.LastEvaluatedKey), first: !start };
 }

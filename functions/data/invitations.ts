@@ -6,13 +6,12 @@ import {
   BatchWriteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
 import { db, tableName } from './client.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { listingPage } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
 import { keys } from './keys.ts';
 
@@ -81,19 +80,12 @@ export async function listInvitations(
   limit: number,
   cursor?: string,
 ) {
-  const pk = keys.invitationListing(org, assessmentId, '').GSI1PK;
-  const start = decodeCursor(cursor, { GSI1PK: pk });
-  const res = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-      Limit: limit,
-      ...(start ? { ExclusiveStartKey: start } : {}),
-    }),
+  const page = await listingPage(
+    keys.invitationListing(org, assessmentId, '').GSI1PK,
+    limit,
+    cursor,
   );
-  return { items: (res.Items ?? []).map(strip), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+  return { items: page.rows.map(strip), nextCursor: page.nextCursor };
 }
 
 /** pending -> revoked. A started or finished invitation is not revoked (409); revoking twice is fine. */
