@@ -1,8 +1,8 @@
+import * as z from 'zod/mini';
 import { type FieldIssue, ValidationError } from './errors.ts';
 import type { QuestionTypeId } from './question-types/type.ts';
 import { sample, seededRandom, shuffle } from './random.ts';
 import { AREA_IDS } from './taxonomy.ts';
-import { z } from './z.ts';
 
 export const MAX_QUESTIONS_PER_ASSESSMENT = 200;
 

@@ -3,9 +3,10 @@
  * at. They are evidence, never a verdict: each names when it happened, what was observed
  * and which questions it concerns, and nothing here scores or fails a candidate. Pure.
  */
+
+import * as z from 'zod/mini';
 import type { SavedAnswer } from './grading.ts';
 import type { QuestionTypeId } from './question-types/type.ts';
-import { z } from './z.ts';
 
 export const SIGNAL_TYPES = [
   'fast-answer',

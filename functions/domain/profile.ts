@@ -2,6 +2,8 @@
  * The skill profile of a graded attempt: scores per area and per kind, an ability estimate
  * and level per area, and the strongest and weakest areas with what to do next. Pure.
  */
+
+import * as z from 'zod/mini';
 import type { GradedQuestion } from './grading.ts';
 import {
   AbilitySchema,
@@ -12,7 +14,6 @@ import {
   levelOf,
 } from './psychometrics.ts';
 import { AREAS, type AreaId, type AreaKind, findArea } from './taxonomy.ts';
-import { z } from './z.ts';
 
 /** One graded question with the calibration of the version the candidate was given. */
 export type ProfileItem = Pick<GradedQuestion, 'questionId' | 'area' | 'score'> & ItemCalibration;

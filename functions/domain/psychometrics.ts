@@ -3,8 +3,9 @@
  * candidate of ability theta answers an item of discrimination `a` and difficulty `b` is
  * P(theta) = 1 / (1 + e^(-a (theta - b))). Pure numerics, no I/O.
  */
+
+import * as z from 'zod/mini';
 import type { QuestionContent } from './question-types/type.ts';
-import { z } from './z.ts';
 
 /** An item as the model sees it: 2PL parameters and the candidate's score in [0,1]. */
 export interface ScoredItem {

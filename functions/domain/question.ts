@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as z from 'zod/mini';
 import type { FieldIssue } from './errors.ts';
 import { typeOf } from './question-types/registry.ts';
 import {
@@ -8,7 +9,7 @@ import {
   type QuestionContent,
 } from './question-types/type.ts';
 import { AREA_IDS } from './taxonomy.ts';
-import { issuesOf, z } from './z.ts';
+import { issuesOf } from './z.ts';
 
 export type { CandidateQuestion, Option, QuestionContent } from './question-types/type.ts';
 

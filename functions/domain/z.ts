@@ -30,7 +30,10 @@ export function issuesOf(error: z.core.$ZodError, prefix = ''): FieldIssue[] {
         out.push({ path: formatPath([...issue.path, key], prefix), message: 'Unknown field.' });
       }
     } else if (issue.code === 'invalid_type' && issue.input === undefined) {
-      out.push({ path: formatPath(issue.path, prefix), message: `Required: a ${issue.expected} is missing here.` });
+      out.push({
+        path: formatPath(issue.path, prefix),
+        message: `Required: a ${issue.expected} is missing here.`,
+      });
     } else {
       out.push({ path: formatPath(issue.path, prefix), message: issue.message });
     }

@@ -9,7 +9,7 @@ import type {
 } from 'aws-lambda';
 import { DomainError, UnauthorizedError } from '../domain/errors.ts';
 import { parseOrThrow } from '../domain/z.ts';
-import { bearerOf } from './jwt.ts';
+import { bearerOf } from './bearer.ts';
 import { logger } from './logger.ts';
 import { type Principal, principalFromClaims, requireRole } from './principal.ts';
 import { problemErrors } from './problem-errors.ts';

@@ -8,6 +8,8 @@ import {
 } from 'jose';
 import { UnauthorizedError } from '../domain/errors.ts';
 
+export { bearerOf } from './bearer.ts';
+
 /**
  * Staff JWT verification exactly as the HTTP API JWT authorizer does it: signature against
  * the issuer's keys, `iss`, `aud` (Cognito ID tokens carry the app client id there) and `exp`.
@@ -38,12 +40,6 @@ export function jwtSettingsFromEnv(): JwtSettings | undefined {
   }
   cached = { env: envKey, settings };
   return settings;
-}
-
-/** The bearer token of an `Authorization` header, or undefined. */
-export function bearerOf(authorization: string | undefined): string | undefined {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  return m?.[1];
 }
 
 /** Verified claims, or 401 with a reason a person can act on. */

@@ -1,4 +1,4 @@
-import { z } from '../domain/z.ts';
+import * as z from 'zod/mini';
 import { isStaff, type RouteDef } from './route-types.ts';
 import { ROUTES } from './routes.ts';
 import { ProblemSchema } from './schemas/public.ts';

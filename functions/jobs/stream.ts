@@ -1,9 +1,10 @@
 /**
  * The table's stream consumer: when an attempt completes, adds it to its assessment's norms and
- * to the statistics of every question version it answered. Runs from the DynamoDB stream in AWS
+ * to the statistics of every question version it answered, and publishes `AttemptCompleted`. Runs from the DynamoDB stream in AWS
  * and from the local stream poller on a laptop; applying a record twice changes nothing.
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { publishAttemptCompleted } from '../data/events.ts';
 import { applyCompletion } from '../data/statistics.ts';
 import { completedAttemptOf } from '../data/stream-records.ts';
 import { itemContributions } from '../domain/statistics.ts';
@@ -23,6 +24,17 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
         })),
       );
       await applyCompletion(attempt, contributions);
+      // Published from the committed change (an outbox): exactly when the completion happened.
+      await publishAttemptCompleted({
+        attemptId: attempt.attemptId,
+        org: attempt.org,
+        assessmentId: attempt.assessmentId,
+        invitationId: attempt.invitationId,
+        status: attempt.status as 'submitted' | 'expired',
+        score: attempt.result.score,
+        ...(attempt.result.passed !== undefined ? { passed: attempt.result.passed } : {}),
+        completedAt: attempt.completedAt!,
+      });
     } catch (err) {
       logger.error('Could not apply a completed attempt to statistics', {
         attemptId: attempt.attemptId,

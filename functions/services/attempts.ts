@@ -14,7 +14,6 @@ import {
   rotateAttemptToken,
   saveAnswer,
 } from '../data/attempts.ts';
-import { publishAttemptCompleted } from '../data/events.ts';
 import { getInvitation } from '../data/invitations.ts';
 import { questionVersions } from '../data/question-cache.ts';
 import { deadlineOf, drawQuestions, dueAtOf, optionOrder } from '../domain/assessment.ts';
@@ -169,19 +168,10 @@ export async function finalise(
   });
   const status = kind === 'submit' ? 'submitted' : 'expired';
   const completedAt = kind === 'submit' ? now.toISOString() : attempt.deadline;
+  // AttemptCompleted is published by the stream consumer from this committed change.
   if (
     await finaliseAttempt(attempt, { status, completedAt, result, retentionDays: RETENTION_DAYS })
   ) {
-    await publishAttemptCompleted({
-      attemptId: attempt.attemptId,
-      org: attempt.org,
-      assessmentId: attempt.assessmentId,
-      invitationId: attempt.invitationId,
-      status,
-      score: result.score,
-      ...(result.passed !== undefined ? { passed: result.passed } : {}),
-      completedAt,
-    });
     return { ...attempt, status, completedAt, result };
   }
   const winner = await getAttempt(attempt.attemptId);

@@ -3,6 +3,7 @@
  * to every `NodejsFunction`; the benchmark builds with `esbuildOptions()`, which is derived
  * from the same object, so a measured bundle is byte-for-byte the bundle CDK deploys.
  */
+import { resolve } from 'node:path';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
 
@@ -16,6 +17,18 @@ export const NODE_TARGET = 'node24';
 export const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
+/**
+ * Modules replaced in Lambda bundles. The SDK's default credential chain becomes the
+ * environment provider: Lambda supplies credentials in environment variables, and the chain's
+ * STS/SSO clients would add about 60 KB to every bundle for code that never runs there.
+ */
+export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': resolve(
+    import.meta.dirname,
+    '../../functions/data/lambda-credentials.ts',
+  ),
+};
+
 /** The `bundling` props of every `NodejsFunction`. */
 export function lambdaBundling(): BundlingOptions {
   return {
@@ -28,6 +41,9 @@ export function lambdaBundling(): BundlingOptions {
     externalModules: [],
     mainFields: ['module', 'main'],
     banner: ESM_REQUIRE_BANNER,
+    esbuildArgs: Object.fromEntries(
+      Object.entries(LAMBDA_ALIASES).map(([from, to]) => [`--alias:${from}`, to]),
+    ),
     // Bundle with the project's own esbuild; there is no Docker on the build machines.
     forceDockerBundling: false,
   };
@@ -54,6 +70,7 @@ export function esbuildOptions(entryPoint: string, outfile: string): BuildOption
     external: [...(b.externalModules ?? [])],
     mainFields: [...(b.mainFields ?? [])],
     ...(b.banner ? { banner: { js: b.banner } } : {}),
+    alias: { ...LAMBDA_ALIASES },
     logLevel: 'warning',
   };
 }

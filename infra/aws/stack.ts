@@ -88,11 +88,10 @@ type TableAccess = 'read' | 'read-write' | 'stream-writer';
  * Memory, timeout, table access and publishing per job (`JOBS`), by name.
  *
  * - sweeper: Queries the deadline index, reads attempts and versions, finalises each due attempt
- *   with a transaction and publishes AttemptCompleted; its timeout stays under its one-minute
- *   schedule, so runs do not overlap.
- * - statistics: reads nothing (the completed attempt is in the stream record's new image) and
- *   writes marker, norms and item-statistics items with TransactWriteItems (Put and Update);
- *   it publishes nothing. A batch is at most `batchSize` transactions of up to 100 items.
+ *   with a transaction; its timeout stays under its one-minute schedule, so runs do not overlap.
+ * - statistics: reads nothing (the completed attempt is in the stream record's new image),
+ *   writes marker, norms and item-statistics items with TransactWriteItems (Put and Update),
+ *   and publishes AttemptCompleted for each completion. A batch is at most `batchSize` transactions of up to 100 items.
  */
 const JOB_SETTINGS: Readonly<
   Record<string, { memorySize: number; timeout: Duration; table: TableAccess; publishes: boolean }>
@@ -101,13 +100,13 @@ const JOB_SETTINGS: Readonly<
     memorySize: 512,
     timeout: Duration.seconds(50),
     table: 'read-write',
-    publishes: true,
+    publishes: false,
   },
   statistics: {
     memorySize: 512,
     timeout: Duration.seconds(60),
     table: 'stream-writer',
-    publishes: false,
+    publishes: true,
   },
 };
 
@@ -142,12 +141,12 @@ export const COMPLETED_ATTEMPT_FILTER = {
 };
 
 /**
- * The groups that can finalise an attempt (`services/attempts.ts`: a candidate's submit or
- * resume, an employer reading an attempt whose time ran out) and so publish AttemptCompleted.
- * The jobs that do say so in JOB_SETTINGS. The bundling tests check both against what each
+ * The HTTP groups that publish to the event bus: none. AttemptCompleted is published by the
+ * stream consumer from the committed change (an outbox), whoever finalised the attempt; the
+ * jobs that publish say so in JOB_SETTINGS. The bundling tests check this against what each
  * bundle reads.
  */
-const FINALISING_GROUPS: ReadonlySet<FunctionGroup> = new Set(['employer', 'candidate']);
+const PUBLISHING_GROUPS: ReadonlySet<FunctionGroup> = new Set();
 
 /** Reading only; `Scan` is absent on purpose: no request path may scan the table. */
 const READ_ACTIONS = [
@@ -522,7 +521,7 @@ export class AssayStack extends Stack {
           CORS_ORIGINS: corsOrigins.join(','),
         },
         table: READ_ONLY_GROUPS.has(group) ? 'read' : 'read-write',
-        publishes: FINALISING_GROUPS.has(group),
+        publishes: PUBLISHING_GROUPS.has(group),
       });
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaDLQ',

@@ -11,17 +11,25 @@ import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completedAttemptOf } from '../../functions/data/stream-records.ts';
 import { TABLE_SCHEMA } from '../../functions/data/table.ts';
 import { type FunctionGroup, isStaff, routeKey } from '../../functions/http/route-types.ts';
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
-import { JOBS } from '../../functions/jobs/jobs.ts';
+import { JOBS, type JobDef } from '../../functions/jobs/jobs.ts';
 import { ESM_REQUIRE_BANNER, esbuildOptions } from '../../infra/aws/bundling.ts';
-import { AssayStack, corsOriginsFrom } from '../../infra/aws/stack.ts';
+import { AssayStack, COMPLETED_ATTEMPT_FILTER, corsOriginsFrom } from '../../infra/aws/stack.ts';
 
 const CORS_ORIGIN = 'https://app.example.com';
 const GROUPS = [...new Set(ROUTES.map((r) => r.group))];
-/** The groups whose handlers can finalise an attempt (services/attempts.ts) and so publish. */
-const PUBLISHING_GROUPS: readonly FunctionGroup[] = ['employer', 'candidate'];
+/** No HTTP group publishes: AttemptCompleted comes from the stream consumer (an outbox). */
+const PUBLISHING_GROUPS: readonly FunctionGroup[] = [];
+/** The stream consumer publishes AttemptCompleted for every committed completion. */
+const PUBLISHING_JOBS: readonly string[] = ['statistics'];
+
+type ScheduleJob = JobDef & { trigger: { kind: 'schedule' } };
+type StreamJob = JobDef & { trigger: { kind: 'table-stream' } };
+const SCHEDULE_JOBS = JOBS.filter((j): j is ScheduleJob => j.trigger.kind === 'schedule');
+const STREAM_JOBS = JOBS.filter((j): j is StreamJob => j.trigger.kind === 'table-stream');
 
 interface ReportViolation {
   ruleName: string;
@@ -204,8 +212,10 @@ describe('the functions', () => {
     }
   });
 
-  it('let the public group only read the table, the others and the jobs read and write, and none scan', () => {
+  it('let the public group only read the table, the others and the scheduled jobs read and write, and none scan', () => {
+    const streamJobs = new Set(STREAM_JOBS.map((j) => j.name));
     for (const [group, fn] of allFunctions()) {
+      if (streamJobs.has(group)) continue; // below
       const actions = dynamoActionsOf(fn.role!.node.id);
       expect(actions, group).toContain('dynamodb:Query');
       expect(actions, group).not.toContain('dynamodb:Scan');
@@ -214,31 +224,56 @@ describe('the functions', () => {
       else expect(actions, group).toContain('dynamodb:PutItem');
     }
   });
+
+  it('let the stream jobs only Put and Update on the table (no index, no read) and read its stream', () => {
+    const tableArn = { 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] };
+    const streamArn = { 'Fn::GetAtt': [logicalId(stack.table), 'StreamArn'] };
+    for (const job of STREAM_JOBS) {
+      const statements = dynamoStatementsOf(stack.jobs.get(job.name)!.role!.node.id);
+      expect(statements, job.name).toEqual(
+        expect.arrayContaining([
+          { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resource: tableArn },
+          {
+            actions: [
+              'dynamodb:DescribeStream',
+              'dynamodb:GetRecords',
+              'dynamodb:GetShardIterator',
+            ],
+            resource: streamArn,
+          },
+          // ListStreams has no resource-level permissions.
+          { actions: ['dynamodb:ListStreams'], resource: '*' },
+        ]),
+      );
+      expect(statements, job.name).toHaveLength(3);
+    }
+  });
 });
 
 describe('the jobs', () => {
-  it.each(JOBS.map((j) => [j.name, j] as const))(
-    '%s has a function scheduled at its rate by an EventBridge rule',
+  it('are each scheduled or fed by the table stream', () => {
+    expect(SCHEDULE_JOBS.length + STREAM_JOBS.length).toBe(JOBS.length);
+    expect(STREAM_JOBS.map((j) => j.name)).toContain('statistics');
+  });
+
+  it.each(JOBS.map((j) => [j.name, j] as const))('%s runs nodejs24.x on arm64', (name) => {
+    const fn = stack.jobs.get(name)!;
+    expect(fn, name).toBeDefined();
+    expect(propsOf(fn)).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+  });
+
+  it.each(SCHEDULE_JOBS.map((j) => [j.name, j] as const))(
+    '%s has a function scheduled at its rate by an EventBridge rule, and no stream mapping',
     (name, job) => {
       const fn = stack.jobs.get(name)!;
-      expect(fn, name).toBeDefined();
-      const props = propsOf(fn);
-      expect(props).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+      const { everySeconds } = job.trigger;
       // Runs do not overlap: a run ends before the next one starts.
-      expect(props.Timeout).toBeLessThanOrEqual(job.everySeconds);
+      expect(propsOf(fn).Timeout).toBeLessThanOrEqual(everySeconds);
 
-      const rules = Object.values(
-        template.findResources('AWS::Events::Rule', {
-          Properties: {
-            Targets: Match.arrayWith([
-              Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(fn), 'Arn'] } }),
-            ]),
-          },
-        }),
-      );
+      const rules = rulesTargeting(fn);
       expect(rules, `rules targeting ${name}`).toHaveLength(1);
       const rule = rules[0]!.Properties;
-      expect(rule.ScheduleExpression).toBe(rateExpression(job.everySeconds));
+      expect(rule.ScheduleExpression).toBe(rateExpression(everySeconds));
       expect(rule.State).toBe('ENABLED');
       expect(rule.EventBusName, 'schedules run on the default bus').toBeUndefined();
       template.hasResourceProperties('AWS::Lambda::Permission', {
@@ -246,23 +281,187 @@ describe('the jobs', () => {
         FunctionName: { 'Fn::GetAtt': [logicalId(fn), 'Arn'] },
         Principal: 'events.amazonaws.com',
       });
+      expect(mappingsOf(fn), `event source mappings of ${name}`).toHaveLength(0);
     },
   );
 
-  it('get the table, the event bus and source maps from the environment', () => {
+  it.each(STREAM_JOBS.map((j) => [j.name, j] as const))(
+    '%s consumes the table stream with partial-batch failures, bounded retries and a failure queue',
+    (name, job) => {
+      const fn = stack.jobs.get(name)!;
+      expect(rulesTargeting(fn), `rules targeting ${name}`).toHaveLength(0);
+      const mappings = mappingsOf(fn);
+      expect(mappings, `event source mappings of ${name}`).toHaveLength(1);
+      const queue = stack.jobFailureQueues.get(name);
+      expect(queue, `failure queue of ${name}`).toBeDefined();
+      const props = mappings[0]!.Properties;
+      expect(props).toEqual({
+        FunctionName: { Ref: logicalId(fn) },
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.table), 'StreamArn'] },
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: job.trigger.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: expect.any(Number),
+        MaximumRecordAgeInSeconds: expect.any(Number),
+        FilterCriteria: { Filters: [{ Pattern: expect.any(String) }] },
+        DestinationConfig: {
+          OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(queue!), 'Arn'] } },
+        },
+      });
+      // Bounded (-1 is "until the record expires"), and records leave the 24 h stream only
+      // after being handed to the failure queue with time left to read them back.
+      expect(props.MaximumRetryAttempts).toBeGreaterThanOrEqual(1);
+      expect(props.MaximumRetryAttempts).toBeLessThanOrEqual(20);
+      expect(props.MaximumRecordAgeInSeconds).toBeGreaterThanOrEqual(60);
+      expect(props.MaximumRecordAgeInSeconds).toBeLessThan(24 * 3600);
+      expect(JSON.parse(props.FilterCriteria.Filters[0].Pattern)).toEqual({
+        eventName: ['MODIFY'],
+        dynamodb: {
+          Keys: { PK: { S: [{ prefix: 'ATT#' }] } },
+          OldImage: { status: { S: ['active'] } },
+          NewImage: { status: { S: ['submitted', 'expired'] } },
+        },
+      });
+      // A batch can finish (one transaction per record) well before the timeout.
+      expect(propsOf(fn)).toMatchObject({ MemorySize: 512, Timeout: 60 });
+    },
+  );
+
+  it('keep failed stream batches in an SSE-encrypted, TLS-only queue for 14 days', () => {
+    for (const [name, queue] of stack.jobFailureQueues) {
+      const id = logicalId(queue);
+      expect(template.toJSON().Resources[id].Properties, name).toEqual({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 86_400,
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sqs:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+      template.hasOutput(`${name[0]!.toUpperCase()}${name.slice(1)}JobFailureQueueUrl`, {
+        Value: { Ref: id },
+      });
+    }
+    expect([...stack.jobFailureQueues.keys()].sort()).toEqual(
+      STREAM_JOBS.map((j) => j.name).sort(),
+    );
+    template.resourceCountIs('AWS::SQS::Queue', STREAM_JOBS.length);
+  });
+
+  it('get the table and source maps from the environment, and the event bus if they publish', () => {
     for (const [name, fn] of stack.jobs) {
       expect(propsOf(fn).Environment.Variables, name).toEqual({
         TABLE_NAME: { Ref: logicalId(stack.table) },
-        EVENT_BUS_NAME: { Ref: busId() },
+        ...(PUBLISHING_JOBS.includes(name) ? { EVENT_BUS_NAME: { Ref: busId() } } : {}),
         NODE_OPTIONS: '--enable-source-maps',
       });
     }
   });
 
-  it('schedule nothing else', () => {
-    template.resourceCountIs('AWS::Events::Rule', JOBS.length);
+  it('schedule nothing else and map nothing else to the stream', () => {
+    template.resourceCountIs('AWS::Events::Rule', SCHEDULE_JOBS.length);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', STREAM_JOBS.length);
   });
 });
+
+describe('the stream filter', () => {
+  const image = (pk: string, status: string) => ({
+    PK: { S: pk },
+    SK: { S: 'ATT' },
+    status: { S: status },
+    attemptId: { S: 'a1' },
+  });
+  const record = (
+    eventName: 'INSERT' | 'MODIFY' | 'REMOVE',
+    oldImage: ReturnType<typeof image> | undefined,
+    newImage: ReturnType<typeof image> | undefined,
+  ) => ({
+    eventName,
+    dynamodb: {
+      Keys: { PK: (newImage ?? oldImage)!.PK, SK: (newImage ?? oldImage)!.SK },
+      ...(oldImage ? { OldImage: oldImage } : {}),
+      ...(newImage ? { NewImage: newImage } : {}),
+      SequenceNumber: '1',
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+  });
+  const pattern = JSON.parse(JSON.stringify(COMPLETED_ATTEMPT_FILTER));
+
+  it.each([
+    ['submitted', record('MODIFY', image('ATT#a1', 'active'), image('ATT#a1', 'submitted'))],
+    ['expired', record('MODIFY', image('ATT#a1', 'active'), image('ATT#a1', 'expired'))],
+  ])('lets a completion (%s) through to the handler, which acts on it', (_, r) => {
+    expect(completedAttemptOf(r as never)).toBeDefined();
+    expect(matches(pattern, r)).toBe(true);
+  });
+
+  it.each([
+    ['an insert', record('INSERT', undefined, image('ATT#a1', 'active'))],
+    ['the marker insert', record('INSERT', undefined, image('ATT#a1', 'submitted'))],
+    ['a removal', record('REMOVE', image('ATT#a1', 'submitted'), undefined)],
+    ['an answer saved', record('MODIFY', image('ATT#a1', 'active'), image('ATT#a1', 'active'))],
+    [
+      'a completed attempt modified',
+      record('MODIFY', image('ATT#a1', 'submitted'), image('ATT#a1', 'submitted')),
+    ],
+    [
+      'another item type',
+      record('MODIFY', image('ASM#o#a1', 'active'), image('ASM#o#a1', 'submitted')),
+    ],
+  ])('drops %s, which the handler would skip', (_, r) => {
+    expect(completedAttemptOf(r as never)).toBeUndefined();
+    expect(matches(pattern, r)).toBe(false);
+  });
+});
+
+/**
+ * Lambda event filtering, for the operators the stack uses: a list of values (any equal) or
+ * `{ prefix }`; nested objects match nested fields. Enough to check that the filter and the
+ * handler agree; not a general implementation.
+ */
+function matches(pattern: unknown, value: unknown): boolean {
+  if (Array.isArray(pattern)) {
+    return pattern.some((p) =>
+      typeof p === 'object' && p !== null && 'prefix' in p
+        ? typeof value === 'string' && value.startsWith((p as { prefix: string }).prefix)
+        : p === value,
+    );
+  }
+  if (typeof pattern !== 'object' || pattern === null) throw new Error('unsupported pattern');
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(pattern).every(([k, p]) =>
+    matches(p, (value as Record<string, unknown>)[k]),
+  );
+}
+
+function rulesTargeting(fn: NodejsFunction) {
+  return Object.values(
+    template.findResources('AWS::Events::Rule', {
+      Properties: {
+        Targets: Match.arrayWith([
+          Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(fn), 'Arn'] } }),
+        ]),
+      },
+    }),
+  );
+}
+
+function mappingsOf(fn: NodejsFunction) {
+  return Object.values(
+    template.findResources('AWS::Lambda::EventSourceMapping', {
+      Properties: { FunctionName: { Ref: logicalId(fn) } },
+    }),
+  );
+}
 
 describe('the event bus', () => {
   it('exists, is named after the stack and its name is an output', () => {
@@ -271,10 +470,10 @@ describe('the event bus', () => {
     template.hasOutput('EventBusName', { Value: { Ref: busId() } });
   });
 
-  it('is named in EVENT_BUS_NAME of the employer, candidate and job functions only', () => {
+  it('is named in EVENT_BUS_NAME of the publishing functions only (the stream consumer)', () => {
     const expected = [
       ...PUBLISHING_GROUPS.map((g) => logicalId(stack.functions.get(g)!)),
-      ...[...stack.jobs.values()].map(logicalId),
+      ...PUBLISHING_JOBS.map((j) => logicalId(stack.jobs.get(j)!)),
     ].sort();
     const withBus = Object.entries(template.findResources('AWS::Lambda::Function'))
       .filter(([, fn]) => fn.Properties.Environment?.Variables?.EVENT_BUS_NAME !== undefined)
@@ -307,7 +506,7 @@ describe('the event bus', () => {
     }
     const expected = [
       ...PUBLISHING_GROUPS.map((g) => stack.functions.get(g)!),
-      ...stack.jobs.values(),
+      ...PUBLISHING_JOBS.map((j) => stack.jobs.get(j)!),
     ].map((fn) => logicalId(fn.role!));
     expect([...publishingRoles].sort()).toEqual(expected.sort());
   });
@@ -344,15 +543,20 @@ const busId = () => logicalId(stack.eventBus);
 
 /** The DynamoDB actions in the default policy of the role with this construct id. */
 function dynamoActionsOf(roleConstructId: string): string[] {
+  return dynamoStatementsOf(roleConstructId).flatMap((s) => s.actions);
+}
+
+/** The statements with DynamoDB actions in the policies of the role with this construct id. */
+function dynamoStatementsOf(roleConstructId: string): { actions: string[]; resource: unknown }[] {
   const role = stack.node.findChild(roleConstructId);
   const roleId = logicalId(role);
   const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
     (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId),
   );
   return policies.flatMap((p) =>
-    (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[])
-      .flatMap((s) => s.Action)
-      .filter((a) => a.startsWith('dynamodb:')),
+    (p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+      .map((s) => ({ actions: [s.Action].flat(), resource: s.Resource }))
+      .filter((s) => s.actions.some((a) => a.startsWith('dynamodb:'))),
   );
 }
 

@@ -1,4 +1,4 @@
-import { z } from '../z.ts';
+import * as z from 'zod/mini';
 import { giftBlock, giftNumber } from './gift-text.ts';
 import type { QuestionType } from './type.ts';
 

@@ -1,5 +1,5 @@
+import * as z from 'zod/mini';
 import type { FieldIssue } from '../errors.ts';
-import { z } from '../z.ts';
 import type { QuestionContent } from './type.ts';
 
 /** Issues for answer option ids that are not options of the question. */

@@ -1,4 +1,4 @@
-import { z } from '../z.ts';
+import * as z from 'zod/mini';
 import { giftBlock, giftChoice } from './gift-text.ts';
 import { optionIdResponse, unknownOptionIssues } from './options.ts';
 import type { QuestionType } from './type.ts';

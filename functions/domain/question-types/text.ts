@@ -1,4 +1,4 @@
-import { z } from '../z.ts';
+import * as z from 'zod/mini';
 import { giftAnswer, giftBlock } from './gift-text.ts';
 import type { QuestionType } from './type.ts';
 

@@ -1,5 +1,5 @@
+import type * as z from 'zod/mini';
 import type { FieldIssue } from '../errors.ts';
-import type { z } from '../z.ts';
 
 export const QUESTION_TYPES = ['single', 'multi', 'order', 'numeric', 'text', 'sjt'] as const;
 export type QuestionTypeId = (typeof QUESTION_TYPES)[number];

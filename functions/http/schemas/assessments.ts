@@ -1,8 +1,8 @@
+import * as z from 'zod/mini';
 import { CreateAssessmentInput } from '../../domain/assessment.ts';
 import { IntegritySignalSchema } from '../../domain/integrity.ts';
 import { AbilitySchema, LevelSchema } from '../../domain/psychometrics.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
-import { z } from '../../domain/z.ts';
 
 const Id = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Not a valid id.'));
 

@@ -1,7 +1,7 @@
+import * as z from 'zod/mini';
 import { LevelSchema } from '../../domain/psychometrics.ts';
 import { QUESTION_TYPES } from '../../domain/question-types/type.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
-import { z } from '../../domain/z.ts';
 
 export const StartAttemptBody = z.strictObject({
   invitationToken: z.string().check(z.minLength(1), z.maxLength(200)),

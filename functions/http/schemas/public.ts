@@ -1,5 +1,5 @@
+import * as z from 'zod/mini';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
-import { z } from '../../domain/z.ts';
 
 export const Health = z.object({ status: z.literal('ok') });
 

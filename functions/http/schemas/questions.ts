@@ -1,8 +1,8 @@
-import { BankMeta } from '../../domain/bank.ts';
+import * as z from 'zod/mini';
+import { BankMeta } from '../../domain/bank-schema.ts';
 import { Difficulty, QuestionEditShape, QuestionShape } from '../../domain/question.ts';
 import { QUESTION_TYPES } from '../../domain/question-types/type.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
-import { z } from '../../domain/z.ts';
 
 export const QuestionIdParams = z.strictObject({
   questionId: z.string().check(z.minLength(1), z.maxLength(64)),
