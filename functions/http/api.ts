@@ -109,11 +109,12 @@ async function dispatch(
     : {};
 
   if (route.body) {
-    if (event.body === undefined) {
+    const raw = rawBodies.get(event);
+    if (event.body === undefined && raw === undefined) {
       throw new DomainError('malformed-body', 'This route needs a request body.');
     }
     const consumes = route.consumes ?? [JSON_TYPE];
-    const type = mediaType(headers['content-type']);
+    const type = mediaType(raw ? raw.type : headers['content-type']);
     if (!type || !consumes.includes(type)) {
       throw new DomainError(
         'unsupported-media-type',
@@ -121,8 +122,8 @@ async function dispatch(
       );
     }
     ctx.contentType = type;
-    if (route.rawBody) {
-      ctx.text = rawBodies.get(event) ?? '';
+    if (raw) {
+      ctx.text = raw.text;
       if (Buffer.byteLength(ctx.text) > maxBodyBytes(route)) {
         throw new DomainError(
           'payload-too-large',
@@ -158,19 +159,26 @@ function serialize(route: RouteDef, reply: Reply): HttpResult {
  * Clients often send `Content-Type: application/json` with no body (a bare POST to submit);
  * the JSON parser would reject that, so an empty body is treated as no body at all.
  */
-const rawBodies = new WeakMap<HttpEvent, string>();
+/** The text and media type of bodies that the operation parses itself (bank uploads). */
+const rawBodies = new WeakMap<HttpEvent, { text: string; type: string | undefined }>();
 
-const emptyBodyIsNoBody = {
-  before: ({ event }: { event: HttpEvent }) => {
-    // Routes that locate errors by line (bank uploads) need the text as sent, before parsing.
-    if (typeof event.body === 'string' && event.body !== '')
-      rawBodies.set(event, decodeText(event)!);
-    if (event.body === undefined || event.body === '') {
+/**
+ * Runs before the JSON body parser. An empty body is no body (clients often send
+ * `Content-Type: application/json` with a bare POST). A route that locates errors by line and
+ * column parses its body itself, so its text is set aside and hidden from the generic parser.
+ */
+function prepareBody(routes: ReadonlyMap<string, RouteDef>) {
+  const prepareBodyBefore = ({ event }: { event: HttpEvent }) => {
+    const text =
+      typeof event.body === 'string' && event.body !== '' ? decodeText(event) : undefined;
+    if (text === undefined || routes.get(event.routeKey)?.rawBody) {
+      if (text !== undefined) rawBodies.set(event, { text, type: event.headers?.['content-type'] });
       event.body = undefined;
       if (event.headers) delete event.headers['content-type'];
     }
-  },
-};
+  };
+  return { before: prepareBodyBefore };
+}
 
 function corsOrigins(): string[] {
   return (process.env.CORS_ORIGINS ?? '')
@@ -193,7 +201,7 @@ export function createHttpHandler(
     .use(httpSecurityHeaders())
     .use(httpCors({ origins: origins.length ? origins : ['null'], credentials: false }))
     .use(problemErrors({ logger }))
-    .use(emptyBodyIsNoBody)
+    .use(prepareBody(routes))
     .use(httpJsonBodyParser({ disableContentTypeError: true }))
     .handler((event) => dispatch(event, operations, routes));
 }

@@ -333,3 +333,16 @@ function countBy(xs: string[]) {
   for (const x of xs) out[x] = (out[x] ?? 0) + 1;
   return out;
 }
+
+describe('malformed JSON banks', () => {
+  it('are answered with 400 and the line and column of the mistake', async () => {
+    const res = await api.request('POST', '/v1/banks', {
+      token: await api.token('author', 'acme'),
+      raw: '{\n  "bank": {"id": "x-bank", "title": "X"},\n  "questions": [\n    {"id": "oops",}\n  ]\n}\n',
+      contentType: 'application/json',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toMatchObject({ line: 4 });
+    expect(res.body.detail).toMatch(/line 4, column \d+/);
+  });
+});
