@@ -122,19 +122,9 @@ async function dispatch(
       );
     }
     ctx.contentType = type;
-    if (raw) {
-      ctx.text = raw.text;
-      if (Buffer.byteLength(ctx.text) > maxBodyBytes(route)) {
-        throw new DomainError(
-          'payload-too-large',
-          `The body exceeds ${maxBodyBytes(route)} bytes.`,
-        );
-      }
-    } else if (type === JSON_TYPE) {
-      ctx.body = parseOrThrow(route.body, event.body);
-    } else {
-      ctx.text = decodeText(event);
-    }
+    // Non-JSON content types are only declared by raw-body routes (see RouteDef.rawBody).
+    if (raw) ctx.text = raw.text;
+    else ctx.body = parseOrThrow(route.body, event.body);
   }
 
   const out = await operation(ctx);
@@ -171,7 +161,14 @@ function prepareBody(routes: ReadonlyMap<string, RouteDef>) {
   const prepareBodyBefore = ({ event }: { event: HttpEvent }) => {
     const text =
       typeof event.body === 'string' && event.body !== '' ? decodeText(event) : undefined;
-    if (text === undefined || routes.get(event.routeKey)?.rawBody) {
+    const route = routes.get(event.routeKey);
+    if (text !== undefined && route && Buffer.byteLength(text) > maxBodyBytes(route)) {
+      throw new DomainError(
+        'payload-too-large',
+        `Request bodies on this route are limited to ${maxBodyBytes(route)} bytes.`,
+      );
+    }
+    if (text === undefined || route?.rawBody) {
       if (text !== undefined) rawBodies.set(event, { text, type: event.headers?.['content-type'] });
       event.body = undefined;
       if (event.headers) delete event.headers['content-type'];

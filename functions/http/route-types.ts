@@ -31,7 +31,10 @@ export interface RouteDef {
   /** Request content types accepted for the body; defaults to JSON when `body` is set. */
   consumes?: readonly string[];
   body?: z.ZodMiniType;
-  /** The operation validates the raw text itself (bank uploads locate errors by line). */
+  /**
+   * The operation validates the raw text itself (bank uploads locate errors by line). Required
+   * for any route whose `consumes` lists a non-JSON type.
+   */
   rawBody?: boolean;
   query?: z.ZodMiniType;
   params?: z.ZodMiniType;
