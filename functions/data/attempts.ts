@@ -53,6 +53,8 @@ export interface Attempt {
   /** Per question: type and option ids, so a save is validated by its condition expression. */
   qs: Record<string, { t: QuestionTypeId; o: string[] }>;
   answers: Record<string, SavedAnswer>;
+  /** Incremented by every saved answer: finalising is conditioned on it, so no save is missed. */
+  rev: number;
   resumes: Resume[];
   completedAt?: string;
   result?: AttemptResult;
@@ -181,6 +183,7 @@ export async function saveAnswer(
     ':active': 'active',
     ':now': savedAt,
     ':ans': { value: answer, savedAt },
+    ':one': 1,
   };
   let fits: string;
   if (typeof answer === 'number') {
@@ -204,7 +207,7 @@ export async function saveAnswer(
         TableName: tableName(),
         Key: keys.attempt(attemptId),
         // `deadline = deadline` changes nothing; it makes UPDATED_NEW return the deadline.
-        UpdateExpression: 'SET answers.#q = :ans, deadline = deadline',
+        UpdateExpression: 'SET answers.#q = :ans, deadline = deadline ADD rev :one',
         ConditionExpression: `tokenHash = :h AND #s = :active AND dueAt >= :now AND attribute_exists(qs.#q) AND ${fits}`,
         ExpressionAttributeNames: { '#s': 'status', '#q': questionId },
         ExpressionAttributeValues: values,
@@ -230,7 +233,8 @@ export interface Finalisation {
 /**
  * active -> submitted|expired with its graded result, and the invitation -> completed, in one
  * transaction. The attempt leaves the deadline index and enters the ranked results. Returns
- * false when the attempt was no longer active (someone else finalised it first).
+ * false when the attempt was no longer active (someone else finalised it first) or an answer
+ * was saved after it was read (`rev` moved): the caller reads it again.
  */
 export async function finaliseAttempt(attempt: Attempt, f: Finalisation): Promise<boolean> {
   const rank = keys.resultListing(
@@ -249,7 +253,8 @@ export async function finaliseAttempt(attempt: Attempt, f: Finalisation): Promis
               Key: keys.attempt(attempt.attemptId),
               UpdateExpression:
                 'SET #s = :status, completedAt = :at, #r = :result, GSI1PK = :g1pk, GSI1SK = :g1sk, #ttl = :ttl REMOVE GSI2PK, GSI2SK',
-              ConditionExpression: '#s = :active',
+              // The grade covers exactly the answers read: a save in between moves `rev`.
+              ConditionExpression: '#s = :active AND rev = :rev',
               ExpressionAttributeNames: { '#s': 'status', '#r': 'result', '#ttl': 'ttl' },
               ExpressionAttributeValues: {
                 ':status': f.status,
@@ -259,6 +264,7 @@ export async function finaliseAttempt(attempt: Attempt, f: Finalisation): Promis
                 ':g1sk': rank.GSI1SK,
                 ':ttl': ttl,
                 ':active': 'active',
+                ':rev': attempt.rev ?? 0,
               },
             },
           },

@@ -123,6 +123,7 @@ export async function startOrResume(
         ]),
       ),
       answers: {},
+      rev: 0,
       // The start counts as the first session, so a resume elsewhere shows as a change.
       resumes: [{ at: now.toISOString(), ...client }],
     };
@@ -156,27 +157,35 @@ export async function finalise(
   kind: 'submit' | 'expire',
   now: Date,
 ): Promise<Attempt> {
-  if (attempt.status !== 'active') return attempt;
-  const contents = await questionVersions(attempt.questions);
-  const result = scoreAttempt({
-    questions: attempt.questions.map((q) => ({ content: contents.get(q.q)!, version: q.v })),
-    answers: attempt.answers ?? {},
-    startedAt: attempt.startedAt,
-    deadline: attempt.deadline,
-    resumes: attempt.resumes ?? [],
-    ...(attempt.passingScore !== undefined ? { passingScore: attempt.passingScore } : {}),
-  });
-  const status = kind === 'submit' ? 'submitted' : 'expired';
-  const completedAt = kind === 'submit' ? now.toISOString() : attempt.deadline;
-  // AttemptCompleted is published by the stream consumer from this committed change.
-  if (
-    await finaliseAttempt(attempt, { status, completedAt, result, retentionDays: RETENTION_DAYS })
-  ) {
-    return { ...attempt, status, completedAt, result };
+  let current = attempt;
+  // A save that lands between the read and the write moves `rev` and fails the write: grade
+  // again with it. Saves stop at the deadline, so this settles in a round or two.
+  for (let round = 0; round < 5; round++) {
+    if (current.status !== 'active') return current;
+    const contents = await questionVersions(current.questions);
+    const result = scoreAttempt({
+      questions: current.questions.map((q) => ({ content: contents.get(q.q)!, version: q.v })),
+      answers: current.answers ?? {},
+      startedAt: current.startedAt,
+      deadline: current.deadline,
+      resumes: current.resumes ?? [],
+      ...(current.passingScore !== undefined ? { passingScore: current.passingScore } : {}),
+    });
+    const status = kind === 'submit' ? 'submitted' : 'expired';
+    const completedAt = kind === 'submit' ? now.toISOString() : current.deadline;
+    // AttemptCompleted is published by the stream consumer from this committed change.
+    const done = await finaliseAttempt(current, {
+      status,
+      completedAt,
+      result,
+      retentionDays: RETENTION_DAYS,
+    });
+    if (done) return { ...current, status, completedAt, result };
+    const fresh = await getAttempt(current.attemptId);
+    if (!fresh) throw new NotFoundError(`Attempt ${current.attemptId}`);
+    current = fresh;
   }
-  const winner = await getAttempt(attempt.attemptId);
-  if (!winner) throw new NotFoundError(`Attempt ${attempt.attemptId}`);
-  return winner;
+  throw new DomainError('conflict', 'Answers are still being saved; submit again in a moment.');
 }
 
 const isDue = (a: Attempt, now: Date) =>

@@ -299,6 +299,38 @@ describe('answers', () => {
 });
 
 describe('finishing', () => {
+  it('grades every answer acknowledged with 200, even when saves race the submit', async () => {
+    const invs = await invite(api, 8);
+    for (const inv of invs) {
+      const s = await start(inv.token);
+      const auth = { token: s.body.attemptToken };
+      const saves = s.body.questions.map((q: { questionId: string; type: string }) =>
+        api
+          .request('PUT', `/v1/attempts/${s.body.attemptId}/answers/${q.questionId}`, {
+            ...auth,
+            body: { answer: perfectAnswer(q) },
+          })
+          .then((r) => ({ q, ok: r.status === 200 })),
+      );
+      const submit = new Promise((r) => setTimeout(r, 5)).then(() =>
+        api.request('POST', `/v1/attempts/${s.body.attemptId}/submit`, auth),
+      );
+      const [acks, sub] = await Promise.all([Promise.all(saves), submit]);
+      expect(sub.status).toBe(200);
+      const report = await api.request('GET', `/v1/attempts/${s.body.attemptId}/report`, {
+        token: employer,
+      });
+      const scoreOf = new Map(
+        report.body.questions.map((q: { questionId: string; score: number }) => [
+          q.questionId,
+          q.score,
+        ]),
+      );
+      for (const a of acks.filter((x) => x.ok))
+        expect(scoreOf.get(a.q.questionId), a.q.questionId).toBe(1);
+    }
+  }, 60_000);
+
   it('returns identical bodies when submit is called twice', async () => {
     const [inv] = await invite(api, 1);
     const s = await start(inv!.token);
