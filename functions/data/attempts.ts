@@ -55,7 +55,9 @@ export interface Attempt {
   answers: Record<string, SavedAnswer>;
   /** Incremented by every saved answer: finalising is conditioned on it, so no save is missed. */
   rev: number;
+  /** The first MAX_RECORDED_RESUMES sessions (the start included); `resumeCount` counts all resumes. */
   resumes: Resume[];
+  resumeCount?: number;
   completedAt?: string;
   result?: AttemptResult;
   erasedAt?: string;
@@ -131,34 +133,49 @@ export async function getAttempt(attemptId: string): Promise<Attempt | undefined
   return res.Item ? strip(res.Item) : undefined;
 }
 
-/** Give an active, not yet due attempt a new token (resume). Undefined: not active or due. */
+/** Sessions recorded per attempt for integrity evidence; later resumes are only counted. */
+export const MAX_RECORDED_RESUMES = 20;
+
+/**
+ * Give an active, not yet due attempt a new token (resume), recording the session while fewer
+ * than MAX_RECORDED_RESUMES are recorded so that the item stays small however often a client
+ * resumes. Undefined: not active, or due.
+ */
 export async function rotateAttemptToken(
   attemptId: string,
   tokenHash: string,
   resume: Resume,
 ): Promise<Attempt | undefined> {
-  try {
-    const res = await db().send(
+  const rotate = (record: boolean) =>
+    db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.attempt(attemptId),
-        UpdateExpression: 'SET tokenHash = :h, resumes = list_append(resumes, :r)',
-        ConditionExpression: '#s = :active AND dueAt >= :now',
+        UpdateExpression: record
+          ? 'SET tokenHash = :h, resumes = list_append(if_not_exists(resumes, :empty), :r) ADD resumeCount :one'
+          : 'SET tokenHash = :h ADD resumeCount :one',
+        ConditionExpression: record
+          ? '#s = :active AND dueAt >= :now AND (attribute_not_exists(resumes) OR size(resumes) < :max)'
+          : '#s = :active AND dueAt >= :now',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: {
           ':h': tokenHash,
-          ':r': [resume],
           ':active': 'active',
           ':now': resume.at,
+          ':one': 1,
+          ...(record ? { ':r': [resume], ':empty': [], ':max': MAX_RECORDED_RESUMES } : {}),
         },
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return strip(res.Attributes!);
-  } catch (err) {
-    if (isConditionFailure(err)) return undefined;
-    throw err;
+  for (const record of [true, false]) {
+    try {
+      return strip((await rotate(record)).Attributes!);
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
   }
+  return undefined;
 }
 
 export type SaveOutcome =
@@ -339,24 +356,38 @@ export async function listResults(
   };
 }
 
-/** Erase personal data (candidate, answers) from an attempt of this organisation; scores stay. */
+/**
+ * Erase personal data from a finished attempt of this organisation: the candidate, the answers,
+ * the recorded sessions and the integrity evidence (it quotes user agents). Scores stay.
+ * Returns false for an attempt that is still running (it would keep collecting answers).
+ */
 export async function eraseAttemptCandidate(
   org: string,
   attemptId: string,
   now: Date,
-): Promise<void> {
+): Promise<boolean> {
   try {
     await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.attempt(attemptId),
         UpdateExpression:
-          'SET candidate = :empty, answers = :empty, erasedAt = :now REMOVE resumes',
-        ConditionExpression: 'org = :org',
-        ExpressionAttributeValues: { ':empty': {}, ':org': org, ':now': now.toISOString() },
+          'SET candidate = :empty, answers = :empty, resumes = :none, erasedAt = :now, #r.integrity = :noSignals',
+        ConditionExpression: 'org = :org AND #s <> :active AND attribute_exists(#r)',
+        ExpressionAttributeNames: { '#s': 'status', '#r': 'result' },
+        ExpressionAttributeValues: {
+          ':empty': {},
+          ':none': [],
+          ':noSignals': { signals: [] },
+          ':org': org,
+          ':active': 'active',
+          ':now': now.toISOString(),
+        },
       }),
     );
+    return true;
   } catch (err) {
-    if (!isConditionFailure(err)) throw err;
+    if (isConditionFailure(err)) return false;
+    throw err;
   }
 }

@@ -83,8 +83,22 @@ export const operations: Record<string, Operation> = {
   eraseCandidateData: async ({ principal, params }) => {
     const inv = await ownInvitation(principal!.org, params.invitationId);
     const now = clock.now();
+    // A running attempt would keep collecting answers: erase once it has finished (at the
+    // latest at its deadline), or revoke the invitation if it has not started.
+    const attempt = inv.attemptId ? await finishIfDue(inv.attemptId, now) : undefined;
+    if (attempt?.status === 'active') {
+      throw new DomainError(
+        'conflict',
+        `The candidate's attempt is in progress until ${attempt.deadline}; erase their data once it has finished.`,
+      );
+    }
+    if (attempt && !(await eraseAttemptCandidate(principal!.org, attempt.attemptId, now))) {
+      throw new DomainError(
+        'conflict',
+        "The candidate's attempt changed while erasing; try again.",
+      );
+    }
     await eraseInvitationCandidate(principal!.org, inv.invitationId, now);
-    if (inv.attemptId) await eraseAttemptCandidate(principal!.org, inv.attemptId, now);
     return new Reply(204);
   },
 

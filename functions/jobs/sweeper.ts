@@ -15,8 +15,13 @@ export const LOOKBACK_HOURS = 6;
 export async function sweep(now = clock.now()): Promise<{ finalised: number }> {
   let finalised = 0;
   for (const id of await dueAttemptIds(now, LOOKBACK_HOURS)) {
-    const before = (await finishIfDue(id, now))?.status;
-    if (before && before !== 'active') finalised++;
+    // One attempt that cannot be finalised must not hold up the others behind it.
+    try {
+      const after = (await finishIfDue(id, now))?.status;
+      if (after && after !== 'active') finalised++;
+    } catch (err) {
+      logger.error('Could not finalise a due attempt', { attemptId: id, error: err as Error });
+    }
   }
   if (finalised) logger.info('Sweeper finalised attempts', { finalised });
   return { finalised };

@@ -421,6 +421,46 @@ describe('access control', () => {
     ).toBe(404);
   });
 
+  it('refuses to erase the data of an attempt still in progress, and erases it once finished', async () => {
+    const [inv] = await invite(api, 1);
+    const s = await start(inv!.token);
+    const erase = () =>
+      api.request('DELETE', `/v1/invitations/${inv!.invitationId}/candidate-data`, {
+        token: employer,
+      });
+    const early = await erase();
+    expect(early.status).toBe(409);
+    expect(early.body.detail).toMatch(/in progress until/);
+    await api.request('POST', `/v1/attempts/${s.body.attemptId}/submit`, {
+      token: s.body.attemptToken,
+    });
+    expect((await erase()).status).toBe(204);
+    const report = await api.request('GET', `/v1/attempts/${s.body.attemptId}/report`, {
+      token: employer,
+    });
+    expect(report.body.integrity.signals).toEqual([]);
+  });
+
+  it('keeps resuming however often a client resumes, recording only the first sessions', async () => {
+    const [inv] = await invite(api, 1);
+    let last = await start(inv!.token);
+    for (let i = 0; i < 25; i++) {
+      last = await api.request('POST', '/v1/attempts', {
+        body: { invitationToken: inv!.token },
+        headers: { 'user-agent': `agent-${i}-${'x'.repeat(150)}` },
+      });
+      expect(last.status).toBe(200);
+    }
+    const attempt = await api.request('GET', `/v1/attempts/${last.body.attemptId}`, {
+      token: last.body.attemptToken,
+    });
+    expect(attempt.status).toBe(200);
+    const { getAttempt, MAX_RECORDED_RESUMES } = await import('../../functions/data/attempts.ts');
+    const stored = await getAttempt(last.body.attemptId);
+    expect(stored!.resumes).toHaveLength(MAX_RECORDED_RESUMES);
+    expect(stored!.resumeCount).toBe(25);
+  });
+
   it('erases a candidate’s personal data but keeps the score', async () => {
     const [inv] = await invite(api, 1);
     const s = await start(inv!.token);
