@@ -5,14 +5,27 @@ import { keys } from './keys.ts';
 const PREFIX = 'count_';
 
 /**
- * Published-question counts per area, one small item per organisation (`count_<area>`
+ * Counts are split over this many items so that concurrent writers (the chunks of one upload
+ * run 8 at a time) never update the same item inside their transactions: on DynamoDB two
+ * transactions touching one item conflict. Reading sums the shards in the same BatchGetItem.
+ */
+export const COUNT_SHARDS = 8;
+
+/**
+ * Published-question counts per area, a few small items per organisation (`count_<area>`
  * attributes), kept current inside the same transactions that publish or retire questions.
  * Reading them is one BatchGet, whatever the size of the bank.
  */
 export async function readAreaCounts(orgs: readonly string[]): Promise<Record<string, number>> {
   const out = await db().send(
     new BatchGetCommand({
-      RequestItems: { [tableName()]: { Keys: orgs.map((o) => keys.areaCounts(o)) } },
+      RequestItems: {
+        [tableName()]: {
+          Keys: orgs.flatMap((o) =>
+            Array.from({ length: COUNT_SHARDS }, (_, n) => keys.areaCounts(o, n)),
+          ),
+        },
+      },
     }),
   );
   const totals: Record<string, number> = {};
@@ -27,7 +40,11 @@ export async function readAreaCounts(orgs: readonly string[]): Promise<Record<st
 }
 
 /** The transaction item that applies per-area deltas to an organisation's counts. */
-export function areaCountsUpdate(org: string, deltas: ReadonlyMap<string, number>) {
+export function areaCountsUpdate(
+  org: string,
+  deltas: ReadonlyMap<string, number>,
+  shard = Math.floor(Math.random() * COUNT_SHARDS),
+) {
   const entries = [...deltas].filter(([, n]) => n !== 0);
   if (entries.length === 0) return undefined;
   const names: Record<string, string> = {};
@@ -40,7 +57,7 @@ export function areaCountsUpdate(org: string, deltas: ReadonlyMap<string, number
   return {
     Update: {
       TableName: tableName(),
-      Key: keys.areaCounts(org),
+      Key: keys.areaCounts(org, shard % COUNT_SHARDS),
       UpdateExpression: `ADD ${parts.join(', ')}`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,

@@ -1,6 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DomainError } from '../domain/errors.ts';
+import { isTransactionConflict } from './errors.ts';
 import { DEFAULT_TABLE_NAME } from './table.ts';
+
+const CONFLICT_RETRIES = 4;
 
 /** What the SDK middleware observes per DynamoDB call (tests and the bench read it). */
 export interface CallRecord {
@@ -55,6 +59,27 @@ export function db(): DynamoDBDocumentClient {
       return out;
     },
     { step: 'initialize', name: 'assayCallObserver' },
+  );
+  // Writes refused only because another transaction held the item wrote nothing: send them
+  // again after a short, jittered pause, for every caller alike.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await next(args);
+        } catch (err) {
+          if (!isTransactionConflict(err)) throw err;
+          if (attempt >= CONFLICT_RETRIES) {
+            throw new DomainError(
+              'conflict',
+              'Someone else was changing the same data at the same moment; please retry.',
+            );
+          }
+          await new Promise((r) => setTimeout(r, 10 * 2 ** attempt + Math.random() * 20));
+        }
+      }
+    },
+    { step: 'initialize', name: 'assayConflictRetry', priority: 'low' },
   );
   doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },

@@ -17,3 +17,19 @@ export function failedConditionIndex(err: unknown): number {
   if (!(err instanceof TransactionCanceledException)) return -1;
   return (err.CancellationReasons ?? []).findIndex((r) => r.Code === 'ConditionalCheckFailed');
 }
+
+/**
+ * True when DynamoDB refused a write only because another transaction held the item: nothing
+ * was written, so the same request may simply be sent again. Real DynamoDB does this under
+ * contention (DynamoDB Local serialises instead and never does).
+ */
+export function isTransactionConflict(err: unknown): boolean {
+  const e = err as { name?: string; CancellationReasons?: { Code?: string }[] };
+  if (e?.name === 'TransactionConflictException') return true;
+  if (e?.name !== 'TransactionCanceledException') return false;
+  const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+  return (
+    codes.includes('TransactionConflict') &&
+    codes.every((c) => c === 'TransactionConflict' || c === 'None')
+  );
+}

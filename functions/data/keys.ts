@@ -5,7 +5,7 @@
  * |---------------------|-----------------------------|-------------|---------------------------------------------------|-------------------------------|
  * | question head       | ORG#<org>#Q#<qid>           | HEAD        | ORG#<org>#QS#<status> / <area>#<difficulty>#<qid> |                               |
  * | question version    | ORG#<org>#Q#<qid>           | V#<000001>  |                                                   |                               |
- * | area counts         | ORG#<org>                   | COUNTS      |                                                   |                               |
+ * | area counts (8 shards) | ORG#<org>                | COUNTS#<n>  |                                                   |                               |
  * | bank                | ORG#<org>#BANK#<bankId>     | BANK        |                                                   |                               |
  * | assessment          | ORG#<org>#A#<aid>           | ASSESSMENT  | ORG#<org>#AS / <aid>                              |                               |
  * | invitation          | INV#<invId>                 | INV         | ORG#<org>#A#<aid>#INV / <invId>                   |                               |
@@ -46,7 +46,7 @@ export const keys = {
     GSI1SK: `${area}#${difficulty}#${questionId}`,
   }),
   questionListingPartition: (org: string, status: string) => `ORG#${org}#QS#${status}`,
-  areaCounts: (org: string): Key => ({ PK: `ORG#${org}`, SK: 'COUNTS' }),
+  areaCounts: (org: string, shard: number): Key => ({ PK: `ORG#${org}`, SK: `COUNTS#${shard}` }),
   bank: (org: string, bankId: string): Key => ({ PK: `ORG#${org}#BANK#${bankId}`, SK: 'BANK' }),
   assessment: (org: string, assessmentId: string): Key => ({
     PK: `ORG#${org}#A#${assessmentId}`,

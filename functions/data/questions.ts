@@ -20,7 +20,7 @@ import {
 import type { Bank } from '../domain/bank.ts';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
 import { contentHash, pickContent, type QuestionContent } from '../domain/question.ts';
-import { areaCountsUpdate } from './area-counts.ts';
+import { areaCountsUpdate, COUNT_SHARDS } from './area-counts.ts';
 import { db, tableName } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
@@ -119,13 +119,14 @@ export async function batchGet(keyList: Key[]): Promise<Record<string, unknown>[
 }
 
 /** Run async tasks with at most `limit` in flight. */
-async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+/** Run tasks with at most `limit` in flight; each task learns which worker (0..limit-1) runs it. */
+async function pool<T>(tasks: ((worker: number) => Promise<T>)[], limit: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;
-  const workers = Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+  const workers = Array.from({ length: Math.min(limit, tasks.length) }, async (_, worker) => {
     while (next < tasks.length) {
       const i = next++;
-      results[i] = await tasks[i]!();
+      results[i] = await tasks[i]!(worker);
     }
   });
   await Promise.all(workers);
@@ -174,10 +175,11 @@ export async function importBank(org: string, bank: Bank, now: Date): Promise<Im
     }
   }
 
-  const tasks: (() => Promise<void>)[] = [];
+  const tasks: ((worker: number) => Promise<void>)[] = [];
   for (let i = 0; i < changes.length; i += CHUNK) {
     const chunk = changes.slice(i, i + CHUNK);
-    tasks.push(async () => {
+    // Each worker writes its own counts shard: no two concurrent transactions share an item.
+    tasks.push(async (worker) => {
       const deltas = new Map<string, number>();
       const bump = (area: string, n: number) => deltas.set(area, (deltas.get(area) ?? 0) + n);
       const items: unknown[] = [];
@@ -212,7 +214,7 @@ export async function importBank(org: string, bank: Bank, now: Date): Promise<Im
           },
         });
       }
-      const counts = areaCountsUpdate(org, deltas);
+      const counts = areaCountsUpdate(org, deltas, worker);
       if (counts) items.push(counts);
       try {
         await db().send(new TransactWriteCommand({ TransactItems: items as never }));
@@ -227,7 +229,7 @@ export async function importBank(org: string, bank: Bank, now: Date): Promise<Im
       }
     });
   }
-  await pool(tasks, 8);
+  await pool(tasks, COUNT_SHARDS);
   await db().send(
     new TransactWriteCommand({
       TransactItems: [

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { type FieldIssue, ValidationError } from './errors.ts';
+import { storable } from './numbers.ts';
 import type { QuestionTypeId } from './question-types/type.ts';
 import { sample, seededRandom, shuffle } from './random.ts';
 import { AREA_IDS } from './taxonomy.ts';
@@ -20,7 +21,7 @@ export const CreateAssessmentInput = z.strictObject({
   title: z.string().check(z.minLength(1), z.maxLength(200)),
   timeLimitMinutes: z.int().check(z.gte(1), z.lte(600)),
   sections: z.array(SectionInput).check(z.minLength(1), z.maxLength(26)),
-  passingScore: z.optional(z.number().check(z.gte(0), z.lte(100))),
+  passingScore: z.optional(z.number().check(z.gte(0), z.lte(100), storable())),
   showResultToCandidate: z.optional(z.boolean()),
   gracePeriodSeconds: z.optional(z.int().check(z.gte(0), z.lte(300))),
 });

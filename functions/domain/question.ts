@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { FieldIssue } from './errors.ts';
+import { storable } from './numbers.ts';
 import { typeOf } from './question-types/registry.ts';
 import {
   type CandidateQuestion,
@@ -76,7 +77,7 @@ export const QuestionShape = z.strictObject({
     .check(z.minLength(1), z.maxLength(LIMITS.maxTags)),
   timeHintSeconds: z.optional(z.int().check(z.gte(10), z.lte(3600))),
   discrimination: z.optional(z.number().check(z.gte(0.1), z.lte(4))),
-  difficultyParam: z.optional(z.number().check(z.gte(-4), z.lte(4))),
+  difficultyParam: z.optional(z.number().check(z.gte(-4), z.lte(4), storable())),
 });
 
 /** The question without its id, as `PUT /v1/questions/{id}` takes it (id optional there). */

@@ -24,6 +24,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../domain/errors.ts';
+import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../domain/numbers.ts';
 import { candidateView } from '../domain/question.ts';
 import { type AttemptResult, scoreAttempt } from '../domain/result.ts';
 import { hashSecret, newSecret, parseInvitationToken, secretMatches } from '../domain/tokens.ts';
@@ -271,7 +272,7 @@ type AnswerValue = string | number | string[];
 function checkShape(raw: unknown): AnswerValue {
   const bad = (message: string) => new ValidationError([{ path: 'answer', message }]);
   if (typeof raw === 'number') {
-    if (!Number.isFinite(raw)) throw bad('A number answer must be finite.');
+    if (!isStorableNumber(raw)) throw bad(STORABLE_NUMBER_MESSAGE);
     return raw;
   }
   if (typeof raw === 'string') {

@@ -262,6 +262,25 @@ describe('answers', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('answers numbers DynamoDB cannot store with 400, not 500', async () => {
+    const [inv] = await invite(api, 1);
+    const s = await start(inv!.token);
+    const q = s.body.questions[0];
+    for (const answer of [1e308, 9007199254740993, 1.2345678901234567e-300]) {
+      const res = await api.request(
+        'PUT',
+        `/v1/attempts/${s.body.attemptId}/answers/${q.questionId}`,
+        {
+          token: s.body.attemptToken,
+          raw: `{"answer":${answer}}`,
+          contentType: 'application/json',
+        },
+      );
+      expect(res.status, String(answer)).toBe(400);
+      expect(res.body.errors[0].path).toBe('answer');
+    }
+  });
+
   it('loses no acknowledged answer with 50 candidates saving 20 answers each at once', async () => {
     const invs = await invite(api, 50);
     const attempts = await Promise.all(invs.map(async (i) => (await start(i.token)).body));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type Bank, validateBank } from '../../functions/domain/bank.ts';
 import { type FieldIssue, ValidationError } from '../../functions/domain/errors.ts';
 import { parseGift, toGift } from '../../functions/domain/gift.ts';
+import { isStorableNumber } from '../../functions/domain/numbers.ts';
 import { QUESTION_ID_PATTERN, type QuestionContent } from '../../functions/domain/question.ts';
 import { AREA_IDS } from '../../functions/domain/taxonomy.ts';
 
@@ -653,7 +654,10 @@ const common = {
   }),
   timeHintSeconds: fc.integer({ min: 10, max: 3600 }),
   discrimination: fc.double({ min: 0.1, max: 4, noNaN: true }),
-  difficultyParam: fc.double({ min: -4, max: 4, noNaN: true }).map(noNegativeZero),
+  difficultyParam: fc
+    .double({ min: -4, max: 4, noNaN: true })
+    .map(noNegativeZero)
+    .filter(isStorableNumber),
 };
 
 /** 2..10 options with distinct ids and texts: letters a, b, c, ... or arbitrary ids. */
@@ -682,8 +686,15 @@ const multi = options.chain((opts) =>
 const numeric = fc.record({
   type: fc.constant('numeric' as const),
   answer: fc.record({
-    value: fc.double({ noNaN: true, noDefaultInfinity: true }).map(noNegativeZero),
-    tolerance: fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }).map(noNegativeZero),
+    // Any number Assay can store: 0 or a magnitude from 1e-12 to 1e15 (see domain/numbers.ts).
+    value: fc
+      .double({ noNaN: true, noDefaultInfinity: true, min: -1e15, max: 1e15 })
+      .map(noNegativeZero)
+      .filter(isStorableNumber),
+    tolerance: fc
+      .double({ min: 0, max: 1e15, noNaN: true, noDefaultInfinity: true })
+      .map(noNegativeZero)
+      .filter(isStorableNumber),
   }),
 });
 const shortAnswer = fc.record({

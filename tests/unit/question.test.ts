@@ -252,3 +252,15 @@ describe('content hashing', () => {
     expect(contentHash({ ...a, prompt: `${a.prompt}!` })).not.toBe(contentHash(a));
   });
 });
+
+describe('numbers', () => {
+  it('rejects numeric keys DynamoDB could not store exactly, naming the field', () => {
+    expect(issues(q({ type: 'numeric', answer: { value: 1e20, tolerance: 0 } }))[0]).toMatch(
+      /^answer\.value: Numbers are 0 or between/,
+    );
+    expect(issues(q({ type: 'numeric', answer: { value: 1, tolerance: 1e-200 } }))[0]).toMatch(
+      /^answer\.tolerance:/,
+    );
+    expect(issues(q({ type: 'numeric', answer: { value: 0.000001, tolerance: 0 } }))).toEqual([]);
+  });
+});

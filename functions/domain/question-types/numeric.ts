@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { storable } from '../numbers.ts';
 import { giftBlock, giftNumber } from './gift-text.ts';
 import type { QuestionType } from './type.ts';
 
@@ -12,14 +13,11 @@ export const numeric: QuestionType<NumericKey, number> = {
   id: 'numeric',
   withOptions: false,
   key: z.strictObject({
-    value: z.number().check(z.refine(Number.isFinite, 'Must be a finite number.')),
-    tolerance: z
-      .number()
-      .check(z.gte(0, 'Tolerance must be >= 0.'), z.refine(Number.isFinite, 'Must be finite.')),
+    value: z.number().check(storable()),
+    tolerance: z.number().check(z.gte(0, 'Tolerance must be >= 0.'), storable()),
   }),
   rules: () => [],
-  response: () =>
-    z.number().check(z.refine(Number.isFinite, { message: 'Must be a finite number.' })),
+  response: () => z.number().check(storable()),
   // A relative epsilon so that 0.1 + 0.2 counts as 0.3 at tolerance 0.
   grade: (q, r) =>
     Math.abs(r - q.answer.value) <=

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { storable } from '../numbers.ts';
 import { optionIdResponse } from './options.ts';
 import type { QuestionType } from './type.ts';
 
@@ -16,7 +17,9 @@ export const sjt: QuestionType<SjtKey, string> = {
   key: z.strictObject({
     weights: z.record(
       z.string(),
-      z.number().check(z.gte(0, 'Weights are in [0,1].'), z.lte(1, 'Weights are in [0,1].')),
+      z
+        .number()
+        .check(z.gte(0, 'Weights are in [0,1].'), z.lte(1, 'Weights are in [0,1].'), storable()),
     ),
   }),
   rules: (q) => {
