@@ -15,7 +15,7 @@ import type { Resume } from '../domain/integrity.ts';
 import type { QuestionTypeId } from '../domain/question-types/type.ts';
 import type { AttemptResult } from '../domain/result.ts';
 import { db, tableName } from './client.ts';
-import { listingPage } from './cursor.ts';
+import { encodeCursor, listingPage } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
 import type { Candidate } from './invitations.ts';
 import { dueBucket, keys } from './keys.ts';
@@ -348,12 +348,21 @@ export async function listResults(
     extra: 1,
   });
   const norms = page.rows.find((i) => i.SK === 'NORMS');
-  return {
-    items: page.rows.filter((i) => i.SK !== 'NORMS').map(strip),
-    ...(norms ? { norms } : {}),
-    first: page.first,
-    nextCursor: page.nextCursor,
-  };
+  let rows = page.rows.filter((i) => i.SK !== 'NORMS');
+  let nextCursor = page.nextCursor;
+  if (rows.length > limit) {
+    // No norms yet (the stream consumer has not run): the extra row is a result. Stop the page
+    // at `limit` and continue after its last row.
+    rows = rows.slice(0, limit);
+    const last = rows.at(-1)!;
+    nextCursor = encodeCursor({
+      PK: last.PK,
+      SK: last.SK,
+      GSI1PK: last.GSI1PK,
+      GSI1SK: last.GSI1SK,
+    });
+  }
+  return { items: rows.map(strip), ...(norms ? { norms } : {}), first: page.first, nextCursor };
 }
 
 /**

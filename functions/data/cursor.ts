@@ -2,6 +2,9 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors.ts';
 import { db, tableName } from './client.ts';
 
+/** The attributes of a LastEvaluatedKey on GSI1: the table key and the index key. */
+const LISTING_KEY_ATTRIBUTES = ['GSI1PK', 'GSI1SK', 'PK', 'SK'];
+
 /** Opaque pagination cursor: the LastEvaluatedKey, base64url JSON. */
 export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
@@ -30,8 +33,12 @@ export function decodeCursor(
     throw bad();
   }
   if (!key || typeof key !== 'object' || Array.isArray(key)) throw bad();
+  // Exactly the key attributes of a GSI1 item, as strings: anything else is not a position
+  // in this listing (and DynamoDB would refuse it with a 500-worthy error).
   const entries = Object.entries(key as Record<string, unknown>);
-  if (entries.length > 6 || entries.some(([, v]) => typeof v !== 'string' || v.length > 1024))
+  const names = entries.map(([k]) => k).sort();
+  if (names.join() !== LISTING_KEY_ATTRIBUTES.join()) throw bad();
+  if (entries.some(([, v]) => typeof v !== 'string' || v.length === 0 || v.length > 1024))
     throw bad();
   for (const [k, v] of Object.entries(expect))
     if ((key as Record<string, unknown>)[k] !== v) throw bad();

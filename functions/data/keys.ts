@@ -11,6 +11,9 @@
  * | invitation          | INV#<invId>                 | INV         | ORG#<org>#A#<aid>#INV / <invId>                   |                               |
  * | attempt             | ATT#<attemptId>             | ATT         | ORG#<org>#A#<aid>#RES / <rank key> (completed)    | DUE#<hour> / <due>#<id> (active) |
  * | idempotency record  | ORG#<org>#IDEM#<key>        | IDEM        |                                                   |                               |
+ * | norms               | ORG#<org>#A#<aid>           | NORMS       | ORG#<org>#A#<aid>#RES / #NORMS                    |                               |
+ * | item statistics     | ORG#<org>#QSTATS#<qorg>#<qid> | V#<000001> |                                                  |                               |
+ * | stats marker        | ATT#<attemptId>             | STATS-APPLIED#<n> |                                             |                               |
  *
  * Access patterns with their calls: `docs/access-patterns.md`.
  */
@@ -72,6 +75,26 @@ export const keys = {
     GSI2SK: `${dueAt.toISOString()}#${attemptId}`,
   }),
   idempotency: (org: string, key: string): Key => ({ PK: `ORG#${org}#IDEM#${key}`, SK: 'IDEM' }),
+  /** An assessment's norms (score histogram); listed first in its ranked results (`#NORMS`). */
+  norms: (org: string, assessmentId: string): Key => ({
+    PK: `ORG#${org}#A#${assessmentId}`,
+    SK: 'NORMS',
+  }),
+  /** Marks one chunk of an attempt's statistics as applied (stream records repeat). */
+  statsMarker: (attemptId: string, chunk: number): Key => ({
+    PK: `ATT#${attemptId}`,
+    SK: `STATS-APPLIED#${chunk}`,
+  }),
+  /**
+   * Item statistics, per organisation of the attempts even for shared public questions: one
+   * organisation's candidates never show up in another's figures.
+   */
+  itemStatsPartition: (org: string, questionOrg: string, questionId: string) =>
+    `ORG#${org}#QSTATS#${questionOrg}#${questionId}`,
+  itemStats: (org: string, questionOrg: string, questionId: string, version: number): Key => ({
+    PK: `ORG#${org}#QSTATS#${questionOrg}#${questionId}`,
+    SK: `V#${pad(version)}`,
+  }),
 };
 
 /** `DUE#2026-11-21T08` for any instant in that UTC hour. */

@@ -24,7 +24,7 @@ import { areaCountsUpdate, COUNT_SHARDS } from './area-counts.ts';
 import { db, tableName } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
-import { type Key, keys, questionPartition } from './keys.ts';
+import { type Key, keys } from './keys.ts';
 
 export type QuestionStatus = 'published' | 'retired';
 
@@ -70,8 +70,14 @@ function headItem(
     createdAt: string;
     now: string;
     bankId?: string;
+    /** The head this one replaces, whose version list it extends. */
+    previous?: Record<string, unknown>;
   },
 ) {
+  const versionList: VersionSummary[] = [
+    ...((meta.previous?.versionList as VersionSummary[] | undefined) ?? []),
+    { version: meta.version, createdAt: meta.now },
+  ];
   return {
     ...keys.questionHead(org, q.id),
     ...keys.questionListing(org, meta.status, q.area, q.difficulty, q.id),
@@ -83,6 +89,8 @@ function headItem(
     createdAt: meta.createdAt,
     updatedAt: meta.now,
     ...(meta.bankId ? { bankId: meta.bankId } : {}),
+    // Kept on the head so that reading a question with its history is one GetItem.
+    versionList,
   };
 }
 
@@ -204,6 +212,7 @@ export async function importBank(org: string, bank: Bank, now: Date): Promise<Im
               createdAt: (head?.createdAt as string) ?? at,
               now: at,
               bankId: bank.bank.id,
+              ...(head ? { previous: head } : {}),
             }),
             ...(head
               ? {
@@ -251,25 +260,23 @@ export async function importBank(org: string, bank: Bank, now: Date): Promise<Im
   return result;
 }
 
-/** The head (latest version, status) and the version list, or undefined: one Query. */
+/** The head (latest version, status) and the version list, or undefined: one GetItem. */
 export async function getQuestion(
   org: string,
   id: string,
 ): Promise<{ head: StoredQuestion; versions: VersionSummary[] } | undefined> {
   const res = await db().send(
-    new QueryCommand({
+    new GetCommand({
       TableName: tableName(),
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': questionPartition(org, id) },
+      Key: keys.questionHead(org, id),
+      ConsistentRead: true,
     }),
   );
-  const items = res.Items ?? [];
-  const head = items.find((i) => i.SK === 'HEAD');
-  if (!head) return undefined;
-  const versions = items
-    .filter((i) => String(i.SK).startsWith('V#'))
-    .map((i) => ({ version: i.version as number, createdAt: i.createdAt as string }));
-  return { head: toStored(head), versions };
+  if (!res.Item) return undefined;
+  return {
+    head: toStored(res.Item),
+    versions: (res.Item.versionList as VersionSummary[] | undefined) ?? [],
+  };
 }
 
 /** One immutable version of a question, or undefined. */
@@ -356,6 +363,7 @@ export async function editQuestion(
     createdAt: head.createdAt as string,
     now: at,
     bankId: head.bankId as string | undefined,
+    previous: head,
   });
   const counts = areaCountsUpdate(org, deltas);
   try {

@@ -9,18 +9,12 @@ import { type ItemSums, scoreBin } from '../domain/statistics.ts';
 import type { Attempt } from './attempts.ts';
 import { db, tableName } from './client.ts';
 import { isConditionFailure } from './errors.ts';
-import { keys, pad, questionPartition } from './keys.ts';
+import { keys } from './keys.ts';
 
 export interface Norms {
   n: number;
   histogram: Map<number, number>;
 }
-
-/** The norms item of an assessment (also listed first in its ranked results, GSI1SK `#NORMS`). */
-export const normsKey = (org: string, assessmentId: string) => ({
-  PK: keys.assessment(org, assessmentId).PK,
-  SK: 'NORMS',
-});
 
 export function normsOf(item: Record<string, unknown> | undefined): Norms {
   const histogram = new Map<number, number>();
@@ -31,15 +25,10 @@ export function normsOf(item: Record<string, unknown> | undefined): Norms {
 
 export async function readNorms(org: string, assessmentId: string): Promise<Norms> {
   const res = await db().send(
-    new GetCommand({ TableName: tableName(), Key: normsKey(org, assessmentId) }),
+    new GetCommand({ TableName: tableName(), Key: keys.norms(org, assessmentId) }),
   );
   return normsOf(res.Item);
 }
-
-const statsKey = (org: string, questionId: string, version: number) => ({
-  PK: questionPartition(org, questionId),
-  SK: `STATS#V#${pad(version)}`,
-});
 
 const SUM_FIELDS = ['n', 'sx', 'sxx', 'sy', 'syy', 'sxy', 'seconds'] as const;
 
@@ -61,7 +50,7 @@ export async function applyCompletion(
       {
         Put: {
           TableName: tableName(),
-          Item: { PK: keys.attempt(attempt.attemptId).PK, SK: `STATS-APPLIED#${c}` },
+          Item: keys.statsMarker(attempt.attemptId, c),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -72,7 +61,7 @@ export async function applyCompletion(
       items.push({
         Update: {
           TableName: tableName(),
-          Key: normsKey(attempt.org, attempt.assessmentId),
+          Key: keys.norms(attempt.org, attempt.assessmentId),
           UpdateExpression: 'ADD n :one, #b :one SET GSI1PK = :g1pk, GSI1SK = :g1sk',
           ExpressionAttributeNames: { '#b': bin },
           ExpressionAttributeValues: {
@@ -89,7 +78,7 @@ export async function applyCompletion(
       items.push({
         Update: {
           TableName: tableName(),
-          Key: statsKey(q.o, q.q, q.v),
+          Key: keys.itemStats(attempt.org, q.o, q.q, q.v),
           UpdateExpression: `ADD ${SUM_FIELDS.map((f) => `${f} :${f}`).join(', ')}`,
           ExpressionAttributeValues: Object.fromEntries(SUM_FIELDS.map((f) => [`:${f}`, s[f]])),
         },
@@ -105,22 +94,23 @@ export async function applyCompletion(
   return applied ? 'applied' : 'already-applied';
 }
 
-/** Running sums of every version of a question: one Query. */
+/** This organisation's running sums for every version of a question: one Query. */
 export async function readItemSums(
   org: string,
+  questionOrg: string,
   questionId: string,
 ): Promise<Map<number, ItemSums>> {
   const res = await db().send(
     new QueryCommand({
       TableName: tableName(),
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :s)',
-      ExpressionAttributeValues: { ':pk': questionPartition(org, questionId), ':s': 'STATS#V#' },
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.itemStatsPartition(org, questionOrg, questionId) },
     }),
   );
   const out = new Map<number, ItemSums>();
   for (const i of res.Items ?? []) {
     out.set(
-      Number(String(i.SK).slice('STATS#V#'.length)),
+      Number(String(i.SK).slice('V#'.length)),
       Object.fromEntries(SUM_FIELDS.map((f) => [f, (i[f] as number) ?? 0])) as unknown as ItemSums,
     );
   }

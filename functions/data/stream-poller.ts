@@ -10,7 +10,7 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { db, tableName } from './client.ts';
 
 export interface StreamPoller {
@@ -60,19 +60,42 @@ export function createStreamPoller(
       let seen = 0;
       for (const [id, iterator] of iterators) {
         let next = iterator;
-        while (next) {
+        let retry: string | undefined;
+        while (next && !retry) {
           const out = await streams.send(
             new GetRecordsCommand({ ShardIterator: next, Limit: 1000 }),
           );
           const records = (out.Records ?? []) as unknown as DynamoDBRecord[];
           if (records.length) {
-            await consume({ Records: records });
+            const outcome = (await consume({ Records: records })) as
+              | DynamoDBBatchResponse
+              | undefined;
+            const failed = outcome?.batchItemFailures?.[0]?.itemIdentifier;
+            if (failed) {
+              // As Lambda does with partial batch failures: the next drain resumes at the first
+              // failed record.
+              const it = await streams.send(
+                new GetShardIteratorCommand({
+                  StreamArn: streamArn,
+                  ShardId: id,
+                  ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+                  SequenceNumber: failed,
+                }),
+              );
+              retry = it.ShardIterator;
+              seen += Math.max(
+                0,
+                records.findIndex((r) => r.dynamodb?.SequenceNumber === failed),
+              );
+              break;
+            }
             seen += records.length;
           }
           next = out.NextShardIterator;
           if (!records.length) break;
         }
-        if (next) iterators.set(id, next);
+        if (retry) iterators.set(id, retry);
+        else if (next) iterators.set(id, next);
         else {
           iterators.delete(id);
           finished.add(id);

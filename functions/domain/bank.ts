@@ -106,7 +106,7 @@ export function validateBank(
   const envelope = BankEnvelope.safeParse(raw);
   const issues: FieldIssue[] = [];
   if (!envelope.success) {
-    issues.push(...issuesOf(envelope.error));
+    issues.push(...issuesOf(envelope.error, '', raw));
     throw new ValidationError(locateAll(issues, locate));
   }
   const questions: QuestionContent[] = [];

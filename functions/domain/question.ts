@@ -95,7 +95,7 @@ export function validateQuestion(
   prefix = '',
 ): { question: QuestionContent; issues: [] } | { question: undefined; issues: FieldIssue[] } {
   const shape = QuestionShape.safeParse(raw);
-  const issues: FieldIssue[] = shape.success ? [] : issuesOf(shape.error);
+  const issues: FieldIssue[] = shape.success ? [] : issuesOf(shape.error, '', raw);
   // Even when the common shape fails, check what the type owns, so every problem is reported.
   const loose = (raw ?? {}) as Record<string, unknown>;
   const typeId = QUESTION_TYPES.find((t) => t === loose.type);
@@ -122,7 +122,7 @@ export function validateQuestion(
       } else if (typeof o?.id === 'string') seen.set(o.id, i);
     });
     const key = type.key.safeParse(loose.answer);
-    if (!key.success) issues.push(...issuesOf(key.error, 'answer'));
+    if (!key.success) issues.push(...issuesOf(key.error, 'answer', loose.answer));
     else if (!options || options.every((o) => typeof o?.id === 'string')) {
       // Type rules read only the options and the key, so they run even if other fields failed.
       issues.push(

@@ -21,18 +21,40 @@ export function formatPath(path: readonly PropertyKey[], prefix = ''): string {
   return out;
 }
 
-/** Every zod issue as a located field issue; unknown keys are named one by one. */
-export function issuesOf(error: z.core.$ZodError, prefix = ''): FieldIssue[] {
+/** True when the value at `path` is absent from its parent object in `input`. */
+function isMissing(input: unknown, path: readonly PropertyKey[]): boolean {
+  let parent: unknown = input;
+  for (const seg of path.slice(0, -1)) {
+    if (!parent || typeof parent !== 'object') return false;
+    parent = (parent as Record<PropertyKey, unknown>)[seg];
+  }
+  const last = path.at(-1);
+  if (last === undefined) return input === undefined;
+  return !!parent && typeof parent === 'object' && !(last in (parent as object));
+}
+
+/**
+ * Every zod issue as a located field issue; unknown keys are named one by one. Given the
+ * input, a value of the wrong type is told apart from a missing one.
+ */
+export function issuesOf(error: z.core.$ZodError, prefix = '', input?: unknown): FieldIssue[] {
   const out: FieldIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         out.push({ path: formatPath([...issue.path, key], prefix), message: 'Unknown field.' });
       }
-    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+    } else if (
+      issue.code === 'invalid_type' &&
+      input !== undefined &&
+      isMissing(input, issue.path)
+    ) {
       out.push({
         path: formatPath(issue.path, prefix),
-        message: `Required: a ${issue.expected} is missing here.`,
+        message:
+          issue.expected === 'nonoptional'
+            ? 'Required.'
+            : `Required: a ${issue.expected} is missing here.`,
       });
     } else {
       out.push({ path: formatPath(issue.path, prefix), message: issue.message });
@@ -48,6 +70,6 @@ export function parseOrThrow<S extends z.ZodMiniType>(
   prefix = '',
 ): z.infer<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new ValidationError(issuesOf(result.error, prefix));
+  if (!result.success) throw new ValidationError(issuesOf(result.error, prefix, value));
   return result.data;
 }

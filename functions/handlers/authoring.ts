@@ -148,7 +148,7 @@ export const operations: Record<string, Operation> = {
     for (const org of [principal!.org, PUBLIC_ORG]) {
       const found = await getQuestion(org, params.questionId);
       if (!found) continue;
-      const sums = await readItemSums(org, params.questionId);
+      const sums = await readItemSums(principal!.org, org, params.questionId);
       const versions = found.versions.map((v) => ({
         version: v.version,
         ...itemStatistics(sums.get(v.version)),

@@ -1,4 +1,5 @@
 import { readAreaCounts } from '../data/area-counts.ts';
+import { UnauthorizedError } from '../domain/errors.ts';
 import { AREAS } from '../domain/taxonomy.ts';
 import { createHttpHandler, type Operation } from '../http/api.ts';
 import { bearerOf, jwtSettingsFromEnv, verifyStaffJwt } from '../http/jwt.ts';
@@ -7,12 +8,21 @@ import { PUBLIC_ORG, principalFromClaims } from '../http/principal.ts';
 
 let openapi: string | undefined;
 
-/** The organisation of an optional staff token on a public route (verified here, no authorizer). */
+/**
+ * The organisation of a valid staff token on this public route (verified here: public routes
+ * have no authorizer). Any other bearer (a candidate's token, an expired one) is ignored: the
+ * route needs no credential, so it answers with the public counts.
+ */
 async function optionalOrg(authorization: string | undefined): Promise<string | undefined> {
   const token = bearerOf(authorization);
   const settings = jwtSettingsFromEnv();
   if (!token || !settings) return undefined;
-  return principalFromClaims(await verifyStaffJwt(token, settings)).org;
+  try {
+    return principalFromClaims(await verifyStaffJwt(token, settings)).org;
+  } catch (err) {
+    if (err instanceof UnauthorizedError) return undefined;
+    throw err;
+  }
 }
 
 export const operations: Record<string, Operation> = {

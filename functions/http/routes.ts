@@ -44,7 +44,6 @@ import {
 
 const AUTHORS = ['author'] as const;
 const EMPLOYERS = ['employer'] as const;
-const STAFF = ['author', 'employer'] as const;
 
 /** Content types a bank upload accepts; text/plain is GIFT (or YAML with ?format=yaml). */
 export const BANK_CONTENT_TYPES = [
@@ -107,7 +106,7 @@ export const ROUTES: readonly RouteDef[] = [
     method: 'GET',
     path: '/v1/questions',
     group: 'authoring',
-    access: STAFF,
+    access: AUTHORS,
     summary:
       "A page of your organisation's questions (or the shipped public bank's with source=public).",
     query: ListQuestionsQuery,
@@ -118,7 +117,7 @@ export const ROUTES: readonly RouteDef[] = [
     method: 'GET',
     path: '/v1/questions/{questionId}',
     group: 'authoring',
-    access: STAFF,
+    access: AUTHORS,
     summary:
       'The latest version (or ?version=n) of a question, with its version list. Falls back to the public bank.',
     params: QuestionIdParams,
@@ -163,7 +162,7 @@ export const ROUTES: readonly RouteDef[] = [
     method: 'GET',
     path: '/v1/questions/{questionId}/stats',
     group: 'authoring',
-    access: STAFF,
+    access: AUTHORS,
     summary:
       'Item statistics from completed attempts, kept current as attempts complete (no scan).',
     params: QuestionIdParams,

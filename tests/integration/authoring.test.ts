@@ -304,6 +304,22 @@ describe('editing and retiring', () => {
     expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
   });
 
+  it('rejects a cursor of the right listing that is not a real position with 400', async () => {
+    const forged = Buffer.from(
+      JSON.stringify({ GSI1PK: 'ORG#acme#QS#published', foo: 'x' }),
+    ).toString('base64url');
+    const res = await api.request('GET', `/v1/questions?cursor=${forged}`, { token: author });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].path).toBe('query.cursor');
+  });
+
+  it('keeps questions for authors: an employer token gets 403', async () => {
+    const res = await api.request('GET', '/v1/questions', {
+      token: await api.token('employer', 'acme'),
+    });
+    expect(res.status).toBe(403);
+  });
+
   it('rejects a tampered cursor with 400', async () => {
     const res = await api.request('GET', '/v1/questions?cursor=bm90LWEtY3Vyc29y', {
       token: author,

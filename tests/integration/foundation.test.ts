@@ -19,6 +19,12 @@ describe('the local gateway in front of the public routes', () => {
     for (const area of res.body.areas) expect(area.questionCount).toBeTypeOf('number');
   });
 
+  it('answers the public areas route whatever bearer a caller sends', async () => {
+    const res = await api.request('GET', '/v1/areas', { token: 'an-opaque-candidate-token' });
+    expect(res.status).toBe(200);
+    expect(res.body.areas).toHaveLength(13);
+  });
+
   it('serves the OpenAPI document', async () => {
     const res = await api.request('GET', '/v1/openapi.json');
     expect(res.status).toBe(200);

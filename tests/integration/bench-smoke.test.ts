@@ -1,0 +1,87 @@
+import { describe, expect, inject, it } from 'vitest';
+import { type BenchResults, type BenchSizes, runBench } from '../../bench/harness.ts';
+
+/** One tiny iteration of every part: enough to prove the harness works, not to measure. */
+const TINY: BenchSizes = {
+  bankQuestions: 260,
+  coldStart: { runs: 1, functions: ['candidate'], warmup: false },
+  warm: { requests: 3, warmup: 1 },
+  cost: { workflows: 1 },
+  scale: { sizes: [260, 520], workflows: 1, warmup: 0 },
+  load: { candidates: 3, rounds: 1, deadlineMs: 20_000, requestTimeoutMs: 10_000 },
+};
+
+describe('the benchmark harness', () => {
+  let r: BenchResults;
+
+  it('runs one tiny iteration of every part against DynamoDB Local', async () => {
+    r = await runBench({ endpoint: inject('dynamoEndpoint'), sizes: TINY, mode: 'smoke' });
+    expect(r.meta.parts).toEqual(['coldStart', 'warm', 'cost', 'load', 'scale']);
+    expect(r.targets.length).toBeGreaterThan(10);
+  }, 90_000);
+
+  it('builds the function bundle and its floor and serves a request in fresh processes', () => {
+    const [c] = r.coldStart!;
+    expect(c).toMatchObject({ function: 'candidate', runs: 1, sameCalls: true });
+    expect(c!.bundle.bytes).toBeGreaterThan(c!.bundle.gzipBytes);
+    expect(c!.floorBundle!.bytes).toBeGreaterThan(0);
+    expect(c!.bundle.topPackages.length).toBeGreaterThan(0);
+    expect(c!.real).toMatchObject({ calls: ['UpdateItem'], errors: 0 });
+    expect(c!.floor).toMatchObject({ calls: ['UpdateItem'], errors: 0 });
+    expect(c!.real!.importMs).toBeGreaterThan(0);
+    expect(c!.ratio).toBeGreaterThan(0);
+  });
+
+  it('times every workflow endpoint against the time spent in DynamoDB', () => {
+    expect(r.warm!.map((w) => w.endpoint)).toEqual(['start', 'getAttempt', 'saveAnswer', 'submit']);
+    for (const w of r.warm!) {
+      expect(w).toMatchObject({ n: 3, errors: 0 });
+      expect(w.dynamoMs.p50).toBeGreaterThan(0);
+      expect(w.serverMs.p50).toBeGreaterThanOrEqual(w.dynamoMs.p50);
+    }
+    expect(r.warm!.find((w) => w.endpoint === 'saveAnswer')!.calls).toEqual({
+      median: 1,
+      max: 1,
+    });
+  });
+
+  it('counts the calls and capacity of each request and of a whole workflow', () => {
+    const op = (name: string) => r.cost!.operations.find((o) => o.operation === name)!;
+    expect(r.cost!.everySaveOneUpdate).toBe(true);
+    expect(op('save answer (any)').calls).toEqual(['UpdateItem']);
+    expect(op('save answer (any)').awsUnits).toBeGreaterThanOrEqual(1);
+    expect(op('start (fresh function)').calls).toContain('TransactWriteItems');
+    expect(op('start (warm caches)').calls).not.toContain('BatchGetItem');
+    const [warm] = r.cost!.workflows;
+    expect(warm!.awsUnits).toBeCloseTo(warm!.awsReadUnits + warm!.awsWriteUnits, 5);
+    expect(warm!.calls).toBe(
+      op('start (warm caches)').callCount.median +
+        20 +
+        op('submit').callCount.median +
+        op('report').callCount.median,
+    );
+    expect(r.meta.calibration.transactWriteCorrection).toBeGreaterThanOrEqual(1);
+  });
+
+  it('loses no acknowledged answer under (tiny) load and runs the raw floor alike', () => {
+    expect(r.load!.gateway).toMatchObject({
+      requests: 63,
+      errors: 0,
+      acknowledgedAnswers: 60,
+      lostAnswers: 0,
+      submitted: 3,
+    });
+    expect(r.load!.floor).toMatchObject({ requests: 126, errors: 0 });
+    expect(r.load!.runs.map((x) => x.kind)).toEqual(['floor', 'gateway', 'floor']);
+    expect(r.load!.throughputRatio).toBeGreaterThan(0);
+  });
+
+  it('runs the same workflow against banks of each size with the same calls', () => {
+    const [small, large] = r.scale!.points;
+    expect(small!.questions).toBe(260);
+    expect(large!.questions).toBe(520);
+    expect(large!.callsPerWorkflow).toBe(small!.callsPerWorkflow);
+    expect(r.scale!.capacityRatio).toBeGreaterThan(0);
+    expect(r.targets.find((t) => t.id === 'calls:save')!.pass).toBe(true);
+  });
+});
