@@ -1,14 +1,9 @@
+import { createHash } from 'node:crypto';
 /**
  * Invitations: one item each, located by the id embedded in the token; the token itself is
  * only ever stored as a SHA-256 hash. See docs/state-machines.md.
  */
-import {
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
 import { db, tableName } from './client.ts';
 import { listingPage } from './cursor.ts';
@@ -123,38 +118,17 @@ export async function revokeInvitation(
   }
 }
 
-/** Give pending invitations new token hashes (an Idempotency-Key retry re-issues tokens). */
-export async function reissueTokens(
-  org: string,
-  updates: readonly { invitationId: string; tokenHash: string }[],
-): Promise<void> {
-  for (let i = 0; i < updates.length; i += 100) {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: updates.slice(i, i + 100).map((u) => ({
-          Update: {
-            TableName: tableName(),
-            Key: keys.invitation(u.invitationId),
-            UpdateExpression: 'SET tokenHash = :h',
-            ConditionExpression: 'org = :org AND #s = :pending',
-            ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: { ':h': u.tokenHash, ':org': org, ':pending': 'pending' },
-          },
-        })),
-      }),
-    );
-  }
-}
-
 export interface IdempotencyRecord {
   requestHash: string;
   invitationIds: string[];
+  /** 256-bit random, base64url: with the Idempotency-Key it derives the tokens. */
+  nonce: string;
   createdAt: string;
 }
 
 /**
  * Claim an Idempotency-Key for a request before doing its work. Returns undefined when this
- * request claimed it, or the record of the request that did.
+ * request claimed it, or the record of the request that did (a retry, or a concurrent twin).
  */
 export async function claimIdempotencyKey(
   org: string,
@@ -163,7 +137,11 @@ export async function claimIdempotencyKey(
   rec: IdempotencyRecord,
   ttlSeconds: number,
 ): Promise<IdempotencyRecord | undefined> {
-  const k = keys.idempotency(org, `${scope}#${key}`);
+  // The key derives tokens, so it is stored only as a hash.
+  const k = keys.idempotency(
+    org,
+    `${scope}#${createHash('sha256').update(key).digest('base64url')}`,
+  );
   try {
     await db().send(
       new PutCommand({

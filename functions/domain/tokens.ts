@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A 256-bit random secret, base64url (43 characters). */
 export function newSecret(): string {
@@ -31,4 +31,16 @@ export function parseInvitationToken(
 ): { invitationId: string; secret: string } | undefined {
   const m = /^([0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]{43})$/.exec(token);
   return m ? { invitationId: m[1]!, secret: m[2]! } : undefined;
+}
+
+/**
+ * The secret of an invitation created under an Idempotency-Key: HMAC-SHA256 keyed by the
+ * Idempotency-Key over a stored 256-bit nonce and the invitation id. A retry with the key
+ * derives the same tokens, so a lost response can be fetched again; the server never stores a
+ * token, the key is stored only as a hash, and without the key the nonce is useless.
+ */
+export function derivedSecret(idempotencyKey: string, nonce: string, invitationId: string): string {
+  return createHmac('sha256', idempotencyKey)
+    .update(`${nonce}.${invitationId}`)
+    .digest('base64url');
 }

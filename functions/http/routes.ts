@@ -212,7 +212,7 @@ export const ROUTES: readonly RouteDef[] = [
     group: 'employer',
     access: EMPLOYERS,
     summary:
-      'Invite up to 500 candidates. Tokens are shown only in this response. With Idempotency-Key a retry returns the same invitations (with re-issued tokens).',
+      'Invite up to 500 candidates. Tokens are shown only in this response (and to a retry carrying the same Idempotency-Key, which returns the same invitations with the same tokens). Use a random Idempotency-Key such as a UUID.',
     params: AssessmentParams,
     body: CreateInvitationsBody,
     headers: [

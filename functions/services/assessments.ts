@@ -8,9 +8,9 @@ import { type Assessment, getAssessment, putAssessment, samplePool } from '../da
 import {
   claimIdempotencyKey,
   getInvitation,
+  type IdempotencyRecord,
   type Invitation,
   putInvitations,
-  reissueTokens,
 } from '../data/invitations.ts';
 import { keys } from '../data/keys.ts';
 import { batchGet } from '../data/questions.ts';
@@ -23,7 +23,7 @@ import {
 } from '../domain/assessment.ts';
 import { DomainError, type FieldIssue, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { sample, seededRandom } from '../domain/random.ts';
-import { hashSecret, invitationToken, newSecret } from '../domain/tokens.ts';
+import { derivedSecret, hashSecret, invitationToken, newSecret } from '../domain/tokens.ts';
 import { type Principal, PUBLIC_ORG } from '../http/principal.ts';
 import { RETENTION_DAYS } from './attempts.ts';
 
@@ -141,11 +141,40 @@ export function invitationView(inv: Invitation, now: Date) {
 }
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+/** How long a retry waits for a concurrent first request before taking over its work. */
+const TAKE_OVER_AFTER_MS = 30_000;
+
+function buildInvitations(
+  principal: Principal,
+  assessmentId: string,
+  input: InvitationsInput,
+  ids: string[],
+  createdAt: string,
+  secrets: string[],
+) {
+  const ttl = Math.floor(Date.parse(input.expiresAt) / 1000) + RETENTION_DAYS * 86400;
+  return input.candidates.map((c, i) => {
+    const { extraTimePercent = 0, ...candidate } = c;
+    const inv: Invitation = {
+      invitationId: ids[i]!,
+      org: principal.org,
+      assessmentId,
+      tokenHash: hashSecret(secrets[i]!),
+      status: 'pending',
+      expiresAt: new Date(input.expiresAt).toISOString(),
+      candidate,
+      extraTimePercent,
+      createdAt,
+      ttl,
+    };
+    return { inv, token: invitationToken(inv.invitationId, secrets[i]!) };
+  });
+}
 
 /**
  * Invitations with single-use tokens, shown only in this response and stored as hashes. With
- * an Idempotency-Key, a retry returns the same invitations; since no token is ever stored, the
- * retry re-issues their tokens (the ones from the lost response stop working).
+ * an Idempotency-Key, the tokens are derived from the key (see `derivedSecret`), so a retry,
+ * even one racing the first request, returns the same invitations with the same tokens.
  */
 export async function createInvitations(
   principal: Principal,
@@ -163,79 +192,93 @@ export async function createInvitations(
       },
     ]);
   }
-  const ids = input.candidates.map((_, i) => ulid(now.getTime() + i));
-  if (idempotencyKey) {
-    const requestHash = createHash('sha256')
-      .update(JSON.stringify([assessmentId, input]))
-      .digest('hex');
-    const prior = await claimIdempotencyKey(
-      principal.org,
+  if (!idempotencyKey) {
+    const ids = input.candidates.map((_, i) => ulid(now.getTime() + i));
+    const issued = buildInvitations(
+      principal,
       assessmentId,
-      idempotencyKey,
-      { requestHash, invitationIds: ids, createdAt: now.toISOString() },
-      IDEMPOTENCY_TTL_SECONDS,
+      input,
+      ids,
+      now.toISOString(),
+      ids.map(() => newSecret()),
     );
-    if (prior) {
-      if (prior.requestHash !== requestHash) {
+    await putInvitations(issued.map((x) => x.inv));
+    return {
+      invitations: issued.map(({ inv, token }) => ({ ...invitationView(inv, now), token })),
+    };
+  }
+
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify([assessmentId, input]))
+    .digest('hex');
+  const claim: IdempotencyRecord = {
+    requestHash,
+    invitationIds: input.candidates.map((_, i) => ulid(now.getTime() + i)),
+    nonce: randomBytes(32).toString('base64url'),
+    createdAt: now.toISOString(),
+  };
+  const prior = await claimIdempotencyKey(
+    principal.org,
+    assessmentId,
+    idempotencyKey,
+    claim,
+    IDEMPOTENCY_TTL_SECONDS,
+  );
+  if (prior && prior.requestHash !== requestHash) {
+    throw new DomainError(
+      'unprocessable',
+      'This Idempotency-Key was already used with a different request body; use a new key for a new request.',
+    );
+  }
+  const rec = prior ?? claim;
+  const secrets = rec.invitationIds.map((id) => derivedSecret(idempotencyKey, rec.nonce, id));
+  const issued = buildInvitations(
+    principal,
+    assessmentId,
+    input,
+    rec.invitationIds,
+    rec.createdAt,
+    secrets,
+  );
+  if (!prior) {
+    await putInvitations(issued.map((x) => x.inv));
+  } else {
+    // A retry: the first request may still be writing, or may have died after claiming the key.
+    let stored = (await batchGet(
+      rec.invitationIds.map((id) => keys.invitation(id)),
+    )) as unknown as Invitation[];
+    for (
+      let wait = 0;
+      stored.length < issued.length &&
+      Date.now() - Date.parse(rec.createdAt) < TAKE_OVER_AFTER_MS &&
+      wait < 6;
+      wait++
+    ) {
+      await new Promise((r) => setTimeout(r, 250));
+      stored = (await batchGet(
+        rec.invitationIds.map((id) => keys.invitation(id)),
+      )) as unknown as Invitation[];
+    }
+    if (stored.length < issued.length) {
+      if (now.getTime() - Date.parse(rec.createdAt) < TAKE_OVER_AFTER_MS) {
         throw new DomainError(
-          'unprocessable',
-          'This Idempotency-Key was already used with a different request body; use a new key for a new request.',
+          'conflict',
+          'The first request with this Idempotency-Key is still being processed; retry in a moment.',
         );
       }
-      return reissue(principal.org, prior.invitationIds, now);
+      // The first request died after claiming the key: write what is missing (the same items).
+      const have = new Set(stored.map((i) => i.invitationId));
+      await putInvitations(issued.filter((x) => !have.has(x.inv.invitationId)).map((x) => x.inv));
     }
-  }
-  const expiresTtl = Math.floor(Date.parse(input.expiresAt) / 1000) + RETENTION_DAYS * 86400;
-  const issued = input.candidates.map((c, i) => {
-    const secret = newSecret();
-    const { extraTimePercent = 0, ...candidate } = c;
-    const inv: Invitation = {
-      invitationId: ids[i]!,
-      org: principal.org,
-      assessmentId,
-      tokenHash: hashSecret(secret),
-      status: 'pending',
-      expiresAt: new Date(input.expiresAt).toISOString(),
-      candidate,
-      extraTimePercent,
-      createdAt: now.toISOString(),
-      ttl: expiresTtl,
+    const current = new Map(stored.map((i) => [i.invitationId, i]));
+    return {
+      invitations: issued.map(({ inv, token }) => ({
+        ...invitationView(current.get(inv.invitationId) ?? inv, now),
+        token,
+      })),
     };
-    return { inv, token: invitationToken(inv.invitationId, secret) };
-  });
-  await putInvitations(issued.map((x) => x.inv));
+  }
   return { invitations: issued.map(({ inv, token }) => ({ ...invitationView(inv, now), token })) };
-}
-
-async function reissue(org: string, invitationIds: string[], now: Date) {
-  const items = (await batchGet(
-    invitationIds.map((id) => keys.invitation(id)),
-  )) as unknown as Invitation[];
-  if (items.length !== invitationIds.length) {
-    throw new DomainError(
-      'conflict',
-      'The first request with this Idempotency-Key is still being processed; retry in a moment.',
-    );
-  }
-  const byId = new Map(items.map((i) => [i.invitationId, i]));
-  const inUse = items.filter((i) => i.status !== 'pending');
-  if (inUse.length) {
-    throw new DomainError(
-      'conflict',
-      `${inUse.length} of these invitations are already ${inUse[0]!.status}; their tokens cannot be issued again.`,
-    );
-  }
-  const fresh = invitationIds.map((id) => ({ id, secret: newSecret() }));
-  await reissueTokens(
-    org,
-    fresh.map((f) => ({ invitationId: f.id, tokenHash: hashSecret(f.secret) })),
-  );
-  return {
-    invitations: fresh.map((f) => ({
-      ...invitationView(byId.get(f.id)!, now),
-      token: invitationToken(f.id, f.secret),
-    })),
-  };
 }
 
 /** An invitation of this organisation, or 404. */

@@ -502,26 +502,63 @@ describe('access control', () => {
 });
 
 describe('idempotent invitations', () => {
-  it('returns the same invitations for a retry with the same Idempotency-Key', async () => {
-    const body = {
-      candidates: [{ name: 'Ada' }, { name: 'Linus' }],
-      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-    };
+  const body = () => ({
+    candidates: [{ name: 'Ada' }, { name: 'Linus' }],
+    expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+  });
+
+  it('returns the same invitations with the same tokens for a retry with the same Idempotency-Key', async () => {
+    const b = body();
     const send = () =>
       api.request('POST', `/v1/assessments/${assessmentId}/invitations`, {
         token: employer,
-        body,
+        body: b,
         headers: { 'idempotency-key': 'batch-42' },
       });
     const one = await send();
     const two = await send();
     expect(two.status).toBe(201);
-    expect(two.body.invitations.map((i: { invitationId: string }) => i.invitationId)).toEqual(
-      one.body.invitations.map((i: { invitationId: string }) => i.invitationId),
+    expect(two.body.invitations).toEqual(one.body.invitations);
+    expect((await start(one.body.invitations[0].token)).status).toBe(201);
+    const list = await api.request('GET', `/v1/assessments/${assessmentId}/invitations?limit=200`, {
+      token: employer,
+    });
+    expect(
+      list.body.items.filter((i: { candidate: { name?: string } }) => i.candidate.name === 'Linus')
+        .length,
+    ).toBeGreaterThanOrEqual(1);
+  });
+
+  it('gives concurrent retries the same tokens, all of which work', async () => {
+    const b = body();
+    const sends = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        api.request('POST', `/v1/assessments/${assessmentId}/invitations`, {
+          token: employer,
+          body: b,
+          headers: { 'idempotency-key': 'concurrent-7' },
+        }),
+      ),
     );
-    // Tokens are never stored, so the retry re-issues them: only the newest works.
-    expect((await start(one.body.invitations[0].token)).status).toBe(401);
-    expect((await start(two.body.invitations[0].token)).status).toBe(201);
+    for (const r of sends) expect(r.status).toBe(201);
+    const tokens = new Set(sends.map((r) => r.body.invitations[0].token));
+    expect(tokens.size).toBe(1);
+    expect((await start([...tokens][0]!)).status).toBe(201);
+  });
+
+  it('refuses a reused Idempotency-Key with a different body with 422', async () => {
+    const send = (name: string) =>
+      api.request('POST', `/v1/assessments/${assessmentId}/invitations`, {
+        token: employer,
+        body: {
+          candidates: [{ name }],
+          expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        },
+        headers: { 'idempotency-key': 'reused-key' },
+      });
+    expect((await send('First')).status).toBe(201);
+    const second = await send('Second');
+    expect(second.status).toBe(422);
   });
 });
 
