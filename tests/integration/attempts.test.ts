@@ -266,7 +266,7 @@ describe('answers', () => {
     const [inv] = await invite(api, 1);
     const s = await start(inv!.token);
     const q = s.body.questions[0];
-    for (const answer of [1e308, 9007199254740993, 1.2345678901234567e-300]) {
+    for (const answer of ['1e308', '9007199254740993', '1.2345678901234567e-300']) {
       const res = await api.request(
         'PUT',
         `/v1/attempts/${s.body.attemptId}/answers/${q.questionId}`,
