@@ -322,11 +322,11 @@ export async function dueAttemptIds(now: Date, lookbackHours: number): Promise<s
           IndexName: 'GSI2',
           KeyConditionExpression: 'GSI2PK = :b AND GSI2SK < :now',
           ExpressionAttributeValues: { ':b': bucket, ':now': now.toISOString() },
-          ProjectionExpression: 'attemptId',
+          ProjectionExpression: 'PK',
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      for (const i of res.Items ?? []) ids.push(i.attemptId as string);
+      for (const i of res.Items ?? []) ids.push(keys.attemptIdOf(String(i.PK)));
       start = res.LastEvaluatedKey;
     } while (start);
   }

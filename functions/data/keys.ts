@@ -65,6 +65,8 @@ export const keys = {
     GSI1SK: invitationId,
   }),
   attempt: (attemptId: string): Key => ({ PK: `ATT#${attemptId}`, SK: 'ATT' }),
+  /** The attempt id of an attempt item's PK (the deadline index projects keys only). */
+  attemptIdOf: (pk: string) => pk.slice('ATT#'.length),
   resultListing: (org: string, assessmentId: string, rankKey: string) => ({
     GSI1PK: `ORG#${org}#A#${assessmentId}#RES`,
     GSI1SK: rankKey,

@@ -578,7 +578,7 @@ describe('the table', () => {
     });
   });
 
-  it('has every index of the table schema, projecting all attributes', () => {
+  it('has every index of the table schema, with its projection', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: TABLE_SCHEMA.indexes.map((i) => ({
         IndexName: i.name,
@@ -586,7 +586,7 @@ describe('the table', () => {
           { AttributeName: i.partitionKey, KeyType: 'HASH' },
           { AttributeName: i.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: i.projection },
       })),
     });
   });

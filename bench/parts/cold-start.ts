@@ -1,0 +1,467 @@
+/**
+ * Part 1, cold-start proxy. Every Lambda function (each function group of the route table and
+ * each job) is bundled with `esbuildOptions` from infra/aws/bundling.ts, the options CDK uses,
+ * next to a floor: a minimal bundle built with the same options that makes the same DynamoDB
+ * calls with the raw SDK and nothing else. Fresh Node processes, alternating function and
+ * floor, each import the bundle and serve one representative request against DynamoDB Local.
+ * The floor replays the DynamoDB requests the function's own bundle made in its first run.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { build, type Metafile } from 'esbuild';
+import { db } from '../../functions/data/client.ts';
+import { keys } from '../../functions/data/keys.ts';
+import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
+import { JOBS } from '../../functions/jobs/jobs.ts';
+import { esbuildOptions } from '../../infra/aws/bundling.ts';
+import { buildEvent } from '../../infra/local/gateway.ts';
+import { perfectAnswer } from '../lib/answers.ts';
+import type { Bench } from '../lib/setup.ts';
+import { median, ratio, round } from '../lib/stats.ts';
+import { attemptOf, createAssessment, invite, request } from '../lib/workflow.ts';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const OUT = join(ROOT, 'bench/out');
+
+/** As every function's environment in infra/aws/stack.ts (source maps are on in the bundles). */
+const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
+
+export interface LambdaFunction {
+  name: string;
+  kind: 'http' | 'job';
+  entry: string;
+}
+
+/** The one floor handler: replays a function's captured DynamoDB calls with the raw SDK. */
+export const FLOOR_ENTRY = 'bench/floor/replay.ts';
+
+/** Every function the CDK app deploys: one per function group of ROUTES, one per job. */
+export function lambdaFunctions(): LambdaFunction[] {
+  const groups = [...new Set(ROUTES.map((r) => r.group))];
+  return [
+    ...groups.map((g) => ({
+      name: g,
+      kind: 'http' as const,
+      entry: handlerEntry(g),
+    })),
+    ...JOBS.map((j) => ({
+      name: j.name,
+      kind: 'job' as const,
+      entry: j.entry,
+    })),
+  ];
+}
+
+export interface PackageShare {
+  name: string;
+  bytes: number;
+}
+
+export interface BundleInfo {
+  bytes: number;
+  gzipBytes: number;
+  mapBytes: number;
+  buildMs: number;
+  /** Minified bytes by npm package (or project folder), largest first. */
+  topPackages: PackageShare[];
+  /** Minified bytes by folder inside a package (e.g. zod/v4/locales), largest first. */
+  topFolders: PackageShare[];
+  /** Largest single input files. */
+  topFiles: PackageShare[];
+  /** For each of the top packages: the shortest import chain from the entry that pulls it in. */
+  pulledInBy: Record<string, string[]>;
+}
+
+const packageOf = (path: string): string => {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+  if (m) return m[1]!;
+  const parts = path.split('/');
+  return parts.length > 2 ? parts.slice(0, 2).join('/') : path;
+};
+
+const folderOf = (path: string): string => {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(path);
+  if (!m) return packageOf(path);
+  const dirs = m[2]!
+    .split('/')
+    .slice(0, -1)
+    .filter((d) => !['dist', 'dist-es', 'lib', 'esm', 'submodules'].includes(d));
+  return [m[1], ...dirs.slice(0, 2)].join('/');
+};
+
+function top(map: Map<string, number>, n: number): PackageShare[] {
+  return [...map]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([name, bytes]) => ({ name, bytes }));
+}
+
+/** Shortest import path from the entry to any file of `pkg` (breadth-first over the metafile). */
+function chainTo(meta: Metafile, entry: string, pkg: string): string[] {
+  const prev = new Map<string, string | null>([[entry, null]]);
+  const queue = [entry];
+  while (queue.length) {
+    const file = queue.shift()!;
+    if (packageOf(file) === pkg && file !== entry) {
+      const path: string[] = [];
+      for (let f: string | null | undefined = file; f; f = prev.get(f)) path.unshift(f);
+      // Show the project files and the first file inside each package, not every hop.
+      return path.filter((p, i) => i === 0 || packageOf(p) !== packageOf(path[i - 1]!));
+    }
+    for (const imp of meta.inputs[file]?.imports ?? []) {
+      if (!prev.has(imp.path) && meta.inputs[imp.path]) {
+        prev.set(imp.path, file);
+        queue.push(imp.path);
+      }
+    }
+  }
+  return [];
+}
+
+/** Files this process has built (anything older in bench/out/ may be stale). */
+const built = new Set<string>();
+
+/** Bundle `entry` into `<outDir>/index.mjs` with the CDK options; sizes and what makes them. */
+export async function buildBundle(entry: string, outDir: string): Promise<BundleInfo> {
+  mkdirSync(outDir, { recursive: true });
+  const outfile = join(outDir, 'index.mjs');
+  const started = performance.now();
+  // metafile only adds the analysis; the bundle's bytes are what esbuildOptions produces.
+  const res = await build({ ...esbuildOptions(join(ROOT, entry), outfile), metafile: true });
+  const buildMs = performance.now() - started;
+  writeFileSync(`${outfile}.meta.json`, JSON.stringify(res.metafile));
+  built.add(outfile);
+  const out = Object.values(res.metafile.outputs).find((o) => o.entryPoint);
+  if (!out) throw new Error(`esbuild produced no entry output for ${entry}`);
+  const byPackage = new Map<string, number>();
+  const byFolder = new Map<string, number>();
+  const byFile = new Map<string, number>();
+  for (const [path, input] of Object.entries(out.inputs)) {
+    const p = packageOf(path);
+    byPackage.set(p, (byPackage.get(p) ?? 0) + input.bytesInOutput);
+    const f = folderOf(path);
+    byFolder.set(f, (byFolder.get(f) ?? 0) + input.bytesInOutput);
+    byFile.set(path, input.bytesInOutput);
+  }
+  const topPackages = top(byPackage, 10);
+  const pulledInBy: Record<string, string[]> = {};
+  for (const p of topPackages.slice(0, 6)) {
+    if (p.name.startsWith('functions/') || p.name.startsWith('bench/')) continue;
+    pulledInBy[p.name] = chainTo(res.metafile, out.entryPoint!, p.name);
+  }
+  const code = readFileSync(outfile);
+  return {
+    bytes: code.length,
+    gzipBytes: gzipSync(code).length,
+    mapBytes: existsSync(`${outfile}.map`) ? statSync(`${outfile}.map`).size : 0,
+    buildMs: round(buildMs),
+    topPackages,
+    topFolders: top(byFolder, 10),
+    topFiles: top(byFile, 8),
+    pulledInBy,
+  };
+}
+
+interface ChildResult {
+  bootMs: number;
+  importMs: number;
+  firstMs: number;
+  status: number;
+  calls: string[];
+  wallMs: number;
+}
+
+async function buildChild(): Promise<string> {
+  const outfile = join(OUT, 'child.mjs');
+  await build({
+    entryPoints: [join(ROOT, 'bench/cold/child.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    logLevel: 'warning',
+  });
+  built.add(outfile);
+  return outfile;
+}
+
+function runChild(
+  child: string,
+  bundle: string,
+  eventFile: string,
+  env: NodeJS.ProcessEnv,
+  captureFile?: string,
+): Promise<ChildResult> {
+  const started = performance.now();
+  return new Promise((resolvePromise, reject) => {
+    const args = [child, bundle, eventFile, ...(captureFile ? [captureFile] : [])];
+    const p = spawn(process.execPath, args, {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => {
+      out += d;
+    });
+    p.stderr.on('data', (d) => {
+      err += d;
+    });
+    const timer = setTimeout(() => p.kill('SIGKILL'), 30_000);
+    p.once('error', reject);
+    p.once('exit', (code) => {
+      clearTimeout(timer);
+      const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+      if (!line) {
+        reject(new Error(`cold-start child exited ${code}: ${(err || out).slice(-1500)}`));
+        return;
+      }
+      resolvePromise({
+        ...(JSON.parse(line.slice('BENCH_RESULT '.length)) as Omit<ChildResult, 'wallMs'>),
+        wallMs: performance.now() - started,
+      });
+    });
+  });
+}
+
+/** The representative request of each function, as API Gateway, EventBridge or a stream sends it. */
+async function representativeEvents(b: Bench): Promise<Record<string, unknown>> {
+  // Fixtures: a question of the bench organisation, a submitted attempt, an active one.
+  const assessmentId = await createAssessment(b, 'Cold-start fixtures');
+  const [t1, t2] = await invite(b, assessmentId, 2);
+  const done = attemptOf(await request.start(b, t1!));
+  if ((await request.submit(b, done)).status !== 200) throw new Error('fixture submit failed');
+  const active = attemptOf(await request.start(b, t2!));
+  const q = active.questions[0]!;
+  const http = httpEvent;
+  // The stream record of the submitted attempt: active -> submitted.
+  const item = (
+    await db().send(new GetCommand({ TableName: b.table, Key: keys.attempt(done.attemptId) }))
+  ).Item!;
+  const { result: _r, completedAt: _c, ...before } = item;
+  const image = (x: Record<string, unknown>) =>
+    marshall(x, { removeUndefinedValues: true, convertClassInstanceToMap: false });
+  return {
+    public: await http('public', 'GET', '/v1/areas'),
+    authoring: await http('authoring', 'GET', `/v1/questions/${q.questionId}`, b.author),
+    employer: await http('employer', 'GET', `/v1/attempts/${done.attemptId}/report`, b.employer),
+    candidate: await http(
+      'candidate',
+      'PUT',
+      `/v1/attempts/${active.attemptId}/answers/${q.questionId}`,
+      active.attemptToken,
+      { answer: perfectAnswer(q.type) },
+    ),
+    sweeper: {
+      version: '0',
+      id: 'bench-scheduled-event',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '000000000000',
+      time: new Date().toISOString(),
+      region: 'local',
+      resources: [],
+      detail: {},
+    },
+    statistics: {
+      Records: [
+        {
+          eventID: 'bench-1',
+          eventName: 'MODIFY',
+          eventVersion: '1.1',
+          eventSource: 'aws:dynamodb',
+          awsRegion: 'local',
+          dynamodb: {
+            Keys: image({ PK: item.PK, SK: item.SK }),
+            NewImage: image(item),
+            OldImage: image({ ...before, status: 'active' }),
+            SequenceNumber: '100000000000000000001',
+            SizeBytes: 4096,
+            StreamViewType: 'NEW_AND_OLD_IMAGES',
+          },
+          eventSourceARN: 'arn:aws:dynamodb:local:000000000000:table/bench/stream/bench',
+        },
+      ],
+    },
+  };
+}
+
+/** What the representative request of each function is, for the table and the README. */
+export const REPRESENTATIVE: Record<string, string> = {
+  public: 'GET /v1/areas',
+  authoring: 'GET /v1/questions/{id}',
+  employer: 'GET /v1/attempts/{id}/report',
+  candidate: 'PUT /v1/attempts/{id}/answers/{qid}',
+  sweeper: 'scheduled run, nothing due',
+  statistics: 'stream batch: 1 completed attempt (re-delivered)',
+};
+
+export interface ProcessStats {
+  importMs: number;
+  firstMs: number;
+  totalMs: number;
+  bootMs: number;
+  wallMs: number;
+  calls: string[];
+  errors: number;
+}
+
+export interface ColdStartResult {
+  function: string;
+  kind: 'http' | 'job';
+  request: string;
+  runs: number;
+  bundle: BundleInfo;
+  floorBundle?: BundleInfo;
+  real?: ProcessStats;
+  floor?: ProcessStats;
+  /** median(import + first request) of the function / the same of its floor. */
+  ratio?: number;
+  importRatio?: number;
+  firstRequestRatio?: number;
+  sameCalls?: boolean;
+  note?: string;
+}
+
+function statsOf(rs: ChildResult[]): ProcessStats {
+  return {
+    importMs: round(median(rs.map((r) => r.importMs))),
+    firstMs: round(median(rs.map((r) => r.firstMs))),
+    totalMs: round(median(rs.map((r) => r.importMs + r.firstMs))),
+    bootMs: round(median(rs.map((r) => r.bootMs))),
+    wallMs: round(median(rs.map((r) => r.wallMs))),
+    calls: rs[0]?.calls ?? [],
+    errors: rs.filter((r) => r.status >= 400).length,
+  };
+}
+
+export interface ColdStartOptions {
+  /** Measured processes per bundle (after one unmeasured warm-up process each). */
+  runs: number;
+  /** Limit to these functions (all by default). */
+  functions?: string[];
+  warmup?: boolean;
+}
+
+/** The environment of a function process: as the local runner sets it, plus NODE_OPTIONS. */
+function childEnv(b: Bench): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
+    TABLE_NAME: b.table,
+    DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    JWT_ISSUER: process.env.JWT_ISSUER,
+    JWT_AUDIENCE: process.env.JWT_AUDIENCE,
+    JWT_JWKS: process.env.JWT_JWKS,
+  };
+}
+
+/**
+ * One request served by a function in a fresh process (nothing in its memory), with the
+ * DynamoDB calls it made: how other parts see a cold function's calls.
+ */
+export async function freshProcessRun(
+  b: Bench,
+  fnName: string,
+  event: unknown,
+): Promise<{ status: number; calls: string[] }> {
+  const fn = lambdaFunctions().find((f) => f.name === fnName);
+  if (!fn) throw new Error(`No Lambda function ${fnName}`);
+  const bundle = join(OUT, fn.name, 'index.mjs');
+  if (!built.has(bundle)) await buildBundle(fn.entry, join(OUT, fn.name));
+  const child = built.has(join(OUT, 'child.mjs')) ? join(OUT, 'child.mjs') : await buildChild();
+  const eventFile = join(OUT, fn.name, 'probe-event.json');
+  writeFileSync(eventFile, JSON.stringify(event));
+  const r = await runChild(child, bundle, eventFile, childEnv(b));
+  return { status: r.status, calls: r.calls };
+}
+
+/** An HTTP request as API Gateway's event, checked to route to `group`. */
+export async function httpEvent(
+  group: string,
+  method: string,
+  url: string,
+  token?: string,
+  body?: unknown,
+): Promise<unknown> {
+  const built = await buildEvent({
+    method,
+    url,
+    headers: {
+      host: '127.0.0.1',
+      'user-agent': 'assay-bench',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: Buffer.from(JSON.stringify(body)) } : {}),
+  });
+  if (built.group !== group) throw new Error(`${url} routes to ${built.group}, not ${group}`);
+  return built.event;
+}
+
+export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdStartResult[]> {
+  mkdirSync(OUT, { recursive: true });
+  const child = await buildChild();
+  const events = await representativeEvents(b);
+  const env = childEnv(b);
+  const floorBundle = await buildBundle(FLOOR_ENTRY, join(OUT, 'floor'));
+  const floorFile = join(OUT, 'floor', 'index.mjs');
+  const results: ColdStartResult[] = [];
+  for (const fn of lambdaFunctions()) {
+    if (opts.functions && !opts.functions.includes(fn.name)) continue;
+    const bundle = await buildBundle(fn.entry, join(OUT, fn.name));
+    const result: ColdStartResult = {
+      function: fn.name,
+      kind: fn.kind,
+      request: REPRESENTATIVE[fn.name] ?? '?',
+      runs: opts.runs,
+      bundle,
+    };
+    results.push(result);
+    const event = events[fn.name];
+    if (!event) {
+      result.note = 'the bench has no representative request for this function yet';
+      continue;
+    }
+    const eventFile = join(OUT, fn.name, 'event.json');
+    writeFileSync(eventFile, JSON.stringify(event));
+    const realFile = join(OUT, fn.name, 'index.mjs');
+    // Unmeasured: pages the files into the OS cache and brings the data to the state every
+    // measured run sees (a stream record, for one, is applied once and then re-delivered).
+    if (opts.warmup !== false) await runChild(child, realFile, eventFile, env);
+    // Unmeasured too: a run that records the requests for the floor to replay, so the floor
+    // makes the calls this very bundle makes, in the state the measured runs see.
+    const floorEventFile = join(OUT, fn.name, 'floor-event.json');
+    await runChild(child, realFile, eventFile, env, floorEventFile);
+    result.floorBundle = floorBundle;
+    if (opts.warmup !== false) await runChild(child, floorFile, floorEventFile, env);
+    const real: ChildResult[] = [];
+    const floor: ChildResult[] = [];
+    for (let i = 0; i < opts.runs; i++) {
+      // Alternate (and swap the order every run) so drift on a shared machine hits both alike.
+      if (i % 2 === 0) {
+        real.push(await runChild(child, realFile, eventFile, env));
+        floor.push(await runChild(child, floorFile, floorEventFile, env));
+      } else {
+        floor.push(await runChild(child, floorFile, floorEventFile, env));
+        real.push(await runChild(child, realFile, eventFile, env));
+      }
+    }
+    result.real = statsOf(real);
+    result.floor = statsOf(floor);
+    result.ratio = ratio(result.real.totalMs, result.floor.totalMs);
+    result.importRatio = ratio(result.real.importMs, result.floor.importMs);
+    result.firstRequestRatio = ratio(result.real.firstMs, result.floor.firstMs);
+    result.sameCalls = result.real.calls.join() === result.floor.calls.join();
+  }
+  return results;
+}

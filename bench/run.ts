@@ -1,0 +1,86 @@
+/**
+ * `npm run bench` (full) and `npm run bench -- --quick`: starts DynamoDB Local on loopback
+ * (unless DYNAMODB_ENDPOINT names one), runs every part, writes bench/results.json and prints
+ * the tables. DynamoDB Local is stopped however the run ends.
+ *
+ *   npm run bench -- [--quick] [--parts coldStart,warm,cost,load,scale] [--out FILE] [--streams]
+ *
+ * --streams gives the bench's tables their DynamoDB stream as deployed (see bench/README.md).
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Part } from './harness.ts';
+
+// Before any handler module loads: the logger reads LOG_LEVEL once (AttemptCompleted lines
+// would otherwise fill the output), and the bench never talks to a real AWS account.
+process.env.LOG_LEVEL ??= 'WARN';
+delete process.env.EVENT_BUS_NAME;
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    parts: { type: 'string' },
+    out: { type: 'string' },
+    streams: { type: 'boolean', default: false },
+  },
+});
+
+const { FULL, PARTS, QUICK, runBench } = await import('./harness.ts');
+const { formatResults } = await import('./format.ts');
+const { startDynamoLocal } = await import('../infra/local/dynamodb-local.ts');
+
+const parts = values.parts
+  ? values.parts.split(',').map((p) => {
+      if (!(PARTS as readonly string[]).includes(p))
+        throw new Error(`Unknown part "${p}"; parts are ${PARTS.join(', ')}.`);
+      return p as Part;
+    })
+  : undefined;
+
+const started = Date.now();
+const log = (line: string) =>
+  process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+
+let dynamo: Awaited<ReturnType<typeof startDynamoLocal>> | undefined;
+const stop = async () => {
+  const d = dynamo;
+  dynamo = undefined;
+  await d?.stop();
+};
+// Never leave a java process behind, whatever ends this one.
+process.on('exit', () => dynamo?.process.kill('SIGKILL'));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    void stop().finally(() => process.exit(130));
+  });
+}
+
+let code = 0;
+try {
+  const external = process.env.DYNAMODB_ENDPOINT;
+  if (!external) {
+    log('starting DynamoDB Local');
+    dynamo = await startDynamoLocal();
+  }
+  const endpoint = external ?? dynamo!.endpoint;
+  const results = await runBench({
+    endpoint,
+    sizes: values.quick ? QUICK : FULL,
+    mode: values.quick ? 'quick' : 'full',
+    ...(parts ? { parts } : {}),
+    log,
+    streams: values.streams,
+    dynamodbLabel: external ? `${external} (external)` : `Local on ${endpoint}`,
+  });
+  const file = resolve(values.out ?? 'bench/results.json');
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(formatResults(results));
+  console.log(`\nResults: ${file}`);
+} catch (err) {
+  console.error('bench failed:', err);
+  code = 1;
+} finally {
+  await stop();
+}
+process.exit(code);
