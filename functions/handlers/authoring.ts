@@ -16,6 +16,7 @@ import { validateQuestion } from '../domain/question.ts';
 import { itemStatistics } from '../domain/statistics.ts';
 import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
 import { PUBLIC_ORG } from '../http/principal.ts';
+import { AUTHORING_ROUTES } from '../http/routes/authoring.ts';
 
 const view = (q: StoredQuestion, extra: Record<string, unknown> = {}) => ({
   ...q,
@@ -164,4 +165,4 @@ export const operations: Record<string, Operation> = {
   },
 };
 
-export const handler = createHttpHandler('authoring', operations);
+export const handler = createHttpHandler('authoring', AUTHORING_ROUTES, operations);

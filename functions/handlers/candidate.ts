@@ -1,6 +1,7 @@
 import { clock } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
 import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
+import { CANDIDATE_ROUTES } from '../http/routes/candidate.ts';
 import {
   answer,
   attemptView,
@@ -50,4 +51,4 @@ export const operations: Record<string, Operation> = {
   },
 };
 
-export const handler = createHttpHandler('candidate', operations);
+export const handler = createHttpHandler('candidate', CANDIDATE_ROUTES, operations);

@@ -13,6 +13,7 @@ import { percentileOf } from '../domain/statistics.ts';
 import { AREAS } from '../domain/taxonomy.ts';
 import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
 import { resultsCsv } from '../http/csv.ts';
+import { EMPLOYER_ROUTES } from '../http/routes/employer.ts';
 import {
   assessmentView,
   createAssessment,
@@ -181,4 +182,4 @@ export const operations: Record<string, Operation> = {
   },
 };
 
-export const handler = createHttpHandler('employer', operations);
+export const handler = createHttpHandler('employer', EMPLOYER_ROUTES, operations);

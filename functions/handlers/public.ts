@@ -5,6 +5,8 @@ import { createHttpHandler, type Operation } from '../http/api.ts';
 import { bearerOf, jwtSettingsFromEnv, verifyStaffJwt } from '../http/jwt.ts';
 import { buildOpenApi } from '../http/openapi.ts';
 import { PUBLIC_ORG, principalFromClaims } from '../http/principal.ts';
+import { unmatchedRoute } from '../http/router.ts';
+import { PUBLIC_ROUTES } from '../http/routes/public.ts';
 
 let openapi: string | undefined;
 
@@ -38,4 +40,5 @@ export const operations: Record<string, Operation> = {
   },
 };
 
-export const handler = createHttpHandler('public', operations);
+// The public function also serves API Gateway's $default route: 404 or 405 for anything else.
+export const handler = createHttpHandler('public', PUBLIC_ROUTES, operations, unmatchedRoute);

@@ -14,8 +14,6 @@ import { logger } from './logger.ts';
 import { type Principal, principalFromClaims, requireRole } from './principal.ts';
 import { problemErrors } from './problem-errors.ts';
 import { type FunctionGroup, isStaff, type RouteDef, routeKey } from './route-types.ts';
-import { unmatchedRoute } from './router.ts';
-import { ROUTES } from './routes.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -69,13 +67,21 @@ function maxBodyBytes(route: RouteDef): number {
   return route.consumes?.some((c) => c !== JSON_TYPE) ? 4 * 1024 * 1024 : 1024 * 1024;
 }
 
+/** What a function answers for a route key it does not serve (API Gateway's `$default`). */
+export type Fallback = (method: string, path: string) => never;
+
+const noSuchRoute: Fallback = (_method, path) => {
+  throw new DomainError('not-found', `There is no route at ${path}.`);
+};
+
 async function dispatch(
   event: HttpEvent,
   operations: Readonly<Record<string, Operation>>,
   routes: ReadonlyMap<string, RouteDef>,
+  fallback: Fallback,
 ): Promise<HttpResult> {
   const route = routes.get(event.routeKey);
-  if (!route) return unmatchedRoute(event.requestContext.http.method, event.rawPath);
+  if (!route) return fallback(event.requestContext.http.method, event.rawPath);
   const operation = operations[route.operationId];
   if (!operation) throw new Error(`No operation registered for ${route.operationId}`);
 
@@ -190,9 +196,11 @@ function corsOrigins(): string[] {
  */
 export function createHttpHandler(
   group: FunctionGroup,
+  groupRoutes: readonly RouteDef[],
   operations: Readonly<Record<string, Operation>>,
+  fallback: Fallback = noSuchRoute,
 ) {
-  const routes = new Map(ROUTES.filter((r) => r.group === group).map((r) => [routeKey(r), r]));
+  const routes = new Map(groupRoutes.filter((r) => r.group === group).map((r) => [routeKey(r), r]));
   const origins = corsOrigins();
   return middy<HttpEvent, HttpResult, Error, Context>()
     .use(httpSecurityHeaders())
@@ -200,5 +208,5 @@ export function createHttpHandler(
     .use(problemErrors({ logger }))
     .use(prepareBody(routes))
     .use(httpJsonBodyParser({ disableContentTypeError: true }))
-    .handler((event) => dispatch(event, operations, routes));
+    .handler((event) => dispatch(event, operations, routes, fallback));
 }

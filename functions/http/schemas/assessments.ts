@@ -4,22 +4,13 @@ import { IntegritySignalSchema } from '../../domain/integrity.ts';
 import { AbilitySchema, LevelSchema } from '../../domain/psychometrics.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
 
-const Id = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Not a valid id.'));
-
-export const AssessmentParams = z.strictObject({ assessmentId: Id });
-export const InvitationParams = z.strictObject({ invitationId: Id });
-export const AttemptParams = z.strictObject({ attemptId: Id });
-export const AnswerParams = z.strictObject({
-  attemptId: Id,
-  questionId: z.string().check(z.minLength(3), z.maxLength(64)),
-});
-
-export const PageQuery = z.strictObject({
-  cursor: z.optional(z.string().check(z.maxLength(2048))),
-  limit: z.optional(
-    z.string().check(z.regex(/^([1-9]\d?|1\d\d|200)$/, 'limit is a whole number from 1 to 200.')),
-  ),
-});
+export {
+  AnswerParams,
+  AssessmentParams,
+  AttemptParams,
+  InvitationParams,
+  PageQuery,
+} from './common.ts';
 
 export const CreateAssessmentBody = CreateAssessmentInput.register(z.globalRegistry, {
   id: 'CreateAssessment',

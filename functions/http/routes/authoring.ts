@@ -1,0 +1,113 @@
+/** The authoring function's routes (see `../routes.ts`, which lists them all). */
+import type { RouteDef } from '../route-types.ts';
+import {
+  BankDocument,
+  EditQuestionBody,
+  GetQuestionQuery,
+  ListQuestionsQuery,
+  QuestionIdParams,
+  QuestionPage,
+  QuestionStats,
+  QuestionView,
+  UploadQuery,
+  UploadResult,
+} from '../schemas/questions.ts';
+
+const AUTHORS = ['author'] as const;
+
+/** Content types a bank upload accepts; text/plain is GIFT (or YAML with ?format=yaml). */
+export const BANK_CONTENT_TYPES = [
+  'application/json',
+  'application/yaml',
+  'application/x-yaml',
+  'text/yaml',
+  'text/plain',
+];
+
+export const AUTHORING_ROUTES: readonly RouteDef[] = [
+  {
+    operationId: 'uploadBank',
+    method: 'POST',
+    path: '/v1/banks',
+    group: 'authoring',
+    access: AUTHORS,
+    summary:
+      'Upload a question bank (JSON, YAML, or GIFT as text/plain with ?format=gift). All or nothing: any invalid question stores nothing and every problem is listed with its location. Re-uploading identical content changes nothing.',
+    consumes: BANK_CONTENT_TYPES,
+    body: BankDocument,
+    rawBody: true,
+    query: UploadQuery,
+    responses: {
+      201: { description: 'Stored.', schema: UploadResult },
+      413: { description: 'The bank is larger than 4 MiB.' },
+      415: { description: 'Unsupported content type.' },
+    },
+  },
+  {
+    operationId: 'listQuestions',
+    method: 'GET',
+    path: '/v1/questions',
+    group: 'authoring',
+    access: AUTHORS,
+    summary:
+      "A page of your organisation's questions (or the shipped public bank's with source=public).",
+    query: ListQuestionsQuery,
+    responses: { 200: { description: 'A page of questions.', schema: QuestionPage } },
+  },
+  {
+    operationId: 'getQuestion',
+    method: 'GET',
+    path: '/v1/questions/{questionId}',
+    group: 'authoring',
+    access: AUTHORS,
+    summary:
+      'The latest version (or ?version=n) of a question, with its version list. Falls back to the public bank.',
+    params: QuestionIdParams,
+    query: GetQuestionQuery,
+    responses: { 200: { description: 'The question.', schema: QuestionView } },
+  },
+  {
+    operationId: 'editQuestion',
+    method: 'PUT',
+    path: '/v1/questions/{questionId}',
+    group: 'authoring',
+    access: AUTHORS,
+    summary:
+      'Store an edit as a new version. If-Match must carry the version you edited (412 when stale, 428 when missing).',
+    params: QuestionIdParams,
+    body: EditQuestionBody,
+    headers: [
+      {
+        name: 'If-Match',
+        required: true,
+        description: 'The version the edit is based on, e.g. "3".',
+      },
+    ],
+    responses: {
+      200: { description: 'The new (or unchanged) latest version.', schema: QuestionView },
+      412: { description: 'The question has a newer version than If-Match names.' },
+      428: { description: 'If-Match is missing.' },
+    },
+  },
+  {
+    operationId: 'retireQuestion',
+    method: 'DELETE',
+    path: '/v1/questions/{questionId}',
+    group: 'authoring',
+    access: AUTHORS,
+    summary: 'Retire a question: never drawn again; past attempts and every version stay readable.',
+    params: QuestionIdParams,
+    responses: { 204: { description: 'Retired.' } },
+  },
+  {
+    operationId: 'getQuestionStats',
+    method: 'GET',
+    path: '/v1/questions/{questionId}/stats',
+    group: 'authoring',
+    access: AUTHORS,
+    summary:
+      'Item statistics from completed attempts, kept current as attempts complete (no scan).',
+    params: QuestionIdParams,
+    responses: { 200: { description: 'The statistics.', schema: QuestionStats } },
+  },
+];

@@ -1,0 +1,86 @@
+/** The candidate function's routes (see `../routes.ts`, which lists them all). */
+import type { RouteDef } from '../route-types.ts';
+import {
+  AttemptView,
+  CandidateResult,
+  SaveAnswerBody,
+  Saved,
+  StartAttemptBody,
+  SubmitResult,
+} from '../schemas/candidates.ts';
+import { AnswerParams, AttemptParams } from '../schemas/common.ts';
+
+export const CANDIDATE_ROUTES: readonly RouteDef[] = [
+  {
+    operationId: 'startAttempt',
+    method: 'POST',
+    path: '/v1/attempts',
+    group: 'candidate',
+    access: 'public',
+    summary:
+      'Start the attempt of an invitation (201), or resume it while active (200, with a new attemptToken; the previous one stops working). 410 with a reason for expired, revoked or finished invitations.',
+    body: StartAttemptBody,
+    responses: {
+      201: { description: 'Started.', schema: AttemptView },
+      200: { description: 'Resumed with a new attempt token.', schema: AttemptView },
+      401: { description: 'The invitation token is not valid.' },
+      410: {
+        description: 'The invitation expired, was revoked, or its attempt has finished (`reason`).',
+      },
+    },
+  },
+  {
+    operationId: 'getAttempt',
+    method: 'GET',
+    path: '/v1/attempts/{attemptId}',
+    group: 'candidate',
+    access: 'candidate',
+    summary: 'The attempt with its questions, saved answers, deadline and the server time.',
+    params: AttemptParams,
+    responses: { 200: { description: 'The attempt.', schema: AttemptView } },
+  },
+  {
+    operationId: 'saveAnswer',
+    method: 'PUT',
+    path: '/v1/attempts/{attemptId}/answers/{questionId}',
+    group: 'candidate',
+    access: 'candidate',
+    summary:
+      'Save (or replace) one answer. Accepted until the deadline plus the grace period; 409 time-is-up or already-submitted after.',
+    params: AnswerParams,
+    body: SaveAnswerBody,
+    responses: {
+      200: { description: 'Saved, with the server time and the deadline.', schema: Saved },
+      409: { description: 'time-is-up or already-submitted.' },
+    },
+  },
+  {
+    operationId: 'submitAttempt',
+    method: 'POST',
+    path: '/v1/attempts/{attemptId}/submit',
+    group: 'candidate',
+    access: 'candidate',
+    summary: 'Submit: grades and finalises exactly once; repeating it returns the same body.',
+    params: AttemptParams,
+    responses: {
+      200: {
+        description: 'Submitted (or expired earlier), with the result if the assessment shows it.',
+        schema: SubmitResult,
+      },
+    },
+  },
+  {
+    operationId: 'getResult',
+    method: 'GET',
+    path: '/v1/attempts/{attemptId}/result',
+    group: 'candidate',
+    access: 'candidate',
+    summary: "The candidate's own result, if the assessment shows results (403 otherwise).",
+    params: AttemptParams,
+    responses: {
+      200: { description: 'The result.', schema: CandidateResult },
+      403: { description: 'This assessment does not show results to candidates.' },
+      409: { description: 'The attempt is still active.' },
+    },
+  },
+];

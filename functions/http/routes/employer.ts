@@ -1,0 +1,152 @@
+/** The employer function's routes (see `../routes.ts`, which lists them all). */
+import type { RouteDef } from '../route-types.ts';
+import {
+  AssessmentPage,
+  AssessmentView,
+  CreateAssessmentBody,
+  CreateInvitationsBody,
+  InvitationPage,
+  IssuedInvitations,
+  Report,
+  ResultPage,
+} from '../schemas/assessments.ts';
+import { AssessmentParams, AttemptParams, InvitationParams, PageQuery } from '../schemas/common.ts';
+
+const EMPLOYERS = ['employer'] as const;
+
+export const EMPLOYER_ROUTES: readonly RouteDef[] = [
+  {
+    operationId: 'createAssessment',
+    method: 'POST',
+    path: '/v1/assessments',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary:
+      "Build an assessment from a blueprint. Each section's question pool is frozen now as (question, version) pairs from your and the public bank.",
+    body: CreateAssessmentBody,
+    responses: {
+      201: { description: 'Created, with the pool size per section.', schema: AssessmentView },
+      422: {
+        description:
+          'The bank cannot fill a section: the message says which area lacks how many questions.',
+      },
+    },
+  },
+  {
+    operationId: 'listAssessments',
+    method: 'GET',
+    path: '/v1/assessments',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary: 'Your assessments, newest first.',
+    query: PageQuery,
+    responses: { 200: { description: 'A page of assessments.', schema: AssessmentPage } },
+  },
+  {
+    operationId: 'getAssessment',
+    method: 'GET',
+    path: '/v1/assessments/{assessmentId}',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary: 'One assessment.',
+    params: AssessmentParams,
+    responses: { 200: { description: 'The assessment.', schema: AssessmentView } },
+  },
+  {
+    operationId: 'createInvitations',
+    method: 'POST',
+    path: '/v1/assessments/{assessmentId}/invitations',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary:
+      'Invite up to 500 candidates. Tokens are shown only in this response (and to a retry carrying the same Idempotency-Key, which returns the same invitations with the same tokens). Use a random Idempotency-Key such as a UUID.',
+    params: AssessmentParams,
+    body: CreateInvitationsBody,
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        required: false,
+        description:
+          'Any string up to 128 characters; a retry with the same key and body returns the same invitations.',
+      },
+    ],
+    responses: {
+      201: { description: 'The invitations with their tokens.', schema: IssuedInvitations },
+    },
+  },
+  {
+    operationId: 'listInvitations',
+    method: 'GET',
+    path: '/v1/assessments/{assessmentId}/invitations',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary: 'Invitations with their status: pending, started, completed, expired, revoked.',
+    params: AssessmentParams,
+    query: PageQuery,
+    responses: { 200: { description: 'A page of invitations.', schema: InvitationPage } },
+  },
+  {
+    operationId: 'revokeInvitation',
+    method: 'DELETE',
+    path: '/v1/invitations/{invitationId}',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary: 'Revoke an unstarted invitation: its link stops working.',
+    params: InvitationParams,
+    responses: {
+      204: { description: 'Revoked.' },
+      409: { description: 'Already started or completed.' },
+    },
+  },
+  {
+    operationId: 'eraseCandidateData',
+    method: 'DELETE',
+    path: '/v1/invitations/{invitationId}/candidate-data',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary:
+      "Erase the candidate's personal data and answers; the attempt's anonymous scores stay for statistics.",
+    params: InvitationParams,
+    responses: { 204: { description: 'Erased.' } },
+  },
+  {
+    operationId: 'listResults',
+    method: 'GET',
+    path: '/v1/assessments/{assessmentId}/results',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary: 'Completed attempts ranked best first (one Query). Send Accept: text/csv for CSV.',
+    params: AssessmentParams,
+    query: PageQuery,
+    headers: [
+      { name: 'Accept', required: false, description: 'application/json (default) or text/csv.' },
+    ],
+    responses: {
+      200: { description: 'A page of ranked results.', schema: ResultPage },
+    },
+  },
+  {
+    operationId: 'getReport',
+    method: 'GET',
+    path: '/v1/attempts/{attemptId}/report',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary: "An attempt's skill profile with per-question detail (one read).",
+    params: AttemptParams,
+    responses: { 200: { description: 'The report.', schema: Report } },
+  },
+  {
+    operationId: 'getReportSvg',
+    method: 'GET',
+    path: '/v1/attempts/{attemptId}/report.svg',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary:
+      "A radar chart of the attempt's area scores (technical and soft told apart), as a self-contained SVG.",
+    params: AttemptParams,
+    responses: {
+      200: { description: 'The chart.', contentType: 'image/svg+xml' },
+      409: { description: 'The attempt is still active.' },
+    },
+  },
+];

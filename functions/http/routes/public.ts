@@ -1,0 +1,34 @@
+/** The public function's routes (see `../routes.ts`, which lists them all). */
+import type { RouteDef } from '../route-types.ts';
+import { AreaList, Health } from '../schemas/public.ts';
+
+export const PUBLIC_ROUTES: readonly RouteDef[] = [
+  {
+    operationId: 'health',
+    method: 'GET',
+    path: '/v1/health',
+    group: 'public',
+    access: 'public',
+    summary: 'Liveness check.',
+    responses: { 200: { description: 'The API is up.', schema: Health } },
+  },
+  {
+    operationId: 'openapi',
+    method: 'GET',
+    path: '/v1/openapi.json',
+    group: 'public',
+    access: 'public',
+    summary: 'This OpenAPI 3.1 document.',
+    responses: { 200: { description: 'The OpenAPI document.' } },
+  },
+  {
+    operationId: 'listAreas',
+    method: 'GET',
+    path: '/v1/areas',
+    group: 'public',
+    access: 'public',
+    summary:
+      'The 13 trend areas and soft skills, with the number of published questions visible to the caller (the shipped bank, plus the organisation of a staff bearer token if one is sent).',
+    responses: { 200: { description: 'The areas.', schema: AreaList } },
+  },
+];
