@@ -1,3 +1,5 @@
+import { perfectAnswer as perfectAnswerOfType } from '../../bench/lib/answers.ts';
+
 /** A small bank with every question type in two areas, for attempt tests. */
 export function sampleBank(prefix: string, perArea = 12) {
   const questions: Record<string, unknown>[] = [];
@@ -41,20 +43,7 @@ export function sampleBank(prefix: string, perArea = 12) {
   return { bank: { id: `${prefix}-bank`, title: 'Fixture bank' }, questions };
 }
 
-/** The correct answer to a fixture question, by type (what a perfect candidate sends). */
-export function perfectAnswer(q: { type: string; options?: { id: string }[] }): unknown {
-  switch (q.type) {
-    case 'single':
-      return 'b';
-    case 'multi':
-      return ['a', 'c'];
-    case 'order':
-      return ['d', 'c', 'b', 'a'];
-    case 'numeric':
-      return 42;
-    case 'text':
-      return 'Idempotency Key';
-    default:
-      return 'a';
-  }
+/** The correct answer to a fixture question (the bench's synthetic banks use the same keys). */
+export function perfectAnswer(q: { type: string }): unknown {
+  return perfectAnswerOfType(q.type);
 }

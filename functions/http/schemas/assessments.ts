@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { CreateAssessmentInput } from '../../domain/assessment.ts';
 import { IntegritySignalSchema } from '../../domain/integrity.ts';
-import { AbilitySchema, LevelSchema } from '../../domain/psychometrics.ts';
+import { AreaProfileSchema } from '../../domain/profile.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
 
 export {
@@ -117,16 +117,6 @@ export const ResultPage = z.object({
   nextCursor: z.nullable(z.string()),
 });
 
-const AreaProfile = z.object({
-  area: z.enum(AREA_IDS),
-  kind: z.enum(['technical', 'soft']),
-  score: z.number(),
-  items: z.int(),
-  correct: z.int(),
-  level: LevelSchema,
-  ability: AbilitySchema,
-});
-
 export const Development = z.object({
   area: z.enum(AREA_IDS),
   kind: z.enum(['strength', 'gap']),
@@ -148,7 +138,7 @@ export const Report = z
     percentile: z.optional(z.number()),
     technical: z.optional(z.nullable(z.object({ score: z.number() }))),
     soft: z.optional(z.nullable(z.object({ score: z.number() }))),
-    areas: z.array(AreaProfile),
+    areas: z.array(AreaProfileSchema),
     strengths: z.array(z.enum(AREA_IDS)),
     gaps: z.array(z.enum(AREA_IDS)),
     development: z.array(Development),
