@@ -19,7 +19,7 @@ export interface AttemptCompletedDetail {
 export async function publishAttemptCompleted(detail: AttemptCompletedDetail): Promise<void> {
   const bus = process.env.EVENT_BUS_NAME;
   if (!bus) {
-    logger.info('AttemptCompleted', { event: 'AttemptCompleted', ...detail });
+    (await logger()).info('AttemptCompleted', { event: 'AttemptCompleted', ...detail });
     return;
   }
   const { EventBridgeClient, PutEventsCommand } = await import('@aws-sdk/client-eventbridge');

@@ -4,7 +4,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { problemOf, problemResponse, problemType, toDomainError } from './problem.ts';
 
 export interface ProblemErrorsOptions {
-  logger?: Pick<Logger, 'error'>;
+  /** Resolves the logger when an unexpected error needs one (it may load lazily). */
+  logger?: () => Promise<Pick<Logger, 'error'>>;
 }
 
 const defaults: ProblemErrorsOptions = { logger: undefined };
@@ -31,7 +32,10 @@ export function problemErrors(
       );
       return;
     }
-    options.logger?.error('Unhandled error', { error: request.error as Error, path: instance });
+    (await options.logger?.())?.error('Unhandled error', {
+      error: request.error as Error,
+      path: instance,
+    });
     request.response = problemResponse({
       type: problemType('internal'),
       code: 'internal',

@@ -36,7 +36,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
         completedAt: attempt.completedAt!,
       });
     } catch (err) {
-      logger.error('Could not apply a completed attempt to statistics', {
+      (await logger()).error('Could not apply a completed attempt to statistics', {
         attemptId: attempt.attemptId,
         error: err as Error,
       });

@@ -20,10 +20,13 @@ export async function sweep(now = clock.now()): Promise<{ finalised: number }> {
       const after = (await finishIfDue(id, now))?.status;
       if (after && after !== 'active') finalised++;
     } catch (err) {
-      logger.error('Could not finalise a due attempt', { attemptId: id, error: err as Error });
+      (await logger()).error('Could not finalise a due attempt', {
+        attemptId: id,
+        error: err as Error,
+      });
     }
   }
-  if (finalised) logger.info('Sweeper finalised attempts', { finalised });
+  if (finalised) (await logger()).info('Sweeper finalised attempts', { finalised });
   return { finalised };
 }
 
