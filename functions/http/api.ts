@@ -10,6 +10,7 @@ import type {
 import { DomainError, UnauthorizedError } from '../domain/errors.ts';
 import { parseOrThrow } from '../domain/z.ts';
 import { bearerOf } from './bearer.ts';
+import { CORS_EXPOSE_HEADERS, corsOrigins } from './cors.ts';
 import { logger } from './logger.ts';
 import { type Principal, principalFromClaims, requireRole } from './principal.ts';
 import { problemErrors } from './problem-errors.ts';
@@ -183,13 +184,6 @@ function prepareBody(routes: ReadonlyMap<string, RouteDef>) {
   return { before: prepareBodyBefore };
 }
 
-function corsOrigins(): string[] {
-  return (process.env.CORS_ORIGINS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
 /**
  * The Lambda handler of one function group: security headers, CORS for configured origins,
  * problem+json errors, JSON body parsing, then the route's validation, auth and operation.
@@ -204,7 +198,13 @@ export function createHttpHandler(
   const origins = corsOrigins();
   return middy<HttpEvent, HttpResult, Error, Context>()
     .use(httpSecurityHeaders())
-    .use(httpCors({ origins: origins.length ? origins : ['null'], credentials: false }))
+    .use(
+      httpCors({
+        origins: origins.length ? origins : ['null'],
+        credentials: false,
+        exposeHeaders: CORS_EXPOSE_HEADERS.join(','),
+      }),
+    )
     .use(problemErrors({ logger }))
     .use(prepareBody(routes))
     .use(httpJsonBodyParser({ disableContentTypeError: true }))

@@ -54,6 +54,12 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../../functions/data/table.ts';
+import {
+  CORS_ALLOW_HEADERS,
+  CORS_ALLOW_METHODS,
+  CORS_EXPOSE_HEADERS,
+  CORS_MAX_AGE_SECONDS,
+} from '../../functions/http/cors.ts';
 import { type FunctionGroup, isStaff } from '../../functions/http/route-types.ts';
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
 import { JOBS, type JobDef, type JobTrigger } from '../../functions/jobs/jobs.ts';
@@ -169,15 +175,6 @@ const STREAM_WRITER_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
 /** The groups that only read: everything they serve is public. */
 const READ_ONLY_GROUPS: ReadonlySet<FunctionGroup> = new Set(['public']);
-
-/** Request headers the API reads (API.md): bearer tokens, body type, If-Match, Idempotency-Key. */
-const CORS_ALLOW_HEADERS = [
-  'authorization',
-  'content-type',
-  'if-match',
-  'idempotency-key',
-  'accept',
-];
 
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
 
@@ -635,15 +632,10 @@ export class AssayStack extends Stack {
         ? {
             corsPreflight: {
               allowOrigins: corsOrigins,
-              allowMethods: [
-                CorsHttpMethod.GET,
-                CorsHttpMethod.POST,
-                CorsHttpMethod.PUT,
-                CorsHttpMethod.DELETE,
-              ],
+              allowMethods: CORS_ALLOW_METHODS.map((m) => CorsHttpMethod[m]),
               allowHeaders: CORS_ALLOW_HEADERS,
-              exposeHeaders: ['etag', 'location'],
-              maxAge: Duration.hours(1),
+              exposeHeaders: CORS_EXPOSE_HEADERS,
+              maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
             },
           }
         : {}),

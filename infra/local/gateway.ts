@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { UnauthorizedError } from '../../functions/domain/errors.ts';
 import type { HttpEvent, HttpResult } from '../../functions/http/api.ts';
+import { preflightHeaders } from '../../functions/http/cors.ts';
 import { bearerOf, jwtSettingsFromEnv, verifyStaffJwt } from '../../functions/http/jwt.ts';
 import { problemOf, problemResponse } from '../../functions/http/problem.ts';
 import { type FunctionGroup, isStaff, routeKey } from '../../functions/http/route-types.ts';
@@ -225,6 +226,17 @@ export function createGateway(opts: GatewayOptions = {}): Server {
     const path = (req.url ?? '/').split('?')[0]!;
     let status = 500;
     try {
+      const preflight =
+        method === 'OPTIONS' && req.headers['access-control-request-method']
+          ? preflightHeaders(req.headers.origin)
+          : undefined;
+      if (preflight) {
+        // API Gateway answers CORS preflights itself for configured origins (see cors.ts).
+        status = 204;
+        res.writeHead(204, preflight);
+        res.end();
+        return;
+      }
       if (method === 'GET' && (path === '/take' || path === '/take/')) {
         // The candidate page of local demos (not part of the API; deploy your own front end).
         status = 200;

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApi } from './support.ts';
 
+// Set before the first request loads the handlers, as the CDK stack sets it on each function.
+process.env.CORS_ORIGINS = 'https://app.example.com';
+
 const api = useTestApi();
 
 describe('the local gateway in front of the public routes', () => {
@@ -117,5 +120,31 @@ describe('request bodies', () => {
       contentType: 'application/yaml',
     });
     expect(res.status).toBe(413);
+  });
+});
+
+describe('CORS for configured origins', () => {
+  it('answers a browser preflight from a configured origin as API Gateway does', async () => {
+    const res = await api.request('OPTIONS', '/v1/questions', {
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(res.headers.get('access-control-allow-headers')).toContain('authorization');
+  });
+
+  it('adds the allow-origin header to responses for a configured origin only', async () => {
+    const ok = await api.request('GET', '/v1/health', {
+      headers: { origin: 'https://app.example.com' },
+    });
+    expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    const other = await api.request('GET', '/v1/health', {
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(other.headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
   });
 });
