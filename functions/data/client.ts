@@ -25,25 +25,29 @@ export function onDynamoCall(listener: CallListener): () => void {
 let doc: DynamoDBDocumentClient | undefined;
 
 /**
+ * Client settings for `DYNAMODB_ENDPOINT` (DynamoDB Local, whose credentials are dummies), or
+ * none for AWS, where the region and credentials come from the environment.
+ */
+export function endpointConfig() {
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  if (!endpoint) return {};
+  return {
+    endpoint,
+    region: process.env.AWS_REGION ?? 'local',
+    credentials: {
+      accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    },
+  };
+}
+
+/**
  * The shared document client, created on first use so that tests and the local runner can
  * set `DYNAMODB_ENDPOINT` first. Credentials for DynamoDB Local are dummies.
  */
 export function db(): DynamoDBDocumentClient {
   if (doc) return doc;
-  const endpoint = process.env.DYNAMODB_ENDPOINT;
-  const client = new DynamoDBClient({
-    ...(endpoint
-      ? {
-          endpoint,
-          region: process.env.AWS_REGION ?? 'local',
-          credentials: {
-            accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-            secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-          },
-        }
-      : {}),
-    maxAttempts: 4,
-  });
+  const client = new DynamoDBClient({ ...endpointConfig(), maxAttempts: 4 });
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (listeners.size === 0) return next(args);

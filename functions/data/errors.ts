@@ -12,12 +12,6 @@ export function isConditionFailure(err: unknown): boolean {
   return false;
 }
 
-/** Index of the first transaction item whose condition failed, or -1. */
-export function failedConditionIndex(err: unknown): number {
-  if (!(err instanceof TransactionCanceledException)) return -1;
-  return (err.CancellationReasons ?? []).findIndex((r) => r.Code === 'ConditionalCheckFailed');
-}
-
 /**
  * True when DynamoDB refused a write only because another transaction held the item: nothing
  * was written, so the same request may simply be sent again. Real DynamoDB does this under

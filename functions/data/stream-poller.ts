@@ -11,7 +11,7 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { db, tableName } from './client.ts';
+import { db, endpointConfig, tableName } from './client.ts';
 
 export interface StreamPoller {
   /** Read everything available now and hand it to the consumer; returns the records seen. */
@@ -21,16 +21,7 @@ export interface StreamPoller {
 export function createStreamPoller(
   consume: (event: DynamoDBStreamEvent) => Promise<unknown>,
 ): StreamPoller {
-  const endpoint = process.env.DYNAMODB_ENDPOINT;
-  const streams = new DynamoDBStreamsClient({
-    ...(endpoint
-      ? {
-          endpoint,
-          region: process.env.AWS_REGION ?? 'local',
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        }
-      : {}),
-  });
+  const streams = new DynamoDBStreamsClient(endpointConfig());
   let streamArn: string | undefined;
   const iterators = new Map<string, string | undefined>();
   const finished = new Set<string>();

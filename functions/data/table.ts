@@ -28,12 +28,3 @@ export const TABLE_SCHEMA = {
 } as const;
 
 export const DEFAULT_TABLE_NAME = 'assay';
-
-/** Attributes every key and index uses; all strings. */
-export function keyAttributes(): string[] {
-  return [
-    TABLE_SCHEMA.partitionKey,
-    TABLE_SCHEMA.sortKey,
-    ...TABLE_SCHEMA.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
-  ];
-}

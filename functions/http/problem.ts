@@ -35,10 +35,6 @@ export interface Problem {
   [extra: string]: unknown;
 }
 
-export function statusOf(code: ProblemCode): number {
-  return STATUS[code][0];
-}
-
 /** RFC 9457 body for a domain error. */
 export function problemOf(err: DomainError, instance?: string): Problem {
   const [status, title] = STATUS[err.code];
