@@ -271,7 +271,10 @@ export async function finaliseAttempt(attempt: Attempt, f: Finalisation): Promis
               UpdateExpression:
                 'SET #s = :status, completedAt = :at, #r = :result, GSI1PK = :g1pk, GSI1SK = :g1sk, #ttl = :ttl REMOVE GSI2PK, GSI2SK',
               // The grade covers exactly the answers read: a save in between moves `rev`.
-              ConditionExpression: '#s = :active AND rev = :rev',
+              ConditionExpression:
+                attempt.rev === undefined
+                  ? '#s = :active AND attribute_not_exists(rev)'
+                  : '#s = :active AND rev = :rev',
               ExpressionAttributeNames: { '#s': 'status', '#r': 'result', '#ttl': 'ttl' },
               ExpressionAttributeValues: {
                 ':status': f.status,
@@ -281,7 +284,7 @@ export async function finaliseAttempt(attempt: Attempt, f: Finalisation): Promis
                 ':g1sk': rank.GSI1SK,
                 ':ttl': ttl,
                 ':active': 'active',
-                ':rev': attempt.rev ?? 0,
+                ...(attempt.rev === undefined ? {} : { ':rev': attempt.rev }),
               },
             },
           },

@@ -58,6 +58,32 @@ export async function putInvitations(invitations: readonly Invitation[]): Promis
   }
 }
 
+/**
+ * Store invitations that may already exist (the retry path of an Idempotency-Key): each Put is
+ * conditioned on the item being absent, so a late or repeated write never resets an invitation
+ * that has since been started, revoked or erased.
+ */
+export async function putInvitationsIfAbsent(invitations: readonly Invitation[]): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < invitations.length) {
+      const inv = invitations[next++]!;
+      try {
+        await db().send(
+          new PutCommand({
+            TableName: tableName(),
+            Item: item(inv),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, invitations.length) }, worker));
+}
+
 export async function getInvitation(invitationId: string): Promise<Invitation | undefined> {
   const res = await db().send(
     new GetCommand({
@@ -147,7 +173,10 @@ export async function claimIdempotencyKey(
       new PutCommand({
         TableName: tableName(),
         Item: { ...k, ...rec, ttl: Math.floor(Date.parse(rec.createdAt) / 1000) + ttlSeconds },
-        ConditionExpression: 'attribute_not_exists(PK)',
+        // A record past its TTL is over even if DynamoDB has not deleted it yet.
+        ConditionExpression: 'attribute_not_exists(PK) OR #ttl < :now',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':now': Math.floor(Date.parse(rec.createdAt) / 1000) },
       }),
     );
     return undefined;
@@ -160,26 +189,41 @@ export async function claimIdempotencyKey(
   }
 }
 
-/** Remove a candidate's personal data from an invitation (erasure). */
+/**
+ * Remove a candidate's personal data from an invitation (erasure). An invitation that never
+ * started an attempt is also revoked in the same write, so its link cannot start one that would
+ * collect data again; one that did is erased only if it still points at the attempt already
+ * erased. Returns false when the invitation changed in between (a start raced the erasure).
+ */
 export async function eraseInvitationCandidate(
   org: string,
-  invitationId: string,
+  inv: Pick<Invitation, 'invitationId' | 'attemptId'>,
   now: Date,
-): Promise<Invitation> {
+): Promise<boolean> {
+  const started = inv.attemptId !== undefined;
   try {
-    const res = await db().send(
+    await db().send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: keys.invitation(invitationId),
-        UpdateExpression: 'SET candidate = :empty, erasedAt = :now',
-        ConditionExpression: 'org = :org',
-        ExpressionAttributeValues: { ':empty': {}, ':org': org, ':now': now.toISOString() },
-        ReturnValues: 'ALL_NEW',
+        Key: keys.invitation(inv.invitationId),
+        UpdateExpression: started
+          ? 'SET candidate = :empty, erasedAt = :now'
+          : 'SET candidate = :empty, erasedAt = :now, #s = :revoked, revokedAt = if_not_exists(revokedAt, :now)',
+        ConditionExpression: started
+          ? 'org = :org AND attemptId = :a'
+          : 'org = :org AND attribute_not_exists(attemptId)',
+        ...(started ? {} : { ExpressionAttributeNames: { '#s': 'status' } }),
+        ExpressionAttributeValues: {
+          ':empty': {},
+          ':org': org,
+          ':now': now.toISOString(),
+          ...(started ? { ':a': inv.attemptId } : { ':revoked': 'revoked' }),
+        },
       }),
     );
-    return strip(res.Attributes!);
+    return true;
   } catch (err) {
-    if (isConditionFailure(err)) throw new NotFoundError(`Invitation ${invitationId}`);
+    if (isConditionFailure(err)) return false;
     throw err;
   }
 }

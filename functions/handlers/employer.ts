@@ -53,9 +53,14 @@ export const operations: Record<string, Operation> = {
 
   createInvitations: async ({ principal, params, body, headers }) => {
     const key = headers['idempotency-key'];
-    if (key !== undefined && (key.length < 1 || key.length > 128)) {
+    // The invitations' tokens derive from the key (see derivedSecret): it must not be guessable.
+    if (key !== undefined && (key.length < 16 || key.length > 128)) {
       throw new ValidationError([
-        { path: 'header.idempotency-key', message: 'Idempotency-Key is 1-128 characters.' },
+        {
+          path: 'header.idempotency-key',
+          message:
+            'Idempotency-Key is 16-128 characters: use a random value such as a UUID (the tokens of the invitations it creates derive from it).',
+        },
       ]);
     }
     return new Reply(
@@ -85,7 +90,7 @@ export const operations: Record<string, Operation> = {
     const inv = await ownInvitation(principal!.org, params.invitationId);
     const now = clock.now();
     // A running attempt would keep collecting answers: erase once it has finished (at the
-    // latest at its deadline), or revoke the invitation if it has not started.
+    // latest at its deadline). An unstarted invitation is revoked as it is erased.
     const attempt = inv.attemptId ? await finishIfDue(inv.attemptId, now) : undefined;
     if (attempt?.status === 'active') {
       throw new DomainError(
@@ -99,7 +104,9 @@ export const operations: Record<string, Operation> = {
         "The candidate's attempt changed while erasing; try again.",
       );
     }
-    await eraseInvitationCandidate(principal!.org, inv.invitationId, now);
+    if (!(await eraseInvitationCandidate(principal!.org, inv, now))) {
+      throw new DomainError('conflict', 'The invitation was used while erasing; try again.');
+    }
     return new Reply(204);
   },
 

@@ -196,15 +196,14 @@ export function createHttpHandler(
 ) {
   const routes = new Map(groupRoutes.filter((r) => r.group === group).map((r) => [routeKey(r), r]));
   const origins = corsOrigins();
-  return middy<HttpEvent, HttpResult, Error, Context>()
-    .use(httpSecurityHeaders())
-    .use(
-      httpCors({
-        origins: origins.length ? origins : ['null'],
-        credentials: false,
-        exposeHeaders: CORS_EXPOSE_HEADERS.join(','),
-      }),
-    )
+  const chain = middy<HttpEvent, HttpResult, Error, Context>().use(httpSecurityHeaders());
+  // No configured origin, no CORS headers at all (an empty list must not become "null").
+  if (origins.length) {
+    chain.use(
+      httpCors({ origins, credentials: false, exposeHeaders: CORS_EXPOSE_HEADERS.join(',') }),
+    );
+  }
+  return chain
     .use(problemErrors({ logger }))
     .use(prepareBody(routes))
     .use(httpJsonBodyParser({ disableContentTypeError: true }))

@@ -11,6 +11,7 @@ import {
   type IdempotencyRecord,
   type Invitation,
   putInvitations,
+  putInvitationsIfAbsent,
 } from '../data/invitations.ts';
 import { keys } from '../data/keys.ts';
 import { batchGet } from '../data/questions.ts';
@@ -241,7 +242,8 @@ export async function createInvitations(
     secrets,
   );
   if (!prior) {
-    await putInvitations(issued.map((x) => x.inv));
+    // Conditional writes: a retry that takes over may write the same items at the same time.
+    await putInvitationsIfAbsent(issued.map((x) => x.inv));
   } else {
     // A retry: the first request may still be writing, or may have died after claiming the key.
     let stored = (await batchGet(
@@ -268,14 +270,18 @@ export async function createInvitations(
       }
       // The first request died after claiming the key: write what is missing (the same items).
       const have = new Set(stored.map((i) => i.invitationId));
-      await putInvitations(issued.filter((x) => !have.has(x.inv.invitationId)).map((x) => x.inv));
+      await putInvitationsIfAbsent(
+        issued.filter((x) => !have.has(x.inv.invitationId)).map((x) => x.inv),
+      );
     }
     const current = new Map(stored.map((i) => [i.invitationId, i]));
+    // A token is shown again only while its invitation is unused: once started, revoked or
+    // erased, the retry reports the status without a credential.
     return {
-      invitations: issued.map(({ inv, token }) => ({
-        ...invitationView(current.get(inv.invitationId) ?? inv, now),
-        token,
-      })),
+      invitations: issued.map(({ inv, token }) => {
+        const now_ = current.get(inv.invitationId) ?? inv;
+        return { ...invitationView(now_, now), ...(now_.status === 'pending' ? { token } : {}) };
+      }),
     };
   }
   return { invitations: issued.map(({ inv, token }) => ({ ...invitationView(inv, now), token })) };

@@ -64,7 +64,8 @@ export async function seedDemo(): Promise<{ assessmentId: string; token: string 
     },
     now,
   );
-  return { assessmentId: assessment.assessmentId, token: invitations[0]!.token };
+  // A new invitation (no Idempotency-Key) always comes with its token.
+  return { assessmentId: assessment.assessmentId, token: invitations[0]!.token! };
 }
 
 /** What `npm start` loads: the shipped bank, then a demo assessment with one invitation. */

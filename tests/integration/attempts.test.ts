@@ -480,6 +480,20 @@ describe('access control', () => {
     expect(stored!.resumeCount).toBe(25);
   });
 
+  it('revokes an unused invitation when erasing its candidate, so the link collects nothing more', async () => {
+    const [inv] = await invite(api, 1);
+    expect(
+      (
+        await api.request('DELETE', `/v1/invitations/${inv!.invitationId}/candidate-data`, {
+          token: employer,
+        })
+      ).status,
+    ).toBe(204);
+    const res = await start(inv!.token);
+    expect(res.status).toBe(410);
+    expect(res.body.reason).toBe('revoked');
+  });
+
   it('erases a candidate’s personal data but keeps the score', async () => {
     const [inv] = await invite(api, 1);
     const s = await start(inv!.token);
@@ -513,7 +527,7 @@ describe('idempotent invitations', () => {
       api.request('POST', `/v1/assessments/${assessmentId}/invitations`, {
         token: employer,
         body: b,
-        headers: { 'idempotency-key': 'batch-42' },
+        headers: { 'idempotency-key': 'a3c1f6e2-batch-42-7d1e' },
       });
     const one = await send();
     const two = await send();
@@ -536,7 +550,7 @@ describe('idempotent invitations', () => {
         api.request('POST', `/v1/assessments/${assessmentId}/invitations`, {
           token: employer,
           body: b,
-          headers: { 'idempotency-key': 'concurrent-7' },
+          headers: { 'idempotency-key': 'b7d2e4f1-concurrent-7' },
         }),
       ),
     );
@@ -544,6 +558,35 @@ describe('idempotent invitations', () => {
     const tokens = new Set(sends.map((r) => r.body.invitations[0].token));
     expect(tokens.size).toBe(1);
     expect((await start([...tokens][0]!)).status).toBe(201);
+  });
+
+  it('shows a token again only while its invitation is unused', async () => {
+    const b = body();
+    const send = () =>
+      api.request('POST', `/v1/assessments/${assessmentId}/invitations`, {
+        token: employer,
+        body: b,
+        headers: { 'idempotency-key': 'd4e5f6a7-used-then-retried' },
+      });
+    const one = await send();
+    expect((await start(one.body.invitations[0].token)).status).toBe(201);
+    const two = await send();
+    expect(two.body.invitations[0]).toMatchObject({
+      invitationId: one.body.invitations[0].invitationId,
+      status: 'started',
+    });
+    expect(two.body.invitations[0].token).toBeUndefined();
+    expect(two.body.invitations[1].token).toBe(one.body.invitations[1].token);
+  });
+
+  it('refuses a guessable Idempotency-Key: the tokens derive from it', async () => {
+    const res = await api.request('POST', `/v1/assessments/${assessmentId}/invitations`, {
+      token: employer,
+      body: body(),
+      headers: { 'idempotency-key': 'order-42' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].path).toBe('header.idempotency-key');
   });
 
   it('refuses a reused Idempotency-Key with a different body with 422', async () => {
@@ -554,7 +597,7 @@ describe('idempotent invitations', () => {
           candidates: [{ name }],
           expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
         },
-        headers: { 'idempotency-key': 'reused-key' },
+        headers: { 'idempotency-key': 'c9e8d7f6-reused-key' },
       });
     expect((await send('First')).status).toBe(201);
     const second = await send('Second');

@@ -83,13 +83,15 @@ export const InvitationView = z
 export const IssuedInvitations = z.object({
   invitations: z.array(
     z.extend(InvitationView, {
-      token: z
-        .string()
-        .check(
-          z.describe(
-            'Shown only here: the candidate link carries it, e.g. https://host/take#<token>.',
+      token: z.optional(
+        z
+          .string()
+          .check(
+            z.describe(
+              'Shown only here (and to a retry with the same Idempotency-Key while the invitation is unused): the candidate link carries it, e.g. https://host/take#<token>.',
+            ),
           ),
-        ),
+      ),
     }),
   ),
 });
