@@ -6,7 +6,6 @@
  * floor, each import the bundle and serve one representative request against DynamoDB Local.
  * The floor replays the DynamoDB requests the function's own bundle made in its first run.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -20,6 +19,7 @@ import { JOBS } from '../../functions/jobs/jobs.ts';
 import { esbuildOptions } from '../../infra/aws/bundling.ts';
 import { buildEvent } from '../../infra/local/gateway.ts';
 import { perfectAnswer } from '../lib/answers.ts';
+import { runNodeChild } from '../lib/child.ts';
 import type { Bench } from '../lib/setup.ts';
 import { median, ratio, round } from '../lib/stats.ts';
 import { attemptOf, createAssessment, invite, request } from '../lib/workflow.ts';
@@ -190,7 +190,7 @@ async function buildChild(): Promise<string> {
   return outfile;
 }
 
-function runChild(
+async function runChild(
   child: string,
   bundle: string,
   eventFile: string,
@@ -198,35 +198,14 @@ function runChild(
   captureFile?: string,
 ): Promise<ChildResult> {
   const started = performance.now();
-  return new Promise((resolvePromise, reject) => {
-    const args = [child, bundle, eventFile, ...(captureFile ? [captureFile] : [])];
-    const p = spawn(process.execPath, args, {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => {
-      out += d;
-    });
-    p.stderr.on('data', (d) => {
-      err += d;
-    });
-    const timer = setTimeout(() => p.kill('SIGKILL'), 30_000);
-    p.once('error', reject);
-    p.once('exit', (code) => {
-      clearTimeout(timer);
-      const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
-      if (!line) {
-        reject(new Error(`cold-start child exited ${code}: ${(err || out).slice(-1500)}`));
-        return;
-      }
-      resolvePromise({
-        ...(JSON.parse(line.slice('BENCH_RESULT '.length)) as Omit<ChildResult, 'wallMs'>),
-        wallMs: performance.now() - started,
-      });
-    });
-  });
+  const args = [child, bundle, eventFile, ...(captureFile ? [captureFile] : [])];
+  const result = await runNodeChild<Omit<ChildResult, 'wallMs'>>(
+    args,
+    env,
+    30_000,
+    'cold-start child',
+  );
+  return { ...result, wallMs: performance.now() - started };
 }
 
 /** The representative request of each function, as API Gateway, EventBridge or a stream sends it. */

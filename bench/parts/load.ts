@@ -7,13 +7,14 @@
  * same number of raw UpdateItem calls from the same process at the same concurrency, straight
  * to DynamoDB Local, on copies of the same attempt items; floor and gateway runs alternate.
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { db, tableName } from '../../functions/data/client.ts';
 import { keys } from '../../functions/data/keys.ts';
+import { ESM_REQUIRE_BANNER } from '../../infra/aws/bundling.ts';
+import { runNodeChild } from '../lib/child.ts';
 import type { Bench } from '../lib/setup.ts';
 import { median, ratio, round, type Summary, summarize } from '../lib/stats.ts';
 import {
@@ -117,9 +118,7 @@ async function buildClient(): Promise<string> {
     format: 'esm',
     target: 'node24',
     mainFields: ['module', 'main'],
-    banner: {
-      js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-    },
+    banner: { js: ESM_REQUIRE_BANNER },
     logLevel: 'warning',
   });
   return outfile;
@@ -128,28 +127,12 @@ async function buildClient(): Promise<string> {
 function runClient(client: string, plan: LoadPlan, timeoutMs: number): Promise<LoadOutcome> {
   const file = join(OUT, `load-plan-${plan.mode}.json`);
   writeFileSync(file, JSON.stringify(plan));
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [client, file], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => {
-      out += d;
-    });
-    p.stderr.on('data', (d) => {
-      err += d;
-    });
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.once('error', reject);
-    p.once('exit', (code) => {
-      clearTimeout(timer);
-      const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
-      if (!line) reject(new Error(`load client exited ${code}: ${(err || out).slice(-1500)}`));
-      else resolve(JSON.parse(line.slice('BENCH_RESULT '.length)) as LoadOutcome);
-    });
-  });
+  return runNodeChild<LoadOutcome>(
+    [client, file],
+    { PATH: process.env.PATH, HOME: process.env.HOME },
+    timeoutMs,
+    'load client',
+  );
 }
 
 export async function load(b: Bench, opts: LoadOptions): Promise<LoadResult> {

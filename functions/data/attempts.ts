@@ -14,7 +14,7 @@ import type { SavedAnswer } from '../domain/grading.ts';
 import type { Resume } from '../domain/integrity.ts';
 import type { QuestionTypeId } from '../domain/question-types/type.ts';
 import type { AttemptResult } from '../domain/result.ts';
-import { db, tableName } from './client.ts';
+import { applied, db, tableName } from './client.ts';
 import { encodeCursor, listingPage } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
 import type { Candidate } from './invitations.ts';
@@ -85,8 +85,8 @@ export async function createAttempt(
   invitationTokenHash: string,
   now: Date,
 ): Promise<boolean> {
-  try {
-    await db().send(
+  return applied(() =>
+    db().send(
       new TransactWriteCommand({
         TransactItems: [
           {
@@ -118,12 +118,8 @@ export async function createAttempt(
           },
         ],
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 export async function getAttempt(attemptId: string): Promise<Attempt | undefined> {
@@ -260,8 +256,8 @@ export async function finaliseAttempt(attempt: Attempt, f: Finalisation): Promis
     rankKey(f.result.score, f.completedAt, attempt.attemptId),
   );
   const ttl = Math.floor(Date.parse(f.completedAt) / 1000) + f.retentionDays * 86400;
-  try {
-    await db().send(
+  return applied(() =>
+    db().send(
       new TransactWriteCommand({
         TransactItems: [
           {
@@ -304,12 +300,8 @@ export async function finaliseAttempt(attempt: Attempt, f: Finalisation): Promis
           },
         ],
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** Active attempts whose grace period ended before `now`, from the hour buckets of the look-back. */
@@ -378,8 +370,8 @@ export async function eraseAttemptCandidate(
   attemptId: string,
   now: Date,
 ): Promise<boolean> {
-  try {
-    await db().send(
+  return applied(() =>
+    db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.attempt(attemptId),
@@ -396,10 +388,6 @@ export async function eraseAttemptCandidate(
           ':now': now.toISOString(),
         },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../domain/errors.ts';
-import { isTransactionConflict } from './errors.ts';
+import { isConditionFailure, isTransactionConflict } from './errors.ts';
 import { DEFAULT_TABLE_NAME } from './table.ts';
 
 const CONFLICT_RETRIES = 4;
@@ -94,4 +94,18 @@ export function db(): DynamoDBDocumentClient {
 /** The table name: `TABLE_NAME` (set by CDK and the local runner), read per call for tests. */
 export function tableName(): string {
   return process.env.TABLE_NAME ?? DEFAULT_TABLE_NAME;
+}
+
+/**
+ * Send a conditional write: true when it was applied, false when its condition did not hold
+ * (the caller reads what won). Any other failure is thrown.
+ */
+export async function applied(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
  */
 import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
-import { db, tableName } from './client.ts';
+import { applied, db, tableName } from './client.ts';
 import { listingPage } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
 import { keys } from './keys.ts';
@@ -201,8 +201,8 @@ export async function eraseInvitationCandidate(
   now: Date,
 ): Promise<boolean> {
   const started = inv.attemptId !== undefined;
-  try {
-    await db().send(
+  return applied(() =>
+    db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.invitation(inv.invitationId),
@@ -220,10 +220,6 @@ export async function eraseInvitationCandidate(
           ...(started ? { ':a': inv.attemptId } : { ':revoked': 'revoked' }),
         },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
