@@ -20,6 +20,17 @@ const n = (x: number | undefined, d = 1) =>
 const range = (from: number, to: number) =>
   new Set(Array.from({ length: to - from + 1 }, (_, i) => from + i));
 
+/** The columns of both capacity tables (per operation and per workflow). */
+const CAPACITY_COLUMNS = [
+  'n',
+  'calls',
+  'Local CU',
+  'AWS CU',
+  'AWS read',
+  'AWS write',
+  'of which GSI (Local)',
+];
+
 export function formatResults(r: BenchResults): string {
   const out: string[] = [];
   const m = r.meta;
@@ -137,16 +148,7 @@ export function formatResults(r: BenchResults): string {
     );
     out.push(
       table(
-        [
-          'operation',
-          'n',
-          'calls',
-          'Local CU',
-          'AWS CU',
-          'AWS read',
-          'AWS write',
-          'of which GSI (Local)',
-        ],
+        ['operation', ...CAPACITY_COLUMNS],
         r.cost.operations.map((o) => [
           o.operation,
           o.samples,
@@ -162,16 +164,7 @@ export function formatResults(r: BenchResults): string {
     );
     out.push(
       table(
-        [
-          '20-question workflow',
-          'n',
-          'calls',
-          'Local CU',
-          'AWS CU',
-          'AWS read',
-          'AWS write',
-          'of which GSI (Local)',
-        ],
+        ['20-question workflow', ...CAPACITY_COLUMNS],
         r.cost.workflows.map((w) => [
           w.variant,
           w.samples,
