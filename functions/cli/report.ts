@@ -1,5 +1,5 @@
 import type { Bank } from '../domain/bank.ts';
-import { QUESTION_TYPES } from '../domain/question-types/type.ts';
+import { QUESTION_TYPES } from '../domain/question-types/registry.ts';
 import { AREAS } from '../domain/taxonomy.ts';
 
 /** Markdown coverage table of banks: per area, counts by difficulty and by type. */

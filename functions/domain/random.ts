@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 
 /**
  * A seeded pseudo-random generator (sfc32 keyed by SHA-256 of the seed): the same attempt id
- * always yields the same draw and option order, so a resume sees the same test.
+ * always yields the same draw. Not for anything a candidate must not predict: an attempt id is
+ * public, so the shuffles shown to a candidate use unpredictable numbers and are stored.
  */
 export function seededRandom(seed: string): () => number {
   const h = createHash('sha256').update(seed).digest();

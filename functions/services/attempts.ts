@@ -16,7 +16,7 @@ import {
 } from '../data/attempts.ts';
 import { getInvitation } from '../data/invitations.ts';
 import { questionVersions } from '../data/question-cache.ts';
-import { deadlineOf, drawQuestions, dueAtOf, optionOrder } from '../domain/assessment.ts';
+import { deadlineOf, drawQuestions, dueAtOf } from '../domain/assessment.ts';
 import {
   DomainError,
   GoneError,
@@ -25,7 +25,7 @@ import {
   ValidationError,
 } from '../domain/errors.ts';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../domain/numbers.ts';
-import { candidateView } from '../domain/question.ts';
+import { candidateView, expectedAnswer, startQuestion } from '../domain/question.ts';
 import { type AttemptResult, scoreAttempt } from '../domain/result.ts';
 import { hashSecret, newSecret, parseInvitationToken, secretMatches } from '../domain/tokens.ts';
 
@@ -50,7 +50,7 @@ export async function attemptView(attempt: Attempt, now: Date, attemptToken?: st
     gracePeriodSeconds: attempt.gracePeriodSeconds,
     serverTime: now.toISOString(),
     assessment: { title: attempt.title, timeLimitMinutes: attempt.timeLimitMinutes },
-    questions: attempt.questions.map((q) => candidateView(contents.get(q.q)!, q.order)),
+    questions: attempt.questions.map((q) => candidateView(contents.get(q.q)!, q)),
     answers: Object.fromEntries(
       Object.entries(attempt.answers ?? {}).map(([q, a]) => [q, a.value]),
     ),
@@ -94,8 +94,7 @@ export async function startOrResume(
     const contents = await questionVersions(refs);
     const questions: AttemptQuestion[] = refs.map((r) => {
       const c = contents.get(r.q)!;
-      const ids = c.options?.map((o) => o.id);
-      return { ...r, area: c.area, ...(ids ? { order: optionOrder(ids, attemptId, r.q) } : {}) };
+      return { ...r, area: c.area, ...startQuestion(c) };
     });
     const deadline = deadlineOf(now, assessment.timeLimitMinutes, inv.extraTimePercent);
     const secret = newSecret();
@@ -288,15 +287,6 @@ function checkShape(raw: unknown): AnswerValue {
   throw bad('An answer is an option id, a list of option ids, a number or a short text.');
 }
 
-const EXPECTED: Record<string, string> = {
-  single: 'one option id',
-  sjt: 'one option id',
-  multi: 'a list of distinct option ids',
-  order: 'a list ranking every option id once',
-  numeric: 'a number',
-  text: 'a text',
-};
-
 /** `PUT /v1/attempts/{id}/answers/{qid}`: one conditional write; failures explained from the old item. */
 export async function answer(
   attemptId: string,
@@ -331,6 +321,6 @@ export async function answer(
   if (!q) throw new NotFoundError(`Question ${questionId} in this attempt`);
   const ids = q.o.length ? ` Options: ${q.o.join(', ')}.` : '';
   throw new ValidationError([
-    { path: 'answer', message: `This ${q.t} question takes ${EXPECTED[q.t]}.${ids}` },
+    { path: 'answer', message: `This ${q.t} question takes ${expectedAnswer(q.t)}.${ids}` },
   ]);
 }

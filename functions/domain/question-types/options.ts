@@ -1,10 +1,13 @@
+/** What the types with options share: key checks, the shuffled view, answers and generators. */
+import type fc from 'fast-check';
 import * as z from 'zod/mini';
 import type { FieldIssue } from '../errors.ts';
-import type { QuestionContent } from './type.ts';
+import { shuffle } from '../random.ts';
+import type { AttemptData, Generators, Option, QuestionContent } from './type.ts';
 
 /** Issues for answer option ids that are not options of the question. */
 export function unknownOptionIssues(
-  q: QuestionContent,
+  q: Pick<QuestionContent, 'options'>,
   ids: readonly string[],
   path = 'answer',
 ): FieldIssue[] {
@@ -18,14 +21,71 @@ export function unknownOptionIssues(
     }));
 }
 
+const idsOf = (q: Pick<QuestionContent, 'options'>) => (q.options ?? []).map((o) => o.id);
+
 /** A candidate's pick of one option id of this question. */
-export function optionIdResponse(q: QuestionContent) {
-  const ids = (q.options ?? []).map((o) => o.id);
+export function optionIdResponse(q: Pick<QuestionContent, 'options'>) {
+  const ids = idsOf(q);
   return z.string().check(
     z.refine((v) => ids.includes(v), {
-      message: `Must be one of this question's option ids: ${ids.join(', ')}.`,
+      message: `Must be one of this question's option ids. Options: ${ids.join(', ')}.`,
     }),
   );
 }
 
 export const uniqueIds = (ids: readonly string[]) => new Set(ids).size === ids.length;
+
+/** The options in an order shuffled for this attempt. */
+export function shuffleOptions(
+  q: Pick<QuestionContent, 'options'>,
+  random: () => number,
+): AttemptData {
+  return { order: shuffle(idsOf(q), random) };
+}
+
+/** A candidate sees an option's id and text, nothing else. */
+export const OptionView = z.strictObject({ id: z.string(), text: z.string() });
+
+/** The view of a type whose candidate sees its options. */
+export const optionsView = { options: z.array(OptionView) };
+
+/** The options in this attempt's order (the authored order if the attempt has none). */
+export function showOptions(
+  q: Pick<QuestionContent, 'options'>,
+  attempt: AttemptData,
+): { options: Option[] } {
+  const options = q.options ?? [];
+  const byId = new Map(options.map((o) => [o.id, o]));
+  const order = attempt.order;
+  const ids =
+    order && order.length === options.length && order.every((id) => byId.has(id))
+      ? order
+      : options.map((o) => o.id);
+  return { options: ids.map((id) => ({ id, text: byId.get(id)!.text })) };
+}
+
+/** An option as a report shows it: `b — Use a queue`. */
+export function optionLabel(q: Pick<QuestionContent, 'options'>, id: string): string {
+  const text = q.options?.find((o) => o.id === id)?.text;
+  return text === undefined ? id : `${id} — ${text}`;
+}
+
+/** 2..10 options with distinct ids and texts: letters a, b, c, ... or arbitrary ids. */
+export function optionsArbitrary(
+  fast: typeof fc,
+  gen: Generators,
+  min = 2,
+): fc.Arbitrary<Option[]> {
+  return fast
+    .tuple(
+      fast.uniqueArray(gen.text(1, 1000), { minLength: min, maxLength: 10 }),
+      fast.boolean(),
+      fast.uniqueArray(fast.stringMatching(/^[a-z0-9][a-z0-9-]{0,31}$/), {
+        minLength: 10,
+        maxLength: 10,
+      }),
+    )
+    .map(([texts, letters, ids]) =>
+      texts.map((text, i) => ({ id: letters ? 'abcdefghij'[i]! : ids[i]!, text })),
+    );
+}
