@@ -1,13 +1,15 @@
 import { listAssessments } from '../data/assessments.ts';
-import { eraseAttemptCandidate, getAttempt, listResults } from '../data/attempts.ts';
+import { type Attempt, eraseAttemptCandidate, getAttempt, listResults } from '../data/attempts.ts';
 import {
   eraseInvitationCandidate,
   listInvitations,
   revokeInvitation,
 } from '../data/invitations.ts';
+import { questionVersions } from '../data/question-cache.ts';
 import { type Norms, normsOf, readNorms } from '../data/statistics.ts';
 import { clock } from '../domain/clock.ts';
 import { DomainError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { describeAnswer } from '../domain/question.ts';
 import { radarSvg } from '../domain/radar-svg.ts';
 import { percentileOf } from '../domain/statistics.ts';
 import { AREAS } from '../domain/taxonomy.ts';
@@ -28,6 +30,22 @@ import { developmentOf, finishIfDue } from '../services/attempts.ts';
 function withPercentile(score: number, norms: Norms) {
   const p = percentileOf(score, norms.histogram, norms.n);
   return p === undefined ? {} : { percentile: p };
+}
+
+/**
+ * The report's questions: each graded question with the candidate's answer as a person reads it,
+ * rendered by its type ("b — Use a queue"). Erased answers are not shown.
+ */
+async function reportQuestions(a: Attempt) {
+  const graded = a.result?.questions ?? [];
+  const answers = a.answers ?? {};
+  if (graded.length === 0 || Object.keys(answers).length === 0) return graded;
+  const contents = await questionVersions(a.questions);
+  return graded.map((g) => {
+    const content = contents.get(g.questionId);
+    const text = content && describeAnswer(content, answers[g.questionId]?.value);
+    return text === undefined ? g : { ...g, answer: text };
+  });
 }
 
 const limitOf = (q: { limit?: string }) => (q.limit ? Number(q.limit) : 50);
@@ -170,7 +188,7 @@ export const operations: Record<string, Operation> = {
       areas: r?.areas ?? [],
       ...(r ? developmentOf(r) : { strengths: [], gaps: [], development: [] }),
       integrity: r?.integrity ?? { signals: [] },
-      questions: r?.questions ?? [],
+      questions: await reportQuestions(a),
     };
   },
 

@@ -350,6 +350,41 @@ describe('finishing', () => {
     }
   }, 60_000);
 
+  it("shows each saved answer in the report as its question's type renders it", async () => {
+    const [inv] = await invite(api, 1);
+    const s = await start(inv!.token);
+    const auth = { token: s.body.attemptToken };
+    const [unanswered, ...answered] = s.body.questions as { questionId: string; type: string }[];
+    for (const q of answered) {
+      const save = await api.request(
+        'PUT',
+        `/v1/attempts/${s.body.attemptId}/answers/${q.questionId}`,
+        { ...auth, body: { answer: perfectAnswer(q) } },
+      );
+      expect(save.status).toBe(200);
+    }
+    await api.request('POST', `/v1/attempts/${s.body.attemptId}/submit`, auth);
+    const report = await api.request('GET', `/v1/attempts/${s.body.attemptId}/report`, {
+      token: employer,
+    });
+    const rendered: Record<string, string> = {
+      single: 'b — Bravo',
+      multi: 'a — Alpha; c — Charlie',
+      order: '1. d — Delta; 2. c — Charlie; 3. b — Bravo; 4. a — Alpha',
+      numeric: '42',
+      text: '"Idempotency Key"',
+      sjt: 'a — Alpha',
+    };
+    const answerOf = new Map(
+      report.body.questions.map((q: { questionId: string; answer?: string }) => [
+        q.questionId,
+        q.answer,
+      ]),
+    );
+    expect(answerOf.get(unanswered!.questionId)).toBeUndefined();
+    for (const q of answered) expect(answerOf.get(q.questionId), q.type).toBe(rendered[q.type]);
+  });
+
   it('returns identical bodies when submit is called twice', async () => {
     const [inv] = await invite(api, 1);
     const s = await start(inv!.token);
