@@ -1,6 +1,6 @@
 import { clock } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
-import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
+import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
 import { CANDIDATE_ROUTES } from '../http/routes/candidate.ts';
 import {
   answer,
@@ -11,7 +11,7 @@ import {
   submit,
 } from '../services/attempts.ts';
 
-export const operations: Record<string, Operation> = {
+export const operations: Operations<typeof CANDIDATE_ROUTES> = {
   startAttempt: async ({ body, headers, event }) => {
     const now = clock.now();
     const { created, attempt, attemptToken } = await startOrResume(body.invitationToken, now, {

@@ -13,7 +13,7 @@ import { describeAnswer } from '../domain/question.ts';
 import { radarSvg } from '../domain/radar-svg.ts';
 import { percentileOf } from '../domain/statistics.ts';
 import { AREAS } from '../domain/taxonomy.ts';
-import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
+import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
 import { resultsCsv } from '../http/csv.ts';
 import { EMPLOYER_ROUTES } from '../http/routes/employer.ts';
 import {
@@ -57,7 +57,7 @@ async function ownAttempt(org: string, attemptId: string) {
   return (await finishIfDue(attempt, clock.now()))!;
 }
 
-export const operations: Record<string, Operation> = {
+export const operations: Operations<typeof EMPLOYER_ROUTES> = {
   createAssessment: async ({ principal, body }) =>
     new Reply(201, assessmentView(await createAssessment(principal!, body, clock.now()))),
 

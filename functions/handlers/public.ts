@@ -1,7 +1,7 @@
 import { readAreaCounts } from '../data/area-counts.ts';
 import { UnauthorizedError } from '../domain/errors.ts';
 import { AREAS } from '../domain/taxonomy.ts';
-import { createHttpHandler, type Operation } from '../http/api.ts';
+import { createHttpHandler, type Operations } from '../http/api.ts';
 import { bearerOf, jwtSettingsFromEnv, verifyStaffJwt } from '../http/jwt.ts';
 import { buildOpenApi } from '../http/openapi.ts';
 import { PUBLIC_ORG, principalFromClaims } from '../http/principal.ts';
@@ -27,7 +27,7 @@ async function optionalOrg(authorization: string | undefined): Promise<string | 
   }
 }
 
-export const operations: Record<string, Operation> = {
+export const operations: Operations<typeof PUBLIC_ROUTES> = {
   health: async () => ({ status: 'ok' }),
   openapi: async () => {
     openapi ??= JSON.stringify(buildOpenApi());

@@ -14,7 +14,7 @@ import { AssessmentParams, AttemptParams, InvitationParams, PageQuery } from '..
 
 const EMPLOYERS = ['employer'] as const;
 
-export const EMPLOYER_ROUTES: readonly RouteDef[] = [
+export const EMPLOYER_ROUTES = [
   {
     operationId: 'createAssessment',
     method: 'POST',
@@ -149,4 +149,4 @@ export const EMPLOYER_ROUTES: readonly RouteDef[] = [
       409: { description: 'The attempt is still active.' },
     },
   },
-];
+] as const satisfies readonly RouteDef[];

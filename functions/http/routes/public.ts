@@ -2,7 +2,7 @@
 import type { RouteDef } from '../route-types.ts';
 import { AreaList, Health } from '../schemas/public.ts';
 
-export const PUBLIC_ROUTES: readonly RouteDef[] = [
+export const PUBLIC_ROUTES = [
   {
     operationId: 'health',
     method: 'GET',
@@ -31,4 +31,4 @@ export const PUBLIC_ROUTES: readonly RouteDef[] = [
       'The 13 trend areas and soft skills, with the number of published questions visible to the caller (the shipped bank, plus the organisation of a staff bearer token if one is sent).',
     responses: { 200: { description: 'The areas.', schema: AreaList } },
   },
-];
+] as const satisfies readonly RouteDef[];
