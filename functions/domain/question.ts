@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { FieldIssue } from './errors.ts';
 import { storable } from './numbers.ts';
@@ -10,6 +10,7 @@ import {
   typeOf,
 } from './question-types/registry.ts';
 import type { AttemptData, Option, QuestionContent } from './question-types/type.ts';
+import { seededRandom } from './random.ts';
 import { AREA_IDS } from './taxonomy.ts';
 import { issuesOf } from './z.ts';
 
@@ -206,18 +207,14 @@ export type CandidateQuestion = {
   prompt: string;
 } & Record<string, unknown>;
 
-// randomInt takes ranges below 2^48.
-const RANDOM_RANGE = 2 ** 48 - 1;
-
-/** Unpredictable numbers in [0,1) for shuffles: an attempt id is public, so no seed is used. */
-const secureRandom = () => randomInt(RANDOM_RANGE) / RANDOM_RANGE;
-
 /**
  * What an attempt stores with a question it draws: its type's per-attempt data (for example
- * the shuffled order of the options), decided once at the start so that a resume sees the same.
+ * the shuffled order of the options), a pure function of the attempt id and the question, so a
+ * rebuilt draw is the same. An attempt id is public: each type shuffles from an order that
+ * says nothing about the key (see `shuffleOptions`), so recomputing a shuffle reveals nothing.
  */
-export function startQuestion(q: QuestionContent, random = secureRandom): AttemptData {
-  return typeOf(q.type).start?.(q, random) ?? {};
+export function startQuestion(q: QuestionContent, attemptId: string): AttemptData {
+  return typeOf(q.type).start?.(q, seededRandom(`${attemptId}#options#${q.id}`)) ?? {};
 }
 
 /**

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 
 /**
  * A seeded pseudo-random generator (sfc32 keyed by SHA-256 of the seed): the same attempt id
- * always yields the same draw. Not for anything a candidate must not predict: an attempt id is
- * public, so the shuffles shown to a candidate use unpredictable numbers and are stored.
+ * always yields the same draw and option order, so a resume (or a rebuilt draw) sees the same
+ * test. An attempt id is public, so anyone can recompute these numbers: shuffle only what
+ * reveals nothing in its starting order (see `shuffleOptions`).
  */
 export function seededRandom(seed: string): () => number {
   const h = createHash('sha256').update(seed).digest();

@@ -94,7 +94,7 @@ export async function startOrResume(
     const contents = await questionVersions(refs);
     const questions: AttemptQuestion[] = refs.map((r) => {
       const c = contents.get(r.q)!;
-      return { ...r, area: c.area, ...startQuestion(c) };
+      return { ...r, area: c.area, ...startQuestion(c, attemptId) };
     });
     const deadline = deadlineOf(now, assessment.timeLimitMinutes, inv.extraTimePercent);
     const secret = newSecret();

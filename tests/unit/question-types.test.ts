@@ -49,7 +49,7 @@ describe('every question type', () => {
         fc.assert(
           fc.property(questions, (raw) => {
             const q = validateQuestion(raw).question!;
-            const view = candidateView(q, startQuestion(q));
+            const view = candidateView(q, startQuestion(q, '01KAY0000000000000000000AT'));
             expect(CandidateQuestionSchema.safeParse(view).success).toBe(true);
             const json = JSON.stringify(view);
             for (const secret of [q.explanation, ...t.hidden(q as never)]) {

@@ -1,4 +1,5 @@
 /** What the types with options share: key checks, the shuffled view, answers and generators. */
+import { createHash } from 'node:crypto';
 import type fc from 'fast-check';
 import * as z from 'zod/mini';
 import type { FieldIssue } from '../errors.ts';
@@ -35,12 +36,26 @@ export function optionIdResponse(q: Pick<QuestionContent, 'options'>) {
 
 export const uniqueIds = (ids: readonly string[]) => new Set(ids).size === ids.length;
 
-/** The options in an order shuffled for this attempt. */
+/**
+ * An order of these items that says nothing about how they were authored: by a hash of each
+ * item. A shuffle seeded by the (public) attempt id can be recomputed by anyone; starting from
+ * this order, recomputing it reveals only this order, never the authored one.
+ */
+export function neutralOrder<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const hashed = items.map((item) => ({
+    item,
+    h: createHash('sha256').update(key(item)).digest('hex'),
+  }));
+  return hashed.sort((a, b) => (a.h < b.h ? -1 : a.h > b.h ? 1 : 0)).map((x) => x.item);
+}
+
+/** The options in an order shuffled for this attempt, from a neutral order. */
 export function shuffleOptions(
   q: Pick<QuestionContent, 'options'>,
   random: () => number,
 ): AttemptData {
-  return { order: shuffle(idsOf(q), random) };
+  const neutral = neutralOrder(q.options ?? [], (o) => `${o.id}\u0000${o.text}`);
+  return { order: shuffle(neutral, random).map((o) => o.id) };
 }
 
 /** A candidate sees an option's id and text, nothing else. */

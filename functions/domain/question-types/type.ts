@@ -39,8 +39,8 @@ export type Content<Key> = Omit<QuestionContent, 'answer'> & { answer: Key };
 
 /**
  * What an attempt stores with each drawn question when it starts, decided by the type's
- * `start` hook: the order in which this candidate sees the question's shuffled items. Stored
- * once, so a resume shows the same question.
+ * `start` hook: the order in which this candidate sees the question's shuffled items (option
+ * ids, or a type's own item ids). A pure function of the attempt id and the question.
  */
 export interface AttemptData {
   order?: string[];
@@ -104,7 +104,11 @@ export interface QuestionType<Id extends string, Key, Answer, View extends objec
   /** Shape of a candidate's answer to this question (option ids that exist, ...). */
   response(q: Content<Key>): z.ZodMiniType<Answer>;
 
-  /** Per-attempt data when an attempt draws the question (shuffles); none if absent. */
+  /**
+   * Per-attempt data when an attempt draws the question (shuffles); none if absent. `random`
+   * is seeded by the attempt id, which is public: shuffle from an order that says nothing about
+   * the key (`neutralOrder` in options.ts), so that recomputing the shuffle reveals nothing.
+   */
   start?(q: Content<Key>, random: () => number): AttemptData;
   /** Output schemas of the candidate-visible fields; nothing else reaches a candidate. */
   readonly view: { [K in keyof View]-?: z.ZodMiniType<View[K]> };
