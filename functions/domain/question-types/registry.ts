@@ -3,6 +3,7 @@
  * entry here; everything else (validation, views, grading, reports, GIFT, the OpenAPI
  * document, property tests) reads this list.
  */
+import { matching } from './matching.ts';
 import { multi } from './multi.ts';
 import { numeric } from './numeric.ts';
 import { order } from './order.ts';
@@ -12,7 +13,7 @@ import { text } from './text.ts';
 import type { QuestionType } from './type.ts';
 
 /** Every question type, in the order documents and reports list them. */
-export const QUESTION_TYPE_LIST = [single, multi, order, numeric, text, sjt] as const;
+export const QUESTION_TYPE_LIST = [single, multi, order, numeric, text, sjt, matching] as const;
 
 export type QuestionTypeId = (typeof QUESTION_TYPE_LIST)[number]['id'];
 
