@@ -13,7 +13,16 @@ import { text } from './text.ts';
 import type { QuestionType } from './type.ts';
 
 /** Every question type, in the order documents and reports list them. */
-export const QUESTION_TYPE_LIST = [single, multi, order, numeric, text, sjt, matching] as const;
+// biome-ignore format: one type a line, so that adding one is a one-line change
+export const QUESTION_TYPE_LIST = [
+  single,
+  multi,
+  order,
+  numeric,
+  text,
+  sjt,
+  matching,
+] as const;
 
 export type QuestionTypeId = (typeof QUESTION_TYPE_LIST)[number]['id'];
 
