@@ -306,8 +306,8 @@ describe('rejecting GIFT that does not map', () => {
     ],
     ['a description', 'This is a description of the next section of the quiz.', /description/],
     [
-      'a missing-word question',
-      'A canary release shifts {=some ~all} of the traffic first.',
+      'a missing-word question without choices',
+      'A canary release shifts {=some =a little} of the traffic first.',
       /missing-word/,
     ],
     [

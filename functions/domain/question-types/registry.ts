@@ -4,6 +4,7 @@
  * document, property tests) reads this list.
  */
 import { matching } from './matching.ts';
+import { missingWord } from './missing-word.ts';
 import { multi } from './multi.ts';
 import { numeric } from './numeric.ts';
 import { order } from './order.ts';
@@ -22,6 +23,7 @@ export const QUESTION_TYPE_LIST = [
   text,
   sjt,
   matching,
+  missingWord,
 ] as const;
 
 export type QuestionTypeId = (typeof QUESTION_TYPE_LIST)[number]['id'];
