@@ -20,6 +20,10 @@ import { ESM_REQUIRE_BANNER, esbuildOptions } from '../../infra/aws/bundling.ts'
 import { AssayStack, COMPLETED_ATTEMPT_FILTER, corsOriginsFrom } from '../../infra/aws/stack.ts';
 
 const CORS_ORIGIN = 'https://app.example.com';
+/** The app's cdk.json: its feature flags are synthesized here exactly as `cdk synth` would. */
+const CDK_JSON = JSON.parse(
+  readFileSync(resolve(import.meta.dirname, '../../cdk.json'), 'utf8'),
+) as { context: Record<string, unknown> };
 const GROUPS = [...new Set(ROUTES.map((r) => r.group))];
 /** No HTTP group publishes: AttemptCompleted comes from the stream consumer (an outbox). */
 const PUBLISHING_GROUPS: readonly FunctionGroup[] = [];
@@ -53,6 +57,7 @@ let report: ValidationReport;
 beforeAll(() => {
   app = new App({
     context: {
+      ...CDK_JSON.context,
       'aws:cdk:bundling-stacks': [],
       // Keep synthesis going so the test can name every finding instead of one exception.
       '@aws-cdk/core:failSynthOnValidationErrors': false,
@@ -546,7 +551,10 @@ function dynamoActionsOf(roleConstructId: string): string[] {
   return dynamoStatementsOf(roleConstructId).flatMap((s) => s.actions);
 }
 
-/** The statements with DynamoDB actions in the policies of the role with this construct id. */
+/**
+ * The statements with DynamoDB actions in the policies of the role with this construct id, with
+ * their DynamoDB actions only (`minimizePolicies` merges X-Ray's `*` actions into ListStreams').
+ */
 function dynamoStatementsOf(roleConstructId: string): { actions: string[]; resource: unknown }[] {
   const role = stack.node.findChild(roleConstructId);
   const roleId = logicalId(role);
@@ -555,8 +563,11 @@ function dynamoStatementsOf(roleConstructId: string): { actions: string[]; resou
   );
   return policies.flatMap((p) =>
     (p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
-      .map((s) => ({ actions: [s.Action].flat(), resource: s.Resource }))
-      .filter((s) => s.actions.some((a) => a.startsWith('dynamodb:'))),
+      .map((s) => ({
+        actions: [s.Action].flat().filter((a) => a.startsWith('dynamodb:')),
+        resource: s.Resource,
+      }))
+      .filter((s) => s.actions.length > 0),
   );
 }
 
