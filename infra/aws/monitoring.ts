@@ -22,7 +22,7 @@ import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Subscription, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -219,10 +219,7 @@ export class Monitoring extends Construct {
     });
     if (alarmEmail) {
       topic.addSubscription(new EmailSubscription(alarmEmail));
-      const subscription = topic.node
-        .findAll()
-        .find((c) => c.node.id.startsWith('TokenSubscription'));
-      if (subscription) {
+      for (const subscription of topic.node.children.filter((c) => c instanceof Subscription)) {
         Validations.of(subscription).acknowledge({
           id: 'Serverless-SNSRedrivePolicy',
           reason:

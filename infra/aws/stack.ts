@@ -834,7 +834,7 @@ export class AssayStack extends Stack {
     cfnStage.routeSettings = Object.fromEntries(
       ROUTES.filter((r) => r.group === 'candidate').map((r) => [
         routeKey(r),
-        { detailedMetricsEnabled: true },
+        { DetailedMetricsEnabled: true },
       ]),
     );
     // Route settings name routes that must exist first.
