@@ -28,6 +28,10 @@ const CANDIDATE_ROUTES = ROUTES.filter((r) => r.group === 'candidate');
 const SCHEDULE_JOBS = JOBS.filter((j) => j.trigger.kind === 'schedule');
 const STREAM_JOBS = JOBS.filter((j) => j.trigger.kind === 'table-stream');
 
+/** Template JSON, read loosely: the assertions say what each part must be. */
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON as Template.toJSON() returns it
+type Cfn = any;
+
 const OPTIONS = {
   alarmEmail: 'oncall@example.com',
   webAclArn:
@@ -60,7 +64,7 @@ const idOf = (stack: Stack, c: IConstruct) =>
 const props = (template: Template, id: string) => template.toJSON().Resources[id].Properties;
 
 /** The alarms of a template by name (without the stack-name prefix). */
-function alarms(template: Template): Map<string, Record<string, any>> {
+function alarms(template: Template): Map<string, Record<string, Cfn>> {
   return new Map(
     Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => [
       String(a.Properties.AlarmName).replace(/^Assay-/, ''),
@@ -69,7 +73,7 @@ function alarms(template: Template): Map<string, Record<string, any>> {
   );
 }
 
-function alarm(name: string): Record<string, any> {
+function alarm(name: string): Record<string, Cfn> {
   const found = alarms(t).get(name);
   expect(found, `alarm ${name}`).toBeDefined();
   return found!;
@@ -77,16 +81,16 @@ function alarm(name: string): Record<string, any> {
 
 /** The metrics (namespace, name, dimensions) inside an alarm, whether single or metric math. */
 function metricsOf(
-  a: Record<string, any>,
+  a: Record<string, Cfn>,
 ): { ns: string; name: string; dims: Record<string, unknown>; stat?: string }[] {
-  const one = (m: Record<string, any>, stat?: string) => ({
+  const one = (m: Record<string, Cfn>, stat?: string) => ({
     ns: m.Namespace,
     name: m.MetricName,
-    dims: Object.fromEntries((m.Dimensions ?? []).map((d: any) => [d.Name, d.Value])),
+    dims: Object.fromEntries((m.Dimensions ?? []).map((d: Cfn) => [d.Name, d.Value])),
     ...(stat ? { stat } : {}),
   });
   if (a.MetricName) return [one(a, a.Statistic ?? a.ExtendedStatistic)];
-  return (a.Metrics as any[])
+  return (a.Metrics as Cfn[])
     .filter((m) => m.MetricStat)
     .map((m) => one(m.MetricStat.Metric, m.MetricStat.Stat));
 }
@@ -157,7 +161,7 @@ describe('the alarms', () => {
       { ns: 'AWS/ApiGateway', name: 'Count', dims: { ApiId: apiRef }, stat: 'Sum' },
       { ns: 'AWS/ApiGateway', name: '5xx', dims: { ApiId: apiRef }, stat: 'Sum' },
     ]);
-    const expression = rate.Metrics.find((m: any) => m.Expression).Expression as string;
+    const expression = rate.Metrics.find((m: Cfn) => m.Expression).Expression as string;
     expect(expression).toMatch(/^IF\(requests >= \d+, 100 \* FILL\(errors, 0\) \/ requests, 0\)$/);
     expect(rate.Threshold).toBe(1);
 
@@ -168,7 +172,7 @@ describe('the alarms', () => {
     expect(latency.ComparisonOperator).toBe('GreaterThanThreshold');
   });
 
-  it('watch each stream consumer: iterator age, and any batch in its failure queue', () => {
+  it('watch each stream consumer: iterator age, and Cfn batch in its failure queue', () => {
     for (const job of STREAM_JOBS) {
       const fn = base.assay.jobs.get(job.name)!;
       const age = alarm(`${job.name}-iterator-age`);
@@ -268,7 +272,7 @@ describe('the alarms', () => {
 });
 
 /** The dashboard body with CloudFormation references replaced by their logical ids. */
-function dashboardBody(template: Template): { widgets: { properties: Record<string, any> }[] } {
+function dashboardBody(template: Template): { widgets: { properties: Record<string, Cfn> }[] } {
   const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
   expect(dashboards).toHaveLength(1);
   const [, parts] = dashboards[0]!.Properties.DashboardBody['Fn::Join'] as [string, unknown[]];
@@ -369,20 +373,20 @@ describe('the stream failure queues', () => {
 });
 
 /** The distribution's config: the one distribution of a template. */
-function distribution(template: Template): Record<string, any> {
+function distribution(template: Template): Record<string, Cfn> {
   const found = Object.values(template.findResources('AWS::CloudFront::Distribution'));
   expect(found).toHaveLength(1);
   return found[0]!.Properties.DistributionConfig;
 }
 
-function behaviour(config: Record<string, any>, pattern: string): Record<string, any> {
-  const found = (config.CacheBehaviors as any[]).filter((b) => b.PathPattern === pattern);
+function behaviour(config: Record<string, Cfn>, pattern: string): Record<string, Cfn> {
+  const found = (config.CacheBehaviors as Cfn[]).filter((b) => b.PathPattern === pattern);
   expect(found, `behaviour ${pattern}`).toHaveLength(1);
   return found[0];
 }
 
-const originById = (config: Record<string, any>, id: string) =>
-  (config.Origins as any[]).find((origin) => origin.Id === id);
+const originById = (config: Record<string, Cfn>, id: string) =>
+  (config.Origins as Cfn[]).find((origin) => origin.Id === id);
 
 describe('the edge', () => {
   it('is one CloudFront distribution whose /v1/* behaviour reaches the HTTP API uncached, with every method and the viewer headers', () => {
@@ -579,7 +583,7 @@ describe('with a web ACL, a custom domain and an alarm email', () => {
     const acl = Object.values(w.findResources('AWS::WAFv2::WebACL'))[0]!.Properties;
     expect(acl.Scope).toBe('CLOUDFRONT');
     expect(acl.DefaultAction).toEqual({ Allow: {} });
-    const rules = acl.Rules as any[];
+    const rules = acl.Rules as Cfn[];
     expect(rules.map((r) => r.Name)).toEqual([
       'RatePerIp',
       'AWSManagedRulesCommonRuleSet',
