@@ -366,6 +366,10 @@ export class AssayStack extends Stack {
       value: this.edge.siteUrl,
       description: 'The site: candidate links are <SiteUrl>/take#<token>.',
     });
+    new CfnOutput(this, 'DistributionDomainName', {
+      value: this.edge.distribution.distributionDomainName,
+      description: 'Point your domain here (CNAME, or a Route 53 alias) when domainName is set.',
+    });
     new CfnOutput(this, 'ApiUrl', {
       value: `${this.edge.siteUrl}/v1`,
       description: 'Base URL of the API, through CloudFront (and the web ACL, if any).',
