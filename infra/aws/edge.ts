@@ -176,11 +176,12 @@ export class Edge extends Construct {
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: CachePolicy.CACHING_DISABLED,
           // Every viewer header (Authorization included: CloudFront forwards it with the managed
-          // all-viewer policies), cookie and query string. Without a custom domain the Host
-          // header must be the execute-api name; with one, the viewer's Host is the API's
-          // custom domain name, which is how API Gateway finds the API.
+          // all-viewer policies), cookie and query string, and CloudFront's own headers
+          // (CloudFront-Viewer-Address: the candidate's address, see http/client-ip.ts). Without
+          // a custom domain the Host header must be the execute-api name; with one, the
+          // viewer's Host is the API's custom domain name, which is how API Gateway finds it.
           originRequestPolicy: props.domain
-            ? OriginRequestPolicy.ALL_VIEWER
+            ? OriginRequestPolicy.ALL_VIEWER_AND_CLOUDFRONT_2022
             : OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         },
       },

@@ -566,7 +566,7 @@ describe('with a web ACL, a custom domain and an alarm email', () => {
     const behaviourApi = behaviour(config, '/v1/*');
     // The viewer's Host (the domain) is how API Gateway finds the API behind its domain.
     expect(behaviourApi.OriginRequestPolicyId).toBe(
-      OriginRequestPolicy.ALL_VIEWER.originRequestPolicyId,
+      OriginRequestPolicy.ALL_VIEWER_AND_CLOUDFRONT_2022.originRequestPolicyId,
     );
     expect(originById(config, behaviourApi.TargetOriginId).DomainName).toEqual({
       'Fn::GetAtt': [domainId, 'RegionalDomainName'],
