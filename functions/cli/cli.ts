@@ -286,7 +286,9 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       }
       for (const { file, bank } of loadAll('import', args, values, io)) {
         const totals = { created: 0, updated: 0, unchanged: 0 };
-        io.err(`${file}: ${bank.questions.length} questions\n`);
+        // Progress is for a person watching: on a terminal only, so a script's stderr holds
+        // nothing but errors.
+        if (io.tty) io.err(`${file}: ${bank.questions.length} questions\n`);
         for (let i = 0; i < bank.questions.length; i += size) {
           const chunk = { bank: bank.bank, questions: bank.questions.slice(i, i + size) };
           const r = (await progressing(io, () =>
