@@ -728,8 +728,8 @@ export class AssayStack extends Stack {
     const api = new HttpApi(this, 'HttpApi', {
       apiName: `${this.stackName}-api`,
       description: 'Assay HTTP API v1',
-      // With a custom domain the API is reached only through it (CloudFront's origin, see
-      // edge.ts), so the web ACL and the edge cannot be bypassed through execute-api.
+      // With a custom domain the API answers only on it (CloudFront's origin, see edge.ts): the
+      // execute-api URL, which skips the edge and its web ACL, stops answering.
       disableExecuteApiEndpoint: options.domain !== undefined,
       // Created below with access logging and throttling, which the default stage lacks.
       createDefaultStage: false,
