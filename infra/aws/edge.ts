@@ -4,7 +4,8 @@
  * viewer's headers (Authorization, If-Match, Idempotency-Key...), cookies and query strings;
  * everything else is the built web apps (`web/dist/<app>/`) from a private bucket read through
  * origin access control. `/take` and `/take/` serve `take/index.html`, and the same for every
- * other app folder (`/console` once the console is built).
+ * other app folder (`/console` once the console is built); the apps' security headers (their
+ * CSP) are added at the edge.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ import {
   FunctionCode,
   FunctionEventType,
   FunctionRuntime,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
   HttpVersion,
   OriginProtocolPolicy,
   OriginRequestPolicy,
@@ -37,12 +40,23 @@ import {
   type CfnBucket,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
-import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import type { DomainOptions } from './options.ts';
 
 /** The API's routes all live under this prefix; the distribution forwards it untouched. */
 export const API_PATH_PATTERN = '/v1/*';
+
+/** An app's content-hashed files (`web/dist/<app>/assets/`): cached by browsers for good. */
+export const ASSETS_PATH_PATTERN = '/*/assets/*';
+
+/**
+ * The web apps' Content-Security-Policy: their own scripts, styles and API only, so even HTML
+ * slipped into a question's text could not run. The local gateway sends the same
+ * (`WEB_SECURITY_HEADERS` of the web apps' local server).
+ */
+export const WEB_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** The web apps in a built folder: each sub-folder with an `index.html`, sorted. */
 export function webAppsIn(webDist: string): string[] {
@@ -125,7 +139,8 @@ export class Edge extends Construct {
     });
 
     // The edge keeps files a day (every deployment invalidates it); browsers revalidate each
-    // time (cheap 304s), so a deployment reaches every open page on its next load.
+    // time (cheap 304s), so a deployment reaches every open page on its next load, except the
+    // content-hashed assets, which they keep (see ASSETS_PATH_PATTERN).
     const siteCache = new CachePolicy(this, 'SiteCache', {
       comment: 'Web apps: a day at the edge, whatever the objects say',
       minTtl: Duration.days(1),
@@ -141,6 +156,10 @@ export class Edge extends Construct {
           protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
           originSslProtocols: [OriginSslPolicy.TLS_V1_2],
         });
+
+    const siteOrigin = S3BucketOrigin.withOriginAccessControl(this.bucket);
+    const pageHeaders = this.webHeaders('PageHeaders', 'no-cache');
+    const assetHeaders = this.webHeaders('AssetHeaders', 'public, max-age=31536000, immutable');
 
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `${stack.stackName}: web apps and the API (/v1)`,
@@ -161,14 +180,21 @@ export class Edge extends Construct {
           }
         : {}),
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        origin: siteOrigin,
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: siteCache,
-        responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: pageHeaders,
         functionAssociations: [{ function: rewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
+        [ASSETS_PATH_PATTERN]: {
+          origin: siteOrigin,
+          viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: siteCache,
+          responseHeadersPolicy: assetHeaders,
+        },
         [API_PATH_PATTERN]: {
           origin: apiOrigin,
           // A redirect would lose a POST's body: plain HTTP is refused instead.
@@ -191,6 +217,36 @@ export class Edge extends Construct {
     this.siteUrl = `https://${props.domain?.name ?? this.distribution.distributionDomainName}`;
 
     this.deploy(props);
+  }
+
+  /**
+   * The web apps' response headers: HSTS, the CSP, no referrer, no framing, no sniffing, a
+   * browsing context of their own, and `cacheControl` (overriding the objects' own).
+   */
+  private webHeaders(id: string, cacheControl: string): ResponseHeadersPolicy {
+    return new ResponseHeadersPolicy(this, id, {
+      comment: `Web apps: security headers, Cache-Control ${cacheControl}`,
+      securityHeadersBehavior: {
+        contentSecurityPolicy: {
+          contentSecurityPolicy: WEB_CONTENT_SECURITY_POLICY,
+          override: true,
+        },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(365),
+          includeSubdomains: true,
+          override: true,
+        },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        contentTypeOptions: { override: true },
+      },
+      customHeadersBehavior: {
+        customHeaders: [
+          { header: 'Cross-Origin-Opener-Policy', value: 'same-origin', override: true },
+          { header: 'Cache-Control', value: cacheControl, override: true },
+        ],
+      },
+    });
   }
 
   /**
@@ -251,7 +307,6 @@ export class Edge extends Construct {
       destinationBucket: this.bucket,
       distribution: this.distribution,
       distributionPaths: ['/*'],
-      cacheControl: [CacheControl.noCache()],
       memoryLimit: 512,
       role,
       logGroup,

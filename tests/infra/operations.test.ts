@@ -16,7 +16,7 @@ import { routeKey } from '../../functions/http/route-types.ts';
 import { ROUTES } from '../../functions/http/routes.ts';
 import { METRICS_NAMESPACE, SWEEPER_RUN_SUCCEEDED } from '../../functions/jobs/job-metrics.ts';
 import { JOBS } from '../../functions/jobs/jobs.ts';
-import { appRootRewrite } from '../../infra/aws/edge.ts';
+import { appRootRewrite, WEB_CONTENT_SECURITY_POLICY } from '../../infra/aws/edge.ts';
 import { BUILD_WEB_COMMAND, deploymentOptionsFrom } from '../../infra/aws/options.ts';
 import { AssayStack } from '../../infra/aws/stack.ts';
 import { COUNTED_BODY_RULES, DEFAULT_RATE_LIMIT } from '../../infra/aws/waf.ts';
@@ -391,7 +391,9 @@ const originById = (config: Record<string, Cfn>, id: string) =>
 describe('the edge', () => {
   it('is one CloudFront distribution whose /v1/* behaviour reaches the HTTP API uncached, with every method and the viewer headers', () => {
     const config = distribution(t);
-    expect(config.CacheBehaviors).toHaveLength(1);
+    expect(config.CacheBehaviors.map((b: Cfn) => b.PathPattern).sort()).toEqual(
+      ['/*/assets/*', '/v1/*'].sort(),
+    );
     const api = behaviour(config, '/v1/*');
     expect(api.AllowedMethods.sort()).toEqual(
       ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'].sort(),
@@ -461,6 +463,33 @@ describe('the edge', () => {
         ]),
       },
     });
+  });
+
+  it("sends the web apps' security headers: their CSP, HSTS, no framing; pages revalidated, hashed assets kept", () => {
+    const config = distribution(t);
+    const policy = (behaviourConfig: Cfn) =>
+      props(t, behaviourConfig.ResponseHeadersPolicyId.Ref).ResponseHeadersPolicyConfig;
+    const page = policy(config.DefaultCacheBehavior);
+    const asset = policy(behaviour(config, '/*/assets/*'));
+    for (const p of [page, asset]) {
+      expect(p.SecurityHeadersConfig).toMatchObject({
+        ContentSecurityPolicy: {
+          ContentSecurityPolicy: WEB_CONTENT_SECURITY_POLICY,
+          Override: true,
+        },
+        FrameOptions: { FrameOption: 'DENY', Override: true },
+        ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+        ContentTypeOptions: { Override: true },
+        StrictTransportSecurity: expect.objectContaining({ AccessControlMaxAgeSec: 31_536_000 }),
+      });
+    }
+    const cacheControl = (p: Cfn) =>
+      p.CustomHeadersConfig.Items.find((h: Cfn) => h.Header === 'Cache-Control').Value;
+    expect(cacheControl(page)).toBe('no-cache');
+    expect(cacheControl(asset)).toBe('public, max-age=31536000, immutable');
+    expect(behaviour(config, '/*/assets/*').TargetOriginId).toBe(
+      config.DefaultCacheBehavior.TargetOriginId,
+    );
   });
 
   it('serves /take and /take/ (and every built app root) from the app folder index.html', () => {
