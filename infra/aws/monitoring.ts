@@ -22,6 +22,7 @@ import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Subscription, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -63,6 +64,11 @@ export const THRESHOLDS = {
   iteratorAgeMs: 5 * 60_000,
   /** Minutes without a finished sweeper run (it runs every minute). */
   sweeperSilenceMinutes: 10,
+  /**
+   * Errors the sweeper logged: it finalises each due attempt on its own, so one it cannot
+   * finalise is logged (and retried every minute) while the run itself succeeds.
+   */
+  sweeperLoggedErrors: 1,
 } as const;
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -76,8 +82,8 @@ export interface MonitoringProps {
   table: Table;
   /** The stream consumers and the queue each hands the batches it gives up on to. */
   streamJobs: ReadonlyMap<string, { fn: IFunction; failureQueue: Queue }>;
-  /** The sweeper and the `service` dimension its success metric is published with. */
-  sweeper: { fn: IFunction; service: string };
+  /** The sweeper, the `service` dimension its success metric is published with, its log. */
+  sweeper: { fn: IFunction; service: string; logGroup: ILogGroup };
   /** An address subscribed to the alarm topic, if any. */
   alarmEmail?: string;
 }
@@ -184,6 +190,20 @@ export class Monitoring extends Construct {
       evaluationPeriods: THRESHOLDS.sweeperSilenceMinutes / 5,
       // No data is exactly the failure this alarm exists for.
       missing: TreatMissingData.BREACHING,
+    });
+
+    // Per-attempt failures are logged at ERROR (Powertools JSON lines), not thrown.
+    const sweeperErrors = new MetricFilter(this, 'SweeperLoggedErrors', {
+      logGroup: props.sweeper.logGroup,
+      filterPattern: FilterPattern.stringValue('$.level', '=', 'ERROR'),
+      metricNamespace: `${METRICS_NAMESPACE}/${this.prefix}`,
+      metricName: 'SweeperLoggedErrors',
+      metricValue: '1',
+    }).metric({ statistic: 'Sum', period: FIVE_MINUTES });
+    this.alarm('sweeper-logged-errors', 'sweeper-logged-errors', {
+      description: 'The sweeper could not finalise a due attempt (it tries again every minute).',
+      metric: sweeperErrors,
+      threshold: THRESHOLDS.sweeperLoggedErrors,
     });
 
     this.dashboard = this.createDashboard(props, {

@@ -358,7 +358,7 @@ export class AssayStack extends Stack {
           { fn: jobs.get(name)!, failureQueue },
         ]),
       ),
-      sweeper: { fn: sweeper, service: this.stackName },
+      sweeper: { fn: sweeper, service: this.stackName, logGroup: sweeper.logGroup },
       ...(options.alarmEmail ? { alarmEmail: options.alarmEmail } : {}),
     });
 

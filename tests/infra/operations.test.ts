@@ -239,6 +239,22 @@ describe('the alarms', () => {
     expect(env.POWERTOOLS_SERVICE_NAME).toBe('Assay');
   });
 
+  it('fire when the sweeper logs an error (an attempt it could not finalise), counted from its own log', () => {
+    const a = alarm('sweeper-logged-errors');
+    const [m] = metricsOf(a);
+    const filters = Object.values(t.findResources('AWS::Logs::MetricFilter'));
+    expect(filters).toHaveLength(1);
+    const filter = filters[0]!.Properties;
+    expect(filter.FilterPattern).toBe('{ $.level = "ERROR" }');
+    const sweeperLogs = props(t, idOf(base.assay, base.assay.jobs.get('sweeper')!)).LoggingConfig
+      .LogGroup;
+    expect(filter.LogGroupName).toEqual(sweeperLogs);
+    expect(filter.MetricTransformations).toEqual([
+      { MetricNamespace: m!.ns, MetricName: m!.name, MetricValue: '1' },
+    ]);
+    expect(a.Threshold).toBe(1);
+  });
+
   it('are exactly these, and each points to its section of docs/operations.md', () => {
     const names = [...alarms(t).keys()].sort();
     const fnNames = [...GROUPS, ...JOBS.map((j) => j.name)];
@@ -251,6 +267,7 @@ describe('the alarms', () => {
         'table-throttles',
         'table-system-errors',
         'sweeper-last-success',
+        'sweeper-logged-errors',
       ].sort(),
     );
     const anchors = new Set(
