@@ -188,13 +188,7 @@ export class Edge extends Construct {
         functionAssociations: [{ function: rewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
-        [ASSETS_PATH_PATTERN]: {
-          origin: siteOrigin,
-          viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-          allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
-          cachePolicy: siteCache,
-          responseHeadersPolicy: assetHeaders,
-        },
+        // First: CloudFront takes the first pattern that matches, and /v1/ is always the API.
         [API_PATH_PATTERN]: {
           origin: apiOrigin,
           // A redirect would lose a POST's body: plain HTTP is refused instead.
@@ -209,6 +203,13 @@ export class Edge extends Construct {
           originRequestPolicy: props.domain
             ? OriginRequestPolicy.ALL_VIEWER_AND_CLOUDFRONT_2022
             : OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        },
+        [ASSETS_PATH_PATTERN]: {
+          origin: siteOrigin,
+          viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: siteCache,
+          responseHeadersPolicy: assetHeaders,
         },
       },
     });
