@@ -173,17 +173,15 @@ function readerOf(block: GiftBlock): AnyQuestionType | undefined {
   return claiming[0];
 }
 
-/** Why no type reads an answer block: Moodle's name for it, when it has one. */
+/**
+ * Why no type reads an answer block: Moodle's name for it. Only forms no registered type
+ * claims get here (an essay, an unreadable block; any other form once no type reads it).
+ */
 function unreadable(r: GiftQuestion, block: GiftBlock): undefined {
   switch (block.form) {
     case 'essay':
       return r.fail(
         'An empty answer block "{}" is an essay question, which Assay cannot grade.',
-        block.pos,
-      );
-    case 'matching':
-      return r.fail(
-        'A matching question ("=... -> ..."), which Assay cannot represent.',
         block.pos,
       );
     case 'unknown':
