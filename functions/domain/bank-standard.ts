@@ -18,7 +18,7 @@ export interface BankStandard {
 export const BANK_STANDARD: Readonly<Record<AreaKind, BankStandard>> = {
   technical: { questions: 24, perDifficulty: 6, mix: ['single', 'multi', 'order'] },
   // Soft skills are measured with four-option situational-judgement items only.
-  soft: { questions: 16, perDifficulty: 4, mix: ['sjt'], only: { types: ['sjt'], options: 4 } },
+  soft: { questions: 30, perDifficulty: 10, mix: ['sjt'], only: { types: ['sjt'], options: 4 } },
 };
 
 /**

@@ -37,7 +37,7 @@ describe('the bank standard', () => {
 
   it('counts only the area itself, and holds soft skills to four-option sjt items', () => {
     const qs = [
-      ...Array.from({ length: 18 }, (_, i) =>
+      ...Array.from({ length: 31 }, (_, i) =>
         question({ area: 'communication', type: 'sjt', difficulty: ((i % 3) + 1) as 1 | 2 | 3 }),
       ),
       question({ area: 'communication', type: 'single', difficulty: 1 }),
