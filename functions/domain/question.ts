@@ -263,6 +263,14 @@ function answerKinds(): string {
   return [...byKind].map(([kind, ids]) => `${kind} (${ids.join(', ')})`).join(', ');
 }
 
+/**
+ * The most bytes of JSON an answer to this question can take: anything longer is refused by
+ * `parseResponse`. Storage plans an answer's room with it.
+ */
+export function answerBytes(q: QuestionContent): number {
+  return typeOf(q.type).answerBytes(q);
+}
+
 /** The phrase for what a question of this type takes: "one option id". */
 export function expectedAnswer(type: QuestionContent['type']): string {
   return typeOf(type).expected;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   AnswerSchema,
+  answerBytes,
   CandidateQuestionSchema,
   candidateView,
   describeAnswer,
@@ -60,6 +61,27 @@ describe('every question type', () => {
             }
             expect(Object.keys(view)).not.toContain('answer');
           }),
+          { numRuns: 100 },
+        );
+      }, 20_000);
+
+      it('accepts every answer its generator makes: at the edge, for the question, graded in [0,1], rendered, within its bytes', () => {
+        fc.assert(
+          fc.property(
+            questions.chain((raw) => {
+              const q = validateQuestion(raw).question!;
+              return fc.tuple(fc.constant(q), t.answers(fc, q as never));
+            }),
+            ([q, answer]) => {
+              expect(AnswerSchema.safeParse(answer).success).toBe(true);
+              expect(parseResponse(q, answer)).toEqual({ ok: true, value: answer });
+              const score = gradeResponse(q, answer);
+              expect(score).toBeGreaterThanOrEqual(0);
+              expect(score).toBeLessThanOrEqual(1);
+              expect(describeAnswer(q, answer)).toMatch(/\S/);
+              expect(Buffer.byteLength(JSON.stringify(answer))).toBeLessThanOrEqual(answerBytes(q));
+            },
+          ),
           { numRuns: 100 },
         );
       }, 20_000);

@@ -90,6 +90,8 @@ export const matching: QuestionType<
       }),
     );
   },
+  // One entry per left-hand item: a right-hand id (r and 10 hex digits, quoted) or null.
+  answerBytes: (q) => 2 + 13 * q.answer.pairs.length + (q.answer.pairs.length - 1),
   start: (q, random) => ({ order: shuffle(neutralRights(q), random).map((o) => o.id) }),
   view: {
     left: z.array(z.string()),
@@ -179,4 +181,12 @@ export const matching: QuestionType<
       })
       .filter((pairs) => new Set(pairs.map(([, right]) => right.trim())).size === pairs.length)
       .map((pairs) => ({ answer: { pairs: pairs.map(([left, right]) => ({ left, right })) } })),
+  answers: (fast, q) => {
+    const ids = q.answer.pairs.map((p) => rightId(p.right));
+    const n = ids.length;
+    return fast.array(fast.option(fast.constantFrom(...ids), { nil: null }), {
+      minLength: n,
+      maxLength: n,
+    });
+  },
 };

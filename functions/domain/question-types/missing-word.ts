@@ -2,6 +2,8 @@ import * as z from 'zod/mini';
 import { hasText, str } from '../gift-syntax.ts';
 import { giftBlock, giftEscape, giftText } from '../gift-text.ts';
 import {
+  anyOptionId,
+  optionIdBytes,
   optionIdResponse,
   optionLabel,
   optionsArbitrary,
@@ -42,6 +44,7 @@ export const missingWord: QuestionType<'missing-word', string, string, { options
   answer: z.string(),
   expected: 'one option id',
   response: optionIdResponse,
+  answerBytes: optionIdBytes,
   start: shuffleOptions,
   view: optionsView,
   show: showOptions,
@@ -81,4 +84,5 @@ export const missingWord: QuestionType<'missing-word', string, string, { options
           prompt: `${before} ${BLANK} ${after}`,
         })),
       ),
+  answers: anyOptionId,
 };

@@ -3,6 +3,7 @@ import { choiceAnswers, hasText, indexOfMark } from '../gift-syntax.ts';
 import { giftChoices, giftQuestion, giftWeight } from '../gift-text.ts';
 import {
   optionLabel,
+  optionListBytes,
   optionsArbitrary,
   optionsView,
   showOptions,
@@ -43,6 +44,7 @@ export const multi: QuestionType<'multi', string[], string[], { options: Option[
       z.refine(uniqueIds, { message: 'Each option may be picked once.' }),
     );
   },
+  answerBytes: optionListBytes,
   start: shuffleOptions,
   view: optionsView,
   show: showOptions,
@@ -95,5 +97,11 @@ export const multi: QuestionType<'multi', string[], string[], { options: Option[
       fast
         .subarray(options, { minLength: 1, maxLength: options.length - 1 })
         .map((keys) => ({ options, answer: keys.map((o) => o.id) })),
+    ),
+  // Any distinct picks in any order, none to all.
+  answers: (fast, q) =>
+    fast.shuffledSubarray(
+      (q.options ?? []).map((o) => o.id),
+      { minLength: 0 },
     ),
 };

@@ -13,7 +13,7 @@ import {
   trim,
 } from '../gift-syntax.ts';
 import { giftNumber, giftQuestion } from '../gift-text.ts';
-import { storable } from '../numbers.ts';
+import { isStorableNumber, storable } from '../numbers.ts';
 import type { QuestionType } from './type.ts';
 
 export interface NumericKey {
@@ -50,6 +50,8 @@ export const numeric: QuestionType<'numeric', NumericKey, number, Record<never, 
   answer: z.number().check(storable()),
   expected: 'a number',
   response: () => z.number().check(storable()),
+  // The longest storable number in JSON: sign, 17 significant digits, a point and an exponent.
+  answerBytes: () => 24,
   view: {},
   show: () => ({}),
   hidden: (q) => [String(q.answer.value)],
@@ -133,4 +135,8 @@ export const numeric: QuestionType<'numeric', NumericKey, number, Record<never, 
     fast
       .record({ value: gen.number(), tolerance: gen.number().map(Math.abs) })
       .map((answer) => ({ answer })),
+  answers: (fast) =>
+    fast
+      .double({ min: -1e15, max: 1e15, noNaN: true, noDefaultInfinity: true })
+      .filter(isStorableNumber),
 };

@@ -36,6 +36,24 @@ export function optionIdResponse(q: Pick<QuestionContent, 'options'>) {
 
 export const uniqueIds = (ids: readonly string[]) => new Set(ids).size === ids.length;
 
+/** Bytes of a JSON string of ASCII id characters: the id and its quotes. */
+const quoted = (id: string) => id.length + 2;
+
+/** The most bytes of JSON of one option id of this question. */
+export function optionIdBytes(q: Pick<QuestionContent, 'options'>): number {
+  return Math.max(0, ...idsOf(q).map(quoted));
+}
+
+/** The most bytes of JSON of a list of distinct option ids of this question (all of them). */
+export function optionListBytes(q: Pick<QuestionContent, 'options'>): number {
+  const ids = idsOf(q);
+  return 2 + ids.reduce((n, id) => n + quoted(id), 0) + Math.max(0, ids.length - 1);
+}
+
+/** Any one option id of this question. */
+export const anyOptionId = (fast: typeof fc, q: Pick<QuestionContent, 'options'>) =>
+  fast.constantFrom(...idsOf(q));
+
 /**
  * An order of these items that says nothing about how they were authored: by a hash of each
  * item. A shuffle seeded by the (public) attempt id can be recomputed by anyone; starting from

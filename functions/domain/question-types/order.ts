@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import {
   optionLabel,
+  optionListBytes,
   optionsArbitrary,
   optionsView,
   showOptions,
@@ -43,6 +44,7 @@ export const order: QuestionType<'order', string[], string[], { options: Option[
       }),
     );
   },
+  answerBytes: optionListBytes,
   start: shuffleOptions,
   view: optionsView,
   show: showOptions,
@@ -74,4 +76,8 @@ export const order: QuestionType<'order', string[], string[], { options: Option[
         .shuffledSubarray(options, { minLength: options.length, maxLength: options.length })
         .map((ranked) => ({ options, answer: ranked.map((o) => o.id) })),
     ),
+  answers: (fast, q) => {
+    const ids = (q.options ?? []).map((o) => o.id);
+    return fast.shuffledSubarray(ids, { minLength: ids.length, maxLength: ids.length });
+  },
 };

@@ -12,6 +12,8 @@ import {
 } from '../gift-syntax.ts';
 import { giftChoices, giftQuestion } from '../gift-text.ts';
 import {
+  anyOptionId,
+  optionIdBytes,
   optionIdResponse,
   optionLabel,
   optionsArbitrary,
@@ -106,6 +108,7 @@ export const single: QuestionType<'single', string, string, { options: Option[] 
   answer: z.string(),
   expected: 'one option id',
   response: optionIdResponse,
+  answerBytes: optionIdBytes,
   start: shuffleOptions,
   view: optionsView,
   show: showOptions,
@@ -131,4 +134,5 @@ export const single: QuestionType<'single', string, string, { options: Option[] 
     optionsArbitrary(fast, gen).chain((options) =>
       fast.constantFrom(...options.map((o) => o.id)).map((answer) => ({ options, answer })),
     ),
+  answers: anyOptionId,
 };

@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import { storable } from '../numbers.ts';
 import {
+  anyOptionId,
+  optionIdBytes,
   optionIdResponse,
   optionLabel,
   optionsArbitrary,
@@ -56,6 +58,7 @@ export const sjt: QuestionType<'sjt', SjtKey, string, { options: Option[] }> = {
   answer: z.string(),
   expected: 'one option id',
   response: optionIdResponse,
+  answerBytes: optionIdBytes,
   start: shuffleOptions,
   view: optionsView,
   show: showOptions,
@@ -88,4 +91,5 @@ export const sjt: QuestionType<'sjt', SjtKey, string, { options: Option[] }> = {
           },
         })),
     ),
+  answers: anyOptionId,
 };

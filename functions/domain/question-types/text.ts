@@ -26,6 +26,8 @@ export const text: QuestionType<'text', string[], string, Record<never, never>> 
   answer: z.string().check(z.maxLength(500)),
   expected: 'a text',
   response: () => z.string().check(z.maxLength(500)),
+  // 500 UTF-16 units, each at most 6 bytes in JSON (a control character as \u001f), and quotes.
+  answerBytes: () => 2 + 6 * 500,
   view: {},
   show: () => ({}),
   hidden: (q) => q.answer,
@@ -84,4 +86,5 @@ export const text: QuestionType<'text', string[], string, Record<never, never>> 
         { minLength: 1, maxLength: 20 },
       )
       .map((answer) => ({ answer })),
+  answers: (fast) => fast.string({ unit: 'binary', maxLength: 500 }).filter((s) => s.length <= 500),
 };

@@ -103,6 +103,11 @@ export interface QuestionType<Id extends string, Key, Answer, View extends objec
   readonly expected: string;
   /** Shape of a candidate's answer to this question (option ids that exist, ...). */
   response(q: Content<Key>): z.ZodMiniType<Answer>;
+  /**
+   * The most bytes of JSON an answer to this question can take (`response` accepts nothing
+   * longer): what storage plans an answer's room with.
+   */
+  answerBytes(q: Content<Key>): number;
 
   /**
    * Per-attempt data when an attempt draws the question (shuffles); none if absent. `random`
@@ -131,4 +136,6 @@ export interface QuestionType<Id extends string, Key, Answer, View extends objec
 
   /** Any valid `options`/`answer` (and prompt, if the type owns it) of this type. */
   arbitrary(fast: typeof fc, gen: Generators): fc.Arbitrary<Authored<Key>>;
+  /** Any answer a candidate may save to this question (right, wrong or partial). */
+  answers(fast: typeof fc, q: Content<Key>): fc.Arbitrary<Answer>;
 }
