@@ -5,6 +5,7 @@
  */
 import { ulid } from 'ulid';
 import { getAssessment } from '../data/assessments.ts';
+import { listAttemptEvents } from '../data/attempt-events.ts';
 import {
   type Attempt,
   type AttemptQuestion,
@@ -36,7 +37,8 @@ export interface ClientInfo {
   sourceIp?: string;
 }
 
-const INVALID_LINK = 'This invitation link is not valid. Check that the whole link was copied.';
+export const INVALID_LINK =
+  'This invitation link is not valid. Check that the whole link was copied.';
 
 /** The candidate view of an attempt: questions in this attempt's order, no keys, no scores. */
 export async function attemptView(attempt: Attempt, now: Date, attemptToken?: string) {
@@ -164,12 +166,14 @@ export async function finalise(
   for (let round = 0; round < 5; round++) {
     if (current.status !== 'active') return current;
     const contents = await questionVersions(current.questions);
+    const events = await listAttemptEvents(current.attemptId);
     const result = scoreAttempt({
       questions: current.questions.map((q) => ({ content: contents.get(q.q)!, version: q.v })),
       answers: current.answers ?? {},
       startedAt: current.startedAt,
       deadline: current.deadline,
       resumes: current.resumes ?? [],
+      events,
       ...(current.passingScore !== undefined ? { passingScore: current.passingScore } : {}),
     });
     const status = kind === 'submit' ? 'submitted' : 'expired';
