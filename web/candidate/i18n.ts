@@ -78,6 +78,7 @@ const en = {
     'This page cannot show this kind of question yet. Go on with Next; it stays unanswered.',
   notAnswered: 'Not answered yet.',
   saving: 'Saving…',
+  saved: 'Saved.',
   savedAt: (time: string) => `Saved at ${time}.`,
   retrying: 'Not saved — retrying.',
   offline: 'Not saved — you are offline. It will be sent, in order, when you are back online.',
@@ -222,6 +223,7 @@ const ru: Messages = {
     'Эта страница пока не умеет показывать такой вопрос. Переходите дальше; вопрос останется без ответа.',
   notAnswered: 'Ответа пока нет.',
   saving: 'Сохраняем…',
+  saved: 'Сохранено.',
   savedAt: (time: string) => `Сохранено в ${time}.`,
   retrying: 'Не сохранено — повторяем попытку.',
   offline:
@@ -338,13 +340,32 @@ export function durationWords(m: Messages, totalSeconds: number): string {
   return min ? `${m.hours(h)} ${m.minutes(min)}` : m.hours(h);
 }
 
-/** Date and time in the candidate's language, in their time zone. */
+/**
+ * The locale for dates and numbers: the browser's own variant of the page's language (en-GB
+ * shows 24-hour times, en-US 12-hour), else the page's language.
+ */
+export function formatLocale(locale: Locale, preferred: readonly string[] = []): string {
+  const own = preferred.find((tag) => tag.toLowerCase().split('-')[0] === locale);
+  if (!own) return locale;
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([own])[0] ?? locale;
+  } catch {
+    return locale;
+  }
+}
+
+const browserLocale = (locale: Locale) =>
+  formatLocale(locale, typeof navigator === 'undefined' ? [] : navigator.languages);
+
+/** Date and time in the candidate's locale, in their time zone. */
 export const dateTime = (locale: Locale, iso: string | number) =>
-  new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso));
+  new Intl.DateTimeFormat(browserLocale(locale), { dateStyle: 'long', timeStyle: 'short' }).format(
+    new Date(iso),
+  );
 
 /** Time of day with seconds, for "saved at". */
 export const timeOfDay = (locale: Locale, iso: string | number) =>
-  new Intl.DateTimeFormat(locale, { timeStyle: 'medium' }).format(new Date(iso));
+  new Intl.DateTimeFormat(browserLocale(locale), { timeStyle: 'medium' }).format(new Date(iso));
 
 export const formatNumber = (locale: Locale, n: number) =>
-  new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(n);
+  new Intl.NumberFormat(browserLocale(locale), { maximumFractionDigits: 1 }).format(n);

@@ -405,7 +405,7 @@ function statusText(questionId: string): { text: string; kind: string } {
   const state = app.states.get(questionId);
   if (!state) {
     return app.saver?.saved.has(questionId)
-      ? { text: '', kind: 'saved' }
+      ? { text: msg.saved, kind: 'saved' }
       : { text: msg.notAnswered, kind: 'idle' };
   }
   switch (state.kind) {
@@ -548,7 +548,7 @@ function showQuestion(focusHeading = true) {
         ),
         h(
           'section',
-          { class: 'question', 'aria-labelledby': 'question-heading' },
+          { class: 'question', 'aria-labelledby': 'question-heading', 'data-type': q.type },
           h(
             'fieldset',
             { 'aria-describedby': `${promptId} ${instructionId}`, disabled: app.locked },
