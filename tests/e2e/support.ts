@@ -230,5 +230,6 @@ export async function capture(page: Page, name: string) {
   const dir = process.env.SCREENSHOT_DIR;
   if (!dir) return;
   await mkdir(dir, { recursive: true });
+  await page.evaluate('window.scrollTo(0, 0)');
   await writeFile(join(dir, `${name}.png`), await page.screenshot({ fullPage: true }));
 }
