@@ -108,7 +108,14 @@ export class Saver {
   async drain(timeoutMs: number): Promise<boolean> {
     if (this.queue.length === 0 || this.stopped) return this.queue.length === 0;
     void this.pump();
-    await Promise.race([new Promise<void>((r) => this.idle.push(r)), this.deps.wait(timeoutMs)]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      new Promise<void>((r) => this.idle.push(r)),
+      new Promise<void>((r) => {
+        timer = setTimeout(r, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
     return this.queue.length === 0;
   }
 
