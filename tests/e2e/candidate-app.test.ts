@@ -338,6 +338,46 @@ describeInBrowser('the candidate app', () => {
   }, 45_000);
 
   it(
+    "records when the page is hidden and when text is pasted, and the employer's report shows them with counts and times",
+    async () => {
+      const inv = await invite(app.api, assessment);
+      const { page } = await startAttempt(inv.token);
+      await goToType(page, 'text');
+      const setVisibility = (state: string) =>
+        page.evaluate(`
+          Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => '${state}' });
+          document.dispatchEvent(new Event('visibilitychange'));
+        `);
+
+      await setVisibility('hidden');
+      await setVisibility('visible');
+      await page.evaluate(`{
+        const data = new DataTransfer();
+        data.setData('text', 'twelve chars');
+        document.querySelector('.typed input').dispatchEvent(
+          new ClipboardEvent('paste', { clipboardData: data, bubbles: true }),
+        );
+      }`);
+      await page.getByRole('button', { name: 'Review and submit' }).click();
+      await page.getByRole('button', { name: 'Submit' }).click();
+      await page.getByRole('heading', { name: 'Your answers were submitted' }).waitFor();
+      const attempt = await reportedAttempt(inv.invitationId);
+      const report = await app.api.request('GET', `/v1/attempts/${attempt}/report`, {
+        token: assessment.employer,
+      });
+      const signal = (type: string) =>
+        report.body.integrity.signals.find((s: { type: string }) => s.type === type);
+
+      expect(signal('page-hidden')).toMatchObject({ count: 1, times: [expect.any(String)] });
+      expect(signal('paste')).toMatchObject({
+        count: 1,
+        detail: 'Text was pasted once into the answer of 1 question, 12 characters in all.',
+      });
+    },
+    T,
+  );
+
+  it(
     'speaks Russian when the invitation says so, switches to English and keeps the choice',
     async () => {
       const inv = await invite(app.api, assessment, { locale: 'ru' });
@@ -369,6 +409,14 @@ async function openRussian(token: string) {
   await page.goto(takeUrl(app.api, token));
   await page.getByRole('button', { name: 'Начать' }).waitFor();
   return { context, page };
+}
+
+async function reportedAttempt(invitationId: string): Promise<string> {
+  const res = await app.api.request('GET', `/v1/assessments/${assessment.id}/invitations`, {
+    token: assessment.employer,
+  });
+  return res.body.items.find((i: { invitationId: string }) => i.invitationId === invitationId)
+    .attemptId;
 }
 
 async function session(page: Page) {

@@ -30,7 +30,7 @@ const GATHER_MS = 3000;
 export class PageEventRecorder {
   private buffer: Pending[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private sending = false;
+  private sending: Promise<void> = Promise.resolve();
   private stopped = false;
   private readonly onVisibility = () => {
     this.record(document.visibilityState === 'hidden' ? 'hidden' : 'visible');
@@ -71,28 +71,28 @@ export class PageEventRecorder {
     this.timer ??= setTimeout(() => void this.flush(false), GATHER_MS);
   }
 
-  async flush(keepalive: boolean): Promise<void> {
+  /** Send what was recorded; a flush during another waits for it, so none is left behind. */
+  flush(keepalive: boolean): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.sending || this.stopped) return;
-    this.sending = true;
-    try {
-      while (this.buffer.length) {
-        const batch = this.buffer.slice(0, BATCH);
-        const now = performance.now();
-        const res = await this.deps.send(
-          batch.map(({ t, ...e }) => ({ ...e, ageMs: Math.min(3_600_000, Math.round(now - t)) })),
-          keepalive,
-        );
-        // Network or server trouble: keep them for the next try; anything else drops them.
-        if (res.status === 0 || res.status >= 500 || res.status === 429) {
-          this.timer = setTimeout(() => void this.flush(false), 10_000);
-          return;
-        }
-        this.buffer.splice(0, batch.length);
+    this.sending = this.sending.then(() => this.sendAll(keepalive));
+    return this.sending;
+  }
+
+  private async sendAll(keepalive: boolean): Promise<void> {
+    while (this.buffer.length && !this.stopped) {
+      const batch = this.buffer.slice(0, BATCH);
+      const now = performance.now();
+      const res = await this.deps.send(
+        batch.map(({ t, ...e }) => ({ ...e, ageMs: Math.min(3_600_000, Math.round(now - t)) })),
+        keepalive,
+      );
+      // Network or server trouble: keep them for the next try; anything else drops them.
+      if (res.status === 0 || res.status >= 500 || res.status === 429) {
+        this.timer ??= setTimeout(() => void this.flush(false), 10_000);
+        return;
       }
-    } finally {
-      this.sending = false;
+      this.buffer.splice(0, batch.length);
     }
   }
 }
