@@ -25,6 +25,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../domain/errors.ts';
+import type { PageEvent } from '../domain/integrity.ts';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../domain/numbers.ts';
 import { candidateView } from '../domain/question.ts';
 import { type AttemptResult, scoreAttempt } from '../domain/result.ts';
@@ -161,19 +162,21 @@ export async function finalise(
   now: Date,
 ): Promise<Attempt> {
   let current = attempt;
+  let events: Promise<PageEvent[]> | undefined;
   // A save that lands between the read and the write moves `rev` and fails the write: grade
   // again with it. Saves stop at the deadline, so this settles in a round or two.
   for (let round = 0; round < 5; round++) {
     if (current.status !== 'active') return current;
-    const contents = await questionVersions(current.questions);
-    const events = await listAttemptEvents(current.attemptId);
+    // The candidate app's page events: one Query, read alongside the first round's questions.
+    events ??= listAttemptEvents(current.attemptId);
+    const [contents, pageEvents] = await Promise.all([questionVersions(current.questions), events]);
     const result = scoreAttempt({
       questions: current.questions.map((q) => ({ content: contents.get(q.q)!, version: q.v })),
       answers: current.answers ?? {},
       startedAt: current.startedAt,
       deadline: current.deadline,
       resumes: current.resumes ?? [],
-      events,
+      events: pageEvents,
       ...(current.passingScore !== undefined ? { passingScore: current.passingScore } : {}),
     });
     const status = kind === 'submit' ? 'submitted' : 'expired';

@@ -29,7 +29,7 @@ beforeAll(async () => {
     timeLimitMinutes: 6,
     showResultToCandidate: false,
   });
-}, 30_000);
+}, 60_000);
 
 async function open(token: string, viewport?: { width: number; height: number }) {
   const { page } = await app.open(viewport ? { viewport } : {});
@@ -84,7 +84,7 @@ describeInBrowser('every screen of the candidate app', () => {
     await page.getByRole('heading', { name: 'Your answers were submitted' }).waitFor();
     await expectAccessible(page, 'final');
     await capture(page, 'final');
-  }, 60_000);
+  }, 120_000);
 
   it('passes axe-core on the Russian intro and question, the other-window notice, an unanswered review and the error screen', async () => {
     const ru = await invite(app.api, withResults, { locale: 'ru' });
@@ -119,7 +119,7 @@ describeInBrowser('every screen of the candidate app', () => {
     await broken.getByRole('heading', { name: 'This assessment cannot be opened' }).waitFor();
     await expectAccessible(broken, 'error');
     expect(await broken.locator('main').innerText()).toContain('This invitation link is not valid');
-  }, 60_000);
+  }, 120_000);
 
   it('reflows at 320 and 390 CSS pixels wide (400% and about 330% zoom) without horizontal scrolling', async () => {
     const inv = await invite(app.api, withResults);
@@ -137,7 +137,7 @@ describeInBrowser('every screen of the candidate app', () => {
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.getByRole('heading', { name: 'Your answers were submitted' }).waitFor();
     await expectReflow(page, 'final');
-  }, 60_000);
+  }, 120_000);
 
   it('announces 5 and 1 minutes left; at zero locks every input, says time is up, submits the saved answers and shows what happens next', async () => {
     const inv = await invite(app.api, sixMinutes);
@@ -188,7 +188,7 @@ describeInBrowser('every screen of the candidate app', () => {
     expect(report.body.items).toHaveLength(1);
     expect(report.body.items[0].status).toBe('submitted');
     expect(type).toEqual(expect.any(String));
-  }, 60_000);
+  }, 120_000);
 });
 
 /** The attempt's deadline, read from the API with the token this page holds. */

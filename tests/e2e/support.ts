@@ -81,7 +81,8 @@ export function useBrowserApp(): BrowserApp {
       locale: options.locale ?? 'en-GB',
       timezoneId: 'Europe/London',
     });
-    context.setDefaultTimeout(10_000);
+    // Actions wait for a browser that shares two cores with the rest of the suite.
+    context.setDefaultTimeout(20_000);
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));

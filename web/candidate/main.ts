@@ -266,9 +266,8 @@ function showIntro() {
         ? h(
             'p',
             { class: 'notice' },
-            msg.startedAt(dateTime(app.locale, p.startedAt!)),
-            ' ',
-            msg.timeLeftWords(durationWords(msg, left / 1000)),
+            p.startedAt ? msg.startedAt(dateTime(app.locale, p.startedAt)) : '',
+            p.deadline ? ` ${msg.timeLeftWords(durationWords(msg, left / 1000))}` : '',
           )
         : h('p', { class: 'lead' }, msg.introLead),
       facts,
