@@ -82,7 +82,8 @@ export function escapeXml(text: string): string {
 
 const fmt = (n: number) => String(Math.round(n * 10) / 10);
 const clampScore = (s: number) => (Number.isFinite(s) ? Math.min(100, Math.max(0, s)) : 0);
-const ENGLISH: ChartText = {
+/** The chart's English words (the candidate app's catalogue reuses them). */
+export const CHART_TEXT_EN: ChartText = {
   areaName: (area) => findArea(area)?.name ?? area,
   level: LEVEL_LABEL,
   technical: 'Technical',
@@ -369,6 +370,6 @@ function bars(t: ChartText, areas: readonly ChartArea[], title: string): string 
  */
 export function radarSvg(areas: readonly ChartArea[], opts: ChartOptions = {}): string {
   const title = oneLine(opts.title ?? '') || 'Skill profile';
-  const t = { ...ENGLISH, ...opts.text };
+  const t = { ...CHART_TEXT_EN, ...opts.text };
   return areas.length >= 3 ? radar(t, areas, title) : bars(t, areas, title);
 }

@@ -3,6 +3,7 @@
  * compiler (a key missing from a language does not build). Numbers, dates and plurals go
  * through `Intl` in the candidate's language.
  */
+import { CHART_TEXT_EN } from '../../functions/domain/radar-svg.ts';
 
 export type Locale = 'en' | 'ru';
 export const LOCALES: readonly Locale[] = ['en', 'ru'];
@@ -127,22 +128,16 @@ const en = {
   softScore: 'Soft skills',
   strengthsHeading: 'Strengths',
   gapsHeading: 'To develop',
-  levels: {
-    foundational: 'Foundational',
-    intermediate: 'Intermediate',
-    advanced: 'Advanced',
-    expert: 'Expert',
-    'insufficient-evidence': 'Not enough evidence',
-  } as Record<Level, string>,
+  levels: CHART_TEXT_EN.level as Record<Level, string>,
   chartTitle: 'Your skill profile',
   chart: {
-    technical: 'Technical',
-    soft: 'Soft skill',
-    technicalLegend: 'Technical skills',
-    softLegend: 'Soft skills',
-    scoreLegend: 'Score out of 100',
-    noAreas: 'No areas were assessed.',
-    scoresByArea: 'Scores out of 100 by area',
+    technical: CHART_TEXT_EN.technical,
+    soft: CHART_TEXT_EN.soft,
+    technicalLegend: CHART_TEXT_EN.technicalLegend,
+    softLegend: CHART_TEXT_EN.softLegend,
+    scoreLegend: CHART_TEXT_EN.scoreLegend,
+    noAreas: CHART_TEXT_EN.noAreas,
+    scoresByArea: CHART_TEXT_EN.scoresByArea,
   },
   nextHeading: 'What happens next',
   nextText: (org: string) =>
