@@ -202,6 +202,59 @@ describeInBrowser('the candidate app', () => {
       });
       expect(view.body.answers[numeric]).toBe(256);
       expect(view.body.answers[sjt]).toEqual(expect.any(String));
+
+      await context.setOffline(true);
+      await page.getByLabel('Your answer (a number)').fill('512');
+      await page.getByLabel('Your answer (a number)').press('Enter');
+      let warned = '';
+      page.once('dialog', async (dialog) => {
+        warned = dialog.type();
+        await dialog.dismiss();
+      });
+      await page.close({ runBeforeUnload: true });
+      await expect.poll(() => warned).toBe('beforeunload');
+    },
+    T,
+  );
+
+  it(
+    'orders by dragging an item by its handle, and counts the shown order only once kept',
+    async () => {
+      const inv = await invite(app.api, assessment);
+      const { page } = await startAttempt(inv.token);
+      await goToType(page, 'order');
+      const items = () =>
+        page
+          .locator('.order-list li')
+          .evaluateAll((lis) =>
+            lis.map((li) => (li as unknown as { dataset: { id: string } }).dataset.id),
+          );
+      const before = await items();
+      const unanswered = await status(page).innerText();
+
+      const from = await page.locator('.order-list .handle').first().boundingBox();
+      const to = await page.locator('.order-list li').nth(2).boundingBox();
+      await page.mouse.move(from!.x + from!.width / 2, from!.y + from!.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(from!.x + 5, to!.y + to!.height * 0.75, { steps: 8 });
+      await page.mouse.up();
+      await expect.poll(() => status(page).innerText()).toMatch(/^Saved at /);
+      const after = await items();
+      const view = await app.api.request('GET', `/v1/attempts/${await attemptId(page)}`, {
+        token: await attemptToken(page),
+      });
+      const order = view.body.questions.find((q: { type: string }) => q.type === 'order');
+
+      expect(unanswered).toBe('Not answered yet.');
+      expect(after).toEqual([before[1], before[2], before[0], before[3]]);
+      expect(view.body.answers[order.questionId]).toEqual(after);
+      expect(await page.getByRole('button', { name: 'Keep this order' }).isVisible()).toBe(false);
+      expect(await page.locator('.order-list .pos').allInnerTexts()).toEqual([
+        '1.',
+        '2.',
+        '3.',
+        '4.',
+      ]);
     },
     T,
   );

@@ -149,10 +149,13 @@ function orderList({ q, value, m, save, announce }: RenderContext): HTMLElement 
 
   const drag = (e: PointerEvent, li: HTMLLIElement) => {
     e.preventDefault();
-    const handle = e.currentTarget as HTMLElement;
-    handle.setPointerCapture(e.pointerId);
+    // Listen on the window, not with pointer capture: moving the item in the list would
+    // release a capture held by its handle.
+    const pointer = e.pointerId;
     li.classList.add('dragging');
     const onMove = (ev: PointerEvent) => {
+      if (ev.pointerId !== pointer) return;
+      ev.preventDefault();
       const siblings = [...list.children] as HTMLElement[];
       const from = siblings.indexOf(li);
       let to = siblings.findIndex((s) => {
@@ -163,10 +166,11 @@ function orderList({ q, value, m, save, announce }: RenderContext): HTMLElement 
       else if (to > from) to -= 1;
       if (to !== from) list.insertBefore(li, siblings[to > from ? to + 1 : to] ?? null);
     };
-    const onUp = () => {
-      handle.removeEventListener('pointermove', onMove);
-      handle.removeEventListener('pointerup', onUp);
-      handle.removeEventListener('pointercancel', onUp);
+    const onUp = (ev: PointerEvent) => {
+      if (ev.pointerId !== pointer) return;
+      window.removeEventListener('pointermove', onMove);
+      window.removeEventListener('pointerup', onUp);
+      window.removeEventListener('pointercancel', onUp);
       li.classList.remove('dragging');
       const order = [...list.children].map((c) => (c as HTMLElement).dataset.id!);
       const changed = order.join() !== ids.join();
@@ -177,9 +181,9 @@ function orderList({ q, value, m, save, announce }: RenderContext): HTMLElement 
         announce(m.movedTo(plainText(byId.get(id)?.text ?? id), ids.indexOf(id) + 1, ids.length));
       } else draw();
     };
-    handle.addEventListener('pointermove', onMove);
-    handle.addEventListener('pointerup', onUp);
-    handle.addEventListener('pointercancel', onUp);
+    window.addEventListener('pointermove', onMove, { passive: false });
+    window.addEventListener('pointerup', onUp);
+    window.addEventListener('pointercancel', onUp);
   };
 
   keep.hidden = Boolean(given);
