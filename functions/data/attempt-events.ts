@@ -4,15 +4,10 @@
  * bounds how many batches an attempt keeps. Read once when the attempt is finalised.
  */
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { PageEvent } from '../domain/integrity.ts';
+import { MAX_EVENT_BATCHES, type PageEvent } from '../domain/integrity.ts';
 import { batchWrite } from './batch-write.ts';
 import { applied, db, tableName } from './client.ts';
 import { keys } from './keys.ts';
-
-/** Batches kept per attempt; later ones are refused (the report already says enough). */
-export const MAX_EVENT_BATCHES = 50;
-/** Events per batch (the candidate app sends a few at a time). */
-export const MAX_EVENTS_PER_BATCH = 20;
 
 /**
  * Store one batch, counted against the attempt's bound in the same transaction: false when

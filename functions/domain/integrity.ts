@@ -54,6 +54,11 @@ export interface PageEvent {
   chars?: number;
 }
 
+/** Page-event batches kept per attempt; later ones are refused (the report already says enough). */
+export const MAX_EVENT_BATCHES = 50;
+/** Page events per batch (the candidate app sends a few at a time). */
+export const MAX_EVENTS_PER_BATCH = 20;
+
 /** Times listed in a page-event signal; `count` still counts them all. */
 export const MAX_SIGNAL_TIMES = 50;
 

@@ -83,6 +83,9 @@ describeInBrowser('the candidate app', () => {
       expect(starts).toHaveLength(1);
       expect(await invitationStatus(inv.invitationId)).toBe('started');
       await expect.poll(() => page.locator('#countdown').innerText()).toMatch(/^4[45]:\d\d$/);
+      expect(await page.locator('#clock-label').innerText()).toBe(
+        'Time left (with 50% extra time)',
+      );
       expect(await page.title()).toBe('Backend screen');
       expect(await page.locator('link[rel=icon]').getAttribute('href')).toBe('/take/favicon.svg');
     },

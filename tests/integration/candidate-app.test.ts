@@ -1,9 +1,9 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_EVENT_BATCHES } from '../../functions/data/attempt-events.ts';
 import { db, tableName } from '../../functions/data/client.ts';
 import { keys } from '../../functions/data/keys.ts';
 import { clock } from '../../functions/domain/clock.ts';
+import { MAX_EVENT_BATCHES } from '../../functions/domain/integrity.ts';
 import { sampleBank } from './fixtures.ts';
 import { useTestApi } from './support.ts';
 

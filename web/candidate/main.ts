@@ -135,7 +135,8 @@ function setLocale(locale: Locale) {
     setLocale(other);
     app.redraw();
   };
-  $('clock-label').textContent = m().timeLeft;
+  const extra = app.preview?.assessment.extraTimePercent ?? 0;
+  $('clock-label').textContent = extra ? m().timeLeftExtra(extra) : m().timeLeft;
   $('offline').textContent = m().offlineBanner;
   document.title = app.attempt?.assessment.title ?? app.preview?.assessment.title ?? m().appName;
   $('title').textContent = document.title;

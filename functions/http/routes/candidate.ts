@@ -1,6 +1,6 @@
 /** The candidate function's routes (see `../routes.ts`, which lists them all). */
 
-import { MAX_EVENT_BATCHES, MAX_EVENTS_PER_BATCH } from '../../data/attempt-events.ts';
+import { MAX_EVENT_BATCHES, MAX_EVENTS_PER_BATCH } from '../../domain/integrity.ts';
 import type { RouteDef } from '../route-types.ts';
 import {
   AttemptView,

@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
-import { MAX_EVENTS_PER_BATCH } from '../../data/attempt-events.ts';
-import { PAGE_EVENT_TYPES } from '../../domain/integrity.ts';
+import { MAX_EVENTS_PER_BATCH, PAGE_EVENT_TYPES } from '../../domain/integrity.ts';
 import { LOCALES } from '../../domain/locales.ts';
 import { LevelSchema } from '../../domain/psychometrics.ts';
 import { QUESTION_TYPES } from '../../domain/question-types/type.ts';
