@@ -13,3 +13,11 @@ export const WEB_APPS: readonly WebApp[] = [{ name: 'take', source: 'candidate' 
 
 /** Largest gzipped JavaScript an app may ship (bytes). */
 export const JS_BUDGET_GZIP_BYTES = 60 * 1024;
+
+/**
+ * The web apps' Content-Security-Policy: their own scripts, styles and API only, so even HTML
+ * slipped into a question's text could not run. Sent by the local gateway
+ * (`infra/local/static.ts`) and by CloudFront (`infra/aws/edge.ts`).
+ */
+export const WEB_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { WEB_APPS } from '../../web/apps.ts';
+import { WEB_APPS, WEB_CONTENT_SECURITY_POLICY } from '../../web/apps.ts';
 
 /** Where the built apps are: `WEB_DIST_DIR`, else `web/dist`. */
 export const webDistDir = () =>
@@ -26,8 +26,7 @@ const TYPES: Readonly<Record<string, string>> = {
  * question's text slipped HTML past the markdown renderer, nothing in it could run.
  */
 export const WEB_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy': WEB_CONTENT_SECURITY_POLICY,
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
   'cross-origin-opener-policy': 'same-origin',
