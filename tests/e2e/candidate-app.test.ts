@@ -305,7 +305,8 @@ describeInBrowser('the candidate app', () => {
       const introText = await second.page.locator('main').innerText();
       await second.page.getByRole('button', { name: 'Continue' }).click();
       await second.page.getByRole('heading', { name: /^Question \d of 6$/ }).waitFor();
-      await first.page.locator('.choices input').nth(1).check();
+      // click, not check: the refused choice must not stay checked, which check() would insist on.
+      await first.page.locator('.choices input').nth(1).click();
       await first.page
         .getByRole('heading', { name: 'This assessment continues in another window' })
         .waitFor();
@@ -323,7 +324,7 @@ describeInBrowser('the candidate app', () => {
       await goToType(first.page, 'single');
       const checked = await first.page.locator('.choices input:checked').getAttribute('value');
       await goToType(second.page, 'sjt');
-      await second.page.locator('.choices input').first().check();
+      await second.page.locator('.choices input').first().click();
       await second.page
         .getByRole('heading', { name: 'This assessment continues in another window' })
         .waitFor();

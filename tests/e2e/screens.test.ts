@@ -208,5 +208,5 @@ async function answerWithoutWaiting(page: Page) {
   else if (type === 'numeric' || type === 'text') {
     await page.locator('.typed input').fill('1');
     await page.keyboard.press('Enter');
-  } else await page.locator('.choices input').first().check();
+  } else await page.locator('.choices input').first().click();
 }
