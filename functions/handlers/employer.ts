@@ -1,4 +1,5 @@
 import { listAssessments } from '../data/assessments.ts';
+import { deleteAttemptEvents } from '../data/attempt-events.ts';
 import { type Attempt, eraseAttemptCandidate, getAttempt, listResults } from '../data/attempts.ts';
 import {
   eraseInvitationCandidate,
@@ -122,6 +123,7 @@ export const operations: Operations<typeof EMPLOYER_ROUTES> = {
         "The candidate's attempt changed while erasing; try again.",
       );
     }
+    if (attempt) await deleteAttemptEvents(attempt.attemptId);
     if (!(await eraseInvitationCandidate(principal!.org, inv, now))) {
       throw new DomainError('conflict', 'The invitation was used while erasing; try again.');
     }
