@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { FieldIssue } from '../errors.ts';
 import { hasText, indexOfMark, plain, splitAt, str, trim } from '../gift-syntax.ts';
 import { giftQuestion, giftText } from '../gift-text.ts';
-import { shuffle } from '../random.ts';
+import { fingerprint, shuffle } from '../shuffle.ts';
 import type { AttemptData, Content, Option, QuestionType } from './type.ts';
 
 export interface MatchingKey {
@@ -19,8 +18,7 @@ const ITEM = z.string().check(z.minLength(1), z.maxLength(1000));
  * The id a candidate sees for a right-hand item: a hash of its text, so it says nothing about
  * which left-hand item it belongs to, and is the same in every attempt.
  */
-export const rightId = (text: string) =>
-  `r${createHash('sha256').update(text).digest('hex').slice(0, 10)}`;
+export const rightId = (text: string) => `r${fingerprint(text).slice(0, 10)}`;
 
 /** The right-hand items in an order that says nothing about the pairs: by id (a hash). */
 const neutralRights = (q: Matching): Option[] =>
@@ -70,7 +68,7 @@ export const matching: QuestionType<
     return [
       ...duplicates(q, 'left'),
       ...duplicates(q, 'right'),
-      // A 40-bit hash of distinct texts collides about never; if it does, say so plainly.
+      // 40 bits of a hash of distinct texts collide about never; if they do, say so plainly.
       ...(ids.size < new Set(q.answer.pairs.map((p) => p.right)).size
         ? [{ path: 'answer.pairs', message: 'Two right-hand items get the same id; reword one.' }]
         : []),

@@ -1,9 +1,8 @@
 /** What the types with options share: key checks, the shuffled view, answers and generators. */
-import { createHash } from 'node:crypto';
 import type fc from 'fast-check';
 import * as z from 'zod/mini';
 import type { FieldIssue } from '../errors.ts';
-import { shuffle } from '../random.ts';
+import { fingerprint, shuffle } from '../shuffle.ts';
 import type { AttemptData, Generators, Option, QuestionContent } from './type.ts';
 
 /** Issues for answer option ids that are not options of the question. */
@@ -60,10 +59,7 @@ export const anyOptionId = (fast: typeof fc, q: Pick<QuestionContent, 'options'>
  * this order, recomputing it reveals only this order, never the authored one.
  */
 export function neutralOrder<T>(items: readonly T[], key: (item: T) => string): T[] {
-  const hashed = items.map((item) => ({
-    item,
-    h: createHash('sha256').update(key(item)).digest('hex'),
-  }));
+  const hashed = items.map((item) => ({ item, h: fingerprint(key(item)) }));
   return hashed.sort((a, b) => (a.h < b.h ? -1 : a.h > b.h ? 1 : 0)).map((x) => x.item);
 }
 
