@@ -1,19 +1,31 @@
 /**
  * Every key of the single table is built here and nowhere else.
  *
- * | entity              | PK                          | SK          | GSI1PK / GSI1SK                                   | GSI2PK / GSI2SK               |
- * |---------------------|-----------------------------|-------------|---------------------------------------------------|-------------------------------|
- * | question head       | ORG#<org>#Q#<qid>           | HEAD        | ORG#<org>#QS#<status> / <area>#<difficulty>#<qid> |                               |
- * | question version    | ORG#<org>#Q#<qid>           | V#<000001>  |                                                   |                               |
- * | area counts (8 shards) | ORG#<org>                | COUNTS#<n>  |                                                   |                               |
- * | bank                | ORG#<org>#BANK#<bankId>     | BANK        |                                                   |                               |
- * | assessment          | ORG#<org>#A#<aid>           | ASSESSMENT  | ORG#<org>#AS / <aid>                              |                               |
- * | invitation          | INV#<invId>                 | INV         | ORG#<org>#A#<aid>#INV / <invId>                   |                               |
- * | attempt             | ATT#<attemptId>             | ATT         | ORG#<org>#A#<aid>#RES / <rank key> (completed)    | DUE#<hour> / <due>#<id> (active) |
- * | idempotency record  | ORG#<org>#IDEM#<key>        | IDEM        |                                                   |                               |
- * | norms               | ORG#<org>#A#<aid>           | NORMS       | ORG#<org>#A#<aid>#RES / #NORMS                    |                               |
- * | item statistics     | ORG#<org>#QSTATS#<qorg>#<qid> | V#<000001> |                                                  |                               |
- * | stats marker        | ATT#<attemptId>             | STATS-APPLIED#<n> |                                             |                               |
+ * | entity                  | PK                            | SK                 | GSI1PK / GSI1SK                                   | GSI2PK / GSI2SK                          |
+ * |-------------------------|-------------------------------|--------------------|---------------------------------------------------|------------------------------------------|
+ * | question head           | ORG#<org>#Q#<qid>             | HEAD               | ORG#<org>#QS#<status> / <area>#<difficulty>#<qid> |                                          |
+ * | question version        | ORG#<org>#Q#<qid>             | V#<000001>         |                                                   |                                          |
+ * | area counts (8 shards)  | ORG#<org>                     | COUNTS#<n>         |                                                   |                                          |
+ * | bank                    | ORG#<org>#BANK#<bankId>       | BANK               |                                                   |                                          |
+ * | assessment              | ORG#<org>#A#<aid>             | ASSESSMENT         | ORG#<org>#AS / <aid>                              |                                          |
+ * | invitation              | INV#<invId>                   | INV                | ORG#<org>#A#<aid>#INV / <invId>                   | DUE#<hour> / <dueAt>#<attemptId> (started) |
+ * | attempt head (page 0)   | ATT#<attemptId>               | ATT                |                                                   | (old layout only: DUE#<hour> / <dueAt>#<attemptId>) |
+ * | attempt answer page n   | ATT#<attemptId>               | A#<nn>             |                                                   |                                          |
+ * | attempt draw            | ATT#<attemptId>               | DRAW               |                                                   |                                          |
+ * | integrity event         | ATT#<attemptId>               | EV#<ulid>          |                                                   |                                          |
+ * | resumed session         | ATT#<attemptId>               | SES#<ulid>         |                                                   |                                          |
+ * | attempt result          | ATT#<attemptId>               | RESULT             |                                                   |                                          |
+ * | attempt results row     | ATT#<attemptId>               | ROW                | ORG#<org>#A#<aid>#RES / <rank key>                |                                          |
+ * | stats marker            | ATT#<attemptId>               | STATS              |                                                   |                                          |
+ * | old-layout attempt      | ATT#<attemptId>               | ATT                | ORG#<org>#A#<aid>#RES / <rank key> (completed)    | DUE#<hour> / <dueAt>#<attemptId> (active) |
+ * | old-layout stats marker | ATT#<attemptId>               | STATS-APPLIED#<n>  |                                                   |                                          |
+ * | idempotency record      | ORG#<org>#IDEM#<key>          | IDEM               |                                                   |                                          |
+ * | norms                   | ORG#<org>#A#<aid>             | NORMS              | ORG#<org>#A#<aid>#RES / #NORMS                    |                                          |
+ * | item statistics         | ORG#<org>#QSTATS#<qorg>#<qid> | V#<000001>         |                                                   |                                          |
+ *
+ * An attempt's sort keys are chosen so that one range reads what finalising needs:
+ * `A#..` < `ATT` (head and pages: `SK BETWEEN 'A#' AND 'ATT'`) and `DRAW` < `EV#..` < `RESULT`
+ * < `ROW` < `SES#..` (draw, events and sessions: `SK BETWEEN 'DRAW' AND 'SES#\uffff'`).
  *
  * Access patterns with their calls: `docs/access-patterns.md`.
  */
