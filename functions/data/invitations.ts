@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
  * Invitations: one item each, located by the id embedded in the token; the token itself is
  * only ever stored as a SHA-256 hash. See docs/state-machines.md.
  */
-import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
+import { batchWrite } from './batch-write.ts';
 import { applied, db, tableName } from './client.ts';
 import { listingPage } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
@@ -29,11 +30,20 @@ export interface Invitation {
   extraTimePercent: number;
   createdAt: string;
   attemptId?: string;
+  /** Set when the invitation started its attempt. */
+  startedAt?: string;
   ttl: number;
 }
 
-const strip = ({ PK: _p, SK: _s, GSI1PK: _g, GSI1SK: _h, ...rest }: Record<string, unknown>) =>
-  rest as unknown as Invitation;
+const strip = ({
+  PK: _p,
+  SK: _s,
+  GSI1PK: _g,
+  GSI1SK: _h,
+  GSI2PK: _d,
+  GSI2SK: _e,
+  ...rest
+}: Record<string, unknown>) => rest as unknown as Invitation;
 
 const item = (inv: Invitation) => ({
   ...keys.invitation(inv.invitationId),
@@ -43,19 +53,7 @@ const item = (inv: Invitation) => ({
 
 /** Store new invitations: BatchWrite, 25 a call, retrying what DynamoDB leaves unprocessed. */
 export async function putInvitations(invitations: readonly Invitation[]): Promise<void> {
-  for (let i = 0; i < invitations.length; i += 25) {
-    let pending: unknown[] | undefined = invitations
-      .slice(i, i + 25)
-      .map((inv) => ({ PutRequest: { Item: item(inv) } }));
-    for (let attempt = 0; pending?.length; attempt++) {
-      const res: { UnprocessedItems?: Record<string, unknown[]> } = await db().send(
-        new BatchWriteCommand({ RequestItems: { [tableName()]: pending as never } }),
-      );
-      pending = res.UnprocessedItems?.[tableName()];
-      if (pending?.length)
-        await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-    }
-  }
+  await batchWrite(invitations.map((inv) => ({ PutRequest: { Item: item(inv) } })));
 }
 
 /**
@@ -84,12 +82,19 @@ export async function putInvitationsIfAbsent(invitations: readonly Invitation[])
   await Promise.all(Array.from({ length: Math.min(16, invitations.length) }, worker));
 }
 
-export async function getInvitation(invitationId: string): Promise<Invitation | undefined> {
+/**
+ * An invitation, strongly consistent unless `consistent` is false (the start reads it eventually
+ * consistent first: the conditional write that follows re-checks everything it read).
+ */
+export async function getInvitation(
+  invitationId: string,
+  consistent = true,
+): Promise<Invitation | undefined> {
   const res = await db().send(
     new GetCommand({
       TableName: tableName(),
       Key: keys.invitation(invitationId),
-      ConsistentRead: true,
+      ...(consistent ? { ConsistentRead: true } : {}),
     }),
   );
   return res.Item ? strip(res.Item) : undefined;

@@ -76,9 +76,39 @@ export const keys = {
     GSI1PK: `ORG#${org}#A#${assessmentId}#INV`,
     GSI1SK: invitationId,
   }),
+  /** The attempt's head: its state and answer page 0 (an old-layout attempt: the whole attempt). */
   attempt: (attemptId: string): Key => ({ PK: `ATT#${attemptId}`, SK: 'ATT' }),
-  /** The attempt id of an attempt item's PK (the deadline index projects keys only). */
+  /** Answer page `n` >= 1 of a long attempt; sorts before the head (`A#` < `ATT`). */
+  attemptPage: (attemptId: string, page: number): Key => ({
+    PK: `ATT#${attemptId}`,
+    SK: `A#${pad(page, 2)}`,
+  }),
+  /** What the attempt never changes after its start. */
+  attemptDraw: (attemptId: string): Key => ({ PK: `ATT#${attemptId}`, SK: 'DRAW' }),
+  /** An integrity event batch (written by the candidate app). */
+  attemptEvent: (attemptId: string, id: string): Key => ({
+    PK: `ATT#${attemptId}`,
+    SK: `EV#${id}`,
+  }),
+  /** A resumed session. */
+  attemptSession: (attemptId: string, id: string): Key => ({
+    PK: `ATT#${attemptId}`,
+    SK: `SES#${id}`,
+  }),
+  /** The result body, written once at completion. */
+  attemptResult: (attemptId: string): Key => ({ PK: `ATT#${attemptId}`, SK: 'RESULT' }),
+  /** The results-index entry, written once at completion (GSI1: the assessment's ranking). */
+  attemptRow: (attemptId: string): Key => ({ PK: `ATT#${attemptId}`, SK: 'ROW' }),
+  /** The attempt id of an attempt item's PK. */
   attemptIdOf: (pk: string) => pk.slice('ATT#'.length),
+  /**
+   * An entry of the due index (keys only): a started invitation's, or an old-layout attempt's
+   * own. Its sort key ends with the attempt id.
+   */
+  dueEntryOf: (pk: string, sk: string): { attemptId: string; invitationId?: string } => ({
+    attemptId: sk.slice(sk.lastIndexOf('#') + 1),
+    ...(pk.startsWith('INV#') ? { invitationId: pk.slice('INV#'.length) } : {}),
+  }),
   resultListing: (org: string, assessmentId: string, rankKey: string) => ({
     GSI1PK: `ORG#${org}#A#${assessmentId}#RES`,
     GSI1SK: rankKey,
@@ -94,10 +124,12 @@ export const keys = {
     PK: `ORG#${org}#A#${assessmentId}`,
     SK: 'NORMS',
   }),
-  /** Marks one chunk of an attempt's statistics as applied (stream records repeat). */
-  statsMarker: (attemptId: string, chunk: number): Key => ({
+  /** Marks an attempt's completion as applied to norms and item statistics (stream records repeat). */
+  statsMarker: (attemptId: string): Key => ({ PK: `ATT#${attemptId}`, SK: 'STATS' }),
+  /** The marker of the old layout's consumer: the first (usually only) chunk applied. */
+  oldStatsMarker: (attemptId: string): Key => ({
     PK: `ATT#${attemptId}`,
-    SK: `STATS-APPLIED#${chunk}`,
+    SK: 'STATS-APPLIED#0',
   }),
   /**
    * Item statistics, per organisation of the attempts even for shared public questions: one
