@@ -266,19 +266,70 @@ export async function calibrate(): Promise<Calibration> {
 export interface Window {
   calls: CallRecord[];
   capacity: CapacityRecord[];
+  /** Time of each HTTP exchange with DynamoDB on the wire (retries count each). */
+  wire: number[];
+}
+
+type WireListener = (ms: number) => void;
+const wireListeners = new Set<WireListener>();
+
+interface HttpHandler {
+  handle(
+    request: unknown,
+    options?: unknown,
+  ): Promise<{ response: { body?: NodeJS.ReadableStream & { readableEnded?: boolean } } }>;
+  benchWire?: boolean;
+}
+
+/**
+ * Time each DynamoDB call on the wire, below the SDK: the data layer's HTTP handler is wrapped
+ * so that the clock runs from handing it the signed request to the last byte of the response
+ * body, and nothing the SDK does before (building, serialising, signing) or after (parsing) is
+ * in it. The rest of a call's time is the SDK's own CPU.
+ */
+export function installWireTimer(): void {
+  const handler = (db().config as unknown as { requestHandler: HttpHandler }).requestHandler;
+  if (handler.benchWire) return;
+  handler.benchWire = true;
+  const handle = handler.handle.bind(handler);
+  handler.handle = async (request, options) => {
+    const started = performance.now();
+    const out = await handle(request, options);
+    const body = out.response.body;
+    const done = () => {
+      const ms = performance.now() - started;
+      for (const l of wireListeners) l(ms);
+    };
+    if (body && typeof body.once === 'function' && !body.readableEnded) {
+      let reported = false;
+      const once = () => {
+        if (!reported) {
+          reported = true;
+          done();
+        }
+      };
+      body.once('end', once);
+      body.once('close', once);
+    } else done();
+    return out;
+  };
 }
 
 /** Everything the data layer calls from now until `stop()`. */
 export function watch(): { stop(): Window; take(): Window } {
   let calls: CallRecord[] = [];
   let caps: CapacityRecord[] = [];
+  let wire: number[] = [];
   const onCap = (r: CapacityRecord) => caps.push(r);
+  const onWire = (ms: number) => wire.push(ms);
   capacity.listeners.add(onCap);
+  wireListeners.add(onWire);
   const off = onDynamoCall((c) => calls.push(c));
   const take = () => {
-    const w = { calls, capacity: caps };
+    const w = { calls, capacity: caps, wire };
     calls = [];
     caps = [];
+    wire = [];
     return w;
   };
   return {
@@ -286,10 +337,14 @@ export function watch(): { stop(): Window; take(): Window } {
     stop() {
       off();
       capacity.listeners.delete(onCap);
+      wireListeners.delete(onWire);
       return take();
     },
   };
 }
+
+/** The window's time on the wire, summed. */
+export const wireMs = (w: Window) => w.wire.reduce((a, x) => a + x, 0);
 
 /** Operations that consume read units; every other one consumes write units. */
 export const READ_OPERATIONS = new Set([

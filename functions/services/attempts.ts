@@ -82,19 +82,23 @@ export interface Loaded {
 // ---------------------------------------------------------------------------------------------
 // Answer pages.
 
-/** Bytes planned for an answer without options that is not a number: a short text. */
-export const SHORT_ANSWER_BYTES = 64;
-/** A storable number (at most 15 significant digits and an exponent) takes at most this much. */
-const NUMBER_BYTES = 22;
+/**
+ * Bytes planned for an answer that is neither options nor a number: a short text. Longer texts
+ * are still stored; a page full of them can cost 2 WCU a save (docs/access-patterns.md).
+ */
+export const SHORT_ANSWER_BYTES = 48;
+/** A storable number: at most 15 significant digits, about one byte per two digits. */
+const NUMBER_BYTES = 11;
 
 /**
- * The most bytes an answer to this question is planned to take in its answer page: for a
- * question with options, any list of its option ids; for one whose answer is a number, a
- * number; otherwise a short text. Answers are checked by the question's own response schema,
- * so nothing here names a question type.
+ * The bytes an answer to this question is planned to take in its answer page, found by asking
+ * the question's own response schema what it accepts (so nothing here names a question type):
+ * one option id, any list of its option ids, a number, or else a short text.
  */
 export function answerAllowance(q: QuestionContent): number {
-  if (q.options?.length) return 3 + q.options.reduce((n, o) => n + o.id.length + 1, 0);
+  const ids = q.options?.map((o) => o.id) ?? [];
+  if (ids.length && parseResponse(q, ids[0]).ok) return Math.max(...ids.map((id) => id.length));
+  if (ids.length) return 3 + ids.reduce((n, id) => n + id.length + 1, 0);
   if (parseResponse(q, 0).ok) return NUMBER_BYTES;
   return SHORT_ANSWER_BYTES;
 }

@@ -6,8 +6,9 @@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { capacity, installRecorder, watch, writeUnits } from '../../bench/lib/dynamo.ts';
 import { getAssessment } from '../../functions/data/assessments.ts';
-import { claimInvitation, sealAttempt } from '../../functions/data/attempts.ts';
+import { claimInvitation, getDraw, sealAttempt } from '../../functions/data/attempts.ts';
 import { db, tableName } from '../../functions/data/client.ts';
 import { getInvitation } from '../../functions/data/invitations.ts';
 import { dueBucket, keys } from '../../functions/data/keys.ts';
@@ -307,6 +308,82 @@ describe('a crash between two writes', () => {
     expect(after.body.score).toBe(before.body.score);
     expect(after.body.candidate).toEqual({});
   }, 30_000);
+});
+
+describe('a long attempt over several answer pages', () => {
+  it('saves every answer for 1 WCU, resumes on every page, and grades every page', async () => {
+    const author = await api.token('author', 'layout-long');
+    const boss = await api.token('employer', 'layout-long');
+    const questions = Array.from({ length: 40 }, (_, i) => ({
+      id: `long-text-${i}`,
+      area: 'security',
+      type: 'text',
+      difficulty: 2,
+      prompt: `Name the pattern number ${i}, please.`,
+      answer: ['idempotency key'],
+      explanation: 'It is the idempotency key, as explained.',
+      tags: ['long'],
+    }));
+    expect(
+      (
+        await api.request('POST', '/v1/banks', {
+          token: author,
+          body: { bank: { id: 'long-bank', title: 'Long' }, questions },
+        })
+      ).status,
+    ).toBe(201);
+    const created = await api.request('POST', '/v1/assessments', {
+      token: boss,
+      body: { title: 'Long', timeLimitMinutes: 60, sections: [{ area: 'security', count: 40 }] },
+    });
+    const invited = await api.request(
+      'POST',
+      `/v1/assessments/${created.body.assessmentId}/invitations`,
+      {
+        token: boss,
+        body: {
+          candidates: [{ name: 'Long' }],
+          expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        },
+      },
+    );
+    const token = invited.body.invitations[0].token;
+    const first = (await start(token)).body;
+    const draw = (await getDraw(first.attemptId))!;
+    expect(Math.max(...draw.pages)).toBeGreaterThanOrEqual(3);
+    installRecorder();
+    capacity.enabled = true;
+    let again: typeof first;
+    try {
+      // The first tab answers half, then a second device resumes: the first token stops working
+      // on every page, the new one works on every page.
+      for (const q of first.questions.slice(0, 20)) {
+        const w = watch();
+        expect((await save(first, q, 'Idempotency Key')).status).toBe(200);
+        expect(writeUnits(w.stop().capacity)).toBeLessThanOrEqual(1);
+      }
+      again = (await start(token)).body;
+      expect(Object.keys(again.answers)).toHaveLength(20);
+      for (const q of first.questions.slice(20)) {
+        expect((await save(first, q, 'Idempotency Key')).status).toBe(401);
+        const w = watch();
+        expect((await save(again, q, 'Idempotency Key')).status).toBe(200);
+        expect(writeUnits(w.stop().capacity)).toBeLessThanOrEqual(1);
+      }
+    } finally {
+      capacity.enabled = false;
+    }
+    const sub = await api.request('POST', `/v1/attempts/${first.attemptId}/submit`, {
+      token: again.attemptToken,
+    });
+    expect(sub.status).toBe(200);
+    const r = await api.request('GET', `/v1/attempts/${first.attemptId}/report`, { token: boss });
+    expect(r.body.score).toBe(100);
+    expect(r.body.questions).toHaveLength(40);
+    const late = await save(again, first.questions.at(-1), 'too late');
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('already-submitted');
+  }, 60_000);
 });
 
 describe('attempts stored in the old layout', () => {
