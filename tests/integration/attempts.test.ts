@@ -143,7 +143,7 @@ describe('starting an attempt', () => {
       list.body.items.find((i: { invitationId: string }) => i.invitationId === inv!.invitationId)
         .status,
     ).toBe('started');
-  });
+  }, 30_000);
 
   it('resumes with a new token that replaces the old one, showing the same test', async () => {
     const [inv] = await invite(api, 1);
