@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eap, itemParams, levelOf, type ScoredItem } from '../../functions/domain/psychometrics.ts';
+import {
+  eap,
+  itemParams,
+  levelOf,
+  type Scored2plItem as ScoredItem,
+} from '../../functions/domain/psychometrics.ts';
 
 /** n items with a = 1, b = 0, the first k answered correctly and the rest wrongly. */
 const pattern = (n: number, k: number): ScoredItem[] =>
