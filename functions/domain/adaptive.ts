@@ -15,7 +15,13 @@
  * 3. maximum Fisher information at the current EAP (at theta 0 for the first item) among the
  *    eligible items not yet shown;
  * 4. randomesque exposure control (Kingsbury & Zara 1989): a uniform pick among the `k` most
- *    informative, from a generator seeded by the seed and the item's position.
+ *    informative, from a generator seeded by the seed and the item's position;
+ * 5. optionally, item eligibility (Sympson & Hetter 1985, in the per-candidate form of van der
+ *    Linden & Veldkamp 2004): an item with eligibility e takes part in a candidate's section
+ *    with probability e, drawn once per candidate and item from the seed, so that no item is
+ *    shown to more than a set share of candidates. {@link exposureEligibility} computes e by
+ *    simulation. Randomesque alone cannot cap the exposure of an item that is among the most
+ *    informative over a wide range of abilities.
  */
 
 import { type ItemModel, itemInformation } from './irt-model.ts';
@@ -30,6 +36,8 @@ export interface PoolItem {
   type: string;
   tags: readonly string[];
   model: ItemModel;
+  /** Probability that the item takes part in a candidate's section (default 1). */
+  eligibility?: number;
 }
 
 export interface AdaptiveSettings {
@@ -112,7 +120,12 @@ export function nextStep(input: AdaptiveInput): AdaptiveStep {
   const remaining = pool.filter((it) => !shown.has(it.key));
   if (remaining.length === 0) return complete('pool-exhausted');
 
-  const eligible = settings.balance === false ? remaining : balanced(pool, remaining, shown, n);
+  // Items the candidate's eligibility draw leaves out, unless that leaves nothing to show.
+  const drawn = remaining.filter(
+    (it) => it.eligibility === undefined || it.eligibility >= 1 || isEligible(input.seed, it),
+  );
+  const available = drawn.length > 0 ? drawn : remaining;
+  const eligible = settings.balance === false ? available : balanced(pool, available, shown, n);
   const theta = n === 0 ? 0 : ability.theta;
   const ranked = eligible
     .map((it) => ({ key: it.key, info: itemInformation(it.model, theta) }))
@@ -138,11 +151,15 @@ function balanced(
   const behind = (labels: (it: PoolItem) => readonly string[]) => {
     const inPool = new Map<string, number>();
     const seen = new Map<string, number>();
-    for (const it of pool)
-      for (const l of new Set(labels(it))) {
+    for (const it of pool) {
+      const ls = labels(it);
+      const isShown = shown.has(it.key);
+      ls.forEach((l, i) => {
+        if (i > 0 && ls.indexOf(l) < i) return; // a label repeated on one item counts once
         inPool.set(l, (inPool.get(l) ?? 0) + 1);
-        if (shown.has(it.key)) seen.set(l, (seen.get(l) ?? 0) + 1);
-      }
+        if (isShown) seen.set(l, (seen.get(l) ?? 0) + 1);
+      });
+    }
     const out = new Set<string>();
     for (const [l, count] of inPool)
       if ((seen.get(l) ?? 0) < Math.floor((count / pool.length) * (n + 1))) out.add(l);
@@ -156,4 +173,90 @@ function balanced(
   };
   const byType = restrict(remaining, (it) => [it.type]);
   return restrict(byType, (it) => it.tags);
+}
+
+/**
+ * Whether an item takes part in the section seeded by `seed`: a uniform number drawn once per
+ * seed and item key (a 32-bit FNV-1a hash with murmur3's finaliser: fast, since every step
+ * draws for every remaining item) compared with its eligibility.
+ */
+export function isEligible(seed: string, item: PoolItem): boolean {
+  return uniformHash(`${seed}|${item.key}`) < (item.eligibility ?? 1);
+}
+
+function uniformHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
+export interface EligibilityOptions {
+  /** The largest share of candidates an item may be shown to. */
+  maxExposure: number;
+  /** Simulated candidates per round (theta ~ N(0,1)). */
+  simulees: number;
+  rounds: number;
+  seed: string;
+  /** Scores of a simulated candidate: draws a score for an item at theta. */
+  simulate: (item: PoolItem, theta: number, random: () => number) => number;
+}
+
+/**
+ * Eligibility probabilities that keep every item's exposure at or below `maxExposure` (the
+ * Sympson-Hetter iteration, van der Linden 2003): simulate sections with the current
+ * eligibilities, then set e_i <- min(1, e_i x maxExposure / r_i) from each item's observed
+ * exposure rate r_i, for a few rounds. The returned pool carries the eligibilities; pools of
+ * real candidates differ from N(0,1), so a calibration job recomputes them with its own data.
+ */
+export function exposureEligibility(
+  pool: readonly PoolItem[],
+  settings: AdaptiveSettings,
+  o: EligibilityOptions,
+): { pool: PoolItem[]; rounds: { maxExposure: number; meanItems: number }[] } {
+  let current = pool.map((it) => ({ ...it, eligibility: 1 }));
+  const history: { maxExposure: number; meanItems: number }[] = [];
+  for (let round = 0; round < o.rounds; round++) {
+    const random = seededRandom(`${o.seed}:round-${round}`);
+    const normal = () => {
+      let u = 0;
+      while (u === 0) u = random();
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+    };
+    const byKey = new Map(current.map((it) => [it.key, it]));
+    const shownCount = new Map<string, number>();
+    let items = 0;
+    for (let c = 0; c < o.simulees; c++) {
+      const theta = normal();
+      const responses: AdaptiveResponse[] = [];
+      const seed = `${o.seed}:round-${round}:simulee-${c}`;
+      for (;;) {
+        const step = nextStep({ pool: current, responses, settings, seed });
+        if (step.kind === 'complete') break;
+        shownCount.set(step.key, (shownCount.get(step.key) ?? 0) + 1);
+        responses.push({ key: step.key, score: o.simulate(byKey.get(step.key)!, theta, random) });
+      }
+      items += responses.length;
+    }
+    const rate = (key: string) => (shownCount.get(key) ?? 0) / o.simulees;
+    history.push({
+      maxExposure: Math.max(0, ...current.map((it) => rate(it.key))),
+      meanItems: items / o.simulees,
+    });
+    current = current.map((it) => {
+      const r = rate(it.key);
+      return {
+        ...it,
+        eligibility: r > 0 ? Math.min(1, (it.eligibility * o.maxExposure) / r) : 1,
+      };
+    });
+  }
+  return { pool: current, rounds: history };
 }

@@ -103,20 +103,23 @@ export function logLikelihood(item: ItemModel, score: number, theta: number): nu
     return ll;
   }
   const k = scoreCategory(score, item.categories);
-  // log P_k = z_k - log sum_c exp(z_c), with the maximum taken out.
-  const steps = item.steps;
+  // log P_k = z_k - log sum_c exp(z_c), with the largest z taken out; two passes over the
+  // steps rather than an array, since this runs for every item at every grid point.
+  const { a, steps } = item;
   let z = 0;
   let zk = 0;
   let max = 0;
-  const zs = new Float64Array(steps.length + 1);
   for (let v = 0; v < steps.length; v++) {
-    z += item.a * (theta - steps[v]!);
-    zs[v + 1] = z;
+    z += a * (theta - steps[v]!);
     if (v + 1 === k) zk = z;
     if (z > max) max = z;
   }
-  let sum = 0;
-  for (const zc of zs) sum += Math.exp(zc - max);
+  let sum = Math.exp(-max);
+  z = 0;
+  for (let v = 0; v < steps.length; v++) {
+    z += a * (theta - steps[v]!);
+    sum += Math.exp(z - max);
+  }
   return zk - max - Math.log(sum);
 }
 
