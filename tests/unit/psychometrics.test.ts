@@ -14,11 +14,11 @@ const pattern = (n: number, k: number): ScoredItem[] =>
   Array.from({ length: n }, (_, i) => ({ a: 1, b: 0, score: i < k ? 1 : 0 }));
 
 /**
- * Reference EAP written from the definition, independently of the module: the posterior is
- * prior(theta) * prod P^s (1-P)^(1-s); integrate theta * posterior and posterior with the
+ * Reference EAP written from the definition, independently of the module: integrate
+ * theta * posterior and posterior, posterior = N(0,1) density times the likelihood, with the
  * trapezoid rule on a grid ten times finer than the module's, over the same [-4, 4].
  */
-function referenceEap(items: ScoredItem[]): { theta: number; standardError: number } {
+function trapezoidEap(likelihood: (theta: number) => number) {
   const steps = 1200;
   const h = 8 / steps;
   let mass = 0;
@@ -26,11 +26,7 @@ function referenceEap(items: ScoredItem[]): { theta: number; standardError: numb
   let second = 0;
   for (let i = 0; i <= steps; i++) {
     const theta = -4 + i * h;
-    let density = Math.exp((-theta * theta) / 2) / Math.sqrt(2 * Math.PI);
-    for (const { a, b, score } of items) {
-      const p = 1 / (1 + Math.exp(-a * (theta - b)));
-      density *= p ** score * (1 - p) ** (1 - score);
-    }
+    const density = (Math.exp((-theta * theta) / 2) / Math.sqrt(2 * Math.PI)) * likelihood(theta);
     const weight = i === 0 || i === steps ? h / 2 : h;
     mass += weight * density;
     first += weight * density * theta;
@@ -39,6 +35,15 @@ function referenceEap(items: ScoredItem[]): { theta: number; standardError: numb
   const mean = first / mass;
   return { theta: mean, standardError: Math.sqrt(second / mass - mean * mean) };
 }
+
+/** The 2PL with fractional responses: prod P^s (1-P)^(1-s). */
+const referenceEap = (items: ScoredItem[]) =>
+  trapezoidEap((theta) =>
+    items.reduce((l, { a, b, score }) => {
+      const p = 1 / (1 + Math.exp(-a * (theta - b)));
+      return l * p ** score * (1 - p) ** (1 - score);
+    }, 1),
+  );
 
 const itemArb = fc.record({
   a: fc.double({ min: 0.3, max: 2.5, noNaN: true }),
@@ -153,35 +158,20 @@ describe('eap', () => {
 });
 
 /**
- * Reference EAP for calibrated items written from the GPCM's definition, independently of the
- * module: P_k proportional to exp(sum_{v<=k} a (theta - b_v)); the category is the highest
- * whose lower bound the quarter-rounded score reaches; trapezoid rule on a grid ten times finer.
+ * The GPCM from its definition: P_k proportional to exp(sum_{v<=k} a (theta - b_v)), the
+ * category the highest whose lower bound the quarter-rounded score reaches.
  */
-function referenceGpcmEap(items: ScoredCalibratedItem[]) {
-  const steps = 1200;
-  const h = 8 / steps;
-  let mass = 0;
-  let first = 0;
-  let second = 0;
-  for (let i = 0; i <= steps; i++) {
-    const theta = -4 + i * h;
-    let density = Math.exp((-theta * theta) / 2);
-    for (const it of items) {
+const referenceGpcmEap = (items: ScoredCalibratedItem[]) =>
+  trapezoidEap((theta) =>
+    items.reduce((l, it) => {
       const cumulative = [0];
       for (const b of it.steps) cumulative.push(cumulative.at(-1)! + it.a * (theta - b));
-      const total = cumulative.reduce((s, z) => s + Math.exp(z), 0);
+      const total = cumulative.reduce((sum, z) => sum + Math.exp(z), 0);
       const rounded = Math.round(it.score * 4) / 4;
       const k = it.categories.filter((c, j) => j > 0 && rounded >= c).length;
-      density *= Math.exp(cumulative[k]!) / total;
-    }
-    const weight = i === 0 || i === steps ? h / 2 : h;
-    mass += weight * density;
-    first += weight * density * theta;
-    second += weight * density * theta * theta;
-  }
-  const mean = first / mass;
-  return { theta: mean, standardError: Math.sqrt(second / mass - mean * mean) };
-}
+      return (l * Math.exp(cumulative[k]!)) / total;
+    }, 1),
+  );
 
 describe('eap with calibrated items', () => {
   it('matches the GPCM reference on a mixed pattern of 2PL and partial-credit items', () => {
