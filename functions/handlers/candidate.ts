@@ -1,6 +1,7 @@
 import { clock } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
 import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
+import { clientIp } from '../http/client-ip.ts';
 import { CANDIDATE_ROUTES } from '../http/routes/candidate.ts';
 import {
   answer,
@@ -16,7 +17,7 @@ export const operations: Record<string, Operation> = {
     const now = clock.now();
     const { created, attempt, attemptToken } = await startOrResume(body.invitationToken, now, {
       ...(headers['user-agent'] ? { userAgent: headers['user-agent'].slice(0, 200) } : {}),
-      sourceIp: event.requestContext.http.sourceIp,
+      sourceIp: clientIp(event),
     });
     return new Reply(created ? 201 : 200, await attemptView(attempt, now, attemptToken), {
       'cache-control': 'no-store',

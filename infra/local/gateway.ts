@@ -14,7 +14,7 @@ import { UnauthorizedError } from '../../functions/domain/errors.ts';
 import type { HttpEvent, HttpResult } from '../../functions/http/api.ts';
 import { preflightHeaders } from '../../functions/http/cors.ts';
 import { bearerOf, jwtSettingsFromEnv, verifyStaffJwt } from '../../functions/http/jwt.ts';
-import { problemOf, problemResponse } from '../../functions/http/problem.ts';
+import { problemResponse } from '../../functions/http/problem.ts';
 import { type FunctionGroup, isStaff, routeKey } from '../../functions/http/route-types.ts';
 import { createMatcher } from '../../functions/http/router.ts';
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
@@ -211,9 +211,19 @@ export async function invoke(input: EventInput): Promise<HttpResult> {
     return toHttpResult(await handler(event, lambdaContext(event.requestContext.requestId, group)));
   } catch (err) {
     if (err instanceof UnauthorizedError) {
-      return problemResponse(problemOf(err, new URL(input.url, 'http://localhost').pathname), {
-        'www-authenticate': 'Bearer',
-      });
+      // The JWT authorizer's own answer, body and header as API Gateway sends them (the function
+      // never runs): docs/operations.md lists which errors come from the gateway.
+      const why = err.message.replace(/^Invalid staff token: /, '').replace(/\.$/, '');
+      return {
+        statusCode: 401,
+        headers: {
+          'content-type': 'application/json',
+          'www-authenticate': bearerOf(input.headers.authorization as string | undefined)
+            ? `Bearer scope="" error="invalid_token" error_description="${why.replace(/"/g, "'")}"`
+            : 'Bearer',
+        },
+        body: '{"message":"Unauthorized"}',
+      };
     }
     throw err;
   }
