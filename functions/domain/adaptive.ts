@@ -25,6 +25,7 @@
  */
 
 import { type ItemModel, itemInformation } from './irt-model.ts';
+import { normalDeviate } from './irt-simulation.ts';
 import { type Ability, eap, type ScoredItem } from './psychometrics.ts';
 import { seededRandom } from './random.ts';
 
@@ -72,6 +73,7 @@ export interface AdaptiveInput {
   timeUp?: boolean;
 }
 
+/** Randomesque k when the settings give none: a pick among the 5 most informative items. */
 export const DEFAULT_RANDOMESQUE = 5;
 
 const scored = (item: PoolItem, score: number): ScoredItem =>
@@ -100,6 +102,7 @@ export function currentAbility(
 export function nextStep(input: AdaptiveInput): AdaptiveStep {
   const { pool, responses, settings } = input;
   const byKey = new Map(pool.map((it) => [it.key, it]));
+  if (byKey.size !== pool.length) throw new Error('The pool has two items with the same key.');
   const shown = new Set<string>();
   for (const r of responses) {
     if (shown.has(r.key)) throw new Error(`Item "${r.key}" was shown twice.`);
@@ -225,11 +228,7 @@ export function exposureEligibility(
   const history: { maxExposure: number; meanItems: number }[] = [];
   for (let round = 0; round < o.rounds; round++) {
     const random = seededRandom(`${o.seed}:round-${round}`);
-    const normal = () => {
-      let u = 0;
-      while (u === 0) u = random();
-      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-    };
+    const normal = () => normalDeviate(random);
     const byKey = new Map(current.map((it) => [it.key, it]));
     const shownCount = new Map<string, number>();
     let items = 0;

@@ -290,7 +290,9 @@ export function calibrate(
     for (const w of work) change = Math.max(change, mStep(w, quad.nodes, prior));
     converged = change < o.tolerance;
   }
-  const logLikelihood = work.length ? eStep(false) : 0;
+  // One more E-step at the final estimates: the log-likelihood, and the expected counts the
+  // standard errors use.
+  const logLikelihood = work.length ? eStep(true) : 0;
 
   // 4. Standard errors and fit, from the final posteriors.
   const ses = work.length

@@ -221,7 +221,7 @@ describe('nextStep: item choice', () => {
     );
   });
 
-  it('refuses a state that shows an item twice or an item outside the pool', () => {
+  it('refuses a state that shows an item twice or an item outside the pool, and a pool with a repeated key', () => {
     const pool = syntheticPool(10, 'refuse');
     const settings = { minItems: 1, maxItems: 5, targetStandardError: 0.3 };
     const key = pool[0]!.key;
@@ -240,6 +240,9 @@ describe('nextStep: item choice', () => {
     expect(() =>
       nextStep({ pool, responses: [{ key: 'nope', score: 1 }], settings, seed: 's' }),
     ).toThrow(/not in the pool/);
+    expect(() =>
+      nextStep({ pool: [...pool, pool[0]!], responses: [], settings, seed: 's' }),
+    ).toThrow(/same key/);
   });
 });
 

@@ -154,6 +154,21 @@ describe('calibrate: GPCM and 2PL items, incomplete design, against an independe
       HEAVY,
     );
 
+  it('falls back to per-item standard errors above the full-covariance limit, close to the full ones', () => {
+    const full = calibrate(records, { minResponses: 100 });
+    const perItem = calibrate(records, { minResponses: 100, fullCovarianceLimit: 0 });
+
+    expect(perItem.standardErrors).toBe('louis-per-item');
+    for (const key of ['q0', 'q3', 'q5']) {
+      const f = calibrated(full, key).standardErrors;
+      const p = calibrated(perItem, key).standardErrors;
+      // Dropping the between-item terms can only shrink a variance, and not by much here.
+      expect(p.a!).toBeLessThanOrEqual(f.a! + 1e-9);
+      expect(p.a! / f.a!).toBeGreaterThan(0.8);
+      expect(p.b! / f.b!).toBeGreaterThan(0.8);
+    }
+  });
+
   it('maps partial scores to categories at the observed score levels', () => {
     const r = calibrate(records, { minResponses: 100 });
 
