@@ -271,11 +271,6 @@ export function answerBytes(q: QuestionContent): number {
   return typeOf(q.type).answerBytes(q);
 }
 
-/** The phrase for what a question of this type takes: "one option id". */
-export function expectedAnswer(type: QuestionContent['type']): string {
-  return typeOf(type).expected;
-}
-
 /** Validate a candidate's answer against the question it answers. */
 export function parseResponse(
   q: QuestionContent,
