@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rightId } from '../../functions/domain/question-types/matching.ts';
 import { useTestApi } from './support.ts';
 
 const api = useTestApi();
@@ -104,5 +105,30 @@ describe('a matching question over HTTP', () => {
     expect(res.status).toBe(400);
     expect(res.body.errors[0].path).toBe('answer');
     expect(res.body.errors[0].message).toMatch(/matching question takes a list/);
+  });
+  it('saves answers with unmatched items, grades each correct pair, and reports the pairs', async () => {
+    const s = await startOne();
+    const auth = { token: s.body.attemptToken };
+    const put = (answer: unknown) =>
+      api.request('PUT', `/v1/attempts/${s.body.attemptId}/answers/status-codes`, {
+        ...auth,
+        body: { answer },
+      });
+    const ids = PAIRS.map((p) => rightId(p.right));
+    expect((await put([ids[0], null, null, null])).status).toBe(200);
+    const saved = await put([ids[0], ids[1], ids[2], null]);
+    expect(saved.status, saved.text).toBe(200);
+    const view = await api.request('GET', `/v1/attempts/${s.body.attemptId}`, auth);
+    expect(view.body.answers['status-codes']).toEqual([ids[0], ids[1], ids[2], null]);
+    await api.request('POST', `/v1/attempts/${s.body.attemptId}/submit`, auth);
+    const report = await api.request('GET', `/v1/attempts/${s.body.attemptId}/report`, {
+      token: employer,
+    });
+    expect(report.body.questions[0]).toMatchObject({
+      questionId: 'status-codes',
+      score: 0.75,
+      answer:
+        'The request body is not valid JSON → 400; The bearer token has expired → 401; The If-Match version is stale → 412; Too many requests from this client → (no match)',
+    });
   });
 });

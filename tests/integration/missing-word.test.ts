@@ -68,5 +68,18 @@ describe('a missing-word question over HTTP', () => {
     ]);
     expect(s.text).not.toContain('Ordering is per partition');
     expect(Object.keys(view)).not.toContain('answer');
+
+    // Graded as a single choice, and the report names the choice.
+    const auth = { token: s.body.attemptToken };
+    const saved = await api.request('PUT', `/v1/attempts/${s.body.attemptId}/answers/kafka-order`, {
+      ...auth,
+      body: { answer: 'a' },
+    });
+    expect(saved.status, saved.text).toBe(200);
+    await api.request('POST', `/v1/attempts/${s.body.attemptId}/submit`, auth);
+    const report = await api.request('GET', `/v1/attempts/${s.body.attemptId}/report`, {
+      token: employer,
+    });
+    expect(report.body.questions[0]).toMatchObject({ score: 1, answer: 'a — partition' });
   });
 });
