@@ -1,6 +1,5 @@
 import { listAssessments } from '../data/assessments.ts';
 import {
-  type Completion,
   eraseCompletedAttempt,
   eraseOldLayoutAttempt,
   listResults,
@@ -10,11 +9,9 @@ import {
   listInvitations,
   revokeInvitation,
 } from '../data/invitations.ts';
-import { questionVersions } from '../data/question-cache.ts';
 import { type Norms, normsOf, readNorms } from '../data/statistics.ts';
 import { clock } from '../domain/clock.ts';
 import { DomainError, NotFoundError, ValidationError } from '../domain/errors.ts';
-import { describeAnswer } from '../domain/question.ts';
 import { radarSvg } from '../domain/radar-svg.ts';
 import { percentileOf } from '../domain/statistics.ts';
 import { AREAS } from '../domain/taxonomy.ts';
@@ -29,33 +26,12 @@ import {
   ownAssessment,
   ownInvitation,
 } from '../services/assessments.ts';
-import { completionFor, developmentOf, type Loaded, load, settle } from '../services/attempts.ts';
+import { completionFor, developmentOf, type Loaded, settle } from '../services/attempts.ts';
 
 /** `{percentile}` once the assessment has enough completed attempts, else nothing. */
 function withPercentile(score: number, norms: Norms) {
   const p = percentileOf(score, norms.histogram, norms.n);
   return p === undefined ? {} : { percentile: p };
-}
-
-/**
- * The report's questions, each with the candidate's saved answer as its type renders it
- * ("b — Use a queue"): one read of the attempt's answers (its draw and question versions are
- * cached). Erased answers are not shown.
- */
-async function reportQuestions(c: Completion) {
-  const graded = c.result.questions;
-  if (graded.length === 0 || c.erasedAt) return graded;
-  const loaded = await load(c.attemptId);
-  if (!loaded) return graded;
-  const contents = await questionVersions(loaded.draw.questions);
-  const saved = new Map(
-    loaded.draw.questions.map((q, i) => [q.q, loaded.state.answers.get(i)?.value] as const),
-  );
-  return graded.map((g) => {
-    const content = contents.get(g.questionId);
-    const text = content && describeAnswer(content, saved.get(g.questionId));
-    return text === undefined ? g : { ...g, answer: text };
-  });
 }
 
 const limitOf = (q: { limit?: string }) => (q.limit ? Number(q.limit) : 50);
@@ -212,7 +188,7 @@ export const operations: Operations<typeof EMPLOYER_ROUTES> = {
       areas: r.areas,
       ...developmentOf(r),
       integrity: r.integrity ?? { signals: [] },
-      questions: await reportQuestions(c),
+      questions: r.questions,
     };
   },
 

@@ -485,14 +485,26 @@ describe('access control', () => {
     const early = await erase();
     expect(early.status).toBe(409);
     expect(early.body.detail).toMatch(/in progress until/);
+    const q = s.body.questions[0];
+    await api.request('PUT', `/v1/attempts/${s.body.attemptId}/answers/${q.questionId}`, {
+      token: s.body.attemptToken,
+      body: { answer: perfectAnswer(q) },
+    });
     await api.request('POST', `/v1/attempts/${s.body.attemptId}/submit`, {
       token: s.body.attemptToken,
     });
+    const reportNow = () =>
+      api.request('GET', `/v1/attempts/${s.body.attemptId}/report`, { token: employer });
+    const before = await reportNow();
+    expect(before.body.questions[0].answer).toBeTypeOf('string');
     expect((await erase()).status).toBe(204);
-    const report = await api.request('GET', `/v1/attempts/${s.body.attemptId}/report`, {
-      token: employer,
-    });
+    const report = await reportNow();
     expect(report.body.integrity.signals).toEqual([]);
+    // The answer as text is the candidate's: erased; the score stays.
+    expect(report.body.questions.map((x: { answer?: string }) => x.answer)).toEqual(
+      report.body.questions.map(() => undefined),
+    );
+    expect(report.body.questions[0].score).toBe(before.body.questions[0].score);
   });
 
   it('keeps resuming however often a client resumes, recording only the first sessions', async () => {

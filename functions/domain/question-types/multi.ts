@@ -39,7 +39,7 @@ export const multi: QuestionType<'multi', string[], string[], { options: Option[
     return z.array(z.string()).check(
       z.maxLength(ids.length),
       z.refine((v) => v.every((x) => ids.includes(x)), {
-        message: `Every pick must be one of the options: ${ids.join(', ')}.`,
+        message: `Every pick must be one of: ${ids.join(', ')}.`,
       }),
       z.refine(uniqueIds, { message: 'Each option may be picked once.' }),
     );

@@ -28,7 +28,7 @@ export function optionIdResponse(q: Pick<QuestionContent, 'options'>) {
   const ids = idsOf(q);
   return z.string().check(
     z.refine((v) => ids.includes(v), {
-      message: `Must be one of this question's option ids. Options: ${ids.join(', ')}.`,
+      message: `Must be one of this question's option ids: ${ids.join(', ')}.`,
     }),
   );
 }

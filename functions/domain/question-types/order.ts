@@ -40,7 +40,7 @@ export const order: QuestionType<'order', string[], string[], { options: Option[
     const ids = (q.options ?? []).map((o) => o.id);
     return z.array(z.string()).check(
       z.refine((v) => v.length === ids.length && uniqueIds(v) && v.every((x) => ids.includes(x)), {
-        message: `Rank every option exactly once. Options: ${ids.join(', ')}.`,
+        message: `Rank every option exactly once: ${ids.join(', ')}.`,
       }),
     );
   },
