@@ -9,6 +9,7 @@ import { applied, db, tableName } from './client.ts';
 import { listingPage } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
 import { keys } from './keys.ts';
+import type { InvitationMail } from './outbox.ts';
 
 export type InvitationStatus = 'pending' | 'started' | 'completed' | 'revoked';
 
@@ -16,9 +17,11 @@ export interface Candidate {
   name?: string;
   email?: string;
   externalId?: string;
+  /** The language of the candidate app's texts (`en` when absent). */
+  locale?: string;
 }
 
-export interface Invitation {
+export interface Invitation extends InvitationMail {
   invitationId: string;
   org: string;
   assessmentId: string;
@@ -29,15 +32,25 @@ export interface Invitation {
   extraTimePercent: number;
   createdAt: string;
   attemptId?: string;
+  /** When its one reminder is due (its entry in the reminder index); see data/outbox.ts. */
+  remindAt?: string;
   ttl: number;
 }
 
-const strip = ({ PK: _p, SK: _s, GSI1PK: _g, GSI1SK: _h, ...rest }: Record<string, unknown>) =>
-  rest as unknown as Invitation;
+const strip = ({
+  PK: _p,
+  SK: _s,
+  GSI1PK: _g,
+  GSI1SK: _h,
+  GSI2PK: _d,
+  GSI2SK: _e,
+  ...rest
+}: Record<string, unknown>) => rest as unknown as Invitation;
 
 const item = (inv: Invitation) => ({
   ...keys.invitation(inv.invitationId),
   ...keys.invitationListing(inv.org, inv.assessmentId, inv.invitationId),
+  ...(inv.remindAt ? keys.reminder(new Date(inv.remindAt), inv.invitationId) : {}),
   ...inv,
 });
 

@@ -4,7 +4,6 @@
  * Every decision that races is a conditional write in `data/attempts.ts`.
  */
 import { ulid } from 'ulid';
-import { getAssessment } from '../data/assessments.ts';
 import {
   type Attempt,
   type AttemptQuestion,
@@ -28,6 +27,7 @@ import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../domain/numbers.ts'
 import { candidateView } from '../domain/question.ts';
 import { type AttemptResult, scoreAttempt } from '../domain/result.ts';
 import { hashSecret, newSecret, parseInvitationToken, secretMatches } from '../domain/tokens.ts';
+import { contentForStart } from './content-lock.ts';
 
 export const RETENTION_DAYS = Number(process.env.RETENTION_DAYS ?? 365);
 
@@ -87,8 +87,9 @@ export async function startOrResume(
         `This invitation expired at ${inv.expiresAt}. Ask the employer for a new link.`,
       );
     }
-    const assessment = await getAssessment(inv.org, inv.assessmentId);
-    if (!assessment) throw new NotFoundError('The assessment of this invitation');
+    // Freezes the assessment's content first: an edit racing this start either landed before
+    // (and is drawn from) or is refused.
+    const assessment = await contentForStart(inv.org, inv.assessmentId, now);
     const attemptId = ulid(now.getTime());
     const refs = drawQuestions(assessment.sections, attemptId);
     const contents = await questionVersions(refs);
