@@ -4,7 +4,7 @@
  * (services/attempts.ts) imports only what it needs.
  */
 import { lockAssessmentContent } from '../data/assessment-lifecycle.ts';
-import { getAssessment } from '../data/assessments.ts';
+import { type Assessment, getAssessment } from '../data/assessments.ts';
 import { DomainError, GoneError } from '../domain/errors.ts';
 
 /**
@@ -13,7 +13,27 @@ import { DomainError, GoneError } from '../domain/errors.ts';
  * assessment answers 410 (its invitations are being removed).
  */
 export async function contentForStart(org: string, assessmentId: string, now: Date) {
-  let a = await getAssessment(org, assessmentId);
+  const a = await getAssessment(org, assessmentId);
+  if (a?.contentLockedAt) return a;
+  // Starts racing in one function share one lock write (a cohort starting at 9:00 sharp).
+  const key = `${org}/${assessmentId}`;
+  let pending = inFlight.get(key);
+  if (!pending) {
+    pending = lockWithRetries(org, assessmentId, a, now).finally(() => inFlight.delete(key));
+    inFlight.set(key, pending);
+  }
+  return pending;
+}
+
+const inFlight = new Map<string, Promise<Assessment>>();
+
+async function lockWithRetries(
+  org: string,
+  assessmentId: string,
+  first: Assessment | undefined,
+  now: Date,
+): Promise<Assessment> {
+  let a = first;
   for (let round = 0; round < 3 && a; round++) {
     const locked = await lockAssessmentContent(a, now);
     if (locked) return locked;
