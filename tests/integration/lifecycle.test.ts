@@ -23,7 +23,7 @@ async function newAssessment(extra: Record<string, unknown> = {}) {
     body: { ...BLUEPRINT, ...extra },
   });
   expect(res.status).toBe(201);
-  return res.body as Record<string, any>;
+  return res.body as { assessmentId: string; contentEditable: boolean };
 }
 
 async function invite(assessmentId: string, n = 1) {

@@ -77,7 +77,12 @@ async function invitationsOf(assessmentId: string) {
     token: employer,
   });
   expect(res.status).toBe(200);
-  return res.body.items as Record<string, any>[];
+  return res.body.items as {
+    status: string;
+    delivery: { status: string; message: string; at: string; reason?: string };
+    reminderDueAt?: string;
+    remindedAt?: string;
+  }[];
 }
 
 beforeAll(async () => {
