@@ -135,11 +135,6 @@ export class Mail extends Construct {
       retryAttempts: 2,
       onFailure: new SqsDestination(this.eventFailures),
     });
-    Validations.of(props.eventsJob).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'Invoked asynchronously by the SES events rule only; its on-failure destination (EventFailures queue) keeps every event it gives up on.',
-    });
 
     this.mailTokenKey = new Secret(this, 'MailTokenKey', {
       description:

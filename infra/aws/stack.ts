@@ -143,7 +143,7 @@ const JOB_SETTINGS: Readonly<
   // deleted assessment's invitations; sends through SES (granted by infra/aws/mail.ts).
   mail: { memorySize: 512, timeout: Duration.seconds(120), table: 'read-write', publishes: false },
   // Queries the reminder index, reads invitations and assessments, updates invitations; one run
-  // at a time.
+  // at a time, as the sweeper (queuing a reminder is a conditional write all the same).
   reminders: {
     memorySize: 512,
     timeout: Duration.seconds(120),
@@ -706,6 +706,12 @@ export class AssayStack extends Stack {
         this.scheduleJob(job.name, fn, trigger.everySeconds);
       } else if (trigger.kind === 'table-stream') {
         failureQueues.set(job.name, this.streamJob(job.name, fn, trigger.batchSize));
+      } else {
+        Validations.of(fn).acknowledge({
+          id: 'Serverless-LambdaDLQ',
+          reason:
+            'Invoked only asynchronously by the SES events rule (infra/aws/mail.ts), whose dead-letter queue and the function’s on-failure destination keep every event it gives up on; without mailFrom nothing invokes it.',
+        });
       }
       jobs.set(job.name, fn);
     }
