@@ -14,6 +14,8 @@
  * | norms               | ORG#<org>#A#<aid>           | NORMS       | ORG#<org>#A#<aid>#RES / #NORMS                    |                               |
  * | item statistics     | ORG#<org>#QSTATS#<qorg>#<qid> | V#<000001> |                                                  |                               |
  * | stats marker        | ATT#<attemptId>             | STATS-APPLIED#<n> |                                             |                               |
+ * | integrity events    | ATT#<attemptId>             | EV#<ulid>   |                                                   |                               |
+ * | event batch counter | ATT#<attemptId>             | EVENTS      |                                                   |                               |
  * | organisation profile | ORG#<org>                  | PROFILE     |                                                   |                               |
  * | invitation (reminder due) | INV#<invId>           | INV         |                                                   | REMIND#<hour> / <remindAt>#<invId> (pending, mailed, not reminded) |
  *
@@ -99,6 +101,14 @@ export const keys = {
     PK: `ORG#${org}#QSTATS#${questionOrg}#${questionId}`,
     SK: `V#${pad(version)}`,
   }),
+  /** One batch of a candidate's page events (visibility, paste), in its attempt's partition. */
+  attemptEvents: (attemptId: string, batchId: string): Key => ({
+    PK: `ATT#${attemptId}`,
+    SK: `EV#${batchId}`,
+  }),
+  attemptEventsPrefix: 'EV#',
+  /** Counts an attempt's event batches, so that their number stays bounded. */
+  attemptEventCounter: (attemptId: string): Key => ({ PK: `ATT#${attemptId}`, SK: 'EVENTS' }),
   /** An organisation's display profile (name); see data/organisations.ts. */
   organisationProfile: (org: string): Key => ({ PK: `ORG#${org}`, SK: 'PROFILE' }),
   /**

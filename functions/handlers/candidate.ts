@@ -11,8 +11,14 @@ import {
   startOrResume,
   submit,
 } from '../services/attempts.ts';
+import { inspectInvitation, recordPageEvents } from '../services/candidate-app.ts';
 
 export const operations: Record<string, Operation> = {
+  inspectInvitation: async ({ body }) =>
+    new Reply(200, await inspectInvitation(body.invitationToken, clock.now()), {
+      'cache-control': 'no-store',
+    }),
+
   startAttempt: async ({ body, headers, event }) => {
     const now = clock.now();
     const { created, attempt, attemptToken } = await startOrResume(body.invitationToken, now, {
@@ -35,6 +41,9 @@ export const operations: Record<string, Operation> = {
 
   saveAnswer: async ({ params, bearer, body }) =>
     answer(params.attemptId, bearer!, params.questionId, body.answer, clock.now()),
+
+  recordPageEvents: async ({ params, bearer, body }) =>
+    recordPageEvents(params.attemptId, bearer!, body.events, clock.now()),
 
   submitAttempt: async ({ params, bearer }) => submit(params.attemptId, bearer!, clock.now()),
 

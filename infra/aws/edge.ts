@@ -42,6 +42,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { WEB_CONTENT_SECURITY_POLICY } from '../../web/apps.ts';
 import type { DomainOptions } from './options.ts';
 
 /** The API's routes all live under this prefix; the distribution forwards it untouched. */
@@ -50,13 +51,8 @@ export const API_PATH_PATTERN = '/v1/*';
 /** An app's content-hashed files (`web/dist/<app>/assets/`): cached by browsers for good. */
 export const ASSETS_PATH_PATTERN = '/*/assets/*';
 
-/**
- * The web apps' Content-Security-Policy: their own scripts, styles and API only, so even HTML
- * slipped into a question's text could not run. The local gateway sends the same
- * (`WEB_SECURITY_HEADERS` of the web apps' local server).
- */
-export const WEB_CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** The web apps' Content-Security-Policy, declared once beside the apps (the local gateway sends it too). */
+export { WEB_CONTENT_SECURITY_POLICY };
 
 /** The web apps in a built folder: each sub-folder with an `index.html`, sorted. */
 export function webAppsIn(webDist: string): string[] {

@@ -5,7 +5,6 @@
  * way API Gateway does.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +17,7 @@ import { problemResponse } from '../../functions/http/problem.ts';
 import { type FunctionGroup, isStaff, routeKey } from '../../functions/http/route-types.ts';
 import { createMatcher } from '../../functions/http/router.ts';
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
+import { serveWebApp } from './static.ts';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -197,12 +197,6 @@ export async function buildEvent(
 
 const matcher = createMatcher(ROUTES);
 
-let takeHtml: Promise<string> | undefined;
-const takePage = () => {
-  takeHtml ??= readFile(resolve(import.meta.dirname, 'take.html'), 'utf8');
-  return takeHtml;
-};
-
 /** Invoke the function a request routes to, as API Gateway would. */
 export async function invoke(input: EventInput): Promise<HttpResult> {
   try {
@@ -247,14 +241,9 @@ export function createGateway(opts: GatewayOptions = {}): Server {
         res.end();
         return;
       }
-      if (method === 'GET' && (path === '/take' || path === '/take/')) {
-        // The candidate page of local demos (not part of the API; deploy your own front end).
-        status = 200;
-        res.writeHead(200, {
-          'content-type': 'text/html; charset=utf-8',
-          'cache-control': 'no-store',
-        });
-        res.end(await takePage());
+      // The web apps (web/dist), as CloudFront serves them in AWS.
+      if (await serveWebApp(method, path, res)) {
+        status = res.statusCode;
         return;
       }
       const body = await readBody(req);

@@ -20,8 +20,8 @@ import { ESM_REQUIRE_BANNER, esbuildOptions } from '../../infra/aws/bundling.ts'
 import {
   type AssayStack,
   COMPLETED_ATTEMPT_FILTER,
-  STREAM_FILTERS,
   corsOriginsFrom,
+  STREAM_FILTERS,
 } from '../../infra/aws/stack.ts';
 import { fixtureWebDist, synthesize, unacknowledged, type ValidationReport } from './synth.ts';
 
