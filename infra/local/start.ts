@@ -94,7 +94,6 @@ Assay is running.
   API          ${base}/v1
   OpenAPI      ${base}/v1/openapi.json
   DynamoDB     ${process.env.DYNAMODB_ENDPOINT} (table ${process.env.TABLE_NAME}${dynamo ? (values.data ? `, persisted in ${values.data}` : ', in memory') : ''})
-
   Shipped bank ${seeded.summary}
 
 Mail ${mail ? `${mail.webUrl}  (the capture: every email the API sends lands here; SMTP ${mail.smtpUrl})` : `goes to ${process.env.SMTP_URL} (SMTP_URL)`}
