@@ -68,6 +68,12 @@ export async function deliverQueued(
     return 'failed';
   };
   if (!inv.candidate?.email || !inv.mailNonce) return fail('The invitation has no email address.');
+  // Revoked (or already used, or expired) before its email went out: a dead link helps nobody.
+  if (inv.status !== 'pending' || Date.parse(inv.expiresAt) <= now.getTime()) {
+    return fail(
+      `Not sent: the invitation was ${inv.status === 'pending' ? 'expired' : inv.status} before its email went out.`,
+    );
+  }
   const [assessment, organisation, key] = await Promise.all([
     getAssessment(inv.org, inv.assessmentId),
     getOrganisation(inv.org),

@@ -204,6 +204,26 @@ describe('invitations by email', () => {
     expect(linkIn((await mailTo(cy))[0]!)).toBe(inv!.token);
   }, 60_000);
 
+  it('does not mail a link revoked before its email went out', async () => {
+    const assessmentId = await newAssessment();
+    const kim = address('kim');
+    const [inv] = await invite(assessmentId, [{ name: 'Kim', email: kim }]);
+    const revoked = await api.request('DELETE', `/v1/invitations/${inv!.invitationId}`, {
+      token: employer,
+    });
+    expect(revoked.status).toBe(204);
+
+    await drain();
+
+    expect(await mailTo(kim)).toHaveLength(0);
+    const [listed] = await invitationsOf(assessmentId);
+    expect(listed!.status).toBe('revoked');
+    expect(listed!.delivery).toMatchObject({
+      status: 'failed',
+      reason: 'Not sent: the invitation was revoked before its email went out.',
+    });
+  }, 60_000);
+
   it('marks an invitation undeliverable with the reason when SES reports a bounce', async () => {
     const assessmentId = await newAssessment();
     const [inv] = await invite(assessmentId, [{ name: 'Dee', email: address('dee') }]);
