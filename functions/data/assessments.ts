@@ -148,6 +148,11 @@ export function forget(org: string, assessmentId: string): void {
   cache.delete(`${org}/${assessmentId}`);
 }
 
+/** Forget every cached assessment (tests and the bench measure the cold path). */
+export function clearAssessmentCache(): void {
+  cache.clear();
+}
+
 /** Newest first. */
 export async function listAssessments(
   org: string,

@@ -33,7 +33,7 @@ export interface Invitation extends InvitationMail {
   extraTimePercent: number;
   createdAt: string;
   attemptId?: string;
-  /** Set when the attempt starts. */
+  /** Set when the invitation started its attempt. */
   startedAt?: string;
   /** When its one reminder is due (its entry in the reminder index); see data/outbox.ts. */
   remindAt?: string;
@@ -88,12 +88,19 @@ export async function putInvitationsIfAbsent(invitations: readonly Invitation[])
   await Promise.all(Array.from({ length: Math.min(16, invitations.length) }, worker));
 }
 
-export async function getInvitation(invitationId: string): Promise<Invitation | undefined> {
+/**
+ * An invitation, strongly consistent unless `consistent` is false (the start reads it eventually
+ * consistent first: the conditional write that follows re-checks everything it read).
+ */
+export async function getInvitation(
+  invitationId: string,
+  consistent = true,
+): Promise<Invitation | undefined> {
   const res = await db().send(
     new GetCommand({
       TableName: tableName(),
       Key: keys.invitation(invitationId),
-      ConsistentRead: true,
+      ...(consistent ? { ConsistentRead: true } : {}),
     }),
   );
   return res.Item ? strip(res.Item) : undefined;

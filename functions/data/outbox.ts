@@ -317,7 +317,9 @@ async function* queryPages(
 
 /** Delete invitations (a deleted assessment's: their links can start nothing any more). */
 export async function deleteInvitations(invitationIds: readonly string[]): Promise<void> {
-  await batchWrite(invitationIds.map((id) => ({ DeleteRequest: { Key: keys.invitation(id) } })));
+  await batchWrite(
+    invitationIds.map((id) => ({ DeleteRequest: { Key: { ...keys.invitation(id) } } })),
+  );
 }
 
 export interface NewLink {
