@@ -91,10 +91,15 @@ export const current = (generation: number) => generation === state.generation;
 export function show(title: string, ...content: (Node | string | null | false | undefined)[]) {
   document.title = `${title} — ${m().appName}`;
   const heading = h('h1', { tabindex: -1 }, title);
-  $('main').replaceChildren(
-    heading,
-    ...content.filter((c): c is Node | string => c !== null && c !== false && c !== undefined),
+  const parts = content.filter(
+    (c): c is Node | string => c !== null && c !== false && c !== undefined,
   );
+  // A breadcrumb goes above the heading, where people look for the way back.
+  const crumb =
+    parts[0] instanceof HTMLElement && parts[0].classList.contains('breadcrumb')
+      ? [parts.shift()!]
+      : [];
+  $('main').replaceChildren(...crumb, heading, ...parts);
   heading.focus();
 }
 

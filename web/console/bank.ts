@@ -187,8 +187,8 @@ function questionsTable(items: Question[]) {
           h('th', { scope: 'col' }, m().questionColumn),
           h('th', { scope: 'col' }, m().areaLabel),
           h('th', { scope: 'col' }, m().typeColumn),
-          h('th', { scope: 'col' }, m().difficultyLabel),
-          h('th', { scope: 'col' }, m().versionColumn),
+          h('th', { scope: 'col', class: 'num' }, m().difficultyLabel),
+          h('th', { scope: 'col', class: 'num' }, m().versionColumn),
         ),
       ),
       h(
@@ -298,11 +298,11 @@ function statsView(s: Stats & { versions: (Stats & { version: number })[] }) {
           h(
             'tr',
             {},
-            h('th', { scope: 'col' }, m().versionColumn),
-            h('th', { scope: 'col' }, m().attemptsColumn),
-            h('th', { scope: 'col' }, m().facilityColumn),
-            h('th', { scope: 'col' }, m().discriminationColumn),
-            h('th', { scope: 'col' }, m().meanSecondsColumn),
+            h('th', { scope: 'col', class: 'num' }, m().versionColumn),
+            h('th', { scope: 'col', class: 'num' }, m().attemptsColumn),
+            h('th', { scope: 'col', class: 'num' }, m().facilityColumn),
+            h('th', { scope: 'col', class: 'num' }, m().discriminationColumn),
+            h('th', { scope: 'col', class: 'num' }, m().meanSecondsColumn),
           ),
         ),
         h(
@@ -328,6 +328,14 @@ function statsView(s: Stats & { versions: (Stats & { version: number })[] }) {
 }
 
 // ---- importing ----
+
+/** Problems in the order of the file (those without a line last). */
+const byLine = (items: ImportState['errors']) =>
+  [...items].sort(
+    (a, b) =>
+      (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER) ||
+      (a.column ?? 0) - (b.column ?? 0),
+  );
 
 /** The largest bank the API takes (bytes). */
 const MAX_BANK_BYTES = 4 * 1024 * 1024;
@@ -400,6 +408,8 @@ export function showImport() {
 
   const render = (s: ImportState, name: string) => {
     progressBox.hidden = false;
+    // A failed import has no progress to show: the problems below say why.
+    progress.hidden = s.phase === 'failed';
     if (s.fraction === undefined) progress.removeAttribute('value');
     else progress.value = s.fraction;
     phase.textContent =
@@ -443,8 +453,7 @@ export function showImport() {
             'div',
             { class: 'error-summary' },
             h('h2', { tabindex: -1 }, m().importErrorsHeading(s.errors.length)),
-            h('p', {}, s.detail ?? ''),
-            s.errors.length ? list(s.errors) : '',
+            s.errors.length ? list(byLine(s.errors)) : h('p', {}, s.detail ?? ''),
           )
         : '',
       s.warnings.length

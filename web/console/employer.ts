@@ -99,7 +99,7 @@ export async function showAssessments() {
             'tr',
             {},
             h('th', { scope: 'col' }, m().titleColumn),
-            h('th', { scope: 'col' }, m().questionsColumn),
+            h('th', { scope: 'col', class: 'num' }, m().questionsColumn),
             h('th', { scope: 'col' }, m().timeLimitColumn),
             h('th', { scope: 'col' }, m().createdColumn),
           ),
@@ -732,7 +732,11 @@ function invitationsTable(items: Invitation[], message: HTMLElement, refresh: ()
                 )
               : null,
             h('td', {}, shortDateTime('en', i.expiresAt)),
-            h('td', { class: 'row-actions' }, ...invitationActions(i, message, refresh)),
+            h(
+              'td',
+              {},
+              h('div', { class: 'row-actions' }, ...invitationActions(i, message, refresh)),
+            ),
           ),
         ),
       ),
@@ -1071,7 +1075,11 @@ async function drawResults(a: Assessment, panel: HTMLElement, gen: number) {
     const header = (k: SortKey, text: string) =>
       h(
         'th',
-        { scope: 'col', 'aria-sort': k === key ? direction : undefined },
+        {
+          scope: 'col',
+          class: k === 'name' || k === 'completedAt' ? undefined : 'num',
+          'aria-sort': k === key ? direction : undefined,
+        },
         h(
           'button',
           {
@@ -1321,8 +1329,8 @@ export async function showReport(attemptId: string) {
           'tr',
           {},
           h('th', { scope: 'col' }, m().areaLabel),
-          h('th', { scope: 'col' }, m().scoreColumn),
-          h('th', { scope: 'col' }, m().correctColumn),
+          h('th', { scope: 'col', class: 'num' }, m().scoreColumn),
+          h('th', { scope: 'col', class: 'num' }, m().correctColumn),
           h('th', { scope: 'col' }, m().levelColumn),
         ),
       ),
@@ -1347,7 +1355,6 @@ export async function showReport(attemptId: string) {
       ),
     ),
   );
-  const namesOf = (ids: string[]) => ids.map(areaName).join(', ');
   const signals = r.integrity?.signals ?? [];
   show(
     m().reportOfHeading(who),
@@ -1365,17 +1372,8 @@ export async function showReport(attemptId: string) {
     chart,
     h('h2', {}, m().areasHeading),
     areaTable,
-    h('h2', {}, m().strengthsHeading),
-    h('p', {}, r.strengths.length ? namesOf(r.strengths) : m().none),
-    h('h2', {}, m().gapsHeading),
-    h('p', {}, r.gaps.length ? namesOf(r.gaps) : m().none),
-    r.development.length
-      ? h(
-          'ul',
-          { class: 'development' },
-          ...r.development.map((d) => h('li', {}, h('strong', {}, `${d.name}: `), d.suggestion)),
-        )
-      : null,
+    ...developmentSection(m().strengthsHeading, r.strengths, r.development, 'strength'),
+    ...developmentSection(m().gapsHeading, r.gaps, r.development, 'gap'),
     h('h2', {}, m().integrityHeading),
     signals.length
       ? h(
@@ -1397,6 +1395,34 @@ export async function showReport(attemptId: string) {
   );
 }
 
+/** Strengths or gaps: the areas, each with its suggestion when the report has one. */
+function developmentSection(
+  heading: string,
+  areas: string[],
+  development: Report['development'],
+  kind: 'strength' | 'gap',
+) {
+  const suggestion = (area: string) =>
+    development.find((d) => d.area === area && d.kind === kind)?.suggestion;
+  return [
+    h('h2', {}, heading),
+    areas.length
+      ? h(
+          'ul',
+          { class: 'development' },
+          ...areas.map((area) =>
+            h(
+              'li',
+              {},
+              h('strong', {}, areaName(area)),
+              suggestion(area) ? `: ${suggestion(area)}` : '',
+            ),
+          ),
+        )
+      : h('p', {}, m().none),
+  ];
+}
+
 function questionTable(r: Report) {
   return h(
     'div',
@@ -1410,11 +1436,11 @@ function questionTable(r: Report) {
         h(
           'tr',
           {},
-          h('th', { scope: 'col' }, m().numberColumn),
+          h('th', { scope: 'col', class: 'num' }, m().numberColumn),
           h('th', { scope: 'col' }, m().questionColumn),
           h('th', { scope: 'col' }, m().areaLabel),
-          h('th', { scope: 'col' }, m().scoreColumn),
-          h('th', { scope: 'col' }, m().secondsColumn),
+          h('th', { scope: 'col', class: 'num' }, m().scoreColumn),
+          h('th', { scope: 'col', class: 'num' }, m().secondsColumn),
         ),
       ),
       h(

@@ -266,10 +266,12 @@ const en = {
   signalName: (t: string) =>
     (
       ({
+        'fast-answer': 'Fast answer',
+        'burst-after-silence': 'Burst after silence',
+        'last-seconds-rush': 'Last-seconds rush',
+        'resumed-elsewhere': 'Resumed elsewhere',
         'page-hidden': 'Page hidden',
         paste: 'Pasted text',
-        'fast-answers': 'Very fast answers',
-        'multiple-sessions': 'Opened in several windows',
       }) as Record<string, string>
     )[t] ?? t,
   questionsHeading: 'Questions',

@@ -39,7 +39,9 @@ function drawHeader() {
   const links: [string, string][] = [];
   if (s && hasRole('employer')) links.push(['#/assessments', m().navAssessments]);
   if (s && hasRole('author')) links.push(['#/bank', m().navBank]);
-  const here = location.hash.split('/')[1] ?? '';
+  const section = location.hash.split(/[/?]/)[1] ?? '';
+  // A report belongs to the assessments.
+  const here = section === 'attempts' ? 'assessments' : section;
   nav.replaceChildren(
     ...(links.length
       ? [
