@@ -299,13 +299,11 @@ describeInBrowser('the console for authors', () => {
     await capture(page, 'console-import-errors');
 
     const good = JSON.stringify(markdownBank('cauth'));
-    await page
-      .getByLabel('Bank file')
-      .setInputFiles({
-        name: 'good.json',
-        mimeType: 'application/json',
-        buffer: Buffer.from(good),
-      });
+    await page.getByLabel('Bank file').setInputFiles({
+      name: 'good.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(good),
+    });
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByRole('heading', { name: 'Imported' }).waitFor();
     expect(await page.locator('.import-outcome').innerText()).toContain(
