@@ -101,7 +101,8 @@ const en = {
   estimatePartial: (d: string) =>
     `At least ${d} by the time hints of the areas that have them (some areas have none).`,
   estimateOverLimit: 'That is longer than the time limit.',
-  noEstimate: 'No time estimate: these areas’ questions have no time hints.',
+  noEstimate:
+    'No time estimate: this server does not report the areas’ time hints (GET /v1/areas has no timeHintSeconds).',
   scoringHeading: 'Scoring',
   passingScoreLabel: 'Passing score (optional)',
   passingScoreHint: 'Out of 100. Leave empty for no pass mark.',
