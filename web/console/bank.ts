@@ -53,7 +53,8 @@ const FILTERS = ['source', 'area', 'difficulty', 'status'] as const;
 function excerpt(prompt: string): string {
   const text = prompt
     .replace(/```[\s\S]*?```/g, ' ')
-    .replace(/[`*_#>]/g, '')
+    .replace(/^\s*(?:[#>]+|[-*+]|\d+\.)\s+/gm, '')
+    .replace(/[`*_]/g, '')
     .replace(/\s+/g, ' ')
     .trim();
   return text.length > 110 ? `${text.slice(0, 107)}…` : text;
@@ -198,7 +199,11 @@ function questionsTable(items: Question[]) {
           h(
             'tr',
             {},
-            h('th', { scope: 'row' }, link(`/bank/${encodeURIComponent(q.id)}`, q.id)),
+            h(
+              'th',
+              { scope: 'row', class: 'nowrap' },
+              link(`/bank/${encodeURIComponent(q.id)}`, q.id),
+            ),
             h('td', { class: 'excerpt' }, excerpt(q.prompt)),
             h('td', {}, areaName(q.area)),
             h('td', {}, m().typeName(q.type)),
