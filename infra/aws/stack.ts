@@ -67,6 +67,7 @@ import { METRICS_NAMESPACE } from '../../functions/jobs/job-metrics.ts';
 import { JOBS, type JobDef, type JobTrigger } from '../../functions/jobs/jobs.ts';
 import { lambdaBundling } from './bundling.ts';
 import { Edge } from './edge.ts';
+import { Mail } from './mail.ts';
 import { Monitoring } from './monitoring.ts';
 import {
   checkWebDist,
@@ -138,6 +139,25 @@ const JOB_SETTINGS: Readonly<
     table: 'stream-writer',
     publishes: true,
   },
+  // The outbox: reads invitations, assessments and profiles, updates invitations, deletes a
+  // deleted assessment's invitations; sends through SES (granted by infra/aws/mail.ts).
+  mail: { memorySize: 512, timeout: Duration.seconds(120), table: 'read-write', publishes: false },
+  // Queries the reminder index, reads invitations and assessments, updates invitations; one run
+  // at a time, as the sweeper (queuing a reminder is a conditional write all the same).
+  reminders: {
+    memorySize: 512,
+    timeout: Duration.seconds(120),
+    table: 'read-write',
+    publishes: false,
+    concurrency: 1,
+  },
+  // One conditional UpdateItem per SES event.
+  'mail-events': {
+    memorySize: 256,
+    timeout: Duration.seconds(30),
+    table: 'read-write',
+    publishes: false,
+  },
 };
 
 /**
@@ -179,6 +199,31 @@ export const COMPLETED_ATTEMPT_FILTERS = [
     },
   },
 ];
+
+/**
+ * The stream records the mail job is invoked for: an invitation whose new image has a queued
+ * message (`queuedMailOf` in functions/data/outbox.ts), and an assessment changed or deleted
+ * (`assessmentChangeOf`: its reminder setting, its archive, its removal).
+ */
+export const MAIL_STREAM_FILTERS = [
+  {
+    eventName: FilterRule.or('INSERT', 'MODIFY'),
+    dynamodb: {
+      Keys: { PK: { S: FilterRule.beginsWith('INV#') } },
+      NewImage: { mailState: { S: FilterRule.isEqual('queued') } },
+    },
+  },
+  {
+    eventName: FilterRule.or('MODIFY', 'REMOVE'),
+    dynamodb: { Keys: { SK: { S: FilterRule.isEqual('ASSESSMENT') } } },
+  },
+];
+
+/** Each `table-stream` job's filters (Lambda drops every other record before invoking it). */
+export const STREAM_FILTERS: Readonly<Record<string, readonly object[]>> = {
+  statistics: COMPLETED_ATTEMPT_FILTERS,
+  mail: MAIL_STREAM_FILTERS,
+};
 
 /**
  * The HTTP groups that publish to the event bus: none. AttemptCompleted is published by the
@@ -275,6 +320,9 @@ function checkJob(job: JobDef): { entry: string; settings: JobSettings } {
       }
       break;
     }
+    case 'mail-events':
+      // Wired by infra/aws/mail.ts when the stack sends mail.
+      break;
     default: {
       const unknown: never = trigger;
       throw new Error(`Job "${job.name}": unknown trigger ${JSON.stringify(unknown)}.`);
@@ -318,6 +366,8 @@ export class AssayStack extends Stack {
   readonly eventBus: EventBus;
   readonly monitoring: Monitoring;
   readonly edge: Edge;
+  /** SES, the mail-token key and the events rule; absent when the stack sends no mail. */
+  readonly mail?: Mail;
 
   constructor(scope: Construct, id: string, props: AssayStackProps = {}) {
     super(scope, id, props);
@@ -354,6 +404,16 @@ export class AssayStack extends Stack {
       ...(options.domain ? { domain: options.domain } : {}),
       logRetention: LOG_RETENTION,
     });
+
+    if (options.mail) {
+      this.mail = new Mail(this, 'Mail', {
+        options: options.mail,
+        siteUrl: this.edge.siteUrl,
+        employer: this.functions.get('employer')!,
+        mailJob: jobs.get('mail')!,
+        eventsJob: jobs.get('mail-events')!,
+      });
+    }
 
     const sweeper = jobs.get('sweeper');
     if (!sweeper) throw new Error('The alarms expect a job named "sweeper" in JOBS.');
@@ -655,8 +715,14 @@ export class AssayStack extends Stack {
       const trigger = job.trigger;
       if (trigger.kind === 'schedule') {
         this.scheduleJob(job.name, fn, trigger.everySeconds);
-      } else {
+      } else if (trigger.kind === 'table-stream') {
         failureQueues.set(job.name, this.streamJob(job.name, fn, trigger.batchSize));
+      } else {
+        Validations.of(fn).acknowledge({
+          id: 'Serverless-LambdaDLQ',
+          reason:
+            'Invoked only asynchronously by the SES events rule (infra/aws/mail.ts), whose dead-letter queue and the function’s on-failure destination keep every event it gives up on; without mailFrom nothing invokes it.',
+        });
       }
       jobs.set(job.name, fn);
     }
@@ -721,7 +787,9 @@ export class AssayStack extends Stack {
         bisectBatchOnError: true,
         retryAttempts: STREAM_DELIVERY.retryAttempts,
         maxRecordAge: STREAM_DELIVERY.maxRecordAge,
-        filters: COMPLETED_ATTEMPT_FILTERS.map((f) => FilterCriteria.filter(f)),
+        filters: STREAM_FILTERS[jobName]!.map((f) =>
+          FilterCriteria.filter(f as Record<string, unknown>),
+        ),
         onFailure: new SqsDlq(failures),
       }),
     );

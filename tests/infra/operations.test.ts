@@ -369,12 +369,12 @@ describe('the sweeper', () => {
     },
   );
 
-  it('is the only function with reserved concurrency or an async invoke configuration', () => {
-    const sweeper = idOf(base.assay, base.assay.jobs.get('sweeper')!);
+  it('and the other scheduled jobs are the only functions with reserved concurrency or an async invoke configuration', () => {
+    const scheduled = SCHEDULE_JOBS.map((j) => idOf(base.assay, base.assay.jobs.get(j.name)!));
     const reserved = Object.entries(t.findResources('AWS::Lambda::Function'))
       .filter(([, f]) => f.Properties.ReservedConcurrentExecutions !== undefined)
       .map(([id]) => id);
-    expect(reserved).toEqual([sweeper]);
+    expect(reserved.sort()).toEqual(scheduled.sort());
     t.resourceCountIs('AWS::Lambda::EventInvokeConfig', SCHEDULE_JOBS.length);
   });
 });
