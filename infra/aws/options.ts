@@ -45,6 +45,11 @@ export interface DeploymentOptions {
   webAclArn?: string;
   domain?: DomainOptions;
   mail?: MailOptions;
+  /**
+   * The Cognito hosted UI's domain prefix (`<prefix>.auth.<region>.amazoncognito.com`), unique
+   * in the region across all accounts; by default the stack's name and the account id.
+   */
+  authDomainPrefix?: string;
 }
 
 /** Reads a context value; `undefined`, `''` and `null` all mean "not set". */
@@ -56,13 +61,15 @@ const text = (value: unknown): string | undefined =>
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
+const AUTH_DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const CLOUDFRONT_WEB_ACL_ARN =
   /^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[0-9a-f-]{36}$/;
 
 /**
  * The options from context keys `alarmEmail`, `webAclArn`, `domainName`, `certificateArn`,
- * `apiCertificateArn`, `mailFrom`, `mailIdentity`, `mailIdentityExists` and
- * `mailConfigurationSet`. Throws one error naming every invalid or inconsistent value.
+ * `apiCertificateArn`, `mailFrom`, `mailIdentity`, `mailIdentityExists`,
+ * `mailConfigurationSet` and `authDomainPrefix`. Throws one error naming every invalid or
+ * inconsistent value.
  */
 export function deploymentOptionsFrom(context: ContextReader): DeploymentOptions {
   const problems: string[] = [];
@@ -144,6 +151,16 @@ export function deploymentOptionsFrom(context: ContextReader): DeploymentOptions
       identityExists: exists === 'true',
       ...(mailSet ? { configurationSetName: mailSet } : {}),
     };
+  }
+  const prefix = text(context('authDomainPrefix'));
+  if (prefix !== undefined) {
+    if (AUTH_DOMAIN_PREFIX.test(prefix) && !/aws|amazon|cognito/.test(prefix)) {
+      options.authDomainPrefix = prefix;
+    } else {
+      problems.push(
+        `authDomainPrefix: "${prefix}" is not a Cognito domain prefix: 1 to 63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, without "aws", "amazon" or "cognito".`,
+      );
+    }
   }
 
   if (problems.length > 0)

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  Aws,
   CfnOutput,
   Duration,
+  Fn,
+  Lazy,
   RemovalPolicy,
   Stack,
   type StackProps,
@@ -26,10 +29,13 @@ import {
   ClientAttributes,
   FeaturePlan,
   Mfa,
+  OAuthScope,
   StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  UserPoolClientIdentityProvider,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import {
   AttributeType,
@@ -355,6 +361,8 @@ export class AssayStack extends Stack {
   readonly table: Table;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
+  /** The Cognito hosted UI's domain, where the console signs staff in. */
+  readonly userPoolDomain: UserPoolDomain;
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly functions: ReadonlyMap<FunctionGroup, NodejsFunction>;
@@ -379,9 +387,10 @@ export class AssayStack extends Stack {
     const corsOrigins = props.corsOrigins ?? corsOriginsFrom(context('corsOrigins'));
 
     this.table = this.createTable();
-    const { userPool, client } = this.createUserPool();
+    const { userPool, client, domain } = this.createUserPool(options);
     this.userPool = userPool;
     this.userPoolClient = client;
+    this.userPoolDomain = domain;
 
     this.eventBus = new EventBus(this, 'EventBus', {
       eventBusName: this.stackName,
@@ -403,6 +412,7 @@ export class AssayStack extends Stack {
       ...(options.webAclArn ? { webAclArn: options.webAclArn } : {}),
       ...(options.domain ? { domain: options.domain } : {}),
       logRetention: LOG_RETENTION,
+      consoleSignIn: { cognitoDomain: domain.baseUrl(), clientId: client.userPoolClientId },
     });
 
     if (options.mail) {
@@ -455,6 +465,14 @@ export class AssayStack extends Stack {
       description: 'App client whose ID tokens staff send as Bearer tokens.',
     });
     new CfnOutput(this, 'JwtIssuer', { value: userPool.userPoolProviderUrl });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: this.edge.consoleUrl,
+      description: 'The console: staff sign in through the Cognito hosted UI.',
+    });
+    new CfnOutput(this, 'HostedUiDomain', {
+      value: domain.baseUrl(),
+      description: 'The Cognito hosted UI where the console signs staff in.',
+    });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'EventBusName', {
       value: this.eventBus.eventBusName,
@@ -491,7 +509,11 @@ export class AssayStack extends Stack {
     return table;
   }
 
-  private createUserPool(): { userPool: UserPool; client: UserPoolClient } {
+  private createUserPool(options: DeploymentOptions): {
+    userPool: UserPool;
+    client: UserPoolClient;
+    domain: UserPoolDomain;
+  } {
     const userPool = new UserPool(this, 'StaffUserPool', {
       // Staff accounts are created by an administrator, who also sets `custom:org`.
       selfSignUpEnabled: false,
@@ -538,10 +560,31 @@ export class AssayStack extends Stack {
       description: 'Employers: build assessments, invite candidates, read results.',
     });
 
+    // The hosted UI, for the console's sign-in. A Cognito domain prefix is unique in its region
+    // across all accounts: by default the stack's name and the account, else -c authDomainPrefix.
+    const domain = userPool.addDomain('HostedUi', {
+      cognitoDomain: {
+        domainPrefix:
+          options.authDomainPrefix ??
+          Fn.join('-', [this.stackName.toLowerCase().replace(/[^a-z0-9-]/g, ''), Aws.ACCOUNT_ID]),
+      },
+    });
+    // The console's page, registered as where the hosted UI may send the browser back (the
+    // distribution's name is known only once the edge exists, hence lazy).
+    const consolePage = Lazy.string({ produce: () => `${this.edge.consoleUrl}/` });
+
     const client = userPool.addClient('AppClient', {
       generateSecret: false,
       authFlows: { userSrp: true },
-      disableOAuth: true,
+      // The console: authorization code with PKCE (a public client: no secret), the ID token
+      // it sends as a bearer, no implicit flow (tokens never in a URL).
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [consolePage],
+        logoutUrls: [consolePage],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       idTokenValidity: Duration.hours(1),
@@ -553,7 +596,7 @@ export class AssayStack extends Stack {
       // Never `custom:org`: a user who could write it could read another organisation's data.
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
     });
-    return { userPool, client };
+    return { userPool, client, domain };
   }
 
   /** Table, indexes; never `Scan` (see READ_ACTIONS). */

@@ -92,6 +92,7 @@ try {
 Assay is running.
 
   API          ${base}/v1
+  Console      ${base}/console (development sign-in: any organisation and role)
   OpenAPI      ${base}/v1/openapi.json
   DynamoDB     ${process.env.DYNAMODB_ENDPOINT} (table ${process.env.TABLE_NAME}${dynamo ? (values.data ? `, persisted in ${values.data}` : ', in memory') : ''})
   Shipped bank ${seeded.summary}
