@@ -103,6 +103,23 @@ describe('every question type', () => {
   }
 });
 
+describe('answer bytes', () => {
+  it('bound the longest storable number in JSON (found by the property above: 25 bytes)', () => {
+    const q = validateQuestion({
+      id: 'q-number',
+      area: 'security',
+      type: 'numeric',
+      difficulty: 2,
+      prompt: 'A generated prompt of some length.',
+      answer: { value: 1, tolerance: 0 },
+      explanation: 'A generated explanation of why the key is right.',
+      tags: ['generated'],
+    }).question!;
+    for (const n of [-0.0000012345678901234567, -1.2345678901234567e-12, -123456789012345.67])
+      expect(JSON.stringify(n).length).toBeLessThanOrEqual(answerBytes(q));
+  });
+});
+
 describe('the answer schema of PUT /v1/attempts/{id}/answers/{qid}', () => {
   it('has one OpenAPI branch per question type, named by the type', () => {
     const doc = buildOpenApi() as {

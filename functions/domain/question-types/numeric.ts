@@ -50,8 +50,9 @@ export const numeric: QuestionType<'numeric', NumericKey, number, Record<never, 
   answer: z.number().check(storable()),
   expected: 'a number',
   response: () => z.number().check(storable()),
-  // The longest storable number in JSON: sign, 17 significant digits, a point and an exponent.
-  answerBytes: () => 24,
+  // The longest storable number in JSON: -0.0000012345678901234567 (a sign, "0.", five zeros
+  // and 17 significant digits); smaller magnitudes switch to an exponent and are shorter.
+  answerBytes: () => 25,
   view: {},
   show: () => ({}),
   hidden: (q) => [String(q.answer.value)],
