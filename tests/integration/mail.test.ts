@@ -440,7 +440,7 @@ describe('organisation settings and refusals', () => {
   it('shows the organisation id as its name until a name is set, and refuses a name on two lines', async () => {
     const other = await api.token('employer', 'globex');
     const before = await api.request('GET', '/v1/organisation', { token: other });
-    expect(before.body).toEqual({ org: 'globex', name: 'globex' });
+    expect(before.body).toEqual({ org: 'globex', name: 'globex', sendsMail: true });
     const bad = await api.request('PUT', '/v1/organisation', {
       token: other,
       body: { name: 'Globex\r\nBcc: everyone@example.test', replyTo: 'not an address' },
@@ -467,6 +467,9 @@ describe('organisation settings and refusals', () => {
       });
       expect(res.status).toBe(400);
       expect(res.body.errors[0].path).toBe('send');
+      // The organisation's view says so beforehand (the console offers no send checkbox).
+      const org = await api.request('GET', '/v1/organisation', { token: employer });
+      expect(org.body.sendsMail).toBe(false);
     } finally {
       process.env.MAIL_FROM = from;
     }

@@ -28,7 +28,7 @@ export const PUBLIC_ROUTES: readonly RouteDef[] = [
     group: 'public',
     access: 'public',
     summary:
-      'The 13 trend areas and soft skills, with the number of published questions visible to the caller (the shipped bank, plus the organisation of a staff bearer token if one is sent).',
+      'The 13 trend areas and soft skills, with the number of published questions visible to the caller (the shipped bank, plus the organisation of a staff bearer token if one is sent) and their mean time hint.',
     responses: { 200: { description: 'The areas.', schema: AreaList } },
   },
 ];
