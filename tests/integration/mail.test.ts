@@ -8,6 +8,7 @@ import { handler as mailEvents } from '../../functions/jobs/mail-events.ts';
 import { remindDue } from '../../functions/services/mail.ts';
 import { type MailCapture, startMailCapture } from '../../infra/local/mail-capture.ts';
 import { sampleBank } from './fixtures.ts';
+import { sesEvent } from './ses-events.ts';
 import { useTestApi } from './support.ts';
 
 const api = useTestApi();
@@ -475,30 +476,3 @@ describe('organisation settings and refusals', () => {
     }
   });
 });
-
-/** An SES event as the configuration set's EventBridge destination delivers it. */
-function sesEvent(
-  detailType: string,
-  invitationId: string,
-  message: number,
-  detail: Record<string, unknown>,
-) {
-  return {
-    'detail-type': detailType,
-    source: 'aws.ses',
-    time: '2026-11-20T10:00:05Z',
-    detail: {
-      ...detail,
-      mail: {
-        timestamp: '2026-11-20T09:58:00.000Z',
-        messageId: '0100018c-example',
-        destination: ['someone@example.test'],
-        tags: {
-          'ses:configuration-set': ['assay-mail'],
-          'assay-invitation': [invitationId],
-          'assay-message': [String(message)],
-        },
-      },
-    },
-  };
-}

@@ -47,17 +47,18 @@ export async function confirmDialog(
 export interface DialogField {
   name: string;
   label: string;
-  type: 'text' | 'number';
+  type: 'text' | 'number' | 'date';
   required?: boolean;
-  min?: number;
-  max?: number;
+  min?: number | string;
+  max?: number | string;
   value?: string;
 }
 
-/** A small form; resolves its values, or undefined when cancelled. */
+/** A small form, with a sentence above its fields; resolves its values, or undefined when cancelled. */
 export async function formDialog(
   title: string,
   fields: readonly DialogField[],
+  text?: string,
 ): Promise<Record<string, string> | undefined> {
   const id = uid('dialog');
   const inputs = fields.map((f) =>
@@ -76,6 +77,7 @@ export async function formDialog(
     'form',
     { method: 'dialog' },
     h('h2', { id: `${id}-title` }, title),
+    text ? h('p', { id: `${id}-text` }, text) : null,
     ...fields.map((f, i) =>
       h('div', { class: 'field' }, h('label', { for: `${id}-${f.name}` }, f.label), inputs[i]!),
     ),
@@ -86,7 +88,11 @@ export async function formDialog(
       h('button', { value: 'ok', class: 'primary' }, m().ok),
     ),
   );
-  const dialog = h('dialog', { 'aria-labelledby': `${id}-title` }, form);
+  const dialog = h(
+    'dialog',
+    { 'aria-labelledby': `${id}-title`, 'aria-describedby': text ? `${id}-text` : undefined },
+    form,
+  );
   const result = await open(dialog);
   if (result !== 'ok') return undefined;
   return Object.fromEntries(fields.map((f, i) => [f.name, inputs[i]!.value]));
