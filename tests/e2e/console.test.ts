@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createStreamPoller } from '../../functions/data/stream-poller.ts';
+import { clock } from '../../functions/domain/clock.ts';
 import { handler as mailJob } from '../../functions/jobs/mail.ts';
 import { handler as mailEvents } from '../../functions/jobs/mail-events.ts';
 import { type MailCapture, startMailCapture } from '../../infra/local/mail-capture.ts';
@@ -325,7 +326,7 @@ describeInBrowser('the console for employers', () => {
     expect((await inspect(tokenOf(linkIn(toGrace!)!))).status).toBe(410);
   }, 300_000);
 
-  it('sends a new link by email (the old one stops at once), shows one without an email once, and shows a bounce as undeliverable, live', async () => {
+  it('sends a new link by email (the old one stops at once), asks an expired one for a new last day, shows a link without an email once, and shows a bounce as undeliverable, live', async () => {
     const org = 'console-mail';
     await seedBank(org, 'cmail');
     const bo = address('bo');
@@ -394,6 +395,43 @@ describeInBrowser('the console for employers', () => {
     await expectAccessible(page, 'undeliverable');
     await capture(page, 'console-delivery');
 
+    // An expired invitation: the new link needs a new last day, chosen in the dialog.
+    const later = await assessmentWith(
+      org,
+      'Expired screen',
+      [{ name: 'Eve', email: address('eve') }],
+      true,
+    );
+    const realNow = clock.now;
+    const inFourDays = new Date(Date.now() + 4 * 86_400_000);
+    clock.now = () => inFourDays;
+    try {
+      await page.getByRole('link', { name: '← All assessments' }).click();
+      await page.getByRole('link', { name: 'Expired screen' }).click();
+      await expect.poll(() => rowOf(page, 'Eve').locator('.status').innerText()).toBe('Expired');
+      await page.getByRole('button', { name: 'New link for Eve' }).click();
+      const renew = page.getByRole('dialog', { name: 'A new link for Eve?' });
+      expect(await renew.innerText()).toContain('The invitation has expired');
+      const day = renew.getByLabel('Links expire at the end of');
+      const inAWeek = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+      expect(await day.inputValue()).toBe(inAWeek);
+      await expectAccessible(page, 'new link for an expired invitation');
+      await renew.getByRole('button', { name: 'New link' }).click();
+      await expect
+        .poll(() => rowOf(page, 'Eve').locator('.status').innerText(), { timeout: 20_000 })
+        .toBe('Pending');
+      const renewed = await app.api.request(
+        'GET',
+        `/v1/assessments/${later.assessmentId}/invitations`,
+        { token: later.employer },
+      );
+      // The end of that day where the employer is (the browser's time zone).
+      const endOfDay = await page.evaluate((d) => new Date(`${d}T23:59:00`).toISOString(), inAWeek);
+      expect(renewed.body.items[0].expiresAt).toBe(endOfDay);
+    } finally {
+      clock.now = realNow;
+    }
+
     // Without an email address the new link is shown here, once; the old one stops at once.
     const plain = await assessmentWith(org, 'Link screen', [{ name: 'Linus' }]);
     await page.getByRole('link', { name: '← All assessments' }).click();
@@ -457,21 +495,28 @@ describeInBrowser('the console for employers', () => {
       contentEditable: true,
     });
 
-    // An attempt starts: time limit and sections are fixed, and it can no longer be deleted.
-    const employerInvites = await app.api.request(
-      'POST',
-      `/v1/assessments/${assessmentId}/invitations`,
-      {
-        token: employer,
-        body: {
-          candidates: [{ name: 'Kim' }],
-          expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-        },
+    // An attempt starts while the edit form is open: the new time limit is refused, all or nothing.
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await page.getByRole('heading', { name: 'Edit Lifecycle screen' }).waitFor();
+    await page.getByLabel('Title').fill('Not applied');
+    await page.getByLabel('Time limit (minutes)').fill('35');
+    const kim = await app.api.request('POST', `/v1/assessments/${assessmentId}/invitations`, {
+      token: employer,
+      body: {
+        candidates: [{ name: 'Kim' }],
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
       },
+    });
+    expect((await start(kim.body.invitations[0].token)).status).toBe(201);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Fix these first' }).waitFor();
+    expect(await page.locator('.error-summary').innerText()).toMatch(
+      /An attempt started at \S+: the time limit, sections and grace period/,
     );
-    expect((await start(employerInvites.body.invitations[0].token)).status).toBe(201);
-    await page.reload();
-    await page.getByRole('heading', { name: 'Lifecycle screen' }).waitFor();
+    expect(await read()).toMatchObject({ title: 'Lifecycle screen', timeLimitMinutes: 25 });
+
+    // From then on time limit and sections are fixed, and it can no longer be deleted.
+    await page.getByRole('link', { name: '← Lifecycle screen' }).click();
     await rowOf(page, 'Kim').waitFor();
     expect(await buttonCount(page, 'Delete')).toBe(0);
     await page.getByRole('link', { name: 'Edit', exact: true }).click();

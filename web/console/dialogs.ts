@@ -54,11 +54,14 @@ export interface DialogField {
   value?: string;
 }
 
-/** A small form, with a sentence above its fields; resolves its values, or undefined when cancelled. */
+/**
+ * A small form, with an optional sentence above its fields and a label for its OK button;
+ * resolves its values, or undefined when cancelled.
+ */
 export async function formDialog(
   title: string,
   fields: readonly DialogField[],
-  text?: string,
+  { text, confirmLabel }: { text?: string; confirmLabel?: string } = {},
 ): Promise<Record<string, string> | undefined> {
   const id = uid('dialog');
   const inputs = fields.map((f) =>
@@ -85,7 +88,7 @@ export async function formDialog(
       'p',
       { class: 'actions' },
       h('button', { value: 'cancel', formnovalidate: true }, m().cancel),
-      h('button', { value: 'ok', class: 'primary' }, m().ok),
+      h('button', { value: 'ok', class: 'primary' }, confirmLabel ?? m().ok),
     ),
   );
   const dialog = h(

@@ -571,7 +571,7 @@ async function askResend(i: Invitation, who: string) {
         min: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10),
       },
     ],
-    `${m().resendExpired} ${explain}`,
+    { text: `${m().resendExpired} ${explain}`, confirmLabel: m().resend },
   );
   return values?.expires ? { expiresAt: endOfDay(values.expires) } : undefined;
 }
