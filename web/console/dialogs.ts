@@ -12,7 +12,9 @@ function open(dialog: HTMLDialogElement): Promise<string> {
   return new Promise((resolve) => {
     dialog.addEventListener('close', () => {
       dialog.remove();
-      opener?.focus();
+      // A live list may have redrawn the opener meanwhile: its successor has the same id.
+      const back = opener?.isConnected || !opener?.id ? opener : document.getElementById(opener.id);
+      back?.focus();
       resolve(dialog.returnValue);
     });
   });
