@@ -8,6 +8,7 @@ import {
 } from './integrity.ts';
 import { buildProfile, profileItems, type SkillProfile } from './profile.ts';
 import type { QuestionContent } from './question.ts';
+import { nullRecord } from './reserved.ts';
 
 /** What finalising an attempt stores: the skill profile, per-question detail, integrity evidence. */
 export interface AttemptResult extends SkillProfile {
@@ -41,8 +42,8 @@ export function scoreAttempt(input: ScoringInput): AttemptResult {
     startedAt: input.startedAt,
     deadline: input.deadline,
     answers: input.answers,
-    questions: Object.fromEntries(
-      contents.map((c) => [c.id, { promptWords: wordCount(c.prompt), type: c.type }]),
+    questions: nullRecord(
+      contents.map((c) => [c.id, { promptWords: wordCount(c.prompt), type: c.type }] as const),
     ),
     resumes: input.resumes,
     ...(input.events ? { pageEvents: input.events } : {}),

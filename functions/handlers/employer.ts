@@ -15,6 +15,7 @@ import { type Norms, normsOf, readNorms } from '../data/statistics.ts';
 import { clock } from '../domain/clock.ts';
 import { DomainError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { radarSvg } from '../domain/radar-svg.ts';
+import { isReservedName } from '../domain/reserved.ts';
 import { percentileOf } from '../domain/statistics.ts';
 import { AREAS } from '../domain/taxonomy.ts';
 import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
@@ -122,7 +123,7 @@ export const operations: Operations<typeof EMPLOYER_ROUTES> = {
   createInvitations: async ({ principal, params, body, headers }) => {
     const key = headers['idempotency-key'];
     // The invitations' tokens derive from the key (see derivedSecret): it must not be guessable.
-    if (key !== undefined && (key.length < 16 || key.length > 128)) {
+    if (key !== undefined && (key.length < 16 || key.length > 128 || isReservedName(key))) {
       throw new ValidationError([
         {
           path: 'header.idempotency-key',

@@ -5,6 +5,7 @@
  * `data/attempts.ts`; the layout and its states are docs/access-patterns.md and
  * docs/state-machines.md.
  */
+
 import { ulid } from 'ulid';
 import { type Assessment, getAssessment } from '../data/assessments.ts';
 import { pageEventsOf } from '../data/attempt-events.ts';
@@ -61,6 +62,7 @@ import {
   type QuestionContent,
   startQuestion,
 } from '../domain/question.ts';
+import { nullRecord } from '../domain/reserved.ts';
 import { type AttemptResult, scoreAttempt } from '../domain/result.ts';
 import { hashSecret, newSecret, parseInvitationToken, secretMatches } from '../domain/tokens.ts';
 import { contentForStart } from './content-lock.ts';
@@ -197,8 +199,9 @@ async function writeTarget(
 export async function attemptView(loaded: Loaded, now: Date, attemptToken?: string) {
   const { draw, state } = loaded;
   const contents = await questionVersions(draw.questions);
-  const answers: Record<string, unknown> = {};
-  const revisions: Record<string, { revision: number; savedAt: string }> = {};
+  // Null-prototype records: keyed by question ids (user input), never reading a prototype.
+  const answers = nullRecord<unknown>();
+  const revisions = nullRecord<{ revision: number; savedAt: string }>();
   for (const [i, a] of state.answers) {
     const q = draw.questions[i];
     if (!q) continue;
@@ -432,7 +435,7 @@ async function complete(
   if (ctx.resultItem) completion = completionOf(ctx.resultItem);
   else {
     const contents = await questionVersions(draw.questions);
-    const answers: Record<string, SavedAnswer> = {};
+    const answers = nullRecord<SavedAnswer>();
     for (const [i, a] of state.answers) {
       const q = draw.questions[i];
       if (q) answers[q.q] = { value: a.value, savedAt: a.savedAt };

@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
-import { BankMeta } from '../../domain/bank-schema.ts';
+import { BankMeta, MAX_BANK_QUESTIONS } from '../../domain/bank-schema.ts';
 import { Difficulty, QuestionDocument, QuestionEditShape } from '../../domain/question.ts';
 import { QUESTION_TYPES } from '../../domain/question-types/registry.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
+import { Cursor } from './common.ts';
 
 export const QuestionIdParams = z.strictObject({
   questionId: z.string().check(z.minLength(1), z.maxLength(64)),
@@ -11,7 +12,7 @@ export const QuestionIdParams = z.strictObject({
 export const BankDocument = z
   .strictObject({
     bank: BankMeta,
-    questions: z.array(QuestionDocument).check(z.minLength(1), z.maxLength(10_000)),
+    questions: z.array(QuestionDocument).check(z.minLength(1), z.maxLength(MAX_BANK_QUESTIONS)),
   })
   .register(z.globalRegistry, {
     id: 'BankDocument',
@@ -37,7 +38,7 @@ export const ListQuestionsQuery = z.strictObject({
   difficulty: z.optional(z.enum(['1', '2', '3'])),
   status: z.optional(z.enum(['published', 'retired'])),
   source: z.optional(z.enum(['org', 'public'])),
-  cursor: z.optional(z.string().check(z.maxLength(2048))),
+  cursor: z.optional(Cursor),
   limit: z.optional(
     z.string().check(z.regex(/^([1-9]\d?|1\d\d|200)$/, 'limit is a whole number from 1 to 200.')),
   ),
