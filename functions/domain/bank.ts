@@ -3,6 +3,7 @@ import type * as Yaml from 'yaml';
 import { BankEnvelope, type BankMeta } from './bank-schema.ts';
 import { type FieldIssue, ValidationError } from './errors.ts';
 import { type QuestionContent, validateQuestion } from './question.ts';
+import { MAX_UPLOAD_TEXT_BYTES } from './upload-limits.ts';
 import { issuesOf } from './z.ts';
 
 export { BankMeta, MAX_BANK_QUESTIONS } from './bank-schema.ts';
@@ -76,8 +77,8 @@ export function createLocator(text: string) {
  * any conversion.
  */
 export const PARSE_LIMITS = {
-  /** Bytes of text (UTF-8) of one document. */
-  documentBytes: 32 * 1024 * 1024,
+  /** Bytes of text (UTF-8) of one document: what one upload may hold. */
+  documentBytes: MAX_UPLOAD_TEXT_BYTES,
   /**
    * YAML alias expansions in one document: the `yaml` package's `maxAliasCount`, which counts
    * each alias resolved times the nodes its anchor holds.
