@@ -286,7 +286,10 @@ export async function stageAndCommit(
   const attempted: StagedEntry[] = [];
   try {
     if (
-      !(await heartbeat(org, importId, { phase: 'staging', done: 0, total: 0 }, run.now(), { seq }))
+      !(await heartbeat(org, importId, { phase: 'staging', done: 0, total: 0 }, run.now(), {
+        seq,
+        bank: bank.bank,
+      }))
     ) {
       throw new ImportFailed(
         'stopped',

@@ -44,19 +44,23 @@ describe('uploading a bank', () => {
     const first = await upload(doc);
     expect(first.status).toBe(201);
     expect(first.body).toEqual({
+      importId: expect.stringMatching(/^[0-9A-Z]{26}$/),
       bankId: 'acme-core',
       imported: 3,
       created: 3,
       updated: 0,
       unchanged: 0,
+      warnings: [],
     });
     const again = await upload(doc);
     expect(again.body).toEqual({
+      importId: expect.not.stringMatching(first.body.importId),
       bankId: 'acme-core',
       imported: 3,
       created: 0,
       updated: 0,
       unchanged: 3,
+      warnings: [],
     });
   });
 
@@ -142,8 +146,8 @@ describe('uploading a bank', () => {
     expect(list.body.items.some((q: { id: string }) => q.id.startsWith('big-'))).toBe(false);
   });
 
-  it('imports a 5,000-question bank, counting its time and DynamoDB calls', async () => {
-    const questions = Array.from({ length: 5000 }, (_, i) =>
+  it('imports 1,000 questions before the answer (201), counting its DynamoDB calls', async () => {
+    const questions = Array.from({ length: 1000 }, (_, i) =>
       single(`bulk-${i}`, { area: i % 2 ? 'security' : 'serverless' }),
     );
     const calls: string[] = [];
@@ -153,19 +157,17 @@ describe('uploading a bank', () => {
     const ms = performance.now() - started;
     stop();
     expect(res.status).toBe(201);
-    expect(res.body.created).toBe(5000);
-    // 50 BatchGets of heads, 103 transactions of <= 49 questions, 1 bank record.
-    expect(calls.length).toBeLessThanOrEqual(160);
+    expect(res.body.created).toBe(1000);
+    // One Put per new head, its version batched 25 a call, 10 BatchGets of heads, and a handful
+    // for the record, the registry and the commit (docs/imports.md, I2-I9).
+    expect(calls.length).toBeLessThanOrEqual(1000 + 40 + 10 + 20);
     console.log(
-      `5,000-question import: ${ms.toFixed(0)} ms, ${calls.length} DynamoDB calls (${JSON.stringify(countBy(calls))})`,
+      `1,000-question import: ${ms.toFixed(0)} ms, ${calls.length} DynamoDB calls (${JSON.stringify(countBy(calls))})`,
     );
-    const areas = await api.request('GET', '/v1/areas', {
-      token: author,
-      headers: { authorization: `Bearer ${author}` },
-    });
+    const areas = await api.request('GET', '/v1/areas', { token: author });
     expect(
       areas.body.areas.find((a: { id: string }) => a.id === 'security').questionCount,
-    ).toBeGreaterThanOrEqual(2500);
+    ).toBeGreaterThanOrEqual(500);
   }, 120_000);
 
   it('answers a body over the upload limit with 413', async () => {
