@@ -444,11 +444,12 @@ export class AssayStack extends Stack {
       api,
       candidateRoutes: ROUTES.filter((r) => r.group === 'candidate'),
       table: this.table,
+      // Stream consumers only: an invoked job has no iterator age, and its failed runs raise
+      // its errors alarm.
       streamJobs: new Map(
-        [...failureQueues].map(([name, failureQueue]) => [
-          name,
-          { fn: jobs.get(name)!, failureQueue },
-        ]),
+        [...failureQueues]
+          .filter(([name]) => JOBS.find((j) => j.name === name)?.trigger.kind === 'table-stream')
+          .map(([name, failureQueue]) => [name, { fn: jobs.get(name)!, failureQueue }]),
       ),
       sweeper: { fn: sweeper, service: this.stackName, logGroup: sweeper.logGroup },
       ...(options.alarmEmail ? { alarmEmail: options.alarmEmail } : {}),
