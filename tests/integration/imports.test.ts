@@ -125,6 +125,44 @@ describe('a 5,000-question upload', () => {
   }, 300_000);
 });
 
+describe('a question an open import replaces', () => {
+  it('cannot be edited or imported by anyone else until the import ends (409), then shows the import', async () => {
+    // Arrange: the question exists; a large import changing it is staging.
+    await upload(bank('imp-lock', [single('lock-0')]));
+    const questions = [
+      single('lock-0', { difficulty: 3 }),
+      ...Array.from({ length: 2999 }, (_, i) => single(`lock-${i + 1}`)),
+    ];
+    const accepted = await upload(bank('imp-lock', questions));
+    const location = accepted.headers.get('location')!;
+    for (;;) {
+      const s = await api.request('GET', location, { token: author });
+      if (s.body.progress.phase === 'staging' && s.body.progress.done >= 100) break;
+      expect(s.body.status).not.toMatch(/succeeded|failed/);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+
+    // Act: an edit and another upload of the same question while it is staged.
+    const edit = await api.request('PUT', '/v1/questions/lock-0', {
+      token: author,
+      headers: { 'if-match': '"1"' },
+      body: single('lock-0', { difficulty: 1 }),
+    });
+    const during = await api.request('GET', '/v1/questions/lock-0', { token: author });
+    const rival = await upload(bank('imp-rival', [single('lock-0', { difficulty: 1 })]));
+    const done = (await follow(location, 240_000)).at(-1)!;
+    const after = await api.request('GET', '/v1/questions/lock-0', { token: author });
+
+    // Assert
+    expect(edit.status).toBe(409);
+    expect(edit.body.detail).toMatch(/bank import that has not finished/);
+    expect(during.body).toMatchObject({ version: 1, difficulty: 2 });
+    expect(rival.status).toBe(409);
+    expect(done.body).toMatchObject({ status: 'succeeded', created: 2999, updated: 1 });
+    expect(after.body).toMatchObject({ version: 2, difficulty: 3 });
+  }, 300_000);
+});
+
 describe('a retry', () => {
   it('with the same Idempotency-Key and body is the same import, with the same answer', async () => {
     const doc = bank('imp-idem', [single('idem-1'), single('idem-2')]);
