@@ -1,0 +1,110 @@
+/**
+ * An import that stops part-way (its job's deadline, a fault, a conflict) leaves nothing a
+ * reader can see and nothing behind: what it staged is rolled back from its staged list
+ * (docs/imports.md, I10).
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { db, onDynamoCall, tableName } from '../../functions/data/client.ts';
+import { createImport, currentSnapshot } from '../../functions/data/imports.ts';
+import { questionPartition } from '../../functions/data/keys.ts';
+import { getQuestion, listQuestions } from '../../functions/data/questions.ts';
+import { validateBank } from '../../functions/domain/bank.ts';
+import { importBankNow, stageAndCommit } from '../../functions/services/imports.ts';
+import { useTestApi } from './support.ts';
+
+useTestApi();
+
+const question = (id: string, difficulty = 2) => ({
+  id,
+  area: 'security',
+  type: 'single',
+  difficulty,
+  prompt: `Which header carries the bearer token of request ${id}?`,
+  options: [
+    { id: 'a', text: 'Authorization' },
+    { id: 'b', text: 'Accept' },
+  ],
+  answer: 'a',
+  explanation: 'A bearer token travels in the Authorization header.',
+  tags: ['http-auth'],
+});
+
+const items = async (org: string, id: string) =>
+  (
+    await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': questionPartition(org, id) },
+        ConsistentRead: true,
+      }),
+    )
+  ).Items ?? [];
+
+describe('an import stopped while staging', () => {
+  it('is rolled back: new questions gone, changed ones restored, the registry closed', async () => {
+    // Arrange: 20 questions exist; an import changes them and adds 300.
+    const org = 'rollback';
+    await importBankNow(
+      org,
+      validateBank({
+        bank: { id: 'rb-bank', title: 'RB' },
+        questions: Array.from({ length: 20 }, (_, i) => question(`rb-${i}`)),
+      }),
+      new Date(),
+    );
+    const bank = validateBank({
+      bank: { id: 'rb-bank', title: 'RB' },
+      questions: [
+        ...Array.from({ length: 20 }, (_, i) => question(`rb-${i}`, 3)),
+        ...Array.from({ length: 300 }, (_, i) => question(`rb-new-${i}`)),
+      ],
+    });
+    const importId = '01M8MZ0000ROLLBACKTEST0001';
+    const at = new Date().toISOString();
+    await createImport({
+      importId,
+      org,
+      status: 'running',
+      createdAt: at,
+      startedAt: at,
+      heartbeatAt: at,
+      parts: 1,
+      received: [1],
+      progress: { phase: 'staging', done: 0, total: 320 },
+    });
+    // The job's deadline passes after 60 staging writes.
+    const deadline = new AbortController();
+    let writes = 0;
+    const stop = onDynamoCall((c) => {
+      if ((c.operation === 'PutItem' || c.operation === 'TransactWriteItems') && ++writes === 60) {
+        deadline.abort();
+      }
+    });
+
+    // Act
+    const outcome = await stageAndCommit(
+      { org, importId, bank, now: () => new Date(), signal: deadline.signal },
+      async () => {},
+    ).catch((err: Error) => err);
+    stop();
+
+    // Assert: it failed, and nothing of it is left anywhere.
+    expect(outcome).toBeInstanceOf(Error);
+    expect((outcome as Error).message).toMatch(/ran out of time/);
+    for (const i of [0, 7, 19]) {
+      const q = await getQuestion(org, `rb-${i}`);
+      expect(q?.head).toMatchObject({ version: 1, difficulty: 2 });
+      const stored = (await items(org, `rb-${i}`)).map((x) => x.SK);
+      expect(stored).toEqual(['HEAD', 'V#000001']);
+    }
+    for (const i of [0, 150, 299]) {
+      expect(await items(org, `rb-new-${i}`)).toEqual([]);
+    }
+    const listed = await listQuestions(org, { status: 'published', limit: 100 });
+    expect(listed.items.map((q) => q.id).sort()).toHaveLength(20);
+    const snap = await currentSnapshot(org);
+    expect([...snap.open]).toEqual([]);
+  }, 120_000);
+});
