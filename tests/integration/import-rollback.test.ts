@@ -4,16 +4,25 @@
  * (docs/imports.md, I10).
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { db, onDynamoCall, tableName } from '../../functions/data/client.ts';
-import { createImport, currentSnapshot } from '../../functions/data/imports.ts';
+import {
+  createImport,
+  currentSnapshot,
+  heartbeat,
+  planImport,
+  registerImport,
+  stageQuestion,
+  writeStagedList,
+} from '../../functions/data/imports.ts';
 import { questionPartition } from '../../functions/data/keys.ts';
 import { getQuestion, listQuestions } from '../../functions/data/questions.ts';
 import { validateBank } from '../../functions/domain/bank.ts';
 import { importBankNow, stageAndCommit } from '../../functions/services/imports.ts';
 import { useTestApi } from './support.ts';
 
-useTestApi();
+const testApi = useTestApi();
 
 const question = (id: string, difficulty = 2) => ({
   id,
@@ -61,7 +70,7 @@ describe('an import stopped while staging', () => {
         ...Array.from({ length: 300 }, (_, i) => question(`rb-new-${i}`)),
       ],
     });
-    const importId = '01M8MZ0000ROLLBACKTEST0001';
+    const importId = ulid();
     const at = new Date().toISOString();
     await createImport({
       importId,
@@ -106,5 +115,55 @@ describe('an import stopped while staging', () => {
     expect(listed.items.map((q) => q.id).sort()).toHaveLength(20);
     const snap = await currentSnapshot(org);
     expect([...snap.open]).toEqual([]);
+  }, 120_000);
+});
+
+describe('an import whose job stopped', () => {
+  it('reads as failed ("stopped") to its client, and the next import of the organisation rolls it back', async () => {
+    // Arrange: an import registered and heartbeating 4 minutes ago staged one new question,
+    // then its job died.
+    const api = testApi;
+    const org = 'stalled';
+    const token = await api.token('author', org);
+    const longAgo = new Date(Date.now() - 4 * 60_000);
+    const importId = ulid();
+    await createImport({
+      importId,
+      org,
+      status: 'running',
+      createdAt: longAgo.toISOString(),
+      startedAt: longAgo.toISOString(),
+      heartbeatAt: longAgo.toISOString(),
+      parts: 1,
+      received: [1],
+      progress: { phase: 'staging', done: 0, total: 1 },
+    });
+    const seq = (await registerImport(org, importId, longAgo))!;
+    await heartbeat(org, importId, { phase: 'staging', done: 0, total: 1 }, longAgo, { seq });
+    const stalledBank = validateBank({
+      bank: { id: 'stalled-bank', title: 'S' },
+      questions: [question('stalled-1')],
+    });
+    const plan = await planImport(org, stalledBank.questions, await currentSnapshot(org));
+    await writeStagedList(org, importId, 0, [['stalled-1', 1, 0]]);
+    await stageQuestion(org, seq, plan.changes[0]!, longAgo.toISOString(), 'stalled-bank');
+
+    // Act
+    const status = await api.request('GET', `/v1/imports/${importId}`, { token });
+    const hidden = await api.request('GET', '/v1/questions/stalled-1', { token });
+    await importBankNow(
+      org,
+      validateBank({ bank: { id: 'next-bank', title: 'N' }, questions: [question('next-1')] }),
+      new Date(),
+    );
+
+    // Assert
+    expect(status.body).toMatchObject({ status: 'failed', code: 'stopped' });
+    expect(status.body.detail).toMatch(/stopped responding/);
+    expect(hidden.status).toBe(404);
+    expect(await items(org, 'stalled-1')).toEqual([]);
+    const after = await api.request('GET', `/v1/imports/${importId}`, { token });
+    expect(after.body).toMatchObject({ status: 'failed', code: 'stopped' });
+    expect((await api.request('GET', '/v1/questions/next-1', { token })).status).toBe(200);
   }, 120_000);
 });
