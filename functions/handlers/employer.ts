@@ -16,7 +16,7 @@ import { DomainError, NotFoundError, ValidationError } from '../domain/errors.ts
 import { radarSvg } from '../domain/radar-svg.ts';
 import { percentileOf } from '../domain/statistics.ts';
 import { AREAS } from '../domain/taxonomy.ts';
-import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
+import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
 import { resultsCsv } from '../http/csv.ts';
 import { EMPLOYER_ROUTES } from '../http/routes/employer.ts';
 import {
@@ -72,7 +72,7 @@ function runningReport(l: Loaded) {
   };
 }
 
-export const operations: Record<string, Operation> = {
+export const operations: Operations<typeof EMPLOYER_ROUTES> = {
   createAssessment: async ({ principal, body }) =>
     new Reply(201, assessmentView(await createAssessment(principal!, body, clock.now()))),
 
