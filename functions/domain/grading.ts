@@ -7,6 +7,8 @@ export interface GradedQuestion {
   /** Item score in [0,1]. */
   score: number;
   secondsSpent: number;
+  /** Whether the candidate saved an answer (absent in results graded before it was recorded). */
+  answered?: boolean;
 }
 
 export interface SavedAnswer {
@@ -50,5 +52,6 @@ export function gradeQuestions(
     area: content.area,
     score: gradeResponse(content, answers[content.id]?.value),
     secondsSpent: spent[content.id] ?? 0,
+    answered: answers[content.id] !== undefined,
   }));
 }
