@@ -21,6 +21,20 @@ export function responseShard(attemptId: string): number {
   return h % RESPONSE_SHARDS;
 }
 
+/** The stored item of one record (exported for loading simulated records in tests and the bench). */
+export function responseRecordItem(
+  attemptId: string,
+  completedAt: string,
+  record: OwnerResponses,
+  ttl?: number,
+): Record<string, unknown> {
+  return {
+    ...keys.responseRecord(record.owner, responseShard(attemptId), completedAt, attemptId),
+    r: record.areas,
+    ...(ttl ? { ttl } : {}),
+  };
+}
+
 /**
  * Store a completion's records, each only if absent: a redelivered stream record, and a record
  * the candidate's erasure replaced by a tombstone (an erasure that ran before the consumer),
@@ -37,11 +51,7 @@ export async function putResponseRecords(
       await db().send(
         new PutCommand({
           TableName: tableName(),
-          Item: {
-            ...keys.responseRecord(r.owner, responseShard(attemptId), completedAt, attemptId),
-            r: r.areas,
-            ...(ttl ? { ttl } : {}),
-          },
+          Item: responseRecordItem(attemptId, completedAt, r, ttl),
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
