@@ -5,6 +5,8 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { capacity, installRecorder, readUnits, watch, writeUnits } from '../../bench/lib/dynamo.ts';
+import { clearAttemptCaches } from '../../functions/data/attempts.ts';
+import { clearCalibrationCache } from '../../functions/data/calibrations.ts';
 import { clock } from '../../functions/domain/clock.ts';
 import { perfectAnswer, sampleBank } from './fixtures.ts';
 import { type ApiResponse, useTestApi } from './support.ts';
@@ -315,8 +317,68 @@ describe('an attempt with a fixed and an adaptive section', () => {
   }, 30_000);
 });
 
-describe('what one adaptive save costs', () => {
-  it('is one strongly consistent read of the section page and one conditional write, at most 1 RCU and 1 WCU', async () => {
+describe('what an adaptive attempt costs', () => {
+  it('starts without a transaction: the pool read once per function (cached), the calibrated parameters one Query per owner and area (cached), the draw written once', async () => {
+    const created = await createAssessment(MIXED);
+    const invite = async () =>
+      (
+        await api.request('POST', `/v1/assessments/${created.body.assessmentId}/invitations`, {
+          token: employer,
+          body: { candidates: [{}], expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
+        })
+      ).body.invitations[0].token as string;
+    const [coldToken, warmToken] = [await invite(), await invite()];
+    installRecorder();
+    capacity.enabled = true;
+    try {
+      clearAttemptCaches();
+      clearCalibrationCache();
+      const measure = async (token: string) => {
+        const w = watch();
+        const res = await api.request('POST', '/v1/attempts', { body: { invitationToken: token } });
+        const win = w.stop();
+        expect(res.status).toBe(201);
+        return {
+          calls: win.calls.map((c) => c.operation),
+          rcu: readUnits(win.capacity),
+          wcu: writeUnits(win.capacity),
+          res,
+        };
+      };
+      const cold = await measure(coldToken);
+      const warm = await measure(warmToken);
+      console.log(
+        `adaptive start (pool ${created.body.sections[1].questionPool}): cold ${cold.calls.join('+')} ${cold.wcu} WCU ${cold.rcu} RCU; warm ${warm.calls.join('+')} ${warm.wcu} WCU ${warm.rcu} RCU`,
+      );
+      for (const run of [cold, warm]) {
+        expect(run.calls).not.toContain('TransactWriteItems');
+        expect(run.calls).not.toContain('Scan');
+      }
+      // Cold: the pool's versions once (0.5 RCU each), one Query per owner and area.
+      expect(cold.calls.filter((c) => c === 'Query')).toHaveLength(2);
+      // Warm: nothing of the adaptive pool or the calibration is read again; only the fixed
+      // section's newly drawn versions, as for any fixed section.
+      expect(warm.calls.filter((c) => c === 'Query')).toEqual([]);
+      expect(warm.calls.filter((c) => c === 'BatchGetItem').length).toBeLessThanOrEqual(1);
+      expect(warm.rcu).toBeLessThanOrEqual(3);
+      expect(warm.wcu).toBeLessThanOrEqual(8);
+      const { attemptId, attemptToken } = cold.res.body;
+      const w = watch();
+      const submitted = await api.request('POST', `/v1/attempts/${attemptId}/submit`, {
+        token: attemptToken,
+      });
+      const win = w.stop();
+      expect(submitted.status).toBe(200);
+      console.log(
+        `adaptive submit: ${win.calls.map((c) => c.operation).join('+')} ${writeUnits(win.capacity)} WCU ${readUnits(win.capacity)} RCU`,
+      );
+      expect(writeUnits(win.capacity)).toBeLessThanOrEqual(8);
+    } finally {
+      capacity.enabled = false;
+    }
+  }, 60_000);
+
+  it('saves an adaptive answer with one strongly consistent read of the section page and one conditional write, at most 1 RCU and 1 WCU', async () => {
     const { attempt } = await start([
       { area: 'security', mode: 'adaptive', minItems: 8, maxItems: 8 },
     ]);
