@@ -20,6 +20,13 @@ export const ADAPTIVE_LIMITS = {
  */
 export const ADAPTIVE_DEFAULTS = { minItems: 5, maxItems: 20, targetStandardError: 0.4 } as const;
 
+const ITEMS_MESSAGE = (field: string) => ({
+  error: `${field} is a whole number of questions from 1 to ${ADAPTIVE_LIMITS.maxItems}.`,
+});
+const SE_MESSAGE = {
+  error: `targetStandardError is from ${ADAPTIVE_LIMITS.minStandardError} to ${ADAPTIVE_LIMITS.maxStandardError} (default ${ADAPTIVE_DEFAULTS.targetStandardError}; smaller asks more questions).`,
+};
+
 export const SectionInput = z.strictObject({
   area: z.enum(AREA_IDS, { error: `Unknown area; use one of: ${AREA_IDS.join(', ')}.` }),
   /** Questions of a fixed section (an adaptive section has minItems and maxItems instead). */
@@ -32,14 +39,28 @@ export const SectionInput = z.strictObject({
   mode: z.optional(
     z.enum(['fixed', 'adaptive'], { error: 'mode is "fixed" (the default) or "adaptive".' }),
   ),
-  minItems: z.optional(z.int().check(z.gte(1), z.lte(ADAPTIVE_LIMITS.maxItems))),
-  maxItems: z.optional(z.int().check(z.gte(1), z.lte(ADAPTIVE_LIMITS.maxItems))),
+  minItems: z.optional(
+    z
+      .int()
+      .check(
+        z.gte(1, ITEMS_MESSAGE('minItems')),
+        z.lte(ADAPTIVE_LIMITS.maxItems, ITEMS_MESSAGE('minItems')),
+      ),
+  ),
+  maxItems: z.optional(
+    z
+      .int()
+      .check(
+        z.gte(1, ITEMS_MESSAGE('maxItems')),
+        z.lte(ADAPTIVE_LIMITS.maxItems, ITEMS_MESSAGE('maxItems')),
+      ),
+  ),
   targetStandardError: z.optional(
     z
       .number()
       .check(
-        z.gte(ADAPTIVE_LIMITS.minStandardError),
-        z.lte(ADAPTIVE_LIMITS.maxStandardError),
+        z.gte(ADAPTIVE_LIMITS.minStandardError, SE_MESSAGE),
+        z.lte(ADAPTIVE_LIMITS.maxStandardError, SE_MESSAGE),
         storable(),
       ),
   ),

@@ -22,7 +22,12 @@ export const handler = async (
 ) => {
   const remaining = context?.getRemainingTimeInMillis?.() ?? LOCAL_BUDGET_MS + MARGIN_MS;
   const result = await runDueCalibrations(clock.now(), Date.now() + remaining - MARGIN_MS);
-  if (result.ran.length || result.continued.length)
-    (await logger()).info('Calibration job', result);
-  return result;
+  const runs = [...result.ran, ...result.continued];
+  if (runs.length) (await logger()).info('Calibration job', result);
+  // Counts first: the local runner prints a tick's result only when something happened.
+  return {
+    finished: result.ran.length,
+    continued: result.continued.length,
+    ...(runs.length ? { runs } : {}),
+  };
 };

@@ -84,6 +84,7 @@ describeInBrowser('the candidate app in an adaptive section', () => {
       await page.getByRole('button', { name: 'Start' }).waitFor();
       const intro = await page.locator('main').innerText();
       expect(intro).toContain('Security: 3 to 5 questions, each chosen from your answers so far');
+      expect(intro).toContain('up to 6 questions');
       expect(intro).toMatch(/that answer is final, and you cannot go back to it/);
       await expectAccessible(page, 'intro (adaptive)');
 

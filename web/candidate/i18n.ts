@@ -161,7 +161,7 @@ const en = {
   saveAndContinue: 'Save and continue',
   chooseFirst: 'Choose or enter an answer first.',
   adaptiveNote: (left: number) =>
-    `Adaptive section: your answer is final once saved, and you cannot go back. ${plural('en', left, { one: 'At most # more question', other: 'At most # more questions' })} in this section after this one.`,
+    `Adaptive section: your answer is final once saved, and you cannot go back. ${left ? `${plural('en', left, { one: 'At most # more question', other: 'At most # more questions' })} in this section after this one.` : 'This is the last question of this section.'}`,
   adaptiveFinal: 'Saved. Answers in an adaptive section are final.',
   sectionComplete: (area: string) => `${area}: this section is complete.`,
   questionNumber: (i: number) => `Question ${i}`,
@@ -171,6 +171,8 @@ const en = {
     `${area}: this adaptive section goes on (${plural('en', left, { one: 'at most # more question', other: 'at most # more questions' })}). Submitting now ends it.`,
   moreToCome: (n: number) =>
     plural('en', n, { one: 'up to # more question', other: 'up to # more questions' }),
+  questionsUpTo: (n: number) =>
+    plural('en', n, { one: 'up to # question', other: 'up to # questions' }),
 };
 
 export type Messages = typeof en;
@@ -344,7 +346,7 @@ const ru: Messages = {
   saveAndContinue: 'Сохранить и продолжить',
   chooseFirst: 'Сначала выберите или введите ответ.',
   adaptiveNote: (left: number) =>
-    `Адаптивный раздел: сохранённый ответ окончательный, вернуться назад нельзя. После этого вопроса в разделе ${plural('ru', left, { one: 'не больше # вопроса', few: 'не больше # вопросов', many: 'не больше # вопросов', other: 'не больше # вопроса' })}.`,
+    `Адаптивный раздел: сохранённый ответ окончательный, вернуться назад нельзя. ${left ? `После этого вопроса в разделе ${plural('ru', left, { one: 'не больше # вопроса', few: 'не больше # вопросов', many: 'не больше # вопросов', other: 'не больше # вопроса' })}.` : 'Это последний вопрос раздела.'}`,
   adaptiveFinal: 'Сохранено. Ответы в адаптивном разделе окончательные.',
   sectionComplete: (area: string) => `${area}: раздел завершён.`,
   questionNumber: (i: number) => `Вопрос ${i}`,
@@ -358,6 +360,13 @@ const ru: Messages = {
       few: 'ещё не больше # вопросов',
       many: 'ещё не больше # вопросов',
       other: 'ещё не больше # вопроса',
+    }),
+  questionsUpTo: (n: number) =>
+    plural('ru', n, {
+      one: 'не больше # вопроса',
+      few: 'не больше # вопросов',
+      many: 'не больше # вопросов',
+      other: 'не больше # вопроса',
     }),
 };
 

@@ -270,7 +270,13 @@ function showIntro() {
         a.extraTimePercent ? ` — ${msg.extraTime(a.extraTimePercent, base)}` : '',
       ),
       h('dt', {}, msg.questionsLabel),
-      h('dd', {}, msg.questions(a.questionCount)),
+      h(
+        'dd',
+        {},
+        a.sections.some((s) => s.mode === 'adaptive')
+          ? msg.questionsUpTo(a.questionCount)
+          : msg.questions(a.questionCount),
+      ),
       h('dt', {}, msg.sectionsLabel),
       h(
         'dd',

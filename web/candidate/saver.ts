@@ -60,6 +60,8 @@ export class Saver {
   private queue: { questionId: string; value: Answer }[] = [];
   private running = false;
   private stopped: StopReason | undefined;
+  /** A settled response, reported once its entry has left the queue. */
+  private settled: { questionId: string; res: SendResult } | undefined;
   private idle: (() => void)[] = [];
 
   /**
@@ -164,6 +166,9 @@ export class Saver {
         if (outcome === 'next') {
           this.queue.shift();
           failures = 0;
+          const settled = this.settled;
+          this.settled = undefined;
+          if (settled) this.deps.onSettled?.(settled.questionId, settled.res);
           continue;
         }
         if (outcome === 'stop') return;
@@ -197,7 +202,7 @@ export class Saver {
       });
       if (!this.isUnsavedBehindHead(questionId))
         this.deps.onState(questionId, { kind: 'saved', savedAt });
-      this.deps.onSettled?.(questionId, res);
+      this.settled = { questionId, res };
       return 'next';
     }
     if (res.status === 409 && res.body?.code === 'adaptive-item-closed' && res.body.current) {
@@ -217,7 +222,7 @@ export class Saver {
           ? { kind: 'saved', savedAt: current.savedAt ?? '' }
           : { kind: 'replaced', saved },
       );
-      this.deps.onSettled?.(questionId, res);
+      this.settled = { questionId, res };
       return 'next';
     }
     if (res.status === 401) {
