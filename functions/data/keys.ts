@@ -29,6 +29,7 @@
  * | calibrated set (chunks) | ORG#<owner>#CALSET            | <area>#<nnn>       |                                                   |                                          |
  * | calibration run         | ORG#<org>#CALRUN              | <runId>            |                                                   |                                          |
  * | calibration registry    | CALORGS                       | <org>              |                                                   |                                          |
+ * | invitation (reminder due) | INV#<invId>                 | INV                |                                                   | REMIND#<hour> / <remindAt>#<invId> (pending, mailed, not reminded) |
  *
  * An attempt's sort keys are chosen so that one range reads what finalising needs:
  * `A#..` < `ATT` (head and pages: `SK BETWEEN 'A#' AND 'ATT'`) and `DRAW` < `EV#..` < `RESULT`
@@ -182,7 +183,20 @@ export const keys = {
   /** The calibration job's registry: one entry per owner it calibrates (and its queued request). */
   calibrationRegistryPartition: 'CALORGS',
   calibrationRegistry: (org: string): Key => ({ PK: 'CALORGS', SK: org }),
+  /**
+   * A pending invitation's reminder entry on GSI2 (keys only): the hour bucket of the instant
+   * its reminder is due. Starting the invitation replaces it (the due entry of its attempt).
+   */
+  reminder: (remindAt: Date, invitationId: string) => ({
+    GSI2PK: reminderBucket(remindAt),
+    GSI2SK: `${remindAt.toISOString()}#${invitationId}`,
+  }),
 };
+
+/** `REMIND#2026-11-21T08` for any instant in that UTC hour. */
+export function reminderBucket(at: Date): string {
+  return `REMIND#${at.toISOString().slice(0, 13)}`;
+}
 
 /** `DUE#2026-11-21T08` for any instant in that UTC hour. */
 export function dueBucket(at: Date): string {

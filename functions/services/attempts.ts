@@ -81,6 +81,7 @@ import {
   sectionViews,
   shownItems,
 } from './adaptive-attempts.ts';
+import { contentForStart } from './content-lock.ts';
 
 export const RETENTION_DAYS = Number(process.env.RETENTION_DAYS ?? 365);
 
@@ -387,8 +388,9 @@ export async function startOrResume(
         `This invitation expired at ${inv.expiresAt}. Ask the employer for a new link.`,
       );
     }
-    const assessment = await getAssessment(inv.org, inv.assessmentId);
-    if (!assessment) throw new NotFoundError('The assessment of this invitation');
+    // Freezes the assessment's content first: an edit racing this start either landed before
+    // (and is drawn from) or is refused.
+    const assessment = await contentForStart(inv.org, inv.assessmentId, now);
     const attemptId = ulid(now.getTime());
     const deadline = deadlineOf(now, assessment.timeLimitMinutes, inv.extraTimePercent);
     const dueAt = dueAtOf(deadline, assessment.gracePeriodSeconds);

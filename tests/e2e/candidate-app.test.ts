@@ -283,7 +283,7 @@ describeInBrowser('the candidate app', () => {
       expect(await page.getByLabel('Your answer', { exact: true }).inputValue()).toBe(
         'Authorization',
       );
-      // The attempt view carries each answer's save time (revisions), so the time is shown.
+      // The attempt view carries each answer's revision and save time (answer revisions).
       expect(await status(page).innerText()).toMatch(/^Saved at \d\d:\d\d:\d\d\.$/);
       expect(
         await page.getByRole('button', { name: 'Flag for review' }).getAttribute('aria-pressed'),
