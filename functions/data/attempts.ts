@@ -334,9 +334,12 @@ export async function createAttemptItems(
   });
   if (!created) return 'exists';
   if (drawWritten) return 'created';
-  // Our head, another request's draw: 'created' only if it is the same draw.
+  // Our head, another request's draw (a resume rebuilding it at the same moment): 'created'
+  // only if it drew the same questions with the same frozen parameters (its start session may
+  // differ: that is only evidence).
   const stored = await getDraw(draw.attemptId);
-  return stored && canonical(stored) === canonical(draw) ? 'created' : 'exists';
+  const drawn = (d: AttemptDraw) => canonical([d.questions, d.adaptive ?? null, d.pages]);
+  return stored && drawn(stored) === drawn(draw) ? 'created' : 'exists';
 }
 
 /** JSON with object keys sorted: the same value read back from DynamoDB compares equal. */
