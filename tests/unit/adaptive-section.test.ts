@@ -116,6 +116,18 @@ function stepOnSave(
   };
 }
 
+/** A candidate of ability theta answers the item the page waits for (drawn from its model). */
+function answerCurrent(
+  fx: ReturnType<typeof fixture>,
+  page: Page,
+  theta: number,
+  random: () => number,
+): string {
+  const entry = fx.section.pool[currentItem(fx.section, page.state, page.answers)!]!;
+  const model = fx.items.find((it) => it.key === entry.q)!.model;
+  return answerFor(fx.contents.get(entry.q)!, simulateScore(model, theta, random));
+}
+
 function firstStep(fx: ReturnType<typeof fixture>, attemptId: string) {
   return stepAfterSave({
     section: fx.section,
@@ -128,17 +140,11 @@ function firstStep(fx: ReturnType<typeof fixture>, attemptId: string) {
 /** A whole section through the page, a candidate of ability theta answering. */
 function runThroughPage(fx: ReturnType<typeof fixture>, attemptId: string, theta: number) {
   const random = seededRandom(`candidate:${attemptId}`);
-  const byKey = new Map(fx.items.map((it) => [it.key, it]));
   const page = new Page(firstStep(fx, attemptId));
   const pool = sectionPool(fx.section, fx.contents);
   const recomputed: boolean[] = [];
   for (let guard = 0; guard < 500 && !page.state.complete; guard++) {
-    const current = currentItem(fx.section, page.state, page.answers)!;
-    const entry = fx.section.pool[current]!;
-    const value = answerFor(
-      fx.contents.get(entry.q)!,
-      simulateScore(byKey.get(entry.q)!.model, theta, random),
-    );
+    const value = answerCurrent(fx, page, theta, random);
     const read = { state: page.state, answers: new Map(page.answers) };
     const { index, step } = stepOnSave(fx, pool, read, value, attemptId);
     // Another function, with a pool built afresh from the draw, computes the same step.
@@ -271,7 +277,6 @@ describe('an adaptive section through its answer page', () => {
 describe('one selection step on a save', () => {
   it('costs under 5 ms of CPU at a 500-item pool (p95 over whole 40-item sections)', () => {
     const fx = fixture(500, 'cpu', { minItems: 40, maxItems: 40, targetStandardError: 0.1 });
-    const byKey = new Map(fx.items.map((it) => [it.key, it]));
     const cpu: number[] = [];
     for (let c = 0; c < 6; c++) {
       const attemptId = `cpu-${c}`;
@@ -281,12 +286,7 @@ describe('one selection step on a save', () => {
       // The pool is built once per attempt and section, then cached by the service.
       const pool = sectionPool(fx.section, fx.contents);
       while (!page.state.complete) {
-        const current = currentItem(fx.section, page.state, page.answers)!;
-        const entry = fx.section.pool[current]!;
-        const value = answerFor(
-          fx.contents.get(entry.q)!,
-          simulateScore(byKey.get(entry.q)!.model, theta, random),
-        );
+        const value = answerCurrent(fx, page, theta, random);
         const read = { state: page.state, answers: new Map(page.answers) };
         const before = process.cpuUsage();
         const { index, step } = stepOnSave(fx, pool, read, value, attemptId);
