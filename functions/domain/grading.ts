@@ -1,4 +1,4 @@
-import { gradeResponse, type QuestionContent } from './question.ts';
+import { describeAnswer, gradeResponse, type QuestionContent } from './question.ts';
 
 export interface GradedQuestion {
   questionId: string;
@@ -9,6 +9,11 @@ export interface GradedQuestion {
   secondsSpent: number;
   /** Whether the candidate saved an answer (absent in results graded before it was recorded). */
   answered?: boolean;
+  /**
+   * The saved answer as a person reads it, written by the question's type ("b — Use a queue"),
+   * for the employer's report; absent when unanswered. Personal data: erasure removes it.
+   */
+  answer?: string;
 }
 
 export interface SavedAnswer {
@@ -46,12 +51,17 @@ export function gradeQuestions(
   startedAt: string,
 ): GradedQuestion[] {
   const spent = secondsSpent(startedAt, answers);
-  return questions.map(({ content, version }) => ({
-    questionId: content.id,
-    version,
-    area: content.area,
-    score: gradeResponse(content, answers[content.id]?.value),
-    secondsSpent: spent[content.id] ?? 0,
-    answered: answers[content.id] !== undefined,
-  }));
+  return questions.map(({ content, version }) => {
+    const value = answers[content.id]?.value;
+    const answer = describeAnswer(content, value);
+    return {
+      questionId: content.id,
+      version,
+      area: content.area,
+      score: gradeResponse(content, value),
+      secondsSpent: spent[content.id] ?? 0,
+      answered: answers[content.id] !== undefined,
+      ...(answer !== undefined ? { answer } : {}),
+    };
+  });
 }

@@ -9,6 +9,7 @@ import {
   listInvitations,
   revokeInvitation,
 } from '../data/invitations.ts';
+import { mailConfigured } from '../data/mailer.ts';
 import { getOrganisation, putOrganisation } from '../data/organisations.ts';
 import { type Norms, normsOf, readNorms } from '../data/statistics.ts';
 import { clock } from '../domain/clock.ts';
@@ -16,7 +17,7 @@ import { DomainError, NotFoundError, ValidationError } from '../domain/errors.ts
 import { radarSvg } from '../domain/radar-svg.ts';
 import { percentileOf } from '../domain/statistics.ts';
 import { AREAS } from '../domain/taxonomy.ts';
-import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
+import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
 import { resultsCsv } from '../http/csv.ts';
 import { EMPLOYER_ROUTES } from '../http/routes/employer.ts';
 import {
@@ -72,7 +73,7 @@ function runningReport(l: Loaded) {
   };
 }
 
-export const operations: Record<string, Operation> = {
+export const operations: Operations<typeof EMPLOYER_ROUTES> = {
   createAssessment: async ({ principal, body }) =>
     new Reply(201, assessmentView(await createAssessment(principal!, body, clock.now()))),
 
@@ -107,10 +108,16 @@ export const operations: Record<string, Operation> = {
   resendInvitation: async ({ principal, params, body }) =>
     resendInvitation(principal!, params.invitationId, body, clock.now()),
 
-  getOrganisation: async ({ principal }) => getOrganisation(principal!.org),
+  // sendsMail tells the console whether to offer send: true (a deployment, not a setting).
+  getOrganisation: async ({ principal }) => ({
+    ...(await getOrganisation(principal!.org)),
+    sendsMail: mailConfigured(),
+  }),
 
-  putOrganisation: async ({ principal, body }) =>
-    putOrganisation(principal!.org, body, clock.now()),
+  putOrganisation: async ({ principal, body }) => ({
+    ...(await putOrganisation(principal!.org, body, clock.now())),
+    sendsMail: mailConfigured(),
+  }),
 
   createInvitations: async ({ principal, params, body, headers }) => {
     const key = headers['idempotency-key'];

@@ -29,11 +29,11 @@ import {
   stopReasonOf,
   thaw,
 } from '../domain/adaptive-section.ts';
-import { optionOrder, type QuestionRef } from '../domain/assessment.ts';
+import type { QuestionRef } from '../domain/assessment.ts';
 import type { SavedAnswer } from '../domain/grading.ts';
 import type { AdaptiveAreaInput } from '../domain/profile.ts';
 import type { CalibratedParameters } from '../domain/psychometrics.ts';
-import type { QuestionContent } from '../domain/question.ts';
+import { type QuestionContent, startQuestion } from '../domain/question.ts';
 import { versionKey } from '../domain/response-records.ts';
 
 /** Randomesque k of adaptive sections (`ADAPTIVE_RANDOMESQUE`, default 5), frozen per attempt. */
@@ -147,13 +147,13 @@ export async function drawSections(
   }
 
   const questions = refs.map((r): DrawnQuestion => {
-    const ids = contents.get(r.q)!.options?.map((o) => o.id);
     const f = frozenOf(params, r);
     return {
       o: r.o,
       q: r.q,
       v: r.v,
-      ...(ids ? { order: optionOrder(ids, attemptId, r.q) } : {}),
+      // The type's per-attempt data (a shuffle), a pure function of the attempt id.
+      ...startQuestion(contents.get(r.q)!, attemptId),
       ...(f ? { p: f.p } : {}),
     };
   });

@@ -54,7 +54,7 @@ import {
   sectionResponses,
   stepAfterSave,
 } from '../domain/adaptive-section.ts';
-import { deadlineOf, drawQuestions, dueAtOf, optionOrder } from '../domain/assessment.ts';
+import { deadlineOf, drawQuestions, dueAtOf } from '../domain/assessment.ts';
 import {
   DomainError,
   GoneError,
@@ -68,6 +68,7 @@ import {
   gradeResponse,
   parseResponse,
   type QuestionContent,
+  startQuestion,
 } from '../domain/question.ts';
 import { type AttemptResult, scoreAttempt } from '../domain/result.ts';
 import { hashSecret, newSecret, parseInvitationToken, secretMatches } from '../domain/tokens.ts';
@@ -246,18 +247,18 @@ export async function attemptView(loaded: Loaded, now: Date, attemptToken?: stri
   };
 }
 
-/** One question as the candidate sees it, options in this attempt's order. */
+/**
+ * One question as the candidate sees it in this attempt: a drawn question with the per-attempt
+ * data its type chose at start; an adaptive item's data recomputed (a pure function of the
+ * attempt id, so the same at every read).
+ */
 function questionView(
   draw: AttemptDraw,
   ref: { q: string; order?: string[] },
   contents: ReadonlyMap<string, QuestionContent>,
 ) {
   const content = contents.get(ref.q)!;
-  const ids = content.options?.map((o) => o.id);
-  return candidateView(
-    content,
-    ref.order ?? (ids ? optionOrder(ids, draw.attemptId, ref.q) : undefined),
-  );
+  return candidateView(content, ref.order ? ref : startQuestion(content, draw.attemptId));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ export const BANK_CONTENT_TYPES = [
   'text/plain',
 ];
 
-export const AUTHORING_ROUTES: readonly RouteDef[] = [
+export const AUTHORING_ROUTES = [
   {
     operationId: 'uploadBank',
     method: 'POST',
@@ -134,4 +134,4 @@ export const AUTHORING_ROUTES: readonly RouteDef[] = [
     params: CalibrationParams,
     responses: { 200: { description: 'The run.', schema: CalibrationRunView } },
   },
-];
+] as const satisfies readonly RouteDef[];

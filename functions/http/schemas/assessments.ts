@@ -213,6 +213,13 @@ export const OrganisationView = z.object({
   accessibilityContact: z.optional(z.string()),
   replyTo: z.optional(z.string()),
   updatedAt: z.optional(z.string()),
+  sendsMail: z
+    .boolean()
+    .check(
+      z.describe(
+        'Whether this deployment sends email (a sender address is configured). When false, invitations refuse send: true: deliver the links yourself.',
+      ),
+    ),
 });
 
 export const InvitationPage = z.object({
@@ -271,6 +278,12 @@ export const Report = z
         area: z.string(),
         score: z.number(),
         secondsSpent: z.int(),
+        answer: z.optional(
+          z.string().register(z.globalRegistry, {
+            description:
+              "The candidate's saved answer as a person reads it (option ids with their texts, the number or the text given); absent when unanswered or erased.",
+          }),
+        ),
       }),
     ),
   })
