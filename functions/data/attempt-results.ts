@@ -16,6 +16,7 @@ import { encodeCursor, listingPage } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
 import type { Candidate } from './invitations.ts';
 import { keys } from './keys.ts';
+import { eraseResponseRecords } from './response-records.ts';
 
 /** A finished attempt as its readers see it (candidate result, report, statistics). */
 export interface Completion {
@@ -35,6 +36,8 @@ export interface Completion {
   /** The organisation owning each graded question, in `result.questions` order. */
   questionOrgs: string[];
   erasedAt?: string;
+  /** A preview attempt (staff trying the assessment): it leaves no response records. */
+  preview?: boolean;
 }
 
 /** Ranking key: best score first, then earliest completion. */
@@ -71,6 +74,7 @@ export function resultItem(c: Completion, ttl: number): Record<string, unknown> 
     th: c.tokenHash,
     body: encode({ result: c.result, questionOrgs: c.questionOrgs }),
     ...(c.erasedAt ? { erasedAt: c.erasedAt } : {}),
+    ...(c.preview ? { preview: true } : {}),
     ttl,
   };
 }
@@ -96,6 +100,7 @@ export function completionOf(item: Record<string, unknown>): Completion {
     result: body.result,
     questionOrgs: body.questionOrgs,
     ...(item.erasedAt ? { erasedAt: item.erasedAt as string } : {}),
+    ...(item.preview ? { preview: true } : {}),
   };
 }
 
@@ -321,6 +326,8 @@ export async function eraseCompletedAttempt(
     erasedAt: at,
   };
   const resultTtl = items.find((i) => i.SK === 'RESULT')?.ttl as number;
+  // The anonymous response records go too (a tombstone each, so a late consumer writes none).
+  await eraseResponseRecords(attemptId, stored.completedAt, stored.questionOrgs, resultTtl);
   await db().send(
     new PutCommand({
       TableName: tableName(),
@@ -341,8 +348,9 @@ export async function eraseOldLayoutAttempt(
   attemptId: string,
   now: Date,
 ): Promise<boolean> {
-  return applied(() =>
-    db().send(
+  let erased: Record<string, unknown> | undefined;
+  const done = await applied(async () => {
+    const res = await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.attempt(attemptId),
@@ -358,7 +366,20 @@ export async function eraseOldLayoutAttempt(
           ':active': 'active',
           ':now': now.toISOString(),
         },
+        ReturnValues: 'ALL_NEW',
       }),
-    ),
-  );
+    );
+    erased = res.Attributes;
+  });
+  // A completion of the old layout applied after the deploy left response records too.
+  const a = erased as { completedAt?: string; questions?: { o: string }[]; ttl?: number };
+  if (done && a?.completedAt && a.questions) {
+    await eraseResponseRecords(
+      attemptId,
+      a.completedAt,
+      a.questions.map((q) => q.o),
+      a.ttl ?? Math.floor(now.getTime() / 1000) + 86_400,
+    );
+  }
+  return done;
 }

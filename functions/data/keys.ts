@@ -24,6 +24,11 @@
  * | norms                   | ORG#<org>#A#<aid>             | NORMS              | ORG#<org>#A#<aid>#RES / #NORMS                    |                                          |
  * | item statistics         | ORG#<org>#QSTATS#<qorg>#<qid> | V#<000001>         |                                                   |                                          |
  * | organisation profile    | ORG#<org>                     | PROFILE            |                                                   |                                          |
+ * | response record         | ORG#<owner>#RESP#<shard 0-3>  | <completedAt>#<attemptId> |                                            |                                          |
+ * | calibration of a version| ORG#<owner>#Q#<qid>           | CAL#<000001>       |                                                   |                                          |
+ * | calibrated set (chunks) | ORG#<owner>#CALSET            | <area>#<nnn>       |                                                   |                                          |
+ * | calibration run         | ORG#<org>#CALRUN              | <runId>            |                                                   |                                          |
+ * | calibration registry    | CALORGS                       | <org>              |                                                   |                                          |
  * | invitation (reminder due) | INV#<invId>                 | INV                |                                                   | REMIND#<hour> / <remindAt>#<invId> (pending, mailed, not reminded) |
  *
  * An attempt's sort keys are chosen so that one range reads what finalising needs:
@@ -148,6 +153,36 @@ export const keys = {
   attemptEventCounter: (attemptId: string): Key => ({ PK: `ATT#${attemptId}`, SK: 'EVENTS' }),
   /** An organisation's display profile (name); see data/organisations.ts. */
   organisationProfile: (org: string): Key => ({ PK: `ORG#${org}`, SK: 'PROFILE' }),
+  /**
+   * One completed attempt's anonymous responses to one owner's questions (calibration input):
+   * partitioned by the questions' owner (the shared public bank's records pool every
+   * organisation's candidates) and a shard of the attempt id, newest last.
+   */
+  responseRecordPartition: (owner: string, shard: number) => `ORG#${owner}#RESP#${shard}`,
+  responseRecord: (owner: string, shard: number, completedAt: string, attemptId: string): Key => ({
+    PK: `ORG#${owner}#RESP#${shard}`,
+    SK: `${completedAt}#${attemptId}`,
+  }),
+  /** A question version's calibrated parameters (beside the question's versions). */
+  calibration: (owner: string, questionId: string, version: number): Key => ({
+    PK: questionPartition(owner, questionId),
+    SK: `CAL#${pad(version)}`,
+  }),
+  calibrationPrefix: 'CAL#',
+  /** A chunk of the calibrated parameters of an owner's area, read whole at attempt start. */
+  calibrationSetPartition: (owner: string) => `ORG#${owner}#CALSET`,
+  calibrationSet: (owner: string, area: string, chunk: number): Key => ({
+    PK: `ORG#${owner}#CALSET`,
+    SK: `${area}#${pad(chunk, 3)}`,
+  }),
+  /** A calibration run's status (the resource of POST /v1/calibrations). */
+  calibrationRun: (org: string, runId: string): Key => ({
+    PK: `ORG#${org}#CALRUN`,
+    SK: runId,
+  }),
+  /** The calibration job's registry: one entry per owner it calibrates (and its queued request). */
+  calibrationRegistryPartition: 'CALORGS',
+  calibrationRegistry: (org: string): Key => ({ PK: 'CALORGS', SK: org }),
   /**
    * A pending invitation's reminder entry on GSI2 (keys only): the hour bucket of the instant
    * its reminder is due. Starting the invitation replaces it (the due entry of its attempt).

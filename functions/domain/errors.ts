@@ -24,6 +24,7 @@ export type ProblemCode =
   | 'method-not-allowed'
   | 'version-conflict'
   | 'revision-mismatch'
+  | 'adaptive-item-closed'
   | 'precondition-required'
   | 'gone'
   | 'time-is-up'

@@ -7,6 +7,8 @@ export interface GradedQuestion {
   /** Item score in [0,1]. */
   score: number;
   secondsSpent: number;
+  /** Whether the candidate saved an answer (absent in results graded before it was recorded). */
+  answered?: boolean;
   /**
    * The saved answer as a person reads it, written by the question's type ("b — Use a queue"),
    * for the employer's report; absent when unanswered. Personal data: erasure removes it.
@@ -58,6 +60,7 @@ export function gradeQuestions(
       area: content.area,
       score: gradeResponse(content, value),
       secondsSpent: spent[content.id] ?? 0,
+      answered: answers[content.id] !== undefined,
       ...(answer !== undefined ? { answer } : {}),
     };
   });

@@ -5,23 +5,66 @@
 
 import * as z from 'zod/mini';
 import type { GradedQuestion } from './grading.ts';
+import { expectedScore, type ItemModel } from './irt-model.ts';
 import {
   AbilitySchema,
+  type CalibratedParameters,
   eap,
   type ItemCalibration,
-  itemParams,
+  itemModel,
   LevelSchema,
   levelOf,
+  type ScoredItem,
 } from './psychometrics.ts';
 import { AREAS, type AreaKind, findArea } from './taxonomy.ts';
 
-/** One graded question with the calibration of the version the candidate was given. */
-export type ProfileItem = Pick<GradedQuestion, 'questionId' | 'area' | 'score'> & ItemCalibration;
+/**
+ * One graded question with the calibration of the version the candidate was given: its
+ * difficulty label (the prior), and its calibrated parameters when the attempt froze some.
+ */
+export type ProfileItem = Pick<GradedQuestion, 'questionId' | 'area' | 'score'> &
+  ItemCalibration & { calibrated?: CalibratedParameters };
+
+export const STOP_REASONS = [
+  'target-standard-error',
+  'max-items',
+  'pool-exhausted',
+  'time-up',
+  'submitted',
+] as const;
+/**
+ * Why an adaptive section ended: its target standard error reached (after at least minItems),
+ * maxItems answered, no item left, the time ran out, or the candidate submitted before any of
+ * these.
+ */
+export type SectionStopReason = (typeof STOP_REASONS)[number];
+
+/** An adaptive section of an area, as its profile needs it. */
+export interface AdaptiveAreaInput {
+  area: string;
+  /** The models of the section's whole pool: the area score is the expected score on it. */
+  pool: readonly ItemModel[];
+  minItems: number;
+  maxItems: number;
+  targetStandardError: number;
+  stopReason: SectionStopReason;
+}
 
 export interface ProfileInput {
   items: readonly ProfileItem[];
+  /** Adaptive sections, by area (at most one per area). */
+  adaptive?: readonly AdaptiveAreaInput[];
   passingScore?: number;
 }
+
+export const AdaptiveAreaSchema = z.object({
+  stopReason: z.enum(STOP_REASONS),
+  itemsUsed: z.int(),
+  minItems: z.int(),
+  maxItems: z.int(),
+  standardError: z.number(),
+  targetStandardError: z.number(),
+});
 
 export const AreaProfileSchema = z.object({
   area: z.string(),
@@ -31,6 +74,8 @@ export const AreaProfileSchema = z.object({
   correct: z.int(),
   level: LevelSchema,
   ability: AbilitySchema,
+  /** Present for an area measured by an adaptive section: items used, final SE, why it stopped. */
+  adaptive: z.optional(AdaptiveAreaSchema),
 });
 export type AreaProfile = z.infer<typeof AreaProfileSchema>;
 
@@ -86,40 +131,87 @@ function development(area: string, which: 'gap' | 'strength'): Development {
   };
 }
 
+/** An item and its score as the EAP sees it: calibrated (GPCM/2PL) or its label prior. */
+export function scoredItem(it: ProfileItem): ScoredItem {
+  const model = itemModel(it, it.calibrated);
+  return model.categories
+    ? { a: model.a, steps: model.steps, categories: model.categories, score: it.score }
+    : { a: model.a, b: model.steps[0]!, score: it.score };
+}
+
 /**
  * The skill profile of graded questions. Areas come in taxonomy order, each with its score
- * (0-100), items, fully correct items, EAP ability under the 2PL model and level. The
- * overall score is the mean item score, so every item counts once. Strengths are the two
- * highest-theta areas with theta >= 0 and gaps the two lowest with theta < 0, both only
- * among areas with enough evidence for a level. The result does not depend on item order.
+ * (0-100), items, fully correct items, EAP ability (calibrated parameters where the attempt
+ * has them, difficulty-label priors otherwise) and level. A fixed area's score is its mean
+ * item score; an adaptive area's is the expected score on its section's whole pool at its EAP
+ * (its candidates see items of different difficulty, so their raw means are not comparable;
+ * 0 when no item was answered). The overall score is the mean over items, an adaptive area
+ * counting its score once per item used, so a test without adaptive sections scores its mean
+ * item score. Strengths are the two highest-theta areas with theta >= 0 and gaps the two
+ * lowest with theta < 0, both only among areas with enough evidence for a level. The result
+ * does not depend on item order.
  */
 export function buildProfile(input: ProfileInput): SkillProfile {
   const byArea = new Map<string, ProfileItem[]>();
   for (const item of input.items) byArea.set(item.area, [...(byArea.get(item.area) ?? []), item]);
+  const adaptiveOf = new Map((input.adaptive ?? []).map((a) => [a.area, a]));
+  for (const a of adaptiveOf.keys()) if (!byArea.has(a)) byArea.set(a, []);
+  /** Per area, the item scores its overall and kind scores count. */
+  const counted = new Map<string, number[]>();
 
   const areas: AreaProfile[] = [...byArea.keys()].sort(byTaxonomy).map((area) => {
     const items = byArea.get(area)!;
-    const estimate = eap(items.map((it) => ({ ...itemParams(it), score: it.score })));
+    const estimate = eap(items.map(scoredItem));
     const ability = {
       theta: round3(estimate.theta),
       standardError: round3(estimate.standardError),
     };
     const kind: AreaKind = findArea(area)?.kind ?? 'technical';
+    const section = adaptiveOf.get(area);
+    let score = pct(items.map((it) => it.score));
+    counted.set(
+      area,
+      items.map((it) => it.score),
+    );
+    if (section) {
+      const pool = section.pool;
+      const expected =
+        items.length && pool.length
+          ? pool.reduce((sum, m) => sum + expectedScore(m, estimate.theta), 0) / pool.length
+          : 0;
+      score = Math.round(expected * 1000) / 10;
+      counted.set(
+        area,
+        items.map(() => expected),
+      );
+    }
     return {
       area,
       kind,
-      score: pct(items.map((it) => it.score)),
+      score,
       items: items.length,
       correct: items.filter((it) => it.score === 1).length,
       level: levelOf(ability.theta, ability.standardError, items.length),
       ability,
+      ...(section
+        ? {
+            adaptive: {
+              stopReason: section.stopReason,
+              itemsUsed: items.length,
+              minItems: section.minItems,
+              maxItems: section.maxItems,
+              standardError: ability.standardError,
+              targetStandardError: section.targetStandardError,
+            },
+          }
+        : {}),
     };
   });
 
   const kindScore = (kind: AreaKind) => {
-    const scores = input.items
-      .filter((it) => (findArea(it.area)?.kind ?? 'technical') === kind)
-      .map((it) => it.score);
+    const scores = [...counted]
+      .filter(([area]) => (findArea(area)?.kind ?? 'technical') === kind)
+      .flatMap(([, xs]) => xs);
     return scores.length ? { score: pct(scores) } : null;
   };
 
@@ -136,7 +228,7 @@ export function buildProfile(input: ProfileInput): SkillProfile {
     .slice(0, 2)
     .map((a) => development(a.area, 'gap'));
 
-  const score = pct(input.items.map((it) => it.score));
+  const score = pct([...counted.values()].flat());
   return {
     score,
     ...(input.passingScore !== undefined ? { passed: score >= input.passingScore } : {}),
@@ -155,7 +247,7 @@ export function buildProfile(input: ProfileInput): SkillProfile {
  */
 export function profileItems(
   graded: readonly GradedQuestion[],
-  contents: readonly (ItemCalibration & { id: string })[],
+  contents: readonly (ItemCalibration & { id: string; calibrated?: CalibratedParameters })[],
 ): ProfileItem[] {
   const byId = new Map(contents.map((c) => [c.id, c]));
   return graded.map((g) => {
@@ -168,6 +260,7 @@ export function profileItems(
       difficulty: c.difficulty,
       ...(c.discrimination !== undefined ? { discrimination: c.discrimination } : {}),
       ...(c.difficultyParam !== undefined ? { difficultyParam: c.difficultyParam } : {}),
+      ...(c.calibrated ? { calibrated: c.calibrated } : {}),
     };
   });
 }

@@ -13,6 +13,7 @@ const STATUS: Record<ProblemCode, [number, string]> = {
   conflict: [409, 'Conflict'],
   'time-is-up': [409, 'Time is up'],
   'already-submitted': [409, 'Already submitted'],
+  'adaptive-item-closed': [409, 'Adaptive item closed'],
   gone: [410, 'Gone'],
   'version-conflict': [412, 'Precondition failed'],
   'revision-mismatch': [412, 'Precondition failed'],

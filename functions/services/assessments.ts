@@ -25,6 +25,7 @@ import {
   type QuestionRef,
   reminderAt,
   type Section,
+  sectionLength,
 } from '../domain/assessment.ts';
 import { DomainError, type FieldIssue, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { UNDELIVERABLE } from '../domain/mail.ts';
@@ -53,6 +54,7 @@ export function assessmentView(a: Assessment) {
       count: s.count,
       difficulty: s.difficulty,
       questionPool: s.pool.length,
+      ...(s.mode === 'adaptive' && s.adaptive ? { mode: s.mode, ...s.adaptive } : {}),
     })),
     questionCount: a.questionCount,
     ...(a.instructions !== undefined ? { instructions: a.instructions } : {}),
@@ -113,7 +115,9 @@ export async function freezeSections(
   const sections: Section[] = [];
   for (const [i, s] of input.entries()) {
     const difficulty = s.difficulty ?? 'mixed';
-    const cap = poolCap(s.count);
+    const { count, adaptive } = sectionLength(s);
+    // An adaptive section's pool is its whole choice: the same cap, from its maxItems.
+    const cap = poolCap(count);
     const found: QuestionRef[] = [];
     for (const org of [principal.org, PUBLIC_ORG]) {
       for (const ref of await samplePool(org, s.area, difficulty, cap, random)) {
@@ -124,17 +128,18 @@ export async function freezeSections(
         }
       }
     }
-    if (found.length < s.count) {
+    if (found.length < count) {
       shortfalls.push({
         path: `sections[${i}]`,
-        message: `${s.area}${difficulty === 'mixed' ? '' : ` at difficulty ${difficulty}`}: needs ${s.count} questions, the bank has ${found.length} published, ${s.count - found.length} short.`,
+        message: `${s.area}${difficulty === 'mixed' ? '' : ` at difficulty ${difficulty}`}: needs ${count} questions${adaptive ? ' (its maxItems)' : ''}, the bank has ${found.length} published, ${count - found.length} short.`,
       });
     }
     sections.push({
       area: s.area,
-      count: s.count,
+      count,
       difficulty,
       pool: found.length > cap ? sample(found, cap, random) : found,
+      ...(adaptive ? { mode: 'adaptive' as const, adaptive } : {}),
     });
   }
   if (shortfalls.length) {

@@ -35,16 +35,25 @@ import {
   planPages,
   readCompletionContext,
   readHead,
+  readPage,
   recordSession,
   rememberDraw,
   rotateToken,
   type Session,
+  saveAdaptiveAnswer,
   saveAnswer,
   sealAttempt,
   ttlOf,
 } from '../data/attempts.ts';
 import { getInvitation, type Invitation } from '../data/invitations.ts';
 import { questionVersions } from '../data/question-cache.ts';
+import {
+  type AdaptiveSectionDraw,
+  currentItem,
+  type SectionState,
+  sectionResponses,
+  stepAfterSave,
+} from '../domain/adaptive-section.ts';
 import { deadlineOf, drawQuestions, dueAtOf } from '../domain/assessment.ts';
 import {
   DomainError,
@@ -53,16 +62,26 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../domain/errors.ts';
-import type { SavedAnswer } from '../domain/grading.ts';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../domain/numbers.ts';
 import {
   candidateView,
+  gradeResponse,
   parseResponse,
   type QuestionContent,
   startQuestion,
 } from '../domain/question.ts';
 import { type AttemptResult, scoreAttempt } from '../domain/result.ts';
 import { hashSecret, newSecret, parseInvitationToken, secretMatches } from '../domain/tokens.ts';
+import {
+  adaptiveTarget,
+  adaptiveView,
+  attemptContents,
+  drawSections,
+  gradingInput,
+  poolOf,
+  sectionViews,
+  shownItems,
+} from './adaptive-attempts.ts';
 import { contentForStart } from './content-lock.ts';
 
 export const RETENTION_DAYS = Number(process.env.RETENTION_DAYS ?? 365);
@@ -135,6 +154,7 @@ function loadedOfOldLayout(a: OldLayoutAttempt): Loaded {
       ...(a.completedAt ? { completedAt: a.completedAt } : {}),
       resumeCount: a.resumeCount ?? 0,
       answers,
+      sections: new Map(),
     },
     ...(a.status !== 'active' && a.result ? { completion: completionOfOldLayout(a) } : {}),
     oldLayout: true,
@@ -193,18 +213,24 @@ async function writeTarget(
 // ---------------------------------------------------------------------------------------------
 // The candidate view.
 
-/** The candidate view of an attempt: questions in this attempt's order, no keys, no scores. */
+/**
+ * The candidate view of an attempt: questions in this attempt's order (an adaptive section's
+ * items as shown so far), its sections (adaptive ones with their progress), no keys, no scores.
+ */
 export async function attemptView(loaded: Loaded, now: Date, attemptToken?: string) {
   const { draw, state } = loaded;
-  const contents = await questionVersions(draw.questions);
+  const contents = await attemptContents(draw);
+  const items = shownItems(draw, state);
+  const byIndex = new Map(items.map((it) => [it.index, it.ref.q]));
   const answers: Record<string, unknown> = {};
   const revisions: Record<string, { revision: number; savedAt: string }> = {};
   for (const [i, a] of state.answers) {
-    const q = draw.questions[i];
+    const q = byIndex.get(i);
     if (!q) continue;
-    answers[q.q] = a.value;
-    revisions[q.q] = { revision: a.revision, savedAt: a.savedAt };
+    answers[q] = a.value;
+    revisions[q] = { revision: a.revision, savedAt: a.savedAt };
   }
+  const sections = sectionViews(draw, state);
   return {
     attemptId: draw.attemptId,
     ...(attemptToken ? { attemptToken } : {}),
@@ -214,10 +240,25 @@ export async function attemptView(loaded: Loaded, now: Date, attemptToken?: stri
     gracePeriodSeconds: draw.gracePeriodSeconds,
     serverTime: now.toISOString(),
     assessment: { title: draw.title, timeLimitMinutes: draw.timeLimitMinutes },
-    questions: draw.questions.map((q) => candidateView(contents.get(q.q)!, q)),
+    questions: items.map((it) => questionView(draw, it.ref, contents)),
     answers,
     revisions,
+    ...(sections ? { sections } : {}),
   };
+}
+
+/**
+ * One question as the candidate sees it in this attempt: a drawn question with the per-attempt
+ * data its type chose at start; an adaptive item's data recomputed (a pure function of the
+ * attempt id, so the same at every read).
+ */
+function questionView(
+  draw: AttemptDraw,
+  ref: { q: string; order?: string[] },
+  contents: ReadonlyMap<string, QuestionContent>,
+) {
+  const content = contents.get(ref.q)!;
+  return candidateView(content, ref.order ? ref : startQuestion(content, draw.attemptId));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -233,11 +274,11 @@ async function buildDraw(
   startedAt: Date,
   assessment: Assessment,
   started: Session,
-): Promise<AttemptDraw> {
+): Promise<{ draw: AttemptDraw; pageExtras: Map<number, Record<string, unknown>> }> {
   const refs = drawQuestions(assessment.sections, attemptId);
-  const contents = await questionVersions(refs);
+  const built = await drawSections(attemptId, assessment, refs, answerAllowance);
   const deadline = deadlineOf(startedAt, assessment.timeLimitMinutes, inv.extraTimePercent);
-  return {
+  const draw: AttemptDraw = {
     attemptId,
     org: inv.org,
     assessmentId: inv.assessmentId,
@@ -252,26 +293,39 @@ async function buildDraw(
     showResultToCandidate: assessment.showResultToCandidate,
     ...(assessment.passingScore !== undefined ? { passingScore: assessment.passingScore } : {}),
     candidate: inv.candidate,
-    // The type's per-attempt data (a shuffle), a pure function of the attempt id.
-    questions: refs.map((r) => ({
-      o: r.o,
-      q: r.q,
-      v: r.v,
-      ...startQuestion(contents.get(r.q)!, attemptId),
-    })),
-    pages: planPages(refs.map((r) => answerAllowance(contents.get(r.q)!))),
+    questions: built.questions,
+    pages: built.pages,
+    sections: built.sections,
+    ...(built.adaptive.length ? { adaptive: built.adaptive } : {}),
     started,
   };
+  return { draw, pageExtras: built.pageExtras };
 }
 
-const freshState = (draw: AttemptDraw, tokenHash: string): AttemptState => ({
-  attemptId: draw.attemptId,
-  status: 'active',
-  tokenHash,
-  dueAt: draw.dueAt,
-  resumeCount: 0,
-  answers: new Map(),
-});
+const freshState = (
+  draw: AttemptDraw,
+  tokenHash: string,
+  pageExtras: ReadonlyMap<number, Record<string, unknown>>,
+): AttemptState => {
+  const sections = new Map<number, SectionState>();
+  for (const a of draw.adaptive ?? []) {
+    const extras = pageExtras.get(a.page) ?? {};
+    const complete = extras[`c${a.s}`] as SectionState['complete'];
+    sections.set(a.s, {
+      shown: (extras[`x${a.s}`] as number[] | undefined) ?? [],
+      ...(complete ? { complete } : {}),
+    });
+  }
+  return {
+    attemptId: draw.attemptId,
+    status: 'active',
+    tokenHash,
+    dueAt: draw.dueAt,
+    resumeCount: 0,
+    answers: new Map(),
+    sections,
+  };
+};
 
 export interface Started {
   created: boolean;
@@ -286,7 +340,7 @@ export interface Started {
 async function materialise(inv: Invitation, session: Session): Promise<Started | 'exists'> {
   const assessment = await getAssessment(inv.org, inv.assessmentId);
   if (!assessment) throw new NotFoundError('The assessment of this invitation');
-  const draw = await buildDraw(
+  const { draw, pageExtras } = await buildDraw(
     inv.attemptId!,
     inv,
     new Date(inv.startedAt ?? session.at),
@@ -294,11 +348,11 @@ async function materialise(inv: Invitation, session: Session): Promise<Started |
     session,
   );
   const secret = newSecret();
-  const outcome = await createAttemptItems(draw, hashSecret(secret), RETENTION_DAYS);
+  const outcome = await createAttemptItems(draw, hashSecret(secret), RETENTION_DAYS, pageExtras);
   if (outcome === 'exists') return 'exists';
   return {
     created: true,
-    loaded: { draw, state: freshState(draw, hashSecret(secret)) },
+    loaded: { draw, state: freshState(draw, hashSecret(secret), pageExtras) },
     attemptToken: secret,
   };
 }
@@ -431,15 +485,12 @@ async function complete(
   let completion: Completion;
   if (ctx.resultItem) completion = completionOf(ctx.resultItem);
   else {
-    const contents = await questionVersions(draw.questions);
-    const answers: Record<string, SavedAnswer> = {};
-    for (const [i, a] of state.answers) {
-      const q = draw.questions[i];
-      if (q) answers[q.q] = { value: a.value, savedAt: a.savedAt };
-    }
+    const contents = await attemptContents(draw);
+    const graded = gradingInput(draw, state, contents);
     const result: AttemptResult = scoreAttempt({
-      questions: draw.questions.map((q) => ({ content: contents.get(q.q)!, version: q.v })),
-      answers,
+      questions: graded.questions,
+      answers: graded.answers,
+      ...(graded.adaptive.length ? { adaptive: graded.adaptive } : {}),
       startedAt: draw.startedAt,
       deadline: draw.deadline,
       resumes: [draw.started, ...ctx.sessions],
@@ -461,7 +512,7 @@ async function complete(
         candidate: draw.candidate,
         tokenHash: state.tokenHash,
         result,
-        questionOrgs: draw.questions.map((q) => q.o),
+        questionOrgs: questionOrgsOf(draw, state, result),
       },
       ttlOf(completedAt, RETENTION_DAYS),
     );
@@ -470,6 +521,12 @@ async function complete(
   if (!ctx.resultItem || !ctx.rowWritten || repair)
     await completeInvitation(draw.invitationId, completion.completedAt);
   return completion;
+}
+
+/** The organisation owning each graded question, in the result's order. */
+function questionOrgsOf(draw: AttemptDraw, state: AttemptState, result: AttemptResult): string[] {
+  const owner = new Map(shownItems(draw, state).map((it) => [it.ref.q, it.ref.o]));
+  return result.questions.map((q) => owner.get(q.questionId) ?? draw.org);
 }
 
 /**
@@ -692,6 +749,8 @@ export async function answer(
   if (target.finished) {
     throw (await refusal(draw, target.state, bearer, now)) ?? new UnauthorizedError(WRONG_TOKEN);
   }
+  const adaptive = adaptiveTarget(draw, questionId);
+  if (adaptive) return adaptiveAnswer(draw, adaptive, bearer, questionId, raw, now);
   const index = draw.questions.findIndex((q) => q.q === questionId);
   const ref = draw.questions[index];
   const checked = ref ? parseResponse((await questionVersions([ref])).get(ref.q)!, raw) : undefined;
@@ -752,4 +811,149 @@ export async function answer(
     );
   }
   throw new DomainError('conflict', 'The attempt is changing too fast to save; try again.');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answering in an adaptive section.
+
+const ADAPTIVE_CLOSED =
+  'This question is in an adaptive section: an answer there is final once saved (the next question is chosen from it), and earlier questions cannot be changed.';
+
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * A save in an adaptive section: the answer must be to the item the section waits for. One
+ * strongly consistent read of the section's page (its token, status, deadline, answers and
+ * selection state), the next step computed from it, and one conditional write of the answer
+ * with the step; a write that loses a race is explained from the page as the winner left it.
+ * The response carries the next item, or `sectionComplete`.
+ */
+async function adaptiveAnswer(
+  draw: AttemptDraw,
+  target: { section: AdaptiveSectionDraw; poolIndex: number },
+  bearer: string,
+  questionId: string,
+  raw: unknown,
+  now: Date,
+) {
+  const { section, poolIndex } = target;
+  const contents = await attemptContents(draw);
+  const content = contents.get(questionId)!;
+  const checked = parseResponse(content, raw);
+  const read = await readPage(draw.attemptId, section.page);
+  const page = read?.layout === 'v2' ? read.state : undefined;
+  const refused = await refusal(draw, page, bearer, now);
+  if (refused) throw refused;
+  const st = page!.sections.get(section.s) ?? { shown: [] };
+  const j = st.shown.indexOf(poolIndex);
+  // An item of the pool not shown yet is not part of this attempt (as far as anyone can tell).
+  if (j < 0) throw new NotFoundError(`Question ${questionId} in this attempt`);
+  if (!checked.ok) throw new ValidationError(checked.issues);
+  const value = checked.value;
+  const issue =
+    Buffer.byteLength(JSON.stringify(value)) > MAX_ANSWER_BYTES
+      ? `Answers are at most ${MAX_ANSWER_BYTES} bytes of JSON.`
+      : storableIssue(value);
+  if (issue) throw new ValidationError([{ path: 'answer', message: issue }]);
+  const index = section.first + j;
+  if (page!.answers.has(index) || st.complete || j !== st.shown.length - 1)
+    return alreadyAnswered(draw, section, st, page!.answers, j, value, contents, now);
+
+  const responses = [
+    ...sectionResponses(section, st, page!.answers, contents),
+    { key: questionId, score: gradeResponse(content, value) },
+  ];
+  const step = stepAfterSave({
+    section,
+    pool: poolOf(draw, section, contents),
+    responses,
+    attemptId: draw.attemptId,
+    timeUp: now.getTime() >= Date.parse(draw.deadline),
+  });
+  const out = await saveAdaptiveAnswer(
+    draw.attemptId,
+    section.page,
+    section.s,
+    index,
+    st.shown.length,
+    hashSecret(bearer),
+    value,
+    now,
+    step.kind === 'item' ? { append: step.poolIndex } : { complete: step.completion },
+  );
+  if (out.saved) {
+    const after: SectionState =
+      step.kind === 'item'
+        ? { shown: [...st.shown, step.poolIndex] }
+        : { shown: st.shown, complete: step.completion };
+    const answers = new Map(page!.answers);
+    answers.set(index, { value, savedAt: out.savedAt, revision: out.revision });
+    return adaptiveSaved(draw, section, after, answers, out, contents, now);
+  }
+  // Lost to a racing save (or the attempt changed): explain from the page as it now is.
+  const again = await refusal(draw, out.current, bearer, now);
+  if (again) throw again;
+  const current = out.current!;
+  return alreadyAnswered(
+    draw,
+    section,
+    current.sections.get(section.s) ?? st,
+    current.answers,
+    j,
+    value,
+    contents,
+    now,
+  );
+}
+
+/**
+ * A save to an adaptive item that already has its answer: the same answer again (a retry whose
+ * response was lost, or the same answer racing itself) is answered as the save was; any other
+ * is refused with 409 `adaptive-item-closed` and the section as it is.
+ */
+function alreadyAnswered(
+  draw: AttemptDraw,
+  section: AdaptiveSectionDraw,
+  st: SectionState,
+  answers: ReadonlyMap<number, { value: unknown; savedAt: string; revision: number }>,
+  j: number,
+  value: unknown,
+  contents: ReadonlyMap<string, QuestionContent>,
+  now: Date,
+) {
+  const stored = answers.get(section.first + j);
+  if (stored && sameValue(stored.value, value))
+    return adaptiveSaved(draw, section, st, answers, stored, contents, now);
+  const state = adaptiveSaved(draw, section, st, answers, stored, contents, now);
+  throw new DomainError('adaptive-item-closed', ADAPTIVE_CLOSED, {
+    current: { answer: stored?.value ?? null, savedAt: stored?.savedAt ?? null },
+    section: state.section,
+    ...(state.next ? { next: state.next } : {}),
+    ...(state.sectionComplete ? { sectionComplete: state.sectionComplete } : {}),
+  });
+}
+
+/** The response of a save in an adaptive section: the section's progress and what comes next. */
+function adaptiveSaved(
+  draw: AttemptDraw,
+  section: AdaptiveSectionDraw,
+  st: SectionState,
+  answers: ReadonlyMap<number, unknown>,
+  saved: { savedAt: string; revision: number } | undefined,
+  contents: ReadonlyMap<string, QuestionContent>,
+  now: Date,
+) {
+  const next = currentItem(section, st, answers);
+  const answered = [...answers.keys()].filter(
+    (i) => i >= section.first && i < section.first + section.maxItems,
+  ).length;
+  return {
+    savedAt: saved?.savedAt ?? now.toISOString(),
+    serverTime: now.toISOString(),
+    deadline: draw.deadline,
+    revision: saved?.revision ?? 0,
+    section: { index: section.s, area: section.area, ...adaptiveView(section, st, answers) },
+    ...(next !== undefined ? { next: questionView(draw, section.pool[next]!, contents) } : {}),
+    ...(st.complete ? { sectionComplete: { reason: st.complete.reason, items: answered } } : {}),
+  };
 }

@@ -74,6 +74,9 @@ export async function inspectInvitation(invitationToken: string, now: Date) {
         name: findArea(s.area)?.name ?? s.area,
         kind: findArea(s.area)?.kind ?? 'technical',
         count: s.count,
+        ...(s.mode === 'adaptive' && s.adaptive
+          ? { mode: s.mode, minItems: s.adaptive.minItems, maxItems: s.adaptive.maxItems }
+          : {}),
       })),
     },
     expiresAt: inv.expiresAt,
@@ -111,7 +114,10 @@ export async function recordPageEvents(
   }
   const started = Date.parse(draw.startedAt);
   // Only ids of this attempt's questions are kept: the report links them.
-  const drawn = new Set(draw.questions.map((q) => q.q));
+  const drawn = new Set([
+    ...draw.questions.map((q) => q.q),
+    ...(draw.adaptive ?? []).flatMap((a) => a.pool.map((e) => e.q)),
+  ]);
   const events: PageEvent[] = input.map((e) => ({
     type: e.type,
     at: new Date(Math.max(started, now.getTime() - e.ageMs)).toISOString(),

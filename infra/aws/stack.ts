@@ -117,6 +117,9 @@ type TableAccess = 'read' | 'read-write' | 'stream-writer';
  * - statistics: reads nothing (the completed attempt is in the stream record's new image),
  *   writes marker, norms and item-statistics items with TransactWriteItems (Put and Update),
  *   and publishes AttemptCompleted for each completion. A batch is at most `batchSize` transactions of up to 100 items.
+ * - calibration: CPU-bound numerics (EM calibration of each area), so 1,769 MB (one full vCPU);
+ *   reads response records and writes parameters; one execution at a time, and a run longer
+ *   than one invocation stops between areas and continues on the next tick.
  */
 const JOB_SETTINGS: Readonly<
   Record<
@@ -153,6 +156,13 @@ const JOB_SETTINGS: Readonly<
   reminders: {
     memorySize: 512,
     timeout: Duration.seconds(120),
+    table: 'read-write',
+    publishes: false,
+    concurrency: 1,
+  },
+  calibration: {
+    memorySize: 1769,
+    timeout: Duration.seconds(60),
     table: 'read-write',
     publishes: false,
     concurrency: 1,

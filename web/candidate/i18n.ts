@@ -155,6 +155,25 @@ const en = {
   hours: (n: number) => plural('en', n, { one: '# hour', other: '# hours' }),
   seconds: (n: number) => plural('en', n, { one: '# second', other: '# seconds' }),
   questions: (n: number) => plural('en', n, { one: '# question', other: '# questions' }),
+  adaptiveSection: (min: number, max: number) =>
+    `${min === max ? max : `${min} to ${max}`} questions, each chosen from your answers so far`,
+  adaptiveHowItWorks:
+    'Sections marked as adaptive choose each question from your answers so far. There, answer the question and press Save and continue: that answer is final, and you cannot go back to it or change it.',
+  saveAndContinue: 'Save and continue',
+  chooseFirst: 'Choose or enter an answer first.',
+  adaptiveNote: (left: number) =>
+    `Adaptive section: your answer is final once saved, and you cannot go back. ${left ? `${plural('en', left, { one: 'At most # more question', other: 'At most # more questions' })} in this section after this one.` : 'This is the last question of this section.'}`,
+  adaptiveFinal: 'Saved. Answers in an adaptive section are final.',
+  sectionComplete: (area: string) => `${area}: this section is complete.`,
+  questionNumber: (i: number) => `Question ${i}`,
+  answeredCountUpTo: (a: number, n: number) => `${a} answered of up to ${n} questions`,
+  stateFinal: 'final (adaptive)',
+  reviewAdaptiveOpen: (area: string, left: number) =>
+    `${area}: this adaptive section goes on (${plural('en', left, { one: 'at most # more question', other: 'at most # more questions' })}). Submitting now ends it.`,
+  moreToCome: (n: number) =>
+    plural('en', n, { one: 'up to # more question', other: 'up to # more questions' }),
+  questionsUpTo: (n: number) =>
+    plural('en', n, { one: 'up to # question', other: 'up to # questions' }),
 };
 
 export type Messages = typeof en;
@@ -321,6 +340,35 @@ const ru: Messages = {
     plural('ru', n, { one: '# секунда', few: '# секунды', many: '# секунд', other: '# секунды' }),
   questions: (n: number) =>
     plural('ru', n, { one: '# вопрос', few: '# вопроса', many: '# вопросов', other: '# вопроса' }),
+  adaptiveSection: (min: number, max: number) =>
+    `${min === max ? max : `от ${min} до ${max}`} вопросов, каждый подбирается по вашим предыдущим ответам`,
+  adaptiveHowItWorks:
+    'В адаптивных разделах каждый следующий вопрос подбирается по вашим предыдущим ответам. Там ответьте и нажмите «Сохранить и продолжить»: этот ответ окончательный, вернуться к вопросу и изменить ответ нельзя.',
+  saveAndContinue: 'Сохранить и продолжить',
+  chooseFirst: 'Сначала выберите или введите ответ.',
+  adaptiveNote: (left: number) =>
+    `Адаптивный раздел: сохранённый ответ окончательный, вернуться назад нельзя. ${left ? `После этого вопроса в разделе ${plural('ru', left, { one: 'не больше # вопроса', few: 'не больше # вопросов', many: 'не больше # вопросов', other: 'не больше # вопроса' })}.` : 'Это последний вопрос раздела.'}`,
+  adaptiveFinal: 'Сохранено. Ответы в адаптивном разделе окончательные.',
+  sectionComplete: (area: string) => `${area}: раздел завершён.`,
+  questionNumber: (i: number) => `Вопрос ${i}`,
+  answeredCountUpTo: (a: number, n: number) => `Отвечено: ${a} из не более чем ${n}`,
+  stateFinal: 'окончательный (адаптивный раздел)',
+  reviewAdaptiveOpen: (area: string, left: number) =>
+    `${area}: адаптивный раздел не закончен (${plural('ru', left, { one: 'не больше # вопроса', few: 'не больше # вопросов', many: 'не больше # вопросов', other: 'не больше # вопроса' })}). Если отправить сейчас, раздел завершится.`,
+  moreToCome: (n: number) =>
+    plural('ru', n, {
+      one: 'ещё не больше # вопроса',
+      few: 'ещё не больше # вопросов',
+      many: 'ещё не больше # вопросов',
+      other: 'ещё не больше # вопроса',
+    }),
+  questionsUpTo: (n: number) =>
+    plural('ru', n, {
+      one: 'не больше # вопроса',
+      few: 'не больше # вопросов',
+      many: 'не больше # вопросов',
+      other: 'не больше # вопроса',
+    }),
 };
 
 export const CATALOGUE: Readonly<Record<Locale, Messages>> = { en, ru };

@@ -5,6 +5,8 @@
  * a growing back-off, waits while the browser is offline, and stops for good when the server
  * says the attempt continues elsewhere (401) or has ended (409). With answer revisions
  * (`If-Match`), an answer changed in another window is not overwritten: the saved one is shown.
+ * An adaptive item's answer is final: a 409 `adaptive-item-closed` settles it with the answer
+ * the server keeps.
  * No DOM here: the page renders what `onState` reports.
  */
 
@@ -40,6 +42,11 @@ export interface SaverDeps {
   wait(ms: number): Promise<void>;
   onState(questionId: string, state: SaveState): void;
   onStop(reason: StopReason): void;
+  /**
+   * Every response that settled an answer (a 200, or an adaptive item's 409 with the answer it
+   * keeps): in an adaptive section it carries the next item.
+   */
+  onSettled?(questionId: string, res: SendResult): void;
 }
 
 /** Back-off between tries of one answer: 1, 2, 4, 8, 15, then every 30 s. */
@@ -53,6 +60,8 @@ export class Saver {
   private queue: { questionId: string; value: Answer }[] = [];
   private running = false;
   private stopped: StopReason | undefined;
+  /** A settled response, reported once its entry has left the queue. */
+  private settled: { questionId: string; res: SendResult } | undefined;
   private idle: (() => void)[] = [];
 
   /**
@@ -157,6 +166,9 @@ export class Saver {
         if (outcome === 'next') {
           this.queue.shift();
           failures = 0;
+          const settled = this.settled;
+          this.settled = undefined;
+          if (settled) this.deps.onSettled?.(settled.questionId, settled.res);
           continue;
         }
         if (outcome === 'stop') return;
@@ -190,6 +202,27 @@ export class Saver {
       });
       if (!this.isUnsavedBehindHead(questionId))
         this.deps.onState(questionId, { kind: 'saved', savedAt });
+      this.settled = { questionId, res };
+      return 'next';
+    }
+    if (res.status === 409 && res.body?.code === 'adaptive-item-closed' && res.body.current) {
+      // An adaptive item's answer is final: the one the server keeps stands (this window's
+      // earlier save, or another window's), and the response names the next item.
+      const current = res.body.current as { answer: Answer; savedAt?: string };
+      const saved: SavedAnswer = {
+        value: current.answer,
+        revision: 1,
+        ...(current.savedAt ? { savedAt: current.savedAt } : {}),
+      };
+      this.saved.set(questionId, saved);
+      this.queue = this.queue.filter((e, i) => i === 0 || e.questionId !== questionId);
+      this.deps.onState(
+        questionId,
+        same(current.answer, value)
+          ? { kind: 'saved', savedAt: current.savedAt ?? '' }
+          : { kind: 'replaced', saved },
+      );
+      this.settled = { questionId, res };
       return 'next';
     }
     if (res.status === 401) {

@@ -20,7 +20,7 @@ export {
 export const CreateAssessmentBody = CreateAssessmentInput.register(z.globalRegistry, {
   id: 'CreateAssessment',
   description:
-    'A blueprint: sections over areas with counts and difficulty, the time limit and scoring options.',
+    'A blueprint: sections over areas with counts and difficulty, the time limit and scoring options. A section with "mode": "adaptive" has no count: the server chooses each next item from the previous answers (maximum information at the current ability estimate), stopping once the standard error is at most targetStandardError (default 0.4) after at least minItems (default 5), or at maxItems (default 20), or when time runs out. Fixed and adaptive sections mix.',
 });
 
 export const UpdateAssessmentBody = UpdateAssessmentInput.register(z.globalRegistry, {
@@ -49,6 +49,11 @@ export const AssessmentView = z
         count: z.int(),
         difficulty: Difficulty,
         questionPool: z.int(),
+        /** Adaptive sections only: the mode and the stopping rule (count is maxItems). */
+        mode: z.optional(z.literal('adaptive')),
+        minItems: z.optional(z.int()),
+        maxItems: z.optional(z.int()),
+        targetStandardError: z.optional(z.number()),
       }),
     ),
     questionCount: z.int(),

@@ -14,6 +14,7 @@ function harness(
     online?: boolean;
     revisions?: boolean;
     initial?: Record<string, { value: Answer; revision?: number }>;
+    onSettled?: (questionId: string, res: SendResult) => void;
   } = {},
 ) {
   const sent: { questionId: string; value: Answer; ifMatch: number | undefined }[] = [];
@@ -34,6 +35,7 @@ function harness(
       },
       onState: (q, s) => states.push([q, s]),
       onStop: (r) => stops.push(r),
+      ...(opts.onSettled ? { onSettled: opts.onSettled } : {}),
     },
     opts.initial ?? {},
     opts.revisions ?? false,
@@ -196,5 +198,40 @@ describe('the saving queue', () => {
     await h.saver.drain(1000);
 
     expect(h.sent[0]?.ifMatch).toBeUndefined();
+  });
+});
+
+describe('answers in an adaptive section', () => {
+  it('reports each settled save (its next item) once its entry has left the queue, and settles a 409 adaptive-item-closed with the answer the server keeps', async () => {
+    const closed: SendResult = {
+      status: 409,
+      body: {
+        code: 'adaptive-item-closed',
+        current: { answer: 'c', savedAt: '2026-11-29T10:00:05.000Z' },
+        next: { questionId: 'q3' },
+      },
+    };
+    const settled: { q: string; next: unknown; unsaved: number }[] = [];
+    // The page moves on when told: nothing of that answer may still be queued by then.
+    const h = harness([ok(0), closed], {
+      onSettled: (q, res) =>
+        settled.push({ q, next: res.body?.next ?? null, unsaved: h.saver.unsavedCount }),
+    });
+
+    h.saver.save('q1', 'a');
+    await h.saver.drain(1000);
+    h.saver.save('q2', 'b');
+    await h.saver.drain(1000);
+
+    expect(settled).toEqual([
+      { q: 'q1', next: null, unsaved: 0 },
+      { q: 'q2', next: { questionId: 'q3' }, unsaved: 0 },
+    ]);
+    expect(h.saver.saved.get('q2')?.value).toBe('c');
+    expect(h.last('q2')).toEqual({
+      kind: 'replaced',
+      saved: { value: 'c', revision: 1, savedAt: '2026-11-29T10:00:05.000Z' },
+    });
+    expect(h.sent).toHaveLength(2);
   });
 });
