@@ -154,7 +154,9 @@ export interface IdempotencyRecord {
 
 /**
  * Claim an Idempotency-Key for a request before doing its work. Returns undefined when this
- * request claimed it, or the record of the request that did (a retry, or a concurrent twin).
+ * request claimed it (also when the SDK's retry of this very Put finds the record its first,
+ * timed-out attempt wrote), or the record of the request that did (a retry, or a concurrent
+ * twin).
  */
 export async function claimIdempotencyKey(
   org: string,
@@ -185,6 +187,9 @@ export async function claimIdempotencyKey(
     const res = await db().send(
       new GetCommand({ TableName: tableName(), Key: k, ConsistentRead: true }),
     );
+    // Our own claim: the SDK sent the Put again after a first attempt that landed but whose
+    // answer was lost (a timeout). The nonce is this request's own random value.
+    if (res.Item?.nonce === rec.nonce) return undefined;
     return res.Item as IdempotencyRecord;
   }
 }

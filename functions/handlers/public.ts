@@ -1,7 +1,8 @@
 import { readAreaCounts } from '../data/area-counts.ts';
+import { probeTable } from '../data/health.ts';
 import { UnauthorizedError } from '../domain/errors.ts';
 import { AREAS } from '../domain/taxonomy.ts';
-import { createHttpHandler, type Operation } from '../http/api.ts';
+import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
 import { bearerOf, jwtSettingsFromEnv, verifyStaffJwt } from '../http/jwt.ts';
 import { buildOpenApi } from '../http/openapi.ts';
 import { PUBLIC_ORG, principalFromClaims } from '../http/principal.ts';
@@ -9,6 +10,9 @@ import { unmatchedRoute } from '../http/router.ts';
 import { PUBLIC_ROUTES } from '../http/routes/public.ts';
 
 let openapi: string | undefined;
+
+/** How long readiness waits for the database: well inside any probe's own timeout. */
+export const READY_TIMEOUT_MS = 2000;
 
 /**
  * The organisation of a valid staff token on this public route (verified here: public routes
@@ -29,6 +33,10 @@ async function optionalOrg(authorization: string | undefined): Promise<string | 
 
 export const operations: Record<string, Operation> = {
   health: async () => ({ status: 'ok' }),
+  ready: async () => {
+    await probeTable(READY_TIMEOUT_MS);
+    return new Reply(200, { status: 'ready' }, { 'cache-control': 'no-store' });
+  },
   openapi: async () => {
     openapi ??= JSON.stringify(buildOpenApi());
     return JSON.parse(openapi);
