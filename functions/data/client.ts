@@ -8,25 +8,29 @@ import { DEFAULT_TABLE_NAME } from './table.ts';
 const CONFLICT_RETRIES = 4;
 
 /**
- * How the client talks to DynamoDB. Each attempt is bounded (a socket that does not connect in
- * 1 s, a response that does not come in 2 s), and so is the number of attempts, so a slow or
- * paused database fails a call in about 6 s whatever the function's own timeout; the request's
- * deadline (see `domain/deadline.ts`) cuts it shorter. `maxSockets` is the connection pool: in
- * Lambda one instance serves one request at a time, and the busiest request (invitations, 16
- * writes in parallel) needs 16; the local gateway runs every function in one process and sizes
- * the pool to its concurrency model with `configureDynamoClient`.
+ * How the client talks to DynamoDB. A call made for an HTTP request (one with a deadline, see
+ * `domain/deadline.ts`) is bounded per attempt (a socket that does not connect in 1 s, an
+ * answer that does not come in `requestTimeoutMs`) and in attempts, so a slow or paused
+ * database fails it in seconds whatever the function's own timeout; the request's deadline
+ * cuts it shorter still. Work outside a request (table administration, seeding, jobs) waits up
+ * to `backgroundRequestTimeoutMs` per attempt: creating a table takes seconds. `maxSockets` is
+ * the connection pool: in Lambda one instance serves one request at a time and the busiest
+ * request (invitations, 16 writes in parallel) needs 16; the local gateway runs every function
+ * in one process and sizes the pool to its concurrency model (`configureDynamoClient`).
  */
 export interface ClientSettings {
   maxSockets: number;
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
+  backgroundRequestTimeoutMs: number;
   maxAttempts: number;
 }
 
 export const DEFAULT_CLIENT_SETTINGS: Readonly<ClientSettings> = {
   maxSockets: 50,
   connectionTimeoutMs: 1000,
-  requestTimeoutMs: 2000,
+  requestTimeoutMs: 3000,
+  backgroundRequestTimeoutMs: 30_000,
   maxAttempts: 3,
 };
 
@@ -90,7 +94,7 @@ export function db(): DynamoDBDocumentClient {
     maxAttempts: settings.maxAttempts,
     requestHandler: {
       connectionTimeout: settings.connectionTimeoutMs,
-      requestTimeout: settings.requestTimeoutMs,
+      requestTimeout: settings.backgroundRequestTimeoutMs,
       throwOnRequestTimeout: true,
       httpAgent: { keepAlive: true, maxSockets: settings.maxSockets },
       httpsAgent: { keepAlive: true, maxSockets: settings.maxSockets },
@@ -135,11 +139,14 @@ export function db(): DynamoDBDocumentClient {
   return doc;
 }
 
-type Send = (command: unknown, options?: { abortSignal?: AbortSignal }) => Promise<unknown>;
+type Send = (
+  command: unknown,
+  options?: { abortSignal?: AbortSignal; requestTimeout?: number },
+) => Promise<unknown>;
 
 /**
- * Every call carries the request's deadline (and the caller's own signal, if it passes one),
- * and every failure that is a fault rather than an answer becomes one `UnavailableError`, so
+ * Every call carries the request's deadline (and the caller's own signal, if it passes one)
+ * and, within a request, the short per-attempt timeout; every failure that is a fault rather than an answer becomes one `UnavailableError`, so
  * the layers above see a single kind of "try again later" (503 with Retry-After in HTTP).
  */
 function withFaultsAndDeadline(client: DynamoDBDocumentClient): DynamoDBDocumentClient {
@@ -149,7 +156,11 @@ function withFaultsAndDeadline(client: DynamoDBDocumentClient): DynamoDBDocument
     const own = options?.abortSignal;
     const abortSignal = deadline && own ? AbortSignal.any([deadline, own]) : (own ?? deadline);
     try {
-      return await send(command, { ...options, ...(abortSignal ? { abortSignal } : {}) });
+      return await send(command, {
+        ...(deadline ? { requestTimeout: settings.requestTimeoutMs } : {}),
+        ...options,
+        ...(abortSignal ? { abortSignal } : {}),
+      });
     } catch (err) {
       const fault = faultOf(err);
       if (fault) throw new UnavailableError(fault, 1, { cause: err });

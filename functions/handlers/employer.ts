@@ -17,6 +17,7 @@ import { EMPLOYER_ROUTES } from '../http/routes/employer.ts';
 import {
   assessmentView,
   createAssessment,
+  createAssessmentOnce,
   createInvitations,
   invitationView,
   ownAssessment,
@@ -39,9 +40,33 @@ async function ownAttempt(org: string, attemptId: string) {
   return (await finishIfDue(attempt, clock.now()))!;
 }
 
+/**
+ * The Idempotency-Key header, if sent: 16-128 characters. Invitation tokens derive from it
+ * (see derivedSecret), so it must not be guessable; one rule for every route that takes it.
+ */
+function idempotencyKeyOf(headers: Record<string, string | undefined>): string | undefined {
+  const key = headers['idempotency-key'];
+  if (key !== undefined && (key.length < 16 || key.length > 128)) {
+    throw new ValidationError([
+      {
+        path: 'header.idempotency-key',
+        message:
+          'Idempotency-Key is 16-128 characters: use a random value such as a UUID (the tokens of the invitations it creates derive from it).',
+      },
+    ]);
+  }
+  return key;
+}
+
 export const operations: Record<string, Operation> = {
-  createAssessment: async ({ principal, body }) =>
-    new Reply(201, assessmentView(await createAssessment(principal!, body, clock.now()))),
+  createAssessment: async ({ principal, body, headers }) => {
+    const key = idempotencyKeyOf(headers);
+    const now = clock.now();
+    const assessment = key
+      ? await createAssessmentOnce(principal!, body, now, key)
+      : await createAssessment(principal!, body, now);
+    return new Reply(201, assessmentView(assessment));
+  },
 
   listAssessments: async ({ principal, query }) => {
     const page = await listAssessments(principal!.org, limitOf(query), query.cursor);
@@ -52,17 +77,7 @@ export const operations: Record<string, Operation> = {
     assessmentView(await ownAssessment(principal!.org, params.assessmentId)),
 
   createInvitations: async ({ principal, params, body, headers }) => {
-    const key = headers['idempotency-key'];
-    // The invitations' tokens derive from the key (see derivedSecret): it must not be guessable.
-    if (key !== undefined && (key.length < 16 || key.length > 128)) {
-      throw new ValidationError([
-        {
-          path: 'header.idempotency-key',
-          message:
-            'Idempotency-Key is 16-128 characters: use a random value such as a UUID (the tokens of the invitations it creates derive from it).',
-        },
-      ]);
-    }
+    const key = idempotencyKeyOf(headers);
     return new Reply(
       201,
       await createInvitations(principal!, params.assessmentId, body, clock.now(), key),

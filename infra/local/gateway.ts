@@ -408,11 +408,14 @@ function fitPool(model: Readonly<Record<FunctionGroup, ConcurrencyModel>>) {
 }
 fitPool(LOCAL_CONCURRENCY);
 
+/** How long the gateway keeps an idle client connection open (see `createGateway`). */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export function createGateway(opts: GatewayOptions = {}): Server {
   const model = { ...LOCAL_CONCURRENCY, ...opts.concurrency };
   const slots = slotsFor(model);
   fitPool(model);
-  return createServer(async (req, res) => {
+  const server = createServer(async (req, res) => {
     const started = performance.now();
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0]!;
@@ -474,4 +477,11 @@ export function createGateway(opts: GatewayOptions = {}): Server {
       opts.onRequest?.({ method, path, status, ms: performance.now() - started });
     }
   });
+  // Keep idle connections well past any client's pause between requests: a server that closes
+  // an idle connection just as a client reuses it resets that client's request (Node's default
+  // is 5 s, which a busy machine's event-loop lag can overrun). The header deadline must
+  // outlast it.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
+  return server;
 }

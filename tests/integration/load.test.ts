@@ -9,6 +9,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { HttpClient, type HttpResponse } from '../../bench/lib/http.ts';
 import { quantile } from '../../bench/lib/stats.ts';
 import { inParallel } from '../../bench/lib/workflow.ts';
+import { onDynamoCall } from '../../functions/data/client.ts';
 import { perfectAnswer } from './fixtures.ts';
 import { inviteCandidates, startOwnStack } from './own-stack.ts';
 
@@ -21,8 +22,8 @@ interface Tally {
   statuses: Map<string, number>;
   /** 5xx answers other than 503 with Retry-After: each one is a bug. */
   bad: string[];
-  /** Requests that ended without an HTTP answer (a closed or reset connection). */
-  closed: number;
+  /** Requests that ended without an HTTP answer (a closed or reset connection), and why. */
+  closed: string[];
   retries: number;
   ms: number[];
 }
@@ -37,7 +38,7 @@ async function withRetries(tally: Tally, send: () => Promise<HttpResponse>) {
     tally.ms.push(res.ms);
     const key = res.status === 0 ? 'closed' : String(res.status);
     tally.statuses.set(key, (tally.statuses.get(key) ?? 0) + 1);
-    if (res.status === 0) tally.closed++;
+    if (res.status === 0) tally.closed.push(res.text);
     const retryAfter = res.headers['retry-after'];
     const retryable = (res.status === 429 || res.status === 503) && retryAfter;
     if (res.status >= 500 && !(res.status === 503 && retryAfter)) {
@@ -50,14 +51,14 @@ async function withRetries(tally: Tally, send: () => Promise<HttpResponse>) {
 }
 
 describe('the local gateway under load', () => {
-  it(`loses no save of ${CANDIDATES} candidates x ${SAVES} answers with ${IN_FLIGHT} requests in flight`, async () => {
+  it('loses no save of 200 candidates x 20 answers with 400 requests in flight', async () => {
     const stack = await startOwnStack();
     onTestFinished(() => stack.close());
     const { tokens } = await inviteCandidates(stack, CANDIDATES, SAVES);
     // One keep-alive socket per request in flight, as many browsers would open.
     const http = new HttpClient(stack.base, IN_FLIGHT);
     onTestFinished(() => http.close());
-    const tally: Tally = { statuses: new Map(), bad: [], closed: 0, retries: 0, ms: [] };
+    const tally: Tally = { statuses: new Map(), bad: [], closed: [], retries: 0, ms: [] };
     const send = (method: string, path: string, token?: string, body?: unknown) =>
       http.request(method, path, {
         ...(token ? { token } : {}),
@@ -72,7 +73,8 @@ describe('the local gateway under load', () => {
       ),
       IN_FLIGHT,
     );
-    expect(started.map((r) => r.status)).toEqual(tokens.map(() => 201));
+    // A start retried after a 503 whose first try had landed resumes it: 200, same attempt.
+    expect(started.filter((r) => r.status !== 201 && r.status !== 200)).toEqual([]);
     const attempts = started.map(
       (r) =>
         r.body as {
@@ -83,7 +85,11 @@ describe('the local gateway under load', () => {
     );
     expect(attempts.every((a) => a.questions.length === SAVES)).toBe(true);
 
-    const saveTally: Tally = { statuses: new Map(), bad: [], closed: 0, retries: 0, ms: [] };
+    const saveTally: Tally = { statuses: new Map(), bad: [], closed: [], retries: 0, ms: [] };
+    // How long DynamoDB Local itself takes under this load: the SDK's per-attempt timeout
+    // (3 s) must stay well above it.
+    const dynamoMs: number[] = [];
+    const stopWatching = onDynamoCall((c) => dynamoMs.push(c.ms));
     const t0 = performance.now();
     const saved = await inParallel(
       attempts.flatMap((a) =>
@@ -99,6 +105,7 @@ describe('the local gateway under load', () => {
       IN_FLIGHT,
     );
     const seconds = (performance.now() - t0) / 1000;
+    stopWatching();
 
     // Nothing lost: every save was finally acknowledged, and every attempt holds all 20.
     const stored = await inParallel(
@@ -115,11 +122,15 @@ describe('the local gateway under load', () => {
       retries: saveTally.retries,
       p50ms: Math.round(quantile(saveTally.ms, 0.5)),
       p99ms: Math.round(quantile(saveTally.ms, 0.99)),
+      dynamoP99ms: Math.round(quantile(dynamoMs, 0.99)),
+      dynamoMaxMs: Math.round(Math.max(...dynamoMs)),
       startStatuses: Object.fromEntries(tally.statuses),
     };
     console.log(`load: ${JSON.stringify(report)}`);
 
-    expect(saveTally.closed + tally.closed, 'connections closed without an answer').toBe(0);
+    expect([...tally.closed, ...saveTally.closed], 'connections closed without an answer').toEqual(
+      [],
+    );
     expect([...tally.bad, ...saveTally.bad], '5xx other than 503 with Retry-After').toEqual([]);
     expect(saved.filter((r) => r.status !== 200).map((r) => `${r.status} ${r.text}`)).toEqual([]);
     for (const [i, a] of attempts.entries()) {

@@ -58,7 +58,9 @@ export function useTestApi(): TestApi {
     await new Promise((r) => server?.close(r));
     expect(scans, 'DynamoDB Scan calls made during this file').toEqual([]);
   });
-  api.request = (method, path, opts = {}) => requestVia(api.base, method, path, opts);
+  // As a well-behaved client does: a busy machine may answer 429 or 503 with Retry-After.
+  api.request = (method, path, opts = {}) =>
+    withRetryAfter(() => requestVia(api.base, method, path, opts));
   api.token = (role, org = 'acme') => mintToken({ roles: [role], org, subject: `${role}@${org}` });
   return api;
 }
@@ -93,4 +95,20 @@ export async function requestVia(
     parsed = undefined;
   }
   return { status: res.status, headers: res.headers, text, body: parsed };
+}
+
+/**
+ * Send a request again after a 429 or a 503 with Retry-After, waiting as asked (up to `tries`
+ * times), as the API's clients are told to (docs/faults.md); the last answer is returned.
+ */
+export async function withRetryAfter(
+  send: () => Promise<ApiResponse>,
+  tries = 5,
+): Promise<ApiResponse> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await send();
+    const after = res.headers.get('retry-after');
+    if (!(res.status === 429 || res.status === 503) || !after || attempt >= tries) return res;
+    await new Promise((r) => setTimeout(r, Number(after) * 1000));
+  }
 }
