@@ -13,10 +13,12 @@ const CONFLICT_RETRIES = 4;
  * answer that does not come in `requestTimeoutMs`) and in attempts, so a slow or paused
  * database fails it in seconds whatever the function's own timeout; the request's deadline
  * cuts it shorter still. Work outside a request (table administration, seeding, jobs) waits up
- * to `backgroundRequestTimeoutMs` per attempt: creating a table takes seconds. `maxSockets` is
- * the connection pool: in Lambda one instance serves one request at a time and the busiest
- * request (invitations, 16 writes in parallel) needs 16; the local gateway runs every function
- * in one process and sizes the pool to its concurrency model (`configureDynamoClient`).
+ * to `backgroundRequestTimeoutMs` per attempt: creating a table takes seconds. The defaults fit
+ * DynamoDB, whose calls take milliseconds (a paused table fails a call in under 5 s); the local
+ * gateway widens the per-attempt time for DynamoDB Local on a busy laptop. `maxSockets` is the
+ * connection pool: in Lambda one instance serves one request at a time and the busiest request
+ * (invitations, 16 writes in parallel) needs 16; the local gateway runs every function in one
+ * process and sizes the pool to its concurrency model (`configureDynamoClient`).
  */
 export interface ClientSettings {
   maxSockets: number;
@@ -29,7 +31,7 @@ export interface ClientSettings {
 export const DEFAULT_CLIENT_SETTINGS: Readonly<ClientSettings> = {
   maxSockets: 50,
   connectionTimeoutMs: 1000,
-  requestTimeoutMs: 3000,
+  requestTimeoutMs: 1500,
   backgroundRequestTimeoutMs: 30_000,
   maxAttempts: 3,
 };

@@ -169,7 +169,7 @@ describe('a DynamoDB call under a request deadline', () => {
     expect(res.statusCode).toBe(503);
     expect(res.headers?.['retry-after']).toBe('1');
     expect(warnings(logged).map((l) => l.fault)).toEqual(['function-timeout']);
-    // The call itself was aborted by the deadline (500 ms), not by the SDK's 2 s timeout.
+    // The call itself was aborted by the deadline (500 ms), not by the SDK's 1.5 s per-attempt timeout.
     expect(await call).toMatchObject({ code: 'unavailable', fault: 'deadline' });
   }, 20_000);
 
