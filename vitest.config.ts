@@ -12,7 +12,9 @@ const HEAVY = [
  * states its timeouts: a default test of a busy machine's worth (work that is heavier still
  * sets its own), and hooks that stand up a DynamoDB Local or a bank. Files run one at a time on
  * two cores anyway (vitest uses cores - 1 workers); the heavy files that run a DynamoDB Local
- * of their own and pause, kill or load it run last, after the shared one is idle.
+ * of their own and pause, kill or load it run last, after the shared one is idle. (Every
+ * project names its group: with one worker, vitest would otherwise run group 0 after all the
+ * numbered groups.)
  */
 export default defineConfig({
   test: {
@@ -26,6 +28,7 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.ts'],
           // Property tests run hundreds of cases: seconds on a quiet machine.
           testTimeout: 30_000,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -37,6 +40,7 @@ export default defineConfig({
           globalSetup: ['tests/integration/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -47,7 +51,7 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 180_000,
           fileParallelism: false,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
       {
@@ -58,6 +62,7 @@ export default defineConfig({
           include: ['tests/infra/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

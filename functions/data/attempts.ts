@@ -58,6 +58,8 @@ export interface Attempt {
   /** The first MAX_RECORDED_RESUMES sessions (the start included); `resumeCount` counts all resumes. */
   resumes: Resume[];
   resumeCount?: number;
+  /** When the token was last rotated by a resume: orders rotations (see rotateAttemptToken). */
+  rotatedAt?: string;
   completedAt?: string;
   result?: AttemptResult;
   erasedAt?: string;
@@ -136,42 +138,55 @@ export const MAX_RECORDED_RESUMES = 20;
  * Give an active, not yet due attempt a new token (resume), recording the session while fewer
  * than MAX_RECORDED_RESUMES are recorded so that the item stays small however often a client
  * resumes. Undefined: not active, or due.
+ *
+ * Rotations are ordered by `rotatedAt` (`at`, the request's time unless given): one older than
+ * the stored one changes nothing and answers `{ supersededAt }`. A rotation sent before its
+ * request ran out of time can reach the table after the client's retry has rotated again;
+ * without the order it would replace the token the client was given last and lock it out.
  */
 export async function rotateAttemptToken(
   attemptId: string,
   tokenHash: string,
   resume: Resume,
-): Promise<Attempt | undefined> {
+  at = resume.at,
+): Promise<Attempt | { supersededAt: string } | undefined> {
   const rotate = (record: boolean) =>
     db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.attempt(attemptId),
         UpdateExpression: record
-          ? 'SET tokenHash = :h, resumes = list_append(if_not_exists(resumes, :empty), :r) ADD resumeCount :one'
-          : 'SET tokenHash = :h ADD resumeCount :one',
-        ConditionExpression: record
-          ? '#s = :active AND dueAt >= :now AND (attribute_not_exists(resumes) OR size(resumes) < :max)'
-          : '#s = :active AND dueAt >= :now',
+          ? 'SET tokenHash = :h, rotatedAt = :at, resumes = list_append(if_not_exists(resumes, :empty), :r) ADD resumeCount :one'
+          : 'SET tokenHash = :h, rotatedAt = :at ADD resumeCount :one',
+        ConditionExpression: `#s = :active AND dueAt >= :now AND (attribute_not_exists(rotatedAt) OR rotatedAt < :at)${
+          record ? ' AND (attribute_not_exists(resumes) OR size(resumes) < :max)' : ''
+        }`,
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: {
           ':h': tokenHash,
           ':active': 'active',
           ':now': resume.at,
+          ':at': at,
           ':one': 1,
           ...(record ? { ':r': [resume], ':empty': [], ':max': MAX_RECORDED_RESUMES } : {}),
         },
         ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
+  let old: Record<string, unknown> | undefined;
   for (const record of [true, false]) {
     try {
       return strip((await rotate(record)).Attributes!);
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
+      const item = (err as { Item?: Record<string, never> }).Item;
+      old = item ? unmarshall(item) : undefined;
     }
   }
-  return undefined;
+  const rotatedAt = old?.rotatedAt as string | undefined;
+  const active = old?.status === 'active' && (old.dueAt as string) >= resume.at;
+  return active && rotatedAt && rotatedAt >= at ? { supersededAt: rotatedAt } : undefined;
 }
 
 export type SaveOutcome =

@@ -137,11 +137,24 @@ export async function startOrResume(
 
 async function resume(attemptId: string, now: Date, client: ClientInfo) {
   const secret = newSecret();
-  const attempt = await rotateAttemptToken(attemptId, hashSecret(secret), {
-    at: now.toISOString(),
-    ...client,
-  });
-  if (attempt) return { created: false, attempt, attemptToken: secret };
+  const session = { at: now.toISOString(), ...client };
+  // Rotations are ordered by time, then by a random tie-breaker for resumes in the same ms.
+  const order = (ms: number) => `${new Date(ms).toISOString()}#${newSecret().slice(0, 8)}`;
+  let attempt = await rotateAttemptToken(
+    attemptId,
+    hashSecret(secret),
+    session,
+    order(now.getTime()),
+  );
+  // Another resume was ordered after this one (a concurrent one landed first): this live
+  // request rotates again just after it, so the later answer wins, as for any two resumes.
+  for (let round = 0; attempt && 'supersededAt' in attempt && round < 25; round++) {
+    const after = order(Date.parse(attempt.supersededAt.slice(0, 24)) + 1);
+    attempt = await rotateAttemptToken(attemptId, hashSecret(secret), session, after);
+  }
+  if (attempt && !('supersededAt' in attempt)) {
+    return { created: false, attempt, attemptToken: secret };
+  }
   await finishIfDue(attemptId, now);
   throw new GoneError(
     'finished',

@@ -184,7 +184,7 @@ describe('12 candidates complete one assessment', () => {
     const totalCorrect = all.reduce((s, r) => s + r.body.facility * r.body.attempts, 0);
     expect(Math.round(totalCorrect)).toBe(taken.reduce((s, t) => s + t.correct, 0));
     for (const r of all) expect(r.body.discrimination).toBeGreaterThan(0);
-  }, 120_000);
+  }, 300_000);
 
   it('applies a stream record twice without counting it twice', async () => {
     const { author } = done;

@@ -6,7 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { rotateAttemptToken } from '../../functions/data/attempts.ts';
 import { claimIdempotencyKey } from '../../functions/data/invitations.ts';
+import { hashSecret } from '../../functions/domain/tokens.ts';
 import { perfectAnswer, sampleBank } from './fixtures.ts';
 import { type TestApi, useTestApi } from './support.ts';
 
@@ -181,6 +183,25 @@ describe('retrying a candidate write', () => {
     expect(second.body.questions).toEqual(first.body.questions);
     const path = `/v1/attempts/${first.body.attemptId}`;
     expect((await api.request('GET', path, { token: second.body.attemptToken })).status).toBe(200);
+  });
+
+  it('a resume that reaches the table after a later one (sent before its 503) leaves the later token working', async () => {
+    const { invitations } = await setUp('retry-late-resume');
+    const start = () =>
+      api.request('POST', '/v1/attempts', { body: { invitationToken: invitations[0]!.token } });
+    const first = await start();
+    const sentAt = new Date().toISOString();
+    const retried = await start();
+    expect(retried.status).toBe(200);
+    // The first resume's write, sent at `sentAt`, lands only now: it must change nothing.
+    const late = await rotateAttemptToken(first.body.attemptId, hashSecret('stale'), {
+      at: sentAt,
+    });
+    expect(late).toEqual({ supersededAt: expect.any(String) });
+    const read = await api.request('GET', `/v1/attempts/${first.body.attemptId}`, {
+      token: retried.body.attemptToken,
+    });
+    expect(read.status).toBe(200);
   });
 
   it('PUT .../answers/{qid} and POST .../submit: the same answer stored once, the same result twice', async () => {

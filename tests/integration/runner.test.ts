@@ -64,11 +64,11 @@ describe('npm start', () => {
     const base = `http://127.0.0.1:${port}`;
     const ready = async () => (await fetch(`${base}/v1/health/ready`)).status;
 
-    await eventually(async () => runner.output().includes('Assay is running'), 120_000).catch(
-      (err) => {
-        throw new Error(`${err.message}; the runner said:\n${runner.output()}`);
-      },
-    );
+    // On failure, say what the runner printed.
+    const told = (err: Error) => {
+      throw new Error(`${err.message}; the runner said:\n${runner.output()}`);
+    };
+    await eventually(async () => runner.output().includes('Assay is running'), 180_000).catch(told);
     expect(await ready()).toBe(200);
     const [java] = childrenOf(runner.child.pid!);
     expect(java).toBeDefined();
@@ -79,7 +79,7 @@ describe('npm start', () => {
       const status = await ready();
       seen.add(status);
       return status === 200 && runner.output().includes('DynamoDB Local is back');
-    }, 120_000);
+    }, 180_000).catch(told);
     const lines = runner.output().split('\n');
     expect(lines.filter((l) => l.startsWith('DynamoDB Local was killed (SIGKILL)'))).toEqual([
       expect.stringMatching(
@@ -94,5 +94,5 @@ describe('npm start', () => {
     expect(await runner.exited).toBe(1);
     expect(runner.output()).toMatch(/again within a minute of its restart: stopping \(exit 1\)/);
     expect(alive(reborn!)).toBe(false);
-  }, 300_000);
+  }, 600_000);
 });
