@@ -419,6 +419,13 @@ function fitClient(model: Readonly<Record<FunctionGroup, ConcurrencyModel>>) {
 }
 fitClient(LOCAL_CONCURRENCY);
 
+/**
+ * The listen backlog to give the gateway's server: a burst of hundreds of new connections (a
+ * load test, a class of candidates starting at once) overflows Node's default of 511 while the
+ * event loop is busy, and the kernel then drops connections. The kernel caps it at somaxconn.
+ */
+export const LISTEN_BACKLOG = 4096;
+
 /** How long the gateway keeps an idle client connection open (see `createGateway`). */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 

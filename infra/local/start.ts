@@ -18,7 +18,7 @@ import {
   javaMajorVersion,
   startDynamoLocal,
 } from './dynamodb-local.ts';
-import { createGateway } from './gateway.ts';
+import { createGateway, LISTEN_BACKLOG } from './gateway.ts';
 import { startJobs } from './jobs.ts';
 import { mintToken, useLocalIssuer } from './local-auth.ts';
 import { seedLocal } from './seed.ts';
@@ -118,7 +118,7 @@ try {
   });
   await new Promise<void>((resolve, reject) => {
     server!.once('error', reject);
-    server!.listen(port, host, resolve);
+    server!.listen({ port, host, backlog: LISTEN_BACKLOG }, resolve);
   });
 
   stopJobs = await startJobs((line) => console.log(line));

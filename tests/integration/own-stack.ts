@@ -5,7 +5,7 @@ import { ensureTable } from '../../functions/data/admin.ts';
 import { configureDynamoClient } from '../../functions/data/client.ts';
 import type { Role } from '../../functions/http/route-types.ts';
 import { type DynamoLocal, startDynamoLocal } from '../../infra/local/dynamodb-local.ts';
-import { createGateway, type GatewayOptions } from '../../infra/local/gateway.ts';
+import { createGateway, type GatewayOptions, LISTEN_BACKLOG } from '../../infra/local/gateway.ts';
 import { mintToken, useLocalIssuer } from '../../infra/local/local-auth.ts';
 import { sampleBank } from './fixtures.ts';
 import { type ApiResponse, type RequestOptions, requestVia } from './support.ts';
@@ -32,7 +32,9 @@ export async function startOwnStack(gateway: GatewayOptions = {}): Promise<OwnSt
   configureDynamoClient({});
   await useLocalIssuer();
   const server = createGateway(gateway);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) =>
+    server.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, r),
+  );
   await ensureTable(process.env.TABLE_NAME);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

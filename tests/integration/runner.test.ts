@@ -11,13 +11,17 @@ import { eventually } from './own-stack.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-/** The runner's child processes (its DynamoDB Local), by pid. */
-const childrenOf = (pid: number): number[] => {
+/**
+ * The runner's `java` children (its DynamoDB Local), by pid. Only those: tsx's esbuild service
+ * is a child of the runner too.
+ */
+const javaChildrenOf = (pid: number): number[] => {
   try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+    return execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)], { encoding: 'utf8' })
       .split('\n')
-      .map((s) => Number(s.trim()))
-      .filter(Boolean);
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([, comm]) => comm === 'java')
+      .map(([p]) => Number(p));
   } catch {
     return [];
   }
@@ -58,7 +62,7 @@ describe('npm start', () => {
     const runner = startRunner(port);
     // Its DynamoDB Local first: killed with SIGKILL, the runner could not stop it itself.
     onTestFinished(() => {
-      for (const pid of childrenOf(runner.child.pid!)) process.kill(pid, 'SIGKILL');
+      for (const pid of javaChildrenOf(runner.child.pid!)) process.kill(pid, 'SIGKILL');
       runner.child.kill('SIGKILL');
     });
     const base = `http://127.0.0.1:${port}`;
@@ -70,7 +74,7 @@ describe('npm start', () => {
     };
     await eventually(async () => runner.output().includes('Assay is running'), 180_000).catch(told);
     expect(await ready()).toBe(200);
-    const [java] = childrenOf(runner.child.pid!);
+    const [java] = javaChildrenOf(runner.child.pid!);
     expect(java).toBeDefined();
 
     process.kill(java!, 'SIGKILL');
@@ -88,7 +92,7 @@ describe('npm start', () => {
     ]);
     expect([...seen].filter((s) => s >= 500 && s !== 503)).toEqual([]);
 
-    const [reborn] = childrenOf(runner.child.pid!);
+    const [reborn] = javaChildrenOf(runner.child.pid!);
     expect(reborn).toBeDefined();
     process.kill(reborn!, 'SIGKILL');
     expect(await runner.exited).toBe(1);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { ensureTable } from '../../functions/data/admin.ts';
 import { onDynamoCall } from '../../functions/data/client.ts';
 import type { Role } from '../../functions/http/route-types.ts';
-import { createGateway } from '../../infra/local/gateway.ts';
+import { createGateway, LISTEN_BACKLOG } from '../../infra/local/gateway.ts';
 import { mintToken, useLocalIssuer } from '../../infra/local/local-auth.ts';
 
 export interface ApiResponse {
@@ -45,7 +45,9 @@ export function useTestApi(): TestApi {
     await useLocalIssuer();
     await ensureTable(api.table);
     server = createGateway();
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) =>
+      server!.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, r),
+    );
     api.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   // No request path may Scan: every file's whole run is watched for one.
