@@ -35,7 +35,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['tests/integration/**/*.test.ts'],
+          // Browser tests (tests/e2e) drive the candidate app against the same local stack.
+          include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
           exclude: HEAVY,
           globalSetup: ['tests/integration/global-setup.ts'],
           testTimeout: 60_000,

@@ -1,17 +1,30 @@
 import type { Bank } from '../domain/bank.ts';
+import type { QuestionContent } from '../domain/question.ts';
 import { QUESTION_TYPES } from '../domain/question-types/type.ts';
 import { AREAS } from '../domain/taxonomy.ts';
 
-/** Markdown coverage table of banks: per area, counts by difficulty and by type. */
+/** The tag that marks a code-reading item: a snippet whose behaviour, bug or fix is asked. */
+export const CODE_READING_TAG = 'code-reading';
+
+/** From this weight an SJT option is a defensible response (rubric level 0.5 and above). */
+export const STRONG_WEIGHT = 0.5;
+
+const line = (cells: unknown[]) => `| ${cells.join(' | ')} |`;
+const table = (header: unknown[], rows: unknown[][]) =>
+  [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+/** Markdown report of banks: coverage per area, then the SJT figures of the areas that have SJT items. */
 export function coverageReport(banks: readonly Bank[]): string {
   const questions = banks.flatMap((b) => b.questions);
-  const header = ['area', 'd1', 'd2', 'd3', ...QUESTION_TYPES, 'total'];
+  const header = ['area', 'd1', 'd2', 'd3', ...QUESTION_TYPES, 'code-reading', 'total'];
   const rows = AREAS.map((a) => {
     const qs = questions.filter((q) => q.area === a.id);
     return [
       a.id,
       ...[1, 2, 3].map((d) => qs.filter((q) => q.difficulty === d).length),
       ...QUESTION_TYPES.map((t) => qs.filter((q) => q.type === t).length),
+      qs.filter((q) => q.tags.includes(CODE_READING_TAG)).length,
       qs.length,
     ];
   });
@@ -19,6 +32,206 @@ export function coverageReport(banks: readonly Bank[]): string {
     '**total**',
     ...header.slice(1).map((_, i) => rows.reduce((s, r) => s + Number(r[i + 1]), 0)),
   ];
-  const line = (cells: unknown[]) => `| ${cells.join(' | ')} |`;
-  return `${[line(header), line(header.map(() => '---')), ...rows.map(line), line(totals)].join('\n')}\n`;
+  const sjtRows = AREAS.flatMap((a) => {
+    const qs = questions.filter((q) => q.area === a.id && q.type === 'sjt');
+    if (!qs.length) return [];
+    const options = qs.flatMap((q) => Object.values(sjtWeights(q)));
+    const strong = options.filter((w) => w >= STRONG_WEIGHT).length;
+    const cues = surfaceCueShares(qs);
+    return [
+      [
+        a.id,
+        qs.length,
+        options.length,
+        `${strong} (${pct(strong / options.length)})`,
+        qs.filter((q) => strongOptionIds(q).length >= 2).length,
+        pct(cues.longest),
+        pct(cues.consultative),
+        pct(cues.hedged),
+        pct(cues.echo),
+        pct(cues.combined),
+      ],
+    ];
+  });
+  const sjtHeader = [
+    'area',
+    'sjt items',
+    'options',
+    'options >= 0.5',
+    'items with >= 2',
+    'key longest',
+    'key most consultative',
+    'key most hedged',
+    'key echoes prompt most',
+    'surface-cue pick = key',
+  ];
+  const out = [table(header, [...rows, totals])];
+  if (sjtRows.length) {
+    out.push(
+      '',
+      'Situational judgement (shares of items; a tie counts as a random pick among the tied options):',
+      '',
+      table(sjtHeader, sjtRows),
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** The option weights of an SJT item (empty for other types). */
+export function sjtWeights(q: QuestionContent): Record<string, number> {
+  if (q.type !== 'sjt') return {};
+  return (q.answer as { weights: Record<string, number> }).weights;
+}
+
+/** Ids of the options with weight >= 0.5. */
+export function strongOptionIds(q: QuestionContent): string[] {
+  return Object.entries(sjtWeights(q))
+    .filter(([, w]) => w >= STRONG_WEIGHT)
+    .map(([id]) => id);
+}
+
+/** Ids of the most effective options (weight 1). */
+export function bestOptionIds(q: QuestionContent): string[] {
+  return Object.entries(sjtWeights(q))
+    .filter(([, w]) => w === 1)
+    .map(([id]) => id);
+}
+
+/** Ids of the runners-up: the options with the highest weight below the best's. */
+export function runnerUpIds(q: QuestionContent): string[] {
+  const below = Object.entries(sjtWeights(q)).filter(([, w]) => w < 1);
+  const top = Math.max(...below.map(([, w]) => w));
+  return below.filter(([, w]) => w === top).map(([id]) => id);
+}
+
+// ---------------------------------------------------------------- explanations name options
+
+const normalise = (s: string) =>
+  s.toLowerCase().replace(/[“”]/g, '"').replace(/[‘’]/g, "'").replace(/\s+/g, ' ').trim();
+
+/** The double-quoted passages of a text, in order, with their offsets. */
+export function quotations(text: string): { quote: string; at: number }[] {
+  const t = normalise(text);
+  return [...t.matchAll(/"([^"]+)"/g)].map((m) => ({ quote: m[1]!, at: m.index }));
+}
+
+/**
+ * The option a quotation names: a passage of at least three words that occurs in exactly one
+ * option's text (options are shuffled per attempt, so explanations name them by content).
+ */
+export function optionNamedBy(q: QuestionContent, quote: string): string | undefined {
+  if (quote.split(' ').length < 3) return undefined;
+  const hits = (q.options ?? []).filter((o) => normalise(o.text).includes(quote));
+  return hits.length === 1 ? hits[0]!.id : undefined;
+}
+
+/**
+ * What an SJT explanation lacks against the bank's rule (docs/question-bank.md, "Writing the
+ * explanation"): it opens with "Criterion:", quotes every option by a passage of its text, says
+ * "runner-up" and quotes a runner-up first after it, and says when the runner-up "would be"
+ * right (or better).
+ */
+export function explanationProblems(q: QuestionContent): string[] {
+  if (q.type !== 'sjt') return [];
+  const problems: string[] = [];
+  const text = normalise(q.explanation);
+  const quotes = quotations(q.explanation);
+  if (!text.startsWith('criterion:')) problems.push('does not open with "Criterion:"');
+  const named = new Set(quotes.map((x) => optionNamedBy(q, x.quote)).filter(Boolean));
+  for (const o of q.options ?? [])
+    if (!named.has(o.id)) problems.push(`never quotes option ${o.id} by a passage of its text`);
+  const at = text.indexOf('runner-up');
+  if (at < 0) problems.push('never says "runner-up"');
+  else {
+    const first = quotes.find((x) => x.at > at && optionNamedBy(q, x.quote));
+    const id = first && optionNamedBy(q, first.quote);
+    if (!id || !runnerUpIds(q).includes(id))
+      problems.push(
+        `the first option quoted after "runner-up" is ${id ?? 'none'}, not a runner-up`,
+      );
+    if (!/\bwould be (the )?(right|better)\b/.test(text.slice(at)))
+      problems.push('never says when the runner-up "would be right"');
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------- surface cues (test-wiseness)
+
+/** Words that make an option sound collaborative or consultative. */
+export const CONSULTATIVE_WORDS =
+  /\b(ask|asks|asking|discuss\w*|agree\w*|align\w*|talk\w*|meet|meeting|(?<!on-)call|together|involve\w*|consult\w*|pair|pairing|invite|propos\w*|suggest\w*|share|sharing|team|teams|their|them|stakeholders?|everyone|feedback|input|sync|collaborat\w*|tell|explain\w*|offer\w*|loop)\b/g;
+
+/** Words that make an option sound measured, careful or hedged. */
+export const HEDGING_WORDS =
+  /\b(first|before|then|once|until|while|confirm\w*|check\w*|verif\w*|measur\w*|understand\w*|careful\w*|safe\w*|small\w*|gradual\w*|temporar\w*|if|whether|plan\w*|review\w*|document\w*|note|record\w*|evidence|data|test\w*|monitor\w*|watch\w*|assess\w*|evaluat\w*|risk\w*|investigat\w*)\b/g;
+
+const count = (s: string, re: RegExp) => (s.toLowerCase().match(re) ?? []).length;
+/** Function words that say nothing about the situation, left out when comparing an option with the prompt. */
+const FUNCTION_WORDS = new Set(
+  'about after also been before both could does each from have into more most only other same should since some than that their them then there they this were what when which while will with would your yours'.split(
+    ' ',
+  ),
+);
+const contentWords = (s: string) =>
+  new Set(
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9 ]+/g, ' ')
+      .split(/\s+/)
+      .filter((w) => w.length > 3 && !FUNCTION_WORDS.has(w)),
+  );
+
+/** Ids of the options with the maximal score. */
+function argmax(ids: string[], score: (id: string) => number): string[] {
+  const best = Math.max(...ids.map(score));
+  return ids.filter((id) => score(id) === best);
+}
+
+/**
+ * The options a test-wise candidate would pick by each surface cue: the longest, the most
+ * consultative and the most hedged wording, the one repeating most of the prompt's words, and
+ * all three named cues together (sum of ranks). Ties are returned whole.
+ */
+export function surfaceCuePicks(q: QuestionContent) {
+  const options = q.options ?? [];
+  const ids = options.map((o) => o.id);
+  const text = (id: string) => options.find((o) => o.id === id)!.text;
+  const prompt = contentWords(q.prompt);
+  const length = (id: string) => text(id).length;
+  const consult = (id: string) => count(text(id), CONSULTATIVE_WORDS);
+  const hedge = (id: string) => count(text(id), HEDGING_WORDS);
+  const echo = (id: string) => [...contentWords(text(id))].filter((w) => prompt.has(w)).length;
+  // Rank 0..n-1 by each cue (ties share the mean rank), summed.
+  const rank = (f: (id: string) => number) => (id: string) => {
+    const v = f(id);
+    const below = ids.filter((x) => f(x) < v).length;
+    const equal = ids.filter((x) => f(x) === v).length;
+    return below + (equal - 1) / 2;
+  };
+  const ranks = [rank(length), rank(consult), rank(hedge)];
+  return {
+    longest: argmax(ids, length),
+    consultative: argmax(ids, consult),
+    hedged: argmax(ids, hedge),
+    echo: argmax(ids, echo),
+    combined: argmax(ids, (id) => ranks.reduce((s, r) => s + r(id), 0)),
+  };
+}
+
+export type SurfaceCue = keyof ReturnType<typeof surfaceCuePicks>;
+
+/** Per cue, the expected share of items on which picking by that cue reaches the key. */
+export function surfaceCueShares(
+  questions: readonly QuestionContent[],
+): Record<SurfaceCue, number> {
+  const sjt = questions.filter((q) => q.type === 'sjt');
+  const cues: SurfaceCue[] = ['longest', 'consultative', 'hedged', 'echo', 'combined'];
+  const out = Object.fromEntries(cues.map((c) => [c, 0])) as Record<SurfaceCue, number>;
+  for (const q of sjt) {
+    const best = bestOptionIds(q);
+    const picks = surfaceCuePicks(q);
+    for (const c of cues)
+      out[c] += picks[c].filter((id) => best.includes(id)).length / picks[c].length / sjt.length;
+  }
+  return out;
 }

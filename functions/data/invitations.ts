@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
  * Invitations: one item each, located by the id embedded in the token; the token itself is
  * only ever stored as a SHA-256 hash. See docs/state-machines.md.
  */
-import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
+import { batchWrite } from './batch-write.ts';
 import { applied, db, tableName } from './client.ts';
 import { listingPage } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
@@ -16,6 +17,8 @@ export interface Candidate {
   name?: string;
   email?: string;
   externalId?: string;
+  /** The language of the candidate app's texts (`en` when absent). */
+  locale?: string;
 }
 
 export interface Invitation {
@@ -29,6 +32,8 @@ export interface Invitation {
   extraTimePercent: number;
   createdAt: string;
   attemptId?: string;
+  /** Set when the attempt starts. */
+  startedAt?: string;
   ttl: number;
 }
 
@@ -43,19 +48,7 @@ const item = (inv: Invitation) => ({
 
 /** Store new invitations: BatchWrite, 25 a call, retrying what DynamoDB leaves unprocessed. */
 export async function putInvitations(invitations: readonly Invitation[]): Promise<void> {
-  for (let i = 0; i < invitations.length; i += 25) {
-    let pending: unknown[] | undefined = invitations
-      .slice(i, i + 25)
-      .map((inv) => ({ PutRequest: { Item: item(inv) } }));
-    for (let attempt = 0; pending?.length; attempt++) {
-      const res: { UnprocessedItems?: Record<string, unknown[]> } = await db().send(
-        new BatchWriteCommand({ RequestItems: { [tableName()]: pending as never } }),
-      );
-      pending = res.UnprocessedItems?.[tableName()];
-      if (pending?.length)
-        await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-    }
-  }
+  await batchWrite(invitations.map((inv) => ({ PutRequest: { Item: item(inv) } })));
 }
 
 /**

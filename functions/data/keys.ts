@@ -14,6 +14,9 @@
  * | norms               | ORG#<org>#A#<aid>           | NORMS       | ORG#<org>#A#<aid>#RES / #NORMS                    |                               |
  * | item statistics     | ORG#<org>#QSTATS#<qorg>#<qid> | V#<000001> |                                                  |                               |
  * | stats marker        | ATT#<attemptId>             | STATS-APPLIED#<n> |                                             |                               |
+ * | integrity events    | ATT#<attemptId>             | EV#<ulid>   |                                                   |                               |
+ * | event batch counter | ATT#<attemptId>             | EVENTS      |                                                   |                               |
+ * | organisation profile | ORG#<org>                  | PROFILE     |                                                   |                               |
  *
  * Access patterns with their calls: `docs/access-patterns.md`.
  */
@@ -97,6 +100,16 @@ export const keys = {
     PK: `ORG#${org}#QSTATS#${questionOrg}#${questionId}`,
     SK: `V#${pad(version)}`,
   }),
+  /** One batch of a candidate's page events (visibility, paste), in its attempt's partition. */
+  attemptEvents: (attemptId: string, batchId: string): Key => ({
+    PK: `ATT#${attemptId}`,
+    SK: `EV#${batchId}`,
+  }),
+  attemptEventsPrefix: 'EV#',
+  /** Counts an attempt's event batches, so that their number stays bounded. */
+  attemptEventCounter: (attemptId: string): Key => ({ PK: `ATT#${attemptId}`, SK: 'EVENTS' }),
+  /** An organisation's display profile (name); see data/organisations.ts. */
+  organisationProfile: (org: string): Key => ({ PK: `ORG#${org}`, SK: 'PROFILE' }),
 };
 
 /** `DUE#2026-11-21T08` for any instant in that UTC hour. */

@@ -13,6 +13,8 @@ export const SIGNAL_TYPES = [
   'burst-after-silence',
   'last-seconds-rush',
   'resumed-elsewhere',
+  'page-hidden',
+  'paste',
 ] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 
@@ -21,6 +23,10 @@ export const IntegritySignalSchema = z.object({
   at: z.string(),
   detail: z.string(),
   questionIds: z.optional(z.array(z.string())),
+  /** How many times it was observed (page events). */
+  count: z.optional(z.int()),
+  /** When, by the server's clock (page events; the first MAX_SIGNAL_TIMES). */
+  times: z.optional(z.array(z.string())),
 });
 export type IntegritySignal = z.infer<typeof IntegritySignalSchema>;
 
@@ -31,6 +37,31 @@ export interface Resume {
   sourceIp?: string;
 }
 
+export const PAGE_EVENT_TYPES = ['hidden', 'visible', 'paste'] as const;
+export type PageEventType = (typeof PAGE_EVENT_TYPES)[number];
+
+/**
+ * What the candidate app observed: the page was hidden (another tab or window came to the
+ * front) or shown again, or text was pasted into an answer (its length, never its content).
+ * `at` is the server's time, derived from when the batch arrived (see services/attempt-events).
+ */
+export interface PageEvent {
+  type: PageEventType;
+  at: string;
+  /** The question on screen. */
+  questionId?: string;
+  /** Characters pasted. */
+  chars?: number;
+}
+
+/** Page-event batches kept per attempt; later ones are refused (the report already says enough). */
+export const MAX_EVENT_BATCHES = 50;
+/** Page events per batch (the candidate app sends a few at a time). */
+export const MAX_EVENTS_PER_BATCH = 20;
+
+/** Times listed in a page-event signal; `count` still counts them all. */
+export const MAX_SIGNAL_TIMES = 50;
+
 export interface IntegrityInput {
   startedAt: string;
   deadline: string;
@@ -39,6 +70,8 @@ export interface IntegrityInput {
   /** The prompt's length in words and the type, per question id. */
   questions: Readonly<Record<string, { promptWords: number; type: QuestionTypeId }>>;
   resumes: readonly Resume[];
+  /** Page events recorded by the candidate app, if any. */
+  pageEvents?: readonly PageEvent[];
 }
 
 // Eight words a second (480 a minute) is about twice a fluent adult's reading speed for
@@ -185,7 +218,74 @@ function resumedElsewhere(resumes: readonly Resume[]): IntegritySignal[] {
   return out;
 }
 
+const distinct = (ids: readonly (string | undefined)[]) => [
+  ...new Set(ids.filter((id): id is string => id !== undefined)),
+];
+
+/**
+ * `page-hidden`: how often and how long the assessment page was hidden (another tab, window or
+ * application in front). A hide without a later `visible` lasts until the deadline.
+ */
+function pageHidden(events: readonly PageEvent[], deadline: string): IntegritySignal[] {
+  const hides: { at: string; ms: number; questionId?: string }[] = [];
+  let open: { at: string; questionId?: string } | undefined;
+  const close = (until: number) => {
+    if (!open) return;
+    hides.push({ ...open, ms: Math.max(0, until - Date.parse(open.at)) });
+    open = undefined;
+  };
+  for (const e of events) {
+    if (e.type === 'hidden' && !open) {
+      open = { at: e.at, ...(e.questionId ? { questionId: e.questionId } : {}) };
+    } else if (e.type === 'visible') close(Date.parse(e.at));
+  }
+  close(Math.max(Date.parse(deadline), open ? Date.parse(open.at) : 0));
+  if (!hides.length) return [];
+  const total = hides.reduce((sum, h) => sum + h.ms, 0);
+  const longest = Math.max(...hides.map((h) => h.ms));
+  const times = hides.length === 1 ? 'once' : `${hides.length} times`;
+  const questionIds = distinct(hides.map((h) => h.questionId));
+  return [
+    {
+      type: 'page-hidden',
+      at: hides[0]!.at,
+      detail: `The assessment page was hidden ${times}, ${duration(total)} in all${hides.length > 1 ? ` (longest ${duration(longest)})` : ''}: another tab, window or application was in front.`,
+      count: hides.length,
+      times: hides.slice(0, MAX_SIGNAL_TIMES).map((h) => h.at),
+      ...(questionIds.length ? { questionIds } : {}),
+    },
+  ];
+}
+
+/** `paste`: text pasted into answers, with how much (never what). */
+function pastes(events: readonly PageEvent[]): IntegritySignal[] {
+  const all = events.filter((e) => e.type === 'paste');
+  if (!all.length) return [];
+  const chars = all.reduce((sum, e) => sum + (e.chars ?? 0), 0);
+  const questionIds = distinct(all.map((e) => e.questionId));
+  const into = questionIds.length
+    ? ` into the answer${questionIds.length === 1 ? '' : 's'} of ${questionIds.length} question${questionIds.length === 1 ? '' : 's'}`
+    : '';
+  return [
+    {
+      type: 'paste',
+      at: all[0]!.at,
+      detail: `Text was pasted ${all.length === 1 ? 'once' : `${all.length} times`}${into}, ${chars} character${chars === 1 ? '' : 's'} in all.`,
+      count: all.length,
+      times: all.slice(0, MAX_SIGNAL_TIMES).map((e) => e.at),
+      ...(questionIds.length ? { questionIds } : {}),
+    },
+  ];
+}
+
 const clip = (s: string) => (s.length > 120 ? `${s.slice(0, 119)}…` : s);
+
+function pageSignals(events: readonly PageEvent[], deadline: string): IntegritySignal[] {
+  const sorted = events
+    .filter((e) => Number.isFinite(Date.parse(e.at)))
+    .sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
+  return [...pageHidden(sorted, deadline), ...pastes(sorted)];
+}
 
 /**
  * Integrity signals of an attempt from the server's timestamps, in time order:
@@ -193,7 +293,9 @@ const clip = (s: string) => (s.length > 120 ? `${s.slice(0, 119)}…` : s);
  * `burst-after-silence` (5+ answers within 60 s after 5+ minutes without any),
  * `last-seconds-rush` (5+ answers, or 30%+ of them, in the 30 s before the deadline) and
  * `resumed-elsewhere` (a session whose browser or network address differs from the one
- * before). Evidence for a reviewer, never a verdict: nothing here changes a score.
+ * before), and from the candidate app's page events `page-hidden` (how often and how long the
+ * page was hidden) and `paste` (how often and how much text was pasted into answers).
+ * Evidence for a reviewer, never a verdict: nothing here changes a score.
  */
 export function integritySignals(input: IntegrityInput): IntegritySignal[] {
   const saves: Save[] = Object.entries(input.answers)
@@ -205,6 +307,7 @@ export function integritySignals(input: IntegrityInput): IntegritySignal[] {
     ...burstsAfterSilence(input, saves),
     ...lastSecondsRush(input, saves),
     ...resumedElsewhere(input.resumes),
+    ...pageSignals(input.pageEvents ?? [], input.deadline),
   ];
   const order = (t: SignalType) => SIGNAL_TYPES.indexOf(t);
   return signals.sort(

@@ -14,8 +14,22 @@ export interface ChartArea {
   level: Level;
 }
 
+/** The chart's words, English unless a caller (the candidate app) gives its own. */
+export interface ChartText {
+  areaName(area: string): string;
+  level: Readonly<Record<Level, string>>;
+  technical: string;
+  soft: string;
+  technicalLegend: string;
+  softLegend: string;
+  scoreLegend: string;
+  noAreas: string;
+  scoresByArea: string;
+}
+
 export interface ChartOptions {
   title?: string;
+  text?: Partial<ChartText>;
 }
 
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
@@ -68,8 +82,20 @@ export function escapeXml(text: string): string {
 
 const fmt = (n: number) => String(Math.round(n * 10) / 10);
 const clampScore = (s: number) => (Number.isFinite(s) ? Math.min(100, Math.max(0, s)) : 0);
-const nameOf = (area: string) => findArea(area)?.name ?? oneLine(area);
-const kindLabel = (kind: AreaKind) => (kind === 'soft' ? 'Soft skill' : 'Technical');
+/** The chart's English words (the candidate app's catalogue reuses them). */
+export const CHART_TEXT_EN: ChartText = {
+  areaName: (area) => findArea(area)?.name ?? area,
+  level: LEVEL_LABEL,
+  technical: 'Technical',
+  soft: 'Soft skill',
+  technicalLegend: 'Technical skills',
+  softLegend: 'Soft skills',
+  scoreLegend: 'Score out of 100',
+  noAreas: 'No areas were assessed.',
+  scoresByArea: 'Scores out of 100 by area',
+};
+const nameOf = (t: ChartText, area: string) => oneLine(t.areaName(area));
+const kindLabel = (t: ChartText, kind: AreaKind) => (kind === 'soft' ? t.soft : t.technical);
 
 /** Width of a label in a sans-serif font, generously: layout must not under-estimate. */
 const textWidth = (text: string, size: number) => text.length * size * 0.58;
@@ -109,20 +135,15 @@ const grow = (b: Box, x1: number, y1: number, x2: number, y2: number) => {
 const kindsOf = (areas: readonly ChartArea[]) =>
   (['technical', 'soft'] as const).filter((k) => areas.some((a) => a.kind === k));
 
-function describe(areas: readonly ChartArea[]): string {
-  if (!areas.length) return 'No areas were assessed.';
-  return `Scores out of 100 by area: ${areas
+function describe(t: ChartText, areas: readonly ChartArea[]): string {
+  if (!areas.length) return t.noAreas;
+  return `${t.scoresByArea}: ${areas
     .map(
       (a) =>
-        `${nameOf(a.area)} (${kindLabel(a.kind).toLowerCase()}) ${fmt(clampScore(a.score))}, ${LEVEL_LABEL[a.level].toLowerCase()}`,
+        `${nameOf(t, a.area)} (${kindLabel(t, a.kind).toLowerCase()}) ${fmt(clampScore(a.score))}, ${t.level[a.level].toLowerCase()}`,
     )
     .join('; ')}.`;
 }
-
-const KIND_LEGEND: Readonly<Record<AreaKind, string>> = {
-  technical: 'Technical skills',
-  soft: 'Soft skills',
-};
 const LEGEND_FONT = 13;
 const legendItemWidth = (label: string) => 18 + textWidth(label, LEGEND_FONT) + 22;
 
@@ -131,15 +152,15 @@ interface LegendItem {
   swatch: (x: number, y: number) => string;
 }
 
-function legendItems(kinds: readonly AreaKind[], withShape: boolean): LegendItem[] {
+function legendItems(t: ChartText, kinds: readonly AreaKind[], withShape: boolean): LegendItem[] {
   const items: LegendItem[] = kinds.map((kind) => ({
-    label: KIND_LEGEND[kind],
+    label: kind === 'soft' ? t.softLegend : t.technicalLegend,
     swatch: (x, y) =>
       `<circle cx="${fmt(x + 6)}" cy="${fmt(y - 4)}" r="6" fill="${COLOURS[kind]}"/>`,
   }));
   if (withShape) {
     items.push({
-      label: 'Score out of 100',
+      label: t.scoreLegend,
       swatch: (x, y) =>
         `<rect x="${fmt(x)}" y="${fmt(y - 10)}" width="13" height="12" fill="${SHAPE}" fill-opacity="0.16" stroke="${SHAPE}" stroke-width="2"/>`,
     });
@@ -153,7 +174,7 @@ function legend(x: number, y: number, items: readonly LegendItem[]): string {
   for (const item of items) {
     out +=
       item.swatch(cx, y) +
-      `<text x="${fmt(cx + 18)}" y="${fmt(y)}" font-size="${LEGEND_FONT}" fill="${INK}">${item.label}</text>`;
+      `<text x="${fmt(cx + 18)}" y="${fmt(y)}" font-size="${LEGEND_FONT}" fill="${INK}">${escapeXml(item.label)}</text>`;
     cx += legendItemWidth(item.label);
   }
   return out;
@@ -200,7 +221,7 @@ function frame(
   );
 }
 
-function radar(areas: readonly ChartArea[], title: string): string {
+function radar(t: ChartText, areas: readonly ChartArea[], title: string): string {
   const n = areas.length;
   const radius = 200;
   // Wide enough for a value of 100 just outside the outer ring to clear the axis labels.
@@ -228,7 +249,7 @@ function radar(areas: readonly ChartArea[], title: string): string {
     const sin = Math.sin(angle(i));
     const at = point(i, radius + labelGap);
     const anchor = Math.abs(cos) < 0.26 ? 'middle' : cos > 0 ? 'start' : 'end';
-    const lines = wrapLabel(nameOf(a.area));
+    const lines = wrapLabel(nameOf(t, a.area));
     const nameSize = 14;
     const levelSize = 12;
     const lineHeight = 17;
@@ -242,11 +263,11 @@ function radar(areas: readonly ChartArea[], title: string): string {
     lines.forEach((line, k) => {
       text += `<tspan x="${x}" y="${fmt(top + 13 + k * lineHeight)}" font-size="${nameSize}" font-weight="600">${escapeXml(line)}</tspan>`;
     });
-    text += `<tspan x="${x}" y="${fmt(top + 13 + lines.length * lineHeight - 1)}" font-size="${levelSize}" fill="${MUTED}"${a.level === 'insufficient-evidence' ? ' font-style="italic"' : ''}>${LEVEL_LABEL[a.level]}</tspan>`;
+    text += `<tspan x="${x}" y="${fmt(top + 13 + lines.length * lineHeight - 1)}" font-size="${levelSize}" fill="${MUTED}"${a.level === 'insufficient-evidence' ? ' font-style="italic"' : ''}>${escapeXml(t.level[a.level])}</tspan>`;
     body += `${text}</text>`;
     const width = Math.max(
       ...lines.map((l) => textWidth(l, nameSize)),
-      textWidth(LEVEL_LABEL[a.level], levelSize),
+      textWidth(t.level[a.level], levelSize),
     );
     const left = anchor === 'start' ? at.x : anchor === 'end' ? at.x - width : at.x - width / 2;
     grow(box, left, top, left + width, top + blockHeight);
@@ -279,23 +300,29 @@ function radar(areas: readonly ChartArea[], title: string): string {
       const to = point(i, minValueRadius - 9);
       body += `<line x1="${fmt(from.x)}" y1="${fmt(from.y)}" x2="${fmt(to.x)}" y2="${fmt(to.y)}" stroke="${COLOURS[a.kind]}" stroke-width="1.5" stroke-dasharray="2 3"/>`;
     }
-    body += `<circle cx="${fmt(p.x)}" cy="${fmt(p.y)}" r="4.5" fill="${COLOURS[a.kind]}" stroke="#ffffff" stroke-width="1.5"><title>${escapeXml(`${nameOf(a.area)}: ${fmt(score)}`)}</title></circle>`;
+    body += `<circle cx="${fmt(p.x)}" cy="${fmt(p.y)}" r="4.5" fill="${COLOURS[a.kind]}" stroke="#ffffff" stroke-width="1.5"><title>${escapeXml(`${nameOf(t, a.area)}: ${fmt(score)}`)}</title></circle>`;
     body += `<text x="${fmt(v.x)}" y="${fmt(v.y + 4)}" text-anchor="middle" font-size="12" font-weight="600" fill="${INK}" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">${fmt(score)}</text>`;
   });
 
-  return frame(box, title, describe(areas), `<g>${body}</g>`, legendItems(kindsOf(areas), true));
+  return frame(
+    box,
+    title,
+    describe(t, areas),
+    `<g>${body}</g>`,
+    legendItems(t, kindsOf(areas), true),
+  );
 }
 
-function bars(areas: readonly ChartArea[], title: string): string {
+function bars(t: ChartText, areas: readonly ChartArea[], title: string): string {
   const barWidth = 360;
   const rowHeight = 44;
   const top = 24;
   if (!areas.length) {
-    const message = `<text x="${fmt(barWidth / 2)}" y="20" text-anchor="middle" font-size="14" fill="${MUTED}">No areas were assessed.</text>`;
+    const message = `<text x="${fmt(barWidth / 2)}" y="20" text-anchor="middle" font-size="14" fill="${MUTED}">${escapeXml(t.noAreas)}</text>`;
     return frame(
       { minX: 0, minY: 0, maxX: barWidth, maxY: 28 },
       title,
-      describe(areas),
+      describe(t, areas),
       message,
       [],
     );
@@ -318,14 +345,20 @@ function bars(areas: readonly ChartArea[], title: string): string {
     const score = clampScore(a.score);
     const w = (barWidth * score) / 100;
     const colour = COLOURS[a.kind];
-    body += `<text x="-14" y="${fmt(y + 17)}" text-anchor="end" font-size="14" font-weight="600" fill="${colour}">${escapeXml(nameOf(a.area))}</text>`;
-    body += `<text x="-14" y="${fmt(y + 32)}" text-anchor="end" font-size="12" fill="${MUTED}">${LEVEL_LABEL[a.level]}</text>`;
+    body += `<text x="-14" y="${fmt(y + 17)}" text-anchor="end" font-size="14" font-weight="600" fill="${colour}">${escapeXml(nameOf(t, a.area))}</text>`;
+    body += `<text x="-14" y="${fmt(y + 32)}" text-anchor="end" font-size="12" fill="${MUTED}">${escapeXml(t.level[a.level])}</text>`;
     body += `<rect x="0" y="${fmt(y + 8)}" width="${fmt(w)}" height="22" rx="3" fill="${colour}" fill-opacity="0.85"/>`;
     body += `<text x="${fmt(w + 8)}" y="${fmt(y + 24)}" font-size="12" font-weight="600" fill="${INK}">${fmt(score)}</text>`;
-    const labelWidth = Math.max(textWidth(nameOf(a.area), 14), textWidth(LEVEL_LABEL[a.level], 12));
+    const labelWidth = Math.max(textWidth(nameOf(t, a.area), 14), textWidth(t.level[a.level], 12));
     grow(box, -14 - labelWidth, y, barWidth + 48, y + rowHeight);
   });
-  return frame(box, title, describe(areas), `<g>${body}</g>`, legendItems(kindsOf(areas), false));
+  return frame(
+    box,
+    title,
+    describe(t, areas),
+    `<g>${body}</g>`,
+    legendItems(t, kindsOf(areas), false),
+  );
 }
 
 /**
@@ -337,5 +370,6 @@ function bars(areas: readonly ChartArea[], title: string): string {
  */
 export function radarSvg(areas: readonly ChartArea[], opts: ChartOptions = {}): string {
   const title = oneLine(opts.title ?? '') || 'Skill profile';
-  return areas.length >= 3 ? radar(areas, title) : bars(areas, title);
+  const t = { ...CHART_TEXT_EN, ...opts.text };
+  return areas.length >= 3 ? radar(t, areas, title) : bars(t, areas, title);
 }

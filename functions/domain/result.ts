@@ -1,5 +1,11 @@
 import { type GradedQuestion, gradeQuestions, type SavedAnswer } from './grading.ts';
-import { type IntegritySignal, integritySignals, type Resume, wordCount } from './integrity.ts';
+import {
+  type IntegritySignal,
+  integritySignals,
+  type PageEvent,
+  type Resume,
+  wordCount,
+} from './integrity.ts';
 import { buildProfile, profileItems, type SkillProfile } from './profile.ts';
 import type { QuestionContent } from './question.ts';
 
@@ -15,6 +21,8 @@ export interface ScoringInput {
   startedAt: string;
   deadline: string;
   resumes: readonly Resume[];
+  /** The candidate app's page events (visibility changes, pastes), if any were recorded. */
+  events?: readonly PageEvent[];
   passingScore?: number;
 }
 
@@ -37,6 +45,7 @@ export function scoreAttempt(input: ScoringInput): AttemptResult {
       contents.map((c) => [c.id, { promptWords: wordCount(c.prompt), type: c.type }]),
     ),
     resumes: input.resumes,
+    ...(input.events ? { pageEvents: input.events } : {}),
   });
   return { ...profile, questions: graded, integrity: { signals } };
 }

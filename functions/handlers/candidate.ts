@@ -1,6 +1,7 @@
 import { clock } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
 import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
+import { clientIp } from '../http/client-ip.ts';
 import { CANDIDATE_ROUTES } from '../http/routes/candidate.ts';
 import {
   answer,
@@ -10,13 +11,19 @@ import {
   startOrResume,
   submit,
 } from '../services/attempts.ts';
+import { inspectInvitation, recordPageEvents } from '../services/candidate-app.ts';
 
 export const operations: Record<string, Operation> = {
+  inspectInvitation: async ({ body }) =>
+    new Reply(200, await inspectInvitation(body.invitationToken, clock.now()), {
+      'cache-control': 'no-store',
+    }),
+
   startAttempt: async ({ body, headers, event }) => {
     const now = clock.now();
     const { created, attempt, attemptToken } = await startOrResume(body.invitationToken, now, {
       ...(headers['user-agent'] ? { userAgent: headers['user-agent'].slice(0, 200) } : {}),
-      sourceIp: event.requestContext.http.sourceIp,
+      sourceIp: clientIp(event),
     });
     return new Reply(created ? 201 : 200, await attemptView(attempt, now, attemptToken), {
       'cache-control': 'no-store',
@@ -34,6 +41,9 @@ export const operations: Record<string, Operation> = {
 
   saveAnswer: async ({ params, bearer, body }) =>
     answer(params.attemptId, bearer!, params.questionId, body.answer, clock.now()),
+
+  recordPageEvents: async ({ params, bearer, body }) =>
+    recordPageEvents(params.attemptId, bearer!, body.events, clock.now()),
 
   submitAttempt: async ({ params, bearer }) => submit(params.attemptId, bearer!, clock.now()),
 

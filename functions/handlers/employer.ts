@@ -1,4 +1,5 @@
 import { listAssessments } from '../data/assessments.ts';
+import { deleteAttemptEvents } from '../data/attempt-events.ts';
 import { eraseAttemptCandidate, getAttempt, listResults } from '../data/attempts.ts';
 import {
   eraseInvitationCandidate,
@@ -119,6 +120,7 @@ export const operations: Record<string, Operation> = {
         "The candidate's attempt changed while erasing; try again.",
       );
     }
+    if (attempt) await deleteAttemptEvents(attempt.attemptId);
     if (!(await eraseInvitationCandidate(principal!.org, inv, now))) {
       throw new DomainError('conflict', 'The invitation was used while erasing; try again.');
     }

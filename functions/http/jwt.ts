@@ -12,8 +12,11 @@ export { bearerOf } from './bearer.ts';
 
 /**
  * Staff JWT verification exactly as the HTTP API JWT authorizer does it: signature against
- * the issuer's keys, `iss`, `aud` (Cognito ID tokens carry the app client id there) and `exp`.
- * The local gateway uses this for staff routes; on AWS the authorizer does it before Lambda.
+ * the issuer's keys, `iss`, `exp`, and the audience: `aud` must name the app client, or, when
+ * a token has no `aud` (a Cognito access token), `client_id` must. So an access token of the app
+ * client passes here as on AWS, and the handler refuses it (principal.ts): only ID tokens carry
+ * the organisation. The local gateway uses this for staff routes; on AWS the authorizer does it
+ * before Lambda.
  */
 export interface JwtSettings {
   issuer: string;
@@ -47,11 +50,16 @@ export async function verifyStaffJwt(token: string, settings: JwtSettings): Prom
   try {
     const { payload } = await jwtVerify(token, settings.keys, {
       issuer: settings.issuer,
-      audience: settings.audience,
       requiredClaims: ['exp', 'sub'],
     });
+    // API Gateway reads `client_id` only when `aud` is absent.
+    const audiences = payload.aud === undefined ? [payload.client_id] : [payload.aud].flat();
+    if (!audiences.includes(settings.audience)) {
+      throw new UnauthorizedError('Invalid staff token: the token does not have a valid audience.');
+    }
     return payload;
   } catch (err) {
+    if (err instanceof UnauthorizedError) throw err;
     const code = (err as { code?: string }).code;
     const why =
       code === 'ERR_JWT_EXPIRED'

@@ -28,6 +28,13 @@ function groupsOf(raw: unknown): string[] {
 /** The staff principal from verified JWT claims, or 401 when the claims are unusable. */
 export function principalFromClaims(claims: Record<string, unknown> | undefined): Principal {
   if (!claims) throw new UnauthorizedError('A staff bearer token is required.');
+  // The JWT authorizer lets an access token of the app client through (its `client_id` matches
+  // the audience); it carries neither the organisation nor the person, so it is refused here.
+  if (claims.token_use !== undefined && claims.token_use !== 'id') {
+    throw new UnauthorizedError(
+      `This is a Cognito ${String(claims.token_use)} token; send the ID token (IdToken), which carries your organisation.`,
+    );
+  }
   const org = claims['custom:org'];
   const subject = claims.sub;
   if (typeof org !== 'string' || !ORG_PATTERN.test(org) || org === PUBLIC_ORG) {

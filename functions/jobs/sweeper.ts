@@ -8,6 +8,7 @@ import { dueAttemptIds } from '../data/attempts.ts';
 import { clock } from '../domain/clock.ts';
 import { logger } from '../http/logger.ts';
 import { finishIfDue } from '../services/attempts.ts';
+import { recordSweeperRun } from './job-metrics.ts';
 
 /** Hours of deadline buckets each run looks back over (attempts due earlier were swept then). */
 export const LOOKBACK_HOURS = 6;
@@ -30,4 +31,9 @@ export async function sweep(now = clock.now()): Promise<{ finalised: number }> {
   return { finalised };
 }
 
-export const handler = async () => sweep();
+export const handler = async () => {
+  const result = await sweep();
+  // The stack alarms when this stops arriving: a run that throws, hangs or never starts.
+  await recordSweeperRun(result);
+  return result;
+};

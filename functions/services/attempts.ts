@@ -5,6 +5,7 @@
  */
 import { ulid } from 'ulid';
 import { getAssessment } from '../data/assessments.ts';
+import { listAttemptEvents } from '../data/attempt-events.ts';
 import {
   type Attempt,
   type AttemptQuestion,
@@ -24,6 +25,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../domain/errors.ts';
+import type { PageEvent } from '../domain/integrity.ts';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../domain/numbers.ts';
 import { candidateView } from '../domain/question.ts';
 import { type AttemptResult, scoreAttempt } from '../domain/result.ts';
@@ -36,7 +38,8 @@ export interface ClientInfo {
   sourceIp?: string;
 }
 
-const INVALID_LINK = 'This invitation link is not valid. Check that the whole link was copied.';
+export const INVALID_LINK =
+  'This invitation link is not valid. Check that the whole link was copied.';
 
 /** The candidate view of an attempt: questions in this attempt's order, no keys, no scores. */
 export async function attemptView(attempt: Attempt, now: Date, attemptToken?: string) {
@@ -172,17 +175,21 @@ export async function finalise(
   now: Date,
 ): Promise<Attempt> {
   let current = attempt;
+  let events: Promise<PageEvent[]> | undefined;
   // A save that lands between the read and the write moves `rev` and fails the write: grade
   // again with it. Saves stop at the deadline, so this settles in a round or two.
   for (let round = 0; round < 5; round++) {
     if (current.status !== 'active') return current;
-    const contents = await questionVersions(current.questions);
+    // The candidate app's page events: one Query, read alongside the first round's questions.
+    events ??= listAttemptEvents(current.attemptId);
+    const [contents, pageEvents] = await Promise.all([questionVersions(current.questions), events]);
     const result = scoreAttempt({
       questions: current.questions.map((q) => ({ content: contents.get(q.q)!, version: q.v })),
       answers: current.answers ?? {},
       startedAt: current.startedAt,
       deadline: current.deadline,
       resumes: current.resumes ?? [],
+      events: pageEvents,
       ...(current.passingScore !== undefined ? { passingScore: current.passingScore } : {}),
     });
     const status = kind === 'submit' ? 'submitted' : 'expired';

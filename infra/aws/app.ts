@@ -1,14 +1,16 @@
 /**
  * The CDK app (`cdk.json` runs it with tsx). Environment-agnostic, so `cdk synth` needs no
- * AWS credentials; cdk-nag checks every template during synthesis.
+ * AWS credentials. Options come from context (`-c name=value`): docs/operations.md lists them;
+ * define-app.ts says which stacks they make.
  */
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { AssayStack } from './stack.ts';
+import { App } from 'aws-cdk-lib';
+import { defineApp } from './define-app.ts';
 
 const app = new App();
-new AssayStack(app, 'Assay', {
-  description:
-    'Assay: serverless skills-assessment backend (HTTP API, Lambda, DynamoDB, Cognito, EventBridge).',
-});
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+try {
+  defineApp(app);
+} catch (err) {
+  // A missing web build or a bad option: one message, no stack trace.
+  console.error(`\n${(err as Error).message}\n`);
+  process.exit(1);
+}

@@ -10,6 +10,7 @@ import {
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -60,11 +61,20 @@ import {
   CORS_EXPOSE_HEADERS,
   CORS_MAX_AGE_SECONDS,
 } from '../../functions/http/cors.ts';
-import { type FunctionGroup, isStaff } from '../../functions/http/route-types.ts';
+import { type FunctionGroup, isStaff, routeKey } from '../../functions/http/route-types.ts';
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/http/timeouts.ts';
+import { METRICS_NAMESPACE } from '../../functions/jobs/job-metrics.ts';
 import { JOBS, type JobDef, type JobTrigger } from '../../functions/jobs/jobs.ts';
 import { lambdaBundling } from './bundling.ts';
+import { Edge } from './edge.ts';
+import { Monitoring } from './monitoring.ts';
+import {
+  checkWebDist,
+  type DeploymentOptions,
+  deploymentOptionsFrom,
+  webDistFrom,
+} from './options.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -93,22 +103,36 @@ const SIZING: Record<FunctionGroup, { memorySize: number; timeout: Duration }> =
 type TableAccess = 'read' | 'read-write' | 'stream-writer';
 
 /**
- * Memory, timeout, table access and publishing per job (`JOBS`), by name.
+ * Memory, timeout, table access and publishing per job (`JOBS`), by name; `concurrency` reserves
+ * (and caps) its concurrent executions, `metrics` lets it publish Assay's custom metrics.
  *
  * - sweeper: Queries the deadline index, reads attempts and versions, finalises each due attempt
- *   with a transaction; its timeout stays under its one-minute schedule, so runs do not overlap.
+ *   with a transaction; its timeout stays under its one-minute schedule, and one execution at a
+ *   time (with no Lambda retries, see scheduleJob) means runs never overlap.
  * - statistics: reads nothing (the completed attempt is in the stream record's new image),
  *   writes marker, norms and item-statistics items with TransactWriteItems (Put and Update),
  *   and publishes AttemptCompleted for each completion. A batch is at most `batchSize` transactions of up to 100 items.
  */
 const JOB_SETTINGS: Readonly<
-  Record<string, { memorySize: number; timeout: Duration; table: TableAccess; publishes: boolean }>
+  Record<
+    string,
+    {
+      memorySize: number;
+      timeout: Duration;
+      table: TableAccess;
+      publishes: boolean;
+      concurrency?: number;
+      metrics?: boolean;
+    }
+  >
 > = {
   sweeper: {
     memorySize: 512,
     timeout: Duration.seconds(50),
     table: 'read-write',
     publishes: false,
+    concurrency: 1,
+    metrics: true,
   },
   statistics: {
     memorySize: 512,
@@ -261,6 +285,10 @@ const pascal = (s: string) =>
 export interface AssayStackProps extends StackProps {
   /** Overrides the `corsOrigins` context. */
   corsOrigins?: string[];
+  /** The built web apps; overrides the `webDist` context (default `web/dist`). */
+  webDist?: string;
+  /** Override the context options (`alarmEmail`, `webAclArn`, `domainName`...). */
+  options?: DeploymentOptions;
 }
 
 /**
@@ -280,11 +308,17 @@ export class AssayStack extends Stack {
   readonly jobFailureQueues: ReadonlyMap<string, Queue>;
   /** Where AttemptCompleted and future integration events are published. */
   readonly eventBus: EventBus;
+  readonly monitoring: Monitoring;
+  readonly edge: Edge;
 
   constructor(scope: Construct, id: string, props: AssayStackProps = {}) {
     super(scope, id, props);
-    const corsOrigins =
-      props.corsOrigins ?? corsOriginsFrom(this.node.tryGetContext('corsOrigins'));
+    const context = (key: string) => this.node.tryGetContext(key);
+    // Checked first: a missing build or a bad option fails synthesis before any bundling.
+    const webDist = props.webDist ?? webDistFrom(context);
+    if (props.webDist) checkWebDist(props.webDist);
+    const options = props.options ?? deploymentOptionsFrom(context);
+    const corsOrigins = props.corsOrigins ?? corsOriginsFrom(context('corsOrigins'));
 
     this.table = this.createTable();
     const { userPool, client } = this.createUserPool();
@@ -300,11 +334,53 @@ export class AssayStack extends Stack {
     const { jobs, failureQueues } = this.createJobs();
     this.jobs = jobs;
     this.jobFailureQueues = failureQueues;
-    const { api, stage } = this.createApi(corsOrigins);
+    const { api, stage } = this.createApi(corsOrigins, options);
     this.api = api;
     this.stage = stage;
 
-    new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API.' });
+    this.edge = new Edge(this, 'Edge', {
+      api,
+      stage,
+      webDist,
+      ...(options.webAclArn ? { webAclArn: options.webAclArn } : {}),
+      ...(options.domain ? { domain: options.domain } : {}),
+      logRetention: LOG_RETENTION,
+    });
+
+    const sweeper = jobs.get('sweeper');
+    if (!sweeper) throw new Error('The alarms expect a job named "sweeper" in JOBS.');
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      functions: new Map([...this.functions, ...jobs]),
+      api,
+      candidateRoutes: ROUTES.filter((r) => r.group === 'candidate'),
+      table: this.table,
+      streamJobs: new Map(
+        [...failureQueues].map(([name, failureQueue]) => [
+          name,
+          { fn: jobs.get(name)!, failureQueue },
+        ]),
+      ),
+      sweeper: { fn: sweeper, service: this.stackName, logGroup: sweeper.logGroup },
+      ...(options.alarmEmail ? { alarmEmail: options.alarmEmail } : {}),
+    });
+
+    new CfnOutput(this, 'SiteUrl', {
+      value: this.edge.siteUrl,
+      description: 'The site: candidate links are <SiteUrl>/take#<token>.',
+    });
+    new CfnOutput(this, 'DistributionDomainName', {
+      value: this.edge.distribution.distributionDomainName,
+      description: 'Point your domain here (CNAME, or a Route 53 alias) when domainName is set.',
+    });
+    new CfnOutput(this, 'ApiUrl', {
+      value: `${this.edge.siteUrl}/v1`,
+      description: 'Base URL of the API, through CloudFront (and the web ACL, if any).',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.topic.topicArn,
+      description: 'Every alarm notifies this SNS topic; subscribe your pager to it.',
+    });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', {
       value: client.userPoolClientId,
@@ -453,6 +529,7 @@ export class AssayStack extends Stack {
       environment: Record<string, string>;
       table: TableAccess;
       publishes: boolean;
+      reservedConcurrentExecutions?: number;
     },
   ): NodejsFunction {
     const logGroup = new LogGroup(this, `${id}Logs`, { retention: LOG_RETENTION });
@@ -475,6 +552,9 @@ export class AssayStack extends Stack {
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
+      ...(props.reservedConcurrentExecutions !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
       environment: {
         TABLE_NAME: this.table.tableName,
         ...props.environment,
@@ -550,9 +630,18 @@ export class AssayStack extends Stack {
         roleDescription: `Assay ${job.name} job`,
         entry,
         sizing: { memorySize: settings.memorySize, timeout: settings.timeout },
-        environment: {},
+        // Powertools Metrics publishes under Assay's namespace with the stack as `service`.
+        environment: settings.metrics
+          ? {
+              POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+              POWERTOOLS_SERVICE_NAME: this.stackName,
+            }
+          : {},
         table: settings.table,
         publishes: settings.publishes,
+        ...(settings.concurrency !== undefined
+          ? { reservedConcurrentExecutions: settings.concurrency }
+          : {}),
       });
       const trigger = job.trigger;
       if (trigger.kind === 'schedule') {
@@ -578,6 +667,14 @@ export class AssayStack extends Stack {
         retryAttempts: 2,
       }),
     );
+    // Lambda's own retries of an asynchronous invocation (two, over up to six hours by default)
+    // would run beside later scheduled runs; the next run is the retry, so none, and an event
+    // older than one interval is dropped.
+    fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.seconds(everySeconds) });
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaAsyncFailureDestination',
+      reason: `A failed run is not retried and its event carries nothing (a schedule tick): the next run a minute later redoes the work, and a run that keeps failing raises the ${jobName} errors and last-success alarms.`,
+    });
 
     const rerun = `The next scheduled run (every ${everySeconds} s) repeats a failed or lost run: it finds the same due work, and finalising is an idempotent conditional write, so nothing is lost and a queued event would add nothing.`;
     Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason: rerun });
@@ -595,6 +692,8 @@ export class AssayStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: STREAM_DELIVERY.failureRetention,
+      // The only copy of what the job gave up on: it outlives a stack replacement or deletion.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(failures).acknowledge({
       id: 'AwsSolutions-SQS3',
@@ -624,10 +723,16 @@ export class AssayStack extends Stack {
     return failures;
   }
 
-  private createApi(corsOrigins: string[]): { api: HttpApi; stage: HttpStage } {
+  private createApi(
+    corsOrigins: string[],
+    options: DeploymentOptions,
+  ): { api: HttpApi; stage: HttpStage } {
     const api = new HttpApi(this, 'HttpApi', {
       apiName: `${this.stackName}-api`,
       description: 'Assay HTTP API v1',
+      // With a custom domain the API answers only on it (CloudFront's origin, see edge.ts): the
+      // execute-api URL, which skips the edge and its web ACL, stops answering.
+      disableExecuteApiEndpoint: options.domain !== undefined,
       // Created below with access logging and throttling, which the default stage lacks.
       createDefaultStage: false,
       ...(corsOrigins.length > 0
@@ -709,6 +814,9 @@ export class AssayStack extends Stack {
         '$default only answers unknown paths and methods with 404/405 problem+json from the public function; it exposes no data.',
     });
 
+    // Per-route metrics (latency, 4xx, 5xx) for the candidate path's dashboard, only there: each
+    // route's metrics are billed as custom metrics.
+    const candidateRoutes: HttpRoute[] = [];
     for (const route of ROUTES) {
       const staff = isStaff(route.access);
       const r = new HttpRoute(this, `Route${pascal(route.operationId)}`, {
@@ -717,6 +825,7 @@ export class AssayStack extends Stack {
         integration: integrationOf(route.group),
         ...(staff ? { authorizer } : {}),
       });
+      if (route.group === 'candidate') candidateRoutes.push(r);
       if (!staff) {
         Validations.of(r).acknowledge({
           id: 'AwsSolutions-APIG4',
@@ -727,6 +836,15 @@ export class AssayStack extends Stack {
         });
       }
     }
+    const cfnStage = stage.node.defaultChild as CfnStage;
+    cfnStage.routeSettings = Object.fromEntries(
+      ROUTES.filter((r) => r.group === 'candidate').map((r) => [
+        routeKey(r),
+        { DetailedMetricsEnabled: true },
+      ]),
+    );
+    // Route settings name routes that must exist first.
+    for (const r of candidateRoutes) stage.node.addDependency(r);
     return { api, stage };
   }
 }

@@ -7,7 +7,6 @@
  * it: API Gateway's bare 500) and the HTTP API's 30 s integration timeout (its bare 503).
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +16,7 @@ import { UnauthorizedError } from '../../functions/domain/errors.ts';
 import type { HttpEvent, HttpResult } from '../../functions/http/api.ts';
 import { preflightHeaders } from '../../functions/http/cors.ts';
 import { bearerOf, jwtSettingsFromEnv, verifyStaffJwt } from '../../functions/http/jwt.ts';
-import { problemOf, problemResponse } from '../../functions/http/problem.ts';
+import { problemResponse } from '../../functions/http/problem.ts';
 import { type FunctionGroup, isStaff, routeKey } from '../../functions/http/route-types.ts';
 import { createMatcher } from '../../functions/http/router.ts';
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
@@ -25,6 +24,7 @@ import {
   FUNCTION_TIMEOUT_SECONDS,
   INTEGRATION_TIMEOUT_SECONDS,
 } from '../../functions/http/timeouts.ts';
+import { serveWebApp } from './static.ts';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -311,12 +311,6 @@ export async function buildEvent(
 
 const matcher = createMatcher(ROUTES);
 
-let takeHtml: Promise<string> | undefined;
-const takePage = () => {
-  takeHtml ??= readFile(resolve(import.meta.dirname, 'take.html'), 'utf8');
-  return takeHtml;
-};
-
 /**
  * Run one invocation as Lambda would: with its function's timeout in the context, and ended at
  * that timeout (Lambda stops the function; API Gateway answers 500). Locally the abandoned
@@ -360,9 +354,19 @@ export async function invoke(
     built = await buildEvent(input);
   } catch (err) {
     if (err instanceof UnauthorizedError) {
-      return problemResponse(problemOf(err, new URL(input.url, 'http://localhost').pathname), {
-        'www-authenticate': 'Bearer',
-      });
+      // The JWT authorizer's own answer, body and header as API Gateway sends them (the function
+      // never runs): docs/operations.md lists which errors come from the gateway.
+      const why = err.message.replace(/^Invalid staff token: /, '').replace(/\.$/, '');
+      return {
+        statusCode: 401,
+        headers: {
+          'content-type': 'application/json',
+          'www-authenticate': bearerOf(input.headers.authorization as string | undefined)
+            ? `Bearer scope="" error="invalid_token" error_description="${why.replace(/"/g, "'")}"`
+            : 'Bearer',
+        },
+        body: '{"message":"Unauthorized"}',
+      };
     }
     throw err;
   }
@@ -450,14 +454,9 @@ export function createGateway(opts: GatewayOptions = {}): Server {
         res.end();
         return;
       }
-      if (method === 'GET' && (path === '/take' || path === '/take/')) {
-        // The candidate page of local demos (not part of the API; deploy your own front end).
-        status = 200;
-        res.writeHead(200, {
-          'content-type': 'text/html; charset=utf-8',
-          'cache-control': 'no-store',
-        });
-        res.end(await takePage());
+      // The web apps (web/dist), as CloudFront serves them in AWS.
+      if (await serveWebApp(method, path, res)) {
+        status = res.statusCode;
         return;
       }
       const body = await readBody(req);

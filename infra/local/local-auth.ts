@@ -49,20 +49,35 @@ export interface MintOptions {
   org: string;
   subject?: string;
   ttlSeconds?: number;
+  /**
+   * `access` mints what Cognito issues as the access token instead: `client_id` instead of
+   * `aud`, no `custom:org`. The API refuses it (only ID tokens carry the organisation).
+   */
+  use?: 'id' | 'access';
 }
 
-/** A token shaped like a Cognito ID token: `cognito:groups`, `custom:org`, `aud` = app client. */
+/**
+ * A token shaped like a Cognito ID token: `cognito:groups`, `custom:org`, `aud` = app client
+ * (or, with `use: 'access'`, like a Cognito access token).
+ */
 export async function mintToken(opts: MintOptions): Promise<string> {
   const { privateJwk } = await localKeys();
   const key = await importJWK(privateJwk, 'ES256');
-  return new SignJWT({
-    'cognito:groups': opts.roles.map((r) => GROUP[r]),
-    'custom:org': opts.org,
-    token_use: 'id',
-  })
+  const groups = { 'cognito:groups': opts.roles.map((r) => GROUP[r]) };
+  const jwt =
+    opts.use === 'access'
+      ? new SignJWT({
+          ...groups,
+          token_use: 'access',
+          client_id: LOCAL_AUDIENCE,
+          scope: 'aws.cognito.signin.user.admin',
+        })
+      : new SignJWT({ ...groups, 'custom:org': opts.org, token_use: 'id' }).setAudience(
+          LOCAL_AUDIENCE,
+        );
+  return jwt
     .setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid! })
     .setIssuer(LOCAL_ISSUER)
-    .setAudience(LOCAL_AUDIENCE)
     .setSubject(opts.subject ?? `local-${opts.roles.join('-')}-${opts.org}`)
     .setIssuedAt()
     .setExpirationTime(`${opts.ttlSeconds ?? 12 * 3600}s`)

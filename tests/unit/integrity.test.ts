@@ -186,3 +186,60 @@ describe('integritySignals', () => {
     expect(wordCount('')).toBe(0);
   });
 });
+
+describe('page events of the candidate app', () => {
+  it('reports nothing when the page stayed in front and nothing was pasted', () => {
+    expect(types(attempt(steady(20), { pageEvents: [] }))).toEqual(types(attempt(steady(20))));
+  });
+
+  it('counts a hide that never ended until the deadline', () => {
+    const signals = integritySignals(
+      attempt(steady(5), { pageEvents: [{ type: 'hidden', at: at(3540), questionId: 'q-02' }] }),
+    );
+
+    expect(signals.find((s) => s.type === 'page-hidden')).toEqual({
+      type: 'page-hidden',
+      at: at(3540),
+      detail:
+        'The assessment page was hidden once, 1 min in all: another tab, window or application was in front.',
+      count: 1,
+      times: [at(3540)],
+      questionIds: ['q-02'],
+    });
+  });
+
+  it('pairs each hide with the next visible, ignoring repeated hides, in time order', () => {
+    const signal = integritySignals(
+      attempt(steady(5), {
+        pageEvents: [
+          { type: 'visible', at: at(130) },
+          { type: 'hidden', at: at(100) },
+          { type: 'hidden', at: at(110) },
+          { type: 'hidden', at: at(200) },
+          { type: 'visible', at: at(205) },
+        ],
+      }),
+    ).find((s) => s.type === 'page-hidden');
+
+    expect(signal?.count).toBe(2);
+    expect(signal?.times).toEqual([at(100), at(200)]);
+    expect(signal?.detail).toMatch(/hidden 2 times, 35 s in all \(longest 30 s\)/);
+  });
+
+  it('says how much text was pasted and where, never what', () => {
+    const signal = integritySignals(
+      attempt(steady(5), {
+        pageEvents: [{ type: 'paste', at: at(300), questionId: 'q-03', chars: 1 }],
+      }),
+    ).find((s) => s.type === 'paste');
+
+    expect(signal).toEqual({
+      type: 'paste',
+      at: at(300),
+      detail: 'Text was pasted once into the answer of 1 question, 1 character in all.',
+      count: 1,
+      times: [at(300)],
+      questionIds: ['q-03'],
+    });
+  });
+});

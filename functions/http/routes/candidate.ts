@@ -1,8 +1,14 @@
 /** The candidate function's routes (see `../routes.ts`, which lists them all). */
+
+import { MAX_EVENT_BATCHES, MAX_EVENTS_PER_BATCH } from '../../domain/integrity.ts';
 import type { RouteDef } from '../route-types.ts';
 import {
   AttemptView,
   CandidateResult,
+  InspectInvitationBody,
+  InvitationPreview,
+  PageEventsBody,
+  PageEventsRecorded,
   SaveAnswerBody,
   Saved,
   StartAttemptBody,
@@ -11,6 +17,23 @@ import {
 import { AnswerParams, AttemptParams } from '../schemas/common.ts';
 
 export const CANDIDATE_ROUTES: readonly RouteDef[] = [
+  {
+    operationId: 'inspectInvitation',
+    method: 'POST',
+    path: '/v1/invitations/inspect',
+    group: 'candidate',
+    access: 'public',
+    summary:
+      "Read an invitation as its candidate may see it, starting nothing: the organisation's name, the assessment's title, time limit (with this candidate's extra time), questions and sections, expiry and status. 401 and 410 as for starting.",
+    body: InspectInvitationBody,
+    responses: {
+      200: { description: 'The invitation.', schema: InvitationPreview },
+      401: { description: 'The invitation token is not valid.' },
+      410: {
+        description: 'The invitation expired, was revoked, or its attempt has finished (`reason`).',
+      },
+    },
+  },
   {
     operationId: 'startAttempt',
     method: 'POST',
@@ -52,6 +75,23 @@ export const CANDIDATE_ROUTES: readonly RouteDef[] = [
     responses: {
       200: { description: 'Saved, with the server time and the deadline.', schema: Saved },
       409: { description: 'time-is-up or already-submitted.' },
+    },
+  },
+  {
+    operationId: 'recordPageEvents',
+    method: 'POST',
+    path: '/v1/attempts/{attemptId}/events',
+    group: 'candidate',
+    access: 'candidate',
+    summary: `Record page events of the candidate app as integrity evidence: the page hidden or shown again, text pasted into an answer (its length, never its content). Timed by the server: each event at the batch's arrival minus its \`ageMs\`. At most ${MAX_EVENTS_PER_BATCH} events a batch and ${MAX_EVENT_BATCHES} batches an attempt (409 after); accepted while the attempt is active. They appear as \`page-hidden\` and \`paste\` signals, with counts and times, in the employer's report.`,
+    params: AttemptParams,
+    body: PageEventsBody,
+    responses: {
+      200: { description: 'Recorded.', schema: PageEventsRecorded },
+      409: {
+        description:
+          'time-is-up or already-submitted; or conflict: the attempt keeps no more batches.',
+      },
     },
   },
   {

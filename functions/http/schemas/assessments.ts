@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { CreateAssessmentInput } from '../../domain/assessment.ts';
 import { IntegritySignalSchema } from '../../domain/integrity.ts';
+import { LOCALES } from '../../domain/locales.ts';
 import { AreaProfileSchema } from '../../domain/profile.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
 
@@ -51,6 +52,9 @@ export const CandidateInput = z.strictObject({
   email: z.optional(z.email().check(z.maxLength(254))),
   externalId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   extraTimePercent: z.optional(z.int().check(z.gte(0), z.lte(200))),
+  locale: z.optional(
+    z.enum(LOCALES).check(z.describe('Language of the candidate app’s texts (default en).')),
+  ),
 });
 
 export const CreateInvitationsBody = z.strictObject({
@@ -65,6 +69,7 @@ const Candidate = z.object({
   name: z.optional(z.string()),
   email: z.optional(z.string()),
   externalId: z.optional(z.string()),
+  locale: z.optional(z.enum(LOCALES)),
 });
 
 export const InvitationView = z

@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+import { MAX_EVENTS_PER_BATCH, PAGE_EVENT_TYPES } from '../../domain/integrity.ts';
+import { LOCALES } from '../../domain/locales.ts';
 import { LevelSchema } from '../../domain/psychometrics.ts';
 import { QUESTION_TYPES } from '../../domain/question-types/type.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
@@ -84,3 +86,55 @@ export const SubmitResult = z.object({
   status: z.enum(['submitted', 'expired']),
   result: z.optional(CandidateResult),
 });
+
+export const InspectInvitationBody = StartAttemptBody;
+
+export const InvitationPreview = z
+  .object({
+    status: z.enum(['pending', 'started']),
+    organisation: z.object({ name: z.string() }),
+    candidate: z.object({ name: z.optional(z.string()) }),
+    assessment: z.object({
+      title: z.string(),
+      timeLimitMinutes: z.int(),
+      extraTimePercent: z.int(),
+      timeAllowedSeconds: z
+        .int()
+        .check(z.describe('The time limit with this candidate’s extra time, in seconds.')),
+      questionCount: z.int(),
+      showResultToCandidate: z.boolean(),
+      sections: z.array(
+        z.object({
+          area: z.enum(AREA_IDS),
+          name: z.string(),
+          kind: z.enum(['technical', 'soft']),
+          count: z.int(),
+        }),
+      ),
+    }),
+    expiresAt: z.string(),
+    locale: z.enum(LOCALES),
+    startedAt: z.optional(z.string()),
+    deadline: z.optional(z.string()),
+    serverTime: z.string(),
+  })
+  .register(z.globalRegistry, {
+    id: 'InvitationPreview',
+    description:
+      'What a candidate sees before starting: read without starting or changing anything. `startedAt` and `deadline` once the attempt has started.',
+  });
+
+export const PageEventsBody = z.strictObject({
+  events: z
+    .array(
+      z.strictObject({
+        type: z.enum(PAGE_EVENT_TYPES),
+        ageMs: z.int().check(z.gte(0), z.lte(3_600_000)),
+        questionId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+        chars: z.optional(z.int().check(z.gte(0), z.lte(1_000_000))),
+      }),
+    )
+    .check(z.minLength(1), z.maxLength(MAX_EVENTS_PER_BATCH)),
+});
+
+export const PageEventsRecorded = z.object({ recorded: z.int(), serverTime: z.string() });

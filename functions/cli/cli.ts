@@ -1,0 +1,514 @@
+/**
+ * The authors' command line (`npx assay`, entry bin/assay.mjs -> assay.ts). Every failure a
+ * person can cause or meet (a wrong option, a missing file, a refused token, a server that is not
+ * running) ends with one line on stderr and a non-zero exit code, never a stack trace:
+ *
+ *   0  done           1  problems found, or the request failed      2  usage error
+ */
+import { existsSync } from 'node:fs';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import type { Bank } from '../domain/bank.ts';
+import { ValidationError } from '../domain/errors.ts';
+import { toGift } from '../domain/gift.ts';
+import { bankFiles, readBankFile } from './bank-files.ts';
+import { coverageReport } from './report.ts';
+
+/** A failure already phrased for the person at the terminal: printed as is, no stack trace. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+    /** Further lines (a server's per-field errors), printed under the message. */
+    readonly details: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** A usage mistake: exit code 2, with a pointer to the command's help. */
+const usageError = (command: string | undefined, message: string) =>
+  new CliError(`${message} (see: assay ${command ? `${command} ` : ''}--help)`, 2);
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | undefined>;
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** Whether stderr is a terminal (the progress bar is drawn only there). */
+  tty: boolean;
+}
+
+interface Command {
+  summary: string;
+  usage: string;
+  /** `--option  what it does` lines of the command's help. */
+  help: readonly string[];
+  options: Options;
+  run(args: string[], values: Values, io: Io): Promise<number>;
+}
+
+const AREA = {
+  area: { type: 'string' },
+} as const satisfies Options;
+const REMOTE = {
+  api: { type: 'string' },
+  token: { type: 'string' },
+} as const satisfies Options;
+const AREA_HELP = '  --area ID           area of GIFT questions that name none';
+const REMOTE_HELP = [
+  '  --api URL           the API, as `npm start` or `cdk deploy` prints it (http://127.0.0.1:3000/v1),',
+  '                      with or without /v1; default $ASSAY_API',
+  '  --token TOKEN       an author ID token; default $ASSAY_TOKEN (`npm start` prints a demo one,',
+  '                      `npm run token -- --role author` mints one)',
+];
+
+/**
+ * The API's base (scheme, host, port and any path before `/v1`) from what a person pastes:
+ * `http://127.0.0.1:3000`, `http://127.0.0.1:3000/`, `http://127.0.0.1:3000/v1` or `.../v1/`.
+ */
+export function apiBase(value: string, command?: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw usageError(command, `--api: "${value}" is not a URL, e.g. http://127.0.0.1:3000/v1`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw usageError(command, `--api: "${value}" is not an http(s) URL`);
+  }
+  if (url.search || url.hash) {
+    throw usageError(
+      undefined,
+      `--api: "${value}" has a query or fragment; give the API's URL only`,
+    );
+  }
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
+  return `${url.origin}${path}`;
+}
+
+interface Remote {
+  base: string;
+  token: string;
+}
+
+function remoteOf(command: string, values: Values, env: NodeJS.ProcessEnv): Remote {
+  const api = (values.api as string | undefined) ?? env.ASSAY_API;
+  const token = (values.token as string | undefined) ?? env.ASSAY_TOKEN;
+  if (!api) throw usageError(command, '--api URL is required (or set ASSAY_API)');
+  if (!token) throw usageError(command, '--token TOKEN is required (or set ASSAY_TOKEN)');
+  return { base: apiBase(api, command), token };
+}
+
+/** Why a connection failed, in words, from undici's `fetch failed` cause. */
+function connectionProblem(err: unknown): string | undefined {
+  if (!(err instanceof TypeError) || err.message !== 'fetch failed') return undefined;
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  const code =
+    cause?.code ?? (cause as { errors?: { code?: string }[] } | undefined)?.errors?.[0]?.code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'no such host';
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'the connection timed out';
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return 'the connection was closed';
+    default:
+      return cause?.message ?? code ?? 'the request could not be sent';
+  }
+}
+
+/** A refused request as one headline, plus per-field lines for validation problems. */
+function responseError(res: Response, text: string): CliError {
+  let body: Record<string, unknown> | undefined;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  const detail =
+    (typeof body?.detail === 'string' && body.detail) ||
+    (typeof body?.message === 'string' && body.message) ||
+    text.split('\n')[0]!.trim().slice(0, 200) ||
+    res.statusText;
+  const title = (typeof body?.title === 'string' && body.title) || res.statusText;
+  if (res.status === 401) {
+    // The JWT authorizer says why in www-authenticate; a function, in the problem's detail.
+    const why =
+      /error_description="([^"]*)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1] ??
+      (body?.message === 'Unauthorized' ? 'no valid staff token' : detail);
+    return new CliError(
+      `401 Unauthorized: ${why.replace(/\.$/, '')}. Check --token: an author's ID token (npm run token -- --role author mints one locally).`,
+    );
+  }
+  if (res.status === 403) return new CliError(`403 Forbidden: ${detail}`);
+  const errors = Array.isArray(body?.errors) ? (body.errors as Record<string, unknown>[]) : [];
+  return new CliError(
+    `${res.status} ${title}: ${detail}`,
+    1,
+    errors.map((e) => `  ${e.path || '(body)'}${e.line ? ` (line ${e.line})` : ''}: ${e.message}`),
+  );
+}
+
+/** One JSON request to the API; throws a CliError for anything but a 2xx JSON answer. */
+async function call(remote: Remote, path: string, init: RequestInit = {}): Promise<unknown> {
+  const url = `${remote.base}${path}`;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${remote.token}`,
+        accept: 'application/json',
+        ...(init.headers as Record<string, string>),
+      },
+    });
+  } catch (err) {
+    const why = connectionProblem(err);
+    if (why === undefined) throw err;
+    throw new CliError(
+      `cannot reach the API at ${remote.base}/v1 (${why}): is it running (npm start)?`,
+    );
+  }
+  const text = await res.text();
+  if (!res.ok) throw responseError(res, text);
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    throw new CliError(
+      `${res.status} from ${url} is not JSON: is --api the Assay API (e.g. http://127.0.0.1:3000/v1)?`,
+    );
+  }
+}
+
+/** The bank files named (files, or folders read non-recursively); a missing one is an error. */
+function filesOf(command: string, paths: string[]): string[] {
+  if (paths.length === 0) throw usageError(command, 'name at least one bank file or folder');
+  const missing = paths.filter((p) => !existsSync(p));
+  if (missing.length > 0) {
+    throw new CliError(`no such file or folder: ${missing.join(', ')}`);
+  }
+  const files = bankFiles(paths);
+  if (files.length === 0) {
+    throw new CliError(`no bank files (.yaml, .yml, .json, .gift, .txt) in ${paths.join(', ')}`);
+  }
+  return files;
+}
+
+/** Every bank in the named files, or a CliError after printing `file:line:col: field: message` lines. */
+function loadAll(
+  command: string,
+  paths: string[],
+  values: Values,
+  io: Io,
+): { file: string; bank: Bank }[] {
+  const out: { file: string; bank: Bank }[] = [];
+  let problems = 0;
+  for (const file of filesOf(command, paths)) {
+    try {
+      out.push({
+        file,
+        bank: readBankFile(file, values.area ? { area: values.area as string } : {}),
+      });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) {
+        const code = (err as { code?: string }).code;
+        if (code === 'EACCES' || code === 'EISDIR' || code === 'ENOENT') {
+          throw new CliError(
+            `cannot read ${file}: ${code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : 'no such file'}`,
+          );
+        }
+        throw err;
+      }
+      for (const i of err.issues) {
+        problems++;
+        const where = i.line !== undefined ? `${file}:${i.line}:${i.column ?? 1}` : file;
+        const who = i.questionId ? ` [${i.questionId}]` : '';
+        io.err(`${where}: ${i.path || '(document)'}${who}: ${i.message}\n`);
+      }
+    }
+  }
+  if (problems) throw new CliError(`${problems} problem${problems === 1 ? '' : 's'} found.`);
+  return out;
+}
+
+function render(bank: Bank, format: string, io: Io): string {
+  if (format === 'json') return `${JSON.stringify(bank, null, 2)}\n`;
+  if (format === 'yaml') return stringify(bank, { lineWidth: 100 });
+  const { text, skipped } = toGift(bank);
+  for (const s of skipped) io.err(`skipped ${s.id} (${s.type}): ${s.reason}\n`);
+  return text;
+}
+
+const FORMATS = ['json', 'yaml', 'gift'];
+
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  validate: {
+    summary: 'check bank files offline; exit 1 on problems',
+    usage: 'assay validate <files|folders> [--area ID]',
+    help: ['Prints each problem as file:line:col: field: message, and a summary.', AREA_HELP],
+    options: AREA,
+    async run(args, values, io) {
+      const banks = loadAll('validate', args, values, io);
+      const n = banks.reduce((s, b) => s + b.bank.questions.length, 0);
+      io.out(
+        `${banks.length} bank file${banks.length === 1 ? '' : 's'}, ${n} questions: all valid.\n`,
+      );
+      return 0;
+    },
+  },
+  import: {
+    summary: 'upload bank files through the HTTP API',
+    usage: 'assay import <files|folders> --api URL --token TOKEN [--chunk-size N] [--area ID]',
+    help: [
+      'Validates every file first, then uploads each in chunks (each all-or-nothing on the server;',
+      're-running skips what is stored).',
+      ...REMOTE_HELP,
+      '  --chunk-size N      questions per request (default 1000)',
+      AREA_HELP,
+    ],
+    options: { ...REMOTE, ...AREA, 'chunk-size': { type: 'string' } },
+    async run(args, values, io) {
+      const remote = remoteOf('import', values, io.env);
+      const size = Number(values['chunk-size'] ?? 1000);
+      if (!Number.isInteger(size) || size < 1) {
+        throw usageError(
+          'import',
+          `--chunk-size: "${values['chunk-size']}" is not a whole number of 1 or more`,
+        );
+      }
+      for (const { file, bank } of loadAll('import', args, values, io)) {
+        const totals = { created: 0, updated: 0, unchanged: 0 };
+        // Progress is for a person watching: on a terminal only, so a script's stderr holds
+        // nothing but errors.
+        if (io.tty) io.err(`${file}: ${bank.questions.length} questions\n`);
+        for (let i = 0; i < bank.questions.length; i += size) {
+          const chunk = { bank: bank.bank, questions: bank.questions.slice(i, i + size) };
+          const r = (await progressing(io, () =>
+            call(remote, '/v1/banks', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(chunk),
+            }),
+          )) as typeof totals;
+          totals.created += r.created;
+          totals.updated += r.updated;
+          totals.unchanged += r.unchanged;
+          progress(io, Math.min(i + size, bank.questions.length), bank.questions.length);
+        }
+        io.out(
+          `${file}: ${totals.created} created, ${totals.updated} updated, ${totals.unchanged} unchanged.\n`,
+        );
+      }
+      return 0;
+    },
+  },
+  export: {
+    summary: "convert bank files, or export your organisation's published questions",
+    usage:
+      'assay export [--format yaml|json|gift] <files|folders>\n       assay export --api URL --token TOKEN [--format yaml|json|gift]',
+    help: [
+      'Writes to stdout. GIFT carries the types it can express; the others are listed as skipped.',
+      '  --format F          yaml (default), json or gift',
+      ...REMOTE_HELP,
+      AREA_HELP,
+    ],
+    options: { ...REMOTE, ...AREA, format: { type: 'string' } },
+    async run(args, values, io) {
+      const format = (values.format as string | undefined) ?? 'yaml';
+      if (!FORMATS.includes(format)) {
+        throw usageError('export', `--format: "${format}" is not one of ${FORMATS.join(', ')}`);
+      }
+      if (values.api === undefined && io.env.ASSAY_API === undefined) {
+        for (const { bank } of loadAll('export', args, values, io))
+          io.out(render(bank, format, io));
+        return 0;
+      }
+      if (args.length > 0) {
+        throw usageError('export', 'give files or --api, not both');
+      }
+      const remote = remoteOf('export', values, io.env);
+      const questions: Record<string, unknown>[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = (await call(
+          remote,
+          `/v1/questions?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        )) as { items: Record<string, unknown>[]; nextCursor: string | null };
+        for (const {
+          version: _v,
+          status: _s,
+          source: _o,
+          createdAt: _c,
+          updatedAt: _u,
+          versions: _vs,
+          ...q
+        } of page.items)
+          questions.push(q);
+        cursor = page.nextCursor;
+      } while (cursor);
+      const bank = {
+        bank: { id: 'export', title: 'Exported questions' },
+        questions,
+      } as unknown as Bank;
+      io.out(render(bank, format, io));
+      return 0;
+    },
+  },
+  report: {
+    summary: 'coverage table of banks: area x difficulty x type',
+    usage: 'assay report [files|folders] [--area ID]',
+    help: ['Markdown on stdout; the shipped bank (questions/) when no file is named.', AREA_HELP],
+    options: AREA,
+    async run(args, values, io) {
+      const banks = loadAll('report', args.length ? args : ['questions'], values, io);
+      io.out(coverageReport(banks.map((b) => b.bank)));
+      return 0;
+    },
+  },
+  'seed-public': {
+    summary: 'load the shipped bank into a deployed table (AWS credentials)',
+    usage: 'assay seed-public --table NAME [--dir questions]',
+    help: [
+      'Idempotent: unchanged questions are skipped. Uses the AWS credentials of your environment.',
+      '  --table NAME        the TableName output of cdk deploy',
+      '  --dir DIR           the bank folder (default questions)',
+    ],
+    options: { table: { type: 'string' }, dir: { type: 'string' } },
+    async run(_args, values, io) {
+      if (!values.table)
+        throw usageError(
+          'seed-public',
+          '--table NAME is required (the TableName output of cdk deploy)',
+        );
+      const dir = (values.dir as string | undefined) ?? 'questions';
+      if (!existsSync(dir)) throw new CliError(`no such folder: ${dir}`);
+      process.env.TABLE_NAME = values.table as string;
+      const { seedPublicBank } = await import('../../infra/local/seed.ts');
+      let r: Awaited<ReturnType<typeof seedPublicBank>>;
+      try {
+        r = await seedPublicBank(dir);
+      } catch (err) {
+        if (err instanceof ValidationError)
+          throw new CliError(`${dir}: ${err.message} (run assay validate ${dir})`);
+        const name = (err as { name?: string }).name ?? 'Error';
+        throw new CliError(
+          `could not write to table ${values.table}: ${name}: ${(err as Error).message}`,
+        );
+      }
+      io.out(
+        `${r.questions} questions from ${r.files} files: ${r.created} created, ${r.updated} updated, the rest unchanged.\n`,
+      );
+      return 0;
+    },
+  },
+};
+
+let progressOpen = false;
+
+function progress(io: Io, done: number, total: number) {
+  if (!io.tty) return;
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  io.err(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+  progressOpen = done !== total;
+  if (!progressOpen) io.err('\n');
+}
+
+/** Runs `work`, ending an open progress line first if it fails, so the error starts a line. */
+async function progressing<T>(io: Io, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (progressOpen) io.err('\n');
+    progressOpen = false;
+    throw err;
+  }
+}
+
+/** `assay --help`: the commands and where to read more. */
+export function overview(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'assay: author question banks for Assay.',
+    '',
+    'Usage: assay <command> [options]',
+    '',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'assay <command> --help shows its options. Exit codes: 0 done, 1 problems found or the',
+    'request failed, 2 usage error.',
+    '',
+  ].join('\n');
+}
+
+function commandHelp(command: Command): string {
+  return [
+    `Usage: ${command.usage}`,
+    '',
+    `${command.summary[0]!.toUpperCase()}${command.summary.slice(1)}.`,
+    ...command.help,
+    '  -h, --help          this help',
+    '',
+  ].join('\n');
+}
+
+/** Options, positionals and help flag of one command; usage errors as CliError(2). */
+function parse(name: string, command: Command, argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const message = (err as Error).message;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const option = /'([^']+)'/.exec(message)?.[1] ?? message;
+      throw usageError(name, `unknown option ${option}`);
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const option = /'(--?[\w-]+)/.exec(message)?.[1] ?? 'an option';
+      throw usageError(name, `${option} needs a value`);
+    }
+    throw err;
+  }
+}
+
+/** Runs the command line; returns the exit code. Failures a person can meet throw CliError. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.err(overview());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    const command = topic ? COMMANDS[topic] : undefined;
+    if (topic && !command) throw usageError(undefined, `unknown command "${topic}"`);
+    io.out(command ? commandHelp(command) : overview());
+    return 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    throw usageError(
+      undefined,
+      name.startsWith('-') ? `unknown option ${name}` : `unknown command "${name}"`,
+    );
+  }
+  const { values, positionals } = parse(name, command, rest);
+  if (values.help) {
+    io.out(commandHelp(command));
+    return 0;
+  }
+  return command.run(positionals, values as Values, io);
+}

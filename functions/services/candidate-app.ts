@@ -1,0 +1,128 @@
+/**
+ * What the candidate app needs beyond the attempt itself: a read of the invitation that starts
+ * nothing (the intro screen), and the page events it records as integrity evidence.
+ */
+import { ulid } from 'ulid';
+import { getAssessment } from '../data/assessments.ts';
+import { putEventBatch } from '../data/attempt-events.ts';
+import { getInvitation } from '../data/invitations.ts';
+import { getOrganisation } from '../data/organisations.ts';
+import { deadlineOf, dueAtOf } from '../domain/assessment.ts';
+import { DomainError, GoneError, NotFoundError, UnauthorizedError } from '../domain/errors.ts';
+import type { PageEvent, PageEventType } from '../domain/integrity.ts';
+import { localeOr } from '../domain/locales.ts';
+import { findArea } from '../domain/taxonomy.ts';
+import { parseInvitationToken, secretMatches } from '../domain/tokens.ts';
+import { candidateAttempt, INVALID_LINK, RETENTION_DAYS } from './attempts.ts';
+
+/**
+ * `POST /v1/invitations/inspect`: what the intro screen shows, read without starting or
+ * changing anything. 401 for a token that is not an invitation's; 410 with the same reasons
+ * as starting (`revoked`, `expired`, `finished`), including an attempt whose time ran out.
+ */
+export async function inspectInvitation(invitationToken: string, now: Date) {
+  const parsed = parseInvitationToken(invitationToken);
+  const inv = parsed ? await getInvitation(parsed.invitationId) : undefined;
+  if (!parsed || !inv || !secretMatches(parsed.secret, inv.tokenHash)) {
+    throw new UnauthorizedError(INVALID_LINK);
+  }
+  if (inv.status === 'revoked') {
+    throw new GoneError('revoked', 'This invitation was withdrawn by the employer.');
+  }
+  if (inv.status === 'completed') {
+    throw new GoneError('finished', 'This assessment has already been completed.');
+  }
+  if (inv.status === 'pending' && Date.parse(inv.expiresAt) <= now.getTime()) {
+    throw new GoneError('expired', `This invitation expired at ${inv.expiresAt}.`);
+  }
+  const [assessment, organisation] = await Promise.all([
+    getAssessment(inv.org, inv.assessmentId),
+    getOrganisation(inv.org),
+  ]);
+  if (!assessment) throw new NotFoundError('The assessment of this invitation');
+  let started: { startedAt: string; deadline: string } | undefined;
+  if (inv.status === 'started' && inv.startedAt) {
+    const deadline = deadlineOf(
+      new Date(inv.startedAt),
+      assessment.timeLimitMinutes,
+      inv.extraTimePercent,
+    );
+    // Time ran out: the sweeper (or the next request of the attempt) finalises it.
+    if (dueAtOf(deadline, assessment.gracePeriodSeconds).getTime() < now.getTime()) {
+      throw new GoneError('finished', 'The time of this assessment has run out.');
+    }
+    started = { startedAt: inv.startedAt, deadline: deadline.toISOString() };
+  }
+  const allowedMs = deadlineOf(
+    new Date(0),
+    assessment.timeLimitMinutes,
+    inv.extraTimePercent,
+  ).getTime();
+  return {
+    status: inv.status === 'started' ? ('started' as const) : ('pending' as const),
+    organisation: { name: organisation.name },
+    candidate: inv.candidate.name ? { name: inv.candidate.name } : {},
+    assessment: {
+      title: assessment.title,
+      timeLimitMinutes: assessment.timeLimitMinutes,
+      extraTimePercent: inv.extraTimePercent,
+      timeAllowedSeconds: Math.round(allowedMs / 1000),
+      questionCount: assessment.questionCount,
+      showResultToCandidate: assessment.showResultToCandidate,
+      sections: assessment.sections.map((s) => ({
+        area: s.area,
+        name: findArea(s.area)?.name ?? s.area,
+        kind: findArea(s.area)?.kind ?? 'technical',
+        count: s.count,
+      })),
+    },
+    expiresAt: inv.expiresAt,
+    locale: localeOr(inv.candidate.locale),
+    ...(started ?? {}),
+    serverTime: now.toISOString(),
+  };
+}
+
+export interface PageEventInput {
+  type: PageEventType;
+  /** Milliseconds between the event and the request that carries it. */
+  ageMs: number;
+  questionId?: string;
+  chars?: number;
+}
+
+/**
+ * `POST /v1/attempts/{id}/events`: store a batch of page events, timed by the server (the
+ * batch's arrival minus each event's age, never before the start). Accepted while the attempt
+ * is active, with its current token; at most MAX_EVENT_BATCHES batches per attempt.
+ */
+export async function recordPageEvents(
+  attemptId: string,
+  bearer: string,
+  input: readonly PageEventInput[],
+  now: Date,
+) {
+  const attempt = await candidateAttempt(attemptId, bearer, now);
+  if (attempt.status !== 'active') {
+    throw new DomainError(
+      attempt.status === 'submitted' ? 'already-submitted' : 'time-is-up',
+      'This attempt has finished; page events are no longer recorded.',
+    );
+  }
+  const started = Date.parse(attempt.startedAt);
+  const events: PageEvent[] = input.map((e) => ({
+    type: e.type,
+    at: new Date(Math.max(started, now.getTime() - e.ageMs)).toISOString(),
+    // Only ids of this attempt's questions are kept: the report links them.
+    ...(e.questionId && attempt.qs[e.questionId] ? { questionId: e.questionId } : {}),
+    ...(e.type === 'paste' && e.chars !== undefined ? { chars: e.chars } : {}),
+  }));
+  const ttl = Math.floor(Date.parse(attempt.dueAt) / 1000) + RETENTION_DAYS * 86_400;
+  if (!(await putEventBatch(attemptId, ulid(now.getTime()), events, now.toISOString(), ttl))) {
+    throw new DomainError(
+      'conflict',
+      'This attempt has recorded as many page events as it keeps; later ones are not stored.',
+    );
+  }
+  return { recorded: events.length, serverTime: now.toISOString() };
+}

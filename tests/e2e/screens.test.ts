@@ -1,0 +1,212 @@
+import type { Page } from 'playwright-core';
+import { afterEach, beforeAll, expect, it } from 'vitest';
+import { clock } from '../../functions/domain/clock.ts';
+import {
+  type Assessment,
+  capture,
+  createAssessment,
+  describeInBrowser,
+  expectAccessible,
+  invite,
+  takeUrl,
+  useBrowserApp,
+} from './support.ts';
+
+const app = useBrowserApp();
+let withResults: Assessment;
+let sixMinutes: Assessment;
+
+const realNow = clock.now;
+afterEach(() => {
+  clock.now = realNow;
+});
+
+beforeAll(async () => {
+  if (!app.browser) return;
+  withResults = await createAssessment(app.api, 'screens');
+  sixMinutes = await createAssessment(app.api, 'timeup', {
+    title: 'Six-minute screen',
+    timeLimitMinutes: 6,
+    showResultToCandidate: false,
+  });
+}, 60_000);
+
+async function open(token: string, viewport?: { width: number; height: number }) {
+  const { page } = await app.open(viewport ? { viewport } : {});
+  await page.goto(takeUrl(app.api, token));
+  await page.getByRole('button', { name: /^(Start|Начать|Continue|Продолжить)$/ }).waitFor();
+  return page;
+}
+
+async function start(page: Page) {
+  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('heading', { name: 'Question 1 of 6' }).waitFor();
+}
+
+/** Answer the question on screen, whatever its type, and wait for "saved". */
+async function answer(page: Page) {
+  const type = await page.locator('section.question').getAttribute('data-type');
+  if (type === 'order') await page.getByRole('button', { name: 'Keep this order' }).click();
+  else if (type === 'numeric') await page.getByLabel('Your answer (a number)').fill('256');
+  else if (type === 'text')
+    await page.getByLabel('Your answer', { exact: true }).fill('authorization');
+  else await page.locator('.choices input').first().check();
+  if (type === 'numeric' || type === 'text') await page.keyboard.press('Enter');
+  await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Saved at /);
+  return type!;
+}
+
+/** No horizontal scrolling: content reflows to the viewport's width. */
+async function expectReflow(page: Page, screen: string) {
+  const overflow = await page.evaluate(
+    'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+  );
+  expect(overflow, `horizontal overflow (px) on the ${screen} screen`).toBeLessThanOrEqual(0);
+}
+
+describeInBrowser('every screen of the candidate app', () => {
+  it('passes axe-core (no serious or critical violation) on the intro, each question type, review and final screens', async () => {
+    const inv = await invite(app.api, withResults);
+    const page = await open(inv.token);
+    await expectAccessible(page, 'intro');
+    await capture(page, 'intro');
+    await start(page);
+    for (let i = 1; i <= 6; i++) {
+      const type = await answer(page);
+      await expectAccessible(page, `question (${type})`);
+      await capture(page, `question-${type}`);
+      await page.getByRole('button', { name: 'Next', exact: true }).click();
+    }
+    await page.getByRole('heading', { name: 'Review your answers' }).waitFor();
+    await expectAccessible(page, 'review');
+    await capture(page, 'review');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.getByRole('heading', { name: 'Your answers were submitted' }).waitFor();
+    await expectAccessible(page, 'final');
+    await capture(page, 'final');
+  }, 120_000);
+
+  it('passes axe-core on the Russian intro and question, the other-window notice, an unanswered review and the error screen', async () => {
+    const ru = await invite(app.api, withResults, { locale: 'ru' });
+    const page = await open(ru.token);
+    await expectAccessible(page, 'Russian intro');
+    await capture(page, 'intro-ru');
+    await page.getByRole('button', { name: 'Начать' }).click();
+    await page.getByRole('heading', { name: 'Вопрос 1 из 6' }).waitFor();
+    await expectAccessible(page, 'Russian question');
+    await capture(page, 'question-ru');
+
+    const other = await open(ru.token);
+    await other.getByRole('button', { name: 'Продолжить' }).click();
+    await other.getByRole('heading', { name: 'Вопрос 1 из 6' }).waitFor();
+    await other.getByRole('button', { name: 'Проверить и отправить' }).click();
+    await other.getByRole('heading', { name: 'Проверьте ответы' }).waitFor();
+    await expectAccessible(other, 'Russian review with unanswered questions');
+    await capture(other, 'review-unanswered-ru');
+    await page.getByRole('button', { name: 'Далее' }).click();
+    await page.locator('.choices input, .typed input, .order-list button').first().waitFor();
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('button', { name: 'Question 1: not answered' }).click();
+    await answerWithoutWaiting(page);
+    await page
+      .getByRole('heading', { name: 'This assessment continues in another window' })
+      .waitFor();
+    await expectAccessible(page, 'other-window notice');
+    await capture(page, 'other-window');
+
+    const { page: broken } = await app.open();
+    await broken.goto(`${app.api.base}/take#not-a-token`);
+    await broken.getByRole('heading', { name: 'This assessment cannot be opened' }).waitFor();
+    await expectAccessible(broken, 'error');
+    expect(await broken.locator('main').innerText()).toContain('This invitation link is not valid');
+  }, 120_000);
+
+  it('reflows at 320 and 390 CSS pixels wide (400% and about 330% zoom) without horizontal scrolling', async () => {
+    const inv = await invite(app.api, withResults);
+    const page = await open(inv.token, { width: 320, height: 640 });
+    await expectReflow(page, 'intro');
+    await start(page);
+    for (let i = 1; i <= 6; i++) {
+      await page.setViewportSize({ width: i % 2 ? 320 : 390, height: 700 });
+      const type = await answer(page);
+      await expectReflow(page, `question (${type})`);
+      if (i === 1) await expectAccessible(page, `question (${type}) at 320 px`);
+      if (i === 2) await capture(page, 'question-390px');
+      await page.getByRole('button', { name: 'Next', exact: true }).click();
+    }
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.getByRole('heading', { name: 'Your answers were submitted' }).waitFor();
+    await expectReflow(page, 'final');
+  }, 120_000);
+
+  it('announces 5 and 1 minutes left; at zero locks every input, says time is up, submits the saved answers and shows what happens next', async () => {
+    const inv = await invite(app.api, sixMinutes);
+    const { page } = await app.open();
+    await page.clock.install({ time: new Date() });
+    await page.goto(takeUrl(app.api, inv.token));
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('heading', { name: 'Question 1 of 6' }).waitFor();
+    const type = await answer(page);
+    const alert = page.locator('#alert');
+
+    await page.clock.fastForward('01:02');
+    await expect.poll(() => alert.innerText()).toBe('Five minutes left.');
+    const countdown = await page.locator('#countdown').innerText();
+    await page.clock.fastForward('04:00');
+    await expect.poll(() => alert.innerText()).toBe('One minute left.');
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    await page.route('**/v1/attempts/*/submit', async (route) => {
+      await held;
+      await route.continue();
+    });
+    // The server's clock moves with the page's: just past the deadline, within the grace.
+    const deadline = Date.parse(await deadlineOf(page));
+    clock.now = () => new Date(deadline + 2000);
+    await page.clock.fastForward('01:00');
+    await page.getByText('Time is up. Your saved answers are being submitted…').waitFor();
+    const enabled = await page.locator('input:enabled, main button:enabled').count();
+    const submit = await page.locator('button:enabled', { hasText: /submit/i }).count();
+    await capture(page, 'time-up');
+    release();
+    await page.getByRole('heading', { name: 'Time is up' }).waitFor();
+    const final = await page.locator('main').innerText();
+
+    expect(countdown).toMatch(/^4:5\d$/);
+    expect(enabled).toBe(0);
+    expect(submit).toBe(0);
+    expect(final).toMatch(/^Time is up\n+Your saved answers were submitted at \d\d:\d\d:\d\d\./);
+    expect(final).toContain('What happens next');
+    expect(final).toContain('org-timeup will review your answers');
+    await expectAccessible(page, 'time-up final');
+    await capture(page, 'final-no-result');
+    const report = await app.api.request('GET', `/v1/assessments/${sixMinutes.id}/results`, {
+      token: sixMinutes.employer,
+    });
+    expect(report.body.items).toHaveLength(1);
+    expect(report.body.items[0].status).toBe('submitted');
+    expect(type).toEqual(expect.any(String));
+  }, 120_000);
+});
+
+/** The attempt's deadline, read from the API with the token this page holds. */
+async function deadlineOf(page: Page): Promise<string> {
+  const session = (await page.evaluate(
+    "JSON.parse(sessionStorage.getItem(Object.keys(sessionStorage).find((k) => k.startsWith('assay.take.'))))",
+  )) as { attemptId: string; attemptToken: string };
+  const view = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+    token: session.attemptToken,
+  });
+  return view.body.deadline;
+}
+
+async function answerWithoutWaiting(page: Page) {
+  const type = await page.locator('section.question').getAttribute('data-type');
+  if (type === 'order') await page.getByRole('button', { name: 'Keep this order' }).click();
+  else if (type === 'numeric' || type === 'text') {
+    await page.locator('.typed input').fill('1');
+    await page.keyboard.press('Enter');
+  } else await page.locator('.choices input').first().click();
+}

@@ -1,0 +1,236 @@
+/**
+ * Browser tests of the candidate app: the real local gateway and DynamoDB Local (as the
+ * integration tests use them), the app built by `web/build.ts` into a temporary folder, and
+ * Debian's Chromium driven by playwright-core. One browser per test file; each test opens its
+ * own context (a fresh profile: no storage, no cache).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { buildWeb } from '../../web/build.ts';
+import { type TestApi, useTestApi } from '../integration/support.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+
+if (!hasChromium) {
+  if (process.env.CI) {
+    throw new Error(
+      `Browser tests need Chromium at ${CHROMIUM} in CI (.ci/run installs it with apt).`,
+    );
+  }
+  console.warn(
+    `Browser tests skipped: no Chromium at ${CHROMIUM}. Install it with "apt-get install chromium" (or set CHROMIUM_PATH).`,
+  );
+}
+
+/** `describe`, run only where Chromium exists (never skipped in CI: see above). */
+export const describeInBrowser = describe.skipIf(!hasChromium);
+
+export const BROWSER_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface BrowserApp {
+  api: TestApi;
+  browser: Browser;
+  /** A new context (fresh profile) and page; closed after the file. */
+  open(options?: { viewport?: { width: number; height: number }; locale?: string }): Promise<{
+    context: BrowserContext;
+    page: Page;
+  }>;
+}
+
+/** The stack, the built app and one browser for this file. */
+export function useBrowserApp(): BrowserApp {
+  const api = useTestApi();
+  const app = { api } as BrowserApp;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  let dist: string | undefined;
+  beforeAll(async () => {
+    if (!hasChromium) return;
+    dist = mkdtempSync(join(tmpdir(), 'assay-web-'));
+    await buildWeb(dist);
+    process.env.WEB_DIST_DIR = dist;
+    app.browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: BROWSER_ARGS,
+      timeout: 30_000,
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await app.browser?.close();
+    expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  }, 30_000);
+  app.open = async (options = {}) => {
+    const context = await app.browser.newContext({
+      viewport: options.viewport ?? { width: 1000, height: 900 },
+      locale: options.locale ?? 'en-GB',
+      timezoneId: 'Europe/London',
+    });
+    // Actions wait for a browser that shares two cores with the rest of the suite.
+    context.setDefaultTimeout(20_000);
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    return { context, page };
+  };
+  return app;
+}
+
+const fence = '```';
+
+/** A bank with every question type, in markdown: code spans, fenced code, lists, and `<pod>`. */
+export function markdownBank(prefix: string) {
+  const common = (id: string, area: string, difficulty: number) => ({
+    id: `${prefix}-${id}`,
+    area,
+    difficulty,
+    explanation: 'Because the key is what the documentation says it is.',
+    tags: ['e2e'],
+  });
+  const options = ['alpha', 'bravo', 'charlie', 'delta'].map((w, i) => ({
+    id: 'abcd'[i]!,
+    text: i === 0 ? `Use \`${w}()\` first` : `Option ${w}`,
+  }));
+  return {
+    bank: { id: `${prefix}-bank`, title: 'E2E bank' },
+    questions: [
+      {
+        ...common('single', 'security', 1),
+        type: 'single',
+        prompt: `Which call does this code make first?\n\n${fence}js\nconst token = await alpha();\nawait bravo(token);\n${fence}\n\nRun \`kubectl logs <pod>\` if unsure.`,
+        options,
+        answer: 'a',
+      },
+      {
+        ...common('multi', 'security', 2),
+        type: 'multi',
+        prompt: 'Which of these are **safe** defaults?\n\n- deny by default\n- least privilege',
+        options,
+        answer: ['a', 'c'],
+      },
+      {
+        ...common('order', 'security', 2),
+        type: 'order',
+        prompt: 'Order these steps of a `TLS` handshake, first at the top.',
+        options: [
+          { id: 'a', text: '`ClientHello`' },
+          { id: 'b', text: '`ServerHello`' },
+          { id: 'c', text: 'Key exchange' },
+          { id: 'd', text: '`Finished`' },
+        ],
+        answer: ['a', 'b', 'c', 'd'],
+      },
+      {
+        ...common('numeric', 'security', 1),
+        type: 'numeric',
+        prompt: 'How many bits does `SHA-256` output?',
+        answer: { value: 256, tolerance: 0 },
+      },
+      {
+        ...common('text', 'security', 3),
+        type: 'text',
+        prompt: 'Name the header that carries a bearer token (one word).',
+        answer: ['authorization'],
+      },
+      {
+        ...common('sjt', 'collaboration', 2),
+        type: 'sjt',
+        prompt: 'A reviewer blocks your change without a reason. What do you do?',
+        options: [
+          { id: 'a', text: 'Ask them what they need to see' },
+          { id: 'b', text: 'Merge it anyway' },
+          { id: 'c', text: 'Complain to the team' },
+          { id: 'd', text: 'Wait silently' },
+        ],
+        answer: { weights: { a: 1, b: 0, c: 0.25, d: 0.25 } },
+      },
+    ],
+  };
+}
+
+export interface Assessment {
+  id: string;
+  employer: string;
+}
+
+/** An assessment over the markdown bank: the 5 security questions then the 1 collaboration one. */
+export async function createAssessment(
+  api: TestApi,
+  prefix: string,
+  over: Record<string, unknown> = {},
+): Promise<Assessment> {
+  const org = `org-${prefix}`;
+  const author = await api.token('author', org);
+  const employer = await api.token('employer', org);
+  const up = await api.request('POST', '/v1/banks', { token: author, body: markdownBank(prefix) });
+  expect(up.status).toBe(201);
+  const res = await api.request('POST', '/v1/assessments', {
+    token: employer,
+    body: {
+      title: 'Backend screen',
+      timeLimitMinutes: 30,
+      sections: [
+        { area: 'security', count: 5 },
+        { area: 'collaboration', count: 1 },
+      ],
+      showResultToCandidate: true,
+      ...over,
+    },
+  });
+  expect(res.status).toBe(201);
+  return { id: res.body.assessmentId, employer };
+}
+
+/** A new invitation's link token. */
+export async function invite(
+  api: TestApi,
+  a: Assessment,
+  candidate: Record<string, unknown> = {},
+): Promise<{ invitationId: string; token: string }> {
+  const res = await api.request('POST', `/v1/assessments/${a.id}/invitations`, {
+    token: a.employer,
+    body: {
+      candidates: [{ name: 'Grace Hopper', ...candidate }],
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    },
+  });
+  expect(res.status).toBe(201);
+  return res.body.invitations[0];
+}
+
+export const takeUrl = (api: TestApi, token: string) => `${api.base}/take#${token}`;
+
+/** axe-core on the page as it is: no serious or critical violation (WCAG 2.2 A and AA). */
+export async function expectAccessible(page: Page, screen: string) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+  expect(serious, `axe-core on the ${screen} screen`).toEqual([]);
+}
+
+/** Write a screenshot for docs/candidate-app.md when SCREENSHOT_DIR is set. */
+export async function capture(page: Page, name: string) {
+  const dir = process.env.SCREENSHOT_DIR;
+  if (!dir) return;
+  await mkdir(dir, { recursive: true });
+  await page.evaluate('window.scrollTo(0, 0)');
+  await writeFile(join(dir, `${name}.png`), await page.screenshot({ fullPage: true }));
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { AREAS } from '../../../functions/domain/taxonomy.ts';
+import { CATALOGUE, durationWords, formatLocale } from '../../../web/candidate/i18n.ts';
+
+describe('the message catalogue', () => {
+  it('has the same messages in English and Russian, none empty', () => {
+    const keys = (o: object) => Object.keys(o).sort();
+    expect(keys(CATALOGUE.ru)).toEqual(keys(CATALOGUE.en));
+    for (const [key, value] of Object.entries(CATALOGUE.ru)) {
+      if (typeof value === 'string') expect(value, key).not.toBe('');
+    }
+  });
+
+  it('names every area in Russian', () => {
+    expect(Object.keys(CATALOGUE.ru.areaNames).sort()).toEqual(AREAS.map((a) => a.id).sort());
+  });
+
+  it('says durations in words with the right plural forms', () => {
+    const { en, ru } = CATALOGUE;
+    expect(durationWords(en, 20 * 60)).toBe('20 minutes');
+    expect(durationWords(en, 60)).toBe('1 minute');
+    expect(durationWords(en, 90 * 60)).toBe('1 hour 30 minutes');
+    expect(durationWords(en, 45)).toBe('45 seconds');
+    expect(durationWords(ru, 21 * 60)).toBe('21 минута');
+    expect(durationWords(ru, 22 * 60)).toBe('22 минуты');
+    expect(durationWords(ru, 25 * 60)).toBe('25 минут');
+    expect(durationWords(ru, 120 * 60)).toBe('2 часа');
+    expect(ru.questions(5)).toBe('5 вопросов');
+    expect(ru.questions(1)).toBe('1 вопрос');
+  });
+
+  it("formats dates in the browser's variant of the page's language", () => {
+    expect(formatLocale('en', ['de-DE', 'en-GB'])).toBe('en-GB');
+    expect(formatLocale('en', ['ru-RU'])).toBe('en');
+    expect(formatLocale('ru', ['ru-RU', 'en-US'])).toBe('ru-RU');
+  });
+});

@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type Answer,
+  Saver,
+  type SaveState,
+  type SendResult,
+  type StopReason,
+} from '../../../web/candidate/saver.ts';
+
+/** A saver whose server answers from a script; records what was sent and what was shown. */
+function harness(
+  answers: SendResult[] | ((n: number) => SendResult),
+  opts: {
+    online?: boolean;
+    revisions?: boolean;
+    initial?: Record<string, { value: Answer; revision?: number }>;
+  } = {},
+) {
+  const sent: { questionId: string; value: Answer; ifMatch: number | undefined }[] = [];
+  const states: [string, SaveState][] = [];
+  const stops: StopReason[] = [];
+  const waits: number[] = [];
+  let online = opts.online ?? true;
+  const saver = new Saver(
+    {
+      send: async (questionId, value, ifMatch) => {
+        sent.push({ questionId, value, ifMatch });
+        const n = sent.length - 1;
+        return typeof answers === 'function' ? answers(n) : (answers[n] ?? ok(n));
+      },
+      isOnline: () => online,
+      wait: async (ms) => {
+        waits.push(ms);
+      },
+      onState: (q, s) => states.push([q, s]),
+      onStop: (r) => stops.push(r),
+    },
+    opts.initial ?? {},
+    opts.revisions ?? false,
+  );
+  return {
+    saver,
+    sent,
+    states,
+    stops,
+    waits,
+    goOnline: () => {
+      online = true;
+      saver.resume();
+    },
+    last: (q: string) => states.filter(([id]) => id === q).at(-1)?.[1],
+  };
+}
+
+const ok = (n: number, revision?: number): SendResult => ({
+  status: 200,
+  body: { savedAt: `2026-11-29T10:00:0${n}.000Z`, ...(revision ? { revision } : {}) },
+});
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('the saving queue', () => {
+  it('shows an answer as pending until the server confirms it, then saved with its time', async () => {
+    const h = harness([]);
+
+    h.saver.save('q1', 'a');
+    const before = h.last('q1');
+    await h.saver.drain(1000);
+
+    expect(before).toEqual({ kind: 'pending' });
+    expect(h.last('q1')).toEqual({ kind: 'saved', savedAt: '2026-11-29T10:00:00.000Z' });
+    expect(h.saver.saved.get('q1')?.value).toBe('a');
+  });
+
+  it('retries a failed save with a growing back-off and says "retrying" meanwhile', async () => {
+    const h = harness([{ status: 503, retryAfterMs: 3000 }, { status: 0 }, { status: 500 }]);
+
+    h.saver.save('q1', 'a');
+    await h.saver.drain(60_000);
+
+    expect(h.sent).toHaveLength(4);
+    expect(h.states.map(([, s]) => s.kind)).toEqual([
+      'pending',
+      'retrying',
+      'retrying',
+      'retrying',
+      'saved',
+    ]);
+    expect(h.waits[0]).toBeGreaterThanOrEqual(2700); // Retry-After wins over the first 1 s
+    expect(h.waits[1]).toBeGreaterThanOrEqual(1800);
+    expect(h.waits[2]).toBeGreaterThanOrEqual(3600);
+  });
+
+  it('waits while offline and then sends in the order given, a newer answer replacing a waiting one', async () => {
+    const h = harness([], { online: false });
+
+    h.saver.save('q1', 'a');
+    h.saver.save('q2', 'x');
+    h.saver.save('q1', 'b');
+    await settle();
+    const whileOffline = h.sent.length;
+    const shown = h.saver.current('q1');
+    h.goOnline();
+    await h.saver.drain(1000);
+
+    expect(whileOffline).toBe(0);
+    expect(h.last('q2')?.kind).toBe('saved');
+    expect(shown).toBe('b');
+    expect(h.sent.map((s) => [s.questionId, s.value])).toEqual([
+      ['q1', 'b'],
+      ['q2', 'x'],
+    ]);
+  });
+
+  it('stops for good on 401 (another window), dropping what was never saved', async () => {
+    const h = harness([ok(0), { status: 401 }]);
+
+    h.saver.save('q1', 'a');
+    await h.saver.drain(1000);
+    h.saver.save('q2', 'x');
+    h.saver.save('q3', 'y');
+    await h.saver.drain(1000);
+    const later = h.saver.save('q4', 'z');
+
+    expect(h.stops).toEqual(['elsewhere']);
+    expect(later).toBe(false);
+    expect(h.saver.unsavedCount).toBe(0);
+    expect(h.saver.current('q2')).toBeUndefined();
+    expect(h.saver.current('q1')).toBe('a');
+  });
+
+  it('stops when the server says time is up, and reports a refused answer without retrying it', async () => {
+    const refused = harness([
+      { status: 400, body: { detail: 'This single question takes one option id.' } },
+    ]);
+    const late = harness([{ status: 409, body: { code: 'time-is-up' } }]);
+
+    refused.saver.save('q1', ['a']);
+    late.saver.save('q1', 'a');
+    await refused.saver.drain(1000);
+    await late.saver.drain(1000);
+
+    expect(refused.sent).toHaveLength(1);
+    expect(refused.last('q1')).toEqual({
+      kind: 'rejected',
+      detail: 'This single question takes one option id.',
+    });
+    expect(late.stops).toEqual(['time-is-up']);
+  });
+
+  it('sends If-Match with the last revision and shows the saved answer when another window changed it', async () => {
+    const h = harness(
+      [
+        ok(0, 3),
+        {
+          status: 412,
+          body: { code: 'revision-mismatch', current: { answer: 'c', revision: 5, savedAt: 't' } },
+        },
+        ok(2, 6),
+      ],
+      { revisions: true, initial: { q1: { value: 'a', revision: 2 } } },
+    );
+
+    h.saver.save('q1', 'b');
+    await h.saver.drain(1000);
+    h.saver.save('q1', 'd');
+    await h.saver.drain(1000);
+    const replaced = h.last('q1');
+    h.saver.save('q1', 'e');
+    await h.saver.drain(1000);
+
+    expect(h.sent.map((s) => s.ifMatch)).toEqual([2, 3, 5]);
+    expect(replaced).toEqual({
+      kind: 'replaced',
+      saved: { value: 'c', revision: 5, savedAt: 't' },
+    });
+    expect(h.saver.saved.get('q1')).toMatchObject({ value: 'e', revision: 6 });
+  });
+
+  it('treats a 412 whose current answer is its own (a lost response) as saved', async () => {
+    const h = harness(
+      [{ status: 412, body: { current: { answer: ['a', 'b'], revision: 1, savedAt: 't' } } }],
+      { revisions: true },
+    );
+
+    h.saver.save('q1', ['a', 'b']);
+    await h.saver.drain(1000);
+
+    expect(h.sent[0]?.ifMatch).toBe(0);
+    expect(h.last('q1')).toEqual({ kind: 'saved', savedAt: 't' });
+  });
+
+  it('sends no If-Match to a server without revisions', async () => {
+    const h = harness([]);
+
+    h.saver.save('q1', 1);
+    await h.saver.drain(1000);
+
+    expect(h.sent[0]?.ifMatch).toBeUndefined();
+  });
+});

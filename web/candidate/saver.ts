@@ -1,0 +1,237 @@
+/**
+ * Saved means saved: every answer the candidate gives goes through this queue, which shows it
+ * as pending until the server's 200, sends answers one at a time in the order they were given
+ * (a newer answer to a question still waiting replaces the waiting one), retries failures with
+ * a growing back-off, waits while the browser is offline, and stops for good when the server
+ * says the attempt continues elsewhere (401) or has ended (409). With answer revisions
+ * (`If-Match`), an answer changed in another window is not overwritten: the saved one is shown.
+ * No DOM here: the page renders what `onState` reports.
+ */
+
+export type Answer = string | number | string[];
+
+export interface SavedAnswer {
+  value: Answer;
+  savedAt?: string;
+  revision?: number;
+}
+
+export type SaveState =
+  | { kind: 'pending' }
+  | { kind: 'saved'; savedAt: string }
+  | { kind: 'retrying' }
+  | { kind: 'offline' }
+  | { kind: 'rejected'; detail: string }
+  | { kind: 'replaced'; saved: SavedAnswer };
+
+export type StopReason = 'elsewhere' | 'time-is-up' | 'already-submitted';
+
+export interface SendResult {
+  /** 0: the request never reached the server. */
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: a JSON body read field by field
+  body?: any;
+  retryAfterMs?: number;
+}
+
+export interface SaverDeps {
+  send(questionId: string, value: Answer, ifMatch: number | undefined): Promise<SendResult>;
+  isOnline(): boolean;
+  wait(ms: number): Promise<void>;
+  onState(questionId: string, state: SaveState): void;
+  onStop(reason: StopReason): void;
+}
+
+/** Back-off between tries of one answer: 1, 2, 4, 8, 15, then every 30 s. */
+export const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000] as const;
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+export class Saver {
+  /** What the server confirmed, per question. */
+  readonly saved = new Map<string, SavedAnswer>();
+  private queue: { questionId: string; value: Answer }[] = [];
+  private running = false;
+  private stopped: StopReason | undefined;
+  private idle: (() => void)[] = [];
+
+  /**
+   * @param useRevisions the server returns answer revisions: send `If-Match` with the last
+   *   revision seen (0 for a question never answered), so another window's answer is not lost.
+   */
+  constructor(
+    private readonly deps: SaverDeps,
+    initial: Readonly<Record<string, SavedAnswer>> = {},
+    private readonly useRevisions = false,
+  ) {
+    for (const [q, a] of Object.entries(initial)) this.saved.set(q, a);
+  }
+
+  /** The answer to show: the one waiting to be saved, else the saved one. */
+  current(questionId: string): Answer | undefined {
+    const waiting = this.queue.findLast((e) => e.questionId === questionId);
+    return waiting ? waiting.value : this.saved.get(questionId)?.value;
+  }
+
+  isUnsaved(questionId: string): boolean {
+    return this.queue.some((e) => e.questionId === questionId);
+  }
+
+  get unsavedCount(): number {
+    return this.queue.length;
+  }
+
+  get stopReason(): StopReason | undefined {
+    return this.stopped;
+  }
+
+  /** Queue an answer. Returns false once stopped (nothing is queued then). */
+  save(questionId: string, value: Answer): boolean {
+    if (this.stopped) return false;
+    // The head may be on the wire: replace only an entry behind it, else queue a new one.
+    const at = this.queue.findIndex(
+      (e, i) => e.questionId === questionId && (i > 0 || !this.running),
+    );
+    if (at >= 0) this.queue[at] = { questionId, value };
+    else this.queue.push({ questionId, value });
+    this.deps.onState(questionId, this.deps.isOnline() ? { kind: 'pending' } : { kind: 'offline' });
+    void this.pump();
+    return true;
+  }
+
+  /** The browser is back online: send what waits. */
+  resume(): void {
+    void this.pump();
+  }
+
+  /** Resolves when nothing waits any more (or after `timeoutMs`); true when all was sent. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    if (this.queue.length === 0 || this.stopped) return this.queue.length === 0;
+    void this.pump();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      new Promise<void>((r) => this.idle.push(r)),
+      new Promise<void>((r) => {
+        timer = setTimeout(r, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    return this.queue.length === 0;
+  }
+
+  /** Stop: nothing more is sent, and what waited is dropped (it was never saved). */
+  stop(reason: StopReason): void {
+    if (this.stopped) return;
+    this.stopped = reason;
+    this.queue = [];
+    this.settle();
+    this.deps.onStop(reason);
+  }
+
+  private settle() {
+    if (this.queue.length && !this.stopped) return;
+    for (const r of this.idle.splice(0)) r();
+  }
+
+  private markWaiting(state: SaveState) {
+    for (const q of new Set(this.queue.map((e) => e.questionId))) this.deps.onState(q, state);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      let failures = 0;
+      while (this.queue.length && !this.stopped) {
+        if (!this.deps.isOnline()) {
+          this.markWaiting({ kind: 'offline' });
+          return; // resume() starts again
+        }
+        const entry = this.queue[0]!;
+        const ifMatch = this.useRevisions
+          ? (this.saved.get(entry.questionId)?.revision ?? 0)
+          : undefined;
+        const res = await this.deps.send(entry.questionId, entry.value, ifMatch);
+        if (this.stopped) return;
+        const outcome = this.outcome(entry, res);
+        if (outcome === 'next') {
+          this.queue.shift();
+          failures = 0;
+          continue;
+        }
+        if (outcome === 'stop') return;
+        this.markWaiting(this.deps.isOnline() ? { kind: 'retrying' } : { kind: 'offline' });
+        if (!this.deps.isOnline()) return;
+        const backoff = BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)]!;
+        failures++;
+        // A little jitter, so that many candidates behind one outage do not retry in step.
+        await this.deps.wait(
+          Math.max(backoff, res.retryAfterMs ?? 0) * (0.9 + Math.random() * 0.2),
+        );
+      }
+    } finally {
+      this.running = false;
+      this.settle();
+    }
+  }
+
+  private outcome(
+    entry: { questionId: string; value: Answer },
+    res: SendResult,
+  ): 'next' | 'retry' | 'stop' {
+    const { questionId, value } = entry;
+    if (res.status === 200) {
+      const revision = typeof res.body?.revision === 'number' ? res.body.revision : undefined;
+      const savedAt = String(res.body?.savedAt ?? '');
+      this.saved.set(questionId, {
+        value,
+        savedAt,
+        ...(revision !== undefined ? { revision } : {}),
+      });
+      if (!this.isUnsavedBehindHead(questionId))
+        this.deps.onState(questionId, { kind: 'saved', savedAt });
+      return 'next';
+    }
+    if (res.status === 401) {
+      this.stop('elsewhere');
+      return 'stop';
+    }
+    if (
+      res.status === 409 &&
+      (res.body?.code === 'time-is-up' || res.body?.code === 'already-submitted')
+    ) {
+      this.stop(res.body.code);
+      return 'stop';
+    }
+    if (res.status === 412 && res.body?.current) {
+      const current = res.body.current as { answer: Answer; revision: number; savedAt?: string };
+      const saved: SavedAnswer = {
+        value: current.answer,
+        revision: current.revision,
+        ...(current.savedAt ? { savedAt: current.savedAt } : {}),
+      };
+      this.saved.set(questionId, saved);
+      // Our own earlier save whose response was lost: it is saved, nothing to replace.
+      if (same(current.answer, value)) {
+        this.deps.onState(questionId, { kind: 'saved', savedAt: current.savedAt ?? '' });
+      } else {
+        this.queue = this.queue.filter((e, i) => i === 0 || e.questionId !== questionId);
+        this.deps.onState(questionId, { kind: 'replaced', saved });
+      }
+      return 'next';
+    }
+    if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+      // The server refused this answer: retrying cannot help. Say so, and go on.
+      this.deps.onState(questionId, {
+        kind: 'rejected',
+        detail: String(res.body?.detail ?? `HTTP ${res.status}`),
+      });
+      return 'next';
+    }
+    return 'retry';
+  }
+
+  private isUnsavedBehindHead(questionId: string) {
+    return this.queue.some((e, i) => i > 0 && e.questionId === questionId);
+  }
+}
