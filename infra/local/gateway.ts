@@ -164,11 +164,16 @@ export interface ConcurrencyModel {
 const maxWaitMs = (group: FunctionGroup) =>
   Math.max(1, INTEGRATION_TIMEOUT_SECONDS - FUNCTION_TIMEOUT_SECONDS[group]) * 1000;
 
+/**
+ * DynamoDB Local does its work on the same two cores: more invocations at once only make each
+ * of its calls slower (and a slow call runs into its deadline), while waiting in the queue costs
+ * a function none of its own time. So few run at once, and many may wait.
+ */
 export const LOCAL_CONCURRENCY: Readonly<Record<FunctionGroup, ConcurrencyModel>> = {
-  public: { limit: 32, queue: 512, maxWaitMs: maxWaitMs('public') },
-  authoring: { limit: 16, queue: 64, maxWaitMs: maxWaitMs('authoring') },
-  employer: { limit: 32, queue: 512, maxWaitMs: maxWaitMs('employer') },
-  candidate: { limit: 64, queue: 1024, maxWaitMs: maxWaitMs('candidate') },
+  public: { limit: 16, queue: 512, maxWaitMs: maxWaitMs('public') },
+  authoring: { limit: 8, queue: 64, maxWaitMs: maxWaitMs('authoring') },
+  employer: { limit: 16, queue: 512, maxWaitMs: maxWaitMs('employer') },
+  candidate: { limit: 16, queue: 1024, maxWaitMs: maxWaitMs('candidate') },
 };
 
 /**
@@ -401,10 +406,12 @@ function slotsFor(
 
 /**
  * DynamoDB Local on a busy laptop answers in tens of milliseconds, but in seconds at the worst
- * moments (3.6 s at the 99th percentile under the load test on a machine with a load average of
- * 21); DynamoDB answers in milliseconds. A call waits this long per attempt here.
+ * moments (3.6 s at the 99th percentile under the load test with a load average of 21, single
+ * writes over 3 s when two busy loops were added); DynamoDB answers in milliseconds. A call
+ * waits this long per attempt here: a shorter wait only sends the same work again to a database
+ * that is still doing it.
  */
-const LOCAL_REQUEST_TIMEOUT_MS = 3000;
+const LOCAL_REQUEST_TIMEOUT_MS = 5000;
 
 /**
  * Fit the one DynamoDB client of this process to the local model. Every invocation runs here

@@ -164,7 +164,7 @@ describe('uploading a bank', () => {
       const retry = res.status === 503 || (res.status === 409 && res.body.code === 'conflict');
       if (!retry) break;
       await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
-    } while (tries.length < 10);
+    } while (tries.length < 20);
     console.log(
       `5,000-question import: ${tries.map((t) => `${t.status} in ${t.ms} ms, ${t.calls.length} DynamoDB calls (${JSON.stringify(countBy(t.calls))})`).join('; then ')}`,
     );
@@ -181,7 +181,7 @@ describe('uploading a bank', () => {
     expect(
       areas.body.areas.find((a: { id: string }) => a.id === 'security').questionCount,
     ).toBeGreaterThanOrEqual(2500);
-  }, 600_000);
+  }, 900_000);
 
   it('answers a body over the upload limit with 413', async () => {
     const res = await api.request('POST', '/v1/banks', {

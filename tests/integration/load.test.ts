@@ -87,7 +87,7 @@ describe('the local gateway under load', () => {
 
     const saveTally: Tally = { statuses: new Map(), bad: [], closed: [], retries: 0, ms: [] };
     // How long DynamoDB Local itself takes under this load: the SDK's per-attempt timeout
-    // (3 s) must stay well above it.
+    // (5 s locally) must stay well above it.
     const dynamoMs: number[] = [];
     const stopWatching = onDynamoCall((c) => dynamoMs.push(c.ms));
     const t0 = performance.now();

@@ -105,7 +105,7 @@ export async function requestVia(
  */
 export async function withRetryAfter(
   send: () => Promise<ApiResponse>,
-  tries = 5,
+  tries = 10,
 ): Promise<ApiResponse> {
   for (let attempt = 1; ; attempt++) {
     const res = await send();
