@@ -1,5 +1,6 @@
 /** The results as plain-text tables (what `npm run bench` prints). */
 import type { BenchResults } from './harness.ts';
+import type { Spread } from './lib/stats.ts';
 
 function table(headers: string[], rows: (string | number)[][], right = new Set<number>()): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
@@ -19,29 +20,22 @@ const n = (x: number | undefined, d = 1) =>
   x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(d);
 const range = (from: number, to: number) =>
   new Set(Array.from({ length: to - from + 1 }, (_, i) => from + i));
-
-/** The columns of both capacity tables (per operation and per workflow). */
-const CAPACITY_COLUMNS = [
-  'n',
-  'calls',
-  'Local CU',
-  'AWS CU',
-  'AWS read',
-  'AWS write',
-  'of which GSI (Local)',
-];
+/** `1.12 (1.05-1.31)`: the median and the range of the rounds. */
+const spread = (s: Spread | undefined, d = 2) =>
+  !s ? '-' : s.n > 1 ? `${n(s.median, d)} (${n(s.min, d)}-${n(s.max, d)})` : n(s.median, d);
 
 export function formatResults(r: BenchResults): string {
   const out: string[] = [];
   const m = r.meta;
   out.push(
     `Assay benchmark (${m.mode}) ${m.startedAt}, ${m.durationS} s, Node ${m.node}, ${m.cpus} x ${m.cpuModel}, DynamoDB ${m.dynamodb}${m.streams ? ', tables with streams' : ', tables without streams'}`,
+    'Ratios are the median of interleaved rounds with their range (min-max); a verdict needs the whole range on one side of the goal.',
   );
 
   if (r.coldStart) {
     out.push(
       '',
-      '1. Cold-start proxy: fresh Node process, import bundle + serve one request (medians)',
+      "1. Cold-start proxy: fresh Node process, import bundle + serve the function's worst request (medians)",
     );
     out.push(
       table(
@@ -51,12 +45,11 @@ export function formatResults(r: BenchResults): string {
           'runs',
           'bundle',
           'gzip',
-          'floor',
           'import ms',
           'first ms',
           'total ms',
           'floor ms',
-          'ratio',
+          'ratio (rounds)',
           'same calls',
         ],
         r.coldStart.map((c) => [
@@ -65,25 +58,20 @@ export function formatResults(r: BenchResults): string {
           c.runs,
           kb(c.bundle.bytes),
           kb(c.bundle.gzipBytes),
-          c.floorBundle ? kb(c.floorBundle.bytes) : '-',
           n(c.real?.importMs),
           n(c.real?.firstMs),
           n(c.real?.totalMs),
           n(c.floor?.totalMs),
-          n(c.ratio, 2),
+          spread(c.rounds),
           c.sameCalls === undefined
             ? '-'
             : c.sameCalls
               ? `yes (${c.real!.calls.length})`
               : `NO ${c.real?.calls.join('+')} vs ${c.floor?.calls.join('+')}`,
         ]),
-        range(2, 10),
+        range(2, 8),
       ),
     );
-    const floorImport = r.coldStart
-      .filter((c) => c.floor)
-      .map((c) => `${c.function} ${n(c.floor!.importMs)}/${n(c.floor!.firstMs)}`);
-    if (floorImport.length) out.push(`floor import/first ms: ${floorImport.join(', ')}`);
     out.push(
       '',
       'What makes each bundle big (minified bytes by package; the import chain that pulls in the largest):',
@@ -95,45 +83,42 @@ export function formatResults(r: BenchResults): string {
           .map((p) => `${p.name} ${kb(p.bytes)}`)
           .join(', ')}`,
       );
-      out.push(
-        `    folders: ${c.bundle.topFolders
-          .slice(0, 5)
-          .map((p) => `${p.name} ${kb(p.bytes)}`)
-          .join(', ')}`,
-      );
-      for (const [pkg, chain] of Object.entries(c.bundle.pulledInBy).slice(0, 4))
+      for (const [pkg, chain] of Object.entries(c.bundle.pulledInBy).slice(0, 3))
         out.push(`    ${pkg} <- ${[...chain].reverse().slice(1).join(' <- ')}`);
     }
   }
 
   if (r.warm) {
-    out.push('', '2. Warm overhead: one request at a time through the local gateway (ms)');
+    out.push(
+      '',
+      '2. Warm overhead: one request at a time through the local gateway (ms; wire = DynamoDB time below the SDK)',
+    );
     out.push(
       table(
         [
           'endpoint',
           'n',
           'client p50',
-          'client p99',
           'gateway p50',
           'gateway p99',
-          'dynamo p50',
-          'dynamo p99',
+          'wire p50',
+          'wire p99',
+          'SDK p50',
           'calls',
-          'ratio p50',
+          'gateway/wire (rounds)',
           'errors',
         ],
         r.warm.map((w) => [
           w.endpoint,
           w.n,
           n(w.clientMs.p50, 2),
-          n(w.clientMs.p99, 2),
           n(w.serverMs.p50, 2),
           n(w.serverMs.p99, 2),
-          n(w.dynamoMs.p50, 2),
-          n(w.dynamoMs.p99, 2),
+          n(w.wireMs.p50, 2),
+          n(w.wireMs.p99, 2),
+          n(w.sdkMs.p50, 2),
           w.calls.median,
-          n(w.ratio, 2),
+          spread(w.rounds),
           w.errors,
         ]),
         range(1, 10),
@@ -142,47 +127,32 @@ export function formatResults(r: BenchResults): string {
   }
 
   if (r.cost) {
-    out.push(
-      '',
-      '3. DynamoDB cost per request (capacity units: Local as reported, AWS corrected; medians)',
-    );
+    out.push('', '3. DynamoDB capacity, priced as AWS bills it (median, range over samples)');
+    const cap = (x: { rcu: Spread; wcu: Spread }) => [spread(x.rcu, 1), spread(x.wcu, 1)];
     out.push(
       table(
-        ['operation', ...CAPACITY_COLUMNS],
-        r.cost.operations.map((o) => [
+        ['request', 'n', 'calls', 'RCU', 'WCU', 'of which GSI (Local)'],
+        [...r.cost.operations, r.cost.statistics].map((o) => [
           o.operation,
           o.samples,
           o.calls.join('+'),
-          n(o.localUnits, 1),
-          n(o.awsUnits, 1),
-          n(o.awsReadUnits, 1),
-          n(o.awsWriteUnits, 1),
+          ...cap(o),
           n(o.localIndexUnits, 1),
         ]),
-        range(3, 7),
+        range(3, 5),
       ),
     );
     out.push(
       table(
-        ['20-question workflow', ...CAPACITY_COLUMNS],
-        r.cost.workflows.map((w) => [
-          w.variant,
-          w.samples,
-          w.calls,
-          n(w.localUnits, 1),
-          n(w.awsUnits, 1),
-          n(w.awsReadUnits, 1),
-          n(w.awsWriteUnits, 1),
-          n(w.localIndexUnits, 1),
-        ]),
-        range(1, 7),
+        ['whole attempt', 'n', 'calls', 'RCU', 'WCU'],
+        r.cost.workflows.map((w) => [w.variant, w.samples, w.calls, ...cap(w)]),
+        range(1, 4),
       ),
     );
-    for (const x of [...r.cost.operations, ...r.cost.workflows])
-      if (x.note) out.push(`${'operation' in x ? x.operation : x.variant}: ${x.note}`);
+    for (const o of r.cost.operations) if (o.note) out.push(`${o.operation}: ${o.note}`);
     const ib = r.cost.itemBytes;
     out.push(
-      `item sizes: attempt at start ${ib.attemptAtStart} B, submitted ${ib.attemptSubmitted} B; question version ${ib.questionVersion} B; assessment ${ib.assessment} B`,
+      `item sizes: head at start ${ib.headAtStart} B, after 20 saves ${ib.headAfter20Saves} B; draw ${ib.draw} B; result ${ib.result} B; row ${ib.row} B; question version ${ib.questionVersion} B; assessment ${ib.assessment} B`,
     );
     for (const note of m.calibration.notes) out.push(`calibration: ${note}`);
   }
@@ -190,47 +160,39 @@ export function formatResults(r: BenchResults): string {
   if (r.scale) {
     out.push(
       '',
-      '4. Scale: the 20-question workflow (empty question cache at each start) by bank size',
+      '4. Scale: creating an assessment (rounds interleaved over the sizes) and the 20-question workflow, by bank size',
     );
     out.push(
       table(
         [
           'questions',
           'load s',
-          'create assessment ms (calls)',
-          'workflows',
+          'create ms (rounds)',
+          'create calls',
+          'create RCU',
           'workflow p50 ms',
-          'start',
-          'save',
-          'submit',
-          'report',
           'floor p50 ms',
           'workflow/floor',
           'calls',
-          'Local CU',
           'AWS CU',
         ],
         r.scale.points.map((p) => [
           p.questions,
           n(p.load.ms / 1000, 1),
-          `${n(p.createAssessment.ms, 1)} (${p.createAssessment.calls})`,
-          p.workflows,
+          spread(p.createAssessment.ms, 1),
+          spread(p.createAssessment.calls, 0),
+          spread(p.createAssessment.rcu, 1),
           n(p.workflowMsP50, 1),
-          n(p.requestMsP50.start, 2),
-          n(p.requestMsP50.save, 2),
-          n(p.requestMsP50.submit, 2),
-          n(p.requestMsP50.report, 2),
           n(p.probeMsP50, 2),
           n(p.normalizedWorkflow, 2),
           p.callsPerWorkflow,
-          n(p.localUnitsPerWorkflow, 1),
           n(p.awsUnitsPerWorkflow, 1),
         ]),
-        range(0, 13),
+        range(0, 9),
       ),
     );
     out.push(
-      `largest/smallest: workflow/floor ${n(r.scale.normalizedLatencyRatio, 3)} (the target), raw workflow p50 ${n(r.scale.latencyRatio, 3)}, capacity ${n(r.scale.capacityRatio, 3)}`,
+      `largest/smallest: create time ${spread(r.scale.createRatio, 3)}, create capacity ${spread(r.scale.createCapacityRatio, 3)}, workflow/floor ${spread(r.scale.normalizedLatencyRatio, 3)}, raw workflow p50 ${n(r.scale.latencyRatio, 3)}, workflow capacity ${n(r.scale.capacityRatio, 3)}`,
     );
   }
 
@@ -265,18 +227,25 @@ export function formatResults(r: BenchResults): string {
       ),
     );
     out.push(
-      `acknowledged answers ${l.gateway.acknowledgedAnswers}, lost ${l.gateway.lostAnswers}, submitted ${l.gateway.submitted}/${l.candidates * l.rounds}; throughput ratio (median rounds) ${n(l.throughputRatio, 3)}${Object.keys(l.gateway.errorKinds).length ? `; errors ${JSON.stringify(l.gateway.errorKinds)}` : ''}`,
+      `acknowledged answers ${l.gateway.acknowledgedAnswers}, lost ${l.gateway.lostAnswers}, submitted ${l.gateway.submitted}/${l.candidates * l.rounds}; throughput ratio per round ${spread(l.throughputRounds, 3)}${Object.keys(l.gateway.errorKinds).length ? `; errors ${JSON.stringify(l.gateway.errorKinds)}` : ''}`,
     );
   }
 
-  out.push('', 'Targets');
+  out.push('', 'Goals');
   out.push(
     table(
-      ['', 'target', 'value', 'limit'],
-      r.targets.map((t) => [t.pass ? 'PASS' : 'MISS', t.description, String(t.value), t.limit]),
+      ['', 'goal', 'value (rounds)', 'limit'],
+      r.targets.map((t) => [
+        t.verdict,
+        t.description,
+        `${t.spread ? spread(t.spread, 3) : String(t.value)}${t.note ? `; ${t.note}` : ''}`,
+        t.limit,
+      ]),
     ),
   );
-  const missed = r.targets.filter((t) => !t.pass).length;
-  out.push(`${r.targets.length - missed} of ${r.targets.length} targets met.`);
+  const count = (v: string) => r.targets.filter((t) => t.verdict === v).length;
+  out.push(
+    `${count('PASS')} of ${r.targets.length} goals met, ${count('MISS')} missed, ${count('inconclusive')} inconclusive (the range of the rounds crosses the goal).`,
+  );
   return out.join('\n');
 }

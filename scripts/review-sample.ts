@@ -38,6 +38,7 @@ const { values, positionals } = parseArgs({
     dir: { type: 'string', default: 'questions' },
     areas: { type: 'string' },
     force: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
@@ -62,7 +63,7 @@ const outDir = () =>
     ? join('review', `seed-${values.seed}`)
     : fail('--out DIR or --seed N is required.'));
 
-switch (positionals[0]) {
+switch (values.help ? 'help' : positionals[0]) {
   case 'draw': {
     if (!values.seed)
       fail('--seed N is required: record it, since it is what makes the sample repeatable.');
@@ -151,5 +152,5 @@ switch (positionals[0]) {
   }
   default:
     console.log(usage);
-    if (positionals[0]) process.exit(2);
+    if (positionals[0] && !values.help) process.exit(2);
 }

@@ -56,14 +56,22 @@ const mod = (await import(pathToFileURL(bundle!).href)) as {
   handler: (e: unknown, c: unknown) => Promise<unknown>;
 };
 const t1 = performance.now();
-const result = (await mod.handler(event, context)) as { statusCode?: number } | undefined;
+const result = (await mod.handler(event, context)) as
+  | { statusCode?: number; batchItemFailures?: unknown[] }
+  | undefined;
 const t2 = performance.now();
 
 const line = JSON.stringify({
   bootMs,
   importMs: t1 - t0,
   firstMs: t2 - t1,
-  status: result && typeof result === 'object' && 'statusCode' in result ? result.statusCode : 200,
+  // A stream job reports the records it could not handle: that is a failed run, not a 200.
+  status:
+    result && typeof result === 'object' && 'statusCode' in result
+      ? result.statusCode
+      : result?.batchItemFailures?.length
+        ? 500
+        : 200,
   calls,
 });
 if (captureFile) writeFileSync(captureFile, JSON.stringify({ calls: captured }));

@@ -13,6 +13,7 @@ import {
   PutCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type CallRecord, db, onDynamoCall, tableName } from '../../functions/data/client.ts';
 import { round } from './stats.ts';
 
@@ -78,6 +79,8 @@ export interface CapacityRecord {
   aws: number;
   table: number;
   indexes: number;
+  /** A conditional write refused by its condition (billed by AWS, unreported by Local). */
+  failed?: boolean;
 }
 
 interface Consumed {
@@ -139,6 +142,22 @@ function batchGetAws(
   return units;
 }
 
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
+
+/**
+ * What AWS bills for a single-item write refused by its condition: the item's size (from the
+ * old item when the write asked for it back), at least 1 WCU. Undefined for any other error.
+ */
+function failedWriteUnits(operation: string, err: unknown): number | undefined {
+  if (
+    !WRITES.has(operation) ||
+    (err as { name?: string })?.name !== 'ConditionalCheckFailedException'
+  )
+    return undefined;
+  const old = (err as { Item?: Record<string, unknown> }).Item;
+  return old ? Math.max(1, Math.ceil(itemSize(unmarshall(old as never)) / 1024)) : 1;
+}
+
 /** Add the capacity middleware to the data layer's client (once). */
 export function installRecorder(): void {
   const stack = db().middlewareStack as unknown as Stack;
@@ -149,13 +168,35 @@ export function installRecorder(): void {
       if (!capacity.enabled || !DATA_OPERATIONS.has(operation)) return next(args);
       const input = args.input as Record<string, unknown>;
       input.ReturnConsumedCapacity ??= 'INDEXES';
-      const out = await next(args);
+      let out: { output: unknown };
+      try {
+        out = await next(args);
+      } catch (err) {
+        // AWS bills a conditional write whose condition fails; DynamoDB Local reports nothing.
+        const failed = failedWriteUnits(operation, err);
+        if (failed !== undefined) {
+          const record = {
+            operation,
+            local: 0,
+            aws: failed,
+            table: failed,
+            indexes: 0,
+            failed: true,
+          };
+          for (const l of capacity.listeners) l(record);
+        }
+        throw err;
+      }
       const output = out.output as Record<string, unknown> & { ConsumedCapacity?: unknown };
       const { total, table, indexes } = totalOf(output.ConsumedCapacity);
       let aws = total;
       if (operation === 'TransactWriteItems')
         aws = total * (capacity.calibration?.transactWriteCorrection ?? 2);
       if (operation === 'BatchGetItem') aws = batchGetAws(input as never, output as never);
+      // A Query or Scan costs at least one read unit (0.5 eventually consistent), even when it
+      // finds nothing; DynamoDB Local reports 0 then.
+      if (operation === 'Query' || operation === 'Scan')
+        aws = Math.max(aws, input.ConsistentRead ? 1 : 0.5);
       const record = { operation, local: total, aws, table, indexes };
       for (const l of capacity.listeners) l(record);
       return out;
@@ -225,19 +266,70 @@ export async function calibrate(): Promise<Calibration> {
 export interface Window {
   calls: CallRecord[];
   capacity: CapacityRecord[];
+  /** Time of each HTTP exchange with DynamoDB on the wire (retries count each). */
+  wire: number[];
+}
+
+type WireListener = (ms: number) => void;
+const wireListeners = new Set<WireListener>();
+
+interface HttpHandler {
+  handle(
+    request: unknown,
+    options?: unknown,
+  ): Promise<{ response: { body?: NodeJS.ReadableStream & { readableEnded?: boolean } } }>;
+  benchWire?: boolean;
+}
+
+/**
+ * Time each DynamoDB call on the wire, below the SDK: the data layer's HTTP handler is wrapped
+ * so that the clock runs from handing it the signed request to the last byte of the response
+ * body, and nothing the SDK does before (building, serialising, signing) or after (parsing) is
+ * in it. The rest of a call's time is the SDK's own CPU.
+ */
+export function installWireTimer(): void {
+  const handler = (db().config as unknown as { requestHandler: HttpHandler }).requestHandler;
+  if (handler.benchWire) return;
+  handler.benchWire = true;
+  const handle = handler.handle.bind(handler);
+  handler.handle = async (request, options) => {
+    const started = performance.now();
+    const out = await handle(request, options);
+    const body = out.response.body;
+    const done = () => {
+      const ms = performance.now() - started;
+      for (const l of wireListeners) l(ms);
+    };
+    if (body && typeof body.once === 'function' && !body.readableEnded) {
+      let reported = false;
+      const once = () => {
+        if (!reported) {
+          reported = true;
+          done();
+        }
+      };
+      body.once('end', once);
+      body.once('close', once);
+    } else done();
+    return out;
+  };
 }
 
 /** Everything the data layer calls from now until `stop()`. */
 export function watch(): { stop(): Window; take(): Window } {
   let calls: CallRecord[] = [];
   let caps: CapacityRecord[] = [];
+  let wire: number[] = [];
   const onCap = (r: CapacityRecord) => caps.push(r);
+  const onWire = (ms: number) => wire.push(ms);
   capacity.listeners.add(onCap);
+  wireListeners.add(onWire);
   const off = onDynamoCall((c) => calls.push(c));
   const take = () => {
-    const w = { calls, capacity: caps };
+    const w = { calls, capacity: caps, wire };
     calls = [];
     caps = [];
+    wire = [];
     return w;
   };
   return {
@@ -245,10 +337,31 @@ export function watch(): { stop(): Window; take(): Window } {
     stop() {
       off();
       capacity.listeners.delete(onCap);
+      wireListeners.delete(onWire);
       return take();
     },
   };
 }
+
+/** The window's time on the wire, summed. */
+export const wireMs = (w: Window) => w.wire.reduce((a, x) => a + x, 0);
+
+/** Operations that consume read units; every other one consumes write units. */
+export const READ_OPERATIONS = new Set([
+  'GetItem',
+  'Query',
+  'Scan',
+  'BatchGetItem',
+  'TransactGetItems',
+]);
+
+/** Read units of these calls as AWS bills them. */
+export const readUnits = (records: readonly CapacityRecord[]) =>
+  records.filter((r) => READ_OPERATIONS.has(r.operation)).reduce((a, r) => a + r.aws, 0);
+
+/** Write units of these calls as AWS bills them. */
+export const writeUnits = (records: readonly CapacityRecord[]) =>
+  records.filter((r) => !READ_OPERATIONS.has(r.operation)).reduce((a, r) => a + r.aws, 0);
 
 export const dynamoMs = (w: Window) => w.calls.reduce((a, c) => a + c.ms, 0);
 export const awsUnits = (w: Window) => w.capacity.reduce((a, c) => a + c.aws, 0);

@@ -14,6 +14,9 @@ export interface HttpResponse {
 export interface HttpOptions {
   token?: string;
   body?: unknown;
+  /** Sent as is with `contentType`, instead of a JSON body. */
+  raw?: string;
+  contentType?: string;
   timeoutMs?: number;
 }
 
@@ -33,11 +36,16 @@ export class HttpClient {
 
   request(method: string, path: string, opts: HttpOptions = {}): Promise<HttpResponse> {
     const url = new URL(path, this.base);
-    const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
+    const payload =
+      opts.raw !== undefined
+        ? Buffer.from(opts.raw)
+        : opts.body === undefined
+          ? undefined
+          : Buffer.from(JSON.stringify(opts.body));
     const headers: Record<string, string | number> = { accept: 'application/json' };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     if (payload) {
-      headers['content-type'] = 'application/json';
+      headers['content-type'] = opts.contentType ?? 'application/json';
       headers['content-length'] = payload.length;
     }
     const started = performance.now();

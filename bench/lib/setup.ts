@@ -12,7 +12,7 @@ import { db } from '../../functions/data/client.ts';
 import { TABLE_SCHEMA } from '../../functions/data/table.ts';
 import { createGateway } from '../../infra/local/gateway.ts';
 import { mintToken, useLocalIssuer } from '../../infra/local/local-auth.ts';
-import { type Calibration, calibrate, installRecorder } from './dynamo.ts';
+import { type Calibration, calibrate, installRecorder, installWireTimer } from './dynamo.ts';
 import { HttpClient } from './http.ts';
 
 export interface Bench {
@@ -73,6 +73,7 @@ export async function openBench(endpoint: string, streams = false): Promise<Benc
   };
   const table = await useNewTable('main');
   installRecorder();
+  installWireTimer();
   const calibration = await calibrate();
 
   let lastMs = Number.NaN;

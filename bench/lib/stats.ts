@@ -44,3 +44,43 @@ export function round(x: number, digits = 2): number {
 }
 
 export const ratio = (a: number, b: number) => round(b > 0 ? a / b : Number.NaN, 3);
+
+/** The median of repeated measurements and the range they covered. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+export function spreadOf(xs: readonly number[]): Spread {
+  const ok = xs.filter((x) => Number.isFinite(x));
+  return {
+    median: round(median(ok), 3),
+    min: round(ok.length ? Math.min(...ok) : Number.NaN, 3),
+    max: round(ok.length ? Math.max(...ok) : Number.NaN, 3),
+    n: ok.length,
+  };
+}
+
+export type Verdict = 'PASS' | 'MISS' | 'inconclusive';
+
+/**
+ * A verdict only when the whole spread clears the limit (PASS) or the whole spread misses it
+ * (MISS); a spread across the limit is inconclusive, however good its median.
+ */
+export function verdictOf(s: Spread, limit: number, direction: 'at-most' | 'at-least'): Verdict {
+  if (s.n === 0) return 'inconclusive';
+  const clears = (x: number) => (direction === 'at-most' ? x <= limit : x >= limit);
+  if (clears(s.min) && clears(s.max)) return 'PASS';
+  if (!clears(s.min) && !clears(s.max)) return 'MISS';
+  return 'inconclusive';
+}
+
+/** Split `xs` into `rounds` consecutive chunks of (nearly) equal size. */
+export function chunks<T>(xs: readonly T[], rounds: number): T[][] {
+  const out: T[][] = [];
+  const size = Math.ceil(xs.length / rounds);
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}

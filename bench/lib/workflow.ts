@@ -13,6 +13,7 @@ import {
   operations,
   type Window,
   watch,
+  wireMs,
 } from './dynamo.ts';
 import type { HttpResponse } from './http.ts';
 import type { Bench } from './setup.ts';
@@ -93,6 +94,8 @@ export const request = {
     b.http.request('POST', `/v1/attempts/${a.attemptId}/submit`, { token: a.attemptToken }),
   report: (b: Bench, attemptId: string) =>
     b.http.request('GET', `/v1/attempts/${attemptId}/report`, { token: b.employer }),
+  result: (b: Bench, a: Attempt) =>
+    b.http.request('GET', `/v1/attempts/${a.attemptId}/result`, { token: a.attemptToken }),
 };
 
 export const attemptOf = (res: HttpResponse): Attempt => ({
@@ -106,7 +109,10 @@ export interface Measured {
   res: HttpResponse;
   clientMs: number;
   serverMs: number;
+  /** The request's DynamoDB calls as the data layer saw them (SDK work included). */
   dynamoMs: number;
+  /** The same calls on the wire only (below the SDK). */
+  wireMs: number;
   calls: string[];
   localUnits: number;
   awsUnits: number;
@@ -124,6 +130,7 @@ export async function measure(b: Bench, send: () => Promise<HttpResponse>): Prom
     clientMs: res.ms,
     serverMs: b.lastServerMs(),
     dynamoMs: dynamoMs(win),
+    wireMs: wireMs(win),
     calls: operations(win),
     localUnits: localUnits(win),
     awsUnits: awsUnits(win),
@@ -135,11 +142,16 @@ export interface WorkflowRun {
   start: Measured;
   saves: Measured[];
   submit: Measured;
+  /** The candidate's own result (the bench's assessments show results). */
+  result: Measured;
   report: Measured;
   attempt: Attempt;
 }
 
-/** Start, save a perfect answer to each of the 20 questions, submit, read the report. */
+/**
+ * Start, save a perfect answer to each of the 20 questions, submit, read the candidate's result
+ * and the employer's report.
+ */
 export async function runWorkflow(
   b: Bench,
   invitationToken: string,
@@ -157,9 +169,11 @@ export async function runWorkflow(
   }
   const submit = await measure(b, () => request.submit(b, attempt));
   expectStatus(submit.res, 200, 'submit');
+  const result = await measure(b, () => request.result(b, attempt));
+  expectStatus(result.res, 200, 'result');
   const report = await measure(b, () => request.report(b, attempt.attemptId));
   expectStatus(report.res, 200, 'report');
-  return { start, saves, submit, report, attempt };
+  return { start, saves, submit, result, report, attempt };
 }
 
 export const workflowMs = (r: WorkflowRun) =>

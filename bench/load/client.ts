@@ -62,20 +62,25 @@ async function floorCall(a: LoadPlan['attempts'][number], k: number): Promise<vo
   const t = performance.now();
   try {
     await raw.send(
+      // What a save sends: one answer attribute and its revision, conditioned on the state.
       new UpdateItemCommand({
         TableName: plan.table,
         Key: { PK: { S: a.floorKey.PK }, SK: { S: a.floorKey.SK } },
-        UpdateExpression: 'SET answers.#q = :ans',
-        ConditionExpression: '#s = :active',
-        ExpressionAttributeNames: { '#q': q.questionId, '#s': 'status' },
+        UpdateExpression: 'SET #a = :ans ADD #r :one',
+        ConditionExpression: 'st = :active',
+        ExpressionAttributeNames: {
+          '#a': `a${k % a.questions.length}`,
+          '#r': `r${k % a.questions.length}`,
+        },
         ExpressionAttributeValues: {
           ':ans': {
             M: {
-              value: { S: JSON.stringify(perfectAnswer(q.type)) },
-              savedAt: { S: new Date().toISOString() },
+              v: { S: JSON.stringify(perfectAnswer(q.type)) },
+              t: { N: String(Date.now()) },
             },
           },
           ':active': { S: 'active' },
+          ':one': { N: '1' },
         },
       }),
       { abortSignal: AbortSignal.timeout(plan.requestTimeoutMs) },

@@ -6,29 +6,28 @@
  * floor, each import the bundle and serve one representative request against DynamoDB Local.
  * The floor replays the DynamoDB requests the function's own bundle made in its first run.
  */
+import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { build, type Metafile } from 'esbuild';
+import { stringify as stringifyYaml } from 'yaml';
 import { db } from '../../functions/data/client.ts';
 import { keys } from '../../functions/data/keys.ts';
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
 import { JOBS } from '../../functions/jobs/jobs.ts';
-import { esbuildOptions } from '../../infra/aws/bundling.ts';
+import { esbuildOptions, sideModuleCommands } from '../../infra/aws/bundling.ts';
 import { buildEvent } from '../../infra/local/gateway.ts';
-import { perfectAnswer } from '../lib/answers.ts';
+import { syntheticBank } from '../lib/bank.ts';
 import { runNodeChild } from '../lib/child.ts';
 import type { Bench } from '../lib/setup.ts';
-import { median, ratio, round } from '../lib/stats.ts';
-import { attemptOf, createAssessment, invite, request } from '../lib/workflow.ts';
+import { chunks, median, ratio, round, type Spread, spreadOf } from '../lib/stats.ts';
+import { attemptOf, createAssessment, invite, request, SECTIONS } from '../lib/workflow.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const OUT = join(ROOT, 'bench/out');
-
-/** As every function's environment in infra/aws/stack.ts (source maps are on in the bundles). */
-const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 
 export interface LambdaFunction {
   name: string;
@@ -132,6 +131,9 @@ export async function buildBundle(entry: string, outDir: string): Promise<Bundle
   const started = performance.now();
   // metafile only adds the analysis; the bundle's bytes are what esbuildOptions produces.
   const res = await build({ ...esbuildOptions(join(ROOT, entry), outfile), metafile: true });
+  // The modules a function loads only when a request needs them, beside the bundle as CDK puts
+  // them (lambdaBundling's afterBundling hook).
+  for (const command of sideModuleCommands(ROOT, outDir)) execSync(command, { stdio: 'inherit' });
   const buildMs = performance.now() - started;
   writeFileSync(`${outfile}.meta.json`, JSON.stringify(res.metafile));
   built.add(outfile);
@@ -208,76 +210,117 @@ async function runChild(
   return { ...result, wallMs: performance.now() - started };
 }
 
-/** The representative request of each function, as API Gateway, EventBridge or a stream sends it. */
-async function representativeEvents(b: Bench): Promise<Record<string, unknown>> {
-  // Fixtures: a question of the bench organisation, a submitted attempt, an active one.
+/**
+ * Each function's worst request (the most code and calls it can have to load and make cold),
+ * as API Gateway, EventBridge or a stream sends it. `count` events per function: a request that
+ * changes state (a start consumes its invitation) gets a fresh one per run.
+ */
+async function representativeEvents(b: Bench, count: number): Promise<Record<string, unknown[]>> {
+  // Fixtures: completed attempts (their results' stream records, one per run: a completion is
+  // applied once), invitations to start (one per run), a YAML bank already stored.
   const assessmentId = await createAssessment(b, 'Cold-start fixtures');
-  const [t1, t2] = await invite(b, assessmentId, 2);
-  const done = attemptOf(await request.start(b, t1!));
-  if ((await request.submit(b, done)).status !== 200) throw new Error('fixture submit failed');
-  const active = attemptOf(await request.start(b, t2!));
-  const q = active.questions[0]!;
+  const completions: Record<string, unknown>[] = [];
+  for (const token of await invite(b, assessmentId, count)) {
+    const done = attemptOf(await request.start(b, token));
+    if ((await request.submit(b, done)).status !== 200) throw new Error('fixture submit failed');
+    const res = await db().send(
+      new GetCommand({ TableName: b.table, Key: keys.attemptResult(done.attemptId) }),
+    );
+    completions.push(res.Item!);
+  }
+  const starts = await invite(b, assessmentId, count);
+  const yamlBank = stringifyYaml(syntheticBank('coldyaml', 26));
+  if (
+    (
+      await b.http.request('POST', '/v1/banks', {
+        token: b.author,
+        raw: yamlBank,
+        contentType: 'application/yaml',
+      })
+    ).status !== 201
+  )
+    throw new Error('fixture YAML bank failed');
   const http = httpEvent;
-  // The stream record of the submitted attempt: active -> submitted.
-  const item = (
-    await db().send(new GetCommand({ TableName: b.table, Key: keys.attempt(done.attemptId) }))
-  ).Item!;
-  const { result: _r, completedAt: _c, ...before } = item;
   const image = (x: Record<string, unknown>) =>
     marshall(x, { removeUndefinedValues: true, convertClassInstanceToMap: false });
+  const same = async (e: Promise<unknown>) => Array(count).fill(await e) as unknown[];
   return {
-    public: await http('public', 'GET', '/v1/areas'),
-    authoring: await http('authoring', 'GET', `/v1/questions/${q.questionId}`, b.author),
-    employer: await http('employer', 'GET', `/v1/attempts/${done.attemptId}/report`, b.employer),
-    candidate: await http(
-      'candidate',
-      'PUT',
-      `/v1/attempts/${active.attemptId}/answers/${q.questionId}`,
-      active.attemptToken,
-      { answer: perfectAnswer(q.type) },
+    public: await same(http('public', 'GET', '/v1/areas')),
+    // A YAML upload: the only request that loads the YAML parser. The bank is stored already,
+    // so every run finds it unchanged (its heads are read, nothing is written).
+    authoring: await same(
+      http('authoring', 'POST', '/v1/banks', b.author, yamlBank, 'application/yaml'),
     ),
-    sweeper: {
-      version: '0',
-      id: 'bench-scheduled-event',
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: '000000000000',
-      time: new Date().toISOString(),
-      region: 'local',
-      resources: [],
-      detail: {},
-    },
-    statistics: {
+    // Pool sampling over both sources and sections, then the assessment written. One
+    // difficulty per section: its questions are fewer than the pool cap, so every sampling
+    // reads from its random point and wraps once, and every run makes the same calls.
+    employer: await same(
+      http('employer', 'POST', '/v1/assessments', b.employer, {
+        title: 'Cold start',
+        timeLimitMinutes: 30,
+        sections: SECTIONS.map((s) => ({ ...s, difficulty: 2 })),
+      }),
+    ),
+    // A start: the invitation, the assessment, the question versions, and three writes.
+    candidate: await Promise.all(
+      starts.map((token) =>
+        http('candidate', 'POST', '/v1/attempts', undefined, { invitationToken: token }),
+      ),
+    ),
+    sweeper: await same(
+      Promise.resolve({
+        version: '0',
+        id: 'bench-scheduled-event',
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: '000000000000',
+        time: new Date().toISOString(),
+        region: 'local',
+        resources: [],
+        detail: {},
+      }),
+    ),
+    // A completion's stream record (its result item written), delivered for the first time:
+    // the norms and every question's statistics are written.
+    statistics: completions.map((item, i) => ({
       Records: [
         {
-          eventID: 'bench-1',
-          eventName: 'MODIFY',
+          eventID: `bench-${i}`,
+          eventName: 'INSERT',
           eventVersion: '1.1',
           eventSource: 'aws:dynamodb',
           awsRegion: 'local',
           dynamodb: {
             Keys: image({ PK: item.PK, SK: item.SK }),
-            NewImage: image(item),
-            OldImage: image({ ...before, status: 'active' }),
-            SequenceNumber: '100000000000000000001',
+            // Lambda's event is JSON: binary values (the result body) arrive as base64 text.
+            NewImage: JSON.parse(
+              JSON.stringify(image(item), (_k, v) =>
+                v instanceof Uint8Array
+                  ? Buffer.from(v).toString('base64')
+                  : v && v.type === 'Buffer' && Array.isArray(v.data)
+                    ? Buffer.from(v.data).toString('base64')
+                    : v,
+              ),
+            ),
+            SequenceNumber: `${100000000000000000001n + BigInt(i)}`,
             SizeBytes: 4096,
             StreamViewType: 'NEW_AND_OLD_IMAGES',
           },
           eventSourceARN: 'arn:aws:dynamodb:local:000000000000:table/bench/stream/bench',
         },
       ],
-    },
+    })),
   };
 }
 
 /** What the representative request of each function is, for the table and the README. */
 export const REPRESENTATIVE: Record<string, string> = {
   public: 'GET /v1/areas',
-  authoring: 'GET /v1/questions/{id}',
-  employer: 'GET /v1/attempts/{id}/report',
-  candidate: 'PUT /v1/attempts/{id}/answers/{qid}',
+  authoring: 'POST /v1/banks (YAML, unchanged)',
+  employer: 'POST /v1/assessments',
+  candidate: 'POST /v1/attempts (start)',
   sweeper: 'scheduled run, nothing due',
-  statistics: 'stream batch: 1 completed attempt (re-delivered)',
+  statistics: 'stream batch: 1 completion, first delivery',
 };
 
 export interface ProcessStats {
@@ -299,10 +342,13 @@ export interface ColdStartResult {
   floorBundle?: BundleInfo;
   real?: ProcessStats;
   floor?: ProcessStats;
-  /** median(import + first request) of the function / the same of its floor. */
+  /** median(import + first request) of the function / the same of its floor, over all runs. */
   ratio?: number;
+  /** The same ratio per round of alternating runs: the spread the verdict is given on. */
+  rounds?: Spread;
   importRatio?: number;
   firstRequestRatio?: number;
+  /** Every measured run of the function made the calls the floor made, in the same order. */
   sameCalls?: boolean;
   note?: string;
 }
@@ -322,17 +368,21 @@ function statsOf(rs: ChildResult[]): ProcessStats {
 export interface ColdStartOptions {
   /** Measured processes per bundle (after one unmeasured warm-up process each). */
   runs: number;
+  /** Rounds the runs are grouped into for the spread (runs / rounds pairs each). */
+  rounds?: number;
   /** Limit to these functions (all by default). */
   functions?: string[];
   warmup?: boolean;
 }
 
-/** The environment of a function process: as the local runner sets it, plus NODE_OPTIONS. */
+/**
+ * The environment of a function process: as the local runner sets it. No NODE_OPTIONS: the
+ * stack does not enable source maps at run time (infra/aws/stack.ts).
+ */
 function childEnv(b: Bench): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
     TABLE_NAME: b.table,
     DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
     AWS_REGION: 'local',
@@ -371,7 +421,10 @@ export async function httpEvent(
   url: string,
   token?: string,
   body?: unknown,
+  contentType = 'application/json',
 ): Promise<unknown> {
+  const text =
+    body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
   const built = await buildEvent({
     method,
     url,
@@ -379,9 +432,9 @@ export async function httpEvent(
       host: '127.0.0.1',
       'user-agent': 'assay-bench',
       ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(text !== undefined ? { 'content-type': contentType } : {}),
     },
-    ...(body !== undefined ? { body: Buffer.from(JSON.stringify(body)) } : {}),
+    ...(text !== undefined ? { body: Buffer.from(text) } : {}),
   });
   if (built.group !== group) throw new Error(`${url} routes to ${built.group}, not ${group}`);
   return built.event;
@@ -390,7 +443,7 @@ export async function httpEvent(
 export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdStartResult[]> {
   mkdirSync(OUT, { recursive: true });
   const child = await buildChild();
-  const events = await representativeEvents(b);
+  const events = await representativeEvents(b, opts.runs + 2);
   const env = childEnv(b);
   const floorBundle = await buildBundle(FLOOR_ENTRY, join(OUT, 'floor'));
   const floorFile = join(OUT, 'floor', 'index.mjs');
@@ -406,21 +459,24 @@ export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdS
       bundle,
     };
     results.push(result);
-    const event = events[fn.name];
-    if (!event) {
+    const fnEvents = events[fn.name];
+    if (!fnEvents) {
       result.note = 'the bench has no representative request for this function yet';
       continue;
     }
-    const eventFile = join(OUT, fn.name, 'event.json');
-    writeFileSync(eventFile, JSON.stringify(event));
+    const eventFile = (i: number) => {
+      const file = join(OUT, fn.name, `event-${i}.json`);
+      writeFileSync(file, JSON.stringify(fnEvents[i]));
+      return file;
+    };
     const realFile = join(OUT, fn.name, 'index.mjs');
     // Unmeasured: pages the files into the OS cache and brings the data to the state every
-    // measured run sees (a stream record, for one, is applied once and then re-delivered).
-    if (opts.warmup !== false) await runChild(child, realFile, eventFile, env);
+    // measured run sees. Requests that change state get an event of their own per run.
+    if (opts.warmup !== false) await runChild(child, realFile, eventFile(0), env);
     // Unmeasured too: a run that records the requests for the floor to replay, so the floor
     // makes the calls this very bundle makes, in the state the measured runs see.
     const floorEventFile = join(OUT, fn.name, 'floor-event.json');
-    await runChild(child, realFile, eventFile, env, floorEventFile);
+    await runChild(child, realFile, eventFile(1), env, floorEventFile);
     result.floorBundle = floorBundle;
     if (opts.warmup !== false) await runChild(child, floorFile, floorEventFile, env);
     const real: ChildResult[] = [];
@@ -428,19 +484,29 @@ export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdS
     for (let i = 0; i < opts.runs; i++) {
       // Alternate (and swap the order every run) so drift on a shared machine hits both alike.
       if (i % 2 === 0) {
-        real.push(await runChild(child, realFile, eventFile, env));
+        real.push(await runChild(child, realFile, eventFile(i + 2), env));
         floor.push(await runChild(child, floorFile, floorEventFile, env));
       } else {
         floor.push(await runChild(child, floorFile, floorEventFile, env));
-        real.push(await runChild(child, realFile, eventFile, env));
+        real.push(await runChild(child, realFile, eventFile(i + 2), env));
       }
     }
     result.real = statsOf(real);
     result.floor = statsOf(floor);
     result.ratio = ratio(result.real.totalMs, result.floor.totalMs);
+    const total = (r: ChildResult) => r.importMs + r.firstMs;
+    const pairs = real.map((r, i) => ({ real: total(r), floor: total(floor[i]!) }));
+    result.rounds = spreadOf(
+      chunks(pairs, Math.min(opts.rounds ?? 5, pairs.length)).map((p) =>
+        ratio(median(p.map((x) => x.real)), median(p.map((x) => x.floor))),
+      ),
+    );
     result.importRatio = ratio(result.real.importMs, result.floor.importMs);
     result.firstRequestRatio = ratio(result.real.firstMs, result.floor.firstMs);
-    result.sameCalls = result.real.calls.join() === result.floor.calls.join();
+    const floorCalls = floor[0]?.calls.join() ?? '';
+    result.sameCalls =
+      real.every((r) => r.calls.join() === floorCalls) &&
+      floor.every((r) => r.calls.join() === floorCalls);
   }
   return results;
 }

@@ -1,16 +1,28 @@
 /**
- * Part 3, DynamoDB cost: the calls and consumed capacity of each candidate-workflow request and
- * of a whole 20-question workflow (start, 20 saves, submit, report), as DynamoDB Local reports
- * it and corrected to AWS's billing rules (calibrated in the same run, see lib/dynamo.ts).
+ * Part 3, DynamoDB cost: the calls and the capacity of each candidate-workflow request and of a
+ * whole 20-question attempt (start, 20 saves, submit, the candidate's result; the employer's
+ * report beside it), as DynamoDB Local reports it and corrected to AWS's billing rules
+ * (lib/dynamo.ts), read and write units apart; and what the stream consumer writes per
+ * completion (norms and item statistics), measured by handing it the completion's stream record.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { getAssessment } from '../../functions/data/assessments.ts';
+import { clearAttemptCaches } from '../../functions/data/attempts.ts';
 import { db, tableName } from '../../functions/data/client.ts';
 import { keys } from '../../functions/data/keys.ts';
-import { clearQuestionCache, questionVersions } from '../../functions/data/question-cache.ts';
-import { type CapacityRecord, capacity, itemSize } from '../lib/dynamo.ts';
+import { questionVersions } from '../../functions/data/question-cache.ts';
+import { handler as statistics } from '../../functions/jobs/stream.ts';
+import {
+  type CapacityRecord,
+  capacity,
+  itemSize,
+  readUnits,
+  watch,
+  writeUnits,
+} from '../lib/dynamo.ts';
 import type { Bench } from '../lib/setup.ts';
-import { mean, median, round } from '../lib/stats.ts';
+import { mean, median, round, type Spread, spreadOf } from '../lib/stats.ts';
 import {
   attemptOf,
   createAssessment,
@@ -22,8 +34,6 @@ import {
 } from '../lib/workflow.ts';
 import { freshProcessRun, httpEvent } from './cold-start.ts';
 
-const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
-
 export interface OperationCost {
   operation: string;
   samples: number;
@@ -32,11 +42,9 @@ export interface OperationCost {
   callCount: { median: number; max: number };
   /** Capacity units as DynamoDB Local reports them (median over samples). */
   localUnits: number;
-  /** The same corrected to AWS's rules (median over samples). */
-  awsUnits: number;
-  /** Of the AWS units, the read and the write request units (medians). */
-  awsReadUnits: number;
-  awsWriteUnits: number;
+  /** Read and write units as AWS bills them: median and range over samples. */
+  rcu: Spread;
+  wcu: Spread;
   /** Of Local's figure, the part spent on the indexes (GSI), median. */
   localIndexUnits: number;
   /** Set when a figure is not measured directly: how it was obtained. */
@@ -47,20 +55,21 @@ export interface WorkflowCost {
   variant: string;
   samples: number;
   calls: number;
-  localUnits: number;
-  awsUnits: number;
-  awsReadUnits: number;
-  awsWriteUnits: number;
-  localIndexUnits: number;
-  note?: string;
+  rcu: Spread;
+  wcu: Spread;
 }
 
 export interface CostResult {
   operations: OperationCost[];
   workflows: WorkflowCost[];
+  /** Stream consumer, per completion: norms and item statistics. */
+  statistics: OperationCost;
   itemBytes: {
-    attemptAtStart: number;
-    attemptSubmitted: number;
+    headAtStart: number;
+    headAfter20Saves: number;
+    draw: number;
+    result: number;
+    row: number;
     questionVersion: number;
     assessment: number;
   };
@@ -68,17 +77,17 @@ export interface CostResult {
   everySaveOneUpdate: boolean;
 }
 
-const tally = (records: readonly CapacityRecord[]) => {
-  const s = { read: 0, write: 0, index: 0 };
-  for (const r of records) {
-    if (READS.has(r.operation)) s.read += r.aws;
-    else s.write += r.aws;
-    s.index += r.indexes;
-  }
-  return s;
-};
+const tally = (records: readonly CapacityRecord[]) => ({
+  rcu: readUnits(records),
+  wcu: writeUnits(records),
+  local: records.reduce((a, r) => a + r.local, 0),
+  index: records.reduce((a, r) => a + r.indexes, 0),
+});
 
-function costOf(name: string, ms: Measured[]): OperationCost {
+function costOf(
+  name: string,
+  ms: { calls: string[]; capacity: CapacityRecord[] }[],
+): OperationCost {
   const t = ms.map((m) => tally(m.capacity));
   return {
     operation: name,
@@ -88,42 +97,44 @@ function costOf(name: string, ms: Measured[]): OperationCost {
       median: median(ms.map((m) => m.calls.length)),
       max: Math.max(...ms.map((m) => m.calls.length)),
     },
-    localUnits: round(median(ms.map((m) => m.localUnits))),
-    awsUnits: round(median(ms.map((m) => m.awsUnits))),
-    awsReadUnits: round(median(t.map((x) => x.read))),
-    awsWriteUnits: round(median(t.map((x) => x.write))),
+    localUnits: round(median(t.map((x) => x.local))),
+    rcu: spreadOf(t.map((x) => x.rcu)),
+    wcu: spreadOf(t.map((x) => x.wcu)),
     localIndexUnits: round(median(t.map((x) => x.index))),
   };
 }
 
-export const requestsOf = (r: WorkflowRun): Measured[] => [r.start, ...r.saves, r.submit, r.report];
+/** Start, 20 saves, submit and the candidate's result: the whole attempt of the goals. */
+export const requestsOf = (r: WorkflowRun): Measured[] => [r.start, ...r.saves, r.submit, r.result];
+
+/** The same attempt with the employer's report read instead of the candidate's result. */
+const withReport = (r: WorkflowRun): Measured[] => [r.start, ...r.saves, r.submit, r.report];
 
 /** Totals of one workflow: calls, Local units, AWS units split into reads and writes. */
-export function workflowTotals(r: WorkflowRun) {
-  const ms = requestsOf(r);
+export function workflowTotals(r: WorkflowRun, pick: (r: WorkflowRun) => Measured[] = requestsOf) {
+  const ms = pick(r);
   const t = tally(ms.flatMap((m) => m.capacity));
   return {
     calls: ms.reduce((a, m) => a + m.calls.length, 0),
-    localUnits: ms.reduce((a, m) => a + m.localUnits, 0),
-    awsUnits: ms.reduce((a, m) => a + m.awsUnits, 0),
-    awsReadUnits: t.read,
-    awsWriteUnits: t.write,
-    localIndexUnits: t.index,
+    localUnits: t.local,
+    awsUnits: t.rcu + t.wcu,
+    rcu: t.rcu,
+    wcu: t.wcu,
   };
 }
 
-function workflowCost(variant: string, runs: WorkflowRun[]): WorkflowCost {
-  const totals = runs.map(workflowTotals);
-  const med = (f: (x: (typeof totals)[number]) => number) => round(median(totals.map(f)));
+function workflowCost(
+  variant: string,
+  runs: WorkflowRun[],
+  pick: (r: WorkflowRun) => Measured[] = requestsOf,
+): WorkflowCost {
+  const totals = runs.map((r) => workflowTotals(r, pick));
   return {
     variant,
     samples: runs.length,
-    calls: med((x) => x.calls),
-    localUnits: med((x) => x.localUnits),
-    awsUnits: med((x) => x.awsUnits),
-    awsReadUnits: med((x) => x.awsReadUnits),
-    awsWriteUnits: med((x) => x.awsWriteUnits),
-    localIndexUnits: med((x) => x.localIndexUnits),
+    calls: median(totals.map((x) => x.calls)),
+    rcu: spreadOf(totals.map((x) => x.rcu)),
+    wcu: spreadOf(totals.map((x) => x.wcu)),
   };
 }
 
@@ -135,6 +146,34 @@ export interface CostOptions {
 async function rawItem(key: { PK: string; SK: string }): Promise<Record<string, unknown>> {
   const res = await db().send(new GetCommand({ TableName: tableName(), Key: key }));
   return res.Item ?? {};
+}
+
+/** Hand the stream consumer the record of a completion (its result item's INSERT). */
+async function applyCompletion(attemptId: string) {
+  const item = await rawItem(keys.attemptResult(attemptId));
+  const image = marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: false });
+  const w = watch();
+  const out = await statistics({
+    Records: [
+      {
+        eventID: `bench-${attemptId}`,
+        eventName: 'INSERT',
+        eventVersion: '1.1',
+        eventSource: 'aws:dynamodb',
+        awsRegion: 'local',
+        dynamodb: {
+          Keys: marshall(keys.attemptResult(attemptId)) as never,
+          NewImage: image as never,
+          SequenceNumber: '1',
+          SizeBytes: 1024,
+          StreamViewType: 'NEW_AND_OLD_IMAGES',
+        },
+      },
+    ],
+  });
+  if (out.batchItemFailures.length) throw new Error('the stream consumer failed a completion');
+  const win = w.stop();
+  return { calls: win.calls.map((c) => c.operation), capacity: win.capacity };
 }
 
 export async function dynamoCost(b: Bench, opts: CostOptions): Promise<CostResult> {
@@ -153,78 +192,77 @@ export async function dynamoCost(b: Bench, opts: CostOptions): Promise<CostResul
     );
     if (freshStart.status !== 201) throw new Error(`fresh start answered ${freshStart.status}`);
 
-    // In this process the assessment stays cached (creating invitations reads it, and the data
-    // layer exports no way to forget it), so "cold" here means an empty question cache.
+    // Cold: the first attempt of a new assessment, every cache of this function emptied first
+    // (assessments, question versions, draws): what a function that has read nothing does.
     const cold: WorkflowRun[] = [];
     for (let i = 0; i < Math.min(3, opts.workflows); i++) {
       const fresh = await createAssessment(b, `Cost, cold ${i}`);
       const [token] = await invite(b, fresh, 1);
-      cold.push(await runWorkflow(b, token!, clearQuestionCache));
+      cold.push(await runWorkflow(b, token!, clearAttemptCaches));
     }
     const assessmentId = await createAssessment(b, 'Cost, warm');
     const tokens = await invite(b, assessmentId, opts.workflows + 1);
-    // Warm: the assessment and every question of its pools already in this function's memory.
+    // Warm: the assessment and every question of its pools already in this function's memory
+    // (a candidate before them warmed the rest).
+    await runWorkflow(b, tokens[0]!);
     const assessment = await getAssessment(b.org, assessmentId);
     await questionVersions(assessment!.sections.flatMap((s) => s.pool));
     const warm: WorkflowRun[] = [];
     for (const token of tokens.slice(1)) warm.push(await runWorkflow(b, token));
 
+    const derived = [];
+    for (const r of [...cold, ...warm]) derived.push(await applyCompletion(r.attempt.attemptId));
+
     const at = (runs: WorkflowRun[], i: number) => runs.map((r) => requestsOf(r)[i]!);
-    const coldStart = costOf('start (cold question cache)', at(cold, 0));
-    // The one read the fresh function adds, priced from the assessment item's size (eventually
-    // consistent GetItem: 0.5 per 4 KB).
-    const assessmentBytes = itemSize(await rawItem(keys.assessment(b.org, assessmentId)));
-    const assessmentRead = Math.ceil(assessmentBytes / 4096) * 0.5;
-    const freshRow: OperationCost = {
-      ...coldStart,
-      operation: 'start (fresh function)',
-      samples: 1,
-      calls: freshStart.calls,
-      callCount: { median: freshStart.calls.length, max: freshStart.calls.length },
-      localUnits: Number.NaN,
-      awsUnits: round(coldStart.awsUnits + assessmentRead),
-      awsReadUnits: round(coldStart.awsReadUnits + assessmentRead),
-      note: `calls counted in a fresh process; capacity = the cold-question-cache start + ${assessmentRead} RCU for the assessment GetItem (${assessmentBytes} B), computed from item size`,
-    };
     const operations: OperationCost[] = [
-      freshRow,
-      coldStart,
+      {
+        ...costOf('start (fresh function)', at(cold, 0)),
+        samples: 1,
+        calls: freshStart.calls,
+        callCount: { median: freshStart.calls.length, max: freshStart.calls.length },
+        note: 'calls counted in a fresh process; capacity as the cold start in this process (same calls)',
+      },
+      costOf('start (cold caches)', at(cold, 0)),
       costOf('start (warm caches)', at(warm, 0)),
       costOf('save answer (1st)', at(warm, 1)),
       costOf('save answer (20th)', at(warm, 20)),
       costOf(
         'save answer (any)',
-        warm.flatMap((r) => r.saves),
+        [...cold, ...warm].flatMap((r) => r.saves),
       ),
-      costOf('submit', at(warm, 21)),
-      costOf('report', at(warm, 22)),
+      costOf('submit', [...at(cold, 21), ...at(warm, 21)]),
+      costOf(
+        'candidate result',
+        [...cold, ...warm].map((r) => r.result),
+      ),
+      costOf(
+        'employer report',
+        [...cold, ...warm].map((r) => r.report),
+      ),
     ];
 
-    const fresh = attemptOf(await request.start(b, tokens[0]!));
     const sample = warm[0]!;
+    const fresh = attemptOf(await request.start(b, (await invite(b, assessmentId, 1))[0]!));
     const versions = await Promise.all(
       sample.attempt.questions.map((q) => rawItem(keys.questionVersion(b.org, q.questionId, 1))),
     );
     return {
       operations,
       workflows: [
-        workflowCost('start (warm caches) + 20 saves + submit + report', warm),
-        workflowCost('start (cold question cache) + 20 saves + submit + report', cold),
-        ((w) => ({
-          ...w,
-          variant: 'start (fresh function) + 20 saves + submit + report',
-          calls: w.calls + 1,
-          localUnits: Number.NaN,
-          awsUnits: round(w.awsUnits + assessmentRead),
-          awsReadUnits: round(w.awsReadUnits + assessmentRead),
-          note: 'the cold-question-cache workflow plus the assessment GetItem, computed from item size',
-        }))(workflowCost('', cold)),
+        workflowCost('start (cold caches) + 20 saves + submit + result', cold),
+        workflowCost('start (warm caches) + 20 saves + submit + result', warm),
+        workflowCost('start (cold caches) + 20 saves + submit + report', cold, withReport),
+        workflowCost('start (warm caches) + 20 saves + submit + report', warm, withReport),
       ],
+      statistics: costOf('derived statistics, per completion', derived),
       itemBytes: {
-        attemptAtStart: itemSize(await rawItem(keys.attempt(fresh.attemptId))),
-        attemptSubmitted: itemSize(await rawItem(keys.attempt(sample.attempt.attemptId))),
+        headAtStart: itemSize(await rawItem(keys.attempt(fresh.attemptId))),
+        headAfter20Saves: itemSize(await rawItem(keys.attempt(sample.attempt.attemptId))),
+        draw: itemSize(await rawItem(keys.attemptDraw(sample.attempt.attemptId))),
+        result: itemSize(await rawItem(keys.attemptResult(sample.attempt.attemptId))),
+        row: itemSize(await rawItem(keys.attemptRow(sample.attempt.attemptId))),
         questionVersion: round(mean(versions.map(itemSize)), 0),
-        assessment: assessmentBytes,
+        assessment: itemSize(await rawItem(keys.assessment(b.org, assessmentId))),
       },
       everySaveOneUpdate: [...warm, ...cold].every((r) =>
         r.saves.every((s) => s.calls.length === 1 && s.calls[0] === 'UpdateItem'),

@@ -11,12 +11,21 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
+import { getDraw, pageCount, readHead } from '../../functions/data/attempts.ts';
 import { db, tableName } from '../../functions/data/client.ts';
 import { keys } from '../../functions/data/keys.ts';
 import { ESM_REQUIRE_BANNER } from '../../infra/aws/bundling.ts';
 import { runNodeChild } from '../lib/child.ts';
 import type { Bench } from '../lib/setup.ts';
-import { median, ratio, round, type Summary, summarize } from '../lib/stats.ts';
+import {
+  median,
+  ratio,
+  round,
+  type Spread,
+  type Summary,
+  spreadOf,
+  summarize,
+} from '../lib/stats.ts';
 import {
   type Attempt,
   attemptOf,
@@ -58,6 +67,8 @@ export interface LoadResult {
   runs: (LoadRun & { kind: 'floor' | 'gateway' })[];
   /** Median gateway round throughput / median floor round throughput. */
   throughputRatio: number;
+  /** Per gateway round: its throughput / the mean of the floor rounds on either side of it. */
+  throughputRounds: Spread;
 }
 
 export interface LoadOptions {
@@ -225,15 +236,14 @@ export async function load(b: Bench, opts: LoadOptions): Promise<LoadResult> {
         );
         return acks.filter((q) => graded.get(q) !== 1).length;
       }
-      const res = await db().send(
-        new GetCommand({
-          TableName: tableName(),
-          Key: keys.attempt(a.attemptId),
-          ConsistentRead: true,
-        }),
+      const draw = await getDraw(a.attemptId);
+      const head = draw ? await readHead(a.attemptId, pageCount(draw)) : undefined;
+      const stored = new Set(
+        head?.layout === 'v2'
+          ? [...head.state.answers.keys()].map((i) => draw!.questions[i]!.q)
+          : [],
       );
-      const answers = (res.Item?.answers ?? {}) as Record<string, unknown>;
-      return acks.filter((q) => !(q in answers)).length;
+      return acks.filter((q) => !stored.has(q)).length;
     }),
     8,
   );
@@ -253,5 +263,11 @@ export async function load(b: Bench, opts: LoadOptions): Promise<LoadResult> {
     floor,
     runs,
     throughputRatio: ratio(gateway.throughput, floor.throughput),
+    throughputRounds: spreadOf(
+      gateways.map((g, i) => {
+        const rate = (o: LoadOutcome) => runOf(o, planned).throughput;
+        return rate(g) / ((rate(floors[i]!) + rate(floors[i + 1]!)) / 2);
+      }),
+    ),
   };
 }

@@ -1,6 +1,8 @@
 /**
- * Part 4, scale: the same 20-question workflow against banks of growing size, each in a table
- * of its own. Every workflow starts with an empty question cache, so each start makes the same
+ * Part 4, scale: creating an assessment, and the same 20-question workflow, against banks of
+ * growing size, each in a table of its own. Creations are interleaved across the sizes in
+ * rounds (every table stays loaded), so each round gives a largest/smallest ratio taken at one
+ * moment; the verdict needs the whole spread of those ratios. Every workflow starts with an empty question cache, so each start makes the same
  * calls at every size and only the size of the bank differs. A request path whose cost or
  * latency grows with the bank shows up as a ratio above 1 between the largest and the smallest.
  * DynamoDB Local itself gets slower as a table grows (DynamoDB does not), so the latency target
@@ -14,19 +16,21 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { clearAttemptCaches } from '../../functions/data/attempts.ts';
 import { db, tableName } from '../../functions/data/client.ts';
 import { keys } from '../../functions/data/keys.ts';
-import { clearQuestionCache } from '../../functions/data/question-cache.ts';
 import { type LoadedBank, loadBank } from '../lib/bank.ts';
-import { capacity } from '../lib/dynamo.ts';
+import { capacity, readUnits, writeUnits } from '../lib/dynamo.ts';
 import type { Bench } from '../lib/setup.ts';
-import { median, ratio, round } from '../lib/stats.ts';
+import { chunks, median, ratio, round, type Spread, spreadOf } from '../lib/stats.ts';
 import {
   type Attempt,
   invite,
+  type Measured,
   measure,
   runWorkflow,
   SECTIONS,
+  type WorkflowRun,
   workflowMs,
 } from '../lib/workflow.ts';
 import { workflowTotals } from './cost.ts';
@@ -38,8 +42,8 @@ export interface ScalePoint {
   /** workflowMsP50 / probeMsP50: the workflow in units of DynamoDB Local's speed at this size. */
   normalizedWorkflow: number;
   load: LoadedBank;
-  /** Building the assessment (pool sampling), one request: time and calls. */
-  createAssessment: { ms: number; calls: number; awsUnits: number };
+  /** Building an assessment (pool sampling), one request per round: time, calls, capacity. */
+  createAssessment: { ms: Spread; calls: Spread; rcu: Spread; wcu: Spread };
   workflows: number;
   /** p50 over workflows of the summed client round trips of its 23 requests. */
   workflowMsP50: number;
@@ -48,15 +52,20 @@ export interface ScalePoint {
   callsPerWorkflow: number;
   localUnitsPerWorkflow: number;
   awsUnitsPerWorkflow: number;
+  /** The workflows' workflow/floor ratio per round. */
+  normalizedRounds: number[];
 }
 
 export interface ScaleResult {
   points: ScalePoint[];
   /** Largest bank / smallest bank, workflow p50 as measured. */
   latencyRatio: number;
-  /** The same for the workflow p50 relative to the raw-call probe (the target). */
-  normalizedLatencyRatio: number;
+  /** The same for the workflow p50 relative to the raw-call probe, per round (the target). */
+  normalizedLatencyRatio: Spread;
   capacityRatio: number;
+  /** Creating an assessment at the largest bank / at the smallest, per round: time and capacity. */
+  createRatio: Spread;
+  createCapacityRatio: Spread;
 }
 
 const PROBES_PER_WORKFLOW = 3;
@@ -68,8 +77,8 @@ interface Prober {
 
 /**
  * Raw calls like the workflow's, straight to DynamoDB Local with a client configured as the data
- * layer's: a consistent GetItem of the attempt, a BatchGetItem of its 20 question versions, an
- * UpdateItem of an answer and a one-item TransactWriteItems on a copy of the attempt item.
+ * layer's: a consistent GetItem of the attempt's head, a BatchGetItem of its 20 question versions,
+ * an UpdateItem of an answer and a one-item TransactWriteItems on a copy of the head.
  */
 async function createProber(org: string, attempt: Attempt): Promise<Prober> {
   const table = tableName();
@@ -111,13 +120,18 @@ async function createProber(org: string, attempt: Attempt): Promise<Prober> {
           },
         }),
       );
+      // As a save writes an answer: one attribute of the head, and its revision.
+      const i = attempt.questions.indexOf(q);
       await raw.send(
         new UpdateItemCommand({
           TableName: table,
           Key: key(copy),
-          UpdateExpression: 'SET answers.#q = :a',
-          ExpressionAttributeNames: { '#q': q.questionId },
-          ExpressionAttributeValues: { ':a': { M: { value: { S: 'probe' } } } },
+          UpdateExpression: 'SET #a = :a ADD #r :one',
+          ExpressionAttributeNames: { '#a': `a${i}`, '#r': `r${i}` },
+          ExpressionAttributeValues: {
+            ':a': { M: { v: { S: 'probe' }, t: { N: String(Date.now()) } } },
+            ':one': { N: '1' },
+          },
         }),
       );
       await raw.send(
@@ -144,23 +158,38 @@ export interface ScaleOptions {
   sizes: number[];
   workflows: number;
   warmup: number;
+  /** Rounds of assessment creations, each at every size (5 gives a median and a range). */
+  rounds?: number;
 }
+
+/** Same-length prefixes, so the ids (which attempts hold) weigh the same at every size. */
+const prefixOf = (i: number) => `sc${i}`;
 
 export async function scale(b: Bench, opts: ScaleOptions): Promise<ScaleResult> {
   const points: ScalePoint[] = [];
   const home = b.table;
+  const tables: string[] = [];
+  const loads: LoadedBank[] = [];
+  const rounds = opts.rounds ?? 5;
+  const creations: Measured[][] = opts.sizes.map(() => []);
   try {
-    for (const size of opts.sizes) {
-      const table = await b.useNewTable(`scale-${size}`);
-      try {
-        clearQuestionCache();
-        const load = await loadBank(b.org, 'scale', size);
-        capacity.enabled = true;
+    for (const [i, size] of opts.sizes.entries()) {
+      tables.push(await b.useNewTable(`scale-${size}`));
+      clearAttemptCaches();
+      loads.push(await loadBank(b.org, prefixOf(i), size));
+    }
+    // Creations, interleaved: each round creates one assessment at every size (the order turns
+    // every round), so a ratio between sizes is taken at one moment of the shared machine.
+    capacity.enabled = true;
+    for (let r = 0; r < rounds + 1; r++) {
+      for (let k = 0; k < opts.sizes.length; k++) {
+        const i = (k + r) % opts.sizes.length;
+        b.useTable(tables[i]!);
         const created = await measure(b, async () => {
           const res = await b.http.request('POST', '/v1/assessments', {
             token: b.employer,
             body: {
-              title: `Scale ${size}`,
+              title: `Scale ${opts.sizes[i]}`,
               timeLimitMinutes: 240,
               sections: SECTIONS,
               showResultToCandidate: true,
@@ -169,62 +198,83 @@ export async function scale(b: Bench, opts: ScaleOptions): Promise<ScaleResult> 
           if (res.status !== 201) throw new Error(`create assessment: ${res.text}`);
           return res;
         });
-        const assessmentId = created.res.body.assessmentId as string;
-        const tokens = await invite(b, assessmentId, opts.warmup + opts.workflows);
-        const runs = [];
-        const probe: number[] = [];
-        let prober: Prober | undefined;
-        for (const [i, token] of tokens.entries()) {
-          const run = await runWorkflow(b, token, clearQuestionCache);
-          if (i < opts.warmup) continue;
-          runs.push(run);
-          // The floor, interleaved so it sees the same moment: raw calls at this table size.
-          prober ??= await createProber(b.org, run.attempt);
-          for (let k = 0; k < PROBES_PER_WORKFLOW; k++) probe.push(await prober.round());
-        }
-        prober?.close();
-        capacity.enabled = false;
-        const totals = runs.map(workflowTotals);
-        const workflowMsP50 = round(median(runs.map(workflowMs)));
-        const probeMsP50 = round(median(probe));
-        points.push({
-          questions: size,
-          probeMsP50,
-          normalizedWorkflow: ratio(workflowMsP50, probeMsP50),
-          load: { ...load, ms: round(load.ms, 0) },
-          createAssessment: {
-            ms: round(created.clientMs),
-            calls: created.calls.length,
-            awsUnits: round(created.awsUnits),
-          },
-          workflows: runs.length,
-          workflowMsP50,
-          requestMsP50: {
-            start: round(median(runs.map((r) => r.start.clientMs))),
-            save: round(median(runs.flatMap((r) => r.saves.map((s) => s.clientMs)))),
-            submit: round(median(runs.map((r) => r.submit.clientMs))),
-            report: round(median(runs.map((r) => r.report.clientMs))),
-          },
-          callsPerWorkflow: median(totals.map((t) => t.calls)),
-          localUnitsPerWorkflow: round(median(totals.map((t) => t.localUnits))),
-          awsUnitsPerWorkflow: round(median(totals.map((t) => t.awsUnits))),
-        });
-      } finally {
-        capacity.enabled = false;
-        b.useTable(home);
-        await b.dropTable(table);
+        // Round 0 is a warm-up at every size.
+        if (r > 0) creations[i]!.push(created);
       }
     }
+    capacity.enabled = false;
+
+    for (const [i, size] of opts.sizes.entries()) {
+      b.useTable(tables[i]!);
+      clearAttemptCaches();
+      const assessmentId = creations[i]!.at(-1)!.res.body.assessmentId as string;
+      capacity.enabled = true;
+      const tokens = await invite(b, assessmentId, opts.warmup + opts.workflows);
+      const runs: WorkflowRun[] = [];
+      const probe: number[] = [];
+      const normalized: number[] = [];
+      let prober: Prober | undefined;
+      for (const [k, token] of tokens.entries()) {
+        const run = await runWorkflow(b, token, clearAttemptCaches);
+        if (k < opts.warmup) continue;
+        runs.push(run);
+        // The floor, interleaved so it sees the same moment: raw calls at this table size.
+        prober ??= await createProber(b.org, run.attempt);
+        const mine: number[] = [];
+        for (let p = 0; p < PROBES_PER_WORKFLOW; p++) mine.push(await prober.round());
+        probe.push(...mine);
+        normalized.push(workflowMs(run) / median(mine));
+      }
+      prober?.close();
+      capacity.enabled = false;
+      const totals = runs.map((r) => workflowTotals(r));
+      const workflowMsP50 = round(median(runs.map(workflowMs)));
+      const probeMsP50 = round(median(probe));
+      const made = creations[i]!;
+      points.push({
+        questions: size,
+        probeMsP50,
+        normalizedWorkflow: ratio(workflowMsP50, probeMsP50),
+        load: { ...loads[i]!, ms: round(loads[i]!.ms, 0) },
+        createAssessment: {
+          ms: spreadOf(made.map((m) => m.clientMs)),
+          calls: spreadOf(made.map((m) => m.calls.length)),
+          rcu: spreadOf(made.map((m) => readUnits(m.capacity))),
+          wcu: spreadOf(made.map((m) => writeUnits(m.capacity))),
+        },
+        workflows: runs.length,
+        workflowMsP50,
+        requestMsP50: {
+          start: round(median(runs.map((r) => r.start.clientMs))),
+          save: round(median(runs.flatMap((r) => r.saves.map((s) => s.clientMs)))),
+          submit: round(median(runs.map((r) => r.submit.clientMs))),
+          report: round(median(runs.map((r) => r.report.clientMs))),
+        },
+        callsPerWorkflow: median(totals.map((t) => t.calls)),
+        localUnitsPerWorkflow: round(median(totals.map((t) => t.localUnits))),
+        awsUnitsPerWorkflow: round(median(totals.map((t) => t.awsUnits))),
+        normalizedRounds: chunks(normalized, Math.min(rounds, normalized.length)).map(median),
+      });
+    }
   } finally {
-    clearQuestionCache();
+    capacity.enabled = false;
+    clearAttemptCaches();
     b.useTable(home);
+    for (const t of tables) await b.dropTable(t);
   }
   const first = points[0]!;
   const last = points[points.length - 1]!;
+  const units = (m: Measured) => readUnits(m.capacity) + writeUnits(m.capacity);
+  const firstMade = creations[0]!;
+  const lastMade = creations[creations.length - 1]!;
   return {
     points,
     latencyRatio: ratio(last.workflowMsP50, first.workflowMsP50),
-    normalizedLatencyRatio: ratio(last.normalizedWorkflow, first.normalizedWorkflow),
+    normalizedLatencyRatio: spreadOf(
+      last.normalizedRounds.map((x, i) => x / (first.normalizedRounds[i] ?? Number.NaN)),
+    ),
     capacityRatio: ratio(last.awsUnitsPerWorkflow, first.awsUnitsPerWorkflow),
+    createRatio: spreadOf(lastMade.map((m, i) => m.clientMs / firstMade[i]!.clientMs)),
+    createCapacityRatio: spreadOf(lastMade.map((m, i) => units(m) / units(firstMade[i]!))),
   };
 }

@@ -50,6 +50,8 @@ export function coverageReport(banks: readonly Bank[]): string {
         pct(cues.hedged),
         pct(cues.echo),
         pct(cues.combined),
+        pct(cues.listing),
+        pct(cues.unargued),
       ],
     ];
   });
@@ -64,6 +66,8 @@ export function coverageReport(banks: readonly Bank[]): string {
     'key most hedged',
     'key echoes prompt most',
     'surface-cue pick = key',
+    'key lists most',
+    'key among options not arguing for themselves',
   ];
   const out = [table(header, [...rows, totals])];
   if (sjtRows.length) {
@@ -165,6 +169,20 @@ export const CONSULTATIVE_WORDS =
 export const HEDGING_WORDS =
   /\b(first|before|then|once|until|while|confirm\w*|check\w*|verif\w*|measur\w*|understand\w*|careful\w*|safe\w*|small\w*|gradual\w*|temporar\w*|if|whether|plan\w*|review\w*|document\w*|note|record\w*|evidence|data|test\w*|monitor\w*|watch\w*|assess\w*|evaluat\w*|risk\w*|investigat\w*)\b/g;
 
+/**
+ * What separates the things an option lists: commas, colons, semicolons, "and", "then". An option
+ * that lists the most (several actions, or the contents of a message, joined by commas and "and")
+ * sounds the most complete, which word counts miss.
+ */
+export const PART_SEPARATORS = /[,;:]|\b(?:and|then)\b/g;
+
+/**
+ * A clause in which an option argues for itself ("..., since it is only one line", "so that
+ * nobody waits"). A test-wise candidate discards such options, so keys need them as often as the
+ * other options do.
+ */
+export const JUSTIFICATION = /\b(?:since|because)\b|\bso that\b|,\s*(?:so|which|as)\b/i;
+
 const count = (s: string, re: RegExp) => (s.toLowerCase().match(re) ?? []).length;
 /** Function words that say nothing about the situation, left out when comparing an option with the prompt. */
 const FUNCTION_WORDS = new Set(
@@ -189,8 +207,10 @@ function argmax(ids: string[], score: (id: string) => number): string[] {
 
 /**
  * The options a test-wise candidate would pick by each surface cue: the longest, the most
- * consultative and the most hedged wording, the one repeating most of the prompt's words, and
- * all three named cues together (sum of ranks). Ties are returned whole.
+ * consultative and the most hedged wording, the one repeating most of the prompt's words, all
+ * three named cues together (sum of ranks), the one listing the most parts, and the options that
+ * do not argue for themselves (all options if every one does or none does). Ties are returned
+ * whole.
  */
 export function surfaceCuePicks(q: QuestionContent) {
   const options = q.options ?? [];
@@ -201,6 +221,8 @@ export function surfaceCuePicks(q: QuestionContent) {
   const consult = (id: string) => count(text(id), CONSULTATIVE_WORDS);
   const hedge = (id: string) => count(text(id), HEDGING_WORDS);
   const echo = (id: string) => [...contentWords(text(id))].filter((w) => prompt.has(w)).length;
+  const parts = (id: string) => count(text(id), PART_SEPARATORS) + 1;
+  const unargued = ids.filter((id) => !JUSTIFICATION.test(text(id)));
   // Rank 0..n-1 by each cue (ties share the mean rank), summed.
   const rank = (f: (id: string) => number) => (id: string) => {
     const v = f(id);
@@ -215,6 +237,8 @@ export function surfaceCuePicks(q: QuestionContent) {
     hedged: argmax(ids, hedge),
     echo: argmax(ids, echo),
     combined: argmax(ids, (id) => ranks.reduce((s, r) => s + r(id), 0)),
+    listing: argmax(ids, parts),
+    unargued: unargued.length ? unargued : ids,
   };
 }
 
@@ -225,7 +249,15 @@ export function surfaceCueShares(
   questions: readonly QuestionContent[],
 ): Record<SurfaceCue, number> {
   const sjt = questions.filter((q) => q.type === 'sjt');
-  const cues: SurfaceCue[] = ['longest', 'consultative', 'hedged', 'echo', 'combined'];
+  const cues: SurfaceCue[] = [
+    'longest',
+    'consultative',
+    'hedged',
+    'echo',
+    'combined',
+    'listing',
+    'unargued',
+  ];
   const out = Object.fromEntries(cues.map((c) => [c, 0])) as Record<SurfaceCue, number>;
   for (const q of sjt) {
     const best = bestOptionIds(q);

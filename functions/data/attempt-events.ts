@@ -1,11 +1,10 @@
 /**
  * The candidate app's page events (visibility changes, pastes): one small item per batch in
  * the attempt's partition (`ATT#<id>` / `EV#<ulid>`), and a counter item (`EVENTS`) that
- * bounds how many batches an attempt keeps. Read once when the attempt is finalised.
+ * bounds how many batches an attempt keeps. Finalising reads them with the attempt's completion context (`readCompletionContext`).
  */
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { MAX_EVENT_BATCHES, type PageEvent } from '../domain/integrity.ts';
-import { batchWrite } from './batch-write.ts';
 import { applied, db, tableName } from './client.ts';
 import { keys } from './keys.ts';
 
@@ -37,7 +36,7 @@ export async function putEventBatch(
           {
             Put: {
               TableName: tableName(),
-              Item: { ...keys.attemptEvents(attemptId, batchId), receivedAt, events, ttl },
+              Item: { ...keys.attemptEvent(attemptId, batchId), receivedAt, events, ttl },
             },
           },
         ],
@@ -46,42 +45,9 @@ export async function putEventBatch(
   );
 }
 
-/** Every batch's keys or contents, page by page (at most MAX_EVENT_BATCHES small items). */
-async function queryBatches(attemptId: string, keysOnly: boolean) {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :ev)',
-        ExpressionAttributeValues: {
-          ':pk': keys.attempt(attemptId).PK,
-          ':ev': keys.attemptEventsPrefix,
-        },
-        ...(keysOnly ? { ProjectionExpression: 'PK, SK' } : {}),
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    items.push(...(res.Items ?? []));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
-
-/** The attempt's page events in time order: one Query of its `EV#` items. */
-export async function listAttemptEvents(attemptId: string): Promise<PageEvent[]> {
-  const items = await queryBatches(attemptId, false);
-  return items
+/** The page events of an attempt's `EV#` items (read with its completion context), in time order. */
+export function pageEventsOf(batches: readonly Record<string, unknown>[]): PageEvent[] {
+  return batches
     .flatMap((i) => (i.events as PageEvent[] | undefined) ?? [])
     .sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
-}
-
-/** Erase an attempt's page events and their counter (erasure of a candidate's data). */
-export async function deleteAttemptEvents(attemptId: string): Promise<void> {
-  const doomed = [
-    ...(await queryBatches(attemptId, true)).map((i) => ({ PK: i.PK, SK: i.SK })),
-    keys.attemptEventCounter(attemptId),
-  ];
-  await batchWrite(doomed.map((Key) => ({ DeleteRequest: { Key } })));
 }

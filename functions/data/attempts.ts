@@ -1,44 +1,45 @@
 /**
- * Attempts: one item each, holding the drawn questions (refs and option orders), the answers
- * and, once finished, the graded result and its ranking keys. Every state change is a
- * conditional write; see docs/state-machines.md. Patterns 12-19 of docs/access-patterns.md.
+ * Attempts as a partition of small items, each written by the event that owns it
+ * (docs/access-patterns.md#the-attempts-items): the head (state and answer page 0), further
+ * answer pages, the immutable draw, sessions. Results and rows: `attempt-results.ts`; attempts
+ * stored in the old one-item layout: `attempt-legacy.ts`. Every state change is a conditional
+ * write; see docs/state-machines.md. Patterns 12-17 of docs/access-patterns.md.
  */
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { SavedAnswer } from '../domain/grading.ts';
+import { ulid } from 'ulid';
 import type { Resume } from '../domain/integrity.ts';
-import type { QuestionTypeId } from '../domain/question-types/type.ts';
-import type { AttemptResult } from '../domain/result.ts';
+import { clearAssessmentCache } from './assessments.ts';
 import { applied, db, tableName } from './client.ts';
-import { encodeCursor, listingPage } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
 import type { Candidate } from './invitations.ts';
-import { dueBucket, keys } from './keys.ts';
+import { dueBucket, type Key, keys } from './keys.ts';
+import { clearQuestionCache } from './question-cache.ts';
 
 export type AttemptStatus = 'active' | 'submitted' | 'expired';
 
-export interface AttemptQuestion {
+/** A question of an attempt: where it lives, which immutable version, its option order. */
+export interface DrawnQuestion {
+  /** Organisation owning the question (the org or `public`). */
   o: string;
   q: string;
   v: number;
-  t: QuestionTypeId;
-  area: string;
   /** Option ids in the order this candidate sees them. */
   order?: string[];
 }
 
-export interface Attempt {
+/** A session of the candidate: the start, or a resume. */
+export type Session = Resume;
+
+/**
+ * What never changes after the start (only erasure removes the personal data): written once,
+ * cached in memory by every function that reads it.
+ */
+export interface AttemptDraw {
   attemptId: string;
   org: string;
   assessmentId: string;
   invitationId: string;
-  status: AttemptStatus;
-  tokenHash: string;
   startedAt: string;
   deadline: string;
   dueAt: string;
@@ -49,279 +50,678 @@ export interface Attempt {
   showResultToCandidate: boolean;
   passingScore?: number;
   candidate: Candidate;
-  questions: AttemptQuestion[];
-  /** Per question: type and option ids, so a save is validated by its condition expression. */
-  qs: Record<string, { t: QuestionTypeId; o: string[] }>;
-  answers: Record<string, SavedAnswer>;
-  /** Incremented by every saved answer: finalising is conditioned on it, so no save is missed. */
-  rev: number;
-  /** The first MAX_RECORDED_RESUMES sessions (the start included); `resumeCount` counts all resumes. */
-  resumes: Resume[];
-  resumeCount?: number;
-  /** When the token was last rotated by a resume: orders rotations (see rotateAttemptToken). */
-  rotatedAt?: string;
-  completedAt?: string;
-  result?: AttemptResult;
+  questions: DrawnQuestion[];
+  /** The answer page of each question, by index (0: the head). */
+  pages: number[];
+  /** The start: the first session. */
+  started: Session;
   erasedAt?: string;
 }
 
-const STORAGE_KEYS = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'ttl'];
-
-function strip(item: Record<string, unknown>): Attempt {
-  const out = { ...item };
-  for (const k of STORAGE_KEYS) delete out[k];
-  return out as unknown as Attempt;
+/** One stored answer with its revision: 1 for the first save of the question, +1 per later one. */
+export interface AnswerRecord {
+  value: unknown;
+  savedAt: string;
+  revision: number;
 }
 
-/** Ranking key: best score first, then earliest completion. */
-export function rankKey(score: number, completedAt: string, attemptId: string): string {
-  return `${String(10000 - Math.round(score * 100)).padStart(5, '0')}#${completedAt}#${attemptId}`;
+/** The mutable state of an attempt: its head and further pages, merged. */
+export interface AttemptState {
+  attemptId: string;
+  status: AttemptStatus;
+  tokenHash: string;
+  dueAt: string;
+  /** Set by the seal: the finish time (the deadline for an expired attempt). */
+  completedAt?: string;
+  resumeCount: number;
+  /** By question index. */
+  answers: Map<number, AnswerRecord>;
+}
+
+/** A head read from the table: the new layout's state, or an old-layout item to convert. */
+export type HeadRead =
+  | { layout: 'v2'; state: AttemptState }
+  | { layout: 'v1'; item: Record<string, unknown> }
+  | undefined;
+
+const LAYOUT = 2;
+/**
+ * Bytes of a head or page item before its answers, sealed (keys, layout, status, token hash,
+ * due, resume count, finish time, ttl: about 165 B); an old-layout attempt converted to this
+ * layout also keeps its due-index keys on the head until sealed (about 80 B more).
+ */
+export const PAGE_OVERHEAD_BYTES = 180;
+export const CONVERTED_HEAD_EXTRA_BYTES = 80;
+/** What an answer page may hold and still be written for 1 WCU. */
+export const PAGE_BYTES = 1024;
+/** Pages of one attempt at most (200 questions fit in far fewer). */
+const MAX_PAGES = 99;
+
+const HEAD_SK = 'ATT';
+const pageKey = (attemptId: string, page: number): Key =>
+  page === 0 ? keys.attempt(attemptId) : keys.attemptPage(attemptId, page);
+
+// The token's SHA-256 is stored as base64url (43 characters, not 64 hex) on every page: it is
+// part of the fixed size that each answer page spends before its answers.
+export const storedHash = (hex: string) => Buffer.from(hex, 'hex').toString('base64url');
+const hexHash = (stored: unknown) =>
+  typeof stored === 'string' ? Buffer.from(stored, 'base64url').toString('hex') : '';
+
+const answerAttr = (i: number) => `a${i}`;
+const revisionAttr = (i: number) => `r${i}`;
+
+/**
+ * Assign each question to an answer page so that no page can exceed 1 KB: questions in draw
+ * order, each taking its planned answer size (plus its attribute names) from the page until it
+ * is full. Pure; the sizes come from the service, which knows what an answer can hold.
+ */
+export function planPages(answerBytes: readonly number[], headExtra = 0): number[] {
+  const pages: number[] = [];
+  let page = 0;
+  let used = PAGE_OVERHEAD_BYTES + headExtra;
+  for (const bytes of answerBytes) {
+    // `a12 = {v, t}` and `r12`: the names, the map's overhead, the milliseconds, a revision.
+    const cost = bytes + 24;
+    if (used + cost > PAGE_BYTES && used > PAGE_OVERHEAD_BYTES && page < MAX_PAGES - 1) {
+      page++;
+      used = PAGE_OVERHEAD_BYTES;
+    }
+    used += cost;
+    pages.push(page);
+  }
+  return pages;
+}
+
+export const pageCount = (draw: Pick<AttemptDraw, 'pages'>) => Math.max(0, ...draw.pages) + 1;
+
+/** Epoch seconds at which DynamoDB may delete an item (personal-data retention). */
+export const ttlOf = (from: string, retentionDays: number) =>
+  Math.floor(Date.parse(from) / 1000) + retentionDays * 86400;
+
+// ---------------------------------------------------------------------------------------------
+// The draw: immutable, cached.
+
+const draws = new Map<string, AttemptDraw>();
+const MAX_CACHED_DRAWS = 5000;
+
+/** Keep a draw in memory (immutable): every later read of it is free. */
+export function rememberDraw(draw: AttemptDraw): AttemptDraw {
+  if (draws.size >= MAX_CACHED_DRAWS) draws.clear();
+  draws.set(draw.attemptId, draw);
+  return draw;
+}
+
+function drawOf(item: Record<string, unknown>): AttemptDraw {
+  const { PK: _p, SK: _s, ttl: _t, ly: _l, ...rest } = item;
+  return rest as unknown as AttemptDraw;
 }
 
 /**
- * pending -> started and the new attempt, in one transaction. Returns false when another
- * request won the race (or the invitation changed): the caller reads what it wrote.
+ * The draw of an attempt (cached: immutable). Read eventually consistent first; a draw written
+ * a moment ago elsewhere may not be visible yet, so a miss is read again consistently.
  */
-export async function createAttempt(
-  attempt: Attempt,
-  invitationTokenHash: string,
+export async function getDraw(attemptId: string): Promise<AttemptDraw | undefined> {
+  const hit = draws.get(attemptId);
+  if (hit) return hit;
+  for (const consistent of [false, true]) {
+    const res = await db().send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: keys.attemptDraw(attemptId),
+        ...(consistent ? { ConsistentRead: true } : {}),
+      }),
+    );
+    if (res.Item) return rememberDraw(drawOf(res.Item));
+  }
+  return undefined;
+}
+
+/** Forget every cached draw, assessment and question version: a function's cold state. */
+export function clearAttemptCaches(): void {
+  draws.clear();
+  clearAssessmentCache();
+  clearQuestionCache();
+}
+
+/** Forget a cached draw (erasure), or all of them. */
+export function forgetDraws(attemptId?: string): void {
+  if (attemptId) draws.delete(attemptId);
+  else draws.clear();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start.
+
+/**
+ * pending -> started: the one conditional write that decides which request starts the attempt.
+ * It also files the attempt in the due index (on the invitation, until the completion is fully
+ * written), so the sweeper finds it even if the attempt's items are never written. False: the
+ * invitation is no longer pending (another request won), or its token or expiry changed.
+ */
+export async function claimInvitation(
+  inv: { invitationId: string; tokenHash: string },
+  attemptId: string,
   now: Date,
+  dueAt: Date,
 ): Promise<boolean> {
+  const due = keys.due(dueAt, attemptId);
   return applied(() =>
     db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.invitation(attempt.invitationId),
-              UpdateExpression: 'SET #s = :started, attemptId = :a, startedAt = :now',
-              ConditionExpression: '#s = :pending AND tokenHash = :h AND expiresAt > :now',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: {
-                ':started': 'started',
-                ':pending': 'pending',
-                ':a': attempt.attemptId,
-                ':h': invitationTokenHash,
-                ':now': now.toISOString(),
-              },
-            },
-          },
-          {
-            Put: {
-              TableName: tableName(),
-              Item: {
-                ...keys.attempt(attempt.attemptId),
-                ...keys.due(new Date(attempt.dueAt), attempt.attemptId),
-                ...attempt,
-              },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-        ],
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.invitation(inv.invitationId),
+        UpdateExpression:
+          'SET #s = :started, attemptId = :a, startedAt = :now, GSI2PK = :dpk, GSI2SK = :dsk',
+        ConditionExpression: '#s = :pending AND tokenHash = :h AND expiresAt > :now',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':started': 'started',
+          ':pending': 'pending',
+          ':a': attemptId,
+          ':h': inv.tokenHash,
+          ':now': now.toISOString(),
+          ':dpk': due.GSI2PK,
+          ':dsk': due.GSI2SK,
+        },
       }),
     ),
   );
 }
 
-export async function getAttempt(attemptId: string): Promise<Attempt | undefined> {
-  const res = await db().send(
-    new GetCommand({ TableName: tableName(), Key: keys.attempt(attemptId), ConsistentRead: true }),
-  );
-  return res.Item ? strip(res.Item) : undefined;
-}
-
-/** Sessions recorded per attempt for integrity evidence; later resumes are only counted. */
-export const MAX_RECORDED_RESUMES = 20;
+const newPage = (draw: AttemptDraw, tokenHash: string) => ({
+  ly: LAYOUT,
+  st: 'active',
+  th: storedHash(tokenHash),
+  due: draw.dueAt,
+});
 
 /**
- * Give an active, not yet due attempt a new token (resume), recording the session while fewer
- * than MAX_RECORDED_RESUMES are recorded so that the item stays small however often a client
- * resumes. Undefined: not active, or due.
- *
- * Rotations are ordered by `rotatedAt` (`at`, the request's time unless given): one older than
- * the stored one changes nothing and answers `{ supersededAt }`. A rotation sent before its
- * request ran out of time can reach the table after the client's retry has rotated again;
- * without the order it would replace the token the client was given last and lock it out.
+ * Write a started attempt's items: the draw, any further answer page, then the head, whose
+ * existence makes the attempt usable. Each is conditioned on being new; the draw is a pure
+ * function of the attempt id, the invitation and the assessment, so two requests building the
+ * same attempt write the same thing and only one head. Returns `exists` when another request
+ * wrote the head first (the caller resumes instead).
  */
-export async function rotateAttemptToken(
-  attemptId: string,
+export async function createAttemptItems(
+  draw: AttemptDraw,
   tokenHash: string,
-  resume: Resume,
-  at = resume.at,
-): Promise<Attempt | { supersededAt: string } | undefined> {
-  const rotate = (record: boolean) =>
-    db().send(
-      new UpdateCommand({
+  retentionDays: number,
+): Promise<'created' | 'exists'> {
+  const ttl = ttlOf(draw.dueAt, retentionDays);
+  const putNew = (item: Record<string, unknown>) =>
+    applied(() =>
+      db().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
+  await putNew({ ...keys.attemptDraw(draw.attemptId), ...draw, ly: LAYOUT, ttl });
+  for (let p = 1; p < pageCount(draw); p++)
+    await putNew({ ...pageKey(draw.attemptId, p), ...newPage(draw, tokenHash) });
+  const created = await putNew({
+    ...keys.attempt(draw.attemptId),
+    ...newPage(draw, tokenHash),
+    rc: 0,
+  });
+  rememberDraw(draw);
+  return created ? 'created' : 'exists';
+}
+
+// ---------------------------------------------------------------------------------------------
+// State.
+
+function readAnswers(item: Record<string, unknown>, into: Map<number, AnswerRecord>): void {
+  for (const [k, v] of Object.entries(item)) {
+    if (!/^a\d+$/.test(k) || !v || typeof v !== 'object') continue;
+    const i = Number(k.slice(1));
+    const a = v as { v: unknown; t: number };
+    into.set(i, {
+      value: a.v,
+      savedAt: new Date(a.t).toISOString(),
+      revision: Number(item[revisionAttr(i)] ?? 1),
+    });
+  }
+}
+
+/** The state of a head (and its pages), from the items as stored. */
+export function stateOf(
+  attemptId: string,
+  items: readonly Record<string, unknown>[],
+): AttemptState {
+  const head = items.find((i) => i.SK === HEAD_SK) ?? items[0]!;
+  const answers = new Map<number, AnswerRecord>();
+  for (const item of items) readAnswers(item, answers);
+  return {
+    attemptId,
+    status: head.st as AttemptStatus,
+    tokenHash: hexHash(head.th),
+    dueAt: head.due as string,
+    ...(head.at ? { completedAt: head.at as string } : {}),
+    resumeCount: Number(head.rc ?? 0),
+    answers,
+  };
+}
+
+const isOldLayout = (item: Record<string, unknown>) => item.questions !== undefined;
+
+/**
+ * The attempt's head and pages, strongly consistent (its answers and status are what a client
+ * acts on): one GetItem, or for an attempt with further pages one Query of `A#..` to `ATT`.
+ */
+export async function readHead(attemptId: string, pages = 1): Promise<HeadRead> {
+  let items: Record<string, unknown>[];
+  if (pages <= 1) {
+    const res = await db().send(
+      new GetCommand({
         TableName: tableName(),
         Key: keys.attempt(attemptId),
-        UpdateExpression: record
-          ? 'SET tokenHash = :h, rotatedAt = :at, resumes = list_append(if_not_exists(resumes, :empty), :r) ADD resumeCount :one'
-          : 'SET tokenHash = :h, rotatedAt = :at ADD resumeCount :one',
-        ConditionExpression: `#s = :active AND dueAt >= :now AND (attribute_not_exists(rotatedAt) OR rotatedAt < :at)${
-          record ? ' AND (attribute_not_exists(resumes) OR size(resumes) < :max)' : ''
-        }`,
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: {
-          ':h': tokenHash,
-          ':active': 'active',
-          ':now': resume.at,
-          ':at': at,
-          ':one': 1,
-          ...(record ? { ':r': [resume], ':empty': [], ':max': MAX_RECORDED_RESUMES } : {}),
-        },
-        ReturnValues: 'ALL_NEW',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        ConsistentRead: true,
       }),
     );
-  let old: Record<string, unknown> | undefined;
-  for (const record of [true, false]) {
-    try {
-      return strip((await rotate(record)).Attributes!);
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      const item = (err as { Item?: Record<string, never> }).Item;
-      old = item ? unmarshall(item) : undefined;
-    }
+    items = res.Item ? [res.Item] : [];
+  } else {
+    const res = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :first AND :head',
+        ExpressionAttributeValues: {
+          ':pk': keys.attempt(attemptId).PK,
+          ':first': 'A#',
+          ':head': HEAD_SK,
+        },
+        ConsistentRead: true,
+      }),
+    );
+    items = res.Items ?? [];
   }
-  const rotatedAt = old?.rotatedAt as string | undefined;
-  const active = old?.status === 'active' && (old.dueAt as string) >= resume.at;
-  return active && rotatedAt && rotatedAt >= at ? { supersededAt: rotatedAt } : undefined;
+  const head = items.find((i) => i.SK === HEAD_SK);
+  if (!head) return undefined;
+  if (isOldLayout(head)) return { layout: 'v1', item: head };
+  return { layout: 'v2', state: stateOf(attemptId, items) };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Save.
+
 export type SaveOutcome =
-  | { saved: true; savedAt: string; deadline: string }
-  | { saved: false; current?: Attempt };
+  | { saved: true; savedAt: string; revision: number }
+  | {
+      saved: false;
+      /** The page as it was (absent: no such attempt). */
+      current?: {
+        status: AttemptStatus;
+        tokenHash: string;
+        dueAt: string;
+        answer?: AnswerRecord;
+        oldLayout: boolean;
+      };
+    };
 
 /**
- * Store one answer in exactly one conditional UpdateItem. The condition checks the token, the
- * status, the deadline and that the answer fits the stored question (type, option ids, every
- * option ranked for `order`). On failure the old item comes back for the caller to explain.
+ * Store one answer in exactly one conditional UpdateItem of the page holding its question: the
+ * condition checks the token, the status, the deadline and, with `expectedRevision`, the
+ * question's revision (0: never answered). On failure the page as it was comes back for the
+ * caller to explain.
  */
 export async function saveAnswer(
   attemptId: string,
+  page: number,
+  index: number,
   tokenHash: string,
-  questionId: string,
-  answer: string | number | string[],
+  value: unknown,
   now: Date,
+  expectedRevision?: number,
 ): Promise<SaveOutcome> {
   const savedAt = now.toISOString();
   const values: Record<string, unknown> = {
-    ':h': tokenHash,
+    ':h': storedHash(tokenHash),
     ':active': 'active',
     ':now': savedAt,
-    ':ans': { value: answer, savedAt },
+    ':ans': { v: value, t: now.getTime() },
     ':one': 1,
   };
-  let fits: string;
-  if (typeof answer === 'number') {
-    values[':numeric'] = 'numeric';
-    fits = 'qs.#q.t = :numeric';
-  } else if (typeof answer === 'string') {
-    Object.assign(values, { ':single': 'single', ':sjt': 'sjt', ':text': 'text', ':a': answer });
-    fits = '((qs.#q.t IN (:single, :sjt) AND contains(qs.#q.o, :a)) OR qs.#q.t = :text)';
-  } else {
-    Object.assign(values, { ':multi': 'multi', ':order': 'order', ':n': answer.length });
-    const picks = answer.map((p, i) => {
-      values[`:p${i}`] = p;
-      return `contains(qs.#q.o, :p${i})`;
-    });
-    const all = picks.length ? ` AND ${picks.join(' AND ')}` : '';
-    fits = `((qs.#q.t = :multi${all}) OR (qs.#q.t = :order AND size(qs.#q.o) = :n${all}))`;
+  let condition = 'th = :h AND st = :active AND #due >= :now';
+  if (expectedRevision === 0) condition += ' AND attribute_not_exists(#r)';
+  else if (expectedRevision !== undefined) {
+    condition += ' AND #r = :rev';
+    values[':rev'] = expectedRevision;
   }
   try {
     const res = await db().send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: keys.attempt(attemptId),
-        // `deadline = deadline` changes nothing; it makes UPDATED_NEW return the deadline.
-        UpdateExpression: 'SET answers.#q = :ans, deadline = deadline ADD rev :one',
-        ConditionExpression: `tokenHash = :h AND #s = :active AND dueAt >= :now AND attribute_exists(qs.#q) AND ${fits}`,
-        ExpressionAttributeNames: { '#s': 'status', '#q': questionId },
+        Key: pageKey(attemptId, page),
+        UpdateExpression: 'SET #a = :ans ADD #r :one',
+        ConditionExpression: condition,
+        ExpressionAttributeNames: {
+          '#a': answerAttr(index),
+          '#r': revisionAttr(index),
+          '#due': 'due',
+        },
         ExpressionAttributeValues: values,
         ReturnValues: 'UPDATED_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return { saved: true, savedAt, deadline: res.Attributes?.deadline as string };
+    return { saved: true, savedAt, revision: Number(res.Attributes?.[revisionAttr(index)]) };
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
-    const old = (err as { Item?: Record<string, never> }).Item;
-    return { saved: false, ...(old ? { current: strip(unmarshall(old)) } : {}) };
+    const raw = (err as { Item?: Record<string, never> }).Item;
+    if (!raw) return { saved: false };
+    const old = unmarshall(raw);
+    if (isOldLayout(old)) {
+      return {
+        saved: false,
+        current: {
+          status: old.status,
+          tokenHash: old.tokenHash,
+          dueAt: old.dueAt,
+          oldLayout: true,
+        },
+      };
+    }
+    const answers = new Map<number, AnswerRecord>();
+    readAnswers(old, answers);
+    const answer = answers.get(index);
+    return {
+      saved: false,
+      current: {
+        status: old.st,
+        tokenHash: hexHash(old.th),
+        dueAt: old.due,
+        ...(answer ? { answer } : {}),
+        oldLayout: false,
+      },
+    };
   }
 }
 
-export interface Finalisation {
+// ---------------------------------------------------------------------------------------------
+// Resume.
+
+/** Sessions recorded per attempt for integrity evidence (the start included); later ones are only counted. */
+export const MAX_RECORDED_SESSIONS = 20;
+
+/**
+ * Give an active, not yet due attempt a new token (resume) on its head and every further page,
+ * counting the resume. Undefined: not active, or due. A crash between the head and a page leaves
+ * the page with the previous token: the client, which never received the new one, resumes again.
+ */
+export async function rotateToken(
+  attemptId: string,
+  pages: number,
+  tokenHash: string,
+  now: Date,
+): Promise<AttemptState | undefined> {
+  const items: Record<string, unknown>[] = [];
+  try {
+    const head = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.attempt(attemptId),
+        UpdateExpression: 'SET th = :h ADD rc :one',
+        ConditionExpression: 'st = :active AND #due >= :now AND attribute_exists(ly)',
+        ExpressionAttributeNames: { '#due': 'due' },
+        ExpressionAttributeValues: {
+          ':h': storedHash(tokenHash),
+          ':one': 1,
+          ':active': 'active',
+          ':now': now.toISOString(),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    items.push(head.Attributes!);
+  } catch (err) {
+    if (isConditionFailure(err)) return undefined;
+    throw err;
+  }
+  for (let p = 1; p < pages; p++) {
+    try {
+      const res = await db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: pageKey(attemptId, p),
+          UpdateExpression: 'SET th = :h',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':h': storedHash(tokenHash) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      items.push(res.Attributes!);
+    } catch (err) {
+      // Pages are written before the head: a missing one would be a bug, not a race.
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+  return stateOf(attemptId, items);
+}
+
+/** Record a session (a resume) for integrity evidence. */
+export async function recordSession(
+  attemptId: string,
+  session: Session,
+  dueAt: string,
+  retentionDays: number,
+): Promise<void> {
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...keys.attemptSession(attemptId, ulid(Date.parse(session.at))),
+        ...session,
+        ttl: ttlOf(dueAt, retentionDays),
+      },
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seal.
+
+export interface Seal {
   status: 'submitted' | 'expired';
+  /** Recorded as the finish time: now for a submit, the deadline for an expiry. */
   completedAt: string;
-  result: AttemptResult;
-  retentionDays: number;
+  now: Date;
+  /** A submit seals only with the attempt's current token. */
+  tokenHash?: string;
+  retentionDays?: number;
+}
+
+export interface SealOutcome {
+  /** This call sealed the head (false: already sealed, wrong token, not yet due, or no attempt). */
+  sealed: boolean;
+  /** The state after this call: the answers as sealed when the head is sealed. */
+  state?: AttemptState;
 }
 
 /**
- * active -> submitted|expired with its graded result, and the invitation -> completed, in one
- * transaction. The attempt leaves the deadline index and enters the ranked results. Returns
- * false when the attempt was no longer active (someone else finalised it first) or an answer
- * was saved after it was read (`rev` moved): the caller reads it again.
+ * active -> submitted|expired: seal the head, then every further page. Each seal is a
+ * conditional write that returns the page as stored, so the answers returned are exactly the
+ * answers that will ever be graded: a save after its page's seal fails its condition. When the
+ * head was sealed before (by another request), the remaining pages are sealed with that status
+ * and the state returned is the stored one.
  */
-export async function finaliseAttempt(attempt: Attempt, f: Finalisation): Promise<boolean> {
-  const rank = keys.resultListing(
-    attempt.org,
-    attempt.assessmentId,
-    rankKey(f.result.score, f.completedAt, attempt.attemptId),
-  );
-  const ttl = Math.floor(Date.parse(f.completedAt) / 1000) + f.retentionDays * 86400;
-  return applied(() =>
+export async function sealAttempt(
+  attemptId: string,
+  seal: Seal,
+  pages?: number,
+): Promise<SealOutcome> {
+  const n = pages ?? pageCount((await getDraw(attemptId)) ?? { pages: [0] });
+  const retention = seal.retentionDays ?? 365;
+  const conditions = ['st = :active'];
+  const values: Record<string, unknown> = {
+    ':active': 'active',
+    ':status': seal.status,
+    ':at': seal.completedAt,
+    ':ttl': ttlOf(seal.completedAt, retention),
+  };
+  if (seal.tokenHash) {
+    conditions.push('th = :h');
+    values[':h'] = storedHash(seal.tokenHash);
+  }
+  if (seal.status === 'expired') {
+    conditions.push('#due < :now');
+    values[':now'] = seal.now.toISOString();
+  }
+  let head: Record<string, unknown>;
+  let sealed = false;
+  try {
+    const res = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.attempt(attemptId),
+        // Old-layout attempts keep their due-index keys on the head until sealed.
+        UpdateExpression: 'SET st = :status, #at = :at, #ttl = :ttl REMOVE GSI2PK, GSI2SK',
+        ConditionExpression: `${conditions.join(' AND ')} AND attribute_exists(ly)`,
+        ExpressionAttributeNames: {
+          '#at': 'at',
+          '#ttl': 'ttl',
+          ...(seal.status === 'expired' ? { '#due': 'due' } : {}),
+        },
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    head = res.Attributes!;
+    sealed = true;
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    const raw = (err as { Item?: Record<string, never> }).Item;
+    if (!raw) return { sealed: false };
+    head = unmarshall(raw);
+    // An old-layout item is converted before it is sealed (attempt-legacy.ts).
+    if (isOldLayout(head)) return { sealed: false };
+    if (head.st === 'active') return { sealed: false, state: stateOf(attemptId, [head]) };
+  }
+  const items = [head];
+  for (let p = 1; p < n; p++) items.push(await sealPage(attemptId, p, head));
+  return { sealed, state: stateOf(attemptId, items) };
+}
+
+async function sealPage(
+  attemptId: string,
+  page: number,
+  head: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  try {
+    const res = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: pageKey(attemptId, page),
+        UpdateExpression: 'SET st = :status, #ttl = :ttl',
+        ConditionExpression: 'st = :active',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':status': head.st,
+          ':active': 'active',
+          ':ttl': head.ttl ?? ttlOf(String(head.at), 365),
+        },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return res.Attributes!;
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    const raw = (err as { Item?: Record<string, never> }).Item;
+    return raw ? unmarshall(raw) : {};
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What finalising reads besides the answers.
+
+export interface CompletionContext {
+  draw?: AttemptDraw;
+  /** Resumed sessions, oldest first (the start is in the draw). */
+  sessions: Session[];
+  /** Integrity events (`EV#<ulid>` items, written by the candidate app), oldest first. */
+  events: Record<string, unknown>[];
+  /** The result, when a completion was already written. */
+  resultItem?: Record<string, unknown>;
+  /** Whether the results row was already written. */
+  rowWritten: boolean;
+}
+
+/**
+ * The draw, the integrity events, the sessions and any result already written: one strongly
+ * consistent Query of `DRAW` to `SES#~` (an event or a session written just before submit must
+ * count).
+ */
+export async function readCompletionContext(attemptId: string): Promise<CompletionContext> {
+  const out: CompletionContext = { sessions: [], events: [], rowWritten: false };
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': keys.attempt(attemptId).PK,
+          ':from': keys.attemptDraw(attemptId).SK,
+          ':to': `${keys.attemptSession(attemptId, '').SK}\uffff`,
+        },
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of res.Items ?? []) {
+      const sk = String(item.SK);
+      const { PK: _p, SK: _s, ttl: _t, ...rest } = item;
+      if (sk === keys.attemptDraw(attemptId).SK) out.draw = rememberDraw(drawOf(item));
+      else if (sk.startsWith(keys.attemptEvent(attemptId, '').SK)) out.events.push(rest);
+      else if (sk.startsWith(keys.attemptSession(attemptId, '').SK))
+        out.sessions.push(rest as unknown as Session);
+      else if (sk === keys.attemptResult(attemptId).SK) out.resultItem = item;
+      else if (sk === keys.attemptRow(attemptId).SK) out.rowWritten = true;
+    }
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The invitation's side of a completion, and the sweeper's index.
+
+/**
+ * started -> completed, and out of the due index: the last write of a completion (until it is
+ * done the sweeper finds the attempt and finishes what is missing). Nothing to do when it is
+ * already completed.
+ */
+export async function completeInvitation(invitationId: string, completedAt: string): Promise<void> {
+  await applied(() =>
     db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.attempt(attempt.attemptId),
-              UpdateExpression:
-                'SET #s = :status, completedAt = :at, #r = :result, GSI1PK = :g1pk, GSI1SK = :g1sk, #ttl = :ttl REMOVE GSI2PK, GSI2SK',
-              // The grade covers exactly the answers read: a save in between moves `rev`.
-              ConditionExpression:
-                attempt.rev === undefined
-                  ? '#s = :active AND attribute_not_exists(rev)'
-                  : '#s = :active AND rev = :rev',
-              ExpressionAttributeNames: { '#s': 'status', '#r': 'result', '#ttl': 'ttl' },
-              ExpressionAttributeValues: {
-                ':status': f.status,
-                ':at': f.completedAt,
-                ':result': f.result,
-                ':g1pk': rank.GSI1PK,
-                ':g1sk': rank.GSI1SK,
-                ':ttl': ttl,
-                ':active': 'active',
-                ...(attempt.rev === undefined ? {} : { ':rev': attempt.rev }),
-              },
-            },
-          },
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.invitation(attempt.invitationId),
-              UpdateExpression: 'SET #s = :completed, completedAt = :at',
-              ConditionExpression: '#s = :started',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: {
-                ':completed': 'completed',
-                ':started': 'started',
-                ':at': f.completedAt,
-              },
-            },
-          },
-        ],
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.invitation(invitationId),
+        UpdateExpression: 'SET #s = :completed, completedAt = :at REMOVE GSI2PK, GSI2SK',
+        ConditionExpression: '#s = :started',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':completed': 'completed',
+          ':started': 'started',
+          ':at': completedAt,
+        },
       }),
     ),
   );
 }
 
-/** Active attempts whose grace period ended before `now`, from the hour buckets of the look-back. */
-export async function dueAttemptIds(now: Date, lookbackHours: number): Promise<string[]> {
-  const ids: string[] = [];
+export interface DueEntry {
+  attemptId: string;
+  /** Set when the entry is a started invitation's (an old-layout attempt files itself). */
+  invitationId?: string;
+}
+
+/** Entries of the due index whose time has passed, from the hour buckets of the look-back. */
+export async function dueAttempts(now: Date, lookbackHours: number): Promise<DueEntry[]> {
+  const out: DueEntry[] = [];
   for (let h = lookbackHours; h >= 0; h--) {
     const bucket = dueBucket(new Date(now.getTime() - h * 3_600_000));
     let start: Record<string, unknown> | undefined;
@@ -332,77 +732,12 @@ export async function dueAttemptIds(now: Date, lookbackHours: number): Promise<s
           IndexName: 'GSI2',
           KeyConditionExpression: 'GSI2PK = :b AND GSI2SK < :now',
           ExpressionAttributeValues: { ':b': bucket, ':now': now.toISOString() },
-          ProjectionExpression: 'PK',
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      for (const i of res.Items ?? []) ids.push(keys.attemptIdOf(String(i.PK)));
+      for (const i of res.Items ?? []) out.push(keys.dueEntryOf(String(i.PK), String(i.GSI2SK)));
       start = res.LastEvaluatedKey;
     } while (start);
   }
-  return ids;
-}
-
-/**
- * A page of an assessment's completed attempts, best first, and the assessment's norms item,
- * which sorts before every rank key (`#NORMS`): the first page is one Query. Later pages return
- * no norms; the caller reads them separately.
- */
-export async function listResults(
-  org: string,
-  assessmentId: string,
-  limit: number,
-  cursor?: string,
-) {
-  const page = await listingPage(keys.resultListing(org, assessmentId, '').GSI1PK, limit, cursor, {
-    extra: 1,
-  });
-  const norms = page.rows.find((i) => i.SK === 'NORMS');
-  let rows = page.rows.filter((i) => i.SK !== 'NORMS');
-  let nextCursor = page.nextCursor;
-  if (rows.length > limit) {
-    // No norms yet (the stream consumer has not run): the extra row is a result. Stop the page
-    // at `limit` and continue after its last row.
-    rows = rows.slice(0, limit);
-    const last = rows.at(-1)!;
-    nextCursor = encodeCursor({
-      PK: last.PK,
-      SK: last.SK,
-      GSI1PK: last.GSI1PK,
-      GSI1SK: last.GSI1SK,
-    });
-  }
-  return { items: rows.map(strip), ...(norms ? { norms } : {}), first: page.first, nextCursor };
-}
-
-/**
- * Erase personal data from a finished attempt of this organisation: the candidate, the answers,
- * the recorded sessions and the integrity evidence (it quotes user agents). Scores stay.
- * Returns false for an attempt that is still running (it would keep collecting answers).
- */
-export async function eraseAttemptCandidate(
-  org: string,
-  attemptId: string,
-  now: Date,
-): Promise<boolean> {
-  return applied(() =>
-    db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.attempt(attemptId),
-        UpdateExpression:
-          'SET candidate = :empty, answers = :empty, resumes = :none, erasedAt = :now, #r.integrity = :noSignals',
-        ConditionExpression: 'org = :org AND #s <> :active AND attribute_exists(#r)',
-        ExpressionAttributeNames: { '#s': 'status', '#r': 'result' },
-        ExpressionAttributeValues: {
-          ':empty': {},
-          ':none': [],
-          ':noSignals': { signals: [] },
-          ':org': org,
-          ':active': 'active',
-          ':now': now.toISOString(),
-        },
-      }),
-    ),
-  );
+  return out;
 }

@@ -32,13 +32,20 @@ export interface Invitation {
   extraTimePercent: number;
   createdAt: string;
   attemptId?: string;
-  /** Set when the attempt starts. */
+  /** Set when the invitation started its attempt. */
   startedAt?: string;
   ttl: number;
 }
 
-const strip = ({ PK: _p, SK: _s, GSI1PK: _g, GSI1SK: _h, ...rest }: Record<string, unknown>) =>
-  rest as unknown as Invitation;
+const strip = ({
+  PK: _p,
+  SK: _s,
+  GSI1PK: _g,
+  GSI1SK: _h,
+  GSI2PK: _d,
+  GSI2SK: _e,
+  ...rest
+}: Record<string, unknown>) => rest as unknown as Invitation;
 
 const item = (inv: Invitation) => ({
   ...keys.invitation(inv.invitationId),
@@ -77,12 +84,19 @@ export async function putInvitationsIfAbsent(invitations: readonly Invitation[])
   await Promise.all(Array.from({ length: Math.min(16, invitations.length) }, worker));
 }
 
-export async function getInvitation(invitationId: string): Promise<Invitation | undefined> {
+/**
+ * An invitation, strongly consistent unless `consistent` is false (the start reads it eventually
+ * consistent first: the conditional write that follows re-checks everything it read).
+ */
+export async function getInvitation(
+  invitationId: string,
+  consistent = true,
+): Promise<Invitation | undefined> {
   const res = await db().send(
     new GetCommand({
       TableName: tableName(),
       Key: keys.invitation(invitationId),
-      ConsistentRead: true,
+      ...(consistent ? { ConsistentRead: true } : {}),
     }),
   );
   return res.Item ? strip(res.Item) : undefined;

@@ -1,22 +1,33 @@
 /**
  * Every key of the single table is built here and nowhere else.
  *
- * | entity              | PK                          | SK          | GSI1PK / GSI1SK                                   | GSI2PK / GSI2SK               |
- * |---------------------|-----------------------------|-------------|---------------------------------------------------|-------------------------------|
- * | question head       | ORG#<org>#Q#<qid>           | HEAD        | ORG#<org>#QS#<status> / <area>#<difficulty>#<qid> |                               |
- * | question version    | ORG#<org>#Q#<qid>           | V#<000001>  |                                                   |                               |
- * | area counts (8 shards) | ORG#<org>                | COUNTS#<n>  |                                                   |                               |
- * | bank                | ORG#<org>#BANK#<bankId>     | BANK        |                                                   |                               |
- * | assessment          | ORG#<org>#A#<aid>           | ASSESSMENT  | ORG#<org>#AS / <aid>                              |                               |
- * | invitation          | INV#<invId>                 | INV         | ORG#<org>#A#<aid>#INV / <invId>                   |                               |
- * | attempt             | ATT#<attemptId>             | ATT         | ORG#<org>#A#<aid>#RES / <rank key> (completed)    | DUE#<hour> / <due>#<id> (active) |
- * | idempotency record  | ORG#<org>#IDEM#<key>        | IDEM        |                                                   |                               |
- * | norms               | ORG#<org>#A#<aid>           | NORMS       | ORG#<org>#A#<aid>#RES / #NORMS                    |                               |
- * | item statistics     | ORG#<org>#QSTATS#<qorg>#<qid> | V#<000001> |                                                  |                               |
- * | stats marker        | ATT#<attemptId>             | STATS-APPLIED#<n> |                                             |                               |
- * | integrity events    | ATT#<attemptId>             | EV#<ulid>   |                                                   |                               |
- * | event batch counter | ATT#<attemptId>             | EVENTS      |                                                   |                               |
- * | organisation profile | ORG#<org>                  | PROFILE     |                                                   |                               |
+ * | entity                  | PK                            | SK                 | GSI1PK / GSI1SK                                   | GSI2PK / GSI2SK                          |
+ * |-------------------------|-------------------------------|--------------------|---------------------------------------------------|------------------------------------------|
+ * | question head           | ORG#<org>#Q#<qid>             | HEAD               | ORG#<org>#QS#<status> / <area>#<difficulty>#<qid> |                                          |
+ * | question version        | ORG#<org>#Q#<qid>             | V#<000001>         |                                                   |                                          |
+ * | area counts (8 shards)  | ORG#<org>                     | COUNTS#<n>         |                                                   |                                          |
+ * | bank                    | ORG#<org>#BANK#<bankId>       | BANK               |                                                   |                                          |
+ * | assessment              | ORG#<org>#A#<aid>             | ASSESSMENT         | ORG#<org>#AS / <aid>                              |                                          |
+ * | invitation              | INV#<invId>                   | INV                | ORG#<org>#A#<aid>#INV / <invId>                   | DUE#<hour> / <dueAt>#<attemptId> (started) |
+ * | attempt head (page 0)   | ATT#<attemptId>               | ATT                |                                                   | (old layout only: DUE#<hour> / <dueAt>#<attemptId>) |
+ * | attempt answer page n   | ATT#<attemptId>               | A#<nn>             |                                                   |                                          |
+ * | attempt draw            | ATT#<attemptId>               | DRAW               |                                                   |                                          |
+ * | integrity event batch   | ATT#<attemptId>               | EV#<ulid>          |                                                   |                                          |
+ * | event batch counter     | ATT#<attemptId>               | EVENTS             |                                                   |                                          |
+ * | resumed session         | ATT#<attemptId>               | SES#<ulid>         |                                                   |                                          |
+ * | attempt result          | ATT#<attemptId>               | RESULT             |                                                   |                                          |
+ * | attempt results row     | ATT#<attemptId>               | ROW                | ORG#<org>#A#<aid>#RES / <rank key>                |                                          |
+ * | stats marker            | ATT#<attemptId>               | STATS              |                                                   |                                          |
+ * | old-layout attempt      | ATT#<attemptId>               | ATT                | ORG#<org>#A#<aid>#RES / <rank key> (completed)    | DUE#<hour> / <dueAt>#<attemptId> (active) |
+ * | old-layout stats marker | ATT#<attemptId>               | STATS-APPLIED#<n>  |                                                   |                                          |
+ * | idempotency record      | ORG#<org>#IDEM#<key>          | IDEM               |                                                   |                                          |
+ * | norms                   | ORG#<org>#A#<aid>             | NORMS              | ORG#<org>#A#<aid>#RES / #NORMS                    |                                          |
+ * | item statistics         | ORG#<org>#QSTATS#<qorg>#<qid> | V#<000001>         |                                                   |                                          |
+ * | organisation profile    | ORG#<org>                     | PROFILE            |                                                   |                                          |
+ *
+ * An attempt's sort keys are chosen so that one range reads what finalising needs:
+ * `A#..` < `ATT` (head and pages: `SK BETWEEN 'A#' AND 'ATT'`) and `DRAW` < `EV#..` < `RESULT`
+ * < `ROW` < `SES#..` (draw, events and sessions: `SK BETWEEN 'DRAW' AND 'SES#\uffff'`).
  *
  * Access patterns with their calls: `docs/access-patterns.md`.
  */
@@ -67,9 +78,39 @@ export const keys = {
     GSI1PK: `ORG#${org}#A#${assessmentId}#INV`,
     GSI1SK: invitationId,
   }),
+  /** The attempt's head: its state and answer page 0 (an old-layout attempt: the whole attempt). */
   attempt: (attemptId: string): Key => ({ PK: `ATT#${attemptId}`, SK: 'ATT' }),
-  /** The attempt id of an attempt item's PK (the deadline index projects keys only). */
+  /** Answer page `n` >= 1 of a long attempt; sorts before the head (`A#` < `ATT`). */
+  attemptPage: (attemptId: string, page: number): Key => ({
+    PK: `ATT#${attemptId}`,
+    SK: `A#${pad(page, 2)}`,
+  }),
+  /** What the attempt never changes after its start. */
+  attemptDraw: (attemptId: string): Key => ({ PK: `ATT#${attemptId}`, SK: 'DRAW' }),
+  /** An integrity event batch (written by the candidate app). */
+  attemptEvent: (attemptId: string, id: string): Key => ({
+    PK: `ATT#${attemptId}`,
+    SK: `EV#${id}`,
+  }),
+  /** A resumed session. */
+  attemptSession: (attemptId: string, id: string): Key => ({
+    PK: `ATT#${attemptId}`,
+    SK: `SES#${id}`,
+  }),
+  /** The result body, written once at completion. */
+  attemptResult: (attemptId: string): Key => ({ PK: `ATT#${attemptId}`, SK: 'RESULT' }),
+  /** The results-index entry, written once at completion (GSI1: the assessment's ranking). */
+  attemptRow: (attemptId: string): Key => ({ PK: `ATT#${attemptId}`, SK: 'ROW' }),
+  /** The attempt id of an attempt item's PK. */
   attemptIdOf: (pk: string) => pk.slice('ATT#'.length),
+  /**
+   * An entry of the due index (keys only): a started invitation's, or an old-layout attempt's
+   * own. Its sort key ends with the attempt id.
+   */
+  dueEntryOf: (pk: string, sk: string): { attemptId: string; invitationId?: string } => ({
+    attemptId: sk.slice(sk.lastIndexOf('#') + 1),
+    ...(pk.startsWith('INV#') ? { invitationId: pk.slice('INV#'.length) } : {}),
+  }),
   resultListing: (org: string, assessmentId: string, rankKey: string) => ({
     GSI1PK: `ORG#${org}#A#${assessmentId}#RES`,
     GSI1SK: rankKey,
@@ -85,10 +126,12 @@ export const keys = {
     PK: `ORG#${org}#A#${assessmentId}`,
     SK: 'NORMS',
   }),
-  /** Marks one chunk of an attempt's statistics as applied (stream records repeat). */
-  statsMarker: (attemptId: string, chunk: number): Key => ({
+  /** Marks an attempt's completion as applied to norms and item statistics (stream records repeat). */
+  statsMarker: (attemptId: string): Key => ({ PK: `ATT#${attemptId}`, SK: 'STATS' }),
+  /** The marker of the old layout's consumer: the first (usually only) chunk applied. */
+  oldStatsMarker: (attemptId: string): Key => ({
     PK: `ATT#${attemptId}`,
-    SK: `STATS-APPLIED#${chunk}`,
+    SK: 'STATS-APPLIED#0',
   }),
   /**
    * Item statistics, per organisation of the attempts even for shared public questions: one
@@ -100,12 +143,6 @@ export const keys = {
     PK: `ORG#${org}#QSTATS#${questionOrg}#${questionId}`,
     SK: `V#${pad(version)}`,
   }),
-  /** One batch of a candidate's page events (visibility, paste), in its attempt's partition. */
-  attemptEvents: (attemptId: string, batchId: string): Key => ({
-    PK: `ATT#${attemptId}`,
-    SK: `EV#${batchId}`,
-  }),
-  attemptEventsPrefix: 'EV#',
   /** Counts an attempt's event batches, so that their number stays bounded. */
   attemptEventCounter: (attemptId: string): Key => ({ PK: `ATT#${attemptId}`, SK: 'EVENTS' }),
   /** An organisation's display profile (name); see data/organisations.ts. */

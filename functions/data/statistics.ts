@@ -1,15 +1,21 @@
 /**
  * Norms (score histogram per assessment) and item statistics (running sums per question
  * version), updated as attempts complete by the stream consumer. Stream records arrive at least
- * once, so each attempt's update is a transaction guarded by a marker item: applying it twice
- * changes nothing.
+ * once, so each completion is applied with one conditional write per target (no transaction:
+ * docs/access-patterns.md#capacity explains the trade) and a marker once all of them are in.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { type ItemSums, scoreBin } from '../domain/statistics.ts';
-import type { Attempt } from './attempts.ts';
+import type { Completion } from './attempt-results.ts';
 import { db, tableName } from './client.ts';
 import { isConditionFailure } from './errors.ts';
-import { keys } from './keys.ts';
+import { type Key, keys } from './keys.ts';
 
 export interface Norms {
   n: number;
@@ -23,6 +29,7 @@ export function normsOf(item: Record<string, unknown> | undefined): Norms {
   return { n: (item?.n as number | undefined) ?? 0, histogram };
 }
 
+/** An assessment's norms, eventually consistent: a percentile a moment old is harmless. */
 export async function readNorms(org: string, assessmentId: string): Promise<Norms> {
   const res = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.norms(org, assessmentId) }),
@@ -32,66 +39,130 @@ export async function readNorms(org: string, assessmentId: string): Promise<Norm
 
 const SUM_FIELDS = ['n', 'sx', 'sxx', 'sy', 'syy', 'sxy', 'seconds'] as const;
 
-/** Questions per transaction: 100 items less the marker and the norms update. */
-const CHUNK = 98;
+interface Marker {
+  done?: boolean;
+  /** Targets applied by a run that then failed: 0 the norms, i + 1 question i. */
+  applied?: number[];
+}
+
+async function readMarker(attemptId: string, oldLayout: boolean): Promise<Marker> {
+  if (!oldLayout) {
+    const res = await db().send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: keys.statsMarker(attemptId),
+        ConsistentRead: true,
+      }),
+    );
+    return (res.Item as Marker | undefined) ?? {};
+  }
+  // A completion recorded by the old code may have been applied by the old consumer.
+  const res = await db().send(
+    new BatchGetCommand({
+      RequestItems: {
+        [tableName()]: {
+          Keys: [keys.statsMarker(attemptId), keys.oldStatsMarker(attemptId)],
+          ConsistentRead: true,
+        },
+      },
+    }),
+  );
+  const items = res.Responses?.[tableName()] ?? [];
+  if (items.some((i) => i.SK === keys.oldStatsMarker(attemptId).SK)) return { done: true };
+  return (items[0] as Marker | undefined) ?? {};
+}
+
+/**
+ * One target's update: add this completion's contribution unless the target says this attempt
+ * was the last one applied to it (a retry after the consumer died mid-way).
+ */
+async function addOnce(
+  key: Key,
+  attemptId: string,
+  add: Record<string, number>,
+  set: Record<string, unknown> = {},
+) {
+  const adds = Object.entries(add);
+  const sets = Object.entries(set);
+  const names: Record<string, string> = { '#last': 'last' };
+  const values: Record<string, unknown> = { ':id': attemptId };
+  const addParts = adds.map(([f, v], i) => {
+    names[`#a${i}`] = f;
+    values[`:a${i}`] = v;
+    return `#a${i} :a${i}`;
+  });
+  const setParts = sets.map(([f, v], i) => {
+    names[`#s${i}`] = f;
+    values[`:s${i}`] = v;
+    return `#s${i} = :s${i}`;
+  });
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: key,
+        UpdateExpression: `ADD ${addParts.join(', ')} SET ${['#last = :id', ...setParts].join(', ')}`,
+        ConditionExpression: 'attribute_not_exists(#last) OR #last <> :id',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (err) {
+    // This attempt was the last one applied here: a retry after a run that died mid-way.
+    if (!isConditionFailure(err)) throw err;
+  }
+}
 
 /**
  * Add a completed attempt to its assessment's norms and to the statistics of every question
- * version it answered. Idempotent per attempt.
+ * version it was given: one conditional UpdateItem per target, in parallel, then the marker.
+ * A redelivered record finds the marker and changes nothing; a run that fails part-way records
+ * which targets it applied, so the retry applies only the others.
  */
 export async function applyCompletion(
-  attempt: Attempt,
-  contributions: ReadonlyMap<string, ItemSums>,
+  c: Pick<Completion, 'attemptId' | 'org' | 'assessmentId' | 'result' | 'questionOrgs'>,
+  contributions: ReadonlyMap<number, ItemSums>,
+  opts: { oldLayout?: boolean; ttl?: number } = {},
 ): Promise<'applied' | 'already-applied'> {
-  const questions = attempt.questions;
-  let applied = false;
-  for (let c = 0; c * CHUNK < Math.max(1, questions.length); c++) {
-    const items: unknown[] = [
-      {
-        Put: {
-          TableName: tableName(),
-          Item: keys.statsMarker(attempt.attemptId, c),
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
+  const marker = await readMarker(c.attemptId, opts.oldLayout ?? false);
+  if (marker.done) return 'already-applied';
+  const done = new Set(marker.applied ?? []);
+  const listing = keys.resultListing(c.org, c.assessmentId, '#NORMS');
+  const targets: (() => Promise<void>)[] = [
+    () =>
+      addOnce(
+        keys.norms(c.org, c.assessmentId),
+        c.attemptId,
+        { n: 1, [`b_${scoreBin(c.result.score)}`]: 1 },
+        { GSI1PK: listing.GSI1PK, GSI1SK: listing.GSI1SK },
+      ),
+    ...c.result.questions.map((q, i) => () => {
+      const s = contributions.get(i);
+      if (!s) return Promise.resolve();
+      return addOnce(
+        keys.itemStats(c.org, c.questionOrgs[i]!, q.questionId, q.version),
+        c.attemptId,
+        Object.fromEntries(SUM_FIELDS.map((f) => [f, s[f]])),
+      );
+    }),
+  ];
+  const outcomes = await Promise.allSettled(
+    targets.map((t, i) => (done.has(i) ? Promise.resolve() : t())),
+  );
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  const applied = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...keys.statsMarker(c.attemptId),
+        ...(failed ? { applied } : { done: true }),
+        ...(opts.ttl ? { ttl: opts.ttl } : {}),
       },
-    ];
-    if (c === 0) {
-      const bin = `b_${scoreBin(attempt.result!.score)}`;
-      const listing = keys.resultListing(attempt.org, attempt.assessmentId, '#NORMS');
-      items.push({
-        Update: {
-          TableName: tableName(),
-          Key: keys.norms(attempt.org, attempt.assessmentId),
-          UpdateExpression: 'ADD n :one, #b :one SET GSI1PK = :g1pk, GSI1SK = :g1sk',
-          ExpressionAttributeNames: { '#b': bin },
-          ExpressionAttributeValues: {
-            ':one': 1,
-            ':g1pk': listing.GSI1PK,
-            ':g1sk': listing.GSI1SK,
-          },
-        },
-      });
-    }
-    for (const q of questions.slice(c * CHUNK, (c + 1) * CHUNK)) {
-      const s = contributions.get(q.q);
-      if (!s) continue;
-      items.push({
-        Update: {
-          TableName: tableName(),
-          Key: keys.itemStats(attempt.org, q.o, q.q, q.v),
-          UpdateExpression: `ADD ${SUM_FIELDS.map((f) => `${f} :${f}`).join(', ')}`,
-          ExpressionAttributeValues: Object.fromEntries(SUM_FIELDS.map((f) => [`:${f}`, s[f]])),
-        },
-      });
-    }
-    try {
-      await db().send(new TransactWriteCommand({ TransactItems: items as never }));
-      applied = true;
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-    }
-  }
-  return applied ? 'applied' : 'already-applied';
+    }),
+  );
+  if (failed) throw failed.reason;
+  return 'applied';
 }
 
 /** This organisation's running sums for every version of a question: one Query. */

@@ -1,4 +1,5 @@
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { BankEnvelope, type BankMeta } from './bank-schema.ts';
 import { type FieldIssue, ValidationError } from './errors.ts';
 import { type QuestionContent, validateQuestion } from './question.ts';
@@ -13,6 +14,19 @@ export interface Bank {
 
 export type BankFormat = 'json' | 'yaml';
 
+let yamlModule: typeof Yaml | undefined;
+
+/**
+ * The YAML parser, loaded on first use: only YAML uploads (and locating the errors of a bank)
+ * need it, so the authoring function does not load it for every request. A runtime `require`
+ * that bundlers leave alone: Lambda bundles ship it as a module of its own beside the bundle
+ * (`YAML_SIDE_MODULE` in infra/aws/bundling.ts).
+ */
+function yaml(): typeof Yaml {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
+  return yamlModule;
+}
+
 /** `questions[3].options[1].id` -> ['questions', 3, 'options', 1, 'id']. */
 export function pathSegments(path: string): (string | number)[] {
   const out: (string | number)[] = [];
@@ -25,9 +39,10 @@ export function pathSegments(path: string): (string | number)[] {
 
 /** Finds the line and column of a field path in a YAML or JSON text (JSON is YAML's subset). */
 export function createLocator(text: string) {
-  let lc: LineCounter | undefined;
-  let doc: ReturnType<typeof parseDocument> | undefined;
+  let lc: Yaml.LineCounter | undefined;
+  let doc: Yaml.Document.Parsed | undefined;
   return (path: string): { line: number; column: number } | undefined => {
+    const { isMap, isScalar, LineCounter, parseDocument } = yaml();
     if (!doc) {
       lc = new LineCounter();
       doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false });
@@ -69,6 +84,7 @@ export function parseBankText(text: string, format: BankFormat): unknown {
       );
     }
   }
+  const { LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length) {

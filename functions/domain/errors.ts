@@ -23,6 +23,7 @@ export type ProblemCode =
   | 'not-found'
   | 'method-not-allowed'
   | 'version-conflict'
+  | 'revision-mismatch'
   | 'precondition-required'
   | 'gone'
   | 'time-is-up'

@@ -1,5 +1,4 @@
 import { clock } from '../domain/clock.ts';
-import { DomainError } from '../domain/errors.ts';
 import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { CANDIDATE_ROUTES } from '../http/routes/candidate.ts';
@@ -7,7 +6,7 @@ import {
   answer,
   attemptView,
   candidateAttempt,
-  candidateResult,
+  ownResult,
   startOrResume,
   submit,
 } from '../services/attempts.ts';
@@ -19,13 +18,13 @@ export const operations: Record<string, Operation> = {
       'cache-control': 'no-store',
     }),
 
-  startAttempt: async ({ body, headers, event }) => {
+  startAttempt: async ({ headers, body, event }) => {
     const now = clock.now();
-    const { created, attempt, attemptToken } = await startOrResume(body.invitationToken, now, {
+    const { created, loaded, attemptToken } = await startOrResume(body.invitationToken, now, {
       ...(headers['user-agent'] ? { userAgent: headers['user-agent'].slice(0, 200) } : {}),
       sourceIp: clientIp(event),
     });
-    return new Reply(created ? 201 : 200, await attemptView(attempt, now, attemptToken), {
+    return new Reply(created ? 201 : 200, await attemptView(loaded, now, attemptToken), {
       'cache-control': 'no-store',
     });
   },
@@ -39,26 +38,24 @@ export const operations: Record<string, Operation> = {
     );
   },
 
-  saveAnswer: async ({ params, bearer, body }) =>
-    answer(params.attemptId, bearer!, params.questionId, body.answer, clock.now()),
+  saveAnswer: async ({ params, bearer, body, headers }) => {
+    const saved = await answer(
+      params.attemptId,
+      bearer!,
+      params.questionId,
+      body.answer,
+      clock.now(),
+      headers['if-match'],
+    );
+    return new Reply(200, saved, { etag: `"${saved.revision}"` });
+  },
 
   recordPageEvents: async ({ params, bearer, body }) =>
     recordPageEvents(params.attemptId, bearer!, body.events, clock.now()),
 
   submitAttempt: async ({ params, bearer }) => submit(params.attemptId, bearer!, clock.now()),
 
-  getResult: async ({ params, bearer }) => {
-    const attempt = await candidateAttempt(params.attemptId, bearer!, clock.now());
-    if (!attempt.showResultToCandidate) {
-      throw new DomainError(
-        'results-hidden',
-        'This assessment does not show results to candidates; the employer will be in touch.',
-      );
-    }
-    if (!attempt.result)
-      throw new DomainError('conflict', 'The attempt is still active: submit it first.');
-    return candidateResult(attempt);
-  },
+  getResult: async ({ params, bearer }) => ownResult(params.attemptId, bearer!, clock.now()),
 };
 
 export const handler = createHttpHandler('candidate', CANDIDATE_ROUTES, operations);

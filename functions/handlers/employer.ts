@@ -1,6 +1,9 @@
 import { listAssessments } from '../data/assessments.ts';
-import { deleteAttemptEvents } from '../data/attempt-events.ts';
-import { eraseAttemptCandidate, getAttempt, listResults } from '../data/attempts.ts';
+import {
+  eraseCompletedAttempt,
+  eraseOldLayoutAttempt,
+  listResults,
+} from '../data/attempt-results.ts';
 import {
   eraseInvitationCandidate,
   listInvitations,
@@ -24,7 +27,7 @@ import {
   ownAssessment,
   ownInvitation,
 } from '../services/assessments.ts';
-import { developmentOf, finishIfDue } from '../services/attempts.ts';
+import { completionFor, developmentOf, type Loaded, settle } from '../services/attempts.ts';
 
 /** `{percentile}` once the assessment has enough completed attempts, else nothing. */
 function withPercentile(score: number, norms: Norms) {
@@ -34,11 +37,32 @@ function withPercentile(score: number, norms: Norms) {
 
 const limitOf = (q: { limit?: string }) => (q.limit ? Number(q.limit) : 50);
 
-/** An attempt of this organisation, finalised first if its time ran out; else 404. */
+/**
+ * An attempt of this organisation: its completion (one read of its result), or while it runs
+ * its draw and state; finalised first if its time ran out. Another organisation's is 404.
+ */
 async function ownAttempt(org: string, attemptId: string) {
-  const attempt = await getAttempt(attemptId);
-  if (!attempt || attempt.org !== org) throw new NotFoundError(`Attempt ${attemptId}`);
-  return (await finishIfDue(attempt, clock.now()))!;
+  const found = await completionFor(attemptId, clock.now());
+  const owner = found?.completion?.org ?? found?.loaded?.draw.org;
+  if (!found || owner !== org) throw new NotFoundError(`Attempt ${attemptId}`);
+  return found;
+}
+
+/** The report of an attempt that is still running: who, when, nothing graded yet. */
+function runningReport(l: Loaded) {
+  return {
+    attemptId: l.draw.attemptId,
+    status: l.state.status,
+    candidate: l.draw.candidate ?? {},
+    assessment: { assessmentId: l.draw.assessmentId, title: l.draw.title },
+    startedAt: l.draw.startedAt,
+    areas: [],
+    strengths: [],
+    gaps: [],
+    development: [],
+    integrity: { signals: [] },
+    questions: [],
+  };
 }
 
 /**
@@ -107,20 +131,24 @@ export const operations: Record<string, Operation> = {
     const now = clock.now();
     // A running attempt would keep collecting answers: erase once it has finished (at the
     // latest at its deadline). An unstarted invitation is revoked as it is erased.
-    const attempt = inv.attemptId ? await finishIfDue(inv.attemptId, now) : undefined;
-    if (attempt?.status === 'active') {
+    const attempt = inv.attemptId ? await settle(inv.attemptId, now) : undefined;
+    if (attempt && !attempt.completion) {
       throw new DomainError(
         'conflict',
-        `The candidate's attempt is in progress until ${attempt.deadline}; erase their data once it has finished.`,
+        `The candidate's attempt is in progress until ${attempt.draw.deadline}; erase their data once it has finished.`,
       );
     }
-    if (attempt && !(await eraseAttemptCandidate(principal!.org, attempt.attemptId, now))) {
-      throw new DomainError(
-        'conflict',
-        "The candidate's attempt changed while erasing; try again.",
-      );
+    if (attempt) {
+      const erased = attempt.oldLayout
+        ? await eraseOldLayoutAttempt(principal!.org, inv.attemptId!, now)
+        : await eraseCompletedAttempt(principal!.org, inv.attemptId!, now);
+      if (!erased) {
+        throw new DomainError(
+          'conflict',
+          "The candidate's attempt changed while erasing; try again.",
+        );
+      }
     }
-    if (attempt) await deleteAttemptEvents(attempt.attemptId);
     if (!(await eraseInvitationCandidate(principal!.org, inv, now))) {
       throw new DomainError('conflict', 'The invitation was used while erasing; try again.');
     }
@@ -138,15 +166,9 @@ export const operations: Record<string, Operation> = {
     const norms = page.first
       ? normsOf(page.norms)
       : await readNorms(principal!.org, params.assessmentId);
-    const items = page.items.map((a) => ({
-      attemptId: a.attemptId!,
-      candidate: a.candidate ?? {},
-      status: a.status as 'submitted' | 'expired',
-      score: a.result!.score,
-      ...(a.result!.passed !== undefined ? { passed: a.result!.passed } : {}),
-      ...withPercentile(a.result!.score, norms),
-      completedAt: a.completedAt!,
-      areas: Object.fromEntries(a.result!.areas.map((r) => [r.area, r.score])),
+    const items = page.items.map((row) => ({
+      ...row,
+      ...withPercentile(row.score, norms),
     }));
     if (/\btext\/csv\b/i.test(headers.accept ?? '')) {
       const areaIds = AREAS.map((x) => x.id).filter((id) => items.some((i) => id in i.areas));
@@ -160,46 +182,41 @@ export const operations: Record<string, Operation> = {
   },
 
   getReport: async ({ principal, params }) => {
-    const a = await ownAttempt(principal!.org, params.attemptId);
-    const r = a.result;
-    const norms = r ? await readNorms(a.org, a.assessmentId) : undefined;
+    const found = await ownAttempt(principal!.org, params.attemptId);
+    const c = found.completion;
+    if (!c) return runningReport(found.loaded!);
+    const r = c.result;
+    const norms = await readNorms(c.org, c.assessmentId);
     return {
-      attemptId: a.attemptId,
-      status: a.status,
-      candidate: a.candidate ?? {},
-      assessment: { assessmentId: a.assessmentId, title: a.title },
-      startedAt: a.startedAt,
-      ...(a.completedAt
-        ? {
-            completedAt: a.completedAt,
-            secondsUsed: Math.round((Date.parse(a.completedAt) - Date.parse(a.startedAt)) / 1000),
-          }
-        : {}),
-      ...(r
-        ? {
-            score: r.score,
-            ...(r.passed !== undefined ? { passed: r.passed } : {}),
-            ...withPercentile(r.score, norms!),
-            technical: r.technical,
-            soft: r.soft,
-          }
-        : {}),
-      areas: r?.areas ?? [],
-      ...(r ? developmentOf(r) : { strengths: [], gaps: [], development: [] }),
-      integrity: r?.integrity ?? { signals: [] },
-      questions: r?.questions ?? [],
+      attemptId: c.attemptId,
+      status: c.status,
+      candidate: c.candidate ?? {},
+      assessment: { assessmentId: c.assessmentId, title: c.title },
+      startedAt: c.startedAt,
+      completedAt: c.completedAt,
+      secondsUsed: Math.round((Date.parse(c.completedAt) - Date.parse(c.startedAt)) / 1000),
+      score: r.score,
+      ...(r.passed !== undefined ? { passed: r.passed } : {}),
+      ...withPercentile(r.score, norms),
+      technical: r.technical,
+      soft: r.soft,
+      areas: r.areas,
+      ...developmentOf(r),
+      integrity: r.integrity ?? { signals: [] },
+      questions: r.questions,
     };
   },
 
   getReportSvg: async ({ principal, params }) => {
-    const a = await ownAttempt(principal!.org, params.attemptId);
-    if (!a.result)
+    const found = await ownAttempt(principal!.org, params.attemptId);
+    const c = found.completion;
+    if (!c)
       throw new DomainError(
         'conflict',
         'The attempt is still active: its profile exists once it is submitted or its time runs out.',
       );
-    const who = a.candidate?.name ?? a.candidate?.externalId ?? `attempt ${a.attemptId}`;
-    return new Reply(200, radarSvg(a.result.areas, { title: `${who}: ${a.title}` }), {
+    const who = c.candidate?.name ?? c.candidate?.externalId ?? `attempt ${c.attemptId}`;
+    return new Reply(200, radarSvg(c.result.areas, { title: `${who}: ${c.title}` }), {
       'content-type': 'image/svg+xml; charset=utf-8',
       'cache-control': 'private, max-age=300',
     });

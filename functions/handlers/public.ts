@@ -3,8 +3,7 @@ import { probeTable } from '../data/health.ts';
 import { UnauthorizedError } from '../domain/errors.ts';
 import { AREAS } from '../domain/taxonomy.ts';
 import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
-import { bearerOf, jwtSettingsFromEnv, verifyStaffJwt } from '../http/jwt.ts';
-import { buildOpenApi } from '../http/openapi.ts';
+import { bearerOf } from '../http/bearer.ts';
 import { PUBLIC_ORG, principalFromClaims } from '../http/principal.ts';
 import { unmatchedRoute } from '../http/router.ts';
 import { PUBLIC_ROUTES } from '../http/routes/public.ts';
@@ -21,8 +20,11 @@ export const READY_TIMEOUT_MS = 2000;
  */
 async function optionalOrg(authorization: string | undefined): Promise<string | undefined> {
   const token = bearerOf(authorization);
+  if (!token) return undefined;
+  // The JWT library is loaded only by a request that carries a token (most do not).
+  const { jwtSettingsFromEnv, verifyStaffJwt } = await import('../http/jwt.ts');
   const settings = jwtSettingsFromEnv();
-  if (!token || !settings) return undefined;
+  if (!settings) return undefined;
   try {
     return principalFromClaims(await verifyStaffJwt(token, settings)).org;
   } catch (err) {
@@ -38,6 +40,8 @@ export const operations: Record<string, Operation> = {
     return new Reply(200, { status: 'ready' }, { 'cache-control': 'no-store' });
   },
   openapi: async () => {
+    // Every route's schemas, built only when the document is asked for.
+    const { buildOpenApi } = await import('../http/openapi.ts');
     openapi ??= JSON.stringify(buildOpenApi());
     return JSON.parse(openapi);
   },

@@ -15,6 +15,7 @@ const STATUS: Record<ProblemCode, [number, string]> = {
   'already-submitted': [409, 'Already submitted'],
   gone: [410, 'Gone'],
   'version-conflict': [412, 'Precondition failed'],
+  'revision-mismatch': [412, 'Precondition failed'],
   'payload-too-large': [413, 'Payload too large'],
   'unsupported-media-type': [415, 'Unsupported media type'],
   unprocessable: [422, 'Unprocessable content'],

@@ -4,10 +4,10 @@
  * schedule in AWS; an interval in the local gateway). Idempotent: a second run finds nothing,
  * and finalising is a conditional write that only one caller wins.
  */
-import { dueAttemptIds } from '../data/attempts.ts';
+import { dueAttempts } from '../data/attempts.ts';
 import { clock } from '../domain/clock.ts';
 import { logger } from '../http/logger.ts';
-import { finishIfDue } from '../services/attempts.ts';
+import { finishDue } from '../services/attempts.ts';
 import { recordSweeperRun } from './job-metrics.ts';
 
 /** Hours of deadline buckets each run looks back over (attempts due earlier were swept then). */
@@ -15,14 +15,13 @@ export const LOOKBACK_HOURS = 6;
 
 export async function sweep(now = clock.now()): Promise<{ finalised: number }> {
   let finalised = 0;
-  for (const id of await dueAttemptIds(now, LOOKBACK_HOURS)) {
+  for (const entry of await dueAttempts(now, LOOKBACK_HOURS)) {
     // One attempt that cannot be finalised must not hold up the others behind it.
     try {
-      const after = (await finishIfDue(id, now))?.status;
-      if (after && after !== 'active') finalised++;
+      if (await finishDue(entry, now)) finalised++;
     } catch (err) {
       (await logger()).error('Could not finalise a due attempt', {
-        attemptId: id,
+        attemptId: entry.attemptId,
         error: err as Error,
       });
     }

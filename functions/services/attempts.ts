@@ -1,21 +1,49 @@
 /**
- * The candidate's side: start or resume, answer, finish. Shared by the candidate handler, the
- * employer handler (reading an attempt finalises it if its time ran out) and the sweeper job.
- * Every decision that races is a conditional write in `data/attempts.ts`.
+ * The candidate's side: start or resume, answer, finish, and reading a finished attempt. Shared
+ * by the candidate handler, the employer handler (reading an attempt finalises it if its time
+ * ran out) and the sweeper job. Every decision that races is a conditional write in
+ * `data/attempts.ts`; the layout and its states are docs/access-patterns.md and
+ * docs/state-machines.md.
  */
 import { ulid } from 'ulid';
-import { getAssessment } from '../data/assessments.ts';
-import { listAttemptEvents } from '../data/attempt-events.ts';
+import { type Assessment, getAssessment } from '../data/assessments.ts';
+import { pageEventsOf } from '../data/attempt-events.ts';
 import {
-  type Attempt,
-  type AttemptQuestion,
-  createAttempt,
-  finaliseAttempt,
-  getAttempt,
-  rotateAttemptToken,
+  completionOfOldLayout,
+  convertOldLayout,
+  drawOfOldLayout,
+  type OldLayoutAttempt,
+} from '../data/attempt-legacy.ts';
+import {
+  type Completion,
+  completionOf,
+  getResult,
+  putResult,
+  putRow,
+} from '../data/attempt-results.ts';
+import {
+  type AttemptDraw,
+  type AttemptState,
+  CONVERTED_HEAD_EXTRA_BYTES,
+  claimInvitation,
+  completeInvitation,
+  createAttemptItems,
+  type DueEntry,
+  getDraw,
+  MAX_RECORDED_SESSIONS,
+  pageCount,
+  planPages,
+  readCompletionContext,
+  readHead,
+  recordSession,
+  rememberDraw,
+  rotateToken,
+  type Session,
   saveAnswer,
+  sealAttempt,
+  ttlOf,
 } from '../data/attempts.ts';
-import { getInvitation } from '../data/invitations.ts';
+import { getInvitation, type Invitation } from '../data/invitations.ts';
 import { questionVersions } from '../data/question-cache.ts';
 import { deadlineOf, drawQuestions, dueAtOf, optionOrder } from '../domain/assessment.ts';
 import {
@@ -25,9 +53,9 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../domain/errors.ts';
-import type { PageEvent } from '../domain/integrity.ts';
+import type { SavedAnswer } from '../domain/grading.ts';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../domain/numbers.ts';
-import { candidateView } from '../domain/question.ts';
+import { candidateView, parseResponse, type QuestionContent } from '../domain/question.ts';
 import { type AttemptResult, scoreAttempt } from '../domain/result.ts';
 import { hashSecret, newSecret, parseInvitationToken, secretMatches } from '../domain/tokens.ts';
 
@@ -40,23 +68,234 @@ export interface ClientInfo {
 
 export const INVALID_LINK =
   'This invitation link is not valid. Check that the whole link was copied.';
+const WRONG_TOKEN =
+  'The attempt token does not match this attempt (a resume elsewhere replaces it).';
+
+/** An attempt as the service works with it: what never changes, and its current state. */
+export interface Loaded {
+  draw: AttemptDraw;
+  state: AttemptState;
+  /** Set once the attempt is finished. */
+  completion?: Completion;
+  /** An attempt stored in the old layout (finished: read in place, never written again). */
+  oldLayout?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answer pages.
+
+/**
+ * Bytes planned for an answer that is neither options nor a number: a short text. Longer texts
+ * are still stored; a page full of them can cost 2 WCU a save (docs/access-patterns.md).
+ */
+export const SHORT_ANSWER_BYTES = 48;
+/** A storable number: at most 15 significant digits, about one byte per two digits. */
+const NUMBER_BYTES = 11;
+
+/**
+ * The bytes an answer to this question is planned to take in its answer page, found by asking
+ * the question's own response schema what it accepts (so nothing here names a question type):
+ * one option id, any list of its option ids, a number, or else a short text.
+ */
+export function answerAllowance(q: QuestionContent): number {
+  const ids = q.options?.map((o) => o.id) ?? [];
+  if (ids.length && parseResponse(q, ids[0]).ok) return Math.max(...ids.map((id) => id.length));
+  if (ids.length) return 3 + ids.reduce((n, id) => n + id.length + 1, 0);
+  if (parseResponse(q, 0).ok) return NUMBER_BYTES;
+  return SHORT_ANSWER_BYTES;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading.
+
+/** The state of a finished old-layout attempt, for the readers that show its answers. */
+function loadedOfOldLayout(a: OldLayoutAttempt): Loaded {
+  const answers = new Map(
+    a.questions.flatMap((q, i) => {
+      const s = a.answers?.[q.q];
+      return s ? [[i, { value: s.value, savedAt: s.savedAt, revision: 1 }] as const] : [];
+    }),
+  );
+  return {
+    draw: drawOfOldLayout(
+      a,
+      a.questions.map(() => 0),
+    ),
+    state: {
+      attemptId: a.attemptId,
+      status: a.status,
+      tokenHash: a.tokenHash,
+      dueAt: a.dueAt,
+      ...(a.completedAt ? { completedAt: a.completedAt } : {}),
+      resumeCount: a.resumeCount ?? 0,
+      answers,
+    },
+    ...(a.status !== 'active' && a.result ? { completion: completionOfOldLayout(a) } : {}),
+    oldLayout: true,
+  };
+}
+
+/**
+ * The attempt's draw and state (head read strongly consistent). A running old-layout attempt is
+ * converted on the way; a finished one is read in place. Undefined: no such attempt.
+ */
+export async function load(attemptId: string): Promise<Loaded | undefined> {
+  for (let round = 0; round < 3; round++) {
+    const draw = await getDraw(attemptId);
+    const head = await readHead(attemptId, draw ? pageCount(draw) : 1);
+    if (!head) return undefined;
+    if (head.layout === 'v2') {
+      if (!draw) throw new Error(`Attempt ${attemptId} has a head but no draw`);
+      return { draw, state: head.state };
+    }
+    const old = head.item as unknown as OldLayoutAttempt;
+    if (old.status !== 'active') return loadedOfOldLayout(old);
+    const contents = await questionVersions(old.questions);
+    const pages = planPages(
+      old.questions.map((q) => answerAllowance(contents.get(q.q)!)),
+      CONVERTED_HEAD_EXTRA_BYTES,
+    );
+    const converted = await convertOldLayout(old, pages, RETENTION_DAYS);
+    if (converted.converted) {
+      rememberDraw(converted.draw);
+      return { draw: converted.draw, state: converted.state };
+    }
+    // An answer saved by an old function in between: read it again.
+  }
+  throw new DomainError('conflict', 'The attempt is changing too fast to read; try again.');
+}
+
+/**
+ * What a write to the attempt needs: its draw (cached), converting a running old-layout attempt
+ * first. A finished old-layout attempt comes with its completion (it takes no more writes).
+ * Undefined: no such attempt.
+ */
+async function writeTarget(
+  attemptId: string,
+): Promise<{ draw: AttemptDraw; finished?: Completion; state?: AttemptState } | undefined> {
+  const draw = await getDraw(attemptId);
+  if (draw) return { draw };
+  const loaded = await load(attemptId);
+  if (!loaded) return undefined;
+  return {
+    draw: loaded.draw,
+    state: loaded.state,
+    ...(loaded.completion ? { finished: loaded.completion } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The candidate view.
 
 /** The candidate view of an attempt: questions in this attempt's order, no keys, no scores. */
-export async function attemptView(attempt: Attempt, now: Date, attemptToken?: string) {
-  const contents = await questionVersions(attempt.questions);
+export async function attemptView(loaded: Loaded, now: Date, attemptToken?: string) {
+  const { draw, state } = loaded;
+  const contents = await questionVersions(draw.questions);
+  const answers: Record<string, unknown> = {};
+  const revisions: Record<string, { revision: number; savedAt: string }> = {};
+  for (const [i, a] of state.answers) {
+    const q = draw.questions[i];
+    if (!q) continue;
+    answers[q.q] = a.value;
+    revisions[q.q] = { revision: a.revision, savedAt: a.savedAt };
+  }
   return {
-    attemptId: attempt.attemptId,
+    attemptId: draw.attemptId,
     ...(attemptToken ? { attemptToken } : {}),
-    status: attempt.status,
-    startedAt: attempt.startedAt,
-    deadline: attempt.deadline,
-    gracePeriodSeconds: attempt.gracePeriodSeconds,
+    status: state.status,
+    startedAt: draw.startedAt,
+    deadline: draw.deadline,
+    gracePeriodSeconds: draw.gracePeriodSeconds,
     serverTime: now.toISOString(),
-    assessment: { title: attempt.title, timeLimitMinutes: attempt.timeLimitMinutes },
-    questions: attempt.questions.map((q) => candidateView(contents.get(q.q)!, q.order)),
-    answers: Object.fromEntries(
-      Object.entries(attempt.answers ?? {}).map(([q, a]) => [q, a.value]),
-    ),
+    assessment: { title: draw.title, timeLimitMinutes: draw.timeLimitMinutes },
+    questions: draw.questions.map((q) => candidateView(contents.get(q.q)!, q.order)),
+    answers,
+    revisions,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start and resume.
+
+/**
+ * The draw of an attempt: a pure function of its id, the invitation (start time, extra time,
+ * candidate) and the assessment, so any request can build it again after a crash.
+ */
+async function buildDraw(
+  attemptId: string,
+  inv: Invitation,
+  startedAt: Date,
+  assessment: Assessment,
+  started: Session,
+): Promise<AttemptDraw> {
+  const refs = drawQuestions(assessment.sections, attemptId);
+  const contents = await questionVersions(refs);
+  const deadline = deadlineOf(startedAt, assessment.timeLimitMinutes, inv.extraTimePercent);
+  return {
+    attemptId,
+    org: inv.org,
+    assessmentId: inv.assessmentId,
+    invitationId: inv.invitationId,
+    startedAt: startedAt.toISOString(),
+    deadline: deadline.toISOString(),
+    dueAt: dueAtOf(deadline, assessment.gracePeriodSeconds).toISOString(),
+    gracePeriodSeconds: assessment.gracePeriodSeconds,
+    timeLimitMinutes: assessment.timeLimitMinutes,
+    extraTimePercent: inv.extraTimePercent,
+    title: assessment.title,
+    showResultToCandidate: assessment.showResultToCandidate,
+    ...(assessment.passingScore !== undefined ? { passingScore: assessment.passingScore } : {}),
+    candidate: inv.candidate,
+    questions: refs.map((r) => {
+      const ids = contents.get(r.q)!.options?.map((o) => o.id);
+      return {
+        o: r.o,
+        q: r.q,
+        v: r.v,
+        ...(ids ? { order: optionOrder(ids, attemptId, r.q) } : {}),
+      };
+    }),
+    pages: planPages(refs.map((r) => answerAllowance(contents.get(r.q)!))),
+    started,
+  };
+}
+
+const freshState = (draw: AttemptDraw, tokenHash: string): AttemptState => ({
+  attemptId: draw.attemptId,
+  status: 'active',
+  tokenHash,
+  dueAt: draw.dueAt,
+  resumeCount: 0,
+  answers: new Map(),
+});
+
+export interface Started {
+  created: boolean;
+  loaded: Loaded;
+  attemptToken: string;
+}
+
+/**
+ * Write the attempt items of a started invitation: the normal start, and the rebuild after a
+ * crash between the invitation's write and the attempt's (by a retried start or the sweeper).
+ */
+async function materialise(inv: Invitation, session: Session): Promise<Started | 'exists'> {
+  const assessment = await getAssessment(inv.org, inv.assessmentId);
+  if (!assessment) throw new NotFoundError('The assessment of this invitation');
+  const draw = await buildDraw(
+    inv.attemptId!,
+    inv,
+    new Date(inv.startedAt ?? session.at),
+    assessment,
+    session,
+  );
+  const secret = newSecret();
+  const outcome = await createAttemptItems(draw, hashSecret(secret), RETENTION_DAYS);
+  if (outcome === 'exists') return 'exists';
+  return {
+    created: true,
+    loaded: { draw, state: freshState(draw, hashSecret(secret)) },
+    attemptToken: secret,
   };
 }
 
@@ -69,11 +308,13 @@ export async function startOrResume(
   invitationToken: string,
   now: Date,
   client: ClientInfo,
-): Promise<{ created: boolean; attempt: Attempt; attemptToken: string }> {
+): Promise<Started> {
   const parsed = parseInvitationToken(invitationToken);
   if (!parsed) throw new UnauthorizedError(INVALID_LINK);
+  const session: Session = { at: now.toISOString(), ...client };
   for (let round = 0; round < 3; round++) {
-    const inv = await getInvitation(parsed.invitationId);
+    // Eventually consistent first: the claim below re-checks everything it read.
+    const inv = await getInvitation(parsed.invitationId, round > 0);
     if (!inv || !secretMatches(parsed.secret, inv.tokenHash))
       throw new UnauthorizedError(INVALID_LINK);
     if (inv.status === 'revoked')
@@ -83,7 +324,7 @@ export async function startOrResume(
         'finished',
         'This assessment has already been completed with this invitation.',
       );
-    if (inv.status === 'started') return resume(inv.attemptId!, now, client);
+    if (inv.status === 'started') return resume(inv, now, session);
     if (Date.parse(inv.expiresAt) <= now.getTime()) {
       throw new GoneError(
         'expired',
@@ -93,136 +334,181 @@ export async function startOrResume(
     const assessment = await getAssessment(inv.org, inv.assessmentId);
     if (!assessment) throw new NotFoundError('The assessment of this invitation');
     const attemptId = ulid(now.getTime());
-    const refs = drawQuestions(assessment.sections, attemptId);
-    const contents = await questionVersions(refs);
-    const questions: AttemptQuestion[] = refs.map((r) => {
-      const c = contents.get(r.q)!;
-      const ids = c.options?.map((o) => o.id);
-      return { ...r, area: c.area, ...(ids ? { order: optionOrder(ids, attemptId, r.q) } : {}) };
-    });
     const deadline = deadlineOf(now, assessment.timeLimitMinutes, inv.extraTimePercent);
-    const secret = newSecret();
-    const attempt: Attempt = {
-      attemptId,
-      org: inv.org,
-      assessmentId: inv.assessmentId,
-      invitationId: inv.invitationId,
-      status: 'active',
-      tokenHash: hashSecret(secret),
-      startedAt: now.toISOString(),
-      deadline: deadline.toISOString(),
-      dueAt: dueAtOf(deadline, assessment.gracePeriodSeconds).toISOString(),
-      gracePeriodSeconds: assessment.gracePeriodSeconds,
-      timeLimitMinutes: assessment.timeLimitMinutes,
-      extraTimePercent: inv.extraTimePercent,
-      title: assessment.title,
-      showResultToCandidate: assessment.showResultToCandidate,
-      ...(assessment.passingScore !== undefined ? { passingScore: assessment.passingScore } : {}),
-      candidate: inv.candidate,
-      questions,
-      qs: Object.fromEntries(
-        questions.map((q) => [
-          q.q,
-          { t: q.t, o: contents.get(q.q)!.options?.map((o) => o.id) ?? [] },
-        ]),
-      ),
-      answers: {},
-      rev: 0,
-      // The start counts as the first session, so a resume elsewhere shows as a change.
-      resumes: [{ at: now.toISOString(), ...client }],
-    };
-    if (await createAttempt(attempt, inv.tokenHash, now))
-      return { created: true, attempt, attemptToken: secret };
-    // Lost the race (or the invitation changed under us): read it again and act on what won.
+    const dueAt = dueAtOf(deadline, assessment.gracePeriodSeconds);
+    if (!(await claimInvitation(inv, attemptId, now, dueAt))) continue;
+    const started = await materialise(
+      { ...inv, status: 'started', attemptId, startedAt: now.toISOString() },
+      session,
+    );
+    if (started !== 'exists') return started;
+    // Lost to a request that rebuilt the same attempt: read it again and resume.
   }
   throw new DomainError('conflict', 'The invitation is changing too fast to start; try again.');
 }
 
-async function resume(attemptId: string, now: Date, client: ClientInfo) {
+async function resume(inv: Invitation, now: Date, session: Session): Promise<Started> {
+  const attemptId = inv.attemptId!;
+  let loaded = await load(attemptId);
+  if (!loaded) {
+    // The request that started it died before writing the attempt: build it now.
+    const started = await materialise(inv, session);
+    if (started !== 'exists') return started;
+    loaded = await load(attemptId);
+    if (!loaded) throw new NotFoundError(`Attempt ${attemptId}`);
+  }
   const secret = newSecret();
-  const session = { at: now.toISOString(), ...client };
-  // Rotations are ordered by time, then by a random tie-breaker for resumes in the same ms.
-  const order = (ms: number) => `${new Date(ms).toISOString()}#${newSecret().slice(0, 8)}`;
-  let attempt = await rotateAttemptToken(
-    attemptId,
-    hashSecret(secret),
-    session,
-    order(now.getTime()),
-  );
-  // Another resume was ordered after this one (a concurrent one landed first): this live
-  // request rotates again just after it, so the later answer wins, as for any two resumes.
-  for (let round = 0; attempt && 'supersededAt' in attempt && round < 25; round++) {
-    const after = order(Date.parse(attempt.supersededAt.slice(0, 24)) + 1);
-    attempt = await rotateAttemptToken(attemptId, hashSecret(secret), session, after);
+  const state = loaded.completion
+    ? undefined
+    : await rotateToken(attemptId, pageCount(loaded.draw), hashSecret(secret), now);
+  if (!state) {
+    await settle(attemptId, now);
+    throw new GoneError(
+      'finished',
+      'This assessment has already finished: it was submitted or its time ran out.',
+    );
   }
-  if (attempt && !('supersededAt' in attempt)) {
-    return { created: false, attempt, attemptToken: secret };
-  }
-  await finishIfDue(attemptId, now);
-  throw new GoneError(
-    'finished',
-    'This assessment has already finished: it was submitted or its time ran out.',
+  // The start is the first session; resumes are recorded while fewer than the maximum are.
+  if (state.resumeCount < MAX_RECORDED_SESSIONS)
+    await recordSession(attemptId, session, loaded.draw.dueAt, RETENTION_DAYS);
+  return { created: false, loaded: { draw: loaded.draw, state }, attemptToken: secret };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finishing.
+
+const isDue = (dueAt: string, now: Date) => Date.parse(dueAt) < now.getTime();
+
+/**
+ * Seal the attempt and write its completion: grade exactly the answers the seal returned, then
+ * the result, the row and the invitation, each idempotent. Whoever sealed first decides the
+ * status and the finish time; a request that finds the attempt sealed (or finished) completes
+ * what is missing with those. Undefined: nothing to do (an expiry before the attempt is due).
+ * Throws 401 for a submit with a token that is not the attempt's.
+ */
+export async function finalise(
+  draw: AttemptDraw,
+  kind: 'submit' | 'expire',
+  now: Date,
+  bearer?: string,
+  repair = false,
+): Promise<Completion | undefined> {
+  const expire = kind === 'expire' || isDue(draw.dueAt, now);
+  const sealed = await sealAttempt(
+    draw.attemptId,
+    {
+      status: expire ? 'expired' : 'submitted',
+      completedAt: expire ? draw.deadline : now.toISOString(),
+      now,
+      ...(bearer && !expire ? { tokenHash: hashSecret(bearer) } : {}),
+      retentionDays: RETENTION_DAYS,
+    },
+    pageCount(draw),
   );
+  const state = sealed.state;
+  if (!state) throw new NotFoundError(`Attempt ${draw.attemptId}`);
+  if (bearer && !secretMatches(bearer, state.tokenHash)) throw new UnauthorizedError(WRONG_TOKEN);
+  if (state.status === 'active') return undefined;
+  return complete(draw, state, repair);
 }
 
 /**
- * Grade and finalise an active attempt exactly once. `expire` records the deadline as the
- * finish time. When another request finalised it first, returns what that one stored.
+ * Everything after the seal: idempotent, so a retry, a reader or the sweeper may finish it. The
+ * invitation is written last (its due entry is the trace of an unfinished completion), and only
+ * when this call wrote something or `repair` asks for it (the sweeper found the due entry).
  */
-export async function finalise(
-  attempt: Attempt,
-  kind: 'submit' | 'expire',
-  now: Date,
-): Promise<Attempt> {
-  let current = attempt;
-  let events: Promise<PageEvent[]> | undefined;
-  // A save that lands between the read and the write moves `rev` and fails the write: grade
-  // again with it. Saves stop at the deadline, so this settles in a round or two.
-  for (let round = 0; round < 5; round++) {
-    if (current.status !== 'active') return current;
-    // The candidate app's page events: one Query, read alongside the first round's questions.
-    events ??= listAttemptEvents(current.attemptId);
-    const [contents, pageEvents] = await Promise.all([questionVersions(current.questions), events]);
-    const result = scoreAttempt({
-      questions: current.questions.map((q) => ({ content: contents.get(q.q)!, version: q.v })),
-      answers: current.answers ?? {},
-      startedAt: current.startedAt,
-      deadline: current.deadline,
-      resumes: current.resumes ?? [],
-      events: pageEvents,
-      ...(current.passingScore !== undefined ? { passingScore: current.passingScore } : {}),
+async function complete(
+  draw: AttemptDraw,
+  state: AttemptState,
+  repair = false,
+): Promise<Completion> {
+  const ctx = await readCompletionContext(draw.attemptId);
+  let completion: Completion;
+  if (ctx.resultItem) completion = completionOf(ctx.resultItem);
+  else {
+    const contents = await questionVersions(draw.questions);
+    const answers: Record<string, SavedAnswer> = {};
+    for (const [i, a] of state.answers) {
+      const q = draw.questions[i];
+      if (q) answers[q.q] = { value: a.value, savedAt: a.savedAt };
+    }
+    const result: AttemptResult = scoreAttempt({
+      questions: draw.questions.map((q) => ({ content: contents.get(q.q)!, version: q.v })),
+      answers,
+      startedAt: draw.startedAt,
+      deadline: draw.deadline,
+      resumes: [draw.started, ...ctx.sessions],
+      events: pageEventsOf(ctx.events),
+      ...(draw.passingScore !== undefined ? { passingScore: draw.passingScore } : {}),
     });
-    const status = kind === 'submit' ? 'submitted' : 'expired';
-    const completedAt = kind === 'submit' ? now.toISOString() : current.deadline;
-    // AttemptCompleted is published by the stream consumer from this committed change.
-    const done = await finaliseAttempt(current, {
-      status,
-      completedAt,
-      result,
-      retentionDays: RETENTION_DAYS,
-    });
-    if (done) return { ...current, status, completedAt, result };
-    const fresh = await getAttempt(current.attemptId);
-    if (!fresh) throw new NotFoundError(`Attempt ${current.attemptId}`);
-    current = fresh;
+    const completedAt = state.completedAt ?? draw.deadline;
+    completion = await putResult(
+      {
+        attemptId: draw.attemptId,
+        org: draw.org,
+        assessmentId: draw.assessmentId,
+        invitationId: draw.invitationId,
+        status: state.status as Completion['status'],
+        startedAt: draw.startedAt,
+        completedAt,
+        title: draw.title,
+        showResultToCandidate: draw.showResultToCandidate,
+        candidate: draw.candidate,
+        tokenHash: state.tokenHash,
+        result,
+        questionOrgs: draw.questions.map((q) => q.o),
+      },
+      ttlOf(completedAt, RETENTION_DAYS),
+    );
   }
-  throw new DomainError('conflict', 'Answers are still being saved; submit again in a moment.');
+  if (!ctx.rowWritten) await putRow(completion, ttlOf(completion.completedAt, RETENTION_DAYS));
+  if (!ctx.resultItem || !ctx.rowWritten || repair)
+    await completeInvitation(draw.invitationId, completion.completedAt);
+  return completion;
 }
 
-const isDue = (a: Attempt, now: Date) =>
-  a.status === 'active' && Date.parse(a.dueAt) < now.getTime();
-
-/** Finalise an attempt whose time ran out; anything else is returned as it is. */
-export async function finishIfDue(
-  attemptIdOrAttempt: string | Attempt,
+/**
+ * Bring an attempt up to date: finalise it if its time ran out, finish a completion that a crash
+ * interrupted. Returns the attempt, with its completion once finished; undefined when there is
+ * no such attempt. `invitationId` (the sweeper's due entry: the completion is unfinished, or the
+ * attempt was never written) lets it rebuild an attempt whose start died before writing it.
+ */
+export async function settle(
+  attemptId: string,
   now: Date,
-): Promise<Attempt | undefined> {
-  const attempt =
-    typeof attemptIdOrAttempt === 'string'
-      ? await getAttempt(attemptIdOrAttempt)
-      : attemptIdOrAttempt;
-  if (!attempt) return undefined;
-  return isDue(attempt, now) ? finalise(attempt, 'expire', now) : attempt;
+  invitationId?: string,
+): Promise<Loaded | undefined> {
+  let loaded = await load(attemptId);
+  if (!loaded && invitationId) {
+    const inv = await getInvitation(invitationId, true);
+    if (inv?.status === 'started' && inv.attemptId === attemptId) {
+      await materialise(inv, { at: inv.startedAt ?? now.toISOString() });
+      loaded = await load(attemptId);
+    }
+  }
+  if (!loaded || loaded.completion) return loaded;
+  const { draw, state } = loaded;
+  if (state.status === 'active' && !isDue(state.dueAt, now)) return loaded;
+  let completion: Completion | undefined;
+  if (state.status === 'active' || pageCount(draw) > 1) {
+    // Due: seal it (or, for a long attempt a crash left half sealed, seal the other pages).
+    completion = await finalise(draw, 'expire', now, undefined, Boolean(invitationId));
+  } else {
+    const stored = invitationId ? undefined : await getResult(attemptId);
+    completion = stored ?? (await complete(draw, state, Boolean(invitationId)));
+  }
+  if (!completion) return loaded;
+  return {
+    draw,
+    state: { ...state, status: completion.status, completedAt: completion.completedAt },
+    completion,
+  };
+}
+
+/** The sweeper's work for one due entry. True when it finalised (or completed) the attempt. */
+export async function finishDue(entry: DueEntry, now: Date): Promise<boolean> {
+  const after = await settle(entry.attemptId, now, entry.invitationId);
+  return after?.completion !== undefined;
 }
 
 /** The attempt addressed by a candidate route, if the bearer is its current token (else 401). */
@@ -230,24 +516,36 @@ export async function candidateAttempt(
   attemptId: string,
   bearer: string,
   now: Date,
-): Promise<Attempt> {
-  const attempt = await getAttempt(attemptId);
-  if (!attempt || !secretMatches(bearer, attempt.tokenHash)) {
-    throw new UnauthorizedError(
-      'The attempt token does not match this attempt (a resume elsewhere replaces it).',
-    );
-  }
-  return (await finishIfDue(attempt, now))!;
+): Promise<Loaded> {
+  const loaded = await settle(attemptId, now);
+  if (!loaded || !secretMatches(bearer, loaded.state.tokenHash))
+    throw new UnauthorizedError(WRONG_TOKEN);
+  return loaded;
 }
 
 /** The response of submit, identical however often it is asked for. */
-export function submitBody(attempt: Attempt) {
+export function submitBody(c: Completion) {
   return {
-    status: attempt.status,
-    ...(attempt.showResultToCandidate && attempt.result
-      ? { result: candidateResult(attempt) }
-      : {}),
+    status: c.status,
+    ...(c.showResultToCandidate ? { result: candidateResult(c.result) } : {}),
   };
+}
+
+/**
+ * `POST /v1/attempts/{id}/submit`: seal, grade, write; the same body however often. No read
+ * before the seal: the seal's condition checks the token, and a seal that finds the attempt
+ * already sealed finishes (or returns) the completion its winner wrote.
+ */
+export async function submit(attemptId: string, bearer: string, now: Date) {
+  const target = await writeTarget(attemptId);
+  if (!target) throw new UnauthorizedError(WRONG_TOKEN);
+  if (target.finished) {
+    if (!secretMatches(bearer, target.finished.tokenHash)) throw new UnauthorizedError(WRONG_TOKEN);
+    return submitBody(target.finished);
+  }
+  const completion = await finalise(target.draw, 'submit', now, bearer);
+  if (!completion) throw new UnauthorizedError(WRONG_TOKEN);
+  return submitBody(completion);
 }
 
 /** Strength and gap areas as ids (the contract) and with their suggestions (`development`). */
@@ -263,8 +561,7 @@ export function developmentOf(r: AttemptResult) {
 }
 
 /** What a candidate may see of their result: scores and levels, no keys, no per-question detail. */
-export function candidateResult(attempt: Attempt) {
-  const r = attempt.result!;
+export function candidateResult(r: AttemptResult) {
   return {
     score: r.score,
     ...(r.passed !== undefined ? { passed: r.passed } : {}),
@@ -281,76 +578,189 @@ export function candidateResult(attempt: Attempt) {
   };
 }
 
-export async function submit(attemptId: string, bearer: string, now: Date) {
-  const attempt = await candidateAttempt(attemptId, bearer, now);
-  return submitBody(await finalise(attempt, 'submit', now));
+/**
+ * The completion of a finished attempt: one eventually consistent read of its result. A miss
+ * (not finished, finished a moment ago, or a completion a crash interrupted) reads the head and
+ * settles the attempt. Undefined while it is running.
+ */
+export async function completionFor(
+  attemptId: string,
+  now: Date,
+): Promise<{ completion?: Completion; loaded?: Loaded } | undefined> {
+  const stored = await getResult(attemptId);
+  if (stored) return { completion: stored };
+  const loaded = await settle(attemptId, now);
+  if (!loaded) return undefined;
+  return { loaded, ...(loaded.completion ? { completion: loaded.completion } : {}) };
 }
 
-type AnswerValue = string | number | string[];
-
-/** The answer's own shape; whether it fits its question is checked by the write's condition. */
-function checkShape(raw: unknown): AnswerValue {
-  const bad = (message: string) => new ValidationError([{ path: 'answer', message }]);
-  if (typeof raw === 'number') {
-    if (!isStorableNumber(raw)) throw bad(STORABLE_NUMBER_MESSAGE);
-    return raw;
+/** `GET /v1/attempts/{id}/result`: the candidate's own result, if the assessment shows it. */
+export async function ownResult(attemptId: string, bearer: string, now: Date) {
+  const found = await completionFor(attemptId, now);
+  const tokenHash = found?.completion?.tokenHash ?? found?.loaded?.state.tokenHash;
+  if (!found || !secretMatches(bearer, tokenHash)) throw new UnauthorizedError(WRONG_TOKEN);
+  const show = found.completion?.showResultToCandidate ?? found.loaded?.draw.showResultToCandidate;
+  if (!show) {
+    throw new DomainError(
+      'results-hidden',
+      'This assessment does not show results to candidates; the employer will be in touch.',
+    );
   }
-  if (typeof raw === 'string') {
-    if (raw.length > 500) throw bad('Answers are at most 500 characters.');
-    return raw;
-  }
-  if (Array.isArray(raw)) {
-    if (raw.length > 10 || raw.some((x) => typeof x !== 'string' || x.length > 32))
-      throw bad('A list answer holds at most 10 option ids.');
-    if (new Set(raw).size !== raw.length) throw bad('Each option may appear once.');
-    return raw as string[];
-  }
-  throw bad('An answer is an option id, a list of option ids, a number or a short text.');
+  if (!found.completion)
+    throw new DomainError('conflict', 'The attempt is still active: submit it first.');
+  return candidateResult(found.completion.result);
 }
 
-const EXPECTED: Record<string, string> = {
-  single: 'one option id',
-  sjt: 'one option id',
-  multi: 'a list of distinct option ids',
-  order: 'a list ranking every option id once',
-  numeric: 'a number',
-  text: 'a text',
-};
+// ---------------------------------------------------------------------------------------------
+// Answering.
 
-/** `PUT /v1/attempts/{id}/answers/{qid}`: one conditional write; failures explained from the old item. */
+/** `If-Match: "3"` or `3` -> 3; absent -> undefined (last write wins). */
+export function expectedRevision(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const m = /^\s*(?:"(\d{1,9})"|(\d{1,9}))\s*$/.exec(header);
+  if (!m)
+    throw new ValidationError([
+      {
+        path: 'header.if-match',
+        message:
+          'If-Match takes the revision you last saw, e.g. If-Match: "2" ("0": only if never answered).',
+      },
+    ]);
+  return Number(m[1] ?? m[2]);
+}
+
+/** Answers are small; this bounds what any question type can make the service store. */
+const MAX_ANSWER_BYTES = 4000;
+
+function storableIssue(value: unknown): string | undefined {
+  if (typeof value === 'number')
+    return isStorableNumber(value) ? undefined : STORABLE_NUMBER_MESSAGE;
+  if (Array.isArray(value)) return value.map(storableIssue).find(Boolean);
+  if (value && typeof value === 'object')
+    return Object.values(value).map(storableIssue).find(Boolean);
+  return undefined;
+}
+
+/**
+ * Why a save was refused, from the page as it was (or the head, for an answer that did not
+ * fit): in the order a client can act on. Finalises the attempt when its time ran out.
+ */
+async function refusal(
+  draw: AttemptDraw,
+  current: { status: string; tokenHash: string; dueAt: string } | undefined,
+  bearer: string,
+  now: Date,
+): Promise<DomainError | undefined> {
+  if (!current || !secretMatches(bearer, current.tokenHash))
+    return new UnauthorizedError(WRONG_TOKEN);
+  if (current.status === 'submitted')
+    return new DomainError(
+      'already-submitted',
+      'This attempt was submitted; answers can no longer change.',
+    );
+  if (current.status === 'expired' || isDue(current.dueAt, now)) {
+    if (current.status === 'active') await finalise(draw, 'expire', now);
+    return new DomainError(
+      'time-is-up',
+      `Time ran out at ${draw.deadline} (answers were accepted until ${draw.dueAt}); your saved answers have been submitted.`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * `PUT /v1/attempts/{id}/answers/{qid}`: the answer is checked against the question version the
+ * attempt drew, then stored by one conditional write; failures explained from the page as it was.
+ */
 export async function answer(
   attemptId: string,
   bearer: string,
   questionId: string,
   raw: unknown,
   now: Date,
+  ifMatch?: string,
 ) {
-  const value = checkShape(raw);
-  const out = await saveAnswer(attemptId, hashSecret(bearer), questionId, value, now);
-  if (out.saved)
-    return { savedAt: out.savedAt, serverTime: now.toISOString(), deadline: out.deadline };
-  const a = out.current;
-  if (!a || !secretMatches(bearer, a.tokenHash)) {
-    throw new UnauthorizedError(
-      'The attempt token does not match this attempt (a resume elsewhere replaces it).',
+  const expected = expectedRevision(ifMatch);
+  const target = await writeTarget(attemptId);
+  if (!target) throw new UnauthorizedError(WRONG_TOKEN);
+  const { draw } = target;
+  if (target.finished) {
+    throw (await refusal(draw, target.state, bearer, now)) ?? new UnauthorizedError(WRONG_TOKEN);
+  }
+  const index = draw.questions.findIndex((q) => q.q === questionId);
+  const ref = draw.questions[index];
+  const checked = ref ? parseResponse((await questionVersions([ref])).get(ref.q)!, raw) : undefined;
+  const tooBig = checked?.ok && Buffer.byteLength(JSON.stringify(checked.value)) > MAX_ANSWER_BYTES;
+  const unstorable = checked?.ok ? storableIssue(checked.value) : undefined;
+  if (!checked?.ok || tooBig || unstorable) {
+    // Nothing is written; say why in the order a failed write would: token, state, question.
+    const head = await readHead(attemptId, pageCount(draw));
+    const current = head?.layout === 'v2' ? head.state : undefined;
+    const refused = await refusal(draw, current, bearer, now);
+    if (refused) throw refused;
+    if (!checked) throw new NotFoundError(`Question ${questionId} in this attempt`);
+    if (!checked.ok) throw new ValidationError(checked.issues);
+    throw new ValidationError([
+      {
+        path: 'answer',
+        message: unstorable ?? `Answers are at most ${MAX_ANSWER_BYTES} bytes of JSON.`,
+      },
+    ]);
+  }
+  for (let round = 0; round < 2; round++) {
+    const out = await saveAnswer(
+      attemptId,
+      draw.pages[index] ?? 0,
+      index,
+      hashSecret(bearer),
+      checked.value,
+      now,
+      expected,
+    );
+    if (out.saved) {
+      return {
+        savedAt: out.savedAt,
+        serverTime: now.toISOString(),
+        deadline: draw.deadline,
+        revision: out.revision,
+      };
+    }
+    if (out.current?.oldLayout) {
+      // A conversion that an old function's save interrupted: convert, then save again.
+      const loaded = await load(attemptId);
+      if (loaded?.completion) throw (await refusal(draw, loaded.state, bearer, now))!;
+      continue;
+    }
+    const refused = await refusal(draw, out.current, bearer, now);
+    if (refused) throw refused;
+    const a = out.current?.answer;
+    // A retry of a save that landed (its answer was lost, or it answered 503 after the write):
+    // the stored answer is this one, one revision on. Answer as that save did, not with a 412
+    // that would contradict it (docs/faults.md, the retry contract).
+    if (
+      a &&
+      expected !== undefined &&
+      a.revision === expected + 1 &&
+      JSON.stringify(a.value) === JSON.stringify(checked.value)
+    ) {
+      return {
+        savedAt: a.savedAt,
+        serverTime: now.toISOString(),
+        deadline: draw.deadline,
+        revision: a.revision,
+      };
+    }
+    throw new DomainError(
+      'revision-mismatch',
+      `This answer is at revision ${a?.revision ?? 0}, not ${expected}: it was saved elsewhere (another tab?). Reload it, then save again with If-Match: "${a?.revision ?? 0}".`,
+      {
+        current: {
+          answer: a?.value ?? null,
+          revision: a?.revision ?? 0,
+          savedAt: a?.savedAt ?? null,
+        },
+      },
     );
   }
-  if (a.status === 'submitted')
-    throw new DomainError(
-      'already-submitted',
-      'This attempt was submitted; answers can no longer change.',
-    );
-  if (a.status === 'expired' || isDue(a, now)) {
-    if (isDue(a, now)) await finalise(a, 'expire', now);
-    throw new DomainError(
-      'time-is-up',
-      `Time ran out at ${a.deadline} (answers were accepted until ${a.dueAt}); your saved answers have been submitted.`,
-    );
-  }
-  const q = a.qs[questionId];
-  if (!q) throw new NotFoundError(`Question ${questionId} in this attempt`);
-  const ids = q.o.length ? ` Options: ${q.o.join(', ')}.` : '';
-  throw new ValidationError([
-    { path: 'answer', message: `This ${q.t} question takes ${EXPECTED[q.t]}.${ids}` },
-  ]);
+  throw new DomainError('conflict', 'The attempt is changing too fast to save; try again.');
 }

@@ -102,22 +102,23 @@ export async function recordPageEvents(
   input: readonly PageEventInput[],
   now: Date,
 ) {
-  const attempt = await candidateAttempt(attemptId, bearer, now);
-  if (attempt.status !== 'active') {
+  const { draw, state } = await candidateAttempt(attemptId, bearer, now);
+  if (state.status !== 'active') {
     throw new DomainError(
-      attempt.status === 'submitted' ? 'already-submitted' : 'time-is-up',
+      state.status === 'submitted' ? 'already-submitted' : 'time-is-up',
       'This attempt has finished; page events are no longer recorded.',
     );
   }
-  const started = Date.parse(attempt.startedAt);
+  const started = Date.parse(draw.startedAt);
+  // Only ids of this attempt's questions are kept: the report links them.
+  const drawn = new Set(draw.questions.map((q) => q.q));
   const events: PageEvent[] = input.map((e) => ({
     type: e.type,
     at: new Date(Math.max(started, now.getTime() - e.ageMs)).toISOString(),
-    // Only ids of this attempt's questions are kept: the report links them.
-    ...(e.questionId && attempt.qs[e.questionId] ? { questionId: e.questionId } : {}),
+    ...(e.questionId && drawn.has(e.questionId) ? { questionId: e.questionId } : {}),
     ...(e.type === 'paste' && e.chars !== undefined ? { chars: e.chars } : {}),
   }));
-  const ttl = Math.floor(Date.parse(attempt.dueAt) / 1000) + RETENTION_DAYS * 86_400;
+  const ttl = Math.floor(Date.parse(state.dueAt) / 1000) + RETENTION_DAYS * 86_400;
   if (!(await putEventBatch(attemptId, ulid(now.getTime()), events, now.toISOString(), ttl))) {
     throw new DomainError(
       'conflict',

@@ -3,6 +3,7 @@
  * to every `NodejsFunction`; the benchmark builds with `esbuildOptions()`, which is derived
  * from the same object, so a measured bundle is byte-for-byte the bundle CDK deploys.
  */
+import { SourceMap } from 'node:module';
 import { resolve } from 'node:path';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
@@ -29,12 +30,33 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   ),
 };
 
+/**
+ * Modules that the code loads only when a request needs them (`createRequire(...)('yaml')` in
+ * functions/domain/bank.ts: only YAML uploads), so bundlers leave them out of the bundle. Each is
+ * built into a minified module of its own beside the bundle (`node_modules/<name>/index.js` in
+ * the asset), where that runtime `require` finds it.
+ */
+export const SIDE_MODULES = ['yaml'] as const;
+
+/** The esbuild command lines that build the side modules into `outputDir/node_modules`. */
+export function sideModuleCommands(inputDir: string, outputDir: string): string[] {
+  return SIDE_MODULES.flatMap((name) => {
+    const dir = `${outputDir}/node_modules/${name}`;
+    return [
+      `"${inputDir}/node_modules/.bin/esbuild" "${inputDir}/node_modules/${name}" --bundle --platform=node --format=cjs --target=${NODE_TARGET} --minify --log-level=warning --outfile="${dir}/index.js"`,
+      `echo '{"name":"${name}","main":"index.js"}' > "${dir}/package.json"`,
+    ];
+  });
+}
+
 /** The `bundling` props of every `NodejsFunction`. */
 export function lambdaBundling(): BundlingOptions {
   return {
     format: OutputFormat.ESM,
     target: NODE_TARGET,
     minify: true,
+    // Written beside the bundle and uploaded with it, but not applied at run time (no
+    // NODE_OPTIONS=--enable-source-maps): `npm run stack-trace` maps a logged trace offline.
     sourceMap: true,
     // Nothing external: `@aws-sdk/*` is bundled (CDK's default leaves it to the runtime's
     // copy), which measured faster cold starts and pins the SDK version we test against.
@@ -46,6 +68,11 @@ export function lambdaBundling(): BundlingOptions {
     ),
     // Bundle with the project's own esbuild; there is no Docker on the build machines.
     forceDockerBundling: false,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir, outputDir) => sideModuleCommands(inputDir, outputDir),
+    },
   };
 }
 
@@ -73,4 +100,24 @@ export function esbuildOptions(entryPoint: string, outfile: string): BuildOption
     alias: { ...LAMBDA_ALIASES },
     logLevel: 'warning',
   };
+}
+
+/**
+ * Map the minified positions of a stack trace (`index.mjs:1:23456`) back to the sources with
+ * the bundle's source map, which ships beside `index.mjs` in every function's asset (Lambda
+ * does not apply it: `--enable-source-maps` costs 40-100 ms per cold start). Node's own source
+ * map support (`node:module` SourceMap) does the lookup. Positions it cannot map stay as they are.
+ */
+export function mapStackTrace(trace: string, sourceMap: object): string {
+  const map = new SourceMap(sourceMap as never);
+  return trace.replace(/([\w./-]*index\.mjs):(\d+):(\d+)/g, (whole, _file, line, column) => {
+    const e = map.findEntry(Number(line) - 1, Number(column) - 1) as {
+      originalSource?: string;
+      originalLine?: number;
+      originalColumn?: number;
+    };
+    if (!e.originalSource) return whole;
+    const source = e.originalSource.replace(/^.*?\/(functions|node_modules)\//, '$1/');
+    return `${source}:${e.originalLine! + 1}:${e.originalColumn! + 1}`;
+  });
 }

@@ -4,10 +4,10 @@ import { type BenchResults, type BenchSizes, runBench } from '../../bench/harnes
 /** One tiny iteration of every part: enough to prove the harness works, not to measure. */
 const TINY: BenchSizes = {
   bankQuestions: 260,
-  coldStart: { runs: 1, functions: ['candidate'], warmup: false },
-  warm: { requests: 3, warmup: 1 },
+  coldStart: { runs: 2, rounds: 2, functions: ['candidate'], warmup: false },
+  warm: { requests: 3, warmup: 1, rounds: 3 },
   cost: { workflows: 1 },
-  scale: { sizes: [260, 520], workflows: 1, warmup: 0 },
+  scale: { sizes: [260, 520], workflows: 2, warmup: 0, rounds: 2 },
   load: { candidates: 3, rounds: 1, deadlineMs: 20_000, requestTimeoutMs: 10_000 },
 };
 
@@ -26,22 +26,28 @@ describe('the benchmark harness', () => {
 
   it('builds the function bundle and its floor and serves a request in fresh processes', () => {
     const [c] = r.coldStart!;
-    expect(c).toMatchObject({ function: 'candidate', runs: 1, sameCalls: true });
+    // The candidate function's worst request: a start, cold: the invitation, the assessment, the
+    // invitation claimed, the question versions, the draw and the head.
+    const start = ['GetItem', 'GetItem', 'UpdateItem', 'BatchGetItem', 'PutItem', 'PutItem'];
+    expect(c).toMatchObject({ function: 'candidate', runs: 2, sameCalls: true });
     expect(c!.bundle.bytes).toBeGreaterThan(c!.bundle.gzipBytes);
     expect(c!.floorBundle!.bytes).toBeGreaterThan(0);
     expect(c!.bundle.topPackages.length).toBeGreaterThan(0);
-    expect(c!.real).toMatchObject({ calls: ['UpdateItem'], errors: 0 });
-    expect(c!.floor).toMatchObject({ calls: ['UpdateItem'], errors: 0 });
+    expect(c!.real).toMatchObject({ calls: start, errors: 0 });
+    expect(c!.floor).toMatchObject({ calls: start, errors: 0 });
     expect(c!.real!.importMs).toBeGreaterThan(0);
-    expect(c!.ratio).toBeGreaterThan(0);
+    expect(c!.rounds!.n).toBe(2);
+    const target = r.targets.find((t) => t.id === 'cold-start:candidate')!;
+    expect(['PASS', 'MISS', 'inconclusive']).toContain(target.verdict);
   });
 
   it('times every workflow endpoint against the time spent in DynamoDB', () => {
     expect(r.warm!.map((w) => w.endpoint)).toEqual(['start', 'getAttempt', 'saveAnswer', 'submit']);
     for (const w of r.warm!) {
       expect(w).toMatchObject({ n: 3, errors: 0 });
-      expect(w.dynamoMs.p50).toBeGreaterThan(0);
-      expect(w.serverMs.p50).toBeGreaterThanOrEqual(w.dynamoMs.p50);
+      expect(w.wireMs.p50).toBeGreaterThan(0);
+      expect(w.serverMs.p50).toBeGreaterThanOrEqual(w.wireMs.p50);
+      expect(w.rounds.n).toBe(3);
     }
     expect(r.warm!.find((w) => w.endpoint === 'saveAnswer')!.calls).toEqual({
       median: 1,
@@ -53,17 +59,23 @@ describe('the benchmark harness', () => {
     const op = (name: string) => r.cost!.operations.find((o) => o.operation === name)!;
     expect(r.cost!.everySaveOneUpdate).toBe(true);
     expect(op('save answer (any)').calls).toEqual(['UpdateItem']);
-    expect(op('save answer (any)').awsUnits).toBeGreaterThanOrEqual(1);
-    expect(op('start (fresh function)').calls).toContain('TransactWriteItems');
+    expect(op('save answer (any)').wcu.max).toBe(1);
+    expect(op('start (fresh function)').calls).not.toContain('TransactWriteItems');
     expect(op('start (warm caches)').calls).not.toContain('BatchGetItem');
-    const [warm] = r.cost!.workflows;
-    expect(warm!.awsUnits).toBeCloseTo(warm!.awsReadUnits + warm!.awsWriteUnits, 5);
+    const [cold, warm] = r.cost!.workflows;
+    expect(cold!.rcu.median).toBeGreaterThan(warm!.rcu.median);
     expect(warm!.calls).toBe(
       op('start (warm caches)').callCount.median +
         20 +
         op('submit').callCount.median +
-        op('report').callCount.median,
+        op('candidate result').callCount.median,
     );
+    expect(r.cost!.statistics.wcu.max).toBeGreaterThan(0);
+    for (const id of ['wcu:save', 'wcu:attempt-cold', 'rcu:attempt-cold', 'wcu:statistics'])
+      expect(
+        r.targets.find((t) => t.id === id),
+        id,
+      ).toBeDefined();
     expect(r.meta.calibration.transactWriteCorrection).toBeGreaterThanOrEqual(1);
   });
 
@@ -77,7 +89,7 @@ describe('the benchmark harness', () => {
     });
     expect(r.load!.floor).toMatchObject({ requests: 126, errors: 0 });
     expect(r.load!.runs.map((x) => x.kind)).toEqual(['floor', 'gateway', 'floor']);
-    expect(r.load!.throughputRatio).toBeGreaterThan(0);
+    expect(r.load!.throughputRounds.median).toBeGreaterThan(0);
   });
 
   it('runs the same workflow against banks of each size with the same calls', () => {
@@ -86,6 +98,8 @@ describe('the benchmark harness', () => {
     expect(large!.questions).toBe(520);
     expect(large!.callsPerWorkflow).toBe(small!.callsPerWorkflow);
     expect(r.scale!.capacityRatio).toBeGreaterThan(0);
+    expect(small!.createAssessment.ms.n).toBe(2);
+    expect(r.scale!.createRatio.n).toBe(2);
     expect(r.targets.find((t) => t.id === 'calls:save')!.pass).toBe(true);
   });
 });

@@ -183,28 +183,47 @@ describe('resistance to test-wiseness in the soft-skill areas', () => {
     });
   }
 
+  /** An SJT item whose option d is the key, built to show a cue at work. */
+  const giveaway = (prompt: string, texts: string[], weights: number[]): QuestionContent => ({
+    id: 'giveaway',
+    area: 'collaboration',
+    type: 'sjt',
+    difficulty: 1,
+    prompt,
+    options: texts.map((text, i) => ({ id: 'abcd'[i]!, text })),
+    answer: { weights: Object.fromEntries(weights.map((w, i) => ['abcd'[i]!, w])) },
+    explanation: 'Built to be test-wise.',
+    tags: ['giveaway'],
+  });
+
   it('measures the cues on an item built to be test-wise, so the figures above can fail', () => {
-    const giveaway: QuestionContent = {
-      id: 'giveaway',
-      area: 'collaboration',
-      type: 'sjt',
-      difficulty: 1,
-      prompt: 'A teammate breaks the build. What do you do?',
-      options: [
-        { id: 'a', text: 'Ignore it' },
-        { id: 'b', text: 'Wait a quarter' },
-        { id: 'c', text: 'Dump it on someone' },
-        {
-          id: 'd',
-          text: 'Talk to the team first, agree together on a careful plan, and check the evidence before you act',
-        },
+    const item = giveaway(
+      'A teammate breaks the build. What do you do?',
+      [
+        'Ignore it',
+        'Wait a quarter',
+        'Dump it on someone',
+        'Talk to the team first, agree together on a careful plan, and check the evidence before you act',
       ],
-      answer: { weights: { a: 0, b: 0, c: 0, d: 1 } },
-      explanation: 'The only mature option.',
-      tags: ['build'],
-    };
-    expect(surfaceCuePicks(giveaway).combined).toEqual(['d']);
-    expect(surfaceCueShares([giveaway])).toMatchObject({ longest: 1, consultative: 1, hedged: 1 });
+      [0, 0, 0, 1],
+    );
+    expect(surfaceCuePicks(item).combined).toEqual(['d']);
+    expect(surfaceCueShares([item])).toMatchObject({ longest: 1, consultative: 1, hedged: 1 });
+  });
+
+  it('measures the complete-sounding key among options that argue for themselves, which word counts miss', () => {
+    const item = giveaway(
+      'An incident is under way and people keep asking for news. What do you post?',
+      [
+        'A log of every hypothesis, so that anyone can follow along closely',
+        'Nothing yet, since the cause is still being investigated today',
+        'A note asking for quiet, which lets the responders concentrate',
+        'Who is affected, what is known, and when the next update comes',
+      ],
+      [0.25, 0.5, 0.5, 1],
+    );
+    expect(surfaceCuePicks(item)).toMatchObject({ listing: ['d'], unargued: ['d'] });
+    expect(surfaceCueShares([item])).toMatchObject({ listing: 1, unargued: 1 });
   });
 });
 

@@ -69,12 +69,19 @@ export const CANDIDATE_ROUTES: readonly RouteDef[] = [
     group: 'candidate',
     access: 'candidate',
     summary:
-      'Save (or replace) one answer. Accepted until the deadline plus the grace period; 409 time-is-up or already-submitted after.',
+      'Save (or replace) one answer. Accepted until the deadline plus the grace period; 409 time-is-up or already-submitted after. The response carries the answer\'s revision (also as ETag); with If-Match: "<revision>" the save is stored only if the answer is still at that revision ("0": never answered), else 412 revision-mismatch with the current answer.',
     params: AnswerParams,
     body: SaveAnswerBody,
     responses: {
-      200: { description: 'Saved, with the server time and the deadline.', schema: Saved },
+      200: {
+        description: "Saved, with the server time, the deadline and the answer's revision (ETag).",
+        schema: Saved,
+      },
       409: { description: 'time-is-up or already-submitted.' },
+      412: {
+        description:
+          'revision-mismatch: the answer is no longer at the If-Match revision; `current` has the answer, its revision and save time.',
+      },
     },
   },
   {

@@ -35,6 +35,8 @@ export const AttemptView = z
     assessment: z.object({ title: z.string(), timeLimitMinutes: z.int() }),
     questions: z.array(CandidateQuestion),
     answers: z.record(z.string(), AnswerValue),
+    /** Each saved answer's revision (for If-Match) and the server time it was saved. */
+    revisions: z.record(z.string(), z.object({ revision: z.int(), savedAt: z.string() })),
   })
   .register(z.globalRegistry, {
     id: 'Attempt',
@@ -48,6 +50,8 @@ export const Saved = z.object({
   savedAt: z.string(),
   serverTime: z.string(),
   deadline: z.string(),
+  /** The answer's revision: 1 for the first save of the question, +1 per later save. */
+  revision: z.int(),
 });
 
 export const CandidateResult = z
