@@ -141,6 +141,17 @@ export function db(): DynamoDBDocumentClient {
   return doc;
 }
 
+/**
+ * A transaction or batch (up to 100 items) may take longer than one item before its answer
+ * comes, especially from DynamoDB Local on a busy laptop; waiting too little there only sends
+ * the same work again to a database still doing the first copy.
+ */
+function perAttemptTimeout(command: unknown): number {
+  const input = (command as { input?: Record<string, unknown> }).input ?? {};
+  const heavy = 'TransactItems' in input || 'RequestItems' in input;
+  return heavy ? settings.requestTimeoutMs * 3 : settings.requestTimeoutMs;
+}
+
 type Send = (
   command: unknown,
   options?: { abortSignal?: AbortSignal; requestTimeout?: number },
@@ -159,7 +170,7 @@ function withFaultsAndDeadline(client: DynamoDBDocumentClient): DynamoDBDocument
     const abortSignal = deadline && own ? AbortSignal.any([deadline, own]) : (own ?? deadline);
     try {
       return await send(command, {
-        ...(deadline ? { requestTimeout: settings.requestTimeoutMs } : {}),
+        ...(deadline ? { requestTimeout: perAttemptTimeout(command) } : {}),
         ...options,
         ...(abortSignal ? { abortSignal } : {}),
       });

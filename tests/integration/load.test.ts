@@ -12,6 +12,7 @@ import { inParallel } from '../../bench/lib/workflow.ts';
 import { onDynamoCall } from '../../functions/data/client.ts';
 import { perfectAnswer } from './fixtures.ts';
 import { inviteCandidates, startOwnStack } from './own-stack.ts';
+import { backoffMs } from './support.ts';
 
 const CANDIDATES = 200;
 const SAVES = 20;
@@ -46,7 +47,7 @@ async function withRetries(tally: Tally, send: () => Promise<HttpResponse>) {
     }
     if (!retryable || attempt >= MAX_TRIES) return res;
     tally.retries++;
-    await new Promise((r) => setTimeout(r, Number(retryAfter) * 1000 * (1 + Math.random() / 4)));
+    await new Promise((r) => setTimeout(r, backoffMs(Number(retryAfter), attempt)));
   }
 }
 

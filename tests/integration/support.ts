@@ -100,8 +100,9 @@ export async function requestVia(
 }
 
 /**
- * Send a request again after a 429 or a 503 with Retry-After, waiting as asked (up to `tries`
- * times), as the API's clients are told to (docs/faults.md); the last answer is returned.
+ * Send a request again after a 429 or a 503 with Retry-After (up to `tries` times), as the
+ * API's clients are told to (docs/faults.md): wait at least Retry-After, longer after each
+ * refusal in a row (up to four times as long); the last answer is returned.
  */
 export async function withRetryAfter(
   send: () => Promise<ApiResponse>,
@@ -111,6 +112,10 @@ export async function withRetryAfter(
     const res = await send();
     const after = res.headers.get('retry-after');
     if (!(res.status === 429 || res.status === 503) || !after || attempt >= tries) return res;
-    await new Promise((r) => setTimeout(r, Number(after) * 1000));
+    await new Promise((r) => setTimeout(r, backoffMs(Number(after), attempt)));
   }
 }
+
+/** How long a client waits before try `attempt + 1`: Retry-After, doubled per refusal, x4 at most. */
+export const backoffMs = (retryAfterSeconds: number, attempt: number) =>
+  retryAfterSeconds * 1000 * Math.min(2 ** (attempt - 1), 4) * (1 + Math.random() / 4);
