@@ -4,6 +4,8 @@
  * the tables. DynamoDB Local is stopped however the run ends.
  *
  *   npm run bench -- [--quick] [--parts coldStart,warm,cost,load,scale] [--out FILE] [--streams]
+ *   npm run bench -- [--quick] --parts adaptive [--out FILE]   (the adaptive simulation: CPU
+ *     only, no DynamoDB; its own results file, bench/results-adaptive.json by default)
  *
  * --streams gives the bench's tables their DynamoDB stream as deployed (see bench/README.md).
  */
@@ -25,6 +27,28 @@ const { values } = parseArgs({
     streams: { type: 'boolean', default: false },
   },
 });
+
+// The adaptive simulation (bench/parts/adaptive.ts) needs no database: it runs on its own,
+// before anything else, when `--parts` names it.
+const requested = values.parts?.split(',');
+if (requested?.includes('adaptive')) {
+  const { ADAPTIVE_FULL, ADAPTIVE_QUICK, adaptiveBench, formatAdaptive } = await import(
+    './parts/adaptive.ts'
+  );
+  const started = Date.now();
+  const result = adaptiveBench(values.quick ? ADAPTIVE_QUICK : ADAPTIVE_FULL, (line) =>
+    process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`),
+  );
+  const others = requested.filter((p) => p !== 'adaptive');
+  const file = resolve(
+    others.length === 0 && values.out ? values.out : 'bench/results-adaptive.json',
+  );
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(formatAdaptive(result));
+  console.log(`\nResults: ${file}`);
+  if (others.length === 0) process.exit(0);
+  values.parts = others.join(',');
+}
 
 const { FULL, PARTS, QUICK, runBench } = await import('./harness.ts');
 const { formatResults } = await import('./format.ts');

@@ -10,6 +10,7 @@ import { applied, db, tableName } from './client.ts';
 import { listingPage } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
 import { keys } from './keys.ts';
+import type { InvitationMail } from './outbox.ts';
 
 export type InvitationStatus = 'pending' | 'started' | 'completed' | 'revoked';
 
@@ -21,7 +22,7 @@ export interface Candidate {
   locale?: string;
 }
 
-export interface Invitation {
+export interface Invitation extends InvitationMail {
   invitationId: string;
   org: string;
   assessmentId: string;
@@ -34,6 +35,8 @@ export interface Invitation {
   attemptId?: string;
   /** Set when the invitation started its attempt. */
   startedAt?: string;
+  /** When its one reminder is due (its entry in the reminder index); see data/outbox.ts. */
+  remindAt?: string;
   ttl: number;
 }
 
@@ -50,6 +53,7 @@ const strip = ({
 const item = (inv: Invitation) => ({
   ...keys.invitation(inv.invitationId),
   ...keys.invitationListing(inv.org, inv.assessmentId, inv.invitationId),
+  ...(inv.remindAt ? keys.reminder(new Date(inv.remindAt), inv.invitationId) : {}),
   ...inv,
 });
 

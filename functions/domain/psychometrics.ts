@@ -1,18 +1,30 @@
 /**
  * Ability estimation under the two-parameter logistic (2PL) model: the probability that a
  * candidate of ability theta answers an item of discrimination `a` and difficulty `b` is
- * P(theta) = 1 / (1 + e^(-a (theta - b))). Pure numerics, no I/O.
+ * P(theta) = 1 / (1 + e^(-a (theta - b))); calibrated items with partial scores follow the
+ * generalized partial credit model (see `irt-model.ts`). Pure numerics, no I/O.
  */
 
 import * as z from 'zod/mini';
+import { type ItemModel, logLikelihood } from './irt-model.ts';
 import type { QuestionContent } from './question-types/type.ts';
 
-/** An item as the model sees it: 2PL parameters and the candidate's score in [0,1]. */
-export interface ScoredItem {
+/**
+ * An item as the model sees it with the candidate's score in [0,1]: either 2PL parameters
+ * `a` and `b` (an uncalibrated item: a partial score counts as the fractional response
+ * P^s (1-P)^(1-s)), or a calibrated {@link ItemModel} with its categories (2PL or GPCM).
+ */
+export type ScoredItem = Scored2plItem | ScoredCalibratedItem;
+
+/** An uncalibrated (or label-prior) 2PL item and its score. */
+export interface Scored2plItem {
   a: number;
   b: number;
   score: number;
 }
+
+/** A calibrated item (2PL or GPCM, with its score categories) and its score. */
+export type ScoredCalibratedItem = ItemModel & { categories: readonly number[]; score: number };
 
 export interface Ability {
   theta: number;
@@ -49,6 +61,24 @@ export function itemParams(q: ItemCalibration): { a: number; b: number } {
   };
 }
 
+/** Parameters a calibration estimated for one question version (see `calibration.ts`). */
+export interface CalibratedParameters {
+  a: number;
+  steps: readonly number[];
+  categories: readonly number[];
+}
+
+/**
+ * The model of a question version: its calibrated parameters when the calibration job has
+ * estimated them, otherwise the 2PL of {@link itemParams} (difficulty-label priors).
+ */
+export function itemModel(q: ItemCalibration, calibrated?: CalibratedParameters): ItemModel {
+  if (calibrated)
+    return { a: calibrated.a, steps: calibrated.steps, categories: calibrated.categories };
+  const { a, b } = itemParams(q);
+  return { a, steps: [b] };
+}
+
 // 121 points over [-4, 4] (step 1/15): the prior mass outside is 6e-5 and the EAP moves by
 // less than 1e-4 against a grid ten times finer.
 const GRID_POINTS = 121;
@@ -63,17 +93,23 @@ const LOG_PRIOR = GRID.map(
   (t, i) => -(t * t) / 2 + (i === 0 || i === GRID_POINTS - 1 ? Math.log(0.5) : 0),
 );
 
-/** log(1 / (1 + e^-z)) without overflow for large |z|. */
-function logSigmoid(zv: number): number {
-  return zv >= 0 ? -Math.log1p(Math.exp(-zv)) : zv - Math.log1p(Math.exp(zv));
-}
+const toModel = (it: ScoredItem): ItemModel =>
+  'b' in it ? { a: it.a, steps: [it.b] } : { a: it.a, steps: it.steps, categories: it.categories };
 
-const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+/** Lexicographic order of number lists (shorter first on a common prefix). */
+function compareLists(x: readonly number[], y: readonly number[]): number {
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i]! - y[i]!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
 
 /**
  * Expected-a-posteriori ability and its posterior standard deviation (the standard error),
  * with a standard-normal prior and trapezoid quadrature over theta in [-4, 4]. Scores are
- * partial credit in [0,1] with the fractional-response likelihood P^s (1-P)^(1-s). No items
+ * partial credit in [0,1]: an uncalibrated item's likelihood is the fractional response
+ * P^s (1-P)^(1-s), a calibrated item's the probability of the score's category. No items
  * gives the prior: theta 0, standard error about 1.
  *
  * The result does not depend on item order: items are summed in a canonical order, so
@@ -81,15 +117,17 @@ const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
  */
 export function eap(items: readonly ScoredItem[]): Ability {
   const sorted = items
-    .map((it) => ({ a: it.a, b: it.b, s: clamp01(it.score) }))
-    .sort((x, y) => x.a - y.a || x.b - y.b || x.s - y.s);
+    .map((it) => ({ model: toModel(it), s: it.score }))
+    .sort(
+      (x, y) =>
+        x.model.a - y.model.a ||
+        compareLists(x.model.steps, y.model.steps) ||
+        compareLists(x.model.categories ?? [], y.model.categories ?? []) ||
+        x.s - y.s,
+    );
   const logPost = GRID.map((t, i) => {
     let ll = LOG_PRIOR[i]!;
-    for (const { a, b, s } of sorted) {
-      const zv = a * (t - b);
-      if (s > 0) ll += s * logSigmoid(zv);
-      if (s < 1) ll += (1 - s) * logSigmoid(-zv);
-    }
+    for (const { model, s } of sorted) ll += logLikelihood(model, s, t);
     return ll;
   });
   // Normalise in log space first: a long test's likelihood underflows a double.

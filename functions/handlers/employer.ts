@@ -9,6 +9,7 @@ import {
   listInvitations,
   revokeInvitation,
 } from '../data/invitations.ts';
+import { getOrganisation, putOrganisation } from '../data/organisations.ts';
 import { type Norms, normsOf, readNorms } from '../data/statistics.ts';
 import { clock } from '../domain/clock.ts';
 import { DomainError, NotFoundError, ValidationError } from '../domain/errors.ts';
@@ -28,6 +29,13 @@ import {
   ownInvitation,
 } from '../services/assessments.ts';
 import { completionFor, developmentOf, type Loaded, settle } from '../services/attempts.ts';
+import {
+  archiveAssessment,
+  cloneAssessment,
+  deleteAssessment,
+  patchAssessment,
+  resendInvitation,
+} from '../services/lifecycle.ts';
 
 /** `{percentile}` once the assessment has enough completed attempts, else nothing. */
 function withPercentile(score: number, norms: Norms) {
@@ -100,6 +108,34 @@ export const operations: Record<string, Operation> = {
 
   getAssessment: async ({ principal, params }) =>
     assessmentView(await ownAssessment(principal!.org, params.assessmentId)),
+
+  updateAssessment: async ({ principal, params, body }) =>
+    assessmentView(await patchAssessment(principal!, params.assessmentId, body, clock.now())),
+
+  deleteAssessment: async ({ principal, params }) => {
+    await deleteAssessment(principal!, params.assessmentId);
+    return new Reply(204);
+  },
+
+  archiveAssessment: async ({ principal, params }) =>
+    assessmentView(await archiveAssessment(principal!, params.assessmentId, true, clock.now())),
+
+  unarchiveAssessment: async ({ principal, params }) =>
+    assessmentView(await archiveAssessment(principal!, params.assessmentId, false, clock.now())),
+
+  cloneAssessment: async ({ principal, params, body }) =>
+    new Reply(
+      201,
+      assessmentView(await cloneAssessment(principal!, params.assessmentId, body, clock.now())),
+    ),
+
+  resendInvitation: async ({ principal, params, body }) =>
+    resendInvitation(principal!, params.invitationId, body, clock.now()),
+
+  getOrganisation: async ({ principal }) => getOrganisation(principal!.org),
+
+  putOrganisation: async ({ principal, body }) =>
+    putOrganisation(principal!.org, body, clock.now()),
 
   createInvitations: async ({ principal, params, body, headers }) => {
     const key = idempotencyKeyOf(headers);

@@ -24,6 +24,7 @@ import {
   FUNCTION_TIMEOUT_SECONDS,
   INTEGRATION_TIMEOUT_SECONDS,
 } from '../../functions/http/timeouts.ts';
+import { serveLocalRoutes } from './dev-sign-in.ts';
 import { serveWebApp } from './static.ts';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -461,8 +462,9 @@ export function createGateway(opts: GatewayOptions = {}): Server {
         res.end();
         return;
       }
-      // The web apps (web/dist), as CloudFront serves them in AWS.
-      if (await serveWebApp(method, path, res)) {
+      // Local-only routes (the console's development sign-in and config), then the web apps
+      // (web/dist), as CloudFront serves them in AWS.
+      if ((await serveLocalRoutes(req, res)) || (await serveWebApp(method, path, res))) {
         status = res.statusCode;
         return;
       }

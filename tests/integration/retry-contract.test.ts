@@ -153,6 +153,53 @@ describe('retrying an employer write', () => {
     expect([e1.status, e2.status]).toEqual([204, 204]);
   });
 
+  it('PATCH, archive and unarchive an assessment, PUT /v1/organisation: again answers the same', async () => {
+    const { employer, assessmentId } = await setUp('retry-lifecycle');
+    const path = `/v1/assessments/${assessmentId}`;
+    const without = ({ updatedAt: _, ...rest }: Record<string, unknown>) => rest;
+    const [p1, p2] = await twice('PATCH', path, { token: employer, body: { title: 'Renamed' } });
+    expect([p1.status, p2.status]).toEqual([200, 200]);
+    expect(without(p2.body)).toEqual(without(p1.body));
+    const [a1, a2] = await twice('POST', `${path}/archive`, { token: employer });
+    expect([a1.status, a2.status]).toEqual([200, 200]);
+    expect(without(a2.body)).toEqual(without(a1.body));
+    const [u1, u2] = await twice('DELETE', `${path}/archive`, { token: employer });
+    expect([u1.status, u2.status]).toEqual([200, 200]);
+    const org = { name: 'Retry Ltd' };
+    const [o1, o2] = await twice('PUT', '/v1/organisation', { token: employer, body: org });
+    expect([o1.status, o2.status]).toEqual([200, 200]);
+    expect(without(o2.body)).toEqual(without(o1.body));
+  });
+
+  it('DELETE an assessment: again answers 404, it is gone; clone again makes a second copy', async () => {
+    const { employer, assessmentId } = await setUp('retry-delete');
+    const [c1, c2] = await twice('POST', `/v1/assessments/${assessmentId}/clone`, {
+      token: employer,
+    });
+    expect([c1.status, c2.status]).toEqual([201, 201]);
+    expect(c2.body.assessmentId).not.toBe(c1.body.assessmentId);
+    const [d1, d2] = await twice('DELETE', `/v1/assessments/${c1.body.assessmentId}`, {
+      token: employer,
+    });
+    expect([d1.status, d2.status]).toEqual([204, 404]);
+  });
+
+  it('resend: again gives a newer link, and only the newest one works', async () => {
+    const { invitations } = await setUp('retry-resend', 1);
+    const employer = await api.token('employer', 'retry-resend');
+    const id = invitations[0]!.invitationId;
+    const [r1, r2] = await twice('POST', `/v1/invitations/${id}/resend`, {
+      token: employer,
+      body: {},
+    });
+    expect([r1.status, r2.status]).toEqual([200, 200]);
+    expect(r2.body.token).not.toBe(r1.body.token);
+    const start = (token: string) =>
+      api.request('POST', '/v1/attempts', { body: { invitationToken: token } });
+    expect((await start(r1.body.token)).status).toBe(401);
+    expect((await start(r2.body.token)).status).toBe(201);
+  });
+
   it('claims an Idempotency-Key once even when the claim itself is sent twice (an SDK retry of a write that landed)', async () => {
     const rec = {
       requestHash: 'h',

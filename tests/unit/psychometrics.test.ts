@@ -1,17 +1,24 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eap, itemParams, levelOf, type ScoredItem } from '../../functions/domain/psychometrics.ts';
+import {
+  eap,
+  itemModel,
+  itemParams,
+  levelOf,
+  type ScoredCalibratedItem,
+  type Scored2plItem as ScoredItem,
+} from '../../functions/domain/psychometrics.ts';
 
 /** n items with a = 1, b = 0, the first k answered correctly and the rest wrongly. */
 const pattern = (n: number, k: number): ScoredItem[] =>
   Array.from({ length: n }, (_, i) => ({ a: 1, b: 0, score: i < k ? 1 : 0 }));
 
 /**
- * Reference EAP written from the definition, independently of the module: the posterior is
- * prior(theta) * prod P^s (1-P)^(1-s); integrate theta * posterior and posterior with the
+ * Reference EAP written from the definition, independently of the module: integrate
+ * theta * posterior and posterior, posterior = N(0,1) density times the likelihood, with the
  * trapezoid rule on a grid ten times finer than the module's, over the same [-4, 4].
  */
-function referenceEap(items: ScoredItem[]): { theta: number; standardError: number } {
+function trapezoidEap(likelihood: (theta: number) => number) {
   const steps = 1200;
   const h = 8 / steps;
   let mass = 0;
@@ -19,11 +26,7 @@ function referenceEap(items: ScoredItem[]): { theta: number; standardError: numb
   let second = 0;
   for (let i = 0; i <= steps; i++) {
     const theta = -4 + i * h;
-    let density = Math.exp((-theta * theta) / 2) / Math.sqrt(2 * Math.PI);
-    for (const { a, b, score } of items) {
-      const p = 1 / (1 + Math.exp(-a * (theta - b)));
-      density *= p ** score * (1 - p) ** (1 - score);
-    }
+    const density = (Math.exp((-theta * theta) / 2) / Math.sqrt(2 * Math.PI)) * likelihood(theta);
     const weight = i === 0 || i === steps ? h / 2 : h;
     mass += weight * density;
     first += weight * density * theta;
@@ -32,6 +35,15 @@ function referenceEap(items: ScoredItem[]): { theta: number; standardError: numb
   const mean = first / mass;
   return { theta: mean, standardError: Math.sqrt(second / mass - mean * mean) };
 }
+
+/** The 2PL with fractional responses: prod P^s (1-P)^(1-s). */
+const referenceEap = (items: ScoredItem[]) =>
+  trapezoidEap((theta) =>
+    items.reduce((l, { a, b, score }) => {
+      const p = 1 / (1 + Math.exp(-a * (theta - b)));
+      return l * p ** score * (1 - p) ** (1 - score);
+    }, 1),
+  );
 
 const itemArb = fc.record({
   a: fc.double({ min: 0.3, max: 2.5, noNaN: true }),
@@ -142,6 +154,74 @@ describe('eap', () => {
   it('clamps scores outside [0, 1]', () => {
     expect(eap([{ a: 1, b: 0, score: 1.5 }])).toEqual(eap([{ a: 1, b: 0, score: 1 }]));
     expect(eap([{ a: 1, b: 0, score: -1 }])).toEqual(eap([{ a: 1, b: 0, score: 0 }]));
+  });
+});
+
+/**
+ * The GPCM from its definition: P_k proportional to exp(sum_{v<=k} a (theta - b_v)), the
+ * category the highest whose lower bound the quarter-rounded score reaches.
+ */
+const referenceGpcmEap = (items: ScoredCalibratedItem[]) =>
+  trapezoidEap((theta) =>
+    items.reduce((l, it) => {
+      const cumulative = [0];
+      for (const b of it.steps) cumulative.push(cumulative.at(-1)! + it.a * (theta - b));
+      const total = cumulative.reduce((sum, z) => sum + Math.exp(z), 0);
+      const rounded = Math.round(it.score * 4) / 4;
+      const k = it.categories.filter((c, j) => j > 0 && rounded >= c).length;
+      return (l * Math.exp(cumulative[k]!)) / total;
+    }, 1),
+  );
+
+describe('eap with calibrated items', () => {
+  it('matches the GPCM reference on a mixed pattern of 2PL and partial-credit items', () => {
+    const items: ScoredCalibratedItem[] = [
+      { a: 1.4, steps: [-0.3], categories: [0, 1], score: 1 },
+      { a: 0.9, steps: [-1, 0.6], categories: [0, 0.5, 1], score: 0.5 },
+      { a: 1.2, steps: [-0.8, 0.1, 1.3], categories: [0, 0.5, 0.75, 1], score: 0.8 },
+      { a: 0.7, steps: [0.4, 1.9], categories: [0, 0.5, 1], score: 0 },
+    ];
+
+    const got = eap(items);
+    const reference = referenceGpcmEap(items);
+
+    expect(got.theta).toBeCloseTo(reference.theta, 4);
+    expect(got.standardError).toBeCloseTo(reference.standardError, 4);
+  });
+
+  it('gives a calibrated right-or-wrong item the same estimate as the 2PL form', () => {
+    fc.assert(
+      fc.property(fc.array(itemArb, { maxLength: 10 }), (items) => {
+        const dichotomous = items.map((it) => ({ ...it, score: it.score >= 0.5 ? 1 : 0 }));
+        const calibrated = dichotomous.map((it) => ({
+          a: it.a,
+          steps: [it.b],
+          categories: [0, 1],
+          score: it.score,
+        }));
+        expect(eap(calibrated).theta).toBeCloseTo(eap(dichotomous).theta, 9);
+      }),
+    );
+  });
+
+  it('rises with a higher category on a partial-credit item', () => {
+    const at = (score: number) =>
+      eap([{ a: 1, steps: [-1, 0, 1], categories: [0, 0.25, 0.5, 1], score }]).theta;
+    expect(at(0)).toBeLessThan(at(0.25));
+    expect(at(0.25)).toBeLessThan(at(0.5));
+    expect(at(0.5)).toBeLessThan(at(1));
+  });
+});
+
+describe('itemModel', () => {
+  it('uses the calibrated parameters when the calibration job has estimated them', () => {
+    const calibrated = { a: 1.3, steps: [-0.5, 0.7], categories: [0, 0.5, 1] };
+    expect(itemModel({ difficulty: 2 }, calibrated)).toEqual(calibrated);
+  });
+
+  it('falls back to the difficulty-label 2PL otherwise', () => {
+    expect(itemModel({ difficulty: 3 })).toEqual({ a: 1, steps: [1] });
+    expect(itemModel({ difficulty: 1, discrimination: 1.5 })).toEqual({ a: 1.5, steps: [-1] });
   });
 });
 

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ADAPTIVE_QUICK, adaptiveBench, formatAdaptive } from '../../bench/parts/adaptive.ts';
+
+describe('the adaptive bench part', () => {
+  it('runs end to end on tiny sizes and reports every figure and goal', () => {
+    const result = adaptiveBench({
+      ...ADAPTIVE_QUICK,
+      candidates: 40,
+      recoverySizes: [200],
+      timingPool: 100,
+      timingSections: 3,
+      eligibility: { maxExposure: 0.3, simulees: 40, rounds: 2 },
+      bisection: 1,
+    });
+
+    // Two pools x two exposure controls, one seed; two calibration designs.
+    expect(result.comparisons).toHaveLength(4);
+    expect(result.recovery).toHaveLength(2);
+    for (const c of result.comparisons) {
+      expect(c.deciles).toHaveLength(10);
+      expect(c.meanItems).toBeGreaterThan(0);
+      expect(c.meanItems).toBeLessThanOrEqual(c.fixedItems);
+      expect(c.maxExposure).toBeGreaterThan(0);
+      expect(c.maxExposure).toBeLessThanOrEqual(1);
+    }
+    expect(result.goals.map((g) => g.id)).toEqual([
+      'adaptive:items',
+      'adaptive:exposure',
+      'selection:cpu',
+    ]);
+    expect(formatAdaptive(result)).toMatch(/Goals:/);
+  }, 120_000);
+});
