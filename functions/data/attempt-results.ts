@@ -312,7 +312,12 @@ export async function eraseCompletedAttempt(
   const erased: Completion = {
     ...stored,
     candidate: {},
-    result: { ...stored.result, integrity: { signals: [] } },
+    // The per-question answer texts quote the candidate's answers: gone, the scores stay.
+    result: {
+      ...stored.result,
+      integrity: { signals: [] },
+      questions: stored.result.questions.map(({ answer: _answer, ...q }) => q),
+    },
     erasedAt: at,
   };
   const resultTtl = items.find((i) => i.SK === 'RESULT')?.ttl as number;

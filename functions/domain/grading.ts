@@ -1,4 +1,4 @@
-import { gradeResponse, type QuestionContent } from './question.ts';
+import { describeAnswer, gradeResponse, type QuestionContent } from './question.ts';
 
 export interface GradedQuestion {
   questionId: string;
@@ -7,6 +7,11 @@ export interface GradedQuestion {
   /** Item score in [0,1]. */
   score: number;
   secondsSpent: number;
+  /**
+   * The saved answer as a person reads it, written by the question's type ("b — Use a queue"),
+   * for the employer's report; absent when unanswered. Personal data: erasure removes it.
+   */
+  answer?: string;
 }
 
 export interface SavedAnswer {
@@ -44,11 +49,16 @@ export function gradeQuestions(
   startedAt: string,
 ): GradedQuestion[] {
   const spent = secondsSpent(startedAt, answers);
-  return questions.map(({ content, version }) => ({
-    questionId: content.id,
-    version,
-    area: content.area,
-    score: gradeResponse(content, answers[content.id]?.value),
-    secondsSpent: spent[content.id] ?? 0,
-  }));
+  return questions.map(({ content, version }) => {
+    const value = answers[content.id]?.value;
+    const answer = describeAnswer(content, value);
+    return {
+      questionId: content.id,
+      version,
+      area: content.area,
+      score: gradeResponse(content, value),
+      secondsSpent: spent[content.id] ?? 0,
+      ...(answer !== undefined ? { answer } : {}),
+    };
+  });
 }

@@ -16,7 +16,7 @@ import { DomainError, NotFoundError, ValidationError } from '../domain/errors.ts
 import { radarSvg } from '../domain/radar-svg.ts';
 import { percentileOf } from '../domain/statistics.ts';
 import { AREAS } from '../domain/taxonomy.ts';
-import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
+import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
 import { resultsCsv } from '../http/csv.ts';
 import { EMPLOYER_ROUTES } from '../http/routes/employer.ts';
 import {
@@ -91,7 +91,7 @@ function idempotencyKeyOf(headers: Record<string, string | undefined>): string |
   return key;
 }
 
-export const operations: Record<string, Operation> = {
+export const operations: Operations<typeof EMPLOYER_ROUTES> = {
   createAssessment: async ({ principal, body, headers }) => {
     const key = idempotencyKeyOf(headers);
     const now = clock.now();

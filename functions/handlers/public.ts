@@ -2,7 +2,7 @@ import { readAreaCounts } from '../data/area-counts.ts';
 import { probeTable } from '../data/health.ts';
 import { UnauthorizedError } from '../domain/errors.ts';
 import { AREAS } from '../domain/taxonomy.ts';
-import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
+import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
 import { bearerOf } from '../http/bearer.ts';
 import { PUBLIC_ORG, principalFromClaims } from '../http/principal.ts';
 import { unmatchedRoute } from '../http/router.ts';
@@ -33,7 +33,7 @@ async function optionalOrg(authorization: string | undefined): Promise<string | 
   }
 }
 
-export const operations: Record<string, Operation> = {
+export const operations: Operations<typeof PUBLIC_ROUTES> = {
   health: async () => ({ status: 'ok' }),
   ready: async () => {
     await probeTable(READY_TIMEOUT_MS);

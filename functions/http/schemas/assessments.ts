@@ -266,6 +266,12 @@ export const Report = z
         area: z.string(),
         score: z.number(),
         secondsSpent: z.int(),
+        answer: z.optional(
+          z.string().register(z.globalRegistry, {
+            description:
+              "The candidate's saved answer as a person reads it (option ids with their texts, the number or the text given); absent when unanswered or erased.",
+          }),
+        ),
       }),
     ),
   })
