@@ -155,25 +155,34 @@ export async function revokeInvitation(
   }
 }
 
-export interface IdempotencyRecord {
+/** What every Idempotency-Key record holds, whatever the request it guards. */
+export interface ClaimRecord {
+  /** SHA-256 of the request (path and body): a key reused with another request is refused. */
   requestHash: string;
-  invitationIds: string[];
-  /** 256-bit random, base64url: with the Idempotency-Key it derives the tokens. */
+  /** This request's own random value: tells its own earlier write from another request's. */
   nonce: string;
   createdAt: string;
 }
 
+export interface IdempotencyRecord extends ClaimRecord {
+  invitationIds: string[];
+  /** 256-bit random, base64url: with the Idempotency-Key it derives the tokens. */
+  nonce: string;
+}
+
 /**
  * Claim an Idempotency-Key for a request before doing its work. Returns undefined when this
- * request claimed it, or the record of the request that did (a retry, or a concurrent twin).
+ * request claimed it (also when the SDK's retry of this very Put finds the record its first,
+ * timed-out attempt wrote), or the record of the request that did (a retry, or a concurrent
+ * twin).
  */
-export async function claimIdempotencyKey(
+export async function claimIdempotencyKey<R extends ClaimRecord = IdempotencyRecord>(
   org: string,
   scope: string,
   key: string,
-  rec: IdempotencyRecord,
+  rec: R,
   ttlSeconds: number,
-): Promise<IdempotencyRecord | undefined> {
+): Promise<R | undefined> {
   // The key derives tokens, so it is stored only as a hash.
   const k = keys.idempotency(
     org,
@@ -196,7 +205,10 @@ export async function claimIdempotencyKey(
     const res = await db().send(
       new GetCommand({ TableName: tableName(), Key: k, ConsistentRead: true }),
     );
-    return res.Item as IdempotencyRecord;
+    // Our own claim: the SDK sent the Put again after a first attempt that landed but whose
+    // answer was lost (a timeout). The nonce is this request's own random value.
+    if (res.Item?.nonce === rec.nonce) return undefined;
+    return res.Item as R;
   }
 }
 

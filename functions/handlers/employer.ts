@@ -23,6 +23,7 @@ import { EMPLOYER_ROUTES } from '../http/routes/employer.ts';
 import {
   assessmentView,
   createAssessment,
+  createAssessmentOnce,
   createInvitations,
   invitationView,
   ownAssessment,
@@ -73,9 +74,33 @@ function runningReport(l: Loaded) {
   };
 }
 
+/**
+ * The Idempotency-Key header, if sent: 16-128 characters. Invitation tokens derive from it
+ * (see derivedSecret), so it must not be guessable; one rule for every route that takes it.
+ */
+function idempotencyKeyOf(headers: Record<string, string | undefined>): string | undefined {
+  const key = headers['idempotency-key'];
+  if (key !== undefined && (key.length < 16 || key.length > 128)) {
+    throw new ValidationError([
+      {
+        path: 'header.idempotency-key',
+        message:
+          'Idempotency-Key is 16-128 characters: use a random value such as a UUID (the tokens of the invitations it creates derive from it).',
+      },
+    ]);
+  }
+  return key;
+}
+
 export const operations: Operations<typeof EMPLOYER_ROUTES> = {
-  createAssessment: async ({ principal, body }) =>
-    new Reply(201, assessmentView(await createAssessment(principal!, body, clock.now()))),
+  createAssessment: async ({ principal, body, headers }) => {
+    const key = idempotencyKeyOf(headers);
+    const now = clock.now();
+    const assessment = key
+      ? await createAssessmentOnce(principal!, body, now, key)
+      : await createAssessment(principal!, body, now);
+    return new Reply(201, assessmentView(assessment));
+  },
 
   listAssessments: async ({ principal, query }) => {
     const page = await listAssessments(principal!.org, limitOf(query), query.cursor);
@@ -120,17 +145,7 @@ export const operations: Operations<typeof EMPLOYER_ROUTES> = {
   }),
 
   createInvitations: async ({ principal, params, body, headers }) => {
-    const key = headers['idempotency-key'];
-    // The invitations' tokens derive from the key (see derivedSecret): it must not be guessable.
-    if (key !== undefined && (key.length < 16 || key.length > 128)) {
-      throw new ValidationError([
-        {
-          path: 'header.idempotency-key',
-          message:
-            'Idempotency-Key is 16-128 characters: use a random value such as a UUID (the tokens of the invitations it creates derive from it).',
-        },
-      ]);
-    }
+    const key = idempotencyKeyOf(headers);
     return new Reply(
       201,
       await createInvitations(principal!, params.assessmentId, body, clock.now(), key),

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { type Assessment, getAssessment, putAssessment, samplePool } from '../data/assessments.ts';
 import {
+  type ClaimRecord,
   claimIdempotencyKey,
   getInvitation,
   type IdempotencyRecord,
@@ -73,9 +74,9 @@ export async function createAssessment(
   principal: Principal,
   input: CreateAssessmentInput,
   now: Date,
+  assessmentId = ulid(now.getTime()),
 ): Promise<Assessment> {
   checkBlueprint(input);
-  const assessmentId = ulid(now.getTime());
   const sections = await freezeSections(principal, assessmentId, input.sections);
   const assessment: Assessment = {
     assessmentId,
@@ -150,6 +151,50 @@ export async function freezeSections(
     );
   }
   return sections;
+}
+
+interface AssessmentClaim extends ClaimRecord {
+  assessmentId: string;
+}
+
+/**
+ * `createAssessment` made safe to retry with an Idempotency-Key: the key is claimed with the
+ * new assessment's id before anything is built, so a retry (after a 503 or a lost answer)
+ * returns the assessment the first request stored, or builds it under the same id if that
+ * request died first. A key reused with a different body is refused (422).
+ */
+export async function createAssessmentOnce(
+  principal: Principal,
+  input: CreateAssessmentInput,
+  now: Date,
+  idempotencyKey: string,
+): Promise<Assessment> {
+  const claim: AssessmentClaim = {
+    requestHash: createHash('sha256')
+      .update(JSON.stringify(['assessments', input]))
+      .digest('hex'),
+    assessmentId: ulid(now.getTime()),
+    nonce: randomBytes(16).toString('base64url'),
+    createdAt: now.toISOString(),
+  };
+  const prior = await claimIdempotencyKey(
+    principal.org,
+    'assessments',
+    idempotencyKey,
+    claim,
+    IDEMPOTENCY_TTL_SECONDS,
+  );
+  if (prior && prior.requestHash !== claim.requestHash) {
+    throw new DomainError(
+      'unprocessable',
+      'This Idempotency-Key was already used with a different request body; use a new key for a new request.',
+    );
+  }
+  if (prior) {
+    const stored = await getAssessment(principal.org, prior.assessmentId);
+    if (stored) return stored;
+  }
+  return createAssessment(principal, input, now, (prior ?? claim).assessmentId);
 }
 
 /** The assessment of this organisation, or 404 (another organisation's id is simply not found). */

@@ -798,6 +798,22 @@ export async function answer(
     const refused = await refusal(draw, out.current, bearer, now);
     if (refused) throw refused;
     const a = out.current?.answer;
+    // A retry of a save that landed (its answer was lost, or it answered 503 after the write):
+    // the stored answer is this one, one revision on. Answer as that save did, not with a 412
+    // that would contradict it (docs/faults.md, the retry contract).
+    if (
+      a &&
+      expected !== undefined &&
+      a.revision === expected + 1 &&
+      JSON.stringify(a.value) === JSON.stringify(checked.value)
+    ) {
+      return {
+        savedAt: a.savedAt,
+        serverTime: now.toISOString(),
+        deadline: draw.deadline,
+        revision: a.revision,
+      };
+    }
     throw new DomainError(
       'revision-mismatch',
       `This answer is at revision ${a?.revision ?? 0}, not ${expected}: it was saved elsewhere (another tab?). Reload it, then save again with If-Match: "${a?.revision ?? 0}".`,

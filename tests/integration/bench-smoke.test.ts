@@ -1,4 +1,4 @@
-import { describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { type BenchResults, type BenchSizes, runBench } from '../../bench/harness.ts';
 
 /** One tiny iteration of every part: enough to prove the harness works, not to measure. */
@@ -14,11 +14,15 @@ const TINY: BenchSizes = {
 describe('the benchmark harness', () => {
   let r: BenchResults;
 
-  it('runs one tiny iteration of every part against DynamoDB Local', async () => {
+  // One tiny run of the harness is the fixture every test below reads.
+  beforeAll(async () => {
     r = await runBench({ endpoint: inject('dynamoEndpoint'), sizes: TINY, mode: 'smoke' });
+  }, 300_000);
+
+  it('runs one tiny iteration of every part against DynamoDB Local', () => {
     expect(r.meta.parts).toEqual(['coldStart', 'warm', 'cost', 'load', 'scale']);
     expect(r.targets.length).toBeGreaterThan(10);
-  }, 240_000);
+  });
 
   it('builds the function bundle and its floor and serves a request in fresh processes', () => {
     const [c] = r.coldStart!;

@@ -28,8 +28,16 @@ export const EMPLOYER_ROUTES = [
     group: 'employer',
     access: EMPLOYERS,
     summary:
-      "Build an assessment from a blueprint. Each section's question pool is frozen now as (question, version) pairs from your and the public bank.",
+      "Build an assessment from a blueprint. Each section's question pool is frozen now as (question, version) pairs from your and the public bank. Send an Idempotency-Key to make a retry safe: without one, a retry after a lost answer builds a second assessment.",
     body: CreateAssessmentBody,
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        required: false,
+        description:
+          '16-128 characters (use a UUID); a retry with the same key and body returns the same assessment (201).',
+      },
+    ],
     responses: {
       201: { description: 'Created, with the pool size per section.', schema: AssessmentView },
       422: {
@@ -143,7 +151,7 @@ export const EMPLOYER_ROUTES = [
         name: 'Idempotency-Key',
         required: false,
         description:
-          'Any string up to 128 characters; a retry with the same key and body returns the same invitations.',
+          '16-128 characters (use a UUID); a retry with the same key and body returns the same invitations.',
       },
     ],
     responses: {
