@@ -9,7 +9,7 @@ import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttemptResult } from '../domain/result.ts';
-import { type AttemptStatus, forgetDraws } from './attempts.ts';
+import { type AttemptStatus, type Extension, forgetDraws } from './attempts.ts';
 import { batchWrite } from './batch-write.ts';
 import { applied, db, tableName } from './client.ts';
 import { encodeCursor, listingPage } from './cursor.ts';
@@ -34,6 +34,12 @@ export interface Completion {
   result: AttemptResult;
   /** The organisation owning each graded question, in `result.questions` order. */
   questionOrgs: string[];
+  /** The deadline the attempt ended with (after any extension); absent in older results. */
+  deadline?: string;
+  /** Extensions of the deadline, oldest first (who, when, why, how long). */
+  extensions?: Extension[];
+  /** An employer's preview: no results row, skipped by the statistics consumer. */
+  preview?: boolean;
   erasedAt?: string;
 }
 
@@ -69,7 +75,14 @@ export function resultItem(c: Completion, ttl: number): Record<string, unknown> 
     showResultToCandidate: c.showResultToCandidate,
     candidate: c.candidate,
     th: c.tokenHash,
-    body: encode({ result: c.result, questionOrgs: c.questionOrgs }),
+    body: encode({
+      result: c.result,
+      questionOrgs: c.questionOrgs,
+      ...(c.deadline ? { deadline: c.deadline } : {}),
+      ...(c.extensions?.length ? { extensions: c.extensions } : {}),
+    }),
+    // Outside the body, so the stream consumer can skip a preview without decoding it.
+    ...(c.preview ? { preview: true } : {}),
     ...(c.erasedAt ? { erasedAt: c.erasedAt } : {}),
     ttl,
   };
@@ -80,6 +93,8 @@ export function completionOf(item: Record<string, unknown>): Completion {
   const body = decode(item.body as Uint8Array) as {
     result: AttemptResult;
     questionOrgs: string[];
+    deadline?: string;
+    extensions?: Extension[];
   };
   return {
     attemptId: item.attemptId as string,
@@ -95,9 +110,15 @@ export function completionOf(item: Record<string, unknown>): Completion {
     tokenHash: item.th as string,
     result: body.result,
     questionOrgs: body.questionOrgs,
+    ...(body.deadline ? { deadline: body.deadline } : {}),
+    ...(body.extensions ? { extensions: body.extensions } : {}),
+    ...(item.preview ? { preview: true } : {}),
     ...(item.erasedAt ? { erasedAt: item.erasedAt as string } : {}),
   };
 }
+
+/** Whether a stored result item is a preview's (read from the item, no decoding). */
+export const isPreviewResult = (item: Record<string, unknown>) => item.preview === true;
 
 /**
  * Write the result body once. When a completion was written before (another request finished
@@ -273,7 +294,17 @@ export async function eraseCompletedAttempt(
       sk.startsWith(keys.attemptSession(attemptId, '').SK)
     )
       deletes.push(key);
-    else if (sk === 'ATT' || sk.startsWith('A#')) {
+    else if (sk.startsWith(keys.attemptExtension(attemptId, '').SK)) {
+      // Who, when and how long stay (the audit); why may describe the candidate.
+      await db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: key,
+          UpdateExpression: 'SET erasedAt = :at REMOVE reason',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    } else if (sk === 'ATT' || sk.startsWith('A#')) {
       const answers = Object.keys(item).filter((k) => /^a\d+$/.test(k));
       await db().send(
         new UpdateCommand({
@@ -312,7 +343,15 @@ export async function eraseCompletedAttempt(
   const erased: Completion = {
     ...stored,
     candidate: {},
-    result: { ...stored.result, integrity: { signals: [] } },
+    result: {
+      ...stored.result,
+      // The answers go; whether a question was answered (and its score) stays.
+      questions: stored.result.questions.map(({ answer: _a, ...q }) => q),
+      integrity: { signals: [] },
+    },
+    ...(stored.extensions
+      ? { extensions: stored.extensions.map(({ reason: _r, ...e }) => e) }
+      : {}),
     erasedAt: at,
   };
   const resultTtl = items.find((i) => i.SK === 'RESULT')?.ttl as number;

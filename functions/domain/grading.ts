@@ -7,6 +7,13 @@ export interface GradedQuestion {
   /** Item score in [0,1]. */
   score: number;
   secondsSpent: number;
+  /**
+   * Whether an answer was saved: an unanswered question also scores 0, and a report must not
+   * call it wrong. Absent in results graded before it was recorded.
+   */
+  answered?: boolean;
+  /** The saved answer as stored (for the employer's report); removed by erasure. */
+  answer?: unknown;
 }
 
 export interface SavedAnswer {
@@ -44,11 +51,17 @@ export function gradeQuestions(
   startedAt: string,
 ): GradedQuestion[] {
   const spent = secondsSpent(startedAt, answers);
-  return questions.map(({ content, version }) => ({
-    questionId: content.id,
-    version,
-    area: content.area,
-    score: gradeResponse(content, answers[content.id]?.value),
-    secondsSpent: spent[content.id] ?? 0,
-  }));
+  return questions.map(({ content, version }) => {
+    const saved = answers[content.id];
+    const answered = saved !== undefined && saved.value !== undefined && saved.value !== null;
+    return {
+      questionId: content.id,
+      version,
+      area: content.area,
+      score: gradeResponse(content, saved?.value),
+      secondsSpent: spent[content.id] ?? 0,
+      answered,
+      ...(answered ? { answer: saved.value } : {}),
+    };
+  });
 }

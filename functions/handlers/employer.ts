@@ -9,14 +9,22 @@ import {
   listInvitations,
   revokeInvitation,
 } from '../data/invitations.ts';
-import { type Norms, normsOf, readNorms } from '../data/statistics.ts';
+import { normsOf, readNorms } from '../data/statistics.ts';
 import { clock } from '../domain/clock.ts';
-import { DomainError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { DomainError, ValidationError } from '../domain/errors.ts';
+import { currentProfile } from '../domain/profile.ts';
 import { radarSvg } from '../domain/radar-svg.ts';
-import { percentileOf } from '../domain/statistics.ts';
 import { AREAS } from '../domain/taxonomy.ts';
-import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
+import {
+  createHttpHandler,
+  type HttpEvent,
+  type HttpResult,
+  type Operation,
+  Reply,
+} from '../http/api.ts';
+import { clientIp } from '../http/client-ip.ts';
 import { resultsCsv } from '../http/csv.ts';
+import { REPORT_CONTENT_SECURITY_POLICY, reportHtml } from '../http/report-html.ts';
 import { EMPLOYER_ROUTES } from '../http/routes/employer.ts';
 import {
   assessmentView,
@@ -26,43 +34,19 @@ import {
   ownAssessment,
   ownInvitation,
 } from '../services/assessments.ts';
-import { completionFor, developmentOf, type Loaded, settle } from '../services/attempts.ts';
-
-/** `{percentile}` once the assessment has enough completed attempts, else nothing. */
-function withPercentile(score: number, norms: Norms) {
-  const p = percentileOf(score, norms.histogram, norms.n);
-  return p === undefined ? {} : { percentile: p };
-}
+import { attemptView, currentDeadline, settle } from '../services/attempts.ts';
+import { extendAttempt, previewTakeUrl, startPreview } from '../services/employer-attempts.ts';
+import {
+  attemptReport,
+  finishedAttemptReport,
+  ownAttempt,
+  withPercentile,
+} from '../services/reports.ts';
 
 const limitOf = (q: { limit?: string }) => (q.limit ? Number(q.limit) : 50);
 
-/**
- * An attempt of this organisation: its completion (one read of its result), or while it runs
- * its draw and state; finalised first if its time ran out. Another organisation's is 404.
- */
-async function ownAttempt(org: string, attemptId: string) {
-  const found = await completionFor(attemptId, clock.now());
-  const owner = found?.completion?.org ?? found?.loaded?.draw.org;
-  if (!found || owner !== org) throw new NotFoundError(`Attempt ${attemptId}`);
-  return found;
-}
-
-/** The report of an attempt that is still running: who, when, nothing graded yet. */
-function runningReport(l: Loaded) {
-  return {
-    attemptId: l.draw.attemptId,
-    status: l.state.status,
-    candidate: l.draw.candidate ?? {},
-    assessment: { assessmentId: l.draw.assessmentId, title: l.draw.title },
-    startedAt: l.draw.startedAt,
-    areas: [],
-    strengths: [],
-    gaps: [],
-    development: [],
-    integrity: { signals: [] },
-    questions: [],
-  };
-}
+const STILL_ACTIVE =
+  'The attempt is still active: its report exists once it is submitted or its time runs out.';
 
 export const operations: Record<string, Operation> = {
   createAssessment: async ({ principal, body }) =>
@@ -120,7 +104,7 @@ export const operations: Record<string, Operation> = {
     if (attempt && !attempt.completion) {
       throw new DomainError(
         'conflict',
-        `The candidate's attempt is in progress until ${attempt.draw.deadline}; erase their data once it has finished.`,
+        `The candidate's attempt is in progress until ${currentDeadline(attempt)}; erase their data once it has finished.`,
       );
     }
     if (attempt) {
@@ -166,46 +150,67 @@ export const operations: Record<string, Operation> = {
     return { items, nextCursor: page.nextCursor };
   },
 
-  getReport: async ({ principal, params }) => {
-    const found = await ownAttempt(principal!.org, params.attemptId);
-    const c = found.completion;
-    if (!c) return runningReport(found.loaded!);
-    const r = c.result;
-    const norms = await readNorms(c.org, c.assessmentId);
-    return {
-      attemptId: c.attemptId,
-      status: c.status,
-      candidate: c.candidate ?? {},
-      assessment: { assessmentId: c.assessmentId, title: c.title },
-      startedAt: c.startedAt,
-      completedAt: c.completedAt,
-      secondsUsed: Math.round((Date.parse(c.completedAt) - Date.parse(c.startedAt)) / 1000),
-      score: r.score,
-      ...(r.passed !== undefined ? { passed: r.passed } : {}),
-      ...withPercentile(r.score, norms),
-      technical: r.technical,
-      soft: r.soft,
-      areas: r.areas,
-      ...developmentOf(r),
-      integrity: r.integrity ?? { signals: [] },
-      questions: r.questions,
-    };
+  getReport: async ({ principal, params }) =>
+    attemptReport(principal!.org, params.attemptId, clock.now()),
+
+  getReportHtml: async ({ principal, params }) => {
+    const report = await finishedAttemptReport(principal!.org, params.attemptId, clock.now());
+    if (!report) throw new DomainError('conflict', STILL_ACTIVE);
+    return new Reply(200, reportHtml(report), {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'private, no-store',
+    });
+  },
+
+  extendAttempt: async ({ principal, params, body }) =>
+    extendAttempt(principal!, params.attemptId, body, clock.now()),
+
+  previewAssessment: async ({ principal, params, headers, event }) => {
+    const now = clock.now();
+    const started = await startPreview(principal!, params.assessmentId, now, {
+      ...(headers['user-agent'] ? { userAgent: headers['user-agent'].slice(0, 200) } : {}),
+      sourceIp: clientIp(event),
+    });
+    const view = await attemptView(started.loaded, now, started.attemptToken);
+    return new Reply(
+      201,
+      { ...view, preview: true, takeUrl: previewTakeUrl(view.attemptId, started.attemptToken) },
+      { 'cache-control': 'no-store' },
+    );
   },
 
   getReportSvg: async ({ principal, params }) => {
-    const found = await ownAttempt(principal!.org, params.attemptId);
+    const found = await ownAttempt(principal!.org, params.attemptId, clock.now());
     const c = found.completion;
-    if (!c)
-      throw new DomainError(
-        'conflict',
-        'The attempt is still active: its profile exists once it is submitted or its time runs out.',
-      );
+    if (!c) throw new DomainError('conflict', STILL_ACTIVE);
     const who = c.candidate?.name ?? c.candidate?.externalId ?? `attempt ${c.attemptId}`;
-    return new Reply(200, radarSvg(c.result.areas, { title: `${who}: ${c.title}` }), {
+    const { areas } = currentProfile(c.result);
+    return new Reply(200, radarSvg(areas, { title: `${who}: ${c.title}` }), {
       'content-type': 'image/svg+xml; charset=utf-8',
       'cache-control': 'private, max-age=300',
     });
   },
 };
 
-export const handler = createHttpHandler('employer', EMPLOYER_ROUTES, operations);
+const http = createHttpHandler('employer', EMPLOYER_ROUTES, operations);
+
+/**
+ * The function's handler. An HTML page (the printable report) gets its own
+ * Content-Security-Policy in place of the API's default one, which forbids every style: the
+ * page's only style source is the hash of its stylesheet (see `http/report-html.ts`).
+ */
+export async function handler(
+  event: HttpEvent,
+  context: Parameters<typeof http>[1],
+): Promise<HttpResult> {
+  const res = await http(event, context);
+  const headers = res.headers ?? {};
+  const type = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  if (String(type ?? '').startsWith('text/html')) {
+    for (const k of Object.keys(headers))
+      if (k.toLowerCase() === 'content-security-policy') delete headers[k];
+    headers['Content-Security-Policy'] = REPORT_CONTENT_SECURITY_POLICY;
+    res.headers = headers;
+  }
+  return res;
+}

@@ -29,6 +29,7 @@ import {
   completeInvitation,
   createAttemptItems,
   type DueEntry,
+  deadlineOfDue,
   getDraw,
   MAX_RECORDED_SESSIONS,
   pageCount,
@@ -55,6 +56,7 @@ import {
 } from '../domain/errors.ts';
 import type { SavedAnswer } from '../domain/grading.ts';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../domain/numbers.ts';
+import { currentProfile } from '../domain/profile.ts';
 import { candidateView, parseResponse, type QuestionContent } from '../domain/question.ts';
 import { type AttemptResult, scoreAttempt } from '../domain/result.ts';
 import { hashSecret, newSecret, parseInvitationToken, secretMatches } from '../domain/tokens.ts';
@@ -128,6 +130,8 @@ function loadedOfOldLayout(a: OldLayoutAttempt): Loaded {
       dueAt: a.dueAt,
       ...(a.completedAt ? { completedAt: a.completedAt } : {}),
       resumeCount: a.resumeCount ?? 0,
+      extensions: 0,
+      dueIndexOnHead: false,
       answers,
     },
     ...(a.status !== 'active' && a.result ? { completion: completionOfOldLayout(a) } : {}),
@@ -187,7 +191,14 @@ async function writeTarget(
 // ---------------------------------------------------------------------------------------------
 // The candidate view.
 
-/** The candidate view of an attempt: questions in this attempt's order, no keys, no scores. */
+/** The attempt's current deadline: the head's `due` minus the grace period (extensions move it). */
+export const currentDeadline = (loaded: Pick<Loaded, 'draw' | 'state'>) =>
+  deadlineOfDue(loaded.state.dueAt, loaded.draw);
+
+/**
+ * The candidate view of an attempt: questions in this attempt's order, no keys, no scores. The
+ * deadline is the head's (an extension moves it), never the cached draw's.
+ */
 export async function attemptView(loaded: Loaded, now: Date, attemptToken?: string) {
   const { draw, state } = loaded;
   const contents = await questionVersions(draw.questions);
@@ -203,8 +214,9 @@ export async function attemptView(loaded: Loaded, now: Date, attemptToken?: stri
     attemptId: draw.attemptId,
     ...(attemptToken ? { attemptToken } : {}),
     status: state.status,
+    ...(draw.preview ? { preview: true } : {}),
     startedAt: draw.startedAt,
-    deadline: draw.deadline,
+    deadline: currentDeadline(loaded),
     gracePeriodSeconds: draw.gracePeriodSeconds,
     serverTime: now.toISOString(),
     assessment: { title: draw.title, timeLimitMinutes: draw.timeLimitMinutes },
@@ -228,6 +240,7 @@ async function buildDraw(
   assessment: Assessment,
   started: Session,
 ): Promise<AttemptDraw> {
+  // A preview is marked by its invitation, so a rebuild after a crash marks it too.
   const refs = drawQuestions(assessment.sections, attemptId);
   const contents = await questionVersions(refs);
   const deadline = deadlineOf(startedAt, assessment.timeLimitMinutes, inv.extraTimePercent);
@@ -257,6 +270,7 @@ async function buildDraw(
     }),
     pages: planPages(refs.map((r) => answerAllowance(contents.get(r.q)!))),
     started,
+    ...(inv.preview ? { preview: true } : {}),
   };
 }
 
@@ -266,6 +280,8 @@ const freshState = (draw: AttemptDraw, tokenHash: string): AttemptState => ({
   tokenHash,
   dueAt: draw.dueAt,
   resumeCount: 0,
+  extensions: 0,
+  dueIndexOnHead: false,
   answers: new Map(),
 });
 
@@ -276,10 +292,11 @@ export interface Started {
 }
 
 /**
- * Write the attempt items of a started invitation: the normal start, and the rebuild after a
- * crash between the invitation's write and the attempt's (by a retried start or the sweeper).
+ * Write the attempt items of a started invitation: the normal start, a preview's start, and the
+ * rebuild after a crash between the invitation's write and the attempt's (by a retried start or
+ * the sweeper).
  */
-async function materialise(inv: Invitation, session: Session): Promise<Started | 'exists'> {
+export async function materialise(inv: Invitation, session: Session): Promise<Started | 'exists'> {
   const assessment = await getAssessment(inv.org, inv.assessmentId);
   if (!assessment) throw new NotFoundError('The assessment of this invitation');
   const draw = await buildDraw(
@@ -370,7 +387,7 @@ async function resume(inv: Invitation, now: Date, session: Session): Promise<Sta
   }
   // The start is the first session; resumes are recorded while fewer than the maximum are.
   if (state.resumeCount < MAX_RECORDED_SESSIONS)
-    await recordSession(attemptId, session, loaded.draw.dueAt, RETENTION_DAYS);
+    await recordSession(attemptId, session, state.dueAt, RETENTION_DAYS);
   return { created: false, loaded: { draw: loaded.draw, state }, attemptToken: secret };
 }
 
@@ -385,6 +402,11 @@ const isDue = (dueAt: string, now: Date) => Date.parse(dueAt) < now.getTime();
  * status and the finish time; a request that finds the attempt sealed (or finished) completes
  * what is missing with those. Undefined: nothing to do (an expiry before the attempt is due).
  * Throws 401 for a submit with a token that is not the attempt's.
+ *
+ * `dueAt` is the head's `due` as last read; without it (a submit reads nothing first) the
+ * draw's first one, a lower bound. An expiry seals only while the head still has that `due`;
+ * when an extension moved it, the failed seal returns the head and the decision is taken again
+ * on the new `due` (a submit that guessed "expired" from the first deadline seals as submitted).
  */
 export async function finalise(
   draw: AttemptDraw,
@@ -392,24 +414,32 @@ export async function finalise(
   now: Date,
   bearer?: string,
   repair = false,
+  dueAt?: string,
 ): Promise<Completion | undefined> {
-  const expire = kind === 'expire' || isDue(draw.dueAt, now);
-  const sealed = await sealAttempt(
-    draw.attemptId,
-    {
-      status: expire ? 'expired' : 'submitted',
-      completedAt: expire ? draw.deadline : now.toISOString(),
-      now,
-      ...(bearer && !expire ? { tokenHash: hashSecret(bearer) } : {}),
-      retentionDays: RETENTION_DAYS,
-    },
-    pageCount(draw),
-  );
-  const state = sealed.state;
-  if (!state) throw new NotFoundError(`Attempt ${draw.attemptId}`);
-  if (bearer && !secretMatches(bearer, state.tokenHash)) throw new UnauthorizedError(WRONG_TOKEN);
-  if (state.status === 'active') return undefined;
-  return complete(draw, state, repair);
+  let due = dueAt ?? draw.dueAt;
+  for (let round = 0; round < 3; round++) {
+    const expire = kind === 'expire' || isDue(due, now);
+    const sealed = await sealAttempt(
+      draw.attemptId,
+      {
+        status: expire ? 'expired' : 'submitted',
+        completedAt: expire ? deadlineOfDue(due, draw) : now.toISOString(),
+        now,
+        ...(expire ? { dueAt: due } : {}),
+        ...(bearer && !expire ? { tokenHash: hashSecret(bearer) } : {}),
+        retentionDays: RETENTION_DAYS,
+      },
+      pageCount(draw),
+    );
+    const state = sealed.state;
+    if (!state) throw new NotFoundError(`Attempt ${draw.attemptId}`);
+    if (bearer && !secretMatches(bearer, state.tokenHash)) throw new UnauthorizedError(WRONG_TOKEN);
+    if (state.status !== 'active') return complete(draw, state, repair);
+    // Still active: not due, or an extension moved `due` since it was read.
+    if (state.dueAt === due) return undefined;
+    due = state.dueAt;
+  }
+  throw new DomainError('conflict', 'The attempt is changing too fast to finish; try again.');
 }
 
 /**
@@ -432,16 +462,17 @@ async function complete(
       const q = draw.questions[i];
       if (q) answers[q.q] = { value: a.value, savedAt: a.savedAt };
     }
+    const deadline = deadlineOfDue(state.dueAt, draw);
     const result: AttemptResult = scoreAttempt({
       questions: draw.questions.map((q) => ({ content: contents.get(q.q)!, version: q.v })),
       answers,
       startedAt: draw.startedAt,
-      deadline: draw.deadline,
+      deadline,
       resumes: [draw.started, ...ctx.sessions],
       events: pageEventsOf(ctx.events),
       ...(draw.passingScore !== undefined ? { passingScore: draw.passingScore } : {}),
     });
-    const completedAt = state.completedAt ?? draw.deadline;
+    const completedAt = state.completedAt ?? deadline;
     completion = await putResult(
       {
         attemptId: draw.attemptId,
@@ -457,12 +488,17 @@ async function complete(
         tokenHash: state.tokenHash,
         result,
         questionOrgs: draw.questions.map((q) => q.o),
+        deadline,
+        ...(ctx.extensions.length ? { extensions: ctx.extensions } : {}),
+        ...(draw.preview ? { preview: true } : {}),
       },
       ttlOf(completedAt, RETENTION_DAYS),
     );
   }
-  if (!ctx.rowWritten) await putRow(completion, ttlOf(completion.completedAt, RETENTION_DAYS));
-  if (!ctx.resultItem || !ctx.rowWritten || repair)
+  // A preview is never ranked: it has no results row.
+  const rowMissing = !ctx.rowWritten && !completion.preview;
+  if (rowMissing) await putRow(completion, ttlOf(completion.completedAt, RETENTION_DAYS));
+  if (!ctx.resultItem || rowMissing || repair)
     await completeInvitation(draw.invitationId, completion.completedAt);
   return completion;
 }
@@ -492,7 +528,7 @@ export async function settle(
   let completion: Completion | undefined;
   if (state.status === 'active' || pageCount(draw) > 1) {
     // Due: seal it (or, for a long attempt a crash left half sealed, seal the other pages).
-    completion = await finalise(draw, 'expire', now, undefined, Boolean(invitationId));
+    completion = await finalise(draw, 'expire', now, undefined, Boolean(invitationId), state.dueAt);
   } else {
     const stored = invitationId ? undefined : await getResult(attemptId);
     completion = stored ?? (await complete(draw, state, Boolean(invitationId)));
@@ -561,7 +597,9 @@ export function developmentOf(r: AttemptResult) {
 }
 
 /** What a candidate may see of their result: scores and levels, no keys, no per-question detail. */
-export function candidateResult(r: AttemptResult) {
+export function candidateResult(stored: AttemptResult) {
+  // Levels, strengths and gaps under today's rule, as the employer's report reads them.
+  const r = currentProfile(stored);
   return {
     score: r.score,
     ...(r.passed !== undefined ? { passed: r.passed } : {}),
@@ -643,14 +681,15 @@ function storableIssue(value: unknown): string | undefined {
 
 /**
  * Why a save was refused, from the page as it was (or the head, for an answer that did not
- * fit): in the order a client can act on. Finalises the attempt when its time ran out.
+ * fit): in the order a client can act on. Finalises the attempt when its time ran out; `retry`
+ * when that finds the deadline moved by an extension in between (the save may be sent again).
  */
 async function refusal(
   draw: AttemptDraw,
   current: { status: string; tokenHash: string; dueAt: string } | undefined,
   bearer: string,
   now: Date,
-): Promise<DomainError | undefined> {
+): Promise<DomainError | 'retry' | undefined> {
   if (!current || !secretMatches(bearer, current.tokenHash))
     return new UnauthorizedError(WRONG_TOKEN);
   if (current.status === 'submitted')
@@ -659,14 +698,29 @@ async function refusal(
       'This attempt was submitted; answers can no longer change.',
     );
   if (current.status === 'expired' || isDue(current.dueAt, now)) {
-    if (current.status === 'active') await finalise(draw, 'expire', now);
+    let deadline = deadlineOfDue(current.dueAt, draw);
+    if (current.status === 'active') {
+      const done = await finalise(draw, 'expire', now, undefined, false, current.dueAt);
+      if (!done) return 'retry';
+      if (done.status === 'submitted')
+        return new DomainError(
+          'already-submitted',
+          'This attempt was submitted; answers can no longer change.',
+        );
+      deadline = done.deadline ?? deadline;
+    }
+    const until = new Date(Date.parse(deadline) + draw.gracePeriodSeconds * 1000).toISOString();
     return new DomainError(
       'time-is-up',
-      `Time ran out at ${draw.deadline} (answers were accepted until ${draw.dueAt}); your saved answers have been submitted.`,
+      `Time ran out at ${deadline} (answers were accepted until ${until}); your saved answers have been submitted.`,
     );
   }
   return undefined;
 }
+
+/** A refusal that settles the request (a retry is not one: nothing decided yet). */
+const decided = (r: DomainError | 'retry' | undefined) =>
+  r instanceof DomainError ? r : undefined;
 
 /**
  * `PUT /v1/attempts/{id}/answers/{qid}`: the answer is checked against the question version the
@@ -685,7 +739,9 @@ export async function answer(
   if (!target) throw new UnauthorizedError(WRONG_TOKEN);
   const { draw } = target;
   if (target.finished) {
-    throw (await refusal(draw, target.state, bearer, now)) ?? new UnauthorizedError(WRONG_TOKEN);
+    throw (
+      decided(await refusal(draw, target.state, bearer, now)) ?? new UnauthorizedError(WRONG_TOKEN)
+    );
   }
   const index = draw.questions.findIndex((q) => q.q === questionId);
   const ref = draw.questions[index];
@@ -696,7 +752,7 @@ export async function answer(
     // Nothing is written; say why in the order a failed write would: token, state, question.
     const head = await readHead(attemptId, pageCount(draw));
     const current = head?.layout === 'v2' ? head.state : undefined;
-    const refused = await refusal(draw, current, bearer, now);
+    const refused = decided(await refusal(draw, current, bearer, now));
     if (refused) throw refused;
     if (!checked) throw new NotFoundError(`Question ${questionId} in this attempt`);
     if (!checked.ok) throw new ValidationError(checked.issues);
@@ -707,7 +763,9 @@ export async function answer(
       },
     ]);
   }
-  for (let round = 0; round < 2; round++) {
+  // Rounds: a conversion interrupted by an old function's save, or an extension that moved the
+  // deadline between this save's refusal and the seal it led to; each is rare and settles.
+  for (let round = 0; round < 3; round++) {
     const out = await saveAnswer(
       attemptId,
       draw.pages[index] ?? 0,
@@ -721,17 +779,23 @@ export async function answer(
       return {
         savedAt: out.savedAt,
         serverTime: now.toISOString(),
-        deadline: draw.deadline,
+        // The page's `due` that admitted this save: it follows extensions.
+        deadline: deadlineOfDue(out.dueAt, draw),
         revision: out.revision,
       };
     }
     if (out.current?.oldLayout) {
       // A conversion that an old function's save interrupted: convert, then save again.
       const loaded = await load(attemptId);
-      if (loaded?.completion) throw (await refusal(draw, loaded.state, bearer, now))!;
+      if (loaded?.completion)
+        throw (
+          decided(await refusal(draw, loaded.state, bearer, now)) ??
+          new UnauthorizedError(WRONG_TOKEN)
+        );
       continue;
     }
     const refused = await refusal(draw, out.current, bearer, now);
+    if (refused === 'retry') continue;
     if (refused) throw refused;
     const a = out.current?.answer;
     throw new DomainError(
