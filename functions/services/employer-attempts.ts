@@ -56,7 +56,7 @@ export async function extendAttempt(
       throw new DomainError(
         'conflict',
         `This attempt has finished (${status}${at ? ` at ${at}` : ''}): only a running attempt can be given more time.`,
-        { status },
+        { attemptStatus: status },
       );
     }
     if (state.extensions >= MAX_EXTENSIONS) {
