@@ -239,7 +239,7 @@ export function levelRule(
   const { theta, standardError: se } = a.ability;
   if (a.level === 'insufficient-evidence') {
     if (a.items < MIN_ITEMS_FOR_LEVEL)
-      return `Insufficient evidence: ${q} in this area; a level needs at least ${MIN_ITEMS_FOR_LEVEL}. This is not a low score (the area scored ${a.score}), and the area is neither a strength nor a gap.`;
+      return `Insufficient evidence: ${q} in this area; a level needs at least ${MIN_ITEMS_FOR_LEVEL}, so its score (${a.score}) is not turned into a level, a strength or a gap. It says the test asked too little here, not that the candidate did badly or well.`;
     return `Insufficient evidence: the ability estimate from ${q} has a standard error of ${fmt(se)}, above ${MAX_STANDARD_ERROR_FOR_LEVEL} (their calibration says they separate candidates poorly). Neither a strength nor a gap.`;
   }
   const mix = difficulties?.length

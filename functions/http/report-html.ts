@@ -64,7 +64,8 @@ ul.cards>li{border:1px solid var(--line);border-radius:.5rem;padding:.75rem;back
 .md img{max-width:100%}
 .given{white-space:pre-wrap}
 footer{margin-top:2rem;color:var(--muted);font-size:.85rem}
-@media (max-width:30rem){main{padding:.75rem}dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.25rem}h1{font-size:1.35rem}}
+@media (max-width:30rem){main{padding:.75rem}h1{font-size:1.35rem}dl.facts{gap:.25rem .75rem}}
+@media (max-width:22rem){dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.25rem}}
 @page{size:A4;margin:15mm 14mm}
 @media print{
 body{font-size:10.5pt;line-height:1.4}
@@ -116,7 +117,10 @@ function facts(r: FinishedReport): string {
     ['Finished', when(r.completedAt)],
     ['Time used', duration(r.secondsUsed)],
   ];
-  if (r.deadline) rows.push(['Deadline', when(r.deadline)]);
+  if (r.deadline) {
+    const more = r.extensions.reduce((n, e) => n + e.minutes, 0);
+    rows.push(['Deadline', `${when(r.deadline)}${more ? ` (with ${more} min more time)` : ''}`]);
+  }
   rows.push([
     'Score',
     `${num(r.score)} / 100${r.passed === undefined ? '' : r.passed ? ' (passed)' : ' (not passed)'}`,

@@ -105,7 +105,7 @@ describe('strengths and gaps', () => {
     expect(profile.strengths).toEqual([]);
     expect(levelRule(security!)).toContain('Neither a strength nor a gap');
     expect(levelRule(serverless!)).toContain('a level needs at least 3');
-    expect(levelRule(serverless!)).toContain('not a low score');
+    expect(levelRule(serverless!)).toContain('is not turned into a level, a strength or a gap');
   });
 
   it('lists foundational areas as gaps and advanced or expert ones as strengths, two at most', () => {
