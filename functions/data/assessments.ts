@@ -1,6 +1,9 @@
 /**
- * Assessments: immutable once created (their question pools are frozen), so a Lambda may
- * cache them in memory. See docs/access-patterns.md (patterns 7-9).
+ * Assessments: their question pools are frozen at creation, and their content (time limit,
+ * sections, grace period) is frozen for good by the first attempt's start (`contentLockedAt`);
+ * the rest (title, instructions, pass mark, visibility, reminders, archive) may change, so a
+ * Lambda caches them for a minute. See docs/access-patterns.md (patterns 7-9) and
+ * docs/assessment-lifecycle.md.
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { QuestionRef, Section, SectionDifficulty } from '../domain/assessment.ts';
@@ -21,6 +24,17 @@ export interface Assessment {
   questionCount: number;
   createdAt: string;
   createdBy: string;
+  /** What the candidate should prepare (shown in the invitation email). */
+  instructions?: string;
+  /** Hours before expiry that unstarted candidates are reminded (absent: the default, 24). */
+  remindBeforeExpiryHours?: number;
+  /** Revision of the content; +1 per edit of it. Absent on assessments from before edits. */
+  contentRev?: number;
+  /** When the first attempt started: from then on the content never changes. */
+  contentLockedAt?: string;
+  /** Archived: no new invitations, no reminders. */
+  archivedAt?: string;
+  updatedAt?: string;
 }
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -87,24 +101,51 @@ export async function putAssessment(a: Assessment): Promise<void> {
   );
 }
 
-const cache = new Map<string, Assessment>();
+const cache = new Map<string, { a: Assessment; at: number }>();
 
-/** An assessment of this organisation (cached: immutable), or undefined. */
+/**
+ * How long a warm function trusts its copy. The content a start relies on is checked by a
+ * conditional write (`lockAssessmentContent`); the editable fields may lag this long.
+ */
+export const ASSESSMENT_CACHE_MS = 60_000;
+
+/**
+ * An assessment of this organisation (cached for a minute), or undefined. `fresh` reads it
+ * strongly consistent and refreshes the cache.
+ */
 export async function getAssessment(
   org: string,
   assessmentId: string,
+  opts: { fresh?: boolean } = {},
 ): Promise<Assessment | undefined> {
   const k = `${org}/${assessmentId}`;
   const hit = cache.get(k);
-  if (hit) return hit;
+  if (hit && !opts.fresh && Date.now() - hit.at < ASSESSMENT_CACHE_MS) return hit.a;
   const res = await db().send(
-    new GetCommand({ TableName: tableName(), Key: keys.assessment(org, assessmentId) }),
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.assessment(org, assessmentId),
+      ...(opts.fresh ? { ConsistentRead: true } : {}),
+    }),
   );
-  if (!res.Item) return undefined;
-  const { PK: _p, SK: _s, GSI1PK: _g, GSI1SK: _h, ...a } = res.Item;
+  if (!res.Item) {
+    cache.delete(k);
+    return undefined;
+  }
+  return remember(res.Item);
+}
+
+/** Cache an assessment item as read or written; returns the assessment. */
+export function remember(item: Record<string, unknown>): Assessment {
+  const { PK: _p, SK: _s, GSI1PK: _g, GSI1SK: _h, ...a } = item;
   if (cache.size > 1000) cache.clear();
-  cache.set(k, a as Assessment);
-  return a as Assessment;
+  cache.set(`${a.org}/${a.assessmentId}`, { a: a as unknown as Assessment, at: Date.now() });
+  return a as unknown as Assessment;
+}
+
+/** Forget an assessment (deleted). */
+export function forget(org: string, assessmentId: string): void {
+  cache.delete(`${org}/${assessmentId}`);
 }
 
 /** Forget every cached assessment (tests and the bench measure the cold path). */

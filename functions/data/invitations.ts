@@ -10,6 +10,7 @@ import { applied, db, tableName } from './client.ts';
 import { listingPage } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
 import { keys } from './keys.ts';
+import type { InvitationMail } from './outbox.ts';
 
 export type InvitationStatus = 'pending' | 'started' | 'completed' | 'revoked';
 
@@ -21,7 +22,7 @@ export interface Candidate {
   locale?: string;
 }
 
-export interface Invitation {
+export interface Invitation extends InvitationMail {
   invitationId: string;
   org: string;
   assessmentId: string;
@@ -38,6 +39,8 @@ export interface Invitation {
   dueAt?: string;
   /** The internal invitation of an employer's preview: never listed, no usable token. */
   preview?: boolean;
+  /** When its one reminder is due (its entry in the reminder index); see data/outbox.ts. */
+  remindAt?: string;
   ttl: number;
 }
 
@@ -54,6 +57,7 @@ const strip = ({
 const item = (inv: Invitation) => ({
   ...keys.invitation(inv.invitationId),
   ...keys.invitationListing(inv.org, inv.assessmentId, inv.invitationId),
+  ...(inv.remindAt ? keys.reminder(new Date(inv.remindAt), inv.invitationId) : {}),
   ...inv,
 });
 

@@ -26,6 +26,7 @@
  * | norms                   | ORG#<org>#A#<aid>             | NORMS              | ORG#<org>#A#<aid>#RES / #NORMS                    |                                          |
  * | item statistics         | ORG#<org>#QSTATS#<qorg>#<qid> | V#<000001>         |                                                   |                                          |
  * | organisation profile    | ORG#<org>                     | PROFILE            |                                                   |                                          |
+ * | invitation (reminder due) | INV#<invId>                 | INV                |                                                   | REMIND#<hour> / <remindAt>#<invId> (pending, mailed, not reminded) |
  *
  * An attempt's sort keys are chosen so that one range reads what finalising needs:
  * `A#..` < `ATT` (head and pages: `SK BETWEEN 'A#' AND 'ATT'`) and `DRAW` < `EV#..` < `EXT#..`
@@ -155,7 +156,20 @@ export const keys = {
   attemptEventCounter: (attemptId: string): Key => ({ PK: `ATT#${attemptId}`, SK: 'EVENTS' }),
   /** An organisation's display profile (name); see data/organisations.ts. */
   organisationProfile: (org: string): Key => ({ PK: `ORG#${org}`, SK: 'PROFILE' }),
+  /**
+   * A pending invitation's reminder entry on GSI2 (keys only): the hour bucket of the instant
+   * its reminder is due. Starting the invitation replaces it (the due entry of its attempt).
+   */
+  reminder: (remindAt: Date, invitationId: string) => ({
+    GSI2PK: reminderBucket(remindAt),
+    GSI2SK: `${remindAt.toISOString()}#${invitationId}`,
+  }),
 };
+
+/** `REMIND#2026-11-21T08` for any instant in that UTC hour. */
+export function reminderBucket(at: Date): string {
+  return `REMIND#${at.toISOString().slice(0, 13)}`;
+}
 
 /** `DUE#2026-11-21T08` for any instant in that UTC hour. */
 export function dueBucket(at: Date): string {

@@ -17,15 +17,77 @@ export const SectionInput = z.strictObject({
   ),
 });
 
+/** Hours before an invitation expires that its reminder is sent, unless the assessment says. */
+export const DEFAULT_REMIND_HOURS = 24;
+/** The longest lead a reminder may have: a week. */
+export const MAX_REMIND_HOURS = 168;
+
+const Title = z.string().check(z.minLength(1), z.maxLength(200));
+const TimeLimit = z.int().check(z.gte(1), z.lte(600));
+const Sections = z.array(SectionInput).check(z.minLength(1), z.maxLength(26));
+const PassingScore = z.number().check(z.gte(0), z.lte(100), storable());
+const GracePeriod = z.int().check(z.gte(0), z.lte(300));
+const Instructions = z
+  .string()
+  .check(
+    z.minLength(1),
+    z.maxLength(2000),
+    z.describe("What the candidate should prepare, in the invitation email's own words."),
+  );
+const RemindHours = z
+  .int()
+  .check(
+    z.gte(0),
+    z.lte(MAX_REMIND_HOURS),
+    z.describe(
+      `Hours before an invitation expires that a reminder goes to a candidate who has not started (default ${DEFAULT_REMIND_HOURS}; 0 = no reminder).`,
+    ),
+  );
+
 export const CreateAssessmentInput = z.strictObject({
-  title: z.string().check(z.minLength(1), z.maxLength(200)),
-  timeLimitMinutes: z.int().check(z.gte(1), z.lte(600)),
-  sections: z.array(SectionInput).check(z.minLength(1), z.maxLength(26)),
-  passingScore: z.optional(z.number().check(z.gte(0), z.lte(100), storable())),
+  title: Title,
+  timeLimitMinutes: TimeLimit,
+  sections: Sections,
+  passingScore: z.optional(PassingScore),
   showResultToCandidate: z.optional(z.boolean()),
-  gracePeriodSeconds: z.optional(z.int().check(z.gte(0), z.lte(300))),
+  gracePeriodSeconds: z.optional(GracePeriod),
+  instructions: z.optional(Instructions),
+  remindBeforeExpiryHours: z.optional(RemindHours),
 });
 export type CreateAssessmentInput = z.infer<typeof CreateAssessmentInput>;
+
+/**
+ * `PATCH /v1/assessments/{id}`: every field optional, `null` removes an optional one. The
+ * content fields (time limit, sections, grace period) change only while no attempt has started.
+ */
+export const UpdateAssessmentInput = z.strictObject({
+  title: z.optional(Title),
+  instructions: z.optional(z.nullable(Instructions)),
+  passingScore: z.optional(z.nullable(PassingScore)),
+  showResultToCandidate: z.optional(z.boolean()),
+  remindBeforeExpiryHours: z.optional(RemindHours),
+  timeLimitMinutes: z.optional(TimeLimit),
+  sections: z.optional(Sections),
+  gracePeriodSeconds: z.optional(GracePeriod),
+});
+export type UpdateAssessmentInput = z.infer<typeof UpdateAssessmentInput>;
+
+/** The fields of an assessment that its attempts are built from: frozen by the first start. */
+export const CONTENT_FIELDS = ['timeLimitMinutes', 'sections', 'gracePeriodSeconds'] as const;
+
+/**
+ * When a pending invitation's reminder is due: `hours` before it expires, if that is after it
+ * was created (an invitation created closer to its expiry than that gets no reminder: its
+ * invitation email is fresh). Undefined for no reminder.
+ */
+export function reminderAt(
+  invitation: { createdAt: string; expiresAt: string },
+  hours: number,
+): Date | undefined {
+  if (hours <= 0) return undefined;
+  const at = Date.parse(invitation.expiresAt) - hours * 3_600_000;
+  return at > Date.parse(invitation.createdAt) ? new Date(at) : undefined;
+}
 
 export type SectionDifficulty = 1 | 2 | 3 | 'mixed';
 
@@ -49,7 +111,7 @@ export interface Section {
 }
 
 /** Rules a schema cannot express: sections may not overlap, the total is bounded. */
-export function checkBlueprint(input: CreateAssessmentInput): void {
+export function checkBlueprint(input: Pick<CreateAssessmentInput, 'sections'>): void {
   const issues: FieldIssue[] = [];
   input.sections.forEach((s, i) => {
     const d = s.difficulty ?? 'mixed';

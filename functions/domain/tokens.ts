@@ -44,3 +44,20 @@ export function derivedSecret(idempotencyKey: string, nonce: string, invitationI
     .update(`${nonce}.${invitationId}`)
     .digest('base64url');
 }
+
+/**
+ * The secret of an invitation whose link is mailed: HMAC-SHA256 keyed by the deployment's
+ * mail-token key over the invitation id and a 256-bit nonce stored on the invitation. The mail
+ * job recomputes it when it sends (so no token is ever stored, queued or put in a stream
+ * record), and checks it against the stored hash before it mails a link. A new nonce (resend)
+ * derives a new secret; the old one stops matching the stored hash at once.
+ */
+export function mailedSecret(
+  mailTokenKey: Uint8Array,
+  invitationId: string,
+  nonce: string,
+): string {
+  return createHmac('sha256', mailTokenKey)
+    .update(`assay-mail-v1.${invitationId}.${nonce}`)
+    .digest('base64url');
+}

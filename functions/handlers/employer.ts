@@ -9,6 +9,7 @@ import {
   listInvitations,
   revokeInvitation,
 } from '../data/invitations.ts';
+import { getOrganisation, putOrganisation } from '../data/organisations.ts';
 import { normsOf, readNorms } from '../data/statistics.ts';
 import { clock } from '../domain/clock.ts';
 import { DomainError, ValidationError } from '../domain/errors.ts';
@@ -37,6 +38,13 @@ import {
 import { attemptView, currentDeadline, settle } from '../services/attempts.ts';
 import { extendAttempt, previewTakeUrl, startPreview } from '../services/employer-attempts.ts';
 import {
+  archiveAssessment,
+  cloneAssessment,
+  deleteAssessment,
+  patchAssessment,
+  resendInvitation,
+} from '../services/lifecycle.ts';
+import {
   attemptReport,
   finishedAttemptReport,
   ownAttempt,
@@ -59,6 +67,34 @@ export const operations: Record<string, Operation> = {
 
   getAssessment: async ({ principal, params }) =>
     assessmentView(await ownAssessment(principal!.org, params.assessmentId)),
+
+  updateAssessment: async ({ principal, params, body }) =>
+    assessmentView(await patchAssessment(principal!, params.assessmentId, body, clock.now())),
+
+  deleteAssessment: async ({ principal, params }) => {
+    await deleteAssessment(principal!, params.assessmentId);
+    return new Reply(204);
+  },
+
+  archiveAssessment: async ({ principal, params }) =>
+    assessmentView(await archiveAssessment(principal!, params.assessmentId, true, clock.now())),
+
+  unarchiveAssessment: async ({ principal, params }) =>
+    assessmentView(await archiveAssessment(principal!, params.assessmentId, false, clock.now())),
+
+  cloneAssessment: async ({ principal, params, body }) =>
+    new Reply(
+      201,
+      assessmentView(await cloneAssessment(principal!, params.assessmentId, body, clock.now())),
+    ),
+
+  resendInvitation: async ({ principal, params, body }) =>
+    resendInvitation(principal!, params.invitationId, body, clock.now()),
+
+  getOrganisation: async ({ principal }) => getOrganisation(principal!.org),
+
+  putOrganisation: async ({ principal, body }) =>
+    putOrganisation(principal!.org, body, clock.now()),
 
   createInvitations: async ({ principal, params, body, headers }) => {
     const key = headers['idempotency-key'];

@@ -115,7 +115,9 @@ async function dispatch(
     ? parseOrThrow(route.query, event.queryStringParameters ?? {}, 'query')
     : {};
 
-  if (route.body) {
+  if (route.body && route.optionalBody && event.body === undefined && !rawBodies.get(event)) {
+    ctx.body = parseOrThrow(route.body, {});
+  } else if (route.body) {
     const raw = rawBodies.get(event);
     if (event.body === undefined && raw === undefined) {
       throw new DomainError('malformed-body', 'This route needs a request body.');

@@ -2,7 +2,7 @@
  * The CORS policy, declared once: the CDK stack gives it to API Gateway's preflight handling,
  * the local gateway answers preflights with it, and handlers add the response headers (middy).
  */
-export const CORS_ALLOW_METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+export const CORS_ALLOW_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export const CORS_ALLOW_HEADERS = [
   'authorization',
   'content-type',

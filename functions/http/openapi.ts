@@ -123,7 +123,7 @@ export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '
               : { type: 'string' },
         };
       }
-      operation.requestBody = { required: true, content };
+      operation.requestBody = { required: !route.optionalBody, content };
     }
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = operation;

@@ -12,7 +12,7 @@ const GROUP_ROLE: Record<string, Role> = { authors: 'author', employers: 'employ
 /** The organisation id the shipped public bank lives under; no staff token may claim it. */
 export const PUBLIC_ORG = 'public';
 
-const ORG_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
+export const ORG_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
 /**
  * API Gateway hands JWT claims to Lambda as strings; an array claim such as

@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Role = 'author' | 'employer';
 
 /**
@@ -31,6 +31,8 @@ export interface RouteDef {
   /** Request content types accepted for the body; defaults to JSON when `body` is set. */
   consumes?: readonly string[];
   body?: z.ZodMiniType;
+  /** The body may be left out: the operation then gets what `body` parses `{}` to. */
+  optionalBody?: boolean;
   /**
    * The operation validates the raw text itself (bank uploads locate errors by line). Required
    * for any route whose `consumes` lists a non-JSON type.

@@ -7,7 +7,13 @@ export type JobTrigger =
   /** Every this many seconds (an EventBridge `rate(...)` schedule in AWS). */
   | { kind: 'schedule'; everySeconds: number }
   /** The table's DynamoDB stream (an event source mapping in AWS, with partial-batch failures). */
-  | { kind: 'table-stream'; batchSize: number };
+  | { kind: 'table-stream'; batchSize: number }
+  /**
+   * SES's events about sent mail (deliveries, bounces, complaints, rejections): in AWS the
+   * configuration set's EventBridge destination and a rule on the default bus; locally nothing
+   * (maildev reports nothing; tests hand the job SES-shaped events).
+   */
+  | { kind: 'mail-events' };
 
 export interface JobDef {
   name: string;
@@ -31,5 +37,26 @@ export const JOBS: readonly JobDef[] = [
     description:
       "Adds each completed attempt to its assessment norms and to its questions' item statistics.",
     trigger: { kind: 'table-stream', batchSize: 50 },
+  },
+  {
+    name: 'mail',
+    entry: 'functions/jobs/mail.ts',
+    description:
+      "Sends each queued email of the outbox once (invitations, reminders, new links), re-times reminders when an assessment's setting changes, removes a deleted assessment's invitations.",
+    trigger: { kind: 'table-stream', batchSize: 25 },
+  },
+  {
+    name: 'reminders',
+    entry: 'functions/jobs/reminders.ts',
+    description:
+      'Queues the one reminder of each pending invitation whose reminder is due (Query on the reminder index).',
+    trigger: { kind: 'schedule', everySeconds: 300 },
+  },
+  {
+    name: 'mail-events',
+    entry: 'functions/jobs/mail-events.ts',
+    description:
+      "Records SES's news about each email on its invitation: delivered, bounced, complained, rejected.",
+    trigger: { kind: 'mail-events' },
   },
 ];

@@ -14,17 +14,28 @@ import {
   putInvitationsIfAbsent,
 } from '../data/invitations.ts';
 import { keys } from '../data/keys.ts';
+import { mailTokenKey } from '../data/mail-key.ts';
+import { mailConfigured } from '../data/mailer.ts';
 import { batchGet } from '../data/questions.ts';
 import {
   type CreateAssessmentInput,
   checkBlueprint,
+  DEFAULT_REMIND_HOURS,
   poolCap,
   type QuestionRef,
+  reminderAt,
   type Section,
 } from '../domain/assessment.ts';
 import { DomainError, type FieldIssue, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { UNDELIVERABLE } from '../domain/mail.ts';
 import { sample, seededRandom } from '../domain/random.ts';
-import { derivedSecret, hashSecret, invitationToken, newSecret } from '../domain/tokens.ts';
+import {
+  derivedSecret,
+  hashSecret,
+  invitationToken,
+  mailedSecret,
+  newSecret,
+} from '../domain/tokens.ts';
 import { type Principal, PUBLIC_ORG } from '../http/principal.ts';
 import { RETENTION_DAYS } from './attempts.ts';
 
@@ -44,15 +55,18 @@ export function assessmentView(a: Assessment) {
       questionPool: s.pool.length,
     })),
     questionCount: a.questionCount,
+    ...(a.instructions !== undefined ? { instructions: a.instructions } : {}),
+    remindBeforeExpiryHours: a.remindBeforeExpiryHours ?? DEFAULT_REMIND_HOURS,
+    // Absent `contentRev`: created before edits, so nothing proves that no attempt started.
+    contentEditable: a.contentRev !== undefined && !a.contentLockedAt,
+    ...(a.contentLockedAt ? { contentLockedAt: a.contentLockedAt } : {}),
+    ...(a.archivedAt ? { archivedAt: a.archivedAt } : {}),
     createdAt: a.createdAt,
+    ...(a.updatedAt ? { updatedAt: a.updatedAt } : {}),
   };
 }
 
-/**
- * Build an assessment: each section's pool is sampled from the organisation's and the public
- * bank's published questions and frozen as (question, version) pairs. 422 names every section
- * the bank cannot fill and by how many questions.
- */
+/** Build an assessment from a blueprint, its question pools frozen (see `freezeSections`). */
 export async function createAssessment(
   principal: Principal,
   input: CreateAssessmentInput,
@@ -60,11 +74,44 @@ export async function createAssessment(
 ): Promise<Assessment> {
   checkBlueprint(input);
   const assessmentId = ulid(now.getTime());
+  const sections = await freezeSections(principal, assessmentId, input.sections);
+  const assessment: Assessment = {
+    assessmentId,
+    org: principal.org,
+    title: input.title,
+    timeLimitMinutes: input.timeLimitMinutes,
+    gracePeriodSeconds: input.gracePeriodSeconds ?? 10,
+    ...(input.passingScore !== undefined ? { passingScore: input.passingScore } : {}),
+    showResultToCandidate: input.showResultToCandidate ?? false,
+    sections,
+    questionCount: sections.reduce((n, s) => n + s.count, 0),
+    ...(input.instructions !== undefined ? { instructions: input.instructions } : {}),
+    ...(input.remindBeforeExpiryHours !== undefined
+      ? { remindBeforeExpiryHours: input.remindBeforeExpiryHours }
+      : {}),
+    contentRev: 0,
+    createdAt: now.toISOString(),
+    createdBy: principal.subject,
+  };
+  await putAssessment(assessment);
+  return assessment;
+}
+
+/**
+ * Each section's pool sampled from the organisation's and the public bank's published
+ * questions and frozen as (question, version) pairs. 422 names every section the bank cannot
+ * fill and by how many questions.
+ */
+export async function freezeSections(
+  principal: Principal,
+  assessmentId: string,
+  input: CreateAssessmentInput['sections'],
+): Promise<Section[]> {
   const random = seededRandom(`${assessmentId}#${randomBytes(8).toString('hex')}`);
   const seen = new Set<string>();
   const shortfalls: FieldIssue[] = [];
   const sections: Section[] = [];
-  for (const [i, s] of input.sections.entries()) {
+  for (const [i, s] of input.entries()) {
     const difficulty = s.difficulty ?? 'mixed';
     const cap = poolCap(s.count);
     const found: QuestionRef[] = [];
@@ -97,47 +144,66 @@ export async function createAssessment(
       { errors: shortfalls },
     );
   }
-  const assessment: Assessment = {
-    assessmentId,
-    org: principal.org,
-    title: input.title,
-    timeLimitMinutes: input.timeLimitMinutes,
-    gracePeriodSeconds: input.gracePeriodSeconds ?? 10,
-    ...(input.passingScore !== undefined ? { passingScore: input.passingScore } : {}),
-    showResultToCandidate: input.showResultToCandidate ?? false,
-    sections,
-    questionCount: sections.reduce((n, s) => n + s.count, 0),
-    createdAt: now.toISOString(),
-    createdBy: principal.subject,
-  };
-  await putAssessment(assessment);
-  return assessment;
+  return sections;
 }
 
 /** The assessment of this organisation, or 404 (another organisation's id is simply not found). */
-export async function ownAssessment(org: string, assessmentId: string): Promise<Assessment> {
-  const a = await getAssessment(org, assessmentId);
+export async function ownAssessment(
+  org: string,
+  assessmentId: string,
+  opts: { fresh?: boolean } = {},
+): Promise<Assessment> {
+  const a = await getAssessment(org, assessmentId, opts);
   if (!a) throw new NotFoundError(`Assessment ${assessmentId}`);
   return a;
 }
 
 export interface InvitationsInput {
-  candidates: { name?: string; email?: string; externalId?: string; extraTimePercent?: number }[];
+  candidates: {
+    name?: string;
+    email?: string;
+    externalId?: string;
+    extraTimePercent?: number;
+    locale?: string;
+  }[];
   expiresAt: string;
+  /** Email each candidate who has an address their link (through the outbox). */
+  send?: boolean;
 }
 
-/** Derived status: a pending invitation past its expiry reads as `expired`. */
+/**
+ * Derived status: a pending invitation past its expiry reads as `expired`; one whose latest
+ * email bounced, was reported as spam or was refused reads as `undeliverable`. `delivery` is
+ * the latest email's state (`sending` reads as `queued`).
+ */
 export function invitationView(inv: Invitation, now: Date) {
   const expired = inv.status === 'pending' && Date.parse(inv.expiresAt) <= now.getTime();
+  const undeliverable =
+    inv.status === 'pending' && inv.mailState !== undefined && UNDELIVERABLE.has(inv.mailState);
   return {
     invitationId: inv.invitationId,
     assessmentId: inv.assessmentId,
-    status: expired ? 'expired' : inv.status,
+    status: expired ? 'expired' : undeliverable ? 'undeliverable' : inv.status,
     expiresAt: inv.expiresAt,
     candidate: inv.candidate,
     extraTimePercent: inv.extraTimePercent,
     createdAt: inv.createdAt,
     ...(inv.attemptId ? { attemptId: inv.attemptId } : {}),
+    ...(inv.mailState
+      ? {
+          delivery: {
+            status: inv.mailState === 'sending' ? 'queued' : inv.mailState,
+            message: inv.mailKind ?? 'invitation',
+            at: inv.mailAt ?? inv.createdAt,
+            ...(inv.mailReason ? { reason: inv.mailReason } : {}),
+          },
+        }
+      : {}),
+    ...(inv.remindedAt
+      ? { remindedAt: inv.remindedAt }
+      : inv.remindAt && inv.status === 'pending'
+        ? { reminderDueAt: inv.remindAt }
+        : {}),
   };
 }
 
@@ -145,31 +211,79 @@ const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 /** How long a retry waits for a concurrent first request before taking over its work. */
 const TAKE_OVER_AFTER_MS = 30_000;
 
-function buildInvitations(
+/**
+ * The invitations of a request. `secretOf` gives each one's secret, or the nonce its mailed
+ * secret derives from (a candidate with an email address in a `send` request): such an
+ * invitation is created with its email queued (the outbox, see data/outbox.ts) and, if the
+ * assessment reminds, its reminder entry.
+ */
+async function buildInvitations(
   principal: Principal,
-  assessmentId: string,
+  assessment: Assessment,
   input: InvitationsInput,
   ids: string[],
   createdAt: string,
-  secrets: string[],
+  secretOf: (invitationId: string, mailed: boolean) => { secret: string } | { nonce: string },
 ) {
   const ttl = Math.floor(Date.parse(input.expiresAt) / 1000) + RETENTION_DAYS * 86400;
+  const expiresAt = new Date(input.expiresAt).toISOString();
+  const mailed = (c: InvitationsInput['candidates'][number]) => Boolean(input.send && c.email);
+  const key = input.candidates.some(mailed) ? await mailTokenKey() : undefined;
   return input.candidates.map((c, i) => {
     const { extraTimePercent = 0, ...candidate } = c;
+    const invitationId = ids[i]!;
+    const s = secretOf(invitationId, mailed(c));
+    const secret = 'secret' in s ? s.secret : mailedSecret(key!, invitationId, s.nonce);
+    const remindAt =
+      'nonce' in s
+        ? reminderAt(
+            { createdAt, expiresAt },
+            assessment.remindBeforeExpiryHours ?? DEFAULT_REMIND_HOURS,
+          )
+        : undefined;
     const inv: Invitation = {
-      invitationId: ids[i]!,
+      invitationId,
       org: principal.org,
-      assessmentId,
-      tokenHash: hashSecret(secrets[i]!),
+      assessmentId: assessment.assessmentId,
+      tokenHash: hashSecret(secret),
       status: 'pending',
-      expiresAt: new Date(input.expiresAt).toISOString(),
+      expiresAt,
       candidate,
       extraTimePercent,
       createdAt,
+      ...('nonce' in s
+        ? {
+            mailNonce: s.nonce,
+            mailSeq: 1,
+            mailKind: 'invitation' as const,
+            mailState: 'queued' as const,
+            mailAt: createdAt,
+          }
+        : {}),
+      ...(remindAt ? { remindAt: remindAt.toISOString() } : {}),
       ttl,
     };
-    return { inv, token: invitationToken(inv.invitationId, secrets[i]!) };
+    return { inv, token: invitationToken(invitationId, secret) };
   });
+}
+
+/** 409 for an archived assessment; 422 for `send` where no mail can be sent. */
+function checkInvitable(assessment: Assessment, input: InvitationsInput) {
+  if (assessment.archivedAt) {
+    throw new DomainError(
+      'conflict',
+      `Assessment ${assessment.assessmentId} was archived at ${assessment.archivedAt}: it takes no new invitations. Unarchive it (DELETE /v1/assessments/${assessment.assessmentId}/archive) or clone it.`,
+    );
+  }
+  if (input.send && !mailConfigured()) {
+    throw new ValidationError([
+      {
+        path: 'send',
+        message:
+          'This deployment sends no mail (no sender address is configured: MAIL_FROM, CDK context mailFrom). Leave send out and deliver the links yourself.',
+      },
+    ]);
+  }
 }
 
 /**
@@ -184,7 +298,9 @@ export async function createInvitations(
   now: Date,
   idempotencyKey?: string,
 ) {
-  await ownAssessment(principal.org, assessmentId);
+  // Read fresh: an assessment archived a moment ago takes no more invitations.
+  const assessment = await ownAssessment(principal.org, assessmentId, { fresh: true });
+  checkInvitable(assessment, input);
   if (Date.parse(input.expiresAt) <= now.getTime()) {
     throw new ValidationError([
       {
@@ -195,13 +311,13 @@ export async function createInvitations(
   }
   if (!idempotencyKey) {
     const ids = input.candidates.map((_, i) => ulid(now.getTime() + i));
-    const issued = buildInvitations(
+    const issued = await buildInvitations(
       principal,
-      assessmentId,
+      assessment,
       input,
       ids,
       now.toISOString(),
-      ids.map(() => newSecret()),
+      (_, mailed) => (mailed ? { nonce: newSecret() } : { secret: newSecret() }),
     );
     await putInvitations(issued.map((x) => x.inv));
     return {
@@ -232,14 +348,18 @@ export async function createInvitations(
     );
   }
   const rec = prior ?? claim;
-  const secrets = rec.invitationIds.map((id) => derivedSecret(idempotencyKey, rec.nonce, id));
-  const issued = buildInvitations(
+  // A retry derives the same value again: the secret itself, or the nonce a mailed secret
+  // derives from (with the mail-token key as well, so the mail job can derive it too).
+  const issued = await buildInvitations(
     principal,
-    assessmentId,
+    assessment,
     input,
     rec.invitationIds,
     rec.createdAt,
-    secrets,
+    (id, mailed) => {
+      const derived = derivedSecret(idempotencyKey, rec.nonce, id);
+      return mailed ? { nonce: derived } : { secret: derived };
+    },
   );
   if (!prior) {
     // Conditional writes: a retry that takes over may write the same items at the same time.

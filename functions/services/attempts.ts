@@ -60,6 +60,7 @@ import { currentProfile } from '../domain/profile.ts';
 import { candidateView, parseResponse, type QuestionContent } from '../domain/question.ts';
 import { type AttemptResult, scoreAttempt } from '../domain/result.ts';
 import { hashSecret, newSecret, parseInvitationToken, secretMatches } from '../domain/tokens.ts';
+import { contentForStart } from './content-lock.ts';
 
 export const RETENTION_DAYS = Number(process.env.RETENTION_DAYS ?? 365);
 
@@ -348,8 +349,9 @@ export async function startOrResume(
         `This invitation expired at ${inv.expiresAt}. Ask the employer for a new link.`,
       );
     }
-    const assessment = await getAssessment(inv.org, inv.assessmentId);
-    if (!assessment) throw new NotFoundError('The assessment of this invitation');
+    // Freezes the assessment's content first: an edit racing this start either landed before
+    // (and is drawn from) or is refused.
+    const assessment = await contentForStart(inv.org, inv.assessmentId, now);
     const attemptId = ulid(now.getTime());
     const deadline = deadlineOf(now, assessment.timeLimitMinutes, inv.extraTimePercent);
     const dueAt = dueAtOf(deadline, assessment.gracePeriodSeconds);

@@ -42,7 +42,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { WEB_CONTENT_SECURITY_POLICY } from '../../web/apps.ts';
+import { WEB_CONTENT_SECURITY_POLICY, webContentSecurityPolicy } from '../../web/apps.ts';
 import type { DomainOptions } from './options.ts';
 
 /** The API's routes all live under this prefix; the distribution forwards it untouched. */
@@ -92,13 +92,24 @@ export interface EdgeProps {
    */
   domain?: DomainOptions;
   logRetention: RetentionDays;
+  /**
+   * The console's sign-in: the Cognito hosted UI's base URL and the app client. Written into
+   * the bucket as `console/config.json` (with the console's own URL as the redirect), and the
+   * hosted UI's origin is added to the apps' `connect-src` (the console exchanges its code there).
+   */
+  consoleSignIn?: { cognitoDomain: string; clientId: string };
 }
+
+/** Where the console reads its sign-in settings, in the bucket and on the site. */
+export const CONSOLE_CONFIG_KEY = 'console/config.json';
 
 export class Edge extends Construct {
   readonly distribution: Distribution;
   readonly bucket: Bucket;
   /** `https://<domain or distribution name>`: the candidate links' base. */
   readonly siteUrl: string;
+  /** `<siteUrl>/console`. */
+  readonly consoleUrl: string;
   readonly apps: readonly string[];
 
   constructor(scope: Construct, id: string, props: EdgeProps) {
@@ -154,8 +165,15 @@ export class Edge extends Construct {
         });
 
     const siteOrigin = S3BucketOrigin.withOriginAccessControl(this.bucket);
-    const pageHeaders = this.webHeaders('PageHeaders', 'no-cache');
-    const assetHeaders = this.webHeaders('AssetHeaders', 'public, max-age=31536000, immutable');
+    const csp = webContentSecurityPolicy(
+      props.consoleSignIn ? [props.consoleSignIn.cognitoDomain] : [],
+    );
+    const pageHeaders = this.webHeaders('PageHeaders', 'no-cache', csp);
+    const assetHeaders = this.webHeaders(
+      'AssetHeaders',
+      'public, max-age=31536000, immutable',
+      csp,
+    );
 
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `${stack.stackName}: web apps and the API (/v1)`,
@@ -212,6 +230,7 @@ export class Edge extends Construct {
     this.acknowledgeDistribution(props);
 
     this.siteUrl = `https://${props.domain?.name ?? this.distribution.distributionDomainName}`;
+    this.consoleUrl = `${this.siteUrl}/console`;
 
     this.deploy(props);
   }
@@ -220,12 +239,12 @@ export class Edge extends Construct {
    * The web apps' response headers: HSTS, the CSP, no referrer, no framing, no sniffing, a
    * browsing context of their own, and `cacheControl` (overriding the objects' own).
    */
-  private webHeaders(id: string, cacheControl: string): ResponseHeadersPolicy {
+  private webHeaders(id: string, cacheControl: string, csp: string): ResponseHeadersPolicy {
     return new ResponseHeadersPolicy(this, id, {
       comment: `Web apps: security headers, Cache-Control ${cacheControl}`,
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: WEB_CONTENT_SECURITY_POLICY,
+          contentSecurityPolicy: csp,
           override: true,
         },
         strictTransportSecurity: {
@@ -299,8 +318,24 @@ export class Edge extends Construct {
         'Copies the built web apps into the site bucket and invalidates the distribution',
     });
     logGroup.grantWrite(role);
+    // The console's sign-in settings, beside its built files (read at its start).
+    const config =
+      props.consoleSignIn && this.apps.includes('console')
+        ? [
+            Source.jsonData(CONSOLE_CONFIG_KEY, {
+              signIn: 'cognito',
+              cognito: {
+                domain: props.consoleSignIn.cognitoDomain,
+                clientId: props.consoleSignIn.clientId,
+                redirectUri: `${this.consoleUrl}/`,
+                logoutUri: `${this.consoleUrl}/`,
+                scopes: ['openid', 'email', 'profile'],
+              },
+            }),
+          ]
+        : [];
     new BucketDeployment(this, 'Deploy', {
-      sources: [Source.asset(props.webDist)],
+      sources: [Source.asset(props.webDist), ...config],
       destinationBucket: this.bucket,
       distribution: this.distribution,
       distributionPaths: ['/*'],

@@ -26,12 +26,30 @@ export interface DomainOptions {
   apiCertificateArn: string;
 }
 
+/** Sending mail through SES (invitations, reminders). Without it the stack sends no mail. */
+export interface MailOptions {
+  /** The sender address, e.g. `assessments@acme.example` (each message shows the organisation's name). */
+  from: string;
+  /** The SES identity sending it: a domain (recommended) or the address itself. */
+  identity: string;
+  /** The identity exists already in this account and region: import it instead of creating it. */
+  identityExists: boolean;
+  /** The configuration set's name (created by the stack). */
+  configurationSetName?: string;
+}
+
 export interface DeploymentOptions {
   /** Where each alarm notification is mailed (an SNS email subscription); none by default. */
   alarmEmail?: string;
   /** An existing CloudFront (global, us-east-1) WAF web ACL to attach to the distribution. */
   webAclArn?: string;
   domain?: DomainOptions;
+  mail?: MailOptions;
+  /**
+   * The Cognito hosted UI's domain prefix (`<prefix>.auth.<region>.amazoncognito.com`), unique
+   * in the region across all accounts; by default the stack's name and the account id.
+   */
+  authDomainPrefix?: string;
 }
 
 /** Reads a context value; `undefined`, `''` and `null` all mean "not set". */
@@ -43,12 +61,15 @@ const text = (value: unknown): string | undefined =>
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
+const AUTH_DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const CLOUDFRONT_WEB_ACL_ARN =
   /^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[0-9a-f-]{36}$/;
 
 /**
- * The options from context keys `alarmEmail`, `webAclArn`, `domainName`, `certificateArn` and
- * `apiCertificateArn`. Throws one error naming every invalid or inconsistent value.
+ * The options from context keys `alarmEmail`, `webAclArn`, `domainName`, `certificateArn`,
+ * `apiCertificateArn`, `mailFrom`, `mailIdentity`, `mailIdentityExists`,
+ * `mailConfigurationSet` and `authDomainPrefix`. Throws one error naming every invalid or
+ * inconsistent value.
  */
 export function deploymentOptionsFrom(context: ContextReader): DeploymentOptions {
   const problems: string[] = [];
@@ -91,6 +112,54 @@ export function deploymentOptionsFrom(context: ContextReader): DeploymentOptions
     }
     if (certificateArn !== undefined && apiCertificateArn !== undefined) {
       options.domain = { name, certificateArn, apiCertificateArn };
+    }
+  }
+
+  const mailFrom = text(context('mailFrom'))?.toLowerCase();
+  const mailIdentity = text(context('mailIdentity'))?.toLowerCase();
+  const mailSet = text(context('mailConfigurationSet'));
+  const exists = text(context('mailIdentityExists'));
+  if (mailFrom === undefined) {
+    if (mailIdentity !== undefined || mailSet !== undefined || exists !== undefined)
+      problems.push('mailIdentity, mailIdentityExists and mailConfigurationSet need mailFrom.');
+  } else if (!EMAIL.test(mailFrom)) {
+    problems.push(`mailFrom: "${mailFrom}" is not an email address.`);
+  } else {
+    const identity = mailIdentity ?? mailFrom.split('@')[1]!;
+    if (identity !== mailFrom && !DOMAIN.test(identity)) {
+      problems.push(`mailIdentity: "${identity}" is neither a domain nor the mailFrom address.`);
+    } else if (
+      identity !== mailFrom &&
+      !mailFrom.endsWith(`@${identity}`) &&
+      !mailFrom.endsWith(`.${identity}`)
+    ) {
+      problems.push(
+        `mailIdentity: "${identity}" does not cover mailFrom "${mailFrom}" (use its domain, a parent domain, or the address).`,
+      );
+    }
+    if (exists !== undefined && exists !== 'true' && exists !== 'false') {
+      problems.push(`mailIdentityExists: "${exists}" is not true or false.`);
+    }
+    if (mailSet !== undefined && !/^[a-zA-Z0-9_-]{1,64}$/.test(mailSet)) {
+      problems.push(
+        `mailConfigurationSet: "${mailSet}" is not a configuration set name (letters, digits, _ and -, up to 64).`,
+      );
+    }
+    options.mail = {
+      from: mailFrom,
+      identity,
+      identityExists: exists === 'true',
+      ...(mailSet ? { configurationSetName: mailSet } : {}),
+    };
+  }
+  const prefix = text(context('authDomainPrefix'));
+  if (prefix !== undefined) {
+    if (AUTH_DOMAIN_PREFIX.test(prefix) && !/aws|amazon|cognito/.test(prefix)) {
+      options.authDomainPrefix = prefix;
+    } else {
+      problems.push(
+        `authDomainPrefix: "${prefix}" is not a Cognito domain prefix: 1 to 63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, without "aws", "amazon" or "cognito".`,
+      );
     }
   }
 

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  Aws,
   CfnOutput,
   Duration,
+  Fn,
+  Lazy,
   RemovalPolicy,
   Stack,
   type StackProps,
@@ -26,10 +29,13 @@ import {
   ClientAttributes,
   FeaturePlan,
   Mfa,
+  OAuthScope,
   StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  UserPoolClientIdentityProvider,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import {
   AttributeType,
@@ -67,6 +73,7 @@ import { METRICS_NAMESPACE } from '../../functions/jobs/job-metrics.ts';
 import { JOBS, type JobDef, type JobTrigger } from '../../functions/jobs/jobs.ts';
 import { lambdaBundling } from './bundling.ts';
 import { Edge } from './edge.ts';
+import { Mail } from './mail.ts';
 import { Monitoring } from './monitoring.ts';
 import {
   checkWebDist,
@@ -138,6 +145,25 @@ const JOB_SETTINGS: Readonly<
     table: 'stream-writer',
     publishes: true,
   },
+  // The outbox: reads invitations, assessments and profiles, updates invitations, deletes a
+  // deleted assessment's invitations; sends through SES (granted by infra/aws/mail.ts).
+  mail: { memorySize: 512, timeout: Duration.seconds(120), table: 'read-write', publishes: false },
+  // Queries the reminder index, reads invitations and assessments, updates invitations; one run
+  // at a time, as the sweeper (queuing a reminder is a conditional write all the same).
+  reminders: {
+    memorySize: 512,
+    timeout: Duration.seconds(120),
+    table: 'read-write',
+    publishes: false,
+    concurrency: 1,
+  },
+  // One conditional UpdateItem per SES event.
+  'mail-events': {
+    memorySize: 256,
+    timeout: Duration.seconds(30),
+    table: 'read-write',
+    publishes: false,
+  },
 };
 
 /**
@@ -179,6 +205,31 @@ export const COMPLETED_ATTEMPT_FILTERS = [
     },
   },
 ];
+
+/**
+ * The stream records the mail job is invoked for: an invitation whose new image has a queued
+ * message (`queuedMailOf` in functions/data/outbox.ts), and an assessment changed or deleted
+ * (`assessmentChangeOf`: its reminder setting, its archive, its removal).
+ */
+export const MAIL_STREAM_FILTERS = [
+  {
+    eventName: FilterRule.or('INSERT', 'MODIFY'),
+    dynamodb: {
+      Keys: { PK: { S: FilterRule.beginsWith('INV#') } },
+      NewImage: { mailState: { S: FilterRule.isEqual('queued') } },
+    },
+  },
+  {
+    eventName: FilterRule.or('MODIFY', 'REMOVE'),
+    dynamodb: { Keys: { SK: { S: FilterRule.isEqual('ASSESSMENT') } } },
+  },
+];
+
+/** Each `table-stream` job's filters (Lambda drops every other record before invoking it). */
+export const STREAM_FILTERS: Readonly<Record<string, readonly object[]>> = {
+  statistics: COMPLETED_ATTEMPT_FILTERS,
+  mail: MAIL_STREAM_FILTERS,
+};
 
 /**
  * The HTTP groups that publish to the event bus: none. AttemptCompleted is published by the
@@ -275,6 +326,9 @@ function checkJob(job: JobDef): { entry: string; settings: JobSettings } {
       }
       break;
     }
+    case 'mail-events':
+      // Wired by infra/aws/mail.ts when the stack sends mail.
+      break;
     default: {
       const unknown: never = trigger;
       throw new Error(`Job "${job.name}": unknown trigger ${JSON.stringify(unknown)}.`);
@@ -307,6 +361,8 @@ export class AssayStack extends Stack {
   readonly table: Table;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
+  /** The Cognito hosted UI's domain, where the console signs staff in. */
+  readonly userPoolDomain: UserPoolDomain;
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly functions: ReadonlyMap<FunctionGroup, NodejsFunction>;
@@ -318,6 +374,8 @@ export class AssayStack extends Stack {
   readonly eventBus: EventBus;
   readonly monitoring: Monitoring;
   readonly edge: Edge;
+  /** SES, the mail-token key and the events rule; absent when the stack sends no mail. */
+  readonly mail?: Mail;
 
   constructor(scope: Construct, id: string, props: AssayStackProps = {}) {
     super(scope, id, props);
@@ -329,9 +387,10 @@ export class AssayStack extends Stack {
     const corsOrigins = props.corsOrigins ?? corsOriginsFrom(context('corsOrigins'));
 
     this.table = this.createTable();
-    const { userPool, client } = this.createUserPool();
+    const { userPool, client, domain } = this.createUserPool(options);
     this.userPool = userPool;
     this.userPoolClient = client;
+    this.userPoolDomain = domain;
 
     this.eventBus = new EventBus(this, 'EventBus', {
       eventBusName: this.stackName,
@@ -353,7 +412,18 @@ export class AssayStack extends Stack {
       ...(options.webAclArn ? { webAclArn: options.webAclArn } : {}),
       ...(options.domain ? { domain: options.domain } : {}),
       logRetention: LOG_RETENTION,
+      consoleSignIn: { cognitoDomain: domain.baseUrl(), clientId: client.userPoolClientId },
     });
+
+    if (options.mail) {
+      this.mail = new Mail(this, 'Mail', {
+        options: options.mail,
+        siteUrl: this.edge.siteUrl,
+        employer: this.functions.get('employer')!,
+        mailJob: jobs.get('mail')!,
+        eventsJob: jobs.get('mail-events')!,
+      });
+    }
 
     const sweeper = jobs.get('sweeper');
     if (!sweeper) throw new Error('The alarms expect a job named "sweeper" in JOBS.');
@@ -395,6 +465,14 @@ export class AssayStack extends Stack {
       description: 'App client whose ID tokens staff send as Bearer tokens.',
     });
     new CfnOutput(this, 'JwtIssuer', { value: userPool.userPoolProviderUrl });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: this.edge.consoleUrl,
+      description: 'The console: staff sign in through the Cognito hosted UI.',
+    });
+    new CfnOutput(this, 'HostedUiDomain', {
+      value: domain.baseUrl(),
+      description: 'The Cognito hosted UI where the console signs staff in.',
+    });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'EventBusName', {
       value: this.eventBus.eventBusName,
@@ -431,7 +509,11 @@ export class AssayStack extends Stack {
     return table;
   }
 
-  private createUserPool(): { userPool: UserPool; client: UserPoolClient } {
+  private createUserPool(options: DeploymentOptions): {
+    userPool: UserPool;
+    client: UserPoolClient;
+    domain: UserPoolDomain;
+  } {
     const userPool = new UserPool(this, 'StaffUserPool', {
       // Staff accounts are created by an administrator, who also sets `custom:org`.
       selfSignUpEnabled: false,
@@ -478,10 +560,31 @@ export class AssayStack extends Stack {
       description: 'Employers: build assessments, invite candidates, read results.',
     });
 
+    // The hosted UI, for the console's sign-in. A Cognito domain prefix is unique in its region
+    // across all accounts: by default the stack's name and the account, else -c authDomainPrefix.
+    const domain = userPool.addDomain('HostedUi', {
+      cognitoDomain: {
+        domainPrefix:
+          options.authDomainPrefix ??
+          Fn.join('-', [this.stackName.toLowerCase().replace(/[^a-z0-9-]/g, ''), Aws.ACCOUNT_ID]),
+      },
+    });
+    // The console's page, registered as where the hosted UI may send the browser back (the
+    // distribution's name is known only once the edge exists, hence lazy).
+    const consolePage = Lazy.string({ produce: () => `${this.edge.consoleUrl}/` });
+
     const client = userPool.addClient('AppClient', {
       generateSecret: false,
       authFlows: { userSrp: true },
-      disableOAuth: true,
+      // The console: authorization code with PKCE (a public client: no secret), the ID token
+      // it sends as a bearer, no implicit flow (tokens never in a URL).
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [consolePage],
+        logoutUrls: [consolePage],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       idTokenValidity: Duration.hours(1),
@@ -493,7 +596,7 @@ export class AssayStack extends Stack {
       // Never `custom:org`: a user who could write it could read another organisation's data.
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
     });
-    return { userPool, client };
+    return { userPool, client, domain };
   }
 
   /** Table, indexes; never `Scan` (see READ_ACTIONS). */
@@ -655,8 +758,14 @@ export class AssayStack extends Stack {
       const trigger = job.trigger;
       if (trigger.kind === 'schedule') {
         this.scheduleJob(job.name, fn, trigger.everySeconds);
-      } else {
+      } else if (trigger.kind === 'table-stream') {
         failureQueues.set(job.name, this.streamJob(job.name, fn, trigger.batchSize));
+      } else {
+        Validations.of(fn).acknowledge({
+          id: 'Serverless-LambdaDLQ',
+          reason:
+            'Invoked only asynchronously by the SES events rule (infra/aws/mail.ts), whose dead-letter queue and the function’s on-failure destination keep every event it gives up on; without mailFrom nothing invokes it.',
+        });
       }
       jobs.set(job.name, fn);
     }
@@ -721,7 +830,9 @@ export class AssayStack extends Stack {
         bisectBatchOnError: true,
         retryAttempts: STREAM_DELIVERY.retryAttempts,
         maxRecordAge: STREAM_DELIVERY.maxRecordAge,
-        filters: COMPLETED_ATTEMPT_FILTERS.map((f) => FilterCriteria.filter(f)),
+        filters: STREAM_FILTERS[jobName]!.map((f) =>
+          FilterCriteria.filter(f as Record<string, unknown>),
+        ),
         onFailure: new SqsDlq(failures),
       }),
     );

@@ -17,6 +17,7 @@ import { problemResponse } from '../../functions/http/problem.ts';
 import { type FunctionGroup, isStaff, routeKey } from '../../functions/http/route-types.ts';
 import { createMatcher } from '../../functions/http/router.ts';
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
+import { serveLocalRoutes } from './dev-sign-in.ts';
 import { serveWebApp } from './static.ts';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -241,8 +242,9 @@ export function createGateway(opts: GatewayOptions = {}): Server {
         res.end();
         return;
       }
-      // The web apps (web/dist), as CloudFront serves them in AWS.
-      if (await serveWebApp(method, path, res)) {
+      // Local-only routes (the console's development sign-in and config), then the web apps
+      // (web/dist), as CloudFront serves them in AWS.
+      if ((await serveLocalRoutes(req, res)) || (await serveWebApp(method, path, res))) {
         status = res.statusCode;
         return;
       }

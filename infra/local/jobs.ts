@@ -9,11 +9,14 @@ const STREAM_POLL_MS = 1000;
 
 /**
  * Drive every job as AWS would: scheduled ones on their interval (`SWEEP_INTERVAL_SECONDS`
- * shortens it locally), stream consumers from the local stream poller.
+ * shortens it locally), stream consumers from the local stream poller. SES's mail events have
+ * no local source.
  */
 export async function startJobs(log: (line: string) => void = console.log): Promise<() => void> {
   const timers: NodeJS.Timeout[] = [];
   for (const job of JOBS) {
+    // Nothing locally reports on mail (maildev accepts everything): no source for these events.
+    if (job.trigger.kind === 'mail-events') continue;
     const mod = (await import(
       pathToFileURL(resolve(import.meta.dirname, '../..', job.entry)).href
     )) as {

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole API on one machine. Starts DynamoDB Local (unless DYNAMODB_ENDPOINT
- * names an existing DynamoDB), creates the table, loads the shipped bank, and serves the
- * local gateway on 127.0.0.1:$PORT (3000). Ctrl-C or SIGTERM stops everything.
+ * names an existing DynamoDB), creates the table, loads the shipped bank, starts the mail
+ * capture (maildev, unless SMTP_URL names an SMTP server), and serves the local gateway on
+ * 127.0.0.1:$PORT (3000). Ctrl-C or SIGTERM stops everything.
  *
  *   npm start -- [--data DIR]     persist DynamoDB Local's data in DIR
  */
@@ -17,6 +18,7 @@ import {
 import { createGateway } from './gateway.ts';
 import { startJobs } from './jobs.ts';
 import { mintToken, useLocalIssuer } from './local-auth.ts';
+import { type MailCapture, startMailCapture } from './mail-capture.ts';
 import { seedLocal } from './seed.ts';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, quiet: { type: 'boolean' } } });
@@ -39,6 +41,7 @@ async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   server?.close();
+  await mail?.stop();
   await dynamo?.stop();
   process.exit(code);
 }
@@ -48,8 +51,24 @@ process.on('SIGTERM', () => void stop(0));
 process.on('exit', () => dynamo?.process.kill('SIGKILL'));
 
 let server: ReturnType<typeof createGateway> | undefined;
+let mail: MailCapture | undefined;
 try {
   process.env.TABLE_NAME ??= DEFAULT_TABLE_NAME;
+  // Mail from the outbox goes to the capture (or SMTP_URL); candidate links point here.
+  if (!process.env.SMTP_URL) {
+    const ports = {
+      smtpPort: Number(process.env.MAIL_SMTP_PORT ?? 1025),
+      webPort: Number(process.env.MAIL_WEB_PORT ?? 1080),
+    };
+    mail = await startMailCapture({ host, ...ports }).catch((err) => {
+      // maildev's usual ports are taken (another capture?): any free ones, unless asked for these.
+      if (process.env.MAIL_SMTP_PORT || process.env.MAIL_WEB_PORT) throw err;
+      return startMailCapture({ host });
+    });
+    process.env.SMTP_URL = mail.smtpUrl;
+  }
+  process.env.MAIL_FROM ??= 'assessments@assay.localhost';
+  process.env.SITE_URL ??= `http://${host}:${port}`;
   await useLocalIssuer();
   await ensureTable(process.env.TABLE_NAME);
   const seeded = await seedLocal();
@@ -73,9 +92,12 @@ try {
 Assay is running.
 
   API          ${base}/v1
+  Console      ${base}/console (development sign-in: any organisation and role)
   OpenAPI      ${base}/v1/openapi.json
   DynamoDB     ${process.env.DYNAMODB_ENDPOINT} (table ${process.env.TABLE_NAME}${dynamo ? (values.data ? `, persisted in ${values.data}` : ', in memory') : ''})
   Shipped bank ${seeded.summary}
+
+Mail ${mail ? `${mail.webUrl}  (the capture: every email the API sends lands here; SMTP ${mail.smtpUrl})` : `goes to ${process.env.SMTP_URL} (SMTP_URL)`}
 
 Demo author token (organisation demo):
   ${author}

@@ -283,7 +283,8 @@ describeInBrowser('the candidate app', () => {
       expect(await page.getByLabel('Your answer', { exact: true }).inputValue()).toBe(
         'Authorization',
       );
-      expect(await status(page).innerText()).toBe('Saved.');
+      // The attempt view carries each answer's revision and save time (answer revisions).
+      expect(await status(page).innerText()).toMatch(/^Saved at \d\d:\d\d:\d\d\.$/);
       expect(
         await page.getByRole('button', { name: 'Flag for review' }).getAttribute('aria-pressed'),
       ).toBe('true');

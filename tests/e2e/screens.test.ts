@@ -3,10 +3,12 @@ import { afterEach, beforeAll, expect, it } from 'vitest';
 import { clock } from '../../functions/domain/clock.ts';
 import {
   type Assessment,
+  answerCurrentQuestion as answer,
   capture,
   createAssessment,
   describeInBrowser,
   expectAccessible,
+  expectReflow,
   invite,
   takeUrl,
   useBrowserApp,
@@ -41,27 +43,6 @@ async function open(token: string, viewport?: { width: number; height: number })
 async function start(page: Page) {
   await page.getByRole('button', { name: 'Start' }).click();
   await page.getByRole('heading', { name: 'Question 1 of 6' }).waitFor();
-}
-
-/** Answer the question on screen, whatever its type, and wait for "saved". */
-async function answer(page: Page) {
-  const type = await page.locator('section.question').getAttribute('data-type');
-  if (type === 'order') await page.getByRole('button', { name: 'Keep this order' }).click();
-  else if (type === 'numeric') await page.getByLabel('Your answer (a number)').fill('256');
-  else if (type === 'text')
-    await page.getByLabel('Your answer', { exact: true }).fill('authorization');
-  else await page.locator('.choices input').first().check();
-  if (type === 'numeric' || type === 'text') await page.keyboard.press('Enter');
-  await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Saved at /);
-  return type!;
-}
-
-/** No horizontal scrolling: content reflows to the viewport's width. */
-async function expectReflow(page: Page, screen: string) {
-  const overflow = await page.evaluate(
-    'document.documentElement.scrollWidth - document.documentElement.clientWidth',
-  );
-  expect(overflow, `horizontal overflow (px) on the ${screen} screen`).toBeLessThanOrEqual(0);
 }
 
 describeInBrowser('every screen of the candidate app', () => {

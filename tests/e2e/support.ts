@@ -234,3 +234,49 @@ export async function capture(page: Page, name: string) {
   await page.evaluate('window.scrollTo(0, 0)');
   await writeFile(join(dir, `${name}.png`), await page.screenshot({ fullPage: true }));
 }
+
+/** Answer the question on screen, whatever its type, and wait for "saved". */
+export async function answerCurrentQuestion(page: Page) {
+  const type = await page.locator('section.question').getAttribute('data-type');
+  if (type === 'order') await page.getByRole('button', { name: 'Keep this order' }).click();
+  else if (type === 'numeric') await page.getByLabel('Your answer (a number)').fill('256');
+  else if (type === 'text')
+    await page.getByLabel('Your answer', { exact: true }).fill('authorization');
+  else await page.locator('.choices input').first().check();
+  if (type === 'numeric' || type === 'text') await page.keyboard.press('Enter');
+  await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Saved at /);
+  return type!;
+}
+
+/**
+ * A candidate follows an invitation link (from the console, or from a captured email) in the
+ * candidate app: Start, answer every question, Submit, and see the final screen. `page` is a
+ * fresh page of its own (a candidate's browser).
+ */
+export async function completeViaLink(page: Page, link: string) {
+  await page.goto(link);
+  await page.getByRole('button', { name: /^(Start|Начать)$/ }).waitFor();
+  // An invitation in Russian: read it in English (the header button switches the language).
+  const english = page.getByRole('button', { name: 'English' });
+  if (await english.isVisible()) await english.click();
+  await page.getByRole('button', { name: 'Start' }).click();
+  const heading = page.getByRole('heading', { name: /^Question 1 of \d+$/ });
+  await heading.waitFor();
+  const total = Number(/of (\d+)/.exec(await heading.innerText())![1]);
+  for (let i = 1; i <= total; i++) {
+    await page.getByRole('heading', { name: `Question ${i} of ${total}` }).waitFor();
+    await answerCurrentQuestion(page);
+    await page.getByRole('button', { name: 'Next', exact: true }).click();
+  }
+  await page.getByRole('heading', { name: 'Review your answers' }).waitFor();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await page.getByRole('heading', { name: 'Your answers were submitted' }).waitFor();
+}
+
+/** No horizontal scrolling: content reflows to the viewport's width. */
+export async function expectReflow(page: Page, screen: string) {
+  const overflow = await page.evaluate(
+    'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+  );
+  expect(overflow, `horizontal overflow (px) on the ${screen} screen`).toBeLessThanOrEqual(0);
+}

@@ -4,7 +4,7 @@
  * private web bucket, the API behind /v1/*), and the deployment options (alarm email, WAF,
  * custom domain). Two syntheses: the default deployment and one with every option set.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { App, type CfnResource, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -16,10 +16,11 @@ import { routeKey } from '../../functions/http/route-types.ts';
 import { ROUTES } from '../../functions/http/routes.ts';
 import { METRICS_NAMESPACE, SWEEPER_RUN_SUCCEEDED } from '../../functions/jobs/job-metrics.ts';
 import { JOBS } from '../../functions/jobs/jobs.ts';
-import { appRootRewrite, WEB_CONTENT_SECURITY_POLICY } from '../../infra/aws/edge.ts';
+import { appRootRewrite, CONSOLE_CONFIG_KEY } from '../../infra/aws/edge.ts';
 import { BUILD_WEB_COMMAND, deploymentOptionsFrom } from '../../infra/aws/options.ts';
 import { AssayStack } from '../../infra/aws/stack.ts';
 import { COUNTED_BODY_RULES, DEFAULT_RATE_LIMIT } from '../../infra/aws/waf.ts';
+import { webContentSecurityPolicy } from '../../web/apps.ts';
 import { CDK_JSON, fixtureWebDist, synthesize, unacknowledged } from './synth.ts';
 
 const DOCS = readFileSync(resolve(import.meta.dirname, '../../docs/operations.md'), 'utf8');
@@ -42,6 +43,7 @@ const OPTIONS = {
   apiCertificateArn:
     'arn:aws:acm:eu-west-1:123456789012:certificate/ffffffff-bbbb-cccc-dddd-eeeeeeeeeeee',
   waf: 'true',
+  authDomainPrefix: 'acme-assess',
 };
 
 let webDist: string;
@@ -62,6 +64,15 @@ afterAll(() => rmSync(webDist, { recursive: true, force: true }));
 const idOf = (stack: Stack, c: IConstruct) =>
   stack.getLogicalId(c.node.defaultChild as CfnResource);
 const props = (template: Template, id: string) => template.toJSON().Resources[id].Properties;
+
+/** A CloudFormation value as text: `{Ref}` and `{Id.Attr}` for what is known at deployment. */
+function flat(value: Cfn): string {
+  if (typeof value === 'string') return value;
+  if (value?.['Fn::Join']) return value['Fn::Join'][1].map(flat).join(value['Fn::Join'][0]);
+  if (value?.Ref) return `{${value.Ref}}`;
+  if (value?.['Fn::GetAtt']) return `{${value['Fn::GetAtt'].join('.')}}`;
+  return JSON.stringify(value);
+}
 
 /** The alarms of a template by name (without the stack-name prefix). */
 function alarms(template: Template): Map<string, Record<string, Cfn>> {
@@ -369,12 +380,12 @@ describe('the sweeper', () => {
     },
   );
 
-  it('is the only function with reserved concurrency or an async invoke configuration', () => {
-    const sweeper = idOf(base.assay, base.assay.jobs.get('sweeper')!);
+  it('and the other scheduled jobs are the only functions with reserved concurrency or an async invoke configuration', () => {
+    const scheduled = SCHEDULE_JOBS.map((j) => idOf(base.assay, base.assay.jobs.get(j.name)!));
     const reserved = Object.entries(t.findResources('AWS::Lambda::Function'))
       .filter(([, f]) => f.Properties.ReservedConcurrentExecutions !== undefined)
       .map(([id]) => id);
-    expect(reserved).toEqual([sweeper]);
+    expect(reserved.sort()).toEqual(scheduled.sort());
     t.resourceCountIs('AWS::Lambda::EventInvokeConfig', SCHEDULE_JOBS.length);
   });
 });
@@ -489,15 +500,19 @@ describe('the edge', () => {
     const asset = policy(behaviour(config, '/*/assets/*'));
     for (const p of [page, asset]) {
       expect(p.SecurityHeadersConfig).toMatchObject({
-        ContentSecurityPolicy: {
-          ContentSecurityPolicy: WEB_CONTENT_SECURITY_POLICY,
-          Override: true,
-        },
+        ContentSecurityPolicy: { Override: true },
         FrameOptions: { FrameOption: 'DENY', Override: true },
         ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
         ContentTypeOptions: { Override: true },
         StrictTransportSecurity: expect.objectContaining({ AccessControlMaxAgeSec: 31_536_000 }),
       });
+    }
+    // Their own origin, plus the hosted UI's, where the console exchanges its sign-in code.
+    const hostedUi = `https://{${idOf(base.assay, base.assay.userPoolDomain)}}.auth.{AWS::Region}.amazoncognito.com`;
+    for (const p of [page, asset]) {
+      expect(flat(p.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy)).toBe(
+        webContentSecurityPolicy([hostedUi]),
+      );
     }
     const cacheControl = (p: Cfn) =>
       p.CustomHeadersConfig.Items.find((h: Cfn) => h.Header === 'Cache-Control').Value;
@@ -568,6 +583,57 @@ describe('the edge', () => {
             '/v1',
           ],
         ],
+      },
+    });
+  });
+});
+
+describe("the console's sign-in (Cognito hosted UI)", () => {
+  const site = (stack: AssayStack) =>
+    `https://{${idOf(stack, stack.edge.distribution)}.DomainName}`;
+
+  it('has a hosted UI domain named after the stack and the account, or -c authDomainPrefix', () => {
+    const domain = (template: Template) =>
+      Object.values(template.findResources('AWS::Cognito::UserPoolDomain'))[0]!.Properties;
+    expect(flat(domain(t).Domain)).toBe('assay-{AWS::AccountId}');
+    expect(domain(o).Domain).toBe('acme-assess');
+    t.hasOutput('HostedUiDomain', Match.anyValue());
+  });
+
+  it('lets the app client sign in with the authorization code (PKCE, no secret, no implicit flow), back to the console only', () => {
+    const client = props(t, idOf(base.assay, base.assay.userPoolClient));
+    expect(client.GenerateSecret).toBe(false);
+    expect(client.AllowedOAuthFlowsUserPoolClient).toBe(true);
+    expect(client.AllowedOAuthFlows).toEqual(['code']);
+    expect(client.AllowedOAuthScopes).toEqual(['openid', 'email', 'profile']);
+    expect(client.SupportedIdentityProviders).toEqual(['COGNITO']);
+    expect(client.CallbackURLs.map(flat)).toEqual([`${site(base.assay)}/console/`]);
+    expect(client.LogoutURLs.map(flat)).toEqual([`${site(base.assay)}/console/`]);
+    const custom = props(o, idOf(withOptions.assay, withOptions.assay.userPoolClient));
+    expect(custom.CallbackURLs).toEqual([`https://${OPTIONS.domainName}/console/`]);
+    o.hasOutput('ConsoleUrl', { Value: `https://${OPTIONS.domainName}/console` });
+  });
+
+  it(`writes the console's settings into the bucket as ${CONSOLE_CONFIG_KEY}: hosted UI, client, the console as redirect`, () => {
+    const deployment = Object.values(t.findResources('Custom::CDKBucketDeployment'))[0]!.Properties;
+    expect(deployment.SourceObjectKeys).toHaveLength(2);
+    // Source.jsonData stages the file with markers that the deployment replaces by its values.
+    const staged = readdirSync(base.app.outdir)
+      .map((d) => join(base.app.outdir, d, CONSOLE_CONFIG_KEY))
+      .find((f) => existsSync(f));
+    expect(staged, 'the staged console/config.json').toBeDefined();
+    const markers = Object.assign({}, ...(deployment.SourceMarkers as Cfn[]));
+    const text = readFileSync(staged!, 'utf8').replace(/<<marker:0xbaba:\d+>>/g, (m) =>
+      flat(markers[m]),
+    );
+    expect(JSON.parse(text)).toEqual({
+      signIn: 'cognito',
+      cognito: {
+        domain: `https://{${idOf(base.assay, base.assay.userPoolDomain)}}.auth.{AWS::Region}.amazoncognito.com`,
+        clientId: `{${idOf(base.assay, base.assay.userPoolClient)}}`,
+        redirectUri: `${site(base.assay)}/console/`,
+        logoutUri: `${site(base.assay)}/console/`,
+        scopes: ['openid', 'email', 'profile'],
       },
     });
   });
@@ -694,6 +760,11 @@ describe('deployment options', () => {
     expect(() => deploymentOptionsFrom(read({ certificateArn: OPTIONS.certificateArn }))).toThrow(
       /need domainName/,
     );
+    for (const prefix of ['Acme', '-acme', 'my-cognito', 'a'.repeat(64)]) {
+      expect(() => deploymentOptionsFrom(read({ authDomainPrefix: prefix }))).toThrow(
+        /authDomainPrefix: .* is not a Cognito domain prefix/,
+      );
+    }
   });
 
   it(`fail synthesis without the web build, naming \`${BUILD_WEB_COMMAND}\``, () => {

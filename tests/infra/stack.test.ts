@@ -21,6 +21,7 @@ import {
   type AssayStack,
   COMPLETED_ATTEMPT_FILTERS,
   corsOriginsFrom,
+  STREAM_FILTERS,
 } from '../../infra/aws/stack.ts';
 import { fixtureWebDist, synthesize, unacknowledged, type ValidationReport } from './synth.ts';
 
@@ -207,10 +208,9 @@ describe('the functions', () => {
     }
   });
 
-  it('let the public group only read the table, the others and the scheduled jobs read and write, and none scan', () => {
-    const streamJobs = new Set(STREAM_JOBS.map((j) => j.name));
+  it('let the public group only read the table, the others and the other jobs read and write, and none scan', () => {
     for (const [group, fn] of allFunctions()) {
-      if (streamJobs.has(group)) continue; // below
+      if (group === 'statistics') continue; // below
       const actions = dynamoActionsOf(fn.role!.node.id);
       expect(actions, group).toContain('dynamodb:Query');
       expect(actions, group).not.toContain('dynamodb:Scan');
@@ -220,10 +220,10 @@ describe('the functions', () => {
     }
   });
 
-  it('let the stream jobs only Put and Update on the table (no index, no read) and read its stream', () => {
+  it('let the statistics job only Put and Update on the table (no index, no read) and read its stream', () => {
     const tableArn = { 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] };
     const streamArn = { 'Fn::GetAtt': [logicalId(stack.table), 'StreamArn'] };
-    for (const job of STREAM_JOBS) {
+    for (const job of STREAM_JOBS.filter((j) => j.name === 'statistics')) {
       const statements = dynamoStatementsOf(stack.jobs.get(job.name)!.role!.node.id);
       expect(statements, job.name).toEqual(
         expect.arrayContaining([
@@ -246,8 +246,10 @@ describe('the functions', () => {
 });
 
 describe('the jobs', () => {
-  it('are each scheduled or fed by the table stream', () => {
-    expect(SCHEDULE_JOBS.length + STREAM_JOBS.length).toBe(JOBS.length);
+  it('are each scheduled, fed by the table stream, or by SES events', () => {
+    const mailEvents = JOBS.filter((j) => j.trigger.kind === 'mail-events');
+    expect(mailEvents.map((j) => j.name)).toEqual(['mail-events']);
+    expect(SCHEDULE_JOBS.length + STREAM_JOBS.length + mailEvents.length).toBe(JOBS.length);
     expect(STREAM_JOBS.map((j) => j.name)).toContain('statistics');
   });
 
@@ -300,7 +302,7 @@ describe('the jobs', () => {
         MaximumRetryAttempts: expect.any(Number),
         MaximumRecordAgeInSeconds: expect.any(Number),
         FilterCriteria: {
-          Filters: [{ Pattern: expect.any(String) }, { Pattern: expect.any(String) }],
+          Filters: STREAM_FILTERS[name]!.map(() => ({ Pattern: expect.any(String) })),
         },
         DestinationConfig: {
           OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(queue!), 'Arn'] } },
@@ -312,24 +314,28 @@ describe('the jobs', () => {
       expect(props.MaximumRetryAttempts).toBeLessThanOrEqual(20);
       expect(props.MaximumRecordAgeInSeconds).toBeGreaterThanOrEqual(60);
       expect(props.MaximumRecordAgeInSeconds).toBeLessThan(24 * 3600);
-      expect(
-        props.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern)),
-      ).toEqual([
-        {
-          eventName: ['INSERT'],
-          dynamodb: { Keys: { PK: { S: [{ prefix: 'ATT#' }] }, SK: { S: ['RESULT'] } } },
-        },
-        {
-          eventName: ['MODIFY'],
-          dynamodb: {
-            Keys: { PK: { S: [{ prefix: 'ATT#' }] } },
-            OldImage: { status: { S: ['active'] } },
-            NewImage: { status: { S: ['submitted', 'expired'] } },
+      const patterns = props.FilterCriteria.Filters.map((f: { Pattern: string }) =>
+        JSON.parse(f.Pattern),
+      );
+      expect(patterns).toEqual(STREAM_FILTERS[name]!.map((f) => JSON.parse(JSON.stringify(f))));
+      if (name === 'statistics') {
+        expect(patterns).toEqual([
+          {
+            eventName: ['INSERT'],
+            dynamodb: { Keys: { PK: { S: [{ prefix: 'ATT#' }] }, SK: { S: ['RESULT'] } } },
           },
-        },
-      ]);
-      // A batch can finish (one transaction per record) well before the timeout.
-      expect(propsOf(fn)).toMatchObject({ MemorySize: 512, Timeout: 60 });
+          {
+            eventName: ['MODIFY'],
+            dynamodb: {
+              Keys: { PK: { S: [{ prefix: 'ATT#' }] } },
+              OldImage: { status: { S: ['active'] } },
+              NewImage: { status: { S: ['submitted', 'expired'] } },
+            },
+          },
+        ]);
+        // A batch can finish (one transaction per record) well before the timeout.
+        expect(propsOf(fn)).toMatchObject({ MemorySize: 512, Timeout: 60 });
+      }
     },
   );
 

@@ -1,22 +1,23 @@
 /**
  * Every text of the candidate app, in English and Russian: one catalogue, checked by the
  * compiler (a key missing from a language does not build). Numbers, dates and plurals go
- * through `Intl` in the candidate's language.
+ * through `Intl` in the candidate's language (`web/shared/i18n.ts`).
  */
 import { CHART_TEXT_EN } from '../../functions/domain/radar-svg.ts';
+import { type Locale, plural } from '../shared/i18n.ts';
 
-export type Locale = 'en' | 'ru';
-export const LOCALES: readonly Locale[] = ['en', 'ru'];
+export {
+  dateTime,
+  durationWords,
+  formatLocale,
+  formatNumber,
+  isLocale,
+  LOCALES,
+  type Locale,
+  timeOfDay,
+} from '../shared/i18n.ts';
 
 type Level = 'foundational' | 'intermediate' | 'advanced' | 'expert' | 'insufficient-evidence';
-
-/** Plural forms as `Intl.PluralRules` names them; `other` is required. */
-type Forms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
-
-function plural(locale: Locale, n: number, forms: Forms): string {
-  const rule = new Intl.PluralRules(locale).select(n);
-  return (forms[rule] ?? forms.other).replace('#', new Intl.NumberFormat(locale).format(n));
-}
 
 const en = {
   languageName: 'English',
@@ -329,46 +330,3 @@ const ru: Messages = {
 };
 
 export const CATALOGUE: Readonly<Record<Locale, Messages>> = { en, ru };
-
-export const isLocale = (value: unknown): value is Locale => LOCALES.includes(value as Locale);
-
-/** A duration in words: "20 minutes", "1 hour 30 minutes", "45 seconds". */
-export function durationWords(m: Messages, totalSeconds: number): string {
-  const s = Math.max(0, Math.round(totalSeconds));
-  if (s < 60) return m.seconds(s);
-  const minutesTotal = Math.round(s / 60);
-  const h = Math.floor(minutesTotal / 60);
-  const min = minutesTotal % 60;
-  if (!h) return m.minutes(min);
-  return min ? `${m.hours(h)} ${m.minutes(min)}` : m.hours(h);
-}
-
-/**
- * The locale for dates and numbers: the browser's own variant of the page's language (en-GB
- * shows 24-hour times, en-US 12-hour), else the page's language.
- */
-export function formatLocale(locale: Locale, preferred: readonly string[] = []): string {
-  const own = preferred.find((tag) => tag.toLowerCase().split('-')[0] === locale);
-  if (!own) return locale;
-  try {
-    return Intl.DateTimeFormat.supportedLocalesOf([own])[0] ?? locale;
-  } catch {
-    return locale;
-  }
-}
-
-const browserLocale = (locale: Locale) =>
-  formatLocale(locale, typeof navigator === 'undefined' ? [] : navigator.languages);
-
-/** Date and time in the candidate's locale, in their time zone. */
-export const dateTime = (locale: Locale, iso: string | number) =>
-  new Intl.DateTimeFormat(browserLocale(locale), { dateStyle: 'long', timeStyle: 'short' }).format(
-    new Date(iso),
-  );
-
-/** Time of day with seconds, for "saved at". */
-export const timeOfDay = (locale: Locale, iso: string | number) =>
-  new Intl.DateTimeFormat(browserLocale(locale), { timeStyle: 'medium' }).format(new Date(iso));
-
-export const formatNumber = (locale: Locale, n: number) =>
-  new Intl.NumberFormat(browserLocale(locale), { maximumFractionDigits: 1 }).format(n);

@@ -4,11 +4,13 @@
  * navigator, review, final; and the notices for another window, time up and errors.
  * The server decides everything: its clock, what is saved, what is graded.
  */
+import '../shared/base.css';
 import './styles.css';
 import { radarSvg } from '../../functions/domain/radar-svg.ts';
-import { Api, type ApiResponse, retryAfterMs } from './api.ts';
+import { Api, type ApiResponse, retryAfterMs } from '../shared/api.ts';
+import { h } from '../shared/dom.ts';
+import { markdownHtml } from '../shared/markdown.ts';
 import { formatCountdown, ServerClock, type Warning, warningDue } from './clock.ts';
-import { h } from './dom.ts';
 import {
   CATALOGUE,
   dateTime,
@@ -20,7 +22,6 @@ import {
   type Messages,
   timeOfDay,
 } from './i18n.ts';
-import { markdownHtml } from './markdown.ts';
 import { PageEventRecorder } from './page-events.ts';
 import { type CandidateQuestion, isAnswered, rendererOf } from './questions.ts';
 import { type Answer, type SavedAnswer, Saver, type SaveState, type StopReason } from './saver.ts';

@@ -3,7 +3,7 @@
  * and when text is pasted into an answer (its length, never its content). Events are sent in
  * small batches; each carries its age in milliseconds, and the server times it by its own clock.
  */
-import type { ApiResponse } from './api.ts';
+import type { ApiResponse } from '../shared/api.ts';
 
 export type PageEventType = 'hidden' | 'visible' | 'paste';
 

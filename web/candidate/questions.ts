@@ -2,9 +2,9 @@
  * How each question type is shown and answered: one renderer per type, looked up by the
  * type's id. Every control is a native, labelled control usable by mouse, touch and keyboard.
  */
-import { h, uid } from './dom.ts';
+import { h, uid } from '../shared/dom.ts';
+import { inlineMarkdownHtml } from '../shared/markdown.ts';
 import type { Messages } from './i18n.ts';
-import { inlineMarkdownHtml } from './markdown.ts';
 import type { Answer } from './saver.ts';
 
 export interface CandidateQuestion {

@@ -4,14 +4,20 @@ import {
   AssessmentPage,
   AssessmentView,
   AttemptExtended,
+  CloneAssessmentBody,
   CreateAssessmentBody,
   CreateInvitationsBody,
   ExtendAttemptBody,
   InvitationPage,
   IssuedInvitations,
+  OrganisationBody,
+  OrganisationView,
   PreviewStarted,
   Report,
+  ResendInvitationBody,
+  ResentInvitation,
   ResultPage,
+  UpdateAssessmentBody,
 } from '../schemas/assessments.ts';
 import { AssessmentParams, AttemptParams, InvitationParams, PageQuery } from '../schemas/common.ts';
 
@@ -56,13 +62,83 @@ export const EMPLOYER_ROUTES: readonly RouteDef[] = [
     responses: { 200: { description: 'The assessment.', schema: AssessmentView } },
   },
   {
+    operationId: 'updateAssessment',
+    method: 'PATCH',
+    path: '/v1/assessments/{assessmentId}',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary:
+      'Change an assessment, all or nothing. Title, instructions, passing score, result visibility and the reminder setting may change at any time (passing score and visibility apply to attempts started afterwards). Time limit, sections and grace period only while no attempt has started; new sections get new pools from today’s bank.',
+    params: AssessmentParams,
+    body: UpdateAssessmentBody,
+    responses: {
+      200: { description: 'The assessment as changed.', schema: AssessmentView },
+      409: {
+        description:
+          'An attempt has started, so time limit, sections and grace period can no longer change (clone it instead); or another edit landed first.',
+      },
+      422: { description: 'The bank cannot fill a new section.' },
+    },
+  },
+  {
+    operationId: 'deleteAssessment',
+    method: 'DELETE',
+    path: '/v1/assessments/{assessmentId}',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary:
+      'Delete an assessment from which no attempt has started, with its invitations (their links stop working).',
+    params: AssessmentParams,
+    responses: {
+      204: { description: 'Deleted.' },
+      409: { description: 'An attempt has started: archive it instead.' },
+    },
+  },
+  {
+    operationId: 'archiveAssessment',
+    method: 'POST',
+    path: '/v1/assessments/{assessmentId}/archive',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary:
+      'Archive: no new invitations and no reminders. Running attempts finish, and links already sent keep working until they expire (revoke them to stop them).',
+    params: AssessmentParams,
+    responses: { 200: { description: 'The archived assessment.', schema: AssessmentView } },
+  },
+  {
+    operationId: 'unarchiveAssessment',
+    method: 'DELETE',
+    path: '/v1/assessments/{assessmentId}/archive',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary: 'Take an assessment out of the archive.',
+    params: AssessmentParams,
+    responses: { 200: { description: 'The assessment.', schema: AssessmentView } },
+  },
+  {
+    operationId: 'cloneAssessment',
+    method: 'POST',
+    path: '/v1/assessments/{assessmentId}/clone',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary:
+      'A new assessment with the same blueprint and settings (title "<title> (copy)" unless given); its pools are sampled from today’s bank. Invitations are not copied.',
+    params: AssessmentParams,
+    body: CloneAssessmentBody,
+    optionalBody: true,
+    responses: {
+      201: { description: 'The new assessment.', schema: AssessmentView },
+      422: { description: 'The bank can no longer fill a section.' },
+    },
+  },
+  {
     operationId: 'createInvitations',
     method: 'POST',
     path: '/v1/assessments/{assessmentId}/invitations',
     group: 'employer',
     access: EMPLOYERS,
     summary:
-      'Invite up to 500 candidates. Tokens are shown only in this response (and to a retry carrying the same Idempotency-Key, which returns the same invitations with the same tokens). Use a random Idempotency-Key such as a UUID.',
+      'Invite up to 500 candidates. Tokens are shown only in this response (and to a retry carrying the same Idempotency-Key, which returns the same invitations with the same tokens). Use a random Idempotency-Key such as a UUID. With send: true each candidate who has an email address gets their link by email, in their locale; the invitations list shows each delivery.',
     params: AssessmentParams,
     body: CreateInvitationsBody,
     headers: [
@@ -75,6 +151,7 @@ export const EMPLOYER_ROUTES: readonly RouteDef[] = [
     ],
     responses: {
       201: { description: 'The invitations with their tokens.', schema: IssuedInvitations },
+      409: { description: 'The assessment is archived.' },
     },
   },
   {
@@ -83,7 +160,8 @@ export const EMPLOYER_ROUTES: readonly RouteDef[] = [
     path: '/v1/assessments/{assessmentId}/invitations',
     group: 'employer',
     access: EMPLOYERS,
-    summary: 'Invitations with their status: pending, started, completed, expired, revoked.',
+    summary:
+      'Invitations with their status (pending, started, completed, expired, revoked, undeliverable) and the delivery of their latest email.',
     params: AssessmentParams,
     query: PageQuery,
     responses: { 200: { description: 'A page of invitations.', schema: InvitationPage } },
@@ -99,6 +177,22 @@ export const EMPLOYER_ROUTES: readonly RouteDef[] = [
     responses: {
       204: { description: 'Revoked.' },
       409: { description: 'Already started or completed.' },
+    },
+  },
+  {
+    operationId: 'resendInvitation',
+    method: 'POST',
+    path: '/v1/invitations/{invitationId}/resend',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary:
+      'A new link for an unused invitation: the old link stops working at once. Emailed when the invitation has an email address; the new token is shown only in this response. An expired invitation needs a new expiresAt.',
+    params: InvitationParams,
+    body: ResendInvitationBody,
+    optionalBody: true,
+    responses: {
+      200: { description: 'The invitation with its new token.', schema: ResentInvitation },
+      409: { description: 'The invitation was used, revoked or has expired (send expiresAt).' },
     },
   },
   {
@@ -198,5 +292,26 @@ export const EMPLOYER_ROUTES: readonly RouteDef[] = [
       200: { description: 'The chart.', contentType: 'image/svg+xml' },
       409: { description: 'The attempt is still active.' },
     },
+  },
+  {
+    operationId: 'getOrganisation',
+    method: 'GET',
+    path: '/v1/organisation',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary:
+      'Your organisation as candidates see it: display name (your organisation id until set), accessibility contact, reply-to address.',
+    responses: { 200: { description: 'The settings.', schema: OrganisationView } },
+  },
+  {
+    operationId: 'putOrganisation',
+    method: 'PUT',
+    path: '/v1/organisation',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary:
+      'Set what candidates see of your organisation in emails and on the invitation page (replaces all settings).',
+    body: OrganisationBody,
+    responses: { 200: { description: 'The settings as stored.', schema: OrganisationView } },
   },
 ];

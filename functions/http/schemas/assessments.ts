@@ -1,5 +1,9 @@
 import * as z from 'zod/mini';
-import { CreateAssessmentInput } from '../../domain/assessment.ts';
+import {
+  CreateAssessmentInput,
+  MAX_REMIND_HOURS,
+  UpdateAssessmentInput,
+} from '../../domain/assessment.ts';
 import { IntegritySignalSchema } from '../../domain/integrity.ts';
 import { LOCALES } from '../../domain/locales.ts';
 import { AreaProfileSchema } from '../../domain/profile.ts';
@@ -18,6 +22,16 @@ export const CreateAssessmentBody = CreateAssessmentInput.register(z.globalRegis
   id: 'CreateAssessment',
   description:
     'A blueprint: sections over areas with counts and difficulty, the time limit and scoring options.',
+});
+
+export const UpdateAssessmentBody = UpdateAssessmentInput.register(z.globalRegistry, {
+  id: 'UpdateAssessment',
+  description:
+    'The fields to change; null removes instructions or passingScore. timeLimitMinutes, sections and gracePeriodSeconds change only while no attempt has started (409 after).',
+});
+
+export const CloneAssessmentBody = z.strictObject({
+  title: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 });
 
 const Difficulty = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal('mixed')]);
@@ -39,7 +53,19 @@ export const AssessmentView = z
       }),
     ),
     questionCount: z.int(),
+    instructions: z.optional(z.string()),
+    remindBeforeExpiryHours: z.int().check(z.gte(0), z.lte(MAX_REMIND_HOURS)),
+    contentEditable: z
+      .boolean()
+      .check(
+        z.describe(
+          'Whether timeLimitMinutes, sections and gracePeriodSeconds may still change: false once an attempt has started.',
+        ),
+      ),
+    contentLockedAt: z.optional(z.string()),
+    archivedAt: z.optional(z.string()),
     createdAt: z.string(),
+    updatedAt: z.optional(z.string()),
   })
   .register(z.globalRegistry, { id: 'Assessment' });
 
@@ -58,12 +84,27 @@ export const CandidateInput = z.strictObject({
   ),
 });
 
+const ExpiresAt = z.iso.datetime({
+  offset: true,
+  error: 'expiresAt is an ISO-8601 date-time, e.g. 2026-12-31T23:59:00Z.',
+});
+
 export const CreateInvitationsBody = z.strictObject({
   candidates: z.array(CandidateInput).check(z.minLength(1), z.maxLength(500)),
-  expiresAt: z.iso.datetime({
-    offset: true,
-    error: 'expiresAt is an ISO-8601 date-time, e.g. 2026-12-31T23:59:00Z.',
-  }),
+  expiresAt: ExpiresAt,
+  send: z.optional(
+    z
+      .boolean()
+      .check(
+        z.describe(
+          'Email each candidate who has an email address their link, in their locale (from the outbox: see delivery in the invitations list). Default false.',
+        ),
+      ),
+  ),
+});
+
+export const ResendInvitationBody = z.strictObject({
+  expiresAt: z.optional(ExpiresAt),
 });
 
 const Candidate = z.object({
@@ -73,16 +114,34 @@ const Candidate = z.object({
   locale: z.optional(z.enum(LOCALES)),
 });
 
+const MailStatus = z.enum(['queued', 'sent', 'delivered', 'bounced', 'complained', 'failed']);
+
 export const InvitationView = z
   .object({
     invitationId: z.string(),
     assessmentId: z.string(),
-    status: z.enum(['pending', 'started', 'completed', 'expired', 'revoked']),
+    status: z.enum(['pending', 'started', 'completed', 'expired', 'revoked', 'undeliverable']),
     expiresAt: z.string(),
     candidate: Candidate,
     extraTimePercent: z.int(),
     createdAt: z.string(),
     attemptId: z.optional(z.string()),
+    delivery: z.optional(
+      z
+        .object({
+          status: MailStatus,
+          message: z.enum(['invitation', 'reminder', 'resend']),
+          at: z.string(),
+          reason: z.optional(z.string()),
+        })
+        .check(
+          z.describe(
+            "The latest email's state: queued, sent (accepted by the mail service), delivered, bounced or complained (reported by SES), failed (refused). A pending invitation whose email bounced, was complained about or failed reads as status undeliverable.",
+          ),
+        ),
+    ),
+    reminderDueAt: z.optional(z.string()),
+    remindedAt: z.optional(z.string()),
   })
   .register(z.globalRegistry, { id: 'Invitation' });
 
@@ -100,6 +159,56 @@ export const IssuedInvitations = z.object({
       ),
     }),
   ),
+});
+
+export const ResentInvitation = z.extend(InvitationView, {
+  token: z
+    .string()
+    .check(z.describe('The new link’s token, shown only here. The previous link no longer works.')),
+  emailed: z
+    .boolean()
+    .check(z.describe('Whether the new link was queued for email to the candidate.')),
+});
+
+/** No control characters (a name goes into a mail header). */
+const oneLine = (s: string) => ![...s].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
+
+export const OrganisationBody = z
+  .strictObject({
+    name: z
+      .string()
+      .check(
+        z.minLength(1),
+        z.maxLength(120),
+        z.refine(oneLine, 'One line: no line breaks or control characters.'),
+      ),
+    accessibilityContact: z.optional(
+      z
+        .string()
+        .check(
+          z.minLength(3),
+          z.maxLength(300),
+          z.refine(oneLine, 'One line: no line breaks or control characters.'),
+          z.describe(
+            'Whom candidates ask for adjustments: an email address, a phone number or a web page.',
+          ),
+        ),
+    ),
+    replyTo: z.optional(
+      z.email().check(z.maxLength(254), z.describe("Where replies to Assay's emails go.")),
+    ),
+  })
+  .register(z.globalRegistry, {
+    id: 'OrganisationSettings',
+    description: 'What candidates see of your organisation in emails and on the invitation page.',
+  });
+
+export const OrganisationView = z.object({
+  org: z.string(),
+  name: z.string(),
+  accessibilityContact: z.optional(z.string()),
+  replyTo: z.optional(z.string()),
+  updatedAt: z.optional(z.string()),
 });
 
 export const InvitationPage = z.object({

@@ -44,6 +44,13 @@ describe('npm run build:web', () => {
     expect(html).not.toContain('<!-- assets -->');
   });
 
+  it('builds the console into console/, its page naming its own assets', () => {
+    const html = readFileSync(join(dist, 'console', 'index.html'), 'utf8');
+    expect(built.map((a) => a.name)).toEqual(['take', 'console']);
+    expect(html).toMatch(/<script type="module" src="\/console\/assets\/main-[A-Z0-9]{8}\.js">/);
+    expect(html).toContain('<link rel="icon" href="/console/favicon.svg"');
+  });
+
   it(`keeps each app's JavaScript under ${JS_BUDGET_GZIP_BYTES / 1024} KB gzipped`, () => {
     for (const app of built) {
       const js = app.files.filter((f) => f.path.endsWith('.js'));

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { bankFiles } from '../../../functions/cli/bank-files.ts';
 import { QUESTIONS_DIR } from '../../../infra/local/seed.ts';
-import { inlineMarkdownHtml, markdownHtml } from '../../../web/candidate/markdown.ts';
+import { inlineMarkdownHtml, markdownHtml } from '../../../web/shared/markdown.ts';
 
 /** Tags the renderer may produce for CommonMark: nothing an author wrote as HTML. */
 const ALLOWED = new Set([

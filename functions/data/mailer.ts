@@ -1,0 +1,113 @@
+/**
+ * Sending one email: through SES v2 in AWS (`SES_CONFIGURATION_SET` names the configuration
+ * set, whose event destination reports deliveries, bounces and complaints), or through SMTP to
+ * `SMTP_URL` locally (maildev, started by `npm start`). `MAIL_FROM` is the sender address; a
+ * deployment without it sends no mail (the API refuses `send: true` instead of dropping mail).
+ */
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { createTransport, type Transporter } from 'nodemailer';
+
+export interface OutgoingMail {
+  to: string;
+  /** Display name for the From header (the organisation's); the address is `MAIL_FROM`. */
+  fromName: string;
+  replyTo?: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** SES message tags (letters, digits, `_` and `-`), echoed back in SES's events. */
+  tags: Record<string, string>;
+}
+
+/** The mail service refused this message for good: sending it again would fail again. */
+export class PermanentMailError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentMailError';
+  }
+}
+
+/** Whether this deployment sends mail at all. */
+export const mailConfigured = () => Boolean(process.env.MAIL_FROM);
+
+/** `"Name" <address>` with the name quoted as RFC 5322 wants (quotes and backslashes escaped). */
+function fromHeader(name: string): string {
+  const address = process.env.MAIL_FROM;
+  if (!address) throw new Error('MAIL_FROM is not set: this deployment sends no mail.');
+  const clean = name.replace(/[\r\n]+/g, ' ').slice(0, 120);
+  return `"${clean.replace(/(["\\])/g, '\\$1')}" <${address}>`;
+}
+
+let ses: SESv2Client | undefined;
+let smtp: { url: string; transport: Transporter } | undefined;
+
+/** SES errors that no retry can fix (the rest, throttling above all, are retried). */
+const PERMANENT_SES = new Set([
+  'MessageRejected',
+  'BadRequestException',
+  'MailFromDomainNotVerifiedException',
+  'AccountSuspendedException',
+  'NotFoundException',
+]);
+
+async function viaSes(m: OutgoingMail, configurationSet: string): Promise<string> {
+  ses ??= new SESv2Client({});
+  try {
+    const out = await ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: fromHeader(m.fromName),
+        Destination: { ToAddresses: [m.to] },
+        ...(m.replyTo ? { ReplyToAddresses: [m.replyTo] } : {}),
+        Content: {
+          Simple: {
+            Subject: { Data: m.subject, Charset: 'UTF-8' },
+            Body: {
+              Text: { Data: m.text, Charset: 'UTF-8' },
+              Html: { Data: m.html, Charset: 'UTF-8' },
+            },
+          },
+        },
+        ConfigurationSetName: configurationSet,
+        EmailTags: Object.entries(m.tags).map(([Name, Value]) => ({ Name, Value })),
+      }),
+    );
+    return out.MessageId ?? '';
+  } catch (err) {
+    const name = (err as { name?: string }).name ?? '';
+    if (PERMANENT_SES.has(name)) throw new PermanentMailError(`${name}: ${(err as Error).message}`);
+    throw err;
+  }
+}
+
+async function viaSmtp(m: OutgoingMail, url: string): Promise<string> {
+  if (smtp?.url !== url) smtp = { url, transport: createTransport(url) };
+  try {
+    const info = await smtp.transport.sendMail({
+      from: fromHeader(m.fromName),
+      to: m.to,
+      ...(m.replyTo ? { replyTo: m.replyTo } : {}),
+      subject: m.subject,
+      text: m.text,
+      html: m.html,
+      // What SES carries as message tags, as headers: a capture shows which message this is.
+      headers: Object.fromEntries(Object.entries(m.tags).map(([k, v]) => [`X-${k}`, v])),
+    });
+    return info.messageId;
+  } catch (err) {
+    const code = (err as { responseCode?: number }).responseCode;
+    // 5xx: the server refused the message itself; anything else (no connection, 4xx) may pass later.
+    if (code !== undefined && code >= 500) {
+      throw new PermanentMailError(`SMTP ${code}: ${(err as Error).message}`);
+    }
+    throw err;
+  }
+}
+
+/** Send one message; returns the mail service's message id. */
+export async function sendMail(m: OutgoingMail): Promise<string> {
+  const configurationSet = process.env.SES_CONFIGURATION_SET;
+  if (configurationSet) return viaSes(m, configurationSet);
+  const url = process.env.SMTP_URL;
+  if (url) return viaSmtp(m, url);
+  throw new Error('Neither SES_CONFIGURATION_SET nor SMTP_URL is set: no way to send mail.');
+}

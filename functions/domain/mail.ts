@@ -1,0 +1,225 @@
+/**
+ * What a candidate's email says: the invitation, the reminder and the new link after a resend,
+ * in English or Russian. Pure: the mail job gathers the facts, this module words them.
+ */
+import type { Locale } from './locales.ts';
+
+/** Why a message is sent. */
+export type MailKind = 'invitation' | 'reminder' | 'resend';
+
+/**
+ * Where a message stands. `queued` and `sending` are the outbox's own; `sent` means the mail
+ * service accepted it; `delivered`, `bounced` and `complained` come back from SES (locally
+ * nothing comes back: `sent` is the last news); `failed` means the mail service refused it.
+ */
+export type MailState =
+  | 'queued'
+  | 'sending'
+  | 'sent'
+  | 'delivered'
+  | 'bounced'
+  | 'complained'
+  | 'failed';
+
+/** What an employer reads: `sending` is still `queued` to them. */
+export type DeliveryStatus = Exclude<MailState, 'sending'>;
+
+/** States after which nothing more is mailed to the address (no reminder). */
+export const UNDELIVERABLE: ReadonlySet<MailState> = new Set(['bounced', 'complained', 'failed']);
+
+export interface MailFacts {
+  kind: MailKind;
+  locale: Locale;
+  organisation: { name: string; accessibilityContact?: string; replyTo?: string };
+  assessment: {
+    title: string;
+    timeLimitMinutes: number;
+    questionCount: number;
+    /** Display names of the areas, in blueprint order. */
+    areas: string[];
+    instructions?: string;
+  };
+  candidate: { name?: string };
+  extraTimePercent: number;
+  expiresAt: string;
+  /** The candidate's link (`<site>/take#<token>`): only ever in the body, never logged. */
+  link: string;
+}
+
+export interface MailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Minutes the candidate has: the time limit stretched by their extra time (to the half minute, down). */
+export function minutesAllowed(timeLimitMinutes: number, extraTimePercent: number): number {
+  return Math.floor(timeLimitMinutes * (1 + extraTimePercent / 100) * 2) / 2;
+}
+
+const number = (n: number, locale: Locale) =>
+  new Intl.NumberFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', { maximumFractionDigits: 1 }).format(
+    n,
+  );
+
+const formatDate = (iso: string, locale: Locale) =>
+  `${new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', {
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone: 'UTC',
+  }).format(new Date(iso))} UTC`;
+
+/** Russian plural forms: one, few, many (1 минута, 2 минуты, 5 минут; 2,5 минуты). */
+function ruPlural(n: number, [one, few, many]: readonly [string, string, string]): string {
+  if (!Number.isInteger(n)) return few;
+  const m10 = n % 10;
+  const m100 = n % 100;
+  if (m10 === 1 && m100 !== 11) return one;
+  if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14)) return few;
+  return many;
+}
+
+interface Words {
+  subject: (f: MailFacts) => string;
+  greeting: (name?: string) => string;
+  lead: (f: MailFacts) => string;
+  start: string;
+  linkNote: string;
+  time: (minutes: number, f: MailFacts) => string;
+  questions: (f: MailFacts) => string;
+  until: (date: string) => string;
+  prepareHeading: string;
+  prepare: (minutes: number) => string[];
+  accessibilityHeading: string;
+  accessibility: (f: MailFacts) => string;
+  footer: (f: MailFacts) => string;
+}
+
+const EN: Words = {
+  subject: (f) =>
+    f.kind === 'reminder'
+      ? `Reminder: ${f.assessment.title} for ${f.organisation.name} closes soon`
+      : f.kind === 'resend'
+        ? `Your new link: ${f.assessment.title} for ${f.organisation.name}`
+        : `${f.organisation.name} invites you to an assessment: ${f.assessment.title}`,
+  greeting: (name) => (name ? `Hello ${name},` : 'Hello,'),
+  lead: (f) =>
+    f.kind === 'reminder'
+      ? `This is a reminder that your assessment "${f.assessment.title}" for ${f.organisation.name} is waiting for you, and your link expires soon.`
+      : f.kind === 'resend'
+        ? `${f.organisation.name} has sent you a new link for the assessment "${f.assessment.title}". Any link you received before no longer works.`
+        : `${f.organisation.name} invites you to take the assessment "${f.assessment.title}".`,
+  start: 'Start the assessment',
+  linkNote: 'The link is personal: do not share it. Open it when you are ready to begin.',
+  time: (minutes, f) =>
+    `Time: ${number(minutes, 'en')} minutes${f.extraTimePercent > 0 ? ` (${f.assessment.timeLimitMinutes} minutes plus your ${f.extraTimePercent}% extra time)` : ''}. Once you start, the clock keeps running, even if you close the page.`,
+  questions: (f) =>
+    `Questions: ${f.assessment.questionCount}, on ${f.assessment.areas.join(', ')}.`,
+  until: (date) => `The link works until ${date}.`,
+  prepareHeading: 'What to prepare',
+  prepare: (minutes) => [
+    `${number(minutes, 'en')} uninterrupted minutes in a quiet place.`,
+    'A computer with an up-to-date browser and a stable internet connection. Your answers are saved as you go.',
+  ],
+  accessibilityHeading: 'Accessibility',
+  accessibility: (f) =>
+    f.organisation.accessibilityContact
+      ? `If you need adjustments (more time, a screen reader, another format), contact ${f.organisation.accessibilityContact} before you start.`
+      : f.organisation.replyTo
+        ? 'If you need adjustments (more time, a screen reader, another format), reply to this email before you start.'
+        : `If you need adjustments (more time, a screen reader, another format), ask ${f.organisation.name} before you start.`,
+  footer: (f) =>
+    `You receive this email because ${f.organisation.name} invited you to an assessment. If you did not expect it, you can ignore it.`,
+};
+
+const RU: Words = {
+  subject: (f) =>
+    f.kind === 'reminder'
+      ? `Напоминание: скоро закроется тестирование «${f.assessment.title}» (${f.organisation.name})`
+      : f.kind === 'resend'
+        ? `Новая ссылка на тестирование «${f.assessment.title}» (${f.organisation.name})`
+        : `${f.organisation.name} приглашает вас пройти тестирование «${f.assessment.title}»`,
+  greeting: (name) => (name ? `Здравствуйте, ${name}!` : 'Здравствуйте!'),
+  lead: (f) =>
+    f.kind === 'reminder'
+      ? `Напоминаем: тестирование «${f.assessment.title}» от ${f.organisation.name} ждёт вас, а срок действия ссылки скоро истечёт.`
+      : f.kind === 'resend'
+        ? `${f.organisation.name} отправляет вам новую ссылку на тестирование «${f.assessment.title}». Прежние ссылки больше не действуют.`
+        : `${f.organisation.name} приглашает вас пройти тестирование «${f.assessment.title}».`,
+  start: 'Начать тестирование',
+  linkNote: 'Ссылка личная, не передавайте её другим. Откройте её, когда будете готовы начать.',
+  time: (minutes, f) =>
+    `Время: ${number(minutes, 'ru')} ${ruPlural(minutes, ['минута', 'минуты', 'минут'])}${f.extraTimePercent > 0 ? ` (${f.assessment.timeLimitMinutes} ${ruPlural(f.assessment.timeLimitMinutes, ['минута', 'минуты', 'минут'])} и ещё ${f.extraTimePercent}% дополнительного времени для вас)` : ''}. После начала время идёт, даже если закрыть страницу.`,
+  questions: (f) =>
+    `Вопросов: ${f.assessment.questionCount}; темы: ${f.assessment.areas.join(', ')}.`,
+  until: (date) => `Ссылка действует до ${date}.`,
+  prepareHeading: 'Как подготовиться',
+  prepare: (minutes) => [
+    `${number(minutes, 'ru')} ${ruPlural(minutes, ['минута', 'минуты', 'минут'])} без перерывов в тихом месте.`,
+    'Компьютер с современным браузером и стабильным интернетом. Ответы сохраняются автоматически.',
+  ],
+  accessibilityHeading: 'Доступность',
+  accessibility: (f) =>
+    f.organisation.accessibilityContact
+      ? `Если вам нужны особые условия (больше времени, экранный диктор, другой формат), до начала напишите: ${f.organisation.accessibilityContact}.`
+      : f.organisation.replyTo
+        ? 'Если вам нужны особые условия (больше времени, экранный диктор, другой формат), до начала ответьте на это письмо.'
+        : `Если вам нужны особые условия (больше времени, экранный диктор, другой формат), до начала сообщите об этом ${f.organisation.name}.`,
+  footer: (f) =>
+    `Вы получили это письмо, потому что вас пригласили на тестирование от имени ${f.organisation.name}. Если вы его не ждали, просто не отвечайте на него.`,
+};
+
+const WORDS: Record<Locale, Words> = { en: EN, ru: RU };
+
+const escapeHtml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+/** The email for these facts: subject, plain text and the same in simple, escaped HTML. */
+export function composeMail(f: MailFacts): MailContent {
+  const w = WORDS[f.locale];
+  const minutes = minutesAllowed(f.assessment.timeLimitMinutes, f.extraTimePercent);
+  const prepare = [
+    ...w.prepare(minutes),
+    ...(f.assessment.instructions ? [f.assessment.instructions] : []),
+  ];
+  const facts = [w.time(minutes, f), w.questions(f), w.until(formatDate(f.expiresAt, f.locale))];
+  const text = [
+    w.greeting(f.candidate.name),
+    '',
+    w.lead(f),
+    '',
+    `${w.start}: ${f.link}`,
+    w.linkNote,
+    '',
+    ...facts,
+    '',
+    `${w.prepareHeading}:`,
+    ...prepare.map((p) => `- ${p}`),
+    '',
+    `${w.accessibilityHeading}: ${w.accessibility(f)}`,
+    '',
+    '--',
+    w.footer(f),
+    '',
+  ].join('\n');
+  const p = (s: string) => `<p>${escapeHtml(s)}</p>`;
+  const html = `<!doctype html>
+<html lang="${f.locale}"><head><meta charset="utf-8"><title>${escapeHtml(w.subject(f))}</title></head>
+<body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1a1a1a; max-width: 40rem">
+${p(w.greeting(f.candidate.name))}
+${p(w.lead(f))}
+<p><a href="${escapeHtml(f.link)}" style="display: inline-block; padding: 0.6em 1.2em; background: #1d4ed8; color: #fff; border-radius: 0.3em; text-decoration: none">${escapeHtml(w.start)}</a></p>
+<p style="font-size: 0.9em">${escapeHtml(w.linkNote)}<br>${escapeHtml(f.link)}</p>
+${facts.map(p).join('\n')}
+<h2 style="font-size: 1.1em">${escapeHtml(w.prepareHeading)}</h2>
+<ul>${prepare.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>
+<h2 style="font-size: 1.1em">${escapeHtml(w.accessibilityHeading)}</h2>
+${p(w.accessibility(f))}
+<hr><p style="font-size: 0.85em; color: #555">${escapeHtml(w.footer(f))}</p>
+</body></html>
+`;
+  return { subject: w.subject(f), text, html };
+}

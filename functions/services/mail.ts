@@ -1,0 +1,197 @@
+/**
+ * The outbox's work, shared by the mail job (stream), the reminders job (schedule) and the SES
+ * events job: send a queued message exactly once per claim, queue due reminders, follow an
+ * assessment's changes, record what SES reports. See docs/mail.md.
+ */
+import { getAssessment } from '../data/assessments.ts';
+import { getInvitation } from '../data/invitations.ts';
+import { mailTokenKey } from '../data/mail-key.ts';
+import { PermanentMailError, sendMail } from '../data/mailer.ts';
+import { getOrganisation } from '../data/organisations.ts';
+import {
+  type AssessmentChange,
+  claimMail,
+  deleteInvitations,
+  dueReminders,
+  invitationsOf,
+  markMail,
+  queueReminder,
+  recordDelivery,
+  releaseMail,
+  setReminderEntry,
+} from '../data/outbox.ts';
+import { DEFAULT_REMIND_HOURS, reminderAt } from '../domain/assessment.ts';
+import { localeOr } from '../domain/locales.ts';
+import { composeMail } from '../domain/mail.ts';
+import { type DeliveryNews, MAIL_TAGS } from '../domain/mail-events.ts';
+import { reminderDecision } from '../domain/reminders.ts';
+import { findArea } from '../domain/taxonomy.ts';
+import { invitationToken, mailedSecret, secretMatches } from '../domain/tokens.ts';
+import { logger } from '../http/logger.ts';
+
+/** The link a candidate follows: the site's candidate app with the token in the fragment. */
+export function candidateLink(token: string): string {
+  const site = process.env.SITE_URL;
+  if (!site) throw new Error('SITE_URL is not set: the mail job cannot build candidate links.');
+  // In the fragment: browsers never send it to a server, so it reaches no access log.
+  return `${site.replace(/\/+$/, '')}/take#${token}`;
+}
+
+export type Delivery =
+  /** Sent now. */
+  | 'sent'
+  /** Nothing to do: sent before, superseded, or the invitation is gone. */
+  | 'done'
+  /** Another delivery of the same record holds the claim: retry the record later. */
+  | 'busy'
+  /** The message cannot be sent (recorded on the invitation with the reason). */
+  | 'failed';
+
+/**
+ * Send message `seq` of an invitation if it is still queued: claim it (the send marker), build
+ * its link from the stored nonce, send, mark it sent. A redelivered stream record finds the
+ * message claimed or sent and sends nothing. A crash after sending and before marking leaves
+ * the claim, which expires after CLAIM_LEASE_MS: the next delivery of the record sends again
+ * (at-least-once: a candidate may get the same email twice, never none).
+ */
+export async function deliverQueued(
+  invitationId: string,
+  seq: number,
+  now: Date,
+): Promise<Delivery> {
+  const c = await claimMail(invitationId, seq, now);
+  if (c.outcome !== 'claimed') return c.outcome;
+  const inv = c.invitation;
+  const fail = async (reason: string): Promise<Delivery> => {
+    await markMail(invitationId, seq, c.claim, { state: 'failed', reason }, now);
+    (await logger()).warn('Mail not sent', { invitationId, seq, reason });
+    return 'failed';
+  };
+  if (!inv.candidate?.email || !inv.mailNonce) return fail('The invitation has no email address.');
+  // Revoked (or already used, or expired) before its email went out: a dead link helps nobody.
+  if (inv.status !== 'pending' || Date.parse(inv.expiresAt) <= now.getTime()) {
+    return fail(
+      `Not sent: the invitation was ${inv.status === 'pending' ? 'expired' : inv.status} before its email went out.`,
+    );
+  }
+  const [assessment, organisation, key] = await Promise.all([
+    getAssessment(inv.org, inv.assessmentId),
+    getOrganisation(inv.org),
+    mailTokenKey(),
+  ]);
+  if (!assessment) return fail('The assessment was deleted.');
+  const secret = mailedSecret(key, inv.invitationId, inv.mailNonce);
+  // Never mail a link that would not work: the key changed, or the record is older than the link.
+  if (!secretMatches(secret, inv.tokenHash)) {
+    return fail('The link could not be derived again (the mail-token key changed): resend it.');
+  }
+  const content = composeMail({
+    kind: inv.mailKind ?? 'invitation',
+    locale: localeOr(inv.candidate.locale),
+    organisation,
+    assessment: {
+      title: assessment.title,
+      timeLimitMinutes: assessment.timeLimitMinutes,
+      questionCount: assessment.questionCount,
+      areas: assessment.sections.map((s) => findArea(s.area)?.name ?? s.area),
+      ...(assessment.instructions ? { instructions: assessment.instructions } : {}),
+    },
+    candidate: inv.candidate.name ? { name: inv.candidate.name } : {},
+    extraTimePercent: inv.extraTimePercent,
+    expiresAt: inv.expiresAt,
+    link: candidateLink(invitationToken(inv.invitationId, secret)),
+  });
+  let messageId: string;
+  try {
+    messageId = await sendMail({
+      to: inv.candidate.email,
+      fromName: organisation.name,
+      ...(organisation.replyTo ? { replyTo: organisation.replyTo } : {}),
+      ...content,
+      tags: { [MAIL_TAGS.invitation]: invitationId, [MAIL_TAGS.message]: String(seq) },
+    });
+  } catch (err) {
+    if (err instanceof PermanentMailError) return fail(err.message);
+    // Not sent (the service was unreachable or busy): queued again for the record's retry.
+    await releaseMail(invitationId, seq, c.claim);
+    throw err;
+  }
+  // The mail left: record it even if DynamoDB stumbles once (else it would be sent again).
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await markMail(invitationId, seq, c.claim, { state: 'sent', messageId }, now);
+      break;
+    } catch (err) {
+      if (attempt >= 2) throw err;
+      await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+    }
+  }
+  (await logger()).info('Mail sent', { invitationId, seq, kind: inv.mailKind });
+  return 'sent';
+}
+
+/** How far back the reminders job reads the index: a longer outage than this skips reminders. */
+export const REMINDER_LOOKBACK_HOURS = 24;
+
+/** Queue every reminder that is due; an entry that is not due moves or goes. */
+export async function remindDue(now: Date): Promise<{ queued: number }> {
+  let queued = 0;
+  for (const { invitationId, bucket } of await dueReminders(now, REMINDER_LOOKBACK_HOURS)) {
+    // One invitation that cannot be handled must not hold up the others.
+    try {
+      const inv = await getInvitation(invitationId);
+      const assessment = inv && (await getAssessment(inv.org, inv.assessmentId));
+      if (!inv || !assessment) continue;
+      const decision = reminderDecision(inv, assessment, now);
+      if (decision.do === 'send') {
+        if (await queueReminder(invitationId, bucket, now)) queued++;
+      } else if (decision.do === 'move') await setReminderEntry(invitationId, decision.at);
+      else if (decision.do === 'drop') await setReminderEntry(invitationId, undefined);
+    } catch (err) {
+      (await logger()).error('Could not queue a reminder', { invitationId, error: err as Error });
+    }
+  }
+  if (queued) (await logger()).info('Reminders queued', { queued });
+  return { queued };
+}
+
+/**
+ * Follow an assessment's change: a new reminder setting (or archiving) re-times the reminders
+ * of its pending invitations; a deletion removes its invitations (no attempt ever started).
+ */
+export async function followAssessmentChange(change: AssessmentChange, now: Date): Promise<void> {
+  if (change.kind === 'removed') {
+    for await (const page of invitationsOf(change.org, change.assessmentId)) {
+      await deleteInvitations(page.map((i) => i.invitationId));
+    }
+    return;
+  }
+  const assessment = await getAssessment(change.org, change.assessmentId, { fresh: true });
+  if (!assessment) return;
+  const hours = assessment.archivedAt
+    ? 0
+    : (assessment.remindBeforeExpiryHours ?? DEFAULT_REMIND_HOURS);
+  for await (const page of invitationsOf(change.org, change.assessmentId)) {
+    for (const inv of page) {
+      if (inv.status !== 'pending' || inv.remindedAt || !inv.mailState) continue;
+      if (Date.parse(inv.expiresAt) <= now.getTime()) continue;
+      const due = reminderAt(inv, hours);
+      // Already due under the new setting: in the current bucket, so the next run sends it.
+      const at = due && due.getTime() < now.getTime() ? now : due;
+      if (at?.toISOString() === inv.remindAt) continue;
+      if (at || inv.remindAt) await setReminderEntry(inv.invitationId, at);
+    }
+  }
+}
+
+/** Record SES's news about a message; false when it changes nothing. */
+export async function recordNews(news: DeliveryNews): Promise<boolean> {
+  const recorded = await recordDelivery(news);
+  (await logger()).info('Mail event', {
+    invitationId: news.invitationId,
+    seq: news.seq,
+    state: news.state,
+    recorded,
+  });
+  return recorded;
+}

@@ -1,0 +1,315 @@
+/** The console's pure parts: sign-in (PKCE), capability detection, candidates, results, imports. */
+import { describe, expect, it } from 'vitest';
+import { buildOpenApi } from '../../../functions/http/openapi.ts';
+import {
+  authorizeUrl,
+  type CognitoSettings,
+  callbackOf,
+  claimsOf,
+  logoutUrl,
+  pkceChallenge,
+  randomToken,
+  readSession,
+  SESSION_KEY,
+  sessionFromToken,
+  tokenRequestBody,
+} from '../../../web/console/auth.ts';
+import { MAX_CANDIDATES, parseCandidates } from '../../../web/console/candidates.ts';
+import { capabilitiesOf, routesOf } from '../../../web/console/capabilities.ts';
+import { fromPoll, fromUpload, uploadFormat, where } from '../../../web/console/imports.ts';
+import { estimateSeconds, type ResultRow, sortResults } from '../../../web/console/results.ts';
+
+const COGNITO: CognitoSettings = {
+  domain: 'https://acme.auth.eu-west-1.amazoncognito.com',
+  clientId: 'client123',
+  redirectUri: 'https://assess.example.com/console/',
+  logoutUri: 'https://assess.example.com/console/',
+};
+
+const jwt = (claims: Record<string, unknown>) =>
+  ['e30', Buffer.from(JSON.stringify(claims)).toString('base64url'), 'sig'].join('.');
+
+describe('signing in with the hosted UI', () => {
+  it('derives the PKCE challenge as RFC 7636 does (its appendix B example)', async () => {
+    expect(await pkceChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe(
+      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    );
+    expect(randomToken(32)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(randomToken(32)).not.toBe(randomToken(32));
+  });
+
+  it('asks for a code with S256, the state and the console as redirect; logs out back to it', () => {
+    const url = new URL(authorizeUrl(COGNITO, 'st4te', 'ch4llenge'));
+    expect(url.origin + url.pathname).toBe(`${COGNITO.domain}/oauth2/authorize`);
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      response_type: 'code',
+      client_id: 'client123',
+      redirect_uri: COGNITO.redirectUri,
+      scope: 'openid email profile',
+      state: 'st4te',
+      code_challenge: 'ch4llenge',
+      code_challenge_method: 'S256',
+    });
+    expect(logoutUrl(COGNITO)).toBe(
+      `${COGNITO.domain}/logout?client_id=client123&logout_uri=https%3A%2F%2Fassess.example.com%2Fconsole%2F`,
+    );
+  });
+
+  it('reads the redirect back: a code and state, an error, or nothing', () => {
+    expect(callbackOf('?code=abc&state=xyz')).toEqual({ code: 'abc', state: 'xyz' });
+    expect(callbackOf('?error=access_denied&error_description=Nope')).toEqual({ error: 'Nope' });
+    expect(callbackOf('')).toBeUndefined();
+    expect(callbackOf('?code=abc')).toBeUndefined();
+  });
+
+  it('exchanges the code with the verifier, and a refresh token for new tokens', () => {
+    expect(
+      Object.fromEntries(
+        new URLSearchParams(tokenRequestBody(COGNITO, { code: 'c', verifier: 'v' })),
+      ),
+    ).toEqual({
+      grant_type: 'authorization_code',
+      client_id: 'client123',
+      code: 'c',
+      redirect_uri: COGNITO.redirectUri,
+      code_verifier: 'v',
+    });
+    expect(tokenRequestBody(COGNITO, { refreshToken: 'r' })).toBe(
+      'grant_type=refresh_token&client_id=client123&refresh_token=r',
+    );
+  });
+
+  it('takes organisation, roles and expiry from the ID token; refuses one without an organisation or staff group', () => {
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const token = jwt({
+      'custom:org': 'acme',
+      'cognito:groups': ['employers', 'authors', 'other'],
+      email: 'ana@acme.example',
+      exp,
+    });
+    expect(sessionFromToken(token, 'cognito', 'refresh')).toEqual({
+      token,
+      refreshToken: 'refresh',
+      expiresAt: exp * 1000,
+      org: 'acme',
+      roles: ['author', 'employer'],
+      who: 'ana@acme.example',
+      via: 'cognito',
+    });
+    expect(
+      sessionFromToken(jwt({ 'cognito:groups': ['employers'], exp }), 'cognito'),
+    ).toBeUndefined();
+    expect(sessionFromToken(jwt({ 'custom:org': 'acme', exp }), 'cognito')).toBeUndefined();
+    expect(claimsOf('not-a-jwt')).toEqual({});
+  });
+
+  it('keeps a session in sessionStorage until it expires (unless it can be refreshed)', () => {
+    const store = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => store.get(k) ?? null,
+    } as Storage;
+    const session = { token: 't', org: 'acme', roles: ['employer'], expiresAt: 2000, who: 'a' };
+    store.set(SESSION_KEY, JSON.stringify(session));
+    expect(readSession(storage, 1000)).toMatchObject({ org: 'acme' });
+    expect(readSession(storage, 3000)).toBeUndefined();
+    store.set(SESSION_KEY, JSON.stringify({ ...session, refreshToken: 'r' }));
+    expect(readSession(storage, 3000)).toMatchObject({ refreshToken: 'r' });
+    store.set(SESSION_KEY, '{not json');
+    expect(readSession(storage, 1000)).toBeUndefined();
+  });
+});
+
+describe('what the server can do, from its OpenAPI document', () => {
+  it("finds today's routes and hides the ones this server does not have", () => {
+    const doc = buildOpenApi();
+    const caps = capabilitiesOf(doc);
+    expect(routesOf(doc).has('GET /v1/attempts/{}/report')).toBe(true);
+    expect(caps.has('revoke')).toBe(true);
+    expect(caps.has('reportSvg')).toBe(true);
+    for (const action of ['resend', 'extend', 'archive', 'clone', 'preview', 'imports'] as const) {
+      expect(caps.has(action), action).toBe(
+        routesOf(doc).has(
+          {
+            resend: 'POST /v1/invitations/{}/resend',
+            extend: 'POST /v1/attempts/{}/extend',
+            archive: 'POST /v1/assessments/{}/archive',
+            clone: 'POST /v1/assessments/{}/clone',
+            preview: 'POST /v1/assessments/{}/preview',
+            imports: 'GET /v1/imports/{}',
+          }[action],
+        ),
+      );
+    }
+  });
+
+  it('finds a route whatever its parameters are called, and the send flag in a referenced schema', () => {
+    const doc = {
+      paths: {
+        '/v1/invitations/{id}/resend': { post: {} },
+        '/v1/assessments/{assessmentId}/invitations': {
+          post: {
+            requestBody: {
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Inv' } } },
+            },
+          },
+        },
+      },
+      components: { schemas: { Inv: { properties: { candidates: {}, send: {} } } } },
+    };
+    const caps = capabilitiesOf(doc);
+    expect(caps.has('resend')).toBe(true);
+    expect(caps.has('extend')).toBe(false);
+    expect(caps.sendInvitations).toBe(true);
+    expect(capabilitiesOf({}).sendInvitations).toBe(false);
+  });
+});
+
+describe('candidates pasted or uploaded', () => {
+  it('reads "Name, email", "Name <email>", a language, and rows copied from a spreadsheet (tabs)', () => {
+    const { candidates, problems } = parseCandidates(
+      'Ada Lovelace, ada@example.com\n\nGrace Hopper <grace@example.com>, ru\n',
+    );
+    const sheet = parseCandidates('Alan Turing\tturing@example.com\tEN\nJoan\tjoan@example.com\n');
+    expect(problems).toEqual([]);
+    expect(candidates).toEqual([
+      { name: 'Ada Lovelace', email: 'ada@example.com', line: 1 },
+      { name: 'Grace Hopper', email: 'grace@example.com', locale: 'ru', line: 3 },
+    ]);
+    expect(sheet).toEqual({
+      candidates: [
+        { name: 'Alan Turing', email: 'turing@example.com', locale: 'en', line: 1 },
+        { name: 'Joan', email: 'joan@example.com', line: 2 },
+      ],
+      problems: [],
+    });
+  });
+
+  it('reads a CSV whose header names its columns, in any order, with quoted commas and line breaks', () => {
+    const csv =
+      'Email,Full name,extraTimePercent,locale,externalId\r\n' +
+      'a@example.com,"Lovelace, Ada",25,ru,A-1\r\n' +
+      'b@example.com,"Hopper\nGrace",,,\r\n' +
+      'c@example.com,Turing,300,de,\r\n';
+    const { candidates, problems } = parseCandidates(csv);
+    expect(candidates[0]).toEqual({
+      email: 'a@example.com',
+      name: 'Lovelace, Ada',
+      extraTimePercent: 25,
+      locale: 'ru',
+      externalId: 'A-1',
+      line: 2,
+    });
+    expect(candidates[1]).toMatchObject({ name: 'Hopper\nGrace', line: 3 });
+    expect(problems).toEqual([
+      { line: 5, message: 'extra time "300" is not a whole percentage from 0 to 200.' },
+      { line: 5, message: 'language "de" is not en or ru.' },
+    ]);
+  });
+
+  it('says, by line, what is wrong: a bad or repeated email, an empty row', () => {
+    const { problems } = parseCandidates(
+      'Ada, ada@example\nGrace, g@example.com\nGrace again, G@example.com\n,,\n"",x',
+    );
+    expect(problems).toEqual([
+      { line: 1, message: '"ada@example" is not an email address.' },
+      { line: 3, message: 'G@example.com is already on line 2.' },
+    ]);
+    expect(parseCandidates('x').candidates).toEqual([{ name: 'x', line: 1 }]);
+  });
+
+  it(`refuses more than ${MAX_CANDIDATES} at a time`, () => {
+    const text = Array.from({ length: MAX_CANDIDATES + 1 }, (_, i) => `C${i}, c${i}@example.com`);
+    const { problems } = parseCandidates(text.join('\n'));
+    expect(problems).toEqual([
+      {
+        line: MAX_CANDIDATES + 1,
+        message: `at most ${MAX_CANDIDATES} candidates at a time; invite the rest separately.`,
+      },
+    ]);
+  });
+});
+
+describe('the results table', () => {
+  const row = (name: string, score: number, extra: Partial<ResultRow> = {}): ResultRow => ({
+    attemptId: name,
+    candidate: { name },
+    status: 'submitted',
+    score,
+    completedAt: `2026-01-0${Math.round(score / 20) + 1}T00:00:00Z`,
+    areas: {},
+    ...extra,
+  });
+  const rows = [
+    row('Ada', 90, { percentile: 80, areas: { security: 50 } }),
+    row('Bob', 70, { areas: { security: 100 } }),
+    row('Cy', 70, { percentile: 40 }),
+  ];
+  const names = (r: ResultRow[]) => r.map((x) => x.candidate.name);
+
+  it('sorts by score, percentile and area either way; rows without a value last, ties in rank order', () => {
+    expect(names(sortResults(rows, 'score', 'ascending'))).toEqual(['Bob', 'Cy', 'Ada']);
+    expect(names(sortResults(rows, 'score', 'descending'))).toEqual(['Ada', 'Bob', 'Cy']);
+    expect(names(sortResults(rows, 'percentile', 'ascending'))).toEqual(['Cy', 'Ada', 'Bob']);
+    expect(names(sortResults(rows, 'percentile', 'descending'))).toEqual(['Ada', 'Cy', 'Bob']);
+    expect(names(sortResults(rows, 'area:security', 'descending'))).toEqual(['Bob', 'Ada', 'Cy']);
+    expect(names(sortResults(rows, 'name', 'descending'))).toEqual(['Cy', 'Bob', 'Ada']);
+  });
+
+  it('estimates the time from the areas’ time hints, saying when some areas have none', () => {
+    const areas = [{ id: 'security', timeHintSeconds: 90 }, { id: 'collaboration' }];
+    expect(estimateSeconds([{ area: 'security', count: 10 }], areas)).toEqual({
+      seconds: 900,
+      complete: true,
+    });
+    expect(
+      estimateSeconds(
+        [
+          { area: 'security', count: 2 },
+          { area: 'collaboration', count: 3 },
+        ],
+        areas,
+      ),
+    ).toEqual({ seconds: 180, complete: false });
+  });
+});
+
+describe('following an import', () => {
+  it('reads the synchronous 201, a 400 with located errors, and the asynchronous states', () => {
+    expect(fromUpload(201, { imported: 6, created: 6, updated: 0, unchanged: 0 })).toEqual({
+      phase: 'done',
+      fraction: 1,
+      counts: { imported: 6, created: 6, updated: 0, unchanged: 0 },
+      errors: [],
+      warnings: [],
+    });
+    const failed = fromUpload(400, {
+      detail: '1 invalid field',
+      errors: [{ path: 'questions[0].answer', message: 'no such option', line: 13, column: 5 }],
+    });
+    expect(failed.phase).toBe('failed');
+    expect(where(failed.errors[0]!)).toBe('line 13, column 5');
+    expect(fromUpload(202, { status: 'queued' })).toMatchObject({ phase: 'running' });
+    expect(fromPoll({ status: 'running', progress: { done: 50, total: 200 } }).fraction).toBe(0.25);
+    expect(fromPoll({ status: 'running', progress: 40 }).fraction).toBe(0.4);
+    expect(fromPoll({ status: 'running', progress: 0.5 }).fraction).toBe(0.5);
+    expect(
+      fromPoll({
+        status: 'succeeded',
+        counts: { imported: 3, created: 1, updated: 2, unchanged: 0 },
+      }),
+    ).toMatchObject({ phase: 'done', fraction: 1, counts: { imported: 3, updated: 2 } });
+    expect(
+      fromPoll({
+        status: 'failed',
+        errors: [{ path: 'x', message: 'y', line: 2 }],
+        warnings: [{ path: 'w', message: 'v' }],
+      }),
+    ).toMatchObject({ phase: 'failed', errors: [{ line: 2 }], warnings: [{ path: 'w' }] });
+  });
+
+  it('uploads by the file name: JSON, YAML, else GIFT as text', () => {
+    expect(uploadFormat('bank.JSON')).toEqual({ contentType: 'application/json', format: 'json' });
+    expect(uploadFormat('bank.yml')).toEqual({ contentType: 'application/yaml', format: 'yaml' });
+    expect(uploadFormat('bank.gift')).toEqual({ contentType: 'text/plain', format: 'gift' });
+  });
+});

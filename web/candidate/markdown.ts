@@ -1,6 +1,0 @@
-/**
- * The candidate app renders question markdown with the same module as the employer's report
- * (micromark with its safe defaults: no raw HTML, no dangerous link protocols); see
- * functions/domain/markdown.ts.
- */
-export { inlineMarkdownHtml, markdownHtml } from '../../functions/domain/markdown.ts';

@@ -1,0 +1,187 @@
+/**
+ * Candidates from what an employer pastes or uploads: one per line, as "Name, email", "Name
+ * <email>", a tab-separated row copied from a spreadsheet, or a CSV file whose header names
+ * its columns (name, email, locale, extraTimePercent, externalId, in any order). Papa Parse
+ * reads the rows (quoting, and the delimiter, guessed among comma, tab, semicolon and pipe);
+ * this module decides what each cell is and says, line by line, what is wrong.
+ */
+import Papa from 'papaparse';
+
+export type CandidateLocale = 'en' | 'ru';
+
+export interface CandidateRow {
+  name?: string;
+  email?: string;
+  locale?: CandidateLocale;
+  extraTimePercent?: number;
+  externalId?: string;
+}
+
+export interface RowProblem {
+  /** 1-based line of the input. */
+  line: number;
+  message: string;
+}
+
+export interface ParsedCandidates {
+  candidates: (CandidateRow & { line: number })[];
+  problems: RowProblem[];
+}
+
+export const MAX_CANDIDATES = 500;
+
+const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
+const NAME_AND_EMAIL = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/;
+const LOCALES: readonly string[] = ['en', 'ru'];
+
+type Column = keyof CandidateRow;
+
+const HEADERS: Readonly<Record<string, Column>> = {
+  name: 'name',
+  'full name': 'name',
+  candidate: 'name',
+  email: 'email',
+  'e-mail': 'email',
+  'email address': 'email',
+  locale: 'locale',
+  language: 'locale',
+  lang: 'locale',
+  extratimepercent: 'extraTimePercent',
+  'extra time': 'extraTimePercent',
+  'extra time %': 'extraTimePercent',
+  externalid: 'externalId',
+  'external id': 'externalId',
+  id: 'externalId',
+};
+
+const columnOf = (cell: string): Column | undefined =>
+  HEADERS[cell.trim().toLowerCase().replace(/_/g, ' ')] ??
+  HEADERS[
+    cell
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_-]/g, '')
+  ];
+
+/** A header row: every non-empty cell names a column, and one of them is name or email. */
+function headerOf(cells: readonly string[]): (Column | undefined)[] | undefined {
+  const columns = cells.map(columnOf);
+  const named = cells.filter((c) => c.trim() !== '');
+  if (!named.length || columns.filter(Boolean).length !== named.length) return undefined;
+  return columns.includes('name') || columns.includes('email') ? columns : undefined;
+}
+
+/** A row without a header: the email is the cell that looks like one, the name the first other. */
+function guess(cells: readonly string[]): CandidateRow {
+  const row: CandidateRow = {};
+  for (const raw of cells) {
+    const cell = raw.trim();
+    if (!cell) continue;
+    const both = NAME_AND_EMAIL.exec(cell);
+    if (both && !row.email) {
+      if (both[1]!.trim() && !row.name) row.name = both[1]!.trim();
+      row.email = both[2]!.trim();
+    } else if (!row.email && cell.includes('@')) row.email = cell;
+    else if (!row.locale && LOCALES.includes(cell.toLowerCase())) {
+      row.locale = cell.toLowerCase() as CandidateLocale;
+    } else if (!row.name) row.name = cell;
+    else if (!row.externalId) row.externalId = cell;
+  }
+  return row;
+}
+
+function fromColumns(
+  cells: readonly string[],
+  columns: readonly (Column | undefined)[],
+  line: number,
+  problems: RowProblem[],
+): CandidateRow {
+  const row: CandidateRow = {};
+  columns.forEach((column, i) => {
+    const cell = (cells[i] ?? '').trim();
+    if (!column || !cell) return;
+    if (column === 'extraTimePercent') {
+      const n = Number(cell.replace(/%$/, ''));
+      if (Number.isInteger(n) && n >= 0 && n <= 200) row.extraTimePercent = n;
+      else
+        problems.push({
+          line,
+          message: `extra time "${cell}" is not a whole percentage from 0 to 200.`,
+        });
+    } else if (column === 'locale') {
+      const l = cell.toLowerCase();
+      if (LOCALES.includes(l)) row.locale = l as CandidateLocale;
+      else problems.push({ line, message: `language "${cell}" is not en or ru.` });
+    } else row[column] = cell;
+  });
+  return row;
+}
+
+/** Parse pasted text or a CSV file's content. */
+export function parseCandidates(text: string): ParsedCandidates {
+  const result = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), {
+    skipEmptyLines: 'greedy',
+    delimitersToGuess: [',', '\t', ';', '|'],
+  });
+  const problems: RowProblem[] = [];
+  const candidates: ParsedCandidates['candidates'] = [];
+  // Papa Parse gives rows, not lines: count the lines each row spans (quoted line breaks).
+  const lines = rowLines(text);
+  let columns: (Column | undefined)[] | undefined;
+  const seen = new Map<string, number>();
+  result.data.forEach((cells, index) => {
+    const line = lines[index] ?? index + 1;
+    if (index === 0) {
+      columns = headerOf(cells);
+      if (columns) return;
+    }
+    const row = columns ? fromColumns(cells, columns, line, problems) : guess(cells);
+    if (row.name && row.name.length > 200) {
+      problems.push({ line, message: 'the name is longer than 200 characters.' });
+    }
+    if (row.email !== undefined) {
+      if (!EMAIL.test(row.email)) {
+        problems.push({ line, message: `"${row.email}" is not an email address.` });
+      } else {
+        const key = row.email.toLowerCase();
+        const first = seen.get(key);
+        if (first !== undefined) {
+          problems.push({ line, message: `${row.email} is already on line ${first}.` });
+        } else seen.set(key, line);
+      }
+    }
+    if (!row.name && !row.email) {
+      problems.push({ line, message: 'neither a name nor an email address.' });
+      return;
+    }
+    candidates.push({ ...row, line });
+  });
+  if (candidates.length > MAX_CANDIDATES) {
+    problems.push({
+      line: candidates[MAX_CANDIDATES]!.line,
+      message: `at most ${MAX_CANDIDATES} candidates at a time; invite the rest separately.`,
+    });
+  }
+  return { candidates, problems };
+}
+
+/** The 1-based line on which each non-empty row starts (a quoted cell may span lines). */
+function rowLines(text: string): number[] {
+  const out: number[] = [];
+  let line = 1;
+  let rowStart = 1;
+  let quoted = false;
+  let blank = true;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    if (ch === '\n') {
+      line++;
+      if (quoted) continue;
+      if (!blank) out.push(rowStart);
+      rowStart = line;
+      blank = true;
+    } else if (blank && ch.trim() !== '' && !',;|'.includes(ch)) blank = false;
+  }
+  if (!blank) out.push(rowStart);
+  return out;
+}

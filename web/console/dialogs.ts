@@ -1,0 +1,93 @@
+/**
+ * Modal questions as native `<dialog>`s: the browser keeps focus inside, Escape cancels, and
+ * focus returns to the button that opened it.
+ */
+import { h, uid } from '../shared/dom.ts';
+import { m } from './app.ts';
+
+function open(dialog: HTMLDialogElement): Promise<string> {
+  const opener = document.activeElement as HTMLElement | null;
+  document.body.append(dialog);
+  dialog.showModal();
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      opener?.focus();
+      resolve(dialog.returnValue);
+    });
+  });
+}
+
+/** Yes or no; resolves true when `confirmLabel` was pressed. */
+export async function confirmDialog(
+  title: string,
+  text: string,
+  confirmLabel: string,
+): Promise<boolean> {
+  const id = uid('dialog');
+  const dialog = h(
+    'dialog',
+    { 'aria-labelledby': `${id}-title`, 'aria-describedby': `${id}-text` },
+    h(
+      'form',
+      { method: 'dialog' },
+      h('h2', { id: `${id}-title` }, title),
+      h('p', { id: `${id}-text` }, text),
+      h(
+        'p',
+        { class: 'actions' },
+        h('button', { value: 'cancel', autofocus: true }, m().cancel),
+        h('button', { value: 'ok', class: 'primary' }, confirmLabel),
+      ),
+    ),
+  );
+  return (await open(dialog)) === 'ok';
+}
+
+export interface DialogField {
+  name: string;
+  label: string;
+  type: 'text' | 'number';
+  required?: boolean;
+  min?: number;
+  max?: number;
+  value?: string;
+}
+
+/** A small form; resolves its values, or undefined when cancelled. */
+export async function formDialog(
+  title: string,
+  fields: readonly DialogField[],
+): Promise<Record<string, string> | undefined> {
+  const id = uid('dialog');
+  const inputs = fields.map((f) =>
+    h('input', {
+      id: `${id}-${f.name}`,
+      name: f.name,
+      type: f.type,
+      required: f.required ?? f.type === 'number',
+      min: f.min,
+      max: f.max,
+      value: f.value,
+      ...(f.type === 'number' ? { inputmode: 'numeric', class: 'short' } : {}),
+    }),
+  );
+  const form = h(
+    'form',
+    { method: 'dialog' },
+    h('h2', { id: `${id}-title` }, title),
+    ...fields.map((f, i) =>
+      h('div', { class: 'field' }, h('label', { for: `${id}-${f.name}` }, f.label), inputs[i]!),
+    ),
+    h(
+      'p',
+      { class: 'actions' },
+      h('button', { value: 'cancel', formnovalidate: true }, m().cancel),
+      h('button', { value: 'ok', class: 'primary' }, m().ok),
+    ),
+  );
+  const dialog = h('dialog', { 'aria-labelledby': `${id}-title` }, form);
+  const result = await open(dialog);
+  if (result !== 'ok') return undefined;
+  return Object.fromEntries(fields.map((f, i) => [f.name, inputs[i]!.value]));
+}

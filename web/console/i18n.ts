@@ -1,0 +1,370 @@
+/**
+ * Every text of the console, in one catalogue checked by the compiler, as the candidate app
+ * keeps its own (`web/candidate/i18n.ts`); plurals, numbers and dates come from
+ * `web/shared/i18n.ts`. English only for now: a Russian catalogue is one more object of type
+ * `Messages` in `CATALOGUE`.
+ */
+import { plural } from '../shared/i18n.ts';
+
+const en = {
+  appName: 'Assay console',
+  loading: 'Loading…',
+  loadingHeading: 'Loading',
+  unreachable: 'The service cannot be reached. Check your connection and try again.',
+  busy: 'The service is busy. Try again in a moment.',
+  forbidden: 'Your role cannot do this. Sign in with a role that can.',
+  notFound: 'This was not found: it may have been deleted, or belong to another organisation.',
+  failed: (status: number) => `The request failed (HTTP ${status}).`,
+  tryAgain: 'Try again',
+  cancel: 'Cancel',
+  ok: 'OK',
+  yes: 'Yes',
+  no: 'No',
+  none: 'None.',
+  anonymous: 'Candidate (no name)',
+  noConfig:
+    'The console’s settings (/console/config.json) could not be read, so it cannot sign you in. If you run Assay yourself: locally, open the console from the address npm start prints; in AWS, deploy the stack again.',
+  notFoundHeading: 'Page not found',
+  notFoundText: 'There is nothing at this address in the console, or your role cannot open it.',
+
+  // sign-in and the header
+  signInHeading: 'Sign in',
+  signInCognito: 'Sign in with your Assay staff account. You will come back here afterwards.',
+  signIn: 'Sign in',
+  devSignInHeading: 'Sign in (development)',
+  devSignInLead:
+    'This local server signs you in as any organisation and role: nothing is checked. In AWS the console signs staff in through Cognito instead.',
+  organisation: 'Organisation',
+  organisationHint: 'Its id: lowercase letters, digits and hyphens, e.g. demo or acme.',
+  role: 'Role',
+  roleEmployer: 'Employer',
+  roleAuthor: 'Author',
+  roleBoth: 'Both',
+  signOut: 'Sign out',
+  signedOut: 'You are signed out.',
+  sessionEnded: 'Your session has ended. Sign in again.',
+  signInFailed: (why: string) => `Signing in failed: ${why}`,
+  signInStale: 'That sign-in was started in another tab or has expired. Sign in again.',
+  signedInAs: (who: string, org: string, roles: string[]) =>
+    `${who} · ${org} · ${roles.join(', ')}`,
+  navAssessments: 'Assessments',
+  navBank: 'Question bank',
+
+  // assessments
+  assessmentsHeading: 'Assessments',
+  assessmentHeading: 'Assessment',
+  newAssessment: 'New assessment',
+  noAssessments: 'No assessments yet. Create one from a blueprint of areas and counts.',
+  titleColumn: 'Title',
+  questionsColumn: 'Questions',
+  timeLimitColumn: 'Time limit',
+  createdColumn: 'Created',
+  archived: 'Archived',
+  backToAssessments: '← All assessments',
+  backTo: (title: string) => `← ${title}`,
+  assessmentViews: 'Assessment views',
+  invitationsTab: 'Invitations',
+  resultsTab: 'Results',
+  sectionFact: (area: string, count: number, difficulty: string, pool: number) =>
+    `${area}: ${count} of ${pool} (${difficulty})`,
+  resultsToCandidate: 'Result shown to candidates',
+  archivedNotice: (when: string) =>
+    `Archived on ${when}: no new invitations; running attempts finish and links already sent work until they expire.`,
+
+  // create
+  createHeading: 'New assessment',
+  titleLabel: 'Title',
+  titleRequired: 'Give the assessment a title.',
+  timeLimitLabel: 'Time limit (minutes)',
+  timeLimitHint: 'From 1 to 600 minutes; a candidate’s extra time is added to it.',
+  timeLimitInvalid: 'The time limit is a whole number of minutes from 1 to 600.',
+  sectionsHeading: 'Sections',
+  sectionsHint:
+    'Each section draws its questions at random from one area’s published questions (yours and the shipped bank’s). The number in brackets is how many there are.',
+  sectionN: (n: number) => `Section ${n}`,
+  areaLabel: 'Area',
+  countLabel: 'Questions',
+  difficultyLabel: 'Difficulty',
+  difficultyMixed: 'Mixed',
+  difficulty: (d: number) => ['', 'Easy (1)', 'Medium (2)', 'Hard (3)'][d] ?? String(d),
+  addSection: 'Add a section',
+  removeSection: 'Remove',
+  removeSectionN: (n: number) => `Remove section ${n}`,
+  poolSize: (n: number) =>
+    `${plural('en', n, { one: '# question', other: '# questions' })} available in this area.`,
+  poolTooSmall: (n: number) => `Ask for ${n} at most.`,
+  countInvalid: (n: number) =>
+    `Section ${n}: the number of questions is a whole number from 1 to 100.`,
+  totalQuestions: (n: number) =>
+    `${plural('en', n, { one: '# question', other: '# questions' })} in all.`,
+  estimate: (d: string) => `A prepared candidate needs about ${d} (the questions’ time hints).`,
+  estimatePartial: (d: string) =>
+    `At least ${d} by the time hints of the areas that have them (some areas have none).`,
+  estimateOverLimit: 'That is longer than the time limit.',
+  noEstimate:
+    'No time estimate: this server does not report the areas’ time hints (GET /v1/areas has no timeHintSeconds).',
+  scoringHeading: 'Scoring',
+  passingScoreLabel: 'Passing score (optional)',
+  passingScoreHint: 'Out of 100. Leave empty for no pass mark.',
+  passingScoreInvalid: 'The passing score is a number from 0 to 100.',
+  showResultLabel: 'Show candidates their result when they finish',
+  createAssessment: 'Create assessment',
+  fixThese: 'Fix these first',
+  created: (title: string) => `Created ${title}.`,
+
+  // assessment actions
+  inviteCandidates: 'Invite candidates',
+  preview: 'Preview as a candidate',
+  previewOpened: 'The preview opened in a new tab. It does not count in results.',
+  clone: 'Clone',
+  cloned: (title: string) => `Created ${title}.`,
+  archive: 'Archive',
+  archiveConfirmHeading: 'Archive this assessment?',
+  archiveConfirm:
+    'No new invitations can be made. Running attempts finish, and links already sent keep working until they expire.',
+  archivedDone: 'Archived.',
+  unarchive: 'Unarchive',
+  unarchived: 'Taken out of the archive.',
+  delete: 'Delete',
+  deleteConfirmHeading: 'Delete this assessment?',
+  deleteConfirm:
+    'It is deleted with its invitations; their links stop working. This cannot be undone.',
+  deleted: (title: string) => `Deleted ${title}.`,
+
+  // invitations
+  invitationsHeading: 'Invitations',
+  noInvitations: 'No invitations yet.',
+  candidateColumn: 'Candidate',
+  statusColumn: 'Status',
+  deliveryColumn: 'Email',
+  expiresColumn: 'Link expires',
+  actionsColumn: 'Actions',
+  statusName: (s: string) =>
+    ({
+      pending: 'Pending',
+      started: 'Started',
+      completed: 'Completed',
+      expired: 'Expired',
+      revoked: 'Revoked',
+      undeliverable: 'Undeliverable',
+    })[s] ?? s,
+  deliveryName: (s: string) =>
+    ({
+      queued: 'Queued',
+      sent: 'Sent',
+      delivered: 'Delivered',
+      bounced: 'Bounced',
+      complained: 'Marked as spam',
+      failed: 'Failed',
+    })[s] ?? s,
+  extraTime: (p: number) => `+${p}% time`,
+  report: 'Report',
+  reportOf: (who: string) => `Report of ${who}`,
+  extend: 'More time',
+  extendOf: (who: string) => `More time for ${who}`,
+  extendHeading: (who: string) => `More time for ${who}`,
+  extendMinutes: 'Minutes to add',
+  extendReason: 'Reason (kept in the audit trail)',
+  extended: (who: string, minutes: string) => `${who} has ${minutes} more minutes.`,
+  resend: 'New link',
+  resendOf: (who: string) => `New link for ${who}`,
+  resentEmailed: (who: string) => `A new link was emailed to ${who}; the old one no longer works.`,
+  resentLink: (who: string) => `A new link for ${who}; the old one no longer works:`,
+  revoke: 'Revoke',
+  revokeOf: (who: string) => `Revoke the invitation of ${who}`,
+  revokeHeading: (who: string) => `Revoke the invitation of ${who}?`,
+  revokeConfirm: 'The link stops working at once.',
+  revoked: (who: string) => `The invitation of ${who} was revoked.`,
+  linkFor: (who: string) => `Link for ${who}`,
+  copy: 'Copy',
+  copyLinkOf: (who: string) => `Copy the link for ${who}`,
+  copied: 'Copied.',
+  copyManually: 'The link is selected: copy it with Ctrl+C or ⌘C.',
+
+  // inviting
+  inviteHeading: 'Invite candidates',
+  inviteLead:
+    'Paste one candidate per line, or choose a CSV file. Each gets a single-use link that works until it expires.',
+  candidatesLabel: 'Candidates',
+  candidatesHint: (max: number) =>
+    `"Name, email", "Name <email>" or a row copied from a spreadsheet; add "ru" for a candidate who reads Russian. A CSV with a header row may name the columns name, email, locale, extraTimePercent and externalId. At most ${max}.`,
+  csvLabel: 'Or a CSV file',
+  csvHint: 'Its rows replace the text above, where you can check them.',
+  candidatesFound: (n: number) =>
+    `${plural('en', n, { one: '# candidate', other: '# candidates' })} to invite.`,
+  candidatesProblems: (n: number) =>
+    `${plural('en', n, { one: '# line needs', other: '# lines need' })} fixing (listed below).`,
+  candidatesNone: 'Add at least one candidate.',
+  lineProblem: (line: number, message: string) => `Line ${line}: ${message}`,
+  expiresLabel: 'Links expire at the end of',
+  expiresHint: 'A day from tomorrow on; links stop working after it.',
+  expiresInvalid: 'Choose the day the links expire.',
+  sendLabel: 'Email each candidate their link (those with an email address)',
+  noSendHint:
+    'This server does not send email yet: you get each link here, once, to send yourself.',
+  invite: 'Invite',
+  invited: (n: number) =>
+    `${plural('en', n, { one: '# candidate', other: '# candidates' })} invited.`,
+  invitedHeading: (n: number) =>
+    `${plural('en', n, { one: '# candidate', other: '# candidates' })} invited`,
+  linksOnceNote:
+    'These links are shown only now: copy them and send each to its candidate. A lost link cannot be shown again.',
+  sentNote:
+    'Candidates with an email address get their link by email; their delivery shows in the invitations list. The links are also here, shown only now.',
+  emailedTo: (email: string) => `Emailed to ${email}`,
+  seeStatuses: 'See their statuses',
+
+  // results
+  resultsHeading: 'Results',
+  resultsCaption: 'Completed attempts; the column buttons sort the table.',
+  resultsHint: (n: number) =>
+    `${plural('en', n, { one: '# completed attempt', other: '# completed attempts' })}. Sort by any column with its button. Percentiles appear from the tenth completion.`,
+  noResults: 'No completed attempts yet.',
+  scoreColumn: 'Score',
+  percentileColumn: 'Percentile',
+  completedColumn: 'Completed',
+  reportColumn: 'Report',
+  timeRanOut: 'time ran out',
+  passed: 'Passed',
+  notPassed: 'Not passed',
+  sortedBy: (column: string, direction: string) => `Sorted by ${column}, ${direction}.`,
+  exportCsv: 'Export CSV',
+  exported: (n: number) =>
+    `Exported ${plural('en', n, { one: '# result', other: '# results' })} as CSV.`,
+  exportColumnsChanged: 'The results changed while exporting. Export again.',
+
+  // report
+  reportHeading: 'Report',
+  reportOfHeading: (who: string) => `Report: ${who}`,
+  print: 'Print',
+  chartAlt: (who: string) =>
+    `Chart of ${who}’s scores by area (the table below gives the same figures).`,
+  assessmentLabel: 'Assessment',
+  emailLabel: 'Email',
+  startedLabel: 'Started',
+  timeUsed: 'Time used',
+  attemptStatus: (s: string) =>
+    ({ active: 'In progress', submitted: 'Submitted', expired: 'Time ran out' })[s] ?? s,
+  scoreOf: (score: string) => `${score} out of 100`,
+  technicalScore: 'Technical skills',
+  softScore: 'Soft skills',
+  areasHeading: 'By area',
+  correctColumn: 'Correct',
+  correctOf: (c: number, n: number) => `${c} of ${n}`,
+  levelColumn: 'Level',
+  levelName: (l: string) =>
+    ({
+      foundational: 'Foundational',
+      intermediate: 'Intermediate',
+      advanced: 'Advanced',
+      expert: 'Expert',
+      'insufficient-evidence': 'Not enough evidence',
+    })[l] ?? l,
+  strengthsHeading: 'Strengths',
+  gapsHeading: 'To develop',
+  integrityHeading: 'Integrity signals',
+  noSignals: 'None recorded.',
+  signalName: (t: string) =>
+    (
+      ({
+        'fast-answer': 'Fast answer',
+        'burst-after-silence': 'Burst after silence',
+        'last-seconds-rush': 'Last-seconds rush',
+        'resumed-elsewhere': 'Resumed elsewhere',
+        'page-hidden': 'Page hidden',
+        paste: 'Pasted text',
+      }) as Record<string, string>
+    )[t] ?? t,
+  questionsHeading: 'Questions',
+  numberColumn: 'No.',
+  questionColumn: 'Question',
+  secondsColumn: 'Seconds',
+  unanswered: 'Unanswered',
+
+  // the bank
+  bankHeading: 'Question bank',
+  importBank: 'Import a bank',
+  filtersLabel: 'Filter questions',
+  sourceLabel: 'Source',
+  sourceOrg: 'Your organisation',
+  sourcePublic: 'Shipped bank',
+  anyArea: 'Any area',
+  anyDifficulty: 'Any difficulty',
+  published: 'Published',
+  retired: 'Retired',
+  textFilterLabel: 'Containing',
+  textFilterHint: 'Words in the id, prompt or tags (of the questions loaded).',
+  applyFilters: 'Filter',
+  showMore: 'Show more',
+  questionsShown: (n: number, more: boolean) =>
+    n === 0
+      ? 'No questions match.'
+      : `${plural('en', n, { one: '# question', other: '# questions' })}${more ? ' so far' : ''}.`,
+  questionsMatching: (n: number, of: number, more: boolean) =>
+    `${n} of ${plural('en', of, { one: '# question', other: '# questions' })} loaded${more ? ' so far' : ''} contain those words.`,
+  idColumn: 'Id',
+  typeColumn: 'Type',
+  versionColumn: 'Version',
+  typeName: (t: string) =>
+    (
+      ({
+        single: 'Single choice',
+        multi: 'Multiple choice',
+        order: 'Order',
+        numeric: 'Numeric',
+        text: 'Short text',
+        sjt: 'Situational judgement',
+        matching: 'Matching',
+        'missing-word': 'Missing word',
+      }) as Record<string, string>
+    )[t] ?? t,
+  backToBank: '← Question bank',
+  versionOf: (v: number, when: string) => `${v} (${when})`,
+  timeHint: 'Time hint',
+  tags: 'Tags',
+  promptHeading: 'Prompt',
+  correctAnswer: 'correct',
+  keyLabel: 'Key',
+  explanationHeading: 'Explanation',
+  statsHeading: 'Item statistics',
+  statsHint:
+    'From completed attempts, kept current as attempts complete. Facility is the mean item score (0 to 1: higher is easier); discrimination the corrected item-total correlation (above 0.2 separates stronger candidates from weaker ones).',
+  attemptsColumn: 'Attempts',
+  facilityColumn: 'Facility',
+  discriminationColumn: 'Discrimination',
+  meanSecondsColumn: 'Mean seconds',
+  notYet: '—',
+
+  // importing
+  importHeading: 'Import a bank',
+  importLead:
+    'A JSON, YAML or GIFT file (docs/question-format.md). All or nothing: a file with any invalid question stores nothing, and every problem is listed with its line and column. Importing the same file again changes nothing.',
+  bankFileLabel: 'Bank file',
+  bankFileHint: '.json, .yaml or .yml, or .gift or .txt for GIFT; at most 4 MB.',
+  giftDefaults: 'For GIFT files: defaults for questions that do not say',
+  fromFile: 'As in the file',
+  upload: 'Import',
+  chooseFile: 'Choose a bank file.',
+  fileTooLarge: 'The file is larger than 4 MB, the most one import takes. Split it.',
+  importRunning: (name: string, fraction?: number) =>
+    fraction === undefined
+      ? `Importing ${name}…`
+      : `Importing ${name}: ${Math.round(fraction * 100)}%…`,
+  importDone: (name: string) => `${name} is imported.`,
+  importFailed: (name: string) => `${name} was not imported: nothing was stored.`,
+  importedHeading: 'Imported',
+  importCounts: (imported: number, created: number, updated: number, unchanged: number) =>
+    `${plural('en', imported, { one: '# question', other: '# questions' })}: ${created} new, ${updated} updated, ${unchanged} unchanged.`,
+  importErrorsHeading: (n: number) =>
+    n ? `${plural('en', n, { one: '# problem', other: '# problems' })} to fix` : 'Not imported',
+  warningsHeading: (n: number) => plural('en', n, { one: '# warning', other: '# warnings' }),
+  seeQuestions: 'See the questions',
+
+  minutes: (n: number) => plural('en', n, { one: '# minute', other: '# minutes' }),
+  hours: (n: number) => plural('en', n, { one: '# hour', other: '# hours' }),
+  seconds: (n: number) => plural('en', n, { one: '# second', other: '# seconds' }),
+};
+
+export type Messages = typeof en;
+
+export const CATALOGUE = { en } as const;

@@ -1,0 +1,129 @@
+/**
+ * A bank import as the console follows it. Today `POST /v1/banks` answers 201 with the counts
+ * once everything is stored; the asynchronous interface answers 202 with a `Location`
+ * (`/v1/imports/{id}`) to poll for `status`, counts, `progress`, `errors` and `warnings`. Both
+ * become one `ImportState`; a 400 is a failed import whose errors carry their locations.
+ */
+
+export interface Located {
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export interface ImportCounts {
+  imported?: number;
+  created?: number;
+  updated?: number;
+  unchanged?: number;
+}
+
+export interface ImportState {
+  phase: 'running' | 'done' | 'failed';
+  /** 0..1 when the server says how far it is. */
+  fraction?: number;
+  counts: ImportCounts;
+  errors: Located[];
+  warnings: Located[];
+  detail?: string;
+}
+
+const DONE = new Set(['succeeded', 'completed', 'done', 'imported']);
+const FAILED = new Set(['failed', 'rejected', 'error']);
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+function located(list: unknown): Located[] {
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null)
+    .map((e) => ({
+      path: String(e.path ?? ''),
+      message: String(e.message ?? ''),
+      ...(num(e.line) !== undefined ? { line: num(e.line)! } : {}),
+      ...(num(e.column) !== undefined ? { column: num(e.column)! } : {}),
+    }));
+}
+
+function countsOf(body: Record<string, unknown>): ImportCounts {
+  const src = (typeof body.counts === 'object' && body.counts ? body.counts : body) as Record<
+    string,
+    unknown
+  >;
+  const out: ImportCounts = {};
+  for (const k of ['imported', 'created', 'updated', 'unchanged'] as const) {
+    const n = num(src[k]);
+    if (n !== undefined) out[k] = n;
+  }
+  return out;
+}
+
+/** `progress` as 0..1: a fraction, a percentage, or `{done, total}`. */
+function fractionOf(progress: unknown): number | undefined {
+  const n = num(progress);
+  if (n !== undefined) return Math.min(1, Math.max(0, n > 1 ? n / 100 : n));
+  if (typeof progress === 'object' && progress) {
+    const p = progress as Record<string, unknown>;
+    const done = num(p.done) ?? num(p.processed) ?? num(p.completed);
+    const total = num(p.total);
+    if (done !== undefined && total) return Math.min(1, done / total);
+  }
+  return undefined;
+}
+
+/** The state after the upload's own response (201, 202 or a problem). */
+export function fromUpload(status: number, body: unknown): ImportState {
+  const b = (body ?? {}) as Record<string, unknown>;
+  if (status === 201 || status === 200) {
+    return {
+      phase: 'done',
+      fraction: 1,
+      counts: countsOf(b),
+      errors: [],
+      warnings: located(b.warnings),
+    };
+  }
+  if (status === 202) return fromPoll(b);
+  return {
+    phase: 'failed',
+    counts: {},
+    errors: located(b.errors),
+    warnings: located(b.warnings),
+    ...(typeof b.detail === 'string' ? { detail: b.detail } : {}),
+  };
+}
+
+/** The state a `GET /v1/imports/{id}` body describes. */
+export function fromPoll(body: unknown): ImportState {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const status = String(b.status ?? 'running').toLowerCase();
+  const errors = located(b.errors);
+  const phase = DONE.has(status) ? 'done' : FAILED.has(status) ? 'failed' : 'running';
+  const fraction = phase === 'done' ? 1 : fractionOf(b.progress);
+  return {
+    phase,
+    ...(fraction !== undefined ? { fraction } : {}),
+    counts: countsOf(b),
+    errors,
+    warnings: located(b.warnings),
+    ...(typeof b.detail === 'string' ? { detail: b.detail } : {}),
+  };
+}
+
+/** Where a problem is: "line 12, column 5" when known. */
+export function where(e: Located): string {
+  if (e.line === undefined) return '';
+  return e.column === undefined ? `line ${e.line}` : `line ${e.line}, column ${e.column}`;
+}
+
+/** The content type and query a bank file is uploaded with, from its name. */
+export function uploadFormat(fileName: string): {
+  contentType: string;
+  format: 'json' | 'yaml' | 'gift';
+} {
+  const ext = fileName.toLowerCase().split('.').pop() ?? '';
+  if (ext === 'json') return { contentType: 'application/json', format: 'json' };
+  if (ext === 'yaml' || ext === 'yml') return { contentType: 'application/yaml', format: 'yaml' };
+  return { contentType: 'text/plain', format: 'gift' };
+}
