@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import {
   type Assessment,
+  answerCurrentQuestion,
   createAssessment,
   describeInBrowser,
   expectAccessible,
@@ -48,8 +49,7 @@ describeInBrowser('a preview in the candidate app', () => {
     // The token travels in a header, never in a URL a server sees.
     for (const url of requests) expect(url).not.toContain(res.body.attemptToken);
     await expectAccessible(page, 'preview question');
-    await page.locator('.choices input').first().check();
-    await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Saved at /);
+    await answerCurrentQuestion(page);
     await page.getByRole('button', { name: 'Review and submit' }).click();
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.getByRole('heading', { name: 'Your answers were submitted' }).waitFor();
@@ -76,8 +76,7 @@ describeInBrowser('a preview in the candidate app', () => {
     });
     expect(ext.status).toBe(200);
     // The next request (a save) brings the new deadline; the countdown follows and says so.
-    await page.locator('.choices input').first().check();
-    await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Saved at /);
+    await answerCurrentQuestion(page);
     await expect.poll(() => secondsLeft(page)).toBeGreaterThan(before + 59 * 60);
     await expect
       .poll(() => page.locator('#alert').innerText())
