@@ -4,7 +4,7 @@
  * and writes the audit item. Pattern 26 of docs/access-patterns.md; the transition and its
  * races are docs/state-machines.md#more-time-extending-a-running-attempt.
  */
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type AttemptDraw, type AttemptState, type Extension, pageCount } from './attempts.ts';
 import { applied, db, tableName } from './client.ts';
 import { keys } from './keys.ts';
@@ -17,7 +17,10 @@ export interface ExtensionWrite {
   fromDue: string;
   toDue: string;
   now: Date;
-  /** The audit item's sort-key id (a ULID of `now`). */
+  /**
+   * The audit item's sort-key id: a ULID of `now`, or derived from the request's
+   * Idempotency-Key (a retry then finds its own item instead of extending twice).
+   */
   id: string;
   audit: Extension;
   /** Retention of the audit item, like the attempt's other items. */
@@ -105,6 +108,23 @@ export async function extendDeadline(
   return applied(() => db().send(new TransactWriteCommand({ TransactItems: items })));
 }
 
+/** One extension's audit item by its id (a retry with an Idempotency-Key reads its own). */
+export async function getExtension(attemptId: string, id: string): Promise<Extension | undefined> {
+  const res = await db().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.attemptExtension(attemptId, id),
+      ConsistentRead: true,
+    }),
+  );
+  if (!res.Item) return undefined;
+  const { PK: _p, SK: _s, ttl: _t, ...rest } = res.Item;
+  return rest as Extension;
+}
+
+/** Extensions in the order they were granted (ids derived from keys do not sort by time). */
+export const byGrantTime = (xs: Extension[]) => xs.sort((x, y) => x.at.localeCompare(y.at));
+
 /** The extensions of an attempt, oldest first: one Query of its `EXT#` items (a running attempt's report). */
 export async function listExtensions(attemptId: string): Promise<Extension[]> {
   const res = await db().send(
@@ -118,5 +138,7 @@ export async function listExtensions(attemptId: string): Promise<Extension[]> {
       ConsistentRead: true,
     }),
   );
-  return (res.Items ?? []).map(({ PK: _p, SK: _s, ttl: _t, ...rest }) => rest as Extension);
+  return byGrantTime(
+    (res.Items ?? []).map(({ PK: _p, SK: _s, ttl: _t, ...rest }) => rest as Extension),
+  );
 }

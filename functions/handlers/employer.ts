@@ -198,8 +198,19 @@ export const operations: Record<string, Operation> = {
     });
   },
 
-  extendAttempt: async ({ principal, params, body }) =>
-    extendAttempt(principal!, params.attemptId, body, clock.now()),
+  extendAttempt: async ({ principal, params, body, headers }) => {
+    const key = headers['idempotency-key'];
+    if (key !== undefined && (key.length < 16 || key.length > 128)) {
+      throw new ValidationError([
+        {
+          path: 'header.idempotency-key',
+          message:
+            'Idempotency-Key is 16-128 characters: use a random value such as a UUID, once per extension you mean.',
+        },
+      ]);
+    }
+    return extendAttempt(principal!, params.attemptId, body, clock.now(), key);
+  },
 
   previewAssessment: async ({ principal, params, headers, event }) => {
     const now = clock.now();

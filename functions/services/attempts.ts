@@ -491,7 +491,9 @@ async function complete(
         result,
         questionOrgs: draw.questions.map((q) => q.o),
         deadline,
-        ...(ctx.extensions.length ? { extensions: ctx.extensions } : {}),
+        ...(ctx.extensions.length
+          ? { extensions: [...ctx.extensions].sort((x, y) => x.at.localeCompare(y.at)) }
+          : {}),
         ...(draw.preview ? { preview: true } : {}),
       },
       ttlOf(completedAt, RETENTION_DAYS),

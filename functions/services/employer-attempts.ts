@@ -2,8 +2,9 @@
  * What an employer does to attempts besides reading them: more time for a running attempt, and
  * a preview attempt of their own assessment. docs/state-machines.md describes both.
  */
+import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
-import { extendDeadline, MAX_EXTENSIONS } from '../data/attempt-extensions.ts';
+import { extendDeadline, getExtension, MAX_EXTENSIONS } from '../data/attempt-extensions.ts';
 import { deadlineOfDue, type Extension, ttlOf } from '../data/attempts.ts';
 import { type Invitation, putPreviewInvitation } from '../data/invitations.ts';
 import { deadlineOf, dueAtOf } from '../domain/assessment.ts';
@@ -44,12 +45,22 @@ export async function extendAttempt(
   attemptId: string,
   input: ExtendInput,
   now: Date,
+  idempotencyKey?: string,
 ) {
+  // With a key, the audit item's id derives from it: a retry's transaction fails on that item's
+  // condition and answers what the first request did, instead of adding the time again.
+  const id = idempotencyKey
+    ? `k${createHash('sha256').update(`${principal.org}#${idempotencyKey}`).digest('base64url')}`
+    : ulid(now.getTime());
   for (let round = 0; round < 3; round++) {
     const loaded = await settle(attemptId, now);
     if (!loaded || loaded.draw.org !== principal.org)
       throw new NotFoundError(`Attempt ${attemptId}`);
     const { draw, state } = loaded;
+    const replay = idempotencyKey
+      ? await replayed(attemptId, id, input, state.extensions)
+      : undefined;
+    if (replay) return replay;
     if (loaded.completion || state.status !== 'active') {
       const status = loaded.completion?.status ?? state.status;
       const at = loaded.completion?.completedAt ?? state.completedAt;
@@ -88,23 +99,37 @@ export async function extendAttempt(
       fromDue: state.dueAt,
       toDue,
       now,
-      id: ulid(now.getTime()),
+      id,
       audit,
       ttl: ttlOf(toDue, RETENTION_DAYS),
     });
-    if (done) {
-      return {
-        attemptId,
-        status: 'active' as const,
-        deadline: to,
-        previousDeadline: from,
-        extension: audit,
-        extensionCount: state.extensions + 1,
-      };
-    }
-    // Another extension, a save's seal or the deadline won the race: read the head again.
+    if (done) return extended(attemptId, audit, state.extensions + 1);
+    // Another extension, a save's seal or the deadline won the race (or, with a key, a twin
+    // of this request did): read the head again.
   }
   throw new DomainError('conflict', 'The attempt is changing too fast to extend; try again.');
+}
+
+const extended = (attemptId: string, e: Extension, count: number) => ({
+  attemptId,
+  status: 'active' as const,
+  deadline: e.to,
+  previousDeadline: e.from,
+  extension: e,
+  extensionCount: count,
+});
+
+/** The answer of the request that used this Idempotency-Key before, if one did. */
+async function replayed(attemptId: string, id: string, input: ExtendInput, count: number) {
+  const prior = await getExtension(attemptId, id);
+  if (!prior) return undefined;
+  if (prior.minutes !== input.minutes || (prior.reason ?? input.reason) !== input.reason) {
+    throw new DomainError(
+      'conflict',
+      `This Idempotency-Key already extended the attempt by ${minutesWords(prior.minutes)} with another length or reason; use a new key for a new extension.`,
+    );
+  }
+  return extended(attemptId, prior, count);
 }
 
 /**

@@ -388,6 +388,40 @@ describe('a save racing an extension', () => {
   });
 });
 
+describe('retrying an extension', () => {
+  it('extends once per Idempotency-Key, answering a retry (even a concurrent one) what the first request did', async () => {
+    const a = await startOne();
+    const key = crypto.randomUUID();
+    const send = (minutes: number) =>
+      api.request('POST', `/v1/attempts/${a.attemptId}/extend`, {
+        token: employer,
+        body: { minutes, reason: 'Lost response' },
+        headers: { 'idempotency-key': key },
+      });
+    const [first, twin] = await Promise.all([send(20), send(20)]);
+    expect(first.status).toBe(200);
+    expect(twin.status).toBe(200);
+    expect(twin.body.deadline).toBe(first.body.deadline);
+    expect(first.body.deadline).toBe(at(a.deadline, 20 * MIN).toISOString());
+    const again = await send(20);
+    expect(again.body).toMatchObject({ deadline: first.body.deadline, extensionCount: 1 });
+    expect(again.body.extension).toEqual(first.body.extension);
+    // The same key for a different extension is refused; a new key extends again.
+    expect((await send(30)).status).toBe(409);
+    const report = await api.request('GET', `/v1/attempts/${a.attemptId}/report`, {
+      token: employer,
+    });
+    expect(report.body.extensions).toHaveLength(1);
+    const short = await api.request('POST', `/v1/attempts/${a.attemptId}/extend`, {
+      token: employer,
+      body: { minutes: 5, reason: 'x' },
+      headers: { 'idempotency-key': 'short' },
+    });
+    expect(short.status).toBe(400);
+    expect(short.body.errors[0].path).toBe('header.idempotency-key');
+  });
+});
+
 describe('what an extension refuses', () => {
   it('answers 409 for a submitted attempt and for one whose time ran out (finalising it)', async () => {
     const done = await startOne();

@@ -254,9 +254,17 @@ export const EMPLOYER_ROUTES: readonly RouteDef[] = [
     group: 'employer',
     access: EMPLOYERS,
     summary:
-      "More time for a running attempt: `minutes` (1-600) are added to its current deadline, with a required `reason`; who, when and why are kept with the attempt and shown in its report. The candidate's countdown follows on their next request. Retrying adds the time again: check the returned deadline (or the report) first.",
+      "More time for a running attempt: `minutes` (1-600) are added to its current deadline, with a required `reason`; who, when and why are kept with the attempt and shown in its report. The candidate's countdown follows on their next request. Send an Idempotency-Key to make a retry safe: a retry with the same key and body answers what the first request did; without one, a retry adds the time again.",
     params: AttemptParams,
     body: ExtendAttemptBody,
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        required: false,
+        description:
+          'A random value (16-128 characters, e.g. a UUID) per extension: a retry with it extends once.',
+      },
+    ],
     responses: {
       200: { description: 'Extended: the new deadline.', schema: AttemptExtended },
       404: { description: 'No such attempt in your organisation.' },
