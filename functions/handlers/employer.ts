@@ -53,6 +53,20 @@ import {
 
 const limitOf = (q: { limit?: string }) => (q.limit ? Number(q.limit) : 50);
 
+/** The request's Idempotency-Key, if any: 16-128 characters (400 naming the header otherwise). */
+function idempotencyKey(headers: Record<string, string | undefined>, advice: string) {
+  const key = headers['idempotency-key'];
+  if (key !== undefined && (key.length < 16 || key.length > 128)) {
+    throw new ValidationError([
+      {
+        path: 'header.idempotency-key',
+        message: `Idempotency-Key is 16-128 characters: ${advice}.`,
+      },
+    ]);
+  }
+  return key;
+}
+
 const STILL_ACTIVE =
   'The attempt is still active: its report exists once it is submitted or its time runs out.';
 
@@ -97,17 +111,11 @@ export const operations: Record<string, Operation> = {
     putOrganisation(principal!.org, body, clock.now()),
 
   createInvitations: async ({ principal, params, body, headers }) => {
-    const key = headers['idempotency-key'];
     // The invitations' tokens derive from the key (see derivedSecret): it must not be guessable.
-    if (key !== undefined && (key.length < 16 || key.length > 128)) {
-      throw new ValidationError([
-        {
-          path: 'header.idempotency-key',
-          message:
-            'Idempotency-Key is 16-128 characters: use a random value such as a UUID (the tokens of the invitations it creates derive from it).',
-        },
-      ]);
-    }
+    const key = idempotencyKey(
+      headers,
+      'use a random value such as a UUID (the tokens of the invitations it creates derive from it)',
+    );
     return new Reply(
       201,
       await createInvitations(principal!, params.assessmentId, body, clock.now(), key),
@@ -199,16 +207,10 @@ export const operations: Record<string, Operation> = {
   },
 
   extendAttempt: async ({ principal, params, body, headers }) => {
-    const key = headers['idempotency-key'];
-    if (key !== undefined && (key.length < 16 || key.length > 128)) {
-      throw new ValidationError([
-        {
-          path: 'header.idempotency-key',
-          message:
-            'Idempotency-Key is 16-128 characters: use a random value such as a UUID, once per extension you mean.',
-        },
-      ]);
-    }
+    const key = idempotencyKey(
+      headers,
+      'use a random value such as a UUID, one per extension you mean',
+    );
     return extendAttempt(principal!, params.attemptId, body, clock.now(), key);
   },
 

@@ -125,7 +125,7 @@ async function replayed(attemptId: string, id: string, input: ExtendInput, count
   if (!prior) return undefined;
   if (prior.minutes !== input.minutes || (prior.reason ?? input.reason) !== input.reason) {
     throw new DomainError(
-      'conflict',
+      'unprocessable',
       `This Idempotency-Key already extended the attempt by ${minutesWords(prior.minutes)} with another length or reason; use a new key for a new extension.`,
     );
   }

@@ -407,7 +407,7 @@ describe('retrying an extension', () => {
     expect(again.body).toMatchObject({ deadline: first.body.deadline, extensionCount: 1 });
     expect(again.body.extension).toEqual(first.body.extension);
     // The same key for a different extension is refused; a new key extends again.
-    expect((await send(30)).status).toBe(409);
+    expect((await send(30)).status).toBe(422);
     const report = await api.request('GET', `/v1/attempts/${a.attemptId}/report`, {
       token: employer,
     });

@@ -272,6 +272,7 @@ export const EMPLOYER_ROUTES: readonly RouteDef[] = [
         description:
           'The attempt has finished (submitted, or its time ran out), has had 20 extensions, or would pass 24 hours of extensions in all.',
       },
+      422: { description: 'The Idempotency-Key was used for another extension.' },
     },
   },
   {
