@@ -4,12 +4,13 @@
  * keys, options in a seeded shuffled order), write the key separately, and score a reviewer's
  * answers against the key. Pure functions; `scripts/review-sample.ts` is the command line.
  */
-import { optionOrder } from '../functions/domain/assessment.ts';
 import {
   candidateView,
   contentHash,
   gradeResponse,
+  type Option,
   type QuestionContent,
+  startQuestion,
 } from '../functions/domain/question.ts';
 import { sample, seededRandom } from '../functions/domain/random.ts';
 import { AREAS } from '../functions/domain/taxonomy.ts';
@@ -68,13 +69,7 @@ export function drawSample(
         type: q.type,
         difficulty: q.difficulty,
         hash: contentHash(q),
-        order: q.options
-          ? optionOrder(
-              q.options.map((o) => o.id),
-              seed,
-              q.id,
-            )
-          : [],
+        order: q.options ? (startQuestion(q, seed).order ?? []) : [],
       });
   }
   return { seed, share, items };
@@ -100,9 +95,9 @@ export function renderCandidateView(s: Sample, byId: ReadonlyMap<string, Questio
     '',
   ];
   for (const item of s.items) {
-    const view = candidateView(byId.get(item.id)!, item.order);
+    const view = candidateView(byId.get(item.id)!, { order: item.order });
     out.push(`## Item ${item.n} (${view.area})`, '', view.prompt.trim(), '');
-    view.options?.forEach((o, i) => {
+    (view.options as Option[] | undefined)?.forEach((o, i) => {
       out.push(`${label(i)}. ${o.text.trim()}`);
     });
     out.push('', `_${HOW_TO_ANSWER[view.type] ?? 'Write the answer as JSON.'}_`, '');

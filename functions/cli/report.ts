@@ -1,7 +1,8 @@
 import type { Bank } from '../domain/bank.ts';
+import { shortOfStandard } from '../domain/bank-standard.ts';
 import type { QuestionContent } from '../domain/question.ts';
-import { QUESTION_TYPES } from '../domain/question-types/type.ts';
-import { AREAS } from '../domain/taxonomy.ts';
+import { QUESTION_TYPES } from '../domain/question-types/registry.ts';
+import { AREAS, type Area } from '../domain/taxonomy.ts';
 
 /** The tag that marks a code-reading item: a snippet whose behaviour, bug or fix is asked. */
 export const CODE_READING_TAG = 'code-reading';
@@ -14,10 +15,26 @@ const table = (header: unknown[], rows: unknown[][]) =>
   [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
-/** Markdown report of banks: coverage per area, then the SJT figures of the areas that have SJT items. */
+/**
+ * `standard`, or `growing: <what it lacks>`; an area marked growing that meets the standard,
+ * or one below it that is not marked, says so (the bank gate fails on both).
+ */
+function stateOf(area: Area, questions: readonly QuestionContent[]): string {
+  const short = shortOfStandard(area, questions);
+  if (area.bank === 'growing') {
+    return short.length ? `growing: ${short.join(', ')}` : 'growing, but meets the standard';
+  }
+  return short.length ? `below the standard: ${short.join(', ')}` : 'standard';
+}
+
+/**
+ * Markdown report of banks: coverage per area with each area's state against the bank standard
+ * (`standard`, or `growing` with what it lacks), then the SJT figures of the areas that have
+ * SJT items.
+ */
 export function coverageReport(banks: readonly Bank[]): string {
   const questions = banks.flatMap((b) => b.questions);
-  const header = ['area', 'd1', 'd2', 'd3', ...QUESTION_TYPES, 'code-reading', 'total'];
+  const header = ['area', 'd1', 'd2', 'd3', ...QUESTION_TYPES, 'code-reading', 'total', 'state'];
   const rows = AREAS.map((a) => {
     const qs = questions.filter((q) => q.area === a.id);
     return [
@@ -26,11 +43,13 @@ export function coverageReport(banks: readonly Bank[]): string {
       ...QUESTION_TYPES.map((t) => qs.filter((q) => q.type === t).length),
       qs.filter((q) => q.tags.includes(CODE_READING_TAG)).length,
       qs.length,
+      stateOf(a, questions),
     ];
   });
   const totals = [
     '**total**',
-    ...header.slice(1).map((_, i) => rows.reduce((s, r) => s + Number(r[i + 1]), 0)),
+    ...header.slice(1, -1).map((_, i) => rows.reduce((s, r) => s + Number(r[i + 1]), 0)),
+    '',
   ];
   const sjtRows = AREAS.flatMap((a) => {
     const qs = questions.filter((q) => q.area === a.id && q.type === 'sjt');

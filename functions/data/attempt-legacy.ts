@@ -177,11 +177,17 @@ export function completionOfOldLayout(a: OldLayoutAttempt): Completion {
       questions: a.result!.questions.map((g) => {
         if (a.erasedAt) return g;
         const saved = a.answers?.[g.questionId];
-        const answered = saved !== undefined && saved.value !== undefined && saved.value !== null;
-        return { ...g, answered, ...(answered ? { answer: saved.value } : {}) };
+        return { ...g, answered: saved?.value !== undefined && saved.value !== null };
       }),
     },
     questionOrgs: a.questions.map((q) => q.o),
     deadline: a.deadline,
+    ...(a.answers && !a.erasedAt
+      ? {
+          legacyAnswers: Object.fromEntries(
+            Object.entries(a.answers).map(([id, saved]) => [id, saved.value]),
+          ),
+        }
+      : {}),
   };
 }

@@ -40,6 +40,8 @@ export interface Completion {
   extensions?: Extension[];
   /** An employer's preview: no results row, skipped by the statistics consumer. */
   preview?: boolean;
+  /** An old-layout attempt's saved answers by question id (read in place, never stored). */
+  legacyAnswers?: Record<string, unknown>;
   erasedAt?: string;
 }
 
@@ -343,9 +345,10 @@ export async function eraseCompletedAttempt(
   const erased: Completion = {
     ...stored,
     candidate: {},
+    // The answers (their texts quote the candidate) go; whether each question was answered,
+    // and its score, stay.
     result: {
       ...stored.result,
-      // The answers go; whether a question was answered (and its score) stays.
       questions: stored.result.questions.map(({ answer: _a, ...q }) => q),
       integrity: { signals: [] },
     },

@@ -1,79 +1,54 @@
 /**
- * A saved answer and a question's key as a person reads them in the employer's report:
- * `b — Use a queue`, several joined by `; `, a ranking as `1. b — ...; 2. d — ...`, a number as
- * it was given, a text in quotes. Plain text (option texts keep their markdown source); the HTML
- * report escapes it.
- *
- * Interim, in one place: the `types` engineer is giving every question type a `describe` member
- * (issue 12) with this same output for answers (`describeAnswer` in `question.ts`). When that is
- * on main, `describeAnswer` here is replaced by theirs and the key's rendering below becomes a
- * member of each type as well. Until then a type this table does not know is shown as JSON.
+ * A question's key as a person reads it in the employer's report (staff only: never on a
+ * candidate route). The candidate's answer is described by its type (`describeAnswer` in
+ * `question.ts`, each type's `describe`); a key that has the shape of a right answer (single,
+ * multiple, order, missing word) is described the same way. The keys of the other shapes
+ * (numeric value and tolerance, accepted short texts, situational-judgement weights, matching
+ * pairs) are written here, in one place, until the type contract has a member for it.
  */
-import { parseResponse, type QuestionContent } from './question.ts';
+import { describeAnswer, parseResponse, type QuestionContent } from './question.ts';
 
-const label = (q: QuestionContent, id: unknown) => {
+const label = (q: QuestionContent, id: string) => {
   const o = q.options?.find((x) => x.id === id);
-  return o ? `${o.id} — ${o.text}` : String(id);
+  return o ? `${o.id} — ${o.text}` : id;
 };
-const ids = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
-const weightOf = (q: QuestionContent, id: string) =>
-  (q.answer as { weights?: Record<string, number> }).weights?.[id];
-const effectiveness = (w: number | undefined) => (w === undefined ? '' : ` (effectiveness ${w})`);
+const weightsOf = (q: QuestionContent) =>
+  (q.answer as { weights?: Record<string, number> }).weights ?? {};
 
-const ANSWER: Readonly<Record<string, (q: QuestionContent, v: unknown) => string>> = {
-  single: (q, v) => label(q, v),
-  multi: (q, v) =>
-    ids(v)
-      .map((id) => label(q, id))
-      .join('; ') || '(no option chosen)',
-  order: (q, v) =>
-    ids(v)
-      .map((id, i) => `${i + 1}. ${label(q, id)}`)
-      .join('; '),
-  numeric: (_q, v) => String(v),
-  text: (_q, v) => JSON.stringify(String(v)),
-  sjt: (q, v) => `${label(q, v)}${effectiveness(weightOf(q, String(v)))}`,
-};
-
-const KEY: Readonly<Record<string, (q: QuestionContent) => string>> = {
-  single: (q) => label(q, q.answer),
-  multi: (q) =>
-    ids(q.answer)
-      .map((id) => label(q, id))
-      .join('; '),
-  order: (q) =>
-    ids(q.answer)
-      .map((id, i) => `${i + 1}. ${label(q, id)}`)
-      .join('; '),
-  numeric: (q) => {
-    const k = q.answer as { value: number; tolerance: number };
+/** Keys whose shape is not an answer's, by the shape of the key. */
+const KEY_SHAPES: readonly ((q: QuestionContent) => string | undefined)[] = [
+  // Numeric: the value and its tolerance.
+  (q) => {
+    const k = q.answer as { value?: unknown; tolerance?: unknown };
+    if (typeof k?.value !== 'number' || typeof k.tolerance !== 'number') return undefined;
     return k.tolerance ? `${k.value} (± ${k.tolerance})` : String(k.value);
   },
-  text: (q) =>
-    `${ids(q.answer)
-      .map((a) => JSON.stringify(a))
-      .join(' or ')} (case and spacing ignored)`,
-  sjt: (q) =>
-    [...(q.options ?? [])]
-      .sort((x, y) => (weightOf(q, y.id) ?? 0) - (weightOf(q, x.id) ?? 0))
-      .map((o) => `${label(q, o.id)}${effectiveness(weightOf(q, o.id))}`)
-      .join('; '),
-};
+  // Situational judgement: every option, most effective first.
+  (q) => {
+    const w = weightsOf(q);
+    if (!Object.keys(w).length) return undefined;
+    return [...(q.options ?? [])]
+      .sort((x, y) => (w[y.id] ?? 0) - (w[x.id] ?? 0))
+      .map((o) => `${label(q, o.id)} (effectiveness ${w[o.id] ?? 0})`)
+      .join('; ');
+  },
+  // Matching: each pair.
+  (q) => {
+    const pairs = (q.answer as { pairs?: { left: string; right: string }[] }).pairs;
+    return Array.isArray(pairs) ? pairs.map((p) => `${p.left} → ${p.right}`).join('; ') : undefined;
+  },
+];
 
-/**
- * A saved answer as a person reads it; undefined when unanswered. An answer that no longer fits
- * the question (it cannot happen for a version the attempt drew) is shown as JSON, marked.
- */
-export function describeAnswer(q: QuestionContent, response: unknown): string | undefined {
-  if (response === undefined || response === null) return undefined;
-  const parsed = parseResponse(q, response);
-  if (!parsed.ok) return `${JSON.stringify(response)} (does not fit this question)`;
-  const render = ANSWER[q.type];
-  return render ? render(q, parsed.value) : JSON.stringify(parsed.value);
-}
-
-/** The question's key as a person reads it (staff only: never on a candidate route). */
+/** The question's key as a person reads it (staff only). */
 export function describeKey(q: QuestionContent): string {
-  const render = KEY[q.type];
-  return render ? render(q) : JSON.stringify(q.answer);
+  // A key that is itself a right answer reads as the type describes answers.
+  if (parseResponse(q, q.answer).ok) return describeAnswer(q, q.answer)!;
+  for (const shape of KEY_SHAPES) {
+    const text = shape(q);
+    if (text !== undefined) return text;
+  }
+  // Short text: the accepted answers (a list of strings that is not an answer of its own).
+  if (Array.isArray(q.answer) && q.answer.every((a) => typeof a === 'string'))
+    return `${q.answer.map((a) => JSON.stringify(a)).join(' or ')} (case and spacing ignored)`;
+  return JSON.stringify(q.answer);
 }

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { type FieldIssue, ValidationError } from './errors.ts';
 import { storable } from './numbers.ts';
 import type { QuestionTypeId } from './question-types/type.ts';
-import { sample, seededRandom, shuffle } from './random.ts';
+import { sample, seededRandom } from './random.ts';
 import { AREA_IDS } from './taxonomy.ts';
 
 export const MAX_QUESTIONS_PER_ASSESSMENT = 200;
@@ -155,13 +155,4 @@ export function dueAtOf(deadline: Date, gracePeriodSeconds: number): Date {
 /** Each section's questions drawn at random from its pool, seeded by the attempt id. */
 export function drawQuestions(sections: readonly Section[], seed: string): QuestionRef[] {
   return sections.flatMap((s, i) => sample(s.pool, s.count, seededRandom(`${seed}#section#${i}`)));
-}
-
-/** A question's option order for this attempt (stable across resumes). */
-export function optionOrder(
-  optionIds: readonly string[],
-  seed: string,
-  questionId: string,
-): string[] {
-  return shuffle(optionIds, seededRandom(`${seed}#options#${questionId}`));
 }

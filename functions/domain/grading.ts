@@ -1,4 +1,4 @@
-import { gradeResponse, type QuestionContent } from './question.ts';
+import { describeAnswer, gradeResponse, type QuestionContent } from './question.ts';
 
 export interface GradedQuestion {
   questionId: string;
@@ -12,8 +12,11 @@ export interface GradedQuestion {
    * call it wrong. Absent in results graded before it was recorded.
    */
   answered?: boolean;
-  /** The saved answer as stored (for the employer's report); removed by erasure. */
-  answer?: unknown;
+  /**
+   * The saved answer as a person reads it, written by the question's type ("b — Use a queue"),
+   * for the employer's report; absent when unanswered. Personal data: erasure removes it.
+   */
+  answer?: string;
 }
 
 export interface SavedAnswer {
@@ -52,16 +55,17 @@ export function gradeQuestions(
 ): GradedQuestion[] {
   const spent = secondsSpent(startedAt, answers);
   return questions.map(({ content, version }) => {
-    const saved = answers[content.id];
-    const answered = saved !== undefined && saved.value !== undefined && saved.value !== null;
+    const value = answers[content.id]?.value;
+    const answered = value !== undefined && value !== null;
+    const answer = describeAnswer(content, value);
     return {
       questionId: content.id,
       version,
       area: content.area,
-      score: gradeResponse(content, saved?.value),
+      score: gradeResponse(content, value),
       secondsSpent: spent[content.id] ?? 0,
       answered,
-      ...(answered ? { answer: saved.value } : {}),
+      ...(answer !== undefined ? { answer } : {}),
     };
   });
 }

@@ -6,7 +6,7 @@
 
 import * as z from 'zod/mini';
 import type { SavedAnswer } from './grading.ts';
-import type { QuestionTypeId } from './question-types/type.ts';
+import { type QuestionTypeId, typeOf } from './question-types/registry.ts';
 
 export const SIGNAL_TYPES = [
   'fast-answer',
@@ -80,15 +80,6 @@ export interface IntegrityInput {
 // covers the smallest honest interaction: reading a short prompt, choosing and saving.
 const FAST_WORDS_PER_SECOND = 8;
 const FAST_FLOOR_SECONDS = 3;
-// Answers that are typed or arranged take longer than a click, whatever the prompt length.
-const FAST_EXTRA_SECONDS: Readonly<Record<QuestionTypeId, number>> = {
-  single: 0,
-  sjt: 0,
-  multi: 1,
-  order: 2,
-  numeric: 2,
-  text: 2,
-};
 
 const SILENCE_MS = 5 * 60_000;
 const BURST_MS = 60_000;
@@ -104,7 +95,8 @@ const RUSH_MIN_FOR_SHARE = 2;
 export function fastAnswerThreshold(promptWords: number, type: QuestionTypeId): number {
   return Math.max(
     FAST_FLOOR_SECONDS,
-    promptWords / FAST_WORDS_PER_SECOND + (FAST_EXTRA_SECONDS[type] ?? 0),
+    // Answers that are typed or arranged take longer than a click: each type says how much.
+    promptWords / FAST_WORDS_PER_SECOND + typeOf(type).effortSeconds,
   );
 }
 

@@ -2,17 +2,19 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { FieldIssue } from './errors.ts';
 import { storable } from './numbers.ts';
-import { typeOf } from './question-types/registry.ts';
 import {
-  type CandidateQuestion,
-  type Option,
+  type AnyQuestionType,
+  findType,
+  QUESTION_TYPE_LIST,
   QUESTION_TYPES,
-  type QuestionContent,
-} from './question-types/type.ts';
+  typeOf,
+} from './question-types/registry.ts';
+import type { AttemptData, Option, QuestionContent } from './question-types/type.ts';
+import { seededRandom } from './random.ts';
 import { AREA_IDS } from './taxonomy.ts';
 import { issuesOf } from './z.ts';
 
-export type { CandidateQuestion, Option, QuestionContent } from './question-types/type.ts';
+export type { AttemptData, Option, QuestionContent } from './question-types/type.ts';
 
 export const QUESTION_ID_PATTERN = /^[a-z0-9][a-z0-9-]{2,63}$/;
 export const OPTION_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
@@ -98,9 +100,9 @@ export function validateQuestion(
   const issues: FieldIssue[] = shape.success ? [] : issuesOf(shape.error, '', raw);
   // Even when the common shape fails, check what the type owns, so every problem is reported.
   const loose = (raw ?? {}) as Record<string, unknown>;
-  const typeId = QUESTION_TYPES.find((t) => t === loose.type);
-  if (typeId && typeof loose === 'object') {
-    const type = typeOf(typeId);
+  const type = findType(loose.type);
+  if (type && typeof loose === 'object') {
+    const typeId = type.id;
     const options = Array.isArray(loose.options) ? (loose.options as Option[]) : undefined;
     if (type.withOptions && loose.options === undefined) {
       issues.push({ path: 'options', message: `A ${typeId} question needs 2-10 options.` });
@@ -174,33 +176,99 @@ export function pickContent(item: Record<string, unknown>): QuestionContent {
   return out as unknown as QuestionContent;
 }
 
+/** The fields every candidate view has; each type adds its own (see `view` in its module). */
+const CandidateCommon = {
+  questionId: z.string(),
+  area: z.enum(AREA_IDS),
+  prompt: z.string(),
+};
+
+/** A type's candidate view schema: strict, so a field the type does not declare is a bug. */
+const candidateBranch = (t: AnyQuestionType) =>
+  z.strictObject({ ...CandidateCommon, type: z.literal(t.id), ...t.view });
+
 /**
- * What a candidate sees: prompt and option texts in the given order, nothing else. This is
- * the only function that builds candidate-facing question data.
+ * The candidate view of a question, one branch per type. Deliberately no `answer`, weights,
+ * explanation or score: each type declares the fields a candidate sees.
  */
-export function candidateView(
-  q: QuestionContent,
-  optionOrder?: readonly string[],
-): CandidateQuestion {
-  let options: Option[] | undefined;
-  if (q.options) {
-    const byId = new Map(q.options.map((o) => [o.id, o]));
-    const ids =
-      optionOrder && optionOrder.length === q.options.length
-        ? optionOrder
-        : q.options.map((o) => o.id);
-    options = ids.map((id) => {
-      const o = byId.get(id)!;
-      return { id: o.id, text: o.text };
-    });
-  }
+export const CandidateQuestionSchema = z.discriminatedUnion(
+  'type',
+  QUESTION_TYPE_LIST.map(candidateBranch) as unknown as [
+    ReturnType<typeof candidateBranch>,
+    ...ReturnType<typeof candidateBranch>[],
+  ],
+);
+
+/** What a candidate sees of a question: never a key, weight, explanation or score. */
+export type CandidateQuestion = {
+  questionId: string;
+  area: string;
+  type: QuestionContent['type'];
+  prompt: string;
+} & Record<string, unknown>;
+
+/**
+ * What an attempt stores with a question it draws: its type's per-attempt data (for example
+ * the shuffled order of the options), a pure function of the attempt id and the question, so a
+ * rebuilt draw is the same. An attempt id is public: each type shuffles from an order that
+ * says nothing about the key (see `shuffleOptions`), so recomputing a shuffle reveals nothing.
+ */
+export function startQuestion(q: QuestionContent, attemptId: string): AttemptData {
+  return typeOf(q.type).start?.(q, seededRandom(`${attemptId}#options#${q.id}`)) ?? {};
+}
+
+/**
+ * What a candidate sees: the prompt and what the question's type shows for this attempt.
+ * This is the only function that builds candidate-facing question data.
+ */
+export function candidateView(q: QuestionContent, attempt: AttemptData = {}): CandidateQuestion {
   return {
     questionId: q.id,
     area: q.area,
     type: q.type,
     prompt: q.prompt,
-    ...(options ? { options } : {}),
+    ...(typeOf(q.type).show(q, attempt) as Record<string, unknown>),
   };
+}
+
+/**
+ * A candidate's answer in the shape of some question type, before the question is known: one
+ * branch per type (the OpenAPI document names each by its type). Which branch applies is decided
+ * by the question, so the body carries no discriminator; `parseResponse` then checks the answer
+ * against the question itself.
+ */
+export const AnswerSchema = z.union(
+  QUESTION_TYPE_LIST.map((t) =>
+    t.answer.register(z.globalRegistry, { title: t.id, description: t.expected }),
+  ) as unknown as [z.ZodMiniType<unknown>, ...z.ZodMiniType<unknown>[]],
+  {
+    error: (issue) => {
+      // Near misses (the right kind of value, but too long, too large...) say what is wrong.
+      const near = (
+        (issue as { errors?: { code: string; path: unknown[]; message: string }[][] }).errors ?? []
+      )
+        .filter((branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0))
+        .flatMap((branch) => branch.map((i) => i.message));
+      if (near.length) return [...new Set(near)].join(' Or: ');
+      return `An answer is ${answerKinds()}.`;
+    },
+  },
+);
+
+/** "one option id (single, sjt), a number (numeric), ...": every type's answer, by kind. */
+function answerKinds(): string {
+  const byKind = new Map<string, string[]>();
+  for (const t of QUESTION_TYPE_LIST)
+    byKind.set(t.expected, [...(byKind.get(t.expected) ?? []), t.id]);
+  return [...byKind].map(([kind, ids]) => `${kind} (${ids.join(', ')})`).join(', ');
+}
+
+/**
+ * The most bytes of JSON an answer to this question can take: anything longer is refused by
+ * `parseResponse`. Storage plans an answer's room with it.
+ */
+export function answerBytes(q: QuestionContent): number {
+  return typeOf(q.type).answerBytes(q);
 }
 
 /** Validate a candidate's answer against the question it answers. */
@@ -208,17 +276,51 @@ export function parseResponse(
   q: QuestionContent,
   raw: unknown,
 ): { ok: true; value: unknown } | { ok: false; issues: FieldIssue[] } {
-  const r = typeOf(q.type).response(q).safeParse(raw);
-  return r.success
-    ? { ok: true, value: r.data }
-    : { ok: false, issues: issuesOf(r.error, 'answer') };
+  const type = typeOf(q.type);
+  const r = type.response(q).safeParse(raw);
+  if (r.success) return { ok: true, value: r.data };
+  const takes = `This ${q.type} question takes ${type.expected}.`;
+  return {
+    ok: false,
+    issues: issuesOf(r.error, 'answer').map((i) => ({
+      ...i,
+      message:
+        i.path === 'answer' && /^Invalid input/.test(i.message) ? takes : `${takes} ${i.message}`,
+    })),
+  };
 }
 
 /** Score of a response in [0,1]; an unanswered question scores 0. */
 export function gradeResponse(q: QuestionContent, response: unknown): number {
   if (response === undefined || response === null) return 0;
-  const parsed = typeOf(q.type).response(q).safeParse(response);
+  const type = typeOf(q.type);
+  const parsed = type.response(q).safeParse(response);
   if (!parsed.success) return 0;
-  const score = typeOf(q.type).grade(q, parsed.data);
-  return Math.min(1, Math.max(0, score));
+  return Math.min(1, Math.max(0, type.grade(q, parsed.data)));
 }
+
+/** A saved answer as a report shows it ("b — Use a queue"); undefined when unanswered. */
+export function describeAnswer(q: QuestionContent, response: unknown): string | undefined {
+  if (response === undefined || response === null) return undefined;
+  const type = typeOf(q.type);
+  const parsed = type.response(q).safeParse(response);
+  return parsed.success
+    ? type.describe(q, parsed.data)
+    : `${JSON.stringify(response)} (does not fit this question)`;
+}
+
+/**
+ * One branch per type of a question as authors write it: the OpenAPI document of bank uploads.
+ * Uploads are validated by `validateQuestion`, which reports every problem of every question
+ * with its location; this schema is its description.
+ */
+export const QuestionDocument = z.discriminatedUnion(
+  'type',
+  QUESTION_TYPE_LIST.map((t) =>
+    z.extend(z.omit(QuestionShape, { options: true }), {
+      type: z.literal(t.id),
+      answer: t.key,
+      ...(t.withOptions ? { options: QuestionShape.def.shape.options.def.innerType } : {}),
+    }),
+  ) as unknown as [z.ZodMiniObject, ...z.ZodMiniObject[]],
+);

@@ -14,7 +14,7 @@ import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../
 import { parseGift } from '../domain/gift.ts';
 import { validateQuestion } from '../domain/question.ts';
 import { itemStatistics } from '../domain/statistics.ts';
-import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
+import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
 import { PUBLIC_ORG } from '../http/principal.ts';
 import { AUTHORING_ROUTES } from '../http/routes/authoring.ts';
 
@@ -75,7 +75,7 @@ async function publicIsReadOnly<T>(questionId: string, write: () => Promise<T>):
   }
 }
 
-export const operations: Record<string, Operation> = {
+export const operations: Operations<typeof AUTHORING_ROUTES> = {
   uploadBank: async ({ principal, text, contentType, query }) => {
     const format = formatOf(contentType, query.format);
     const bank =

@@ -1,5 +1,5 @@
 import { clock } from '../domain/clock.ts';
-import { createHttpHandler, type Operation, Reply } from '../http/api.ts';
+import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { CANDIDATE_ROUTES } from '../http/routes/candidate.ts';
 import {
@@ -12,7 +12,7 @@ import {
 } from '../services/attempts.ts';
 import { inspectInvitation, recordPageEvents } from '../services/candidate-app.ts';
 
-export const operations: Record<string, Operation> = {
+export const operations: Operations<typeof CANDIDATE_ROUTES> = {
   inspectInvitation: async ({ body }) =>
     new Reply(200, await inspectInvitation(body.invitationToken, clock.now()), {
       'cache-control': 'no-store',

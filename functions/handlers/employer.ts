@@ -9,6 +9,7 @@ import {
   listInvitations,
   revokeInvitation,
 } from '../data/invitations.ts';
+import { mailConfigured } from '../data/mailer.ts';
 import { getOrganisation, putOrganisation } from '../data/organisations.ts';
 import { normsOf, readNorms } from '../data/statistics.ts';
 import { clock } from '../domain/clock.ts';
@@ -20,7 +21,7 @@ import {
   createHttpHandler,
   type HttpEvent,
   type HttpResult,
-  type Operation,
+  type Operations,
   Reply,
 } from '../http/api.ts';
 import { clientIp } from '../http/client-ip.ts';
@@ -70,7 +71,7 @@ function idempotencyKey(headers: Record<string, string | undefined>, advice: str
 const STILL_ACTIVE =
   'The attempt is still active: its report exists once it is submitted or its time runs out.';
 
-export const operations: Record<string, Operation> = {
+export const operations: Operations<typeof EMPLOYER_ROUTES> = {
   createAssessment: async ({ principal, body }) =>
     new Reply(201, assessmentView(await createAssessment(principal!, body, clock.now()))),
 
@@ -105,10 +106,16 @@ export const operations: Record<string, Operation> = {
   resendInvitation: async ({ principal, params, body }) =>
     resendInvitation(principal!, params.invitationId, body, clock.now()),
 
-  getOrganisation: async ({ principal }) => getOrganisation(principal!.org),
+  // sendsMail tells the console whether to offer send: true (a deployment, not a setting).
+  getOrganisation: async ({ principal }) => ({
+    ...(await getOrganisation(principal!.org)),
+    sendsMail: mailConfigured(),
+  }),
 
-  putOrganisation: async ({ principal, body }) =>
-    putOrganisation(principal!.org, body, clock.now()),
+  putOrganisation: async ({ principal, body }) => ({
+    ...(await putOrganisation(principal!.org, body, clock.now())),
+    sendsMail: mailConfigured(),
+  }),
 
   createInvitations: async ({ principal, params, body, headers }) => {
     // The invitations' tokens derive from the key (see derivedSecret): it must not be guessable.

@@ -1,7 +1,7 @@
 import { readAreaCounts } from '../data/area-counts.ts';
 import { UnauthorizedError } from '../domain/errors.ts';
 import { AREAS } from '../domain/taxonomy.ts';
-import { createHttpHandler, type Operation } from '../http/api.ts';
+import { createHttpHandler, type Operations } from '../http/api.ts';
 import { bearerOf } from '../http/bearer.ts';
 import { PUBLIC_ORG, principalFromClaims } from '../http/principal.ts';
 import { unmatchedRoute } from '../http/router.ts';
@@ -29,7 +29,7 @@ async function optionalOrg(authorization: string | undefined): Promise<string | 
   }
 }
 
-export const operations: Record<string, Operation> = {
+export const operations: Operations<typeof PUBLIC_ROUTES> = {
   health: async () => ({ status: 'ok' }),
   openapi: async () => {
     // Every route's schemas, built only when the document is asked for.
@@ -40,7 +40,7 @@ export const operations: Record<string, Operation> = {
   listAreas: async ({ headers }) => {
     const org = await optionalOrg(headers.authorization);
     const counts = await readAreaCounts(org ? [PUBLIC_ORG, org] : [PUBLIC_ORG]);
-    return { areas: AREAS.map((a) => ({ ...a, questionCount: counts[a.id] ?? 0 })) };
+    return { areas: AREAS.map((a) => ({ ...a, ...(counts[a.id] ?? { questionCount: 0 }) })) };
   },
 };
 

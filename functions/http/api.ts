@@ -7,6 +7,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import type * as z from 'zod/mini';
 import { DomainError, UnauthorizedError } from '../domain/errors.ts';
 import { parseOrThrow } from '../domain/z.ts';
 import { bearerOf } from './bearer.ts';
@@ -19,14 +20,18 @@ import { type FunctionGroup, isStaff, type RouteDef, routeKey } from './route-ty
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
-export interface OperationContext {
+/** What a route's schema parses to, or `Absent` when the route declares none. */
+type Parsed<S, Absent> = S extends z.ZodMiniType ? z.output<S> : Absent;
+
+/**
+ * What an operation receives: the request's body, query and path parameters as its route's
+ * schemas parse them (a route that parses its raw body itself gets `text` instead).
+ */
+export interface OperationContext<R extends RouteDef = RouteDef> {
   route: RouteDef;
-  // biome-ignore lint/suspicious/noExplicitAny: each operation narrows with its route's schema types
-  body: any;
-  // biome-ignore lint/suspicious/noExplicitAny: as above
-  query: any;
-  // biome-ignore lint/suspicious/noExplicitAny: as above
-  params: any;
+  body: R extends { rawBody: true } ? undefined : Parsed<R['body'], undefined>;
+  query: Parsed<R['query'], Record<string, never>>;
+  params: Parsed<R['params'], Record<string, never>>;
   /** Lower-cased request headers. */
   headers: Record<string, string | undefined>;
   /** Staff principal on staff routes. */
@@ -41,15 +46,79 @@ export interface OperationContext {
 }
 
 /** A response with a status other than 200 or with headers; a bare object means 200 JSON. */
-export class Reply {
+export class Reply<Status extends number = number, Body = undefined> {
   constructor(
-    readonly status: number,
-    readonly body?: unknown,
+    readonly status: Status,
+    readonly body?: Body,
     readonly headers: Record<string, string> = {},
   ) {}
 }
 
-export type Operation = (ctx: OperationContext) => Promise<Reply | object>;
+/**
+ * A schema's type with its literal unions widened (`'active' | 'expired'` to string): the
+ * compiler checks a response's fields and their kinds, and the output schema, which runs on
+ * every response, checks the values (domain types carry area ids and statuses as strings).
+ */
+type Widened<T> = T extends string
+  ? string
+  : T extends number
+    ? number
+    : T extends boolean
+      ? boolean
+      : T extends readonly (infer U)[]
+        ? Widened<U>[]
+        : T extends object
+          ? { [K in keyof T]: Widened<T[K]> }
+          : T;
+
+/** The statuses an operation may reply with: 2xx and 3xx (errors are thrown, see problem.ts). */
+type Success<S> = S extends number
+  ? `${S}` extends `2${string}` | `3${string}`
+    ? S
+    : never
+  : never;
+
+/**
+ * The body a response may carry: what its output schema accepts (or a ready-made text, such
+ * as CSV), a text for a declared content type, nothing for 204, and any JSON for a response
+ * documented without a schema.
+ */
+type ResponseBody<D, S> = D extends { schema: infer Schema extends z.ZodMiniType }
+  ? Widened<z.input<Schema>> | string
+  : D extends { contentType: string }
+    ? string
+    : S extends 204
+      ? undefined
+      : unknown;
+
+type Responses<R extends RouteDef> = R['responses'];
+type Statuses<R extends RouteDef> = Success<keyof Responses<R>>;
+
+/**
+ * What an operation of route `R` returns: its 200 body, or a Reply with one of its statuses.
+ * A route typed only as `RouteDef` (not a literal of a route table) is not checked.
+ */
+export type OperationResult<R extends RouteDef> = number extends keyof Responses<R>
+  ? unknown
+  :
+      | (200 extends Statuses<R> ? ResponseBody<Responses<R>[200], 200> & object : never)
+      | Reply<Statuses<R>, { [S in Statuses<R>]: ResponseBody<Responses<R>[S], S> }[Statuses<R>]>;
+
+/** The operation of route `R`. */
+export type Operation<R extends RouteDef = RouteDef> = (
+  ctx: OperationContext<R>,
+) => Promise<OperationResult<R>>;
+
+/**
+ * A function group's operations, one per route by its operationId, each typed by its route:
+ * a missing or misspelt operation, or a body of the wrong shape, fails the type check.
+ */
+export type Operations<Routes extends readonly RouteDef[]> = {
+  [R in Routes[number] as R['operationId']]: Operation<R>;
+};
+
+/** How `dispatch` calls an operation, whatever its route. */
+type AnyOperation = (ctx: OperationContext) => Promise<unknown>;
 
 const JSON_TYPE = 'application/json';
 
@@ -77,7 +146,7 @@ const noSuchRoute: Fallback = (_method, path) => {
 
 async function dispatch(
   event: HttpEvent,
-  operations: Readonly<Record<string, Operation>>,
+  operations: Readonly<Record<string, AnyOperation>>,
   routes: ReadonlyMap<string, RouteDef>,
   fallback: Fallback,
 ): Promise<HttpResult> {
@@ -137,10 +206,10 @@ async function dispatch(
   }
 
   const out = await operation(ctx);
-  return serialize(route, out instanceof Reply ? out : new Reply(200, out));
+  return serialize(route, out instanceof Reply ? (out as Reply) : new Reply(200, out));
 }
 
-function serialize(route: RouteDef, reply: Reply): HttpResult {
+function serialize(route: RouteDef, reply: Reply<number, unknown>): HttpResult {
   const def = route.responses[reply.status];
   const headers: Record<string, string> = { ...reply.headers };
   if (reply.body === undefined) return { statusCode: reply.status, headers };
@@ -190,10 +259,10 @@ function prepareBody(routes: ReadonlyMap<string, RouteDef>) {
  * The Lambda handler of one function group: security headers, CORS for configured origins,
  * problem+json errors, JSON body parsing, then the route's validation, auth and operation.
  */
-export function createHttpHandler(
+export function createHttpHandler<Routes extends readonly RouteDef[]>(
   group: FunctionGroup,
-  groupRoutes: readonly RouteDef[],
-  operations: Readonly<Record<string, Operation>>,
+  groupRoutes: Routes,
+  operations: Operations<Routes>,
   fallback: Fallback = noSuchRoute,
 ) {
   const routes = new Map(groupRoutes.filter((r) => r.group === group).map((r) => [routeKey(r), r]));
@@ -209,5 +278,12 @@ export function createHttpHandler(
     .use(problemErrors({ logger }))
     .use(prepareBody(routes))
     .use(httpJsonBodyParser({ disableContentTypeError: true }))
-    .handler((event) => dispatch(event, operations, routes, fallback));
+    .handler((event) =>
+      dispatch(
+        event,
+        operations as unknown as Readonly<Record<string, AnyOperation>>,
+        routes,
+        fallback,
+      ),
+    );
 }

@@ -46,7 +46,7 @@ import {
 } from '../data/attempts.ts';
 import { getInvitation, type Invitation } from '../data/invitations.ts';
 import { questionVersions } from '../data/question-cache.ts';
-import { deadlineOf, drawQuestions, dueAtOf, optionOrder } from '../domain/assessment.ts';
+import { deadlineOf, drawQuestions, dueAtOf } from '../domain/assessment.ts';
 import {
   DomainError,
   GoneError,
@@ -57,7 +57,12 @@ import {
 import type { SavedAnswer } from '../domain/grading.ts';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../domain/numbers.ts';
 import { currentProfile } from '../domain/profile.ts';
-import { candidateView, parseResponse, type QuestionContent } from '../domain/question.ts';
+import {
+  candidateView,
+  parseResponse,
+  type QuestionContent,
+  startQuestion,
+} from '../domain/question.ts';
 import { type AttemptResult, scoreAttempt } from '../domain/result.ts';
 import { hashSecret, newSecret, parseInvitationToken, secretMatches } from '../domain/tokens.ts';
 import { contentForStart } from './content-lock.ts';
@@ -221,7 +226,7 @@ export async function attemptView(loaded: Loaded, now: Date, attemptToken?: stri
     gracePeriodSeconds: draw.gracePeriodSeconds,
     serverTime: now.toISOString(),
     assessment: { title: draw.title, timeLimitMinutes: draw.timeLimitMinutes },
-    questions: draw.questions.map((q) => candidateView(contents.get(q.q)!, q.order)),
+    questions: draw.questions.map((q) => candidateView(contents.get(q.q)!, q)),
     answers,
     revisions,
   };
@@ -260,15 +265,13 @@ async function buildDraw(
     showResultToCandidate: assessment.showResultToCandidate,
     ...(assessment.passingScore !== undefined ? { passingScore: assessment.passingScore } : {}),
     candidate: inv.candidate,
-    questions: refs.map((r) => {
-      const ids = contents.get(r.q)!.options?.map((o) => o.id);
-      return {
-        o: r.o,
-        q: r.q,
-        v: r.v,
-        ...(ids ? { order: optionOrder(ids, attemptId, r.q) } : {}),
-      };
-    }),
+    // The type's per-attempt data (a shuffle), a pure function of the attempt id.
+    questions: refs.map((r) => ({
+      o: r.o,
+      q: r.q,
+      v: r.v,
+      ...startQuestion(contents.get(r.q)!, attemptId),
+    })),
     pages: planPages(refs.map((r) => answerAllowance(contents.get(r.q)!))),
     started,
     ...(inv.preview ? { preview: true } : {}),

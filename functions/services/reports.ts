@@ -9,10 +9,11 @@ import { listExtensions } from '../data/attempt-extensions.ts';
 import type { Completion } from '../data/attempt-results.ts';
 import { questionVersions } from '../data/question-cache.ts';
 import { type Norms, readNorms } from '../data/statistics.ts';
-import { describeAnswer, describeKey } from '../domain/answer-text.ts';
+import { describeKey } from '../domain/answer-text.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { GradedQuestion } from '../domain/grading.ts';
 import { currentProfile, levelRule } from '../domain/profile.ts';
+import { describeAnswer } from '../domain/question.ts';
 import { percentileOf } from '../domain/statistics.ts';
 import { findArea } from '../domain/taxonomy.ts';
 import { completionFor, currentDeadline, developmentOf, type Loaded } from './attempts.ts';
@@ -79,7 +80,10 @@ async function reportQuestions(c: Completion) {
   );
   return graded.map((g) => {
     const q = contents.get(g.questionId)!;
-    const answer = describeAnswer(q, g.answer);
+    // Described by the question's type when it was graded; an old-layout result kept the
+    // answers beside it instead, and they are described now.
+    const answer =
+      g.answer ?? (c.legacyAnswers ? describeAnswer(q, c.legacyAnswers[g.questionId]) : undefined);
     return {
       questionId: g.questionId,
       version: g.version,

@@ -14,13 +14,9 @@ import { getInvitation } from '../../functions/data/invitations.ts';
 import { dueBucket, keys } from '../../functions/data/keys.ts';
 import { questionVersions } from '../../functions/data/question-cache.ts';
 import { createStreamPoller } from '../../functions/data/stream-poller.ts';
-import {
-  deadlineOf,
-  drawQuestions,
-  dueAtOf,
-  optionOrder,
-} from '../../functions/domain/assessment.ts';
+import { deadlineOf, drawQuestions, dueAtOf } from '../../functions/domain/assessment.ts';
 import { clock } from '../../functions/domain/clock.ts';
+import { startQuestion } from '../../functions/domain/question.ts';
 import { scoreAttempt } from '../../functions/domain/result.ts';
 import { hashSecret, newSecret } from '../../functions/domain/tokens.ts';
 import { handler as statistics } from '../../functions/jobs/stream.ts';
@@ -396,8 +392,7 @@ describe('attempts stored in the old layout', () => {
     const contents = await questionVersions(refs);
     const questions = refs.map((r) => {
       const c = contents.get(r.q)!;
-      const ids = c.options?.map((o) => o.id);
-      return { ...r, area: c.area, ...(ids ? { order: optionOrder(ids, attemptId, r.q) } : {}) };
+      return { ...r, area: c.area, ...startQuestion(c, attemptId) };
     });
     const deadline = deadlineOf(startedAt, assessment.timeLimitMinutes, 0);
     const dueAt = dueAtOf(deadline, assessment.gracePeriodSeconds);

@@ -350,6 +350,41 @@ describe('finishing', () => {
     }
   }, 60_000);
 
+  it("shows each saved answer in the report as its question's type renders it", async () => {
+    const [inv] = await invite(api, 1);
+    const s = await start(inv!.token);
+    const auth = { token: s.body.attemptToken };
+    const [unanswered, ...answered] = s.body.questions as { questionId: string; type: string }[];
+    for (const q of answered) {
+      const save = await api.request(
+        'PUT',
+        `/v1/attempts/${s.body.attemptId}/answers/${q.questionId}`,
+        { ...auth, body: { answer: perfectAnswer(q) } },
+      );
+      expect(save.status).toBe(200);
+    }
+    await api.request('POST', `/v1/attempts/${s.body.attemptId}/submit`, auth);
+    const report = await api.request('GET', `/v1/attempts/${s.body.attemptId}/report`, {
+      token: employer,
+    });
+    const rendered: Record<string, string> = {
+      single: 'b — Bravo',
+      multi: 'a — Alpha; c — Charlie',
+      order: '1. d — Delta; 2. c — Charlie; 3. b — Bravo; 4. a — Alpha',
+      numeric: '42',
+      text: '"Idempotency Key"',
+      sjt: 'a — Alpha',
+    };
+    const answerOf = new Map(
+      report.body.questions.map((q: { questionId: string; answer?: string }) => [
+        q.questionId,
+        q.answer,
+      ]),
+    );
+    expect(answerOf.get(unanswered!.questionId)).toBeUndefined();
+    for (const q of answered) expect(answerOf.get(q.questionId), q.type).toBe(rendered[q.type]);
+  });
+
   it('returns identical bodies when submit is called twice', async () => {
     const [inv] = await invite(api, 1);
     const s = await start(inv!.token);
@@ -450,14 +485,26 @@ describe('access control', () => {
     const early = await erase();
     expect(early.status).toBe(409);
     expect(early.body.detail).toMatch(/in progress until/);
+    const q = s.body.questions[0];
+    await api.request('PUT', `/v1/attempts/${s.body.attemptId}/answers/${q.questionId}`, {
+      token: s.body.attemptToken,
+      body: { answer: perfectAnswer(q) },
+    });
     await api.request('POST', `/v1/attempts/${s.body.attemptId}/submit`, {
       token: s.body.attemptToken,
     });
+    const reportNow = () =>
+      api.request('GET', `/v1/attempts/${s.body.attemptId}/report`, { token: employer });
+    const before = await reportNow();
+    expect(before.body.questions[0].answer).toBeTypeOf('string');
     expect((await erase()).status).toBe(204);
-    const report = await api.request('GET', `/v1/attempts/${s.body.attemptId}/report`, {
-      token: employer,
-    });
+    const report = await reportNow();
     expect(report.body.integrity.signals).toEqual([]);
+    // The answer as text is the candidate's: erased; the score stays.
+    expect(report.body.questions.map((x: { answer?: string }) => x.answer)).toEqual(
+      report.body.questions.map(() => undefined),
+    );
+    expect(report.body.questions[0].score).toBe(before.body.questions[0].score);
   });
 
   it('keeps resuming however often a client resumes, recording only the first sessions', async () => {

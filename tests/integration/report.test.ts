@@ -166,7 +166,7 @@ describe('the JSON report', () => {
     expect(question('rep-c-1')).toMatchObject({
       outcome: 'partial',
       score: 0.5,
-      answer: 'b — Bravo (effectiveness 0.5)',
+      answer: 'b — Bravo',
     });
     expect(question('rep-c-1').correctAnswer).toMatch(/^a — Alpha \(effectiveness 1\); b — Bravo/);
     expect(question('rep-n-1').correctAnswer).toBe('42 (± 0.5)');
@@ -282,7 +282,7 @@ describe('the printable report page', () => {
     expect(html.text).toContain('Unanswered');
     expect(html.text).toContain('Wrong');
     expect(html.text).toContain('Partly right');
-    expect(html.text).toContain('b — Bravo (effectiveness 0.5)');
+    expect(html.text).toContain('a — Alpha (effectiveness 1); b — Bravo (effectiveness 0.5)');
     expect(html.text).toContain('EXPLAIN-rep-s-1: the reasons, with <code>code</code> in it.');
     expect(html.text).toContain('a level needs at least 3');
   });

@@ -18,7 +18,8 @@ import { AREAS } from '../../functions/domain/taxonomy.ts';
  * position balance, explanation length, tags) live in question-bank.test.ts.
  */
 const all = bankFiles(['questions']).flatMap((f) => readBankFile(f).questions);
-const softAreas = AREAS.filter((a) => a.kind === 'soft').map((a) => a.id);
+// A growing area (taxonomy `bank: 'growing'`) meets these once it meets the standard.
+const softAreas = AREAS.filter((a) => a.kind === 'soft' && a.bank !== 'growing').map((a) => a.id);
 const sjt = all.filter((q) => q.type === 'sjt');
 const inArea = (area: string) => all.filter((q) => q.area === area);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bankFiles, readBankFile } from '../../functions/cli/bank-files.ts';
+import { BANK_STANDARD, shortOfStandard } from '../../functions/domain/bank-standard.ts';
 import type { QuestionContent } from '../../functions/domain/question.ts';
 import { AREAS } from '../../functions/domain/taxonomy.ts';
 
@@ -27,34 +28,18 @@ describe('the shipped question bank', () => {
     expect(new Set(all.map((q) => q.id)).size).toBe(all.length);
   });
 
-  for (const area of AREAS.filter((a) => a.kind === 'technical')) {
-    it(`covers ${area.id} with at least 24 questions, 6 per difficulty, in a mix of types`, () => {
-      const qs = inArea(area.id);
-      expect(qs.length).toBeGreaterThanOrEqual(24);
-      for (const d of [1, 2, 3])
-        expect(
-          qs.filter((q) => q.difficulty === d).length,
-          `difficulty ${d}`,
-        ).toBeGreaterThanOrEqual(6);
-      for (const t of ['single', 'multi', 'order'])
-        expect(
-          qs.some((q) => q.type === t),
-          t,
-        ).toBe(true);
-    });
-  }
-
-  for (const area of AREAS.filter((a) => a.kind === 'soft')) {
-    it(`measures ${area.id} with at least 16 four-option situational-judgement items, 4 per difficulty`, () => {
-      const qs = inArea(area.id);
-      expect(qs.length).toBeGreaterThanOrEqual(16);
-      expect(qs.every((q) => q.type === 'sjt' && q.options?.length === 4)).toBe(true);
-      for (const d of [1, 2, 3])
-        expect(
-          qs.filter((q) => q.difficulty === d).length,
-          `difficulty ${d}`,
-        ).toBeGreaterThanOrEqual(4);
-    });
+  for (const area of AREAS) {
+    const standard = BANK_STANDARD[area.kind];
+    if (area.bank === 'growing') {
+      it(`grows ${area.id}: valid questions, still short of the ${area.kind} standard (else drop "growing")`, () => {
+        expect(inArea(area.id).length).toBeGreaterThan(0);
+        expect(shortOfStandard(area, all)).not.toEqual([]);
+      });
+    } else {
+      it(`covers ${area.id} to the ${area.kind} standard: ${standard.questions} questions, ${standard.perDifficulty} per difficulty, ${standard.mix.join(', ')}`, () => {
+        expect(shortOfStandard(area, all)).toEqual([]);
+      });
+    }
   }
 
   it('has no duplicate or near-duplicate prompts', () => {
@@ -80,7 +65,9 @@ describe('the shipped question bank', () => {
     expect(near).toEqual([]);
   });
 
-  for (const area of AREAS) {
+  // Shares and spreads say little about a handful of questions: a growing area is held to them
+  // once it meets the standard.
+  for (const area of AREAS.filter((a) => a.bank !== 'growing')) {
     it(`keeps item-writing hygiene in ${area.id}: keys not systematically longest, positions spread`, () => {
       const singles = inArea(area.id).filter((q) => q.type === 'single');
       if (singles.length) {

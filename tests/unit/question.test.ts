@@ -229,7 +229,7 @@ describe('the candidate view', () => {
     const s = valid(
       q({ type: 'sjt', options: opts(3), answer: { weights: { a: 1, b: 0, c: 0.5 } } }),
     );
-    const view = candidateView(s, ['c', 'a', 'b']);
+    const view = candidateView(s, { order: ['c', 'a', 'b'] });
     expect(view).toEqual({
       questionId: 'q-sample',
       area: 'microservices',

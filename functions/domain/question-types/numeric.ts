@@ -1,6 +1,19 @@
 import * as z from 'zod/mini';
-import { storable } from '../numbers.ts';
-import { giftBlock, giftNumber } from './gift-text.ts';
+import {
+  type Chars,
+  hasText,
+  indexOfMark,
+  NUMBER,
+  type Pos,
+  plain,
+  splitAt,
+  splitFeedback,
+  splitWeight,
+  str,
+  trim,
+} from '../gift-syntax.ts';
+import { giftNumber, giftQuestion } from '../gift-text.ts';
+import { isStorableNumber, storable } from '../numbers.ts';
 import type { QuestionType } from './type.ts';
 
 export interface NumericKey {
@@ -8,8 +21,25 @@ export interface NumericKey {
   tolerance: number;
 }
 
+/** `3.14:0.01`, `1..5` or `3` as value and tolerance; a message when it is none of them. */
+function numericAnswer(s: string): NumericKey | string {
+  const range = /^(.*?)\.\.(.*)$/.exec(s);
+  if (range && NUMBER.test(range[1]!.trim()) && NUMBER.test(range[2]!.trim())) {
+    const lo = Number(range[1]);
+    const hi = Number(range[2]);
+    if (lo > hi) return `The range ${s} runs backwards; write the lower bound first.`;
+    return { value: (lo + hi) / 2, tolerance: (hi - lo) / 2 };
+  }
+  const pair = /^([^:]*):(.*)$/.exec(s);
+  if (pair && NUMBER.test(pair[1]!.trim()) && NUMBER.test(pair[2]!.trim())) {
+    return { value: Number(pair[1]), tolerance: Number(pair[2]) };
+  }
+  if (NUMBER.test(s)) return { value: Number(s), tolerance: 0 };
+  return `"${s}" is not a number, "value:tolerance" or "low..high".`;
+}
+
 /** A number; 1 within value ± tolerance. */
-export const numeric: QuestionType<NumericKey, number> = {
+export const numeric: QuestionType<'numeric', NumericKey, number, Record<never, never>> = {
   id: 'numeric',
   withOptions: false,
   key: z.strictObject({
@@ -17,12 +47,97 @@ export const numeric: QuestionType<NumericKey, number> = {
     tolerance: z.number().check(z.gte(0, 'Tolerance must be >= 0.'), storable()),
   }),
   rules: () => [],
+  answer: z.number().check(storable()),
+  expected: 'a number',
   response: () => z.number().check(storable()),
+  // The longest storable number in JSON: -0.0000012345678901234567 (a sign, "0.", five zeros
+  // and 17 significant digits); smaller magnitudes switch to an exponent and are shorter.
+  answerBytes: () => 25,
+  view: {},
+  show: () => ({}),
+  hidden: (q) => [String(q.answer.value)],
+  effortSeconds: 2,
   // A relative epsilon so that 0.1 + 0.2 counts as 0.3 at tolerance 0.
   grade: (q, r) =>
     Math.abs(r - q.answer.value) <=
     q.answer.tolerance + 1e-9 * Math.max(1, Math.abs(q.answer.value))
       ? 1
       : 0,
-  toGift: (q) => giftBlock(q, [`#${giftNumber(q.answer.value)}:${giftNumber(q.answer.tolerance)}`]),
+  describe: (_q, r) => String(r),
+  gift: {
+    /**
+     * `{#3.14:0.01}`, `{#1..5}`, `{#3}`, or several answers `{#=1.5:0.1 =%50%1.5:0.5 ~#feedback}`
+     * of which the one worth 100% is the key.
+     */
+    read: {
+      claims: (b) => !hasText(b.after) && b.form === 'numerical',
+      read: (r, b) => {
+        let body = b.body.slice(1);
+        const tilde = indexOfMark(body, '~');
+        if (tilde >= 0) {
+          const other = splitFeedback(body.slice(tilde + 1));
+          if (trim(other.text).length) {
+            return r.fail(
+              'A "~" answer with a value in a numerical question is not supported; only "~#feedback" for any other answer is.',
+              r.posAt(body, tilde),
+              'answer',
+            );
+          }
+          if (other.feedback)
+            r.otherFeedback = { label: 'Any other answer', text: str(plain(other.feedback)) };
+          body = body.slice(0, tilde);
+        }
+        const answers: (NumericKey & { weight: number; pos: Pos })[] = [];
+        const read = (cs: Chars, weight: number): void => {
+          const f = splitFeedback(cs);
+          const t = trim(f.text);
+          const pos = r.posAt(t.length ? t : cs);
+          const s = str(t);
+          r.feedbackOn(s, f.feedback);
+          const n = numericAnswer(s);
+          if (typeof n === 'string') r.fail(n, pos, 'answer');
+          else answers.push({ ...n, weight, pos });
+        };
+        if (indexOfMark(body, '=') >= 0) {
+          const parts = splitAt(body, '=');
+          if (trim(parts[0]!.body).length) {
+            return r.fail(
+              'Text before the first "=" answer of a numerical question.',
+              r.posAt(parts[0]!.body),
+              'answer',
+            );
+          }
+          for (const p of parts.slice(1)) {
+            const w = splitWeight(p.body);
+            read(w.rest, w.weight ?? 100);
+          }
+        } else {
+          read(body, 100);
+        }
+        if (r.failed) return undefined;
+        const full = answers.filter((a) => a.weight === 100);
+        if (full.length !== 1) {
+          return r.fail(
+            full.length === 0
+              ? 'A numerical question needs one answer worth 100%.'
+              : `A numerical question has one key, but ${full.length} answers are worth 100% (lines ${full.map((a) => a.pos.line).join(', ')}).`,
+            b.pos,
+            'answer',
+          );
+        }
+        r.at('answer', full[0]!.pos);
+        return { answer: { value: full[0]!.value, tolerance: full[0]!.tolerance } };
+      },
+    },
+    write: (q) =>
+      giftQuestion(q, [`#${giftNumber(q.answer.value)}:${giftNumber(q.answer.tolerance)}`]),
+  },
+  arbitrary: (fast, gen) =>
+    fast
+      .record({ value: gen.number(), tolerance: gen.number().map(Math.abs) })
+      .map((answer) => ({ answer })),
+  answers: (fast) =>
+    fast
+      .double({ min: -1e15, max: 1e15, noNaN: true, noDefaultInfinity: true })
+      .filter(isStorableNumber),
 };

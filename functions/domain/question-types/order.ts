@@ -1,9 +1,18 @@
 import * as z from 'zod/mini';
-import { uniqueIds, unknownOptionIssues } from './options.ts';
-import type { QuestionType } from './type.ts';
+import {
+  optionLabel,
+  optionListBytes,
+  optionsArbitrary,
+  optionsView,
+  showOptions,
+  shuffleOptions,
+  uniqueIds,
+  unknownOptionIssues,
+} from './options.ts';
+import type { Option, QuestionType } from './type.ts';
 
 /** Every option ranked; score = share of option pairs in the right relative order. */
-export const order: QuestionType<string[], string[]> = {
+export const order: QuestionType<'order', string[], string[], { options: Option[] }> = {
   id: 'order',
   withOptions: true,
   key: z.array(z.string()).check(z.minLength(2)),
@@ -25,6 +34,8 @@ export const order: QuestionType<string[], string[]> = {
         : []),
     ];
   },
+  answer: z.array(z.string()).check(z.maxLength(10)),
+  expected: 'a list ranking every option id once',
   response: (q) => {
     const ids = (q.options ?? []).map((o) => o.id);
     return z.array(z.string()).check(
@@ -33,6 +44,12 @@ export const order: QuestionType<string[], string[]> = {
       }),
     );
   },
+  answerBytes: optionListBytes,
+  start: shuffleOptions,
+  view: optionsView,
+  show: showOptions,
+  hidden: () => [],
+  effortSeconds: 2,
   grade: (q, ranking) => {
     const pos = new Map(ranking.map((id, i) => [id, i]));
     const key = q.answer;
@@ -45,5 +62,22 @@ export const order: QuestionType<string[], string[]> = {
       }
     }
     return pairs === 0 ? 0 : right / pairs;
+  },
+  describe: (q, ranking) => ranking.map((id, i) => `${i + 1}. ${optionLabel(q, id)}`).join('; '),
+  gift: {
+    read: undefined,
+    write: () => ({
+      skip: 'GIFT has no ordering question (Moodle ordering is a plugin without GIFT syntax); export the bank as YAML to keep it.',
+    }),
+  },
+  arbitrary: (fast, gen) =>
+    optionsArbitrary(fast, gen).chain((options) =>
+      fast
+        .shuffledSubarray(options, { minLength: options.length, maxLength: options.length })
+        .map((ranked) => ({ options, answer: ranked.map((o) => o.id) })),
+    ),
+  answers: (fast, q) => {
+    const ids = (q.options ?? []).map((o) => o.id);
+    return fast.shuffledSubarray(ids, { minLength: ids.length, maxLength: ids.length });
   },
 };

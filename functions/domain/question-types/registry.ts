@@ -1,23 +1,49 @@
+/**
+ * The question types: the one list of them. A new type is one module in this folder and one
+ * entry here; everything else (validation, views, grading, reports, GIFT, the OpenAPI
+ * document, property tests) reads this list.
+ */
+import { matching } from './matching.ts';
+import { missingWord } from './missing-word.ts';
 import { multi } from './multi.ts';
 import { numeric } from './numeric.ts';
 import { order } from './order.ts';
 import { single } from './single.ts';
 import { sjt } from './sjt.ts';
 import { text } from './text.ts';
-import type { QuestionType, QuestionTypeId } from './type.ts';
+import type { QuestionType } from './type.ts';
 
-/** The question types by id. A new type is one module plus one line here. */
-export const QUESTION_TYPE_REGISTRY: Readonly<Record<QuestionTypeId, QuestionType<never, never>>> =
-  {
-    single,
-    multi,
-    order,
-    numeric,
-    text,
-    sjt,
-  } as unknown as Record<QuestionTypeId, QuestionType<never, never>>;
+/** Every question type, in the order documents and reports list them. */
+// biome-ignore format: one type a line, so that adding one is a one-line change
+export const QUESTION_TYPE_LIST = [
+  single,
+  multi,
+  order,
+  numeric,
+  text,
+  sjt,
+  matching,
+  missingWord,
+] as const;
 
-/** The type module of a question, typed loosely for generic callers. */
-export function typeOf(id: QuestionTypeId): QuestionType<unknown, unknown> {
-  return QUESTION_TYPE_REGISTRY[id] as unknown as QuestionType<unknown, unknown>;
+export type QuestionTypeId = (typeof QUESTION_TYPE_LIST)[number]['id'];
+
+/** A question type seen by generic code, which passes it only what its own schemas accepted. */
+export type AnyQuestionType = QuestionType<QuestionTypeId, unknown, unknown, object>;
+
+export const QUESTION_TYPES = QUESTION_TYPE_LIST.map((t) => t.id) as [
+  QuestionTypeId,
+  ...QuestionTypeId[],
+];
+
+const byId = new Map<string, AnyQuestionType>(QUESTION_TYPE_LIST.map((t) => [t.id, t]));
+
+/** The type module of a question. */
+export function typeOf(id: QuestionTypeId): AnyQuestionType {
+  return byId.get(id)!;
+}
+
+/** The type module with this id, or undefined for anything else (user input). */
+export function findType(id: unknown): AnyQuestionType | undefined {
+  return typeof id === 'string' ? byId.get(id) : undefined;
 }

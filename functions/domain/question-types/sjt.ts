@@ -1,7 +1,16 @@
 import * as z from 'zod/mini';
 import { storable } from '../numbers.ts';
-import { optionIdResponse } from './options.ts';
-import type { QuestionType } from './type.ts';
+import {
+  anyOptionId,
+  optionIdBytes,
+  optionIdResponse,
+  optionLabel,
+  optionsArbitrary,
+  optionsView,
+  showOptions,
+  shuffleOptions,
+} from './options.ts';
+import type { Option, QuestionType } from './type.ts';
 
 export interface SjtKey {
   weights: Record<string, number>;
@@ -9,9 +18,9 @@ export interface SjtKey {
 
 /**
  * Situational judgement: every option weighted by effectiveness in [0,1], at least one 1; the
- * score is the chosen option's weight. Not expressible in GIFT (weights would become grades).
+ * score is the chosen option's weight.
  */
-export const sjt: QuestionType<SjtKey, string> = {
+export const sjt: QuestionType<'sjt', SjtKey, string, { options: Option[] }> = {
   id: 'sjt',
   withOptions: true,
   key: z.strictObject({
@@ -46,6 +55,41 @@ export const sjt: QuestionType<SjtKey, string> = {
           ]),
     ];
   },
+  answer: z.string(),
+  expected: 'one option id',
   response: optionIdResponse,
+  answerBytes: optionIdBytes,
+  start: shuffleOptions,
+  view: optionsView,
+  show: showOptions,
+  hidden: () => [],
+  effortSeconds: 0,
   grade: (q, r) => q.answer.weights[r] ?? 0,
+  describe: optionLabel,
+  gift: {
+    read: undefined,
+    write: () => ({
+      skip: 'Situational-judgement weights would become Moodle grades with a different meaning; GIFT cannot express an sjt question.',
+    }),
+  },
+  arbitrary: (fast, gen) =>
+    optionsArbitrary(fast, gen).chain((options) =>
+      fast
+        .tuple(
+          fast.constantFrom(...options.map((o) => o.id)),
+          fast.array(fast.constantFrom(0, 0.25, 0.5, 0.75), {
+            minLength: options.length,
+            maxLength: options.length,
+          }),
+        )
+        .map(([best, others]) => ({
+          options,
+          answer: {
+            weights: Object.fromEntries(
+              options.map((o, i) => [o.id, o.id === best ? 1 : others[i]!]),
+            ),
+          },
+        })),
+    ),
+  answers: anyOptionId,
 };

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { giftAnswer, giftBlock } from './gift-text.ts';
+import { hasText, plain, splitAt, splitFeedback, splitWeight, str, trim } from '../gift-syntax.ts';
+import { giftAnswer, giftQuestion } from '../gift-text.ts';
 import type { QuestionType } from './type.ts';
 
 /** NFKC, trimmed, lower-cased, inner white space collapsed: how short answers are compared. */
@@ -11,7 +12,7 @@ export function normaliseText(s: string): string {
  * A short text answer, compared after normalisation with the accepted answers. Deliberately
  * no author regexes: a pattern from an upload is a ReDoS waiting to happen.
  */
-export const text: QuestionType<string[], string> = {
+export const text: QuestionType<'text', string[], string, Record<never, never>> = {
   id: 'text',
   withOptions: false,
   key: z
@@ -22,17 +23,68 @@ export const text: QuestionType<string[], string> = {
       .map((a, i) => ({ a, i }))
       .filter(({ a }) => normaliseText(a) === '')
       .map(({ i }) => ({ path: `answer[${i}]`, message: 'An accepted answer cannot be blank.' })),
+  answer: z.string().check(z.maxLength(500)),
+  expected: 'a text',
   response: () => z.string().check(z.maxLength(500)),
+  // 500 UTF-16 units, each at most 6 bytes in JSON (a control character as \u001f), and quotes.
+  answerBytes: () => 2 + 6 * 500,
+  view: {},
+  show: () => ({}),
+  hidden: (q) => q.answer,
+  effortSeconds: 2,
   grade: (q, r) => {
     const given = normaliseText(r);
     return q.answer.some((a) => normaliseText(a) === given) ? 1 : 0;
   },
-  // GIFT reads `=` with `->` as a matching question, and `->` cannot be escaped: not expressible.
-  toGift: (q) =>
-    q.answer.some((a) => a.includes('->'))
-      ? undefined
-      : giftBlock(
-          q,
-          q.answer.map((a) => giftAnswer('=', a)),
-        ),
+  describe: (_q, r) => JSON.stringify(r),
+  gift: {
+    // `{=a =b}`: every answer accepted, none partially.
+    read: {
+      claims: (b) => !hasText(b.after) && b.form === 'shortanswer',
+      read: (r, b) => {
+        const parts = splitAt(b.body, '=');
+        if (trim(parts[0]!.body).length) {
+          return r.fail(
+            'Text before the first "=" answer of a short-answer question.',
+            r.posAt(parts[0]!.body),
+          );
+        }
+        const answer = parts.slice(1).map((p, i) => {
+          const pos = r.posAt(b.body, p.at);
+          r.at(`answer[${i}]`, pos);
+          const w = splitWeight(p.body);
+          if (w.weight !== undefined && w.weight !== 100) {
+            r.fail(
+              `Partial credit (${w.weight}%) for a short answer cannot be represented: every accepted answer scores 1.`,
+              pos,
+              `answer[${i}]`,
+            );
+          }
+          const f = splitFeedback(w.rest);
+          const text = str(plain(f.text));
+          r.feedbackOn(text, f.feedback);
+          return text;
+        });
+        return { answer };
+      },
+    },
+    // GIFT reads `=` with `->` as a matching question, and `->` cannot be escaped.
+    write: (q) =>
+      q.answer.some((a) => a.includes('->'))
+        ? {
+            skip: 'An accepted answer contains "->", which GIFT reads as a matching question and cannot escape.',
+          }
+        : giftQuestion(
+            q,
+            q.answer.map((a) => giftAnswer('=', a)),
+          ),
+  },
+  arbitrary: (fast, gen) =>
+    fast
+      .array(
+        gen.text(1, 200).filter((s) => normaliseText(s) !== ''),
+        { minLength: 1, maxLength: 20 },
+      )
+      .map((answer) => ({ answer })),
+  answers: (fast) => fast.string({ unit: 'binary', maxLength: 500 }).filter((s) => s.length <= 500),
 };

@@ -1,8 +1,17 @@
+/**
+ * The contract of a question type. Every capability is a member of {@link QuestionType}, so a
+ * type module that lacks one fails `npm run typecheck`, and a new capability (say, Moodle XML)
+ * is a new member here that the compiler then asks every type module for.
+ */
+// Type-only imports: fast-check stays a devDependency (generators receive it from the tests),
+// and the GIFT reader's types come from the GIFT module without a runtime cycle.
+import type fc from 'fast-check';
 import type * as z from 'zod/mini';
 import type { FieldIssue } from '../errors.ts';
+import type { GiftReader } from '../gift-syntax.ts';
+import type { QuestionTypeId } from './registry.ts';
 
-export const QUESTION_TYPES = ['single', 'multi', 'order', 'numeric', 'text', 'sjt'] as const;
-export type QuestionTypeId = (typeof QUESTION_TYPES)[number];
+export type { QuestionTypeId } from './registry.ts';
 
 export interface Option {
   id: string;
@@ -25,32 +34,108 @@ export interface QuestionContent {
   difficultyParam?: number;
 }
 
-/** What a candidate may see of a question: never a key, weight, explanation or score. */
-export interface CandidateQuestion {
-  questionId: string;
-  area: string;
-  type: QuestionTypeId;
-  prompt: string;
+/** A question whose key has been validated by its type's `key` schema. */
+export type Content<Key> = Omit<QuestionContent, 'answer'> & { answer: Key };
+
+/**
+ * What an attempt stores with each drawn question when it starts, decided by the type's
+ * `start` hook: the order in which this candidate sees the question's shuffled items (option
+ * ids, or a type's own item ids). A pure function of the attempt id and the question.
+ */
+export interface AttemptData {
+  order?: string[];
+}
+
+/** The part of a question its type decides: options, key and, for some types, the prompt. */
+export interface Authored<Key> {
   options?: Option[];
+  answer: Key;
+  prompt?: string;
+}
+
+/** Text and number generators a property test hands to the type generators. */
+export interface Generators {
+  /** A text of min..max characters (after trimming) that stresses the format under test. */
+  text(min: number, max: number): fc.Arbitrary<string>;
+  /** A number Assay can store (see domain/numbers.ts). */
+  number(): fc.Arbitrary<number>;
+}
+
+/** GIFT text of a question after its `::id::` title, or why GIFT cannot express it. */
+export type GiftWritten =
+  | {
+      text: string;
+      /** Option ids the GIFT reader gives this text by itself (default a, b, c, ...). */
+      readBackIds?: readonly string[];
+    }
+  | { skip: string };
+
+/** The type's mapping to Moodle GIFT: how its answer blocks are read and written. */
+export interface GiftMapping<Key> {
+  /** Reads the GIFT answer blocks of this type; `undefined` when GIFT has no syntax for it. */
+  read: GiftReader<Key> | undefined;
+  write(q: Content<Key>): GiftWritten;
 }
 
 /**
- * Everything about one question type lives in its module: the author's key schema and rules,
- * the candidate's answer schema, the candidate view, grading and the GIFT mapping. The rest
- * of the code looks types up in the registry.
+ * Everything about one question type. The rest of the code looks types up in the registry
+ * (`registry.ts`) and never names a type.
+ *
+ * - `Key`: the author's `answer`. `Answer`: a candidate's answer. `View`: the fields a
+ *   candidate sees beyond `questionId`, `area`, `type` and `prompt`.
+ *
+ * Function members are declared as methods on purpose: the registry holds modules of
+ * different `Key`s in one list, and generic callers pass them only values that the type's
+ * own schemas have accepted (`key` at upload, `response` before grading).
  */
-export interface QuestionType<Key = unknown, Response = unknown> {
-  id: QuestionTypeId;
-  /** Whether the type has options (required then, forbidden otherwise). */
-  withOptions: boolean;
-  /** Shape of the author's `answer`. */
-  key: z.ZodMiniType<Key>;
+export interface QuestionType<Id extends string, Key, Answer, View extends object> {
+  readonly id: Id;
+  /** Whether the question has `options` (required then, forbidden otherwise). */
+  readonly withOptions: boolean;
+  /** Shape of the author's `answer`; the OpenAPI branch of this type in bank uploads. */
+  readonly key: z.ZodMiniType<Key>;
   /** Rules beyond the shape, with paths relative to the question (e.g. `answer`). */
-  rules(q: QuestionContent & { answer: Key }): FieldIssue[];
-  /** Shape of a candidate's answer to this question. */
-  response(q: QuestionContent & { answer: Key }): z.ZodMiniType<Response>;
+  rules(q: Content<Key>): FieldIssue[];
+
+  /** Shape of a candidate's answer to any question of this type; its OpenAPI branch. */
+  readonly answer: z.ZodMiniType<Answer>;
+  /** What this type's answer is, for messages: "one option id". */
+  readonly expected: string;
+  /** Shape of a candidate's answer to this question (option ids that exist, ...). */
+  response(q: Content<Key>): z.ZodMiniType<Answer>;
+  /**
+   * The most bytes of JSON an answer to this question can take (`response` accepts nothing
+   * longer): what storage plans an answer's room with.
+   */
+  answerBytes(q: Content<Key>): number;
+
+  /**
+   * Per-attempt data when an attempt draws the question (shuffles); none if absent. `random`
+   * is seeded by the attempt id, which is public: shuffle from an order that says nothing about
+   * the key (`neutralOrder` in options.ts), so that recomputing the shuffle reveals nothing.
+   */
+  start?(q: Content<Key>, random: () => number): AttemptData;
+  /** Output schemas of the candidate-visible fields; nothing else reaches a candidate. */
+  readonly view: { [K in keyof View]-?: z.ZodMiniType<View[K]> };
+  /** The candidate-visible fields for one attempt: nothing of the key. */
+  show(q: Content<Key>, attempt: AttemptData): View;
+  /** Texts of the key no candidate-facing response may contain (checked by a property test). */
+  hidden(q: Content<Key>): string[];
+  /**
+   * Seconds an honest answer takes beyond reading the prompt (typing, arranging): the
+   * integrity signals' allowance for this type.
+   */
+  readonly effortSeconds: number;
+
   /** Score in [0,1]; deterministic. */
-  grade(q: QuestionContent & { answer: Key }, response: Response): number;
-  /** GIFT text for this question, or undefined when the type cannot be expressed in GIFT. */
-  toGift?(q: QuestionContent & { answer: Key }): string | undefined;
+  grade(q: Content<Key>, answer: Answer): number;
+  /** A stored answer as a person reads it in a report: "b — Use a queue". */
+  describe(q: Content<Key>, answer: Answer): string;
+
+  readonly gift: GiftMapping<Key>;
+
+  /** Any valid `options`/`answer` (and prompt, if the type owns it) of this type. */
+  arbitrary(fast: typeof fc, gen: Generators): fc.Arbitrary<Authored<Key>>;
+  /** Any answer a candidate may save to this question (right, wrong or partial). */
+  answers(fast: typeof fc, q: Content<Key>): fc.Arbitrary<Answer>;
 }

@@ -24,7 +24,7 @@ export const BANK_CONTENT_TYPES = [
   'text/plain',
 ];
 
-export const AUTHORING_ROUTES: readonly RouteDef[] = [
+export const AUTHORING_ROUTES = [
   {
     operationId: 'uploadBank',
     method: 'POST',
@@ -110,4 +110,4 @@ export const AUTHORING_ROUTES: readonly RouteDef[] = [
     params: QuestionIdParams,
     responses: { 200: { description: 'The statistics.', schema: QuestionStats } },
   },
-];
+] as const satisfies readonly RouteDef[];

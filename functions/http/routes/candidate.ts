@@ -16,7 +16,7 @@ import {
 } from '../schemas/candidates.ts';
 import { AnswerParams, AttemptParams } from '../schemas/common.ts';
 
-export const CANDIDATE_ROUTES: readonly RouteDef[] = [
+export const CANDIDATE_ROUTES = [
   {
     operationId: 'inspectInvitation',
     method: 'POST',
@@ -130,4 +130,4 @@ export const CANDIDATE_ROUTES: readonly RouteDef[] = [
       409: { description: 'The attempt is still active.' },
     },
   },
-];
+] as const satisfies readonly RouteDef[];

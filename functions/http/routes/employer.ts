@@ -23,7 +23,7 @@ import { AssessmentParams, AttemptParams, InvitationParams, PageQuery } from '..
 
 const EMPLOYERS = ['employer'] as const;
 
-export const EMPLOYER_ROUTES: readonly RouteDef[] = [
+export const EMPLOYER_ROUTES = [
   {
     operationId: 'createAssessment',
     method: 'POST',
@@ -323,4 +323,4 @@ export const EMPLOYER_ROUTES: readonly RouteDef[] = [
     body: OrganisationBody,
     responses: { 200: { description: 'The settings as stored.', schema: OrganisationView } },
   },
-];
+] as const satisfies readonly RouteDef[];

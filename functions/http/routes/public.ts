@@ -1,8 +1,9 @@
 /** The public function's routes (see `../routes.ts`, which lists them all). */
+import { AREAS } from '../../domain/taxonomy.ts';
 import type { RouteDef } from '../route-types.ts';
 import { AreaList, Health } from '../schemas/public.ts';
 
-export const PUBLIC_ROUTES: readonly RouteDef[] = [
+export const PUBLIC_ROUTES = [
   {
     operationId: 'health',
     method: 'GET',
@@ -27,8 +28,7 @@ export const PUBLIC_ROUTES: readonly RouteDef[] = [
     path: '/v1/areas',
     group: 'public',
     access: 'public',
-    summary:
-      'The 13 trend areas and soft skills, with the number of published questions visible to the caller (the shipped bank, plus the organisation of a staff bearer token if one is sent).',
+    summary: `The ${AREAS.length} trend areas and soft skills, with the number of published questions visible to the caller (the shipped bank, plus the organisation of a staff bearer token if one is sent) and their mean time hint.`,
     responses: { 200: { description: 'The areas.', schema: AreaList } },
   },
-];
+] as const satisfies readonly RouteDef[];

@@ -2,26 +2,17 @@ import * as z from 'zod/mini';
 import { MAX_EVENTS_PER_BATCH, PAGE_EVENT_TYPES } from '../../domain/integrity.ts';
 import { LOCALES } from '../../domain/locales.ts';
 import { LevelSchema } from '../../domain/psychometrics.ts';
-import { QUESTION_TYPES } from '../../domain/question-types/type.ts';
+import { AnswerSchema, CandidateQuestionSchema } from '../../domain/question.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
 
 export const StartAttemptBody = z.strictObject({
   invitationToken: z.string().check(z.minLength(1), z.maxLength(200)),
 });
 
-/**
- * The candidate view of a question. Deliberately no `answer`, weights, explanation or score:
- * object schemas strip unknown keys, so even a bug upstream cannot leak a key through here.
- */
-export const CandidateQuestion = z.object({
-  questionId: z.string(),
-  area: z.enum(AREA_IDS),
-  type: z.enum(QUESTION_TYPES),
-  prompt: z.string(),
-  options: z.optional(z.array(z.object({ id: z.string(), text: z.string() }))),
-});
+/** The candidate view of a question: one branch per question type (see domain/question.ts). */
+export const CandidateQuestion = CandidateQuestionSchema;
 
-export const AnswerValue = z.union([z.string(), z.number(), z.array(z.string())]);
+export const AnswerValue = AnswerSchema;
 
 export const AttemptView = z
   .object({
@@ -48,7 +39,7 @@ export const AttemptView = z
       'An attempt as its candidate sees it: never keys, weights, explanations or scores.',
   });
 
-export const SaveAnswerBody = z.strictObject({ answer: z.unknown() });
+export const SaveAnswerBody = z.strictObject({ answer: AnswerSchema });
 
 export const Saved = z.object({
   savedAt: z.string(),

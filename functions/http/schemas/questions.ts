@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { BankMeta } from '../../domain/bank-schema.ts';
-import { Difficulty, QuestionEditShape, QuestionShape } from '../../domain/question.ts';
-import { QUESTION_TYPES } from '../../domain/question-types/type.ts';
+import { Difficulty, QuestionDocument, QuestionEditShape } from '../../domain/question.ts';
+import { QUESTION_TYPES } from '../../domain/question-types/registry.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
 
 export const QuestionIdParams = z.strictObject({
@@ -11,7 +11,7 @@ export const QuestionIdParams = z.strictObject({
 export const BankDocument = z
   .strictObject({
     bank: BankMeta,
-    questions: z.array(QuestionShape).check(z.minLength(1), z.maxLength(10_000)),
+    questions: z.array(QuestionDocument).check(z.minLength(1), z.maxLength(10_000)),
   })
   .register(z.globalRegistry, {
     id: 'BankDocument',

@@ -1,4 +1,5 @@
-import type { Option, QuestionContent } from './type.ts';
+/** Writing GIFT: escapes, weights and answer blocks, for the type modules' `gift.write`. */
+import type { Option, QuestionContent } from './question-types/type.ts';
 
 /** GIFT's special characters escaped with a backslash. */
 export function giftEscape(s: string): string {
@@ -18,6 +19,7 @@ export function giftWeight(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Number(n.toFixed(5)));
 }
 
+/** A number as GIFT writes it. */
 export function giftNumber(n: number): string {
   return String(n);
 }
@@ -32,21 +34,29 @@ export function giftAnswer(mark: '=' | '~', text: string, weight?: string): stri
 }
 
 /** The `{...}` answer block: one answer per line, then the explanation as general feedback. */
-export function giftBlock(q: QuestionContent, answers: readonly string[]): string {
+export function giftBlock(
+  q: Pick<QuestionContent, 'explanation'>,
+  answers: readonly string[],
+): string {
   const feedback = q.explanation ? [`####${giftText(q.explanation)}`] : [];
   return `{\n${[...answers, ...feedback].map((a) => `  ${a}`).join('\n')}\n}`;
 }
 
-/** The `{...}` answer block of a choice question, each option marked by `mark`. */
-export function giftChoice(
-  q: QuestionContent,
+/** A question after its title: the prompt, then the answer block. */
+export function giftQuestion(
+  q: Pick<QuestionContent, 'prompt' | 'explanation'>,
+  answers: readonly string[],
+): { text: string } {
+  return { text: `${giftText(q.prompt)}${giftBlock(q, answers)}` };
+}
+
+/** The answers of a choice question, each option marked by `mark`. */
+export function giftChoices(
+  options: readonly Option[] | undefined,
   mark: (o: Option) => { mark: '=' | '~'; weight?: string },
-): string {
-  return giftBlock(
-    q,
-    (q.options ?? []).map((o) => {
-      const m = mark(o);
-      return giftAnswer(m.mark, o.text, m.weight);
-    }),
-  );
+): string[] {
+  return (options ?? []).map((o) => {
+    const m = mark(o);
+    return giftAnswer(m.mark, o.text, m.weight);
+  });
 }

@@ -1,0 +1,516 @@
+/**
+ * GIFT lexing and blocks: the text split into question blocks (with their `$CATEGORY:` and
+ * `// assay:` lines), a question's characters with their escapes and offsets, and the reader
+ * that the type modules' GIFT readers use to record options, locations, feedback and problems.
+ * What a block means is decided by the type that claims it (`gift.read` in each type module);
+ * `gift.ts` puts the pieces together. See "GIFT" in docs/question-format.md.
+ */
+import type { FieldIssue } from './errors.ts';
+import type { Authored, Option } from './question-types/type.ts';
+import { AREAS } from './taxonomy.ts';
+
+export interface Pos {
+  line: number;
+  column: number;
+}
+
+/** One character of a question after unescaping; `esc` marks a backslash-escaped one. */
+export interface Ch {
+  c: string;
+  esc: boolean;
+  off: number;
+}
+
+export type Chars = Ch[];
+
+export interface Feedback {
+  label: string;
+  text: string;
+}
+
+/** The metadata of an `// assay:` comment. */
+export interface AssayMeta {
+  pos: Pos;
+  keyPos: Map<string, Pos>;
+  difficulty?: 1 | 2 | 3;
+  tags?: string[];
+  options?: string[];
+  timeHintSeconds?: number;
+  discrimination?: number;
+  difficultyParam?: number;
+}
+
+interface Category {
+  pos: Pos;
+  area?: string;
+}
+
+export interface Block {
+  lines: { no: number; text: string }[];
+  assay?: AssayMeta;
+  category?: Category;
+}
+
+export interface Draft {
+  index: number;
+  start: Pos;
+  /** Where each field of the question comes from, by path relative to the question. */
+  at: Map<string, Pos>;
+  issues: FieldIssue[];
+  title?: string;
+  raw?: Record<string, unknown>;
+}
+
+const ASSAY_COMMENT = /^\s*\/\/\s*assay\s*:(.*)$/i;
+const CATEGORY_LINE = /^\s*\$CATEGORY:(.*)$/;
+const FORMAT_MARKER = /^\[(html|markdown|plain|moodle)\]/i;
+export const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const WEIGHT = /^%(-?\d+(?:\.\d+)?)%/;
+const ESCAPABLE = new Set([':', '~', '=', '#', '{', '}', '\\']);
+export const TRUE_FALSE = /^(?:t|true|f|false)$/i;
+
+/**
+ * Split the text into question blocks (runs of non-blank lines). Whole-line `//` comments are
+ * dropped; an `// assay:` comment directly above a question belongs to it; `$CATEGORY:` lines
+ * set the area of the questions after them. File-level problems go to `issues`.
+ */
+export function splitBlocks(text: string, issues: FieldIssue[]): Block[] {
+  const lines = text.split(/\r\n|\r|\n/);
+  const blocks: Block[] = [];
+  let category: Category | undefined;
+  let current: Block | undefined;
+  let pendingAssay: AssayMeta | undefined;
+
+  const orphan = () => {
+    if (pendingAssay) {
+      issues.push({
+        path: '',
+        message: 'An "// assay:" comment must be immediately above the question it describes.',
+        ...pendingAssay.pos,
+      });
+    }
+    pendingAssay = undefined;
+  };
+  const close = () => {
+    if (current) blocks.push(current);
+    current = undefined;
+  };
+
+  lines.forEach((line, i) => {
+    const no = i + 1;
+    if (line.trim() === '') {
+      close();
+      orphan();
+      return;
+    }
+    const assay = ASSAY_COMMENT.exec(line);
+    if (assay) {
+      if (current) {
+        issues.push({
+          path: '',
+          message:
+            'An "// assay:" comment inside a question; put it on the line above the question.',
+          line: no,
+          column: line.search(/\S/) + 1,
+        });
+        return;
+      }
+      if (pendingAssay) {
+        issues.push({
+          path: '',
+          message: `A second "// assay:" comment for the same question (the first is on line ${pendingAssay.pos.line}); use one.`,
+          line: no,
+          column: line.search(/\S/) + 1,
+        });
+        return;
+      }
+      pendingAssay = parseAssay(line, no, line.length - assay[1]!.length, issues);
+      return;
+    }
+    if (/^\s*\/\//.test(line)) {
+      // A comment: dropped, but kept as an empty line inside a question so columns stay right.
+      if (current) current.lines.push({ no, text: '' });
+      return;
+    }
+    const cat = CATEGORY_LINE.exec(line);
+    if (cat) {
+      close();
+      orphan();
+      category = parseCategory(cat[1]!, no, line.length - cat[1]!.length, issues);
+      return;
+    }
+    if (!current) {
+      current = {
+        lines: [],
+        ...(pendingAssay ? { assay: pendingAssay } : {}),
+        ...(category ? { category } : {}),
+      };
+      pendingAssay = undefined;
+    }
+    current.lines.push({ no, text: line });
+  });
+  close();
+  orphan();
+  return blocks;
+}
+
+const AREA_BY_NAME = new Map<string, string>(
+  AREAS.flatMap((a) => [
+    [a.id, a.id],
+    [slugify(a.name), a.id],
+  ]),
+);
+
+function parseCategory(
+  value: string,
+  line: number,
+  offset: number,
+  issues: FieldIssue[],
+): Category {
+  // Moodle writes a slash inside a category name as `//`; segments are separated by `/`.
+  const segments = value
+    .trim()
+    .split(/(?<!\/)\/(?!\/)/)
+    .map((s) => s.replace(/\/\//g, '/').trim())
+    .filter((s) => s !== '');
+  const last = segments.at(-1);
+  const column = offset + value.search(/\S|$/) + 1;
+  const pos = { line, column };
+  if (last === undefined) {
+    issues.push({ path: '', message: 'The $CATEGORY: line names no category.', ...pos });
+    return { pos };
+  }
+  const area = AREA_BY_NAME.get(slugify(last));
+  if (!area) {
+    issues.push({
+      path: '',
+      message: `Category "${last}" is not an area; its last segment must be one of: ${AREAS.map((a) => a.id).join(', ')}.`,
+      ...pos,
+    });
+    return { pos };
+  }
+  return { pos, area };
+}
+
+const ASSAY_KEYS = [
+  'difficulty',
+  'tags',
+  'options',
+  'timeHintSeconds',
+  'discrimination',
+  'difficultyParam',
+];
+
+function parseAssay(line: string, no: number, offset: number, issues: FieldIssue[]): AssayMeta {
+  const meta: AssayMeta = { pos: { line: no, column: line.search(/\S/) + 1 }, keyPos: new Map() };
+  const rest = line.slice(offset);
+  for (const m of rest.matchAll(/\S+/g)) {
+    const pos = { line: no, column: offset + m.index + 1 };
+    const eq = m[0].indexOf('=');
+    const key = eq > 0 ? m[0].slice(0, eq) : m[0];
+    const value = eq > 0 ? m[0].slice(eq + 1) : '';
+    const fail = (message: string) => issues.push({ path: '', message, ...pos });
+    if (eq <= 0 || value === '') {
+      fail(`"${m[0]}" in the assay comment is not key=value.`);
+      continue;
+    }
+    if (!ASSAY_KEYS.includes(key)) {
+      fail(`Unknown assay key "${key}"; known keys: ${ASSAY_KEYS.join(', ')}.`);
+      continue;
+    }
+    if (meta.keyPos.has(key)) {
+      fail(`The assay key "${key}" is given twice.`);
+      continue;
+    }
+    meta.keyPos.set(key, pos);
+    if (key === 'difficulty') {
+      if (value === '1' || value === '2' || value === '3')
+        meta.difficulty = Number(value) as 1 | 2 | 3;
+      else fail(`difficulty must be 1, 2 or 3, not "${value}".`);
+    } else if (key === 'tags' || key === 'options') {
+      meta[key] = value.split(',');
+    } else if (NUMBER.test(value)) {
+      meta[key as 'timeHintSeconds' | 'discrimination' | 'difficultyParam'] = Number(value);
+    } else {
+      fail(`${key} must be a number, not "${value}".`);
+    }
+  }
+  return meta;
+}
+
+/** `Grant's tomb` -> `grant-s-tomb`. */
+export function slugify(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+// --- one question ------------------------------------------------------------------------------
+
+/** Unescape a question's text, keeping each character's offset for locations. */
+export function readEscapes(text: string): Chars {
+  const out: Chars = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    const next = text[i + 1];
+    if (c === '\\' && next !== undefined && ESCAPABLE.has(next)) {
+      out.push({ c: next, esc: true, off: i });
+      i++;
+    } else if (c === '\\' && next === 'n') {
+      out.push({ c: '\n', esc: true, off: i });
+      i++;
+    } else {
+      out.push({ c, esc: false, off: i });
+    }
+  }
+  return out;
+}
+
+export const str = (cs: Chars) => cs.map((c) => c.c).join('');
+const isSpace = (ch: Ch | undefined) => ch !== undefined && !ch.esc && /\s/.test(ch.c);
+export const isMark = (ch: Ch | undefined, c: string) => ch !== undefined && !ch.esc && ch.c === c;
+
+export function trimStart(cs: Chars): Chars {
+  let a = 0;
+  while (a < cs.length && isSpace(cs[a])) a++;
+  return cs.slice(a);
+}
+
+export function trimEnd(cs: Chars): Chars {
+  let b = cs.length;
+  while (b > 0 && isSpace(cs[b - 1])) b--;
+  return cs.slice(0, b);
+}
+
+export const trim = (cs: Chars): Chars => trimEnd(trimStart(cs));
+
+/** Text without leading white space and a leading `[html]`/`[markdown]`/`[plain]`/`[moodle]` marker. */
+export function unmarked(cs: Chars): Chars {
+  const t = trimStart(cs);
+  const m = FORMAT_MARKER.exec(str(t.slice(0, 12)));
+  return m ? trimStart(t.slice(m[0].length)) : t;
+}
+
+/** Trimmed text without a leading format marker. */
+export const plain = (cs: Chars): Chars => trimEnd(unmarked(cs));
+
+/** Whether the characters hold anything but white space. */
+export const hasText = (cs: Chars): boolean => trim(cs).length > 0;
+
+export function indexOfMark(cs: Chars, c: string, from = 0): number {
+  for (let i = from; i < cs.length; i++) if (isMark(cs[i], c)) return i;
+  return -1;
+}
+
+/** Split at every unescaped mark character; each part keeps the mark that starts it. */
+export function splitAt(cs: Chars, marks: string): { mark: string; body: Chars; at: number }[] {
+  const parts: { mark: string; body: Chars; at: number }[] = [{ mark: '', body: [], at: 0 }];
+  cs.forEach((ch, i) => {
+    if (!ch.esc && marks.includes(ch.c)) parts.push({ mark: ch.c, body: [], at: i });
+    else parts.at(-1)!.body.push(ch);
+  });
+  return parts;
+}
+
+/** `text#feedback` -> text and feedback (the first unescaped `#` separates them). */
+export function splitFeedback(cs: Chars): { text: Chars; feedback?: Chars } {
+  const i = indexOfMark(cs, '#');
+  return i < 0 ? { text: cs } : { text: cs.slice(0, i), feedback: cs.slice(i + 1) };
+}
+
+/** A leading `%50%` weight, if any, and the rest. */
+export function splitWeight(cs: Chars): { weight?: number; rest: Chars } {
+  const t = trim(cs);
+  const m = WEIGHT.exec(str(t.slice(0, 24)));
+  return m ? { weight: Number(m[1]), rest: t.slice(m[0].length) } : { rest: t };
+}
+
+/** The option id the reader gives the i-th answer when the assay comment names none. */
+export const defaultOptionId = (i: number) => (i < 26 ? String.fromCharCode(97 + i) : `o${i + 1}`);
+
+/**
+ * What Moodle makes of an answer block, by its own rules (qformat_gift): empty is an essay,
+ * `#` numerical, any `~` multiple choice, `=` with `->` matching, only `=` short answer, T or F
+ * true/false. Text after the block makes any of them a missing-word question.
+ */
+export type MoodleForm =
+  | 'essay'
+  | 'numerical'
+  | 'multichoice'
+  | 'matching'
+  | 'shortanswer'
+  | 'truefalse'
+  | 'unknown';
+
+export function moodleForm(body: Chars): MoodleForm {
+  if (body.length === 0) return 'essay';
+  if (isMark(body[0], '#')) return 'numerical';
+  if (indexOfMark(body, '~') >= 0) return 'multichoice';
+  if (indexOfMark(body, '=') >= 0) return str(body).includes('->') ? 'matching' : 'shortanswer';
+  return TRUE_FALSE.test(str(trim(splitAt(body, '#')[0]!.body))) ? 'truefalse' : 'unknown';
+}
+
+/** One question's answer block and the text around it. */
+export interface GiftBlock {
+  /** The answers: the block's content without its general feedback, trimmed. */
+  body: Chars;
+  form: MoodleForm;
+  /** The question text before the block, without a format marker; trailing white space kept. */
+  before: Chars;
+  /** The question text after the block: leading white space kept, trailing trimmed. */
+  after: Chars;
+  /** Where the block's `{` is. */
+  pos: Pos;
+}
+
+/** How a type reads GIFT: which answer blocks are its own, and how to read one. */
+export interface GiftReader<Key> {
+  /** Whether this type reads the block; no two types may claim the same block. */
+  claims(block: GiftBlock): boolean;
+  /** The options and key (and prompt, if the type owns it); problems go to `r`. */
+  read(r: GiftQuestion, block: GiftBlock): Authored<Key> | undefined;
+}
+
+/** One `~`/`=` answer of a choice block. */
+export interface ChoiceAnswer {
+  mark: string;
+  weight?: number;
+  text: string;
+  pos: Pos;
+  path: string;
+}
+
+/**
+ * The answers of a choice block (`=right ~wrong ~%50%partly`), with their feedback recorded
+ * and weights outside -100..100 reported; undefined when text precedes the first answer.
+ */
+export function choiceAnswers(r: GiftQuestion, body: Chars): ChoiceAnswer[] | undefined {
+  const parts = splitAt(body, '~=');
+  if (trim(parts[0]!.body).length) {
+    return r.fail('Text before the first "~" or "=" answer.', r.posAt(parts[0]!.body));
+  }
+  const answers = parts.slice(1).map((p, i) => {
+    const w = splitWeight(p.body);
+    const f = splitFeedback(w.rest);
+    const text = str(plain(f.text));
+    r.feedbackOn(text, f.feedback);
+    return {
+      mark: p.mark,
+      ...(w.weight !== undefined ? { weight: w.weight } : {}),
+      text,
+      pos: r.posAt(body, p.at),
+      path: `options[${i}]`,
+    };
+  });
+  for (const a of answers) {
+    if (a.weight !== undefined && (a.weight < -100 || a.weight > 100)) {
+      r.fail(`The weight ${a.weight}% is outside -100%..100%.`, a.pos, a.path);
+    }
+  }
+  return answers;
+}
+
+/**
+ * The reading of one question: where each field comes from, its problems, the assay comment
+ * and the feedback that becomes part of its explanation.
+ */
+export class GiftQuestion {
+  readonly d: Draft;
+  readonly feedback: Feedback[] = [];
+  /** Feedback for any other answer (numerical `~#...`); listed after the others. */
+  otherFeedback?: Feedback;
+  private readonly lineStarts: number[] = [];
+
+  constructor(
+    readonly block: Block,
+    readonly index: number,
+  ) {
+    const first = block.lines[0]!;
+    this.d = {
+      index,
+      start: { line: first.no, column: first.text.search(/\S/) + 1 },
+      at: new Map(),
+      issues: [],
+    };
+    let o = 0;
+    for (const l of block.lines) {
+      this.lineStarts.push(o);
+      o += l.text.length + 1;
+    }
+  }
+
+  get meta(): AssayMeta | undefined {
+    return this.block.assay;
+  }
+
+  get text(): string {
+    return this.block.lines.map((l) => l.text).join('\n');
+  }
+
+  /** Line and column of the i-th character of `cs` (or of its last, or the question start). */
+  posAt(cs: Chars, i = 0): Pos {
+    const ch = cs[Math.min(i, cs.length - 1)];
+    if (!ch) return this.d.start;
+    let k = this.lineStarts.length - 1;
+    while (k > 0 && this.lineStarts[k]! > ch.off) k--;
+    return { line: this.block.lines[k]!.no, column: ch.off - this.lineStarts[k]! + 1 };
+  }
+
+  at(path: string, pos: Pos): void {
+    this.d.at.set(path, pos);
+  }
+
+  /** Record a problem; returns undefined so that readers can `return r.fail(...)`. */
+  fail(message: string, pos: Pos, path = ''): undefined {
+    this.d.issues.push({
+      path: `questions[${this.index}]${path ? `.${path}` : ''}`,
+      message,
+      ...pos,
+    });
+    return undefined;
+  }
+
+  get failed(): boolean {
+    return this.d.issues.length > 0;
+  }
+
+  feedbackOn(label: string, cs: Chars | undefined): void {
+    if (cs) this.feedback.push({ label, text: str(plain(cs)) });
+  }
+
+  private get optionsPos(): Pos | undefined {
+    return this.meta ? (this.meta.keyPos.get('options') ?? this.meta.pos) : undefined;
+  }
+
+  /** Options from answer texts, with ids from the assay `options=` or a, b, c, ... */
+  options(texts: { text: string; pos: Pos }[], defaults = defaultOptionId): Option[] | undefined {
+    const ids = this.meta?.options;
+    if (ids && ids.length !== texts.length) {
+      const n = ids.length;
+      return this.fail(
+        `The assay comment names ${n} option id${n === 1 ? '' : 's'} but the question has ${texts.length} answers.`,
+        this.optionsPos!,
+        'options',
+      );
+    }
+    texts.forEach((t, i) => {
+      this.at(`options[${i}]`, t.pos);
+      this.at(`options[${i}].id`, ids ? this.optionsPos! : t.pos);
+    });
+    return texts.map((t, i) => ({ id: ids?.[i] ?? defaults(i), text: t.text }));
+  }
+
+  /** A type without options reports an `options=` in the assay comment. */
+  noOptions(): void {
+    if (this.meta?.options) {
+      this.fail(
+        'This question type has no options; remove options= from the assay comment.',
+        this.optionsPos!,
+        'options',
+      );
+    }
+  }
+}

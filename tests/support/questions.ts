@@ -1,0 +1,39 @@
+/**
+ * Generated questions for property tests, of every registered type: each type's own generator
+ * (`arbitrary` in its module) supplies options and key, so no test lists the types.
+ */
+import fc from 'fast-check';
+import { isStorableNumber } from '../../functions/domain/numbers.ts';
+import { QUESTION_TYPE_LIST } from '../../functions/domain/question-types/registry.ts';
+import type { Generators } from '../../functions/domain/question-types/type.ts';
+
+export type RawQuestion = Record<string, unknown>;
+
+const noNegativeZero = (n: number) => (n === 0 ? 0 : n);
+
+/** Any number Assay can store: 0 or a magnitude from 1e-12 to 1e15 (see domain/numbers.ts). */
+export const storableNumber = () =>
+  fc
+    .double({ noNaN: true, noDefaultInfinity: true, min: -1e15, max: 1e15 })
+    .map(noNegativeZero)
+    .filter(isStorableNumber);
+
+/** A question of each type in turn: the common fields given, the type's own from its module. */
+export function anyQuestion(
+  gen: Generators,
+  common: fc.Arbitrary<RawQuestion>,
+): fc.Arbitrary<RawQuestion> {
+  return fc.oneof(...QUESTION_TYPE_LIST.map((t) => ofType(t.id, gen, common)));
+}
+
+/** A question of one type. */
+export function ofType(
+  type: string,
+  gen: Generators,
+  common: fc.Arbitrary<RawQuestion>,
+): fc.Arbitrary<RawQuestion> {
+  const t = QUESTION_TYPE_LIST.find((x) => x.id === type)!;
+  return fc
+    .tuple(common, t.arbitrary(fc, gen))
+    .map(([c, own]) => ({ ...c, type: t.id, ...own }) as RawQuestion);
+}
