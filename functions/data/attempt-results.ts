@@ -9,7 +9,7 @@ import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttemptResult } from '../domain/result.ts';
-import { type AttemptStatus, forgetDraws } from './attempts.ts';
+import { type AttemptStatus, type Extension, forgetDraws } from './attempts.ts';
 import { batchWrite } from './batch-write.ts';
 import { applied, db, tableName } from './client.ts';
 import { encodeCursor, listingPage } from './cursor.ts';
@@ -35,9 +35,15 @@ export interface Completion {
   result: AttemptResult;
   /** The organisation owning each graded question, in `result.questions` order. */
   questionOrgs: string[];
-  erasedAt?: string;
-  /** A preview attempt (staff trying the assessment): it leaves no response records. */
+  /** The deadline the attempt ended with (after any extension); absent in older results. */
+  deadline?: string;
+  /** Extensions of the deadline, oldest first (who, when, why, how long). */
+  extensions?: Extension[];
+  /** An employer's preview: no results row, no response records, skipped by the statistics consumer. */
   preview?: boolean;
+  /** An old-layout attempt's saved answers by question id (read in place, never stored). */
+  legacyAnswers?: Record<string, unknown>;
+  erasedAt?: string;
 }
 
 /** Ranking key: best score first, then earliest completion. */
@@ -72,7 +78,14 @@ export function resultItem(c: Completion, ttl: number): Record<string, unknown> 
     showResultToCandidate: c.showResultToCandidate,
     candidate: c.candidate,
     th: c.tokenHash,
-    body: encode({ result: c.result, questionOrgs: c.questionOrgs }),
+    body: encode({
+      result: c.result,
+      questionOrgs: c.questionOrgs,
+      ...(c.deadline ? { deadline: c.deadline } : {}),
+      ...(c.extensions?.length ? { extensions: c.extensions } : {}),
+    }),
+    // Outside the body, so the stream consumer can skip a preview without decoding it.
+    ...(c.preview ? { preview: true } : {}),
     ...(c.erasedAt ? { erasedAt: c.erasedAt } : {}),
     ...(c.preview ? { preview: true } : {}),
     ttl,
@@ -84,6 +97,8 @@ export function completionOf(item: Record<string, unknown>): Completion {
   const body = decode(item.body as Uint8Array) as {
     result: AttemptResult;
     questionOrgs: string[];
+    deadline?: string;
+    extensions?: Extension[];
   };
   return {
     attemptId: item.attemptId as string,
@@ -99,10 +114,16 @@ export function completionOf(item: Record<string, unknown>): Completion {
     tokenHash: item.th as string,
     result: body.result,
     questionOrgs: body.questionOrgs,
+    ...(body.deadline ? { deadline: body.deadline } : {}),
+    ...(body.extensions ? { extensions: body.extensions } : {}),
+    ...(item.preview ? { preview: true } : {}),
     ...(item.erasedAt ? { erasedAt: item.erasedAt as string } : {}),
     ...(item.preview ? { preview: true } : {}),
   };
 }
+
+/** Whether a stored result item is a preview's (read from the item, no decoding). */
+export const isPreviewResult = (item: Record<string, unknown>) => item.preview === true;
 
 /**
  * Write the result body once. When a completion was written before (another request finished
@@ -278,7 +299,17 @@ export async function eraseCompletedAttempt(
       sk.startsWith(keys.attemptSession(attemptId, '').SK)
     )
       deletes.push(key);
-    else if (sk === 'ATT' || sk.startsWith('A#')) {
+    else if (sk.startsWith(keys.attemptExtension(attemptId, '').SK)) {
+      // Who, when and how long stay (the audit); why may describe the candidate.
+      await db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: key,
+          UpdateExpression: 'SET erasedAt = :at REMOVE reason',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    } else if (sk === 'ATT' || sk.startsWith('A#')) {
       const answers = Object.keys(item).filter((k) => /^a\d+$/.test(k));
       await db().send(
         new UpdateCommand({
@@ -317,12 +348,16 @@ export async function eraseCompletedAttempt(
   const erased: Completion = {
     ...stored,
     candidate: {},
-    // The per-question answer texts quote the candidate's answers: gone, the scores stay.
+    // The answers (their texts quote the candidate) go; whether each question was answered,
+    // and its score, stay.
     result: {
       ...stored.result,
+      questions: stored.result.questions.map(({ answer: _a, ...q }) => q),
       integrity: { signals: [] },
-      questions: stored.result.questions.map(({ answer: _answer, ...q }) => q),
     },
+    ...(stored.extensions
+      ? { extensions: stored.extensions.map(({ reason: _r, ...e }) => e) }
+      : {}),
     erasedAt: at,
   };
   const resultTtl = items.find((i) => i.SK === 'RESULT')?.ttl as number;

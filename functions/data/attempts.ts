@@ -24,6 +24,20 @@ import { clearQuestionCache } from './question-cache.ts';
 
 export type AttemptStatus = 'active' | 'submitted' | 'expired';
 
+/** An extension of a running attempt's deadline, as audited (an `EXT#<ulid>` item). */
+export interface Extension {
+  minutes: number;
+  /** Why (removed by erasure: it may describe the candidate). */
+  reason?: string;
+  /** Who: the staff token's subject. */
+  by: string;
+  /** When, by the server's clock. */
+  at: string;
+  /** The deadline before and after. */
+  from: string;
+  to: string;
+}
+
 /** A question of an attempt: where it lives, which immutable version, its option order. */
 export interface DrawnQuestion {
   /** Organisation owning the question (the org or `public`). */
@@ -57,7 +71,12 @@ export interface AttemptDraw {
   assessmentId: string;
   invitationId: string;
   startedAt: string;
+  /**
+   * The deadline at start. An extension moves the attempt's deadline on its head (`due`), never
+   * here: this is a lower bound, and nothing decides on it (docs/state-machines.md).
+   */
   deadline: string;
+  /** The first `due` (deadline + grace); the current one is the head's. */
   dueAt: string;
   gracePeriodSeconds: number;
   timeLimitMinutes: number;
@@ -79,6 +98,8 @@ export interface AttemptDraw {
   adaptive?: AdaptiveSectionDraw[];
   /** The start: the first session. */
   started: Session;
+  /** An employer's preview: never counted in results, norms, statistics or events. */
+  preview?: boolean;
   erasedAt?: string;
 }
 
@@ -94,10 +115,15 @@ export interface AttemptState {
   attemptId: string;
   status: AttemptStatus;
   tokenHash: string;
+  /** The current `due` (deadline + grace), as the head holds it: extensions move it. */
   dueAt: string;
   /** Set by the seal: the finish time (the deadline for an expired attempt). */
   completedAt?: string;
   resumeCount: number;
+  /** Extensions granted so far (the head's `xn`). */
+  extensions: number;
+  /** The due-index entry is on the head (a converted old-layout attempt), not the invitation. */
+  dueIndexOnHead: boolean;
   /** By question index. */
   answers: Map<number, AnswerRecord>;
   /** Adaptive sections' selection state, by the section's index in the assessment. */
@@ -396,10 +422,16 @@ export function stateOf(
     dueAt: head.due as string,
     ...(head.at ? { completedAt: head.at as string } : {}),
     resumeCount: Number(head.rc ?? 0),
+    extensions: Number(head.xn ?? 0),
+    dueIndexOnHead: head.GSI2PK !== undefined,
     answers,
     sections,
   };
 }
+
+/** The deadline that a `due` stands for: `due` minus the attempt's grace period. */
+export const deadlineOfDue = (dueAt: string, draw: Pick<AttemptDraw, 'gracePeriodSeconds'>) =>
+  new Date(Date.parse(dueAt) - draw.gracePeriodSeconds * 1000).toISOString();
 
 const isOldLayout = (item: Record<string, unknown>) => item.questions !== undefined;
 
@@ -443,7 +475,13 @@ export async function readHead(attemptId: string, pages = 1): Promise<HeadRead> 
 // Save.
 
 export type SaveOutcome =
-  | { saved: true; savedAt: string; revision: number }
+  | {
+      saved: true;
+      savedAt: string;
+      revision: number;
+      /** The page's `due` as the save found it: the deadline the save was decided by. */
+      dueAt: string;
+    }
   | {
       saved: false;
       /** The page as it was (absent: no such attempt). */
@@ -498,11 +536,18 @@ export async function saveAnswer(
           '#due': 'due',
         },
         ExpressionAttributeValues: values,
-        ReturnValues: 'UPDATED_NEW',
+        // The whole page comes back (no capacity: returned values are free) for its `due`: the
+        // deadline the candidate's countdown follows after an extension.
+        ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return { saved: true, savedAt, revision: Number(res.Attributes?.[revisionAttr(index)]) };
+    return {
+      saved: true,
+      savedAt,
+      revision: Number(res.Attributes?.[revisionAttr(index)]),
+      dueAt: String(res.Attributes?.due),
+    };
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
     const raw = (err as { Item?: Record<string, never> }).Item;
@@ -718,6 +763,11 @@ export interface Seal {
   /** Recorded as the finish time: now for a submit, the deadline for an expiry. */
   completedAt: string;
   now: Date;
+  /**
+   * An expiry seals only while the head's `due` is still this one (the one `completedAt` was
+   * computed from): an extension committed in between makes it fail, and the head comes back.
+   */
+  dueAt?: string;
   /** A submit seals only with the attempt's current token. */
   tokenHash?: string;
   retentionDays?: number;
@@ -758,6 +808,10 @@ export async function sealAttempt(
   if (seal.status === 'expired') {
     conditions.push('#due < :now');
     values[':now'] = seal.now.toISOString();
+    if (seal.dueAt) {
+      conditions.push('#due = :due');
+      values[':due'] = seal.dueAt;
+    }
   }
   let head: Record<string, unknown>;
   let sealed = false;
@@ -834,6 +888,8 @@ export interface CompletionContext {
   sessions: Session[];
   /** Integrity events (`EV#<ulid>` items, written by the candidate app), oldest first. */
   events: Record<string, unknown>[];
+  /** Extensions of the deadline (`EXT#<ulid>` items), oldest first. */
+  extensions: Extension[];
   /** The result, when a completion was already written. */
   resultItem?: Record<string, unknown>;
   /** Whether the results row was already written. */
@@ -841,12 +897,12 @@ export interface CompletionContext {
 }
 
 /**
- * The draw, the integrity events, the sessions and any result already written: one strongly
+ * The draw, the integrity events, the extensions, the sessions and any result already written: one strongly
  * consistent Query of `DRAW` to `SES#~` (an event or a session written just before submit must
  * count).
  */
 export async function readCompletionContext(attemptId: string): Promise<CompletionContext> {
-  const out: CompletionContext = { sessions: [], events: [], rowWritten: false };
+  const out: CompletionContext = { sessions: [], events: [], extensions: [], rowWritten: false };
   let start: Record<string, unknown> | undefined;
   do {
     const res = await db().send(
@@ -867,6 +923,8 @@ export async function readCompletionContext(attemptId: string): Promise<Completi
       const { PK: _p, SK: _s, ttl: _t, ...rest } = item;
       if (sk === keys.attemptDraw(attemptId).SK) out.draw = rememberDraw(drawOf(item));
       else if (sk.startsWith(keys.attemptEvent(attemptId, '').SK)) out.events.push(rest);
+      else if (sk.startsWith(keys.attemptExtension(attemptId, '').SK))
+        out.extensions.push(rest as unknown as Extension);
       else if (sk.startsWith(keys.attemptSession(attemptId, '').SK))
         out.sessions.push(rest as unknown as Session);
       else if (sk === keys.attemptResult(attemptId).SK) out.resultItem = item;

@@ -35,6 +35,10 @@ export interface Invitation extends InvitationMail {
   attemptId?: string;
   /** Set when the invitation started its attempt. */
   startedAt?: string;
+  /** The attempt's current `due`, once an extension moved it (docs/state-machines.md). */
+  dueAt?: string;
+  /** The internal invitation of an employer's preview: never listed, no usable token. */
+  preview?: boolean;
   /** When its one reminder is due (its entry in the reminder index); see data/outbox.ts. */
   remindAt?: string;
   ttl: number;
@@ -60,6 +64,27 @@ const item = (inv: Invitation) => ({
 /** Store new invitations: BatchWrite, 25 a call, retrying what DynamoDB leaves unprocessed. */
 export async function putInvitations(invitations: readonly Invitation[]): Promise<void> {
   await batchWrite(invitations.map((inv) => ({ PutRequest: { Item: item(inv) } })));
+}
+
+/**
+ * Store the internal invitation of a preview attempt, already `started`: no listing keys (it is
+ * never listed under its assessment), the due-index entry of its attempt (the sweeper finds it
+ * as it finds a candidate's), and the hash of a secret nobody holds (no link starts it). Written
+ * once: it is new.
+ */
+export async function putPreviewInvitation(inv: Invitation, dueAt: Date): Promise<void> {
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...keys.invitation(inv.invitationId),
+        ...keys.due(dueAt, inv.attemptId!),
+        ...inv,
+        preview: true,
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
 }
 
 /**

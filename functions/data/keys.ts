@@ -9,10 +9,12 @@
  * | bank                    | ORG#<org>#BANK#<bankId>       | BANK               |                                                   |                                          |
  * | assessment              | ORG#<org>#A#<aid>             | ASSESSMENT         | ORG#<org>#AS / <aid>                              |                                          |
  * | invitation              | INV#<invId>                   | INV                | ORG#<org>#A#<aid>#INV / <invId>                   | DUE#<hour> / <dueAt>#<attemptId> (started) |
+ * | preview's invitation    | INV#<invId>                   | INV                | (none: never listed)                              | DUE#<hour> / <dueAt>#<attemptId> (started) |
  * | attempt head (page 0)   | ATT#<attemptId>               | ATT                |                                                   | (old layout only: DUE#<hour> / <dueAt>#<attemptId>) |
  * | attempt answer page n   | ATT#<attemptId>               | A#<nn>             |                                                   |                                          |
  * | attempt draw            | ATT#<attemptId>               | DRAW               |                                                   |                                          |
  * | integrity event batch   | ATT#<attemptId>               | EV#<ulid>          |                                                   |                                          |
+ * | extension (audit)       | ATT#<attemptId>               | EXT#<ulid>         |                                                   |                                          |
  * | event batch counter     | ATT#<attemptId>               | EVENTS             |                                                   |                                          |
  * | resumed session         | ATT#<attemptId>               | SES#<ulid>         |                                                   |                                          |
  * | attempt result          | ATT#<attemptId>               | RESULT             |                                                   |                                          |
@@ -32,8 +34,9 @@
  * | invitation (reminder due) | INV#<invId>                 | INV                |                                                   | REMIND#<hour> / <remindAt>#<invId> (pending, mailed, not reminded) |
  *
  * An attempt's sort keys are chosen so that one range reads what finalising needs:
- * `A#..` < `ATT` (head and pages: `SK BETWEEN 'A#' AND 'ATT'`) and `DRAW` < `EV#..` < `RESULT`
- * < `ROW` < `SES#..` (draw, events and sessions: `SK BETWEEN 'DRAW' AND 'SES#\uffff'`).
+ * `A#..` < `ATT` (head and pages: `SK BETWEEN 'A#' AND 'ATT'`) and `DRAW` < `EV#..` < `EXT#..`
+ * < `RESULT` < `ROW` < `SES#..` (draw, events, extensions and sessions: `SK BETWEEN 'DRAW' AND
+ * 'SES#\uffff'`).
  *
  * Access patterns with their calls: `docs/access-patterns.md`.
  */
@@ -97,6 +100,11 @@ export const keys = {
   attemptEvent: (attemptId: string, id: string): Key => ({
     PK: `ATT#${attemptId}`,
     SK: `EV#${id}`,
+  }),
+  /** An extension of the deadline, with who, when and why (audit). */
+  attemptExtension: (attemptId: string, id: string): Key => ({
+    PK: `ATT#${attemptId}`,
+    SK: `EXT#${id}`,
   }),
   /** A resumed session. */
   attemptSession: (attemptId: string, id: string): Key => ({

@@ -7,7 +7,10 @@ export interface GradedQuestion {
   /** Item score in [0,1]. */
   score: number;
   secondsSpent: number;
-  /** Whether the candidate saved an answer (absent in results graded before it was recorded). */
+  /**
+   * Whether an answer was saved: an unanswered question also scores 0, and a report must not
+   * call it wrong. Absent in results graded before it was recorded.
+   */
   answered?: boolean;
   /**
    * The saved answer as a person reads it, written by the question's type ("b — Use a queue"),
@@ -53,6 +56,7 @@ export function gradeQuestions(
   const spent = secondsSpent(startedAt, answers);
   return questions.map(({ content, version }) => {
     const value = answers[content.id]?.value;
+    const answered = value !== undefined && value !== null;
     const answer = describeAnswer(content, value);
     return {
       questionId: content.id,
@@ -60,7 +64,7 @@ export function gradeQuestions(
       area: content.area,
       score: gradeResponse(content, value),
       secondsSpent: spent[content.id] ?? 0,
-      answered: answers[content.id] !== undefined,
+      answered,
       ...(answer !== undefined ? { answer } : {}),
     };
   });

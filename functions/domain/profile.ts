@@ -12,8 +12,12 @@ import {
   eap,
   type ItemCalibration,
   itemModel,
+  LEVEL_BANDS,
+  type Level,
   LevelSchema,
   levelOf,
+  MAX_STANDARD_ERROR_FOR_LEVEL,
+  MIN_ITEMS_FOR_LEVEL,
   type ScoredItem,
 } from './psychometrics.ts';
 import { AREAS, type AreaKind, findArea } from './taxonomy.ts';
@@ -93,9 +97,9 @@ export interface SkillProfile {
   technical: { score: number } | null;
   soft: { score: number } | null;
   areas: AreaProfile[];
-  /** Up to two areas, strongest first, with theta >= 0 and enough evidence. */
+  /** Up to two areas at advanced or expert, strongest first. */
   strengths: Development[];
-  /** Up to two areas, weakest first, with theta < 0 and enough evidence. */
+  /** Up to two areas at foundational, weakest first. */
   gaps: Development[];
 }
 
@@ -139,6 +143,101 @@ export function scoredItem(it: ProfileItem): ScoredItem {
     : { a: model.a, b: model.steps[0]!, score: it.score };
 }
 
+/** Levels that make an area a strength, and the one that makes it a gap. */
+export const STRENGTH_LEVELS: readonly Level[] = ['advanced', 'expert'];
+export const GAP_LEVELS: readonly Level[] = ['foundational'];
+/** Strengths and gaps listed at most. */
+export const MAX_LISTED = 2;
+
+/**
+ * Strengths and gaps follow from the levels, so that the same level is always read the same
+ * way: a strength is an area at `advanced` or `expert`, a gap an area at `foundational`; an
+ * `intermediate` area is neither (its estimate does not rule out the average) and an area with
+ * `insufficient-evidence` is neither. At most two of each, strongest (weakest) first; ties keep
+ * taxonomy order (the sort is stable).
+ */
+export function strengthsAndGaps(
+  areas: readonly Pick<AreaProfile, 'area' | 'level' | 'ability'>[],
+) {
+  const strengths = areas
+    .filter((a) => STRENGTH_LEVELS.includes(a.level))
+    .sort((x, y) => y.ability.theta - x.ability.theta)
+    .slice(0, MAX_LISTED)
+    .map((a) => development(a.area, 'strength'));
+  const gaps = areas
+    .filter((a) => GAP_LEVELS.includes(a.level))
+    .sort((x, y) => x.ability.theta - y.ability.theta)
+    .slice(0, MAX_LISTED)
+    .map((a) => development(a.area, 'gap'));
+  return { strengths, gaps };
+}
+
+/**
+ * A stored profile under today's rule: each area's level recomputed from its stored ability and
+ * item count, and strengths and gaps from those levels. Results are written once; the rule that
+ * reads them is applied when they are read, so two reports never apply different rules.
+ */
+export function currentProfile<P extends Pick<SkillProfile, 'areas' | 'strengths' | 'gaps'>>(
+  profile: P,
+): P {
+  const areas = profile.areas.map((a) => ({
+    ...a,
+    level: levelOf(a.ability.theta, a.ability.standardError, a.items),
+  }));
+  return { ...profile, areas, ...strengthsAndGaps(areas) };
+}
+
+const fmt = (x: number, digits = 2) => (x < 0 ? '−' : '') + Math.abs(x).toFixed(digits);
+
+/** The band of a level as a person reads it: "−0.5 ≤ θ < 0.5". */
+export function levelBand(level: Exclude<Level, 'insufficient-evidence'>): string {
+  const i = LEVEL_BANDS.findIndex(([name]) => name === level);
+  const from = LEVEL_BANDS[i]![1];
+  const to = LEVEL_BANDS[i + 1]?.[1];
+  if (from === Number.NEGATIVE_INFINITY) return `θ < ${fmt(to!, 1)}`;
+  return to === undefined ? `θ ≥ ${fmt(from, 1)}` : `${fmt(from, 1)} ≤ θ < ${fmt(to, 1)}`;
+}
+
+const LEVEL_NAMES: Readonly<Record<Level, string>> = {
+  foundational: 'Foundational',
+  intermediate: 'Intermediate',
+  advanced: 'Advanced',
+  expert: 'Expert',
+  'insufficient-evidence': 'Insufficient evidence',
+};
+
+/** A level's name as a report shows it. */
+export const levelName = (level: Level) => LEVEL_NAMES[level];
+
+/**
+ * The rule that produced an area's level, stated with the evidence it used: the number of
+ * questions, their difficulties when known, the ability estimate and its standard error, and
+ * the band (or the evidence threshold it missed). Also says whether the level makes the area a
+ * strength or a gap, and why an intermediate one is neither.
+ */
+export function levelRule(
+  a: Pick<AreaProfile, 'level' | 'items' | 'ability' | 'score'>,
+  difficulties?: readonly number[],
+): string {
+  const q = `${a.items} question${a.items === 1 ? '' : 's'}`;
+  const { theta, standardError: se } = a.ability;
+  if (a.level === 'insufficient-evidence') {
+    if (a.items < MIN_ITEMS_FOR_LEVEL)
+      return `Insufficient evidence: ${q} in this area; a level needs at least ${MIN_ITEMS_FOR_LEVEL}, so its score (${a.score}) is not turned into a level, a strength or a gap. It says the test asked too little here, not that the candidate did badly or well.`;
+    return `Insufficient evidence: the ability estimate from ${q} has a standard error of ${fmt(se)}, above ${MAX_STANDARD_ERROR_FOR_LEVEL} (their calibration says they separate candidates poorly). Neither a strength nor a gap.`;
+  }
+  const mix = difficulties?.length
+    ? ` of difficulty ${[...difficulties].sort((x, y) => x - y).join(', ')}`
+    : '';
+  const band = levelBand(a.level);
+  const reading = STRENGTH_LEVELS.includes(a.level)
+    ? 'A strength (advanced or expert).'
+    : GAP_LEVELS.includes(a.level)
+      ? 'A gap (foundational).'
+      : 'Neither a strength nor a gap: the estimate does not rule out an average candidate.';
+  return `${levelName(a.level)}: ability θ = ${fmt(theta)} (standard error ${fmt(se)}) from ${q}${mix}; ${levelName(a.level).toLowerCase()} is ${band}. θ weighs each answer by its question's difficulty, so the same score from harder questions gives a higher θ. ${reading}`;
+}
+
 /**
  * The skill profile of graded questions. Areas come in taxonomy order, each with its score
  * (0-100), items, fully correct items, EAP ability (calibrated parameters where the attempt
@@ -147,9 +246,8 @@ export function scoredItem(it: ProfileItem): ScoredItem {
  * (its candidates see items of different difficulty, so their raw means are not comparable;
  * 0 when no item was answered). The overall score is the mean over items, an adaptive area
  * counting its score once per item used, so a test without adaptive sections scores its mean
- * item score. Strengths are the two highest-theta areas with theta >= 0 and gaps the two
- * lowest with theta < 0, both only among areas with enough evidence for a level. The result
- * does not depend on item order.
+ * item score. Strengths and gaps follow from the levels ({@link strengthsAndGaps}). The
+ * result does not depend on item order.
  */
 export function buildProfile(input: ProfileInput): SkillProfile {
   const byArea = new Map<string, ProfileItem[]>();
@@ -215,19 +313,7 @@ export function buildProfile(input: ProfileInput): SkillProfile {
     return scores.length ? { score: pct(scores) } : null;
   };
 
-  // Ties keep taxonomy order (the sort is stable), so equal areas rank the same every time.
-  const evidenced = areas.filter((a) => a.level !== 'insufficient-evidence');
-  const strengths = evidenced
-    .filter((a) => a.ability.theta >= 0)
-    .sort((x, y) => y.ability.theta - x.ability.theta)
-    .slice(0, 2)
-    .map((a) => development(a.area, 'strength'));
-  const gaps = evidenced
-    .filter((a) => a.ability.theta < 0)
-    .sort((x, y) => x.ability.theta - y.ability.theta)
-    .slice(0, 2)
-    .map((a) => development(a.area, 'gap'));
-
+  const { strengths, gaps } = strengthsAndGaps(areas);
   const score = pct([...counted.values()].flat());
   return {
     score,

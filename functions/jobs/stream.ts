@@ -1,11 +1,13 @@
 /**
  * The table's stream consumer: when an attempt completes (its result item is written), adds it
  * to its assessment's norms and to the statistics of every question version it was given,
- * leaves its anonymous response records for calibration (not for a preview attempt), and
- * publishes `AttemptCompleted`. Runs from the DynamoDB stream in AWS and from the local stream
+ * leaves its anonymous response records for calibration, and publishes `AttemptCompleted`
+ * (an employer's preview is skipped: it counts nowhere). Runs from the DynamoDB stream in AWS
+ * and from the local stream
  * poller on a laptop; applying a record twice changes nothing.
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { isPreviewResult } from '../data/attempt-results.ts';
 import { publishAttemptCompleted } from '../data/events.ts';
 import { putResponseRecords } from '../data/response-records.ts';
 import { applyCompletion } from '../data/statistics.ts';
@@ -19,6 +21,9 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   for (const record of event.Records) {
     const completed = completedAttemptOf(record);
     if (!completed) continue;
+    // An employer's preview counts nowhere: not in norms, item statistics, calibration
+    // responses or AttemptCompleted (docs/state-machines.md#preview-attempts).
+    if (completed.kind === 'result' && isPreviewResult(completed.item)) continue;
     let attemptId: string | undefined;
     try {
       const c = completionOfRecord(completed);

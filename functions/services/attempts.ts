@@ -29,6 +29,7 @@ import {
   completeInvitation,
   createAttemptItems,
   type DueEntry,
+  deadlineOfDue,
   getDraw,
   MAX_RECORDED_SESSIONS,
   pageCount,
@@ -63,6 +64,7 @@ import {
   ValidationError,
 } from '../domain/errors.ts';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../domain/numbers.ts';
+import { currentProfile } from '../domain/profile.ts';
 import {
   candidateView,
   gradeResponse,
@@ -153,6 +155,8 @@ function loadedOfOldLayout(a: OldLayoutAttempt): Loaded {
       dueAt: a.dueAt,
       ...(a.completedAt ? { completedAt: a.completedAt } : {}),
       resumeCount: a.resumeCount ?? 0,
+      extensions: 0,
+      dueIndexOnHead: false,
       answers,
       sections: new Map(),
     },
@@ -213,9 +217,14 @@ async function writeTarget(
 // ---------------------------------------------------------------------------------------------
 // The candidate view.
 
+/** The attempt's current deadline: the head's `due` minus the grace period (extensions move it). */
+export const currentDeadline = (loaded: Pick<Loaded, 'draw' | 'state'>) =>
+  deadlineOfDue(loaded.state.dueAt, loaded.draw);
+
 /**
  * The candidate view of an attempt: questions in this attempt's order (an adaptive section's
  * items as shown so far), its sections (adaptive ones with their progress), no keys, no scores.
+ * The deadline is the head's (an extension moves it), never the cached draw's.
  */
 export async function attemptView(loaded: Loaded, now: Date, attemptToken?: string) {
   const { draw, state } = loaded;
@@ -235,8 +244,9 @@ export async function attemptView(loaded: Loaded, now: Date, attemptToken?: stri
     attemptId: draw.attemptId,
     ...(attemptToken ? { attemptToken } : {}),
     status: state.status,
+    ...(draw.preview ? { preview: true } : {}),
     startedAt: draw.startedAt,
-    deadline: draw.deadline,
+    deadline: currentDeadline(loaded),
     gracePeriodSeconds: draw.gracePeriodSeconds,
     serverTime: now.toISOString(),
     assessment: { title: draw.title, timeLimitMinutes: draw.timeLimitMinutes },
@@ -275,6 +285,7 @@ async function buildDraw(
   assessment: Assessment,
   started: Session,
 ): Promise<{ draw: AttemptDraw; pageExtras: Map<number, Record<string, unknown>> }> {
+  // A preview is marked by its invitation, so a rebuild after a crash marks it too.
   const refs = drawQuestions(assessment.sections, attemptId);
   const built = await drawSections(attemptId, assessment, refs, answerAllowance);
   const deadline = deadlineOf(startedAt, assessment.timeLimitMinutes, inv.extraTimePercent);
@@ -298,6 +309,7 @@ async function buildDraw(
     sections: built.sections,
     ...(built.adaptive.length ? { adaptive: built.adaptive } : {}),
     started,
+    ...(inv.preview ? { preview: true } : {}),
   };
   return { draw, pageExtras: built.pageExtras };
 }
@@ -322,6 +334,8 @@ const freshState = (
     tokenHash,
     dueAt: draw.dueAt,
     resumeCount: 0,
+    extensions: 0,
+    dueIndexOnHead: false,
     answers: new Map(),
     sections,
   };
@@ -334,10 +348,11 @@ export interface Started {
 }
 
 /**
- * Write the attempt items of a started invitation: the normal start, and the rebuild after a
- * crash between the invitation's write and the attempt's (by a retried start or the sweeper).
+ * Write the attempt items of a started invitation: the normal start, a preview's start, and the
+ * rebuild after a crash between the invitation's write and the attempt's (by a retried start or
+ * the sweeper).
  */
-async function materialise(inv: Invitation, session: Session): Promise<Started | 'exists'> {
+export async function materialise(inv: Invitation, session: Session): Promise<Started | 'exists'> {
   const assessment = await getAssessment(inv.org, inv.assessmentId);
   if (!assessment) throw new NotFoundError('The assessment of this invitation');
   const { draw, pageExtras } = await buildDraw(
@@ -429,7 +444,7 @@ async function resume(inv: Invitation, now: Date, session: Session): Promise<Sta
   }
   // The start is the first session; resumes are recorded while fewer than the maximum are.
   if (state.resumeCount < MAX_RECORDED_SESSIONS)
-    await recordSession(attemptId, session, loaded.draw.dueAt, RETENTION_DAYS);
+    await recordSession(attemptId, session, state.dueAt, RETENTION_DAYS);
   return { created: false, loaded: { draw: loaded.draw, state }, attemptToken: secret };
 }
 
@@ -444,6 +459,11 @@ const isDue = (dueAt: string, now: Date) => Date.parse(dueAt) < now.getTime();
  * status and the finish time; a request that finds the attempt sealed (or finished) completes
  * what is missing with those. Undefined: nothing to do (an expiry before the attempt is due).
  * Throws 401 for a submit with a token that is not the attempt's.
+ *
+ * `dueAt` is the head's `due` as last read; without it (a submit reads nothing first) the
+ * draw's first one, a lower bound. An expiry seals only while the head still has that `due`;
+ * when an extension moved it, the failed seal returns the head and the decision is taken again
+ * on the new `due` (a submit that guessed "expired" from the first deadline seals as submitted).
  */
 export async function finalise(
   draw: AttemptDraw,
@@ -451,24 +471,32 @@ export async function finalise(
   now: Date,
   bearer?: string,
   repair = false,
+  dueAt?: string,
 ): Promise<Completion | undefined> {
-  const expire = kind === 'expire' || isDue(draw.dueAt, now);
-  const sealed = await sealAttempt(
-    draw.attemptId,
-    {
-      status: expire ? 'expired' : 'submitted',
-      completedAt: expire ? draw.deadline : now.toISOString(),
-      now,
-      ...(bearer && !expire ? { tokenHash: hashSecret(bearer) } : {}),
-      retentionDays: RETENTION_DAYS,
-    },
-    pageCount(draw),
-  );
-  const state = sealed.state;
-  if (!state) throw new NotFoundError(`Attempt ${draw.attemptId}`);
-  if (bearer && !secretMatches(bearer, state.tokenHash)) throw new UnauthorizedError(WRONG_TOKEN);
-  if (state.status === 'active') return undefined;
-  return complete(draw, state, repair);
+  let due = dueAt ?? draw.dueAt;
+  for (let round = 0; round < 3; round++) {
+    const expire = kind === 'expire' || isDue(due, now);
+    const sealed = await sealAttempt(
+      draw.attemptId,
+      {
+        status: expire ? 'expired' : 'submitted',
+        completedAt: expire ? deadlineOfDue(due, draw) : now.toISOString(),
+        now,
+        ...(expire ? { dueAt: due } : {}),
+        ...(bearer && !expire ? { tokenHash: hashSecret(bearer) } : {}),
+        retentionDays: RETENTION_DAYS,
+      },
+      pageCount(draw),
+    );
+    const state = sealed.state;
+    if (!state) throw new NotFoundError(`Attempt ${draw.attemptId}`);
+    if (bearer && !secretMatches(bearer, state.tokenHash)) throw new UnauthorizedError(WRONG_TOKEN);
+    if (state.status !== 'active') return complete(draw, state, repair);
+    // Still active: not due, or an extension moved `due` since it was read.
+    if (state.dueAt === due) return undefined;
+    due = state.dueAt;
+  }
+  throw new DomainError('conflict', 'The attempt is changing too fast to finish; try again.');
 }
 
 /**
@@ -487,17 +515,18 @@ async function complete(
   else {
     const contents = await attemptContents(draw);
     const graded = gradingInput(draw, state, contents);
+    const deadline = deadlineOfDue(state.dueAt, draw);
     const result: AttemptResult = scoreAttempt({
       questions: graded.questions,
       answers: graded.answers,
       ...(graded.adaptive.length ? { adaptive: graded.adaptive } : {}),
       startedAt: draw.startedAt,
-      deadline: draw.deadline,
+      deadline,
       resumes: [draw.started, ...ctx.sessions],
       events: pageEventsOf(ctx.events),
       ...(draw.passingScore !== undefined ? { passingScore: draw.passingScore } : {}),
     });
-    const completedAt = state.completedAt ?? draw.deadline;
+    const completedAt = state.completedAt ?? deadline;
     completion = await putResult(
       {
         attemptId: draw.attemptId,
@@ -513,12 +542,19 @@ async function complete(
         tokenHash: state.tokenHash,
         result,
         questionOrgs: questionOrgsOf(draw, state, result),
+        deadline,
+        ...(ctx.extensions.length
+          ? { extensions: [...ctx.extensions].sort((x, y) => x.at.localeCompare(y.at)) }
+          : {}),
+        ...(draw.preview ? { preview: true } : {}),
       },
       ttlOf(completedAt, RETENTION_DAYS),
     );
   }
-  if (!ctx.rowWritten) await putRow(completion, ttlOf(completion.completedAt, RETENTION_DAYS));
-  if (!ctx.resultItem || !ctx.rowWritten || repair)
+  // A preview is never ranked: it has no results row.
+  const rowMissing = !ctx.rowWritten && !completion.preview;
+  if (rowMissing) await putRow(completion, ttlOf(completion.completedAt, RETENTION_DAYS));
+  if (!ctx.resultItem || rowMissing || repair)
     await completeInvitation(draw.invitationId, completion.completedAt);
   return completion;
 }
@@ -554,7 +590,7 @@ export async function settle(
   let completion: Completion | undefined;
   if (state.status === 'active' || pageCount(draw) > 1) {
     // Due: seal it (or, for a long attempt a crash left half sealed, seal the other pages).
-    completion = await finalise(draw, 'expire', now, undefined, Boolean(invitationId));
+    completion = await finalise(draw, 'expire', now, undefined, Boolean(invitationId), state.dueAt);
   } else {
     const stored = invitationId ? undefined : await getResult(attemptId);
     completion = stored ?? (await complete(draw, state, Boolean(invitationId)));
@@ -623,7 +659,9 @@ export function developmentOf(r: AttemptResult) {
 }
 
 /** What a candidate may see of their result: scores and levels, no keys, no per-question detail. */
-export function candidateResult(r: AttemptResult) {
+export function candidateResult(stored: AttemptResult) {
+  // Levels, strengths and gaps under today's rule, as the employer's report reads them.
+  const r = currentProfile(stored);
   return {
     score: r.score,
     ...(r.passed !== undefined ? { passed: r.passed } : {}),
@@ -705,14 +743,15 @@ function storableIssue(value: unknown): string | undefined {
 
 /**
  * Why a save was refused, from the page as it was (or the head, for an answer that did not
- * fit): in the order a client can act on. Finalises the attempt when its time ran out.
+ * fit): in the order a client can act on. Finalises the attempt when its time ran out; `retry`
+ * when that finds the deadline moved by an extension in between (the save may be sent again).
  */
 async function refusal(
   draw: AttemptDraw,
   current: { status: string; tokenHash: string; dueAt: string } | undefined,
   bearer: string,
   now: Date,
-): Promise<DomainError | undefined> {
+): Promise<DomainError | 'retry' | undefined> {
   if (!current || !secretMatches(bearer, current.tokenHash))
     return new UnauthorizedError(WRONG_TOKEN);
   if (current.status === 'submitted')
@@ -721,14 +760,29 @@ async function refusal(
       'This attempt was submitted; answers can no longer change.',
     );
   if (current.status === 'expired' || isDue(current.dueAt, now)) {
-    if (current.status === 'active') await finalise(draw, 'expire', now);
+    let deadline = deadlineOfDue(current.dueAt, draw);
+    if (current.status === 'active') {
+      const done = await finalise(draw, 'expire', now, undefined, false, current.dueAt);
+      if (!done) return 'retry';
+      if (done.status === 'submitted')
+        return new DomainError(
+          'already-submitted',
+          'This attempt was submitted; answers can no longer change.',
+        );
+      deadline = done.deadline ?? deadline;
+    }
+    const until = new Date(Date.parse(deadline) + draw.gracePeriodSeconds * 1000).toISOString();
     return new DomainError(
       'time-is-up',
-      `Time ran out at ${draw.deadline} (answers were accepted until ${draw.dueAt}); your saved answers have been submitted.`,
+      `Time ran out at ${deadline} (answers were accepted until ${until}); your saved answers have been submitted.`,
     );
   }
   return undefined;
 }
+
+/** A refusal that settles the request (a retry is not one: nothing decided yet). */
+const decided = (r: DomainError | 'retry' | undefined) =>
+  r instanceof DomainError ? r : undefined;
 
 /**
  * `PUT /v1/attempts/{id}/answers/{qid}`: the answer is checked against the question version the
@@ -747,7 +801,9 @@ export async function answer(
   if (!target) throw new UnauthorizedError(WRONG_TOKEN);
   const { draw } = target;
   if (target.finished) {
-    throw (await refusal(draw, target.state, bearer, now)) ?? new UnauthorizedError(WRONG_TOKEN);
+    throw (
+      decided(await refusal(draw, target.state, bearer, now)) ?? new UnauthorizedError(WRONG_TOKEN)
+    );
   }
   const adaptive = adaptiveTarget(draw, questionId);
   if (adaptive) return adaptiveAnswer(draw, adaptive, bearer, questionId, raw, now);
@@ -760,7 +816,7 @@ export async function answer(
     // Nothing is written; say why in the order a failed write would: token, state, question.
     const head = await readHead(attemptId, pageCount(draw));
     const current = head?.layout === 'v2' ? head.state : undefined;
-    const refused = await refusal(draw, current, bearer, now);
+    const refused = decided(await refusal(draw, current, bearer, now));
     if (refused) throw refused;
     if (!checked) throw new NotFoundError(`Question ${questionId} in this attempt`);
     if (!checked.ok) throw new ValidationError(checked.issues);
@@ -771,7 +827,9 @@ export async function answer(
       },
     ]);
   }
-  for (let round = 0; round < 2; round++) {
+  // Rounds: a conversion interrupted by an old function's save, or an extension that moved the
+  // deadline between this save's refusal and the seal it led to; each is rare and settles.
+  for (let round = 0; round < 3; round++) {
     const out = await saveAnswer(
       attemptId,
       draw.pages[index] ?? 0,
@@ -785,17 +843,23 @@ export async function answer(
       return {
         savedAt: out.savedAt,
         serverTime: now.toISOString(),
-        deadline: draw.deadline,
+        // The page's `due` that admitted this save: it follows extensions.
+        deadline: deadlineOfDue(out.dueAt, draw),
         revision: out.revision,
       };
     }
     if (out.current?.oldLayout) {
       // A conversion that an old function's save interrupted: convert, then save again.
       const loaded = await load(attemptId);
-      if (loaded?.completion) throw (await refusal(draw, loaded.state, bearer, now))!;
+      if (loaded?.completion)
+        throw (
+          decided(await refusal(draw, loaded.state, bearer, now)) ??
+          new UnauthorizedError(WRONG_TOKEN)
+        );
       continue;
     }
     const refused = await refusal(draw, out.current, bearer, now);
+    if (refused === 'retry') continue;
     if (refused) throw refused;
     const a = out.current?.answer;
     // A retry of a save that landed (its answer was lost, or it answered 503 after the write):
@@ -810,7 +874,7 @@ export async function answer(
       return {
         savedAt: a.savedAt,
         serverTime: now.toISOString(),
-        deadline: draw.deadline,
+        deadline: deadlineOfDue(out.current!.dueAt, draw),
         revision: a.revision,
       };
     }
@@ -860,6 +924,8 @@ async function adaptiveAnswer(
   const page = read?.layout === 'v2' ? read.state : undefined;
   const refused = await refusal(draw, page, bearer, now);
   if (refused) throw refused;
+  // The page's `due`, not the cached draw's: an extension moves it.
+  const deadline = deadlineOfDue(page!.dueAt, draw);
   const st = page!.sections.get(section.s) ?? { shown: [] };
   const j = st.shown.indexOf(poolIndex);
   // An item of the pool not shown yet is not part of this attempt (as far as anyone can tell).
@@ -873,7 +939,7 @@ async function adaptiveAnswer(
   if (issue) throw new ValidationError([{ path: 'answer', message: issue }]);
   const index = section.first + j;
   if (page!.answers.has(index) || st.complete || j !== st.shown.length - 1)
-    return alreadyAnswered(draw, section, st, page!.answers, j, value, contents, now);
+    return alreadyAnswered(draw, section, st, page!.answers, j, value, contents, now, deadline);
 
   const responses = [
     ...sectionResponses(section, st, page!.answers, contents),
@@ -884,7 +950,7 @@ async function adaptiveAnswer(
     pool: poolOf(draw, section, contents),
     responses,
     attemptId: draw.attemptId,
-    timeUp: now.getTime() >= Date.parse(draw.deadline),
+    timeUp: now.getTime() >= Date.parse(deadline),
   });
   const out = await saveAdaptiveAnswer(
     draw.attemptId,
@@ -904,7 +970,7 @@ async function adaptiveAnswer(
         : { shown: st.shown, complete: step.completion };
     const answers = new Map(page!.answers);
     answers.set(index, { value, savedAt: out.savedAt, revision: out.revision });
-    return adaptiveSaved(draw, section, after, answers, out, contents, now);
+    return adaptiveSaved(draw, section, after, answers, out, contents, now, deadline);
   }
   // Lost to a racing save (or the attempt changed): explain from the page as it now is.
   const again = await refusal(draw, out.current, bearer, now);
@@ -919,6 +985,7 @@ async function adaptiveAnswer(
     value,
     contents,
     now,
+    deadlineOfDue(current.dueAt, draw),
   );
 }
 
@@ -936,11 +1003,12 @@ function alreadyAnswered(
   value: unknown,
   contents: ReadonlyMap<string, QuestionContent>,
   now: Date,
+  deadline: string,
 ) {
   const stored = answers.get(section.first + j);
   if (stored && sameValue(stored.value, value))
-    return adaptiveSaved(draw, section, st, answers, stored, contents, now);
-  const state = adaptiveSaved(draw, section, st, answers, stored, contents, now);
+    return adaptiveSaved(draw, section, st, answers, stored, contents, now, deadline);
+  const state = adaptiveSaved(draw, section, st, answers, stored, contents, now, deadline);
   throw new DomainError('adaptive-item-closed', ADAPTIVE_CLOSED, {
     current: { answer: stored?.value ?? null, savedAt: stored?.savedAt ?? null },
     section: state.section,
@@ -958,6 +1026,7 @@ function adaptiveSaved(
   saved: { savedAt: string; revision: number } | undefined,
   contents: ReadonlyMap<string, QuestionContent>,
   now: Date,
+  deadline: string,
 ) {
   const next = currentItem(section, st, answers);
   const answered = [...answers.keys()].filter(
@@ -966,7 +1035,7 @@ function adaptiveSaved(
   return {
     savedAt: saved?.savedAt ?? now.toISOString(),
     serverTime: now.toISOString(),
-    deadline: draw.deadline,
+    deadline,
     revision: saved?.revision ?? 0,
     section: { index: section.s, area: section.area, ...adaptiveView(section, st, answers) },
     ...(next !== undefined ? { next: questionView(draw, section.pool[next]!, contents) } : {}),

@@ -42,11 +42,10 @@ export async function inspectInvitation(invitationToken: string, now: Date) {
   if (!assessment) throw new NotFoundError('The assessment of this invitation');
   let started: { startedAt: string; deadline: string } | undefined;
   if (inv.status === 'started' && inv.startedAt) {
-    const deadline = deadlineOf(
-      new Date(inv.startedAt),
-      assessment.timeLimitMinutes,
-      inv.extraTimePercent,
-    );
+    // An extension records the attempt's new `due` on the invitation (with its due entry).
+    const deadline = inv.dueAt
+      ? new Date(Date.parse(inv.dueAt) - assessment.gracePeriodSeconds * 1000)
+      : deadlineOf(new Date(inv.startedAt), assessment.timeLimitMinutes, inv.extraTimePercent);
     // Time ran out: the sweeper (or the next request of the attempt) finalises it.
     if (dueAtOf(deadline, assessment.gracePeriodSeconds).getTime() < now.getTime()) {
       throw new GoneError('finished', 'The time of this assessment has run out.');

@@ -112,6 +112,9 @@ const en = {
     'The answers could not be submitted yet. Check your connection and press Submit again.',
   fiveMinutes: 'Five minutes left.',
   oneMinute: 'One minute left.',
+  moreTime: (time: string) => `You have been given more time: the new deadline is ${time}.`,
+  previewBanner:
+    'Preview: you are taking your own assessment as a candidate would. It is graded but never counted in results or statistics.',
   timeUpHeading: 'Time is up',
   timeUpSubmitting: 'Time is up. Your saved answers are being submitted…',
   timeUpSubmitted: (time: string) => `Your saved answers were submitted at ${time}.`,
@@ -273,6 +276,9 @@ const ru: Messages = {
     'Ответы пока не удалось отправить. Проверьте подключение и нажмите «Отправить» ещё раз.',
   fiveMinutes: 'Осталось пять минут.',
   oneMinute: 'Осталась одна минута.',
+  moreTime: (time: string) => `Вам дали больше времени: новый срок — ${time}.`,
+  previewBanner:
+    'Предпросмотр: вы проходите своё задание так, как его проходит кандидат. Оно оценивается, но не попадает ни в результаты, ни в статистику.',
   timeUpHeading: 'Время вышло',
   timeUpSubmitting: 'Время вышло. Отправляем сохранённые ответы…',
   timeUpSubmitted: (time: string) => `Сохранённые ответы отправлены в ${time}.`,

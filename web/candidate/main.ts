@@ -70,6 +70,7 @@ interface AttemptView {
   attemptId: string;
   attemptToken?: string;
   status: 'active' | 'submitted' | 'expired';
+  preview?: boolean;
   startedAt: string;
   deadline: string;
   gracePeriodSeconds: number;
@@ -107,6 +108,8 @@ interface Session {
 }
 
 const invitationToken = decodeURIComponent(location.hash.slice(1));
+/** `#preview:<attemptId>.<attemptToken>`: an employer's preview (no invitation). */
+const previewLink = /^preview:([0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]{43})$/.exec(invitationToken);
 const sessionKey = `assay.take.${invitationToken.split('.')[0]}`;
 const LOCALE_KEY = 'assay.locale';
 
@@ -132,6 +135,8 @@ const app = {
   drafts: new Map<string, Answer>(),
   /** The adaptive item whose save is on its way (its screen waits for the next item). */
   awaiting: undefined as string | undefined,
+  /** At zero, while the server is asked whether the deadline moved. */
+  checkingDeadline: false,
   /** Re-draws the screen on show (after a language switch). */
   redraw: (() => undefined) as () => void,
 };
@@ -236,6 +241,7 @@ async function boot() {
     if (res.status === 401) return showElsewhere();
     if (transient(res)) return showError(res, () => void boot());
   }
+  if (previewLink) return bootPreview(previewLink[1]!, previewLink[2]!);
   const res = await api.call('POST', '/invitations/inspect', { body: { invitationToken } });
   if (res.status !== 200) return showError(res, transient(res) ? () => void boot() : undefined);
   app.preview = res.body as Preview;
@@ -245,6 +251,58 @@ async function boot() {
   setLocale(app.locale);
   void loadAreaNames();
   showIntro();
+}
+
+/** An employer's preview: the attempt exists already; its view stands in for the intro's facts. */
+async function bootPreview(attemptId: string, token: string) {
+  const res = await api.call('GET', `/attempts/${attemptId}`, { token });
+  if (res.status !== 200) return showError(res, transient(res) ? () => void boot() : undefined);
+  const view = res.body as AttemptView;
+  const counts = new Map<string, number>();
+  for (const q of view.questions) counts.set(q.area, (counts.get(q.area) ?? 0) + 1);
+  app.preview = {
+    status: 'started',
+    organisation: { name: '' },
+    candidate: {},
+    assessment: {
+      title: view.assessment.title,
+      timeLimitMinutes: view.assessment.timeLimitMinutes,
+      extraTimePercent: 0,
+      timeAllowedSeconds: view.assessment.timeLimitMinutes * 60,
+      questionCount: view.questions.length,
+      showResultToCandidate: false,
+      sections: [...counts].map(([area, count]) => ({ area, name: area, count })),
+    },
+    expiresAt: view.deadline,
+    locale: app.locale,
+    startedAt: view.startedAt,
+    deadline: view.deadline,
+  };
+  enterAttempt(view, token);
+}
+
+/** A notice above the screens while a preview runs (it is not a candidate's attempt). */
+function showPreviewBanner(on: boolean) {
+  let banner = document.getElementById('preview-banner');
+  if (!on) return banner?.remove();
+  if (!banner) {
+    banner = h('p', { class: 'offline', id: 'preview-banner', role: 'note' });
+    $('main').before(banner);
+  }
+  banner.textContent = m().previewBanner;
+}
+
+/**
+ * A later deadline from the server (an employer gave more time): the countdown follows it, the
+ * warnings can sound again, and the candidate is told.
+ */
+function followDeadline(deadline: unknown) {
+  const a = app.attempt;
+  if (!a || typeof deadline !== 'string' || Number.isNaN(Date.parse(deadline))) return;
+  if (Date.parse(deadline) <= Date.parse(a.deadline)) return;
+  a.deadline = deadline;
+  app.warned.clear();
+  announce(m().moreTime(timeOfDay(app.locale, deadline)), true);
 }
 
 async function loadAreaNames() {
@@ -389,6 +447,7 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
   setLocale(app.locale);
   writeSession();
   void loadAreaNames();
+  showPreviewBanner(view.preview === true);
   if (view.status !== 'active') return finishedEarlier(view);
 
   const initial: Record<string, SavedAnswer> = {};
@@ -412,6 +471,7 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
             ...(ifMatch !== undefined ? { ifMatch } : {}),
           },
         );
+        if (res.status === 200) followDeadline(res.body?.deadline);
         const wait = retryAfterMs(res.headers);
         return { status: res.status, body: res.body, ...(wait ? { retryAfterMs: wait } : {}) };
       },
@@ -932,8 +992,21 @@ function lockInputs() {
   }
 }
 
-/** At zero: lock every input, say so, send what waits (within the grace period), submit. */
+/**
+ * At zero: ask the server once whether the deadline moved (an employer may have given more time
+ * while nothing was saved); if not, lock every input, say so, send what waits (within the grace
+ * period), submit.
+ */
 async function timeUp() {
+  if (app.locked || app.checkingDeadline) return;
+  const a0 = app.attempt!;
+  app.checkingDeadline = true;
+  const now = await api.call('GET', `/attempts/${a0.attemptId}`, { token: app.token });
+  app.checkingDeadline = false;
+  if (now.status === 200 && now.body?.status === 'active') {
+    followDeadline(now.body.deadline);
+    if (Date.parse(a0.deadline) > clock.now()) return;
+  }
   if (app.locked) return;
   app.locked = true;
   stopClock();

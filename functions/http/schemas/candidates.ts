@@ -46,8 +46,12 @@ export const AttemptView = z
     attemptId: z.string(),
     attemptToken: z.optional(z.string()),
     status: z.enum(['active', 'submitted', 'expired']),
+    /** An employer's preview (never counted anywhere). */
+    preview: z.optional(z.boolean()),
     startedAt: z.string(),
-    deadline: z.string(),
+    deadline: z
+      .string()
+      .check(z.describe('The current deadline: an employer may extend it while the attempt runs.')),
     gracePeriodSeconds: z.int(),
     serverTime: z.string(),
     assessment: z.object({ title: z.string(), timeLimitMinutes: z.int() }),
