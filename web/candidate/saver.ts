@@ -8,7 +8,8 @@
  * No DOM here: the page renders what `onState` reports.
  */
 
-export type Answer = string | number | string[];
+/** A saved answer: an option id, a number, a text, ids (multi, order), or matches (`null`: none). */
+export type Answer = string | number | string[] | (string | null)[];
 
 export interface SavedAnswer {
   value: Answer;
@@ -155,7 +156,6 @@ export class Saver {
         if (this.stopped) return;
         const outcome = this.outcome(entry, res);
         if (outcome === 'next') {
-          this.queue.shift();
           failures = 0;
           continue;
         }
@@ -175,12 +175,18 @@ export class Saver {
     }
   }
 
+  /**
+   * What the server's answer means for the head of the queue. A settled head ('next') leaves
+   * the queue here, before the page is told, so that what the page reads while it redraws (`current`,
+   * `isUnsaved`) is already the outcome: never the refused choice, never "not saved yet".
+   */
   private outcome(
     entry: { questionId: string; value: Answer },
     res: SendResult,
   ): 'next' | 'retry' | 'stop' {
     const { questionId, value } = entry;
     if (res.status === 200) {
+      this.queue.shift();
       const revision = typeof res.body?.revision === 'number' ? res.body.revision : undefined;
       const savedAt = String(res.body?.savedAt ?? '');
       this.saved.set(questionId, {
@@ -188,8 +194,8 @@ export class Saver {
         savedAt,
         ...(revision !== undefined ? { revision } : {}),
       });
-      if (!this.isUnsavedBehindHead(questionId))
-        this.deps.onState(questionId, { kind: 'saved', savedAt });
+      // A newer answer to this question still waits: it stays "saving".
+      if (!this.isUnsaved(questionId)) this.deps.onState(questionId, { kind: 'saved', savedAt });
       return 'next';
     }
     if (res.status === 401) {
@@ -204,6 +210,7 @@ export class Saver {
       return 'stop';
     }
     if (res.status === 412 && res.body?.current) {
+      this.queue.shift();
       const current = res.body.current as { answer: Answer; revision: number; savedAt?: string };
       const saved: SavedAnswer = {
         value: current.answer,
@@ -213,15 +220,17 @@ export class Saver {
       this.saved.set(questionId, saved);
       // Our own earlier save whose response was lost: it is saved, nothing to replace.
       if (same(current.answer, value)) {
-        this.deps.onState(questionId, { kind: 'saved', savedAt: current.savedAt ?? '' });
+        if (!this.isUnsaved(questionId))
+          this.deps.onState(questionId, { kind: 'saved', savedAt: current.savedAt ?? '' });
       } else {
-        this.queue = this.queue.filter((e, i) => i === 0 || e.questionId !== questionId);
+        this.queue = this.queue.filter((e) => e.questionId !== questionId);
         this.deps.onState(questionId, { kind: 'replaced', saved });
       }
       return 'next';
     }
     if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
       // The server refused this answer: retrying cannot help. Say so, and go on.
+      this.queue.shift();
       this.deps.onState(questionId, {
         kind: 'rejected',
         detail: String(res.body?.detail ?? `HTTP ${res.status}`),
@@ -229,9 +238,5 @@ export class Saver {
       return 'next';
     }
     return 'retry';
-  }
-
-  private isUnsavedBehindHead(questionId: string) {
-    return this.queue.some((e, i) => i > 0 && e.questionId === questionId);
   }
 }
