@@ -20,7 +20,7 @@ import {
 import type { Bank } from '../domain/bank.ts';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
 import { contentHash, pickContent, type QuestionContent } from '../domain/question.ts';
-import { areaCountsUpdate, COUNT_SHARDS } from './area-counts.ts';
+import { AreaDeltas, areaCountsUpdate, COUNT_SHARDS, HINT_COUNTED } from './area-counts.ts';
 import { db, tableName } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
@@ -91,6 +91,8 @@ function headItem(
     ...(meta.bankId ? { bankId: meta.bankId } : {}),
     // Kept on the head so that reading a question with its history is one GetItem.
     versionList,
+    // Its time hint is in the area's hint sums (written in the same transaction).
+    [HINT_COUNTED]: true,
   };
 }
 
@@ -188,13 +190,12 @@ export async function importBank(org: string, bank: Bank, now: Date): Promise<Im
     const chunk = changes.slice(i, i + CHUNK);
     // Each worker writes its own counts shard: no two concurrent transactions share an item.
     tasks.push(async (worker) => {
-      const deltas = new Map<string, number>();
-      const bump = (area: string, n: number) => deltas.set(area, (deltas.get(area) ?? 0) + n);
+      const deltas = new AreaDeltas();
       const items: unknown[] = [];
       for (const { q, hash, head } of chunk) {
         const version = head ? (head.version as number) + 1 : 1;
-        if (head?.status === 'published') bump(head.area as string, -1);
-        bump(q.area, 1);
+        if (head?.status === 'published') deltas.leave(head);
+        deltas.enter(q);
         items.push({
           Put: {
             TableName: tableName(),
@@ -353,9 +354,9 @@ export async function editQuestion(
     return { question: toStored(head), changed: false };
   const at = now.toISOString();
   const version = expectedVersion + 1;
-  const deltas = new Map<string, number>();
-  if (head.status === 'published') deltas.set(head.area as string, -1);
-  deltas.set(q.area, (deltas.get(q.area) ?? 0) + 1);
+  const deltas = new AreaDeltas();
+  if (head.status === 'published') deltas.leave(head);
+  deltas.enter(q);
   const item = headItem(org, q, {
     version,
     status: 'published',
@@ -442,7 +443,7 @@ export async function retireQuestion(
               },
             },
           },
-          areaCountsUpdate(org, new Map([[head.area as string, -1]]))!,
+          areaCountsUpdate(org, new AreaDeltas().leave(head))!,
         ] as never,
       }),
     );

@@ -9,6 +9,7 @@ import {
   listInvitations,
   revokeInvitation,
 } from '../data/invitations.ts';
+import { mailConfigured } from '../data/mailer.ts';
 import { getOrganisation, putOrganisation } from '../data/organisations.ts';
 import { type Norms, normsOf, readNorms } from '../data/statistics.ts';
 import { clock } from '../domain/clock.ts';
@@ -107,10 +108,16 @@ export const operations: Operations<typeof EMPLOYER_ROUTES> = {
   resendInvitation: async ({ principal, params, body }) =>
     resendInvitation(principal!, params.invitationId, body, clock.now()),
 
-  getOrganisation: async ({ principal }) => getOrganisation(principal!.org),
+  // sendsMail tells the console whether to offer send: true (a deployment, not a setting).
+  getOrganisation: async ({ principal }) => ({
+    ...(await getOrganisation(principal!.org)),
+    sendsMail: mailConfigured(),
+  }),
 
-  putOrganisation: async ({ principal, body }) =>
-    putOrganisation(principal!.org, body, clock.now()),
+  putOrganisation: async ({ principal, body }) => ({
+    ...(await putOrganisation(principal!.org, body, clock.now())),
+    sendsMail: mailConfigured(),
+  }),
 
   createInvitations: async ({ principal, params, body, headers }) => {
     const key = headers['idempotency-key'];

@@ -40,7 +40,7 @@ export const operations: Operations<typeof PUBLIC_ROUTES> = {
   listAreas: async ({ headers }) => {
     const org = await optionalOrg(headers.authorization);
     const counts = await readAreaCounts(org ? [PUBLIC_ORG, org] : [PUBLIC_ORG]);
-    return { areas: AREAS.map((a) => ({ ...a, questionCount: counts[a.id] ?? 0 })) };
+    return { areas: AREAS.map((a) => ({ ...a, ...(counts[a.id] ?? { questionCount: 0 }) })) };
   },
 };
 

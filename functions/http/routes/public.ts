@@ -28,7 +28,7 @@ export const PUBLIC_ROUTES = [
     path: '/v1/areas',
     group: 'public',
     access: 'public',
-    summary: `The ${AREAS.length} trend areas and soft skills, with the number of published questions visible to the caller (the shipped bank, plus the organisation of a staff bearer token if one is sent).`,
+    summary: `The ${AREAS.length} trend areas and soft skills, with the number of published questions visible to the caller (the shipped bank, plus the organisation of a staff bearer token if one is sent) and their mean time hint.`,
     responses: { 200: { description: 'The areas.', schema: AreaList } },
   },
 ] as const satisfies readonly RouteDef[];

@@ -208,6 +208,13 @@ export const OrganisationView = z.object({
   accessibilityContact: z.optional(z.string()),
   replyTo: z.optional(z.string()),
   updatedAt: z.optional(z.string()),
+  sendsMail: z
+    .boolean()
+    .check(
+      z.describe(
+        'Whether this deployment sends email (a sender address is configured). When false, invitations refuse send: true: deliver the links yourself.',
+      ),
+    ),
 });
 
 export const InvitationPage = z.object({

@@ -9,6 +9,16 @@ export const AreaView = z.object({
   kind: z.enum(['technical', 'soft']),
   description: z.string(),
   questionCount: z.int().check(z.minimum(0)),
+  timeHintSeconds: z.optional(
+    z
+      .int()
+      .check(
+        z.minimum(1),
+        z.describe(
+          'The mean time hint (seconds) of the published questions counted in questionCount that have one; absent when none has. The console estimates an assessment’s time from it.',
+        ),
+      ),
+  ),
 });
 
 export const AreaList = z.object({ areas: z.array(AreaView) });
