@@ -65,6 +65,11 @@ const en = {
   chooseSjt: 'Choose the response you consider most effective.',
   orderHint:
     'Put the items in order, the first at the top: drag an item by its handle, or use its Move up and Move down buttons. The order counts as your answer once you move an item or keep the order shown.',
+  matchHint: 'For each numbered item, choose its match from the lettered list.',
+  matchChoices: 'Choose from',
+  chooseMatch: 'Choose a match',
+  chooseWord: 'Choose the word or phrase that fills the blank.',
+  blank: '(blank)',
   keepOrder: 'Keep this order',
   moveUp: (text: string) => `Move up: ${text}`,
   moveDown: (text: string) => `Move down: ${text}`,
@@ -227,6 +232,11 @@ const ru: Messages = {
   chooseSjt: 'Выберите действие, которое считаете самым эффективным.',
   orderHint:
     'Расположите пункты по порядку, первый — вверху: перетащите пункт за маркер или используйте кнопки «Выше» и «Ниже». Порядок станет ответом, когда вы переместите пункт или оставите показанный порядок.',
+  matchHint: 'Для каждого пронумерованного пункта выберите соответствие из списка с буквами.',
+  matchChoices: 'Варианты',
+  chooseMatch: 'Выберите соответствие',
+  chooseWord: 'Выберите слово или фразу, которые заполняют пропуск.',
+  blank: '(пропуск)',
   keepOrder: 'Оставить этот порядок',
   moveUp: (text: string) => `Выше: ${text}`,
   moveDown: (text: string) => `Ниже: ${text}`,

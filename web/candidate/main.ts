@@ -9,7 +9,6 @@ import './styles.css';
 import { radarSvg } from '../../functions/domain/radar-svg.ts';
 import { Api, type ApiResponse, retryAfterMs } from '../shared/api.ts';
 import { h } from '../shared/dom.ts';
-import { markdownHtml } from '../shared/markdown.ts';
 import { formatCountdown, ServerClock, type Warning, warningDue } from './clock.ts';
 import {
   CATALOGUE,
@@ -23,7 +22,7 @@ import {
   timeOfDay,
 } from './i18n.ts';
 import { PageEventRecorder } from './page-events.ts';
-import { type CandidateQuestion, isAnswered, rendererOf } from './questions.ts';
+import { type CandidateQuestion, isAnswered, promptHtml, rendererOf } from './questions.ts';
 import { type Answer, type SavedAnswer, Saver, type SaveState, type StopReason } from './saver.ts';
 
 interface Preview {
@@ -826,7 +825,11 @@ function showQuestion(focusHeading = true) {
               ),
               h('span', { class: 'area' }, areaName(q.area)),
             ),
-            h('div', { class: 'prompt md', id: promptId, html: markdownHtml(q.prompt) }),
+            h('div', {
+              class: 'prompt md',
+              id: promptId,
+              html: promptHtml(q, app.saver?.current(q.questionId), msg),
+            }),
             h('p', { class: 'instruction', id: instructionId }, renderer.instruction(msg)),
             adaptive
               ? h(

@@ -10,7 +10,8 @@
  * No DOM here: the page renders what `onState` reports.
  */
 
-export type Answer = string | number | string[];
+/** A saved answer: an option id, a number, a text, ids (multi, order), or matches (`null`: none). */
+export type Answer = string | number | string[] | (string | null)[];
 
 export interface SavedAnswer {
   value: Answer;
@@ -164,7 +165,6 @@ export class Saver {
         if (this.stopped) return;
         const outcome = this.outcome(entry, res);
         if (outcome === 'next') {
-          this.queue.shift();
           failures = 0;
           const settled = this.settled;
           this.settled = undefined;
@@ -187,12 +187,18 @@ export class Saver {
     }
   }
 
+  /**
+   * What the server's answer means for the head of the queue. A settled head ('next') leaves
+   * the queue here, before the page is told, so that what the page reads while it redraws (`current`,
+   * `isUnsaved`) is already the outcome: never the refused choice, never "not saved yet".
+   */
   private outcome(
     entry: { questionId: string; value: Answer },
     res: SendResult,
   ): 'next' | 'retry' | 'stop' {
     const { questionId, value } = entry;
     if (res.status === 200) {
+      this.queue.shift();
       const revision = typeof res.body?.revision === 'number' ? res.body.revision : undefined;
       const savedAt = String(res.body?.savedAt ?? '');
       this.saved.set(questionId, {
@@ -200,8 +206,8 @@ export class Saver {
         savedAt,
         ...(revision !== undefined ? { revision } : {}),
       });
-      if (!this.isUnsavedBehindHead(questionId))
-        this.deps.onState(questionId, { kind: 'saved', savedAt });
+      // A newer answer to this question still waits: it stays "saving".
+      if (!this.isUnsaved(questionId)) this.deps.onState(questionId, { kind: 'saved', savedAt });
       this.settled = { questionId, res };
       return 'next';
     }
@@ -215,7 +221,8 @@ export class Saver {
         ...(current.savedAt ? { savedAt: current.savedAt } : {}),
       };
       this.saved.set(questionId, saved);
-      this.queue = this.queue.filter((e, i) => i === 0 || e.questionId !== questionId);
+      // Final: nothing else this window chose for it can be saved.
+      this.queue = this.queue.filter((e) => e.questionId !== questionId);
       this.deps.onState(
         questionId,
         same(current.answer, value)
@@ -237,6 +244,7 @@ export class Saver {
       return 'stop';
     }
     if (res.status === 412 && res.body?.current) {
+      this.queue.shift();
       const current = res.body.current as { answer: Answer; revision: number; savedAt?: string };
       const saved: SavedAnswer = {
         value: current.answer,
@@ -246,15 +254,17 @@ export class Saver {
       this.saved.set(questionId, saved);
       // Our own earlier save whose response was lost: it is saved, nothing to replace.
       if (same(current.answer, value)) {
-        this.deps.onState(questionId, { kind: 'saved', savedAt: current.savedAt ?? '' });
+        if (!this.isUnsaved(questionId))
+          this.deps.onState(questionId, { kind: 'saved', savedAt: current.savedAt ?? '' });
       } else {
-        this.queue = this.queue.filter((e, i) => i === 0 || e.questionId !== questionId);
+        this.queue = this.queue.filter((e) => e.questionId !== questionId);
         this.deps.onState(questionId, { kind: 'replaced', saved });
       }
       return 'next';
     }
     if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
       // The server refused this answer: retrying cannot help. Say so, and go on.
+      this.queue.shift();
       this.deps.onState(questionId, {
         kind: 'rejected',
         detail: String(res.body?.detail ?? `HTTP ${res.status}`),
@@ -262,9 +272,5 @@ export class Saver {
       return 'next';
     }
     return 'retry';
-  }
-
-  private isUnsavedBehindHead(questionId: string) {
-    return this.queue.some((e, i) => i > 0 && e.questionId === questionId);
   }
 }

@@ -19,6 +19,8 @@ function harness(
 ) {
   const sent: { questionId: string; value: Answer; ifMatch: number | undefined }[] = [];
   const states: [string, SaveState][] = [];
+  /** What the page would read while it is told of a state: the answer shown, and "unsaved". */
+  const seen: { kind: string; current: Answer | undefined; unsaved: boolean }[] = [];
   const stops: StopReason[] = [];
   const waits: number[] = [];
   let online = opts.online ?? true;
@@ -33,7 +35,10 @@ function harness(
       wait: async (ms) => {
         waits.push(ms);
       },
-      onState: (q, s) => states.push([q, s]),
+      onState: (q, s) => {
+        states.push([q, s]);
+        seen.push({ kind: s.kind, current: saver.current(q), unsaved: saver.isUnsaved(q) });
+      },
       onStop: (r) => stops.push(r),
       ...(opts.onSettled ? { onSettled: opts.onSettled } : {}),
     },
@@ -44,6 +49,7 @@ function harness(
     saver,
     sent,
     states,
+    seen,
     stops,
     waits,
     goOnline: () => {
@@ -189,6 +195,30 @@ describe('the saving queue', () => {
 
     expect(h.sent[0]?.ifMatch).toBe(0);
     expect(h.last('q1')).toEqual({ kind: 'saved', savedAt: 't' });
+  });
+
+  it('has settled the answer before it tells the page: saved is not unsaved, and a replaced choice is no longer current', async () => {
+    const h = harness(
+      [
+        ok(0, 1),
+        { status: 412, body: { current: { answer: 'c', revision: 2, savedAt: 't' } } },
+        { status: 412, body: { current: { answer: 'e', revision: 3, savedAt: 't' } } },
+      ],
+      { revisions: true },
+    );
+
+    h.saver.save('q1', 'a');
+    await h.saver.drain(1000);
+    h.saver.save('q1', 'd');
+    await h.saver.drain(1000);
+    h.saver.save('q1', 'e');
+    await h.saver.drain(1000);
+
+    expect(h.seen.filter((s) => s.kind !== 'pending')).toEqual([
+      { kind: 'saved', current: 'a', unsaved: false },
+      { kind: 'replaced', current: 'c', unsaved: false },
+      { kind: 'saved', current: 'e', unsaved: false },
+    ]);
   });
 
   it('sends no If-Match to a server without revisions', async () => {
