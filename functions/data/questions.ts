@@ -280,7 +280,8 @@ export async function listQuestions(
 
 /**
  * Store an edit as version n+1, but only if the head is still at `expectedVersion`
- * (the client's If-Match). Identical content changes nothing and returns the head.
+ * (the client's If-Match). Identical content changes nothing and returns the head; so does a
+ * retry of an edit that already landed (the head holds this content at version n+1).
  */
 export async function editQuestion(
   org: string,
@@ -289,6 +290,16 @@ export async function editQuestion(
   now: Date,
 ): Promise<{ question: StoredQuestion; changed: boolean }> {
   const head = await writableHead(org, q.id);
+  const hash = contentHash(q);
+  // A retry of an edit that landed (its answer was lost): the head is already this content at
+  // the next version. Answer as the first request did instead of a 412 that would contradict it.
+  if (
+    head.version === expectedVersion + 1 &&
+    head.contentHash === hash &&
+    head.status === 'published'
+  ) {
+    return { question: toStored(head), changed: false };
+  }
   if (head.version !== expectedVersion) {
     throw new DomainError(
       'version-conflict',
@@ -296,7 +307,6 @@ export async function editQuestion(
       { currentVersion: head.version },
     );
   }
-  const hash = contentHash(q);
   if (head.contentHash === hash && head.status === 'published')
     return { question: toStored(head), changed: false };
   const at = now.toISOString();

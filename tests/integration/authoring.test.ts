@@ -144,7 +144,7 @@ describe('uploading a bank', () => {
       token: author,
     });
     expect(list.body.items.some((q: { id: string }) => q.id.startsWith('big-'))).toBe(false);
-  });
+  }, 120_000);
 
   it('imports 1,000 questions before the answer (201), counting its DynamoDB calls', async () => {
     const questions = Array.from({ length: 1000 }, (_, i) =>

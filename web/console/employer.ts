@@ -179,7 +179,8 @@ function assessmentActions(a: Assessment, message: HTMLElement) {
           onclick: async () => {
             const res = await call('POST', `/assessments/${a.assessmentId}/preview`);
             const token = res.body?.invitationToken ?? res.body?.token;
-            const url = res.body?.url ?? (token ? `/take#${token}` : undefined);
+            const url =
+              res.body?.takeUrl ?? res.body?.url ?? (token ? `/take#${token}` : undefined);
             if ((res.status === 200 || res.status === 201) && url) {
               window.open(url, '_blank', 'noopener');
               say(message, m().previewOpened, 'ok');
@@ -997,6 +998,8 @@ interface Report {
     secondsSpent: number;
     prompt?: string;
     unanswered?: boolean;
+    /** `unanswered` is told apart from `wrong` (both score 0). */
+    outcome?: string;
   }[];
 }
 
@@ -1200,7 +1203,9 @@ function questionTable(r: Report) {
             h(
               'td',
               { class: 'num' },
-              q.unanswered ? m().unanswered : formatNumber('en', q.score * 100),
+              q.unanswered || q.outcome === 'unanswered'
+                ? m().unanswered
+                : formatNumber('en', q.score * 100),
             ),
             h('td', { class: 'num' }, String(q.secondsSpent)),
           ),

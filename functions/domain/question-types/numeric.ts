@@ -19,7 +19,23 @@ import type { QuestionType } from './type.ts';
 export interface NumericKey {
   value: number;
   tolerance: number;
+  /**
+   * What the number counts, shown to the candidate beside the input ("ms", "%", "requests per
+   * second"); plain text. The candidate answers the number alone.
+   */
+  unit?: string;
 }
+
+/** One line of plain text, no leading or trailing space: `ms`, `%`, `requests per second`. */
+const UNIT = z
+  .string()
+  .check(
+    z.maxLength(40, 'A unit is at most 40 characters.'),
+    z.regex(
+      /^[^\s\p{Cc}](?:[^\n\r\p{Cc}]*[^\s\p{Cc}])?$/u,
+      'A unit is one line of text without leading or trailing spaces, such as "ms" or "requests per second".',
+    ),
+  );
 
 /** `3.14:0.01`, `1..5` or `3` as value and tolerance; a message when it is none of them. */
 function numericAnswer(s: string): NumericKey | string {
@@ -38,13 +54,14 @@ function numericAnswer(s: string): NumericKey | string {
   return `"${s}" is not a number, "value:tolerance" or "low..high".`;
 }
 
-/** A number; 1 within value ± tolerance. */
-export const numeric: QuestionType<'numeric', NumericKey, number, Record<never, never>> = {
+/** A number, optionally in a unit the candidate sees; 1 within value ± tolerance. */
+export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: string }> = {
   id: 'numeric',
   withOptions: false,
   key: z.strictObject({
     value: z.number().check(storable()),
     tolerance: z.number().check(z.gte(0, 'Tolerance must be >= 0.'), storable()),
+    unit: z.optional(UNIT),
   }),
   rules: () => [],
   answer: z.number().check(storable()),
@@ -53,8 +70,8 @@ export const numeric: QuestionType<'numeric', NumericKey, number, Record<never, 
   // The longest storable number in JSON: -0.0000012345678901234567 (a sign, "0.", five zeros
   // and 17 significant digits); smaller magnitudes switch to an exponent and are shorter.
   answerBytes: () => 25,
-  view: {},
-  show: () => ({}),
+  view: { unit: z.optional(z.string()) },
+  show: (q) => (q.answer.unit === undefined ? {} : { unit: q.answer.unit }),
   hidden: (q) => [String(q.answer.value)],
   effortSeconds: 2,
   // A relative epsilon so that 0.1 + 0.2 counts as 0.3 at tolerance 0.
@@ -63,7 +80,7 @@ export const numeric: QuestionType<'numeric', NumericKey, number, Record<never, 
     q.answer.tolerance + 1e-9 * Math.max(1, Math.abs(q.answer.value))
       ? 1
       : 0,
-  describe: (_q, r) => String(r),
+  describe: (q, r) => (q.answer.unit === undefined ? String(r) : `${r} ${q.answer.unit}`),
   gift: {
     /**
      * `{#3.14:0.01}`, `{#1..5}`, `{#3}`, or several answers `{#=1.5:0.1 =%50%1.5:0.5 ~#feedback}`
@@ -129,13 +146,27 @@ export const numeric: QuestionType<'numeric', NumericKey, number, Record<never, 
         return { answer: { value: full[0]!.value, tolerance: full[0]!.tolerance } };
       },
     },
+    // GIFT's numerical answers have no unit: writing one without it would change the question.
     write: (q) =>
-      giftQuestion(q, [`#${giftNumber(q.answer.value)}:${giftNumber(q.answer.tolerance)}`]),
+      q.answer.unit !== undefined
+        ? {
+            skip: `GIFT numerical answers have no unit, and this one's unit is "${q.answer.unit}".`,
+          }
+        : giftQuestion(q, [`#${giftNumber(q.answer.value)}:${giftNumber(q.answer.tolerance)}`]),
   },
   arbitrary: (fast, gen) =>
     fast
-      .record({ value: gen.number(), tolerance: gen.number().map(Math.abs) })
-      .map((answer) => ({ answer })),
+      .record({
+        value: gen.number(),
+        tolerance: gen.number().map(Math.abs),
+        unit: fast.option(fast.constantFrom('ms', '%', 'requests per second', 'мс', 'GiB/s'), {
+          freq: 2,
+          nil: undefined,
+        }),
+      })
+      .map(({ unit, ...answer }) => ({
+        answer: unit === undefined ? answer : { ...answer, unit },
+      })),
   answers: (fast) =>
     fast
       .double({ min: -1e15, max: 1e15, noNaN: true, noDefaultInfinity: true })

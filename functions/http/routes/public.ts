@@ -1,7 +1,7 @@
 /** The public function's routes (see `../routes.ts`, which lists them all). */
 import { AREAS } from '../../domain/taxonomy.ts';
 import type { RouteDef } from '../route-types.ts';
-import { AreaList, Health } from '../schemas/public.ts';
+import { AreaList, Health, Ready } from '../schemas/public.ts';
 
 export const PUBLIC_ROUTES = [
   {
@@ -12,6 +12,19 @@ export const PUBLIC_ROUTES = [
     access: 'public',
     summary: 'Liveness check.',
     responses: { 200: { description: 'The API is up.', schema: Health } },
+  },
+  {
+    operationId: 'ready',
+    method: 'GET',
+    path: '/v1/health/ready',
+    group: 'public',
+    access: 'public',
+    summary:
+      'Readiness: whether the database answers (one read, at most 2 s). 503 with Retry-After while it does not.',
+    responses: {
+      200: { description: 'The database answers: requests can be served.', schema: Ready },
+      503: { description: 'The database did not answer within 2 s.' },
+    },
   },
   {
     operationId: 'openapi',

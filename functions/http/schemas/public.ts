@@ -3,6 +3,8 @@ import { AREA_IDS } from '../../domain/taxonomy.ts';
 
 export const Health = z.object({ status: z.literal('ok') });
 
+export const Ready = z.object({ status: z.literal('ready') });
+
 export const AreaView = z.object({
   id: z.enum(AREA_IDS),
   name: z.string(),
