@@ -383,10 +383,14 @@ async function rollBack(
  * (docs/imports.md, "State machine").
  */
 export async function recoverStopped(org: string, now: Date): Promise<void> {
-  const open = await openImports(org);
-  const old = open.filter((o) => now.getTime() - Date.parse(o.at) > STALE_MS || o.aborted);
-  for (const entry of old) {
+  for (const entry of await openImports(org)) {
     const rec = await getImport(org, entry.importId);
+    // An import that recorded its own failure (after its own rollback attempt) writes nothing
+    // more: what it left is rolled back now, not 3 minutes later, so that a retry after a 503
+    // is not refused as busy meanwhile. A failure recovery recorded ("stopped") waits below.
+    const selfFailed = rec?.status === 'failed' && rec.code !== 'stopped';
+    const quiet = now.getTime() - Date.parse(entry.at) > STALE_MS;
+    if (!quiet && !entry.aborted && !selfFailed) continue;
     const stalled =
       rec?.status === 'running' &&
       rec.heartbeatAt !== undefined &&

@@ -10,6 +10,7 @@ import { db, onDynamoCall, tableName } from '../../functions/data/client.ts';
 import {
   createImport,
   currentSnapshot,
+  failImport,
   heartbeat,
   planImport,
   registerImport,
@@ -165,5 +166,51 @@ describe('an import whose job stopped', () => {
     const after = await api.request('GET', `/v1/imports/${importId}`, { token });
     expect(after.body).toMatchObject({ status: 'failed', code: 'stopped' });
     expect((await api.request('GET', '/v1/questions/next-1', { token })).status).toBe(200);
+  }, 120_000);
+});
+
+describe('an upload retried after a fault left its staging behind', () => {
+  it('is not refused as busy: the failed import is rolled back at once and the retry imports', async () => {
+    // Arrange: an upload staged a question, then the database failed; its rollback failed too,
+    // and it recorded its failure (as the request does before answering 503).
+    const api = testApi;
+    const org = 'faulted';
+    const token = await api.token('author', org);
+    const now = new Date();
+    const importId = ulid();
+    await createImport({
+      importId,
+      org,
+      status: 'running',
+      createdAt: now.toISOString(),
+      startedAt: now.toISOString(),
+      heartbeatAt: now.toISOString(),
+      parts: 1,
+      received: [1],
+      progress: { phase: 'staging', done: 0, total: 1 },
+    });
+    const seq = (await registerImport(org, importId, now))!;
+    await heartbeat(org, importId, { phase: 'staging', done: 0, total: 1 }, now, { seq });
+    const first = validateBank({
+      bank: { id: 'faulted-bank', title: 'F' },
+      questions: [question('faulted-1')],
+    });
+    const plan = await planImport(org, first.questions, await currentSnapshot(org));
+    await writeStagedList(org, importId, 0, [['faulted-1', 1, 0]]);
+    await stageQuestion(org, seq, plan.changes[0]!, now.toISOString(), 'faulted-bank');
+    await failImport(org, importId, { code: 'unavailable', detail: 'The database failed.' }, now);
+
+    // Act: the client uploads again right away.
+    const retry = await api.request('POST', '/v1/banks', {
+      token,
+      body: { bank: { id: 'faulted-bank', title: 'F' }, questions: [question('faulted-1')] },
+    });
+
+    // Assert
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ created: 1, updated: 0, unchanged: 0 });
+    const q = await api.request('GET', '/v1/questions/faulted-1', { token });
+    expect(q.body).toMatchObject({ version: 1 });
+    expect([...(await currentSnapshot(org)).open]).toEqual([]);
   }, 120_000);
 });
