@@ -254,6 +254,19 @@ export function failImport(
   );
 }
 
+/**
+ * running -> queued, asynchronous: an upload request that ran out of time hands its import to
+ * the job (the record keeps `seq`: the job undoes that staging first).
+ */
+export function deferImport(org: string, importId: string) {
+  return updateRecord(
+    org,
+    importId,
+    { status: 'queued', mode: 'async', progress: { phase: 'queued', done: 0, total: 0 } },
+    { expression: '#status = :running', values: { ':running': 'running' } },
+  );
+}
+
 /** A failed import whose failure was a fault is run again under the same id: failed -> queued. */
 export function requeueImport(org: string, importId: string, now: Date) {
   return updateRecord(
@@ -409,6 +422,12 @@ export async function readParts(
       meta: e.meta ?? { format: 'json', textBytes: 0 },
       text: gunzipSync(Buffer.concat(e.chunks), { maxOutputLength: maxTextBytes }).toString('utf8'),
     }));
+}
+
+/** Delete an import's staged list (after its staging was undone). */
+export async function deleteStagedList(org: string, importId: string): Promise<void> {
+  const items = await queryImportItems(org, importId, 'STAGED#', 'PK, SK');
+  await batchWrite(items.map((i) => ({ DeleteRequest: { Key: { PK: i.PK, SK: i.SK } } })));
 }
 
 /** Delete an import's body and staged list (the record stays, for its status). */

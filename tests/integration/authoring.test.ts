@@ -156,19 +156,33 @@ describe('uploading a bank', () => {
     const res = await upload(bank('acme-bulk', questions));
     const ms = performance.now() - started;
     stop();
-    expect(res.status).toBe(201);
-    expect(res.body.created).toBe(1000);
-    // One Put per new head, its version batched 25 a call, 10 BatchGets of heads, and a handful
-    // for the record, the registry and the commit (docs/imports.md, I2-I9).
-    expect(calls.length).toBeLessThanOrEqual(1000 + 40 + 10 + 20);
+    // On a machine too busy to stage 1,000 questions within the request's budget (8 s) the
+    // request hands the import to the job instead (202, docs/imports.md): followed here.
+    let counts = res.body;
+    if (res.status === 202) {
+      for (;;) {
+        const s = await api.request('GET', res.headers.get('location')!, { token: author });
+        if (s.body.status === 'succeeded' || s.body.status === 'failed') {
+          counts = s.body;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } else {
+      expect(res.status).toBe(201);
+      // One Put per new head, its version batched 25 a call, 10 BatchGets of heads, and a
+      // handful for the record, the registry and the commit (docs/imports.md, I2-I9).
+      expect(calls.length).toBeLessThanOrEqual(1000 + 40 + 10 + 20);
+    }
+    expect(counts).toMatchObject({ imported: 1000, created: 1000 });
     console.log(
-      `1,000-question import: ${ms.toFixed(0)} ms, ${calls.length} DynamoDB calls (${JSON.stringify(countBy(calls))})`,
+      `1,000-question import: ${res.status} in ${ms.toFixed(0)} ms, ${calls.length} DynamoDB calls in the request (${JSON.stringify(countBy(calls))})`,
     );
     const areas = await api.request('GET', '/v1/areas', { token: author });
     expect(
       areas.body.areas.find((a: { id: string }) => a.id === 'security').questionCount,
     ).toBeGreaterThanOrEqual(500);
-  }, 120_000);
+  }, 300_000);
 
   it('answers a body over the upload limit with 413', async () => {
     const res = await api.request('POST', '/v1/banks', {

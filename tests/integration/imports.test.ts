@@ -163,6 +163,37 @@ describe('a question an open import replaces', () => {
   }, 300_000);
 });
 
+describe('an upload whose request runs out of its time budget while staging', () => {
+  it('is handed to the job (202): the job undoes the partial staging and imports the bank whole', async () => {
+    // Arrange: a budget so short that the request stages only the first few questions.
+    process.env.IMPORT_SYNC_BUDGET_MS = '1';
+    const questions = Array.from({ length: 300 }, (_, i) => single(`handoff-${i}`));
+    try {
+      // Act
+      const res = await upload(bank('imp-handoff', questions), {
+        'idempotency-key': 'b8d3c1c2-handoff-1',
+      });
+      const done = (await follow(res.headers.get('location') ?? '', 120_000)).at(-1)!;
+      const again = await upload(bank('imp-handoff', questions), {
+        'idempotency-key': 'b8d3c1c2-handoff-1',
+      });
+
+      // Assert
+      expect(res.status).toBe(202);
+      expect(done.body).toMatchObject({ status: 'succeeded', imported: 300, created: 300 });
+      expect(again.status).toBe(202);
+      expect(again.body).toMatchObject({ importId: res.body.importId, status: 'succeeded' });
+      for (const id of ['handoff-0', 'handoff-299']) {
+        const q = await api.request('GET', `/v1/questions/${id}`, { token: author });
+        expect(q.body).toMatchObject({ version: 1 });
+        expect(q.body.versions).toHaveLength(1);
+      }
+    } finally {
+      delete process.env.IMPORT_SYNC_BUDGET_MS;
+    }
+  }, 180_000);
+});
+
 describe('a retry', () => {
   it('with the same Idempotency-Key and body is the same import, with the same answer', async () => {
     const doc = bank('imp-idem', [single('idem-1'), single('idem-2')]);
