@@ -6,7 +6,7 @@
  * which imports are still open (`open`). A reader reads the registry once, then keeps exactly
  * the items that snapshot shows.
  */
-import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client.ts';
 import { keys } from './keys.ts';
 
@@ -50,34 +50,6 @@ export async function readBankSnapshot(
     }),
   );
   return snapshotOf(res.Item);
-}
-
-/** The registries of several organisations in one BatchGetItem (eventually consistent). */
-export async function readBankSnapshots(
-  orgs: readonly string[],
-): Promise<Map<string, BankSnapshot>> {
-  const unique = [...new Set(orgs)];
-  const out = new Map(unique.map((o) => [o, NO_IMPORTS]));
-  const res = await db().send(
-    new BatchGetCommand({
-      RequestItems: {
-        [tableName()]: {
-          Keys: unique.map((o) => keys.importRegistry(o)),
-          ProjectionExpression: 'PK, seq, #open',
-          ExpressionAttributeNames: { '#open': 'open' },
-        },
-      },
-    }),
-  );
-  for (const item of res.Responses?.[tableName()] ?? []) {
-    out.set(String(item.PK).slice('ORG#'.length), snapshotOf(item));
-  }
-  // Unprocessed keys (throttling) are read one by one rather than taken as "no imports".
-  for (const k of res.UnprocessedKeys?.[tableName()]?.Keys ?? []) {
-    const org = String(k.PK).slice('ORG#'.length);
-    out.set(org, await readBankSnapshot(org, { consistent: false }));
-  }
-  return out;
 }
 
 /** Whether import `seq` had committed in this snapshot: given out, and no longer open. */

@@ -267,24 +267,6 @@ export function deferImport(org: string, importId: string) {
   );
 }
 
-/** A failed import whose failure was a fault is run again under the same id: failed -> queued. */
-export function requeueImport(org: string, importId: string, now: Date) {
-  return updateRecord(
-    org,
-    importId,
-    {
-      status: 'queued',
-      progress: { phase: 'queued', done: 0, total: 0 },
-      createdAt: now.toISOString(),
-    },
-    {
-      expression: '#status = :failed AND #code IN (:unavailable, :stopped)',
-      values: { ':failed': 'failed', ':unavailable': 'unavailable', ':stopped': 'stopped' },
-    },
-    ['finishedAt', 'startedAt', 'heartbeatAt', 'detail', 'code', 'errors', 'errorCount', 'seq'],
-  );
-}
-
 // ---------------------------------------------------------------------------------------------
 // The uploaded text (I2, I3)
 

@@ -12,9 +12,6 @@ import { JOBS, jobFunctionEnv } from '../jobs/jobs.ts';
 
 let lambda: LambdaClient | undefined;
 
-/** Background runs of this process (local only), so that a test or a shutdown can wait for them. */
-const running = new Set<Promise<unknown>>();
-
 /**
  * Start a job with this payload and return once it is queued (AWS) or started (locally). The
  * job's outcome is its own: it records it where its callers look (an import's status).
@@ -38,14 +35,7 @@ export async function invokeJob(job: string, payload: unknown): Promise<void> {
     pathToFileURL(resolve(import.meta.dirname, '../..', declared.entry)).href
   )) as { handler: (event: unknown) => Promise<unknown> };
   // Detached: a job's errors are its own (it records them); one that escapes is only logged.
-  const run = Promise.resolve()
+  void Promise.resolve()
     .then(() => mod.handler(payload))
-    .catch((err: unknown) => console.error(`local job ${job} failed:`, err))
-    .finally(() => running.delete(run));
-  running.add(run);
-}
-
-/** Wait for every local background job started so far (tests, shutdown). */
-export async function settleLocalJobs(): Promise<void> {
-  while (running.size) await Promise.allSettled([...running]);
+    .catch((err: unknown) => console.error(`local job ${job} failed:`, err));
 }
