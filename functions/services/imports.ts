@@ -269,6 +269,8 @@ async function register(run: Run): Promise<number> {
     await recoverStopped(run.org, run.now());
     const seq = await registerImport(run.org, run.importId, run.now());
     if (seq !== undefined) return seq;
+    // An upload request does not wait out its deadline for a slot: the job waits instead.
+    if (run.handOff?.aborted) throw new HandOff();
     if (Date.now() - started > SLOT_WAIT_MS || run.signal?.aborted) {
       throw new ImportFailed(
         'conflict',
@@ -369,7 +371,8 @@ export async function stageAndCommit(
 
 /** Staging stopped to hand the import to the job, which undoes what import `seq` staged. */
 class HandOff extends Error {
-  constructor(readonly seq: number) {
+  /** `seq`: the import's number, if it registered before it stopped. */
+  constructor(readonly seq?: number) {
     super('The import was handed to the import job.');
   }
 }
