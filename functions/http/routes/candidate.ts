@@ -14,7 +14,7 @@ import {
   StartAttemptBody,
   SubmitResult,
 } from '../schemas/candidates.ts';
-import { AnswerParams, AttemptParams } from '../schemas/common.ts';
+import { AnswerParams, AttemptParams, RevisionIfMatchHeader } from '../schemas/common.ts';
 
 export const CANDIDATE_ROUTES = [
   {
@@ -72,6 +72,15 @@ export const CANDIDATE_ROUTES = [
       'Save (or replace) one answer. Accepted until the deadline plus the grace period; 409 time-is-up or already-submitted after. The response carries the answer\'s revision (also as ETag); with If-Match: "<revision>" the save is stored only if the answer is still at that revision ("0": never answered), else 412 revision-mismatch with the current answer. In an adaptive section only the current item (`sections[].current`) can be answered, once: its answer is final, there is no going back, and the response carries the `next` item chosen from the answers so far, or `sectionComplete`; saving the same answer again returns the same response, a different one is 409 adaptive-item-closed.',
     params: AnswerParams,
     body: SaveAnswerBody,
+    headers: [
+      {
+        name: 'If-Match',
+        required: false,
+        description:
+          'Save only if the answer is still at this revision: "2" or 2 ("0": only if never answered). Without it the last write wins; anything else, empty or * included, is 400.',
+        schema: RevisionIfMatchHeader,
+      },
+    ],
     responses: {
       200: {
         description: "Saved, with the server time, the deadline and the answer's revision (ETag).",
