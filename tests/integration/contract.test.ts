@@ -177,6 +177,7 @@ beforeAll(async () => {
       title: 'Contract',
       timeLimitMinutes: 30,
       sections: [{ area: 'security', count: security.length }],
+      showResultToCandidate: true,
     },
     header: { 'Idempotency-Key': 'contract-test-create-0001' },
   });
@@ -235,6 +236,8 @@ beforeAll(async () => {
     path: { assessmentId: values.assessmentId },
     header: { accept: 'text/csv' },
   });
+  // Submitted: the reports, the candidate's result and the repeated submit answer 200.
+  await scenario('submitAttempt', 'submit', { path: { attemptId: values.attemptId } });
   const calibration = await scenario('requestCalibration', 'queue one', {});
   if (calibration.body?.calibrationId) values.calibrationId = calibration.body.calibrationId;
 
