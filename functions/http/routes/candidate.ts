@@ -47,6 +47,10 @@ export const CANDIDATE_ROUTES = [
       201: { description: 'Started.', schema: AttemptView },
       200: { description: 'Resumed with a new attempt token.', schema: AttemptView },
       401: { description: 'The invitation token is not valid.' },
+      409: {
+        description:
+          'conflict: the invitation or its assessment changed under this request (started elsewhere, or being edited); send it again.',
+      },
       410: {
         description: 'The invitation expired, was revoked, or its attempt has finished (`reason`).',
       },
@@ -60,7 +64,10 @@ export const CANDIDATE_ROUTES = [
     access: 'candidate',
     summary: 'The attempt with its questions, saved answers, deadline and the server time.',
     params: AttemptParams,
-    responses: { 200: { description: 'The attempt.', schema: AttemptView } },
+    responses: {
+      200: { description: 'The attempt.', schema: AttemptView },
+      409: { description: 'conflict: the attempt changed under this read; send it again.' },
+    },
   },
   {
     operationId: 'saveAnswer',
@@ -126,6 +133,7 @@ export const CANDIDATE_ROUTES = [
         description: 'Submitted (or expired earlier), with the result if the assessment shows it.',
         schema: SubmitResult,
       },
+      409: { description: 'conflict: the attempt changed under this request; send it again.' },
     },
   },
   {

@@ -228,7 +228,13 @@ export const EMPLOYER_ROUTES = [
     summary:
       "Erase the candidate's personal data and answers; the attempt's anonymous scores stay for statistics.",
     params: InvitationParams,
-    responses: { 204: { description: 'Erased.' } },
+    responses: {
+      204: { description: 'Erased.' },
+      409: {
+        description:
+          "The candidate's attempt is still running (erase once it has finished), or it changed while erasing: send it again.",
+      },
+    },
   },
   {
     operationId: 'listResults',
