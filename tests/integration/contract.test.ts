@@ -192,6 +192,14 @@ beforeAll(async () => {
     header: { 'Idempotency-Key': 'contract-test-invite-0001' },
   });
   expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+  await scenario('createInvitations', 'the same Idempotency-Key, another body', {
+    path: { assessmentId: values.assessmentId },
+    body: {
+      candidates: [{ name: 'Other' }],
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    },
+    header: { 'Idempotency-Key': 'contract-test-invite-0001' },
+  });
   values.invitationToken = invited.body.invitations[0].token;
   // The second invitation stays unused: revoke and resend have something to act on.
   values.invitationId = invited.body.invitations[1].invitationId;

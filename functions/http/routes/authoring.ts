@@ -43,6 +43,10 @@ export const AUTHORING_ROUTES = [
     query: UploadQuery,
     responses: {
       201: { description: 'Stored.', schema: UploadResult },
+      409: {
+        description:
+          'Some of its questions were changed by another request during the upload: upload it again (unchanged questions are skipped).',
+      },
       413: { description: 'The bank is larger than 4 MiB.' },
       415: {
         description:

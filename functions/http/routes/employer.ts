@@ -176,6 +176,7 @@ export const EMPLOYER_ROUTES = [
     responses: {
       201: { description: 'The invitations with their tokens.', schema: IssuedInvitations },
       409: { description: 'The assessment is archived.' },
+      422: { description: 'The Idempotency-Key was used with a different request body.' },
     },
   },
   {

@@ -65,10 +65,19 @@ export const mediaType = (header: string | null | undefined) =>
 export class SchemaValidator {
   private readonly ajv: Ajv2020;
   private readonly cache = new WeakMap<object, ValidateFunction>();
+  /** Equal schemas (every `{$ref: Problem}`) share one compiled function. */
+  private readonly byText = new Map<string, ValidateFunction>();
 
   constructor(doc: Json) {
     // strict off: OpenAPI adds keywords (readOnly, discriminator...) that plain JSON Schema lacks.
-    this.ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+    // inlineRefs off: every reference to a component calls its one compiled function instead
+    // of compiling a copy into each of the hundreds of response schemas that name it.
+    this.ajv = new Ajv2020({
+      strict: false,
+      allErrors: true,
+      validateFormats: true,
+      inlineRefs: false,
+    });
     addFormats(this.ajv);
     // The components once, under their own id: every schema refers into them, so each
     // component is compiled once however many operations use it.
@@ -77,8 +86,13 @@ export class SchemaValidator {
 
   /** Undefined when `value` fits `schema`, else ajv's errors as one readable line. */
   errors(schema: Json, value: unknown): string | undefined {
-    const validate = this.cache.get(schema) ?? this.ajv.compile(toShared(schema));
-    this.cache.set(schema, validate);
+    let validate = this.cache.get(schema);
+    if (!validate) {
+      const text = JSON.stringify(schema);
+      validate = this.byText.get(text) ?? this.ajv.compile(toShared(schema));
+      this.byText.set(text, validate);
+      this.cache.set(schema, validate);
+    }
     if (validate(value)) return undefined;
     return (validate.errors ?? [])
       .slice(0, 4)
