@@ -1,12 +1,14 @@
 /** The authoring function's routes (see `../routes.ts`, which lists them all). */
 import { MAX_UPLOAD_TEXT_BYTES } from '../../domain/upload-limits.ts';
 import type { RouteDef } from '../route-types.ts';
+import { QuestionIfMatchHeader } from '../schemas/common.ts';
 import {
   BankDocument,
   CalibrationParams,
   CalibrationRunView,
   CreateImportBody,
   EditQuestionBody,
+  EditQuestionDocument,
   GetQuestionQuery,
   ImportParams,
   ImportPartParams,
@@ -73,9 +75,15 @@ export const AUTHORING_ROUTES = [
           'Accepted: the import runs in a job; poll the Location (GET /v1/imports/{importId}).',
         schema: ImportStatusView,
       },
-      409: { description: 'A question changed during the import (an edit or another import).' },
+      409: {
+        description:
+          'A question changed during the import (an edit or another import), or another open import is replacing it: nothing of this upload is visible; upload it again.',
+      },
       413: { description: 'The body is over 4 MiB, or its text over 32 MiB decompressed.' },
-      415: { description: 'Unsupported content type or encoding.' },
+      415: {
+        description:
+          'Unsupported content type or encoding: JSON as application/json, YAML as application/yaml (or text/plain with ?format=yaml), GIFT only as text/plain with ?format=gift; Content-Encoding gzip or none.',
+      },
       422: { description: 'The Idempotency-Key was sent with a different upload.' },
     },
   },
@@ -159,17 +167,20 @@ export const AUTHORING_ROUTES = [
       'Store an edit as a new version. If-Match must carry the version you edited (412 when stale, 428 when missing).',
     params: QuestionIdParams,
     body: EditQuestionBody,
+    documentedBody: EditQuestionDocument,
     headers: [
       {
         name: 'If-Match',
         required: true,
-        description: 'The version the edit is based on, e.g. "3".',
+        description:
+          'The version the edit is based on: "3", 3 or W/"3" (the ETag of GET). Missing or empty is 428; anything else, such as *, is 400.',
+        schema: QuestionIfMatchHeader,
       },
     ],
     responses: {
       200: { description: 'The new (or unchanged) latest version.', schema: QuestionView },
       412: { description: 'The question has a newer version than If-Match names.' },
-      428: { description: 'If-Match is missing.' },
+      428: { description: 'If-Match is missing or empty.' },
     },
   },
   {
