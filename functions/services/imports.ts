@@ -777,6 +777,19 @@ export async function receiveImportPart(
       `Import ${importId} is ${rec.status}: it no longer takes parts. Start a new import to send the bank again.`,
     );
   }
+  // A part small enough to parse here is validated here (400 with every problem located, as
+  // POST /v1/banks answers); a larger one is validated by the job with the others.
+  if (Buffer.byteLength(upload.text) <= SYNC_MAX_TEXT_BYTES) {
+    const bank = parseUpload(upload.text, upload.spec);
+    if (rec.bank && upload.spec.format !== 'gift' && bank.bank.id !== rec.bank.id) {
+      throw new ValidationError([
+        {
+          path: 'bank.id',
+          message: `This part is of bank "${bank.bank.id}"; the import is of bank "${rec.bank.id}".`,
+        },
+      ]);
+    }
+  }
   const after = await receivePart(
     caller.org,
     importId,

@@ -273,27 +273,35 @@ describe('Prefer: respond-async', () => {
 });
 
 describe('an import part-wise', () => {
-  it('validates every part in the job and fails with located errors, nothing visible', async () => {
+  it('refuses an invalid part at once (400), and fails in the job on what only the whole shows', async () => {
     const created = await api.request('POST', '/v1/imports', {
       token: author,
       body: { bank: { id: 'imp-parts', title: 'Parts' }, parts: 2 },
     });
-    const one = await api.request('PUT', `/v1/imports/${created.body.importId}/parts/1`, {
-      token: author,
-      body: bank('imp-parts', [single('parts-1')]),
-    });
-    const two = await api.request('PUT', `/v1/imports/${created.body.importId}/parts/2`, {
-      token: author,
-      body: bank('imp-parts', [single('parts-2', { answer: 'z' })]),
-    });
-    const done = (await follow(`/v1/imports/${created.body.importId}`, 60_000)).at(-1)!;
+    const id = created.body.importId;
+    const put = (part: number, doc: unknown) =>
+      api.request('PUT', `/v1/imports/${id}/parts/${part}`, { token: author, body: doc });
+    const one = await put(1, bank('imp-parts', [single('parts-1')]));
+    const invalid = await put(2, bank('imp-parts', [single('parts-2', { answer: 'z' })]));
+    const otherBank = await put(2, bank('imp-elsewhere', [single('parts-2')]));
+    // Each part is valid alone; together they hold question parts-1 twice.
+    const two = await put(2, bank('imp-parts', [single('parts-2'), single('parts-1')]));
+    const done = (await follow(`/v1/imports/${id}`, 60_000)).at(-1)!;
+
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ status: 'receiving', parts: 2, received: [] });
     expect(one.status).toBe(200);
     expect(one.body.received).toEqual([1]);
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors[0]).toMatchObject({ questionId: 'parts-2' });
+    expect(otherBank.status).toBe(400);
+    expect(otherBank.body.errors[0]).toMatchObject({ path: 'bank.id' });
     expect(two.status).toBe(202);
     expect(done.body).toMatchObject({ status: 'failed', code: 'validation-failed', errorCount: 1 });
-    expect(done.body.errors[0]).toMatchObject({ part: 2, questionId: 'parts-2' });
+    expect(done.body.errors[0]).toMatchObject({ part: 2, questionId: 'parts-1' });
+    expect(done.body.errors[0].message).toMatch(
+      /Duplicate question id "parts-1" \(first in part 1/,
+    );
     const q = await api.request('GET', '/v1/questions/parts-1', { token: author });
     expect(q.status).toBe(404);
   }, 90_000);
