@@ -3,24 +3,29 @@ import {
   editQuestion,
   getQuestion,
   getQuestionVersion,
-  importBank,
   listQuestions,
   retireQuestion,
   type StoredQuestion,
 } from '../data/questions.ts';
 import { readItemSums } from '../data/statistics.ts';
-import { type BankFormat, readBank } from '../domain/bank.ts';
 import { clock } from '../domain/clock.ts';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.ts';
-import { parseGift } from '../domain/gift.ts';
 import { validateQuestion } from '../domain/question.ts';
 import { itemStatistics } from '../domain/statistics.ts';
+import { uploadFormat } from '../domain/upload.ts';
 import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
 import { PUBLIC_ORG } from '../http/principal.ts';
 import { AUTHORING_ROUTES } from '../http/routes/authoring.ts';
 import { QUESTION_IF_MATCH } from '../http/schemas/common.ts';
 import { READ_ONLY_FIELDS, type ReadOnlyField } from '../http/schemas/questions.ts';
 import { calibrationRun, requestCalibration, runView } from '../services/calibration.ts';
+import {
+  createPartwiseImport,
+  importStatus,
+  receiveImportPart,
+  type UploadText,
+  uploadBank,
+} from '../services/imports.ts';
 
 /** A version's calibration as the stats route shows it, or null (label priors apply). */
 const calibrationView = (c: StoredCalibration | undefined) => {
@@ -35,27 +40,41 @@ const view = (q: StoredQuestion, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml']);
-
-/** The bank format from ?format and the Content-Type; GIFT only as text/plain. */
-function formatOf(
+/** The text of an upload with how to read it (format from the Content-Type and ?format). */
+function uploadOf(
+  text: string | undefined,
+  gzip: Buffer | undefined,
   contentType: string | undefined,
-  format: string | undefined,
-): BankFormat | 'gift' {
-  if (format === 'gift') {
-    if (contentType !== 'text/plain') {
-      throw new DomainError('unsupported-media-type', 'GIFT uploads use Content-Type: text/plain.');
-    }
-    return 'gift';
-  }
-  if (contentType === 'application/json') return 'json';
-  if (contentType && YAML_TYPES.has(contentType)) return 'yaml';
-  if (contentType === 'text/plain' && format === 'yaml') return 'yaml';
-  throw new DomainError(
-    'unsupported-media-type',
-    'A text/plain upload needs ?format=gift (or ?format=yaml).',
-  );
+  query: { format?: string; area?: string; difficulty?: string },
+): UploadText {
+  return {
+    text: text ?? '',
+    ...(gzip ? { gzip } : {}),
+    spec: {
+      format: uploadFormat(contentType, query.format),
+      ...(query.area ? { area: query.area } : {}),
+      ...(query.difficulty ? { difficulty: Number(query.difficulty) as 1 | 2 | 3 } : {}),
+    },
+  };
 }
+
+/** `Idempotency-Key`: any value up to 128 characters. */
+function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const key = header.trim();
+  if (key === '' || key.length > 128) {
+    throw new ValidationError([
+      { path: 'header.idempotency-key', message: 'Idempotency-Key is 1 to 128 characters.' },
+    ]);
+  }
+  return key;
+}
+
+/** `Prefer: respond-async` (RFC 7240), among other preferences. */
+const prefersAsync = (header: string | undefined) =>
+  (header ?? '').split(',').some((p) => p.split(';')[0]!.trim().toLowerCase() === 'respond-async');
+
+const statusLocation = (importId: string) => `/v1/imports/${importId}`;
 
 /** `If-Match: "3"`, `3` or `W/"3"` -> 3. */
 function ifMatchVersion(header: string | undefined): number {
@@ -136,16 +155,51 @@ async function publicIsReadOnly<T>(questionId: string, write: () => Promise<T>):
 }
 
 export const operations: Operations<typeof AUTHORING_ROUTES> = {
-  uploadBank: async ({ principal, text, contentType, query }) => {
-    const format = formatOf(contentType, query.format);
-    const bank =
-      format === 'gift'
-        ? parseGift(text ?? '', {
-            ...(query.area ? { area: query.area } : {}),
-            ...(query.difficulty ? { difficulty: Number(query.difficulty) as 1 | 2 | 3 } : {}),
-          })
-        : readBank(text ?? '', format);
-    return new Reply(201, await importBank(principal!.org, bank, clock.now()));
+  uploadBank: async ({ principal, text, gzip, contentType, query, headers }) => {
+    const upload = uploadOf(text, gzip, contentType, query);
+    const async = prefersAsync(headers.prefer);
+    const key = idempotencyKeyOf(headers['idempotency-key']);
+    const answer = await uploadBank({ org: principal!.org, subject: principal!.subject }, upload, {
+      async,
+      now: clock.now(),
+      ...(key ? { idempotencyKey: key } : {}),
+    });
+    if (answer.status === 201) return new Reply(201, answer.body);
+    return new Reply(202, answer.body, {
+      location: statusLocation(answer.body.importId),
+      'retry-after': '1',
+      ...(async ? { 'preference-applied': 'respond-async' } : {}),
+    });
+  },
+
+  createImport: async ({ principal, body, headers }) => {
+    const key = idempotencyKeyOf(headers['idempotency-key']);
+    const view = await createPartwiseImport(
+      { org: principal!.org, subject: principal!.subject },
+      body,
+      { now: clock.now(), ...(key ? { idempotencyKey: key } : {}) },
+    );
+    return new Reply(201, view, { location: statusLocation(view.importId) });
+  },
+
+  putImportPart: async ({ principal, params, text, gzip, contentType, query }) => {
+    const answer = await receiveImportPart(
+      { org: principal!.org, subject: principal!.subject },
+      params.importId,
+      Number(params.part),
+      uploadOf(text, gzip, contentType, query),
+      clock.now(),
+    );
+    return new Reply(answer.status, answer.body, {
+      location: statusLocation(params.importId),
+      ...(answer.status === 202 ? { 'retry-after': '1' } : {}),
+    });
+  },
+
+  getImport: async ({ principal, params }) => {
+    const view = await importStatus(principal!.org, params.importId, clock.now());
+    const running = view.status !== 'succeeded' && view.status !== 'failed';
+    return new Reply(200, view, running ? { 'retry-after': '1' } : {});
   },
 
   listQuestions: async ({ principal, query }) => {

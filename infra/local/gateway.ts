@@ -267,7 +267,9 @@ export async function buildEvent(
   const requestId = randomUUID();
   const now = Date.now();
   const body = input.body && input.body.length > 0 ? input.body : undefined;
-  const isText = TEXT_TYPES.test(headers['content-type'] ?? '');
+  // As API Gateway does, a compressed body (Content-Encoding) is binary whatever its type.
+  const encoded = (headers['content-encoding'] ?? 'identity').trim().toLowerCase() !== 'identity';
+  const isText = !encoded && TEXT_TYPES.test(headers['content-type'] ?? '');
   const event = {
     version: '2.0',
     routeKey: match ? routeKey(match.route) : '$default',

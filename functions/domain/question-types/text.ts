@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { hasText, plain, splitAt, splitFeedback, splitWeight, str, trim } from '../gift-syntax.ts';
 import { giftAnswer, giftQuestion } from '../gift-text.ts';
+import { cleanText, withoutUnclean } from '../text.ts';
 import type { QuestionType } from './type.ts';
 
 /** NFKC, trimmed, lower-cased, inner white space collapsed: how short answers are compared. */
@@ -15,17 +16,16 @@ export function normaliseText(s: string): string {
 export const text: QuestionType<'text', string[], string, Record<never, never>> = {
   id: 'text',
   withOptions: false,
-  key: z
-    .array(z.string().check(z.minLength(1), z.maxLength(200)))
-    .check(z.minLength(1), z.maxLength(20)),
+  // Long text: a tab or newline is white space that normaliseText collapses, like any other.
+  key: z.array(cleanText('long', { min: 1, max: 200 })).check(z.minLength(1), z.maxLength(20)),
   rules: (q) =>
     q.answer
       .map((a, i) => ({ a, i }))
       .filter(({ a }) => normaliseText(a) === '')
       .map(({ i }) => ({ path: `answer[${i}]`, message: 'An accepted answer cannot be blank.' })),
-  answer: z.string().check(z.maxLength(500)),
+  answer: cleanText('long', { max: 500 }),
   expected: 'a text',
-  response: () => z.string().check(z.maxLength(500)),
+  response: () => cleanText('long', { max: 500 }),
   // 500 UTF-16 units, each at most 6 bytes in JSON (a control character as \u001f), and quotes.
   answerBytes: () => 2 + 6 * 500,
   view: {},
@@ -86,5 +86,10 @@ export const text: QuestionType<'text', string[], string, Record<never, never>> 
         { minLength: 1, maxLength: 20 },
       )
       .map((answer) => ({ answer })),
-  answers: (fast) => fast.string({ unit: 'binary', maxLength: 500 }).filter((s) => s.length <= 500),
+  // Anything a person can send: any characters but those the clean-text rules refuse.
+  answers: (fast) =>
+    fast
+      .string({ unit: 'binary', maxLength: 500 })
+      .map((s) => withoutUnclean(s, 'long'))
+      .filter((s) => s.length <= 500),
 };

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { BankMeta } from '../../domain/bank-schema.ts';
+import { BankMeta, MAX_BANK_QUESTIONS } from '../../domain/bank-schema.ts';
 import {
   Difficulty,
   QuestionDocument,
@@ -8,6 +8,7 @@ import {
 } from '../../domain/question.ts';
 import { QUESTION_TYPE_LIST } from '../../domain/question-types/registry.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
+import { Cursor } from './common.ts';
 
 export const QuestionIdParams = z.strictObject({
   questionId: z.string().check(z.minLength(1), z.maxLength(64)),
@@ -16,7 +17,7 @@ export const QuestionIdParams = z.strictObject({
 export const BankDocument = z
   .strictObject({
     bank: BankMeta,
-    questions: z.array(QuestionDocument).check(z.minLength(1), z.maxLength(10_000)),
+    questions: z.array(QuestionDocument).check(z.minLength(1), z.maxLength(MAX_BANK_QUESTIONS)),
   })
   .register(z.globalRegistry, {
     id: 'BankDocument',
@@ -37,20 +38,100 @@ export const UploadQuery = z.strictObject({
   difficulty: z.optional(z.enum(['1', '2', '3'])),
 });
 
-export const UploadResult = z.object({
-  bankId: z.string(),
-  imported: z.int(),
-  created: z.int(),
-  updated: z.int(),
-  unchanged: z.int(),
+/** A located problem of an upload: as a 400 lists it, plus the part of a part-wise import. */
+const LocatedIssue = z.object({
+  path: z.string(),
+  message: z.string(),
+  line: z.optional(z.int()),
+  column: z.optional(z.int()),
+  questionIndex: z.optional(z.int()),
+  questionId: z.optional(z.string()),
+  part: z.optional(z.int()),
 });
+
+export const UploadResult = z
+  .object({
+    importId: z.string(),
+    bankId: z.string(),
+    imported: z.int(),
+    created: z.int(),
+    updated: z.int(),
+    unchanged: z.int(),
+    warnings: z.array(LocatedIssue),
+  })
+  .register(z.globalRegistry, {
+    id: 'UploadResult',
+    description: 'A bank imported before the answer (at most 1,000 questions and 2 MiB of text).',
+  });
+
+export const ImportStatusView = z
+  .object({
+    importId: z.string(),
+    status: z.enum(['receiving', 'queued', 'running', 'succeeded', 'failed']),
+    bankId: z.optional(z.string()),
+    parts: z.int(),
+    received: z.array(z.int()),
+    imported: z.optional(z.int()),
+    created: z.optional(z.int()),
+    updated: z.optional(z.int()),
+    unchanged: z.optional(z.int()),
+    progress: z.object({
+      phase: z.enum([
+        'receiving',
+        'queued',
+        'reading',
+        'validating',
+        'staging',
+        'publishing',
+        'done',
+        'failed',
+      ]),
+      done: z.int(),
+      total: z.int(),
+    }),
+    errors: z.array(LocatedIssue),
+    errorCount: z.int(),
+    warnings: z.array(LocatedIssue),
+    detail: z.optional(z.string()),
+    code: z.optional(
+      z.enum(['validation-failed', 'conflict', 'unavailable', 'stopped', 'internal']),
+    ),
+    createdAt: z.string(),
+    startedAt: z.optional(z.string()),
+    finishedAt: z.optional(z.string()),
+  })
+  .register(z.globalRegistry, {
+    id: 'Import',
+    description:
+      'A bank import: receiving (part-wise, until every part is in), queued, running, then succeeded (every question visible at once) or failed (nothing visible; errors located, at most 1,000 kept, errorCount says how many). See docs/imports.md.',
+  });
+
+const ImportId = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Not a valid id.'));
+
+export const ImportParams = z.strictObject({ importId: ImportId });
+
+export const ImportPartParams = z.strictObject({
+  importId: ImportId,
+  part: z.string().check(z.regex(/^[1-9]\d{0,2}$/, 'part is a whole number from 1.')),
+});
+
+export const CreateImportBody = z
+  .strictObject({
+    bank: BankMeta,
+    parts: z.int().check(z.gte(1), z.lte(200)),
+  })
+  .register(z.globalRegistry, {
+    id: 'CreateImport',
+    description:
+      'A part-wise import of one bank: send each part (a bank document of the same bank) with PUT /v1/imports/{importId}/parts/{n}.',
+  });
 
 export const ListQuestionsQuery = z.strictObject({
   area: z.optional(z.enum(AREA_IDS)),
   difficulty: z.optional(z.enum(['1', '2', '3'])),
   status: z.optional(z.enum(['published', 'retired'])),
   source: z.optional(z.enum(['org', 'public'])),
-  cursor: z.optional(z.string().check(z.maxLength(2048))),
+  cursor: z.optional(Cursor),
   limit: z.optional(
     z.string().check(z.regex(/^([1-9]\d?|1\d\d|200)$/, 'limit is a whole number from 1 to 200.')),
   ),
