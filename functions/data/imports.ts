@@ -323,7 +323,7 @@ export async function receivePart(
   gz: Buffer,
 ): Promise<ImportRecord | undefined> {
   const rec = await getImport(org, importId);
-  if (!rec || rec.status !== 'receiving') return undefined;
+  if (rec?.status !== 'receiving') return undefined;
   await putBody(org, importId, part, meta, gz);
   try {
     const res = await db().send(

@@ -824,7 +824,7 @@ export async function runImportTask(task: ImportTask, signal?: AbortSignal): Pro
   if (task.task === 'cleanup') {
     await sleep(Math.max(0, (task.notBefore ?? 0) - Date.now()));
     const rec = await getImport(task.org, task.importId);
-    if (!rec || rec.status !== 'succeeded' || rec.seq === undefined || rec.cleanedAt) return;
+    if (rec?.status !== 'succeeded' || rec.seq === undefined || rec.cleanedAt) return;
     await cleanUp(task.org, task.importId, rec.seq);
     return;
   }
