@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-/** Integration files that run their own DynamoDB Local (faults, load, the runner). */
+/** Integration files that run their own DynamoDB Local (faults, the 50,000-question import, load, the runner). */
 const HEAVY = [
   'tests/integration/faults.test.ts',
+  'tests/integration/import-large.test.ts',
   'tests/integration/load.test.ts',
   'tests/integration/runner.test.ts',
 ];
