@@ -18,6 +18,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Bank } from '../domain/bank.ts';
+import type { StoredHead } from '../domain/bank-import.ts';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
 import { contentHash, pickContent, type QuestionContent } from '../domain/question.ts';
 import { areaCountsUpdate, COUNT_SHARDS } from './area-counts.ts';
@@ -157,12 +158,19 @@ const CHUNK = 49;
  * content nothing. Written in transactions of 49 questions, each conditioned on the head
  * versions read, so a concurrent edit surfaces as a 409 and a re-upload finishes the job.
  */
-export async function importBank(org: string, bank: Bank, now: Date): Promise<ImportResult> {
+export async function importBank(
+  org: string,
+  bank: Bank,
+  now: Date,
+  /** Checks the stored heads of the bank's ids before anything is written (throws to refuse). */
+  guard?: (heads: ReadonlyMap<string, StoredHead>) => void,
+): Promise<ImportResult> {
   const at = now.toISOString();
   const heads = new Map<string, Record<string, unknown>>();
   for (const item of await batchGet(bank.questions.map((q) => keys.questionHead(org, q.id)))) {
     heads.set(item.id as string, item);
   }
+  guard?.(heads as unknown as ReadonlyMap<string, StoredHead>);
   const result: ImportResult = {
     bankId: bank.bank.id,
     imported: bank.questions.length,

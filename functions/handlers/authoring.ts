@@ -8,10 +8,10 @@ import {
   type StoredQuestion,
 } from '../data/questions.ts';
 import { readItemSums } from '../data/statistics.ts';
-import { type BankFormat, readBank } from '../domain/bank.ts';
+import { checkDerivedIds } from '../domain/bank-import.ts';
+import { readUpload, uploadFormat } from '../domain/bank-upload.ts';
 import { clock } from '../domain/clock.ts';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.ts';
-import { parseGift } from '../domain/gift.ts';
 import { validateQuestion } from '../domain/question.ts';
 import { itemStatistics } from '../domain/statistics.ts';
 import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
@@ -23,28 +23,6 @@ const view = (q: StoredQuestion, extra: Record<string, unknown> = {}) => ({
   source: q.org === PUBLIC_ORG ? 'public' : 'org',
   ...extra,
 });
-
-const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml']);
-
-/** The bank format from ?format and the Content-Type; GIFT only as text/plain. */
-function formatOf(
-  contentType: string | undefined,
-  format: string | undefined,
-): BankFormat | 'gift' {
-  if (format === 'gift') {
-    if (contentType !== 'text/plain') {
-      throw new DomainError('unsupported-media-type', 'GIFT uploads use Content-Type: text/plain.');
-    }
-    return 'gift';
-  }
-  if (contentType === 'application/json') return 'json';
-  if (contentType && YAML_TYPES.has(contentType)) return 'yaml';
-  if (contentType === 'text/plain' && format === 'yaml') return 'yaml';
-  throw new DomainError(
-    'unsupported-media-type',
-    'A text/plain upload needs ?format=gift (or ?format=yaml).',
-  );
-}
 
 /** `If-Match: "3"`, `3` or `W/"3"` -> 3. */
 function ifMatchVersion(header: string | undefined): number {
@@ -76,16 +54,16 @@ async function publicIsReadOnly<T>(questionId: string, write: () => Promise<T>):
 }
 
 export const operations: Operations<typeof AUTHORING_ROUTES> = {
-  uploadBank: async ({ principal, text, contentType, query }) => {
-    const format = formatOf(contentType, query.format);
-    const bank =
-      format === 'gift'
-        ? parseGift(text ?? '', {
-            ...(query.area ? { area: query.area } : {}),
-            ...(query.difficulty ? { difficulty: Number(query.difficulty) as 1 | 2 | 3 } : {}),
-          })
-        : readBank(text ?? '', format);
-    return new Reply(201, await importBank(principal!.org, bank, clock.now()));
+  uploadBank: async ({ principal, text, bytes, contentType, query }) => {
+    const upload = readUpload(
+      bytes ? { bytes } : { text: text ?? '' },
+      uploadFormat(contentType, query.format),
+      query,
+    );
+    const stored = await importBank(principal!.org, upload.bank, clock.now(), (heads) =>
+      checkDerivedIds(upload, heads),
+    );
+    return new Reply(201, { ...stored, warnings: upload.warnings, skipped: upload.skipped });
   },
 
   listQuestions: async ({ principal, query }) => {

@@ -40,6 +40,8 @@ export interface OperationContext<R extends RouteDef = RouteDef> {
   bearer?: string;
   /** The raw text body for routes that accept non-JSON content. */
   text?: string;
+  /** The same body's bytes as they arrived (a base64 body decoded), for routes that decode it. */
+  bytes?: Uint8Array;
   contentType?: string;
   requestId: string;
   event: HttpEvent;
@@ -126,10 +128,13 @@ const JSON_TYPE = 'application/json';
 const mediaType = (header: string | undefined) =>
   header?.split(';')[0]?.trim().toLowerCase() || undefined;
 
-function decodeText(event: HttpEvent): string | undefined {
+/** The body's bytes: API Gateway base64-encodes bodies it takes for binary. */
+function bodyBytes(event: HttpEvent): Buffer | undefined {
   if (event.body === undefined || event.body === null) return undefined;
   if (typeof event.body !== 'string') return undefined;
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  return event.isBase64Encoded
+    ? Buffer.from(event.body, 'base64')
+    : Buffer.from(event.body, 'utf8');
 }
 
 function maxBodyBytes(route: RouteDef): number {
@@ -201,8 +206,10 @@ async function dispatch(
     }
     ctx.contentType = type;
     // Non-JSON content types are only declared by raw-body routes (see RouteDef.rawBody).
-    if (raw) ctx.text = raw.text;
-    else ctx.body = parseOrThrow(route.body, event.body);
+    if (raw) {
+      ctx.text = raw.text;
+      ctx.bytes = raw.bytes;
+    } else ctx.body = parseOrThrow(route.body, event.body);
   }
 
   const out = await operation(ctx);
@@ -228,7 +235,10 @@ function serialize(route: RouteDef, reply: Reply<number, unknown>): HttpResult {
  * the JSON parser would reject that, so an empty body is treated as no body at all.
  */
 /** The text and media type of bodies that the operation parses itself (bank uploads). */
-const rawBodies = new WeakMap<HttpEvent, { text: string; type: string | undefined }>();
+const rawBodies = new WeakMap<
+  HttpEvent,
+  { text: string; bytes: Buffer; type: string | undefined }
+>();
 
 /**
  * Runs before the JSON body parser. An empty body is no body (clients often send
@@ -237,17 +247,20 @@ const rawBodies = new WeakMap<HttpEvent, { text: string; type: string | undefine
  */
 function prepareBody(routes: ReadonlyMap<string, RouteDef>) {
   const prepareBodyBefore = ({ event }: { event: HttpEvent }) => {
-    const text =
-      typeof event.body === 'string' && event.body !== '' ? decodeText(event) : undefined;
+    const bytes =
+      typeof event.body === 'string' && event.body !== '' ? bodyBytes(event) : undefined;
+    const text = bytes?.toString('utf8');
     const route = routes.get(event.routeKey);
-    if (text !== undefined && route && Buffer.byteLength(text) > maxBodyBytes(route)) {
+    if (bytes !== undefined && route && bytes.length > maxBodyBytes(route)) {
       throw new DomainError(
         'payload-too-large',
         `Request bodies on this route are limited to ${maxBodyBytes(route)} bytes.`,
       );
     }
     if (text === undefined || route?.rawBody) {
-      if (text !== undefined) rawBodies.set(event, { text, type: event.headers?.['content-type'] });
+      if (text !== undefined && bytes !== undefined) {
+        rawBodies.set(event, { text, bytes, type: event.headers?.['content-type'] });
+      }
       event.body = undefined;
       if (event.headers) delete event.headers['content-type'];
     }

@@ -4,6 +4,8 @@
  * authorizer would, invokes the same handler the Lambda runs, and maps its result back the
  * way API Gateway does.
  */
+
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
@@ -148,7 +150,9 @@ export async function buildEvent(
   const requestId = randomUUID();
   const now = Date.now();
   const body = input.body && input.body.length > 0 ? input.body : undefined;
-  const isText = TEXT_TYPES.test(headers['content-type'] ?? '');
+  // A text body that is not UTF-8 (a Latin-1 file sent as text/plain) travels base64-encoded,
+  // so its bytes reach the function intact and it can name the file's encoding.
+  const isText = TEXT_TYPES.test(headers['content-type'] ?? '') && (!body || isUtf8(body));
   const event = {
     version: '2.0',
     routeKey: match ? routeKey(match.route) : '$default',

@@ -15,13 +15,19 @@ import {
 
 const AUTHORS = ['author'] as const;
 
-/** Content types a bank upload accepts; text/plain is GIFT (or YAML with ?format=yaml). */
+/**
+ * Content types a bank upload accepts: text/plain is GIFT (or another ?format=), XML is Moodle
+ * XML, and application/octet-stream is a file whose bytes the server decodes (any ?format=).
+ */
 export const BANK_CONTENT_TYPES = [
   'application/json',
   'application/yaml',
   'application/x-yaml',
   'text/yaml',
   'text/plain',
+  'application/xml',
+  'text/xml',
+  'application/octet-stream',
 ];
 
 export const AUTHORING_ROUTES = [
@@ -32,13 +38,17 @@ export const AUTHORING_ROUTES = [
     group: 'authoring',
     access: AUTHORS,
     summary:
-      'Upload a question bank (JSON, YAML, or GIFT as text/plain with ?format=gift). All or nothing: any invalid question stores nothing and every problem is listed with its location. Re-uploading identical content changes nothing.',
+      'Upload a question bank: JSON, YAML, Moodle GIFT (text/plain or application/octet-stream with ?format=gift) or Moodle XML (application/xml, or ?format=xml). All or nothing: any invalid question stores nothing and every problem is listed with its line; with ?skipUnsupported=true the questions Assay cannot represent are left out and listed in `skipped`. A GIFT or XML file is the bank ?bank= names: an id derived from a title or content that belongs to a question of another bank is a 409. Re-uploading identical content changes nothing.',
     consumes: BANK_CONTENT_TYPES,
     body: BankDocument,
     rawBody: true,
     query: UploadQuery,
     responses: {
       201: { description: 'Stored.', schema: UploadResult },
+      409: {
+        description:
+          'An id derived from a title or content already belongs to a different question of another bank; nothing was stored.',
+      },
       413: { description: 'The bank is larger than 4 MiB.' },
       415: { description: 'Unsupported content type.' },
     },

@@ -19,18 +19,56 @@ export const BankDocument = z
   });
 
 export const UploadQuery = z.strictObject({
-  format: z.optional(z.enum(['json', 'yaml', 'gift'])),
+  format: z.optional(z.enum(['json', 'yaml', 'gift', 'xml'])),
   area: z.optional(z.enum(AREA_IDS)),
   difficulty: z.optional(z.enum(['1', '2', '3'])),
+  /** The bank (the file) a GIFT or Moodle XML upload is: its questions' source. */
+  bank: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^[a-z0-9][a-z0-9-]{2,63}$/,
+          'bank is 3-64 lower-case letters, digits and hyphens (e.g. the file name: week-3-quiz).',
+        ),
+      ),
+  ),
+  bankTitle: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  skipUnsupported: z.optional(z.enum(['true', 'false'])),
 });
 
-export const UploadResult = z.object({
-  bankId: z.string(),
-  imported: z.int(),
-  created: z.int(),
-  updated: z.int(),
-  unchanged: z.int(),
+/** Something an author should know about an imported question (nothing was refused). */
+const UploadNotice = z.object({
+  message: z.string(),
+  line: z.optional(z.int()),
+  column: z.optional(z.int()),
+  questionIndex: z.optional(z.int()),
+  questionId: z.optional(z.string()),
+  title: z.optional(z.string()),
 });
+
+export const UploadResult = z
+  .object({
+    bankId: z.string(),
+    imported: z.int(),
+    created: z.int(),
+    updated: z.int(),
+    unchanged: z.int(),
+    warnings: z.array(UploadNotice),
+    skipped: z.array(
+      z.object({
+        line: z.int(),
+        questionIndex: z.int(),
+        title: z.optional(z.string()),
+        reason: z.string(),
+      }),
+    ),
+  })
+  .register(z.globalRegistry, {
+    id: 'UploadResult',
+    description:
+      'The stored bank: counts, the warnings (e.g. "no general feedback (`####`)") and, with ?skipUnsupported=true, the questions left out with the reason.',
+  });
 
 export const ListQuestionsQuery = z.strictObject({
   area: z.optional(z.enum(AREA_IDS)),
@@ -56,6 +94,7 @@ export const QuestionView = z
     area: z.enum(AREA_IDS),
     difficulty: Difficulty,
     type: z.enum(QUESTION_TYPES),
+    title: z.optional(z.string()),
     prompt: z.string(),
     options: z.optional(z.array(z.object({ id: z.string(), text: z.string() }))),
     answer: z.unknown(),
@@ -68,6 +107,7 @@ export const QuestionView = z
     difficultyParam: z.optional(z.number()),
     createdAt: z.string(),
     updatedAt: z.string(),
+    bankId: z.optional(z.string()),
     versions: z.optional(z.array(z.object({ version: z.int(), createdAt: z.string() }))),
   })
   .register(z.globalRegistry, {
