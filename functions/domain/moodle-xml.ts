@@ -472,6 +472,16 @@ export function toMoodleXml(bank: Bank): MoodleXmlExport {
       });
       continue;
     }
+    const comment = assayComment(q, written.readBackIds);
+    if (comment.slice(4, -3).includes('--')) {
+      // XML forbids "--" inside a comment, and the assay comment is where option ids travel.
+      skipped.push({
+        id: q.id,
+        type: q.type,
+        reason: `An option id contains "--", which an XML comment (<!-- assay: options=... -->) cannot carry; rename the option (e.g. "${(q.options ?? []).find((o) => o.id.includes('--'))?.id.replace(/-{2,}/g, '-')}") or export as YAML.`,
+      });
+      continue;
+    }
     if (q.area !== area) {
       area = q.area;
       out.push(
@@ -482,7 +492,7 @@ export function toMoodleXml(bank: Bank): MoodleXmlExport {
     }
     out.push(
       `  <question type="${written.qtype}">`,
-      `    ${assayComment(q, written.readBackIds)}`,
+      `    ${comment}`,
       `    <name><text>${xmlEscape(q.title ?? q.id)}</text></name>`,
       `    ${xmlText('questiontext', written.prompt ?? q.prompt, 'markdown')}`,
       `    ${xmlText('generalfeedback', q.explanation, 'markdown')}`,

@@ -107,7 +107,6 @@ export const QuestionView = z
     difficultyParam: z.optional(z.number()),
     createdAt: z.string(),
     updatedAt: z.string(),
-    bankId: z.optional(z.string()),
     versions: z.optional(z.array(z.object({ version: z.int(), createdAt: z.string() }))),
   })
   .register(z.globalRegistry, {
