@@ -3,7 +3,7 @@
  * `// assay:` lines), a question's characters with their escapes and offsets, and the reader
  * that the type modules' GIFT readers use to record options, locations, feedback and problems.
  * What a block means is decided by the type that claims it (`gift.read` in each type module);
- * `gift.ts` puts the pieces together. See "GIFT" in docs/question-format.md.
+ * `gift.ts` puts the pieces together. See "Moodle banks" in docs/question-format.md.
  */
 import type { Notice } from './bank-import.ts';
 import type { FieldIssue } from './errors.ts';

@@ -1,6 +1,6 @@
 /**
- * Moodle GIFT import and export. A hand-written, line-oriented parser (see "GIFT" in
- * docs/question-format.md for why not gift-pegjs): questions are blocks of lines separated by
+ * Moodle GIFT import and export. A hand-written, line-oriented parser (see "Why a hand-written
+ * parser" in docs/question-format.md for why not gift-pegjs): questions are blocks of lines separated by
  * blank lines, and every problem is reported with the line and column it comes from. Lexing
  * and blocks are `gift-syntax.ts`; what an answer block means, and how a question is written,
  * belongs to its type (`gift` in each module of `question-types/`); putting the questions

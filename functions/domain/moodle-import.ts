@@ -1,7 +1,7 @@
 /**
  * The questions read from a Moodle file (GIFT or XML) put together into a bank: ids that stay
  * the same across uploads, tags and titles, what is skipped on request, the warnings, and one
- * validation of everything with every problem located. See "Moodle" in
+ * validation of everything with every problem located. See "Moodle banks" in
  * docs/question-format.md.
  */
 

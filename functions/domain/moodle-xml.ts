@@ -4,7 +4,7 @@
  * module of `question-types/`), the texts and answers reach it already converted
  * (`XmlQuestion`), and the file's questions are put together as GIFT's are
  * (`moodle-import.ts`). The parser is @xmldom/xmldom (maintained, positions on every node),
- * loaded on first use like the YAML parser. See "Moodle XML" in docs/question-format.md.
+ * loaded on first use like the YAML parser. See "Moodle banks" in docs/question-format.md.
  */
 import { createRequire } from 'node:module';
 import type * as XmlDom from '@xmldom/xmldom';

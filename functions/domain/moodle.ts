@@ -2,7 +2,7 @@
  * What GIFT and Moodle XML share: Moodle's meaning of a question, independent of the syntax it
  * was written in. The type modules read both formats into the same keys through a `Reader`
  * (GIFT: `GiftQuestion` in gift-syntax.ts, XML: `XmlQuestion` in moodle-xml.ts), so that a
- * question means the same whichever format it came in. See "Moodle" in
+ * question means the same whichever format it came in. See "Moodle banks" in
  * docs/question-format.md.
  */
 import type { Notice } from './bank-import.ts';

@@ -1,7 +1,7 @@
 /**
  * Ids of imported questions that stay the same when a file is uploaded again: the author's own
  * (`[id:...]`, `<idnumber>`), else one derived from the question's title, else from its
- * content; never from its position in the file. See "Ids" in docs/question-format.md.
+ * content; never from its position in the file. See "Titles and ids" under "Moodle banks" in docs/question-format.md.
  */
 import { createRequire } from 'node:module';
 import { QUESTION_ID_PATTERN, TAG_PATTERN } from './question.ts';
