@@ -78,7 +78,15 @@ function idOf(d: Draft, format: MoodleFormat): QuestionOrigin | undefined {
   if (d.authorId) {
     const id = authorId(d.authorId.raw);
     if ('error' in id) {
-      d.issues.push({ path: `questions[${d.index}].id`, message: id.error, ...d.authorId.pos });
+      const fix =
+        format === 'gift'
+          ? `change the comment to "// [id:${idFromTitle(d.authorId.raw)}]"`
+          : `change the <idnumber> to ${idFromTitle(d.authorId.raw)} (or empty it to derive the id from the <name>)`;
+      d.issues.push({
+        path: `questions[${d.index}].id`,
+        message: `${id.error} In Moodle, ${fix}.`,
+        ...d.authorId.pos,
+      });
       return undefined;
     }
     if (id.lowered) {
