@@ -325,6 +325,77 @@ export const GIFT_CASES: Case[] = [
     expect: { grades: [['true', 1]], shape: { area: 'security' } },
   },
   {
+    name: 'an id in a comment with text around it',
+    text: gift('// A comment with [id:frog] <-- an idnumber.', 'The sun is a star. {T}'),
+    expect: { grades: [['true', 1]], shape: { id: 'frog' } },
+  },
+  {
+    name: 'tags in a comment, a full stop after them',
+    text: gift('// Look tags: [tag:frog] [tag:toad].', 'The sun is a star. {T}'),
+    expect: { grades: [['true', 1]], shape: { tags: ['frog', 'toad'] } },
+  },
+  {
+    name: 'id and tags with spaces inside the brackets, over two comment lines',
+    text: gift(
+      '// [tag:  basic] Here is ',
+      '// a [id:   four   ] que[tag:add   ]stion.',
+      'The sun is a star. {T}',
+    ),
+    expect: { grades: [['true', 1]], shape: { id: 'four', tags: ['basic', 'add'] } },
+  },
+  {
+    name: 'a tag split over two comment lines is no tag',
+    text: gift("// Ceci n'est pas une [tag:", '// frog].', 'The sun is a star. {T}'),
+    expect: { grades: [['true', 1]], shape: { tags: ['security'] } },
+  },
+  {
+    name: "Moodle's own export line (// question: N  name: ...) and its [id:] [tag:] line",
+    text: gift(
+      '// question: 12  name: True/false question',
+      '// [id:myid] [tag:tag1] [tag:tag2]',
+      '::True/false question::[html]The answer is true.{TRUE#This is the wrong answer.#This is the right answer.####You should have selected true.}',
+    ),
+    expect: {
+      grades: [
+        ['true', 1],
+        ['false', 0],
+      ],
+      shape: { id: 'myid', tags: ['tag1', 'tag2'], title: 'True/false question' },
+    },
+  },
+  {
+    name: 'double backslashes stay single and double backslashes',
+    text: '::double backslash:: A \\\\ B \\\\\\\\ C{T}',
+    expect: { grades: [['true', 1]], shape: { prompt: 'A \\ B \\\\ C' } },
+  },
+  {
+    name: '[html] with a <pre> block and escaped braces over several lines',
+    text: gift(
+      '::Q001::[html]<p>What would running the test method print?</p>',
+      '<pre>',
+      '    public void test() \\{',
+      '        method1();',
+      '    \\}',
+      '</pre>',
+      '{=nothing ~something}',
+    ),
+    expect: {
+      grades: [
+        ['a', 1],
+        ['b', 0],
+      ],
+      shape: {
+        prompt:
+          'What would running the test method print?\n\n    public void test() {\n        method1();\n    }',
+      },
+    },
+  },
+  {
+    name: 'a non-Latin title gives a transliterated id, never a position',
+    text: '::Где находится Кремль?:: Кремль находится в Москве. {T}',
+    expect: { grades: [['true', 1]], shape: { id: 'gde-nakhoditsya-kreml' } },
+  },
+  {
     name: 'an unescaped brace in the text is refused, saying to escape it',
     text: 'What is {this} thing? {=a ~b}',
     expect: { refused: /\\\{/ },
@@ -549,6 +620,95 @@ export const XML_CASES: Case[] = [
       ],
       shape: { type: 'matching' },
     },
+  },
+  {
+    name: 'multichoice with <single>0</single> and answers in HTML paragraphs',
+    text: xml(
+      q(
+        'multichoice',
+        'Primes',
+        qt('Select all prime numbers:<br>'),
+        '<single>0</single>',
+        '<shuffleanswers>1</shuffleanswers>',
+        ans(-50, '<![CDATA[<p dir="ltr" style="text-align: left;">1<br></p>]]>'),
+        ans('33.33333', '<![CDATA[<p dir="ltr" style="text-align: left;">2<br></p>]]>'),
+        ans('33.33333', '<![CDATA[<p>3</p>]]>'),
+        ans(-50, '<![CDATA[<p>4</p>]]>'),
+        ans('33.33333', '<![CDATA[<p>5</p>]]>'),
+      ),
+    ),
+    expect: {
+      grades: [
+        [['b', 'c', 'e'], 1],
+        [['a', 'b'], 0],
+        [['b', 'c', 'd'], 0.1666666],
+      ],
+      shape: {
+        options: [
+          { id: 'a', text: '1' },
+          { id: 'b', text: '2' },
+          { id: 'c', text: '3' },
+          { id: 'd', text: '4' },
+          { id: 'e', text: '5' },
+        ],
+      },
+    },
+  },
+  {
+    name: 'question text in markdown and plain_text formats kept as written',
+    text: xml(
+      q(
+        'truefalse',
+        'Markdown',
+        qt('The **sun** is a star.', 'markdown'),
+        ans(100, 'true'),
+        ans(0, 'false'),
+      ),
+      q(
+        'truefalse',
+        'Plain',
+        qt('1 < 2 is *true*', 'plain_text'),
+        ans(100, 'true'),
+        ans(0, 'false'),
+      ),
+    ),
+    expect: { grades: [['true', 1]], shape: { prompt: 'The **sun** is a star.' } },
+  },
+  {
+    name: 'hints and penalty (interactive mode) do not change the grade of one try',
+    text: xml(
+      q(
+        'multichoice',
+        'Hints',
+        qt('Which protocol is connectionless?'),
+        '<single>true</single>',
+        '<penalty>0.3333333</penalty>',
+        ans(100, 'UDP'),
+        ans(0, 'TCP'),
+        '<hint format="html"><text>Think of DNS.</text></hint>',
+      ),
+    ),
+    expect: {
+      grades: [
+        ['a', 1],
+        ['b', 0],
+      ],
+    },
+  },
+  {
+    name: 'calculated refused by name',
+    text: xml(q('calculated', 'Calc', qt('What is {a} + {b}?'), ans(100, '{a}+{b}'))),
+    expect: { refused: /calculated/ },
+  },
+  {
+    name: 'drag and drop into text refused by name',
+    text: xml(q('ddwtos', 'Drag', qt('The [[1]] is a star.'))),
+    expect: { refused: /drag-and-drop/ },
+  },
+  {
+    name: 'an unknown question type refused by name',
+    text: xml(q('somethingnew', 'New', qt('What is this?'))),
+    expect: { refused: /somethingnew/ },
   },
   {
     name: 'essay refused by name',
