@@ -1,5 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
+/** Integration files that run their own DynamoDB Local (faults, load, the runner). */
+const HEAVY = [
+  'tests/integration/faults.test.ts',
+  'tests/integration/load.test.ts',
+  'tests/integration/runner.test.ts',
+];
+
+/**
+ * The suite must pass on a 2-core machine that is busy with something else. Every project
+ * states its timeouts: a default test of a busy machine's worth (work that is heavier still
+ * sets its own), and hooks that stand up a DynamoDB Local or a bank. Files run one at a time on
+ * two cores anyway (vitest uses cores - 1 workers); the heavy files that run a DynamoDB Local
+ * of their own and pause, kill or load it run last, after the shared one is idle. (Every
+ * project names its group: with one worker, vitest would otherwise run group 0 after all the
+ * numbered groups.)
+ */
 export default defineConfig({
   test: {
     // Handlers log AttemptCompleted and the like at INFO; tests read results, not logs.
@@ -7,7 +23,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] },
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          // Property tests run hundreds of cases: seconds on a quiet machine.
+          testTimeout: 30_000,
+          sequence: { groupOrder: 1 },
+        },
       },
       {
         extends: true,
@@ -15,7 +37,22 @@ export default defineConfig({
           name: 'integration',
           // Browser tests (tests/e2e) drive the candidate app against the same local stack.
           include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
+          exclude: HEAVY,
           globalSetup: ['tests/integration/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'heavy',
+          include: HEAVY,
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
       {
@@ -26,6 +63,7 @@ export default defineConfig({
           include: ['tests/infra/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -7,7 +7,7 @@
  * area counts brought up to date with the data layer's own `areaCountsUpdate`.
  */
 import { BatchWriteCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { areaCountsUpdate } from '../../functions/data/area-counts.ts';
+import { AreaDeltas, areaCountsUpdate } from '../../functions/data/area-counts.ts';
 import { db, tableName } from '../../functions/data/client.ts';
 import { keys, questionPartition } from '../../functions/data/keys.ts';
 import { getQuestion, importBank } from '../../functions/data/questions.ts';
@@ -163,7 +163,7 @@ export async function loadBank(org: string, prefix: string, n: number): Promise<
     const headMeta = metaOf(headTemplate);
     const versionMeta = metaOf(versionTemplate);
     const items: Record<string, unknown>[] = [];
-    const deltas = new Map<string, number>();
+    const deltas = new AreaDeltas();
     for (const q of rest) {
       const hash = contentHash(q);
       items.push({
@@ -179,7 +179,7 @@ export async function loadBank(org: string, prefix: string, n: number): Promise<
         ...versionMeta,
         contentHash: hash,
       });
-      deltas.set(q.area, (deltas.get(q.area) ?? 0) + 1);
+      deltas.enter(q);
     }
     await batchWrite(items);
     const counts = areaCountsUpdate(org, deltas);

@@ -7,6 +7,8 @@ export interface HttpResponse {
   body: any;
   /** Round trip as the client sees it, from sending the request to the last body byte. */
   ms: number;
+  /** Response headers, lower-cased (empty when there was no answer). */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export interface HttpOptions {
@@ -49,7 +51,13 @@ export class HttpClient {
     const started = performance.now();
     return new Promise((resolve) => {
       const fail = (err: Error) =>
-        resolve({ status: 0, text: err.message, body: undefined, ms: performance.now() - started });
+        resolve({
+          status: 0,
+          text: err.message,
+          body: undefined,
+          ms: performance.now() - started,
+          headers: {},
+        });
       const req = request(
         {
           host: url.hostname,
@@ -72,7 +80,7 @@ export class HttpClient {
             } catch {
               body = undefined;
             }
-            resolve({ status: res.statusCode ?? 0, text, body, ms });
+            resolve({ status: res.statusCode ?? 0, text, body, ms, headers: res.headers });
           });
         },
       );

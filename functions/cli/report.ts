@@ -1,11 +1,8 @@
 import type { Bank } from '../domain/bank.ts';
-import { shortOfStandard } from '../domain/bank-standard.ts';
+import { CODE_READING_TAG, shortOfStandard } from '../domain/bank-standard.ts';
 import type { QuestionContent } from '../domain/question.ts';
 import { QUESTION_TYPES } from '../domain/question-types/registry.ts';
 import { AREAS, type Area } from '../domain/taxonomy.ts';
-
-/** The tag that marks a code-reading item: a snippet whose behaviour, bug or fix is asked. */
-export const CODE_READING_TAG = 'code-reading';
 
 /** From this weight an SJT option is a defensible response (rubric level 0.5 and above). */
 export const STRONG_WEIGHT = 0.5;

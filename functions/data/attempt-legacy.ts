@@ -49,6 +49,7 @@ export interface OldLayoutAttempt {
   result?: AttemptResult;
   GSI2PK?: string;
   GSI2SK?: string;
+  erasedAt?: string;
 }
 
 /** The draw an old-layout attempt amounts to, with the given page plan. */
@@ -169,7 +170,24 @@ export function completionOfOldLayout(a: OldLayoutAttempt): Completion {
     showResultToCandidate: a.showResultToCandidate,
     candidate: a.candidate ?? {},
     tokenHash: a.tokenHash,
-    result: a.result!,
+    // The old layout kept the answers beside the result: the report reads them from there.
+    // (After an erasure the answers are gone and whether each was answered is unknown.)
+    result: {
+      ...a.result!,
+      questions: a.result!.questions.map((g) => {
+        if (a.erasedAt) return g;
+        const saved = a.answers?.[g.questionId];
+        return { ...g, answered: saved?.value !== undefined && saved.value !== null };
+      }),
+    },
     questionOrgs: a.questions.map((q) => q.o),
+    deadline: a.deadline,
+    ...(a.answers && !a.erasedAt
+      ? {
+          legacyAnswers: Object.fromEntries(
+            Object.entries(a.answers).map(([id, saved]) => [id, saved.value]),
+          ),
+        }
+      : {}),
   };
 }

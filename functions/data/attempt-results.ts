@@ -9,13 +9,14 @@ import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttemptResult } from '../domain/result.ts';
-import { type AttemptStatus, forgetDraws } from './attempts.ts';
+import { type AttemptStatus, type Extension, forgetDraws } from './attempts.ts';
 import { batchWrite } from './batch-write.ts';
 import { applied, db, tableName } from './client.ts';
 import { encodeCursor, listingPage } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
 import type { Candidate } from './invitations.ts';
 import { keys } from './keys.ts';
+import { eraseResponseRecords } from './response-records.ts';
 
 /** A finished attempt as its readers see it (candidate result, report, statistics). */
 export interface Completion {
@@ -34,6 +35,14 @@ export interface Completion {
   result: AttemptResult;
   /** The organisation owning each graded question, in `result.questions` order. */
   questionOrgs: string[];
+  /** The deadline the attempt ended with (after any extension); absent in older results. */
+  deadline?: string;
+  /** Extensions of the deadline, oldest first (who, when, why, how long). */
+  extensions?: Extension[];
+  /** An employer's preview: no results row, no response records, skipped by the statistics consumer. */
+  preview?: boolean;
+  /** An old-layout attempt's saved answers by question id (read in place, never stored). */
+  legacyAnswers?: Record<string, unknown>;
   erasedAt?: string;
 }
 
@@ -69,8 +78,16 @@ export function resultItem(c: Completion, ttl: number): Record<string, unknown> 
     showResultToCandidate: c.showResultToCandidate,
     candidate: c.candidate,
     th: c.tokenHash,
-    body: encode({ result: c.result, questionOrgs: c.questionOrgs }),
+    body: encode({
+      result: c.result,
+      questionOrgs: c.questionOrgs,
+      ...(c.deadline ? { deadline: c.deadline } : {}),
+      ...(c.extensions?.length ? { extensions: c.extensions } : {}),
+    }),
+    // Outside the body, so the stream consumer can skip a preview without decoding it.
+    ...(c.preview ? { preview: true } : {}),
     ...(c.erasedAt ? { erasedAt: c.erasedAt } : {}),
+    ...(c.preview ? { preview: true } : {}),
     ttl,
   };
 }
@@ -80,6 +97,8 @@ export function completionOf(item: Record<string, unknown>): Completion {
   const body = decode(item.body as Uint8Array) as {
     result: AttemptResult;
     questionOrgs: string[];
+    deadline?: string;
+    extensions?: Extension[];
   };
   return {
     attemptId: item.attemptId as string,
@@ -95,9 +114,16 @@ export function completionOf(item: Record<string, unknown>): Completion {
     tokenHash: item.th as string,
     result: body.result,
     questionOrgs: body.questionOrgs,
+    ...(body.deadline ? { deadline: body.deadline } : {}),
+    ...(body.extensions ? { extensions: body.extensions } : {}),
+    ...(item.preview ? { preview: true } : {}),
     ...(item.erasedAt ? { erasedAt: item.erasedAt as string } : {}),
+    ...(item.preview ? { preview: true } : {}),
   };
 }
+
+/** Whether a stored result item is a preview's (read from the item, no decoding). */
+export const isPreviewResult = (item: Record<string, unknown>) => item.preview === true;
 
 /**
  * Write the result body once. When a completion was written before (another request finished
@@ -273,7 +299,17 @@ export async function eraseCompletedAttempt(
       sk.startsWith(keys.attemptSession(attemptId, '').SK)
     )
       deletes.push(key);
-    else if (sk === 'ATT' || sk.startsWith('A#')) {
+    else if (sk.startsWith(keys.attemptExtension(attemptId, '').SK)) {
+      // Who, when and how long stay (the audit); why may describe the candidate.
+      await db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: key,
+          UpdateExpression: 'SET erasedAt = :at REMOVE reason',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    } else if (sk === 'ATT' || sk.startsWith('A#')) {
       const answers = Object.keys(item).filter((k) => /^a\d+$/.test(k));
       await db().send(
         new UpdateCommand({
@@ -312,15 +348,21 @@ export async function eraseCompletedAttempt(
   const erased: Completion = {
     ...stored,
     candidate: {},
-    // The per-question answer texts quote the candidate's answers: gone, the scores stay.
+    // The answers (their texts quote the candidate) go; whether each question was answered,
+    // and its score, stay.
     result: {
       ...stored.result,
+      questions: stored.result.questions.map(({ answer: _a, ...q }) => q),
       integrity: { signals: [] },
-      questions: stored.result.questions.map(({ answer: _answer, ...q }) => q),
     },
+    ...(stored.extensions
+      ? { extensions: stored.extensions.map(({ reason: _r, ...e }) => e) }
+      : {}),
     erasedAt: at,
   };
   const resultTtl = items.find((i) => i.SK === 'RESULT')?.ttl as number;
+  // The anonymous response records go too (a tombstone each, so a late consumer writes none).
+  await eraseResponseRecords(attemptId, stored.completedAt, stored.questionOrgs, resultTtl);
   await db().send(
     new PutCommand({
       TableName: tableName(),
@@ -341,8 +383,9 @@ export async function eraseOldLayoutAttempt(
   attemptId: string,
   now: Date,
 ): Promise<boolean> {
-  return applied(() =>
-    db().send(
+  let erased: Record<string, unknown> | undefined;
+  const done = await applied(async () => {
+    const res = await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.attempt(attemptId),
@@ -358,7 +401,20 @@ export async function eraseOldLayoutAttempt(
           ':active': 'active',
           ':now': now.toISOString(),
         },
+        ReturnValues: 'ALL_NEW',
       }),
-    ),
-  );
+    );
+    erased = res.Attributes;
+  });
+  // A completion of the old layout applied after the deploy left response records too.
+  const a = erased as { completedAt?: string; questions?: { o: string }[]; ttl?: number };
+  if (done && a?.completedAt && a.questions) {
+    await eraseResponseRecords(
+      attemptId,
+      a.completedAt,
+      a.questions.map((q) => q.o),
+      a.ttl ?? Math.floor(now.getTime() / 1000) + 86_400,
+    );
+  }
+  return done;
 }

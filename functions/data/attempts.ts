@@ -8,6 +8,12 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ulid } from 'ulid';
+import type {
+  AdaptiveSectionDraw,
+  FrozenParameters,
+  SectionCompletion,
+  SectionState,
+} from '../domain/adaptive-section.ts';
 import type { Resume } from '../domain/integrity.ts';
 import { clearAssessmentCache } from './assessments.ts';
 import { applied, db, tableName } from './client.ts';
@@ -18,6 +24,20 @@ import { clearQuestionCache } from './question-cache.ts';
 
 export type AttemptStatus = 'active' | 'submitted' | 'expired';
 
+/** An extension of a running attempt's deadline, as audited (an `EXT#<ulid>` item). */
+export interface Extension {
+  minutes: number;
+  /** Why (removed by erasure: it may describe the candidate). */
+  reason?: string;
+  /** Who: the staff token's subject. */
+  by: string;
+  /** When, by the server's clock. */
+  at: string;
+  /** The deadline before and after. */
+  from: string;
+  to: string;
+}
+
 /** A question of an attempt: where it lives, which immutable version, its option order. */
 export interface DrawnQuestion {
   /** Organisation owning the question (the org or `public`). */
@@ -26,6 +46,16 @@ export interface DrawnQuestion {
   v: number;
   /** Option ids in the order this candidate sees them. */
   order?: string[];
+  /** Calibrated parameters frozen at start (absent: the difficulty-label prior). */
+  p?: FrozenParameters;
+}
+
+/** A section of the attempt in assessment order: its area, fixed questions, or adaptive. */
+export interface DrawnSection {
+  area: string;
+  /** Fixed questions of the section (consecutive in `questions`); 0 for an adaptive one. */
+  count: number;
+  adaptive?: true;
 }
 
 /** A session of the candidate: the start, or a resume. */
@@ -41,7 +71,12 @@ export interface AttemptDraw {
   assessmentId: string;
   invitationId: string;
   startedAt: string;
+  /**
+   * The deadline at start. An extension moves the attempt's deadline on its head (`due`), never
+   * here: this is a lower bound, and nothing decides on it (docs/state-machines.md).
+   */
   deadline: string;
+  /** The first `due` (deadline + grace); the current one is the head's. */
   dueAt: string;
   gracePeriodSeconds: number;
   timeLimitMinutes: number;
@@ -50,11 +85,21 @@ export interface AttemptDraw {
   showResultToCandidate: boolean;
   passingScore?: number;
   candidate: Candidate;
+  /** The fixed sections' questions, in section order. */
   questions: DrawnQuestion[];
-  /** The answer page of each question, by index (0: the head). */
+  /**
+   * The answer page of each answer index (0: the head): the fixed questions' indexes, then
+   * each adaptive section's `maxItems` reserved indexes (from its `first`).
+   */
   pages: number[];
+  /** The sections in assessment order (absent in attempts started before adaptive sections). */
+  sections?: DrawnSection[];
+  /** The adaptive sections, with their frozen pools. */
+  adaptive?: AdaptiveSectionDraw[];
   /** The start: the first session. */
   started: Session;
+  /** An employer's preview: never counted in results, norms, statistics or events. */
+  preview?: boolean;
   erasedAt?: string;
 }
 
@@ -70,12 +115,19 @@ export interface AttemptState {
   attemptId: string;
   status: AttemptStatus;
   tokenHash: string;
+  /** The current `due` (deadline + grace), as the head holds it: extensions move it. */
   dueAt: string;
   /** Set by the seal: the finish time (the deadline for an expired attempt). */
   completedAt?: string;
   resumeCount: number;
+  /** Extensions granted so far (the head's `xn`). */
+  extensions: number;
+  /** The due-index entry is on the head (a converted old-layout attempt), not the invitation. */
+  dueIndexOnHead: boolean;
   /** By question index. */
   answers: Map<number, AnswerRecord>;
+  /** Adaptive sections' selection state, by the section's index in the assessment. */
+  sections: Map<number, SectionState>;
 }
 
 /** A head read from the table: the new layout's state, or an old-layout item to convert. */
@@ -116,20 +168,44 @@ const revisionAttr = (i: number) => `r${i}`;
  * is full. Pure; the sizes come from the service, which knows what an answer can hold.
  */
 export function planPages(answerBytes: readonly number[], headExtra = 0): number[] {
-  const pages: number[] = [];
+  return planBlocks(
+    answerBytes.map((bytes) => ({ slots: 1, bytes })),
+    headExtra,
+  ).flat();
+}
+
+/** Bytes of an answer's attribute names, map overhead, milliseconds and revision. */
+const ANSWER_OVERHEAD_BYTES = 24;
+/**
+ * Bytes of an adaptive section's selection state beyond its answers: `x<s>` (a list of pool
+ * indexes, about 3 B each) and `c<s>` (how it ended, about 70 B).
+ */
+export const adaptiveStateBytes = (maxItems: number) => 80 + 3 * maxItems;
+
+/**
+ * Assign blocks of answer slots to pages, in order, a block never split: a fixed question is a
+ * block of one slot; an adaptive section is one block of `maxItems` slots (plus its selection
+ * state in `extra`), since each of its saves writes its answer and its state in one conditional
+ * write of one item. A block that cannot fit a page alone gets a page of its own (its saves
+ * may then cost more than 1 WCU; docs/access-patterns.md). Returns each block's pages per slot.
+ */
+export function planBlocks(
+  blocks: readonly { slots: number; bytes: number; extra?: number }[],
+  headExtra = 0,
+): number[][] {
+  const out: number[][] = [];
   let page = 0;
   let used = PAGE_OVERHEAD_BYTES + headExtra;
-  for (const bytes of answerBytes) {
-    // `a12 = {v, t}` and `r12`: the names, the map's overhead, the milliseconds, a revision.
-    const cost = bytes + 24;
+  for (const b of blocks) {
+    const cost = b.slots * (b.bytes + ANSWER_OVERHEAD_BYTES) + (b.extra ?? 0);
     if (used + cost > PAGE_BYTES && used > PAGE_OVERHEAD_BYTES && page < MAX_PAGES - 1) {
       page++;
       used = PAGE_OVERHEAD_BYTES;
     }
     used += cost;
-    pages.push(page);
+    out.push(Array.from({ length: b.slots }, () => page));
   }
-  return pages;
+  return out;
 }
 
 export const pageCount = (draw: Pick<AttemptDraw, 'pages'>) => Math.max(0, ...draw.pages) + 1;
@@ -246,6 +322,8 @@ export async function createAttemptItems(
   draw: AttemptDraw,
   tokenHash: string,
   retentionDays: number,
+  /** Attributes a page starts with, by page (an adaptive section's first item: `x<s>`). */
+  pageExtras: ReadonlyMap<number, Record<string, unknown>> = new Map(),
 ): Promise<'created' | 'exists'> {
   const ttl = ttlOf(draw.dueAt, retentionDays);
   const putNew = (item: Record<string, unknown>) =>
@@ -258,16 +336,45 @@ export async function createAttemptItems(
         }),
       ),
     );
-  await putNew({ ...keys.attemptDraw(draw.attemptId), ...draw, ly: LAYOUT, ttl });
+  // The draw freezes calibrated parameters read at start, which a calibration finishing in
+  // between can change: a request that loses the draw's race keeps no copy of its own.
+  const drawWritten = await putNew({
+    ...keys.attemptDraw(draw.attemptId),
+    ...draw,
+    ly: LAYOUT,
+    ttl,
+  });
+  if (drawWritten) rememberDraw(draw);
+  else forgetDraws(draw.attemptId);
   for (let p = 1; p < pageCount(draw); p++)
-    await putNew({ ...pageKey(draw.attemptId, p), ...newPage(draw, tokenHash) });
+    await putNew({
+      ...pageKey(draw.attemptId, p),
+      ...newPage(draw, tokenHash),
+      ...pageExtras.get(p),
+    });
   const created = await putNew({
     ...keys.attempt(draw.attemptId),
     ...newPage(draw, tokenHash),
+    ...pageExtras.get(0),
     rc: 0,
   });
-  rememberDraw(draw);
-  return created ? 'created' : 'exists';
+  if (!created) return 'exists';
+  if (drawWritten) return 'created';
+  // Our head, another request's draw (a resume rebuilding it at the same moment): 'created'
+  // only if it drew the same questions with the same frozen parameters (its start session may
+  // differ: that is only evidence).
+  const stored = await getDraw(draw.attemptId);
+  const drawn = (d: AttemptDraw) => canonical([d.questions, d.adaptive ?? null, d.pages]);
+  return stored && drawn(stored) === drawn(draw) ? 'created' : 'exists';
+}
+
+/** JSON with object keys sorted: the same value read back from DynamoDB compares equal. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,6 +393,16 @@ function readAnswers(item: Record<string, unknown>, into: Map<number, AnswerReco
   }
 }
 
+/** Adaptive sections' state on a page: `x<s>` (pool indexes shown), `c<s>` (how it ended). */
+function readSections(item: Record<string, unknown>, into: Map<number, SectionState>): void {
+  for (const [k, v] of Object.entries(item)) {
+    if (!/^x\d+$/.test(k) || !Array.isArray(v)) continue;
+    const s = Number(k.slice(1));
+    const complete = item[`c${s}`] as SectionCompletion | undefined;
+    into.set(s, { shown: v.map(Number), ...(complete ? { complete } : {}) });
+  }
+}
+
 /** The state of a head (and its pages), from the items as stored. */
 export function stateOf(
   attemptId: string,
@@ -293,7 +410,11 @@ export function stateOf(
 ): AttemptState {
   const head = items.find((i) => i.SK === HEAD_SK) ?? items[0]!;
   const answers = new Map<number, AnswerRecord>();
-  for (const item of items) readAnswers(item, answers);
+  const sections = new Map<number, SectionState>();
+  for (const item of items) {
+    readAnswers(item, answers);
+    readSections(item, sections);
+  }
   return {
     attemptId,
     status: head.st as AttemptStatus,
@@ -301,9 +422,16 @@ export function stateOf(
     dueAt: head.due as string,
     ...(head.at ? { completedAt: head.at as string } : {}),
     resumeCount: Number(head.rc ?? 0),
+    extensions: Number(head.xn ?? 0),
+    dueIndexOnHead: head.GSI2PK !== undefined,
     answers,
+    sections,
   };
 }
+
+/** The deadline that a `due` stands for: `due` minus the attempt's grace period. */
+export const deadlineOfDue = (dueAt: string, draw: Pick<AttemptDraw, 'gracePeriodSeconds'>) =>
+  new Date(Date.parse(dueAt) - draw.gracePeriodSeconds * 1000).toISOString();
 
 const isOldLayout = (item: Record<string, unknown>) => item.questions !== undefined;
 
@@ -347,7 +475,13 @@ export async function readHead(attemptId: string, pages = 1): Promise<HeadRead> 
 // Save.
 
 export type SaveOutcome =
-  | { saved: true; savedAt: string; revision: number }
+  | {
+      saved: true;
+      savedAt: string;
+      revision: number;
+      /** The page's `due` as the save found it: the deadline the save was decided by. */
+      dueAt: string;
+    }
   | {
       saved: false;
       /** The page as it was (absent: no such attempt). */
@@ -402,11 +536,18 @@ export async function saveAnswer(
           '#due': 'due',
         },
         ExpressionAttributeValues: values,
-        ReturnValues: 'UPDATED_NEW',
+        // The whole page comes back (no capacity: returned values are free) for its `due`: the
+        // deadline the candidate's countdown follows after an extension.
+        ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return { saved: true, savedAt, revision: Number(res.Attributes?.[revisionAttr(index)]) };
+    return {
+      saved: true,
+      savedAt,
+      revision: Number(res.Attributes?.[revisionAttr(index)]),
+      dueAt: String(res.Attributes?.due),
+    };
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
     const raw = (err as { Item?: Record<string, never> }).Item;
@@ -436,6 +577,101 @@ export async function saveAnswer(
         oldLayout: false,
       },
     };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adaptive sections: a save is the answer and the section's next step in one conditional write.
+
+/**
+ * One answer page as stored, strongly consistent (a save in an adaptive section decides from
+ * it): its token, status, deadline, answers and adaptive sections' state. Undefined: no page.
+ */
+export async function readPage(attemptId: string, page: number): Promise<HeadRead> {
+  const res = await db().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: pageKey(attemptId, page),
+      ConsistentRead: true,
+    }),
+  );
+  if (!res.Item) return undefined;
+  if (isOldLayout(res.Item)) return { layout: 'v1', item: res.Item };
+  return { layout: 'v2', state: stateOf(attemptId, [res.Item]) };
+}
+
+/** What a save in an adaptive section writes besides the answer: the next item, or the end. */
+export type AdaptiveAdvance = { append: number } | { complete: SectionCompletion };
+
+export type AdaptiveSaveOutcome =
+  | { saved: true; savedAt: string; revision: number }
+  | {
+      saved: false;
+      /** The page as it was (absent: no such page). */
+      current?: AttemptState;
+    };
+
+/**
+ * Store the answer to the item an adaptive section is waiting for, and advance the section, in
+ * one conditional UpdateItem of the section's page: the condition checks the token, the status
+ * and the deadline as every save does, and that the section is where the caller read it (still
+ * `shown` items, this one unanswered). Of two racing saves one wins; the other gets the page as
+ * it was after the winner, and no second advance is written.
+ */
+export async function saveAdaptiveAnswer(
+  attemptId: string,
+  page: number,
+  section: number,
+  index: number,
+  shown: number,
+  tokenHash: string,
+  value: unknown,
+  now: Date,
+  advance: AdaptiveAdvance,
+): Promise<AdaptiveSaveOutcome> {
+  const savedAt = now.toISOString();
+  const values: Record<string, unknown> = {
+    ':h': storedHash(tokenHash),
+    ':active': 'active',
+    ':now': savedAt,
+    ':ans': { v: value, t: now.getTime() },
+    ':one': 1,
+    ':n': shown,
+  };
+  const names: Record<string, string> = {
+    '#a': answerAttr(index),
+    '#r': revisionAttr(index),
+    '#x': `x${section}`,
+    '#c': `c${section}`,
+    '#due': 'due',
+  };
+  let advanceExpr: string;
+  if ('append' in advance) {
+    advanceExpr = '#x = list_append(#x, :next)';
+    values[':next'] = [advance.append];
+  } else {
+    advanceExpr = '#c = :complete';
+    values[':complete'] = advance.complete;
+  }
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: pageKey(attemptId, page),
+        UpdateExpression: `SET #a = :ans, ${advanceExpr} ADD #r :one`,
+        ConditionExpression:
+          'th = :h AND st = :active AND #due >= :now AND size(#x) = :n AND attribute_not_exists(#a) AND attribute_not_exists(#c)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { saved: true, savedAt, revision: 1 };
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    const raw = (err as { Item?: Record<string, never> }).Item;
+    if (!raw) return { saved: false };
+    return { saved: false, current: stateOf(attemptId, [unmarshall(raw)]) };
   }
 }
 
@@ -527,6 +763,11 @@ export interface Seal {
   /** Recorded as the finish time: now for a submit, the deadline for an expiry. */
   completedAt: string;
   now: Date;
+  /**
+   * An expiry seals only while the head's `due` is still this one (the one `completedAt` was
+   * computed from): an extension committed in between makes it fail, and the head comes back.
+   */
+  dueAt?: string;
   /** A submit seals only with the attempt's current token. */
   tokenHash?: string;
   retentionDays?: number;
@@ -567,6 +808,10 @@ export async function sealAttempt(
   if (seal.status === 'expired') {
     conditions.push('#due < :now');
     values[':now'] = seal.now.toISOString();
+    if (seal.dueAt) {
+      conditions.push('#due = :due');
+      values[':due'] = seal.dueAt;
+    }
   }
   let head: Record<string, unknown>;
   let sealed = false;
@@ -643,6 +888,8 @@ export interface CompletionContext {
   sessions: Session[];
   /** Integrity events (`EV#<ulid>` items, written by the candidate app), oldest first. */
   events: Record<string, unknown>[];
+  /** Extensions of the deadline (`EXT#<ulid>` items), oldest first. */
+  extensions: Extension[];
   /** The result, when a completion was already written. */
   resultItem?: Record<string, unknown>;
   /** Whether the results row was already written. */
@@ -650,12 +897,12 @@ export interface CompletionContext {
 }
 
 /**
- * The draw, the integrity events, the sessions and any result already written: one strongly
+ * The draw, the integrity events, the extensions, the sessions and any result already written: one strongly
  * consistent Query of `DRAW` to `SES#~` (an event or a session written just before submit must
  * count).
  */
 export async function readCompletionContext(attemptId: string): Promise<CompletionContext> {
-  const out: CompletionContext = { sessions: [], events: [], rowWritten: false };
+  const out: CompletionContext = { sessions: [], events: [], extensions: [], rowWritten: false };
   let start: Record<string, unknown> | undefined;
   do {
     const res = await db().send(
@@ -676,6 +923,8 @@ export async function readCompletionContext(attemptId: string): Promise<Completi
       const { PK: _p, SK: _s, ttl: _t, ...rest } = item;
       if (sk === keys.attemptDraw(attemptId).SK) out.draw = rememberDraw(drawOf(item));
       else if (sk.startsWith(keys.attemptEvent(attemptId, '').SK)) out.events.push(rest);
+      else if (sk.startsWith(keys.attemptExtension(attemptId, '').SK))
+        out.extensions.push(rest as unknown as Extension);
       else if (sk.startsWith(keys.attemptSession(attemptId, '').SK))
         out.sessions.push(rest as unknown as Session);
       else if (sk === keys.attemptResult(attemptId).SK) out.resultItem = item;

@@ -1,10 +1,54 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DomainError } from '../domain/errors.ts';
-import { isConditionFailure, isTransactionConflict } from './errors.ts';
+import { currentDeadline } from '../domain/deadline.ts';
+import { UnavailableError } from '../domain/errors.ts';
+import { faultOf, isConditionFailure, isTransactionConflict } from './errors.ts';
 import { DEFAULT_TABLE_NAME } from './table.ts';
 
 const CONFLICT_RETRIES = 4;
+
+/**
+ * How the client talks to DynamoDB. A call made for an HTTP request (one with a deadline, see
+ * `domain/deadline.ts`) is bounded per attempt (a socket that does not connect in 1 s, an
+ * answer that does not come in `requestTimeoutMs`) and in attempts, so a slow or paused
+ * database fails it in seconds whatever the function's own timeout; the request's deadline
+ * cuts it shorter still. Work outside a request (table administration, seeding, jobs) waits up
+ * to `backgroundRequestTimeoutMs` per attempt: creating a table takes seconds. The defaults fit
+ * DynamoDB, whose calls take milliseconds (a paused table fails a call in under 5 s); the local
+ * gateway widens the per-attempt time for DynamoDB Local on a busy laptop. `maxSockets` is the
+ * connection pool: in Lambda one instance serves one request at a time and the busiest request
+ * (invitations, 16 writes in parallel) needs 16; the local gateway runs every function in one
+ * process and sizes the pool to its concurrency model (`configureDynamoClient`).
+ */
+export interface ClientSettings {
+  maxSockets: number;
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+  backgroundRequestTimeoutMs: number;
+  maxAttempts: number;
+}
+
+export const DEFAULT_CLIENT_SETTINGS: Readonly<ClientSettings> = {
+  maxSockets: 50,
+  connectionTimeoutMs: 1000,
+  requestTimeoutMs: 1500,
+  backgroundRequestTimeoutMs: 30_000,
+  maxAttempts: 3,
+};
+
+let settings: ClientSettings = { ...DEFAULT_CLIENT_SETTINGS };
+
+/** Change the client's settings; the next `db()` builds a client with them. */
+export function configureDynamoClient(overrides: Partial<ClientSettings>): void {
+  settings = { ...settings, ...overrides };
+  doc?.destroy();
+  doc = undefined;
+}
+
+/** The settings the current client was (or the next one will be) built with. */
+export function dynamoClientSettings(): Readonly<ClientSettings> {
+  return settings;
+}
 
 /** What the SDK middleware observes per DynamoDB call (tests and the bench read it). */
 export interface CallRecord {
@@ -47,7 +91,17 @@ export function endpointConfig() {
  */
 export function db(): DynamoDBDocumentClient {
   if (doc) return doc;
-  const client = new DynamoDBClient({ ...endpointConfig(), maxAttempts: 4 });
+  const client = new DynamoDBClient({
+    ...endpointConfig(),
+    maxAttempts: settings.maxAttempts,
+    requestHandler: {
+      connectionTimeout: settings.connectionTimeoutMs,
+      requestTimeout: settings.backgroundRequestTimeoutMs,
+      throwOnRequestTimeout: true,
+      httpAgent: { keepAlive: true, maxSockets: settings.maxSockets },
+      httpsAgent: { keepAlive: true, maxSockets: settings.maxSockets },
+    },
+  });
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (listeners.size === 0) return next(args);
@@ -65,30 +119,69 @@ export function db(): DynamoDBDocumentClient {
     { step: 'initialize', name: 'assayCallObserver' },
   );
   // Writes refused only because another transaction held the item wrote nothing: send them
-  // again after a short, jittered pause, for every caller alike.
+  // again after a short, jittered pause, for every caller alike. Still refused after that, the
+  // conflict is a fault like throttling (see `faultOf`): 503, retry later.
   client.middlewareStack.add(
     (next) => async (args) => {
       for (let attempt = 0; ; attempt++) {
         try {
           return await next(args);
         } catch (err) {
-          if (!isTransactionConflict(err)) throw err;
-          if (attempt >= CONFLICT_RETRIES) {
-            throw new DomainError(
-              'conflict',
-              'Someone else was changing the same data at the same moment; please retry.',
-            );
-          }
+          if (!isTransactionConflict(err) || attempt >= CONFLICT_RETRIES) throw err;
           await new Promise((r) => setTimeout(r, 10 * 2 ** attempt + Math.random() * 20));
         }
       }
     },
     { step: 'initialize', name: 'assayConflictRetry', priority: 'low' },
   );
-  doc = DynamoDBDocumentClient.from(client, {
+  const created = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
+  doc = withFaultsAndDeadline(created);
   return doc;
+}
+
+/**
+ * A transaction or batch (up to 100 items) may take longer than one item before its answer
+ * comes, especially from DynamoDB Local on a busy laptop; waiting too little there only sends
+ * the same work again to a database still doing the first copy.
+ */
+function perAttemptTimeout(command: unknown): number {
+  const input = (command as { input?: Record<string, unknown> }).input ?? {};
+  const heavy = 'TransactItems' in input || 'RequestItems' in input;
+  return heavy ? settings.requestTimeoutMs * 3 : settings.requestTimeoutMs;
+}
+
+type Send = (
+  command: unknown,
+  options?: { abortSignal?: AbortSignal; requestTimeout?: number },
+) => Promise<unknown>;
+
+/**
+ * Every call carries the request's deadline (and the caller's own signal, if it passes one)
+ * and, within a request, the short per-attempt timeout; every failure that is a fault rather than an answer becomes one `UnavailableError`, so
+ * the layers above see a single kind of "try again later" (503 with Retry-After in HTTP).
+ */
+function withFaultsAndDeadline(client: DynamoDBDocumentClient): DynamoDBDocumentClient {
+  const send = client.send.bind(client) as Send;
+  const wrapped: Send = async (command, options) => {
+    const deadline = currentDeadline();
+    const own = options?.abortSignal;
+    const abortSignal = deadline && own ? AbortSignal.any([deadline, own]) : (own ?? deadline);
+    try {
+      return await send(command, {
+        ...(deadline ? { requestTimeout: perAttemptTimeout(command) } : {}),
+        ...options,
+        ...(abortSignal ? { abortSignal } : {}),
+      });
+    } catch (err) {
+      const fault = faultOf(err);
+      if (fault) throw new UnavailableError(fault, 1, { cause: err });
+      throw err;
+    }
+  };
+  (client as unknown as { send: Send }).send = wrapped;
+  return client;
 }
 
 /** The table name: `TABLE_NAME` (set by CDK and the local runner), read per call for tests. */

@@ -35,6 +35,10 @@ export interface Invitation extends InvitationMail {
   attemptId?: string;
   /** Set when the invitation started its attempt. */
   startedAt?: string;
+  /** The attempt's current `due`, once an extension moved it (docs/state-machines.md). */
+  dueAt?: string;
+  /** The internal invitation of an employer's preview: never listed, no usable token. */
+  preview?: boolean;
   /** When its one reminder is due (its entry in the reminder index); see data/outbox.ts. */
   remindAt?: string;
   ttl: number;
@@ -60,6 +64,27 @@ const item = (inv: Invitation) => ({
 /** Store new invitations: BatchWrite, 25 a call, retrying what DynamoDB leaves unprocessed. */
 export async function putInvitations(invitations: readonly Invitation[]): Promise<void> {
   await batchWrite(invitations.map((inv) => ({ PutRequest: { Item: item(inv) } })));
+}
+
+/**
+ * Store the internal invitation of a preview attempt, already `started`: no listing keys (it is
+ * never listed under its assessment), the due-index entry of its attempt (the sweeper finds it
+ * as it finds a candidate's), and the hash of a secret nobody holds (no link starts it). Written
+ * once: it is new.
+ */
+export async function putPreviewInvitation(inv: Invitation, dueAt: Date): Promise<void> {
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...keys.invitation(inv.invitationId),
+        ...keys.due(dueAt, inv.attemptId!),
+        ...inv,
+        preview: true,
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
 }
 
 /**
@@ -155,25 +180,34 @@ export async function revokeInvitation(
   }
 }
 
-export interface IdempotencyRecord {
+/** What every Idempotency-Key record holds, whatever the request it guards. */
+export interface ClaimRecord {
+  /** SHA-256 of the request (path and body): a key reused with another request is refused. */
   requestHash: string;
-  invitationIds: string[];
-  /** 256-bit random, base64url: with the Idempotency-Key it derives the tokens. */
+  /** This request's own random value: tells its own earlier write from another request's. */
   nonce: string;
   createdAt: string;
 }
 
+export interface IdempotencyRecord extends ClaimRecord {
+  invitationIds: string[];
+  /** 256-bit random, base64url: with the Idempotency-Key it derives the tokens. */
+  nonce: string;
+}
+
 /**
  * Claim an Idempotency-Key for a request before doing its work. Returns undefined when this
- * request claimed it, or the record of the request that did (a retry, or a concurrent twin).
+ * request claimed it (also when the SDK's retry of this very Put finds the record its first,
+ * timed-out attempt wrote), or the record of the request that did (a retry, or a concurrent
+ * twin).
  */
-export async function claimIdempotencyKey(
+export async function claimIdempotencyKey<R extends ClaimRecord = IdempotencyRecord>(
   org: string,
   scope: string,
   key: string,
-  rec: IdempotencyRecord,
+  rec: R,
   ttlSeconds: number,
-): Promise<IdempotencyRecord | undefined> {
+): Promise<R | undefined> {
   // The key derives tokens, so it is stored only as a hash.
   const k = keys.idempotency(
     org,
@@ -196,7 +230,10 @@ export async function claimIdempotencyKey(
     const res = await db().send(
       new GetCommand({ TableName: tableName(), Key: k, ConsistentRead: true }),
     );
-    return res.Item as IdempotencyRecord;
+    // Our own claim: the SDK sent the Put again after a first attempt that landed but whose
+    // answer was lost (a timeout). The nonce is this request's own random value.
+    if (res.Item?.nonce === rec.nonce) return undefined;
+    return res.Item as R;
   }
 }
 

@@ -9,10 +9,12 @@
  * | bank                    | ORG#<org>#BANK#<bankId>       | BANK               |                                                   |                                          |
  * | assessment              | ORG#<org>#A#<aid>             | ASSESSMENT         | ORG#<org>#AS / <aid>                              |                                          |
  * | invitation              | INV#<invId>                   | INV                | ORG#<org>#A#<aid>#INV / <invId>                   | DUE#<hour> / <dueAt>#<attemptId> (started) |
+ * | preview's invitation    | INV#<invId>                   | INV                | (none: never listed)                              | DUE#<hour> / <dueAt>#<attemptId> (started) |
  * | attempt head (page 0)   | ATT#<attemptId>               | ATT                |                                                   | (old layout only: DUE#<hour> / <dueAt>#<attemptId>) |
  * | attempt answer page n   | ATT#<attemptId>               | A#<nn>             |                                                   |                                          |
  * | attempt draw            | ATT#<attemptId>               | DRAW               |                                                   |                                          |
  * | integrity event batch   | ATT#<attemptId>               | EV#<ulid>          |                                                   |                                          |
+ * | extension (audit)       | ATT#<attemptId>               | EXT#<ulid>         |                                                   |                                          |
  * | event batch counter     | ATT#<attemptId>               | EVENTS             |                                                   |                                          |
  * | resumed session         | ATT#<attemptId>               | SES#<ulid>         |                                                   |                                          |
  * | attempt result          | ATT#<attemptId>               | RESULT             |                                                   |                                          |
@@ -24,11 +26,17 @@
  * | norms                   | ORG#<org>#A#<aid>             | NORMS              | ORG#<org>#A#<aid>#RES / #NORMS                    |                                          |
  * | item statistics         | ORG#<org>#QSTATS#<qorg>#<qid> | V#<000001>         |                                                   |                                          |
  * | organisation profile    | ORG#<org>                     | PROFILE            |                                                   |                                          |
+ * | response record         | ORG#<owner>#RESP#<shard 0-3>  | <completedAt>#<attemptId> |                                            |                                          |
+ * | calibration of a version| ORG#<owner>#Q#<qid>           | CAL#<000001>       |                                                   |                                          |
+ * | calibrated set (chunks) | ORG#<owner>#CALSET            | <area>#<nnn>       |                                                   |                                          |
+ * | calibration run         | ORG#<org>#CALRUN              | <runId>            |                                                   |                                          |
+ * | calibration registry    | CALORGS                       | <org>              |                                                   |                                          |
  * | invitation (reminder due) | INV#<invId>                 | INV                |                                                   | REMIND#<hour> / <remindAt>#<invId> (pending, mailed, not reminded) |
  *
  * An attempt's sort keys are chosen so that one range reads what finalising needs:
- * `A#..` < `ATT` (head and pages: `SK BETWEEN 'A#' AND 'ATT'`) and `DRAW` < `EV#..` < `RESULT`
- * < `ROW` < `SES#..` (draw, events and sessions: `SK BETWEEN 'DRAW' AND 'SES#\uffff'`).
+ * `A#..` < `ATT` (head and pages: `SK BETWEEN 'A#' AND 'ATT'`) and `DRAW` < `EV#..` < `EXT#..`
+ * < `RESULT` < `ROW` < `SES#..` (draw, events, extensions and sessions: `SK BETWEEN 'DRAW' AND
+ * 'SES#\uffff'`).
  *
  * Access patterns with their calls: `docs/access-patterns.md`.
  */
@@ -93,6 +101,11 @@ export const keys = {
     PK: `ATT#${attemptId}`,
     SK: `EV#${id}`,
   }),
+  /** An extension of the deadline, with who, when and why (audit). */
+  attemptExtension: (attemptId: string, id: string): Key => ({
+    PK: `ATT#${attemptId}`,
+    SK: `EXT#${id}`,
+  }),
   /** A resumed session. */
   attemptSession: (attemptId: string, id: string): Key => ({
     PK: `ATT#${attemptId}`,
@@ -148,6 +161,36 @@ export const keys = {
   attemptEventCounter: (attemptId: string): Key => ({ PK: `ATT#${attemptId}`, SK: 'EVENTS' }),
   /** An organisation's display profile (name); see data/organisations.ts. */
   organisationProfile: (org: string): Key => ({ PK: `ORG#${org}`, SK: 'PROFILE' }),
+  /**
+   * One completed attempt's anonymous responses to one owner's questions (calibration input):
+   * partitioned by the questions' owner (the shared public bank's records pool every
+   * organisation's candidates) and a shard of the attempt id, newest last.
+   */
+  responseRecordPartition: (owner: string, shard: number) => `ORG#${owner}#RESP#${shard}`,
+  responseRecord: (owner: string, shard: number, completedAt: string, attemptId: string): Key => ({
+    PK: `ORG#${owner}#RESP#${shard}`,
+    SK: `${completedAt}#${attemptId}`,
+  }),
+  /** A question version's calibrated parameters (beside the question's versions). */
+  calibration: (owner: string, questionId: string, version: number): Key => ({
+    PK: questionPartition(owner, questionId),
+    SK: `CAL#${pad(version)}`,
+  }),
+  calibrationPrefix: 'CAL#',
+  /** A chunk of the calibrated parameters of an owner's area, read whole at attempt start. */
+  calibrationSetPartition: (owner: string) => `ORG#${owner}#CALSET`,
+  calibrationSet: (owner: string, area: string, chunk: number): Key => ({
+    PK: `ORG#${owner}#CALSET`,
+    SK: `${area}#${pad(chunk, 3)}`,
+  }),
+  /** A calibration run's status (the resource of POST /v1/calibrations). */
+  calibrationRun: (org: string, runId: string): Key => ({
+    PK: `ORG#${org}#CALRUN`,
+    SK: runId,
+  }),
+  /** The calibration job's registry: one entry per owner it calibrates (and its queued request). */
+  calibrationRegistryPartition: 'CALORGS',
+  calibrationRegistry: (org: string): Key => ({ PK: 'CALORGS', SK: org }),
   /**
    * A pending invitation's reminder entry on GSI2 (keys only): the hour bucket of the instant
    * its reminder is due. Starting the invitation replaces it (the due entry of its attempt).

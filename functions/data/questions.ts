@@ -21,7 +21,7 @@ import type { Bank } from '../domain/bank.ts';
 import type { StoredHead } from '../domain/bank-import.ts';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
 import { contentHash, pickContent, type QuestionContent } from '../domain/question.ts';
-import { areaCountsUpdate, COUNT_SHARDS } from './area-counts.ts';
+import { AreaDeltas, areaCountsUpdate, COUNT_SHARDS, HINT_COUNTED } from './area-counts.ts';
 import { db, tableName } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
@@ -92,6 +92,8 @@ function headItem(
     ...(meta.bankId ? { bankId: meta.bankId } : {}),
     // Kept on the head so that reading a question with its history is one GetItem.
     versionList,
+    // Its time hint is in the area's hint sums (written in the same transaction).
+    [HINT_COUNTED]: true,
   };
 }
 
@@ -196,13 +198,12 @@ export async function importBank(
     const chunk = changes.slice(i, i + CHUNK);
     // Each worker writes its own counts shard: no two concurrent transactions share an item.
     tasks.push(async (worker) => {
-      const deltas = new Map<string, number>();
-      const bump = (area: string, n: number) => deltas.set(area, (deltas.get(area) ?? 0) + n);
+      const deltas = new AreaDeltas();
       const items: unknown[] = [];
       for (const { q, hash, head } of chunk) {
         const version = head ? (head.version as number) + 1 : 1;
-        if (head?.status === 'published') bump(head.area as string, -1);
-        bump(q.area, 1);
+        if (head?.status === 'published') deltas.leave(head);
+        deltas.enter(q);
         items.push({
           Put: {
             TableName: tableName(),
@@ -336,7 +337,8 @@ export async function listQuestions(
 
 /**
  * Store an edit as version n+1, but only if the head is still at `expectedVersion`
- * (the client's If-Match). Identical content changes nothing and returns the head.
+ * (the client's If-Match). Identical content changes nothing and returns the head; so does a
+ * retry of an edit that already landed (the head holds this content at version n+1).
  */
 export async function editQuestion(
   org: string,
@@ -349,6 +351,16 @@ export async function editQuestion(
   );
   if (!current.Item) throw new NotFoundError(`Question ${q.id}`);
   const head = current.Item;
+  const hash = contentHash(q);
+  // A retry of an edit that landed (its answer was lost): the head is already this content at
+  // the next version. Answer as the first request did instead of a 412 that would contradict it.
+  if (
+    head.version === expectedVersion + 1 &&
+    head.contentHash === hash &&
+    head.status === 'published'
+  ) {
+    return { question: toStored(head), changed: false };
+  }
   if (head.version !== expectedVersion) {
     throw new DomainError(
       'version-conflict',
@@ -356,14 +368,13 @@ export async function editQuestion(
       { currentVersion: head.version },
     );
   }
-  const hash = contentHash(q);
   if (head.contentHash === hash && head.status === 'published')
     return { question: toStored(head), changed: false };
   const at = now.toISOString();
   const version = expectedVersion + 1;
-  const deltas = new Map<string, number>();
-  if (head.status === 'published') deltas.set(head.area as string, -1);
-  deltas.set(q.area, (deltas.get(q.area) ?? 0) + 1);
+  const deltas = new AreaDeltas();
+  if (head.status === 'published') deltas.leave(head);
+  deltas.enter(q);
   const item = headItem(org, q, {
     version,
     status: 'published',
@@ -450,7 +461,7 @@ export async function retireQuestion(
               },
             },
           },
-          areaCountsUpdate(org, new Map([[head.area as string, -1]]))!,
+          areaCountsUpdate(org, new AreaDeltas().leave(head))!,
         ] as never,
       }),
     );

@@ -122,7 +122,15 @@ async function addOnce(
 export async function applyCompletion(
   c: Pick<Completion, 'attemptId' | 'org' | 'assessmentId' | 'result' | 'questionOrgs'>,
   contributions: ReadonlyMap<number, ItemSums>,
-  opts: { oldLayout?: boolean; ttl?: number } = {},
+  opts: {
+    oldLayout?: boolean;
+    ttl?: number;
+    /**
+     * Further idempotent writes of the completion under the same marker, after the norms and
+     * the questions' statistics (the response records for calibration).
+     */
+    also?: readonly (() => Promise<void>)[];
+  } = {},
 ): Promise<'applied' | 'already-applied'> {
   const marker = await readMarker(c.attemptId, opts.oldLayout ?? false);
   if (marker.done) return 'already-applied';
@@ -145,6 +153,7 @@ export async function applyCompletion(
         Object.fromEntries(SUM_FIELDS.map((f) => [f, s[f]])),
       );
     }),
+    ...(opts.also ?? []),
   ];
   const outcomes = await Promise.allSettled(
     targets.map((t, i) => (done.has(i) ? Promise.resolve() : t())),

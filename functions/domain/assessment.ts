@@ -7,15 +7,65 @@ import { AREA_IDS } from './taxonomy.ts';
 
 export const MAX_QUESTIONS_PER_ASSESSMENT = 200;
 
+/** Bounds of an adaptive section's settings (validated at creation). */
+export const ADAPTIVE_LIMITS = {
+  maxItems: 100,
+  minStandardError: 0.1,
+  maxStandardError: 1,
+} as const;
+
+/**
+ * Defaults of an adaptive section: at least 5 items, at most 20, stop once the ability's
+ * standard error is 0.4 (a reliability of about 0.84 on the N(0,1) scale). docs/psychometrics.md.
+ */
+export const ADAPTIVE_DEFAULTS = { minItems: 5, maxItems: 20, targetStandardError: 0.4 } as const;
+
+const ITEMS_MESSAGE = (field: string) => ({
+  error: `${field} is a whole number of questions from 1 to ${ADAPTIVE_LIMITS.maxItems}.`,
+});
+const SE_MESSAGE = {
+  error: `targetStandardError is from ${ADAPTIVE_LIMITS.minStandardError} to ${ADAPTIVE_LIMITS.maxStandardError} (default ${ADAPTIVE_DEFAULTS.targetStandardError}; smaller asks more questions).`,
+};
+
 export const SectionInput = z.strictObject({
   area: z.enum(AREA_IDS, { error: `Unknown area; use one of: ${AREA_IDS.join(', ')}.` }),
-  count: z.int().check(z.gte(1), z.lte(100)),
+  /** Questions of a fixed section (an adaptive section has minItems and maxItems instead). */
+  count: z.optional(z.int().check(z.gte(1), z.lte(100))),
   difficulty: z.optional(
     z.union([z.literal(1), z.literal(2), z.literal(3), z.literal('mixed')], {
       error: 'difficulty is 1, 2, 3 or "mixed".',
     }),
   ),
+  mode: z.optional(
+    z.enum(['fixed', 'adaptive'], { error: 'mode is "fixed" (the default) or "adaptive".' }),
+  ),
+  minItems: z.optional(
+    z
+      .int()
+      .check(
+        z.gte(1, ITEMS_MESSAGE('minItems')),
+        z.lte(ADAPTIVE_LIMITS.maxItems, ITEMS_MESSAGE('minItems')),
+      ),
+  ),
+  maxItems: z.optional(
+    z
+      .int()
+      .check(
+        z.gte(1, ITEMS_MESSAGE('maxItems')),
+        z.lte(ADAPTIVE_LIMITS.maxItems, ITEMS_MESSAGE('maxItems')),
+      ),
+  ),
+  targetStandardError: z.optional(
+    z
+      .number()
+      .check(
+        z.gte(ADAPTIVE_LIMITS.minStandardError, SE_MESSAGE),
+        z.lte(ADAPTIVE_LIMITS.maxStandardError, SE_MESSAGE),
+        storable(),
+      ),
+  ),
 });
+export type SectionInput = z.infer<typeof SectionInput>;
 
 /** Hours before an invitation expires that its reminder is sent, unless the assessment says. */
 export const DEFAULT_REMIND_HOURS = 24;
@@ -103,17 +153,79 @@ export interface QuestionRef {
   t: QuestionTypeId;
 }
 
+/** How an adaptive section stops (docs/psychometrics.md#adaptive-sections). */
+export interface AdaptiveSettingsInput {
+  minItems: number;
+  maxItems: number;
+  targetStandardError: number;
+}
+
 export interface Section {
   area: string;
+  /** Questions of a fixed section; an adaptive section's `maxItems`. */
   count: number;
   difficulty: SectionDifficulty;
   pool: QuestionRef[];
+  /** Absent: a fixed section (drawn at random from the pool at start). */
+  mode?: 'adaptive';
+  /** An adaptive section's stopping rule. */
+  adaptive?: AdaptiveSettingsInput;
+}
+
+/** The blueprint of a frozen section, as it was asked for (cloning an assessment). */
+export function sectionInputOf(s: Section): SectionInput {
+  const base = { area: s.area as SectionInput['area'], difficulty: s.difficulty };
+  return s.mode === 'adaptive' && s.adaptive
+    ? { ...base, mode: 'adaptive', ...s.adaptive }
+    : { ...base, count: s.count };
+}
+
+/** The length and stopping rule of a section input, defaults applied (after `checkBlueprint`). */
+export function sectionLength(s: SectionInput): {
+  count: number;
+  adaptive?: AdaptiveSettingsInput;
+} {
+  if (s.mode !== 'adaptive') return { count: s.count ?? 0 };
+  const maxItems = s.maxItems ?? Math.max(ADAPTIVE_DEFAULTS.maxItems, s.minItems ?? 0);
+  const minItems = s.minItems ?? Math.min(ADAPTIVE_DEFAULTS.minItems, maxItems);
+  return {
+    count: maxItems,
+    adaptive: {
+      minItems,
+      maxItems,
+      targetStandardError: s.targetStandardError ?? ADAPTIVE_DEFAULTS.targetStandardError,
+    },
+  };
 }
 
 /** Rules a schema cannot express: sections may not overlap, the total is bounded. */
 export function checkBlueprint(input: Pick<CreateAssessmentInput, 'sections'>): void {
   const issues: FieldIssue[] = [];
   input.sections.forEach((s, i) => {
+    const at = (field: string) => `sections[${i}].${field}`;
+    if (s.mode === 'adaptive') {
+      if (s.count !== undefined)
+        issues.push({
+          path: at('count'),
+          message:
+            'An adaptive section has no fixed count: its length is set by minItems and maxItems (and targetStandardError).',
+        });
+      const max = s.maxItems ?? Math.max(ADAPTIVE_DEFAULTS.maxItems, s.minItems ?? 0);
+      if (s.minItems !== undefined && s.minItems > max)
+        issues.push({
+          path: at('minItems'),
+          message: `minItems (${s.minItems}) is more than maxItems (${max}).`,
+        });
+    } else {
+      if (s.count === undefined)
+        issues.push({ path: at('count'), message: 'Required: the number of questions.' });
+      for (const field of ['minItems', 'maxItems', 'targetStandardError'] as const)
+        if (s[field] !== undefined)
+          issues.push({
+            path: at(field),
+            message: `${field} applies to an adaptive section only: add "mode": "adaptive", or remove it.`,
+          });
+    }
     const d = s.difficulty ?? 'mixed';
     input.sections.slice(0, i).forEach((p, j) => {
       const pd = p.difficulty ?? 'mixed';
@@ -125,11 +237,11 @@ export function checkBlueprint(input: Pick<CreateAssessmentInput, 'sections'>): 
       }
     });
   });
-  const total = input.sections.reduce((n, s) => n + s.count, 0);
+  const total = input.sections.reduce((n, s) => n + sectionLength(s).count, 0);
   if (total > MAX_QUESTIONS_PER_ASSESSMENT) {
     issues.push({
       path: 'sections',
-      message: `${total} questions in all; an assessment has at most ${MAX_QUESTIONS_PER_ASSESSMENT}.`,
+      message: `${total} questions in all (an adaptive section counts its maxItems); an assessment has at most ${MAX_QUESTIONS_PER_ASSESSMENT}.`,
     });
   }
   if (issues.length) throw new ValidationError(issues);
@@ -152,7 +264,12 @@ export function dueAtOf(deadline: Date, gracePeriodSeconds: number): Date {
   return new Date(deadline.getTime() + gracePeriodSeconds * 1000);
 }
 
-/** Each section's questions drawn at random from its pool, seeded by the attempt id. */
+/**
+ * Each fixed section's questions drawn at random from its pool, seeded by the attempt id, in
+ * section order. Adaptive sections draw nothing here: their items are chosen one at a time.
+ */
 export function drawQuestions(sections: readonly Section[], seed: string): QuestionRef[] {
-  return sections.flatMap((s, i) => sample(s.pool, s.count, seededRandom(`${seed}#section#${i}`)));
+  return sections.flatMap((s, i) =>
+    s.mode === 'adaptive' ? [] : sample(s.pool, s.count, seededRandom(`${seed}#section#${i}`)),
+  );
 }

@@ -26,6 +26,7 @@ export type ProblemCode =
   | 'method-not-allowed'
   | 'version-conflict'
   | 'revision-mismatch'
+  | 'adaptive-item-closed'
   | 'precondition-required'
   | 'gone'
   | 'time-is-up'
@@ -34,7 +35,8 @@ export type ProblemCode =
   | 'payload-too-large'
   | 'unsupported-media-type'
   | 'unprocessable'
-  | 'results-hidden';
+  | 'results-hidden'
+  | 'unavailable';
 
 export class DomainError extends Error {
   constructor(
@@ -83,5 +85,25 @@ export class GoneError extends DomainError {
     message: string,
   ) {
     super('gone', message, { reason });
+  }
+}
+
+/**
+ * A dependency failed in a way that retrying can cure: DynamoDB throttled or refused the call,
+ * the connection failed or timed out, or the request's own time ran out. Nothing the client
+ * sent was wrong; `fault` names the cause for the log (never shown to the client) and
+ * `retryAfterSeconds` tells the client when to try again.
+ */
+export class UnavailableError extends DomainError {
+  constructor(
+    readonly fault: string,
+    readonly retryAfterSeconds = 1,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'unavailable',
+      `The service is temporarily unavailable (a fault on our side, not in your request). Retry in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`,
+    );
+    if (options && 'cause' in options) this.cause = options.cause;
   }
 }

@@ -8,6 +8,11 @@ export interface GradedQuestion {
   score: number;
   secondsSpent: number;
   /**
+   * Whether an answer was saved: an unanswered question also scores 0, and a report must not
+   * call it wrong. Absent in results graded before it was recorded.
+   */
+  answered?: boolean;
+  /**
    * The saved answer as a person reads it, written by the question's type ("b — Use a queue"),
    * for the employer's report; absent when unanswered. Personal data: erasure removes it.
    */
@@ -51,6 +56,7 @@ export function gradeQuestions(
   const spent = secondsSpent(startedAt, answers);
   return questions.map(({ content, version }) => {
     const value = answers[content.id]?.value;
+    const answered = value !== undefined && value !== null;
     const answer = describeAnswer(content, value);
     return {
       questionId: content.id,
@@ -58,6 +64,7 @@ export function gradeQuestions(
       area: content.area,
       score: gradeResponse(content, value),
       secondsSpent: spent[content.id] ?? 0,
+      answered,
       ...(answer !== undefined ? { answer } : {}),
     };
   });

@@ -143,6 +143,19 @@ export function itemInformation(item: ItemModel, theta: number): number {
 }
 
 /**
+ * The expected score in [0,1] of an item at theta: a calibrated item's category lower bounds
+ * weighted by their probabilities, an uncalibrated item's P(theta) (its fractional response's
+ * mean). Used for an adaptive area's score: the expected score on its whole pool.
+ */
+export function expectedScore(item: ItemModel, theta: number): number {
+  if (!item.categories) return 1 / (1 + Math.exp(-item.a * (theta - item.steps[0]!)));
+  const p = categoryProbabilities(item.a, item.steps, theta);
+  let e = 0;
+  for (let c = 0; c < p.length; c++) e += p[c]! * (item.categories[c] ?? 0);
+  return e;
+}
+
+/**
  * The location of an item on the theta scale: its b for a 2PL item, the mean of its step
  * difficulties for a GPCM item (where its expected score is half its maximum when steps are
  * symmetric).

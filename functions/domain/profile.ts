@@ -5,23 +5,70 @@
 
 import * as z from 'zod/mini';
 import type { GradedQuestion } from './grading.ts';
+import { expectedScore, type ItemModel } from './irt-model.ts';
 import {
   AbilitySchema,
+  type CalibratedParameters,
   eap,
   type ItemCalibration,
-  itemParams,
+  itemModel,
+  LEVEL_BANDS,
+  type Level,
   LevelSchema,
   levelOf,
+  MAX_STANDARD_ERROR_FOR_LEVEL,
+  MIN_ITEMS_FOR_LEVEL,
+  type ScoredItem,
 } from './psychometrics.ts';
 import { AREAS, type AreaKind, findArea } from './taxonomy.ts';
 
-/** One graded question with the calibration of the version the candidate was given. */
-export type ProfileItem = Pick<GradedQuestion, 'questionId' | 'area' | 'score'> & ItemCalibration;
+/**
+ * One graded question with the calibration of the version the candidate was given: its
+ * difficulty label (the prior), and its calibrated parameters when the attempt froze some.
+ */
+export type ProfileItem = Pick<GradedQuestion, 'questionId' | 'area' | 'score'> &
+  ItemCalibration & { calibrated?: CalibratedParameters };
+
+export const STOP_REASONS = [
+  'target-standard-error',
+  'max-items',
+  'pool-exhausted',
+  'time-up',
+  'submitted',
+] as const;
+/**
+ * Why an adaptive section ended: its target standard error reached (after at least minItems),
+ * maxItems answered, no item left, the time ran out, or the candidate submitted before any of
+ * these.
+ */
+export type SectionStopReason = (typeof STOP_REASONS)[number];
+
+/** An adaptive section of an area, as its profile needs it. */
+export interface AdaptiveAreaInput {
+  area: string;
+  /** The models of the section's whole pool: the area score is the expected score on it. */
+  pool: readonly ItemModel[];
+  minItems: number;
+  maxItems: number;
+  targetStandardError: number;
+  stopReason: SectionStopReason;
+}
 
 export interface ProfileInput {
   items: readonly ProfileItem[];
+  /** Adaptive sections, by area (at most one per area). */
+  adaptive?: readonly AdaptiveAreaInput[];
   passingScore?: number;
 }
+
+export const AdaptiveAreaSchema = z.object({
+  stopReason: z.enum(STOP_REASONS),
+  itemsUsed: z.int(),
+  minItems: z.int(),
+  maxItems: z.int(),
+  standardError: z.number(),
+  targetStandardError: z.number(),
+});
 
 export const AreaProfileSchema = z.object({
   area: z.string(),
@@ -31,6 +78,8 @@ export const AreaProfileSchema = z.object({
   correct: z.int(),
   level: LevelSchema,
   ability: AbilitySchema,
+  /** Present for an area measured by an adaptive section: items used, final SE, why it stopped. */
+  adaptive: z.optional(AdaptiveAreaSchema),
 });
 export type AreaProfile = z.infer<typeof AreaProfileSchema>;
 
@@ -48,9 +97,9 @@ export interface SkillProfile {
   technical: { score: number } | null;
   soft: { score: number } | null;
   areas: AreaProfile[];
-  /** Up to two areas, strongest first, with theta >= 0 and enough evidence. */
+  /** Up to two areas at advanced or expert, strongest first. */
   strengths: Development[];
-  /** Up to two areas, weakest first, with theta < 0 and enough evidence. */
+  /** Up to two areas at foundational, weakest first. */
   gaps: Development[];
 }
 
@@ -86,57 +135,186 @@ function development(area: string, which: 'gap' | 'strength'): Development {
   };
 }
 
+/** An item and its score as the EAP sees it: calibrated (GPCM/2PL) or its label prior. */
+export function scoredItem(it: ProfileItem): ScoredItem {
+  const model = itemModel(it, it.calibrated);
+  return model.categories
+    ? { a: model.a, steps: model.steps, categories: model.categories, score: it.score }
+    : { a: model.a, b: model.steps[0]!, score: it.score };
+}
+
+/** Levels that make an area a strength, and the one that makes it a gap. */
+export const STRENGTH_LEVELS: readonly Level[] = ['advanced', 'expert'];
+export const GAP_LEVELS: readonly Level[] = ['foundational'];
+/** Strengths and gaps listed at most. */
+export const MAX_LISTED = 2;
+
+/**
+ * Strengths and gaps follow from the levels, so that the same level is always read the same
+ * way: a strength is an area at `advanced` or `expert`, a gap an area at `foundational`; an
+ * `intermediate` area is neither (its estimate does not rule out the average) and an area with
+ * `insufficient-evidence` is neither. At most two of each, strongest (weakest) first; ties keep
+ * taxonomy order (the sort is stable).
+ */
+export function strengthsAndGaps(
+  areas: readonly Pick<AreaProfile, 'area' | 'level' | 'ability'>[],
+) {
+  const strengths = areas
+    .filter((a) => STRENGTH_LEVELS.includes(a.level))
+    .sort((x, y) => y.ability.theta - x.ability.theta)
+    .slice(0, MAX_LISTED)
+    .map((a) => development(a.area, 'strength'));
+  const gaps = areas
+    .filter((a) => GAP_LEVELS.includes(a.level))
+    .sort((x, y) => x.ability.theta - y.ability.theta)
+    .slice(0, MAX_LISTED)
+    .map((a) => development(a.area, 'gap'));
+  return { strengths, gaps };
+}
+
+/**
+ * A stored profile under today's rule: each area's level recomputed from its stored ability and
+ * item count, and strengths and gaps from those levels. Results are written once; the rule that
+ * reads them is applied when they are read, so two reports never apply different rules.
+ */
+export function currentProfile<P extends Pick<SkillProfile, 'areas' | 'strengths' | 'gaps'>>(
+  profile: P,
+): P {
+  const areas = profile.areas.map((a) => ({
+    ...a,
+    level: levelOf(a.ability.theta, a.ability.standardError, a.items),
+  }));
+  return { ...profile, areas, ...strengthsAndGaps(areas) };
+}
+
+const fmt = (x: number, digits = 2) => (x < 0 ? '−' : '') + Math.abs(x).toFixed(digits);
+
+/** The band of a level as a person reads it: "−0.5 ≤ θ < 0.5". */
+export function levelBand(level: Exclude<Level, 'insufficient-evidence'>): string {
+  const i = LEVEL_BANDS.findIndex(([name]) => name === level);
+  const from = LEVEL_BANDS[i]![1];
+  const to = LEVEL_BANDS[i + 1]?.[1];
+  if (from === Number.NEGATIVE_INFINITY) return `θ < ${fmt(to!, 1)}`;
+  return to === undefined ? `θ ≥ ${fmt(from, 1)}` : `${fmt(from, 1)} ≤ θ < ${fmt(to, 1)}`;
+}
+
+const LEVEL_NAMES: Readonly<Record<Level, string>> = {
+  foundational: 'Foundational',
+  intermediate: 'Intermediate',
+  advanced: 'Advanced',
+  expert: 'Expert',
+  'insufficient-evidence': 'Insufficient evidence',
+};
+
+/** A level's name as a report shows it. */
+export const levelName = (level: Level) => LEVEL_NAMES[level];
+
+/**
+ * The rule that produced an area's level, stated with the evidence it used: the number of
+ * questions, their difficulties when known, the ability estimate and its standard error, and
+ * the band (or the evidence threshold it missed). Also says whether the level makes the area a
+ * strength or a gap, and why an intermediate one is neither.
+ */
+export function levelRule(
+  a: Pick<AreaProfile, 'level' | 'items' | 'ability' | 'score'>,
+  difficulties?: readonly number[],
+): string {
+  const q = `${a.items} question${a.items === 1 ? '' : 's'}`;
+  const { theta, standardError: se } = a.ability;
+  if (a.level === 'insufficient-evidence') {
+    if (a.items < MIN_ITEMS_FOR_LEVEL)
+      return `Insufficient evidence: ${q} in this area; a level needs at least ${MIN_ITEMS_FOR_LEVEL}, so its score (${a.score}) is not turned into a level, a strength or a gap. It says the test asked too little here, not that the candidate did badly or well.`;
+    return `Insufficient evidence: the ability estimate from ${q} has a standard error of ${fmt(se)}, above ${MAX_STANDARD_ERROR_FOR_LEVEL} (their calibration says they separate candidates poorly). Neither a strength nor a gap.`;
+  }
+  const mix = difficulties?.length
+    ? ` of difficulty ${[...difficulties].sort((x, y) => x - y).join(', ')}`
+    : '';
+  const band = levelBand(a.level);
+  const reading = STRENGTH_LEVELS.includes(a.level)
+    ? 'A strength (advanced or expert).'
+    : GAP_LEVELS.includes(a.level)
+      ? 'A gap (foundational).'
+      : 'Neither a strength nor a gap: the estimate does not rule out an average candidate.';
+  return `${levelName(a.level)}: ability θ = ${fmt(theta)} (standard error ${fmt(se)}) from ${q}${mix}; ${levelName(a.level).toLowerCase()} is ${band}. θ weighs each answer by its question's difficulty, so the same score from harder questions gives a higher θ. ${reading}`;
+}
+
 /**
  * The skill profile of graded questions. Areas come in taxonomy order, each with its score
- * (0-100), items, fully correct items, EAP ability under the 2PL model and level. The
- * overall score is the mean item score, so every item counts once. Strengths are the two
- * highest-theta areas with theta >= 0 and gaps the two lowest with theta < 0, both only
- * among areas with enough evidence for a level. The result does not depend on item order.
+ * (0-100), items, fully correct items, EAP ability (calibrated parameters where the attempt
+ * has them, difficulty-label priors otherwise) and level. A fixed area's score is its mean
+ * item score; an adaptive area's is the expected score on its section's whole pool at its EAP
+ * (its candidates see items of different difficulty, so their raw means are not comparable;
+ * 0 when no item was answered). The overall score is the mean over items, an adaptive area
+ * counting its score once per item used, so a test without adaptive sections scores its mean
+ * item score. Strengths and gaps follow from the levels ({@link strengthsAndGaps}). The
+ * result does not depend on item order.
  */
 export function buildProfile(input: ProfileInput): SkillProfile {
   const byArea = new Map<string, ProfileItem[]>();
   for (const item of input.items) byArea.set(item.area, [...(byArea.get(item.area) ?? []), item]);
+  const adaptiveOf = new Map((input.adaptive ?? []).map((a) => [a.area, a]));
+  for (const a of adaptiveOf.keys()) if (!byArea.has(a)) byArea.set(a, []);
+  /** Per area, the item scores its overall and kind scores count. */
+  const counted = new Map<string, number[]>();
 
   const areas: AreaProfile[] = [...byArea.keys()].sort(byTaxonomy).map((area) => {
     const items = byArea.get(area)!;
-    const estimate = eap(items.map((it) => ({ ...itemParams(it), score: it.score })));
+    const estimate = eap(items.map(scoredItem));
     const ability = {
       theta: round3(estimate.theta),
       standardError: round3(estimate.standardError),
     };
     const kind: AreaKind = findArea(area)?.kind ?? 'technical';
+    const section = adaptiveOf.get(area);
+    let score = pct(items.map((it) => it.score));
+    counted.set(
+      area,
+      items.map((it) => it.score),
+    );
+    if (section) {
+      const pool = section.pool;
+      const expected =
+        items.length && pool.length
+          ? pool.reduce((sum, m) => sum + expectedScore(m, estimate.theta), 0) / pool.length
+          : 0;
+      score = Math.round(expected * 1000) / 10;
+      counted.set(
+        area,
+        items.map(() => expected),
+      );
+    }
     return {
       area,
       kind,
-      score: pct(items.map((it) => it.score)),
+      score,
       items: items.length,
       correct: items.filter((it) => it.score === 1).length,
       level: levelOf(ability.theta, ability.standardError, items.length),
       ability,
+      ...(section
+        ? {
+            adaptive: {
+              stopReason: section.stopReason,
+              itemsUsed: items.length,
+              minItems: section.minItems,
+              maxItems: section.maxItems,
+              standardError: ability.standardError,
+              targetStandardError: section.targetStandardError,
+            },
+          }
+        : {}),
     };
   });
 
   const kindScore = (kind: AreaKind) => {
-    const scores = input.items
-      .filter((it) => (findArea(it.area)?.kind ?? 'technical') === kind)
-      .map((it) => it.score);
+    const scores = [...counted]
+      .filter(([area]) => (findArea(area)?.kind ?? 'technical') === kind)
+      .flatMap(([, xs]) => xs);
     return scores.length ? { score: pct(scores) } : null;
   };
 
-  // Ties keep taxonomy order (the sort is stable), so equal areas rank the same every time.
-  const evidenced = areas.filter((a) => a.level !== 'insufficient-evidence');
-  const strengths = evidenced
-    .filter((a) => a.ability.theta >= 0)
-    .sort((x, y) => y.ability.theta - x.ability.theta)
-    .slice(0, 2)
-    .map((a) => development(a.area, 'strength'));
-  const gaps = evidenced
-    .filter((a) => a.ability.theta < 0)
-    .sort((x, y) => x.ability.theta - y.ability.theta)
-    .slice(0, 2)
-    .map((a) => development(a.area, 'gap'));
-
-  const score = pct(input.items.map((it) => it.score));
+  const { strengths, gaps } = strengthsAndGaps(areas);
+  const score = pct([...counted.values()].flat());
   return {
     score,
     ...(input.passingScore !== undefined ? { passed: score >= input.passingScore } : {}),
@@ -155,7 +333,7 @@ export function buildProfile(input: ProfileInput): SkillProfile {
  */
 export function profileItems(
   graded: readonly GradedQuestion[],
-  contents: readonly (ItemCalibration & { id: string })[],
+  contents: readonly (ItemCalibration & { id: string; calibrated?: CalibratedParameters })[],
 ): ProfileItem[] {
   const byId = new Map(contents.map((c) => [c.id, c]));
   return graded.map((g) => {
@@ -168,6 +346,7 @@ export function profileItems(
       difficulty: c.difficulty,
       ...(c.discrimination !== undefined ? { discrimination: c.discrimination } : {}),
       ...(c.difficultyParam !== undefined ? { difficultyParam: c.difficultyParam } : {}),
+      ...(c.calibrated ? { calibrated: c.calibrated } : {}),
     };
   });
 }

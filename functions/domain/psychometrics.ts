@@ -147,15 +147,35 @@ export function eap(items: readonly ScoredItem[]): Ability {
   return { theta, standardError: Math.sqrt(variance) };
 }
 
+/** Questions an area needs before it gets a level. */
+export const MIN_ITEMS_FOR_LEVEL = 3;
 /**
- * The level an ability estimate supports. Fewer than 3 items or a standard error above 0.8
- * (the prior's is 1: the items have barely moved it) is `insufficient-evidence`; otherwise
- * the bands are one standard deviation wide around the average candidate.
+ * The largest standard error that still gets a level. Three uncalibrated questions (a = 1) give
+ * 0.78-0.84 whatever their difficulties and scores, so this bound never splits areas with the
+ * same number of uncalibrated questions (0.8 did: it depended on the difficulty mix); it only
+ * withholds a level when calibrated questions turned out to tell candidates apart poorly.
+ */
+export const MAX_STANDARD_ERROR_FOR_LEVEL = 0.85;
+
+/** The theta bands of the levels: [level, lower bound inclusive]. */
+export const LEVEL_BANDS: readonly (readonly [Exclude<Level, 'insufficient-evidence'>, number])[] =
+  [
+    ['foundational', Number.NEGATIVE_INFINITY],
+    ['intermediate', -0.5],
+    ['advanced', 0.5],
+    ['expert', 1.5],
+  ];
+
+/**
+ * The level an ability estimate supports. Fewer than {@link MIN_ITEMS_FOR_LEVEL} items or a
+ * standard error above {@link MAX_STANDARD_ERROR_FOR_LEVEL} (the prior's is 1: the items have
+ * barely moved it) is `insufficient-evidence`; otherwise the bands of {@link LEVEL_BANDS}, one
+ * standard deviation wide around the average candidate.
  */
 export function levelOf(theta: number, standardError: number, items: number): Level {
-  if (items < 3 || standardError > 0.8) return 'insufficient-evidence';
-  if (theta < -0.5) return 'foundational';
-  if (theta < 0.5) return 'intermediate';
-  if (theta < 1.5) return 'advanced';
-  return 'expert';
+  if (items < MIN_ITEMS_FOR_LEVEL || standardError > MAX_STANDARD_ERROR_FOR_LEVEL)
+    return 'insufficient-evidence';
+  let level: Level = 'foundational';
+  for (const [name, from] of LEVEL_BANDS) if (theta >= from) level = name;
+  return level;
 }

@@ -6,7 +6,13 @@ import {
   type Resume,
   wordCount,
 } from './integrity.ts';
-import { buildProfile, profileItems, type SkillProfile } from './profile.ts';
+import {
+  type AdaptiveAreaInput,
+  buildProfile,
+  profileItems,
+  type SkillProfile,
+} from './profile.ts';
+import type { CalibratedParameters } from './psychometrics.ts';
 import type { QuestionContent } from './question.ts';
 
 /** What finalising an attempt stores: the skill profile, per-question detail, integrity evidence. */
@@ -16,7 +22,14 @@ export interface AttemptResult extends SkillProfile {
 }
 
 export interface ScoringInput {
-  questions: readonly { content: QuestionContent; version: number }[];
+  /** The questions graded, with the calibrated parameters the attempt froze for them, if any. */
+  questions: readonly {
+    content: QuestionContent;
+    version: number;
+    calibrated?: CalibratedParameters;
+  }[];
+  /** The attempt's adaptive sections, by area (their items are among `questions`). */
+  adaptive?: readonly AdaptiveAreaInput[];
   answers: Readonly<Record<string, SavedAnswer>>;
   startedAt: string;
   deadline: string;
@@ -34,7 +47,13 @@ export function scoreAttempt(input: ScoringInput): AttemptResult {
   const graded = gradeQuestions(input.questions, input.answers, input.startedAt);
   const contents = input.questions.map((q) => q.content);
   const profile = buildProfile({
-    items: profileItems(graded, contents),
+    items: profileItems(
+      graded,
+      input.questions.map((q) =>
+        q.calibrated ? { ...q.content, calibrated: q.calibrated } : q.content,
+      ),
+    ),
+    ...(input.adaptive?.length ? { adaptive: input.adaptive } : {}),
     ...(input.passingScore !== undefined ? { passingScore: input.passingScore } : {}),
   });
   const signals = integritySignals({

@@ -1,3 +1,4 @@
+import { readCalibrations, type StoredCalibration } from '../data/calibrations.ts';
 import {
   editQuestion,
   getQuestion,
@@ -17,6 +18,14 @@ import { itemStatistics } from '../domain/statistics.ts';
 import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
 import { PUBLIC_ORG } from '../http/principal.ts';
 import { AUTHORING_ROUTES } from '../http/routes/authoring.ts';
+import { calibrationRun, requestCalibration, runView } from '../services/calibration.ts';
+
+/** A version's calibration as the stats route shows it, or null (label priors apply). */
+const calibrationView = (c: StoredCalibration | undefined) => {
+  if (!c) return null;
+  const { runId, questionId: _q, version: _v, area: _a, ...rest } = c;
+  return { ...rest, calibrationId: runId };
+};
 
 const view = (q: StoredQuestion, extra: Record<string, unknown> = {}) => ({
   ...q,
@@ -127,20 +136,33 @@ export const operations: Operations<typeof AUTHORING_ROUTES> = {
     for (const org of [principal!.org, PUBLIC_ORG]) {
       const found = await getQuestion(org, params.questionId);
       if (!found) continue;
-      const sums = await readItemSums(principal!.org, org, params.questionId);
+      const [sums, calibrations] = await Promise.all([
+        readItemSums(principal!.org, org, params.questionId),
+        readCalibrations(org, params.questionId),
+      ]);
       const versions = found.versions.map((v) => ({
         version: v.version,
         ...itemStatistics(sums.get(v.version)),
+        calibration: calibrationView(calibrations.get(v.version)),
       }));
       return {
         questionId: params.questionId,
         version: found.head.version,
         ...itemStatistics(sums.get(found.head.version)),
+        calibration: calibrationView(calibrations.get(found.head.version)),
         versions,
       };
     }
     throw new NotFoundError(`Question ${params.questionId}`);
   },
+
+  requestCalibration: async ({ principal }) => {
+    const run = await requestCalibration(principal!.org, principal!.subject, clock.now());
+    return new Reply(202, runView(run), { location: `/v1/calibrations/${run.runId}` });
+  },
+
+  getCalibration: async ({ principal, params }) =>
+    runView(await calibrationRun(principal!.org, params.calibrationId)),
 };
 
 export const handler = createHttpHandler('authoring', AUTHORING_ROUTES, operations);

@@ -9,25 +9,36 @@ import {
   listInvitations,
   revokeInvitation,
 } from '../data/invitations.ts';
+import { mailConfigured } from '../data/mailer.ts';
 import { getOrganisation, putOrganisation } from '../data/organisations.ts';
-import { type Norms, normsOf, readNorms } from '../data/statistics.ts';
+import { normsOf, readNorms } from '../data/statistics.ts';
 import { clock } from '../domain/clock.ts';
-import { DomainError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { DomainError, ValidationError } from '../domain/errors.ts';
+import { currentProfile } from '../domain/profile.ts';
 import { radarSvg } from '../domain/radar-svg.ts';
-import { percentileOf } from '../domain/statistics.ts';
 import { AREAS } from '../domain/taxonomy.ts';
-import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
+import {
+  createHttpHandler,
+  type HttpEvent,
+  type HttpResult,
+  type Operations,
+  Reply,
+} from '../http/api.ts';
+import { clientIp } from '../http/client-ip.ts';
 import { resultsCsv } from '../http/csv.ts';
+import { REPORT_CONTENT_SECURITY_POLICY, reportHtml } from '../http/report-html.ts';
 import { EMPLOYER_ROUTES } from '../http/routes/employer.ts';
 import {
   assessmentView,
   createAssessment,
+  createAssessmentOnce,
   createInvitations,
   invitationView,
   ownAssessment,
   ownInvitation,
 } from '../services/assessments.ts';
-import { completionFor, developmentOf, type Loaded, settle } from '../services/attempts.ts';
+import { attemptView, currentDeadline, settle } from '../services/attempts.ts';
+import { extendAttempt, previewTakeUrl, startPreview } from '../services/employer-attempts.ts';
 import {
   archiveAssessment,
   cloneAssessment,
@@ -35,46 +46,47 @@ import {
   patchAssessment,
   resendInvitation,
 } from '../services/lifecycle.ts';
-
-/** `{percentile}` once the assessment has enough completed attempts, else nothing. */
-function withPercentile(score: number, norms: Norms) {
-  const p = percentileOf(score, norms.histogram, norms.n);
-  return p === undefined ? {} : { percentile: p };
-}
+import {
+  attemptReport,
+  finishedAttemptReport,
+  ownAttempt,
+  withPercentile,
+} from '../services/reports.ts';
 
 const limitOf = (q: { limit?: string }) => (q.limit ? Number(q.limit) : 50);
 
 /**
- * An attempt of this organisation: its completion (one read of its result), or while it runs
- * its draw and state; finalised first if its time ran out. Another organisation's is 404.
+ * The request's Idempotency-Key, if any: 16-128 characters (400 naming the header otherwise), one
+ * rule for every route that takes it; `advice` says what a good key is for this route.
  */
-async function ownAttempt(org: string, attemptId: string) {
-  const found = await completionFor(attemptId, clock.now());
-  const owner = found?.completion?.org ?? found?.loaded?.draw.org;
-  if (!found || owner !== org) throw new NotFoundError(`Attempt ${attemptId}`);
-  return found;
+function idempotencyKey(headers: Record<string, string | undefined>, advice: string) {
+  const key = headers['idempotency-key'];
+  if (key !== undefined && (key.length < 16 || key.length > 128)) {
+    throw new ValidationError([
+      {
+        path: 'header.idempotency-key',
+        message: `Idempotency-Key is 16-128 characters: ${advice}.`,
+      },
+    ]);
+  }
+  return key;
 }
 
-/** The report of an attempt that is still running: who, when, nothing graded yet. */
-function runningReport(l: Loaded) {
-  return {
-    attemptId: l.draw.attemptId,
-    status: l.state.status,
-    candidate: l.draw.candidate ?? {},
-    assessment: { assessmentId: l.draw.assessmentId, title: l.draw.title },
-    startedAt: l.draw.startedAt,
-    areas: [],
-    strengths: [],
-    gaps: [],
-    development: [],
-    integrity: { signals: [] },
-    questions: [],
-  };
-}
+const STILL_ACTIVE =
+  'The attempt is still active: its report exists once it is submitted or its time runs out.';
 
 export const operations: Operations<typeof EMPLOYER_ROUTES> = {
-  createAssessment: async ({ principal, body }) =>
-    new Reply(201, assessmentView(await createAssessment(principal!, body, clock.now()))),
+  createAssessment: async ({ principal, body, headers }) => {
+    const key = idempotencyKey(
+      headers,
+      'use a random value such as a UUID, one per assessment you mean',
+    );
+    const now = clock.now();
+    const assessment = key
+      ? await createAssessmentOnce(principal!, body, now, key)
+      : await createAssessment(principal!, body, now);
+    return new Reply(201, assessmentView(assessment));
+  },
 
   listAssessments: async ({ principal, query }) => {
     const page = await listAssessments(principal!.org, limitOf(query), query.cursor);
@@ -107,23 +119,23 @@ export const operations: Operations<typeof EMPLOYER_ROUTES> = {
   resendInvitation: async ({ principal, params, body }) =>
     resendInvitation(principal!, params.invitationId, body, clock.now()),
 
-  getOrganisation: async ({ principal }) => getOrganisation(principal!.org),
+  // sendsMail tells the console whether to offer send: true (a deployment, not a setting).
+  getOrganisation: async ({ principal }) => ({
+    ...(await getOrganisation(principal!.org)),
+    sendsMail: mailConfigured(),
+  }),
 
-  putOrganisation: async ({ principal, body }) =>
-    putOrganisation(principal!.org, body, clock.now()),
+  putOrganisation: async ({ principal, body }) => ({
+    ...(await putOrganisation(principal!.org, body, clock.now())),
+    sendsMail: mailConfigured(),
+  }),
 
   createInvitations: async ({ principal, params, body, headers }) => {
-    const key = headers['idempotency-key'];
     // The invitations' tokens derive from the key (see derivedSecret): it must not be guessable.
-    if (key !== undefined && (key.length < 16 || key.length > 128)) {
-      throw new ValidationError([
-        {
-          path: 'header.idempotency-key',
-          message:
-            'Idempotency-Key is 16-128 characters: use a random value such as a UUID (the tokens of the invitations it creates derive from it).',
-        },
-      ]);
-    }
+    const key = idempotencyKey(
+      headers,
+      'use a random value such as a UUID (the tokens of the invitations it creates derive from it)',
+    );
     return new Reply(
       201,
       await createInvitations(principal!, params.assessmentId, body, clock.now(), key),
@@ -156,7 +168,7 @@ export const operations: Operations<typeof EMPLOYER_ROUTES> = {
     if (attempt && !attempt.completion) {
       throw new DomainError(
         'conflict',
-        `The candidate's attempt is in progress until ${attempt.draw.deadline}; erase their data once it has finished.`,
+        `The candidate's attempt is in progress until ${currentDeadline(attempt)}; erase their data once it has finished.`,
       );
     }
     if (attempt) {
@@ -202,46 +214,72 @@ export const operations: Operations<typeof EMPLOYER_ROUTES> = {
     return { items, nextCursor: page.nextCursor };
   },
 
-  getReport: async ({ principal, params }) => {
-    const found = await ownAttempt(principal!.org, params.attemptId);
-    const c = found.completion;
-    if (!c) return runningReport(found.loaded!);
-    const r = c.result;
-    const norms = await readNorms(c.org, c.assessmentId);
-    return {
-      attemptId: c.attemptId,
-      status: c.status,
-      candidate: c.candidate ?? {},
-      assessment: { assessmentId: c.assessmentId, title: c.title },
-      startedAt: c.startedAt,
-      completedAt: c.completedAt,
-      secondsUsed: Math.round((Date.parse(c.completedAt) - Date.parse(c.startedAt)) / 1000),
-      score: r.score,
-      ...(r.passed !== undefined ? { passed: r.passed } : {}),
-      ...withPercentile(r.score, norms),
-      technical: r.technical,
-      soft: r.soft,
-      areas: r.areas,
-      ...developmentOf(r),
-      integrity: r.integrity ?? { signals: [] },
-      questions: r.questions,
-    };
+  getReport: async ({ principal, params }) =>
+    attemptReport(principal!.org, params.attemptId, clock.now()),
+
+  getReportHtml: async ({ principal, params }) => {
+    const report = await finishedAttemptReport(principal!.org, params.attemptId, clock.now());
+    if (!report) throw new DomainError('conflict', STILL_ACTIVE);
+    return new Reply(200, reportHtml(report), {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'private, no-store',
+    });
+  },
+
+  extendAttempt: async ({ principal, params, body, headers }) => {
+    const key = idempotencyKey(
+      headers,
+      'use a random value such as a UUID, one per extension you mean',
+    );
+    return extendAttempt(principal!, params.attemptId, body, clock.now(), key);
+  },
+
+  previewAssessment: async ({ principal, params, headers, event }) => {
+    const now = clock.now();
+    const started = await startPreview(principal!, params.assessmentId, now, {
+      ...(headers['user-agent'] ? { userAgent: headers['user-agent'].slice(0, 200) } : {}),
+      sourceIp: clientIp(event),
+    });
+    const view = await attemptView(started.loaded, now, started.attemptToken);
+    return new Reply(
+      201,
+      { ...view, preview: true, takeUrl: previewTakeUrl(view.attemptId, started.attemptToken) },
+      { 'cache-control': 'no-store' },
+    );
   },
 
   getReportSvg: async ({ principal, params }) => {
-    const found = await ownAttempt(principal!.org, params.attemptId);
+    const found = await ownAttempt(principal!.org, params.attemptId, clock.now());
     const c = found.completion;
-    if (!c)
-      throw new DomainError(
-        'conflict',
-        'The attempt is still active: its profile exists once it is submitted or its time runs out.',
-      );
+    if (!c) throw new DomainError('conflict', STILL_ACTIVE);
     const who = c.candidate?.name ?? c.candidate?.externalId ?? `attempt ${c.attemptId}`;
-    return new Reply(200, radarSvg(c.result.areas, { title: `${who}: ${c.title}` }), {
+    const { areas } = currentProfile(c.result);
+    return new Reply(200, radarSvg(areas, { title: `${who}: ${c.title}` }), {
       'content-type': 'image/svg+xml; charset=utf-8',
       'cache-control': 'private, max-age=300',
     });
   },
 };
 
-export const handler = createHttpHandler('employer', EMPLOYER_ROUTES, operations);
+const http = createHttpHandler('employer', EMPLOYER_ROUTES, operations);
+
+/**
+ * The function's handler. An HTML page (the printable report) gets its own
+ * Content-Security-Policy in place of the API's default one, which forbids every style: the
+ * page's only style source is the hash of its stylesheet (see `http/report-html.ts`).
+ */
+export async function handler(
+  event: HttpEvent,
+  context: Parameters<typeof http>[1],
+): Promise<HttpResult> {
+  const res = await http(event, context);
+  const headers = res.headers ?? {};
+  const type = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  if (String(type ?? '').startsWith('text/html')) {
+    for (const k of Object.keys(headers))
+      if (k.toLowerCase() === 'content-security-policy') delete headers[k];
+    headers['Content-Security-Policy'] = REPORT_CONTENT_SECURITY_POLICY;
+    res.headers = headers;
+  }
+  return res;
+}

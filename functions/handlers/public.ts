@@ -1,13 +1,17 @@
 import { readAreaCounts } from '../data/area-counts.ts';
+import { probeTable } from '../data/health.ts';
 import { UnauthorizedError } from '../domain/errors.ts';
 import { AREAS } from '../domain/taxonomy.ts';
-import { createHttpHandler, type Operations } from '../http/api.ts';
+import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
 import { bearerOf } from '../http/bearer.ts';
 import { PUBLIC_ORG, principalFromClaims } from '../http/principal.ts';
 import { unmatchedRoute } from '../http/router.ts';
 import { PUBLIC_ROUTES } from '../http/routes/public.ts';
 
 let openapi: string | undefined;
+
+/** How long readiness waits for the database: well inside any probe's own timeout. */
+export const READY_TIMEOUT_MS = 2000;
 
 /**
  * The organisation of a valid staff token on this public route (verified here: public routes
@@ -31,6 +35,10 @@ async function optionalOrg(authorization: string | undefined): Promise<string | 
 
 export const operations: Operations<typeof PUBLIC_ROUTES> = {
   health: async () => ({ status: 'ok' }),
+  ready: async () => {
+    await probeTable(READY_TIMEOUT_MS);
+    return new Reply(200, { status: 'ready' }, { 'cache-control': 'no-store' });
+  },
   openapi: async () => {
     // Every route's schemas, built only when the document is asked for.
     const { buildOpenApi } = await import('../http/openapi.ts');
@@ -40,7 +48,7 @@ export const operations: Operations<typeof PUBLIC_ROUTES> = {
   listAreas: async ({ headers }) => {
     const org = await optionalOrg(headers.authorization);
     const counts = await readAreaCounts(org ? [PUBLIC_ORG, org] : [PUBLIC_ORG]);
-    return { areas: AREAS.map((a) => ({ ...a, questionCount: counts[a.id] ?? 0 })) };
+    return { areas: AREAS.map((a) => ({ ...a, ...(counts[a.id] ?? { questionCount: 0 }) })) };
   },
 };
 

@@ -8,6 +8,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type * as z from 'zod/mini';
+import { withDeadline } from '../domain/deadline.ts';
 import { DomainError, UnauthorizedError } from '../domain/errors.ts';
 import { parseOrThrow } from '../domain/z.ts';
 import { bearerOf } from './bearer.ts';
@@ -16,6 +17,7 @@ import { logger } from './logger.ts';
 import { type Principal, principalFromClaims, requireRole } from './principal.ts';
 import { problemErrors } from './problem-errors.ts';
 import { type FunctionGroup, isStaff, type RouteDef, routeKey } from './route-types.ts';
+import { DEADLINE_MARGIN_MS } from './timeouts.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -271,6 +273,9 @@ function prepareBody(routes: ReadonlyMap<string, RouteDef>) {
 /**
  * The Lambda handler of one function group: security headers, CORS for configured origins,
  * problem+json errors, JSON body parsing, then the route's validation, auth and operation.
+ * The operation runs under a deadline: DEADLINE_MARGIN_MS before the function's time runs out,
+ * middy answers 503 (its early timeout) and aborts the signal that every DynamoDB call of the
+ * request carries, so the work left behind stops at its next call instead of writing on.
  */
 export function createHttpHandler<Routes extends readonly RouteDef[]>(
   group: FunctionGroup,
@@ -280,7 +285,9 @@ export function createHttpHandler<Routes extends readonly RouteDef[]>(
 ) {
   const routes = new Map(groupRoutes.filter((r) => r.group === group).map((r) => [routeKey(r), r]));
   const origins = corsOrigins();
-  const chain = middy<HttpEvent, HttpResult, Error, Context>().use(httpSecurityHeaders());
+  const chain = middy<HttpEvent, HttpResult, Error, Context>({
+    timeoutEarlyInMillis: DEADLINE_MARGIN_MS,
+  }).use(httpSecurityHeaders());
   // No configured origin, no CORS headers at all (an empty list must not become "null").
   if (origins.length) {
     chain.use(
@@ -291,12 +298,14 @@ export function createHttpHandler<Routes extends readonly RouteDef[]>(
     .use(problemErrors({ logger }))
     .use(prepareBody(routes))
     .use(httpJsonBodyParser({ disableContentTypeError: true }))
-    .handler((event) =>
-      dispatch(
-        event,
-        operations as unknown as Readonly<Record<string, AnyOperation>>,
-        routes,
-        fallback,
+    .handler((event, _context, { signal }) =>
+      withDeadline(signal, () =>
+        dispatch(
+          event,
+          operations as unknown as Readonly<Record<string, AnyOperation>>,
+          routes,
+          fallback,
+        ),
       ),
     );
 }

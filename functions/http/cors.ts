@@ -10,7 +10,7 @@ export const CORS_ALLOW_HEADERS = [
   'idempotency-key',
   'accept',
 ];
-export const CORS_EXPOSE_HEADERS = ['etag', 'location'];
+export const CORS_EXPOSE_HEADERS = ['etag', 'location', 'retry-after'];
 export const CORS_MAX_AGE_SECONDS = 3600;
 
 /** Browser origins allowed by CORS: `CORS_ORIGINS`, comma-separated (the CDK stack sets it). */

@@ -64,6 +64,20 @@ function parametersOf(route: RouteDef, components: Json): Json[] {
   return out;
 }
 
+const RETRY_AFTER = {
+  'Retry-After': {
+    description: 'Seconds to wait before sending the request again.',
+    schema: { type: 'integer', minimum: 1 },
+  },
+};
+
+/** The body of API Gateway's own answers (never a function's). */
+const GATEWAY_MESSAGE = {
+  type: 'object',
+  properties: { message: { type: 'string' } },
+  required: ['message'],
+};
+
 const problemResponse = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
@@ -100,6 +114,23 @@ export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '
       responses['403'] ??= problemResponse('The token lacks the role this route needs.');
     if (route.params)
       responses['404'] ??= problemResponse('No such resource in your organisation.');
+    // Any route may meet a busy gateway or a fault; docs/faults.md says which answer comes from
+    // where and what a retry does.
+    responses['429'] ??= {
+      description:
+        'Throttled by API Gateway (its body is `{"message":"Too Many Requests"}`): wait and send the request again.',
+      headers: RETRY_AFTER,
+      content: { 'application/json': { schema: GATEWAY_MESSAGE } },
+    };
+    responses['503'] ??= {
+      description:
+        'Temporarily unavailable: a database fault or the request running out of time (problem+json, code `unavailable`), or API Gateway giving up after 30 s (`{"message":"Service Unavailable"}`). Send the request again after Retry-After seconds; every write says what a retry does.',
+      headers: RETRY_AFTER,
+      content: {
+        'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+        'application/json': { schema: GATEWAY_MESSAGE },
+      },
+    };
 
     const operation: Json = {
       operationId: route.operationId,

@@ -1,11 +1,29 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { problemOf, problemResponse, problemType, toDomainError } from './problem.ts';
+import { UnavailableError } from '../domain/errors.ts';
+import {
+  problemOf,
+  problemResponse,
+  problemType,
+  retryAfterHeader,
+  toDomainError,
+} from './problem.ts';
 
 export interface ProblemErrorsOptions {
-  /** Resolves the logger when an unexpected error needs one (it may load lazily). */
-  logger?: () => Promise<Pick<Logger, 'error'>>;
+  /** Resolves the logger when an unexpected error or a fault needs one (it may load lazily). */
+  logger?: () => Promise<Pick<Logger, 'error' | 'warn'>>;
+}
+
+/** What a log line may say about an error: its kind and message, never request data. */
+function describe(err: unknown): Record<string, unknown> {
+  const e = err as { name?: string; code?: string; message?: string; cause?: unknown };
+  return {
+    name: e?.name,
+    ...(e?.code ? { code: e.code } : {}),
+    message: e?.message,
+    ...(e?.cause && e.cause !== err ? { cause: describe(e.cause) } : {}),
+  };
 }
 
 const defaults: ProblemErrorsOptions = { logger: undefined };
@@ -24,6 +42,16 @@ export function problemErrors(
   ) => {
     const instance = request.event?.rawPath;
     const domain = toDomainError(request.error);
+    if (domain instanceof UnavailableError) {
+      // The one log line of a fault: its cause, for the operator; the client gets 503 only.
+      (await options.logger?.())?.warn('Unavailable', {
+        fault: domain.fault,
+        error: describe(domain.cause ?? request.error),
+        path: instance,
+      });
+      request.response = problemResponse(problemOf(domain, instance), retryAfterHeader(domain));
+      return;
+    }
     if (domain) {
       const allow = domain.extra.allow;
       request.response = problemResponse(

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DomainError, type ProblemCode } from '../domain/errors.ts';
+import { DomainError, type ProblemCode, UnavailableError } from '../domain/errors.ts';
 
 /** The one place where problem codes become HTTP statuses and titles. */
 const STATUS: Record<ProblemCode, [number, string]> = {
@@ -13,6 +13,7 @@ const STATUS: Record<ProblemCode, [number, string]> = {
   conflict: [409, 'Conflict'],
   'time-is-up': [409, 'Time is up'],
   'already-submitted': [409, 'Already submitted'],
+  'adaptive-item-closed': [409, 'Adaptive item closed'],
   gone: [410, 'Gone'],
   'version-conflict': [412, 'Precondition failed'],
   'revision-mismatch': [412, 'Precondition failed'],
@@ -20,6 +21,7 @@ const STATUS: Record<ProblemCode, [number, string]> = {
   'unsupported-media-type': [415, 'Unsupported media type'],
   unprocessable: [422, 'Unprocessable content'],
   'precondition-required': [428, 'Precondition required'],
+  unavailable: [503, 'Service unavailable'],
 };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -62,11 +64,38 @@ export function problemResponse(
 }
 
 /**
+ * The fault map: which failures are a temporary fault (503 with Retry-After) rather than a
+ * client mistake (4xx) or a bug (500). The data layer turns DynamoDB throttling and limit
+ * errors, its 5xx, refused, reset and timed-out connections and calls cut by the request's
+ * deadline into `UnavailableError` (see `faultOf` in `data/errors.ts`); here the function's own
+ * time running out (middy's early timeout, which fires before Lambda would kill the function)
+ * and any abort of the request's deadline join them. Everything else that is not a
+ * `DomainError` is a bug.
+ */
+export function faultToUnavailable(err: unknown): UnavailableError | undefined {
+  if (err instanceof UnavailableError) return err;
+  const e = err as { name?: string; cause?: { package?: string } } | undefined;
+  if (e?.name === 'TimeoutError' && e.cause?.package === '@middy/core') {
+    return new UnavailableError('function-timeout', 1, { cause: err });
+  }
+  if (e?.name === 'AbortError') return new UnavailableError('deadline', 1, { cause: err });
+  return undefined;
+}
+
+/** The `Retry-After` header of a 503. */
+export const retryAfterHeader = (err: UnavailableError) => ({
+  'retry-after': String(err.retryAfterSeconds),
+});
+
+/**
  * Errors thrown by middy middlewares carry `statusCode` (http-errors style). Client mistakes
- * keep their status with a readable detail; anything else is a bug and becomes a bare 500.
+ * keep their status with a readable detail; faults become 503 (`faultToUnavailable`); anything
+ * else is a bug and becomes a bare 500.
  */
 export function toDomainError(err: unknown): DomainError | undefined {
   if (err instanceof DomainError) return err;
+  const fault = faultToUnavailable(err);
+  if (fault) return fault;
   const e = err as { statusCode?: number; message?: string; cause?: { package?: string } };
   if (e?.cause?.package === '@middy/http-json-body-parser' && e.statusCode === 422) {
     return new DomainError('malformed-body', 'The request body is missing or is not valid JSON.');

@@ -21,6 +21,11 @@ export interface JobDef {
   entry: string;
   description: string;
   trigger: JobTrigger;
+  /**
+   * A scheduled job's interval on the local runner, when it differs from AWS's, and the
+   * environment variable that overrides it there.
+   */
+  local?: { everySeconds?: number; env?: string };
 }
 
 export const JOBS: readonly JobDef[] = [
@@ -30,6 +35,7 @@ export const JOBS: readonly JobDef[] = [
     description:
       'Finalises attempts whose deadline and grace period have passed (Query on the deadline index).',
     trigger: { kind: 'schedule', everySeconds: 60 },
+    local: { env: 'SWEEP_INTERVAL_SECONDS' },
   },
   {
     name: 'statistics',
@@ -58,5 +64,13 @@ export const JOBS: readonly JobDef[] = [
     description:
       "Records SES's news about each email on its invitation: delivered, bounced, complained, rejected.",
     trigger: { kind: 'mail-events' },
+  },
+  {
+    name: 'calibration',
+    entry: 'functions/jobs/calibration.ts',
+    description:
+      'Runs queued calibration requests and recalibrates item parameters from response records (2PL/GPCM by MML).',
+    trigger: { kind: 'schedule', everySeconds: 60 },
+    local: { everySeconds: 10, env: 'CALIBRATION_INTERVAL_SECONDS' },
   },
 ];

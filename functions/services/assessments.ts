@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { type Assessment, getAssessment, putAssessment, samplePool } from '../data/assessments.ts';
 import {
+  type ClaimRecord,
   claimIdempotencyKey,
   getInvitation,
   type IdempotencyRecord,
@@ -25,6 +26,7 @@ import {
   type QuestionRef,
   reminderAt,
   type Section,
+  sectionLength,
 } from '../domain/assessment.ts';
 import { DomainError, type FieldIssue, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { UNDELIVERABLE } from '../domain/mail.ts';
@@ -53,6 +55,7 @@ export function assessmentView(a: Assessment) {
       count: s.count,
       difficulty: s.difficulty,
       questionPool: s.pool.length,
+      ...(s.mode === 'adaptive' && s.adaptive ? { mode: s.mode, ...s.adaptive } : {}),
     })),
     questionCount: a.questionCount,
     ...(a.instructions !== undefined ? { instructions: a.instructions } : {}),
@@ -71,9 +74,9 @@ export async function createAssessment(
   principal: Principal,
   input: CreateAssessmentInput,
   now: Date,
+  assessmentId = ulid(now.getTime()),
 ): Promise<Assessment> {
   checkBlueprint(input);
-  const assessmentId = ulid(now.getTime());
   const sections = await freezeSections(principal, assessmentId, input.sections);
   const assessment: Assessment = {
     assessmentId,
@@ -113,7 +116,9 @@ export async function freezeSections(
   const sections: Section[] = [];
   for (const [i, s] of input.entries()) {
     const difficulty = s.difficulty ?? 'mixed';
-    const cap = poolCap(s.count);
+    const { count, adaptive } = sectionLength(s);
+    // An adaptive section's pool is its whole choice: the same cap, from its maxItems.
+    const cap = poolCap(count);
     const found: QuestionRef[] = [];
     for (const org of [principal.org, PUBLIC_ORG]) {
       for (const ref of await samplePool(org, s.area, difficulty, cap, random)) {
@@ -124,17 +129,18 @@ export async function freezeSections(
         }
       }
     }
-    if (found.length < s.count) {
+    if (found.length < count) {
       shortfalls.push({
         path: `sections[${i}]`,
-        message: `${s.area}${difficulty === 'mixed' ? '' : ` at difficulty ${difficulty}`}: needs ${s.count} questions, the bank has ${found.length} published, ${s.count - found.length} short.`,
+        message: `${s.area}${difficulty === 'mixed' ? '' : ` at difficulty ${difficulty}`}: needs ${count} questions${adaptive ? ' (its maxItems)' : ''}, the bank has ${found.length} published, ${count - found.length} short.`,
       });
     }
     sections.push({
       area: s.area,
-      count: s.count,
+      count,
       difficulty,
       pool: found.length > cap ? sample(found, cap, random) : found,
+      ...(adaptive ? { mode: 'adaptive' as const, adaptive } : {}),
     });
   }
   if (shortfalls.length) {
@@ -145,6 +151,50 @@ export async function freezeSections(
     );
   }
   return sections;
+}
+
+interface AssessmentClaim extends ClaimRecord {
+  assessmentId: string;
+}
+
+/**
+ * `createAssessment` made safe to retry with an Idempotency-Key: the key is claimed with the
+ * new assessment's id before anything is built, so a retry (after a 503 or a lost answer)
+ * returns the assessment the first request stored, or builds it under the same id if that
+ * request died first. A key reused with a different body is refused (422).
+ */
+export async function createAssessmentOnce(
+  principal: Principal,
+  input: CreateAssessmentInput,
+  now: Date,
+  idempotencyKey: string,
+): Promise<Assessment> {
+  const claim: AssessmentClaim = {
+    requestHash: createHash('sha256')
+      .update(JSON.stringify(['assessments', input]))
+      .digest('hex'),
+    assessmentId: ulid(now.getTime()),
+    nonce: randomBytes(16).toString('base64url'),
+    createdAt: now.toISOString(),
+  };
+  const prior = await claimIdempotencyKey(
+    principal.org,
+    'assessments',
+    idempotencyKey,
+    claim,
+    IDEMPOTENCY_TTL_SECONDS,
+  );
+  if (prior && prior.requestHash !== claim.requestHash) {
+    throw new DomainError(
+      'unprocessable',
+      'This Idempotency-Key was already used with a different request body; use a new key for a new request.',
+    );
+  }
+  if (prior) {
+    const stored = await getAssessment(principal.org, prior.assessmentId);
+    if (stored) return stored;
+  }
+  return createAssessment(principal, input, now, (prior ?? claim).assessmentId);
 }
 
 /** The assessment of this organisation, or 404 (another organisation's id is simply not found). */

@@ -29,22 +29,32 @@ import {
   completeInvitation,
   createAttemptItems,
   type DueEntry,
+  deadlineOfDue,
   getDraw,
   MAX_RECORDED_SESSIONS,
   pageCount,
   planPages,
   readCompletionContext,
   readHead,
+  readPage,
   recordSession,
   rememberDraw,
   rotateToken,
   type Session,
+  saveAdaptiveAnswer,
   saveAnswer,
   sealAttempt,
   ttlOf,
 } from '../data/attempts.ts';
 import { getInvitation, type Invitation } from '../data/invitations.ts';
 import { questionVersions } from '../data/question-cache.ts';
+import {
+  type AdaptiveSectionDraw,
+  currentItem,
+  type SectionState,
+  sectionResponses,
+  stepAfterSave,
+} from '../domain/adaptive-section.ts';
 import { deadlineOf, drawQuestions, dueAtOf } from '../domain/assessment.ts';
 import {
   DomainError,
@@ -53,16 +63,27 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../domain/errors.ts';
-import type { SavedAnswer } from '../domain/grading.ts';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../domain/numbers.ts';
+import { currentProfile } from '../domain/profile.ts';
 import {
   candidateView,
+  gradeResponse,
   parseResponse,
   type QuestionContent,
   startQuestion,
 } from '../domain/question.ts';
 import { type AttemptResult, scoreAttempt } from '../domain/result.ts';
 import { hashSecret, newSecret, parseInvitationToken, secretMatches } from '../domain/tokens.ts';
+import {
+  adaptiveTarget,
+  adaptiveView,
+  attemptContents,
+  drawSections,
+  gradingInput,
+  poolOf,
+  sectionViews,
+  shownItems,
+} from './adaptive-attempts.ts';
 import { contentForStart } from './content-lock.ts';
 
 export const RETENTION_DAYS = Number(process.env.RETENTION_DAYS ?? 365);
@@ -134,7 +155,10 @@ function loadedOfOldLayout(a: OldLayoutAttempt): Loaded {
       dueAt: a.dueAt,
       ...(a.completedAt ? { completedAt: a.completedAt } : {}),
       resumeCount: a.resumeCount ?? 0,
+      extensions: 0,
+      dueIndexOnHead: false,
       answers,
+      sections: new Map(),
     },
     ...(a.status !== 'active' && a.result ? { completion: completionOfOldLayout(a) } : {}),
     oldLayout: true,
@@ -193,31 +217,58 @@ async function writeTarget(
 // ---------------------------------------------------------------------------------------------
 // The candidate view.
 
-/** The candidate view of an attempt: questions in this attempt's order, no keys, no scores. */
+/** The attempt's current deadline: the head's `due` minus the grace period (extensions move it). */
+export const currentDeadline = (loaded: Pick<Loaded, 'draw' | 'state'>) =>
+  deadlineOfDue(loaded.state.dueAt, loaded.draw);
+
+/**
+ * The candidate view of an attempt: questions in this attempt's order (an adaptive section's
+ * items as shown so far), its sections (adaptive ones with their progress), no keys, no scores.
+ * The deadline is the head's (an extension moves it), never the cached draw's.
+ */
 export async function attemptView(loaded: Loaded, now: Date, attemptToken?: string) {
   const { draw, state } = loaded;
-  const contents = await questionVersions(draw.questions);
+  const contents = await attemptContents(draw);
+  const items = shownItems(draw, state);
+  const byIndex = new Map(items.map((it) => [it.index, it.ref.q]));
   const answers: Record<string, unknown> = {};
   const revisions: Record<string, { revision: number; savedAt: string }> = {};
   for (const [i, a] of state.answers) {
-    const q = draw.questions[i];
+    const q = byIndex.get(i);
     if (!q) continue;
-    answers[q.q] = a.value;
-    revisions[q.q] = { revision: a.revision, savedAt: a.savedAt };
+    answers[q] = a.value;
+    revisions[q] = { revision: a.revision, savedAt: a.savedAt };
   }
+  const sections = sectionViews(draw, state);
   return {
     attemptId: draw.attemptId,
     ...(attemptToken ? { attemptToken } : {}),
     status: state.status,
+    ...(draw.preview ? { preview: true } : {}),
     startedAt: draw.startedAt,
-    deadline: draw.deadline,
+    deadline: currentDeadline(loaded),
     gracePeriodSeconds: draw.gracePeriodSeconds,
     serverTime: now.toISOString(),
     assessment: { title: draw.title, timeLimitMinutes: draw.timeLimitMinutes },
-    questions: draw.questions.map((q) => candidateView(contents.get(q.q)!, q)),
+    questions: items.map((it) => questionView(draw, it.ref, contents)),
     answers,
     revisions,
+    ...(sections ? { sections } : {}),
   };
+}
+
+/**
+ * One question as the candidate sees it in this attempt: a drawn question with the per-attempt
+ * data its type chose at start; an adaptive item's data recomputed (a pure function of the
+ * attempt id, so the same at every read).
+ */
+function questionView(
+  draw: AttemptDraw,
+  ref: { q: string; order?: string[] },
+  contents: ReadonlyMap<string, QuestionContent>,
+) {
+  const content = contents.get(ref.q)!;
+  return candidateView(content, ref.order ? ref : startQuestion(content, draw.attemptId));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -233,11 +284,12 @@ async function buildDraw(
   startedAt: Date,
   assessment: Assessment,
   started: Session,
-): Promise<AttemptDraw> {
+): Promise<{ draw: AttemptDraw; pageExtras: Map<number, Record<string, unknown>> }> {
+  // A preview is marked by its invitation, so a rebuild after a crash marks it too.
   const refs = drawQuestions(assessment.sections, attemptId);
-  const contents = await questionVersions(refs);
+  const built = await drawSections(attemptId, assessment, refs, answerAllowance);
   const deadline = deadlineOf(startedAt, assessment.timeLimitMinutes, inv.extraTimePercent);
-  return {
+  const draw: AttemptDraw = {
     attemptId,
     org: inv.org,
     assessmentId: inv.assessmentId,
@@ -252,26 +304,42 @@ async function buildDraw(
     showResultToCandidate: assessment.showResultToCandidate,
     ...(assessment.passingScore !== undefined ? { passingScore: assessment.passingScore } : {}),
     candidate: inv.candidate,
-    // The type's per-attempt data (a shuffle), a pure function of the attempt id.
-    questions: refs.map((r) => ({
-      o: r.o,
-      q: r.q,
-      v: r.v,
-      ...startQuestion(contents.get(r.q)!, attemptId),
-    })),
-    pages: planPages(refs.map((r) => answerAllowance(contents.get(r.q)!))),
+    questions: built.questions,
+    pages: built.pages,
+    sections: built.sections,
+    ...(built.adaptive.length ? { adaptive: built.adaptive } : {}),
     started,
+    ...(inv.preview ? { preview: true } : {}),
   };
+  return { draw, pageExtras: built.pageExtras };
 }
 
-const freshState = (draw: AttemptDraw, tokenHash: string): AttemptState => ({
-  attemptId: draw.attemptId,
-  status: 'active',
-  tokenHash,
-  dueAt: draw.dueAt,
-  resumeCount: 0,
-  answers: new Map(),
-});
+const freshState = (
+  draw: AttemptDraw,
+  tokenHash: string,
+  pageExtras: ReadonlyMap<number, Record<string, unknown>>,
+): AttemptState => {
+  const sections = new Map<number, SectionState>();
+  for (const a of draw.adaptive ?? []) {
+    const extras = pageExtras.get(a.page) ?? {};
+    const complete = extras[`c${a.s}`] as SectionState['complete'];
+    sections.set(a.s, {
+      shown: (extras[`x${a.s}`] as number[] | undefined) ?? [],
+      ...(complete ? { complete } : {}),
+    });
+  }
+  return {
+    attemptId: draw.attemptId,
+    status: 'active',
+    tokenHash,
+    dueAt: draw.dueAt,
+    resumeCount: 0,
+    extensions: 0,
+    dueIndexOnHead: false,
+    answers: new Map(),
+    sections,
+  };
+};
 
 export interface Started {
   created: boolean;
@@ -280,13 +348,14 @@ export interface Started {
 }
 
 /**
- * Write the attempt items of a started invitation: the normal start, and the rebuild after a
- * crash between the invitation's write and the attempt's (by a retried start or the sweeper).
+ * Write the attempt items of a started invitation: the normal start, a preview's start, and the
+ * rebuild after a crash between the invitation's write and the attempt's (by a retried start or
+ * the sweeper).
  */
-async function materialise(inv: Invitation, session: Session): Promise<Started | 'exists'> {
+export async function materialise(inv: Invitation, session: Session): Promise<Started | 'exists'> {
   const assessment = await getAssessment(inv.org, inv.assessmentId);
   if (!assessment) throw new NotFoundError('The assessment of this invitation');
-  const draw = await buildDraw(
+  const { draw, pageExtras } = await buildDraw(
     inv.attemptId!,
     inv,
     new Date(inv.startedAt ?? session.at),
@@ -294,11 +363,11 @@ async function materialise(inv: Invitation, session: Session): Promise<Started |
     session,
   );
   const secret = newSecret();
-  const outcome = await createAttemptItems(draw, hashSecret(secret), RETENTION_DAYS);
+  const outcome = await createAttemptItems(draw, hashSecret(secret), RETENTION_DAYS, pageExtras);
   if (outcome === 'exists') return 'exists';
   return {
     created: true,
-    loaded: { draw, state: freshState(draw, hashSecret(secret)) },
+    loaded: { draw, state: freshState(draw, hashSecret(secret), pageExtras) },
     attemptToken: secret,
   };
 }
@@ -375,7 +444,7 @@ async function resume(inv: Invitation, now: Date, session: Session): Promise<Sta
   }
   // The start is the first session; resumes are recorded while fewer than the maximum are.
   if (state.resumeCount < MAX_RECORDED_SESSIONS)
-    await recordSession(attemptId, session, loaded.draw.dueAt, RETENTION_DAYS);
+    await recordSession(attemptId, session, state.dueAt, RETENTION_DAYS);
   return { created: false, loaded: { draw: loaded.draw, state }, attemptToken: secret };
 }
 
@@ -390,6 +459,11 @@ const isDue = (dueAt: string, now: Date) => Date.parse(dueAt) < now.getTime();
  * status and the finish time; a request that finds the attempt sealed (or finished) completes
  * what is missing with those. Undefined: nothing to do (an expiry before the attempt is due).
  * Throws 401 for a submit with a token that is not the attempt's.
+ *
+ * `dueAt` is the head's `due` as last read; without it (a submit reads nothing first) the
+ * draw's first one, a lower bound. An expiry seals only while the head still has that `due`;
+ * when an extension moved it, the failed seal returns the head and the decision is taken again
+ * on the new `due` (a submit that guessed "expired" from the first deadline seals as submitted).
  */
 export async function finalise(
   draw: AttemptDraw,
@@ -397,24 +471,32 @@ export async function finalise(
   now: Date,
   bearer?: string,
   repair = false,
+  dueAt?: string,
 ): Promise<Completion | undefined> {
-  const expire = kind === 'expire' || isDue(draw.dueAt, now);
-  const sealed = await sealAttempt(
-    draw.attemptId,
-    {
-      status: expire ? 'expired' : 'submitted',
-      completedAt: expire ? draw.deadline : now.toISOString(),
-      now,
-      ...(bearer && !expire ? { tokenHash: hashSecret(bearer) } : {}),
-      retentionDays: RETENTION_DAYS,
-    },
-    pageCount(draw),
-  );
-  const state = sealed.state;
-  if (!state) throw new NotFoundError(`Attempt ${draw.attemptId}`);
-  if (bearer && !secretMatches(bearer, state.tokenHash)) throw new UnauthorizedError(WRONG_TOKEN);
-  if (state.status === 'active') return undefined;
-  return complete(draw, state, repair);
+  let due = dueAt ?? draw.dueAt;
+  for (let round = 0; round < 3; round++) {
+    const expire = kind === 'expire' || isDue(due, now);
+    const sealed = await sealAttempt(
+      draw.attemptId,
+      {
+        status: expire ? 'expired' : 'submitted',
+        completedAt: expire ? deadlineOfDue(due, draw) : now.toISOString(),
+        now,
+        ...(expire ? { dueAt: due } : {}),
+        ...(bearer && !expire ? { tokenHash: hashSecret(bearer) } : {}),
+        retentionDays: RETENTION_DAYS,
+      },
+      pageCount(draw),
+    );
+    const state = sealed.state;
+    if (!state) throw new NotFoundError(`Attempt ${draw.attemptId}`);
+    if (bearer && !secretMatches(bearer, state.tokenHash)) throw new UnauthorizedError(WRONG_TOKEN);
+    if (state.status !== 'active') return complete(draw, state, repair);
+    // Still active: not due, or an extension moved `due` since it was read.
+    if (state.dueAt === due) return undefined;
+    due = state.dueAt;
+  }
+  throw new DomainError('conflict', 'The attempt is changing too fast to finish; try again.');
 }
 
 /**
@@ -431,22 +513,20 @@ async function complete(
   let completion: Completion;
   if (ctx.resultItem) completion = completionOf(ctx.resultItem);
   else {
-    const contents = await questionVersions(draw.questions);
-    const answers: Record<string, SavedAnswer> = {};
-    for (const [i, a] of state.answers) {
-      const q = draw.questions[i];
-      if (q) answers[q.q] = { value: a.value, savedAt: a.savedAt };
-    }
+    const contents = await attemptContents(draw);
+    const graded = gradingInput(draw, state, contents);
+    const deadline = deadlineOfDue(state.dueAt, draw);
     const result: AttemptResult = scoreAttempt({
-      questions: draw.questions.map((q) => ({ content: contents.get(q.q)!, version: q.v })),
-      answers,
+      questions: graded.questions,
+      answers: graded.answers,
+      ...(graded.adaptive.length ? { adaptive: graded.adaptive } : {}),
       startedAt: draw.startedAt,
-      deadline: draw.deadline,
+      deadline,
       resumes: [draw.started, ...ctx.sessions],
       events: pageEventsOf(ctx.events),
       ...(draw.passingScore !== undefined ? { passingScore: draw.passingScore } : {}),
     });
-    const completedAt = state.completedAt ?? draw.deadline;
+    const completedAt = state.completedAt ?? deadline;
     completion = await putResult(
       {
         attemptId: draw.attemptId,
@@ -461,15 +541,28 @@ async function complete(
         candidate: draw.candidate,
         tokenHash: state.tokenHash,
         result,
-        questionOrgs: draw.questions.map((q) => q.o),
+        questionOrgs: questionOrgsOf(draw, state, result),
+        deadline,
+        ...(ctx.extensions.length
+          ? { extensions: [...ctx.extensions].sort((x, y) => x.at.localeCompare(y.at)) }
+          : {}),
+        ...(draw.preview ? { preview: true } : {}),
       },
       ttlOf(completedAt, RETENTION_DAYS),
     );
   }
-  if (!ctx.rowWritten) await putRow(completion, ttlOf(completion.completedAt, RETENTION_DAYS));
-  if (!ctx.resultItem || !ctx.rowWritten || repair)
+  // A preview is never ranked: it has no results row.
+  const rowMissing = !ctx.rowWritten && !completion.preview;
+  if (rowMissing) await putRow(completion, ttlOf(completion.completedAt, RETENTION_DAYS));
+  if (!ctx.resultItem || rowMissing || repair)
     await completeInvitation(draw.invitationId, completion.completedAt);
   return completion;
+}
+
+/** The organisation owning each graded question, in the result's order. */
+function questionOrgsOf(draw: AttemptDraw, state: AttemptState, result: AttemptResult): string[] {
+  const owner = new Map(shownItems(draw, state).map((it) => [it.ref.q, it.ref.o]));
+  return result.questions.map((q) => owner.get(q.questionId) ?? draw.org);
 }
 
 /**
@@ -497,7 +590,7 @@ export async function settle(
   let completion: Completion | undefined;
   if (state.status === 'active' || pageCount(draw) > 1) {
     // Due: seal it (or, for a long attempt a crash left half sealed, seal the other pages).
-    completion = await finalise(draw, 'expire', now, undefined, Boolean(invitationId));
+    completion = await finalise(draw, 'expire', now, undefined, Boolean(invitationId), state.dueAt);
   } else {
     const stored = invitationId ? undefined : await getResult(attemptId);
     completion = stored ?? (await complete(draw, state, Boolean(invitationId)));
@@ -566,7 +659,9 @@ export function developmentOf(r: AttemptResult) {
 }
 
 /** What a candidate may see of their result: scores and levels, no keys, no per-question detail. */
-export function candidateResult(r: AttemptResult) {
+export function candidateResult(stored: AttemptResult) {
+  // Levels, strengths and gaps under today's rule, as the employer's report reads them.
+  const r = currentProfile(stored);
   return {
     score: r.score,
     ...(r.passed !== undefined ? { passed: r.passed } : {}),
@@ -648,14 +743,15 @@ function storableIssue(value: unknown): string | undefined {
 
 /**
  * Why a save was refused, from the page as it was (or the head, for an answer that did not
- * fit): in the order a client can act on. Finalises the attempt when its time ran out.
+ * fit): in the order a client can act on. Finalises the attempt when its time ran out; `retry`
+ * when that finds the deadline moved by an extension in between (the save may be sent again).
  */
 async function refusal(
   draw: AttemptDraw,
   current: { status: string; tokenHash: string; dueAt: string } | undefined,
   bearer: string,
   now: Date,
-): Promise<DomainError | undefined> {
+): Promise<DomainError | 'retry' | undefined> {
   if (!current || !secretMatches(bearer, current.tokenHash))
     return new UnauthorizedError(WRONG_TOKEN);
   if (current.status === 'submitted')
@@ -664,14 +760,29 @@ async function refusal(
       'This attempt was submitted; answers can no longer change.',
     );
   if (current.status === 'expired' || isDue(current.dueAt, now)) {
-    if (current.status === 'active') await finalise(draw, 'expire', now);
+    let deadline = deadlineOfDue(current.dueAt, draw);
+    if (current.status === 'active') {
+      const done = await finalise(draw, 'expire', now, undefined, false, current.dueAt);
+      if (!done) return 'retry';
+      if (done.status === 'submitted')
+        return new DomainError(
+          'already-submitted',
+          'This attempt was submitted; answers can no longer change.',
+        );
+      deadline = done.deadline ?? deadline;
+    }
+    const until = new Date(Date.parse(deadline) + draw.gracePeriodSeconds * 1000).toISOString();
     return new DomainError(
       'time-is-up',
-      `Time ran out at ${draw.deadline} (answers were accepted until ${draw.dueAt}); your saved answers have been submitted.`,
+      `Time ran out at ${deadline} (answers were accepted until ${until}); your saved answers have been submitted.`,
     );
   }
   return undefined;
 }
+
+/** A refusal that settles the request (a retry is not one: nothing decided yet). */
+const decided = (r: DomainError | 'retry' | undefined) =>
+  r instanceof DomainError ? r : undefined;
 
 /**
  * `PUT /v1/attempts/{id}/answers/{qid}`: the answer is checked against the question version the
@@ -690,8 +801,12 @@ export async function answer(
   if (!target) throw new UnauthorizedError(WRONG_TOKEN);
   const { draw } = target;
   if (target.finished) {
-    throw (await refusal(draw, target.state, bearer, now)) ?? new UnauthorizedError(WRONG_TOKEN);
+    throw (
+      decided(await refusal(draw, target.state, bearer, now)) ?? new UnauthorizedError(WRONG_TOKEN)
+    );
   }
+  const adaptive = adaptiveTarget(draw, questionId);
+  if (adaptive) return adaptiveAnswer(draw, adaptive, bearer, questionId, raw, now);
   const index = draw.questions.findIndex((q) => q.q === questionId);
   const ref = draw.questions[index];
   const checked = ref ? parseResponse((await questionVersions([ref])).get(ref.q)!, raw) : undefined;
@@ -701,7 +816,7 @@ export async function answer(
     // Nothing is written; say why in the order a failed write would: token, state, question.
     const head = await readHead(attemptId, pageCount(draw));
     const current = head?.layout === 'v2' ? head.state : undefined;
-    const refused = await refusal(draw, current, bearer, now);
+    const refused = decided(await refusal(draw, current, bearer, now));
     if (refused) throw refused;
     if (!checked) throw new NotFoundError(`Question ${questionId} in this attempt`);
     if (!checked.ok) throw new ValidationError(checked.issues);
@@ -712,7 +827,9 @@ export async function answer(
       },
     ]);
   }
-  for (let round = 0; round < 2; round++) {
+  // Rounds: a conversion interrupted by an old function's save, or an extension that moved the
+  // deadline between this save's refusal and the seal it led to; each is rare and settles.
+  for (let round = 0; round < 3; round++) {
     const out = await saveAnswer(
       attemptId,
       draw.pages[index] ?? 0,
@@ -726,19 +843,41 @@ export async function answer(
       return {
         savedAt: out.savedAt,
         serverTime: now.toISOString(),
-        deadline: draw.deadline,
+        // The page's `due` that admitted this save: it follows extensions.
+        deadline: deadlineOfDue(out.dueAt, draw),
         revision: out.revision,
       };
     }
     if (out.current?.oldLayout) {
       // A conversion that an old function's save interrupted: convert, then save again.
       const loaded = await load(attemptId);
-      if (loaded?.completion) throw (await refusal(draw, loaded.state, bearer, now))!;
+      if (loaded?.completion)
+        throw (
+          decided(await refusal(draw, loaded.state, bearer, now)) ??
+          new UnauthorizedError(WRONG_TOKEN)
+        );
       continue;
     }
     const refused = await refusal(draw, out.current, bearer, now);
+    if (refused === 'retry') continue;
     if (refused) throw refused;
     const a = out.current?.answer;
+    // A retry of a save that landed (its answer was lost, or it answered 503 after the write):
+    // the stored answer is this one, one revision on. Answer as that save did, not with a 412
+    // that would contradict it (docs/faults.md, the retry contract).
+    if (
+      a &&
+      expected !== undefined &&
+      a.revision === expected + 1 &&
+      JSON.stringify(a.value) === JSON.stringify(checked.value)
+    ) {
+      return {
+        savedAt: a.savedAt,
+        serverTime: now.toISOString(),
+        deadline: deadlineOfDue(out.current!.dueAt, draw),
+        revision: a.revision,
+      };
+    }
     throw new DomainError(
       'revision-mismatch',
       `This answer is at revision ${a?.revision ?? 0}, not ${expected}: it was saved elsewhere (another tab?). Reload it, then save again with If-Match: "${a?.revision ?? 0}".`,
@@ -752,4 +891,154 @@ export async function answer(
     );
   }
   throw new DomainError('conflict', 'The attempt is changing too fast to save; try again.');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answering in an adaptive section.
+
+const ADAPTIVE_CLOSED =
+  'This question is in an adaptive section: an answer there is final once saved (the next question is chosen from it), and earlier questions cannot be changed.';
+
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * A save in an adaptive section: the answer must be to the item the section waits for. One
+ * strongly consistent read of the section's page (its token, status, deadline, answers and
+ * selection state), the next step computed from it, and one conditional write of the answer
+ * with the step; a write that loses a race is explained from the page as the winner left it.
+ * The response carries the next item, or `sectionComplete`.
+ */
+async function adaptiveAnswer(
+  draw: AttemptDraw,
+  target: { section: AdaptiveSectionDraw; poolIndex: number },
+  bearer: string,
+  questionId: string,
+  raw: unknown,
+  now: Date,
+) {
+  const { section, poolIndex } = target;
+  const contents = await attemptContents(draw);
+  const content = contents.get(questionId)!;
+  const checked = parseResponse(content, raw);
+  const read = await readPage(draw.attemptId, section.page);
+  const page = read?.layout === 'v2' ? read.state : undefined;
+  const refused = await refusal(draw, page, bearer, now);
+  if (refused) throw refused;
+  // The page's `due`, not the cached draw's: an extension moves it.
+  const deadline = deadlineOfDue(page!.dueAt, draw);
+  const st = page!.sections.get(section.s) ?? { shown: [] };
+  const j = st.shown.indexOf(poolIndex);
+  // An item of the pool not shown yet is not part of this attempt (as far as anyone can tell).
+  if (j < 0) throw new NotFoundError(`Question ${questionId} in this attempt`);
+  if (!checked.ok) throw new ValidationError(checked.issues);
+  const value = checked.value;
+  const issue =
+    Buffer.byteLength(JSON.stringify(value)) > MAX_ANSWER_BYTES
+      ? `Answers are at most ${MAX_ANSWER_BYTES} bytes of JSON.`
+      : storableIssue(value);
+  if (issue) throw new ValidationError([{ path: 'answer', message: issue }]);
+  const index = section.first + j;
+  if (page!.answers.has(index) || st.complete || j !== st.shown.length - 1)
+    return alreadyAnswered(draw, section, st, page!.answers, j, value, contents, now, deadline);
+
+  const responses = [
+    ...sectionResponses(section, st, page!.answers, contents),
+    { key: questionId, score: gradeResponse(content, value) },
+  ];
+  const step = stepAfterSave({
+    section,
+    pool: poolOf(draw, section, contents),
+    responses,
+    attemptId: draw.attemptId,
+    timeUp: now.getTime() >= Date.parse(deadline),
+  });
+  const out = await saveAdaptiveAnswer(
+    draw.attemptId,
+    section.page,
+    section.s,
+    index,
+    st.shown.length,
+    hashSecret(bearer),
+    value,
+    now,
+    step.kind === 'item' ? { append: step.poolIndex } : { complete: step.completion },
+  );
+  if (out.saved) {
+    const after: SectionState =
+      step.kind === 'item'
+        ? { shown: [...st.shown, step.poolIndex] }
+        : { shown: st.shown, complete: step.completion };
+    const answers = new Map(page!.answers);
+    answers.set(index, { value, savedAt: out.savedAt, revision: out.revision });
+    return adaptiveSaved(draw, section, after, answers, out, contents, now, deadline);
+  }
+  // Lost to a racing save (or the attempt changed): explain from the page as it now is.
+  const again = await refusal(draw, out.current, bearer, now);
+  if (again) throw again;
+  const current = out.current!;
+  return alreadyAnswered(
+    draw,
+    section,
+    current.sections.get(section.s) ?? st,
+    current.answers,
+    j,
+    value,
+    contents,
+    now,
+    deadlineOfDue(current.dueAt, draw),
+  );
+}
+
+/**
+ * A save to an adaptive item that already has its answer: the same answer again (a retry whose
+ * response was lost, or the same answer racing itself) is answered as the save was; any other
+ * is refused with 409 `adaptive-item-closed` and the section as it is.
+ */
+function alreadyAnswered(
+  draw: AttemptDraw,
+  section: AdaptiveSectionDraw,
+  st: SectionState,
+  answers: ReadonlyMap<number, { value: unknown; savedAt: string; revision: number }>,
+  j: number,
+  value: unknown,
+  contents: ReadonlyMap<string, QuestionContent>,
+  now: Date,
+  deadline: string,
+) {
+  const stored = answers.get(section.first + j);
+  if (stored && sameValue(stored.value, value))
+    return adaptiveSaved(draw, section, st, answers, stored, contents, now, deadline);
+  const state = adaptiveSaved(draw, section, st, answers, stored, contents, now, deadline);
+  throw new DomainError('adaptive-item-closed', ADAPTIVE_CLOSED, {
+    current: { answer: stored?.value ?? null, savedAt: stored?.savedAt ?? null },
+    section: state.section,
+    ...(state.next ? { next: state.next } : {}),
+    ...(state.sectionComplete ? { sectionComplete: state.sectionComplete } : {}),
+  });
+}
+
+/** The response of a save in an adaptive section: the section's progress and what comes next. */
+function adaptiveSaved(
+  draw: AttemptDraw,
+  section: AdaptiveSectionDraw,
+  st: SectionState,
+  answers: ReadonlyMap<number, unknown>,
+  saved: { savedAt: string; revision: number } | undefined,
+  contents: ReadonlyMap<string, QuestionContent>,
+  now: Date,
+  deadline: string,
+) {
+  const next = currentItem(section, st, answers);
+  const answered = [...answers.keys()].filter(
+    (i) => i >= section.first && i < section.first + section.maxItems,
+  ).length;
+  return {
+    savedAt: saved?.savedAt ?? now.toISOString(),
+    serverTime: now.toISOString(),
+    deadline,
+    revision: saved?.revision ?? 0,
+    section: { index: section.s, area: section.area, ...adaptiveView(section, st, answers) },
+    ...(next !== undefined ? { next: questionView(draw, section.pool[next]!, contents) } : {}),
+    ...(st.complete ? { sectionComplete: { reason: st.complete.reason, items: answered } } : {}),
+  };
 }

@@ -42,11 +42,10 @@ export async function inspectInvitation(invitationToken: string, now: Date) {
   if (!assessment) throw new NotFoundError('The assessment of this invitation');
   let started: { startedAt: string; deadline: string } | undefined;
   if (inv.status === 'started' && inv.startedAt) {
-    const deadline = deadlineOf(
-      new Date(inv.startedAt),
-      assessment.timeLimitMinutes,
-      inv.extraTimePercent,
-    );
+    // An extension records the attempt's new `due` on the invitation (with its due entry).
+    const deadline = inv.dueAt
+      ? new Date(Date.parse(inv.dueAt) - assessment.gracePeriodSeconds * 1000)
+      : deadlineOf(new Date(inv.startedAt), assessment.timeLimitMinutes, inv.extraTimePercent);
     // Time ran out: the sweeper (or the next request of the attempt) finalises it.
     if (dueAtOf(deadline, assessment.gracePeriodSeconds).getTime() < now.getTime()) {
       throw new GoneError('finished', 'The time of this assessment has run out.');
@@ -74,6 +73,9 @@ export async function inspectInvitation(invitationToken: string, now: Date) {
         name: findArea(s.area)?.name ?? s.area,
         kind: findArea(s.area)?.kind ?? 'technical',
         count: s.count,
+        ...(s.mode === 'adaptive' && s.adaptive
+          ? { mode: s.mode, minItems: s.adaptive.minItems, maxItems: s.adaptive.maxItems }
+          : {}),
       })),
     },
     expiresAt: inv.expiresAt,
@@ -111,7 +113,10 @@ export async function recordPageEvents(
   }
   const started = Date.parse(draw.startedAt);
   // Only ids of this attempt's questions are kept: the report links them.
-  const drawn = new Set(draw.questions.map((q) => q.q));
+  const drawn = new Set([
+    ...draw.questions.map((q) => q.q),
+    ...(draw.adaptive ?? []).flatMap((a) => a.pool.map((e) => e.q)),
+  ]);
   const events: PageEvent[] = input.map((e) => ({
     type: e.type,
     at: new Date(Math.max(started, now.getTime() - e.ageMs)).toISOString(),

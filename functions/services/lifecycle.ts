@@ -20,6 +20,7 @@ import {
   checkBlueprint,
   DEFAULT_REMIND_HOURS,
   reminderAt,
+  sectionInputOf,
   type UpdateAssessmentInput,
 } from '../domain/assessment.ts';
 import { DomainError, NotFoundError, ValidationError } from '../domain/errors.ts';
@@ -161,11 +162,8 @@ export async function cloneAssessment(
     {
       title: input.title ?? `${source.title} (copy)`.slice(0, 200),
       timeLimitMinutes: source.timeLimitMinutes,
-      sections: source.sections.map((s) => ({
-        area: s.area as never,
-        count: s.count,
-        difficulty: s.difficulty,
-      })),
+      // An adaptive section keeps its mode and stopping rule.
+      sections: source.sections.map(sectionInputOf),
       ...(source.passingScore !== undefined ? { passingScore: source.passingScore } : {}),
       showResultToCandidate: source.showResultToCandidate,
       gracePeriodSeconds: source.gracePeriodSeconds,

@@ -69,6 +69,7 @@ import {
 } from '../../functions/http/cors.ts';
 import { type FunctionGroup, isStaff, routeKey } from '../../functions/http/route-types.ts';
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/http/timeouts.ts';
 import { METRICS_NAMESPACE } from '../../functions/jobs/job-metrics.ts';
 import { JOBS, type JobDef, type JobTrigger } from '../../functions/jobs/jobs.ts';
 import { lambdaBundling } from './bundling.ts';
@@ -94,14 +95,15 @@ const LOG_RETENTION = RetentionDays.ONE_MONTH;
 const THROTTLE = { rateLimit: 200, burstLimit: 400 };
 
 /**
- * Memory and timeout per function. Bank uploads parse and write up to 6 MB documents; the
- * HTTP API gives up on an integration after 30 s, so no timeout goes beyond 29 s.
+ * Memory and timeout per function. Bank uploads parse and write up to 6 MB documents. The
+ * timeouts are declared with the handlers (`FUNCTION_TIMEOUT_SECONDS`), which answer 503 just
+ * before them; the local gateway enforces the same ones.
  */
 const SIZING: Record<FunctionGroup, { memorySize: number; timeout: Duration }> = {
-  public: { memorySize: 1024, timeout: Duration.seconds(10) },
-  authoring: { memorySize: 1536, timeout: Duration.seconds(29) },
-  employer: { memorySize: 1024, timeout: Duration.seconds(20) },
-  candidate: { memorySize: 1024, timeout: Duration.seconds(10) },
+  public: { memorySize: 1024, timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.public) },
+  authoring: { memorySize: 1536, timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.authoring) },
+  employer: { memorySize: 1024, timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.employer) },
+  candidate: { memorySize: 1024, timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.candidate) },
 };
 
 /** Which table actions a function's role gets; see READ_ACTIONS and WRITE_ACTIONS below. */
@@ -117,6 +119,9 @@ type TableAccess = 'read' | 'read-write' | 'stream-writer';
  * - statistics: reads nothing (the completed attempt is in the stream record's new image),
  *   writes marker, norms and item-statistics items with TransactWriteItems (Put and Update),
  *   and publishes AttemptCompleted for each completion. A batch is at most `batchSize` transactions of up to 100 items.
+ * - calibration: CPU-bound numerics (EM calibration of each area), so 1,769 MB (one full vCPU);
+ *   reads response records and writes parameters; one execution at a time, and a run longer
+ *   than one invocation stops between areas and continues on the next tick.
  */
 const JOB_SETTINGS: Readonly<
   Record<
@@ -153,6 +158,13 @@ const JOB_SETTINGS: Readonly<
   reminders: {
     memorySize: 512,
     timeout: Duration.seconds(120),
+    table: 'read-write',
+    publishes: false,
+    concurrency: 1,
+  },
+  calibration: {
+    memorySize: 1769,
+    timeout: Duration.seconds(60),
     table: 'read-write',
     publishes: false,
     concurrency: 1,

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, Socket } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -58,6 +58,41 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Whether process `pid` holds the listening socket of `port`: true or false on Linux (from
+ * /proc), undefined where that cannot be told.
+ */
+export function listensOn(pid: number, port: number): boolean | undefined {
+  let inodes: string[];
+  try {
+    const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+    inodes = ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/))
+        // local_address is ADDR:PORT in hex; state 0A is LISTEN; the inode is the 10th field.
+        .filter((f) => f[1]?.endsWith(`:${hexPort}`) && f[3] === '0A')
+        .map((f) => f[9]!),
+    );
+  } catch {
+    return undefined;
+  }
+  try {
+    const fds = readdirSync(`/proc/${pid}/fd`);
+    return fds.some((fd) => {
+      try {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        return inodes.some((inode) => target === `socket:[${inode}]`);
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
 export interface DynamoLocal {
   endpoint: string;
   port: number;
@@ -67,14 +102,28 @@ export interface DynamoLocal {
 
 /**
  * Starts the official DynamoDB Local jar on loopback, in memory (or persisted to `dataDir`),
- * with telemetry disabled, and resolves once it accepts connections.
+ * with telemetry disabled, and resolves once it accepts connections. Without a given port it
+ * picks a free one, and another if that one was taken in the meantime (a shared machine starts
+ * many DynamoDB Locals).
  */
 export async function startDynamoLocal(
   opts: { dataDir?: string; port?: number } = {},
 ): Promise<DynamoLocal> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(opts.port ?? (await freePort()), opts.dataDir);
+    } catch (err) {
+      if (opts.port !== undefined || attempt >= 3 || !(err instanceof PortTaken)) throw err;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startOn(port: number, dataDir: string | undefined): Promise<DynamoLocal> {
   assertJava();
   const dir = jarFolder();
-  const port = opts.port ?? (await freePort());
+  const opts = { dataDir };
   const storage = opts.dataDir ? ['-dbPath', opts.dataDir] : ['-inMemory'];
   const child = spawn(
     'java',
@@ -103,9 +152,15 @@ export async function startDynamoLocal(
   child.once('exit', () => {
     exited = true;
   });
+  // The port answering is not enough: on a shared machine another DynamoDB Local may have
+  // taken it between freePort and our bind (ours then exits a few seconds later), and every
+  // call would go to that one. Where the system says who listens (Linux), it must be ours.
   const deadline = Date.now() + 30_000;
-  while (!(await canConnect(port))) {
-    if (exited || Date.now() > deadline) {
+  while (!((await canConnect(port)) && listensOn(child.pid!, port) !== false)) {
+    if (exited) {
+      throw new PortTaken(`DynamoDB Local did not start on port ${port}:\n${output.slice(-2000)}`);
+    }
+    if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`DynamoDB Local did not start on port ${port}:\n${output.slice(-2000)}`);
     }

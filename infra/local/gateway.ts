@@ -2,7 +2,9 @@
  * The local stand-in for API Gateway (HTTP API, payload format 2.0): plain node:http that
  * turns each request into the event API Gateway would send, verifies staff JWTs as the JWT
  * authorizer would, invokes the same handler the Lambda runs, and maps its result back the
- * way API Gateway does.
+ * way API Gateway does. It also models what AWS adds around a function (see docs/faults.md):
+ * each function's concurrency with a bounded queue (429 beyond it), its timeout (Lambda kills
+ * it: API Gateway's bare 500) and the HTTP API's 30 s integration timeout (its bare 503).
  */
 
 import { isUtf8 } from 'node:buffer';
@@ -11,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { configureDynamoClient, dynamoClientSettings } from '../../functions/data/client.ts';
 import { UnauthorizedError } from '../../functions/domain/errors.ts';
 import type { HttpEvent, HttpResult } from '../../functions/http/api.ts';
 import { preflightHeaders } from '../../functions/http/cors.ts';
@@ -19,6 +22,10 @@ import { problemResponse } from '../../functions/http/problem.ts';
 import { type FunctionGroup, isStaff, routeKey } from '../../functions/http/route-types.ts';
 import { createMatcher } from '../../functions/http/router.ts';
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
+import {
+  FUNCTION_TIMEOUT_SECONDS,
+  INTEGRATION_TIMEOUT_SECONDS,
+} from '../../functions/http/timeouts.ts';
 import { serveLocalRoutes } from './dev-sign-in.ts';
 import { serveWebApp } from './static.ts';
 
@@ -54,7 +61,7 @@ function flattenClaims(payload: Record<string, unknown>): Record<string, string>
   return out;
 }
 
-function lambdaContext(requestId: string, group: string): Context {
+function lambdaContext(requestId: string, group: FunctionGroup, timeoutMs: number): Context {
   const started = Date.now();
   return {
     callbackWaitsForEmptyEventLoop: false,
@@ -65,7 +72,7 @@ function lambdaContext(requestId: string, group: string): Context {
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/assay-${group}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 29_000 - (Date.now() - started),
+    getRemainingTimeInMillis: () => timeoutMs - (Date.now() - started),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
@@ -115,9 +122,121 @@ export function toHttpResult(out: unknown): HttpResult {
   };
 }
 
+/**
+ * API Gateway's own answers, which never come from a function: bodies `{"message": ...}` as the
+ * HTTP API sends them (docs/faults.md lists where each comes from).
+ */
+export const GATEWAY_ANSWERS = {
+  /** Throttled: the stage's limit, or here the function's concurrency and queue are full. */
+  throttled: (): HttpResult => ({
+    statusCode: 429,
+    headers: { 'content-type': 'application/json', 'retry-after': '1' },
+    body: '{"message":"Too Many Requests"}',
+  }),
+  /** The integration did not answer within the HTTP API's 30 s. */
+  integrationTimeout: (): HttpResult => ({
+    statusCode: 503,
+    headers: { 'content-type': 'application/json' },
+    body: '{"message":"Service Unavailable"}',
+  }),
+  /** The function failed: it threw, or Lambda ended it at its timeout. */
+  functionFailed: (): HttpResult => ({
+    statusCode: 500,
+    headers: { 'content-type': 'application/json' },
+    body: '{"message":"Internal Server Error"}',
+  }),
+};
+
+/**
+ * How many invocations of each function run at once on this machine, and how many more may
+ * wait for one to finish (at most `maxWaitMs`) before the gateway throttles with 429. In AWS a
+ * function scales out instead, up to the account's concurrency, and the stage's throttle
+ * (burst 400) binds first; one process on a laptop gains nothing from running hundreds of
+ * invocations at once, so they queue, as requests wait for Lambda to scale out.
+ */
+export interface ConcurrencyModel {
+  limit: number;
+  queue: number;
+  maxWaitMs: number;
+}
+
+/**
+ * A request waits for a slot at most as long as its function could still finish within the
+ * integration timeout: beyond that API Gateway would give up on it anyway.
+ */
+const maxWaitMs = (group: FunctionGroup) =>
+  Math.max(1, INTEGRATION_TIMEOUT_SECONDS - FUNCTION_TIMEOUT_SECONDS[group]) * 1000;
+
+/**
+ * DynamoDB Local does its work on the same two cores: more invocations at once only make each
+ * of its calls slower (and a slow call runs into its deadline), while waiting in the queue costs
+ * a function none of its own time. So few run at once, and many may wait.
+ */
+export const LOCAL_CONCURRENCY: Readonly<Record<FunctionGroup, ConcurrencyModel>> = {
+  public: { limit: 16, queue: 512, maxWaitMs: maxWaitMs('public') },
+  authoring: { limit: 8, queue: 64, maxWaitMs: maxWaitMs('authoring') },
+  employer: { limit: 16, queue: 512, maxWaitMs: maxWaitMs('employer') },
+  candidate: { limit: 16, queue: 1024, maxWaitMs: maxWaitMs('candidate') },
+};
+
+/**
+ * Sockets to DynamoDB for the whole process: one per running invocation, plus room for the
+ * requests that fan out (invitations write 16 at a time, imports 8 transactions).
+ */
+export const poolFor = (model: Readonly<Record<FunctionGroup, ConcurrencyModel>>) =>
+  Object.values(model).reduce((n, m) => n + m.limit, 0) + 32;
+
+/** Admission to a function: at most `limit` running, at most `queue` waiting, FIFO. */
+export class FunctionSlots {
+  private running = 0;
+  private readonly waiting: { admit: () => void; timer: NodeJS.Timeout }[] = [];
+
+  constructor(readonly model: ConcurrencyModel) {}
+
+  /** Resolves with a release function once the invocation may run, or `throttled`. */
+  acquire(): Promise<(() => void) | 'throttled'> {
+    if (this.running < this.model.limit) {
+      this.running++;
+      return Promise.resolve(this.releaser());
+    }
+    if (this.waiting.length >= this.model.queue) return Promise.resolve('throttled');
+    return new Promise((resolve) => {
+      const entry = {
+        admit: () => {
+          clearTimeout(entry.timer);
+          this.running++;
+          resolve(this.releaser());
+        },
+        timer: setTimeout(() => {
+          this.waiting.splice(this.waiting.indexOf(entry), 1);
+          resolve('throttled');
+        }, this.model.maxWaitMs),
+      };
+      this.waiting.push(entry);
+    });
+  }
+
+  /** Invocations running and waiting now. */
+  get load() {
+    return { running: this.running, waiting: this.waiting.length };
+  }
+
+  private releaser() {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.running--;
+      this.waiting.shift()?.admit();
+    };
+  }
+}
+
 export interface GatewayOptions {
   /** Called after every request, for the runner's access log. */
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
+  /** Replace the concurrency model of some functions (tests force throttling with it). */
+  concurrency?: Partial<Record<FunctionGroup, ConcurrencyModel>>;
 }
 
 export interface EventInput {
@@ -202,12 +321,47 @@ export async function buildEvent(
 
 const matcher = createMatcher(ROUTES);
 
-/** Invoke the function a request routes to, as API Gateway would. */
-export async function invoke(input: EventInput): Promise<HttpResult> {
+/**
+ * Run one invocation as Lambda would: with its function's timeout in the context, and ended at
+ * that timeout (Lambda stops the function; API Gateway answers 500). Locally the abandoned
+ * promise cannot be stopped, but its request's deadline has aborted, so it stops at its next
+ * DynamoDB call.
+ */
+async function runFunction(group: FunctionGroup, event: HttpEvent): Promise<HttpResult> {
+  const handler = await loadHandler(group);
+  const timeoutMs = FUNCTION_TIMEOUT_SECONDS[group] * 1000;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<HttpResult>((resolve) => {
+    timer = setTimeout(() => {
+      console.error(`gateway: function ${group} timed out after ${timeoutMs} ms`);
+      resolve(GATEWAY_ANSWERS.functionFailed());
+    }, timeoutMs);
+  });
   try {
-    const { event, group } = await buildEvent(input);
-    const handler = await loadHandler(group);
-    return toHttpResult(await handler(event, lambdaContext(event.requestContext.requestId, group)));
+    return await Promise.race([
+      handler(event, lambdaContext(event.requestContext.requestId, group, timeoutMs)).then(
+        toHttpResult,
+      ),
+      timedOut,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Invoke the function a request routes to, as API Gateway would: the JWT authorizer first,
+ * then admission to the function (429 when its concurrency and queue are full), then the
+ * invocation, answered with 503 if it takes longer than the integration timeout.
+ */
+export async function invoke(
+  input: EventInput,
+  slots: ReadonlyMap<FunctionGroup, FunctionSlots> = defaultSlots(),
+): Promise<HttpResult> {
+  const arrived = Date.now();
+  let built: Awaited<ReturnType<typeof buildEvent>>;
+  try {
+    built = await buildEvent(input);
   } catch (err) {
     if (err instanceof UnauthorizedError) {
       // The JWT authorizer's own answer, body and header as API Gateway sends them (the function
@@ -226,10 +380,76 @@ export async function invoke(input: EventInput): Promise<HttpResult> {
     }
     throw err;
   }
+  const { event, group } = built;
+  const release = await slots.get(group)!.acquire();
+  if (release === 'throttled') return GATEWAY_ANSWERS.throttled();
+  let timer: NodeJS.Timeout | undefined;
+  const integrationTimeout = new Promise<HttpResult>((resolve) => {
+    timer = setTimeout(
+      () => resolve(GATEWAY_ANSWERS.integrationTimeout()),
+      INTEGRATION_TIMEOUT_SECONDS * 1000 - (Date.now() - arrived),
+    );
+  });
+  const invocation = runFunction(group, event).finally(release);
+  try {
+    return await Promise.race([invocation, integrationTimeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
+let sharedSlots: Map<FunctionGroup, FunctionSlots> | undefined;
+const defaultSlots = () => (sharedSlots ??= slotsFor(LOCAL_CONCURRENCY));
+
+function slotsFor(
+  model: Readonly<Record<FunctionGroup, ConcurrencyModel>>,
+): Map<FunctionGroup, FunctionSlots> {
+  return new Map(
+    (Object.keys(model) as FunctionGroup[]).map((g) => [g, new FunctionSlots(model[g])]),
+  );
+}
+
+/**
+ * DynamoDB Local on a busy laptop answers in tens of milliseconds, but in seconds at the worst
+ * moments (3.6 s at the 99th percentile under the load test with a load average of 21, single
+ * writes over 3 s when two busy loops were added); DynamoDB answers in milliseconds. A call
+ * waits this long per attempt here: a shorter wait only sends the same work again to a database
+ * that is still doing it.
+ */
+const LOCAL_REQUEST_TIMEOUT_MS = 5000;
+
+/**
+ * Fit the one DynamoDB client of this process to the local model. Every invocation runs here
+ * and shares it: its pool must hold a socket for each invocation that may run at once, or calls
+ * would wait for sockets while their deadline runs. Done when this module loads, before anything
+ * has built the client (a larger model given to `createGateway` rebuilds it).
+ */
+function fitClient(model: Readonly<Record<FunctionGroup, ConcurrencyModel>>) {
+  const current = dynamoClientSettings();
+  if (current.maxSockets < poolFor(model) || current.requestTimeoutMs < LOCAL_REQUEST_TIMEOUT_MS) {
+    configureDynamoClient({
+      maxSockets: Math.max(current.maxSockets, poolFor(model)),
+      requestTimeoutMs: Math.max(current.requestTimeoutMs, LOCAL_REQUEST_TIMEOUT_MS),
+    });
+  }
+}
+fitClient(LOCAL_CONCURRENCY);
+
+/**
+ * The listen backlog to give the gateway's server: a burst of hundreds of new connections (a
+ * load test, a class of candidates starting at once) overflows Node's default of 511 while the
+ * event loop is busy, and the kernel then drops connections. The kernel caps it at somaxconn.
+ */
+export const LISTEN_BACKLOG = 4096;
+
+/** How long the gateway keeps an idle client connection open (see `createGateway`). */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export function createGateway(opts: GatewayOptions = {}): Server {
-  return createServer(async (req, res) => {
+  const model = { ...LOCAL_CONCURRENCY, ...opts.concurrency };
+  const slots = slotsFor(model);
+  fitClient(model);
+  const server = createServer(async (req, res) => {
     const started = performance.now();
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0]!;
@@ -266,24 +486,32 @@ export function createGateway(opts: GatewayOptions = {}): Server {
         send(res, result);
         return;
       }
-      const result = await invoke({
-        method,
-        url: req.url ?? '/',
-        headers: req.headers,
-        body,
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-      });
+      const result = await invoke(
+        {
+          method,
+          url: req.url ?? '/',
+          headers: req.headers,
+          body,
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        },
+        slots,
+      );
       status = result.statusCode ?? 200;
       send(res, result);
     } catch (err) {
+      // The function threw instead of answering: API Gateway's bare 500 (always a bug here).
       console.error('gateway error', err);
-      send(res, {
-        statusCode: 500,
-        headers: { 'content-type': 'application/json' },
-        body: '{"message":"Internal Server Error"}',
-      });
+      status = 500;
+      send(res, GATEWAY_ANSWERS.functionFailed());
     } finally {
       opts.onRequest?.({ method, path, status, ms: performance.now() - started });
     }
   });
+  // Keep idle connections well past any client's pause between requests: a server that closes
+  // an idle connection just as a client reuses it resets that client's request (Node's default
+  // is 5 s, which a busy machine's event-loop lag can overrun). The header deadline must
+  // outlast it.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
+  return server;
 }

@@ -8,9 +8,9 @@ import { JOBS } from '../../functions/jobs/jobs.ts';
 const STREAM_POLL_MS = 1000;
 
 /**
- * Drive every job as AWS would: scheduled ones on their interval (`SWEEP_INTERVAL_SECONDS`
- * shortens it locally), stream consumers from the local stream poller. SES's mail events have
- * no local source.
+ * Drive every job as AWS would: scheduled ones on their interval (a job's `local` interval,
+ * or its environment variable: `SWEEP_INTERVAL_SECONDS`, `CALIBRATION_INTERVAL_SECONDS`),
+ * stream consumers from the local stream poller. SES's mail events have no local source.
  */
 export async function startJobs(log: (line: string) => void = console.log): Promise<() => void> {
   const timers: NodeJS.Timeout[] = [];
@@ -24,9 +24,10 @@ export async function startJobs(log: (line: string) => void = console.log): Prom
     };
     const poller =
       job.trigger.kind === 'table-stream' ? createStreamPoller((e) => mod.handler(e)) : undefined;
+    const envInterval = job.local?.env ? process.env[job.local.env] : undefined;
     const seconds =
       job.trigger.kind === 'schedule'
-        ? Number(process.env.SWEEP_INTERVAL_SECONDS ?? job.trigger.everySeconds)
+        ? Number(envInterval ?? job.local?.everySeconds ?? job.trigger.everySeconds)
         : STREAM_POLL_MS / 1000;
     let running = false;
     const run = async () => {

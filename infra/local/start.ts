@@ -4,6 +4,10 @@
  * capture (maildev, unless SMTP_URL names an SMTP server), and serves the local gateway on
  * 127.0.0.1:$PORT (3000). Ctrl-C or SIGTERM stops everything.
  *
+ * If DynamoDB Local dies, the runner says so in one line and starts it again on the same port
+ * (requests answer 503 meanwhile); in memory, its data is gone and the shipped bank and a new
+ * demo invitation are loaded again. Dying again within a minute, it gives up and exits 1.
+ *
  *   npm start -- [--data DIR]     persist DynamoDB Local's data in DIR
  */
 import { parseArgs } from 'node:util';
@@ -15,7 +19,7 @@ import {
   javaMajorVersion,
   startDynamoLocal,
 } from './dynamodb-local.ts';
-import { createGateway } from './gateway.ts';
+import { createGateway, LISTEN_BACKLOG } from './gateway.ts';
 import { startJobs } from './jobs.ts';
 import { mintToken, useLocalIssuer } from './local-auth.ts';
 import { type MailCapture, startMailCapture } from './mail-capture.ts';
@@ -37,13 +41,63 @@ if (!process.env.DYNAMODB_ENDPOINT) {
 }
 
 let stopping = false;
+let stopJobs: (() => void) | undefined;
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
+  stopJobs?.();
   server?.close();
   await mail?.stop();
   await dynamo?.stop();
   process.exit(code);
+}
+
+/** Restarts within this window count as DynamoDB Local dying over and over: give up. */
+const RESTART_WINDOW_MS = 60_000;
+const deaths: number[] = [];
+
+/** Watch DynamoDB Local: an exit the runner did not ask for is reported and repaired. */
+function watch(d: DynamoLocal) {
+  d.process.once('exit', (code, signal) => {
+    if (!stopping) void restart(d, signal ? `was killed (${signal})` : `exited (code ${code})`);
+  });
+}
+
+async function restart(dead: DynamoLocal, how: string) {
+  const now = Date.now();
+  deaths.push(now);
+  if (deaths.filter((t) => now - t < RESTART_WINDOW_MS).length > 1) {
+    console.error(
+      `DynamoDB Local ${how} again within a minute of its restart: stopping (exit 1) rather than serving errors. Check memory and Java, then run npm start again.`,
+    );
+    return stop(1);
+  }
+  console.error(
+    `DynamoDB Local ${how}: restarting it on port ${dead.port}${
+      values.data
+        ? ` with its data in ${values.data}`
+        : '. It ran in memory, so every table and item is gone: the shipped bank and a new demo invitation are loaded again'
+    }. Requests answer 503 until it is back.`,
+  );
+  stopJobs?.();
+  try {
+    dynamo = await startDynamoLocal({
+      port: dead.port,
+      ...(values.data ? { dataDir: values.data } : {}),
+    });
+    watch(dynamo);
+    await ensureTable(process.env.TABLE_NAME!);
+    const seeded = await seedLocal();
+    stopJobs = await startJobs((line) => console.log(line));
+    console.error(
+      `DynamoDB Local is back.${seeded.demo ? ` New demo link: ${base}/take#${seeded.demo.token}` : ''}`,
+    );
+  } catch (err) {
+    console.error(
+      `Could not restart DynamoDB Local: ${(err as Error).message}. Stopping (exit 1).`,
+    );
+    await stop(1);
+  }
 }
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
@@ -51,6 +105,8 @@ process.on('SIGTERM', () => void stop(0));
 process.on('exit', () => dynamo?.process.kill('SIGKILL'));
 
 let server: ReturnType<typeof createGateway> | undefined;
+const base = `http://${host}:${port}`;
+if (dynamo) watch(dynamo);
 let mail: MailCapture | undefined;
 try {
   process.env.TABLE_NAME ??= DEFAULT_TABLE_NAME;
@@ -81,11 +137,10 @@ try {
   });
   await new Promise<void>((resolve, reject) => {
     server!.once('error', reject);
-    server!.listen(port, host, resolve);
+    server!.listen({ port, host, backlog: LISTEN_BACKLOG }, resolve);
   });
 
-  await startJobs((line) => console.log(line));
-  const base = `http://${host}:${port}`;
+  stopJobs = await startJobs((line) => console.log(line));
   const author = await mintToken({ roles: ['author'], org: 'demo', subject: 'demo-author' });
   const employer = await mintToken({ roles: ['employer'], org: 'demo', subject: 'demo-employer' });
   console.log(`

@@ -1,10 +1,21 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import {
+  QUESTION_TYPES,
+  type QuestionTypeId,
+} from '../../functions/domain/question-types/registry.ts';
+import { CATALOGUE } from '../../web/candidate/i18n.ts';
+import {
   type Assessment,
+  attemptSession,
   createAssessment,
   describeInBrowser,
+  goToType,
   invite,
+  QUESTION_COUNT as N,
+  openInvitation,
+  SECTIONS,
+  startInvitation,
   takeUrl,
   useBrowserApp,
 } from './support.ts';
@@ -17,32 +28,13 @@ beforeAll(async () => {
   assessment = await createAssessment(app.api, 'flow');
 }, 60_000);
 
+const security = SECTIONS.find((s) => s.area === 'security')!.count;
+
 // Generous: the suite runs beside the others on a busy 2-core machine.
 const T = 60_000;
 
-async function openIntro(token: string, button = 'Start') {
-  const { context, page } = await app.open();
-  await page.goto(takeUrl(app.api, token));
-  await page.getByRole('button', { name: button }).waitFor();
-  return { context, page };
-}
-
-async function startAttempt(token: string) {
-  const opened = await openIntro(token);
-  await opened.page.getByRole('button', { name: 'Start' }).click();
-  await opened.page.getByRole('heading', { name: 'Question 1 of 6' }).waitFor();
-  return opened;
-}
-
-/** Go to the first question of this type with the navigator. */
-async function goToType(page: Page, type: string) {
-  for (let i = 1; i <= 6; i++) {
-    await page.getByRole('button', { name: new RegExp(`^Question ${i}:`) }).click();
-    await page.getByRole('heading', { name: `Question ${i} of 6` }).waitFor();
-    if ((await page.locator('section.question').getAttribute('data-type')) === type) return i;
-  }
-  throw new Error(`No ${type} question in this attempt`);
-}
+const openIntro = (token: string, button = 'Start') => openInvitation(app, token, button);
+const startAttempt = (token: string) => startInvitation(app, token);
 
 const status = (page: Page) => page.locator('.save-status');
 
@@ -71,14 +63,14 @@ describeInBrowser('the candidate app', () => {
       const intro = await page.locator('main').innerText();
       const before = await invitationStatus(inv.invitationId);
       await page.getByRole('button', { name: 'Start' }).click();
-      await page.getByRole('heading', { name: 'Question 1 of 6' }).waitFor();
+      await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
 
       expect(before).toBe('pending');
       expect(intro).toContain(
         '45 minutes — includes 50% extra time (the standard limit is 30 minutes)',
       );
-      expect(intro).toContain('6 questions');
-      expect(intro).toContain('Security: 5 questions');
+      expect(intro).toContain(CATALOGUE.en.questions(N));
+      expect(intro).toContain(`Security: ${CATALOGUE.en.questions(security)}`);
       expect(intro).toMatch(/records when it is hidden/);
       expect(starts).toHaveLength(1);
       expect(await invitationStatus(inv.invitationId)).toBe('started');
@@ -278,7 +270,7 @@ describeInBrowser('the candidate app', () => {
       });
 
       await page.reload();
-      await page.getByRole('heading', { name: `Question ${n} of 6` }).waitFor();
+      await page.getByRole('heading', { name: `Question ${n} of ${N}` }).waitFor();
 
       expect(await page.getByLabel('Your answer', { exact: true }).inputValue()).toBe(
         'Authorization',
@@ -305,7 +297,9 @@ describeInBrowser('the candidate app', () => {
       const second = await openIntro(inv.token, 'Continue');
       const introText = await second.page.locator('main').innerText();
       await second.page.getByRole('button', { name: 'Continue' }).click();
-      await second.page.getByRole('heading', { name: /^Question \d of 6$/ }).waitFor();
+      await second.page
+        .getByRole('heading', { name: new RegExp(`^Question \\d of ${N}$`) })
+        .waitFor();
       // click, not check: the refused choice must not stay checked, which check() would insist on.
       await first.page.locator('.choices input').nth(1).click();
       await first.page
@@ -353,31 +347,52 @@ describeInBrowser('the candidate app', () => {
 
     await tabTo('#start');
     await key('Enter');
-    await page.getByRole('heading', { name: 'Question 1 of 6' }).waitFor();
-    for (let i = 1; i <= 6; i++) {
-      const type = await page.locator('section.question').getAttribute('data-type');
-      if (type === 'single' || type === 'sjt') {
-        await tabTo('.choices input');
-        await key('ArrowDown'); // moves to and selects the next radio
-      } else if (type === 'multi') {
+    await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
+    const radio = async () => {
+      await tabTo('.choices input');
+      await key('ArrowDown'); // moves to and selects the next radio
+    };
+    const type = async (selector: string, text: string) => {
+      await tabTo(selector);
+      await page.keyboard.type(text);
+      await key('Enter');
+    };
+    /** How each type of the registry is answered by keyboard (one missing does not compile). */
+    const answerBy: Record<QuestionTypeId, () => Promise<void>> = {
+      single: radio,
+      sjt: radio,
+      'missing-word': radio,
+      multi: async () => {
         await tabTo('.choices input');
         await key('Space');
-      } else if (type === 'order') {
+      },
+      order: async () => {
         await tabTo('.order-list button:not([disabled])');
         await key('Enter');
-      } else if (type === 'numeric') {
-        await tabTo('.typed input');
-        await page.keyboard.type('256');
-        await key('Enter');
-      } else if (type === 'text') {
-        await tabTo('.typed input');
-        await page.keyboard.type('authorization');
-        await key('Enter');
-      }
+      },
+      numeric: () => type('.typed input', '256'),
+      text: () => type('.typed input', 'authorization'),
+      matching: async () => {
+        // One select per item: the first reached by Tab, the others each one Tab further.
+        const count = await page.locator('.matching select').count();
+        await tabTo('.matching select');
+        for (let s = 0; s < count; s++) {
+          if (s > 0) await key('Tab');
+          await key('ArrowDown'); // a closed select takes the next choice
+        }
+      },
+    };
+    const seen: string[] = [];
+    for (let i = 1; i <= N; i++) {
+      const t = (await page
+        .locator('section.question')
+        .getAttribute('data-type')) as QuestionTypeId;
+      seen.push(t);
+      await answerBy[t]();
       await expect.poll(() => status(page).innerText()).toMatch(/^Saved at /);
       await tabTo('.pager .primary');
       await key('Enter');
-      if (i < 6) await page.getByRole('heading', { name: `Question ${i + 1} of 6` }).waitFor();
+      if (i < N) await page.getByRole('heading', { name: `Question ${i + 1} of ${N}` }).waitFor();
     }
     await page.getByRole('heading', { name: 'Review your answers' }).waitFor();
     const review = await page.locator('main').innerText();
@@ -386,7 +401,8 @@ describeInBrowser('the candidate app', () => {
     await page.getByRole('heading', { name: 'Your answers were submitted' }).waitFor();
     const final = await page.locator('main').innerText();
 
-    expect(review).toContain('6 of 6 answered');
+    expect(seen.sort()).toEqual([...QUESTION_TYPES].sort());
+    expect(review).toContain(`${N} of ${N} answered`);
     expect(review).toContain('Every question has an answer.');
     expect(final).toMatch(/Submitted at \d\d:\d\d:\d\d\./);
     expect(final).toContain('Your profile by area');
@@ -453,8 +469,8 @@ describeInBrowser('the candidate app', () => {
       expect(intro).toContain('Начать');
       expect(intro).toContain('Время');
       expect(intro).toContain('30 минут');
-      expect(intro).toContain('6 вопросов');
-      expect(intro).toContain('Безопасность: 5 вопросов');
+      expect(intro).toContain(CATALOGUE.ru.questions(N));
+      expect(intro).toContain(`Безопасность: ${CATALOGUE.ru.questions(security)}`);
       expect(intro).toMatch(/Ссылка действует до\s+\d+ [а-я]+ \d{4}/);
       expect(english).toContain('Read this first');
       expect(await page.getAttribute('html', 'lang')).toBe('en');
@@ -478,13 +494,7 @@ async function reportedAttempt(invitationId: string): Promise<string> {
     .attemptId;
 }
 
-async function session(page: Page) {
-  return page.evaluate(() => {
-    const key = Object.keys(sessionStorage).find((k) => k.startsWith('assay.take.'))!;
-    return JSON.parse(sessionStorage.getItem(key)!) as { attemptId: string; attemptToken: string };
-  });
-}
-const attemptId = async (page: Page) => (await session(page)).attemptId;
-const attemptToken = async (page: Page) => (await session(page)).attemptToken;
+const attemptId = async (page: Page) => (await attemptSession(page)).attemptId;
+const attemptToken = async (page: Page) => (await attemptSession(page)).attemptToken;
 const currentQuestionId = (page: Page) =>
   page.locator('.save-status').getAttribute('data-status-for') as Promise<string>;

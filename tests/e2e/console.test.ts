@@ -1,24 +1,93 @@
 /**
- * The console in Chromium against the real local gateway and DynamoDB Local: an employer
- * builds an assessment, invites two candidates, follows their statuses while one completes the
- * test through the candidate app, reads the results and the report and exports them; an author
- * imports a bank with an error, then a good one, filters the bank and opens a question's
+ * The console in Chromium against the real local gateway, DynamoDB Local, the mail job reading
+ * the table's stream as `npm start` runs it, and a mail capture (maildev) of its own: an
+ * employer sets up the organisation, builds an assessment, invites two candidates by email, a
+ * candidate follows the link from the captured email and completes the test, the employer reads
+ * the results and the report; new links, bounces, edits, archive, clone and delete against the
+ * real routes; the actions a server lacks stay hidden; an author imports a bank and reads item
  * statistics. axe-core runs on every screen; SCREENSHOT_DIR=docs/img captures them.
  */
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createStreamPoller } from '../../functions/data/stream-poller.ts';
+import { clock } from '../../functions/domain/clock.ts';
+import { handler as mailJob } from '../../functions/jobs/mail.ts';
+import { handler as mailEvents } from '../../functions/jobs/mail-events.ts';
+import { type MailCapture, startMailCapture } from '../../infra/local/mail-capture.ts';
+import { sesEvent } from '../integration/ses-events.ts';
 import {
   capture,
   completeViaLink,
   describeInBrowser,
   expectAccessible,
   expectReflow,
+  hasChromium,
   markdownBank,
   useBrowserApp,
 } from './support.ts';
 
 const app = useBrowserApp();
+
+let mail: MailCapture | undefined;
+let mailTimer: NodeJS.Timeout | undefined;
+let draining: Promise<unknown> = Promise.resolve();
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  mail = await startMailCapture();
+  process.env.SMTP_URL = mail.smtpUrl;
+  process.env.MAIL_FROM = 'assessments@assay.test';
+  // Links in emails point at this test's gateway, as npm start points them at its own.
+  process.env.SITE_URL = app.api.base;
+  // The mail job fed by the table's stream, polled as the local job runner does.
+  const poller = createStreamPoller((e) => mailJob(e));
+  let busy = false;
+  mailTimer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    draining = poller.drain().finally(() => {
+      busy = false;
+    });
+  }, 500);
+}, 30_000);
+
+afterAll(async () => {
+  clearInterval(mailTimer);
+  await draining.catch(() => undefined);
+  await mail?.stop();
+  for (const k of ['SMTP_URL', 'MAIL_FROM', 'SITE_URL']) delete process.env[k];
+}, 30_000);
+
+interface Captured {
+  subject: string;
+  text: string;
+  to: { address: string }[];
+}
+
+/** The emails captured for `address`, oldest first, once there are at least `n`. */
+async function mailTo(address: string, n = 1): Promise<Captured[]> {
+  let found: Captured[] = [];
+  await expect
+    .poll(
+      async () => {
+        const all = (await (await fetch(`${mail!.apiUrl}/email`)).json()) as Captured[];
+        found = all.filter((m) => m.to.some((t) => t.address === address));
+        return found.length;
+      },
+      { timeout: 20_000 },
+    )
+    .toBeGreaterThanOrEqual(n);
+  return found;
+}
+
+/** The candidate link an email carries. */
+const linkIn = (m: Captured) => /(\S+\/take#\S+)/.exec(m.text)?.[1];
+const tokenOf = (link: string) => link.slice(link.indexOf('#') + 1);
+
+let seq = 0;
+/** An address no other test uses (the capture is shared by the file). */
+const address = (who: string) => `${who}-${++seq}-${Date.now()}@example.test`;
 
 type Role = 'Employer' | 'Author' | 'Both';
 
@@ -34,24 +103,66 @@ async function signIn(page: Page, org: string, role: Role) {
     .waitFor();
 }
 
-/** The bank the employer's assessment draws from: 5 security questions, 1 collaboration. */
+/** The bank the employer's assessments draw from: 5 security questions, 1 collaboration, each hinted 60 s. */
 async function seedBank(org: string, prefix: string) {
   const author = await app.api.token('author', org);
+  const bank = markdownBank(prefix);
   const res = await app.api.request('POST', '/v1/banks', {
     token: author,
-    body: markdownBank(prefix),
+    body: { ...bank, questions: bank.questions.map((q) => ({ ...q, timeHintSeconds: 60 })) },
   });
   expect(res.status).toBe(201);
 }
+
+/** An assessment and invitations made through the API, for the tests that start later on. */
+async function assessmentWith(
+  org: string,
+  title: string,
+  candidates: Record<string, unknown>[],
+  send = false,
+) {
+  const employer = await app.api.token('employer', org);
+  const created = await app.api.request('POST', '/v1/assessments', {
+    token: employer,
+    body: { title, timeLimitMinutes: 10, sections: [{ area: 'security', count: 2 }] },
+  });
+  expect(created.status).toBe(201);
+  const invited = candidates.length
+    ? await app.api.request('POST', `/v1/assessments/${created.body.assessmentId}/invitations`, {
+        token: employer,
+        body: {
+          candidates,
+          expiresAt: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+          ...(send ? { send: true } : {}),
+        },
+      })
+    : undefined;
+  if (invited) expect(invited.status, invited.text).toBe(201);
+  return {
+    employer,
+    assessmentId: created.body.assessmentId as string,
+    invitations: (invited?.body.invitations ?? []) as { invitationId: string; token: string }[],
+  };
+}
+
+const start = (token: string) =>
+  app.api.request('POST', '/v1/attempts', { body: { invitationToken: token } });
+const inspect = (token: string) =>
+  app.api.request('POST', '/v1/invitations/inspect', { body: { invitationToken: token } });
 
 /** The row of a table whose header cell names this candidate. */
 const rowOf = (page: Page, who: string) =>
   page.locator('tbody tr').filter({ has: page.getByRole('rowheader', { name: new RegExp(who) }) });
 
+const buttonCount = (page: Page, name: string) =>
+  page.getByRole('button', { name, exact: true }).count();
+
 describeInBrowser('the console for employers', () => {
-  it('creates an assessment, invites two candidates, follows their statuses while one completes it, reads results and the report, exports CSV and revokes the other', async () => {
+  it('sets up the organisation, creates an assessment, invites two candidates by email; one follows the emailed link and completes it; results, report, CSV and revoking the other', async () => {
     const org = 'console-employer';
     await seedBank(org, 'cemp');
+    const ada = address('ada');
+    const grace = address('grace');
     const { page } = await app.open();
     await page.goto(`${app.api.base}/console`);
     await page.getByRole('heading', { name: 'Sign in (development)' }).waitFor();
@@ -60,7 +171,35 @@ describeInBrowser('the console for employers', () => {
     await signIn(page, org, 'Employer');
     await expectAccessible(page, 'empty assessments list');
 
-    // Create from a blueprint: pool sizes per area, a time estimate.
+    // What candidates will see of the organisation.
+    await page.getByRole('link', { name: 'Organisation' }).click();
+    await page.getByRole('heading', { name: 'Organisation settings' }).waitFor();
+    expect(await page.locator('main').innerText()).toContain('This deployment sends email');
+    await page.getByLabel('Display name').fill('Acme Robotics');
+    await page.getByLabel('Accessibility contact (optional)').fill('access@acme.example');
+    await page.getByLabel('Reply-to address (optional)').fill('not an address');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('heading', { name: 'Fix these first' }).waitFor();
+    expect(await page.getByLabel('Reply-to address (optional)').getAttribute('aria-invalid')).toBe(
+      'true',
+    );
+    await expectAccessible(page, 'organisation with an error');
+    await page.getByLabel('Reply-to address (optional)').fill('hiring@acme.example');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    await expectAccessible(page, 'organisation');
+    await capture(page, 'console-organisation');
+    const stored = await app.api.request('GET', '/v1/organisation', {
+      token: await app.api.token('employer', org),
+    });
+    expect(stored.body).toMatchObject({
+      name: 'Acme Robotics',
+      accessibilityContact: 'access@acme.example',
+      replyTo: 'hiring@acme.example',
+    });
+
+    // Create from a blueprint: pool sizes per area, a time estimate from the areas' hints.
+    await page.getByRole('link', { name: 'Assessments' }).click();
     await page.getByRole('link', { name: 'New assessment' }).click();
     await page.getByRole('heading', { name: 'New assessment' }).waitFor();
     await page.getByLabel('Title').fill('Platform engineer screen');
@@ -77,42 +216,67 @@ describeInBrowser('the console for employers', () => {
     await second.getByLabel('Questions').fill('1');
     await expect
       .poll(() => page.locator('#blueprint-summary').innerText())
-      .toMatch(/^6 questions in all\./);
+      .toBe(
+        '6 questions in all. A prepared candidate needs about 6 minutes (the questions’ time hints).',
+      );
+    await page.getByLabel('Instructions (optional)').fill('Have a pen and paper ready.');
     await expectAccessible(page, 'create');
     await capture(page, 'console-create');
     await page.getByRole('button', { name: 'Create assessment' }).click();
     await page.getByRole('heading', { name: 'Platform engineer screen' }).waitFor();
     expect(await page.locator('main dl').innerText()).toContain('Security: 5 of 5');
 
-    // Invite two by pasting: one as "Name, email", one as "Name <email>" reading Russian.
+    // Invite two by pasting, by email: one reads Russian ("ru" on the line), one the default.
     await page.getByRole('link', { name: 'Invite candidates' }).click();
     await page.getByRole('heading', { name: 'Invite candidates' }).waitFor();
-    await page
-      .getByLabel('Candidates', { exact: true })
-      .fill('Ada Lovelace, ada@example.com\nGrace Hopper <grace@example.com>, ru\nnot an email@');
+    const candidates = page.getByLabel('Candidates', { exact: true });
+    await candidates.fill(`Ada Lovelace, ${ada}\nGrace Hopper <${grace}>, ru\nnot an email@`);
     await expect
       .poll(() => page.locator('.invite-preview').innerText())
       .toContain('Line 3: "not an email@" is not an email address.');
     await expectAccessible(page, 'invite with a bad line');
-    await page
-      .getByLabel('Candidates', { exact: true })
-      .fill('Ada Lovelace, ada@example.com\nGrace Hopper <grace@example.com>, ru');
+    await candidates.fill(`Ada Lovelace, ${ada}\nGrace Hopper <${grace}>, ru`);
     await expect
       .poll(() => page.locator('.invite-preview').innerText())
-      .toBe('2 candidates to invite.');
+      .toBe('2 candidates to invite: 1 in English, 1 in Russian.');
+    expect(await page.getByLabel('Language', { exact: true }).inputValue()).toBe('en');
+    expect(await page.getByLabel(/^Email each candidate their link/).isChecked()).toBe(true);
     await capture(page, 'console-invite');
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
     await page.getByRole('heading', { name: '2 candidates invited' }).waitFor();
-    const adaLink = await page.getByRole('textbox', { name: 'Link for Ada Lovelace' }).inputValue();
-    expect(adaLink).toMatch(new RegExp(`^${app.api.base}/take#.+`));
-    await expectAccessible(page, 'invited links');
+    const invited = await page.locator('.links').innerText();
+    expect(invited).toContain(`Emailed to ${ada}, in English`);
+    expect(invited).toContain(`Emailed to ${grace}, in Russian`);
+    await expectAccessible(page, 'invited');
     await capture(page, 'console-invited');
 
-    // Statuses, live: pending, then started and completed as the candidate goes on.
+    // Statuses and deliveries, live: the mail job sends, the list follows without a reload.
     await page.getByRole('link', { name: 'See their statuses' }).click();
     await page.getByRole('heading', { name: 'Invitations' }).waitFor();
     await expect.poll(() => page.locator('.counts').innerText()).toBe('Pending: 2');
+    for (const who of ['Ada Lovelace', 'Grace Hopper']) {
+      await expect
+        .poll(() => rowOf(page, who).locator('.delivery').innerText(), { timeout: 20_000 })
+        .toBe('Sent');
+    }
+    expect(await rowOf(page, 'Grace Hopper').getByRole('rowheader').innerText()).toContain(
+      'Russian',
+    );
     await expectAccessible(page, 'invitations');
+
+    // The candidate follows the link from the captured email.
+    const [toAda] = await mailTo(ada);
+    expect(toAda!.subject).toBe(
+      'Acme Robotics invites you to an assessment: Platform engineer screen',
+    );
+    expect(toAda!.text).toContain('- Have a pen and paper ready.');
+    expect(toAda!.text).toContain('access@acme.example');
+    const [toGrace] = await mailTo(grace);
+    expect(toGrace!.subject).toBe(
+      'Acme Robotics приглашает вас пройти тестирование «Platform engineer screen»',
+    );
+    const adaLink = linkIn(toAda!)!;
+    expect(adaLink.startsWith(`${app.api.base}/take#`)).toBe(true);
     const { page: candidate } = await app.open();
     await completeViaLink(candidate, adaLink);
     await expect
@@ -141,7 +305,7 @@ describeInBrowser('the console for employers', () => {
     const csv = await readFile((await download.path())!, 'utf8');
     expect(download.suggestedFilename()).toMatch(/^results-[0-9A-Z]{26}\.csv$/);
     expect(csv.split('\r\n')[0]).toMatch(/^rank,attemptId,name,email,/);
-    expect(csv).toContain('Ada Lovelace,ada@example.com');
+    expect(csv).toContain(`Ada Lovelace,${ada}`);
     await page.getByRole('link', { name: 'Report of Ada Lovelace' }).click();
     await page.getByRole('heading', { name: 'Report: Ada Lovelace' }).waitFor();
     await page.getByRole('img', { name: /scores by area/ }).waitFor();
@@ -149,7 +313,7 @@ describeInBrowser('the console for employers', () => {
     await expectAccessible(page, 'report');
     await capture(page, 'console-report');
 
-    // Revoke the other invitation.
+    // Revoke the other invitation: its emailed link stops working.
     await page.getByRole('link', { name: '← Platform engineer screen' }).click();
     await page.getByRole('link', { name: 'Invitations' }).click();
     await page.getByRole('button', { name: 'Revoke the invitation of Grace Hopper' }).click();
@@ -159,65 +323,332 @@ describeInBrowser('the console for employers', () => {
     await expect
       .poll(() => rowOf(page, 'Grace Hopper').locator('.status').innerText())
       .toBe('Revoked');
-  }, 240_000);
+    expect((await inspect(tokenOf(linkIn(toGrace!)!))).status).toBe(410);
+  }, 300_000);
 
-  it('shows resend, extend, archive, clone, preview and delete only when the server has their routes', async () => {
-    const org = 'console-actions';
-    await seedBank(org, 'cact');
-    const employer = await app.api.token('employer', org);
-    const created = await app.api.request('POST', '/v1/assessments', {
-      token: employer,
-      body: { title: 'Actions', timeLimitMinutes: 10, sections: [{ area: 'security', count: 2 }] },
+  it('sends a new link by email (the old one stops at once), asks an expired one for a new last day, shows a link without an email once, and shows a bounce as undeliverable, live', async () => {
+    const org = 'console-mail';
+    await seedBank(org, 'cmail');
+    const bo = address('bo');
+    const dee = address('dee');
+    const { invitations } = await assessmentWith(
+      org,
+      'Mail screen',
+      [
+        { name: 'Bo', email: bo },
+        { name: 'Dee', email: dee },
+      ],
+      true,
+    );
+    const { page } = await app.open();
+    await signIn(page, org, 'Employer');
+    await page.getByRole('link', { name: 'Mail screen' }).click();
+    await expect
+      .poll(() => rowOf(page, 'Bo').locator('.delivery').innerText(), { timeout: 20_000 })
+      .toBe('Sent');
+    const [first] = await mailTo(bo);
+
+    // A new link for Bo: confirmed, emailed, and not shown (the email carries it).
+    await page.getByRole('button', { name: 'New link for Bo' }).click();
+    const dialog = page.getByRole('dialog', { name: 'A new link for Bo?' });
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toContain(`the new one is emailed to ${bo}`);
+    await expectAccessible(page, 'new link dialog');
+    await dialog.getByRole('button', { name: 'New link' }).click();
+    await expect
+      .poll(() => page.locator('.panel .message').innerText())
+      .toBe(`A new link was emailed to Bo (${bo}); the old one no longer works.`);
+    expect(await page.getByRole('textbox', { name: 'Link for Bo' }).count()).toBe(0);
+    await expect
+      .poll(() => rowOf(page, 'Bo').locator('.delivery').innerText(), { timeout: 20_000 })
+      .toBe('Sent\nnew link');
+    const [, second] = await mailTo(bo, 2);
+    expect(second!.subject).toBe('Your new link: Mail screen for console-mail');
+    expect((await start(tokenOf(linkIn(first!)!))).status).toBe(401);
+    expect((await start(tokenOf(linkIn(second!)!))).status).toBe(201);
+    await expect
+      .poll(() => rowOf(page, 'Bo').locator('.status').innerText(), { timeout: 20_000 })
+      .toBe('Started');
+
+    // SES reports Dee's email bounced: the list says so by itself, with the reason.
+    await expect
+      .poll(() => rowOf(page, 'Dee').locator('.delivery').innerText(), { timeout: 20_000 })
+      .toBe('Sent');
+    const bounce = sesEvent('Email Bounced', invitations[1]!.invitationId, 1, {
+      eventType: 'Bounce',
+      bounce: {
+        bounceType: 'Permanent',
+        bounceSubType: 'General',
+        bouncedRecipients: [{ emailAddress: dee, diagnosticCode: 'smtp; 550 5.1.1 user unknown' }],
+        timestamp: new Date().toISOString(),
+      },
     });
-    await app.api.request('POST', `/v1/assessments/${created.body.assessmentId}/invitations`, {
+    expect(await mailEvents(bounce)).toEqual({ recorded: true });
+    await expect
+      .poll(() => rowOf(page, 'Dee').locator('.status').innerText(), { timeout: 20_000 })
+      .toBe('Undeliverable');
+    expect(await rowOf(page, 'Dee').locator('.delivery').innerText()).toBe(
+      'Bounced\nPermanent/General: smtp; 550 5.1.1 user unknown',
+    );
+    expect(await page.locator('.counts').innerText()).toBe('Started: 1 · Undeliverable: 1');
+    expect(await buttonCount(page, 'Revoke the invitation of Dee')).toBe(1);
+    await expectAccessible(page, 'undeliverable');
+    await capture(page, 'console-delivery');
+
+    // An expired invitation: the new link needs a new last day, chosen in the dialog.
+    const later = await assessmentWith(
+      org,
+      'Expired screen',
+      [{ name: 'Eve', email: address('eve') }],
+      true,
+    );
+    const realNow = clock.now;
+    const inFourDays = new Date(Date.now() + 4 * 86_400_000);
+    clock.now = () => inFourDays;
+    try {
+      await page.getByRole('link', { name: '← All assessments' }).click();
+      await page.getByRole('link', { name: 'Expired screen' }).click();
+      await expect.poll(() => rowOf(page, 'Eve').locator('.status').innerText()).toBe('Expired');
+      await page.getByRole('button', { name: 'New link for Eve' }).click();
+      const renew = page.getByRole('dialog', { name: 'A new link for Eve?' });
+      expect(await renew.innerText()).toContain('The invitation has expired');
+      const day = renew.getByLabel('Links expire at the end of');
+      const inAWeek = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+      expect(await day.inputValue()).toBe(inAWeek);
+      await expectAccessible(page, 'new link for an expired invitation');
+      await renew.getByRole('button', { name: 'New link' }).click();
+      await expect
+        .poll(() => rowOf(page, 'Eve').locator('.status').innerText(), { timeout: 20_000 })
+        .toBe('Pending');
+      const renewed = await app.api.request(
+        'GET',
+        `/v1/assessments/${later.assessmentId}/invitations`,
+        { token: later.employer },
+      );
+      // The end of that day where the employer is (the browser's time zone).
+      const endOfDay = await page.evaluate((d) => new Date(`${d}T23:59:00`).toISOString(), inAWeek);
+      expect(renewed.body.items[0].expiresAt).toBe(endOfDay);
+    } finally {
+      clock.now = realNow;
+    }
+
+    // Without an email address the new link is shown here, once; the old one stops at once.
+    const plain = await assessmentWith(org, 'Link screen', [{ name: 'Linus' }]);
+    await page.getByRole('link', { name: '← All assessments' }).click();
+    await page.getByRole('link', { name: 'Link screen' }).click();
+    await page.getByRole('button', { name: 'New link for Linus' }).click();
+    const ask = page.getByRole('dialog', { name: 'A new link for Linus?' });
+    expect(await ask.innerText()).toContain('The new one is shown here, once');
+    await ask.getByRole('button', { name: 'New link' }).click();
+    const shown = await page.getByRole('textbox', { name: 'Link for Linus' }).inputValue();
+    expect(shown.startsWith(`${app.api.base}/take#`)).toBe(true);
+    expect(await page.locator('.panel .message').innerText()).toContain(
+      'A new link for Linus, shown only now; the old one no longer works:',
+    );
+    await expectAccessible(page, 'new link shown');
+    await capture(page, 'console-new-link');
+    expect((await inspect(plain.invitations[0]!.token)).status).toBe(401);
+    expect((await inspect(tokenOf(shown))).status).toBe(200);
+  }, 180_000);
+
+  it('edits, archives, clones and deletes an assessment as far as its state allows', async () => {
+    const org = 'console-lifecycle';
+    await seedBank(org, 'clife');
+    const { assessmentId, employer } = await assessmentWith(org, 'Lifecycle', []);
+    const read = async () =>
+      (await app.api.request('GET', `/v1/assessments/${assessmentId}`, { token: employer })).body;
+    const { page } = await app.open();
+    await signIn(page, org, 'Employer');
+    await page.getByRole('link', { name: 'Lifecycle' }).click();
+    await page.getByRole('heading', { name: 'Lifecycle' }).waitFor();
+    expect(await buttonCount(page, 'Delete')).toBe(1);
+
+    // While no attempt has started, everything may change, sections included.
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await page.getByRole('heading', { name: 'Edit Lifecycle' }).waitFor();
+    await page.getByLabel('Title').fill('Lifecycle screen');
+    await page.getByLabel('Time limit (minutes)').fill('25');
+    await page.getByRole('button', { name: 'Add a section' }).click();
+    const added = page.getByRole('group', { name: 'Section 2' });
+    await added.getByLabel('Area').selectOption('collaboration');
+    await added.getByLabel('Questions').fill('1');
+    await page.getByLabel('Instructions (optional)').fill('Bring your notes.');
+    await page.getByLabel('Passing score (optional)').fill('60');
+    await page.getByLabel('Show candidates their result when they finish').check();
+    await page.getByLabel(/^Remind candidates who have not started/).fill('48');
+    await expectAccessible(page, 'edit');
+    await capture(page, 'console-edit');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Lifecycle screen' }).waitFor();
+    const facts = await page.locator('main dl').innerText();
+    expect(facts).toContain('25 minutes');
+    expect(facts).toContain('Collaboration: 1 of 1');
+    expect(facts).toContain('48 hours before a link expires');
+    expect(await read()).toMatchObject({
+      title: 'Lifecycle screen',
+      timeLimitMinutes: 25,
+      questionCount: 3,
+      instructions: 'Bring your notes.',
+      passingScore: 60,
+      showResultToCandidate: true,
+      remindBeforeExpiryHours: 48,
+      contentEditable: true,
+    });
+
+    // An attempt starts while the edit form is open: the new time limit is refused, all or nothing.
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await page.getByRole('heading', { name: 'Edit Lifecycle screen' }).waitFor();
+    await page.getByLabel('Title').fill('Not applied');
+    await page.getByLabel('Time limit (minutes)').fill('35');
+    const kim = await app.api.request('POST', `/v1/assessments/${assessmentId}/invitations`, {
       token: employer,
       body: {
-        candidates: [{ name: 'Linus' }],
+        candidates: [{ name: 'Kim' }],
         expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
       },
     });
-    const optional = ['Preview as a candidate', 'Clone', 'Archive', 'Delete', 'New link for Linus'];
+    expect((await start(kim.body.invitations[0].token)).status).toBe(201);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Fix these first' }).waitFor();
+    expect(await page.locator('.error-summary').innerText()).toMatch(
+      /An attempt started at \S+: the time limit, sections and grace period/,
+    );
+    expect(await read()).toMatchObject({ title: 'Lifecycle screen', timeLimitMinutes: 25 });
 
+    // From then on time limit and sections are fixed, and it can no longer be deleted.
+    await page.getByRole('link', { name: '← Lifecycle screen' }).click();
+    await rowOf(page, 'Kim').waitFor();
+    expect(await buttonCount(page, 'Delete')).toBe(0);
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await page.getByRole('heading', { name: 'Edit Lifecycle screen' }).waitFor();
+    expect(await page.getByLabel('Time limit (minutes)').count()).toBe(0);
+    expect(await page.locator('#content-locked').innerText()).toMatch(
+      /^An attempt started on .+, so the time limit and sections can no longer change: clone the assessment to change them\.$/,
+    );
+    await page.getByLabel('Title').fill('Lifecycle screen, final');
+    await page.getByLabel('Passing score (optional)').fill('');
+    await expectAccessible(page, 'edit after the first start');
+    await capture(page, 'console-edit-locked');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Lifecycle screen, final' }).waitFor();
+    const after = await read();
+    expect(after.passingScore).toBeUndefined();
+    expect(after).toMatchObject({ timeLimitMinutes: 25, contentEditable: false });
+
+    // Archive: no new invitations until it is taken out again.
+    await page.getByRole('button', { name: 'Archive', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Archive this assessment?' }).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Archive' }).click();
+    await page.getByText(/^Archived on /).waitFor();
+    expect(await page.getByRole('link', { name: 'Invite candidates' }).count()).toBe(0);
+    await expectAccessible(page, 'archived');
+    expect((await read()).archivedAt).toBeDefined();
+    await page.getByRole('link', { name: '← All assessments' }).click();
+    expect(await rowOf(page, 'Lifecycle screen, final').innerText()).toContain('Archived');
+    await page.getByRole('link', { name: 'Lifecycle screen, final' }).click();
+    await page.getByRole('button', { name: 'Unarchive' }).click();
+    await page.getByRole('link', { name: 'Invite candidates' }).waitFor();
+    expect((await read()).archivedAt).toBeUndefined();
+
+    // Clone: the copy opens, has no attempt, so it may be deleted (after a confirmation).
+    await page.getByRole('button', { name: 'Clone' }).click();
+    await page.getByRole('heading', { name: 'Lifecycle screen, final (copy)' }).waitFor();
+    const copyId = /#\/assessments\/([0-9A-Z]{26})$/.exec(page.url())![1]!;
+    expect(copyId).not.toBe(assessmentId);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog', { name: 'Delete this assessment?' }).waitFor();
+    await expectAccessible(page, 'delete dialog');
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('heading', { name: 'Assessments' }).waitFor();
+    await rowOf(page, 'Lifecycle screen, final').waitFor();
+    expect(await rowOf(page, 'Lifecycle screen, final \\(copy\\)').count()).toBe(0);
+    expect(
+      (await app.api.request('GET', `/v1/assessments/${copyId}`, { token: employer })).status,
+    ).toBe(404);
+  }, 180_000);
+
+  it('offers only the actions the server has: all of them today, none of the optional ones against a reduced document; send only where mail is sent', async () => {
+    const org = 'console-actions';
+    await seedBank(org, 'cact');
+    const { invitations } = await assessmentWith(org, 'Actions', [
+      { name: 'Linus' },
+      { name: 'Margaret' },
+    ]);
+    expect((await start(invitations[1]!.token)).status).toBe(201);
+    const lifecycle = ['Edit', 'Clone', 'Archive', 'Delete'];
+
+    // Today's server: the mail and lifecycle actions, extend and preview.
     const { page } = await app.open();
     await signIn(page, org, 'Employer');
+    expect(await page.getByRole('link', { name: 'Organisation' }).count()).toBe(1);
     await page.getByRole('link', { name: 'Actions' }).click();
-    await page.getByRole('heading', { name: 'Invitations' }).waitFor();
-    await rowOf(page, 'Linus').waitFor();
-    for (const name of optional) {
-      expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(0);
-    }
-    expect(await page.getByRole('button', { name: 'Revoke the invitation of Linus' }).count()).toBe(
-      1,
-    );
+    await rowOf(page, 'Margaret').waitFor();
+    expect(await page.getByRole('link', { name: 'Edit', exact: true }).count()).toBe(1);
+    for (const name of ['Clone', 'Archive']) expect(await buttonCount(page, name), name).toBe(1);
+    expect(await buttonCount(page, 'Delete')).toBe(0); // an attempt has started
+    expect(await buttonCount(page, 'New link for Linus')).toBe(1);
+    expect(await buttonCount(page, 'Preview as a candidate')).toBe(1);
+    expect(await buttonCount(page, 'More time for Margaret')).toBe(1);
 
-    // The same console against a server whose document has those routes (as the employers'
-    // lifecycle work adds them): the buttons appear.
-    const { page: later } = await app.open();
-    await later.route('**/v1/openapi.json', async (route) => {
+    // The same console against a server without those routes (nor send): none is offered.
+    const { page: older } = await app.open();
+    await older.route('**/v1/openapi.json', async (route) => {
       const doc = await (await route.fetch()).json();
-      const op = { responses: { 200: { description: 'ok' } } };
-      doc.paths['/v1/invitations/{invitationId}/resend'] = { post: op };
-      doc.paths['/v1/attempts/{attemptId}/extend'] = { post: op };
-      doc.paths['/v1/assessments/{assessmentId}/archive'] = { post: op, delete: op };
-      doc.paths['/v1/assessments/{assessmentId}/clone'] = { post: op };
-      doc.paths['/v1/assessments/{assessmentId}/preview'] = { post: op };
-      doc.paths['/v1/assessments/{assessmentId}'].delete = op;
+      delete doc.paths['/v1/invitations/{invitationId}/resend'];
+      delete doc.paths['/v1/assessments/{assessmentId}/archive'];
+      delete doc.paths['/v1/assessments/{assessmentId}/clone'];
+      delete doc.paths['/v1/attempts/{attemptId}/extend'];
+      delete doc.paths['/v1/assessments/{assessmentId}/preview'];
+      delete doc.paths['/v1/organisation'];
+      delete doc.paths['/v1/assessments/{assessmentId}'].delete;
+      delete doc.paths['/v1/assessments/{assessmentId}'].patch;
+      const body = doc.paths['/v1/assessments/{assessmentId}/invitations'].post.requestBody;
+      delete body.content['application/json'].schema.properties.send;
       await route.fulfill({ json: doc });
     });
-    await signIn(later, org, 'Employer');
-    await later.getByRole('link', { name: 'Actions' }).click();
-    await rowOf(later, 'Linus').waitFor();
-    for (const name of optional) {
-      expect(await later.getByRole('button', { name, exact: true }).count(), name).toBe(1);
+    await signIn(older, org, 'Employer');
+    expect(await older.getByRole('link', { name: 'Organisation' }).count()).toBe(0);
+    await older.getByRole('link', { name: 'Actions' }).click();
+    await rowOf(older, 'Linus').waitFor();
+    expect(await older.getByRole('link', { name: 'Edit', exact: true }).count()).toBe(0);
+    for (const name of [
+      ...lifecycle,
+      'New link for Linus',
+      'Preview as a candidate',
+      'More time for Margaret',
+    ]) {
+      expect(await buttonCount(older, name), name).toBe(0);
     }
-  }, 120_000);
+    expect(await buttonCount(older, 'Revoke the invitation of Linus')).toBe(1);
+    await older.getByRole('link', { name: 'Invite candidates' }).click();
+    await older.getByRole('heading', { name: 'Invite candidates' }).waitFor();
+    expect(await older.getByLabel(/^Email each candidate/).count()).toBe(0);
 
-  it('is usable 390 CSS pixels wide: no horizontal scrolling on the list, create, assessment and report screens', async () => {
+    // A deployment that sends no mail: no checkbox, and the screens say so.
+    const from = process.env.MAIL_FROM;
+    delete process.env.MAIL_FROM;
+    try {
+      await page.getByRole('link', { name: 'Invite candidates' }).click();
+      await page.getByRole('heading', { name: 'Invite candidates' }).waitFor();
+      expect(await page.getByLabel(/^Email each candidate/).count()).toBe(0);
+      await page.getByText('This deployment sends no email').waitFor();
+      await page.getByRole('link', { name: 'Organisation' }).click();
+      await page.getByText('This deployment sends no email').waitFor();
+    } finally {
+      process.env.MAIL_FROM = from;
+    }
+  }, 180_000);
+
+  it('is usable 390 CSS pixels wide: no horizontal scrolling on the list, create, edit, organisation, assessment and report screens', async () => {
     const org = 'console-narrow';
     await seedBank(org, 'cnar');
     const { page } = await app.open({ viewport: { width: 390, height: 800 } });
     await signIn(page, org, 'Employer');
     await expectReflow(page, 'assessments list');
+    await page.getByRole('link', { name: 'Organisation' }).click();
+    await page.getByRole('heading', { name: 'Organisation settings' }).waitFor();
+    await expectReflow(page, 'organisation');
+    await page.getByRole('link', { name: 'Assessments' }).click();
     await page.getByRole('link', { name: 'New assessment' }).click();
     await page.getByRole('heading', { name: 'New assessment' }).waitFor();
     await expectReflow(page, 'create');
@@ -237,17 +668,27 @@ describeInBrowser('the console for employers', () => {
     await second.getByLabel('Area').selectOption('collaboration');
     await page.getByRole('button', { name: 'Create assessment' }).click();
     await page.getByRole('heading', { name: 'Narrow' }).waitFor();
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await page.getByRole('heading', { name: 'Edit Narrow' }).waitFor();
+    await expectReflow(page, 'edit');
+    await page.getByRole('link', { name: '← Narrow' }).click();
     await page.getByRole('link', { name: 'Invite candidates' }).click();
-    await page.getByLabel('Candidates', { exact: true }).fill('Ada Lovelace, ada@example.com');
+    const ada = address('ada-narrow');
+    await page.getByLabel('Candidates', { exact: true }).fill(`Ada Lovelace, ${ada}`);
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
     await page.getByRole('heading', { name: '1 candidate invited' }).waitFor();
     await expectReflow(page, 'invited');
-    const link = await page.getByRole('textbox', { name: 'Link for Ada Lovelace' }).inputValue();
     await page.getByRole('link', { name: 'See their statuses' }).click();
     await page.getByRole('heading', { name: 'Invitations' }).waitFor();
+    await expect
+      .poll(() => rowOf(page, 'Ada Lovelace').locator('.delivery').innerText(), {
+        timeout: 20_000,
+      })
+      .toBe('Sent');
     await expectReflow(page, 'assessment');
+    const [email] = await mailTo(ada);
     const { page: candidate } = await app.open();
-    await completeViaLink(candidate, link);
+    await completeViaLink(candidate, linkIn(email!)!);
     await page.getByRole('link', { name: 'Results' }).click();
     await page.getByRole('link', { name: 'Report of Ada Lovelace' }).click();
     await page.getByRole('heading', { name: 'Report: Ada Lovelace' }).waitFor();

@@ -10,6 +10,7 @@ import {
   expectAccessible,
   expectReflow,
   invite,
+  QUESTION_COUNT as N,
   takeUrl,
   useBrowserApp,
 } from './support.ts';
@@ -42,7 +43,7 @@ async function open(token: string, viewport?: { width: number; height: number })
 
 async function start(page: Page) {
   await page.getByRole('button', { name: 'Start' }).click();
-  await page.getByRole('heading', { name: 'Question 1 of 6' }).waitFor();
+  await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
 }
 
 describeInBrowser('every screen of the candidate app', () => {
@@ -52,7 +53,7 @@ describeInBrowser('every screen of the candidate app', () => {
     await expectAccessible(page, 'intro');
     await capture(page, 'intro');
     await start(page);
-    for (let i = 1; i <= 6; i++) {
+    for (let i = 1; i <= N; i++) {
       const type = await answer(page);
       await expectAccessible(page, `question (${type})`);
       await capture(page, `question-${type}`);
@@ -73,19 +74,22 @@ describeInBrowser('every screen of the candidate app', () => {
     await expectAccessible(page, 'Russian intro');
     await capture(page, 'intro-ru');
     await page.getByRole('button', { name: 'Начать' }).click();
-    await page.getByRole('heading', { name: 'Вопрос 1 из 6' }).waitFor();
+    await page.getByRole('heading', { name: `Вопрос 1 из ${N}` }).waitFor();
     await expectAccessible(page, 'Russian question');
     await capture(page, 'question-ru');
 
     const other = await open(ru.token);
     await other.getByRole('button', { name: 'Продолжить' }).click();
-    await other.getByRole('heading', { name: 'Вопрос 1 из 6' }).waitFor();
+    await other.getByRole('heading', { name: `Вопрос 1 из ${N}` }).waitFor();
     await other.getByRole('button', { name: 'Проверить и отправить' }).click();
     await other.getByRole('heading', { name: 'Проверьте ответы' }).waitFor();
     await expectAccessible(other, 'Russian review with unanswered questions');
     await capture(other, 'review-unanswered-ru');
     await page.getByRole('button', { name: 'Далее' }).click();
-    await page.locator('.choices input, .typed input, .order-list button').first().waitFor();
+    await page
+      .locator('.choices input, .typed input, .order-list button, .matching select')
+      .first()
+      .waitFor();
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('button', { name: 'Question 1: not answered' }).click();
     await answerWithoutWaiting(page);
@@ -107,12 +111,15 @@ describeInBrowser('every screen of the candidate app', () => {
     const page = await open(inv.token, { width: 320, height: 640 });
     await expectReflow(page, 'intro');
     await start(page);
-    for (let i = 1; i <= 6; i++) {
-      await page.setViewportSize({ width: i % 2 ? 320 : 390, height: 700 });
+    for (let i = 1; i <= N; i++) {
+      // The matching question's selects and lettered list are the widest: shown at 390 px.
+      const next = await page.locator('section.question').getAttribute('data-type');
+      const width = next !== 'matching' && i % 2 ? 320 : 390;
+      await page.setViewportSize({ width, height: 700 });
       const type = await answer(page);
-      await expectReflow(page, `question (${type})`);
-      if (i === 1) await expectAccessible(page, `question (${type}) at 320 px`);
-      if (i === 2) await capture(page, 'question-390px');
+      await expectReflow(page, `question (${type}) at ${width} px`);
+      if (i === 1) await expectAccessible(page, `question (${type}) at ${width} px`);
+      if (type === 'matching') await capture(page, 'question-390px');
       await page.getByRole('button', { name: 'Next', exact: true }).click();
     }
     await page.getByRole('button', { name: 'Submit' }).click();
@@ -126,7 +133,7 @@ describeInBrowser('every screen of the candidate app', () => {
     await page.clock.install({ time: new Date() });
     await page.goto(takeUrl(app.api, inv.token));
     await page.getByRole('button', { name: 'Start' }).click();
-    await page.getByRole('heading', { name: 'Question 1 of 6' }).waitFor();
+    await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
     const type = await answer(page);
     const alert = page.locator('#alert');
 
@@ -186,6 +193,8 @@ async function deadlineOf(page: Page): Promise<string> {
 async function answerWithoutWaiting(page: Page) {
   const type = await page.locator('section.question').getAttribute('data-type');
   if (type === 'order') await page.getByRole('button', { name: 'Keep this order' }).click();
+  else if (type === 'matching')
+    await page.locator('.matching select').first().selectOption({ index: 1 });
   else if (type === 'numeric' || type === 'text') {
     await page.locator('.typed input').fill('1');
     await page.keyboard.press('Enter');

@@ -11,6 +11,10 @@ import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import {
+  QUESTION_TYPES,
+  type QuestionTypeId,
+} from '../../functions/domain/question-types/registry.ts';
 import { buildWeb } from '../../web/build.ts';
 import { type TestApi, useTestApi } from '../integration/support.ts';
 
@@ -45,7 +49,12 @@ export interface BrowserApp {
   api: TestApi;
   browser: Browser;
   /** A new context (fresh profile) and page; closed after the file. */
-  open(options?: { viewport?: { width: number; height: number }; locale?: string }): Promise<{
+  open(options?: {
+    viewport?: { width: number; height: number };
+    locale?: string;
+    /** A touch screen: `tap()` works, and the page sees touch and pointer events. */
+    hasTouch?: boolean;
+  }): Promise<{
     context: BrowserContext;
     page: Page;
   }>;
@@ -80,6 +89,7 @@ export function useBrowserApp(): BrowserApp {
       viewport: options.viewport ?? { width: 1000, height: 900 },
       locale: options.locale ?? 'en-GB',
       timezoneId: 'Europe/London',
+      hasTouch: options.hasTouch ?? false,
     });
     // Actions wait for a browser that shares two cores with the rest of the suite.
     context.setDefaultTimeout(20_000);
@@ -93,82 +103,130 @@ export function useBrowserApp(): BrowserApp {
 
 const fence = '```';
 
-/** A bank with every question type, in markdown: code spans, fenced code, lists, and `<pod>`. */
-export function markdownBank(prefix: string) {
-  const common = (id: string, area: string, difficulty: number) => ({
-    id: `${prefix}-${id}`,
-    area,
-    difficulty,
-    explanation: 'Because the key is what the documentation says it is.',
-    tags: ['e2e'],
-  });
-  const options = ['alpha', 'bravo', 'charlie', 'delta'].map((w, i) => ({
-    id: 'abcd'[i]!,
-    text: i === 0 ? `Use \`${w}()\` first` : `Option ${w}`,
-  }));
+type Authored = { area: string; difficulty: number; prompt: string } & Record<string, unknown>;
+
+const OPTIONS = ['alpha', 'bravo', 'charlie', 'delta'].map((w, i) => ({
+  id: 'abcd'[i]!,
+  text: i === 0 ? `Use \`${w}()\` first` : `Option ${w}`,
+}));
+
+/**
+ * One question of every type of the registry (a type missing here does not compile), in
+ * markdown: code spans, fenced code, lists, and `<pod>`. Security, but for the SJT.
+ */
+const BY_TYPE: Record<QuestionTypeId, Authored> = {
+  single: {
+    area: 'security',
+    difficulty: 1,
+    prompt: `Which call does this code make first?\n\n${fence}js\nconst token = await alpha();\nawait bravo(token);\n${fence}\n\nRun \`kubectl logs <pod>\` if unsure.`,
+    options: OPTIONS,
+    answer: 'a',
+  },
+  multi: {
+    area: 'security',
+    difficulty: 2,
+    prompt: 'Which of these are **safe** defaults?\n\n- deny by default\n- least privilege',
+    options: OPTIONS,
+    answer: ['a', 'c'],
+  },
+  order: {
+    area: 'security',
+    difficulty: 2,
+    prompt: 'Order these steps of a `TLS` handshake, first at the top.',
+    options: [
+      { id: 'a', text: '`ClientHello`' },
+      { id: 'b', text: '`ServerHello`' },
+      { id: 'c', text: 'Key exchange' },
+      { id: 'd', text: '`Finished`' },
+    ],
+    answer: ['a', 'b', 'c', 'd'],
+  },
+  numeric: {
+    area: 'security',
+    difficulty: 1,
+    prompt: 'How many bits does `SHA-256` output?',
+    answer: { value: 256, tolerance: 0, unit: 'bits' },
+  },
+  text: {
+    area: 'security',
+    difficulty: 3,
+    prompt: 'Name the header that carries a bearer token (one word).',
+    answer: ['authorization'],
+  },
+  sjt: {
+    area: 'collaboration',
+    difficulty: 2,
+    prompt: 'A reviewer blocks your change without a reason. What do you do?',
+    options: [
+      { id: 'a', text: 'Ask them what they need to see' },
+      { id: 'b', text: 'Merge it anyway' },
+      { id: 'c', text: 'Complain to the team' },
+      { id: 'd', text: 'Wait silently' },
+    ],
+    answer: { weights: { a: 1, b: 0, c: 0.25, d: 0.25 } },
+  },
+  matching: {
+    area: 'security',
+    difficulty: 2,
+    prompt: 'Match each attack with the **first** defence against it.',
+    answer: {
+      pairs: [
+        { left: 'SQL injection', right: 'Parameterised queries' },
+        { left: 'Cross-site scripting (`<script>` in a comment)', right: 'Output encoding' },
+        { left: 'Cross-site request forgery', right: '`SameSite` cookies' },
+      ],
+    },
+  },
+  'missing-word': {
+    area: 'security',
+    difficulty: 1,
+    prompt: 'Store passwords with a slow, salted {blank} such as `argon2id`, never encrypted.',
+    options: [
+      { id: 'a', text: 'hash' },
+      { id: 'b', text: 'cipher' },
+      { id: 'c', text: '`base64` encoding' },
+    ],
+    answer: 'a',
+  },
+};
+
+const question = (prefix: string, type: QuestionTypeId) => ({
+  id: `${prefix}-${type}`,
+  type,
+  ...BY_TYPE[type],
+  explanation: 'Because the key is what the documentation says it is.',
+  tags: ['e2e'],
+});
+
+/** A bank with one question of every type of the registry, in the registry's order. */
+export function everyTypeBank(prefix: string) {
   return {
     bank: { id: `${prefix}-bank`, title: 'E2E bank' },
-    questions: [
-      {
-        ...common('single', 'security', 1),
-        type: 'single',
-        prompt: `Which call does this code make first?\n\n${fence}js\nconst token = await alpha();\nawait bravo(token);\n${fence}\n\nRun \`kubectl logs <pod>\` if unsure.`,
-        options,
-        answer: 'a',
-      },
-      {
-        ...common('multi', 'security', 2),
-        type: 'multi',
-        prompt: 'Which of these are **safe** defaults?\n\n- deny by default\n- least privilege',
-        options,
-        answer: ['a', 'c'],
-      },
-      {
-        ...common('order', 'security', 2),
-        type: 'order',
-        prompt: 'Order these steps of a `TLS` handshake, first at the top.',
-        options: [
-          { id: 'a', text: '`ClientHello`' },
-          { id: 'b', text: '`ServerHello`' },
-          { id: 'c', text: 'Key exchange' },
-          { id: 'd', text: '`Finished`' },
-        ],
-        answer: ['a', 'b', 'c', 'd'],
-      },
-      {
-        ...common('numeric', 'security', 1),
-        type: 'numeric',
-        prompt: 'How many bits does `SHA-256` output?',
-        answer: { value: 256, tolerance: 0 },
-      },
-      {
-        ...common('text', 'security', 3),
-        type: 'text',
-        prompt: 'Name the header that carries a bearer token (one word).',
-        answer: ['authorization'],
-      },
-      {
-        ...common('sjt', 'collaboration', 2),
-        type: 'sjt',
-        prompt: 'A reviewer blocks your change without a reason. What do you do?',
-        options: [
-          { id: 'a', text: 'Ask them what they need to see' },
-          { id: 'b', text: 'Merge it anyway' },
-          { id: 'c', text: 'Complain to the team' },
-          { id: 'd', text: 'Wait silently' },
-        ],
-        answer: { weights: { a: 1, b: 0, c: 0.25, d: 0.25 } },
-      },
-    ],
+    questions: QUESTION_TYPES.map((t) => question(prefix, t)),
   };
 }
+
+/** The console's bank: 5 security questions (single to text) and 1 collaboration (SJT). */
+export function markdownBank(prefix: string) {
+  const six = new Set<string>(['single', 'multi', 'order', 'numeric', 'text', 'sjt']);
+  const bank = everyTypeBank(prefix);
+  return { ...bank, questions: bank.questions.filter((q) => six.has(q.type)) };
+}
+
+/** Questions in an assessment over the every-type bank: one of each type. */
+export const QUESTION_COUNT = QUESTION_TYPES.length;
+
+/** Its sections: every question of the bank, by area. */
+export const SECTIONS = Object.entries(
+  Object.groupBy(QUESTION_TYPES, (t) => BY_TYPE[t].area) as Record<string, QuestionTypeId[]>,
+).map(([area, types]) => ({ area, count: types.length }));
 
 export interface Assessment {
   id: string;
   employer: string;
 }
 
-/** An assessment over the markdown bank: the 5 security questions then the 1 collaboration one. */
+/** An assessment over the every-type bank: every question, one section per area. */
 export async function createAssessment(
   api: TestApi,
   prefix: string,
@@ -177,17 +235,17 @@ export async function createAssessment(
   const org = `org-${prefix}`;
   const author = await api.token('author', org);
   const employer = await api.token('employer', org);
-  const up = await api.request('POST', '/v1/banks', { token: author, body: markdownBank(prefix) });
+  const up = await api.request('POST', '/v1/banks', {
+    token: author,
+    body: everyTypeBank(prefix),
+  });
   expect(up.status).toBe(201);
   const res = await api.request('POST', '/v1/assessments', {
     token: employer,
     body: {
       title: 'Backend screen',
       timeLimitMinutes: 30,
-      sections: [
-        { area: 'security', count: 5 },
-        { area: 'collaboration', count: 1 },
-      ],
+      sections: SECTIONS,
       showResultToCandidate: true,
       ...over,
     },
@@ -239,7 +297,11 @@ export async function capture(page: Page, name: string) {
 export async function answerCurrentQuestion(page: Page) {
   const type = await page.locator('section.question').getAttribute('data-type');
   if (type === 'order') await page.getByRole('button', { name: 'Keep this order' }).click();
-  else if (type === 'numeric') await page.getByLabel('Your answer (a number)').fill('256');
+  else if (type === 'matching') {
+    const selects = page.locator('.matching select');
+    for (let i = 0; i < (await selects.count()); i++)
+      await selects.nth(i).selectOption({ index: i + 1 });
+  } else if (type === 'numeric') await page.getByLabel('Your answer (a number)').fill('256');
   else if (type === 'text')
     await page.getByLabel('Your answer', { exact: true }).fill('authorization');
   else await page.locator('.choices input').first().check();
@@ -271,6 +333,49 @@ export async function completeViaLink(page: Page, link: string) {
   await page.getByRole('heading', { name: 'Review your answers' }).waitFor();
   await page.getByRole('button', { name: 'Submit' }).click();
   await page.getByRole('heading', { name: 'Your answers were submitted' }).waitFor();
+}
+
+/** A fresh browser context on the invitation's intro, once its button (Start...) shows. */
+export async function openInvitation(
+  app: BrowserApp,
+  token: string,
+  button = 'Start',
+  options: Parameters<BrowserApp['open']>[0] = {},
+) {
+  const { context, page } = await app.open(options);
+  await page.goto(takeUrl(app.api, token));
+  await page.getByRole('button', { name: button }).waitFor();
+  return { context, page };
+}
+
+/** A fresh context that has pressed Start and shows the first question. */
+export async function startInvitation(
+  app: BrowserApp,
+  token: string,
+  options: Parameters<BrowserApp['open']>[0] = {},
+) {
+  const opened = await openInvitation(app, token, 'Start', options);
+  await opened.page.getByRole('button', { name: 'Start' }).click();
+  await opened.page.getByRole('heading', { name: `Question 1 of ${QUESTION_COUNT}` }).waitFor();
+  return opened;
+}
+
+/** Go to the first question of this type with the navigator; its number. */
+export async function goToType(page: Page, type: string) {
+  for (let i = 1; i <= QUESTION_COUNT; i++) {
+    await page.getByRole('button', { name: new RegExp(`^Question ${i}:`) }).click();
+    await page.getByRole('heading', { name: `Question ${i} of ${QUESTION_COUNT}` }).waitFor();
+    if ((await page.locator('section.question').getAttribute('data-type')) === type) return i;
+  }
+  throw new Error(`No ${type} question in this attempt`);
+}
+
+/** The attempt this tab holds (sessionStorage, per tab): its id and token. */
+export async function attemptSession(page: Page) {
+  return page.evaluate(() => {
+    const key = Object.keys(sessionStorage).find((k) => k.startsWith('assay.take.'))!;
+    return JSON.parse(sessionStorage.getItem(key)!) as { attemptId: string; attemptToken: string };
+  });
 }
 
 /** No horizontal scrolling: content reflows to the viewport's width. */

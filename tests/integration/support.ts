@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { ensureTable } from '../../functions/data/admin.ts';
 import { onDynamoCall } from '../../functions/data/client.ts';
 import type { Role } from '../../functions/http/route-types.ts';
-import { createGateway } from '../../infra/local/gateway.ts';
+import { createGateway, LISTEN_BACKLOG } from '../../infra/local/gateway.ts';
 import { mintToken, useLocalIssuer } from '../../infra/local/local-auth.ts';
 
 export interface ApiResponse {
@@ -45,7 +45,9 @@ export function useTestApi(): TestApi {
     await useLocalIssuer();
     await ensureTable(api.table);
     server = createGateway();
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) =>
+      server!.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, r),
+    );
     api.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   // No request path may Scan: every file's whole run is watched for one.
@@ -58,31 +60,62 @@ export function useTestApi(): TestApi {
     await new Promise((r) => server?.close(r));
     expect(scans, 'DynamoDB Scan calls made during this file').toEqual([]);
   });
-  api.request = async (method, path, opts = {}) => {
-    const headers: Record<string, string> = { ...opts.headers };
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body: string | Uint8Array | undefined;
-    if (opts.raw !== undefined) {
-      body = opts.raw;
-      headers['content-type'] = opts.contentType ?? 'text/plain';
-    } else if (opts.body !== undefined) {
-      body = JSON.stringify(opts.body);
-      headers['content-type'] = opts.contentType ?? 'application/json';
-    }
-    const res = await fetch(`${api.base}${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body } : {}),
-    });
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: res.status, headers: res.headers, text, body: parsed };
-  };
+  // As a well-behaved client does: a busy machine may answer 429 or 503 with Retry-After.
+  api.request = (method, path, opts = {}) =>
+    withRetryAfter(() => requestVia(api.base, method, path, opts));
   api.token = (role, org = 'acme') => mintToken({ roles: [role], org, subject: `${role}@${org}` });
   return api;
 }
+
+/** One request to the API at `base`, as a client sends it (JSON unless `raw`). */
+export async function requestVia(
+  base: string,
+  method: string,
+  path: string,
+  opts: RequestOptions = {},
+): Promise<ApiResponse> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | Uint8Array | undefined;
+  if (opts.raw !== undefined) {
+    body = opts.raw;
+    headers['content-type'] = opts.contentType ?? 'text/plain';
+  } else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] = opts.contentType ?? 'application/json';
+  }
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  });
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, body: parsed };
+}
+
+/**
+ * Send a request again after a 429 or a 503 with Retry-After (up to `tries` times), as the
+ * API's clients are told to (docs/faults.md): wait at least Retry-After, longer after each
+ * refusal in a row (up to four times as long); the last answer is returned.
+ */
+export async function withRetryAfter(
+  send: () => Promise<ApiResponse>,
+  tries = 10,
+): Promise<ApiResponse> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await send();
+    const after = res.headers.get('retry-after');
+    if (!(res.status === 429 || res.status === 503) || !after || attempt >= tries) return res;
+    await new Promise((r) => setTimeout(r, backoffMs(Number(after), attempt)));
+  }
+}
+
+/** How long a client waits before try `attempt + 1`: Retry-After, doubled per refusal, x4 at most. */
+export const backoffMs = (retryAfterSeconds: number, attempt: number) =>
+  retryAfterSeconds * 1000 * Math.min(2 ** (attempt - 1), 4) * (1 + Math.random() / 4);

@@ -242,9 +242,10 @@ describe('itemParams', () => {
 });
 
 describe('levelOf', () => {
-  it('reports insufficient evidence for fewer than 3 items or a standard error above 0.8', () => {
+  it('reports insufficient evidence for fewer than 3 items or a standard error above 0.85', () => {
     expect(levelOf(2, 0.3, 2)).toBe('insufficient-evidence');
-    expect(levelOf(2, 0.81, 10)).toBe('insufficient-evidence');
+    expect(levelOf(2, 0.86, 10)).toBe('insufficient-evidence');
+    expect(levelOf(2, 0.85, 10)).toBe('expert');
   });
 
   it('bands theta at -0.5, 0.5 and 1.5', () => {

@@ -36,7 +36,8 @@ describe('the shipped question bank', () => {
         expect(shortOfStandard(area, all)).not.toEqual([]);
       });
     } else {
-      it(`covers ${area.id} to the ${area.kind} standard: ${standard.questions} questions, ${standard.perDifficulty} per difficulty, ${standard.mix.join(', ')}`, () => {
+      const codeReading = standard.codeReading ? `, ${standard.codeReading} code-reading` : '';
+      it(`covers ${area.id} to the ${area.kind} standard: ${standard.questions} questions, ${standard.perDifficulty} per difficulty, ${standard.mix.join(', ')}${codeReading}`, () => {
         expect(shortOfStandard(area, all)).toEqual([]);
       });
     }

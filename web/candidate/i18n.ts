@@ -65,6 +65,11 @@ const en = {
   chooseSjt: 'Choose the response you consider most effective.',
   orderHint:
     'Put the items in order, the first at the top: drag an item by its handle, or use its Move up and Move down buttons. The order counts as your answer once you move an item or keep the order shown.',
+  matchHint: 'For each numbered item, choose its match from the lettered list.',
+  matchChoices: 'Choose from',
+  chooseMatch: 'Choose a match',
+  chooseWord: 'Choose the word or phrase that fills the blank.',
+  blank: '(blank)',
   keepOrder: 'Keep this order',
   moveUp: (text: string) => `Move up: ${text}`,
   moveDown: (text: string) => `Move down: ${text}`,
@@ -112,6 +117,9 @@ const en = {
     'The answers could not be submitted yet. Check your connection and press Submit again.',
   fiveMinutes: 'Five minutes left.',
   oneMinute: 'One minute left.',
+  moreTime: (time: string) => `You have been given more time: the new deadline is ${time}.`,
+  previewBanner:
+    'Preview: you are taking your own assessment as a candidate would. It is graded but never counted in results or statistics.',
   timeUpHeading: 'Time is up',
   timeUpSubmitting: 'Time is up. Your saved answers are being submitted…',
   timeUpSubmitted: (time: string) => `Your saved answers were submitted at ${time}.`,
@@ -155,6 +163,25 @@ const en = {
   hours: (n: number) => plural('en', n, { one: '# hour', other: '# hours' }),
   seconds: (n: number) => plural('en', n, { one: '# second', other: '# seconds' }),
   questions: (n: number) => plural('en', n, { one: '# question', other: '# questions' }),
+  adaptiveSection: (min: number, max: number) =>
+    `${min === max ? max : `${min} to ${max}`} questions, each chosen from your answers so far`,
+  adaptiveHowItWorks:
+    'Sections marked as adaptive choose each question from your answers so far. There, answer the question and press Save and continue: that answer is final, and you cannot go back to it or change it.',
+  saveAndContinue: 'Save and continue',
+  chooseFirst: 'Choose or enter an answer first.',
+  adaptiveNote: (left: number) =>
+    `Adaptive section: your answer is final once saved, and you cannot go back. ${left ? `${plural('en', left, { one: 'At most # more question', other: 'At most # more questions' })} in this section after this one.` : 'This is the last question of this section.'}`,
+  adaptiveFinal: 'Saved. Answers in an adaptive section are final.',
+  sectionComplete: (area: string) => `${area}: this section is complete.`,
+  questionNumber: (i: number) => `Question ${i}`,
+  answeredCountUpTo: (a: number, n: number) => `${a} answered of up to ${n} questions`,
+  stateFinal: 'final (adaptive)',
+  reviewAdaptiveOpen: (area: string, left: number) =>
+    `${area}: this adaptive section goes on (${plural('en', left, { one: 'at most # more question', other: 'at most # more questions' })}). Submitting now ends it.`,
+  moreToCome: (n: number) =>
+    plural('en', n, { one: 'up to # more question', other: 'up to # more questions' }),
+  questionsUpTo: (n: number) =>
+    plural('en', n, { one: 'up to # question', other: 'up to # questions' }),
 };
 
 export type Messages = typeof en;
@@ -205,6 +232,11 @@ const ru: Messages = {
   chooseSjt: 'Выберите действие, которое считаете самым эффективным.',
   orderHint:
     'Расположите пункты по порядку, первый — вверху: перетащите пункт за маркер или используйте кнопки «Выше» и «Ниже». Порядок станет ответом, когда вы переместите пункт или оставите показанный порядок.',
+  matchHint: 'Для каждого пронумерованного пункта выберите соответствие из списка с буквами.',
+  matchChoices: 'Варианты',
+  chooseMatch: 'Выберите соответствие',
+  chooseWord: 'Выберите слово или фразу, которые заполняют пропуск.',
+  blank: '(пропуск)',
   keepOrder: 'Оставить этот порядок',
   moveUp: (text: string) => `Выше: ${text}`,
   moveDown: (text: string) => `Ниже: ${text}`,
@@ -254,6 +286,9 @@ const ru: Messages = {
     'Ответы пока не удалось отправить. Проверьте подключение и нажмите «Отправить» ещё раз.',
   fiveMinutes: 'Осталось пять минут.',
   oneMinute: 'Осталась одна минута.',
+  moreTime: (time: string) => `Вам дали больше времени: новый срок — ${time}.`,
+  previewBanner:
+    'Предпросмотр: вы проходите своё задание так, как его проходит кандидат. Оно оценивается, но не попадает ни в результаты, ни в статистику.',
   timeUpHeading: 'Время вышло',
   timeUpSubmitting: 'Время вышло. Отправляем сохранённые ответы…',
   timeUpSubmitted: (time: string) => `Сохранённые ответы отправлены в ${time}.`,
@@ -321,6 +356,35 @@ const ru: Messages = {
     plural('ru', n, { one: '# секунда', few: '# секунды', many: '# секунд', other: '# секунды' }),
   questions: (n: number) =>
     plural('ru', n, { one: '# вопрос', few: '# вопроса', many: '# вопросов', other: '# вопроса' }),
+  adaptiveSection: (min: number, max: number) =>
+    `${min === max ? max : `от ${min} до ${max}`} вопросов, каждый подбирается по вашим предыдущим ответам`,
+  adaptiveHowItWorks:
+    'В адаптивных разделах каждый следующий вопрос подбирается по вашим предыдущим ответам. Там ответьте и нажмите «Сохранить и продолжить»: этот ответ окончательный, вернуться к вопросу и изменить ответ нельзя.',
+  saveAndContinue: 'Сохранить и продолжить',
+  chooseFirst: 'Сначала выберите или введите ответ.',
+  adaptiveNote: (left: number) =>
+    `Адаптивный раздел: сохранённый ответ окончательный, вернуться назад нельзя. ${left ? `После этого вопроса в разделе ${plural('ru', left, { one: 'не больше # вопроса', few: 'не больше # вопросов', many: 'не больше # вопросов', other: 'не больше # вопроса' })}.` : 'Это последний вопрос раздела.'}`,
+  adaptiveFinal: 'Сохранено. Ответы в адаптивном разделе окончательные.',
+  sectionComplete: (area: string) => `${area}: раздел завершён.`,
+  questionNumber: (i: number) => `Вопрос ${i}`,
+  answeredCountUpTo: (a: number, n: number) => `Отвечено: ${a} из не более чем ${n}`,
+  stateFinal: 'окончательный (адаптивный раздел)',
+  reviewAdaptiveOpen: (area: string, left: number) =>
+    `${area}: адаптивный раздел не закончен (${plural('ru', left, { one: 'не больше # вопроса', few: 'не больше # вопросов', many: 'не больше # вопросов', other: 'не больше # вопроса' })}). Если отправить сейчас, раздел завершится.`,
+  moreToCome: (n: number) =>
+    plural('ru', n, {
+      one: 'ещё не больше # вопроса',
+      few: 'ещё не больше # вопросов',
+      many: 'ещё не больше # вопросов',
+      other: 'ещё не больше # вопроса',
+    }),
+  questionsUpTo: (n: number) =>
+    plural('ru', n, {
+      one: 'не больше # вопроса',
+      few: 'не больше # вопросов',
+      many: 'не больше # вопросов',
+      other: 'не больше # вопроса',
+    }),
 };
 
 export const CATALOGUE: Readonly<Record<Locale, Messages>> = { en, ru };

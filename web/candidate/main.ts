@@ -9,7 +9,6 @@ import './styles.css';
 import { radarSvg } from '../../functions/domain/radar-svg.ts';
 import { Api, type ApiResponse, retryAfterMs } from '../shared/api.ts';
 import { h } from '../shared/dom.ts';
-import { markdownHtml } from '../shared/markdown.ts';
 import { formatCountdown, ServerClock, type Warning, warningDue } from './clock.ts';
 import {
   CATALOGUE,
@@ -23,7 +22,7 @@ import {
   timeOfDay,
 } from './i18n.ts';
 import { PageEventRecorder } from './page-events.ts';
-import { type CandidateQuestion, isAnswered, rendererOf } from './questions.ts';
+import { type CandidateQuestion, isAnswered, promptHtml, rendererOf } from './questions.ts';
 import { type Answer, type SavedAnswer, Saver, type SaveState, type StopReason } from './saver.ts';
 
 interface Preview {
@@ -37,7 +36,14 @@ interface Preview {
     timeAllowedSeconds: number;
     questionCount: number;
     showResultToCandidate: boolean;
-    sections: { area: string; name: string; count: number }[];
+    sections: {
+      area: string;
+      name: string;
+      count: number;
+      mode?: 'adaptive';
+      minItems?: number;
+      maxItems?: number;
+    }[];
   };
   expiresAt: string;
   locale: Locale;
@@ -45,10 +51,25 @@ interface Preview {
   deadline?: string;
 }
 
+/** A section of the attempt; an adaptive one grows as the server chooses each next item. */
+interface AttemptSection {
+  index: number;
+  area: string;
+  mode: 'fixed' | 'adaptive';
+  questionIds: string[];
+  minItems?: number;
+  maxItems?: number;
+  answered?: number;
+  itemsLeftAtMost?: number;
+  current?: string | null;
+  complete?: { reason: string } | null;
+}
+
 interface AttemptView {
   attemptId: string;
   attemptToken?: string;
   status: 'active' | 'submitted' | 'expired';
+  preview?: boolean;
   startedAt: string;
   deadline: string;
   gracePeriodSeconds: number;
@@ -56,6 +77,7 @@ interface AttemptView {
   questions: CandidateQuestion[];
   answers: Record<string, Answer>;
   revisions?: Record<string, { revision: number; savedAt?: string }>;
+  sections?: AttemptSection[];
 }
 
 interface ResultArea {
@@ -85,6 +107,8 @@ interface Session {
 }
 
 const invitationToken = decodeURIComponent(location.hash.slice(1));
+/** `#preview:<attemptId>.<attemptToken>`: an employer's preview (no invitation). */
+const previewLink = /^preview:([0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]{43})$/.exec(invitationToken);
 const sessionKey = `assay.take.${invitationToken.split('.')[0]}`;
 const LOCALE_KEY = 'assay.locale';
 
@@ -106,6 +130,12 @@ const app = {
   startedWithMs: 0,
   timer: undefined as ReturnType<typeof setInterval> | undefined,
   locked: false,
+  /** Adaptive items: the answer chosen here, sent only by Save and continue (it is final). */
+  drafts: new Map<string, Answer>(),
+  /** The adaptive item whose save is on its way (its screen waits for the next item). */
+  awaiting: undefined as string | undefined,
+  /** At zero, while the server is asked whether the deadline moved. */
+  checkingDeadline: false,
   /** Re-draws the screen on show (after a language switch). */
   redraw: (() => undefined) as () => void,
 };
@@ -210,6 +240,7 @@ async function boot() {
     if (res.status === 401) return showElsewhere();
     if (transient(res)) return showError(res, () => void boot());
   }
+  if (previewLink) return bootPreview(previewLink[1]!, previewLink[2]!);
   const res = await api.call('POST', '/invitations/inspect', { body: { invitationToken } });
   if (res.status !== 200) return showError(res, transient(res) ? () => void boot() : undefined);
   app.preview = res.body as Preview;
@@ -219,6 +250,58 @@ async function boot() {
   setLocale(app.locale);
   void loadAreaNames();
   showIntro();
+}
+
+/** An employer's preview: the attempt exists already; its view stands in for the intro's facts. */
+async function bootPreview(attemptId: string, token: string) {
+  const res = await api.call('GET', `/attempts/${attemptId}`, { token });
+  if (res.status !== 200) return showError(res, transient(res) ? () => void boot() : undefined);
+  const view = res.body as AttemptView;
+  const counts = new Map<string, number>();
+  for (const q of view.questions) counts.set(q.area, (counts.get(q.area) ?? 0) + 1);
+  app.preview = {
+    status: 'started',
+    organisation: { name: '' },
+    candidate: {},
+    assessment: {
+      title: view.assessment.title,
+      timeLimitMinutes: view.assessment.timeLimitMinutes,
+      extraTimePercent: 0,
+      timeAllowedSeconds: view.assessment.timeLimitMinutes * 60,
+      questionCount: view.questions.length,
+      showResultToCandidate: false,
+      sections: [...counts].map(([area, count]) => ({ area, name: area, count })),
+    },
+    expiresAt: view.deadline,
+    locale: app.locale,
+    startedAt: view.startedAt,
+    deadline: view.deadline,
+  };
+  enterAttempt(view, token);
+}
+
+/** A notice above the screens while a preview runs (it is not a candidate's attempt). */
+function showPreviewBanner(on: boolean) {
+  let banner = document.getElementById('preview-banner');
+  if (!on) return banner?.remove();
+  if (!banner) {
+    banner = h('p', { class: 'offline', id: 'preview-banner', role: 'note' });
+    $('main').before(banner);
+  }
+  banner.textContent = m().previewBanner;
+}
+
+/**
+ * A later deadline from the server (an employer gave more time): the countdown follows it, the
+ * warnings can sound again, and the candidate is told.
+ */
+function followDeadline(deadline: unknown) {
+  const a = app.attempt;
+  if (!a || typeof deadline !== 'string' || Number.isNaN(Date.parse(deadline))) return;
+  if (Date.parse(deadline) <= Date.parse(a.deadline)) return;
+  a.deadline = deadline;
+  app.warned.clear();
+  announce(m().moreTime(timeOfDay(app.locale, deadline)), true);
 }
 
 async function loadAreaNames() {
@@ -245,7 +328,13 @@ function showIntro() {
         a.extraTimePercent ? ` — ${msg.extraTime(a.extraTimePercent, base)}` : '',
       ),
       h('dt', {}, msg.questionsLabel),
-      h('dd', {}, msg.questions(a.questionCount)),
+      h(
+        'dd',
+        {},
+        a.sections.some((s) => s.mode === 'adaptive')
+          ? msg.questionsUpTo(a.questionCount)
+          : msg.questions(a.questionCount),
+      ),
       h('dt', {}, msg.sectionsLabel),
       h(
         'dd',
@@ -253,7 +342,15 @@ function showIntro() {
         h(
           'ul',
           { class: 'sections' },
-          ...a.sections.map((s) => h('li', {}, `${areaName(s.area)}: ${msg.questions(s.count)}`)),
+          ...a.sections.map((s) =>
+            h(
+              'li',
+              {},
+              s.mode === 'adaptive'
+                ? `${areaName(s.area)}: ${msg.adaptiveSection(s.minItems ?? s.count, s.maxItems ?? s.count)}`
+                : `${areaName(s.area)}: ${msg.questions(s.count)}`,
+            ),
+          ),
         ),
       ),
       h('dt', {}, msg.validUntil),
@@ -274,7 +371,14 @@ function showIntro() {
         : h('p', { class: 'lead' }, msg.introLead),
       facts,
       h('h2', {}, msg.howItWorksHeading),
-      h('ul', {}, ...msg.howItWorks.map((t) => h('li', {}, t))),
+      h(
+        'ul',
+        {},
+        ...msg.howItWorks.map((t) => h('li', {}, t)),
+        a.sections.some((s) => s.mode === 'adaptive')
+          ? h('li', { id: 'adaptive-intro' }, msg.adaptiveHowItWorks)
+          : null,
+      ),
       h('h2', {}, msg.recordedHeading),
       h('p', {}, msg.recorded),
       h(
@@ -336,10 +440,13 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
   app.current = Math.min(session?.current ?? 0, view.questions.length - 1);
   app.flags = new Set(session?.flags ?? []);
   app.states.clear();
+  app.drafts.clear();
+  app.awaiting = undefined;
   app.locked = false;
   setLocale(app.locale);
   writeSession();
   void loadAreaNames();
+  showPreviewBanner(view.preview === true);
   if (view.status !== 'active') return finishedEarlier(view);
 
   const initial: Record<string, SavedAnswer> = {};
@@ -363,6 +470,7 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
             ...(ifMatch !== undefined ? { ifMatch } : {}),
           },
         );
+        if (res.status === 200) followDeadline(res.body?.deadline);
         const wait = retryAfterMs(res.headers);
         return { status: res.status, body: res.body, ...(wait ? { retryAfterMs: wait } : {}) };
       },
@@ -370,6 +478,7 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
       wait: (ms) => new Promise((r) => setTimeout(r, ms)),
       onState: onSaveState,
       onStop,
+      onSettled: onAdaptiveSettled,
     },
     initial,
     view.revisions !== undefined,
@@ -390,6 +499,12 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
 
 function onSaveState(questionId: string, state: SaveState) {
   app.states.set(questionId, state);
+  if (state.kind === 'rejected' && app.awaiting === questionId) {
+    // The server refused this answer (it did not fit): the item is still open.
+    app.awaiting = undefined;
+    app.saver?.saved.delete(questionId);
+    if (currentQuestion()?.questionId === questionId) showQuestion(false);
+  }
   if (state.kind === 'replaced') {
     // Another window's answer won: show it in place of the choice made here.
     if (app.attempt?.questions[app.current]?.questionId === questionId) showQuestion(false);
@@ -431,15 +546,118 @@ function paintStatus(el: HTMLElement, questionId: string) {
   el.dataset.kind = kind;
 }
 
+// ---- adaptive sections ----
+
+const currentQuestion = () => app.attempt?.questions[app.current];
+
+function sectionOf(questionId: string): AttemptSection | undefined {
+  return app.attempt?.sections?.find((s) => s.questionIds.includes(questionId));
+}
+
+const isAdaptive = (questionId: string) => sectionOf(questionId)?.mode === 'adaptive';
+
+/** An adaptive item whose answer is saved (or on its way): final, shown read-only. */
+const isClosed = (questionId: string) =>
+  isAdaptive(questionId) &&
+  (app.saver?.saved.has(questionId) === true || app.awaiting === questionId);
+
+/** Questions adaptive sections may still add beyond those shown. */
+function moreToCome(): number {
+  let n = 0;
+  for (const s of app.attempt?.sections ?? []) {
+    if (s.mode !== 'adaptive' || s.complete) continue;
+    n += Math.max(0, (s.itemsLeftAtMost ?? 0) - (s.current ? 1 : 0));
+  }
+  return n;
+}
+
+/**
+ * A save in an adaptive section settled: its response carries the section's progress and the
+ * next item (or that the section is complete). The item joins its section, and a candidate
+ * still on the answered item moves on to it.
+ */
+function onAdaptiveSettled(questionId: string, res: { body?: Record<string, unknown> }) {
+  const a = app.attempt;
+  if (!a || !isAdaptive(questionId)) return;
+  const body = res.body ?? {};
+  app.drafts.delete(questionId);
+  if (app.awaiting === questionId) app.awaiting = undefined;
+  const onIt = currentQuestion()?.questionId === questionId;
+  const section = body.section as AttemptSection | undefined;
+  const next = body.next as CandidateQuestion | undefined;
+  const keep = currentQuestion()?.questionId;
+  if (section && a.sections) {
+    const old = a.sections.find((s) => s.index === section.index);
+    if (next && old && !a.questions.some((q) => q.questionId === next.questionId)) {
+      // After the section's last item shown so far, before any later section's questions.
+      const last = Math.max(
+        ...old.questionIds.map((id) => a.questions.findIndex((q) => q.questionId === id)),
+      );
+      a.questions.splice(last + 1, 0, next);
+    }
+    a.sections = a.sections.map((s) => (s.index === section.index ? section : s));
+  }
+  if (keep)
+    app.current = Math.max(
+      0,
+      a.questions.findIndex((q) => q.questionId === keep),
+    );
+  writeSession();
+  if (!onIt || app.locked) return updateNavigator();
+  if (next) return goTo(a.questions.findIndex((q) => q.questionId === next.questionId));
+  if (body.sectionComplete) announce(m().sectionComplete(areaName(section?.area ?? '')));
+  const after = app.current + 1;
+  if (after < a.questions.length) return goTo(after);
+  showReview();
+}
+
+/** Save and continue: send the chosen answer of an adaptive item (final once saved). */
+function saveAndContinue(q: CandidateQuestion) {
+  const value = app.drafts.get(q.questionId);
+  if (value === undefined || !isAnswered(q, value)) {
+    const status = document.querySelector<HTMLElement>(
+      `[data-status-for="${CSS.escape(q.questionId)}"]`,
+    );
+    if (status) {
+      status.textContent = m().chooseFirst;
+      status.dataset.kind = 'error';
+    }
+    return;
+  }
+  app.awaiting = q.questionId;
+  app.saver?.save(q.questionId, value);
+  showQuestion(false);
+}
+
+/** Adaptive answers chosen but not sent: the attempt is ending, so they are sent as they are. */
+function flushDrafts() {
+  for (const [questionId, value] of app.drafts) {
+    const q = app.attempt?.questions.find((x) => x.questionId === questionId);
+    if (q && isAnswered(q, value) && !app.saver?.saved.has(questionId))
+      app.saver?.save(questionId, value);
+  }
+  app.drafts.clear();
+}
+
 function answeredCount() {
   const a = app.attempt!;
   return a.questions.filter((q) => isAnswered(q, app.saver?.current(q.questionId))).length;
+}
+
+/** "3 of 12 answered", or with adaptive sections still going, "3 answered of up to 20". */
+function progressText() {
+  const a = app.attempt!;
+  const more = moreToCome();
+  return more
+    ? m().answeredCountUpTo(answeredCount(), a.questions.length + more)
+    : m().answeredCount(answeredCount(), a.questions.length);
 }
 
 function navState(q: CandidateQuestion) {
   const msg = m();
   const answered = isAnswered(q, app.saver?.current(q.questionId));
   const states = [answered ? msg.stateAnswered : msg.stateUnanswered];
+  if (answered && isAdaptive(q.questionId)) states.push(msg.stateFinal);
   if (app.saver?.isUnsaved(q.questionId)) states.push(msg.stateUnsaved);
   if (app.flags.has(q.questionId)) states.push(msg.flagged);
   return { answered, states };
@@ -447,39 +665,50 @@ function navState(q: CandidateQuestion) {
 
 function questionNavigator(): HTMLElement {
   const a = app.attempt!;
-  return h(
-    'nav',
-    { 'aria-label': m().navLabel, class: 'navigator' },
-    h(
-      'ol',
+  const items: HTMLElement[] = a.questions.map((q, i) => {
+    const { answered, states } = navState(q);
+    // An answered adaptive item cannot be gone back to: it stays listed, but not as a link.
+    const closed = isClosed(q.questionId) && i !== app.current;
+    return h(
+      'li',
       {},
-      ...a.questions.map((q, i) => {
-        const { answered, states } = navState(q);
-        return h(
-          'li',
-          {},
-          h(
-            'button',
-            {
-              type: 'button',
-              class: `nav-item${answered ? ' answered' : ''}${app.flags.has(q.questionId) ? ' flagged' : ''}`,
-              'data-question': q.questionId,
-              'aria-label': m().navItem(i + 1, states),
-              'aria-current': i === app.current ? 'step' : undefined,
-              disabled: app.locked,
-              onclick: () => goTo(i),
-            },
-            String(i + 1),
-          ),
-        );
-      }),
-    ),
-  );
+      h(
+        'button',
+        {
+          type: 'button',
+          class: `nav-item${answered ? ' answered' : ''}${app.flags.has(q.questionId) ? ' flagged' : ''}${isAdaptive(q.questionId) ? ' adaptive' : ''}`,
+          'data-question': q.questionId,
+          'aria-label': m().navItem(i + 1, states),
+          'aria-current': i === app.current ? 'step' : undefined,
+          disabled: app.locked || closed,
+          onclick: () => goTo(i),
+        },
+        String(i + 1),
+      ),
+    );
+  });
+  // After each adaptive section still going: how many more items it may add.
+  for (const s of [...(a.sections ?? [])].reverse()) {
+    if (s.mode !== 'adaptive' || s.complete) continue;
+    const more = Math.max(0, (s.itemsLeftAtMost ?? 0) - (s.current ? 1 : 0));
+    if (!more) continue;
+    const last = Math.max(
+      -1,
+      ...s.questionIds.map((id) => a.questions.findIndex((q) => q.questionId === id)),
+    );
+    items.splice(last + 1, 0, h('li', { class: 'nav-more' }, m().moreToCome(more)));
+  }
+  return h('nav', { 'aria-label': m().navLabel, class: 'navigator' }, h('ol', {}, ...items));
 }
 
 function updateNavigator() {
   const a = app.attempt;
   if (!a) return;
+  const nav = document.querySelector<HTMLElement>('nav.navigator');
+  if (nav && nav.querySelectorAll('.nav-item').length !== a.questions.length) {
+    // An adaptive section grew: draw the navigator again.
+    nav.replaceWith(questionNavigator());
+  }
   for (const [i, q] of a.questions.entries()) {
     const b = document.querySelector<HTMLButtonElement>(
       `.nav-item[data-question="${CSS.escape(q.questionId)}"]`,
@@ -491,7 +720,7 @@ function updateNavigator() {
     b.setAttribute('aria-label', m().navItem(i + 1, states));
   }
   const count = document.getElementById('answered-count');
-  if (count) count.textContent = m().answeredCount(answeredCount(), a.questions.length);
+  if (count) count.textContent = progressText();
 }
 
 function goTo(i: number) {
@@ -506,6 +735,8 @@ function showQuestion(focusHeading = true) {
     () => {
       const msg = m();
       const q = a.questions[app.current]!;
+      const adaptive = isAdaptive(q.questionId);
+      const closed = isClosed(q.questionId);
       const renderer = rendererOf(q.type);
       const promptId = `prompt-${app.current}`;
       const instructionId = `instruction-${app.current}`;
@@ -534,63 +765,99 @@ function showQuestion(focusHeading = true) {
       const last = app.current === a.questions.length - 1;
       const answer = renderer.render({
         q,
-        value: app.saver?.current(q.questionId),
+        value: app.saver?.current(q.questionId) ?? app.drafts.get(q.questionId),
         m: msg,
+        // An adaptive item's answer is sent only by Save and continue: it is final.
         save: (value) => {
-          app.saver?.save(q.questionId, value);
+          if (adaptive) app.drafts.set(q.questionId, value);
+          else app.saver?.save(q.questionId, value);
         },
         announce: (text) => announce(text),
       });
+      const section = sectionOf(q.questionId);
+      const left = Math.max(0, (section?.itemsLeftAtMost ?? 0) - 1);
+      const previous = a.questions[app.current - 1];
+      // No going back into, or within, an adaptive section.
+      const noPrevious =
+        app.current === 0 || adaptive || (previous ? isAdaptive(previous.questionId) : true);
+      const forward =
+        adaptive && !closed
+          ? h(
+              'button',
+              {
+                type: 'button',
+                class: 'primary',
+                id: 'save-continue',
+                onclick: () => saveAndContinue(q),
+              },
+              msg.saveAndContinue,
+            )
+          : h(
+              'button',
+              {
+                type: 'button',
+                class: 'primary',
+                disabled: adaptive && app.awaiting === q.questionId,
+                onclick: () => (last ? showReview() : goTo(app.current + 1)),
+              },
+              msg.next,
+            );
       return [
-        h(
-          'p',
-          { class: 'progress', id: 'answered-count' },
-          msg.answeredCount(answeredCount(), a.questions.length),
-        ),
+        h('p', { class: 'progress', id: 'answered-count' }, progressText()),
         h(
           'section',
           { class: 'question', 'aria-labelledby': 'question-heading', 'data-type': q.type },
           h(
             'fieldset',
-            { 'aria-describedby': `${promptId} ${instructionId}`, disabled: app.locked },
+            {
+              'aria-describedby': `${promptId} ${instructionId}`,
+              disabled: app.locked || closed,
+            },
             h(
               'legend',
               {},
               h(
                 'h2',
                 { id: 'question-heading' },
-                msg.questionOf(app.current + 1, a.questions.length),
+                moreToCome()
+                  ? msg.questionNumber(app.current + 1)
+                  : msg.questionOf(app.current + 1, a.questions.length),
               ),
               h('span', { class: 'area' }, areaName(q.area)),
             ),
-            h('div', { class: 'prompt md', id: promptId, html: markdownHtml(q.prompt) }),
+            h('div', {
+              class: 'prompt md',
+              id: promptId,
+              html: promptHtml(q, app.saver?.current(q.questionId), msg),
+            }),
             h('p', { class: 'instruction', id: instructionId }, renderer.instruction(msg)),
+            adaptive
+              ? h(
+                  'p',
+                  { class: 'notice adaptive-note', id: `adaptive-${app.current}` },
+                  closed ? msg.adaptiveFinal : msg.adaptiveNote(left),
+                )
+              : null,
             answer,
           ),
           status,
-          h('p', { class: 'flag-row' }, flag),
+          adaptive ? null : h('p', { class: 'flag-row' }, flag),
           h(
             'div',
             { class: 'pager' },
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'secondary',
-                disabled: app.current === 0,
-                onclick: () => goTo(app.current - 1),
-              },
-              msg.previous,
-            ),
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'primary',
-                onclick: () => (last ? showReview() : goTo(app.current + 1)),
-              },
-              msg.next,
-            ),
+            adaptive
+              ? null
+              : h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'secondary',
+                    disabled: noPrevious,
+                    onclick: () => goTo(app.current - 1),
+                  },
+                  msg.previous,
+                ),
+            forward,
           ),
         ),
         questionNavigator(),
@@ -637,6 +904,7 @@ function showReview() {
           ]
         : [];
     const unanswered = a.questions.filter((q) => !isAnswered(q, app.saver?.current(q.questionId)));
+    const open = (a.sections ?? []).filter((s) => s.mode === 'adaptive' && !s.complete);
     const flagged = a.questions.filter((q) => app.flags.has(q.questionId));
     const unsaved = a.questions.filter((q) => app.saver?.isUnsaved(q.questionId));
     const submit = h(
@@ -646,7 +914,14 @@ function showReview() {
     );
     return [
       h('h1', {}, msg.reviewHeading),
-      h('p', { class: 'progress' }, msg.answeredCount(answeredCount(), a.questions.length)),
+      h('p', { class: 'progress' }, progressText()),
+      ...open.map((s) =>
+        h(
+          'p',
+          { class: 'notice adaptive-open' },
+          msg.reviewAdaptiveOpen(areaName(s.area), s.itemsLeftAtMost ?? 0),
+        ),
+      ),
       ...(unanswered.length
         ? list(msg.reviewUnanswered, unanswered)
         : [h('p', {}, msg.reviewAllAnswered)]),
@@ -671,6 +946,7 @@ function showReview() {
 async function submitNow(button: HTMLButtonElement) {
   button.disabled = true;
   $('submit-status').textContent = m().submitting;
+  flushDrafts();
   await app.saver?.drain(15_000);
   if (app.saver?.stopReason === 'elsewhere') return;
   await app.events?.flush(false);
@@ -719,8 +995,21 @@ function lockInputs() {
   }
 }
 
-/** At zero: lock every input, say so, send what waits (within the grace period), submit. */
+/**
+ * At zero: ask the server once whether the deadline moved (an employer may have given more time
+ * while nothing was saved); if not, lock every input, say so, send what waits (within the grace
+ * period), submit.
+ */
 async function timeUp() {
+  if (app.locked || app.checkingDeadline) return;
+  const a0 = app.attempt!;
+  app.checkingDeadline = true;
+  const now = await api.call('GET', `/attempts/${a0.attemptId}`, { token: app.token });
+  app.checkingDeadline = false;
+  if (now.status === 200 && now.body?.status === 'active') {
+    followDeadline(now.body.deadline);
+    if (Date.parse(a0.deadline) > clock.now()) return;
+  }
   if (app.locked) return;
   app.locked = true;
   stopClock();
@@ -733,6 +1022,7 @@ async function timeUp() {
   );
   $('main').prepend(banner);
   const a = app.attempt!;
+  flushDrafts();
   await app.saver?.drain(Math.min(10_000, a.gracePeriodSeconds * 1000));
   await app.events?.stop(true);
   const res = await api.call('POST', `/attempts/${a.attemptId}/submit`, { token: app.token });
@@ -875,7 +1165,7 @@ function resultView(r: CandidateResult): HTMLElement[] {
 // ---- page lifecycle ----
 
 window.addEventListener('beforeunload', (e) => {
-  if (app.saver?.unsavedCount) {
+  if (app.saver?.unsavedCount || app.drafts.size) {
     e.preventDefault();
     e.returnValue = m().leaveWarning;
   }

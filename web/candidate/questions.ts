@@ -2,19 +2,31 @@
  * How each question type is shown and answered: one renderer per type, looked up by the
  * type's id. Every control is a native, labelled control usable by mouse, touch and keyboard.
  */
+import type { QuestionTypeId } from '../../functions/domain/question-types/registry.ts';
 import { h, uid } from '../shared/dom.ts';
-import { inlineMarkdownHtml } from '../shared/markdown.ts';
+import { inlineMarkdownHtml, markdownHtml } from '../shared/markdown.ts';
 import type { Messages } from './i18n.ts';
 import type { Answer } from './saver.ts';
 
+interface Item {
+  id: string;
+  text: string;
+}
+
+/** A question as the attempt view carries it: the fields of every type's candidate view. */
 export interface CandidateQuestion {
   questionId: string;
   area: string;
   type: string;
   prompt: string;
-  options?: { id: string; text: string }[];
-  /** A numeric question's unit, once questions carry one. */
+  /** single, multi, order, sjt, missing-word. */
+  options?: Item[];
+  /** numeric, when the question has one: shown beside the input. */
   unit?: string;
+  /** matching: the items to match, in order. */
+  left?: string[];
+  /** matching: what each is matched with (shuffled); an entry may be chosen more than once. */
+  right?: Item[];
 }
 
 export interface RenderContext {
@@ -30,12 +42,18 @@ export interface TypeRenderer {
   render(ctx: RenderContext): HTMLElement;
   /** Whether a stored answer counts as answered (an empty choice list does not). */
   answered?(value: Answer): boolean;
+  /** The prompt as HTML, when the type shows more than its markdown (a blank in place). */
+  prompt?(q: CandidateQuestion, value: Answer | undefined, m: Messages): string;
 }
 
 const optionLabel = (text: string) => h('span', { class: 'md', html: inlineMarkdownHtml(text) });
 
-function choices(kind: 'radio' | 'checkbox'): (ctx: RenderContext) => HTMLElement {
-  return ({ q, value, save }) => {
+function choices(
+  kind: 'radio' | 'checkbox',
+  onPick?: (input: HTMLInputElement, ctx: RenderContext) => void,
+): (ctx: RenderContext) => HTMLElement {
+  return (ctx) => {
+    const { q, value, save } = ctx;
     const name = uid(`q-${q.questionId}`);
     const picked = new Set(
       Array.isArray(value) ? value : value === undefined ? [] : [String(value)],
@@ -50,6 +68,7 @@ function choices(kind: 'radio' | 'checkbox'): (ctx: RenderContext) => HTMLElemen
         value: o.id,
         checked: picked.has(o.id),
         onchange: () => {
+          onPick?.(input, ctx);
           if (kind === 'radio') save(o.id);
           else
             save([...list.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value));
@@ -63,17 +82,112 @@ function choices(kind: 'radio' | 'checkbox'): (ctx: RenderContext) => HTMLElemen
   };
 }
 
-const plainText = (markdown: string) => {
+/** Markdown as one line of text (code without its backticks), for names and `<option>`s. */
+const plainText = (markdown: string, max = 60) => {
   const el = h('span', { html: inlineMarkdownHtml(markdown) });
   const text = (el.textContent ?? '').replace(/\s+/g, ' ').trim();
-  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 };
+
+/**
+ * Stands for `{blank}` while the prompt goes through markdown: letters only, so markdown leaves
+ * it alone, and it cannot be confused with the author's text, whose HTML comes out escaped.
+ */
+const BLANK_MARK = 'AssayBlankMarkQ7Z';
+
+/** The blank of a missing-word prompt: empty, or showing the option chosen for it. */
+function blankHtml(q: CandidateQuestion, value: Answer | undefined, m: Messages): string {
+  const chosen = q.options?.find((o) => o.id === value);
+  const inner = chosen
+    ? inlineMarkdownHtml(chosen.text)
+    : h('span', { class: 'visually-hidden' }, m.blank).outerHTML;
+  return `<span class="blank${chosen ? ' filled' : ''}" data-blank="">${inner}</span>`;
+}
+
+/** Missing word: the prompt with its blank in place, the options as radios below it. */
+const missingWordPrompt = (q: CandidateQuestion, value: Answer | undefined, m: Messages) =>
+  markdownHtml(q.prompt.replace('{blank}', BLANK_MARK)).replace(BLANK_MARK, blankHtml(q, value, m));
+
+/** A choice fills the blank in the prompt at once (the status says whether it is saved). */
+function fillBlank(input: HTMLInputElement, { q, m }: RenderContext) {
+  const blank = input.closest('fieldset')?.querySelector('[data-blank]');
+  if (blank) blank.outerHTML = blankHtml(q, input.value, m);
+}
+
+/**
+ * Matching: the lettered list of what to match with (markdown, full text), then one labelled
+ * native `<select>` per numbered item. Every change saves the whole list (`null` for an item
+ * without a match).
+ */
+function matchingRows({ q, value, m, save }: RenderContext): HTMLElement {
+  const left = q.left ?? [];
+  const right = q.right ?? [];
+  const letter = (i: number) => String.fromCharCode(65 + i);
+  const given = Array.isArray(value) && value.length === left.length ? value : [];
+  const choicesId = uid('match-choices');
+  const selects = left.map((_, i) => {
+    const chosen = given[i];
+    return h(
+      'select',
+      {
+        id: uid('match'),
+        onchange: () => save(selects.map((s) => (s.value === '' ? null : s.value))),
+      },
+      h('option', { value: '' }, m.chooseMatch),
+      ...right.map((r, j) => {
+        const option = h('option', { value: r.id }, `${letter(j)}: ${plainText(r.text, 80)}`);
+        option.selected = r.id === chosen;
+        return option;
+      }),
+    );
+  });
+  return h(
+    'div',
+    { class: 'matching', 'data-answer': true },
+    h('h3', { id: choicesId, class: 'match-heading' }, m.matchChoices),
+    h(
+      'ul',
+      { class: 'match-choices', 'aria-labelledby': choicesId },
+      ...right.map((r, j) =>
+        h(
+          'li',
+          {},
+          h('span', { class: 'letter' }, letter(j)),
+          h('span', { class: 'md', html: inlineMarkdownHtml(r.text) }),
+        ),
+      ),
+    ),
+    h(
+      'ol',
+      { class: 'match-rows' },
+      ...left.map((text, i) =>
+        h(
+          'li',
+          {},
+          h(
+            'label',
+            { for: selects[i]!.id },
+            h('span', { class: 'pos' }, `${i + 1}.`),
+            ' ',
+            h('span', { class: 'md', html: inlineMarkdownHtml(text) }),
+          ),
+          selects[i]!,
+        ),
+      ),
+    ),
+  );
+}
 
 /** Order: numbered list; drag by the handle (pointer: mouse, pen, touch) or move by buttons. */
 function orderList({ q, value, m, save, announce }: RenderContext): HTMLElement {
   const byId = new Map((q.options ?? []).map((o) => [o.id, o]));
-  const given = Array.isArray(value) && value.length === byId.size ? value : undefined;
-  let ids = given ? [...given] : (q.options ?? []).map((o) => o.id);
+  const given =
+    Array.isArray(value) &&
+    value.length === byId.size &&
+    value.every((id): id is string => typeof id === 'string')
+      ? value
+      : undefined;
+  let ids: string[] = given ? [...(given as string[])] : (q.options ?? []).map((o) => o.id);
   const wrap = h('div', { class: 'order', 'data-answer': true });
   const list = h('ol', { class: 'order-list' });
   const keep = h(
@@ -198,6 +312,8 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
     const id = uid('answer');
     const hintId = uid('hint');
     const errorId = uid('error');
+    const unitId = uid('unit');
+    const unit = kind === 'numeric' && q.unit ? q.unit : undefined;
     const error = h('p', { id: errorId, class: 'field-error', hidden: true });
     const input = h('input', {
       id,
@@ -205,7 +321,7 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
       autocomplete: 'off',
       spellcheck: kind === 'text' ? 'true' : 'false',
       ...(kind === 'numeric' ? { inputmode: 'decimal' } : { maxlength: 500 }),
-      'aria-describedby': `${hintId} ${errorId}`,
+      'aria-describedby': `${unit ? `${unitId} ` : ''}${hintId} ${errorId}`,
       value: value === undefined ? '' : String(value),
     });
     let last = value === undefined ? '' : String(value);
@@ -247,7 +363,7 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
         'span',
         { class: 'input-row' },
         input,
-        kind === 'numeric' && q.unit ? h('span', { class: 'unit' }, q.unit) : null,
+        unit ? h('span', { class: 'unit', id: unitId }, unit) : null,
       ),
       h('p', { id: hintId, class: 'hint' }, kind === 'numeric' ? m.numberHint : m.textHint),
       error,
@@ -255,7 +371,8 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
   };
 }
 
-export const RENDERERS: Readonly<Record<string, TypeRenderer>> = {
+/** One renderer for every type of the registry: a type without one does not compile. */
+export const RENDERERS: Readonly<Record<QuestionTypeId, TypeRenderer>> = {
   single: { instruction: (m) => m.chooseOne, render: choices('radio') },
   sjt: { instruction: (m) => m.chooseSjt, render: choices('radio') },
   multi: {
@@ -266,6 +383,18 @@ export const RENDERERS: Readonly<Record<string, TypeRenderer>> = {
   order: { instruction: (m) => m.orderHint, render: orderList },
   numeric: { instruction: (m) => m.enterNumber, render: typed('numeric') },
   text: { instruction: (m) => m.typeAnswer, render: typed('text') },
+  matching: {
+    instruction: (m) => m.matchHint,
+    render: matchingRows,
+    // Answered once every item has a match: a partial answer is saved and scored, but the
+    // navigator and the review list it as not answered, so that a missed item is found.
+    answered: (v) => Array.isArray(v) && v.length > 0 && v.every((x) => x !== null),
+  },
+  'missing-word': {
+    instruction: (m) => m.chooseWord,
+    render: choices('radio', fillBlank),
+    prompt: missingWordPrompt,
+  },
 };
 
 /** A type this page does not know yet: shown, not answerable. */
@@ -274,7 +403,13 @@ export const UNSUPPORTED: TypeRenderer = {
   render: () => h('div', { class: 'unsupported' }),
 };
 
-export const rendererOf = (type: string) => RENDERERS[type] ?? UNSUPPORTED;
+export const rendererOf = (type: string): TypeRenderer =>
+  Object.hasOwn(RENDERERS, type) ? RENDERERS[type as QuestionTypeId] : UNSUPPORTED;
+
+/** The prompt as HTML: markdown, or what the question's type makes of it. */
+export function promptHtml(q: CandidateQuestion, value: Answer | undefined, m: Messages): string {
+  return rendererOf(q.type).prompt?.(q, value, m) ?? markdownHtml(q.prompt);
+}
 
 export function isAnswered(q: CandidateQuestion, value: Answer | undefined): boolean {
   if (value === undefined) return false;

@@ -5,10 +5,13 @@
  * a growing back-off, waits while the browser is offline, and stops for good when the server
  * says the attempt continues elsewhere (401) or has ended (409). With answer revisions
  * (`If-Match`), an answer changed in another window is not overwritten: the saved one is shown.
+ * An adaptive item's answer is final: a 409 `adaptive-item-closed` settles it with the answer
+ * the server keeps.
  * No DOM here: the page renders what `onState` reports.
  */
 
-export type Answer = string | number | string[];
+/** A saved answer: an option id, a number, a text, ids (multi, order), or matches (`null`: none). */
+export type Answer = string | number | string[] | (string | null)[];
 
 export interface SavedAnswer {
   value: Answer;
@@ -40,6 +43,11 @@ export interface SaverDeps {
   wait(ms: number): Promise<void>;
   onState(questionId: string, state: SaveState): void;
   onStop(reason: StopReason): void;
+  /**
+   * Every response that settled an answer (a 200, or an adaptive item's 409 with the answer it
+   * keeps): in an adaptive section it carries the next item.
+   */
+  onSettled?(questionId: string, res: SendResult): void;
 }
 
 /** Back-off between tries of one answer: 1, 2, 4, 8, 15, then every 30 s. */
@@ -53,6 +61,8 @@ export class Saver {
   private queue: { questionId: string; value: Answer }[] = [];
   private running = false;
   private stopped: StopReason | undefined;
+  /** A settled response, reported once its entry has left the queue. */
+  private settled: { questionId: string; res: SendResult } | undefined;
   private idle: (() => void)[] = [];
 
   /**
@@ -155,8 +165,10 @@ export class Saver {
         if (this.stopped) return;
         const outcome = this.outcome(entry, res);
         if (outcome === 'next') {
-          this.queue.shift();
           failures = 0;
+          const settled = this.settled;
+          this.settled = undefined;
+          if (settled) this.deps.onSettled?.(settled.questionId, settled.res);
           continue;
         }
         if (outcome === 'stop') return;
@@ -175,12 +187,18 @@ export class Saver {
     }
   }
 
+  /**
+   * What the server's answer means for the head of the queue. A settled head ('next') leaves
+   * the queue here, before the page is told, so that what the page reads while it redraws (`current`,
+   * `isUnsaved`) is already the outcome: never the refused choice, never "not saved yet".
+   */
   private outcome(
     entry: { questionId: string; value: Answer },
     res: SendResult,
   ): 'next' | 'retry' | 'stop' {
     const { questionId, value } = entry;
     if (res.status === 200) {
+      this.queue.shift();
       const revision = typeof res.body?.revision === 'number' ? res.body.revision : undefined;
       const savedAt = String(res.body?.savedAt ?? '');
       this.saved.set(questionId, {
@@ -188,8 +206,30 @@ export class Saver {
         savedAt,
         ...(revision !== undefined ? { revision } : {}),
       });
-      if (!this.isUnsavedBehindHead(questionId))
-        this.deps.onState(questionId, { kind: 'saved', savedAt });
+      // A newer answer to this question still waits: it stays "saving".
+      if (!this.isUnsaved(questionId)) this.deps.onState(questionId, { kind: 'saved', savedAt });
+      this.settled = { questionId, res };
+      return 'next';
+    }
+    if (res.status === 409 && res.body?.code === 'adaptive-item-closed' && res.body.current) {
+      // An adaptive item's answer is final: the one the server keeps stands (this window's
+      // earlier save, or another window's), and the response names the next item.
+      const current = res.body.current as { answer: Answer; savedAt?: string };
+      const saved: SavedAnswer = {
+        value: current.answer,
+        revision: 1,
+        ...(current.savedAt ? { savedAt: current.savedAt } : {}),
+      };
+      this.saved.set(questionId, saved);
+      // Final: nothing else this window chose for it can be saved.
+      this.queue = this.queue.filter((e) => e.questionId !== questionId);
+      this.deps.onState(
+        questionId,
+        same(current.answer, value)
+          ? { kind: 'saved', savedAt: current.savedAt ?? '' }
+          : { kind: 'replaced', saved },
+      );
+      this.settled = { questionId, res };
       return 'next';
     }
     if (res.status === 401) {
@@ -204,6 +244,7 @@ export class Saver {
       return 'stop';
     }
     if (res.status === 412 && res.body?.current) {
+      this.queue.shift();
       const current = res.body.current as { answer: Answer; revision: number; savedAt?: string };
       const saved: SavedAnswer = {
         value: current.answer,
@@ -213,15 +254,17 @@ export class Saver {
       this.saved.set(questionId, saved);
       // Our own earlier save whose response was lost: it is saved, nothing to replace.
       if (same(current.answer, value)) {
-        this.deps.onState(questionId, { kind: 'saved', savedAt: current.savedAt ?? '' });
+        if (!this.isUnsaved(questionId))
+          this.deps.onState(questionId, { kind: 'saved', savedAt: current.savedAt ?? '' });
       } else {
-        this.queue = this.queue.filter((e, i) => i === 0 || e.questionId !== questionId);
+        this.queue = this.queue.filter((e) => e.questionId !== questionId);
         this.deps.onState(questionId, { kind: 'replaced', saved });
       }
       return 'next';
     }
     if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
       // The server refused this answer: retrying cannot help. Say so, and go on.
+      this.queue.shift();
       this.deps.onState(questionId, {
         kind: 'rejected',
         detail: String(res.body?.detail ?? `HTTP ${res.status}`),
@@ -229,9 +272,5 @@ export class Saver {
       return 'next';
     }
     return 'retry';
-  }
-
-  private isUnsavedBehindHead(questionId: string) {
-    return this.queue.some((e, i) => i > 0 && e.questionId === questionId);
   }
 }

@@ -7,7 +7,9 @@
  */
 import Papa from 'papaparse';
 
-export type CandidateLocale = 'en' | 'ru';
+/** The languages of the candidate app and its emails (`locale` in the API). */
+export const LOCALES = ['en', 'ru'] as const;
+export type CandidateLocale = (typeof LOCALES)[number];
 
 export interface CandidateRow {
   name?: string;
@@ -32,7 +34,7 @@ export const MAX_CANDIDATES = 500;
 
 const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
 const NAME_AND_EMAIL = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/;
-const LOCALES: readonly string[] = ['en', 'ru'];
+const isLocale = (s: string): s is CandidateLocale => (LOCALES as readonly string[]).includes(s);
 
 type Column = keyof CandidateRow;
 
@@ -82,7 +84,7 @@ function guess(cells: readonly string[]): CandidateRow {
       if (both[1]!.trim() && !row.name) row.name = both[1]!.trim();
       row.email = both[2]!.trim();
     } else if (!row.email && cell.includes('@')) row.email = cell;
-    else if (!row.locale && LOCALES.includes(cell.toLowerCase())) {
+    else if (!row.locale && isLocale(cell.toLowerCase())) {
       row.locale = cell.toLowerCase() as CandidateLocale;
     } else if (!row.name) row.name = cell;
     else if (!row.externalId) row.externalId = cell;
@@ -110,7 +112,7 @@ function fromColumns(
         });
     } else if (column === 'locale') {
       const l = cell.toLowerCase();
-      if (LOCALES.includes(l)) row.locale = l as CandidateLocale;
+      if (isLocale(l)) row.locale = l;
       else problems.push({ line, message: `language "${cell}" is not en or ru.` });
     } else row[column] = cell;
   });
@@ -184,4 +186,25 @@ function rowLines(text: string): number[] {
   }
   if (!blank) out.push(rowStart);
   return out;
+}
+
+/** The candidates as the API takes them: each in its own language, else in the default one. */
+export function withLanguage(
+  candidates: readonly (CandidateRow & { line?: number })[],
+  fallback: CandidateLocale,
+): CandidateRow[] {
+  return candidates.map(({ line: _line, ...c }) => ({ ...c, locale: c.locale ?? fallback }));
+}
+
+/** How many candidates read each language (with the default applied), in `LOCALES` order. */
+export function languagesOf(
+  candidates: readonly CandidateRow[],
+  fallback: CandidateLocale,
+): [CandidateLocale, number][] {
+  const counts = new Map<CandidateLocale, number>();
+  for (const c of candidates) {
+    const l = c.locale ?? fallback;
+    counts.set(l, (counts.get(l) ?? 0) + 1);
+  }
+  return LOCALES.filter((l) => counts.has(l)).map((l) => [l, counts.get(l)!]);
 }

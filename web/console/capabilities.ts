@@ -14,6 +14,7 @@ export const OPTIONAL_ROUTES = {
   clone: 'POST /v1/assessments/{}/clone',
   preview: 'POST /v1/assessments/{}/preview',
   deleteAssessment: 'DELETE /v1/assessments/{}',
+  update: 'PATCH /v1/assessments/{}',
   imports: 'GET /v1/imports/{}',
   organisation: 'GET /v1/organisation',
   revoke: 'DELETE /v1/invitations/{}',

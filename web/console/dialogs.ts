@@ -12,7 +12,9 @@ function open(dialog: HTMLDialogElement): Promise<string> {
   return new Promise((resolve) => {
     dialog.addEventListener('close', () => {
       dialog.remove();
-      opener?.focus();
+      // A live list may have redrawn the opener meanwhile: its successor has the same id.
+      const back = opener?.isConnected || !opener?.id ? opener : document.getElementById(opener.id);
+      back?.focus();
       resolve(dialog.returnValue);
     });
   });
@@ -47,17 +49,21 @@ export async function confirmDialog(
 export interface DialogField {
   name: string;
   label: string;
-  type: 'text' | 'number';
+  type: 'text' | 'number' | 'date';
   required?: boolean;
-  min?: number;
-  max?: number;
+  min?: number | string;
+  max?: number | string;
   value?: string;
 }
 
-/** A small form; resolves its values, or undefined when cancelled. */
+/**
+ * A small form, with an optional sentence above its fields and a label for its OK button;
+ * resolves its values, or undefined when cancelled.
+ */
 export async function formDialog(
   title: string,
   fields: readonly DialogField[],
+  { text, confirmLabel }: { text?: string; confirmLabel?: string } = {},
 ): Promise<Record<string, string> | undefined> {
   const id = uid('dialog');
   const inputs = fields.map((f) =>
@@ -76,6 +82,7 @@ export async function formDialog(
     'form',
     { method: 'dialog' },
     h('h2', { id: `${id}-title` }, title),
+    text ? h('p', { id: `${id}-text` }, text) : null,
     ...fields.map((f, i) =>
       h('div', { class: 'field' }, h('label', { for: `${id}-${f.name}` }, f.label), inputs[i]!),
     ),
@@ -83,10 +90,14 @@ export async function formDialog(
       'p',
       { class: 'actions' },
       h('button', { value: 'cancel', formnovalidate: true }, m().cancel),
-      h('button', { value: 'ok', class: 'primary' }, m().ok),
+      h('button', { value: 'ok', class: 'primary' }, confirmLabel ?? m().ok),
     ),
   );
-  const dialog = h('dialog', { 'aria-labelledby': `${id}-title` }, form);
+  const dialog = h(
+    'dialog',
+    { 'aria-labelledby': `${id}-title`, 'aria-describedby': text ? `${id}-text` : undefined },
+    form,
+  );
   const result = await open(dialog);
   if (result !== 'ok') return undefined;
   return Object.fromEntries(fields.map((f, i) => [f.name, inputs[i]!.value]));

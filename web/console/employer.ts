@@ -6,7 +6,6 @@ import { h, uid } from '../shared/dom.ts';
 import { dateTime, durationWords, formatNumber, shortDateTime } from '../shared/i18n.ts';
 import { markdownHtml } from '../shared/markdown.ts';
 import {
-  type Area,
   announce,
   areaName,
   call,
@@ -22,47 +21,24 @@ import {
   showProblem,
   state,
 } from './app.ts';
-import { MAX_CANDIDATES, parseCandidates } from './candidates.ts';
+import {
+  type CandidateLocale,
+  LOCALES,
+  languagesOf,
+  MAX_CANDIDATES,
+  parseCandidates,
+  withLanguage,
+} from './candidates.ts';
 import { confirmDialog, formDialog } from './dialogs.ts';
+import { field, setFieldError } from './forms.ts';
+import type { Assessment, Invitation, Organisation } from './model.ts';
 import {
   areasIn,
-  estimateSeconds,
   type ResultRow,
   type SortDirection,
   type SortKey,
   sortResults,
 } from './results.ts';
-
-interface Section {
-  area: string;
-  count: number;
-  difficulty: 1 | 2 | 3 | 'mixed';
-  questionPool: number;
-}
-
-interface Assessment {
-  assessmentId: string;
-  title: string;
-  timeLimitMinutes: number;
-  passingScore?: number;
-  showResultToCandidate: boolean;
-  sections: Section[];
-  questionCount: number;
-  createdAt: string;
-  archivedAt?: string;
-}
-
-interface Invitation {
-  invitationId: string;
-  status: string;
-  expiresAt: string;
-  candidate: { name?: string; email?: string; externalId?: string; locale?: string };
-  extraTimePercent: number;
-  createdAt: string;
-  attemptId?: string;
-  token?: string;
-  delivery?: { status: string; message: string; at: string; reason?: string };
-}
 
 const has = (action: Parameters<NonNullable<typeof state.caps>['has']>[0]) =>
   state.caps?.has(action) ?? false;
@@ -128,329 +104,6 @@ export async function showAssessments() {
   );
 }
 
-// ---- create ----
-
-interface SectionRow {
-  area: HTMLSelectElement;
-  count: HTMLInputElement;
-  difficulty: HTMLSelectElement;
-  pool: HTMLElement;
-  error: HTMLElement;
-  row: HTMLElement;
-}
-
-/** A field with its label, hint and error, wired for screen readers. */
-function field(
-  id: string,
-  label: string,
-  input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement,
-  hint?: string,
-) {
-  const error = h('p', { class: 'field-error', id: `${id}-error` });
-  error.hidden = true;
-  input.id = id;
-  input.setAttribute(
-    'aria-describedby',
-    [hint ? `${id}-hint` : '', `${id}-error`].join(' ').trim(),
-  );
-  return {
-    input,
-    error,
-    el: h(
-      'div',
-      { class: 'field' },
-      h('label', { for: id }, label),
-      input,
-      hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null,
-      error,
-    ),
-  };
-}
-
-function setFieldError(input: HTMLElement, error: HTMLElement, text: string) {
-  error.textContent = text;
-  error.hidden = !text;
-  if (text) input.setAttribute('aria-invalid', 'true');
-  else input.removeAttribute('aria-invalid');
-}
-
-export async function showCreate() {
-  const gen = leave();
-  show(m().createHeading, h('p', {}, m().loading));
-  // Pool sizes are live: read the areas again (an author may just have imported questions).
-  const res = await call('GET', '/areas');
-  if (!current(gen)) return;
-  if (res.status === 200) state.areas = res.body.areas as Area[];
-  const title = field('title', m().titleLabel, h('input', { required: true, maxlength: 200 }));
-  const limit = field(
-    'time-limit',
-    m().timeLimitLabel,
-    h('input', {
-      type: 'number',
-      min: 1,
-      max: 600,
-      value: 30,
-      inputmode: 'numeric',
-      required: true,
-      class: 'short',
-    }),
-    m().timeLimitHint,
-  );
-  const passing = field(
-    'passing-score',
-    m().passingScoreLabel,
-    h('input', { type: 'number', min: 0, max: 100, inputmode: 'numeric', class: 'short' }),
-    m().passingScoreHint,
-  );
-  const showResult = h('input', { type: 'checkbox', id: 'show-result' });
-  const rows: SectionRow[] = [];
-  const list = h('div', { class: 'sections-list' });
-  const summary = h('p', { class: 'summary', id: 'blueprint-summary', 'aria-live': 'polite' });
-  const errorSummary = h('div', { class: 'error-summary', role: 'alert', tabindex: -1 });
-  errorSummary.hidden = true;
-
-  const update = () => {
-    let total = 0;
-    for (const r of rows) {
-      const area = state.areas.find((a) => a.id === r.area.value);
-      const n = Number(r.count.value) || 0;
-      total += n;
-      const available = area?.questionCount ?? 0;
-      r.pool.textContent = m().poolSize(available);
-      r.pool.dataset.kind = n > available ? 'error' : '';
-      if (n > available) r.pool.textContent += ` ${m().poolTooSmall(available)}`;
-    }
-    const est = estimateSeconds(
-      rows.map((r) => ({ area: r.area.value, count: Number(r.count.value) || 0 })),
-      state.areas,
-    );
-    const parts = [m().totalQuestions(total)];
-    if (est.seconds > 0) {
-      parts.push(
-        est.complete
-          ? m().estimate(durationWords(m(), est.seconds))
-          : m().estimatePartial(durationWords(m(), est.seconds)),
-      );
-      if (est.seconds > Number(limit.input.value) * 60) parts.push(m().estimateOverLimit);
-    } else if (total > 0) parts.push(m().noEstimate);
-    summary.textContent = parts.join(' ');
-  };
-
-  const addSection = (area = '', count = 5) => {
-    const id = uid('section');
-    const r: SectionRow = {
-      area: h(
-        'select',
-        { id: `${id}-area`, onchange: update },
-        ...state.areas.map((a) =>
-          h('option', { value: a.id, selected: a.id === area }, `${a.name} (${a.questionCount})`),
-        ),
-      ),
-      count: h('input', {
-        id: `${id}-count`,
-        type: 'number',
-        min: 1,
-        max: 100,
-        value: count,
-        inputmode: 'numeric',
-        class: 'short',
-        oninput: update,
-      }),
-      difficulty: h(
-        'select',
-        { id: `${id}-difficulty` },
-        h('option', { value: 'mixed' }, m().difficultyMixed),
-        h('option', { value: '1' }, m().difficulty(1)),
-        h('option', { value: '2' }, m().difficulty(2)),
-        h('option', { value: '3' }, m().difficulty(3)),
-      ),
-      pool: h('p', { class: 'hint pool', id: `${id}-pool` }),
-      error: h('p', { class: 'field-error', id: `${id}-error` }),
-      row: h('fieldset', { class: 'section-row' }),
-    };
-    r.error.hidden = true;
-    for (const input of [r.area, r.count, r.difficulty]) {
-      input.setAttribute('aria-describedby', `${id}-pool ${id}-error`);
-    }
-    const n = rows.length + 1;
-    const remove = h(
-      'button',
-      {
-        type: 'button',
-        class: 'small',
-        onclick: () => {
-          if (rows.length === 1) return;
-          rows.splice(rows.indexOf(r), 1);
-          r.row.remove();
-          renumber();
-          update();
-          rows[0]?.area.focus();
-        },
-      },
-      m().removeSection,
-    );
-    r.row.append(
-      h('legend', {}, m().sectionN(n)),
-      h(
-        'div',
-        { class: 'section-fields' },
-        h('div', { class: 'field' }, h('label', { for: r.area.id }, m().areaLabel), r.area),
-        h('div', { class: 'field' }, h('label', { for: r.count.id }, m().countLabel), r.count),
-        h(
-          'div',
-          { class: 'field' },
-          h('label', { for: r.difficulty.id }, m().difficultyLabel),
-          r.difficulty,
-        ),
-        remove,
-      ),
-      r.pool,
-      r.error,
-    );
-    rows.push(r);
-    list.append(r.row);
-    renumber();
-    update();
-    return r;
-  };
-  const renumber = () =>
-    rows.forEach((r, i) => {
-      r.row.querySelector('legend')!.textContent = m().sectionN(i + 1);
-      const remove = r.row.querySelector('button')!;
-      remove.setAttribute('aria-label', m().removeSectionN(i + 1));
-      remove.hidden = rows.length === 1;
-    });
-
-  const firstTechnical = state.areas.find((a) => a.kind === 'technical')?.id ?? '';
-  const firstSoft = state.areas.find((a) => a.kind === 'soft')?.id ?? '';
-  addSection(firstTechnical, 8);
-  if (firstSoft) addSection(firstSoft, 2);
-  limit.input.addEventListener('input', update);
-
-  const submit = h('button', { type: 'submit', class: 'primary' }, m().createAssessment);
-  const form = h(
-    'form',
-    { class: 'form', novalidate: true },
-    errorSummary,
-    title.el,
-    limit.el,
-    h('h2', {}, m().sectionsHeading),
-    h('p', { class: 'hint' }, m().sectionsHint),
-    list,
-    h(
-      'p',
-      {},
-      h('button', { type: 'button', onclick: () => addSection().area.focus() }, m().addSection),
-    ),
-    summary,
-    h('h2', {}, m().scoringHeading),
-    passing.el,
-    h(
-      'div',
-      { class: 'field checkbox' },
-      showResult,
-      h('label', { for: 'show-result' }, m().showResultLabel),
-    ),
-    h('p', { class: 'actions' }, submit, link('/assessments', m().cancel, { class: 'button' })),
-  );
-
-  const fieldFor = (path: string): { input: HTMLElement; error: HTMLElement } | undefined => {
-    if (path === 'title') return title;
-    if (path === 'timeLimitMinutes') return limit;
-    if (path === 'passingScore') return passing;
-    const s = /^sections\[(\d+)\](?:\.(\w+))?/.exec(path);
-    const r = s ? rows[Number(s[1])] : undefined;
-    if (r) {
-      const input = s![2] === 'count' ? r.count : s![2] === 'difficulty' ? r.difficulty : r.area;
-      return { input, error: r.error };
-    }
-    return undefined;
-  };
-
-  const showErrors = (errors: { path: string; message: string }[], detail?: string) => {
-    for (const f of [title, limit, passing, ...rows]) {
-      const input = 'input' in f ? f.input : f.area;
-      setFieldError(input, f.error, '');
-    }
-    const items: HTMLElement[] = [];
-    for (const e of errors) {
-      const f = fieldFor(e.path);
-      if (f) {
-        setFieldError(f.input, f.error, [f.error.textContent, e.message].filter(Boolean).join(' '));
-      }
-      items.push(
-        h(
-          'li',
-          {},
-          f
-            ? h(
-                'a',
-                {
-                  href: `#${f.input.id}`,
-                  onclick: (ev: Event) => {
-                    ev.preventDefault();
-                    f.input.focus();
-                  },
-                },
-                e.message,
-              )
-            : `${e.path}: ${e.message}`,
-        ),
-      );
-    }
-    errorSummary.replaceChildren(
-      h('h2', {}, m().fixThese),
-      detail && !errors.length ? h('p', {}, detail) : '',
-      items.length ? h('ul', {}, ...items) : '',
-    );
-    errorSummary.hidden = false;
-    errorSummary.focus();
-  };
-
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const local: { path: string; message: string }[] = [];
-    if (!title.input.value.trim()) local.push({ path: 'title', message: m().titleRequired });
-    const minutes = Number(limit.input.value);
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 600) {
-      local.push({ path: 'timeLimitMinutes', message: m().timeLimitInvalid });
-    }
-    rows.forEach((r, i) => {
-      const n = Number(r.count.value);
-      if (!Number.isInteger(n) || n < 1 || n > 100) {
-        local.push({ path: `sections[${i}].count`, message: m().countInvalid(i + 1) });
-      }
-    });
-    const pass = passing.input.value.trim();
-    if (pass && !(Number(pass) >= 0 && Number(pass) <= 100)) {
-      local.push({ path: 'passingScore', message: m().passingScoreInvalid });
-    }
-    if (local.length) return showErrors(local);
-    submit.disabled = true;
-    const body = {
-      title: title.input.value.trim(),
-      timeLimitMinutes: minutes,
-      sections: rows.map((r) => ({
-        area: r.area.value,
-        count: Number(r.count.value),
-        difficulty: r.difficulty.value === 'mixed' ? 'mixed' : Number(r.difficulty.value),
-      })),
-      ...(pass ? { passingScore: Number(pass) } : {}),
-      showResultToCandidate: showResult.checked,
-    };
-    const res = await call('POST', '/assessments', { body });
-    submit.disabled = false;
-    if (res.status === 201) {
-      announce(m().created(body.title));
-      location.hash = `#/assessments/${res.body.assessmentId}`;
-      return;
-    }
-    showErrors(res.body?.errors ?? [], problemText(res));
-  });
-
-  show(m().createHeading, form);
-}
-
 // ---- one assessment ----
 
 function assessmentFacts(a: Assessment) {
@@ -462,32 +115,45 @@ function assessmentFacts(a: Assessment) {
     h('dt', {}, m().questionsColumn),
     h('dd', {}, String(a.questionCount)),
     h('dt', {}, m().sectionsHeading),
-    h(
-      'dd',
-      {},
-      h(
-        'ul',
-        { class: 'plain' },
-        ...a.sections.map((s) =>
-          h(
-            'li',
-            {},
-            m().sectionFact(
-              areaName(s.area),
-              s.count,
-              s.difficulty === 'mixed' ? m().difficultyMixed : m().difficulty(s.difficulty),
-              s.questionPool,
-            ),
-          ),
-        ),
-      ),
-    ),
+    h('dd', {}, sectionsList(a)),
     a.passingScore !== undefined ? h('dt', {}, m().passingScoreLabel) : null,
     a.passingScore !== undefined ? h('dd', {}, String(a.passingScore)) : null,
     h('dt', {}, m().resultsToCandidate),
     h('dd', {}, a.showResultToCandidate ? m().yes : m().no),
+    a.remindBeforeExpiryHours !== undefined ? h('dt', {}, m().remindersHeading) : null,
+    a.remindBeforeExpiryHours !== undefined
+      ? h(
+          'dd',
+          {},
+          a.remindBeforeExpiryHours ? m().remindFact(a.remindBeforeExpiryHours) : m().remindOff,
+        )
+      : null,
+    a.instructions ? h('dt', {}, m().instructionsFact) : null,
+    a.instructions ? h('dd', { class: 'prewrap' }, a.instructions) : null,
     h('dt', {}, m().createdColumn),
     h('dd', {}, dateTime('en', a.createdAt)),
+    a.contentLockedAt ? h('dt', {}, m().firstStartColumn) : null,
+    a.contentLockedAt ? h('dd', {}, dateTime('en', a.contentLockedAt)) : null,
+  );
+}
+
+/** Each section: area, count of pool size, difficulty. */
+export function sectionsList(a: Assessment) {
+  return h(
+    'ul',
+    { class: 'plain' },
+    ...a.sections.map((s) =>
+      h(
+        'li',
+        {},
+        m().sectionFact(
+          areaName(s.area),
+          s.count,
+          s.difficulty === 'mixed' ? m().difficultyMixed : m().difficulty(s.difficulty),
+          s.questionPool,
+        ),
+      ),
+    ),
   );
 }
 
@@ -501,6 +167,9 @@ function assessmentActions(a: Assessment, message: HTMLElement) {
       }),
     );
   }
+  if (has('update')) {
+    buttons.push(link(`/assessments/${a.assessmentId}/edit`, m().edit, { class: 'button' }));
+  }
   if (has('preview')) {
     buttons.push(
       h(
@@ -510,7 +179,8 @@ function assessmentActions(a: Assessment, message: HTMLElement) {
           onclick: async () => {
             const res = await call('POST', `/assessments/${a.assessmentId}/preview`);
             const token = res.body?.invitationToken ?? res.body?.token;
-            const url = res.body?.url ?? (token ? `/take#${token}` : undefined);
+            const url =
+              res.body?.takeUrl ?? res.body?.url ?? (token ? `/take#${token}` : undefined);
             if ((res.status === 200 || res.status === 201) && url) {
               window.open(url, '_blank', 'noopener');
               say(message, m().previewOpened, 'ok');
@@ -567,7 +237,8 @@ function assessmentActions(a: Assessment, message: HTMLElement) {
       ),
     );
   }
-  if (has('deleteAssessment')) {
+  // Only while no attempt has started (the server answers 409 after): archive it then.
+  if (has('deleteAssessment') && a.contentEditable === true) {
     buttons.push(
       h(
         'button',
@@ -720,17 +391,12 @@ function invitationsTable(items: Invitation[], message: HTMLElement, refresh: ()
               i.extraTimePercent
                 ? h('span', { class: 'sub' }, m().extraTime(i.extraTimePercent))
                 : null,
+              i.candidate.locale && i.candidate.locale !== 'en'
+                ? h('span', { class: 'sub' }, m().languageName(i.candidate.locale))
+                : null,
             ),
             h('td', {}, statusBadge(i.status)),
-            showDelivery
-              ? h(
-                  'td',
-                  {},
-                  i.delivery
-                    ? `${m().deliveryName(i.delivery.status)}${i.delivery.reason ? ` (${i.delivery.reason})` : ''}`
-                    : '—',
-                )
-              : null,
+            showDelivery ? h('td', { class: 'delivery' }, ...deliveryCell(i.delivery)) : null,
             h('td', {}, shortDateTime('en', i.expiresAt)),
             h(
               'td',
@@ -742,6 +408,16 @@ function invitationsTable(items: Invitation[], message: HTMLElement, refresh: ()
       ),
     ),
   );
+}
+
+/** The latest email: its state, which message it was (when not the invitation), why it failed. */
+function deliveryCell(d: Invitation['delivery']): (HTMLElement | string)[] {
+  if (!d) return ['—'];
+  return [
+    m().deliveryName(d.status),
+    d.message !== 'invitation' ? h('span', { class: 'sub' }, m().messageName(d.message)) : '',
+    d.reason ? h('span', { class: 'sub reason' }, d.reason) : '',
+  ];
 }
 
 function invitationActions(
@@ -799,16 +475,17 @@ function invitationActions(
   if (resendable && has('resend')) {
     out.push(
       button('resend', m().resend, m().resendOf(who), async () => {
-        const expired = i.status === 'expired';
-        const res = await call('POST', `/invitations/${i.invitationId}/resend`, {
-          body: expired ? { expiresAt: defaultExpiry() } : {},
-        });
-        if (res.status === 200) {
-          const url = `${location.origin}/take#${res.body.token}`;
+        const body = await askResend(i, who);
+        if (!body) return;
+        const res = await call('POST', `/invitations/${i.invitationId}/resend`, { body });
+        if (res.status === 200 && res.body.emailed) {
+          say(message, m().resentEmailed(who, i.candidate.email ?? ''), 'ok');
+        } else if (res.status === 200) {
+          // No email to send it to: the new link is shown here, once.
           message.replaceChildren(
-            res.body.emailed ? m().resentEmailed(who) : m().resentLink(who),
+            m().resentLink(who),
             ' ',
-            linkBox(url, who),
+            linkBox(`${location.origin}/take#${res.body.token}`, who),
           );
           message.dataset.kind = 'ok';
           message.hidden = false;
@@ -817,7 +494,8 @@ function invitationActions(
       }),
     );
   }
-  if (i.status === 'pending' && has('revoke')) {
+  // An undeliverable invitation is still pending: its link works if it reaches the candidate.
+  if ((i.status === 'pending' || i.status === 'undeliverable') && has('revoke')) {
     out.push(
       button('revoke', m().revoke, m().revokeOf(who), async () => {
         if (!(await confirmDialog(m().revokeHeading(who), m().revokeConfirm, m().revoke))) return;
@@ -866,18 +544,55 @@ function linkBox(url: string, who: string) {
   );
 }
 
-const defaultExpiry = () => new Date(Date.now() + 7 * 86_400_000).toISOString();
+/** A day a week from now, as a date input's value. */
+const inAWeek = () => new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+/** The end of the chosen day, in the employer's time zone. */
+const endOfDay = (day: string) => new Date(`${day}T23:59:00`).toISOString();
+
+/**
+ * Confirm a new link (the old one stops working at once); an expired invitation also needs a
+ * new expiry day. Resolves the request body, or undefined when cancelled.
+ */
+async function askResend(i: Invitation, who: string) {
+  const explain = i.candidate.email
+    ? m().resendConfirmEmail(i.candidate.email)
+    : m().resendConfirmLink;
+  if (i.status !== 'expired') {
+    return (await confirmDialog(m().resendHeading(who), explain, m().resend)) ? {} : undefined;
+  }
+  const values = await formDialog(
+    m().resendHeading(who),
+    [
+      {
+        name: 'expires',
+        label: m().expiresLabel,
+        type: 'date',
+        required: true,
+        value: inAWeek(),
+        min: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10),
+      },
+    ],
+    { text: `${m().resendExpired} ${explain}`, confirmLabel: m().resend },
+  );
+  return values?.expires ? { expiresAt: endOfDay(values.expires) } : undefined;
+}
 
 // ---- inviting ----
 
 export async function showInvite(id: string) {
   const gen = leave();
   show(m().loadingHeading, h('p', {}, m().loading));
-  const res = await call('GET', `/assessments/${id}`);
+  const [res, org] = await Promise.all([
+    call('GET', `/assessments/${id}`),
+    has('organisation') ? call('GET', '/organisation') : undefined,
+  ]);
   if (!current(gen)) return;
   if (res.status !== 200) return showProblem(m().inviteHeading, res, () => void showInvite(id));
   const a = res.body as Assessment;
-  const sendable = state.caps?.sendInvitations ?? false;
+  // The API takes send (its schema says so) and this deployment sends mail (the organisation
+  // view says so; a server from before that field is taken at its schema's word).
+  const sendsMail = org?.status === 200 ? (org.body as Organisation).sendsMail !== false : true;
+  const sendable = (state.caps?.sendInvitations ?? false) && sendsMail;
   const text = h('textarea', {
     rows: 8,
     spellcheck: 'false',
@@ -898,6 +613,12 @@ export async function showInvite(id: string) {
     }),
     m().expiresHint,
   );
+  const language = field(
+    'language',
+    m().languageLabel,
+    h('select', {}, ...LOCALES.map((l) => h('option', { value: l }, m().languageName(l)))),
+    m().languageHint,
+  );
   const send = h('input', { type: 'checkbox', id: 'send', checked: true });
   const preview = h('div', { class: 'invite-preview', 'aria-live': 'polite' });
   const result = h('div', { class: 'invite-result' });
@@ -906,8 +627,20 @@ export async function showInvite(id: string) {
   const check = () => {
     const parsed = parseCandidates(text.value);
     const n = parsed.candidates.length;
+    const languages = languagesOf(parsed.candidates, language.input.value as CandidateLocale);
     preview.replaceChildren(
-      h('p', {}, n ? m().candidatesFound(n) : ''),
+      h(
+        'p',
+        {},
+        n
+          ? m().candidatesFound(
+              n,
+              languages.length > 1 || languages[0]?.[0] !== 'en'
+                ? languages.map(([l, k]) => m().inLanguage(k, m().languageName(l)))
+                : [],
+            )
+          : '',
+      ),
       parsed.problems.length
         ? h(
             'ul',
@@ -924,6 +657,7 @@ export async function showInvite(id: string) {
     return parsed;
   };
   text.addEventListener('input', () => check());
+  language.input.addEventListener('change', () => check());
   file.addEventListener('change', async () => {
     const f = file.files?.[0];
     if (!f) return;
@@ -939,6 +673,7 @@ export async function showInvite(id: string) {
     pasted.el,
     fileField.el,
     preview,
+    language.el,
     expires.el,
     sendable
       ? h('div', { class: 'field checkbox' }, send, h('label', { for: 'send' }, m().sendLabel))
@@ -965,14 +700,13 @@ export async function showInvite(id: string) {
       return;
     }
     setFieldError(expires.input, expires.error, '');
-    // The end of the chosen day, in the employer's time zone.
-    const expiresAt = new Date(`${day}T23:59:00`).toISOString();
+    const expiresAt = endOfDay(day);
     const sending = sendable && send.checked;
     submit.disabled = true;
     const res = await call('POST', `/assessments/${id}/invitations`, {
       headers: { 'idempotency-key': crypto.randomUUID() },
       body: {
-        candidates: parsed.candidates.map(({ line: _line, ...c }) => c),
+        candidates: withLanguage(parsed.candidates, language.input.value as CandidateLocale),
         expiresAt,
         ...(sending ? { send: true } : {}),
       },
@@ -1026,7 +760,13 @@ function issuedView(a: Assessment, issued: Invitation[], sent: boolean) {
           'li',
           {},
           h('span', { class: 'who' }, who),
-          emailed ? h('span', { class: 'sub' }, m().emailedTo(i.candidate.email!)) : null,
+          h(
+            'span',
+            { class: 'sub' },
+            emailed
+              ? m().emailedTo(i.candidate.email!, m().languageName(i.candidate.locale ?? 'en'))
+              : m().readsIn(m().languageName(i.candidate.locale ?? 'en')),
+          ),
           i.token ? linkBox(`${location.origin}/take#${i.token}`, who) : null,
         );
       }),
@@ -1258,6 +998,8 @@ interface Report {
     secondsSpent: number;
     prompt?: string;
     unanswered?: boolean;
+    /** `unanswered` is told apart from `wrong` (both score 0). */
+    outcome?: string;
   }[];
 }
 
@@ -1461,7 +1203,9 @@ function questionTable(r: Report) {
             h(
               'td',
               { class: 'num' },
-              q.unanswered ? m().unanswered : formatNumber('en', q.score * 100),
+              q.unanswered || q.outcome === 'unanswered'
+                ? m().unanswered
+                : formatNumber('en', q.score * 100),
             ),
             h('td', { class: 'num' }, String(q.secondsSpent)),
           ),

@@ -68,6 +68,10 @@ const en = {
   sectionFact: (area: string, count: number, difficulty: string, pool: number) =>
     `${area}: ${count} of ${pool} (${difficulty})`,
   resultsToCandidate: 'Result shown to candidates',
+  firstStartColumn: 'First attempt started',
+  remindFact: (hours: number) =>
+    `${plural('en', hours, { one: '# hour', other: '# hours' })} before a link expires, to candidates who have not started`,
+  remindOff: 'None',
   archivedNotice: (when: string) =>
     `Archived on ${when}: no new invitations; running attempts finish and links already sent work until they expire.`,
 
@@ -101,18 +105,61 @@ const en = {
   estimatePartial: (d: string) =>
     `At least ${d} by the time hints of the areas that have them (some areas have none).`,
   estimateOverLimit: 'That is longer than the time limit.',
-  noEstimate:
-    'No time estimate: this server does not report the areas’ time hints (GET /v1/areas has no timeHintSeconds).',
+  noEstimate: 'No time estimate: the questions of these areas have no time hints.',
   scoringHeading: 'Scoring',
   passingScoreLabel: 'Passing score (optional)',
   passingScoreHint: 'Out of 100. Leave empty for no pass mark.',
   passingScoreInvalid: 'The passing score is a number from 0 to 100.',
   showResultLabel: 'Show candidates their result when they finish',
+  instructionsLabel: 'Instructions (optional)',
+  instructionsFact: 'Instructions',
+  instructionsHint:
+    'What candidates should prepare, in your words (at most 2,000 characters): the invitation email lists it.',
+  remindersHeading: 'Reminders',
+  remindLabel: 'Remind candidates who have not started (hours before the link expires)',
+  remindHint:
+    'One email reminder, this many hours before their link expires; 0 for none, at most 168 (a week). Only for invitations sent by email.',
+  remindInvalid: 'The reminder is a whole number of hours from 0 to 168.',
   createAssessment: 'Create assessment',
   fixThese: 'Fix these first',
   created: (title: string) => `Created ${title}.`,
 
+  // editing
+  editHeading: 'Edit assessment',
+  editHeadingOf: (title: string) => `Edit ${title}`,
+  saveChanges: 'Save changes',
+  saved: (title: string) => `Saved ${title}.`,
+  nothingChanged: 'Nothing was changed.',
+  contentLocked: (when?: string) =>
+    `${when ? `An attempt started on ${when}, so` : 'Attempts may have started, so'} the time limit and sections can no longer change: clone the assessment to change them.`,
+
+  // organisation
+  navOrganisation: 'Organisation',
+  orgHeading: 'Organisation settings',
+  orgLead:
+    'What candidates see of your organisation: in the emails that carry their links and on the page that opens from them.',
+  orgMail:
+    'This deployment sends email: invitations, reminders and new links are sent in your name.',
+  orgNoMail:
+    'This deployment sends no email: candidates see these settings on the invitation page, and you send the links yourself.',
+  orgNameLabel: 'Display name',
+  orgNameHint:
+    'Shown to candidates and as the sender’s name of the emails. At most 120 characters, one line.',
+  orgNameRequired: 'Give your organisation a display name.',
+  accessibilityLabel: 'Accessibility contact (optional)',
+  accessibilityHint:
+    'Whom candidates ask for adjustments (more time, another format): an email address, a phone number or a web page.',
+  accessibilityTooShort: 'The accessibility contact needs at least 3 characters.',
+  replyToLabel: 'Reply-to address (optional)',
+  replyToHint: 'Where candidates’ replies to the emails go.',
+  replyToInvalid: 'The reply-to address is not an email address.',
+  saveSettings: 'Save settings',
+  orgSaved: 'Settings saved.',
+  orgUpdated: (when: string) => `Last changed on ${when}.`,
+  orgNeverSet: (org: string) => `Not set yet: candidates see your organisation id, ${org}.`,
+
   // assessment actions
+  edit: 'Edit',
   inviteCandidates: 'Invite candidates',
   preview: 'Preview as a candidate',
   previewOpened: 'The preview opened in a new tab. It does not count in results.',
@@ -157,6 +204,8 @@ const en = {
       complained: 'Marked as spam',
       failed: 'Failed',
     })[s] ?? s,
+  messageName: (kind: string) =>
+    ({ invitation: 'invitation', reminder: 'reminder', resend: 'new link' })[kind] ?? kind,
   extraTime: (p: number) => `+${p}% time`,
   report: 'Report',
   reportOf: (who: string) => `Report of ${who}`,
@@ -168,8 +217,16 @@ const en = {
   extended: (who: string, minutes: string) => `${who} has ${minutes} more minutes.`,
   resend: 'New link',
   resendOf: (who: string) => `New link for ${who}`,
-  resentEmailed: (who: string) => `A new link was emailed to ${who}; the old one no longer works.`,
-  resentLink: (who: string) => `A new link for ${who}; the old one no longer works:`,
+  resendHeading: (who: string) => `A new link for ${who}?`,
+  resendConfirmEmail: (email: string) =>
+    `The current link stops working at once; the new one is emailed to ${email}.`,
+  resendConfirmLink:
+    'The current link stops working at once. The new one is shown here, once, for you to send.',
+  resendExpired: 'The invitation has expired: choose until when the new link works.',
+  resentEmailed: (who: string, email: string) =>
+    `A new link was emailed to ${who} (${email}); the old one no longer works.`,
+  resentLink: (who: string) =>
+    `A new link for ${who}, shown only now; the old one no longer works:`,
   revoke: 'Revoke',
   revokeOf: (who: string) => `Revoke the invitation of ${who}`,
   revokeHeading: (who: string) => `Revoke the invitation of ${who}?`,
@@ -190,8 +247,14 @@ const en = {
     `"Name, email", "Name <email>" or a row copied from a spreadsheet; add "ru" for a candidate who reads Russian. A CSV with a header row may name the columns name, email, locale, extraTimePercent and externalId. At most ${max}.`,
   csvLabel: 'Or a CSV file',
   csvHint: 'Its rows replace the text above, where you can check them.',
-  candidatesFound: (n: number) =>
-    `${plural('en', n, { one: '# candidate', other: '# candidates' })} to invite.`,
+  candidatesFound: (n: number, byLanguage: string[]) =>
+    `${plural('en', n, { one: '# candidate', other: '# candidates' })} to invite${byLanguage.length ? `: ${byLanguage.join(', ')}` : ''}.`,
+  inLanguage: (n: number, language: string) => `${n} in ${language}`,
+  languageLabel: 'Language',
+  languageHint:
+    'Of the emails and the test, for candidates whose line does not say (add "en" or "ru" to a line, or a locale column to a CSV).',
+  languageName: (l: string) => ({ en: 'English', ru: 'Russian' })[l] ?? l,
+  readsIn: (language: string) => `Reads ${language}`,
   candidatesProblems: (n: number) =>
     `${plural('en', n, { one: '# line needs', other: '# lines need' })} fixing (listed below).`,
   candidatesNone: 'Add at least one candidate.',
@@ -200,8 +263,7 @@ const en = {
   expiresHint: 'A day from tomorrow on; links stop working after it.',
   expiresInvalid: 'Choose the day the links expire.',
   sendLabel: 'Email each candidate their link (those with an email address)',
-  noSendHint:
-    'This server does not send email yet: you get each link here, once, to send yourself.',
+  noSendHint: 'This deployment sends no email: you get each link here, once, to send yourself.',
   invite: 'Invite',
   invited: (n: number) =>
     `${plural('en', n, { one: '# candidate', other: '# candidates' })} invited.`,
@@ -211,7 +273,7 @@ const en = {
     'These links are shown only now: copy them and send each to its candidate. A lost link cannot be shown again.',
   sentNote:
     'Candidates with an email address get their link by email; their delivery shows in the invitations list. The links are also here, shown only now.',
-  emailedTo: (email: string) => `Emailed to ${email}`,
+  emailedTo: (email: string, language: string) => `Emailed to ${email}, in ${language}`,
   seeStatuses: 'See their statuses',
 
   // results

@@ -8,6 +8,7 @@ import '../shared/base.css';
 import './styles.css';
 import { h } from '../shared/dom.ts';
 import { $, announce, call, hasRole, leave, m, show, state } from './app.ts';
+import { showCreate, showEdit } from './assessment-form.ts';
 import {
   authorizeUrl,
   type ConsoleConfig,
@@ -24,7 +25,8 @@ import {
 } from './auth.ts';
 import { showBank, showImport, showQuestion } from './bank.ts';
 import { capabilitiesOf } from './capabilities.ts';
-import { showAssessment, showAssessments, showCreate, showInvite, showReport } from './employer.ts';
+import { showAssessment, showAssessments, showInvite, showReport } from './employer.ts';
+import { showOrganisation } from './organisation.ts';
 
 function saveSession(session: Session | undefined) {
   state.session = session;
@@ -38,6 +40,9 @@ function drawHeader() {
   const nav = $('nav');
   const links: [string, string][] = [];
   if (s && hasRole('employer')) links.push(['#/assessments', m().navAssessments]);
+  if (s && hasRole('employer') && state.caps?.has('organisation')) {
+    links.push(['#/organisation', m().navOrganisation]);
+  }
   if (s && hasRole('author')) links.push(['#/bank', m().navBank]);
   const section = location.hash.split(/[/?]/)[1] ?? '';
   // A report belongs to the assessments.
@@ -249,10 +254,14 @@ function route() {
   if (a === 'assessments' && hasRole('employer')) {
     if (b === 'new') return void showCreate();
     if (b && c === 'invite') return void showInvite(b);
+    if (b && c === 'edit' && state.caps?.has('update')) return void showEdit(b);
     if (b) return void showAssessment(b, c === 'results' ? 'results' : 'invitations');
     return void showAssessments();
   }
   if (a === 'attempts' && b && hasRole('employer')) return void showReport(b);
+  if (a === 'organisation' && hasRole('employer') && state.caps?.has('organisation')) {
+    return void showOrganisation();
+  }
   if (a === 'bank' && hasRole('author')) {
     if (b === 'import') return void showImport();
     if (b) return void showQuestion(decodeURIComponent(b));

@@ -1,19 +1,6 @@
 /**
- * Question text is markdown (code spans, fenced code, lists). micromark renders CommonMark and,
- * with its defaults, cannot emit raw HTML: HTML in the text comes out escaped (so
- * `kubectl logs <pod>` shows `<pod>`) and links with dangerous protocols lose their target.
- * The page's Content-Security-Policy is the second line of defence.
+ * The web apps (candidate app, console) render question markdown with the same module as the
+ * employer's printable report on the server (micromark with its safe defaults: no raw HTML, no
+ * dangerous link protocols); see functions/domain/markdown.ts.
  */
-import { micromark } from 'micromark';
-
-/** Block markdown (prompts) as HTML that contains no author-supplied HTML. */
-export function markdownHtml(text: string): string {
-  return micromark(text);
-}
-
-/** Inline markdown (options, order items): one paragraph is shown without its `<p>`. */
-export function inlineMarkdownHtml(text: string): string {
-  const html = micromark(text).trim();
-  const single = /^<p>([\s\S]*)<\/p>$/.exec(html);
-  return single && !single[1]!.includes('<p>') ? single[1]! : html;
-}
+export { inlineMarkdownHtml, markdownHtml } from '../../functions/domain/markdown.ts';

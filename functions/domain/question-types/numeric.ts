@@ -30,7 +30,24 @@ export interface NumericAnswer {
  * credit: the first answer (in order) whose interval holds the number gives the score, as
  * Moodle grades a numerical question.
  */
-export type NumericKey = { value: number; tolerance: number } | { answers: NumericAnswer[] };
+export type NumericKey = ({ value: number; tolerance: number } | { answers: NumericAnswer[] }) & {
+  /**
+   * What the number counts, shown to the candidate beside the input ("ms", "%", "requests per
+   * second"); plain text. The candidate answers the number alone.
+   */
+  unit?: string;
+};
+
+/** One line of plain text, no leading or trailing space: `ms`, `%`, `requests per second`. */
+const UNIT = z
+  .string()
+  .check(
+    z.maxLength(40, 'A unit is at most 40 characters.'),
+    z.regex(
+      /^[^\s\p{Cc}](?:[^\n\r\p{Cc}]*[^\s\p{Cc}])?$/u,
+      'A unit is one line of text without leading or trailing spaces, such as "ms" or "requests per second".',
+    ),
+  );
 
 const Num = z.number().check(storable());
 const Tolerance = z.number().check(z.gte(0, 'Tolerance must be >= 0.'), storable());
@@ -144,12 +161,13 @@ function giftAnswers(key: NumericKey): string[] {
 }
 
 /** A number; 1 within value ± tolerance, or the credit of the first answer that holds it. */
-export const numeric: QuestionType<'numeric', NumericKey, number, Record<never, never>> = {
+export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: string }> = {
   id: 'numeric',
   withOptions: false,
   key: z.union([
-    z.strictObject({ value: Num, tolerance: Tolerance }),
+    z.strictObject({ value: Num, tolerance: Tolerance, unit: z.optional(UNIT) }),
     z.strictObject({
+      unit: z.optional(UNIT),
       answers: z
         .array(
           z.strictObject({
@@ -178,12 +196,12 @@ export const numeric: QuestionType<'numeric', NumericKey, number, Record<never, 
   // The longest storable number in JSON: -0.0000012345678901234567 (a sign, "0.", five zeros
   // and 17 significant digits); smaller magnitudes switch to an exponent and are shorter.
   answerBytes: () => 25,
-  view: {},
-  show: () => ({}),
+  view: { unit: z.optional(z.string()) },
+  show: (q) => (q.answer.unit === undefined ? {} : { unit: q.answer.unit }),
   hidden: (q) => numericAnswers(q.answer).map((a) => String(a.value)),
   effortSeconds: 2,
   grade: (q, r) => numericAnswers(q.answer).find((a) => within(a, r))?.credit ?? 0,
-  describe: (_q, r) => String(r),
+  describe: (q, r) => (q.answer.unit === undefined ? String(r) : `${r} ${q.answer.unit}`),
   gift: {
     /**
      * `{#3.14:0.01}`, `{#1..5}`, `{#3}`, or several answers `{#=1.5:0.1 =%50%1.5:0.5 ~#feedback}`
@@ -219,7 +237,13 @@ export const numeric: QuestionType<'numeric', NumericKey, number, Record<never, 
         return answer && { answer };
       },
     },
-    write: (q) => giftQuestion(q, giftAnswers(q.answer)),
+    // GIFT's numerical answers have no unit: writing one without it would change the question.
+    write: (q) =>
+      q.answer.unit !== undefined
+        ? {
+            skip: `GIFT numerical answers have no unit, and this one's unit is "${q.answer.unit}".`,
+          }
+        : giftQuestion(q, giftAnswers(q.answer)),
   },
   moodle: {
     read: {
@@ -256,34 +280,55 @@ export const numeric: QuestionType<'numeric', NumericKey, number, Record<never, 
         return answer && { answer };
       },
     },
-    write: (q) => ({
-      qtype: 'numerical',
-      body: numericAnswers(q.answer).map((a) =>
-        xmlPlainAnswer(
-          giftNumber(a.value),
-          a.credit,
-          `<tolerance>${xmlEscape(giftNumber(a.tolerance))}</tolerance>`,
-        ),
-      ),
-    }),
+    // Moodle's units are graded (or penalised) on input; Assay's unit is only shown beside it.
+    write: (q) =>
+      q.answer.unit !== undefined
+        ? {
+            skip: `Moodle numerical units are part of the answer and graded; this question's unit "${q.answer.unit}" is only shown beside the number.`,
+          }
+        : {
+            qtype: 'numerical',
+            body: numericAnswers(q.answer).map((a) =>
+              xmlPlainAnswer(
+                giftNumber(a.value),
+                a.credit,
+                `<tolerance>${xmlEscape(giftNumber(a.tolerance))}</tolerance>`,
+              ),
+            ),
+          },
   },
   arbitrary: (fast, gen) =>
-    fast.oneof(
-      fast
-        .record({ value: gen.number(), tolerance: gen.number().map(Math.abs) })
-        .map((answer) => ({ answer: answer as NumericKey })),
-      fast
-        .array(
-          fast.record({
-            value: gen.number(),
-            tolerance: gen.number().map(Math.abs),
-            credit: fast.constantFrom(1, 0.5, 0.25, 0.3333333, 0.1, 0),
-          }),
-          { minLength: 2, maxLength: 5 },
-        )
-        .filter((answers) => answers.some((a) => a.credit === 1))
-        .map((answers) => ({ answer: { answers } as NumericKey })),
-    ) as fc.Arbitrary<Authored<NumericKey>>,
+    fast
+      .tuple(
+        fast.oneof(
+          fast
+            .record({ value: gen.number(), tolerance: gen.number().map(Math.abs) })
+            .map((answer) => ({ answer: answer as NumericKey })),
+          fast
+            .array(
+              fast.record({
+                value: gen.number(),
+                tolerance: gen.number().map(Math.abs),
+                credit: fast.constantFrom(1, 0.5, 0.25, 0.3333333, 0.1, 0),
+              }),
+              { minLength: 2, maxLength: 5 },
+            )
+            .filter((answers) => answers.some((a) => a.credit === 1))
+            .map((answers) => ({ answer: { answers } as NumericKey })),
+        ),
+        // A unit on a quarter of them: GIFT and Moodle XML skip those, and their round trips
+        // must still cover most numeric questions.
+        fast.oneof(
+          { arbitrary: fast.constant(undefined), weight: 3 },
+          {
+            arbitrary: fast.constantFrom('ms', '%', 'requests per second', 'мс', 'GiB/s'),
+            weight: 1,
+          },
+        ),
+      )
+      .map(([{ answer }, unit]) => ({
+        answer: (unit === undefined ? answer : { ...answer, unit }) as NumericKey,
+      })) as fc.Arbitrary<Authored<NumericKey>>,
   answers: (fast) =>
     fast
       .double({ min: -1e15, max: 1e15, noNaN: true, noDefaultInfinity: true })

@@ -2,6 +2,8 @@
 import type { RouteDef } from '../route-types.ts';
 import {
   BankDocument,
+  CalibrationParams,
+  CalibrationRunView,
   EditQuestionBody,
   GetQuestionQuery,
   ListQuestionsQuery,
@@ -116,8 +118,30 @@ export const AUTHORING_ROUTES = [
     group: 'authoring',
     access: AUTHORS,
     summary:
-      'Item statistics from completed attempts, kept current as attempts complete (no scan).',
+      "Item statistics from completed attempts, kept current as attempts complete (no scan), and each version's calibrated item parameters with standard errors and item fit, once calibrated.",
     params: QuestionIdParams,
     responses: { 200: { description: 'The statistics.', schema: QuestionStats } },
+  },
+  {
+    operationId: 'requestCalibration',
+    method: 'POST',
+    path: '/v1/calibrations',
+    group: 'authoring',
+    access: AUTHORS,
+    summary:
+      "Calibrate your organisation's own questions from their response records (every completed attempt leaves one): a version with at least the minimum responses (200 by default) gets 2PL or GPCM parameters, which scoring and adaptive selection use for attempts started afterwards. Always asynchronous: 202 with Location of the run, which the calibration job runs within about a minute. While a run is queued or running, asking again returns that run. The shared public bank is recalibrated by the job on its own schedule.",
+    responses: {
+      202: { description: 'Queued (or already queued or running).', schema: CalibrationRunView },
+    },
+  },
+  {
+    operationId: 'getCalibration',
+    method: 'GET',
+    path: '/v1/calibrations/{calibrationId}',
+    group: 'authoring',
+    access: AUTHORS,
+    summary: 'A calibration run of your organisation: its status and what it did per area.',
+    params: CalibrationParams,
+    responses: { 200: { description: 'The run.', schema: CalibrationRunView } },
   },
 ] as const satisfies readonly RouteDef[];

@@ -41,7 +41,7 @@ export const CANDIDATE_ROUTES = [
     group: 'candidate',
     access: 'public',
     summary:
-      'Start the attempt of an invitation (201), or resume it while active (200, with a new attemptToken; the previous one stops working). 410 with a reason for expired, revoked or finished invitations.',
+      "Start the attempt of an invitation (201), or resume it while active (200, with a new attemptToken; the previous one stops working). 410 with a reason for expired, revoked or finished invitations. Each adaptive section's current item is in `questions` and named by `sections[].current`.",
     body: StartAttemptBody,
     responses: {
       201: { description: 'Started.', schema: AttemptView },
@@ -69,7 +69,7 @@ export const CANDIDATE_ROUTES = [
     group: 'candidate',
     access: 'candidate',
     summary:
-      'Save (or replace) one answer. Accepted until the deadline plus the grace period; 409 time-is-up or already-submitted after. The response carries the answer\'s revision (also as ETag); with If-Match: "<revision>" the save is stored only if the answer is still at that revision ("0": never answered), else 412 revision-mismatch with the current answer.',
+      'Save (or replace) one answer. Accepted until the deadline plus the grace period; 409 time-is-up or already-submitted after. The response carries the answer\'s revision (also as ETag); with If-Match: "<revision>" the save is stored only if the answer is still at that revision ("0": never answered), else 412 revision-mismatch with the current answer. In an adaptive section only the current item (`sections[].current`) can be answered, once: its answer is final, there is no going back, and the response carries the `next` item chosen from the answers so far, or `sectionComplete`; saving the same answer again returns the same response, a different one is 409 adaptive-item-closed.',
     params: AnswerParams,
     body: SaveAnswerBody,
     responses: {
@@ -77,7 +77,10 @@ export const CANDIDATE_ROUTES = [
         description: "Saved, with the server time, the deadline and the answer's revision (ETag).",
         schema: Saved,
       },
-      409: { description: 'time-is-up or already-submitted.' },
+      409: {
+        description:
+          'time-is-up or already-submitted; adaptive-item-closed: an adaptive item already answered (answers there are final), with `current` (the stored answer), `section`, and `next` or `sectionComplete`.',
+      },
       412: {
         description:
           'revision-mismatch: the answer is no longer at the If-Match revision; `current` has the answer, its revision and save time.',

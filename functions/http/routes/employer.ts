@@ -3,13 +3,16 @@ import type { RouteDef } from '../route-types.ts';
 import {
   AssessmentPage,
   AssessmentView,
+  AttemptExtended,
   CloneAssessmentBody,
   CreateAssessmentBody,
   CreateInvitationsBody,
+  ExtendAttemptBody,
   InvitationPage,
   IssuedInvitations,
   OrganisationBody,
   OrganisationView,
+  PreviewStarted,
   Report,
   ResendInvitationBody,
   ResentInvitation,
@@ -28,8 +31,16 @@ export const EMPLOYER_ROUTES = [
     group: 'employer',
     access: EMPLOYERS,
     summary:
-      "Build an assessment from a blueprint. Each section's question pool is frozen now as (question, version) pairs from your and the public bank.",
+      "Build an assessment from a blueprint. Each section's question pool is frozen now as (question, version) pairs from your and the public bank. Send an Idempotency-Key to make a retry safe: without one, a retry after a lost answer builds a second assessment.",
     body: CreateAssessmentBody,
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        required: false,
+        description:
+          '16-128 characters (use a UUID); a retry with the same key and body returns the same assessment (201).',
+      },
+    ],
     responses: {
       201: { description: 'Created, with the pool size per section.', schema: AssessmentView },
       422: {
@@ -143,7 +154,7 @@ export const EMPLOYER_ROUTES = [
         name: 'Idempotency-Key',
         required: false,
         description:
-          'Any string up to 128 characters; a retry with the same key and body returns the same invitations.',
+          '16-128 characters (use a UUID); a retry with the same key and body returns the same invitations.',
       },
     ],
     responses: {
@@ -225,9 +236,65 @@ export const EMPLOYER_ROUTES = [
     path: '/v1/attempts/{attemptId}/report',
     group: 'employer',
     access: EMPLOYERS,
-    summary: "An attempt's skill profile with per-question detail (one read).",
+    summary:
+      "An attempt's skill profile with per-question detail: the prompt, the answer given, the correct answer and explanation (staff only), score, time and outcome (`unanswered` told apart from `wrong`); each area's level with the rule that produced it; extensions granted. Reads the result and the norms; the questions come from the immutable version cache.",
     params: AttemptParams,
     responses: { 200: { description: 'The report.', schema: Report } },
+  },
+  {
+    operationId: 'getReportHtml',
+    method: 'GET',
+    path: '/v1/attempts/{attemptId}/report.html',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary:
+      'The report as a printable page for a hiring manager: per question the prompt, the answer given, the correct answer and explanation, score and time; levels with the rule that produced them; strengths and gaps; integrity signals with times; the chart inline. Self-contained (no script, nothing loaded), readable on a phone and on paper.',
+    params: AttemptParams,
+    responses: {
+      200: { description: 'The page.', contentType: 'text/html' },
+      409: { description: 'The attempt is still active.' },
+    },
+  },
+  {
+    operationId: 'extendAttempt',
+    method: 'POST',
+    path: '/v1/attempts/{attemptId}/extend',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary:
+      "More time for a running attempt: `minutes` (1-600) are added to its current deadline, with a required `reason`; who, when and why are kept with the attempt and shown in its report. The candidate's countdown follows on their next request. Send an Idempotency-Key to make a retry safe: a retry with the same key and body answers what the first request did; without one, a retry adds the time again.",
+    params: AttemptParams,
+    body: ExtendAttemptBody,
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        required: false,
+        description:
+          'A random value (16-128 characters, e.g. a UUID) per extension: a retry with it extends once.',
+      },
+    ],
+    responses: {
+      200: { description: 'Extended: the new deadline.', schema: AttemptExtended },
+      404: { description: 'No such attempt in your organisation.' },
+      409: {
+        description:
+          'The attempt has finished (submitted, or its time ran out), has had 20 extensions, or would pass 24 hours of extensions in all.',
+      },
+      422: { description: 'The Idempotency-Key was used for another extension.' },
+    },
+  },
+  {
+    operationId: 'previewAssessment',
+    method: 'POST',
+    path: '/v1/assessments/{assessmentId}/preview',
+    group: 'employer',
+    access: EMPLOYERS,
+    summary:
+      "Take your own assessment as a candidate would: starts a preview attempt (no invitation is used) and returns what a candidate's start returns, plus `takeUrl` to open it in the candidate app. A preview is graded and has a report, but is never counted in results, norms, item statistics, calibration or AttemptCompleted events.",
+    params: AssessmentParams,
+    responses: {
+      201: { description: 'Started.', schema: PreviewStarted },
+    },
   },
   {
     operationId: 'getReportSvg',

@@ -1,7 +1,7 @@
 /** The public function's routes (see `../routes.ts`, which lists them all). */
 import { AREAS } from '../../domain/taxonomy.ts';
 import type { RouteDef } from '../route-types.ts';
-import { AreaList, Health } from '../schemas/public.ts';
+import { AreaList, Health, Ready } from '../schemas/public.ts';
 
 export const PUBLIC_ROUTES = [
   {
@@ -12,6 +12,19 @@ export const PUBLIC_ROUTES = [
     access: 'public',
     summary: 'Liveness check.',
     responses: { 200: { description: 'The API is up.', schema: Health } },
+  },
+  {
+    operationId: 'ready',
+    method: 'GET',
+    path: '/v1/health/ready',
+    group: 'public',
+    access: 'public',
+    summary:
+      'Readiness: whether the database answers (one read, at most 2 s). 503 with Retry-After while it does not.',
+    responses: {
+      200: { description: 'The database answers: requests can be served.', schema: Ready },
+      503: { description: 'The database did not answer within 2 s.' },
+    },
   },
   {
     operationId: 'openapi',
@@ -28,7 +41,7 @@ export const PUBLIC_ROUTES = [
     path: '/v1/areas',
     group: 'public',
     access: 'public',
-    summary: `The ${AREAS.length} trend areas and soft skills, with the number of published questions visible to the caller (the shipped bank, plus the organisation of a staff bearer token if one is sent).`,
+    summary: `The ${AREAS.length} trend areas and soft skills, with the number of published questions visible to the caller (the shipped bank, plus the organisation of a staff bearer token if one is sent) and their mean time hint.`,
     responses: { 200: { description: 'The areas.', schema: AreaList } },
   },
 ] as const satisfies readonly RouteDef[];

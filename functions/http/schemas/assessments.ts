@@ -8,6 +8,7 @@ import { IntegritySignalSchema } from '../../domain/integrity.ts';
 import { LOCALES } from '../../domain/locales.ts';
 import { AreaProfileSchema } from '../../domain/profile.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
+import { AttemptView } from './candidates.ts';
 
 export {
   AnswerParams,
@@ -20,7 +21,7 @@ export {
 export const CreateAssessmentBody = CreateAssessmentInput.register(z.globalRegistry, {
   id: 'CreateAssessment',
   description:
-    'A blueprint: sections over areas with counts and difficulty, the time limit and scoring options.',
+    'A blueprint: sections over areas with counts and difficulty, the time limit and scoring options. A section with "mode": "adaptive" has no count: the server chooses each next item from the previous answers (maximum information at the current ability estimate), stopping once the standard error is at most targetStandardError (default 0.4) after at least minItems (default 5), or at maxItems (default 20), or when time runs out. Fixed and adaptive sections mix.',
 });
 
 export const UpdateAssessmentBody = UpdateAssessmentInput.register(z.globalRegistry, {
@@ -49,6 +50,11 @@ export const AssessmentView = z
         count: z.int(),
         difficulty: Difficulty,
         questionPool: z.int(),
+        /** Adaptive sections only: the mode and the stopping rule (count is maxItems). */
+        mode: z.optional(z.literal('adaptive')),
+        minItems: z.optional(z.int()),
+        maxItems: z.optional(z.int()),
+        targetStandardError: z.optional(z.number()),
       }),
     ),
     questionCount: z.int(),
@@ -208,6 +214,13 @@ export const OrganisationView = z.object({
   accessibilityContact: z.optional(z.string()),
   replyTo: z.optional(z.string()),
   updatedAt: z.optional(z.string()),
+  sendsMail: z
+    .boolean()
+    .check(
+      z.describe(
+        'Whether this deployment sends email (a sender address is configured). When false, invitations refuse send: true: deliver the links yourself.',
+      ),
+    ),
 });
 
 export const InvitationPage = z.object({
@@ -240,6 +253,60 @@ export const Development = z.object({
   suggestion: z.string(),
 });
 
+export const ExtensionView = z.object({
+  minutes: z.int(),
+  reason: z.optional(z.string()),
+  by: z.string(),
+  at: z.string(),
+  from: z.string(),
+  to: z.string(),
+});
+
+export const ExtendAttemptBody = z
+  .strictObject({
+    minutes: z
+      .int()
+      .check(z.gte(1, 'Give 1 to 600 minutes.'), z.lte(600, 'Give 1 to 600 minutes.')),
+    reason: z
+      .string()
+      .check(
+        z.trim(),
+        z.minLength(1, 'Say why (it is kept with the attempt and shown in the report).'),
+        z.maxLength(500),
+      ),
+  })
+  .register(z.globalRegistry, {
+    id: 'ExtendAttempt',
+    description:
+      'More time for a running attempt: minutes added to its current deadline, and why (audited).',
+  });
+
+export const AttemptExtended = z.object({
+  attemptId: z.string(),
+  status: z.literal('active'),
+  deadline: z.string(),
+  previousDeadline: z.string(),
+  extension: ExtensionView,
+  extensionCount: z.int(),
+});
+
+export const PreviewStarted = z
+  .extend(AttemptView, {
+    preview: z.literal(true),
+    takeUrl: z
+      .string()
+      .check(
+        z.describe(
+          'Where the candidate app opens this preview: the attempt token is in the fragment, which the browser never sends to a server.',
+        ),
+      ),
+  })
+  .register(z.globalRegistry, {
+    id: 'PreviewStarted',
+    description:
+      "A preview attempt of your assessment, as a candidate's start returns it; never counted in results, norms, item statistics or events.",
+  });
+
 export const Report = z
   .object({
     attemptId: z.string(),
@@ -254,11 +321,26 @@ export const Report = z
     percentile: z.optional(z.number()),
     technical: z.optional(z.nullable(z.object({ score: z.number() }))),
     soft: z.optional(z.nullable(z.object({ score: z.number() }))),
-    areas: z.array(AreaProfileSchema),
+    areas: z.array(
+      z.extend(AreaProfileSchema, {
+        name: z.optional(z.string()),
+        answered: z.optional(z.int()),
+        levelRule: z.optional(
+          z
+            .string()
+            .check(
+              z.describe(
+                'The rule that produced the level, with the evidence it used (docs/scoring.md#levels).',
+              ),
+            ),
+        ),
+      }),
+    ),
     strengths: z.array(z.enum(AREA_IDS)),
     gaps: z.array(z.enum(AREA_IDS)),
     development: z.array(Development),
     integrity: z.object({ signals: z.array(IntegritySignalSchema) }),
+    extensions: z.optional(z.array(ExtensionView)),
     questions: z.array(
       z.object({
         questionId: z.string(),
@@ -266,14 +348,40 @@ export const Report = z
         area: z.string(),
         score: z.number(),
         secondsSpent: z.int(),
-        answer: z.optional(
-          z.string().register(z.globalRegistry, {
-            description:
-              "The candidate's saved answer as a person reads it (option ids with their texts, the number or the text given); absent when unanswered or erased.",
-          }),
+        areaName: z.optional(z.string()),
+        type: z.optional(z.string()),
+        difficulty: z.optional(z.int()),
+        outcome: z.optional(
+          z
+            .enum(['correct', 'partial', 'wrong', 'unanswered', 'unanswered-or-wrong'])
+            .check(
+              z.describe(
+                '`unanswered` (no answer saved) is told apart from `wrong` (both score 0); `unanswered-or-wrong` only for results graded before answers were recorded.',
+              ),
+            ),
         ),
+        answered: z.optional(z.boolean()),
+        answer: z.optional(
+          z
+            .string()
+            .check(
+              z.describe(
+                "The candidate's saved answer as a person reads it (option ids with their texts, the number or the text given); absent when unanswered or erased.",
+              ),
+            ),
+        ),
+        prompt: z.optional(z.string().check(z.describe('Markdown.'))),
+        correctAnswer: z.optional(z.string().check(z.describe('The key as a person reads it.'))),
+        explanation: z.optional(z.string().check(z.describe('Markdown.'))),
       }),
     ),
+    deadline: z.optional(
+      z
+        .string()
+        .check(z.describe('The deadline the attempt ended with (or has), with extensions.')),
+    ),
+    preview: z.optional(z.boolean()),
+    erasedAt: z.optional(z.string()),
   })
   .register(z.globalRegistry, {
     id: 'Report',

@@ -14,13 +14,44 @@ export const CandidateQuestion = CandidateQuestionSchema;
 
 export const AnswerValue = AnswerSchema;
 
+const STOP_REASONS = ['target-standard-error', 'max-items', 'pool-exhausted', 'time-up'] as const;
+
+/** A section of the attempt: its questions so far; an adaptive one with its progress. */
+export const AttemptSection = z.object({
+  index: z.int(),
+  area: z.enum(AREA_IDS),
+  mode: z.enum(['fixed', 'adaptive']),
+  /** The section's questions (an adaptive section's as shown so far, the current one last). */
+  questionIds: z.array(z.string()),
+  minItems: z.optional(z.int()),
+  maxItems: z.optional(z.int()),
+  answered: z.optional(z.int()),
+  itemsLeftAtMost: z.optional(
+    z
+      .int()
+      .check(z.describe('An adaptive section: at most this many more items (0 once it ended).')),
+  ),
+  current: z.optional(
+    z.nullable(
+      z
+        .string()
+        .check(z.describe('An adaptive section: the question waiting for an answer (null: none).')),
+    ),
+  ),
+  complete: z.optional(z.nullable(z.object({ reason: z.enum(STOP_REASONS) }))),
+});
+
 export const AttemptView = z
   .object({
     attemptId: z.string(),
     attemptToken: z.optional(z.string()),
     status: z.enum(['active', 'submitted', 'expired']),
+    /** An employer's preview (never counted anywhere). */
+    preview: z.optional(z.boolean()),
     startedAt: z.string(),
-    deadline: z.string(),
+    deadline: z
+      .string()
+      .check(z.describe('The current deadline: an employer may extend it while the attempt runs.')),
     gracePeriodSeconds: z.int(),
     serverTime: z.string(),
     assessment: z.object({ title: z.string(), timeLimitMinutes: z.int() }),
@@ -28,11 +59,12 @@ export const AttemptView = z
     answers: z.record(z.string(), AnswerValue),
     /** Each saved answer's revision (for If-Match) and the server time it was saved. */
     revisions: z.record(z.string(), z.object({ revision: z.int(), savedAt: z.string() })),
+    sections: z.optional(z.array(AttemptSection)),
   })
   .register(z.globalRegistry, {
     id: 'Attempt',
     description:
-      'An attempt as its candidate sees it: never keys, weights, explanations or scores.',
+      "An attempt as its candidate sees it: never keys, weights, explanations or scores. `questions` lists every fixed section's questions and each adaptive section's items as shown so far (the one waiting for an answer last); `sections` says which sections are adaptive, which item is current and at most how many are left.",
   });
 
 export const SaveAnswerBody = z.strictObject({ answer: AnswerSchema });
@@ -43,6 +75,12 @@ export const Saved = z.object({
   deadline: z.string(),
   /** The answer's revision: 1 for the first save of the question, +1 per later save. */
   revision: z.int(),
+  /** A save in an adaptive section: the section's progress. */
+  section: z.optional(AttemptSection),
+  /** A save in an adaptive section: the next item, chosen from the answers so far. */
+  next: z.optional(CandidateQuestion),
+  /** A save in an adaptive section that ended it: why, and how many items it used. */
+  sectionComplete: z.optional(z.object({ reason: z.enum(STOP_REASONS), items: z.int() })),
 });
 
 export const CandidateResult = z
@@ -104,6 +142,10 @@ export const InvitationPreview = z
           name: z.string(),
           kind: z.enum(['technical', 'soft']),
           count: z.int(),
+          /** An adaptive section: items adapt to the answers, at least minItems, at most maxItems (count). */
+          mode: z.optional(z.literal('adaptive')),
+          minItems: z.optional(z.int()),
+          maxItems: z.optional(z.int()),
         }),
       ),
     }),

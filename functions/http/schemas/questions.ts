@@ -128,15 +128,79 @@ const Stats = {
   meanSeconds: z.nullable(z.number()),
 };
 
+const SE = z.nullable(z.number());
+
+/** A version's calibrated item parameters (the calibration job), or null: label priors apply. */
+export const Calibration = z
+  .object({
+    model: z.enum(['2pl', 'gpcm']),
+    a: z.number(),
+    b: z.number(),
+    steps: z.array(z.number()),
+    categories: z.array(z.number()),
+    categoryCounts: z.array(z.int()),
+    standardErrors: z.object({ a: SE, b: SE, steps: z.array(SE) }),
+    fit: z.object({ x2: z.number(), df: z.int(), p: z.number(), groups: z.int() }),
+    responses: z.int(),
+    eligibility: z.optional(z.number()),
+    calibratedAt: z.string(),
+    calibrationId: z.string(),
+  })
+  .register(z.globalRegistry, {
+    id: 'Calibration',
+    description:
+      'Item parameters estimated from response records by marginal maximum likelihood: a (discrimination) and b (location; the mean of the GPCM steps), the GPCM step difficulties and the lower score bound of each category, responses per category, standard errors (observed information), item fit (a chi-square after Orlando & Thissen; p < 0.01 flags misfit), and the item eligibility used for exposure control. See docs/psychometrics.md.',
+  });
+
 export const QuestionStats = z
   .object({
     questionId: z.string(),
     version: z.int(),
     ...Stats,
-    versions: z.array(z.object({ version: z.int(), ...Stats })),
+    calibration: z.nullable(Calibration),
+    versions: z.array(
+      z.object({ version: z.int(), ...Stats, calibration: z.nullable(Calibration) }),
+    ),
   })
   .register(z.globalRegistry, {
     id: 'QuestionStats',
     description:
-      'Item statistics of the latest version (and of each version): attempts, facility (mean item score), discrimination (corrected item-total correlation), mean seconds spent.',
+      "Item statistics of the latest version (and of each version): attempts, facility (mean item score), discrimination (corrected item-total correlation), mean seconds spent (this organisation's attempts), and the version's calibration when it has one (a public question's from every organisation's anonymous responses; an organisation's own question's from its own).",
+  });
+
+export const CalibrationParams = z.strictObject({
+  calibrationId: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Not a valid id.')),
+});
+
+const AreaRun = z.object({
+  area: z.string(),
+  candidates: z.int(),
+  versions: z.int(),
+  calibrated: z.int(),
+  insufficient: z.int(),
+  noVariation: z.int(),
+  converged: z.boolean(),
+  cycles: z.int(),
+  misfitting: z.int(),
+  ms: z.int(),
+});
+
+export const CalibrationRunView = z
+  .object({
+    calibrationId: z.string(),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+    trigger: z.enum(['request', 'schedule']),
+    requestedAt: z.string(),
+    startedAt: z.optional(z.string()),
+    finishedAt: z.optional(z.string()),
+    minResponses: z.int(),
+    records: z.optional(z.int()),
+    areas: z.array(AreaRun),
+    pending: z.optional(z.array(z.string())),
+    error: z.optional(z.string()),
+  })
+  .register(z.globalRegistry, {
+    id: 'CalibrationRun',
+    description:
+      "A calibration of the organisation's own questions: queued, running, then succeeded (or failed), with what it did per area: candidates (response records), question versions seen, calibrated (at least minResponses responses), left with too few responses, without variation, misfitting, EM cycles and whether EM converged.",
   });

@@ -14,9 +14,16 @@ import {
   sessionFromToken,
   tokenRequestBody,
 } from '../../../web/console/auth.ts';
-import { MAX_CANDIDATES, parseCandidates } from '../../../web/console/candidates.ts';
+import {
+  languagesOf,
+  MAX_CANDIDATES,
+  parseCandidates,
+  withLanguage,
+} from '../../../web/console/candidates.ts';
 import { capabilitiesOf, routesOf } from '../../../web/console/capabilities.ts';
+import { changesOf } from '../../../web/console/changes.ts';
 import { fromPoll, fromUpload, uploadFormat, where } from '../../../web/console/imports.ts';
+import type { Assessment } from '../../../web/console/model.ts';
 import { estimateSeconds, type ResultRow, sortResults } from '../../../web/console/results.ts';
 
 const COGNITO: CognitoSettings = {
@@ -120,26 +127,26 @@ describe('signing in with the hosted UI', () => {
 });
 
 describe('what the server can do, from its OpenAPI document', () => {
-  it("finds today's routes and hides the ones this server does not have", () => {
+  it("finds today's mail, lifecycle, extend and preview routes in the real document", () => {
     const doc = buildOpenApi();
     const caps = capabilitiesOf(doc);
     expect(routesOf(doc).has('GET /v1/attempts/{}/report')).toBe(true);
-    expect(caps.has('revoke')).toBe(true);
-    expect(caps.has('reportSvg')).toBe(true);
-    for (const action of ['resend', 'extend', 'archive', 'clone', 'preview', 'imports'] as const) {
-      expect(caps.has(action), action).toBe(
-        routesOf(doc).has(
-          {
-            resend: 'POST /v1/invitations/{}/resend',
-            extend: 'POST /v1/attempts/{}/extend',
-            archive: 'POST /v1/assessments/{}/archive',
-            clone: 'POST /v1/assessments/{}/clone',
-            preview: 'POST /v1/assessments/{}/preview',
-            imports: 'GET /v1/imports/{}',
-          }[action],
-        ),
-      );
+    for (const action of [
+      'revoke',
+      'reportSvg',
+      'resend',
+      'archive',
+      'unarchive',
+      'clone',
+      'deleteAssessment',
+      'update',
+      'organisation',
+      'extend',
+      'preview',
+    ] as const) {
+      expect(caps.has(action), action).toBe(true);
     }
+    expect(caps.sendInvitations).toBe(true);
   });
 
   it('finds a route whatever its parameters are called, and the send flag in a referenced schema', () => {
@@ -311,5 +318,82 @@ describe('following an import', () => {
     expect(uploadFormat('bank.JSON')).toEqual({ contentType: 'application/json', format: 'json' });
     expect(uploadFormat('bank.yml')).toEqual({ contentType: 'application/yaml', format: 'yaml' });
     expect(uploadFormat('bank.gift')).toEqual({ contentType: 'text/plain', format: 'gift' });
+  });
+});
+
+describe('candidates’ languages', () => {
+  it('gives each candidate its own language, else the chosen default, and counts them', () => {
+    const { candidates } = parseCandidates(
+      'Ada, ada@example.com\nИван <ivan@example.com>, ru\nGrace, grace@example.com, en',
+    );
+    expect(withLanguage(candidates, 'ru')).toEqual([
+      { name: 'Ada', email: 'ada@example.com', locale: 'ru' },
+      { name: 'Иван', email: 'ivan@example.com', locale: 'ru' },
+      { name: 'Grace', email: 'grace@example.com', locale: 'en' },
+    ]);
+    expect(languagesOf(candidates, 'en')).toEqual([
+      ['en', 2],
+      ['ru', 1],
+    ]);
+    expect(languagesOf(candidates, 'ru')).toEqual([
+      ['en', 1],
+      ['ru', 2],
+    ]);
+  });
+});
+
+describe('what an edit sends', () => {
+  const assessment: Assessment = {
+    assessmentId: 'A',
+    title: 'Screen',
+    timeLimitMinutes: 30,
+    passingScore: 50,
+    showResultToCandidate: false,
+    sections: [{ area: 'security', count: 5, difficulty: 'mixed', questionPool: 9 }],
+    questionCount: 5,
+    instructions: 'Bring a pen.',
+    remindBeforeExpiryHours: 24,
+    contentEditable: true,
+    createdAt: '2026-01-01T00:00:00Z',
+  };
+  const same = {
+    title: 'Screen',
+    timeLimitMinutes: 30,
+    sections: [{ area: 'security', count: 5, difficulty: 'mixed' as const }],
+    instructions: 'Bring a pen.',
+    passingScore: 50,
+    showResultToCandidate: false,
+    remindBeforeExpiryHours: 24,
+  };
+
+  it('sends nothing for an unchanged form, and only the fields that changed otherwise', () => {
+    expect(changesOf(assessment, same, true)).toEqual({});
+    expect(
+      changesOf(assessment, { ...same, title: 'Senior screen', remindBeforeExpiryHours: 0 }, true),
+    ).toEqual({ title: 'Senior screen', remindBeforeExpiryHours: 0 });
+  });
+
+  it('removes emptied instructions and pass mark with null', () => {
+    expect(
+      changesOf(assessment, { ...same, instructions: '', passingScore: undefined }, true),
+    ).toEqual({ instructions: null, passingScore: null });
+  });
+
+  it('sends time limit and sections only while the content is editable', () => {
+    const changed = {
+      ...same,
+      timeLimitMinutes: 45,
+      sections: [
+        { area: 'security', count: 5, difficulty: 2 as const },
+        { area: 'collaboration', count: 1, difficulty: 'mixed' as const },
+      ],
+    };
+    expect(changesOf(assessment, changed, true)).toEqual({
+      timeLimitMinutes: 45,
+      sections: changed.sections,
+    });
+    expect(changesOf(assessment, { ...changed, title: 'Renamed' }, false)).toEqual({
+      title: 'Renamed',
+    });
   });
 });

@@ -14,10 +14,13 @@ function harness(
     online?: boolean;
     revisions?: boolean;
     initial?: Record<string, { value: Answer; revision?: number }>;
+    onSettled?: (questionId: string, res: SendResult) => void;
   } = {},
 ) {
   const sent: { questionId: string; value: Answer; ifMatch: number | undefined }[] = [];
   const states: [string, SaveState][] = [];
+  /** What the page would read while it is told of a state: the answer shown, and "unsaved". */
+  const seen: { kind: string; current: Answer | undefined; unsaved: boolean }[] = [];
   const stops: StopReason[] = [];
   const waits: number[] = [];
   let online = opts.online ?? true;
@@ -32,8 +35,12 @@ function harness(
       wait: async (ms) => {
         waits.push(ms);
       },
-      onState: (q, s) => states.push([q, s]),
+      onState: (q, s) => {
+        states.push([q, s]);
+        seen.push({ kind: s.kind, current: saver.current(q), unsaved: saver.isUnsaved(q) });
+      },
       onStop: (r) => stops.push(r),
+      ...(opts.onSettled ? { onSettled: opts.onSettled } : {}),
     },
     opts.initial ?? {},
     opts.revisions ?? false,
@@ -42,6 +49,7 @@ function harness(
     saver,
     sent,
     states,
+    seen,
     stops,
     waits,
     goOnline: () => {
@@ -189,6 +197,30 @@ describe('the saving queue', () => {
     expect(h.last('q1')).toEqual({ kind: 'saved', savedAt: 't' });
   });
 
+  it('has settled the answer before it tells the page: saved is not unsaved, and a replaced choice is no longer current', async () => {
+    const h = harness(
+      [
+        ok(0, 1),
+        { status: 412, body: { current: { answer: 'c', revision: 2, savedAt: 't' } } },
+        { status: 412, body: { current: { answer: 'e', revision: 3, savedAt: 't' } } },
+      ],
+      { revisions: true },
+    );
+
+    h.saver.save('q1', 'a');
+    await h.saver.drain(1000);
+    h.saver.save('q1', 'd');
+    await h.saver.drain(1000);
+    h.saver.save('q1', 'e');
+    await h.saver.drain(1000);
+
+    expect(h.seen.filter((s) => s.kind !== 'pending')).toEqual([
+      { kind: 'saved', current: 'a', unsaved: false },
+      { kind: 'replaced', current: 'c', unsaved: false },
+      { kind: 'saved', current: 'e', unsaved: false },
+    ]);
+  });
+
   it('sends no If-Match to a server without revisions', async () => {
     const h = harness([]);
 
@@ -196,5 +228,40 @@ describe('the saving queue', () => {
     await h.saver.drain(1000);
 
     expect(h.sent[0]?.ifMatch).toBeUndefined();
+  });
+});
+
+describe('answers in an adaptive section', () => {
+  it('reports each settled save (its next item) once its entry has left the queue, and settles a 409 adaptive-item-closed with the answer the server keeps', async () => {
+    const closed: SendResult = {
+      status: 409,
+      body: {
+        code: 'adaptive-item-closed',
+        current: { answer: 'c', savedAt: '2026-11-29T10:00:05.000Z' },
+        next: { questionId: 'q3' },
+      },
+    };
+    const settled: { q: string; next: unknown; unsaved: number }[] = [];
+    // The page moves on when told: nothing of that answer may still be queued by then.
+    const h = harness([ok(0), closed], {
+      onSettled: (q, res) =>
+        settled.push({ q, next: res.body?.next ?? null, unsaved: h.saver.unsavedCount }),
+    });
+
+    h.saver.save('q1', 'a');
+    await h.saver.drain(1000);
+    h.saver.save('q2', 'b');
+    await h.saver.drain(1000);
+
+    expect(settled).toEqual([
+      { q: 'q1', next: null, unsaved: 0 },
+      { q: 'q2', next: { questionId: 'q3' }, unsaved: 0 },
+    ]);
+    expect(h.saver.saved.get('q2')?.value).toBe('c');
+    expect(h.last('q2')).toEqual({
+      kind: 'replaced',
+      saved: { value: 'c', revision: 1, savedAt: '2026-11-29T10:00:05.000Z' },
+    });
+    expect(h.sent).toHaveLength(2);
   });
 });

@@ -1,0 +1,16 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from './client.ts';
+
+/** The key read by the readiness check: an item that never exists, so the read costs 0.5 RCU. */
+const PROBE_KEY = { PK: 'HEALTH', SK: 'PROBE' };
+
+/**
+ * Whether the table answers a read within `timeoutMs`: one eventually consistent GetItem of a
+ * key that is never written. Resolves when it answers; a fault (unreachable, throttled, too
+ * slow) rejects with `UnavailableError`, as any other call would.
+ */
+export async function probeTable(timeoutMs: number): Promise<void> {
+  await db().send(new GetCommand({ TableName: tableName(), Key: PROBE_KEY }), {
+    abortSignal: AbortSignal.timeout(timeoutMs),
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * Fault injection: each test runs its own DynamoDB Local and pauses (SIGSTOP), resumes
+ * (SIGCONT) or kills (SIGKILL) it under a running attempt. Times are reported, and asserted
+ * only against the bounds that matter: the function's timeout (after which API Gateway would
+ * answer a bare 500) and the readiness check's own 2 s.
+ */
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { ensureTable } from '../../functions/data/admin.ts';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/http/timeouts.ts';
+import { startDynamoLocal } from '../../infra/local/dynamodb-local.ts';
+import { eventually, inviteCandidates, type OwnStack, startOwnStack } from './own-stack.ts';
+
+const CANDIDATE_TIMEOUT_MS = FUNCTION_TIMEOUT_SECONDS.candidate * 1000;
+const PUBLIC_TIMEOUT_MS = FUNCTION_TIMEOUT_SECONDS.public * 1000;
+
+/** A running attempt on a stack of the test's own, and one of its single-choice questions. */
+async function attemptOn(stack: OwnStack) {
+  const { tokens } = await inviteCandidates(stack, 1);
+  const started = await stack.request('POST', '/v1/attempts', {
+    body: { invitationToken: tokens[0] },
+  });
+  expect(started.status).toBe(201);
+  const q = started.body.questions.find((x: { type: string }) => x.type === 'sjt');
+  const save = (answer: string) =>
+    timed(() =>
+      stack.request('PUT', `/v1/attempts/${started.body.attemptId}/answers/${q.questionId}`, {
+        token: started.body.attemptToken,
+        body: { answer },
+      }),
+    );
+  const stored = async () =>
+    (
+      await stack.request('GET', `/v1/attempts/${started.body.attemptId}`, {
+        token: started.body.attemptToken,
+      })
+    ).body.answers[q.questionId];
+  return { options: q.options.map((o: { id: string }) => o.id) as string[], save, stored };
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<T & { ms: number }> {
+  const started = performance.now();
+  const out = await work();
+  return { ...out, ms: Math.round(performance.now() - started) };
+}
+
+const expect503 = (res: { status: number; headers: Headers; body: { code?: string } }) => {
+  expect(res.status).toBe(503);
+  expect(res.headers.get('content-type')).toBe('application/problem+json');
+  expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+  expect(res.body.code).toBe('unavailable');
+};
+
+describe('a paused database', () => {
+  it('answers a save with 503 and Retry-After within the deadline, readiness goes 503 and back, and the retried save lands after resume', async () => {
+    const stack = await startOwnStack();
+    onTestFinished(() => stack.close());
+    const { options, save, stored } = await attemptOn(stack);
+    expect((await save(options[0]!)).status).toBe(200);
+
+    stack.dynamo.process.kill('SIGSTOP');
+    const saving = await save(options[1]!);
+    const ready = await timed(() => stack.request('GET', '/v1/health/ready'));
+    const alive = await stack.request('GET', '/v1/health');
+    stack.dynamo.process.kill('SIGCONT');
+
+    expect503(saving);
+    expect(saving.ms).toBeLessThan(CANDIDATE_TIMEOUT_MS);
+    expect503(ready);
+    expect(ready.ms).toBeLessThan(PUBLIC_TIMEOUT_MS);
+    expect(alive.status).toBe(200);
+
+    const back = await eventually(
+      async () => (await stack.request('GET', '/v1/health/ready')).status === 200,
+      30_000,
+    );
+    // The retry contract: saving again after a 503 leaves exactly that answer stored.
+    const retried = await save(options[1]!);
+    expect(retried.status).toBe(200);
+    expect(await stored()).toBe(options[1]);
+    console.log(
+      `paused database: save answered 503 after ${saving.ms} ms, readiness 503 after ${ready.ms} ms; ready again ${Math.round(back)} ms after resume`,
+    );
+  }, 180_000);
+});
+
+describe('a killed database', () => {
+  it('answers 503 at once, never 500, and readiness comes back with a new database on the same port', async () => {
+    const stack = await startOwnStack();
+    onTestFinished(() => stack.close());
+    const { options, save } = await attemptOn(stack);
+
+    stack.dynamo.process.kill('SIGKILL');
+    await new Promise((r) => stack.dynamo.process.once('exit', r));
+    const saving = await save(options[0]!);
+    const ready = await timed(() => stack.request('GET', '/v1/health/ready'));
+    expect503(saving);
+    expect(saving.ms).toBeLessThan(CANDIDATE_TIMEOUT_MS);
+    expect503(ready);
+
+    const reborn = await startDynamoLocal({ port: stack.dynamo.port });
+    onTestFinished(() => reborn.stop());
+    // In memory, the data died with it: readiness waits for the table as much as the process.
+    expect503(await stack.request('GET', '/v1/health/ready'));
+    await ensureTable(stack.table);
+    expect((await stack.request('GET', '/v1/health/ready')).status).toBe(200);
+    console.log(
+      `killed database: save answered 503 after ${saving.ms} ms, readiness 503 after ${ready.ms} ms`,
+    );
+  }, 180_000);
+});

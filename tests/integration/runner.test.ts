@@ -1,0 +1,102 @@
+/**
+ * `npm start` as a user runs it, in a child process with its own DynamoDB Local: when that
+ * database dies, the runner says so in one line and restarts it; when it dies again at once,
+ * the runner exits 1 rather than serve errors. It never answers 500 meanwhile.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { freePort } from '../../infra/local/dynamodb-local.ts';
+import { eventually } from './own-stack.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/**
+ * The runner's `java` children (its DynamoDB Local), by pid. Only those: tsx's esbuild service
+ * is a child of the runner too.
+ */
+const javaChildrenOf = (pid: number): number[] => {
+  try {
+    return execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([, comm]) => comm === 'java')
+      .map(([p]) => Number(p));
+  } catch {
+    return [];
+  }
+};
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function startRunner(port: number) {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LOG_LEVEL: 'ERROR' };
+  delete env.DYNAMODB_ENDPOINT;
+  delete env.TABLE_NAME;
+  const child: ChildProcess = spawn(
+    resolve(ROOT, 'node_modules/.bin/node'),
+    ['--import', 'tsx', 'infra/local/start.ts', '--quiet'],
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout!.on('data', (d) => {
+    output += d;
+  });
+  child.stderr!.on('data', (d) => {
+    output += d;
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, output: () => output, exited };
+}
+
+describe('npm start', () => {
+  it('says in one line that DynamoDB Local died and restarts it, then exits 1 when it dies again at once', async () => {
+    const port = await freePort();
+    const runner = startRunner(port);
+    // Its DynamoDB Local first: killed with SIGKILL, the runner could not stop it itself.
+    onTestFinished(() => {
+      for (const pid of javaChildrenOf(runner.child.pid!)) process.kill(pid, 'SIGKILL');
+      runner.child.kill('SIGKILL');
+    });
+    const base = `http://127.0.0.1:${port}`;
+    const ready = async () => (await fetch(`${base}/v1/health/ready`)).status;
+
+    // On failure, say what the runner printed.
+    const told = (err: Error) => {
+      throw new Error(`${err.message}; the runner said:\n${runner.output()}`);
+    };
+    await eventually(async () => runner.output().includes('Assay is running'), 180_000).catch(told);
+    expect(await ready()).toBe(200);
+    const [java] = javaChildrenOf(runner.child.pid!);
+    expect(java).toBeDefined();
+
+    process.kill(java!, 'SIGKILL');
+    const seen = new Set<number>();
+    await eventually(async () => {
+      const status = await ready();
+      seen.add(status);
+      return status === 200 && runner.output().includes('DynamoDB Local is back');
+    }, 180_000).catch(told);
+    const lines = runner.output().split('\n');
+    expect(lines.filter((l) => l.startsWith('DynamoDB Local was killed (SIGKILL)'))).toEqual([
+      expect.stringMatching(
+        /restarting it on port \d+\. It ran in memory, so every table and item is gone/,
+      ),
+    ]);
+    expect([...seen].filter((s) => s >= 500 && s !== 503)).toEqual([]);
+
+    const [reborn] = javaChildrenOf(runner.child.pid!);
+    expect(reborn).toBeDefined();
+    process.kill(reborn!, 'SIGKILL');
+    expect(await runner.exited).toBe(1);
+    expect(runner.output()).toMatch(/again within a minute of its restart: stopping \(exit 1\)/);
+    expect(alive(reborn!)).toBe(false);
+  }, 600_000);
+});

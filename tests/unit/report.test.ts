@@ -1,0 +1,154 @@
+/**
+ * The pieces of the employer's report that need no table: answers and keys as a person reads
+ * them, the outcome of a graded question, and the HTML page's escaping.
+ */
+import { describe, expect, it } from 'vitest';
+import { describeKey } from '../../functions/domain/answer-text.ts';
+import { describeAnswer, type QuestionContent } from '../../functions/domain/question.ts';
+import { escapeHtml, reportHtml } from '../../functions/http/report-html.ts';
+import { type FinishedReport, outcomeOf } from '../../functions/services/reports.ts';
+
+const options = [
+  { id: 'a', text: 'Use `a queue`' },
+  { id: 'b', text: 'Retry forever' },
+  { id: 'c', text: 'Drop it' },
+];
+const q = (
+  type: QuestionContent['type'],
+  answer: unknown,
+  withOptions = true,
+): QuestionContent => ({
+  id: `q-${type}`,
+  area: 'security',
+  type,
+  difficulty: 2,
+  prompt: 'A prompt long enough.',
+  ...(withOptions ? { options } : {}),
+  answer,
+  explanation: 'An explanation long enough.',
+  tags: ['t'],
+});
+
+describe('answers and keys as a person reads them', () => {
+  it('renders answers by their type, and nothing for no answer', () => {
+    expect(describeAnswer(q('single', 'a'), 'a')).toBe('a — Use `a queue`');
+    expect(describeAnswer(q('sjt', { weights: { a: 1, b: 0.5, c: 0 } }), 'b')).toBe(
+      'b — Retry forever',
+    );
+    expect(describeAnswer(q('single', 'a'), undefined)).toBeUndefined();
+  });
+
+  it('renders every type of key', () => {
+    expect(describeKey(q('single', 'b'))).toBe('b — Retry forever');
+    expect(describeKey(q('multi', ['a', 'c']))).toBe('a — Use `a queue`; c — Drop it');
+    expect(describeKey(q('order', ['c', 'a', 'b']))).toBe(
+      '1. c — Drop it; 2. a — Use `a queue`; 3. b — Retry forever',
+    );
+    expect(describeKey(q('numeric', { value: 42, tolerance: 0.5 }, false))).toBe('42 (± 0.5)');
+    expect(describeKey(q('numeric', { value: 42, tolerance: 0 }, false))).toBe('42');
+    expect(describeKey(q('text', ['idempotency key', 'idempotency-key'], false))).toBe(
+      '"idempotency key" or "idempotency-key" (case and spacing ignored)',
+    );
+    expect(describeKey(q('sjt', { weights: { a: 0.25, b: 1, c: 0 } }))).toBe(
+      'b — Retry forever (effectiveness 1); a — Use `a queue` (effectiveness 0.25); c — Drop it (effectiveness 0)',
+    );
+    expect(
+      describeKey({
+        ...q(
+          'matching',
+          {
+            pairs: [
+              { left: 'HTTP', right: '80' },
+              { left: 'SSH', right: '22' },
+            ],
+          },
+          false,
+        ),
+      }),
+    ).toBe('HTTP → 80; SSH → 22');
+  });
+});
+
+describe('the outcome of a graded question', () => {
+  it('tells unanswered from wrong, and says when an old result cannot', () => {
+    expect(outcomeOf({ score: 0, answered: false })).toBe('unanswered');
+    expect(outcomeOf({ score: 0, answered: true })).toBe('wrong');
+    expect(outcomeOf({ score: 0.5, answered: true })).toBe('partial');
+    expect(outcomeOf({ score: 1, answered: true })).toBe('correct');
+    expect(outcomeOf({ score: 0 })).toBe('unanswered-or-wrong');
+    expect(outcomeOf({ score: 1 })).toBe('correct');
+  });
+});
+
+describe('the HTML page', () => {
+  it('escapes markup and drops characters HTML forbids', () => {
+    expect(escapeHtml(`<a href='x'>&"</a>`)).toBe(
+      '&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;',
+    );
+    expect(escapeHtml('a\u0000b\u0007c\u0085d\ud800e')).toBe('abcde');
+    expect(escapeHtml(undefined)).toBe('');
+  });
+
+  const minimal: FinishedReport = {
+    attemptId: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+    status: 'expired',
+    candidate: { externalId: 'ext-<1>' },
+    assessment: { assessmentId: 'x', title: 'T & T' },
+    startedAt: '2026-11-21T08:00:00.000Z',
+    completedAt: '2026-11-21T08:30:00.000Z',
+    secondsUsed: 1800,
+    score: 0,
+    technical: null,
+    soft: null,
+    areas: [],
+    strengths: [],
+    gaps: [],
+    development: [],
+    integrity: { signals: [] },
+    extensions: [],
+    questions: [],
+  };
+
+  it('says what is absent rather than leaving a section empty', () => {
+    const html = reportHtml(minimal);
+    expect(html).toContain('<h1>ext-&lt;1&gt;</h1>');
+    expect(html).toContain('Time ran out (expired)');
+    expect(html).toContain('No area was graded.');
+    expect(html).toContain('No integrity signal was observed');
+    expect(html).toContain("No area's evidence supports calling it a strength or a gap");
+    expect(html).not.toContain('More time granted');
+    expect(html).toContain('30 min 0 s');
+  });
+
+  it('shows integrity signals with their times, and extensions with who, when and why', () => {
+    const html = reportHtml({
+      ...minimal,
+      integrity: {
+        signals: [
+          {
+            type: 'page-hidden',
+            at: '2026-11-21T08:05:00.000Z',
+            detail: 'Hidden <twice>',
+            count: 2,
+            times: ['2026-11-21T08:05:00.000Z', '2026-11-21T08:07:30.000Z'],
+            questionIds: ['q-1'],
+          },
+        ],
+      },
+      extensions: [
+        {
+          minutes: 10,
+          by: 'boss@acme',
+          at: '2026-11-21T08:10:00.000Z',
+          from: '2026-11-21T08:30:00.000Z',
+          to: '2026-11-21T08:40:00.000Z',
+        },
+      ],
+    });
+    expect(html).toContain('2026-11-21 08:05:00 UTC · 2 times');
+    expect(html).toContain('At: 2026-11-21 08:05:00 UTC, 2026-11-21 08:07:30 UTC');
+    expect(html).toContain('Hidden &lt;twice&gt;');
+    expect(html).toContain('+10 min</span> by boss@acme at 2026-11-21 08:10:00 UTC');
+    expect(html).toContain('Reason erased with the candidate’s data.');
+  });
+});
