@@ -70,6 +70,23 @@ export function fileError(issues: FieldIssue[], what: string): ValidationError {
   );
 }
 
+/**
+ * A validation message of a field Moodle names differently, in Moodle's terms: Assay's minimum
+ * lengths are its own rules, so the message says which text is short and what to do.
+ */
+function inMoodleTerms(field: string, message: string, format: MoodleFormat): string {
+  if (field === '.answer.pairs' && message === 'Give 2-10 pairs.') {
+    return `A matching question needs 2 to 10 pairs, each ${format === 'xml' ? 'a <subquestion> with text and an <answer>' : '"=left -> right"'}.`;
+  }
+  const short = /^Too small: expected string to have >=(\d+) characters$/.exec(message);
+  if (!short) return message;
+  if (field === '.prompt') {
+    return `The question text is shorter than ${short[1]} characters, the least Assay accepts: write the question out in full${format === 'xml' ? ' in <questiontext>' : ' before the answer block "{"'}.`;
+  }
+  if (field === '.title') return `The ${NAME_SYNTAX[format]} is empty: give the question a name.`;
+  return message;
+}
+
 /** The id of a draft and where it came from; problems with an author's id go to the draft. */
 function idOf(d: Draft, format: MoodleFormat): QuestionOrigin | undefined {
   const raw = d.raw!;
@@ -213,7 +230,12 @@ export function assembleImport(
     const r = validateQuestion(d.raw, `questions[${d.index}]`);
     for (const i of r.issues) {
       if (d.raw.area === undefined && i.path === `questions[${d.index}].area`) continue; // reported
-      issues.push({ ...i, ...locate(d, i.path), ...who(questionId) });
+      issues.push({
+        ...i,
+        message: inMoodleTerms(i.path.slice(`questions[${d.index}]`.length), i.message, format),
+        ...locate(d, i.path),
+        ...who(questionId),
+      });
     }
     if (r.issues.length) continue;
     if (!d.generalFeedback)

@@ -396,6 +396,16 @@ export const GIFT_CASES: Case[] = [
     expect: { grades: [['true', 1]], shape: { id: 'gde-nakhoditsya-kreml' } },
   },
   {
+    name: 'a question text under 10 characters is refused, saying which text and what to do',
+    text: '::Short:: Pick. {=a ~b}',
+    expect: { refused: /question text is shorter than 10 characters.*before the answer block/ },
+  },
+  {
+    name: 'a matching question with one pair is refused in GIFT terms',
+    text: '::One pair:: Match the protocol to its port. {=HTTP -> 80}',
+    expect: { refused: /2 to 10 pairs, each "=left -> right"/ },
+  },
+  {
     name: 'an unescaped brace in the text is refused, saying to escape it',
     text: 'What is {this} thing? {=a ~b}',
     expect: { refused: /\\\{/ },
