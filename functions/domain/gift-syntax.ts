@@ -7,8 +7,8 @@
  */
 import type { Notice } from './bank-import.ts';
 import type { FieldIssue } from './errors.ts';
-import { htmlTagsIn, imageName, moodleText, type TextFormat } from './html-text.ts';
-import type { Draft, Pos, Reader } from './moodle.ts';
+import { type Converted, htmlTagsIn, imageName, moodleText, type TextFormat } from './html-text.ts';
+import { type Draft, type Pos, type Reader, ROLE_NAMES } from './moodle.ts';
 import type { Authored, Option } from './question-types/type.ts';
 import { AREAS } from './taxonomy.ts';
 
@@ -566,8 +566,16 @@ export class GiftQuestion implements Reader {
       return body;
     }
     const c = moodleText(body, format);
-    this.images(c.images, role, pos);
+    this.converted(c, role, pos);
     return c.text;
+  }
+
+  /** What a conversion from HTML reports: images (below) and approximations (a warning). */
+  converted(c: Converted, role: 'prompt' | 'answer' | 'feedback', pos: Pos): void {
+    this.images(c.images, role, pos);
+    for (const note of c.notes ?? []) {
+      this.warn(`The ${ROLE_NAMES[role]} had ${note}: check that it reads as intended.`, pos);
+    }
   }
 
   /** Images found in a converted text: refused in a prompt or an answer, dropped in feedback. */

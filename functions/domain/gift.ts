@@ -310,7 +310,7 @@ function promptOf(r: GiftQuestion, b: GiftBlock, blank = MOODLE_BLANK): string |
   let text: string;
   if (r.textFormat === 'html' || r.textFormat === 'moodle') {
     const c = moodleText(withBlank, r.textFormat);
-    r.images(c.images, 'prompt', pos);
+    r.converted(c, 'prompt', pos);
     text = c.text;
   } else {
     if (r.textFormat === undefined) r.noteHtml(withBlank, pos);

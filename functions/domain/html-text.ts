@@ -12,10 +12,14 @@ import type TurndownService from 'turndown';
 /** Moodle's text formats: GIFT's `[html]`... markers, XML's `format` attributes. */
 export type TextFormat = 'html' | 'moodle' | 'markdown' | 'plain';
 
-/** A text as Assay keeps it, and the images that were in it (their `src`). */
+/**
+ * A text as Assay keeps it, the images that were in it (their `src`), and what markdown could
+ * only approximate (a table kept as rows of text), for a warning.
+ */
 export interface Converted {
   text: string;
   images: string[];
+  notes?: string[];
 }
 
 type Turndown = typeof TurndownService;
@@ -38,6 +42,7 @@ const DROPPED = ['script', 'style', 'iframe', 'object', 'embed', 'noscript', 'te
 /** HTML as markdown without any HTML left in it. */
 export function htmlToMarkdown(html: string): Converted {
   const images: string[] = [];
+  const notes = new Set<string>();
   const Service = turndown();
   const td = new Service({
     headingStyle: 'atx',
@@ -52,6 +57,19 @@ export function htmlToMarkdown(html: string): Converted {
     replacement: (_content, node) => {
       images.push((node as { getAttribute(n: string): string | null }).getAttribute('src') ?? '');
       return '';
+    },
+  });
+  // Assay's markdown has no tables: each row becomes a line of its cells separated by " | ",
+  // so that what was side by side stays together (and the author is told).
+  td.addRule('tableCells', {
+    filter: ['th', 'td'],
+    replacement: (content) => `${content.replace(/\s+/g, ' ').trim()} | `,
+  });
+  td.addRule('tableRows', {
+    filter: 'tr',
+    replacement: (content) => {
+      notes.add('a table, kept as one line of text per row with its cells separated by "|"');
+      return `\n\n${content.replace(/\s*\|\s*$/, '').trim()}\n\n`;
     },
   });
   td.addRule('links', {
@@ -73,7 +91,7 @@ export function htmlToMarkdown(html: string): Converted {
     .turndown(html)
     .replace(/[ \t]+$/gm, '')
     .trim();
-  return { text, images };
+  return { text, images, ...(notes.size ? { notes: [...notes] } : {}) };
 }
 
 /**

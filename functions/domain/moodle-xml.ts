@@ -13,7 +13,13 @@ import type { BankImport, Notice } from './bank-import.ts';
 import type { FieldIssue } from './errors.ts';
 import { type AssayMeta, defaultOptionId, parseAssay, parseCategory } from './gift-syntax.ts';
 import { imageName, moodleText, type TextFormat } from './html-text.ts';
-import { type Draft, type Pos, type Reader, UNSUPPORTED_MOODLE_TYPES } from './moodle.ts';
+import {
+  type Draft,
+  type Pos,
+  type Reader,
+  ROLE_NAMES,
+  UNSUPPORTED_MOODLE_TYPES,
+} from './moodle.ts';
 import { assembleImport, fileError, type ImportOptions } from './moodle-import.ts';
 import {
   type XmlAnswer,
@@ -164,6 +170,9 @@ class XmlQuestionReader implements Reader {
           pos,
         );
       }
+    }
+    for (const note of c.notes ?? []) {
+      this.warn(`The ${ROLE_NAMES[role]} had ${note}: check that it reads as intended.`, pos);
     }
     return c.text;
   }

@@ -36,6 +36,13 @@ export interface Draft {
   raw?: Record<string, unknown>;
 }
 
+/** How a message names the text a reader converted. */
+export const ROLE_NAMES = {
+  prompt: 'question text',
+  answer: 'answer',
+  feedback: 'feedback',
+} as const;
+
 /** The two formats Moodle exports questions in. */
 export type MoodleFormat = 'gift' | 'xml';
 

@@ -391,6 +391,17 @@ export const GIFT_CASES: Case[] = [
     },
   },
   {
+    name: 'an HTML table in the question keeps its rows and cells together (cells separated by |)',
+    text: '::Table::[html]<p>Given</p><table><tr><th>x</th><th>y</th></tr><tr><td>1</td><td>2</td></tr></table><p>what is y when x is 1?</p>{#2}',
+    expect: {
+      grades: [
+        [2, 1],
+        [1, 0],
+      ],
+      shape: { prompt: 'Given\n\nx | y\n\n1 | 2\n\nwhat is y when x is 1?' },
+    },
+  },
+  {
     name: 'a non-Latin title gives a transliterated id, never a position',
     text: '::Где находится Кремль?:: Кремль находится в Москве. {T}',
     expect: { grades: [['true', 1]], shape: { id: 'gde-nakhoditsya-kreml' } },

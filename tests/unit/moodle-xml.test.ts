@@ -182,6 +182,29 @@ describe('reading Moodle XML', () => {
     ]);
   });
 
+  it('keeps an HTML table as rows of cells separated by "|", and says so', () => {
+    const result = importMoodleXml(
+      quiz(
+        question(
+          'numerical',
+          'Table',
+          [
+            text('questiontext', '<table><tr><td>x</td><td>1</td></tr></table><p>What is x?</p>'),
+            text('generalfeedback', 'x is 1.'),
+            answer(100, '1', '<tolerance>0</tolerance>'),
+          ].join('\n'),
+        ),
+      ),
+    );
+    expect(result.bank.questions[0]!.prompt).toBe('x | 1\n\nWhat is x?');
+    expect(result.warnings).toEqual([
+      expect.objectContaining({
+        line: 6,
+        message: expect.stringMatching(/question text had a table/),
+      }),
+    ]);
+  });
+
   it('refuses an essay by name with its line, or skips it on request', () => {
     const xml = quiz(question('essay', 'Opinion', text('questiontext', 'Discuss.')));
     expect(problems(xml)).toEqual([
