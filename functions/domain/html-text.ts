@@ -39,6 +39,13 @@ const SAFE_LINK = /^(?:https?:|mailto:)/i;
 /** Elements whose content is not text a person reads. */
 const DROPPED = ['script', 'style', 'iframe', 'object', 'embed', 'noscript', 'template', 'head'];
 
+const SUPERSCRIPT: Readonly<Record<string, string>> = Object.fromEntries(
+  [...'0123456789+-=()n'].map((c, i) => [c, [...'⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ'][i]!]),
+);
+const SUBSCRIPT: Readonly<Record<string, string>> = Object.fromEntries(
+  [...'0123456789+-=()'].map((c, i) => [c, [...'₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎'][i]!]),
+);
+
 /** HTML as markdown without any HTML left in it. */
 export function htmlToMarkdown(html: string): Converted {
   const images: string[] = [];
@@ -70,6 +77,28 @@ export function htmlToMarkdown(html: string): Converted {
     replacement: (content) => {
       notes.add('a table, kept as one line of text per row with its cells separated by "|"');
       return `\n\n${content.replace(/\s*\|\s*$/, '').trim()}\n\n`;
+    },
+  });
+  // Superscripts and subscripts carry meaning (2<sup>10</sup>, H<sub>2</sub>O): Unicode's
+  // superscript and subscript characters where they exist, else ^(...) and _(...) with a note.
+  td.addRule('scripts', {
+    filter: ['sup', 'sub'],
+    replacement: (content, node) => {
+      const sup = node.nodeName === 'SUP';
+      const map = sup ? SUPERSCRIPT : SUBSCRIPT;
+      const text = content.trim();
+      if (text === '') return '';
+      if ([...text].every((ch) => ch in map)) return [...text].map((ch) => map[ch]).join('');
+      notes.add(`${sup ? 'a superscript' : 'a subscript'} written as ${sup ? '^' : '_'}(...)`);
+      return `${sup ? '^' : '\\_'}(${text})`;
+    },
+  });
+  // Markdown as Assay renders it has no strike-through: the words stay, with a note.
+  td.addRule('struck', {
+    filter: ['s', 'del', 'strike'],
+    replacement: (content) => {
+      if (content.trim() !== '') notes.add('struck-through text, kept as plain text');
+      return content;
     },
   });
   td.addRule('links', {

@@ -402,6 +402,11 @@ export const GIFT_CASES: Case[] = [
     },
   },
   {
+    name: 'superscripts and subscripts keep their meaning (2<sup>10</sup> is 2¹⁰, not 210)',
+    text: '::Powers::[html]What is 2<sup>10</sup>, in H<sub>2</sub>O terms? {#1024}',
+    expect: { grades: [[1024, 1]], shape: { prompt: 'What is 2¹⁰, in H₂O terms?' } },
+  },
+  {
     name: 'a non-Latin title gives a transliterated id, never a position',
     text: '::Где находится Кремль?:: Кремль находится в Москве. {T}',
     expect: { grades: [['true', 1]], shape: { id: 'gde-nakhoditsya-kreml' } },
