@@ -95,7 +95,7 @@ export function htmlToMarkdown(html: string): Converted {
   });
   // Markdown as Assay renders it has no strike-through: the words stay, with a note.
   td.addRule('struck', {
-    filter: ['s', 'del', 'strike'],
+    filter: (node) => ['S', 'DEL', 'STRIKE'].includes(node.nodeName),
     replacement: (content) => {
       if (content.trim() !== '') notes.add('struck-through text, kept as plain text');
       return content;
