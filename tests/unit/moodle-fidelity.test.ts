@@ -254,6 +254,26 @@ describe("gift-pegjs's test questions", () => {
         const promptWords = words(q!.prompt.replace(/\{blank\}/g, ' '));
         const missing = stemWords.filter((w) => !promptWords.includes(w));
         const blank = !p.hasEmbeddedAnswers || /\{blank\}|_{3,}/.test(q!.prompt);
+        // The texts a candidate chooses from: every word of each choice in its option.
+        const choiceTexts =
+          p.type === 'MC' ? (p.choices as PegChoice[]).map((c) => (c.text as PegText).text) : [];
+        const optionWords = (q!.options ?? []).map((o) => words(o.text));
+        const garbled = choiceTexts.filter(
+          (t, i) => !words(t).every((w) => optionWords[i]?.includes(w)),
+        );
+        if (garbled.length) missing.push(...garbled.map((t) => `option "${t}"`));
+        if (p.type === 'Matching') {
+          const pairs = (q!.answer as { pairs: { left: string; right: string }[] }).pairs;
+          (p.matchPairs ?? [])
+            .filter((m) => m.subquestion.text.trim() !== '')
+            .forEach((m, i) => {
+              const left = words(pairs[i]?.left ?? '');
+              if (!words(m.subquestion.text).every((w) => left.includes(w))) {
+                missing.push(`pair ${i + 1} "${m.subquestion.text}"`);
+              }
+              if (pairs[i]?.right !== m.subanswer.trim()) missing.push(`answer "${m.subanswer}"`);
+            });
+        }
         if (wrong.length || missing.length || !blank) {
           differences.push(
             `${where}: ${wrong.map(([r, g]) => `${JSON.stringify(r)} Moodle ${g}, Assay ${gradeResponse(q!, r)}`).join('; ')} ${missing.length ? `prompt lacks ${missing.join(' ')}` : ''}${blank ? '' : ' no blank in the prompt'}`,
