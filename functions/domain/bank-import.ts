@@ -28,11 +28,12 @@ export interface SkippedQuestion {
 
 /**
  * Where a question's id comes from: written by the author (`id`: a YAML id, GIFT's `[id:...]`,
- * an XML `<idnumber>`), or derived from its title or its content.
+ * an XML `<idnumber>`), or derived from a Moodle id that is no Assay id (`id-text`), its title
+ * or its content.
  */
 export interface QuestionOrigin {
   id: string;
-  idFrom: 'id' | 'title' | 'content';
+  idFrom: 'id' | 'id-text' | 'title' | 'content';
   line?: number;
   title?: string;
 }
@@ -67,7 +68,12 @@ export function checkDerivedIds(upload: BankImport, heads: ReadonlyMap<string, S
     const q = byId.get(o.id);
     if (!head || !q || head.bankId === upload.bank.bank.id) continue;
     if (head.contentHash === contentHash(q)) continue;
-    const from = o.idFrom === 'title' ? `its title "${o.title}"` : 'its text (it has no title)';
+    const from =
+      o.idFrom === 'title'
+        ? `its title "${o.title}"`
+        : o.idFrom === 'id-text'
+          ? 'its Moodle id (which is no Assay id)'
+          : 'its text (it has no title)';
     const existing = `${head.title ? `"${head.title}", ` : ''}stored from bank "${head.bankId ?? 'unknown'}"`;
     issues.push({
       path: `questions[${upload.bank.questions.indexOf(q)}].id`,

@@ -95,16 +95,14 @@ function idOf(d: Draft, format: MoodleFormat): QuestionOrigin | undefined {
   if (d.authorId) {
     const id = authorId(d.authorId.raw);
     if ('error' in id) {
-      const fix =
-        format === 'gift'
-          ? `change the comment to "// [id:${idFromTitle(d.authorId.raw)}]"`
-          : `change the <idnumber> to ${idFromTitle(d.authorId.raw)} (or empty it to derive the id from the <name>)`;
-      d.issues.push({
-        path: `questions[${d.index}].id`,
-        message: `${id.error} In Moodle, ${fix}.`,
+      // Moodle's idnumbers are free text ("Q1", "T & F"): the id is derived from it, stable
+      // across uploads, and, being derived, may not take over another bank's question.
+      const derived = idFromTitle(d.authorId.raw);
+      d.warnings.push({
+        message: `The id "${d.authorId.raw}" (${ID_SYNTAX[format]}) is no Assay id (3-64 lower-case letters, digits and hyphens): the question is stored as "${derived}", which it keeps when the file is uploaded again.`,
         ...d.authorId.pos,
       });
-      return undefined;
+      return { id: derived, idFrom: 'id-text', line, ...(title ? { title } : {}) };
     }
     if (id.lowered) {
       d.warnings.push({
@@ -186,7 +184,13 @@ export function assembleImport(
     // A question that fails before it has an id is still named by the id it would get.
     const named = d.authorId ? authorId(d.authorId.raw) : undefined;
     const wouldBe =
-      named && 'id' in named ? named.id : d.title && !d.authorId ? idFromTitle(d.title) : undefined;
+      named && 'id' in named
+        ? named.id
+        : named
+          ? idFromTitle(d.authorId!.raw)
+          : d.title
+            ? idFromTitle(d.title)
+            : undefined;
     const who = (questionId = wouldBe) => ({
       questionIndex: d.index,
       ...(questionId ? { questionId } : {}),

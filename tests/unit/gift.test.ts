@@ -647,9 +647,12 @@ describe('rejecting GIFT that does not map', () => {
     expect(issues[0]!.message).toMatch(/"same".*line 3/);
   });
 
-  it('rejects an [id:...] that is no Assay id, suggesting one, and lower-cases one that only needs it', () => {
-    expect(problems(inArea('// [id:Q 1!]', good(1)))[0]!.message).toMatch(
-      /"Q 1!" is not an Assay question id.*"q-1"/,
+  it('derives the id from an [id:...] that is no Assay id, with a warning, and lower-cases one that only needs it', () => {
+    const derived = importGift(inArea('// [id:Q 1!]', good(1)));
+    expect(derived.bank.questions[0]!.id).toBe('q-1');
+    expect(derived.origins[0]).toMatchObject({ id: 'q-1', idFrom: 'id-text' });
+    expect(derived.warnings).toContainEqual(
+      expect.objectContaining({ message: expect.stringMatching(/"Q 1!".*no Assay id.*"q-1"/) }),
     );
     const r = importGift(inArea('// [id:MATH-101]', good(1)));
     expect(r.bank.questions[0]!.id).toBe('math-101');

@@ -784,6 +784,20 @@ export const XML_CASES: Case[] = [
     },
   },
   {
+    name: 'an idnumber with HTML characters that is no Assay id gives a derived id',
+    text: xml(
+      q(
+        'truefalse',
+        'Alpha Question',
+        qt('<p>Testing Alpha Question</p>'),
+        '<idnumber>T &amp; F</idnumber>',
+        ans(100, 'true'),
+        ans(0, 'false'),
+      ),
+    ),
+    expect: { grades: [['true', 1]], shape: { id: 't-f', title: 'Alpha Question' } },
+  },
+  {
     name: 'nested categories: the last segment names the area',
     text: [
       '<?xml version="1.0" encoding="UTF-8"?>',

@@ -129,6 +129,20 @@ describe('an upload whose derived ids belong to questions of another bank', () =
     ).not.toThrow();
   });
 
+  it('is refused when the id was derived from a Moodle id that is no Assay id', () => {
+    const fromIdText = importGift('// [id:Q7]\n::Seven:: What is two plus five? {#7}', {
+      area: 'security',
+      bankId: 'file-two',
+    });
+    expect(fromIdText.bank.questions[0]!.id).toBe('q-q7');
+    expect(() =>
+      checkDerivedIds(
+        fromIdText,
+        new Map([['q-q7', { id: 'q-q7', bankId: 'file-one', contentHash: 'other' }]]),
+      ),
+    ).toThrow(/from its Moodle id/);
+  });
+
   it('passes an id the author wrote', () => {
     const own = importGift('// [id:my-sum]\n::Q1:: What is two plus three? {#5}', {
       area: 'security',
