@@ -200,7 +200,7 @@ describeInBrowser('answering every kind of question', () => {
   );
 
   it(
-    'counts a save whose response was lost as saved: the retry gets 412 carrying its own answer',
+    'counts a save whose response was lost as saved: the retry is answered as the save that landed (200, revision 1)',
     async () => {
       const inv = await invite(app.api, assessment);
       const { page } = await startInvitation(app, inv.token);
@@ -229,7 +229,9 @@ describeInBrowser('answering every kind of question', () => {
 
       expect(stored).toBe(200);
       expect(ifMatch).toEqual(['"0"', '"0"']);
-      expect(answered).toEqual([412]);
+      // The retry contract (docs/faults.md): the same answer sent again with the same If-Match
+      // after it landed answers 200 as the lost response would have.
+      expect(answered).toEqual([200]);
       expect(await page.getByRole('radio', { name: 'cipher' }).isChecked()).toBe(true);
       expect(await promptText(page)).toContain('salted cipher such');
       expect(view.answers[qid]).toBe(

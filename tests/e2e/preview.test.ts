@@ -11,6 +11,7 @@ import {
   describeInBrowser,
   expectAccessible,
   invite,
+  QUESTION_COUNT,
   takeUrl,
   useBrowserApp,
 } from './support.ts';
@@ -42,7 +43,7 @@ describeInBrowser('a preview in the candidate app', () => {
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(`${app.api.base}${res.body.takeUrl}`);
-    await page.getByRole('heading', { name: 'Question 1 of 6' }).waitFor();
+    await page.getByRole('heading', { name: `Question 1 of ${QUESTION_COUNT}` }).waitFor();
     await expect
       .poll(() => page.locator('#preview-banner').innerText())
       .toContain('Preview: you are taking your own assessment');
@@ -64,7 +65,7 @@ describeInBrowser('a preview in the candidate app', () => {
     const { page } = await app.open();
     await page.goto(takeUrl(app.api, inv.token));
     await page.getByRole('button', { name: 'Start' }).click();
-    await page.getByRole('heading', { name: 'Question 1 of 6' }).waitFor();
+    await page.getByRole('heading', { name: `Question 1 of ${QUESTION_COUNT}` }).waitFor();
     const before = await secondsLeft(page);
     expect(before).toBeLessThanOrEqual(30 * 60);
     const attemptId = (await page.evaluate(
