@@ -43,8 +43,8 @@ function dom(): typeof XmlDom {
 }
 
 const posOf = (n: { lineNumber?: number; columnNumber?: number } | null | undefined): Pos => ({
-  line: n?.lineNumber ?? 1,
-  column: n?.columnNumber ?? 1,
+  line: Math.max(1, n?.lineNumber ?? 1),
+  column: Math.max(1, n?.columnNumber ?? 1),
 });
 
 /** The element children of `el` named `name`. */
@@ -382,11 +382,14 @@ export function importMoodleXml(text: string, opts: ImportOptions = {}): BankImp
     }).parseFromString(text.replace(/^\uFEFF/, ''), 'text/xml');
   } catch (err) {
     const loc = (err as { locator?: { lineNumber?: number; columnNumber?: number } }).locator;
-    const message = (err as Error).message.split('\n')[0]!.replace(/^\[xmldom \w+\]\s*/, '');
-    throw fileError(
-      [{ path: '', message: `Not well-formed XML: ${message}`, ...posOf(loc) }],
-      'Moodle XML',
-    );
+    // xmldom wraps its reason: 'Reporting error "entity not found:&x;" caused Error: ...'.
+    const raw = (err as Error).message.split('\n')[0]!.replace(/^\[xmldom \w+\]\s*/, '');
+    const reason = /^Reporting \w+ "(.*?)" caused/.exec(raw)?.[1] ?? raw;
+    const entity = /^entity not found:(&[^;]*;)/.exec(reason)?.[1];
+    const message = entity
+      ? `The XML uses the entity ${entity}, which Assay does not expand (Moodle exports use only &lt; &gt; &amp; &quot; &apos; and numeric ones such as &#233;): write the character itself.`
+      : `Not well-formed XML: ${reason}.`;
+    throw fileError([{ path: '', message, ...posOf(loc) }], 'Moodle XML');
   }
   const root = doc.documentElement;
   if (root?.nodeName !== 'quiz') {

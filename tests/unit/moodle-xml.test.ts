@@ -267,6 +267,18 @@ describe('reading Moodle XML', () => {
     expect(issues[0]!.message.length).toBeGreaterThan(10);
   });
 
+  it('expands no entity a Moodle export does not use (no billion laughs, no external file), saying so', () => {
+    const issues = problems(
+      [
+        '<?xml version="1.0"?>',
+        '<!DOCTYPE q [<!ENTITY x SYSTEM "file:///etc/passwd"><!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',
+        '<quiz><question type="truefalse"><name><text>X</text></name><questiontext><text>Is it &x; &b;?</text></questiontext></question></quiz>',
+      ].join('\n'),
+    );
+    expect(issues[0]).toMatchObject({ line: 3 });
+    expect(issues[0]!.message).toMatch(/entity &x;, which Assay does not expand/);
+  });
+
   it('means the same as the GIFT of the same question', () => {
     const fromGift = parseGift(
       [
