@@ -1,25 +1,36 @@
 /**
  * Changing an assessment after its creation: edit, lock its content at the first start,
- * archive, delete. Every decision that races is one conditional write on the assessment item;
- * see docs/assessment-lifecycle.md.
+ * archive, delete. The content's revision and lock live on a small item beside the assessment
+ * (`CONTENT`, no index keys), so that the lock every new assessment's first start takes costs
+ * 1 WCU instead of rewriting the ~5 KB assessment item and its listing copy (12 WCU). Edits of
+ * the content and deletes, which must see the lock, are transactions over both items; they are
+ * rare. See docs/assessment-lifecycle.md.
  *
  * | call | write | condition |
  * |---|---|---|
- * | edit (no content field) | UpdateItem SET/REMOVE the fields | `attribute_exists(PK)` |
- * | edit with content fields | the same + `contentRev + 1` | `contentRev = :rev AND attribute_not_exists(contentLockedAt)` |
- * | lock (before a start) | `SET contentLockedAt = if_not_exists(contentLockedAt, :now)` | `contentRev = :rev` (the content the start drew from) |
+ * | edit (no content field) | UpdateItem assessment: SET/REMOVE the fields | `attribute_exists(PK)` |
+ * | edit with content fields | Transact: content `SET rev = :r + 1`; assessment: the fields + `contentRev = :r + 1` | content `(attribute_not_exists(PK) OR rev = :r) AND attribute_not_exists(lockedAt)`; assessment `contentRev = :r AND attribute_not_exists(contentLockedAt)` |
+ * | lock (before a start) | UpdateItem content: `SET lockedAt = if_not_exists(lockedAt, :now), rev = if_not_exists(rev, :r)` | `rev = :r OR attribute_not_exists(PK)` (`:r`: the assessment item's `contentRev`) |
  * | archive / unarchive | `SET archivedAt` / `REMOVE archivedAt` | `attribute_exists(PK)` |
- * | delete | DeleteItem | `attribute_exists(contentRev) AND attribute_not_exists(contentLockedAt)` |
+ * | delete | Transact: Put content tombstone; Delete assessment | content `attribute_not_exists(lockedAt)`; assessment `attribute_exists(contentRev) AND attribute_not_exists(contentLockedAt)` |
+ *
+ * An absent content item means no edit, lock or delete ever wrote it: the revision is the
+ * assessment item's `contentRev` and nothing is locked (or, on an assessment locked before the
+ * content item existed, the assessment item's own `contentLockedAt` says so).
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type Assessment, forget, remember } from './assessments.ts';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type Assessment,
+  type ContentState,
+  forget,
+  readAssessment,
+  remember,
+} from './assessments.ts';
 import { db, tableName } from './client.ts';
 import { isConditionFailure } from './errors.ts';
 import { keys } from './keys.ts';
 
-/** Why a conditional write on an assessment did not apply, read from the item as it stood. */
+/** Why a conditional write on an assessment did not apply, read from the items as they stand. */
 export type Refusal =
   | { why: 'not-found' }
   /** An attempt has started: the content is frozen. */
@@ -29,13 +40,29 @@ export type Refusal =
   /** The content changed since it was read (another edit). */
   | { why: 'changed'; current: Assessment };
 
-function refusal(err: unknown): Refusal {
-  const item = (err as { Item?: Record<string, AttributeValue> }).Item;
+/** How long a deleted assessment's tombstone outlives it: far beyond any cached copy (1 minute). */
+const TOMBSTONE_DAYS = 7;
+
+/** Read both items again, strongly consistent, and say why a write was refused. */
+async function refusal(org: string, assessmentId: string): Promise<Refusal> {
+  const { item, content } = await readAssessment(org, assessmentId, true);
   if (!item) return { why: 'not-found' };
-  const a = unmarshall(item) as Assessment;
+  const a = remember(item, content);
   if (a.contentLockedAt) return { why: 'locked', at: a.contentLockedAt };
   if (a.contentRev === undefined) return { why: 'legacy' };
-  return { why: 'changed', current: remember(item) };
+  return { why: 'changed', current: a };
+}
+
+/** The content item's lock, read strongly consistent (after a write that did not return it). */
+async function contentOf(org: string, assessmentId: string): Promise<ContentState | undefined> {
+  const res = await db().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.assessmentContent(org, assessmentId),
+      ConsistentRead: true,
+    }),
+  );
+  return res.Item as ContentState | undefined;
 }
 
 /** The fields an edit sets; `null` removes an optional one. */
@@ -44,9 +71,10 @@ export type AssessmentChanges = Partial<{
 }>;
 
 /**
- * Apply an edit in one conditional UpdateItem. With `contentRev` (the revision the edit was
- * built on), the edit touches the content: it applies only while no attempt has started and
- * nobody else changed the content, and moves the revision on.
+ * Apply an edit. Without `contentRev`, one conditional UpdateItem of the assessment item. With
+ * `contentRev` (the revision the edit was built on), the edit touches the content: one
+ * transaction that applies only while no attempt has started and nobody else changed the
+ * content, and moves the revision on (on both items).
  */
 export async function updateAssessment(
   org: string,
@@ -68,39 +96,73 @@ export async function updateAssessment(
       values[`:v${i}`] = value;
     }
   });
-  let condition = 'attribute_exists(PK)';
-  if (contentRev !== undefined) {
-    sets.push('contentRev = contentRev + :one');
-    values[':one'] = 1;
-    values[':rev'] = contentRev;
-    condition = 'contentRev = :rev AND attribute_not_exists(contentLockedAt)';
-  }
+  const update = (extra: string[]) =>
+    `SET ${[...sets, ...extra].join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
+  const attributeNames = Object.keys(names).length ? { ExpressionAttributeNames: names } : {};
   try {
-    const res = await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.assessment(org, assessmentId),
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ConditionExpression: condition,
-        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    if (contentRev === undefined) {
+      const res = await db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.assessment(org, assessmentId),
+          UpdateExpression: update([]),
+          ConditionExpression: 'attribute_exists(PK)',
+          ...attributeNames,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const item = res.Attributes ?? {};
+      // The lock is on the content item: read it after the write (a lock never goes away, so
+      // what this read sees is at least as recent as the edit).
+      const open = item.contentRev !== undefined && !item.contentLockedAt;
+      const content = open ? await contentOf(org, assessmentId) : undefined;
+      return { ok: true, assessment: remember(item, content) };
+    }
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.assessmentContent(org, assessmentId),
+              UpdateExpression: 'SET rev = :next',
+              ConditionExpression:
+                '(attribute_not_exists(PK) OR rev = :rev) AND attribute_not_exists(lockedAt)',
+              ExpressionAttributeValues: { ':rev': contentRev, ':next': contentRev + 1 },
+            },
+          },
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.assessment(org, assessmentId),
+              UpdateExpression: update(['contentRev = :next']),
+              // Also refuses a lock taken on the assessment item before the content item existed.
+              ConditionExpression: 'contentRev = :rev AND attribute_not_exists(contentLockedAt)',
+              ...attributeNames,
+              ExpressionAttributeValues: { ...values, ':rev': contentRev, ':next': contentRev + 1 },
+            },
+          },
+        ],
       }),
     );
-    return { ok: true, assessment: remember(res.Attributes ?? {}) };
+    // A transaction returns nothing: read what it wrote (an edit is rare, 2 RCU).
+    const { item, content } = await readAssessment(org, assessmentId, true);
+    if (!item) return { ok: false, why: 'not-found' };
+    return { ok: true, assessment: remember(item, content) };
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
-    return { ok: false, ...refusal(err) };
+    return { ok: false, ...(await refusal(org, assessmentId)) };
   }
 }
 
 /**
  * Freeze an assessment's content before an attempt starts from it: from this write on, no edit
- * of its time limit, sections or grace period applies. Conditioned on the content revision the
- * start read, so an edit that landed first makes the start read the assessment again (false).
- * Several starts may lock at once: the first time stays. An assessment already locked costs
- * nothing.
+ * of its time limit, sections or grace period applies. One UpdateItem of the small content
+ * item (1 WCU), conditioned on the content revision of the assessment item the start draws
+ * from, so an edit that landed first makes the start read the assessment again (undefined), and
+ * so does a delete (its tombstone has no revision). Several starts may lock at once: the first
+ * time stays. An assessment already locked costs nothing.
  */
 export async function lockAssessmentContent(
   a: Assessment,
@@ -112,14 +174,17 @@ export async function lockAssessmentContent(
     const res = await db().send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: keys.assessment(a.org, a.assessmentId),
-        UpdateExpression: 'SET contentLockedAt = if_not_exists(contentLockedAt, :now)',
-        ConditionExpression: 'contentRev = :rev',
+        Key: keys.assessmentContent(a.org, a.assessmentId),
+        UpdateExpression:
+          'SET lockedAt = if_not_exists(lockedAt, :now), rev = if_not_exists(rev, :rev)',
+        // Absent: no edit, lock or delete ever wrote it, so the assessment item's revision is
+        // the current one.
+        ConditionExpression: 'rev = :rev OR attribute_not_exists(PK)',
         ExpressionAttributeValues: { ':now': now.toISOString(), ':rev': a.contentRev },
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return remember(res.Attributes ?? {});
+    return remember({ ...a }, res.Attributes as ContentState);
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
     return undefined;
@@ -143,28 +208,47 @@ export async function setArchived(
 }
 
 /**
- * Delete an assessment no attempt ever started from. Its invitations are removed after it by
- * the mail job (from the stream's REMOVE record): their links start nothing meanwhile, because
- * a start must lock the (deleted) assessment first.
+ * Delete an assessment no attempt ever started from: one transaction that leaves its content
+ * item as a tombstone (so a start that read the assessment just before cannot lock it
+ * afterwards) and deletes the assessment item. Its invitations are removed after it by the mail
+ * job (from the stream's REMOVE record): their links start nothing meanwhile, because a start
+ * must lock the (deleted) assessment first.
  */
 export async function deleteAssessment(
   org: string,
   assessmentId: string,
+  now: Date,
 ): Promise<{ ok: true } | ({ ok: false } & Refusal)> {
   try {
     await db().send(
-      new DeleteCommand({
-        TableName: tableName(),
-        Key: keys.assessment(org, assessmentId),
-        ConditionExpression:
-          'attribute_exists(contentRev) AND attribute_not_exists(contentLockedAt)',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: {
+                ...keys.assessmentContent(org, assessmentId),
+                deletedAt: now.toISOString(),
+                ttl: Math.floor(now.getTime() / 1000) + TOMBSTONE_DAYS * 86_400,
+              },
+              ConditionExpression: 'attribute_not_exists(lockedAt)',
+            },
+          },
+          {
+            Delete: {
+              TableName: tableName(),
+              Key: keys.assessment(org, assessmentId),
+              ConditionExpression:
+                'attribute_exists(contentRev) AND attribute_not_exists(contentLockedAt)',
+            },
+          },
+        ],
       }),
     );
     forget(org, assessmentId);
     return { ok: true };
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
-    return { ok: false, ...refusal(err) };
+    return { ok: false, ...(await refusal(org, assessmentId)) };
   }
 }

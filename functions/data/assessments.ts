@@ -5,7 +5,7 @@
  * Lambda caches them for a minute. See docs/access-patterns.md (patterns 7-9) and
  * docs/assessment-lifecycle.md.
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { QuestionRef, Section, SectionDifficulty } from '../domain/assessment.ts';
 import type { QuestionTypeId } from '../domain/question-types/type.ts';
 import { db, tableName } from './client.ts';
@@ -30,7 +30,10 @@ export interface Assessment {
   remindBeforeExpiryHours?: number;
   /** Revision of the content; +1 per edit of it. Absent on assessments from before edits. */
   contentRev?: number;
-  /** When the first attempt started: from then on the content never changes. */
+  /**
+   * When the first attempt started: from then on the content never changes. Read from the
+   * content item's `lockedAt` (or, locked before that item existed, the assessment item's own).
+   */
   contentLockedAt?: string;
   /** Archived: no new invitations, no reminders. */
   archivedAt?: string;
@@ -109,9 +112,18 @@ const cache = new Map<string, { a: Assessment; at: number }>();
  */
 export const ASSESSMENT_CACHE_MS = 60_000;
 
+/** The content item as stored: the current revision and the lock (absent: see `readAssessment`). */
+export interface ContentState {
+  rev?: number;
+  lockedAt?: string;
+  /** A tombstone: the assessment was deleted. */
+  deletedAt?: string;
+}
+
 /**
  * An assessment of this organisation (cached for a minute), or undefined. `fresh` reads it
- * strongly consistent and refreshes the cache.
+ * strongly consistent and refreshes the cache. One Query returns the assessment item and its
+ * content item (the lock) for the price of the assessment item alone.
  */
 export async function getAssessment(
   org: string,
@@ -121,26 +133,57 @@ export async function getAssessment(
   const k = `${org}/${assessmentId}`;
   const hit = cache.get(k);
   if (hit && !opts.fresh && Date.now() - hit.at < ASSESSMENT_CACHE_MS) return hit.a;
-  const res = await db().send(
-    new GetCommand({
-      TableName: tableName(),
-      Key: keys.assessment(org, assessmentId),
-      ...(opts.fresh ? { ConsistentRead: true } : {}),
-    }),
-  );
-  if (!res.Item) {
+  const { item, content } = await readAssessment(org, assessmentId, Boolean(opts.fresh));
+  if (!item) {
     cache.delete(k);
     return undefined;
   }
-  return remember(res.Item);
+  return remember(item, content);
 }
 
-/** Cache an assessment item as read or written; returns the assessment. */
-export function remember(item: Record<string, unknown>): Assessment {
-  const { PK: _p, SK: _s, GSI1PK: _g, GSI1SK: _h, ...a } = item;
+/**
+ * The assessment item and its content item, read together (`ASSESSMENT` < `CONTENT` in the
+ * partition; `NORMS` sorts after both). Not a snapshot of a transaction: a caller that
+ * conditions a write on the content relies on the assessment item's `contentRev`.
+ */
+export async function readAssessment(
+  org: string,
+  assessmentId: string,
+  consistent: boolean,
+): Promise<{ item?: Record<string, unknown>; content?: ContentState }> {
+  const res = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :a AND :c',
+      ExpressionAttributeValues: {
+        ':pk': keys.assessment(org, assessmentId).PK,
+        ':a': keys.assessment(org, assessmentId).SK,
+        ':c': keys.assessmentContent(org, assessmentId).SK,
+      },
+      ...(consistent ? { ConsistentRead: true } : {}),
+    }),
+  );
+  const items = res.Items ?? [];
+  return {
+    item: items.find((i) => i.SK === keys.assessment(org, assessmentId).SK),
+    content: items.find((i) => i.SK === keys.assessmentContent(org, assessmentId).SK) as
+      | ContentState
+      | undefined,
+  };
+}
+
+/**
+ * Cache an assessment item as read or written, with its content item's lock when known;
+ * returns the assessment. A lock on the assessment item itself (taken before the content item
+ * existed) is the earlier one and stays.
+ */
+export function remember(item: Record<string, unknown>, content?: ContentState): Assessment {
+  const { PK: _p, SK: _s, GSI1PK: _g, GSI1SK: _h, ...rest } = item;
+  const a = rest as unknown as Assessment;
+  if (content?.lockedAt && !a.contentLockedAt) a.contentLockedAt = content.lockedAt;
   if (cache.size > 1000) cache.clear();
-  cache.set(`${a.org}/${a.assessmentId}`, { a: a as unknown as Assessment, at: Date.now() });
-  return a as unknown as Assessment;
+  cache.set(`${a.org}/${a.assessmentId}`, { a, at: Date.now() });
+  return a;
 }
 
 /** Forget an assessment (deleted). */
@@ -153,7 +196,10 @@ export function clearAssessmentCache(): void {
   cache.clear();
 }
 
-/** Newest first. */
+/**
+ * Newest first, each with its content lock: the page's content items in one BatchGetItem
+ * (eventually consistent, 0.5 RCU each; only for assessments that may not be locked yet).
+ */
 export async function listAssessments(
   org: string,
   limit: number,
@@ -162,5 +208,33 @@ export async function listAssessments(
   const page = await listingPage(keys.assessmentListing(org, '').GSI1PK, limit, cursor, {
     newestFirst: true,
   });
-  return { items: page.rows as unknown as Assessment[], nextCursor: page.nextCursor };
+  const items = page.rows as unknown as Assessment[];
+  const open = items.filter((a) => a.contentRev !== undefined && !a.contentLockedAt);
+  const locks = new Map<string, string>();
+  // A page is at most 100 assessments: one BatchGetItem, repeated only for unprocessed keys.
+  let pending: Record<string, unknown>[] = open.map((a) => ({
+    ...keys.assessmentContent(org, a.assessmentId),
+  }));
+  for (let round = 0; pending.length; round++) {
+    if (round) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** round)));
+    const res = await db().send(
+      new BatchGetCommand({
+        RequestItems: { [tableName()]: { Keys: pending.slice(0, 100) } },
+      }),
+    );
+    for (const c of res.Responses?.[tableName()] ?? []) {
+      if (c.lockedAt) locks.set(c.PK as string, c.lockedAt as string);
+    }
+    pending = [
+      ...((res.UnprocessedKeys?.[tableName()]?.Keys ?? []) as Record<string, unknown>[]),
+      ...pending.slice(100),
+    ];
+  }
+  return {
+    items: items.map((a) => {
+      const at = locks.get(keys.assessment(org, a.assessmentId).PK);
+      return at ? { ...a, contentLockedAt: at } : a;
+    }),
+    nextCursor: page.nextCursor,
+  };
 }

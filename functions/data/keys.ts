@@ -8,6 +8,7 @@
  * | area counts (8 shards)  | ORG#<org>                     | COUNTS#<n>         |                                                   |                                          |
  * | bank                    | ORG#<org>#BANK#<bankId>       | BANK               |                                                   |                                          |
  * | assessment              | ORG#<org>#A#<aid>             | ASSESSMENT         | ORG#<org>#AS / <aid>                              |                                          |
+ * | assessment content state| ORG#<org>#A#<aid>             | CONTENT            | (none: its lock is 1 WCU)                         |                                          |
  * | invitation              | INV#<invId>                   | INV                | ORG#<org>#A#<aid>#INV / <invId>                   | DUE#<hour> / <dueAt>#<attemptId> (started) |
  * | preview's invitation    | INV#<invId>                   | INV                | (none: never listed)                              | DUE#<hour> / <dueAt>#<attemptId> (started) |
  * | attempt head (page 0)   | ATT#<attemptId>               | ATT                |                                                   | (old layout only: DUE#<hour> / <dueAt>#<attemptId>) |
@@ -77,6 +78,15 @@ export const keys = {
   assessment: (org: string, assessmentId: string): Key => ({
     PK: `ORG#${org}#A#${assessmentId}`,
     SK: 'ASSESSMENT',
+  }),
+  /**
+   * The assessment's content revision and lock (docs/assessment-lifecycle.md): small and in no
+   * index, so the first start's lock costs 1 WCU. `ASSESSMENT` < `CONTENT` < `NORMS`: one
+   * Query `SK BETWEEN 'ASSESSMENT' AND 'CONTENT'` reads the assessment with it.
+   */
+  assessmentContent: (org: string, assessmentId: string): Key => ({
+    PK: `ORG#${org}#A#${assessmentId}`,
+    SK: 'CONTENT',
   }),
   assessmentListing: (org: string, assessmentId: string) => ({
     GSI1PK: `ORG#${org}#AS`,

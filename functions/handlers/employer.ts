@@ -100,7 +100,7 @@ export const operations: Operations<typeof EMPLOYER_ROUTES> = {
     assessmentView(await patchAssessment(principal!, params.assessmentId, body, clock.now())),
 
   deleteAssessment: async ({ principal, params }) => {
-    await deleteAssessment(principal!, params.assessmentId);
+    await deleteAssessment(principal!, params.assessmentId, clock.now());
     return new Reply(204);
   },
 

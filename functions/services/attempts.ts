@@ -175,7 +175,12 @@ export async function load(attemptId: string): Promise<Loaded | undefined> {
     const head = await readHead(attemptId, draw ? pageCount(draw) : 1);
     if (!head) return undefined;
     if (head.layout === 'v2') {
-      if (!draw) throw new Error(`Attempt ${attemptId} has a head but no draw`);
+      if (!draw) {
+        // Its start wrote the draw, then the head, both between this round's two reads: the
+        // next round's draw read finds it.
+        if (round < 2) continue;
+        throw new Error(`Attempt ${attemptId} has a head but no draw`);
+      }
       return { draw, state: head.state };
     }
     const old = head.item as unknown as OldLayoutAttempt;

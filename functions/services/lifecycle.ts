@@ -127,13 +127,13 @@ export async function archiveAssessment(
 }
 
 /**
- * Delete an assessment from which no attempt has started (one conditional DeleteItem: a start
- * racing it either locked the content first, and the delete is refused, or finds no assessment
- * and starts nothing). Its invitations are removed right after by the mail job.
+ * Delete an assessment from which no attempt has started (one transaction: a start racing it
+ * either locked the content first, and the delete is refused, or finds the deleted assessment's
+ * tombstone, reads again, finds no assessment and starts nothing). Its invitations are removed right after by the mail job.
  */
-export async function deleteAssessment(principal: Principal, assessmentId: string) {
+export async function deleteAssessment(principal: Principal, assessmentId: string, now: Date) {
   await ownAssessment(principal.org, assessmentId, { fresh: true });
-  const result = await deleteAssessmentItem(principal.org, assessmentId);
+  const result = await deleteAssessmentItem(principal.org, assessmentId, now);
   if (!result.ok) {
     if (result.why === 'locked') {
       throw new DomainError(

@@ -354,8 +354,9 @@ describe('what an adaptive attempt costs', () => {
         expect(run.calls).not.toContain('TransactWriteItems');
         expect(run.calls).not.toContain('Scan');
       }
-      // Cold: the pool's versions once (0.5 RCU each), one Query per owner and area.
-      expect(cold.calls.filter((c) => c === 'Query')).toHaveLength(2);
+      // Cold: the pool's versions once (0.5 RCU each), one Query per owner and area, and one
+      // Query of the assessment with its content item (the lock).
+      expect(cold.calls.filter((c) => c === 'Query')).toHaveLength(3);
       // Warm: nothing of the adaptive pool or the calibration is read again; only the fixed
       // section's newly drawn versions, as for any fixed section.
       expect(warm.calls.filter((c) => c === 'Query')).toEqual([]);

@@ -26,12 +26,12 @@ describe('the benchmark harness', () => {
 
   it('builds the function bundle and its floor and serves a request in fresh processes', () => {
     const [c] = r.coldStart!;
-    // The candidate function's worst request: a start, cold: the invitation, the assessment, the
-    // invitation claimed, the question versions, the calibrated parameters of its two areas
-    // (one Query each, then cached), the draw and the head.
+    // The candidate function's worst request: a start, cold: the invitation, the assessment
+    // with its content item (one Query), the invitation claimed, the question versions, the
+    // calibrated parameters of its two areas (one Query each, then cached), the draw and the head.
     const start = [
       'GetItem',
-      'GetItem',
+      'Query',
       'UpdateItem',
       'BatchGetItem',
       'Query',

@@ -1,10 +1,23 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { capacity, installRecorder, watch, writeUnits } from '../../bench/lib/dynamo.ts';
+import {
+  deleteAssessment,
+  lockAssessmentContent,
+  updateAssessment,
+} from '../../functions/data/assessment-lifecycle.ts';
+import {
+  type Assessment,
+  clearAssessmentCache,
+  getAssessment,
+  remember,
+} from '../../functions/data/assessments.ts';
 import { db, tableName } from '../../functions/data/client.ts';
 import { getInvitation } from '../../functions/data/invitations.ts';
 import { keys } from '../../functions/data/keys.ts';
 import { createStreamPoller } from '../../functions/data/stream-poller.ts';
 import { handler as mailJob } from '../../functions/jobs/mail.ts';
+import { contentForStart } from '../../functions/services/content-lock.ts';
 import { sampleBank } from './fixtures.ts';
 import { useTestApi } from './support.ts';
 
@@ -289,5 +302,285 @@ describe('archive, delete and clone', () => {
       });
       expect(res.status, `${method} ${path}`).toBe(404);
     }
+  });
+});
+
+const raw = async (key: { PK: string; SK: string }) =>
+  (await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true })))
+    .Item;
+const contentItem = (id: string) => raw(keys.assessmentContent('acme', id));
+const fresh = async (id: string) =>
+  (await getAssessment('acme', id, { fresh: true })) as Assessment;
+const view = async (id: string) =>
+  (await api.request('GET', `/v1/assessments/${id}`, { token: employer })).body;
+
+/** Set attributes on the assessment item directly, as an older version of Assay left them. */
+async function storeOnAssessmentItem(id: string, update: string, values?: Record<string, unknown>) {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.assessment('acme', id),
+      UpdateExpression: update,
+      ...(values ? { ExpressionAttributeValues: values } : {}),
+    }),
+  );
+  // The in-process API caches assessments for a minute: forget what it read before.
+  clearAssessmentCache();
+}
+
+describe('the content lock on its own small item', () => {
+  it('locks with one UpdateItem of at most 1 WCU on the content item, leaving the assessment item as it was', async () => {
+    const a = await newAssessment();
+    const before = await raw(keys.assessment('acme', a.assessmentId));
+    const read = await fresh(a.assessmentId);
+    installRecorder();
+    capacity.enabled = true;
+
+    const w = watch();
+    const locked = await lockAssessmentContent(read, new Date());
+    const win = w.stop();
+    capacity.enabled = false;
+
+    expect(win.calls.map((c) => c.operation)).toEqual(['UpdateItem']);
+    expect(writeUnits(win.capacity)).toBeGreaterThan(0);
+    expect(writeUnits(win.capacity)).toBeLessThanOrEqual(1);
+    expect(locked?.contentLockedAt).toEqual(expect.any(String));
+    expect(await raw(keys.assessment('acme', a.assessmentId))).toEqual(before);
+    expect(await contentItem(a.assessmentId)).toMatchObject({
+      rev: 0,
+      lockedAt: locked!.contentLockedAt,
+    });
+    expect(await view(a.assessmentId)).toMatchObject({
+      contentEditable: false,
+      contentLockedAt: locked!.contentLockedAt,
+    });
+  });
+
+  it('refuses the lock of a start that read the content before an edit, and the start reads again and draws from the edit', async () => {
+    const a = await newAssessment();
+    const stale = await fresh(a.assessmentId);
+    expect(
+      (await patch(a.assessmentId, { sections: [{ area: 'collaboration', count: 2 }] })).status,
+    ).toBe(200);
+
+    const lock = await lockAssessmentContent(stale, new Date());
+
+    expect(lock).toBeUndefined();
+    expect(await contentItem(a.assessmentId)).toEqual(expect.objectContaining({ rev: 1 }));
+    expect((await contentItem(a.assessmentId))?.lockedAt).toBeUndefined();
+    // A warm function still holding the copy from before the edit.
+    remember({ ...stale });
+    const drawn = await contentForStart('acme', a.assessmentId, new Date());
+    expect(drawn.contentRev).toBe(1);
+    expect(drawn.sections.map((s) => s.area)).toEqual(['collaboration']);
+    expect(await contentItem(a.assessmentId)).toMatchObject({
+      rev: 1,
+      lockedAt: expect.any(String),
+    });
+  });
+
+  it('refuses an edit built on the revision a start has since locked, naming when, and changes nothing', async () => {
+    const a = await newAssessment();
+    const read = await fresh(a.assessmentId);
+    const locked = await lockAssessmentContent(read, new Date());
+
+    const edit = await updateAssessment(
+      'acme',
+      a.assessmentId,
+      { timeLimitMinutes: 90, title: 'Renamed' },
+      new Date(),
+      read.contentRev,
+    );
+
+    expect(edit).toMatchObject({ ok: false, why: 'locked', at: locked!.contentLockedAt });
+    expect(await fresh(a.assessmentId)).toMatchObject({
+      title: 'Backend screen',
+      timeLimitMinutes: 30,
+      contentRev: 0,
+    });
+    expect(await contentItem(a.assessmentId)).toMatchObject({ rev: 0 });
+  });
+
+  it('decides an edit and a lock racing on the same revision one way, every time', async () => {
+    const outcomes = new Set<string>();
+    for (let round = 0; round < 8; round++) {
+      const a = await newAssessment();
+      const read = await fresh(a.assessmentId);
+
+      const [edit, lock] = await Promise.all([
+        updateAssessment('acme', a.assessmentId, { timeLimitMinutes: 45 }, new Date(), 0),
+        lockAssessmentContent({ ...read }, new Date()),
+      ]);
+
+      const stored = await fresh(a.assessmentId);
+      const content = await contentItem(a.assessmentId);
+      if (edit.ok) {
+        expect(lock).toBeUndefined();
+        expect(stored).toMatchObject({ timeLimitMinutes: 45, contentRev: 1 });
+        expect(content).toEqual(expect.objectContaining({ rev: 1 }));
+        expect(content?.lockedAt).toBeUndefined();
+        outcomes.add('edit first');
+      } else {
+        expect(edit).toMatchObject({ why: 'locked', at: lock?.contentLockedAt });
+        expect(stored).toMatchObject({ timeLimitMinutes: 30, contentRev: 0 });
+        expect(content).toMatchObject({ rev: 0, lockedAt: lock?.contentLockedAt });
+        outcomes.add('lock first');
+      }
+    }
+    expect(outcomes.size).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('shares one lock among starts racing on the same revision: each succeeds and the first time stays', async () => {
+    const a = await newAssessment();
+    const read = await fresh(a.assessmentId);
+    const times = [1, 2, 3, 4, 5].map((s) => new Date(Date.UTC(2026, 0, 1, 9, 0, s)));
+
+    const locks = await Promise.all(times.map((t) => lockAssessmentContent({ ...read }, t)));
+
+    const stored = (await contentItem(a.assessmentId))?.lockedAt;
+    expect(times.map((t) => t.toISOString())).toContain(stored);
+    for (const lock of locks) expect(lock?.contentLockedAt).toBe(stored);
+  });
+
+  it('refuses to delete an assessment once locked, and keeps it', async () => {
+    const a = await newAssessment();
+    const locked = await lockAssessmentContent(await fresh(a.assessmentId), new Date());
+
+    const gone = await deleteAssessment('acme', a.assessmentId, new Date());
+
+    expect(gone).toMatchObject({ ok: false, why: 'locked', at: locked!.contentLockedAt });
+    expect(await raw(keys.assessment('acme', a.assessmentId))).toBeDefined();
+  });
+
+  it('leaves a tombstone on delete, so a start that read the assessment before cannot lock it and answers 410', async () => {
+    const a = await newAssessment();
+    const stale = await fresh(a.assessmentId);
+    const now = new Date();
+
+    expect(await deleteAssessment('acme', a.assessmentId, now)).toEqual({ ok: true });
+
+    expect(await lockAssessmentContent({ ...stale }, new Date())).toBeUndefined();
+    const tombstone = await contentItem(a.assessmentId);
+    expect(tombstone).toMatchObject({ deletedAt: now.toISOString(), ttl: expect.any(Number) });
+    expect(tombstone?.lockedAt).toBeUndefined();
+    remember({ ...stale });
+    await expect(contentForStart('acme', a.assessmentId, new Date())).rejects.toMatchObject({
+      reason: 'revoked',
+    });
+  });
+
+  it('lists each assessment with its lock, read from the content items', async () => {
+    const open = await newAssessment();
+    const started = await newAssessment();
+    expect((await start((await tokenFor(started.assessmentId)).token)).status).toBe(201);
+    const lockedAt = (await contentItem(started.assessmentId))?.lockedAt;
+
+    const list = await api.request('GET', '/v1/assessments?limit=100', { token: employer });
+
+    expect(list.status).toBe(200);
+    const byId = new Map(list.body.items.map((i: { assessmentId: string }) => [i.assessmentId, i]));
+    expect(byId.get(started.assessmentId)).toMatchObject({
+      contentEditable: false,
+      contentLockedAt: lockedAt,
+    });
+    expect(byId.get(open.assessmentId)).toMatchObject({ contentEditable: true });
+    expect(byId.get(open.assessmentId)).not.toHaveProperty('contentLockedAt');
+  });
+});
+
+describe('assessments stored before the content item', () => {
+  it('keeps an assessment locked on its own item locked: its view, edits, delete and starts', async () => {
+    const a = await newAssessment();
+    const { token } = await tokenFor(a.assessmentId);
+    const at = '2026-01-02T03:04:05.000Z';
+    await storeOnAssessmentItem(a.assessmentId, 'SET contentLockedAt = :at', { ':at': at });
+
+    expect(await view(a.assessmentId)).toMatchObject({
+      contentEditable: false,
+      contentLockedAt: at,
+    });
+    const edit = await patch(a.assessmentId, { timeLimitMinutes: 45 });
+    expect(edit.status).toBe(409);
+    expect(edit.body.detail).toContain(`An attempt started at ${at}`);
+    const del = await api.request('DELETE', `/v1/assessments/${a.assessmentId}`, {
+      token: employer,
+    });
+    expect(del.status).toBe(409);
+    expect(del.body.detail).toContain('Archive it instead');
+    expect((await start(token)).status).toBe(201);
+    // Already locked: the start wrote no lock of its own.
+    expect(await contentItem(a.assessmentId)).toBeUndefined();
+    const renamed = await patch(a.assessmentId, { title: 'Renamed' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ contentEditable: false, contentLockedAt: at });
+  });
+
+  it('refuses a content edit of an assessment locked on its own item even when the copy read said it was open', async () => {
+    const a = await newAssessment();
+    const at = '2026-01-02T03:04:05.000Z';
+    await storeOnAssessmentItem(a.assessmentId, 'SET contentLockedAt = :at', { ':at': at });
+
+    const edit = await updateAssessment(
+      'acme',
+      a.assessmentId,
+      { timeLimitMinutes: 45 },
+      new Date(),
+      0,
+    );
+
+    expect(edit).toMatchObject({ ok: false, why: 'locked', at });
+    expect(await contentItem(a.assessmentId)).toBeUndefined();
+    expect(await fresh(a.assessmentId)).toMatchObject({ timeLimitMinutes: 30 });
+  });
+
+  it('locks an assessment edited before the content item from its own revision, and refuses edits after', async () => {
+    const a = await newAssessment();
+    const { token } = await tokenFor(a.assessmentId);
+    await storeOnAssessmentItem(a.assessmentId, 'SET contentRev = :two', { ':two': 2 });
+
+    expect((await start(token)).status).toBe(201);
+
+    const content = await contentItem(a.assessmentId);
+    expect(content).toMatchObject({ rev: 2, lockedAt: expect.any(String) });
+    expect((await patch(a.assessmentId, { timeLimitMinutes: 45 })).status).toBe(409);
+    expect(await view(a.assessmentId)).toMatchObject({
+      contentEditable: false,
+      contentLockedAt: content?.lockedAt,
+      timeLimitMinutes: 30,
+    });
+  });
+
+  it('edits an assessment edited before the content item from its own revision, and a start then draws the edit', async () => {
+    const a = await newAssessment();
+    const { token } = await tokenFor(a.assessmentId);
+    await storeOnAssessmentItem(a.assessmentId, 'SET contentRev = :two', { ':two': 2 });
+
+    const edit = await patch(a.assessmentId, { timeLimitMinutes: 45 });
+
+    expect(edit.status).toBe(200);
+    expect(edit.body).toMatchObject({ timeLimitMinutes: 45, contentEditable: true });
+    expect(await contentItem(a.assessmentId)).toEqual(expect.objectContaining({ rev: 3 }));
+    const attempt = await start(token);
+    expect(attempt.status).toBe(201);
+    const minutes = (Date.parse(attempt.body.deadline) - Date.now()) / 60_000;
+    expect(minutes).toBeGreaterThan(40);
+    expect(minutes).toBeLessThanOrEqual(45);
+    expect(await contentItem(a.assessmentId)).toMatchObject({
+      rev: 3,
+      lockedAt: expect.any(String),
+    });
+  });
+
+  it('starts an assessment from before edits without any lock, and it stays not editable', async () => {
+    const a = await newAssessment();
+    const { token } = await tokenFor(a.assessmentId);
+    await storeOnAssessmentItem(a.assessmentId, 'REMOVE contentRev');
+
+    expect((await start(token)).status).toBe(201);
+
+    expect(await contentItem(a.assessmentId)).toBeUndefined();
+    const read = await view(a.assessmentId);
+    expect(read.contentEditable).toBe(false);
+    expect(read).not.toHaveProperty('contentLockedAt');
   });
 });
