@@ -18,6 +18,8 @@ import { itemStatistics } from '../domain/statistics.ts';
 import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
 import { PUBLIC_ORG } from '../http/principal.ts';
 import { AUTHORING_ROUTES } from '../http/routes/authoring.ts';
+import { QUESTION_IF_MATCH } from '../http/schemas/common.ts';
+import { READ_ONLY_FIELDS, type ReadOnlyField } from '../http/schemas/questions.ts';
 import { calibrationRun, requestCalibration, runView } from '../services/calibration.ts';
 
 /** A version's calibration as the stats route shows it, or null (label priors apply). */
@@ -40,12 +42,61 @@ function ifMatchVersion(header: string | undefined): number {
       'precondition-required',
       'Send If-Match with the version you edited (e.g. If-Match: "3"), so that a concurrent edit is not overwritten.',
     );
-  const m = /^(?:W\/)?"?(\d{1,6})"?$/.exec(header.trim());
+  const m = QUESTION_IF_MATCH.exec(header);
   if (!m)
     throw new ValidationError([
       { path: 'header.if-match', message: 'If-Match must be a version number such as "3".' },
     ]);
   return Number(m[1]);
+}
+
+/** JSON of a value with object keys sorted, so that equal values compare equal. */
+const stable = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : x,
+  );
+
+/**
+ * The read-only fields of an edit (what GET showed: version, status, source, timestamps,
+ * versions) must be as the server has them, so GET, edit, PUT works and nothing the server
+ * owns changes silently. Checked against the version the client edited (If-Match) when it is
+ * still the latest; when it is not, the edit fails with 412 anyway.
+ */
+async function checkReadOnly(
+  org: string,
+  questionId: string,
+  expected: number,
+  body: Partial<Record<ReadOnlyField, unknown>>,
+): Promise<void> {
+  const sent = READ_ONLY_FIELDS.filter((f) => body[f] !== undefined);
+  if (sent.length === 0) return;
+  const found = (await getQuestion(org, questionId)) ?? (await getQuestion(PUBLIC_ORG, questionId));
+  if (!found || found.head.version !== expected) return;
+  const shown: Record<ReadOnlyField, unknown> = {
+    version: found.head.version,
+    status: found.head.status,
+    source: found.head.org === PUBLIC_ORG ? 'public' : 'org',
+    createdAt: found.head.createdAt,
+    updatedAt: found.head.updatedAt,
+    versions: found.versions,
+  };
+  // GET ?version=n shows that version's own createdAt.
+  const versionCreated = found.versions.find((v) => v.version === expected)?.createdAt;
+  const changed = sent.filter(
+    (f) =>
+      stable(body[f]) !== stable(shown[f]) &&
+      !(f === 'createdAt' && versionCreated !== undefined && body[f] === versionCreated),
+  );
+  if (changed.length) {
+    throw new ValidationError(
+      changed.map((f) => ({
+        path: f,
+        message: `${f} is read-only (set by the server): send it as GET shows it (${stable(shown[f])}) or leave it out.`,
+      })),
+    );
+  }
 }
 
 /** A 404 for a question that exists in the shipped public bank becomes a clear 403. */
@@ -107,8 +158,18 @@ export const operations: Operations<typeof AUTHORING_ROUTES> = {
     throw new NotFoundError(`Question ${params.questionId}`);
   },
 
-  editQuestion: async ({ principal, params, body, headers }) => {
+  editQuestion: async ({ principal, params, body: withReadOnly, headers }) => {
     const expected = ifMatchVersion(headers['if-match']);
+    await checkReadOnly(principal!.org, params.questionId, expected, withReadOnly);
+    const {
+      version: _v,
+      status: _s,
+      source: _o,
+      createdAt: _c,
+      updatedAt: _u,
+      versions: _l,
+      ...body
+    } = withReadOnly;
     if (body.id !== undefined && body.id !== params.questionId) {
       throw new ValidationError([
         {

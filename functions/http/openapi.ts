@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { isStaff, type RouteDef } from './route-types.ts';
 import { ROUTES } from './routes.ts';
-import { ProblemSchema } from './schemas/public.ts';
+import { ProblemSchema } from './schemas/problem.ts';
 
 type Json = Record<string, unknown>;
 
@@ -58,7 +58,7 @@ function parametersOf(route: RouteDef, components: Json): Json[] {
       in: 'header',
       required: h.required,
       description: h.description,
-      schema: { type: 'string' },
+      schema: h.schema ? schemaOf(h.schema, 'input', components) : { type: 'string' },
     });
   }
   return out;
@@ -78,44 +78,94 @@ const GATEWAY_MESSAGE = {
   required: ['message'],
 };
 
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
+const PROBLEM = {
+  'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+};
+
+const problemResponse = (description: string) => ({ description, content: PROBLEM });
+
+/** API Gateway's JWT authorizer refusing a staff token answers before any function runs. */
+const GATEWAY_401 = {
+  description:
+    'Missing or invalid credential. A staff token the HTTP API’s JWT authorizer refuses is answered by API Gateway itself (`{"message":"Unauthorized"}` with WWW-Authenticate); everything else by the function (problem+json).',
+  content: { ...PROBLEM, 'application/json': { schema: GATEWAY_MESSAGE } },
+};
+
+/** The tags of the document: one per function group. */
+const TAGS = [
+  { name: 'public', description: 'Health, readiness, the skill areas and this document.' },
+  {
+    name: 'authoring',
+    description: 'Question banks, questions, item statistics and calibration (role author).',
+  },
+  {
+    name: 'employer',
+    description: 'Assessments, invitations, results, reports and the organisation (role employer).',
+  },
+  {
+    name: 'candidate',
+    description: 'Invitations as a candidate sees them, attempts, answers and results.',
+  },
+];
+
+/** A short summary: the description's first sentence (the whole of it when it is short). */
+function summaryOf(text: string): string {
+  const m = /^(.*?[.!?])(?:\s|$)/.exec(text);
+  const first = m ? m[1]! : text;
+  return first.length <= 120 ? first : `${first.slice(0, 117).replace(/\s+\S*$/, '')}...`;
+}
 
 /** The OpenAPI 3.1 document of the route table. */
 export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '/'): Json {
   const components: Json = {};
-  components.Problem = schemaOf(ProblemSchema, 'output', components);
+  // Registered as `Problem`: this puts it in components (the returned value is its $ref).
+  schemaOf(ProblemSchema, 'output', components);
   const paths: Record<string, Json> = {};
   for (const route of routes) {
     const responses: Json = {};
     for (const [status, def] of Object.entries(route.responses)) {
       const type = def.contentType ?? 'application/json';
+      const content: Json =
+        Number(status) >= 400
+          ? { ...PROBLEM }
+          : def.schema || def.contentType
+            ? {
+                [type]: {
+                  schema: def.schema
+                    ? schemaOf(def.schema, 'output', components)
+                    : { type: 'string' },
+                },
+              }
+            : {};
+      for (const alt of def.alternatives ?? []) content[alt] = { schema: { type: 'string' } };
       responses[status] = {
         description: def.description,
-        ...(def.schema || def.contentType
-          ? {
-              content: {
-                [type]: { schema: def.schema ? schemaOf(def.schema, 'output', components) : {} },
-              },
-            }
-          : {}),
+        ...(Object.keys(content).length ? { content } : {}),
       };
     }
     if (route.params || route.query || route.body)
       responses['400'] ??= problemResponse(
         'Invalid input: every invalid field is named in `errors`.',
       );
-    if (route.access !== 'public') {
-      responses['401'] ??= problemResponse('Missing or invalid credential.');
+    if (route.body) {
+      responses['413'] ??= problemResponse(
+        `The body is larger than this route takes (${route.consumes?.some((c) => c !== 'application/json') ? '4 MiB' : '1 MiB'}).`,
+      );
+      responses['415'] ??= problemResponse(
+        `The body’s Content-Type is missing or not one this route takes (${(route.consumes ?? ['application/json']).join(', ')}).`,
+      );
     }
+    if (isStaff(route.access)) responses['401'] ??= GATEWAY_401;
+    else if (route.access === 'candidate')
+      responses['401'] ??= problemResponse('Missing or invalid attempt token.');
     if (isStaff(route.access))
       responses['403'] ??= problemResponse('The token lacks the role this route needs.');
     if (route.params)
       responses['404'] ??= problemResponse('No such resource in your organisation.');
     // Any route may meet a busy gateway or a fault; docs/faults.md says which answer comes from
     // where and what a retry does.
+    const declared503 = responses['503'] as Json | undefined;
+    if (declared503) delete responses['503'];
     responses['429'] ??= {
       description:
         'Throttled by API Gateway (its body is `{"message":"Too Many Requests"}`): wait and send the request again.',
@@ -131,13 +181,17 @@ export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '
         'application/json': { schema: GATEWAY_MESSAGE },
       },
     };
+    // A route's own 503 (readiness) keeps its description and may still meet API Gateway's.
+    if (declared503) (responses['503'] as Json).description = declared503.description;
 
     const operation: Json = {
       operationId: route.operationId,
-      summary: route.summary,
+      summary: summaryOf(route.summary),
+      description: route.summary,
       tags: [route.group],
+      // OpenAPI 3.1: a non-OAuth scheme's requirement may list the roles it needs.
       security: isStaff(route.access)
-        ? [{ staffJwt: [] }]
+        ? [{ staffJwt: [...route.access] }]
         : route.access === 'candidate'
           ? [{ attemptToken: [] }]
           : [],
@@ -150,7 +204,7 @@ export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '
         content[type] = {
           schema:
             type === 'application/json'
-              ? schemaOf(route.body, 'input', components)
+              ? schemaOf(route.documentedBody ?? route.body, 'input', components)
               : { type: 'string' },
         };
       }
@@ -165,8 +219,12 @@ export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '
       title: 'Assay API',
       version: '1.0.0',
       description:
-        'Skills assessments for backend engineers: question banks, server-timed attempts, skill profiles. Errors are application/problem+json (RFC 9457).',
+        'Skills assessments for backend engineers: question banks, server-timed attempts, skill profiles. Errors are application/problem+json (RFC 9457); the few answers API Gateway gives itself are `{"message": ...}` JSON (docs/faults.md).',
+      license: { name: 'MIT', identifier: 'MIT' },
+      // The repository names no public address; the operator's deployment may add one.
+      contact: { name: 'Assay maintainers' },
     },
+    tags: TAGS,
     servers: [{ url: serverUrl }],
     paths,
     components: {

@@ -18,6 +18,20 @@ export interface ResponseDef {
   /** Output schema: object schemas strip unknown keys, so a response never carries more. */
   schema?: z.ZodMiniType;
   contentType?: string;
+  /**
+   * Further content types of the same response, chosen by the request's Accept header (e.g.
+   * text/csv beside JSON): their bodies are text.
+   */
+  alternatives?: readonly string[];
+}
+
+/** A request header a route reads: its schema is what the server accepts (for the document). */
+export interface HeaderDef {
+  name: string;
+  required: boolean;
+  description: string;
+  /** The header's value as the server reads it (a string schema); any string if absent. */
+  schema?: z.ZodMiniType;
 }
 
 export interface RouteDef {
@@ -31,6 +45,12 @@ export interface RouteDef {
   /** Request content types accepted for the body; defaults to JSON when `body` is set. */
   consumes?: readonly string[];
   body?: z.ZodMiniType;
+  /**
+   * The body as the document shows it, when the operation checks more than `body` parses (a
+   * question's `answer` by its type's schema, from the registry): it accepts exactly what
+   * `body` and the operation's own checks accept, which the contract test holds it to.
+   */
+  documentedBody?: z.ZodMiniType;
   /** The body may be left out: the operation then gets what `body` parses `{}` to. */
   optionalBody?: boolean;
   /**
@@ -41,7 +61,7 @@ export interface RouteDef {
   query?: z.ZodMiniType;
   params?: z.ZodMiniType;
   /** Request headers the route reads, for the OpenAPI document. */
-  headers?: readonly { name: string; required: boolean; description: string }[];
+  headers?: readonly HeaderDef[];
   responses: Readonly<Record<number, ResponseDef>>;
 }
 

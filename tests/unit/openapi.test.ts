@@ -21,13 +21,13 @@ describe('the OpenAPI document', () => {
     expect(documented).toHaveLength(ROUTES.length);
   });
 
-  it('marks staff routes with the JWT scheme and candidate routes with the attempt token', () => {
+  it('marks staff routes with the JWT scheme and their roles, candidate routes with the attempt token', () => {
     for (const r of ROUTES) {
       const op = (doc.paths as Record<string, Record<string, { security: unknown[] }>>)[r.path]![
         r.method.toLowerCase()
       ]!;
       const expected = Array.isArray(r.access)
-        ? [{ staffJwt: [] }]
+        ? [{ staffJwt: [...r.access] }]
         : r.access === 'candidate'
           ? [{ attemptToken: [] }]
           : [];

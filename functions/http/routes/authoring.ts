@@ -1,10 +1,12 @@
 /** The authoring function's routes (see `../routes.ts`, which lists them all). */
 import type { RouteDef } from '../route-types.ts';
+import { QuestionIfMatchHeader } from '../schemas/common.ts';
 import {
   BankDocument,
   CalibrationParams,
   CalibrationRunView,
   EditQuestionBody,
+  EditQuestionDocument,
   GetQuestionQuery,
   ListQuestionsQuery,
   QuestionIdParams,
@@ -49,10 +51,13 @@ export const AUTHORING_ROUTES = [
       201: { description: 'Stored.', schema: UploadResult },
       409: {
         description:
-          'An id derived from a title or content already belongs to a different question of another bank; nothing was stored.',
+          'An id derived from a title, content or a Moodle id already belongs to a different question of another bank, or some of its questions were changed by another request during the upload (upload it again: unchanged questions are skipped); nothing was stored.',
       },
       413: { description: 'The bank is larger than 4 MiB.' },
-      415: { description: 'Unsupported content type.' },
+      415: {
+        description:
+          'Unsupported content type: JSON as application/json, YAML as application/yaml (or text/plain with ?format=yaml), GIFT only as text/plain with ?format=gift.',
+      },
     },
   },
   {
@@ -88,17 +93,20 @@ export const AUTHORING_ROUTES = [
       'Store an edit as a new version. If-Match must carry the version you edited (412 when stale, 428 when missing).',
     params: QuestionIdParams,
     body: EditQuestionBody,
+    documentedBody: EditQuestionDocument,
     headers: [
       {
         name: 'If-Match',
         required: true,
-        description: 'The version the edit is based on, e.g. "3".',
+        description:
+          'The version the edit is based on: "3", 3 or W/"3" (the ETag of GET). Missing or empty is 428; anything else, such as *, is 400.',
+        schema: QuestionIfMatchHeader,
       },
     ],
     responses: {
       200: { description: 'The new (or unchanged) latest version.', schema: QuestionView },
       412: { description: 'The question has a newer version than If-Match names.' },
-      428: { description: 'If-Match is missing.' },
+      428: { description: 'If-Match is missing or empty.' },
     },
   },
   {

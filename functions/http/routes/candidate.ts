@@ -14,7 +14,7 @@ import {
   StartAttemptBody,
   SubmitResult,
 } from '../schemas/candidates.ts';
-import { AnswerParams, AttemptParams } from '../schemas/common.ts';
+import { AnswerParams, AttemptParams, RevisionIfMatchHeader } from '../schemas/common.ts';
 
 export const CANDIDATE_ROUTES = [
   {
@@ -47,6 +47,10 @@ export const CANDIDATE_ROUTES = [
       201: { description: 'Started.', schema: AttemptView },
       200: { description: 'Resumed with a new attempt token.', schema: AttemptView },
       401: { description: 'The invitation token is not valid.' },
+      409: {
+        description:
+          'conflict: the invitation or its assessment changed under this request (started elsewhere, or being edited); send it again.',
+      },
       410: {
         description: 'The invitation expired, was revoked, or its attempt has finished (`reason`).',
       },
@@ -60,7 +64,10 @@ export const CANDIDATE_ROUTES = [
     access: 'candidate',
     summary: 'The attempt with its questions, saved answers, deadline and the server time.',
     params: AttemptParams,
-    responses: { 200: { description: 'The attempt.', schema: AttemptView } },
+    responses: {
+      200: { description: 'The attempt.', schema: AttemptView },
+      409: { description: 'conflict: the attempt changed under this read; send it again.' },
+    },
   },
   {
     operationId: 'saveAnswer',
@@ -72,6 +79,15 @@ export const CANDIDATE_ROUTES = [
       'Save (or replace) one answer. Accepted until the deadline plus the grace period; 409 time-is-up or already-submitted after. The response carries the answer\'s revision (also as ETag); with If-Match: "<revision>" the save is stored only if the answer is still at that revision ("0": never answered), else 412 revision-mismatch with the current answer. In an adaptive section only the current item (`sections[].current`) can be answered, once: its answer is final, there is no going back, and the response carries the `next` item chosen from the answers so far, or `sectionComplete`; saving the same answer again returns the same response, a different one is 409 adaptive-item-closed.',
     params: AnswerParams,
     body: SaveAnswerBody,
+    headers: [
+      {
+        name: 'If-Match',
+        required: false,
+        description:
+          'Save only if the answer is still at this revision: "2" or 2 ("0": only if never answered). Without it the last write wins; anything else, empty or * included, is 400.',
+        schema: RevisionIfMatchHeader,
+      },
+    ],
     responses: {
       200: {
         description: "Saved, with the server time, the deadline and the answer's revision (ETag).",
@@ -117,6 +133,7 @@ export const CANDIDATE_ROUTES = [
         description: 'Submitted (or expired earlier), with the result if the assessment shows it.',
         schema: SubmitResult,
       },
+      409: { description: 'conflict: the attempt changed under this request; send it again.' },
     },
   },
   {

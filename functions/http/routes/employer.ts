@@ -19,7 +19,13 @@ import {
   ResultPage,
   UpdateAssessmentBody,
 } from '../schemas/assessments.ts';
-import { AssessmentParams, AttemptParams, InvitationParams, PageQuery } from '../schemas/common.ts';
+import {
+  AssessmentParams,
+  AttemptParams,
+  IdempotencyKeyHeader,
+  InvitationParams,
+  PageQuery,
+} from '../schemas/common.ts';
 
 const EMPLOYERS = ['employer'] as const;
 
@@ -37,12 +43,17 @@ export const EMPLOYER_ROUTES = [
       {
         name: 'Idempotency-Key',
         required: false,
+        schema: IdempotencyKeyHeader,
         description:
           '16-128 characters (use a UUID); a retry with the same key and body returns the same assessment (201).',
       },
     ],
     responses: {
       201: { description: 'Created, with the pool size per section.', schema: AssessmentView },
+      400: {
+        description:
+          'Invalid input, every invalid field named in `errors`; among them, as well as what the schema says, overlapping sections (same area, same or mixed difficulty) and more than 200 questions in all.',
+      },
       422: {
         description:
           'The bank cannot fill a section: the message says which area lacks how many questions.',
@@ -81,6 +92,10 @@ export const EMPLOYER_ROUTES = [
     body: UpdateAssessmentBody,
     responses: {
       200: { description: 'The assessment as changed.', schema: AssessmentView },
+      400: {
+        description:
+          'Invalid input, every invalid field named in `errors`; new sections must not overlap (same area, same or mixed difficulty) nor make more than 200 questions in all.',
+      },
       409: {
         description:
           'An attempt has started, so time limit, sections and grace period can no longer change (clone it instead); or another edit landed first.',
@@ -153,6 +168,7 @@ export const EMPLOYER_ROUTES = [
       {
         name: 'Idempotency-Key',
         required: false,
+        schema: IdempotencyKeyHeader,
         description:
           '16-128 characters (use a UUID); a retry with the same key and body returns the same invitations.',
       },
@@ -160,6 +176,7 @@ export const EMPLOYER_ROUTES = [
     responses: {
       201: { description: 'The invitations with their tokens.', schema: IssuedInvitations },
       409: { description: 'The assessment is archived.' },
+      422: { description: 'The Idempotency-Key was used with a different request body.' },
     },
   },
   {
@@ -212,7 +229,13 @@ export const EMPLOYER_ROUTES = [
     summary:
       "Erase the candidate's personal data and answers; the attempt's anonymous scores stay for statistics.",
     params: InvitationParams,
-    responses: { 204: { description: 'Erased.' } },
+    responses: {
+      204: { description: 'Erased.' },
+      409: {
+        description:
+          "The candidate's attempt is still running (erase once it has finished), or it changed while erasing: send it again.",
+      },
+    },
   },
   {
     operationId: 'listResults',
@@ -227,7 +250,12 @@ export const EMPLOYER_ROUTES = [
       { name: 'Accept', required: false, description: 'application/json (default) or text/csv.' },
     ],
     responses: {
-      200: { description: 'A page of ranked results.', schema: ResultPage },
+      200: {
+        description:
+          'A page of ranked results: JSON, or with Accept: text/csv every result as CSV (one header row, one row per attempt).',
+        schema: ResultPage,
+        alternatives: ['text/csv'],
+      },
     },
   },
   {
@@ -269,6 +297,7 @@ export const EMPLOYER_ROUTES = [
       {
         name: 'Idempotency-Key',
         required: false,
+        schema: IdempotencyKeyHeader,
         description:
           'A random value (16-128 characters, e.g. a UUID) per extension: a retry with it extends once.',
       },

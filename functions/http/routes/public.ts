@@ -1,7 +1,7 @@
 /** The public function's routes (see `../routes.ts`, which lists them all). */
 import { AREAS } from '../../domain/taxonomy.ts';
 import type { RouteDef } from '../route-types.ts';
-import { AreaList, Health, Ready } from '../schemas/public.ts';
+import { AreaList, Health, OpenApiDocument, Ready } from '../schemas/public.ts';
 
 export const PUBLIC_ROUTES = [
   {
@@ -33,7 +33,7 @@ export const PUBLIC_ROUTES = [
     group: 'public',
     access: 'public',
     summary: 'This OpenAPI 3.1 document.',
-    responses: { 200: { description: 'The OpenAPI document.' } },
+    responses: { 200: { description: 'The OpenAPI document.', schema: OpenApiDocument } },
   },
   {
     operationId: 'listAreas',

@@ -21,13 +21,13 @@ export {
 export const CreateAssessmentBody = CreateAssessmentInput.register(z.globalRegistry, {
   id: 'CreateAssessment',
   description:
-    'A blueprint: sections over areas with counts and difficulty, the time limit and scoring options. A section with "mode": "adaptive" has no count: the server chooses each next item from the previous answers (maximum information at the current ability estimate), stopping once the standard error is at most targetStandardError (default 0.4) after at least minItems (default 5), or at maxItems (default 20), or when time runs out. Fixed and adaptive sections mix.',
+    'A blueprint: sections over areas with counts and difficulty, the time limit and scoring options. A section with "mode": "adaptive" has no count: the server chooses each next item from the previous answers (maximum information at the current ability estimate), stopping once the standard error is at most targetStandardError (default 0.4) after at least minItems (default 5), or at maxItems (default 20), or when time runs out. Fixed and adaptive sections mix. Sections may not overlap (two sections of one area with the same difficulty, or one of them mixed: 400 naming the later section), and an assessment has at most 200 questions in all, an adaptive section counting its maxItems (400 naming `sections`).',
 });
 
 export const UpdateAssessmentBody = UpdateAssessmentInput.register(z.globalRegistry, {
   id: 'UpdateAssessment',
   description:
-    'The fields to change; null removes instructions or passingScore. timeLimitMinutes, sections and gracePeriodSeconds change only while no attempt has started (409 after).',
+    'The fields to change; null removes instructions or passingScore. timeLimitMinutes, sections and gracePeriodSeconds change only while no attempt has started (409 after). New sections follow the blueprint rules: no overlapping sections, at most 200 questions in all (400 otherwise).',
 });
 
 export const CloneAssessmentBody = z.strictObject({

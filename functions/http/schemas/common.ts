@@ -17,3 +17,20 @@ export const PageQuery = z.strictObject({
     z.string().check(z.regex(/^([1-9]\d?|1\d\d|200)$/, 'limit is a whole number from 1 to 200.')),
   ),
 });
+
+/** `Idempotency-Key` as every route that takes it reads it (handlers/employer.ts). */
+export const IdempotencyKeyHeader = z.string().check(z.minLength(16), z.maxLength(128));
+
+/**
+ * `If-Match` of a question edit: the version edited, `"3"`, `3` or `W/"3"` (surrounding spaces
+ * ignored). Missing or empty is 428; anything else that does not match, such as `*`, is 400.
+ */
+export const QUESTION_IF_MATCH = /^\s*(?:W\/)?"?(\d{1,6})"?\s*$/;
+export const QuestionIfMatchHeader = z.string().check(z.regex(QUESTION_IF_MATCH));
+
+/**
+ * `If-Match` of an answer save: the revision last seen, `"2"` or `2` (`"0"`: only if never
+ * answered). Anything else, empty or `*` included, is 400.
+ */
+export const REVISION_IF_MATCH = /^\s*(?:"(\d{1,9})"|(\d{1,9}))\s*$/;
+export const RevisionIfMatchHeader = z.string().check(z.regex(REVISION_IF_MATCH));

@@ -23,23 +23,11 @@ export const AreaView = z.object({
   ),
 });
 
-export const AreaList = z.object({ areas: z.array(AreaView) });
-
-export const ProblemSchema = z.object({
-  type: z.string(),
-  code: z.string(),
-  title: z.string(),
-  status: z.int(),
-  detail: z.string(),
-  instance: z.optional(z.string()),
-  errors: z.optional(
-    z.array(
-      z.object({
-        path: z.string(),
-        message: z.string(),
-        line: z.optional(z.int()),
-        column: z.optional(z.int()),
-      }),
-    ),
-  ),
+/** This document's outline (its full shape is the OpenAPI 3.1 specification's). */
+export const OpenApiDocument = z.looseObject({
+  openapi: z.literal('3.1.0'),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.looseObject({})),
 });
+
+export const AreaList = z.object({ areas: z.array(AreaView) });

@@ -1,7 +1,12 @@
 import * as z from 'zod/mini';
 import { BankMeta } from '../../domain/bank-schema.ts';
-import { Difficulty, QuestionDocument, QuestionEditShape } from '../../domain/question.ts';
-import { QUESTION_TYPES } from '../../domain/question-types/registry.ts';
+import {
+  Difficulty,
+  QuestionDocument,
+  QuestionEditShape,
+  QuestionShape,
+} from '../../domain/question.ts';
+import { QUESTION_TYPE_LIST } from '../../domain/question-types/registry.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
 
 export const QuestionIdParams = z.strictObject({
@@ -19,7 +24,15 @@ export const BankDocument = z
   });
 
 export const UploadQuery = z.strictObject({
-  format: z.optional(z.enum(['json', 'yaml', 'gift', 'xml'])),
+  format: z.optional(
+    z
+      .enum(['json', 'yaml', 'gift', 'xml'])
+      .check(
+        z.describe(
+          'gift: Moodle GIFT, as text/plain or application/octet-stream; xml: Moodle XML (also chosen by Content-Type application/xml or text/xml); yaml lets a YAML bank come as text/plain. Without it the Content-Type decides.',
+        ),
+      ),
+  ),
   area: z.optional(z.enum(AREA_IDS)),
   difficulty: z.optional(z.enum(['1', '2', '3'])),
   /** The bank (the file) a GIFT or Moodle XML upload is: its questions' source. */
@@ -87,31 +100,94 @@ export const GetQuestionQuery = z.strictObject({
   ),
 });
 
-export const QuestionView = z
-  .object({
+/**
+ * What the server sets on a question: `GET` shows them, `PUT` ignores them when they are as `GET`
+ * showed them (so a fetched question can be edited and sent back) and answers 400 naming each
+ * one that changed. Marked readOnly in the document.
+ */
+const READ_ONLY_FIELDS = [
+  'version',
+  'status',
+  'source',
+  'createdAt',
+  'updatedAt',
+  'versions',
+] as const;
+export type ReadOnlyField = (typeof READ_ONLY_FIELDS)[number];
+export { READ_ONLY_FIELDS };
+
+function readOnly<T extends z.ZodMiniType>(schema: T, description: string): T {
+  z.globalRegistry.add(schema, { readOnly: true, description });
+  return schema;
+}
+
+/** Fresh schemas each call: a registered schema carries one set of metadata. */
+const readOnlySchemas = () => ({
+  version: readOnly(z.int(), 'The version shown (set by the server; If-Match names it).'),
+  status: readOnly(
+    z.enum(['published', 'retired']),
+    'published, or retired (DELETE): set by the server.',
+  ),
+  source: readOnly(
+    z.enum(['org', 'public']),
+    'org: your organisation’s; public: the shipped bank (read-only).',
+  ),
+  createdAt: readOnly(
+    z.string(),
+    'When the question was created (with ?version=n: when that version was stored).',
+  ),
+  updatedAt: readOnly(z.string(), 'When the question last changed.'),
+  versions: readOnly(
+    z.array(z.object({ version: z.int(), createdAt: z.string() })),
+    'Every version of the question, oldest first.',
+  ),
+});
+
+/** The fields every question view has; its type adds `answer` and maybe `options`. */
+const viewFields = () => {
+  const ro = readOnlySchemas();
+  return {
     id: z.string(),
-    version: z.int(),
     area: z.enum(AREA_IDS),
     difficulty: Difficulty,
-    type: z.enum(QUESTION_TYPES),
     title: z.optional(z.string()),
     prompt: z.string(),
-    options: z.optional(z.array(z.object({ id: z.string(), text: z.string() }))),
-    answer: z.unknown(),
     explanation: z.string(),
     tags: z.array(z.string()),
-    status: z.enum(['published', 'retired']),
-    source: z.enum(['org', 'public']),
     timeHintSeconds: z.optional(z.int()),
     discrimination: z.optional(z.number()),
     difficultyParam: z.optional(z.number()),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    versions: z.optional(z.array(z.object({ version: z.int(), createdAt: z.string() }))),
-  })
+    version: ro.version,
+    status: ro.status,
+    source: ro.source,
+    createdAt: ro.createdAt,
+    updatedAt: ro.updatedAt,
+    versions: z.optional(ro.versions),
+  };
+};
+
+/**
+ * A question as authors see it, with its key: one branch per question type, built from the
+ * registry (a new type adds its branch here by itself).
+ */
+export const QuestionView = z
+  .discriminatedUnion(
+    'type',
+    QUESTION_TYPE_LIST.map((t) =>
+      z.object({
+        ...viewFields(),
+        type: z.literal(t.id),
+        answer: t.key,
+        ...(t.withOptions
+          ? { options: z.array(z.object({ id: z.string(), text: z.string() })) }
+          : {}),
+      }),
+    ) as unknown as [z.ZodMiniObject, ...z.ZodMiniObject[]],
+  )
   .register(z.globalRegistry, {
     id: 'Question',
-    description: 'A question as authors see it (with its key).',
+    description:
+      'A question as authors see it (with its key), one branch per question type. The readOnly fields are set by the server: PUT accepts them unchanged.',
   });
 
 export const QuestionPage = z.object({
@@ -119,7 +195,43 @@ export const QuestionPage = z.object({
   nextCursor: z.nullable(z.string()),
 });
 
-export const EditQuestionBody = QuestionEditShape;
+/** The read-only fields as `PUT` takes them: optional, checked against the stored question. */
+const readOnlyInputs = () => {
+  const ro = readOnlySchemas();
+  return {
+    version: z.optional(ro.version),
+    status: z.optional(ro.status),
+    source: z.optional(ro.source),
+    createdAt: z.optional(ro.createdAt),
+    updatedAt: z.optional(ro.updatedAt),
+    versions: z.optional(ro.versions),
+  };
+};
+
+/** What `PUT /v1/questions/{id}` parses; `validateQuestion` then checks the answer by type. */
+export const EditQuestionBody = z.extend(QuestionEditShape, readOnlyInputs());
+
+/**
+ * The edit body as documented: one branch per question type (from the registry), `id`
+ * optional, and the read-only fields of `GET` accepted unchanged.
+ */
+export const EditQuestionDocument = z
+  .discriminatedUnion(
+    'type',
+    QUESTION_TYPE_LIST.map((t) =>
+      z.extend(z.omit(QuestionEditShape, { options: true }), {
+        type: z.literal(t.id),
+        answer: t.key,
+        ...(t.withOptions ? { options: QuestionShape.def.shape.options.def.innerType } : {}),
+        ...readOnlyInputs(),
+      }),
+    ) as unknown as [z.ZodMiniObject, ...z.ZodMiniObject[]],
+  )
+  .register(z.globalRegistry, {
+    id: 'QuestionEdit',
+    description:
+      'A question edit: the question as GET returns it, with a field or more changed. The readOnly fields may be left out or sent unchanged; changing one is a 400 naming it.',
+  });
 
 const Stats = {
   attempts: z.int(),
