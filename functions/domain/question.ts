@@ -129,7 +129,11 @@ export function validateQuestion(
     });
     const key = type.key.safeParse(loose.answer);
     if (!key.success) issues.push(...issuesOf(key.error, 'answer', loose.answer));
-    else if (!options || options.every((o) => typeof o?.id === 'string')) {
+    else if (
+      // Options that are not a list are reported by the shape; rules need a list or none.
+      (loose.options === undefined || options) &&
+      (!options || options.every((o) => typeof o?.id === 'string'))
+    ) {
       // Type rules read only the options and the key, so they run even if other fields failed.
       issues.push(
         ...type.rules({
