@@ -10,10 +10,11 @@ import { BatchWriteCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/
 import { AreaDeltas, areaCountsUpdate } from '../../functions/data/area-counts.ts';
 import { db, tableName } from '../../functions/data/client.ts';
 import { keys, questionPartition } from '../../functions/data/keys.ts';
-import { getQuestion, importBank } from '../../functions/data/questions.ts';
+import { getQuestion } from '../../functions/data/questions.ts';
 import { type Bank, MAX_BANK_QUESTIONS, validateBank } from '../../functions/domain/bank.ts';
 import { contentHash, pickContent, type QuestionContent } from '../../functions/domain/question.ts';
 import { AREAS } from '../../functions/domain/taxonomy.ts';
+import { importBankNow } from '../../functions/services/imports.ts';
 
 const TECHNICAL_TYPES = ['single', 'multi', 'order', 'numeric', 'text'] as const;
 
@@ -143,7 +144,7 @@ export async function loadBank(org: string, prefix: string, n: number): Promise<
     questions: all.slice(0, IMPORTED),
   };
   const importStarted = performance.now();
-  await importBank(org, first, new Date());
+  await importBankNow(org, first, new Date());
   const importBankMs = performance.now() - importStarted;
   const batchStarted = performance.now();
   const rest = all.slice(IMPORTED);

@@ -5,8 +5,10 @@
  *
  *   0  done           1  problems found, or the request failed      2  usage error
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { stringify } from 'yaml';
 import type { Bank } from '../domain/bank.ts';
 import type { BankImport } from '../domain/bank-import.ts';
@@ -314,18 +316,21 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     usage:
       'assay import <files|folders> --api URL --token TOKEN [--chunk-size N] [--area ID] [--skip-unsupported]',
     help: [
-      'Validates every file first, then uploads each: YAML and JSON in chunks (each all-or-nothing',
-      'on the server; re-running skips what is stored), GIFT and Moodle XML files as they are, as the',
-      'bank named after the file (so that another file cannot take over their questions).',
+      'Validates every file first, then uploads each as one import, all-or-nothing on the server:',
+      'a YAML or JSON file of up to --chunk-size questions in one request, a larger one in parts of',
+      'that size; a GIFT or Moodle XML file as it is (gzip), as the bank named after the file (so',
+      'that another file cannot take over its questions). Follows an import the server runs in the',
+      'background (202) until it has finished, with a progress bar on a terminal; re-running skips',
+      'what is stored.',
       ...REMOTE_HELP,
-      '  --chunk-size N      questions per request (default 1000)',
+      '  --chunk-size N      questions per request or part (default 5000)',
       AREA_HELP,
       SKIP_HELP,
     ],
     options: { ...REMOTE, ...AREA, ...SKIP, 'chunk-size': { type: 'string' } },
     async run(args, values, io) {
       const remote = remoteOf('import', values, io.env);
-      const size = Number(values['chunk-size'] ?? 1000);
+      const size = Number(values['chunk-size'] ?? 5000);
       if (!Number.isInteger(size) || size < 1) {
         throw usageError(
           'import',
@@ -335,40 +340,23 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       for (const { file, bank } of loadAll('import', args, values, io)) {
         const format = formatOfFile(file);
         if (format === 'gift' || format === 'xml') {
+          if (io.tty) io.err(`${file}: ${bank.questions.length} questions\n`);
           // The file itself: the server decodes its bytes and reads it as this CLI just did.
           const q = new URLSearchParams({ format, bank: bankIdOfFile(file) });
           if (values.area) q.set('area', values.area as string);
           if (values['skip-unsupported']) q.set('skipUnsupported', 'true');
-          const r = (await progressing(io, () =>
-            call(remote, `/v1/banks?${q}`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/octet-stream' },
-              body: readFileSync(file),
-            }),
-          )) as { created: number; updated: number; unchanged: number; skipped?: unknown[] };
+          const r = await progressing(io, () =>
+            uploadFile(remote, file, `/v1/banks?${q}`, readFileSync(file), io),
+          );
           io.out(
-            `${file}: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged${r.skipped?.length ? `, ${r.skipped.length} skipped` : ''}.\n`,
+            `${file}: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged${r.skipped ? `, ${r.skipped} skipped` : ''}.\n`,
           );
           continue;
         }
-        const totals = { created: 0, updated: 0, unchanged: 0 };
         // Progress is for a person watching: on a terminal only, so a script's stderr holds
         // nothing but errors.
         if (io.tty) io.err(`${file}: ${bank.questions.length} questions\n`);
-        for (let i = 0; i < bank.questions.length; i += size) {
-          const chunk = { bank: bank.bank, questions: bank.questions.slice(i, i + size) };
-          const r = (await progressing(io, () =>
-            call(remote, '/v1/banks', {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify(chunk),
-            }),
-          )) as typeof totals;
-          totals.created += r.created;
-          totals.updated += r.updated;
-          totals.unchanged += r.unchanged;
-          progress(io, Math.min(i + size, bank.questions.length), bank.questions.length);
-        }
+        const totals = await progressing(io, () => uploadRemote(remote, file, bank, size, io));
         io.out(
           `${file}: ${totals.created} created, ${totals.updated} updated, ${totals.unchanged} unchanged.\n`,
         );
@@ -488,6 +476,140 @@ function progress(io: Io, done: number, total: number) {
   io.err(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
   progressOpen = done !== total;
   if (!progressOpen) io.err('\n');
+}
+
+interface Counts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Questions left out (`--skip-unsupported`). */
+  skipped?: number;
+}
+
+/** An import as `GET /v1/imports/{id}` (and a 202) shows it. */
+interface ImportStatus extends Partial<Omit<Counts, 'skipped'>> {
+  importId: string;
+  status: string;
+  progress: { phase: string; done: number; total: number };
+  errors: { path: string; message: string; line?: number; column?: number; part?: number }[];
+  errorCount: number;
+  skipped?: unknown[];
+  skippedCount?: number;
+  detail?: string;
+}
+
+/**
+ * Upload a GIFT or Moodle XML file as it is, gzip-compressed, as one import (the server decodes
+ * its bytes): its counts (201), or the import followed until it has finished (202).
+ */
+async function uploadFile(
+  remote: Remote,
+  file: string,
+  path: string,
+  bytes: Buffer,
+  io: Io,
+): Promise<Counts> {
+  const r = (await call(remote, path, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/octet-stream',
+      'content-encoding': 'gzip',
+      // One key per file and run: a request the CLI repeats is the same import on the server.
+      'idempotency-key': randomUUID(),
+    },
+    body: gzipSync(bytes),
+  })) as (Counts & { skipped?: unknown[] }) | ImportStatus;
+  if ('status' in r) return followImport(remote, file, r.importId, io);
+  return {
+    created: r.created,
+    updated: r.updated,
+    unchanged: r.unchanged,
+    ...(r.skipped?.length ? { skipped: r.skipped.length } : {}),
+  };
+}
+
+/** A bank document, gzip-compressed: a large bank fits the API's 4 MiB request limit. */
+const gzipJson = (doc: unknown) => gzipSync(JSON.stringify(doc));
+
+/**
+ * Upload one bank as one import (docs/imports.md): in one request when it has at most `size`
+ * questions (answered 201 with the counts, or 202 and followed), else part-wise.
+ */
+async function uploadRemote(
+  remote: Remote,
+  file: string,
+  bank: Bank,
+  size: number,
+  io: Io,
+): Promise<Counts> {
+  // One key per file and run: a request the CLI repeats is the same import on the server.
+  const key = randomUUID();
+  const gzip = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
+  if (bank.questions.length <= size) {
+    const r = (await call(remote, '/v1/banks', {
+      method: 'POST',
+      headers: { ...gzip, 'idempotency-key': key },
+      body: gzipJson(bank),
+    })) as Counts | ImportStatus;
+    return 'status' in r ? followImport(remote, file, r.importId, io) : r;
+  }
+  const parts = Math.ceil(bank.questions.length / size);
+  const created = (await call(remote, '/v1/imports', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify({ bank: bank.bank, parts }),
+  })) as ImportStatus;
+  for (let p = 0; p < parts; p++) {
+    const questions = bank.questions.slice(p * size, (p + 1) * size);
+    await call(remote, `/v1/imports/${created.importId}/parts/${p + 1}`, {
+      method: 'PUT',
+      headers: gzip,
+      body: gzipJson({ bank: bank.bank, questions }),
+    });
+    if (io.tty) io.err(`\rsent part ${p + 1} of ${parts}`);
+  }
+  if (io.tty) io.err('\n');
+  return followImport(remote, file, created.importId, io);
+}
+
+/** Poll an import until it has finished: its counts, or its errors as a CliError. */
+async function followImport(
+  remote: Remote,
+  file: string,
+  importId: string,
+  io: Io,
+): Promise<Counts> {
+  for (;;) {
+    const s = (await call(remote, `/v1/imports/${importId}`)) as ImportStatus;
+    if (s.progress.total > 0) progress(io, s.progress.done, s.progress.total);
+    if (s.status === 'succeeded') {
+      if (progressOpen) io.err('\n');
+      progressOpen = false;
+      const skipped = s.skippedCount ?? s.skipped?.length ?? 0;
+      return {
+        created: s.created ?? 0,
+        updated: s.updated ?? 0,
+        unchanged: s.unchanged ?? 0,
+        ...(skipped ? { skipped } : {}),
+      };
+    }
+    if (s.status === 'failed') {
+      const where = (e: ImportStatus['errors'][number]) =>
+        [e.part ? `part ${e.part}` : '', e.line ? `${e.line}:${e.column ?? 1}` : '']
+          .filter(Boolean)
+          .join(':');
+      const lines = s.errors
+        .slice(0, 20)
+        .map((e) => `${file}:${where(e)}: ${e.path}: ${e.message}`);
+      const more = s.errorCount > lines.length ? [`(${s.errorCount - lines.length} more)`] : [];
+      throw new CliError(
+        [`import ${importId} failed: ${s.detail ?? 'see its errors'}`, ...lines, ...more].join(
+          '\n',
+        ),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 
 /** Runs `work`, ending an open progress line first if it fails, so the error starts a line. */

@@ -8,6 +8,7 @@
 import { BatchGetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { QuestionRef, Section, SectionDifficulty } from '../domain/assessment.ts';
 import type { QuestionTypeId } from '../domain/question-types/type.ts';
+import { isVisible, readBankSnapshot } from './bank-visibility.ts';
 import { db, tableName } from './client.ts';
 import { listingPage } from './cursor.ts';
 import { keys } from './keys.ts';
@@ -59,6 +60,9 @@ export async function samplePool(
   const pick = (s: string) => s[Math.floor(random() * s.length)]!;
   const start = `${prefix}${difficulty === 'mixed' ? `${pick('123')}#` : ''}${pick(ALPHABET)}${pick(ALPHABET)}`;
   const refs: QuestionRef[] = [];
+  // Questions an open import staged, and heads a committed one replaced, are not in the pool
+  // (docs/imports.md, "The visibility rule"); an eventually consistent snapshot is enough.
+  const snap = await readBankSnapshot(org, { consistent: false });
   const query = async (from: string, to: string) => {
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -68,13 +72,14 @@ export async function samplePool(
           IndexName: 'GSI1',
           KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
           ExpressionAttributeValues: { ':pk': partition, ':from': from, ':to': to },
-          ProjectionExpression: 'id, version, #t, GSI1SK',
+          ProjectionExpression: 'id, version, #t, GSI1SK, seq, prevOf',
           ExpressionAttributeNames: { '#t': 'type' },
           Limit: cap - refs.length,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
       for (const i of res.Items ?? []) {
+        if (!isVisible(i, snap)) continue;
         refs.push({
           o: org,
           q: i.id as string,

@@ -5,6 +5,11 @@
  * |-------------------------|-------------------------------|--------------------|---------------------------------------------------|------------------------------------------|
  * | question head           | ORG#<org>#Q#<qid>             | HEAD               | ORG#<org>#QS#<status> / <area>#<difficulty>#<qid> |                                          |
  * | question version        | ORG#<org>#Q#<qid>             | V#<000001>         |                                                   |                                          |
+ * | head an import replaced | ORG#<org>#Q#<qid>             | PREV#<seq>         | the replaced head's listing keys                  |                                          |
+ * | import                  | ORG#<org>#IMP#<importId>      | IMPORT             |                                                   |                                          |
+ * | import body chunk       | ORG#<org>#IMP#<importId>      | BODY#<part>#<n>    |                                                   |                                          |
+ * | import staged list      | ORG#<org>#IMP#<importId>      | STAGED#<n>         |                                                   |                                          |
+ * | import registry         | ORG#<org>                     | IMPORTS            |                                                   |                                          |
  * | area counts (8 shards)  | ORG#<org>                     | COUNTS#<n>         |                                                   |                                          |
  * | bank                    | ORG#<org>#BANK#<bankId>       | BANK               |                                                   |                                          |
  * | assessment              | ORG#<org>#A#<aid>             | ASSESSMENT         | ORG#<org>#AS / <aid>                              |                                          |
@@ -73,7 +78,33 @@ export const keys = {
     GSI1SK: `${area}#${difficulty}#${questionId}`,
   }),
   questionListingPartition: (org: string, status: string) => `ORG#${org}#QS#${status}`,
+  /**
+   * A copy of the head that import `seq` replaced, visible while that import is not committed
+   * (docs/imports.md). `HEAD` < `PREV#` < `V#`: one Query reads a head with its copies.
+   */
+  questionPrev: (org: string, questionId: string, seq: number): Key => ({
+    PK: questionPartition(org, questionId),
+    SK: `PREV#${pad(seq, 10)}`,
+  }),
   areaCounts: (org: string, shard: number): Key => ({ PK: `ORG#${org}`, SK: `COUNTS#${shard}` }),
+  /** An organisation's import registry: the last sequence number and the open imports. */
+  importRegistry: (org: string): Key => ({ PK: `ORG#${org}`, SK: 'IMPORTS' }),
+  importPartition: (org: string, importId: string) => `ORG#${org}#IMP#${importId}`,
+  /** An import's status record. */
+  importRecord: (org: string, importId: string): Key => ({
+    PK: `ORG#${org}#IMP#${importId}`,
+    SK: 'IMPORT',
+  }),
+  /** Chunk `n` of part `part` of an import's uploaded text (gzip). */
+  importBody: (org: string, importId: string, part: number, n: number): Key => ({
+    PK: `ORG#${org}#IMP#${importId}`,
+    SK: `BODY#${pad(part, 3)}#${pad(n, 3)}`,
+  }),
+  /** Chunk `n` of the list of questions an import staged (what a rollback undoes). */
+  importStaged: (org: string, importId: string, n: number): Key => ({
+    PK: `ORG#${org}#IMP#${importId}`,
+    SK: `STAGED#${pad(n, 4)}`,
+  }),
   bank: (org: string, bankId: string): Key => ({ PK: `ORG#${org}#BANK#${bankId}`, SK: 'BANK' }),
   assessment: (org: string, assessmentId: string): Key => ({
     PK: `ORG#${org}#A#${assessmentId}`,

@@ -1,14 +1,15 @@
 /**
  * Question storage. Versions are immutable items; the head item carries the latest content,
- * the status and the listing keys. Every change is a transaction conditioned on the version
- * the writer read, so concurrent writers cannot lose each other's versions.
+ * the status and the listing keys. Every change is a conditional write on the version the
+ * writer read, so concurrent writers cannot lose each other's versions. Bank imports stage
+ * heads that readers do not see until the import commits (`data/imports.ts`): every read here
+ * takes the organisation's import snapshot and keeps what it shows (docs/imports.md).
  *
  * | access pattern                          | call                                         |
  * |-----------------------------------------|----------------------------------------------|
- * | question with its version list          | Query PK = ORG#o#Q#id                        |
+ * | question with its version list          | Query PK = ORG#o#Q#id, SK HEAD..PREV#~ (the head and any copy an open import left) |
  * | one version                             | GetItem PK, SK = V#n                         |
  * | many versions (attempt start, grading)  | BatchGetItem (cached in memory: immutable)   |
- * | heads of a bank being imported          | BatchGetItem, 100 keys a call                |
  * | list by status / area / difficulty      | Query GSI1 ORG#o#QS#status, begins_with area#d# |
  */
 import {
@@ -17,11 +18,10 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Bank } from '../domain/bank.ts';
-import type { StoredHead } from '../domain/bank-import.ts';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
 import { contentHash, pickContent, type QuestionContent } from '../domain/question.ts';
-import { AreaDeltas, areaCountsUpdate, COUNT_SHARDS, HINT_COUNTED } from './area-counts.ts';
+import { AreaDeltas, areaCountsUpdate, HINT_COUNTED } from './area-counts.ts';
+import { type BankSnapshot, isCommitted, isVisible, readBankSnapshot } from './bank-visibility.ts';
 import { db, tableName } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
@@ -61,7 +61,8 @@ export function toStored(item: Record<string, unknown>): StoredQuestion {
   return out;
 }
 
-function headItem(
+/** A head item; `seq` tags it as written by that import (hidden until the import commits). */
+export function headItem(
   org: string,
   q: QuestionContent,
   meta: {
@@ -73,6 +74,7 @@ function headItem(
     bankId?: string;
     /** The head this one replaces, whose version list it extends. */
     previous?: Record<string, unknown>;
+    seq?: number;
   },
 ) {
   const versionList: VersionSummary[] = [
@@ -94,10 +96,18 @@ function headItem(
     versionList,
     // Its time hint is in the area's hint sums (written in the same transaction).
     [HINT_COUNTED]: true,
+    ...(meta.seq !== undefined ? { seq: meta.seq } : {}),
   };
 }
 
-function versionItem(org: string, q: QuestionContent, version: number, hash: string, now: string) {
+/** An immutable version item. */
+export function versionItem(
+  org: string,
+  q: QuestionContent,
+  version: number,
+  hash: string,
+  now: string,
+) {
   return {
     ...keys.questionVersion(org, q.id, version),
     ...q,
@@ -109,7 +119,10 @@ function versionItem(org: string, q: QuestionContent, version: number, hash: str
 }
 
 /** BatchGet with the retry of unprocessed keys that DynamoDB asks for under load. */
-export async function batchGet(keyList: Key[]): Promise<Record<string, unknown>[]> {
+export async function batchGet(
+  keyList: Key[],
+  opts: { consistent?: boolean } = {},
+): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   for (let i = 0; i < keyList.length; i += 100) {
     let pending: Record<string, unknown>[] | undefined = keyList.slice(
@@ -118,7 +131,11 @@ export async function batchGet(keyList: Key[]): Promise<Record<string, unknown>[
     ) as unknown as Record<string, unknown>[];
     for (let attempt = 0; pending?.length; attempt++) {
       const res = await db().send(
-        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending } } }),
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName()]: { Keys: pending, ...(opts.consistent ? { ConsistentRead: true } : {}) },
+          },
+        }),
       );
       out.push(...((res.Responses?.[tableName()] ?? []) as Record<string, unknown>[]));
       pending = res.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
@@ -129,9 +146,11 @@ export async function batchGet(keyList: Key[]): Promise<Record<string, unknown>[
   return out;
 }
 
-/** Run async tasks with at most `limit` in flight. */
 /** Run tasks with at most `limit` in flight; each task learns which worker (0..limit-1) runs it. */
-async function pool<T>(tasks: ((worker: number) => Promise<T>)[], limit: number): Promise<T[]> {
+export async function pool<T>(
+  tasks: ((worker: number) => Promise<T>)[],
+  limit: number,
+): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, tasks.length) }, async (_, worker) => {
@@ -144,148 +163,66 @@ async function pool<T>(tasks: ((worker: number) => Promise<T>)[], limit: number)
   return results;
 }
 
-export interface ImportResult {
-  bankId: string;
-  imported: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-}
-
-/** Questions per transaction: two items each (version + head) plus the counts item. */
-const CHUNK = 49;
-
 /**
- * Store a validated bank: new ids become version 1, changed content version n+1, identical
- * content nothing. Written in transactions of 49 questions, each conditioned on the head
- * versions read, so a concurrent edit surfaces as a 409 and a re-upload finishes the job.
+ * A question's head as this snapshot shows it, read strongly in one Query of its partition
+ * (`HEAD` and any `PREV#` copy an import left): `visible` is the item readers see (undefined:
+ * the question does not exist for them), `stagedBy` the open import whose head is stored.
  */
-export async function importBank(
+async function readHead(
   org: string,
-  bank: Bank,
-  now: Date,
-  /** Checks the stored heads of the bank's ids before anything is written (throws to refuse). */
-  guard?: (heads: ReadonlyMap<string, StoredHead>) => void,
-): Promise<ImportResult> {
-  const at = now.toISOString();
-  const heads = new Map<string, Record<string, unknown>>();
-  for (const item of await batchGet(bank.questions.map((q) => keys.questionHead(org, q.id)))) {
-    heads.set(item.id as string, item);
-  }
-  guard?.(heads as unknown as ReadonlyMap<string, StoredHead>);
-  const result: ImportResult = {
-    bankId: bank.bank.id,
-    imported: bank.questions.length,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-  };
-  type Planned = { q: QuestionContent; hash: string; head?: Record<string, unknown> };
-  const changes: Planned[] = [];
-  for (const q of bank.questions) {
-    const hash = contentHash(q);
-    const head = heads.get(q.id);
-    if (head?.contentHash === hash) result.unchanged++;
-    else {
-      changes.push({ q, hash, ...(head ? { head } : {}) });
-      if (head) result.updated++;
-      else result.created++;
-    }
-  }
-
-  const tasks: ((worker: number) => Promise<void>)[] = [];
-  for (let i = 0; i < changes.length; i += CHUNK) {
-    const chunk = changes.slice(i, i + CHUNK);
-    // Each worker writes its own counts shard: no two concurrent transactions share an item.
-    tasks.push(async (worker) => {
-      const deltas = new AreaDeltas();
-      const items: unknown[] = [];
-      for (const { q, hash, head } of chunk) {
-        const version = head ? (head.version as number) + 1 : 1;
-        if (head?.status === 'published') deltas.leave(head);
-        deltas.enter(q);
-        items.push({
-          Put: {
-            TableName: tableName(),
-            Item: versionItem(org, q, version, hash, at),
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        });
-        items.push({
-          Put: {
-            TableName: tableName(),
-            Item: headItem(org, q, {
-              version,
-              status: 'published',
-              hash,
-              createdAt: (head?.createdAt as string) ?? at,
-              now: at,
-              bankId: bank.bank.id,
-              ...(head ? { previous: head } : {}),
-            }),
-            ...(head
-              ? {
-                  ConditionExpression: 'version = :v',
-                  ExpressionAttributeValues: { ':v': head.version },
-                }
-              : { ConditionExpression: 'attribute_not_exists(PK)' }),
-          },
-        });
-      }
-      const counts = areaCountsUpdate(org, deltas, worker);
-      if (counts) items.push(counts);
-      try {
-        await db().send(new TransactWriteCommand({ TransactItems: items as never }));
-      } catch (err) {
-        if (isConditionFailure(err)) {
-          throw new DomainError(
-            'conflict',
-            'Some of these questions were changed by someone else during the upload. Upload the bank again to finish: unchanged questions are skipped.',
-          );
-        }
-        throw err;
-      }
-    });
-  }
-  await pool(tasks, COUNT_SHARDS);
-  await db().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: tableName(),
-            Item: {
-              ...keys.bank(org, bank.bank.id),
-              ...bank.bank,
-              org,
-              questionCount: bank.questions.length,
-              updatedAt: at,
-            },
-          },
-        },
-      ],
+  id: string,
+  snap: BankSnapshot,
+): Promise<{ visible?: Record<string, unknown>; stagedBy?: number }> {
+  const res = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :head AND :prev',
+      ExpressionAttributeValues: {
+        ':pk': keys.questionHead(org, id).PK,
+        ':head': 'HEAD',
+        ':prev': 'PREV#\uffff',
+      },
+      ConsistentRead: true,
     }),
   );
-  return result;
+  const items = res.Items ?? [];
+  const head = items.find((i) => i.SK === 'HEAD');
+  const staged = typeof head?.seq === 'number' && !isCommitted(snap, head.seq);
+  return {
+    visible: items.find((i) => isVisible(i, snap)),
+    ...(staged ? { stagedBy: head!.seq as number } : {}),
+  };
 }
 
-/** The head (latest version, status) and the version list, or undefined: one GetItem. */
+/** The head (latest version, status) and the version list, or undefined (see readHead). */
 export async function getQuestion(
   org: string,
   id: string,
 ): Promise<{ head: StoredQuestion; versions: VersionSummary[] } | undefined> {
-  const res = await db().send(
-    new GetCommand({
-      TableName: tableName(),
-      Key: keys.questionHead(org, id),
-      ConsistentRead: true,
-    }),
-  );
-  if (!res.Item) return undefined;
+  const { visible } = await readHead(org, id, await readBankSnapshot(org));
+  if (!visible) return undefined;
   return {
-    head: toStored(res.Item),
-    versions: (res.Item.versionList as VersionSummary[] | undefined) ?? [],
+    head: toStored(visible),
+    versions: (visible.versionList as VersionSummary[] | undefined) ?? [],
   };
+}
+
+/**
+ * The head an edit or a retirement may change: 404 when readers do not see the question, 409
+ * while an open import has replaced it (the change would be lost, or would overwrite the
+ * import's, when the import commits).
+ */
+async function writableHead(org: string, id: string): Promise<Record<string, unknown>> {
+  const { visible, stagedBy } = await readHead(org, id, await readBankSnapshot(org));
+  if (!visible) throw new NotFoundError(`Question ${id}`);
+  if (stagedBy !== undefined) {
+    throw new DomainError(
+      'conflict',
+      `Question ${id} is being replaced by a bank import that has not finished; try again when it has (usually within a minute).`,
+      { reason: 'import-in-progress' },
+    );
+  }
+  return visible;
 }
 
 /** One immutable version of a question, or undefined. */
@@ -317,6 +254,7 @@ export async function listQuestions(
   const prefix = f.area ? (f.difficulty ? `${f.area}#${f.difficulty}#` : `${f.area}#`) : undefined;
   const filterDifficulty = f.difficulty !== undefined && !f.area;
   const start = decodeCursor(f.cursor, { GSI1PK: partition });
+  const snap = await readBankSnapshot(org);
   const res = await db().send(
     new QueryCommand({
       TableName: tableName(),
@@ -332,7 +270,12 @@ export async function listQuestions(
       ...(start ? { ExclusiveStartKey: start } : {}),
     }),
   );
-  return { items: (res.Items ?? []).map(toStored), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+  // What an open import staged is dropped (a page may be shorter than the limit; the cursor
+  // still continues exactly after the last item read).
+  return {
+    items: (res.Items ?? []).filter((i) => isVisible(i, snap)).map(toStored),
+    nextCursor: encodeCursor(res.LastEvaluatedKey),
+  };
 }
 
 /**
@@ -346,11 +289,7 @@ export async function editQuestion(
   expectedVersion: number,
   now: Date,
 ): Promise<{ question: StoredQuestion; changed: boolean }> {
-  const current = await db().send(
-    new GetCommand({ TableName: tableName(), Key: keys.questionHead(org, q.id) }),
-  );
-  if (!current.Item) throw new NotFoundError(`Question ${q.id}`);
-  const head = current.Item;
+  const head = await writableHead(org, q.id);
   const hash = contentHash(q);
   // A retry of an edit that landed (its answer was lost): the head is already this content at
   // the next version. Answer as the first request did instead of a 412 that would contradict it.
@@ -427,11 +366,7 @@ export async function retireQuestion(
   now: Date,
   retries = 3,
 ): Promise<void> {
-  const current = await db().send(
-    new GetCommand({ TableName: tableName(), Key: keys.questionHead(org, id) }),
-  );
-  if (!current.Item) throw new NotFoundError(`Question ${id}`);
-  const head = current.Item;
+  const head = await writableHead(org, id);
   if (head.status === 'retired') return;
   const listing = keys.questionListing(
     org,

@@ -4,6 +4,7 @@ import { storable } from './numbers.ts';
 import type { QuestionTypeId } from './question-types/type.ts';
 import { sample, seededRandom } from './random.ts';
 import { AREA_IDS } from './taxonomy.ts';
+import { cleanText } from './text.ts';
 
 export const MAX_QUESTIONS_PER_ASSESSMENT = 200;
 
@@ -72,18 +73,14 @@ export const DEFAULT_REMIND_HOURS = 24;
 /** The longest lead a reminder may have: a week. */
 export const MAX_REMIND_HOURS = 168;
 
-const Title = z.string().check(z.minLength(1), z.maxLength(200));
+const Title = cleanText('name', { min: 1, max: 200 });
 const TimeLimit = z.int().check(z.gte(1), z.lte(600));
 const Sections = z.array(SectionInput).check(z.minLength(1), z.maxLength(26));
 const PassingScore = z.number().check(z.gte(0), z.lte(100), storable());
 const GracePeriod = z.int().check(z.gte(0), z.lte(300));
-const Instructions = z
-  .string()
-  .check(
-    z.minLength(1),
-    z.maxLength(2000),
-    z.describe("What the candidate should prepare, in the invitation email's own words."),
-  );
+const Instructions = cleanText('long', { min: 1, max: 2000 }).check(
+  z.describe("What the candidate should prepare, in the invitation email's own words."),
+);
 const RemindHours = z
   .int()
   .check(

@@ -3,6 +3,7 @@ import type * as Yaml from 'yaml';
 import { BankEnvelope, type BankMeta } from './bank-schema.ts';
 import { type FieldIssue, ValidationError } from './errors.ts';
 import { type QuestionContent, validateQuestion } from './question.ts';
+import { MAX_UPLOAD_TEXT_BYTES } from './upload-limits.ts';
 import { issuesOf } from './z.ts';
 
 export { BankMeta, MAX_BANK_QUESTIONS } from './bank-schema.ts';
@@ -69,11 +70,86 @@ export function createLocator(text: string) {
   };
 }
 
+/**
+ * What a bank's text may cost to parse. Each limit refused is a 400 that names it: a YAML alias
+ * bomb (a few lines that expand to billions of nodes) stops at the alias count in milliseconds,
+ * deep nesting (which the conversion to objects would follow recursively) at the depth, before
+ * any conversion.
+ */
+export const PARSE_LIMITS = {
+  /** Bytes of text (UTF-8) of one document: what one upload may hold. */
+  documentBytes: MAX_UPLOAD_TEXT_BYTES,
+  /**
+   * YAML alias expansions in one document: the `yaml` package's `maxAliasCount`, which counts
+   * each alias resolved times the nodes its anchor holds.
+   */
+  aliases: 100,
+  /** Nesting of collections: a bank needs 6 (bank, questions, question, answer, pairs, pair). */
+  depth: 64,
+} as const;
+
+const MIB = 1024 * 1024;
+
+function limitError(message: string, at?: { line: number; column: number }): ValidationError {
+  return new ValidationError([{ path: '', message, ...at }], message);
+}
+
+/** Refuse a text longer than the document limit before parsing a byte of it. */
+function checkDocumentSize(text: string, format: string): void {
+  // Every UTF-16 unit is at most 3 bytes of UTF-8: count exactly only when it could matter.
+  if (text.length * 3 <= PARSE_LIMITS.documentBytes) return;
+  const bytes = Buffer.byteLength(text);
+  if (bytes > PARSE_LIMITS.documentBytes) {
+    throw limitError(
+      `The ${format} document is ${bytes} bytes; the limit is ${PARSE_LIMITS.documentBytes} bytes (${PARSE_LIMITS.documentBytes / MIB} MiB). Split the bank into several uploads (the CLI does this for you).`,
+    );
+  }
+}
+
+const depthMessage = (format: string, where: string) =>
+  `The ${format} document nests deeper than ${PARSE_LIMITS.depth} levels${where}: the nesting depth limit is ${PARSE_LIMITS.depth}. A bank needs 6.`;
+
+/** Nesting depth of a parsed JSON value, walked without recursion; throws past the limit. */
+function checkJsonDepth(value: unknown): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (depth > PARSE_LIMITS.depth) throw limitError(depthMessage('JSON', ''));
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+}
+
+/** The same for a YAML document's nodes, before anything converts them (recursively) to objects. */
+function checkYamlDepth(doc: Yaml.Document.Parsed, lc: Yaml.LineCounter): void {
+  const { isCollection, isPair } = yaml();
+  const stack: [unknown, number][] = [[doc.contents, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (!isCollection(node)) continue;
+    if (depth > PARSE_LIMITS.depth) {
+      const pos = node.range ? lc.linePos(node.range[0]) : undefined;
+      throw limitError(
+        depthMessage('YAML', pos ? ` at line ${pos.line}, column ${pos.col}` : ''),
+        pos ? { line: pos.line, column: pos.col } : undefined,
+      );
+    }
+    for (const item of node.items as unknown[]) {
+      if (isPair(item)) {
+        stack.push([item.key, depth + 1]);
+        stack.push([item.value, depth + 1]);
+      } else stack.push([item, depth + 1]);
+    }
+  }
+}
+
 /** Parse a bank's text; malformed input is a ValidationError with line and column. */
 export function parseBankText(text: string, format: BankFormat): unknown {
+  checkDocumentSize(text, format === 'json' ? 'JSON' : 'YAML');
   if (format === 'json') {
+    let value: unknown;
     try {
-      return JSON.parse(text);
+      value = JSON.parse(text);
     } catch (err) {
       const msg = (err as Error).message;
       const pos = /position (\d+)/.exec(msg);
@@ -83,6 +159,8 @@ export function parseBankText(text: string, format: BankFormat): unknown {
         `Malformed JSON${at ? ` at line ${at.line}, column ${at.column}` : ''}.`,
       );
     }
+    checkJsonDepth(value);
+    return value;
   }
   const { LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
@@ -102,7 +180,18 @@ export function parseBankText(text: string, format: BankFormat): unknown {
       `Malformed YAML at line ${issues[0]!.line}, column ${issues[0]!.column}: ${issues[0]!.message.replace('Malformed YAML: ', '')}`,
     );
   }
-  return doc.toJS({ maxAliasCount: 100 });
+  checkYamlDepth(doc, lc);
+  try {
+    return doc.toJS({ maxAliasCount: PARSE_LIMITS.aliases });
+  } catch (err) {
+    // The yaml package refuses an alias bomb with a ReferenceError ("Excessive alias count").
+    if (err instanceof ReferenceError && /alias count/i.test(err.message)) {
+      throw limitError(
+        `The YAML document's aliases (*name) expand to more than ${PARSE_LIMITS.aliases} nodes: the alias limit is ${PARSE_LIMITS.aliases}. Write the repeated content out instead of aliasing it.`,
+      );
+    }
+    throw err;
+  }
 }
 
 function lineCol(text: string, offset: number): { line: number; column: number } {

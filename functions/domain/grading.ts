@@ -1,4 +1,5 @@
 import { describeAnswer, gradeResponse, type QuestionContent } from './question.ts';
+import { own } from './reserved.ts';
 
 export interface GradedQuestion {
   questionId: string;
@@ -31,14 +32,15 @@ export interface SavedAnswer {
 export function secondsSpent(
   startedAt: string,
   answers: Readonly<Record<string, SavedAnswer>>,
-): Record<string, number> {
+): Map<string, number> {
   const saves = Object.entries(answers)
     .map(([q, a]) => ({ q, at: Date.parse(a.savedAt) }))
     .sort((x, y) => x.at - y.at);
-  const out: Record<string, number> = {};
+  // A Map: question ids are user input, and an ordinary object would answer `constructor`.
+  const out = new Map<string, number>();
   let previous = Date.parse(startedAt);
   for (const s of saves) {
-    out[s.q] = Math.max(0, Math.round((s.at - previous) / 1000));
+    out.set(s.q, Math.max(0, Math.round((s.at - previous) / 1000)));
     previous = s.at;
   }
   return out;
@@ -55,7 +57,7 @@ export function gradeQuestions(
 ): GradedQuestion[] {
   const spent = secondsSpent(startedAt, answers);
   return questions.map(({ content, version }) => {
-    const value = answers[content.id]?.value;
+    const value = own(answers, content.id)?.value;
     const answered = value !== undefined && value !== null;
     const answer = describeAnswer(content, value);
     return {
@@ -63,7 +65,7 @@ export function gradeQuestions(
       version,
       area: content.area,
       score: gradeResponse(content, value),
-      secondsSpent: spent[content.id] ?? 0,
+      secondsSpent: spent.get(content.id) ?? 0,
       answered,
       ...(answer !== undefined ? { answer } : {}),
     };

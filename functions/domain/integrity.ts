@@ -7,6 +7,7 @@
 import * as z from 'zod/mini';
 import type { SavedAnswer } from './grading.ts';
 import { type QuestionTypeId, typeOf } from './question-types/registry.ts';
+import { own } from './reserved.ts';
 
 export const SIGNAL_TYPES = [
   'fast-answer',
@@ -127,7 +128,7 @@ function fastAnswers(input: IntegrityInput, saves: readonly Save[]): IntegritySi
   const out: IntegritySignal[] = [];
   let previous = Date.parse(input.startedAt);
   for (const save of saves) {
-    const question = input.questions[save.questionId];
+    const question = own(input.questions, save.questionId);
     const gap = save.at - previous;
     previous = save.at;
     if (!question) continue;

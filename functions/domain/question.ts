@@ -11,7 +11,9 @@ import {
 } from './question-types/registry.ts';
 import type { AttemptData, Option, QuestionContent } from './question-types/type.ts';
 import { seededRandom } from './random.ts';
+import { notReserved } from './reserved.ts';
 import { AREA_IDS } from './taxonomy.ts';
+import { cleanText } from './text.ts';
 import { issuesOf } from './z.ts';
 
 export type { AttemptData, Option, QuestionContent } from './question-types/type.ts';
@@ -37,15 +39,20 @@ export const QuestionId = z
       QUESTION_ID_PATTERN,
       'Ids are 3-64 characters: lower-case letters, digits and hyphens, starting with a letter or digit.',
     ),
+    notReserved('Question ids'),
+  );
+
+/** An option id (also the key of an sjt weight and an answer's value). */
+export const OptionId = z
+  .string()
+  .check(
+    z.regex(OPTION_ID_PATTERN, 'Option ids are 1-32 lower-case letters, digits or hyphens.'),
+    notReserved('Option ids'),
   );
 
 export const OptionSchema = z.strictObject({
-  id: z
-    .string()
-    .check(
-      z.regex(OPTION_ID_PATTERN, 'Option ids are 1-32 lower-case letters, digits or hyphens.'),
-    ),
-  text: z.string().check(z.minLength(1), z.maxLength(LIMITS.optionText)),
+  id: OptionId,
+  text: cleanText('long', { min: 1, max: LIMITS.optionText }),
 });
 
 export const Difficulty = z.union([z.literal(1), z.literal(2), z.literal(3)], {
@@ -60,15 +67,15 @@ export const QuestionShape = z.strictObject({
     error: `Unknown type; use one of: ${QUESTION_TYPES.join(', ')}.`,
   }),
   difficulty: Difficulty,
-  title: z.optional(z.string().check(z.minLength(1), z.maxLength(LIMITS.title))),
-  prompt: z.string().check(z.minLength(10), z.maxLength(LIMITS.prompt)),
+  title: z.optional(cleanText('name', { min: 1, max: LIMITS.title })),
+  prompt: cleanText('long', { min: 10, max: LIMITS.prompt }),
   options: z.optional(
     z.array(OptionSchema).check(z.minLength(LIMITS.minOptions), z.maxLength(LIMITS.maxOptions)),
   ),
   answer: z.unknown(),
   // May be empty: an imported question without feedback (the upload warns); the shipped bank
   // holds its own questions to explaining every key (tests/unit/question-bank.test.ts).
-  explanation: z.string().check(z.maxLength(LIMITS.explanation)),
+  explanation: cleanText('long', { max: LIMITS.explanation }),
   tags: z
     .array(
       z
@@ -78,6 +85,7 @@ export const QuestionShape = z.strictObject({
             TAG_PATTERN,
             'Tags are lower-case letters, digits and hyphens, up to 40 characters.',
           ),
+          notReserved('Tags'),
         ),
     )
     .check(z.minLength(1), z.maxLength(LIMITS.maxTags)),

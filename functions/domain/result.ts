@@ -14,6 +14,7 @@ import {
 } from './profile.ts';
 import type { CalibratedParameters } from './psychometrics.ts';
 import type { QuestionContent } from './question.ts';
+import { nullRecord } from './reserved.ts';
 
 /** What finalising an attempt stores: the skill profile, per-question detail, integrity evidence. */
 export interface AttemptResult extends SkillProfile {
@@ -60,8 +61,8 @@ export function scoreAttempt(input: ScoringInput): AttemptResult {
     startedAt: input.startedAt,
     deadline: input.deadline,
     answers: input.answers,
-    questions: Object.fromEntries(
-      contents.map((c) => [c.id, { promptWords: wordCount(c.prompt), type: c.type }]),
+    questions: nullRecord(
+      contents.map((c) => [c.id, { promptWords: wordCount(c.prompt), type: c.type }] as const),
     ),
     resumes: input.resumes,
     ...(input.events ? { pageEvents: input.events } : {}),

@@ -3,24 +3,30 @@ import {
   editQuestion,
   getQuestion,
   getQuestionVersion,
-  importBank,
   listQuestions,
   retireQuestion,
   type StoredQuestion,
 } from '../data/questions.ts';
 import { readItemSums } from '../data/statistics.ts';
-import { checkDerivedIds } from '../domain/bank-import.ts';
-import { readUpload, uploadFormat } from '../domain/bank-upload.ts';
 import { clock } from '../domain/clock.ts';
+import { checkText, decodeUpload } from '../domain/encoding.ts';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { validateQuestion } from '../domain/question.ts';
 import { itemStatistics } from '../domain/statistics.ts';
+import { uploadSpec } from '../domain/upload.ts';
 import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
 import { PUBLIC_ORG } from '../http/principal.ts';
 import { AUTHORING_ROUTES } from '../http/routes/authoring.ts';
 import { QUESTION_IF_MATCH } from '../http/schemas/common.ts';
 import { READ_ONLY_FIELDS, type ReadOnlyField } from '../http/schemas/questions.ts';
 import { calibrationRun, requestCalibration, runView } from '../services/calibration.ts';
+import {
+  createPartwiseImport,
+  importStatus,
+  receiveImportPart,
+  type UploadText,
+  uploadBank,
+} from '../services/imports.ts';
 
 /** A version's calibration as the stats route shows it, or null (label priors apply). */
 const calibrationView = (c: StoredCalibration | undefined) => {
@@ -34,6 +40,50 @@ const view = (q: StoredQuestion, extra: Record<string, unknown> = {}) => ({
   source: q.org === PUBLIC_ORG ? 'public' : 'org',
   ...extra,
 });
+
+/**
+ * The text of an upload with how to read it (format from the Content-Type and ?format, and the
+ * GIFT / Moodle XML options from the query). The bytes as they arrived (decompressed, if they
+ * came gzip) are decoded here (UTF-8 with or without BOM, UTF-16 with BOM; Latin-1 refused
+ * with its line and column), so that the text parsed now and the text stored for the import
+ * job are the same UTF-8 text. The client's gzip is kept for storage only when it holds exactly
+ * that text.
+ */
+function uploadOf(
+  body: { text?: string | undefined; bytes?: Uint8Array | undefined; gzip?: Buffer | undefined },
+  contentType: string | undefined,
+  query: Parameters<typeof uploadSpec>[1],
+): UploadText {
+  const spec = uploadSpec(contentType, query);
+  const text = body.bytes
+    ? decodeUpload(body.bytes)
+    : body.text !== undefined
+      ? checkText(body.text)
+      : '';
+  const sameBytes =
+    body.gzip !== undefined &&
+    body.bytes !== undefined &&
+    Buffer.from(text, 'utf8').equals(Buffer.from(body.bytes));
+  return { text, ...(sameBytes ? { gzip: body.gzip } : {}), spec };
+}
+
+/** `Idempotency-Key`: any value up to 128 characters. */
+function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const key = header.trim();
+  if (key === '' || key.length > 128) {
+    throw new ValidationError([
+      { path: 'header.idempotency-key', message: 'Idempotency-Key is 1 to 128 characters.' },
+    ]);
+  }
+  return key;
+}
+
+/** `Prefer: respond-async` (RFC 7240), among other preferences. */
+const prefersAsync = (header: string | undefined) =>
+  (header ?? '').split(',').some((p) => p.split(';')[0]!.trim().toLowerCase() === 'respond-async');
+
+const statusLocation = (importId: string) => `/v1/imports/${importId}`;
 
 /** `If-Match: "3"`, `3` or `W/"3"` -> 3. */
 function ifMatchVersion(header: string | undefined): number {
@@ -114,16 +164,51 @@ async function publicIsReadOnly<T>(questionId: string, write: () => Promise<T>):
 }
 
 export const operations: Operations<typeof AUTHORING_ROUTES> = {
-  uploadBank: async ({ principal, text, bytes, contentType, query }) => {
-    const upload = readUpload(
-      bytes ? { bytes } : { text: text ?? '' },
-      uploadFormat(contentType, query.format),
-      query,
+  uploadBank: async ({ principal, text, bytes, gzip, contentType, query, headers }) => {
+    const upload = uploadOf({ text, bytes, gzip }, contentType, query);
+    const async = prefersAsync(headers.prefer);
+    const key = idempotencyKeyOf(headers['idempotency-key']);
+    const answer = await uploadBank({ org: principal!.org, subject: principal!.subject }, upload, {
+      async,
+      now: clock.now(),
+      ...(key ? { idempotencyKey: key } : {}),
+    });
+    if (answer.status === 201) return new Reply(201, answer.body);
+    return new Reply(202, answer.body, {
+      location: statusLocation(answer.body.importId),
+      'retry-after': '1',
+      ...(async ? { 'preference-applied': 'respond-async' } : {}),
+    });
+  },
+
+  createImport: async ({ principal, body, headers }) => {
+    const key = idempotencyKeyOf(headers['idempotency-key']);
+    const view = await createPartwiseImport(
+      { org: principal!.org, subject: principal!.subject },
+      body,
+      { now: clock.now(), ...(key ? { idempotencyKey: key } : {}) },
     );
-    const stored = await importBank(principal!.org, upload.bank, clock.now(), (heads) =>
-      checkDerivedIds(upload, heads),
+    return new Reply(201, view, { location: statusLocation(view.importId) });
+  },
+
+  putImportPart: async ({ principal, params, text, bytes, gzip, contentType, query }) => {
+    const answer = await receiveImportPart(
+      { org: principal!.org, subject: principal!.subject },
+      params.importId,
+      Number(params.part),
+      uploadOf({ text, bytes, gzip }, contentType, query),
+      clock.now(),
     );
-    return new Reply(201, { ...stored, warnings: upload.warnings, skipped: upload.skipped });
+    return new Reply(answer.status, answer.body, {
+      location: statusLocation(params.importId),
+      ...(answer.status === 202 ? { 'retry-after': '1' } : {}),
+    });
+  },
+
+  getImport: async ({ principal, params }) => {
+    const view = await importStatus(principal!.org, params.importId, clock.now());
+    const running = view.status !== 'succeeded' && view.status !== 'failed';
+    return new Reply(200, view, running ? { 'retry-after': '1' } : {});
   },
 
   listQuestions: async ({ principal, query }) => {

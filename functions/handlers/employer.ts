@@ -16,6 +16,7 @@ import { clock } from '../domain/clock.ts';
 import { DomainError, ValidationError } from '../domain/errors.ts';
 import { currentProfile } from '../domain/profile.ts';
 import { radarSvg } from '../domain/radar-svg.ts';
+import { isReservedName } from '../domain/reserved.ts';
 import { AREAS } from '../domain/taxonomy.ts';
 import {
   createHttpHandler,
@@ -61,7 +62,7 @@ const limitOf = (q: { limit?: string }) => (q.limit ? Number(q.limit) : 50);
  */
 function idempotencyKey(headers: Record<string, string | undefined>, advice: string) {
   const key = headers['idempotency-key'];
-  if (key !== undefined && (key.length < 16 || key.length > 128)) {
+  if (key !== undefined && (key.length < 16 || key.length > 128 || isReservedName(key))) {
     throw new ValidationError([
       {
         path: 'header.idempotency-key',

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
@@ -10,6 +11,7 @@ import type {
 import type * as z from 'zod/mini';
 import { withDeadline } from '../domain/deadline.ts';
 import { DomainError, UnauthorizedError } from '../domain/errors.ts';
+import { MAX_UPLOAD_TEXT_BYTES } from '../domain/upload-limits.ts';
 import { parseOrThrow } from '../domain/z.ts';
 import { bearerOf } from './bearer.ts';
 import { CORS_EXPOSE_HEADERS, corsOrigins } from './cors.ts';
@@ -40,10 +42,15 @@ export interface OperationContext<R extends RouteDef = RouteDef> {
   principal?: Principal;
   /** The bearer credential on candidate and public routes (never logged). */
   bearer?: string;
-  /** The raw text body for routes that accept non-JSON content. */
+  /** The raw text body for routes that accept non-JSON content (decompressed, if it came gzip). */
   text?: string;
-  /** The same body's bytes as they arrived (a base64 body decoded), for routes that decode it. */
+  /**
+   * The same body's bytes as they arrived (a base64 body decoded; decompressed, if it came
+   * gzip), for routes that decode the text themselves (bank uploads: encodings).
+   */
   bytes?: Uint8Array;
+  /** The body as sent, when it came with `Content-Encoding: gzip` (raw-body routes only). */
+  gzip?: Buffer;
   contentType?: string;
   requestId: string;
   event: HttpEvent;
@@ -211,6 +218,7 @@ async function dispatch(
     if (raw) {
       ctx.text = raw.text;
       ctx.bytes = raw.bytes;
+      if (raw.gzip) ctx.gzip = raw.gzip;
     } else ctx.body = parseOrThrow(route.body, event.body);
   }
 
@@ -239,8 +247,37 @@ function serialize(route: RouteDef, reply: Reply<number, unknown>): HttpResult {
 /** The text and media type of bodies that the operation parses itself (bank uploads). */
 const rawBodies = new WeakMap<
   HttpEvent,
-  { text: string; bytes: Buffer; type: string | undefined }
+  { text: string; bytes: Buffer; type: string | undefined; gzip?: Buffer }
 >();
+
+/** Bytes of the body as the client sent it (before base64, before decompression). */
+const wireBytes = (event: HttpEvent) =>
+  event.isBase64Encoded
+    ? Buffer.byteLength(event.body ?? '', 'base64')
+    : Buffer.byteLength(event.body ?? '');
+
+/**
+ * A raw body sent with `Content-Encoding: gzip`, decompressed with a bound on its output: a
+ * compression bomb stops at the limit (413 naming it) instead of filling the function's memory.
+ */
+function gunzipped(event: HttpEvent): { text: string; bytes: Buffer; gzip: Buffer } {
+  const bytes = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'latin1');
+  try {
+    const out = gunzipSync(bytes, { maxOutputLength: MAX_UPLOAD_TEXT_BYTES });
+    return { text: out.toString('utf8'), bytes: out, gzip: bytes };
+  } catch (err) {
+    if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new DomainError(
+        'payload-too-large',
+        `The body decompresses to more than ${MAX_UPLOAD_TEXT_BYTES} bytes (${MAX_UPLOAD_TEXT_BYTES / 1024 / 1024} MiB), the limit for an upload's text. Split the bank into parts (POST /v1/imports).`,
+      );
+    }
+    throw new DomainError(
+      'malformed-body',
+      'The body says Content-Encoding: gzip but is not gzip data.',
+    );
+  }
+}
 
 /**
  * Runs before the JSON body parser. An empty body is no body (clients often send
@@ -253,11 +290,26 @@ function prepareBody(routes: ReadonlyMap<string, RouteDef>) {
       typeof event.body === 'string' && event.body !== '' ? bodyBytes(event) : undefined;
     const text = bytes?.toString('utf8');
     const route = routes.get(event.routeKey);
-    if (bytes !== undefined && route && bytes.length > maxBodyBytes(route)) {
+    if (text !== undefined && route && wireBytes(event) > maxBodyBytes(route)) {
       throw new DomainError(
         'payload-too-large',
         `Request bodies on this route are limited to ${maxBodyBytes(route)} bytes.`,
       );
+    }
+    const encoding = event.headers?.['content-encoding']?.trim().toLowerCase();
+    if (text !== undefined && encoding && encoding !== 'identity') {
+      if (!route?.rawBody || encoding !== 'gzip') {
+        throw new DomainError(
+          'unsupported-media-type',
+          route?.rawBody
+            ? `Content-Encoding ${encoding} is not supported; send gzip or an uncompressed body.`
+            : 'This route takes uncompressed JSON (no Content-Encoding).',
+        );
+      }
+      rawBodies.set(event, { ...gunzipped(event), type: event.headers?.['content-type'] });
+      event.body = undefined;
+      if (event.headers) delete event.headers['content-type'];
+      return;
     }
     if (text === undefined || route?.rawBody) {
       if (text !== undefined && bytes !== undefined) {

@@ -1,8 +1,22 @@
-/** One CSV field (RFC 4180), neutralising spreadsheet formulas in text that came from people. */
+import { visibleText } from '../domain/text.ts';
+
+/** Line breaks stay (a quoted field holds them); every other control character is made visible. */
+const CSV_KEEPS: ReadonlySet<number> = new Set([0x0a, 0x0d]);
+
+/**
+ * One CSV field (RFC 4180) of text that came from people: control characters, bidirectional
+ * controls and lone surrogates (text stored before the input rules refused them) are written as
+ * a visible `<U+XXXX>`, and a cell a spreadsheet would run as a formula (starting with `=`, `+`,
+ * `-`, `@`, tab or CR) is prefixed with `'`.
+ */
 export function csvField(value: unknown): string {
   if (value === undefined || value === null) return '';
   let s = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (typeof value === 'string') {
+    const formula = /^[=+\-@\t\r]/.test(s);
+    s = visibleText(s, CSV_KEEPS);
+    if (formula) s = `'${s}`;
+  }
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

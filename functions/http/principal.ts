@@ -1,4 +1,5 @@
 import { ForbiddenError, UnauthorizedError } from '../domain/errors.ts';
+import { isReservedName } from '../domain/reserved.ts';
 import type { Role } from './route-types.ts';
 
 export interface Principal {
@@ -37,7 +38,13 @@ export function principalFromClaims(claims: Record<string, unknown> | undefined)
   }
   const org = claims['custom:org'];
   const subject = claims.sub;
-  if (typeof org !== 'string' || !ORG_PATTERN.test(org) || org === PUBLIC_ORG) {
+  // A reserved name (`constructor`) matches the pattern but is never an organisation id.
+  if (
+    typeof org !== 'string' ||
+    !ORG_PATTERN.test(org) ||
+    org === PUBLIC_ORG ||
+    isReservedName(org)
+  ) {
     throw new UnauthorizedError('The token carries no valid custom:org claim.');
   }
   if (typeof subject !== 'string' || subject === '') {

@@ -13,7 +13,17 @@ export type JobTrigger =
    * configuration set's EventBridge destination and a rule on the default bus; locally nothing
    * (maildev reports nothing; tests hand the job SES-shaped events).
    */
-  | { kind: 'mail-events' };
+  | { kind: 'mail-events' }
+  /**
+   * Started by another function with an asynchronous invocation (`invokeJob` in
+   * functions/data/invoke.ts): in AWS its own function, which those named in `invokedBy` may
+   * invoke, with Lambda's retries off and its failed invocations kept by an on-failure
+   * destination (a queue); locally a background task in the gateway's process.
+   */
+  | { kind: 'invoke'; invokedBy: readonly string[] };
+
+/** The environment variable that names an `invoke` job's function in AWS (set by the stack). */
+export const jobFunctionEnv = (job: string) => `ASSAY_JOB_${job.toUpperCase().replace(/-/g, '_')}`;
 
 export interface JobDef {
   name: string;
@@ -72,5 +82,12 @@ export const JOBS: readonly JobDef[] = [
       'Runs queued calibration requests and recalibrates item parameters from response records (2PL/GPCM by MML).',
     trigger: { kind: 'schedule', everySeconds: 60 },
     local: { everySeconds: 10, env: 'CALIBRATION_INTERVAL_SECONDS' },
+  },
+  {
+    name: 'import',
+    entry: 'functions/jobs/import.ts',
+    description:
+      'Imports a large question bank (or cleans up after a small one): validates every part, stages the questions and publishes them with one conditional write; see docs/imports.md.',
+    trigger: { kind: 'invoke', invokedBy: ['authoring'] },
   },
 ];

@@ -5,6 +5,7 @@
  * `data/attempts.ts`; the layout and its states are docs/access-patterns.md and
  * docs/state-machines.md.
  */
+
 import { ulid } from 'ulid';
 import { type Assessment, getAssessment } from '../data/assessments.ts';
 import { pageEventsOf } from '../data/attempt-events.ts';
@@ -72,6 +73,7 @@ import {
   type QuestionContent,
   startQuestion,
 } from '../domain/question.ts';
+import { nullRecord } from '../domain/reserved.ts';
 import { type AttemptResult, scoreAttempt } from '../domain/result.ts';
 import { hashSecret, newSecret, parseInvitationToken, secretMatches } from '../domain/tokens.ts';
 import {
@@ -236,8 +238,9 @@ export async function attemptView(loaded: Loaded, now: Date, attemptToken?: stri
   const contents = await attemptContents(draw);
   const items = shownItems(draw, state);
   const byIndex = new Map(items.map((it) => [it.index, it.ref.q]));
-  const answers: Record<string, unknown> = {};
-  const revisions: Record<string, { revision: number; savedAt: string }> = {};
+  // Null-prototype records: keyed by question ids (user input), never reading a prototype.
+  const answers = nullRecord<unknown>();
+  const revisions = nullRecord<{ revision: number; savedAt: string }>();
   for (const [i, a] of state.answers) {
     const q = byIndex.get(i);
     if (!q) continue;

@@ -55,6 +55,7 @@ import {
   StartingPosition,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -71,7 +72,7 @@ import { type FunctionGroup, isStaff, routeKey } from '../../functions/http/rout
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/http/timeouts.ts';
 import { METRICS_NAMESPACE } from '../../functions/jobs/job-metrics.ts';
-import { JOBS, type JobDef, type JobTrigger } from '../../functions/jobs/jobs.ts';
+import { JOBS, type JobDef, type JobTrigger, jobFunctionEnv } from '../../functions/jobs/jobs.ts';
 import { lambdaBundling } from './bundling.ts';
 import { Edge } from './edge.ts';
 import { Mail } from './mail.ts';
@@ -173,6 +174,14 @@ const JOB_SETTINGS: Readonly<
   'mail-events': {
     memorySize: 256,
     timeout: Duration.seconds(30),
+    table: 'read-write',
+    publishes: false,
+  },
+  // A large bank import (docs/imports.md): parses up to 32 MiB of text per part, stages up to
+  // 100,000 questions and commits; Lambda's longest timeout, the job's own deadline 30 s before.
+  import: {
+    memorySize: 2048,
+    timeout: Duration.minutes(15),
     table: 'read-write',
     publishes: false,
   },
@@ -341,6 +350,9 @@ function checkJob(job: JobDef): { entry: string; settings: JobSettings } {
     case 'mail-events':
       // Wired by infra/aws/mail.ts when the stack sends mail.
       break;
+    case 'invoke':
+      // Wired in createJobs once the invoking functions exist.
+      break;
     default: {
       const unknown: never = trigger;
       throw new Error(`Job "${job.name}": unknown trigger ${JSON.stringify(unknown)}.`);
@@ -444,11 +456,12 @@ export class AssayStack extends Stack {
       api,
       candidateRoutes: ROUTES.filter((r) => r.group === 'candidate'),
       table: this.table,
+      // Stream consumers only: an invoked job has no iterator age, and its failed runs raise
+      // its errors alarm.
       streamJobs: new Map(
-        [...failureQueues].map(([name, failureQueue]) => [
-          name,
-          { fn: jobs.get(name)!, failureQueue },
-        ]),
+        [...failureQueues]
+          .filter(([name]) => JOBS.find((j) => j.name === name)?.trigger.kind === 'table-stream')
+          .map(([name, failureQueue]) => [name, { fn: jobs.get(name)!, failureQueue }]),
       ),
       sweeper: { fn: sweeper, service: this.stackName, logGroup: sweeper.logGroup },
       ...(options.alarmEmail ? { alarmEmail: options.alarmEmail } : {}),
@@ -772,6 +785,8 @@ export class AssayStack extends Stack {
         this.scheduleJob(job.name, fn, trigger.everySeconds);
       } else if (trigger.kind === 'table-stream') {
         failureQueues.set(job.name, this.streamJob(job.name, fn, trigger.batchSize));
+      } else if (trigger.kind === 'invoke') {
+        failureQueues.set(job.name, this.invokedJob(job.name, fn, trigger.invokedBy));
       } else {
         Validations.of(fn).acknowledge({
           id: 'Serverless-LambdaDLQ',
@@ -816,8 +831,47 @@ export class AssayStack extends Stack {
    * COMPLETED_ATTEMPT_FILTERS), with an encrypted, TLS-only queue keeping the batches it gives
    * up on. Returns that queue.
    */
-  private streamJob(jobName: string, fn: NodejsFunction, batchSize: number): Queue {
+  /**
+   * A job that other functions start with an asynchronous invocation (`invokeJob`,
+   * functions/data/invoke.ts): those functions may invoke it and learn its name from
+   * `ASSAY_JOB_<NAME>`; Lambda does not retry a failed run (the job records the failure where
+   * its client looks, and the client retries with its Idempotency-Key), and the record of a run
+   * that failed or timed out goes to an on-failure queue.
+   */
+  private invokedJob(jobName: string, fn: NodejsFunction, invokedBy: readonly string[]): Queue {
     const name = pascal(jobName);
+    const failures = this.failureQueue(
+      name,
+      `the on-failure destination of the ${jobName} job's asynchronous invocations`,
+    );
+    fn.configureAsyncInvoke({
+      retryAttempts: 0,
+      onFailure: new SqsDestination(failures),
+    });
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: `Its asynchronous invocations have an on-failure destination (the ${name}JobFailures queue), which records more than a DLQ would (the error and the request).`,
+    });
+    for (const group of invokedBy) {
+      const caller = this.functions.get(group as FunctionGroup);
+      if (!caller)
+        throw new Error(
+          `Job "${jobName}" is invoked by "${group}", which is not a function group.`,
+        );
+      // This function only (grantInvoke would add its versions, `Arn:*`, which nothing uses).
+      caller.addToRolePolicy(
+        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }),
+      );
+      caller.addEnvironment(jobFunctionEnv(jobName), fn.functionName);
+    }
+    return failures;
+  }
+
+  /**
+   * A queue that keeps what a job gave up on, read by an operator (never consumed); `what` says
+   * whose failure destination it is, for the cdk-nag acknowledgements.
+   */
+  private failureQueue(name: string, what: string): Queue {
     const failures = new Queue(this, `${name}JobFailures`, {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -827,12 +881,21 @@ export class AssayStack extends Stack {
     });
     Validations.of(failures).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: `This queue is the failure destination of the ${jobName} job's stream event source mapping (cdk-nag only recognises queues named in a RedrivePolicy or a function's DeadLetterConfig); a dead-letter queue needs no dead-letter queue of its own.`,
+      reason: `This queue is ${what} (cdk-nag only recognises queues named in a RedrivePolicy or a function's DeadLetterConfig); a dead-letter queue needs no dead-letter queue of its own.`,
     });
     Validations.of(failures).acknowledge({
       id: 'Serverless-SQSRedrivePolicy',
-      reason: `This queue is itself the failure destination of the ${jobName} job's stream event source mapping; no consumer reads it, so nothing could be redriven from it to another dead-letter queue.`,
+      reason: `This queue is itself ${what}; no consumer reads it, so nothing could be redriven from it to another dead-letter queue.`,
     });
+    return failures;
+  }
+
+  private streamJob(jobName: string, fn: NodejsFunction, batchSize: number): Queue {
+    const name = pascal(jobName);
+    const failures = this.failureQueue(
+      name,
+      `the failure destination of the ${jobName} job's stream event source mapping`,
+    );
 
     fn.addEventSource(
       new DynamoEventSource(this.table, {

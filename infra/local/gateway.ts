@@ -269,9 +269,12 @@ export async function buildEvent(
   const requestId = randomUUID();
   const now = Date.now();
   const body = input.body && input.body.length > 0 ? input.body : undefined;
-  // A text body that is not UTF-8 (a Latin-1 file sent as text/plain) travels base64-encoded,
+  // As API Gateway does, a compressed body (Content-Encoding) is binary whatever its type; a
+  // text body that is not UTF-8 (a Latin-1 file sent as text/plain) travels base64-encoded too,
   // so its bytes reach the function intact and it can name the file's encoding.
-  const isText = TEXT_TYPES.test(headers['content-type'] ?? '') && (!body || isUtf8(body));
+  const encoded = (headers['content-encoding'] ?? 'identity').trim().toLowerCase() !== 'identity';
+  const isText =
+    !encoded && TEXT_TYPES.test(headers['content-type'] ?? '') && (!body || isUtf8(body));
   const event = {
     version: '2.0',
     routeKey: match ? routeKey(match.route) : '$default',

@@ -17,6 +17,8 @@ export async function startJobs(log: (line: string) => void = console.log): Prom
   for (const job of JOBS) {
     // Nothing locally reports on mail (maildev accepts everything): no source for these events.
     if (job.trigger.kind === 'mail-events') continue;
+    // Started by invokeJob (functions/data/invoke.ts), which runs them in this process.
+    if (job.trigger.kind === 'invoke') continue;
     const mod = (await import(
       pathToFileURL(resolve(import.meta.dirname, '../..', job.entry)).href
     )) as {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bankFiles, readBankFile } from '../../functions/cli/bank-files.ts';
-import { importBank } from '../../functions/data/questions.ts';
 import { clock } from '../../functions/domain/clock.ts';
 import { PUBLIC_ORG } from '../../functions/http/principal.ts';
 import { createAssessment, createInvitations } from '../../functions/services/assessments.ts';
+import { importBankNow } from '../../functions/services/imports.ts';
 
 export const QUESTIONS_DIR = resolve(import.meta.dirname, '../../questions');
 
@@ -26,7 +26,7 @@ export async function seedPublicBank(
   let created = 0;
   let updated = 0;
   for (const file of files) {
-    const r = await importBank(PUBLIC_ORG, readBankFile(file), clock.now());
+    const r = await importBankNow(PUBLIC_ORG, readBankFile(file), clock.now());
     questions += r.imported;
     created += r.created;
     updated += r.updated;

@@ -15,7 +15,7 @@ import { TABLE_SCHEMA } from '../../functions/data/table.ts';
 import { type FunctionGroup, isStaff, routeKey } from '../../functions/http/route-types.ts';
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
 import { METRICS_NAMESPACE } from '../../functions/jobs/job-metrics.ts';
-import { JOBS, type JobDef } from '../../functions/jobs/jobs.ts';
+import { JOBS, type JobDef, jobFunctionEnv } from '../../functions/jobs/jobs.ts';
 import { ESM_REQUIRE_BANNER, esbuildOptions } from '../../infra/aws/bundling.ts';
 import {
   type AssayStack,
@@ -36,6 +36,16 @@ type ScheduleJob = JobDef & { trigger: { kind: 'schedule' } };
 type StreamJob = JobDef & { trigger: { kind: 'table-stream' } };
 const SCHEDULE_JOBS = JOBS.filter((j): j is ScheduleJob => j.trigger.kind === 'schedule');
 const STREAM_JOBS = JOBS.filter((j): j is StreamJob => j.trigger.kind === 'table-stream');
+type InvokeJob = JobDef & { trigger: { kind: 'invoke' } };
+const INVOKE_JOBS = JOBS.filter((j): j is InvokeJob => j.trigger.kind === 'invoke');
+/** The environment variable naming each invoked job's function, by the groups that invoke it. */
+const invokerEnv = (group: string) =>
+  Object.fromEntries(
+    INVOKE_JOBS.filter((j) => j.trigger.invokedBy.includes(group)).map((j) => [
+      jobFunctionEnv(j.name),
+      { Ref: logicalId(stack.jobs.get(j.name)!) },
+    ]),
+  );
 
 let app: App;
 let stack: AssayStack;
@@ -193,6 +203,7 @@ describe('the functions', () => {
         JWT_AUDIENCE: { Ref: logicalId(stack.userPoolClient) },
         CORS_ORIGINS: CORS_ORIGIN,
         ...(PUBLISHING_GROUPS.includes(group) ? { EVENT_BUS_NAME: { Ref: busId() } } : {}),
+        ...invokerEnv(group),
       });
     }
   });
@@ -246,12 +257,49 @@ describe('the functions', () => {
 });
 
 describe('the jobs', () => {
-  it('are each scheduled, fed by the table stream, or by SES events', () => {
+  it('are each scheduled, fed by the table stream, by SES events, or invoked by a function', () => {
     const mailEvents = JOBS.filter((j) => j.trigger.kind === 'mail-events');
     expect(mailEvents.map((j) => j.name)).toEqual(['mail-events']);
-    expect(SCHEDULE_JOBS.length + STREAM_JOBS.length + mailEvents.length).toBe(JOBS.length);
+    expect(SCHEDULE_JOBS.length + STREAM_JOBS.length + mailEvents.length + INVOKE_JOBS.length).toBe(
+      JOBS.length,
+    );
     expect(STREAM_JOBS.map((j) => j.name)).toContain('statistics');
+    expect(INVOKE_JOBS.map((j) => j.name)).toEqual(['import']);
   });
+
+  it.each(INVOKE_JOBS.map((j) => [j.name, j] as const))(
+    '%s is invoked asynchronously by its callers only, with no Lambda retry and an on-failure queue',
+    (name, job) => {
+      const fn = stack.jobs.get(name)!;
+      expect(rulesTargeting(fn), `rules targeting ${name}`).toHaveLength(0);
+      expect(mappingsOf(fn), `event source mappings of ${name}`).toHaveLength(0);
+      const queue = stack.jobFailureQueues.get(name)!;
+      expect(queue, `failure queue of ${name}`).toBeDefined();
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: logicalId(fn) },
+        MaximumRetryAttempts: 0,
+        DestinationConfig: {
+          OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(queue), 'Arn'] } },
+        },
+      });
+      // Lambda's longest timeout: the job's own deadline is 30 s before it.
+      expect(propsOf(fn)).toMatchObject({ MemorySize: 2048, Timeout: 900 });
+      for (const group of job.trigger.invokedBy) {
+        const caller = stack.functions.get(group as FunctionGroup)!;
+        const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+          JSON.stringify(p.Properties.Roles).includes(logicalId(caller.role!)),
+        );
+        const invokes = policies.flatMap((p) =>
+          (
+            p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]
+          ).filter((st) => st.Action === 'lambda:InvokeFunction'),
+        );
+        expect(invokes, `${group} may invoke ${name}`).toEqual([
+          expect.objectContaining({ Resource: { 'Fn::GetAtt': [logicalId(fn), 'Arn'] } }),
+        ]);
+      }
+    },
+  );
 
   it.each(JOBS.map((j) => [j.name, j] as const))('%s runs nodejs24.x on arm64', (name) => {
     const fn = stack.jobs.get(name)!;
@@ -339,7 +387,7 @@ describe('the jobs', () => {
     },
   );
 
-  it('keep failed stream batches in an SSE-encrypted, TLS-only queue for 14 days', () => {
+  it('keep failed stream batches and failed invocations in an SSE-encrypted, TLS-only queue for 14 days', () => {
     for (const [name, queue] of stack.jobFailureQueues) {
       const id = logicalId(queue);
       expect(template.toJSON().Resources[id].Properties, name).toEqual({
@@ -363,9 +411,9 @@ describe('the jobs', () => {
       });
     }
     expect([...stack.jobFailureQueues.keys()].sort()).toEqual(
-      STREAM_JOBS.map((j) => j.name).sort(),
+      [...STREAM_JOBS, ...INVOKE_JOBS].map((j) => j.name).sort(),
     );
-    template.resourceCountIs('AWS::SQS::Queue', STREAM_JOBS.length);
+    template.resourceCountIs('AWS::SQS::Queue', STREAM_JOBS.length + INVOKE_JOBS.length);
   });
 
   it('get the table from the environment, the event bus if they publish, the metrics namespace if they emit metrics, and no runtime source maps', () => {

@@ -7,8 +7,8 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db, onDynamoCall, tableName } from '../../functions/data/client.ts';
 import { keys } from '../../functions/data/keys.ts';
-import { importBank } from '../../functions/data/questions.ts';
 import { validateBank } from '../../functions/domain/bank.ts';
+import { importBankNow } from '../../functions/services/imports.ts';
 import { useTestApi } from './support.ts';
 
 const api = useTestApi();
@@ -122,7 +122,7 @@ describe('the areas’ mean time hints', () => {
 
   it('adds the shipped bank’s hints to the organisation’s own, in one BatchGet', async () => {
     const own = await api.token('author', 'hints-own');
-    await importBank(
+    await importBankNow(
       'public',
       validateBank(bank('public-hints', [question('p-api-1', 'api-first', 100)])),
       new Date(),

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { onDynamoCall } from '../../functions/data/client.ts';
-import { type ApiResponse, requestVia, useTestApi } from './support.ts';
+import { useTestApi } from './support.ts';
 
 const api = useTestApi();
 let author: string;
@@ -44,6 +44,7 @@ describe('uploading a bank', () => {
     const first = await upload(doc);
     expect(first.status).toBe(201);
     expect(first.body).toEqual({
+      importId: expect.stringMatching(/^[0-9A-Z]{26}$/),
       bankId: 'acme-core',
       imported: 3,
       created: 3,
@@ -54,6 +55,7 @@ describe('uploading a bank', () => {
     });
     const again = await upload(doc);
     expect(again.body).toEqual({
+      importId: expect.not.stringMatching(first.body.importId),
       bankId: 'acme-core',
       imported: 3,
       created: 0,
@@ -146,48 +148,43 @@ describe('uploading a bank', () => {
     expect(list.body.items.some((q: { id: string }) => q.id.startsWith('big-'))).toBe(false);
   }, 120_000);
 
-  it('imports a 5,000-question bank, retrying as the API asks when the machine is too slow for one request', async () => {
-    const questions = Array.from({ length: 5000 }, (_, i) =>
+  it('imports 1,000 questions before the answer (201), counting its DynamoDB calls', async () => {
+    const questions = Array.from({ length: 1000 }, (_, i) =>
       single(`bulk-${i}`, { area: i % 2 ? 'security' : 'serverless' }),
     );
-    // A busy machine may not store 5,000 questions within the function's time: the answer is
-    // then a 503 (or, while the first try's last write is landing, a 409 asking to upload
-    // again), and the same upload again finishes the job. Figures are reported, not asserted.
-    const tries: { status: number; ms: number; calls: string[] }[] = [];
-    let res: ApiResponse;
-    do {
-      const calls: string[] = [];
-      const stop = onDynamoCall((c) => calls.push(c.operation));
-      const started = performance.now();
-      res = await requestVia(api.base, 'POST', '/v1/banks', {
-        token: author,
-        body: bank('acme-bulk', questions),
-      });
-      stop();
-      tries.push({ status: res.status, ms: Math.round(performance.now() - started), calls });
-      const retry = res.status === 503 || (res.status === 409 && res.body.code === 'conflict');
-      if (!retry) break;
-      // A busy database is still doing the last try's work: wait longer after each refusal.
-      const after = Number(res.headers.get('retry-after') ?? 1);
-      await new Promise((r) => setTimeout(r, after * 1000 * Math.min(2 ** tries.length, 30)));
-    } while (tries.length < 12);
+    const calls: string[] = [];
+    const stop = onDynamoCall((c) => calls.push(c.operation));
+    const started = performance.now();
+    const res = await upload(bank('acme-bulk', questions));
+    const ms = performance.now() - started;
+    stop();
+    // On a machine too busy to stage 1,000 questions within the request's budget (8 s) the
+    // request hands the import to the job instead (202, docs/imports.md): followed here.
+    let counts = res.body;
+    if (res.status === 202) {
+      for (;;) {
+        const s = await api.request('GET', res.headers.get('location')!, { token: author });
+        if (s.body.status === 'succeeded' || s.body.status === 'failed') {
+          counts = s.body;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } else {
+      expect(res.status).toBe(201);
+      // One Put per new head, its version batched 25 a call, 10 BatchGets of heads, and a
+      // handful for the record, the registry and the commit (docs/imports.md, I2-I9).
+      expect(calls.length).toBeLessThanOrEqual(1000 + 40 + 10 + 20);
+    }
+    expect(counts).toMatchObject({ imported: 1000, created: 1000 });
     console.log(
-      `5,000-question import: ${tries.map((t) => `${t.status} in ${t.ms} ms, ${t.calls.length} DynamoDB calls (${JSON.stringify(countBy(t.calls))})`).join('; then ')}`,
+      `1,000-question import: ${res.status} in ${ms.toFixed(0)} ms, ${calls.length} DynamoDB calls in the request (${JSON.stringify(countBy(calls))})`,
     );
-    expect(res.status).toBe(201);
-    // Questions stored by a try that answered 503 count as unchanged on the try that finished.
-    expect(res.body.created + res.body.unchanged).toBe(5000);
-    expect(res.body.updated).toBe(0);
-    // Per try: 50 BatchGets of heads, at most 103 transactions of <= 49 questions, 1 bank record.
-    for (const t of tries) expect(t.calls.length).toBeLessThanOrEqual(160);
-    const areas = await api.request('GET', '/v1/areas', {
-      token: author,
-      headers: { authorization: `Bearer ${author}` },
-    });
+    const areas = await api.request('GET', '/v1/areas', { token: author });
     expect(
       areas.body.areas.find((a: { id: string }) => a.id === 'security').questionCount,
-    ).toBeGreaterThanOrEqual(2500);
-  }, 900_000);
+    ).toBeGreaterThanOrEqual(500);
+  }, 300_000);
 
   it('answers a body over the upload limit with 413', async () => {
     const res = await api.request('POST', '/v1/banks', {

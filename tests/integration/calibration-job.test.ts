@@ -10,7 +10,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getDraw } from '../../functions/data/attempts.ts';
 import { batchWrite } from '../../functions/data/batch-write.ts';
 import { clearCalibrationCache } from '../../functions/data/calibrations.ts';
-import { importBank } from '../../functions/data/questions.ts';
 import { readResponseRecords, responseRecordItem } from '../../functions/data/response-records.ts';
 import { createStreamPoller } from '../../functions/data/stream-poller.ts';
 import type { PoolItem } from '../../functions/domain/adaptive.ts';
@@ -25,6 +24,7 @@ import type { CompactResponse } from '../../functions/domain/response-records.ts
 import { PUBLIC_ORG } from '../../functions/http/principal.ts';
 import { handler as calibrationJob } from '../../functions/jobs/calibration.ts';
 import { handler as streamConsumer } from '../../functions/jobs/stream.ts';
+import { importBankNow } from '../../functions/services/imports.ts';
 import { perfectAnswer, sampleBank } from './fixtures.ts';
 import { useTestApi } from './support.ts';
 
@@ -209,7 +209,7 @@ describe('the calibration job on 1,000 simulated candidates', () => {
 
 describe('response records from completed attempts', () => {
   it('are written once per completion and question owner by the stream consumer, pooled across organisations for the public bank, and erased with the candidate', async () => {
-    await importBank(PUBLIC_ORG, sampleBank('pub', 6) as never, new Date());
+    await importBankNow(PUBLIC_ORG, sampleBank('pub', 6) as never, new Date());
     const poller = createStreamPoller((e) => streamConsumer(e));
     await poller.drain();
     const before = await readResponseRecords(PUBLIC_ORG, 1000, new Date());

@@ -71,6 +71,36 @@ describe('assay import and export against the local gateway', () => {
   );
 
   it(
+    'imports a file larger than --chunk-size as one import sent in parts, and follows it to the end',
+    async () => {
+      const token = await api.token('author', 'cli-parts');
+      const questions = Array.from({ length: 5 }, (_, i) =>
+        BANK.split('questions:\n')[1]!.replaceAll('cli-q1', `cli-p${i}`),
+      ).join('');
+      const file = join(dir, 'parts.yaml');
+      writeFileSync(file, `bank:\n  id: cli-parts\n  title: CLI parts\nquestions:\n${questions}`);
+
+      const r = await assay(
+        'import',
+        file,
+        '--chunk-size',
+        '2',
+        '--api',
+        api.base,
+        '--token',
+        token,
+      );
+
+      expect(r.stderr).not.toMatch(/assay:/);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`${file}: 5 created, 0 updated, 0 unchanged.\n`);
+      const q = await api.request('GET', '/v1/questions/cli-p4', { token });
+      expect(q.status).toBe(200);
+    },
+    2 * SPAWN_TIMEOUT,
+  );
+
+  it(
     'reports a refused token as one 401 line, exit 1',
     async () => {
       const r = await assay('import', bank, '--api', `${api.base}/v1`, '--token', 'not.a.jwt');

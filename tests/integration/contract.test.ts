@@ -165,6 +165,13 @@ beforeAll(async () => {
   bank.questions.push(...questionOfEachType());
   const uploaded = await scenario('uploadBank', 'a bank with every question type', { body: bank });
   expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+  // A part-wise import waiting for its parts: the import routes have a real id to act on.
+  const partwise = await scenario('createImport', 'a part-wise import of two parts', {
+    body: { bank: { id: 'ct-parts', title: 'Parts' }, parts: 2 },
+  });
+  expect(partwise.status, JSON.stringify(partwise.body)).toBe(201);
+  values.importId = partwise.body.importId;
+  values.part = '1';
   await scenario('uploadBank', 'a bank with an invalid question', {
     body: {
       bank: { id: 'ct-bad', title: 'Bad' },

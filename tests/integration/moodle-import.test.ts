@@ -153,3 +153,80 @@ describe('uploading Moodle XML', () => {
     expect(res.body.errors[0].line).toBeGreaterThanOrEqual(1);
   });
 });
+
+/** Poll an import until it has finished. */
+async function finished(location: string, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await api.request('GET', location, { token: author });
+    if (res.status !== 200 || ['succeeded', 'failed'].includes(res.body.status)) return res;
+    if (Date.now() > until)
+      throw new Error(`import still ${res.body.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('a Moodle upload imported by the import job', () => {
+  it('reads the file as the request would (bank, skipUnsupported) and shows its warnings and skipped questions on the import', async () => {
+    // Arrange: a UTF-16 file, so the job can only read it if the request decoded it first.
+    const gift = [
+      '::Async one:: Which port does SSH use? {#22}',
+      '',
+      '::Async essay:: Explain TLS in your own words. {}',
+    ].join('\n');
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(gift, 'utf16le')]);
+
+    // Act
+    const res = await api.request(
+      'POST',
+      '/v1/banks?format=gift&area=security&bank=async-week&skipUnsupported=true',
+      {
+        token: author,
+        raw: bytes,
+        contentType: 'application/octet-stream',
+        headers: { prefer: 'respond-async' },
+      },
+    );
+    const done = await finished(res.headers.get('location') ?? '');
+
+    // Assert
+    expect(res.status).toBe(202);
+    expect(done.body).toMatchObject({ status: 'succeeded', bankId: 'async-week', imported: 1 });
+    expect(done.body.warnings).toEqual([
+      expect.objectContaining({
+        line: 1,
+        title: 'Async one',
+        message: 'no general feedback (`####`)',
+      }),
+    ]);
+    expect(done.body.skipped).toEqual([
+      expect.objectContaining({ line: 3, title: 'Async essay', reason: expect.any(String) }),
+    ]);
+  }, 90_000);
+
+  it('fails the import with a conflict naming both questions when another file derives an id that is taken', async () => {
+    // Arrange
+    const first = await uploadGift(
+      '::Q9:: What is four plus five? {#9}\n',
+      'area=security&bank=job-one',
+    );
+    expect(first.status).toBe(201);
+
+    // Act
+    const other = await api.request('POST', '/v1/banks?format=gift&area=security&bank=job-two', {
+      token: author,
+      raw: '::Q9:: Which port does HTTP use by default? {=80 ~443 ~22}\n',
+      contentType: 'text/plain',
+      headers: { prefer: 'respond-async' },
+    });
+    const done = await finished(other.headers.get('location') ?? '');
+
+    // Assert
+    expect(other.status).toBe(202);
+    expect(done.body).toMatchObject({ status: 'failed', code: 'conflict' });
+    expect(done.body.errors[0]).toMatchObject({ line: 1, questionId: 'q-q9' });
+    expect(done.body.errors[0].message).toMatch(/job-one/);
+    const kept = await api.request('GET', '/v1/questions/q-q9', { token: author });
+    expect(kept.body).toMatchObject({ type: 'numeric', version: 1 });
+  }, 90_000);
+});

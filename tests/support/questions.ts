@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { isStorableNumber } from '../../functions/domain/numbers.ts';
 import { QUESTION_TYPE_LIST } from '../../functions/domain/question-types/registry.ts';
 import type { Generators } from '../../functions/domain/question-types/type.ts';
+import { withoutUnclean } from '../../functions/domain/text.ts';
 
 export type RawQuestion = Record<string, unknown>;
 
@@ -17,6 +18,21 @@ export const storableNumber = () =>
     .double({ noNaN: true, noDefaultInfinity: true, min: -1e15, max: 1e15 })
     .map(noNegativeZero)
     .filter(isStorableNumber);
+
+/**
+ * The generators with their text made what a person can send (NFC, no control characters but
+ * tab and newline, no lone surrogates; see domain/text.ts): stored text is always that.
+ */
+export function cleanGenerators(gen: Generators): Generators {
+  return {
+    ...gen,
+    text: (min, max) =>
+      gen
+        .text(min, max)
+        .map((s) => withoutUnclean(s, 'long'))
+        .filter((s) => s.length >= min && s.length <= max),
+  };
+}
 
 /** A question of each type in turn: the common fields given, the type's own from its module. */
 export function anyQuestion(
@@ -34,6 +50,6 @@ export function ofType(
 ): fc.Arbitrary<RawQuestion> {
   const t = QUESTION_TYPE_LIST.find((x) => x.id === type)!;
   return fc
-    .tuple(common, t.arbitrary(fc, gen))
+    .tuple(common, t.arbitrary(fc, cleanGenerators(gen)))
     .map(([c, own]) => ({ ...c, type: t.id, ...own }) as RawQuestion);
 }

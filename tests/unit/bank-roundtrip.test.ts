@@ -4,10 +4,15 @@ import { stringify } from 'yaml';
 import { readBank } from '../../functions/domain/bank.ts';
 import { validateQuestion } from '../../functions/domain/question.ts';
 import { AREA_IDS } from '../../functions/domain/taxonomy.ts';
+import { withoutUnclean } from '../../functions/domain/text.ts';
 import { anyQuestion, storableNumber } from '../support/questions.ts';
 
+/** Any text a person can send (what the clean-text rules keep), stressing YAML. */
 const text = (min: number, max: number) =>
-  fc.string({ minLength: min, maxLength: max, unit: 'grapheme' });
+  fc
+    .string({ minLength: min, maxLength: max, unit: 'grapheme' })
+    .map((s) => withoutUnclean(s, 'long'))
+    .filter((s) => s.length >= min && s.length <= max);
 
 /** Any valid question of any type, with text that stresses YAML (quotes, colons, #, newlines, unicode). */
 const question = anyQuestion(

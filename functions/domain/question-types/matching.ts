@@ -5,6 +5,7 @@ import { indexOfMark, splitAt, str, trim } from '../gift-syntax.ts';
 import { giftBlock, giftEscape, giftPrompt, giftText } from '../gift-text.ts';
 import { xmlEscape } from '../moodle-xml-text.ts';
 import { fingerprint, shuffle } from '../shuffle.ts';
+import { cleanText } from '../text.ts';
 import type { AttemptData, Authored, Content, Option, QuestionType } from './type.ts';
 
 export interface MatchingKey {
@@ -16,7 +17,7 @@ export interface MatchingKey {
 
 type Matching = Content<MatchingKey>;
 
-const ITEM = z.string().check(z.minLength(1), z.maxLength(1000));
+const ITEM = cleanText('long', { min: 1, max: 1000 });
 
 /**
  * The id a candidate sees for a right-hand item: a hash of its text, so it says nothing about

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { storable } from '../numbers.ts';
+import { notReserved, own } from '../reserved.ts';
 import {
   anyOptionId,
   optionIdBytes,
@@ -25,7 +26,8 @@ export const sjt: QuestionType<'sjt', SjtKey, string, { options: Option[] }> = {
   withOptions: true,
   key: z.strictObject({
     weights: z.record(
-      z.string(),
+      // Keys are option ids: a reserved name would read a function off any plain object.
+      z.string().check(notReserved('Option ids')),
       z
         .number()
         .check(z.gte(0, 'Weights are in [0,1].'), z.lte(1, 'Weights are in [0,1].'), storable()),
@@ -34,7 +36,8 @@ export const sjt: QuestionType<'sjt', SjtKey, string, { options: Option[] }> = {
   rules: (q) => {
     const ids = (q.options ?? []).map((o) => o.id);
     const given = Object.keys(q.answer.weights);
-    const missing = ids.filter((id) => !(id in q.answer.weights));
+    // Own keys only: `in` would count `constructor` as weighted on every object.
+    const missing = ids.filter((id) => !Object.hasOwn(q.answer.weights, id));
     const unknown = given.filter((id) => !ids.includes(id));
     return [
       ...missing.map((id) => ({
@@ -64,7 +67,7 @@ export const sjt: QuestionType<'sjt', SjtKey, string, { options: Option[] }> = {
   show: showOptions,
   hidden: () => [],
   effortSeconds: 0,
-  grade: (q, r) => q.answer.weights[r] ?? 0,
+  grade: (q, r) => own(q.answer.weights, r) ?? 0,
   describe: optionLabel,
   gift: {
     read: undefined,

@@ -15,6 +15,7 @@ import { giftAnswer, giftQuestion } from '../gift-text.ts';
 import { fractionOf, type Pos, percentOf, type Reader, sameFraction } from '../moodle.ts';
 import { xmlPlainAnswer } from '../moodle-xml-text.ts';
 import { storable } from '../numbers.ts';
+import { cleanText, withoutUnclean } from '../text.ts';
 import type { Authored, Content, QuestionType } from './type.ts';
 
 /** NFKC, trimmed, lower-cased, inner white space collapsed: how short answers are compared. */
@@ -165,7 +166,8 @@ function readGiftText(r: GiftQuestion, body: Chars): Read[] {
     });
 }
 
-const ANSWER = z.string().check(z.minLength(1), z.maxLength(200));
+// Long text: a tab or newline is white space that normaliseText collapses, like any other.
+const ANSWER = cleanText('long', { min: 1, max: 200 });
 
 /** Rules: no blank answer; a credit of 1 somewhere. */
 function textRules(q: Content<TextKey>): FieldIssue[] {
@@ -219,9 +221,9 @@ export const text: QuestionType<'text', TextKey, string, Record<never, never>> =
     }),
   ]),
   rules: textRules,
-  answer: z.string().check(z.maxLength(500)),
+  answer: cleanText('long', { max: 500 }),
   expected: 'a text',
-  response: () => z.string().check(z.maxLength(500)),
+  response: () => cleanText('long', { max: 500 }),
   // 500 UTF-16 units, each at most 6 bytes in JSON (a control character as \u001f), and quotes.
   answerBytes: () => 2 + 6 * 500,
   view: {},
@@ -324,5 +326,10 @@ export const text: QuestionType<'text', TextKey, string, Record<never, never>> =
         )
         .map((answer) => ({ answer: answer as TextKey })),
     ) as fc.Arbitrary<Authored<TextKey>>,
-  answers: (fast) => fast.string({ unit: 'binary', maxLength: 500 }).filter((s) => s.length <= 500),
+  // Anything a person can send: any characters but those the clean-text rules refuse.
+  answers: (fast) =>
+    fast
+      .string({ unit: 'binary', maxLength: 500 })
+      .map((s) => withoutUnclean(s, 'long'))
+      .filter((s) => s.length <= 500),
 };

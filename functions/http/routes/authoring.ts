@@ -1,13 +1,18 @@
 /** The authoring function's routes (see `../routes.ts`, which lists them all). */
+import { MAX_UPLOAD_TEXT_BYTES } from '../../domain/upload-limits.ts';
 import type { RouteDef } from '../route-types.ts';
 import { QuestionIfMatchHeader } from '../schemas/common.ts';
 import {
   BankDocument,
   CalibrationParams,
   CalibrationRunView,
+  CreateImportBody,
   EditQuestionBody,
   EditQuestionDocument,
   GetQuestionQuery,
+  ImportParams,
+  ImportPartParams,
+  ImportStatusView,
   ListQuestionsQuery,
   QuestionIdParams,
   QuestionPage,
@@ -34,6 +39,19 @@ export const BANK_CONTENT_TYPES = [
   'application/octet-stream',
 ];
 
+const IDEMPOTENCY_KEY = {
+  name: 'Idempotency-Key',
+  required: false,
+  description:
+    'Any value up to 128 characters (use a UUID): a retry with the same key and the same body gets the same import; with another body, 422.',
+} as const;
+
+const CONTENT_ENCODING = {
+  name: 'Content-Encoding',
+  required: false,
+  description: `gzip: the body is compressed (at most 4 MiB as sent, ${MAX_UPLOAD_TEXT_BYTES / 1024 / 1024} MiB of text once decompressed).`,
+} as const;
+
 export const AUTHORING_ROUTES = [
   {
     operationId: 'uploadBank',
@@ -42,23 +60,85 @@ export const AUTHORING_ROUTES = [
     group: 'authoring',
     access: AUTHORS,
     summary:
-      'Upload a question bank: JSON, YAML, Moodle GIFT (text/plain or application/octet-stream with ?format=gift) or Moodle XML (application/xml, or ?format=xml). All or nothing: any invalid question stores nothing and every problem is listed with its line; with ?skipUnsupported=true the questions Assay cannot represent are left out and listed in `skipped`. A GIFT or XML file is the bank ?bank= names: an id derived from a title or content that belongs to a question of another bank is a 409. Re-uploading identical content changes nothing.',
+      'Upload a question bank: JSON, YAML, Moodle GIFT (text/plain or application/octet-stream with ?format=gift) or Moodle XML (application/xml, or ?format=xml). All or nothing: readers see the whole bank at once or nothing of it, and any invalid question stores nothing, every problem located (with its line); with ?skipUnsupported=true the questions Assay cannot represent are left out and listed in `skipped`. A GIFT or XML file is the bank ?bank= names: an id derived from a title or content that belongs to a question of another bank is a 409. A bank of at most 1,000 questions and 2 MiB of text is imported before the answer (201, with `warnings` and `skipped`); a larger one, or any with Prefer: respond-async, by a job (202 with Location: /v1/imports/{importId}, whose record shows the same warnings and skipped questions). Re-uploading identical content changes nothing.',
     consumes: BANK_CONTENT_TYPES,
     body: BankDocument,
     rawBody: true,
     query: UploadQuery,
+    headers: [
+      IDEMPOTENCY_KEY,
+      CONTENT_ENCODING,
+      {
+        name: 'Prefer',
+        required: false,
+        description: 'respond-async: import in a job whatever the size (202).',
+      },
+    ],
     responses: {
-      201: { description: 'Stored.', schema: UploadResult },
+      201: { description: 'Imported: every question is visible.', schema: UploadResult },
+      202: {
+        description:
+          'Accepted: the import runs in a job; poll the Location (GET /v1/imports/{importId}).',
+        schema: ImportStatusView,
+      },
       409: {
         description:
-          'An id derived from a title, content or a Moodle id already belongs to a different question of another bank, or some of its questions were changed by another request during the upload (upload it again: unchanged questions are skipped); nothing was stored.',
+          'An id derived from a title, content or a Moodle id already belongs to a different question of another bank; or a question changed during the import (an edit or another import), or another open import is replacing it (upload it again: unchanged questions are skipped). Nothing of this upload is visible.',
       },
-      413: { description: 'The bank is larger than 4 MiB.' },
+      413: { description: 'The body is over 4 MiB, or its text over 32 MiB decompressed.' },
       415: {
         description:
-          'Unsupported content type: JSON as application/json, YAML as application/yaml (or text/plain with ?format=yaml), GIFT only as text/plain with ?format=gift.',
+          'Unsupported content type or encoding: JSON as application/json, YAML as application/yaml (or text/plain with ?format=yaml), GIFT as text/plain or application/octet-stream with ?format=gift, Moodle XML as application/xml or text/xml (or ?format=xml); Content-Encoding gzip or none.',
       },
+      422: { description: 'The Idempotency-Key was sent with a different upload.' },
     },
+  },
+  {
+    operationId: 'createImport',
+    method: 'POST',
+    path: '/v1/imports',
+    group: 'authoring',
+    access: AUTHORS,
+    summary:
+      'Start a part-wise import of one bank too large for one request: then send each part with PUT /v1/imports/{importId}/parts/{n}. The last part queues the import.',
+    body: CreateImportBody,
+    headers: [IDEMPOTENCY_KEY],
+    responses: {
+      201: { description: 'The import, receiving its parts.', schema: ImportStatusView },
+      422: { description: 'The Idempotency-Key was sent with a different request.' },
+    },
+  },
+  {
+    operationId: 'putImportPart',
+    method: 'PUT',
+    path: '/v1/imports/{importId}/parts/{part}',
+    group: 'authoring',
+    access: AUTHORS,
+    summary:
+      'One part of a part-wise import: a bank document (of the same bank) in any upload format. Sending a part again replaces it; the last missing part queues the import (202).',
+    consumes: BANK_CONTENT_TYPES,
+    body: BankDocument,
+    rawBody: true,
+    params: ImportPartParams,
+    query: UploadQuery,
+    headers: [CONTENT_ENCODING],
+    responses: {
+      200: { description: 'Received; parts are still missing.', schema: ImportStatusView },
+      202: { description: 'Every part is in: the import is queued.', schema: ImportStatusView },
+      409: { description: 'The import no longer takes parts.' },
+      413: { description: 'The body is over 4 MiB, or its text over 32 MiB decompressed.' },
+    },
+  },
+  {
+    operationId: 'getImport',
+    method: 'GET',
+    path: '/v1/imports/{importId}',
+    group: 'authoring',
+    access: AUTHORS,
+    summary:
+      "An import's status: counts, progress, errors with their locations, warnings. Your organisation's imports only.",
+    params: ImportParams,
+    responses: { 200: { description: 'The import.', schema: ImportStatusView } },
   },
   {
     operationId: 'listQuestions',

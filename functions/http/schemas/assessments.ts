@@ -7,7 +7,9 @@ import {
 import { IntegritySignalSchema } from '../../domain/integrity.ts';
 import { LOCALES } from '../../domain/locales.ts';
 import { AreaProfileSchema } from '../../domain/profile.ts';
+import { notReserved } from '../../domain/reserved.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
+import { cleanText } from '../../domain/text.ts';
 import { AttemptView } from './candidates.ts';
 
 export {
@@ -31,7 +33,7 @@ export const UpdateAssessmentBody = UpdateAssessmentInput.register(z.globalRegis
 });
 
 export const CloneAssessmentBody = z.strictObject({
-  title: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  title: z.optional(cleanText('name', { min: 1, max: 200 })),
 });
 
 const Difficulty = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal('mixed')]);
@@ -80,9 +82,11 @@ export const AssessmentPage = z.object({
 });
 
 export const CandidateInput = z.strictObject({
-  name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  name: z.optional(cleanText('name', { min: 1, max: 200 })),
   email: z.optional(z.email().check(z.maxLength(254))),
-  externalId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  externalId: z.optional(
+    cleanText('line', { min: 1, max: 200 }).check(notReserved('External ids')),
+  ),
   extraTimePercent: z.optional(z.int().check(z.gte(0), z.lte(200))),
   locale: z.optional(
     z.enum(LOCALES).check(z.describe('Language of the candidate app’s texts (default en).')),
@@ -175,29 +179,16 @@ export const ResentInvitation = z.extend(InvitationView, {
     .check(z.describe('Whether the new link was queued for email to the candidate.')),
 });
 
-/** No control characters (a name goes into a mail header). */
-const oneLine = (s: string) => ![...s].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
-
 export const OrganisationBody = z
   .strictObject({
-    name: z
-      .string()
-      .check(
-        z.minLength(1),
-        z.maxLength(120),
-        z.refine(oneLine, 'One line: no line breaks or control characters.'),
-      ),
+    // One line without control characters (the name goes into a mail header), no bidi controls.
+    name: cleanText('name', { min: 1, max: 120 }),
     accessibilityContact: z.optional(
-      z
-        .string()
-        .check(
-          z.minLength(3),
-          z.maxLength(300),
-          z.refine(oneLine, 'One line: no line breaks or control characters.'),
-          z.describe(
-            'Whom candidates ask for adjustments: an email address, a phone number or a web page.',
-          ),
+      cleanText('line', { min: 3, max: 300 }).check(
+        z.describe(
+          'Whom candidates ask for adjustments: an email address, a phone number or a web page.',
         ),
+      ),
     ),
     replyTo: z.optional(
       z.email().check(z.maxLength(254), z.describe("Where replies to Assay's emails go.")),

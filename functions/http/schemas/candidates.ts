@@ -3,10 +3,12 @@ import { MAX_EVENTS_PER_BATCH, PAGE_EVENT_TYPES } from '../../domain/integrity.t
 import { LOCALES } from '../../domain/locales.ts';
 import { LevelSchema } from '../../domain/psychometrics.ts';
 import { AnswerSchema, CandidateQuestionSchema } from '../../domain/question.ts';
+import { notReserved } from '../../domain/reserved.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
+import { cleanText } from '../../domain/text.ts';
 
 export const StartAttemptBody = z.strictObject({
-  invitationToken: z.string().check(z.minLength(1), z.maxLength(200)),
+  invitationToken: cleanText('line', { min: 1, max: 200 }),
 });
 
 /** The candidate view of a question: one branch per question type (see domain/question.ts). */
@@ -167,7 +169,9 @@ export const PageEventsBody = z.strictObject({
       z.strictObject({
         type: z.enum(PAGE_EVENT_TYPES),
         ageMs: z.int().check(z.gte(0), z.lte(3_600_000)),
-        questionId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+        questionId: z.optional(
+          cleanText('line', { min: 1, max: 64 }).check(notReserved('Question ids')),
+        ),
         chars: z.optional(z.int().check(z.gte(0), z.lte(1_000_000))),
       }),
     )

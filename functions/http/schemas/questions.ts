@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { BankMeta } from '../../domain/bank-schema.ts';
+import { BankMeta, MAX_BANK_QUESTIONS } from '../../domain/bank-schema.ts';
 import {
   Difficulty,
   QuestionDocument,
@@ -7,7 +7,10 @@ import {
   QuestionShape,
 } from '../../domain/question.ts';
 import { QUESTION_TYPE_LIST } from '../../domain/question-types/registry.ts';
+import { notReserved } from '../../domain/reserved.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
+import { cleanText } from '../../domain/text.ts';
+import { Cursor } from './common.ts';
 
 export const QuestionIdParams = z.strictObject({
   questionId: z.string().check(z.minLength(1), z.maxLength(64)),
@@ -16,7 +19,7 @@ export const QuestionIdParams = z.strictObject({
 export const BankDocument = z
   .strictObject({
     bank: BankMeta,
-    questions: z.array(QuestionDocument).check(z.minLength(1), z.maxLength(10_000)),
+    questions: z.array(QuestionDocument).check(z.minLength(1), z.maxLength(MAX_BANK_QUESTIONS)),
   })
   .register(z.globalRegistry, {
     id: 'BankDocument',
@@ -44,10 +47,22 @@ export const UploadQuery = z.strictObject({
           /^[a-z0-9][a-z0-9-]{2,63}$/,
           'bank is 3-64 lower-case letters, digits and hyphens (e.g. the file name: week-3-quiz).',
         ),
+        notReserved('Bank ids'),
       ),
   ),
-  bankTitle: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  bankTitle: z.optional(cleanText('name', { min: 1, max: 200 })),
   skipUnsupported: z.optional(z.enum(['true', 'false'])),
+});
+
+/** A located problem of an upload: as a 400 lists it, plus the part of a part-wise import. */
+const LocatedIssue = z.object({
+  path: z.string(),
+  message: z.string(),
+  line: z.optional(z.int()),
+  column: z.optional(z.int()),
+  questionIndex: z.optional(z.int()),
+  questionId: z.optional(z.string()),
+  part: z.optional(z.int()),
 });
 
 /** Something an author should know about an imported question (nothing was refused). */
@@ -58,29 +73,100 @@ const UploadNotice = z.object({
   questionIndex: z.optional(z.int()),
   questionId: z.optional(z.string()),
   title: z.optional(z.string()),
+  part: z.optional(z.int()),
+});
+
+/** A question left out on request (?skipUnsupported=true), with the reason. */
+const SkippedQuestion = z.object({
+  line: z.int(),
+  questionIndex: z.int(),
+  title: z.optional(z.string()),
+  reason: z.string(),
+  part: z.optional(z.int()),
 });
 
 export const UploadResult = z
   .object({
+    importId: z.string(),
     bankId: z.string(),
     imported: z.int(),
     created: z.int(),
     updated: z.int(),
     unchanged: z.int(),
     warnings: z.array(UploadNotice),
-    skipped: z.array(
-      z.object({
-        line: z.int(),
-        questionIndex: z.int(),
-        title: z.optional(z.string()),
-        reason: z.string(),
-      }),
-    ),
+    skipped: z.array(SkippedQuestion),
   })
   .register(z.globalRegistry, {
     id: 'UploadResult',
     description:
-      'The stored bank: counts, the warnings (e.g. "no general feedback (`####`)") and, with ?skipUnsupported=true, the questions left out with the reason.',
+      'A bank imported before the answer (at most 1,000 questions and 2 MiB of text): counts, the warnings (e.g. "no general feedback (`####`)") and, with ?skipUnsupported=true, the questions left out with the reason.',
+  });
+
+export const ImportStatusView = z
+  .object({
+    importId: z.string(),
+    status: z.enum(['receiving', 'queued', 'running', 'succeeded', 'failed']),
+    bankId: z.optional(z.string()),
+    parts: z.int(),
+    received: z.array(z.int()),
+    imported: z.optional(z.int()),
+    created: z.optional(z.int()),
+    updated: z.optional(z.int()),
+    unchanged: z.optional(z.int()),
+    progress: z.object({
+      phase: z.enum([
+        'receiving',
+        'queued',
+        'reading',
+        'validating',
+        'staging',
+        'publishing',
+        'done',
+        'failed',
+      ]),
+      done: z.int(),
+      total: z.int(),
+    }),
+    errors: z.array(LocatedIssue),
+    errorCount: z.int(),
+    warnings: z.array(UploadNotice),
+    /** How many warnings there were, when the record keeps only the first 500. */
+    warningCount: z.optional(z.int()),
+    skipped: z.array(SkippedQuestion),
+    /** How many questions were skipped, when the record keeps only the first 500. */
+    skippedCount: z.optional(z.int()),
+    detail: z.optional(z.string()),
+    code: z.optional(
+      z.enum(['validation-failed', 'conflict', 'unavailable', 'stopped', 'internal']),
+    ),
+    createdAt: z.string(),
+    startedAt: z.optional(z.string()),
+    finishedAt: z.optional(z.string()),
+  })
+  .register(z.globalRegistry, {
+    id: 'Import',
+    description:
+      'A bank import: receiving (part-wise, until every part is in), queued, running, then succeeded (every question visible at once) or failed (nothing visible; errors located, at most 1,000 kept, errorCount says how many). Warnings and the questions left out with ?skipUnsupported=true are those a 201 lists (at most 500 of each kept; warningCount and skippedCount say how many when there were more). See docs/imports.md.',
+  });
+
+const ImportId = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Not a valid id.'));
+
+export const ImportParams = z.strictObject({ importId: ImportId });
+
+export const ImportPartParams = z.strictObject({
+  importId: ImportId,
+  part: z.string().check(z.regex(/^[1-9]\d{0,2}$/, 'part is a whole number from 1.')),
+});
+
+export const CreateImportBody = z
+  .strictObject({
+    bank: BankMeta,
+    parts: z.int().check(z.gte(1), z.lte(200)),
+  })
+  .register(z.globalRegistry, {
+    id: 'CreateImport',
+    description:
+      'A part-wise import of one bank: send each part (a bank document of the same bank) with PUT /v1/imports/{importId}/parts/{n}.',
   });
 
 export const ListQuestionsQuery = z.strictObject({
@@ -88,7 +174,7 @@ export const ListQuestionsQuery = z.strictObject({
   difficulty: z.optional(z.enum(['1', '2', '3'])),
   status: z.optional(z.enum(['published', 'retired'])),
   source: z.optional(z.enum(['org', 'public'])),
-  cursor: z.optional(z.string().check(z.maxLength(2048))),
+  cursor: z.optional(Cursor),
   limit: z.optional(
     z.string().check(z.regex(/^([1-9]\d?|1\d\d|200)$/, 'limit is a whole number from 1 to 200.')),
   ),

@@ -1,0 +1,41 @@
+/**
+ * Starting a job declared with an `invoke` trigger (`functions/jobs/jobs.ts`): in AWS an
+ * asynchronous Lambda invocation of the job's function, whose name the stack gives in
+ * `ASSAY_JOB_<NAME>` (Lambda queues the event; the job's own settings say what a failed run
+ * does); locally, with no function name, the same handler runs in this process as a background
+ * task, outside the request that started it.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { JOBS, jobFunctionEnv } from '../jobs/jobs.ts';
+
+let lambda: LambdaClient | undefined;
+
+/**
+ * Start a job with this payload and return once it is queued (AWS) or started (locally). The
+ * job's outcome is its own: it records it where its callers look (an import's status).
+ */
+export async function invokeJob(job: string, payload: unknown): Promise<void> {
+  const functionName = process.env[jobFunctionEnv(job)];
+  if (functionName) {
+    lambda ??= new LambdaClient({});
+    await lambda.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        InvocationType: 'Event',
+        Payload: Buffer.from(JSON.stringify(payload)),
+      }),
+    );
+    return;
+  }
+  const declared = JOBS.find((j) => j.name === job && j.trigger.kind === 'invoke');
+  if (!declared) throw new Error(`No job "${job}" with an invoke trigger in JOBS.`);
+  const mod = (await import(
+    pathToFileURL(resolve(import.meta.dirname, '../..', declared.entry)).href
+  )) as { handler: (event: unknown) => Promise<unknown> };
+  // Detached: a job's errors are its own (it records them); one that escapes is only logged.
+  void Promise.resolve()
+    .then(() => mod.handler(payload))
+    .catch((err: unknown) => console.error(`local job ${job} failed:`, err));
+}

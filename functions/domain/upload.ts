@@ -1,0 +1,62 @@
+/**
+ * How an uploaded bank's text becomes a bank: its format from the Content-Type (and `?format`),
+ * then the format's reader (bank-upload.ts: JSON, YAML, GIFT, Moodle XML). One place, used by
+ * the upload request (small banks), the import job (large ones and part-wise imports) and
+ * nothing else, so that both read a file alike: the spec travels with the stored text.
+ */
+import type { BankImport } from './bank-import.ts';
+import { readUpload, type UploadFormat, uploadFormat } from './bank-upload.ts';
+
+export type { UploadFormat };
+export { uploadFormat };
+
+/** What a part's text is and, for GIFT and Moodle XML, the options from the query. */
+export interface UploadSpec {
+  format: UploadFormat;
+  area?: string;
+  difficulty?: 1 | 2 | 3;
+  /** The bank a GIFT or Moodle XML file is (`?bank=`). */
+  bank?: string;
+  bankTitle?: string;
+  /** `?skipUnsupported=true`: leave out what Assay cannot represent, listed in `skipped`. */
+  skipUnsupported?: boolean;
+}
+
+/** The spec of an upload from its Content-Type and query. */
+export function uploadSpec(
+  contentType: string | undefined,
+  query: {
+    format?: string;
+    area?: string;
+    difficulty?: string;
+    bank?: string;
+    bankTitle?: string;
+    skipUnsupported?: string;
+  },
+): UploadSpec {
+  return {
+    format: uploadFormat(contentType, query.format),
+    ...(query.area ? { area: query.area } : {}),
+    ...(query.difficulty ? { difficulty: Number(query.difficulty) as 1 | 2 | 3 } : {}),
+    ...(query.bank ? { bank: query.bank } : {}),
+    ...(query.bankTitle ? { bankTitle: query.bankTitle } : {}),
+    ...(query.skipUnsupported === 'true' ? { skipUnsupported: true } : {}),
+  };
+}
+
+export { MAX_UPLOAD_TEXT_BYTES } from './upload-limits.ts';
+
+/**
+ * Parse and validate an uploaded text (already decoded: `decodeUpload` ran on its bytes): the
+ * bank with its warnings, skipped questions and id origins, or a ValidationError locating every
+ * problem.
+ */
+export function parseUpload(text: string, spec: UploadSpec): BankImport {
+  return readUpload({ text }, spec.format, {
+    ...(spec.area ? { area: spec.area } : {}),
+    ...(spec.difficulty ? { difficulty: String(spec.difficulty) } : {}),
+    ...(spec.bank ? { bank: spec.bank } : {}),
+    ...(spec.bankTitle ? { bankTitle: spec.bankTitle } : {}),
+    ...(spec.skipUnsupported ? { skipUnsupported: 'true' } : {}),
+  });
+}

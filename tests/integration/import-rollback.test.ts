@@ -1,0 +1,216 @@
+/**
+ * An import that stops part-way (its job's deadline, a fault, a conflict) leaves nothing a
+ * reader can see and nothing behind: what it staged is rolled back from its staged list
+ * (docs/imports.md, I10).
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { describe, expect, it } from 'vitest';
+import { db, onDynamoCall, tableName } from '../../functions/data/client.ts';
+import {
+  createImport,
+  currentSnapshot,
+  failImport,
+  heartbeat,
+  planImport,
+  registerImport,
+  stageQuestion,
+  writeStagedList,
+} from '../../functions/data/imports.ts';
+import { questionPartition } from '../../functions/data/keys.ts';
+import { getQuestion, listQuestions } from '../../functions/data/questions.ts';
+import { validateBank } from '../../functions/domain/bank.ts';
+import { importBankNow, stageAndCommit } from '../../functions/services/imports.ts';
+import { useTestApi } from './support.ts';
+
+const testApi = useTestApi();
+
+const question = (id: string, difficulty = 2) => ({
+  id,
+  area: 'security',
+  type: 'single',
+  difficulty,
+  prompt: `Which header carries the bearer token of request ${id}?`,
+  options: [
+    { id: 'a', text: 'Authorization' },
+    { id: 'b', text: 'Accept' },
+  ],
+  answer: 'a',
+  explanation: 'A bearer token travels in the Authorization header.',
+  tags: ['http-auth'],
+});
+
+const items = async (org: string, id: string) =>
+  (
+    await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': questionPartition(org, id) },
+        ConsistentRead: true,
+      }),
+    )
+  ).Items ?? [];
+
+describe('an import stopped while staging', () => {
+  it('is rolled back: new questions gone, changed ones restored, the registry closed', async () => {
+    // Arrange: 20 questions exist; an import changes them and adds 300.
+    const org = 'rollback';
+    await importBankNow(
+      org,
+      validateBank({
+        bank: { id: 'rb-bank', title: 'RB' },
+        questions: Array.from({ length: 20 }, (_, i) => question(`rb-${i}`)),
+      }),
+      new Date(),
+    );
+    const bank = validateBank({
+      bank: { id: 'rb-bank', title: 'RB' },
+      questions: [
+        ...Array.from({ length: 20 }, (_, i) => question(`rb-${i}`, 3)),
+        ...Array.from({ length: 300 }, (_, i) => question(`rb-new-${i}`)),
+      ],
+    });
+    const importId = ulid();
+    const at = new Date().toISOString();
+    await createImport({
+      importId,
+      org,
+      status: 'running',
+      createdAt: at,
+      startedAt: at,
+      heartbeatAt: at,
+      parts: 1,
+      received: [1],
+      progress: { phase: 'staging', done: 0, total: 320 },
+    });
+    // The job's deadline passes after 60 staging writes.
+    const deadline = new AbortController();
+    let writes = 0;
+    const stop = onDynamoCall((c) => {
+      if ((c.operation === 'PutItem' || c.operation === 'TransactWriteItems') && ++writes === 60) {
+        deadline.abort();
+      }
+    });
+
+    // Act
+    const outcome = await stageAndCommit(
+      { org, importId, bank, now: () => new Date(), signal: deadline.signal },
+      async () => {},
+    ).catch((err: Error) => err);
+    stop();
+
+    // Assert: it failed, and nothing of it is left anywhere.
+    expect(outcome).toBeInstanceOf(Error);
+    expect((outcome as Error).message).toMatch(/ran out of time/);
+    for (const i of [0, 7, 19]) {
+      const q = await getQuestion(org, `rb-${i}`);
+      expect(q?.head).toMatchObject({ version: 1, difficulty: 2 });
+      const stored = (await items(org, `rb-${i}`)).map((x) => x.SK);
+      expect(stored).toEqual(['HEAD', 'V#000001']);
+    }
+    for (const i of [0, 150, 299]) {
+      expect(await items(org, `rb-new-${i}`)).toEqual([]);
+    }
+    const listed = await listQuestions(org, { status: 'published', limit: 100 });
+    expect(listed.items.map((q) => q.id).sort()).toHaveLength(20);
+    const snap = await currentSnapshot(org);
+    expect([...snap.open]).toEqual([]);
+  }, 120_000);
+});
+
+describe('an import whose job stopped', () => {
+  it('reads as failed ("stopped") to its client, and the next import of the organisation rolls it back', async () => {
+    // Arrange: an import registered and heartbeating 4 minutes ago staged one new question,
+    // then its job died.
+    const api = testApi;
+    const org = 'stalled';
+    const token = await api.token('author', org);
+    const longAgo = new Date(Date.now() - 4 * 60_000);
+    const importId = ulid();
+    await createImport({
+      importId,
+      org,
+      status: 'running',
+      createdAt: longAgo.toISOString(),
+      startedAt: longAgo.toISOString(),
+      heartbeatAt: longAgo.toISOString(),
+      parts: 1,
+      received: [1],
+      progress: { phase: 'staging', done: 0, total: 1 },
+    });
+    const seq = (await registerImport(org, importId, longAgo))!;
+    await heartbeat(org, importId, { phase: 'staging', done: 0, total: 1 }, longAgo, { seq });
+    const stalledBank = validateBank({
+      bank: { id: 'stalled-bank', title: 'S' },
+      questions: [question('stalled-1')],
+    });
+    const plan = await planImport(org, stalledBank.questions, await currentSnapshot(org));
+    await writeStagedList(org, importId, 0, [['stalled-1', 1, 0]]);
+    await stageQuestion(org, seq, plan.changes[0]!, longAgo.toISOString(), 'stalled-bank');
+
+    // Act
+    const status = await api.request('GET', `/v1/imports/${importId}`, { token });
+    const hidden = await api.request('GET', '/v1/questions/stalled-1', { token });
+    await importBankNow(
+      org,
+      validateBank({ bank: { id: 'next-bank', title: 'N' }, questions: [question('next-1')] }),
+      new Date(),
+    );
+
+    // Assert
+    expect(status.body).toMatchObject({ status: 'failed', code: 'stopped' });
+    expect(status.body.detail).toMatch(/stopped responding/);
+    expect(hidden.status).toBe(404);
+    expect(await items(org, 'stalled-1')).toEqual([]);
+    const after = await api.request('GET', `/v1/imports/${importId}`, { token });
+    expect(after.body).toMatchObject({ status: 'failed', code: 'stopped' });
+    expect((await api.request('GET', '/v1/questions/next-1', { token })).status).toBe(200);
+  }, 120_000);
+});
+
+describe('an upload retried after a fault left its staging behind', () => {
+  it('is not refused as busy: the failed import is rolled back at once and the retry imports', async () => {
+    // Arrange: an upload staged a question, then the database failed; its rollback failed too,
+    // and it recorded its failure (as the request does before answering 503).
+    const api = testApi;
+    const org = 'faulted';
+    const token = await api.token('author', org);
+    const now = new Date();
+    const importId = ulid();
+    await createImport({
+      importId,
+      org,
+      status: 'running',
+      createdAt: now.toISOString(),
+      startedAt: now.toISOString(),
+      heartbeatAt: now.toISOString(),
+      parts: 1,
+      received: [1],
+      progress: { phase: 'staging', done: 0, total: 1 },
+    });
+    const seq = (await registerImport(org, importId, now))!;
+    await heartbeat(org, importId, { phase: 'staging', done: 0, total: 1 }, now, { seq });
+    const first = validateBank({
+      bank: { id: 'faulted-bank', title: 'F' },
+      questions: [question('faulted-1')],
+    });
+    const plan = await planImport(org, first.questions, await currentSnapshot(org));
+    await writeStagedList(org, importId, 0, [['faulted-1', 1, 0]]);
+    await stageQuestion(org, seq, plan.changes[0]!, now.toISOString(), 'faulted-bank');
+    await failImport(org, importId, { code: 'unavailable', detail: 'The database failed.' }, now);
+
+    // Act: the client uploads again right away.
+    const retry = await api.request('POST', '/v1/banks', {
+      token,
+      body: { bank: { id: 'faulted-bank', title: 'F' }, questions: [question('faulted-1')] },
+    });
+
+    // Assert
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ created: 1, updated: 0, unchanged: 0 });
+    const q = await api.request('GET', '/v1/questions/faulted-1', { token });
+    expect(q.body).toMatchObject({ version: 1 });
+    expect([...(await currentSnapshot(org)).open]).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { PARSE_LIMITS, parseBankText, readBank } from '../../functions/domain/bank.ts';
+import { ValidationError } from '../../functions/domain/errors.ts';
+
+/** The 400 a text gets, as the API would answer it. */
+function refusal(text: string, format: 'json' | 'yaml') {
+  try {
+    parseBankText(text, format);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ValidationError);
+    return (err as ValidationError).issues[0]!;
+  }
+  throw new Error('the text was accepted');
+}
+
+/** "Billion laughs": ten levels of ten aliases each, 10^10 nodes once expanded. */
+function aliasBomb(levels = 10): string {
+  let s = 'a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
+  for (let i = 1; i < levels; i++) {
+    s += `a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]\n`;
+  }
+  return s;
+}
+
+describe('parsing a bank with limits', () => {
+  it('refuses a YAML alias bomb promptly, naming the alias limit', () => {
+    const started = performance.now();
+    const issue = refusal(aliasBomb(), 'yaml');
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(issue.message).toMatch(/alias limit is 100/);
+  });
+
+  it('still reads a document with a few aliases', () => {
+    const text = 'x: &tags [a, b]\ny: *tags\n';
+    expect(parseBankText(text, 'yaml')).toEqual({ x: ['a', 'b'], y: ['a', 'b'] });
+  });
+
+  it('refuses YAML nested deeper than the limit, naming it and where', () => {
+    const deep = `${'['.repeat(PARSE_LIMITS.depth + 1)}1${']'.repeat(PARSE_LIMITS.depth + 1)}`;
+    const issue = refusal(deep, 'yaml');
+    expect(issue.message).toMatch(/nesting depth limit is 64/);
+    expect(issue.line).toBe(1);
+    const block = Array.from({ length: 70 }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n');
+    expect(refusal(`${block} end`, 'yaml').message).toMatch(/nesting depth limit is 64/);
+  });
+
+  it('refuses JSON nested deeper than the limit the same way', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(refusal(deep, 'json').message).toMatch(/JSON document nests deeper than 64 levels/);
+  });
+
+  it('accepts nesting up to the limit', () => {
+    const n = PARSE_LIMITS.depth;
+    expect(() => parseBankText(`${'['.repeat(n)}${']'.repeat(n)}`, 'json')).not.toThrow();
+    expect(() => parseBankText(`${'['.repeat(n)}1${']'.repeat(n)}`, 'yaml')).not.toThrow();
+  });
+
+  it('refuses a document over the size limit before parsing it, naming the limit', () => {
+    const text = `x: "${'y'.repeat(PARSE_LIMITS.documentBytes)}"`;
+    const started = performance.now();
+    const issue = refusal(text, 'yaml');
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(issue.message).toMatch(/limit is 33554432 bytes \(32 MiB\)/);
+  }, 20_000);
+
+  it('keeps reporting malformed YAML with its line and column', () => {
+    expect(() => readBank('bank: [unclosed\n', 'yaml')).toThrow(/line/);
+  });
+});
