@@ -6,14 +6,16 @@
  *   0  done           1  problems found, or the request failed      2  usage error
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { stringify } from 'yaml';
 import type { Bank } from '../domain/bank.ts';
+import type { BankImport } from '../domain/bank-import.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { toGift } from '../domain/gift.ts';
-import { bankFiles, readBankFile } from './bank-files.ts';
+import { toMoodleXml } from '../domain/moodle-xml.ts';
+import { bankFiles, bankIdOfFile, formatOfFile, readBankImport } from './bank-files.ts';
 import { coverageReport } from './report.ts';
 
 /** A failure already phrased for the person at the terminal: printed as is, no stack trace. */
@@ -55,11 +57,17 @@ interface Command {
 const AREA = {
   area: { type: 'string' },
 } as const satisfies Options;
+const SKIP = {
+  'skip-unsupported': { type: 'boolean' },
+} as const satisfies Options;
+const SKIP_HELP =
+  '  --skip-unsupported  leave out the GIFT/XML questions Assay cannot represent (essays...) and list them';
 const REMOTE = {
   api: { type: 'string' },
   token: { type: 'string' },
 } as const satisfies Options;
-const AREA_HELP = '  --area ID           area of GIFT questions that name none';
+const AREA_HELP =
+  '  --area ID           area of GIFT/XML questions that name none (and of Moodle categories that are no area)';
 const REMOTE_HELP = [
   '  --api URL           the API, as `npm start` or `cdk deploy` prints it (http://127.0.0.1:3000/v1),',
   '                      with or without /v1; default $ASSAY_API',
@@ -155,7 +163,10 @@ function responseError(res: Response, text: string): CliError {
   return new CliError(
     `${res.status} ${title}: ${detail}`,
     1,
-    errors.map((e) => `  ${e.path || '(body)'}${e.line ? ` (line ${e.line})` : ''}: ${e.message}`),
+    errors.map(
+      (e) =>
+        `  ${e.line ? `line ${e.line}` : e.path || '(body)'}${e.title ? ` (${e.title})` : ''}: ${e.message}`,
+    ),
   );
 }
 
@@ -204,21 +215,40 @@ function filesOf(command: string, paths: string[]): string[] {
   return files;
 }
 
-/** Every bank in the named files, or a CliError after printing `file:line:col: field: message` lines. */
+/** `file:line:col` of a located problem or notice. */
+const whereIn = (file: string, i: { line?: number; column?: number }) =>
+  i.line !== undefined ? `${file}:${i.line}:${i.column ?? 1}` : file;
+
+/** ` [id] (title)` naming a question in a message. */
+const whoIs = (i: { questionId?: string; title?: string }) =>
+  `${i.questionId ? ` [${i.questionId}]` : ''}${i.title && i.title !== i.questionId ? ` (${i.title})` : ''}`;
+
+/**
+ * Every bank in the named files, or a CliError after printing `file:line:col: field: message`
+ * lines. Warnings (`file:line:col: warning: ...`) and skipped questions are printed and do not
+ * fail.
+ */
 function loadAll(
   command: string,
   paths: string[],
   values: Values,
   io: Io,
-): { file: string; bank: Bank }[] {
-  const out: { file: string; bank: Bank }[] = [];
+): { file: string; bank: Bank; upload: BankImport }[] {
+  const out: { file: string; bank: Bank; upload: BankImport }[] = [];
   let problems = 0;
   for (const file of filesOf(command, paths)) {
     try {
-      out.push({
-        file,
-        bank: readBankFile(file, values.area ? { area: values.area as string } : {}),
+      const upload = readBankImport(file, {
+        ...(values.area ? { area: values.area as string } : {}),
+        ...(values['skip-unsupported'] ? { skipUnsupported: true } : {}),
       });
+      for (const w of upload.warnings) {
+        io.err(`${whereIn(file, w)}: warning${whoIs(w)}: ${w.message}\n`);
+      }
+      for (const s of upload.skipped) {
+        io.err(`${whereIn(file, s)}: skipped${s.title ? ` (${s.title})` : ''}: ${s.reason}\n`);
+      }
+      out.push({ file, bank: upload.bank, upload });
     } catch (err) {
       if (!(err instanceof ValidationError)) {
         const code = (err as { code?: string }).code;
@@ -231,9 +261,7 @@ function loadAll(
       }
       for (const i of err.issues) {
         problems++;
-        const where = i.line !== undefined ? `${file}:${i.line}:${i.column ?? 1}` : file;
-        const who = i.questionId ? ` [${i.questionId}]` : '';
-        io.err(`${where}: ${i.path || '(document)'}${who}: ${i.message}\n`);
+        io.err(`${whereIn(file, i)}: ${i.path || '(document)'}${whoIs(i)}: ${i.message}\n`);
       }
     }
   }
@@ -244,41 +272,62 @@ function loadAll(
 function render(bank: Bank, format: string, io: Io): string {
   if (format === 'json') return `${JSON.stringify(bank, null, 2)}\n`;
   if (format === 'yaml') return stringify(bank, { lineWidth: 100 });
-  const { text, skipped } = toGift(bank);
+  const { text, skipped } = format === 'xml' ? toMoodleXml(bank) : toGift(bank);
   for (const s of skipped) io.err(`skipped ${s.id} (${s.type}): ${s.reason}\n`);
   return text;
 }
 
-const FORMATS = ['json', 'yaml', 'gift'];
+const FORMATS = ['json', 'yaml', 'gift', 'xml'];
+
+/** `3 warnings, 1 skipped` for a summary line, or nothing. */
+function noticesOf(uploads: BankImport[]): string {
+  const w = uploads.reduce((n, u) => n + u.warnings.length, 0);
+  const s = uploads.reduce((n, u) => n + u.skipped.length, 0);
+  const parts = [
+    ...(w ? [`${w} warning${w === 1 ? '' : 's'}`] : []),
+    ...(s ? [`${s} skipped`] : []),
+  ];
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   validate: {
     summary: 'check bank files offline; exit 1 on problems',
-    usage: 'assay validate <files|folders> [--area ID]',
-    help: ['Prints each problem as file:line:col: field: message, and a summary.', AREA_HELP],
-    options: AREA,
+    usage: 'assay validate <files|folders> [--area ID] [--skip-unsupported]',
+    help: [
+      'Reads YAML, JSON, GIFT (.gift, .txt) and Moodle XML (.xml) as the API does. Prints each',
+      'problem as file:line:col: field: message, each warning as file:line:col: warning: ...,',
+      'and a summary. Warnings (no general feedback, ...) do not fail.',
+      AREA_HELP,
+      SKIP_HELP,
+    ],
+    options: { ...AREA, ...SKIP },
     async run(args, values, io) {
       const banks = loadAll('validate', args, values, io);
       const n = banks.reduce((s, b) => s + b.bank.questions.length, 0);
       io.out(
-        `${banks.length} bank file${banks.length === 1 ? '' : 's'}, ${n} questions: all valid.\n`,
+        `${banks.length} bank file${banks.length === 1 ? '' : 's'}, ${n} questions: all valid${noticesOf(banks.map((b) => b.upload))}.\n`,
       );
       return 0;
     },
   },
   import: {
     summary: 'upload bank files through the HTTP API',
-    usage: 'assay import <files|folders> --api URL --token TOKEN [--chunk-size N] [--area ID]',
+    usage:
+      'assay import <files|folders> --api URL --token TOKEN [--chunk-size N] [--area ID] [--skip-unsupported]',
     help: [
       'Validates every file first, then uploads each as one import, all-or-nothing on the server:',
-      'a file of up to --chunk-size questions in one request, a larger one in parts of that size.',
-      'Follows an import the server runs in the background (202) until it has finished, with a',
-      'progress bar on a terminal; re-running skips what is stored.',
+      'a YAML or JSON file of up to --chunk-size questions in one request, a larger one in parts of',
+      'that size; a GIFT or Moodle XML file as it is (gzip), as the bank named after the file (so',
+      'that another file cannot take over its questions). Follows an import the server runs in the',
+      'background (202) until it has finished, with a progress bar on a terminal; re-running skips',
+      'what is stored.',
       ...REMOTE_HELP,
       '  --chunk-size N      questions per request or part (default 5000)',
       AREA_HELP,
+      SKIP_HELP,
     ],
-    options: { ...REMOTE, ...AREA, 'chunk-size': { type: 'string' } },
+    options: { ...REMOTE, ...AREA, ...SKIP, 'chunk-size': { type: 'string' } },
     async run(args, values, io) {
       const remote = remoteOf('import', values, io.env);
       const size = Number(values['chunk-size'] ?? 5000);
@@ -289,6 +338,21 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
         );
       }
       for (const { file, bank } of loadAll('import', args, values, io)) {
+        const format = formatOfFile(file);
+        if (format === 'gift' || format === 'xml') {
+          if (io.tty) io.err(`${file}: ${bank.questions.length} questions\n`);
+          // The file itself: the server decodes its bytes and reads it as this CLI just did.
+          const q = new URLSearchParams({ format, bank: bankIdOfFile(file) });
+          if (values.area) q.set('area', values.area as string);
+          if (values['skip-unsupported']) q.set('skipUnsupported', 'true');
+          const r = await progressing(io, () =>
+            uploadFile(remote, file, `/v1/banks?${q}`, readFileSync(file), io),
+          );
+          io.out(
+            `${file}: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged${r.skipped ? `, ${r.skipped} skipped` : ''}.\n`,
+          );
+          continue;
+        }
         // Progress is for a person watching: on a terminal only, so a script's stderr holds
         // nothing but errors.
         if (io.tty) io.err(`${file}: ${bank.questions.length} questions\n`);
@@ -303,14 +367,15 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   export: {
     summary: "convert bank files, or export your organisation's published questions",
     usage:
-      'assay export [--format yaml|json|gift] <files|folders>\n       assay export --api URL --token TOKEN [--format yaml|json|gift]',
+      'assay export [--format yaml|json|gift|xml] <files|folders>\n       assay export --api URL --token TOKEN [--format yaml|json|gift|xml]',
     help: [
-      'Writes to stdout. GIFT carries the types it can express; the others are listed as skipped.',
-      '  --format F          yaml (default), json or gift',
+      'Writes to stdout. GIFT and Moodle XML carry the types they can express; the others are',
+      'listed as skipped.',
+      '  --format F          yaml (default), json, gift or xml (Moodle XML)',
       ...REMOTE_HELP,
       AREA_HELP,
     ],
-    options: { ...REMOTE, ...AREA, format: { type: 'string' } },
+    options: { ...REMOTE, ...AREA, ...SKIP, format: { type: 'string' } },
     async run(args, values, io) {
       const format = (values.format as string | undefined) ?? 'yaml';
       if (!FORMATS.includes(format)) {
@@ -339,6 +404,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
           createdAt: _c,
           updatedAt: _u,
           versions: _vs,
+          bankId: _b,
           ...q
         } of page.items)
           questions.push(q);
@@ -356,7 +422,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'coverage table of banks: area x difficulty x type',
     usage: 'assay report [files|folders] [--area ID]',
     help: ['Markdown on stdout; the shipped bank (questions/) when no file is named.', AREA_HELP],
-    options: AREA,
+    options: { ...AREA, ...SKIP },
     async run(args, values, io) {
       const banks = loadAll('report', args.length ? args : ['questions'], values, io);
       io.out(coverageReport(banks.map((b) => b.bank)));
@@ -416,16 +482,50 @@ interface Counts {
   created: number;
   updated: number;
   unchanged: number;
+  /** Questions left out (`--skip-unsupported`). */
+  skipped?: number;
 }
 
 /** An import as `GET /v1/imports/{id}` (and a 202) shows it. */
-interface ImportStatus extends Partial<Counts> {
+interface ImportStatus extends Partial<Omit<Counts, 'skipped'>> {
   importId: string;
   status: string;
   progress: { phase: string; done: number; total: number };
   errors: { path: string; message: string; line?: number; column?: number; part?: number }[];
   errorCount: number;
+  skipped?: unknown[];
+  skippedCount?: number;
   detail?: string;
+}
+
+/**
+ * Upload a GIFT or Moodle XML file as it is, gzip-compressed, as one import (the server decodes
+ * its bytes): its counts (201), or the import followed until it has finished (202).
+ */
+async function uploadFile(
+  remote: Remote,
+  file: string,
+  path: string,
+  bytes: Buffer,
+  io: Io,
+): Promise<Counts> {
+  const r = (await call(remote, path, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/octet-stream',
+      'content-encoding': 'gzip',
+      // One key per file and run: a request the CLI repeats is the same import on the server.
+      'idempotency-key': randomUUID(),
+    },
+    body: gzipSync(bytes),
+  })) as (Counts & { skipped?: unknown[] }) | ImportStatus;
+  if ('status' in r) return followImport(remote, file, r.importId, io);
+  return {
+    created: r.created,
+    updated: r.updated,
+    unchanged: r.unchanged,
+    ...(r.skipped?.length ? { skipped: r.skipped.length } : {}),
+  };
 }
 
 /** A bank document, gzip-compressed: a large bank fits the API's 4 MiB request limit. */
@@ -485,7 +585,13 @@ async function followImport(
     if (s.status === 'succeeded') {
       if (progressOpen) io.err('\n');
       progressOpen = false;
-      return { created: s.created ?? 0, updated: s.updated ?? 0, unchanged: s.unchanged ?? 0 };
+      const skipped = s.skippedCount ?? s.skipped?.length ?? 0;
+      return {
+        created: s.created ?? 0,
+        updated: s.updated ?? 0,
+        unchanged: s.unchanged ?? 0,
+        ...(skipped ? { skipped } : {}),
+      };
     }
     if (s.status === 'failed') {
       const where = (e: ImportStatus['errors'][number]) =>

@@ -14,6 +14,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { BankMeta } from '../domain/bank.ts';
+import type { Notice, SkippedQuestion } from '../domain/bank-import.ts';
 import { DomainError, type FieldIssue } from '../domain/errors.ts';
 import { contentHash, type QuestionContent } from '../domain/question.ts';
 import { AreaDeltas, areaCountsUpdate } from './area-counts.ts';
@@ -74,7 +75,12 @@ export interface ImportRecord {
   counts?: ImportCounts;
   errors?: FieldIssue[];
   errorCount?: number;
-  warnings?: FieldIssue[];
+  /** What the author should know about the imported questions (at most MAX_KEPT_NOTICES). */
+  warnings?: Notice[];
+  warningCount?: number;
+  /** Questions left out on request (`?skipUnsupported=true`), at most MAX_KEPT_NOTICES. */
+  skipped?: SkippedQuestion[];
+  skippedCount?: number;
   detail?: string;
   code?: ImportFailure;
   /** sha256 of what the client sent, to tell a retry from a different request with one key. */
@@ -207,7 +213,9 @@ export async function heartbeat(
   importId: string,
   progress: ImportRecord['progress'],
   now: Date,
-  extra: Partial<Pick<ImportRecord, 'bank' | 'seq'>> = {},
+  extra: Partial<
+    Pick<ImportRecord, 'bank' | 'seq' | 'warnings' | 'warningCount' | 'skipped' | 'skippedCount'>
+  > = {},
 ): Promise<boolean> {
   const out = await updateRecord(
     org,
@@ -227,7 +235,6 @@ export function failImport(
     detail: string;
     errors?: FieldIssue[];
     errorCount?: number;
-    warnings?: FieldIssue[];
   },
   now: Date,
   opts: { heartbeatSeen?: string } = {},
@@ -275,6 +282,10 @@ export interface PartMeta {
   format: string;
   area?: string;
   difficulty?: number;
+  /** GIFT and Moodle XML: the query's bank, its title, and whether to skip what is unsupported. */
+  bank?: string;
+  bankTitle?: string;
+  skipUnsupported?: boolean;
   /** Bytes of text once decompressed. */
   textBytes: number;
 }
@@ -620,6 +631,8 @@ export interface ImportPlan {
   /** Questions another open import is staging: the import cannot go on. */
   busy: { index: number; id: string }[];
   deltas: AreaDeltas;
+  /** The stored heads of the bank's ids, as read (for the derived-id check). */
+  heads: ReadonlyMap<string, Record<string, unknown>>;
 }
 
 /**
@@ -645,6 +658,7 @@ export async function planImport(
     updated: 0,
     busy: [],
     deltas: new AreaDeltas(),
+    heads,
   };
   questions.forEach((q, index) => {
     const head = heads.get(q.id);

@@ -13,6 +13,8 @@ export interface FieldIssue {
   /** For issues inside a bank upload: which question (index in the document, and its id). */
   questionIndex?: number;
   questionId?: string;
+  /** The question's title (`::title::`, a Moodle name), when it has one. */
+  title?: string;
 }
 
 export type ProblemCode =

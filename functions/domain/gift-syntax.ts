@@ -3,16 +3,16 @@
  * `// assay:` lines), a question's characters with their escapes and offsets, and the reader
  * that the type modules' GIFT readers use to record options, locations, feedback and problems.
  * What a block means is decided by the type that claims it (`gift.read` in each type module);
- * `gift.ts` puts the pieces together. See "GIFT" in docs/question-format.md.
+ * `gift.ts` puts the pieces together. See "Moodle banks" in docs/question-format.md.
  */
+import type { Notice } from './bank-import.ts';
 import type { FieldIssue } from './errors.ts';
+import { type Converted, htmlTagsIn, imageName, moodleText, type TextFormat } from './html-text.ts';
+import { type Draft, type Pos, type Reader, ROLE_NAMES } from './moodle.ts';
 import type { Authored, Option } from './question-types/type.ts';
 import { AREAS } from './taxonomy.ts';
 
-export interface Pos {
-  line: number;
-  column: number;
-}
+export type { Draft, Pos } from './moodle.ts';
 
 /** One character of a question after unescaping; `esc` marks a backslash-escaped one. */
 export interface Ch {
@@ -47,39 +47,40 @@ interface Category {
 
 export interface Block {
   lines: { no: number; text: string }[];
+  /** The question's `//` lines: those directly above it (no blank line between) and inside. */
+  comments: { no: number; text: string }[];
   assay?: AssayMeta;
   category?: Category;
-}
-
-export interface Draft {
-  index: number;
-  start: Pos;
-  /** Where each field of the question comes from, by path relative to the question. */
-  at: Map<string, Pos>;
-  issues: FieldIssue[];
-  title?: string;
-  raw?: Record<string, unknown>;
 }
 
 const ASSAY_COMMENT = /^\s*\/\/\s*assay\s*:(.*)$/i;
 const CATEGORY_LINE = /^\s*\$CATEGORY:(.*)$/;
 const FORMAT_MARKER = /^\[(html|markdown|plain|moodle)\]/i;
 export const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-const WEIGHT = /^%(-?\d+(?:\.\d+)?)%/;
+/** Moodle's answer weight (qformat_gift): `%50%`, `%-33.33333%`, `%100%`. */
+const WEIGHT = /^%(-?\d{1,2}\.?\d*)%/;
 const ESCAPABLE = new Set([':', '~', '=', '#', '{', '}', '\\']);
 export const TRUE_FALSE = /^(?:t|true|f|false)$/i;
 
 /**
- * Split the text into question blocks (runs of non-blank lines). Whole-line `//` comments are
- * dropped; an `// assay:` comment directly above a question belongs to it; `$CATEGORY:` lines
- * set the area of the questions after them. File-level problems go to `issues`.
+ * Split the text into question blocks (runs of non-blank lines). `//` lines are comments: those
+ * directly above a question and inside it belong to it (Moodle reads `[id:...]` and `[tag:...]`
+ * there); an `// assay:` comment directly above a question is its metadata. `$CATEGORY:` lines
+ * set the area of the questions after them: a category that names no area takes `fallbackArea`
+ * (the area given with the upload) with a note, and is one problem without it.
  */
-export function splitBlocks(text: string, issues: FieldIssue[]): Block[] {
+export function splitBlocks(
+  text: string,
+  issues: FieldIssue[],
+  notes: Notice[] = [],
+  fallbackArea?: string,
+): Block[] {
   const lines = text.split(/\r\n|\r|\n/);
   const blocks: Block[] = [];
   let category: Category | undefined;
   let current: Block | undefined;
   let pendingAssay: AssayMeta | undefined;
+  let pendingComments: Block['comments'] = [];
 
   const orphan = () => {
     if (pendingAssay) {
@@ -101,6 +102,7 @@ export function splitBlocks(text: string, issues: FieldIssue[]): Block[] {
     if (line.trim() === '') {
       close();
       orphan();
+      pendingComments = [];
       return;
     }
     const assay = ASSAY_COMMENT.exec(line);
@@ -128,24 +130,37 @@ export function splitBlocks(text: string, issues: FieldIssue[]): Block[] {
       return;
     }
     if (/^\s*\/\//.test(line)) {
-      // A comment: dropped, but kept as an empty line inside a question so columns stay right.
-      if (current) current.lines.push({ no, text: '' });
+      // A comment: kept as an empty line inside a question so columns stay right.
+      if (current) {
+        current.lines.push({ no, text: '' });
+        current.comments.push({ no, text: line });
+      } else pendingComments.push({ no, text: line });
       return;
     }
     const cat = CATEGORY_LINE.exec(line);
     if (cat) {
       close();
       orphan();
-      category = parseCategory(cat[1]!, no, line.length - cat[1]!.length, issues);
+      pendingComments = [];
+      category = parseCategory(
+        cat[1]!,
+        no,
+        line.length - cat[1]!.length,
+        issues,
+        notes,
+        fallbackArea,
+      );
       return;
     }
     if (!current) {
       current = {
         lines: [],
+        comments: pendingComments,
         ...(pendingAssay ? { assay: pendingAssay } : {}),
         ...(category ? { category } : {}),
       };
       pendingAssay = undefined;
+      pendingComments = [];
     }
     current.lines.push({ no, text: line });
   });
@@ -161,11 +176,13 @@ const AREA_BY_NAME = new Map<string, string>(
   ]),
 );
 
-function parseCategory(
+export function parseCategory(
   value: string,
   line: number,
   offset: number,
   issues: FieldIssue[],
+  notes: Notice[],
+  fallbackArea: string | undefined,
 ): Category {
   // Moodle writes a slash inside a category name as `//`; segments are separated by `/`.
   const segments = value
@@ -176,20 +193,25 @@ function parseCategory(
   const last = segments.at(-1);
   const column = offset + value.search(/\S|$/) + 1;
   const pos = { line, column };
-  if (last === undefined) {
-    issues.push({ path: '', message: 'The $CATEGORY: line names no category.', ...pos });
-    return { pos };
-  }
-  const area = AREA_BY_NAME.get(slugify(last));
-  if (!area) {
-    issues.push({
-      path: '',
-      message: `Category "${last}" is not an area; its last segment must be one of: ${AREAS.map((a) => a.id).join(', ')}.`,
+  const area = last === undefined ? undefined : AREA_BY_NAME.get(slugify(last));
+  if (area) return { pos, area };
+  const what =
+    last === undefined
+      ? 'The $CATEGORY: line names no category'
+      : `Category "${last}" is not an area`;
+  if (fallbackArea) {
+    notes.push({
+      message: `${what}: the questions under it go to the area given with the upload, "${fallbackArea}".`,
       ...pos,
     });
-    return { pos };
+    return { pos, area: fallbackArea };
   }
-  return { pos, area };
+  issues.push({
+    path: '',
+    message: `${what}. Upload with ?area=<area> (assay --area <area>) to put the questions under it in one area, or end the category with an area: $CATEGORY: $course$/top/security. Areas: ${AREAS.map((a) => a.id).join(', ')}.`,
+    ...pos,
+  });
+  return { pos };
 }
 
 const ASSAY_KEYS = [
@@ -201,7 +223,12 @@ const ASSAY_KEYS = [
   'difficultyParam',
 ];
 
-function parseAssay(line: string, no: number, offset: number, issues: FieldIssue[]): AssayMeta {
+export function parseAssay(
+  line: string,
+  no: number,
+  offset: number,
+  issues: FieldIssue[],
+): AssayMeta {
   const meta: AssayMeta = { pos: { line: no, column: line.search(/\S/) + 1 }, keyPos: new Map() };
   const rest = line.slice(offset);
   for (const m of rest.matchAll(/\S+/g)) {
@@ -333,8 +360,10 @@ export const defaultOptionId = (i: number) => (i < 26 ? String.fromCharCode(97 +
 
 /**
  * What Moodle makes of an answer block, by its own rules (qformat_gift): empty is an essay,
- * `#` numerical, any `~` multiple choice, `=` with `->` matching, only `=` short answer, T or F
- * true/false. Text after the block makes any of them a missing-word question.
+ * `#` numerical, any `~` multiple choice, `=` with `->` matching, T or F true/false, anything
+ * else a short answer. Text after the block makes any of them a missing-word question. Moodle
+ * takes only upper-case T, TRUE, F and FALSE as true/false (a lower-case `{true}` is a short
+ * answer accepting "true"); Assay reads them in any case, which grades the same.
  */
 export type MoodleForm =
   | 'essay'
@@ -342,15 +371,14 @@ export type MoodleForm =
   | 'multichoice'
   | 'matching'
   | 'shortanswer'
-  | 'truefalse'
-  | 'unknown';
+  | 'truefalse';
 
 export function moodleForm(body: Chars): MoodleForm {
   if (body.length === 0) return 'essay';
   if (isMark(body[0], '#')) return 'numerical';
   if (indexOfMark(body, '~') >= 0) return 'multichoice';
-  if (indexOfMark(body, '=') >= 0) return str(body).includes('->') ? 'matching' : 'shortanswer';
-  return TRUE_FALSE.test(str(trim(splitAt(body, '#')[0]!.body))) ? 'truefalse' : 'unknown';
+  if (indexOfMark(body, '=') >= 0 && str(body).includes('->')) return 'matching';
+  return TRUE_FALSE.test(str(trim(splitAt(body, '#')[0]!.body))) ? 'truefalse' : 'shortanswer';
 }
 
 /** One question's answer block and the text around it. */
@@ -368,6 +396,11 @@ export interface GiftBlock {
 
 /** How a type reads GIFT: which answer blocks are its own, and how to read one. */
 export interface GiftReader<Key> {
+  /**
+   * What the prompt shows where the block was when text follows it: Moodle's five underscores
+   * unless the type marks its blank otherwise (missing-word's `{blank}`).
+   */
+  readonly blank?: string;
   /** Whether this type reads the block; no two types may claim the same block. */
   claims(block: GiftBlock): boolean;
   /** The options and key (and prompt, if the type owns it); problems go to `r`. */
@@ -377,6 +410,7 @@ export interface GiftReader<Key> {
 /** One `~`/`=` answer of a choice block. */
 export interface ChoiceAnswer {
   mark: string;
+  /** The `%n%` weight of a `~` answer (Moodle reads none on a `=` answer). */
   weight?: number;
   text: string;
   pos: Pos;
@@ -384,45 +418,63 @@ export interface ChoiceAnswer {
 }
 
 /**
- * The answers of a choice block (`=right ~wrong ~%50%partly`), with their feedback recorded
- * and weights outside -100..100 reported; undefined when text precedes the first answer.
+ * The answers of a choice block (`=right ~wrong ~%50%partly`) as Moodle reads them, with
+ * their feedback recorded and weights outside -100..100 reported; undefined when text
+ * precedes the first answer. Moodle reads a weight only after `~`: `=%50%x` is a full-credit
+ * answer whose text is "%50%x" (a note says so).
  */
 export function choiceAnswers(r: GiftQuestion, body: Chars): ChoiceAnswer[] | undefined {
   const parts = splitAt(body, '~=');
   if (trim(parts[0]!.body).length) {
-    return r.fail('Text before the first "~" or "=" answer.', r.posAt(parts[0]!.body));
+    return r.fail(
+      'Text before the first "~" or "=" answer: every answer of a multiple-choice block starts with "=" (right) or "~" (wrong, or weighted as "~%50%").',
+      r.posAt(parts[0]!.body),
+    );
   }
   const answers = parts.slice(1).map((p, i) => {
-    const w = splitWeight(p.body);
+    const pos = r.posAt(body, p.at);
+    const w = p.mark === '~' ? splitWeight(p.body) : { rest: trim(p.body) };
+    if (p.mark === '=' && WEIGHT.test(str(w.rest.slice(0, 24)))) {
+      r.warn(
+        `"=${str(w.rest).slice(0, 24)}": Moodle reads no weight after "=", so this is a full-credit answer whose text starts with "%". Write "~%n%" for partial credit.`,
+        pos,
+      );
+    }
     const f = splitFeedback(w.rest);
-    const text = str(plain(f.text));
+    const text = r.rich(f.text, 'answer', pos);
     r.feedbackOn(text, f.feedback);
     return {
       mark: p.mark,
       ...(w.weight !== undefined ? { weight: w.weight } : {}),
       text,
-      pos: r.posAt(body, p.at),
+      pos,
       path: `options[${i}]`,
     };
   });
   for (const a of answers) {
     if (a.weight !== undefined && (a.weight < -100 || a.weight > 100)) {
-      r.fail(`The weight ${a.weight}% is outside -100%..100%.`, a.pos, a.path);
+      r.fail(`The weight ~%${a.weight}% is outside -100%..100%.`, a.pos, a.path);
     }
   }
   return answers;
 }
 
+const MARKER_AT_START = /^\[(html|markdown|plain|moodle)\]/i;
+
 /**
  * The reading of one question: where each field comes from, its problems, the assay comment
  * and the feedback that becomes part of its explanation.
  */
-export class GiftQuestion {
+export class GiftQuestion implements Reader {
+  readonly format = 'gift' as const;
   readonly d: Draft;
-  readonly feedback: Feedback[] = [];
+  readonly feedbackLines: Feedback[] = [];
   /** Feedback for any other answer (numerical `~#...`); listed after the others. */
   otherFeedback?: Feedback;
+  /** The question text's format (its `[html]`-style marker); answers and feedback inherit it. */
+  textFormat?: TextFormat;
   private readonly lineStarts: number[] = [];
+  private warnedHtml = false;
 
   constructor(
     readonly block: Block,
@@ -434,6 +486,7 @@ export class GiftQuestion {
       start: { line: first.no, column: first.text.search(/\S/) + 1 },
       at: new Map(),
       issues: [],
+      warnings: [],
     };
     let o = 0;
     for (const l of block.lines) {
@@ -473,12 +526,84 @@ export class GiftQuestion {
     return undefined;
   }
 
+  unsupported(reason: string, pos: Pos): undefined {
+    this.d.unsupported ??= { reason, pos };
+    return undefined;
+  }
+
+  warn(message: string, pos: Pos): void {
+    this.d.warnings.push({ message, ...pos });
+  }
+
+  weight(percent: number, mark: '~' | '=' = '~'): string {
+    return `${mark}%${percent}%`;
+  }
+
   get failed(): boolean {
-    return this.d.issues.length > 0;
+    return this.d.issues.length > 0 || this.d.unsupported !== undefined;
+  }
+
+  feedback(label: string, text: string | undefined): void {
+    if (text !== undefined) this.feedbackLines.push({ label, text });
   }
 
   feedbackOn(label: string, cs: Chars | undefined): void {
-    if (cs) this.feedback.push({ label, text: str(plain(cs)) });
+    if (cs) this.feedback(label, this.rich(cs, 'feedback', this.posAt(cs)));
+  }
+
+  /**
+   * A formatted text (an answer, feedback, a matching item) as Assay keeps it: its own format
+   * marker or the question's; HTML becomes markdown. An image is refused in an answer (it is
+   * part of what the candidate must read) and dropped with a note in feedback.
+   */
+  rich(cs: Chars, role: 'prompt' | 'answer' | 'feedback', pos: Pos): string {
+    const t = trimStart(cs);
+    const m = MARKER_AT_START.exec(str(t.slice(0, 12)));
+    const format = m ? (m[1]!.toLowerCase() as TextFormat) : this.textFormat;
+    const body = str(trim(m ? t.slice(m[0].length) : t));
+    if (format !== 'html' && format !== 'moodle') {
+      if (format === undefined) this.noteHtml(body, pos);
+      return body;
+    }
+    const c = moodleText(body, format);
+    this.converted(c, role, pos);
+    return c.text;
+  }
+
+  /** What a conversion from HTML reports: images (below) and approximations (a warning). */
+  converted(c: Converted, role: 'prompt' | 'answer' | 'feedback', pos: Pos): void {
+    this.images(c.images, role, pos);
+    for (const note of c.notes ?? []) {
+      this.warn(`The ${ROLE_NAMES[role]} had ${note}: check that it reads as intended.`, pos);
+    }
+  }
+
+  /** Images found in a converted text: refused in a prompt or an answer, dropped in feedback. */
+  images(images: string[], role: 'prompt' | 'answer' | 'feedback', pos: Pos): void {
+    if (images.length === 0) return;
+    const names = images.map((src) => `"${imageName(src)}"`).join(', ');
+    if (role === 'feedback') {
+      this.warn(
+        `The image ${names} in feedback was left out: Assay keeps no files (a Moodle export refers to them as @@PLUGINFILE@@).`,
+        pos,
+      );
+    } else {
+      this.unsupported(
+        `the ${role === 'prompt' ? 'question text' : 'answer'} shows the image ${names}, which Assay cannot keep (it stores no files; a Moodle export refers to them as @@PLUGINFILE@@)`,
+        pos,
+      );
+    }
+  }
+
+  /** Unmarked text with HTML tags: Moodle would render them; say how to convert them. */
+  noteHtml(text: string, pos: Pos): void {
+    const tags = htmlTagsIn(text);
+    if (tags.length === 0 || this.warnedHtml) return;
+    this.warnedHtml = true;
+    this.warn(
+      `The text has HTML tags (${tags.slice(0, 3).join(' ')}) but no format marker: it is kept as written, tags and all. Start the question with [html] to turn the HTML into formatted text, as Moodle shows it.`,
+      pos,
+    );
   }
 
   private get optionsPos(): Pos | undefined {

@@ -6,6 +6,14 @@ export function giftEscape(s: string): string {
   return s.replace(/[\\~=#{}:]/g, (c) => `\\${c}`).replace(/\r?\n/g, '\\n');
 }
 
+/**
+ * A question text as GIFT writes it: Assay's texts are markdown, which Moodle renders when the
+ * text says so (`[markdown]`; answers and feedback take the question's format).
+ */
+export function giftPrompt(s: string): string {
+  return `[markdown]${giftEscape(s)}`;
+}
+
 /** A leading `[html]`-style marker is read as the text's format; `[plain]` in front keeps it text. */
 const FORMAT_MARKER = /^\s*\[(?:html|markdown|plain|moodle)\]/i;
 
@@ -26,10 +34,17 @@ export function giftNumber(n: number): string {
 
 /**
  * One answer: `=text`, `~text` or `~%50%text`. A text that itself starts with `%` gets an
- * explicit weight, so that its own percent sign is not read as one.
+ * explicit weight where Moodle reads one (after `~`, and after `=` outside multiple choice),
+ * so that its own percent sign is not read as one.
  */
-export function giftAnswer(mark: '=' | '~', text: string, weight?: string): string {
-  const w = weight ?? (text.trimStart().startsWith('%') ? (mark === '=' ? '100' : '0') : undefined);
+export function giftAnswer(
+  mark: '=' | '~',
+  text: string,
+  weight?: string,
+  weighted: boolean = mark === '~',
+): string {
+  const guard = weighted && text.trimStart().startsWith('%');
+  const w = weight ?? (guard ? (mark === '=' ? '100' : '0') : undefined);
   return `${mark}${w === undefined ? '' : `%${w}%`}${giftText(text)}`;
 }
 
@@ -47,16 +62,16 @@ export function giftQuestion(
   q: Pick<QuestionContent, 'prompt' | 'explanation'>,
   answers: readonly string[],
 ): { text: string } {
-  return { text: `${giftText(q.prompt)}${giftBlock(q, answers)}` };
+  return { text: `${giftPrompt(q.prompt)}${giftBlock(q, answers)}` };
 }
 
-/** The answers of a choice question, each option marked by `mark`. */
+/** The answers of a choice question, each option marked by `mark` (Moodle weighs only `~`). */
 export function giftChoices(
   options: readonly Option[] | undefined,
-  mark: (o: Option) => { mark: '=' | '~'; weight?: string },
+  mark: (o: Option, i: number) => { mark: '=' | '~'; weight?: string },
 ): string[] {
-  return (options ?? []).map((o) => {
-    const m = mark(o);
-    return giftAnswer(m.mark, o.text, m.weight);
+  return (options ?? []).map((o, i) => {
+    const m = mark(o, i);
+    return giftAnswer(m.mark, o.text, m.weight, m.mark === '~');
   });
 }

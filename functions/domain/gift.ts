@@ -1,47 +1,39 @@
 /**
- * Moodle GIFT import and export. A hand-written, line-oriented parser (see "GIFT" in
- * docs/question-format.md for why not gift-pegjs): questions are blocks of lines separated by
+ * Moodle GIFT import and export. A hand-written, line-oriented parser (see "Why a hand-written
+ * parser" in docs/question-format.md for why not gift-pegjs): questions are blocks of lines separated by
  * blank lines, and every problem is reported with the line and column it comes from. Lexing
  * and blocks are `gift-syntax.ts`; what an answer block means, and how a question is written,
- * belongs to its type (`gift` in each module of `question-types/`).
+ * belongs to its type (`gift` in each module of `question-types/`); putting the questions
+ * together (ids, skipped questions, warnings) is shared with Moodle XML (`moodle-import.ts`).
  */
-import { type Bank, BankMeta, validateBank } from './bank.ts';
-import { type FieldIssue, ValidationError } from './errors.ts';
+
+import type { Bank } from './bank.ts';
+import type { BankImport, Notice } from './bank-import.ts';
+import type { FieldIssue } from './errors.ts';
 import {
   type Block,
-  type Draft,
+  type Chars,
   defaultOptionId,
   type Feedback,
   type GiftBlock,
   GiftQuestion,
   hasText,
-  indexOfMark,
   isMark,
   moodleForm,
-  type Pos,
-  plain,
   readEscapes,
-  slugify,
   splitBlocks,
   str,
   trim,
   trimEnd,
   trimStart,
-  unmarked,
 } from './gift-syntax.ts';
-import { QUESTION_ID_PATTERN, validateQuestion } from './question.ts';
+import { moodleText, type TextFormat } from './html-text.ts';
+import { type Draft, MOODLE_BLANK, UNSUPPORTED_MOODLE_TYPES } from './moodle.ts';
+import { assembleImport, type ImportOptions } from './moodle-import.ts';
 import { type AnyQuestionType, QUESTION_TYPE_LIST, typeOf } from './question-types/registry.ts';
 import type { QuestionContent } from './question-types/type.ts';
-import { issuesOf } from './z.ts';
 
-export interface GiftOptions {
-  /** Area of the questions that no `$CATEGORY:` line places. */
-  area?: string;
-  /** Difficulty of questions without an `// assay: difficulty=` comment (default 2). */
-  difficulty?: 1 | 2 | 3;
-  bankId?: string;
-  bankTitle?: string;
-}
+export type GiftOptions = ImportOptions;
 
 export interface GiftExport {
   text: string;
@@ -53,109 +45,45 @@ export interface GiftExport {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Parse a GIFT text into a bank. Every question goes through the same validation as a YAML
- * bank; any problem throws a ValidationError listing every issue with its line (and column).
+ * Read a GIFT text as a bank import: the questions with Moodle's meaning, the warnings, the
+ * questions skipped on request and where each id came from. Every question goes through the
+ * same validation as a YAML bank; any problem throws a ValidationError listing every issue with
+ * its line (and column).
  */
-export function parseGift(text: string, opts: GiftOptions = {}): Bank {
+export function importGift(text: string, opts: GiftOptions = {}): BankImport {
   const issues: FieldIssue[] = [];
-  const bank = {
-    id: opts.bankId ?? 'gift-import',
-    title: opts.bankTitle ?? 'GIFT import',
-  };
-  const meta = BankMeta.safeParse(bank);
-  if (!meta.success) issues.push(...issuesOf(meta.error, 'bank'));
-
-  const blocks = splitBlocks(text.replace(/^\uFEFF/, ''), issues);
+  const notes: Notice[] = [];
+  const blocks = splitBlocks(text.replace(/^\uFEFF/, ''), issues, notes, opts.area);
   const drafts = blocks.map((b, index) => parseQuestion(b, index, opts));
-  assignIds(drafts);
-
-  const seen = new Map<string, number>();
-  for (const d of drafts) {
-    const questionId =
-      (d.raw?.id as string | undefined) ??
-      (d.title && QUESTION_ID_PATTERN.test(d.title) ? d.title : undefined);
-    const where = { questionIndex: d.index, ...(questionId ? { questionId } : {}) };
-    issues.push(...d.issues.map((i) => ({ ...i, ...where })));
-    if (!d.raw) continue;
-    const r = validateQuestion(d.raw, `questions[${d.index}]`);
-    for (const i of r.issues) {
-      if (d.raw.area === undefined && i.path === `questions[${d.index}].area`) continue; // reported
-      issues.push({ ...i, ...locate(d, i.path), ...where });
-    }
-    if (questionId !== undefined) {
-      const first = seen.get(questionId);
-      if (first !== undefined) {
-        issues.push({
-          path: `questions[${d.index}].id`,
-          message: `Duplicate question id "${questionId}" (first at questions[${first}]).`,
-          ...locate(d, 'id'),
-          ...where,
-        });
-      } else seen.set(questionId, d.index);
-    }
-  }
-  if (drafts.length === 0) {
-    issues.push({
-      path: 'questions',
-      message: 'The GIFT text contains no questions.',
-      line: 1,
-      column: 1,
-    });
-  }
-  if (issues.length) throw giftError(issues);
-  return validateBank({ bank, questions: drafts.map((d) => d.raw) }, (path) => {
-    const m = /^questions\[(\d+)\]\.?(.*)$/.exec(path);
-    const d = m ? drafts[Number(m[1])] : undefined;
-    return d ? locate(d, m![2]!) : undefined;
-  });
+  return assembleImport(drafts, issues, notes, 'gift', opts);
 }
 
-function giftError(issues: FieldIssue[]): ValidationError {
-  const sorted = [...issues].sort(
-    (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
-  );
-  const shown = sorted
-    .slice(0, 3)
-    .map((i) => `${i.line !== undefined ? `line ${i.line}` : i.path || '(body)'}: ${i.message}`)
-    .join('; ');
-  const n = sorted.length;
-  return new ValidationError(
-    sorted,
-    `${n} problem${n === 1 ? '' : 's'} in the GIFT text: ${shown}${n > 3 ? '; ...' : ''}`,
-  );
+/** The questions of a GIFT text (see `importGift`); throws a ValidationError on any problem. */
+export function parseGift(text: string, opts: GiftOptions = {}): Bank {
+  return importGift(text, opts).bank;
 }
 
-/** Line and column of a validation path (relative to the question), or of its nearest parent. */
-function locate(d: Draft, path: string): Pos {
-  let p = path.replace(/^questions\[\d+\]\.?/, '');
-  for (;;) {
-    const hit = d.at.get(p);
-    if (hit) return hit;
-    const shorter = p.replace(/(?:\.[^.[\]]+|\[\d+\])$/, '');
-    if (shorter === p) return d.start;
-    p = shorter;
-  }
-}
+const MARKER = /^\[(html|markdown|plain|moodle)\]/i;
 
-/** Ids: a title that is an id stays; others are slugified (or `gift-<n>`), made unique. */
-function assignIds(drafts: Draft[]): void {
-  const explicit = new Set(
-    drafts.filter((d) => d.title && QUESTION_ID_PATTERN.test(d.title)).map((d) => d.title!),
-  );
-  const used = new Set(explicit);
-  for (const d of drafts) {
-    if (!d.raw) continue;
-    if (d.title && explicit.has(d.title)) {
-      d.raw.id = d.title;
-      continue;
+/** Where the prompt had its answer block, while the prompt is converted. */
+const BLOCK_TOKEN = 'Zq9BLANKq9Z';
+
+/** Moodle's `[id:...]` and `[tag:...]` in the comments of a question (one line each at most). */
+const ID_TOKEN = /\[id:((?:\\\]|[^\]\p{Cc}])+)\]/u;
+const TAG_TOKEN = /\[tag:((?:\\\]|[^\]<>`\p{Cc}])+)\]/gu;
+
+function readComments(r: GiftQuestion): void {
+  for (const c of r.block.comments) {
+    const pos = { line: c.no, column: c.text.search(/\S/) + 1 };
+    const id = ID_TOKEN.exec(c.text);
+    if (id && !r.d.authorId) {
+      r.d.authorId = { raw: id[1]!.replace(/\\\]/g, ']').trim(), pos };
+      r.at('id', { line: c.no, column: id.index + 1 });
     }
-    let base = d.title ? slugify(d.title).slice(0, 64).replace(/-+$/, '') : '';
-    if (!QUESTION_ID_PATTERN.test(base)) base = `gift-${d.index + 1}`;
-    let id = base;
-    for (let n = 2; used.has(id); n++)
-      id = `${base.slice(0, 63 - String(n).length).replace(/-+$/, '')}-${n}`;
-    used.add(id);
-    d.raw.id = id;
+    const tags = [...c.text.matchAll(TAG_TOKEN)].map((m) => m[1]!.replace(/\\\]/g, ']').trim());
+    if (tags.length) {
+      r.d.tags = { raw: [...(r.d.tags?.raw ?? []), ...tags], pos: r.d.tags?.pos ?? pos };
+    }
   }
 }
 
@@ -173,31 +101,96 @@ function readerOf(block: GiftBlock): AnyQuestionType | undefined {
   return claiming[0];
 }
 
-/**
- * Why no type reads an answer block: Moodle's name for it. Only forms no registered type
- * claims get here (an essay, an unreadable block; any other form once no type reads it).
- */
+/** Why no type reads an answer block: Moodle's name for it. */
 function unreadable(r: GiftQuestion, block: GiftBlock): undefined {
-  switch (block.form) {
-    case 'essay':
-      return r.fail(
-        'An empty answer block "{}" is an essay question, which Assay cannot grade.',
-        block.pos,
-      );
-    case 'unknown':
-      return r.fail(
-        `Cannot read the answer block "${str(block.body).slice(0, 40)}": expected "=" / "~" answers, T or F, or "#" and a number.`,
-        r.posAt(block.body),
-        'answer',
-      );
-    default:
-      return r.fail(`A Moodle ${block.form} question of a kind Assay cannot represent.`, block.pos);
+  if (block.form === 'essay') {
+    return r.unsupported(
+      `an empty answer block "{}" is an essay question: ${UNSUPPORTED_MOODLE_TYPES.essay}`,
+      block.pos,
+    );
   }
+  return r.unsupported(
+    hasText(block.after)
+      ? `text after the answer block makes a missing word of a ${block.form} question, which Assay reads only for choices ("{=right ~wrong}")`
+      : `a Moodle ${block.form} question of a kind Assay cannot represent`,
+    block.pos,
+  );
+}
+
+/** Unescaped marks of `c` in a question's characters. */
+const marksOf = (cs: Chars, c: string) => cs.flatMap((ch, i) => (isMark(ch, c) ? [i] : []));
+
+/**
+ * The answer block: the first unescaped `{` and the `}` after it. More than one block, or a
+ * brace without its partner, is reported in the author's terms: a missing blank line between
+ * two questions, or a literal brace to escape.
+ */
+function findBlock(r: GiftQuestion, cs: Chars): { open: number; close: number } | undefined {
+  const opens = marksOf(cs, '{');
+  const closes = marksOf(cs, '}');
+  if (opens.length === 0) {
+    if (closes.length) {
+      return r.fail(
+        'An unescaped "}" without an answer block "{...}"; write \\} for a literal brace.',
+        r.posAt(cs, closes[0]),
+      );
+    }
+    return r.unsupported(
+      `there is no answer block "{...}": ${UNSUPPORTED_MOODLE_TYPES.description}`,
+      r.d.start,
+    );
+  }
+  const open = opens[0]!;
+  const close = closes.find((c) => c > open);
+  if (close === undefined) {
+    return r.fail(
+      'The answer block "{" is not closed with "}" before the blank line that ends the question (a literal brace is written \\{).',
+      r.posAt(cs, open),
+    );
+  }
+  const second = opens[1];
+  if (second !== undefined && second < close) {
+    return r.fail(
+      'An unescaped "{" inside the answer block; write \\{ for a literal brace.',
+      r.posAt(cs, second),
+    );
+  }
+  if (second !== undefined) {
+    const closed = r.posAt(cs, close);
+    const next = r.posAt(cs, second);
+    if (next.line > closed.line) {
+      return r.fail(
+        `A second answer block starts on line ${next.line}, after the block that ends on line ${closed.line}: put a blank line between two questions (a literal brace in the text is written \\{).`,
+        { line: next.line, column: 1 },
+      );
+    }
+    return r.fail(
+      'Two "{" on the question\'s line: GIFT reads the first "{" as the start of the answers. Write \\{ (and \\}) for a brace in the question text.',
+      r.posAt(cs, open),
+    );
+  }
+  const stray = closes.find((c) => c > close);
+  if (stray !== undefined) {
+    return r.fail(
+      'An unescaped "}" after the answer block; write \\} for a literal brace.',
+      r.posAt(cs, stray),
+    );
+  }
+  return { open, close };
+}
+
+/** The last `####` of the block (as Moodle finds it): the general feedback follows it. */
+function generalFeedbackAt(inner: Chars): number {
+  for (let i = inner.length - 4; i >= 0; i--) {
+    if ([0, 1, 2, 3].every((j) => isMark(inner[i + j], '#'))) return i;
+  }
+  return -1;
 }
 
 function parseQuestion(block: Block, index: number, opts: GiftOptions): Draft {
   const r = new GiftQuestion(block, index);
   const { d } = r;
+  readComments(r);
   let cs = trim(readEscapes(r.text));
 
   if (isMark(cs[0], ':') && isMark(cs[1], ':')) {
@@ -205,82 +198,63 @@ function parseQuestion(block: Block, index: number, opts: GiftOptions): Draft {
     for (let i = 2; i < cs.length - 1 && end < 0; i++)
       if (isMark(cs[i], ':') && isMark(cs[i + 1], ':')) end = i;
     if (end < 0) {
-      r.fail('The title "::..." is not closed with "::".', r.posAt(cs), 'id');
+      r.fail(
+        'The title "::..." is not closed with "::" (a literal colon is written \\:).',
+        r.posAt(cs),
+        'id',
+      );
       return d;
     }
-    d.title = str(trim(cs.slice(2, end)));
-    r.at('id', r.posAt(cs));
-    cs = cs.slice(end + 2);
+    const title = str(trim(cs.slice(2, end))).replace(/\s+/g, ' ');
+    if (title) d.title = title;
+    if (!d.authorId) r.at('id', r.posAt(cs));
+    r.at('title', r.posAt(cs));
+    cs = trimStart(cs.slice(end + 2));
   }
 
-  // The answer block: the first unescaped `{` up to the next unescaped `}`.
-  const open = indexOfMark(cs, '{');
-  const close = indexOfMark(cs, '}', open + 1);
-  const nested = indexOfMark(cs, '{', open + 1);
-  if (open < 0) {
-    const stray = indexOfMark(cs, '}');
-    if (stray >= 0)
-      r.fail(
-        'An unescaped "}" without an answer block "{...}"; write \\} for a literal brace.',
-        r.posAt(cs, stray),
-      );
-    else
-      r.fail(
-        'No answer block "{...}": a description (text without a question), which Assay cannot import.',
-        d.start,
-      );
-    return d;
-  }
-  if (close < 0) {
-    r.fail(
-      'The answer block "{" is not closed with "}" before the blank line that ends the question.',
-      r.posAt(cs, open),
-    );
-    return d;
-  }
-  if (nested >= 0 && nested < close) {
-    r.fail(
-      'An unescaped "{" inside an answer block; write \\{ for a literal brace.',
-      r.posAt(cs, nested),
-    );
-    return d;
-  }
+  const found = findBlock(r, cs);
+  if (!found) return d;
+  const { open, close } = found;
   const blockPos = r.posAt(cs, open);
 
-  // General feedback: everything after the first unescaped `####`.
-  let inner = cs.slice(open + 1, close);
+  // The prompt's format marker: answers and feedback without their own take the prompt's.
+  const marker = MARKER.exec(str(cs.slice(0, 12)));
+  if (marker) {
+    r.textFormat = marker[1]!.toLowerCase() as TextFormat;
+    cs = cs.slice(marker[0].length);
+  }
+  const shift = marker ? marker[0].length : 0;
+  const o = open - shift;
+  const c = close - shift;
+
+  let inner = cs.slice(o + 1, c);
   let general: string | undefined;
-  const gf = inner.findIndex((_, i) => [0, 1, 2, 3].every((j) => isMark(inner[i + j], '#')));
+  const gf = generalFeedbackAt(inner);
+  const gfPos = gf >= 0 ? r.posAt(inner, gf) : undefined;
   if (gf >= 0) {
-    general = str(plain(inner.slice(gf + 4)));
+    general = r.rich(inner.slice(gf + 4), 'feedback', r.posAt(inner, gf));
     inner = inner.slice(0, gf);
+    d.generalFeedback = general !== '';
   }
   const body = trim(inner);
   const block_: GiftBlock = {
     body,
     form: moodleForm(body),
-    before: unmarked(cs.slice(0, open)),
-    after: trimEnd(cs.slice(close + 1)),
+    before: cs.slice(0, o),
+    after: trimEnd(cs.slice(c + 1)),
     pos: blockPos,
   };
   const type = readerOf(block_);
-  if (!type && hasText(block_.after)) {
-    r.fail(
-      'Text after the answer block: a missing-word (fill-in-the-blank) question, which Assay cannot represent; end the question with its answer block.',
-      r.posAt(trimStart(block_.after)),
-    );
-    return d;
-  }
   const promptCs = trim(block_.before);
   r.at('prompt', promptCs.length ? r.posAt(promptCs) : blockPos);
   for (const path of ['answer', 'options', 'explanation']) r.at(path, blockPos);
-  if (gf >= 0) r.at('explanation', r.posAt(cs.slice(open + 1, close), gf));
+  if (gfPos) r.at('explanation', gfPos);
 
   const area = block.category ? block.category.area : opts.area;
   if (block.category) r.at('area', block.category.pos);
   else if (area === undefined) {
     r.fail(
-      'No area for this question: put a "$CATEGORY: <area>" line above it (or pass an area with the upload).',
+      'No area for this question: put a "$CATEGORY: <area>" line above it, or upload with ?area=<area> (assay --area <area>).',
       d.start,
       'area',
     );
@@ -300,25 +274,50 @@ function parseQuestion(block: Block, index: number, opts: GiftOptions): Draft {
 
   if (type && !type.withOptions) r.noOptions();
   const key = type ? type.gift.read!.read(r, block_) : unreadable(r, block_);
-  if (!type || !key || r.d.issues.some((i) => !i.path.endsWith('.area'))) return d;
+  const prompt = promptOf(r, block_, type?.gift.read?.blank);
+  if (!type || !key || r.failed || prompt === undefined) return d;
   d.raw = {
     id: undefined,
     area,
     type: type.id,
     difficulty: meta?.difficulty ?? opts.difficulty ?? 2,
-    prompt: key.prompt ?? str(promptCs),
+    prompt: key.prompt ?? prompt,
     ...(key.options ? { options: key.options } : {}),
     answer: key.answer,
     explanation: explanationOf(general, [
-      ...r.feedback,
+      ...r.feedbackLines,
       ...(r.otherFeedback ? [r.otherFeedback] : []),
     ]),
-    tags: meta?.tags ?? [area ?? 'imported'],
+    ...(meta?.tags ? { tags: meta.tags } : {}),
     ...(meta?.timeHintSeconds !== undefined ? { timeHintSeconds: meta.timeHintSeconds } : {}),
     ...(meta?.discrimination !== undefined ? { discrimination: meta.discrimination } : {}),
     ...(meta?.difficultyParam !== undefined ? { difficultyParam: meta.difficultyParam } : {}),
   };
   return d;
+}
+
+/**
+ * The question text: the text before the block and, when text follows the block, the blank
+ * where the block was (five underscores, as Moodle shows it, or the type's own marker) and the
+ * text after; converted as one text when it is HTML, so that markup around the blank stays
+ * whole. Undefined when an image makes the question unsupported.
+ */
+function promptOf(r: GiftQuestion, b: GiftBlock, blank = MOODLE_BLANK): string | undefined {
+  const before = str(b.before);
+  const after = hasText(b.after) ? str(b.after) : '';
+  const withBlank = after ? `${before}${BLOCK_TOKEN}${after}` : before;
+  const pos = r.d.at.get('prompt') ?? r.d.start;
+  let text: string;
+  if (r.textFormat === 'html' || r.textFormat === 'moodle') {
+    const c = moodleText(withBlank, r.textFormat);
+    r.converted(c, 'prompt', pos);
+    text = c.text;
+  } else {
+    if (r.textFormat === undefined) r.noteHtml(withBlank, pos);
+    text = withBlank.trim();
+  }
+  if (r.d.unsupported) return undefined;
+  return text.replace(BLOCK_TOKEN, blank);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -327,7 +326,7 @@ function parseQuestion(block: Block, index: number, opts: GiftOptions): Draft {
 
 /** The `// assay:` comment line: metadata GIFT itself cannot express. */
 function assayComment(q: QuestionContent, readBackIds: readonly string[] | undefined): string {
-  const parts = [`difficulty=${q.difficulty}`, `tags=${q.tags.join(',')}`];
+  const parts = [`difficulty=${q.difficulty}`];
   const ids = (q.options ?? []).map((o) => o.id);
   const readBack = (i: number) => readBackIds?.[i] ?? defaultOptionId(i);
   if (ids.some((id, i) => id !== readBack(i))) parts.push(`options=${ids.join(',')}`);
@@ -337,9 +336,18 @@ function assayComment(q: QuestionContent, readBackIds: readonly string[] | undef
   return `// assay: ${parts.join(' ')}`;
 }
 
+/** Moodle's comment with the id and tags: `// [id:q-1] [tag:kafka]`. */
+function moodleComment(q: QuestionContent): string {
+  return `// [id:${q.id}] ${q.tags.map((t) => `[tag:${t}]`).join(' ')}`;
+}
+
+/** A title as GIFT writes it between `::`: escaped, on one line. */
+const giftTitle = (s: string) => s.replace(/[\\~=#{}:]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
+
 /**
  * GIFT text for every question whose type GIFT can express, grouped under `$CATEGORY: <area>`
- * lines; the others are listed in `skipped` with the reason.
+ * lines; the others are listed in `skipped` with the reason. Each question carries Moodle's
+ * `[id:...]` and `[tag:...]` comment, the assay comment and its title (or its id) as `::...::`.
  */
 export function toGift(bank: Bank): GiftExport {
   const out: string[] = [
@@ -358,7 +366,12 @@ export function toGift(bank: Bank): GiftExport {
       area = q.area;
       out.push(`$CATEGORY: ${area}`, '');
     }
-    out.push(assayComment(q, gift.readBackIds), `::${q.id}::${gift.text}`, '');
+    out.push(
+      moodleComment(q),
+      assayComment(q, gift.readBackIds),
+      `::${giftTitle(q.title ?? q.id)}::${gift.text}`,
+      '',
+    );
   }
   return { text: out.join('\n'), skipped };
 }

@@ -1,51 +1,62 @@
 /**
  * How an uploaded bank's text becomes a bank: its format from the Content-Type (and `?format`),
- * then the format's parser. One place, used by the upload request (small banks), the import
- * job (large ones and part-wise imports) and nothing else, so that both read a file alike.
+ * then the format's reader (bank-upload.ts: JSON, YAML, GIFT, Moodle XML). One place, used by
+ * the upload request (small banks), the import job (large ones and part-wise imports) and
+ * nothing else, so that both read a file alike: the spec travels with the stored text.
  */
-import { type Bank, readBank } from './bank.ts';
-import { DomainError } from './errors.ts';
-import { parseGift } from './gift.ts';
+import type { BankImport } from './bank-import.ts';
+import { readUpload, type UploadFormat, uploadFormat } from './bank-upload.ts';
 
-export type UploadFormat = 'json' | 'yaml' | 'gift';
+export type { UploadFormat };
+export { uploadFormat };
 
-/** What a part's text is and, for GIFT, the defaults from the query. */
+/** What a part's text is and, for GIFT and Moodle XML, the options from the query. */
 export interface UploadSpec {
   format: UploadFormat;
   area?: string;
   difficulty?: 1 | 2 | 3;
+  /** The bank a GIFT or Moodle XML file is (`?bank=`). */
+  bank?: string;
+  bankTitle?: string;
+  /** `?skipUnsupported=true`: leave out what Assay cannot represent, listed in `skipped`. */
+  skipUnsupported?: boolean;
 }
 
-const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml']);
-
-/** The bank format from ?format and the Content-Type; GIFT only as text/plain. */
-export function uploadFormat(
+/** The spec of an upload from its Content-Type and query. */
+export function uploadSpec(
   contentType: string | undefined,
-  format: string | undefined,
-): UploadFormat {
-  if (format === 'gift') {
-    if (contentType !== 'text/plain') {
-      throw new DomainError('unsupported-media-type', 'GIFT uploads use Content-Type: text/plain.');
-    }
-    return 'gift';
-  }
-  if (contentType === 'application/json') return 'json';
-  if (contentType && YAML_TYPES.has(contentType)) return 'yaml';
-  if (contentType === 'text/plain' && format === 'yaml') return 'yaml';
-  throw new DomainError(
-    'unsupported-media-type',
-    'A text/plain upload needs ?format=gift (or ?format=yaml).',
-  );
+  query: {
+    format?: string;
+    area?: string;
+    difficulty?: string;
+    bank?: string;
+    bankTitle?: string;
+    skipUnsupported?: string;
+  },
+): UploadSpec {
+  return {
+    format: uploadFormat(contentType, query.format),
+    ...(query.area ? { area: query.area } : {}),
+    ...(query.difficulty ? { difficulty: Number(query.difficulty) as 1 | 2 | 3 } : {}),
+    ...(query.bank ? { bank: query.bank } : {}),
+    ...(query.bankTitle ? { bankTitle: query.bankTitle } : {}),
+    ...(query.skipUnsupported === 'true' ? { skipUnsupported: true } : {}),
+  };
 }
 
 export { MAX_UPLOAD_TEXT_BYTES } from './upload-limits.ts';
 
-/** Parse and validate an uploaded text: the bank, or a ValidationError locating every problem. */
-export function parseUpload(text: string, spec: UploadSpec): Bank {
-  return spec.format === 'gift'
-    ? parseGift(text, {
-        ...(spec.area ? { area: spec.area } : {}),
-        ...(spec.difficulty ? { difficulty: spec.difficulty } : {}),
-      })
-    : readBank(text, spec.format);
+/**
+ * Parse and validate an uploaded text (already decoded: `decodeUpload` ran on its bytes): the
+ * bank with its warnings, skipped questions and id origins, or a ValidationError locating every
+ * problem.
+ */
+export function parseUpload(text: string, spec: UploadSpec): BankImport {
+  return readUpload({ text }, spec.format, {
+    ...(spec.area ? { area: spec.area } : {}),
+    ...(spec.difficulty ? { difficulty: String(spec.difficulty) } : {}),
+    ...(spec.bank ? { bank: spec.bank } : {}),
+    ...(spec.bankTitle ? { bankTitle: spec.bankTitle } : {}),
+    ...(spec.skipUnsupported ? { skipUnsupported: 'true' } : {}),
+  });
 }

@@ -38,9 +38,24 @@ function isMissing(input: unknown, path: readonly PropertyKey[]): boolean {
  * input, a value of the wrong type is told apart from a missing one.
  */
 export function issuesOf(error: z.core.$ZodError, prefix = '', input?: unknown): FieldIssue[] {
+  return located(error.issues, prefix, input);
+}
+
+function located(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: string,
+  input: unknown,
+  base: readonly PropertyKey[] = [],
+): FieldIssue[] {
   const out: FieldIssue[] = [];
-  for (const issue of error.issues) {
-    if (issue.code === 'unrecognized_keys') {
+  for (const raw of issues) {
+    const issue = { ...raw, path: [...base, ...raw.path] } as z.core.$ZodIssue;
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      // A value that fits no branch of a union (a key that is an id or {weights}): the
+      // problems of the branch it comes closest to, rather than "Invalid input".
+      const closest = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
+      out.push(...located(closest, prefix, input, issue.path));
+    } else if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         out.push({ path: formatPath([...issue.path, key], prefix), message: 'Unknown field.' });
       }

@@ -9,10 +9,11 @@ import {
 } from '../data/questions.ts';
 import { readItemSums } from '../data/statistics.ts';
 import { clock } from '../domain/clock.ts';
+import { checkText, decodeUpload } from '../domain/encoding.ts';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { validateQuestion } from '../domain/question.ts';
 import { itemStatistics } from '../domain/statistics.ts';
-import { uploadFormat } from '../domain/upload.ts';
+import { uploadSpec } from '../domain/upload.ts';
 import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
 import { PUBLIC_ORG } from '../http/principal.ts';
 import { AUTHORING_ROUTES } from '../http/routes/authoring.ts';
@@ -40,22 +41,30 @@ const view = (q: StoredQuestion, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-/** The text of an upload with how to read it (format from the Content-Type and ?format). */
+/**
+ * The text of an upload with how to read it (format from the Content-Type and ?format, and the
+ * GIFT / Moodle XML options from the query). The bytes as they arrived (decompressed, if they
+ * came gzip) are decoded here (UTF-8 with or without BOM, UTF-16 with BOM; Latin-1 refused
+ * with its line and column), so that the text parsed now and the text stored for the import
+ * job are the same UTF-8 text. The client's gzip is kept for storage only when it holds exactly
+ * that text.
+ */
 function uploadOf(
-  text: string | undefined,
-  gzip: Buffer | undefined,
+  body: { text?: string | undefined; bytes?: Uint8Array | undefined; gzip?: Buffer | undefined },
   contentType: string | undefined,
-  query: { format?: string; area?: string; difficulty?: string },
+  query: Parameters<typeof uploadSpec>[1],
 ): UploadText {
-  return {
-    text: text ?? '',
-    ...(gzip ? { gzip } : {}),
-    spec: {
-      format: uploadFormat(contentType, query.format),
-      ...(query.area ? { area: query.area } : {}),
-      ...(query.difficulty ? { difficulty: Number(query.difficulty) as 1 | 2 | 3 } : {}),
-    },
-  };
+  const spec = uploadSpec(contentType, query);
+  const text = body.bytes
+    ? decodeUpload(body.bytes)
+    : body.text !== undefined
+      ? checkText(body.text)
+      : '';
+  const sameBytes =
+    body.gzip !== undefined &&
+    body.bytes !== undefined &&
+    Buffer.from(text, 'utf8').equals(Buffer.from(body.bytes));
+  return { text, ...(sameBytes ? { gzip: body.gzip } : {}), spec };
 }
 
 /** `Idempotency-Key`: any value up to 128 characters. */
@@ -155,8 +164,8 @@ async function publicIsReadOnly<T>(questionId: string, write: () => Promise<T>):
 }
 
 export const operations: Operations<typeof AUTHORING_ROUTES> = {
-  uploadBank: async ({ principal, text, gzip, contentType, query, headers }) => {
-    const upload = uploadOf(text, gzip, contentType, query);
+  uploadBank: async ({ principal, text, bytes, gzip, contentType, query, headers }) => {
+    const upload = uploadOf({ text, bytes, gzip }, contentType, query);
     const async = prefersAsync(headers.prefer);
     const key = idempotencyKeyOf(headers['idempotency-key']);
     const answer = await uploadBank({ org: principal!.org, subject: principal!.subject }, upload, {
@@ -182,12 +191,12 @@ export const operations: Operations<typeof AUTHORING_ROUTES> = {
     return new Reply(201, view, { location: statusLocation(view.importId) });
   },
 
-  putImportPart: async ({ principal, params, text, gzip, contentType, query }) => {
+  putImportPart: async ({ principal, params, text, bytes, gzip, contentType, query }) => {
     const answer = await receiveImportPart(
       { org: principal!.org, subject: principal!.subject },
       params.importId,
       Number(params.part),
-      uploadOf(text, gzip, contentType, query),
+      uploadOf({ text, bytes, gzip }, contentType, query),
       clock.now(),
     );
     return new Reply(answer.status, answer.body, {

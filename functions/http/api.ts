@@ -44,6 +44,11 @@ export interface OperationContext<R extends RouteDef = RouteDef> {
   bearer?: string;
   /** The raw text body for routes that accept non-JSON content (decompressed, if it came gzip). */
   text?: string;
+  /**
+   * The same body's bytes as they arrived (a base64 body decoded; decompressed, if it came
+   * gzip), for routes that decode the text themselves (bank uploads: encodings).
+   */
+  bytes?: Uint8Array;
   /** The body as sent, when it came with `Content-Encoding: gzip` (raw-body routes only). */
   gzip?: Buffer;
   contentType?: string;
@@ -132,10 +137,13 @@ const JSON_TYPE = 'application/json';
 const mediaType = (header: string | undefined) =>
   header?.split(';')[0]?.trim().toLowerCase() || undefined;
 
-function decodeText(event: HttpEvent): string | undefined {
+/** The body's bytes: API Gateway base64-encodes bodies it takes for binary. */
+function bodyBytes(event: HttpEvent): Buffer | undefined {
   if (event.body === undefined || event.body === null) return undefined;
   if (typeof event.body !== 'string') return undefined;
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  return event.isBase64Encoded
+    ? Buffer.from(event.body, 'base64')
+    : Buffer.from(event.body, 'utf8');
 }
 
 function maxBodyBytes(route: RouteDef): number {
@@ -209,6 +217,7 @@ async function dispatch(
     // Non-JSON content types are only declared by raw-body routes (see RouteDef.rawBody).
     if (raw) {
       ctx.text = raw.text;
+      ctx.bytes = raw.bytes;
       if (raw.gzip) ctx.gzip = raw.gzip;
     } else ctx.body = parseOrThrow(route.body, event.body);
   }
@@ -238,7 +247,7 @@ function serialize(route: RouteDef, reply: Reply<number, unknown>): HttpResult {
 /** The text and media type of bodies that the operation parses itself (bank uploads). */
 const rawBodies = new WeakMap<
   HttpEvent,
-  { text: string; type: string | undefined; gzip?: Buffer }
+  { text: string; bytes: Buffer; type: string | undefined; gzip?: Buffer }
 >();
 
 /** Bytes of the body as the client sent it (before base64, before decompression). */
@@ -251,13 +260,11 @@ const wireBytes = (event: HttpEvent) =>
  * A raw body sent with `Content-Encoding: gzip`, decompressed with a bound on its output: a
  * compression bomb stops at the limit (413 naming it) instead of filling the function's memory.
  */
-function gunzipped(event: HttpEvent): { text: string; gzip: Buffer } {
+function gunzipped(event: HttpEvent): { text: string; bytes: Buffer; gzip: Buffer } {
   const bytes = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'latin1');
   try {
-    return {
-      text: gunzipSync(bytes, { maxOutputLength: MAX_UPLOAD_TEXT_BYTES }).toString('utf8'),
-      gzip: bytes,
-    };
+    const out = gunzipSync(bytes, { maxOutputLength: MAX_UPLOAD_TEXT_BYTES });
+    return { text: out.toString('utf8'), bytes: out, gzip: bytes };
   } catch (err) {
     if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new DomainError(
@@ -279,8 +286,9 @@ function gunzipped(event: HttpEvent): { text: string; gzip: Buffer } {
  */
 function prepareBody(routes: ReadonlyMap<string, RouteDef>) {
   const prepareBodyBefore = ({ event }: { event: HttpEvent }) => {
-    const text =
-      typeof event.body === 'string' && event.body !== '' ? decodeText(event) : undefined;
+    const bytes =
+      typeof event.body === 'string' && event.body !== '' ? bodyBytes(event) : undefined;
+    const text = bytes?.toString('utf8');
     const route = routes.get(event.routeKey);
     if (text !== undefined && route && wireBytes(event) > maxBodyBytes(route)) {
       throw new DomainError(
@@ -304,7 +312,9 @@ function prepareBody(routes: ReadonlyMap<string, RouteDef>) {
       return;
     }
     if (text === undefined || route?.rawBody) {
-      if (text !== undefined) rawBodies.set(event, { text, type: event.headers?.['content-type'] });
+      if (text !== undefined && bytes !== undefined) {
+        rawBodies.set(event, { text, bytes, type: event.headers?.['content-type'] });
+      }
       event.body = undefined;
       if (event.headers) delete event.headers['content-type'];
     }

@@ -47,6 +47,14 @@ import {
 } from '../data/imports.ts';
 import { invokeJob } from '../data/invoke.ts';
 import type { Bank, BankMeta } from '../domain/bank.ts';
+import {
+  type BankImport,
+  checkDerivedIds,
+  type Notice,
+  type QuestionOrigin,
+  type SkippedQuestion,
+  type StoredHead,
+} from '../domain/bank-import.ts';
 import { DomainError, type FieldIssue, ValidationError } from '../domain/errors.ts';
 import type { QuestionContent } from '../domain/question.ts';
 import {
@@ -66,6 +74,11 @@ export const MAX_IMPORT_QUESTIONS = 100_000;
 export const MAX_PARTS = 200;
 /** At most this many errors are kept on an import's record (`errorCount` says how many). */
 export const MAX_KEPT_ERRORS = 1000;
+/**
+ * At most this many warnings, and as many skipped questions, are kept on an import's record
+ * (`warningCount`, `skippedCount` say how many): the record stays well inside an item's 400 KB.
+ */
+export const MAX_KEPT_NOTICES = 500;
 /** A running import that has not reported for this long has stopped. */
 export const STALE_MS = 3 * 60_000;
 /** After this long, nothing an import's job started can still be writing (Lambda's 15 minutes). */
@@ -118,6 +131,13 @@ export function importView(rec: ImportRecord, now: Date) {
     errors: rec.errors ?? [],
     errorCount: rec.errorCount ?? rec.errors?.length ?? 0,
     warnings: rec.warnings ?? [],
+    ...(rec.warningCount !== undefined && rec.warningCount > (rec.warnings?.length ?? 0)
+      ? { warningCount: rec.warningCount }
+      : {}),
+    skipped: rec.skipped ?? [],
+    ...(rec.skippedCount !== undefined && rec.skippedCount > (rec.skipped?.length ?? 0)
+      ? { skippedCount: rec.skippedCount }
+      : {}),
     ...(derived ? derived : rec.detail ? { detail: rec.detail } : {}),
     ...(!derived && rec.code ? { code: rec.code } : {}),
     createdAt: rec.createdAt,
@@ -157,6 +177,23 @@ const hashRequest = (parts: readonly unknown[]) =>
 /** Issues as kept on a record: at most MAX_KEPT_ERRORS. */
 const kept = (issues: readonly FieldIssue[]) => issues.slice(0, MAX_KEPT_ERRORS);
 
+/** An upload's warnings and skipped questions as its record keeps them. */
+const notices = (upload: Pick<BankImport, 'warnings' | 'skipped'>) => ({
+  warnings: upload.warnings.slice(0, MAX_KEPT_NOTICES),
+  warningCount: upload.warnings.length,
+  skipped: upload.skipped.slice(0, MAX_KEPT_NOTICES),
+  skippedCount: upload.skipped.length,
+});
+
+/**
+ * The check of an upload's ids against the stored heads, run where the import reads them:
+ * an id Assay derived (from a title, content or a Moodle id) that already belongs to a
+ * different question of another bank is a 409 naming both (bank-import.ts).
+ */
+const derivedIdGuard =
+  (upload: BankImport) => (heads: ReadonlyMap<string, Record<string, unknown>>) =>
+    checkDerivedIds(upload, heads as unknown as ReadonlyMap<string, StoredHead>);
+
 /** An import that could not go on, with what its record (and a request's answer) says. */
 export class ImportFailed extends DomainError {
   constructor(
@@ -171,7 +208,12 @@ export class ImportFailed extends DomainError {
 }
 
 /** The failure recorded for an error: a domain problem, a conflict, or a fault. */
-function failureOf(err: unknown): { code: ImportFailure; detail: string; errors?: FieldIssue[] } {
+function failureOf(err: unknown): {
+  code: ImportFailure;
+  detail: string;
+  errors?: FieldIssue[];
+  errorCount?: number;
+} {
   if (err instanceof ImportFailed) {
     return {
       code: err.failure,
@@ -188,10 +230,16 @@ function failureOf(err: unknown): { code: ImportFailure; detail: string; errors?
       detail: `${err.message} Nothing of this import is visible; upload the bank again.`,
     };
   }
-  // Any other domain error is an answer about the data; everything else is a fault (the fault
-  // map of the HTTP layer answers those 503 in a request).
+  // Any other domain error is an answer about the data (with its located problems, such as
+  // the derived-id check's); everything else is a fault (the fault map of the HTTP layer
+  // answers those 503 in a request).
   if (err instanceof DomainError) {
-    return { code: 'conflict', detail: err.message };
+    const errors = err.extra.errors as FieldIssue[] | undefined;
+    return {
+      code: 'conflict',
+      detail: err.message,
+      ...(errors?.length ? { errors: kept(errors), errorCount: errors.length } : {}),
+    };
   }
   return {
     code: 'unavailable',
@@ -215,6 +263,8 @@ interface Run {
    * its time budget): no rollback here; the job undoes it and runs the import whole.
    */
   handOff?: AbortSignal;
+  /** Checks the stored heads of the bank's ids before anything is staged (throws to refuse). */
+  guard?: (heads: ReadonlyMap<string, Record<string, unknown>>) => void;
 }
 
 export interface Committed {
@@ -318,6 +368,7 @@ export async function stageAndCommit(
         })),
       );
     }
+    run.guard?.(plan.heads);
     const entries: StagedEntry[] = plan.changes.map((p) => [p.q.id, p.version, p.head ? 1 : 0]);
     // The staged list first: whatever happens next, a rollback knows what to undo.
     for (let n = 0; n * STAGED_PER_ITEM < entries.length; n++) {
@@ -452,7 +503,10 @@ export async function recoverStopped(org: string, now: Date): Promise<void> {
 export type UploadAnswer =
   | {
       status: 201;
-      body: { importId: string; bankId: string } & ImportCounts & { warnings: FieldIssue[] };
+      body: { importId: string; bankId: string } & ImportCounts & {
+          warnings: Notice[];
+          skipped: SkippedQuestion[];
+        };
     }
   | { status: 202; body: ImportView };
 
@@ -506,9 +560,9 @@ export async function uploadBank(
 
   const textBytes = Buffer.byteLength(upload.text);
   if (!opts.async && textBytes <= SYNC_MAX_TEXT_BYTES) {
-    const bank = parseUpload(upload.text, upload.spec);
-    if (bank.questions.length <= SYNC_MAX_QUESTIONS) {
-      return importInRequest(caller, importId, bank, upload, requestHash, opts.now);
+    const read = parseUpload(upload.text, upload.spec);
+    if (read.bank.questions.length <= SYNC_MAX_QUESTIONS) {
+      return importInRequest(caller, importId, read, upload, requestHash, opts.now);
     }
   }
   return acceptUpload(caller, importId, upload, requestHash, opts.now);
@@ -524,6 +578,7 @@ function answerFor(rec: ImportRecord, now: Date): UploadAnswer {
         bankId: rec.bank.id,
         ...rec.counts,
         warnings: rec.warnings ?? [],
+        skipped: rec.skipped ?? [],
       },
     };
   }
@@ -543,11 +598,12 @@ function answerFor(rec: ImportRecord, now: Date): UploadAnswer {
 async function importInRequest(
   caller: Caller,
   importId: string,
-  bank: Bank,
+  read: BankImport,
   upload: UploadText,
   requestHash: string,
   now: Date,
 ): Promise<UploadAnswer> {
+  const { bank } = read;
   const at = now.toISOString();
   await createImport({
     importId,
@@ -563,6 +619,7 @@ async function importInRequest(
     bank: bank.bank,
     progress: { phase: 'staging', done: 0, total: bank.questions.length },
     requestHash,
+    ...notices(read),
   });
   let committed: Committed;
   try {
@@ -573,6 +630,7 @@ async function importInRequest(
         bank,
         now: () => new Date(),
         handOff: AbortSignal.timeout(syncStageBudgetMs()),
+        guard: derivedIdGuard(read),
       },
       async () => {},
     );
@@ -590,7 +648,13 @@ async function importInRequest(
   await scheduleCleanup(caller.org, importId, committed);
   return {
     status: 201,
-    body: { importId, bankId: bank.bank.id, ...committed.counts, warnings: [] },
+    body: {
+      importId,
+      bankId: bank.bank.id,
+      ...committed.counts,
+      warnings: read.warnings,
+      skipped: read.skipped,
+    },
   };
 }
 
@@ -671,6 +735,9 @@ const partMeta = (upload: UploadText): PartMeta => ({
   format: upload.spec.format,
   ...(upload.spec.area ? { area: upload.spec.area } : {}),
   ...(upload.spec.difficulty ? { difficulty: upload.spec.difficulty } : {}),
+  ...(upload.spec.bank ? { bank: upload.spec.bank } : {}),
+  ...(upload.spec.bankTitle ? { bankTitle: upload.spec.bankTitle } : {}),
+  ...(upload.spec.skipUnsupported ? { skipUnsupported: true } : {}),
   textBytes: Buffer.byteLength(upload.text),
 });
 
@@ -780,8 +847,8 @@ export async function receiveImportPart(
   // A part small enough to parse here is validated here (400 with every problem located, as
   // POST /v1/banks answers); a larger one is validated by the job with the others.
   if (Buffer.byteLength(upload.text) <= SYNC_MAX_TEXT_BYTES) {
-    const bank = parseUpload(upload.text, upload.spec);
-    if (rec.bank && upload.spec.format !== 'gift' && bank.bank.id !== rec.bank.id) {
+    const { bank } = parseUpload(upload.text, upload.spec);
+    if (rec.bank && namesItsBank(upload.spec.format) && bank.bank.id !== rec.bank.id) {
       throw new ValidationError([
         {
           path: 'bank.id',
@@ -841,9 +908,9 @@ export async function runImportTask(task: ImportTask, signal?: AbortSignal): Pro
     done: number,
     total: number,
   ) => heartbeat(org, importId, { phase, done, total }, new Date()).then(() => undefined);
-  let bank: Bank;
+  let read: BankImport;
   try {
-    bank = await readBankOf(claimed, report);
+    read = await readBankOf(claimed, report);
   } catch (err) {
     const failure = failureOf(err);
     await failImport(
@@ -855,10 +922,21 @@ export async function runImportTask(task: ImportTask, signal?: AbortSignal): Pro
     await deleteImportData(org, importId);
     return;
   }
+  // What the author should know is on the record from here on, whatever happens next.
+  await heartbeat(org, importId, { phase: 'staging', done: 0, total: 0 }, new Date(), {
+    ...notices(read),
+  });
   let committed: Committed;
   try {
     committed = await stageAndCommit(
-      { org, importId, bank, now: () => new Date(), ...(signal ? { signal } : {}) },
+      {
+        org,
+        importId,
+        bank: read.bank,
+        now: () => new Date(),
+        guard: derivedIdGuard(read),
+        ...(signal ? { signal } : {}),
+      },
       (done, total, phase) => report(phase, done, total),
     );
   } catch (err) {
@@ -883,35 +961,51 @@ async function cleanUp(org: string, importId: string, seq: number, replaced?: re
 }
 
 /**
- * Every part of an import parsed and validated into one bank: problems located by part (when
- * there are several), question and line; the same question id twice across parts is one.
+ * Whether a format's file says which bank it is (a JSON or YAML envelope); a GIFT or Moodle XML
+ * file is the bank the query (or the part-wise import) names.
+ */
+const namesItsBank = (format: UploadFormat) => format !== 'gift' && format !== 'xml';
+
+/**
+ * Every part of an import parsed and validated into one bank, read as the upload request reads
+ * it (the spec stored with each part): problems located by part (when there are several),
+ * question and line; the same question id twice across parts is one. The parts' warnings,
+ * skipped questions and id origins are those of the whole import.
  */
 async function readBankOf(
   rec: ImportRecord,
   report: (phase: 'reading' | 'validating', done: number, total: number) => Promise<void>,
-): Promise<Bank> {
+): Promise<BankImport> {
   const parts = await readParts(rec.org, rec.importId, MAX_UPLOAD_TEXT_BYTES);
   await report('validating', 0, parts.length);
   const issues: FieldIssue[] = [];
   const questions: QuestionContent[] = [];
+  const warnings: Notice[] = [];
+  const skipped: SkippedQuestion[] = [];
+  const origins: QuestionOrigin[] = [];
   const firstSeen = new Map<string, { part: number; index: number }>();
   let meta: BankMeta | undefined = rec.bank;
   const several = rec.parts > 1;
   for (const [i, p] of parts.entries()) {
     const where = several ? { part: p.part } : {};
-    let bank: Bank;
+    const format = p.meta.format as UploadFormat;
+    let read: BankImport;
     try {
-      bank = parseUpload(p.text, {
-        format: p.meta.format as UploadFormat,
+      read = parseUpload(p.text, {
+        format,
         ...(p.meta.area ? { area: p.meta.area } : {}),
         ...(p.meta.difficulty ? { difficulty: p.meta.difficulty as 1 | 2 | 3 } : {}),
+        ...(p.meta.bank ? { bank: p.meta.bank } : {}),
+        ...(p.meta.bankTitle ? { bankTitle: p.meta.bankTitle } : {}),
+        ...(p.meta.skipUnsupported ? { skipUnsupported: true } : {}),
       });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       issues.push(...err.issues.map((x) => ({ ...x, ...where })));
       continue;
     }
-    if (rec.bank && p.meta.format !== 'gift' && bank.bank.id !== rec.bank.id) {
+    const { bank } = read;
+    if (rec.bank && namesItsBank(format) && bank.bank.id !== rec.bank.id) {
       issues.push({
         path: 'bank.id',
         message: `This part is of bank "${bank.bank.id}"; the import is of bank "${rec.bank.id}".`,
@@ -932,6 +1026,9 @@ async function readBankOf(
       } else firstSeen.set(q.id, { part: p.part, index });
     });
     questions.push(...bank.questions);
+    warnings.push(...read.warnings.map((w) => ({ ...w, ...where })));
+    skipped.push(...read.skipped.map((x) => ({ ...x, ...where })));
+    origins.push(...read.origins);
     await report('validating', i + 1, parts.length);
   }
   if (questions.length > MAX_IMPORT_QUESTIONS) {
@@ -947,7 +1044,7 @@ async function readBankOf(
       issues,
     );
   }
-  return { bank: meta!, questions };
+  return { bank: { bank: meta!, questions }, warnings, skipped, origins };
 }
 
 /**

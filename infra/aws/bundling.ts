@@ -32,11 +32,17 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
 
 /**
  * Modules that the code loads only when a request needs them (`createRequire(...)('yaml')` in
- * functions/domain/bank.ts: only YAML uploads), so bundlers leave them out of the bundle. Each is
- * built into a minified module of its own beside the bundle (`node_modules/<name>/index.js` in
- * the asset), where that runtime `require` finds it.
+ * functions/domain/bank.ts: only YAML uploads; the HTML converter, the XML parser and the
+ * transliteration of titles: only Moodle imports), so bundlers leave them out of the bundle.
+ * Each is built into a minified module of its own beside the bundle
+ * (`node_modules/<name>/index.js` in the asset), where that runtime `require` finds it.
  */
-export const SIDE_MODULES = ['yaml'] as const;
+export const SIDE_MODULES = [
+  'yaml',
+  'turndown',
+  '@xmldom/xmldom',
+  '@sindresorhus/transliterate',
+] as const;
 
 /** The esbuild command lines that build the side modules into `outputDir/node_modules`. */
 export function sideModuleCommands(inputDir: string, outputDir: string): string[] {

@@ -6,6 +6,8 @@
  * each function's concurrency with a bounded queue (429 beyond it), its timeout (Lambda kills
  * it: API Gateway's bare 500) and the HTTP API's 30 s integration timeout (its bare 503).
  */
+
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
@@ -267,9 +269,12 @@ export async function buildEvent(
   const requestId = randomUUID();
   const now = Date.now();
   const body = input.body && input.body.length > 0 ? input.body : undefined;
-  // As API Gateway does, a compressed body (Content-Encoding) is binary whatever its type.
+  // As API Gateway does, a compressed body (Content-Encoding) is binary whatever its type; a
+  // text body that is not UTF-8 (a Latin-1 file sent as text/plain) travels base64-encoded too,
+  // so its bytes reach the function intact and it can name the file's encoding.
   const encoded = (headers['content-encoding'] ?? 'identity').trim().toLowerCase() !== 'identity';
-  const isText = !encoded && TEXT_TYPES.test(headers['content-type'] ?? '');
+  const isText =
+    !encoded && TEXT_TYPES.test(headers['content-type'] ?? '') && (!body || isUtf8(body));
   const event = {
     version: '2.0',
     routeKey: match ? routeKey(match.route) : '$default',

@@ -51,6 +51,7 @@ describe('uploading a bank', () => {
       updated: 0,
       unchanged: 0,
       warnings: [],
+      skipped: [],
     });
     const again = await upload(doc);
     expect(again.body).toEqual({
@@ -61,6 +62,7 @@ describe('uploading a bank', () => {
       updated: 0,
       unchanged: 3,
       warnings: [],
+      skipped: [],
     });
   });
 
@@ -196,22 +198,22 @@ describe('uploading a bank', () => {
   it('answers an unsupported content type with 415', async () => {
     const res = await api.request('POST', '/v1/banks', {
       token: author,
-      raw: '<bank/>',
-      contentType: 'application/xml',
+      raw: '%PDF-1.7',
+      contentType: 'application/pdf',
     });
     expect(res.status).toBe(415);
     expect(res.body.detail).toMatch(/application\/json/);
   });
 
-  it('rejects a GIFT file with a matching question, naming its line', async () => {
+  it('rejects a GIFT file with an essay question, naming its line and why', async () => {
     const gift = [
       '$CATEGORY: security',
       '::sec-gift-ok:: Which header carries a bearer token? {=Authorization ~Accept ~Host}',
       '',
-      '// a matching question cannot be imported',
-      '::sec-match:: Match the attack to its defence. {',
-      '  =SQL injection -> parameterised queries',
-      '  =XSS -> output encoding',
+      '// an essay question cannot be graded automatically',
+      '::sec-essay:: Explain how you would',
+      'store passwords.',
+      '{',
       '}',
     ].join('\n');
     const res = await api.request('POST', '/v1/banks?format=gift', {
@@ -221,7 +223,7 @@ describe('uploading a bank', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.errors.some((e: { line: number }) => e.line >= 5 && e.line <= 8)).toBe(true);
-    expect(JSON.stringify(res.body.errors)).toMatch(/match/i);
+    expect(JSON.stringify(res.body.errors)).toMatch(/essay questions need manual grading/);
   });
 
   it('imports GIFT multiple choice as a single question', async () => {

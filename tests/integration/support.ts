@@ -19,7 +19,7 @@ export interface RequestOptions {
   token?: string;
   body?: unknown;
   /** Sent as is (with this content type) instead of JSON. */
-  raw?: string;
+  raw?: string | Uint8Array;
   contentType?: string;
   headers?: Record<string, string>;
 }
@@ -76,7 +76,7 @@ export async function requestVia(
 ): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  let body: string | undefined;
+  let body: string | Uint8Array | undefined;
   if (opts.raw !== undefined) {
     body = opts.raw;
     headers['content-type'] = opts.contentType ?? 'text/plain';

@@ -2,9 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Bank, validateBank } from '../../functions/domain/bank.ts';
 import { type FieldIssue, ValidationError } from '../../functions/domain/errors.ts';
-import { parseGift, toGift } from '../../functions/domain/gift.ts';
+import { importGift, parseGift, toGift } from '../../functions/domain/gift.ts';
 import { isStorableNumber } from '../../functions/domain/numbers.ts';
 import {
+  gradeResponse,
   QUESTION_ID_PATTERN,
   type QuestionContent,
   validateQuestion,
@@ -66,7 +67,7 @@ describe('reading GIFT', () => {
     });
   });
 
-  it('reads weighted multiple answers as a multi question whose keys are the positive weights', () => {
+  it('reads weighted multiple answers with the weights Moodle grades by', () => {
     const q = only(
       inArea(
         'Which HTTP methods are idempotent by definition?{~%50%PUT ~%-50%POST ~%50%DELETE ~%0%PATCH',
@@ -76,6 +77,19 @@ describe('reading GIFT', () => {
     );
     expect(q.type).toBe('multi');
     expect(q.options?.map((o) => o.text)).toEqual(['PUT', 'POST', 'DELETE', 'PATCH']);
+    expect(q.answer).toEqual({ weights: { a: 0.5, b: -0.5, c: 0.5, d: 0 } });
+    // Moodle: the picked weights added up, floored at 0 and capped at 100%.
+    expect(gradeResponse(q, ['a', 'c'])).toBe(1);
+    expect(gradeResponse(q, ['a', 'c', 'd'])).toBe(1);
+    expect(gradeResponse(q, ['a', 'b'])).toBe(0);
+    expect(gradeResponse(q, ['b'])).toBe(0);
+    expect(gradeResponse(q, ['a', 'd'])).toBe(0.5);
+  });
+
+  it('reads symmetric weights (+100/keys, -100/keys) as the plain key they grade like', () => {
+    const q = only(
+      inArea('Which two HTTP methods are idempotent?{~%50%PUT ~%-50%POST ~%50%DELETE ~%-50%PATCH}'),
+    );
     expect(q.answer).toEqual(['a', 'c']);
   });
 
@@ -84,6 +98,9 @@ describe('reading GIFT', () => {
     ['TRUE', 'true'],
     ['F', 'false'],
     ['FALSE', 'false'],
+    ['true', 'true'],
+    ['False', 'false'],
+    ['t', 'true'],
   ])(
     'reads the true/false answer {%s} as a single question with options true and false',
     (mark, key) => {
@@ -110,6 +127,37 @@ describe('reading GIFT', () => {
     expect(q.options).toBeUndefined();
   });
 
+  it('reads a block with one bare answer as the short answer Moodle makes of it', () => {
+    expect(only(inArea('How do you write the word for the number 1?{One}')).answer).toEqual([
+      'One',
+    ]);
+  });
+
+  it('reads short answers with partial credit and the "*" catch-all, graded by the first that matches', () => {
+    const q = only(
+      inArea(
+        '::animal::Which is the best animal?{',
+        '  =Frog#Good!',
+        '  =%50%Cat#What is it with Moodlers and cats?',
+        '  =%0%*#Completely wrong',
+        '}',
+      ),
+    );
+    expect(q.answer).toEqual({
+      answers: [
+        { text: 'Frog', credit: 1 },
+        { text: 'Cat', credit: 0.5 },
+        { text: '*', credit: 0 },
+      ],
+    });
+    expect(gradeResponse(q, ' frog ')).toBe(1);
+    expect(gradeResponse(q, 'CAT')).toBe(0.5);
+    expect(gradeResponse(q, 'Dog')).toBe(0);
+    expect(q.explanation).toBe(
+      'Frog: Good!\nCat: What is it with Moodlers and cats?\n*: Completely wrong',
+    );
+  });
+
   it('reads a numerical answer with a tolerance, a bare number, and a range as value and tolerance', () => {
     expect(
       only(inArea(`What is pi to two decimals, please?{#3.14:0.01${EXPLAINED}}`)).answer,
@@ -126,7 +174,7 @@ describe('reading GIFT', () => {
     ).toEqual({ value: -2.5, tolerance: 1.5 });
   });
 
-  it('takes the 100% answer of a numerical question with several answers and keeps their feedback', () => {
+  it('reads several numerical answers, each with its credit, graded by the first whose range holds the number', () => {
     const q = only(
       inArea(
         'When was Ulysses S. Grant born, as a year?{#',
@@ -138,10 +186,29 @@ describe('reading GIFT', () => {
       ),
     );
     expect(q.type).toBe('numeric');
-    expect(q.answer).toEqual({ value: 1822, tolerance: 0 });
+    expect(q.answer).toEqual({
+      answers: [
+        { value: 1822, tolerance: 0, credit: 1 },
+        { value: 1822, tolerance: 2, credit: 0.5 },
+      ],
+    });
+    expect(gradeResponse(q, 1822)).toBe(1);
+    expect(gradeResponse(q, 1823)).toBe(0.5);
+    expect(gradeResponse(q, 1830)).toBe(0);
     expect(q.explanation).toBe(
       'Grant was born in 1822.\n\n1822:0: Right.\n1822:2: Close.\nAny other answer: Look it up.',
     );
+  });
+
+  it('reads several "=" answers and partial credit in a choice as Moodle grades a single choice', () => {
+    const two = only(inArea('Which HTTP method is idempotent of these three?{=PUT =DELETE ~POST}'));
+    expect(two.answer).toEqual({ weights: { a: 1, b: 1, c: 0 } });
+    const partial = only(
+      inArea('Which HTTP method is idempotent of these three?{=PUT ~%50%DELETE ~POST}'),
+    );
+    expect(partial.answer).toEqual({ weights: { a: 1, b: 0.5, c: 0 } });
+    expect(gradeResponse(partial, 'b')).toBe(0.5);
+    expect(gradeResponse(partial, 'c')).toBe(0);
   });
 
   it('collects per-answer feedback and general feedback into the explanation', () => {
@@ -192,15 +259,36 @@ describe('reading GIFT', () => {
     expect(q.explanation).toBe('Line one\nline two.');
   });
 
-  it('strips [html], [markdown] and [plain] format markers', () => {
+  it('keeps [markdown] and [plain] texts as written and turns [html] into markdown', () => {
     const q = only(
       inArea(
-        `::fmt::[markdown]Which probe gates **traffic**?{~[plain]liveness =[html]readiness####[markdown]Readiness gates traffic.}`,
+        `::fmt::[markdown]Which probe gates **traffic**?{~[plain]liveness =[html]<b>readiness</b>####[markdown]Readiness gates traffic.}`,
       ),
     );
     expect(q.prompt).toBe('Which probe gates **traffic**?');
-    expect(q.options?.map((o) => o.text)).toEqual(['liveness', 'readiness']);
+    expect(q.options?.map((o) => o.text)).toEqual(['liveness', '**readiness**']);
     expect(q.explanation).toBe('Readiness gates traffic.');
+  });
+
+  it("turns HTML into markdown with no tags left, answers and feedback taking the question's format", () => {
+    const q = only(
+      inArea(
+        '::sun::[html]<p>The sun rises in which <b>direction</b>? &lt;b&gt; stays text.</p> {',
+        '    =<p>The <i>east</i>.</p>#<b>Awesome!</b>',
+        '    ~<p>The west.</p>#What planet did <em>you</em> grow up on?<script>alert(1)</script>',
+        '    ####<p>It <a href="javascript:alert(1)">rotates</a> <a href="https://example.org/earth">eastward</a>.</p>',
+        '}',
+      ),
+    );
+    expect(q.prompt).toBe('The sun rises in which **direction**? &lt;b> stays text.');
+    expect(q.options).toEqual([
+      { id: 'a', text: 'The _east_.' },
+      { id: 'b', text: 'The west.' },
+    ]);
+    expect(q.explanation).toBe(
+      'It rotates [eastward](https://example.org/earth).\n\nThe _east_.: **Awesome!**\nThe west.: What planet did _you_ grow up on?',
+    );
+    expect(`${q.prompt}${q.explanation}${q.options!.map((o) => o.text)}`).not.toMatch(/</);
   });
 
   it('takes difficulty, tags, option ids and calibration from the // assay: comment above a question', () => {
@@ -233,41 +321,82 @@ describe('reading GIFT', () => {
     expect(only(text).tags).toEqual(['microservices']);
   });
 
-  it('uses a title that is an id as the id, slugifies other titles, and numbers untitled questions', () => {
-    const q = `Which HTTP method is idempotent of these two?{=PUT ~POST${EXPLAINED}}`;
+  it('takes the id from [id:...], else from the title (slugged, Unicode-aware), else from the content, never from the position', () => {
+    const q = (n: number) =>
+      `Which HTTP method is idempotent of these ${n}?{=PUT ~POST${EXPLAINED}}`;
     const bank = parseGift(
       inArea(
-        `::http-put::${q}`,
+        '// [id:myid] [tag:http] [tag:Idempotency Keys]',
+        `::A title the id overrides::${q(1)}`,
         '',
-        `::Grant's Tomb (1897)::${q}`,
+        `::http-put::${q(2)}`,
         '',
-        q,
+        `::Grant's Tomb (1897)::${q(3)}`,
         '',
-        `::Grant's tomb 1897::${q}`,
+        `::Где находится Кремль?::${q(4)}`,
+        '',
+        `::Q1::${q(5)}`,
+        '',
+        `::中文问题::${q(6)}`,
+        '',
+        q(7),
       ),
     );
-    expect(bank.questions.map((x) => x.id)).toEqual([
+    const ids = bank.questions.map((x) => x.id);
+    expect(ids.slice(0, 6)).toEqual([
+      'myid',
       'http-put',
       'grant-s-tomb-1897',
-      'gift-3',
-      'grant-s-tomb-1897-2',
+      'gde-nakhoditsya-kreml',
+      'q-q1',
+      expect.stringMatching(/^t-[0-9a-f]{10}$/),
     ]);
+    expect(ids[6]).toMatch(/^which-http-method-is-idempotent-of-[0-9a-f]{8}$/);
+    expect(bank.questions[0]).toMatchObject({
+      title: 'A title the id overrides',
+      tags: ['http', 'idempotency-keys'],
+    });
+    expect(bank.questions[1]!.title).toBeUndefined(); // the title is the id
+    expect(bank.questions[3]!.title).toBe('Где находится Кремль?');
+
+    // The same questions in another order, or another file with more questions, keep their ids.
+    const again = parseGift(inArea(q(7), '', `::http-put::${q(2)}`));
+    expect(again.questions.map((x) => x.id)).toEqual([ids[6], 'http-put']);
   });
 
   it('maps the last segment of $CATEGORY to an area, by id or by name', () => {
-    const q = `Which HTTP method is idempotent of these two?{=PUT ~POST${EXPLAINED}}`;
+    const q = (n: number) =>
+      `::q-${n}::Which HTTP method is idempotent of these two?{=PUT ~POST${EXPLAINED}}`;
     const bank = parseGift(
       gift(
         '$CATEGORY: $course$/top/Backend/api-first',
         '',
-        q,
+        q(1),
         '',
         '$CATEGORY: Real-time data',
         '',
-        q,
+        q(2),
       ),
     );
     expect(bank.questions.map((x) => x.area)).toEqual(['api-first', 'real-time-data']);
+  });
+
+  it("puts the questions of Moodle's default categories in the area given with the upload, and says so", () => {
+    const r = importGift(
+      gift(
+        '$CATEGORY: $course$/top/Default for LING-373-2194-B',
+        '',
+        `Which HTTP method is idempotent of these two?{=PUT ~POST${EXPLAINED}}`,
+      ),
+      { area: 'security' },
+    );
+    expect(r.bank.questions[0]!.area).toBe('security');
+    expect(r.warnings).toContainEqual(
+      expect.objectContaining({
+        line: 1,
+        message: expect.stringMatching(/"Default for LING-373-2194-B" is not an area.*"security"/),
+      }),
+    );
   });
 
   it('uses the area option when there is no $CATEGORY, and the category over the option', () => {
@@ -292,10 +421,40 @@ describe('reading GIFT', () => {
       );
     expect(only(text).answer).toBe('a');
   });
+
+  it('imports a question without general feedback and warns about it on its line, by title', () => {
+    const r = importGift(
+      inArea('', '::Retries::What makes a retried POST safe to repeat?{=Idempotency-Key}'),
+    );
+    expect(r.bank.questions[0]!.explanation).toBe('');
+    expect(r.warnings).toEqual([
+      {
+        message: 'no general feedback (`####`)',
+        line: 4,
+        column: 1,
+        questionIndex: 0,
+        questionId: 'retries',
+        title: 'Retries',
+      },
+    ]);
+  });
+
+  it('keeps text after the answer block in the prompt: five underscores where the block was', () => {
+    expect(
+      only(inArea('What is the value of pi (to 3 decimal places)? {#3.1415:0.0005}.')).prompt,
+    ).toBe('What is the value of pi (to 3 decimal places)? _____.');
+    expect(only(inArea('{ =Asia } is the largest continent in the world.')).prompt).toBe(
+      '_____ is the largest continent in the world.',
+    );
+    expect(
+      only(inArea('A canary release shifts {=some =a little} of the traffic first.')).answer,
+    ).toEqual(['some', 'a little']);
+  });
 });
 
 describe('rejecting GIFT that does not map', () => {
-  const good = `Which HTTP method is idempotent of these two?{=PUT ~POST${EXPLAINED}}`;
+  const good = (n: number) =>
+    `::good-${n}::Which HTTP method is idempotent of these two?{=PUT ~POST${EXPLAINED}}`;
 
   it.each([
     ['an essay question', 'Describe a canary release in your own words.{}', /essay/],
@@ -305,16 +464,6 @@ describe('rejecting GIFT that does not map', () => {
       /essay/,
     ],
     ['a description', 'This is a description of the next section of the quiz.', /description/],
-    [
-      'a missing-word question without choices',
-      'A canary release shifts {=some =a little} of the traffic first.',
-      /missing-word/,
-    ],
-    [
-      'an unreadable answer block',
-      'What is the best practice for retries here?{maybe}',
-      /Cannot read/,
-    ],
     [
       'an unclosed answer block',
       'What is the best practice for retries here?{=backoff',
@@ -326,24 +475,24 @@ describe('rejecting GIFT that does not map', () => {
       /title/,
     ],
     [
-      'a single choice with two keys',
-      'Which HTTP method is idempotent of these two?{=PUT =DELETE ~POST}',
-      /2 answers are marked "="/,
+      'a penalty in a single choice',
+      'Which HTTP method is idempotent of these two?{=PUT ~%-50%DELETE ~POST}',
+      /costs 50% in Moodle \(~%-50%\), a negative mark/,
     ],
     [
-      'partial credit beside a key',
-      'Which HTTP method is idempotent of these two?{=PUT ~%50%DELETE ~POST}',
-      /Partial credit/,
-    ],
-    [
-      'a partially accepted short answer',
-      'Which header makes POST retries safe?{=Idempotency-Key =%50%Key}',
-      /Partial credit/,
+      'a single choice without a 100% answer',
+      'Which HTTP method is idempotent of these two?{~%50%PUT ~%50%DELETE =%50%POST ~%-100%PATCH ~GET}',
+      /positive weights|100%/,
     ],
     [
       'weights with no correct answer',
       'Which HTTP method is idempotent of these two?{~%-50%POST ~%0%PATCH}',
       /positive weight/,
+    ],
+    [
+      'weights that add up to less than 100%',
+      'Which HTTP methods are idempotent of these?{~%50%PUT ~%30%DELETE ~POST}',
+      /add up to 80%/,
     ],
     [
       'a numerical answer that is not a number',
@@ -356,47 +505,101 @@ describe('rejecting GIFT that does not map', () => {
       /100%/,
     ],
     ['a backwards range', 'Name any number from one to five, please.{#5..1}', /backwards/],
+    [
+      'a short answer without a 100% answer',
+      'Which header makes POST retries safe?{=%50%Key =%25%Idempotency}',
+      /No answer is worth 100%/,
+    ],
+    [
+      'an image in the question text',
+      '[html]<p>What does this show? <img src="@@PLUGINFILE@@/diagram.png"></p>{=A queue ~A stack}',
+      /image "diagram.png"/,
+    ],
   ])('rejects %s with a 400 ValidationError naming its line', (_, question, message) => {
-    const issues = problems(inArea(good, '', '// between', question, '', good));
+    const issues = problems(inArea(good(1), '', '// between', question, '', good(2)));
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ line: 6, questionIndex: 1 });
     expect(issues[0]!.message).toMatch(message);
   });
 
+  it('says to escape an unescaped "{", and to put a blank line between two questions', () => {
+    const brace = problems(inArea('What does {x} mean in a template?{=a variable ~a set}'));
+    expect(brace).toEqual([expect.objectContaining({ line: 3, column: 11 })]);
+    expect(brace[0]!.message).toMatch(/\\\{/);
+    const joined = problems(
+      inArea(
+        '::one::Which HTTP method is idempotent?{=PUT ~POST}',
+        '::two::Which is safe?{=GET ~POST}',
+      ),
+    );
+    expect(joined).toEqual([expect.objectContaining({ line: 4, column: 1 })]);
+    expect(joined[0]!.message).toMatch(/blank line/);
+  });
+
+  it('skips unsupported questions on request, listing each with its line, title and reason', () => {
+    const r = importGift(
+      inArea(
+        good(1),
+        '',
+        '::Essay 1::Describe a canary release in your own words.{}',
+        '',
+        'Just a description of what follows.',
+        '',
+        good(2),
+      ),
+      { skipUnsupported: true },
+    );
+    expect(r.bank.questions.map((q) => q.id)).toEqual(['good-1', 'good-2']);
+    expect(r.skipped).toEqual([
+      {
+        line: 5,
+        questionIndex: 1,
+        title: 'Essay 1',
+        reason: expect.stringMatching(/essay questions need manual grading/),
+      },
+      { line: 7, questionIndex: 2, reason: expect.stringMatching(/description/) },
+    ]);
+  });
+
   it('names the line of a question in a longer file, and its column', () => {
     const text = inArea(
-      good,
+      good(1),
       '',
-      good,
+      good(2),
       '',
       '::ports::Match the protocols with their ports.{',
       '  // an essay: nothing to grade',
       '}',
       '',
-      good,
+      good(3),
     );
     const issues = problems(text);
     expect(issues).toEqual([
-      expect.objectContaining({ line: 7, column: 47, questionIndex: 2, questionId: 'ports' }),
+      expect.objectContaining({
+        line: 7,
+        column: 47,
+        questionIndex: 2,
+        questionId: 'ports',
+        title: 'ports',
+      }),
     ]);
   });
 
   it('reports every problem of every question at once, GIFT and validation problems alike', () => {
     const text = inArea(
-      'Short?{=a ~b}', // line 3: prompt and explanation too short
+      'Short?{=a ~b}', // line 3: prompt too short
       '',
       'Describe it.{}', // line 5: essay
       '',
-      `Which HTTP method is idempotent of these two?{=PUT ~POST####Short.}`, // line 7: explanation
+      `Which HTTP method is idempotent of these two?{=PUT ~POST####${'x'.repeat(4001)}}`, // line 7: explanation
     );
     const issues = problems(text);
     expect(issues.map((i) => [i.line, i.path])).toEqual([
       [3, 'questions[0].prompt'],
-      [3, 'questions[0].explanation'],
       [5, 'questions[1]'],
       [7, 'questions[2].explanation'],
     ]);
-    expect(issues[3]!.column).toBe(57);
+    expect(issues[2]!.column).toBe(57);
   });
 
   it('locates a validation problem of an option on the line of that option', () => {
@@ -415,31 +618,54 @@ describe('rejecting GIFT that does not map', () => {
   });
 
   it('reports a question without any area on its own line', () => {
-    const issues = problems(gift('', `::no-area::${good}`));
+    const issues = problems(
+      gift('', `::no-area::Which HTTP method is idempotent of these two?{=PUT ~POST}`),
+    );
     expect(issues).toEqual([
       expect.objectContaining({ path: 'questions[0].area', line: 2, questionId: 'no-area' }),
     ]);
-    expect(issues[0]!.message).toMatch(/\$CATEGORY/);
+    expect(issues[0]!.message).toMatch(/\$CATEGORY.*\?area=/);
   });
 
-  it('reports a category that is not an area once, on the category line', () => {
-    const issues = problems(gift('$CATEGORY: $course$/top/Cooking', '', good, '', good));
+  it('reports a category that is not an area once, on the category line, saying how to fix it', () => {
+    const issues = problems(gift('$CATEGORY: $course$/top/Cooking', '', good(1), '', good(2)));
     expect(issues).toEqual([expect.objectContaining({ line: 1, column: 12 })]);
-    expect(issues[0]!.message).toMatch(/"Cooking" is not an area/);
+    expect(issues[0]!.message).toMatch(/"Cooking" is not an area.*\?area=<area>/);
   });
 
-  it('rejects duplicate question ids on the line of the second', () => {
-    const issues = problems(inArea(`::same-id::${good}`, '', `::same-id::${good}`));
+  it('reports two questions with the same title on the line of the second, naming the first', () => {
+    const issues = problems(
+      inArea(
+        '::Same::Which HTTP method is idempotent?{=PUT ~POST}',
+        '',
+        '::Same::Which is safe here?{=GET ~POST}',
+      ),
+    );
     expect(issues).toEqual([
       expect.objectContaining({ path: 'questions[1].id', line: 5, questionIndex: 1 }),
     ]);
+    expect(issues[0]!.message).toMatch(/"same".*line 3/);
+  });
+
+  it('derives the id from an [id:...] that is no Assay id, with a warning, and lower-cases one that only needs it', () => {
+    const derived = importGift(inArea('// [id:Q 1!]', good(1)));
+    expect(derived.bank.questions[0]!.id).toBe('q-1');
+    expect(derived.origins[0]).toMatchObject({ id: 'q-1', idFrom: 'id-text' });
+    expect(derived.warnings).toContainEqual(
+      expect.objectContaining({ message: expect.stringMatching(/"Q 1!".*no Assay id.*"q-1"/) }),
+    );
+    const r = importGift(inArea('// [id:MATH-101]', good(1)));
+    expect(r.bank.questions[0]!.id).toBe('math-101');
+    expect(r.warnings).toContainEqual(
+      expect.objectContaining({ message: expect.stringMatching(/stored as "math-101"/) }),
+    );
   });
 
   it('rejects an assay comment that no question follows, and unknown or malformed assay keys', () => {
-    expect(problems(inArea('// assay: difficulty=3', '', good))).toEqual([
+    expect(problems(inArea('// assay: difficulty=3', '', good(1)))).toEqual([
       expect.objectContaining({ line: 3, column: 1 }),
     ]);
-    const issues = problems(inArea('// assay: difficulty=5 colour=red tags', good));
+    const issues = problems(inArea('// assay: difficulty=5 colour=red tags', good(1)));
     expect(issues.map((i) => [i.line, i.column])).toEqual([
       [3, 11],
       [3, 24],
@@ -448,7 +674,7 @@ describe('rejecting GIFT that does not map', () => {
   });
 
   it('rejects option ids in the assay comment that do not fit the answers', () => {
-    expect(problems(inArea('// assay: options=a,b,c', good))[0]).toMatchObject({
+    expect(problems(inArea('// assay: options=a,b,c', good(1)))[0]).toMatchObject({
       line: 3,
       column: 11,
     });
@@ -459,7 +685,7 @@ describe('rejecting GIFT that does not map', () => {
   });
 
   it('locates an invalid tag on the assay comment line', () => {
-    const issues = problems(inArea('// assay: tags=Not_A_Tag', good));
+    const issues = problems(inArea('// assay: tags=Not_A_Tag', good(1)));
     expect(issues).toEqual([
       expect.objectContaining({ path: 'questions[0].tags[0]', line: 3, column: 11 }),
     ]);
@@ -492,6 +718,7 @@ const sample: Bank = validateBank({
       ...base,
       id: 'q-single',
       type: 'single',
+      title: 'Acks: all',
       prompt: 'Which guarantee does acks=all give?',
       options: [
         { id: 'a', text: 'No loss once acknowledged' },
@@ -551,14 +778,15 @@ const sample: Bank = validateBank({
 });
 
 describe('writing GIFT', () => {
-  it('writes categories, ids, the assay comment, the answers and the explanation as general feedback', () => {
+  it("writes categories, Moodle's id and tag comment, the assay comment, the title, the answers and the explanation as general feedback", () => {
     const { text } = toGift(sample);
     expect(text).toContain(
       gift(
         '$CATEGORY: real-time-data',
         '',
-        '// assay: difficulty=2 tags=kafka',
-        '::q-single::Which guarantee does acks\\=all give?{',
+        '// [id:q-single] [tag:kafka]',
+        '// assay: difficulty=2',
+        '::Acks\\: all::[markdown]Which guarantee does acks\\=all give?{',
         '  =No loss once acknowledged',
         '  ~Exactly once',
         '  ####Because the key is right and the others are not.',
@@ -566,8 +794,9 @@ describe('writing GIFT', () => {
         '',
         '$CATEGORY: cloud-native',
         '',
-        '// assay: difficulty=3 tags=kafka',
-        '::q-numeric::Two 99.9% services in series\\: availability in %?{',
+        '// [id:q-numeric] [tag:kafka]',
+        '// assay: difficulty=3',
+        '::q-numeric::[markdown]Two 99.9% services in series\\: availability in %?{',
         '  #99.8:0.01',
       ),
     );
@@ -609,9 +838,45 @@ describe('writing GIFT', () => {
     });
     const { text } = toGift(tf);
     expect(text).toContain(
-      '// assay: difficulty=2 tags=kafka\n::q-tf::Kafka keeps order per partition.{\n  FALSE\n',
+      '// [id:q-tf] [tag:kafka]\n// assay: difficulty=2\n::q-tf::[markdown]Kafka keeps order per partition.{\n  FALSE\n',
     );
     expect(parseGift(text).questions).toEqual(tf.questions);
+  });
+
+  it("writes Moodle's weights so that Moodle grades as Assay does", () => {
+    const weighted = validateBank({
+      bank: { id: 'w-bank', title: 'Weights' },
+      questions: [
+        {
+          ...base,
+          id: 'q-multi',
+          type: 'multi',
+          prompt: 'Which two HTTP methods are idempotent?',
+          options: [
+            { id: 'a', text: 'PUT' },
+            { id: 'b', text: 'POST' },
+            { id: 'c', text: 'DELETE' },
+          ],
+          answer: ['a', 'c'],
+        },
+        {
+          ...base,
+          id: 'q-two-keys',
+          type: 'single',
+          prompt: 'Which HTTP method is idempotent?',
+          options: [
+            { id: 'a', text: 'PUT' },
+            { id: 'b', text: 'DELETE' },
+          ],
+          answer: { weights: { a: 1, b: 1 } },
+        },
+      ],
+    });
+    const { text } = toGift(weighted);
+    expect(text).toContain('  ~%50%PUT\n  ~%-50%POST\n  ~%50%DELETE\n');
+    // Two full-credit answers: one "=", the other "~%100%", so that Moodle reads a choice.
+    expect(text).toContain('  =PUT\n  ~%100%DELETE\n');
+    expect(parseGift(text).questions).toEqual(weighted.questions);
   });
 });
 

@@ -44,16 +44,15 @@ const issues = (r: unknown) => validateQuestion(r).issues.map((i) => `${i.path}:
 const key = (pairs = PAIRS) => pairs.map((p) => rightId(p.right));
 
 describe('a matching question', () => {
-  it('takes 2 to 10 pairs, no options, and different items on each side', () => {
+  it('takes 2 to 10 pairs, no options, and different left-hand items', () => {
     expect(issues(raw())).toEqual([]);
     expect(issues(raw(PAIRS.slice(0, 1)))[0]).toMatch(/^answer\.pairs: Give 2-10 pairs/);
     expect(issues(raw([...PAIRS, ...PAIRS, ...PAIRS]))[0]).toMatch(/^answer\.pairs: Give 2-10/);
     expect(issues(raw([...PAIRS, { left: 'HTTP ', right: '8080' }]))).toEqual([
       'answer.pairs[4].left: The same left-hand item as pairs[0]; each left-hand item must differ.',
     ]);
-    expect(issues(raw([...PAIRS, { left: 'HTTP/3', right: '443' }]))[0]).toMatch(
-      /^answer\.pairs\[4\]\.right: The same right-hand item as pairs\[1\]/,
-    );
+    // Several left-hand items may share a right-hand one, as in Moodle.
+    expect(issues(raw([...PAIRS, { left: 'HTTP/3', right: '443' }]))).toEqual([]);
     const options = [
       { id: 'a', text: 'A' },
       { id: 'b', text: 'B' },
@@ -148,6 +147,25 @@ describe('a matching question', () => {
   });
 });
 
+describe('right-hand items shared by several pairs, and distractors', () => {
+  const shared = [...PAIRS, { left: 'HTTP/3', right: '443' }];
+  const q = valid(raw(shared, { answer: { pairs: shared, distractors: ['8080', '443'] } }));
+
+  it('shows every right-hand item once, the distractors among them', () => {
+    const view = candidateView(q, startQuestion(q, '01KAY0000000000000000000A1'));
+    expect((view.right as { text: string }[]).map((r) => r.text).sort()).toEqual(
+      ['22', '443', '53', '80', '8080'].sort(),
+    );
+  });
+
+  it('grades a shared item right for each pair it belongs to, and a distractor as wrong', () => {
+    const picks = shared.map((p) => rightId(p.right));
+    expect(gradeResponse(q, picks)).toBe(1);
+    expect(gradeResponse(q, [...picks.slice(0, 4), rightId('8080')])).toBe(4 / 5);
+    expect(describeAnswer(q, [...picks.slice(0, 4), rightId('8080')])).toContain('HTTP/3 → 8080');
+  });
+});
+
 describe('matching in GIFT', () => {
   const gift = (...lines: string[]) => ['$CATEGORY: api-first', '', ...lines].join('\n');
 
@@ -203,26 +221,45 @@ describe('matching in GIFT', () => {
     ]);
   });
 
-  it.each([
-    ['a right-hand item without a left-hand one', '  = -> 8080', /distractor/],
-    ['feedback on a pair', '  =SSH -> 22#well known', /no feedback/],
-  ])('rejects %s on its line', (_, pair, message) => {
-    try {
-      parseGift(
-        gift(
-          'Match each protocol with its default port.{',
-          '  =HTTP -> 80',
-          pair,
-          '  ####The IANA well-known ports.',
-          '}',
-        ),
-      );
-      expect.unreachable();
-    } catch (err) {
-      const found = (err as ValidationError).issues;
-      expect(found).toHaveLength(1);
-      expect(found[0]).toMatchObject({ line: 5, column: 3 });
-      expect(found[0]!.message).toMatch(message);
-    }
+  it('reads a right-hand item without a left-hand one as a distractor', () => {
+    const bank = parseGift(
+      gift(
+        'Match each protocol with its default port.{',
+        '  =HTTP -> 80',
+        '  =SSH -> 22',
+        '  = -> 8080',
+        '}',
+      ),
+    );
+    expect(bank.questions[0]!.answer).toEqual({
+      pairs: [
+        { left: 'HTTP', right: '80' },
+        { left: 'SSH', right: '22' },
+      ],
+      distractors: ['8080'],
+    });
   });
+
+  it.each([['feedback on a pair', '  =SSH -> 22#well known', /no feedback/]])(
+    'rejects %s on its line',
+    (_, pair, message) => {
+      try {
+        parseGift(
+          gift(
+            'Match each protocol with its default port.{',
+            '  =HTTP -> 80',
+            pair,
+            '  ####The IANA well-known ports.',
+            '}',
+          ),
+        );
+        expect.unreachable();
+      } catch (err) {
+        const found = (err as ValidationError).issues;
+        expect(found).toHaveLength(1);
+        expect(found[0]).toMatchObject({ line: 5, column: 3 });
+        expect(found[0]!.message).toMatch(message);
+      }
+    },
+  );
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { validateBank } from '../../functions/domain/bank.ts';
-import type { ValidationError } from '../../functions/domain/errors.ts';
 import { parseGift, toGift } from '../../functions/domain/gift.ts';
 import {
   candidateView,
@@ -108,21 +107,19 @@ describe('missing word in GIFT', () => {
     });
     const { text, skipped } = toGift(bank);
     expect(skipped).toEqual([]);
-    expect(text).toContain('::q-kafka-order::[plain][html] is read as a marker, {\n  =partition\n');
+    expect(text).toContain(
+      '::q-kafka-order::[markdown][html] is read as a marker, {\n  =partition\n',
+    );
     expect(text).toContain('\n}\\: then \\{braces\\} and \\= signs.\n');
     expect(parseGift(text, { bankId: 'mw-bank', bankTitle: 'Missing word' })).toEqual(bank);
   });
 
-  it('rejects text after a block that is not a single choice, on its line', () => {
-    try {
-      parseGift(gift('', 'Kafka orders records per {#1} partition and not per topic.'));
-      expect.unreachable();
-    } catch (err) {
-      const found = (err as ValidationError).issues;
-      expect(found[0]).toMatchObject({ line: 4 });
-      expect(found[0]!.message).toMatch(
-        /missing-word question, which Assay reads only with choices/,
-      );
-    }
+  it('reads text after any other block as Moodle does: the prompt shows five underscores where the block was', () => {
+    const bank = parseGift(gift('', 'Kafka orders records per {#1} partition and not per topic.'));
+    expect(bank.questions[0]).toMatchObject({
+      type: 'numeric',
+      prompt: 'Kafka orders records per _____ partition and not per topic.',
+      answer: { value: 1, tolerance: 0 },
+    });
   });
 });

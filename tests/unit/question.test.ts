@@ -33,6 +33,23 @@ function valid(raw: unknown): QuestionContent {
 }
 
 describe('question validation', () => {
+  it('reports options that are not a list as a field problem, never a crash in the type rules', () => {
+    for (const options of [{}, 5, null]) {
+      const r = validateQuestion({
+        id: 'not-a-list',
+        area: 'security',
+        type: 'single',
+        difficulty: 2,
+        prompt: 'Which option is right here?',
+        options,
+        answer: 'a',
+        explanation: 'Because it is.',
+        tags: ['a'],
+      });
+      expect(r.issues.map((i) => i.path)).toContain('options');
+    }
+  });
+
   it('accepts a valid question of every type', () => {
     expect(issues(q({ type: 'single', options: opts(), answer: 'b' }))).toEqual([]);
     expect(issues(q({ type: 'multi', options: opts(), answer: ['a', 'c'] }))).toEqual([]);

@@ -229,7 +229,16 @@ export async function showQuestion(id: string) {
   if (!current(gen)) return;
   if (res.status !== 200) return showProblem(id, res, () => void showQuestion(id));
   const q = res.body as Question;
-  const key = Array.isArray(q.answer) ? q.answer.map(String) : [String(q.answer)];
+  // Moodle's partial credit (`{weights}` on single and multi): the options worth something.
+  const weights =
+    q.answer && typeof q.answer === 'object' && 'weights' in q.answer
+      ? (q.answer as { weights: Record<string, number> }).weights
+      : undefined;
+  const key = weights
+    ? Object.keys(weights).filter((id) => (weights[id] ?? 0) > 0)
+    : Array.isArray(q.answer)
+      ? q.answer.map(String)
+      : [String(q.answer)];
   const options = q.options?.length
     ? h(
         q.type === 'order' ? 'ol' : 'ul',
@@ -276,7 +285,7 @@ export async function showQuestion(id: string) {
     h('h2', {}, m().promptHeading),
     h('div', { class: 'md prompt', html: markdownHtml(q.prompt) }),
     options,
-    !options || q.type === 'order' || q.type === 'sjt'
+    !options || q.type === 'order' || q.type === 'sjt' || weights
       ? h('p', {}, h('strong', {}, `${m().keyLabel}: `), h('code', {}, JSON.stringify(q.answer)))
       : null,
     h('h2', {}, m().explanationHeading),

@@ -1,14 +1,18 @@
+import type fc from 'fast-check';
 import * as z from 'zod/mini';
 import type { FieldIssue } from '../errors.ts';
-import { hasText, indexOfMark, plain, splitAt, str, trim } from '../gift-syntax.ts';
-import { giftQuestion, giftText } from '../gift-text.ts';
+import { indexOfMark, splitAt, str, trim } from '../gift-syntax.ts';
+import { giftBlock, giftEscape, giftPrompt, giftText } from '../gift-text.ts';
+import { xmlEscape } from '../moodle-xml-text.ts';
 import { fingerprint, shuffle } from '../shuffle.ts';
 import { cleanText } from '../text.ts';
-import type { AttemptData, Content, Option, QuestionType } from './type.ts';
+import type { AttemptData, Authored, Content, Option, QuestionType } from './type.ts';
 
 export interface MatchingKey {
   /** 2..10 pairs, left-hand items in the order the candidate sees them. */
   pairs: { left: string; right: string }[];
+  /** Right-hand items that match no left-hand item (Moodle's `= -> distractor`). */
+  distractors?: string[];
 }
 
 type Matching = Content<MatchingKey>;
@@ -21,17 +25,23 @@ const ITEM = cleanText('long', { min: 1, max: 1000 });
  */
 export const rightId = (text: string) => `r${fingerprint(text).slice(0, 10)}`;
 
-/** The right-hand items in an order that says nothing about the pairs: by id (a hash). */
-const neutralRights = (q: Matching): Option[] =>
-  q.answer.pairs
-    .map((p) => ({ id: rightId(p.right), text: p.right }))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+/**
+ * The right-hand items, each once (several left-hand items may share one, as in Moodle), with
+ * the distractors, in an order that says nothing about the pairs: by id (a hash).
+ */
+const neutralRights = (q: Matching): Option[] => {
+  const byId = new Map<string, Option>();
+  for (const text of [...q.answer.pairs.map((p) => p.right), ...(q.answer.distractors ?? [])]) {
+    byId.set(rightId(text), { id: rightId(text), text });
+  }
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+};
 
-/** Items that are the same once trimmed: `pairs[i].<side>` issues naming the first. */
-function duplicates(q: Matching, side: 'left' | 'right'): FieldIssue[] {
+/** Left-hand items that are the same once trimmed: `pairs[i].left` issues naming the first. */
+function duplicateLefts(q: Matching): FieldIssue[] {
   const first = new Map<string, number>();
   return q.answer.pairs.flatMap((p, i) => {
-    const text = p[side].trim();
+    const text = p.left.trim();
     const j = first.get(text);
     if (j === undefined) {
       first.set(text, i);
@@ -39,11 +49,19 @@ function duplicates(q: Matching, side: 'left' | 'right'): FieldIssue[] {
     }
     return [
       {
-        path: `answer.pairs[${i}].${side}`,
-        message: `The same ${side}-hand item as pairs[${j}]; each ${side}-hand item must differ.`,
+        path: `answer.pairs[${i}].left`,
+        message: `The same left-hand item as pairs[${j}]; each left-hand item must differ.`,
       },
     ];
   });
+}
+
+/** Moodle's `{=left -> right = -> distractor}` for a matching key. */
+function giftPairs(q: Matching): string[] {
+  return [
+    ...q.answer.pairs.map((p) => `=${giftText(p.left)} -> ${giftEscape(p.right)}`),
+    ...(q.answer.distractors ?? []).map((d) => `= -> ${giftEscape(d)}`),
+  ];
 }
 
 /**
@@ -63,14 +81,15 @@ export const matching: QuestionType<
     pairs: z
       .array(z.strictObject({ left: ITEM, right: ITEM }))
       .check(z.minLength(2, 'Give 2-10 pairs.'), z.maxLength(10, 'Give 2-10 pairs.')),
+    distractors: z.optional(z.array(ITEM).check(z.minLength(1), z.maxLength(10))),
   }),
   rules: (q) => {
-    const ids = new Set(q.answer.pairs.map((p) => rightId(p.right)));
+    const rights = [...q.answer.pairs.map((p) => p.right), ...(q.answer.distractors ?? [])];
+    const ids = new Set(rights.map(rightId));
     return [
-      ...duplicates(q, 'left'),
-      ...duplicates(q, 'right'),
+      ...duplicateLefts(q),
       // 40 bits of a hash of distinct texts collide about never; if they do, say so plainly.
-      ...(ids.size < new Set(q.answer.pairs.map((p) => p.right)).size
+      ...(ids.size < new Set(rights).size
         ? [{ path: 'answer.pairs', message: 'Two right-hand items get the same id; reword one.' }]
         : []),
     ];
@@ -78,8 +97,8 @@ export const matching: QuestionType<
   answer: z.array(z.nullable(z.string())).check(z.maxLength(10)),
   expected: 'a list with a right-hand item id (or null) for each left-hand item, in order',
   response: (q) => {
-    const ids = q.answer.pairs.map((p) => rightId(p.right));
-    const n = ids.length;
+    const ids = neutralRights(q).map((o) => o.id);
+    const n = q.answer.pairs.length;
     return z.array(z.nullable(z.string())).check(
       z.refine((v) => v.length === n, {
         message: `Give one entry for each of the ${n} left-hand items, in order.`,
@@ -111,7 +130,7 @@ export const matching: QuestionType<
   grade: (q, picks) =>
     q.answer.pairs.filter((p, i) => picks[i] === rightId(p.right)).length / q.answer.pairs.length,
   describe: (q, picks) => {
-    const textOf = new Map(q.answer.pairs.map((p) => [rightId(p.right), p.right]));
+    const textOf = new Map(neutralRights(q).map((o) => [o.id, o.text]));
     return q.answer.pairs
       .map((p, i) => {
         const pick = picks[i];
@@ -120,44 +139,52 @@ export const matching: QuestionType<
       .join('; ');
   },
   gift: {
-    // `{ =left -> right =left -> right }`: Moodle's matching question.
+    // `{ =left -> right =left -> right = -> distractor }`: Moodle's matching question.
     read: {
-      claims: (b) => !hasText(b.after) && b.form === 'matching',
+      claims: (b) => b.form === 'matching',
       read: (r, b) => {
         const parts = splitAt(b.body, '=');
         if (trim(parts[0]!.body).length) {
           return r.fail(
-            'Text before the first "=" pair of a matching question.',
+            'Text before the first "=" pair of a matching question: every pair is "=left -> right".',
             r.posAt(parts[0]!.body),
           );
         }
-        const pairs = parts.slice(1).map((p, i) => {
+        const pairs: MatchingKey['pairs'] = [];
+        const distractors: string[] = [];
+        parts.slice(1).forEach((p) => {
           const pos = r.posAt(b.body, p.at);
-          const path = `answer.pairs[${i}]`;
-          r.at(path, pos);
-          r.at(`${path}.left`, pos);
-          r.at(`${path}.right`, pos);
           const text = str(p.body);
           const arrow = text.indexOf('->');
           if (arrow < 0) {
-            r.fail('A matching pair is "=left -> right"; this one has no "->".', pos, path);
-            return { left: '', right: '' };
+            r.fail('A matching pair is "=left -> right"; this one has no "->".', pos, 'answer');
+            return;
           }
           if (indexOfMark(p.body, '#') >= 0) {
-            r.fail('A matching pair takes no feedback ("#").', pos, path);
-          }
-          const left = str(plain(p.body.slice(0, arrow)));
-          if (left === '') {
             r.fail(
-              'A right-hand item without a left-hand one (a distractor) cannot be represented.',
+              'A matching pair takes no feedback ("#"): Moodle would keep "#..." as part of the item. Write \\# for a literal #.',
               pos,
-              path,
+              'answer',
             );
           }
-          return { left, right: str(plain(p.body.slice(arrow + 2))) };
+          // Moodle reads the left-hand item in the question's format, the right-hand one as written.
+          const left = trim(p.body.slice(0, arrow)).length
+            ? r.rich(p.body.slice(0, arrow), 'answer', pos)
+            : '';
+          const right = str(trim(p.body.slice(arrow + 2)));
+          if (left === '') {
+            r.at(`answer.distractors[${distractors.length}]`, pos);
+            distractors.push(right);
+            return;
+          }
+          const path = `answer.pairs[${pairs.length}]`;
+          r.at(path, pos);
+          r.at(`${path}.left`, pos);
+          r.at(`${path}.right`, pos);
+          pairs.push({ left, right });
         });
         r.at('answer', b.pos);
-        return { answer: { pairs } };
+        return { answer: { pairs, ...(distractors.length ? { distractors } : {}) } };
       },
     },
     // GIFT splits a pair at its first "->", which cannot be escaped.
@@ -166,23 +193,70 @@ export const matching: QuestionType<
         ? {
             skip: 'A left-hand item contains "->", which GIFT reads as the end of the item and cannot escape.',
           }
-        : giftQuestion(
-            q,
-            q.answer.pairs.map((p) => `=${giftText(p.left)} -> ${giftText(p.right)}`),
-          ),
+        : { text: `${giftPrompt(q.prompt)}${giftBlock(q, giftPairs(q))}` },
+  },
+  moodle: {
+    read: {
+      claims: (q) => q.qtype === 'matching' || q.qtype === 'match',
+      read: (r, q) => {
+        const pairs: MatchingKey['pairs'] = [];
+        const distractors: string[] = [];
+        for (const s of q.subquestions) {
+          if (s.left === '') {
+            r.at(`answer.distractors[${distractors.length}]`, s.pos);
+            distractors.push(s.right);
+          } else {
+            r.at(`answer.pairs[${pairs.length}]`, s.pos);
+            pairs.push({ left: s.left, right: s.right });
+          }
+        }
+        r.at('answer', q.pos);
+        return { answer: { pairs, ...(distractors.length ? { distractors } : {}) } };
+      },
+    },
+    write: (q) => ({
+      qtype: 'matching',
+      body: [
+        '<shuffleanswers>true</shuffleanswers>',
+        ...q.answer.pairs.map(
+          (p) =>
+            `<subquestion format="markdown"><text>${xmlEscape(p.left)}</text><answer><text>${xmlEscape(p.right)}</text></answer></subquestion>`,
+        ),
+        ...(q.answer.distractors ?? []).map(
+          (d) =>
+            `<subquestion format="markdown"><text></text><answer><text>${xmlEscape(d)}</text></answer></subquestion>`,
+        ),
+      ],
+    }),
   },
   arbitrary: (fast, gen) =>
     fast
-      .uniqueArray(fast.tuple(gen.text(1, 200), gen.text(1, 200)), {
-        minLength: 2,
-        maxLength: 10,
-        selector: ([left]) => left.trim(),
-      })
-      .filter((pairs) => new Set(pairs.map(([, right]) => right.trim())).size === pairs.length)
-      .map((pairs) => ({ answer: { pairs: pairs.map(([left, right]) => ({ left, right })) } })),
+      .tuple(
+        fast.uniqueArray(fast.tuple(gen.text(1, 200), gen.text(1, 200)), {
+          minLength: 2,
+          maxLength: 10,
+          selector: ([left]) => left.trim(),
+        }),
+        fast.array(gen.text(1, 200), { maxLength: 3 }),
+        // Several left-hand items may share a right-hand one (as in Moodle).
+        fast.boolean(),
+      )
+      .map(([pairs, distractors, share]) => ({
+        answer: {
+          pairs: pairs.map(([left, right], i) => ({
+            left,
+            right: share && i === 1 ? pairs[0]![1] : right,
+          })),
+          ...(distractors.length ? { distractors } : {}),
+        },
+      }))
+      .filter((a) => {
+        const rights = [...a.answer.pairs.map((p) => p.right), ...(a.answer.distractors ?? [])];
+        return new Set(rights.map(rightId)).size === new Set(rights).size;
+      }) as fc.Arbitrary<Authored<MatchingKey>>,
   answers: (fast, q) => {
-    const ids = q.answer.pairs.map((p) => rightId(p.right));
-    const n = ids.length;
+    const ids = neutralRights(q).map((o) => o.id);
+    const n = q.answer.pairs.length;
     return fast.array(fast.option(fast.constantFrom(...ids), { nil: null }), {
       minLength: n,
       maxLength: n,

@@ -1,18 +1,28 @@
 import * as z from 'zod/mini';
-import { hasText, str } from '../gift-syntax.ts';
-import { giftBlock, giftEscape, giftText } from '../gift-text.ts';
+import { hasText } from '../gift-syntax.ts';
+import { giftBlock, giftEscape, giftPrompt } from '../gift-text.ts';
+import { MOODLE_BLANK } from '../moodle.ts';
 import {
   anyOptionId,
   optionIdBytes,
   optionIdResponse,
   optionLabel,
-  optionsArbitrary,
   optionsView,
   showOptions,
   shuffleOptions,
-  unknownOptionIssues,
 } from './options.ts';
-import { isSingleChoice, readSingleChoice, single, singleChoices } from './single.ts';
+import {
+  type ChoiceKey,
+  choiceArbitrary,
+  choiceKeyRules,
+  choiceKeySchema,
+  gradeChoice,
+  isSingleChoice,
+  readSingleChoice,
+  readXmlSingle,
+  singleChoices,
+  singleXml,
+} from './single.ts';
 import type { Option, QuestionType } from './type.ts';
 
 /** Where the blank goes in a missing-word prompt; exactly once. */
@@ -21,17 +31,20 @@ export const BLANK = '{blank}';
 const blanks = (prompt: unknown) =>
   typeof prompt === 'string' ? prompt.split(BLANK).length - 1 : 0;
 
+const occurrences = (text: string, of: string) => text.split(of).length - 1;
+
 /**
  * A sentence with one blank and the choices for it (GIFT's missing word): the prompt marks
- * the blank with `{blank}`, the key is one option; graded as a single choice. The candidate
- * sees the prompt with its `{blank}` and the options shuffled, to show in place of the blank.
+ * the blank with `{blank}`, the key is one option (or Moodle's partial credit per option);
+ * graded as a single choice. The candidate sees the prompt with its `{blank}` and the options
+ * shuffled, to show in place of the blank.
  */
-export const missingWord: QuestionType<'missing-word', string, string, { options: Option[] }> = {
+export const missingWord: QuestionType<'missing-word', ChoiceKey, string, { options: Option[] }> = {
   id: 'missing-word',
   withOptions: true,
-  key: z.string().check(z.minLength(1)),
+  key: choiceKeySchema,
   rules: (q) => [
-    ...unknownOptionIssues(q, [q.answer]),
+    ...choiceKeyRules(q),
     ...(blanks(q.prompt) === 1
       ? []
       : [
@@ -50,39 +63,53 @@ export const missingWord: QuestionType<'missing-word', string, string, { options
   show: showOptions,
   hidden: () => [],
   effortSeconds: 0,
-  grade: (q, r) => single.grade(q, r),
+  grade: (q, r) => gradeChoice(q.answer, r),
   describe: optionLabel,
   gift: {
-    // `Moodle costs {~lots =nothing} to download.`: text after the block makes the blank.
+    // `Moodle costs {~lots =nothing} to download.`: text after a choice block makes the blank
+    // (`gift.ts` puts `{blank}` where the block was).
     read: {
-      claims: (b) => hasText(b.after),
-      read: (r, b) => {
-        if (!isSingleChoice(b)) {
-          return r.fail(
-            'Text after the answer block makes a missing-word question, which Assay reads only with choices and one key ("{=right ~wrong ...}"); end any other question with its answer block.',
-            b.pos,
-            'answer',
-          );
-        }
-        const key = readSingleChoice(r, b.body);
-        return key && { ...key, prompt: `${str(b.before)}${BLANK}${str(b.after)}` };
-      },
+      blank: BLANK,
+      claims: (b) => hasText(b.after) && isSingleChoice(b),
+      read: (r, b) => readSingleChoice(r, b.body, b.pos),
     },
     write: (q) => {
       const [before, after] = q.prompt.split(BLANK) as [string, string];
       // The text after the block needs no format-marker guard: only a question's start has one.
-      return { text: `${giftText(before)}${giftBlock(q, singleChoices(q))}${giftEscape(after)}` };
+      return { text: `${giftPrompt(before)}${giftBlock(q, singleChoices(q))}${giftEscape(after)}` };
     },
+  },
+  moodle: {
+    // Moodle XML has no missing word of its own: a GIFT one becomes a multiple choice whose
+    // text has five underscores where the block was.
+    read: {
+      claims: (q) => q.qtype === 'multichoice' && q.single && q.prompt.includes(MOODLE_BLANK),
+      read: (r, q) => {
+        if (occurrences(q.prompt, MOODLE_BLANK) > 1) {
+          return r.fail(
+            `The question text has ${occurrences(q.prompt, MOODLE_BLANK)} blanks "${MOODLE_BLANK}"; a missing-word question has one.`,
+            q.pos,
+            'prompt',
+          );
+        }
+        const key = readXmlSingle(r, q);
+        return key && { ...key, prompt: q.prompt.replace(MOODLE_BLANK, BLANK) };
+      },
+    },
+    write: (q) =>
+      occurrences(q.prompt, MOODLE_BLANK) > 0
+        ? {
+            skip: `The prompt contains "${MOODLE_BLANK}" besides its blank; Moodle XML would read two blanks.`,
+          }
+        : {
+            qtype: 'multichoice',
+            body: singleXml(q),
+            prompt: q.prompt.replace(BLANK, MOODLE_BLANK),
+          },
   },
   arbitrary: (fast, gen) =>
     fast
-      .tuple(optionsArbitrary(fast, gen), gen.text(1, 1900), gen.text(1, 1900))
-      .chain(([options, before, after]) =>
-        fast.constantFrom(...options.map((o) => o.id)).map((answer) => ({
-          options,
-          answer,
-          prompt: `${before} ${BLANK} ${after}`,
-        })),
-      ),
+      .tuple(choiceArbitrary(fast, gen), gen.text(1, 1900), gen.text(1, 1900))
+      .map(([key, before, after]) => ({ ...key, prompt: `${before} ${BLANK} ${after}` })),
   answers: anyOptionId,
 };

@@ -1,11 +1,11 @@
+import type fc from 'fast-check';
 import * as z from 'zod/mini';
 import {
   type Chars,
-  hasText,
+  type GiftQuestion,
   indexOfMark,
   NUMBER,
   type Pos,
-  plain,
   splitAt,
   splitFeedback,
   splitWeight,
@@ -13,18 +13,30 @@ import {
   trim,
 } from '../gift-syntax.ts';
 import { giftNumber, giftQuestion } from '../gift-text.ts';
+import { fractionOf, percentOf, type Reader, sameFraction } from '../moodle.ts';
+import { xmlEscape, xmlPlainAnswer } from '../moodle-xml-text.ts';
 import { isStorableNumber, storable } from '../numbers.ts';
-import type { QuestionType } from './type.ts';
+import type { Authored, QuestionType } from './type.ts';
 
-export interface NumericKey {
+export interface NumericAnswer {
   value: number;
   tolerance: number;
+  /** The share of the score this answer earns, 0..1. */
+  credit: number;
+}
+
+/**
+ * A number within `value ± tolerance` scores 1; or Moodle's several answers, each with its
+ * credit: the first answer (in order) whose interval holds the number gives the score, as
+ * Moodle grades a numerical question.
+ */
+export type NumericKey = ({ value: number; tolerance: number } | { answers: NumericAnswer[] }) & {
   /**
    * What the number counts, shown to the candidate beside the input ("ms", "%", "requests per
    * second"); plain text. The candidate answers the number alone.
    */
   unit?: string;
-}
+};
 
 /** One line of plain text, no leading or trailing space: `ms`, `%`, `requests per second`. */
 const UNIT = z
@@ -37,9 +49,20 @@ const UNIT = z
     ),
   );
 
+const Num = z.number().check(storable());
+const Tolerance = z.number().check(z.gte(0, 'Tolerance must be >= 0.'), storable());
+
+/** Whether `r` is within `value ± tolerance`, with a relative epsilon so 0.1 + 0.2 is 0.3. */
+const within = (a: { value: number; tolerance: number }, r: number) =>
+  Math.abs(r - a.value) <= a.tolerance + 1e-9 * Math.max(1, Math.abs(a.value));
+
+/** The answers of a key, in order; the plain key is one answer worth everything. */
+export const numericAnswers = (key: NumericKey): NumericAnswer[] =>
+  'answers' in key ? key.answers : [{ value: key.value, tolerance: key.tolerance, credit: 1 }];
+
 /** `3.14:0.01`, `1..5` or `3` as value and tolerance; a message when it is none of them. */
-function numericAnswer(s: string): NumericKey | string {
-  const range = /^(.*?)\.\.(.*)$/.exec(s);
+function numericAnswer(s: string): { value: number; tolerance: number } | string {
+  const range = /^(.+?)\.\.(.*)$/.exec(s);
   if (range && NUMBER.test(range[1]!.trim()) && NUMBER.test(range[2]!.trim())) {
     const lo = Number(range[1]);
     const hi = Number(range[2]);
@@ -48,22 +71,125 @@ function numericAnswer(s: string): NumericKey | string {
   }
   const pair = /^([^:]*):(.*)$/.exec(s);
   if (pair && NUMBER.test(pair[1]!.trim()) && NUMBER.test(pair[2]!.trim())) {
-    return { value: Number(pair[1]), tolerance: Number(pair[2]) };
+    // Moodle keeps the size of a margin (a negative one is the same margin).
+    return { value: Number(pair[1]), tolerance: Math.abs(Number(pair[2])) };
   }
   if (NUMBER.test(s)) return { value: Number(s), tolerance: 0 };
   return `"${s}" is not a number, "value:tolerance" or "low..high".`;
 }
 
-/** A number, optionally in a unit the candidate sees; 1 within value ± tolerance. */
+interface Read {
+  value?: { value: number; tolerance: number };
+  /** `*`: any other number. */
+  any?: boolean;
+  fraction: number;
+  pos: Pos;
+  text: string;
+}
+
+/**
+ * A numeric key from Moodle's answers, in order: a catch-all `*` worth nothing at the end
+ * changes no score and is left out (its feedback stays); one worth something, or with answers
+ * after it, is refused; a negative credit is a penalty Assay cannot give; one answer must be
+ * worth 100%.
+ */
+function numericKeyOf(r: Reader, read: Read[], pos: Pos): NumericKey | undefined {
+  const answers: (NumericAnswer & { pos: Pos })[] = [];
+  read.forEach((a, i) => {
+    if (a.fraction < 0) {
+      r.unsupported(
+        `the answer "${a.text}" costs ${percentOf(-a.fraction)}% in Moodle (${r.weight(Number(percentOf(a.fraction)), '=')}), a negative mark; Assay scores a question from 0 to 100%`,
+        a.pos,
+      );
+    } else if (a.any) {
+      if (a.fraction !== 0 || i < read.length - 1) {
+        r.unsupported(
+          `"*" (any other number) ${a.fraction !== 0 ? `earns ${percentOf(a.fraction)}%` : 'comes before other answers'} in Moodle; Assay reads "*" only as the last answer, worth nothing`,
+          a.pos,
+        );
+      }
+    } else if (a.value)
+      answers.push({
+        ...a.value,
+        credit: sameFraction(a.fraction, 1) ? 1 : a.fraction,
+        pos: a.pos,
+      });
+  });
+  if (r.failed) return undefined;
+  const full = answers.filter((a) => a.credit === 1);
+  if (full.length === 0) {
+    return r.fail(
+      `A numerical question needs an answer worth 100% (written "=" or ${r.weight(100, '=')}), so that a full score is possible.`,
+      pos,
+      'answer',
+    );
+  }
+  if (answers.length === 1) {
+    r.at('answer', answers[0]!.pos);
+    return { value: answers[0]!.value, tolerance: answers[0]!.tolerance };
+  }
+  answers.forEach((a, i) => {
+    r.at(`answer.answers[${i}]`, a.pos);
+  });
+  return { answers: answers.map(({ value, tolerance, credit }) => ({ value, tolerance, credit })) };
+}
+
+/** A GIFT numerical answer `=%50%1822:2#feedback` (weight, value, feedback). */
+function readGiftAnswer(r: GiftQuestion, cs: Chars, at: Pos): Read | undefined {
+  const w = splitWeight(cs);
+  const f = splitFeedback(w.rest);
+  const t = trim(f.text);
+  const pos = t.length ? r.posAt(t) : at;
+  const s = str(t);
+  r.feedbackOn(s === '*' ? 'Any other answer' : s, f.feedback);
+  const fraction = fractionOf(w.weight ?? 100);
+  if (s === '*') return { any: true, fraction, pos, text: s };
+  const n = numericAnswer(s);
+  if (typeof n === 'string') return r.fail(n, pos, 'answer');
+  return { value: n, fraction, pos, text: s };
+}
+
+/** The answers of a numeric key as GIFT writes them (`=%50%1822:2`). */
+function giftAnswers(key: NumericKey): string[] {
+  if (!('answers' in key)) return [`#${giftNumber(key.value)}:${giftNumber(key.tolerance)}`];
+  return [
+    '#',
+    ...key.answers.map(
+      (a) => `=%${percentOf(a.credit)}%${giftNumber(a.value)}:${giftNumber(a.tolerance)}`,
+    ),
+  ];
+}
+
+/** A number; 1 within value ± tolerance, or the credit of the first answer that holds it. */
 export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: string }> = {
   id: 'numeric',
   withOptions: false,
-  key: z.strictObject({
-    value: z.number().check(storable()),
-    tolerance: z.number().check(z.gte(0, 'Tolerance must be >= 0.'), storable()),
-    unit: z.optional(UNIT),
-  }),
-  rules: () => [],
+  key: z.union([
+    z.strictObject({ value: Num, tolerance: Tolerance, unit: z.optional(UNIT) }),
+    z.strictObject({
+      unit: z.optional(UNIT),
+      answers: z
+        .array(
+          z.strictObject({
+            value: Num,
+            tolerance: Tolerance,
+            credit: z
+              .number()
+              .check(z.gte(0, 'Credit is in [0,1].'), z.lte(1, 'Credit is in [0,1].'), storable()),
+          }),
+        )
+        .check(z.minLength(1), z.maxLength(10)),
+    }),
+  ]),
+  rules: (q) =>
+    'answers' in q.answer && !q.answer.answers.some((a) => a.credit === 1)
+      ? [
+          {
+            path: 'answer.answers',
+            message: 'One answer must have credit 1, so that a full score is possible.',
+          },
+        ]
+      : [],
   answer: z.number().check(storable()),
   expected: 'a number',
   response: () => z.number().check(storable()),
@@ -72,22 +198,17 @@ export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: strin
   answerBytes: () => 25,
   view: { unit: z.optional(z.string()) },
   show: (q) => (q.answer.unit === undefined ? {} : { unit: q.answer.unit }),
-  hidden: (q) => [String(q.answer.value)],
+  hidden: (q) => numericAnswers(q.answer).map((a) => String(a.value)),
   effortSeconds: 2,
-  // A relative epsilon so that 0.1 + 0.2 counts as 0.3 at tolerance 0.
-  grade: (q, r) =>
-    Math.abs(r - q.answer.value) <=
-    q.answer.tolerance + 1e-9 * Math.max(1, Math.abs(q.answer.value))
-      ? 1
-      : 0,
+  grade: (q, r) => numericAnswers(q.answer).find((a) => within(a, r))?.credit ?? 0,
   describe: (q, r) => (q.answer.unit === undefined ? String(r) : `${r} ${q.answer.unit}`),
   gift: {
     /**
      * `{#3.14:0.01}`, `{#1..5}`, `{#3}`, or several answers `{#=1.5:0.1 =%50%1.5:0.5 ~#feedback}`
-     * of which the one worth 100% is the key.
+     * each worth its weight; `~#feedback` is the feedback for any other answer.
      */
     read: {
-      claims: (b) => !hasText(b.after) && b.form === 'numerical',
+      claims: (b) => b.form === 'numerical',
       read: (r, b) => {
         let body = b.body.slice(1);
         const tilde = indexOfMark(body, '~');
@@ -95,55 +216,25 @@ export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: strin
           const other = splitFeedback(body.slice(tilde + 1));
           if (trim(other.text).length) {
             return r.fail(
-              'A "~" answer with a value in a numerical question is not supported; only "~#feedback" for any other answer is.',
+              `"~${str(trim(other.text)).slice(0, 20)}": after "~" a numerical question takes only feedback for any other answer ("~#feedback"); Moodle ignores the text there. Write the answer as "=" with its weight ("=%50%3:1").`,
               r.posAt(body, tilde),
               'answer',
             );
           }
-          if (other.feedback)
-            r.otherFeedback = { label: 'Any other answer', text: str(plain(other.feedback)) };
+          r.feedbackOn('Any other answer', other.feedback);
+          const last = r.feedbackLines.pop();
+          if (last) r.otherFeedback = last;
           body = body.slice(0, tilde);
         }
-        const answers: (NumericKey & { weight: number; pos: Pos })[] = [];
-        const read = (cs: Chars, weight: number): void => {
-          const f = splitFeedback(cs);
-          const t = trim(f.text);
-          const pos = r.posAt(t.length ? t : cs);
-          const s = str(t);
-          r.feedbackOn(s, f.feedback);
-          const n = numericAnswer(s);
-          if (typeof n === 'string') r.fail(n, pos, 'answer');
-          else answers.push({ ...n, weight, pos });
-        };
-        if (indexOfMark(body, '=') >= 0) {
-          const parts = splitAt(body, '=');
-          if (trim(parts[0]!.body).length) {
-            return r.fail(
-              'Text before the first "=" answer of a numerical question.',
-              r.posAt(parts[0]!.body),
-              'answer',
-            );
-          }
-          for (const p of parts.slice(1)) {
-            const w = splitWeight(p.body);
-            read(w.rest, w.weight ?? 100);
-          }
-        } else {
-          read(body, 100);
-        }
+        // Moodle splits the answers at every "=": text before the first is an answer too.
+        const parts = splitAt(body, '=').filter((p, i) => i > 0 || trim(p.body).length > 0);
+        const read = parts.map((p) => readGiftAnswer(r, p.body, r.posAt(body, p.at)));
         if (r.failed) return undefined;
-        const full = answers.filter((a) => a.weight === 100);
-        if (full.length !== 1) {
-          return r.fail(
-            full.length === 0
-              ? 'A numerical question needs one answer worth 100%.'
-              : `A numerical question has one key, but ${full.length} answers are worth 100% (lines ${full.map((a) => a.pos.line).join(', ')}).`,
-            b.pos,
-            'answer',
-          );
+        if (read.length === 0) {
+          return r.fail('A numerical question needs an answer: "{#3.14:0.01}".', b.pos, 'answer');
         }
-        r.at('answer', full[0]!.pos);
-        return { answer: { value: full[0]!.value, tolerance: full[0]!.tolerance } };
+        const answer = numericKeyOf(r, read as Read[], b.pos);
+        return answer && { answer };
       },
     },
     // GIFT's numerical answers have no unit: writing one without it would change the question.
@@ -152,21 +243,92 @@ export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: strin
         ? {
             skip: `GIFT numerical answers have no unit, and this one's unit is "${q.answer.unit}".`,
           }
-        : giftQuestion(q, [`#${giftNumber(q.answer.value)}:${giftNumber(q.answer.tolerance)}`]),
+        : giftQuestion(q, giftAnswers(q.answer)),
+  },
+  moodle: {
+    read: {
+      claims: (q) => q.qtype === 'numerical',
+      read: (r, q) => {
+        if (q.units > 0) {
+          return r.unsupported(
+            'the answer has units (<units>), which Assay does not grade: an Assay numeric answer is a number only',
+            q.pos,
+          );
+        }
+        const read = q.answers.map((a): Read | undefined => {
+          const s = a.raw.trim();
+          r.feedback(s === '*' ? 'Any other answer' : s, a.feedback);
+          if (s === '*' || s === '')
+            return { any: true, fraction: a.fraction, pos: a.pos, text: '*' };
+          const tol = (a.tolerance ?? '0').trim() || '0';
+          if (!NUMBER.test(s) || !NUMBER.test(tol)) {
+            return r.fail(
+              `"${s}" with tolerance "${tol}" is not a number and a margin.`,
+              a.pos,
+              'answer',
+            );
+          }
+          return {
+            value: { value: Number(s), tolerance: Math.abs(Number(tol)) },
+            fraction: a.fraction,
+            pos: a.pos,
+            text: s,
+          };
+        });
+        if (r.failed) return undefined;
+        const answer = numericKeyOf(r, read as Read[], q.pos);
+        return answer && { answer };
+      },
+    },
+    // Moodle's units are graded (or penalised) on input; Assay's unit is only shown beside it.
+    write: (q) =>
+      q.answer.unit !== undefined
+        ? {
+            skip: `Moodle numerical units are part of the answer and graded; this question's unit "${q.answer.unit}" is only shown beside the number.`,
+          }
+        : {
+            qtype: 'numerical',
+            body: numericAnswers(q.answer).map((a) =>
+              xmlPlainAnswer(
+                giftNumber(a.value),
+                a.credit,
+                `<tolerance>${xmlEscape(giftNumber(a.tolerance))}</tolerance>`,
+              ),
+            ),
+          },
   },
   arbitrary: (fast, gen) =>
     fast
-      .record({
-        value: gen.number(),
-        tolerance: gen.number().map(Math.abs),
-        unit: fast.option(fast.constantFrom('ms', '%', 'requests per second', 'мс', 'GiB/s'), {
-          freq: 2,
-          nil: undefined,
-        }),
-      })
-      .map(({ unit, ...answer }) => ({
-        answer: unit === undefined ? answer : { ...answer, unit },
-      })),
+      .tuple(
+        fast.oneof(
+          fast
+            .record({ value: gen.number(), tolerance: gen.number().map(Math.abs) })
+            .map((answer) => ({ answer: answer as NumericKey })),
+          fast
+            .array(
+              fast.record({
+                value: gen.number(),
+                tolerance: gen.number().map(Math.abs),
+                credit: fast.constantFrom(1, 0.5, 0.25, 0.3333333, 0.1, 0),
+              }),
+              { minLength: 2, maxLength: 5 },
+            )
+            .filter((answers) => answers.some((a) => a.credit === 1))
+            .map((answers) => ({ answer: { answers } as NumericKey })),
+        ),
+        // A unit on a quarter of them: GIFT and Moodle XML skip those, and their round trips
+        // must still cover most numeric questions.
+        fast.oneof(
+          { arbitrary: fast.constant(undefined), weight: 3 },
+          {
+            arbitrary: fast.constantFrom('ms', '%', 'requests per second', 'мс', 'GiB/s'),
+            weight: 1,
+          },
+        ),
+      )
+      .map(([{ answer }, unit]) => ({
+        answer: (unit === undefined ? answer : { ...answer, unit }) as NumericKey,
+      })) as fc.Arbitrary<Authored<NumericKey>>,
   answers: (fast) =>
     fast
       .double({ min: -1e15, max: 1e15, noNaN: true, noDefaultInfinity: true })

@@ -70,6 +70,12 @@ export const order: QuestionType<'order', string[], string[], { options: Option[
       skip: 'GIFT has no ordering question (Moodle ordering is a plugin without GIFT syntax); export the bank as YAML to keep it.',
     }),
   },
+  moodle: {
+    read: undefined,
+    write: () => ({
+      skip: "Moodle's ordering questions are a plugin that grades in ways Assay does not reproduce; export the bank as YAML to keep it.",
+    }),
+  },
   arbitrary: (fast, gen) =>
     optionsArbitrary(fast, gen).chain((options) =>
       fast

@@ -75,6 +75,12 @@ export const sjt: QuestionType<'sjt', SjtKey, string, { options: Option[] }> = {
       skip: 'Situational-judgement weights would become Moodle grades with a different meaning; GIFT cannot express an sjt question.',
     }),
   },
+  moodle: {
+    read: undefined,
+    write: () => ({
+      skip: 'Situational-judgement weights would become Moodle grades of a single choice, which read back as a single question with partial credit; export the bank as YAML to keep it.',
+    }),
+  },
   arbitrary: (fast, gen) =>
     optionsArbitrary(fast, gen).chain((options) =>
       fast

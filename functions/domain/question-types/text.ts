@@ -1,28 +1,226 @@
+import type fc from 'fast-check';
 import * as z from 'zod/mini';
-import { hasText, plain, splitAt, splitFeedback, splitWeight, str, trim } from '../gift-syntax.ts';
+import type { FieldIssue } from '../errors.ts';
+import {
+  type Chars,
+  type GiftQuestion,
+  plain,
+  splitAt,
+  splitFeedback,
+  splitWeight,
+  str,
+  trim,
+} from '../gift-syntax.ts';
 import { giftAnswer, giftQuestion } from '../gift-text.ts';
+import { fractionOf, type Pos, percentOf, type Reader, sameFraction } from '../moodle.ts';
+import { xmlPlainAnswer } from '../moodle-xml-text.ts';
+import { storable } from '../numbers.ts';
 import { cleanText, withoutUnclean } from '../text.ts';
-import type { QuestionType } from './type.ts';
+import type { Authored, Content, QuestionType } from './type.ts';
 
 /** NFKC, trimmed, lower-cased, inner white space collapsed: how short answers are compared. */
 export function normaliseText(s: string): string {
   return s.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
 }
 
+/** One answer of Moodle's short answer: a pattern (`*` any text, `\*` a star) and its credit. */
+export interface TextAnswer {
+  text: string;
+  credit: number;
+}
+
 /**
- * A short text answer, compared after normalisation with the accepted answers. Deliberately
- * no author regexes: a pattern from an upload is a ReDoS waiting to happen.
+ * The key of a short answer: the accepted answers, each worth everything and compared
+ * literally; or Moodle's answers in order, each a pattern in which `*` stands for any text
+ * (`\*` for a star) with its credit: the first that matches gives the score. Both compare after
+ * the same normalisation (`normaliseText`; `caseSensitive` keeps case).
  */
-export const text: QuestionType<'text', string[], string, Record<never, never>> = {
-  id: 'text',
-  withOptions: false,
-  // Long text: a tab or newline is white space that normaliseText collapses, like any other.
-  key: z.array(cleanText('long', { min: 1, max: 200 })).check(z.minLength(1), z.maxLength(20)),
-  rules: (q) =>
-    q.answer
+export type TextKey = string[] | { answers: TextAnswer[]; caseSensitive?: boolean };
+
+/** A pattern split at its runs of unescaped `*`, with `\*` unescaped in the pieces. */
+export function patternPieces(pattern: string): string[] {
+  const pieces: string[] = [];
+  let cur = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\' && pattern[i + 1] === '*') {
+      cur += '*';
+      i++;
+    } else if (c === '*') {
+      pieces.push(cur);
+      cur = '';
+      while (pattern[i + 1] === '*') i++;
+    } else cur += c;
+  }
+  pieces.push(cur);
+  return pieces;
+}
+
+/** The normalisation of `normaliseText` without the trim, for the pieces of a pattern. */
+const normalisePiece = (s: string, keepCase: boolean) => {
+  const t = s.normalize('NFKC').replace(/\s+/g, ' ');
+  return keepCase ? t : t.toLowerCase();
+};
+
+/**
+ * Whether a response matches a pattern: linear in their lengths (no regular expression built
+ * from an upload, so no ReDoS). Pieces match in order, the first at the start, the last at the
+ * end, the others leftmost between them: exactly the texts `*` allows.
+ */
+export function matchesPattern(pattern: string, response: string, caseSensitive = false): boolean {
+  const pieces = patternPieces(pattern.trim()).map((p) => normalisePiece(p, caseSensitive));
+  const s = normalisePiece(response.trim(), caseSensitive);
+  if (pieces.length === 1) return s === pieces[0];
+  const first = pieces[0]!;
+  const last = pieces.at(-1)!;
+  if (s.length < first.length + last.length || !s.startsWith(first) || !s.endsWith(last)) {
+    return false;
+  }
+  let at = first.length;
+  const end = s.length - last.length;
+  for (const mid of pieces.slice(1, -1)) {
+    const i = s.indexOf(mid, at);
+    if (i < 0 || i + mid.length > end) return false;
+    at = i + mid.length;
+  }
+  return true;
+}
+
+const hasWildcard = (pattern: string) => patternPieces(pattern).length > 1;
+
+/** The score of a response: 1 if it is an accepted answer, or the first matching answer's credit. */
+function gradeText(key: TextKey, response: string): number {
+  if (Array.isArray(key)) {
+    const given = normaliseText(response);
+    return key.some((a) => normaliseText(a) === given) ? 1 : 0;
+  }
+  return key.answers.find((a) => matchesPattern(a.text, response, key.caseSensitive))?.credit ?? 0;
+}
+
+/** A pattern for a literal text: `*` escaped, so that Moodle does not read it as "any text". */
+const literalPattern = (text: string) => text.replace(/\*/g, '\\*');
+
+/** The answers of a key as Moodle's patterns and credits. */
+const textAnswers = (key: TextKey): TextAnswer[] =>
+  Array.isArray(key) ? key.map((a) => ({ text: literalPattern(a), credit: 1 })) : key.answers;
+
+interface Read {
+  text: string;
+  fraction: number;
+  pos: Pos;
+}
+
+/**
+ * A text key from Moodle's short answers, in order: the accepted-answer list when every answer
+ * is worth 100%, has no wildcard and case does not count; otherwise the answers with their
+ * credits. A negative credit is a penalty Assay cannot give; one answer must be worth 100%.
+ */
+function textKeyOf(r: Reader, read: Read[], caseSensitive: boolean, pos: Pos): TextKey | undefined {
+  for (const a of read) {
+    if (a.fraction < 0) {
+      r.unsupported(
+        `the answer "${a.text}" costs ${percentOf(-a.fraction)}% in Moodle (${r.weight(Number(percentOf(a.fraction)), '=')}), a negative mark; Assay scores a question from 0 to 100%`,
+        a.pos,
+      );
+    } else if (a.text === '')
+      r.fail('An empty answer: write the accepted text after "=".', a.pos, 'answer');
+  }
+  if (r.failed) return undefined;
+  if (!read.some((a) => sameFraction(a.fraction, 1))) {
+    return r.fail(
+      `No answer is worth 100% (written "=" or ${r.weight(100, '=')}), so nobody could score full marks.`,
+      pos,
+      'answer',
+    );
+  }
+  if (!caseSensitive && read.every((a) => sameFraction(a.fraction, 1) && !hasWildcard(a.text))) {
+    read.forEach((a, i) => {
+      r.at(`answer[${i}]`, a.pos);
+    });
+    return read.map((a) => patternPieces(a.text)[0]!);
+  }
+  read.forEach((a, i) => {
+    r.at(`answer.answers[${i}]`, a.pos);
+  });
+  return {
+    answers: read.map((a) => ({
+      text: a.text,
+      credit: sameFraction(a.fraction, 1) ? 1 : a.fraction,
+    })),
+    ...(caseSensitive ? { caseSensitive: true } : {}),
+  };
+}
+
+/** GIFT short answers: `=a =%50%b#feedback` (text before the first `=` is an answer too). */
+function readGiftText(r: GiftQuestion, body: Chars): Read[] {
+  return splitAt(body, '=')
+    .filter((p, i) => i > 0 || trim(p.body).length > 0)
+    .map((p) => {
+      const pos = r.posAt(body, p.at);
+      const w = splitWeight(p.body);
+      const f = splitFeedback(w.rest);
+      // Moodle compares an answer as written: its format marker goes, any HTML stays.
+      const text = str(plain(f.text));
+      r.feedbackOn(text, f.feedback);
+      return { text, fraction: fractionOf(w.weight ?? 100), pos };
+    });
+}
+
+// Long text: a tab or newline is white space that normaliseText collapses, like any other.
+const ANSWER = cleanText('long', { min: 1, max: 200 });
+
+/** Rules: no blank answer; a credit of 1 somewhere. */
+function textRules(q: Content<TextKey>): FieldIssue[] {
+  if (Array.isArray(q.answer)) {
+    return q.answer
       .map((a, i) => ({ a, i }))
       .filter(({ a }) => normaliseText(a) === '')
-      .map(({ i }) => ({ path: `answer[${i}]`, message: 'An accepted answer cannot be blank.' })),
+      .map(({ i }) => ({ path: `answer[${i}]`, message: 'An accepted answer cannot be blank.' }));
+  }
+  return [
+    ...q.answer.answers
+      .map((a, i) => ({ a, i }))
+      .filter(({ a }) => normaliseText(a.text) === '')
+      .map(({ i }) => ({
+        path: `answer.answers[${i}].text`,
+        message: 'An answer cannot be blank.',
+      })),
+    ...(q.answer.answers.some((a) => a.credit === 1)
+      ? []
+      : [
+          {
+            path: 'answer.answers',
+            message: 'One answer must have credit 1, so that a full score is possible.',
+          },
+        ]),
+  ];
+}
+
+/**
+ * A short text answer, compared after normalisation with the accepted answers (or Moodle's
+ * patterns). Deliberately no author regexes: a pattern from an upload is a ReDoS waiting to
+ * happen; `*` is matched by a linear scan.
+ */
+export const text: QuestionType<'text', TextKey, string, Record<never, never>> = {
+  id: 'text',
+  withOptions: false,
+  key: z.union([
+    z.array(ANSWER).check(z.minLength(1), z.maxLength(20)),
+    z.strictObject({
+      answers: z
+        .array(
+          z.strictObject({
+            text: ANSWER,
+            credit: z
+              .number()
+              .check(z.gte(0, 'Credit is in [0,1].'), z.lte(1, 'Credit is in [0,1].'), storable()),
+          }),
+        )
+        .check(z.minLength(1), z.maxLength(20)),
+      caseSensitive: z.optional(z.boolean()),
+    }),
+  ]),
+  rules: textRules,
   answer: cleanText('long', { max: 500 }),
   expected: 'a text',
   response: () => cleanText('long', { max: 500 }),
@@ -30,62 +228,104 @@ export const text: QuestionType<'text', string[], string, Record<never, never>> 
   answerBytes: () => 2 + 6 * 500,
   view: {},
   show: () => ({}),
-  hidden: (q) => q.answer,
+  hidden: (q) =>
+    Array.isArray(q.answer)
+      ? q.answer
+      : q.answer.answers.filter((a) => a.credit > 0 && !a.text.includes('*')).map((a) => a.text),
   effortSeconds: 2,
-  grade: (q, r) => {
-    const given = normaliseText(r);
-    return q.answer.some((a) => normaliseText(a) === given) ? 1 : 0;
-  },
+  grade: (q, r) => gradeText(q.answer, r),
   describe: (_q, r) => JSON.stringify(r),
   gift: {
-    // `{=a =b}`: every answer accepted, none partially.
+    // `{=a =%50%b =%0%*}`: Moodle's short answer; every answer accepted unless weighted.
     read: {
-      claims: (b) => !hasText(b.after) && b.form === 'shortanswer',
+      claims: (b) => b.form === 'shortanswer',
       read: (r, b) => {
-        const parts = splitAt(b.body, '=');
-        if (trim(parts[0]!.body).length) {
-          return r.fail(
-            'Text before the first "=" answer of a short-answer question.',
-            r.posAt(parts[0]!.body),
-          );
-        }
-        const answer = parts.slice(1).map((p, i) => {
-          const pos = r.posAt(b.body, p.at);
-          r.at(`answer[${i}]`, pos);
-          const w = splitWeight(p.body);
-          if (w.weight !== undefined && w.weight !== 100) {
-            r.fail(
-              `Partial credit (${w.weight}%) for a short answer cannot be represented: every accepted answer scores 1.`,
-              pos,
-              `answer[${i}]`,
-            );
-          }
-          const f = splitFeedback(w.rest);
-          const text = str(plain(f.text));
-          r.feedbackOn(text, f.feedback);
-          return text;
-        });
-        return { answer };
+        const read = readGiftText(r, b.body);
+        if (r.failed) return undefined;
+        const answer = textKeyOf(r, read, false, b.pos);
+        return answer && { answer };
       },
     },
     // GIFT reads `=` with `->` as a matching question, and `->` cannot be escaped.
+    write: (q) => {
+      const answers = textAnswers(q.answer);
+      if (answers.some((a) => a.text.includes('->'))) {
+        return {
+          skip: 'An answer contains "->", which GIFT reads as a matching question and cannot escape.',
+        };
+      }
+      if (!Array.isArray(q.answer) && q.answer.caseSensitive) {
+        return { skip: 'GIFT cannot say that case counts; export the question as Moodle XML.' };
+      }
+      if (Array.isArray(q.answer) && q.answer.some((a) => a.includes('\\*'))) {
+        return {
+          skip: 'An answer contains "\\*", which Moodle reads as a star: it cannot be written.',
+        };
+      }
+      return giftQuestion(
+        q,
+        answers.map((a) =>
+          Array.isArray(q.answer)
+            ? giftAnswer('=', a.text, undefined, true)
+            : giftAnswer('=', a.text, percentOf(a.credit), true),
+        ),
+      );
+    },
+  },
+  moodle: {
+    read: {
+      claims: (q) => q.qtype === 'shortanswer',
+      read: (r, q) => {
+        const read = q.answers.map((a) => {
+          r.feedback(a.raw, a.feedback);
+          return { text: a.raw, fraction: a.fraction, pos: a.pos };
+        });
+        const answer = textKeyOf(r, read, q.usecase, q.pos);
+        return answer && { answer };
+      },
+    },
     write: (q) =>
-      q.answer.some((a) => a.includes('->'))
-        ? {
-            skip: 'An accepted answer contains "->", which GIFT reads as a matching question and cannot escape.',
-          }
-        : giftQuestion(
-            q,
-            q.answer.map((a) => giftAnswer('=', a)),
-          ),
+      Array.isArray(q.answer) && q.answer.some((a) => a.includes('\\*'))
+        ? { skip: 'An answer contains "\\*", which Moodle reads as a star: it cannot be written.' }
+        : {
+            qtype: 'shortanswer',
+            body: [
+              `<usecase>${!Array.isArray(q.answer) && q.answer.caseSensitive ? 1 : 0}</usecase>`,
+              ...textAnswers(q.answer).map((a) => xmlPlainAnswer(a.text, a.credit)),
+            ],
+          },
   },
   arbitrary: (fast, gen) =>
-    fast
-      .array(
-        gen.text(1, 200).filter((s) => normaliseText(s) !== ''),
-        { minLength: 1, maxLength: 20 },
-      )
-      .map((answer) => ({ answer })),
+    fast.oneof(
+      fast
+        .array(
+          gen.text(1, 200).filter((s) => normaliseText(s) !== ''),
+          { minLength: 1, maxLength: 20 },
+        )
+        .map((answer) => ({ answer: answer as TextKey })),
+      fast
+        .tuple(
+          fast.array(
+            fast.record({
+              text: gen.text(1, 200).filter((s) => normaliseText(s) !== ''),
+              credit: fast.constantFrom(1, 0.5, 0.75, 0.25, 0),
+            }),
+            { minLength: 1, maxLength: 6 },
+          ),
+          fast.boolean(),
+          fast.integer({ min: 0, max: 4 }).map((n) => n === 0),
+        )
+        .map(([answers, star, caseSensitive]) => ({
+          answers: [...answers, ...(star ? [{ text: '*', credit: 0 }] : [])],
+          ...(caseSensitive ? { caseSensitive: true } : {}),
+        }))
+        // A list in disguise (everything worth 1, no "*", case ignored) reads back as the list.
+        .filter((k) => k.answers.some((a) => a.credit === 1))
+        .filter(
+          (k) => k.caseSensitive || k.answers.some((a) => a.credit !== 1 || a.text.includes('*')),
+        )
+        .map((answer) => ({ answer: answer as TextKey })),
+    ) as fc.Arbitrary<Authored<TextKey>>,
   // Anything a person can send: any characters but those the clean-text rules refuse.
   answers: (fast) =>
     fast

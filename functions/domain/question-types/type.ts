@@ -9,6 +9,7 @@ import type fc from 'fast-check';
 import type * as z from 'zod/mini';
 import type { FieldIssue } from '../errors.ts';
 import type { GiftReader } from '../gift-syntax.ts';
+import type { MoodleXmlReader, MoodleXmlWritten } from '../moodle-xml-text.ts';
 import type { QuestionTypeId } from './registry.ts';
 
 export type { QuestionTypeId } from './registry.ts';
@@ -24,9 +25,12 @@ export interface QuestionContent {
   area: string;
   type: QuestionTypeId;
   difficulty: 1 | 2 | 3;
+  /** The author's name for the question (a Moodle question name); never shown to candidates. */
+  title?: string;
   prompt: string;
   options?: Option[];
   answer: unknown;
+  /** Why the key is right; empty when the author gave none (an import warns about it). */
   explanation: string;
   tags: string[];
   timeHintSeconds?: number;
@@ -75,6 +79,13 @@ export interface GiftMapping<Key> {
   /** Reads the GIFT answer blocks of this type; `undefined` when GIFT has no syntax for it. */
   read: GiftReader<Key> | undefined;
   write(q: Content<Key>): GiftWritten;
+}
+
+/** The type's mapping to Moodle XML (`<question type="...">`): how it is read and written. */
+export interface MoodleMapping<Key> {
+  /** Reads the Moodle XML questions of this type; `undefined` when Moodle has no equivalent. */
+  read: MoodleXmlReader<Key> | undefined;
+  write(q: Content<Key>): MoodleXmlWritten;
 }
 
 /**
@@ -133,6 +144,8 @@ export interface QuestionType<Id extends string, Key, Answer, View extends objec
   describe(q: Content<Key>, answer: Answer): string;
 
   readonly gift: GiftMapping<Key>;
+  /** Moodle XML reading and writing, with the same meaning as GIFT's. */
+  readonly moodle: MoodleMapping<Key>;
 
   /** Any valid `options`/`answer` (and prompt, if the type owns it) of this type. */
   arbitrary(fast: typeof fc, gen: Generators): fc.Arbitrary<Authored<Key>>;

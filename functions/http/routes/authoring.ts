@@ -24,13 +24,19 @@ import {
 
 const AUTHORS = ['author'] as const;
 
-/** Content types a bank upload accepts; text/plain is GIFT (or YAML with ?format=yaml). */
+/**
+ * Content types a bank upload accepts: text/plain is GIFT (or another ?format=), XML is Moodle
+ * XML, and application/octet-stream is a file whose bytes the server decodes (any ?format=).
+ */
 export const BANK_CONTENT_TYPES = [
   'application/json',
   'application/yaml',
   'application/x-yaml',
   'text/yaml',
   'text/plain',
+  'application/xml',
+  'text/xml',
+  'application/octet-stream',
 ];
 
 const IDEMPOTENCY_KEY = {
@@ -54,7 +60,7 @@ export const AUTHORING_ROUTES = [
     group: 'authoring',
     access: AUTHORS,
     summary:
-      'Upload a question bank (JSON, YAML, or GIFT as text/plain with ?format=gift). All or nothing: readers see the whole bank at once or nothing of it, and any invalid question stores nothing, every problem located. A bank of at most 1,000 questions and 2 MiB of text is imported before the answer (201); a larger one, or any with Prefer: respond-async, by a job (202 with Location: /v1/imports/{importId}). Re-uploading identical content changes nothing.',
+      'Upload a question bank: JSON, YAML, Moodle GIFT (text/plain or application/octet-stream with ?format=gift) or Moodle XML (application/xml, or ?format=xml). All or nothing: readers see the whole bank at once or nothing of it, and any invalid question stores nothing, every problem located (with its line); with ?skipUnsupported=true the questions Assay cannot represent are left out and listed in `skipped`. A GIFT or XML file is the bank ?bank= names: an id derived from a title or content that belongs to a question of another bank is a 409. A bank of at most 1,000 questions and 2 MiB of text is imported before the answer (201, with `warnings` and `skipped`); a larger one, or any with Prefer: respond-async, by a job (202 with Location: /v1/imports/{importId}, whose record shows the same warnings and skipped questions). Re-uploading identical content changes nothing.',
     consumes: BANK_CONTENT_TYPES,
     body: BankDocument,
     rawBody: true,
@@ -77,12 +83,12 @@ export const AUTHORING_ROUTES = [
       },
       409: {
         description:
-          'A question changed during the import (an edit or another import), or another open import is replacing it: nothing of this upload is visible; upload it again.',
+          'An id derived from a title, content or a Moodle id already belongs to a different question of another bank; or a question changed during the import (an edit or another import), or another open import is replacing it (upload it again: unchanged questions are skipped). Nothing of this upload is visible.',
       },
       413: { description: 'The body is over 4 MiB, or its text over 32 MiB decompressed.' },
       415: {
         description:
-          'Unsupported content type or encoding: JSON as application/json, YAML as application/yaml (or text/plain with ?format=yaml), GIFT only as text/plain with ?format=gift; Content-Encoding gzip or none.',
+          'Unsupported content type or encoding: JSON as application/json, YAML as application/yaml (or text/plain with ?format=yaml), GIFT as text/plain or application/octet-stream with ?format=gift, Moodle XML as application/xml or text/xml (or ?format=xml); Content-Encoding gzip or none.',
       },
       422: { description: 'The Idempotency-Key was sent with a different upload.' },
     },

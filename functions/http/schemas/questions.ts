@@ -7,7 +7,9 @@ import {
   QuestionShape,
 } from '../../domain/question.ts';
 import { QUESTION_TYPE_LIST } from '../../domain/question-types/registry.ts';
+import { notReserved } from '../../domain/reserved.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
+import { cleanText } from '../../domain/text.ts';
 import { Cursor } from './common.ts';
 
 export const QuestionIdParams = z.strictObject({
@@ -27,15 +29,29 @@ export const BankDocument = z
 export const UploadQuery = z.strictObject({
   format: z.optional(
     z
-      .enum(['json', 'yaml', 'gift'])
+      .enum(['json', 'yaml', 'gift', 'xml'])
       .check(
         z.describe(
-          'gift needs Content-Type: text/plain (415 otherwise); yaml lets a YAML bank come as text/plain. Without it the Content-Type decides.',
+          'gift: Moodle GIFT, as text/plain or application/octet-stream; xml: Moodle XML (also chosen by Content-Type application/xml or text/xml); yaml lets a YAML bank come as text/plain. Without it the Content-Type decides.',
         ),
       ),
   ),
   area: z.optional(z.enum(AREA_IDS)),
   difficulty: z.optional(z.enum(['1', '2', '3'])),
+  /** The bank (the file) a GIFT or Moodle XML upload is: its questions' source. */
+  bank: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^[a-z0-9][a-z0-9-]{2,63}$/,
+          'bank is 3-64 lower-case letters, digits and hyphens (e.g. the file name: week-3-quiz).',
+        ),
+        notReserved('Bank ids'),
+      ),
+  ),
+  bankTitle: z.optional(cleanText('name', { min: 1, max: 200 })),
+  skipUnsupported: z.optional(z.enum(['true', 'false'])),
 });
 
 /** A located problem of an upload: as a 400 lists it, plus the part of a part-wise import. */
@@ -49,6 +65,26 @@ const LocatedIssue = z.object({
   part: z.optional(z.int()),
 });
 
+/** Something an author should know about an imported question (nothing was refused). */
+const UploadNotice = z.object({
+  message: z.string(),
+  line: z.optional(z.int()),
+  column: z.optional(z.int()),
+  questionIndex: z.optional(z.int()),
+  questionId: z.optional(z.string()),
+  title: z.optional(z.string()),
+  part: z.optional(z.int()),
+});
+
+/** A question left out on request (?skipUnsupported=true), with the reason. */
+const SkippedQuestion = z.object({
+  line: z.int(),
+  questionIndex: z.int(),
+  title: z.optional(z.string()),
+  reason: z.string(),
+  part: z.optional(z.int()),
+});
+
 export const UploadResult = z
   .object({
     importId: z.string(),
@@ -57,11 +93,13 @@ export const UploadResult = z
     created: z.int(),
     updated: z.int(),
     unchanged: z.int(),
-    warnings: z.array(LocatedIssue),
+    warnings: z.array(UploadNotice),
+    skipped: z.array(SkippedQuestion),
   })
   .register(z.globalRegistry, {
     id: 'UploadResult',
-    description: 'A bank imported before the answer (at most 1,000 questions and 2 MiB of text).',
+    description:
+      'A bank imported before the answer (at most 1,000 questions and 2 MiB of text): counts, the warnings (e.g. "no general feedback (`####`)") and, with ?skipUnsupported=true, the questions left out with the reason.',
   });
 
 export const ImportStatusView = z
@@ -91,7 +129,12 @@ export const ImportStatusView = z
     }),
     errors: z.array(LocatedIssue),
     errorCount: z.int(),
-    warnings: z.array(LocatedIssue),
+    warnings: z.array(UploadNotice),
+    /** How many warnings there were, when the record keeps only the first 500. */
+    warningCount: z.optional(z.int()),
+    skipped: z.array(SkippedQuestion),
+    /** How many questions were skipped, when the record keeps only the first 500. */
+    skippedCount: z.optional(z.int()),
     detail: z.optional(z.string()),
     code: z.optional(
       z.enum(['validation-failed', 'conflict', 'unavailable', 'stopped', 'internal']),
@@ -103,7 +146,7 @@ export const ImportStatusView = z
   .register(z.globalRegistry, {
     id: 'Import',
     description:
-      'A bank import: receiving (part-wise, until every part is in), queued, running, then succeeded (every question visible at once) or failed (nothing visible; errors located, at most 1,000 kept, errorCount says how many). See docs/imports.md.',
+      'A bank import: receiving (part-wise, until every part is in), queued, running, then succeeded (every question visible at once) or failed (nothing visible; errors located, at most 1,000 kept, errorCount says how many). Warnings and the questions left out with ?skipUnsupported=true are those a 201 lists (at most 500 of each kept; warningCount and skippedCount say how many when there were more). See docs/imports.md.',
   });
 
 const ImportId = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Not a valid id.'));
@@ -193,6 +236,7 @@ const viewFields = () => {
     id: z.string(),
     area: z.enum(AREA_IDS),
     difficulty: Difficulty,
+    title: z.optional(z.string()),
     prompt: z.string(),
     explanation: z.string(),
     tags: z.array(z.string()),

@@ -1,0 +1,104 @@
+/**
+ * A bank as an upload delivers it: the validated questions, what the author should know
+ * (`warnings`), what was left out on request (`skipped`), and where each question's id came
+ * from (`origins`), which decides whether it may update a question stored from another file.
+ */
+import type { Bank } from './bank.ts';
+import { DomainError, type FieldIssue } from './errors.ts';
+import { contentHash } from './question.ts';
+
+/** Something an author should know about an imported question; nothing was refused. */
+export interface Notice {
+  message: string;
+  line?: number;
+  column?: number;
+  questionIndex?: number;
+  questionId?: string;
+  /** The question's title (`::title::`, a Moodle name), when it has one. */
+  title?: string;
+}
+
+/** A question left out because the upload asked to skip what Assay cannot represent. */
+export interface SkippedQuestion {
+  line: number;
+  questionIndex: number;
+  title?: string;
+  reason: string;
+}
+
+/**
+ * Where a question's id comes from: written by the author (`id`: a YAML id, GIFT's `[id:...]`,
+ * an XML `<idnumber>`), or derived from a Moodle id that is no Assay id (`id-text`), its title
+ * or its content.
+ */
+export interface QuestionOrigin {
+  id: string;
+  idFrom: 'id' | 'id-text' | 'title' | 'content';
+  line?: number;
+  title?: string;
+}
+
+export interface BankImport {
+  bank: Bank;
+  warnings: Notice[];
+  skipped: SkippedQuestion[];
+  origins: QuestionOrigin[];
+}
+
+/** A stored question's head, as far as the conflict check needs it. */
+export interface StoredHead {
+  id: string;
+  bankId?: string;
+  contentHash?: string;
+  title?: string;
+}
+
+/**
+ * Refuses (409) an upload in which an id that Assay derived (from a title or from content)
+ * already belongs to a different question stored from another bank: the id came about by
+ * coincidence (two files with `::Q1::`), not because the author meant that question, so it
+ * must not overwrite it. The same content, and any id the author wrote, update as usual.
+ */
+export function checkDerivedIds(upload: BankImport, heads: ReadonlyMap<string, StoredHead>): void {
+  const byId = new Map(upload.bank.questions.map((q) => [q.id, q]));
+  const issues: FieldIssue[] = [];
+  for (const o of upload.origins) {
+    if (o.idFrom === 'id') continue;
+    const head = heads.get(o.id);
+    const q = byId.get(o.id);
+    if (!head || !q || head.bankId === upload.bank.bank.id) continue;
+    if (head.contentHash === contentHash(q)) continue;
+    const from =
+      o.idFrom === 'title'
+        ? `its title "${o.title}"`
+        : o.idFrom === 'id-text'
+          ? 'its Moodle id (which is no Assay id)'
+          : 'its text (it has no title)';
+    const existing = `${head.title ? `"${head.title}", ` : ''}stored from bank "${head.bankId ?? 'unknown'}"`;
+    issues.push({
+      path: `questions[${upload.bank.questions.indexOf(q)}].id`,
+      message: `The question${o.line ? ` on line ${o.line}` : ''} gets the id "${o.id}" from ${from}, but "${o.id}" is already a different question (${existing}); this upload is bank "${upload.bank.bank.id}". Nothing was stored. Give the question its own id with "// [id:...]" (GIFT) or <idnumber> (XML), or a different title; or upload with ?bank=${head.bankId ?? '...'} if this file is a new version of that bank.`,
+      ...(o.line ? { line: o.line } : {}),
+      questionId: o.id,
+      ...(o.title ? { title: o.title } : {}),
+    });
+  }
+  if (issues.length) {
+    const first = issues[0]!;
+    throw new DomainError(
+      'conflict',
+      `${issues.length} question id${issues.length === 1 ? '' : 's'} of this upload already belong${issues.length === 1 ? 's' : ''} to other questions: ${first.message}${issues.length > 1 ? ' ...' : ''}`,
+      { errors: issues },
+    );
+  }
+}
+
+/** An upload with no Moodle origins: every id written by the author. */
+export function authoredImport(bank: Bank, warnings: Notice[] = []): BankImport {
+  return {
+    bank,
+    warnings,
+    skipped: [],
+    origins: bank.questions.map((q) => ({ id: q.id, idFrom: 'id' as const })),
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * Moodle's formatted texts as Assay keeps them. Assay's texts are markdown rendered without
+ * raw HTML (web/shared/markdown.ts); Moodle's are HTML by default (`[html]` in GIFT,
+ * `format="html"` in XML). HTML becomes markdown with turndown (a maintained converter), with
+ * what must not survive removed: scripts, styles, frames, event handlers and links that are not
+ * http(s) or mailto, and every image, which is reported so that the reader can refuse the
+ * question (an image in the question or an answer) or warn (an image in feedback).
+ */
+import { createRequire } from 'node:module';
+import type TurndownService from 'turndown';
+
+/** Moodle's text formats: GIFT's `[html]`... markers, XML's `format` attributes. */
+export type TextFormat = 'html' | 'moodle' | 'markdown' | 'plain';
+
+/**
+ * A text as Assay keeps it, the images that were in it (their `src`), and what markdown could
+ * only approximate (a table kept as rows of text), for a warning.
+ */
+export interface Converted {
+  text: string;
+  images: string[];
+  notes?: string[];
+}
+
+type Turndown = typeof TurndownService;
+
+let turndownClass: Turndown | undefined;
+
+/**
+ * turndown (with its DOM) is about 250 KB: loaded on first use, like the YAML parser, so that
+ * only uploads with HTML pay for it (a side module of the Lambda bundle, infra/aws/bundling.ts).
+ */
+function turndown(): Turndown {
+  turndownClass ??= createRequire(import.meta.url)('turndown') as Turndown;
+  return turndownClass;
+}
+
+const SAFE_LINK = /^(?:https?:|mailto:)/i;
+/** Elements whose content is not text a person reads. */
+const DROPPED = ['script', 'style', 'iframe', 'object', 'embed', 'noscript', 'template', 'head'];
+
+const SUPERSCRIPT: Readonly<Record<string, string>> = Object.fromEntries(
+  [...'0123456789+-=()n'].map((c, i) => [c, [...'⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ'][i]!]),
+);
+const SUBSCRIPT: Readonly<Record<string, string>> = Object.fromEntries(
+  [...'0123456789+-=()'].map((c, i) => [c, [...'₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎'][i]!]),
+);
+
+/** HTML as markdown without any HTML left in it. */
+export function htmlToMarkdown(html: string): Converted {
+  const images: string[] = [];
+  const notes = new Set<string>();
+  const Service = turndown();
+  const td = new Service({
+    headingStyle: 'atx',
+    codeBlockStyle: 'fenced',
+    bulletListMarker: '-',
+    emDelimiter: '_',
+    strongDelimiter: '**',
+  });
+  td.remove(DROPPED as never);
+  td.addRule('images', {
+    filter: 'img',
+    replacement: (_content, node) => {
+      images.push((node as { getAttribute(n: string): string | null }).getAttribute('src') ?? '');
+      return '';
+    },
+  });
+  // Assay's markdown has no tables: each row becomes a line of its cells separated by " | ",
+  // so that what was side by side stays together (and the author is told).
+  td.addRule('tableCells', {
+    filter: ['th', 'td'],
+    replacement: (content) => `${content.replace(/\s+/g, ' ').trim()} | `,
+  });
+  td.addRule('tableRows', {
+    filter: 'tr',
+    replacement: (content) => {
+      notes.add('a table, kept as one line of text per row with its cells separated by "|"');
+      return `\n\n${content.replace(/\s*\|\s*$/, '').trim()}\n\n`;
+    },
+  });
+  // Superscripts and subscripts carry meaning (2<sup>10</sup>, H<sub>2</sub>O): Unicode's
+  // superscript and subscript characters where they exist, else ^(...) and _(...) with a note.
+  td.addRule('scripts', {
+    filter: ['sup', 'sub'],
+    replacement: (content, node) => {
+      const sup = node.nodeName === 'SUP';
+      const map = sup ? SUPERSCRIPT : SUBSCRIPT;
+      const text = content.trim();
+      if (text === '') return '';
+      if ([...text].every((ch) => ch in map)) return [...text].map((ch) => map[ch]).join('');
+      notes.add(`${sup ? 'a superscript' : 'a subscript'} written as ${sup ? '^' : '_'}(...)`);
+      return `${sup ? '^' : '\\_'}(${text})`;
+    },
+  });
+  // Markdown as Assay renders it has no strike-through: the words stay, with a note.
+  td.addRule('struck', {
+    filter: (node) => ['S', 'DEL', 'STRIKE'].includes(node.nodeName),
+    replacement: (content) => {
+      if (content.trim() !== '') notes.add('struck-through text, kept as plain text');
+      return content;
+    },
+  });
+  td.addRule('links', {
+    filter: (node) => node.nodeName === 'A',
+    replacement: (content, node) => {
+      const href = (node as { getAttribute(n: string): string | null }).getAttribute('href') ?? '';
+      if (!SAFE_LINK.test(href.trim()) || content.trim() === '') return content;
+      const url = href
+        .trim()
+        .replace(/[()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+      return `[${content}](${url})`;
+    },
+  });
+  // Text that looks like a tag (`&lt;div&gt;` in the HTML) stays text: as an entity, which
+  // markdown shows as "<", so that no tag is left in the markdown.
+  const markdownEscape = td.escape.bind(td);
+  td.escape = (s: string) => markdownEscape(s).replace(/</g, '&lt;');
+  const text = td
+    .turndown(html)
+    .replace(/[ \t]+$/gm, '')
+    .trim();
+  return { text, images, ...(notes.size ? { notes: [...notes] } : {}) };
+}
+
+/**
+ * A text of the given format as Assay keeps it: HTML (and Moodle's auto-format, which is HTML
+ * whose line breaks count) as markdown; markdown and plain text as written.
+ */
+export function moodleText(text: string, format: TextFormat): Converted {
+  if (format === 'html') return htmlToMarkdown(text);
+  if (format === 'moodle') return htmlToMarkdown(text.replace(/\r?\n/g, '<br>\n'));
+  return { text: text.trim(), images: [] };
+}
+
+/** The tags of HTML outside code spans (`<b>`, `</p>`), for a warning about unmarked HTML. */
+export function htmlTagsIn(text: string): string[] {
+  const outsideCode = text.replace(/```[\s\S]*?```|`[^`\n]*`/g, '');
+  return [
+    ...new Set(
+      [
+        ...outsideCode.matchAll(
+          /<\/?(p|br|b|i|u|em|strong|span|div|img|a|ul|ol|li|sub|sup|pre|code|table|tr|td|h[1-6])\b[^>]*>/gi,
+        ),
+      ].map((m) => m[0]),
+    ),
+  ];
+}
+
+/** An image's file name for messages: `@@PLUGINFILE@@/3.png` -> `3.png`. */
+export function imageName(src: string): string {
+  const name = src.replace(/^@@PLUGINFILE@@\//, '').split(/[?#]/)[0]!;
+  try {
+    return decodeURIComponent(name) || src;
+  } catch {
+    return name || src;
+  }
+}

@@ -1,0 +1,520 @@
+/**
+ * Moodle XML (`<quiz><question type="...">`, what Moodle exports by default) import and export,
+ * with the same meaning as GIFT: each type reads and writes its own questions (`moodle` in its
+ * module of `question-types/`), the texts and answers reach it already converted
+ * (`XmlQuestion`), and the file's questions are put together as GIFT's are
+ * (`moodle-import.ts`). The parser is @xmldom/xmldom (maintained, positions on every node),
+ * loaded on first use like the YAML parser. See "Moodle banks" in docs/question-format.md.
+ */
+import { createRequire } from 'node:module';
+import type * as XmlDom from '@xmldom/xmldom';
+import type { Bank } from './bank.ts';
+import type { BankImport, Notice } from './bank-import.ts';
+import type { FieldIssue } from './errors.ts';
+import { type AssayMeta, defaultOptionId, parseAssay, parseCategory } from './gift-syntax.ts';
+import { imageName, moodleText, type TextFormat } from './html-text.ts';
+import {
+  type Draft,
+  type Pos,
+  type Reader,
+  ROLE_NAMES,
+  UNSUPPORTED_MOODLE_TYPES,
+} from './moodle.ts';
+import { assembleImport, fileError, type ImportOptions } from './moodle-import.ts';
+import {
+  type XmlAnswer,
+  type XmlPair,
+  type XmlQuestion,
+  xmlEscape,
+  xmlSafe,
+  xmlText,
+} from './moodle-xml-text.ts';
+import { type AnyQuestionType, QUESTION_TYPE_LIST, typeOf } from './question-types/registry.ts';
+import type { Option, QuestionContent } from './question-types/type.ts';
+
+type Element = XmlDom.Element;
+
+let xmldom: typeof XmlDom | undefined;
+
+/** @xmldom/xmldom, loaded on first use: only Moodle XML uploads need it (a side module in Lambda). */
+function dom(): typeof XmlDom {
+  xmldom ??= createRequire(import.meta.url)('@xmldom/xmldom') as typeof XmlDom;
+  return xmldom;
+}
+
+const posOf = (n: { lineNumber?: number; columnNumber?: number } | null | undefined): Pos => ({
+  line: Math.max(1, n?.lineNumber ?? 1),
+  column: Math.max(1, n?.columnNumber ?? 1),
+});
+
+/** The element children of `el` named `name`. */
+function children(el: Element, name: string): Element[] {
+  const out: Element[] = [];
+  for (let n = el.firstChild; n; n = n.nextSibling) {
+    if (n.nodeType === 1 && (n as Element).nodeName === name) out.push(n as Element);
+  }
+  return out;
+}
+
+const child = (el: Element | undefined, name: string) => (el ? children(el, name)[0] : undefined);
+
+/** The text of `<name><text>...</text></name>`-style content, trimmed as Moodle trims it. */
+const textOf = (el: Element | undefined) => (child(el, 'text')?.textContent ?? '').trim();
+
+/** The value of a simple element (`<single>true</single>`), trimmed, or undefined. */
+const valueIn = (el: Element, name: string) => child(el, name)?.textContent?.trim();
+
+/** Moodle's `format` attribute as a text format (anything unknown is HTML, as Moodle assumes). */
+function formatOf(el: Element | undefined, fallback: TextFormat): TextFormat {
+  const f = el?.getAttribute('format')?.trim();
+  if (!f) return fallback;
+  if (f === 'moodle_auto_format') return 'moodle';
+  if (f === 'plain_text') return 'plain';
+  if (f === 'markdown') return 'markdown';
+  return 'html';
+}
+
+/** `<single>`, `<shuffleanswers>`: Moodle takes "false", "0" and empty as false. */
+const yes = (v: string | undefined, absent: boolean) =>
+  v === undefined ? absent : !(v === 'false' || v === '0' || v === '');
+
+interface Feedback {
+  label: string;
+  text: string;
+}
+
+/** The reading of one `<question>` (see `Reader`). */
+class XmlQuestionReader implements Reader {
+  readonly format = 'xml' as const;
+  readonly d: Draft;
+  readonly feedbackLines: Feedback[] = [];
+
+  constructor(
+    index: number,
+    start: Pos,
+    readonly meta: AssayMeta | undefined,
+  ) {
+    this.d = { index, start, at: new Map(), issues: [], warnings: [] };
+  }
+
+  fail(message: string, pos: Pos, path = ''): undefined {
+    this.d.issues.push({
+      path: `questions[${this.d.index}]${path ? `.${path}` : ''}`,
+      message,
+      ...pos,
+    });
+    return undefined;
+  }
+
+  unsupported(reason: string, pos: Pos): undefined {
+    this.d.unsupported ??= { reason, pos };
+    return undefined;
+  }
+
+  warn(message: string, pos: Pos): void {
+    this.d.warnings.push({ message, ...pos });
+  }
+
+  at(path: string, pos: Pos): void {
+    this.d.at.set(path, pos);
+  }
+
+  weight(percent: number): string {
+    return `fraction="${percent}"`;
+  }
+
+  get failed(): boolean {
+    return this.d.issues.length > 0 || this.d.unsupported !== undefined;
+  }
+
+  feedback(label: string, text: string | undefined): void {
+    if (text) this.feedbackLines.push({ label, text });
+  }
+
+  options(texts: { text: string; pos: Pos }[], defaults = defaultOptionId): Option[] | undefined {
+    const ids = this.meta?.options;
+    const pos = this.meta?.keyPos.get('options') ?? this.meta?.pos;
+    if (ids && ids.length !== texts.length) {
+      return this.fail(
+        `The assay comment names ${ids.length} option ids but the question has ${texts.length} answers.`,
+        pos!,
+        'options',
+      );
+    }
+    texts.forEach((t, i) => {
+      this.at(`options[${i}]`, t.pos);
+      this.at(`options[${i}].id`, ids ? pos! : t.pos);
+    });
+    return texts.map((t, i) => ({ id: ids?.[i] ?? defaults(i), text: t.text }));
+  }
+
+  /** A formatted text as Assay keeps it; images refused in the question, dropped in feedback. */
+  rich(
+    el: Element | undefined,
+    fallback: TextFormat,
+    role: 'prompt' | 'answer' | 'feedback',
+  ): string {
+    const raw = child(el, 'text')?.textContent ?? '';
+    const pos = posOf(el);
+    const c = moodleText(raw.trim(), formatOf(el, fallback));
+    if (c.images.length) {
+      const names = c.images.map((src) => `"${imageName(src)}"`).join(', ');
+      if (role === 'feedback') {
+        this.warn(
+          `The image ${names} in feedback was left out: Assay keeps no files (<file> elements and @@PLUGINFILE@@ links).`,
+          pos,
+        );
+      } else {
+        this.unsupported(
+          `the ${role === 'prompt' ? 'question text' : 'answer'} shows the image ${names}, which Assay cannot keep (it stores no files)`,
+          pos,
+        );
+      }
+    }
+    for (const note of c.notes ?? []) {
+      this.warn(`The ${ROLE_NAMES[role]} had ${note}: check that it reads as intended.`, pos);
+    }
+    return c.text;
+  }
+}
+
+/** The assay comment (`<!-- assay: difficulty=3 -->`) among a question's children. */
+function assayMeta(el: Element, issues: FieldIssue[]): AssayMeta | undefined {
+  for (let n = el.firstChild; n; n = n.nextSibling) {
+    if (n.nodeType !== 8) continue;
+    const data = n.nodeValue ?? '';
+    const m = /^\s*assay\s*:/i.exec(data);
+    if (!m) continue;
+    const pos = posOf(n as unknown as Element);
+    // Columns as if the comment's text started after `<!--` on its line.
+    const line = `${' '.repeat(pos.column + 3)}${data}`;
+    return parseAssay(line, pos.line, pos.column + 3 + m[0].length, issues);
+  }
+  return undefined;
+}
+
+/** One `<question>` as the type modules read it. */
+function xmlQuestion(r: XmlQuestionReader, el: Element, qtype: string): XmlQuestion {
+  const questiontext = child(el, 'questiontext');
+  const textFormat = formatOf(questiontext, 'html');
+  const prompt = r.rich(questiontext, 'html', 'prompt');
+  r.at('prompt', posOf(questiontext ?? el));
+  const choice = qtype === 'multichoice';
+  const answers: XmlAnswer[] = children(el, 'answer').map((a) => {
+    const pos = posOf(a);
+    const fraction = Math.round(Number(a.getAttribute('fraction') ?? '0') * 1e5) / 1e7;
+    const feedback = child(a, 'feedback');
+    return {
+      text: choice ? r.rich(a, textFormat, 'answer') : textOf(a),
+      raw: textOf(a),
+      fraction: Number.isFinite(fraction) ? fraction : 0,
+      ...(feedback ? { feedback: r.rich(feedback, textFormat, 'feedback') } : {}),
+      ...(child(a, 'tolerance') ? { tolerance: child(a, 'tolerance')!.textContent ?? '0' } : {}),
+      pos,
+    };
+  });
+  for (const a of children(el, 'answer')) {
+    const f = a.getAttribute('fraction');
+    if (f !== null && !Number.isFinite(Number(f))) {
+      r.fail(
+        `fraction="${f}" is not a number (a percentage such as fraction="50").`,
+        posOf(a),
+        'answer',
+      );
+    }
+  }
+  const subquestions: XmlPair[] = children(el, 'subquestion').map((s) => ({
+    left: r.rich(s, textFormat, 'answer'),
+    right: textOf(child(s, 'answer')),
+    pos: posOf(s),
+  }));
+  return {
+    qtype,
+    pos: posOf(el),
+    prompt,
+    single: yes(valueIn(el, 'single'), true),
+    usecase: yes(valueIn(el, 'usecase'), false),
+    answers,
+    subquestions,
+    units: children(child(el, 'units') ?? el, 'unit').length,
+  };
+}
+
+/** The type that reads a question; no two types may claim one (a bug if they do). */
+function readerOf(q: XmlQuestion): AnyQuestionType | undefined {
+  const claiming = QUESTION_TYPE_LIST.filter((t) => t.moodle.read?.claims(q));
+  if (claiming.length > 1) {
+    throw new Error(`Moodle XML readers overlap: ${claiming.map((t) => t.id).join(', ')}`);
+  }
+  return claiming[0];
+}
+
+function readQuestion(
+  el: Element,
+  index: number,
+  area: string | undefined,
+  categoryPos: Pos | undefined,
+  opts: ImportOptions,
+  issues: FieldIssue[],
+): Draft {
+  const qtype = el.getAttribute('type') ?? '';
+  const meta = assayMeta(el, issues);
+  const r = new XmlQuestionReader(index, posOf(el), meta);
+  const { d } = r;
+  const name = textOf(child(el, 'name')).replace(/\s+/g, ' ');
+  if (name) d.title = name;
+  const idnumber = child(el, 'idnumber');
+  if (idnumber?.textContent?.trim()) {
+    d.authorId = { raw: idnumber.textContent.trim(), pos: posOf(idnumber) };
+    r.at('id', posOf(idnumber));
+  } else r.at('id', posOf(child(el, 'name') ?? el));
+  const tagEls = children(child(el, 'tags') ?? el, 'tag');
+  if (tagEls.length) {
+    d.tags = {
+      raw: tagEls.map((t) => textOf(t)).filter((t) => t !== ''),
+      pos: posOf(child(el, 'tags')),
+    };
+  }
+  const unsupported = UNSUPPORTED_MOODLE_TYPES[qtype];
+  const q = xmlQuestion(r, el, qtype);
+  const type = readerOf(q);
+  if (!type) {
+    r.unsupported(
+      unsupported
+        ? `a Moodle ${qtype} question: ${unsupported}`
+        : `Moodle's question type "${qtype}" has no Assay equivalent`,
+      d.start,
+    );
+    return d;
+  }
+  const generalfeedback = child(el, 'generalfeedback');
+  const general = generalfeedback
+    ? r.rich(generalfeedback, formatOf(child(el, 'questiontext'), 'html'), 'feedback')
+    : '';
+  d.generalFeedback = general !== '';
+  for (const path of ['answer', 'options']) r.at(path, q.pos);
+  r.at('explanation', posOf(generalfeedback ?? el));
+  if (categoryPos) r.at('area', categoryPos);
+  if (area === undefined) {
+    r.fail(
+      'No area for this question: put a <question type="category"> naming an area before it, or upload with ?area=<area> (assay --area <area>).',
+      d.start,
+      'area',
+    );
+  }
+  if (meta) {
+    for (const key of [
+      'difficulty',
+      'tags',
+      'timeHintSeconds',
+      'discrimination',
+      'difficultyParam',
+    ]) {
+      r.at(key, meta.keyPos.get(key) ?? meta.pos);
+    }
+  }
+  if (q.qtype === 'multichoice' && !yes(valueIn(el, 'shuffleanswers'), false)) {
+    r.warn(
+      'Moodle shows these options in the order written (<shuffleanswers> is not true); Assay shuffles them for every candidate. Check that no option refers to another by position ("all of the above").',
+      q.pos,
+    );
+  }
+  const grade = valueIn(el, 'defaultgrade');
+  if (grade !== undefined && Number(grade) !== 1) {
+    r.warn(
+      `Moodle gives this question ${grade} marks (<defaultgrade>); in Assay every question of an area counts the same.`,
+      posOf(child(el, 'defaultgrade')),
+    );
+  }
+  if (!type.withOptions && meta?.options) {
+    r.fail(
+      'This question type has no options; remove options= from the assay comment.',
+      meta.keyPos.get('options') ?? meta.pos,
+      'options',
+    );
+  }
+  const key = type.moodle.read!.read(r, q);
+  if (!key || r.failed) return d;
+  const explanation = [
+    general,
+    r.feedbackLines
+      .filter((f) => f.text !== '')
+      .map((f) => `${f.label}: ${f.text}`)
+      .join('\n'),
+  ]
+    .filter((s) => s)
+    .join('\n\n');
+  d.raw = {
+    id: undefined,
+    area,
+    type: type.id,
+    difficulty: meta?.difficulty ?? opts.difficulty ?? 2,
+    prompt: key.prompt ?? q.prompt,
+    ...(key.options ? { options: key.options } : {}),
+    answer: key.answer,
+    explanation,
+    ...(meta?.tags ? { tags: meta.tags } : {}),
+    ...(meta?.timeHintSeconds !== undefined ? { timeHintSeconds: meta.timeHintSeconds } : {}),
+    ...(meta?.discrimination !== undefined ? { discrimination: meta.discrimination } : {}),
+    ...(meta?.difficultyParam !== undefined ? { difficultyParam: meta.difficultyParam } : {}),
+  };
+  return d;
+}
+
+/**
+ * Read a Moodle XML text as a bank import, with the same meaning GIFT gives the same
+ * questions; any problem throws a ValidationError listing every issue with its line.
+ */
+export function importMoodleXml(text: string, opts: ImportOptions = {}): BankImport {
+  const issues: FieldIssue[] = [];
+  const notes: Notice[] = [];
+  const { DOMParser } = dom();
+  let doc: XmlDom.Document;
+  try {
+    doc = new DOMParser({
+      onError: (level, message, context) => {
+        if (level === 'warning') return;
+        const loc = (
+          context as { locator?: { lineNumber?: number; columnNumber?: number } } | undefined
+        )?.locator;
+        throw Object.assign(new Error(message), { locator: loc });
+      },
+    }).parseFromString(text.replace(/^\uFEFF/, ''), 'text/xml');
+  } catch (err) {
+    const loc = (err as { locator?: { lineNumber?: number; columnNumber?: number } }).locator;
+    // xmldom wraps its reason: 'Reporting error "entity not found:&x;" caused Error: ...'.
+    const raw = (err as Error).message.split('\n')[0]!.replace(/^\[xmldom \w+\]\s*/, '');
+    const reason = /^Reporting \w+ "(.*?)" caused/.exec(raw)?.[1] ?? raw;
+    const entity = /^entity not found:(&[^;]*;)/.exec(reason)?.[1];
+    const message = entity
+      ? `The XML uses the entity ${entity}, which Assay does not expand (Moodle exports use only &lt; &gt; &amp; &quot; &apos; and numeric ones such as &#233;): write the character itself.`
+      : `Not well-formed XML: ${reason}.`;
+    throw fileError([{ path: '', message, ...posOf(loc) }], 'Moodle XML');
+  }
+  const root = doc.documentElement;
+  if (root?.nodeName !== 'quiz') {
+    throw fileError(
+      [
+        {
+          path: '',
+          message: `Not Moodle XML: the root element is <${root?.nodeName ?? 'none'}>; Moodle XML is <quiz> with <question type="..."> elements.`,
+          ...posOf(root),
+        },
+      ],
+      'Moodle XML',
+    );
+  }
+  let area: string | undefined = opts.area;
+  let categoryPos: Pos | undefined;
+  const drafts: Draft[] = [];
+  for (const el of children(root, 'question')) {
+    if (el.getAttribute('type') === 'category') {
+      const category = child(el, 'category');
+      const value = textOf(category) || (category?.textContent ?? '').trim();
+      const pos = posOf(category ?? el);
+      const c = parseCategory(value, pos.line, pos.column - 1, issues, notes, opts.area);
+      area = c.area;
+      categoryPos = c.pos;
+      continue;
+    }
+    drafts.push(readQuestion(el, drafts.length, area, categoryPos, opts, issues));
+  }
+  return assembleImport(drafts, issues, notes, 'xml', opts);
+}
+
+/** The questions of a Moodle XML text (see `importMoodleXml`). */
+export function parseMoodleXml(text: string, opts: ImportOptions = {}): Bank {
+  return importMoodleXml(text, opts).bank;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+// ---------------------------------------------------------------------------------------------
+
+export interface MoodleXmlExport {
+  text: string;
+  skipped: { id: string; type: string; reason: string }[];
+}
+
+/** The `<!-- assay: ... -->` comment: metadata Moodle XML itself cannot express. */
+function assayComment(q: QuestionContent, readBackIds: readonly string[] | undefined): string {
+  const parts = [`difficulty=${q.difficulty}`];
+  const ids = (q.options ?? []).map((o) => o.id);
+  if (ids.some((id, i) => id !== (readBackIds?.[i] ?? defaultOptionId(i)))) {
+    parts.push(`options=${ids.join(',')}`);
+  }
+  if (q.timeHintSeconds !== undefined) parts.push(`timeHintSeconds=${q.timeHintSeconds}`);
+  if (q.discrimination !== undefined) parts.push(`discrimination=${q.discrimination}`);
+  if (q.difficultyParam !== undefined) parts.push(`difficultyParam=${q.difficultyParam}`);
+  return `<!-- assay: ${parts.join(' ')} -->`;
+}
+
+/** Every text in a value (a question, its key), to check that XML can carry them. */
+function textsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(textsOf);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(textsOf);
+  return [];
+}
+
+/**
+ * Moodle XML for every question whose type Moodle can express, each under a category naming
+ * its area; the others are listed in `skipped` with the reason. Texts are markdown
+ * (`format="markdown"`, which Moodle renders), answers as Moodle grades them.
+ */
+export function toMoodleXml(bank: Bank): MoodleXmlExport {
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<quiz>',
+    `<!-- Assay bank ${xmlEscape(bank.bank.id)}: ${xmlEscape(bank.bank.title.replace(/-{2,}/g, '-'))} -->`,
+  ];
+  const skipped: MoodleXmlExport['skipped'] = [];
+  let area: string | undefined;
+  for (const q of bank.questions) {
+    const written = typeOf(q.type).moodle.write(q);
+    if ('skip' in written) {
+      skipped.push({ id: q.id, type: q.type, reason: written.skip });
+      continue;
+    }
+    if (!textsOf(q).every(xmlSafe)) {
+      skipped.push({
+        id: q.id,
+        type: q.type,
+        reason: 'A text contains control characters, which XML 1.0 cannot carry.',
+      });
+      continue;
+    }
+    const comment = assayComment(q, written.readBackIds);
+    if (comment.slice(4, -3).includes('--')) {
+      // XML forbids "--" inside a comment, and the assay comment is where option ids travel.
+      skipped.push({
+        id: q.id,
+        type: q.type,
+        reason: `An option id contains "--", which an XML comment (<!-- assay: options=... -->) cannot carry; rename the option (e.g. "${(q.options ?? []).find((o) => o.id.includes('--'))?.id.replace(/-{2,}/g, '-')}") or export as YAML.`,
+      });
+      continue;
+    }
+    if (q.area !== area) {
+      area = q.area;
+      out.push(
+        '  <question type="category">',
+        `    <category><text>$course$/top/${area}</text></category>`,
+        '  </question>',
+      );
+    }
+    out.push(
+      `  <question type="${written.qtype}">`,
+      `    ${comment}`,
+      `    <name><text>${xmlEscape(q.title ?? q.id)}</text></name>`,
+      `    ${xmlText('questiontext', written.prompt ?? q.prompt, 'markdown')}`,
+      `    ${xmlText('generalfeedback', q.explanation, 'markdown')}`,
+      `    <idnumber>${xmlEscape(q.id)}</idnumber>`,
+      '    <defaultgrade>1</defaultgrade>',
+      ...written.body.map((line) => `    ${line}`),
+      `    <tags>${q.tags.map((t) => `<tag><text>${xmlEscape(t)}</text></tag>`).join('')}</tags>`,
+      '  </question>',
+    );
+  }
+  out.push('</quiz>', '');
+  return { text: out.join('\n'), skipped };
+}

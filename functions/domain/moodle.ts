@@ -1,0 +1,125 @@
+/**
+ * What GIFT and Moodle XML share: Moodle's meaning of a question, independent of the syntax it
+ * was written in. The type modules read both formats into the same keys through a `Reader`
+ * (GIFT: `GiftQuestion` in gift-syntax.ts, XML: `XmlQuestion` in moodle-xml.ts), so that a
+ * question means the same whichever format it came in. See "Moodle banks" in
+ * docs/question-format.md.
+ */
+import type { Notice } from './bank-import.ts';
+import type { FieldIssue } from './errors.ts';
+import type { Option } from './question-types/type.ts';
+
+/** A place in an uploaded file (1-based). */
+export interface Pos {
+  line: number;
+  column: number;
+}
+
+/** One question as read from a Moodle file, before ids are given and it is validated. */
+export interface Draft {
+  index: number;
+  start: Pos;
+  /** Where each field of the question comes from, by path relative to the question. */
+  at: Map<string, Pos>;
+  issues: FieldIssue[];
+  /** Why Assay cannot represent the question with Moodle's meaning, if it cannot. */
+  unsupported?: { reason: string; pos: Pos };
+  warnings: Notice[];
+  /** The question's name (`::title::`, `<name>`). */
+  title?: string;
+  /** The id the author gave (`[id:...]`, `<idnumber>`) and where. */
+  authorId?: { raw: string; pos: Pos };
+  /** The author's Moodle tags (`[tag:...]`, `<tag>`) and where they are. */
+  tags?: { raw: string[]; pos: Pos };
+  /** Whether the question has general feedback (`####`, `<generalfeedback>`). */
+  generalFeedback?: boolean;
+  raw?: Record<string, unknown>;
+}
+
+/** How a message names the text a reader converted. */
+export const ROLE_NAMES = {
+  prompt: 'question text',
+  answer: 'answer',
+  feedback: 'feedback',
+} as const;
+
+/** The two formats Moodle exports questions in. */
+export type MoodleFormat = 'gift' | 'xml';
+
+/**
+ * The reading of one question, as the type modules see it whatever the format: where each field
+ * comes from, what is wrong with it, and the feedback that becomes part of its explanation.
+ */
+export interface Reader {
+  readonly format: MoodleFormat;
+  /** A problem the author must fix; returns undefined so that readers can `return r.fail(...)`. */
+  fail(message: string, pos: Pos, path?: string): undefined;
+  /**
+   * A question Assay cannot grade as Moodle would (an essay, a penalty for a wrong choice...):
+   * refused, or skipped and listed when the upload asks to skip what is unsupported.
+   */
+  unsupported(reason: string, pos: Pos): undefined;
+  /** Imported as Moodle means it, with something the author should know. */
+  warn(message: string, pos: Pos): void;
+  /** Where a field of the question comes from (its path relative to the question). */
+  at(path: string, pos: Pos): void;
+  /** Options from answer texts, with ids from the assay comment or a, b, c, ... */
+  options(
+    texts: { text: string; pos: Pos }[],
+    defaults?: (i: number) => string,
+  ): Option[] | undefined;
+  /** The feedback of one answer: a line of the explanation. */
+  feedback(label: string, text: string | undefined): void;
+  /** How the author wrote a weight of `percent` on an answer: `~%50%` or `fraction="50"`. */
+  weight(percent: number, mark?: '~' | '='): string;
+  readonly failed: boolean;
+}
+
+/**
+ * Moodle keeps answer fractions with 7 decimals (0.3333333): a percentage as Moodle stores it,
+ * so that `~%33.33333%` and `fraction="33.33333"` give the same number.
+ */
+export function fractionOf(percent: number): number {
+  return Math.round(percent * 1e5) / 1e7;
+}
+
+/** A fraction as a percentage for messages and files: 0.5 -> "50", 0.3333333 -> "33.33333". */
+export function percentOf(fraction: number): string {
+  return String(Math.round(fraction * 1e7) / 1e5);
+}
+
+/** Two fractions Moodle would store as the same value. */
+export const sameFraction = (a: number, b: number) => Math.abs(a - b) < 5e-7;
+
+/** Own property lookup of a weight: ids such as "constructor" must not reach the prototype. */
+export function weightOf(weights: Readonly<Record<string, number>>, id: string): number {
+  return Object.hasOwn(weights, id) ? weights[id]! : 0;
+}
+
+/**
+ * Where Moodle marks a missing word: the question text of a GIFT question with text after its
+ * answer block has the block replaced by five underscores (qformat_gift), and so does the
+ * Moodle XML of such a question.
+ */
+export const MOODLE_BLANK = '_____';
+
+/**
+ * Moodle's question types that Assay has no equivalent for, with why, for refusals that name
+ * them. Types Assay reads are claimed by the type modules (`moodle.read`); anything neither
+ * here nor claimed is refused as an unknown type.
+ */
+export const UNSUPPORTED_MOODLE_TYPES: Readonly<Record<string, string>> = {
+  essay: 'essay questions need manual grading',
+  description: 'a description has nothing to answer (it is text shown between questions)',
+  multianswer: 'embedded-answer (cloze) questions hold several questions in one text',
+  calculated: 'calculated questions draw numbers from datasets Assay does not have',
+  calculatedsimple: 'calculated questions draw numbers from datasets Assay does not have',
+  calculatedmulti: 'calculated questions draw numbers from datasets Assay does not have',
+  randomsamatch: 'random short-answer matching draws its items from other questions',
+  random: 'a random question is a slot that draws from a category, not a question',
+  ddwtos: 'drag-and-drop into text has no Assay equivalent',
+  gapselect: 'select-missing-words questions have several gaps; Assay has one',
+  ddimageortext: 'drag-and-drop onto an image needs its image files',
+  ddmarker: 'drag-and-drop markers need their image files',
+  ordering: 'Moodle ordering questions are graded in ways Assay does not reproduce',
+};

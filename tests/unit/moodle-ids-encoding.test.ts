@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { checkDerivedIds, type StoredHead } from '../../functions/domain/bank-import.ts';
+import { decodeUpload } from '../../functions/domain/encoding.ts';
+import { DomainError, ValidationError } from '../../functions/domain/errors.ts';
+import { importGift } from '../../functions/domain/gift.ts';
+import { contentHash } from '../../functions/domain/question.ts';
+import { authorId, idFromTitle, slugOf, tagOf } from '../../functions/domain/question-ids.ts';
+
+/** The message of the ValidationError that decoding `bytes` must throw. */
+function refusal(bytes: Uint8Array): string {
+  try {
+    decodeUpload(bytes);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ValidationError);
+    return (err as ValidationError).issues[0]!.message;
+  }
+  throw new Error('decodeUpload accepted the bytes');
+}
+
+describe('reading the bytes of an upload', () => {
+  it('reads UTF-8 with and without a byte-order mark', () => {
+    const text = '::Thé:: Un thé est une boisson. {T}';
+    expect(decodeUpload(Buffer.from(text))).toBe(text);
+    expect(decodeUpload(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]))).toBe(
+      text,
+    );
+  });
+
+  it('decodes UTF-16 with a byte-order mark, little- and big-endian', () => {
+    const text = '::Кремль:: Кремль находится в Москве. {T}';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le);
+    be.swap16();
+    expect(decodeUpload(le)).toBe(text);
+    expect(decodeUpload(be)).toBe(text);
+  });
+
+  it('names Latin-1 / Windows-1252 with the line and column of the first foreign byte, and how to re-save', () => {
+    const message = refusal(Buffer.from('line one\nUn caf\xe9 {T}\n', 'latin1'));
+    expect(message).toMatch(/line 2, column 7/);
+    expect(message).toMatch(/Latin-1 \(ISO-8859-1\) or Windows-1252/);
+    expect(message).toMatch(/UTF-8/);
+  });
+
+  it('names Windows-1252 when the file has its curly quotes (bytes 0x80-0x9F)', () => {
+    expect(refusal(Buffer.from([0x93, 0x68, 0x69, 0x94, 0x20, 0xe9]))).toMatch(
+      /Windows-1252 \(Western European/,
+    );
+  });
+
+  it('refuses UTF-16 without a byte-order mark, naming it, rather than guessing', () => {
+    expect(refusal(Buffer.from('What is two plus two? {#4}', 'utf16le'))).toMatch(
+      /UTF-16 \(little-endian\) without a byte-order mark/,
+    );
+  });
+});
+
+describe('ids from titles and tags', () => {
+  it('slugs titles in any script, and never gives an empty or too short id', () => {
+    expect(slugOf("Grant's tomb")).toBe('grant-s-tomb');
+    expect(idFromTitle('Где находится Кремль?')).toBe('gde-nakhoditsya-kreml');
+    expect(idFromTitle('Q1')).toBe('q-q1');
+    expect(idFromTitle('Ελληνικά')).toMatch(/^ellinika$/);
+    expect(idFromTitle('问题一')).toMatch(/^[a-z0-9-]{3,64}$/);
+    expect(idFromTitle('问题一')).not.toBe(idFromTitle('问题二'));
+    // Long titles that differ only after the cut keep different ids (a hash of the whole).
+    const long = 'a very long title '.repeat(10);
+    expect(idFromTitle(`${long}one`).length).toBeLessThanOrEqual(64);
+    expect(idFromTitle(`${long}one`)).not.toBe(idFromTitle(`${long}two`));
+  });
+
+  it('uses an author id as written, lower-cases one that only needs it, and refuses the others with a suggestion', () => {
+    expect(authorId('grant-tomb')).toEqual({ id: 'grant-tomb', lowered: false });
+    expect(authorId('Grant-Tomb')).toEqual({ id: 'grant-tomb', lowered: true });
+    expect(authorId('T & F')).toEqual({ error: expect.stringMatching(/e\.g\. "t-f"/) });
+  });
+
+  it('makes Moodle tags Assay tags', () => {
+    expect(tagOf('history')).toBe('history');
+    expect(tagOf('US Presidents')).toBe('us-presidents');
+    expect(tagOf('!!!')).toBeUndefined();
+  });
+
+  it('gives an untitled question an id from its content, not its position', () => {
+    const a = importGift('$CATEGORY: security\n\nWhich port does HTTPS use? {=443 ~80}').bank
+      .questions[0]!;
+    const b = importGift(
+      '$CATEGORY: security\n\nWhat is two plus two? {#4}\n\nWhich port does HTTPS use? {=443 ~80}',
+    ).bank.questions[1]!;
+    expect(a.id).toBe(b.id);
+    expect(a.id).toMatch(/^which-port-does-https-use-/);
+  });
+});
+
+describe('an upload whose derived ids belong to questions of another bank', () => {
+  const upload = importGift('::Q1:: What is two plus three? {#5}', {
+    area: 'security',
+    bankId: 'file-two',
+  });
+  const q = upload.bank.questions[0]!;
+
+  it('is refused with 409 naming the id, the stored question and its bank, and the line', () => {
+    const heads = new Map<string, StoredHead>([
+      ['q-q1', { id: 'q-q1', bankId: 'file-one', contentHash: 'other', title: 'Q1' }],
+    ]);
+    let error: unknown;
+    try {
+      checkDerivedIds(upload, heads);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe('conflict');
+    expect(JSON.stringify((error as DomainError).extra)).toMatch(/line 1.*q-q1.*file-one/);
+  });
+
+  it('passes when the stored question is the same content, or from the same bank', () => {
+    expect(() =>
+      checkDerivedIds(
+        upload,
+        new Map([['q-q1', { id: 'q-q1', bankId: 'file-one', contentHash: contentHash(q) }]]),
+      ),
+    ).not.toThrow();
+    expect(() =>
+      checkDerivedIds(
+        upload,
+        new Map([['q-q1', { id: 'q-q1', bankId: 'file-two', contentHash: 'edited' }]]),
+      ),
+    ).not.toThrow();
+  });
+
+  it('is refused when the id was derived from a Moodle id that is no Assay id', () => {
+    const fromIdText = importGift('// [id:Q7]\n::Seven:: What is two plus five? {#7}', {
+      area: 'security',
+      bankId: 'file-two',
+    });
+    expect(fromIdText.bank.questions[0]!.id).toBe('q-q7');
+    expect(() =>
+      checkDerivedIds(
+        fromIdText,
+        new Map([['q-q7', { id: 'q-q7', bankId: 'file-one', contentHash: 'other' }]]),
+      ),
+    ).toThrow(/from its Moodle id/);
+  });
+
+  it('passes an id the author wrote', () => {
+    const own = importGift('// [id:my-sum]\n::Q1:: What is two plus three? {#5}', {
+      area: 'security',
+      bankId: 'file-two',
+    });
+    expect(() =>
+      checkDerivedIds(
+        own,
+        new Map([['my-sum', { id: 'my-sum', bankId: 'file-one', contentHash: 'other' }]]),
+      ),
+    ).not.toThrow();
+  });
+});
