@@ -359,7 +359,7 @@ export function showImport() {
   const file = h('input', {
     type: 'file',
     id: 'bank-file',
-    accept: '.json,.yaml,.yml,.gift,.txt',
+    accept: '.json,.yaml,.yml,.gift,.txt,.xml',
     required: true,
     'aria-describedby': 'bank-file-hint bank-file-error',
   });
@@ -495,8 +495,10 @@ export function showImport() {
     if (f.size > MAX_BANK_BYTES) return fail(m().fileTooLarge);
     const { contentType, format } = uploadFormat(f.name);
     const q = new URLSearchParams({ format });
-    if (format === 'gift' && giftArea.value) q.set('area', giftArea.value);
-    if (format === 'gift' && giftDifficulty.value) q.set('difficulty', giftDifficulty.value);
+    // Moodle's formats (GIFT, Moodle XML) take the area and difficulty their questions lack.
+    const moodle = format === 'gift' || format === 'xml';
+    if (moodle && giftArea.value) q.set('area', giftArea.value);
+    if (moodle && giftDifficulty.value) q.set('difficulty', giftDifficulty.value);
     submit.disabled = true;
     outcome.replaceChildren();
     render({ phase: 'running', counts: {}, errors: [], warnings: [] }, f.name);

@@ -400,10 +400,10 @@ const en = {
   // importing
   importHeading: 'Import a bank',
   importLead:
-    'A JSON, YAML or GIFT file (docs/question-format.md). All or nothing: a file with any invalid question stores nothing, and every problem is listed with its line and column. Importing the same file again changes nothing.',
+    'A JSON, YAML, Moodle GIFT or Moodle XML file (docs/question-format.md). All or nothing: a file with any invalid question stores nothing, and every problem is listed with its line and column. Importing the same file again changes nothing.',
   bankFileLabel: 'Bank file',
-  bankFileHint: '.json, .yaml or .yml, or .gift or .txt for GIFT; at most 4 MB.',
-  giftDefaults: 'For GIFT files: defaults for questions that do not say',
+  bankFileHint: '.json, .yaml or .yml; .gift or .txt for GIFT; .xml for Moodle XML; at most 4 MB.',
+  giftDefaults: 'For Moodle files (GIFT, XML): defaults for questions that do not say',
   fromFile: 'As in the file',
   upload: 'Import',
   chooseFile: 'Choose a bank file.',

@@ -120,10 +120,11 @@ export function where(e: Located): string {
 /** The content type and query a bank file is uploaded with, from its name. */
 export function uploadFormat(fileName: string): {
   contentType: string;
-  format: 'json' | 'yaml' | 'gift';
+  format: 'json' | 'yaml' | 'gift' | 'xml';
 } {
   const ext = fileName.toLowerCase().split('.').pop() ?? '';
   if (ext === 'json') return { contentType: 'application/json', format: 'json' };
+  if (ext === 'xml') return { contentType: 'application/xml', format: 'xml' };
   if (ext === 'yaml' || ext === 'yml') return { contentType: 'application/yaml', format: 'yaml' };
   return { contentType: 'text/plain', format: 'gift' };
 }
