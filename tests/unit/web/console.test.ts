@@ -317,7 +317,10 @@ describe('following an import', () => {
   it('uploads by the file name: JSON, YAML, else GIFT as text', () => {
     expect(uploadFormat('bank.JSON')).toEqual({ contentType: 'application/json', format: 'json' });
     expect(uploadFormat('bank.yml')).toEqual({ contentType: 'application/yaml', format: 'yaml' });
-    expect(uploadFormat('moodle-export.XML')).toEqual({ contentType: 'application/xml', format: 'xml' });
+    expect(uploadFormat('moodle-export.XML')).toEqual({
+      contentType: 'application/xml',
+      format: 'xml',
+    });
     expect(uploadFormat('bank.gift')).toEqual({ contentType: 'text/plain', format: 'gift' });
   });
 });
