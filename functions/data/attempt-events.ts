@@ -5,12 +5,19 @@
  */
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { MAX_EVENT_BATCHES, type PageEvent } from '../domain/integrity.ts';
-import { applied, db, tableName } from './client.ts';
+import { db, tableName } from './client.ts';
+import { isConditionFailure } from './errors.ts';
 import { keys } from './keys.ts';
 
+/** What storing a batch did. */
+export type BatchOutcome = 'stored' | 'already-stored' | 'full';
+
 /**
- * Store one batch, counted against the attempt's bound in the same transaction: false when
- * the attempt has its MAX_EVENT_BATCHES already (nothing is written then).
+ * Store one batch under its id, counted against the attempt's bound in the same transaction.
+ * The id is the client's own for a batch it may send again (`once`): the batch item is written
+ * only if absent, so a retry of a batch that landed changes nothing ('already-stored', and the
+ * counter is not moved either: the transaction writes nothing). 'full' when the attempt has
+ * its MAX_EVENT_BATCHES already (nothing is written then).
  */
 export async function putEventBatch(
   attemptId: string,
@@ -18,9 +25,10 @@ export async function putEventBatch(
   events: readonly PageEvent[],
   receivedAt: string,
   ttl: number,
-): Promise<boolean> {
-  return applied(() =>
-    db().send(
+  once = false,
+): Promise<BatchOutcome> {
+  try {
+    await db().send(
       new TransactWriteCommand({
         TransactItems: [
           {
@@ -37,12 +45,18 @@ export async function putEventBatch(
             Put: {
               TableName: tableName(),
               Item: { ...keys.attemptEvent(attemptId, batchId), receivedAt, events, ttl },
+              ...(once ? { ConditionExpression: 'attribute_not_exists(SK)' } : {}),
             },
           },
         ],
       }),
-    ),
-  );
+    );
+    return 'stored';
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+    return reasons?.[1]?.Code === 'ConditionalCheckFailed' ? 'already-stored' : 'full';
+  }
 }
 
 /** The page events of an attempt's `EV#` items (read with its completion context), in time order. */

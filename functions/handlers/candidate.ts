@@ -51,7 +51,7 @@ export const operations: Operations<typeof CANDIDATE_ROUTES> = {
   },
 
   recordPageEvents: async ({ params, bearer, body }) =>
-    recordPageEvents(params.attemptId, bearer!, body.events, clock.now()),
+    recordPageEvents(params.attemptId, bearer!, body.events, clock.now(), body.batchId),
 
   submitAttempt: async ({ params, bearer }) => submit(params.attemptId, bearer!, clock.now()),
 

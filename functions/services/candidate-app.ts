@@ -103,6 +103,7 @@ export async function recordPageEvents(
   bearer: string,
   input: readonly PageEventInput[],
   now: Date,
+  batchId?: string,
 ) {
   const { draw, state } = await candidateAttempt(attemptId, bearer, now);
   if (state.status !== 'active') {
@@ -124,7 +125,17 @@ export async function recordPageEvents(
     ...(e.type === 'paste' && e.chars !== undefined ? { chars: e.chars } : {}),
   }));
   const ttl = Math.floor(Date.parse(state.dueAt) / 1000) + RETENTION_DAYS * 86_400;
-  if (!(await putEventBatch(attemptId, ulid(now.getTime()), events, now.toISOString(), ttl))) {
+  // A batch the client named is stored once under its name: a retry of one that landed (its
+  // answer lost, or a 503 after the write) changes nothing and answers as the first did.
+  const outcome = await putEventBatch(
+    attemptId,
+    batchId ? `c-${batchId}` : ulid(now.getTime()),
+    events,
+    now.toISOString(),
+    ttl,
+    batchId !== undefined,
+  );
+  if (outcome === 'full') {
     throw new DomainError(
       'conflict',
       'This attempt has recorded as many page events as it keeps; later ones are not stored.',

@@ -218,6 +218,47 @@ describe('POST /v1/attempts/{attemptId}/events', () => {
     });
   });
 
+  it('stores a batch sent again under the same batch id once, and answers the retry as the first', async () => {
+    const inv = await invite();
+    const attempt = await startAttempt(inv.token);
+    const batch = {
+      batchId: 'f3a1c29e7b5d4e0f8a6b2c1d9e8f7a60',
+      events: [{ type: 'hidden', ageMs: 0 }],
+    };
+
+    const first = await post(attempt.attemptId, attempt.attemptToken, batch);
+    const retried = await post(attempt.attemptId, attempt.attemptToken, batch);
+    const badId = await post(attempt.attemptId, attempt.attemptToken, {
+      ...batch,
+      batchId: 'short',
+    });
+    await api.request('POST', `/v1/attempts/${attempt.attemptId}/submit`, {
+      token: attempt.attemptToken,
+    });
+    const report = await api.request('GET', `/v1/attempts/${attempt.attemptId}/report`, {
+      token: employer,
+    });
+    const counter = await db().send(
+      new QueryCommand({
+        TableName: api.table,
+        KeyConditionExpression: 'PK = :pk AND SK = :sk',
+        ExpressionAttributeValues: { ':pk': `ATT#${attempt.attemptId}`, ':sk': 'EVENTS' },
+      }),
+    );
+
+    expect(first.status).toBe(200);
+    expect(retried.status).toBe(200);
+    expect(retried.body.recorded).toBe(first.body.recorded);
+    expect(badId.status).toBe(400);
+    expect(badId.body.errors[0].path).toBe('batchId');
+    const hidden = report.body.integrity.signals.find(
+      (s: { type: string }) => s.type === 'page-hidden',
+    );
+    expect(hidden.count).toBe(1);
+    // The retry did not count against the attempt's bound either.
+    expect(counter.Items?.[0]?.batches).toBe(1);
+  });
+
   it('refuses a stale token, an invalid batch and a finished attempt', async () => {
     const inv = await invite();
     const attempt = await startAttempt(inv.token);

@@ -484,10 +484,10 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
     view.revisions !== undefined,
   );
   app.events = new PageEventRecorder({
-    send: (events, keepalive) =>
+    send: (batchId, events, keepalive) =>
       api.call('POST', `/attempts/${view.attemptId}/events`, {
         token: app.token,
-        body: { events },
+        body: { batchId, events },
         keepalive,
       }),
     currentQuestion: () => app.attempt?.questions[app.current]?.questionId,

@@ -16,7 +16,8 @@ interface Pending {
 }
 
 export interface PageEventDeps {
-  send(events: unknown[], keepalive: boolean): Promise<ApiResponse>;
+  /** Send one batch under its id; a retry sends the same batch with the same id. */
+  send(batchId: string, events: unknown[], keepalive: boolean): Promise<ApiResponse>;
   currentQuestion(): string | undefined;
 }
 
@@ -27,8 +28,16 @@ const MAX_BUFFERED = 200;
 /** Wait this long after an event for others to join its batch. */
 const GATHER_MS = 3000;
 
+/** A random batch id: 32 hex digits. */
+function batchId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 export class PageEventRecorder {
   private buffer: Pending[] = [];
+  /** The batch sent and not yet answered, kept whole for its retries. */
+  private unsent: { id: string; events: Pending[] } | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sending: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -80,19 +89,27 @@ export class PageEventRecorder {
   }
 
   private async sendAll(keepalive: boolean): Promise<void> {
-    while (this.buffer.length && !this.stopped) {
-      const batch = this.buffer.slice(0, BATCH);
+    while ((this.unsent || this.buffer.length) && !this.stopped) {
+      // A batch is fixed when first sent, with an id of its own: a retry sends the same events
+      // under the same id, so a batch whose answer was lost is stored once (the server ignores
+      // an id it has).
+      this.unsent ??= { id: batchId(), events: this.buffer.splice(0, BATCH) };
+      const batch = this.unsent;
       const now = performance.now();
       const res = await this.deps.send(
-        batch.map(({ t, ...e }) => ({ ...e, ageMs: Math.min(3_600_000, Math.round(now - t)) })),
+        batch.id,
+        batch.events.map(({ t, ...e }) => ({
+          ...e,
+          ageMs: Math.min(3_600_000, Math.round(now - t)),
+        })),
         keepalive,
       );
-      // Network or server trouble: keep them for the next try; anything else drops them.
+      // Network or server trouble: keep it for the next try; anything else drops it.
       if (res.status === 0 || res.status >= 500 || res.status === 429) {
         this.timer ??= setTimeout(() => void this.flush(false), 10_000);
         return;
       }
-      this.buffer.splice(0, batch.length);
+      this.unsent = undefined;
     }
   }
 }

@@ -176,6 +176,16 @@ export const PageEventsBody = z.strictObject({
       }),
     )
     .check(z.minLength(1), z.maxLength(MAX_EVENTS_PER_BATCH)),
+  batchId: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^[A-Za-z0-9_-]{16,64}$/,
+          'A batch id is 16-64 letters, digits, "-" or "_": one random value per batch, sent again unchanged when the batch is retried.',
+        ),
+      ),
+  ),
 });
 
 export const PageEventsRecorded = z.object({ recorded: z.int(), serverTime: z.string() });
