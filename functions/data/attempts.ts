@@ -5,7 +5,13 @@
  * stored in the old one-item layout: `attempt-legacy.ts`. Every state change is a conditional
  * write; see docs/state-machines.md. Patterns 12-17 of docs/access-patterns.md.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ulid } from 'ulid';
 import type {
@@ -14,8 +20,11 @@ import type {
   SectionCompletion,
   SectionState,
 } from '../domain/adaptive-section.ts';
+import { UnavailableError } from '../domain/errors.ts';
 import type { Resume } from '../domain/integrity.ts';
-import { clearAssessmentCache } from './assessments.ts';
+import { contentLockUpdate, lockAssessmentContent } from './assessment-lifecycle.ts';
+import { type Assessment, clearAssessmentCache } from './assessments.ts';
+import { clearCalibrationCache } from './calibrations.ts';
 import { applied, db, tableName } from './client.ts';
 import { isConditionFailure } from './errors.ts';
 import type { Candidate } from './invitations.ts';
@@ -252,11 +261,16 @@ export async function getDraw(attemptId: string): Promise<AttemptDraw | undefine
   return undefined;
 }
 
-/** Forget every cached draw, assessment and question version: a function's cold state. */
+/**
+ * Forget every cached draw, assessment, question version, calibration set and content lock
+ * this function took: a function's cold state.
+ */
 export function clearAttemptCaches(): void {
   draws.clear();
+  lockedHere.clear();
   clearAssessmentCache();
   clearQuestionCache();
+  clearCalibrationCache();
 }
 
 /** Forget a cached draw (erasure), or all of them. */
@@ -280,28 +294,87 @@ export async function claimInvitation(
   now: Date,
   dueAt: Date,
 ): Promise<boolean> {
+  return applied(() => db().send(new UpdateCommand(claimUpdate(inv, attemptId, now, dueAt))));
+}
+
+function claimUpdate(
+  inv: { invitationId: string; tokenHash: string },
+  attemptId: string,
+  now: Date,
+  dueAt: Date,
+) {
   const due = keys.due(dueAt, attemptId);
-  return applied(() =>
-    db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.invitation(inv.invitationId),
-        UpdateExpression:
-          'SET #s = :started, attemptId = :a, startedAt = :now, GSI2PK = :dpk, GSI2SK = :dsk',
-        ConditionExpression: '#s = :pending AND tokenHash = :h AND expiresAt > :now',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: {
-          ':started': 'started',
-          ':pending': 'pending',
-          ':a': attemptId,
-          ':h': inv.tokenHash,
-          ':now': now.toISOString(),
-          ':dpk': due.GSI2PK,
-          ':dsk': due.GSI2SK,
-        },
+  return {
+    TableName: tableName(),
+    Key: keys.invitation(inv.invitationId),
+    UpdateExpression:
+      'SET #s = :started, attemptId = :a, startedAt = :now, GSI2PK = :dpk, GSI2SK = :dsk',
+    ConditionExpression: '#s = :pending AND tokenHash = :h AND expiresAt > :now',
+    ExpressionAttributeNames: { '#s': 'status' },
+    ExpressionAttributeValues: {
+      ':started': 'started',
+      ':pending': 'pending',
+      ':a': attemptId,
+      ':h': inv.tokenHash,
+      ':now': now.toISOString(),
+      ':dpk': due.GSI2PK,
+      ':dsk': due.GSI2SK,
+    },
+  };
+}
+
+/** Content revisions this function has locked itself: its later starts need no lock. */
+const lockedHere = new Set<string>();
+const lockKey = (a: Pick<Assessment, 'org' | 'assessmentId' | 'contentRev'>) =>
+  `${a.org}/${a.assessmentId}/${a.contentRev}`;
+
+/**
+ * Whether a start from this copy of the assessment must lock its content (docs/assessment-
+ * lifecycle.md): not when the copy shows the lock, not for an assessment from before edits (no
+ * revision), not when this function locked that revision itself.
+ */
+export const needsContentLock = (a: Assessment) =>
+  !a.contentLockedAt && a.contentRev !== undefined && !lockedHere.has(lockKey(a));
+
+/**
+ * The claim (`claimInvitation`) and the content lock of the assessment it draws from
+ * (`contentLockUpdate`) in one TransactWriteItems: both or neither, one call where two writes
+ * were (docs/access-patterns.md#the-starts-calls). `taken`: the invitation is no longer
+ * pending (another start won, or its token or expiry changed); `content-changed`: an edit or a
+ * delete moved the content on since `a` was read (nothing was written either way). A
+ * transaction refused only by contention on the content item (real DynamoDB, a cohort's first
+ * starts) is sent as the two writes, the lock first.
+ */
+export async function claimInvitationAndLock(
+  inv: { invitationId: string; tokenHash: string },
+  attemptId: string,
+  now: Date,
+  dueAt: Date,
+  a: Assessment,
+): Promise<'claimed' | 'taken' | 'content-changed'> {
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Update: contentLockUpdate(a, now) },
+          { Update: claimUpdate(inv, attemptId, now, dueAt) },
+        ],
       }),
-    ),
-  );
+    );
+  } catch (err) {
+    if (err instanceof UnavailableError && err.fault === 'transaction-conflict') {
+      if (!(await lockAssessmentContent(a, now))) return 'content-changed';
+      lockedHere.add(lockKey(a));
+      return (await claimInvitation(inv, attemptId, now, dueAt)) ? 'claimed' : 'taken';
+    }
+    if (!isConditionFailure(err)) throw err;
+    const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+    // The invitation decides first: a start that lost it resumes or is refused, whatever the
+    // content did meanwhile.
+    return reasons?.[1]?.Code === 'ConditionalCheckFailed' ? 'taken' : 'content-changed';
+  }
+  lockedHere.add(lockKey(a));
+  return 'claimed';
 }
 
 const newPage = (draw: AttemptDraw, tokenHash: string) => ({
