@@ -4,8 +4,9 @@
  * the content lock in one transaction with the claim; warm, 4 calls. What each call does and
  * why none of the five can go: docs/access-patterns.md#the-starts-calls.
  */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { calibrate, capacity, installRecorder, watch, writeUnits } from '../../bench/lib/dynamo.ts';
 import { updateAssessment } from '../../functions/data/assessment-lifecycle.ts';
 import { getAssessment } from '../../functions/data/assessments.ts';
@@ -172,6 +173,7 @@ describe('the calls of a start', () => {
         ]),
       );
       await writeCalibrationSet(ORG, section.area, entries, `run-${assessmentId}`);
+      onTestFinished(() => writeCalibrationSet(ORG, section.area, new Map(), 'run-cleared'));
     }
     clearAttemptCaches();
 
@@ -270,4 +272,90 @@ describe('the claim with the content lock', () => {
     expect(await getInvitation(stored.invitationId, true)).toMatchObject({ status: 'pending' });
     expect((await raw(keys.assessmentContent(ORG, assessmentId)))?.lockedAt).toBeUndefined();
   });
+});
+
+describe('the calibration sets read with the question versions', () => {
+  it('reads the rest of a set longer than one chunk with one Query, and freezes its parameters', async () => {
+    const assessmentId = await newAssessment();
+    const [inv] = await invite(assessmentId);
+    const a = await getAssessment(ORG, assessmentId);
+    const security = a!.sections.find((x) => x.area === 'security')!;
+    // 450 versions: the pool's own come last, in the second chunk of 400.
+    const entries = new Map<string, SetEntry>();
+    for (let i = 0; i < 450 - security.pool.length; i++)
+      entries.set(versionKey(`other-${i}`, 1), { p: { a: 1, s: [0], c: [0, 1] } });
+    security.pool.forEach((r, i) => {
+      entries.set(versionKey(r.q, r.v), { p: { a: 2 + i / 100, s: [0.5], c: [0, 1] } });
+    });
+    await writeCalibrationSet(ORG, 'security', entries, `run-long-${assessmentId}`);
+    onTestFinished(() => writeCalibrationSet(ORG, 'security', new Map(), 'run-cleared'));
+    clearAttemptCaches();
+
+    const s = await measuredStart(inv!.token);
+
+    expect(s.res.status).toBe(201);
+    expect(s.calls.filter((c) => c === 'Query')).toEqual(['Query', 'Query']);
+    const draw = await raw(keys.attemptDraw(s.res.body.attemptId));
+    const drawn = (draw!.questions as { q: string; p?: { a: number } }[]).filter((q) =>
+      security.pool.some((r) => r.q === q.q),
+    );
+    expect(drawn).toHaveLength(3);
+    for (const q of drawn) {
+      const i = security.pool.findIndex((r) => r.q === q.q);
+      expect(q.p?.a, q.q).toBe(2 + i / 100);
+    }
+  });
+});
+
+describe('a lock and claim refused only by contention', () => {
+  it('starts with the two writes instead, the lock first: one attempt, the content locked', async () => {
+    const assessmentId = await newAssessment();
+    const [inv] = await invite(assessmentId);
+    clearAttemptCaches();
+    // DynamoDB Local serialises transactions and never refuses one for contention: the refusal
+    // real DynamoDB gives a cohort's first starts is injected below the client's own retries.
+    const stack = db().middlewareStack as unknown as {
+      add(mw: unknown, opts: { step: string; name: string }): void;
+      remove(name: string): boolean;
+    };
+    let refused = 0;
+    stack.add(
+      (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+        async (args: unknown) => {
+          if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
+          refused++;
+          throw new TransactionCanceledException({
+            message: 'Transaction cancelled',
+            $metadata: {},
+            CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+          });
+        },
+      { step: 'build', name: 'startCallsConflict' },
+    );
+    let s: Awaited<ReturnType<typeof measuredStart>>;
+    try {
+      s = await measuredStart(inv!.token);
+    } finally {
+      stack.remove('startCallsConflict');
+    }
+
+    expect(s.res.status).toBe(201);
+    expect(refused).toBeGreaterThan(1);
+    expect(s.calls).toEqual([
+      'GetItem',
+      'Query',
+      'UpdateItem',
+      'UpdateItem',
+      'BatchGetItem',
+      'PutItem',
+      'PutItem',
+    ]);
+    expect(await raw(keys.assessmentContent(ORG, assessmentId))).toMatchObject({
+      lockedAt: expect.any(String),
+    });
+    expect(await getInvitation(inv!.invitationId, true)).toMatchObject({
+      status: 'started',
+      attemptId: s.res.body.attemptId,
+    });
+  }, 30_000);
 });
