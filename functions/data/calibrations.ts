@@ -2,9 +2,10 @@
  * Calibrated item parameters and calibration runs. A run (the calibration job) writes, per
  * calibrated question version, its full estimate beside the question (`CAL#<version>`, read by
  * `GET /v1/questions/{id}/stats`) and, per owner and area, a compact set of the parameters in
- * chunks (`ORG#<owner>#CALSET` / `<area>#<nnn>`), which an attempt's start reads (cached for a
- * few minutes) and freezes in its draw. Runs have a status item; the registry (`CALORGS`) lists
- * the owners the job calibrates, with a queued request at most per owner. Patterns 28-33 of
+ * chunks (`ORG#<owner>#CALSET` / `<area>#<nnn>`), which an attempt's start reads (in the batch
+ * of its question versions, `versionsWithParameters`; cached for a few minutes) and freezes in
+ * its draw. Runs have a status item; the registry (`CALORGS`) lists the owners the job
+ * calibrates, with a queued request at most per owner. Patterns 27-33 of
  * docs/access-patterns.md.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -187,7 +188,8 @@ const setCache = new Map<string, { at: number; set: Map<string, SetEntry> }>();
 
 /**
  * The calibrated parameters of these owners' areas, from memory while fresh (a few minutes),
- * otherwise one Query per owner and area. Keys: `<owner>/<questionId>@<version>`.
+ * otherwise one Query per owner and area (a start reads them with its question versions
+ * instead: `versionsWithParameters`). Keys: `<owner>/<questionId>@<version>`.
  */
 export async function calibratedParameters(
   pairs: readonly { owner: string; area: string }[],

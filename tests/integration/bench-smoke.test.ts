@@ -61,7 +61,16 @@ describe('the benchmark harness', () => {
     expect(r.cost!.everySaveOneUpdate).toBe(true);
     expect(op('save answer (any)').calls).toEqual(['UpdateItem']);
     expect(op('save answer (any)').wcu.max).toBe(1);
-    expect(op('start (fresh function)').calls).not.toContain('TransactWriteItems');
+    // The first start of a new assessment: its content lock and the claim in one transaction.
+    expect(op('start (fresh function)').calls).toEqual([
+      'GetItem',
+      'Query',
+      'TransactWriteItems',
+      'BatchGetItem',
+      'PutItem',
+      'PutItem',
+    ]);
+    expect(op('start (warm caches)').calls).not.toContain('TransactWriteItems');
     expect(op('start (warm caches)').calls).not.toContain('BatchGetItem');
     const [cold, warm] = r.cost!.workflows;
     expect(cold!.rcu.median).toBeGreaterThan(warm!.rcu.median);
