@@ -23,7 +23,12 @@ import type {
 import { UnavailableError } from '../domain/errors.ts';
 import type { Resume } from '../domain/integrity.ts';
 import { contentLockUpdate, lockAssessmentContent } from './assessment-lifecycle.ts';
-import { type Assessment, clearAssessmentCache } from './assessments.ts';
+import {
+  type Assessment,
+  type ContentState,
+  clearAssessmentCache,
+  remember as rememberAssessment,
+} from './assessments.ts';
 import { clearCalibrationCache } from './calibrations.ts';
 import { applied, db, tableName } from './client.ts';
 import { isConditionFailure } from './errors.ts';
@@ -262,12 +267,11 @@ export async function getDraw(attemptId: string): Promise<AttemptDraw | undefine
 }
 
 /**
- * Forget every cached draw, assessment, question version, calibration set and content lock
- * this function took: a function's cold state.
+ * Forget every cached draw, assessment, question version and calibration set: a function's
+ * cold state.
  */
 export function clearAttemptCaches(): void {
   draws.clear();
-  lockedHere.clear();
   clearAssessmentCache();
   clearQuestionCache();
   clearCalibrationCache();
@@ -323,23 +327,20 @@ function claimUpdate(
   };
 }
 
-/** Content revisions this function has locked itself: its later starts need no lock. */
-const lockedHere = new Set<string>();
-const lockKey = (a: Pick<Assessment, 'org' | 'assessmentId' | 'contentRev'>) =>
-  `${a.org}/${a.assessmentId}/${a.contentRev}`;
-
 /**
  * Whether a start from this copy of the assessment must lock its content (docs/assessment-
- * lifecycle.md): not when the copy shows the lock, not for an assessment from before edits (no
- * revision), not when this function locked that revision itself.
+ * lifecycle.md): not when the copy shows the lock (a lock this function took is in its cached
+ * copy), not for an assessment from before edits (no revision).
  */
-export const needsContentLock = (a: Assessment) =>
-  !a.contentLockedAt && a.contentRev !== undefined && !lockedHere.has(lockKey(a));
+export const needsContentLock = (a: Assessment) => !a.contentLockedAt && a.contentRev !== undefined;
 
 /**
- * The claim (`claimInvitation`) and the content lock of the assessment it draws from
- * (`contentLockUpdate`) in one TransactWriteItems: both or neither, one call where two writes
- * were (docs/access-patterns.md#the-starts-calls). `taken`: the invitation is no longer
+ * The claim (`claimInvitation`) and the content lock of the assessment it draws from in one
+ * TransactWriteItems: both or neither, one call where two writes were
+ * (docs/access-patterns.md#the-starts-calls). Inside the transaction the lock is taken only if
+ * none is there (`attribute_not_exists(lockedAt)`), so that the time this function remembers
+ * is the stored one; a start that finds the content already locked at its revision (another
+ * start came first) claims with the plain UpdateItem. `taken`: the invitation is no longer
  * pending (another start won, or its token or expiry changed); `content-changed`: an edit or a
  * delete moved the content on since `a` was read (nothing was written either way). A
  * transaction refused only by contention on the content item (real DynamoDB, a cohort's first
@@ -352,11 +353,20 @@ export async function claimInvitationAndLock(
   dueAt: Date,
   a: Assessment,
 ): Promise<'claimed' | 'taken' | 'content-changed'> {
+  const lock = contentLockUpdate(a, now);
+  const plainClaim = async () =>
+    (await claimInvitation(inv, attemptId, now, dueAt)) ? 'claimed' : 'taken';
   try {
     await db().send(
       new TransactWriteCommand({
         TransactItems: [
-          { Update: contentLockUpdate(a, now) },
+          {
+            Update: {
+              ...lock,
+              ConditionExpression: `(${lock.ConditionExpression}) AND attribute_not_exists(lockedAt)`,
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
           { Update: claimUpdate(inv, attemptId, now, dueAt) },
         ],
       }),
@@ -364,16 +374,22 @@ export async function claimInvitationAndLock(
   } catch (err) {
     if (err instanceof UnavailableError && err.fault === 'transaction-conflict') {
       if (!(await lockAssessmentContent(a, now))) return 'content-changed';
-      lockedHere.add(lockKey(a));
-      return (await claimInvitation(inv, attemptId, now, dueAt)) ? 'claimed' : 'taken';
+      return plainClaim();
     }
     if (!isConditionFailure(err)) throw err;
-    const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+    const reasons = (err as { CancellationReasons?: { Code?: string; Item?: never }[] })
+      .CancellationReasons;
     // The invitation decides first: a start that lost it resumes or is refused, whatever the
     // content did meanwhile.
-    return reasons?.[1]?.Code === 'ConditionalCheckFailed' ? 'taken' : 'content-changed';
+    if (reasons?.[1]?.Code === 'ConditionalCheckFailed') return 'taken';
+    const old = reasons?.[0]?.Item ? (unmarshall(reasons[0].Item) as ContentState) : undefined;
+    if (old?.lockedAt && old.rev === a.contentRev) {
+      rememberAssessment({ ...a }, old);
+      return plainClaim();
+    }
+    return 'content-changed';
   }
-  lockedHere.add(lockKey(a));
+  rememberAssessment({ ...a }, { rev: a.contentRev, lockedAt: now.toISOString() });
   return 'claimed';
 }
 

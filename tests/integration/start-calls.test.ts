@@ -9,7 +9,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { calibrate, capacity, installRecorder, watch, writeUnits } from '../../bench/lib/dynamo.ts';
 import { updateAssessment } from '../../functions/data/assessment-lifecycle.ts';
-import { getAssessment } from '../../functions/data/assessments.ts';
+import { getAssessment, remember } from '../../functions/data/assessments.ts';
 import {
   claimInvitation,
   claimInvitationAndLock,
@@ -115,14 +115,33 @@ describe('the calls of a start', () => {
     const tx = s.records.find((r) => r.operation === 'TransactWriteItems')!;
     expect(tx.aws).toBeLessThanOrEqual(8);
     expect(s.wcu).toBeLessThanOrEqual(11);
-    expect(await raw(keys.assessmentContent(ORG, assessmentId))).toMatchObject({
-      rev: 0,
-      lockedAt: expect.any(String),
-    });
+    const content = await raw(keys.assessmentContent(ORG, assessmentId));
+    expect(content).toMatchObject({ rev: 0, lockedAt: expect.any(String) });
     expect(await getInvitation(inv!.invitationId, true)).toMatchObject({
       status: 'started',
       attemptId: s.res.body.attemptId,
     });
+    // The function remembers the lock it took, with the stored time.
+    expect((await getAssessment(ORG, assessmentId))?.contentLockedAt).toBe(content!.lockedAt);
+  });
+
+  it('claims with a plain write when its copy of the assessment predates another start’s lock, and remembers the stored lock time', async () => {
+    const assessmentId = await newAssessment();
+    const [first, second] = await invite(assessmentId, 2);
+    const stale = (await getAssessment(ORG, assessmentId, { fresh: true }))!;
+    expect((await start(first!.token)).status).toBe(201);
+    const lockedAt = (await raw(keys.assessmentContent(ORG, assessmentId)))!.lockedAt;
+    // Another function, still holding the copy it read before that start.
+    clearAttemptCaches();
+    remember({ ...stale });
+
+    const s = await measuredStart(second!.token);
+
+    expect(s.res.status).toBe(201);
+    // The refused transaction is not among the calls answered (it failed its condition).
+    expect(s.calls).toEqual(['GetItem', 'UpdateItem', 'BatchGetItem', 'PutItem', 'PutItem']);
+    expect(await raw(keys.assessmentContent(ORG, assessmentId))).toMatchObject({ lockedAt });
+    expect((await getAssessment(ORG, assessmentId))?.contentLockedAt).toBe(lockedAt);
   });
 
   it('starts an assessment already locked on a fresh function with 5 calls and 1 batch read, and no transaction', async () => {
