@@ -33,7 +33,8 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
 /**
  * Modules that the code loads only when a request needs them (`createRequire(...)('yaml')` in
  * functions/domain/bank.ts: only YAML uploads; the HTML converter, the XML parser and the
- * transliteration of titles: only Moodle imports), so bundlers leave them out of the bundle.
+ * transliteration of titles: only Moodle imports; nodemailer: only mail sent through SMTP,
+ * which is the local path, functions/data/mailer.ts), so bundlers leave them out of the bundle.
  * Each is built into a minified module of its own beside the bundle
  * (`node_modules/<name>/index.js` in the asset), where that runtime `require` finds it.
  */
@@ -42,6 +43,7 @@ export const SIDE_MODULES = [
   'turndown',
   '@xmldom/xmldom',
   '@sindresorhus/transliterate',
+  'nodemailer',
 ] as const;
 
 /** The esbuild command lines that build the side modules into `outputDir/node_modules`. */
