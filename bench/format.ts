@@ -56,7 +56,10 @@ export function formatResults(r: BenchResults): string {
           c.function,
           c.request,
           c.runs,
-          kb(c.bundle.bytes),
+          // A request that loads side modules (built beside the bundle) loads their bytes too.
+          c.real?.sideModules.length
+            ? `${kb(c.bundle.bytes)} + ${kb(c.real.sideModules.reduce((t, m) => t + m.bytes, 0))} side`
+            : kb(c.bundle.bytes),
           kb(c.bundle.gzipBytes),
           n(c.real?.importMs),
           n(c.real?.firstMs),

@@ -25,6 +25,7 @@ import { runNodeChild } from '../lib/child.ts';
 import type { Bench } from '../lib/setup.ts';
 import { chunks, median, ratio, round, type Spread, spreadOf } from '../lib/stats.ts';
 import { attemptOf, createAssessment, invite, request, SECTIONS } from '../lib/workflow.ts';
+import { JOB_REQUESTS, jobFixtures, scheduledEvent } from './cold-start-jobs.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const OUT = join(ROOT, 'bench/out');
@@ -174,6 +175,8 @@ interface ChildResult {
   firstMs: number;
   status: number;
   calls: string[];
+  /** Side modules the request loaded (beside the bundle), with their minified bytes. */
+  sideModules?: { file: string; bytes: number }[];
   wallMs: number;
 }
 
@@ -267,19 +270,7 @@ async function representativeEvents(b: Bench, count: number): Promise<Record<str
         http('candidate', 'POST', '/v1/attempts', undefined, { invitationToken: token }),
       ),
     ),
-    sweeper: await same(
-      Promise.resolve({
-        version: '0',
-        id: 'bench-scheduled-event',
-        'detail-type': 'Scheduled Event',
-        source: 'aws.events',
-        account: '000000000000',
-        time: new Date().toISOString(),
-        region: 'local',
-        resources: [],
-        detail: {},
-      }),
-    ),
+    sweeper: await same(Promise.resolve(scheduledEvent())),
     // A completion's stream record (its result item written), delivered for the first time:
     // the norms and every question's statistics are written.
     statistics: completions.map((item, i) => ({
@@ -321,6 +312,7 @@ export const REPRESENTATIVE: Record<string, string> = {
   candidate: 'POST /v1/attempts (start)',
   sweeper: 'scheduled run, nothing due',
   statistics: 'stream batch: 1 completion, first delivery',
+  ...JOB_REQUESTS,
 };
 
 export interface ProcessStats {
@@ -331,6 +323,10 @@ export interface ProcessStats {
   wallMs: number;
   calls: string[];
   errors: number;
+  /** Side modules the request loaded, as bundle-relative files with bytes (first run). */
+  sideModules: { file: string; bytes: number }[];
+  /** Bundle bytes plus the side modules' bytes: the code the request loads. */
+  loadedBytes?: number;
 }
 
 export interface ColdStartResult {
@@ -362,6 +358,7 @@ function statsOf(rs: ChildResult[]): ProcessStats {
     wallMs: round(median(rs.map((r) => r.wallMs))),
     calls: rs[0]?.calls ?? [],
     errors: rs.filter((r) => r.status >= 400).length,
+    sideModules: rs[0]?.sideModules ?? [],
   };
 }
 
@@ -443,8 +440,23 @@ export async function httpEvent(
 export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdStartResult[]> {
   mkdirSync(OUT, { recursive: true });
   const child = await buildChild();
-  const events = await representativeEvents(b, opts.runs + 2);
-  const env = childEnv(b);
+  // The jobs' fixtures (bench/parts/cold-start-jobs.ts), and the mail capture they send to.
+  const jobs = await jobFixtures(b, opts.runs + 2, opts.functions);
+  try {
+    return await measureAll(b, opts, child, jobs);
+  } finally {
+    await jobs.stop();
+  }
+}
+
+async function measureAll(
+  b: Bench,
+  opts: ColdStartOptions,
+  child: string,
+  jobs: Awaited<ReturnType<typeof jobFixtures>>,
+): Promise<ColdStartResult[]> {
+  const events = { ...(await representativeEvents(b, opts.runs + 2)), ...jobs.events };
+  const baseEnv = { ...childEnv(b), ...jobs.env };
   const floorBundle = await buildBundle(FLOOR_ENTRY, join(OUT, 'floor'));
   const floorFile = join(OUT, 'floor', 'index.mjs');
   const results: ColdStartResult[] = [];
@@ -470,13 +482,19 @@ export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdS
       return file;
     };
     const realFile = join(OUT, fn.name, 'index.mjs');
+    const env = { ...baseEnv, ...jobs.envOf[fn.name] };
+    // A job's run i first gets the state it starts from (a reminder due), when it needs one.
+    const runReal = async (i: number, capture?: string) => {
+      await jobs.prepare[fn.name]?.(i);
+      return runChild(child, realFile, eventFile(i), env, capture);
+    };
     // Unmeasured: pages the files into the OS cache and brings the data to the state every
     // measured run sees. Requests that change state get an event of their own per run.
-    if (opts.warmup !== false) await runChild(child, realFile, eventFile(0), env);
+    if (opts.warmup !== false) await runReal(0);
     // Unmeasured too: a run that records the requests for the floor to replay, so the floor
     // makes the calls this very bundle makes, in the state the measured runs see.
     const floorEventFile = join(OUT, fn.name, 'floor-event.json');
-    await runChild(child, realFile, eventFile(1), env, floorEventFile);
+    await runReal(1, floorEventFile);
     result.floorBundle = floorBundle;
     if (opts.warmup !== false) await runChild(child, floorFile, floorEventFile, env);
     const real: ChildResult[] = [];
@@ -484,14 +502,16 @@ export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdS
     for (let i = 0; i < opts.runs; i++) {
       // Alternate (and swap the order every run) so drift on a shared machine hits both alike.
       if (i % 2 === 0) {
-        real.push(await runChild(child, realFile, eventFile(i + 2), env));
+        real.push(await runReal(i + 2));
         floor.push(await runChild(child, floorFile, floorEventFile, env));
       } else {
         floor.push(await runChild(child, floorFile, floorEventFile, env));
-        real.push(await runChild(child, realFile, eventFile(i + 2), env));
+        real.push(await runReal(i + 2));
       }
     }
     result.real = statsOf(real);
+    result.real.loadedBytes =
+      bundle.bytes + result.real.sideModules.reduce((sum, m) => sum + m.bytes, 0);
     result.floor = statsOf(floor);
     result.ratio = ratio(result.real.totalMs, result.floor.totalMs);
     const total = (r: ChildResult) => r.importMs + r.firstMs;
