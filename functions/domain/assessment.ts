@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { ADAPTIVE_DEFAULTS, ADAPTIVE_LIMITS } from './adaptive-defaults.ts';
 import { type FieldIssue, ValidationError } from './errors.ts';
 import { storable } from './numbers.ts';
 import type { QuestionTypeId } from './question-types/type.ts';
@@ -8,18 +9,8 @@ import { cleanText } from './text.ts';
 
 export const MAX_QUESTIONS_PER_ASSESSMENT = 200;
 
-/** Bounds of an adaptive section's settings (validated at creation). */
-export const ADAPTIVE_LIMITS = {
-  maxItems: 100,
-  minStandardError: 0.1,
-  maxStandardError: 1,
-} as const;
-
-/**
- * Defaults of an adaptive section: at least 5 items, at most 20, stop once the ability's
- * standard error is 0.4 (a reliability of about 0.84 on the N(0,1) scale). docs/psychometrics.md.
- */
-export const ADAPTIVE_DEFAULTS = { minItems: 5, maxItems: 20, targetStandardError: 0.4 } as const;
+// In a module of their own (no schema built at load) for the calibration job; re-exported here.
+export { ADAPTIVE_DEFAULTS, ADAPTIVE_LIMITS } from './adaptive-defaults.ts';
 
 const ITEMS_MESSAGE = (field: string) => ({
   error: `${field} is a whole number of questions from 1 to ${ADAPTIVE_LIMITS.maxItems}.`,
