@@ -173,6 +173,8 @@ interface ChildResult {
   bootMs: number;
   importMs: number;
   firstMs: number;
+  /** CPU time (user + system) of the import and the request. */
+  cpuMs?: number;
   status: number;
   calls: string[];
   /** Side modules the request loaded (beside the bundle), with their minified bytes. */
@@ -319,6 +321,8 @@ export interface ProcessStats {
   importMs: number;
   firstMs: number;
   totalMs: number;
+  /** Median CPU time of import + request (the wall-clock figures wait for the CPU too). */
+  cpuMs: number;
   bootMs: number;
   wallMs: number;
   calls: string[];
@@ -354,6 +358,7 @@ function statsOf(rs: ChildResult[]): ProcessStats {
     importMs: round(median(rs.map((r) => r.importMs))),
     firstMs: round(median(rs.map((r) => r.firstMs))),
     totalMs: round(median(rs.map((r) => r.importMs + r.firstMs))),
+    cpuMs: round(median(rs.map((r) => r.cpuMs ?? Number.NaN))),
     bootMs: round(median(rs.map((r) => r.bootMs))),
     wallMs: round(median(rs.map((r) => r.wallMs))),
     calls: rs[0]?.calls ?? [],
