@@ -18,10 +18,10 @@ import {
   releaseMail,
   setReminderEntry,
 } from '../data/outbox.ts';
-import { DEFAULT_REMIND_HOURS, reminderAt } from '../domain/assessment.ts';
 import { localeOr } from '../domain/locales.ts';
 import { composeMail } from '../domain/mail.ts';
 import { MAIL_TAGS } from '../domain/mail-events.ts';
+import { DEFAULT_REMIND_HOURS, reminderAt } from '../domain/reminder-time.ts';
 import { findArea } from '../domain/taxonomy.ts';
 import { invitationToken, mailedSecret, secretMatches } from '../domain/tokens.ts';
 import { logger } from '../http/logger.ts';
