@@ -11,7 +11,8 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http, { type ClientRequest } from 'node:http';
-import { pathToFileURL } from 'node:url';
+import { registerHooks } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const bootMs = performance.now();
 const [bundle, eventFile, captureFile] = process.argv.slice(2);
@@ -25,7 +26,15 @@ subscribe('http.client.request.start', (message) => {
   const operation = operationOf((message as { request: ClientRequest }).request);
   if (operation) calls.push(operation);
 });
+/** Files the process loaded (capture runs only): the bundle and the side modules it required. */
+const loaded: string[] = [];
 if (captureFile) {
+  registerHooks({
+    load(url, context, nextLoad) {
+      if (url.startsWith('file:')) loaded.push(fileURLToPath(url));
+      return nextLoad(url, context);
+    },
+  });
   // The SDK sends the whole JSON body with one end(body) call (capture runs are not timed).
   const end = http.ClientRequest.prototype.end as (...args: unknown[]) => ClientRequest;
   http.ClientRequest.prototype.end = function (this: ClientRequest, ...args: unknown[]) {
@@ -73,6 +82,7 @@ const line = JSON.stringify({
         ? 500
         : 200,
   calls,
+  ...(captureFile ? { loaded } : {}),
 });
 if (captureFile) writeFileSync(captureFile, JSON.stringify({ calls: captured }));
 // Keep-alive sockets would hold the process open: exit once the line is out.

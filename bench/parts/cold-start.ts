@@ -8,7 +8,7 @@
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -175,6 +175,8 @@ interface ChildResult {
   status: number;
   calls: string[];
   wallMs: number;
+  /** Capture runs: every file the process loaded. */
+  loaded?: string[];
 }
 
 async function buildChild(): Promise<string> {
@@ -350,6 +352,10 @@ export interface ColdStartResult {
   firstRequestRatio?: number;
   /** Every measured run of the function made the calls the floor made, in the same order. */
   sameCalls?: boolean;
+  /** Side modules (beside the bundle) the worst request loaded, with their minified bytes. */
+  sideModules?: PackageShare[];
+  /** The bundle's bytes plus those side modules': what the worst request loads. */
+  loadedBytes?: number;
   note?: string;
 }
 
@@ -476,7 +482,13 @@ export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdS
     // Unmeasured too: a run that records the requests for the floor to replay, so the floor
     // makes the calls this very bundle makes, in the state the measured runs see.
     const floorEventFile = join(OUT, fn.name, 'floor-event.json');
-    await runChild(child, realFile, eventFile(1), env, floorEventFile);
+    const capture = await runChild(child, realFile, eventFile(1), env, floorEventFile);
+    // What the request loaded beside the bundle (side modules, side entries) counts as its own.
+    const dir = join(OUT, fn.name);
+    result.sideModules = (capture.loaded ?? [])
+      .filter((f) => f.startsWith(`${dir}/`) && f !== realFile && /\.(c|m)?js$/.test(f))
+      .map((f) => ({ name: relative(dir, f), bytes: statSync(f).size }));
+    result.loadedBytes = bundle.bytes + result.sideModules.reduce((a, m) => a + m.bytes, 0);
     result.floorBundle = floorBundle;
     if (opts.warmup !== false) await runChild(child, floorFile, floorEventFile, env);
     const real: ChildResult[] = [];

@@ -34,7 +34,8 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
 /**
  * Modules that the code loads only when a request needs them (`createRequire(...)('yaml')` in
  * functions/domain/bank.ts: only YAML uploads; the HTML converter, the XML parser and the
- * transliteration of titles: only Moodle imports), so bundlers leave them out of the bundle.
+ * transliteration of titles: only Moodle imports; the Powertools logger: only a request or a
+ * job run that logs, functions/http/logger.ts), so bundlers leave them out of the bundle.
  * Each is built into a minified module of its own beside the bundle
  * (`node_modules/<name>/index.js` in the asset), where that runtime `require` finds it.
  */
@@ -43,6 +44,7 @@ export const SIDE_MODULES = [
   'turndown',
   '@xmldom/xmldom',
   '@sindresorhus/transliterate',
+  '@aws-lambda-powertools/logger',
 ] as const;
 
 /**
