@@ -172,6 +172,8 @@ interface ChildResult {
   bootMs: number;
   importMs: number;
   firstMs: number;
+  importCpuMs: number;
+  firstCpuMs: number;
   status: number;
   calls: string[];
   wallMs: number;
@@ -329,6 +331,10 @@ export interface ProcessStats {
   importMs: number;
   firstMs: number;
   totalMs: number;
+  /** The main thread's CPU time (medians): steadier than wall time on a shared machine. */
+  importCpuMs: number;
+  firstCpuMs: number;
+  totalCpuMs: number;
   bootMs: number;
   wallMs: number;
   calls: string[];
@@ -350,6 +356,8 @@ export interface ColdStartResult {
   rounds?: Spread;
   importRatio?: number;
   firstRequestRatio?: number;
+  /** The same ratio of main-thread CPU time (import + first request): context, not the goal. */
+  cpuRatio?: number;
   /** Every measured run of the function made the calls the floor made, in the same order. */
   sameCalls?: boolean;
   /** Side modules (beside the bundle) the worst request loaded, with their minified bytes. */
@@ -364,6 +372,9 @@ function statsOf(rs: ChildResult[]): ProcessStats {
     importMs: round(median(rs.map((r) => r.importMs))),
     firstMs: round(median(rs.map((r) => r.firstMs))),
     totalMs: round(median(rs.map((r) => r.importMs + r.firstMs))),
+    importCpuMs: round(median(rs.map((r) => r.importCpuMs))),
+    firstCpuMs: round(median(rs.map((r) => r.firstCpuMs))),
+    totalCpuMs: round(median(rs.map((r) => r.importCpuMs + r.firstCpuMs))),
     bootMs: round(median(rs.map((r) => r.bootMs))),
     wallMs: round(median(rs.map((r) => r.wallMs))),
     calls: rs[0]?.calls ?? [],
@@ -514,6 +525,7 @@ export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdS
       ),
     );
     result.importRatio = ratio(result.real.importMs, result.floor.importMs);
+    result.cpuRatio = ratio(result.real.totalCpuMs, result.floor.totalCpuMs);
     result.firstRequestRatio = ratio(result.real.firstMs, result.floor.firstMs);
     const floorCalls = floor[0]?.calls.join() ?? '';
     result.sameCalls =

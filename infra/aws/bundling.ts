@@ -23,12 +23,17 @@ export const ESM_REQUIRE_BANNER =
  * Modules replaced in Lambda bundles. The SDK's default credential chain becomes the
  * environment provider: Lambda supplies credentials in environment variables, and the chain's
  * STS/SSO clients would add about 60 KB to every bundle for code that never runs there.
+ * `node:http` becomes the same module required as CommonJS (node-http.cjs): imported as ESM,
+ * Node builds its facade by reading every export, which loads undici (Node's fetch) through
+ * `http.WebSocket`'s lazy getter, about 20 ms of CPU per cold start on this machine
+ * (nodejs/node#59686).
  */
 export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': resolve(
     import.meta.dirname,
     '../../functions/data/lambda-credentials.ts',
   ),
+  'node:http': resolve(import.meta.dirname, 'node-http.cjs'),
 };
 
 /**

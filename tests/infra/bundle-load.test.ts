@@ -74,3 +74,33 @@ describe('side entries (#side/*: code only some requests load)', () => {
     expect(JSON.parse(res.body)).toEqual(JSON.parse(JSON.stringify(buildOpenApi())));
   });
 });
+
+describe('what a bundle loads at import', () => {
+  it('takes node:http as CommonJS (no ESM facade, which would load undici through http.WebSocket)', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'assay-http-'));
+    try {
+      const outfile = join(outDir, 'index.mjs');
+      await build({
+        ...esbuildOptions(resolve(root, handlerEntry('public')), outfile),
+        logLevel: 'silent',
+      });
+      const code = readFileSync(outfile, 'utf8');
+      // middy's util imports STATUS_CODES from node:http; the SDK imports it for http endpoints.
+      expect(code).not.toMatch(/from\s*"node:http"|import\(\s*"node:http"\s*\)/);
+      const run = spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `await import(${JSON.stringify(pathToFileURL(outfile).href)});
+           process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => m.includes('undici'))));`,
+        ],
+        { encoding: 'utf8', cwd: tmpdir(), env: { PATH: process.env.PATH ?? '' } },
+      );
+      expect(run.stderr).toBe('');
+      expect(JSON.parse(run.stdout)).toEqual([]);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+});
