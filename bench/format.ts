@@ -44,6 +44,7 @@ export function formatResults(r: BenchResults): string {
           'request',
           'runs',
           'bundle',
+          '+ side',
           'gzip',
           'import ms',
           'first ms',
@@ -56,10 +57,8 @@ export function formatResults(r: BenchResults): string {
           c.function,
           c.request,
           c.runs,
-          // A request that loads side modules (built beside the bundle) loads their bytes too.
-          c.real?.sideModules.length
-            ? `${kb(c.bundle.bytes)} + ${kb(c.real.sideModules.reduce((t, m) => t + m.bytes, 0))} side`
-            : kb(c.bundle.bytes),
+          kb(c.bundle.bytes),
+          c.loadedBytes !== undefined ? kb(c.loadedBytes - c.bundle.bytes) : '-',
           kb(c.bundle.gzipBytes),
           n(c.real?.importMs),
           n(c.real?.firstMs),
@@ -72,7 +71,7 @@ export function formatResults(r: BenchResults): string {
               ? `yes (${c.real!.calls.length})`
               : `NO ${c.real?.calls.join('+')} vs ${c.floor?.calls.join('+')}`,
         ]),
-        range(2, 8),
+        range(2, 9),
       ),
     );
     out.push(

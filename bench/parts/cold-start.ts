@@ -8,7 +8,7 @@
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -173,13 +173,13 @@ interface ChildResult {
   bootMs: number;
   importMs: number;
   firstMs: number;
-  /** CPU time (user + system) of the import and the request. */
-  cpuMs?: number;
+  importCpuMs: number;
+  firstCpuMs: number;
   status: number;
   calls: string[];
-  /** Side modules the request loaded (beside the bundle), with their minified bytes. */
-  sideModules?: { file: string; bytes: number }[];
   wallMs: number;
+  /** Capture runs: every file the process loaded. */
+  loaded?: string[];
 }
 
 async function buildChild(): Promise<string> {
@@ -321,16 +321,14 @@ export interface ProcessStats {
   importMs: number;
   firstMs: number;
   totalMs: number;
-  /** Median CPU time of import + request (the wall-clock figures wait for the CPU too). */
-  cpuMs: number;
+  /** The main thread's CPU time (medians): steadier than wall time on a shared machine. */
+  importCpuMs: number;
+  firstCpuMs: number;
+  totalCpuMs: number;
   bootMs: number;
   wallMs: number;
   calls: string[];
   errors: number;
-  /** Side modules the request loaded, as bundle-relative files with bytes (first run). */
-  sideModules: { file: string; bytes: number }[];
-  /** Bundle bytes plus the side modules' bytes: the code the request loads. */
-  loadedBytes?: number;
 }
 
 export interface ColdStartResult {
@@ -348,8 +346,14 @@ export interface ColdStartResult {
   rounds?: Spread;
   importRatio?: number;
   firstRequestRatio?: number;
+  /** The same ratio of main-thread CPU time (import + first request): context, not the goal. */
+  cpuRatio?: number;
   /** Every measured run of the function made the calls the floor made, in the same order. */
   sameCalls?: boolean;
+  /** Side modules (beside the bundle) the worst request loaded, with their minified bytes. */
+  sideModules?: PackageShare[];
+  /** The bundle's bytes plus those side modules': what the worst request loads. */
+  loadedBytes?: number;
   note?: string;
 }
 
@@ -358,12 +362,13 @@ function statsOf(rs: ChildResult[]): ProcessStats {
     importMs: round(median(rs.map((r) => r.importMs))),
     firstMs: round(median(rs.map((r) => r.firstMs))),
     totalMs: round(median(rs.map((r) => r.importMs + r.firstMs))),
-    cpuMs: round(median(rs.map((r) => r.cpuMs ?? Number.NaN))),
+    importCpuMs: round(median(rs.map((r) => r.importCpuMs))),
+    firstCpuMs: round(median(rs.map((r) => r.firstCpuMs))),
+    totalCpuMs: round(median(rs.map((r) => r.importCpuMs + r.firstCpuMs))),
     bootMs: round(median(rs.map((r) => r.bootMs))),
     wallMs: round(median(rs.map((r) => r.wallMs))),
     calls: rs[0]?.calls ?? [],
     errors: rs.filter((r) => r.status >= 400).length,
-    sideModules: rs[0]?.sideModules ?? [],
   };
 }
 
@@ -499,7 +504,13 @@ async function measureAll(
     // Unmeasured too: a run that records the requests for the floor to replay, so the floor
     // makes the calls this very bundle makes, in the state the measured runs see.
     const floorEventFile = join(OUT, fn.name, 'floor-event.json');
-    await runReal(1, floorEventFile);
+    const capture = await runReal(1, floorEventFile);
+    // What the request loaded beside the bundle (side modules, side entries) counts as its own.
+    const dir = join(OUT, fn.name);
+    result.sideModules = (capture.loaded ?? [])
+      .filter((f) => f.startsWith(`${dir}/`) && f !== realFile && /\.(c|m)?js$/.test(f))
+      .map((f) => ({ name: relative(dir, f), bytes: statSync(f).size }));
+    result.loadedBytes = bundle.bytes + result.sideModules.reduce((a, m) => a + m.bytes, 0);
     result.floorBundle = floorBundle;
     if (opts.warmup !== false) await runChild(child, floorFile, floorEventFile, env);
     const real: ChildResult[] = [];
@@ -515,8 +526,6 @@ async function measureAll(
       }
     }
     result.real = statsOf(real);
-    result.real.loadedBytes =
-      bundle.bytes + result.real.sideModules.reduce((sum, m) => sum + m.bytes, 0);
     result.floor = statsOf(floor);
     result.ratio = ratio(result.real.totalMs, result.floor.totalMs);
     const total = (r: ChildResult) => r.importMs + r.firstMs;
@@ -527,6 +536,7 @@ async function measureAll(
       ),
     );
     result.importRatio = ratio(result.real.importMs, result.floor.importMs);
+    result.cpuRatio = ratio(result.real.totalCpuMs, result.floor.totalCpuMs);
     result.firstRequestRatio = ratio(result.real.firstMs, result.floor.firstMs);
     const floorCalls = floor[0]?.calls.join() ?? '';
     result.sameCalls =
