@@ -8,7 +8,7 @@
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -25,6 +25,7 @@ import { runNodeChild } from '../lib/child.ts';
 import type { Bench } from '../lib/setup.ts';
 import { chunks, median, ratio, round, type Spread, spreadOf } from '../lib/stats.ts';
 import { attemptOf, createAssessment, invite, request, SECTIONS } from '../lib/workflow.ts';
+import { JOB_REQUESTS, jobFixtures, scheduledEvent } from './cold-start-jobs.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const OUT = join(ROOT, 'bench/out');
@@ -172,9 +173,13 @@ interface ChildResult {
   bootMs: number;
   importMs: number;
   firstMs: number;
+  importCpuMs: number;
+  firstCpuMs: number;
   status: number;
   calls: string[];
   wallMs: number;
+  /** Capture runs: every file the process loaded. */
+  loaded?: string[];
 }
 
 async function buildChild(): Promise<string> {
@@ -267,19 +272,7 @@ async function representativeEvents(b: Bench, count: number): Promise<Record<str
         http('candidate', 'POST', '/v1/attempts', undefined, { invitationToken: token }),
       ),
     ),
-    sweeper: await same(
-      Promise.resolve({
-        version: '0',
-        id: 'bench-scheduled-event',
-        'detail-type': 'Scheduled Event',
-        source: 'aws.events',
-        account: '000000000000',
-        time: new Date().toISOString(),
-        region: 'local',
-        resources: [],
-        detail: {},
-      }),
-    ),
+    sweeper: await same(Promise.resolve(scheduledEvent())),
     // A completion's stream record (its result item written), delivered for the first time:
     // the norms and every question's statistics are written.
     statistics: completions.map((item, i) => ({
@@ -321,12 +314,17 @@ export const REPRESENTATIVE: Record<string, string> = {
   candidate: 'POST /v1/attempts (start)',
   sweeper: 'scheduled run, nothing due',
   statistics: 'stream batch: 1 completion, first delivery',
+  ...JOB_REQUESTS,
 };
 
 export interface ProcessStats {
   importMs: number;
   firstMs: number;
   totalMs: number;
+  /** The main thread's CPU time (medians): steadier than wall time on a shared machine. */
+  importCpuMs: number;
+  firstCpuMs: number;
+  totalCpuMs: number;
   bootMs: number;
   wallMs: number;
   calls: string[];
@@ -348,8 +346,14 @@ export interface ColdStartResult {
   rounds?: Spread;
   importRatio?: number;
   firstRequestRatio?: number;
+  /** The same ratio of main-thread CPU time (import + first request): context, not the goal. */
+  cpuRatio?: number;
   /** Every measured run of the function made the calls the floor made, in the same order. */
   sameCalls?: boolean;
+  /** Side modules (beside the bundle) the worst request loaded, with their minified bytes. */
+  sideModules?: PackageShare[];
+  /** The bundle's bytes plus those side modules': what the worst request loads. */
+  loadedBytes?: number;
   note?: string;
 }
 
@@ -358,6 +362,9 @@ function statsOf(rs: ChildResult[]): ProcessStats {
     importMs: round(median(rs.map((r) => r.importMs))),
     firstMs: round(median(rs.map((r) => r.firstMs))),
     totalMs: round(median(rs.map((r) => r.importMs + r.firstMs))),
+    importCpuMs: round(median(rs.map((r) => r.importCpuMs))),
+    firstCpuMs: round(median(rs.map((r) => r.firstCpuMs))),
+    totalCpuMs: round(median(rs.map((r) => r.importCpuMs + r.firstCpuMs))),
     bootMs: round(median(rs.map((r) => r.bootMs))),
     wallMs: round(median(rs.map((r) => r.wallMs))),
     calls: rs[0]?.calls ?? [],
@@ -443,8 +450,23 @@ export async function httpEvent(
 export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdStartResult[]> {
   mkdirSync(OUT, { recursive: true });
   const child = await buildChild();
-  const events = await representativeEvents(b, opts.runs + 2);
-  const env = childEnv(b);
+  // The jobs' fixtures (bench/parts/cold-start-jobs.ts), and the mail capture they send to.
+  const jobs = await jobFixtures(b, opts.runs + 2, opts.functions);
+  try {
+    return await measureAll(b, opts, child, jobs);
+  } finally {
+    await jobs.stop();
+  }
+}
+
+async function measureAll(
+  b: Bench,
+  opts: ColdStartOptions,
+  child: string,
+  jobs: Awaited<ReturnType<typeof jobFixtures>>,
+): Promise<ColdStartResult[]> {
+  const events = { ...(await representativeEvents(b, opts.runs + 2)), ...jobs.events };
+  const baseEnv = { ...childEnv(b), ...jobs.env };
   const floorBundle = await buildBundle(FLOOR_ENTRY, join(OUT, 'floor'));
   const floorFile = join(OUT, 'floor', 'index.mjs');
   const results: ColdStartResult[] = [];
@@ -470,13 +492,25 @@ export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdS
       return file;
     };
     const realFile = join(OUT, fn.name, 'index.mjs');
+    const env = { ...baseEnv, ...jobs.envOf[fn.name] };
+    // A job's run i first gets the state it starts from (a reminder due), when it needs one.
+    const runReal = async (i: number, capture?: string) => {
+      await jobs.prepare[fn.name]?.(i);
+      return runChild(child, realFile, eventFile(i), env, capture);
+    };
     // Unmeasured: pages the files into the OS cache and brings the data to the state every
     // measured run sees. Requests that change state get an event of their own per run.
-    if (opts.warmup !== false) await runChild(child, realFile, eventFile(0), env);
+    if (opts.warmup !== false) await runReal(0);
     // Unmeasured too: a run that records the requests for the floor to replay, so the floor
     // makes the calls this very bundle makes, in the state the measured runs see.
     const floorEventFile = join(OUT, fn.name, 'floor-event.json');
-    await runChild(child, realFile, eventFile(1), env, floorEventFile);
+    const capture = await runReal(1, floorEventFile);
+    // What the request loaded beside the bundle (side modules, side entries) counts as its own.
+    const dir = join(OUT, fn.name);
+    result.sideModules = (capture.loaded ?? [])
+      .filter((f) => f.startsWith(`${dir}/`) && f !== realFile && /\.(c|m)?js$/.test(f))
+      .map((f) => ({ name: relative(dir, f), bytes: statSync(f).size }));
+    result.loadedBytes = bundle.bytes + result.sideModules.reduce((a, m) => a + m.bytes, 0);
     result.floorBundle = floorBundle;
     if (opts.warmup !== false) await runChild(child, floorFile, floorEventFile, env);
     const real: ChildResult[] = [];
@@ -484,11 +518,11 @@ export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdS
     for (let i = 0; i < opts.runs; i++) {
       // Alternate (and swap the order every run) so drift on a shared machine hits both alike.
       if (i % 2 === 0) {
-        real.push(await runChild(child, realFile, eventFile(i + 2), env));
+        real.push(await runReal(i + 2));
         floor.push(await runChild(child, floorFile, floorEventFile, env));
       } else {
         floor.push(await runChild(child, floorFile, floorEventFile, env));
-        real.push(await runChild(child, realFile, eventFile(i + 2), env));
+        real.push(await runReal(i + 2));
       }
     }
     result.real = statsOf(real);
@@ -502,6 +536,7 @@ export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdS
       ),
     );
     result.importRatio = ratio(result.real.importMs, result.floor.importMs);
+    result.cpuRatio = ratio(result.real.totalCpuMs, result.floor.totalCpuMs);
     result.firstRequestRatio = ratio(result.real.firstMs, result.floor.firstMs);
     const floorCalls = floor[0]?.calls.join() ?? '';
     result.sameCalls =
