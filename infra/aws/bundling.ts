@@ -43,6 +43,7 @@ export const SIDE_MODULES = [
   '@xmldom/xmldom',
   '@sindresorhus/transliterate',
   '@aws-sdk/client-lambda',
+  'micromark',
 ] as const;
 
 /**
@@ -50,7 +51,9 @@ export const SIDE_MODULES = [
  * client where its CommonJS build is 437 KB). The Lambda client is the one loaded by
  * functions/data/invoke.ts, only by requests that start a job (an upload going asynchronous, the
  * last part of a part-wise import). Others keep their CommonJS build, whose `require` shape the
- * code expects (turndown's ESM build would export its class as `default`).
+ * code expects (turndown's ESM build would export its class as `default`). micromark (only the
+ * employer's HTML report renders markdown on the server, functions/http/report-html.ts) has
+ * only an ESM build: its CommonJS side module exports `micromark` by name, as its ESM does.
  */
 const ESM_SIDE_MODULES: ReadonlySet<string> = new Set(['@aws-sdk/client-lambda']);
 
