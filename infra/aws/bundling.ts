@@ -28,6 +28,9 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
     import.meta.dirname,
     '../../functions/data/lambda-credentials.ts',
   ),
+  // ESM imports of node:http load undici (its WebSocket getters); node-http.ts requires it.
+  'node:http': resolve(import.meta.dirname, 'node-http.ts'),
+  http: resolve(import.meta.dirname, 'node-http.ts'),
 };
 
 /**
