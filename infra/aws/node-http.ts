@@ -10,8 +10,9 @@
  * Every export but those three is re-exported; importing one of them from a bundle fails the
  * build (no matching export) instead of silently loading a different module.
  */
-import { createRequire } from 'node:module';
+
 import type * as Http from 'node:http';
+import { createRequire } from 'node:module';
 
 const http = createRequire(import.meta.url)('node:http') as typeof Http;
 
