@@ -9,8 +9,10 @@
  */
 
 import { subscribe } from 'node:diagnostics_channel';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import http, { type ClientRequest } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const bootMs = performance.now();
@@ -61,6 +63,16 @@ const result = (await mod.handler(event, context)) as
   | undefined;
 const t2 = performance.now();
 
+// The side modules the request loaded (CommonJS files beside the bundle, in its node_modules:
+// infra/aws/bundling.ts SIDE_MODULES); their load is inside firstMs, their bytes are listed.
+const besideBundle = resolve(dirname(bundle!), 'node_modules') + sep;
+const sideModules = Object.keys(createRequire(import.meta.url).cache)
+  .filter((file) => file.startsWith(besideBundle))
+  .map((file) => ({
+    name: dirname(relative(besideBundle, file)).split(sep).join('/'),
+    bytes: statSync(file).size,
+  }));
+
 const line = JSON.stringify({
   bootMs,
   importMs: t1 - t0,
@@ -73,6 +85,7 @@ const line = JSON.stringify({
         ? 500
         : 200,
   calls,
+  sideModules,
 });
 if (captureFile) writeFileSync(captureFile, JSON.stringify({ calls: captured }));
 // Keep-alive sockets would hold the process open: exit once the line is out.

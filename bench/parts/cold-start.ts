@@ -174,6 +174,8 @@ interface ChildResult {
   firstMs: number;
   status: number;
   calls: string[];
+  /** Side modules (beside the bundle) the request loaded, with their minified bytes. */
+  sideModules: PackageShare[];
   wallMs: number;
 }
 
@@ -330,6 +332,11 @@ export interface ProcessStats {
   bootMs: number;
   wallMs: number;
   calls: string[];
+  /**
+   * Side modules the request loaded at run time (infra/aws/bundling.ts SIDE_MODULES): their
+   * load is in firstMs, their bytes are not in the bundle's.
+   */
+  sideModules: PackageShare[];
   errors: number;
 }
 
@@ -361,6 +368,7 @@ function statsOf(rs: ChildResult[]): ProcessStats {
     bootMs: round(median(rs.map((r) => r.bootMs))),
     wallMs: round(median(rs.map((r) => r.wallMs))),
     calls: rs[0]?.calls ?? [],
+    sideModules: rs[0]?.sideModules ?? [],
     errors: rs.filter((r) => r.status >= 400).length,
   };
 }
