@@ -33,6 +33,9 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   http: resolve(import.meta.dirname, 'node-http.ts'),
 };
 
+/** The aliases of `node:http`, for ES modules only. */
+const NODE_HTTP = ['node:http', 'http'];
+
 /**
  * Modules that the code loads only when a request needs them (`createRequire(...)('yaml')` in
  * functions/domain/bank.ts: only YAML uploads; the HTML converter, the XML parser and the
@@ -63,8 +66,10 @@ const ESM_SIDE_MODULES: ReadonlySet<string> = new Set(['@aws-sdk/client-lambda']
 /** The esbuild command lines that build the side modules into `outputDir/node_modules`. */
 export function sideModuleCommands(inputDir: string, outputDir: string): string[] {
   // The bundle's aliases apply to its side modules too (an SDK client gets the environment
-  // credentials, as the bundle's does).
+  // credentials, as the bundle's does), but for node:http: a CommonJS side module requires it
+  // (no ESM facade to avoid), and node-http.ts, an ES module, would find no import.meta there.
   const aliases = Object.entries(LAMBDA_ALIASES)
+    .filter(([from]) => !NODE_HTTP.includes(from))
     .map(([from, to]) => ` "--alias:${from}=${to}"`)
     .join('');
   return SIDE_MODULES.flatMap((name) => {

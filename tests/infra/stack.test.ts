@@ -16,7 +16,12 @@ import { type FunctionGroup, isStaff, routeKey } from '../../functions/http/rout
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
 import { METRICS_NAMESPACE } from '../../functions/jobs/job-metrics.ts';
 import { JOBS, type JobDef, jobFunctionEnv } from '../../functions/jobs/jobs.ts';
-import { ESM_REQUIRE_BANNER, esbuildOptions } from '../../infra/aws/bundling.ts';
+import {
+  ESM_REQUIRE_BANNER,
+  esbuildOptions,
+  SIDE_MODULES,
+  sideModuleCommands,
+} from '../../infra/aws/bundling.ts';
 import {
   type AssayStack,
   COMPLETED_ATTEMPT_FILTERS,
@@ -797,6 +802,26 @@ describe('bundling', () => {
       fn: () => stack.jobs.get(job.name)!,
     })),
   ];
+
+  it('builds every side module as the afterBundling hook does, and each loads on Node', () => {
+    const dir = join(outDir, 'side');
+    for (const command of sideModuleCommands(root, dir)) {
+      // esbuild's warnings (such as an empty import.meta in a CommonJS build) fail the test.
+      const built = spawnSync('sh', ['-c', command], { encoding: 'utf8' });
+      expect(built.stderr, command).toBe('');
+      expect(built.status, command).toBe(0);
+    }
+    const load = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `for (const name of ${JSON.stringify(SIDE_MODULES)}) { const m = require(name); if (!m || (typeof m !== 'object' && typeof m !== 'function')) throw new Error(name); } process.stdout.write('loaded');`,
+      ],
+      { encoding: 'utf8', cwd: dir, env: { PATH: process.env.PATH ?? '', AWS_REGION: 'local' } },
+    );
+    expect(load.stderr).toBe('');
+    expect(load.stdout).toBe('loaded');
+  }, 120_000);
 
   it.each(bundles)(
     'bundles the $name function as CDK does, and the bundle loads on Node',
