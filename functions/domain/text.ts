@@ -85,8 +85,11 @@ function characterProblem(
  * names the bidirectional controls. A string without any has no problem.
  */
 const MAYBE_PROBLEM: Readonly<Record<TextKind, RegExp>> = {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose
   line: /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/,
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose
   long: /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ud800-\udfff]/,
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose
   name: /[\u0000-\u001f\u007f-\u009f\ud800-\udfff\u202a-\u202e\u2066-\u2069]/,
 };
 
