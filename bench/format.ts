@@ -44,8 +44,8 @@ export function formatResults(r: BenchResults): string {
           'request',
           'runs',
           'bundle',
+          '+ side',
           'gzip',
-          '+ side modules loaded',
           'import ms',
           'first ms',
           'total ms',
@@ -58,12 +58,8 @@ export function formatResults(r: BenchResults): string {
           c.request,
           c.runs,
           kb(c.bundle.bytes),
+          c.loadedBytes !== undefined ? kb(c.loadedBytes - c.bundle.bytes) : '-',
           kb(c.bundle.gzipBytes),
-          c.real?.sideModules.length
-            ? c.real.sideModules.map((m) => `${kb(m.bytes)} ${m.name}`).join(', ')
-            : c.real
-              ? 'none'
-              : '-',
           n(c.real?.importMs),
           n(c.real?.firstMs),
           n(c.real?.totalMs),
@@ -75,7 +71,7 @@ export function formatResults(r: BenchResults): string {
               ? `yes (${c.real!.calls.length})`
               : `NO ${c.real?.calls.join('+')} vs ${c.floor?.calls.join('+')}`,
         ]),
-        new Set([2, 3, 4, 6, 7, 8, 9]),
+        range(2, 9),
       ),
     );
     out.push(

@@ -3,6 +3,7 @@
  * to every `NodejsFunction`; the benchmark builds with `esbuildOptions()`, which is derived
  * from the same object, so a measured bundle is byte-for-byte the bundle CDK deploys.
  */
+import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { resolve } from 'node:path';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -22,24 +23,25 @@ export const ESM_REQUIRE_BANNER =
  * Modules replaced in Lambda bundles. The SDK's default credential chain becomes the
  * environment provider: Lambda supplies credentials in environment variables, and the chain's
  * STS/SSO clients would add about 60 KB to every bundle for code that never runs there.
+ * `node:http` becomes the same module required as CommonJS (node-http.cjs): imported as ESM,
+ * Node builds its facade by reading every export, which loads undici (Node's fetch) through
+ * `http.WebSocket`'s lazy getter, about 20 ms of CPU per cold start on this machine
+ * (nodejs/node#59686).
  */
 export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': resolve(
     import.meta.dirname,
     '../../functions/data/lambda-credentials.ts',
   ),
-  // ESM imports of node:http load undici (its WebSocket getters); node-http.ts requires it.
-  'node:http': resolve(import.meta.dirname, 'node-http.ts'),
-  http: resolve(import.meta.dirname, 'node-http.ts'),
+  'node:http': resolve(import.meta.dirname, 'node-http.cjs'),
 };
-
-/** The aliases of `node:http`, for ES modules only. */
-const NODE_HTTP = ['node:http', 'http'];
 
 /**
  * Modules that the code loads only when a request needs them (`createRequire(...)('yaml')` in
  * functions/domain/bank.ts: only YAML uploads; the HTML converter, the XML parser and the
- * transliteration of titles: only Moodle imports), so bundlers leave them out of the bundle.
+ * transliteration of titles: only Moodle imports; the Powertools logger: only a request or a
+ * job run that logs, functions/http/logger.ts; the Lambda client and micromark, below), so
+ * bundlers leave them out of the bundle.
  * Each is built into a minified module of its own beside the bundle
  * (`node_modules/<name>/index.js` in the asset), where that runtime `require` finds it.
  */
@@ -48,38 +50,100 @@ export const SIDE_MODULES = [
   'turndown',
   '@xmldom/xmldom',
   '@sindresorhus/transliterate',
+  '@aws-lambda-powertools/logger',
   '@aws-sdk/client-lambda',
   'micromark',
 ] as const;
 
 /**
  * Side modules built from their ESM files (as the bundle is: tree-shaken, 306 KB for the Lambda
- * client where its CommonJS build is 437 KB). The Lambda client is the one loaded by
+ * client where its CommonJS build is 437 KB). The Lambda client is loaded by
  * functions/data/invoke.ts, only by requests that start a job (an upload going asynchronous, the
- * last part of a part-wise import). Others keep their CommonJS build, whose `require` shape the
- * code expects (turndown's ESM build would export its class as `default`). micromark (only the
- * employer's HTML report renders markdown on the server, functions/http/report-html.ts) has
- * only an ESM build: its CommonJS side module exports `micromark` by name, as its ESM does.
+ * last part of a part-wise import, a synchronous upload that replaced questions). Others keep
+ * their CommonJS build, whose `require` shape the code expects (turndown's ESM build would export
+ * its class as `default`). micromark (only the employer's HTML report renders markdown on the
+ * server, functions/http/report-html.ts) has only an ESM build: its CommonJS side module exports
+ * `micromark` by name, as its ESM does.
  */
 const ESM_SIDE_MODULES: ReadonlySet<string> = new Set(['@aws-sdk/client-lambda']);
 
-/** The esbuild command lines that build the side modules into `outputDir/node_modules`. */
+/**
+ * The bundle's aliases that side modules get too (an SDK client takes the environment
+ * credentials, as the bundle's does); not node:http, which a CommonJS side module requires
+ * without building its ESM facade.
+ */
+const SIDE_MODULE_ALIASES = Object.entries(LAMBDA_ALIASES)
+  .filter(([from]) => from !== 'node:http')
+  .map(([from, to]) => ` "--alias:${from}=${to}"`)
+  .join('');
+
+/**
+ * Project modules that only some requests load, imported as `#side/<name>` (e.g.
+ * `await import('#side/openapi')`: the OpenAPI document builder, with every route's schemas and
+ * zod's JSON Schema code, loaded only by `GET /v1/openapi.json`). The mapping is the
+ * `imports` field of package.json, so tsx, vitest and tsc load the source; bundles keep the
+ * specifier (it is external), and each side entry is built with the bundle's own options into
+ * `side/<name>.mjs` beside it, with a package.json whose `imports` maps the specifier there.
+ */
+export function sideEntries(root = resolve(import.meta.dirname, '../..')): Record<string, string> {
+  const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
+    imports?: Record<string, string>;
+  };
+  return Object.fromEntries(
+    Object.entries(pkg.imports ?? {})
+      .filter(([specifier]) => specifier.startsWith(SIDE_PREFIX))
+      .map(([specifier, source]) => [specifier.slice(SIDE_PREFIX.length), source]),
+  );
+}
+
+/** The specifier prefix of side entries (see `sideEntries`). */
+export const SIDE_PREFIX = '#side/';
+
+/**
+ * The esbuild command lines that build the side modules into `outputDir/node_modules` and the
+ * side entries into `outputDir/side`.
+ */
 export function sideModuleCommands(inputDir: string, outputDir: string): string[] {
-  // The bundle's aliases apply to its side modules too (an SDK client gets the environment
-  // credentials, as the bundle's does), but for node:http: a CommonJS side module requires it
-  // (no ESM facade to avoid), and node-http.ts, an ES module, would find no import.meta there.
-  const aliases = Object.entries(LAMBDA_ALIASES)
-    .filter(([from]) => !NODE_HTTP.includes(from))
-    .map(([from, to]) => ` "--alias:${from}=${to}"`)
-    .join('');
-  return SIDE_MODULES.flatMap((name) => {
+  const esbuild = `"${inputDir}/node_modules/.bin/esbuild"`;
+  const modules = SIDE_MODULES.flatMap((name) => {
     const dir = `${outputDir}/node_modules/${name}`;
     const esm = ESM_SIDE_MODULES.has(name) ? ' --main-fields=module,main' : '';
     return [
-      `"${inputDir}/node_modules/.bin/esbuild" "${inputDir}/node_modules/${name}" --bundle --platform=node --format=cjs --target=${NODE_TARGET} --minify${esm}${aliases} --log-level=warning --outfile="${dir}/index.js"`,
+      `${esbuild} "${inputDir}/node_modules/${name}" --bundle --platform=node --format=cjs --target=${NODE_TARGET} --minify${esm}${SIDE_MODULE_ALIASES} --log-level=warning --outfile="${dir}/index.js"`,
       `echo '{"name":"${name}","main":"index.js"}' > "${dir}/package.json"`,
     ];
   });
+  const entries = Object.entries(sideEntries());
+  if (entries.length === 0) return modules;
+  const imports = Object.fromEntries(
+    entries.map(([name]) => [`${SIDE_PREFIX}${name}`, `./side/${name}.mjs`]),
+  );
+  return [
+    ...modules,
+    ...entries.map(
+      ([name, source]) =>
+        `${esbuild} "${inputDir}/${source.replace(/^\.\//, '')}" ${sideEntryArgs()} --outfile="${outputDir}/side/${name}.mjs"`,
+    ),
+    `echo '${JSON.stringify({ imports })}' > "${outputDir}/package.json"`,
+  ];
+}
+
+/** The bundle's own esbuild options (`lambdaBundling`) as command-line flags, for side entries. */
+function sideEntryArgs(): string {
+  const b = lambdaBundling();
+  return [
+    '--bundle',
+    '--platform=node',
+    `--format=${b.format === OutputFormat.ESM ? 'esm' : 'cjs'}`,
+    `--target=${b.target ?? NODE_TARGET}`,
+    ...(b.minify ? ['--minify'] : []),
+    ...(b.sourceMap ? ['--sourcemap'] : []),
+    ...(b.externalModules ?? []).map((m) => `"--external:${m}"`),
+    ...(b.mainFields ? [`--main-fields=${b.mainFields.join(',')}`] : []),
+    ...(b.banner ? [`"--banner:js=${b.banner}"`] : []),
+    ...Object.entries(LAMBDA_ALIASES).map(([from, to]) => `"--alias:${from}=${to}"`),
+    '--log-level=warning',
+  ].join(' ');
 }
 
 /** The `bundling` props of every `NodejsFunction`. */
@@ -91,9 +155,10 @@ export function lambdaBundling(): BundlingOptions {
     // Written beside the bundle and uploaded with it, but not applied at run time (no
     // NODE_OPTIONS=--enable-source-maps): `npm run stack-trace` maps a logged trace offline.
     sourceMap: true,
-    // Nothing external: `@aws-sdk/*` is bundled (CDK's default leaves it to the runtime's
-    // copy), which measured faster cold starts and pins the SDK version we test against.
-    externalModules: [],
+    // Nothing external but the side entries (`#side/*`, built beside the bundle): `@aws-sdk/*`
+    // is bundled (CDK's default leaves it to the runtime's copy), which measured faster cold
+    // starts and pins the SDK version we test against.
+    externalModules: [`${SIDE_PREFIX}*`],
     mainFields: ['module', 'main'],
     banner: ESM_REQUIRE_BANNER,
     esbuildArgs: Object.fromEntries(
