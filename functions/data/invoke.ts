@@ -15,10 +15,12 @@ let lambda: Lambda.LambdaClient | undefined;
 
 /**
  * The Lambda client, loaded on first use: only requests that start a job (an upload going
- * asynchronous, the last part of a part-wise import) need it, so the authoring function does
- * not load or even compile it for the others. A runtime `require` that bundlers leave alone:
- * Lambda bundles ship it as a module of its own beside the bundle (`SIDE_MODULES` in
- * infra/aws/bundling.ts).
+ * asynchronous, the last part of a part-wise import, a synchronous upload that replaced
+ * questions and schedules their clean-up) need it, so the authoring function does not load or
+ * even compile it for the others. A runtime `require` that bundlers leave alone: Lambda bundles
+ * ship it as a module of its own beside the bundle (`SIDE_MODULES` in infra/aws/bundling.ts).
+ * The trade: about 6 ms of CPU off every cold start, about 35 ms on a cold request that starts
+ * a job (the side module carries its own copy of the SDK core; bench/README.md, round 3).
  */
 function lambdaSdk(): typeof Lambda {
   return createRequire(import.meta.url)('@aws-sdk/client-lambda') as typeof Lambda;
