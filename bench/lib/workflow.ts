@@ -11,9 +11,11 @@ import {
   dynamoMs,
   localUnits,
   operations,
+  sendMs,
   type Window,
   watch,
   wireMs,
+  wireSumMs,
 } from './dynamo.ts';
 import type { HttpResponse } from './http.ts';
 import type { Bench } from './setup.ts';
@@ -108,11 +110,18 @@ export const attemptOf = (res: HttpResponse): Attempt => ({
 export interface Measured {
   res: HttpResponse;
   clientMs: number;
+  /** In the gateway: request handler called to response handed to the socket. */
   serverMs: number;
-  /** The request's DynamoDB calls as the data layer saw them (SDK work included). */
+  /** The function's invocation alone (Lambda's billed duration stand-in). */
+  handlerMs: number;
+  /** The request's DynamoDB calls as the data layer's observer saw them (summed). */
   dynamoMs: number;
-  /** The same calls on the wire only (below the SDK). */
+  /** Time with at least one of its calls in the data layer's `send` (SDK and wire). */
+  sendMs: number;
+  /** Time with at least one of its calls on the wire (below the SDK and the HTTP client). */
   wireMs: number;
+  /** The calls' wire times summed (more than `wireMs` when calls ran in parallel). */
+  wireSumMs: number;
   calls: string[];
   localUnits: number;
   awsUnits: number;
@@ -125,12 +134,16 @@ export async function measure(b: Bench, send: () => Promise<HttpResponse>): Prom
   const w = watch();
   const res = await send();
   const win: Window = w.stop();
+  const line = b.lastRequest();
   return {
     res,
     clientMs: res.ms,
-    serverMs: b.lastServerMs(),
+    serverMs: line?.ms ?? Number.NaN,
+    handlerMs: line?.handlerMs ?? Number.NaN,
     dynamoMs: dynamoMs(win),
+    sendMs: sendMs(win),
     wireMs: wireMs(win),
+    wireSumMs: wireSumMs(win),
     calls: operations(win),
     localUnits: localUnits(win),
     awsUnits: awsUnits(win),
