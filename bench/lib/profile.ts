@@ -177,6 +177,8 @@ export interface ProfileAnalysis {
     /** CPU per request (ms) by component, from the profile's samples in this endpoint's requests. */
     cpuMs: Record<string, number>;
     cpuTotalMs: number;
+    /** Functions with the most self time in this endpoint's requests (ms per request). */
+    topFunctions: { component: string; fn: string; at: string; msPerRequest: number }[];
   }[];
   /** The profile as a whole: component, ms of CPU, share of non-idle samples. */
   components: { component: string; ms: number; share: number }[];
@@ -209,6 +211,7 @@ export function analyseProfile(
   const classOf = new Map<number, string>();
   const ends = records.map((r) => r.startedAt + r.ms);
   const perRequest = records.map(() => new Map<string, number>());
+  const perEndpointFn = new Map<string, Map<string, number>>();
   const totals = new Map<string, number>();
   const selfTime = new Map<string, { component: string; fn: string; at: string; us: number }>();
   let t = profile.startTime;
@@ -241,6 +244,10 @@ export function analyseProfile(
     if (k < ends.length) {
       const m = perRequest[k]!;
       m.set(cls, (m.get(cls) ?? 0) + us);
+      const e = records[k]!.endpoint;
+      const fns = perEndpointFn.get(e) ?? new Map<string, number>();
+      fns.set(key, (fns.get(key) ?? 0) + us);
+      perEndpointFn.set(e, fns);
     }
   }
   const busyUs = [...totals.values()].reduce((a, b) => a + b, 0);
@@ -267,10 +274,23 @@ export function analyseProfile(
       gateway: med((p) => p.gateway),
       client: round(median(client[endpoint] ?? []), 3),
     };
+    const topFunctions = [...(perEndpointFn.get(endpoint) ?? [])]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 25)
+      .map(([key, us]) => {
+        const f = selfTime.get(key)!;
+        return {
+          component: f.component,
+          fn: f.fn,
+          at: f.at,
+          msPerRequest: round(us / 1000 / idx.length, 4),
+        };
+      });
     return {
       endpoint,
       n: idx.length,
       parts: p,
+      topFunctions,
       ratios: {
         gatewayToWire: round(p.gateway / p.wire, 3),
         handlerToWire: round(p.handler / p.wire, 3),

@@ -82,6 +82,8 @@ function lambdaContext(requestId: string, group: FunctionGroup, timeoutMs: numbe
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) return 'too-large';
+  // No length and no chunked encoding: HTTP/1.1 says there is no body (most GETs).
+  if (!declared && req.headers['transfer-encoding'] === undefined) return EMPTY;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -91,6 +93,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   }
   return Buffer.concat(chunks);
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function send(res: ServerResponse, result: HttpResult) {
   const headers: Record<string, string | string[]> = {};
