@@ -143,6 +143,8 @@ function classify(stack: CpuProfile['nodes'][number]['callFrame'][]): string {
   if (leaf.functionName === '(garbage collector)') return 'V8: garbage collector';
   if (leaf.functionName === '(idle)') return '(idle)';
   if (leaf.functionName === '(program)') return 'V8: (program)';
+  // Starting the profiler itself (once, in the first profiled request) is not the request's.
+  if (stack.some((f) => f.url === 'node:inspector')) return '(idle)';
   const urls = stack.map((f) => f.url);
   if (SOCKET_WRITES.has(leaf.functionName) && leaf.url === '') {
     // On loopback the kernel hands the bytes to the reader inside the write (and on a busy
