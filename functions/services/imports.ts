@@ -531,20 +531,15 @@ export async function uploadBank(
   const requestHash = hashRequest([upload.spec, opts.async ?? false, upload.text]);
   let importId: string = ulid();
   if (opts.idempotencyKey) {
-    const prior = await claimImportKey(
+    const prior = await priorImport(
       caller.org,
       opts.idempotencyKey,
       { importId, requestHash },
       opts.now,
+      'This Idempotency-Key was sent with a different upload: use a new key for a new upload.',
     );
     if (prior) {
-      if (prior.requestHash !== requestHash) {
-        throw new DomainError(
-          'unprocessable',
-          'This Idempotency-Key was sent with a different upload: use a new key for a new upload.',
-        );
-      }
-      const rec = await getImport(caller.org, prior.importId);
+      const { rec } = prior;
       const failure = rec && derivedFailure(rec, opts.now);
       const faulted =
         rec?.status === 'failed' && (rec.code === 'unavailable' || rec.code === 'stopped');
@@ -566,6 +561,24 @@ export async function uploadBank(
     }
   }
   return acceptUpload(caller, importId, upload, requestHash, opts.now);
+}
+
+/**
+ * Claims an Idempotency-Key for a new import. When a request came first with the key, its
+ * import id and record are returned (no record: the first try died before creating it); the
+ * same key with a different request is a 422 with `mismatch` as its message.
+ */
+async function priorImport(
+  org: string,
+  key: string,
+  claim: { importId: string; requestHash: string },
+  now: Date,
+  mismatch: string,
+): Promise<{ importId: string; rec: ImportRecord | undefined } | undefined> {
+  const prior = await claimImportKey(org, key, claim, now);
+  if (!prior) return undefined;
+  if (prior.requestHash !== claim.requestHash) throw new DomainError('unprocessable', mismatch);
+  return { importId: prior.importId, rec: await getImport(org, prior.importId) };
 }
 
 /** The same answer the first request got, for a retry with its Idempotency-Key. */
@@ -763,21 +776,15 @@ export async function createPartwiseImport(
   const requestHash = hashRequest([input]);
   const importId = ulid();
   if (opts.idempotencyKey) {
-    const prior = await claimImportKey(
+    const prior = await priorImport(
       caller.org,
       opts.idempotencyKey,
       { importId, requestHash },
       opts.now,
+      'This Idempotency-Key was sent with a different request: use a new key for a new import.',
     );
     if (prior) {
-      if (prior.requestHash !== requestHash) {
-        throw new DomainError(
-          'unprocessable',
-          'This Idempotency-Key was sent with a different request: use a new key for a new import.',
-        );
-      }
-      const rec = await getImport(caller.org, prior.importId);
-      if (rec) return importView(rec, opts.now);
+      if (prior.rec) return importView(prior.rec, opts.now);
       return createPartwise(caller, prior.importId, input, requestHash, opts.now);
     }
   }

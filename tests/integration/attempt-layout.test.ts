@@ -21,7 +21,7 @@ import { scoreAttempt } from '../../functions/domain/result.ts';
 import { hashSecret, newSecret } from '../../functions/domain/tokens.ts';
 import { handler as statistics } from '../../functions/jobs/stream.ts';
 import { sweep } from '../../functions/jobs/sweeper.ts';
-import { perfectAnswer, sampleBank } from './fixtures.ts';
+import { perfectAnswer, sampleAssessment } from './fixtures.ts';
 import { type ApiResponse, useTestApi } from './support.ts';
 
 const api = useTestApi();
@@ -34,25 +34,12 @@ afterEach(() => {
 });
 
 beforeAll(async () => {
-  employer = await api.token('employer', 'layout');
-  const author = await api.token('author', 'layout');
-  expect(
-    (await api.request('POST', '/v1/banks', { token: author, body: sampleBank('ly') })).status,
-  ).toBe(201);
-  const created = await api.request('POST', '/v1/assessments', {
-    token: employer,
-    body: {
-      title: 'Layout',
-      timeLimitMinutes: 30,
-      sections: [
-        { area: 'security', count: 10 },
-        { area: 'collaboration', count: 10 },
-      ],
-      showResultToCandidate: true,
-    },
-  });
-  expect(created.status).toBe(201);
-  assessmentId = created.body.assessmentId;
+  ({ employer, assessmentId } = await sampleAssessment(api, {
+    org: 'layout',
+    bankPrefix: 'ly',
+    title: 'Layout',
+    perArea: 10,
+  }));
 }, 60_000);
 
 async function invite(n = 1) {

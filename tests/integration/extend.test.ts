@@ -14,7 +14,7 @@ import type { Principal } from '../../functions/http/principal.ts';
 import { sweep } from '../../functions/jobs/sweeper.ts';
 import { answer, finalise, load, submit } from '../../functions/services/attempts.ts';
 import { extendAttempt } from '../../functions/services/employer-attempts.ts';
-import { perfectAnswer, sampleBank } from './fixtures.ts';
+import { perfectAnswer, sampleAssessment } from './fixtures.ts';
 import { useTestApi } from './support.ts';
 
 const api = useTestApi();
@@ -31,25 +31,12 @@ const MIN = 60_000;
 const at = (iso: string, deltaMs: number) => new Date(Date.parse(iso) + deltaMs);
 
 beforeAll(async () => {
-  employer = await api.token('employer', 'ext');
-  const author = await api.token('author', 'ext');
-  expect(
-    (await api.request('POST', '/v1/banks', { token: author, body: sampleBank('ext') })).status,
-  ).toBe(201);
-  const created = await api.request('POST', '/v1/assessments', {
-    token: employer,
-    body: {
-      title: 'Extensions',
-      timeLimitMinutes: 30,
-      sections: [
-        { area: 'security', count: 5 },
-        { area: 'collaboration', count: 5 },
-      ],
-      showResultToCandidate: true,
-    },
-  });
-  expect(created.status).toBe(201);
-  assessmentId = created.body.assessmentId;
+  ({ employer, assessmentId } = await sampleAssessment(api, {
+    org: 'ext',
+    bankPrefix: 'ext',
+    title: 'Extensions',
+    perArea: 5,
+  }));
 }, 60_000);
 
 interface Started {

@@ -1,4 +1,5 @@
 import { perfectAnswer as perfectAnswerOfType } from '../../bench/lib/answers.ts';
+import type { TestApi } from './support.ts';
 
 /** A small bank with every question type in two areas, for attempt tests. */
 export function sampleBank(prefix: string, perArea = 12) {
@@ -46,4 +47,81 @@ export function sampleBank(prefix: string, perArea = 12) {
 /** The correct answer to a fixture question (the bench's synthetic banks use the same keys). */
 export function perfectAnswer(q: { type: string }): unknown {
   return perfectAnswerOfType(q.type);
+}
+
+/**
+ * An organisation with the sample bank (ids prefixed `bankPrefix`) and one assessment drawing
+ * `perArea` questions from each of its two areas, results shown to candidates: the setup of
+ * the attempt tests. Returns the employer's token and the assessment's id.
+ */
+export async function sampleAssessment(
+  api: TestApi,
+  opts: { org: string; bankPrefix: string; title: string; perArea: number },
+): Promise<{ employer: string; assessmentId: string }> {
+  const employer = await api.token('employer', opts.org);
+  const author = await api.token('author', opts.org);
+  const bank = await api.request('POST', '/v1/banks', {
+    token: author,
+    body: sampleBank(opts.bankPrefix),
+  });
+  if (bank.status !== 201) throw new Error(`sample bank: ${bank.status}`);
+  const created = await api.request('POST', '/v1/assessments', {
+    token: employer,
+    body: {
+      title: opts.title,
+      timeLimitMinutes: 30,
+      sections: [
+        { area: 'security', count: opts.perArea },
+        { area: 'collaboration', count: opts.perArea },
+      ],
+      showResultToCandidate: true,
+    },
+  });
+  if (created.status !== 201) throw new Error(`sample assessment: ${created.status}`);
+  return { employer, assessmentId: created.body.assessmentId };
+}
+
+/**
+ * An organisation with a small sample bank, a 5-minute assessment of three security questions,
+ * one invitation and its started attempt: one real id of every kind, for the tests that send
+ * hostile input to every route. Returns the tokens by role and the ids by path parameter name.
+ */
+export async function startedAttempt(
+  api: TestApi,
+  opts: { org: string; bankPrefix: string; title: string; candidateName: string },
+): Promise<{ tokens: Record<string, string>; ids: Record<string, string> }> {
+  const tokens: Record<string, string> = {
+    author: await api.token('author', opts.org),
+    employer: await api.token('employer', opts.org),
+  };
+  const bank = await api.request('POST', '/v1/banks', {
+    token: tokens.author,
+    body: sampleBank(opts.bankPrefix, 6),
+  });
+  if (bank.status !== 201) throw new Error(`sample bank: ${bank.status}`);
+  const a = await api.request('POST', '/v1/assessments', {
+    token: tokens.employer,
+    body: { title: opts.title, timeLimitMinutes: 5, sections: [{ area: 'security', count: 3 }] },
+  });
+  const assessmentId: string = a.body.assessmentId;
+  const inv = await api.request('POST', `/v1/assessments/${assessmentId}/invitations`, {
+    token: tokens.employer,
+    body: {
+      candidates: [{ name: opts.candidateName }],
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    },
+  });
+  const s = await api.request('POST', '/v1/attempts', {
+    body: { invitationToken: inv.body.invitations[0].token },
+  });
+  tokens.candidate = s.body.attemptToken;
+  return {
+    tokens,
+    ids: {
+      assessmentId,
+      invitationId: inv.body.invitations[0].invitationId,
+      attemptId: s.body.attemptId,
+      questionId: s.body.questions[0].questionId,
+    },
+  };
 }

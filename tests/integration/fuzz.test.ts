@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../functions/http/routes.ts';
-import { sampleBank } from './fixtures.ts';
+import { startedAttempt } from './fixtures.ts';
 import { useTestApi } from './support.ts';
 
 const api = useTestApi();
@@ -9,28 +9,14 @@ const tokens: Record<string, string> = {};
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  tokens.author = await api.token('author', 'fuzz');
-  tokens.employer = await api.token('employer', 'fuzz');
-  await api.request('POST', '/v1/banks', { token: tokens.author, body: sampleBank('fz', 6) });
-  const a = await api.request('POST', '/v1/assessments', {
-    token: tokens.employer,
-    body: { title: 'Fuzz', timeLimitMinutes: 5, sections: [{ area: 'security', count: 3 }] },
+  const fixture = await startedAttempt(api, {
+    org: 'fuzz',
+    bankPrefix: 'fz',
+    title: 'Fuzz',
+    candidateName: 'F',
   });
-  ids.assessmentId = a.body.assessmentId;
-  const inv = await api.request('POST', `/v1/assessments/${ids.assessmentId}/invitations`, {
-    token: tokens.employer,
-    body: {
-      candidates: [{ name: 'F' }],
-      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-    },
-  });
-  ids.invitationId = inv.body.invitations[0].invitationId;
-  const s = await api.request('POST', '/v1/attempts', {
-    body: { invitationToken: inv.body.invitations[0].token },
-  });
-  ids.attemptId = s.body.attemptId;
-  ids.questionId = s.body.questions[0].questionId;
-  tokens.candidate = s.body.attemptToken;
+  Object.assign(tokens, fixture.tokens);
+  Object.assign(ids, fixture.ids);
 });
 
 const targets = ROUTES.filter((r) => r.group === 'employer' || r.group === 'candidate');

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RESERVED_NAMES } from '../../functions/domain/reserved.ts';
 import { ROUTES } from '../../functions/http/routes.ts';
-import { sampleBank } from './fixtures.ts';
+import { sampleBank, startedAttempt } from './fixtures.ts';
 import { useTestApi } from './support.ts';
 
 const api = useTestApi();
@@ -16,32 +16,14 @@ const ids: Record<string, string> = {};
 const NAMES = [...RESERVED_NAMES].sort();
 
 beforeAll(async () => {
-  tokens.author = await api.token('author', 'hostile');
-  tokens.employer = await api.token('employer', 'hostile');
-  const up = await api.request('POST', '/v1/banks', {
-    token: tokens.author,
-    body: sampleBank('hz', 6),
+  const fixture = await startedAttempt(api, {
+    org: 'hostile',
+    bankPrefix: 'hz',
+    title: 'Hostile',
+    candidateName: 'Hostile Candidate',
   });
-  expect(up.status).toBe(201);
-  const a = await api.request('POST', '/v1/assessments', {
-    token: tokens.employer,
-    body: { title: 'Hostile', timeLimitMinutes: 5, sections: [{ area: 'security', count: 3 }] },
-  });
-  ids.assessmentId = a.body.assessmentId;
-  const inv = await api.request('POST', `/v1/assessments/${ids.assessmentId}/invitations`, {
-    token: tokens.employer,
-    body: {
-      candidates: [{ name: 'Hostile Candidate' }],
-      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-    },
-  });
-  ids.invitationId = inv.body.invitations[0].invitationId;
-  const s = await api.request('POST', '/v1/attempts', {
-    body: { invitationToken: inv.body.invitations[0].token },
-  });
-  ids.attemptId = s.body.attemptId;
-  ids.questionId = s.body.questions[0].questionId;
-  tokens.candidate = s.body.attemptToken;
+  Object.assign(tokens, fixture.tokens);
+  Object.assign(ids, fixture.ids);
   const imp = await api.request('POST', '/v1/imports', {
     token: tokens.author,
     body: { bank: { id: 'hz-parts', title: 'Parts' }, parts: 2 },

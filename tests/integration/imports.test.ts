@@ -313,6 +313,29 @@ describe('an import part-wise', () => {
   }, 90_000);
 });
 
+describe('a part-wise import created with an Idempotency-Key', () => {
+  it('is the same import on a retry, and 422 with the same key and another request', async () => {
+    const create = (parts: number) =>
+      api.request('POST', '/v1/imports', {
+        token: author,
+        headers: { 'idempotency-key': 'b8d3c1c2-parts-idem' },
+        body: { bank: { id: 'imp-parts-idem', title: 'Parts' }, parts },
+      });
+    const first = await create(2);
+    const again = await create(2);
+    const other = await create(3);
+
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body.importId).toBe(first.body.importId);
+    expect(other.status).toBe(422);
+    expect(other.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(other.body.detail).toBe(
+      'This Idempotency-Key was sent with a different request: use a new key for a new import.',
+    );
+  });
+});
+
 describe("an import's status", () => {
   it('is 404 to another organisation, and 400 for an id that is not one', async () => {
     const accepted = await upload(bank('imp-own', [single('own-1')]), { prefer: 'respond-async' });
