@@ -14,6 +14,10 @@ export interface RequestRecord {
   /** `performance.now()` when the gateway's request handler was called. */
   startedAt: number;
   ms: number;
+  /** Gateway marks (ms from start): body read, event built, admitted by the concurrency model. */
+  body: number;
+  event: number;
+  admitted: number;
   invokeStart: number;
   invokeEnd: number;
   sends: Span[];
@@ -41,6 +45,9 @@ export function timelineOf(line: RequestLine, win: Window): RequestRecord {
     status: line.status,
     startedAt: line.startedAt,
     ms: line.ms,
+    body: line.timeline.body ?? Number.NaN,
+    event: line.timeline.event ?? Number.NaN,
+    admitted: line.timeline.admitted ?? Number.NaN,
     invokeStart: line.timeline.invokeStart ?? Number.NaN,
     invokeEnd: line.timeline.invokeEnd ?? Number.NaN,
     sends: win.sends.map(rel),
@@ -52,6 +59,14 @@ export function timelineOf(line: RequestLine, win: Window): RequestRecord {
 export interface Parts {
   /** Gateway before the function: body, event, admission, timers. */
   gatewayBefore: number;
+  /** ...of which reading the body (local routes and web apps checked first)... */
+  readBody: number;
+  /** ...building the API Gateway event (route match, headers, request id)... */
+  buildEvent: number;
+  /** ...admission by the function's concurrency model... */
+  admission: number;
+  /** ...and the invocation's set-up (handler lookup, timers, context). */
+  invokeSetup: number;
   /** Gateway after the function: the result mapped and written to the socket. */
   gatewayAfter: number;
   /** The function's invocation. */
@@ -80,6 +95,10 @@ export function partsOf(r: RequestRecord): Parts {
   const afterLastCall = r.sends.length ? r.invokeEnd - last : 0;
   return {
     gatewayBefore: r.invokeStart,
+    readBody: r.body,
+    buildEvent: r.event - r.body,
+    admission: r.admitted - r.event,
+    invokeSetup: r.invokeStart - r.admitted,
     gatewayAfter: r.ms - r.invokeEnd,
     handler,
     beforeFirstCall,
@@ -266,6 +285,10 @@ export function analyseProfile(
     );
     const p: Parts & { client: number } = {
       gatewayBefore: med((p) => p.gatewayBefore),
+      readBody: med((p) => p.readBody),
+      buildEvent: med((p) => p.buildEvent),
+      admission: med((p) => p.admission),
+      invokeSetup: med((p) => p.invokeSetup),
       handler: med((p) => p.handler),
       beforeFirstCall: med((p) => p.beforeFirstCall),
       betweenCalls: med((p) => p.betweenCalls),
@@ -341,6 +364,7 @@ export function formatBreakdown(a: ProfileAnalysis): string {
       '',
       `${e.endpoint} (n=${e.n}): medians, ms`,
       `  client ${p.client}  gateway ${p.gateway}  = gateway before ${p.gatewayBefore} + handler ${p.handler} + gateway after ${p.gatewayAfter}`,
+      `  gateway before: body ${p.readBody}, event ${p.buildEvent}, admission ${p.admission}, invocation set-up ${p.invokeSetup}`,
       `  handler: before 1st call ${p.beforeFirstCall}, between calls ${p.betweenCalls}, after last call ${p.afterLastCall}, SDK ${p.sdk}, wire ${p.wire}`,
       `  gateway/wire ${e.ratios.gatewayToWire}  handler/wire ${e.ratios.handlerToWire}  (SDK+wire)/wire ${e.ratios.sendToWire}`,
       `  CPU per request ${e.cpuTotalMs} ms: ${Object.entries(e.cpuMs)
