@@ -44,6 +44,7 @@ export function formatResults(r: BenchResults): string {
           'request',
           'runs',
           'bundle',
+          '+ side',
           'gzip',
           'import ms',
           'first ms',
@@ -57,6 +58,7 @@ export function formatResults(r: BenchResults): string {
           c.request,
           c.runs,
           kb(c.bundle.bytes),
+          c.loadedBytes !== undefined ? kb(c.loadedBytes - c.bundle.bytes) : '-',
           kb(c.bundle.gzipBytes),
           n(c.real?.importMs),
           n(c.real?.firstMs),
@@ -69,7 +71,7 @@ export function formatResults(r: BenchResults): string {
               ? `yes (${c.real!.calls.length})`
               : `NO ${c.real?.calls.join('+')} vs ${c.floor?.calls.join('+')}`,
         ]),
-        range(2, 8),
+        range(2, 9),
       ),
     );
     out.push(

@@ -11,7 +11,8 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http, { type ClientRequest } from 'node:http';
-import { pathToFileURL } from 'node:url';
+import { registerHooks } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const bootMs = performance.now();
 const [bundle, eventFile, captureFile] = process.argv.slice(2);
@@ -25,7 +26,15 @@ subscribe('http.client.request.start', (message) => {
   const operation = operationOf((message as { request: ClientRequest }).request);
   if (operation) calls.push(operation);
 });
+/** Files the process loaded (capture runs only): the bundle and the side modules it required. */
+const loaded: string[] = [];
 if (captureFile) {
+  registerHooks({
+    load(url, context, nextLoad) {
+      if (url.startsWith('file:')) loaded.push(fileURLToPath(url));
+      return nextLoad(url, context);
+    },
+  });
   // The SDK sends the whole JSON body with one end(body) call (capture runs are not timed).
   const end = http.ClientRequest.prototype.end as (...args: unknown[]) => ClientRequest;
   http.ClientRequest.prototype.end = function (this: ClientRequest, ...args: unknown[]) {
@@ -51,20 +60,31 @@ const context = {
   succeed: () => undefined,
 };
 
+// The main thread's CPU time beside the wall clock: on a shared machine it moves much less
+// (waiting for DynamoDB, or for a core, is not in it).
+const cpuMs = () => {
+  const c = process.threadCpuUsage();
+  return (c.user + c.system) / 1000;
+};
+const c0 = cpuMs();
 const t0 = performance.now();
 const mod = (await import(pathToFileURL(bundle!).href)) as {
   handler: (e: unknown, c: unknown) => Promise<unknown>;
 };
 const t1 = performance.now();
+const c1 = cpuMs();
 const result = (await mod.handler(event, context)) as
   | { statusCode?: number; batchItemFailures?: unknown[] }
   | undefined;
 const t2 = performance.now();
+const c2 = cpuMs();
 
 const line = JSON.stringify({
   bootMs,
   importMs: t1 - t0,
   firstMs: t2 - t1,
+  importCpuMs: c1 - c0,
+  firstCpuMs: c2 - c1,
   // A stream job reports the records it could not handle: that is a failed run, not a 200.
   status:
     result && typeof result === 'object' && 'statusCode' in result
@@ -73,6 +93,7 @@ const line = JSON.stringify({
         ? 500
         : 200,
   calls,
+  ...(captureFile ? { loaded } : {}),
 });
 if (captureFile) writeFileSync(captureFile, JSON.stringify({ calls: captured }));
 // Keep-alive sockets would hold the process open: exit once the line is out.

@@ -8,7 +8,7 @@
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -172,9 +172,13 @@ interface ChildResult {
   bootMs: number;
   importMs: number;
   firstMs: number;
+  importCpuMs: number;
+  firstCpuMs: number;
   status: number;
   calls: string[];
   wallMs: number;
+  /** Capture runs: every file the process loaded. */
+  loaded?: string[];
 }
 
 async function buildChild(): Promise<string> {
@@ -327,6 +331,10 @@ export interface ProcessStats {
   importMs: number;
   firstMs: number;
   totalMs: number;
+  /** The main thread's CPU time (medians): steadier than wall time on a shared machine. */
+  importCpuMs: number;
+  firstCpuMs: number;
+  totalCpuMs: number;
   bootMs: number;
   wallMs: number;
   calls: string[];
@@ -348,8 +356,14 @@ export interface ColdStartResult {
   rounds?: Spread;
   importRatio?: number;
   firstRequestRatio?: number;
+  /** The same ratio of main-thread CPU time (import + first request): context, not the goal. */
+  cpuRatio?: number;
   /** Every measured run of the function made the calls the floor made, in the same order. */
   sameCalls?: boolean;
+  /** Side modules (beside the bundle) the worst request loaded, with their minified bytes. */
+  sideModules?: PackageShare[];
+  /** The bundle's bytes plus those side modules': what the worst request loads. */
+  loadedBytes?: number;
   note?: string;
 }
 
@@ -358,6 +372,9 @@ function statsOf(rs: ChildResult[]): ProcessStats {
     importMs: round(median(rs.map((r) => r.importMs))),
     firstMs: round(median(rs.map((r) => r.firstMs))),
     totalMs: round(median(rs.map((r) => r.importMs + r.firstMs))),
+    importCpuMs: round(median(rs.map((r) => r.importCpuMs))),
+    firstCpuMs: round(median(rs.map((r) => r.firstCpuMs))),
+    totalCpuMs: round(median(rs.map((r) => r.importCpuMs + r.firstCpuMs))),
     bootMs: round(median(rs.map((r) => r.bootMs))),
     wallMs: round(median(rs.map((r) => r.wallMs))),
     calls: rs[0]?.calls ?? [],
@@ -476,7 +493,13 @@ export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdS
     // Unmeasured too: a run that records the requests for the floor to replay, so the floor
     // makes the calls this very bundle makes, in the state the measured runs see.
     const floorEventFile = join(OUT, fn.name, 'floor-event.json');
-    await runChild(child, realFile, eventFile(1), env, floorEventFile);
+    const capture = await runChild(child, realFile, eventFile(1), env, floorEventFile);
+    // What the request loaded beside the bundle (side modules, side entries) counts as its own.
+    const dir = join(OUT, fn.name);
+    result.sideModules = (capture.loaded ?? [])
+      .filter((f) => f.startsWith(`${dir}/`) && f !== realFile && /\.(c|m)?js$/.test(f))
+      .map((f) => ({ name: relative(dir, f), bytes: statSync(f).size }));
+    result.loadedBytes = bundle.bytes + result.sideModules.reduce((a, m) => a + m.bytes, 0);
     result.floorBundle = floorBundle;
     if (opts.warmup !== false) await runChild(child, floorFile, floorEventFile, env);
     const real: ChildResult[] = [];
@@ -502,6 +525,7 @@ export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdS
       ),
     );
     result.importRatio = ratio(result.real.importMs, result.floor.importMs);
+    result.cpuRatio = ratio(result.real.totalCpuMs, result.floor.totalCpuMs);
     result.firstRequestRatio = ratio(result.real.firstMs, result.floor.firstMs);
     const floorCalls = floor[0]?.calls.join() ?? '';
     result.sameCalls =

@@ -40,8 +40,9 @@ export const operations: Operations<typeof PUBLIC_ROUTES> = {
     return new Reply(200, { status: 'ready' }, { 'cache-control': 'no-store' });
   },
   openapi: async () => {
-    // Every route's schemas, built only when the document is asked for.
-    const { buildOpenApi } = await import('../http/openapi.ts');
+    // Every route's schemas and zod's JSON Schema code, loaded and built only when the document
+    // is asked for: a side entry, built beside the bundle (infra/aws/bundling.ts).
+    const { buildOpenApi } = await import('#side/openapi');
     openapi ??= JSON.stringify(buildOpenApi());
     return JSON.parse(openapi);
   },

@@ -1,15 +1,18 @@
 import { DomainError } from '../domain/errors.ts';
+import { ROUTE_KEYS } from './route-keys.ts';
 import type { HttpMethod, RouteDef } from './route-types.ts';
-import { ROUTES } from './routes.ts';
 
-interface Compiled {
-  route: RouteDef;
+/** What matching needs of a route: its method and path template. */
+type Matchable = Pick<RouteDef, 'method' | 'path'>;
+
+interface Compiled<R extends Matchable> {
+  route: R;
   pattern: RegExp;
   names: string[];
   literalLength: number;
 }
 
-function compile(route: RouteDef): Compiled {
+function compile<R extends Matchable>(route: R): Compiled<R> {
   const names: string[] = [];
   const source = route.path
     .split('/')
@@ -28,8 +31,8 @@ function compile(route: RouteDef): Compiled {
   };
 }
 
-export interface RouteMatch {
-  route: RouteDef;
+export interface RouteMatch<R extends Matchable = RouteDef> {
+  route: R;
   pathParameters: Record<string, string>;
 }
 
@@ -37,10 +40,10 @@ export interface RouteMatch {
  * Path-template matching as API Gateway does it: the most specific template (most literal
  * characters) wins, and path parameters are URI-decoded.
  */
-export function createMatcher(routes: readonly RouteDef[] = ROUTES) {
+export function createMatcher<R extends Matchable>(routes: readonly R[]) {
   const compiled = routes.map(compile).sort((a, b) => b.literalLength - a.literalLength);
   return {
-    match(method: string, path: string): RouteMatch | undefined {
+    match(method: string, path: string): RouteMatch<R> | undefined {
       for (const c of compiled) {
         if (c.route.method !== method) continue;
         const m = c.pattern.exec(path);
@@ -68,14 +71,21 @@ function safeDecode(s: string): string {
   }
 }
 
-let defaultMatcher: ReturnType<typeof createMatcher> | undefined;
+let defaultMatcher: ReturnType<typeof createMatcher<Matchable>> | undefined;
+
+/** The route keys as matchable routes. */
+const keyRoutes = (): Matchable[] =>
+  ROUTE_KEYS.map((key) => {
+    const [method, path] = key.split(' ') as [HttpMethod, string];
+    return { method, path };
+  });
 
 /**
  * The answer for a request no route matched (API Gateway's `$default` route): 405 with
  * `Allow` when the path exists under another method, else 404. Both problem+json.
  */
 export function unmatchedRoute(method: string, path: string): never {
-  defaultMatcher ??= createMatcher();
+  defaultMatcher ??= createMatcher(keyRoutes());
   const allowed = defaultMatcher.allowed(path);
   if (allowed.length > 0) {
     throw new DomainError(

@@ -3,6 +3,7 @@
  * to every `NodejsFunction`; the benchmark builds with `esbuildOptions()`, which is derived
  * from the same object, so a measured bundle is byte-for-byte the bundle CDK deploys.
  */
+import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { resolve } from 'node:path';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -22,18 +23,24 @@ export const ESM_REQUIRE_BANNER =
  * Modules replaced in Lambda bundles. The SDK's default credential chain becomes the
  * environment provider: Lambda supplies credentials in environment variables, and the chain's
  * STS/SSO clients would add about 60 KB to every bundle for code that never runs there.
+ * `node:http` becomes the same module required as CommonJS (node-http.cjs): imported as ESM,
+ * Node builds its facade by reading every export, which loads undici (Node's fetch) through
+ * `http.WebSocket`'s lazy getter, about 20 ms of CPU per cold start on this machine
+ * (nodejs/node#59686).
  */
 export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': resolve(
     import.meta.dirname,
     '../../functions/data/lambda-credentials.ts',
   ),
+  'node:http': resolve(import.meta.dirname, 'node-http.cjs'),
 };
 
 /**
  * Modules that the code loads only when a request needs them (`createRequire(...)('yaml')` in
  * functions/domain/bank.ts: only YAML uploads; the HTML converter, the XML parser and the
- * transliteration of titles: only Moodle imports), so bundlers leave them out of the bundle.
+ * transliteration of titles: only Moodle imports; the Powertools logger: only a request or a
+ * job run that logs, functions/http/logger.ts), so bundlers leave them out of the bundle.
  * Each is built into a minified module of its own beside the bundle
  * (`node_modules/<name>/index.js` in the asset), where that runtime `require` finds it.
  */
@@ -42,17 +49,75 @@ export const SIDE_MODULES = [
   'turndown',
   '@xmldom/xmldom',
   '@sindresorhus/transliterate',
+  '@aws-lambda-powertools/logger',
 ] as const;
 
-/** The esbuild command lines that build the side modules into `outputDir/node_modules`. */
+/**
+ * Project modules that only some requests load, imported as `#side/<name>` (e.g.
+ * `await import('#side/openapi')`: the OpenAPI document builder, with every route's schemas and
+ * zod's JSON Schema code, loaded only by `GET /v1/openapi.json`). The mapping is the
+ * `imports` field of package.json, so tsx, vitest and tsc load the source; bundles keep the
+ * specifier (it is external), and each side entry is built with the bundle's own options into
+ * `side/<name>.mjs` beside it, with a package.json whose `imports` maps the specifier there.
+ */
+export function sideEntries(root = resolve(import.meta.dirname, '../..')): Record<string, string> {
+  const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
+    imports?: Record<string, string>;
+  };
+  return Object.fromEntries(
+    Object.entries(pkg.imports ?? {})
+      .filter(([specifier]) => specifier.startsWith(SIDE_PREFIX))
+      .map(([specifier, source]) => [specifier.slice(SIDE_PREFIX.length), source]),
+  );
+}
+
+/** The specifier prefix of side entries (see `sideEntries`). */
+export const SIDE_PREFIX = '#side/';
+
+/**
+ * The esbuild command lines that build the side modules into `outputDir/node_modules` and the
+ * side entries into `outputDir/side`.
+ */
 export function sideModuleCommands(inputDir: string, outputDir: string): string[] {
-  return SIDE_MODULES.flatMap((name) => {
+  const esbuild = `"${inputDir}/node_modules/.bin/esbuild"`;
+  const modules = SIDE_MODULES.flatMap((name) => {
     const dir = `${outputDir}/node_modules/${name}`;
     return [
-      `"${inputDir}/node_modules/.bin/esbuild" "${inputDir}/node_modules/${name}" --bundle --platform=node --format=cjs --target=${NODE_TARGET} --minify --log-level=warning --outfile="${dir}/index.js"`,
+      `${esbuild} "${inputDir}/node_modules/${name}" --bundle --platform=node --format=cjs --target=${NODE_TARGET} --minify --log-level=warning --outfile="${dir}/index.js"`,
       `echo '{"name":"${name}","main":"index.js"}' > "${dir}/package.json"`,
     ];
   });
+  const entries = Object.entries(sideEntries());
+  if (entries.length === 0) return modules;
+  const imports = Object.fromEntries(
+    entries.map(([name]) => [`${SIDE_PREFIX}${name}`, `./side/${name}.mjs`]),
+  );
+  return [
+    ...modules,
+    ...entries.map(
+      ([name, source]) =>
+        `${esbuild} "${inputDir}/${source.replace(/^\.\//, '')}" ${sideEntryArgs()} --outfile="${outputDir}/side/${name}.mjs"`,
+    ),
+    `echo '${JSON.stringify({ imports })}' > "${outputDir}/package.json"`,
+  ];
+}
+
+/** The bundle's own esbuild options (`lambdaBundling`) as command-line flags, for side entries. */
+function sideEntryArgs(): string {
+  const b = lambdaBundling();
+  return [
+    '--bundle',
+    '--platform=node',
+    `--format=${b.format === OutputFormat.ESM ? 'esm' : 'cjs'}`,
+    `--target=${b.target ?? NODE_TARGET}`,
+    ...(b.minify ? ['--minify'] : []),
+    ...(b.sourceMap ? ['--sourcemap'] : []),
+    ...(b.externalModules ?? []).map((m) => `"--external:${m}"`),
+    ...(b.mainFields ? [`--main-fields=${b.mainFields.join(',')}`] : []),
+    ...(b.banner ? [`"--banner:js=${b.banner}"`] : []),
+    ...Object.entries(LAMBDA_ALIASES).map(([from, to]) => `"--alias:${from}=${to}"`),
+    '--log-level=warning',
+  ].join(' ');
 }
 
 /** The `bundling` props of every `NodejsFunction`. */
@@ -64,9 +129,10 @@ export function lambdaBundling(): BundlingOptions {
     // Written beside the bundle and uploaded with it, but not applied at run time (no
     // NODE_OPTIONS=--enable-source-maps): `npm run stack-trace` maps a logged trace offline.
     sourceMap: true,
-    // Nothing external: `@aws-sdk/*` is bundled (CDK's default leaves it to the runtime's
-    // copy), which measured faster cold starts and pins the SDK version we test against.
-    externalModules: [],
+    // Nothing external but the side entries (`#side/*`, built beside the bundle): `@aws-sdk/*`
+    // is bundled (CDK's default leaves it to the runtime's copy), which measured faster cold
+    // starts and pins the SDK version we test against.
+    externalModules: [`${SIDE_PREFIX}*`],
     mainFields: ['module', 'main'],
     banner: ESM_REQUIRE_BANNER,
     esbuildArgs: Object.fromEntries(

@@ -1,0 +1,52 @@
+/**
+ * Every route key of the API (`METHOD /path`), without the routes' schemas: what the public
+ * function's `$default` answer needs to tell 405 (with `Allow`) from 404. Importing the route
+ * table itself would build every function group's zod schemas (and bundle them) in the public
+ * function for the sake of an error message. `tests/unit/route-keys.test.ts` holds this list
+ * to the route table (`routes.ts`): a route added there and not here fails it.
+ */
+export const ROUTE_KEYS: readonly string[] = [
+  'GET /v1/health',
+  'GET /v1/health/ready',
+  'GET /v1/openapi.json',
+  'GET /v1/areas',
+  'POST /v1/banks',
+  'POST /v1/imports',
+  'PUT /v1/imports/{importId}/parts/{part}',
+  'GET /v1/imports/{importId}',
+  'GET /v1/questions',
+  'GET /v1/questions/{questionId}',
+  'PUT /v1/questions/{questionId}',
+  'DELETE /v1/questions/{questionId}',
+  'GET /v1/questions/{questionId}/stats',
+  'POST /v1/calibrations',
+  'GET /v1/calibrations/{calibrationId}',
+  'POST /v1/assessments',
+  'GET /v1/assessments',
+  'GET /v1/assessments/{assessmentId}',
+  'PATCH /v1/assessments/{assessmentId}',
+  'DELETE /v1/assessments/{assessmentId}',
+  'POST /v1/assessments/{assessmentId}/archive',
+  'DELETE /v1/assessments/{assessmentId}/archive',
+  'POST /v1/assessments/{assessmentId}/clone',
+  'POST /v1/assessments/{assessmentId}/invitations',
+  'GET /v1/assessments/{assessmentId}/invitations',
+  'DELETE /v1/invitations/{invitationId}',
+  'POST /v1/invitations/{invitationId}/resend',
+  'DELETE /v1/invitations/{invitationId}/candidate-data',
+  'GET /v1/assessments/{assessmentId}/results',
+  'GET /v1/attempts/{attemptId}/report',
+  'GET /v1/attempts/{attemptId}/report.html',
+  'POST /v1/attempts/{attemptId}/extend',
+  'POST /v1/assessments/{assessmentId}/preview',
+  'GET /v1/attempts/{attemptId}/report.svg',
+  'GET /v1/organisation',
+  'PUT /v1/organisation',
+  'POST /v1/invitations/inspect',
+  'POST /v1/attempts',
+  'GET /v1/attempts/{attemptId}',
+  'PUT /v1/attempts/{attemptId}/answers/{questionId}',
+  'POST /v1/attempts/{attemptId}/events',
+  'POST /v1/attempts/{attemptId}/submit',
+  'GET /v1/attempts/{attemptId}/result',
+];
