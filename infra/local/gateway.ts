@@ -84,14 +84,47 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   if (declared > MAX_BODY_BYTES) return 'too-large';
   // No length and no chunked encoding: HTTP/1.1 says there is no body (most GETs).
   if (!declared && req.headers['transfer-encoding'] === undefined) return EMPTY;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return 'too-large';
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  if (req.destroyed) throw new Error('The request closed before its body was read.');
+  // Listeners rather than an async iterator: a body of a few hundred bytes comes in one chunk,
+  // and the iterator's promises, end-of-stream watcher and teardown cost more than reading it.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        // Stop keeping it; the rest is read and dropped while the 413 (Connection: close) goes.
+        done();
+        req.resume();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (err: Error) => {
+      done();
+      reject(err);
+    };
+    // The client went away before the body's end (no 'end' will come).
+    const onClose = () => {
+      done();
+      reject(new Error('The request closed before its body ended.'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 const EMPTY = Buffer.alloc(0);
