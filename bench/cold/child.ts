@@ -12,12 +12,14 @@ import { subscribe } from 'node:diagnostics_channel';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http, { type ClientRequest } from 'node:http';
 import { registerHooks } from 'node:module';
+import net from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const bootMs = performance.now();
 const [bundle, eventFile, captureFile] = process.argv.slice(2);
 const calls: string[] = [];
-const captured: { operation: string; input: unknown }[] = [];
+/** Each call's input, and when it was sent and answered (ms): calls in flight together overlap. */
+const captured: { operation: string; input: unknown; sent: number; answered?: number }[] = [];
 const operationOf = (request: ClientRequest) => {
   const target = request.getHeader('x-amz-target');
   return target ? (String(target).split('.').pop() ?? '') : undefined;
@@ -36,15 +38,44 @@ if (captureFile) {
     },
   });
   // The SDK sends the whole JSON body with one end(body) call (capture runs are not timed).
+  const index = new WeakMap<ClientRequest, number>();
   const end = http.ClientRequest.prototype.end as (...args: unknown[]) => ClientRequest;
   http.ClientRequest.prototype.end = function (this: ClientRequest, ...args: unknown[]) {
     const operation = operationOf(this);
-    if (operation && args[0]) captured.push({ operation, input: JSON.parse(String(args[0])) });
+    if (operation && args[0]) {
+      index.set(this, captured.length);
+      captured.push({ operation, input: JSON.parse(String(args[0])), sent: performance.now() });
+    }
     return end.apply(this, args);
   } as typeof http.ClientRequest.prototype.end;
+  subscribe('http.client.response.finish', (message) => {
+    const i = index.get((message as { request: ClientRequest }).request);
+    if (i !== undefined) captured[i]!.answered = performance.now();
+  });
+}
+// Mail sent through SMTP (the mail job on the local path): what the client wrote to the SMTP
+// server, for the floor to send the same conversation.
+const smtpUrl = process.env.SMTP_URL;
+let smtp = '';
+let smtpAfterCalls = 0;
+if (captureFile && smtpUrl) {
+  const port = Number(new URL(smtpUrl).port);
+  const write = net.Socket.prototype.write as (...args: unknown[]) => boolean;
+  net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
+    const chunk = args[0];
+    if (this.remotePort === port && chunk) {
+      if (!smtp) smtpAfterCalls = captured.length;
+      smtp +=
+        typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('latin1');
+    }
+    return write.apply(this, args);
+  } as typeof net.Socket.prototype.write;
 }
 
 const event = JSON.parse(readFileSync(eventFile!, 'utf8'));
+const remainingMs = Number(process.env.BENCH_REMAINING_MS ?? 10_000);
+/** Set when the invocation starts (Lambda's timeout runs from there, not from the import). */
+let deadline = Number.POSITIVE_INFINITY;
 const context = {
   callbackWaitsForEmptyEventLoop: false,
   functionName: 'bench',
@@ -54,7 +85,9 @@ const context = {
   awsRequestId: 'bench-cold-start',
   logGroupName: '/aws/lambda/bench',
   logStreamName: 'local',
-  getRemainingTimeInMillis: () => 10_000,
+  // The function's timeout as Lambda counts it down (a job that plans its run by it, the
+  // calibration and import jobs, is given its own: BENCH_REMAINING_MS).
+  getRemainingTimeInMillis: () => deadline - Date.now(),
   done: () => undefined,
   fail: () => undefined,
   succeed: () => undefined,
@@ -73,6 +106,7 @@ const mod = (await import(pathToFileURL(bundle!).href)) as {
 };
 const t1 = performance.now();
 const c1 = cpuMs();
+deadline = Date.now() + remainingMs;
 const result = (await mod.handler(event, context)) as
   | { statusCode?: number; batchItemFailures?: unknown[] }
   | undefined;
@@ -95,6 +129,14 @@ const line = JSON.stringify({
   calls,
   ...(captureFile ? { loaded } : {}),
 });
-if (captureFile) writeFileSync(captureFile, JSON.stringify({ calls: captured }));
+if (captureFile) {
+  writeFileSync(
+    captureFile,
+    JSON.stringify({
+      calls: captured,
+      ...(smtp ? { smtp: { url: smtpUrl, afterCalls: smtpAfterCalls, conversation: smtp } } : {}),
+    }),
+  );
+}
 // Keep-alive sockets would hold the process open: exit once the line is out.
 process.stdout.write(`\nBENCH_RESULT ${line}\n`, () => process.exit(0));

@@ -4,8 +4,17 @@
  * request, captured marshalled in the harness (bench/lib/dynamo.ts) and passed in the event,
  * so floor and function make the same calls by construction, whatever the product code does.
  * The client is configured as the data layer's (functions/data/client.ts) and created on first
- * use, as the data layer's is. Calls run one after another, as the handlers make them.
+ * use, as the data layer's is. Calls run one after another, as the handlers make them, except
+ * calls the function had in flight together (one sent before an earlier one was answered: a
+ * `Promise.all`, an import's concurrent staging), which the floor sends together too.
+ *
+ * A request that sent mail through SMTP (the mail job on the local path) also has its SMTP
+ * conversation in the event (what the function's client wrote, captured by bench/cold/child.ts):
+ * the floor sends it to the same server over a raw socket, command by command, waiting for each
+ * reply as an SMTP client must, at the point where the function sent it. Nothing else: no MIME
+ * building, no SMTP library.
  */
+import { connect, type Socket } from 'node:net';
 import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
@@ -31,8 +40,60 @@ const COMMANDS = {
   UpdateItem: UpdateItemCommand,
 } as const;
 
+interface Call {
+  operation: keyof typeof COMMANDS;
+  input: never;
+  /** When the function sent it and had its answer (ms, its process's clock). */
+  sent?: number;
+  answered?: number;
+}
+
 export interface FloorEvent {
-  calls: { operation: keyof typeof COMMANDS; input: never }[];
+  calls: Call[];
+  smtp?: { url: string; afterCalls: number; conversation: string };
+}
+
+/** Send a captured SMTP conversation: each command (the message after DATA is one) then its reply. */
+async function sendSmtp(url: string, conversation: string): Promise<void> {
+  const u = new URL(url);
+  const socket: Socket = connect(Number(u.port), u.hostname);
+  let buffered = '';
+  let waiting: ((line: string) => void) | undefined;
+  const check = () => {
+    // A reply ends with a line `NNN text` (its earlier lines are `NNN-text`).
+    const m = /(?:^|\r\n)(\d{3}) [^\r\n]*\r\n$/.exec(buffered);
+    if (m && waiting) {
+      const done = waiting;
+      waiting = undefined;
+      buffered = '';
+      done(m[1]!);
+    }
+  };
+  socket.setEncoding('latin1');
+  socket.on('data', (d: string) => {
+    buffered += d;
+    check();
+  });
+  const reply = () =>
+    new Promise<string>((res, rej) => {
+      waiting = res;
+      socket.once('error', rej);
+      check();
+    });
+  await reply();
+  // Commands are lines; after `DATA` the message runs to the line holding only a dot.
+  const [head = '', rest = ''] = conversation.split(/(?<=\r\nDATA\r\n)/);
+  const end = rest.indexOf('\r\n.\r\n');
+  const steps = [
+    ...(head.match(/[^\r\n]*\r\n/g) ?? []),
+    ...(end >= 0 ? [rest.slice(0, end + 5)] : []),
+    ...(rest.slice(end + 5).match(/[^\r\n]*\r\n/g) ?? []),
+  ];
+  for (const step of steps) {
+    socket.write(step, 'latin1');
+    await reply();
+  }
+  socket.destroy();
 }
 
 let client: DynamoDBClient | undefined;
@@ -56,17 +117,46 @@ function raw(): DynamoDBClient {
   return client;
 }
 
+/**
+ * The calls in the groups the function had in flight together: a call sent before the latest
+ * answer to the calls of the group so far joins it (a call without times stands alone).
+ */
+function inFlightGroups(calls: readonly Call[]): { first: number; calls: Call[] }[] {
+  const out: { first: number; calls: Call[] }[] = [];
+  let answered = Number.NEGATIVE_INFINITY;
+  calls.forEach((call, i) => {
+    const group = out.at(-1);
+    if (group && call.sent !== undefined && call.sent < answered) group.calls.push(call);
+    else {
+      out.push({ first: i, calls: [call] });
+      answered = Number.NEGATIVE_INFINITY;
+    }
+    answered = Math.max(answered, call.answered ?? Number.NEGATIVE_INFINITY);
+  });
+  return out;
+}
+
+async function send(call: Call): Promise<unknown> {
+  const Command = COMMANDS[call.operation] as unknown as new (input: unknown) => never;
+  try {
+    return await raw().send(new Command(call.input));
+  } catch (err) {
+    // A conditional write the function also saw fail (an idempotent replay): same round trip.
+    return { error: (err as Error).name };
+  }
+}
+
 export const handler = async (event: FloorEvent) => {
   const outputs: unknown[] = [];
-  for (const call of event.calls) {
-    const Command = COMMANDS[call.operation] as unknown as new (input: unknown) => never;
-    try {
-      outputs.push(await raw().send(new Command(call.input)));
-    } catch (err) {
-      // A conditional write the function also saw fail (an idempotent replay): same round trip.
-      outputs.push({ error: (err as Error).name });
+  let smtp = event.smtp;
+  for (const group of inFlightGroups(event.calls)) {
+    if (smtp && group.first >= smtp.afterCalls) {
+      await sendSmtp(smtp.url, smtp.conversation);
+      smtp = undefined;
     }
+    outputs.push(...(await Promise.all(group.calls.map(send))));
   }
+  if (smtp) await sendSmtp(smtp.url, smtp.conversation);
   return {
     statusCode: 200,
     headers: { 'content-type': 'application/json' },

@@ -25,6 +25,7 @@ import { runNodeChild } from '../lib/child.ts';
 import type { Bench } from '../lib/setup.ts';
 import { chunks, median, ratio, round, type Spread, spreadOf } from '../lib/stats.ts';
 import { attemptOf, createAssessment, invite, request, SECTIONS } from '../lib/workflow.ts';
+import { JOB_REQUESTS, jobFixtures, scheduledEvent } from './cold-start-jobs.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const OUT = join(ROOT, 'bench/out');
@@ -271,19 +272,7 @@ async function representativeEvents(b: Bench, count: number): Promise<Record<str
         http('candidate', 'POST', '/v1/attempts', undefined, { invitationToken: token }),
       ),
     ),
-    sweeper: await same(
-      Promise.resolve({
-        version: '0',
-        id: 'bench-scheduled-event',
-        'detail-type': 'Scheduled Event',
-        source: 'aws.events',
-        account: '000000000000',
-        time: new Date().toISOString(),
-        region: 'local',
-        resources: [],
-        detail: {},
-      }),
-    ),
+    sweeper: await same(Promise.resolve(scheduledEvent())),
     // A completion's stream record (its result item written), delivered for the first time:
     // the norms and every question's statistics are written.
     statistics: completions.map((item, i) => ({
@@ -325,6 +314,7 @@ export const REPRESENTATIVE: Record<string, string> = {
   candidate: 'POST /v1/attempts (start)',
   sweeper: 'scheduled run, nothing due',
   statistics: 'stream batch: 1 completion, first delivery',
+  ...JOB_REQUESTS,
 };
 
 export interface ProcessStats {
@@ -460,8 +450,23 @@ export async function httpEvent(
 export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdStartResult[]> {
   mkdirSync(OUT, { recursive: true });
   const child = await buildChild();
-  const events = await representativeEvents(b, opts.runs + 2);
-  const env = childEnv(b);
+  // The jobs' fixtures (bench/parts/cold-start-jobs.ts), and the mail capture they send to.
+  const jobs = await jobFixtures(b, opts.runs + 2, opts.functions);
+  try {
+    return await measureAll(b, opts, child, jobs);
+  } finally {
+    await jobs.stop();
+  }
+}
+
+async function measureAll(
+  b: Bench,
+  opts: ColdStartOptions,
+  child: string,
+  jobs: Awaited<ReturnType<typeof jobFixtures>>,
+): Promise<ColdStartResult[]> {
+  const events = { ...(await representativeEvents(b, opts.runs + 2)), ...jobs.events };
+  const baseEnv = { ...childEnv(b), ...jobs.env };
   const floorBundle = await buildBundle(FLOOR_ENTRY, join(OUT, 'floor'));
   const floorFile = join(OUT, 'floor', 'index.mjs');
   const results: ColdStartResult[] = [];
@@ -487,13 +492,19 @@ export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdS
       return file;
     };
     const realFile = join(OUT, fn.name, 'index.mjs');
+    const env = { ...baseEnv, ...jobs.envOf[fn.name] };
+    // A job's run i first gets the state it starts from (a reminder due), when it needs one.
+    const runReal = async (i: number, capture?: string) => {
+      await jobs.prepare[fn.name]?.(i);
+      return runChild(child, realFile, eventFile(i), env, capture);
+    };
     // Unmeasured: pages the files into the OS cache and brings the data to the state every
     // measured run sees. Requests that change state get an event of their own per run.
-    if (opts.warmup !== false) await runChild(child, realFile, eventFile(0), env);
+    if (opts.warmup !== false) await runReal(0);
     // Unmeasured too: a run that records the requests for the floor to replay, so the floor
     // makes the calls this very bundle makes, in the state the measured runs see.
     const floorEventFile = join(OUT, fn.name, 'floor-event.json');
-    const capture = await runChild(child, realFile, eventFile(1), env, floorEventFile);
+    const capture = await runReal(1, floorEventFile);
     // What the request loaded beside the bundle (side modules, side entries) counts as its own.
     const dir = join(OUT, fn.name);
     result.sideModules = (capture.loaded ?? [])
@@ -507,11 +518,11 @@ export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdS
     for (let i = 0; i < opts.runs; i++) {
       // Alternate (and swap the order every run) so drift on a shared machine hits both alike.
       if (i % 2 === 0) {
-        real.push(await runChild(child, realFile, eventFile(i + 2), env));
+        real.push(await runReal(i + 2));
         floor.push(await runChild(child, floorFile, floorEventFile, env));
       } else {
         floor.push(await runChild(child, floorFile, floorEventFile, env));
-        real.push(await runChild(child, realFile, eventFile(i + 2), env));
+        real.push(await runReal(i + 2));
       }
     }
     result.real = statsOf(real);

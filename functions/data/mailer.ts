@@ -3,9 +3,18 @@
  * set, whose event destination reports deliveries, bounces and complaints), or through SMTP to
  * `SMTP_URL` locally (maildev, started by `npm start`). `MAIL_FROM` is the sender address; a
  * deployment without it sends no mail (the API refuses `send: true` instead of dropping mail).
+ *
+ * SES v2 builds the MIME message itself from the simple content, so nodemailer (240 KB
+ * minified) is needed only on the SMTP path: it is loaded there with a runtime `require`, which
+ * bundlers leave alone, and ships beside each Lambda bundle as a side module
+ * (`SIDE_MODULES` in infra/aws/bundling.ts) that no deployed function loads, since every AWS
+ * mail goes through SES. Functions that only ask `mailConfigured()` (the employer's) carry
+ * neither client.
  */
+import { createRequire } from 'node:module';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { createTransport, type Transporter } from 'nodemailer';
+import type * as Nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 export interface OutgoingMail {
   to: string;
@@ -79,8 +88,13 @@ async function viaSes(m: OutgoingMail, configurationSet: string): Promise<string
   }
 }
 
+/** nodemailer, loaded on the first SMTP send (a side module in Lambda bundles). */
+function nodemailer(): typeof Nodemailer {
+  return createRequire(import.meta.url)('nodemailer') as typeof Nodemailer;
+}
+
 async function viaSmtp(m: OutgoingMail, url: string): Promise<string> {
-  if (smtp?.url !== url) smtp = { url, transport: createTransport(url) };
+  if (smtp?.url !== url) smtp = { url, transport: nodemailer().createTransport(url) };
   try {
     const info = await smtp.transport.sendMail({
       from: fromHeader(m.fromName),

@@ -7,27 +7,14 @@
  */
 
 import { type AdaptiveResponse, type AdaptiveStep, nextStep, type PoolItem } from './adaptive.ts';
+import { type FrozenParameters, thaw } from './frozen-parameters.ts';
 import type { ItemModel } from './irt-model.ts';
 import type { SectionStopReason } from './profile.ts';
-import { type CalibratedParameters, itemModel } from './psychometrics.ts';
+import { itemModel } from './psychometrics.ts';
 import { gradeResponse, type QuestionContent } from './question.ts';
 
-/** Calibrated parameters as the draw keeps them: discrimination, steps, category bounds. */
-export interface FrozenParameters {
-  a: number;
-  s: number[];
-  c: number[];
-}
-
-/** Parameters frozen from a calibration (rounded to 4 decimals: far below their standard errors). */
-export function freeze(p: CalibratedParameters): FrozenParameters {
-  const r = (x: number) => Math.round(x * 1e4) / 1e4;
-  return { a: r(p.a), s: p.steps.map(r), c: [...p.categories] };
-}
-
-export function thaw(f: FrozenParameters): CalibratedParameters {
-  return { a: f.a, steps: f.s, categories: f.c };
-}
+// In a module of their own for the calibration job (which grades nothing); re-exported here.
+export { type FrozenParameters, freeze, thaw } from './frozen-parameters.ts';
 
 /** One question of an adaptive section's pool, as the draw keeps it. */
 export interface PoolEntry {

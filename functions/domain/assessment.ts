@@ -1,25 +1,19 @@
 import * as z from 'zod/mini';
+import { ADAPTIVE_DEFAULTS, ADAPTIVE_LIMITS } from './adaptive-defaults.ts';
 import { type FieldIssue, ValidationError } from './errors.ts';
 import { storable } from './numbers.ts';
 import type { QuestionTypeId } from './question-types/type.ts';
 import { sample, seededRandom } from './random.ts';
+import { DEFAULT_REMIND_HOURS } from './reminder-time.ts';
 import { AREA_IDS } from './taxonomy.ts';
 import { cleanText } from './text.ts';
 
 export const MAX_QUESTIONS_PER_ASSESSMENT = 200;
 
-/** Bounds of an adaptive section's settings (validated at creation). */
-export const ADAPTIVE_LIMITS = {
-  maxItems: 100,
-  minStandardError: 0.1,
-  maxStandardError: 1,
-} as const;
-
-/**
- * Defaults of an adaptive section: at least 5 items, at most 20, stop once the ability's
- * standard error is 0.4 (a reliability of about 0.84 on the N(0,1) scale). docs/psychometrics.md.
- */
-export const ADAPTIVE_DEFAULTS = { minItems: 5, maxItems: 20, targetStandardError: 0.4 } as const;
+// In modules of their own (no schema built at load) for the calibration, mail and reminders
+// jobs; re-exported here.
+export { ADAPTIVE_DEFAULTS, ADAPTIVE_LIMITS } from './adaptive-defaults.ts';
+export { DEFAULT_REMIND_HOURS, reminderAt } from './reminder-time.ts';
 
 const ITEMS_MESSAGE = (field: string) => ({
   error: `${field} is a whole number of questions from 1 to ${ADAPTIVE_LIMITS.maxItems}.`,
@@ -68,8 +62,6 @@ export const SectionInput = z.strictObject({
 });
 export type SectionInput = z.infer<typeof SectionInput>;
 
-/** Hours before an invitation expires that its reminder is sent, unless the assessment says. */
-export const DEFAULT_REMIND_HOURS = 24;
 /** The longest lead a reminder may have: a week. */
 export const MAX_REMIND_HOURS = 168;
 
@@ -121,20 +113,6 @@ export type UpdateAssessmentInput = z.infer<typeof UpdateAssessmentInput>;
 
 /** The fields of an assessment that its attempts are built from: frozen by the first start. */
 export const CONTENT_FIELDS = ['timeLimitMinutes', 'sections', 'gracePeriodSeconds'] as const;
-
-/**
- * When a pending invitation's reminder is due: `hours` before it expires, if that is after it
- * was created (an invitation created closer to its expiry than that gets no reminder: its
- * invitation email is fresh). Undefined for no reminder.
- */
-export function reminderAt(
-  invitation: { createdAt: string; expiresAt: string },
-  hours: number,
-): Date | undefined {
-  if (hours <= 0) return undefined;
-  const at = Date.parse(invitation.expiresAt) - hours * 3_600_000;
-  return at > Date.parse(invitation.createdAt) ? new Date(at) : undefined;
-}
 
 export type SectionDifficulty = 1 | 2 | 3 | 'mixed';
 

@@ -2,8 +2,9 @@
  * When a pending invitation gets its one reminder. Pure: the reminders job reads the invitation
  * and its assessment, this decides, and a conditional write makes the decision stick once.
  */
-import { DEFAULT_REMIND_HOURS, reminderAt } from './assessment.ts';
+
 import { type MailState, UNDELIVERABLE } from './mail.ts';
+import { DEFAULT_REMIND_HOURS, reminderAt } from './reminder-time.ts';
 
 export interface ReminderSubject {
   status: string;

@@ -7,7 +7,7 @@
  */
 import type { EventBridgeEvent } from 'aws-lambda';
 import { deliveryNewsOf } from '../domain/mail-events.ts';
-import { recordNews } from '../services/mail.ts';
+import { recordNews } from '../services/mail-news.ts';
 
 export async function handler(
   event: Pick<EventBridgeEvent<string, unknown>, 'detail' | 'time'>,

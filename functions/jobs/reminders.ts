@@ -4,6 +4,6 @@
  * that takes the invitation off the reminder index, so a second run finds nothing.
  */
 import { clock } from '../domain/clock.ts';
-import { remindDue } from '../services/mail.ts';
+import { remindDue } from '../services/reminders.ts';
 
 export const handler = async () => remindDue(clock.now());

@@ -25,10 +25,10 @@ import {
 } from '../data/calibrations.ts';
 import { readResponseRecords, type StoredResponses } from '../data/response-records.ts';
 import { exposureEligibility, type PoolItem } from '../domain/adaptive.ts';
-import { freeze } from '../domain/adaptive-section.ts';
-import { ADAPTIVE_DEFAULTS } from '../domain/assessment.ts';
+import { ADAPTIVE_DEFAULTS } from '../domain/adaptive-defaults.ts';
 import { type CalibratedItem, calibrate } from '../domain/calibration.ts';
 import { NotFoundError } from '../domain/errors.ts';
+import { freeze } from '../domain/frozen-parameters.ts';
 import { simulateScore } from '../domain/irt-simulation.ts';
 import { areasOf, calibrationInput, parseVersionKey } from '../domain/response-records.ts';
 import { PUBLIC_ORG } from '../http/principal.ts';

@@ -1,10 +1,11 @@
 /**
- * The outbox's work, shared by the mail job (stream), the reminders job (schedule) and the SES
- * events job: send a queued message exactly once per claim, queue due reminders, follow an
- * assessment's changes, record what SES reports. See docs/mail.md.
+ * The outbox's work for the mail job (stream): send a queued message exactly once per claim,
+ * follow an assessment's changes. Queuing due reminders (the reminders job) and recording what
+ * SES reports (the mail-events job) live in modules of their own, reminders.ts and
+ * mail-news.ts, so that those jobs' bundles carry neither the mail clients nor the mail-token
+ * key; they are re-exported here. See docs/mail.md.
  */
 import { getAssessment } from '../data/assessments.ts';
-import { getInvitation } from '../data/invitations.ts';
 import { mailTokenKey } from '../data/mail-key.ts';
 import { PermanentMailError, sendMail } from '../data/mailer.ts';
 import { getOrganisation } from '../data/organisations.ts';
@@ -12,22 +13,21 @@ import {
   type AssessmentChange,
   claimMail,
   deleteInvitations,
-  dueReminders,
   invitationsOf,
   markMail,
-  queueReminder,
-  recordDelivery,
   releaseMail,
   setReminderEntry,
 } from '../data/outbox.ts';
-import { DEFAULT_REMIND_HOURS, reminderAt } from '../domain/assessment.ts';
 import { localeOr } from '../domain/locales.ts';
 import { composeMail } from '../domain/mail.ts';
-import { type DeliveryNews, MAIL_TAGS } from '../domain/mail-events.ts';
-import { reminderDecision } from '../domain/reminders.ts';
+import { MAIL_TAGS } from '../domain/mail-events.ts';
+import { DEFAULT_REMIND_HOURS, reminderAt } from '../domain/reminder-time.ts';
 import { findArea } from '../domain/taxonomy.ts';
 import { invitationToken, mailedSecret, secretMatches } from '../domain/tokens.ts';
 import { logger } from '../http/logger.ts';
+
+export { recordNews } from './mail-news.ts';
+export { REMINDER_LOOKBACK_HOURS, remindDue } from './reminders.ts';
 
 /** The link a candidate follows: the site's candidate app with the token in the fragment. */
 export function candidateLink(token: string): string {
@@ -130,31 +130,6 @@ export async function deliverQueued(
   return 'sent';
 }
 
-/** How far back the reminders job reads the index: a longer outage than this skips reminders. */
-export const REMINDER_LOOKBACK_HOURS = 24;
-
-/** Queue every reminder that is due; an entry that is not due moves or goes. */
-export async function remindDue(now: Date): Promise<{ queued: number }> {
-  let queued = 0;
-  for (const { invitationId, bucket } of await dueReminders(now, REMINDER_LOOKBACK_HOURS)) {
-    // One invitation that cannot be handled must not hold up the others.
-    try {
-      const inv = await getInvitation(invitationId);
-      const assessment = inv && (await getAssessment(inv.org, inv.assessmentId));
-      if (!inv || !assessment) continue;
-      const decision = reminderDecision(inv, assessment, now);
-      if (decision.do === 'send') {
-        if (await queueReminder(invitationId, bucket, now)) queued++;
-      } else if (decision.do === 'move') await setReminderEntry(invitationId, decision.at);
-      else if (decision.do === 'drop') await setReminderEntry(invitationId, undefined);
-    } catch (err) {
-      (await logger()).error('Could not queue a reminder', { invitationId, error: err as Error });
-    }
-  }
-  if (queued) (await logger()).info('Reminders queued', { queued });
-  return { queued };
-}
-
 /**
  * Follow an assessment's change: a new reminder setting (or archiving) re-times the reminders
  * of its pending invitations; a deletion removes its invitations (no attempt ever started).
@@ -182,16 +157,4 @@ export async function followAssessmentChange(change: AssessmentChange, now: Date
       if (at || inv.remindAt) await setReminderEntry(inv.invitationId, at);
     }
   }
-}
-
-/** Record SES's news about a message; false when it changes nothing. */
-export async function recordNews(news: DeliveryNews): Promise<boolean> {
-  const recorded = await recordDelivery(news);
-  (await logger()).info('Mail event', {
-    invitationId: news.invitationId,
-    seq: news.seq,
-    state: news.state,
-    recorded,
-  });
-  return recorded;
 }
