@@ -313,6 +313,14 @@ export function answerBytes(q: QuestionContent): number {
   return typeOf(q.type).answerBytes(q);
 }
 
+/**
+ * Whether `parseResponse` would accept this answer, without composing the messages of a refusal:
+ * what a start asks of every question it draws when it plans the answer's room.
+ */
+export function acceptsResponse(q: QuestionContent, raw: unknown): boolean {
+  return typeOf(q.type).response(q).safeParse(raw).success;
+}
+
 /** Validate a candidate's answer against the question it answers. */
 export function parseResponse(
   q: QuestionContent,
