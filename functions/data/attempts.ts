@@ -7,13 +7,13 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { ulid } from 'ulid';
 import type {
   AdaptiveSectionDraw,
   FrozenParameters,
   SectionCompletion,
   SectionState,
 } from '../domain/adaptive-section.ts';
+import { newUlid } from '../domain/ids.ts';
 import type { Resume } from '../domain/integrity.ts';
 import { clearAssessmentCache } from './assessments.ts';
 import { applied, db, tableName } from './client.ts';
@@ -747,7 +747,7 @@ export async function recordSession(
     new PutCommand({
       TableName: tableName(),
       Item: {
-        ...keys.attemptSession(attemptId, ulid(Date.parse(session.at))),
+        ...keys.attemptSession(attemptId, newUlid(Date.parse(session.at))),
         ...session,
         ttl: ttlOf(dueAt, retentionDays),
       },

@@ -31,8 +31,11 @@ const ENCODER = new TextEncoder();
 export function fingerprint(text: string): string {
   let hi = 0xcbf29ce4;
   let lo = 0x84222325;
-  for (const byte of ENCODER.encode(text)) {
-    const x = (lo ^ byte) >>> 0;
+  // An indexed loop: a start runs this cold (interpreted), where iterating the bytes with
+  // for...of took about 1.7 times as long (60 option texts: 2.0 -> 1.2 ms in a fresh process).
+  const bytes = ENCODER.encode(text);
+  for (let i = 0; i < bytes.length; i++) {
+    const x = (lo ^ bytes[i]!) >>> 0;
     const low = x * 0x1b3;
     lo = low % TWO_32;
     hi = (hi * 0x1b3 + Math.floor(low / TWO_32) + ((x << 8) >>> 0)) % TWO_32;
