@@ -93,21 +93,26 @@ export function formatResults(r: BenchResults): string {
   if (r.warm) {
     out.push(
       '',
-      '2. Warm overhead: one request at a time through the local gateway (ms; wire = DynamoDB time below the SDK)',
+      '2. Warm overhead: one request at a time through the local gateway (p50 ms; wire = DynamoDB time below the SDK and the HTTP client)',
     );
     out.push(
       table(
         [
           'endpoint',
           'n',
-          'client p50',
-          'gateway p50',
+          'client',
+          'gateway',
           'gateway p99',
-          'wire p50',
+          'local gw',
+          'handler',
+          'our code',
+          'SDK',
+          'wire',
           'wire p99',
-          'SDK p50',
           'calls',
           'gateway/wire (rounds)',
+          'handler/wire (rounds)',
+          '(SDK+wire)/wire',
           'errors',
         ],
         r.warm.map((w) => [
@@ -116,14 +121,19 @@ export function formatResults(r: BenchResults): string {
           n(w.clientMs.p50, 2),
           n(w.serverMs.p50, 2),
           n(w.serverMs.p99, 2),
+          n(w.localGatewayMs.p50, 2),
+          n(w.handlerMs.p50, 2),
+          n(w.ownMs.p50, 2),
+          n(w.sdkMs.p50, 2),
           n(w.wireMs.p50, 2),
           n(w.wireMs.p99, 2),
-          n(w.sdkMs.p50, 2),
           w.calls.median,
           spread(w.rounds),
+          spread(w.handlerRounds),
+          n(w.sdkOnlyRounds.median, 2),
           w.errors,
         ]),
-        range(1, 10),
+        range(1, 15),
       ),
     );
   }

@@ -125,15 +125,22 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets'>): Target[] {
   };
   const exact = (x: number) => spreadOf([x]);
   for (const c of r.coldStart ?? []) {
-    // The bundle plus the side modules its worst request loads (YAML parser, logger, ...).
-    const side = c.sideModules?.length ? ` + ${c.sideModules.map((m) => m.name).join(', ')}` : '';
+    // The goal is on the bundle as deployed (issue 10: "yaml is loaded only for YAML uploads"
+    // is how the authoring bundle was to get under it); what the worst request loads beside it
+    // (YAML parser, logger, ...) is given in the note and counted in its cold start.
     measured(
       `bundle-size:${c.function}`,
-      `${c.function} bundle${side}, minified (KB)`,
-      exact(round((c.loadedBytes ?? c.bundle.bytes) / KB, 1)),
+      `${c.function} bundle, minified (KB)`,
+      exact(round(c.bundle.bytes / KB, 1)),
       BUNDLE_LIMIT_BYTES / KB,
       'at-most',
     );
+    if (c.sideModules?.length) {
+      const goal = t.at(-1)!;
+      goal.note = `its worst request also loads ${c.sideModules
+        .map((m) => `${m.name} ${round(m.bytes / KB, 1)} KB`)
+        .join(', ')}: ${round((c.loadedBytes ?? c.bundle.bytes) / KB, 1)} KB in all`;
+    }
     if (c.rounds) {
       const blocker =
         c.sameCalls === false

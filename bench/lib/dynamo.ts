@@ -7,6 +7,8 @@
  *   sets it (INDEXES: the TOTAL figure plus the table/index split) and turns DynamoDB Local's
  *   figure into what AWS would bill, using a calibration measured in the same run.
  */
+
+import { subscribe } from 'node:diagnostics_channel';
 import {
   BatchGetCommand,
   DeleteCommand,
@@ -263,73 +265,138 @@ export async function calibrate(): Promise<Calibration> {
   return capacity.calibration;
 }
 
+/** A stretch of time, in `performance.now()` milliseconds. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
 export interface Window {
   calls: CallRecord[];
   capacity: CapacityRecord[];
-  /** Time of each HTTP exchange with DynamoDB on the wire (retries count each). */
-  wire: number[];
+  /** Each HTTP exchange with DynamoDB on the wire (retries count each), see `installWireTimer`. */
+  wire: Span[];
+  /** Each `send` of the data layer's client, from the call to its answer (SDK and wire). */
+  sends: Span[];
 }
 
-type WireListener = (ms: number) => void;
-const wireListeners = new Set<WireListener>();
+type SpanListener = (kind: 'wire' | 'send', span: Span) => void;
+const spanListeners = new Set<SpanListener>();
+const emit = (kind: 'wire' | 'send', span: Span) => {
+  for (const l of spanListeners) l(kind, span);
+};
 
-interface HttpHandler {
-  handle(
-    request: unknown,
-    options?: unknown,
-  ): Promise<{ response: { body?: NodeJS.ReadableStream & { readableEnded?: boolean } } }>;
-  benchWire?: boolean;
+interface NodeHttpHandler {
+  config?: { httpAgent?: unknown };
 }
+
+/** The agent the data layer's client sends its requests through (once it has sent one). */
+const dataLayerAgent = () =>
+  (db().config as unknown as { requestHandler: NodeHttpHandler }).requestHandler.config?.httpAgent;
+
+interface ClientRequestLike {
+  agent?: unknown;
+  prependOnceListener(event: 'socket', listener: () => void): unknown;
+}
+interface IncomingLike {
+  push(chunk: unknown, encoding?: unknown): boolean;
+}
+
+const WIRE_STARTED = Symbol('benchWireStarted');
+let wireTimerInstalled = false;
 
 /**
- * Time each DynamoDB call on the wire, below the SDK: the data layer's HTTP handler is wrapped
- * so that the clock runs from handing it the signed request to the last byte of the response
- * body, and nothing the SDK does before (building, serialising, signing) or after (parsing) is
- * in it. The rest of a call's time is the SDK's own CPU.
+ * Time each DynamoDB call on the wire, below the SDK and below the HTTP client's own work, from
+ * Node's HTTP client: the clock starts when the request gets its socket, in the tick that
+ * writes its bytes (the request's `socket` event, hooked through the
+ * `http.client.request.created` diagnostics channel), and stops when the response's last byte
+ * has been parsed (the parser ends the response stream with `push(null)` as the data arrives,
+ * before anyone reads the body). Only requests through the data layer's agent count. Nothing
+ * the SDK does (building, serialising, signing, the handler's timers, reading and parsing the
+ * body) and nothing the HTTP client does before (the request object, its headers) is in it;
+ * what is in it is the write itself (on loopback the kernel hands the bytes to DynamoDB Local
+ * inside the write, often running it at once on a busy machine: a clock started after the write
+ * saw GetItems of 0.08 ms), DynamoDB Local's own work, and the event loop's delay in noticing
+ * the answer.
+ *
+ * Each `send` of the data layer's client is timed too (the SDK and the wire together): a
+ * call's SDK time is its send time that is not wire time.
  */
 export function installWireTimer(): void {
-  const handler = (db().config as unknown as { requestHandler: HttpHandler }).requestHandler;
-  if (handler.benchWire) return;
-  handler.benchWire = true;
-  const handle = handler.handle.bind(handler);
-  handler.handle = async (request, options) => {
-    const started = performance.now();
-    const out = await handle(request, options);
-    const body = out.response.body;
-    const done = () => {
-      const ms = performance.now() - started;
-      for (const l of wireListeners) l(ms);
+  wrapSend();
+  if (wireTimerInstalled) return;
+  wireTimerInstalled = true;
+  subscribe('http.client.request.created', (message) => {
+    const { request } = message as {
+      request: ClientRequestLike & { [WIRE_STARTED]?: number };
     };
-    if (body && typeof body.once === 'function' && !body.readableEnded) {
-      let reported = false;
-      const once = () => {
-        if (!reported) {
-          reported = true;
-          done();
-        }
-      };
-      body.once('end', once);
-      body.once('close', once);
-    } else done();
-    return out;
+    if (spanListeners.size === 0 || request.agent === undefined) return;
+    if (request.agent !== dataLayerAgent()) return;
+    // The request has its socket (a kept-alive one, or a new one about to connect) and its
+    // bytes are written next, in the same tick.
+    request.prependOnceListener('socket', () => {
+      request[WIRE_STARTED] = performance.now();
+    });
+  });
+  subscribe('http.client.response.finish', (message) => {
+    const { request, response } = message as {
+      request: { [WIRE_STARTED]?: number };
+      response: IncomingLike;
+    };
+    const start = request[WIRE_STARTED];
+    if (start === undefined) return;
+    request[WIRE_STARTED] = undefined;
+    // Headers are parsed; the body may be in the same packet or come later: the response is
+    // whole when the parser pushes its end.
+    const push = response.push;
+    response.push = function (this: IncomingLike, chunk, encoding) {
+      if (chunk === null) {
+        response.push = push;
+        emit('wire', { start, end: performance.now() });
+      }
+      return push.call(this, chunk, encoding);
+    };
+  });
+}
+
+/** Time every `send` of the data layer's client (done again if the client was rebuilt). */
+function wrapSend(): void {
+  const client = db() as unknown as {
+    send: (...args: unknown[]) => Promise<unknown>;
+    benchSend?: boolean;
+  };
+  if (client.benchSend) return;
+  client.benchSend = true;
+  const send = client.send;
+  client.send = async (...args) => {
+    if (spanListeners.size === 0) return send.apply(client, args);
+    const start = performance.now();
+    try {
+      return await send.apply(client, args);
+    } finally {
+      emit('send', { start, end: performance.now() });
+    }
   };
 }
 
 /** Everything the data layer calls from now until `stop()`. */
 export function watch(): { stop(): Window; take(): Window } {
+  wrapSend();
   let calls: CallRecord[] = [];
   let caps: CapacityRecord[] = [];
-  let wire: number[] = [];
+  let wire: Span[] = [];
+  let sends: Span[] = [];
   const onCap = (r: CapacityRecord) => caps.push(r);
-  const onWire = (ms: number) => wire.push(ms);
+  const onSpan: SpanListener = (kind, span) => (kind === 'wire' ? wire : sends).push(span);
   capacity.listeners.add(onCap);
-  wireListeners.add(onWire);
+  spanListeners.add(onSpan);
   const off = onDynamoCall((c) => calls.push(c));
   const take = () => {
-    const w = { calls, capacity: caps, wire };
+    const w = { calls, capacity: caps, wire, sends };
     calls = [];
     caps = [];
     wire = [];
+    sends = [];
     return w;
   };
   return {
@@ -337,14 +404,38 @@ export function watch(): { stop(): Window; take(): Window } {
     stop() {
       off();
       capacity.listeners.delete(onCap);
-      wireListeners.delete(onWire);
+      spanListeners.delete(onSpan);
       return take();
     },
   };
 }
 
-/** The window's time on the wire, summed. */
-export const wireMs = (w: Window) => w.wire.reduce((a, x) => a + x, 0);
+/**
+ * Total length of the union of `spans`: time during which at least one of them was running.
+ * Calls made in parallel overlap; their summed time would count the same wait twice.
+ */
+export function unionMs(spans: readonly Span[]): number {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  let total = 0;
+  let open: Span | undefined;
+  for (const s of sorted) {
+    if (open && s.start <= open.end) open.end = Math.max(open.end, s.end);
+    else {
+      if (open) total += open.end - open.start;
+      open = { ...s };
+    }
+  }
+  return open ? total + open.end - open.start : total;
+}
+
+/** The window's time on the wire: the union of its exchanges (parallel calls overlap). */
+export const wireMs = (w: Window) => unionMs(w.wire);
+
+/** The window's time in the data layer's `send` (SDK and wire), as a union. */
+export const sendMs = (w: Window) => unionMs(w.sends);
+
+/** The window's exchanges on the wire, summed (parallel calls counted each). */
+export const wireSumMs = (w: Window) => w.wire.reduce((a, x) => a + x.end - x.start, 0);
 
 /** Operations that consume read units; every other one consumes write units. */
 export const READ_OPERATIONS = new Set([

@@ -10,7 +10,7 @@ import { CreateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dyn
 import { createTableInput, deleteTable, ensureTable } from '../../functions/data/admin.ts';
 import { db } from '../../functions/data/client.ts';
 import { TABLE_SCHEMA } from '../../functions/data/table.ts';
-import { createGateway } from '../../infra/local/gateway.ts';
+import { createGateway, type RequestLine } from '../../infra/local/gateway.ts';
 import { mintToken, useLocalIssuer } from '../../infra/local/local-auth.ts';
 import { type Calibration, calibrate, installRecorder, installWireTimer } from './dynamo.ts';
 import { HttpClient } from './http.ts';
@@ -20,6 +20,8 @@ export interface Bench {
   http: HttpClient;
   /** Server-side time of the last request the gateway finished (API Gateway + Lambda). */
   lastServerMs(): number;
+  /** The gateway's line for the last request it finished (its timeline, the handler's time). */
+  lastRequest(): RequestLine | undefined;
   author: string;
   employer: string;
   org: string;
@@ -55,8 +57,19 @@ async function createTable(name: string, streams: boolean): Promise<void> {
   );
 }
 
+export interface BenchOptions {
+  /** The gateway's port (0, the default: any free one). */
+  port?: number;
+  /** Called with every request's line from the gateway (the profiler records timelines). */
+  onRequest?: (line: RequestLine) => void;
+}
+
 /** Point the process at DynamoDB (`endpoint`) and stand the local system up. */
-export async function openBench(endpoint: string, streams = false): Promise<Bench> {
+export async function openBench(
+  endpoint: string,
+  streams = false,
+  opts: BenchOptions = {},
+): Promise<Bench> {
   process.env.DYNAMODB_ENDPOINT = endpoint;
   process.env.ASSAY_LOCAL_DIR ??= '.local';
   await useLocalIssuer();
@@ -76,20 +89,22 @@ export async function openBench(endpoint: string, streams = false): Promise<Benc
   installWireTimer();
   const calibration = await calibrate();
 
-  let lastMs = Number.NaN;
+  let last: RequestLine | undefined;
   const server: Server = createGateway({
-    onRequest: ({ ms }) => {
-      lastMs = ms;
+    onRequest: (line) => {
+      last = line;
+      opts.onRequest?.(line);
     },
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const http = new HttpClient(base);
   const org = `bench${suffix()}`;
   return {
     base,
     http,
-    lastServerMs: () => lastMs,
+    lastServerMs: () => last?.ms ?? Number.NaN,
+    lastRequest: () => last,
     author: await mintToken({ roles: ['author'], org, subject: `author@${org}` }),
     employer: await mintToken({ roles: ['employer'], org, subject: `employer@${org}` }),
     org,

@@ -11,9 +11,11 @@ import {
   dynamoMs,
   localUnits,
   operations,
+  sendMs,
   type Window,
   watch,
   wireMs,
+  wireSumMs,
 } from './dynamo.ts';
 import type { HttpResponse } from './http.ts';
 import type { Bench } from './setup.ts';
@@ -41,6 +43,22 @@ export async function uploadBank(b: Bench, bank: unknown): Promise<void> {
     body: bank,
     timeoutMs: 120_000,
   });
+  if (res.status === 202) {
+    // A busy machine can run the upload out of its time budget: the import job takes it over
+    // (202); wait for it as a client would, polling the import.
+    const id = res.body.importId as string;
+    const until = Date.now() + 300_000;
+    for (;;) {
+      const poll = await b.http.request('GET', `/v1/imports/${id}`, { token: b.author });
+      expectStatus(poll, 200, 'poll import');
+      if (poll.body.status === 'succeeded') return;
+      if (poll.body.status === 'failed' || Date.now() > until)
+        throw new Error(
+          `upload bank: import ${id} ${poll.body.status}: ${poll.text.slice(0, 300)}`,
+        );
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
   expectStatus(res, 201, 'upload bank');
 }
 
@@ -108,11 +126,18 @@ export const attemptOf = (res: HttpResponse): Attempt => ({
 export interface Measured {
   res: HttpResponse;
   clientMs: number;
+  /** In the gateway: request handler called to response handed to the socket. */
   serverMs: number;
-  /** The request's DynamoDB calls as the data layer saw them (SDK work included). */
+  /** The function's invocation alone (Lambda's billed duration stand-in). */
+  handlerMs: number;
+  /** The request's DynamoDB calls as the data layer's observer saw them (summed). */
   dynamoMs: number;
-  /** The same calls on the wire only (below the SDK). */
+  /** Time with at least one of its calls in the data layer's `send` (SDK and wire). */
+  sendMs: number;
+  /** Time with at least one of its calls on the wire (below the SDK and the HTTP client). */
   wireMs: number;
+  /** The calls' wire times summed (more than `wireMs` when calls ran in parallel). */
+  wireSumMs: number;
   calls: string[];
   localUnits: number;
   awsUnits: number;
@@ -125,12 +150,16 @@ export async function measure(b: Bench, send: () => Promise<HttpResponse>): Prom
   const w = watch();
   const res = await send();
   const win: Window = w.stop();
+  const line = b.lastRequest();
   return {
     res,
     clientMs: res.ms,
-    serverMs: b.lastServerMs(),
+    serverMs: line?.ms ?? Number.NaN,
+    handlerMs: line?.handlerMs ?? Number.NaN,
     dynamoMs: dynamoMs(win),
+    sendMs: sendMs(win),
     wireMs: wireMs(win),
+    wireSumMs: wireSumMs(win),
     calls: operations(win),
     localUnits: localUnits(win),
     awsUnits: awsUnits(win),

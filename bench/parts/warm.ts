@@ -2,10 +2,14 @@
  * Part 2, warm overhead. Candidates run start -> get attempt -> save one answer -> submit,
  * one request at a time through the local gateway over loopback HTTP. After the warm-up
  * candidates, every request's gateway time is set against the time its DynamoDB calls spent on
- * the wire (below the SDK, see `installWireTimer`): what the code, the SDK included, adds on top
- * of the database. The SDK's own share (call time in the data layer minus wire time) is its own
- * figure. The measured candidates are split into rounds; each round gives a ratio, and the
- * verdict needs the whole spread of the rounds' ratios.
+ * the wire (below the SDK and the HTTP client, see `installWireTimer`): what the code, the SDK
+ * included, adds on top of the database. Beside it, the function's own time (the handler's
+ * invocation, what Lambda bills as its duration) against the same wire time: the gateway's
+ * figure also holds the local gateway's own work (the event built, the response written), which
+ * stands in for API Gateway and is not code Lambda runs. The SDK's own time (time in the data
+ * layer's `send` that is not on the wire) is its own figure. The measured candidates are split
+ * into rounds; each round gives a ratio, and the verdict needs the whole spread of the rounds'
+ * ratios.
  */
 
 import type { Bench } from '../lib/setup.ts';
@@ -43,16 +47,28 @@ export interface EndpointOverhead {
   clientMs: Summary;
   /** Time inside the gateway (API Gateway + Lambda stand-in): request in to response out. */
   serverMs: Summary;
-  /** Per request, the time its DynamoDB calls spent on the wire. */
+  /** The function's invocation alone: the handler called to its result (Lambda's duration). */
+  handlerMs: Summary;
+  /** The local gateway's own work per request: gateway time minus the function's. */
+  localGatewayMs: Summary;
+  /** Per request, the time its DynamoDB calls spent on the wire (union: parallel calls overlap). */
   wireMs: Summary;
-  /** Per request, the SDK's own time around those calls (building, signing, parsing). */
+  /** Per request, the wire times of its calls summed (above `wireMs` only for parallel calls). */
+  wireSumMs: Summary;
+  /** Per request, its time in the data layer's `send` that is not on the wire: the SDK's own. */
   sdkMs: Summary;
+  /** Per request, the function's time outside DynamoDB calls: our code (middy, zod, logic). */
+  ownMs: Summary;
   /** DynamoDB calls per request (median, max). */
   calls: { median: number; max: number };
   /** p50 gateway time / p50 wire time, over all measured requests. */
   ratio: number;
   /** The same ratio per round of candidates: the spread the verdict is given on. */
   rounds: Spread;
+  /** p50 handler time / p50 wire time per round: the function alone, without the gateway. */
+  handlerRounds: Spread;
+  /** (p50 SDK + p50 wire) / p50 wire per round: the ratio with none of our code at all. */
+  sdkOnlyRounds: Spread;
   errors: number;
 }
 
@@ -65,8 +81,23 @@ export interface WarmOptions {
   rounds?: number;
 }
 
+const p50 = (ms: readonly Measured[], f: (m: Measured) => number) => median(ms.map(f));
 const ratioOf = (ms: readonly Measured[]) =>
-  ratio(median(ms.map((m) => m.serverMs)), median(ms.map((m) => m.wireMs)));
+  ratio(
+    p50(ms, (m) => m.serverMs),
+    p50(ms, (m) => m.wireMs),
+  );
+const handlerRatioOf = (ms: readonly Measured[]) =>
+  ratio(
+    p50(ms, (m) => m.handlerMs),
+    p50(ms, (m) => m.wireMs),
+  );
+const sdkOf = (m: Measured) => Math.max(0, m.sendMs - m.wireMs);
+const sdkOnlyRatioOf = (ms: readonly Measured[]) =>
+  ratio(
+    p50(ms, sdkOf) + p50(ms, (m) => m.wireMs),
+    p50(ms, (m) => m.wireMs),
+  );
 
 export async function warmOverhead(b: Bench, opts: WarmOptions): Promise<EndpointOverhead[]> {
   const assessmentId = await createAssessment(b, 'Warm overhead');
@@ -95,14 +126,20 @@ export async function warmOverhead(b: Bench, opts: WarmOptions): Promise<Endpoin
       n: ms.length,
       clientMs: summarize(ms.map((m) => m.clientMs)),
       serverMs: summarize(ms.map((m) => m.serverMs)),
+      handlerMs: summarize(ms.map((m) => m.handlerMs)),
+      localGatewayMs: summarize(ms.map((m) => m.serverMs - m.handlerMs)),
       wireMs: summarize(ms.map((m) => m.wireMs)),
-      sdkMs: summarize(ms.map((m) => Math.max(0, m.dynamoMs - m.wireMs))),
+      wireSumMs: summarize(ms.map((m) => m.wireSumMs)),
+      sdkMs: summarize(ms.map(sdkOf)),
+      ownMs: summarize(ms.map((m) => m.handlerMs - m.sendMs)),
       calls: {
         median: median(ms.map((m) => m.calls.length)),
         max: Math.max(...ms.map((m) => m.calls.length)),
       },
       ratio: round(ratioOf(ms), 3),
       rounds: spreadOf(chunks(ms, opts.rounds ?? 5).map(ratioOf)),
+      handlerRounds: spreadOf(chunks(ms, opts.rounds ?? 5).map(handlerRatioOf)),
+      sdkOnlyRounds: spreadOf(chunks(ms, opts.rounds ?? 5).map(sdkOnlyRatioOf)),
       errors: ms.filter((m) => m.res.status !== e.status).length,
     };
   });

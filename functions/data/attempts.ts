@@ -13,7 +13,6 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { ulid } from 'ulid';
 import type {
   AdaptiveSectionDraw,
   FrozenParameters,
@@ -21,6 +20,7 @@ import type {
   SectionState,
 } from '../domain/adaptive-section.ts';
 import { UnavailableError } from '../domain/errors.ts';
+import { newUlid } from '../domain/ids.ts';
 import type { Resume } from '../domain/integrity.ts';
 import { contentLockUpdate, lockAssessmentContent } from './assessment-lifecycle.ts';
 import {
@@ -836,7 +836,7 @@ export async function recordSession(
     new PutCommand({
       TableName: tableName(),
       Item: {
-        ...keys.attemptSession(attemptId, ulid(Date.parse(session.at))),
+        ...keys.attemptSession(attemptId, newUlid(Date.parse(session.at))),
         ...session,
         ttl: ttlOf(dueAt, retentionDays),
       },

@@ -5,12 +5,26 @@
  * does); locally, with no function name, the same handler runs in this process as a background
  * task, outside the request that started it.
  */
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type * as Lambda from '@aws-sdk/client-lambda';
 import { JOBS, jobFunctionEnv } from '../jobs/jobs.ts';
 
-let lambda: LambdaClient | undefined;
+let lambda: Lambda.LambdaClient | undefined;
+
+/**
+ * The Lambda client, loaded on first use: only requests that start a job (an upload going
+ * asynchronous, the last part of a part-wise import, a synchronous upload that replaced
+ * questions and schedules their clean-up) need it, so the authoring function does not load or
+ * even compile it for the others. A runtime `require` that bundlers leave alone: Lambda bundles
+ * ship it as a module of its own beside the bundle (`SIDE_MODULES` in infra/aws/bundling.ts).
+ * The trade: about 6 ms of CPU off every cold start, about 35 ms on a cold request that starts
+ * a job (the side module carries its own copy of the SDK core; bench/README.md, round 3).
+ */
+function lambdaSdk(): typeof Lambda {
+  return createRequire(import.meta.url)('@aws-sdk/client-lambda') as typeof Lambda;
+}
 
 /**
  * Start a job with this payload and return once it is queued (AWS) or started (locally). The
@@ -19,6 +33,7 @@ let lambda: LambdaClient | undefined;
 export async function invokeJob(job: string, payload: unknown): Promise<void> {
   const functionName = process.env[jobFunctionEnv(job)];
   if (functionName) {
+    const { InvokeCommand, LambdaClient } = lambdaSdk();
     lambda ??= new LambdaClient({});
     await lambda.send(
       new InvokeCommand({

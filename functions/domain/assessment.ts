@@ -22,93 +22,99 @@ const SE_MESSAGE = {
   error: `targetStandardError is from ${ADAPTIVE_LIMITS.minStandardError} to ${ADAPTIVE_LIMITS.maxStandardError} (default ${ADAPTIVE_DEFAULTS.targetStandardError}; smaller asks more questions).`,
 };
 
-export const SectionInput = z.strictObject({
-  area: z.enum(AREA_IDS, { error: `Unknown area; use one of: ${AREA_IDS.join(', ')}.` }),
-  /** Questions of a fixed section (an adaptive section has minItems and maxItems instead). */
-  count: z.optional(z.int().check(z.gte(1), z.lte(100))),
-  difficulty: z.optional(
-    z.union([z.literal(1), z.literal(2), z.literal(3), z.literal('mixed')], {
-      error: 'difficulty is 1, 2, 3 or "mixed".',
-    }),
-  ),
-  mode: z.optional(
-    z.enum(['fixed', 'adaptive'], { error: 'mode is "fixed" (the default) or "adaptive".' }),
-  ),
-  minItems: z.optional(
-    z
-      .int()
-      .check(
-        z.gte(1, ITEMS_MESSAGE('minItems')),
-        z.lte(ADAPTIVE_LIMITS.maxItems, ITEMS_MESSAGE('minItems')),
-      ),
-  ),
-  maxItems: z.optional(
-    z
-      .int()
-      .check(
-        z.gte(1, ITEMS_MESSAGE('maxItems')),
-        z.lte(ADAPTIVE_LIMITS.maxItems, ITEMS_MESSAGE('maxItems')),
-      ),
-  ),
-  targetStandardError: z.optional(
-    z
-      .number()
-      .check(
-        z.gte(ADAPTIVE_LIMITS.minStandardError, SE_MESSAGE),
-        z.lte(ADAPTIVE_LIMITS.maxStandardError, SE_MESSAGE),
-        storable(),
-      ),
-  ),
-});
+export const SectionInput = /* @__PURE__ */ (() =>
+  z.strictObject({
+    area: z.enum(AREA_IDS, { error: `Unknown area; use one of: ${AREA_IDS.join(', ')}.` }),
+    /** Questions of a fixed section (an adaptive section has minItems and maxItems instead). */
+    count: z.optional(z.int().check(z.gte(1), z.lte(100))),
+    difficulty: z.optional(
+      z.union([z.literal(1), z.literal(2), z.literal(3), z.literal('mixed')], {
+        error: 'difficulty is 1, 2, 3 or "mixed".',
+      }),
+    ),
+    mode: z.optional(
+      z.enum(['fixed', 'adaptive'], { error: 'mode is "fixed" (the default) or "adaptive".' }),
+    ),
+    minItems: z.optional(
+      z
+        .int()
+        .check(
+          z.gte(1, ITEMS_MESSAGE('minItems')),
+          z.lte(ADAPTIVE_LIMITS.maxItems, ITEMS_MESSAGE('minItems')),
+        ),
+    ),
+    maxItems: z.optional(
+      z
+        .int()
+        .check(
+          z.gte(1, ITEMS_MESSAGE('maxItems')),
+          z.lte(ADAPTIVE_LIMITS.maxItems, ITEMS_MESSAGE('maxItems')),
+        ),
+    ),
+    targetStandardError: z.optional(
+      z
+        .number()
+        .check(
+          z.gte(ADAPTIVE_LIMITS.minStandardError, SE_MESSAGE),
+          z.lte(ADAPTIVE_LIMITS.maxStandardError, SE_MESSAGE),
+          storable(),
+        ),
+    ),
+  }))();
 export type SectionInput = z.infer<typeof SectionInput>;
 
 /** The longest lead a reminder may have: a week. */
 export const MAX_REMIND_HOURS = 168;
 
-const Title = cleanText('name', { min: 1, max: 200 });
-const TimeLimit = z.int().check(z.gte(1), z.lte(600));
-const Sections = z.array(SectionInput).check(z.minLength(1), z.maxLength(26));
-const PassingScore = z.number().check(z.gte(0), z.lte(100), storable());
-const GracePeriod = z.int().check(z.gte(0), z.lte(300));
-const Instructions = cleanText('long', { min: 1, max: 2000 }).check(
-  z.describe("What the candidate should prepare, in the invitation email's own words."),
-);
-const RemindHours = z
-  .int()
-  .check(
-    z.gte(0),
-    z.lte(MAX_REMIND_HOURS),
-    z.describe(
-      `Hours before an invitation expires that a reminder goes to a candidate who has not started (default ${DEFAULT_REMIND_HOURS}; 0 = no reminder).`,
-    ),
-  );
+const Title = /* @__PURE__ */ (() => cleanText('name', { min: 1, max: 200 }))();
+const TimeLimit = /* @__PURE__ */ (() => z.int().check(z.gte(1), z.lte(600)))();
+const Sections = /* @__PURE__ */ (() =>
+  z.array(SectionInput).check(z.minLength(1), z.maxLength(26)))();
+const PassingScore = /* @__PURE__ */ (() => z.number().check(z.gte(0), z.lte(100), storable()))();
+const GracePeriod = /* @__PURE__ */ (() => z.int().check(z.gte(0), z.lte(300)))();
+const Instructions = /* @__PURE__ */ (() =>
+  cleanText('long', { min: 1, max: 2000 }).check(
+    z.describe("What the candidate should prepare, in the invitation email's own words."),
+  ))();
+const RemindHours = /* @__PURE__ */ (() =>
+  z
+    .int()
+    .check(
+      z.gte(0),
+      z.lte(MAX_REMIND_HOURS),
+      z.describe(
+        `Hours before an invitation expires that a reminder goes to a candidate who has not started (default ${DEFAULT_REMIND_HOURS}; 0 = no reminder).`,
+      ),
+    ))();
 
-export const CreateAssessmentInput = z.strictObject({
-  title: Title,
-  timeLimitMinutes: TimeLimit,
-  sections: Sections,
-  passingScore: z.optional(PassingScore),
-  showResultToCandidate: z.optional(z.boolean()),
-  gracePeriodSeconds: z.optional(GracePeriod),
-  instructions: z.optional(Instructions),
-  remindBeforeExpiryHours: z.optional(RemindHours),
-});
+export const CreateAssessmentInput = /* @__PURE__ */ (() =>
+  z.strictObject({
+    title: Title,
+    timeLimitMinutes: TimeLimit,
+    sections: Sections,
+    passingScore: z.optional(PassingScore),
+    showResultToCandidate: z.optional(z.boolean()),
+    gracePeriodSeconds: z.optional(GracePeriod),
+    instructions: z.optional(Instructions),
+    remindBeforeExpiryHours: z.optional(RemindHours),
+  }))();
 export type CreateAssessmentInput = z.infer<typeof CreateAssessmentInput>;
 
 /**
  * `PATCH /v1/assessments/{id}`: every field optional, `null` removes an optional one. The
  * content fields (time limit, sections, grace period) change only while no attempt has started.
  */
-export const UpdateAssessmentInput = z.strictObject({
-  title: z.optional(Title),
-  instructions: z.optional(z.nullable(Instructions)),
-  passingScore: z.optional(z.nullable(PassingScore)),
-  showResultToCandidate: z.optional(z.boolean()),
-  remindBeforeExpiryHours: z.optional(RemindHours),
-  timeLimitMinutes: z.optional(TimeLimit),
-  sections: z.optional(Sections),
-  gracePeriodSeconds: z.optional(GracePeriod),
-});
+export const UpdateAssessmentInput = /* @__PURE__ */ (() =>
+  z.strictObject({
+    title: z.optional(Title),
+    instructions: z.optional(z.nullable(Instructions)),
+    passingScore: z.optional(z.nullable(PassingScore)),
+    showResultToCandidate: z.optional(z.boolean()),
+    remindBeforeExpiryHours: z.optional(RemindHours),
+    timeLimitMinutes: z.optional(TimeLimit),
+    sections: z.optional(Sections),
+    gracePeriodSeconds: z.optional(GracePeriod),
+  }))();
 export type UpdateAssessmentInput = z.infer<typeof UpdateAssessmentInput>;
 
 /** The fields of an assessment that its attempts are built from: frozen by the first start. */

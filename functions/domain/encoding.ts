@@ -4,6 +4,7 @@
  * the first byte that is not UTF-8, the encoding it most likely is, and how to re-save it:
  * a file is never stored as mojibake.
  */
+import { isUtf8 } from 'node:buffer';
 import { ValidationError } from './errors.ts';
 
 const RESAVE =
@@ -98,7 +99,9 @@ export function decodeUpload(bytes: Uint8Array, what = 'The file'): string {
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return utf16(bytes.subarray(2), 'utf-16be', what);
   const body =
     bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-  const bad = firstInvalidUtf8(body);
+  // Node's native check first (well-formed UTF-8, the same rules): the byte-by-byte scan, which
+  // finds where it breaks, only runs for text that is not UTF-8 (6 ms of a 52 KB upload cold).
+  const bad = isUtf8(body) ? -1 : firstInvalidUtf8(body);
   if (bad < 0) {
     if (body.includes(0)) {
       const order = utf16WithoutBom(body);

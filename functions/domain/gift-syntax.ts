@@ -169,12 +169,13 @@ export function splitBlocks(
   return blocks;
 }
 
-const AREA_BY_NAME = new Map<string, string>(
-  AREAS.flatMap((a) => [
-    [a.id, a.id],
-    [slugify(a.name), a.id],
-  ]),
-);
+const AREA_BY_NAME = /* @__PURE__ */ (() =>
+  new Map<string, string>(
+    AREAS.flatMap((a) => [
+      [a.id, a.id],
+      [slugify(a.name), a.id],
+    ]),
+  ))();
 
 export function parseCategory(
   value: string,

@@ -39,12 +39,10 @@ const SAFE_LINK = /^(?:https?:|mailto:)/i;
 /** Elements whose content is not text a person reads. */
 const DROPPED = ['script', 'style', 'iframe', 'object', 'embed', 'noscript', 'template', 'head'];
 
-const SUPERSCRIPT: Readonly<Record<string, string>> = Object.fromEntries(
-  [...'0123456789+-=()n'].map((c, i) => [c, [...'⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ'][i]!]),
-);
-const SUBSCRIPT: Readonly<Record<string, string>> = Object.fromEntries(
-  [...'0123456789+-=()'].map((c, i) => [c, [...'₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎'][i]!]),
-);
+const SUPERSCRIPT: Readonly<Record<string, string>> = /* @__PURE__ */ (() =>
+  Object.fromEntries([...'0123456789+-=()n'].map((c, i) => [c, [...'⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ'][i]!])))();
+const SUBSCRIPT: Readonly<Record<string, string>> = /* @__PURE__ */ (() =>
+  Object.fromEntries([...'0123456789+-=()'].map((c, i) => [c, [...'₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎'][i]!])))();
 
 /** HTML as markdown without any HTML left in it. */
 export function htmlToMarkdown(html: string): Converted {

@@ -19,16 +19,17 @@ export const SIGNAL_TYPES = [
 ] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 
-export const IntegritySignalSchema = z.object({
-  type: z.enum(SIGNAL_TYPES),
-  at: z.string(),
-  detail: z.string(),
-  questionIds: z.optional(z.array(z.string())),
-  /** How many times it was observed (page events). */
-  count: z.optional(z.int()),
-  /** When, by the server's clock (page events; the first MAX_SIGNAL_TIMES). */
-  times: z.optional(z.array(z.string())),
-});
+export const IntegritySignalSchema = /* @__PURE__ */ (() =>
+  z.object({
+    type: z.enum(SIGNAL_TYPES),
+    at: z.string(),
+    detail: z.string(),
+    questionIds: z.optional(z.array(z.string())),
+    /** How many times it was observed (page events). */
+    count: z.optional(z.int()),
+    /** When, by the server's clock (page events; the first MAX_SIGNAL_TIMES). */
+    times: z.optional(z.array(z.string())),
+  }))();
 export type IntegritySignal = z.infer<typeof IntegritySignalSchema>;
 
 export interface Resume {

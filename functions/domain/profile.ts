@@ -61,33 +61,36 @@ export interface ProfileInput {
   passingScore?: number;
 }
 
-export const AdaptiveAreaSchema = z.object({
-  stopReason: z.enum(STOP_REASONS),
-  itemsUsed: z.int(),
-  minItems: z.int(),
-  maxItems: z.int(),
-  standardError: z.number(),
-  targetStandardError: z.number(),
-});
+export const AdaptiveAreaSchema = /* @__PURE__ */ (() =>
+  z.object({
+    stopReason: z.enum(STOP_REASONS),
+    itemsUsed: z.int(),
+    minItems: z.int(),
+    maxItems: z.int(),
+    standardError: z.number(),
+    targetStandardError: z.number(),
+  }))();
 
-export const AreaProfileSchema = z.object({
-  area: z.string(),
-  kind: z.enum(['technical', 'soft']),
-  score: z.number(),
-  items: z.int(),
-  correct: z.int(),
-  level: LevelSchema,
-  ability: AbilitySchema,
-  /** Present for an area measured by an adaptive section: items used, final SE, why it stopped. */
-  adaptive: z.optional(AdaptiveAreaSchema),
-});
+export const AreaProfileSchema = /* @__PURE__ */ (() =>
+  z.object({
+    area: z.string(),
+    kind: z.enum(['technical', 'soft']),
+    score: z.number(),
+    items: z.int(),
+    correct: z.int(),
+    level: LevelSchema,
+    ability: AbilitySchema,
+    /** Present for an area measured by an adaptive section: items used, final SE, why it stopped. */
+    adaptive: z.optional(AdaptiveAreaSchema),
+  }))();
 export type AreaProfile = z.infer<typeof AreaProfileSchema>;
 
-export const DevelopmentSchema = z.object({
-  area: z.string(),
-  name: z.string(),
-  suggestion: z.string(),
-});
+export const DevelopmentSchema = /* @__PURE__ */ (() =>
+  z.object({
+    area: z.string(),
+    name: z.string(),
+    suggestion: z.string(),
+  }))();
 export type Development = z.infer<typeof DevelopmentSchema>;
 
 export interface SkillProfile {

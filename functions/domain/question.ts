@@ -32,70 +32,76 @@ export const LIMITS = {
   maxTags: 10,
 } as const;
 
-export const QuestionId = z
-  .string()
-  .check(
-    z.regex(
-      QUESTION_ID_PATTERN,
-      'Ids are 3-64 characters: lower-case letters, digits and hyphens, starting with a letter or digit.',
-    ),
-    notReserved('Question ids'),
-  );
+export const QuestionId = /* @__PURE__ */ (() =>
+  z
+    .string()
+    .check(
+      z.regex(
+        QUESTION_ID_PATTERN,
+        'Ids are 3-64 characters: lower-case letters, digits and hyphens, starting with a letter or digit.',
+      ),
+      notReserved('Question ids'),
+    ))();
 
 /** An option id (also the key of an sjt weight and an answer's value). */
-export const OptionId = z
-  .string()
-  .check(
-    z.regex(OPTION_ID_PATTERN, 'Option ids are 1-32 lower-case letters, digits or hyphens.'),
-    notReserved('Option ids'),
-  );
+export const OptionId = /* @__PURE__ */ (() =>
+  z
+    .string()
+    .check(
+      z.regex(OPTION_ID_PATTERN, 'Option ids are 1-32 lower-case letters, digits or hyphens.'),
+      notReserved('Option ids'),
+    ))();
 
-export const OptionSchema = z.strictObject({
-  id: OptionId,
-  text: cleanText('long', { min: 1, max: LIMITS.optionText }),
-});
+export const OptionSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    id: OptionId,
+    text: cleanText('long', { min: 1, max: LIMITS.optionText }),
+  }))();
 
-export const Difficulty = z.union([z.literal(1), z.literal(2), z.literal(3)], {
-  error: 'Difficulty is 1 (working knowledge), 2 (practitioner) or 3 (senior).',
-});
+export const Difficulty = /* @__PURE__ */ (() =>
+  z.union([z.literal(1), z.literal(2), z.literal(3)], {
+    error: 'Difficulty is 1 (working knowledge), 2 (practitioner) or 3 (senior).',
+  }))();
 
 /** The shape common to every type; `answer` is checked by the type's own schema afterwards. */
-export const QuestionShape = z.strictObject({
-  id: QuestionId,
-  area: z.enum(AREA_IDS, { error: `Unknown area; use one of: ${AREA_IDS.join(', ')}.` }),
-  type: z.enum(QUESTION_TYPES, {
-    error: `Unknown type; use one of: ${QUESTION_TYPES.join(', ')}.`,
-  }),
-  difficulty: Difficulty,
-  title: z.optional(cleanText('name', { min: 1, max: LIMITS.title })),
-  prompt: cleanText('long', { min: 10, max: LIMITS.prompt }),
-  options: z.optional(
-    z.array(OptionSchema).check(z.minLength(LIMITS.minOptions), z.maxLength(LIMITS.maxOptions)),
-  ),
-  answer: z.unknown(),
-  // May be empty: an imported question without feedback (the upload warns); the shipped bank
-  // holds its own questions to explaining every key (tests/unit/question-bank.test.ts).
-  explanation: cleanText('long', { max: LIMITS.explanation }),
-  tags: z
-    .array(
-      z
-        .string()
-        .check(
-          z.regex(
-            TAG_PATTERN,
-            'Tags are lower-case letters, digits and hyphens, up to 40 characters.',
+export const QuestionShape = /* @__PURE__ */ (() =>
+  z.strictObject({
+    id: QuestionId,
+    area: z.enum(AREA_IDS, { error: `Unknown area; use one of: ${AREA_IDS.join(', ')}.` }),
+    type: z.enum(QUESTION_TYPES, {
+      error: `Unknown type; use one of: ${QUESTION_TYPES.join(', ')}.`,
+    }),
+    difficulty: Difficulty,
+    title: z.optional(cleanText('name', { min: 1, max: LIMITS.title })),
+    prompt: cleanText('long', { min: 10, max: LIMITS.prompt }),
+    options: z.optional(
+      z.array(OptionSchema).check(z.minLength(LIMITS.minOptions), z.maxLength(LIMITS.maxOptions)),
+    ),
+    answer: z.unknown(),
+    // May be empty: an imported question without feedback (the upload warns); the shipped bank
+    // holds its own questions to explaining every key (tests/unit/question-bank.test.ts).
+    explanation: cleanText('long', { max: LIMITS.explanation }),
+    tags: z
+      .array(
+        z
+          .string()
+          .check(
+            z.regex(
+              TAG_PATTERN,
+              'Tags are lower-case letters, digits and hyphens, up to 40 characters.',
+            ),
+            notReserved('Tags'),
           ),
-          notReserved('Tags'),
-        ),
-    )
-    .check(z.minLength(1), z.maxLength(LIMITS.maxTags)),
-  timeHintSeconds: z.optional(z.int().check(z.gte(10), z.lte(3600))),
-  discrimination: z.optional(z.number().check(z.gte(0.1), z.lte(4))),
-  difficultyParam: z.optional(z.number().check(z.gte(-4), z.lte(4), storable())),
-});
+      )
+      .check(z.minLength(1), z.maxLength(LIMITS.maxTags)),
+    timeHintSeconds: z.optional(z.int().check(z.gte(10), z.lte(3600))),
+    discrimination: z.optional(z.number().check(z.gte(0.1), z.lte(4))),
+    difficultyParam: z.optional(z.number().check(z.gte(-4), z.lte(4), storable())),
+  }))();
 
 /** The question without its id, as `PUT /v1/questions/{id}` takes it (id optional there). */
-export const QuestionEditShape = z.extend(QuestionShape, { id: z.optional(QuestionId) });
+export const QuestionEditShape = /* @__PURE__ */ (() =>
+  z.extend(QuestionShape, { id: z.optional(QuestionId) }))();
 
 const prefixed = (issues: FieldIssue[], prefix: string) =>
   issues.map((i) => ({ ...i, path: prefix ? (i.path ? `${prefix}.${i.path}` : prefix) : i.path }));
@@ -185,10 +191,30 @@ export function contentHash(q: QuestionContent): string {
   return createHash('sha256').update(canonical(q)).digest('base64url').slice(0, 32);
 }
 
+/**
+ * The fields of a question's content, in `QuestionShape`'s order (a unit test holds the two
+ * equal): a list, so that reading a stored question does not build the upload schema.
+ */
+export const CONTENT_FIELDS = [
+  'id',
+  'area',
+  'type',
+  'difficulty',
+  'title',
+  'prompt',
+  'options',
+  'answer',
+  'explanation',
+  'tags',
+  'timeHintSeconds',
+  'discrimination',
+  'difficultyParam',
+] as const satisfies readonly (keyof QuestionContent)[];
+
 /** The content fields of a stored item, in a stable order (drops storage attributes). */
 export function pickContent(item: Record<string, unknown>): QuestionContent {
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(QuestionShape.def.shape)) if (item[k] !== undefined) out[k] = item[k];
+  for (const k of CONTENT_FIELDS) if (item[k] !== undefined) out[k] = item[k];
   return out as unknown as QuestionContent;
 }
 
@@ -287,6 +313,14 @@ export function answerBytes(q: QuestionContent): number {
   return typeOf(q.type).answerBytes(q);
 }
 
+/**
+ * Whether `parseResponse` would accept this answer, without composing the messages of a refusal:
+ * what a start asks of every question it draws when it plans the answer's room.
+ */
+export function acceptsResponse(q: QuestionContent, raw: unknown): boolean {
+  return typeOf(q.type).response(q).safeParse(raw).success;
+}
+
 /** Validate a candidate's answer against the question it answers. */
 export function parseResponse(
   q: QuestionContent,
@@ -330,13 +364,14 @@ export function describeAnswer(q: QuestionContent, response: unknown): string | 
  * Uploads are validated by `validateQuestion`, which reports every problem of every question
  * with its location; this schema is its description.
  */
-export const QuestionDocument = z.discriminatedUnion(
-  'type',
-  QUESTION_TYPE_LIST.map((t) =>
-    z.extend(z.omit(QuestionShape, { options: true }), {
-      type: z.literal(t.id),
-      answer: t.key,
-      ...(t.withOptions ? { options: QuestionShape.def.shape.options.def.innerType } : {}),
-    }),
-  ) as unknown as [z.ZodMiniObject, ...z.ZodMiniObject[]],
-);
+export const QuestionDocument = /* @__PURE__ */ (() =>
+  z.discriminatedUnion(
+    'type',
+    QUESTION_TYPE_LIST.map((t) =>
+      z.extend(z.omit(QuestionShape, { options: true }), {
+        type: z.literal(t.id),
+        answer: t.key,
+        ...(t.withOptions ? { options: QuestionShape.def.shape.options.def.innerType } : {}),
+      }),
+    ) as unknown as [z.ZodMiniObject, ...z.ZodMiniObject[]],
+  ))();

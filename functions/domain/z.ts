@@ -88,3 +88,26 @@ export function parseOrThrow<S extends z.ZodMiniType>(
   if (!result.success) throw new ValidationError(issuesOf(result.error, prefix, value));
   return result.data;
 }
+
+/*
+ * Building schemas at module load is most of a cold start's own work, so two patterns keep it to
+ * what a function uses:
+ * - `export const X = (() => z.strictObject(...))();` annotated `@__PURE__`, for a schema only some
+ *   functions read (the upload shape, the assessment inputs): a bundle that never reads `X`
+ *   leaves its construction out (esbuild drops an unused pure call); one that does builds it at
+ *   load, as before.
+ * - `once(() => ...)` below, for a schema a function may hold but not need (a question type's key).
+ */
+
+/**
+ * A value built on its first use, then kept: for schemas that only some requests read (a
+ * question type's key schema is read by uploads and the OpenAPI document, never by an attempt),
+ * so a cold start that does not need one does not build it.
+ */
+export function once<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => {
+    built ??= { value: build() };
+    return built.value;
+  };
+}

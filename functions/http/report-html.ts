@@ -5,7 +5,9 @@
  * explanations are markdown rendered by the same safe module as the candidate app.
  */
 import { createHash } from 'node:crypto';
-import { markdownHtml } from '../domain/markdown.ts';
+import { createRequire } from 'node:module';
+import type * as Micromark from 'micromark';
+import { type MarkdownRenderer, markdownRenderer } from '../domain/markdown-render.ts';
 import { levelName } from '../domain/profile.ts';
 import { radarSvg } from '../domain/radar-svg.ts';
 import type { FinishedReport, Outcome, ReportQuestion } from '../services/reports.ts';
@@ -24,6 +26,22 @@ export function escapeHtml(text: unknown): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
+}
+
+let renderer: MarkdownRenderer | undefined;
+
+/**
+ * Markdown as HTML (`markdown-render.ts`, the candidate app's rules), with micromark loaded on
+ * the first report rendered: no other request of the employer function needs it (it is a third
+ * of the bundle it would otherwise be in). A runtime `require` that bundlers leave alone:
+ * Lambda bundles ship micromark as a module of its own beside the bundle (`SIDE_MODULES` in
+ * infra/aws/bundling.ts).
+ */
+function markdownHtml(text: string): string {
+  renderer ??= markdownRenderer(
+    (createRequire(import.meta.url)('micromark') as typeof Micromark).micromark,
+  );
+  return renderer.markdownHtml(text);
 }
 
 // Colours meet WCAG AA (4.5:1) on white and on their tinted backgrounds; outcomes also say

@@ -6,7 +6,6 @@
  * docs/state-machines.md.
  */
 
-import { ulid } from 'ulid';
 import { type Assessment, getAssessment } from '../data/assessments.ts';
 import { pageEventsOf } from '../data/attempt-events.ts';
 import {
@@ -63,9 +62,11 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../domain/errors.ts';
+import { newUlid } from '../domain/ids.ts';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../domain/numbers.ts';
 import { currentProfile } from '../domain/profile.ts';
 import {
+  acceptsResponse,
   candidateView,
   gradeResponse,
   parseResponse,
@@ -127,9 +128,9 @@ const NUMBER_BYTES = 11;
  */
 export function answerAllowance(q: QuestionContent): number {
   const ids = q.options?.map((o) => o.id) ?? [];
-  if (ids.length && parseResponse(q, ids[0]).ok) return Math.max(...ids.map((id) => id.length));
+  if (ids.length && acceptsResponse(q, ids[0])) return Math.max(...ids.map((id) => id.length));
   if (ids.length) return 3 + ids.reduce((n, id) => n + id.length + 1, 0);
-  if (parseResponse(q, 0).ok) return NUMBER_BYTES;
+  if (acceptsResponse(q, 0)) return NUMBER_BYTES;
   return SHORT_ANSWER_BYTES;
 }
 
@@ -414,7 +415,7 @@ export async function startOrResume(
     // The claim decides the race between starts; it freezes the assessment's content in the
     // same write when not yet frozen: an edit racing this start either landed before (and is
     // drawn from) or is refused.
-    const attemptId = ulid(now.getTime());
+    const attemptId = newUlid(now.getTime());
     if (!(await claimForStart(inv, attemptId, now))) continue;
     const started = await materialise(
       { ...inv, status: 'started', attemptId, startedAt: now.toISOString() },

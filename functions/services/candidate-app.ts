@@ -2,13 +2,14 @@
  * What the candidate app needs beyond the attempt itself: a read of the invitation that starts
  * nothing (the intro screen), and the page events it records as integrity evidence.
  */
-import { ulid } from 'ulid';
+
 import { getAssessment } from '../data/assessments.ts';
 import { putEventBatch } from '../data/attempt-events.ts';
 import { getInvitation } from '../data/invitations.ts';
 import { getOrganisation } from '../data/organisations.ts';
 import { deadlineOf, dueAtOf } from '../domain/assessment.ts';
 import { DomainError, GoneError, NotFoundError, UnauthorizedError } from '../domain/errors.ts';
+import { newUlid } from '../domain/ids.ts';
 import type { PageEvent, PageEventType } from '../domain/integrity.ts';
 import { localeOr } from '../domain/locales.ts';
 import { findArea } from '../domain/taxonomy.ts';
@@ -129,7 +130,7 @@ export async function recordPageEvents(
   // answer lost, or a 503 after the write) changes nothing and answers as the first did.
   const outcome = await putEventBatch(
     attemptId,
-    batchId ? `c-${batchId}` : ulid(now.getTime()),
+    batchId ? `c-${batchId}` : newUlid(now.getTime()),
     events,
     now.toISOString(),
     ttl,

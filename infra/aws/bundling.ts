@@ -41,7 +41,8 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
  * functions/domain/bank.ts: only YAML uploads; the HTML converter, the XML parser and the
  * transliteration of titles: only Moodle imports; the Powertools logger: only a request or a
  * job run that logs, functions/http/logger.ts; nodemailer: only mail sent through SMTP, which
- * is the local path, functions/data/mailer.ts), so bundlers leave them out of the bundle.
+ * is the local path, functions/data/mailer.ts; the Lambda client and micromark, below), so
+ * bundlers leave them out of the bundle.
  * Each is built into a minified module of its own beside the bundle
  * (`node_modules/<name>/index.js` in the asset), where that runtime `require` finds it.
  */
@@ -52,7 +53,31 @@ export const SIDE_MODULES = [
   '@sindresorhus/transliterate',
   '@aws-lambda-powertools/logger',
   'nodemailer',
+  '@aws-sdk/client-lambda',
+  'micromark',
 ] as const;
+
+/**
+ * Side modules built from their ESM files (as the bundle is: tree-shaken, 306 KB for the Lambda
+ * client where its CommonJS build is 437 KB). The Lambda client is loaded by
+ * functions/data/invoke.ts, only by requests that start a job (an upload going asynchronous, the
+ * last part of a part-wise import, a synchronous upload that replaced questions). Others keep
+ * their CommonJS build, whose `require` shape the code expects (turndown's ESM build would export
+ * its class as `default`). micromark (only the employer's HTML report renders markdown on the
+ * server, functions/http/report-html.ts) has only an ESM build: its CommonJS side module exports
+ * `micromark` by name, as its ESM does.
+ */
+const ESM_SIDE_MODULES: ReadonlySet<string> = new Set(['@aws-sdk/client-lambda']);
+
+/**
+ * The bundle's aliases that side modules get too (an SDK client takes the environment
+ * credentials, as the bundle's does); not node:http, which a CommonJS side module requires
+ * without building its ESM facade.
+ */
+const SIDE_MODULE_ALIASES = Object.entries(LAMBDA_ALIASES)
+  .filter(([from]) => from !== 'node:http')
+  .map(([from, to]) => ` "--alias:${from}=${to}"`)
+  .join('');
 
 /**
  * Project modules that only some requests load, imported as `#side/<name>` (e.g.
@@ -84,8 +109,9 @@ export function sideModuleCommands(inputDir: string, outputDir: string): string[
   const esbuild = `"${inputDir}/node_modules/.bin/esbuild"`;
   const modules = SIDE_MODULES.flatMap((name) => {
     const dir = `${outputDir}/node_modules/${name}`;
+    const esm = ESM_SIDE_MODULES.has(name) ? ' --main-fields=module,main' : '';
     return [
-      `${esbuild} "${inputDir}/node_modules/${name}" --bundle --platform=node --format=cjs --target=${NODE_TARGET} --minify --log-level=warning --outfile="${dir}/index.js"`,
+      `${esbuild} "${inputDir}/node_modules/${name}" --bundle --platform=node --format=cjs --target=${NODE_TARGET} --minify${esm}${SIDE_MODULE_ALIASES} --log-level=warning --outfile="${dir}/index.js"`,
       `echo '{"name":"${name}","main":"index.js"}' > "${dir}/package.json"`,
     ];
   });

@@ -82,15 +82,52 @@ function lambdaContext(requestId: string, group: FunctionGroup, timeoutMs: numbe
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) return 'too-large';
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return 'too-large';
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  // No length and no chunked encoding: HTTP/1.1 says there is no body (most GETs).
+  if (!declared && req.headers['transfer-encoding'] === undefined) return EMPTY;
+  if (req.destroyed) throw new Error('The request closed before its body was read.');
+  // Listeners rather than an async iterator: a body of a few hundred bytes comes in one chunk,
+  // and the iterator's promises, end-of-stream watcher and teardown cost more than reading it.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        // Stop keeping it; the rest is read and dropped while the 413 (Connection: close) goes.
+        done();
+        req.resume();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (err: Error) => {
+      done();
+      reject(err);
+    };
+    // The client went away before the body's end (no 'end' will come).
+    const onClose = () => {
+      done();
+      reject(new Error('The request closed before its body ended.'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function send(res: ServerResponse, result: HttpResult) {
   const headers: Record<string, string | string[]> = {};
@@ -232,9 +269,40 @@ export class FunctionSlots {
   }
 }
 
+/**
+ * Where one request's time went in the gateway, in ms from the moment its handler was called
+ * (`performance.now()` marks; a mark is absent when the request never got that far).
+ */
+export interface RequestTimeline {
+  /** The body has been read. */
+  body?: number;
+  /** The API Gateway event is built (and a staff token verified). */
+  event?: number;
+  /** The function's concurrency model admitted the invocation. */
+  admitted?: number;
+  /** The function's handler was called... */
+  invokeStart?: number;
+  /** ...and its result was in hand: the invocation, Lambda's billed duration stand-in. */
+  invokeEnd?: number;
+}
+
+/** One access-log line: the request, its status and where its time went. */
+export interface RequestLine {
+  method: string;
+  path: string;
+  status: number;
+  /** From the server's request handler being called to the response handed to the socket. */
+  ms: number;
+  /** The function's own time (`invokeEnd - invokeStart`), when a function ran. */
+  handlerMs?: number;
+  /** The moment the server's request handler was called (`performance.now()`). */
+  startedAt: number;
+  timeline: RequestTimeline;
+}
+
 export interface GatewayOptions {
-  /** Called after every request, for the runner's access log. */
-  onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
+  /** Called after every request, for the runner's access log and the bench. */
+  onRequest?: (line: RequestLine) => void;
   /** Replace the concurrency model of some functions (tests force throttling with it). */
   concurrency?: Partial<Record<FunctionGroup, ConcurrencyModel>>;
 }
@@ -330,7 +398,11 @@ const matcher = createMatcher(ROUTES);
  * promise cannot be stopped, but its request's deadline has aborted, so it stops at its next
  * DynamoDB call.
  */
-async function runFunction(group: FunctionGroup, event: HttpEvent): Promise<HttpResult> {
+async function runFunction(
+  group: FunctionGroup,
+  event: HttpEvent,
+  timeline: InvokeTimeline,
+): Promise<HttpResult> {
   const handler = await loadHandler(group);
   const timeoutMs = FUNCTION_TIMEOUT_SECONDS[group] * 1000;
   let timer: NodeJS.Timeout | undefined;
@@ -341,15 +413,27 @@ async function runFunction(group: FunctionGroup, event: HttpEvent): Promise<Http
     }, timeoutMs);
   });
   try {
+    timeline.invokeStart = performance.now();
     return await Promise.race([
       handler(event, lambdaContext(event.requestContext.requestId, group, timeoutMs)).then(
-        toHttpResult,
+        (out) => {
+          timeline.invokeEnd = performance.now();
+          return toHttpResult(out);
+        },
       ),
       timedOut,
     ]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The marks `invoke` sets, as `performance.now()` times. */
+export interface InvokeTimeline {
+  event?: number;
+  admitted?: number;
+  invokeStart?: number;
+  invokeEnd?: number;
 }
 
 /**
@@ -360,6 +444,7 @@ async function runFunction(group: FunctionGroup, event: HttpEvent): Promise<Http
 export async function invoke(
   input: EventInput,
   slots: ReadonlyMap<FunctionGroup, FunctionSlots> = defaultSlots(),
+  timeline: InvokeTimeline = {},
 ): Promise<HttpResult> {
   const arrived = Date.now();
   let built: Awaited<ReturnType<typeof buildEvent>>;
@@ -383,9 +468,11 @@ export async function invoke(
     }
     throw err;
   }
+  timeline.event = performance.now();
   const { event, group } = built;
   const release = await slots.get(group)!.acquire();
   if (release === 'throttled') return GATEWAY_ANSWERS.throttled();
+  timeline.admitted = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const integrationTimeout = new Promise<HttpResult>((resolve) => {
     timer = setTimeout(
@@ -393,7 +480,7 @@ export async function invoke(
       INTEGRATION_TIMEOUT_SECONDS * 1000 - (Date.now() - arrived),
     );
   });
-  const invocation = runFunction(group, event).finally(release);
+  const invocation = runFunction(group, event, timeline).finally(release);
   try {
     return await Promise.race([invocation, integrationTimeout]);
   } finally {
@@ -457,6 +544,8 @@ export function createGateway(opts: GatewayOptions = {}): Server {
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0]!;
     let status = 500;
+    let bodyRead: number | undefined;
+    const marks: InvokeTimeline = {};
     try {
       const preflight =
         method === 'OPTIONS' && req.headers['access-control-request-method']
@@ -476,6 +565,7 @@ export function createGateway(opts: GatewayOptions = {}): Server {
         return;
       }
       const body = await readBody(req);
+      bodyRead = performance.now();
       if (body === 'too-large') {
         const result = problemResponse({
           type: 'urn:assay:problem:payload-too-large',
@@ -498,6 +588,7 @@ export function createGateway(opts: GatewayOptions = {}): Server {
           sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
         },
         slots,
+        marks,
       );
       status = result.statusCode ?? 200;
       send(res, result);
@@ -507,7 +598,32 @@ export function createGateway(opts: GatewayOptions = {}): Server {
       status = 500;
       send(res, GATEWAY_ANSWERS.functionFailed());
     } finally {
-      opts.onRequest?.({ method, path, status, ms: performance.now() - started });
+      if (opts.onRequest) {
+        const ended = performance.now();
+        const since = (t: number | undefined) => (t === undefined ? undefined : t - started);
+        const timeline: RequestTimeline = {};
+        for (const [k, t] of [
+          ['body', bodyRead],
+          ['event', marks.event],
+          ['admitted', marks.admitted],
+          ['invokeStart', marks.invokeStart],
+          ['invokeEnd', marks.invokeEnd],
+        ] as const) {
+          const at = since(t);
+          if (at !== undefined) timeline[k] = at;
+        }
+        opts.onRequest({
+          method,
+          path,
+          status,
+          ms: ended - started,
+          ...(marks.invokeStart !== undefined && marks.invokeEnd !== undefined
+            ? { handlerMs: marks.invokeEnd - marks.invokeStart }
+            : {}),
+          startedAt: started,
+          timeline,
+        });
+      }
     }
   });
   // Keep idle connections well past any client's pause between requests: a server that closes

@@ -16,7 +16,12 @@ import { type FunctionGroup, isStaff, routeKey } from '../../functions/http/rout
 import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
 import { METRICS_NAMESPACE } from '../../functions/jobs/job-metrics.ts';
 import { JOBS, type JobDef, jobFunctionEnv } from '../../functions/jobs/jobs.ts';
-import { ESM_REQUIRE_BANNER, esbuildOptions } from '../../infra/aws/bundling.ts';
+import {
+  ESM_REQUIRE_BANNER,
+  esbuildOptions,
+  SIDE_MODULES,
+  sideModuleCommands,
+} from '../../infra/aws/bundling.ts';
 import {
   type AssayStack,
   COMPLETED_ATTEMPT_FILTERS,
@@ -797,6 +802,93 @@ describe('bundling', () => {
       fn: () => stack.jobs.get(job.name)!,
     })),
   ];
+
+  it('builds every side module as the afterBundling hook does, and each loads on Node', () => {
+    const dir = join(outDir, 'side');
+    for (const command of sideModuleCommands(root, dir)) {
+      // esbuild's warnings (such as an empty import.meta in a CommonJS build) fail the test.
+      const built = spawnSync('sh', ['-c', command], { encoding: 'utf8' });
+      expect(built.stderr, command).toBe('');
+      expect(built.status, command).toBe(0);
+    }
+    const load = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `for (const name of ${JSON.stringify(SIDE_MODULES)}) { const m = require(name); if (!m || (typeof m !== 'object' && typeof m !== 'function')) throw new Error(name); } process.stdout.write('loaded');`,
+      ],
+      { encoding: 'utf8', cwd: dir, env: { PATH: process.env.PATH ?? '', AWS_REGION: 'local' } },
+    );
+    expect(load.stderr).toBe('');
+    expect(load.stdout).toBe('loaded');
+  }, 120_000);
+
+  it("renders the employer's report markdown through the micromark side module, not from the bundle", async () => {
+    const dir = join(outDir, 'report');
+    const outfile = join(dir, 'report.mjs');
+    await build({
+      ...esbuildOptions(resolve(root, 'functions/http/report-html.ts'), outfile),
+      entryPoints: [],
+      stdin: {
+        contents: "export { reportHtml } from './functions/http/report-html.ts';",
+        resolveDir: root,
+        loader: 'ts',
+      },
+      logLevel: 'silent',
+    });
+    for (const command of sideModuleCommands(root, dir).filter((c) => c.includes('micromark')))
+      expect(spawnSync('sh', ['-c', command], { encoding: 'utf8' }).status).toBe(0);
+    // character-entities (micromark's named references) is the bulk of what moved out.
+    expect(readFileSync(outfile, 'utf8')).not.toContain('AElig');
+    const report = {
+      attemptId: 'A',
+      status: 'submitted',
+      candidate: { externalId: 'e' },
+      assessment: { assessmentId: 'x', title: 'T' },
+      startedAt: '2026-11-21T08:00:00.000Z',
+      completedAt: '2026-11-21T08:30:00.000Z',
+      secondsUsed: 10,
+      score: 1,
+      technical: null,
+      soft: null,
+      areas: [],
+      strengths: [],
+      gaps: [],
+      development: [],
+      integrity: { signals: [] },
+      extensions: [],
+      questions: [
+        {
+          questionId: 'q1',
+          areaName: 'Security',
+          outcome: 'correct',
+          score: 1,
+          secondsSpent: 5,
+          difficulty: 2,
+          version: 1,
+          prompt: 'Run `kubectl logs <pod>` &amp; <b>**now**</b>',
+          explanation: '[a](javascript:alert(1))',
+          answer: 'a',
+          answered: true,
+          correctAnswer: 'a',
+        },
+      ],
+    };
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { reportHtml } = await import(${JSON.stringify(pathToFileURL(outfile).href)}); process.stdout.write(reportHtml(${JSON.stringify(report)}));`,
+      ],
+      { encoding: 'utf8', cwd: tmpdir(), env: { PATH: process.env.PATH ?? '' } },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain(
+      '<div class="md"><p>Run <code>kubectl logs &lt;pod&gt;</code> &amp; &lt;b&gt;<strong>now</strong>&lt;/b&gt;</p></div>',
+    );
+    expect(run.stdout).toContain('<dd class="md"><p><a href="">a</a></p></dd>');
+  }, 120_000);
 
   it.each(bundles)(
     'bundles the $name function as CDK does, and the bundle loads on Node',

@@ -96,7 +96,10 @@ describe('a reserved name in a path parameter', () => {
 });
 
 describe('a reserved name in an id field of an upload', () => {
-  const base = () => sampleBank('hz-up', 1) as { bank: { id: string }; questions: any[] };
+  // The sample bank's first question has at least two options and one tag.
+  type Question = { id: string; options: [{ id: string }, { id: string }]; tags: [string] };
+  const base = () =>
+    sampleBank('hz-up', 1) as unknown as { bank: { id: string }; questions: [Question] };
   const fields: [string, (doc: ReturnType<typeof base>, name: string) => void][] = [
     [
       'bank.id',

@@ -41,6 +41,56 @@ describe('clean text', () => {
     }
   });
 
+  it('finds a problem exactly when some character of the text is refused, for any text', () => {
+    // The reference: every UTF-16 unit, a surrogate pair read as one character.
+    const refused = (t: string, kind: 'line' | 'long' | 'name') => {
+      for (let i = 0; i < t.length; i++) {
+        const code = t.charCodeAt(i);
+        const pair = code >= 0xd800 && code <= 0xdbff && /[\udc00-\udfff]/.test(t.charAt(i + 1));
+        if (pair) {
+          i++;
+          continue;
+        }
+        if (code >= 0xd800 && code <= 0xdfff) return true;
+        if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) {
+          if (!(kind === 'long' && (code === 0x09 || code === 0x0a))) return true;
+        }
+        if (
+          kind === 'name' &&
+          ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069))
+        )
+          return true;
+      }
+      return false;
+    };
+    const unit = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom(
+        '\t',
+        '\n',
+        '\r',
+        '\u0000',
+        '\u0085',
+        '\u202e',
+        '\u2066',
+        '\ud83d',
+        '\ude00',
+        'é',
+      ),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(unit, { maxLength: 8 }),
+        fc.constantFrom('line', 'long', 'name'),
+        (parts, kind) => {
+          const t = parts.join('');
+          expect(textProblem(t, kind) !== undefined).toBe(refused(t, kind));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('allows tab and newline in long text only', () => {
     expect(textProblem('a\tb\nc', 'long')).toBeUndefined();
     expect(textProblem('a\nb', 'line')).toBe(

@@ -1,6 +1,8 @@
+import { isUtf8 } from 'node:buffer';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDerivedIds, type StoredHead } from '../../functions/domain/bank-import.ts';
-import { decodeUpload } from '../../functions/domain/encoding.ts';
+import { decodeUpload, firstInvalidUtf8 } from '../../functions/domain/encoding.ts';
 import { DomainError, ValidationError } from '../../functions/domain/errors.ts';
 import { importGift } from '../../functions/domain/gift.ts';
 import { contentHash } from '../../functions/domain/question.ts';
@@ -18,6 +20,31 @@ function refusal(bytes: Uint8Array): string {
 }
 
 describe('reading the bytes of an upload', () => {
+  it("takes bytes for UTF-8 exactly when Node's native check does, for any bytes", () => {
+    // decodeUpload asks isUtf8 first and scans byte by byte only when it says no.
+    const utf8ish = fc.oneof(
+      fc.uint8Array({ maxLength: 12 }),
+      fc.string({ unit: 'binary', maxLength: 6 }).map((s) => new Uint8Array(Buffer.from(s))),
+      fc
+        .constantFrom(
+          [0xe0, 0x80, 0x80],
+          [0xed, 0xa0, 0x80],
+          [0xf0, 0x8f, 0xbf, 0xbf],
+          [0xf4, 0x90, 0x80, 0x80],
+          [0xc0, 0xaf],
+          [0xc2],
+        )
+        .map((b) => new Uint8Array(b)),
+    );
+    fc.assert(
+      fc.property(fc.array(utf8ish, { maxLength: 4 }), (parts) => {
+        const bytes = new Uint8Array(Buffer.concat(parts));
+        expect(isUtf8(bytes)).toBe(firstInvalidUtf8(bytes) === -1);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('reads UTF-8 with and without a byte-order mark', () => {
     const text = '::Thé:: Un thé est une boisson. {T}';
     expect(decodeUpload(Buffer.from(text))).toBe(text);

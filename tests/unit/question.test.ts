@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CONTENT_FIELDS,
   candidateView,
   contentHash,
   gradeResponse,
   parseResponse,
+  pickContent,
+  QuestionShape,
   validateQuestion,
 } from '../../functions/domain/question.ts';
 import type { QuestionContent } from '../../functions/domain/question-types/type.ts';
@@ -267,6 +270,19 @@ describe('content hashing', () => {
     const b = valid({ answer: 'b', type: 'single', ...base, options: opts() });
     expect(contentHash(a)).toBe(contentHash(b));
     expect(contentHash({ ...a, prompt: `${a.prompt}!` })).not.toBe(contentHash(a));
+  });
+});
+
+describe('stored content', () => {
+  it('lists the content fields of the question shape, in its order', () => {
+    expect(CONTENT_FIELDS).toEqual(Object.keys(QuestionShape.def.shape));
+  });
+
+  it('keeps the content fields of a stored item and drops its storage attributes', () => {
+    const a = valid(q({ type: 'single', options: opts(), answer: 'b' }));
+    const picked = pickContent({ PK: 'Q#x', SK: 'V#1', v: 1, ...a });
+    expect(picked).toEqual(a);
+    expect(Object.keys(picked)).toEqual(CONTENT_FIELDS.filter((k) => k in a));
   });
 });
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fingerprint, shuffle } from '../../functions/domain/shuffle.ts';
 
@@ -7,6 +8,22 @@ describe('fingerprints', () => {
     expect(fingerprint('a')).toBe('af63dc4c8601ec8c');
     expect(fingerprint('foobar')).toBe('85944171f73967e8');
     expect(fingerprint('é')).not.toBe(fingerprint('e'));
+  });
+
+  it('equal FNV-1a 64 computed in BigInt for any text', () => {
+    const reference = (text: string) => {
+      let h = 0xcbf29ce484222325n;
+      for (const byte of new TextEncoder().encode(text)) {
+        h = ((h ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+      }
+      return h.toString(16).padStart(16, '0');
+    };
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
+        expect(fingerprint(text)).toBe(reference(text));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -6,6 +6,7 @@ import { giftBlock, giftEscape, giftPrompt, giftText } from '../gift-text.ts';
 import { xmlEscape } from '../moodle-xml-text.ts';
 import { fingerprint, shuffle } from '../shuffle.ts';
 import { cleanText } from '../text.ts';
+import { once } from '../z.ts';
 import type { AttemptData, Authored, Content, Option, QuestionType } from './type.ts';
 
 export interface MatchingKey {
@@ -17,7 +18,7 @@ export interface MatchingKey {
 
 type Matching = Content<MatchingKey>;
 
-const ITEM = cleanText('long', { min: 1, max: 1000 });
+const ITEM = once(() => cleanText('long', { min: 1, max: 1000 }));
 
 /**
  * The id a candidate sees for a right-hand item: a hash of its text, so it says nothing about
@@ -64,6 +65,16 @@ function giftPairs(q: Matching): string[] {
   ];
 }
 
+/** The key's schema: built on first use (uploads, the OpenAPI document), never by an attempt. */
+const matchingKey = once(() =>
+  z.strictObject({
+    pairs: z
+      .array(z.strictObject({ left: ITEM(), right: ITEM() }))
+      .check(z.minLength(2, 'Give 2-10 pairs.'), z.maxLength(10, 'Give 2-10 pairs.')),
+    distractors: z.optional(z.array(ITEM()).check(z.minLength(1), z.maxLength(10))),
+  }),
+);
+
 /**
  * Pairs of a left-hand and a right-hand item. The candidate sees the left-hand items in order
  * and the right-hand items shuffled, and picks a right-hand item for each left-hand one
@@ -77,12 +88,9 @@ export const matching: QuestionType<
 > = {
   id: 'matching',
   withOptions: false,
-  key: z.strictObject({
-    pairs: z
-      .array(z.strictObject({ left: ITEM, right: ITEM }))
-      .check(z.minLength(2, 'Give 2-10 pairs.'), z.maxLength(10, 'Give 2-10 pairs.')),
-    distractors: z.optional(z.array(ITEM).check(z.minLength(1), z.maxLength(10))),
-  }),
+  get key() {
+    return matchingKey();
+  },
   rules: (q) => {
     const rights = [...q.answer.pairs.map((p) => p.right), ...(q.answer.distractors ?? [])];
     const ids = new Set(rights.map(rightId));

@@ -42,7 +42,9 @@ const occurrences = (text: string, of: string) => text.split(of).length - 1;
 export const missingWord: QuestionType<'missing-word', ChoiceKey, string, { options: Option[] }> = {
   id: 'missing-word',
   withOptions: true,
-  key: choiceKeySchema,
+  get key() {
+    return choiceKeySchema();
+  },
   rules: (q) => [
     ...choiceKeyRules(q),
     ...(blanks(q.prompt) === 1

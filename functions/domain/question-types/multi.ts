@@ -6,6 +6,7 @@ import { giftChoices, giftQuestion, giftWeight } from '../gift-text.ts';
 import { fractionOf, type Pos, percentOf, type Reader, sameFraction, weightOf } from '../moodle.ts';
 import { xmlChoice } from '../moodle-xml-text.ts';
 import { storable } from '../numbers.ts';
+import { once } from '../z.ts';
 import {
   optionLabel,
   optionListBytes,
@@ -26,14 +27,16 @@ import type { Authored, Content, Option, QuestionType } from './type.ts';
  */
 export type MultiKey = string[] | { weights: Record<string, number> };
 
-const MultiWeights = z.strictObject({
-  weights: z.record(
-    z.string(),
-    z
-      .number()
-      .check(z.gte(-1, 'Weights are in [-1,1].'), z.lte(1, 'Weights are in [-1,1].'), storable()),
-  ),
-});
+const MultiWeights = once(() =>
+  z.strictObject({
+    weights: z.record(
+      z.string(),
+      z
+        .number()
+        .check(z.gte(-1, 'Weights are in [-1,1].'), z.lte(1, 'Weights are in [-1,1].'), storable()),
+    ),
+  }),
+);
 
 /** The weight of every option: given, or +1/keys on the keys and -1/keys on the others. */
 export function multiWeights(q: Content<MultiKey>): Record<string, number> {
@@ -119,14 +122,21 @@ function multiKeyOf(
   };
 }
 
+/** The key's schema: built on first use (uploads, the OpenAPI document), never by an attempt. */
+const multiKey = once(() =>
+  z.union([
+    z.array(z.string()).check(z.minLength(1, 'Give at least one correct option id.')),
+    MultiWeights(),
+  ]),
+);
+
 /** Several correct options; Moodle's grading: the picked weights added up, within [0,1]. */
 export const multi: QuestionType<'multi', MultiKey, string[], { options: Option[] }> = {
   id: 'multi',
   withOptions: true,
-  key: z.union([
-    z.array(z.string()).check(z.minLength(1, 'Give at least one correct option id.')),
-    MultiWeights,
-  ]),
+  get key() {
+    return multiKey();
+  },
   rules: (q) =>
     Array.isArray(q.answer)
       ? [

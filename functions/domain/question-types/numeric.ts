@@ -16,6 +16,7 @@ import { giftNumber, giftQuestion } from '../gift-text.ts';
 import { fractionOf, percentOf, type Reader, sameFraction } from '../moodle.ts';
 import { xmlEscape, xmlPlainAnswer } from '../moodle-xml-text.ts';
 import { isStorableNumber, storable } from '../numbers.ts';
+import { once } from '../z.ts';
 import type { Authored, QuestionType } from './type.ts';
 
 export interface NumericAnswer {
@@ -39,18 +40,20 @@ export type NumericKey = ({ value: number; tolerance: number } | { answers: Nume
 };
 
 /** One line of plain text, no leading or trailing space: `ms`, `%`, `requests per second`. */
-const UNIT = z
-  .string()
-  .check(
-    z.maxLength(40, 'A unit is at most 40 characters.'),
-    z.regex(
-      /^[^\s\p{Cc}](?:[^\n\r\p{Cc}]*[^\s\p{Cc}])?$/u,
-      'A unit is one line of text without leading or trailing spaces, such as "ms" or "requests per second".',
+const UNIT = once(() =>
+  z
+    .string()
+    .check(
+      z.maxLength(40, 'A unit is at most 40 characters.'),
+      z.regex(
+        /^[^\s\p{Cc}](?:[^\n\r\p{Cc}]*[^\s\p{Cc}])?$/u,
+        'A unit is one line of text without leading or trailing spaces, such as "ms" or "requests per second".',
+      ),
     ),
-  );
+);
 
-const Num = z.number().check(storable());
-const Tolerance = z.number().check(z.gte(0, 'Tolerance must be >= 0.'), storable());
+const Num = once(() => z.number().check(storable()));
+const Tolerance = once(() => z.number().check(z.gte(0, 'Tolerance must be >= 0.'), storable()));
 
 /** Whether `r` is within `value ± tolerance`, with a relative epsilon so 0.1 + 0.2 is 0.3. */
 const within = (a: { value: number; tolerance: number }, r: number) =>
@@ -160,19 +163,17 @@ function giftAnswers(key: NumericKey): string[] {
   ];
 }
 
-/** A number; 1 within value ± tolerance, or the credit of the first answer that holds it. */
-export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: string }> = {
-  id: 'numeric',
-  withOptions: false,
-  key: z.union([
-    z.strictObject({ value: Num, tolerance: Tolerance, unit: z.optional(UNIT) }),
+/** The key's schema: built on first use (uploads, the OpenAPI document), never by an attempt. */
+const numericKey = once(() =>
+  z.union([
+    z.strictObject({ value: Num(), tolerance: Tolerance(), unit: z.optional(UNIT()) }),
     z.strictObject({
-      unit: z.optional(UNIT),
+      unit: z.optional(UNIT()),
       answers: z
         .array(
           z.strictObject({
-            value: Num,
-            tolerance: Tolerance,
+            value: Num(),
+            tolerance: Tolerance(),
             credit: z
               .number()
               .check(z.gte(0, 'Credit is in [0,1].'), z.lte(1, 'Credit is in [0,1].'), storable()),
@@ -181,6 +182,15 @@ export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: strin
         .check(z.minLength(1), z.maxLength(10)),
     }),
   ]),
+);
+
+/** A number; 1 within value ± tolerance, or the credit of the first answer that holds it. */
+export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: string }> = {
+  id: 'numeric',
+  withOptions: false,
+  get key() {
+    return numericKey();
+  },
   rules: (q) =>
     'answers' in q.answer && !q.answer.answers.some((a) => a.credit === 1)
       ? [

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { once } from '../z.ts';
 import {
   optionLabel,
   optionListBytes,
@@ -11,11 +12,16 @@ import {
 } from './options.ts';
 import type { Option, QuestionType } from './type.ts';
 
+/** The key's schema: built on first use (uploads, the OpenAPI document), never by an attempt. */
+const orderKey = once(() => z.array(z.string()).check(z.minLength(2)));
+
 /** Every option ranked; score = share of option pairs in the right relative order. */
 export const order: QuestionType<'order', string[], string[], { options: Option[] }> = {
   id: 'order',
   withOptions: true,
-  key: z.array(z.string()).check(z.minLength(2)),
+  get key() {
+    return orderKey();
+  },
   rules: (q) => {
     const ids = (q.options ?? []).map((o) => o.id);
     const missing = ids.filter((id) => !q.answer.includes(id));

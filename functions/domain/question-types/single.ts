@@ -24,6 +24,7 @@ import {
 } from '../moodle.ts';
 import { type XmlQuestion, xmlChoice, xmlEscape } from '../moodle-xml-text.ts';
 import { storable } from '../numbers.ts';
+import { once } from '../z.ts';
 import {
   anyOptionId,
   optionIdBytes,
@@ -44,17 +45,21 @@ import type { Authored, Content, Generators, Option, QuestionType } from './type
  */
 export type ChoiceKey = string | { weights: Record<string, number> };
 
-const ChoiceWeights = z.strictObject({
-  weights: z.record(
-    z.string(),
-    z
-      .number()
-      .check(z.gte(0, 'Weights are in [0,1].'), z.lte(1, 'Weights are in [0,1].'), storable()),
-  ),
-});
+const ChoiceWeights = once(() =>
+  z.strictObject({
+    weights: z.record(
+      z.string(),
+      z
+        .number()
+        .check(z.gte(0, 'Weights are in [0,1].'), z.lte(1, 'Weights are in [0,1].'), storable()),
+    ),
+  }),
+);
 
 /** The schema of a choice key: an option id or `{weights: {...}}`. */
-export const choiceKeySchema = z.union([z.string().check(z.minLength(1)), ChoiceWeights]);
+export const choiceKeySchema = once(() =>
+  z.union([z.string().check(z.minLength(1)), ChoiceWeights()]),
+);
 
 /** Rules of a choice key: ids that exist; weights for every option, the best worth 1. */
 export function choiceKeyRules(q: Content<ChoiceKey>): FieldIssue[] {
@@ -283,7 +288,9 @@ export function choiceArbitrary(
 export const single: QuestionType<'single', ChoiceKey, string, { options: Option[] }> = {
   id: 'single',
   withOptions: true,
-  key: choiceKeySchema,
+  get key() {
+    return choiceKeySchema();
+  },
   rules: choiceKeyRules,
   answer: z.string(),
   expected: 'one option id',

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { storable } from '../numbers.ts';
 import { notReserved, own } from '../reserved.ts';
+import { once } from '../z.ts';
 import {
   anyOptionId,
   optionIdBytes,
@@ -17,14 +18,9 @@ export interface SjtKey {
   weights: Record<string, number>;
 }
 
-/**
- * Situational judgement: every option weighted by effectiveness in [0,1], at least one 1; the
- * score is the chosen option's weight.
- */
-export const sjt: QuestionType<'sjt', SjtKey, string, { options: Option[] }> = {
-  id: 'sjt',
-  withOptions: true,
-  key: z.strictObject({
+/** The key's schema: built on first use (uploads, the OpenAPI document), never by an attempt. */
+const sjtKey = once(() =>
+  z.strictObject({
     weights: z.record(
       // Keys are option ids: a reserved name would read a function off any plain object.
       z.string().check(notReserved('Option ids')),
@@ -33,6 +29,18 @@ export const sjt: QuestionType<'sjt', SjtKey, string, { options: Option[] }> = {
         .check(z.gte(0, 'Weights are in [0,1].'), z.lte(1, 'Weights are in [0,1].'), storable()),
     ),
   }),
+);
+
+/**
+ * Situational judgement: every option weighted by effectiveness in [0,1], at least one 1; the
+ * score is the chosen option's weight.
+ */
+export const sjt: QuestionType<'sjt', SjtKey, string, { options: Option[] }> = {
+  id: 'sjt',
+  withOptions: true,
+  get key() {
+    return sjtKey();
+  },
   rules: (q) => {
     const ids = (q.options ?? []).map((o) => o.id);
     const given = Object.keys(q.answer.weights);

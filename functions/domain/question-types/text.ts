@@ -16,6 +16,7 @@ import { fractionOf, type Pos, percentOf, type Reader, sameFraction } from '../m
 import { xmlPlainAnswer } from '../moodle-xml-text.ts';
 import { storable } from '../numbers.ts';
 import { cleanText, withoutUnclean } from '../text.ts';
+import { once } from '../z.ts';
 import type { Authored, Content, QuestionType } from './type.ts';
 
 /** NFKC, trimmed, lower-cased, inner white space collapsed: how short answers are compared. */
@@ -167,7 +168,7 @@ function readGiftText(r: GiftQuestion, body: Chars): Read[] {
 }
 
 // Long text: a tab or newline is white space that normaliseText collapses, like any other.
-const ANSWER = cleanText('long', { min: 1, max: 200 });
+const ANSWER = once(() => cleanText('long', { min: 1, max: 200 }));
 
 /** Rules: no blank answer; a credit of 1 somewhere. */
 function textRules(q: Content<TextKey>): FieldIssue[] {
@@ -196,21 +197,15 @@ function textRules(q: Content<TextKey>): FieldIssue[] {
   ];
 }
 
-/**
- * A short text answer, compared after normalisation with the accepted answers (or Moodle's
- * patterns). Deliberately no author regexes: a pattern from an upload is a ReDoS waiting to
- * happen; `*` is matched by a linear scan.
- */
-export const text: QuestionType<'text', TextKey, string, Record<never, never>> = {
-  id: 'text',
-  withOptions: false,
-  key: z.union([
-    z.array(ANSWER).check(z.minLength(1), z.maxLength(20)),
+/** The key's schema: built on first use (uploads, the OpenAPI document), never by an attempt. */
+const textKey = once(() =>
+  z.union([
+    z.array(ANSWER()).check(z.minLength(1), z.maxLength(20)),
     z.strictObject({
       answers: z
         .array(
           z.strictObject({
-            text: ANSWER,
+            text: ANSWER(),
             credit: z
               .number()
               .check(z.gte(0, 'Credit is in [0,1].'), z.lte(1, 'Credit is in [0,1].'), storable()),
@@ -220,6 +215,19 @@ export const text: QuestionType<'text', TextKey, string, Record<never, never>> =
       caseSensitive: z.optional(z.boolean()),
     }),
   ]),
+);
+
+/**
+ * A short text answer, compared after normalisation with the accepted answers (or Moodle's
+ * patterns). Deliberately no author regexes: a pattern from an upload is a ReDoS waiting to
+ * happen; `*` is matched by a linear scan.
+ */
+export const text: QuestionType<'text', TextKey, string, Record<never, never>> = {
+  id: 'text',
+  withOptions: false,
+  get key() {
+    return textKey();
+  },
   rules: textRules,
   answer: cleanText('long', { max: 500 }),
   expected: 'a text',

@@ -3,8 +3,8 @@ import * as z from 'zod/mini';
 
 const Id = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Not a valid id.'));
 
-export const AssessmentParams = z.strictObject({ assessmentId: Id });
-export const InvitationParams = z.strictObject({ invitationId: Id });
+export const AssessmentParams = /* @__PURE__ */ (() => z.strictObject({ assessmentId: Id }))();
+export const InvitationParams = /* @__PURE__ */ (() => z.strictObject({ invitationId: Id }))();
 export const AttemptParams = z.strictObject({ attemptId: Id });
 export const AnswerParams = z.strictObject({
   attemptId: Id,
@@ -12,32 +12,36 @@ export const AnswerParams = z.strictObject({
 });
 
 /** A listing's cursor: an opaque base64url token (decoded and checked by data/cursor.ts). */
-export const Cursor = z
-  .string()
-  .check(
-    z.maxLength(2048),
-    z.regex(
-      /^[A-Za-z0-9_-]*$/,
-      'Invalid cursor: pass back the nextCursor of the previous page unchanged.',
-    ),
-  );
+export const Cursor = /* @__PURE__ */ (() =>
+  z
+    .string()
+    .check(
+      z.maxLength(2048),
+      z.regex(
+        /^[A-Za-z0-9_-]*$/,
+        'Invalid cursor: pass back the nextCursor of the previous page unchanged.',
+      ),
+    ))();
 
-export const PageQuery = z.strictObject({
-  cursor: z.optional(Cursor),
-  limit: z.optional(
-    z.string().check(z.regex(/^([1-9]\d?|1\d\d|200)$/, 'limit is a whole number from 1 to 200.')),
-  ),
-});
+export const PageQuery = /* @__PURE__ */ (() =>
+  z.strictObject({
+    cursor: z.optional(Cursor),
+    limit: z.optional(
+      z.string().check(z.regex(/^([1-9]\d?|1\d\d|200)$/, 'limit is a whole number from 1 to 200.')),
+    ),
+  }))();
 
 /** `Idempotency-Key` as every route that takes it reads it (handlers/employer.ts). */
-export const IdempotencyKeyHeader = z.string().check(z.minLength(16), z.maxLength(128));
+export const IdempotencyKeyHeader = /* @__PURE__ */ (() =>
+  z.string().check(z.minLength(16), z.maxLength(128)))();
 
 /**
  * `If-Match` of a question edit: the version edited, `"3"`, `3` or `W/"3"` (surrounding spaces
  * ignored). Missing or empty is 428; anything else that does not match, such as `*`, is 400.
  */
 export const QUESTION_IF_MATCH = /^\s*(?:W\/)?"?(\d{1,6})"?\s*$/;
-export const QuestionIfMatchHeader = z.string().check(z.regex(QUESTION_IF_MATCH));
+export const QuestionIfMatchHeader = /* @__PURE__ */ (() =>
+  z.string().check(z.regex(QUESTION_IF_MATCH)))();
 
 /**
  * `If-Match` of an answer save: the revision last seen, `"2"` or `2` (`"0"`: only if never
