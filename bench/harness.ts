@@ -170,16 +170,31 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets'>): Target[] {
   if (r.cost) {
     const op = (name: string) => r.cost!.operations.find((o) => o.operation === name)!;
     const wf = (variant: string) => r.cost!.workflows.find((w) => w.variant.startsWith(variant))!;
-    const fresh = op('start (fresh function)');
-    const other = fresh.calls.filter((c) => c !== 'BatchGetItem').length;
-    const batch = fresh.calls.filter((c) => c === 'BatchGetItem').length;
-    add({
-      id: 'calls:start-cold',
-      description: 'start, fresh function: calls + batch reads',
-      value: `${other} + ${batch}`,
-      limit: '<= 5 + 1',
-      verdict: other <= 5 && batch <= 1 ? 'PASS' : 'MISS',
-    });
+    // 5 + 1: docs/access-patterns.md#the-starts-calls says what each call does and why none of
+    // the five can go without a guarantee or the capacity goals (issue 7 first asked 3 + 1).
+    const startCalls = (id: string, operation: string, description: string) => {
+      const calls = r.cost!.operations.find((o) => o.operation === operation)?.calls;
+      if (!calls) return;
+      const other = calls.filter((c) => c !== 'BatchGetItem').length;
+      const batch = calls.filter((c) => c === 'BatchGetItem').length;
+      add({
+        id,
+        description,
+        value: `${other} + ${batch}`,
+        limit: '<= 5 + 1',
+        verdict: other <= 5 && batch <= 1 ? 'PASS' : 'MISS',
+      });
+    };
+    startCalls(
+      'calls:start-cold',
+      'start (fresh function)',
+      'start, fresh function, new assessment: calls + batch reads',
+    );
+    startCalls(
+      'calls:start-cold-locked',
+      'start (fresh function, locked assessment)',
+      'start, fresh function, locked assessment: calls + batch reads',
+    );
     measured(
       'calls:start-warm',
       'start, warm caches: calls',

@@ -28,6 +28,7 @@ import {
   createAssessment,
   invite,
   type Measured,
+  measure,
   request,
   runWorkflow,
   type WorkflowRun,
@@ -191,14 +192,30 @@ export async function dynamoCost(b: Bench, opts: CostOptions): Promise<CostResul
       }),
     );
     if (freshStart.status !== 201) throw new Error(`fresh start answered ${freshStart.status}`);
+    // The same on an assessment that an earlier start has locked: the common case of a fresh
+    // function (no lock to take, so no transaction).
+    const [lockedToken] = await invite(b, freshAssessment, 1);
+    const lockedStart = await freshProcessRun(
+      b,
+      'candidate',
+      await httpEvent('candidate', 'POST', '/v1/attempts', undefined, {
+        invitationToken: lockedToken,
+      }),
+    );
+    if (lockedStart.status !== 201)
+      throw new Error(`fresh start of a locked assessment answered ${lockedStart.status}`);
 
     // Cold: the first attempt of a new assessment, every cache of this function emptied first
     // (assessments, question versions, draws): what a function that has read nothing does.
     const cold: WorkflowRun[] = [];
+    const coldLocked: Measured[] = [];
     for (let i = 0; i < Math.min(3, opts.workflows); i++) {
       const fresh = await createAssessment(b, `Cost, cold ${i}`);
-      const [token] = await invite(b, fresh, 1);
+      const [token, second] = await invite(b, fresh, 2);
       cold.push(await runWorkflow(b, token!, clearAttemptCaches));
+      // A second candidate of the now locked assessment, every cache emptied again.
+      clearAttemptCaches();
+      coldLocked.push(await measure(b, () => request.start(b, second!)));
     }
     const assessmentId = await createAssessment(b, 'Cost, warm');
     const tokens = await invite(b, assessmentId, opts.workflows + 1);
@@ -221,6 +238,13 @@ export async function dynamoCost(b: Bench, opts: CostOptions): Promise<CostResul
         calls: freshStart.calls,
         callCount: { median: freshStart.calls.length, max: freshStart.calls.length },
         note: 'calls counted in a fresh process; capacity as the cold start in this process (same calls)',
+      },
+      {
+        ...costOf('start (fresh function, locked assessment)', coldLocked),
+        samples: 1,
+        calls: lockedStart.calls,
+        callCount: { median: lockedStart.calls.length, max: lockedStart.calls.length },
+        note: 'calls counted in a fresh process; capacity as the cold start of a locked assessment in this process (same calls)',
       },
       costOf('start (cold caches)', at(cold, 0)),
       costOf('start (warm caches)', at(warm, 0)),

@@ -172,23 +172,33 @@ export async function lockAssessmentContent(
   if (a.contentLockedAt || a.contentRev === undefined) return a;
   try {
     const res = await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.assessmentContent(a.org, a.assessmentId),
-        UpdateExpression:
-          'SET lockedAt = if_not_exists(lockedAt, :now), rev = if_not_exists(rev, :rev)',
-        // Absent: no edit, lock or delete ever wrote it, so the assessment item's revision is
-        // the current one.
-        ConditionExpression: 'rev = :rev OR attribute_not_exists(PK)',
-        ExpressionAttributeValues: { ':now': now.toISOString(), ':rev': a.contentRev },
-        ReturnValues: 'ALL_NEW',
-      }),
+      new UpdateCommand({ ...contentLockUpdate(a, now), ReturnValues: 'ALL_NEW' }),
     );
     return remember({ ...a }, res.Attributes as ContentState);
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
     return undefined;
   }
+}
+
+/**
+ * The lock's write on the content item, alone (`lockAssessmentContent`) or inside the start's
+ * transaction with its claim of the invitation (`claimInvitationAndLock` in `attempts.ts`).
+ */
+export function contentLockUpdate(
+  a: Pick<Assessment, 'org' | 'assessmentId' | 'contentRev'>,
+  now: Date,
+) {
+  return {
+    TableName: tableName(),
+    Key: keys.assessmentContent(a.org, a.assessmentId),
+    UpdateExpression:
+      'SET lockedAt = if_not_exists(lockedAt, :now), rev = if_not_exists(rev, :rev)',
+    // Absent: no edit, lock or delete ever wrote it, so the assessment item's revision is the
+    // current one.
+    ConditionExpression: 'rev = :rev OR attribute_not_exists(PK)',
+    ExpressionAttributeValues: { ':now': now.toISOString(), ':rev': a.contentRev },
+  };
 }
 
 /** Archive (`at`) or unarchive (undefined) an assessment; undefined when it does not exist. */

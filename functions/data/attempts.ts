@@ -5,7 +5,13 @@
  * stored in the old one-item layout: `attempt-legacy.ts`. Every state change is a conditional
  * write; see docs/state-machines.md. Patterns 12-17 of docs/access-patterns.md.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type {
   AdaptiveSectionDraw,
@@ -13,9 +19,17 @@ import type {
   SectionCompletion,
   SectionState,
 } from '../domain/adaptive-section.ts';
+import { UnavailableError } from '../domain/errors.ts';
 import { newUlid } from '../domain/ids.ts';
 import type { Resume } from '../domain/integrity.ts';
-import { clearAssessmentCache } from './assessments.ts';
+import { contentLockUpdate, lockAssessmentContent } from './assessment-lifecycle.ts';
+import {
+  type Assessment,
+  type ContentState,
+  clearAssessmentCache,
+  remember as rememberAssessment,
+} from './assessments.ts';
+import { clearCalibrationCache } from './calibrations.ts';
 import { applied, db, tableName } from './client.ts';
 import { isConditionFailure } from './errors.ts';
 import type { Candidate } from './invitations.ts';
@@ -252,11 +266,15 @@ export async function getDraw(attemptId: string): Promise<AttemptDraw | undefine
   return undefined;
 }
 
-/** Forget every cached draw, assessment and question version: a function's cold state. */
+/**
+ * Forget every cached draw, assessment, question version and calibration set: a function's
+ * cold state.
+ */
 export function clearAttemptCaches(): void {
   draws.clear();
   clearAssessmentCache();
   clearQuestionCache();
+  clearCalibrationCache();
 }
 
 /** Forget a cached draw (erasure), or all of them. */
@@ -280,28 +298,99 @@ export async function claimInvitation(
   now: Date,
   dueAt: Date,
 ): Promise<boolean> {
+  return applied(() => db().send(new UpdateCommand(claimUpdate(inv, attemptId, now, dueAt))));
+}
+
+function claimUpdate(
+  inv: { invitationId: string; tokenHash: string },
+  attemptId: string,
+  now: Date,
+  dueAt: Date,
+) {
   const due = keys.due(dueAt, attemptId);
-  return applied(() =>
-    db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.invitation(inv.invitationId),
-        UpdateExpression:
-          'SET #s = :started, attemptId = :a, startedAt = :now, GSI2PK = :dpk, GSI2SK = :dsk',
-        ConditionExpression: '#s = :pending AND tokenHash = :h AND expiresAt > :now',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: {
-          ':started': 'started',
-          ':pending': 'pending',
-          ':a': attemptId,
-          ':h': inv.tokenHash,
-          ':now': now.toISOString(),
-          ':dpk': due.GSI2PK,
-          ':dsk': due.GSI2SK,
-        },
+  return {
+    TableName: tableName(),
+    Key: keys.invitation(inv.invitationId),
+    UpdateExpression:
+      'SET #s = :started, attemptId = :a, startedAt = :now, GSI2PK = :dpk, GSI2SK = :dsk',
+    ConditionExpression: '#s = :pending AND tokenHash = :h AND expiresAt > :now',
+    ExpressionAttributeNames: { '#s': 'status' },
+    ExpressionAttributeValues: {
+      ':started': 'started',
+      ':pending': 'pending',
+      ':a': attemptId,
+      ':h': inv.tokenHash,
+      ':now': now.toISOString(),
+      ':dpk': due.GSI2PK,
+      ':dsk': due.GSI2SK,
+    },
+  };
+}
+
+/**
+ * Whether a start from this copy of the assessment must lock its content (docs/assessment-
+ * lifecycle.md): not when the copy shows the lock (a lock this function took is in its cached
+ * copy), not for an assessment from before edits (no revision).
+ */
+export const needsContentLock = (a: Assessment) => !a.contentLockedAt && a.contentRev !== undefined;
+
+/**
+ * The claim (`claimInvitation`) and the content lock of the assessment it draws from in one
+ * TransactWriteItems: both or neither, one call where two writes were
+ * (docs/access-patterns.md#the-starts-calls). Inside the transaction the lock is taken only if
+ * none is there (`attribute_not_exists(lockedAt)`), so that the time this function remembers
+ * is the stored one; a start that finds the content already locked at its revision (another
+ * start came first) claims with the plain UpdateItem. `taken`: the invitation is no longer
+ * pending (another start won, or its token or expiry changed); `content-changed`: an edit or a
+ * delete moved the content on since `a` was read (nothing was written either way). A
+ * transaction refused only by contention on the content item (real DynamoDB, a cohort's first
+ * starts) is sent as the two writes, the lock first.
+ */
+export async function claimInvitationAndLock(
+  inv: { invitationId: string; tokenHash: string },
+  attemptId: string,
+  now: Date,
+  dueAt: Date,
+  a: Assessment,
+): Promise<'claimed' | 'taken' | 'content-changed'> {
+  const lock = contentLockUpdate(a, now);
+  const plainClaim = async () =>
+    (await claimInvitation(inv, attemptId, now, dueAt)) ? 'claimed' : 'taken';
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              ...lock,
+              ConditionExpression: `(${lock.ConditionExpression}) AND attribute_not_exists(lockedAt)`,
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          { Update: claimUpdate(inv, attemptId, now, dueAt) },
+        ],
       }),
-    ),
-  );
+    );
+  } catch (err) {
+    if (err instanceof UnavailableError && err.fault === 'transaction-conflict') {
+      if (!(await lockAssessmentContent(a, now))) return 'content-changed';
+      return plainClaim();
+    }
+    if (!isConditionFailure(err)) throw err;
+    const reasons = (err as { CancellationReasons?: { Code?: string; Item?: never }[] })
+      .CancellationReasons;
+    // The invitation decides first: a start that lost it resumes or is refused, whatever the
+    // content did meanwhile.
+    if (reasons?.[1]?.Code === 'ConditionalCheckFailed') return 'taken';
+    const old = reasons?.[0]?.Item ? (unmarshall(reasons[0].Item) as ContentState) : undefined;
+    if (old?.lockedAt && old.rev === a.contentRev) {
+      rememberAssessment({ ...a }, old);
+      return plainClaim();
+    }
+    return 'content-changed';
+  }
+  rememberAssessment({ ...a }, { rev: a.contentRev, lockedAt: now.toISOString() });
+  return 'claimed';
 }
 
 const newPage = (draw: AttemptDraw, tokenHash: string) => ({

@@ -2,18 +2,21 @@
  * Calibrated item parameters and calibration runs. A run (the calibration job) writes, per
  * calibrated question version, its full estimate beside the question (`CAL#<version>`, read by
  * `GET /v1/questions/{id}/stats`) and, per owner and area, a compact set of the parameters in
- * chunks (`ORG#<owner>#CALSET` / `<area>#<nnn>`), which an attempt's start reads (cached for a
- * few minutes) and freezes in its draw. Runs have a status item; the registry (`CALORGS`) lists
- * the owners the job calibrates, with a queued request at most per owner. Patterns 28-33 of
+ * chunks (`ORG#<owner>#CALSET` / `<area>#<nnn>`), which an attempt's start reads (in the batch
+ * of its question versions, `versionsWithParameters`; cached for a few minutes) and freezes in
+ * its draw. Runs have a status item; the registry (`CALORGS`) lists the owners the job
+ * calibrates, with a queued request at most per owner. Patterns 27-33 of
  * docs/access-patterns.md.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { FrozenParameters } from '../domain/adaptive-section.ts';
 import type { CalibratedItem } from '../domain/calibration.ts';
+import type { QuestionContent } from '../domain/question.ts';
 import { batchWrite } from './batch-write.ts';
 import { applied, db, tableName } from './client.ts';
 import { isConditionFailure } from './errors.ts';
 import { keys } from './keys.ts';
+import { questionVersionsWith } from './question-cache.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Per version.
@@ -185,7 +188,8 @@ const setCache = new Map<string, { at: number; set: Map<string, SetEntry> }>();
 
 /**
  * The calibrated parameters of these owners' areas, from memory while fresh (a few minutes),
- * otherwise one Query per owner and area. Keys: `<owner>/<questionId>@<version>`.
+ * otherwise one Query per owner and area (a start reads them with its question versions
+ * instead: `versionsWithParameters`). Keys: `<owner>/<questionId>@<version>`.
  */
 export async function calibratedParameters(
   pairs: readonly { owner: string; area: string }[],
@@ -198,13 +202,57 @@ export async function calibratedParameters(
       let hit = setCache.get(k);
       if (!hit || now - hit.at > SET_CACHE_MS) {
         hit = { at: now, set: await readCalibrationSet(p.owner, p.area) };
-        if (setCache.size > 1000) setCache.clear();
-        setCache.set(k, hit);
+        remember(k, now, hit.set);
       }
       for (const [v, entry] of hit.set) out.set(`${p.owner}/${v}`, entry);
     }),
   );
   return out;
+}
+
+/**
+ * The contents of these question versions and the calibrated parameters of these owners' areas
+ * (keys as `calibratedParameters`), in one BatchGetItem where a start once made one call per
+ * set: chunk 0 of every set not fresh in memory is read with the versions not in memory. A
+ * full chunk 0 (a set of more than `SET_CHUNK` versions) costs 1 Query of the whole set; a
+ * version whose area `pairs` did not name (the sections predict it: pools are drawn by area)
+ * costs the Query of its set, as before.
+ */
+export async function versionsWithParameters(
+  refs: readonly { o: string; q: string; v: number }[],
+  pairs: readonly { owner: string; area: string }[],
+  now = Date.now(),
+): Promise<{ contents: Map<string, QuestionContent>; params: Map<string, SetEntry> }> {
+  const stale = [...new Map(pairs.map((p) => [`${p.owner}/${p.area}`, p])).values()].filter((p) => {
+    const hit = setCache.get(`${p.owner}/${p.area}`);
+    return !hit || now - hit.at > SET_CACHE_MS;
+  });
+  const { contents, alongside } = await questionVersionsWith(
+    refs,
+    stale.map((p) => keys.calibrationSet(p.owner, p.area, 0)),
+  );
+  const chunkOf = new Map(alongside.map((i) => [`${i.PK}\n${i.SK}`, i]));
+  await Promise.all(
+    stale.map(async (p) => {
+      const key = keys.calibrationSet(p.owner, p.area, 0);
+      const first = (chunkOf.get(`${key.PK}\n${key.SK}`)?.v ?? {}) as Record<string, SetEntry>;
+      const set =
+        Object.keys(first).length >= SET_CHUNK
+          ? await readCalibrationSet(p.owner, p.area)
+          : new Map(Object.entries(first));
+      remember(`${p.owner}/${p.area}`, now, set);
+    }),
+  );
+  const params = await calibratedParameters(
+    refs.map((r) => ({ owner: r.o, area: contents.get(r.q)!.area })),
+    now,
+  );
+  return { contents, params };
+}
+
+function remember(key: string, at: number, set: Map<string, SetEntry>): void {
+  if (setCache.size > 1000) setCache.clear();
+  setCache.set(key, { at, set });
 }
 
 /** Forget cached area sets (tests, and the job after writing new ones in the same process). */

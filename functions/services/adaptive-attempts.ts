@@ -14,7 +14,7 @@ import {
   type DrawnSection,
   planBlocks,
 } from '../data/attempts.ts';
-import { calibratedParameters, type SetEntry } from '../data/calibrations.ts';
+import { type SetEntry, versionsWithParameters } from '../data/calibrations.ts';
 import { questionVersions } from '../data/question-cache.ts';
 import type { PoolItem } from '../domain/adaptive.ts';
 import {
@@ -82,12 +82,12 @@ export async function drawSections(
     s.mode === 'adaptive' && s.adaptive ? [{ s, i, settings: s.adaptive }] : [],
   );
   const poolRefs = adaptiveSections.flatMap(({ s }) => s.pool);
-  const contents = await questionVersions([...refs, ...poolRefs]);
-  const pairs = [...refs, ...poolRefs].map((r) => ({
-    owner: r.o,
-    area: contents.get(r.q)!.area,
-  }));
-  const params = await calibratedParameters(pairs);
+  // The calibration sets of each owner and area the sections draw from, read in the batch of
+  // the question versions (docs/access-patterns.md#the-starts-calls).
+  const { contents, params } = await versionsWithParameters(
+    [...refs, ...poolRefs],
+    assessment.sections.flatMap((s) => s.pool.map((r) => ({ owner: r.o, area: s.area }))),
+  );
 
   // Adaptive blocks first: each section's answers and state share a page, the head if it fits.
   const planned = planBlocks([

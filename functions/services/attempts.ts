@@ -25,7 +25,6 @@ import {
   type AttemptDraw,
   type AttemptState,
   CONVERTED_HEAD_EXTRA_BYTES,
-  claimInvitation,
   completeInvitation,
   createAttemptItems,
   type DueEntry,
@@ -87,7 +86,7 @@ import {
   sectionViews,
   shownItems,
 } from './adaptive-attempts.ts';
-import { contentForStart } from './content-lock.ts';
+import { claimForStart } from './content-lock.ts';
 
 export const RETENTION_DAYS = Number(process.env.RETENTION_DAYS ?? 365);
 
@@ -413,13 +412,11 @@ export async function startOrResume(
         `This invitation expired at ${inv.expiresAt}. Ask the employer for a new link.`,
       );
     }
-    // Freezes the assessment's content first: an edit racing this start either landed before
-    // (and is drawn from) or is refused.
-    const assessment = await contentForStart(inv.org, inv.assessmentId, now);
+    // The claim decides the race between starts; it freezes the assessment's content in the
+    // same write when not yet frozen: an edit racing this start either landed before (and is
+    // drawn from) or is refused.
     const attemptId = newUlid(now.getTime());
-    const deadline = deadlineOf(now, assessment.timeLimitMinutes, inv.extraTimePercent);
-    const dueAt = dueAtOf(deadline, assessment.gracePeriodSeconds);
-    if (!(await claimInvitation(inv, attemptId, now, dueAt))) continue;
+    if (!(await claimForStart(inv, attemptId, now))) continue;
     const started = await materialise(
       { ...inv, status: 'started', attemptId, startedAt: now.toISOString() },
       session,

@@ -62,7 +62,7 @@ function refused(assessmentId: string, r: Refusal): never {
  * visibility and the reminder setting may change at any time (pass mark and visibility apply to
  * attempts started afterwards: each attempt keeps what it started with). Time limit, sections
  * and grace period change only while no attempt has started: the write is conditioned on the
- * content not being locked, and a start locks it before it draws (`contentForStart`), so of a
+ * content not being locked, and a start locks it before it draws (`claimForStart`), so of a
  * PATCH and a start racing exactly one wins and the other sees it. All or nothing: a refused
  * content field refuses the whole edit.
  */

@@ -4,7 +4,14 @@
  * cannot both advance a section, time running out, and what one adaptive save costs.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { capacity, installRecorder, readUnits, watch, writeUnits } from '../../bench/lib/dynamo.ts';
+import {
+  calibrate,
+  capacity,
+  installRecorder,
+  readUnits,
+  watch,
+  writeUnits,
+} from '../../bench/lib/dynamo.ts';
 import { clearAttemptCaches } from '../../functions/data/attempts.ts';
 import { clearCalibrationCache } from '../../functions/data/calibrations.ts';
 import { clock } from '../../functions/domain/clock.ts';
@@ -318,7 +325,7 @@ describe('an attempt with a fixed and an adaptive section', () => {
 });
 
 describe('what an adaptive attempt costs', () => {
-  it('starts without a transaction: the pool read once per function (cached), the calibrated parameters one Query per owner and area (cached), the draw written once', async () => {
+  it("starts with the pool and the calibrated parameters read in one batch (cached), the draw written once, and no transaction but the first start's lock", async () => {
     const created = await createAssessment(MIXED);
     const invite = async () =>
       (
@@ -329,6 +336,7 @@ describe('what an adaptive attempt costs', () => {
       ).body.invitations[0].token as string;
     const [coldToken, warmToken] = [await invite(), await invite()];
     installRecorder();
+    await calibrate();
     capacity.enabled = true;
     try {
       clearAttemptCaches();
@@ -350,13 +358,15 @@ describe('what an adaptive attempt costs', () => {
       console.log(
         `adaptive start (pool ${created.body.sections[1].questionPool}): cold ${cold.calls.join('+')} ${cold.wcu} WCU ${cold.rcu} RCU; warm ${warm.calls.join('+')} ${warm.wcu} WCU ${warm.rcu} RCU`,
       );
-      for (const run of [cold, warm]) {
-        expect(run.calls).not.toContain('TransactWriteItems');
-        expect(run.calls).not.toContain('Scan');
-      }
-      // Cold: the pool's versions once (0.5 RCU each), one Query per owner and area, and one
-      // Query of the assessment with its content item (the lock).
-      expect(cold.calls.filter((c) => c === 'Query')).toHaveLength(3);
+      for (const run of [cold, warm]) expect(run.calls).not.toContain('Scan');
+      // Cold: the first start of the assessment claims in one transaction with the content lock;
+      // the warm one claims alone.
+      expect(cold.calls.filter((c) => c === 'TransactWriteItems')).toHaveLength(1);
+      expect(warm.calls).not.toContain('TransactWriteItems');
+      // Cold: the pool's versions and the calibration sets of each owner and area in one
+      // BatchGetItem (0.5 RCU a key), and one Query of the assessment with its content item.
+      expect(cold.calls.filter((c) => c === 'Query')).toHaveLength(1);
+      expect(cold.calls.filter((c) => c === 'BatchGetItem')).toHaveLength(1);
       // Warm: nothing of the adaptive pool or the calibration is read again; only the fixed
       // section's newly drawn versions, as for any fixed section.
       expect(warm.calls.filter((c) => c === 'Query')).toEqual([]);

@@ -17,7 +17,6 @@ import { getInvitation } from '../../functions/data/invitations.ts';
 import { keys } from '../../functions/data/keys.ts';
 import { createStreamPoller } from '../../functions/data/stream-poller.ts';
 import { handler as mailJob } from '../../functions/jobs/mail.ts';
-import { contentForStart } from '../../functions/services/content-lock.ts';
 import { sampleBank } from './fixtures.ts';
 import { useTestApi } from './support.ts';
 
@@ -368,11 +367,14 @@ describe('the content lock on its own small item', () => {
     expect(lock).toBeUndefined();
     expect(await contentItem(a.assessmentId)).toEqual(expect.objectContaining({ rev: 1 }));
     expect((await contentItem(a.assessmentId))?.lockedAt).toBeUndefined();
-    // A warm function still holding the copy from before the edit.
+    // A warm function still holding the copy from before the edit: its start's claim carries
+    // the stale lock, is refused whole, and the start reads again.
+    const { token } = await tokenFor(a.assessmentId);
     remember({ ...stale });
-    const drawn = await contentForStart('acme', a.assessmentId, new Date());
-    expect(drawn.contentRev).toBe(1);
-    expect(drawn.sections.map((s) => s.area)).toEqual(['collaboration']);
+    const started = await start(token);
+    expect(started.status).toBe(201);
+    expect(started.body.questions).toHaveLength(2);
+    for (const q of started.body.questions) expect(q.area).toBe('collaboration');
     expect(await contentItem(a.assessmentId)).toMatchObject({
       rev: 1,
       lockedAt: expect.any(String),
@@ -454,6 +456,7 @@ describe('the content lock on its own small item', () => {
 
   it('leaves a tombstone on delete, so a start that read the assessment before cannot lock it and answers 410', async () => {
     const a = await newAssessment();
+    const { invitationId, token } = await tokenFor(a.assessmentId);
     const stale = await fresh(a.assessmentId);
     const now = new Date();
 
@@ -464,9 +467,10 @@ describe('the content lock on its own small item', () => {
     expect(tombstone).toMatchObject({ deletedAt: now.toISOString(), ttl: expect.any(Number) });
     expect(tombstone?.lockedAt).toBeUndefined();
     remember({ ...stale });
-    await expect(contentForStart('acme', a.assessmentId, new Date())).rejects.toMatchObject({
-      reason: 'revoked',
-    });
+    const refused = await start(token);
+    expect(refused.status).toBe(410);
+    expect(refused.body.reason).toBe('revoked');
+    expect(await getInvitation(invitationId, true)).toMatchObject({ status: 'pending' });
   });
 
   it('lists each assessment with its lock, read from the content items', async () => {
