@@ -8,7 +8,7 @@
 import type { Notice } from './bank-import.ts';
 import type { FieldIssue } from './errors.ts';
 import { type Converted, htmlTagsIn, imageName, moodleText, type TextFormat } from './html-text.ts';
-import { type Draft, type Pos, type Reader, ROLE_NAMES } from './moodle.ts';
+import { type Draft, type MoodleFormat, type Pos, type Reader, ROLE_NAMES } from './moodle.ts';
 import type { Authored, Option } from './question-types/type.ts';
 import { AREAS } from './taxonomy.ts';
 
@@ -462,11 +462,81 @@ export function choiceAnswers(r: GiftQuestion, body: Chars): ChoiceAnswer[] | un
 
 const MARKER_AT_START = /^\[(html|markdown|plain|moodle)\]/i;
 
+/** The fields of an assay comment that have a place in the question (options are placed apart). */
+const META_FIELDS = ['difficulty', 'tags', 'timeHintSeconds', 'discrimination', 'difficultyParam'];
+
+/**
+ * What the GIFT and the Moodle XML readers share (see `Reader`): the draft's problems, warnings
+ * and field positions, and options named by the assay comment.
+ */
+export abstract class DraftReader {
+  abstract readonly format: MoodleFormat;
+  abstract readonly d: Draft;
+  abstract readonly meta: AssayMeta | undefined;
+
+  /** Record a problem; returns undefined so that readers can `return r.fail(...)`. */
+  fail(message: string, pos: Pos, path = ''): undefined {
+    this.d.issues.push({
+      path: `questions[${this.d.index}]${path ? `.${path}` : ''}`,
+      message,
+      ...pos,
+    });
+    return undefined;
+  }
+
+  unsupported(reason: string, pos: Pos): undefined {
+    this.d.unsupported ??= { reason, pos };
+    return undefined;
+  }
+
+  warn(message: string, pos: Pos): void {
+    this.d.warnings.push({ message, ...pos });
+  }
+
+  at(path: string, pos: Pos): void {
+    this.d.at.set(path, pos);
+  }
+
+  get failed(): boolean {
+    return this.d.issues.length > 0 || this.d.unsupported !== undefined;
+  }
+
+  /** Where the assay comment's option ids are. */
+  protected get optionsPos(): Pos | undefined {
+    return this.meta ? (this.meta.keyPos.get('options') ?? this.meta.pos) : undefined;
+  }
+
+  /** Where the assay comment's fields come from: its line, or the line of each key. */
+  locateMeta(): void {
+    const meta = this.meta;
+    if (!meta) return;
+    for (const key of META_FIELDS) this.at(key, meta.keyPos.get(key) ?? meta.pos);
+  }
+
+  options(texts: { text: string; pos: Pos }[], defaults = defaultOptionId): Option[] | undefined {
+    const ids = this.meta?.options;
+    const pos = this.optionsPos;
+    if (ids && ids.length !== texts.length) {
+      const n = ids.length;
+      return this.fail(
+        `The assay comment names ${n} option id${n === 1 ? '' : 's'} but the question has ${texts.length} answers.`,
+        pos!,
+        'options',
+      );
+    }
+    texts.forEach((t, i) => {
+      this.at(`options[${i}]`, t.pos);
+      this.at(`options[${i}].id`, ids ? pos! : t.pos);
+    });
+    return texts.map((t, i) => ({ id: ids?.[i] ?? defaults(i), text: t.text }));
+  }
+}
+
 /**
  * The reading of one question: where each field comes from, its problems, the assay comment
  * and the feedback that becomes part of its explanation.
  */
-export class GiftQuestion implements Reader {
+export class GiftQuestion extends DraftReader implements Reader {
   readonly format = 'gift' as const;
   readonly d: Draft;
   readonly feedbackLines: Feedback[] = [];
@@ -481,6 +551,7 @@ export class GiftQuestion implements Reader {
     readonly block: Block,
     readonly index: number,
   ) {
+    super();
     const first = block.lines[0]!;
     this.d = {
       index,
@@ -513,35 +584,8 @@ export class GiftQuestion implements Reader {
     return { line: this.block.lines[k]!.no, column: ch.off - this.lineStarts[k]! + 1 };
   }
 
-  at(path: string, pos: Pos): void {
-    this.d.at.set(path, pos);
-  }
-
-  /** Record a problem; returns undefined so that readers can `return r.fail(...)`. */
-  fail(message: string, pos: Pos, path = ''): undefined {
-    this.d.issues.push({
-      path: `questions[${this.index}]${path ? `.${path}` : ''}`,
-      message,
-      ...pos,
-    });
-    return undefined;
-  }
-
-  unsupported(reason: string, pos: Pos): undefined {
-    this.d.unsupported ??= { reason, pos };
-    return undefined;
-  }
-
-  warn(message: string, pos: Pos): void {
-    this.d.warnings.push({ message, ...pos });
-  }
-
   weight(percent: number, mark: '~' | '=' = '~'): string {
     return `${mark}%${percent}%`;
-  }
-
-  get failed(): boolean {
-    return this.d.issues.length > 0 || this.d.unsupported !== undefined;
   }
 
   feedback(label: string, text: string | undefined): void {
@@ -607,27 +651,7 @@ export class GiftQuestion implements Reader {
     );
   }
 
-  private get optionsPos(): Pos | undefined {
-    return this.meta ? (this.meta.keyPos.get('options') ?? this.meta.pos) : undefined;
-  }
-
   /** Options from answer texts, with ids from the assay `options=` or a, b, c, ... */
-  options(texts: { text: string; pos: Pos }[], defaults = defaultOptionId): Option[] | undefined {
-    const ids = this.meta?.options;
-    if (ids && ids.length !== texts.length) {
-      const n = ids.length;
-      return this.fail(
-        `The assay comment names ${n} option id${n === 1 ? '' : 's'} but the question has ${texts.length} answers.`,
-        this.optionsPos!,
-        'options',
-      );
-    }
-    texts.forEach((t, i) => {
-      this.at(`options[${i}]`, t.pos);
-      this.at(`options[${i}].id`, ids ? this.optionsPos! : t.pos);
-    });
-    return texts.map((t, i) => ({ id: ids?.[i] ?? defaults(i), text: t.text }));
-  }
 
   /** A type without options reports an `options=` in the assay comment. */
   noOptions(): void {

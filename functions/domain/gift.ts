@@ -260,17 +260,7 @@ function parseQuestion(block: Block, index: number, opts: GiftOptions): Draft {
     );
   }
   const meta = block.assay;
-  if (meta) {
-    for (const key of [
-      'difficulty',
-      'tags',
-      'timeHintSeconds',
-      'discrimination',
-      'difficultyParam',
-    ]) {
-      r.at(key, meta.keyPos.get(key) ?? meta.pos);
-    }
-  }
+  r.locateMeta();
 
   if (type && !type.withOptions) r.noOptions();
   const key = type ? type.gift.read!.read(r, block_) : unreadable(r, block_);

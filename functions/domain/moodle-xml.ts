@@ -11,7 +11,13 @@ import type * as XmlDom from '@xmldom/xmldom';
 import type { Bank } from './bank.ts';
 import type { BankImport, Notice } from './bank-import.ts';
 import type { FieldIssue } from './errors.ts';
-import { type AssayMeta, defaultOptionId, parseAssay, parseCategory } from './gift-syntax.ts';
+import {
+  type AssayMeta,
+  DraftReader,
+  defaultOptionId,
+  parseAssay,
+  parseCategory,
+} from './gift-syntax.ts';
 import { imageName, moodleText, type TextFormat } from './html-text.ts';
 import {
   type Draft,
@@ -30,7 +36,7 @@ import {
   xmlText,
 } from './moodle-xml-text.ts';
 import { type AnyQuestionType, QUESTION_TYPE_LIST, typeOf } from './question-types/registry.ts';
-import type { Option, QuestionContent } from './question-types/type.ts';
+import type { QuestionContent } from './question-types/type.ts';
 
 type Element = XmlDom.Element;
 
@@ -84,7 +90,7 @@ interface Feedback {
 }
 
 /** The reading of one `<question>` (see `Reader`). */
-class XmlQuestionReader implements Reader {
+class XmlQuestionReader extends DraftReader implements Reader {
   readonly format = 'xml' as const;
   readonly d: Draft;
   readonly feedbackLines: Feedback[] = [];
@@ -94,58 +100,16 @@ class XmlQuestionReader implements Reader {
     start: Pos,
     readonly meta: AssayMeta | undefined,
   ) {
+    super();
     this.d = { index, start, at: new Map(), issues: [], warnings: [] };
-  }
-
-  fail(message: string, pos: Pos, path = ''): undefined {
-    this.d.issues.push({
-      path: `questions[${this.d.index}]${path ? `.${path}` : ''}`,
-      message,
-      ...pos,
-    });
-    return undefined;
-  }
-
-  unsupported(reason: string, pos: Pos): undefined {
-    this.d.unsupported ??= { reason, pos };
-    return undefined;
-  }
-
-  warn(message: string, pos: Pos): void {
-    this.d.warnings.push({ message, ...pos });
-  }
-
-  at(path: string, pos: Pos): void {
-    this.d.at.set(path, pos);
   }
 
   weight(percent: number): string {
     return `fraction="${percent}"`;
   }
 
-  get failed(): boolean {
-    return this.d.issues.length > 0 || this.d.unsupported !== undefined;
-  }
-
   feedback(label: string, text: string | undefined): void {
     if (text) this.feedbackLines.push({ label, text });
-  }
-
-  options(texts: { text: string; pos: Pos }[], defaults = defaultOptionId): Option[] | undefined {
-    const ids = this.meta?.options;
-    const pos = this.meta?.keyPos.get('options') ?? this.meta?.pos;
-    if (ids && ids.length !== texts.length) {
-      return this.fail(
-        `The assay comment names ${ids.length} option ids but the question has ${texts.length} answers.`,
-        pos!,
-        'options',
-      );
-    }
-    texts.forEach((t, i) => {
-      this.at(`options[${i}]`, t.pos);
-      this.at(`options[${i}].id`, ids ? pos! : t.pos);
-    });
-    return texts.map((t, i) => ({ id: ids?.[i] ?? defaults(i), text: t.text }));
   }
 
   /** A formatted text as Assay keeps it; images refused in the question, dropped in feedback. */
@@ -302,17 +266,7 @@ function readQuestion(
       'area',
     );
   }
-  if (meta) {
-    for (const key of [
-      'difficulty',
-      'tags',
-      'timeHintSeconds',
-      'discrimination',
-      'difficultyParam',
-    ]) {
-      r.at(key, meta.keyPos.get(key) ?? meta.pos);
-    }
-  }
+  r.locateMeta();
   if (q.qtype === 'multichoice' && !yes(valueIn(el, 'shuffleanswers'), false)) {
     r.warn(
       'Moodle shows these options in the order written (<shuffleanswers> is not true); Assay shuffles them for every candidate. Check that no option refers to another by position ("all of the above").',
