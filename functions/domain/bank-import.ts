@@ -7,16 +7,11 @@ import type { Bank } from './bank.ts';
 import { DomainError, type FieldIssue } from './errors.ts';
 import { contentHash } from './question.ts';
 
-/** Something an author should know about an imported question; nothing was refused. */
-export interface Notice {
-  message: string;
-  line?: number;
-  column?: number;
-  questionIndex?: number;
-  questionId?: string;
-  /** The question's title (`::title::`, a Moodle name), when it has one. */
-  title?: string;
-}
+/**
+ * Something an author should know about an imported question; nothing was refused. Located as
+ * a problem is, without a field path.
+ */
+export type Notice = Omit<FieldIssue, 'path'>;
 
 /** A question left out because the upload asked to skip what Assay cannot represent. */
 export interface SkippedQuestion {
