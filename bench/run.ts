@@ -4,6 +4,8 @@
  * the tables. DynamoDB Local is stopped however the run ends.
  *
  *   npm run bench -- [--quick] [--parts coldStart,warm,cost,load,scale] [--out FILE] [--streams]
+ *   npm run bench -- --parts coldStart --functions candidate,employer   (cold start of some
+ *     functions only: their names as in the cold-start table)
  *   npm run bench -- [--quick] --parts adaptive [--out FILE]   (the adaptive simulation: CPU
  *     only, no DynamoDB; its own results file, bench/results-adaptive.json by default)
  *
@@ -12,7 +14,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Part } from './harness.ts';
+import type { BenchSizes, Part } from './harness.ts';
 
 // Before any handler module loads: the logger reads LOG_LEVEL once (AttemptCompleted lines
 // would otherwise fill the output), and the bench never talks to a real AWS account.
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     parts: { type: 'string' },
     out: { type: 'string' },
     streams: { type: 'boolean', default: false },
+    functions: { type: 'string' },
   },
 });
 
@@ -62,6 +65,12 @@ const parts = values.parts
     })
   : undefined;
 
+/** The sizes with the cold-start part limited to the named functions, when some are named. */
+function withFunctions(sizes: BenchSizes, functions: string[] | undefined): BenchSizes {
+  if (!functions) return sizes;
+  return { ...sizes, coldStart: { ...sizes.coldStart, functions } };
+}
+
 const started = Date.now();
 const log = (line: string) =>
   process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
@@ -90,7 +99,7 @@ try {
   const endpoint = external ?? dynamo!.endpoint;
   const results = await runBench({
     endpoint,
-    sizes: values.quick ? QUICK : FULL,
+    sizes: withFunctions(values.quick ? QUICK : FULL, values.functions?.split(',')),
     mode: values.quick ? 'quick' : 'full',
     ...(parts ? { parts } : {}),
     log,

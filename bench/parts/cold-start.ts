@@ -448,6 +448,10 @@ export async function httpEvent(
 }
 
 export async function coldStart(b: Bench, opts: ColdStartOptions): Promise<ColdStartResult[]> {
+  const known = lambdaFunctions().map((f) => f.name);
+  const unknown = opts.functions?.filter((f) => !known.includes(f)) ?? [];
+  if (unknown.length > 0)
+    throw new Error(`Unknown function ${unknown.join(', ')}; functions are ${known.join(', ')}.`);
   mkdirSync(OUT, { recursive: true });
   const child = await buildChild();
   // The jobs' fixtures (bench/parts/cold-start-jobs.ts), and the mail capture they send to.
