@@ -14,7 +14,7 @@ import { seededRandom } from './random.ts';
 import { notReserved } from './reserved.ts';
 import { AREA_IDS } from './taxonomy.ts';
 import { cleanText } from './text.ts';
-import { issuesOf } from './z.ts';
+import { issuesOf, once } from './z.ts';
 
 export type { AttemptData, Option, QuestionContent } from './question-types/type.ts';
 
@@ -223,13 +223,14 @@ export function pickContent(item: Record<string, unknown>): QuestionContent {
  * fields every candidate view has, then the type's own (see `view` in its module).
  */
 const candidateBranch = (t: AnyQuestionType) =>
-  z.strictObject({
-    questionId: z.string(),
-    area: z.enum(AREA_IDS),
-    prompt: z.string(),
-    type: z.literal(t.id),
-    ...t.view,
-  });
+  z.strictObject({ ...candidateCommon(), type: z.literal(t.id), ...t.view });
+
+/** The fields every candidate view has, shared by the branches. */
+const candidateCommon = /* @__PURE__ */ once(() => ({
+  questionId: z.string(),
+  area: z.enum(AREA_IDS),
+  prompt: z.string(),
+}));
 
 /**
  * The candidate view of a question, one branch per type. Deliberately no `answer`, weights,
