@@ -4,17 +4,13 @@
  * `SMTP_URL` locally (maildev, started by `npm start`). `MAIL_FROM` is the sender address; a
  * deployment without it sends no mail (the API refuses `send: true` instead of dropping mail).
  *
- * SES v2 builds the MIME message itself from the simple content, so nodemailer (240 KB
- * minified) is needed only on the SMTP path: it is loaded there with a runtime `require`, which
- * bundlers leave alone, and ships beside each Lambda bundle as a side module
- * (`SIDE_MODULES` in infra/aws/bundling.ts) that no deployed function loads, since every AWS
- * mail goes through SES. Functions that only ask `mailConfigured()` (the employer's) carry
- * neither client.
+ * SES v2 builds the MIME message itself from the simple content, so the MIME composer and the
+ * SMTP client (nodemailer's, functions/data/smtp.ts) are needed only on the SMTP path: they are
+ * a side entry (`#side/smtp`, built beside each Lambda bundle) loaded by the first SMTP send,
+ * which no deployed function makes, since every AWS mail goes through SES. Functions that only
+ * ask `mailConfigured()` (the employer's) carry neither client.
  */
-import { createRequire } from 'node:module';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type * as Nodemailer from 'nodemailer';
-import type { Transporter } from 'nodemailer';
 
 export interface OutgoingMail {
   to: string;
@@ -48,7 +44,6 @@ function fromHeader(name: string): string {
 }
 
 let ses: SESv2Client | undefined;
-let smtp: { url: string; transport: Transporter } | undefined;
 
 /** SES errors that no retry can fix (the rest, throttling above all, are retried). */
 const PERMANENT_SES = new Set([
@@ -88,15 +83,10 @@ async function viaSes(m: OutgoingMail, configurationSet: string): Promise<string
   }
 }
 
-/** nodemailer, loaded on the first SMTP send (a side module in Lambda bundles). */
-function nodemailer(): typeof Nodemailer {
-  return createRequire(import.meta.url)('nodemailer') as typeof Nodemailer;
-}
-
 async function viaSmtp(m: OutgoingMail, url: string): Promise<string> {
-  if (smtp?.url !== url) smtp = { url, transport: nodemailer().createTransport(url) };
+  const { sendSmtp } = await import('#side/smtp');
   try {
-    const info = await smtp.transport.sendMail({
+    return await sendSmtp(url, {
       from: fromHeader(m.fromName),
       to: m.to,
       ...(m.replyTo ? { replyTo: m.replyTo } : {}),
@@ -106,7 +96,6 @@ async function viaSmtp(m: OutgoingMail, url: string): Promise<string> {
       // What SES carries as message tags, as headers: a capture shows which message this is.
       headers: Object.fromEntries(Object.entries(m.tags).map(([k, v]) => [`X-${k}`, v])),
     });
-    return info.messageId;
   } catch (err) {
     const code = (err as { responseCode?: number }).responseCode;
     // 5xx: the server refused the message itself; anything else (no connection, 4xx) may pass later.
