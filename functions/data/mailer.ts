@@ -83,8 +83,32 @@ async function viaSes(m: OutgoingMail, configurationSet: string): Promise<string
   }
 }
 
+let smtpEntry: Promise<typeof import('#side/smtp')> | undefined;
+
+/** The SMTP path's side entry, loaded once per process (a failed load is retried next time). */
+function smtpClient(): Promise<typeof import('#side/smtp')> {
+  smtpEntry ??= import('#side/smtp').catch((err) => {
+    smtpEntry = undefined;
+    throw err;
+  });
+  return smtpEntry;
+}
+
+/**
+ * Load what `sendMail` will need and a cold process has not loaded yet (on the SMTP path, its
+ * side entry), for a caller that has just sent a request and waits for its answer (the mail
+ * job, for DynamoDB). The load starts on the next turn of the event loop, once the request is
+ * on the wire (started at once, the side entry's import would compile before the request is
+ * written and only delay it), and runs while the process would otherwise wait. A failed load
+ * surfaces in `sendMail`. SES's client is in the bundle: nothing to load.
+ */
+export function prepareSend(): void {
+  if (process.env.SES_CONFIGURATION_SET || !process.env.SMTP_URL || smtpEntry) return;
+  setImmediate(() => smtpClient().catch(() => undefined));
+}
+
 async function viaSmtp(m: OutgoingMail, url: string): Promise<string> {
-  const { sendSmtp } = await import('#side/smtp');
+  const { sendSmtp } = await smtpClient();
   try {
     return await sendSmtp(url, {
       from: fromHeader(m.fromName),

@@ -34,17 +34,17 @@ export interface SmtpMessage {
  * Send one message to the SMTP server of `url` (`smtp://host:port`, `smtps://` for implicit
  * TLS, `user:pass@` to log in, query options as nodemailer reads them) over a connection of its
  * own, closed when the server has answered the message, as nodemailer's SMTP transport does.
+ * The message is composed while the connection is made and the server greets (the transport
+ * composes first): the same conversation, with the composing inside a wait.
  *
  * @returns the message's Message-ID
  */
 export function sendSmtp(url: string, message: SmtpMessage): Promise<string> {
-  const mime = new MailComposer(message).compile();
-  const envelope = mime.getEnvelope();
-  const messageId = mime.messageId();
   const options = parseConnectionUrl(url);
   return new Promise((resolve, reject) => {
     const connection = new SMTPConnection(options);
     let settled = false;
+    let messageId = '';
     const finish = (err?: Error | null) => {
       if (settled) return;
       settled = true;
@@ -53,9 +53,12 @@ export function sendSmtp(url: string, message: SmtpMessage): Promise<string> {
       else resolve(messageId);
     };
     connection.once('error', finish);
+    let mime: ReturnType<MailComposer['compile']>;
     connection.connect((err) => {
+      if (settled) return;
       if (err) return finish(err);
-      const send = () => connection.send(envelope, mime.createReadStream(), (e) => finish(e));
+      const send = () =>
+        connection.send(mime.getEnvelope(), mime.createReadStream(), (e) => finish(e));
       // As the transport does: log in when the URL has credentials and the server offers AUTH
       // (or `?forceAuth=true`), with the method `?authMethod=` names, else the first offered.
       if (!options.auth || !(connection.allowsAuth || options.forceAuth)) return send();
@@ -65,5 +68,12 @@ export function sendSmtp(url: string, message: SmtpMessage): Promise<string> {
         e ? finish(e) : send(),
       );
     });
+    // The connection's callbacks run on later turns of the event loop, after this.
+    try {
+      mime = new MailComposer(message).compile();
+      messageId = mime.messageId();
+    } catch (err) {
+      finish(err as Error);
+    }
   });
 }
