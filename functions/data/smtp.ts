@@ -32,8 +32,10 @@ export interface SmtpMessage {
 
 /**
  * Send one message to the SMTP server of `url` (`smtp://host:port`, `smtps://` for implicit
- * TLS, `user:pass@` to log in, query options as nodemailer reads them) over a connection of its
- * own, closed when the server has answered the message, as nodemailer's SMTP transport does.
+ * TLS, `user:pass@` to log in, query options of the connection as nodemailer reads them; the
+ * transport's own, `?service=`, `?pool=` or `?proxy=`, have no transport to act on) over a
+ * connection of its own, closed when the server has answered the message, as nodemailer's SMTP
+ * transport does.
  * The message is composed while the connection is made and the server greets (the transport
  * composes first): the same conversation, with the composing inside a wait.
  *
