@@ -4,17 +4,13 @@
  * `SMTP_URL` locally (maildev, started by `npm start`). `MAIL_FROM` is the sender address; a
  * deployment without it sends no mail (the API refuses `send: true` instead of dropping mail).
  *
- * SES v2 builds the MIME message itself from the simple content, so nodemailer (240 KB
- * minified) is needed only on the SMTP path: it is loaded there with a runtime `require`, which
- * bundlers leave alone, and ships beside each Lambda bundle as a side module
- * (`SIDE_MODULES` in infra/aws/bundling.ts) that no deployed function loads, since every AWS
- * mail goes through SES. Functions that only ask `mailConfigured()` (the employer's) carry
- * neither client.
+ * SES v2 builds the MIME message itself from the simple content, so the MIME composer and the
+ * SMTP client (nodemailer's, functions/data/smtp.ts) are needed only on the SMTP path: they are
+ * a side entry (`#side/smtp`, built beside each Lambda bundle) loaded by the first SMTP send,
+ * which no deployed function makes, since every AWS mail goes through SES. Functions that only
+ * ask `mailConfigured()` (the employer's) carry neither client.
  */
-import { createRequire } from 'node:module';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type * as Nodemailer from 'nodemailer';
-import type { Transporter } from 'nodemailer';
 
 export interface OutgoingMail {
   to: string;
@@ -48,7 +44,6 @@ function fromHeader(name: string): string {
 }
 
 let ses: SESv2Client | undefined;
-let smtp: { url: string; transport: Transporter } | undefined;
 
 /** SES errors that no retry can fix (the rest, throttling above all, are retried). */
 const PERMANENT_SES = new Set([
@@ -88,15 +83,34 @@ async function viaSes(m: OutgoingMail, configurationSet: string): Promise<string
   }
 }
 
-/** nodemailer, loaded on the first SMTP send (a side module in Lambda bundles). */
-function nodemailer(): typeof Nodemailer {
-  return createRequire(import.meta.url)('nodemailer') as typeof Nodemailer;
+let smtpEntry: Promise<typeof import('#side/smtp')> | undefined;
+
+/** The SMTP path's side entry, loaded once per process (a failed load is retried next time). */
+function smtpClient(): Promise<typeof import('#side/smtp')> {
+  smtpEntry ??= import('#side/smtp').catch((err) => {
+    smtpEntry = undefined;
+    throw err;
+  });
+  return smtpEntry;
+}
+
+/**
+ * Load what `sendMail` will need and a cold process has not loaded yet (on the SMTP path, its
+ * side entry), for a caller that has just sent a request and waits for its answer (the mail
+ * job, for DynamoDB). The load starts on the next turn of the event loop, once the request is
+ * on the wire (started at once, the side entry's import would compile before the request is
+ * written and only delay it), and runs while the process would otherwise wait. A failed load
+ * surfaces in `sendMail`. SES's client is in the bundle: nothing to load.
+ */
+export function prepareSend(): void {
+  if (process.env.SES_CONFIGURATION_SET || !process.env.SMTP_URL || smtpEntry) return;
+  setImmediate(() => smtpClient().catch(() => undefined));
 }
 
 async function viaSmtp(m: OutgoingMail, url: string): Promise<string> {
-  if (smtp?.url !== url) smtp = { url, transport: nodemailer().createTransport(url) };
+  const { sendSmtp } = await smtpClient();
   try {
-    const info = await smtp.transport.sendMail({
+    return await sendSmtp(url, {
       from: fromHeader(m.fromName),
       to: m.to,
       ...(m.replyTo ? { replyTo: m.replyTo } : {}),
@@ -106,7 +120,6 @@ async function viaSmtp(m: OutgoingMail, url: string): Promise<string> {
       // What SES carries as message tags, as headers: a capture shows which message this is.
       headers: Object.fromEntries(Object.entries(m.tags).map(([k, v]) => [`X-${k}`, v])),
     });
-    return info.messageId;
   } catch (err) {
     const code = (err as { responseCode?: number }).responseCode;
     // 5xx: the server refused the message itself; anything else (no connection, 4xx) may pass later.

@@ -57,17 +57,66 @@ export function minutesAllowed(timeLimitMinutes: number, extraTimePercent: numbe
   return Math.floor(timeLimitMinutes * (1 + extraTimePercent / 100) * 2) / 2;
 }
 
-const number = (n: number, locale: Locale) =>
-  new Intl.NumberFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', { maximumFractionDigits: 1 }).format(
-    n,
-  );
+/*
+ * Numbers and dates as `Intl` writes them in en-GB and ru-RU (`maximumFractionDigits: 1`;
+ * `dateStyle: 'long', timeStyle: 'short'` in UTC), written out here because the first `Intl`
+ * formatter of a process initialises ICU: about 10 ms of CPU, a fifth of the mail job's cold
+ * start over its floor, for two fixed formats. tests/unit/mail.test.ts holds them to `Intl`'s
+ * output over every value `minutesAllowed` can give and every month, day, hour and minute, so
+ * an ICU that words them differently fails that test instead of changing the emails unseen.
+ */
+const SEPARATORS: Record<Locale, { group: string; decimal: string }> = {
+  en: { group: ',', decimal: '.' },
+  ru: { group: '\u00a0', decimal: ',' },
+};
 
-const formatDate = (iso: string, locale: Locale) =>
-  `${new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: 'UTC',
-  }).format(new Date(iso))} UTC`;
+/** Minutes (a multiple of a half, as `minutesAllowed` gives them) in the locale's digits. */
+export function formatMinutes(n: number, locale: Locale): string {
+  const { group, decimal } = SEPARATORS[locale];
+  const tenths = Math.round(n * 10);
+  const digits = String(Math.floor(tenths / 10)).replace(/\B(?=(\d{3})+$)/g, group);
+  return tenths % 10 ? `${digits}${decimal}${tenths % 10}` : digits;
+}
+
+const MONTHS: Record<Locale, readonly string[]> = {
+  en: [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+  ],
+  // The genitive, as a date reads: 1 июня.
+  ru: [
+    'января',
+    'февраля',
+    'марта',
+    'апреля',
+    'мая',
+    'июня',
+    'июля',
+    'августа',
+    'сентября',
+    'октября',
+    'ноября',
+    'декабря',
+  ],
+};
+
+/** `1 June 2030 at 17:00 UTC`, `1 июня 2030 г. в 17:00 UTC`. */
+export function formatDate(iso: string, locale: Locale): string {
+  const d = new Date(iso);
+  const day = `${d.getUTCDate()} ${MONTHS[locale][d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+  const time = `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+  return locale === 'ru' ? `${day} г. в ${time} UTC` : `${day} at ${time} UTC`;
+}
 
 /** Russian plural forms: one, few, many (1 минута, 2 минуты, 5 минут; 2,5 минуты). */
 function ruPlural(n: number, [one, few, many]: readonly [string, string, string]): string {
@@ -112,13 +161,13 @@ const EN: Words = {
   start: 'Start the assessment',
   linkNote: 'The link is personal: do not share it. Open it when you are ready to begin.',
   time: (minutes, f) =>
-    `Time: ${number(minutes, 'en')} minutes${f.extraTimePercent > 0 ? ` (${f.assessment.timeLimitMinutes} minutes plus your ${f.extraTimePercent}% extra time)` : ''}. Once you start, the clock keeps running, even if you close the page.`,
+    `Time: ${formatMinutes(minutes, 'en')} minutes${f.extraTimePercent > 0 ? ` (${f.assessment.timeLimitMinutes} minutes plus your ${f.extraTimePercent}% extra time)` : ''}. Once you start, the clock keeps running, even if you close the page.`,
   questions: (f) =>
     `Questions: ${f.assessment.questionCount}, on ${f.assessment.areas.join(', ')}.`,
   until: (date) => `The link works until ${date}.`,
   prepareHeading: 'What to prepare',
   prepare: (minutes) => [
-    `${number(minutes, 'en')} uninterrupted minutes in a quiet place.`,
+    `${formatMinutes(minutes, 'en')} uninterrupted minutes in a quiet place.`,
     'A computer with an up-to-date browser and a stable internet connection. Your answers are saved as you go.',
   ],
   accessibilityHeading: 'Accessibility',
@@ -149,13 +198,13 @@ const RU: Words = {
   start: 'Начать тестирование',
   linkNote: 'Ссылка личная, не передавайте её другим. Откройте её, когда будете готовы начать.',
   time: (minutes, f) =>
-    `Время: ${number(minutes, 'ru')} ${ruPlural(minutes, ['минута', 'минуты', 'минут'])}${f.extraTimePercent > 0 ? ` (${f.assessment.timeLimitMinutes} ${ruPlural(f.assessment.timeLimitMinutes, ['минута', 'минуты', 'минут'])} и ещё ${f.extraTimePercent}% дополнительного времени для вас)` : ''}. После начала время идёт, даже если закрыть страницу.`,
+    `Время: ${formatMinutes(minutes, 'ru')} ${ruPlural(minutes, ['минута', 'минуты', 'минут'])}${f.extraTimePercent > 0 ? ` (${f.assessment.timeLimitMinutes} ${ruPlural(f.assessment.timeLimitMinutes, ['минута', 'минуты', 'минут'])} и ещё ${f.extraTimePercent}% дополнительного времени для вас)` : ''}. После начала время идёт, даже если закрыть страницу.`,
   questions: (f) =>
     `Вопросов: ${f.assessment.questionCount}; темы: ${f.assessment.areas.join(', ')}.`,
   until: (date) => `Ссылка действует до ${date}.`,
   prepareHeading: 'Как подготовиться',
   prepare: (minutes) => [
-    `${number(minutes, 'ru')} ${ruPlural(minutes, ['минута', 'минуты', 'минут'])} без перерывов в тихом месте.`,
+    `${formatMinutes(minutes, 'ru')} ${ruPlural(minutes, ['минута', 'минуты', 'минут'])} без перерывов в тихом месте.`,
     'Компьютер с современным браузером и стабильным интернетом. Ответы сохраняются автоматически.',
   ],
   accessibilityHeading: 'Доступность',

@@ -7,7 +7,7 @@
  */
 import { getAssessment } from '../data/assessments.ts';
 import { mailTokenKey } from '../data/mail-key.ts';
-import { PermanentMailError, sendMail } from '../data/mailer.ts';
+import { PermanentMailError, prepareSend, sendMail } from '../data/mailer.ts';
 import { getOrganisation } from '../data/organisations.ts';
 import {
   type AssessmentChange,
@@ -59,7 +59,10 @@ export async function deliverQueued(
   seq: number,
   now: Date,
 ): Promise<Delivery> {
-  const c = await claimMail(invitationId, seq, now);
+  const claiming = claimMail(invitationId, seq, now);
+  // A cold process loads the mail client (the SMTP path's side entry) while DynamoDB answers.
+  prepareSend();
+  const c = await claiming;
   if (c.outcome !== 'claimed') return c.outcome;
   const inv = c.invitation;
   const fail = async (reason: string): Promise<Delivery> => {
@@ -103,13 +106,17 @@ export async function deliverQueued(
   });
   let messageId: string;
   try {
-    messageId = await sendMail({
+    const sending = sendMail({
       to: inv.candidate.email,
       fromName: organisation.name,
       ...(organisation.replyTo ? { replyTo: organisation.replyTo } : {}),
       ...content,
       tags: { [MAIL_TAGS.invitation]: invitationId, [MAIL_TAGS.message]: String(seq) },
     });
+    // Whatever the send's outcome, a line is logged: a cold process loads the logger while the
+    // mail service answers (on the next turn of the event loop, once the send is under way).
+    setImmediate(() => logger().catch(() => undefined));
+    messageId = await sending;
   } catch (err) {
     if (err instanceof PermanentMailError) return fail(err.message);
     // Not sent (the service was unreachable or busy): queued again for the record's retry.

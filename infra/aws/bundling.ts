@@ -40,8 +40,7 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
  * Modules that the code loads only when a request needs them (`createRequire(...)('yaml')` in
  * functions/domain/bank.ts: only YAML uploads; the HTML converter, the XML parser and the
  * transliteration of titles: only Moodle imports; the Powertools logger: only a request or a
- * job run that logs, functions/http/logger.ts; nodemailer: only mail sent through SMTP, which
- * is the local path, functions/data/mailer.ts; the Lambda client and micromark, below), so
+ * job run that logs, functions/http/logger.ts; the Lambda client and micromark, below), so
  * bundlers leave them out of the bundle.
  * Each is built into a minified module of its own beside the bundle
  * (`node_modules/<name>/index.js` in the asset), where that runtime `require` finds it.
@@ -52,7 +51,6 @@ export const SIDE_MODULES = [
   '@xmldom/xmldom',
   '@sindresorhus/transliterate',
   '@aws-lambda-powertools/logger',
-  'nodemailer',
   '@aws-sdk/client-lambda',
   'micromark',
 ] as const;

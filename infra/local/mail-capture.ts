@@ -18,9 +18,18 @@ export interface MailCapture {
   stop(): Promise<void>;
 }
 
-/** Start maildev on loopback; port 0 picks a free port. */
+/**
+ * Start maildev on loopback; port 0 picks a free port. `auth` makes it require a login,
+ * `maxMessageSize` refuse larger messages (the tests of the SMTP path's refusals).
+ */
 export async function startMailCapture(
-  opts: { smtpPort?: number; webPort?: number; host?: string } = {},
+  opts: {
+    smtpPort?: number;
+    webPort?: number;
+    host?: string;
+    auth?: { user: string; pass: string };
+    maxMessageSize?: number;
+  } = {},
 ): Promise<MailCapture> {
   const host = opts.host ?? '127.0.0.1';
   // Its own folder, removed on stop: captured mail holds candidates' links.
@@ -32,6 +41,8 @@ export async function startMailCapture(
     ip: host,
     webIp: host,
     silent: true,
+    ...(opts.auth ? { incomingUser: opts.auth.user, incomingPass: opts.auth.pass } : {}),
+    ...(opts.maxMessageSize ? { maxMessageSize: opts.maxMessageSize } : {}),
   });
   // maildev announces its API on the console whatever `silent` says; the caller prints its own line.
   const info = console.info;

@@ -1,12 +1,14 @@
-import { execSync, spawnSync } from 'node:child_process';
+import { execFile, execSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../functions/http/openapi.ts';
 import { handlerEntry } from '../../functions/http/routes.ts';
+import { JOBS } from '../../functions/jobs/jobs.ts';
 import {
   esbuildOptions,
   SIDE_PREFIX,
@@ -14,8 +16,10 @@ import {
   sideModuleCommands,
 } from '../../infra/aws/bundling.ts';
 import { buildEvent } from '../../infra/local/gateway.ts';
+import { type MailCapture, startMailCapture } from '../../infra/local/mail-capture.ts';
 
 const root = resolve(import.meta.dirname, '../..');
+const execFileAsync = promisify(execFile);
 
 describe('side entries (#side/*: code only some requests load)', () => {
   let outDir: string;
@@ -47,7 +51,10 @@ describe('side entries (#side/*: code only some requests load)', () => {
 
   it('are built beside the bundle, where the bundle finds them: the public function serves the OpenAPI document', async () => {
     const imports = JSON.parse(readFileSync(join(outDir, 'package.json'), 'utf8')).imports;
-    expect(imports).toEqual({ '#side/openapi': './side/openapi.mjs' });
+    expect(imports).toEqual({
+      '#side/openapi': './side/openapi.mjs',
+      '#side/smtp': './side/smtp.mjs',
+    });
     const { event } = await buildEvent({
       method: 'GET',
       url: '/v1/openapi.json',
@@ -72,6 +79,59 @@ describe('side entries (#side/*: code only some requests load)', () => {
     const res = JSON.parse(run.stdout) as { statusCode: number; body: string };
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toEqual(JSON.parse(JSON.stringify(buildOpenApi())));
+  });
+});
+
+describe("the mail job's SMTP path (#side/smtp: nodemailer's MIME composer and SMTP client)", () => {
+  let outDir: string;
+  let capture: MailCapture;
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'assay-smtp-'));
+    const mailJob = JOBS.find((j) => j.name === 'mail')!;
+    await build({
+      ...esbuildOptions(resolve(root, mailJob.entry), join(outDir, 'index.mjs')),
+      logLevel: 'silent',
+    });
+    for (const command of sideModuleCommands(root, outDir)) execSync(command, { stdio: 'pipe' });
+    capture = await startMailCapture();
+  }, 120_000);
+  afterAll(async () => {
+    await capture?.stop();
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('stays out of the mail bundle, which carries no nodemailer and imports it by specifier', () => {
+    const code = readFileSync(join(outDir, 'index.mjs'), 'utf8');
+    expect(code).toContain(`import("${SIDE_PREFIX}smtp")`);
+    // Strings of nodemailer's SMTP client and MIME composer.
+    expect(code).not.toContain('Greeting never received');
+    expect(code).not.toContain('_NmP-');
+    expect(existsSync(join(outDir, 'node_modules', 'nodemailer'))).toBe(false);
+  });
+
+  it('is built beside the bundle and sends a message from there, through SMTP', async () => {
+    const to = `side-${Date.now()}@example.test`;
+    // Not spawnSync: the capture answers from this process's event loop.
+    const run = await execFileAsync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { sendSmtp } = await import('#side/smtp');
+         const id = await sendSmtp(${JSON.stringify(capture.smtpUrl)}, { from: '"Acme" <assessments@assay.test>', to: ${JSON.stringify(to)}, subject: 'Hello', text: 'Hello', html: '<p>Hello</p>', headers: { 'X-assay-message': '1' } });
+         process.stdout.write(id);`,
+      ],
+      { encoding: 'utf8', cwd: outDir, env: { PATH: process.env.PATH ?? '' }, timeout: 30_000 },
+    );
+    expect(run.stderr).toBe('');
+    const all = (await (await fetch(`${capture.apiUrl}/email`)).json()) as {
+      id: string;
+      to: { address: string }[];
+    }[];
+    const sent = all.filter((m) => m.to.some((t) => t.address === to));
+    expect(sent).toHaveLength(1);
+    const source = await (await fetch(`${capture.apiUrl}/email/${sent[0]!.id}/source`)).text();
+    expect(source).toContain(`Message-ID: ${run.stdout}`);
   });
 });
 

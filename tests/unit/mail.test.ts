@@ -1,6 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { reminderAt } from '../../functions/domain/assessment.ts';
-import { composeMail, type MailFacts, minutesAllowed } from '../../functions/domain/mail.ts';
+import {
+  composeMail,
+  formatDate,
+  formatMinutes,
+  type MailFacts,
+  minutesAllowed,
+} from '../../functions/domain/mail.ts';
 import { deliveryNewsOf } from '../../functions/domain/mail-events.ts';
 import { type ReminderSubject, reminderDecision } from '../../functions/domain/reminders.ts';
 
@@ -57,6 +64,49 @@ describe('the invitation email', () => {
     expect(composeMail(facts({ locale: 'ru', extraTimePercent: 5 })).text).toContain(
       'Время: 31,5 минуты',
     );
+  });
+
+  it('writes the minutes as Intl does in each language, for every time a candidate can have', () => {
+    // Every time limit (1-600 minutes) with every extra time (0-200%).
+    const minutes = new Set<number>();
+    for (let limit = 1; limit <= 600; limit++) {
+      for (let extra = 0; extra <= 200; extra++) minutes.add(minutesAllowed(limit, extra));
+    }
+    for (const [locale, tag] of [
+      ['en', 'en-GB'],
+      ['ru', 'ru-RU'],
+    ] as const) {
+      const intl = new Intl.NumberFormat(tag, { maximumFractionDigits: 1 });
+      for (const m of minutes) expect(formatMinutes(m, locale)).toBe(intl.format(m));
+    }
+    expect(formatMinutes(1234.5, 'en')).toBe('1,234.5');
+    expect(formatMinutes(1234.5, 'ru')).toBe('1\u00a0234,5');
+  });
+
+  it('writes the expiry as Intl does in each language, for every month, day, hour and minute', () => {
+    const intl = (tag: string) =>
+      new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+    const expected = { en: intl('en-GB'), ru: intl('ru-RU') };
+    const same = (iso: string) => {
+      for (const locale of ['en', 'ru'] as const) {
+        expect(formatDate(iso, locale)).toBe(`${expected[locale].format(new Date(iso))} UTC`);
+      }
+    };
+    // Every day of a leap year, each at another hour and minute, then every hour and minute.
+    for (let day = 0; day < 366; day++) {
+      same(new Date(Date.UTC(2028, 0, 1 + day, day % 24, (day * 7) % 60)).toISOString());
+    }
+    for (let minute = 0; minute < 24 * 60; minute++) {
+      same(new Date(Date.UTC(2030, 5, 1, 0, minute)).toISOString());
+    }
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2200, 0, 1) }), (ms) =>
+        same(new Date(ms).toISOString()),
+      ),
+      { numRuns: 2000 },
+    );
+    expect(formatDate('2030-06-01T17:00:00Z', 'en')).toBe('1 June 2030 at 17:00 UTC');
+    expect(formatDate('2030-06-01T17:00:00Z', 'ru')).toBe('1 июня 2030 г. в 17:00 UTC');
   });
 
   it('tells a candidate where to ask for adjustments, whatever the organisation set', () => {
