@@ -8,7 +8,7 @@
 import { BankMeta, validateBank } from './bank.ts';
 import type { BankImport, Notice, QuestionOrigin, SkippedQuestion } from './bank-import.ts';
 import { type FieldIssue, ValidationError } from './errors.ts';
-import type { Draft, MoodleFormat, Pos } from './moodle.ts';
+import type { Draft, MoodleDrafts, MoodleFormat, Pos } from './moodle.ts';
 import { validateQuestion } from './question.ts';
 import { authorId, idFromContent, idFromTitle, tagOf } from './question-ids.ts';
 import { issuesOf } from './z.ts';
@@ -271,4 +271,18 @@ export function assembleImport(
   });
   warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   return { bank: validated, warnings, skipped, origins };
+}
+
+/**
+ * A reader's drafts (`giftDrafts`, `moodleXmlDrafts`) as a bank import (`assembleImport`); a
+ * text the reader could not read at all throws its one problem as a ValidationError.
+ */
+export function importDrafts(
+  read: MoodleDrafts,
+  format: MoodleFormat,
+  opts: ImportOptions,
+): BankImport {
+  const what = format === 'gift' ? 'GIFT text' : 'Moodle XML';
+  if ('fatal' in read) throw fileError(read.fatal, what);
+  return assembleImport(read.drafts, read.issues, read.notes, format, opts);
 }

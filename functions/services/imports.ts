@@ -555,7 +555,7 @@ export async function uploadBank(
 
   const textBytes = Buffer.byteLength(upload.text);
   if (!opts.async && textBytes <= SYNC_MAX_TEXT_BYTES) {
-    const read = parseUpload(upload.text, upload.spec);
+    const read = await parseUpload(upload.text, upload.spec);
     if (read.bank.questions.length <= SYNC_MAX_QUESTIONS) {
       return importInRequest(caller, importId, read, upload, requestHash, opts.now);
     }
@@ -854,7 +854,7 @@ export async function receiveImportPart(
   // A part small enough to parse here is validated here (400 with every problem located, as
   // POST /v1/banks answers); a larger one is validated by the job with the others.
   if (Buffer.byteLength(upload.text) <= SYNC_MAX_TEXT_BYTES) {
-    const { bank } = parseUpload(upload.text, upload.spec);
+    const { bank } = await parseUpload(upload.text, upload.spec);
     if (rec.bank && namesItsBank(upload.spec.format) && bank.bank.id !== rec.bank.id) {
       throw new ValidationError([
         {
@@ -998,7 +998,7 @@ async function readBankOf(
     const format = p.meta.format as UploadFormat;
     let read: BankImport;
     try {
-      read = parseUpload(p.text, {
+      read = await parseUpload(p.text, {
         format,
         ...(p.meta.area ? { area: p.meta.area } : {}),
         ...(p.meta.difficulty ? { difficulty: p.meta.difficulty as 1 | 2 | 3 } : {}),
