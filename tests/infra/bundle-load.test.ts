@@ -136,8 +136,8 @@ describe('the GIFT and Moodle XML readers (#side/moodle-readers)', () => {
   it("read GIFT and XML from the built files, and their problems are the bundle's ValidationError", () => {
     const out = inBundle(`
       const spec = { format: 'gift', area: 'security' };
-      const ok = await parseUpload('::Q1:: Which port does HTTPS use by default? {=443 ~80 ~22}', spec);
-      out.gift = ok.bank.questions.map((q) => [q.id, q.type, q.answer]);
+      const ok = await parseUpload('::Q1:: [html]<p>Which port does <b>HTTPS</b> use by default?</p> {=443 ~80 ~22}', spec);
+      out.gift = ok.bank.questions.map((q) => [q.id, q.type, q.answer, q.prompt]);
       for (const [name, text, format] of [
         ['giftProblem', '::Q1:: Which port does HTTPS use by default? {=443 ~80', 'gift'],
         ['xmlMalformed', '<quiz><question', 'xml'],
@@ -150,7 +150,10 @@ describe('the GIFT and Moodle XML readers (#side/moodle-readers)', () => {
           out[name] = { own: err instanceof ValidationError, message: err.message };
         }
       }`);
-    expect(out.gift).toEqual([['q-q1', 'single', 'a']]);
+    // The HTML prompt went through turndown, a side module the side entry requires.
+    expect(out.gift).toEqual([
+      ['q-q1', 'single', 'a', 'Which port does **HTTPS** use by default?'],
+    ]);
     expect(out.giftProblem).toEqual({
       own: true,
       message: expect.stringContaining('is not closed with "}"'),
