@@ -4,7 +4,6 @@
  * stopped, and the status a client polls. Design: docs/imports.md.
  */
 import { createHash } from 'node:crypto';
-import { ulid } from 'ulid';
 import type { WriteRequest } from '../data/batch-write.ts';
 import {
   batchWriteAll,
@@ -56,6 +55,7 @@ import {
   type StoredHead,
 } from '../domain/bank-import.ts';
 import { DomainError, type FieldIssue, ValidationError } from '../domain/errors.ts';
+import { newUlid } from '../domain/ids.ts';
 import type { QuestionContent } from '../domain/question.ts';
 import {
   MAX_UPLOAD_TEXT_BYTES,
@@ -529,7 +529,7 @@ export async function uploadBank(
   opts: UploadOptions,
 ): Promise<UploadAnswer> {
   const requestHash = hashRequest([upload.spec, opts.async ?? false, upload.text]);
-  let importId: string = ulid();
+  let importId: string = newUlid();
   if (opts.idempotencyKey) {
     const prior = await priorImport(
       caller.org,
@@ -774,7 +774,7 @@ export async function createPartwiseImport(
   opts: { idempotencyKey?: string; now: Date },
 ): Promise<ImportView> {
   const requestHash = hashRequest([input]);
-  const importId = ulid();
+  const importId = newUlid();
   if (opts.idempotencyKey) {
     const prior = await priorImport(
       caller.org,
@@ -1060,7 +1060,7 @@ async function readBankOf(
  * depends on copies of replaced heads while the bank is loaded).
  */
 export async function importBankNow(org: string, bank: Bank, now: Date): Promise<ImportCounts> {
-  const importId = ulid();
+  const importId = newUlid();
   const at = now.toISOString();
   await createImport({
     importId,
