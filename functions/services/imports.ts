@@ -23,14 +23,15 @@ import {
   type ImportCounts,
   type ImportFailure,
   type ImportRecord,
+  type ImportRegistry,
   markAborted,
   markCleaned,
   markQueued,
-  openImports,
   type PartMeta,
   planImport,
   putBody,
   readParts,
+  readRegistry,
   readStagedList,
   receivePart,
   registerImport,
@@ -316,8 +317,8 @@ async function runAll(tasks: readonly (() => Promise<void>)[], limit: number): P
 async function register(run: Run): Promise<number> {
   const started = Date.now();
   for (let round = 0; ; round++) {
-    await recoverStopped(run.org, run.now());
-    const seq = await registerImport(run.org, run.importId, run.now());
+    const registry = await recoverStopped(run.org, run.now());
+    const seq = await registerImport(run.org, run.importId, run.now(), registry);
     if (seq !== undefined) return seq;
     // An upload request does not wait out its deadline for a slot: the job waits instead.
     if (run.handOff?.aborted) throw new HandOff();
@@ -456,10 +457,13 @@ async function rollBack(
 /**
  * Imports of this organisation whose job stopped: roll back what they staged (from their staged
  * list) and record them failed; close their registry entry once their job can no longer write
- * (docs/imports.md, "State machine").
+ * (docs/imports.md, "State machine"). Returns the registry as read when recovery changed nothing
+ * in it (registering goes on from that read), undefined when it did.
  */
-export async function recoverStopped(org: string, now: Date): Promise<void> {
-  for (const entry of await openImports(org)) {
+export async function recoverStopped(org: string, now: Date): Promise<ImportRegistry | undefined> {
+  const registry = await readRegistry(org);
+  let changed = false;
+  for (const entry of registry.open) {
     const rec = await getImport(org, entry.importId);
     // An import that recorded its own failure (after its own rollback attempt) writes nothing
     // more: what it left is rolled back now, not 3 minutes later, so that a retry after a 503
@@ -477,6 +481,7 @@ export async function recoverStopped(org: string, now: Date): Promise<void> {
       (rec.status === 'queued' && derivedFailure(rec, now) !== undefined);
     const beyondReach = now.getTime() - Date.parse(entry.at) > ZOMBIE_MS;
     if (!stalled && !finished && !entry.aborted) continue;
+    changed = true;
     for (const e of await readStagedList(org, entry.importId)) {
       await rollbackQuestion(org, entry.seq, e);
     }
@@ -494,6 +499,7 @@ export async function recoverStopped(org: string, now: Date): Promise<void> {
       await deleteImportData(org, entry.importId);
     } else await markAborted(org, entry.seq, entry.importId, now);
   }
+  return changed ? undefined : registry;
 }
 
 // ---------------------------------------------------------------------------------------------
