@@ -282,7 +282,7 @@ export const AttemptExtended = z.object({
 });
 
 export const PreviewStarted = z
-  .extend(AttemptView, {
+  .extend(AttemptView(), {
     preview: z.literal(true),
     takeUrl: z
       .string()
