@@ -3,6 +3,7 @@ import { basename, extname, join } from 'node:path';
 import type { Bank } from '../domain/bank.ts';
 import type { BankImport } from '../domain/bank-import.ts';
 import { readUpload, type UploadFormat } from '../domain/bank-upload.ts';
+import * as moodleReaders from '../domain/moodle-readers.ts';
 import { slugOf } from '../domain/question-ids.ts';
 
 const FORMATS: Record<string, UploadFormat> = {
@@ -61,11 +62,16 @@ export function readBankFile(file: string, opts: ReadOptions = {}): Bank {
  */
 export function readBankImport(file: string, opts: ReadOptions = {}): BankImport {
   const format = formatOfFile(file);
-  return readUpload({ bytes: readFileSync(file) }, format, {
-    ...(opts.area ? { area: opts.area } : {}),
-    ...(opts.skipUnsupported ? { skipUnsupported: 'true' } : {}),
-    ...(format === 'gift' || format === 'xml'
-      ? { bank: bankIdOfFile(file), bankTitle: basename(file) }
-      : {}),
-  });
+  return readUpload(
+    { bytes: readFileSync(file) },
+    format,
+    {
+      ...(opts.area ? { area: opts.area } : {}),
+      ...(opts.skipUnsupported ? { skipUnsupported: 'true' } : {}),
+      ...(format === 'gift' || format === 'xml'
+        ? { bank: bankIdOfFile(file), bankTitle: basename(file) }
+        : {}),
+    },
+    moodleReaders,
+  );
 }

@@ -502,9 +502,15 @@ export interface OpenImport {
   aborted?: string;
 }
 
-async function readRegistry(
-  org: string,
-): Promise<{ seq: number; open: OpenImport[]; exists: boolean }> {
+/** The organisation's import registry as read: the last number given out and the open imports. */
+export interface ImportRegistry {
+  seq: number;
+  open: OpenImport[];
+  exists: boolean;
+}
+
+/** The import registry, read strongly consistent. */
+export async function readRegistry(org: string): Promise<ImportRegistry> {
   const res = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.importRegistry(org), ConsistentRead: true }),
   );
@@ -516,23 +522,20 @@ async function readRegistry(
   };
 }
 
-/** The open imports of an organisation (for recovery). */
-export async function openImports(org: string): Promise<OpenImport[]> {
-  return (await readRegistry(org)).open;
-}
-
 /**
  * Give this import the next sequence number and open it, in one write (I5): a reader's snapshot
  * either predates it (and ignores its items: their number is above the snapshot's) or lists it
- * open. Returns the number, or undefined when `MAX_OPEN_IMPORTS` are open.
+ * open. Returns the number, or undefined when `MAX_OPEN_IMPORTS` are open. `read` is the registry
+ * as the caller has just read it (recovery reads it first), which saves reading it again: the
+ * write is conditioned on the number read, so a stale read only costs another round.
  */
 export async function registerImport(
   org: string,
   importId: string,
   now: Date,
+  read?: ImportRegistry,
 ): Promise<number | undefined> {
-  for (;;) {
-    const reg = await readRegistry(org);
+  for (let reg = read ?? (await readRegistry(org)); ; reg = await readRegistry(org)) {
     if (reg.open.length >= MAX_OPEN_IMPORTS) return undefined;
     if (!reg.exists) {
       // The map must exist before an entry can be set in it; a racing creator is fine.

@@ -9,9 +9,9 @@ import { createLocator, readBank } from './bank.ts';
 import { authoredImport, type BankImport, type Notice } from './bank-import.ts';
 import { checkText, decodeUpload } from './encoding.ts';
 import { DomainError } from './errors.ts';
-import { importGift } from './gift.ts';
-import type { ImportOptions } from './moodle-import.ts';
-import { importMoodleXml } from './moodle-xml.ts';
+import type { MoodleReader } from './moodle.ts';
+import { type ImportOptions, importDrafts } from './moodle-import.ts';
+import { QUESTION_TYPE_LIST } from './question-types/registry.ts';
 
 export type UploadFormat = 'json' | 'yaml' | 'gift' | 'xml';
 
@@ -84,13 +84,22 @@ function explanationWarnings(
 }
 
 /**
+ * The GIFT and Moodle XML readers: the side entry `#side/moodle-readers`, which a Lambda loads
+ * only for an upload in either format (`parseUpload` in upload.ts); the CLI imports them.
+ */
+export type MoodleReaders = Record<'giftDrafts' | 'moodleXmlDrafts', MoodleReader>;
+
+/**
  * Read an upload: `bytes` as they arrived (preferred: the encoding is detected from them) or a
- * `text` that was decoded on the way (checked for what a wrong decoding leaves behind).
+ * `text` that was decoded on the way (checked for what a wrong decoding leaves behind). GIFT and
+ * Moodle XML need `readers`: they read the text into drafts with this module's question types,
+ * and `importDrafts` here validates them (so its ValidationError is the caller's own class).
  */
 export function readUpload(
   body: { bytes?: Uint8Array; text?: string },
   format: UploadFormat,
   params: UploadParams = {},
+  readers?: MoodleReaders,
 ): BankImport {
   const text = body.bytes ? decodeUpload(body.bytes) : checkText(body.text ?? '');
   if (format === 'json' || format === 'yaml') {
@@ -104,5 +113,7 @@ export function readUpload(
     ...(params.bankTitle ? { bankTitle: params.bankTitle } : {}),
     ...(params.skipUnsupported === 'true' ? { skipUnsupported: true } : {}),
   };
-  return format === 'gift' ? importGift(text, opts) : importMoodleXml(text, opts);
+  if (!readers) throw new Error(`Reading a ${format} upload needs the Moodle readers.`);
+  const read = format === 'gift' ? readers.giftDrafts : readers.moodleXmlDrafts;
+  return importDrafts(read(text, opts, QUESTION_TYPE_LIST), format, opts);
 }

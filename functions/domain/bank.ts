@@ -240,6 +240,18 @@ export function validateBank(
   return { bank: envelope.data.bank, questions };
 }
 
+/**
+ * A bank of questions each validated already (`validateQuestion`, as a Moodle import does while
+ * it reads them, ids unique): only the envelope is checked, the bank's metadata and its number
+ * of questions, so no question is validated twice.
+ */
+export function bankOf(meta: BankMeta, questions: QuestionContent[]): Bank {
+  const raw = { bank: meta, questions };
+  const envelope = BankEnvelope.safeParse(raw);
+  if (!envelope.success) throw new ValidationError(issuesOf(envelope.error, '', raw));
+  return { bank: envelope.data.bank, questions };
+}
+
 function locateAll(
   issues: FieldIssue[],
   locate?: (path: string) => { line: number; column: number } | undefined,

@@ -5,11 +5,11 @@
  * docs/question-format.md.
  */
 
-import { BankMeta, validateBank } from './bank.ts';
+import { BankMeta, bankOf } from './bank.ts';
 import type { BankImport, Notice, QuestionOrigin, SkippedQuestion } from './bank-import.ts';
 import { type FieldIssue, ValidationError } from './errors.ts';
-import type { Draft, MoodleFormat, Pos } from './moodle.ts';
-import { validateQuestion } from './question.ts';
+import type { Draft, MoodleDrafts, MoodleFormat, Pos } from './moodle.ts';
+import { type QuestionContent, validateQuestion } from './question.ts';
 import { authorId, idFromContent, idFromTitle, tagOf } from './question-ids.ts';
 import { issuesOf } from './z.ts';
 
@@ -179,7 +179,7 @@ export function assembleImport(
   if (!meta.success) issues.push(...issuesOf(meta.error, 'bank'));
 
   const firstWithId = new Map<string, Draft>();
-  const included: Draft[] = [];
+  const included: QuestionContent[] = [];
   for (const d of drafts) {
     // A question that fails before it has an id is still named by the id it would get.
     const named = d.authorId ? authorId(d.authorId.raw) : undefined;
@@ -241,12 +241,12 @@ export function assembleImport(
         ...who(questionId),
       });
     }
-    if (r.issues.length) continue;
+    if (!r.question) continue;
     if (!d.generalFeedback)
       warnings.push({ message: GENERAL_FEEDBACK[format], ...d.start, ...who(questionId) });
     warnings.push(...d.warnings.map((w) => ({ ...w, ...who(questionId) })));
     origins.push(origin!);
-    included.push(d);
+    included.push(r.question);
   }
   if (drafts.length === 0) {
     issues.push({
@@ -264,11 +264,22 @@ export function assembleImport(
     });
   }
   if (issues.length) throw fileError(issues, what);
-  const validated = validateBank({ bank, questions: included.map((d) => d.raw) }, (path) => {
-    const m = /^questions\[(\d+)\]\.?(.*)$/.exec(path);
-    const d = m ? included[Number(m[1])] : undefined;
-    return d ? locate(d, m![2]!) : undefined;
-  });
+  // Each question was validated above, its id unique: only the envelope is left to check.
+  const validated = bankOf(bank, included);
   warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   return { bank: validated, warnings, skipped, origins };
+}
+
+/**
+ * A reader's drafts (`giftDrafts`, `moodleXmlDrafts`) as a bank import (`assembleImport`); a
+ * text the reader could not read at all throws its one problem as a ValidationError.
+ */
+export function importDrafts(
+  read: MoodleDrafts,
+  format: MoodleFormat,
+  opts: ImportOptions,
+): BankImport {
+  const what = format === 'gift' ? 'GIFT text' : 'Moodle XML';
+  if ('fatal' in read) throw fileError(read.fatal, what);
+  return assembleImport(read.drafts, read.issues, read.notes, format, opts);
 }

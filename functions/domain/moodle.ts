@@ -1,12 +1,14 @@
 /**
  * What GIFT and Moodle XML share: Moodle's meaning of a question, independent of the syntax it
  * was written in. The type modules read both formats into the same keys through a `Reader`
- * (GIFT: `GiftQuestion` in gift-syntax.ts, XML: `XmlQuestion` in moodle-xml.ts), so that a
+ * (GIFT: `GiftQuestion` in gift-syntax.ts, XML: `XmlQuestion` in moodle-xml-read.ts), so that a
  * question means the same whichever format it came in. See "Moodle banks" in
  * docs/question-format.md.
  */
 import type { Notice } from './bank-import.ts';
 import type { FieldIssue } from './errors.ts';
+import type { ImportOptions } from './moodle-import.ts';
+import type { AnyQuestionType } from './question-types/registry.ts';
 import type { Option } from './question-types/type.ts';
 
 /** A place in an uploaded file (1-based). */
@@ -35,6 +37,27 @@ export interface Draft {
   generalFeedback?: boolean;
   raw?: Record<string, unknown>;
 }
+
+/**
+ * What a reader of a Moodle file (`giftDrafts`, `moodleXmlDrafts`) hands to `importDrafts`: the
+ * drafts with the problems and notes of the file itself, or, for a text that cannot be read at
+ * all (XML that is not well formed), the one problem (`fatal`). Plain data, no error thrown: the
+ * readers run in a side entry (`#side/moodle-readers`) with its own copy of any class, and the
+ * bundle's `importDrafts` throws the bundle's own ValidationError.
+ */
+export type MoodleDrafts =
+  | { drafts: Draft[]; issues: FieldIssue[]; notes: Notice[] }
+  | { fatal: FieldIssue[] };
+
+/**
+ * A reader of a Moodle file (GIFT: `giftDrafts`, XML: `moodleXmlDrafts`): its text as drafts.
+ * `types` are the question types that may claim a question: the caller's registry.
+ */
+export type MoodleReader = (
+  text: string,
+  opts: ImportOptions,
+  types: readonly AnyQuestionType[],
+) => MoodleDrafts;
 
 /** How a message names the text a reader converted. */
 export const ROLE_NAMES = {

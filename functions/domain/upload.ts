@@ -49,14 +49,22 @@ export { MAX_UPLOAD_TEXT_BYTES } from './upload-limits.ts';
 /**
  * Parse and validate an uploaded text (already decoded: `decodeUpload` ran on its bytes): the
  * bank with its warnings, skipped questions and id origins, or a ValidationError locating every
- * problem.
+ * problem. A GIFT or Moodle XML text first loads the readers (the side entry
+ * `#side/moodle-readers`, bank-upload.ts): nothing else loads them.
  */
-export function parseUpload(text: string, spec: UploadSpec): BankImport {
-  return readUpload({ text }, spec.format, {
-    ...(spec.area ? { area: spec.area } : {}),
-    ...(spec.difficulty ? { difficulty: String(spec.difficulty) } : {}),
-    ...(spec.bank ? { bank: spec.bank } : {}),
-    ...(spec.bankTitle ? { bankTitle: spec.bankTitle } : {}),
-    ...(spec.skipUnsupported ? { skipUnsupported: 'true' } : {}),
-  });
+export async function parseUpload(text: string, spec: UploadSpec): Promise<BankImport> {
+  const moodle = spec.format === 'gift' || spec.format === 'xml';
+  const readers = moodle ? await import('#side/moodle-readers') : undefined;
+  return readUpload(
+    { text },
+    spec.format,
+    {
+      ...(spec.area ? { area: spec.area } : {}),
+      ...(spec.difficulty ? { difficulty: String(spec.difficulty) } : {}),
+      ...(spec.bank ? { bank: spec.bank } : {}),
+      ...(spec.bankTitle ? { bankTitle: spec.bankTitle } : {}),
+      ...(spec.skipUnsupported ? { skipUnsupported: 'true' } : {}),
+    },
+    readers,
+  );
 }

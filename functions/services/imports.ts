@@ -4,7 +4,6 @@
  * stopped, and the status a client polls. Design: docs/imports.md.
  */
 import { createHash } from 'node:crypto';
-import { ulid } from 'ulid';
 import type { WriteRequest } from '../data/batch-write.ts';
 import {
   batchWriteAll,
@@ -24,14 +23,15 @@ import {
   type ImportCounts,
   type ImportFailure,
   type ImportRecord,
+  type ImportRegistry,
   markAborted,
   markCleaned,
   markQueued,
-  openImports,
   type PartMeta,
   planImport,
   putBody,
   readParts,
+  readRegistry,
   readStagedList,
   receivePart,
   registerImport,
@@ -56,6 +56,7 @@ import {
   type StoredHead,
 } from '../domain/bank-import.ts';
 import { DomainError, type FieldIssue, ValidationError } from '../domain/errors.ts';
+import { newUlid } from '../domain/ids.ts';
 import type { QuestionContent } from '../domain/question.ts';
 import {
   MAX_UPLOAD_TEXT_BYTES,
@@ -316,8 +317,8 @@ async function runAll(tasks: readonly (() => Promise<void>)[], limit: number): P
 async function register(run: Run): Promise<number> {
   const started = Date.now();
   for (let round = 0; ; round++) {
-    await recoverStopped(run.org, run.now());
-    const seq = await registerImport(run.org, run.importId, run.now());
+    const registry = await recoverStopped(run.org, run.now());
+    const seq = await registerImport(run.org, run.importId, run.now(), registry);
     if (seq !== undefined) return seq;
     // An upload request does not wait out its deadline for a slot: the job waits instead.
     if (run.handOff?.aborted) throw new HandOff();
@@ -456,10 +457,13 @@ async function rollBack(
 /**
  * Imports of this organisation whose job stopped: roll back what they staged (from their staged
  * list) and record them failed; close their registry entry once their job can no longer write
- * (docs/imports.md, "State machine").
+ * (docs/imports.md, "State machine"). Returns the registry as read when recovery changed nothing
+ * in it (registering goes on from that read), undefined when it did.
  */
-export async function recoverStopped(org: string, now: Date): Promise<void> {
-  for (const entry of await openImports(org)) {
+export async function recoverStopped(org: string, now: Date): Promise<ImportRegistry | undefined> {
+  const registry = await readRegistry(org);
+  let changed = false;
+  for (const entry of registry.open) {
     const rec = await getImport(org, entry.importId);
     // An import that recorded its own failure (after its own rollback attempt) writes nothing
     // more: what it left is rolled back now, not 3 minutes later, so that a retry after a 503
@@ -477,6 +481,7 @@ export async function recoverStopped(org: string, now: Date): Promise<void> {
       (rec.status === 'queued' && derivedFailure(rec, now) !== undefined);
     const beyondReach = now.getTime() - Date.parse(entry.at) > ZOMBIE_MS;
     if (!stalled && !finished && !entry.aborted) continue;
+    changed = true;
     for (const e of await readStagedList(org, entry.importId)) {
       await rollbackQuestion(org, entry.seq, e);
     }
@@ -494,6 +499,7 @@ export async function recoverStopped(org: string, now: Date): Promise<void> {
       await deleteImportData(org, entry.importId);
     } else await markAborted(org, entry.seq, entry.importId, now);
   }
+  return changed ? undefined : registry;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -529,7 +535,7 @@ export async function uploadBank(
   opts: UploadOptions,
 ): Promise<UploadAnswer> {
   const requestHash = hashRequest([upload.spec, opts.async ?? false, upload.text]);
-  let importId: string = ulid();
+  let importId: string = newUlid();
   if (opts.idempotencyKey) {
     const prior = await priorImport(
       caller.org,
@@ -555,7 +561,7 @@ export async function uploadBank(
 
   const textBytes = Buffer.byteLength(upload.text);
   if (!opts.async && textBytes <= SYNC_MAX_TEXT_BYTES) {
-    const read = parseUpload(upload.text, upload.spec);
+    const read = await parseUpload(upload.text, upload.spec);
     if (read.bank.questions.length <= SYNC_MAX_QUESTIONS) {
       return importInRequest(caller, importId, read, upload, requestHash, opts.now);
     }
@@ -774,7 +780,7 @@ export async function createPartwiseImport(
   opts: { idempotencyKey?: string; now: Date },
 ): Promise<ImportView> {
   const requestHash = hashRequest([input]);
-  const importId = ulid();
+  const importId = newUlid();
   if (opts.idempotencyKey) {
     const prior = await priorImport(
       caller.org,
@@ -854,7 +860,7 @@ export async function receiveImportPart(
   // A part small enough to parse here is validated here (400 with every problem located, as
   // POST /v1/banks answers); a larger one is validated by the job with the others.
   if (Buffer.byteLength(upload.text) <= SYNC_MAX_TEXT_BYTES) {
-    const { bank } = parseUpload(upload.text, upload.spec);
+    const { bank } = await parseUpload(upload.text, upload.spec);
     if (rec.bank && namesItsBank(upload.spec.format) && bank.bank.id !== rec.bank.id) {
       throw new ValidationError([
         {
@@ -998,7 +1004,7 @@ async function readBankOf(
     const format = p.meta.format as UploadFormat;
     let read: BankImport;
     try {
-      read = parseUpload(p.text, {
+      read = await parseUpload(p.text, {
         format,
         ...(p.meta.area ? { area: p.meta.area } : {}),
         ...(p.meta.difficulty ? { difficulty: p.meta.difficulty as 1 | 2 | 3 } : {}),
@@ -1060,7 +1066,7 @@ async function readBankOf(
  * depends on copies of replaced heads while the bank is loaded).
  */
 export async function importBankNow(org: string, bank: Bank, now: Date): Promise<ImportCounts> {
-  const importId = ulid();
+  const importId = newUlid();
   const at = now.toISOString();
   await createImport({
     importId,

@@ -52,6 +52,7 @@ describe('side entries (#side/*: code only some requests load)', () => {
   it('are built beside the bundle, where the bundle finds them: the public function serves the OpenAPI document', async () => {
     const imports = JSON.parse(readFileSync(join(outDir, 'package.json'), 'utf8')).imports;
     expect(imports).toEqual({
+      '#side/moodle-readers': './side/moodle-readers.mjs',
       '#side/openapi': './side/openapi.mjs',
       '#side/smtp': './side/smtp.mjs',
     });
@@ -132,6 +133,100 @@ describe("the mail job's SMTP path (#side/smtp: nodemailer's MIME composer and S
     expect(sent).toHaveLength(1);
     const source = await (await fetch(`${capture.apiUrl}/email/${sent[0]!.id}/source`)).text();
     expect(source).toContain(`Message-ID: ${run.stdout}`);
+  });
+});
+
+describe('the GIFT and Moodle XML readers (#side/moodle-readers)', () => {
+  let outDir: string;
+  let readers: string;
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'assay-readers-'));
+    // The upload path as the authoring function and the import job bundle it, with the
+    // bundle's own error class to compare against, then the afterBundling commands.
+    await build({
+      ...esbuildOptions(resolve(root, 'functions/domain/upload.ts'), join(outDir, 'index.mjs')),
+      entryPoints: [],
+      stdin: {
+        contents:
+          "export { parseUpload } from './functions/domain/upload.ts'; export { ValidationError } from './functions/domain/errors.ts';",
+        resolveDir: root,
+        loader: 'ts',
+      },
+      logLevel: 'silent',
+    });
+    for (const command of sideModuleCommands(root, outDir)) execSync(command, { stdio: 'pipe' });
+    readers = readFileSync(join(outDir, 'side', 'moodle-readers.mjs'), 'utf8');
+  }, 120_000);
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  /** Runs `body` in a fresh Node with the bundle's exports in scope; its output as JSON. */
+  const inBundle = (body: string) => {
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { parseUpload, ValidationError } = await import(${JSON.stringify(pathToFileURL(join(outDir, 'index.mjs')).href)});
+         const out = {};
+         ${body}
+         process.stdout.write(JSON.stringify(out));`,
+      ],
+      { encoding: 'utf8', cwd: tmpdir(), env: { PATH: process.env.PATH ?? '' } },
+    );
+    expect(run.stderr).toBe('');
+    return JSON.parse(run.stdout) as Record<string, unknown>;
+  };
+
+  it('stay out of the bundle, which imports them only for a GIFT or XML upload', () => {
+    const code = readFileSync(join(outDir, 'index.mjs'), 'utf8');
+    expect(code).toContain(`import("${SIDE_PREFIX}moodle-readers")`);
+    // The GIFT reader's messages and the XML reader's are in the side entry, not the bundle.
+    for (const text of ['is not closed with "}" before the blank line', 'Not well-formed XML']) {
+      expect(code).not.toContain(text);
+      expect(readers).toContain(text);
+    }
+  });
+
+  it("copy neither validation nor the error classes: those are the bundle's own", () => {
+    // No zod (its messages), no question types (a key schema's message), no error class.
+    expect(readers).not.toContain('Invalid input');
+    expect(readers).not.toContain('extends Error');
+    expect(readers).not.toContain('validation-failed');
+  });
+
+  it("read GIFT and XML from the built files, and their problems are the bundle's ValidationError", () => {
+    const out = inBundle(`
+      const spec = { format: 'gift', area: 'security' };
+      const ok = await parseUpload('::Q1:: [html]<p>Which port does <b>HTTPS</b> use by default?</p> {=443 ~80 ~22}', spec);
+      out.gift = ok.bank.questions.map((q) => [q.id, q.type, q.answer, q.prompt]);
+      for (const [name, text, format] of [
+        ['giftProblem', '::Q1:: Which port does HTTPS use by default? {=443 ~80', 'gift'],
+        ['xmlMalformed', '<quiz><question', 'xml'],
+        ['xmlProblem', '<quiz><question type="essay"><name><text>E</text></name><questiontext><text>Explain.</text></questiontext></question></quiz>', 'xml'],
+      ]) {
+        try {
+          await parseUpload(text, { format, area: 'security' });
+          out[name] = 'no error';
+        } catch (err) {
+          out[name] = { own: err instanceof ValidationError, message: err.message };
+        }
+      }`);
+    // The HTML prompt went through turndown, a side module the side entry requires.
+    expect(out.gift).toEqual([
+      ['q-q1', 'single', 'a', 'Which port does **HTTPS** use by default?'],
+    ]);
+    expect(out.giftProblem).toEqual({
+      own: true,
+      message: expect.stringContaining('is not closed with "}"'),
+    });
+    expect(out.xmlMalformed).toEqual({
+      own: true,
+      message: expect.stringMatching(/^1 problem in the Moodle XML: line 1: Not well-formed XML/),
+    });
+    expect(out.xmlProblem).toEqual({
+      own: true,
+      message: expect.stringContaining('essay'),
+    });
   });
 });
 

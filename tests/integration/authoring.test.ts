@@ -66,6 +66,31 @@ describe('uploading a bank', () => {
     });
   });
 
+  it('re-uploads an unchanged bank in ten calls, reading the registry once to recover and register', async () => {
+    const doc = bank('acme-calls', [single('acme-c1'), single('acme-c2')]);
+    expect((await upload(doc)).status).toBe(201);
+    const calls: string[] = [];
+    const stop = onDynamoCall((c) => calls.push(c.operation));
+    const again = await upload(doc);
+    stop();
+    expect(again.body).toMatchObject({ imported: 2, unchanged: 2 });
+    // docs/imports.md: the record (I2); the registry read once for recovery and the register,
+    // which is an UpdateItem (I5); the heartbeat; the snapshot and the heads (I6); the commit
+    // (I9); the clean-up of the import's items and the record marked clean (I11).
+    expect(calls).toEqual([
+      'PutItem',
+      'GetItem',
+      'UpdateItem',
+      'UpdateItem',
+      'GetItem',
+      'BatchGetItem',
+      'TransactWriteItems',
+      'Query',
+      'Query',
+      'UpdateItem',
+    ]);
+  });
+
   it('makes version 2 only of the question whose content changed', async () => {
     const doc = bank('acme-core', [
       single('acme-q1'),

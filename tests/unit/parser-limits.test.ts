@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { PARSE_LIMITS, parseBankText, readBank } from '../../functions/domain/bank.ts';
-import { ValidationError } from '../../functions/domain/errors.ts';
+import {
+  bankOf,
+  MAX_BANK_QUESTIONS,
+  PARSE_LIMITS,
+  parseBankText,
+  readBank,
+} from '../../functions/domain/bank.ts';
+import { type FieldIssue, ValidationError } from '../../functions/domain/errors.ts';
+import { parseGift } from '../../functions/domain/gift.ts';
 
 /** The 400 a text gets, as the API would answer it. */
 function refusal(text: string, format: 'json' | 'yaml') {
@@ -65,5 +72,30 @@ describe('parsing a bank with limits', () => {
 
   it('keeps reporting malformed YAML with its line and column', () => {
     expect(() => readBank('bank: [unclosed\n', 'yaml')).toThrow(/line/);
+  });
+});
+
+describe('a bank of questions validated one by one, as a Moodle import builds it', () => {
+  const question = parseGift(
+    '::TLS:: What does TLS stand for? {=Transport Layer Security ~Tiny Little Socket}',
+    { area: 'security' },
+  ).questions[0]!;
+
+  it('keeps the questions as they were validated', () => {
+    const bank = bankOf({ id: 'one-bank', title: 'One' }, [question]);
+    expect(bank).toEqual({ bank: { id: 'one-bank', title: 'One' }, questions: [question] });
+  });
+
+  it('is refused over the bank limit of questions, as a YAML bank would be', () => {
+    const many = Array.from({ length: MAX_BANK_QUESTIONS + 1 }, () => question);
+    let issue: FieldIssue | undefined;
+    try {
+      bankOf({ id: 'big-bank', title: 'Big' }, many);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ValidationError);
+      issue = (err as ValidationError).issues[0];
+    }
+    expect(issue?.path).toBe('questions');
+    expect(issue?.message).toMatch(/100000/);
   });
 });

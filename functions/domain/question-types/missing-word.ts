@@ -75,7 +75,7 @@ export const missingWord: QuestionType<'missing-word', ChoiceKey, string, { opti
   describe: optionLabel,
   gift: {
     // `Moodle costs {~lots =nothing} to download.`: text after a choice block makes the blank
-    // (`gift.ts` puts `{blank}` where the block was).
+    // (`gift-read.ts` puts `{blank}` where the block was).
     read: {
       blank: BLANK,
       claims: (b) => hasText(b.after) && isSingleChoice(b),

@@ -1,4 +1,9 @@
-/** The authoring function's routes (see `../routes.ts`, which lists them all). */
+/**
+ * The authoring function's routes (see `../routes.ts`, which lists them all). Parameter, body and
+ * response schemas are read through getters and built on first use (schemas/questions.ts), so a
+ * cold start builds only the schemas of the route it serves: an upload does not build the
+ * question views, the edit documents or the statistics.
+ */
 import { MAX_UPLOAD_TEXT_BYTES } from '../../domain/upload-limits.ts';
 import type { RouteDef } from '../route-types.ts';
 import { QuestionIfMatchHeader } from '../schemas/common.ts';
@@ -62,9 +67,13 @@ export const AUTHORING_ROUTES = [
     summary:
       'Upload a question bank: JSON, YAML, Moodle GIFT (text/plain or application/octet-stream with ?format=gift) or Moodle XML (application/xml, or ?format=xml). All or nothing: readers see the whole bank at once or nothing of it, and any invalid question stores nothing, every problem located (with its line); with ?skipUnsupported=true the questions Assay cannot represent are left out and listed in `skipped`. A GIFT or XML file is the bank ?bank= names: an id derived from a title or content that belongs to a question of another bank is a 409. A bank of at most 1,000 questions and 2 MiB of text is imported before the answer (201, with `warnings` and `skipped`); a larger one, or any with Prefer: respond-async, by a job (202 with Location: /v1/imports/{importId}, whose record shows the same warnings and skipped questions). Re-uploading identical content changes nothing.',
     consumes: BANK_CONTENT_TYPES,
-    body: BankDocument,
+    get body() {
+      return BankDocument();
+    },
     rawBody: true,
-    query: UploadQuery,
+    get query() {
+      return UploadQuery();
+    },
     headers: [
       IDEMPOTENCY_KEY,
       CONTENT_ENCODING,
@@ -75,11 +84,18 @@ export const AUTHORING_ROUTES = [
       },
     ],
     responses: {
-      201: { description: 'Imported: every question is visible.', schema: UploadResult },
+      201: {
+        description: 'Imported: every question is visible.',
+        get schema() {
+          return UploadResult();
+        },
+      },
       202: {
         description:
           'Accepted: the import runs in a job; poll the Location (GET /v1/imports/{importId}).',
-        schema: ImportStatusView,
+        get schema() {
+          return ImportStatusView();
+        },
       },
       409: {
         description:
@@ -101,10 +117,17 @@ export const AUTHORING_ROUTES = [
     access: AUTHORS,
     summary:
       'Start a part-wise import of one bank too large for one request: then send each part with PUT /v1/imports/{importId}/parts/{n}. The last part queues the import.',
-    body: CreateImportBody,
+    get body() {
+      return CreateImportBody();
+    },
     headers: [IDEMPOTENCY_KEY],
     responses: {
-      201: { description: 'The import, receiving its parts.', schema: ImportStatusView },
+      201: {
+        description: 'The import, receiving its parts.',
+        get schema() {
+          return ImportStatusView();
+        },
+      },
       422: { description: 'The Idempotency-Key was sent with a different request.' },
     },
   },
@@ -117,14 +140,30 @@ export const AUTHORING_ROUTES = [
     summary:
       'One part of a part-wise import: a bank document (of the same bank) in any upload format. Sending a part again replaces it; the last missing part queues the import (202).',
     consumes: BANK_CONTENT_TYPES,
-    body: BankDocument,
+    get body() {
+      return BankDocument();
+    },
     rawBody: true,
-    params: ImportPartParams,
-    query: UploadQuery,
+    get params() {
+      return ImportPartParams();
+    },
+    get query() {
+      return UploadQuery();
+    },
     headers: [CONTENT_ENCODING],
     responses: {
-      200: { description: 'Received; parts are still missing.', schema: ImportStatusView },
-      202: { description: 'Every part is in: the import is queued.', schema: ImportStatusView },
+      200: {
+        description: 'Received; parts are still missing.',
+        get schema() {
+          return ImportStatusView();
+        },
+      },
+      202: {
+        description: 'Every part is in: the import is queued.',
+        get schema() {
+          return ImportStatusView();
+        },
+      },
       409: { description: 'The import no longer takes parts.' },
       413: { description: 'The body is over 4 MiB, or its text over 32 MiB decompressed.' },
     },
@@ -137,8 +176,17 @@ export const AUTHORING_ROUTES = [
     access: AUTHORS,
     summary:
       "An import's status: counts, progress, errors with their locations, warnings. Your organisation's imports only.",
-    params: ImportParams,
-    responses: { 200: { description: 'The import.', schema: ImportStatusView } },
+    get params() {
+      return ImportParams();
+    },
+    responses: {
+      200: {
+        description: 'The import.',
+        get schema() {
+          return ImportStatusView();
+        },
+      },
+    },
   },
   {
     operationId: 'listQuestions',
@@ -148,8 +196,17 @@ export const AUTHORING_ROUTES = [
     access: AUTHORS,
     summary:
       "A page of your organisation's questions (or the shipped public bank's with source=public).",
-    query: ListQuestionsQuery,
-    responses: { 200: { description: 'A page of questions.', schema: QuestionPage } },
+    get query() {
+      return ListQuestionsQuery();
+    },
+    responses: {
+      200: {
+        description: 'A page of questions.',
+        get schema() {
+          return QuestionPage();
+        },
+      },
+    },
   },
   {
     operationId: 'getQuestion',
@@ -159,9 +216,20 @@ export const AUTHORING_ROUTES = [
     access: AUTHORS,
     summary:
       'The latest version (or ?version=n) of a question, with its version list. Falls back to the public bank.',
-    params: QuestionIdParams,
-    query: GetQuestionQuery,
-    responses: { 200: { description: 'The question.', schema: QuestionView } },
+    get params() {
+      return QuestionIdParams();
+    },
+    get query() {
+      return GetQuestionQuery();
+    },
+    responses: {
+      200: {
+        description: 'The question.',
+        get schema() {
+          return QuestionView();
+        },
+      },
+    },
   },
   {
     operationId: 'editQuestion',
@@ -171,9 +239,15 @@ export const AUTHORING_ROUTES = [
     access: AUTHORS,
     summary:
       'Store an edit as a new version. If-Match must carry the version you edited (412 when stale, 428 when missing).',
-    params: QuestionIdParams,
-    body: EditQuestionBody,
-    documentedBody: EditQuestionDocument,
+    get params() {
+      return QuestionIdParams();
+    },
+    get body() {
+      return EditQuestionBody();
+    },
+    get documentedBody() {
+      return EditQuestionDocument();
+    },
     headers: [
       {
         name: 'If-Match',
@@ -184,7 +258,12 @@ export const AUTHORING_ROUTES = [
       },
     ],
     responses: {
-      200: { description: 'The new (or unchanged) latest version.', schema: QuestionView },
+      200: {
+        description: 'The new (or unchanged) latest version.',
+        get schema() {
+          return QuestionView();
+        },
+      },
       412: { description: 'The question has a newer version than If-Match names.' },
       428: { description: 'If-Match is missing or empty.' },
     },
@@ -196,7 +275,9 @@ export const AUTHORING_ROUTES = [
     group: 'authoring',
     access: AUTHORS,
     summary: 'Retire a question: never drawn again; past attempts and every version stay readable.',
-    params: QuestionIdParams,
+    get params() {
+      return QuestionIdParams();
+    },
     responses: { 204: { description: 'Retired.' } },
   },
   {
@@ -207,8 +288,17 @@ export const AUTHORING_ROUTES = [
     access: AUTHORS,
     summary:
       "Item statistics from completed attempts, kept current as attempts complete (no scan), and each version's calibrated item parameters with standard errors and item fit, once calibrated.",
-    params: QuestionIdParams,
-    responses: { 200: { description: 'The statistics.', schema: QuestionStats } },
+    get params() {
+      return QuestionIdParams();
+    },
+    responses: {
+      200: {
+        description: 'The statistics.',
+        get schema() {
+          return QuestionStats();
+        },
+      },
+    },
   },
   {
     operationId: 'requestCalibration',
@@ -219,7 +309,12 @@ export const AUTHORING_ROUTES = [
     summary:
       "Calibrate your organisation's own questions from their response records (every completed attempt leaves one): a version with at least the minimum responses (200 by default) gets 2PL or GPCM parameters, which scoring and adaptive selection use for attempts started afterwards. Always asynchronous: 202 with Location of the run, which the calibration job runs within about a minute. While a run is queued or running, asking again returns that run. The shared public bank is recalibrated by the job on its own schedule.",
     responses: {
-      202: { description: 'Queued (or already queued or running).', schema: CalibrationRunView },
+      202: {
+        description: 'Queued (or already queued or running).',
+        get schema() {
+          return CalibrationRunView();
+        },
+      },
     },
   },
   {
@@ -229,7 +324,16 @@ export const AUTHORING_ROUTES = [
     group: 'authoring',
     access: AUTHORS,
     summary: 'A calibration run of your organisation: its status and what it did per area.',
-    params: CalibrationParams,
-    responses: { 200: { description: 'The run.', schema: CalibrationRunView } },
+    get params() {
+      return CalibrationParams();
+    },
+    responses: {
+      200: {
+        description: 'The run.',
+        get schema() {
+          return CalibrationRunView();
+        },
+      },
+    },
   },
 ] as const satisfies readonly RouteDef[];

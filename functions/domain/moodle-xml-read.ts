@@ -1,0 +1,366 @@
+/**
+ * Reading a Moodle XML text (`<quiz><question type="...">`, what Moodle exports by default)
+ * into drafts: the side of Moodle XML import that only XML uploads need, loaded by them through
+ * the side entry `#side/moodle-readers` (moodle-readers.ts). Each type reads its own questions
+ * (`moodle.read` in its module of `question-types/`, handed in as `types`: the caller's
+ * registry); the texts and answers reach it already converted (`XmlQuestion`); the drafts are
+ * put together as GIFT's are (`importDrafts` in `moodle-import.ts`). The parser is
+ * @xmldom/xmldom (maintained, positions on every node), loaded on first use like the YAML
+ * parser. See "Moodle banks" in docs/question-format.md.
+ */
+import { createRequire } from 'node:module';
+import type * as XmlDom from '@xmldom/xmldom';
+import type { Notice } from './bank-import.ts';
+import type { FieldIssue } from './errors.ts';
+import { type AssayMeta, DraftReader, parseAssay, parseCategory } from './gift-syntax.ts';
+import { imageName, moodleText, type TextFormat } from './html-text.ts';
+import {
+  type Draft,
+  type MoodleReader,
+  type Pos,
+  type Reader,
+  ROLE_NAMES,
+  UNSUPPORTED_MOODLE_TYPES,
+} from './moodle.ts';
+import type { ImportOptions } from './moodle-import.ts';
+import type { XmlAnswer, XmlPair, XmlQuestion } from './moodle-xml-text.ts';
+import type { AnyQuestionType } from './question-types/registry.ts';
+
+type Element = XmlDom.Element;
+
+let xmldom: typeof XmlDom | undefined;
+
+/** @xmldom/xmldom, loaded on first use: only Moodle XML uploads need it (a side module in Lambda). */
+function dom(): typeof XmlDom {
+  xmldom ??= createRequire(import.meta.url)('@xmldom/xmldom') as typeof XmlDom;
+  return xmldom;
+}
+
+const posOf = (n: { lineNumber?: number; columnNumber?: number } | null | undefined): Pos => ({
+  line: Math.max(1, n?.lineNumber ?? 1),
+  column: Math.max(1, n?.columnNumber ?? 1),
+});
+
+/** The element children of `el` named `name`. */
+function children(el: Element, name: string): Element[] {
+  const out: Element[] = [];
+  for (let n = el.firstChild; n; n = n.nextSibling) {
+    if (n.nodeType === 1 && (n as Element).nodeName === name) out.push(n as Element);
+  }
+  return out;
+}
+
+const child = (el: Element | undefined, name: string) => (el ? children(el, name)[0] : undefined);
+
+/** The text of `<name><text>...</text></name>`-style content, trimmed as Moodle trims it. */
+const textOf = (el: Element | undefined) => (child(el, 'text')?.textContent ?? '').trim();
+
+/** The value of a simple element (`<single>true</single>`), trimmed, or undefined. */
+const valueIn = (el: Element, name: string) => child(el, name)?.textContent?.trim();
+
+/** Moodle's `format` attribute as a text format (anything unknown is HTML, as Moodle assumes). */
+function formatOf(el: Element | undefined, fallback: TextFormat): TextFormat {
+  const f = el?.getAttribute('format')?.trim();
+  if (!f) return fallback;
+  if (f === 'moodle_auto_format') return 'moodle';
+  if (f === 'plain_text') return 'plain';
+  if (f === 'markdown') return 'markdown';
+  return 'html';
+}
+
+/** `<single>`, `<shuffleanswers>`: Moodle takes "false", "0" and empty as false. */
+const yes = (v: string | undefined, absent: boolean) =>
+  v === undefined ? absent : !(v === 'false' || v === '0' || v === '');
+
+interface Feedback {
+  label: string;
+  text: string;
+}
+
+/** The reading of one `<question>` (see `Reader`). */
+class XmlQuestionReader extends DraftReader implements Reader {
+  readonly format = 'xml' as const;
+  readonly d: Draft;
+  readonly feedbackLines: Feedback[] = [];
+
+  constructor(
+    index: number,
+    start: Pos,
+    readonly meta: AssayMeta | undefined,
+  ) {
+    super();
+    this.d = { index, start, at: new Map(), issues: [], warnings: [] };
+  }
+
+  weight(percent: number): string {
+    return `fraction="${percent}"`;
+  }
+
+  feedback(label: string, text: string | undefined): void {
+    if (text) this.feedbackLines.push({ label, text });
+  }
+
+  /** A formatted text as Assay keeps it; images refused in the question, dropped in feedback. */
+  rich(
+    el: Element | undefined,
+    fallback: TextFormat,
+    role: 'prompt' | 'answer' | 'feedback',
+  ): string {
+    const raw = child(el, 'text')?.textContent ?? '';
+    const pos = posOf(el);
+    const c = moodleText(raw.trim(), formatOf(el, fallback));
+    if (c.images.length) {
+      const names = c.images.map((src) => `"${imageName(src)}"`).join(', ');
+      if (role === 'feedback') {
+        this.warn(
+          `The image ${names} in feedback was left out: Assay keeps no files (<file> elements and @@PLUGINFILE@@ links).`,
+          pos,
+        );
+      } else {
+        this.unsupported(
+          `the ${role === 'prompt' ? 'question text' : 'answer'} shows the image ${names}, which Assay cannot keep (it stores no files)`,
+          pos,
+        );
+      }
+    }
+    for (const note of c.notes ?? []) {
+      this.warn(`The ${ROLE_NAMES[role]} had ${note}: check that it reads as intended.`, pos);
+    }
+    return c.text;
+  }
+}
+
+/** The assay comment (`<!-- assay: difficulty=3 -->`) among a question's children. */
+function assayMeta(el: Element, issues: FieldIssue[]): AssayMeta | undefined {
+  for (let n = el.firstChild; n; n = n.nextSibling) {
+    if (n.nodeType !== 8) continue;
+    const data = n.nodeValue ?? '';
+    const m = /^\s*assay\s*:/i.exec(data);
+    if (!m) continue;
+    const pos = posOf(n as unknown as Element);
+    // Columns as if the comment's text started after `<!--` on its line.
+    const line = `${' '.repeat(pos.column + 3)}${data}`;
+    return parseAssay(line, pos.line, pos.column + 3 + m[0].length, issues);
+  }
+  return undefined;
+}
+
+/** One `<question>` as the type modules read it. */
+function xmlQuestion(r: XmlQuestionReader, el: Element, qtype: string): XmlQuestion {
+  const questiontext = child(el, 'questiontext');
+  const textFormat = formatOf(questiontext, 'html');
+  const prompt = r.rich(questiontext, 'html', 'prompt');
+  r.at('prompt', posOf(questiontext ?? el));
+  const choice = qtype === 'multichoice';
+  const answers: XmlAnswer[] = children(el, 'answer').map((a) => {
+    const pos = posOf(a);
+    const fraction = Math.round(Number(a.getAttribute('fraction') ?? '0') * 1e5) / 1e7;
+    const feedback = child(a, 'feedback');
+    return {
+      text: choice ? r.rich(a, textFormat, 'answer') : textOf(a),
+      raw: textOf(a),
+      fraction: Number.isFinite(fraction) ? fraction : 0,
+      ...(feedback ? { feedback: r.rich(feedback, textFormat, 'feedback') } : {}),
+      ...(child(a, 'tolerance') ? { tolerance: child(a, 'tolerance')!.textContent ?? '0' } : {}),
+      pos,
+    };
+  });
+  for (const a of children(el, 'answer')) {
+    const f = a.getAttribute('fraction');
+    if (f !== null && !Number.isFinite(Number(f))) {
+      r.fail(
+        `fraction="${f}" is not a number (a percentage such as fraction="50").`,
+        posOf(a),
+        'answer',
+      );
+    }
+  }
+  const subquestions: XmlPair[] = children(el, 'subquestion').map((s) => ({
+    left: r.rich(s, textFormat, 'answer'),
+    right: textOf(child(s, 'answer')),
+    pos: posOf(s),
+  }));
+  return {
+    qtype,
+    pos: posOf(el),
+    prompt,
+    single: yes(valueIn(el, 'single'), true),
+    usecase: yes(valueIn(el, 'usecase'), false),
+    answers,
+    subquestions,
+    units: children(child(el, 'units') ?? el, 'unit').length,
+  };
+}
+
+/** The type that reads a question; no two types may claim one (a bug if they do). */
+function readerOf(q: XmlQuestion, types: readonly AnyQuestionType[]): AnyQuestionType | undefined {
+  const claiming = types.filter((t) => t.moodle.read?.claims(q));
+  if (claiming.length > 1) {
+    throw new Error(`Moodle XML readers overlap: ${claiming.map((t) => t.id).join(', ')}`);
+  }
+  return claiming[0];
+}
+
+function readQuestion(
+  el: Element,
+  index: number,
+  area: string | undefined,
+  categoryPos: Pos | undefined,
+  opts: ImportOptions,
+  issues: FieldIssue[],
+  types: readonly AnyQuestionType[],
+): Draft {
+  const qtype = el.getAttribute('type') ?? '';
+  const meta = assayMeta(el, issues);
+  const r = new XmlQuestionReader(index, posOf(el), meta);
+  const { d } = r;
+  const name = textOf(child(el, 'name')).replace(/\s+/g, ' ');
+  if (name) d.title = name;
+  const idnumber = child(el, 'idnumber');
+  if (idnumber?.textContent?.trim()) {
+    d.authorId = { raw: idnumber.textContent.trim(), pos: posOf(idnumber) };
+    r.at('id', posOf(idnumber));
+  } else r.at('id', posOf(child(el, 'name') ?? el));
+  const tagEls = children(child(el, 'tags') ?? el, 'tag');
+  if (tagEls.length) {
+    d.tags = {
+      raw: tagEls.map((t) => textOf(t)).filter((t) => t !== ''),
+      pos: posOf(child(el, 'tags')),
+    };
+  }
+  const unsupported = UNSUPPORTED_MOODLE_TYPES[qtype];
+  const q = xmlQuestion(r, el, qtype);
+  const type = readerOf(q, types);
+  if (!type) {
+    r.unsupported(
+      unsupported
+        ? `a Moodle ${qtype} question: ${unsupported}`
+        : `Moodle's question type "${qtype}" has no Assay equivalent`,
+      d.start,
+    );
+    return d;
+  }
+  const generalfeedback = child(el, 'generalfeedback');
+  const general = generalfeedback
+    ? r.rich(generalfeedback, formatOf(child(el, 'questiontext'), 'html'), 'feedback')
+    : '';
+  d.generalFeedback = general !== '';
+  for (const path of ['answer', 'options']) r.at(path, q.pos);
+  r.at('explanation', posOf(generalfeedback ?? el));
+  if (categoryPos) r.at('area', categoryPos);
+  if (area === undefined) {
+    r.fail(
+      'No area for this question: put a <question type="category"> naming an area before it, or upload with ?area=<area> (assay --area <area>).',
+      d.start,
+      'area',
+    );
+  }
+  r.locateMeta();
+  if (q.qtype === 'multichoice' && !yes(valueIn(el, 'shuffleanswers'), false)) {
+    r.warn(
+      'Moodle shows these options in the order written (<shuffleanswers> is not true); Assay shuffles them for every candidate. Check that no option refers to another by position ("all of the above").',
+      q.pos,
+    );
+  }
+  const grade = valueIn(el, 'defaultgrade');
+  if (grade !== undefined && Number(grade) !== 1) {
+    r.warn(
+      `Moodle gives this question ${grade} marks (<defaultgrade>); in Assay every question of an area counts the same.`,
+      posOf(child(el, 'defaultgrade')),
+    );
+  }
+  if (!type.withOptions && meta?.options) {
+    r.fail(
+      'This question type has no options; remove options= from the assay comment.',
+      meta.keyPos.get('options') ?? meta.pos,
+      'options',
+    );
+  }
+  const key = type.moodle.read!.read(r, q);
+  if (!key || r.failed) return d;
+  const explanation = [
+    general,
+    r.feedbackLines
+      .filter((f) => f.text !== '')
+      .map((f) => `${f.label}: ${f.text}`)
+      .join('\n'),
+  ]
+    .filter((s) => s)
+    .join('\n\n');
+  d.raw = {
+    id: undefined,
+    area,
+    type: type.id,
+    difficulty: meta?.difficulty ?? opts.difficulty ?? 2,
+    prompt: key.prompt ?? q.prompt,
+    ...(key.options ? { options: key.options } : {}),
+    answer: key.answer,
+    explanation,
+    ...(meta?.tags ? { tags: meta.tags } : {}),
+    ...(meta?.timeHintSeconds !== undefined ? { timeHintSeconds: meta.timeHintSeconds } : {}),
+    ...(meta?.discrimination !== undefined ? { discrimination: meta.discrimination } : {}),
+    ...(meta?.difficultyParam !== undefined ? { difficultyParam: meta.difficultyParam } : {}),
+  };
+  return d;
+}
+
+/**
+ * The drafts of a Moodle XML text, with the problems and notes of the file itself (categories,
+ * assay comments); `types` claim the `<question>`s. A text that is no well-formed Moodle XML is
+ * `fatal`: one problem, nothing read.
+ */
+export const moodleXmlDrafts: MoodleReader = (text, opts, types) => {
+  const issues: FieldIssue[] = [];
+  const notes: Notice[] = [];
+  const { DOMParser } = dom();
+  let doc: XmlDom.Document;
+  try {
+    doc = new DOMParser({
+      onError: (level, message, context) => {
+        if (level === 'warning') return;
+        const loc = (
+          context as { locator?: { lineNumber?: number; columnNumber?: number } } | undefined
+        )?.locator;
+        throw Object.assign(new Error(message), { locator: loc });
+      },
+    }).parseFromString(text.replace(/^\uFEFF/, ''), 'text/xml');
+  } catch (err) {
+    const loc = (err as { locator?: { lineNumber?: number; columnNumber?: number } }).locator;
+    // xmldom wraps its reason: 'Reporting error "entity not found:&x;" caused Error: ...'.
+    const raw = (err as Error).message.split('\n')[0]!.replace(/^\[xmldom \w+\]\s*/, '');
+    const reason = /^Reporting \w+ "(.*?)" caused/.exec(raw)?.[1] ?? raw;
+    const entity = /^entity not found:(&[^;]*;)/.exec(reason)?.[1];
+    const message = entity
+      ? `The XML uses the entity ${entity}, which Assay does not expand (Moodle exports use only &lt; &gt; &amp; &quot; &apos; and numeric ones such as &#233;): write the character itself.`
+      : `Not well-formed XML: ${reason}.`;
+    return { fatal: [{ path: '', message, ...posOf(loc) }] };
+  }
+  const root = doc.documentElement;
+  if (root?.nodeName !== 'quiz') {
+    return {
+      fatal: [
+        {
+          path: '',
+          message: `Not Moodle XML: the root element is <${root?.nodeName ?? 'none'}>; Moodle XML is <quiz> with <question type="..."> elements.`,
+          ...posOf(root),
+        },
+      ],
+    };
+  }
+  let area: string | undefined = opts.area;
+  let categoryPos: Pos | undefined;
+  const drafts: Draft[] = [];
+  for (const el of children(root, 'question')) {
+    if (el.getAttribute('type') === 'category') {
+      const category = child(el, 'category');
+      const value = textOf(category) || (category?.textContent ?? '').trim();
+      const pos = posOf(category ?? el);
+      const c = parseCategory(value, pos.line, pos.column - 1, issues, notes, opts.area);
+      area = c.area;
+      categoryPos = c.pos;
+      continue;
+    }
+    drafts.push(readQuestion(el, drafts.length, area, categoryPos, opts, issues, types));
+  }
+  return { drafts, issues, notes };
+};
