@@ -3,8 +3,8 @@
  * with single-use tokens, results and reports.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { ulid } from 'ulid';
 import { type Assessment, getAssessment, putAssessment, samplePool } from '../data/assessments.ts';
+import { batchGet } from '../data/batch-get.ts';
 import {
   type ClaimRecord,
   claimIdempotencyKey,
@@ -17,7 +17,6 @@ import {
 import { keys } from '../data/keys.ts';
 import { mailTokenKey } from '../data/mail-key.ts';
 import { mailConfigured } from '../data/mailer.ts';
-import { batchGet } from '../data/questions.ts';
 import {
   type CreateAssessmentInput,
   checkBlueprint,
@@ -29,6 +28,7 @@ import {
   sectionLength,
 } from '../domain/assessment.ts';
 import { DomainError, type FieldIssue, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { newUlid } from '../domain/ids.ts';
 import { UNDELIVERABLE } from '../domain/mail.ts';
 import { sample, seededRandom } from '../domain/random.ts';
 import {
@@ -39,7 +39,7 @@ import {
   newSecret,
 } from '../domain/tokens.ts';
 import { type Principal, PUBLIC_ORG } from '../http/principal.ts';
-import { RETENTION_DAYS } from './attempts.ts';
+import { RETENTION_DAYS } from './retention.ts';
 
 /** The employer's view of an assessment: pool sizes, not the pools. */
 export function assessmentView(a: Assessment) {
@@ -74,7 +74,7 @@ export async function createAssessment(
   principal: Principal,
   input: CreateAssessmentInput,
   now: Date,
-  assessmentId = ulid(now.getTime()),
+  assessmentId = newUlid(now.getTime()),
 ): Promise<Assessment> {
   checkBlueprint(input);
   const sections = await freezeSections(principal, assessmentId, input.sections);
@@ -173,7 +173,7 @@ export async function createAssessmentOnce(
     requestHash: createHash('sha256')
       .update(JSON.stringify(['assessments', input]))
       .digest('hex'),
-    assessmentId: ulid(now.getTime()),
+    assessmentId: newUlid(now.getTime()),
     nonce: randomBytes(16).toString('base64url'),
     createdAt: now.toISOString(),
   };
@@ -360,7 +360,7 @@ export async function createInvitations(
     ]);
   }
   if (!idempotencyKey) {
-    const ids = input.candidates.map((_, i) => ulid(now.getTime() + i));
+    const ids = input.candidates.map((_, i) => newUlid(now.getTime() + i));
     const issued = await buildInvitations(
       principal,
       assessment,
@@ -380,7 +380,7 @@ export async function createInvitations(
     .digest('hex');
   const claim: IdempotencyRecord = {
     requestHash,
-    invitationIds: input.candidates.map((_, i) => ulid(now.getTime() + i)),
+    invitationIds: input.candidates.map((_, i) => newUlid(now.getTime() + i)),
     nonce: randomBytes(32).toString('base64url'),
     createdAt: now.toISOString(),
   };
