@@ -14,7 +14,6 @@ import { normsOf, readNorms } from '../data/statistics.ts';
 import { clock } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
 import { currentProfile } from '../domain/profile.ts';
-import { radarSvg } from '../domain/radar-svg.ts';
 import { AREAS } from '../domain/taxonomy.ts';
 import {
   createHttpHandler,
@@ -25,7 +24,6 @@ import {
 } from '../http/api.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { resultsCsv } from '../http/csv.ts';
-import { REPORT_CONTENT_SECURITY_POLICY, reportHtml } from '../http/report-html.ts';
 import { EMPLOYER_ATTEMPTS_ROUTES } from '../http/routes/employer-attempts.ts';
 import { idempotencyKey, limitOf } from '../http/staff-input.ts';
 import { ownAssessment, ownInvitation } from '../services/assessments.ts';
@@ -103,6 +101,7 @@ export const operations: Operations<typeof EMPLOYER_ATTEMPTS_ROUTES> = {
   getReportHtml: async ({ principal, params }) => {
     const report = await finishedAttemptReport(principal!.org, params.attemptId, clock.now());
     if (!report) throw new DomainError('conflict', STILL_ACTIVE);
+    const { reportHtml } = await import('#side/report');
     return new Reply(200, reportHtml(report), {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'private, no-store',
@@ -137,6 +136,7 @@ export const operations: Operations<typeof EMPLOYER_ATTEMPTS_ROUTES> = {
     if (!c) throw new DomainError('conflict', STILL_ACTIVE);
     const who = c.candidate?.name ?? c.candidate?.externalId ?? `attempt ${c.attemptId}`;
     const { areas } = currentProfile(c.result);
+    const { radarSvg } = await import('#side/report');
     return new Reply(200, radarSvg(areas, { title: `${who}: ${c.title}` }), {
       'content-type': 'image/svg+xml; charset=utf-8',
       'cache-control': 'private, max-age=300',
@@ -147,7 +147,8 @@ export const operations: Operations<typeof EMPLOYER_ATTEMPTS_ROUTES> = {
 const http = createHttpHandler('employer-attempts', EMPLOYER_ATTEMPTS_ROUTES, operations);
 
 /**
- * The function's handler. An HTML page (the printable report) gets its own
+ * The function's handler. The report's renderers (HTML page, radar chart) are a side entry,
+ * `#side/report`, loaded by the two requests that render. An HTML page (the printable report) gets its own
  * Content-Security-Policy in place of the API's default one, which forbids every style: the
  * page's only style source is the hash of its stylesheet (see `http/report-html.ts`).
  */
@@ -159,6 +160,8 @@ export async function handler(
   const headers = res.headers ?? {};
   const type = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
   if (String(type ?? '').startsWith('text/html')) {
+    // Loaded already: only the HTML report answers text/html.
+    const { REPORT_CONTENT_SECURITY_POLICY } = await import('#side/report');
     for (const k of Object.keys(headers))
       if (k.toLowerCase() === 'content-security-policy') delete headers[k];
     headers['Content-Security-Policy'] = REPORT_CONTENT_SECURITY_POLICY;

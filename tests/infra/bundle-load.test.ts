@@ -47,7 +47,10 @@ describe('side entries (#side/*: code only some requests load)', () => {
 
   it('are built beside the bundle, where the bundle finds them: the public function serves the OpenAPI document', async () => {
     const imports = JSON.parse(readFileSync(join(outDir, 'package.json'), 'utf8')).imports;
-    expect(imports).toEqual({ '#side/openapi': './side/openapi.mjs' });
+    expect(imports).toEqual({
+      '#side/openapi': './side/openapi.mjs',
+      '#side/report': './side/report.mjs',
+    });
     const { event } = await buildEvent({
       method: 'GET',
       url: '/v1/openapi.json',
@@ -72,6 +75,48 @@ describe('side entries (#side/*: code only some requests load)', () => {
     const res = JSON.parse(run.stdout) as { statusCode: number; body: string };
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toEqual(JSON.parse(JSON.stringify(buildOpenApi())));
+  });
+});
+
+describe("the employer-attempts function's report renderers (#side/report)", () => {
+  let outDir: string;
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'assay-report-'));
+    await build({
+      ...esbuildOptions(
+        resolve(root, handlerEntry('employer-attempts')),
+        join(outDir, 'index.mjs'),
+      ),
+      logLevel: 'silent',
+    });
+    for (const command of sideModuleCommands(root, outDir)) execSync(command, { stdio: 'pipe' });
+  });
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('stay out of the bundle, which imports them by specifier', () => {
+    const code = readFileSync(join(outDir, 'index.mjs'), 'utf8');
+    expect(code).toContain(`import("${SIDE_PREFIX}report")`);
+    // The chart's markup and the page's stylesheet policy are the side entry's alone.
+    expect(code).not.toContain('assay-chart-title');
+    expect(code).not.toContain("form-action 'none'");
+  });
+
+  it('load from beside the bundle and render the chart and the page policy', () => {
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const r = await import(${JSON.stringify(pathToFileURL(join(outDir, 'side', 'report.mjs')).href)});
+         process.stdout.write(JSON.stringify({ svg: r.radarSvg([], { title: 'T' }), csp: r.REPORT_CONTENT_SECURITY_POLICY, html: typeof r.reportHtml }));`,
+      ],
+      { encoding: 'utf8', cwd: tmpdir(), env: { PATH: process.env.PATH ?? '' } },
+    );
+    expect(run.stderr).toBe('');
+    const out = JSON.parse(run.stdout) as { svg: string; csp: string; html: string };
+    expect(out.svg).toContain('<title id="assay-chart-title">T</title>');
+    expect(out.csp).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(out.html).toBe('function');
   });
 });
 
