@@ -5,10 +5,13 @@
  */
 import * as z from 'zod/mini';
 import { LOCALES } from '../../domain/locales.ts';
+import { once } from '../../domain/z.ts';
 
-export const Candidate = z.object({
-  name: z.optional(z.string()),
-  email: z.optional(z.string()),
-  externalId: z.optional(z.string()),
-  locale: z.optional(z.enum(LOCALES)),
-});
+export const Candidate = /* @__PURE__ */ once(() =>
+  z.object({
+    name: z.optional(z.string()),
+    email: z.optional(z.string()),
+    externalId: z.optional(z.string()),
+    locale: z.optional(z.enum(LOCALES)),
+  }),
+);

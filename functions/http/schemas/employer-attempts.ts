@@ -14,7 +14,7 @@ const AreaScores = z.record(z.string(), z.number());
 
 export const ResultRow = z.object({
   attemptId: z.string(),
-  candidate: Candidate,
+  candidate: Candidate(),
   status: z.enum(['submitted', 'expired']),
   score: z.number(),
   percentile: z.optional(z.number()),
@@ -93,7 +93,7 @@ export const Report = z
   .object({
     attemptId: z.string(),
     status: z.enum(['active', 'submitted', 'expired']),
-    candidate: Candidate,
+    candidate: Candidate(),
     assessment: z.object({ assessmentId: z.string(), title: z.string() }),
     startedAt: z.string(),
     completedAt: z.optional(z.string()),
