@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { type Assessment, getAssessment, putAssessment, samplePool } from '../data/assessments.ts';
+import { type BankSnapshot, readBankSnapshot } from '../data/bank-visibility.ts';
 import { batchGet } from '../data/batch-get.ts';
 import {
   type ClaimRecord,
@@ -111,6 +112,17 @@ export async function freezeSections(
   input: CreateAssessmentInput['sections'],
 ): Promise<Section[]> {
   const random = seededRandom(`${assessmentId}#${randomBytes(8).toString('hex')}`);
+  // One bank snapshot per source for every section: each section sees the same bank, and a
+  // blueprint of n sections reads 2 registry items, not 2n.
+  const snapshots = new Map<string, BankSnapshot>();
+  const snapshotOf = async (org: string) => {
+    let snap = snapshots.get(org);
+    if (!snap) {
+      snap = await readBankSnapshot(org, { consistent: false });
+      snapshots.set(org, snap);
+    }
+    return snap;
+  };
   const seen = new Set<string>();
   const shortfalls: FieldIssue[] = [];
   const sections: Section[] = [];
@@ -121,7 +133,8 @@ export async function freezeSections(
     const cap = poolCap(count);
     const found: QuestionRef[] = [];
     for (const org of [principal.org, PUBLIC_ORG]) {
-      for (const ref of await samplePool(org, s.area, difficulty, cap, random)) {
+      const snap = await snapshotOf(org);
+      for (const ref of await samplePool(org, s.area, difficulty, cap, random, snap)) {
         // An id in both the organisation's bank and the public one is the organisation's.
         if (!seen.has(ref.q)) {
           seen.add(ref.q);
