@@ -156,6 +156,11 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets'>): Target[] {
         'at-most',
         blocker ? { blocker } : {},
       );
+      if (c.floorParses && c.callsOnlyRounds) {
+        const goal = t.at(-1)!;
+        const why = `the floor parses the same ${round(c.floorParses.bytes / KB, 1)} KB of YAML with the same module; to a floor making the calls only: ${c.callsOnlyRounds.median.toFixed(2)} (${c.callsOnlyRounds.min.toFixed(2)}-${c.callsOnlyRounds.max.toFixed(2)})`;
+        goal.note = goal.note ? `${goal.note}; ${why}` : why;
+      }
     }
   }
   for (const w of r.warm ?? [])

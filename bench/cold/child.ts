@@ -11,7 +11,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http, { type ClientRequest } from 'node:http';
-import { registerHooks } from 'node:module';
+import Module, { registerHooks } from 'node:module';
 import net from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -70,6 +70,40 @@ if (captureFile && smtpUrl) {
     }
     return write.apply(this, args);
   } as typeof net.Socket.prototype.write;
+}
+
+// Texts the function parsed with the YAML parser (an upload, a queued import): the floor
+// parses the same texts with the same module, as it sends the same SMTP conversation. The
+// parser is loaded with a runtime `require` (functions/domain/bank.ts), so its exports are
+// wrapped where CommonJS loads it; capture runs only.
+const parsed: { module: string; afterCalls: number; texts: string[] } = {
+  module: '',
+  afterCalls: 0,
+  texts: [],
+};
+if (captureFile) {
+  const loader = Module as unknown as {
+    _load(request: string, parent: unknown, isMain: boolean): unknown;
+    _resolveFilename(request: string, parent: unknown, isMain: boolean): string;
+  };
+  const load = loader._load;
+  loader._load = function (request, parent, isMain) {
+    const exports = load.call(this, request, parent, isMain);
+    if (request !== 'yaml') return exports;
+    const module = loader._resolveFilename(request, parent, isMain);
+    return new Proxy(exports as Record<string, unknown>, {
+      get(target, key) {
+        const value = target[key as string];
+        if ((key !== 'parseDocument' && key !== 'parse') || typeof value !== 'function')
+          return value;
+        return (text: string, ...rest: unknown[]) => {
+          if (!parsed.module) Object.assign(parsed, { module, afterCalls: captured.length });
+          parsed.texts.push(text);
+          return value(text, ...rest);
+        };
+      },
+    });
+  };
 }
 
 const event = JSON.parse(readFileSync(eventFile!, 'utf8'));
@@ -135,6 +169,7 @@ if (captureFile) {
     JSON.stringify({
       calls: captured,
       ...(smtp ? { smtp: { url: smtpUrl, afterCalls: smtpAfterCalls, conversation: smtp } } : {}),
+      ...(parsed.module ? { parse: parsed } : {}),
     }),
   );
 }

@@ -13,7 +13,16 @@
  * the floor sends it to the same server over a raw socket, command by command, waiting for each
  * reply as an SMTP client must, at the point where the function sent it. Nothing else: no MIME
  * building, no SMTP library.
+ *
+ * A request that parsed YAML text (an upload, a queued import) has those texts in the event, with
+ * the parser module the function loaded (its side module, beside its bundle): the floor loads
+ * that same file and turns each text into data with its plain `parse`, at the point where the
+ * function first parsed. Nothing else: no document kept for error locations, no limits checked,
+ * no validation. A request's input can be any size, so a floor that never parsed it would make
+ * the ratio a function of the size the bench picked; the bench also measures the floor without
+ * the parse, and reports that ratio beside the verdict.
  */
+import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
 import {
   BatchGetItemCommand,
@@ -51,6 +60,14 @@ interface Call {
 export interface FloorEvent {
   calls: Call[];
   smtp?: { url: string; afterCalls: number; conversation: string };
+  /** YAML texts the function parsed, the parser module it loaded, and after how many calls. */
+  parse?: { module: string; afterCalls: number; texts: string[] };
+}
+
+/** Load the function's own YAML parser module and turn each text into data. */
+function parseTexts(parse: NonNullable<FloorEvent['parse']>): unknown[] {
+  const yaml = createRequire(import.meta.url)(parse.module) as { parse(text: string): unknown };
+  return parse.texts.map((text) => yaml.parse(text));
 }
 
 /** Send a captured SMTP conversation: each command (the message after DATA is one) then its reply. */
@@ -149,13 +166,19 @@ async function send(call: Call): Promise<unknown> {
 export const handler = async (event: FloorEvent) => {
   const outputs: unknown[] = [];
   let smtp = event.smtp;
+  let parse = event.parse;
   for (const group of inFlightGroups(event.calls)) {
+    if (parse && group.first >= parse.afterCalls) {
+      outputs.push(parseTexts(parse).length);
+      parse = undefined;
+    }
     if (smtp && group.first >= smtp.afterCalls) {
       await sendSmtp(smtp.url, smtp.conversation);
       smtp = undefined;
     }
     outputs.push(...(await Promise.all(group.calls.map(send))));
   }
+  if (parse) outputs.push(parseTexts(parse).length);
   if (smtp) await sendSmtp(smtp.url, smtp.conversation);
   return {
     statusCode: 200,

@@ -20,6 +20,7 @@ import { handlerEntry, ROUTES } from '../../functions/http/routes.ts';
 import { JOBS } from '../../functions/jobs/jobs.ts';
 import { esbuildOptions, sideModuleCommands } from '../../infra/aws/bundling.ts';
 import { buildEvent } from '../../infra/local/gateway.ts';
+import type { FloorEvent } from '../floor/replay.ts';
 import { syntheticBank } from '../lib/bank.ts';
 import { runNodeChild } from '../lib/child.ts';
 import type { Bench } from '../lib/setup.ts';
@@ -363,7 +364,26 @@ export interface ColdStartResult {
   sideModules?: PackageShare[];
   /** The bundle's bytes plus those side modules': what the worst request loads. */
   loadedBytes?: number;
+  /**
+   * The YAML texts the worst request parsed, which its floor parses too with the same module
+   * (an upload's input: its cost grows with the input, whatever the code around it).
+   */
+  floorParses?: { texts: number; bytes: number; module: string };
+  /** The floor making the calls only (no parse), and the ratio to it per round: context. */
+  floorCallsOnly?: ProcessStats;
+  callsOnlyRounds?: Spread;
   note?: string;
+}
+
+/** Per round of alternating runs: median(import + first) of `real` / the same of `floor`. */
+function roundsOf(real: ChildResult[], floor: ChildResult[], rounds = 5): Spread {
+  const total = (r: ChildResult) => r.importMs + r.firstMs;
+  const pairs = real.map((r, i) => ({ real: total(r), floor: total(floor[i]!) }));
+  return spreadOf(
+    chunks(pairs, Math.min(rounds, pairs.length)).map((p) =>
+      ratio(median(p.map((x) => x.real)), median(p.map((x) => x.floor))),
+    ),
+  );
 }
 
 function statsOf(rs: ChildResult[]): ProcessStats {
@@ -526,28 +546,44 @@ async function measureAll(
     result.loadedBytes = bundle.bytes + result.sideModules.reduce((a, m) => a + m.bytes, 0);
     result.floorBundle = floorBundle;
     if (opts.warmup !== false) await runChild(child, floorFile, floorEventFile, env);
+    // A request that parsed YAML: its floor parses the same texts with the same module (see
+    // bench/floor/replay.ts); the floor that only makes the calls is measured too, as context.
+    const recorded = JSON.parse(readFileSync(floorEventFile, 'utf8')) as FloorEvent;
+    const bareEventFile = join(OUT, fn.name, 'floor-event-calls-only.json');
+    if (recorded.parse) {
+      const { parse, ...callsOnly } = recorded;
+      writeFileSync(bareEventFile, JSON.stringify(callsOnly));
+      result.floorParses = {
+        texts: parse.texts.length,
+        bytes: parse.texts.reduce((a, t) => a + Buffer.byteLength(t), 0),
+        module: relative(dir, parse.module),
+      };
+    }
+    const runFloor = () => runChild(child, floorFile, floorEventFile, env);
+    const runBare = () => runChild(child, floorFile, bareEventFile, env);
     const real: ChildResult[] = [];
     const floor: ChildResult[] = [];
+    const bare: ChildResult[] = [];
     for (let i = 0; i < opts.runs; i++) {
       // Alternate (and swap the order every run) so drift on a shared machine hits both alike.
       if (i % 2 === 0) {
         real.push(await runReal(i + 2));
-        floor.push(await runChild(child, floorFile, floorEventFile, env));
+        floor.push(await runFloor());
+        if (recorded.parse) bare.push(await runBare());
       } else {
-        floor.push(await runChild(child, floorFile, floorEventFile, env));
+        if (recorded.parse) bare.push(await runBare());
+        floor.push(await runFloor());
         real.push(await runReal(i + 2));
       }
     }
     result.real = statsOf(real);
     result.floor = statsOf(floor);
     result.ratio = ratio(result.real.totalMs, result.floor.totalMs);
-    const total = (r: ChildResult) => r.importMs + r.firstMs;
-    const pairs = real.map((r, i) => ({ real: total(r), floor: total(floor[i]!) }));
-    result.rounds = spreadOf(
-      chunks(pairs, Math.min(opts.rounds ?? 5, pairs.length)).map((p) =>
-        ratio(median(p.map((x) => x.real)), median(p.map((x) => x.floor))),
-      ),
-    );
+    result.rounds = roundsOf(real, floor, opts.rounds);
+    if (recorded.parse) {
+      result.floorCallsOnly = statsOf(bare);
+      result.callsOnlyRounds = roundsOf(real, bare, opts.rounds);
+    }
     result.importRatio = ratio(result.real.importMs, result.floor.importMs);
     result.cpuRatio = ratio(result.real.totalCpuMs, result.floor.totalCpuMs);
     result.firstRequestRatio = ratio(result.real.firstMs, result.floor.firstMs);

@@ -1,9 +1,10 @@
 /**
  * Part 4, scale: creating an assessment, and the same 20-question workflow, against banks of
- * growing size, each in a table of its own. Creations are interleaved across the sizes in
- * rounds (every table stays loaded), so each round gives a largest/smallest ratio taken at one
- * moment; the verdict needs the whole spread of those ratios. Every workflow starts with an empty question cache, so each start makes the same
- * calls at every size and only the size of the bank differs. A request path whose cost or
+ * growing size, each in a table of its own. Creations and workflows are both interleaved across
+ * the sizes (every table stays loaded): each round gives a largest/smallest ratio of medians taken
+ * at one moment; the verdict needs the whole spread of those ratios. Every workflow starts with
+ * an empty question cache, so each start makes the same calls at every size and only the size of
+ * the bank differs. A request path whose cost or
  * latency grows with the bank shows up as a ratio above 1 between the largest and the smallest.
  * DynamoDB Local itself gets slower as a table grows (DynamoDB does not), so the latency target
  * is taken relative to a floor of raw calls interleaved with the workflows at each size.
@@ -160,6 +161,8 @@ export interface ScaleOptions {
   warmup: number;
   /** Rounds of assessment creations, each at every size (5 gives a median and a range). */
   rounds?: number;
+  /** Assessments created at each size in each round; the round's figure is their median (5). */
+  creationsPerRound?: number;
 }
 
 /** Same-length prefixes, so the ids (which attempts hold) weigh the same at every size. */
@@ -171,66 +174,84 @@ export async function scale(b: Bench, opts: ScaleOptions): Promise<ScaleResult> 
   const tables: string[] = [];
   const loads: LoadedBank[] = [];
   const rounds = opts.rounds ?? 5;
-  const creations: Measured[][] = opts.sizes.map(() => []);
+  const creations: { round: number; made: Measured }[][] = opts.sizes.map(() => []);
   try {
     for (const [i, size] of opts.sizes.entries()) {
       tables.push(await b.useNewTable(`scale-${size}`));
       clearAttemptCaches();
       loads.push(await loadBank(b.org, prefixOf(i), size));
     }
-    // Creations, interleaved: each round creates one assessment at every size (the order turns
-    // every round), so a ratio between sizes is taken at one moment of the shared machine.
-    capacity.enabled = true;
-    for (let r = 0; r < rounds + 1; r++) {
-      for (let k = 0; k < opts.sizes.length; k++) {
-        const i = (k + r) % opts.sizes.length;
-        b.useTable(tables[i]!);
-        const created = await measure(b, async () => {
-          const res = await b.http.request('POST', '/v1/assessments', {
-            token: b.employer,
-            body: {
-              title: `Scale ${opts.sizes[i]}`,
-              timeLimitMinutes: 240,
-              sections: SECTIONS,
-              showResultToCandidate: true,
-            },
-          });
-          if (res.status !== 201) throw new Error(`create assessment: ${res.text}`);
-          return res;
+    // Creations, interleaved: each round creates `creationsPerRound` assessments at every size
+    // (one size after another, the order turning every time), so a round's ratio between sizes
+    // compares medians taken at one moment of the shared machine.
+    const createAt = async (i: number) => {
+      b.useTable(tables[i]!);
+      return measure(b, async () => {
+        const res = await b.http.request('POST', '/v1/assessments', {
+          token: b.employer,
+          body: {
+            title: `Scale ${opts.sizes[i]}`,
+            timeLimitMinutes: 240,
+            sections: SECTIONS,
+            showResultToCandidate: true,
+          },
         });
-        // Round 0 is a warm-up at every size.
-        if (r > 0) creations[i]!.push(created);
+        if (res.status !== 201) throw new Error(`create assessment: ${res.text}`);
+        return res;
+      });
+    };
+    capacity.enabled = true;
+    // A warm-up at every size first.
+    for (let i = 0; i < opts.sizes.length; i++) await createAt(i);
+    for (let r = 0; r < rounds; r++) {
+      for (let c = 0; c < (opts.creationsPerRound ?? 5); c++) {
+        for (let k = 0; k < opts.sizes.length; k++) {
+          const i = (k + r + c) % opts.sizes.length;
+          creations[i]!.push({ round: r, made: await createAt(i) });
+        }
       }
     }
     capacity.enabled = false;
 
-    for (const [i, size] of opts.sizes.entries()) {
+    // Workflows, interleaved the same way: workflow w runs at every size before w + 1, each
+    // followed by its probes of raw calls at that size, so a round's ratio between sizes is
+    // taken at one moment too.
+    const assessments = opts.sizes.map((_, i) => creations[i]!.at(-1)!.made.res.body.assessmentId);
+    const tokens: string[][] = [];
+    for (const [i, assessmentId] of assessments.entries()) {
       b.useTable(tables[i]!);
-      clearAttemptCaches();
-      const assessmentId = creations[i]!.at(-1)!.res.body.assessmentId as string;
-      capacity.enabled = true;
-      const tokens = await invite(b, assessmentId, opts.warmup + opts.workflows);
-      const runs: WorkflowRun[] = [];
-      const probe: number[] = [];
-      const normalized: number[] = [];
-      let prober: Prober | undefined;
-      for (const [k, token] of tokens.entries()) {
-        const run = await runWorkflow(b, token, clearAttemptCaches);
-        if (k < opts.warmup) continue;
-        runs.push(run);
-        // The floor, interleaved so it sees the same moment: raw calls at this table size.
-        prober ??= await createProber(b.org, run.attempt);
-        const mine: number[] = [];
-        for (let p = 0; p < PROBES_PER_WORKFLOW; p++) mine.push(await prober.round());
-        probe.push(...mine);
-        normalized.push(workflowMs(run) / median(mine));
+      tokens.push(await invite(b, assessmentId as string, opts.warmup + opts.workflows));
+    }
+    const runs: WorkflowRun[][] = opts.sizes.map(() => []);
+    const probes: number[][] = opts.sizes.map(() => []);
+    const normalized: number[][] = opts.sizes.map(() => []);
+    const probers: (Prober | undefined)[] = opts.sizes.map(() => undefined);
+    capacity.enabled = true;
+    try {
+      for (let w = 0; w < opts.warmup + opts.workflows; w++) {
+        for (let k = 0; k < opts.sizes.length; k++) {
+          const i = (k + w) % opts.sizes.length;
+          b.useTable(tables[i]!);
+          const run = await runWorkflow(b, tokens[i]![w]!, clearAttemptCaches);
+          if (w < opts.warmup) continue;
+          runs[i]!.push(run);
+          probers[i] ??= await createProber(b.org, run.attempt);
+          const mine: number[] = [];
+          for (let p = 0; p < PROBES_PER_WORKFLOW; p++) mine.push(await probers[i]!.round());
+          probes[i]!.push(...mine);
+          normalized[i]!.push(workflowMs(run) / median(mine));
+        }
       }
-      prober?.close();
+    } finally {
       capacity.enabled = false;
-      const totals = runs.map((r) => workflowTotals(r));
-      const workflowMsP50 = round(median(runs.map(workflowMs)));
-      const probeMsP50 = round(median(probe));
-      const made = creations[i]!;
+      for (const prober of probers) prober?.close();
+    }
+
+    for (const [i, size] of opts.sizes.entries()) {
+      const totals = runs[i]!.map((r) => workflowTotals(r));
+      const workflowMsP50 = round(median(runs[i]!.map(workflowMs)));
+      const probeMsP50 = round(median(probes[i]!));
+      const made = creations[i]!.map((c) => c.made);
       points.push({
         questions: size,
         probeMsP50,
@@ -242,18 +263,20 @@ export async function scale(b: Bench, opts: ScaleOptions): Promise<ScaleResult> 
           rcu: spreadOf(made.map((m) => readUnits(m.capacity))),
           wcu: spreadOf(made.map((m) => writeUnits(m.capacity))),
         },
-        workflows: runs.length,
+        workflows: runs[i]!.length,
         workflowMsP50,
         requestMsP50: {
-          start: round(median(runs.map((r) => r.start.clientMs))),
-          save: round(median(runs.flatMap((r) => r.saves.map((s) => s.clientMs)))),
-          submit: round(median(runs.map((r) => r.submit.clientMs))),
-          report: round(median(runs.map((r) => r.report.clientMs))),
+          start: round(median(runs[i]!.map((r) => r.start.clientMs))),
+          save: round(median(runs[i]!.flatMap((r) => r.saves.map((s) => s.clientMs)))),
+          submit: round(median(runs[i]!.map((r) => r.submit.clientMs))),
+          report: round(median(runs[i]!.map((r) => r.report.clientMs))),
         },
         callsPerWorkflow: median(totals.map((t) => t.calls)),
         localUnitsPerWorkflow: round(median(totals.map((t) => t.localUnits))),
         awsUnitsPerWorkflow: round(median(totals.map((t) => t.awsUnits))),
-        normalizedRounds: chunks(normalized, Math.min(rounds, normalized.length)).map(median),
+        normalizedRounds: chunks(normalized[i]!, Math.min(rounds, normalized[i]!.length)).map(
+          median,
+        ),
       });
     }
   } finally {
@@ -265,8 +288,15 @@ export async function scale(b: Bench, opts: ScaleOptions): Promise<ScaleResult> 
   const first = points[0]!;
   const last = points[points.length - 1]!;
   const units = (m: Measured) => readUnits(m.capacity) + writeUnits(m.capacity);
-  const firstMade = creations[0]!;
-  const lastMade = creations[creations.length - 1]!;
+  /** Per round: median of `f` over the round's creations at the largest / at the smallest. */
+  const perRound = (f: (m: Measured) => number) =>
+    spreadOf(
+      Array.from({ length: rounds }, (_, r) => {
+        const at = (i: number) =>
+          median(creations[i]!.filter((c) => c.round === r).map((c) => f(c.made)));
+        return at(creations.length - 1) / at(0);
+      }),
+    );
   return {
     points,
     latencyRatio: ratio(last.workflowMsP50, first.workflowMsP50),
@@ -274,7 +304,7 @@ export async function scale(b: Bench, opts: ScaleOptions): Promise<ScaleResult> 
       last.normalizedRounds.map((x, i) => x / (first.normalizedRounds[i] ?? Number.NaN)),
     ),
     capacityRatio: ratio(last.awsUnitsPerWorkflow, first.awsUnitsPerWorkflow),
-    createRatio: spreadOf(lastMade.map((m, i) => m.clientMs / firstMade[i]!.clientMs)),
-    createCapacityRatio: spreadOf(lastMade.map((m, i) => units(m) / units(firstMade[i]!))),
+    createRatio: perRound((m) => m.clientMs),
+    createCapacityRatio: perRound(units),
   };
 }

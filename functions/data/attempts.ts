@@ -770,39 +770,56 @@ export async function saveAdaptiveAnswer(
 /** Sessions recorded per attempt for integrity evidence (the start included); later ones are only counted. */
 export const MAX_RECORDED_SESSIONS = 20;
 
+/** What a rotation found: the attempt with its new token, or a newer rotation already stored. */
+export type Rotation = { state: AttemptState } | { newerAt: number };
+
 /**
  * Give an active, not yet due attempt a new token (resume) on its head and every further page,
  * counting the resume. Undefined: not active, or due. A crash between the head and a page leaves
  * the page with the previous token: the client, which never received the new one, resumes again.
+ *
+ * Rotations are ordered by `at` (ms, stored as `ra` on each item it writes): an item whose
+ * stored rotation is as new or newer is left alone. A write that lands late (its request was
+ * answered 503 and its client already retried) therefore cannot replace the token the retry was
+ * given. `newerAt`: the head holds a rotation at least as new as `at`; a live request rotates
+ * again after it (`at` past that one), so the request answered last still holds the token.
  */
 export async function rotateToken(
   attemptId: string,
   pages: number,
   tokenHash: string,
   now: Date,
-): Promise<AttemptState | undefined> {
+  at: number = now.getTime(),
+): Promise<Rotation | undefined> {
   const items: Record<string, unknown>[] = [];
+  const older = '(attribute_not_exists(ra) OR ra < :at)';
   try {
     const head = await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.attempt(attemptId),
-        UpdateExpression: 'SET th = :h ADD rc :one',
-        ConditionExpression: 'st = :active AND #due >= :now AND attribute_exists(ly)',
+        UpdateExpression: 'SET th = :h, ra = :at ADD rc :one',
+        ConditionExpression: `st = :active AND #due >= :now AND attribute_exists(ly) AND ${older}`,
         ExpressionAttributeNames: { '#due': 'due' },
         ExpressionAttributeValues: {
           ':h': storedHash(tokenHash),
+          ':at': at,
           ':one': 1,
           ':active': 'active',
           ':now': now.toISOString(),
         },
         ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
     items.push(head.Attributes!);
   } catch (err) {
-    if (isConditionFailure(err)) return undefined;
-    throw err;
+    if (!isConditionFailure(err)) throw err;
+    const raw = (err as { Item?: Record<string, never> }).Item;
+    const old = raw ? unmarshall(raw) : undefined;
+    const usable = old?.st === 'active' && old.ly !== undefined && old.due >= now.toISOString();
+    if (usable && typeof old.ra === 'number' && old.ra >= at) return { newerAt: old.ra };
+    return undefined;
   }
   for (let p = 1; p < pages; p++) {
     try {
@@ -810,19 +827,23 @@ export async function rotateToken(
         new UpdateCommand({
           TableName: tableName(),
           Key: pageKey(attemptId, p),
-          UpdateExpression: 'SET th = :h',
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeValues: { ':h': storedHash(tokenHash) },
+          UpdateExpression: 'SET th = :h, ra = :at',
+          ConditionExpression: `attribute_exists(PK) AND ${older}`,
+          ExpressionAttributeValues: { ':h': storedHash(tokenHash), ':at': at },
           ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       items.push(res.Attributes!);
     } catch (err) {
-      // Pages are written before the head: a missing one would be a bug, not a race.
+      // Pages are written before the head: a missing one would be a bug, not a race. A page
+      // holding a newer rotation keeps it: that rotation's head write comes (or came) too.
       if (!isConditionFailure(err)) throw err;
+      const raw = (err as { Item?: Record<string, never> }).Item;
+      if (raw) items.push(unmarshall(raw));
     }
   }
-  return stateOf(attemptId, items);
+  return { state: stateOf(attemptId, items) };
 }
 
 /** Record a session (a resume) for integrity evidence. */

@@ -428,6 +428,28 @@ export async function startOrResume(
   throw new DomainError('conflict', 'The invitation is changing too fast to start; try again.');
 }
 
+/**
+ * Rotate the attempt's token, after any rotation already stored (a concurrent resume, or one
+ * stamped by a clock a little ahead): this request, which is answered last, holds the token.
+ */
+async function rotateOrdered(
+  attemptId: string,
+  pages: number,
+  tokenHash: string,
+  now: Date,
+): Promise<AttemptState | undefined> {
+  let at = now.getTime();
+  for (let tries = 0; tries < 3; tries++) {
+    const rotated = await rotateToken(attemptId, pages, tokenHash, now, at);
+    if (!rotated || 'state' in rotated) return rotated?.state;
+    at = Math.max(Date.now(), rotated.newerAt + 1);
+  }
+  throw new DomainError(
+    'conflict',
+    'The attempt is being resumed elsewhere at the same moment; try again.',
+  );
+}
+
 async function resume(inv: Invitation, now: Date, session: Session): Promise<Started> {
   const attemptId = inv.attemptId!;
   let loaded = await load(attemptId);
@@ -441,7 +463,7 @@ async function resume(inv: Invitation, now: Date, session: Session): Promise<Sta
   const secret = newSecret();
   const state = loaded.completion
     ? undefined
-    : await rotateToken(attemptId, pageCount(loaded.draw), hashSecret(secret), now);
+    : await rotateOrdered(attemptId, pageCount(loaded.draw), hashSecret(secret), now);
   if (!state) {
     await settle(attemptId, now);
     throw new GoneError(

@@ -21,7 +21,7 @@ import { scoreAttempt } from '../../functions/domain/result.ts';
 import { hashSecret, newSecret } from '../../functions/domain/tokens.ts';
 import { handler as statistics } from '../../functions/jobs/stream.ts';
 import { sweep } from '../../functions/jobs/sweeper.ts';
-import { perfectAnswer, sampleAssessment } from './fixtures.ts';
+import { perfectAnswer, sampleAssessment, textQuestions } from './fixtures.ts';
 import { type ApiResponse, useTestApi } from './support.ts';
 
 const api = useTestApi();
@@ -297,16 +297,7 @@ describe('a long attempt over several answer pages', () => {
   it('saves every answer for 1 WCU, resumes on every page, and grades every page', async () => {
     const author = await api.token('author', 'layout-long');
     const boss = await api.token('employer', 'layout-long');
-    const questions = Array.from({ length: 40 }, (_, i) => ({
-      id: `long-text-${i}`,
-      area: 'security',
-      type: 'text',
-      difficulty: 2,
-      prompt: `Name the pattern number ${i}, please.`,
-      answer: ['idempotency key'],
-      explanation: 'It is the idempotency key, as explained.',
-      tags: ['long'],
-    }));
+    const questions = textQuestions('long', 40);
     expect(
       (
         await api.request('POST', '/v1/banks', {

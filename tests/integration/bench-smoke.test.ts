@@ -7,7 +7,7 @@ const TINY: BenchSizes = {
   coldStart: { runs: 2, rounds: 2, functions: ['candidate'], warmup: false },
   warm: { requests: 3, warmup: 1, rounds: 3 },
   cost: { workflows: 1 },
-  scale: { sizes: [260, 520], workflows: 2, warmup: 0, rounds: 2 },
+  scale: { sizes: [260, 520], workflows: 2, warmup: 0, rounds: 2, creationsPerRound: 1 },
   load: { candidates: 3, rounds: 1, deadlineMs: 20_000, requestTimeoutMs: 10_000 },
 };
 

@@ -125,3 +125,20 @@ export async function startedAttempt(
     },
   };
 }
+
+/**
+ * `n` text questions in one area, enough for an attempt over several answer pages (40 make
+ * three); each is answered right by `'idempotency key'`.
+ */
+export function textQuestions(prefix: string, n: number) {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `${prefix}-text-${i}`,
+    area: 'security',
+    type: 'text',
+    difficulty: 2,
+    prompt: `Name the pattern number ${i}, please.`,
+    answer: ['idempotency key'],
+    explanation: 'It is the idempotency key, as explained.',
+    tags: [prefix],
+  }));
+}

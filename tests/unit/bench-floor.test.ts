@@ -1,0 +1,26 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { handler } from '../../bench/floor/replay.ts';
+
+const yamlModule = createRequire(import.meta.url).resolve('yaml');
+
+describe('the cold-start floor', () => {
+  it('parses the texts its event names with the module it names, and makes no call', async () => {
+    const res = await handler({
+      calls: [],
+      parse: { module: yamlModule, afterCalls: 0, texts: ['bank: {id: a}', 'questions: [1, 2]'] },
+    });
+
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toEqual([2]);
+  });
+
+  it('fails as the parser does on a text it cannot parse, so a broken capture is seen', async () => {
+    const broken = handler({
+      calls: [],
+      parse: { module: yamlModule, afterCalls: 0, texts: ['a: [1, 2'] },
+    });
+
+    await expect(broken).rejects.toThrow();
+  });
+});
