@@ -3,7 +3,8 @@
  * assessment, an attempt's report as JSON, HTML and SVG, more time, a preview attempt, erasing a
  * candidate's data). Apart from the employer function (`employer.ts`) because these load the
  * attempt, grading and report code and their schemas, which assessments and invitations never
- * need (see `../routes.ts`, which lists them all).
+ * need (see `../routes.ts`, which lists them all). Body and response schemas are read through
+ * getters and built on first use (schemas/employer-attempts.ts).
  */
 import type { RouteDef } from '../route-types.ts';
 import {
@@ -57,7 +58,9 @@ export const EMPLOYER_ATTEMPTS_ROUTES = [
       200: {
         description:
           'A page of ranked results: JSON, or with Accept: text/csv every result as CSV (one header row, one row per attempt).',
-        schema: ResultPage,
+        get schema() {
+          return ResultPage();
+        },
         alternatives: ['text/csv'],
       },
     },
@@ -71,7 +74,14 @@ export const EMPLOYER_ATTEMPTS_ROUTES = [
     summary:
       "An attempt's skill profile with per-question detail: the prompt, the answer given, the correct answer and explanation (staff only), score, time and outcome (`unanswered` told apart from `wrong`); each area's level with the rule that produced it; extensions granted. Reads the result and the norms; the questions come from the immutable version cache.",
     params: AttemptParams,
-    responses: { 200: { description: 'The report.', schema: Report } },
+    responses: {
+      200: {
+        description: 'The report.',
+        get schema() {
+          return Report();
+        },
+      },
+    },
   },
   {
     operationId: 'getReportHtml',
@@ -96,7 +106,9 @@ export const EMPLOYER_ATTEMPTS_ROUTES = [
     summary:
       "More time for a running attempt: `minutes` (1-600) are added to its current deadline, with a required `reason`; who, when and why are kept with the attempt and shown in its report. The candidate's countdown follows on their next request. Send an Idempotency-Key to make a retry safe: a retry with the same key and body answers what the first request did; without one, a retry adds the time again.",
     params: AttemptParams,
-    body: ExtendAttemptBody,
+    get body() {
+      return ExtendAttemptBody();
+    },
     headers: [
       {
         name: 'Idempotency-Key',
@@ -107,7 +119,12 @@ export const EMPLOYER_ATTEMPTS_ROUTES = [
       },
     ],
     responses: {
-      200: { description: 'Extended: the new deadline.', schema: AttemptExtended },
+      200: {
+        description: 'Extended: the new deadline.',
+        get schema() {
+          return AttemptExtended();
+        },
+      },
       404: { description: 'No such attempt in your organisation.' },
       409: {
         description:
@@ -126,7 +143,12 @@ export const EMPLOYER_ATTEMPTS_ROUTES = [
       "Take your own assessment as a candidate would: starts a preview attempt (no invitation is used) and returns what a candidate's start returns, plus `takeUrl` to open it in the candidate app. A preview is graded and has a report, but is never counted in results, norms, item statistics, calibration or AttemptCompleted events.",
     params: AssessmentParams,
     responses: {
-      201: { description: 'Started.', schema: PreviewStarted },
+      201: {
+        description: 'Started.',
+        get schema() {
+          return PreviewStarted();
+        },
+      },
     },
   },
   {
