@@ -78,6 +78,29 @@ describe('side entries (#side/*: code only some requests load)', () => {
   });
 });
 
+describe('the employer function', () => {
+  it('carries no attempt, grading, question-type or report code (the employer-attempts function does)', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'assay-employer-'));
+    try {
+      const res = await build({
+        ...esbuildOptions(resolve(root, handlerEntry('employer')), join(outDir, 'index.mjs')),
+        metafile: true,
+        logLevel: 'silent',
+      });
+      const inputs = Object.keys(res.metafile.inputs);
+      expect(inputs).toContain('functions/services/assessments.ts');
+      const strays = inputs.filter((f) =>
+        /^functions\/(domain\/question-types\/|domain\/grading|services\/attempts|services\/reports|http\/report-html)/.test(
+          f,
+        ),
+      );
+      expect(strays).toEqual([]);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("the employer-attempts function's report renderers (#side/report)", () => {
   let outDir: string;
   beforeAll(async () => {
