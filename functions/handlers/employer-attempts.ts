@@ -148,9 +148,9 @@ const http = createHttpHandler('employer-attempts', EMPLOYER_ATTEMPTS_ROUTES, op
 
 /**
  * The function's handler. The report's renderers (HTML page, radar chart) are a side entry,
- * `#side/report`, loaded by the two requests that render. An HTML page (the printable report) gets its own
- * Content-Security-Policy in place of the API's default one, which forbids every style: the
- * page's only style source is the hash of its stylesheet (see `http/report-html.ts`).
+ * `#side/report`, loaded by the two requests that render. An HTML page (the printable report)
+ * gets its own Content-Security-Policy in place of the API's default one, which forbids every
+ * style: the page's only style source is the hash of its stylesheet (see `http/report-html.ts`).
  */
 export async function handler(
   event: HttpEvent,
