@@ -40,8 +40,10 @@ export const LEVELS = [
 ] as const;
 export type Level = (typeof LEVELS)[number];
 
-export const AbilitySchema = z.object({ theta: z.number(), standardError: z.number() });
-export const LevelSchema = z.enum(LEVELS);
+// Pure (see domain/z.ts): the jobs that never show a profile leave them out.
+export const AbilitySchema = /* @__PURE__ */ (() =>
+  z.object({ theta: z.number(), standardError: z.number() }))();
+export const LevelSchema = /* @__PURE__ */ (() => z.enum(LEVELS))();
 
 /** The parts of a question that calibrate it. */
 export type ItemCalibration = Pick<

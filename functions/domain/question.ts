@@ -14,7 +14,7 @@ import { seededRandom } from './random.ts';
 import { notReserved } from './reserved.ts';
 import { AREA_IDS } from './taxonomy.ts';
 import { cleanText } from './text.ts';
-import { issuesOf } from './z.ts';
+import { issuesOf, once } from './z.ts';
 
 export type { AttemptData, Option, QuestionContent } from './question-types/type.ts';
 
@@ -218,28 +218,32 @@ export function pickContent(item: Record<string, unknown>): QuestionContent {
   return out as unknown as QuestionContent;
 }
 
-/** The fields every candidate view has; each type adds its own (see `view` in its module). */
-const CandidateCommon = {
+/**
+ * A type's candidate view schema: strict, so a field the type does not declare is a bug. The
+ * fields every candidate view has, then the type's own (see `view` in its module).
+ */
+const candidateBranch = (t: AnyQuestionType) =>
+  z.strictObject({ ...candidateCommon(), type: z.literal(t.id), ...t.view });
+
+/** The fields every candidate view has, shared by the branches. */
+const candidateCommon = /* @__PURE__ */ once(() => ({
   questionId: z.string(),
   area: z.enum(AREA_IDS),
   prompt: z.string(),
-};
-
-/** A type's candidate view schema: strict, so a field the type does not declare is a bug. */
-const candidateBranch = (t: AnyQuestionType) =>
-  z.strictObject({ ...CandidateCommon, type: z.literal(t.id), ...t.view });
+}));
 
 /**
  * The candidate view of a question, one branch per type. Deliberately no `answer`, weights,
  * explanation or score: each type declares the fields a candidate sees.
  */
-export const CandidateQuestionSchema = z.discriminatedUnion(
-  'type',
-  QUESTION_TYPE_LIST.map(candidateBranch) as unknown as [
-    ReturnType<typeof candidateBranch>,
-    ...ReturnType<typeof candidateBranch>[],
-  ],
-);
+export const CandidateQuestionSchema = /* @__PURE__ */ (() =>
+  z.discriminatedUnion(
+    'type',
+    QUESTION_TYPE_LIST.map(candidateBranch) as unknown as [
+      ReturnType<typeof candidateBranch>,
+      ...ReturnType<typeof candidateBranch>[],
+    ],
+  ))();
 
 /** What a candidate sees of a question: never a key, weight, explanation or score. */
 export type CandidateQuestion = {
@@ -279,23 +283,25 @@ export function candidateView(q: QuestionContent, attempt: AttemptData = {}): Ca
  * by the question, so the body carries no discriminator; `parseResponse` then checks the answer
  * against the question itself.
  */
-export const AnswerSchema = z.union(
-  QUESTION_TYPE_LIST.map((t) =>
-    t.answer.register(z.globalRegistry, { title: t.id, description: t.expected }),
-  ) as unknown as [z.ZodMiniType<unknown>, ...z.ZodMiniType<unknown>[]],
-  {
-    error: (issue) => {
-      // Near misses (the right kind of value, but too long, too large...) say what is wrong.
-      const near = (
-        (issue as { errors?: { code: string; path: unknown[]; message: string }[][] }).errors ?? []
-      )
-        .filter((branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0))
-        .flatMap((branch) => branch.map((i) => i.message));
-      if (near.length) return [...new Set(near)].join(' Or: ');
-      return `An answer is ${answerKinds()}.`;
+export const AnswerSchema = /* @__PURE__ */ (() =>
+  z.union(
+    QUESTION_TYPE_LIST.map((t) =>
+      t.answer.register(z.globalRegistry, { title: t.id, description: t.expected }),
+    ) as unknown as [z.ZodMiniType<unknown>, ...z.ZodMiniType<unknown>[]],
+    {
+      error: (issue) => {
+        // Near misses (the right kind of value, but too long, too large...) say what is wrong.
+        const near = (
+          (issue as { errors?: { code: string; path: unknown[]; message: string }[][] }).errors ??
+          []
+        )
+          .filter((branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0))
+          .flatMap((branch) => branch.map((i) => i.message));
+        if (near.length) return [...new Set(near)].join(' Or: ');
+        return `An answer is ${answerKinds()}.`;
+      },
     },
-  },
-);
+  ))();
 
 /** "one option id (single, sjt), a number (numeric), ...": every type's answer, by kind. */
 function answerKinds(): string {

@@ -174,9 +174,11 @@ export type AreaId = (typeof ENTRIES)[number]['id'];
 /** The areas in taxonomy order (reports and profiles list them so). */
 export const AREAS: readonly (Area & { id: AreaId })[] = ENTRIES;
 
-export const AREA_IDS = AREAS.map((a) => a.id) as [AreaId, ...AreaId[]];
+// Pure (see domain/z.ts): a bundle that never reads an area (the statistics job) leaves the
+// taxonomy out.
+export const AREA_IDS = /* @__PURE__ */ (() => AREAS.map((a) => a.id) as [AreaId, ...AreaId[]])();
 
-const byId = new Map<string, Area>(AREAS.map((a) => [a.id, a]));
+const byId = /* @__PURE__ */ (() => new Map<string, Area>(AREAS.map((a) => [a.id, a])))();
 
 /** The area with this id, or undefined for an unknown id. */
 export function findArea(id: string): Area | undefined {

@@ -96,7 +96,11 @@ export function parseOrThrow<S extends z.ZodMiniType>(
  *   functions read (the upload shape, the assessment inputs): a bundle that never reads `X`
  *   leaves its construction out (esbuild drops an unused pure call); one that does builds it at
  *   load, as before.
- * - `once(() => ...)` below, for a schema a function may hold but not need (a question type's key).
+ * - `/* @__PURE__ *\/ once(() => ...)` below, for a schema a function may hold but not need (a
+ *   question type's key, answer and view schemas: members read through getters, so the type's
+ *   module is a plain object that a bundle reading no question type, such as the statistics and
+ *   calibration jobs, leaves out with its schemas). The annotation goes on every call: esbuild
+ *   does not carry a function's `@__NO_SIDE_EFFECTS__` across modules.
  */
 
 /**

@@ -18,7 +18,7 @@ export interface MatchingKey {
 
 type Matching = Content<MatchingKey>;
 
-const ITEM = once(() => cleanText('long', { min: 1, max: 1000 }));
+const ITEM = /* @__PURE__ */ once(() => cleanText('long', { min: 1, max: 1000 }));
 
 /**
  * The id a candidate sees for a right-hand item: a hash of its text, so it says nothing about
@@ -66,7 +66,7 @@ function giftPairs(q: Matching): string[] {
 }
 
 /** The key's schema: built on first use (uploads, the OpenAPI document), never by an attempt. */
-const matchingKey = once(() =>
+const matchingKey = /* @__PURE__ */ once(() =>
   z.strictObject({
     pairs: z
       .array(z.strictObject({ left: ITEM(), right: ITEM() }))
@@ -74,6 +74,15 @@ const matchingKey = once(() =>
     distractors: z.optional(z.array(ITEM()).check(z.minLength(1), z.maxLength(10))),
   }),
 );
+
+/** A candidate's answer to this type (built on first use: see domain/z.ts). */
+const answerSchema = /* @__PURE__ */ once(() =>
+  z.array(z.nullable(z.string())).check(z.maxLength(10)),
+);
+const viewShape = /* @__PURE__ */ once(() => ({
+  left: z.array(z.string()),
+  right: z.array(z.strictObject({ id: z.string(), text: z.string() })),
+}));
 
 /**
  * Pairs of a left-hand and a right-hand item. The candidate sees the left-hand items in order
@@ -102,7 +111,9 @@ export const matching: QuestionType<
         : []),
     ];
   },
-  answer: z.array(z.nullable(z.string())).check(z.maxLength(10)),
+  get answer() {
+    return answerSchema();
+  },
   expected: 'a list with a right-hand item id (or null) for each left-hand item, in order',
   response: (q) => {
     const ids = neutralRights(q).map((o) => o.id);
@@ -119,9 +130,8 @@ export const matching: QuestionType<
   // One entry per left-hand item: a right-hand id (r and 10 hex digits, quoted) or null.
   answerBytes: (q) => 2 + 13 * q.answer.pairs.length + (q.answer.pairs.length - 1),
   start: (q, random) => ({ order: shuffle(neutralRights(q), random).map((o) => o.id) }),
-  view: {
-    left: z.array(z.string()),
-    right: z.array(z.strictObject({ id: z.string(), text: z.string() })),
+  get view() {
+    return viewShape();
   },
   show: (q, attempt: AttemptData) => {
     const rights = neutralRights(q);

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { hasText } from '../gift-syntax.ts';
 import { giftBlock, giftEscape, giftPrompt } from '../gift-text.ts';
 import { MOODLE_BLANK } from '../moodle.ts';
+import { once } from '../z.ts';
 import {
   anyOptionId,
   optionIdBytes,
@@ -33,6 +34,9 @@ const blanks = (prompt: unknown) =>
 
 const occurrences = (text: string, of: string) => text.split(of).length - 1;
 
+/** A candidate's answer to this type (built on first use: see domain/z.ts). */
+const answerSchema = /* @__PURE__ */ once(() => z.string());
+
 /**
  * A sentence with one blank and the choices for it (GIFT's missing word): the prompt marks
  * the blank with `{blank}`, the key is one option (or Moodle's partial credit per option);
@@ -56,7 +60,9 @@ export const missingWord: QuestionType<'missing-word', ChoiceKey, string, { opti
           },
         ]),
   ],
-  answer: z.string(),
+  get answer() {
+    return answerSchema();
+  },
   expected: 'one option id',
   response: optionIdResponse,
   answerBytes: optionIdBytes,

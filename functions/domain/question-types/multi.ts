@@ -27,7 +27,7 @@ import type { Authored, Content, Option, QuestionType } from './type.ts';
  */
 export type MultiKey = string[] | { weights: Record<string, number> };
 
-const MultiWeights = once(() =>
+const MultiWeights = /* @__PURE__ */ once(() =>
   z.strictObject({
     weights: z.record(
       z.string(),
@@ -123,12 +123,15 @@ function multiKeyOf(
 }
 
 /** The key's schema: built on first use (uploads, the OpenAPI document), never by an attempt. */
-const multiKey = once(() =>
+const multiKey = /* @__PURE__ */ once(() =>
   z.union([
     z.array(z.string()).check(z.minLength(1, 'Give at least one correct option id.')),
     MultiWeights(),
   ]),
 );
+
+/** A candidate's answer to this type (built on first use: see domain/z.ts). */
+const answerSchema = /* @__PURE__ */ once(() => z.array(z.string()).check(z.maxLength(10)));
 
 /** Several correct options; Moodle's grading: the picked weights added up, within [0,1]. */
 export const multi: QuestionType<'multi', MultiKey, string[], { options: Option[] }> = {
@@ -155,7 +158,9 @@ export const multi: QuestionType<'multi', MultiKey, string[], { options: Option[
             : []),
         ]
       : weightRules(q as Parameters<typeof weightRules>[0]),
-  answer: z.array(z.string()).check(z.maxLength(10)),
+  get answer() {
+    return answerSchema();
+  },
   expected: 'a list of distinct option ids',
   response: (q) => {
     const ids = (q.options ?? []).map((o) => o.id);

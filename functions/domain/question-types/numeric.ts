@@ -40,7 +40,7 @@ export type NumericKey = ({ value: number; tolerance: number } | { answers: Nume
 };
 
 /** One line of plain text, no leading or trailing space: `ms`, `%`, `requests per second`. */
-const UNIT = once(() =>
+const UNIT = /* @__PURE__ */ once(() =>
   z
     .string()
     .check(
@@ -52,8 +52,10 @@ const UNIT = once(() =>
     ),
 );
 
-const Num = once(() => z.number().check(storable()));
-const Tolerance = once(() => z.number().check(z.gte(0, 'Tolerance must be >= 0.'), storable()));
+const Num = /* @__PURE__ */ once(() => z.number().check(storable()));
+const Tolerance = /* @__PURE__ */ once(() =>
+  z.number().check(z.gte(0, 'Tolerance must be >= 0.'), storable()),
+);
 
 /** Whether `r` is within `value ± tolerance`, with a relative epsilon so 0.1 + 0.2 is 0.3. */
 const within = (a: { value: number; tolerance: number }, r: number) =>
@@ -164,7 +166,7 @@ function giftAnswers(key: NumericKey): string[] {
 }
 
 /** The key's schema: built on first use (uploads, the OpenAPI document), never by an attempt. */
-const numericKey = once(() =>
+const numericKey = /* @__PURE__ */ once(() =>
   z.union([
     z.strictObject({ value: Num(), tolerance: Tolerance(), unit: z.optional(UNIT()) }),
     z.strictObject({
@@ -184,6 +186,10 @@ const numericKey = once(() =>
   ]),
 );
 
+/** A candidate's answer to this type (built on first use: see domain/z.ts). */
+const answerSchema = /* @__PURE__ */ once(() => z.number().check(storable()));
+const viewShape = /* @__PURE__ */ once(() => ({ unit: z.optional(z.string()) }));
+
 /** A number; 1 within value ± tolerance, or the credit of the first answer that holds it. */
 export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: string }> = {
   id: 'numeric',
@@ -200,13 +206,17 @@ export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: strin
           },
         ]
       : [],
-  answer: z.number().check(storable()),
+  get answer() {
+    return answerSchema();
+  },
   expected: 'a number',
   response: () => z.number().check(storable()),
   // The longest storable number in JSON: -0.0000012345678901234567 (a sign, "0.", five zeros
   // and 17 significant digits); smaller magnitudes switch to an exponent and are shorter.
   answerBytes: () => 25,
-  view: { unit: z.optional(z.string()) },
+  get view() {
+    return viewShape();
+  },
   show: (q) => (q.answer.unit === undefined ? {} : { unit: q.answer.unit }),
   hidden: (q) => numericAnswers(q.answer).map((a) => String(a.value)),
   effortSeconds: 2,

@@ -3,6 +3,7 @@ import type fc from 'fast-check';
 import * as z from 'zod/mini';
 import type { FieldIssue } from '../errors.ts';
 import { fingerprint, shuffle } from '../shuffle.ts';
+import { once } from '../z.ts';
 import type { AttemptData, Generators, Option, QuestionContent } from './type.ts';
 
 /** Issues for answer option ids that are not options of the question. */
@@ -73,10 +74,16 @@ export function shuffleOptions(
 }
 
 /** A candidate sees an option's id and text, nothing else. */
-export const OptionView = z.strictObject({ id: z.string(), text: z.string() });
+const optionList = /* @__PURE__ */ once(() =>
+  z.array(z.strictObject({ id: z.string(), text: z.string() })),
+);
 
-/** The view of a type whose candidate sees its options. */
-export const optionsView = { options: z.array(OptionView) };
+/** The view of a type whose candidate sees its options (its schema built on first use). */
+export const optionsView = {
+  get options() {
+    return optionList();
+  },
+};
 
 /** The options in this attempt's order (the authored order if the attempt has none). */
 export function showOptions(

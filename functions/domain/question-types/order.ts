@@ -13,7 +13,10 @@ import {
 import type { Option, QuestionType } from './type.ts';
 
 /** The key's schema: built on first use (uploads, the OpenAPI document), never by an attempt. */
-const orderKey = once(() => z.array(z.string()).check(z.minLength(2)));
+const orderKey = /* @__PURE__ */ once(() => z.array(z.string()).check(z.minLength(2)));
+
+/** A candidate's answer to this type (built on first use: see domain/z.ts). */
+const answerSchema = /* @__PURE__ */ once(() => z.array(z.string()).check(z.maxLength(10)));
 
 /** Every option ranked; score = share of option pairs in the right relative order. */
 export const order: QuestionType<'order', string[], string[], { options: Option[] }> = {
@@ -40,7 +43,9 @@ export const order: QuestionType<'order', string[], string[], { options: Option[
         : []),
     ];
   },
-  answer: z.array(z.string()).check(z.maxLength(10)),
+  get answer() {
+    return answerSchema();
+  },
   expected: 'a list ranking every option id once',
   response: (q) => {
     const ids = (q.options ?? []).map((o) => o.id);

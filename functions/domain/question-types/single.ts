@@ -45,7 +45,7 @@ import type { Authored, Content, Generators, Option, QuestionType } from './type
  */
 export type ChoiceKey = string | { weights: Record<string, number> };
 
-const ChoiceWeights = once(() =>
+const ChoiceWeights = /* @__PURE__ */ once(() =>
   z.strictObject({
     weights: z.record(
       z.string(),
@@ -57,7 +57,7 @@ const ChoiceWeights = once(() =>
 );
 
 /** The schema of a choice key: an option id or `{weights: {...}}`. */
-export const choiceKeySchema = once(() =>
+export const choiceKeySchema = /* @__PURE__ */ once(() =>
   z.union([z.string().check(z.minLength(1)), ChoiceWeights()]),
 );
 
@@ -284,6 +284,9 @@ export function choiceArbitrary(
   );
 }
 
+/** A candidate's answer to this type (built on first use: see domain/z.ts). */
+const answerSchema = /* @__PURE__ */ once(() => z.string());
+
 /** One correct option (1 or 0), or Moodle's partial credit per option. */
 export const single: QuestionType<'single', ChoiceKey, string, { options: Option[] }> = {
   id: 'single',
@@ -292,7 +295,9 @@ export const single: QuestionType<'single', ChoiceKey, string, { options: Option
     return choiceKeySchema();
   },
   rules: choiceKeyRules,
-  answer: z.string(),
+  get answer() {
+    return answerSchema();
+  },
   expected: 'one option id',
   response: optionIdResponse,
   answerBytes: optionIdBytes,

@@ -19,7 +19,7 @@ export interface SjtKey {
 }
 
 /** The key's schema: built on first use (uploads, the OpenAPI document), never by an attempt. */
-const sjtKey = once(() =>
+const sjtKey = /* @__PURE__ */ once(() =>
   z.strictObject({
     weights: z.record(
       // Keys are option ids: a reserved name would read a function off any plain object.
@@ -30,6 +30,9 @@ const sjtKey = once(() =>
     ),
   }),
 );
+
+/** A candidate's answer to this type (built on first use: see domain/z.ts). */
+const answerSchema = /* @__PURE__ */ once(() => z.string());
 
 /**
  * Situational judgement: every option weighted by effectiveness in [0,1], at least one 1; the
@@ -66,7 +69,9 @@ export const sjt: QuestionType<'sjt', SjtKey, string, { options: Option[] }> = {
           ]),
     ];
   },
-  answer: z.string(),
+  get answer() {
+    return answerSchema();
+  },
   expected: 'one option id',
   response: optionIdResponse,
   answerBytes: optionIdBytes,

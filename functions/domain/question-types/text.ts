@@ -168,7 +168,7 @@ function readGiftText(r: GiftQuestion, body: Chars): Read[] {
 }
 
 // Long text: a tab or newline is white space that normaliseText collapses, like any other.
-const ANSWER = once(() => cleanText('long', { min: 1, max: 200 }));
+const ANSWER = /* @__PURE__ */ once(() => cleanText('long', { min: 1, max: 200 }));
 
 /** Rules: no blank answer; a credit of 1 somewhere. */
 function textRules(q: Content<TextKey>): FieldIssue[] {
@@ -198,7 +198,7 @@ function textRules(q: Content<TextKey>): FieldIssue[] {
 }
 
 /** The key's schema: built on first use (uploads, the OpenAPI document), never by an attempt. */
-const textKey = once(() =>
+const textKey = /* @__PURE__ */ once(() =>
   z.union([
     z.array(ANSWER()).check(z.minLength(1), z.maxLength(20)),
     z.strictObject({
@@ -217,6 +217,9 @@ const textKey = once(() =>
   ]),
 );
 
+/** A candidate's answer to this type (built on first use: see domain/z.ts). */
+const answerSchema = /* @__PURE__ */ once(() => cleanText('long', { max: 500 }));
+
 /**
  * A short text answer, compared after normalisation with the accepted answers (or Moodle's
  * patterns). Deliberately no author regexes: a pattern from an upload is a ReDoS waiting to
@@ -229,7 +232,9 @@ export const text: QuestionType<'text', TextKey, string, Record<never, never>> =
     return textKey();
   },
   rules: textRules,
-  answer: cleanText('long', { max: 500 }),
+  get answer() {
+    return answerSchema();
+  },
   expected: 'a text',
   response: () => cleanText('long', { max: 500 }),
   // 500 UTF-16 units, each at most 6 bytes in JSON (a control character as \u001f), and quotes.

@@ -1,4 +1,8 @@
-/** The candidate function's routes (see `../routes.ts`, which lists them all). */
+/**
+ * The candidate function's routes (see `../routes.ts`, which lists them all). Body and response
+ * schemas are read through getters and built on first use (schemas/candidates.ts), so a cold
+ * start builds only the schemas of the route it serves.
+ */
 
 import { MAX_EVENT_BATCHES, MAX_EVENTS_PER_BATCH } from '../../domain/integrity.ts';
 import type { RouteDef } from '../route-types.ts';
@@ -25,9 +29,16 @@ export const CANDIDATE_ROUTES = [
     access: 'public',
     summary:
       "Read an invitation as its candidate may see it, starting nothing: the organisation's name, the assessment's title, time limit (with this candidate's extra time), questions and sections, expiry and status. 401 and 410 as for starting.",
-    body: InspectInvitationBody,
+    get body() {
+      return InspectInvitationBody();
+    },
     responses: {
-      200: { description: 'The invitation.', schema: InvitationPreview },
+      200: {
+        description: 'The invitation.',
+        get schema() {
+          return InvitationPreview();
+        },
+      },
       401: { description: 'The invitation token is not valid.' },
       410: {
         description: 'The invitation expired, was revoked, or its attempt has finished (`reason`).',
@@ -42,10 +53,22 @@ export const CANDIDATE_ROUTES = [
     access: 'public',
     summary:
       "Start the attempt of an invitation (201), or resume it while active (200, with a new attemptToken; the previous one stops working). 410 with a reason for expired, revoked or finished invitations. Each adaptive section's current item is in `questions` and named by `sections[].current`.",
-    body: StartAttemptBody,
+    get body() {
+      return StartAttemptBody();
+    },
     responses: {
-      201: { description: 'Started.', schema: AttemptView },
-      200: { description: 'Resumed with a new attempt token.', schema: AttemptView },
+      201: {
+        description: 'Started.',
+        get schema() {
+          return AttemptView();
+        },
+      },
+      200: {
+        description: 'Resumed with a new attempt token.',
+        get schema() {
+          return AttemptView();
+        },
+      },
       401: { description: 'The invitation token is not valid.' },
       409: {
         description:
@@ -65,7 +88,12 @@ export const CANDIDATE_ROUTES = [
     summary: 'The attempt with its questions, saved answers, deadline and the server time.',
     params: AttemptParams,
     responses: {
-      200: { description: 'The attempt.', schema: AttemptView },
+      200: {
+        description: 'The attempt.',
+        get schema() {
+          return AttemptView();
+        },
+      },
       409: { description: 'conflict: the attempt changed under this read; send it again.' },
     },
   },
@@ -78,7 +106,9 @@ export const CANDIDATE_ROUTES = [
     summary:
       'Save (or replace) one answer. Accepted until the deadline plus the grace period; 409 time-is-up or already-submitted after. The response carries the answer\'s revision (also as ETag); with If-Match: "<revision>" the save is stored only if the answer is still at that revision ("0": never answered), else 412 revision-mismatch with the current answer. In an adaptive section only the current item (`sections[].current`) can be answered, once: its answer is final, there is no going back, and the response carries the `next` item chosen from the answers so far, or `sectionComplete`; saving the same answer again returns the same response, a different one is 409 adaptive-item-closed.',
     params: AnswerParams,
-    body: SaveAnswerBody,
+    get body() {
+      return SaveAnswerBody();
+    },
     headers: [
       {
         name: 'If-Match',
@@ -91,7 +121,9 @@ export const CANDIDATE_ROUTES = [
     responses: {
       200: {
         description: "Saved, with the server time, the deadline and the answer's revision (ETag).",
-        schema: Saved,
+        get schema() {
+          return Saved();
+        },
       },
       409: {
         description:
@@ -111,9 +143,16 @@ export const CANDIDATE_ROUTES = [
     access: 'candidate',
     summary: `Record page events of the candidate app as integrity evidence: the page hidden or shown again, text pasted into an answer (its length, never its content). Timed by the server: each event at the batch's arrival minus its \`ageMs\`. At most ${MAX_EVENTS_PER_BATCH} events a batch and ${MAX_EVENT_BATCHES} batches an attempt (409 after); accepted while the attempt is active. They appear as \`page-hidden\` and \`paste\` signals, with counts and times, in the employer's report.`,
     params: AttemptParams,
-    body: PageEventsBody,
+    get body() {
+      return PageEventsBody();
+    },
     responses: {
-      200: { description: 'Recorded.', schema: PageEventsRecorded },
+      200: {
+        description: 'Recorded.',
+        get schema() {
+          return PageEventsRecorded();
+        },
+      },
       409: {
         description:
           'time-is-up or already-submitted; or conflict: the attempt keeps no more batches.',
@@ -131,7 +170,9 @@ export const CANDIDATE_ROUTES = [
     responses: {
       200: {
         description: 'Submitted (or expired earlier), with the result if the assessment shows it.',
-        schema: SubmitResult,
+        get schema() {
+          return SubmitResult();
+        },
       },
       409: { description: 'conflict: the attempt changed under this request; send it again.' },
     },
@@ -145,7 +186,12 @@ export const CANDIDATE_ROUTES = [
     summary: "The candidate's own result, if the assessment shows results (403 otherwise).",
     params: AttemptParams,
     responses: {
-      200: { description: 'The result.', schema: CandidateResult },
+      200: {
+        description: 'The result.',
+        get schema() {
+          return CandidateResult();
+        },
+      },
       403: { description: 'This assessment does not show results to candidates.' },
       409: { description: 'The attempt is still active.' },
     },

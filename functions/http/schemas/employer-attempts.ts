@@ -87,7 +87,7 @@ export const AttemptExtended = /* @__PURE__ */ once(() =>
 
 export const PreviewStarted = /* @__PURE__ */ once(() =>
   z
-    .extend(AttemptView, {
+    .extend(AttemptView(), {
       preview: z.literal(true),
       takeUrl: z
         .string()

@@ -54,7 +54,7 @@ export const ProblemSchema = z
           ),
         ),
     ),
-    section: z.optional(AttemptSection),
+    section: z.optional(AttemptSection()),
     next: z.optional(CandidateQuestion),
     sectionComplete: z.optional(z.object({ reason: z.string(), items: z.int() })),
     attemptStatus: z.optional(
