@@ -783,6 +783,9 @@ export type Rotation = { state: AttemptState } | { newerAt: number };
  * answered 503 and its client already retried) therefore cannot replace the token the retry was
  * given. `newerAt`: the head holds a rotation at least as new as `at`; a live request rotates
  * again after it (`at` past that one), so the request answered last still holds the token.
+ * `force`: rotate whatever rotation is stored (still only an active attempt that is not due):
+ * for a live request that lost twice to concurrent resumes, as every rotation did before they
+ * were ordered. A late write is never forced: its request is gone.
  */
 export async function rotateToken(
   attemptId: string,
@@ -790,16 +793,17 @@ export async function rotateToken(
   tokenHash: string,
   now: Date,
   at: number = now.getTime(),
+  force = false,
 ): Promise<Rotation | undefined> {
   const items: Record<string, unknown>[] = [];
-  const older = '(attribute_not_exists(ra) OR ra < :at)';
+  const older = force ? '' : ' AND (attribute_not_exists(ra) OR ra < :at)';
   try {
     const head = await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.attempt(attemptId),
         UpdateExpression: 'SET th = :h, ra = :at ADD rc :one',
-        ConditionExpression: `st = :active AND #due >= :now AND attribute_exists(ly) AND ${older}`,
+        ConditionExpression: `st = :active AND #due >= :now AND attribute_exists(ly)${older}`,
         ExpressionAttributeNames: { '#due': 'due' },
         ExpressionAttributeValues: {
           ':h': storedHash(tokenHash),
@@ -828,7 +832,7 @@ export async function rotateToken(
           TableName: tableName(),
           Key: pageKey(attemptId, p),
           UpdateExpression: 'SET th = :h, ra = :at',
-          ConditionExpression: `attribute_exists(PK) AND ${older}`,
+          ConditionExpression: `attribute_exists(PK)${older}`,
           ExpressionAttributeValues: { ':h': storedHash(tokenHash), ':at': at },
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

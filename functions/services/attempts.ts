@@ -129,10 +129,34 @@ const NUMBER_BYTES = 11;
  */
 export function answerAllowance(q: QuestionContent): number {
   const ids = q.options?.map((o) => o.id) ?? [];
-  if (ids.length && acceptsResponse(q, ids[0])) return Math.max(...ids.map((id) => id.length));
-  if (ids.length) return 3 + ids.reduce((n, id) => n + id.length + 1, 0);
-  if (acceptsResponse(q, 0)) return NUMBER_BYTES;
-  return SHORT_ANSWER_BYTES;
+  const kind = answerKind(q, ids);
+  if (kind === 'one id') return Math.max(...ids.map((id) => id.length));
+  if (kind === 'ids') return 3 + ids.reduce((n, id) => n + id.length + 1, 0);
+  return kind === 'number' ? NUMBER_BYTES : SHORT_ANSWER_BYTES;
+}
+
+/**
+ * What kind of answer a question's type takes, asked of the first question of each type only:
+ * whether one of its own option ids, or a number, is an answer depends on the type's response
+ * schema, not on which options a question has (and building that schema for every question
+ * drawn was a tenth of a cold start's zod work).
+ */
+const kinds = new Map<string, 'one id' | 'ids' | 'number' | 'text'>();
+function answerKind(q: QuestionContent, ids: readonly string[]) {
+  const key = `${q.type}:${ids.length > 0}`;
+  let kind = kinds.get(key);
+  if (!kind) {
+    kind =
+      ids.length && acceptsResponse(q, ids[0])
+        ? 'one id'
+        : ids.length
+          ? 'ids'
+          : acceptsResponse(q, 0)
+            ? 'number'
+            : 'text';
+    kinds.set(key, kind);
+  }
+  return kind;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -431,6 +455,8 @@ export async function startOrResume(
 /**
  * Rotate the attempt's token, after any rotation already stored (a concurrent resume, or one
  * stamped by a clock a little ahead): this request, which is answered last, holds the token.
+ * Ordered twice; a request that loses both times to concurrent resumes then rotates whatever
+ * is stored, so every live resume is answered (the last to land holds the token).
  */
 async function rotateOrdered(
   attemptId: string,
@@ -440,14 +466,11 @@ async function rotateOrdered(
 ): Promise<AttemptState | undefined> {
   let at = now.getTime();
   for (let tries = 0; tries < 3; tries++) {
-    const rotated = await rotateToken(attemptId, pages, tokenHash, now, at);
+    const rotated = await rotateToken(attemptId, pages, tokenHash, now, at, tries === 2);
     if (!rotated || 'state' in rotated) return rotated?.state;
     at = Math.max(Date.now(), rotated.newerAt + 1);
   }
-  throw new DomainError(
-    'conflict',
-    'The attempt is being resumed elsewhere at the same moment; try again.',
-  );
+  return undefined;
 }
 
 async function resume(inv: Invitation, now: Date, session: Session): Promise<Started> {

@@ -1,10 +1,15 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { itemSize } from '../../bench/lib/dynamo.ts';
+import { bankFiles, readBankFile } from '../../functions/cli/bank-files.ts';
 import { type Completion, completionOf, resultItem } from '../../functions/data/attempt-results.ts';
 import { PAGE_BYTES, PAGE_OVERHEAD_BYTES, planPages } from '../../functions/data/attempts.ts';
 import { completedAttemptOf, completionOfRecord } from '../../functions/data/stream-records.ts';
-import { validateQuestion } from '../../functions/domain/question.ts';
+import {
+  acceptsResponse,
+  type QuestionContent,
+  validateQuestion,
+} from '../../functions/domain/question.ts';
 import { scoreAttempt } from '../../functions/domain/result.ts';
 import {
   answerAllowance,
@@ -46,6 +51,20 @@ describe('answer pages', () => {
     expect(answerAllowance(order)).toBe(11);
     expect(answerAllowance(numeric)).toBeLessThan(SHORT_ANSWER_BYTES);
     expect(answerAllowance(text)).toBe(SHORT_ANSWER_BYTES);
+  });
+
+  it('plans every question of the shipped bank as its own response schema says', () => {
+    // answerAllowance asks each type once; asking every question must give the same plan.
+    const all = bankFiles(['questions']).flatMap((f) => readBankFile(f).questions);
+    const asked = (q: QuestionContent) => {
+      const ids = q.options?.map((o) => o.id) ?? [];
+      if (ids.length && acceptsResponse(q, ids[0])) return Math.max(...ids.map((id) => id.length));
+      if (ids.length) return 3 + ids.reduce((n, id) => n + id.length + 1, 0);
+      return acceptsResponse(q, 0) ? answerAllowance(numeric) : SHORT_ANSWER_BYTES;
+    };
+
+    expect(new Set(all.map((q) => q.type)).size).toBeGreaterThanOrEqual(5);
+    for (const q of all) expect(answerAllowance(q), q.id).toBe(asked(q));
   });
 
   it('keeps a 20-question attempt on the head, even with six short-text questions', () => {

@@ -210,7 +210,8 @@ export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: strin
     return answerSchema();
   },
   expected: 'a number',
-  response: () => z.number().check(storable()),
+  // The same for every numeric question: one schema, built on first use.
+  response: () => answerSchema(),
   // The longest storable number in JSON: -0.0000012345678901234567 (a sign, "0.", five zeros
   // and 17 significant digits); smaller magnitudes switch to an exponent and are shorter.
   answerBytes: () => 25,
