@@ -226,9 +226,11 @@ async function representativeEvents(b: Bench, count: number): Promise<Record<str
   // applied once), invitations to start (one per run), a YAML bank already stored.
   const assessmentId = await createAssessment(b, 'Cold-start fixtures');
   const completions: Record<string, unknown>[] = [];
+  const completed: string[] = [];
   for (const token of await invite(b, assessmentId, count)) {
     const done = attemptOf(await request.start(b, token));
     if ((await request.submit(b, done)).status !== 200) throw new Error('fixture submit failed');
+    completed.push(done.attemptId);
     const res = await db().send(
       new GetCommand({ TableName: b.table, Key: keys.attemptResult(done.attemptId) }),
     );
@@ -266,6 +268,12 @@ async function representativeEvents(b: Bench, count: number): Promise<Record<str
         timeLimitMinutes: 30,
         sections: SECTIONS.map((s) => ({ ...s, difficulty: 2 })),
       }),
+    ),
+    // The printable report of a completed attempt (read only, so every run reads the same one):
+    // the result, the norms and the question versions read, the markdown rendered through the
+    // micromark side module, the radar chart drawn.
+    'employer-attempts': await same(
+      http('employer-attempts', 'GET', `/v1/attempts/${completed[0]}/report.html`, b.employer),
     ),
     // A start: the invitation, the assessment, the question versions, and three writes.
     candidate: await Promise.all(
@@ -312,6 +320,7 @@ export const REPRESENTATIVE: Record<string, string> = {
   public: 'GET /v1/areas',
   authoring: 'POST /v1/banks (YAML, unchanged)',
   employer: 'POST /v1/assessments',
+  'employer-attempts': 'GET /v1/attempts/{id}/report.html',
   candidate: 'POST /v1/attempts (start)',
   sweeper: 'scheduled run, nothing due',
   statistics: 'stream batch: 1 completion, first delivery',

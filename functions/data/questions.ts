@@ -12,12 +12,7 @@
  * | many versions (attempt start, grading)  | BatchGetItem (cached in memory: immutable)   |
  * | list by status / area / difficulty      | Query GSI1 ORG#o#QS#status, begins_with area#d# |
  */
-import {
-  BatchGetCommand,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
 import { contentHash, pickContent, type QuestionContent } from '../domain/question.ts';
 import { AreaDeltas, areaCountsUpdate, HINT_COUNTED } from './area-counts.ts';
@@ -25,7 +20,10 @@ import { type BankSnapshot, isCommitted, isVisible, readBankSnapshot } from './b
 import { db, tableName } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
-import { type Key, keys } from './keys.ts';
+import { keys } from './keys.ts';
+
+// Kept here for its callers; its own module keeps question code out of bundles that only batch-read.
+export { batchGet } from './batch-get.ts';
 
 export type QuestionStatus = 'published' | 'retired';
 
@@ -116,34 +114,6 @@ export function versionItem(
     contentHash: hash,
     createdAt: now,
   };
-}
-
-/** BatchGet with the retry of unprocessed keys that DynamoDB asks for under load. */
-export async function batchGet(
-  keyList: Key[],
-  opts: { consistent?: boolean } = {},
-): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < keyList.length; i += 100) {
-    let pending: Record<string, unknown>[] | undefined = keyList.slice(
-      i,
-      i + 100,
-    ) as unknown as Record<string, unknown>[];
-    for (let attempt = 0; pending?.length; attempt++) {
-      const res = await db().send(
-        new BatchGetCommand({
-          RequestItems: {
-            [tableName()]: { Keys: pending, ...(opts.consistent ? { ConsistentRead: true } : {}) },
-          },
-        }),
-      );
-      out.push(...((res.Responses?.[tableName()] ?? []) as Record<string, unknown>[]));
-      pending = res.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
-      if (pending?.length)
-        await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-    }
-  }
-  return out;
 }
 
 /** Run tasks with at most `limit` in flight; each task learns which worker (0..limit-1) runs it. */

@@ -100,7 +100,12 @@ const TAGS = [
   },
   {
     name: 'employer',
-    description: 'Assessments, invitations, results, reports and the organisation (role employer).',
+    description: 'Assessments, invitations and the organisation (role employer).',
+  },
+  {
+    name: 'employer-attempts',
+    description:
+      'Results, reports, previews, more time and erasing candidate data: attempts as an employer sees them (role employer).',
   },
   {
     name: 'candidate',

@@ -11,7 +11,7 @@ export type Role = 'author' | 'employer';
 export type Access = 'public' | 'candidate' | readonly Role[];
 
 /** One Lambda function per group; `functions/handlers/<group>.ts` exports its `handler`. */
-export type FunctionGroup = 'public' | 'authoring' | 'employer' | 'candidate';
+export type FunctionGroup = 'public' | 'authoring' | 'employer' | 'employer-attempts' | 'candidate';
 
 export interface ResponseDef {
   description: string;

@@ -9,6 +9,7 @@ import type { RouteDef } from './route-types.ts';
 import { AUTHORING_ROUTES } from './routes/authoring.ts';
 import { CANDIDATE_ROUTES } from './routes/candidate.ts';
 import { EMPLOYER_ROUTES } from './routes/employer.ts';
+import { EMPLOYER_ATTEMPTS_ROUTES } from './routes/employer-attempts.ts';
 import { PUBLIC_ROUTES } from './routes/public.ts';
 
 export { BANK_CONTENT_TYPES } from './routes/authoring.ts';
@@ -17,6 +18,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...PUBLIC_ROUTES,
   ...AUTHORING_ROUTES,
   ...EMPLOYER_ROUTES,
+  ...EMPLOYER_ATTEMPTS_ROUTES,
   ...CANDIDATE_ROUTES,
 ];
 

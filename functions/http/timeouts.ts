@@ -13,6 +13,7 @@ export const FUNCTION_TIMEOUT_SECONDS: Readonly<Record<FunctionGroup, number>> =
   public: 10,
   authoring: 29,
   employer: 20,
+  'employer-attempts': 20,
   candidate: 10,
 };
 

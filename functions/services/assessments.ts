@@ -3,8 +3,9 @@
  * with single-use tokens, results and reports.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { ulid } from 'ulid';
 import { type Assessment, getAssessment, putAssessment, samplePool } from '../data/assessments.ts';
+import { type BankSnapshot, readBankSnapshot } from '../data/bank-visibility.ts';
+import { batchGet } from '../data/batch-get.ts';
 import {
   type ClaimRecord,
   claimIdempotencyKey,
@@ -17,7 +18,6 @@ import {
 import { keys } from '../data/keys.ts';
 import { mailTokenKey } from '../data/mail-key.ts';
 import { mailConfigured } from '../data/mailer.ts';
-import { batchGet } from '../data/questions.ts';
 import {
   type CreateAssessmentInput,
   checkBlueprint,
@@ -29,6 +29,7 @@ import {
   sectionLength,
 } from '../domain/assessment.ts';
 import { DomainError, type FieldIssue, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { newUlid } from '../domain/ids.ts';
 import { UNDELIVERABLE } from '../domain/mail.ts';
 import { sample, seededRandom } from '../domain/random.ts';
 import {
@@ -39,7 +40,7 @@ import {
   newSecret,
 } from '../domain/tokens.ts';
 import { type Principal, PUBLIC_ORG } from '../http/principal.ts';
-import { RETENTION_DAYS } from './attempts.ts';
+import { RETENTION_DAYS } from './retention.ts';
 
 /** The employer's view of an assessment: pool sizes, not the pools. */
 export function assessmentView(a: Assessment) {
@@ -74,7 +75,7 @@ export async function createAssessment(
   principal: Principal,
   input: CreateAssessmentInput,
   now: Date,
-  assessmentId = ulid(now.getTime()),
+  assessmentId = newUlid(now.getTime()),
 ): Promise<Assessment> {
   checkBlueprint(input);
   const sections = await freezeSections(principal, assessmentId, input.sections);
@@ -111,6 +112,17 @@ export async function freezeSections(
   input: CreateAssessmentInput['sections'],
 ): Promise<Section[]> {
   const random = seededRandom(`${assessmentId}#${randomBytes(8).toString('hex')}`);
+  // One bank snapshot per source for every section: each section sees the same bank, and a
+  // blueprint of n sections reads 2 registry items, not 2n.
+  const snapshots = new Map<string, BankSnapshot>();
+  const snapshotOf = async (org: string) => {
+    let snap = snapshots.get(org);
+    if (!snap) {
+      snap = await readBankSnapshot(org, { consistent: false });
+      snapshots.set(org, snap);
+    }
+    return snap;
+  };
   const seen = new Set<string>();
   const shortfalls: FieldIssue[] = [];
   const sections: Section[] = [];
@@ -121,7 +133,8 @@ export async function freezeSections(
     const cap = poolCap(count);
     const found: QuestionRef[] = [];
     for (const org of [principal.org, PUBLIC_ORG]) {
-      for (const ref of await samplePool(org, s.area, difficulty, cap, random)) {
+      const snap = await snapshotOf(org);
+      for (const ref of await samplePool(org, s.area, difficulty, cap, random, snap)) {
         // An id in both the organisation's bank and the public one is the organisation's.
         if (!seen.has(ref.q)) {
           seen.add(ref.q);
@@ -173,7 +186,7 @@ export async function createAssessmentOnce(
     requestHash: createHash('sha256')
       .update(JSON.stringify(['assessments', input]))
       .digest('hex'),
-    assessmentId: ulid(now.getTime()),
+    assessmentId: newUlid(now.getTime()),
     nonce: randomBytes(16).toString('base64url'),
     createdAt: now.toISOString(),
   };
@@ -360,7 +373,7 @@ export async function createInvitations(
     ]);
   }
   if (!idempotencyKey) {
-    const ids = input.candidates.map((_, i) => ulid(now.getTime() + i));
+    const ids = input.candidates.map((_, i) => newUlid(now.getTime() + i));
     const issued = await buildInvitations(
       principal,
       assessment,
@@ -380,7 +393,7 @@ export async function createInvitations(
     .digest('hex');
   const claim: IdempotencyRecord = {
     requestHash,
-    invitationIds: input.candidates.map((_, i) => ulid(now.getTime() + i)),
+    invitationIds: input.candidates.map((_, i) => newUlid(now.getTime() + i)),
     nonce: randomBytes(32).toString('base64url'),
     createdAt: now.toISOString(),
   };

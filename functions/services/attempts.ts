@@ -87,8 +87,9 @@ import {
   shownItems,
 } from './adaptive-attempts.ts';
 import { claimForStart } from './content-lock.ts';
+import { RETENTION_DAYS } from './retention.ts';
 
-export const RETENTION_DAYS = Number(process.env.RETENTION_DAYS ?? 365);
+export { RETENTION_DAYS };
 
 export interface ClientInfo {
   userAgent?: string;

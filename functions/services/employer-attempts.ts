@@ -3,12 +3,12 @@
  * a preview attempt of their own assessment. docs/state-machines.md describes both.
  */
 import { createHash } from 'node:crypto';
-import { ulid } from 'ulid';
 import { extendDeadline, getExtension, MAX_EXTENSIONS } from '../data/attempt-extensions.ts';
 import { deadlineOfDue, type Extension, ttlOf } from '../data/attempts.ts';
 import { type Invitation, putPreviewInvitation } from '../data/invitations.ts';
 import { deadlineOf, dueAtOf } from '../domain/assessment.ts';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
+import { newUlid } from '../domain/ids.ts';
 import { hashSecret, newSecret } from '../domain/tokens.ts';
 import type { Principal } from '../http/principal.ts';
 import { ownAssessment } from './assessments.ts';
@@ -51,7 +51,7 @@ export async function extendAttempt(
   // condition and answers what the first request did, instead of adding the time again.
   const id = idempotencyKey
     ? `k${createHash('sha256').update(`${principal.org}#${idempotencyKey}`).digest('base64url')}`
-    : ulid(now.getTime());
+    : newUlid(now.getTime());
   for (let round = 0; round < 3; round++) {
     const loaded = await settle(attemptId, now);
     if (!loaded || loaded.draw.org !== principal.org)
@@ -144,11 +144,11 @@ export async function startPreview(
   client: ClientInfo,
 ): Promise<Started> {
   const assessment = await ownAssessment(principal.org, assessmentId);
-  const attemptId = ulid(now.getTime());
+  const attemptId = newUlid(now.getTime());
   const deadline = deadlineOf(now, assessment.timeLimitMinutes, 0);
   const dueAt = dueAtOf(deadline, assessment.gracePeriodSeconds);
   const inv: Invitation = {
-    invitationId: ulid(now.getTime()),
+    invitationId: newUlid(now.getTime()),
     org: principal.org,
     assessmentId,
     // The hash of a secret nobody keeps: no invitation link can start or resume a preview.

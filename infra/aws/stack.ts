@@ -104,6 +104,10 @@ const SIZING: Record<FunctionGroup, { memorySize: number; timeout: Duration }> =
   public: { memorySize: 1024, timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.public) },
   authoring: { memorySize: 1536, timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.authoring) },
   employer: { memorySize: 1024, timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.employer) },
+  'employer-attempts': {
+    memorySize: 1024,
+    timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['employer-attempts']),
+  },
   candidate: { memorySize: 1024, timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.candidate) },
 };
 

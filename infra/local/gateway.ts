@@ -213,6 +213,7 @@ export const LOCAL_CONCURRENCY: Readonly<Record<FunctionGroup, ConcurrencyModel>
   public: { limit: 16, queue: 512, maxWaitMs: maxWaitMs('public') },
   authoring: { limit: 8, queue: 64, maxWaitMs: maxWaitMs('authoring') },
   employer: { limit: 16, queue: 512, maxWaitMs: maxWaitMs('employer') },
+  'employer-attempts': { limit: 16, queue: 512, maxWaitMs: maxWaitMs('employer-attempts') },
   candidate: { limit: 16, queue: 1024, maxWaitMs: maxWaitMs('candidate') },
 };
 

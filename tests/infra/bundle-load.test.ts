@@ -54,6 +54,7 @@ describe('side entries (#side/*: code only some requests load)', () => {
     expect(imports).toEqual({
       '#side/moodle-readers': './side/moodle-readers.mjs',
       '#side/openapi': './side/openapi.mjs',
+      '#side/report': './side/report.mjs',
       '#side/smtp': './side/smtp.mjs',
     });
     const { event } = await buildEvent({
@@ -227,6 +228,71 @@ describe('the GIFT and Moodle XML readers (#side/moodle-readers)', () => {
       own: true,
       message: expect.stringContaining('essay'),
     });
+  });
+});
+
+describe('the employer function', () => {
+  it('carries no attempt, grading, question-type or report code (the employer-attempts function does)', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'assay-employer-'));
+    try {
+      const res = await build({
+        ...esbuildOptions(resolve(root, handlerEntry('employer')), join(outDir, 'index.mjs')),
+        metafile: true,
+        logLevel: 'silent',
+      });
+      const inputs = Object.keys(res.metafile.inputs);
+      expect(inputs).toContain('functions/services/assessments.ts');
+      const strays = inputs.filter((f) =>
+        /^functions\/(domain\/question-types\/|domain\/grading|services\/attempts|services\/reports|http\/report-html)/.test(
+          f,
+        ),
+      );
+      expect(strays).toEqual([]);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the employer-attempts function's report renderers (#side/report)", () => {
+  let outDir: string;
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'assay-report-'));
+    await build({
+      ...esbuildOptions(
+        resolve(root, handlerEntry('employer-attempts')),
+        join(outDir, 'index.mjs'),
+      ),
+      logLevel: 'silent',
+    });
+    for (const command of sideModuleCommands(root, outDir)) execSync(command, { stdio: 'pipe' });
+  });
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('stay out of the bundle, which imports them by specifier', () => {
+    const code = readFileSync(join(outDir, 'index.mjs'), 'utf8');
+    expect(code).toContain(`import("${SIDE_PREFIX}report")`);
+    // The chart's markup and the page's stylesheet policy are the side entry's alone.
+    expect(code).not.toContain('assay-chart-title');
+    expect(code).not.toContain("form-action 'none'");
+  });
+
+  it('load from beside the bundle and render the chart and the page policy', () => {
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const r = await import(${JSON.stringify(pathToFileURL(join(outDir, 'side', 'report.mjs')).href)});
+         process.stdout.write(JSON.stringify({ svg: r.radarSvg([], { title: 'T' }), csp: r.REPORT_CONTENT_SECURITY_POLICY, html: typeof r.reportHtml }));`,
+      ],
+      { encoding: 'utf8', cwd: tmpdir(), env: { PATH: process.env.PATH ?? '' } },
+    );
+    expect(run.stderr).toBe('');
+    const out = JSON.parse(run.stdout) as { svg: string; csp: string; html: string };
+    expect(out.svg).toContain('<title id="assay-chart-title">T</title>');
+    expect(out.csp).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(out.html).toBe('function');
   });
 });
 

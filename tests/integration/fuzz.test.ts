@@ -19,7 +19,9 @@ beforeAll(async () => {
   Object.assign(ids, fixture.ids);
 });
 
-const targets = ROUTES.filter((r) => r.group === 'employer' || r.group === 'candidate');
+const targets = ROUTES.filter((r) =>
+  ['employer', 'employer-attempts', 'candidate'].includes(r.group),
+);
 
 /** A path segment: the real id, something id-shaped, or junk (encoded so it stays one segment). */
 const segment = (real: string) =>

@@ -35,7 +35,7 @@ beforeAll(async () => {
 const tokenFor = (group: string) =>
   group === 'authoring'
     ? tokens.author
-    : group === 'employer'
+    : group === 'employer' || group === 'employer-attempts'
       ? tokens.employer
       : group === 'candidate'
         ? tokens.candidate

@@ -1,27 +1,27 @@
-/** The employer function's routes (see `../routes.ts`, which lists them all). */
+/**
+ * The employer function's routes: assessments, invitations and the organisation (see
+ * `../routes.ts`, which lists them all). Body and response schemas are read through getters and
+ * built on first use (schemas/assessments.ts), so a cold start builds only the schemas of the
+ * route it serves. What an employer does with attempts (results, reports,
+ * previews, more time, erasure) is the employer-attempts function's: `employer-attempts.ts`.
+ */
 import type { RouteDef } from '../route-types.ts';
 import {
   AssessmentPage,
   AssessmentView,
-  AttemptExtended,
   CloneAssessmentBody,
   CreateAssessmentBody,
   CreateInvitationsBody,
-  ExtendAttemptBody,
   InvitationPage,
   IssuedInvitations,
   OrganisationBody,
   OrganisationView,
-  PreviewStarted,
-  Report,
   ResendInvitationBody,
   ResentInvitation,
-  ResultPage,
   UpdateAssessmentBody,
 } from '../schemas/assessments.ts';
 import {
   AssessmentParams,
-  AttemptParams,
   IdempotencyKeyHeader,
   InvitationParams,
   PageQuery,
@@ -38,7 +38,9 @@ export const EMPLOYER_ROUTES = [
     access: EMPLOYERS,
     summary:
       "Build an assessment from a blueprint. Each section's question pool is frozen now as (question, version) pairs from your and the public bank. Send an Idempotency-Key to make a retry safe: without one, a retry after a lost answer builds a second assessment.",
-    body: CreateAssessmentBody,
+    get body() {
+      return CreateAssessmentBody();
+    },
     headers: [
       {
         name: 'Idempotency-Key',
@@ -49,7 +51,12 @@ export const EMPLOYER_ROUTES = [
       },
     ],
     responses: {
-      201: { description: 'Created, with the pool size per section.', schema: AssessmentView },
+      201: {
+        description: 'Created, with the pool size per section.',
+        get schema() {
+          return AssessmentView();
+        },
+      },
       400: {
         description:
           'Invalid input, every invalid field named in `errors`; among them, as well as what the schema says, overlapping sections (same area, same or mixed difficulty) and more than 200 questions in all.',
@@ -68,7 +75,14 @@ export const EMPLOYER_ROUTES = [
     access: EMPLOYERS,
     summary: 'Your assessments, newest first.',
     query: PageQuery,
-    responses: { 200: { description: 'A page of assessments.', schema: AssessmentPage } },
+    responses: {
+      200: {
+        description: 'A page of assessments.',
+        get schema() {
+          return AssessmentPage();
+        },
+      },
+    },
   },
   {
     operationId: 'getAssessment',
@@ -78,7 +92,14 @@ export const EMPLOYER_ROUTES = [
     access: EMPLOYERS,
     summary: 'One assessment.',
     params: AssessmentParams,
-    responses: { 200: { description: 'The assessment.', schema: AssessmentView } },
+    responses: {
+      200: {
+        description: 'The assessment.',
+        get schema() {
+          return AssessmentView();
+        },
+      },
+    },
   },
   {
     operationId: 'updateAssessment',
@@ -89,9 +110,16 @@ export const EMPLOYER_ROUTES = [
     summary:
       'Change an assessment, all or nothing. Title, instructions, passing score, result visibility and the reminder setting may change at any time (passing score and visibility apply to attempts started afterwards). Time limit, sections and grace period only while no attempt has started; new sections get new pools from today’s bank.',
     params: AssessmentParams,
-    body: UpdateAssessmentBody,
+    get body() {
+      return UpdateAssessmentBody();
+    },
     responses: {
-      200: { description: 'The assessment as changed.', schema: AssessmentView },
+      200: {
+        description: 'The assessment as changed.',
+        get schema() {
+          return AssessmentView();
+        },
+      },
       400: {
         description:
           'Invalid input, every invalid field named in `errors`; new sections must not overlap (same area, same or mixed difficulty) nor make more than 200 questions in all.',
@@ -126,7 +154,14 @@ export const EMPLOYER_ROUTES = [
     summary:
       'Archive: no new invitations and no reminders. Running attempts finish, and links already sent keep working until they expire (revoke them to stop them).',
     params: AssessmentParams,
-    responses: { 200: { description: 'The archived assessment.', schema: AssessmentView } },
+    responses: {
+      200: {
+        description: 'The archived assessment.',
+        get schema() {
+          return AssessmentView();
+        },
+      },
+    },
   },
   {
     operationId: 'unarchiveAssessment',
@@ -136,7 +171,14 @@ export const EMPLOYER_ROUTES = [
     access: EMPLOYERS,
     summary: 'Take an assessment out of the archive.',
     params: AssessmentParams,
-    responses: { 200: { description: 'The assessment.', schema: AssessmentView } },
+    responses: {
+      200: {
+        description: 'The assessment.',
+        get schema() {
+          return AssessmentView();
+        },
+      },
+    },
   },
   {
     operationId: 'cloneAssessment',
@@ -147,10 +189,17 @@ export const EMPLOYER_ROUTES = [
     summary:
       'A new assessment with the same blueprint and settings (title "<title> (copy)" unless given); its pools are sampled from today’s bank. Invitations are not copied.',
     params: AssessmentParams,
-    body: CloneAssessmentBody,
+    get body() {
+      return CloneAssessmentBody();
+    },
     optionalBody: true,
     responses: {
-      201: { description: 'The new assessment.', schema: AssessmentView },
+      201: {
+        description: 'The new assessment.',
+        get schema() {
+          return AssessmentView();
+        },
+      },
       422: { description: 'The bank can no longer fill a section.' },
     },
   },
@@ -163,7 +212,9 @@ export const EMPLOYER_ROUTES = [
     summary:
       'Invite up to 500 candidates. Tokens are shown only in this response (and to a retry carrying the same Idempotency-Key, which returns the same invitations with the same tokens). Use a random Idempotency-Key such as a UUID. With send: true each candidate who has an email address gets their link by email, in their locale; the invitations list shows each delivery.',
     params: AssessmentParams,
-    body: CreateInvitationsBody,
+    get body() {
+      return CreateInvitationsBody();
+    },
     headers: [
       {
         name: 'Idempotency-Key',
@@ -174,7 +225,12 @@ export const EMPLOYER_ROUTES = [
       },
     ],
     responses: {
-      201: { description: 'The invitations with their tokens.', schema: IssuedInvitations },
+      201: {
+        description: 'The invitations with their tokens.',
+        get schema() {
+          return IssuedInvitations();
+        },
+      },
       409: { description: 'The assessment is archived.' },
       422: { description: 'The Idempotency-Key was used with a different request body.' },
     },
@@ -189,7 +245,14 @@ export const EMPLOYER_ROUTES = [
       'Invitations with their status (pending, started, completed, expired, revoked, undeliverable) and the delivery of their latest email.',
     params: AssessmentParams,
     query: PageQuery,
-    responses: { 200: { description: 'A page of invitations.', schema: InvitationPage } },
+    responses: {
+      200: {
+        description: 'A page of invitations.',
+        get schema() {
+          return InvitationPage();
+        },
+      },
+    },
   },
   {
     operationId: 'revokeInvitation',
@@ -213,130 +276,18 @@ export const EMPLOYER_ROUTES = [
     summary:
       'A new link for an unused invitation: the old link stops working at once. Emailed when the invitation has an email address; the new token is shown only in this response. An expired invitation needs a new expiresAt.',
     params: InvitationParams,
-    body: ResendInvitationBody,
+    get body() {
+      return ResendInvitationBody();
+    },
     optionalBody: true,
     responses: {
-      200: { description: 'The invitation with its new token.', schema: ResentInvitation },
-      409: { description: 'The invitation was used, revoked or has expired (send expiresAt).' },
-    },
-  },
-  {
-    operationId: 'eraseCandidateData',
-    method: 'DELETE',
-    path: '/v1/invitations/{invitationId}/candidate-data',
-    group: 'employer',
-    access: EMPLOYERS,
-    summary:
-      "Erase the candidate's personal data and answers; the attempt's anonymous scores stay for statistics.",
-    params: InvitationParams,
-    responses: {
-      204: { description: 'Erased.' },
-      409: {
-        description:
-          "The candidate's attempt is still running (erase once it has finished), or it changed while erasing: send it again.",
-      },
-    },
-  },
-  {
-    operationId: 'listResults',
-    method: 'GET',
-    path: '/v1/assessments/{assessmentId}/results',
-    group: 'employer',
-    access: EMPLOYERS,
-    summary: 'Completed attempts ranked best first (one Query). Send Accept: text/csv for CSV.',
-    params: AssessmentParams,
-    query: PageQuery,
-    headers: [
-      { name: 'Accept', required: false, description: 'application/json (default) or text/csv.' },
-    ],
-    responses: {
       200: {
-        description:
-          'A page of ranked results: JSON, or with Accept: text/csv every result as CSV (one header row, one row per attempt).',
-        schema: ResultPage,
-        alternatives: ['text/csv'],
+        description: 'The invitation with its new token.',
+        get schema() {
+          return ResentInvitation();
+        },
       },
-    },
-  },
-  {
-    operationId: 'getReport',
-    method: 'GET',
-    path: '/v1/attempts/{attemptId}/report',
-    group: 'employer',
-    access: EMPLOYERS,
-    summary:
-      "An attempt's skill profile with per-question detail: the prompt, the answer given, the correct answer and explanation (staff only), score, time and outcome (`unanswered` told apart from `wrong`); each area's level with the rule that produced it; extensions granted. Reads the result and the norms; the questions come from the immutable version cache.",
-    params: AttemptParams,
-    responses: { 200: { description: 'The report.', schema: Report } },
-  },
-  {
-    operationId: 'getReportHtml',
-    method: 'GET',
-    path: '/v1/attempts/{attemptId}/report.html',
-    group: 'employer',
-    access: EMPLOYERS,
-    summary:
-      'The report as a printable page for a hiring manager: per question the prompt, the answer given, the correct answer and explanation, score and time; levels with the rule that produced them; strengths and gaps; integrity signals with times; the chart inline. Self-contained (no script, nothing loaded), readable on a phone and on paper.',
-    params: AttemptParams,
-    responses: {
-      200: { description: 'The page.', contentType: 'text/html' },
-      409: { description: 'The attempt is still active.' },
-    },
-  },
-  {
-    operationId: 'extendAttempt',
-    method: 'POST',
-    path: '/v1/attempts/{attemptId}/extend',
-    group: 'employer',
-    access: EMPLOYERS,
-    summary:
-      "More time for a running attempt: `minutes` (1-600) are added to its current deadline, with a required `reason`; who, when and why are kept with the attempt and shown in its report. The candidate's countdown follows on their next request. Send an Idempotency-Key to make a retry safe: a retry with the same key and body answers what the first request did; without one, a retry adds the time again.",
-    params: AttemptParams,
-    body: ExtendAttemptBody,
-    headers: [
-      {
-        name: 'Idempotency-Key',
-        required: false,
-        schema: IdempotencyKeyHeader,
-        description:
-          'A random value (16-128 characters, e.g. a UUID) per extension: a retry with it extends once.',
-      },
-    ],
-    responses: {
-      200: { description: 'Extended: the new deadline.', schema: AttemptExtended },
-      404: { description: 'No such attempt in your organisation.' },
-      409: {
-        description:
-          'The attempt has finished (submitted, or its time ran out), has had 20 extensions, or would pass 24 hours of extensions in all.',
-      },
-      422: { description: 'The Idempotency-Key was used for another extension.' },
-    },
-  },
-  {
-    operationId: 'previewAssessment',
-    method: 'POST',
-    path: '/v1/assessments/{assessmentId}/preview',
-    group: 'employer',
-    access: EMPLOYERS,
-    summary:
-      "Take your own assessment as a candidate would: starts a preview attempt (no invitation is used) and returns what a candidate's start returns, plus `takeUrl` to open it in the candidate app. A preview is graded and has a report, but is never counted in results, norms, item statistics, calibration or AttemptCompleted events.",
-    params: AssessmentParams,
-    responses: {
-      201: { description: 'Started.', schema: PreviewStarted },
-    },
-  },
-  {
-    operationId: 'getReportSvg',
-    method: 'GET',
-    path: '/v1/attempts/{attemptId}/report.svg',
-    group: 'employer',
-    access: EMPLOYERS,
-    summary:
-      "A radar chart of the attempt's area scores (technical and soft told apart), as a self-contained SVG.",
-    params: AttemptParams,
-    responses: {
-      200: { description: 'The chart.', contentType: 'image/svg+xml' },
-      409: { description: 'The attempt is still active.' },
+      409: { description: 'The invitation was used, revoked or has expired (send expiresAt).' },
     },
   },
   {
@@ -347,7 +298,14 @@ export const EMPLOYER_ROUTES = [
     access: EMPLOYERS,
     summary:
       'Your organisation as candidates see it: display name (your organisation id until set), accessibility contact, reply-to address.',
-    responses: { 200: { description: 'The settings.', schema: OrganisationView } },
+    responses: {
+      200: {
+        description: 'The settings.',
+        get schema() {
+          return OrganisationView();
+        },
+      },
+    },
   },
   {
     operationId: 'putOrganisation',
@@ -357,7 +315,16 @@ export const EMPLOYER_ROUTES = [
     access: EMPLOYERS,
     summary:
       'Set what candidates see of your organisation in emails and on the invitation page (replaces all settings).',
-    body: OrganisationBody,
-    responses: { 200: { description: 'The settings as stored.', schema: OrganisationView } },
+    get body() {
+      return OrganisationBody();
+    },
+    responses: {
+      200: {
+        description: 'The settings as stored.',
+        get schema() {
+          return OrganisationView();
+        },
+      },
+    },
   },
 ] as const satisfies readonly RouteDef[];
