@@ -19,11 +19,12 @@ import { DomainError, type FieldIssue } from '../domain/errors.ts';
 import { contentHash, type QuestionContent } from '../domain/question.ts';
 import { AreaDeltas, areaCountsUpdate } from './area-counts.ts';
 import { type BankSnapshot, isCommitted, snapshotOf } from './bank-visibility.ts';
+import { batchGet } from './batch-get.ts';
 import { batchWrite, type WriteRequest } from './batch-write.ts';
 import { applied, db, tableName } from './client.ts';
 import { isConditionFailure } from './errors.ts';
 import { keys } from './keys.ts';
-import { batchGet, headItem, pool, versionItem } from './questions.ts';
+import { headItem, pool, versionItem } from './questions.ts';
 
 export type ImportStatus = 'receiving' | 'queued' | 'running' | 'succeeded' | 'failed';
 

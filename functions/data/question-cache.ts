@@ -1,7 +1,8 @@
 import type { QuestionRef } from '../domain/assessment.ts';
 import type { QuestionContent } from '../domain/question.ts';
+import { batchGet } from './batch-get.ts';
 import { type Key, keys } from './keys.ts';
-import { batchGet, toStored } from './questions.ts';
+import { toStored } from './questions.ts';
 
 /**
  * Question versions are immutable, so a Lambda may keep them in memory for as long as it

@@ -22,9 +22,6 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import { isConditionFailure } from './errors.ts';
 import { keys } from './keys.ts';
 
-// Kept here for its callers; its own module keeps question code out of bundles that only batch-read.
-export { batchGet } from './batch-get.ts';
-
 export type QuestionStatus = 'published' | 'retired';
 
 export interface StoredQuestion extends QuestionContent {

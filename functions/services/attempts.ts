@@ -89,8 +89,6 @@ import {
 import { claimForStart } from './content-lock.ts';
 import { RETENTION_DAYS } from './retention.ts';
 
-export { RETENTION_DAYS };
-
 export interface ClientInfo {
   userAgent?: string;
   sourceIp?: string;

@@ -14,7 +14,8 @@ import type { PageEvent, PageEventType } from '../domain/integrity.ts';
 import { localeOr } from '../domain/locales.ts';
 import { findArea } from '../domain/taxonomy.ts';
 import { parseInvitationToken, secretMatches } from '../domain/tokens.ts';
-import { candidateAttempt, INVALID_LINK, RETENTION_DAYS } from './attempts.ts';
+import { candidateAttempt, INVALID_LINK } from './attempts.ts';
+import { RETENTION_DAYS } from './retention.ts';
 
 /**
  * `POST /v1/invitations/inspect`: what the intro screen shows, read without starting or

@@ -12,14 +12,8 @@ import { newUlid } from '../domain/ids.ts';
 import { hashSecret, newSecret } from '../domain/tokens.ts';
 import type { Principal } from '../http/principal.ts';
 import { ownAssessment } from './assessments.ts';
-import {
-  type ClientInfo,
-  currentDeadline,
-  materialise,
-  RETENTION_DAYS,
-  type Started,
-  settle,
-} from './attempts.ts';
+import { type ClientInfo, currentDeadline, materialise, type Started, settle } from './attempts.ts';
+import { RETENTION_DAYS } from './retention.ts';
 
 /** Minutes one extension may add. */
 export const EXTENSION_MINUTES = { min: 1, max: 600 } as const;
