@@ -43,6 +43,8 @@ export async function buildApp(app: WebApp, dist = DEFAULT_DIST): Promise<BuiltA
     entryNames: '[name]-[hash]',
     metafile: true,
     charset: 'utf8',
+    // markdown-it's entity decoding by the browser's parser, not a 46 KB table (the module says why).
+    alias: { entities: join(WEB_DIR, 'shared/entities-dom.ts') },
     logLevel: 'silent',
   });
   const outputs = Object.keys(result.metafile.outputs).map((p) => resolve(p));
