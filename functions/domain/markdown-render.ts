@@ -60,6 +60,9 @@ export function markdownRenderer(markdownIt: MarkdownItConstructor): MarkdownRen
     xhtmlOut: true,
     breaks: false,
     langPrefix: 'language-',
+    // The `commonmark` preset stops at 20 levels and drops what is deeper (a quote in 20 quotes,
+    // a list 10 deep); 100 (markdown-it's default preset) keeps any text a person would write.
+    maxNesting: 100,
   });
   const markdownItAccepts = md.validateLink;
   md.validateLink = (url) => markdownItAccepts(url) && isSafeTarget(url);

@@ -191,6 +191,18 @@ describe('markdown safety', () => {
     );
   });
 
+  it('keeps the text of deeply nested quotes and lists', () => {
+    const quotes = markdownHtml(`${'>'.repeat(30)} deep\n\nafter`);
+    const list = markdownHtml(
+      Array.from({ length: 30 }, (_, i) => `${'  '.repeat(i)}- item${i}`).join('\n'),
+    );
+
+    expect(quotes.match(/<blockquote>/g)).toHaveLength(30);
+    expect(quotes).toContain('deep');
+    expect(quotes).toContain('after');
+    expect(list.match(/item\d+/g)).toHaveLength(30);
+  });
+
   it('leaves quotes, dashes and URLs in prose as written: no typographer, no linkify', () => {
     expect(inlineMarkdownHtml('"a" -- b... (c) see https://a.example')).toBe(
       '&quot;a&quot; -- b... (c) see https://a.example',
