@@ -18,7 +18,7 @@
  *   from it and the author sees the mistake in the preview.
  * - No linkify, no typographer: URLs in prose stay text, quotes and dashes stay as written.
  */
-import type MarkdownIt from 'markdown-it';
+import type { default as MarkdownIt, Options } from 'markdown-it';
 
 /** markdown-it's default export (its constructor), as `import` or `require` gives it. */
 export type MarkdownItConstructor = typeof MarkdownIt;
@@ -52,7 +52,8 @@ export interface MarkdownRenderer {
  * @param markdownIt markdown-it's constructor
  */
 export function markdownRenderer(markdownIt: MarkdownItConstructor): MarkdownRenderer {
-  const md = new markdownIt('commonmark', {
+  // `maxNesting` is markdown-it's option (in every preset), missing from @types/markdown-it.
+  const options: Options & { maxNesting: number } = {
     html: false,
     linkify: false,
     typographer: false,
@@ -63,7 +64,8 @@ export function markdownRenderer(markdownIt: MarkdownItConstructor): MarkdownRen
     // The `commonmark` preset stops at 20 levels and drops what is deeper (a quote in 20 quotes,
     // a list 10 deep); 100 (markdown-it's default preset) keeps any text a person would write.
     maxNesting: 100,
-  });
+  };
+  const md = new markdownIt('commonmark', options);
   const markdownItAccepts = md.validateLink;
   md.validateLink = (url) => markdownItAccepts(url) && isSafeTarget(url);
   // markdown-it ends every block with a line feed; the HTML is the same without the last one.
