@@ -37,17 +37,13 @@ let renderer: MarkdownRenderer | undefined;
  * Markdown as HTML (`markdown-render.ts`, the candidate app's rules), with markdown-it loaded on
  * the first report rendered: no other request of the employer function needs it (it would be a
  * third of the bundle). A runtime `require` that bundlers leave alone: Lambda bundles ship
- * markdown-it as a module of its own beside the bundle (`SIDE_MODULES` in
- * infra/aws/bundling.ts), built from its ESM files, so its constructor is the module's `default`;
- * tests and the local server load markdown-it's CommonJS build, which is the constructor itself.
+ * markdown-it (its CommonJS build, whose export is the constructor) as a module of its own beside
+ * the bundle (`SIDE_MODULES` in infra/aws/bundling.ts).
  */
 function markdownHtml(text: string): string {
-  if (!renderer) {
-    const loaded = createRequire(import.meta.url)('markdown-it') as MarkdownItConstructor & {
-      default?: MarkdownItConstructor;
-    };
-    renderer = markdownRenderer(loaded.default ?? loaded);
-  }
+  renderer ??= markdownRenderer(
+    createRequire(import.meta.url)('markdown-it') as MarkdownItConstructor,
+  );
   return renderer.markdownHtml(text);
 }
 

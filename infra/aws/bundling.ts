@@ -59,13 +59,12 @@ export const SIDE_MODULES = [
  * Side modules built from their ESM files (as the bundle is: tree-shaken, 306 KB for the Lambda
  * client where its CommonJS build is 437 KB). The Lambda client is loaded by
  * functions/data/invoke.ts, only by requests that start a job (an upload going asynchronous, the
- * last part of a part-wise import, a synchronous upload that replaced questions). markdown-it
- * (only the employer's HTML report renders markdown on the server, functions/http/report-html.ts)
- * loads in 2 ms less from its ESM files than from its CommonJS build; its constructor is then the
- * side module's `default`. Others keep their CommonJS build, whose `require` shape the code
- * expects (turndown's ESM build would export its class as `default`).
+ * last part of a part-wise import, a synchronous upload that replaced questions). Others keep
+ * their CommonJS build, whose `require` shape the code expects (turndown's and markdown-it's ESM
+ * builds would export their class as `default`; markdown-it is loaded only by the employer's
+ * HTML report, functions/http/report-html.ts).
  */
-const ESM_SIDE_MODULES: ReadonlySet<string> = new Set(['@aws-sdk/client-lambda', 'markdown-it']);
+const ESM_SIDE_MODULES: ReadonlySet<string> = new Set(['@aws-sdk/client-lambda']);
 
 /**
  * Imports of a side module that its build takes from a smaller entry of the same package.
