@@ -33,7 +33,7 @@ export const FULL: BenchSizes = {
   coldStart: { runs: 35, rounds: 5 },
   warm: { requests: 1000, warmup: 50, rounds: 5 },
   cost: { workflows: 10 },
-  scale: { sizes: [1000, 10_000, 100_000], workflows: 20, warmup: 3, rounds: 5 },
+  scale: { sizes: [1000, 10_000, 100_000], workflows: 60, warmup: 3, rounds: 5 },
   load: { candidates: 200, rounds: 5, deadlineMs: 120_000, requestTimeoutMs: 15_000 },
 };
 
