@@ -80,6 +80,12 @@ export function formatResults(r: BenchResults): string {
         `  ${c.function}: its floor also parses the ${p.texts === 1 ? 'YAML text' : `${p.texts} YAML texts`} the function parsed (${kb(p.bytes)}) with the same module (${p.module}); the floor making the calls only: ${n(c.floorCallsOnly?.totalMs)} ms, ratio ${spread(c.callsOnlyRounds)} (context, no verdict)`,
       );
     }
+    for (const c of r.coldStart.filter((x) => x.floorRenders)) {
+      const p = c.floorRenders!;
+      out.push(
+        `  ${c.function}: its floor also renders the ${p.texts} markdown texts the function rendered (${kb(p.bytes)}) with the same module (${p.module}); the floor making the calls only: ${n(c.floorCallsOnly?.totalMs)} ms, ratio ${spread(c.callsOnlyRounds)} (context, no verdict)`,
+      );
+    }
     out.push(
       '',
       'What makes each bundle big (minified bytes by package; the import chain that pulls in the largest):',

@@ -33,7 +33,7 @@ export const FULL: BenchSizes = {
   coldStart: { runs: 35, rounds: 5 },
   warm: { requests: 1000, warmup: 50, rounds: 5 },
   cost: { workflows: 10 },
-  scale: { sizes: [1000, 10_000, 100_000], workflows: 20, warmup: 3, rounds: 5 },
+  scale: { sizes: [1000, 10_000, 100_000], workflows: 60, warmup: 3, rounds: 5 },
   load: { candidates: 200, rounds: 5, deadlineMs: 120_000, requestTimeoutMs: 15_000 },
 };
 
@@ -156,9 +156,15 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets'>): Target[] {
         'at-most',
         blocker ? { blocker } : {},
       );
-      if (c.floorParses && c.callsOnlyRounds) {
+      if ((c.floorParses || c.floorRenders) && c.callsOnlyRounds) {
         const goal = t.at(-1)!;
-        const why = `the floor parses the same ${round(c.floorParses.bytes / KB, 1)} KB of YAML with the same module; to a floor making the calls only: ${c.callsOnlyRounds.median.toFixed(2)} (${c.callsOnlyRounds.min.toFixed(2)}-${c.callsOnlyRounds.max.toFixed(2)})`;
+        const work = [
+          c.floorParses &&
+            `parses the same ${round(c.floorParses.bytes / KB, 1)} KB of YAML with the same module`,
+          c.floorRenders &&
+            `renders the same ${c.floorRenders.texts} markdown texts (${round(c.floorRenders.bytes / KB, 1)} KB) with the same module`,
+        ].filter(Boolean);
+        const why = `the floor ${work.join(' and ')}; to a floor making the calls only: ${c.callsOnlyRounds.median.toFixed(2)} (${c.callsOnlyRounds.min.toFixed(2)}-${c.callsOnlyRounds.max.toFixed(2)})`;
         goal.note = goal.note ? `${goal.note}; ${why}` : why;
       }
     }

@@ -72,36 +72,85 @@ if (captureFile && smtpUrl) {
   } as typeof net.Socket.prototype.write;
 }
 
-// Texts the function parsed with the YAML parser (an upload, a queued import): the floor
-// parses the same texts with the same module, as it sends the same SMTP conversation. The
-// parser is loaded with a runtime `require` (functions/domain/bank.ts), so its exports are
-// wrapped where CommonJS loads it; capture runs only.
+// Texts the function parsed with the YAML parser (an upload, a queued import), and markdown it
+// rendered as HTML (the employer's HTML report): the floor parses and renders the same texts
+// with the same modules, as it sends the same SMTP conversation. Both libraries are loaded with
+// a runtime `require` (functions/domain/bank.ts, functions/http/report-html.ts), so their
+// exports are wrapped where CommonJS loads them; capture runs only.
 const parsed: { module: string; afterCalls: number; texts: string[] } = {
   module: '',
   afterCalls: 0,
   texts: [],
 };
+const rendered: {
+  module: string;
+  library: string;
+  afterCalls: number;
+  options?: unknown[];
+  calls: { method: string; text: string }[];
+} = { module: '', library: '', afterCalls: 0, calls: [] };
+/** The markdown libraries whose rendering the floor repeats (see bench/floor/replay.ts). */
+const MARKDOWN_LIBRARIES = new Set(['micromark', 'markdown-it']);
 if (captureFile) {
   const loader = Module as unknown as {
     _load(request: string, parent: unknown, isMain: boolean): unknown;
     _resolveFilename(request: string, parent: unknown, isMain: boolean): string;
   };
   const load = loader._load;
+  const renderedBy = (module: string, library: string) => {
+    if (!rendered.module) Object.assign(rendered, { module, library, afterCalls: captured.length });
+  };
   loader._load = function (request, parent, isMain) {
     const exports = load.call(this, request, parent, isMain);
-    if (request !== 'yaml') return exports;
+    if (request === 'yaml') {
+      const module = loader._resolveFilename(request, parent, isMain);
+      return new Proxy(exports as Record<string, unknown>, {
+        get(target, key) {
+          const value = target[key as string];
+          if ((key !== 'parseDocument' && key !== 'parse') || typeof value !== 'function')
+            return value;
+          return (text: string, ...rest: unknown[]) => {
+            if (!parsed.module) Object.assign(parsed, { module, afterCalls: captured.length });
+            parsed.texts.push(text);
+            return value(text, ...rest);
+          };
+        },
+      });
+    }
+    if (!MARKDOWN_LIBRARIES.has(request)) return exports;
     const module = loader._resolveFilename(request, parent, isMain);
-    return new Proxy(exports as Record<string, unknown>, {
-      get(target, key) {
-        const value = target[key as string];
-        if ((key !== 'parseDocument' && key !== 'parse') || typeof value !== 'function')
-          return value;
-        return (text: string, ...rest: unknown[]) => {
-          if (!parsed.module) Object.assign(parsed, { module, afterCalls: captured.length });
-          parsed.texts.push(text);
-          return value(text, ...rest);
+    if (request === 'micromark') {
+      // `micromark(text)`: one call per text.
+      return new Proxy(exports as Record<string, unknown>, {
+        get(target, key) {
+          const value = target[key as string];
+          if (key !== 'micromark' || typeof value !== 'function') return value;
+          return (text: string, ...rest: unknown[]) => {
+            renderedBy(module, request);
+            rendered.calls.push({ method: 'micromark', text });
+            return value(text, ...rest);
+          };
+        },
+      });
+    }
+    // markdown-it: a renderer is made once (`new MarkdownIt(options)`, or called without `new`),
+    // then `render(text)` / `renderInline(text)` per text.
+    const wrap = (md: Record<string, unknown>, args: unknown[]) => {
+      rendered.options ??= args;
+      for (const method of ['render', 'renderInline']) {
+        const fn = md[method] as (text: string, ...rest: unknown[]) => string;
+        md[method] = (text: string, ...rest: unknown[]) => {
+          renderedBy(module, request);
+          rendered.calls.push({ method, text });
+          return fn.call(md, text, ...rest);
         };
-      },
+      }
+      return md;
+    };
+    const factory = exports as (...args: unknown[]) => Record<string, unknown>;
+    return new Proxy(factory, {
+      construct: (target, args) => wrap(Reflect.construct(target, args), args),
+      apply: (target, self, args) => wrap(Reflect.apply(target, self, args), args),
     });
   };
 }
@@ -170,6 +219,7 @@ if (captureFile) {
       calls: captured,
       ...(smtp ? { smtp: { url: smtpUrl, afterCalls: smtpAfterCalls, conversation: smtp } } : {}),
       ...(parsed.module ? { parse: parsed } : {}),
+      ...(rendered.module ? { render: rendered } : {}),
     }),
   );
 }

@@ -21,6 +21,14 @@
  * no validation. A request's input can be any size, so a floor that never parsed it would make
  * the ratio a function of the size the bench picked; the bench also measures the floor without
  * the parse, and reports that ratio beside the verdict.
+ *
+ * A request that rendered markdown as HTML (the employer's HTML report renders every prompt,
+ * option and explanation of the attempt) has those texts in the event, with the markdown module
+ * the function loaded (its side module) and the options it made its renderer with: the floor
+ * loads that same file and renders each text with it, at the point where the function first
+ * rendered. Nothing else: no page around it, no escaping, no chart. The texts are the report's
+ * content, whose size the bench picked as it did the YAML's; the floor without the rendering is
+ * measured too, and its ratio reported beside the verdict.
  */
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
@@ -62,12 +70,41 @@ export interface FloorEvent {
   smtp?: { url: string; afterCalls: number; conversation: string };
   /** YAML texts the function parsed, the parser module it loaded, and after how many calls. */
   parse?: { module: string; afterCalls: number; texts: string[] };
+  /**
+   * Markdown texts the function rendered: the module it loaded (`micromark` or `markdown-it`),
+   * the options its renderer was made with, after how many calls, and each call's method.
+   */
+  render?: {
+    module: string;
+    library: string;
+    afterCalls: number;
+    options?: unknown[];
+    calls: { method: string; text: string }[];
+  };
 }
 
 /** Load the function's own YAML parser module and turn each text into data. */
 function parseTexts(parse: NonNullable<FloorEvent['parse']>): unknown[] {
   const yaml = createRequire(import.meta.url)(parse.module) as { parse(text: string): unknown };
   return parse.texts.map((text) => yaml.parse(text));
+}
+
+/** Load the function's own markdown module and render each text as the function did. */
+function renderTexts(render: NonNullable<FloorEvent['render']>): number {
+  const lib = createRequire(import.meta.url)(render.module) as Record<string, unknown>;
+  let html = 0;
+  if (render.library === 'micromark') {
+    const micromark = lib.micromark as (text: string) => string;
+    for (const c of render.calls) html += micromark(c.text).length;
+    return html;
+  }
+  const MarkdownIt = (lib.default ?? lib) as new (
+    ...args: unknown[]
+  ) => Record<string, (text: string) => string>;
+  const md = new MarkdownIt(...(render.options ?? []));
+  for (const c of render.calls)
+    html += md[c.method === 'renderInline' ? 'renderInline' : 'render']!(c.text).length;
+  return html;
 }
 
 /** Send a captured SMTP conversation: each command (the message after DATA is one) then its reply. */
@@ -167,10 +204,15 @@ export const handler = async (event: FloorEvent) => {
   const outputs: unknown[] = [];
   let smtp = event.smtp;
   let parse = event.parse;
+  let render = event.render;
   for (const group of inFlightGroups(event.calls)) {
     if (parse && group.first >= parse.afterCalls) {
       outputs.push(parseTexts(parse).length);
       parse = undefined;
+    }
+    if (render && group.first >= render.afterCalls) {
+      outputs.push(renderTexts(render));
+      render = undefined;
     }
     if (smtp && group.first >= smtp.afterCalls) {
       await sendSmtp(smtp.url, smtp.conversation);
@@ -179,6 +221,7 @@ export const handler = async (event: FloorEvent) => {
     outputs.push(...(await Promise.all(group.calls.map(send))));
   }
   if (parse) outputs.push(parseTexts(parse).length);
+  if (render) outputs.push(renderTexts(render));
   if (smtp) await sendSmtp(smtp.url, smtp.conversation);
   return {
     statusCode: 200,

@@ -369,7 +369,15 @@ export interface ColdStartResult {
    * (an upload's input: its cost grows with the input, whatever the code around it).
    */
   floorParses?: { texts: number; bytes: number; module: string };
-  /** The floor making the calls only (no parse), and the ratio to it per round: context. */
+  /**
+   * The markdown texts the worst request rendered as HTML, which its floor renders too with the
+   * same module (the HTML report's content).
+   */
+  floorRenders?: { texts: number; bytes: number; module: string };
+  /**
+   * The floor making the calls only (no parse, no rendering), and the ratio to it per round:
+   * context.
+   */
   floorCallsOnly?: ProcessStats;
   callsOnlyRounds?: Spread;
   note?: string;
@@ -546,18 +554,27 @@ async function measureAll(
     result.loadedBytes = bundle.bytes + result.sideModules.reduce((a, m) => a + m.bytes, 0);
     result.floorBundle = floorBundle;
     if (opts.warmup !== false) await runChild(child, floorFile, floorEventFile, env);
-    // A request that parsed YAML: its floor parses the same texts with the same module (see
-    // bench/floor/replay.ts); the floor that only makes the calls is measured too, as context.
+    // A request that parsed YAML or rendered markdown: its floor parses or renders the same
+    // texts with the same module (see bench/floor/replay.ts); the floor that only makes the
+    // calls is measured too, as context.
     const recorded = JSON.parse(readFileSync(floorEventFile, 'utf8')) as FloorEvent;
     const bareEventFile = join(OUT, fn.name, 'floor-event-calls-only.json');
-    if (recorded.parse) {
-      const { parse, ...callsOnly } = recorded;
+    const withWork = !!(recorded.parse || recorded.render);
+    if (withWork) {
+      const { parse, render, ...callsOnly } = recorded;
       writeFileSync(bareEventFile, JSON.stringify(callsOnly));
-      result.floorParses = {
-        texts: parse.texts.length,
-        bytes: parse.texts.reduce((a, t) => a + Buffer.byteLength(t), 0),
-        module: relative(dir, parse.module),
-      };
+      if (parse)
+        result.floorParses = {
+          texts: parse.texts.length,
+          bytes: parse.texts.reduce((a, t) => a + Buffer.byteLength(t), 0),
+          module: relative(dir, parse.module),
+        };
+      if (render)
+        result.floorRenders = {
+          texts: render.calls.length,
+          bytes: render.calls.reduce((a, c) => a + Buffer.byteLength(c.text), 0),
+          module: relative(dir, render.module),
+        };
     }
     const runFloor = () => runChild(child, floorFile, floorEventFile, env);
     const runBare = () => runChild(child, floorFile, bareEventFile, env);
@@ -569,9 +586,9 @@ async function measureAll(
       if (i % 2 === 0) {
         real.push(await runReal(i + 2));
         floor.push(await runFloor());
-        if (recorded.parse) bare.push(await runBare());
+        if (withWork) bare.push(await runBare());
       } else {
-        if (recorded.parse) bare.push(await runBare());
+        if (withWork) bare.push(await runBare());
         floor.push(await runFloor());
         real.push(await runReal(i + 2));
       }
@@ -580,7 +597,7 @@ async function measureAll(
     result.floor = statsOf(floor);
     result.ratio = ratio(result.real.totalMs, result.floor.totalMs);
     result.rounds = roundsOf(real, floor, opts.rounds);
-    if (recorded.parse) {
+    if (withWork) {
       result.floorCallsOnly = statsOf(bare);
       result.callsOnlyRounds = roundsOf(real, bare, opts.rounds);
     }

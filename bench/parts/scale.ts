@@ -53,7 +53,10 @@ export interface ScalePoint {
   callsPerWorkflow: number;
   localUnitsPerWorkflow: number;
   awsUnitsPerWorkflow: number;
-  /** The workflows' workflow/floor ratio per round. */
+  /**
+   * Per round: the median of the round's workflows over the median of the round's probes at
+   * this size (each round's workflows and probes were interleaved with the other sizes').
+   */
   normalizedRounds: number[];
 }
 
@@ -224,7 +227,8 @@ export async function scale(b: Bench, opts: ScaleOptions): Promise<ScaleResult> 
     }
     const runs: WorkflowRun[][] = opts.sizes.map(() => []);
     const probes: number[][] = opts.sizes.map(() => []);
-    const normalized: number[][] = opts.sizes.map(() => []);
+    /** Per size, per workflow: the workflow's time and its probes' times. */
+    const paired: { workflow: number; probes: number[] }[][] = opts.sizes.map(() => []);
     const probers: (Prober | undefined)[] = opts.sizes.map(() => undefined);
     capacity.enabled = true;
     try {
@@ -239,7 +243,7 @@ export async function scale(b: Bench, opts: ScaleOptions): Promise<ScaleResult> 
           const mine: number[] = [];
           for (let p = 0; p < PROBES_PER_WORKFLOW; p++) mine.push(await probers[i]!.round());
           probes[i]!.push(...mine);
-          normalized[i]!.push(workflowMs(run) / median(mine));
+          paired[i]!.push({ workflow: workflowMs(run), probes: mine });
         }
       }
     } finally {
@@ -274,8 +278,10 @@ export async function scale(b: Bench, opts: ScaleOptions): Promise<ScaleResult> 
         callsPerWorkflow: median(totals.map((t) => t.calls)),
         localUnitsPerWorkflow: round(median(totals.map((t) => t.localUnits))),
         awsUnitsPerWorkflow: round(median(totals.map((t) => t.awsUnits))),
-        normalizedRounds: chunks(normalized[i]!, Math.min(rounds, normalized[i]!.length)).map(
-          median,
+        // A round's ratio of medians, not the median of per-workflow ratios: dividing each
+        // workflow by its own three probes made the denominator as noisy as the numerator.
+        normalizedRounds: chunks(paired[i]!, Math.min(rounds, paired[i]!.length)).map(
+          (round) => median(round.map((p) => p.workflow)) / median(round.flatMap((p) => p.probes)),
         ),
       });
     }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { handler } from '../../bench/floor/replay.ts';
 
 const yamlModule = createRequire(import.meta.url).resolve('yaml');
+const micromarkModule = createRequire(import.meta.url).resolve('micromark');
 
 describe('the cold-start floor', () => {
   it('parses the texts its event names with the module it names, and makes no call', async () => {
@@ -22,5 +23,23 @@ describe('the cold-start floor', () => {
     });
 
     await expect(broken).rejects.toThrow();
+  });
+
+  it('renders the markdown texts its event names with the module it names, as the function called it', async () => {
+    const res = await handler({
+      calls: [],
+      render: {
+        module: micromarkModule,
+        library: 'micromark',
+        afterCalls: 0,
+        calls: [
+          { method: 'micromark', text: '*a*' },
+          { method: 'micromark', text: 'b' },
+        ],
+      },
+    });
+
+    // The HTML's length: <p><em>a</em></p> and <p>b</p>.
+    expect(JSON.parse(res.body)).toEqual(['<p><em>a</em></p>'.length + '<p>b</p>'.length]);
   });
 });
