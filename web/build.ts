@@ -25,6 +25,14 @@ export interface BuiltApp {
   files: BuiltFile[];
 }
 
+/**
+ * Modules replaced in the browser: markdown-it's entity decoding by the browser's own parser,
+ * not a 46 KB table (web/shared/entities-dom.ts says why).
+ */
+export const WEB_ALIASES: Readonly<Record<string, string>> = {
+  entities: join(WEB_DIR, 'shared/entities-dom.ts'),
+};
+
 /** Build one app into `<dist>/<name>/` (the folder is replaced whole). */
 export async function buildApp(app: WebApp, dist = DEFAULT_DIST): Promise<BuiltApp> {
   const source = join(WEB_DIR, app.source);
@@ -43,6 +51,7 @@ export async function buildApp(app: WebApp, dist = DEFAULT_DIST): Promise<BuiltA
     entryNames: '[name]-[hash]',
     metafile: true,
     charset: 'utf8',
+    alias: WEB_ALIASES,
     logLevel: 'silent',
   });
   const outputs = Object.keys(result.metafile.outputs).map((p) => resolve(p));

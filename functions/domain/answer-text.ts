@@ -6,7 +6,7 @@
  * (numeric value and tolerance, accepted short texts, situational-judgement weights, matching
  * pairs) are written here, in one place, until the type contract has a member for it.
  */
-import { describeAnswer, parseResponse, type QuestionContent } from './question.ts';
+import { acceptsResponse, describeAnswer, type QuestionContent } from './question.ts';
 
 const label = (q: QuestionContent, id: string) => {
   const o = q.options?.find((x) => x.id === id);
@@ -41,8 +41,10 @@ const KEY_SHAPES: readonly ((q: QuestionContent) => string | undefined)[] = [
 
 /** The question's key as a person reads it (staff only). */
 export function describeKey(q: QuestionContent): string {
-  // A key that is itself a right answer reads as the type describes answers.
-  if (parseResponse(q, q.answer).ok) return describeAnswer(q, q.answer)!;
+  // A key that is itself a right answer reads as the type describes answers. Most keys of the
+  // other shapes are not answers: asking only whether it is one composes no refusal messages
+  // (zod builds them on first read), which a report of 20 such keys paid for on every render.
+  if (acceptsResponse(q, q.answer)) return describeAnswer(q, q.answer)!;
   for (const shape of KEY_SHAPES) {
     const text = shape(q);
     if (text !== undefined) return text;

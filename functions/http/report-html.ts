@@ -6,8 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type * as Micromark from 'micromark';
-import { type MarkdownRenderer, markdownRenderer } from '../domain/markdown-render.ts';
+import {
+  type MarkdownItConstructor,
+  type MarkdownRenderer,
+  markdownRenderer,
+} from '../domain/markdown-render.ts';
 import { levelName } from '../domain/profile.ts';
 import { radarSvg } from '../domain/radar-svg.ts';
 import type { FinishedReport, Outcome, ReportQuestion } from '../services/reports.ts';
@@ -31,15 +34,15 @@ export function escapeHtml(text: unknown): string {
 let renderer: MarkdownRenderer | undefined;
 
 /**
- * Markdown as HTML (`markdown-render.ts`, the candidate app's rules), with micromark loaded on
- * the first report rendered: no other request of the employer function needs it (it is a third
- * of the bundle it would otherwise be in). A runtime `require` that bundlers leave alone:
- * Lambda bundles ship micromark as a module of its own beside the bundle (`SIDE_MODULES` in
- * infra/aws/bundling.ts).
+ * Markdown as HTML (`markdown-render.ts`, the candidate app's rules), with markdown-it loaded on
+ * the first report rendered: no other request of the employer function needs it (it would be a
+ * third of the bundle). A runtime `require` that bundlers leave alone: Lambda bundles ship
+ * markdown-it (its CommonJS build, whose export is the constructor) as a module of its own beside
+ * the bundle (`SIDE_MODULES` in infra/aws/bundling.ts).
  */
 function markdownHtml(text: string): string {
   renderer ??= markdownRenderer(
-    (createRequire(import.meta.url)('micromark') as typeof Micromark).micromark,
+    createRequire(import.meta.url)('markdown-it') as MarkdownItConstructor,
   );
   return renderer.markdownHtml(text);
 }

@@ -40,7 +40,7 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
  * Modules that the code loads only when a request needs them (`createRequire(...)('yaml')` in
  * functions/domain/bank.ts: only YAML uploads; the HTML converter, the XML parser and the
  * transliteration of titles: only Moodle imports; the Powertools logger: only a request or a
- * job run that logs, functions/http/logger.ts; the Lambda client and micromark, below), so
+ * job run that logs, functions/http/logger.ts; the Lambda client and markdown-it, below), so
  * bundlers leave them out of the bundle.
  * Each is built into a minified module of its own beside the bundle
  * (`node_modules/<name>/index.js` in the asset), where that runtime `require` finds it.
@@ -52,7 +52,7 @@ export const SIDE_MODULES = [
   '@sindresorhus/transliterate',
   '@aws-lambda-powertools/logger',
   '@aws-sdk/client-lambda',
-  'micromark',
+  'markdown-it',
 ] as const;
 
 /**
@@ -60,12 +60,23 @@ export const SIDE_MODULES = [
  * client where its CommonJS build is 437 KB). The Lambda client is loaded by
  * functions/data/invoke.ts, only by requests that start a job (an upload going asynchronous, the
  * last part of a part-wise import, a synchronous upload that replaced questions). Others keep
- * their CommonJS build, whose `require` shape the code expects (turndown's ESM build would export
- * its class as `default`). micromark (only the employer's HTML report renders markdown on the
- * server, functions/http/report-html.ts) has only an ESM build: its CommonJS side module exports
- * `micromark` by name, as its ESM does.
+ * their CommonJS build, whose `require` shape the code expects (turndown's and markdown-it's ESM
+ * builds would export their class as `default`; markdown-it is loaded only by the employer's
+ * HTML report, functions/http/report-html.ts).
  */
 const ESM_SIDE_MODULES: ReadonlySet<string> = new Set(['@aws-sdk/client-lambda']);
+
+/**
+ * Imports of a side module that its build takes from a smaller entry of the same package.
+ * markdown-it imports only `decodeHTML` and `decodeHTMLStrict` from entities, whose index also
+ * builds its 23 KB encoding table when it loads; entities publishes its decoder alone as
+ * `entities/lib/decode.js` (the very functions its index re-exports). The entry is resolved from
+ * the side module's own folder, so it is the entities version the module depends on (a build
+ * that cannot find it fails; it cannot take another package's).
+ */
+const SIDE_MODULE_ENTRIES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'markdown-it': { entities: 'entities/lib/decode.js' },
+};
 
 /**
  * The bundle's aliases that side modules get too (an SDK client takes the environment
@@ -108,8 +119,12 @@ export function sideModuleCommands(inputDir: string, outputDir: string): string[
   const modules = SIDE_MODULES.flatMap((name) => {
     const dir = `${outputDir}/node_modules/${name}`;
     const esm = ESM_SIDE_MODULES.has(name) ? ' --main-fields=module,main' : '';
+    const own = Object.entries(SIDE_MODULE_ENTRIES[name] ?? {});
+    // esbuild resolves an alias's target from its working directory: the module's own folder.
+    const cd = own.length ? `cd "${inputDir}/node_modules/${name}" && ` : '';
+    const aliases = own.map(([specifier, entry]) => ` "--alias:${specifier}=${entry}"`).join('');
     return [
-      `${esbuild} "${inputDir}/node_modules/${name}" --bundle --platform=node --format=cjs --target=${NODE_TARGET} --minify${esm}${SIDE_MODULE_ALIASES} --log-level=warning --outfile="${dir}/index.js"`,
+      `${cd}${esbuild} "${inputDir}/node_modules/${name}" --bundle --platform=node --format=cjs --target=${NODE_TARGET} --minify${esm}${SIDE_MODULE_ALIASES}${aliases} --log-level=warning --outfile="${dir}/index.js"`,
       `echo '{"name":"${name}","main":"index.js"}' > "${dir}/package.json"`,
     ];
   });

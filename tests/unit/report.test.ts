@@ -3,8 +3,15 @@
  * them, the outcome of a graded question, and the HTML page's escaping.
  */
 import { describe, expect, it } from 'vitest';
+import { bankFiles, readBankFile } from '../../functions/cli/bank-files.ts';
 import { describeKey } from '../../functions/domain/answer-text.ts';
-import { describeAnswer, type QuestionContent } from '../../functions/domain/question.ts';
+import {
+  acceptsResponse,
+  describeAnswer,
+  parseResponse,
+  type QuestionContent,
+} from '../../functions/domain/question.ts';
+import { z } from '../../functions/domain/z.ts';
 import { escapeHtml, reportHtml } from '../../functions/http/report-html.ts';
 import { type FinishedReport, outcomeOf } from '../../functions/services/reports.ts';
 
@@ -66,6 +73,34 @@ describe('answers and keys as a person reads them', () => {
         ),
       }),
     ).toBe('HTTP → 80; SSH → 22');
+  });
+
+  it('tells a key that is not an answer without composing refusal messages', () => {
+    let composed = 0;
+    z.config({
+      customError: () => {
+        composed++;
+        return undefined;
+      },
+    });
+    try {
+      describeKey(q('numeric', { value: 42, tolerance: 0.5 }, false));
+      describeKey(q('text', ['idempotency key'], false));
+      describeKey(q('sjt', { weights: { a: 0.25, b: 1, c: 0 } }));
+      describeKey(q('matching', { pairs: [{ left: 'HTTP', right: '80' }] }, false));
+    } finally {
+      z.config({ customError: undefined });
+    }
+
+    expect(composed).toBe(0);
+  });
+
+  it('takes a shipped key for an answer exactly when parseResponse accepts it', () => {
+    const all = bankFiles(['questions']).flatMap((f) => readBankFile(f).questions);
+
+    expect(new Set(all.map((x) => x.type)).size).toBeGreaterThanOrEqual(5);
+    for (const x of all)
+      expect(acceptsResponse(x, x.answer), x.id).toBe(parseResponse(x, x.answer).ok);
   });
 });
 
