@@ -271,7 +271,7 @@ async function representativeEvents(b: Bench, count: number): Promise<Record<str
     ),
     // The printable report of a completed attempt (read only, so every run reads the same one):
     // the result, the norms and the question versions read, the markdown rendered through the
-    // micromark side module, the radar chart drawn.
+    // markdown side module (markdown-it), the radar chart drawn.
     'employer-attempts': await same(
       http('employer-attempts', 'GET', `/v1/attempts/${completed[0]}/report.html`, b.employer),
     ),

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 /**
  * The pieces of the employer's report that need no table: answers and keys as a person reads
  * them, the outcome of a graded question, and the HTML page's escaping.
@@ -122,6 +123,42 @@ describe('the HTML page', () => {
     );
     expect(escapeHtml('a\u0000b\u0007c\u0085d\ud800e')).toBe('abcde');
     expect(escapeHtml(undefined)).toBe('');
+  });
+
+  it('escapes any string as splitting it into code points did, surrogate pairs kept', () => {
+    // The implementation before 2026-11-30: each code point kept or dropped, then five passes.
+    const byCodePoints = (text: string) =>
+      Array.from(text)
+        .filter((ch) => {
+          const cp = ch.codePointAt(0)!;
+          if (cp < 0x20) return cp === 0x09 || cp === 0x0a || cp === 0x0d;
+          return !(cp >= 0x7f && cp <= 0x9f) && !(cp >= 0xd800 && cp <= 0xdfff);
+        })
+        .join('')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+    // Any UTF-16 code units: lone and paired surrogates, controls, markup characters.
+    const units = fc
+      .array(
+        fc.oneof(
+          fc.integer({ min: 0, max: 0xffff }),
+          fc.integer({ min: 0xd800, max: 0xdfff }),
+          fc.constantFrom(0x26, 0x3c, 0x3e, 0x22, 0x27, 0x09, 0x0a, 0x0d, 0x85),
+        ),
+        { maxLength: 40 },
+      )
+      .map((codes) => String.fromCharCode(...codes));
+
+    expect(escapeHtml('\u{1F600}<\ud83d')).toBe('\u{1F600}&lt;');
+    fc.assert(
+      fc.property(fc.oneof(units, fc.string({ unit: 'binary' })), (text) => {
+        expect(escapeHtml(text)).toBe(byCodePoints(text));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   const minimal: FinishedReport = {
