@@ -30,7 +30,7 @@ export interface BenchSizes {
 
 export const FULL: BenchSizes = {
   bankQuestions: 650,
-  coldStart: { runs: 35, rounds: 5 },
+  coldStart: { runs: 55, rounds: 5 },
   warm: { requests: 1000, warmup: 50, rounds: 5 },
   cost: { workflows: 10 },
   scale: { sizes: [1000, 10_000, 100_000], workflows: 60, warmup: 3, rounds: 5 },

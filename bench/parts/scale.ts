@@ -164,7 +164,7 @@ export interface ScaleOptions {
   warmup: number;
   /** Rounds of assessment creations, each at every size (5 gives a median and a range). */
   rounds?: number;
-  /** Assessments created at each size in each round; the round's figure is their median (5). */
+  /** Assessments created at each size in each round; the round's figure is their median (10). */
   creationsPerRound?: number;
 }
 
@@ -207,7 +207,7 @@ export async function scale(b: Bench, opts: ScaleOptions): Promise<ScaleResult> 
     // A warm-up at every size first.
     for (let i = 0; i < opts.sizes.length; i++) await createAt(i);
     for (let r = 0; r < rounds; r++) {
-      for (let c = 0; c < (opts.creationsPerRound ?? 5); c++) {
+      for (let c = 0; c < (opts.creationsPerRound ?? 10); c++) {
         for (let k = 0; k < opts.sizes.length; k++) {
           const i = (k + r + c) % opts.sizes.length;
           creations[i]!.push({ round: r, made: await createAt(i) });
