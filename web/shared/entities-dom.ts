@@ -4,7 +4,7 @@
  * `npm run build:web` aliases `entities` to this module (web/build.ts), which keeps each app's
  * JavaScript inside its budget (micromark did the same through decode-named-character-reference's
  * `browser` export). The server (the employer's report) and the tests use entities itself; both
- * implement the HTML standard's table, and tests/e2e/markdown-entities.test.ts checks every name
+ * implement the HTML standard's table, and tests/e2e/markdown-browser.test.ts checks every name
  * in Chromium against entities.
  *
  * The text goes into a detached `<textarea>`: the parser reads its content as RCDATA, so it
