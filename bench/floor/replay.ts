@@ -26,9 +26,11 @@
  * option and explanation of the attempt) has those texts in the event, with the markdown module
  * the function loaded (its side module) and the options it made its renderer with: the floor
  * loads that same file and renders each text with it, at the point where the function first
- * rendered. Nothing else: no page around it, no escaping, no chart. The texts are the report's
- * content, whose size the bench picked as it did the YAML's; the floor without the rendering is
- * measured too, and its ratio reported beside the verdict.
+ * rendered. Nothing else: no page around it, no escaping, no chart, and none of Assay's own rules
+ * on top of the library (its link-target allow-list, the last line feed dropped), so a refused
+ * link can come out as a link here: the same parse and render, not byte-identical HTML. The texts
+ * are the report's content, whose size the bench picked as it did the YAML's; the floor without
+ * the rendering is measured too, and its ratio reported beside the verdict.
  */
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';

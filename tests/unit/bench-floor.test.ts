@@ -4,6 +4,7 @@ import { handler } from '../../bench/floor/replay.ts';
 
 const yamlModule = createRequire(import.meta.url).resolve('yaml');
 const micromarkModule = createRequire(import.meta.url).resolve('micromark');
+const markdownItModule = createRequire(import.meta.url).resolve('markdown-it');
 
 describe('the cold-start floor', () => {
   it('parses the texts its event names with the module it names, and makes no call', async () => {
@@ -41,5 +42,32 @@ describe('the cold-start floor', () => {
 
     // The HTML's length: <p><em>a</em></p> and <p>b</p>.
     expect(JSON.parse(res.body)).toEqual(['<p><em>a</em></p>'.length + '<p>b</p>'.length]);
+  });
+
+  it('renders with markdown-it made with the options the function gave, block and inline', async () => {
+    const options = ['commonmark', { html: false, xhtmlOut: true }];
+    const res = await handler({
+      calls: [],
+      render: {
+        module: markdownItModule,
+        library: 'markdown-it',
+        afterCalls: 0,
+        options,
+        calls: [
+          { method: 'render', text: '*a* <b>' },
+          { method: 'renderInline', text: '`c`' },
+        ],
+      },
+    });
+
+    // markdown-it's CommonJS export is its constructor: the same instance renders both.
+    const MarkdownIt = createRequire(import.meta.url)('markdown-it') as new (
+      ...args: unknown[]
+    ) => { render(t: string): string; renderInline(t: string): string };
+    const md = new MarkdownIt(...options);
+    expect(md.render('*a* <b>')).toBe('<p><em>a</em> &lt;b&gt;</p>\n');
+    expect(JSON.parse(res.body)).toEqual([
+      md.render('*a* <b>').length + md.renderInline('`c`').length,
+    ]);
   });
 });

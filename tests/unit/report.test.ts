@@ -1,8 +1,8 @@
-import fc from 'fast-check';
 /**
  * The pieces of the employer's report that need no table: answers and keys as a person reads
  * them, the outcome of a graded question, and the HTML page's escaping.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bankFiles, readBankFile } from '../../functions/cli/bank-files.ts';
 import { describeKey } from '../../functions/domain/answer-text.ts';
@@ -15,6 +15,7 @@ import {
 import { z } from '../../functions/domain/z.ts';
 import { escapeHtml, reportHtml } from '../../functions/http/report-html.ts';
 import { type FinishedReport, outcomeOf } from '../../functions/services/reports.ts';
+import { QUESTIONS_DIR } from '../../infra/local/seed.ts';
 
 const options = [
   { id: 'a', text: 'Use `a queue`' },
@@ -97,7 +98,7 @@ describe('answers and keys as a person reads them', () => {
   });
 
   it('takes a shipped key for an answer exactly when parseResponse accepts it', () => {
-    const all = bankFiles(['questions']).flatMap((f) => readBankFile(f).questions);
+    const all = bankFiles([QUESTIONS_DIR]).flatMap((f) => readBankFile(f).questions);
 
     expect(new Set(all.map((x) => x.type)).size).toBeGreaterThanOrEqual(5);
     for (const x of all)

@@ -19,7 +19,9 @@ export function decodeHTML(text: string): string {
   if (!text.includes('&')) return text;
   textarea ??= document.createElement('textarea');
   textarea.innerHTML = text;
-  return textarea.value;
+  // textContent, not value: a textarea's value turns a carriage return into a line feed, which
+  // entities (the server's decoder) keeps as it is.
+  return textarea.textContent ?? '';
 }
 
 /**
@@ -27,6 +29,8 @@ export function decodeHTML(text: string): string {
  * reference: `&notit;` is not (`&not` would be, without the `;`), so it stays as written.
  */
 export function decodeHTMLStrict(reference: string): string {
+  // entities decodes only references with their `;` here (`&lt` stays as written).
+  if (!reference.endsWith(';')) return reference;
   const decoded = decodeHTML(reference);
   return decoded.endsWith(';') && reference !== '&semi;' ? reference : decoded;
 }
