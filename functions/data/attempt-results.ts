@@ -7,13 +7,12 @@
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttemptResult } from '../domain/result.ts';
 import { type AttemptStatus, type Extension, forgetDraws } from './attempts.ts';
 import { batchWrite } from './batch-write.ts';
 import { applied, db, tableName } from './client.ts';
 import { encodeCursor, listingPage } from './cursor.ts';
-import { isConditionFailure } from './errors.ts';
+import { isConditionFailure, storedItemOf } from './errors.ts';
 import type { Candidate } from './invitations.ts';
 import { keys } from './keys.ts';
 import { eraseResponseRecords } from './response-records.ts';
@@ -151,8 +150,8 @@ export async function putResult(c: Completion, ttl: number): Promise<Completion>
     return c;
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
-    const raw = (err as { Item?: Record<string, never> }).Item;
-    const stored = raw ? completionOf(unmarshall(raw)) : await getResult(c.attemptId, true);
+    const old = storedItemOf(err);
+    const stored = old ? completionOf(old) : await getResult(c.attemptId, true);
     if (!stored) throw err;
     return stored;
   }

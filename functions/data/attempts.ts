@@ -31,7 +31,7 @@ import {
 } from './assessments.ts';
 import { clearCalibrationCache } from './calibrations.ts';
 import { applied, db, tableName } from './client.ts';
-import { isConditionFailure } from './errors.ts';
+import { isConditionFailure, storedItemOf } from './errors.ts';
 import type { Candidate } from './invitations.ts';
 import { dueBucket, type Key, keys } from './keys.ts';
 import { clearQuestionCache } from './question-cache.ts';
@@ -639,9 +639,8 @@ export async function saveAnswer(
     };
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
-    const raw = (err as { Item?: Record<string, never> }).Item;
-    if (!raw) return { saved: false };
-    const old = unmarshall(raw);
+    const old = storedItemOf(err);
+    if (!old) return { saved: false };
     if (isOldLayout(old)) {
       return {
         saved: false,
@@ -758,9 +757,9 @@ export async function saveAdaptiveAnswer(
     return { saved: true, savedAt, revision: 1 };
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
-    const raw = (err as { Item?: Record<string, never> }).Item;
-    if (!raw) return { saved: false };
-    return { saved: false, current: stateOf(attemptId, [unmarshall(raw)]) };
+    const old = storedItemOf(err);
+    if (!old) return { saved: false };
+    return { saved: false, current: stateOf(attemptId, [old]) };
   }
 }
 
@@ -819,8 +818,7 @@ export async function rotateToken(
     items.push(head.Attributes!);
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
-    const raw = (err as { Item?: Record<string, never> }).Item;
-    const old = raw ? unmarshall(raw) : undefined;
+    const old = storedItemOf(err);
     const usable = old?.st === 'active' && old.ly !== undefined && old.due >= now.toISOString();
     if (usable && typeof old.ra === 'number' && old.ra >= at) return { newerAt: old.ra };
     return undefined;
@@ -843,8 +841,8 @@ export async function rotateToken(
       // Pages are written before the head: a missing one would be a bug, not a race. A page
       // holding a newer rotation keeps it: that rotation's head write comes (or came) too.
       if (!isConditionFailure(err)) throw err;
-      const raw = (err as { Item?: Record<string, never> }).Item;
-      if (raw) items.push(unmarshall(raw));
+      const old = storedItemOf(err);
+      if (old) items.push(old);
     }
   }
   return { state: stateOf(attemptId, items) };
@@ -951,9 +949,9 @@ export async function sealAttempt(
     sealed = true;
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
-    const raw = (err as { Item?: Record<string, never> }).Item;
-    if (!raw) return { sealed: false };
-    head = unmarshall(raw);
+    const old = storedItemOf(err);
+    if (!old) return { sealed: false };
+    head = old;
     // An old-layout item is converted before it is sealed (attempt-legacy.ts).
     if (isOldLayout(head)) return { sealed: false };
     if (head.st === 'active') return { sealed: false, state: stateOf(attemptId, [head]) };
@@ -988,8 +986,7 @@ async function sealPage(
     return res.Attributes!;
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
-    const raw = (err as { Item?: Record<string, never> }).Item;
-    return raw ? unmarshall(raw) : {};
+    return storedItemOf(err) ?? {};
   }
 }
 

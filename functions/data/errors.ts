@@ -2,6 +2,7 @@ import {
   ConditionalCheckFailedException,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 
 /** True when a conditional write (or any condition inside a transaction) did not hold. */
 export function isConditionFailure(err: unknown): boolean {
@@ -10,6 +11,15 @@ export function isConditionFailure(err: unknown): boolean {
     return (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
   }
   return false;
+}
+
+/**
+ * The item as it was stored when a conditional write failed, if the write asked for it
+ * (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`) and the item existed; undefined otherwise.
+ */
+export function storedItemOf(err: unknown): ReturnType<typeof unmarshall> | undefined {
+  const raw = (err as { Item?: Record<string, never> }).Item;
+  return raw ? unmarshall(raw) : undefined;
 }
 
 /**
