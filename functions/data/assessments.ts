@@ -8,7 +8,7 @@
 import { BatchGetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { QuestionRef, Section, SectionDifficulty } from '../domain/assessment.ts';
 import type { QuestionTypeId } from '../domain/question-types/type.ts';
-import { type BankSnapshot, isVisible, readBankSnapshot } from './bank-visibility.ts';
+import { type BankSnapshot, isVisible } from './bank-visibility.ts';
 import { db, tableName } from './client.ts';
 import { listingPage } from './cursor.ts';
 import { keys } from './keys.ts';
@@ -47,8 +47,7 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
  * Up to `cap` published questions of one area (and difficulty) from one organisation, read
  * from a random point of the listing index and wrapping around once: a bounded, unbiased-
  * enough sample whatever the size of the bank, and never a Scan. `snap` is the organisation's
- * bank snapshot when the caller read it already (one per organisation for all the sections of
- * an assessment); without it, it is read here.
+ * bank snapshot, which the caller reads once for all the sections of an assessment.
  */
 export async function samplePool(
   org: string,
@@ -56,7 +55,7 @@ export async function samplePool(
   difficulty: SectionDifficulty,
   cap: number,
   random: () => number,
-  snap?: BankSnapshot,
+  snap: BankSnapshot,
 ): Promise<QuestionRef[]> {
   const partition = keys.questionListingPartition(org, 'published');
   const prefix = difficulty === 'mixed' ? `${area}#` : `${area}#${difficulty}#`;
@@ -64,8 +63,7 @@ export async function samplePool(
   const start = `${prefix}${difficulty === 'mixed' ? `${pick('123')}#` : ''}${pick(ALPHABET)}${pick(ALPHABET)}`;
   const refs: QuestionRef[] = [];
   // Questions an open import staged, and heads a committed one replaced, are not in the pool
-  // (docs/imports.md, "The visibility rule"); an eventually consistent snapshot is enough.
-  snap ??= await readBankSnapshot(org, { consistent: false });
+  // (docs/imports.md, "The visibility rule").
   const query = async (from: string, to: string) => {
     let startKey: Record<string, unknown> | undefined;
     do {

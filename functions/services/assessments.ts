@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { type Assessment, getAssessment, putAssessment, samplePool } from '../data/assessments.ts';
-import { type BankSnapshot, readBankSnapshot } from '../data/bank-visibility.ts';
+import { readBankSnapshot } from '../data/bank-visibility.ts';
 import { batchGet } from '../data/batch-get.ts';
 import {
   type ClaimRecord,
@@ -112,17 +112,17 @@ export async function freezeSections(
   input: CreateAssessmentInput['sections'],
 ): Promise<Section[]> {
   const random = seededRandom(`${assessmentId}#${randomBytes(8).toString('hex')}`);
-  // One bank snapshot per source for every section: each section sees the same bank, and a
-  // blueprint of n sections reads 2 registry items, not 2n.
-  const snapshots = new Map<string, BankSnapshot>();
-  const snapshotOf = async (org: string) => {
-    let snap = snapshots.get(org);
-    if (!snap) {
-      snap = await readBankSnapshot(org, { consistent: false });
-      snapshots.set(org, snap);
-    }
-    return snap;
-  };
+  // One bank snapshot per source, read together, for every section: each section sees the same
+  // bank, and a blueprint of n sections reads 2 registry items, not 2n. Eventually consistent is
+  // enough: a pool leaves out what an open import staged (docs/imports.md, "The visibility rule").
+  const sources = [principal.org, PUBLIC_ORG];
+  const snapshots = new Map(
+    await Promise.all(
+      [...new Set(sources)].map(
+        async (org) => [org, await readBankSnapshot(org, { consistent: false })] as const,
+      ),
+    ),
+  );
   const seen = new Set<string>();
   const shortfalls: FieldIssue[] = [];
   const sections: Section[] = [];
@@ -132,9 +132,15 @@ export async function freezeSections(
     // An adaptive section's pool is its whole choice: the same cap, from its maxItems.
     const cap = poolCap(count);
     const found: QuestionRef[] = [];
-    for (const org of [principal.org, PUBLIC_ORG]) {
-      const snap = await snapshotOf(org);
-      for (const ref of await samplePool(org, s.area, difficulty, cap, random, snap)) {
+    for (const org of sources) {
+      for (const ref of await samplePool(
+        org,
+        s.area,
+        difficulty,
+        cap,
+        random,
+        snapshots.get(org)!,
+      )) {
         // An id in both the organisation's bank and the public one is the organisation's.
         if (!seen.has(ref.q)) {
           seen.add(ref.q);
