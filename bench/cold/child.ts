@@ -84,22 +84,16 @@ const parsed: { module: string; afterCalls: number; texts: string[] } = {
 };
 const rendered: {
   module: string;
-  library: string;
   afterCalls: number;
   options?: unknown[];
   calls: { method: string; text: string }[];
-} = { module: '', library: '', afterCalls: 0, calls: [] };
-/** The markdown libraries whose rendering the floor repeats (see bench/floor/replay.ts). */
-const MARKDOWN_LIBRARIES = new Set(['micromark', 'markdown-it']);
+} = { module: '', afterCalls: 0, calls: [] };
 if (captureFile) {
   const loader = Module as unknown as {
     _load(request: string, parent: unknown, isMain: boolean): unknown;
     _resolveFilename(request: string, parent: unknown, isMain: boolean): string;
   };
   const load = loader._load;
-  const renderedBy = (module: string, library: string) => {
-    if (!rendered.module) Object.assign(rendered, { module, library, afterCalls: captured.length });
-  };
   loader._load = function (request, parent, isMain) {
     const exports = load.call(this, request, parent, isMain);
     if (request === 'yaml') {
@@ -117,30 +111,16 @@ if (captureFile) {
         },
       });
     }
-    if (!MARKDOWN_LIBRARIES.has(request)) return exports;
+    if (request !== 'markdown-it') return exports;
+    // markdown-it (the report's renderer): made once (`new MarkdownIt(options)`, or called
+    // without `new`), then `render(text)` / `renderInline(text)` per text.
     const module = loader._resolveFilename(request, parent, isMain);
-    if (request === 'micromark') {
-      // `micromark(text)`: one call per text.
-      return new Proxy(exports as Record<string, unknown>, {
-        get(target, key) {
-          const value = target[key as string];
-          if (key !== 'micromark' || typeof value !== 'function') return value;
-          return (text: string, ...rest: unknown[]) => {
-            renderedBy(module, request);
-            rendered.calls.push({ method: 'micromark', text });
-            return value(text, ...rest);
-          };
-        },
-      });
-    }
-    // markdown-it: a renderer is made once (`new MarkdownIt(options)`, or called without `new`),
-    // then `render(text)` / `renderInline(text)` per text.
     const wrap = (md: Record<string, unknown>, args: unknown[]) => {
       rendered.options ??= args;
       for (const method of ['render', 'renderInline']) {
         const fn = md[method] as (text: string, ...rest: unknown[]) => string;
         md[method] = (text: string, ...rest: unknown[]) => {
-          renderedBy(module, request);
+          if (!rendered.module) Object.assign(rendered, { module, afterCalls: captured.length });
           rendered.calls.push({ method, text });
           return fn.call(md, text, ...rest);
         };

@@ -73,12 +73,11 @@ export interface FloorEvent {
   /** YAML texts the function parsed, the parser module it loaded, and after how many calls. */
   parse?: { module: string; afterCalls: number; texts: string[] };
   /**
-   * Markdown texts the function rendered: the module it loaded (`micromark` or `markdown-it`),
-   * the options its renderer was made with, after how many calls, and each call's method.
+   * Markdown texts the function rendered: the markdown-it module it loaded, the options its
+   * renderer was made with, after how many calls, and each call's method.
    */
   render?: {
     module: string;
-    library: string;
     afterCalls: number;
     options?: unknown[];
     calls: { method: string; text: string }[];
@@ -91,21 +90,16 @@ function parseTexts(parse: NonNullable<FloorEvent['parse']>): unknown[] {
   return parse.texts.map((text) => yaml.parse(text));
 }
 
-/** Load the function's own markdown module and render each text as the function did. */
+/** Load the function's own markdown-it module and render each text as the function did. */
 function renderTexts(render: NonNullable<FloorEvent['render']>): number {
-  const lib = createRequire(import.meta.url)(render.module) as Record<string, unknown>;
-  let html = 0;
-  if (render.library === 'micromark') {
-    const micromark = lib.micromark as (text: string) => string;
-    for (const c of render.calls) html += micromark(c.text).length;
-    return html;
-  }
-  const MarkdownIt = (lib.default ?? lib) as new (
+  // Its CommonJS build (the side module) exports the constructor itself.
+  const MarkdownIt = createRequire(import.meta.url)(render.module) as new (
     ...args: unknown[]
-  ) => Record<string, (text: string) => string>;
+  ) => Record<'render' | 'renderInline', (text: string) => string>;
   const md = new MarkdownIt(...(render.options ?? []));
+  let html = 0;
   for (const c of render.calls)
-    html += md[c.method === 'renderInline' ? 'renderInline' : 'render']!(c.text).length;
+    html += md[c.method === 'renderInline' ? 'renderInline' : 'render'](c.text).length;
   return html;
 }
 

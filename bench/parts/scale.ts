@@ -226,7 +226,6 @@ export async function scale(b: Bench, opts: ScaleOptions): Promise<ScaleResult> 
       tokens.push(await invite(b, assessmentId as string, opts.warmup + opts.workflows));
     }
     const runs: WorkflowRun[][] = opts.sizes.map(() => []);
-    const probes: number[][] = opts.sizes.map(() => []);
     /** Per size, per workflow: the workflow's time and its probes' times. */
     const paired: { workflow: number; probes: number[] }[][] = opts.sizes.map(() => []);
     const probers: (Prober | undefined)[] = opts.sizes.map(() => undefined);
@@ -242,7 +241,6 @@ export async function scale(b: Bench, opts: ScaleOptions): Promise<ScaleResult> 
           probers[i] ??= await createProber(b.org, run.attempt);
           const mine: number[] = [];
           for (let p = 0; p < PROBES_PER_WORKFLOW; p++) mine.push(await probers[i]!.round());
-          probes[i]!.push(...mine);
           paired[i]!.push({ workflow: workflowMs(run), probes: mine });
         }
       }
@@ -254,7 +252,7 @@ export async function scale(b: Bench, opts: ScaleOptions): Promise<ScaleResult> 
     for (const [i, size] of opts.sizes.entries()) {
       const totals = runs[i]!.map((r) => workflowTotals(r));
       const workflowMsP50 = round(median(runs[i]!.map(workflowMs)));
-      const probeMsP50 = round(median(probes[i]!));
+      const probeMsP50 = round(median(paired[i]!.flatMap((p) => p.probes)));
       const made = creations[i]!.map((c) => c.made);
       points.push({
         questions: size,

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { handler } from '../../bench/floor/replay.ts';
 
 const yamlModule = createRequire(import.meta.url).resolve('yaml');
-const micromarkModule = createRequire(import.meta.url).resolve('micromark');
 const markdownItModule = createRequire(import.meta.url).resolve('markdown-it');
 
 describe('the cold-start floor', () => {
@@ -26,31 +25,12 @@ describe('the cold-start floor', () => {
     await expect(broken).rejects.toThrow();
   });
 
-  it('renders the markdown texts its event names with the module it names, as the function called it', async () => {
-    const res = await handler({
-      calls: [],
-      render: {
-        module: micromarkModule,
-        library: 'micromark',
-        afterCalls: 0,
-        calls: [
-          { method: 'micromark', text: '*a*' },
-          { method: 'micromark', text: 'b' },
-        ],
-      },
-    });
-
-    // The HTML's length: <p><em>a</em></p> and <p>b</p>.
-    expect(JSON.parse(res.body)).toEqual(['<p><em>a</em></p>'.length + '<p>b</p>'.length]);
-  });
-
   it('renders with markdown-it made with the options the function gave, block and inline', async () => {
     const options = ['commonmark', { html: false, xhtmlOut: true }];
     const res = await handler({
       calls: [],
       render: {
         module: markdownItModule,
-        library: 'markdown-it',
         afterCalls: 0,
         options,
         calls: [
