@@ -366,6 +366,15 @@ export function describeAnswer(q: QuestionContent, response: unknown): string | 
 }
 
 /**
+ * A question's key as a person reads it in the employer's report (staff only: never on a
+ * candidate route): its type's own words for every form of its key ("b — Use a queue",
+ * "42 ms (± 0.5)", Moodle's credits and patterns).
+ */
+export function describeKey(q: QuestionContent): string {
+  return typeOf(q.type).describeKey(q);
+}
+
+/**
  * One branch per type of a question as authors write it: the OpenAPI document of bank uploads.
  * Uploads are validated by `validateQuestion`, which reports every problem of every question
  * with its location; this schema is its description.

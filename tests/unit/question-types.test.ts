@@ -6,6 +6,7 @@ import {
   CandidateQuestionSchema,
   candidateView,
   describeAnswer,
+  describeKey,
   gradeResponse,
   parseResponse,
   startQuestion,
@@ -44,6 +45,20 @@ describe('every question type', () => {
         fc.assert(
           fc.property(questions, (raw) => {
             expect(validateQuestion(raw).issues).toEqual([]);
+          }),
+          { numRuns: 100 },
+        );
+      }, 20_000);
+
+      it('describes its key in words, every form of it (a key shaped as an answer as that answer)', () => {
+        fc.assert(
+          fc.property(questions, (raw) => {
+            const q = validateQuestion(raw).question!;
+            const text = describeKey(q);
+            expect(text.trim()).not.toBe('');
+            // Never the stored JSON: no object or list syntax, no key member names.
+            expect(text).not.toMatch(/^[[{]|"(?:weights|answers|value|credit|pairs)"\s*:/);
+            if (parseResponse(q, q.answer).ok) expect(text).toBe(describeAnswer(q, q.answer));
           }),
           { numRuns: 100 },
         );
