@@ -69,7 +69,7 @@ describe('every question type', () => {
           fc.property(questions, (raw) => {
             const q = validateQuestion(raw).question!;
             const view = candidateView(q, startQuestion(q, '01KAY0000000000000000000AT'));
-            expect(CandidateQuestionSchema.safeParse(view).success).toBe(true);
+            expect(CandidateQuestionSchema().safeParse(view).success).toBe(true);
             const json = JSON.stringify(view);
             for (const secret of [q.explanation, ...t.hidden(q as never)]) {
               expect(json).not.toContain(secret);
@@ -88,7 +88,7 @@ describe('every question type', () => {
               return fc.tuple(fc.constant(q), t.answers(fc, q as never));
             }),
             ([q, answer]) => {
-              expect(AnswerSchema.safeParse(answer).success).toBe(true);
+              expect(AnswerSchema().safeParse(answer).success).toBe(true);
               expect(parseResponse(q, answer)).toEqual({ ok: true, value: answer });
               const score = gradeResponse(q, answer);
               expect(score).toBeGreaterThanOrEqual(0);
@@ -154,7 +154,7 @@ describe('the answer schema of PUT /v1/attempts/{id}/answers/{qid}', () => {
   });
 
   it('explains, by type, what an answer is when a value fits none', () => {
-    const r = AnswerSchema.safeParse({ pick: 'a' });
+    const r = AnswerSchema().safeParse({ pick: 'a' });
     expect(r.success).toBe(false);
     const message = r.error!.issues[0]!.message;
     expect(message).toMatch(/^An answer is /);
@@ -165,7 +165,7 @@ describe('the answer schema of PUT /v1/attempts/{id}/answers/{qid}', () => {
   });
 
   it('keeps the message of the one kind of answer a value nearly fits', () => {
-    const r = AnswerSchema.safeParse(1e300);
+    const r = AnswerSchema().safeParse(1e300);
     expect(r.error!.issues[0]!.message).toMatch(/^Numbers are 0 or between/);
   });
 });
