@@ -117,7 +117,7 @@ export const CandidateResult = /* @__PURE__ */ once(() =>
           kind: z.enum(['technical', 'soft']),
           score: z.number(),
           items: z.int(),
-          level: LevelSchema,
+          level: LevelSchema(),
         }),
       ),
       strengths: z.array(z.enum(AREA_IDS)),
