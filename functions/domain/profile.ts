@@ -21,6 +21,7 @@ import {
   type ScoredItem,
 } from './psychometrics.ts';
 import { AREAS, type AreaKind, findArea } from './taxonomy.ts';
+import { once } from './z.ts';
 
 /**
  * One graded question with the calibration of the version the candidate was given: its
@@ -61,7 +62,7 @@ export interface ProfileInput {
   passingScore?: number;
 }
 
-export const AdaptiveAreaSchema = /* @__PURE__ */ (() =>
+export const AdaptiveAreaSchema = /* @__PURE__ */ once(() =>
   z.object({
     stopReason: z.enum(STOP_REASONS),
     itemsUsed: z.int(),
@@ -69,29 +70,32 @@ export const AdaptiveAreaSchema = /* @__PURE__ */ (() =>
     maxItems: z.int(),
     standardError: z.number(),
     targetStandardError: z.number(),
-  }))();
+  }),
+);
 
-export const AreaProfileSchema = /* @__PURE__ */ (() =>
+export const AreaProfileSchema = /* @__PURE__ */ once(() =>
   z.object({
     area: z.string(),
     kind: z.enum(['technical', 'soft']),
     score: z.number(),
     items: z.int(),
     correct: z.int(),
-    level: LevelSchema,
-    ability: AbilitySchema,
+    level: LevelSchema(),
+    ability: AbilitySchema(),
     /** Present for an area measured by an adaptive section: items used, final SE, why it stopped. */
-    adaptive: z.optional(AdaptiveAreaSchema),
-  }))();
-export type AreaProfile = z.infer<typeof AreaProfileSchema>;
+    adaptive: z.optional(AdaptiveAreaSchema()),
+  }),
+);
+export type AreaProfile = z.infer<ReturnType<typeof AreaProfileSchema>>;
 
-export const DevelopmentSchema = /* @__PURE__ */ (() =>
+export const DevelopmentSchema = /* @__PURE__ */ once(() =>
   z.object({
     area: z.string(),
     name: z.string(),
     suggestion: z.string(),
-  }))();
-export type Development = z.infer<typeof DevelopmentSchema>;
+  }),
+);
+export type Development = z.infer<ReturnType<typeof DevelopmentSchema>>;
 
 export interface SkillProfile {
   /** 0-100: the mean item score, so each section weighs by its size. */

@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import { type ItemModel, logLikelihood } from './irt-model.ts';
 import type { QuestionContent } from './question-types/type.ts';
+import { once } from './z.ts';
 
 /**
  * An item as the model sees it with the candidate's score in [0,1]: either 2PL parameters
@@ -40,10 +41,11 @@ export const LEVELS = [
 ] as const;
 export type Level = (typeof LEVELS)[number];
 
-// Pure (see domain/z.ts): the jobs that never show a profile leave them out.
-export const AbilitySchema = /* @__PURE__ */ (() =>
-  z.object({ theta: z.number(), standardError: z.number() }))();
-export const LevelSchema = /* @__PURE__ */ (() => z.enum(LEVELS))();
+// Built on first use (see domain/z.ts): only the routes that answer with a profile build them.
+export const AbilitySchema = /* @__PURE__ */ once(() =>
+  z.object({ theta: z.number(), standardError: z.number() }),
+);
+export const LevelSchema = /* @__PURE__ */ once(() => z.enum(LEVELS));
 
 /** The parts of a question that calibrate it. */
 export type ItemCalibration = Pick<

@@ -234,16 +234,19 @@ const candidateCommon = /* @__PURE__ */ once(() => ({
 
 /**
  * The candidate view of a question, one branch per type. Deliberately no `answer`, weights,
- * explanation or score: each type declares the fields a candidate sees.
+ * explanation or score: each type declares the fields a candidate sees. Built on first use (a
+ * function that holds it, such as the employer's, builds it only for a request that answers
+ * with a candidate view).
  */
-export const CandidateQuestionSchema = /* @__PURE__ */ (() =>
+export const CandidateQuestionSchema = /* @__PURE__ */ once(() =>
   z.discriminatedUnion(
     'type',
     QUESTION_TYPE_LIST.map(candidateBranch) as unknown as [
       ReturnType<typeof candidateBranch>,
       ...ReturnType<typeof candidateBranch>[],
     ],
-  ))();
+  ),
+);
 
 /** What a candidate sees of a question: never a key, weight, explanation or score. */
 export type CandidateQuestion = {
@@ -281,9 +284,9 @@ export function candidateView(q: QuestionContent, attempt: AttemptData = {}): Ca
  * A candidate's answer in the shape of some question type, before the question is known: one
  * branch per type (the OpenAPI document names each by its type). Which branch applies is decided
  * by the question, so the body carries no discriminator; `parseResponse` then checks the answer
- * against the question itself.
+ * against the question itself. Built on first use, as the candidate view.
  */
-export const AnswerSchema = /* @__PURE__ */ (() =>
+export const AnswerSchema = /* @__PURE__ */ once(() =>
   z.union(
     QUESTION_TYPE_LIST.map((t) =>
       t.answer.register(z.globalRegistry, { title: t.id, description: t.expected }),
@@ -301,7 +304,8 @@ export const AnswerSchema = /* @__PURE__ */ (() =>
         return `An answer is ${answerKinds()}.`;
       },
     },
-  ))();
+  ),
+);
 
 /** "one option id (single, sjt), a number (numeric), ...": every type's answer, by kind. */
 function answerKinds(): string {
@@ -363,6 +367,15 @@ export function describeAnswer(q: QuestionContent, response: unknown): string | 
   return parsed.success
     ? type.describe(q, parsed.data)
     : `${JSON.stringify(response)} (does not fit this question)`;
+}
+
+/**
+ * A question's key as a person reads it in the employer's report (staff only: never on a
+ * candidate route): its type's own words for every form of its key ("b — Use a queue",
+ * "42 ms (± 0.5)", Moodle's credits and patterns).
+ */
+export function describeKey(q: QuestionContent): string {
+  return typeOf(q.type).describeKey(q);
 }
 
 /**

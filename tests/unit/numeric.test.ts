@@ -59,9 +59,9 @@ describe('a numeric question with a unit', () => {
       prompt: raw().prompt,
       unit: 'ms',
     });
-    expect(CandidateQuestionSchema.safeParse(view).success).toBe(true);
+    expect(CandidateQuestionSchema().safeParse(view).success).toBe(true);
     expect(Object.keys(plain)).not.toContain('unit');
-    expect(CandidateQuestionSchema.safeParse(plain).success).toBe(true);
+    expect(CandidateQuestionSchema().safeParse(plain).success).toBe(true);
     expect(JSON.stringify(view)).not.toMatch(/250|tolerance|hop budget\b.*250/);
   });
 

@@ -6,6 +6,7 @@ import {
   CandidateQuestionSchema,
   candidateView,
   describeAnswer,
+  describeKey,
   gradeResponse,
   parseResponse,
   startQuestion,
@@ -49,12 +50,26 @@ describe('every question type', () => {
         );
       }, 20_000);
 
+      it('describes its key in words, every form of it (a key shaped as an answer as that answer)', () => {
+        fc.assert(
+          fc.property(questions, (raw) => {
+            const q = validateQuestion(raw).question!;
+            const text = describeKey(q);
+            expect(text.trim()).not.toBe('');
+            // Never the stored JSON: no object or list syntax, no key member names.
+            expect(text).not.toMatch(/^[[{]|"(?:weights|answers|value|credit|pairs)"\s*:/);
+            if (parseResponse(q, q.answer).ok) expect(text).toBe(describeAnswer(q, q.answer));
+          }),
+          { numRuns: 100 },
+        );
+      }, 20_000);
+
       it('shows a candidate only the fields its view schema declares, and nothing it hides', () => {
         fc.assert(
           fc.property(questions, (raw) => {
             const q = validateQuestion(raw).question!;
             const view = candidateView(q, startQuestion(q, '01KAY0000000000000000000AT'));
-            expect(CandidateQuestionSchema.safeParse(view).success).toBe(true);
+            expect(CandidateQuestionSchema().safeParse(view).success).toBe(true);
             const json = JSON.stringify(view);
             for (const secret of [q.explanation, ...t.hidden(q as never)]) {
               expect(json).not.toContain(secret);
@@ -73,7 +88,7 @@ describe('every question type', () => {
               return fc.tuple(fc.constant(q), t.answers(fc, q as never));
             }),
             ([q, answer]) => {
-              expect(AnswerSchema.safeParse(answer).success).toBe(true);
+              expect(AnswerSchema().safeParse(answer).success).toBe(true);
               expect(parseResponse(q, answer)).toEqual({ ok: true, value: answer });
               const score = gradeResponse(q, answer);
               expect(score).toBeGreaterThanOrEqual(0);
@@ -139,7 +154,7 @@ describe('the answer schema of PUT /v1/attempts/{id}/answers/{qid}', () => {
   });
 
   it('explains, by type, what an answer is when a value fits none', () => {
-    const r = AnswerSchema.safeParse({ pick: 'a' });
+    const r = AnswerSchema().safeParse({ pick: 'a' });
     expect(r.success).toBe(false);
     const message = r.error!.issues[0]!.message;
     expect(message).toMatch(/^An answer is /);
@@ -150,7 +165,7 @@ describe('the answer schema of PUT /v1/attempts/{id}/answers/{qid}', () => {
   });
 
   it('keeps the message of the one kind of answer a value nearly fits', () => {
-    const r = AnswerSchema.safeParse(1e300);
+    const r = AnswerSchema().safeParse(1e300);
     expect(r.error!.issues[0]!.message).toMatch(/^Numbers are 0 or between/);
   });
 });

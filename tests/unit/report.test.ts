@@ -5,10 +5,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bankFiles, readBankFile } from '../../functions/cli/bank-files.ts';
-import { describeKey } from '../../functions/domain/answer-text.ts';
 import {
   acceptsResponse,
   describeAnswer,
+  describeKey,
   parseResponse,
   type QuestionContent,
 } from '../../functions/domain/question.ts';
@@ -75,6 +75,55 @@ describe('answers and keys as a person reads them', () => {
         ),
       }),
     ).toBe('HTTP → 80; SSH → 22');
+  });
+
+  it("renders Moodle's key forms in words: credits, several numeric answers, patterns", () => {
+    expect(describeKey(q('single', { weights: { a: 1, b: 0.5, c: 0 } }))).toBe(
+      'a — Use `a queue` (100%); b — Retry forever (50%)',
+    );
+    expect(describeKey(q('multi', { weights: { a: 0.5, b: -1, c: 0.5 } }))).toBe(
+      'a — Use `a queue` (50%); c — Drop it (50%); b — Retry forever (-100%)',
+    );
+    expect(describeKey(q('numeric', { value: 42, tolerance: 0.5, unit: 'ms' }, false))).toBe(
+      '42 ms (± 0.5)',
+    );
+    expect(
+      describeKey(
+        q(
+          'numeric',
+          {
+            answers: [
+              { value: 1.5, tolerance: 0.1, credit: 1 },
+              { value: 1.5, tolerance: 0.5, credit: 1 / 3 },
+            ],
+            unit: 's',
+          },
+          false,
+        ),
+      ),
+    ).toBe('1.5 s (± 0.1): 100%; 1.5 s (± 0.5): 33.33% (the first that holds the number counts)');
+    expect(
+      describeKey(
+        q(
+          'text',
+          {
+            answers: [
+              { text: 'idempot*', credit: 1 },
+              { text: 'a \\* b', credit: 0.5 },
+            ],
+            caseSensitive: true,
+          },
+          false,
+        ),
+      ),
+    ).toBe(
+      '"idempot*": 100%; "a \\\\* b": 50% (the first that matches counts; * stands for any text; spacing ignored, case counts)',
+    );
+    expect(
+      describeKey(
+        q('matching', { pairs: [{ left: 'HTTP', right: '80' }], distractors: ['443'] }, false),
+      ),
+    ).toBe('HTTP → 80 (never a match: 443)');
   });
 
   it('tells a key that is not an answer without composing refusal messages', () => {

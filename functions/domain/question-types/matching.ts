@@ -147,6 +147,9 @@ export const matching: QuestionType<
   effortSeconds: 3,
   grade: (q, picks) =>
     q.answer.pairs.filter((p, i) => picks[i] === rightId(p.right)).length / q.answer.pairs.length,
+  describeKey: (q) =>
+    q.answer.pairs.map((p) => `${p.left} → ${p.right}`).join('; ') +
+    (q.answer.distractors?.length ? ` (never a match: ${q.answer.distractors.join('; ')})` : ''),
   describe: (q, picks) => {
     const textOf = new Map(neutralRights(q).map((o) => [o.id, o.text]));
     return q.answer.pairs

@@ -11,6 +11,7 @@ import {
   optionsView,
   showOptions,
   shuffleOptions,
+  weightedOptions,
 } from './options.ts';
 import {
   type ChoiceKey,
@@ -73,6 +74,8 @@ export const missingWord: QuestionType<'missing-word', ChoiceKey, string, { opti
   effortSeconds: 0,
   grade: (q, r) => gradeChoice(q.answer, r),
   describe: optionLabel,
+  describeKey: (q) =>
+    typeof q.answer === 'string' ? optionLabel(q, q.answer) : weightedOptions(q, q.answer.weights),
   gift: {
     // `Moodle costs {~lots =nothing} to download.`: text after a choice block makes the blank
     // (`gift-read.ts` puts `{blank}` where the block was).

@@ -16,6 +16,7 @@ import {
   shuffleOptions,
   uniqueIds,
   unknownOptionIssues,
+  weightedOptions,
 } from './options.ts';
 import type { Authored, Content, Option, QuestionType } from './type.ts';
 
@@ -191,6 +192,10 @@ export const multi: QuestionType<'multi', MultiKey, string[], { options: Option[
   },
   describe: (q, picks) =>
     picks.length ? picks.map((id) => optionLabel(q, id)).join('; ') : '(no option picked)',
+  describeKey: (q) =>
+    Array.isArray(q.answer)
+      ? q.answer.map((id) => optionLabel(q, id)).join('; ')
+      : weightedOptions(q, q.answer.weights),
   gift: {
     // `{~%50%a ~%50%b ~%-100%c}`: weights and no `=` (with a `=` Moodle allows one answer).
     read: {

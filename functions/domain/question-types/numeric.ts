@@ -17,6 +17,7 @@ import { fractionOf, percentOf, type Reader, sameFraction } from '../moodle.ts';
 import { xmlEscape, xmlPlainAnswer } from '../moodle-xml-text.ts';
 import { isStorableNumber, storable } from '../numbers.ts';
 import { once } from '../z.ts';
+import { creditPercent } from './options.ts';
 import type { Authored, QuestionType } from './type.ts';
 
 export interface NumericAnswer {
@@ -223,6 +224,16 @@ export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: strin
   effortSeconds: 2,
   grade: (q, r) => numericAnswers(q.answer).find((a) => within(a, r))?.credit ?? 0,
   describe: (q, r) => (q.answer.unit === undefined ? String(r) : `${r} ${q.answer.unit}`),
+  describeKey: (q) => {
+    const unit = q.answer.unit === undefined ? '' : ` ${q.answer.unit}`;
+    const range = (a: NumericAnswer) =>
+      a.tolerance ? `${a.value}${unit} (± ${a.tolerance})` : `${a.value}${unit}`;
+    const answers = numericAnswers(q.answer);
+    if (answers.length === 1 && answers[0]!.credit === 1) return range(answers[0]!);
+    // Moodle's several answers: the first whose interval holds the number gives its credit.
+    const listed = answers.map((a) => `${range(a)}: ${creditPercent(a.credit)}`).join('; ');
+    return answers.length > 1 ? `${listed} (the first that holds the number counts)` : listed;
+  },
   gift: {
     /**
      * `{#3.14:0.01}`, `{#1..5}`, `{#3}`, or several answers `{#=1.5:0.1 =%50%1.5:0.5 ~#feedback}`

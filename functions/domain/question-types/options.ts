@@ -106,6 +106,28 @@ export function optionLabel(q: Pick<QuestionContent, 'options'>, id: string): st
   return text === undefined ? id : `${id} — ${text}`;
 }
 
+/** A credit as a person reads it: 0.5 is "50%", -1 is "-100%", 1/3 is "33.33%". */
+export function creditPercent(credit: number): string {
+  return `${Number((credit * 100).toFixed(2))}%`;
+}
+
+/**
+ * A key that weights options (Moodle's partial credit): the options worth something, most first,
+ * each with its credit ("b — Use a queue (100%); a — Retry (50%)"); a penalty shows as negative.
+ */
+export function weightedOptions(
+  q: Pick<QuestionContent, 'options'>,
+  weights: Readonly<Record<string, number>>,
+): string {
+  const credit = (id: string) => (Object.hasOwn(weights, id) ? weights[id]! : 0);
+  const listed = (q.options ?? [])
+    .filter((o) => credit(o.id) !== 0)
+    .sort((x, y) => credit(y.id) - credit(x.id));
+  return listed.length
+    ? listed.map((o) => `${optionLabel(q, o.id)} (${creditPercent(credit(o.id))})`).join('; ')
+    : '(no option earns credit)';
+}
+
 /** 2..10 options with distinct ids and texts: letters a, b, c, ... or arbitrary ids. */
 export function optionsArbitrary(
   fast: typeof fc,

@@ -35,6 +35,7 @@ import {
   showOptions,
   shuffleOptions,
   unknownOptionIssues,
+  weightedOptions,
 } from './options.ts';
 import type { Authored, Content, Generators, Option, QuestionType } from './type.ts';
 
@@ -308,6 +309,8 @@ export const single: QuestionType<'single', ChoiceKey, string, { options: Option
   effortSeconds: 0,
   grade: (q, r) => gradeChoice(q.answer, r),
   describe: optionLabel,
+  describeKey: (q) =>
+    typeof q.answer === 'string' ? optionLabel(q, q.answer) : weightedOptions(q, q.answer.weights),
   gift: {
     read: {
       claims: (b) => (isSingleChoice(b) && !hasText(b.after)) || b.form === 'truefalse',

@@ -82,6 +82,12 @@ export const sjt: QuestionType<'sjt', SjtKey, string, { options: Option[] }> = {
   effortSeconds: 0,
   grade: (q, r) => own(q.answer.weights, r) ?? 0,
   describe: optionLabel,
+  // Every option, most effective first: the ranking is the point of the question.
+  describeKey: (q) =>
+    [...(q.options ?? [])]
+      .sort((x, y) => (own(q.answer.weights, y.id) ?? 0) - (own(q.answer.weights, x.id) ?? 0))
+      .map((o) => `${optionLabel(q, o.id)} (effectiveness ${own(q.answer.weights, o.id) ?? 0})`)
+      .join('; '),
   gift: {
     read: undefined,
     write: () => ({

@@ -17,6 +17,7 @@ import { xmlPlainAnswer } from '../moodle-xml-text.ts';
 import { storable } from '../numbers.ts';
 import { cleanText, withoutUnclean } from '../text.ts';
 import { once } from '../z.ts';
+import { creditPercent } from './options.ts';
 import type { Authored, Content, QuestionType } from './type.ts';
 
 /** NFKC, trimmed, lower-cased, inner white space collapsed: how short answers are compared. */
@@ -248,6 +249,19 @@ export const text: QuestionType<'text', TextKey, string, Record<never, never>> =
   effortSeconds: 2,
   grade: (q, r) => gradeText(q.answer, r),
   describe: (_q, r) => JSON.stringify(r),
+  describeKey: (q) => {
+    if (Array.isArray(q.answer))
+      return `${q.answer.map((a) => JSON.stringify(a)).join(' or ')} (case and spacing ignored)`;
+    // Moodle's patterns: the first that matches gives its credit.
+    const { answers, caseSensitive } = q.answer;
+    const listed = answers.map((a) => `${JSON.stringify(a.text)}: ${creditPercent(a.credit)}`);
+    const notes = [
+      ...(answers.length > 1 ? ['the first that matches counts'] : []),
+      ...(answers.some((a) => patternPieces(a.text).length > 1) ? ['* stands for any text'] : []),
+      caseSensitive ? 'spacing ignored, case counts' : 'case and spacing ignored',
+    ];
+    return `${listed.join('; ')} (${notes.join('; ')})`;
+  },
   gift: {
     // `{=a =%50%b =%0%*}`: Moodle's short answer; every answer accepted unless weighted.
     read: {

@@ -142,6 +142,11 @@ export interface QuestionType<Id extends string, Key, Answer, View extends objec
   grade(q: Content<Key>, answer: Answer): number;
   /** A stored answer as a person reads it in a report: "b — Use a queue". */
   describe(q: Content<Key>, answer: Answer): string;
+  /**
+   * The key as a person reads it in the employer's report (staff only: never on a candidate
+   * route): every form the key takes, Moodle's credits and patterns included, in words.
+   */
+  describeKey(q: Content<Key>): string;
 
   readonly gift: GiftMapping<Key>;
   /** Moodle XML reading and writing, with the same meaning as GIFT's. */

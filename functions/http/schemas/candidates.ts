@@ -23,8 +23,6 @@ export const StartAttemptBody = /* @__PURE__ */ once(() =>
 /** The candidate view of a question: one branch per question type (see domain/question.ts). */
 export const CandidateQuestion = CandidateQuestionSchema;
 
-export const AnswerValue = AnswerSchema;
-
 const STOP_REASONS = ['target-standard-error', 'max-items', 'pool-exhausted', 'time-up'] as const;
 
 /** A section of the attempt: its questions so far; an adaptive one with its progress. */
@@ -73,8 +71,8 @@ export const AttemptView = /* @__PURE__ */ once(() =>
       gracePeriodSeconds: z.int(),
       serverTime: z.string(),
       assessment: z.object({ title: z.string(), timeLimitMinutes: z.int() }),
-      questions: z.array(CandidateQuestion),
-      answers: z.record(z.string(), AnswerValue),
+      questions: z.array(CandidateQuestion()),
+      answers: z.record(z.string(), AnswerSchema()),
       /** Each saved answer's revision (for If-Match) and the server time it was saved. */
       revisions: z.record(z.string(), z.object({ revision: z.int(), savedAt: z.string() })),
       sections: z.optional(z.array(AttemptSection())),
@@ -86,7 +84,9 @@ export const AttemptView = /* @__PURE__ */ once(() =>
     }),
 );
 
-export const SaveAnswerBody = /* @__PURE__ */ once(() => z.strictObject({ answer: AnswerSchema }));
+export const SaveAnswerBody = /* @__PURE__ */ once(() =>
+  z.strictObject({ answer: AnswerSchema() }),
+);
 
 export const Saved = /* @__PURE__ */ once(() =>
   z.object({
@@ -98,7 +98,7 @@ export const Saved = /* @__PURE__ */ once(() =>
     /** A save in an adaptive section: the section's progress. */
     section: z.optional(AttemptSection()),
     /** A save in an adaptive section: the next item, chosen from the answers so far. */
-    next: z.optional(CandidateQuestion),
+    next: z.optional(CandidateQuestion()),
     /** A save in an adaptive section that ended it: why, and how many items it used. */
     sectionComplete: z.optional(z.object({ reason: z.enum(STOP_REASONS), items: z.int() })),
   }),
@@ -117,7 +117,7 @@ export const CandidateResult = /* @__PURE__ */ once(() =>
           kind: z.enum(['technical', 'soft']),
           score: z.number(),
           items: z.int(),
-          level: LevelSchema,
+          level: LevelSchema(),
         }),
       ),
       strengths: z.array(z.enum(AREA_IDS)),

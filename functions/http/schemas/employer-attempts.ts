@@ -120,7 +120,7 @@ export const Report = /* @__PURE__ */ once(() =>
       technical: z.optional(z.nullable(z.object({ score: z.number() }))),
       soft: z.optional(z.nullable(z.object({ score: z.number() }))),
       areas: z.array(
-        z.extend(AreaProfileSchema, {
+        z.extend(AreaProfileSchema(), {
           name: z.optional(z.string()),
           answered: z.optional(z.int()),
           levelRule: z.optional(

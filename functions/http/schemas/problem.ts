@@ -44,7 +44,7 @@ export const ProblemSchema = z
     current: z.optional(
       z
         .strictObject({
-          answer: z.nullable(AnswerSchema),
+          answer: z.nullable(AnswerSchema()),
           revision: z.optional(z.int()),
           savedAt: z.nullable(z.string()),
         })
@@ -55,7 +55,7 @@ export const ProblemSchema = z
         ),
     ),
     section: z.optional(AttemptSection()),
-    next: z.optional(CandidateQuestion),
+    next: z.optional(CandidateQuestion()),
     sectionComplete: z.optional(z.object({ reason: z.string(), items: z.int() })),
     attemptStatus: z.optional(
       z.string().check(z.describe('409 on extend: the attempt’s status (submitted or expired).')),
