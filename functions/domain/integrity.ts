@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import type { SavedAnswer } from './grading.ts';
 import { type QuestionTypeId, typeOf } from './question-types/registry.ts';
 import { own } from './reserved.ts';
+import { once } from './z.ts';
 
 export const SIGNAL_TYPES = [
   'fast-answer',
@@ -19,7 +20,8 @@ export const SIGNAL_TYPES = [
 ] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 
-export const IntegritySignalSchema = /* @__PURE__ */ (() =>
+/** Built on first use (see domain/z.ts): only the employer's report answers with signals. */
+export const IntegritySignalSchema = /* @__PURE__ */ once(() =>
   z.object({
     type: z.enum(SIGNAL_TYPES),
     at: z.string(),
@@ -29,8 +31,9 @@ export const IntegritySignalSchema = /* @__PURE__ */ (() =>
     count: z.optional(z.int()),
     /** When, by the server's clock (page events; the first MAX_SIGNAL_TIMES). */
     times: z.optional(z.array(z.string())),
-  }))();
-export type IntegritySignal = z.infer<typeof IntegritySignalSchema>;
+  }),
+);
+export type IntegritySignal = z.infer<ReturnType<typeof IntegritySignalSchema>>;
 
 export interface Resume {
   /** Server time the attempt was opened (the start counts as the first resume). */

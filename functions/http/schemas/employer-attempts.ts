@@ -137,7 +137,7 @@ export const Report = /* @__PURE__ */ once(() =>
       strengths: z.array(z.enum(AREA_IDS)),
       gaps: z.array(z.enum(AREA_IDS)),
       development: z.array(Development()),
-      integrity: z.object({ signals: z.array(IntegritySignalSchema) }),
+      integrity: z.object({ signals: z.array(IntegritySignalSchema()) }),
       extensions: z.optional(z.array(ExtensionView())),
       questions: z.array(
         z.object({
