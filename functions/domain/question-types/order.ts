@@ -12,11 +12,11 @@ import {
 } from './options.ts';
 import type { Content, Option, QuestionType } from './type.ts';
 
-/** The key's schema: built on first use (uploads, the OpenAPI document), never by an attempt. */
 /** A ranking as a person reads it: "1. c — Drop it; 2. a — Use a queue". */
 const describeRanking = (q: Pick<Content<string[]>, 'options'>, ranking: readonly string[]) =>
   ranking.map((id, i) => `${i + 1}. ${optionLabel(q, id)}`).join('; ');
 
+/** The key's schema: built on first use (uploads, the OpenAPI document), never by an attempt. */
 const orderKey = /* @__PURE__ */ once(() => z.array(z.string()).check(z.minLength(2)));
 
 /** A candidate's answer to this type (built on first use: see domain/z.ts). */
