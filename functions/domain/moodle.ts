@@ -111,6 +111,11 @@ export function percentOf(fraction: number): string {
   return String(Math.round(fraction * 1e7) / 1e5);
 }
 
+/** A credit as a person reads it in a report: 0.5 is "50%", -1 is "-100%", 1/3 is "33.33%". */
+export function creditPercent(credit: number): string {
+  return `${Number((credit * 100).toFixed(2))}%`;
+}
+
 /** Two fractions Moodle would store as the same value. */
 export const sameFraction = (a: number, b: number) => Math.abs(a - b) < 5e-7;
 

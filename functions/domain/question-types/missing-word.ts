@@ -11,13 +11,13 @@ import {
   optionsView,
   showOptions,
   shuffleOptions,
-  weightedOptions,
 } from './options.ts';
 import {
   type ChoiceKey,
   choiceArbitrary,
   choiceKeyRules,
   choiceKeySchema,
+  describeChoiceKey,
   gradeChoice,
   isSingleChoice,
   readSingleChoice,
@@ -74,8 +74,7 @@ export const missingWord: QuestionType<'missing-word', ChoiceKey, string, { opti
   effortSeconds: 0,
   grade: (q, r) => gradeChoice(q.answer, r),
   describe: optionLabel,
-  describeKey: (q) =>
-    typeof q.answer === 'string' ? optionLabel(q, q.answer) : weightedOptions(q, q.answer.weights),
+  describeKey: describeChoiceKey,
   gift: {
     // `Moodle costs {~lots =nothing} to download.`: text after a choice block makes the blank
     // (`gift-read.ts` puts `{blank}` where the block was).

@@ -134,6 +134,10 @@ const multiKey = /* @__PURE__ */ once(() =>
 /** A candidate's answer to this type (built on first use: see domain/z.ts). */
 const answerSchema = /* @__PURE__ */ once(() => z.array(z.string()).check(z.maxLength(10)));
 
+/** Picked options as a person reads them: "a — Use a queue; c — Drop it". */
+const describePicks = (q: Pick<Content<MultiKey>, 'options'>, picks: readonly string[]) =>
+  picks.length ? picks.map((id) => optionLabel(q, id)).join('; ') : '(no option picked)';
+
 /** Several correct options; Moodle's grading: the picked weights added up, within [0,1]. */
 export const multi: QuestionType<'multi', MultiKey, string[], { options: Option[] }> = {
   id: 'multi',
@@ -190,12 +194,9 @@ export const multi: QuestionType<'multi', MultiKey, string[], { options: Option[
     const sum = picks.reduce((s, p) => s + weightOf(weights, p), 0);
     return Math.min(1, Math.max(0, sum));
   },
-  describe: (q, picks) =>
-    picks.length ? picks.map((id) => optionLabel(q, id)).join('; ') : '(no option picked)',
+  describe: describePicks,
   describeKey: (q) =>
-    Array.isArray(q.answer)
-      ? q.answer.map((id) => optionLabel(q, id)).join('; ')
-      : weightedOptions(q, q.answer.weights),
+    Array.isArray(q.answer) ? describePicks(q, q.answer) : weightedOptions(q, q.answer.weights),
   gift: {
     // `{~%50%a ~%50%b ~%-100%c}`: weights and no `=` (with a `=` Moodle allows one answer).
     read: {

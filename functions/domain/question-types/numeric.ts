@@ -13,11 +13,10 @@ import {
   trim,
 } from '../gift-syntax.ts';
 import { giftNumber, giftQuestion } from '../gift-text.ts';
-import { fractionOf, percentOf, type Reader, sameFraction } from '../moodle.ts';
+import { creditPercent, fractionOf, percentOf, type Reader, sameFraction } from '../moodle.ts';
 import { xmlEscape, xmlPlainAnswer } from '../moodle-xml-text.ts';
 import { isStorableNumber, storable } from '../numbers.ts';
 import { once } from '../z.ts';
-import { creditPercent } from './options.ts';
 import type { Authored, QuestionType } from './type.ts';
 
 export interface NumericAnswer {

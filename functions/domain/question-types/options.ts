@@ -2,6 +2,7 @@
 import type fc from 'fast-check';
 import * as z from 'zod/mini';
 import type { FieldIssue } from '../errors.ts';
+import { creditPercent, weightOf } from '../moodle.ts';
 import { fingerprint, shuffle } from '../shuffle.ts';
 import { once } from '../z.ts';
 import type { AttemptData, Generators, Option, QuestionContent } from './type.ts';
@@ -106,11 +107,6 @@ export function optionLabel(q: Pick<QuestionContent, 'options'>, id: string): st
   return text === undefined ? id : `${id} — ${text}`;
 }
 
-/** A credit as a person reads it: 0.5 is "50%", -1 is "-100%", 1/3 is "33.33%". */
-export function creditPercent(credit: number): string {
-  return `${Number((credit * 100).toFixed(2))}%`;
-}
-
 /**
  * A key that weights options (Moodle's partial credit): the options worth something, most first,
  * each with its credit ("b — Use a queue (100%); a — Retry (50%)"); a penalty shows as negative.
@@ -119,7 +115,7 @@ export function weightedOptions(
   q: Pick<QuestionContent, 'options'>,
   weights: Readonly<Record<string, number>>,
 ): string {
-  const credit = (id: string) => (Object.hasOwn(weights, id) ? weights[id]! : 0);
+  const credit = (id: string) => weightOf(weights, id);
   const listed = (q.options ?? [])
     .filter((o) => credit(o.id) !== 0)
     .sort((x, y) => credit(y.id) - credit(x.id));

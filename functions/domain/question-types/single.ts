@@ -96,6 +96,13 @@ export function gradeChoice(key: ChoiceKey, pick: string): number {
   return typeof key === 'string' ? (pick === key ? 1 : 0) : weightOf(key.weights, pick);
 }
 
+/** A choice key as the report reads it: the right option, or the options worth something. */
+export function describeChoiceKey(q: Content<ChoiceKey>): string {
+  return typeof q.answer === 'string'
+    ? optionLabel(q, q.answer)
+    : weightedOptions(q, q.answer.weights);
+}
+
 /** The fraction Moodle gives each option of a choice key (1 for the key, 0 for the others). */
 export function choiceFractions(q: Content<ChoiceKey>): number[] {
   return (q.options ?? []).map((o) => gradeChoice(q.answer, o.id));
@@ -309,8 +316,7 @@ export const single: QuestionType<'single', ChoiceKey, string, { options: Option
   effortSeconds: 0,
   grade: (q, r) => gradeChoice(q.answer, r),
   describe: optionLabel,
-  describeKey: (q) =>
-    typeof q.answer === 'string' ? optionLabel(q, q.answer) : weightedOptions(q, q.answer.weights),
+  describeKey: describeChoiceKey,
   gift: {
     read: {
       claims: (b) => (isSingleChoice(b) && !hasText(b.after)) || b.form === 'truefalse',

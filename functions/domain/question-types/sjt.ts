@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { weightOf } from '../moodle.ts';
 import { storable } from '../numbers.ts';
 import { notReserved, own } from '../reserved.ts';
 import { once } from '../z.ts';
@@ -85,8 +86,8 @@ export const sjt: QuestionType<'sjt', SjtKey, string, { options: Option[] }> = {
   // Every option, most effective first: the ranking is the point of the question.
   describeKey: (q) =>
     [...(q.options ?? [])]
-      .sort((x, y) => (own(q.answer.weights, y.id) ?? 0) - (own(q.answer.weights, x.id) ?? 0))
-      .map((o) => `${optionLabel(q, o.id)} (effectiveness ${own(q.answer.weights, o.id) ?? 0})`)
+      .sort((x, y) => weightOf(q.answer.weights, y.id) - weightOf(q.answer.weights, x.id))
+      .map((o) => `${optionLabel(q, o.id)} (effectiveness ${weightOf(q.answer.weights, o.id)})`)
       .join('; '),
   gift: {
     read: undefined,

@@ -12,12 +12,18 @@ import {
   trim,
 } from '../gift-syntax.ts';
 import { giftAnswer, giftQuestion } from '../gift-text.ts';
-import { fractionOf, type Pos, percentOf, type Reader, sameFraction } from '../moodle.ts';
+import {
+  creditPercent,
+  fractionOf,
+  type Pos,
+  percentOf,
+  type Reader,
+  sameFraction,
+} from '../moodle.ts';
 import { xmlPlainAnswer } from '../moodle-xml-text.ts';
 import { storable } from '../numbers.ts';
 import { cleanText, withoutUnclean } from '../text.ts';
 import { once } from '../z.ts';
-import { creditPercent } from './options.ts';
 import type { Authored, Content, QuestionType } from './type.ts';
 
 /** NFKC, trimmed, lower-cased, inner white space collapsed: how short answers are compared. */
@@ -257,7 +263,7 @@ export const text: QuestionType<'text', TextKey, string, Record<never, never>> =
     const listed = answers.map((a) => `${JSON.stringify(a.text)}: ${creditPercent(a.credit)}`);
     const notes = [
       ...(answers.length > 1 ? ['the first that matches counts'] : []),
-      ...(answers.some((a) => patternPieces(a.text).length > 1) ? ['* stands for any text'] : []),
+      ...(answers.some((a) => hasWildcard(a.text)) ? ['* stands for any text'] : []),
       caseSensitive ? 'spacing ignored, case counts' : 'case and spacing ignored',
     ];
     return `${listed.join('; ')} (${notes.join('; ')})`;
