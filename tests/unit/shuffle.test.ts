@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fingerprintInJs } from '../../functions/domain/fingerprint.ts';
 import { fingerprint, shuffle } from '../../functions/domain/shuffle.ts';
 
 describe('fingerprints', () => {
@@ -10,7 +11,7 @@ describe('fingerprints', () => {
     expect(fingerprint('é')).not.toBe(fingerprint('e'));
   });
 
-  it('equal FNV-1a 64 computed in BigInt for any text', () => {
+  it('equal FNV-1a 64 computed in BigInt for any text, natively and in JavaScript', () => {
     const reference = (text: string) => {
       let h = 0xcbf29ce484222325n;
       for (const byte of new TextEncoder().encode(text)) {
@@ -21,9 +22,15 @@ describe('fingerprints', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
         expect(fingerprint(text)).toBe(reference(text));
+        expect(fingerprintInJs(text)).toBe(reference(text));
       }),
       { numRuns: 500 },
     );
+    // Longer than the WebAssembly memory's first page (64 KiB) once encoded: it grows, and a
+    // short text after a long one hashes only its own bytes.
+    const long = 'é'.repeat(40_000) + '\u{1F600}\ud800';
+    expect(fingerprint(long)).toBe(reference(long));
+    expect(fingerprint('a')).toBe('af63dc4c8601ec8c');
   });
 });
 
