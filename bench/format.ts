@@ -68,7 +68,7 @@ export function formatResults(r: BenchResults): string {
           c.sameCalls === undefined
             ? '-'
             : c.sameCalls
-              ? `yes (${c.real!.calls.length})`
+              ? `yes${c.real ? ` (${c.real.calls.length})` : ''}`
               : `NO ${c.real?.calls.join('+')} vs ${c.floor?.calls.join('+')}`,
         ]),
         range(2, 9),
@@ -84,6 +84,39 @@ export function formatResults(r: BenchResults): string {
       const p = c.floorRenders!;
       out.push(
         `  ${c.function}: its floor also renders the ${p.texts} markdown texts the function rendered (${kb(p.bytes)}) with the same module (${p.module}); the floor making the calls only: ${n(c.floorCallsOnly?.totalMs)} ms, ratio ${spread(c.callsOnlyRounds)} (context, no verdict)`,
+      );
+    }
+    const counted = r.coldStart.filter((c) => c.instructions);
+    if (counted.length) {
+      const mi = (s: Spread | undefined) =>
+        s ? `${s.median.toFixed(1)} (${s.min.toFixed(1)}-${s.max.toFixed(1)})` : '-';
+      out.push(
+        '',
+        'Instructions (--instructions: each process under valgrind callgrind, millions, median (min-max); no verdict, the goal is on time):',
+        table(
+          [
+            'function',
+            'runs',
+            'function',
+            'floor',
+            'floor, calls only',
+            'boot',
+            'above boot / floor',
+          ],
+          counted.map((c) => {
+            const i = c.instructions!;
+            return [
+              c.function,
+              c.runs,
+              mi(i.function),
+              mi(i.floor),
+              mi(i.floorCallsOnly),
+              mi(i.boot),
+              spread(i.ratio),
+            ];
+          }),
+          range(1, 7),
+        ),
       );
     }
     out.push(

@@ -8,6 +8,9 @@
  *     functions only: their names as in the cold-start table)
  *   npm run bench -- [--quick] --parts adaptive [--out FILE]   (the adaptive simulation: CPU
  *     only, no DynamoDB; its own results file, bench/results-adaptive.json by default)
+ *   npm run bench -- --parts coldStart --instructions [--functions ...]   (cold starts counted
+ *     in machine instructions under valgrind, 5 runs each, no verdict; written to
+ *     bench/results-instructions.json unless --out names a file)
  *
  * --streams gives the bench's tables their DynamoDB stream as deployed (see bench/README.md).
  */
@@ -28,6 +31,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     streams: { type: 'boolean', default: false },
     functions: { type: 'string' },
+    instructions: { type: 'boolean', default: false },
   },
 });
 
@@ -67,8 +71,11 @@ const parts = values.parts
 
 /** The sizes with the cold-start part limited to the named functions, when some are named. */
 function withFunctions(sizes: BenchSizes, functions: string[] | undefined): BenchSizes {
-  if (!functions) return sizes;
-  return { ...sizes, coldStart: { ...sizes.coldStart, functions } };
+  const counted = values.instructions ? { instructions: true, runs: 5, rounds: 1 } : {};
+  return {
+    ...sizes,
+    coldStart: { ...sizes.coldStart, ...(functions ? { functions } : {}), ...counted },
+  };
 }
 
 const started = Date.now();
@@ -106,7 +113,9 @@ try {
     streams: values.streams,
     dynamodbLabel: external ? `${external} (external)` : `Local on ${endpoint}`,
   });
-  const file = resolve(values.out ?? 'bench/results.json');
+  const file = resolve(
+    values.out ?? (values.instructions ? 'bench/results-instructions.json' : 'bench/results.json'),
+  );
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(formatResults(results));
   console.log(`\nResults: ${file}`);

@@ -181,6 +181,8 @@ interface ChildResult {
   wallMs: number;
   /** Capture runs: every file the process loaded. */
   loaded?: string[];
+  /** `instructions` mode: the machine instructions the process ran (callgrind). */
+  instructions?: number;
 }
 
 async function buildChild(): Promise<string> {
@@ -204,6 +206,7 @@ async function runChild(
   eventFile: string,
   env: NodeJS.ProcessEnv,
   captureFile?: string,
+  instructions = false,
 ): Promise<ChildResult> {
   const started = performance.now();
   const args = [child, bundle, eventFile, ...(captureFile ? [captureFile] : [])];
@@ -212,6 +215,7 @@ async function runChild(
     env,
     30_000,
     'cold-start child',
+    instructions,
   );
   return { ...result, wallMs: performance.now() - started };
 }
@@ -380,8 +384,60 @@ export interface ColdStartResult {
    */
   floorCallsOnly?: ProcessStats;
   callsOnlyRounds?: Spread;
+  /** `instructions` mode (see `ColdStartOptions`): counts per process, in millions. */
+  instructions?: InstructionCounts;
   note?: string;
 }
+
+/**
+ * Machine instructions per process (millions, median and range over the runs): the function,
+ * its floor (and the floor making the calls only, where it differs), and `boot`, a process that
+ * imports an empty handler and serves the same event (Node's start, the child's own code).
+ * `ratio` is the function's instructions above boot over the floor's, per pair of runs: the
+ * cold-start ratio with time replaced by work done, which no other process on the machine moves.
+ */
+export interface InstructionCounts {
+  function: Spread;
+  floor: Spread;
+  floorCallsOnly?: Spread;
+  boot: Spread;
+  ratio: Spread;
+}
+
+const BOOT_HANDLER = 'export const handler = async () => ({ statusCode: 200, body: "" });\n';
+
+/** Instructions of `runs` alternating processes of the function, its floor(s) and boot. */
+async function countInstructions(
+  runs: number,
+  real: (i: number) => Promise<ChildResult>,
+  floor: () => Promise<ChildResult>,
+  bare: (() => Promise<ChildResult>) | undefined,
+  boot: () => Promise<ChildResult>,
+): Promise<{ counts: InstructionCounts; sameCalls: boolean }> {
+  const done = { real: [] as ChildResult[], floor: [] as ChildResult[], bare: [] as ChildResult[] };
+  const boots: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    done.real.push(await real(i + 2));
+    done.floor.push(await floor());
+    if (bare) done.bare.push(await bare());
+    boots.push(millions(await boot()));
+  }
+  const start = median(boots);
+  const [fn, fl, ba] = [done.real, done.floor, done.bare].map((rs) => rs.map(millions));
+  const floorCalls = done.floor[0]?.calls.join() ?? '';
+  return {
+    counts: {
+      function: spreadOf(fn!),
+      floor: spreadOf(fl!),
+      ...(bare ? { floorCallsOnly: spreadOf(ba!) } : {}),
+      boot: spreadOf(boots),
+      ratio: spreadOf(fn!.map((r, i) => ratio(r - start, fl![i]! - start))),
+    },
+    sameCalls: [...done.real, ...done.floor].every((r) => r.calls.join() === floorCalls),
+  };
+}
+
+const millions = (r: ChildResult) => round((r.instructions ?? Number.NaN) / 1e6, 1);
 
 /** Per round of alternating runs: median(import + first) of `real` / the same of `floor`. */
 function roundsOf(real: ChildResult[], floor: ChildResult[], rounds = 5): Spread {
@@ -417,6 +473,12 @@ export interface ColdStartOptions {
   /** Limit to these functions (all by default). */
   functions?: string[];
   warmup?: boolean;
+  /**
+   * Count machine instructions under valgrind instead of timing (`--instructions`): each
+   * measured process runs under callgrind, alternating function, floor and a process that
+   * imports an empty handler (Node's own start). No verdict: the goal is on time.
+   */
+  instructions?: boolean;
 }
 
 /**
@@ -535,9 +597,9 @@ async function measureAll(
     const realFile = join(OUT, fn.name, 'index.mjs');
     const env = { ...baseEnv, ...jobs.envOf[fn.name] };
     // A job's run i first gets the state it starts from (a reminder due), when it needs one.
-    const runReal = async (i: number, capture?: string) => {
+    const runReal = async (i: number, capture?: string, instructions = false) => {
       await jobs.prepare[fn.name]?.(i);
-      return runChild(child, realFile, eventFile(i), env, capture);
+      return runChild(child, realFile, eventFile(i), env, capture, instructions);
     };
     // Unmeasured: pages the files into the OS cache and brings the data to the state every
     // measured run sees. Requests that change state get an event of their own per run.
@@ -578,6 +640,22 @@ async function measureAll(
     }
     const runFloor = () => runChild(child, floorFile, floorEventFile, env);
     const runBare = () => runChild(child, floorFile, bareEventFile, env);
+    if (opts.instructions) {
+      const bootFile = join(OUT, 'boot.mjs');
+      writeFileSync(bootFile, BOOT_HANDLER);
+      const counted = (file: string, event: string) => () =>
+        runChild(child, file, event, env, undefined, true);
+      const { counts, sameCalls } = await countInstructions(
+        opts.runs,
+        (i) => runReal(i, undefined, true),
+        counted(floorFile, floorEventFile),
+        withWork ? counted(floorFile, bareEventFile) : undefined,
+        counted(bootFile, floorEventFile),
+      );
+      result.instructions = counts;
+      result.sameCalls = sameCalls;
+      continue;
+    }
     const real: ChildResult[] = [];
     const floor: ChildResult[] = [];
     const bare: ChildResult[] = [];
