@@ -1,7 +1,7 @@
 /**
  * FNV-1a, 64 bits, over a text's UTF-8, as 16 hex digits: the fingerprint behind neutral option
  * orders and content-derived ids. A start hashes every option text it draws, cold: in V8's
- * interpreter the JavaScript loop below costs about 1,500 machine instructions per byte (64-bit
+ * interpreter the JavaScript loop below costs about 1,700 machine instructions per byte (64-bit
  * arithmetic in doubles, or in 16-bit limbs, alike), a tenth of a start's own work. The same
  * loop as a WebAssembly function does 64-bit integer arithmetic natively: about 12 million fewer
  * instructions in a start of 20 questions (valgrind, bench/README.md, round 7).
@@ -49,6 +49,7 @@ function sleb(value: bigint): number[] {
   }
 }
 
+/** A section: its id, then its size (one LEB128 byte: every section here is under 128 bytes). */
 const section = (id: number, body: number[]) => [id, body.length, ...body];
 
 /**
