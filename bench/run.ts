@@ -69,7 +69,10 @@ const parts = values.parts
     })
   : undefined;
 
-/** The sizes with the cold-start part limited to the named functions, when some are named. */
+/**
+ * The sizes with the cold-start part limited to the named functions, when some are named, and
+ * counted in instructions (5 runs each, in one round) with `--instructions`.
+ */
 function withFunctions(sizes: BenchSizes, functions: string[] | undefined): BenchSizes {
   const counted = values.instructions ? { instructions: true, runs: 5, rounds: 1 } : {};
   return {
