@@ -88,8 +88,6 @@ export function formatResults(r: BenchResults): string {
     }
     const counted = r.coldStart.filter((c) => c.instructions);
     if (counted.length) {
-      const mi = (s: Spread | undefined) =>
-        s ? `${s.median.toFixed(1)} (${s.min.toFixed(1)}-${s.max.toFixed(1)})` : '-';
       out.push(
         '',
         'Instructions (--instructions: each process under valgrind callgrind, millions, median (min-max); no verdict, the goal is on time):',
@@ -108,10 +106,10 @@ export function formatResults(r: BenchResults): string {
             return [
               c.function,
               c.runs,
-              mi(i.function),
-              mi(i.floor),
-              mi(i.floorCallsOnly),
-              mi(i.boot),
+              spread(i.function, 1),
+              spread(i.floor, 1),
+              spread(i.floorCallsOnly, 1),
+              spread(i.boot, 1),
               spread(i.ratio),
             ];
           }),

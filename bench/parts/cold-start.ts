@@ -423,15 +423,16 @@ async function countInstructions(
     boots.push(millions(await boot()));
   }
   const start = median(boots);
-  const [fn, fl, ba] = [done.real, done.floor, done.bare].map((rs) => rs.map(millions));
+  const fn = done.real.map(millions);
+  const fl = done.floor.map(millions);
   const floorCalls = done.floor[0]?.calls.join() ?? '';
   return {
     counts: {
-      function: spreadOf(fn!),
-      floor: spreadOf(fl!),
-      ...(bare ? { floorCallsOnly: spreadOf(ba!) } : {}),
+      function: spreadOf(fn),
+      floor: spreadOf(fl),
+      ...(bare ? { floorCallsOnly: spreadOf(done.bare.map(millions)) } : {}),
       boot: spreadOf(boots),
-      ratio: spreadOf(fn!.map((r, i) => ratio(r - start, fl![i]! - start))),
+      ratio: spreadOf(fn.map((r, i) => ratio(r - start, fl[i]! - start))),
     },
     sameCalls: [...done.real, ...done.floor].every((r) => r.calls.join() === floorCalls),
   };

@@ -4,8 +4,8 @@
  * content; never from its position in the file. See "Titles and ids" under "Moodle banks" in docs/question-format.md.
  */
 import { createRequire } from 'node:module';
+import { fingerprint } from './fingerprint.ts';
 import { QUESTION_ID_PATTERN, TAG_PATTERN } from './question.ts';
-import { fingerprint } from './shuffle.ts';
 
 type Transliterate = (text: string) => string;
 let transliterateFn: Transliterate | undefined;

@@ -17,6 +17,3 @@ export function shuffle<T>(items: readonly T[], random: () => number): T[] {
 export function sample<T>(items: readonly T[], n: number, random: () => number): T[] {
   return shuffle(items, random).slice(0, n);
 }
-
-/** FNV-1a 64 of a text's UTF-8 (see fingerprint.ts): orders and ids that depend on content alone. */
-export { fingerprint } from './fingerprint.ts';

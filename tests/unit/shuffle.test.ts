@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fingerprintInJs } from '../../functions/domain/fingerprint.ts';
-import { fingerprint, shuffle } from '../../functions/domain/shuffle.ts';
+import { fingerprint, fingerprintInJs } from '../../functions/domain/fingerprint.ts';
+import { shuffle } from '../../functions/domain/shuffle.ts';
 
 describe('fingerprints', () => {
   it('are FNV-1a 64 of the UTF-8 text (the published test vectors)', () => {

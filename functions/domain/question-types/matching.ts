@@ -1,10 +1,11 @@
 import type fc from 'fast-check';
 import * as z from 'zod/mini';
 import type { FieldIssue } from '../errors.ts';
+import { fingerprint } from '../fingerprint.ts';
 import { indexOfMark, splitAt, str, trim } from '../gift-syntax.ts';
 import { giftBlock, giftEscape, giftPrompt, giftText } from '../gift-text.ts';
 import { xmlEscape } from '../moodle-xml-text.ts';
-import { fingerprint, shuffle } from '../shuffle.ts';
+import { shuffle } from '../shuffle.ts';
 import { cleanText } from '../text.ts';
 import { once } from '../z.ts';
 import type { AttemptData, Authored, Content, Option, QuestionType } from './type.ts';

@@ -2,8 +2,9 @@
 import type fc from 'fast-check';
 import * as z from 'zod/mini';
 import type { FieldIssue } from '../errors.ts';
+import { fingerprint } from '../fingerprint.ts';
 import { creditPercent, weightOf } from '../moodle.ts';
-import { fingerprint, shuffle } from '../shuffle.ts';
+import { shuffle } from '../shuffle.ts';
 import { once } from '../z.ts';
 import type { AttemptData, Generators, Option, QuestionContent } from './type.ts';
 

@@ -78,7 +78,7 @@ export const order: QuestionType<'order', string[], string[], { options: Option[
     }
     return pairs === 0 ? 0 : right / pairs;
   },
-  describe: (q, ranking) => describeRanking(q, ranking),
+  describe: describeRanking,
   describeKey: (q) => describeRanking(q, q.answer),
   gift: {
     read: undefined,

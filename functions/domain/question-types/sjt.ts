@@ -84,11 +84,13 @@ export const sjt: QuestionType<'sjt', SjtKey, string, { options: Option[] }> = {
   grade: (q, r) => own(q.answer.weights, r) ?? 0,
   describe: optionLabel,
   // Every option, most effective first: the ranking is the point of the question.
-  describeKey: (q) =>
-    [...(q.options ?? [])]
-      .sort((x, y) => weightOf(q.answer.weights, y.id) - weightOf(q.answer.weights, x.id))
-      .map((o) => `${optionLabel(q, o.id)} (effectiveness ${weightOf(q.answer.weights, o.id)})`)
-      .join('; '),
+  describeKey: (q) => {
+    const effectiveness = (id: string) => weightOf(q.answer.weights, id);
+    return [...(q.options ?? [])]
+      .sort((x, y) => effectiveness(y.id) - effectiveness(x.id))
+      .map((o) => `${optionLabel(q, o.id)} (effectiveness ${effectiveness(o.id)})`)
+      .join('; ');
+  },
   gift: {
     read: undefined,
     write: () => ({
