@@ -254,9 +254,11 @@ describe('reading GIFT', () => {
         String.raw`Escapes\: a\~b c\=d \#e \{f\} g\\h i\nj ok?{=x\=1 \{y\} =\~z\\ =a\#b####Line one\nline two.}`,
       ),
     );
-    expect(q.prompt).toBe('Escapes: a~b c=d #e {f} g\\h i\nj ok?');
+    // The prompt and explanation are markdown that shows Moodle's text: the backslash escaped,
+    // the line break a hard break. Short answers are compared, not shown: kept as unescaped.
+    expect(q.prompt).toBe('Escapes: a~b c=d #e {f} g\\\\h i\\\nj ok?');
     expect(q.answer).toEqual(['x=1 {y}', '~z\\', 'a#b']);
-    expect(q.explanation).toBe('Line one\nline two.');
+    expect(q.explanation).toBe('Line one\\\nline two.');
   });
 
   it('keeps [markdown] and [plain] texts as written and turns [html] into markdown', () => {
