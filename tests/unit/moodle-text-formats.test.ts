@@ -123,4 +123,25 @@ describe('texts imported from Moodle read as Moodle shows them', () => {
 
     expect(shown(q.prompt).text).toBe('Which is _right_?\nPick one.');
   });
+
+  it("shows a matching question's right-hand items as written: Moodle reads them as plain text", () => {
+    const q = gift(
+      '::match::Match each product to its value.{=2*3 -> *6* =2+2 -> [4] =1+0 -> 1_0_1}',
+    );
+    const fromXml = importMoodleXml(
+      [
+        '<quiz><question type="matching"><name><text>Match</text></name>',
+        '<questiontext format="html"><text>Match each product to its value.</text></questiontext>',
+        '<subquestion format="html"><text>2*3</text><answer><text>*6*</text></answer></subquestion>',
+        '<subquestion format="html"><text>2+2</text><answer><text>[4]</text></answer></subquestion>',
+        '</question></quiz>',
+      ].join('\n'),
+      { area: 'security', bankId: 'formats' },
+    ).bank.questions[0]!;
+    const rights = (x: QuestionContent) =>
+      (x.answer as { pairs: { right: string }[] }).pairs.map((p) => shown(p.right).text);
+
+    expect(rights(q)).toEqual(['*6*', '[4]', '1_0_1']);
+    expect(rights(fromXml)).toEqual(['*6*', '[4]']);
+  });
 });
