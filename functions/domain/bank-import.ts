@@ -22,13 +22,15 @@ export interface SkippedQuestion {
 }
 
 /**
- * Where a question's id comes from: written by the author (`id`: a YAML id, GIFT's `[id:...]`,
- * an XML `<idnumber>`), or derived from a Moodle id that is no Assay id (`id-text`), its title
- * or its content.
+ * Where a question's id comes from: written by the author in an Assay bank (`id`: a YAML id),
+ * a Moodle id that is an Assay id (`moodle-id`: GIFT's `[id:...]`, an XML `<idnumber>`; `written`
+ * says how), or derived from a Moodle id that is no Assay id (`id-text`), its title or its
+ * content.
  */
 export interface QuestionOrigin {
   id: string;
-  idFrom: 'id' | 'id-text' | 'title' | 'content';
+  idFrom: 'id' | 'moodle-id' | 'id-text' | 'title' | 'content';
+  written?: string;
   line?: number;
   title?: string;
 }
@@ -49,10 +51,12 @@ export interface StoredHead {
 }
 
 /**
- * Refuses (409) an upload in which an id that Assay derived (from a title or from content)
- * already belongs to a different question stored from another bank: the id came about by
- * coincidence (two files with `::Q1::`), not because the author meant that question, so it
- * must not overwrite it. The same content, and any id the author wrote, update as usual.
+ * Refuses (409) an upload in which an id that Assay derived (from a title or from content), or
+ * a Moodle id, already belongs to a different question stored from another bank: the id came
+ * about by coincidence (two files with `::Q1::`; Moodle's idnumbers are unique only within a
+ * Moodle category, so two courses' exports share `[id:week1-q1]`), not because the author meant
+ * that question, so it must not overwrite it. The same content, the same bank, and an id
+ * written in an Assay bank update as usual.
  */
 export function checkDerivedIds(upload: BankImport, heads: ReadonlyMap<string, StoredHead>): void {
   const byId = new Map(upload.bank.questions.map((q) => [q.id, q]));
@@ -66,13 +70,19 @@ export function checkDerivedIds(upload: BankImport, heads: ReadonlyMap<string, S
     const from =
       o.idFrom === 'title'
         ? `its title "${o.title}"`
-        : o.idFrom === 'id-text'
-          ? 'its Moodle id (which is no Assay id)'
-          : 'its text (it has no title)';
+        : o.idFrom === 'moodle-id'
+          ? `its Moodle id (${o.written ?? o.id})`
+          : o.idFrom === 'id-text'
+            ? 'its Moodle id (which is no Assay id)'
+            : 'its text (it has no title)';
+    const fix =
+      o.idFrom === 'moodle-id'
+        ? `Change the id in ${o.written ?? 'the file'}`
+        : `Give the question its own id with "// [id:...]" (GIFT) or <idnumber> (XML), or a different title`;
     const existing = `${head.title ? `"${head.title}", ` : ''}stored from bank "${head.bankId ?? 'unknown'}"`;
     issues.push({
       path: `questions[${upload.bank.questions.indexOf(q)}].id`,
-      message: `The question${o.line ? ` on line ${o.line}` : ''} gets the id "${o.id}" from ${from}, but "${o.id}" is already a different question (${existing}); this upload is bank "${upload.bank.bank.id}". Nothing was stored. Give the question its own id with "// [id:...]" (GIFT) or <idnumber> (XML), or a different title; or upload with ?bank=${head.bankId ?? '...'} if this file is a new version of that bank.`,
+      message: `The question${o.line ? ` on line ${o.line}` : ''} gets the id "${o.id}" from ${from}, but "${o.id}" is already a different question (${existing}); this upload is bank "${upload.bank.bank.id}". Nothing was stored. ${fix}; or upload with ?bank=${head.bankId ?? '...'} if this file is a new version of that bank.`,
       ...(o.line ? { line: o.line } : {}),
       questionId: o.id,
       ...(o.title ? { title: o.title } : {}),

@@ -28,7 +28,7 @@ import {
   trimEnd,
   trimStart,
 } from './gift-syntax.ts';
-import { moodleText, type TextFormat } from './html-text.ts';
+import { moodleText, plainToMarkdown, type TextFormat } from './html-text.ts';
 import { type Draft, MOODLE_BLANK, type MoodleReader, UNSUPPORTED_MOODLE_TYPES } from './moodle.ts';
 import type { ImportOptions } from './moodle-import.ts';
 import type { AnyQuestionType } from './question-types/registry.ts';
@@ -292,9 +292,12 @@ function promptOf(r: GiftQuestion, b: GiftBlock, blank = MOODLE_BLANK): string |
     const c = moodleText(withBlank, r.textFormat);
     r.converted(c, 'prompt', pos);
     text = c.text;
-  } else {
-    if (r.textFormat === undefined) r.noteHtml(withBlank, pos);
+  } else if (r.textFormat === 'markdown') {
     text = withBlank.trim();
+  } else {
+    // Moodle shows a plain or unmarked (auto-format) text as written; so must the markdown.
+    if (r.textFormat === undefined) r.noteHtml(withBlank, pos);
+    text = plainToMarkdown(withBlank);
   }
   if (r.d.unsupported) return undefined;
   return text.replace(BLOCK_TOKEN, blank);

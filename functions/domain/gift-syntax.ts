@@ -7,7 +7,14 @@
  */
 import type { Notice } from './bank-import.ts';
 import type { FieldIssue } from './errors.ts';
-import { type Converted, htmlTagsIn, imageName, moodleText, type TextFormat } from './html-text.ts';
+import {
+  type Converted,
+  htmlTagsIn,
+  imageName,
+  moodleText,
+  plainToMarkdown,
+  type TextFormat,
+} from './html-text.ts';
 import { type Draft, type MoodleFormat, type Pos, type Reader, ROLE_NAMES } from './moodle.ts';
 import type { Authored, Option } from './question-types/type.ts';
 import { AREAS } from './taxonomy.ts';
@@ -606,9 +613,11 @@ export class GiftQuestion extends DraftReader implements Reader {
     const m = MARKER_AT_START.exec(str(t.slice(0, 12)));
     const format = m ? (m[1]!.toLowerCase() as TextFormat) : this.textFormat;
     const body = str(trim(m ? t.slice(m[0].length) : t));
-    if (format !== 'html' && format !== 'moodle') {
+    if (format === 'markdown') return body;
+    if (format === undefined || format === 'plain') {
+      // Moodle shows such a text as written (auto-format renders its HTML: a warning says so).
       if (format === undefined) this.noteHtml(body, pos);
-      return body;
+      return plainToMarkdown(body);
     }
     const c = moodleText(body, format);
     this.converted(c, role, pos);

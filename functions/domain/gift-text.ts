@@ -14,12 +14,15 @@ export function giftPrompt(s: string): string {
   return `[markdown]${giftEscape(s)}`;
 }
 
-/** A leading `[html]`-style marker is read as the text's format; `[plain]` in front keeps it text. */
+/**
+ * A leading `[html]`-style marker is read as the text's format; `[markdown]` in front keeps it
+ * text (Assay's texts are markdown: `[plain]` would escape their markdown on the way back).
+ */
 const FORMAT_MARKER = /^\s*\[(?:html|markdown|plain|moodle)\]/i;
 
 /** A text as GIFT writes it: escaped, and guarded against being read as a format marker. */
 export function giftText(s: string): string {
-  return (FORMAT_MARKER.test(s) ? '[plain]' : '') + giftEscape(s);
+  return (FORMAT_MARKER.test(s) ? '[markdown]' : '') + giftEscape(s);
 }
 
 /** A percentage weight as GIFT writes it: integers plain, else up to 5 decimals. */

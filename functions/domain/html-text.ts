@@ -55,6 +55,9 @@ export function htmlToMarkdown(html: string): Converted {
     bulletListMarker: '-',
     emDelimiter: '_',
     strongDelimiter: '**',
+    // A line break is kept as markdown's hard break (see `hardBreaks`); turndown's default, two
+    // trailing spaces, would not survive trimming the lines.
+    br: BREAK,
   });
   td.remove(DROPPED as never);
   td.addRule('images', {
@@ -68,7 +71,7 @@ export function htmlToMarkdown(html: string): Converted {
   // so that what was side by side stays together (and the author is told).
   td.addRule('tableCells', {
     filter: ['th', 'td'],
-    replacement: (content) => `${content.replace(/\s+/g, ' ').trim()} | `,
+    replacement: (content) => `${content.replace(/[\s\uE000]+/g, ' ').trim()} | `,
   });
   td.addRule('tableRows', {
     filter: 'tr',
@@ -111,23 +114,79 @@ export function htmlToMarkdown(html: string): Converted {
     },
   });
   // Text that looks like a tag (`&lt;div&gt;` in the HTML) stays text: as an entity, which
-  // markdown shows as "<", so that no tag is left in the markdown.
+  // markdown shows as "<", so that no tag is left in the markdown. Text that looks like an
+  // entity (`&amp;lt;` in the HTML) stays text too: `\&lt;`, which markdown shows as "&lt;".
   const markdownEscape = td.escape.bind(td);
-  td.escape = (s: string) => markdownEscape(s).replace(/</g, '&lt;');
-  const text = td
-    .turndown(html)
-    .replace(/[ \t]+$/gm, '')
-    .trim();
+  td.escape = (s: string) => markdownEscape(s).replace(ENTITY, '\\&').replace(/</g, '&lt;');
+  const text = hardBreaks(
+    td
+      .turndown(html)
+      .replace(/[ \t]+$/gm, '')
+      .trim(),
+  );
   return { text, images, ...(notes.size ? { notes: [...notes] } : {}) };
+}
+
+/** What turndown writes for a `<br>` before `hardBreaks` makes it markdown (a private-use character). */
+const BREAK = '\uE000';
+
+/** An `&` that markdown would read as the start of an entity (`&lt;`, `&#60;`). */
+const ENTITY = /&(?=#?[a-z0-9]+;)/gi;
+
+/**
+ * Line breaks as markdown's hard break (a backslash at the end of the line): Moodle shows a
+ * `<br>` (and a line break of a plain or auto-formatted text) as a new line, and markdown would
+ * join the lines. A break that ends a paragraph or the text is dropped (markdown would show its
+ * backslash); one inside a line (a table cell) becomes a space.
+ */
+function hardBreaks(markdown: string): string {
+  return markdown
+    .replace(/\uE000+(?=\n\n|\n?$)/g, '')
+    .replace(/\uE000+\n/g, '\\\n')
+    .replace(/\uE000+/g, ' ');
+}
+
+/** Markdown escapes turndown's `escape` leaves out: an ordered list's `1)`, an autolink's `<`, an entity's `&`. */
+const MORE_ESCAPES: readonly [RegExp, string][] = [
+  [/^(\d+)\) /, '$1\\) '],
+  [/</g, '\\<'],
+  [ENTITY, '\\&'],
+];
+
+/**
+ * Plain text as markdown that shows it as written: markdown's own syntax escaped line by line
+ * with turndown's escaping (`__init__`, `2*3*4`, a leading `#` or `1. ` stay text), each line
+ * break kept as a hard break and a blank line as a new paragraph. Leading and trailing white
+ * space of a line goes (a browser shows Moodle's text without it too; in markdown, indentation
+ * would make a code block).
+ */
+export function plainToMarkdown(text: string): string {
+  const Service = turndown();
+  const escapeLine = (line: string) =>
+    MORE_ESCAPES.reduce((s, [re, to]) => s.replace(re, to), Service.prototype.escape(line));
+  return text
+    .trim()
+    .split(/(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)\s*/)
+    .map((paragraph) =>
+      paragraph
+        .split(/\r\n|\r|\n/)
+        .map((line) => escapeLine(line.trim()))
+        .filter((line) => line !== '')
+        .join('\\\n'),
+    )
+    .filter((paragraph) => paragraph !== '')
+    .join('\n\n');
 }
 
 /**
  * A text of the given format as Assay keeps it: HTML (and Moodle's auto-format, which is HTML
- * whose line breaks count) as markdown; markdown and plain text as written.
+ * whose line breaks count) as markdown; plain text as markdown that shows it as written
+ * (`plainToMarkdown`); markdown as written.
  */
 export function moodleText(text: string, format: TextFormat): Converted {
   if (format === 'html') return htmlToMarkdown(text);
   if (format === 'moodle') return htmlToMarkdown(text.replace(/\r?\n/g, '<br>\n'));
+  if (format === 'plain') return { text: plainToMarkdown(text), images: [] };
   return { text: text.trim(), images: [] };
 }
 

@@ -110,7 +110,9 @@ function idOf(d: Draft, format: MoodleFormat): QuestionOrigin | undefined {
         ...d.authorId.pos,
       });
     }
-    return { id: id.id, idFrom: 'id', line, ...(title ? { title } : {}) };
+    const written =
+      format === 'gift' ? `[id:${d.authorId.raw}]` : `<idnumber>${d.authorId.raw}</idnumber>`;
+    return { id: id.id, idFrom: 'moodle-id', written, line, ...(title ? { title } : {}) };
   }
   if (title) return { id: idFromTitle(title), idFrom: 'title', line, title };
   d.warnings.push({
@@ -223,7 +225,7 @@ export function assembleImport(
       if (first) {
         d.issues.push({
           path: `questions[${d.index}].id`,
-          message: `Two questions get the id "${origin.id}": this one (line ${d.start.line}) and the one on line ${first.start.line}${first.title ? ` ("${first.title}")` : ''}. Give one of them a different ${origin.idFrom === 'id' ? 'id' : NAME_SYNTAX[format]}${origin.idFrom === 'id' ? '' : ` or its own id (${ID_SYNTAX[format]})`}.`,
+          message: `Two questions get the id "${origin.id}": this one (line ${d.start.line}) and the one on line ${first.start.line}${first.title ? ` ("${first.title}")` : ''}. Give one of them a different ${origin.idFrom === 'moodle-id' ? 'id' : NAME_SYNTAX[format]}${origin.idFrom === 'moodle-id' ? '' : ` or its own id (${ID_SYNTAX[format]})`}.`,
           ...(d.at.get('id') ?? d.start),
         });
       } else firstWithId.set(origin.id, d);

@@ -1,10 +1,15 @@
 import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkDerivedIds, type StoredHead } from '../../functions/domain/bank-import.ts';
+import {
+  authoredImport,
+  checkDerivedIds,
+  type StoredHead,
+} from '../../functions/domain/bank-import.ts';
 import { decodeUpload, firstInvalidUtf8 } from '../../functions/domain/encoding.ts';
 import { DomainError, ValidationError } from '../../functions/domain/errors.ts';
 import { importGift } from '../../functions/domain/gift.ts';
+import { importMoodleXml } from '../../functions/domain/moodle-xml.ts';
 import { contentHash } from '../../functions/domain/question.ts';
 import { authorId, idFromTitle, slugOf, tagOf } from '../../functions/domain/question-ids.ts';
 
@@ -170,14 +175,62 @@ describe('an upload whose derived ids belong to questions of another bank', () =
     ).toThrow(/from its Moodle id/);
   });
 
-  it('passes an id the author wrote', () => {
+  // Moodle's idnumbers are unique only within a Moodle category: two courses' exports share
+  // "week1-q1" by coincidence, and the second must not turn the first's single choice into its
+  // numeric question (seen by curl: 201 "updated": 1 before this rule).
+  it("is refused when a Moodle id ([id:...], <idnumber>) belongs to another bank's different question", () => {
+    const own = importGift('// [id:week1-q1]\n::Bytes:: How many bits are in a byte? {#8}', {
+      area: 'security',
+      bankId: 'course-b',
+    });
+    const xml = importMoodleXml(
+      [
+        '<quiz><question type="numerical"><name><text>Bytes</text></name>',
+        '<questiontext format="html"><text>How many bits are in a byte?</text></questiontext>',
+        '<idnumber>week1-q1</idnumber><answer fraction="100"><text>8</text></answer></question></quiz>',
+      ].join('\n'),
+      { area: 'security', bankId: 'course-b' },
+    );
+    const stored = new Map([
+      ['week1-q1', { id: 'week1-q1', bankId: 'course-a', contentHash: 'other', title: 'Ports' }],
+    ]);
+
+    expect(() => checkDerivedIds(own, stored)).toThrow(
+      /line 2 gets the id "week1-q1" from its Moodle id \(\[id:week1-q1\]\).*"Ports", stored from bank "course-a"/,
+    );
+    expect(() => checkDerivedIds(xml, stored)).toThrow(/from its Moodle id \(<idnumber>week1-q1/);
+  });
+
+  it('passes a Moodle id whose stored question is the same content, or from the same bank', () => {
     const own = importGift('// [id:my-sum]\n::Q1:: What is two plus three? {#5}', {
       area: 'security',
       bankId: 'file-two',
     });
+    const same = contentHash(own.bank.questions[0]!);
     expect(() =>
       checkDerivedIds(
         own,
+        new Map([['my-sum', { id: 'my-sum', bankId: 'file-one', contentHash: same }]]),
+      ),
+    ).not.toThrow();
+    expect(() =>
+      checkDerivedIds(
+        own,
+        new Map([['my-sum', { id: 'my-sum', bankId: 'file-two', contentHash: 'edited' }]]),
+      ),
+    ).not.toThrow();
+  });
+
+  it('passes an id written in an Assay bank (YAML), which names the question it updates', () => {
+    const yaml = authoredImport(
+      importGift('// [id:my-sum]\n::Q1:: What is two plus three? {#5}', {
+        area: 'security',
+        bankId: 'file-two',
+      }).bank,
+    );
+    expect(() =>
+      checkDerivedIds(
+        yaml,
         new Map([['my-sum', { id: 'my-sum', bankId: 'file-one', contentHash: 'other' }]]),
       ),
     ).not.toThrow();

@@ -4,6 +4,7 @@ import type { FieldIssue } from '../errors.ts';
 import { fingerprint } from '../fingerprint.ts';
 import { indexOfMark, splitAt, str, trim } from '../gift-syntax.ts';
 import { giftBlock, giftEscape, giftPrompt, giftText } from '../gift-text.ts';
+import { plainToMarkdown } from '../html-text.ts';
 import { xmlEscape } from '../moodle-xml-text.ts';
 import { shuffle } from '../shuffle.ts';
 import { cleanText } from '../text.ts';
@@ -189,11 +190,13 @@ export const matching: QuestionType<
               'answer',
             );
           }
-          // Moodle reads the left-hand item in the question's format, the right-hand one as written.
+          // Moodle reads the left-hand item in the question's format, the right-hand one as plain
+          // text (markdown that shows it as written, unless the question is markdown itself).
           const left = trim(p.body.slice(0, arrow)).length
             ? r.rich(p.body.slice(0, arrow), 'answer', pos)
             : '';
-          const right = str(trim(p.body.slice(arrow + 2)));
+          const written = str(trim(p.body.slice(arrow + 2)));
+          const right = r.textFormat === 'markdown' ? written : plainToMarkdown(written);
           if (left === '') {
             r.at(`answer.distractors[${distractors.length}]`, pos);
             distractors.push(right);

@@ -83,7 +83,8 @@ function weightRules(
 /**
  * A multiple-answer key from Moodle's fractions (one per option): the plain key when they are
  * +1/keys and -1/keys (as Assay writes its own), else the weights. Positive fractions adding up
- * to less than 100% are refused: nobody could score full marks (Moodle's editor refuses that).
+ * to less than 100% are refused: nobody could score full marks (Moodle's editor refuses that,
+ * unless the total rounds to 100%: the message then says how to write the weights).
  */
 function multiKeyOf(
   r: Reader,
@@ -101,8 +102,13 @@ function multiKeyOf(
   }
   const total = positive.reduce((s, a) => s + a.fraction, 0);
   if (total < 1 - 5e-7) {
+    // Moodle's editor checks the total rounded to 2 decimals of a fraction: 3 x 33.333% passes.
+    const moodleAccepts = Math.round(total * 100) === 100;
+    const fix = moodleAccepts
+      ? `Moodle accepts them (it rounds the total to 100%), but its best score is ${percentOf(total)}% and Assay's must be 100%: write the weights with Moodle's 5 decimals (one third is ${r.weight(33.33333)})`
+      : "Moodle's editor refuses this too; make them add up to 100%";
     return r.fail(
-      `The positive weights add up to ${percentOf(total)}%, so nobody could score full marks (Moodle's editor refuses this too); make them add up to 100%.`,
+      `The positive weights add up to ${percentOf(total)}%, so nobody could score full marks. ${fix}.`,
       pos,
       'answer',
     );
