@@ -38,11 +38,63 @@ export const DEFAULT_CLIENT_SETTINGS: Readonly<ClientSettings> = {
 
 let settings: ClientSettings = { ...DEFAULT_CLIENT_SETTINGS };
 
-/** Change the client's settings; the next `db()` builds a client with them. */
+/** Change the client's settings; the next `db()` builds a client with them (and a closed breaker). */
 export function configureDynamoClient(overrides: Partial<ClientSettings>): void {
   settings = { ...settings, ...overrides };
   doc?.destroy();
   doc = undefined;
+  breaker = { openUntil: 0, probing: false };
+}
+
+/**
+ * How long requests are answered 503 at once, without calling DynamoDB, after a call could not
+ * reach it (the circuit breaker in `withFaultsAndDeadline`).
+ */
+export const BREAKER_OPEN_MS = 1000;
+
+/**
+ * Faults that say DynamoDB cannot be reached at all (after the SDK's own retries), rather than
+ * that one request was unlucky: these open the breaker. Throttling and conflicts are answers
+ * from a database that is there; a call cut by its request's deadline may only have been slow.
+ */
+const UNREACHABLE = new Set([
+  'connection-refused',
+  'connection-reset',
+  'connection-timeout',
+  'request-timeout',
+  'network-unreachable',
+  'dns-failure',
+]);
+
+/**
+ * The breaker's state for this process: until `openUntil`, calls made for a request fail at
+ * once; after it, one call (`probing`) asks the database while the others still fail at once,
+ * and any answer from the database closes it.
+ */
+let breaker = { openUntil: 0, probing: false };
+
+const openBreaker = () => {
+  breaker.openUntil = Date.now() + BREAKER_OPEN_MS;
+};
+
+/**
+ * How long the one call that asks a database believed unreachable may wait for it, as the
+ * readiness check does: the request it belongs to should not be the one left waiting its whole
+ * deadline.
+ */
+const PROBE_TIMEOUT_MS = 2000;
+
+/** Commands that always ask the database, open breaker or not (the readiness check). */
+const probes = new WeakSet<object>();
+
+/**
+ * Mark `command` as one that always reaches DynamoDB, even while the breaker refuses requests'
+ * calls: the readiness check must say what the database does now, and its answer closes the
+ * breaker.
+ */
+export function alwaysAsk<C extends object>(command: C): C {
+  probes.add(command);
+  return command;
 }
 
 /** The settings the current client was (or the next one will be) built with. */
@@ -134,6 +186,19 @@ export function db(): DynamoDBDocumentClient {
     },
     { step: 'initialize', name: 'assayConflictRetry', priority: 'low' },
   );
+  // Each attempt that cannot reach DynamoDB opens the breaker at once, while the SDK still
+  // retries it: other requests need not wait for this call's retries to run out first.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        if (UNREACHABLE.has(faultOf(err) ?? '')) openBreaker();
+        throw err;
+      }
+    },
+    { step: 'deserialize', name: 'assayBreakerAttempt' },
+  );
   const created = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
@@ -159,25 +224,57 @@ type Send = (
 
 /**
  * Every call carries the request's deadline (and the caller's own signal, if it passes one)
- * and, within a request, the short per-attempt timeout; every failure that is a fault rather than an answer becomes one `UnavailableError`, so
- * the layers above see a single kind of "try again later" (503 with Retry-After in HTTP).
+ * and, within a request, the short per-attempt timeout; every failure that is a fault rather
+ * than an answer becomes one `UnavailableError`, so the layers above see a single kind of "try
+ * again later" (503 with Retry-After in HTTP).
+ *
+ * A circuit breaker keeps a database that cannot be reached from holding every request until
+ * its deadline: once a call fails to reach it (connection refused, reset or timed out), a
+ * request's calls fail at once (`database-unreachable`) for `BREAKER_OPEN_MS`; then one call
+ * asks again while the rest keep failing at once, until the database answers anything. Without
+ * it, a paused DynamoDB Local under load answered 503 after 11-23 s and its queued requests
+ * were throttled after 20 s, as every invocation waited out its own timeouts. Work outside a
+ * request (jobs, seeding, table administration) and the readiness check always ask.
  */
 function withFaultsAndDeadline(client: DynamoDBDocumentClient): DynamoDBDocumentClient {
   const send = client.send.bind(client) as Send;
   const wrapped: Send = async (command, options) => {
     const deadline = currentDeadline();
-    const own = options?.abortSignal;
-    const abortSignal = deadline && own ? AbortSignal.any([deadline, own]) : (own ?? deadline);
+    let probing = false;
+    if (deadline && breaker.openUntil && !probes.has(command as object)) {
+      if (Date.now() < breaker.openUntil || breaker.probing) {
+        throw new UnavailableError('database-unreachable', 1);
+      }
+      breaker.probing = probing = true;
+    }
+    const signals = [deadline, options?.abortSignal].filter((x): x is AbortSignal => !!x);
+    if (probing) signals.push(AbortSignal.timeout(PROBE_TIMEOUT_MS));
+    const abortSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const started = performance.now();
     try {
-      return await send(command, {
+      const out = await send(command, {
         ...(deadline ? { requestTimeout: perAttemptTimeout(command) } : {}),
         ...options,
         ...(abortSignal ? { abortSignal } : {}),
       });
+      breaker.openUntil = 0;
+      return out;
     } catch (err) {
       const fault = faultOf(err);
+      // A call its request's deadline cut after more than a whole attempt's time had no answer
+      // for that long: the SDK's own timeout (and retry) came first, and the database is as
+      // good as unreachable (a paused DynamoDB Local reaches requests this way, not by timeouts).
+      // A probe that got no answer leaves the database believed unreachable for another while.
+      const hung =
+        fault === 'deadline' &&
+        (probing || performance.now() - started >= perAttemptTimeout(command));
+      if (hung || (fault && UNREACHABLE.has(fault))) openBreaker();
+      // Any other answer (a failed condition, throttling) came from a database that is there.
+      else if (fault !== 'deadline') breaker.openUntil = 0;
       if (fault) throw new UnavailableError(fault, 1, { cause: err });
       throw err;
+    } finally {
+      if (probing) breaker.probing = false;
     }
   };
   (client as unknown as { send: Send }).send = wrapped;

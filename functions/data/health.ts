@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './client.ts';
+import { alwaysAsk, db, tableName } from './client.ts';
 
 /** The key read by the readiness check: an item that never exists, so the read costs 0.5 RCU. */
 const PROBE_KEY = { PK: 'HEALTH', SK: 'PROBE' };
@@ -10,7 +10,9 @@ const PROBE_KEY = { PK: 'HEALTH', SK: 'PROBE' };
  * slow) rejects with `UnavailableError`, as any other call would.
  */
 export async function probeTable(timeoutMs: number): Promise<void> {
-  await db().send(new GetCommand({ TableName: tableName(), Key: PROBE_KEY }), {
+  // Asked even while the client's breaker refuses requests' calls: readiness says what the
+  // database does now, and its answer is what closes the breaker.
+  await db().send(alwaysAsk(new GetCommand({ TableName: tableName(), Key: PROBE_KEY })), {
     abortSignal: AbortSignal.timeout(timeoutMs),
   });
 }

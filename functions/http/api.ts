@@ -280,6 +280,35 @@ function gunzipped(event: HttpEvent): { text: string; bytes: Buffer; gzip: Buffe
 }
 
 /**
+ * How deep a JSON request body may nest, as for an uploaded bank (`PARSE_LIMITS.depth` in
+ * domain/bank.ts): no route's body needs more than a few levels, and the JSON parser's reviver
+ * (which refuses `__proto__`) recurses, so a body thousands of levels deep would otherwise
+ * overflow the stack and be reported as invalid JSON.
+ */
+export const JSON_BODY_MAX_DEPTH = 64;
+
+/**
+ * The offset at which `text` (JSON) opens its `JSON_BODY_MAX_DEPTH + 1`th nested level, or -1:
+ * one pass over the characters, brackets inside strings not counted.
+ */
+export function jsonTooDeepAt(text: string): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > JSON_BODY_MAX_DEPTH) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
+}
+
+/**
  * Runs before the JSON body parser. An empty body is no body (clients often send
  * `Content-Type: application/json` with a bare POST). A route that locates errors by line and
  * column parses its body itself, so its text is set aside and hidden from the generic parser.
@@ -310,6 +339,15 @@ function prepareBody(routes: ReadonlyMap<string, RouteDef>) {
       event.body = undefined;
       if (event.headers) delete event.headers['content-type'];
       return;
+    }
+    if (text !== undefined && !route?.rawBody) {
+      const at = jsonTooDeepAt(text);
+      if (at >= 0) {
+        throw new DomainError(
+          'malformed-body',
+          `The request body nests deeper than ${JSON_BODY_MAX_DEPTH} levels (at position ${at}): the JSON nesting depth limit is ${JSON_BODY_MAX_DEPTH}.`,
+        );
+      }
     }
     if (text === undefined || route?.rawBody) {
       if (text !== undefined && bytes !== undefined) {

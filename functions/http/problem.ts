@@ -88,6 +88,29 @@ export const retryAfterHeader = (err: UnavailableError) => ({
 });
 
 /**
+ * What the JSON body parser refused, said so that the client can find it: a member it never
+ * reads (`__proto__`, or `constructor` holding a `prototype`: valid JSON, refused so that no
+ * body can reach an object's prototype), or where the JSON breaks. The parser's own message
+ * may quote the body, so only its position is kept.
+ */
+function malformedJson(message: string | undefined, cause: { data?: unknown; message?: string }) {
+  if (message === 'Forbidden key in JSON body' && typeof cause.data === 'string') {
+    return new DomainError(
+      'malformed-body',
+      `The request body has a member named "${cause.data}"${cause.data === 'constructor' ? ' holding a "prototype"' : ''}, which no field takes: it is refused so that no body can reach an object's prototype.`,
+    );
+  }
+  const where = /at position (\d+)(?: \(line (\d+) column (\d+)\))?/.exec(cause.message ?? '');
+  if (where) {
+    return new DomainError(
+      'malformed-body',
+      `The request body is not valid JSON: it breaks at position ${where[1]}${where[2] ? ` (line ${where[2]}, column ${where[3]})` : ''}.`,
+    );
+  }
+  return new DomainError('malformed-body', 'The request body is missing or is not valid JSON.');
+}
+
+/**
  * Errors thrown by middy middlewares carry `statusCode` (http-errors style). Client mistakes
  * keep their status with a readable detail; faults become 503 (`faultToUnavailable`); anything
  * else is a bug and becomes a bare 500.
@@ -96,9 +119,13 @@ export function toDomainError(err: unknown): DomainError | undefined {
   if (err instanceof DomainError) return err;
   const fault = faultToUnavailable(err);
   if (fault) return fault;
-  const e = err as { statusCode?: number; message?: string; cause?: { package?: string } };
+  const e = err as {
+    statusCode?: number;
+    message?: string;
+    cause?: { package?: string; data?: unknown; message?: string };
+  };
   if (e?.cause?.package === '@middy/http-json-body-parser' && e.statusCode === 422) {
-    return new DomainError('malformed-body', 'The request body is missing or is not valid JSON.');
+    return malformedJson(e.message, e.cause);
   }
   if (e?.statusCode === 415) {
     return new DomainError('unsupported-media-type', e.message ?? 'Unsupported media type.');

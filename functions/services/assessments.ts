@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type Assessment, getAssessment, putAssessment, samplePool } from '../data/assessments.ts';
 import { readBankSnapshot } from '../data/bank-visibility.ts';
 import { batchGet } from '../data/batch-get.ts';
+import { isConditionFailure } from '../data/errors.ts';
 import {
   type ClaimRecord,
   claimIdempotencyKey,
@@ -209,11 +210,22 @@ export async function createAssessmentOnce(
       'This Idempotency-Key was already used with a different request body; use a new key for a new request.',
     );
   }
+  const assessmentId = (prior ?? claim).assessmentId;
   if (prior) {
-    const stored = await getAssessment(principal.org, prior.assessmentId);
+    const stored = await getAssessment(principal.org, assessmentId);
     if (stored) return stored;
   }
-  return createAssessment(principal, input, now, (prior ?? claim).assessmentId);
+  try {
+    return await createAssessment(principal, input, now, assessmentId);
+  } catch (err) {
+    // Another copy of this request, sent while this one ran (a client retrying a try it thought
+    // lost), stored the assessment under the same id first: its conditional put won, and the
+    // assessment it stored is the answer to every copy.
+    if (!isConditionFailure(err)) throw err;
+    const stored = await getAssessment(principal.org, assessmentId, { fresh: true });
+    if (!stored) throw err;
+    return stored;
+  }
 }
 
 /** The assessment of this organisation, or 404 (another organisation's id is simply not found). */

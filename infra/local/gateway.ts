@@ -79,12 +79,24 @@ function lambdaContext(requestId: string, group: FunctionGroup, timeoutMs: numbe
   };
 }
 
+/**
+ * The client hung up (or broke the stream) before its body ended: nobody is left to answer and
+ * no function ran. Not a fault of ours, so no 500 and no stack trace in the log.
+ */
+class ClientClosed extends Error {}
+
+/**
+ * The status the access log gives a request whose client went away before it could be
+ * answered (nginx's "client closed request"); only the log sees it.
+ */
+export const CLIENT_CLOSED_STATUS = 499;
+
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) return 'too-large';
   // No length and no chunked encoding: HTTP/1.1 says there is no body (most GETs).
   if (!declared && req.headers['transfer-encoding'] === undefined) return EMPTY;
-  if (req.destroyed) throw new Error('The request closed before its body was read.');
+  if (req.destroyed) throw new ClientClosed('The request closed before its body was read.');
   // Listeners rather than an async iterator: a body of a few hundred bytes comes in one chunk,
   // and the iterator's promises, end-of-stream watcher and teardown cost more than reading it.
   return new Promise((resolve, reject) => {
@@ -111,14 +123,15 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
       done();
       resolve(Buffer.concat(chunks));
     };
+    // An error on the request stream is the client's connection breaking ('aborted', a reset).
     const onError = (err: Error) => {
       done();
-      reject(err);
+      reject(new ClientClosed(`The request broke before its body ended: ${err.message}`));
     };
     // The client went away before the body's end (no 'end' will come).
     const onClose = () => {
       done();
-      reject(new Error('The request closed before its body ended.'));
+      reject(new ClientClosed('The request closed before its body ended.'));
     };
     req.on('data', onData);
     req.on('end', onEnd);
@@ -594,6 +607,10 @@ export function createGateway(opts: GatewayOptions = {}): Server {
       status = result.statusCode ?? 200;
       send(res, result);
     } catch (err) {
+      if (err instanceof ClientClosed) {
+        status = CLIENT_CLOSED_STATUS;
+        return;
+      }
       // The function threw instead of answering: API Gateway's bare 500 (always a bug here).
       console.error('gateway error', err);
       status = 500;

@@ -83,6 +83,33 @@ describe('a paused database', () => {
   }, 180_000);
 });
 
+describe('a paused database under load', () => {
+  it('answers every save 503 with Retry-After, the queued ones at once rather than one deadline after another, none throttled', async () => {
+    // Found from outside: with DynamoDB Local paused, every invocation waited out its own
+    // deadline, so the candidate function served 16 saves per 9 s and those queued behind them
+    // waited 20 s for a 429 (or 11-23 s for their 503). Once a call cannot reach the database,
+    // the client's breaker now answers the others at once.
+    const stack = await startOwnStack();
+    onTestFinished(() => stack.close());
+    const { options, save } = await attemptOn(stack);
+    expect((await save(options[0]!)).status).toBe(200);
+
+    stack.dynamo.process.kill('SIGSTOP');
+    const saves = await Promise.all(Array.from({ length: 64 }, () => save(options[1]!)));
+    stack.dynamo.process.kill('SIGCONT');
+
+    const ms = saves.map((s) => s.ms).sort((a, b) => a - b);
+    console.log(
+      `paused database, 64 saves at once: 503 after ${ms[0]}-${ms.at(-1)} ms (median ${ms[32]} ms)`,
+    );
+    for (const s of saves) expect503(s);
+    // The first 16 wait out their deadline; those queued behind them are answered at once, but
+    // for the one call that asks the database again (at most 2 s, as readiness does).
+    expect(ms[32]).toBeLessThan(CANDIDATE_TIMEOUT_MS);
+    expect(ms.at(-1)).toBeLessThan(CANDIDATE_TIMEOUT_MS + 2000);
+  }, 180_000);
+});
+
 describe('a killed database', () => {
   it('answers 503 at once, never 500, and readiness comes back with a new database on the same port', async () => {
     const stack = await startOwnStack();

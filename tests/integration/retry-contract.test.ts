@@ -127,6 +127,34 @@ describe('retrying an employer write', () => {
     expect(b.body.assessmentId).not.toBe(a.body.assessmentId);
   });
 
+  it('POST /v1/assessments sent 12 times at once with one Idempotency-Key builds one assessment and answers every copy with it', async () => {
+    // A client whose first try seems lost retries while that try still runs: the copies that
+    // find the key claimed but the assessment not yet stored used to build it again under the
+    // same id and hit the first one's conditional write, a 500 (found by an outside tester).
+    const { employer } = await setUp('retry-assess-race');
+    const key = randomUUID();
+    const body = {
+      title: 'Raced',
+      timeLimitMinutes: 20,
+      sections: [{ area: 'security', count: 3 }],
+    };
+
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        api.request('POST', '/v1/assessments', {
+          token: employer,
+          headers: { 'idempotency-key': key },
+          body,
+        }),
+      ),
+    );
+
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
+    expect(new Set(answers.map((a) => a.body.assessmentId)).size).toBe(1);
+    const list = await api.request('GET', '/v1/assessments', { token: employer });
+    expect(list.body.items.filter((a: { title: string }) => a.title === 'Raced')).toHaveLength(1);
+  }, 60_000);
+
   it('POST .../invitations with an Idempotency-Key returns the same invitations and tokens', async () => {
     const { employer, assessmentId } = await setUp('retry-invite');
     const [first, second] = await twice('POST', `/v1/assessments/${assessmentId}/invitations`, {

@@ -1,0 +1,140 @@
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BREAKER_OPEN_MS, configureDynamoClient, db } from '../../functions/data/client.ts';
+import { probeTable } from '../../functions/data/health.ts';
+import { withDeadline } from '../../functions/domain/deadline.ts';
+
+/**
+ * A database stand-in on a TCP port: in `silent` mode it accepts connections and never answers
+ * (DynamoDB Local stopped with SIGSTOP, as far as a client can tell); in `answer` mode it
+ * answers every request as DynamoDB answers a GetItem of a missing item.
+ */
+let mode: 'silent' | 'answer' = 'silent';
+let requests = 0;
+const sockets: Socket[] = [];
+let server: Server;
+const saved = process.env.DYNAMODB_ENDPOINT;
+
+beforeAll(async () => {
+  server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on('data', (chunk) => {
+      if (!chunk.toString('latin1').startsWith('POST ')) return;
+      requests++;
+      if (mode === 'answer') {
+        socket.write(
+          'HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.0\r\ncontent-length: 2\r\n\r\n{}',
+        );
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  process.env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.destroy();
+  await new Promise((r) => server.close(r));
+  process.env.DYNAMODB_ENDPOINT = saved;
+  configureDynamoClient({ requestTimeoutMs: 1500, maxAttempts: 3 });
+});
+
+beforeEach(() => {
+  mode = 'silent';
+  // A fresh client (and breaker) per test; one attempt of 200 ms keeps a silent database quick.
+  configureDynamoClient({ requestTimeoutMs: 200, maxAttempts: 1 });
+});
+
+const read = () => db().send(new GetCommand({ TableName: 'assay', Key: { PK: 'A', SK: 'B' } }));
+
+/** One call made as a request's work (under its deadline): how it ended and how long it took. */
+async function inRequest(): Promise<{ fault?: string; ms: number }> {
+  const started = performance.now();
+  try {
+    await withDeadline(new AbortController().signal, read);
+    return { ms: performance.now() - started };
+  } catch (err) {
+    return {
+      fault: (err as { fault?: string }).fault ?? String(err),
+      ms: performance.now() - started,
+    };
+  }
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('requests when the database cannot be reached', () => {
+  it('answer 503 at once, without calling it, for a second after a call could not reach it', async () => {
+    // Found from outside: with DynamoDB Local paused and 400 requests in flight, every request
+    // still waited its turn to time out against it (503 after 11 s at the median, 23.5 s at
+    // worst, and 333 throttled after 20 s in the gateway's queue).
+    expect((await inRequest()).fault).toBe('request-timeout');
+    const before = requests;
+
+    const next = await inRequest();
+
+    expect(next.fault).toBe('database-unreachable');
+    expect(next.ms).toBeLessThan(50);
+    expect(requests).toBe(before);
+  }, 10_000);
+
+  it("open as well when a request's deadline cuts a call that has had no answer for a whole attempt, but not a shorter one", async () => {
+    // A paused DynamoDB Local reaches requests this way: the SDK retries its timed-out attempt
+    // and the request's deadline ends the retry.
+    configureDynamoClient({ requestTimeoutMs: 200, maxAttempts: 3 });
+    const quick = new AbortController();
+    setTimeout(() => quick.abort(), 100);
+    await expect(withDeadline(quick.signal, read)).rejects.toMatchObject({ fault: 'deadline' });
+    const before = requests;
+    expect((await inRequest()).fault).toBe('request-timeout');
+    expect(requests).toBeGreaterThan(before);
+
+    configureDynamoClient({ requestTimeoutMs: 200, maxAttempts: 5 });
+    const late = new AbortController();
+    setTimeout(() => late.abort(), 320);
+    await expect(withDeadline(late.signal, read)).rejects.toMatchObject({ fault: 'deadline' });
+
+    expect((await inRequest()).fault).toBe('database-unreachable');
+  }, 20_000);
+
+  it('let one call ask the database again once the second is over, while the others still answer at once', async () => {
+    await inRequest();
+    await pause(BREAKER_OPEN_MS + 100);
+    const before = requests;
+
+    const probe = inRequest();
+    const others = await Promise.all([inRequest(), inRequest()]);
+
+    expect(others.map((o) => o.fault)).toEqual(['database-unreachable', 'database-unreachable']);
+    expect((await probe).fault).toBe('request-timeout');
+    expect(requests).toBe(before + 1);
+  }, 10_000);
+
+  it('serve again from the first answer the database gives', async () => {
+    await inRequest();
+    mode = 'answer';
+    await pause(BREAKER_OPEN_MS + 100);
+
+    expect((await inRequest()).fault).toBeUndefined();
+    expect((await inRequest()).fault).toBeUndefined();
+  }, 10_000);
+
+  it('never refuse the readiness check or work outside a request: those always ask the database', async () => {
+    await inRequest();
+    const before = requests;
+
+    await expect(
+      withDeadline(new AbortController().signal, () => probeTable(300)),
+    ).rejects.toMatchObject({
+      fault: 'request-timeout',
+    });
+    mode = 'answer';
+    await read();
+
+    expect(requests).toBe(before + 2);
+    // The background call's answer proved the database reachable: requests are served again.
+    expect((await inRequest()).fault).toBeUndefined();
+  }, 10_000);
+});
