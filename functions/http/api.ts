@@ -133,6 +133,10 @@ type AnyOperation = (ctx: OperationContext) => Promise<unknown>;
 
 const JSON_TYPE = 'application/json';
 
+/** The `charset` parameter of a Content-Type header value, lower-cased and unquoted, if any. */
+const charsetOf = (header: string | undefined) =>
+  header?.match(/;\s*charset\s*=\s*"?([^";\s]+)/i)?.[1]?.toLowerCase();
+
 /** Header value of a media type without parameters, lower-cased. */
 const mediaType = (header: string | undefined) =>
   header?.split(';')[0]?.trim().toLowerCase() || undefined;
@@ -341,6 +345,15 @@ function prepareBody(routes: ReadonlyMap<string, RouteDef>) {
       return;
     }
     if (text !== undefined && !route?.rawBody) {
+      // JSON is UTF-8 between systems (RFC 8259): a body declared in another character set would
+      // be read as UTF-8 and mean something else, or fail to parse with a misleading message.
+      const charset = charsetOf(event.headers?.['content-type']);
+      if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+        throw new DomainError(
+          'unsupported-media-type',
+          `JSON request bodies are UTF-8; this one is declared charset=${charset}. Send it as UTF-8, with charset=utf-8 or no charset.`,
+        );
+      }
       const at = jsonTooDeepAt(text);
       if (at >= 0) {
         throw new DomainError(

@@ -24,13 +24,13 @@ const handler = createHttpHandler(
 );
 
 /** PUT /v1/name with `body` as its raw JSON text; the problem (or result) that comes back. */
-async function put(body: string) {
+async function put(body: string, contentType = 'application/json') {
   const event = {
     version: '2.0',
     routeKey: 'PUT /v1/name',
     rawPath: '/v1/name',
     rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': contentType },
     body,
     requestContext: {
       http: { method: 'PUT', path: '/v1/name', sourceIp: '127.0.0.1' },
@@ -84,5 +84,30 @@ describe('a JSON request body the API will not read', () => {
     expect(res.status).toBe(400);
     expect(res.body.detail).toMatch(/not valid JSON.*position 23 \(line 1, column 24\)/);
     expect(res.body.detail).not.toMatch(/secret-value/);
+  });
+});
+
+describe('the character set of a JSON body', () => {
+  it('refuses a body declared in a character set other than UTF-8 with a 415 that says to send UTF-8', async () => {
+    const res = await put('{"name":"x"}', 'application/json; charset=utf-16');
+
+    expect(res.status).toBe(415);
+    expect(res.body.code).toBe('unsupported-media-type');
+    expect(res.body.detail).toMatch(/UTF-8/);
+    expect(res.body.detail).toMatch(/utf-16/);
+  });
+
+  it('reads a body declared as UTF-8, in any spelling, or with no character set', async () => {
+    for (const type of [
+      'application/json',
+      'application/json; charset=utf-8',
+      'application/json;charset="UTF-8"',
+      'application/json; CHARSET=utf8',
+    ]) {
+      const res = await put('{"name":"x"}', type);
+
+      expect(res.status, type).toBe(200);
+      expect(res.body).toEqual({ got: { name: 'x' } });
+    }
   });
 });
