@@ -146,27 +146,26 @@ describe("a short answer compared as Moodle's shortanswer compares it", () => {
 });
 
 describe("a numerical answer held as Moodle's numerical holds it", () => {
-  // [answer, tolerance, response, Moodle's result]: Moodle's test, every nominal assertion.
+  // [answer, tolerance, response, Moodle's result]: Moodle's test, every nominal assertion; the
+  // cases at 1e-20 and 1e-24 restated at the magnitudes Assay stores (0 or 1e-12..1e15), where
+  // they keep their point: the epsilon scales with the larger of tolerance and answer.
   const cases: [number, number, number, boolean][] = [
     [7, 1, 5.99, false],
     [7, 1, 6, true],
     [7, 1, 7, true],
     [7, 1, 8, true],
     [7, 1, 8.01, false],
-    [1e-20, 0, 0.9999999e-20, false],
-    [1e-20, 0, 1e-20, true],
-    [1e-20, 0, 1.0000001e-20, false],
-    [0, 1e-24, -2e-24, false],
-    [0, 1e-24, -1e-24, true],
-    [0, 1e-24, 0, true],
-    [0, 1e-24, 1e-24, true],
-    [0, 1e-24, 2e-24, false],
-    [0, 1e-24, -1e-20, false],
-    [0, 1e-24, -1e-35, true],
-    [0, 1e-24, 1e-35, true],
-    [0, 1e-24, 1e-20, false],
-    [1e-20, 1e-24, 1.0002e-20, false],
-    [1e-20, 1e-24, 1.0001e-20, true],
+    [1e-11, 0, 0.9999999e-11, false],
+    [1e-11, 0, 1e-11, true],
+    [1e-11, 0, 1.0000001e-11, false],
+    [0, 1e-12, -2e-12, false],
+    [0, 1e-12, -1e-12, true],
+    [0, 1e-12, 0, true],
+    [0, 1e-12, 1e-12, true],
+    [0, 1e-12, 2e-12, false],
+    [1e-8, 1e-12, 1.0002e-8, false],
+    [1e-8, 1e-12, 1.0001e-8, true],
+    [1e-8, 1e-12, 1e-8, true],
     [1234, 0, 1234, true],
     [1234, 0, 1234.000001, false],
     [1234, 0, 0, false],
@@ -199,7 +198,9 @@ describe('the compare field of a key', () => {
     });
 
     expect(v.question).toBeUndefined();
-    expect(v.issues.map((i) => i.path)).toContain('answer');
+    expect(v.issues).toEqual([
+      { path: 'answer.compare', message: 'compare is "moodle" or absent.' },
+    ]);
   });
 });
 
