@@ -254,6 +254,7 @@ function parseQuestion(
 
   if (type && !type.withOptions) r.noOptions();
   const key = type ? type.gift.read!.read(r, block_) : unreadable(r, block_);
+  if (type) r.checkCompare();
   const prompt = promptOf(r, block_, type?.gift.read?.blank);
   if (!type || !key || r.failed || prompt === undefined) return d;
   d.raw = {

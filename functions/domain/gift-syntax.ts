@@ -45,6 +45,11 @@ export interface AssayMeta {
   timeHintSeconds?: number;
   discrimination?: number;
   difficultyParam?: number;
+  /**
+   * How the key compares a response: `assay` (Assay's own rule, written by Assay's export of a
+   * question that has no `compare`) or `moodle` (what an import means without the comment).
+   */
+  compare?: 'assay' | 'moodle';
 }
 
 interface Category {
@@ -229,6 +234,7 @@ const ASSAY_KEYS = [
   'timeHintSeconds',
   'discrimination',
   'difficultyParam',
+  'compare',
 ];
 
 export function parseAssay(
@@ -262,6 +268,9 @@ export function parseAssay(
       if (value === '1' || value === '2' || value === '3')
         meta.difficulty = Number(value) as 1 | 2 | 3;
       else fail(`difficulty must be 1, 2 or 3, not "${value}".`);
+    } else if (key === 'compare') {
+      if (value === 'assay' || value === 'moodle') meta.compare = value;
+      else fail(`compare must be assay or moodle, not "${value}".`);
     } else if (key === 'tags' || key === 'options') {
       meta[key] = value.split(',');
     } else if (NUMBER.test(value)) {
@@ -506,6 +515,31 @@ export abstract class DraftReader {
 
   get failed(): boolean {
     return this.d.issues.length > 0 || this.d.unsupported !== undefined;
+  }
+
+  private compareAsked = false;
+
+  /**
+   * How the key this question reads compares a response: as Moodle does (`moodle`), unless the
+   * assay comment says `compare=assay` (an Assay export read back), then Assay's own rule.
+   */
+  compareRule(): 'moodle' | undefined {
+    this.compareAsked = true;
+    return this.meta?.compare === 'assay' ? undefined : 'moodle';
+  }
+
+  /**
+   * A `compare=` in the assay comment of a type whose key compares nothing is an error (not
+   * told when the question failed already: its reader may have stopped before asking).
+   */
+  checkCompare(): void {
+    const meta = this.meta;
+    if (meta?.compare === undefined || this.compareAsked || this.failed) return;
+    this.fail(
+      'compare= applies to short-answer and numerical questions only; remove it from the assay comment.',
+      meta.keyPos.get('compare') ?? meta.pos,
+      'answer',
+    );
   }
 
   /** Where the assay comment's option ids are. */

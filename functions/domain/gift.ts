@@ -45,7 +45,11 @@ export function parseGift(text: string, opts: GiftOptions = {}): Bank {
 // ---------------------------------------------------------------------------------------------
 
 /** The `// assay:` comment line: metadata GIFT itself cannot express. */
-function assayComment(q: QuestionContent, readBackIds: readonly string[] | undefined): string {
+function assayComment(
+  q: QuestionContent,
+  readBackIds: readonly string[] | undefined,
+  assayCompare: boolean | undefined,
+): string {
   const parts = [`difficulty=${q.difficulty}`];
   const ids = (q.options ?? []).map((o) => o.id);
   const readBack = (i: number) => readBackIds?.[i] ?? defaultOptionId(i);
@@ -53,6 +57,8 @@ function assayComment(q: QuestionContent, readBackIds: readonly string[] | undef
   if (q.timeHintSeconds !== undefined) parts.push(`timeHintSeconds=${q.timeHintSeconds}`);
   if (q.discrimination !== undefined) parts.push(`discrimination=${q.discrimination}`);
   if (q.difficultyParam !== undefined) parts.push(`difficultyParam=${q.difficultyParam}`);
+  // Without it, the reader would take the key for Moodle's and compare responses Moodle's way.
+  if (assayCompare) parts.push('compare=assay');
   return `// assay: ${parts.join(' ')}`;
 }
 
@@ -88,7 +94,7 @@ export function toGift(bank: Bank): GiftExport {
     }
     out.push(
       moodleComment(q),
-      assayComment(q, gift.readBackIds),
+      assayComment(q, gift.readBackIds, gift.assayCompare),
       `::${giftTitle(q.title ?? q.id)}::${gift.text}`,
       '',
     );

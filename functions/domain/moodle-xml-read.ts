@@ -281,6 +281,7 @@ function readQuestion(
     );
   }
   const key = type.moodle.read!.read(r, q);
+  r.checkCompare();
   if (!key || r.failed) return d;
   const explanation = [
     general,

@@ -38,7 +38,11 @@ export interface MoodleXmlExport {
 }
 
 /** The `<!-- assay: ... -->` comment: metadata Moodle XML itself cannot express. */
-function assayComment(q: QuestionContent, readBackIds: readonly string[] | undefined): string {
+function assayComment(
+  q: QuestionContent,
+  readBackIds: readonly string[] | undefined,
+  assayCompare: boolean | undefined,
+): string {
   const parts = [`difficulty=${q.difficulty}`];
   const ids = (q.options ?? []).map((o) => o.id);
   if (ids.some((id, i) => id !== (readBackIds?.[i] ?? defaultOptionId(i)))) {
@@ -47,6 +51,8 @@ function assayComment(q: QuestionContent, readBackIds: readonly string[] | undef
   if (q.timeHintSeconds !== undefined) parts.push(`timeHintSeconds=${q.timeHintSeconds}`);
   if (q.discrimination !== undefined) parts.push(`discrimination=${q.discrimination}`);
   if (q.difficultyParam !== undefined) parts.push(`difficultyParam=${q.difficultyParam}`);
+  // Without it, the reader would take the key for Moodle's and compare responses Moodle's way.
+  if (assayCompare) parts.push('compare=assay');
   return `<!-- assay: ${parts.join(' ')} -->`;
 }
 
@@ -85,7 +91,7 @@ export function toMoodleXml(bank: Bank): MoodleXmlExport {
       });
       continue;
     }
-    const comment = assayComment(q, written.readBackIds);
+    const comment = assayComment(q, written.readBackIds, written.assayCompare);
     if (comment.slice(4, -3).includes('--')) {
       // XML forbids "--" inside a comment, and the assay comment is where option ids travel.
       skipped.push({

@@ -93,6 +93,11 @@ export interface Reader {
   ): Option[] | undefined;
   /** The feedback of one answer: a line of the explanation. */
   feedback(label: string, text: string | undefined): void;
+  /**
+   * How a key that compares texts or numbers compares a response: `moodle` (as Moodle grades
+   * it), or undefined for Assay's own rule when the assay comment says `compare=assay`.
+   */
+  compareRule(): 'moodle' | undefined;
   /** How the author wrote a weight of `percent` on an answer: `~%50%` or `fraction="50"`. */
   weight(percent: number, mark?: '~' | '='): string;
   readonly failed: boolean;

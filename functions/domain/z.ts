@@ -52,8 +52,13 @@ function located(
     const issue = { ...raw, path: [...base, ...raw.path] } as z.core.$ZodIssue;
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // A value that fits no branch of a union (a key that is an id or {weights}): the
-      // problems of the branch it comes closest to, rather than "Invalid input".
-      const closest = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
+      // problems of the branch it comes closest to, rather than "Invalid input". On a tie, a
+      // branch of the value's own shape (an object for an object) is closer than one that
+      // refuses the whole value's type.
+      const distance = (errors: readonly z.core.$ZodIssue[]) =>
+        errors.length +
+        (errors.some((e) => e.code === 'invalid_type' && e.path.length === 0) ? 0.5 : 0);
+      const closest = issue.errors.reduce((a, b) => (distance(b) < distance(a) ? b : a));
       out.push(...located(closest, prefix, input, issue.path));
     } else if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {

@@ -114,6 +114,12 @@ describe('reading GIFT', () => {
     },
   );
 
+  /** Moodle's short answers each worth 100%, compared as Moodle compares them. */
+  const moodleTexts = (...texts: string[]) => ({
+    answers: texts.map((text) => ({ text, credit: 1 })),
+    compare: 'moodle',
+  });
+
   it('reads a short answer with only "=" answers as a text question', () => {
     const q = only(
       inArea(
@@ -123,14 +129,14 @@ describe('reading GIFT', () => {
       ),
     );
     expect(q.type).toBe('text');
-    expect(q.answer).toEqual(['Idempotency-Key', 'Idempotency Key']);
+    expect(q.answer).toEqual(moodleTexts('Idempotency-Key', 'Idempotency Key'));
     expect(q.options).toBeUndefined();
   });
 
   it('reads a block with one bare answer as the short answer Moodle makes of it', () => {
-    expect(only(inArea('How do you write the word for the number 1?{One}')).answer).toEqual([
-      'One',
-    ]);
+    expect(only(inArea('How do you write the word for the number 1?{One}')).answer).toEqual(
+      moodleTexts('One'),
+    );
   });
 
   it('reads short answers with partial credit and the "*" catch-all, graded by the first that matches', () => {
@@ -149,6 +155,7 @@ describe('reading GIFT', () => {
         { text: 'Cat', credit: 0.5 },
         { text: '*', credit: 0 },
       ],
+      compare: 'moodle',
     });
     expect(gradeResponse(q, ' frog ')).toBe(1);
     expect(gradeResponse(q, 'CAT')).toBe(0.5);
@@ -161,17 +168,18 @@ describe('reading GIFT', () => {
   it('reads a numerical answer with a tolerance, a bare number, and a range as value and tolerance', () => {
     expect(
       only(inArea(`What is pi to two decimals, please?{#3.14:0.01${EXPLAINED}}`)).answer,
-    ).toEqual({ value: 3.14, tolerance: 0.01 });
+    ).toEqual({ value: 3.14, tolerance: 0.01, compare: 'moodle' });
     expect(only(inArea(`How many bits are in a byte, exactly?{#8${EXPLAINED}}`)).answer).toEqual({
       value: 8,
       tolerance: 0,
+      compare: 'moodle',
     });
     expect(
       only(inArea(`Name any number from one to five, please.{#1..5${EXPLAINED}}`)).answer,
-    ).toEqual({ value: 3, tolerance: 2 });
+    ).toEqual({ value: 3, tolerance: 2, compare: 'moodle' });
     expect(
       only(inArea(`Name a negative number above minus four?{#-4..-1${EXPLAINED}}`)).answer,
-    ).toEqual({ value: -2.5, tolerance: 1.5 });
+    ).toEqual({ value: -2.5, tolerance: 1.5, compare: 'moodle' });
   });
 
   it('reads several numerical answers, each with its credit, graded by the first whose range holds the number', () => {
@@ -191,6 +199,7 @@ describe('reading GIFT', () => {
         { value: 1822, tolerance: 0, credit: 1 },
         { value: 1822, tolerance: 2, credit: 0.5 },
       ],
+      compare: 'moodle',
     });
     expect(gradeResponse(q, 1822)).toBe(1);
     expect(gradeResponse(q, 1823)).toBe(0.5);
@@ -257,7 +266,7 @@ describe('reading GIFT', () => {
     // The prompt and explanation are markdown that shows Moodle's text: the backslash escaped,
     // the line break a hard break. Short answers are compared, not shown: kept as unescaped.
     expect(q.prompt).toBe('Escapes: a~b c=d #e {f} g\\\\h i\\\nj ok?');
-    expect(q.answer).toEqual(['x=1 {y}', '~z\\', 'a#b']);
+    expect(q.answer).toEqual(moodleTexts('x=1 {y}', '~z\\', 'a#b'));
     expect(q.explanation).toBe('Line one\\\nline two.');
   });
 
@@ -450,7 +459,7 @@ describe('reading GIFT', () => {
     );
     expect(
       only(inArea('A canary release shifts {=some =a little} of the traffic first.')).answer,
-    ).toEqual(['some', 'a little']);
+    ).toEqual(moodleTexts('some', 'a little'));
   });
 });
 
@@ -803,7 +812,7 @@ describe('writing GIFT', () => {
         '$CATEGORY: cloud-native',
         '',
         '// [id:q-numeric] [tag:kafka]',
-        '// assay: difficulty=3',
+        '// assay: difficulty=3 compare=assay',
         '::q-numeric::[markdown]Two 99.9% services in series\\: availability in %?{',
         '  #99.8:0.01',
       ),

@@ -80,17 +80,37 @@ interface PegQuestion {
 /** Moodle's credit of an answer: `%n%` if given, else 100% for `=` and 0 for `~`. */
 const creditOf = (c: PegChoice) => (c.weight !== null ? c.weight / 100 : c.isCorrect ? 1 : 0);
 
-/** Moodle's short-answer match: case-insensitive (GIFT's default), `*` matches anything. */
+/** PHP's trim(): these six characters only (Moodle trims answers and responses with it). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL and VT are two of the six.
+const phpTrim = (s: string) => s.replace(/^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g, '');
+
+/**
+ * Moodle's short-answer match (qtype_shortanswer_question::compare_string_with_wildcard): both
+ * texts NFC, the pattern split at runs of unescaped `*` (`\*` a star), each run `.*` in a PCRE
+ * without the `s` flag (so not across a line break), anchored, `iu` when case is ignored (GIFT's
+ * default), against the trimmed response. Written independently of Assay's matcher: a regular
+ * expression, as Moodle builds one, on the suite's short texts.
+ */
 function shortMatch(pattern: string, response: string): boolean {
-  const re = pattern
-    .trim()
-    .split('*')
-    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${re}$`, 'iu').test(response.trim());
+  const re = phpTrim(pattern)
+    .normalize('NFC')
+    .split(/(?<!\\)\*+/)
+    .map((p) => p.replace(/\\\*/g, '*').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^\\n]*');
+  return new RegExp(`^${re}$`, 'iu').test(phpTrim(response.normalize('NFC')));
 }
 
+/** ASCII letters and digits in their full-width forms: other characters to Moodle, not to NFKC. */
+const fullWidth = (s: string) =>
+  s.replace(/[A-Za-z0-9]/g, (c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0));
+
 type Range = { low: number; high: number };
+
+/**
+ * Moodle's interval of a numerical answer (qtype_numerical_answer::get_tolerance_interval,
+ * nominal): GIFT's `low..high` is stored as the middle and half the width; the tolerance grows by
+ * 1e-14 (PHP's default precision) of the larger of tolerance and answer.
+ */
 function rangeOf(t: {
   type: string;
   number?: number;
@@ -98,9 +118,13 @@ function rangeOf(t: {
   numberHigh?: number;
   numberLow?: number;
 }): Range {
-  if (t.type === 'high-low') return { low: t.numberLow!, high: t.numberHigh! };
-  const tol = Math.abs(t.range ?? 0);
-  return { low: t.number! - tol, high: t.number! + tol };
+  const [answer, tol] =
+    t.type === 'high-low'
+      ? [(t.numberLow! + t.numberHigh!) / 2, (t.numberHigh! - t.numberLow!) / 2]
+      : [t.number!, Math.abs(t.range ?? 0)];
+  const epsilon = 1e-14;
+  const margin = tol + epsilon * Math.max(tol, Math.abs(answer), epsilon);
+  return { low: answer - margin, high: answer + margin };
 }
 
 /** Every subset of n options (n is at most 8 in the samples). */
@@ -143,6 +167,9 @@ function moodleGrades(p: PegQuestion, q: QuestionContent): [unknown, number][] |
       const responses = [
         ...texts,
         ...texts.map((t) => t.toUpperCase()),
+        // What Assay's own normalisation would fold and Moodle does not.
+        ...texts.filter((t) => / /.test(t)).map((t) => t.replace(/ /g, '  ')),
+        ...texts.filter((t) => /[A-Za-z0-9]/.test(t)).map(fullWidth),
         'a response nobody expects',
       ];
       return responses.map((r) => {
@@ -162,6 +189,9 @@ function moodleGrades(p: PegQuestion, q: QuestionContent): [unknown, number][] |
           (r.low + r.high) / 2,
           r.low - 1e-3 * (1 + Math.abs(r.low)),
           r.high + 1e-3 * (1 + Math.abs(r.high)),
+          // Just outside Moodle's interval, inside Assay's own relative 1e-9.
+          r.low - 1e-11 * Math.max(1, Math.abs(r.low)),
+          r.high + 1e-11 * Math.max(1, Math.abs(r.high)),
         ]),
         123456789,
       ];

@@ -37,6 +37,12 @@ export type NumericKey = ({ value: number; tolerance: number } | { answers: Nume
    * second"); plain text. The candidate answers the number alone.
    */
   unit?: string;
+  /**
+   * `moodle`: an interval holds a number as Moodle's numerical question holds it
+   * (`withinAsMoodle`). The Moodle readers set it; a key without it (every key stored before it
+   * existed) holds a number as it always did (`within`).
+   */
+  compare?: 'moodle';
 };
 
 /** One line of plain text, no leading or trailing space: `ms`, `%`, `requests per second`. */
@@ -53,6 +59,7 @@ const UNIT = /* @__PURE__ */ once(() =>
 );
 
 const Num = /* @__PURE__ */ once(() => z.number().check(storable()));
+const COMPARE = /* @__PURE__ */ once(() => z.literal('moodle', 'compare is "moodle" or absent.'));
 const Tolerance = /* @__PURE__ */ once(() =>
   z.number().check(z.gte(0, 'Tolerance must be >= 0.'), storable()),
 );
@@ -60,6 +67,19 @@ const Tolerance = /* @__PURE__ */ once(() =>
 /** Whether `r` is within `value ± tolerance`, with a relative epsilon so 0.1 + 0.2 is 0.3. */
 const within = (a: { value: number; tolerance: number }, r: number) =>
   Math.abs(r - a.value) <= a.tolerance + 1e-9 * Math.max(1, Math.abs(a.value));
+
+/**
+ * Whether `r` is within `value ± tolerance` as Moodle decides it
+ * (qtype_numerical_answer::get_tolerance_interval, nominal, and within_tolerance): the tolerance
+ * grows by epsilon times the largest of the tolerance, the answer and epsilon itself, where
+ * epsilon is 10^-precision and PHP's default precision is 14; then min <= r <= max, computed in
+ * the same order in the same doubles.
+ */
+export function withinAsMoodle(a: { value: number; tolerance: number }, r: number): boolean {
+  const epsilon = 1e-14;
+  const margin = a.tolerance + epsilon * Math.max(a.tolerance, Math.abs(a.value), epsilon);
+  return a.value - margin <= r && r <= a.value + margin;
+}
 
 /** The answers of a key, in order; the plain key is one answer worth everything. */
 export const numericAnswers = (key: NumericKey): NumericAnswer[] =>
@@ -99,6 +119,9 @@ interface Read {
  * worth 100%.
  */
 function numericKeyOf(r: Reader, read: Read[], pos: Pos): NumericKey | undefined {
+  // As Moodle holds a number, unless this is Assay's own export read back (compare=assay).
+  const compare = r.compareRule();
+  const rule = compare ? { compare } : {};
   const answers: (NumericAnswer & { pos: Pos })[] = [];
   read.forEach((a, i) => {
     if (a.fraction < 0) {
@@ -131,12 +154,15 @@ function numericKeyOf(r: Reader, read: Read[], pos: Pos): NumericKey | undefined
   }
   if (answers.length === 1) {
     r.at('answer', answers[0]!.pos);
-    return { value: answers[0]!.value, tolerance: answers[0]!.tolerance };
+    return { value: answers[0]!.value, tolerance: answers[0]!.tolerance, ...rule };
   }
   answers.forEach((a, i) => {
     r.at(`answer.answers[${i}]`, a.pos);
   });
-  return { answers: answers.map(({ value, tolerance, credit }) => ({ value, tolerance, credit })) };
+  return {
+    answers: answers.map(({ value, tolerance, credit }) => ({ value, tolerance, credit })),
+    ...rule,
+  };
 }
 
 /** A GIFT numerical answer `=%50%1822:2#feedback` (weight, value, feedback). */
@@ -168,9 +194,15 @@ function giftAnswers(key: NumericKey): string[] {
 /** The key's schema: built on first use (uploads, the OpenAPI document), never by an attempt. */
 const numericKey = /* @__PURE__ */ once(() =>
   z.union([
-    z.strictObject({ value: Num(), tolerance: Tolerance(), unit: z.optional(UNIT()) }),
+    z.strictObject({
+      value: Num(),
+      tolerance: Tolerance(),
+      unit: z.optional(UNIT()),
+      compare: z.optional(COMPARE()),
+    }),
     z.strictObject({
       unit: z.optional(UNIT()),
+      compare: z.optional(COMPARE()),
       answers: z
         .array(
           z.strictObject({
@@ -221,7 +253,10 @@ export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: strin
   show: (q) => (q.answer.unit === undefined ? {} : { unit: q.answer.unit }),
   hidden: (q) => numericAnswers(q.answer).map((a) => String(a.value)),
   effortSeconds: 2,
-  grade: (q, r) => numericAnswers(q.answer).find((a) => within(a, r))?.credit ?? 0,
+  grade: (q, r) => {
+    const holds = q.answer.compare === 'moodle' ? withinAsMoodle : within;
+    return numericAnswers(q.answer).find((a) => holds(a, r))?.credit ?? 0;
+  },
   describe: (q, r) => (q.answer.unit === undefined ? String(r) : `${r} ${q.answer.unit}`),
   describeKey: (q) => {
     const unit = q.answer.unit === undefined ? '' : ` ${q.answer.unit}`;
@@ -274,7 +309,7 @@ export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: strin
         ? {
             skip: `GIFT numerical answers have no unit, and this one's unit is "${q.answer.unit}".`,
           }
-        : giftQuestion(q, giftAnswers(q.answer)),
+        : { ...giftQuestion(q, giftAnswers(q.answer)), assayCompare: !q.answer.compare },
   },
   moodle: {
     read: {
@@ -319,6 +354,7 @@ export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: strin
           }
         : {
             qtype: 'numerical',
+            assayCompare: !q.answer.compare,
             body: numericAnswers(q.answer).map((a) =>
               xmlPlainAnswer(
                 giftNumber(a.value),
@@ -356,9 +392,15 @@ export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: strin
             weight: 1,
           },
         ),
+        // Half of them compare as Moodle does, as the Moodle readers make them.
+        fast.boolean(),
       )
-      .map(([{ answer }, unit]) => ({
-        answer: (unit === undefined ? answer : { ...answer, unit }) as NumericKey,
+      .map(([{ answer }, unit, moodle]) => ({
+        answer: {
+          ...answer,
+          ...(unit === undefined ? {} : { unit }),
+          ...(moodle ? { compare: 'moodle' } : {}),
+        } as NumericKey,
       })) as fc.Arbitrary<Authored<NumericKey>>,
   answers: (fast) =>
     fast

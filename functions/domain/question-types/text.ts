@@ -41,9 +41,13 @@ export interface TextAnswer {
  * The key of a short answer: the accepted answers, each worth everything and compared
  * literally; or Moodle's answers in order, each a pattern in which `*` stands for any text
  * (`\*` for a star) with its credit: the first that matches gives the score. Both compare after
- * the same normalisation (`normaliseText`; `caseSensitive` keeps case).
+ * the same normalisation (`normaliseText`; `caseSensitive` keeps case), unless `compare` is
+ * `moodle`: then as Moodle's short answer compares (`matchesAsMoodle`). The Moodle readers set
+ * it; a key without it (every key stored before it existed) compares as it always did.
  */
-export type TextKey = string[] | { answers: TextAnswer[]; caseSensitive?: boolean };
+export type TextKey =
+  | string[]
+  | { answers: TextAnswer[]; caseSensitive?: boolean; compare?: 'moodle' };
 
 /** A pattern split at its runs of unescaped `*`, with `\*` unescaped in the pieces. */
 export function patternPieces(pattern: string): string[] {
@@ -96,14 +100,83 @@ export function matchesPattern(pattern: string, response: string, caseSensitive 
 
 const hasWildcard = (pattern: string) => patternPieces(pattern).length > 1;
 
+/** What PHP's trim() removes, and nothing else: Moodle trims answers and responses with it. */
+const PHP_TRIMMED = ' \t\n\r\0\v';
+
+function phpTrim(s: string): string {
+  let from = 0;
+  let to = s.length;
+  while (from < to && PHP_TRIMMED.includes(s[from]!)) from++;
+  while (to > from && PHP_TRIMMED.includes(s[to - 1]!)) to--;
+  return s.slice(from, to);
+}
+
+/**
+ * A code point as a caseless comparison sees it: its simple (one code point) upper case, then
+ * that one's simple lower case, so that K, k and the Kelvin sign, or Σ, σ and ς, are one. PCRE's
+ * caseless sets agree on these; they differ on the Turkish dotless ı, which this folds to i.
+ */
+function caseless(c: string): string {
+  const upper = c.toUpperCase();
+  const u = upper.length === c.length ? upper : c;
+  const lower = u.toLowerCase();
+  return lower.length === u.length ? lower : u;
+}
+
+/**
+ * Whether a response matches a pattern as Moodle's short answer decides it
+ * (qtype_shortanswer_question::compare_string_with_wildcard): both texts in NFC, trimmed as PHP
+ * trims, every other character as written (inner white space, full-width letters, ligatures);
+ * a run of unescaped `*` stands for any text without a line break (PCRE's `.*` without the `s`
+ * flag) and `\*` for a star; case ignored unless `caseSensitive` (Moodle's usecase). Moodle
+ * builds a regular expression; this runs the pattern as an automaton over the response's code
+ * points instead, in time linear in each length, so that no pattern backtracks.
+ */
+export function matchesAsMoodle(pattern: string, response: string, caseSensitive = false): boolean {
+  const fold = caseSensitive ? (c: string) => c : caseless;
+  // null: a wildcard; otherwise one code point to match.
+  const tokens: (string | null)[] = [];
+  patternPieces(phpTrim(pattern).normalize('NFC')).forEach((piece, i) => {
+    if (i > 0) tokens.push(null);
+    for (const c of piece) tokens.push(fold(c));
+  });
+  const m = tokens.length;
+  let on = new Uint8Array(m + 1);
+  let next = new Uint8Array(m + 1);
+  // A wildcard may match nothing: whoever stands on it stands after it too.
+  const close = (s: Uint8Array) => {
+    for (let i = 0; i < m; i++) if (s[i] && tokens[i] === null) s[i + 1] = 1;
+  };
+  on[0] = 1;
+  close(on);
+  for (const ch of phpTrim(response.normalize('NFC'))) {
+    const c = fold(ch);
+    next.fill(0);
+    for (let i = 0; i < m; i++) {
+      if (!on[i]) continue;
+      const t = tokens[i];
+      if (t === null) {
+        if (c !== '\n') next[i] = 1;
+      } else if (t === c) next[i + 1] = 1;
+    }
+    close(next);
+    [on, next] = [next, on];
+  }
+  return on[m] === 1;
+}
+
 /** The score of a response: 1 if it is an accepted answer, or the first matching answer's credit. */
 function gradeText(key: TextKey, response: string): number {
   if (Array.isArray(key)) {
     const given = normaliseText(response);
     return key.some((a) => normaliseText(a) === given) ? 1 : 0;
   }
-  return key.answers.find((a) => matchesPattern(a.text, response, key.caseSensitive))?.credit ?? 0;
+  const matches = key.compare === 'moodle' ? matchesAsMoodle : matchesPattern;
+  return key.answers.find((a) => matches(a.text, response, key.caseSensitive))?.credit ?? 0;
 }
+
+/** Whether a key compares Assay's way: an export says so, or reading it back would not. */
+const comparesAsAssay = (key: TextKey) => Array.isArray(key) || key.compare === undefined;
 
 /** A pattern for a literal text: `*` escaped, so that Moodle does not read it as "any text". */
 const literalPattern = (text: string) => text.replace(/\*/g, '\\*');
@@ -119,11 +192,14 @@ interface Read {
 }
 
 /**
- * A text key from Moodle's short answers, in order: the accepted-answer list when every answer
- * is worth 100%, has no wildcard and case does not count; otherwise the answers with their
- * credits. A negative credit is a penalty Assay cannot give; one answer must be worth 100%.
+ * A text key from Moodle's short answers, in order, with their credits, compared as Moodle
+ * compares them. Read back from Assay's own export (`compare=assay`): the accepted-answer list
+ * when every answer is worth 100%, has no wildcard and case does not count, else the answers,
+ * compared Assay's way. A negative credit is a penalty Assay cannot give; one answer must be
+ * worth 100%.
  */
 function textKeyOf(r: Reader, read: Read[], caseSensitive: boolean, pos: Pos): TextKey | undefined {
+  const compare = r.compareRule();
   for (const a of read) {
     if (a.fraction < 0) {
       r.unsupported(
@@ -141,7 +217,11 @@ function textKeyOf(r: Reader, read: Read[], caseSensitive: boolean, pos: Pos): T
       'answer',
     );
   }
-  if (!caseSensitive && read.every((a) => sameFraction(a.fraction, 1) && !hasWildcard(a.text))) {
+  if (
+    !compare &&
+    !caseSensitive &&
+    read.every((a) => sameFraction(a.fraction, 1) && !hasWildcard(a.text))
+  ) {
     read.forEach((a, i) => {
       r.at(`answer[${i}]`, a.pos);
     });
@@ -156,6 +236,7 @@ function textKeyOf(r: Reader, read: Read[], caseSensitive: boolean, pos: Pos): T
       credit: sameFraction(a.fraction, 1) ? 1 : a.fraction,
     })),
     ...(caseSensitive ? { caseSensitive: true } : {}),
+    ...(compare ? { compare } : {}),
   };
 }
 
@@ -220,6 +301,7 @@ const textKey = /* @__PURE__ */ once(() =>
         )
         .check(z.minLength(1), z.maxLength(20)),
       caseSensitive: z.optional(z.boolean()),
+      compare: z.optional(z.literal('moodle', 'compare is "moodle" or absent.')),
     }),
   ]),
 );
@@ -259,12 +341,17 @@ export const text: QuestionType<'text', TextKey, string, Record<never, never>> =
     if (Array.isArray(q.answer))
       return `${q.answer.map((a) => JSON.stringify(a)).join(' or ')} (case and spacing ignored)`;
     // Moodle's patterns: the first that matches gives its credit.
-    const { answers, caseSensitive } = q.answer;
+    const { answers, caseSensitive, compare } = q.answer;
     const listed = answers.map((a) => `${JSON.stringify(a.text)}: ${creditPercent(a.credit)}`);
+    const caseNote = caseSensitive ? 'case counts' : 'case ignored';
     const notes = [
       ...(answers.length > 1 ? ['the first that matches counts'] : []),
       ...(answers.some((a) => hasWildcard(a.text)) ? ['* stands for any text'] : []),
-      caseSensitive ? 'spacing ignored, case counts' : 'case and spacing ignored',
+      compare === 'moodle'
+        ? `compared as Moodle does: ${caseNote}, spacing as written`
+        : caseSensitive
+          ? 'spacing ignored, case counts'
+          : 'case and spacing ignored',
     ];
     return `${listed.join('; ')} (${notes.join('; ')})`;
   },
@@ -295,14 +382,17 @@ export const text: QuestionType<'text', TextKey, string, Record<never, never>> =
           skip: 'An answer contains "\\*", which Moodle reads as a star: it cannot be written.',
         };
       }
-      return giftQuestion(
-        q,
-        answers.map((a) =>
-          Array.isArray(q.answer)
-            ? giftAnswer('=', a.text, undefined, true)
-            : giftAnswer('=', a.text, percentOf(a.credit), true),
+      return {
+        ...giftQuestion(
+          q,
+          answers.map((a) =>
+            Array.isArray(q.answer)
+              ? giftAnswer('=', a.text, undefined, true)
+              : giftAnswer('=', a.text, percentOf(a.credit), true),
+          ),
         ),
-      );
+        assayCompare: comparesAsAssay(q.answer),
+      };
     },
   },
   moodle: {
@@ -322,6 +412,7 @@ export const text: QuestionType<'text', TextKey, string, Record<never, never>> =
         ? { skip: 'An answer contains "\\*", which Moodle reads as a star: it cannot be written.' }
         : {
             qtype: 'shortanswer',
+            assayCompare: comparesAsAssay(q.answer),
             body: [
               `<usecase>${!Array.isArray(q.answer) && q.answer.caseSensitive ? 1 : 0}</usecase>`,
               ...textAnswers(q.answer).map((a) => xmlPlainAnswer(a.text, a.credit)),
@@ -347,15 +438,21 @@ export const text: QuestionType<'text', TextKey, string, Record<never, never>> =
           ),
           fast.boolean(),
           fast.integer({ min: 0, max: 4 }).map((n) => n === 0),
+          fast.boolean(),
         )
-        .map(([answers, star, caseSensitive]) => ({
+        .map(([answers, star, caseSensitive, moodle]) => ({
           answers: [...answers, ...(star ? [{ text: '*', credit: 0 }] : [])],
           ...(caseSensitive ? { caseSensitive: true } : {}),
+          ...(moodle ? { compare: 'moodle' as const } : {}),
         }))
-        // A list in disguise (everything worth 1, no "*", case ignored) reads back as the list.
         .filter((k) => k.answers.some((a) => a.credit === 1))
+        // A list in disguise (everything worth 1, no "*", case ignored, Assay's comparison)
+        // reads back as the list.
         .filter(
-          (k) => k.caseSensitive || k.answers.some((a) => a.credit !== 1 || a.text.includes('*')),
+          (k) =>
+            k.compare !== undefined ||
+            k.caseSensitive ||
+            k.answers.some((a) => a.credit !== 1 || a.text.includes('*')),
         )
         .map((answer) => ({ answer: answer as TextKey })),
     ) as fc.Arbitrary<Authored<TextKey>>,

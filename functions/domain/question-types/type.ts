@@ -71,6 +71,8 @@ export type GiftWritten =
       text: string;
       /** Option ids the GIFT reader gives this text by itself (default a, b, c, ...). */
       readBackIds?: readonly string[];
+      /** The key compares as Assay does (no `compare`): the assay comment says `compare=assay`. */
+      assayCompare?: boolean;
     }
   | { skip: string };
 
