@@ -262,6 +262,25 @@ describe('the results table', () => {
     expect(names(sortResults(rows, 'name', 'descending'))).toEqual(['Cy', 'Bob', 'Ada']);
   });
 
+  it('sorts names as people read them: accents beside their letter, case ignored, Cyrillic Ё beside Е', () => {
+    const people = ['Zoë', 'émile', 'Adam', 'Ёлкин', 'Жуков', 'Евдокимов', 'Ørsted', 'Oscar'].map(
+      (n) => row(n, 50),
+    );
+
+    const sorted = names(sortResults(people, 'name', 'ascending'));
+
+    expect(sorted).toEqual([
+      'Adam',
+      'émile',
+      'Ørsted',
+      'Oscar',
+      'Zoë',
+      'Евдокимов',
+      'Ёлкин',
+      'Жуков',
+    ]);
+  });
+
   it('estimates the time from the areas’ time hints, saying when some areas have none', () => {
     const areas = [{ id: 'security', timeHintSeconds: 90 }, { id: 'collaboration' }];
     expect(estimateSeconds([{ area: 'security', count: 10 }], areas)).toEqual({
