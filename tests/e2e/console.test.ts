@@ -718,7 +718,7 @@ describeInBrowser('the console for employers', () => {
     // The shipped bank is not in this test's table: problem-solving has no questions.
     await page.getByRole('button', { name: 'Create assessment' }).click();
     await page.getByRole('heading', { name: 'Fix these first' }).waitFor();
-    expect(await page.locator('.error-summary').innerText()).toMatch(/problem-solving/);
+    expect(await page.locator('.error-summary').innerText()).toMatch(/^Problem-solving: needs/m);
     await expectReflow(page, 'create with errors');
     await second.getByLabel('Area').selectOption('collaboration');
     await page.getByRole('button', { name: 'Create assessment' }).click();
