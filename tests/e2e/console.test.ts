@@ -694,6 +694,43 @@ describeInBrowser('the console for employers', () => {
     await expectAccessible(page, 'report with answers');
   }, 120_000);
 
+  it('gives a running attempt more time from its row: a blank or overlong reason stays in the dialog, a real one moves the deadline', async () => {
+    const org = 'console-extend';
+    await seedBank(org, 'cext');
+    const { employer, invitations } = await assessmentWith(org, 'Extend screen', [
+      { name: 'Margaret' },
+    ]);
+    const started = await start(invitations[0]!.token);
+    expect(started.status).toBe(201);
+    const before = Date.parse(started.body.deadline);
+    const { page } = await app.open();
+    await signIn(page, org, 'Employer');
+    await page.getByRole('link', { name: 'Extend screen' }).click();
+    await rowOf(page, 'Margaret').waitFor();
+
+    await page.getByRole('button', { name: 'More time for Margaret' }).click();
+    const dialog = page.getByRole('dialog', { name: 'More time for Margaret' });
+    await dialog.getByLabel('Minutes to add').fill('15');
+    await dialog.getByLabel(/^Reason/).fill('   ');
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    expect(await dialog.isVisible()).toBe(true);
+    expect(await dialog.locator('input[name=reason]:invalid').count()).toBe(1);
+    await dialog.getByLabel(/^Reason/).fill('r'.repeat(600));
+    expect((await dialog.getByLabel(/^Reason/).inputValue()).length).toBe(500);
+    await dialog.getByLabel(/^Reason/).fill('Fire alarm in the building');
+    await expectAccessible(page, 'more time dialog');
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await page.getByText('Margaret has 15 more minutes.').waitFor();
+
+    const report = await app.api.request('GET', `/v1/attempts/${started.body.attemptId}/report`, {
+      token: employer,
+    });
+    expect(Date.parse(report.body.deadline) - before).toBe(15 * 60_000);
+    expect(report.body.extensions).toEqual([
+      expect.objectContaining({ minutes: 15, reason: 'Fire alarm in the building' }),
+    ]);
+  }, 120_000);
+
   it('is usable 390 CSS pixels wide: no horizontal scrolling on the list, create, edit, organisation, assessment and report screens', async () => {
     const org = 'console-narrow';
     await seedBank(org, 'cnar');

@@ -459,7 +459,14 @@ function invitationActions(
             max: 600,
             value: '10',
           },
-          { name: 'reason', label: m().extendReason, type: 'text', required: true },
+          {
+            name: 'reason',
+            label: m().extendReason,
+            type: 'text',
+            required: true,
+            notBlank: true,
+            maxLength: 500,
+          },
         ]);
         if (!values) return;
         const res = await call('POST', `/attempts/${i.attemptId}/extend`, {
