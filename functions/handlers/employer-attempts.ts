@@ -4,6 +4,7 @@
  * as SVG), more time for a running attempt, a preview attempt, and erasing a candidate's data.
  * Assessments, invitations and the organisation are the employer function's (`employer.ts`).
  */
+
 import {
   eraseCompletedAttempt,
   eraseOldLayoutAttempt,
@@ -15,6 +16,7 @@ import { clock } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
 import { currentProfile } from '../domain/profile.ts';
 import { AREAS } from '../domain/taxonomy.ts';
+import { preferredMediaType } from '../http/accept.ts';
 import {
   createHttpHandler,
   type HttpEvent,
@@ -35,6 +37,13 @@ import {
   ownAttempt,
   withPercentile,
 } from '../services/reports.ts';
+
+/**
+ * Whether the Accept header prefers the results as CSV over JSON, by its q-values
+ * (`text/csv;q=0.5, application/json` is JSON); JSON when it names neither.
+ */
+const prefersCsv = (accept: string | undefined) =>
+  preferredMediaType(accept, ['application/json', 'text/csv']) === 'text/csv';
 
 const STILL_ACTIVE =
   'The attempt is still active: its report exists once it is submitted or its time runs out.';
@@ -84,7 +93,7 @@ export const operations: Operations<typeof EMPLOYER_ATTEMPTS_ROUTES> = {
       ...row,
       ...withPercentile(row.score, norms),
     }));
-    if (/\btext\/csv\b/i.test(headers.accept ?? '')) {
+    if (prefersCsv(headers.accept)) {
       const areaIds = AREAS.map((x) => x.id).filter((id) => items.some((i) => id in i.areas));
       return new Reply(200, resultsCsv(items, areaIds), {
         'content-type': 'text/csv; charset=utf-8',

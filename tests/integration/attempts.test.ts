@@ -453,6 +453,22 @@ describe('results', () => {
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     expect(csv.text.trim().split('\r\n')).toHaveLength(res.body.items.length + 1);
   });
+
+  it('answers in the media type the Accept header prefers, by its q-values', async () => {
+    const as = async (accept: string) =>
+      (
+        await api.request('GET', `/v1/assessments/${assessmentId}/results?limit=5`, {
+          token: employer,
+          headers: { accept },
+        })
+      ).headers.get('content-type');
+
+    expect(await as('text/csv;q=0.5, application/json')).toMatch(/application\/json/);
+    expect(await as('application/json;q=0.5, text/csv')).toMatch(/text\/csv/);
+    expect(await as('text/*')).toMatch(/text\/csv/);
+    expect(await as('*/*')).toMatch(/application\/json/);
+    expect(await as('text/csv;q=0')).toMatch(/application\/json/);
+  });
 });
 
 describe('access control', () => {
