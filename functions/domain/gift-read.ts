@@ -244,7 +244,7 @@ function parseQuestion(
   if (block.category) r.at('area', block.category.pos);
   else if (area === undefined) {
     r.fail(
-      'No area for this question: put a "$CATEGORY: <area>" line above it, or upload with ?area=<area> (assay --area <area>).',
+      'No area for this question: put a "$CATEGORY: <area>" line above it, or upload with ?area=<area> (assay --area <area>; in the console, the Area under "For Moodle files").',
       d.start,
       'area',
     );

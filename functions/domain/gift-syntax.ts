@@ -221,7 +221,7 @@ export function parseCategory(
   }
   issues.push({
     path: '',
-    message: `${what}. Upload with ?area=<area> (assay --area <area>) to put the questions under it in one area, or end the category with an area: $CATEGORY: $course$/top/security. Areas: ${AREAS.map((a) => a.id).join(', ')}.`,
+    message: `${what}. Upload with ?area=<area> (assay --area <area>; in the console, the Area under "For Moodle files") to put the questions under it in one area, or end the category with an area: $CATEGORY: $course$/top/security. Areas: ${AREAS.map((a) => a.id).join(', ')}.`,
     ...pos,
   });
   return { pos };

@@ -254,7 +254,7 @@ function readQuestion(
   if (categoryPos) r.at('area', categoryPos);
   if (area === undefined) {
     r.fail(
-      'No area for this question: put a <question type="category"> naming an area before it, or upload with ?area=<area> (assay --area <area>).',
+      'No area for this question: put a <question type="category"> naming an area before it, or upload with ?area=<area> (assay --area <area>; in the console, the Area under "For Moodle files").',
       d.start,
       'area',
     );
