@@ -106,7 +106,17 @@ interface Session {
   preview: Preview;
 }
 
-const invitationToken = decodeURIComponent(location.hash.slice(1));
+/** The link's fragment; one mangled in transit (a stray `%`) is sent as it is, and refused. */
+function fragment(): string {
+  const raw = location.hash.slice(1);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+const invitationToken = fragment();
 /** `#preview:<attemptId>.<attemptToken>`: an employer's preview (no invitation). */
 const previewLink = /^preview:([0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]{43})$/.exec(invitationToken);
 const sessionKey = `assay.take.${invitationToken.split('.')[0]}`;
