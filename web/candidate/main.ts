@@ -524,6 +524,10 @@ function onSaveState(questionId: string, state: SaveState) {
   );
   if (status) paintStatus(status, questionId);
   updateNavigator();
+  document.getElementById('review-unanswered')?.replaceWith(reviewUnanswered());
+  document.getElementById('review-unsaved')?.replaceWith(reviewUnsaved());
+  const progress = document.getElementById('review-progress');
+  if (progress) progress.textContent = progressText();
 }
 
 function statusText(questionId: string): { text: string; kind: string } {
@@ -887,36 +891,33 @@ function showQuestion(focusHeading = true) {
   if (app.locked) lockInputs();
 }
 
+/** A titled list of questions on the review screen, each a button to go to it. */
+function reviewList(title: string, qs: CandidateQuestion[]): HTMLElement[] {
+  const a = app.attempt!;
+  if (!qs.length) return [];
+  return [
+    h('h2', {}, `${title} (${qs.length})`),
+    h(
+      'ul',
+      { class: 'review-list' },
+      ...qs.map((q) => {
+        const i = a.questions.indexOf(q);
+        return h(
+          'li',
+          {},
+          h('button', { type: 'button', class: 'link', onclick: () => goTo(i) }, m().goTo(i + 1)),
+        );
+      }),
+    ),
+  ];
+}
+
 function showReview() {
   const a = app.attempt!;
   show(() => {
     const msg = m();
-    const list = (title: string, qs: CandidateQuestion[]) =>
-      qs.length
-        ? [
-            h('h2', {}, `${title} (${qs.length})`),
-            h(
-              'ul',
-              { class: 'review-list' },
-              ...qs.map((q) => {
-                const i = a.questions.indexOf(q);
-                return h(
-                  'li',
-                  {},
-                  h(
-                    'button',
-                    { type: 'button', class: 'link', onclick: () => goTo(i) },
-                    msg.goTo(i + 1),
-                  ),
-                );
-              }),
-            ),
-          ]
-        : [];
-    const unanswered = a.questions.filter((q) => !isAnswered(q, app.saver?.current(q.questionId)));
     const open = (a.sections ?? []).filter((s) => s.mode === 'adaptive' && !s.complete);
     const flagged = a.questions.filter((q) => app.flags.has(q.questionId));
-    const unsaved = a.questions.filter((q) => app.saver?.isUnsaved(q.questionId));
     const submit = h(
       'button',
       { type: 'button', class: 'primary', id: 'submit', onclick: () => void submitNow(submit) },
@@ -924,7 +925,7 @@ function showReview() {
     );
     return [
       h('h1', {}, msg.reviewHeading),
-      h('p', { class: 'progress' }, progressText()),
+      h('p', { class: 'progress', id: 'review-progress' }, progressText()),
       ...open.map((s) =>
         h(
           'p',
@@ -932,11 +933,9 @@ function showReview() {
           msg.reviewAdaptiveOpen(areaName(s.area), s.itemsLeftAtMost ?? 0),
         ),
       ),
-      ...(unanswered.length
-        ? list(msg.reviewUnanswered, unanswered)
-        : [h('p', {}, msg.reviewAllAnswered)]),
-      ...list(msg.reviewFlagged, flagged),
-      ...list(msg.reviewUnsaved, unsaved),
+      reviewUnanswered(),
+      ...reviewList(msg.reviewFlagged, flagged),
+      reviewUnsaved(),
       h('p', { class: 'notice' }, msg.reviewWarning),
       h(
         'p',
@@ -951,6 +950,29 @@ function showReview() {
       h('p', { id: 'submit-status', role: 'status' }),
     ];
   });
+}
+
+/**
+ * The review's "Not answered" and "Not saved yet" lists: repainted as saves settle (see
+ * `onSaveState`), so that an answer the server has saved (or refused, or another window
+ * replaced) since the screen was drawn is listed as it now is.
+ */
+function reviewUnanswered(): HTMLElement {
+  const a = app.attempt!;
+  const unanswered = a.questions.filter((q) => !isAnswered(q, app.saver?.current(q.questionId)));
+  return h(
+    'div',
+    { id: 'review-unanswered' },
+    ...(unanswered.length
+      ? reviewList(m().reviewUnanswered, unanswered)
+      : [h('p', {}, m().reviewAllAnswered)]),
+  );
+}
+
+function reviewUnsaved(): HTMLElement {
+  const a = app.attempt!;
+  const unsaved = a.questions.filter((q) => app.saver?.isUnsaved(q.questionId));
+  return h('div', { id: 'review-unsaved' }, ...reviewList(m().reviewUnsaved, unsaved));
 }
 
 async function submitNow(button: HTMLButtonElement) {
