@@ -4,23 +4,38 @@
  * a computer whose clock is changed during the attempt.
  */
 import type { Page } from 'playwright-core';
-import { beforeAll, expect, it } from 'vitest';
+import { afterEach, beforeAll, expect, it } from 'vitest';
+import { clock } from '../../functions/domain/clock.ts';
 import {
   type Assessment,
+  answerCurrentQuestion,
+  attemptSession,
   createAssessment,
   describeInBrowser,
   invite,
   QUESTION_COUNT as N,
   startInvitation,
+  takeUrl,
   useBrowserApp,
 } from './support.ts';
 
 const app = useBrowserApp();
 let assessment: Assessment;
+let sixMinutes: Assessment;
+
+const realNow = clock.now;
+afterEach(() => {
+  clock.now = realNow;
+});
 
 beforeAll(async () => {
   if (!app.browser) return;
   assessment = await createAssessment(app.api, 'badday');
+  sixMinutes = await createAssessment(app.api, 'badday6', {
+    title: 'Six minutes',
+    timeLimitMinutes: 6,
+    showResultToCandidate: false,
+  });
 }, 60_000);
 
 /** Pick an answer on the question shown without waiting for it to be saved. */
@@ -62,4 +77,35 @@ describeInBrowser('the candidate app on a bad day', () => {
       .not.toContain('Not saved yet');
     expect(await page.locator('main').innerText()).toContain(`1 of ${N} answered`);
   }, 90_000);
+
+  it('at time-up with an answer still offline, says it was not saved instead of only "your saved answers were submitted"', async () => {
+    const inv = await invite(app.api, sixMinutes);
+    const { context, page } = await app.open();
+    await page.clock.install({ time: new Date() });
+    await page.goto(takeUrl(app.api, inv.token));
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
+    await answerCurrentQuestion(page);
+    await page.getByRole('button', { name: 'Next', exact: true }).click();
+    await page.getByRole('heading', { name: `Question 2 of ${N}` }).waitFor();
+    const session = await attemptSession(page);
+    await context.setOffline(true);
+    await choose(page);
+    await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Not saved/);
+    const view = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+      token: session.attemptToken,
+    });
+    clock.now = () => new Date(Date.parse(view.body.deadline) + 60_000);
+
+    await page.clock.fastForward('06:30');
+    await page.getByText('Time is up. Your saved answers are being submitted…').waitFor();
+    await page.clock.fastForward('00:30');
+    await page.getByRole('heading', { name: 'Time is up' }).waitFor();
+    const final = await page.locator('main').innerText();
+
+    expect(final).toContain(
+      '1 answer chosen on this page could not be saved before the time ran out, so it was not submitted.',
+    );
+    expect(await page.locator('#offline').isVisible()).toBe(false);
+  }, 120_000);
 });

@@ -123,6 +123,12 @@ const en = {
   timeUpHeading: 'Time is up',
   timeUpSubmitting: 'Time is up. Your saved answers are being submitted…',
   timeUpSubmitted: (time: string) => `Your saved answers were submitted at ${time}.`,
+  timeUpUnsaved: (n: number) =>
+    plural('en', n, {
+      one: '# answer chosen on this page could not be saved before the time ran out, so it was not submitted.',
+      other:
+        '# answers chosen on this page could not be saved before the time ran out, so they were not submitted.',
+    }),
   submittedHeading: 'Your answers were submitted',
   submittedAt: (time: string) => `Submitted at ${time}.`,
   resultHeading: 'Your result',
@@ -292,6 +298,14 @@ const ru: Messages = {
   timeUpHeading: 'Время вышло',
   timeUpSubmitting: 'Время вышло. Отправляем сохранённые ответы…',
   timeUpSubmitted: (time: string) => `Сохранённые ответы отправлены в ${time}.`,
+  timeUpUnsaved: (n: number) =>
+    plural('ru', n, {
+      one: '# ответ, выбранный на этой странице, не удалось сохранить до конца времени, поэтому он не отправлен.',
+      few: '# ответа, выбранных на этой странице, не удалось сохранить до конца времени, поэтому они не отправлены.',
+      many: '# ответов, выбранных на этой странице, не удалось сохранить до конца времени, поэтому они не отправлены.',
+      other:
+        '# ответа, выбранных на этой странице, не удалось сохранить до конца времени, поэтому они не отправлены.',
+    }),
   submittedHeading: 'Ваши ответы отправлены',
   submittedAt: (time: string) => `Отправлено в ${time}.`,
   resultHeading: 'Ваш результат',

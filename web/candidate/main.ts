@@ -140,6 +140,8 @@ const app = {
   startedWithMs: 0,
   timer: undefined as ReturnType<typeof setInterval> | undefined,
   locked: false,
+  /** The final screen is shown: nothing more will be sent. */
+  finished: false,
   /** Adaptive items: the answer chosen here, sent only by Save and continue (it is final). */
   drafts: new Map<string, Answer>(),
   /** The adaptive item whose save is on its way (its screen waits for the next item). */
@@ -1057,9 +1059,12 @@ async function timeUp() {
   flushDrafts();
   await app.saver?.drain(Math.min(10_000, a.gracePeriodSeconds * 1000));
   await app.events?.stop(true);
+  // What is still waiting now was not saved in time: the candidate is told, not left to think
+  // it was submitted with the rest.
+  const lost = a.questions.filter((q) => app.saver?.isUnsaved(q.questionId)).length;
   const res = await api.call('POST', `/attempts/${a.attemptId}/submit`, { token: app.token });
   if (res.status === 401) return onStop('elsewhere');
-  finish(res.status === 200 ? res.body : { status: 'expired' }, true);
+  finish(res.status === 200 ? res.body : { status: 'expired' }, true, true, lost);
 }
 
 function onStop(reason: StopReason) {
@@ -1097,9 +1102,18 @@ async function finishedEarlier(view: AttemptView) {
   );
 }
 
-function finish(body: { status: string; result?: CandidateResult }, timedOut: boolean, now = true) {
+/** The final screen; `lost`: answers still unsaved when time ran out (not submitted). */
+function finish(
+  body: { status: string; result?: CandidateResult },
+  timedOut: boolean,
+  now = true,
+  lost = 0,
+) {
   stopClock();
   app.locked = true;
+  app.finished = true;
+  // "Your answers are kept here and sent when you are back online" is no longer true.
+  $('offline').hidden = true;
   void app.events?.stop(false);
   const at = clock.now();
   $('clock').hidden = true;
@@ -1108,13 +1122,14 @@ function finish(body: { status: string; result?: CandidateResult }, timedOut: bo
     const msg = m();
     const org = app.preview?.organisation.name ?? '';
     const when = timeOfDay(app.locale, at);
-    const out: HTMLElement[] = [
+    const out: (HTMLElement | null)[] = [
       h('h1', {}, timedOut ? msg.timeUpHeading : msg.submittedHeading),
       h(
         'p',
         { class: 'notice' },
         now ? (timedOut ? msg.timeUpSubmitted(when) : msg.submittedAt(when)) : msg.goneFinished,
       ),
+      lost ? h('p', { class: 'notice', id: 'time-up-unsaved' }, msg.timeUpUnsaved(lost)) : null,
     ];
     const r = body.result;
     if (r) out.push(...resultView(r));
@@ -1208,7 +1223,7 @@ window.addEventListener('online', () => {
   void app.events?.flush(false);
 });
 window.addEventListener('offline', () => {
-  $('offline').hidden = false;
+  $('offline').hidden = app.finished;
 });
 window.addEventListener('hashchange', () => location.reload());
 
