@@ -3,15 +3,16 @@
  * land while the review screen is open, the deadline passing with answers still offline, and
  * a computer whose clock is changed during the attempt.
  */
-import type { Page } from 'playwright-core';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { clock } from '../../functions/domain/clock.ts';
 import {
   type Assessment,
   answerCurrentQuestion,
   attemptSession,
+  chooseAnswer,
   createAssessment,
   describeInBrowser,
+  goToType,
   invite,
   QUESTION_COUNT as N,
   startInvitation,
@@ -38,18 +39,6 @@ beforeAll(async () => {
   });
 }, 60_000);
 
-/** Pick an answer on the question shown without waiting for it to be saved. */
-async function choose(page: Page) {
-  const type = await page.locator('section.question').getAttribute('data-type');
-  if (type === 'order') await page.getByRole('button', { name: 'Keep this order' }).click();
-  else if (type === 'matching')
-    await page.locator('.matching select').first().selectOption({ index: 1 });
-  else if (type === 'numeric' || type === 'text') {
-    await page.locator('.typed input').fill('1');
-    await page.keyboard.press('Enter');
-  } else await page.locator('.choices input').first().click();
-}
-
 describeInBrowser('the candidate app on a bad day', () => {
   it('says a link whose fragment is not valid percent-encoding is not valid, instead of loading forever', async () => {
     const { page } = await app.open();
@@ -63,8 +52,10 @@ describeInBrowser('the candidate app on a bad day', () => {
   it('takes an answer off the review screen\'s "Not saved yet" list once the server saves it', async () => {
     const inv = await invite(app.api, assessment);
     const { context, page } = await startInvitation(app, inv.token);
+    // A single choice: one click answers it (one of a matching's rows would not).
+    await goToType(page, 'single');
     await context.setOffline(true);
-    await choose(page);
+    await chooseAnswer(page);
     await page.getByRole('button', { name: 'Review and submit' }).click();
     await page.getByRole('heading', { name: 'Review your answers' }).waitFor();
     const offline = await page.locator('main').innerText();
@@ -90,7 +81,7 @@ describeInBrowser('the candidate app on a bad day', () => {
     await page.getByRole('heading', { name: `Question 2 of ${N}` }).waitFor();
     const session = await attemptSession(page);
     await context.setOffline(true);
-    await choose(page);
+    await chooseAnswer(page);
     await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Not saved/);
     const view = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
       token: session.attemptToken,
