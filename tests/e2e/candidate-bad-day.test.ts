@@ -99,4 +99,26 @@ describeInBrowser('the candidate app on a bad day', () => {
     );
     expect(await page.locator('#offline').isVisible()).toBe(false);
   }, 120_000);
+
+  it("follows the server again when the computer's clock is set back two hours during the attempt", async () => {
+    const inv = await invite(app.api, assessment);
+    const { page } = await app.open();
+    // The computer's clock, which the test can set (performance.now() is left alone).
+    await page.addInitScript(
+      'const real = Date.now; window.shiftMs = 0; Date.now = () => real() + window.shiftMs;',
+    );
+    await page.goto(takeUrl(app.api, inv.token));
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
+    await expect.poll(() => page.locator('#countdown').innerText()).toMatch(/^(29|30):\d\d$/);
+
+    await page.evaluate('window.shiftMs = -2 * 3600 * 1000');
+
+    // Briefly off at most: then the server's clock again, not 2 h 30 min.
+    await expect
+      .poll(() => page.locator('#countdown').innerText(), { timeout: 10_000 })
+      .toMatch(/^(29|30):\d\d$/);
+    await page.waitForTimeout(1500);
+    expect(await page.locator('#countdown').innerText()).toMatch(/^(29|30):\d\d$/);
+  }, 90_000);
 });

@@ -1002,6 +1002,7 @@ function startClock() {
   app.warned.clear();
   $('clock').hidden = false;
   const tick = () => {
+    if (clock.jumped()) void resyncClock();
     const left = Date.parse(a.deadline) - clock.now();
     $('countdown').textContent = formatCountdown(left);
     $('clock').dataset.low = String(left <= 60_000);
@@ -1014,6 +1015,28 @@ function startClock() {
   };
   tick();
   app.timer = setInterval(tick, 250);
+}
+
+let resyncing = false;
+
+/**
+ * The computer's clock was set (or it slept): ask the server for its time (every response
+ * carries `serverTime`, and the Api syncs the clock from it), and follow a moved deadline.
+ * A failed request is tried again two seconds later.
+ */
+async function resyncClock() {
+  const a = app.attempt;
+  if (resyncing || !a || app.locked) return;
+  resyncing = true;
+  try {
+    const res = await api.call('GET', `/attempts/${a.attemptId}`, { token: app.token });
+    if (res.status === 200) followDeadline(res.body?.deadline);
+    else if (res.status === 401) onStop('elsewhere');
+    // Not answered with the server's time: not again on every tick.
+    else await new Promise((r) => setTimeout(r, 2000));
+  } finally {
+    resyncing = false;
+  }
 }
 
 function stopClock() {
