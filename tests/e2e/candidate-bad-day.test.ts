@@ -121,4 +121,25 @@ describeInBrowser('the candidate app on a bad day', () => {
     await page.waitForTimeout(1500);
     expect(await page.locator('#countdown').innerText()).toMatch(/^(29|30):\d\d$/);
   }, 90_000);
+
+  it('does not save "1,000" as 1: asks the candidate to write it without the ambiguity', async () => {
+    const inv = await invite(app.api, assessment);
+    const { page } = await startInvitation(app, inv.token);
+    await goToType(page, 'numeric');
+    const saves: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'PUT') saves.push(r.postData() ?? '');
+    });
+    const input = page.getByLabel('Your answer (a number)');
+
+    await input.fill('1,000');
+    await input.press('Enter');
+    const refused = await page.locator('.field-error').innerText();
+    await input.fill('1000');
+    await input.press('Enter');
+    await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Saved at /);
+
+    expect(refused).toMatch(/^Not saved: 1,000 could be a whole number with a thousands separator/);
+    expect(saves).toEqual(['{"answer":1000}']);
+  }, 60_000);
 });

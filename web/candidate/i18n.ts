@@ -79,6 +79,8 @@ const en = {
   numberLabel: 'Your answer (a number)',
   numberHint: 'Digits, with a point or a comma for decimals, for example 42 or 3.5.',
   numberInvalid: 'This is not a number: use digits, for example 42 or 3.5.',
+  numberAmbiguous: (typed: string) =>
+    `Not saved: ${typed} could be a whole number with a thousands separator or a decimal. Write it without the comma (for example 1000), or with a point for decimals (1.5).`,
   unit: (unit: string) => `Unit: ${unit}`,
   textLabel: 'Your answer',
   textHint: 'A short answer; it is saved when you pause typing or leave the field.',
@@ -252,6 +254,8 @@ const ru: Messages = {
   numberLabel: 'Ваш ответ (число)',
   numberHint: 'Цифры, дробная часть — через точку или запятую, например 42 или 3,5.',
   numberInvalid: 'Это не число: введите цифры, например 42 или 3,5.',
+  numberAmbiguous: (typed: string) =>
+    `Не сохранено: ${typed} можно прочитать и как целое число с разделителем тысяч, и как дробь. Напишите без запятой (например, 1000) или с точкой для дробной части (1.5).`,
   unit: (unit: string) => `Единица: ${unit}`,
   textLabel: 'Ваш ответ',
   textHint: 'Короткий ответ; он сохраняется, когда вы делаете паузу или уходите из поля.',

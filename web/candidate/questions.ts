@@ -6,6 +6,7 @@ import type { QuestionTypeId } from '../../functions/domain/question-types/regis
 import { h, uid } from '../shared/dom.ts';
 import { inlineMarkdownHtml, markdownHtml } from '../shared/markdown.ts';
 import type { Messages } from './i18n.ts';
+import { readNumber } from './numbers.ts';
 import type { Answer } from './saver.ts';
 
 interface Item {
@@ -331,16 +332,18 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
       const raw = input.value.trim();
       if (raw === '' || raw === last) return;
       if (kind === 'numeric') {
-        const n = /^[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?$/.test(raw)
-          ? Number(raw.replace(',', '.'))
-          : Number.NaN;
-        const bad = !Number.isFinite(n);
+        const read = readNumber(raw);
+        const bad = 'error' in read;
         error.hidden = !bad;
-        error.textContent = bad ? m.numberInvalid : '';
+        error.textContent = bad
+          ? read.error === 'ambiguous'
+            ? m.numberAmbiguous(raw)
+            : m.numberInvalid
+          : '';
         input.setAttribute('aria-invalid', String(bad));
         if (bad) return;
         last = raw;
-        save(n);
+        save(read.value);
       } else {
         last = raw;
         save(raw);
