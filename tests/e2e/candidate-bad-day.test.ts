@@ -142,4 +142,24 @@ describeInBrowser('the candidate app on a bad day', () => {
     expect(refused).toMatch(/^Not saved: 1,000 could be a whole number with a thousands separator/);
     expect(saves).toEqual(['{"answer":1000}']);
   }, 60_000);
+
+  it('warns before the page closes while a typed answer is still within its pause before saving', async () => {
+    const inv = await invite(app.api, assessment);
+    const { page } = await startInvitation(app, inv.token);
+    await goToType(page, 'numeric');
+    const input = page.getByLabel('Your answer (a number)');
+    await input.click();
+    await input.pressSequentially('256');
+    const dialogs: string[] = [];
+    page.on('dialog', async (d) => {
+      dialogs.push(d.type());
+      await d.dismiss();
+    });
+
+    await page.close({ runBeforeUnload: true });
+
+    await expect.poll(() => dialogs).toEqual(['beforeunload']);
+    expect(page.isClosed()).toBe(false);
+    await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Saved at /);
+  }, 60_000);
 });

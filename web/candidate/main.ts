@@ -22,7 +22,13 @@ import {
   timeOfDay,
 } from './i18n.ts';
 import { PageEventRecorder } from './page-events.ts';
-import { type CandidateQuestion, isAnswered, promptHtml, rendererOf } from './questions.ts';
+import {
+  type CandidateQuestion,
+  flushTyped,
+  isAnswered,
+  promptHtml,
+  rendererOf,
+} from './questions.ts';
 import { type Answer, type SavedAnswer, Saver, type SaveState, type StopReason } from './saver.ts';
 
 interface Preview {
@@ -980,6 +986,7 @@ function reviewUnsaved(): HTMLElement {
 async function submitNow(button: HTMLButtonElement) {
   button.disabled = true;
   $('submit-status').textContent = m().submitting;
+  flushTyped();
   flushDrafts();
   await app.saver?.drain(15_000);
   if (app.saver?.stopReason === 'elsewhere') return;
@@ -1079,6 +1086,7 @@ async function timeUp() {
   );
   $('main').prepend(banner);
   const a = app.attempt!;
+  flushTyped();
   flushDrafts();
   await app.saver?.drain(Math.min(10_000, a.gracePeriodSeconds * 1000));
   await app.events?.stop(true);
@@ -1235,6 +1243,7 @@ function resultView(r: CandidateResult): HTMLElement[] {
 // ---- page lifecycle ----
 
 window.addEventListener('beforeunload', (e) => {
+  if (!app.locked) flushTyped();
   if (app.saver?.unsavedCount || app.drafts.size) {
     e.preventDefault();
     e.returnValue = m().leaveWarning;

@@ -308,6 +308,17 @@ function orderList({ q, value, m, save, announce }: RenderContext): HTMLElement 
 }
 
 /** Text or number typed in: saved when the candidate pauses (1 s) or leaves the field. */
+/** The typed answer waiting out its pause before it is saved (one input is on screen). */
+let pendingTyped: (() => void) | undefined;
+
+/**
+ * Save now what was typed but is still within its pause (the page is closing, time is up, or
+ * the candidate submits): else it would be lost without the page knowing it was there.
+ */
+export function flushTyped(): void {
+  pendingTyped?.();
+}
+
 function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
   return ({ q, value, m, save }) => {
     const id = uid('answer');
@@ -329,6 +340,7 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const commit = () => {
       clearTimeout(timer);
+      if (pendingTyped === commit) pendingTyped = undefined;
       const raw = input.value.trim();
       if (raw === '' || raw === last) return;
       if (kind === 'numeric') {
@@ -352,6 +364,7 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
     input.addEventListener('input', () => {
       clearTimeout(timer);
       timer = setTimeout(commit, 1000);
+      pendingTyped = commit;
     });
     input.addEventListener('change', commit);
     input.addEventListener('keydown', (e) => {
