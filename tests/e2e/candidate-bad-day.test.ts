@@ -162,4 +162,22 @@ describeInBrowser('the candidate app on a bad day', () => {
     expect(page.isClosed()).toBe(false);
     await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Saved at /);
   }, 60_000);
+
+  it('puts a saved text answer back, and says why, when the candidate empties its field (an answer cannot be removed)', async () => {
+    const inv = await invite(app.api, assessment);
+    const { page } = await startInvitation(app, inv.token);
+    await goToType(page, 'text');
+    const input = page.getByLabel('Your answer', { exact: true });
+    await input.fill('authorization');
+    await input.press('Enter');
+    await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Saved at /);
+
+    await input.fill('');
+    await input.press('Enter');
+
+    expect(await input.inputValue()).toBe('authorization');
+    expect(await page.locator('.field-error').innerText()).toBe(
+      'A saved answer cannot be removed, only changed: your saved answer is shown again.',
+    );
+  }, 60_000);
 });

@@ -83,6 +83,7 @@ const en = {
     `Not saved: ${typed} could be a whole number with a thousands separator or a decimal. Write it without the comma (for example 1000), or with a point for decimals (1.5).`,
   unit: (unit: string) => `Unit: ${unit}`,
   textLabel: 'Your answer',
+  cannotRemove: 'A saved answer cannot be removed, only changed: your saved answer is shown again.',
   textHint: 'A short answer; it is saved when you pause typing or leave the field.',
   unsupported:
     'This page cannot show this kind of question yet. Go on with Next; it stays unanswered.',
@@ -258,6 +259,8 @@ const ru: Messages = {
     `Не сохранено: ${typed} можно прочитать и как целое число с разделителем тысяч, и как дробь. Напишите без запятой (например, 1000) или с точкой для дробной части (1.5).`,
   unit: (unit: string) => `Единица: ${unit}`,
   textLabel: 'Ваш ответ',
+  cannotRemove:
+    'Сохранённый ответ нельзя удалить, только изменить: сохранённый ответ показан снова.',
   textHint: 'Короткий ответ; он сохраняется, когда вы делаете паузу или уходите из поля.',
   unsupported:
     'Эта страница пока не умеет показывать такой вопрос. Переходите дальше; вопрос останется без ответа.',

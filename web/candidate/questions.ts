@@ -338,10 +338,18 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
     });
     let last = value === undefined ? '' : String(value);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const commit = () => {
+    /** `left`: the candidate left the field or pressed Enter (not a pause while typing). */
+    const commit = (left = true) => {
       clearTimeout(timer);
       if (pendingTyped === commit) pendingTyped = undefined;
       const raw = input.value.trim();
+      if (raw === '' && last !== '' && left) {
+        // An emptied field would show no answer while the saved one is graded: show it again.
+        input.value = last;
+        error.hidden = false;
+        error.textContent = m.cannotRemove;
+        return;
+      }
       if (raw === '' || raw === last) return;
       if (kind === 'numeric') {
         const read = readNumber(raw);
@@ -357,16 +365,17 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
         last = raw;
         save(read.value);
       } else {
+        error.hidden = true;
         last = raw;
         save(raw);
       }
     };
     input.addEventListener('input', () => {
       clearTimeout(timer);
-      timer = setTimeout(commit, 1000);
+      timer = setTimeout(() => commit(false), 1000);
       pendingTyped = commit;
     });
-    input.addEventListener('change', commit);
+    input.addEventListener('change', () => commit());
     input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') commit();
     });
