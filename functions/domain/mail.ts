@@ -3,6 +3,7 @@
  * in English or Russian. Pure: the mail job gathers the facts, this module words them.
  */
 import type { Locale } from './locales.ts';
+import { findArea } from './taxonomy.ts';
 
 /** Why a message is sent. */
 export type MailKind = 'invitation' | 'reminder' | 'resend';
@@ -35,7 +36,7 @@ export interface MailFacts {
     title: string;
     timeLimitMinutes: number;
     questionCount: number;
-    /** Display names of the areas, in blueprint order. */
+    /** The areas' ids, in blueprint order (named here, in the candidate's language). */
     areas: string[];
     instructions?: string;
   };
@@ -50,6 +51,36 @@ export interface MailContent {
   subject: string;
   text: string;
   html: string;
+}
+
+/**
+ * The areas' names in Russian, as the candidate app names them (`web/candidate/i18n.ts`,
+ * `areaNames`; tests/unit/mail.test.ts holds the two together). English names are the
+ * taxonomy's own.
+ */
+const AREA_NAMES_RU: Readonly<Record<string, string>> = {
+  microservices: 'Микросервисы',
+  serverless: 'Бессерверные технологии',
+  'api-first': 'Разработка API-first',
+  'real-time-data': 'Данные в реальном времени',
+  'devops-cicd': 'DevOps и CI/CD',
+  'ai-ml': 'Интеграция ИИ/МО',
+  security: 'Безопасность',
+  'cloud-native': 'Cloud-native',
+  'modern-languages': 'Go и Rust',
+  'problem-solving': 'Решение задач',
+  communication: 'Коммуникация',
+  adaptability: 'Адаптивность',
+  collaboration: 'Командная работа',
+};
+
+/** The areas' names in the candidate's language, each once (two sections may share an area). */
+export function areaNames(ids: readonly string[], locale: Locale): string[] {
+  const name = (id: string) =>
+    (locale === 'ru' && Object.hasOwn(AREA_NAMES_RU, id) ? AREA_NAMES_RU[id] : undefined) ??
+    findArea(id)?.name ??
+    id;
+  return [...new Set(ids)].map(name);
 }
 
 /** Minutes the candidate has: the time limit stretched by their extra time (to the half minute, down). */
@@ -163,7 +194,7 @@ const EN: Words = {
   time: (minutes, f) =>
     `Time: ${formatMinutes(minutes, 'en')} minutes${f.extraTimePercent > 0 ? ` (${f.assessment.timeLimitMinutes} minutes plus your ${f.extraTimePercent}% extra time)` : ''}. Once you start, the clock keeps running, even if you close the page.`,
   questions: (f) =>
-    `Questions: ${f.assessment.questionCount}, on ${f.assessment.areas.join(', ')}.`,
+    `Questions: ${f.assessment.questionCount}, on ${areaNames(f.assessment.areas, 'en').join(', ')}.`,
   until: (date) => `The link works until ${date}.`,
   prepareHeading: 'What to prepare',
   prepare: (minutes) => [
@@ -200,7 +231,7 @@ const RU: Words = {
   time: (minutes, f) =>
     `Время: ${formatMinutes(minutes, 'ru')} ${ruPlural(minutes, ['минута', 'минуты', 'минут'])}${f.extraTimePercent > 0 ? ` (${f.assessment.timeLimitMinutes} ${ruPlural(f.assessment.timeLimitMinutes, ['минута', 'минуты', 'минут'])} и ещё ${f.extraTimePercent}% дополнительного времени для вас)` : ''}. После начала время идёт, даже если закрыть страницу.`,
   questions: (f) =>
-    `Вопросов: ${f.assessment.questionCount}; темы: ${f.assessment.areas.join(', ')}.`,
+    `Вопросов: ${f.assessment.questionCount}; темы: ${areaNames(f.assessment.areas, 'ru').join(', ')}.`,
   until: (date) => `Ссылка действует до ${date}.`,
   prepareHeading: 'Как подготовиться',
   prepare: (minutes) => [

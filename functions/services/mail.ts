@@ -22,7 +22,6 @@ import { localeOr } from '../domain/locales.ts';
 import { composeMail } from '../domain/mail.ts';
 import { MAIL_TAGS } from '../domain/mail-events.ts';
 import { DEFAULT_REMIND_HOURS, reminderAt } from '../domain/reminder-time.ts';
-import { findArea } from '../domain/taxonomy.ts';
 import { invitationToken, mailedSecret, secretMatches } from '../domain/tokens.ts';
 import { logger } from '../http/logger.ts';
 
@@ -96,7 +95,7 @@ export async function deliverQueued(
       title: assessment.title,
       timeLimitMinutes: assessment.timeLimitMinutes,
       questionCount: assessment.questionCount,
-      areas: assessment.sections.map((s) => findArea(s.area)?.name ?? s.area),
+      areas: assessment.sections.map((s) => s.area),
       ...(assessment.instructions ? { instructions: assessment.instructions } : {}),
     },
     candidate: inv.candidate.name ? { name: inv.candidate.name } : {},

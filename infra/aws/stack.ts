@@ -822,7 +822,7 @@ export class AssayStack extends Stack {
     fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.seconds(everySeconds) });
     Validations.of(fn).acknowledge({
       id: 'Serverless-LambdaAsyncFailureDestination',
-      reason: `A failed run is not retried and its event carries nothing (a schedule tick): the next run a minute later redoes the work, and a run that keeps failing raises the ${jobName} errors and last-success alarms.`,
+      reason: `A failed run is not retried and its event carries nothing (a schedule tick): the next run (every ${everySeconds} s) redoes the work, and a run that keeps failing raises the ${jobName} errors and last-success alarms.`,
     });
 
     const rerun = `The next scheduled run (every ${everySeconds} s) repeats a failed or lost run: it finds the same due work, and finalising is an idempotent conditional write, so nothing is lost and a queued event would add nothing.`;

@@ -639,6 +639,98 @@ describeInBrowser('the console for employers', () => {
     }
   }, 180_000);
 
+  it('shows a hiring manager, per question of the report, the answer given, the correct answer and its explanation, and an unanswered question as unanswered', async () => {
+    const org = 'console-report-answers';
+    await seedBank(org, 'crep');
+    const { employer, invitations } = await assessmentWith(org, 'Answers screen', [
+      { name: 'Ada Lovelace' },
+    ]);
+    const started = await start(invitations[0]!.token);
+    expect(started.status).toBe(201);
+    const { attemptId, attemptToken, questions } = started.body;
+    const first = questions[0];
+    const answer =
+      first.type === 'numeric'
+        ? 1
+        : first.type === 'text'
+          ? 'a guess'
+          : first.type === 'multi'
+            ? [first.options[0].id]
+            : first.type === 'order'
+              ? first.items.map((i: { id: string }) => i.id)
+              : first.options[0].id;
+    const saved = await app.api.request(
+      'PUT',
+      `/v1/attempts/${attemptId}/answers/${first.questionId}`,
+      { headers: { authorization: `Bearer ${attemptToken}` }, body: { answer } },
+    );
+    expect(saved.status, saved.text).toBe(200);
+    const submitted = await app.api.request('POST', `/v1/attempts/${attemptId}/submit`, {
+      headers: { authorization: `Bearer ${attemptToken}` },
+    });
+    expect(submitted.status).toBe(200);
+    const report = await app.api.request('GET', `/v1/attempts/${attemptId}/report`, {
+      token: employer,
+    });
+    const [given, skipped] = report.body.questions as {
+      answer: string;
+      correctAnswer: string;
+      explanation: string;
+    }[];
+
+    const { page } = await app.open();
+    await signIn(page, org, 'Employer');
+    await page.goto(`${app.api.base}/console#/attempts/${attemptId}`);
+    await page.getByRole('heading', { name: 'Report: Ada Lovelace' }).waitFor();
+
+    const rows = page.getByRole('region', { name: 'Questions' }).locator('tbody tr');
+    const answered = await rows.nth(0).innerText();
+    expect(answered).toContain(`Answer given: ${given!.answer}`);
+    expect(answered).toContain(`Correct answer: ${given!.correctAnswer}`);
+    expect(answered).toContain(given!.explanation);
+    const unanswered = await rows.nth(1).innerText();
+    expect(unanswered).toContain('Answer given: No answer was saved.');
+    expect(unanswered).toContain(`Correct answer: ${skipped!.correctAnswer}`);
+    await expectAccessible(page, 'report with answers');
+  }, 120_000);
+
+  it('gives a running attempt more time from its row: a blank or overlong reason stays in the dialog, a real one moves the deadline', async () => {
+    const org = 'console-extend';
+    await seedBank(org, 'cext');
+    const { employer, invitations } = await assessmentWith(org, 'Extend screen', [
+      { name: 'Margaret' },
+    ]);
+    const started = await start(invitations[0]!.token);
+    expect(started.status).toBe(201);
+    const before = Date.parse(started.body.deadline);
+    const { page } = await app.open();
+    await signIn(page, org, 'Employer');
+    await page.getByRole('link', { name: 'Extend screen' }).click();
+    await rowOf(page, 'Margaret').waitFor();
+
+    await page.getByRole('button', { name: 'More time for Margaret' }).click();
+    const dialog = page.getByRole('dialog', { name: 'More time for Margaret' });
+    await dialog.getByLabel('Minutes to add').fill('15');
+    await dialog.getByLabel(/^Reason/).fill('   ');
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    expect(await dialog.isVisible()).toBe(true);
+    expect(await dialog.locator('input[name=reason]:invalid').count()).toBe(1);
+    await dialog.getByLabel(/^Reason/).fill('r'.repeat(600));
+    expect((await dialog.getByLabel(/^Reason/).inputValue()).length).toBe(500);
+    await dialog.getByLabel(/^Reason/).fill('Fire alarm in the building');
+    await expectAccessible(page, 'more time dialog');
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await page.getByText('Margaret has 15 more minutes.').waitFor();
+
+    const report = await app.api.request('GET', `/v1/attempts/${started.body.attemptId}/report`, {
+      token: employer,
+    });
+    expect(Date.parse(report.body.deadline) - before).toBe(15 * 60_000);
+    expect(report.body.extensions).toEqual([
+      expect.objectContaining({ minutes: 15, reason: 'Fire alarm in the building' }),
+    ]);
+  }, 120_000);
+
   it('is usable 390 CSS pixels wide: no horizontal scrolling on the list, create, edit, organisation, assessment and report screens', async () => {
     const org = 'console-narrow';
     await seedBank(org, 'cnar');
@@ -663,7 +755,7 @@ describeInBrowser('the console for employers', () => {
     // The shipped bank is not in this test's table: problem-solving has no questions.
     await page.getByRole('button', { name: 'Create assessment' }).click();
     await page.getByRole('heading', { name: 'Fix these first' }).waitFor();
-    expect(await page.locator('.error-summary').innerText()).toMatch(/problem-solving/);
+    expect(await page.locator('.error-summary').innerText()).toMatch(/^Problem-solving: needs/m);
     await expectReflow(page, 'create with errors');
     await second.getByLabel('Area').selectOption('collaboration');
     await page.getByRole('button', { name: 'Create assessment' }).click();

@@ -10,12 +10,14 @@ import {
 } from '../../functions/domain/mail.ts';
 import { deliveryNewsOf } from '../../functions/domain/mail-events.ts';
 import { type ReminderSubject, reminderDecision } from '../../functions/domain/reminders.ts';
+import { AREAS } from '../../functions/domain/taxonomy.ts';
+import { CATALOGUE as CANDIDATE_APP } from '../../web/candidate/i18n.ts';
 
 const facts = (over: Partial<MailFacts> = {}): MailFacts => ({
   kind: 'invitation',
   locale: 'en',
   organisation: { name: 'Acme' },
-  assessment: { title: 'Backend', timeLimitMinutes: 30, questionCount: 10, areas: ['Security'] },
+  assessment: { title: 'Backend', timeLimitMinutes: 30, questionCount: 10, areas: ['security'] },
   candidate: { name: 'Ada' },
   extraTimePercent: 0,
   expiresAt: '2030-01-02T03:04:00Z',
@@ -31,7 +33,7 @@ describe('the invitation email', () => {
           title: '<script>alert(1)</script>',
           timeLimitMinutes: 30,
           questionCount: 1,
-          areas: ['Security'],
+          areas: ['security'],
           instructions: '<img src=x onerror=alert(1)>',
         },
         candidate: { name: '"><b>Ada</b>' },
@@ -55,7 +57,7 @@ describe('the invitation email', () => {
       composeMail(
         facts({
           locale: 'ru',
-          assessment: { title: 'T', timeLimitMinutes: m, questionCount: 1, areas: ['A'] },
+          assessment: { title: 'T', timeLimitMinutes: m, questionCount: 1, areas: ['security'] },
         }),
       ).text;
     expect(ru(1)).toContain('Время: 1 минута.');
@@ -64,6 +66,28 @@ describe('the invitation email', () => {
     expect(composeMail(facts({ locale: 'ru', extraTimePercent: 5 })).text).toContain(
       'Время: 31,5 минуты',
     );
+  });
+
+  it('names the areas in the candidate’s language, as the candidate app does, each once', () => {
+    const assessment = {
+      title: 'T',
+      timeLimitMinutes: 30,
+      questionCount: 3,
+      areas: ['security', 'microservices', 'security', 'collaboration'],
+    };
+
+    const ru = composeMail(facts({ locale: 'ru', assessment })).text;
+    const en = composeMail(facts({ assessment })).text;
+
+    expect(ru).toContain('Вопросов: 3; темы: Безопасность, Микросервисы, Командная работа.');
+    expect(en).toContain('Questions: 3, on Security, Microservices, Collaboration.');
+    for (const area of AREAS) {
+      const one = { ...assessment, areas: [area.id] };
+      expect(composeMail(facts({ locale: 'ru', assessment: one })).text).toContain(
+        `темы: ${CANDIDATE_APP.ru.areaNames[area.id as keyof typeof CANDIDATE_APP.ru.areaNames]}.`,
+      );
+      expect(composeMail(facts({ assessment: one })).text).toContain(`on ${area.name}.`);
+    }
   });
 
   it('writes the minutes as Intl does in each language, for every time a candidate can have', () => {

@@ -24,6 +24,7 @@ import { sectionsList } from './employer.ts';
 import { checkbox, errorSummary, type FieldProblem, field, showErrors } from './forms.ts';
 import type { Assessment } from './model.ts';
 import { estimateSeconds } from './results.ts';
+import { inScreenWords } from './section-words.ts';
 
 interface SectionRow {
   area: HTMLSelectElement;
@@ -402,7 +403,11 @@ function drawForm(a: Assessment | undefined) {
       location.hash = `#/assessments/${res.body.assessmentId}`;
       return;
     }
-    showErrors(summary, clearable(), fieldFor, res.body?.errors ?? [], problemText(res));
+    const known = (id: string) => state.areas.find((x) => x.id === id)?.name;
+    const errors = ((res.body?.errors ?? []) as FieldProblem[]).map((e) =>
+      e.path.startsWith('sections') ? { ...e, message: inScreenWords(e.message, known) } : e,
+    );
+    showErrors(summary, clearable(), fieldFor, errors, problemText(res));
   });
 
   show(

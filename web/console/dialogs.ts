@@ -53,6 +53,10 @@ export interface DialogField {
   required?: boolean;
   min?: number | string;
   max?: number | string;
+  /** For text: at most this many characters (the API's own limit). */
+  maxLength?: number;
+  /** For text: at least one character that is not a space (a reason, not blanks). */
+  notBlank?: boolean;
   value?: string;
 }
 
@@ -74,6 +78,9 @@ export async function formDialog(
       required: f.required ?? f.type === 'number',
       min: f.min,
       max: f.max,
+      maxlength: f.maxLength,
+      // The browser refuses a value of only spaces before the dialog closes.
+      pattern: f.notBlank ? '.*\\S.*' : undefined,
       value: f.value,
       ...(f.type === 'number' ? { inputmode: 'numeric', class: 'short' } : {}),
     }),

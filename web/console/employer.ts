@@ -459,7 +459,14 @@ function invitationActions(
             max: 600,
             value: '10',
           },
-          { name: 'reason', label: m().extendReason, type: 'text', required: true },
+          {
+            name: 'reason',
+            label: m().extendReason,
+            type: 'text',
+            required: true,
+            notBlank: true,
+            maxLength: 500,
+          },
         ]);
         if (!values) return;
         const res = await call('POST', `/attempts/${i.attemptId}/extend`, {
@@ -1000,6 +1007,12 @@ interface Report {
     unanswered?: boolean;
     /** `unanswered` is told apart from `wrong` (both score 0). */
     outcome?: string;
+    answered?: boolean;
+    /** The answer as a person reads it; absent when unanswered or erased. */
+    answer?: string;
+    correctAnswer?: string;
+    /** Markdown. */
+    explanation?: string;
   }[];
 }
 
@@ -1165,6 +1178,35 @@ function developmentSection(
   ];
 }
 
+/**
+ * What a hiring manager reads under a question: the answer given (as text, as report.html
+ * shows it), the key and its explanation (markdown), as the report's JSON carries them.
+ */
+function answersOf(q: Report['questions'][number]) {
+  const unanswered = q.unanswered || q.outcome === 'unanswered';
+  const given =
+    q.answer !== undefined
+      ? q.answer
+      : unanswered || q.answered === false
+        ? m().noAnswerSaved
+        : q.answered
+          ? m().answerErased
+          : undefined;
+  const pair = (label: string, value: HTMLElement | string) =>
+    h('div', {}, h('dt', {}, `${label}: `), h('dd', {}, value));
+  const parts = [
+    given !== undefined ? pair(m().answerGivenLabel, given) : null,
+    q.correctAnswer !== undefined ? pair(m().correctAnswerLabel, q.correctAnswer) : null,
+    q.explanation !== undefined
+      ? pair(
+          m().explanationLabel,
+          h('div', { class: 'md explanation', html: markdownHtml(q.explanation) }),
+        )
+      : null,
+  ].filter((x) => x !== null);
+  return parts.length ? h('dl', { class: 'answers' }, ...parts) : null;
+}
+
 function questionTable(r: Report) {
   return h(
     'div',
@@ -1198,6 +1240,7 @@ function questionTable(r: Report) {
               { scope: 'row' },
               h('code', {}, q.questionId),
               q.prompt ? h('div', { class: 'md prompt', html: markdownHtml(q.prompt) }) : null,
+              answersOf(q),
             ),
             h('td', {}, areaName(q.area)),
             h(

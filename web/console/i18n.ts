@@ -342,6 +342,11 @@ const en = {
   questionColumn: 'Question',
   secondsColumn: 'Seconds',
   unanswered: 'Unanswered',
+  answerGivenLabel: 'Answer given',
+  correctAnswerLabel: 'Correct answer',
+  explanationLabel: 'Explanation',
+  noAnswerSaved: 'No answer was saved.',
+  answerErased: 'Answered; the answer was erased with the candidate’s data.',
 
   // the bank
   bankHeading: 'Question bank',

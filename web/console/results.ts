@@ -19,9 +19,15 @@ function sortValue(row: ResultRow, key: SortKey): number | string | undefined {
   if (key === 'score') return row.score;
   if (key === 'percentile') return row.percentile;
   if (key === 'completedAt') return row.completedAt;
-  if (key === 'name') return (row.candidate.name ?? row.candidate.email ?? '').toLowerCase();
+  if (key === 'name') return row.candidate.name ?? row.candidate.email ?? '';
   return row.areas[key.slice(5)];
 }
+
+/**
+ * Names compare as a reader of the console expects (accents beside their letter, case ignored,
+ * Ё beside Е), not by code point, which put "Émile" after "Zed".
+ */
+const NAMES = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 
 /**
  * Rows in the order of one column; a row without a value (no percentile before the tenth
@@ -40,9 +46,15 @@ export function sortResults(
       if (a.v === undefined || b.v === undefined) {
         return a.v === b.v ? a.rank - b.rank : a.v === undefined ? 1 : -1;
       }
-      if (a.v < b.v) return -sign;
-      if (a.v > b.v) return sign;
-      return a.rank - b.rank;
+      const order =
+        typeof a.v === 'string' && typeof b.v === 'string' && key === 'name'
+          ? NAMES.compare(a.v, b.v)
+          : a.v < b.v
+            ? -1
+            : a.v > b.v
+              ? 1
+              : 0;
+      return order ? order * sign : a.rank - b.rank;
     })
     .map((x) => x.row);
 }

@@ -25,6 +25,7 @@ import { changesOf } from '../../../web/console/changes.ts';
 import { fromPoll, fromUpload, uploadFormat, where } from '../../../web/console/imports.ts';
 import type { Assessment } from '../../../web/console/model.ts';
 import { estimateSeconds, type ResultRow, sortResults } from '../../../web/console/results.ts';
+import { inScreenWords } from '../../../web/console/section-words.ts';
 
 const COGNITO: CognitoSettings = {
   domain: 'https://acme.auth.eu-west-1.amazoncognito.com',
@@ -262,6 +263,25 @@ describe('the results table', () => {
     expect(names(sortResults(rows, 'name', 'descending'))).toEqual(['Cy', 'Bob', 'Ada']);
   });
 
+  it('sorts names as people read them: accents beside their letter, case ignored, Cyrillic Ё beside Е', () => {
+    const people = ['Zoë', 'émile', 'Adam', 'Ёлкин', 'Жуков', 'Евдокимов', 'Ørsted', 'Oscar'].map(
+      (n) => row(n, 50),
+    );
+
+    const sorted = names(sortResults(people, 'name', 'ascending'));
+
+    expect(sorted).toEqual([
+      'Adam',
+      'émile',
+      'Ørsted',
+      'Oscar',
+      'Zoë',
+      'Евдокимов',
+      'Ёлкин',
+      'Жуков',
+    ]);
+  });
+
   it('estimates the time from the areas’ time hints, saying when some areas have none', () => {
     const areas = [{ id: 'security', timeHintSeconds: 90 }, { id: 'collaboration' }];
     expect(estimateSeconds([{ area: 'security', count: 10 }], areas)).toEqual({
@@ -399,5 +419,42 @@ describe('what an edit sends', () => {
     expect(changesOf(assessment, { ...changed, title: 'Renamed' }, false)).toEqual({
       title: 'Renamed',
     });
+  });
+});
+
+describe('section errors on the create and edit screens', () => {
+  const names: Record<string, string> = {
+    microservices: 'Microservices',
+    'problem-solving': 'Problem-solving',
+  };
+  const areaName = (id: string) => names[id];
+
+  it('number sections from 1 as the screen does and name areas as the screen does', () => {
+    expect(
+      inScreenWords(
+        'Overlaps sections[0] (microservices, difficulty mixed): one question could be drawn twice. Merge them or use distinct difficulties.',
+        areaName,
+      ),
+    ).toBe(
+      'Overlaps Section 1 (Microservices, difficulty mixed): one question could be drawn twice. Merge them or use distinct difficulties.',
+    );
+    expect(
+      inScreenWords(
+        'microservices at difficulty 3: needs 45 questions, the bank has 15 published, 30 short.',
+        areaName,
+      ),
+    ).toBe(
+      'Microservices at difficulty 3: needs 45 questions, the bank has 15 published, 30 short.',
+    );
+    expect(
+      inScreenWords('problem-solving: needs 2 questions, the bank has 0 published.', areaName),
+    ).toBe('Problem-solving: needs 2 questions, the bank has 0 published.');
+  });
+
+  it('leave words that are not area ids alone', () => {
+    expect(inScreenWords('Too big: expected number to be <=100', areaName)).toBe(
+      'Too big: expected number to be <=100',
+    );
+    expect(inScreenWords('unknown: something', areaName)).toBe('unknown: something');
   });
 });
