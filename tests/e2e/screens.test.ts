@@ -5,6 +5,7 @@ import {
   type Assessment,
   answerCurrentQuestion as answer,
   capture,
+  chooseAnswer,
   createAssessment,
   describeInBrowser,
   expectAccessible,
@@ -92,7 +93,7 @@ describeInBrowser('every screen of the candidate app', () => {
       .waitFor();
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('button', { name: 'Question 1: not answered' }).click();
-    await answerWithoutWaiting(page);
+    await chooseAnswer(page);
     await page
       .getByRole('heading', { name: 'This assessment continues in another window' })
       .waitFor();
@@ -188,15 +189,4 @@ async function deadlineOf(page: Page): Promise<string> {
     token: session.attemptToken,
   });
   return view.body.deadline;
-}
-
-async function answerWithoutWaiting(page: Page) {
-  const type = await page.locator('section.question').getAttribute('data-type');
-  if (type === 'order') await page.getByRole('button', { name: 'Keep this order' }).click();
-  else if (type === 'matching')
-    await page.locator('.matching select').first().selectOption({ index: 1 });
-  else if (type === 'numeric' || type === 'text') {
-    await page.locator('.typed input').fill('1');
-    await page.keyboard.press('Enter');
-  } else await page.locator('.choices input').first().click();
 }

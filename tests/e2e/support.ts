@@ -310,6 +310,18 @@ export async function answerCurrentQuestion(page: Page) {
   return type!;
 }
 
+/** Pick an answer on the question shown, whatever its type, without waiting for it to be saved. */
+export async function chooseAnswer(page: Page) {
+  const type = await page.locator('section.question').getAttribute('data-type');
+  if (type === 'order') await page.getByRole('button', { name: 'Keep this order' }).click();
+  else if (type === 'matching')
+    await page.locator('.matching select').first().selectOption({ index: 1 });
+  else if (type === 'numeric' || type === 'text') {
+    await page.locator('.typed input').fill('1');
+    await page.keyboard.press('Enter');
+  } else await page.locator('.choices input').first().click();
+}
+
 /**
  * A candidate follows an invitation link (from the console, or from a captured email) in the
  * candidate app: Start, answer every question, Submit, and see the final screen. `page` is a

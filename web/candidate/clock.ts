@@ -6,15 +6,39 @@
 
 export class ServerClock {
   private offsetMs = 0;
+  /** `wall() - mono()` when the offset was learnt; it moves when the computer's clock is set. */
+  private baseMs: number | undefined;
+
+  /**
+   * @param wall this browser's clock (it can be set, and jumps)
+   * @param mono a clock that only moves forward (`performance.now()`)
+   */
+  constructor(
+    private readonly wall: () => number = () => Date.now(),
+    private readonly mono: () => number = () => performance.now(),
+  ) {}
 
   /** Learn the offset from a response's `serverTime`, taking the request's midpoint. */
   sync(serverTime: string, sentAt: number, receivedAt: number): void {
     const server = Date.parse(serverTime);
-    if (Number.isFinite(server)) this.offsetMs = server - (sentAt + receivedAt) / 2;
+    if (!Number.isFinite(server)) return;
+    this.offsetMs = server - (sentAt + receivedAt) / 2;
+    this.baseMs = this.wall() - this.mono();
   }
 
   now(): number {
-    return Date.now() + this.offsetMs;
+    return this.wall() + this.offsetMs;
+  }
+
+  /**
+   * The computer's clock was set (or the computer slept) since the offset was learnt, by more
+   * than `toleranceMs`: `now()` cannot be trusted until the next `sync`. Neither clock alone is
+   * right in both cases (a monotonic clock stops while the computer sleeps), so the page asks
+   * the server again.
+   */
+  jumped(toleranceMs = 2000): boolean {
+    if (this.baseMs === undefined) return false;
+    return Math.abs(this.wall() - this.mono() - this.baseMs) > toleranceMs;
   }
 }
 

@@ -79,8 +79,11 @@ const en = {
   numberLabel: 'Your answer (a number)',
   numberHint: 'Digits, with a point or a comma for decimals, for example 42 or 3.5.',
   numberInvalid: 'This is not a number: use digits, for example 42 or 3.5.',
+  numberAmbiguous: (typed: string) =>
+    `Not saved: ${typed} could be a whole number with a thousands separator or a decimal. Write it without the comma (for example 1000), or with a point for decimals (1.5).`,
   unit: (unit: string) => `Unit: ${unit}`,
   textLabel: 'Your answer',
+  cannotRemove: 'A saved answer cannot be removed, only changed: your saved answer is shown again.',
   textHint: 'A short answer; it is saved when you pause typing or leave the field.',
   unsupported:
     'This page cannot show this kind of question yet. Go on with Next; it stays unanswered.',
@@ -123,6 +126,12 @@ const en = {
   timeUpHeading: 'Time is up',
   timeUpSubmitting: 'Time is up. Your saved answers are being submitted…',
   timeUpSubmitted: (time: string) => `Your saved answers were submitted at ${time}.`,
+  timeUpUnsaved: (n: number) =>
+    plural('en', n, {
+      one: '# answer chosen on this page could not be saved before the time ran out, so it was not submitted.',
+      other:
+        '# answers chosen on this page could not be saved before the time ran out, so they were not submitted.',
+    }),
   submittedHeading: 'Your answers were submitted',
   submittedAt: (time: string) => `Submitted at ${time}.`,
   resultHeading: 'Your result',
@@ -246,8 +255,12 @@ const ru: Messages = {
   numberLabel: 'Ваш ответ (число)',
   numberHint: 'Цифры, дробная часть — через точку или запятую, например 42 или 3,5.',
   numberInvalid: 'Это не число: введите цифры, например 42 или 3,5.',
+  numberAmbiguous: (typed: string) =>
+    `Не сохранено: ${typed} можно прочитать и как целое число с разделителем тысяч, и как дробь. Напишите без запятой (например, 1000) или с точкой для дробной части (1.5).`,
   unit: (unit: string) => `Единица: ${unit}`,
   textLabel: 'Ваш ответ',
+  cannotRemove:
+    'Сохранённый ответ нельзя удалить, только изменить: сохранённый ответ показан снова.',
   textHint: 'Короткий ответ; он сохраняется, когда вы делаете паузу или уходите из поля.',
   unsupported:
     'Эта страница пока не умеет показывать такой вопрос. Переходите дальше; вопрос останется без ответа.',
@@ -292,6 +305,14 @@ const ru: Messages = {
   timeUpHeading: 'Время вышло',
   timeUpSubmitting: 'Время вышло. Отправляем сохранённые ответы…',
   timeUpSubmitted: (time: string) => `Сохранённые ответы отправлены в ${time}.`,
+  timeUpUnsaved: (n: number) =>
+    plural('ru', n, {
+      one: '# ответ, выбранный на этой странице, не удалось сохранить до конца времени, поэтому он не отправлен.',
+      few: '# ответа, выбранных на этой странице, не удалось сохранить до конца времени, поэтому они не отправлены.',
+      many: '# ответов, выбранных на этой странице, не удалось сохранить до конца времени, поэтому они не отправлены.',
+      other:
+        '# ответа, выбранных на этой странице, не удалось сохранить до конца времени, поэтому они не отправлены.',
+    }),
   submittedHeading: 'Ваши ответы отправлены',
   submittedAt: (time: string) => `Отправлено в ${time}.`,
   resultHeading: 'Ваш результат',

@@ -22,7 +22,13 @@ import {
   timeOfDay,
 } from './i18n.ts';
 import { PageEventRecorder } from './page-events.ts';
-import { type CandidateQuestion, isAnswered, promptHtml, rendererOf } from './questions.ts';
+import {
+  type CandidateQuestion,
+  flushTyped,
+  isAnswered,
+  promptHtml,
+  rendererOf,
+} from './questions.ts';
 import { type Answer, type SavedAnswer, Saver, type SaveState, type StopReason } from './saver.ts';
 
 interface Preview {
@@ -106,7 +112,17 @@ interface Session {
   preview: Preview;
 }
 
-const invitationToken = decodeURIComponent(location.hash.slice(1));
+/** The link's fragment; one mangled in transit (a stray `%`) is sent as it is, and refused. */
+function fragment(): string {
+  const raw = location.hash.slice(1);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+const invitationToken = fragment();
 /** `#preview:<attemptId>.<attemptToken>`: an employer's preview (no invitation). */
 const previewLink = /^preview:([0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]{43})$/.exec(invitationToken);
 const sessionKey = `assay.take.${invitationToken.split('.')[0]}`;
@@ -130,6 +146,8 @@ const app = {
   startedWithMs: 0,
   timer: undefined as ReturnType<typeof setInterval> | undefined,
   locked: false,
+  /** The final screen is shown: nothing more will be sent. */
+  finished: false,
   /** Adaptive items: the answer chosen here, sent only by Save and continue (it is final). */
   drafts: new Map<string, Answer>(),
   /** The adaptive item whose save is on its way (its screen waits for the next item). */
@@ -514,6 +532,10 @@ function onSaveState(questionId: string, state: SaveState) {
   );
   if (status) paintStatus(status, questionId);
   updateNavigator();
+  document.getElementById('review-unanswered')?.replaceWith(reviewUnanswered());
+  document.getElementById('review-unsaved')?.replaceWith(reviewUnsaved());
+  const progress = document.getElementById('review-progress');
+  if (progress) progress.textContent = progressText();
 }
 
 function statusText(questionId: string): { text: string; kind: string } {
@@ -877,36 +899,33 @@ function showQuestion(focusHeading = true) {
   if (app.locked) lockInputs();
 }
 
+/** A titled list of questions on the review screen, each a button to go to it. */
+function reviewList(title: string, qs: CandidateQuestion[]): HTMLElement[] {
+  const a = app.attempt!;
+  if (!qs.length) return [];
+  return [
+    h('h2', {}, `${title} (${qs.length})`),
+    h(
+      'ul',
+      { class: 'review-list' },
+      ...qs.map((q) => {
+        const i = a.questions.indexOf(q);
+        return h(
+          'li',
+          {},
+          h('button', { type: 'button', class: 'link', onclick: () => goTo(i) }, m().goTo(i + 1)),
+        );
+      }),
+    ),
+  ];
+}
+
 function showReview() {
   const a = app.attempt!;
   show(() => {
     const msg = m();
-    const list = (title: string, qs: CandidateQuestion[]) =>
-      qs.length
-        ? [
-            h('h2', {}, `${title} (${qs.length})`),
-            h(
-              'ul',
-              { class: 'review-list' },
-              ...qs.map((q) => {
-                const i = a.questions.indexOf(q);
-                return h(
-                  'li',
-                  {},
-                  h(
-                    'button',
-                    { type: 'button', class: 'link', onclick: () => goTo(i) },
-                    msg.goTo(i + 1),
-                  ),
-                );
-              }),
-            ),
-          ]
-        : [];
-    const unanswered = a.questions.filter((q) => !isAnswered(q, app.saver?.current(q.questionId)));
     const open = (a.sections ?? []).filter((s) => s.mode === 'adaptive' && !s.complete);
     const flagged = a.questions.filter((q) => app.flags.has(q.questionId));
-    const unsaved = a.questions.filter((q) => app.saver?.isUnsaved(q.questionId));
     const submit = h(
       'button',
       { type: 'button', class: 'primary', id: 'submit', onclick: () => void submitNow(submit) },
@@ -914,7 +933,7 @@ function showReview() {
     );
     return [
       h('h1', {}, msg.reviewHeading),
-      h('p', { class: 'progress' }, progressText()),
+      h('p', { class: 'progress', id: 'review-progress' }, progressText()),
       ...open.map((s) =>
         h(
           'p',
@@ -922,11 +941,9 @@ function showReview() {
           msg.reviewAdaptiveOpen(areaName(s.area), s.itemsLeftAtMost ?? 0),
         ),
       ),
-      ...(unanswered.length
-        ? list(msg.reviewUnanswered, unanswered)
-        : [h('p', {}, msg.reviewAllAnswered)]),
-      ...list(msg.reviewFlagged, flagged),
-      ...list(msg.reviewUnsaved, unsaved),
+      reviewUnanswered(),
+      ...reviewList(msg.reviewFlagged, flagged),
+      reviewUnsaved(),
       h('p', { class: 'notice' }, msg.reviewWarning),
       h(
         'p',
@@ -943,9 +960,33 @@ function showReview() {
   });
 }
 
+/**
+ * The review's "Not answered" and "Not saved yet" lists: repainted as saves settle (see
+ * `onSaveState`), so that an answer the server has saved (or refused, or another window
+ * replaced) since the screen was drawn is listed as it now is.
+ */
+function reviewUnanswered(): HTMLElement {
+  const a = app.attempt!;
+  const unanswered = a.questions.filter((q) => !isAnswered(q, app.saver?.current(q.questionId)));
+  return h(
+    'div',
+    { id: 'review-unanswered' },
+    ...(unanswered.length
+      ? reviewList(m().reviewUnanswered, unanswered)
+      : [h('p', {}, m().reviewAllAnswered)]),
+  );
+}
+
+function reviewUnsaved(): HTMLElement {
+  const a = app.attempt!;
+  const unsaved = a.questions.filter((q) => app.saver?.isUnsaved(q.questionId));
+  return h('div', { id: 'review-unsaved' }, ...reviewList(m().reviewUnsaved, unsaved));
+}
+
 async function submitNow(button: HTMLButtonElement) {
   button.disabled = true;
   $('submit-status').textContent = m().submitting;
+  flushTyped();
   flushDrafts();
   await app.saver?.drain(15_000);
   if (app.saver?.stopReason === 'elsewhere') return;
@@ -968,6 +1009,7 @@ function startClock() {
   app.warned.clear();
   $('clock').hidden = false;
   const tick = () => {
+    if (clock.jumped()) void resyncClock();
     const left = Date.parse(a.deadline) - clock.now();
     $('countdown').textContent = formatCountdown(left);
     $('clock').dataset.low = String(left <= 60_000);
@@ -980,6 +1022,28 @@ function startClock() {
   };
   tick();
   app.timer = setInterval(tick, 250);
+}
+
+let resyncing = false;
+
+/**
+ * The computer's clock was set (or it slept): ask the server for its time (every response
+ * carries `serverTime`, and the Api syncs the clock from it), and follow a moved deadline.
+ * A failed request is tried again two seconds later.
+ */
+async function resyncClock() {
+  const a = app.attempt;
+  if (resyncing || !a || app.locked) return;
+  resyncing = true;
+  try {
+    const res = await api.call('GET', `/attempts/${a.attemptId}`, { token: app.token });
+    if (res.status === 200) followDeadline(res.body?.deadline);
+    else if (res.status === 401) onStop('elsewhere');
+    // Not answered with the server's time: not again on every tick.
+    else await new Promise((r) => setTimeout(r, 2000));
+  } finally {
+    resyncing = false;
+  }
 }
 
 function stopClock() {
@@ -1022,12 +1086,16 @@ async function timeUp() {
   );
   $('main').prepend(banner);
   const a = app.attempt!;
+  flushTyped();
   flushDrafts();
   await app.saver?.drain(Math.min(10_000, a.gracePeriodSeconds * 1000));
   await app.events?.stop(true);
+  // What is still waiting now was not saved in time: the candidate is told, not left to think
+  // it was submitted with the rest.
+  const lost = a.questions.filter((q) => app.saver?.isUnsaved(q.questionId)).length;
   const res = await api.call('POST', `/attempts/${a.attemptId}/submit`, { token: app.token });
   if (res.status === 401) return onStop('elsewhere');
-  finish(res.status === 200 ? res.body : { status: 'expired' }, true);
+  finish(res.status === 200 ? res.body : { status: 'expired' }, true, true, lost);
 }
 
 function onStop(reason: StopReason) {
@@ -1065,9 +1133,18 @@ async function finishedEarlier(view: AttemptView) {
   );
 }
 
-function finish(body: { status: string; result?: CandidateResult }, timedOut: boolean, now = true) {
+/** The final screen; `lost`: answers still unsaved when time ran out (not submitted). */
+function finish(
+  body: { status: string; result?: CandidateResult },
+  timedOut: boolean,
+  now = true,
+  lost = 0,
+) {
   stopClock();
   app.locked = true;
+  app.finished = true;
+  // "Your answers are kept here and sent when you are back online" is no longer true.
+  $('offline').hidden = true;
   void app.events?.stop(false);
   const at = clock.now();
   $('clock').hidden = true;
@@ -1076,13 +1153,14 @@ function finish(body: { status: string; result?: CandidateResult }, timedOut: bo
     const msg = m();
     const org = app.preview?.organisation.name ?? '';
     const when = timeOfDay(app.locale, at);
-    const out: HTMLElement[] = [
+    const out: (HTMLElement | null)[] = [
       h('h1', {}, timedOut ? msg.timeUpHeading : msg.submittedHeading),
       h(
         'p',
         { class: 'notice' },
         now ? (timedOut ? msg.timeUpSubmitted(when) : msg.submittedAt(when)) : msg.goneFinished,
       ),
+      lost ? h('p', { class: 'notice', id: 'time-up-unsaved' }, msg.timeUpUnsaved(lost)) : null,
     ];
     const r = body.result;
     if (r) out.push(...resultView(r));
@@ -1165,6 +1243,7 @@ function resultView(r: CandidateResult): HTMLElement[] {
 // ---- page lifecycle ----
 
 window.addEventListener('beforeunload', (e) => {
+  if (!app.locked) flushTyped();
   if (app.saver?.unsavedCount || app.drafts.size) {
     e.preventDefault();
     e.returnValue = m().leaveWarning;
@@ -1176,7 +1255,7 @@ window.addEventListener('online', () => {
   void app.events?.flush(false);
 });
 window.addEventListener('offline', () => {
-  $('offline').hidden = false;
+  $('offline').hidden = app.finished;
 });
 window.addEventListener('hashchange', () => location.reload());
 

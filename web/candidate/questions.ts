@@ -6,6 +6,7 @@ import type { QuestionTypeId } from '../../functions/domain/question-types/regis
 import { h, uid } from '../shared/dom.ts';
 import { inlineMarkdownHtml, markdownHtml } from '../shared/markdown.ts';
 import type { Messages } from './i18n.ts';
+import { readNumber } from './numbers.ts';
 import type { Answer } from './saver.ts';
 
 interface Item {
@@ -307,6 +308,17 @@ function orderList({ q, value, m, save, announce }: RenderContext): HTMLElement 
 }
 
 /** Text or number typed in: saved when the candidate pauses (1 s) or leaves the field. */
+/** The typed answer waiting out its pause before it is saved (one input is on screen). */
+let pendingTyped: (() => void) | undefined;
+
+/**
+ * Save now what was typed but is still within its pause (the page is closing, time is up, or
+ * the candidate submits): else it would be lost without the page knowing it was there.
+ */
+export function flushTyped(): void {
+  pendingTyped?.();
+}
+
 function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
   return ({ q, value, m, save }) => {
     const id = uid('answer');
@@ -326,31 +338,44 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
     });
     let last = value === undefined ? '' : String(value);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const commit = () => {
+    /** `left`: the candidate left the field or pressed Enter (not a pause while typing). */
+    const commit = (left = true) => {
       clearTimeout(timer);
+      if (pendingTyped === commit) pendingTyped = undefined;
       const raw = input.value.trim();
+      if (raw === '' && last !== '' && left) {
+        // An emptied field would show no answer while the saved one is graded: show it again.
+        input.value = last;
+        error.hidden = false;
+        error.textContent = m.cannotRemove;
+        return;
+      }
       if (raw === '' || raw === last) return;
       if (kind === 'numeric') {
-        const n = /^[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?$/.test(raw)
-          ? Number(raw.replace(',', '.'))
-          : Number.NaN;
-        const bad = !Number.isFinite(n);
+        const read = readNumber(raw);
+        const bad = 'error' in read;
         error.hidden = !bad;
-        error.textContent = bad ? m.numberInvalid : '';
+        error.textContent = bad
+          ? read.error === 'ambiguous'
+            ? m.numberAmbiguous(raw)
+            : m.numberInvalid
+          : '';
         input.setAttribute('aria-invalid', String(bad));
         if (bad) return;
         last = raw;
-        save(n);
+        save(read.value);
       } else {
+        error.hidden = true;
         last = raw;
         save(raw);
       }
     };
     input.addEventListener('input', () => {
       clearTimeout(timer);
-      timer = setTimeout(commit, 1000);
+      timer = setTimeout(() => commit(false), 1000);
+      pendingTyped = commit;
     });
-    input.addEventListener('change', commit);
+    input.addEventListener('change', () => commit());
     input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') commit();
     });

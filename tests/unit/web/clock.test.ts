@@ -32,4 +32,42 @@ describe('the countdown', () => {
 
     expect(Math.abs(clock.now() - (Date.now() - 3_600_000))).toBeLessThan(50);
   });
+
+  it("knows its offset cannot be trusted once the computer's clock is set during the attempt", () => {
+    let wall = 1_000_000;
+    let mono = 5_000;
+    const clock = new ServerClock(
+      () => wall,
+      () => mono,
+    );
+    clock.sync(new Date(wall + 60_000).toISOString(), wall, wall);
+    wall += 1000;
+    mono += 1000;
+    const steady = clock.jumped();
+
+    wall -= 2 * 3_600_000;
+    const setBack = clock.jumped();
+    clock.sync(new Date(wall + 60_000).toISOString(), wall, wall);
+    const synced = clock.jumped();
+
+    expect(steady).toBe(false);
+    expect(setBack).toBe(true);
+    expect(synced).toBe(false);
+    expect(clock.now()).toBe(wall + 60_000);
+  });
+
+  it('knows it cannot be trusted after the computer slept (its monotonic clock stood still)', () => {
+    let wall = 1_000_000;
+    const clock = new ServerClock(
+      () => wall,
+      () => 5_000,
+    );
+    const before = clock.jumped();
+    clock.sync(new Date(wall).toISOString(), wall, wall);
+
+    wall += 10 * 60_000;
+
+    expect(before).toBe(false);
+    expect(clock.jumped()).toBe(true);
+  });
 });
