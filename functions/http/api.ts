@@ -133,6 +133,9 @@ type AnyOperation = (ctx: OperationContext) => Promise<unknown>;
 
 const JSON_TYPE = 'application/json';
 
+/** Character sets a body is read in as UTF-8 without changing it: UTF-8 and its subset ASCII. */
+const UTF8_READABLE = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
+
 /** The `charset` parameter of a Content-Type header value, lower-cased and unquoted, if any. */
 const charsetOf = (header: string | undefined) =>
   header?.match(/;\s*charset\s*=\s*"?([^";\s]+)/i)?.[1]?.toLowerCase();
@@ -348,7 +351,7 @@ function prepareBody(routes: ReadonlyMap<string, RouteDef>) {
       // JSON is UTF-8 between systems (RFC 8259): a body declared in another character set would
       // be read as UTF-8 and mean something else, or fail to parse with a misleading message.
       const charset = charsetOf(event.headers?.['content-type']);
-      if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+      if (charset && !UTF8_READABLE.has(charset)) {
         throw new DomainError(
           'unsupported-media-type',
           `JSON request bodies are UTF-8; this one is declared charset=${charset}. Send it as UTF-8, with charset=utf-8 or no charset.`,

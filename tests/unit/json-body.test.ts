@@ -97,12 +97,13 @@ describe('the character set of a JSON body', () => {
     expect(res.body.detail).toMatch(/utf-16/);
   });
 
-  it('reads a body declared as UTF-8, in any spelling, or with no character set', async () => {
+  it('reads a body declared as UTF-8 in any spelling, as ASCII (a subset of it), or with no character set', async () => {
     for (const type of [
       'application/json',
       'application/json; charset=utf-8',
       'application/json;charset="UTF-8"',
       'application/json; CHARSET=utf8',
+      'application/json; charset=us-ascii',
     ]) {
       const res = await put('{"name":"x"}', type);
 
