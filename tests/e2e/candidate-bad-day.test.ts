@@ -122,6 +122,27 @@ describeInBrowser('the candidate app on a bad day', () => {
     expect(await page.locator('#countdown').innerText()).toMatch(/^(29|30):\d\d$/);
   }, 90_000);
 
+  it('announces no warning from a computer clock set forward: it asks the server first', async () => {
+    // Found in review: a clock set 26 minutes forward with 30 left announced "Five minutes
+    // left" in the same tick that asked the server for its time, and the real warning, 25
+    // minutes later, would then never come.
+    const inv = await invite(app.api, assessment);
+    const { page } = await app.open();
+    await page.addInitScript(
+      'const real = Date.now; window.shiftMs = 0; Date.now = () => real() + window.shiftMs;',
+    );
+    await page.goto(takeUrl(app.api, inv.token));
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
+    await expect.poll(() => page.locator('#countdown').innerText()).toMatch(/^(29|30):\d\d$/);
+
+    await page.evaluate('window.shiftMs = 26 * 60 * 1000');
+    await page.waitForTimeout(2000);
+
+    expect(await page.locator('#countdown').innerText()).toMatch(/^(29|30):\d\d$/);
+    expect(await page.locator('#alert').innerText()).not.toContain('Five minutes left.');
+  }, 90_000);
+
   it('does not save "1,000" as 1: asks the candidate to write it without the ambiguity', async () => {
     const inv = await invite(app.api, assessment);
     const { page } = await startInvitation(app, inv.token);

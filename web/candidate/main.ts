@@ -1009,10 +1009,14 @@ function startClock() {
   app.warned.clear();
   $('clock').hidden = false;
   const tick = () => {
-    if (clock.jumped()) void resyncClock();
+    // A computer clock that jumped is wrong until the server answers: show it, but neither warn
+    // nor end the attempt on it (a warning given now would never be given at its real time).
+    const jumped = clock.jumped();
+    if (jumped) void resyncClock();
     const left = Date.parse(a.deadline) - clock.now();
     $('countdown').textContent = formatCountdown(left);
     $('clock').dataset.low = String(left <= 60_000);
+    if (jumped) return;
     const warning = warningDue(left, app.warned, app.startedWithMs);
     if (warning) {
       app.warned.add(warning);

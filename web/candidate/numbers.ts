@@ -7,9 +7,9 @@
  */
 export type ReadNumber = { value: number } | { error: 'invalid' | 'ambiguous' };
 
-const SPACE_GROUPS = /^[-+]?\d{1,3}([ \u00a0\u202f]\d{3})+([.,]\d+)?$/;
-const COMMA_GROUPS = /^[-+]?\d{1,3}((,\d{3}){2,}(\.\d+)?|(,\d{3})+\.\d+)$/;
-const ONE_COMMA_GROUP = /^[-+]?\d{1,3},\d{3}$/;
+const SPACE_GROUPS = /^[-+]?[1-9]\d{0,2}([ \u00a0\u202f]\d{3})+([.,]\d+)?$/;
+const COMMA_GROUPS = /^[-+]?[1-9]\d{0,2}((,\d{3}){2,}(\.\d+)?|(,\d{3})+\.\d+)$/;
+const ONE_COMMA_GROUP = /^[-+]?[1-9]\d{0,2},\d{3}$/;
 const PLAIN = /^[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?$/;
 
 export function readNumber(raw: string): ReadNumber {

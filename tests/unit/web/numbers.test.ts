@@ -24,6 +24,11 @@ describe('reading the number a candidate typed', () => {
     expect(readNumber('-12,345')).toEqual({ error: 'ambiguous' });
   });
 
+  it('reads a decimal comma after a leading zero, which no thousands group starts with', () => {
+    expect(readNumber('0,125')).toEqual({ value: 0.125 });
+    expect(readNumber('-0,750')).toEqual({ value: -0.75 });
+  });
+
   it('refuses what is not a number', () => {
     expect(readNumber('abc')).toEqual({ error: 'invalid' });
     expect(readNumber('1,2,3')).toEqual({ error: 'invalid' });
