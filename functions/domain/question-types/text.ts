@@ -130,7 +130,8 @@ function caseless(c: string): string {
  * a run of unescaped `*` stands for any text without a line break (PCRE's `.*` without the `s`
  * flag) and `\*` for a star; case ignored unless `caseSensitive` (Moodle's usecase). Moodle
  * builds a regular expression; this runs the pattern as an automaton over the response's code
- * points instead, in time linear in each length, so that no pattern backtracks.
+ * points instead (a set of states per character: time bounded by the product of the lengths),
+ * so that no pattern backtracks.
  */
 export function matchesAsMoodle(pattern: string, response: string, caseSensitive = false): boolean {
   const fold = caseSensitive ? (c: string) => c : caseless;
