@@ -69,6 +69,27 @@ describeInBrowser('the candidate app on a bad day', () => {
     expect(await page.locator('main').innerText()).toContain(`1 of ${N} answered`);
   }, 90_000);
 
+  it('keeps the keyboard focus on its "Go to question" button while the review lists follow the saves', async () => {
+    // Found in review: every save rebuilt both lists, and the focused button went with them.
+    const inv = await invite(app.api, assessment);
+    const { context, page } = await startInvitation(app, inv.token);
+    await goToType(page, 'single');
+    await context.setOffline(true);
+    await chooseAnswer(page);
+    await page.getByRole('button', { name: 'Review and submit' }).click();
+    await page.getByRole('heading', { name: 'Review your answers' }).waitFor();
+    const target = page.locator('#review-unanswered button').last();
+    const name = await target.innerText();
+    await target.focus();
+
+    await context.setOffline(false);
+    await expect
+      .poll(() => page.locator('main').innerText(), { timeout: 20_000 })
+      .not.toContain('Not saved yet');
+
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(name);
+  }, 90_000);
+
   it('at time-up with an answer still offline, says it was not saved instead of only "your saved answers were submitted"', async () => {
     const inv = await invite(app.api, sixMinutes);
     const { context, page } = await app.open();

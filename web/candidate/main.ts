@@ -532,8 +532,8 @@ function onSaveState(questionId: string, state: SaveState) {
   );
   if (status) paintStatus(status, questionId);
   updateNavigator();
-  document.getElementById('review-unanswered')?.replaceWith(reviewUnanswered());
-  document.getElementById('review-unsaved')?.replaceWith(reviewUnsaved());
+  refreshReviewList('review-unanswered', reviewUnanswered);
+  refreshReviewList('review-unsaved', reviewUnsaved);
   const progress = document.getElementById('review-progress');
   if (progress) progress.textContent = progressText();
 }
@@ -965,6 +965,21 @@ function showReview() {
  * `onSaveState`), so that an answer the server has saved (or refused, or another window
  * replaced) since the screen was drawn is listed as it now is.
  */
+/**
+ * Rebuild a review list in place without taking the keyboard focus away: a list that did not
+ * change stays as it is, and a "Go to question" button that had the focus passes it to its
+ * namesake in the new list.
+ */
+function refreshReviewList(id: string, build: () => HTMLElement) {
+  const old = document.getElementById(id);
+  if (!old) return;
+  const next = build();
+  if (old.isEqualNode(next)) return;
+  const focused = old.contains(document.activeElement) ? document.activeElement?.textContent : null;
+  old.replaceWith(next);
+  if (focused) [...next.querySelectorAll('button')].find((b) => b.textContent === focused)?.focus();
+}
+
 function reviewUnanswered(): HTMLElement {
   const a = app.attempt!;
   const unanswered = a.questions.filter((q) => !isAnswered(q, app.saver?.current(q.questionId)));
