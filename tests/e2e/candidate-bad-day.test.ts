@@ -49,15 +49,21 @@ describeInBrowser('the candidate app on a bad day', () => {
     expect(await page.locator('main').innerText()).toContain('This invitation link is not valid');
   }, 60_000);
 
-  it('takes an answer off the review screen\'s "Not saved yet" list once the server saves it', async () => {
+  /** A new attempt on the review screen with one answer (a single choice) chosen offline. */
+  async function reviewWithOneAnswerOffline() {
     const inv = await invite(app.api, assessment);
-    const { context, page } = await startInvitation(app, inv.token);
+    const opened = await startInvitation(app, inv.token);
     // A single choice: one click answers it (one of a matching's rows would not).
-    await goToType(page, 'single');
-    await context.setOffline(true);
-    await chooseAnswer(page);
-    await page.getByRole('button', { name: 'Review and submit' }).click();
-    await page.getByRole('heading', { name: 'Review your answers' }).waitFor();
+    await goToType(opened.page, 'single');
+    await opened.context.setOffline(true);
+    await chooseAnswer(opened.page);
+    await opened.page.getByRole('button', { name: 'Review and submit' }).click();
+    await opened.page.getByRole('heading', { name: 'Review your answers' }).waitFor();
+    return opened;
+  }
+
+  it('takes an answer off the review screen\'s "Not saved yet" list once the server saves it', async () => {
+    const { context, page } = await reviewWithOneAnswerOffline();
     const offline = await page.locator('main').innerText();
 
     await context.setOffline(false);
@@ -71,13 +77,7 @@ describeInBrowser('the candidate app on a bad day', () => {
 
   it('keeps the keyboard focus on its "Go to question" button while the review lists follow the saves', async () => {
     // Found in review: every save rebuilt both lists, and the focused button went with them.
-    const inv = await invite(app.api, assessment);
-    const { context, page } = await startInvitation(app, inv.token);
-    await goToType(page, 'single');
-    await context.setOffline(true);
-    await chooseAnswer(page);
-    await page.getByRole('button', { name: 'Review and submit' }).click();
-    await page.getByRole('heading', { name: 'Review your answers' }).waitFor();
+    const { context, page } = await reviewWithOneAnswerOffline();
     const target = page.locator('#review-unanswered button').last();
     const name = await target.innerText();
     await target.focus();
@@ -87,7 +87,7 @@ describeInBrowser('the candidate app on a bad day', () => {
       .poll(() => page.locator('main').innerText(), { timeout: 20_000 })
       .not.toContain('Not saved yet');
 
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(name);
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe(name);
   }, 90_000);
 
   it('at time-up with an answer still offline, says it was not saved instead of only "your saved answers were submitted"', async () => {
