@@ -46,8 +46,9 @@ export interface AssayMeta {
   discrimination?: number;
   difficultyParam?: number;
   /**
-   * How the key compares a response: `assay` (Assay's own rule, written by Assay's export of a
-   * question that has no `compare`) or `moodle` (what an import means without the comment).
+   * How the key compares a response: `assay` (Assay's own rule) or `moodle` (as Moodle does).
+   * Written by Assay's export; an assay comment without it is an export from before it existed,
+   * whose keys all compared Assay's way.
    */
   compare?: 'assay' | 'moodle';
 }
@@ -520,12 +521,15 @@ export abstract class DraftReader {
   private compareAsked = false;
 
   /**
-   * How the key this question reads compares a response: as Moodle does (`moodle`), unless the
-   * assay comment says `compare=assay` (an Assay export read back), then Assay's own rule.
+   * How the key this question reads compares a response. Without an assay comment the file is
+   * Moodle's: as Moodle does (`moodle`). With one it is Assay's export: `compare=moodle` as
+   * Moodle does, else Assay's own rule; an export from before `compare=` existed has the comment
+   * but not the field, and its keys compared Assay's way, so they must go on doing so.
    */
   compareRule(): 'moodle' | undefined {
     this.compareAsked = true;
-    return this.meta?.compare === 'assay' ? undefined : 'moodle';
+    if (!this.meta) return 'moodle';
+    return this.meta.compare === 'moodle' ? 'moodle' : undefined;
   }
 
   /**

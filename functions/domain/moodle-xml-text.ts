@@ -64,8 +64,8 @@ export type MoodleXmlWritten =
       prompt?: string;
       /** Option ids the reader gives these answers by itself (default a, b, c, ...). */
       readBackIds?: readonly string[];
-      /** The key compares as Assay does (no `compare`): the assay comment says `compare=assay`. */
-      assayCompare?: boolean;
+      /** How the key compares a response: the assay comment says `compare=assay` or `compare=moodle`. */
+      compare?: 'assay' | 'moodle';
     }
   | { skip: string };
 

@@ -95,7 +95,7 @@ export interface Reader {
   feedback(label: string, text: string | undefined): void;
   /**
    * How a key that compares texts or numbers compares a response: `moodle` (as Moodle grades
-   * it), or undefined for Assay's own rule when the assay comment says `compare=assay`.
+   * it), or undefined for Assay's own rule when an assay comment lacks `compare=moodle`.
    */
   compareRule(): 'moodle' | undefined;
   /** How the author wrote a weight of `percent` on an answer: `~%50%` or `fraction="50"`. */

@@ -290,11 +290,46 @@ describe('exporting and reading back', () => {
     expect(back.map((q) => q.answer)).toEqual(all.questions.map((q) => q.answer));
   });
 
-  it('says in the assay comment only of Assay’s own keys that they compare Assay’s way', () => {
+  it('says in the assay comment of every key how it compares', () => {
     const gift = toGift(mixed()).text;
 
     expect(gift).toContain('// [id:q-assay-text]');
     expect(gift.match(/compare=assay/g)).toHaveLength(2);
+    expect(gift.match(/compare=moodle/g)).toHaveLength(2);
+  });
+
+  it('reads an Assay GIFT export from before compare= as comparing Assay’s way', () => {
+    const old = [
+      '$CATEGORY: security',
+      '',
+      '// [id:idem-key]',
+      '// assay: difficulty=2',
+      '::idem-key::[markdown]Which request header makes a retried POST safe to repeat?{=Idempotency-Key =idempotency key}',
+    ].join('\n');
+
+    const [q] = parseGift(old).questions;
+
+    expect(q!.answer).toEqual(['Idempotency-Key', 'idempotency key']);
+    expect(gradeResponse(q!, 'Idempotency  Key')).toBe(1);
+  });
+
+  it('reads an Assay Moodle XML export from before compare= as comparing Assay’s way', () => {
+    const old = toMoodleXml(
+      bank(question('numeric', { value: 1822, tolerance: 2 }, 'q-old')),
+    ).text.replace(' compare=assay', '');
+
+    const [q] = parseMoodleXml(old, { bankId: 'moodle-grading' }).questions;
+
+    expect(old).toContain('<!-- assay: difficulty=2 -->');
+    expect(q!.answer).toEqual({ value: 1822, tolerance: 2 });
+  });
+
+  it('still reads a Moodle file without an assay comment as comparing Moodle’s way', () => {
+    const moodle = ['$CATEGORY: security', '', '::Capital::What is the capital of France?{=Paris}'];
+
+    const [q] = parseGift(moodle.join('\n')).questions;
+
+    expect(q!.answer).toMatchObject({ compare: 'moodle' });
   });
 
   it('refuses compare= in the assay comment of a question type it does not apply to', () => {
