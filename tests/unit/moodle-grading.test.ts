@@ -127,6 +127,22 @@ describe("a short answer compared as Moodle's shortanswer compares it", () => {
     expect(gradeResponse(q, 'New\nYork')).toBe(0);
   });
 
+  it('gives nothing for a blank response, which Moodle trims and does not grade, even against *', () => {
+    const q = question('text', {
+      answers: [
+        { text: 'Paris', credit: 1 },
+        { text: '*', credit: 0.5 },
+      ],
+      compare: 'moodle',
+    });
+
+    expect(gradeResponse(q, '')).toBe(0);
+    expect(gradeResponse(q, '   ')).toBe(0);
+    expect(gradeResponse(q, ' \t\n')).toBe(0);
+    expect(gradeResponse(q, 'Lyon')).toBe(0.5);
+    expect(gradeResponse(q, '0')).toBe(0.5);
+  });
+
   it('stays linear on a pattern of many stars that a backtracking regular expression chokes on', () => {
     const q = shortAnswer(`${'a*'.repeat(40)}b`, false);
     const started = performance.now();

@@ -171,6 +171,9 @@ function gradeText(key: TextKey, response: string): number {
     const given = normaliseText(response);
     return key.some((a) => normaliseText(a) === given) ? 1 : 0;
   }
+  // Moodle trims a response as it arrives (PARAM_RAW_TRIMMED) and grades no empty one: a blank
+  // response scores nothing, not the credit of a `*`.
+  if (key.compare === 'moodle' && phpTrim(response) === '') return 0;
   const matches = key.compare === 'moodle' ? matchesAsMoodle : matchesPattern;
   return key.answers.find((a) => matches(a.text, response, key.caseSensitive))?.credit ?? 0;
 }
