@@ -51,6 +51,12 @@ export interface AssayMeta {
    * whose keys all compared Assay's way.
    */
   compare?: 'assay' | 'moodle';
+  /**
+   * `plain`: the matching question's right-hand items are written as plain text (Moodle shows
+   * them so), to be read back as markdown that shows them as written, whatever the question's
+   * format. Without it, a markdown question's right-hand items are markdown as written.
+   */
+  rights?: 'plain';
 }
 
 interface Category {
@@ -236,6 +242,7 @@ const ASSAY_KEYS = [
   'discrimination',
   'difficultyParam',
   'compare',
+  'rights',
 ];
 
 export function parseAssay(
@@ -272,6 +279,9 @@ export function parseAssay(
     } else if (key === 'compare') {
       if (value === 'assay' || value === 'moodle') meta.compare = value;
       else fail(`compare must be assay or moodle, not "${value}".`);
+    } else if (key === 'rights') {
+      if (value === 'plain') meta.rights = value;
+      else fail(`rights must be plain, not "${value}".`);
     } else if (key === 'tags' || key === 'options') {
       meta[key] = value.split(',');
     } else if (NUMBER.test(value)) {
@@ -532,18 +542,38 @@ export abstract class DraftReader {
     return this.meta.compare === 'moodle' ? 'moodle' : undefined;
   }
 
+  private rightsAsked = false;
+
   /**
-   * A `compare=` in the assay comment of a type whose key compares nothing is an error (not
-   * told when the question failed already: its reader may have stopped before asking).
+   * Whether the right-hand items of a matching question are plain text even in a markdown
+   * question: Assay's export says `rights=plain` when it wrote them so.
+   */
+  rightsPlain(): boolean {
+    this.rightsAsked = true;
+    return this.meta?.rights === 'plain';
+  }
+
+  /**
+   * A `compare=` or `rights=` in the assay comment of a type it does not apply to is an error
+   * (not told when the question failed already: its reader may have stopped before asking).
    */
   checkCompare(): void {
     const meta = this.meta;
-    if (meta?.compare === undefined || this.compareAsked || this.failed) return;
-    this.fail(
-      'compare= applies to short-answer and numerical questions only; remove it from the assay comment.',
-      meta.keyPos.get('compare') ?? meta.pos,
-      'answer',
-    );
+    if (!meta || this.failed) return;
+    if (meta.compare !== undefined && !this.compareAsked) {
+      this.fail(
+        'compare= applies to short-answer and numerical questions only; remove it from the assay comment.',
+        meta.keyPos.get('compare') ?? meta.pos,
+        'answer',
+      );
+    }
+    if (meta.rights !== undefined && !this.rightsAsked) {
+      this.fail(
+        'rights= applies to matching questions only; remove it from the assay comment.',
+        meta.keyPos.get('rights') ?? meta.pos,
+        'answer',
+      );
+    }
   }
 
   /** Where the assay comment's option ids are. */

@@ -49,6 +49,7 @@ function assayComment(
   q: QuestionContent,
   readBackIds: readonly string[] | undefined,
   compare: 'assay' | 'moodle' | undefined,
+  rightsPlain?: boolean,
 ): string {
   const parts = [`difficulty=${q.difficulty}`];
   const ids = (q.options ?? []).map((o) => o.id);
@@ -59,6 +60,8 @@ function assayComment(
   if (q.difficultyParam !== undefined) parts.push(`difficultyParam=${q.difficultyParam}`);
   // The reader takes a key for Assay's unless told otherwise (exports from before compare=).
   if (compare) parts.push(`compare=${compare}`);
+  // Without it, the reader would take a markdown question's right-hand items for markdown.
+  if (rightsPlain) parts.push('rights=plain');
   return `// assay: ${parts.join(' ')}`;
 }
 
@@ -94,7 +97,7 @@ export function toGift(bank: Bank): GiftExport {
     }
     out.push(
       moodleComment(q),
-      assayComment(q, gift.readBackIds, gift.compare),
+      assayComment(q, gift.readBackIds, gift.compare, gift.rightsPlain),
       `::${giftTitle(q.title ?? q.id)}::${gift.text}`,
       '',
     );

@@ -23,7 +23,10 @@ export interface XmlAnswer {
 /** One `<subquestion>` of a matching question: `left` is empty for a distractor. */
 export interface XmlPair {
   left: string;
+  /** As written: plain text, or markdown in a markdown question (unless `rights=plain`). */
   right: string;
+  /** The question's format is markdown. */
+  markdown: boolean;
   pos: Pos;
 }
 
@@ -66,6 +69,8 @@ export type MoodleXmlWritten =
       readBackIds?: readonly string[];
       /** How the key compares a response: the assay comment says `compare=assay` or `compare=moodle`. */
       compare?: 'assay' | 'moodle';
+      /** A matching question's right-hand items are written as plain text: `rights=plain`. */
+      rightsPlain?: boolean;
     }
   | { skip: string };
 

@@ -42,6 +42,7 @@ function assayComment(
   q: QuestionContent,
   readBackIds: readonly string[] | undefined,
   compare: 'assay' | 'moodle' | undefined,
+  rightsPlain?: boolean,
 ): string {
   const parts = [`difficulty=${q.difficulty}`];
   const ids = (q.options ?? []).map((o) => o.id);
@@ -53,6 +54,8 @@ function assayComment(
   if (q.difficultyParam !== undefined) parts.push(`difficultyParam=${q.difficultyParam}`);
   // The reader takes a key for Assay's unless told otherwise (exports from before compare=).
   if (compare) parts.push(`compare=${compare}`);
+  // Without it, the reader would take a markdown question's right-hand items for markdown.
+  if (rightsPlain) parts.push('rights=plain');
   return `<!-- assay: ${parts.join(' ')} -->`;
 }
 
@@ -91,7 +94,7 @@ export function toMoodleXml(bank: Bank): MoodleXmlExport {
       });
       continue;
     }
-    const comment = assayComment(q, written.readBackIds, written.compare);
+    const comment = assayComment(q, written.readBackIds, written.compare, written.rightsPlain);
     if (comment.slice(4, -3).includes('--')) {
       // XML forbids "--" inside a comment, and the assay comment is where option ids travel.
       skipped.push({

@@ -98,6 +98,8 @@ export interface Reader {
    * it), or undefined for Assay's own rule when an assay comment lacks `compare=moodle`.
    */
   compareRule(): 'moodle' | undefined;
+  /** Whether a matching question's right-hand items are plain text (`rights=plain`). */
+  rightsPlain(): boolean;
   /** How the author wrote a weight of `percent` on an answer: `~%50%` or `fraction="50"`. */
   weight(percent: number, mark?: '~' | '='): string;
   readonly failed: boolean;

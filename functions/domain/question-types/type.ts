@@ -73,6 +73,8 @@ export type GiftWritten =
       readBackIds?: readonly string[];
       /** How the key compares a response: the assay comment says `compare=assay` or `compare=moodle`. */
       compare?: 'assay' | 'moodle';
+      /** A matching question's right-hand items are written as plain text: `rights=plain`. */
+      rightsPlain?: boolean;
     }
   | { skip: string };
 
