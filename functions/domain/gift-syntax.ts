@@ -46,10 +46,17 @@ export interface AssayMeta {
   discrimination?: number;
   difficultyParam?: number;
   /**
-   * How the key compares a response: `assay` (Assay's own rule, written by Assay's export of a
-   * question that has no `compare`) or `moodle` (what an import means without the comment).
+   * How the key compares a response: `assay` (Assay's own rule) or `moodle` (as Moodle does).
+   * Written by Assay's export; an assay comment without it is an export from before it existed,
+   * whose keys all compared Assay's way.
    */
   compare?: 'assay' | 'moodle';
+  /**
+   * `plain`: the matching question's right-hand items are written as plain text (Moodle shows
+   * them so), to be read back as markdown that shows them as written, whatever the question's
+   * format. Without it, a markdown question's right-hand items are markdown as written.
+   */
+  rights?: 'plain';
 }
 
 interface Category {
@@ -235,6 +242,7 @@ const ASSAY_KEYS = [
   'discrimination',
   'difficultyParam',
   'compare',
+  'rights',
 ];
 
 export function parseAssay(
@@ -271,6 +279,9 @@ export function parseAssay(
     } else if (key === 'compare') {
       if (value === 'assay' || value === 'moodle') meta.compare = value;
       else fail(`compare must be assay or moodle, not "${value}".`);
+    } else if (key === 'rights') {
+      if (value === 'plain') meta.rights = value;
+      else fail(`rights must be plain, not "${value}".`);
     } else if (key === 'tags' || key === 'options') {
       meta[key] = value.split(',');
     } else if (NUMBER.test(value)) {
@@ -520,26 +531,49 @@ export abstract class DraftReader {
   private compareAsked = false;
 
   /**
-   * How the key this question reads compares a response: as Moodle does (`moodle`), unless the
-   * assay comment says `compare=assay` (an Assay export read back), then Assay's own rule.
+   * How the key this question reads compares a response. Without an assay comment the file is
+   * Moodle's: as Moodle does (`moodle`). With one it is Assay's export: `compare=moodle` as
+   * Moodle does, else Assay's own rule; an export from before `compare=` existed has the comment
+   * but not the field, and its keys compared Assay's way, so they must go on doing so.
    */
   compareRule(): 'moodle' | undefined {
     this.compareAsked = true;
-    return this.meta?.compare === 'assay' ? undefined : 'moodle';
+    if (!this.meta) return 'moodle';
+    return this.meta.compare === 'moodle' ? 'moodle' : undefined;
+  }
+
+  private rightsAsked = false;
+
+  /**
+   * Whether the right-hand items of a matching question are plain text even in a markdown
+   * question: Assay's export says `rights=plain` when it wrote them so.
+   */
+  rightsPlain(): boolean {
+    this.rightsAsked = true;
+    return this.meta?.rights === 'plain';
   }
 
   /**
-   * A `compare=` in the assay comment of a type whose key compares nothing is an error (not
-   * told when the question failed already: its reader may have stopped before asking).
+   * A `compare=` or `rights=` in the assay comment of a type it does not apply to is an error
+   * (not told when the question failed already: its reader may have stopped before asking).
    */
   checkCompare(): void {
     const meta = this.meta;
-    if (meta?.compare === undefined || this.compareAsked || this.failed) return;
-    this.fail(
-      'compare= applies to short-answer and numerical questions only; remove it from the assay comment.',
-      meta.keyPos.get('compare') ?? meta.pos,
-      'answer',
-    );
+    if (!meta || this.failed) return;
+    if (meta.compare !== undefined && !this.compareAsked) {
+      this.fail(
+        'compare= applies to short-answer and numerical questions only; remove it from the assay comment.',
+        meta.keyPos.get('compare') ?? meta.pos,
+        'answer',
+      );
+    }
+    if (meta.rights !== undefined && !this.rightsAsked) {
+      this.fail(
+        'rights= applies to matching questions only; remove it from the assay comment.',
+        meta.keyPos.get('rights') ?? meta.pos,
+        'answer',
+      );
+    }
   }
 
   /** Where the assay comment's option ids are. */

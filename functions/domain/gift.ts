@@ -48,7 +48,8 @@ export function parseGift(text: string, opts: GiftOptions = {}): Bank {
 function assayComment(
   q: QuestionContent,
   readBackIds: readonly string[] | undefined,
-  assayCompare: boolean | undefined,
+  compare: 'assay' | 'moodle' | undefined,
+  rightsPlain?: boolean,
 ): string {
   const parts = [`difficulty=${q.difficulty}`];
   const ids = (q.options ?? []).map((o) => o.id);
@@ -57,8 +58,10 @@ function assayComment(
   if (q.timeHintSeconds !== undefined) parts.push(`timeHintSeconds=${q.timeHintSeconds}`);
   if (q.discrimination !== undefined) parts.push(`discrimination=${q.discrimination}`);
   if (q.difficultyParam !== undefined) parts.push(`difficultyParam=${q.difficultyParam}`);
-  // Without it, the reader would take the key for Moodle's and compare responses Moodle's way.
-  if (assayCompare) parts.push('compare=assay');
+  // The reader takes a key for Assay's unless told otherwise (exports from before compare=).
+  if (compare) parts.push(`compare=${compare}`);
+  // Without it, the reader would take a markdown question's right-hand items for markdown.
+  if (rightsPlain) parts.push('rights=plain');
   return `// assay: ${parts.join(' ')}`;
 }
 
@@ -94,7 +97,7 @@ export function toGift(bank: Bank): GiftExport {
     }
     out.push(
       moodleComment(q),
-      assayComment(q, gift.readBackIds, gift.assayCompare),
+      assayComment(q, gift.readBackIds, gift.compare, gift.rightsPlain),
       `::${giftTitle(q.title ?? q.id)}::${gift.text}`,
       '',
     );

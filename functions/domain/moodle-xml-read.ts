@@ -13,7 +13,7 @@ import type * as XmlDom from '@xmldom/xmldom';
 import type { Notice } from './bank-import.ts';
 import type { FieldIssue } from './errors.ts';
 import { type AssayMeta, DraftReader, parseAssay, parseCategory } from './gift-syntax.ts';
-import { imageName, moodleText, plainToMarkdown, type TextFormat } from './html-text.ts';
+import { imageName, moodleText, type TextFormat } from './html-text.ts';
 import {
   type Draft,
   type MoodleReader,
@@ -177,11 +177,8 @@ function xmlQuestion(r: XmlQuestionReader, el: Element, qtype: string): XmlQuest
   }
   const subquestions: XmlPair[] = children(el, 'subquestion').map((s) => ({
     left: r.rich(s, textFormat, 'answer'),
-    // Moodle shows a right-hand item as plain text; a markdown question's are markdown already.
-    right:
-      textFormat === 'markdown'
-        ? textOf(child(s, 'answer'))
-        : plainToMarkdown(textOf(child(s, 'answer'))),
+    right: textOf(child(s, 'answer')),
+    markdown: textFormat === 'markdown',
     pos: posOf(s),
   }));
   return {

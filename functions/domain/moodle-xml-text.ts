@@ -23,7 +23,10 @@ export interface XmlAnswer {
 /** One `<subquestion>` of a matching question: `left` is empty for a distractor. */
 export interface XmlPair {
   left: string;
+  /** As written: plain text, or markdown in a markdown question (unless `rights=plain`). */
   right: string;
+  /** The question's format is markdown. */
+  markdown: boolean;
   pos: Pos;
 }
 
@@ -64,8 +67,10 @@ export type MoodleXmlWritten =
       prompt?: string;
       /** Option ids the reader gives these answers by itself (default a, b, c, ...). */
       readBackIds?: readonly string[];
-      /** The key compares as Assay does (no `compare`): the assay comment says `compare=assay`. */
-      assayCompare?: boolean;
+      /** How the key compares a response: the assay comment says `compare=assay` or `compare=moodle`. */
+      compare?: 'assay' | 'moodle';
+      /** A matching question's right-hand items are written as plain text: `rights=plain`. */
+      rightsPlain?: boolean;
     }
   | { skip: string };
 

@@ -41,7 +41,8 @@ export interface MoodleXmlExport {
 function assayComment(
   q: QuestionContent,
   readBackIds: readonly string[] | undefined,
-  assayCompare: boolean | undefined,
+  compare: 'assay' | 'moodle' | undefined,
+  rightsPlain?: boolean,
 ): string {
   const parts = [`difficulty=${q.difficulty}`];
   const ids = (q.options ?? []).map((o) => o.id);
@@ -51,8 +52,10 @@ function assayComment(
   if (q.timeHintSeconds !== undefined) parts.push(`timeHintSeconds=${q.timeHintSeconds}`);
   if (q.discrimination !== undefined) parts.push(`discrimination=${q.discrimination}`);
   if (q.difficultyParam !== undefined) parts.push(`difficultyParam=${q.difficultyParam}`);
-  // Without it, the reader would take the key for Moodle's and compare responses Moodle's way.
-  if (assayCompare) parts.push('compare=assay');
+  // The reader takes a key for Assay's unless told otherwise (exports from before compare=).
+  if (compare) parts.push(`compare=${compare}`);
+  // Without it, the reader would take a markdown question's right-hand items for markdown.
+  if (rightsPlain) parts.push('rights=plain');
   return `<!-- assay: ${parts.join(' ')} -->`;
 }
 
@@ -91,7 +94,7 @@ export function toMoodleXml(bank: Bank): MoodleXmlExport {
       });
       continue;
     }
-    const comment = assayComment(q, written.readBackIds, written.assayCompare);
+    const comment = assayComment(q, written.readBackIds, written.compare, written.rightsPlain);
     if (comment.slice(4, -3).includes('--')) {
       // XML forbids "--" inside a comment, and the assay comment is where option ids travel.
       skipped.push({

@@ -95,9 +95,11 @@ export interface Reader {
   feedback(label: string, text: string | undefined): void;
   /**
    * How a key that compares texts or numbers compares a response: `moodle` (as Moodle grades
-   * it), or undefined for Assay's own rule when the assay comment says `compare=assay`.
+   * it), or undefined for Assay's own rule when an assay comment lacks `compare=moodle`.
    */
   compareRule(): 'moodle' | undefined;
+  /** Whether a matching question's right-hand items are plain text (`rights=plain`). */
+  rightsPlain(): boolean;
   /** How the author wrote a weight of `percent` on an answer: `~%50%` or `fraction="50"`. */
   weight(percent: number, mark?: '~' | '='): string;
   readonly failed: boolean;

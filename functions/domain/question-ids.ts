@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { fingerprint } from './fingerprint.ts';
 import { QUESTION_ID_PATTERN, TAG_PATTERN } from './question.ts';
+import { patternPieces } from './question-types/text.ts';
 
 type Transliterate = (text: string) => string;
 let transliterateFn: Transliterate | undefined;
@@ -67,9 +68,29 @@ export function idFromContent(content: {
     40,
   );
   const hash = fingerprint(
-    JSON.stringify([content.prompt, content.options ?? null, content.answer ?? null]),
+    JSON.stringify([content.prompt, content.options ?? null, keyAsHashed(content.answer) ?? null]),
   ).slice(0, 8);
   return words ? `${words}-${hash}` : `q-${hash}`;
+}
+
+/**
+ * A key as the hash of a derived id sees it: the shape keys had before they said how they
+ * compare, so that an unchanged file keeps its ids (docs/question-format.md promises it). So
+ * `compare` goes, and a text key of answers all worth everything, none with a wildcard, case
+ * ignored, is the accepted-answer list the readers made of it then (`\*` read as a star).
+ */
+function keyAsHashed(answer: unknown): unknown {
+  if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) return answer;
+  const { compare: _, ...key } = answer as Record<string, unknown>;
+  const answers = key.answers;
+  const asList =
+    Object.keys(key).length === 1 &&
+    Array.isArray(answers) &&
+    answers.every(
+      (a: { text?: unknown; credit?: unknown }) =>
+        typeof a?.text === 'string' && a.credit === 1 && patternPieces(a.text).length === 1,
+    );
+  return asList ? answers.map((a: { text: string }) => patternPieces(a.text)[0]) : key;
 }
 
 /**

@@ -127,6 +127,22 @@ describe("a short answer compared as Moodle's shortanswer compares it", () => {
     expect(gradeResponse(q, 'New\nYork')).toBe(0);
   });
 
+  it('gives nothing for a blank response, which Moodle trims and does not grade, even against *', () => {
+    const q = question('text', {
+      answers: [
+        { text: 'Paris', credit: 1 },
+        { text: '*', credit: 0.5 },
+      ],
+      compare: 'moodle',
+    });
+
+    expect(gradeResponse(q, '')).toBe(0);
+    expect(gradeResponse(q, '   ')).toBe(0);
+    expect(gradeResponse(q, ' \t\n')).toBe(0);
+    expect(gradeResponse(q, 'Lyon')).toBe(0.5);
+    expect(gradeResponse(q, '0')).toBe(0.5);
+  });
+
   it('stays linear on a pattern of many stars that a backtracking regular expression chokes on', () => {
     const q = shortAnswer(`${'a*'.repeat(40)}b`, false);
     const started = performance.now();
@@ -290,11 +306,46 @@ describe('exporting and reading back', () => {
     expect(back.map((q) => q.answer)).toEqual(all.questions.map((q) => q.answer));
   });
 
-  it('says in the assay comment only of Assay’s own keys that they compare Assay’s way', () => {
+  it('says in the assay comment of every key how it compares', () => {
     const gift = toGift(mixed()).text;
 
     expect(gift).toContain('// [id:q-assay-text]');
     expect(gift.match(/compare=assay/g)).toHaveLength(2);
+    expect(gift.match(/compare=moodle/g)).toHaveLength(2);
+  });
+
+  it('reads an Assay GIFT export from before compare= as comparing Assay’s way', () => {
+    const old = [
+      '$CATEGORY: security',
+      '',
+      '// [id:idem-key]',
+      '// assay: difficulty=2',
+      '::idem-key::[markdown]Which request header makes a retried POST safe to repeat?{=Idempotency-Key =idempotency key}',
+    ].join('\n');
+
+    const [q] = parseGift(old).questions;
+
+    expect(q!.answer).toEqual(['Idempotency-Key', 'idempotency key']);
+    expect(gradeResponse(q!, 'Idempotency  Key')).toBe(1);
+  });
+
+  it('reads an Assay Moodle XML export from before compare= as comparing Assay’s way', () => {
+    const old = toMoodleXml(
+      bank(question('numeric', { value: 1822, tolerance: 2 }, 'q-old')),
+    ).text.replace(' compare=assay', '');
+
+    const [q] = parseMoodleXml(old, { bankId: 'moodle-grading' }).questions;
+
+    expect(old).toContain('<!-- assay: difficulty=2 -->');
+    expect(q!.answer).toEqual({ value: 1822, tolerance: 2 });
+  });
+
+  it('still reads a Moodle file without an assay comment as comparing Moodle’s way', () => {
+    const moodle = ['$CATEGORY: security', '', '::Capital::What is the capital of France?{=Paris}'];
+
+    const [q] = parseGift(moodle.join('\n')).questions;
+
+    expect(q!.answer).toMatchObject({ compare: 'moodle' });
   });
 
   it('refuses compare= in the assay comment of a question type it does not apply to', () => {

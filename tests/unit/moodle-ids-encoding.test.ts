@@ -11,7 +11,13 @@ import { DomainError, ValidationError } from '../../functions/domain/errors.ts';
 import { importGift } from '../../functions/domain/gift.ts';
 import { importMoodleXml } from '../../functions/domain/moodle-xml.ts';
 import { contentHash } from '../../functions/domain/question.ts';
-import { authorId, idFromTitle, slugOf, tagOf } from '../../functions/domain/question-ids.ts';
+import {
+  authorId,
+  idFromContent,
+  idFromTitle,
+  slugOf,
+  tagOf,
+} from '../../functions/domain/question-ids.ts';
 
 /** The message of the ValidationError that decoding `bytes` must throw. */
 function refusal(bytes: Uint8Array): string {
@@ -121,6 +127,54 @@ describe('ids from titles and tags', () => {
     ).bank.questions[1]!;
     expect(a.id).toBe(b.id);
     expect(a.id).toMatch(/^which-port-does-https-use-/);
+  });
+
+  it('keeps the ids it derived from content before keys said how they compare', () => {
+    // The ids the import gave these untitled questions at 2cdc5f4, before `compare: 'moodle'`.
+    const gift = [
+      '$CATEGORY: security',
+      'What is the capital of France?{=Paris}',
+      'Which number? {#1822:2}',
+      'Name a fruit {=Apple =%50%Pea*}',
+    ].join('\n\n');
+
+    const { questions } = importGift(gift).bank;
+
+    expect(questions.map((q) => q.answer)).toMatchObject([
+      { compare: 'moodle' },
+      { compare: 'moodle' },
+      { compare: 'moodle' },
+    ]);
+    expect(questions.map((q) => q.id)).toEqual([
+      'what-is-the-capital-of-france-d72ac1fc',
+      'which-number-66c702e1',
+      'name-a-fruit-1a047ce1',
+    ]);
+  });
+
+  it('derives the same id whatever rule a key compares by', () => {
+    const prompt = 'What is the capital of France?';
+    // The list held the texts as read: Moodle's `\*` is a star.
+    const list = idFromContent({ prompt, answer: ['Paris', 'Par*is'] });
+
+    expect(
+      idFromContent({
+        prompt,
+        answer: {
+          answers: [
+            { text: 'Paris', credit: 1 },
+            { text: 'Par\\*is', credit: 1 },
+          ],
+          compare: 'moodle',
+        },
+      }),
+    ).toBe(list);
+    expect(
+      idFromContent({
+        prompt,
+        answer: { answers: [{ text: 'Par*', credit: 1 }], compare: 'moodle' },
+      }),
+    ).toBe(idFromContent({ prompt, answer: { answers: [{ text: 'Par*', credit: 1 }] } }));
   });
 });
 

@@ -10,9 +10,9 @@
  * written for Assay, not copied (Moodle is GPL).
  */
 import { describe, expect, it } from 'vitest';
-import { importGift } from '../../functions/domain/gift.ts';
+import { importGift, parseGift, toGift } from '../../functions/domain/gift.ts';
 import { markdownHtml } from '../../functions/domain/markdown.ts';
-import { importMoodleXml } from '../../functions/domain/moodle-xml.ts';
+import { importMoodleXml, parseMoodleXml, toMoodleXml } from '../../functions/domain/moodle-xml.ts';
 import type { QuestionContent } from '../../functions/domain/question.ts';
 
 const gift = (...lines: string[]): QuestionContent =>
@@ -143,5 +143,48 @@ describe('texts imported from Moodle read as Moodle shows them', () => {
 
     expect(rights(q)).toEqual(['*6*', '[4]', '1_0_1']);
     expect(rights(fromXml)).toEqual(['*6*', '[4]']);
+  });
+
+  it('exports imported right-hand items as the plain text Moodle shows, and reads them back', () => {
+    const q = gift('::match::Match each product to its value.{=2+4 -> 2*3 =2+2 -> [4] = -> 1_0_1}');
+    const bank = { bank: { id: 'formats', title: 'Formats' }, questions: [q] };
+    const asGift = toGift(bank).text;
+    const asXml = toMoodleXml(bank).text;
+
+    expect((q.answer as { pairs: { right: string }[] }).pairs[0]!.right).toBe('2\\*3');
+    expect(asGift).toContain('-> 2*3');
+    expect(asGift).toContain('= -> 1_0_1');
+    expect(asGift).not.toContain('\\*');
+    expect(asXml).toContain('<answer><text>2*3</text></answer>');
+    expect(asXml).toContain('<answer><text>[4]</text></answer>');
+    expect(parseGift(asGift).questions[0]!.answer).toEqual(q.answer);
+    expect(parseMoodleXml(asXml).questions[0]!.answer).toEqual(q.answer);
+  });
+
+  it('exports right-hand items that use markdown as they are, and reads them back', () => {
+    const q = gift(
+      '::match::[markdown]Match each port to its protocol.{=HTTP -> **80** =SSH -> 2\\*11}',
+    );
+    const bank = { bank: { id: 'formats', title: 'Formats' }, questions: [q] };
+    const asGift = toGift(bank).text;
+
+    expect((q.answer as { pairs: { right: string }[] }).pairs[0]!.right).toBe('**80**');
+    expect(asGift).not.toContain('rights=plain');
+    expect(parseGift(asGift).questions[0]!.answer).toEqual(q.answer);
+    expect(parseMoodleXml(toMoodleXml(bank).text).questions[0]!.answer).toEqual(q.answer);
+  });
+
+  it('refuses rights= in the assay comment of a question that is not matching', () => {
+    const read = () =>
+      parseGift(
+        [
+          '$CATEGORY: security',
+          '',
+          '// assay: difficulty=2 rights=plain',
+          '::Sky::The sky is blue on a clear day. {T}',
+        ].join('\n'),
+      );
+
+    expect(read).toThrow(/rights= applies to matching questions only/);
   });
 });

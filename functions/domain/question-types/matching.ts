@@ -59,11 +59,29 @@ function duplicateLefts(q: Matching): FieldIssue[] {
   });
 }
 
+/** Markdown's backslash escapes undone: `2\*3` is `2*3`. */
+const unescapeMarkdown = (s: string) => s.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+
+/**
+ * The right-hand items as an export writes them. Moodle shows them as plain text, so they are
+ * written as plain text (`2\*3`, an imported `2*3`, as `2*3`) when every one of them reads back
+ * as it is (`rights=plain` in the assay comment tells the reader); one that uses markdown
+ * (`**80**`, `` `GET` ``) has no plain text that reads back to it, and then all are written as
+ * they are stored, as before.
+ */
+function exportedRights(q: Matching): { plain: boolean; text: (right: string) => string } {
+  const rights = [...q.answer.pairs.map((p) => p.right), ...(q.answer.distractors ?? [])];
+  const plain =
+    rights.some((m) => unescapeMarkdown(m) !== m) &&
+    rights.every((m) => plainToMarkdown(unescapeMarkdown(m)) === m);
+  return { plain, text: plain ? unescapeMarkdown : (m) => m };
+}
+
 /** Moodle's `{=left -> right = -> distractor}` for a matching key. */
-function giftPairs(q: Matching): string[] {
+function giftPairs(q: Matching, right: (text: string) => string): string[] {
   return [
-    ...q.answer.pairs.map((p) => `=${giftText(p.left)} -> ${giftEscape(p.right)}`),
-    ...(q.answer.distractors ?? []).map((d) => `= -> ${giftEscape(d)}`),
+    ...q.answer.pairs.map((p) => `=${giftText(p.left)} -> ${giftEscape(right(p.right))}`),
+    ...(q.answer.distractors ?? []).map((d) => `= -> ${giftEscape(right(d))}`),
   ];
 }
 
@@ -175,6 +193,7 @@ export const matching: QuestionType<
         }
         const pairs: MatchingKey['pairs'] = [];
         const distractors: string[] = [];
+        const plain = r.rightsPlain();
         parts.slice(1).forEach((p) => {
           const pos = r.posAt(b.body, p.at);
           const text = str(p.body);
@@ -196,7 +215,7 @@ export const matching: QuestionType<
             ? r.rich(p.body.slice(0, arrow), 'answer', pos)
             : '';
           const written = str(trim(p.body.slice(arrow + 2)));
-          const right = r.textFormat === 'markdown' ? written : plainToMarkdown(written);
+          const right = r.textFormat === 'markdown' && !plain ? written : plainToMarkdown(written);
           if (left === '') {
             r.at(`answer.distractors[${distractors.length}]`, pos);
             distractors.push(right);
@@ -218,7 +237,13 @@ export const matching: QuestionType<
         ? {
             skip: 'A left-hand item contains "->", which GIFT reads as the end of the item and cannot escape.',
           }
-        : { text: `${giftPrompt(q.prompt)}${giftBlock(q, giftPairs(q))}` },
+        : (() => {
+            const rights = exportedRights(q);
+            return {
+              text: `${giftPrompt(q.prompt)}${giftBlock(q, giftPairs(q, rights.text))}`,
+              ...(rights.plain ? { rightsPlain: true } : {}),
+            };
+          })(),
   },
   moodle: {
     read: {
@@ -226,33 +251,41 @@ export const matching: QuestionType<
       read: (r, q) => {
         const pairs: MatchingKey['pairs'] = [];
         const distractors: string[] = [];
+        const plain = r.rightsPlain();
         for (const s of q.subquestions) {
+          // Moodle shows a right-hand item as plain text; a markdown question's are markdown
+          // already, unless Assay's export wrote them as plain text (rights=plain).
+          const right = s.markdown && !plain ? s.right : plainToMarkdown(s.right);
           if (s.left === '') {
             r.at(`answer.distractors[${distractors.length}]`, s.pos);
-            distractors.push(s.right);
+            distractors.push(right);
           } else {
             r.at(`answer.pairs[${pairs.length}]`, s.pos);
-            pairs.push({ left: s.left, right: s.right });
+            pairs.push({ left: s.left, right });
           }
         }
         r.at('answer', q.pos);
         return { answer: { pairs, ...(distractors.length ? { distractors } : {}) } };
       },
     },
-    write: (q) => ({
-      qtype: 'matching',
-      body: [
-        '<shuffleanswers>true</shuffleanswers>',
-        ...q.answer.pairs.map(
-          (p) =>
-            `<subquestion format="markdown"><text>${xmlEscape(p.left)}</text><answer><text>${xmlEscape(p.right)}</text></answer></subquestion>`,
-        ),
-        ...(q.answer.distractors ?? []).map(
-          (d) =>
-            `<subquestion format="markdown"><text></text><answer><text>${xmlEscape(d)}</text></answer></subquestion>`,
-        ),
-      ],
-    }),
+    write: (q) => {
+      const rights = exportedRights(q);
+      return {
+        qtype: 'matching',
+        ...(rights.plain ? { rightsPlain: true } : {}),
+        body: [
+          '<shuffleanswers>true</shuffleanswers>',
+          ...q.answer.pairs.map(
+            (p) =>
+              `<subquestion format="markdown"><text>${xmlEscape(p.left)}</text><answer><text>${xmlEscape(rights.text(p.right))}</text></answer></subquestion>`,
+          ),
+          ...(q.answer.distractors ?? []).map(
+            (d) =>
+              `<subquestion format="markdown"><text></text><answer><text>${xmlEscape(rights.text(d))}</text></answer></subquestion>`,
+          ),
+        ],
+      };
+    },
   },
   arbitrary: (fast, gen) =>
     fast

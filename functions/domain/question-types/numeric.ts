@@ -119,7 +119,7 @@ interface Read {
  * worth 100%.
  */
 function numericKeyOf(r: Reader, read: Read[], pos: Pos): NumericKey | undefined {
-  // As Moodle holds a number, unless this is Assay's own export read back (compare=assay).
+  // As Moodle holds a number, unless this is Assay's own export read back without compare=moodle.
   const compare = r.compareRule();
   const rule = compare ? { compare } : {};
   const answers: (NumericAnswer & { pos: Pos })[] = [];
@@ -309,7 +309,7 @@ export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: strin
         ? {
             skip: `GIFT numerical answers have no unit, and this one's unit is "${q.answer.unit}".`,
           }
-        : { ...giftQuestion(q, giftAnswers(q.answer)), assayCompare: !q.answer.compare },
+        : { ...giftQuestion(q, giftAnswers(q.answer)), compare: q.answer.compare ?? 'assay' },
   },
   moodle: {
     read: {
@@ -354,7 +354,7 @@ export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: strin
           }
         : {
             qtype: 'numerical',
-            assayCompare: !q.answer.compare,
+            compare: q.answer.compare ?? 'assay',
             body: numericAnswers(q.answer).map((a) =>
               xmlPlainAnswer(
                 giftNumber(a.value),

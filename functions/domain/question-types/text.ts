@@ -172,12 +172,16 @@ function gradeText(key: TextKey, response: string): number {
     const given = normaliseText(response);
     return key.some((a) => normaliseText(a) === given) ? 1 : 0;
   }
+  // Moodle trims a response as it arrives (PARAM_RAW_TRIMMED) and grades no empty one: a blank
+  // response scores nothing, not the credit of a `*`.
+  if (key.compare === 'moodle' && phpTrim(response) === '') return 0;
   const matches = key.compare === 'moodle' ? matchesAsMoodle : matchesPattern;
   return key.answers.find((a) => matches(a.text, response, key.caseSensitive))?.credit ?? 0;
 }
 
-/** Whether a key compares Assay's way: an export says so, or reading it back would not. */
-const comparesAsAssay = (key: TextKey) => Array.isArray(key) || key.compare === undefined;
+/** How a key compares, as the assay comment of an export says it (read back the same way). */
+const compareOf = (key: TextKey) =>
+  Array.isArray(key) || key.compare === undefined ? ('assay' as const) : key.compare;
 
 /** A pattern for a literal text: `*` escaped, so that Moodle does not read it as "any text". */
 const literalPattern = (text: string) => text.replace(/\*/g, '\\*');
@@ -194,7 +198,7 @@ interface Read {
 
 /**
  * A text key from Moodle's short answers, in order, with their credits, compared as Moodle
- * compares them. Read back from Assay's own export (`compare=assay`): the accepted-answer list
+ * compares them. Read back from Assay's own export (an assay comment without `compare=moodle`): the accepted-answer list
  * when every answer is worth 100%, has no wildcard and case does not count, else the answers,
  * compared Assay's way. A negative credit is a penalty Assay cannot give; one answer must be
  * worth 100%.
@@ -392,7 +396,7 @@ export const text: QuestionType<'text', TextKey, string, Record<never, never>> =
               : giftAnswer('=', a.text, percentOf(a.credit), true),
           ),
         ),
-        assayCompare: comparesAsAssay(q.answer),
+        compare: compareOf(q.answer),
       };
     },
   },
@@ -413,7 +417,7 @@ export const text: QuestionType<'text', TextKey, string, Record<never, never>> =
         ? { skip: 'An answer contains "\\*", which Moodle reads as a star: it cannot be written.' }
         : {
             qtype: 'shortanswer',
-            assayCompare: comparesAsAssay(q.answer),
+            compare: compareOf(q.answer),
             body: [
               `<usecase>${!Array.isArray(q.answer) && q.answer.caseSensitive ? 1 : 0}</usecase>`,
               ...textAnswers(q.answer).map((a) => xmlPlainAnswer(a.text, a.credit)),

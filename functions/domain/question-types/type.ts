@@ -71,8 +71,10 @@ export type GiftWritten =
       text: string;
       /** Option ids the GIFT reader gives this text by itself (default a, b, c, ...). */
       readBackIds?: readonly string[];
-      /** The key compares as Assay does (no `compare`): the assay comment says `compare=assay`. */
-      assayCompare?: boolean;
+      /** How the key compares a response: the assay comment says `compare=assay` or `compare=moodle`. */
+      compare?: 'assay' | 'moodle';
+      /** A matching question's right-hand items are written as plain text: `rights=plain`. */
+      rightsPlain?: boolean;
     }
   | { skip: string };
 
