@@ -57,21 +57,14 @@ export const BREAKER_OPEN_MS = 1000;
  * that one request was unlucky: these open the breaker. Throttling and conflicts are answers
  * from a database that is there; a call cut by its request's deadline may only have been slow.
  */
-const NO_CONNECTION = [
+const UNREACHABLE = new Set([
   'connection-refused',
   'connection-reset',
   'connection-timeout',
+  'request-timeout',
   'network-unreachable',
   'dns-failure',
-];
-const UNREACHABLE = new Set([...NO_CONNECTION, 'request-timeout']);
-
-/**
- * What opens the breaker as soon as one attempt of a call meets it, while the SDK retries: no
- * connection at all. An attempt that only timed out may have met a slow database whose retry is
- * answered; it opens the breaker only once the whole call timed out (`UNREACHABLE`).
- */
-const UNREACHABLE_AT_ONCE = new Set(NO_CONNECTION);
+]);
 
 /**
  * The breaker's state for this process: until `openUntil`, calls made for a request fail at
@@ -87,8 +80,7 @@ const openBreaker = () => {
 /**
  * How long the one call that asks a database believed unreachable may wait for it, as the
  * readiness check does: the request it belongs to should not be the one left waiting its whole
- * deadline. Never less than one attempt of that call (`perAttemptTimeout`): a slow database that
- * answers within it is there.
+ * deadline.
  */
 const PROBE_TIMEOUT_MS = 2000;
 
@@ -194,14 +186,14 @@ export function db(): DynamoDBDocumentClient {
     },
     { step: 'initialize', name: 'assayConflictRetry', priority: 'low' },
   );
-  // Each attempt that cannot connect to DynamoDB opens the breaker at once, while the SDK still
+  // Each attempt that cannot reach DynamoDB opens the breaker at once, while the SDK still
   // retries it: other requests need not wait for this call's retries to run out first.
   client.middlewareStack.add(
     (next) => async (args) => {
       try {
         return await next(args);
       } catch (err) {
-        if (UNREACHABLE_AT_ONCE.has(faultOf(err) ?? '')) openBreaker();
+        if (UNREACHABLE.has(faultOf(err) ?? '')) openBreaker();
         throw err;
       }
     },
@@ -256,9 +248,7 @@ function withFaultsAndDeadline(client: DynamoDBDocumentClient): DynamoDBDocument
       breaker.probing = probing = true;
     }
     const signals = [deadline, options?.abortSignal].filter((x): x is AbortSignal => !!x);
-    if (probing) {
-      signals.push(AbortSignal.timeout(Math.max(PROBE_TIMEOUT_MS, perAttemptTimeout(command))));
-    }
+    if (probing) signals.push(AbortSignal.timeout(PROBE_TIMEOUT_MS));
     const abortSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     const started = performance.now();
     try {
