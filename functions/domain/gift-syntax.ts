@@ -16,7 +16,7 @@ import {
   type TextFormat,
 } from './html-text.ts';
 import { type Draft, type MoodleFormat, type Pos, type Reader, ROLE_NAMES } from './moodle.ts';
-import type { Authored, Option } from './question-types/type.ts';
+import type { Authored, Option, QuestionContent } from './question-types/type.ts';
 import { AREAS } from './taxonomy.ts';
 
 export type { Draft, Pos } from './moodle.ts';
@@ -385,6 +385,31 @@ export function splitWeight(cs: Chars): { weight?: number; rest: Chars } {
 
 /** The option id the reader gives the i-th answer when the assay comment names none. */
 export const defaultOptionId = (i: number) => (i < 26 ? String.fromCharCode(97 + i) : `o${i + 1}`);
+
+/**
+ * The assay comment's metadata (`difficulty=2 options=c,a,b ...`), which neither GIFT nor Moodle
+ * XML can express: the GIFT writer puts it in `// assay:`, the XML writer in `<!-- assay: -->`,
+ * and both readers read it back.
+ */
+export function assayMetadata(
+  q: QuestionContent,
+  readBackIds: readonly string[] | undefined,
+  compare: 'assay' | 'moodle' | undefined,
+  rightsPlain?: boolean,
+): string {
+  const parts = [`difficulty=${q.difficulty}`];
+  const ids = (q.options ?? []).map((o) => o.id);
+  const readBack = (i: number) => readBackIds?.[i] ?? defaultOptionId(i);
+  if (ids.some((id, i) => id !== readBack(i))) parts.push(`options=${ids.join(',')}`);
+  if (q.timeHintSeconds !== undefined) parts.push(`timeHintSeconds=${q.timeHintSeconds}`);
+  if (q.discrimination !== undefined) parts.push(`discrimination=${q.discrimination}`);
+  if (q.difficultyParam !== undefined) parts.push(`difficultyParam=${q.difficultyParam}`);
+  // The reader takes a key for Assay's unless told otherwise (exports from before compare=).
+  if (compare) parts.push(`compare=${compare}`);
+  // Without it, the reader would take a markdown question's right-hand items for markdown.
+  if (rightsPlain) parts.push('rights=plain');
+  return parts.join(' ');
+}
 
 /**
  * What Moodle makes of an answer block, by its own rules (qformat_gift): empty is an essay,

@@ -9,7 +9,7 @@
 import type { Bank } from './bank.ts';
 import type { BankImport } from './bank-import.ts';
 import { giftDrafts } from './gift-read.ts';
-import { defaultOptionId } from './gift-syntax.ts';
+import { assayMetadata } from './gift-syntax.ts';
 import { type ImportOptions, importDrafts } from './moodle-import.ts';
 import { QUESTION_TYPE_LIST, typeOf } from './question-types/registry.ts';
 import type { QuestionContent } from './question-types/type.ts';
@@ -44,27 +44,6 @@ export function parseGift(text: string, opts: GiftOptions = {}): Bank {
 // Export
 // ---------------------------------------------------------------------------------------------
 
-/** The `// assay:` comment line: metadata GIFT itself cannot express. */
-function assayComment(
-  q: QuestionContent,
-  readBackIds: readonly string[] | undefined,
-  compare: 'assay' | 'moodle' | undefined,
-  rightsPlain?: boolean,
-): string {
-  const parts = [`difficulty=${q.difficulty}`];
-  const ids = (q.options ?? []).map((o) => o.id);
-  const readBack = (i: number) => readBackIds?.[i] ?? defaultOptionId(i);
-  if (ids.some((id, i) => id !== readBack(i))) parts.push(`options=${ids.join(',')}`);
-  if (q.timeHintSeconds !== undefined) parts.push(`timeHintSeconds=${q.timeHintSeconds}`);
-  if (q.discrimination !== undefined) parts.push(`discrimination=${q.discrimination}`);
-  if (q.difficultyParam !== undefined) parts.push(`difficultyParam=${q.difficultyParam}`);
-  // The reader takes a key for Assay's unless told otherwise (exports from before compare=).
-  if (compare) parts.push(`compare=${compare}`);
-  // Without it, the reader would take a markdown question's right-hand items for markdown.
-  if (rightsPlain) parts.push('rights=plain');
-  return `// assay: ${parts.join(' ')}`;
-}
-
 /** Moodle's comment with the id and tags: `// [id:q-1] [tag:kafka]`. */
 function moodleComment(q: QuestionContent): string {
   return `// [id:${q.id}] ${q.tags.map((t) => `[tag:${t}]`).join(' ')}`;
@@ -97,7 +76,7 @@ export function toGift(bank: Bank): GiftExport {
     }
     out.push(
       moodleComment(q),
-      assayComment(q, gift.readBackIds, gift.compare, gift.rightsPlain),
+      `// assay: ${assayMetadata(q, gift.readBackIds, gift.compare, gift.rightsPlain)}`,
       `::${giftTitle(q.title ?? q.id)}::${gift.text}`,
       '',
     );

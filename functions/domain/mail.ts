@@ -3,7 +3,7 @@
  * in English or Russian. Pure: the mail job gathers the facts, this module words them.
  */
 import type { Locale } from './locales.ts';
-import { findArea } from './taxonomy.ts';
+import { AREA_NAMES_RU, findArea } from './taxonomy.ts';
 
 /** Why a message is sent. */
 export type MailKind = 'invitation' | 'reminder' | 'resend';
@@ -52,27 +52,6 @@ export interface MailContent {
   text: string;
   html: string;
 }
-
-/**
- * The areas' names in Russian, as the candidate app names them (`web/candidate/i18n.ts`,
- * `areaNames`; tests/unit/mail.test.ts holds the two together). English names are the
- * taxonomy's own.
- */
-const AREA_NAMES_RU: Readonly<Record<string, string>> = {
-  microservices: 'Микросервисы',
-  serverless: 'Бессерверные технологии',
-  'api-first': 'Разработка API-first',
-  'real-time-data': 'Данные в реальном времени',
-  'devops-cicd': 'DevOps и CI/CD',
-  'ai-ml': 'Интеграция ИИ/МО',
-  security: 'Безопасность',
-  'cloud-native': 'Cloud-native',
-  'modern-languages': 'Go и Rust',
-  'problem-solving': 'Решение задач',
-  communication: 'Коммуникация',
-  adaptability: 'Адаптивность',
-  collaboration: 'Командная работа',
-};
 
 /** The areas' names in the candidate's language, each once (two sections may share an area). */
 export function areaNames(ids: readonly string[], locale: Locale): string[] {

@@ -8,12 +8,11 @@
  */
 import type { Bank } from './bank.ts';
 import type { BankImport } from './bank-import.ts';
-import { defaultOptionId } from './gift-syntax.ts';
+import { assayMetadata } from './gift-syntax.ts';
 import { type ImportOptions, importDrafts } from './moodle-import.ts';
 import { moodleXmlDrafts } from './moodle-xml-read.ts';
 import { xmlEscape, xmlSafe, xmlText } from './moodle-xml-text.ts';
 import { QUESTION_TYPE_LIST, typeOf } from './question-types/registry.ts';
-import type { QuestionContent } from './question-types/type.ts';
 
 /**
  * Read a Moodle XML text as a bank import, with the same meaning GIFT gives the same
@@ -35,28 +34,6 @@ export function parseMoodleXml(text: string, opts: ImportOptions = {}): Bank {
 export interface MoodleXmlExport {
   text: string;
   skipped: { id: string; type: string; reason: string }[];
-}
-
-/** The `<!-- assay: ... -->` comment: metadata Moodle XML itself cannot express. */
-function assayComment(
-  q: QuestionContent,
-  readBackIds: readonly string[] | undefined,
-  compare: 'assay' | 'moodle' | undefined,
-  rightsPlain?: boolean,
-): string {
-  const parts = [`difficulty=${q.difficulty}`];
-  const ids = (q.options ?? []).map((o) => o.id);
-  if (ids.some((id, i) => id !== (readBackIds?.[i] ?? defaultOptionId(i)))) {
-    parts.push(`options=${ids.join(',')}`);
-  }
-  if (q.timeHintSeconds !== undefined) parts.push(`timeHintSeconds=${q.timeHintSeconds}`);
-  if (q.discrimination !== undefined) parts.push(`discrimination=${q.discrimination}`);
-  if (q.difficultyParam !== undefined) parts.push(`difficultyParam=${q.difficultyParam}`);
-  // The reader takes a key for Assay's unless told otherwise (exports from before compare=).
-  if (compare) parts.push(`compare=${compare}`);
-  // Without it, the reader would take a markdown question's right-hand items for markdown.
-  if (rightsPlain) parts.push('rights=plain');
-  return `<!-- assay: ${parts.join(' ')} -->`;
 }
 
 /** Every text in a value (a question, its key), to check that XML can carry them. */
@@ -94,7 +71,7 @@ export function toMoodleXml(bank: Bank): MoodleXmlExport {
       });
       continue;
     }
-    const comment = assayComment(q, written.readBackIds, written.compare, written.rightsPlain);
+    const comment = `<!-- assay: ${assayMetadata(q, written.readBackIds, written.compare, written.rightsPlain)} -->`;
     if (comment.slice(4, -3).includes('--')) {
       // XML forbids "--" inside a comment, and the assay comment is where option ids travel.
       skipped.push({

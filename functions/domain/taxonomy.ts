@@ -184,3 +184,23 @@ const byId = /* @__PURE__ */ (() => new Map<string, Area>(AREAS.map((a) => [a.id
 export function findArea(id: string): Area | undefined {
   return byId.get(id);
 }
+
+/**
+ * The areas' names in Russian: the candidate app's (`web/candidate/i18n.ts`) and the emails'.
+ * English names are the `name`s above.
+ */
+export const AREA_NAMES_RU: Readonly<Record<string, string>> = {
+  microservices: 'Микросервисы',
+  serverless: 'Бессерверные технологии',
+  'api-first': 'Разработка API-first',
+  'real-time-data': 'Данные в реальном времени',
+  'devops-cicd': 'DevOps и CI/CD',
+  'ai-ml': 'Интеграция ИИ/МО',
+  security: 'Безопасность',
+  'cloud-native': 'Cloud-native',
+  'modern-languages': 'Go и Rust',
+  'problem-solving': 'Решение задач',
+  communication: 'Коммуникация',
+  adaptability: 'Адаптивность',
+  collaboration: 'Командная работа',
+};

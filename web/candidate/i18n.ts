@@ -4,6 +4,7 @@
  * through `Intl` in the candidate's language (`web/shared/i18n.ts`).
  */
 import { CHART_TEXT_EN } from '../../functions/domain/radar-svg.ts';
+import { AREA_NAMES_RU } from '../../functions/domain/taxonomy.ts';
 import { type Locale, plural } from '../shared/i18n.ts';
 
 export {
@@ -354,21 +355,7 @@ const ru: Messages = {
     'Его открыли в другом окне, вкладке или на другом устройстве, поэтому здесь работа остановлена. Ответы, сохранённые там, сохранены; выбор, сделанный здесь после этого, не сохранён.',
   continueHere: 'Продолжить здесь',
   leaveWarning: 'Некоторые ответы ещё не сохранены.',
-  areaNames: {
-    microservices: 'Микросервисы',
-    serverless: 'Бессерверные технологии',
-    'api-first': 'Разработка API-first',
-    'real-time-data': 'Данные в реальном времени',
-    'devops-cicd': 'DevOps и CI/CD',
-    'ai-ml': 'Интеграция ИИ/МО',
-    security: 'Безопасность',
-    'cloud-native': 'Cloud-native',
-    'modern-languages': 'Go и Rust',
-    'problem-solving': 'Решение задач',
-    communication: 'Коммуникация',
-    adaptability: 'Адаптивность',
-    collaboration: 'Командная работа',
-  },
+  areaNames: AREA_NAMES_RU,
   minutes: (n: number) =>
     plural('ru', n, { one: '# минута', few: '# минуты', many: '# минут', other: '# минуты' }),
   hours: (n: number) =>
