@@ -1,6 +1,7 @@
 import { clock } from '../domain/clock.ts';
 import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
 import { clientIp } from '../http/client-ip.ts';
+import { CANDIDATE_OUTPUTS } from '../http/outputs/candidate.ts';
 import { CANDIDATE_ROUTES } from '../http/routes/candidate.ts';
 import {
   answer,
@@ -58,4 +59,6 @@ export const operations: Operations<typeof CANDIDATE_ROUTES> = {
   getResult: async ({ params, bearer }) => ownResult(params.attemptId, bearer!, clock.now()),
 };
 
-export const handler = createHttpHandler('candidate', CANDIDATE_ROUTES, operations);
+export const handler = createHttpHandler('candidate', CANDIDATE_ROUTES, operations, {
+  outputs: CANDIDATE_OUTPUTS,
+});

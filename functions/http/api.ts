@@ -14,11 +14,18 @@ import { DomainError, UnauthorizedError } from '../domain/errors.ts';
 import { MAX_UPLOAD_TEXT_BYTES } from '../domain/upload-limits.ts';
 import { parseOrThrow } from '../domain/z.ts';
 import { bearerOf } from './bearer.ts';
+import { conformOutput, type Outputs } from './conform.ts';
 import { CORS_EXPOSE_HEADERS, corsOrigins } from './cors.ts';
 import { logger } from './logger.ts';
 import { type Principal, principalFromClaims, requireRole } from './principal.ts';
 import { problemErrors } from './problem-errors.ts';
-import { type FunctionGroup, isStaff, type RouteDef, routeKey } from './route-types.ts';
+import {
+  type FunctionGroup,
+  isStaff,
+  type ResponseDef,
+  type RouteDef,
+  routeKey,
+} from './route-types.ts';
 import { DEADLINE_MARGIN_MS } from './timeouts.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -88,6 +95,56 @@ type Success<S> = S extends number
     ? S
     : never
   : never;
+
+/**
+ * The body as its output schema lets it out. The schema's JSON Schema text (generated, see
+ * conform.ts) is walked; zod's schema, which builds what a cold start can least afford, only
+ * when the text is missing. With `ASSAY_OUTPUT_CROSSCHECK=1` (every test run, see
+ * vitest.config.ts) both run and must agree to the byte, so the generated text and its walk
+ * are held to zod's own parse on every response the tests see.
+ */
+function checkOutput(
+  route: RouteDef,
+  reply: Reply<number, unknown>,
+  def: ResponseDef,
+  outputs: Outputs | undefined,
+): unknown {
+  const key = `${route.operationId} ${reply.status}`;
+  if (process.env.ASSAY_OUTPUT_CROSSCHECK === '1')
+    return crossChecked(key, reply.body, def.schema!, outputs);
+  return (conformOutput(outputs, key, reply.body) ?? { body: def.schema!.parse(reply.body) }).body;
+}
+
+function crossChecked(
+  key: string,
+  body: unknown,
+  schema: z.ZodMiniType,
+  outputs: Outputs | undefined,
+): unknown {
+  const outcome = (check: () => unknown) => {
+    try {
+      return { text: JSON.stringify(check()) };
+    } catch (error) {
+      return { error };
+    }
+  };
+  const byZod = outcome(() => schema.parse(body));
+  if (!outputs?.[key])
+    throw new Error(`${key}: no generated output schema (npm run generate:outputs)`);
+  const walked = outcome(() => conformOutput(outputs, key, body)!.body);
+  if (byZod.text !== walked.text) {
+    const a = byZod.text ?? String(byZod.error);
+    const b = walked.text ?? String(walked.error);
+    let at = 0;
+    while (at < a.length && a[at] === b[at]) at++;
+    const near = (t: string) => t.slice(Math.max(0, at - 80), at + 120);
+    throw new Error(
+      `${key}: the output check and zod disagree at character ${at} (npm run generate:outputs?): zod ...${near(a)}... ; the check ...${near(b)}...`,
+    );
+  }
+  if (byZod.text === undefined) throw byZod.error;
+  return JSON.parse(byZod.text);
+}
 
 /**
  * The body a response may carry: what its output schema accepts (or a ready-made text, such
@@ -165,11 +222,19 @@ const noSuchRoute: Fallback = (_method, path) => {
   throw new DomainError('not-found', `There is no route at ${path}.`);
 };
 
+/** How a function group's handler serves its routes besides their operations. */
+export interface HandlerOptions {
+  /** What it answers for a route key it does not serve; by default a 404. */
+  fallback?: Fallback;
+  /** Its routes' output schemas as JSON Schema text (`functions/http/outputs/<group>.ts`). */
+  outputs?: Outputs;
+}
+
 async function dispatch(
   event: HttpEvent,
   operations: Readonly<Record<string, AnyOperation>>,
   routes: ReadonlyMap<string, RouteDef>,
-  fallback: Fallback,
+  { fallback = noSuchRoute, outputs }: HandlerOptions,
 ): Promise<HttpResult> {
   const route = routes.get(event.routeKey);
   if (!route) return fallback(event.requestContext.http.method, event.rawPath);
@@ -230,10 +295,14 @@ async function dispatch(
   }
 
   const out = await operation(ctx);
-  return serialize(route, out instanceof Reply ? (out as Reply) : new Reply(200, out));
+  return serialize(route, out instanceof Reply ? (out as Reply) : new Reply(200, out), outputs);
 }
 
-function serialize(route: RouteDef, reply: Reply<number, unknown>): HttpResult {
+function serialize(
+  route: RouteDef,
+  reply: Reply<number, unknown>,
+  outputs: Outputs | undefined,
+): HttpResult {
   const def = route.responses[reply.status];
   const headers: Record<string, string> = { ...reply.headers };
   if (reply.body === undefined) return { statusCode: reply.status, headers };
@@ -242,7 +311,8 @@ function serialize(route: RouteDef, reply: Reply<number, unknown>): HttpResult {
     return { statusCode: reply.status, headers, body: reply.body };
   }
   // Output schemas strip what the audience may not see; a body that does not fit is a bug.
-  const body = def?.schema ? def.schema.parse(reply.body) : reply.body;
+  // `in`, not a read: the getter builds the zod schema, which the generated text spares.
+  const body = def && 'schema' in def ? checkOutput(route, reply, def, outputs) : reply.body;
   headers['content-type'] ??= JSON_TYPE;
   return { statusCode: reply.status, headers, body: JSON.stringify(body) };
 }
@@ -387,7 +457,7 @@ export function createHttpHandler<Routes extends readonly RouteDef[]>(
   group: FunctionGroup,
   groupRoutes: Routes,
   operations: Operations<Routes>,
-  fallback: Fallback = noSuchRoute,
+  options: HandlerOptions = {},
 ) {
   const routes = new Map(groupRoutes.filter((r) => r.group === group).map((r) => [routeKey(r), r]));
   const origins = corsOrigins();
@@ -410,7 +480,7 @@ export function createHttpHandler<Routes extends readonly RouteDef[]>(
           event,
           operations as unknown as Readonly<Record<string, AnyOperation>>,
           routes,
-          fallback,
+          options,
         ),
       ),
     );
