@@ -15,7 +15,6 @@ import { validateQuestion } from '../domain/question.ts';
 import { itemStatistics } from '../domain/statistics.ts';
 import { uploadSpec } from '../domain/upload.ts';
 import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
-import { AUTHORING_OUTPUTS } from '../http/outputs/authoring.ts';
 import { PUBLIC_ORG } from '../http/principal.ts';
 import { AUTHORING_ROUTES } from '../http/routes/authoring.ts';
 import { QUESTION_IF_MATCH } from '../http/schemas/common.ts';
@@ -313,5 +312,5 @@ export const operations: Operations<typeof AUTHORING_ROUTES> = {
 };
 
 export const handler = createHttpHandler('authoring', AUTHORING_ROUTES, operations, {
-  outputs: AUTHORING_OUTPUTS,
+  outputs: () => import('#side/outputs-authoring'),
 });

@@ -1,7 +1,6 @@
 import { clock } from '../domain/clock.ts';
 import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
 import { clientIp } from '../http/client-ip.ts';
-import { CANDIDATE_OUTPUTS } from '../http/outputs/candidate.ts';
 import { CANDIDATE_ROUTES } from '../http/routes/candidate.ts';
 import {
   answer,
@@ -60,5 +59,5 @@ export const operations: Operations<typeof CANDIDATE_ROUTES> = {
 };
 
 export const handler = createHttpHandler('candidate', CANDIDATE_ROUTES, operations, {
-  outputs: CANDIDATE_OUTPUTS,
+  outputs: () => import('#side/outputs-candidate'),
 });

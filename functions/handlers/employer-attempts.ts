@@ -26,7 +26,6 @@ import {
 } from '../http/api.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { resultsCsv } from '../http/csv.ts';
-import { EMPLOYER_ATTEMPTS_OUTPUTS } from '../http/outputs/employer-attempts.ts';
 import { EMPLOYER_ATTEMPTS_ROUTES } from '../http/routes/employer-attempts.ts';
 import { idempotencyKey, limitOf } from '../http/staff-input.ts';
 import { ownAssessment, ownInvitation } from '../services/assessments.ts';
@@ -155,7 +154,7 @@ export const operations: Operations<typeof EMPLOYER_ATTEMPTS_ROUTES> = {
 };
 
 const http = createHttpHandler('employer-attempts', EMPLOYER_ATTEMPTS_ROUTES, operations, {
-  outputs: EMPLOYER_ATTEMPTS_OUTPUTS,
+  outputs: () => import('#side/outputs-employer-attempts'),
 });
 
 /**

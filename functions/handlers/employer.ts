@@ -10,7 +10,6 @@ import { mailConfigured } from '../data/mailer.ts';
 import { getOrganisation, putOrganisation } from '../data/organisations.ts';
 import { clock } from '../domain/clock.ts';
 import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
-import { EMPLOYER_OUTPUTS } from '../http/outputs/employer.ts';
 import { EMPLOYER_ROUTES } from '../http/routes/employer.ts';
 import { idempotencyKey, limitOf } from '../http/staff-input.ts';
 import {
@@ -116,5 +115,5 @@ export const operations: Operations<typeof EMPLOYER_ROUTES> = {
 
 /** The function's handler. */
 export const handler = createHttpHandler('employer', EMPLOYER_ROUTES, operations, {
-  outputs: EMPLOYER_OUTPUTS,
+  outputs: () => import('#side/outputs-employer'),
 });

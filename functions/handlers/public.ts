@@ -4,7 +4,6 @@ import { UnauthorizedError } from '../domain/errors.ts';
 import { AREAS } from '../domain/taxonomy.ts';
 import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
 import { bearerOf } from '../http/bearer.ts';
-import { PUBLIC_OUTPUTS } from '../http/outputs/public.ts';
 import { PUBLIC_ORG, principalFromClaims } from '../http/principal.ts';
 import { unmatchedRoute } from '../http/router.ts';
 import { PUBLIC_ROUTES } from '../http/routes/public.ts';
@@ -57,5 +56,5 @@ export const operations: Operations<typeof PUBLIC_ROUTES> = {
 // The public function also serves API Gateway's $default route: 404 or 405 for anything else.
 export const handler = createHttpHandler('public', PUBLIC_ROUTES, operations, {
   fallback: unmatchedRoute,
-  outputs: PUBLIC_OUTPUTS,
+  outputs: () => import('#side/outputs-public'),
 });

@@ -14,7 +14,7 @@ import { DomainError, UnauthorizedError } from '../domain/errors.ts';
 import { MAX_UPLOAD_TEXT_BYTES } from '../domain/upload-limits.ts';
 import { parseOrThrow } from '../domain/z.ts';
 import { bearerOf } from './bearer.ts';
-import { conformOutput, type Outputs } from './conform.ts';
+import type { OutputCheck } from './conform.ts';
 import { CORS_EXPOSE_HEADERS, corsOrigins } from './cors.ts';
 import { logger } from './logger.ts';
 import { type Principal, principalFromClaims, requireRole } from './principal.ts';
@@ -100,50 +100,21 @@ type Success<S> = S extends number
  * The body as its output schema lets it out. The schema's JSON Schema text (generated, see
  * conform.ts) is walked; zod's schema, which builds what a cold start can least afford, only
  * when the text is missing. With `ASSAY_OUTPUT_CROSSCHECK=1` (every test run, see
- * vitest.config.ts) both run and must agree to the byte, so the generated text and its walk
- * are held to zod's own parse on every response the tests see.
+ * vitest.config.ts) both run and must agree to the byte (`#side/output-crosscheck`, a side
+ * entry that production never loads).
  */
-function checkOutput(
+async function checkOutput(
   route: RouteDef,
   reply: Reply<number, unknown>,
   def: ResponseDef,
-  outputs: Outputs | undefined,
-): unknown {
+  check: OutputCheck | undefined,
+): Promise<unknown> {
   const key = `${route.operationId} ${reply.status}`;
-  if (process.env.ASSAY_OUTPUT_CROSSCHECK === '1')
-    return crossChecked(key, reply.body, def.schema!, outputs);
-  return (conformOutput(outputs, key, reply.body) ?? { body: def.schema!.parse(reply.body) }).body;
-}
-
-function crossChecked(
-  key: string,
-  body: unknown,
-  schema: z.ZodMiniType,
-  outputs: Outputs | undefined,
-): unknown {
-  const outcome = (check: () => unknown) => {
-    try {
-      return { text: JSON.stringify(check()) };
-    } catch (error) {
-      return { error };
-    }
-  };
-  const byZod = outcome(() => schema.parse(body));
-  if (!outputs?.[key])
-    throw new Error(`${key}: no generated output schema (npm run generate:outputs)`);
-  const walked = outcome(() => conformOutput(outputs, key, body)!.body);
-  if (byZod.text !== walked.text) {
-    const a = byZod.text ?? String(byZod.error);
-    const b = walked.text ?? String(walked.error);
-    let at = 0;
-    while (at < a.length && a[at] === b[at]) at++;
-    const near = (t: string) => t.slice(Math.max(0, at - 80), at + 120);
-    throw new Error(
-      `${key}: the output check and zod disagree at character ${at} (npm run generate:outputs?): zod ...${near(a)}... ; the check ...${near(b)}...`,
-    );
+  if (process.env.ASSAY_OUTPUT_CROSSCHECK === '1') {
+    const { crossChecked } = await import('#side/output-crosscheck');
+    return crossChecked(key, reply.body, def.schema!, check);
   }
-  if (byZod.text === undefined) throw byZod.error;
-  return JSON.parse(byZod.text);
+  return (check?.(key, reply.body) ?? { body: def.schema!.parse(reply.body) }).body;
 }
 
 /**
@@ -226,8 +197,12 @@ const noSuchRoute: Fallback = (_method, path) => {
 export interface HandlerOptions {
   /** What it answers for a route key it does not serve; by default a 404. */
   fallback?: Fallback;
-  /** Its routes' output schemas as JSON Schema text (`functions/http/outputs/<group>.ts`). */
-  outputs?: Outputs;
+  /**
+   * Its routes' output schemas as JSON Schema text (`functions/http/outputs/<group>.ts`, a side
+   * entry): loaded by the first response that has an output schema, so a request that answers
+   * HTML or nothing never loads them.
+   */
+  outputs?: () => Promise<{ OUTPUTS: OutputCheck }>;
 }
 
 async function dispatch(
@@ -295,14 +270,21 @@ async function dispatch(
   }
 
   const out = await operation(ctx);
-  return serialize(route, out instanceof Reply ? (out as Reply) : new Reply(200, out), outputs);
+  const reply = out instanceof Reply ? (out as Reply) : new Reply(200, out);
+  const def = route.responses[reply.status];
+  // Output schemas strip what the audience may not see; a body that does not fit is a bug.
+  // `in`, not a read: the getter builds the zod schema, which the generated text spares.
+  if (reply.body !== undefined && typeof reply.body !== 'string' && def && 'schema' in def) {
+    const loaded = outputs ? (await outputs()).OUTPUTS : undefined;
+    return serialize(
+      route,
+      new Reply(reply.status, await checkOutput(route, reply, def, loaded), reply.headers),
+    );
+  }
+  return serialize(route, reply);
 }
 
-function serialize(
-  route: RouteDef,
-  reply: Reply<number, unknown>,
-  outputs: Outputs | undefined,
-): HttpResult {
+function serialize(route: RouteDef, reply: Reply<number, unknown>): HttpResult {
   const def = route.responses[reply.status];
   const headers: Record<string, string> = { ...reply.headers };
   if (reply.body === undefined) return { statusCode: reply.status, headers };
@@ -310,11 +292,8 @@ function serialize(
     headers['content-type'] ??= def?.contentType ?? 'text/plain; charset=utf-8';
     return { statusCode: reply.status, headers, body: reply.body };
   }
-  // Output schemas strip what the audience may not see; a body that does not fit is a bug.
-  // `in`, not a read: the getter builds the zod schema, which the generated text spares.
-  const body = def && 'schema' in def ? checkOutput(route, reply, def, outputs) : reply.body;
   headers['content-type'] ??= JSON_TYPE;
-  return { statusCode: reply.status, headers, body: JSON.stringify(body) };
+  return { statusCode: reply.status, headers, body: JSON.stringify(reply.body) };
 }
 
 /**

@@ -41,8 +41,16 @@ export interface OutputSchema {
   maxItems?: number;
 }
 
-/** A function group's output schemas as JSON text, by `"<operationId> <status>"`. */
-export type Outputs = Readonly<Record<string, string>>;
+/**
+ * A function group's output schemas as JSON text: the named schemas they share (`$defs`) and
+ * each response's, by `"<operationId> <status>"`.
+ */
+export interface Outputs {
+  readonly defs: string;
+  readonly responses: Readonly<Record<string, string>>;
+}
+
+type Defs = Readonly<Record<string, OutputSchema>>;
 
 /** A body that does not fit its output schema: a bug, so the request ends in a 500. */
 export class OutputMismatch extends Error {
@@ -50,7 +58,7 @@ export class OutputMismatch extends Error {
     readonly path: string,
     reason: string,
   ) {
-    super(`The response body does not fit its output schema at ${path || '(the body)'}: ${reason}`);
+    super(`Response body at ${path || '(root)'}: ${reason}`);
     this.name = 'OutputMismatch';
   }
 }
@@ -65,101 +73,73 @@ const DEFS = '#/$defs/';
  *
  * @throws OutputMismatch naming the path of the first value that does not fit
  */
-export function conform(schema: OutputSchema, value: unknown): unknown {
-  return walk(schema, value, schema, '');
+export function conform(
+  schema: OutputSchema,
+  value: unknown,
+  defs: Defs = schema.$defs ?? {},
+): unknown {
+  return walk(schema, value, defs, '');
 }
 
-function walk(s: OutputSchema, v: unknown, root: OutputSchema, path: string): unknown {
-  if (s.$ref !== undefined) return walk(resolve(s.$ref, root), v, root, path);
-  if (s.oneOf) return union(s.oneOf, s.discriminator?.propertyName, v, root, path);
-  if (s.anyOf) return union(s.anyOf, undefined, v, root, path);
-  if ('const' in s && v !== s.const)
-    throw new OutputMismatch(path, `not ${JSON.stringify(s.const)}`);
-  if (s.enum && !s.enum.includes(v)) throw new OutputMismatch(path, 'not one of its values');
+function walk(s: OutputSchema, v: unknown, defs: Defs, path: string): unknown {
+  if (s.$ref !== undefined) {
+    const target = s.$ref.startsWith(DEFS) ? defs[s.$ref.slice(DEFS.length)] : undefined;
+    if (!target) throw new OutputMismatch(path, `no schema ${s.$ref}`);
+    return walk(target, v, defs, path);
+  }
+  if (s.oneOf) return union(s.oneOf, s.discriminator?.propertyName, v, defs, path);
+  if (s.anyOf) return union(s.anyOf, undefined, v, defs, path);
+  if (('const' in s && v !== s.const) || (s.enum && !s.enum.includes(v)))
+    throw new OutputMismatch(path, 'not one of its values');
   if (s.type === undefined) return v;
   const kind = kindOf(v);
   const types = typeof s.type === 'string' ? [s.type] : s.type;
-  if (!types.includes(kind) && !(kind === 'integer' && types.includes('number')))
-    throw new OutputMismatch(path, `a ${kind} where ${types.join(' or ')} belongs`);
+  // An integer is a safe one, as zod's z.int() holds it (the generator leaves out the bounds
+  // that say so); a number that is not finite has no JSON type.
+  const fits =
+    types.includes(kind) ||
+    (kind === 'number' && types.includes(Number.isSafeInteger(v) ? 'integer' : 'number'));
+  if (!fits) throw new OutputMismatch(path, `a ${kind} where ${types.join(' or ')} belongs`);
   switch (kind) {
     case 'object':
-      return object(s, v as Record<string, unknown>, root, path);
+      return object(s, v as Record<string, unknown>, defs, path);
     case 'array': {
       const list = v as unknown[];
-      bounds(list.length, s.minItems, s.maxItems, path, 'items');
+      bounds(list.length, s.minItems, s.maxItems, path);
       const items = s.items;
-      return items ? list.map((x, i) => walk(items, x, root, `${path}[${i}]`)) : list;
+      return items ? list.map((x, i) => walk(items, x, defs, `${path}[${i}]`)) : list;
     }
     case 'string':
-      bounds((v as string).length, s.minLength, s.maxLength, path, 'characters');
-      if (s.pattern !== undefined && !regex(s.pattern).test(v as string))
+      bounds((v as string).length, s.minLength, s.maxLength, path);
+      if (s.pattern !== undefined && !new RegExp(s.pattern).test(v as string))
         throw new OutputMismatch(path, `does not match ${s.pattern}`);
       return v;
-    case 'integer':
     case 'number':
-      bounds(v as number, s.minimum, s.maximum, path, '');
+      bounds(v as number, s.minimum, s.maximum, path);
       return v;
     default:
       return v;
   }
 }
 
-/** The JSON Schema type of a value; a number that is not finite has none (JSON cannot say it). */
+/** The JSON type of a value, all numbers alike ("number", "NaN" when not finite). */
 function kindOf(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
-  switch (typeof v) {
-    case 'number':
-      return Number.isFinite(v)
-        ? Number.isInteger(v)
-          ? 'integer'
-          : 'number'
-        : 'non-finite number';
-    case 'string':
-    case 'boolean':
-    case 'object':
-      return typeof v;
-    default:
-      return `${typeof v} value`;
-  }
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  return typeof v;
 }
 
-function bounds(
-  n: number,
-  min: number | undefined,
-  max: number | undefined,
-  path: string,
-  unit: string,
-): void {
-  const of = unit ? ` ${unit}` : '';
-  if (min !== undefined && n < min) throw new OutputMismatch(path, `${n}${of}, under ${min}`);
-  if (max !== undefined && n > max) throw new OutputMismatch(path, `${n}${of}, over ${max}`);
-}
-
-const regexes = new Map<string, RegExp>();
-
-function regex(source: string): RegExp {
-  let r = regexes.get(source);
-  if (!r) {
-    r = new RegExp(source);
-    regexes.set(source, r);
-  }
-  return r;
-}
-
-function resolve(ref: string, root: OutputSchema): OutputSchema {
-  const target =
-    ref === '#' ? root : ref.startsWith(DEFS) ? root.$defs?.[ref.slice(DEFS.length)] : undefined;
-  if (!target)
-    throw new OutputMismatch('', `the schema refers to ${ref}, which it does not define`);
-  return target;
+function bounds(n: number, min: number | undefined, max: number | undefined, path: string): void {
+  if ((min !== undefined && n < min) || (max !== undefined && n > max))
+    throw new OutputMismatch(path, `${n} is out of its bounds`);
 }
 
 function union(
   branches: readonly OutputSchema[],
   discriminator: string | undefined,
   v: unknown,
-  root: OutputSchema,
+  defs: Defs,
   path: string,
 ): unknown {
   if (discriminator !== undefined) {
@@ -167,12 +147,12 @@ function union(
     const branch = branches.find((b) => b.properties?.[discriminator]?.const === tag);
     if (!branch)
       throw new OutputMismatch(path, `no form has ${discriminator} ${JSON.stringify(tag)}`);
-    return walk(branch, v, root, path);
+    return walk(branch, v, defs, path);
   }
   // Each attempt builds its own copy, so a branch that does not fit leaves nothing behind.
   for (const branch of branches) {
     try {
-      return walk(branch, v, root, path);
+      return walk(branch, v, defs, path);
     } catch (e) {
       if (!(e instanceof OutputMismatch)) throw e;
     }
@@ -183,7 +163,7 @@ function union(
 function object(
   s: OutputSchema,
   input: Record<string, unknown>,
-  root: OutputSchema,
+  defs: Defs,
   path: string,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -194,7 +174,7 @@ function object(
       if (s.required?.includes(key)) throw new OutputMismatch(`${path}.${key}`, 'missing');
       continue;
     }
-    out[key] = walk(props[key]!, x, root, `${path}.${key}`);
+    out[key] = walk(props[key]!, x, defs, `${path}.${key}`);
   }
   const rest = s.additionalProperties;
   if (s.strict) {
@@ -207,32 +187,37 @@ function object(
   if (rest === false) return out;
   for (const key of Object.keys(input)) {
     if (Object.hasOwn(props, key) || input[key] === undefined) continue;
-    if (s.propertyNames) walk(s.propertyNames, key, root, `${path}.${key}`);
+    if (s.propertyNames) walk(s.propertyNames, key, defs, `${path}.${key}`);
     out[key] =
       rest === undefined || rest === true
         ? input[key]
-        : walk(rest, input[key], root, `${path}.${key}`);
+        : walk(rest, input[key], defs, `${path}.${key}`);
   }
   return out;
 }
 
-const parsed = new Map<string, OutputSchema>();
+/** A function group's output check: the body that leaves, or `undefined` for no schema. */
+export type OutputCheck = (key: string, body: unknown) => { body: unknown } | undefined;
 
 /**
- * The body that leaves, per its output schema in `outputs` (parsed on first use), or
- * `undefined` when `outputs` has none for this response.
+ * The check of a group's responses by `"<operationId> <status>"`, each text parsed on first use
+ * (`functions/http/outputs/<group>.ts` exports it, so that the walk and the texts load together,
+ * beside the bundle, with the first response that has a schema).
  */
-export function conformOutput(
-  outputs: Outputs | undefined,
-  key: string,
-  body: unknown,
-): { body: unknown } | undefined {
-  const text = outputs?.[key];
-  if (text === undefined) return undefined;
-  let schema = parsed.get(text);
-  if (!schema) {
-    schema = JSON.parse(text) as OutputSchema;
-    parsed.set(text, schema);
-  }
-  return { body: conform(schema, body) };
+export function outputCheck(outputs: Outputs): OutputCheck {
+  const parsed = new Map<string, unknown>();
+  const parse = <T>(text: string): T => {
+    let schema = parsed.get(text);
+    if (!schema) {
+      schema = JSON.parse(text);
+      parsed.set(text, schema);
+    }
+    return schema as T;
+  };
+  return (key, body) => {
+    const text = outputs.responses[key];
+    return text === undefined
+      ? undefined
+      : { body: conform(parse<OutputSchema>(text), body, parse<Defs>(outputs.defs)) };
+  };
 }
