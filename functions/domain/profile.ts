@@ -250,10 +250,11 @@ export function levelRule(
  * (0-100), items, fully correct items, EAP ability (calibrated parameters where the attempt
  * has them, difficulty-label priors otherwise) and level. A fixed area's score is its mean
  * item score; an adaptive area's is the expected score on its section's whole pool at its EAP
- * (its candidates see items of different difficulty, so their raw means are not comparable;
- * 0 when no item was answered). The overall score is the mean over items, an adaptive area
- * counting its score once per item used, so a test without adaptive sections scores its mean
- * item score. Strengths and gaps follow from the levels ({@link strengthsAndGaps}). The
+ * (its candidates see items of different difficulty, so their raw means are not comparable)
+ * for each item used, and 0 for each item short of the section's minItems the candidate did
+ * not reach (0 when no item was answered). The overall score is the mean over items, an
+ * adaptive area counting once per item used or per minItems, whichever is more, so a test
+ * without adaptive sections scores its mean item score. Strengths and gaps follow from the levels ({@link strengthsAndGaps}). The
  * result does not depend on item order.
  */
 export function buildProfile(input: ProfileInput): SkillProfile {
@@ -284,11 +285,15 @@ export function buildProfile(input: ProfileInput): SkillProfile {
         items.length && pool.length
           ? pool.reduce((sum, m) => sum + expectedScore(m, estimate.theta), 0) / pool.length
           : 0;
-      score = Math.round(expected * 1000) / 10;
-      counted.set(
-        area,
-        items.map(() => expected),
-      );
+      // The section owed the candidate at least minItems questions: those not reached (the
+      // candidate submitted or ran out of time first) count 0, as unanswered fixed questions
+      // do. Without this, leaving an adaptive section untouched dropped it from the overall
+      // score (two fixed questions right and twelve adaptive ones skipped scored 100), and
+      // one wrong answer scored the area at the prior's expected score (41 of 100).
+      const unreached = Math.max(0, section.minItems - items.length);
+      const slots = [...items.map(() => expected), ...Array.from({ length: unreached }, () => 0)];
+      score = pct(slots);
+      counted.set(area, slots);
     }
     return {
       area,
