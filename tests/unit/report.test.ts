@@ -273,4 +273,66 @@ describe('the HTML page', () => {
     expect(html).toContain('+10 min</span> by boss@acme at 2026-11-21 08:10:00 UTC');
     expect(html).toContain('Reason erased with the candidate’s data.');
   });
+
+  const adaptiveArea = (
+    items: number,
+    adaptive: NonNullable<FinishedReport['areas'][number]['adaptive']>,
+  ): FinishedReport['areas'][number] => ({
+    area: 'api-first',
+    kind: 'technical',
+    name: 'API-first development',
+    score: 88.2,
+    items,
+    correct: items,
+    answered: items,
+    level: 'expert',
+    ability: { theta: 2.253, standardError: adaptive.standardError },
+    levelRule: 'Expert: ability θ = 2.25 (standard error 0.60).',
+    adaptive,
+  });
+
+  it('states for an adaptive area the questions it used, why it ended, its standard error against the target, and what its score means', () => {
+    const html = reportHtml({
+      ...minimal,
+      areas: [
+        adaptiveArea(12, {
+          stopReason: 'max-items',
+          itemsUsed: 12,
+          minItems: 5,
+          maxItems: 12,
+          standardError: 0.604,
+          targetStandardError: 0.45,
+        }),
+      ],
+    });
+    expect(html).toContain(
+      'Adaptive section: 12 questions chosen one by one from the answers (5 to 12), ended at its maximum of 12 questions; standard error 0.60 (target 0.45).',
+    );
+    expect(html).toContain(
+      'Its score is the expected score on the section’s whole question pool at this ability, not the share of its questions answered right',
+    );
+    expect(html).not.toContain('not reach');
+  });
+
+  it('says how many questions an adaptive section still owed when the candidate left it, and that they count 0', () => {
+    const html = reportHtml({
+      ...minimal,
+      areas: [
+        adaptiveArea(1, {
+          stopReason: 'submitted',
+          itemsUsed: 1,
+          minItems: 5,
+          maxItems: 12,
+          standardError: 0.91,
+          targetStandardError: 0.45,
+        }),
+      ],
+    });
+    expect(html).toContain(
+      'Adaptive section: 1 question chosen one by one from the answers (5 to 12), ended when the candidate submitted before it finished; standard error 0.91 (target 0.45).',
+    );
+    expect(html).toContain(
+      'the 4 questions short of its minimum of 5 that the candidate did not reach count 0',
+    );
+  });
 });
