@@ -220,11 +220,14 @@ export const levelName = (level: Level) => LEVEL_NAMES[level];
  * The rule that produced an area's level, stated with the evidence it used: the number of
  * questions, their difficulties when known, the ability estimate and its standard error, and
  * the band (or the evidence threshold it missed). Also says whether the level makes the area a
- * strength or a gap, and why an intermediate one is neither.
+ * strength or a gap, and why an intermediate one is neither. `answered`, when given and fewer
+ * than the questions, is stated too: unanswered questions count as wrong, and a level from a
+ * section the candidate never reached must say that it rests on no answer.
  */
 export function levelRule(
   a: Pick<AreaProfile, 'level' | 'items' | 'ability' | 'score'>,
   difficulties?: readonly number[],
+  answered?: number,
 ): string {
   const q = `${a.items} question${a.items === 1 ? '' : 's'}`;
   const { theta, standardError: se } = a.ability;
@@ -236,13 +239,17 @@ export function levelRule(
   const mix = difficulties?.length
     ? ` of difficulty ${[...difficulties].sort((x, y) => x - y).join(', ')}`
     : '';
+  const unanswered =
+    answered !== undefined && answered < a.items
+      ? ` (${answered === 0 ? 'none' : answered} of them answered; an unanswered question counts as wrong)`
+      : '';
   const band = levelBand(a.level);
   const reading = STRENGTH_LEVELS.includes(a.level)
     ? 'A strength (advanced or expert).'
     : GAP_LEVELS.includes(a.level)
       ? 'A gap (foundational).'
       : 'Neither a strength nor a gap: the estimate does not rule out an average candidate.';
-  return `${levelName(a.level)}: ability θ = ${fmt(theta)} (standard error ${fmt(se)}) from ${q}${mix}; ${levelName(a.level).toLowerCase()} is ${band}. θ weighs each answer by its question's difficulty, so the same score from harder questions gives a higher θ. ${reading}`;
+  return `${levelName(a.level)}: ability θ = ${fmt(theta)} (standard error ${fmt(se)}) from ${q}${mix}${unanswered}; ${levelName(a.level).toLowerCase()} is ${band}. θ weighs each answer by its question's difficulty, so the same score from harder questions gives a higher θ. ${reading}`;
 }
 
 /**

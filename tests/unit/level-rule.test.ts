@@ -82,6 +82,25 @@ describe('the evidence a level needs', () => {
     expect(rule).toContain('harder questions');
     expect(levelRule(serverless!, [3, 1, 3])).toContain('of difficulty 1, 3, 3');
   });
+
+  it('says how many of the questions were answered when some were not, since they count as wrong', () => {
+    // A section the candidate never reached: four unanswered questions read "foundational, a
+    // gap" with nothing in the rule saying that none was answered.
+    const profile = buildProfile({
+      items: [1, 2, 3, 3].map((d) => item('serverless', 0, d as 1 | 2 | 3)),
+    });
+    const area = profile.areas[0]!;
+    expect(area.level).toBe('foundational');
+    const none = levelRule(area, [2, 2, 2, 3], 0);
+    expect(none).toContain(
+      'from 4 questions of difficulty 2, 2, 2, 3 (none of them answered; an unanswered question counts as wrong);',
+    );
+    expect(levelRule(area, [2, 2, 2, 3], 3)).toContain(
+      'from 4 questions of difficulty 2, 2, 2, 3 (3 of them answered; an unanswered question counts as wrong);',
+    );
+    expect(levelRule(area, [2, 2, 2, 3], 4)).not.toContain('answered');
+    expect(levelRule(area, [2, 2, 2, 3])).not.toContain('answered');
+  });
 });
 
 describe('strengths and gaps', () => {
