@@ -297,7 +297,10 @@ export function buildProfile(input: ProfileInput): SkillProfile {
       // do. Without this, leaving an adaptive section untouched dropped it from the overall
       // score (two fixed questions right and twelve adaptive ones skipped scored 100), and
       // one wrong answer scored the area at the prior's expected score (41 of 100).
-      const unreached = Math.max(0, section.minItems - items.length);
+      // Only the candidate's leaving counts so: a section the server ended early (its pool
+      // ran out, which a pool of at least maxItems prevents) owes nothing.
+      const left = section.stopReason === 'submitted' || section.stopReason === 'time-up';
+      const unreached = left ? Math.max(0, section.minItems - items.length) : 0;
       const slots = [...items.map(() => expected), ...Array.from({ length: unreached }, () => 0)];
       score = pct(slots);
       counted.set(area, slots);

@@ -159,6 +159,12 @@ describe('a profile with an adaptive area', () => {
     expect(oneWrong.score).toBeLessThan(fiveWrong.score);
     expect(oneWrong.items).toBe(1);
     expect(oneWrong.adaptive).toMatchObject({ itemsUsed: 1, minItems: 5, stopReason: 'submitted' });
+    // A section the server ended (no item left in its pool) owes the candidate nothing.
+    const exhausted = buildProfile({
+      items: [item('a', 0)],
+      adaptive: [{ ...five, stopReason: 'pool-exhausted' }],
+    }).areas[0]!;
+    expect(exhausted.score).toBeCloseTo(expected * 100, 1);
   });
 });
 
