@@ -334,5 +334,20 @@ describe('the HTML page', () => {
     expect(html).toContain(
       'the 4 questions short of its minimum of 5 that the candidate did not reach count 0',
     );
+    const ended = reportHtml({
+      ...minimal,
+      areas: [
+        adaptiveArea(1, {
+          stopReason: 'pool-exhausted',
+          itemsUsed: 1,
+          minItems: 5,
+          maxItems: 12,
+          standardError: 0.91,
+          targetStandardError: 0.45,
+        }),
+      ],
+    });
+    expect(ended).toContain('ended when its pool had no question left');
+    expect(ended).not.toContain('not reach');
   });
 });
