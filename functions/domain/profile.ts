@@ -70,6 +70,12 @@ export const AdaptiveAreaSchema = /* @__PURE__ */ once(() =>
     maxItems: z.int(),
     standardError: z.number(),
     targetStandardError: z.number(),
+    /**
+     * Questions short of minItems the candidate did not reach (left by submitting or running
+     * out of time), each scored 0 in the area and overall scores. Absent in results graded
+     * before they counted, whose scores did not include them.
+     */
+    unreached: z.optional(z.int()),
   }),
 );
 
@@ -322,6 +328,7 @@ export function buildProfile(input: ProfileInput): SkillProfile {
               maxItems: section.maxItems,
               standardError: ability.standardError,
               targetStandardError: section.targetStandardError,
+              unreached: counted.get(area)!.length - items.length,
             },
           }
         : {}),

@@ -194,9 +194,8 @@ const STOP_TEXT: Readonly<Record<AdaptiveFacts['stopReason'], (a: AdaptiveFacts)
  */
 function adaptiveText(a: AdaptiveFacts): string {
   const n = a.itemsUsed;
-  // As the profile counts them: only a section the candidate left owes its unreached questions.
-  const left = a.stopReason === 'submitted' || a.stopReason === 'time-up';
-  const short = left ? Math.max(0, a.minItems - n) : 0;
+  // As the profile counted them when it graded (absent in results graded before they counted).
+  const short = a.unreached ?? 0;
   return (
     `Adaptive section: ${n} question${n === 1 ? '' : 's'} chosen one by one from the answers (${a.minItems} to ${a.maxItems}), ${STOP_TEXT[a.stopReason](a)}; standard error ${a.standardError.toFixed(2)} (target ${a.targetStandardError.toFixed(2)}). ` +
     'Its score is the expected score on the section’s whole question pool at this ability, not the share of its questions answered right: stronger candidates get harder questions' +

@@ -91,6 +91,7 @@ describe('a profile with an adaptive area', () => {
       maxItems: 4,
       standardError: area.ability.standardError,
       targetStandardError: 0.5,
+      unreached: 0,
     });
   });
 
@@ -158,7 +159,12 @@ describe('a profile with an adaptive area', () => {
     expect(oneWrong.score).toBeCloseTo((expected * 100) / 5, 1);
     expect(oneWrong.score).toBeLessThan(fiveWrong.score);
     expect(oneWrong.items).toBe(1);
-    expect(oneWrong.adaptive).toMatchObject({ itemsUsed: 1, minItems: 5, stopReason: 'submitted' });
+    expect(oneWrong.adaptive).toMatchObject({
+      itemsUsed: 1,
+      minItems: 5,
+      stopReason: 'submitted',
+      unreached: 4,
+    });
     // A section the server ended (no item left in its pool) owes the candidate nothing.
     const exhausted = buildProfile({
       items: [item('a', 0)],

@@ -315,39 +315,29 @@ describe('the HTML page', () => {
   });
 
   it('says how many questions an adaptive section still owed when the candidate left it, and that they count 0', () => {
-    const html = reportHtml({
-      ...minimal,
-      areas: [
-        adaptiveArea(1, {
-          stopReason: 'submitted',
-          itemsUsed: 1,
-          minItems: 5,
-          maxItems: 12,
-          standardError: 0.91,
-          targetStandardError: 0.45,
-        }),
-      ],
-    });
+    const oneAnswered = {
+      itemsUsed: 1,
+      minItems: 5,
+      maxItems: 12,
+      standardError: 0.91,
+      targetStandardError: 0.45,
+    };
+    const page = (adaptive: Parameters<typeof adaptiveArea>[1]) =>
+      reportHtml({ ...minimal, areas: [adaptiveArea(1, adaptive)] });
+    const html = page({ ...oneAnswered, stopReason: 'submitted', unreached: 4 });
     expect(html).toContain(
       'Adaptive section: 1 question chosen one by one from the answers (5 to 12), ended when the candidate submitted before it finished; standard error 0.91 (target 0.45).',
     );
     expect(html).toContain(
       'the 4 questions short of its minimum of 5 that the candidate did not reach count 0',
     );
-    const ended = reportHtml({
-      ...minimal,
-      areas: [
-        adaptiveArea(1, {
-          stopReason: 'pool-exhausted',
-          itemsUsed: 1,
-          minItems: 5,
-          maxItems: 12,
-          standardError: 0.91,
-          targetStandardError: 0.45,
-        }),
-      ],
-    });
+    const ended = page({ ...oneAnswered, stopReason: 'pool-exhausted', unreached: 0 });
     expect(ended).toContain('ended when its pool had no question left');
     expect(ended).not.toContain('not reach');
+    // A result graded before unreached questions counted: its score did not count them, so the
+    // page must not say they did.
+    const old = page({ ...oneAnswered, stopReason: 'submitted' });
+    expect(old).toContain('ended when the candidate submitted before it finished');
+    expect(old).not.toContain('not reach');
   });
 });
