@@ -90,6 +90,11 @@ export const AreaProfileSchema = /* @__PURE__ */ once(() =>
     ability: AbilitySchema(),
     /** Present for an area measured by an adaptive section: items used, final SE, why it stopped. */
     adaptive: z.optional(AdaptiveAreaSchema()),
+    /**
+     * How many of the area's questions the estimate weighed by calibrated parameters instead of
+     * their difficulty label; absent when none (and in results graded before it was recorded).
+     */
+    calibrated: z.optional(z.int()),
   }),
 );
 export type AreaProfile = z.infer<ReturnType<typeof AreaProfileSchema>>;
@@ -231,7 +236,7 @@ export const levelName = (level: Level) => LEVEL_NAMES[level];
  * section the candidate never reached must say that it rests on no answer.
  */
 export function levelRule(
-  a: Pick<AreaProfile, 'level' | 'items' | 'ability' | 'score'>,
+  a: Pick<AreaProfile, 'level' | 'items' | 'ability' | 'score' | 'calibrated'>,
   difficulties?: readonly number[],
   answered?: number,
 ): string {
@@ -255,7 +260,15 @@ export function levelRule(
     : GAP_LEVELS.includes(a.level)
       ? 'A gap (foundational).'
       : 'Neither a strength nor a gap: the estimate does not rule out an average candidate.';
-  return `${levelName(a.level)}: ability θ = ${fmt(theta)} (standard error ${fmt(se)}) from ${q}${mix}${unanswered}; ${levelName(a.level).toLowerCase()} is ${band}. θ weighs each answer by its question's difficulty, so the same score from harder questions gives a higher θ. ${reading}`;
+  // The difficulty labels listed above are not what a calibrated question was weighed by.
+  const weighing = a.calibrated
+    ? `θ weighs each answer by how hard and how telling its question is: ${
+        a.calibrated === a.items
+          ? `all ${q} are weighed by parameters calibrated from candidates' responses`
+          : `${a.calibrated} of the ${q} ${a.calibrated === 1 ? 'is' : 'are'} weighed by parameters calibrated from candidates' responses, the others by their difficulty label`
+      }.`
+    : "θ weighs each answer by its question's difficulty, so the same score from harder questions gives a higher θ.";
+  return `${levelName(a.level)}: ability θ = ${fmt(theta)} (standard error ${fmt(se)}) from ${q}${mix}${unanswered}; ${levelName(a.level).toLowerCase()} is ${band}. ${weighing} ${reading}`;
 }
 
 /**
@@ -286,6 +299,7 @@ export function buildProfile(input: ProfileInput): SkillProfile {
       standardError: round3(estimate.standardError),
     };
     const kind: AreaKind = findArea(area)?.kind ?? 'technical';
+    const calibrated = items.filter((it) => it.calibrated).length;
     const section = adaptiveOf.get(area);
     let score = pct(items.map((it) => it.score));
     counted.set(
@@ -319,6 +333,7 @@ export function buildProfile(input: ProfileInput): SkillProfile {
       correct: items.filter((it) => it.score === 1).length,
       level: levelOf(ability.theta, ability.standardError, items.length),
       ability,
+      ...(calibrated ? { calibrated } : {}),
       ...(section
         ? {
             adaptive: {
