@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
-import { BankEnvelope, type BankMeta } from './bank-schema.ts';
+import { duplicateJsonKeys } from './bank-json.ts';
+import { BankEnvelope, type BankMeta, MAX_BANK_QUESTIONS } from './bank-schema.ts';
 import { type FieldIssue, ValidationError } from './errors.ts';
 import { type QuestionContent, validateQuestion } from './question.ts';
 import { MAX_UPLOAD_TEXT_BYTES } from './upload-limits.ts';
-import { issuesOf } from './z.ts';
+import { formatPath, issuesOf } from './z.ts';
 
 export { BankMeta, MAX_BANK_QUESTIONS } from './bank-schema.ts';
 
@@ -143,6 +144,54 @@ function checkYamlDepth(doc: Yaml.Document.Parsed, lc: Yaml.LineCounter): void {
   }
 }
 
+/**
+ * Refuse a JSON text that writes a key twice in one object: `JSON.parse` keeps the last one
+ * silently (a second `answer` would replace the key), where YAML refuses the same document.
+ */
+function checkJsonDuplicateKeys(text: string, value: unknown): void {
+  const duplicates = duplicateJsonKeys(text);
+  if (!duplicates.length) return;
+  const questions = (value as { questions?: unknown }).questions;
+  const issues = duplicates.map((d): FieldIssue => {
+    const key = String(d.path.at(-1));
+    const first = lineCol(text, d.firstOffset);
+    const index =
+      d.path[0] === 'questions' && typeof d.path[1] === 'number' ? d.path[1] : undefined;
+    const id =
+      index !== undefined && Array.isArray(questions)
+        ? (questions[index] as { id?: unknown } | undefined)?.id
+        : undefined;
+    return {
+      path: formatPath(d.path),
+      message: `"${key}" is written twice in this object (first at line ${first.line}, column ${first.column}): JSON would keep only the last, so write it once.`,
+      ...(index !== undefined ? { questionIndex: index } : {}),
+      ...(typeof id === 'string' ? { questionId: id } : {}),
+      ...lineCol(text, d.offset),
+    };
+  });
+  throw new ValidationError(issues);
+}
+
+/**
+ * Where a YAML error really is. The parser reports a quote that is never closed at the end of the
+ * text it swallowed (often the end of the file); the author needs the quote that opened it.
+ */
+function yamlErrorOffset(doc: Yaml.Document.Parsed, error: Yaml.YAMLError): number {
+  if (error.code !== 'MISSING_CHAR' || !/quote/.test(error.message)) return error.pos[0];
+  let opened: number | undefined;
+  yaml().visit(doc, {
+    Scalar(_key, node) {
+      const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+      if (quoted && node.range && node.range[1] === error.pos[0]) {
+        opened = node.range[0];
+        return yaml().visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return opened ?? error.pos[0];
+}
+
 /** Parse a bank's text; malformed input is a ValidationError with line and column. */
 export function parseBankText(text: string, format: BankFormat): unknown {
   checkDocumentSize(text, format === 'json' ? 'JSON' : 'YAML');
@@ -160,6 +209,7 @@ export function parseBankText(text: string, format: BankFormat): unknown {
       );
     }
     checkJsonDepth(value);
+    checkJsonDuplicateKeys(text, value);
     return value;
   }
   const { LineCounter, parseDocument } = yaml();
@@ -167,7 +217,7 @@ export function parseBankText(text: string, format: BankFormat): unknown {
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length) {
     const issues = doc.errors.map((e) => {
-      const pos = lc.linePos(e.pos[0]);
+      const pos = lc.linePos(yamlErrorOffset(doc, e));
       return {
         path: '',
         message: `Malformed YAML: ${e.message.split('\n')[0]}`,
@@ -209,14 +259,19 @@ export function validateBank(
   locate?: (path: string) => { line: number; column: number } | undefined,
 ): Bank {
   const envelope = BankEnvelope.safeParse(raw);
-  const issues: FieldIssue[] = [];
-  if (!envelope.success) {
-    issues.push(...issuesOf(envelope.error, '', raw));
+  const issues: FieldIssue[] = envelope.success ? [] : issuesOf(envelope.error, '', raw);
+  // A problem in the envelope (the bank's id, say) does not hide the questions' problems: an
+  // author fixes them all from one report. Only a list over the limit is not read further.
+  const rawQuestions = envelope.success
+    ? envelope.data.questions
+    : raw && typeof raw === 'object' && Array.isArray((raw as { questions?: unknown }).questions)
+      ? (raw as { questions: unknown[] }).questions
+      : [];
+  if (rawQuestions.length > MAX_BANK_QUESTIONS)
     throw new ValidationError(locateAll(issues, locate));
-  }
   const questions: QuestionContent[] = [];
   const firstIndex = new Map<string, number>();
-  envelope.data.questions.forEach((rawQ, index) => {
+  rawQuestions.forEach((rawQ, index) => {
     const questionId =
       rawQ && typeof rawQ === 'object' && typeof (rawQ as { id?: unknown }).id === 'string'
         ? (rawQ as { id: string }).id
@@ -236,7 +291,7 @@ export function validateBank(
       } else firstIndex.set(questionId, index);
     }
   });
-  if (issues.length) throw new ValidationError(locateAll(issues, locate));
+  if (issues.length || !envelope.success) throw new ValidationError(locateAll(issues, locate));
   return { bank: envelope.data.bank, questions };
 }
 
