@@ -26,10 +26,11 @@ type Frame =
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/** The offset of the quote that closes the string opening at `start`. */
+/** The offset of the quote that closes the string opening at `start` (the end if none does). */
 function stringEnd(text: string, start: number): number {
   let end = text.indexOf('"', start + 1);
   for (;;) {
+    if (end < 0) return text.length;
     // A quote is escaped when an odd number of backslashes precede it.
     let slashes = 0;
     while (text.charCodeAt(end - 1 - slashes) === BACKSLASH) slashes++;
@@ -38,9 +39,19 @@ function stringEnd(text: string, start: number): number {
   }
 }
 
+/** A key's value from its JSON spelling; a malformed one stays as written. */
+function decodeKey(raw: string): string {
+  try {
+    return JSON.parse(raw) as string;
+  } catch {
+    return raw;
+  }
+}
+
 /**
- * Every key that appears twice in the same object of a valid JSON text (at most `limit` of
- * them), in document order. Keys compare by value, so `"title"` and `"t\u0069tle"` are the same.
+ * Every key that appears twice in the same object of a JSON text (at most `limit` of them), in
+ * document order. Keys compare by value, so `"title"` and `"t\u0069tle"` are the same. A text
+ * that is not valid JSON is scanned as far as it goes without an error: its parser reports it.
  */
 export function duplicateJsonKeys(text: string, limit = 100): DuplicateKey[] {
   const out: DuplicateKey[] = [];
@@ -52,7 +63,7 @@ export function duplicateJsonKeys(text: string, limit = 100): DuplicateKey[] {
       const end = stringEnd(text, i);
       if (top?.kind === 'object' && top.expectKey) {
         const raw = text.slice(i, end + 1);
-        const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        const key = raw.includes('\\') ? decodeKey(raw) : raw.slice(1, -1);
         const first = top.keys.get(key);
         if (first === undefined) top.keys.set(key, i);
         else {

@@ -90,6 +90,18 @@ describe('a JSON bank with a key written twice', () => {
     ]);
   });
 
+  it('comes to an end on any text, valid JSON or not (a request body is scanned before it is parsed)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '"', '\\', ',', ':', 'a') }),
+        (text) => {
+          expect(Array.isArray(duplicateJsonKeys(text))).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('still accepts the same key in different objects', () => {
     const text = JSON.stringify({ bank: { id: 'ok-json', title: 'Ok' }, questions: [question()] });
 
