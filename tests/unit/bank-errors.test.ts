@@ -123,6 +123,31 @@ describe('the messages of the common fields', () => {
   });
 });
 
+describe('a key that fits neither of its type’s forms', () => {
+  const issuesOf = (over: Record<string, unknown>) =>
+    problems(
+      JSON.stringify({ bank: { id: 'key-bank', title: 'K' }, questions: [question(over)] }),
+      'json',
+    );
+
+  it('names the items of a list of accepted answers that are not text, not "expected object"', () => {
+    // YAML reads `[eight, 8, true]` as a string, a number and a boolean.
+    const issues = issuesOf({ type: 'text', options: undefined, answer: ['eight', 8, true] });
+
+    expect(issues.map((i) => i.path)).toEqual(['questions[0].answer[1]', 'questions[0].answer[2]']);
+    expect(issues[0]!.message).toMatch(/expected string, received number/);
+  });
+
+  it('names the misspelt member of a weights key, not "expected string"', () => {
+    const issues = issuesOf({ answer: { weight: { a: 1, b: 0 } } });
+
+    expect(issues.map((i) => i.path).sort()).toEqual([
+      'questions[0].answer.weight',
+      'questions[0].answer.weights',
+    ]);
+  });
+});
+
 describe('a bank with problems in its envelope and in its questions', () => {
   it('reports the questions’ problems too, not only the envelope’s', () => {
     const text = [
