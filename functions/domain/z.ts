@@ -75,7 +75,7 @@ function located(
         message:
           issue.expected === 'nonoptional'
             ? 'Required.'
-            : `Required: a ${issue.expected} is missing here.`,
+            : `Required: ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected} is missing here.`,
       });
     } else {
       out.push({ path: formatPath(issue.path, prefix), message: issue.message });

@@ -110,6 +110,18 @@ describe('a JSON bank with a key written twice', () => {
 });
 
 describe('the messages of the common fields', () => {
+  it('says which kind of value is missing in English ("an array", not "a array")', () => {
+    const { tags, ...untagged } = question();
+    const text = JSON.stringify({ bank: { id: 'tag-bank', title: 'T' }, questions: [untagged] });
+
+    const [issue] = problems(text, 'json');
+
+    expect(issue).toMatchObject({
+      path: 'questions[0].tags',
+      message: 'Required: an array is missing here.',
+    });
+  });
+
   it('names every allowed difficulty when the difficulty is out of range', () => {
     const text = JSON.stringify({
       bank: { id: 'diff-bank', title: 'D' },
