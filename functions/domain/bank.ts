@@ -201,11 +201,10 @@ export function parseBankText(text: string, format: BankFormat): unknown {
       value = JSON.parse(text);
     } catch (err) {
       const msg = (err as Error).message;
-      const pos = /position (\d+)/.exec(msg);
-      const at = pos ? lineCol(text, Number(pos[1])) : undefined;
+      const at = lineCol(text, jsonErrorOffset(text, msg));
       throw new ValidationError(
         [{ path: '', message: `Malformed JSON: ${msg}`, ...at }],
-        `Malformed JSON${at ? ` at line ${at.line}, column ${at.column}` : ''}.`,
+        `Malformed JSON at line ${at.line}, column ${at.column}.`,
       );
     }
     checkJsonDepth(value);
@@ -242,6 +241,40 @@ export function parseBankText(text: string, format: BankFormat): unknown {
     }
     throw err;
   }
+}
+
+/** Whether a JSON text is a valid document or the start of one (it only ends too soon). */
+function jsonPrefixHolds(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return true;
+  } catch (err) {
+    const msg = (err as Error).message;
+    if (/Unexpected end of JSON input/.test(msg)) return true;
+    const pos = /position (\d+)/.exec(msg);
+    return pos !== null && Number(pos[1]) >= prefix.length;
+  }
+}
+
+/**
+ * Where `JSON.parse` stopped. Its message names the position for most errors, but not for an
+ * unexpected token (a trailing comma in a list, `True`, `NaN`) nor for a text that ends too
+ * soon. For the first, the parser itself finds it: the longest prefix of the text that is
+ * still a document or the start of one ends just before the offending character (a binary
+ * search of parses, only on this error path).
+ */
+function jsonErrorOffset(text: string, message: string): number {
+  const pos = /position (\d+)/.exec(message);
+  if (pos) return Number(pos[1]);
+  if (/Unexpected end of JSON input/.test(message)) return text.length;
+  let holds = 0;
+  let fails = text.length;
+  while (fails - holds > 1) {
+    const mid = (holds + fails) >>> 1;
+    if (jsonPrefixHolds(text.slice(0, mid))) holds = mid;
+    else fails = mid;
+  }
+  return holds;
 }
 
 function lineCol(text: string, offset: number): { line: number; column: number } {

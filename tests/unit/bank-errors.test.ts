@@ -188,6 +188,34 @@ describe('a bank with problems in its envelope and in its questions', () => {
   });
 });
 
+describe('malformed JSON', () => {
+  it.each([
+    [
+      'a trailing comma in a list',
+      '{"bank": {"id": "j-bank", "title": "J"},\n "questions": [1,\n ]}',
+      3,
+      2,
+    ],
+    [
+      'a misspelt literal',
+      '{"bank": {"id": "j-bank", "title": "J"},\n "questions": [True]}',
+      2,
+      16,
+    ],
+    [
+      'a text that ends too soon',
+      '{"bank": {"id": "j-bank", "title": "J"},\n "questions": [',
+      2,
+      16,
+    ],
+  ])('locates %s, though the JSON parser names no position', (_what, text, line, column) => {
+    const [issue] = problems(text, 'json');
+
+    expect(issue).toMatchObject({ line, column });
+    expect(issue!.message).toMatch(/^Malformed JSON/);
+  });
+});
+
 describe('malformed YAML', () => {
   it('locates a quote that is never closed where it opens, not at the end of the file', () => {
     const text = [
