@@ -160,6 +160,41 @@ describe('a key that fits neither of its type’s forms', () => {
   });
 });
 
+describe('a problem with a huge value', () => {
+  it('cuts the value out of the middle of its message, keeping how the message starts and ends', () => {
+    const text = JSON.stringify({
+      bank: { id: 'big-bank', title: 'B' },
+      questions: [question({ answer: `${'z'.repeat(1_000_000)}😀` })],
+    });
+
+    const [issue] = problems(text, 'json');
+
+    expect(issue!.path).toBe('questions[0].answer');
+    expect(issue!.message.length).toBeLessThanOrEqual(400);
+    expect(issue!.message).toMatch(/^"zzz.*characters left out.*\(options: a, b\)\.$/);
+    expect(issue!.message.isWellFormed()).toBe(true);
+  });
+
+  it('bounds a path made of huge keys and a question id that is not one', () => {
+    const weights = Object.fromEntries(
+      Array.from({ length: 3 }, (_, i) => [`${'k'.repeat(2000)}${i}`, 1]),
+    );
+    const text = JSON.stringify({
+      bank: { id: 'big-bank', title: 'B' },
+      questions: [question({ id: 'x'.repeat(100_000), type: 'sjt', answer: { weights } })],
+    });
+
+    const issues = problems(text, 'json');
+
+    expect(issues.length).toBeGreaterThan(1);
+    for (const i of issues) {
+      expect(i.path.length).toBeLessThanOrEqual(400);
+      expect(i.message.length).toBeLessThanOrEqual(400);
+      expect(i.questionId!.length).toBeLessThanOrEqual(400);
+    }
+  });
+});
+
 describe('a bank with problems in its envelope and in its questions', () => {
   it('reports the questions’ problems too, not only the envelope’s', () => {
     const text = [
