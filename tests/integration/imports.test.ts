@@ -306,6 +306,30 @@ describe('an invalid bank whose wrong values are huge', () => {
     expect(inRequest.status).toBe(400);
     expect(done.body).toMatchObject({ status: 'failed', code: 'validation-failed' });
   }, 90_000);
+
+  it('is recorded as failed when a thousand errors, each as long as allowed, exceed the record', async () => {
+    const doc = bank(
+      'imp-many',
+      Array.from({ length: 1200 }, (_, i) =>
+        single(`many-${i}`, { answer: `${'z'.repeat(380)}${i}` }),
+      ),
+    );
+
+    const accepted = await upload(doc, { prefer: 'respond-async' });
+    const done = (await follow(accepted.headers.get('location')!, 60_000)).at(-1)!;
+
+    expect(done.body).toMatchObject({
+      status: 'failed',
+      code: 'validation-failed',
+      errorCount: 1200,
+    });
+    expect(done.body.errors.length).toBeGreaterThan(100);
+    expect(done.body.errors[0]).toMatchObject({
+      path: 'questions[0].answer',
+      questionId: 'many-0',
+    });
+    expect(JSON.stringify(done.body.errors).length).toBeLessThan(300_000);
+  }, 90_000);
 });
 
 describe('an import part-wise', () => {
