@@ -121,12 +121,16 @@ function checkJsonDepth(value: unknown): void {
   }
 }
 
-/** The same for a YAML document's nodes, before anything converts them (recursively) to objects. */
-function checkYamlDepth(doc: Yaml.Document.Parsed, lc: Yaml.LineCounter): void {
-  const { isCollection, isPair } = yaml();
-  const stack: [unknown, number][] = [[doc.contents, 1]];
+/**
+ * The same for a YAML document's nodes, before anything converts them (recursively) to objects;
+ * and a merge key (`<<: *base`), which YAML 1.2 does not have: read as a field named `<<`, it
+ * would be reported as an unknown field beside every field the question then seems to lack.
+ */
+function checkYamlShape(doc: Yaml.Document.Parsed, lc: Yaml.LineCounter): void {
+  const { isCollection, isPair, isScalar, isSeq } = yaml();
+  const stack: [unknown, number, (string | number)[]][] = [[doc.contents, 1, []]];
   while (stack.length) {
-    const [node, depth] = stack.pop()!;
+    const [node, depth, path] = stack.pop()!;
     if (!isCollection(node)) continue;
     if (depth > PARSE_LIMITS.depth) {
       const pos = node.range ? lc.linePos(node.range[0]) : undefined;
@@ -135,12 +139,27 @@ function checkYamlDepth(doc: Yaml.Document.Parsed, lc: Yaml.LineCounter): void {
         pos ? { line: pos.line, column: pos.col } : undefined,
       );
     }
-    for (const item of node.items as unknown[]) {
-      if (isPair(item)) {
-        stack.push([item.key, depth + 1]);
-        stack.push([item.value, depth + 1]);
-      } else stack.push([item, depth + 1]);
-    }
+    (node.items as unknown[]).forEach((item, index) => {
+      if (!isPair(item)) {
+        stack.push([item, depth + 1, [...path, isSeq(node) ? index : String(index)]]);
+        return;
+      }
+      const key = isScalar(item.key) ? String(item.key.value) : String(index);
+      if (key === '<<' && isScalar(item.key) && item.key.range) {
+        const pos = lc.linePos(item.key.range[0]);
+        throw new ValidationError([
+          {
+            path: formatPath([...path, key]),
+            message:
+              'A YAML merge key (<<) is not part of YAML 1.2, which Assay reads: write the shared fields out in each question.',
+            line: pos.line,
+            column: pos.col,
+          },
+        ]);
+      }
+      stack.push([item.key, depth + 1, path]);
+      stack.push([item.value, depth + 1, [...path, key]]);
+    });
   }
 }
 
@@ -229,7 +248,7 @@ export function parseBankText(text: string, format: BankFormat): unknown {
       `Malformed YAML at line ${issues[0]!.line}, column ${issues[0]!.column}: ${issues[0]!.message.replace('Malformed YAML: ', '')}`,
     );
   }
-  checkYamlDepth(doc, lc);
+  checkYamlShape(doc, lc);
   try {
     return doc.toJS({ maxAliasCount: PARSE_LIMITS.aliases });
   } catch (err) {

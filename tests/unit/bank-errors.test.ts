@@ -251,6 +251,34 @@ describe('malformed JSON', () => {
   });
 });
 
+describe('YAML that Assay does not read', () => {
+  it('refuses a merge key (<<) once, where it is, rather than as a question missing every field', () => {
+    const text = [
+      'bank: {id: merge-bank, title: Merge}',
+      'questions:',
+      '  - &base',
+      '    id: mq-one',
+      '    area: security',
+      '    type: single',
+      '    difficulty: 2',
+      '    tags: [xss]',
+      '    prompt: Which header mitigates reflected XSS best?',
+      '    options: [{id: a, text: CSP}, {id: b, text: XPB}]',
+      '    answer: a',
+      '    explanation: CSP restricts where scripts may come from.',
+      '  - <<: *base',
+      '    id: mq-two',
+    ].join('\n');
+
+    const issues = problems(text, 'yaml');
+
+    expect(issues).toEqual([
+      expect.objectContaining({ path: 'questions[1].<<', line: 13, column: 5 }),
+    ]);
+    expect(issues[0]!.message).toMatch(/merge key/);
+  });
+});
+
 describe('malformed YAML', () => {
   it('locates a quote that is never closed where it opens, not at the end of the file', () => {
     const text = [
