@@ -69,9 +69,13 @@ export const Difficulty = /* @__PURE__ */ (() =>
 export const QuestionShape = /* @__PURE__ */ (() =>
   z.strictObject({
     id: QuestionId,
-    area: z.enum(AREA_IDS, { error: `Unknown area; use one of: ${AREA_IDS.join(', ')}.` }),
+    area: z.enum(AREA_IDS, {
+      error: (issue) =>
+        `${issue.input === undefined ? 'Required: an area' : 'Unknown area'}; use one of: ${AREA_IDS.join(', ')}.`,
+    }),
     type: z.enum(QUESTION_TYPES, {
-      error: `Unknown type; use one of: ${QUESTION_TYPES.join(', ')}.`,
+      error: (issue) =>
+        `${issue.input === undefined ? 'Required: a type' : 'Unknown type'}; use one of: ${QUESTION_TYPES.join(', ')}.`,
     }),
     difficulty: Difficulty,
     title: z.optional(cleanText('name', { min: 1, max: LIMITS.title })),

@@ -122,6 +122,20 @@ describe('the messages of the common fields', () => {
     });
   });
 
+  it('says that a missing area or type is missing, not unknown', () => {
+    const { area, type, ...partial } = question();
+    const text = JSON.stringify({ bank: { id: 'gap-bank', title: 'G' }, questions: [partial] });
+
+    const issues = problems(text, 'json');
+
+    expect(issues.find((i) => i.path === 'questions[0].area')!.message).toMatch(
+      /^Required: .*security/,
+    );
+    expect(issues.find((i) => i.path === 'questions[0].type')!.message).toMatch(
+      /^Required: .*single/,
+    );
+  });
+
   it('names every allowed difficulty when the difficulty is out of range', () => {
     const text = JSON.stringify({
       bank: { id: 'diff-bank', title: 'D' },
