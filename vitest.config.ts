@@ -20,7 +20,9 @@ const HEAVY = [
 export default defineConfig({
   test: {
     // Handlers log AttemptCompleted and the like at INFO; tests read results, not logs.
-    env: { LOG_LEVEL: 'WARN' },
+    // Every response the tests see is checked by both zod and the generated output schemas
+    // (functions/http/api.ts, checkOutput): they must agree.
+    env: { LOG_LEVEL: 'WARN', ASSAY_OUTPUT_CROSSCHECK: '1' },
     projects: [
       {
         extends: true,

@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Lambda from '@aws-sdk/client-lambda';
-import { JOBS, jobFunctionEnv } from '../jobs/jobs.ts';
+import { jobFunctionEnv } from '../jobs/job-env.ts';
+import type { JobDef } from '../jobs/jobs.ts';
 
 let lambda: Lambda.LambdaClient | undefined;
 
@@ -44,6 +45,11 @@ export async function invokeJob(job: string, payload: unknown): Promise<void> {
     );
     return;
   }
+  // The job table is read only here, where no function name is set (locally): a computed
+  // import that bundlers leave out, so Lambda bundles do not carry every job's declaration.
+  const { JOBS } = (await import(
+    pathToFileURL(resolve(import.meta.dirname, '../jobs/jobs.ts')).href
+  )) as { JOBS: readonly JobDef[] };
   const declared = JOBS.find((j) => j.name === job && j.trigger.kind === 'invoke');
   if (!declared) throw new Error(`No job "${job}" with an invoke trigger in JOBS.`);
   const mod = (await import(

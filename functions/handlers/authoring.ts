@@ -311,4 +311,6 @@ export const operations: Operations<typeof AUTHORING_ROUTES> = {
     runView(await calibrationRun(principal!.org, params.calibrationId)),
 };
 
-export const handler = createHttpHandler('authoring', AUTHORING_ROUTES, operations);
+export const handler = createHttpHandler('authoring', AUTHORING_ROUTES, operations, {
+  outputs: () => import('#side/outputs-authoring'),
+});

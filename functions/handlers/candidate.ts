@@ -58,4 +58,6 @@ export const operations: Operations<typeof CANDIDATE_ROUTES> = {
   getResult: async ({ params, bearer }) => ownResult(params.attemptId, bearer!, clock.now()),
 };
 
-export const handler = createHttpHandler('candidate', CANDIDATE_ROUTES, operations);
+export const handler = createHttpHandler('candidate', CANDIDATE_ROUTES, operations, {
+  outputs: () => import('#side/outputs-candidate'),
+});

@@ -153,7 +153,9 @@ export const operations: Operations<typeof EMPLOYER_ATTEMPTS_ROUTES> = {
   },
 };
 
-const http = createHttpHandler('employer-attempts', EMPLOYER_ATTEMPTS_ROUTES, operations);
+const http = createHttpHandler('employer-attempts', EMPLOYER_ATTEMPTS_ROUTES, operations, {
+  outputs: () => import('#side/outputs-employer-attempts'),
+});
 
 /**
  * The function's handler. The report's renderers (HTML page, radar chart) are a side entry,

@@ -114,4 +114,6 @@ export const operations: Operations<typeof EMPLOYER_ROUTES> = {
 };
 
 /** The function's handler. */
-export const handler = createHttpHandler('employer', EMPLOYER_ROUTES, operations);
+export const handler = createHttpHandler('employer', EMPLOYER_ROUTES, operations, {
+  outputs: () => import('#side/outputs-employer'),
+});

@@ -54,4 +54,7 @@ export const operations: Operations<typeof PUBLIC_ROUTES> = {
 };
 
 // The public function also serves API Gateway's $default route: 404 or 405 for anything else.
-export const handler = createHttpHandler('public', PUBLIC_ROUTES, operations, unmatchedRoute);
+export const handler = createHttpHandler('public', PUBLIC_ROUTES, operations, {
+  fallback: unmatchedRoute,
+  outputs: () => import('#side/outputs-public'),
+});

@@ -15,11 +15,18 @@ import { DomainError, UnauthorizedError, ValidationError } from '../domain/error
 import { MAX_UPLOAD_TEXT_BYTES } from '../domain/upload-limits.ts';
 import { formatPath, parseOrThrow } from '../domain/z.ts';
 import { bearerOf } from './bearer.ts';
+import type { OutputCheck } from './conform.ts';
 import { CORS_EXPOSE_HEADERS, corsOrigins } from './cors.ts';
 import { logger } from './logger.ts';
 import { type Principal, principalFromClaims, requireRole } from './principal.ts';
 import { problemErrors } from './problem-errors.ts';
-import { type FunctionGroup, isStaff, type RouteDef, routeKey } from './route-types.ts';
+import {
+  type FunctionGroup,
+  isStaff,
+  type ResponseDef,
+  type RouteDef,
+  routeKey,
+} from './route-types.ts';
 import { DEADLINE_MARGIN_MS } from './timeouts.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -89,6 +96,27 @@ type Success<S> = S extends number
     ? S
     : never
   : never;
+
+/**
+ * The body as its output schema lets it out. The schema's JSON Schema text (generated, see
+ * conform.ts) is walked; zod's schema, which builds what a cold start can least afford, only
+ * when the text is missing. With `ASSAY_OUTPUT_CROSSCHECK=1` (every test run, see
+ * vitest.config.ts) both run and must agree to the byte (`#side/output-crosscheck`, a side
+ * entry that production never loads).
+ */
+async function checkOutput(
+  route: RouteDef,
+  reply: Reply<number, unknown>,
+  def: ResponseDef,
+  check: OutputCheck | undefined,
+): Promise<unknown> {
+  const key = `${route.operationId} ${reply.status}`;
+  if (process.env.ASSAY_OUTPUT_CROSSCHECK === '1') {
+    const { crossChecked } = await import('#side/output-crosscheck');
+    return crossChecked(key, reply.body, def.schema!, check);
+  }
+  return (check?.(key, reply.body) ?? { body: def.schema!.parse(reply.body) }).body;
+}
 
 /**
  * The body a response may carry: what its output schema accepts (or a ready-made text, such
@@ -166,11 +194,23 @@ const noSuchRoute: Fallback = (_method, path) => {
   throw new DomainError('not-found', `There is no route at ${path}.`);
 };
 
+/** How a function group's handler serves its routes besides their operations. */
+export interface HandlerOptions {
+  /** What it answers for a route key it does not serve; by default a 404. */
+  fallback?: Fallback;
+  /**
+   * Its routes' output schemas as JSON Schema text (`functions/http/outputs/<group>.ts`, a side
+   * entry): loaded by the first response that has an output schema, so a request that answers
+   * HTML or nothing never loads them.
+   */
+  outputs?: () => Promise<{ OUTPUTS: OutputCheck }>;
+}
+
 async function dispatch(
   event: HttpEvent,
   operations: Readonly<Record<string, AnyOperation>>,
   routes: ReadonlyMap<string, RouteDef>,
-  fallback: Fallback,
+  { fallback = noSuchRoute, outputs }: HandlerOptions,
 ): Promise<HttpResult> {
   const route = routes.get(event.routeKey);
   if (!route) return fallback(event.requestContext.http.method, event.rawPath);
@@ -231,7 +271,18 @@ async function dispatch(
   }
 
   const out = await operation(ctx);
-  return serialize(route, out instanceof Reply ? (out as Reply) : new Reply(200, out));
+  const reply = out instanceof Reply ? (out as Reply) : new Reply(200, out);
+  const def = route.responses[reply.status];
+  // Output schemas strip what the audience may not see; a body that does not fit is a bug.
+  // `in`, not a read: the getter builds the zod schema, which the generated text spares.
+  if (reply.body !== undefined && typeof reply.body !== 'string' && def && 'schema' in def) {
+    const loaded = outputs ? (await outputs()).OUTPUTS : undefined;
+    return serialize(
+      route,
+      new Reply(reply.status, await checkOutput(route, reply, def, loaded), reply.headers),
+    );
+  }
+  return serialize(route, reply);
 }
 
 function serialize(route: RouteDef, reply: Reply<number, unknown>): HttpResult {
@@ -242,10 +293,8 @@ function serialize(route: RouteDef, reply: Reply<number, unknown>): HttpResult {
     headers['content-type'] ??= def?.contentType ?? 'text/plain; charset=utf-8';
     return { statusCode: reply.status, headers, body: reply.body };
   }
-  // Output schemas strip what the audience may not see; a body that does not fit is a bug.
-  const body = def?.schema ? def.schema.parse(reply.body) : reply.body;
   headers['content-type'] ??= JSON_TYPE;
-  return { statusCode: reply.status, headers, body: JSON.stringify(body) };
+  return { statusCode: reply.status, headers, body: JSON.stringify(reply.body) };
 }
 
 /**
@@ -399,7 +448,7 @@ export function createHttpHandler<Routes extends readonly RouteDef[]>(
   group: FunctionGroup,
   groupRoutes: Routes,
   operations: Operations<Routes>,
-  fallback: Fallback = noSuchRoute,
+  options: HandlerOptions = {},
 ) {
   const routes = new Map(groupRoutes.filter((r) => r.group === group).map((r) => [routeKey(r), r]));
   const origins = corsOrigins();
@@ -422,7 +471,7 @@ export function createHttpHandler<Routes extends readonly RouteDef[]>(
           event,
           operations as unknown as Readonly<Record<string, AnyOperation>>,
           routes,
-          fallback,
+          options,
         ),
       ),
     );

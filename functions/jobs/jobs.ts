@@ -22,8 +22,7 @@ export type JobTrigger =
    */
   | { kind: 'invoke'; invokedBy: readonly string[] };
 
-/** The environment variable that names an `invoke` job's function in AWS (set by the stack). */
-export const jobFunctionEnv = (job: string) => `ASSAY_JOB_${job.toUpperCase().replace(/-/g, '_')}`;
+export { jobFunctionEnv } from './job-env.ts';
 
 export interface JobDef {
   name: string;

@@ -54,6 +54,12 @@ describe('side entries (#side/*: code only some requests load)', () => {
     expect(imports).toEqual({
       '#side/moodle-readers': './side/moodle-readers.mjs',
       '#side/openapi': './side/openapi.mjs',
+      '#side/output-crosscheck': './side/output-crosscheck.mjs',
+      '#side/outputs-authoring': './side/outputs-authoring.mjs',
+      '#side/outputs-candidate': './side/outputs-candidate.mjs',
+      '#side/outputs-employer': './side/outputs-employer.mjs',
+      '#side/outputs-employer-attempts': './side/outputs-employer-attempts.mjs',
+      '#side/outputs-public': './side/outputs-public.mjs',
       '#side/report': './side/report.mjs',
       '#side/smtp': './side/smtp.mjs',
     });

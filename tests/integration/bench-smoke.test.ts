@@ -34,9 +34,10 @@ describe('the benchmark harness', () => {
     expect(c!.bundle.bytes).toBeGreaterThan(c!.bundle.gzipBytes);
     expect(c!.floorBundle!.bytes).toBeGreaterThan(0);
     expect(c!.bundle.topPackages.length).toBeGreaterThan(0);
-    // A start logs nothing and parses no upload: it loads no side module beside the bundle.
-    expect(c!.sideModules).toEqual([]);
-    expect(c!.loadedBytes).toBe(c!.bundle.bytes);
+    // A start logs nothing and parses no upload: beside the bundle it loads only its response's
+    // output check (the candidate group's generated schemas and their walk, functions/http/conform.ts).
+    expect(c!.sideModules!.map((m) => m.name)).toEqual(['side/outputs-candidate.mjs']);
+    expect(c!.loadedBytes).toBe(c!.bundle.bytes + c!.sideModules![0]!.bytes);
     expect(c!.real).toMatchObject({ calls: start, errors: 0 });
     expect(c!.floor).toMatchObject({ calls: start, errors: 0 });
     expect(c!.real!.importMs).toBeGreaterThan(0);

@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import { isStorableNumber } from '../../functions/domain/numbers.ts';
+import { type QuestionContent, validateQuestion } from '../../functions/domain/question.ts';
 import { QUESTION_TYPE_LIST } from '../../functions/domain/question-types/registry.ts';
 import type { Generators } from '../../functions/domain/question-types/type.ts';
 import { withoutUnclean } from '../../functions/domain/text.ts';
@@ -52,4 +53,35 @@ export function ofType(
   return fc
     .tuple(common, t.arbitrary(fc, cleanGenerators(gen)))
     .map(([c, own]) => ({ ...c, type: t.id, ...own }) as RawQuestion);
+}
+
+/**
+ * Texts marked `txt-`, which the fixed fields of `generatedCommon` never contain, so that a
+ * hidden text found in a view is a leak and not a coincidence.
+ */
+export const markedTexts: Generators = {
+  text: (min, max) =>
+    fc
+      .stringMatching(/^[a-z][a-z0-9 ]{4,30}[a-z0-9]$/)
+      .map((s) => `txt-${s}`.padEnd(min, '.').slice(0, max)),
+  number: storableNumber,
+};
+
+/** The fields every generated question shares (its type's own come from its module). */
+export const generatedCommon: fc.Arbitrary<RawQuestion> = fc.record({
+  id: fc.constant('q-generated'),
+  area: fc.constant('security'),
+  difficulty: fc.constant(2),
+  prompt: fc.constant('A generated prompt of some length.'),
+  explanation: fc.constant('A generated explanation of why the key is right.'),
+  tags: fc.constant(['generated']),
+});
+
+/** A valid question of one type (`markedTexts`, `generatedCommon`) with an answer its type makes. */
+export function withAnswers(type: string): fc.Arbitrary<[QuestionContent, unknown]> {
+  const t = QUESTION_TYPE_LIST.find((x) => x.id === type)!;
+  return ofType(type, markedTexts, generatedCommon).chain((raw) => {
+    const q = validateQuestion(raw).question!;
+    return fc.tuple(fc.constant(q), t.answers(fc, q as never) as fc.Arbitrary<unknown>);
+  });
 }
