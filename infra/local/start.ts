@@ -23,11 +23,28 @@ import { createGateway, LISTEN_BACKLOG } from './gateway.ts';
 import { startJobs } from './jobs.ts';
 import { mintToken, useLocalIssuer } from './local-auth.ts';
 import { type MailCapture, startMailCapture } from './mail-capture.ts';
+import { assertPortFree, listenProblem, type PortSetting } from './ports.ts';
 import { seedLocal } from './seed.ts';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, quiet: { type: 'boolean' } } });
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
+
+// The ports this run must have, checked before anything starts: a taken one is one line at once,
+// not a stack of errors after DynamoDB Local and the bank. The mail ports count only when set
+// (by default the capture takes free ones when 1025 and 1080 are taken).
+const ports: PortSetting[] = [
+  { port, host, setting: 'PORT' },
+  ...(['MAIL_SMTP_PORT', 'MAIL_WEB_PORT'] as const)
+    .filter((setting) => process.env[setting] && !process.env.SMTP_URL)
+    .map((setting) => ({ port: Number(process.env[setting]), host, setting })),
+];
+for (const p of ports) {
+  await assertPortFree(p).catch((err: Error) => {
+    console.error(err.message);
+    process.exit(1);
+  });
+}
 
 let dynamo: DynamoLocal | undefined;
 if (!process.env.DYNAMODB_ENDPOINT) {
@@ -101,6 +118,9 @@ async function restart(dead: DynamoLocal, how: string) {
 }
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
+// A hang-up sent to this process alone (a process manager, `kill -HUP`) would otherwise end it
+// without the exit handler below and leave DynamoDB Local running.
+process.on('SIGHUP', () => void stop(0));
 // Last resort: never leave a java process behind, whatever ends this one.
 process.on('exit', () => dynamo?.process.kill('SIGKILL'));
 
@@ -173,6 +193,7 @@ Try:  curl ${base}/v1/areas
 Stop with Ctrl-C.
 `);
 } catch (err) {
-  console.error(`Could not start: ${(err as Error).message}`);
+  // A port taken between the check above and the bind still gets the same one line.
+  console.error(listenProblem(err, ports) ?? `Could not start: ${(err as Error).message}`);
   await stop(1);
 }

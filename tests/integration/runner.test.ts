@@ -4,6 +4,7 @@
  * the runner exits 1 rather than serve errors. It never answers 500 meanwhile.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { freePort } from '../../infra/local/dynamodb-local.ts';
@@ -36,8 +37,13 @@ const alive = (pid: number) => {
   }
 };
 
-function startRunner(port: number) {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LOG_LEVEL: 'ERROR' };
+function startRunner(port: number, extraEnv: NodeJS.ProcessEnv = {}) {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    LOG_LEVEL: 'ERROR',
+    ...extraEnv,
+  };
   delete env.DYNAMODB_ENDPOINT;
   delete env.TABLE_NAME;
   const child: ChildProcess = spawn(
@@ -53,26 +59,28 @@ function startRunner(port: number) {
     output += d;
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, output: () => output, exited };
+  // Its DynamoDB Local first: killed with SIGKILL, the runner could not stop it itself.
+  onTestFinished(() => {
+    for (const pid of javaChildrenOf(child.pid!)) process.kill(pid, 'SIGKILL');
+    child.kill('SIGKILL');
+  });
+  /** On failure, say what the runner printed. */
+  const told = (err: Error) => {
+    throw new Error(`${err.message}; the runner said:\n${output}`);
+  };
+  const untilRunning = () =>
+    eventually(async () => output.includes('Assay is running'), 180_000).catch(told);
+  return { child, output: () => output, exited, told, untilRunning };
 }
 
 describe('npm start', () => {
   it('says in one line that DynamoDB Local died and restarts it, then exits 1 when it dies again at once', async () => {
     const port = await freePort();
     const runner = startRunner(port);
-    // Its DynamoDB Local first: killed with SIGKILL, the runner could not stop it itself.
-    onTestFinished(() => {
-      for (const pid of javaChildrenOf(runner.child.pid!)) process.kill(pid, 'SIGKILL');
-      runner.child.kill('SIGKILL');
-    });
     const base = `http://127.0.0.1:${port}`;
     const ready = async () => (await fetch(`${base}/v1/health/ready`)).status;
-
-    // On failure, say what the runner printed.
-    const told = (err: Error) => {
-      throw new Error(`${err.message}; the runner said:\n${runner.output()}`);
-    };
-    await eventually(async () => runner.output().includes('Assay is running'), 180_000).catch(told);
+    const { told } = runner;
+    await runner.untilRunning();
     expect(await ready()).toBe(200);
     const [java] = javaChildrenOf(runner.child.pid!);
     expect(java).toBeDefined();
@@ -99,4 +107,48 @@ describe('npm start', () => {
     expect(runner.output()).toMatch(/again within a minute of its restart: stopping \(exit 1\)/);
     expect(alive(reborn!)).toBe(false);
   }, 600_000);
+
+  it('stops DynamoDB Local and exits when it is sent SIGHUP alone, as a closed terminal or a process manager sends it', async () => {
+    const port = await freePort();
+    const runner = startRunner(port);
+    await runner.untilRunning();
+    const [java] = javaChildrenOf(runner.child.pid!);
+    expect(java).toBeDefined();
+    // Once the runner is gone its orphan is no longer its child: killed by pid.
+    onTestFinished(() => {
+      if (alive(java!)) process.kill(java!, 'SIGKILL');
+    });
+
+    runner.child.kill('SIGHUP');
+
+    await runner.exited;
+    await eventually(async () => !alive(java!), 10_000).catch(() => {
+      throw new Error(`DynamoDB Local (pid ${java}) outlived the runner after SIGHUP`);
+    });
+  }, 300_000);
+
+  it('refuses a port already in use in one line naming PORT, before it starts DynamoDB Local', async () => {
+    // Arrange: something else holds the port (another npm start, say).
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
+    onTestFinished(() => new Promise<void>((r) => squatter.close(() => r())));
+    const port = (squatter.address() as { port: number }).port;
+
+    // Act
+    const startedAt = Date.now();
+    const runner = startRunner(port);
+    const code = await runner.exited;
+
+    // Assert: a prompt exit 1 with one line a person can act on (before the fix it came after
+    // DynamoDB Local had started and the bank had loaded, as a raw EADDRINUSE).
+    expect(code).toBe(1);
+    const lines = runner
+      .output()
+      .split('\n')
+      .filter((l) => l.trim() !== '');
+    expect(lines).toEqual([
+      `Port ${port} on 127.0.0.1 is already in use (another npm start?): stop what uses it, or choose another port with PORT=<port> npm start.`,
+    ]);
+    expect(Date.now() - startedAt).toBeLessThan(20_000);
+  }, 60_000);
 });
