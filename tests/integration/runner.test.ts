@@ -4,8 +4,10 @@
  * the runner exits 1 rather than serve errors. It never answers 500 meanwhile.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { freePort } from '../../infra/local/dynamodb-local.ts';
 import { eventually } from './own-stack.ts';
@@ -70,7 +72,9 @@ function startRunner(port: number, extraEnv: NodeJS.ProcessEnv = {}) {
   };
   const untilRunning = () =>
     eventually(async () => output.includes('Assay is running'), 180_000).catch(told);
-  return { child, output: () => output, exited, told, untilRunning };
+  /** The lines it printed, blank ones left out. */
+  const lines = () => output.split('\n').filter((l) => l.trim() !== '');
+  return { child, output: () => output, lines, exited, told, untilRunning };
 }
 
 describe('npm start', () => {
@@ -142,13 +146,31 @@ describe('npm start', () => {
     // Assert: a prompt exit 1 with one line a person can act on (before the fix it came after
     // DynamoDB Local had started and the bank had loaded, as a raw EADDRINUSE).
     expect(code).toBe(1);
-    const lines = runner
-      .output()
-      .split('\n')
-      .filter((l) => l.trim() !== '');
+    const lines = runner.lines();
     expect(lines).toEqual([
       `Port ${port} on 127.0.0.1 is already in use (another npm start?): stop what uses it, or choose another port with PORT=<port> npm start.`,
     ]);
     expect(Date.now() - startedAt).toBeLessThan(20_000);
+  }, 60_000);
+
+  it('without Java exits 1 with one line that says how to install it and get it on PATH', async () => {
+    // Arrange: a PATH with no java on it (the runner itself is started by its full path).
+    const noJava = mkdtempSync(join(tmpdir(), 'assay-no-java-'));
+    onTestFinished(() => rmSync(noJava, { recursive: true, force: true }));
+
+    // Act
+    const runner = startRunner(await freePort(), { PATH: noJava });
+    const code = await runner.exited;
+
+    // Assert: one line, Debian's package, and on macOS the PATH step without which Homebrew's
+    // keg-only openjdk@17 leaves the system's java stub first and the same message comes back.
+    expect(code).toBe(1);
+    const lines = runner.lines();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Assay needs Java 17 or newer to run DynamoDB Local/);
+    expect(lines[0]).toContain('sudo apt-get install -y openjdk-17-jre-headless');
+    expect(lines[0]).toContain('brew install openjdk@17');
+    expect(lines[0]).toContain('$(brew --prefix openjdk@17)/bin');
+    expect(lines[0]).toContain('DYNAMODB_ENDPOINT');
   }, 60_000);
 });
