@@ -13,6 +13,7 @@
 import { parseArgs } from 'node:util';
 import { ensureTable } from '../../functions/data/admin.ts';
 import { DEFAULT_TABLE_NAME } from '../../functions/data/table.ts';
+import { type DataLock, lockDataDir } from './data-lock.ts';
 import {
   type DynamoLocal,
   JAVA_MISSING,
@@ -47,11 +48,21 @@ for (const p of ports) {
 }
 
 let dynamo: DynamoLocal | undefined;
+let dataLock: DataLock | undefined;
 if (!process.env.DYNAMODB_ENDPOINT) {
   const java = javaMajorVersion();
   if (java === undefined || java < 17) {
     console.error(java === undefined ? JAVA_MISSING : `Found Java ${java}. ${JAVA_MISSING}`);
     process.exit(1);
+  }
+  // One runner per --data folder, taken before its DynamoDB Local starts on the file.
+  if (values.data) {
+    try {
+      dataLock = lockDataDir(values.data);
+    } catch (err) {
+      console.error((err as Error).message);
+      process.exit(1);
+    }
   }
   dynamo = await startDynamoLocal(values.data ? { dataDir: values.data } : {});
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
@@ -66,6 +77,7 @@ async function stop(code = 0) {
   server?.close();
   await mail?.stop();
   await dynamo?.stop();
+  dataLock?.release();
   process.exit(code);
 }
 
@@ -122,7 +134,10 @@ process.on('SIGTERM', () => void stop(0));
 // without the exit handler below and leave DynamoDB Local running.
 process.on('SIGHUP', () => void stop(0));
 // Last resort: never leave a java process behind, whatever ends this one.
-process.on('exit', () => dynamo?.process.kill('SIGKILL'));
+process.on('exit', () => {
+  dynamo?.process.kill('SIGKILL');
+  dataLock?.release();
+});
 
 let server: ReturnType<typeof createGateway> | undefined;
 const base = `http://${host}:${port}`;

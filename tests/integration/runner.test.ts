@@ -39,7 +39,7 @@ const alive = (pid: number) => {
   }
 };
 
-function startRunner(port: number, extraEnv: NodeJS.ProcessEnv = {}) {
+function startRunner(port: number, extraEnv: NodeJS.ProcessEnv = {}, args: string[] = []) {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
@@ -50,7 +50,7 @@ function startRunner(port: number, extraEnv: NodeJS.ProcessEnv = {}) {
   delete env.TABLE_NAME;
   const child: ChildProcess = spawn(
     resolve(ROOT, 'node_modules/.bin/node'),
-    ['--import', 'tsx', 'infra/local/start.ts', '--quiet'],
+    ['--import', 'tsx', 'infra/local/start.ts', '--quiet', ...args],
     { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -173,4 +173,25 @@ describe('npm start', () => {
     expect(lines[0]).toContain('$(brew --prefix openjdk@17)/bin');
     expect(lines[0]).toContain('DYNAMODB_ENDPOINT');
   }, 60_000);
+
+  it('refuses a second npm start on a --data folder in use, in one line, and leaves the first serving', async () => {
+    // Arrange: one runner serving from the folder (two DynamoDB Locals on one database file
+    // break it: before, one of the two failed with the API's "temporarily unavailable").
+    const data = mkdtempSync(join(tmpdir(), 'assay-data-'));
+    onTestFinished(() => rmSync(data, { recursive: true, force: true }));
+    const first = startRunner(await freePort(), {}, ['--data', data]);
+    await first.untilRunning();
+
+    // Act
+    const second = startRunner(await freePort(), {}, ['--data', data]);
+    const code = await second.exited;
+
+    // Assert
+    expect(code).toBe(1);
+    expect(second.lines()).toEqual([
+      `${data} is in use by another npm start (pid ${first.child.pid}): stop that one first, or give this one another folder with --data.`,
+    ]);
+    expect(javaChildrenOf(second.child.pid!)).toEqual([]);
+    expect(first.child.exitCode).toBeNull();
+  }, 300_000);
 });
