@@ -13,6 +13,7 @@
 import { parseArgs } from 'node:util';
 import { ensureTable } from '../../functions/data/admin.ts';
 import { DEFAULT_TABLE_NAME } from '../../functions/data/table.ts';
+import { UnavailableError } from '../../functions/domain/errors.ts';
 import { type DataLock, lockDataDir } from './data-lock.ts';
 import {
   type DynamoLocal,
@@ -208,7 +209,24 @@ Try:  curl ${base}/v1/areas
 Stop with Ctrl-C.
 `);
 } catch (err) {
-  // A port taken between the check above and the bind still gets the same one line.
-  console.error(listenProblem(err, ports) ?? `Could not start: ${(err as Error).message}`);
+  console.error(startProblem(err));
   await stop(1);
+}
+
+/**
+ * The one line for a start that failed. A port taken between the check above and the bind gets
+ * the same line as before it; a database that does not answer is named with the setting that
+ * chose it (the API's own 503 text, "Retry in 1 second", tells a person at a terminal nothing).
+ */
+function startProblem(err: unknown): string {
+  const port = listenProblem(err, ports);
+  if (port) return port;
+  if (err instanceof UnavailableError) {
+    const endpoint = process.env.DYNAMODB_ENDPOINT;
+    const why = err.fault.replaceAll('-', ' ');
+    return dynamo
+      ? `DynamoDB Local at ${endpoint} did not answer (${why}). Check memory and Java, then run npm start again.`
+      : `Could not reach DynamoDB at ${endpoint} (DYNAMODB_ENDPOINT): ${why}. Start it there, or unset DYNAMODB_ENDPOINT and npm start runs DynamoDB Local itself.`;
+  }
+  return `Could not start: ${(err as Error).message}`;
 }

@@ -40,14 +40,11 @@ const alive = (pid: number) => {
 };
 
 function startRunner(port: number, extraEnv: NodeJS.ProcessEnv = {}, args: string[] = []) {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    LOG_LEVEL: 'ERROR',
-    ...extraEnv,
-  };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LOG_LEVEL: 'ERROR' };
+  // The suite's shared database is not the runner's (unless a test names one).
   delete env.DYNAMODB_ENDPOINT;
   delete env.TABLE_NAME;
+  Object.assign(env, extraEnv);
   const child: ChildProcess = spawn(
     resolve(ROOT, 'node_modules/.bin/node'),
     ['--import', 'tsx', 'infra/local/start.ts', '--quiet', ...args],
@@ -194,4 +191,24 @@ describe('npm start', () => {
     expect(javaChildrenOf(second.child.pid!)).toEqual([]);
     expect(first.child.exitCode).toBeNull();
   }, 300_000);
+
+  it('names the endpoint and the setting in one line when DYNAMODB_ENDPOINT answers nothing', async () => {
+    // Arrange: a port nothing listens on.
+    const endpoint = `http://127.0.0.1:${await freePort()}`;
+
+    // Act
+    const runner = startRunner(await freePort(), { DYNAMODB_ENDPOINT: endpoint });
+    const code = await runner.exited;
+
+    // Assert: not the API's "temporarily unavailable ... Retry in 1 second", which told a
+    // person at a terminal nothing about what to fix.
+    expect(code).toBe(1);
+    const lines = runner.lines();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^Could not reach DynamoDB at ${endpoint} \\(DYNAMODB_ENDPOINT\\): .+\\. Start it there, or unset DYNAMODB_ENDPOINT and npm start runs DynamoDB Local itself\\.$`,
+      ),
+    );
+  }, 60_000);
 });
