@@ -306,7 +306,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       const banks = loadAll('validate', args, values, io);
       const n = banks.reduce((s, b) => s + b.bank.questions.length, 0);
       io.out(
-        `${banks.length} bank file${banks.length === 1 ? '' : 's'}, ${n} questions: all valid${noticesOf(banks.map((b) => b.upload))}.\n`,
+        `${banks.length} bank file${banks.length === 1 ? '' : 's'}, ${n} question${n === 1 ? '' : 's'}: all valid${noticesOf(banks.map((b) => b.upload))}.\n`,
       );
       return 0;
     },

@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
-import { BankEnvelope, type BankMeta } from './bank-schema.ts';
+import { duplicateJsonKeys } from './bank-json.ts';
+import { BankEnvelope, type BankMeta, MAX_BANK_QUESTIONS } from './bank-schema.ts';
 import { type FieldIssue, ValidationError } from './errors.ts';
 import { type QuestionContent, validateQuestion } from './question.ts';
 import { MAX_UPLOAD_TEXT_BYTES } from './upload-limits.ts';
-import { issuesOf } from './z.ts';
+import { formatPath, issuesOf } from './z.ts';
 
 export { BankMeta, MAX_BANK_QUESTIONS } from './bank-schema.ts';
 
@@ -120,12 +121,16 @@ function checkJsonDepth(value: unknown): void {
   }
 }
 
-/** The same for a YAML document's nodes, before anything converts them (recursively) to objects. */
-function checkYamlDepth(doc: Yaml.Document.Parsed, lc: Yaml.LineCounter): void {
-  const { isCollection, isPair } = yaml();
-  const stack: [unknown, number][] = [[doc.contents, 1]];
+/**
+ * The same for a YAML document's nodes, before anything converts them (recursively) to objects;
+ * and a merge key (`<<: *base`), which YAML 1.2 does not have: read as a field named `<<`, it
+ * would be reported as an unknown field beside every field the question then seems to lack.
+ */
+function checkYamlShape(doc: Yaml.Document.Parsed, lc: Yaml.LineCounter): void {
+  const { isCollection, isPair, isScalar, isSeq } = yaml();
+  const stack: [unknown, number, (string | number)[]][] = [[doc.contents, 1, []]];
   while (stack.length) {
-    const [node, depth] = stack.pop()!;
+    const [node, depth, path] = stack.pop()!;
     if (!isCollection(node)) continue;
     if (depth > PARSE_LIMITS.depth) {
       const pos = node.range ? lc.linePos(node.range[0]) : undefined;
@@ -134,13 +139,76 @@ function checkYamlDepth(doc: Yaml.Document.Parsed, lc: Yaml.LineCounter): void {
         pos ? { line: pos.line, column: pos.col } : undefined,
       );
     }
-    for (const item of node.items as unknown[]) {
-      if (isPair(item)) {
-        stack.push([item.key, depth + 1]);
-        stack.push([item.value, depth + 1]);
-      } else stack.push([item, depth + 1]);
-    }
+    (node.items as unknown[]).forEach((item, index) => {
+      if (!isPair(item)) {
+        stack.push([item, depth + 1, [...path, isSeq(node) ? index : String(index)]]);
+        return;
+      }
+      const key = isScalar(item.key) ? String(item.key.value) : String(index);
+      if (key === '<<' && isScalar(item.key) && item.key.range) {
+        const pos = lc.linePos(item.key.range[0]);
+        throw new ValidationError([
+          {
+            path: formatPath([...path, key]),
+            message:
+              'A YAML merge key (<<) is not part of YAML 1.2, which Assay reads: write the shared fields out in each question.',
+            line: pos.line,
+            column: pos.col,
+          },
+        ]);
+      }
+      stack.push([item.key, depth + 1, path]);
+      stack.push([item.value, depth + 1, [...path, key]]);
+    });
   }
+}
+
+/**
+ * Refuse a JSON text that writes a key twice in one object: `JSON.parse` keeps the last one
+ * silently (a second `answer` would replace the key), where YAML refuses the same document.
+ */
+function checkJsonDuplicateKeys(text: string, value: unknown): void {
+  const duplicates = duplicateJsonKeys(text);
+  if (!duplicates.length) return;
+  const questions = (value as { questions?: unknown }).questions;
+  const issues = duplicates.map((d): FieldIssue => {
+    const key = String(d.path.at(-1));
+    const first = lineCol(text, d.firstOffset);
+    const index =
+      d.path[0] === 'questions' && typeof d.path[1] === 'number' ? d.path[1] : undefined;
+    const id =
+      index !== undefined && Array.isArray(questions)
+        ? (questions[index] as { id?: unknown } | undefined)?.id
+        : undefined;
+    return {
+      path: formatPath(d.path),
+      message: `"${key}" is written twice in this object (first at line ${first.line}, column ${first.column}): JSON would keep only the last, so write it once.`,
+      ...(index !== undefined ? { questionIndex: index } : {}),
+      ...(typeof id === 'string' ? { questionId: id } : {}),
+      ...lineCol(text, d.offset),
+    };
+  });
+  throw new ValidationError(issues);
+}
+
+/**
+ * Where a YAML error really is. The parser reports a quote that is never closed at the end of the
+ * text it swallowed (often the end of the file); the author needs the quote that opened it.
+ */
+function yamlErrorOffset(doc: Yaml.Document.Parsed, error: Yaml.YAMLError): number {
+  if (error.code !== 'MISSING_CHAR' || !/quote/.test(error.message)) return error.pos[0];
+  let opened: number | undefined;
+  yaml().visit(doc, {
+    Scalar(_key, node) {
+      const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+      if (quoted && node.range && node.range[1] === error.pos[0]) {
+        opened = node.range[0];
+        return yaml().visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return opened ?? error.pos[0];
 }
 
 /** Parse a bank's text; malformed input is a ValidationError with line and column. */
@@ -152,14 +220,14 @@ export function parseBankText(text: string, format: BankFormat): unknown {
       value = JSON.parse(text);
     } catch (err) {
       const msg = (err as Error).message;
-      const pos = /position (\d+)/.exec(msg);
-      const at = pos ? lineCol(text, Number(pos[1])) : undefined;
+      const at = lineCol(text, jsonErrorOffset(text, msg));
       throw new ValidationError(
         [{ path: '', message: `Malformed JSON: ${msg}`, ...at }],
-        `Malformed JSON${at ? ` at line ${at.line}, column ${at.column}` : ''}.`,
+        `Malformed JSON at line ${at.line}, column ${at.column}.`,
       );
     }
     checkJsonDepth(value);
+    checkJsonDuplicateKeys(text, value);
     return value;
   }
   const { LineCounter, parseDocument } = yaml();
@@ -167,7 +235,7 @@ export function parseBankText(text: string, format: BankFormat): unknown {
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length) {
     const issues = doc.errors.map((e) => {
-      const pos = lc.linePos(e.pos[0]);
+      const pos = lc.linePos(yamlErrorOffset(doc, e));
       return {
         path: '',
         message: `Malformed YAML: ${e.message.split('\n')[0]}`,
@@ -180,7 +248,7 @@ export function parseBankText(text: string, format: BankFormat): unknown {
       `Malformed YAML at line ${issues[0]!.line}, column ${issues[0]!.column}: ${issues[0]!.message.replace('Malformed YAML: ', '')}`,
     );
   }
-  checkYamlDepth(doc, lc);
+  checkYamlShape(doc, lc);
   try {
     return doc.toJS({ maxAliasCount: PARSE_LIMITS.aliases });
   } catch (err) {
@@ -192,6 +260,40 @@ export function parseBankText(text: string, format: BankFormat): unknown {
     }
     throw err;
   }
+}
+
+/** Whether a JSON text is a valid document or the start of one (it only ends too soon). */
+function jsonPrefixHolds(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return true;
+  } catch (err) {
+    const msg = (err as Error).message;
+    if (/Unexpected end of JSON input/.test(msg)) return true;
+    const pos = /position (\d+)/.exec(msg);
+    return pos !== null && Number(pos[1]) >= prefix.length;
+  }
+}
+
+/**
+ * Where `JSON.parse` stopped. Its message names the position for most errors, but not for an
+ * unexpected token (a trailing comma in a list, `True`, `NaN`) nor for a text that ends too
+ * soon. For the first, the parser itself finds it: the longest prefix of the text that is
+ * still a document or the start of one ends just before the offending character (a binary
+ * search of parses, only on this error path).
+ */
+function jsonErrorOffset(text: string, message: string): number {
+  const pos = /position (\d+)/.exec(message);
+  if (pos) return Number(pos[1]);
+  if (/Unexpected end of JSON input/.test(message)) return text.length;
+  let holds = 0;
+  let fails = text.length;
+  while (fails - holds > 1) {
+    const mid = (holds + fails) >>> 1;
+    if (jsonPrefixHolds(text.slice(0, mid))) holds = mid;
+    else fails = mid;
+  }
+  return holds;
 }
 
 function lineCol(text: string, offset: number): { line: number; column: number } {
@@ -209,14 +311,19 @@ export function validateBank(
   locate?: (path: string) => { line: number; column: number } | undefined,
 ): Bank {
   const envelope = BankEnvelope.safeParse(raw);
-  const issues: FieldIssue[] = [];
-  if (!envelope.success) {
-    issues.push(...issuesOf(envelope.error, '', raw));
+  const issues: FieldIssue[] = envelope.success ? [] : issuesOf(envelope.error, '', raw);
+  // A problem in the envelope (the bank's id, say) does not hide the questions' problems: an
+  // author fixes them all from one report. Only a list over the limit is not read further.
+  const rawQuestions = envelope.success
+    ? envelope.data.questions
+    : raw && typeof raw === 'object' && Array.isArray((raw as { questions?: unknown }).questions)
+      ? (raw as { questions: unknown[] }).questions
+      : [];
+  if (rawQuestions.length > MAX_BANK_QUESTIONS)
     throw new ValidationError(locateAll(issues, locate));
-  }
   const questions: QuestionContent[] = [];
   const firstIndex = new Map<string, number>();
-  envelope.data.questions.forEach((rawQ, index) => {
+  rawQuestions.forEach((rawQ, index) => {
     const questionId =
       rawQ && typeof rawQ === 'object' && typeof (rawQ as { id?: unknown }).id === 'string'
         ? (rawQ as { id: string }).id
@@ -236,7 +343,7 @@ export function validateBank(
       } else firstIndex.set(questionId, index);
     }
   });
-  if (issues.length) throw new ValidationError(locateAll(issues, locate));
+  if (issues.length || !envelope.success) throw new ValidationError(locateAll(issues, locate));
   return { bank: envelope.data.bank, questions };
 }
 

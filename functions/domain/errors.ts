@@ -49,15 +49,51 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * The most characters of an issue's message, path, question id or title. Messages quote what
+ * was sent (`"<answer>" is not an option id`) and paths name the keys that were sent: a bank
+ * with a 1 MB value would otherwise answer a 1 MB error, and an import job could not record
+ * its failure at all (DynamoDB's 400 KB item), leaving the import running.
+ */
+export const MAX_ISSUE_TEXT = 400;
+
+/** `text` within `max` characters: its middle left out (and said so), no surrogate pair split. */
+export function boundedText(text: string, max = MAX_ISSUE_TEXT): string {
+  if (text.length <= max) return text;
+  const isHigh = (i: number) => (text.charCodeAt(i) & 0xfc00) === 0xd800;
+  let head = Math.floor((max - 40) / 2);
+  let tail = text.length - head;
+  if (isHigh(head - 1)) head--;
+  if (isHigh(tail - 1)) tail++;
+  return `${text.slice(0, head)} … (${tail - head} characters left out) … ${text.slice(tail)}`;
+}
+
+const boundedIssue = (i: FieldIssue): FieldIssue => ({
+  ...i,
+  path: boundedText(i.path),
+  message: boundedText(i.message),
+  ...(i.questionId !== undefined ? { questionId: boundedText(i.questionId) } : {}),
+  ...(i.title !== undefined ? { title: boundedText(i.title) } : {}),
+});
+
 export class ValidationError extends DomainError {
-  constructor(
-    readonly issues: FieldIssue[],
-    message = `${issues.length} invalid field${issues.length === 1 ? '' : 's'}: ${issues
-      .slice(0, 3)
-      .map((i) => `${i.path || '(body)'}: ${i.message}`)
-      .join('; ')}${issues.length > 3 ? '; ...' : ''}`,
-  ) {
-    super('validation-failed', message, { errors: issues });
+  readonly issues: FieldIssue[];
+
+  constructor(issues: FieldIssue[], message?: string) {
+    const bounded = issues.map(boundedIssue);
+    super(
+      'validation-failed',
+      boundedText(
+        message ??
+          `${bounded.length} invalid field${bounded.length === 1 ? '' : 's'}: ${bounded
+            .slice(0, 3)
+            .map((i) => `${i.path || '(body)'}: ${i.message}`)
+            .join('; ')}${bounded.length > 3 ? '; ...' : ''}`,
+        4 * MAX_ISSUE_TEXT,
+      ),
+      { errors: bounded },
+    );
+    this.issues = bounded;
   }
 }
 

@@ -70,6 +70,12 @@ export const AdaptiveAreaSchema = /* @__PURE__ */ once(() =>
     maxItems: z.int(),
     standardError: z.number(),
     targetStandardError: z.number(),
+    /**
+     * Questions short of minItems the candidate did not reach (left by submitting or running
+     * out of time), each scored 0 in the area and overall scores. Absent in results graded
+     * before they counted, whose scores did not include them.
+     */
+    unreached: z.optional(z.int()),
   }),
 );
 
@@ -84,6 +90,11 @@ export const AreaProfileSchema = /* @__PURE__ */ once(() =>
     ability: AbilitySchema(),
     /** Present for an area measured by an adaptive section: items used, final SE, why it stopped. */
     adaptive: z.optional(AdaptiveAreaSchema()),
+    /**
+     * How many of the area's questions the estimate weighed by calibrated parameters instead of
+     * their difficulty label; absent when none (and in results graded before it was recorded).
+     */
+    calibrated: z.optional(z.int()),
   }),
 );
 export type AreaProfile = z.infer<ReturnType<typeof AreaProfileSchema>>;
@@ -220,11 +231,14 @@ export const levelName = (level: Level) => LEVEL_NAMES[level];
  * The rule that produced an area's level, stated with the evidence it used: the number of
  * questions, their difficulties when known, the ability estimate and its standard error, and
  * the band (or the evidence threshold it missed). Also says whether the level makes the area a
- * strength or a gap, and why an intermediate one is neither.
+ * strength or a gap, and why an intermediate one is neither. `answered`, when given and fewer
+ * than the questions, is stated too: unanswered questions count as wrong, and a level from a
+ * section the candidate never reached must say that it rests on no answer.
  */
 export function levelRule(
-  a: Pick<AreaProfile, 'level' | 'items' | 'ability' | 'score'>,
+  a: Pick<AreaProfile, 'level' | 'items' | 'ability' | 'score' | 'calibrated'>,
   difficulties?: readonly number[],
+  answered?: number,
 ): string {
   const q = `${a.items} question${a.items === 1 ? '' : 's'}`;
   const { theta, standardError: se } = a.ability;
@@ -236,13 +250,25 @@ export function levelRule(
   const mix = difficulties?.length
     ? ` of difficulty ${[...difficulties].sort((x, y) => x - y).join(', ')}`
     : '';
+  const unanswered =
+    answered !== undefined && answered < a.items
+      ? ` (${answered === 0 ? 'none' : answered} of them answered; an unanswered question counts as wrong)`
+      : '';
   const band = levelBand(a.level);
   const reading = STRENGTH_LEVELS.includes(a.level)
     ? 'A strength (advanced or expert).'
     : GAP_LEVELS.includes(a.level)
       ? 'A gap (foundational).'
       : 'Neither a strength nor a gap: the estimate does not rule out an average candidate.';
-  return `${levelName(a.level)}: ability θ = ${fmt(theta)} (standard error ${fmt(se)}) from ${q}${mix}; ${levelName(a.level).toLowerCase()} is ${band}. θ weighs each answer by its question's difficulty, so the same score from harder questions gives a higher θ. ${reading}`;
+  // The difficulty labels listed above are not what a calibrated question was weighed by.
+  const weighing = a.calibrated
+    ? `θ weighs each answer by how hard and how telling its question is: ${
+        a.calibrated === a.items
+          ? `all ${q} are weighed by parameters calibrated from candidates' responses`
+          : `${a.calibrated} of the ${q} ${a.calibrated === 1 ? 'is' : 'are'} weighed by parameters calibrated from candidates' responses, the others by their difficulty label`
+      }.`
+    : "θ weighs each answer by its question's difficulty, so the same score from harder questions gives a higher θ.";
+  return `${levelName(a.level)}: ability θ = ${fmt(theta)} (standard error ${fmt(se)}) from ${q}${mix}${unanswered}; ${levelName(a.level).toLowerCase()} is ${band}. ${weighing} ${reading}`;
 }
 
 /**
@@ -250,10 +276,11 @@ export function levelRule(
  * (0-100), items, fully correct items, EAP ability (calibrated parameters where the attempt
  * has them, difficulty-label priors otherwise) and level. A fixed area's score is its mean
  * item score; an adaptive area's is the expected score on its section's whole pool at its EAP
- * (its candidates see items of different difficulty, so their raw means are not comparable;
- * 0 when no item was answered). The overall score is the mean over items, an adaptive area
- * counting its score once per item used, so a test without adaptive sections scores its mean
- * item score. Strengths and gaps follow from the levels ({@link strengthsAndGaps}). The
+ * (its candidates see items of different difficulty, so their raw means are not comparable)
+ * for each item used, and 0 for each item short of the section's minItems the candidate did
+ * not reach (0 when no item was answered). The overall score is the mean over items, an
+ * adaptive area counting once per item used or per minItems, whichever is more, so a test
+ * without adaptive sections scores its mean item score. Strengths and gaps follow from the levels ({@link strengthsAndGaps}). The
  * result does not depend on item order.
  */
 export function buildProfile(input: ProfileInput): SkillProfile {
@@ -272,6 +299,7 @@ export function buildProfile(input: ProfileInput): SkillProfile {
       standardError: round3(estimate.standardError),
     };
     const kind: AreaKind = findArea(area)?.kind ?? 'technical';
+    const calibrated = items.filter((it) => it.calibrated).length;
     const section = adaptiveOf.get(area);
     let score = pct(items.map((it) => it.score));
     counted.set(
@@ -284,11 +312,18 @@ export function buildProfile(input: ProfileInput): SkillProfile {
         items.length && pool.length
           ? pool.reduce((sum, m) => sum + expectedScore(m, estimate.theta), 0) / pool.length
           : 0;
-      score = Math.round(expected * 1000) / 10;
-      counted.set(
-        area,
-        items.map(() => expected),
-      );
+      // The section owed the candidate at least minItems questions: those not reached (the
+      // candidate submitted or ran out of time first) count 0, as unanswered fixed questions
+      // do. Without this, leaving an adaptive section untouched dropped it from the overall
+      // score (two fixed questions right and twelve adaptive ones skipped scored 100), and
+      // one wrong answer scored the area at the prior's expected score (41 of 100).
+      // Only the candidate's leaving counts so: a section the server ended early (its pool
+      // ran out, which a pool of at least maxItems prevents) owes nothing.
+      const left = section.stopReason === 'submitted' || section.stopReason === 'time-up';
+      const unreached = left ? Math.max(0, section.minItems - items.length) : 0;
+      const slots = [...items.map(() => expected), ...Array.from({ length: unreached }, () => 0)];
+      score = pct(slots);
+      counted.set(area, slots);
     }
     return {
       area,
@@ -298,6 +333,7 @@ export function buildProfile(input: ProfileInput): SkillProfile {
       correct: items.filter((it) => it.score === 1).length,
       level: levelOf(ability.theta, ability.standardError, items.length),
       ability,
+      ...(calibrated ? { calibrated } : {}),
       ...(section
         ? {
             adaptive: {
@@ -307,6 +343,7 @@ export function buildProfile(input: ProfileInput): SkillProfile {
               maxItems: section.maxItems,
               standardError: ability.standardError,
               targetStandardError: section.targetStandardError,
+              unreached: counted.get(area)!.length - items.length,
             },
           }
         : {}),

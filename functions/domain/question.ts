@@ -59,7 +59,9 @@ export const OptionSchema = /* @__PURE__ */ (() =>
   }))();
 
 export const Difficulty = /* @__PURE__ */ (() =>
-  z.union([z.literal(1), z.literal(2), z.literal(3)], {
+  // One literal of three values, not a union of three: the error reports of a union name only the
+  // branch closest to the value ("expected 1"), so the message below would never be read.
+  z.literal([1, 2, 3], {
     error: 'Difficulty is 1 (working knowledge), 2 (practitioner) or 3 (senior).',
   }))();
 
@@ -67,9 +69,13 @@ export const Difficulty = /* @__PURE__ */ (() =>
 export const QuestionShape = /* @__PURE__ */ (() =>
   z.strictObject({
     id: QuestionId,
-    area: z.enum(AREA_IDS, { error: `Unknown area; use one of: ${AREA_IDS.join(', ')}.` }),
+    area: z.enum(AREA_IDS, {
+      error: (issue) =>
+        `${issue.input === undefined ? 'Required: an area' : 'Unknown area'}; use one of: ${AREA_IDS.join(', ')}.`,
+    }),
     type: z.enum(QUESTION_TYPES, {
-      error: `Unknown type; use one of: ${QUESTION_TYPES.join(', ')}.`,
+      error: (issue) =>
+        `${issue.input === undefined ? 'Required: a type' : 'Unknown type'}; use one of: ${QUESTION_TYPES.join(', ')}.`,
     }),
     difficulty: Difficulty,
     title: z.optional(cleanText('name', { min: 1, max: LIMITS.title })),

@@ -52,12 +52,13 @@ function located(
     const issue = { ...raw, path: [...base, ...raw.path] } as z.core.$ZodIssue;
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // A value that fits no branch of a union (a key that is an id or {weights}): the
-      // problems of the branch it comes closest to, rather than "Invalid input". On a tie, a
-      // branch of the value's own shape (an object for an object) is closer than one that
-      // refuses the whole value's type.
+      // problems of the branch it comes closest to, rather than "Invalid input". A branch of
+      // the value's own shape (a list for a list) is closer than any that refuses the whole
+      // value's type, however many problems it finds inside: a list of answers with two
+      // numbers in it is told which two, not "expected object, received array".
       const distance = (errors: readonly z.core.$ZodIssue[]) =>
         errors.length +
-        (errors.some((e) => e.code === 'invalid_type' && e.path.length === 0) ? 0.5 : 0);
+        (errors.some((e) => e.code === 'invalid_type' && e.path.length === 0) ? 1_000_000 : 0);
       const closest = issue.errors.reduce((a, b) => (distance(b) < distance(a) ? b : a));
       out.push(...located(closest, prefix, input, issue.path));
     } else if (issue.code === 'unrecognized_keys') {
@@ -74,7 +75,7 @@ function located(
         message:
           issue.expected === 'nonoptional'
             ? 'Required.'
-            : `Required: a ${issue.expected} is missing here.`,
+            : `Required: ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected} is missing here.`,
       });
     } else {
       out.push({ path: formatPath(issue.path, prefix), message: issue.message });

@@ -9,10 +9,11 @@ import type {
   Context,
 } from 'aws-lambda';
 import type * as z from 'zod/mini';
+import { duplicateJsonKeys } from '../domain/bank-json.ts';
 import { withDeadline } from '../domain/deadline.ts';
-import { DomainError, UnauthorizedError } from '../domain/errors.ts';
+import { DomainError, UnauthorizedError, ValidationError } from '../domain/errors.ts';
 import { MAX_UPLOAD_TEXT_BYTES } from '../domain/upload-limits.ts';
-import { parseOrThrow } from '../domain/z.ts';
+import { formatPath, parseOrThrow } from '../domain/z.ts';
 import { bearerOf } from './bearer.ts';
 import { CORS_EXPOSE_HEADERS, corsOrigins } from './cors.ts';
 import { logger } from './logger.ts';
@@ -362,6 +363,17 @@ function prepareBody(routes: ReadonlyMap<string, RouteDef>) {
         throw new DomainError(
           'malformed-body',
           `The request body nests deeper than ${JSON_BODY_MAX_DEPTH} levels (at position ${at}): the JSON nesting depth limit is ${JSON_BODY_MAX_DEPTH}.`,
+        );
+      }
+      // The JSON parser keeps the last of a key written twice: an edit's second "answer" would
+      // silently replace the key. Refused, as a bank upload refuses it (domain/bank.ts).
+      const duplicates = duplicateJsonKeys(text);
+      if (duplicates.length) {
+        throw new ValidationError(
+          duplicates.map((d) => ({
+            path: formatPath(d.path),
+            message: `"${String(d.path.at(-1))}" is written twice in this object (at positions ${d.firstOffset} and ${d.offset}): JSON would keep only the last, so send it once.`,
+          })),
         );
       }
     }

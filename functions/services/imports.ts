@@ -176,13 +176,35 @@ const hashRequest = (parts: readonly unknown[]) =>
   createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 
 /** Issues as kept on a record: at most MAX_KEPT_ERRORS. */
-const kept = (issues: readonly FieldIssue[]) => issues.slice(0, MAX_KEPT_ERRORS);
+/**
+ * Bytes (as JSON) of errors, and of warnings and of skipped questions, that one import record
+ * keeps: together well inside DynamoDB's 400 KB item. A count alone is not enough: a thousand
+ * errors of the longest message (`MAX_ISSUE_TEXT`) took more than the item can hold, and the job
+ * could not record its failure.
+ */
+export const KEPT_ERROR_BYTES = 150_000;
+export const KEPT_NOTICE_BYTES = 80_000;
+
+/** The first of `items`, at most `count` of them and `bytes` of JSON. */
+function firstWithin<T>(items: readonly T[], count: number, bytes: number): T[] {
+  const out: T[] = [];
+  let used = 0;
+  for (const item of items.slice(0, count)) {
+    used += Buffer.byteLength(JSON.stringify(item));
+    if (used > bytes) break;
+    out.push(item);
+  }
+  return out;
+}
+
+const kept = (issues: readonly FieldIssue[]) =>
+  firstWithin(issues, MAX_KEPT_ERRORS, KEPT_ERROR_BYTES);
 
 /** An upload's warnings and skipped questions as its record keeps them. */
 const notices = (upload: Pick<BankImport, 'warnings' | 'skipped'>) => ({
-  warnings: upload.warnings.slice(0, MAX_KEPT_NOTICES),
+  warnings: firstWithin(upload.warnings, MAX_KEPT_NOTICES, KEPT_NOTICE_BYTES),
   warningCount: upload.warnings.length,
-  skipped: upload.skipped.slice(0, MAX_KEPT_NOTICES),
+  skipped: firstWithin(upload.skipped, MAX_KEPT_NOTICES, KEPT_NOTICE_BYTES),
   skippedCount: upload.skipped.length,
 });
 

@@ -130,12 +130,15 @@ async function finishedReport(c: Completion) {
     ...(norms ? withPercentile(r.score, norms) : {}),
     technical: r.technical,
     soft: r.soft,
-    areas: r.areas.map((a) => ({
-      ...a,
-      name: areaName(a.area),
-      answered: questions.filter((q) => q.area === a.area && q.answered !== false).length,
-      levelRule: levelRule(a, difficulties.get(a.area)),
-    })),
+    areas: r.areas.map((a) => {
+      const answered = questions.filter((q) => q.area === a.area && q.answered !== false).length;
+      return {
+        ...a,
+        name: areaName(a.area),
+        answered,
+        levelRule: levelRule(a, difficulties.get(a.area), answered),
+      };
+    }),
     ...developmentOf(r),
     integrity: r.integrity ?? { signals: [] },
     extensions: c.extensions ?? [],

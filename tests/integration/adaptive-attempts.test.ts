@@ -221,6 +221,7 @@ describe('an attempt with a fixed and an adaptive section', () => {
       maxItems: 8,
       standardError: area.ability.standardError,
       targetStandardError: 0.3,
+      unreached: 0,
     });
     if (reason === 'target-standard-error')
       expect(area.ability.standardError).toBeLessThanOrEqual(0.3);
@@ -319,8 +320,15 @@ describe('an attempt with a fixed and an adaptive section', () => {
       token: employer,
     });
     const area = report.body.areas.find((a: { area: string }) => a.area === 'security');
-    expect(area.adaptive).toMatchObject({ stopReason: 'submitted', itemsUsed: 1 });
+    expect(area.adaptive).toMatchObject({ stopReason: 'submitted', itemsUsed: 1, unreached: 3 });
     expect(area.level).toBe('insufficient-evidence');
+    // The three questions short of minItems count 0, and the printable report says so.
+    const html = await api.request('GET', `/v1/attempts/${attemptId}/report.html`, {
+      token: employer,
+    });
+    expect(html.text).toContain(
+      'the 3 questions short of its minimum of 4 that the candidate did not reach count 0',
+    );
   }, 30_000);
 });
 

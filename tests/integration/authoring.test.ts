@@ -325,6 +325,48 @@ describe('editing and retiring', () => {
     expect(res.status).toBe(428);
   });
 
+  it('refuses an edit that writes a field twice, naming it, and keeps the question as it was', async () => {
+    const got = await api.request('GET', '/v1/questions/edit-other', { token: author });
+    const { id, version, status, source, createdAt, updatedAt, versions, ...content } = got.body;
+    // JSON.parse keeps the last of two keys: this edit would silently change the key to c.
+    const raw = `${JSON.stringify({ ...content, answer: 'a' }).slice(0, -1)},"answer":"c"}`;
+
+    const res = await api.request('PUT', '/v1/questions/edit-other', {
+      token: author,
+      raw,
+      contentType: 'application/json',
+      headers: { 'if-match': String(version) },
+    });
+
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { path: 'answer', message: expect.stringMatching(/"answer" is written twice/) },
+    ]);
+    const after = await api.request('GET', '/v1/questions/edit-other', { token: author });
+    expect(after.body).toMatchObject({ version, answer: 'a' });
+  });
+
+  it('refuses a JSON bank that writes a field twice, naming the question and its line', async () => {
+    const doc = bank('acme-dup-key', [single('acme-dup-q1')]);
+    const raw = JSON.stringify(doc, null, 2).replace(
+      '"answer": "a",',
+      '"answer": "a", "answer": "c",',
+    );
+
+    const res = await api.request('POST', '/v1/banks', {
+      token: author,
+      raw,
+      contentType: 'application/json',
+    });
+
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ path: 'questions[0].answer', questionId: 'acme-dup-q1', line: 27 }),
+    ]);
+    const listed = await api.request('GET', '/v1/questions/acme-dup-q1', { token: author });
+    expect(listed.status).toBe(404);
+  });
+
   it('validates an edit with the same rules as an upload', async () => {
     const res = await api.request('PUT', '/v1/questions/edit-other', {
       token: author,

@@ -172,7 +172,7 @@ describe('the calibration job on 1,000 simulated candidates', () => {
     expect((out.runs ?? []).filter((r) => r.startsWith(`${ORG}/`))).toEqual([]);
   }, 60_000);
 
-  it('freezes the calibrated parameters in the pools of attempts started afterwards', async () => {
+  it('freezes the calibrated parameters in the pools of attempts started afterwards, and scores and reports with them', async () => {
     clearCalibrationCache();
     const created = await api.request('POST', '/v1/assessments', {
       token: employer,
@@ -204,6 +204,38 @@ describe('the calibration job on 1,000 simulated candidates', () => {
     }
     // The first item is among the most informative at theta 0 under the calibrated parameters.
     expect(pool.map((e) => e.q)).toContain(start.body.sections[0].current);
+
+    // Scored with them too, and the report's level rule says so instead of citing the labels.
+    const { attemptId, attemptToken } = start.body;
+    const shown: string[] = [];
+    let current = start.body.questions.find(
+      (q: { questionId: string }) => q.questionId === start.body.sections[0].current,
+    );
+    for (let i = 0; i < 3; i++) {
+      shown.push(current.questionId);
+      const saved = await api.request(
+        'PUT',
+        `/v1/attempts/${attemptId}/answers/${current.questionId}`,
+        { token: attemptToken, body: { answer: perfectAnswer(current) } },
+      );
+      expect(saved.status, saved.text).toBe(200);
+      current = saved.body.next;
+    }
+    await api.request('POST', `/v1/attempts/${attemptId}/submit`, { token: attemptToken });
+    const report = await api.request('GET', `/v1/attempts/${attemptId}/report`, {
+      token: employer,
+    });
+    const area = report.body.areas.find((a: { area: string }) => a.area === 'security');
+    const calibrated = shown.filter((q) => q !== qid(ITEMS - 1)).length;
+    expect(area.items).toBe(3);
+    expect(area.calibrated).toBe(calibrated);
+    // (An area of poorly separating calibrated questions can miss a level; its rule says so.)
+    if (area.level !== 'insufficient-evidence')
+      expect(area.levelRule).toContain(
+        calibrated === 3
+          ? "all 3 questions are weighed by parameters calibrated from candidates' responses."
+          : `${calibrated} of the 3 questions`,
+      );
   }, 60_000);
 });
 

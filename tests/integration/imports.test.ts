@@ -278,6 +278,60 @@ describe('Prefer: respond-async', () => {
   });
 });
 
+describe('an invalid bank whose wrong values are huge', () => {
+  it('is recorded as failed with its errors, each message cut short, in the job as in the request', async () => {
+    // A 300,000-character key and 300 keys of 500 characters: echoed whole, the errors would
+    // not fit the import's record (DynamoDB's 400 KB item), and the import would never finish.
+    const weights = Object.fromEntries(
+      Array.from({ length: 300 }, (_, i) => [`${'k'.repeat(500)}${i}`, 1]),
+    );
+    const doc = bank('imp-huge', [
+      single('huge-key', { answer: 'z'.repeat(300_000) }),
+      single('huge-weights', { type: 'sjt', answer: { weights } }),
+    ]);
+
+    const inRequest = await upload(doc);
+    const accepted = await upload(doc, { prefer: 'respond-async' });
+    const done = (await follow(accepted.headers.get('location')!, 60_000)).at(-1)!;
+
+    for (const body of [inRequest.body, done.body]) {
+      expect(body.errors.length).toBeGreaterThan(1);
+      for (const e of body.errors) {
+        expect(e.message.length).toBeLessThanOrEqual(400);
+        expect(e.path.length).toBeLessThanOrEqual(400);
+      }
+      expect(body.errors[0]).toMatchObject({ path: 'questions[0].answer', questionId: 'huge-key' });
+      expect(body.errors[0].message).toMatch(/characters left out.*\(options: a, b, c\)/);
+    }
+    expect(inRequest.status).toBe(400);
+    expect(done.body).toMatchObject({ status: 'failed', code: 'validation-failed' });
+  }, 90_000);
+
+  it('is recorded as failed when a thousand errors, each as long as allowed, exceed the record', async () => {
+    const doc = bank(
+      'imp-many',
+      Array.from({ length: 1200 }, (_, i) =>
+        single(`many-${i}`, { answer: `${'z'.repeat(380)}${i}` }),
+      ),
+    );
+
+    const accepted = await upload(doc, { prefer: 'respond-async' });
+    const done = (await follow(accepted.headers.get('location')!, 60_000)).at(-1)!;
+
+    expect(done.body).toMatchObject({
+      status: 'failed',
+      code: 'validation-failed',
+      errorCount: 1200,
+    });
+    expect(done.body.errors.length).toBeGreaterThan(100);
+    expect(done.body.errors[0]).toMatchObject({
+      path: 'questions[0].answer',
+      questionId: 'many-0',
+    });
+    expect(JSON.stringify(done.body.errors).length).toBeLessThan(300_000);
+  }, 90_000);
+});
+
 describe('an import part-wise', () => {
   it('refuses an invalid part at once (400), and fails in the job on what only the whole shows', async () => {
     const created = await api.request('POST', '/v1/imports', {

@@ -183,7 +183,9 @@ describe('the JSON report', () => {
   it("names each area and states the rule behind its level with the area's evidence", () => {
     const security = report.body.areas.find((a: { area: string }) => a.area === 'security');
     expect(security).toMatchObject({ name: findArea('security')!.name, items: 3, answered: 2 });
-    expect(security.levelRule).toContain('3 questions of difficulty 2, 2, 2');
+    expect(security.levelRule).toContain(
+      '3 questions of difficulty 2, 2, 2 (2 of them answered; an unanswered question counts as wrong)',
+    );
     const api = report.body.areas.find((a: { area: string }) => a.area === 'api-first');
     expect(api.level).toBe('insufficient-evidence');
     expect(api.levelRule).toContain('a level needs at least 3');

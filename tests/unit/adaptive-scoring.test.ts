@@ -91,6 +91,7 @@ describe('a profile with an adaptive area', () => {
       maxItems: 4,
       standardError: area.ability.standardError,
       targetStandardError: 0.5,
+      unreached: 0,
     });
   });
 
@@ -116,6 +117,60 @@ describe('a profile with an adaptive area', () => {
       adaptive: { stopReason: 'time-up', itemsUsed: 0 },
     });
     expect(profile.score).toBe(0);
+  });
+
+  it('does not score a candidate who leaves the adaptive section unanswered above one who answers it: its unreached questions up to minItems count 0', () => {
+    const fixed = [
+      item('f1', 1, { area: 'collaboration' }),
+      item('f2', 1, { area: 'collaboration' }),
+    ];
+    const skipped = buildProfile({
+      items: fixed,
+      adaptive: [{ ...adaptive, stopReason: 'submitted' }],
+    });
+    const answered = buildProfile({
+      items: [...fixed, item('a', 1), item('b', 1)],
+      adaptive: [adaptive],
+    });
+    // Two fixed questions right and the two questions the section owed unanswered: 50, as
+    // two unanswered fixed questions would give, not 100.
+    expect(skipped.score).toBe(50);
+    expect(skipped.passed).toBeUndefined();
+    expect(skipped.score).toBeLessThan(answered.score);
+    expect(buildProfile({ ...{ items: fixed }, passingScore: 60 }).passed).toBe(true);
+    expect(
+      buildProfile({
+        items: fixed,
+        adaptive: [{ ...adaptive, stopReason: 'submitted' }],
+        passingScore: 60,
+      }).passed,
+    ).toBe(false);
+  });
+
+  it('scores an area left before minItems with its unreached questions as 0: one wrong answer never scores above the minimum length of wrong answers', () => {
+    const five = { ...adaptive, minItems: 5, maxItems: 8, stopReason: 'submitted' as const };
+    const oneWrong = buildProfile({ items: [item('a', 0)], adaptive: [five] }).areas[0]!;
+    const fiveWrong = buildProfile({
+      items: ['a', 'b', 'c', 'd', 'e'].map((q) => item(q, 0)),
+      adaptive: [{ ...five, stopReason: 'target-standard-error' }],
+    }).areas[0]!;
+    const theta = eap([{ a: 1, b: 0, score: 0 }]).theta;
+    const expected = pool.reduce((s, m) => s + expectedScore(m, theta), 0) / pool.length;
+    expect(oneWrong.score).toBeCloseTo((expected * 100) / 5, 1);
+    expect(oneWrong.score).toBeLessThan(fiveWrong.score);
+    expect(oneWrong.items).toBe(1);
+    expect(oneWrong.adaptive).toMatchObject({
+      itemsUsed: 1,
+      minItems: 5,
+      stopReason: 'submitted',
+      unreached: 4,
+    });
+    // A section the server ended (no item left in its pool) owes the candidate nothing.
+    const exhausted = buildProfile({
+      items: [item('a', 0)],
+      adaptive: [{ ...five, stopReason: 'pool-exhausted' }],
+    }).areas[0]!;
+    expect(exhausted.score).toBeCloseTo(expected * 100, 1);
   });
 });
 

@@ -41,9 +41,7 @@ describe('assay validate on Moodle files', () => {
       );
       expect(r.stderr).toContain(`${file}:11:1: skipped (Opinion): `);
       expect(r.stderr).toMatch(/essay questions need manual grading/);
-      expect(r.stdout).toMatch(
-        /1 bank file, 1 questions: all valid \(\d+ warnings?, 1 skipped\)\./,
-      );
+      expect(r.stdout).toMatch(/1 bank file, 1 question: all valid \(\d+ warnings?, 1 skipped\)\./);
     },
     SPAWN_TIMEOUT,
   );

@@ -82,6 +82,51 @@ describe('the evidence a level needs', () => {
     expect(rule).toContain('harder questions');
     expect(levelRule(serverless!, [3, 1, 3])).toContain('of difficulty 1, 3, 3');
   });
+
+  it('says how many of the questions were answered when some were not, since they count as wrong', () => {
+    // A section the candidate never reached: four unanswered questions read "foundational, a
+    // gap" with nothing in the rule saying that none was answered.
+    const profile = buildProfile({
+      items: [1, 2, 3, 3].map((d) => item('serverless', 0, d as 1 | 2 | 3)),
+    });
+    const area = profile.areas[0]!;
+    expect(area.level).toBe('foundational');
+    const none = levelRule(area, [2, 2, 2, 3], 0);
+    expect(none).toContain(
+      'from 4 questions of difficulty 2, 2, 2, 3 (none of them answered; an unanswered question counts as wrong);',
+    );
+    expect(levelRule(area, [2, 2, 2, 3], 3)).toContain(
+      'from 4 questions of difficulty 2, 2, 2, 3 (3 of them answered; an unanswered question counts as wrong);',
+    );
+    expect(levelRule(area, [2, 2, 2, 3], 4)).not.toContain('answered');
+    expect(levelRule(area, [2, 2, 2, 3])).not.toContain('answered');
+  });
+
+  it('says when the estimate used calibrated parameters rather than the difficulty labels it lists', () => {
+    const calibrated = { a: 1.6, steps: [0.4], categories: [0, 1] };
+    const profile = buildProfile({
+      items: [
+        { ...item('security', 1, 1), calibrated },
+        { ...item('security', 1, 1), calibrated },
+        item('security', 0, 1),
+      ],
+    });
+    const area = profile.areas[0]!;
+    expect(area.calibrated).toBe(2);
+    const rule = levelRule(area, [1, 1, 1]);
+    expect(rule).toContain(
+      "2 of the 3 questions are weighed by parameters calibrated from candidates' responses, the others by their difficulty label.",
+    );
+    expect(rule).not.toContain("by its question's difficulty");
+    expect(levelRule({ ...area, calibrated: 3 }, [1, 1, 1])).toContain(
+      "all 3 questions are weighed by parameters calibrated from candidates' responses.",
+    );
+    const labels = buildProfile({ items: [1, 1, 0].map((x) => item('security', x, 1)) });
+    expect(labels.areas[0]!.calibrated).toBeUndefined();
+    expect(levelRule(labels.areas[0]!, [1, 1, 1])).toContain(
+      "θ weighs each answer by its question's difficulty",
+    );
+  });
 });
 
 describe('strengths and gaps', () => {

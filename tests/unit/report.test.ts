@@ -273,4 +273,71 @@ describe('the HTML page', () => {
     expect(html).toContain('+10 min</span> by boss@acme at 2026-11-21 08:10:00 UTC');
     expect(html).toContain('Reason erased with the candidate’s data.');
   });
+
+  const adaptiveArea = (
+    items: number,
+    adaptive: NonNullable<FinishedReport['areas'][number]['adaptive']>,
+  ): FinishedReport['areas'][number] => ({
+    area: 'api-first',
+    kind: 'technical',
+    name: 'API-first development',
+    score: 88.2,
+    items,
+    correct: items,
+    answered: items,
+    level: 'expert',
+    ability: { theta: 2.253, standardError: adaptive.standardError },
+    levelRule: 'Expert: ability θ = 2.25 (standard error 0.60).',
+    adaptive,
+  });
+
+  it('states for an adaptive area the questions it used, why it ended, its standard error against the target, and what its score means', () => {
+    const html = reportHtml({
+      ...minimal,
+      areas: [
+        adaptiveArea(12, {
+          stopReason: 'max-items',
+          itemsUsed: 12,
+          minItems: 5,
+          maxItems: 12,
+          standardError: 0.604,
+          targetStandardError: 0.45,
+        }),
+      ],
+    });
+    expect(html).toContain(
+      'Adaptive section: 12 questions chosen one by one from the answers (5 to 12), ended at its maximum of 12 questions; standard error 0.60 (target 0.45).',
+    );
+    expect(html).toContain(
+      'Its score is the expected score on the section’s whole question pool at this ability, not the share of its questions answered right',
+    );
+    expect(html).not.toContain('not reach');
+  });
+
+  it('says how many questions an adaptive section still owed when the candidate left it, and that they count 0', () => {
+    const oneAnswered = {
+      itemsUsed: 1,
+      minItems: 5,
+      maxItems: 12,
+      standardError: 0.91,
+      targetStandardError: 0.45,
+    };
+    const page = (adaptive: Parameters<typeof adaptiveArea>[1]) =>
+      reportHtml({ ...minimal, areas: [adaptiveArea(1, adaptive)] });
+    const html = page({ ...oneAnswered, stopReason: 'submitted', unreached: 4 });
+    expect(html).toContain(
+      'Adaptive section: 1 question chosen one by one from the answers (5 to 12), ended when the candidate submitted before it finished; standard error 0.91 (target 0.45).',
+    );
+    expect(html).toContain(
+      'the 4 questions short of its minimum of 5 that the candidate did not reach count 0',
+    );
+    const ended = page({ ...oneAnswered, stopReason: 'pool-exhausted', unreached: 0 });
+    expect(ended).toContain('ended when its pool had no question left');
+    expect(ended).not.toContain('not reach');
+    // A result graded before unreached questions counted: its score did not count them, so the
+    // page must not say they did.
+    const old = page({ ...oneAnswered, stopReason: 'submitted' });
+    expect(old).toContain('ended when the candidate submitted before it finished');
+    expect(old).not.toContain('not reach');
+  });
 });

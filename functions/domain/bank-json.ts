@@ -1,0 +1,89 @@
+/**
+ * Keys written twice in one JSON object. `JSON.parse` keeps the last silently, so a bank with
+ * `"answer": "a", "answer": "b"` would be stored with the key `b` and no word to its author;
+ * a YAML bank with the same mistake is refused by the YAML parser ("Map keys must be unique").
+ *
+ * Hand-written rather than a library: `JSON.parse` (which the upload already runs, and which
+ * decides what is valid JSON) says nothing about duplicates, and a second, streaming JSON parser
+ * (jsonc-parser's visitor would do) would put a whole tokenizer into the authoring bundle to
+ * re-check a text that is already known to be valid. This needs no grammar: strings, the
+ * brackets that open and close objects and arrays, and the commas between members.
+ */
+
+/** One key written a second time in the same object. */
+export interface DuplicateKey {
+  /** Path of the second occurrence: the enclosing keys and indexes, then the key itself. */
+  path: (string | number)[];
+  /** Offsets (UTF-16 units) of the second and of the first occurrence's opening quote. */
+  offset: number;
+  firstOffset: number;
+}
+
+type Frame =
+  | { kind: 'object'; keys: Map<string, number>; key: string | undefined; expectKey: boolean }
+  | { kind: 'array'; index: number };
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** The offset of the quote that closes the string opening at `start` (the end if none does). */
+function stringEnd(text: string, start: number): number {
+  let end = text.indexOf('"', start + 1);
+  for (;;) {
+    if (end < 0) return text.length;
+    // A quote is escaped when an odd number of backslashes precede it.
+    let slashes = 0;
+    while (text.charCodeAt(end - 1 - slashes) === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return end;
+    end = text.indexOf('"', end + 1);
+  }
+}
+
+/** A key's value from its JSON spelling; a malformed one stays as written. */
+function decodeKey(raw: string): string {
+  try {
+    return JSON.parse(raw) as string;
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * Every key that appears twice in the same object of a JSON text (at most `limit` of them), in
+ * document order. Keys compare by value, so `"title"` and `"t\u0069tle"` are the same. A text
+ * that is not valid JSON is scanned as far as it goes without an error: its parser reports it.
+ */
+export function duplicateJsonKeys(text: string, limit = 100): DuplicateKey[] {
+  const out: DuplicateKey[] = [];
+  const stack: Frame[] = [];
+  for (let i = 0; i < text.length && out.length < limit; i++) {
+    const c = text.charCodeAt(i);
+    const top = stack.at(-1);
+    if (c === QUOTE) {
+      const end = stringEnd(text, i);
+      if (top?.kind === 'object' && top.expectKey) {
+        const raw = text.slice(i, end + 1);
+        const key = raw.includes('\\') ? decodeKey(raw) : raw.slice(1, -1);
+        const first = top.keys.get(key);
+        if (first === undefined) top.keys.set(key, i);
+        else {
+          const path = stack.slice(0, -1).map((f) => (f.kind === 'object' ? f.key! : f.index));
+          out.push({ path: [...path, key], offset: i, firstOffset: first });
+        }
+        top.key = key;
+        top.expectKey = false;
+      }
+      i = end;
+    } else if (c === 0x7b /* { */) {
+      stack.push({ kind: 'object', keys: new Map(), key: undefined, expectKey: true });
+    } else if (c === 0x5b /* [ */) {
+      stack.push({ kind: 'array', index: 0 });
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      stack.pop();
+    } else if (c === 0x2c /* , */ && top) {
+      if (top.kind === 'array') top.index++;
+      else top.expectKey = true;
+    }
+  }
+  return out;
+}
