@@ -4,8 +4,13 @@ import { createRequire } from 'node:module';
 import { createServer, Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 
+/**
+ * What `npm start` says without Java 17+. On macOS Homebrew's openjdk@17 is keg-only: installed
+ * but not on PATH, so the system's `java` stub still answers and the same line would come back
+ * without the PATH step.
+ */
 export const JAVA_MISSING =
-  'Assay needs Java 17 or newer to run DynamoDB Local: install it (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless; macOS: brew install openjdk@17) or set DYNAMODB_ENDPOINT to an existing DynamoDB.';
+  'Assay needs Java 17 or newer to run DynamoDB Local: install it (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless; macOS: brew install openjdk@17, then export PATH="$(brew --prefix openjdk@17)/bin:$PATH") or set DYNAMODB_ENDPOINT to an existing DynamoDB.';
 
 /** The major version of the `java` on PATH, or undefined when there is none. */
 export function javaMajorVersion(): number | undefined {
@@ -101,8 +106,10 @@ export interface DynamoLocal {
 }
 
 /**
- * Starts the official DynamoDB Local jar on loopback, in memory (or persisted to `dataDir`),
- * with telemetry disabled, and resolves once it accepts connections. Without a given port it
+ * Starts the official DynamoDB Local jar in memory (or persisted to `dataDir`), with telemetry
+ * disabled, and resolves once it accepts connections on loopback. It listens on every interface
+ * of the machine, not on loopback only: the jar has no option to choose its address (`-help`
+ * lists `-port` alone), and it asks for no credentials; the README says so. Without a given port it
  * picks a free one, and another if that one was taken in the meantime (a shared machine starts
  * many DynamoDB Locals).
  */

@@ -13,6 +13,8 @@
 import { parseArgs } from 'node:util';
 import { ensureTable } from '../../functions/data/admin.ts';
 import { DEFAULT_TABLE_NAME } from '../../functions/data/table.ts';
+import { UnavailableError } from '../../functions/domain/errors.ts';
+import { type DataLock, lockDataDir } from './data-lock.ts';
 import {
   type DynamoLocal,
   JAVA_MISSING,
@@ -23,18 +25,45 @@ import { createGateway, LISTEN_BACKLOG } from './gateway.ts';
 import { startJobs } from './jobs.ts';
 import { mintToken, useLocalIssuer } from './local-auth.ts';
 import { type MailCapture, startMailCapture } from './mail-capture.ts';
+import { assertPortFree, listenProblem, type PortSetting } from './ports.ts';
 import { seedLocal } from './seed.ts';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, quiet: { type: 'boolean' } } });
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
 
+// The ports this run must have, checked before anything starts: a taken one is one line at once,
+// not a stack of errors after DynamoDB Local and the bank. The mail ports count only when set
+// (by default the capture takes free ones when 1025 and 1080 are taken).
+const ports: PortSetting[] = [
+  { port, host, setting: 'PORT' },
+  ...(['MAIL_SMTP_PORT', 'MAIL_WEB_PORT'] as const)
+    .filter((setting) => process.env[setting] && !process.env.SMTP_URL)
+    .map((setting) => ({ port: Number(process.env[setting]), host, setting })),
+];
+for (const p of ports) {
+  await assertPortFree(p).catch((err: Error) => {
+    console.error(err.message);
+    process.exit(1);
+  });
+}
+
 let dynamo: DynamoLocal | undefined;
+let dataLock: DataLock | undefined;
 if (!process.env.DYNAMODB_ENDPOINT) {
   const java = javaMajorVersion();
   if (java === undefined || java < 17) {
     console.error(java === undefined ? JAVA_MISSING : `Found Java ${java}. ${JAVA_MISSING}`);
     process.exit(1);
+  }
+  // One runner per --data folder, taken before its DynamoDB Local starts on the file.
+  if (values.data) {
+    try {
+      dataLock = lockDataDir(values.data);
+    } catch (err) {
+      console.error((err as Error).message);
+      process.exit(1);
+    }
   }
   dynamo = await startDynamoLocal(values.data ? { dataDir: values.data } : {});
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
@@ -49,6 +78,7 @@ async function stop(code = 0) {
   server?.close();
   await mail?.stop();
   await dynamo?.stop();
+  dataLock?.release();
   process.exit(code);
 }
 
@@ -101,8 +131,14 @@ async function restart(dead: DynamoLocal, how: string) {
 }
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
+// A hang-up sent to this process alone (a process manager, `kill -HUP`) would otherwise end it
+// without the exit handler below and leave DynamoDB Local running.
+process.on('SIGHUP', () => void stop(0));
 // Last resort: never leave a java process behind, whatever ends this one.
-process.on('exit', () => dynamo?.process.kill('SIGKILL'));
+process.on('exit', () => {
+  dynamo?.process.kill('SIGKILL');
+  dataLock?.release();
+});
 
 let server: ReturnType<typeof createGateway> | undefined;
 const base = `http://${host}:${port}`;
@@ -173,6 +209,24 @@ Try:  curl ${base}/v1/areas
 Stop with Ctrl-C.
 `);
 } catch (err) {
-  console.error(`Could not start: ${(err as Error).message}`);
+  console.error(startProblem(err));
   await stop(1);
+}
+
+/**
+ * The one line for a start that failed. A port taken between the check above and the bind gets
+ * the same line as before it; a database that does not answer is named with the setting that
+ * chose it (the API's own 503 text, "Retry in 1 second", tells a person at a terminal nothing).
+ */
+function startProblem(err: unknown): string {
+  const port = listenProblem(err, ports);
+  if (port) return port;
+  if (err instanceof UnavailableError) {
+    const endpoint = process.env.DYNAMODB_ENDPOINT;
+    const why = err.fault.replaceAll('-', ' ');
+    return dynamo
+      ? `DynamoDB Local at ${endpoint} did not answer (${why}). Check memory and Java, then run npm start again.`
+      : `Could not reach DynamoDB at ${endpoint} (DYNAMODB_ENDPOINT): ${why}. Start it there, or unset DYNAMODB_ENDPOINT and npm start runs DynamoDB Local itself.`;
+  }
+  return `Could not start: ${(err as Error).message}`;
 }
