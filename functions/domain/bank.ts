@@ -128,9 +128,17 @@ function checkJsonDepth(value: unknown): void {
  */
 function checkYamlShape(doc: Yaml.Document.Parsed, lc: Yaml.LineCounter): void {
   const { isCollection, isPair, isScalar, isSeq } = yaml();
-  const stack: [unknown, number, (string | number)[]][] = [[doc.contents, 1, []]];
+  // The path to a node as a chain of its segments, made into `questions[3].answer` only for an
+  // error: a bank's every node would otherwise copy its parent's path (a cold upload's cost).
+  type Trail = { up: Trail; seg: string | number } | undefined;
+  const pathOf = (trail: Trail): (string | number)[] => {
+    const out: (string | number)[] = [];
+    for (let t = trail; t; t = t.up) out.unshift(t.seg);
+    return out;
+  };
+  const stack: [unknown, number, Trail][] = [[doc.contents, 1, undefined]];
   while (stack.length) {
-    const [node, depth, path] = stack.pop()!;
+    const [node, depth, trail] = stack.pop()!;
     if (!isCollection(node)) continue;
     if (depth > PARSE_LIMITS.depth) {
       const pos = node.range ? lc.linePos(node.range[0]) : undefined;
@@ -139,17 +147,19 @@ function checkYamlShape(doc: Yaml.Document.Parsed, lc: Yaml.LineCounter): void {
         pos ? { line: pos.line, column: pos.col } : undefined,
       );
     }
-    (node.items as unknown[]).forEach((item, index) => {
+    const items = node.items as unknown[];
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index];
       if (!isPair(item)) {
-        stack.push([item, depth + 1, [...path, isSeq(node) ? index : String(index)]]);
-        return;
+        if (isCollection(item))
+          stack.push([item, depth + 1, { up: trail, seg: isSeq(node) ? index : String(index) }]);
+        continue;
       }
-      const key = isScalar(item.key) ? String(item.key.value) : String(index);
-      if (key === '<<' && isScalar(item.key) && item.key.range) {
+      if (isScalar(item.key) && item.key.value === '<<' && item.key.range) {
         const pos = lc.linePos(item.key.range[0]);
         throw new ValidationError([
           {
-            path: formatPath([...path, key]),
+            path: formatPath([...pathOf(trail), '<<']),
             message:
               'A YAML merge key (<<) is not part of YAML 1.2, which Assay reads: write the shared fields out in each question.',
             line: pos.line,
@@ -157,9 +167,12 @@ function checkYamlShape(doc: Yaml.Document.Parsed, lc: Yaml.LineCounter): void {
           },
         ]);
       }
-      stack.push([item.key, depth + 1, path]);
-      stack.push([item.value, depth + 1, [...path, key]]);
-    });
+      if (isCollection(item.key)) stack.push([item.key, depth + 1, trail]);
+      if (isCollection(item.value)) {
+        const key = isScalar(item.key) ? String(item.key.value) : String(index);
+        stack.push([item.value, depth + 1, { up: trail, seg: key }]);
+      }
+    }
   }
 }
 
