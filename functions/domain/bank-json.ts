@@ -48,15 +48,25 @@ function decodeKey(raw: string): string {
   }
 }
 
+/** What one pass over a JSON text's structure found. */
+export interface JsonStructure {
+  /** Keys written twice in one object (at most the limit asked for), in document order. */
+  duplicates: DuplicateKey[];
+  /** The offset of the bracket that opens a level deeper than the depth asked for, or -1. */
+  tooDeepAt: number;
+}
+
 /**
- * Every key that appears twice in the same object of a JSON text (at most `limit` of them), in
- * document order. Keys compare by value, so `"title"` and `"t\u0069tle"` are the same. A text
- * that is not valid JSON is scanned as far as it goes without an error: its parser reports it.
+ * One pass over a JSON text's structure: the keys that appear twice in the same object (at most
+ * `limit` of them, in document order) and where it first nests deeper than `maxDepth`, where the
+ * pass stops. Keys compare by value, so `"title"` and `"t\u0069tle"` are the same. A text that
+ * is not valid JSON is scanned as far as it goes without an error: its parser reports it.
  */
-export function duplicateJsonKeys(text: string, limit = 100): DuplicateKey[] {
+export function scanJson(text: string, limit = 100, maxDepth = Infinity): JsonStructure {
   const out: DuplicateKey[] = [];
   const stack: Frame[] = [];
-  for (let i = 0; i < text.length && out.length < limit; i++) {
+  // Past `limit` duplicates the pass goes on only to find the depth, when one was asked for.
+  for (let i = 0; i < text.length && (out.length < limit || maxDepth < Infinity); i++) {
     const c = text.charCodeAt(i);
     const top = stack.at(-1);
     if (c === QUOTE) {
@@ -66,7 +76,7 @@ export function duplicateJsonKeys(text: string, limit = 100): DuplicateKey[] {
         const key = raw.includes('\\') ? decodeKey(raw) : raw.slice(1, -1);
         const first = top.keys.get(key);
         if (first === undefined) top.keys.set(key, i);
-        else {
+        else if (out.length < limit) {
           const path = stack.slice(0, -1).map((f) => (f.kind === 'object' ? f.key! : f.index));
           out.push({ path: [...path, key], offset: i, firstOffset: first });
         }
@@ -74,10 +84,13 @@ export function duplicateJsonKeys(text: string, limit = 100): DuplicateKey[] {
         top.expectKey = false;
       }
       i = end;
-    } else if (c === 0x7b /* { */) {
-      stack.push({ kind: 'object', keys: new Map(), key: undefined, expectKey: true });
-    } else if (c === 0x5b /* [ */) {
-      stack.push({ kind: 'array', index: 0 });
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (stack.length >= maxDepth) return { duplicates: out, tooDeepAt: i };
+      stack.push(
+        c === 0x7b
+          ? { kind: 'object', keys: new Map(), key: undefined, expectKey: true }
+          : { kind: 'array', index: 0 },
+      );
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       stack.pop();
     } else if (c === 0x2c /* , */ && top) {
@@ -85,5 +98,9 @@ export function duplicateJsonKeys(text: string, limit = 100): DuplicateKey[] {
       else top.expectKey = true;
     }
   }
-  return out;
+  return { duplicates: out, tooDeepAt: -1 };
 }
+
+/** Every key that appears twice in the same object of a JSON text (see `scanJson`). */
+export const duplicateJsonKeys = (text: string, limit = 100): DuplicateKey[] =>
+  scanJson(text, limit).duplicates;

@@ -9,11 +9,11 @@ import type {
   Context,
 } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { duplicateJsonKeys } from '../domain/bank-json.ts';
+import { scanJson } from '../domain/bank-json.ts';
 import { withDeadline } from '../domain/deadline.ts';
 import { DomainError, UnauthorizedError, ValidationError } from '../domain/errors.ts';
 import { MAX_UPLOAD_TEXT_BYTES } from '../domain/upload-limits.ts';
-import { formatPath, parseOrThrow } from '../domain/z.ts';
+import { formatPath, once, parseOrThrow } from '../domain/z.ts';
 import { bearerOf } from './bearer.ts';
 import type { OutputCheck } from './conform.ts';
 import { CORS_EXPOSE_HEADERS, corsOrigins } from './cors.ts';
@@ -345,27 +345,6 @@ function gunzipped(event: HttpEvent): { text: string; bytes: Buffer; gzip: Buffe
 export const JSON_BODY_MAX_DEPTH = 64;
 
 /**
- * The offset at which `text` (JSON) opens its `JSON_BODY_MAX_DEPTH + 1`th nested level, or -1:
- * one pass over the characters, brackets inside strings not counted.
- */
-export function jsonTooDeepAt(text: string): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // a backslash escapes the next character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > JSON_BODY_MAX_DEPTH) return i;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return -1;
-}
-
-/**
  * Runs before the JSON body parser. An empty body is no body (clients often send
  * `Content-Type: application/json` with a bare POST). A route that locates errors by line and
  * column parses its body itself, so its text is set aside and hidden from the generic parser.
@@ -407,16 +386,16 @@ function prepareBody(routes: ReadonlyMap<string, RouteDef>) {
           `JSON request bodies are UTF-8; this one is declared charset=${charset}. Send it as UTF-8, with charset=utf-8 or no charset.`,
         );
       }
-      const at = jsonTooDeepAt(text);
+      // One pass over the body's structure, brackets inside strings not counted: its depth, and
+      // the keys written twice (the JSON parser keeps the last of them, so an edit's second
+      // "answer" would silently replace the key; refused, as a bank upload refuses it).
+      const { tooDeepAt: at, duplicates } = scanJson(text, 100, JSON_BODY_MAX_DEPTH);
       if (at >= 0) {
         throw new DomainError(
           'malformed-body',
           `The request body nests deeper than ${JSON_BODY_MAX_DEPTH} levels (at position ${at}): the JSON nesting depth limit is ${JSON_BODY_MAX_DEPTH}.`,
         );
       }
-      // The JSON parser keeps the last of a key written twice: an edit's second "answer" would
-      // silently replace the key. Refused, as a bank upload refuses it (domain/bank.ts).
-      const duplicates = duplicateJsonKeys(text);
       if (duplicates.length) {
         throw new ValidationError(
           duplicates.map((d) => ({
@@ -451,6 +430,8 @@ export function createHttpHandler<Routes extends readonly RouteDef[]>(
   options: HandlerOptions = {},
 ) {
   const routes = new Map(groupRoutes.filter((r) => r.group === group).map((r) => [routeKey(r), r]));
+  // The side entry is imported once; later responses reuse the module (no loader round trip).
+  const dispatchOptions = { ...options, outputs: options.outputs && once(options.outputs) };
   const origins = corsOrigins();
   const chain = middy<HttpEvent, HttpResult, Error, Context>({
     timeoutEarlyInMillis: DEADLINE_MARGIN_MS,
@@ -471,7 +452,7 @@ export function createHttpHandler<Routes extends readonly RouteDef[]>(
           event,
           operations as unknown as Readonly<Record<string, AnyOperation>>,
           routes,
-          options,
+          dispatchOptions,
         ),
       ),
     );
