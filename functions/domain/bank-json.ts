@@ -104,3 +104,10 @@ export function scanJson(text: string, limit = 100, maxDepth = Infinity): JsonSt
 /** Every key that appears twice in the same object of a JSON text (see `scanJson`). */
 export const duplicateJsonKeys = (text: string, limit = 100): DuplicateKey[] =>
   scanJson(text, limit).duplicates;
+
+/**
+ * What a duplicate key's refusal says, wherever it is found (`where`: how the first occurrence
+ * is located, a position or a line and column; `verb`: "send" for a request, "write" for a bank).
+ */
+export const duplicateKeyMessage = (d: DuplicateKey, where: string, verb: 'send' | 'write') =>
+  `"${String(d.path.at(-1))}" is written twice in this object (${where}): JSON would keep only the last, so ${verb} it once.`;

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
-import { duplicateJsonKeys } from './bank-json.ts';
+import { duplicateKeyMessage, scanJson } from './bank-json.ts';
 import { BankEnvelope, type BankMeta, MAX_BANK_QUESTIONS } from './bank-schema.ts';
 import { type FieldIssue, ValidationError } from './errors.ts';
 import { type QuestionContent, validateQuestion } from './question.ts';
@@ -110,17 +110,6 @@ function checkDocumentSize(text: string, format: string): void {
 const depthMessage = (format: string, where: string) =>
   `The ${format} document nests deeper than ${PARSE_LIMITS.depth} levels${where}: the nesting depth limit is ${PARSE_LIMITS.depth}. A bank needs 6.`;
 
-/** Nesting depth of a parsed JSON value, walked without recursion; throws past the limit. */
-function checkJsonDepth(value: unknown): void {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length) {
-    const [v, depth] = stack.pop()!;
-    if (!v || typeof v !== 'object') continue;
-    if (depth > PARSE_LIMITS.depth) throw limitError(depthMessage('JSON', ''));
-    for (const child of Object.values(v)) stack.push([child, depth + 1]);
-  }
-}
-
 /**
  * The same for a YAML document's nodes, before anything converts them (recursively) to objects;
  * and a merge key (`<<: *base`), which YAML 1.2 does not have: read as a field named `<<`, it
@@ -177,16 +166,18 @@ function checkYamlShape(doc: Yaml.Document.Parsed, lc: Yaml.LineCounter): void {
 }
 
 /**
- * Refuse a JSON text that writes a key twice in one object: `JSON.parse` keeps the last one
- * silently (a second `answer` would replace the key), where YAML refuses the same document.
+ * Refuse a JSON text that nests too deep, or writes a key twice in one object: `JSON.parse`
+ * keeps the last one silently (a second `answer` would replace the key), where YAML refuses the
+ * same document. One pass over the text's structure finds both (`scanJson`).
  */
-function checkJsonDuplicateKeys(text: string, value: unknown): void {
-  const duplicates = duplicateJsonKeys(text);
+function checkJsonStructure(text: string, value: unknown): void {
+  const { tooDeepAt, duplicates } = scanJson(text, 100, PARSE_LIMITS.depth);
+  if (tooDeepAt >= 0) throw limitError(depthMessage('JSON', ''));
   if (!duplicates.length) return;
   const questions = (value as { questions?: unknown }).questions;
+  const at = lineColOf(text);
   const issues = duplicates.map((d): FieldIssue => {
-    const key = String(d.path.at(-1));
-    const first = lineCol(text, d.firstOffset);
+    const first = at(d.firstOffset);
     const index =
       d.path[0] === 'questions' && typeof d.path[1] === 'number' ? d.path[1] : undefined;
     const id =
@@ -195,10 +186,14 @@ function checkJsonDuplicateKeys(text: string, value: unknown): void {
         : undefined;
     return {
       path: formatPath(d.path),
-      message: `"${key}" is written twice in this object (first at line ${first.line}, column ${first.column}): JSON would keep only the last, so write it once.`,
+      message: duplicateKeyMessage(
+        d,
+        `first at line ${first.line}, column ${first.column}`,
+        'write',
+      ),
       ...(index !== undefined ? { questionIndex: index } : {}),
       ...(typeof id === 'string' ? { questionId: id } : {}),
-      ...lineCol(text, d.offset),
+      ...at(d.offset),
     };
   });
   throw new ValidationError(issues);
@@ -233,14 +228,13 @@ export function parseBankText(text: string, format: BankFormat): unknown {
       value = JSON.parse(text);
     } catch (err) {
       const msg = (err as Error).message;
-      const at = lineCol(text, jsonErrorOffset(text, msg));
+      const at = lineColOf(text)(jsonErrorOffset(text, msg));
       throw new ValidationError(
         [{ path: '', message: `Malformed JSON: ${msg}`, ...at }],
         `Malformed JSON at line ${at.line}, column ${at.column}.`,
       );
     }
-    checkJsonDepth(value);
-    checkJsonDuplicateKeys(text, value);
+    checkJsonStructure(text, value);
     return value;
   }
   const { LineCounter, parseDocument } = yaml();
@@ -309,10 +303,23 @@ function jsonErrorOffset(text: string, message: string): number {
   return holds;
 }
 
-function lineCol(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
+/**
+ * The line and column (1-based) of offsets in `text`: its line starts found once, each offset
+ * by a binary search (a bank may have a hundred duplicate keys in 32 MiB).
+ */
+function lineColOf(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  };
 }
 
 /**

@@ -58,7 +58,7 @@ export class DomainError extends Error {
 export const MAX_ISSUE_TEXT = 400;
 
 /** `text` within `max` characters: its middle left out (and said so), no surrogate pair split. */
-export function boundedText(text: string, max = MAX_ISSUE_TEXT): string {
+function boundedText(text: string, max = MAX_ISSUE_TEXT): string {
   if (text.length <= max) return text;
   const isHigh = (i: number) => (text.charCodeAt(i) & 0xfc00) === 0xd800;
   let head = Math.floor((max - 40) / 2);

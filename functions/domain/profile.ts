@@ -302,6 +302,7 @@ export function buildProfile(input: ProfileInput): SkillProfile {
     const calibrated = items.filter((it) => it.calibrated).length;
     const section = adaptiveOf.get(area);
     let score = pct(items.map((it) => it.score));
+    let unreached = 0;
     counted.set(
       area,
       items.map((it) => it.score),
@@ -320,7 +321,7 @@ export function buildProfile(input: ProfileInput): SkillProfile {
       // Only the candidate's leaving counts so: a section the server ended early (its pool
       // ran out, which a pool of at least maxItems prevents) owes nothing.
       const left = section.stopReason === 'submitted' || section.stopReason === 'time-up';
-      const unreached = left ? Math.max(0, section.minItems - items.length) : 0;
+      unreached = left ? Math.max(0, section.minItems - items.length) : 0;
       const slots = [...items.map(() => expected), ...Array.from({ length: unreached }, () => 0)];
       score = pct(slots);
       counted.set(area, slots);
@@ -343,7 +344,7 @@ export function buildProfile(input: ProfileInput): SkillProfile {
               maxItems: section.maxItems,
               standardError: ability.standardError,
               targetStandardError: section.targetStandardError,
-              unreached: counted.get(area)!.length - items.length,
+              unreached,
             },
           }
         : {}),

@@ -9,7 +9,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { scanJson } from '../domain/bank-json.ts';
+import { duplicateKeyMessage, scanJson } from '../domain/bank-json.ts';
 import { withDeadline } from '../domain/deadline.ts';
 import { DomainError, UnauthorizedError, ValidationError } from '../domain/errors.ts';
 import { MAX_UPLOAD_TEXT_BYTES } from '../domain/upload-limits.ts';
@@ -400,7 +400,11 @@ function prepareBody(routes: ReadonlyMap<string, RouteDef>) {
         throw new ValidationError(
           duplicates.map((d) => ({
             path: formatPath(d.path),
-            message: `"${String(d.path.at(-1))}" is written twice in this object (at positions ${d.firstOffset} and ${d.offset}): JSON would keep only the last, so send it once.`,
+            message: duplicateKeyMessage(
+              d,
+              `at positions ${d.firstOffset} and ${d.offset}`,
+              'send',
+            ),
           })),
         );
       }

@@ -175,15 +175,14 @@ function derivedFailure(rec: ImportRecord, now: Date) {
 const hashRequest = (parts: readonly unknown[]) =>
   createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 
-/** Issues as kept on a record: at most MAX_KEPT_ERRORS. */
 /**
  * Bytes (as JSON) of errors, and of warnings and of skipped questions, that one import record
  * keeps: together well inside DynamoDB's 400 KB item. A count alone is not enough: a thousand
  * errors of the longest message (`MAX_ISSUE_TEXT`) took more than the item can hold, and the job
  * could not record its failure.
  */
-export const KEPT_ERROR_BYTES = 150_000;
-export const KEPT_NOTICE_BYTES = 80_000;
+const KEPT_ERROR_BYTES = 150_000;
+const KEPT_NOTICE_BYTES = 80_000;
 
 /** The first of `items`, at most `count` of them and `bytes` of JSON. */
 function firstWithin<T>(items: readonly T[], count: number, bytes: number): T[] {
@@ -197,6 +196,7 @@ function firstWithin<T>(items: readonly T[], count: number, bytes: number): T[] 
   return out;
 }
 
+/** Issues as kept on a record: at most MAX_KEPT_ERRORS, and KEPT_ERROR_BYTES of JSON. */
 const kept = (issues: readonly FieldIssue[]) =>
   firstWithin(issues, MAX_KEPT_ERRORS, KEPT_ERROR_BYTES);
 

@@ -14,7 +14,7 @@ export interface PortSetting {
 }
 
 /** One line a person can act on for a failed bind of `p`, or undefined for another error. */
-export function bindProblem(err: unknown, p: PortSetting): string | undefined {
+function bindProblem(err: unknown, p: PortSetting): string | undefined {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EADDRINUSE') {
     return `Port ${p.port} on ${p.host} is already in use (another npm start?): stop what uses it, or choose another port with ${p.setting}=<port> npm start.`;

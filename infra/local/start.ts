@@ -78,7 +78,7 @@ async function stop(code = 0) {
   server?.close();
   await mail?.stop();
   await dynamo?.stop();
-  dataLock?.release();
+  // The exit handler below releases the data folder.
   process.exit(code);
 }
 
