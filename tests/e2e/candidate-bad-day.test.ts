@@ -3,7 +3,7 @@
  * land while the review screen is open, the deadline passing with answers still offline, and
  * a computer whose clock is changed during the attempt.
  */
-import { afterEach, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { clock } from '../../functions/domain/clock.ts';
 import {
   type Assessment,
@@ -15,6 +15,8 @@ import {
   goToType,
   invite,
   QUESTION_COUNT as N,
+  restoreClockAfterEach,
+  sixMinuteAssessment,
   startInvitation,
   takeUrl,
   useBrowserApp,
@@ -24,19 +26,12 @@ const app = useBrowserApp();
 let assessment: Assessment;
 let sixMinutes: Assessment;
 
-const realNow = clock.now;
-afterEach(() => {
-  clock.now = realNow;
-});
+restoreClockAfterEach();
 
 beforeAll(async () => {
   if (!app.browser) return;
   assessment = await createAssessment(app.api, 'badday');
-  sixMinutes = await createAssessment(app.api, 'badday6', {
-    title: 'Six minutes',
-    timeLimitMinutes: 6,
-    showResultToCandidate: false,
-  });
+  sixMinutes = await sixMinuteAssessment(app.api, 'badday6', 'Six minutes');
 }, 60_000);
 
 describeInBrowser('the candidate app on a bad day', () => {

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { afterEach, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { clock } from '../../functions/domain/clock.ts';
 import {
   type Assessment,
@@ -12,6 +12,8 @@ import {
   expectReflow,
   invite,
   QUESTION_COUNT as N,
+  restoreClockAfterEach,
+  sixMinuteAssessment,
   takeUrl,
   useBrowserApp,
 } from './support.ts';
@@ -20,19 +22,12 @@ const app = useBrowserApp();
 let withResults: Assessment;
 let sixMinutes: Assessment;
 
-const realNow = clock.now;
-afterEach(() => {
-  clock.now = realNow;
-});
+restoreClockAfterEach();
 
 beforeAll(async () => {
   if (!app.browser) return;
   withResults = await createAssessment(app.api, 'screens');
-  sixMinutes = await createAssessment(app.api, 'timeup', {
-    title: 'Six-minute screen',
-    timeLimitMinutes: 6,
-    showResultToCandidate: false,
-  });
+  sixMinutes = await sixMinuteAssessment(app.api, 'timeup', 'Six-minute screen');
 }, 60_000);
 
 async function open(token: string, viewport?: { width: number; height: number }) {

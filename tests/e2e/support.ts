@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
+import { clock } from '../../functions/domain/clock.ts';
 import {
   QUESTION_TYPES,
   type QuestionTypeId,
@@ -225,6 +226,18 @@ export interface Assessment {
   id: string;
   employer: string;
 }
+
+/** Puts the server's clock back after each test of the file that moved it (`clock.now`). */
+export function restoreClockAfterEach(): void {
+  const realNow = clock.now;
+  afterEach(() => {
+    clock.now = realNow;
+  });
+}
+
+/** A six-minute assessment whose candidates see no result: the time-up cases' own. */
+export const sixMinuteAssessment = (api: TestApi, prefix: string, title: string) =>
+  createAssessment(api, prefix, { title, timeLimitMinutes: 6, showResultToCandidate: false });
 
 /** An assessment over the every-type bank: every question, one section per area. */
 export async function createAssessment(
