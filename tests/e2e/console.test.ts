@@ -657,7 +657,7 @@ describeInBrowser('the console for employers', () => {
           : first.type === 'multi'
             ? [first.options[0].id]
             : first.type === 'order'
-              ? first.items.map((i: { id: string }) => i.id)
+              ? first.options.map((o: { id: string }) => o.id)
               : first.options[0].id;
     const saved = await app.api.request(
       'PUT',
