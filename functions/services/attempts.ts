@@ -63,6 +63,7 @@ import {
   ValidationError,
 } from '../domain/errors.ts';
 import { newUlid } from '../domain/ids.ts';
+import { localeOr } from '../domain/locales.ts';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../domain/numbers.ts';
 import { currentProfile } from '../domain/profile.ts';
 import {
@@ -421,18 +422,22 @@ export async function startOrResume(
     const inv = await getInvitation(parsed.invitationId, round > 0);
     if (!inv || !secretMatches(parsed.secret, inv.tokenHash))
       throw new UnauthorizedError(INVALID_LINK);
+    // Why the link is gone goes to the candidate in their language (`locale`).
+    const locale = localeOr(inv.candidate.locale);
     if (inv.status === 'revoked')
-      throw new GoneError('revoked', 'This invitation was withdrawn by the employer.');
+      throw new GoneError('revoked', 'This invitation was withdrawn by the employer.', locale);
     if (inv.status === 'completed')
       throw new GoneError(
         'finished',
         'This assessment has already been completed with this invitation.',
+        locale,
       );
     if (inv.status === 'started') return resume(inv, now, session);
     if (Date.parse(inv.expiresAt) <= now.getTime()) {
       throw new GoneError(
         'expired',
         `This invitation expired at ${inv.expiresAt}. Ask the employer for a new link.`,
+        locale,
       );
     }
     // The claim decides the race between starts; it freezes the assessment's content in the
@@ -490,6 +495,7 @@ async function resume(inv: Invitation, now: Date, session: Session): Promise<Sta
     throw new GoneError(
       'finished',
       'This assessment has already finished: it was submitted or its time ran out.',
+      localeOr(inv.candidate.locale),
     );
   }
   // The start is the first session; resumes are recorded while fewer than the maximum are.
