@@ -86,6 +86,7 @@ import {
   poolOf,
   sectionViews,
   shownItems,
+  shownUnanswered,
 } from './adaptive-attempts.ts';
 import { claimForStart } from './content-lock.ts';
 import { RETENTION_DAYS } from './retention.ts';
@@ -598,6 +599,7 @@ async function complete(
         tokenHash: state.tokenHash,
         result,
         questionOrgs: questionOrgsOf(draw, state, result),
+        ...unansweredOf(draw, state),
         deadline,
         ...(ctx.extensions.length
           ? { extensions: [...ctx.extensions].sort((x, y) => x.at.localeCompare(y.at)) }
@@ -616,6 +618,12 @@ async function complete(
 }
 
 /** The organisation owning each graded question, in the result's order. */
+/** The adaptive items left unanswered, when there are any (the report lists them). */
+function unansweredOf(draw: AttemptDraw, state: AttemptState) {
+  const items = shownUnanswered(draw, state);
+  return items.length ? { shownUnanswered: items } : {};
+}
+
 function questionOrgsOf(draw: AttemptDraw, state: AttemptState, result: AttemptResult): string[] {
   const owner = new Map(shownItems(draw, state).map((it) => [it.ref.q, it.ref.o]));
   return result.questions.map((q) => owner.get(q.questionId) ?? draw.org);
