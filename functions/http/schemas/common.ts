@@ -8,7 +8,8 @@ export const InvitationParams = /* @__PURE__ */ (() => z.strictObject({ invitati
 export const AttemptParams = z.strictObject({ attemptId: Id });
 export const AnswerParams = z.strictObject({
   attemptId: Id,
-  questionId: z.string().check(z.minLength(3), z.maxLength(64)),
+  // A question's handle in the attempt (`q1`...): docs/state-machines.md#question-handles-what-a-candidate-calls-a-question.
+  questionId: z.string().check(z.minLength(1), z.maxLength(64)),
 });
 
 /** A listing's cursor: an opaque base64url token (decoded and checked by data/cursor.ts). */
