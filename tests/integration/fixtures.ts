@@ -176,9 +176,18 @@ export function textQuestions(prefix: string, n: number) {
  * prompt. The candidate names a question by its handle (`q3`), the report by its bank id; the
  * fixture prompts are unique.
  */
-export function reportEntryOf<T extends { prompt: string }>(
-  report: { questions: T[] },
+export function reportEntryOf(
+  report: { questions: ReportEntry[] },
   shown: { prompt: string },
-): T | undefined {
+): ReportEntry | undefined {
   return report.questions.find((q) => q.prompt === shown.prompt);
+}
+
+/** What the tests read of a question in the employer's report. */
+export interface ReportEntry {
+  questionId: string;
+  prompt: string;
+  score: number;
+  answer?: string;
+  answered?: boolean;
 }

@@ -250,7 +250,9 @@ describe('what a candidate sends back', () => {
     const pick = handleOfText(q4, SJT_OPTIONS[1]!.text);
     expect((await save(attemptId, attemptToken, 'q4', pick, '"0"')).status).toBe(200);
 
-    const stale = await save(attemptId, attemptToken, 'q4', 'o1', '"0"');
+    // Another option than the stored one: the same one again would be a retry that landed.
+    const other = q4.options!.find((o) => o.id !== pick)!.id;
+    const stale = await save(attemptId, attemptToken, 'q4', other, '"0"');
 
     expect(stale.status).toBe(412);
     expect(stale.body.current).toMatchObject({ answer: pick, revision: 1 });
