@@ -267,8 +267,9 @@ export const currentDeadline = (loaded: Pick<Loaded, 'draw' | 'state'>) =>
 export async function attemptView(loaded: Loaded, now: Date, attemptToken?: string) {
   const { draw, state } = loaded;
   const contents = await attemptContents(draw);
-  const shown = shownItems(draw, state).map((it) => questionView(draw, it.ref, contents, it.index));
-  const bySlot = new Map(shownItems(draw, state).map((it, n) => [it.index, shown[n]!]));
+  const items = shownItems(draw, state);
+  const shown = items.map((it) => questionView(draw, it.ref, contents, it.index));
+  const bySlot = new Map(items.map((it, n) => [it.index, shown[n]!]));
   // Null-prototype records keyed by handle: never reading a prototype.
   const answers = nullRecord<unknown>();
   const revisions = nullRecord<{ revision: number; savedAt: string }>();
