@@ -6,6 +6,7 @@
  * stored, so attempts started before handles existed get them too (docs/state-machines.md).
  */
 import type { CandidateQuestion, QuestionContent } from './question.ts';
+import type { AnswerKind } from './question-types/type.ts';
 
 /** The handle of the question in answer slot `slot` (0-based): `q1` for slot 0. */
 export const questionHandle = (slot: number): string => `q${slot + 1}`;
@@ -26,32 +27,35 @@ export function slotOfHandle(handle: string): number | undefined {
 /** The handle of the option shown k-th (0-based) in this attempt: `o1` is shown first. */
 const optionHandle = (k: number) => `o${k + 1}`;
 
-/** A question's options in both directions: bank id <-> this attempt's handle. */
+/**
+ * A question's options in both directions, bank id <-> this attempt's handle, and what its
+ * answers are (its type's `answerKind`: one option id, a list of them, or no option id).
+ */
 export interface OptionHandles {
+  kind: AnswerKind;
   toHandle: ReadonlyMap<string, string>;
   toBank: ReadonlyMap<string, string>;
 }
 
-const NO_OPTIONS: OptionHandles = { toHandle: new Map(), toBank: new Map() };
-
 /** The option handles of a question as shown: by position in its candidate view's `options`. */
-export function optionHandlesOf(view: CandidateQuestion): OptionHandles {
-  const options = view.options as { id: string }[] | undefined;
-  if (!options?.length) return NO_OPTIONS;
+function optionHandlesOf(view: CandidateQuestion, kind: AnswerKind): OptionHandles {
+  const options = (view.options as { id: string }[] | undefined) ?? [];
   const toHandle = new Map(options.map((o, k) => [o.id, optionHandle(k)]));
-  return { toHandle, toBank: new Map([...toHandle].map(([id, h]) => [h, id])) };
+  return { kind, toHandle, toBank: new Map([...toHandle].map(([id, h]) => [h, id])) };
 }
 
 /**
- * The candidate view with handles for the question and its options, and the option map. Only
- * `options` carry author-chosen ids: a matching question's right-hand ids are hashes of their
- * text (question-types/matching.ts), and no other type shows an id.
+ * The candidate view with handles for the question and its options, and the option map.
+ * `kind` is the question type's `answerKind`. Only `options` carry author-chosen ids: a
+ * matching question's right-hand ids are hashes of their text (question-types/matching.ts),
+ * and no other type shows an id.
  */
 export function viewWithHandles(
   view: CandidateQuestion,
   slot: number,
+  kind: AnswerKind,
 ): { view: CandidateQuestion; options: OptionHandles } {
-  const options = optionHandlesOf(view);
+  const options = optionHandlesOf(view, kind);
   const shown = view.options as { id: string; text: string }[] | undefined;
   return {
     view: {
@@ -84,21 +88,20 @@ export function contentWithHandles(
 }
 
 /**
- * An answer with each option id renamed through `names`: an option answer is one id or a list
- * of them (the convention of every type with options); anything else is returned as it is.
+ * An answer with each option id renamed through `names`, as its type's `answerKind` says an
+ * answer names options: one option id, or a list of them; any other answer is returned as is.
  */
-function renamed(value: unknown, names: ReadonlyMap<string, string>): unknown {
-  if (names.size === 0) return value;
-  if (typeof value === 'string') return names.get(value) ?? value;
-  if (Array.isArray(value))
-    return value.map((v) => (typeof v === 'string' ? (names.get(v) ?? v) : v));
+function renamed(value: unknown, kind: AnswerKind, names: ReadonlyMap<string, string>): unknown {
+  const rename = (v: unknown) => (typeof v === 'string' ? (names.get(v) ?? v) : v);
+  if (kind === 'one id') return rename(value);
+  if (kind === 'ids' && Array.isArray(value)) return value.map(rename);
   return value;
 }
 
 /** A stored answer (bank option ids) as the candidate sent it (option handles). */
 export const answerToHandles = (value: unknown, options: OptionHandles) =>
-  renamed(value, options.toHandle);
+  renamed(value, options.kind, options.toHandle);
 
 /** A checked answer (option handles) as it is stored and graded (bank option ids). */
 export const answerToBank = (value: unknown, options: OptionHandles) =>
-  renamed(value, options.toBank);
+  renamed(value, options.kind, options.toBank);

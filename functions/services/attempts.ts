@@ -289,6 +289,7 @@ function questionView(
   return viewWithHandles(
     candidateView(content, ref.order ? ref : startQuestion(content, draw.attemptId)),
     slot,
+    answerKind(content),
   );
 }
 

@@ -14,6 +14,7 @@ import {
   viewWithHandles,
 } from '../../functions/domain/handles.ts';
 import {
+  answerKind,
   candidateView,
   gradeResponse,
   parseResponse,
@@ -73,7 +74,7 @@ describe('option handles', () => {
       fc.assert(
         fc.property(withAnswers(type), fc.string(), ([q, answer], attemptId) => {
           const shown = candidateView(q, startQuestion(q, attemptId));
-          const { view, options } = viewWithHandles(shown, 4);
+          const { view, options } = viewWithHandles(shown, 4, answerKind(q));
           const shownOptions = shown.options as { id: string; text: string }[];
           expect(view.questionId).toBe('q5');
           expect(view.options).toEqual(
@@ -97,7 +98,8 @@ describe('option handles', () => {
     (type) => {
       fc.assert(
         fc.property(withAnswers(type), ([q]) => {
-          const { options } = viewWithHandles(candidateView(q, startQuestion(q, 'a1')), 0);
+          const view = candidateView(q, startQuestion(q, 'a1'));
+          const { options } = viewWithHandles(view, 0, answerKind(q));
           const bankIds = (q.options ?? []).map((o) => o.id);
           // A bank id that is not also some handle (an author may call an option "o1").
           const foreign = bankIds.find((id) => !options.toBank.has(id));
@@ -112,6 +114,23 @@ describe('option handles', () => {
             for (const id of bankIds.filter((i) => i !== foreign && i.length >= 8))
               expect(text).not.toContain(id);
           }
+        }),
+        { numRuns: 40 },
+      );
+    },
+    30_000,
+  );
+
+  it.each(QUESTION_TYPE_LIST.filter((t) => !t.withOptions).map((t) => t.id))(
+    'leave a %s question’s view and answers as they are, but for its handle',
+    (type) => {
+      fc.assert(
+        fc.property(withAnswers(type), ([q, answer]) => {
+          const shown = candidateView(q, startQuestion(q, 'a1'));
+          const { view, options } = viewWithHandles(shown, 0, answerKind(q));
+          expect(view).toEqual({ ...shown, questionId: 'q1' });
+          expect(answerToHandles(answer, options)).toEqual(answer);
+          expect(answerToBank(answer, options)).toEqual(answer);
         }),
         { numRuns: 40 },
       );
