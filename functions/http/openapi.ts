@@ -180,6 +180,11 @@ export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '
       responses['413'] ??= problemResponse(
         `The body is larger than this route takes (${route.consumes?.some((c) => c !== 'application/json') ? '4 MiB' : '1 MiB'}).`,
       );
+      // Over 10 MB, API Gateway refuses the body itself (`{"message":"Request Entity Too Large"}`).
+      responses['413'] = {
+        ...(responses['413'] as Json),
+        content: { ...PROBLEM, 'application/json': { schema: GATEWAY_MESSAGE } },
+      };
       responses['415'] ??= problemResponse(
         `The body’s Content-Type is missing or not one this route takes (${(route.consumes ?? ['application/json']).join(', ')}).`,
       );
