@@ -22,76 +22,79 @@ const SE_MESSAGE = {
   error: `targetStandardError is from ${ADAPTIVE_LIMITS.minStandardError} to ${ADAPTIVE_LIMITS.maxStandardError} (default ${ADAPTIVE_DEFAULTS.targetStandardError}; smaller asks more questions).`,
 };
 
-export const SectionInput = /* @__PURE__ */ (() =>
-  z
-    .strictObject({
-      area: z.enum(AREA_IDS, { error: `Unknown area; use one of: ${AREA_IDS.join(', ')}.` }),
-      /** Questions of a fixed section (an adaptive section has minItems and maxItems instead). */
-      count: z.optional(z.int().check(z.gte(1), z.lte(100))),
-      difficulty: z.optional(
-        z.union([z.literal(1), z.literal(2), z.literal(3), z.literal('mixed')], {
-          error: 'difficulty is 1, 2, 3 or "mixed".',
-        }),
-      ),
-      mode: z.optional(
-        z.enum(['fixed', 'adaptive'], { error: 'mode is "fixed" (the default) or "adaptive".' }),
-      ),
-      minItems: z.optional(
-        z
-          .int()
-          .check(
-            z.gte(1, ITEMS_MESSAGE('minItems')),
-            z.lte(ADAPTIVE_LIMITS.maxItems, ITEMS_MESSAGE('minItems')),
-          ),
-      ),
-      maxItems: z.optional(
-        z
-          .int()
-          .check(
-            z.gte(1, ITEMS_MESSAGE('maxItems')),
-            z.lte(ADAPTIVE_LIMITS.maxItems, ITEMS_MESSAGE('maxItems')),
-          ),
-      ),
-      targetStandardError: z.optional(
-        z
-          .number()
-          .check(
-            z.gte(ADAPTIVE_LIMITS.minStandardError, SE_MESSAGE),
-            z.lte(ADAPTIVE_LIMITS.maxStandardError, SE_MESSAGE),
-            storable(),
-          ),
-      ),
-    })
-    .check(
-      // The OpenAPI document's statement of checkBlueprint's per-section rules: a fixed section has
-      // a count and no stopping rule, an adaptive one a stopping rule and no count. The contract
-      // test holds the server to it (tests/integration/contract.test.ts).
-      z.meta({
-        oneOf: [
-          {
-            title: 'Fixed section',
-            description: 'count questions drawn at random from the pool (mode absent or "fixed").',
-            required: ['count'],
-            properties: { mode: { const: 'fixed' } },
-            not: {
-              anyOf: [
-                { required: ['minItems'] },
-                { required: ['maxItems'] },
-                { required: ['targetStandardError'] },
-              ],
-            },
-          },
-          {
-            title: 'Adaptive section',
-            description:
-              'Each next item chosen from the previous answers: no count; minItems (at most maxItems), maxItems and targetStandardError set when it stops.',
-            required: ['mode'],
-            properties: { mode: { const: 'adaptive' } },
-            not: { required: ['count'] },
-          },
+const SectionFields = /* @__PURE__ */ (() =>
+  z.strictObject({
+    area: z.enum(AREA_IDS, { error: `Unknown area; use one of: ${AREA_IDS.join(', ')}.` }),
+    /** Questions of a fixed section (an adaptive section has minItems and maxItems instead). */
+    count: z.optional(z.int().check(z.gte(1), z.lte(100))),
+    difficulty: z.optional(
+      z.union([z.literal(1), z.literal(2), z.literal(3), z.literal('mixed')], {
+        error: 'difficulty is 1, 2, 3 or "mixed".',
+      }),
+    ),
+    mode: z.optional(
+      z.enum(['fixed', 'adaptive'], { error: 'mode is "fixed" (the default) or "adaptive".' }),
+    ),
+    minItems: z.optional(
+      z
+        .int()
+        .check(
+          z.gte(1, ITEMS_MESSAGE('minItems')),
+          z.lte(ADAPTIVE_LIMITS.maxItems, ITEMS_MESSAGE('minItems')),
+        ),
+    ),
+    maxItems: z.optional(
+      z
+        .int()
+        .check(
+          z.gte(1, ITEMS_MESSAGE('maxItems')),
+          z.lte(ADAPTIVE_LIMITS.maxItems, ITEMS_MESSAGE('maxItems')),
+        ),
+    ),
+    targetStandardError: z.optional(
+      z
+        .number()
+        .check(
+          z.gte(ADAPTIVE_LIMITS.minStandardError, SE_MESSAGE),
+          z.lte(ADAPTIVE_LIMITS.maxStandardError, SE_MESSAGE),
+          storable(),
+        ),
+    ),
+  }))();
+
+/**
+ * checkBlueprint's per-section rules, stated for the OpenAPI document: a fixed section has a
+ * count and no stopping rule, an adaptive one a stopping rule and no count. The contract test
+ * holds the server to them (tests/integration/contract.test.ts).
+ */
+const SECTION_KINDS = {
+  oneOf: [
+    {
+      title: 'Fixed section',
+      description: 'count questions drawn at random from the pool (mode absent or "fixed").',
+      required: ['count'],
+      properties: { mode: { const: 'fixed' } },
+      not: {
+        anyOf: [
+          { required: ['minItems'] },
+          { required: ['maxItems'] },
+          { required: ['targetStandardError'] },
         ],
-      } as Record<string, unknown>),
-    ))();
+      },
+    },
+    {
+      title: 'Adaptive section',
+      description:
+        'Each next item chosen from the previous answers: no count; minItems (at most maxItems), maxItems and targetStandardError set when it stops.',
+      required: ['mode'],
+      properties: { mode: { const: 'adaptive' } },
+      not: { required: ['count'] },
+    },
+  ],
+};
+
+export const SectionInput = /* @__PURE__ */ (() =>
+  SectionFields.check(z.meta(SECTION_KINDS as Record<string, unknown>)))();
 export type SectionInput = z.infer<typeof SectionInput>;
 
 /** The longest lead a reminder may have: a week. */
