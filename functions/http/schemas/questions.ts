@@ -77,6 +77,8 @@ const LocatedIssue = once(() =>
 /** Something an author should know about an imported question (nothing was refused). */
 const UploadNotice = once(() =>
   z.object({
+    /** `question-retired`: a retired question the upload left retired (docs/imports.md). */
+    code: z.optional(z.enum(['question-retired'])),
     message: z.string(),
     line: z.optional(z.int()),
     column: z.optional(z.int()),
