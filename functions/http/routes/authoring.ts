@@ -12,8 +12,8 @@ import {
   CalibrationParams,
   CalibrationRunView,
   CreateImportBody,
-  EditQuestionBody,
   EditQuestionDocument,
+  EditQuestionRequest,
   GetQuestionQuery,
   ImportParams,
   ImportPartParams,
@@ -243,7 +243,7 @@ export const AUTHORING_ROUTES = [
       return QuestionIdParams();
     },
     get body() {
-      return EditQuestionBody();
+      return EditQuestionRequest();
     },
     get documentedBody() {
       return EditQuestionDocument();
