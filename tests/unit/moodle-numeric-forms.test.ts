@@ -7,19 +7,10 @@
  * (a decimal comma, a unit) are refused with the reason, on their line.
  */
 import { describe, expect, it } from 'vitest';
-import { type FieldIssue, ValidationError } from '../../functions/domain/errors.ts';
 import { parseGift } from '../../functions/domain/gift.ts';
 import { importMoodleXml } from '../../functions/domain/moodle-xml.ts';
 import { gradeResponse, type QuestionContent } from '../../functions/domain/question.ts';
-
-const quiz = (...questions: string[]) =>
-  [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    '<quiz>',
-    '  <question type="category"><category><text>$course$/top/security</text></category></question>',
-    ...questions,
-    '</quiz>',
-  ].join('\n');
+import { quiz, refusal } from '../support/moodle-xml.ts';
 
 /** A numerical question with these answers (and more elements, such as `<units>`). */
 const numerical = (...body: string[]) =>
@@ -43,16 +34,6 @@ const readXml = (...body: string[]) => {
   const warnings = read.warnings.filter((w) => !/general feedback/.test(w.message));
   return { q: read.bank.questions[0] as QuestionContent, warnings };
 };
-
-function refusal(read: () => unknown): FieldIssue[] {
-  try {
-    read();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return (err as ValidationError).issues;
-  }
-  throw new Error('the file was accepted');
-}
 
 describe('a Moodle XML numerical answer written as Moodle writes numbers', () => {
   it('reads a decimal comma in the answer and the tolerance as Moodle does: 1,5 is 1.5', () => {
