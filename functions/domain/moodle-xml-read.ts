@@ -178,7 +178,8 @@ function xmlQuestion(r: XmlQuestionReader, el: Element, qtype: string): XmlQuest
   const subquestions: XmlPair[] = children(el, 'subquestion').map((s) => ({
     left: r.rich(s, textFormat, 'answer'),
     right: textOf(child(s, 'answer')),
-    markdown: textFormat === 'markdown',
+    // The pair's own format (Moodle reads its left-hand text in it), else the question's.
+    markdown: formatOf(s, textFormat) === 'markdown',
     pos: posOf(s),
   }));
   return {

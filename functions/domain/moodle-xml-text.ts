@@ -25,7 +25,7 @@ export interface XmlPair {
   left: string;
   /** As written: plain text, or markdown in a markdown question (unless `rights=plain`). */
   right: string;
-  /** The question's format is markdown. */
+  /** The pair's format (its `format` attribute, else the question's) is markdown. */
   markdown: boolean;
   pos: Pos;
 }
