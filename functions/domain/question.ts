@@ -9,7 +9,7 @@ import {
   QUESTION_TYPES,
   typeOf,
 } from './question-types/registry.ts';
-import type { AttemptData, Option, QuestionContent } from './question-types/type.ts';
+import type { AnswerKind, AttemptData, Option, QuestionContent } from './question-types/type.ts';
 import { seededRandom } from './random.ts';
 import { notReserved } from './reserved.ts';
 import { AREA_IDS } from './taxonomy.ts';
@@ -329,12 +329,9 @@ export function answerBytes(q: QuestionContent): number {
   return typeOf(q.type).answerBytes(q);
 }
 
-/**
- * Whether `parseResponse` would accept this answer, without composing the messages of a refusal:
- * what a start asks of every question it draws when it plans the answer's room.
- */
-export function acceptsResponse(q: QuestionContent, raw: unknown): boolean {
-  return typeOf(q.type).response(q).safeParse(raw).success;
+/** What an answer to this question is (`QuestionType.answerKind`): how storage plans its room. */
+export function answerKind(q: QuestionContent): AnswerKind {
+  return typeOf(q.type).answerKind;
 }
 
 /** Validate a candidate's answer against the question it answers. */

@@ -66,7 +66,7 @@ import { newUlid } from '../domain/ids.ts';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../domain/numbers.ts';
 import { currentProfile } from '../domain/profile.ts';
 import {
-  acceptsResponse,
+  answerKind,
   candidateView,
   gradeResponse,
   parseResponse,
@@ -121,40 +121,16 @@ export const SHORT_ANSWER_BYTES = 48;
 const NUMBER_BYTES = 11;
 
 /**
- * The bytes an answer to this question is planned to take in its answer page, found by asking
- * the question's own response schema what it accepts (so nothing here names a question type):
- * one option id, any list of its option ids, a number, or else a short text.
+ * The bytes an answer to this question is planned to take in its answer page, by what its type
+ * declares an answer is (so nothing here names a question type): one option id, any list of its
+ * option ids, a number, or else a short text.
  */
 export function answerAllowance(q: QuestionContent): number {
-  const ids = q.options?.map((o) => o.id) ?? [];
-  const kind = answerKind(q, ids);
-  if (kind === 'one id') return Math.max(...ids.map((id) => id.length));
+  const kind = answerKind(q);
+  const ids = kind === 'one id' || kind === 'ids' ? (q.options?.map((o) => o.id) ?? []) : [];
+  if (kind === 'one id' && ids.length) return Math.max(...ids.map((id) => id.length));
   if (kind === 'ids') return 3 + ids.reduce((n, id) => n + id.length + 1, 0);
   return kind === 'number' ? NUMBER_BYTES : SHORT_ANSWER_BYTES;
-}
-
-/**
- * What kind of answer a question's type takes, asked of the first question of each type only:
- * whether one of its own option ids, or a number, is an answer depends on the type's response
- * schema, not on which options a question has (and building that schema for every question
- * drawn was a tenth of a cold start's zod work).
- */
-const kinds = new Map<string, 'one id' | 'ids' | 'number' | 'text'>();
-function answerKind(q: QuestionContent, ids: readonly string[]) {
-  const key = `${q.type}:${ids.length > 0}`;
-  let kind = kinds.get(key);
-  if (!kind) {
-    kind =
-      ids.length && acceptsResponse(q, ids[0])
-        ? 'one id'
-        : ids.length
-          ? 'ids'
-          : acceptsResponse(q, 0)
-            ? 'number'
-            : 'text';
-    kinds.set(key, kind);
-  }
-  return kind;
 }
 
 // ---------------------------------------------------------------------------------------------

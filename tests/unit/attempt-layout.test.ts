@@ -6,7 +6,7 @@ import { type Completion, completionOf, resultItem } from '../../functions/data/
 import { PAGE_BYTES, PAGE_OVERHEAD_BYTES, planPages } from '../../functions/data/attempts.ts';
 import { completedAttemptOf, completionOfRecord } from '../../functions/data/stream-records.ts';
 import {
-  acceptsResponse,
+  parseResponse,
   type QuestionContent,
   validateQuestion,
 } from '../../functions/domain/question.ts';
@@ -54,13 +54,15 @@ describe('answer pages', () => {
   });
 
   it('plans every question of the shipped bank as its own response schema says', () => {
-    // answerAllowance asks each type once; asking every question must give the same plan.
+    // answerAllowance reads what each type declares; asking every question's response schema
+    // must give the same plan.
     const all = bankFiles(['questions']).flatMap((f) => readBankFile(f).questions);
+    const accepts = (q: QuestionContent, answer: unknown) => parseResponse(q, answer).ok;
     const asked = (q: QuestionContent) => {
       const ids = q.options?.map((o) => o.id) ?? [];
-      if (ids.length && acceptsResponse(q, ids[0])) return Math.max(...ids.map((id) => id.length));
+      if (ids.length && accepts(q, ids[0])) return Math.max(...ids.map((id) => id.length));
       if (ids.length) return 3 + ids.reduce((n, id) => n + id.length + 1, 0);
-      return acceptsResponse(q, 0) ? answerAllowance(numeric) : SHORT_ANSWER_BYTES;
+      return accepts(q, 0) ? answerAllowance(numeric) : SHORT_ANSWER_BYTES;
     };
 
     expect(new Set(all.map((q) => q.type)).size).toBeGreaterThanOrEqual(5);

@@ -75,6 +75,27 @@ describe('every question type', () => {
         );
       }, 20_000);
 
+      it(`declares its answer as ${t.answerKind === 'text' ? 'neither option ids nor a number' : t.answerKind}, as its response schema takes`, () => {
+        fc.assert(
+          fc.property(questions, (raw) => {
+            const q = validateQuestion(raw).question!;
+            const ids = q.options?.map((o) => o.id) ?? [];
+            const takes = (answer: unknown) => parseResponse(q, answer).ok;
+            const kind =
+              ids.length && takes(ids[0])
+                ? 'one id'
+                : ids.length
+                  ? 'ids'
+                  : takes(0)
+                    ? 'number'
+                    : 'text';
+            expect(kind).toBe(t.answerKind);
+            if (kind === 'ids') expect(ids.some(takes)).toBe(false);
+          }),
+          { numRuns: 100 },
+        );
+      }, 20_000);
+
       it('says what it takes when an answer does not fit, and scores that answer 0', () => {
         fc.assert(
           fc.property(questions, (raw) => {

@@ -149,6 +149,7 @@ export const matching: QuestionType<
   },
   // One entry per left-hand item: a right-hand id (r and 10 hex digits, quoted) or null.
   answerBytes: (q) => 2 + 13 * q.answer.pairs.length + (q.answer.pairs.length - 1),
+  answerKind: 'text',
   start: (q, random) => ({ order: shuffle(neutralRights(q), random).map((o) => o.id) }),
   get view() {
     return viewShape();

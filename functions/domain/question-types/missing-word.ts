@@ -67,6 +67,7 @@ export const missingWord: QuestionType<'missing-word', ChoiceKey, string, { opti
   expected: 'one option id',
   response: optionIdResponse,
   answerBytes: optionIdBytes,
+  answerKind: 'one id',
   start: shuffleOptions,
   view: optionsView,
   show: showOptions,

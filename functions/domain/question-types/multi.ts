@@ -184,6 +184,7 @@ export const multi: QuestionType<'multi', MultiKey, string[], { options: Option[
     );
   },
   answerBytes: optionListBytes,
+  answerKind: 'ids',
   start: shuffleOptions,
   view: optionsView,
   show: showOptions,

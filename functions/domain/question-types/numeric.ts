@@ -379,6 +379,7 @@ export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: strin
   // The longest storable number in JSON: -0.0000012345678901234567 (a sign, "0.", five zeros
   // and 17 significant digits); smaller magnitudes switch to an exponent and are shorter.
   answerBytes: () => 25,
+  answerKind: 'number',
   get view() {
     return viewShape();
   },

@@ -60,6 +60,7 @@ export const order: QuestionType<'order', string[], string[], { options: Option[
     );
   },
   answerBytes: optionListBytes,
+  answerKind: 'ids',
   start: shuffleOptions,
   view: optionsView,
   show: showOptions,

@@ -309,6 +309,7 @@ export const single: QuestionType<'single', ChoiceKey, string, { options: Option
   expected: 'one option id',
   response: optionIdResponse,
   answerBytes: optionIdBytes,
+  answerKind: 'one id',
   start: shuffleOptions,
   view: optionsView,
   show: showOptions,

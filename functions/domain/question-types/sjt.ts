@@ -76,6 +76,7 @@ export const sjt: QuestionType<'sjt', SjtKey, string, { options: Option[] }> = {
   expected: 'one option id',
   response: optionIdResponse,
   answerBytes: optionIdBytes,
+  answerKind: 'one id',
   start: shuffleOptions,
   view: optionsView,
   show: showOptions,

@@ -346,6 +346,7 @@ export const text: QuestionType<'text', TextKey, string, Record<never, never>> =
   response: () => cleanText('long', { max: 500 }),
   // 500 UTF-16 units, each at most 6 bytes in JSON (a control character as \u001f), and quotes.
   answerBytes: () => 2 + 6 * 500,
+  answerKind: 'text',
   view: {},
   show: () => ({}),
   hidden: (q) =>

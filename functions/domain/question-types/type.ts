@@ -103,6 +103,9 @@ export interface MoodleMapping<Key> {
  * different `Key`s in one list, and generic callers pass them only values that the type's
  * own schemas have accepted (`key` at upload, `response` before grading).
  */
+/** See `QuestionType.answerKind`. */
+export type AnswerKind = 'one id' | 'ids' | 'number' | 'text';
+
 export interface QuestionType<Id extends string, Key, Answer, View extends object> {
   readonly id: Id;
   /** Whether the question has `options` (required then, forbidden otherwise). */
@@ -123,6 +126,12 @@ export interface QuestionType<Id extends string, Key, Answer, View extends objec
    * longer): what storage plans an answer's room with.
    */
   answerBytes(q: Content<Key>): number;
+  /**
+   * What an answer is, for the room storage plans for it when an attempt starts: one of the
+   * question's option ids, a list of them, a number, or anything else ('text'). Declared, so a
+   * start builds no `response` schema; a property test holds it to what `response` accepts.
+   */
+  readonly answerKind: AnswerKind;
 
   /**
    * Per-attempt data when an attempt draws the question (shuffles); none if absent. `random`
