@@ -224,12 +224,14 @@ const derivedIdGuard =
  */
 function locator(upload: BankImport & { positions?: readonly QuestionPosition[] }) {
   const origins = new Map(upload.origins.map((o) => [o.id, o]));
+  const positions = upload.positions ?? [];
+  const severalParts = positions.some((p) => p.part !== positions[0]!.part);
   return (index: number, id: string): Partial<Notice> => {
-    const at = upload.positions?.[index];
+    const at = positions[index];
     const o = origins.get(id);
     return {
       questionIndex: at ? at.index : index,
-      ...(at && upload.positions!.some((p) => p.part !== at.part) ? { part: at.part } : {}),
+      ...(at && severalParts ? { part: at.part } : {}),
       ...(o?.line ? { line: o.line } : {}),
       ...(o?.title ? { title: o.title } : {}),
     };

@@ -161,6 +161,39 @@ describe('a retired question uploaded again in a bank', () => {
     expect((await get('ret-job-2')).body).toMatchObject({ status: 'retired', difficulty: 3 });
   }, 90_000);
 
+  it('in a part-wise import names the part and the index in it', async () => {
+    // Arrange
+    await storedThenRetired(
+      'ret-parts',
+      [single('ret-parts-1'), single('ret-parts-2')],
+      'ret-parts-2',
+    );
+    const created = await api.request('POST', '/v1/imports', {
+      token: author,
+      body: { bank: { id: 'ret-parts', title: 'Bank ret-parts' }, parts: 2 },
+    });
+
+    // Act
+    for (const [n, q] of [single('ret-parts-1'), single('ret-parts-2')].entries()) {
+      await api.request('PUT', `/v1/imports/${created.body.importId}/parts/${n + 1}`, {
+        token: author,
+        body: bank('ret-parts', [q]),
+      });
+    }
+    const done = await follow(`/v1/imports/${created.body.importId}`);
+
+    // Assert
+    expect(done.body).toMatchObject({ status: 'succeeded', unchanged: 2 });
+    expect(done.body.warnings).toEqual([
+      expect.objectContaining({
+        code: 'question-retired',
+        questionId: 'ret-parts-2',
+        part: 2,
+        questionIndex: 0,
+      }),
+    ]);
+  }, 90_000);
+
   it('from a GIFT file warns on the question line, after which a restore publishes it', async () => {
     // Arrange
     const gift = [
