@@ -496,23 +496,31 @@ export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: strin
         return answer && { answer: units.shown ? { ...answer, unit: units.shown } : answer };
       },
     },
-    // Moodle's units are graded (or penalised) on input; Assay's unit is only shown beside it.
-    write: (q) =>
-      q.answer.unit !== undefined
-        ? {
-            skip: `Moodle numerical units are part of the answer and graded; this question's unit "${q.answer.unit}" is only shown beside the number.`,
-          }
-        : {
-            qtype: 'numerical',
-            compare: q.answer.compare ?? 'assay',
-            body: numericAnswers(q.answer).map((a) =>
-              xmlPlainAnswer(
-                giftNumber(a.value),
-                a.credit,
-                `<tolerance>${xmlEscape(giftNumber(a.tolerance))}</tolerance>`,
-              ),
-            ),
-          },
+    // A unit is Moodle's optional unit (<unitgradingtype>0</unitgradingtype>): shown beside the
+    // number, never costing marks, so the number alone is graded as Assay grades it; the reader
+    // above takes it back as the key's unit.
+    write: (q) => ({
+      qtype: 'numerical',
+      compare: q.answer.compare ?? 'assay',
+      body: [
+        ...numericAnswers(q.answer).map((a) =>
+          xmlPlainAnswer(
+            giftNumber(a.value),
+            a.credit,
+            `<tolerance>${xmlEscape(giftNumber(a.tolerance))}</tolerance>`,
+          ),
+        ),
+        ...(q.answer.unit === undefined
+          ? []
+          : [
+              `<units><unit><multiplier>1</multiplier><unit_name>${xmlEscape(q.answer.unit)}</unit_name></unit></units>`,
+              '<unitgradingtype>0</unitgradingtype>',
+              '<unitpenalty>0.1000000</unitpenalty>',
+              '<showunits>0</showunits>',
+              '<unitsleft>0</unitsleft>',
+            ]),
+      ],
+    }),
   },
   arbitrary: (fast, gen) =>
     fast
