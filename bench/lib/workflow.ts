@@ -4,7 +4,7 @@
  * reads the graded report. Each step can be measured with the DynamoDB calls it made.
  */
 
-import { perfectAnswer } from './answers.ts';
+import { perfectAnswerShown } from './answers.ts';
 import {
   awsUnits,
   type CapacityRecord,
@@ -29,7 +29,7 @@ export const SECTIONS = [
 export interface Attempt {
   attemptId: string;
   attemptToken: string;
-  questions: { questionId: string; type: string }[];
+  questions: { questionId: string; type: string; options?: { id: string; text: string }[] }[];
 }
 
 function expectStatus(res: HttpResponse, status: number, what: string): void {
@@ -106,7 +106,7 @@ export const request = {
   save: (b: Bench, a: Attempt, q: Attempt['questions'][number]) =>
     b.http.request('PUT', `/v1/attempts/${a.attemptId}/answers/${q.questionId}`, {
       token: a.attemptToken,
-      body: { answer: perfectAnswer(q.type) },
+      body: { answer: perfectAnswerShown(q) },
     }),
   submit: (b: Bench, a: Attempt) =>
     b.http.request('POST', `/v1/attempts/${a.attemptId}/submit`, { token: a.attemptToken }),

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { perfectAnswer } from '../lib/answers.ts';
+import { perfectAnswer, perfectAnswerShown } from '../lib/answers.ts';
 import { HttpClient } from '../lib/http.ts';
 
 export interface LoadPlan {
@@ -23,7 +23,7 @@ export interface LoadPlan {
     attemptToken: string;
     /** Key of the item the floor updates. */
     floorKey: { PK: string; SK: string };
-    questions: { questionId: string; type: string }[];
+    questions: { questionId: string; type: string; options?: { id: string; text: string }[] }[];
   }[];
   answers: number;
   deadlineMs: number;
@@ -102,7 +102,7 @@ async function gatewayCandidate(a: LoadPlan['attempts'][number], deadline: numbe
     }
     const res = await http.request('PUT', `/v1/attempts/${a.attemptId}/answers/${q.questionId}`, {
       token: a.attemptToken,
-      body: { answer: perfectAnswer(q.type) },
+      body: { answer: perfectAnswerShown(q) },
       timeoutMs: plan.requestTimeoutMs,
     });
     latencies.push(res.ms);

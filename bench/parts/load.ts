@@ -14,6 +14,7 @@ import { build } from 'esbuild';
 import { getDraw, pageCount, readHead } from '../../functions/data/attempts.ts';
 import { db, tableName } from '../../functions/data/client.ts';
 import { keys } from '../../functions/data/keys.ts';
+import { slotOfHandle } from '../../functions/domain/handles.ts';
 import { ESM_REQUIRE_BANNER } from '../../infra/aws/bundling.ts';
 import { runNodeChild } from '../lib/child.ts';
 import type { Bench } from '../lib/setup.ts';
@@ -225,7 +226,10 @@ export async function load(b: Bench, opts: LoadOptions): Promise<LoadResult> {
   const submitted = new Set(gateways.flatMap((g) => g.submitted));
   const lost = await inParallel(
     started.map((a) => async () => {
-      const acks = acknowledged[a.attemptId] ?? [];
+      // Saves name questions by handle (their answer slot); the report and the stored items
+      // by slot and bank id: compare slots.
+      const acks = (acknowledged[a.attemptId] ?? []).map((h) => slotOfHandle(h) ?? -1);
+      const draw = await getDraw(a.attemptId);
       if (submitted.has(a.attemptId)) {
         const report = await request.report(b, a.attemptId);
         const graded = new Map<string, number>(
@@ -234,16 +238,11 @@ export async function load(b: Bench, opts: LoadOptions): Promise<LoadResult> {
             q.score,
           ]),
         );
-        return acks.filter((q) => graded.get(q) !== 1).length;
+        return acks.filter((i) => graded.get(draw?.questions[i]?.q ?? '') !== 1).length;
       }
-      const draw = await getDraw(a.attemptId);
       const head = draw ? await readHead(a.attemptId, pageCount(draw)) : undefined;
-      const stored = new Set(
-        head?.layout === 'v2'
-          ? [...head.state.answers.keys()].map((i) => draw!.questions[i]!.q)
-          : [],
-      );
-      return acks.filter((q) => !stored.has(q)).length;
+      const stored = new Set(head?.layout === 'v2' ? head.state.answers.keys() : []);
+      return acks.filter((i) => !stored.has(i)).length;
     }),
     8,
   );

@@ -31,6 +31,7 @@ import {
 } from '../domain/adaptive-section.ts';
 import type { QuestionRef } from '../domain/assessment.ts';
 import type { SavedAnswer } from '../domain/grading.ts';
+import { questionHandle } from '../domain/handles.ts';
 import type { AdaptiveAreaInput } from '../domain/profile.ts';
 import type { CalibratedParameters } from '../domain/psychometrics.ts';
 import { type QuestionContent, startQuestion } from '../domain/question.ts';
@@ -207,16 +208,16 @@ export function shownItems(draw: AttemptDraw, state: Pick<AttemptState, 'section
   return out;
 }
 
-/** The pool index of a question in an adaptive section of the draw, with its section. */
-export function adaptiveTarget(
+/**
+ * The adaptive section whose answer slots hold `slot` (a question handle's), with the item's
+ * position in the section: which pool item that is, if any yet, is on the section's page.
+ */
+export function adaptiveSlot(
   draw: AttemptDraw,
-  questionId: string,
-): { section: AdaptiveSectionDraw; poolIndex: number } | undefined {
-  for (const section of draw.adaptive ?? []) {
-    const poolIndex = section.pool.findIndex((e) => e.q === questionId);
-    if (poolIndex >= 0) return { section, poolIndex };
-  }
-  return undefined;
+  slot: number,
+): { section: AdaptiveSectionDraw; j: number } | undefined {
+  const section = draw.adaptive?.find((a) => slot >= a.first && slot < a.first + a.maxItems);
+  return section ? { section, j: slot - section.first } : undefined;
 }
 
 const pools = new Map<string, PoolItem[]>();
@@ -240,12 +241,17 @@ export function poolOf(
 // ---------------------------------------------------------------------------------------------
 // Views.
 
-/** A section as the candidate sees it: which questions, and for an adaptive one how far. */
+/**
+ * A section as the candidate sees it: which questions (by handle: docs/state-machines.md), and
+ * for an adaptive one how far.
+ */
 export function sectionViews(draw: AttemptDraw, state: Pick<AttemptState, 'sections' | 'answers'>) {
   if (!draw.sections) return undefined;
   const items = shownItems(draw, state);
   return draw.sections.map((section, s) => {
-    const questionIds = items.filter((it) => it.section === s).map((it) => it.ref.q);
+    const questionIds = items
+      .filter((it) => it.section === s)
+      .map((it) => questionHandle(it.index));
     const a = section.adaptive ? adaptiveSection(draw, s) : undefined;
     if (!a) return { index: s, area: section.area, mode: 'fixed' as const, questionIds };
     return {
@@ -266,12 +272,13 @@ export function adaptiveView(
   const current = currentItem(a, st, answers);
   return {
     mode: 'adaptive' as const,
-    questionIds: (st?.shown ?? []).map((p) => a.pool[p]!.q),
+    questionIds: (st?.shown ?? []).map((_, j) => questionHandle(a.first + j)),
     minItems: a.minItems,
     maxItems: a.maxItems,
     answered,
     itemsLeftAtMost: st?.complete || !st ? 0 : a.maxItems - answered,
-    current: current === undefined ? null : a.pool[current]!.q,
+    // The current item is the last one shown: the section's next slot.
+    current: current === undefined ? null : questionHandle(a.first + st!.shown.length - 1),
     complete: st?.complete ? { reason: st.complete.reason } : null,
   };
 }

@@ -62,6 +62,14 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../domain/errors.ts';
+import {
+  answerToBank,
+  answerToHandles,
+  contentWithHandles,
+  type OptionHandles,
+  slotOfHandle,
+  viewWithHandles,
+} from '../domain/handles.ts';
 import { newUlid } from '../domain/ids.ts';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../domain/numbers.ts';
 import { currentProfile } from '../domain/profile.ts';
@@ -77,7 +85,7 @@ import { nullRecord } from '../domain/reserved.ts';
 import { type AttemptResult, scoreAttempt } from '../domain/result.ts';
 import { hashSecret, newSecret, parseInvitationToken, secretMatches } from '../domain/tokens.ts';
 import {
-  adaptiveTarget,
+  adaptiveSlot,
   adaptiveView,
   attemptContents,
   drawSections,
@@ -236,15 +244,16 @@ export async function attemptView(loaded: Loaded, now: Date, attemptToken?: stri
   const { draw, state } = loaded;
   const contents = await attemptContents(draw);
   const items = shownItems(draw, state);
-  const byIndex = new Map(items.map((it) => [it.index, it.ref.q]));
-  // Null-prototype records: keyed by question ids (user input), never reading a prototype.
+  const shown = items.map((it) => questionView(draw, it.ref, contents, it.index));
+  const bySlot = new Map(items.map((it, n) => [it.index, shown[n]!]));
+  // Null-prototype records keyed by handle: never reading a prototype.
   const answers = nullRecord<unknown>();
   const revisions = nullRecord<{ revision: number; savedAt: string }>();
   for (const [i, a] of state.answers) {
-    const q = byIndex.get(i);
+    const q = bySlot.get(i);
     if (!q) continue;
-    answers[q] = a.value;
-    revisions[q] = { revision: a.revision, savedAt: a.savedAt };
+    answers[q.view.questionId] = answerToHandles(a.value, q.options);
+    revisions[q.view.questionId] = { revision: a.revision, savedAt: a.savedAt };
   }
   const sections = sectionViews(draw, state);
   return {
@@ -257,7 +266,7 @@ export async function attemptView(loaded: Loaded, now: Date, attemptToken?: stri
     gracePeriodSeconds: draw.gracePeriodSeconds,
     serverTime: now.toISOString(),
     assessment: { title: draw.title, timeLimitMinutes: draw.timeLimitMinutes },
-    questions: items.map((it) => questionView(draw, it.ref, contents)),
+    questions: shown.map((q) => q.view),
     answers,
     revisions,
     ...(sections ? { sections } : {}),
@@ -265,17 +274,23 @@ export async function attemptView(loaded: Loaded, now: Date, attemptToken?: stri
 }
 
 /**
- * One question as the candidate sees it in this attempt: a drawn question with the per-attempt
- * data its type chose at start; an adaptive item's data recomputed (a pure function of the
- * attempt id, so the same at every read).
+ * One question as the candidate sees it in this attempt, named by the handle of its answer slot
+ * and with its options' handles (docs/state-machines.md#question-handles-what-a-candidate-calls-a-question):
+ * a drawn question with the per-attempt data its type chose at start; an adaptive item's data
+ * recomputed (a pure function of the attempt id, so the same at every read).
  */
 function questionView(
   draw: AttemptDraw,
   ref: { q: string; order?: string[] },
   contents: ReadonlyMap<string, QuestionContent>,
+  slot: number,
 ) {
   const content = contents.get(ref.q)!;
-  return candidateView(content, ref.order ? ref : startQuestion(content, draw.attemptId));
+  return viewWithHandles(
+    candidateView(content, ref.order ? ref : startQuestion(content, draw.attemptId)),
+    slot,
+    answerKind(content),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -811,8 +826,19 @@ const decided = (r: DomainError | 'retry' | undefined) =>
   r instanceof DomainError ? r : undefined;
 
 /**
- * `PUT /v1/attempts/{id}/answers/{qid}`: the answer is checked against the question version the
- * attempt drew, then stored by one conditional write; failures explained from the page as it was.
+ * A candidate's answer checked against the question with its options named by this attempt's
+ * handles (messages name handles, never bank ids), then given the bank's option ids to store.
+ */
+function checkAnswer(content: QuestionContent, options: OptionHandles, raw: unknown) {
+  const checked = parseResponse(contentWithHandles(content, options), raw);
+  return checked.ok ? { ok: true as const, value: answerToBank(checked.value, options) } : checked;
+}
+
+/**
+ * `PUT /v1/attempts/{id}/answers/{handle}`: the handle is mapped to its answer slot and question
+ * (an unknown one is 404, as an unknown question), the answer is checked against the question
+ * version the attempt drew, then stored by one conditional write; failures explained from the
+ * page as it was.
  */
 export async function answer(
   attemptId: string,
@@ -831,11 +857,15 @@ export async function answer(
       decided(await refusal(draw, target.state, bearer, now)) ?? new UnauthorizedError(WRONG_TOKEN)
     );
   }
-  const adaptive = adaptiveTarget(draw, questionId);
+  // The handle names an answer slot: a fixed question's, or an adaptive section's.
+  const slot = slotOfHandle(questionId);
+  const adaptive = slot === undefined ? undefined : adaptiveSlot(draw, slot);
   if (adaptive) return adaptiveAnswer(draw, adaptive, bearer, questionId, raw, now);
-  const index = draw.questions.findIndex((q) => q.q === questionId);
-  const ref = draw.questions[index];
-  const checked = ref ? parseResponse((await questionVersions([ref])).get(ref.q)!, raw) : undefined;
+  const index = slot !== undefined && slot < draw.questions.length ? slot : -1;
+  const ref = index >= 0 ? draw.questions[index] : undefined;
+  const contents = ref ? await questionVersions([ref]) : undefined;
+  const options = ref ? questionView(draw, ref, contents!, index).options : undefined;
+  const checked = ref ? checkAnswer(contents!.get(ref.q)!, options!, raw) : undefined;
   const tooBig = checked?.ok && Buffer.byteLength(JSON.stringify(checked.value)) > MAX_ANSWER_BYTES;
   const unstorable = checked?.ok ? storableIssue(checked.value) : undefined;
   if (!checked?.ok || tooBig || unstorable) {
@@ -909,7 +939,7 @@ export async function answer(
       `This answer is at revision ${a?.revision ?? 0}, not ${expected}: it was saved elsewhere (another tab?). Reload it, then save again with If-Match: "${a?.revision ?? 0}".`,
       {
         current: {
-          answer: a?.value ?? null,
+          answer: a ? answerToHandles(a.value, options!) : null,
           revision: a?.revision ?? 0,
           savedAt: a?.savedAt ?? null,
         },
@@ -936,16 +966,14 @@ const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringi
  */
 async function adaptiveAnswer(
   draw: AttemptDraw,
-  target: { section: AdaptiveSectionDraw; poolIndex: number },
+  target: { section: AdaptiveSectionDraw; j: number },
   bearer: string,
-  questionId: string,
+  handle: string,
   raw: unknown,
   now: Date,
 ) {
-  const { section, poolIndex } = target;
+  const { section, j } = target;
   const contents = await attemptContents(draw);
-  const content = contents.get(questionId)!;
-  const checked = parseResponse(content, raw);
   const read = await readPage(draw.attemptId, section.page);
   const page = read?.layout === 'v2' ? read.state : undefined;
   const refused = await refusal(draw, page, bearer, now);
@@ -953,9 +981,12 @@ async function adaptiveAnswer(
   // The page's `due`, not the cached draw's: an extension moves it.
   const deadline = deadlineOfDue(page!.dueAt, draw);
   const st = page!.sections.get(section.s) ?? { shown: [] };
-  const j = st.shown.indexOf(poolIndex);
-  // An item of the pool not shown yet is not part of this attempt (as far as anyone can tell).
-  if (j < 0) throw new NotFoundError(`Question ${questionId} in this attempt`);
+  const entry = section.pool[st.shown[j] ?? -1];
+  // A slot the section has not reached is not part of this attempt (as far as anyone can tell).
+  if (!entry) throw new NotFoundError(`Question ${handle} in this attempt`);
+  const content = contents.get(entry.q)!;
+  const { options } = questionView(draw, entry, contents, section.first + j);
+  const checked = checkAnswer(content, options, raw);
   if (!checked.ok) throw new ValidationError(checked.issues);
   const value = checked.value;
   const issue =
@@ -965,11 +996,22 @@ async function adaptiveAnswer(
   if (issue) throw new ValidationError([{ path: 'answer', message: issue }]);
   const index = section.first + j;
   if (page!.answers.has(index) || st.complete || j !== st.shown.length - 1)
-    return alreadyAnswered(draw, section, st, page!.answers, j, value, contents, now, deadline);
+    return alreadyAnswered(
+      draw,
+      section,
+      st,
+      page!.answers,
+      j,
+      value,
+      options,
+      contents,
+      now,
+      deadline,
+    );
 
   const responses = [
     ...sectionResponses(section, st, page!.answers, contents),
-    { key: questionId, score: gradeResponse(content, value) },
+    { key: entry.q, score: gradeResponse(content, value) },
   ];
   const step = stepAfterSave({
     section,
@@ -1009,6 +1051,7 @@ async function adaptiveAnswer(
     current.answers,
     j,
     value,
+    options,
     contents,
     now,
     deadlineOfDue(current.dueAt, draw),
@@ -1027,6 +1070,7 @@ function alreadyAnswered(
   answers: ReadonlyMap<number, { value: unknown; savedAt: string; revision: number }>,
   j: number,
   value: unknown,
+  options: OptionHandles,
   contents: ReadonlyMap<string, QuestionContent>,
   now: Date,
   deadline: string,
@@ -1036,7 +1080,10 @@ function alreadyAnswered(
     return adaptiveSaved(draw, section, st, answers, stored, contents, now, deadline);
   const state = adaptiveSaved(draw, section, st, answers, stored, contents, now, deadline);
   throw new DomainError('adaptive-item-closed', ADAPTIVE_CLOSED, {
-    current: { answer: stored?.value ?? null, savedAt: stored?.savedAt ?? null },
+    current: {
+      answer: stored ? answerToHandles(stored.value, options) : null,
+      savedAt: stored?.savedAt ?? null,
+    },
     section: state.section,
     ...(state.next ? { next: state.next } : {}),
     ...(state.sectionComplete ? { sectionComplete: state.sectionComplete } : {}),
@@ -1064,7 +1111,17 @@ function adaptiveSaved(
     deadline,
     revision: saved?.revision ?? 0,
     section: { index: section.s, area: section.area, ...adaptiveView(section, st, answers) },
-    ...(next !== undefined ? { next: questionView(draw, section.pool[next]!, contents) } : {}),
+    // The item waiting for an answer is the last one shown: the section's next slot.
+    ...(next !== undefined
+      ? {
+          next: questionView(
+            draw,
+            section.pool[next]!,
+            contents,
+            section.first + st.shown.length - 1,
+          ).view,
+        }
+      : {}),
     ...(st.complete ? { sectionComplete: { reason: st.complete.reason, items: answered } } : {}),
   };
 }

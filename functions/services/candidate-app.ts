@@ -9,11 +9,13 @@ import { getInvitation } from '../data/invitations.ts';
 import { getOrganisation } from '../data/organisations.ts';
 import { deadlineOf, dueAtOf } from '../domain/assessment.ts';
 import { DomainError, GoneError, NotFoundError, UnauthorizedError } from '../domain/errors.ts';
+import { slotOfHandle } from '../domain/handles.ts';
 import { newUlid } from '../domain/ids.ts';
 import type { PageEvent, PageEventType } from '../domain/integrity.ts';
 import { localeOr } from '../domain/locales.ts';
 import { findArea } from '../domain/taxonomy.ts';
 import { parseInvitationToken, secretMatches } from '../domain/tokens.ts';
+import { shownItems } from './adaptive-attempts.ts';
 import { candidateAttempt, INVALID_LINK } from './attempts.ts';
 import { RETENTION_DAYS } from './retention.ts';
 
@@ -115,15 +117,17 @@ export async function recordPageEvents(
     );
   }
   const started = Date.parse(draw.startedAt);
-  // Only ids of this attempt's questions are kept: the report links them.
-  const drawn = new Set([
-    ...draw.questions.map((q) => q.q),
-    ...(draw.adaptive ?? []).flatMap((a) => a.pool.map((e) => e.q)),
-  ]);
+  // The candidate names questions by handle; the report links the bank's question, so each
+  // handle of a question shown so far is stored as its bank id, and anything else is dropped.
+  const bankIdOf = new Map(shownItems(draw, state).map((it) => [it.index, it.ref.q]));
+  const bankId = (handle: string | undefined) => {
+    const slot = handle === undefined ? undefined : slotOfHandle(handle);
+    return slot === undefined ? undefined : bankIdOf.get(slot);
+  };
   const events: PageEvent[] = input.map((e) => ({
     type: e.type,
     at: new Date(Math.max(started, now.getTime() - e.ageMs)).toISOString(),
-    ...(e.questionId && drawn.has(e.questionId) ? { questionId: e.questionId } : {}),
+    ...(bankId(e.questionId) ? { questionId: bankId(e.questionId)! } : {}),
     ...(e.type === 'paste' && e.chars !== undefined ? { chars: e.chars } : {}),
   }));
   const ttl = Math.floor(Date.parse(state.dueAt) / 1000) + RETENTION_DAYS * 86_400;

@@ -7,6 +7,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import {
+  bankOptionsOf,
   createAssessment,
   describeInBrowser,
   expectAccessible,
@@ -35,11 +36,23 @@ beforeAll(async () => {
     numeric: 256,
     sjt: 'c',
   };
-  for (const q of questions as { questionId: string; type: string }[]) {
+  type Shown = { questionId: string; type: string; options?: { id: string; text: string }[] };
+  for (const q of questions as Shown[]) {
     if (!(q.type in answers)) continue;
+    // The bank's option ids are named by the handle shown with the option's text.
+    const handleOf = new Map(
+      bankOptionsOf(q.type).map((o) => [o.id, q.options!.find((x) => x.text === o.text)!.id]),
+    );
+    const bank = answers[q.type];
+    const answer =
+      typeof bank === 'string'
+        ? handleOf.get(bank)
+        : Array.isArray(bank)
+          ? bank.map((id) => handleOf.get(id))
+          : bank;
     const res = await api.request('PUT', `/v1/attempts/${attemptId}/answers/${q.questionId}`, {
       token: attemptToken,
-      body: { answer: answers[q.type] },
+      body: { answer },
     });
     expect(res.status).toBe(200);
   }

@@ -199,6 +199,10 @@ const question = (prefix: string, type: QuestionTypeId) => ({
   tags: ['e2e'],
 });
 
+/** The bank options of the every-type bank's question of this type (the API shows them by handle). */
+export const bankOptionsOf = (type: string): readonly { id: string; text: string }[] =>
+  (BY_TYPE[type as QuestionTypeId] as { options?: { id: string; text: string }[] }).options ?? [];
+
 /** A bank with one question of every type of the registry, in the registry's order. */
 export function everyTypeBank(prefix: string) {
   return {

@@ -15,7 +15,7 @@ import {
 import { clearAttemptCaches } from '../../functions/data/attempts.ts';
 import { clearCalibrationCache } from '../../functions/data/calibrations.ts';
 import { clock } from '../../functions/domain/clock.ts';
-import { perfectAnswer, sampleBank } from './fixtures.ts';
+import { perfectAnswer, sampleBank, shownAnswer } from './fixtures.ts';
 import { type ApiResponse, useTestApi } from './support.ts';
 
 const api = useTestApi();
@@ -26,8 +26,16 @@ afterEach(() => {
   clock.now = realNow;
 });
 
-/** A wrong answer of the fixture bank's types (scores 0; an SJT's weakest option). */
-function wrongAnswer(q: { type: string }): unknown {
+/**
+ * A wrong answer of the fixture bank's types (scores 0; an SJT's weakest option), naming options
+ * by the handles the attempt shows them under.
+ */
+function wrongAnswer(q: { type: string; options?: { id: string; text: string }[] }): unknown {
+  const bank = wrongBankAnswer(q);
+  return typeof bank === 'string' || Array.isArray(bank) ? shownAnswer(q, bank) : bank;
+}
+
+function wrongBankAnswer(q: { type: string }): string | string[] | number {
   switch (q.type) {
     case 'single':
       return 'a';
@@ -173,7 +181,8 @@ describe('an attempt with a fixed and an adaptive section', () => {
         200,
       );
     let current = attempt.questions[3];
-    const seen = new Set<string>([current.questionId]);
+    // By prompt: handles are new for every item by construction; the questions must be too.
+    const seen = new Set<string>([current.prompt]);
     let last: ApiResponse | undefined;
     for (let n = 1; current; n++) {
       // A candidate who gets every other item right.
@@ -182,12 +191,12 @@ describe('an attempt with a fixed and an adaptive section', () => {
       expect(last.status, last.text).toBe(200);
       expect(last.body.section.answered).toBe(n);
       if (last.body.next) {
-        expect(seen.has(last.body.next.questionId)).toBe(false);
+        expect(seen.has(last.body.next.prompt)).toBe(false);
         expect(last.body.next.area).toBe('security');
         expect(last.body.next).not.toHaveProperty('answer');
         expect(last.body.section.itemsLeftAtMost).toBe(8 - n);
         expect(last.body.section.current).toBe(last.body.next.questionId);
-        seen.add(last.body.next.questionId);
+        seen.add(last.body.next.prompt);
       } else {
         expect(last.body.sectionComplete.items).toBe(n);
         expect(n).toBeGreaterThanOrEqual(4);
@@ -253,12 +262,14 @@ describe('an attempt with a fixed and an adaptive section', () => {
     const pool = await api.request('GET', `/v1/assessments/${assessmentId}`, { token: employer });
     expect(pool.status).toBe(200);
     const view = await api.request('GET', `/v1/attempts/${attemptId}`, { token: attemptToken });
-    const shown = new Set(view.body.questions.map((q: { questionId: string }) => q.questionId));
+    const shown = new Set(view.body.questions.map((q: { prompt: string }) => q.prompt));
     const unseen = Array.from({ length: 40 }, (_, i) => `ad-security-${i}`).find(
-      (id) => !shown.has(id),
+      (id) => !shown.has(`Question ${id}: pick well.`),
     )!;
-    const hidden = await save(attemptId, attemptToken, unseen, 'b');
-    expect(hidden.status).toBe(404);
+    // Neither by its bank id, nor by the handle of a slot the section has not reached.
+    expect((await save(attemptId, attemptToken, unseen, 'o2')).status).toBe(404);
+    const unreached = `q${view.body.questions.length + 1}`;
+    expect((await save(attemptId, attemptToken, unreached, 'o2')).status).toBe(404);
   }, 30_000);
 
   it('lets exactly one of several racing saves advance the section', async () => {

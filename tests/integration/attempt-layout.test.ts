@@ -6,6 +6,7 @@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { perfectAnswer as bankAnswer } from '../../bench/lib/answers.ts';
 import { capacity, installRecorder, watch, writeUnits } from '../../bench/lib/dynamo.ts';
 import { getAssessment } from '../../functions/data/assessments.ts';
 import { claimInvitation, getDraw, sealAttempt } from '../../functions/data/attempts.ts';
@@ -21,7 +22,7 @@ import { scoreAttempt } from '../../functions/domain/result.ts';
 import { hashSecret, newSecret } from '../../functions/domain/tokens.ts';
 import { handler as statistics } from '../../functions/jobs/stream.ts';
 import { sweep } from '../../functions/jobs/sweeper.ts';
-import { perfectAnswer, sampleAssessment, textQuestions } from './fixtures.ts';
+import { perfectAnswer, sampleAssessment, shownAnswer, textQuestions } from './fixtures.ts';
 import { type ApiResponse, useTestApi } from './support.ts';
 
 const api = useTestApi();
@@ -60,6 +61,8 @@ const start = (token: string) =>
 interface Q {
   questionId: string;
   type: string;
+  prompt: string;
+  options?: { id: string; text: string }[];
 }
 
 const save = (
@@ -77,9 +80,13 @@ const save = (
 const report = (attemptId: string) =>
   api.request('GET', `/v1/attempts/${attemptId}/report`, { token: employer });
 
+/**
+ * Each graded question's score by its prompt: the report names questions by bank id, the
+ * candidate by handle; the fixture prompts are unique.
+ */
 const scores = (r: ApiResponse) =>
   new Map<string, number>(
-    r.body.questions.map((q: { questionId: string; score: number }) => [q.questionId, q.score]),
+    r.body.questions.map((q: { prompt: string; score: number }) => [q.prompt, q.score]),
   );
 
 async function invitationStatus(invitationId: string) {
@@ -91,17 +98,17 @@ describe('answer revisions', () => {
     const [inv] = await invite();
     const a = (await start(inv!.token)).body;
     const q = a.questions.find((x: Q) => x.type === 'sjt');
-    const first = await save(a, q, 'a');
+    const first = await save(a, q, shownAnswer(q, 'a'));
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ revision: 1, deadline: a.deadline });
     expect(first.headers.get('etag')).toBe('"1"');
-    const second = await save(a, q, 'b');
+    const second = await save(a, q, shownAnswer(q, 'b'));
     expect(second.body.revision).toBe(2);
     expect(second.headers.get('etag')).toBe('"2"');
     const view = await api.request('GET', `/v1/attempts/${a.attemptId}`, {
       token: a.attemptToken,
     });
-    expect(view.body.answers[q.questionId]).toBe('b');
+    expect(view.body.answers[q.questionId]).toBe(shownAnswer(q, 'b'));
     expect(view.body.revisions[q.questionId]).toEqual({
       revision: 2,
       savedAt: second.body.savedAt,
@@ -113,21 +120,25 @@ describe('answer revisions', () => {
     const a = (await start(inv!.token)).body;
     const q = a.questions.find((x: Q) => x.type === 'sjt');
     // Both tabs load the attempt: the question is unanswered (revision 0).
-    const tabA = await save(a, q, 'a', { 'if-match': '"0"' });
+    const tabA = await save(a, q, shownAnswer(q, 'a'), { 'if-match': '"0"' });
     expect(tabA.status).toBe(200);
     expect(tabA.body.revision).toBe(1);
-    const tabB = await save(a, q, 'c', { 'if-match': '"0"' });
+    const tabB = await save(a, q, shownAnswer(q, 'c'), { 'if-match': '"0"' });
     expect(tabB.status).toBe(412);
     expect(tabB.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(tabB.body.code).toBe('revision-mismatch');
-    expect(tabB.body.current).toEqual({ answer: 'a', revision: 1, savedAt: tabA.body.savedAt });
+    expect(tabB.body.current).toEqual({
+      answer: shownAnswer(q, 'a'),
+      revision: 1,
+      savedAt: tabA.body.savedAt,
+    });
     // Tab B reloads, sees revision 1 and saves on top of it (a bare integer works too).
-    const retry = await save(a, q, 'c', { 'if-match': '1' });
+    const retry = await save(a, q, shownAnswer(q, 'c'), { 'if-match': '1' });
     expect(retry.status).toBe(200);
     expect(retry.body.revision).toBe(2);
     // Tab A's next save with its stale revision is refused; without If-Match the last write wins.
-    expect((await save(a, q, 'd', { 'if-match': '"1"' })).status).toBe(412);
-    const blind = await save(a, q, 'd');
+    expect((await save(a, q, shownAnswer(q, 'd'), { 'if-match': '"1"' })).status).toBe(412);
+    const blind = await save(a, q, shownAnswer(q, 'd'));
     expect(blind.status).toBe(200);
     expect(blind.body.revision).toBe(3);
   });
@@ -151,12 +162,13 @@ describe('saving', () => {
     const wrong = await save(a, sjt, 'zz');
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors[0].path).toBe('answer');
-    expect((await save(a, { questionId: 'not-in-this-attempt', type: 'single' }, 'a')).status).toBe(
-      404,
-    );
+    expect(
+      (await save(a, { questionId: 'not-in-this-attempt', type: 'single', prompt: '' }, 'o1'))
+        .status,
+    ).toBe(404);
     const forged = { attemptId: a.attemptId, attemptToken: newSecret() };
     expect((await save(forged, sjt, 'zz')).status).toBe(401);
-    expect((await save(forged, sjt, 'a')).status).toBe(401);
+    expect((await save(forged, sjt, 'o1')).status).toBe(401);
   });
 });
 
@@ -185,7 +197,7 @@ describe('submit racing saves', () => {
       expect(view.body.status).toBe('submitted');
       const graded = scores(await report(a.attemptId));
       for (const x of acks.filter((y: { status: number }) => y.status === 200))
-        expect(graded.get(x.q.questionId), x.q.questionId).toBe(1);
+        expect(graded.get(x.q.prompt), x.q.questionId).toBe(1);
       expect(await invitationStatus(inv.invitationId)).toBe('completed');
     }
   }, 60_000);
@@ -242,7 +254,7 @@ describe('a crash between two writes', () => {
       token: a.attemptToken,
     });
     expect(result.status).toBe(200);
-    expect(scores(await report(a.attemptId)).get(q.questionId)).toBe(1);
+    expect(scores(await report(a.attemptId)).get(q.prompt)).toBe(1);
     expect(await invitationStatus(inv!.invitationId)).toBe('completed');
     const again = await api.request('POST', `/v1/attempts/${a.attemptId}/submit`, {
       token: a.attemptToken,
@@ -454,16 +466,20 @@ describe('attempts stored in the old layout', () => {
     const old = await oldLayoutAttempt(inv!.invitationId, t0);
     const [q0, q1] = old.questions;
     const typeOf = (id: string) => old.contents.get(id)!.type;
-    await oldLayoutSave(old.attemptId, q0!.q, perfectAnswer({ type: typeOf(q0!.q) }), t0);
-    await oldLayoutSave(old.attemptId, q1!.q, perfectAnswer({ type: typeOf(q1!.q) }), t0);
+    // The previous code stored (and its candidates sent) the bank's question and option ids.
+    await oldLayoutSave(old.attemptId, q0!.q, bankAnswer(typeOf(q0!.q)), t0);
+    await oldLayoutSave(old.attemptId, q1!.q, bankAnswer(typeOf(q1!.q)), t0);
     const a = { attemptId: old.attemptId, attemptToken: old.attemptToken };
 
     const view = await api.request('GET', `/v1/attempts/${a.attemptId}`, {
       token: a.attemptToken,
     });
     expect(view.status).toBe(200);
-    expect(Object.keys(view.body.answers).sort()).toEqual([q0!.q, q1!.q].sort());
-    expect(view.body.revisions[q0!.q].revision).toBe(1);
+    // The new code shows them by handle: its answer slots are the old item's question order.
+    const [v0, v1] = view.body.questions;
+    expect(view.body.answers).toEqual({ q1: perfectAnswer(v0), q2: perfectAnswer(v1) });
+    expect(view.body.revisions.q1.revision).toBe(1);
+    expect([v0.questionId, v0.prompt]).toEqual(['q1', old.contents.get(q0!.q)!.prompt]);
     for (const q of view.body.questions.slice(2)) {
       expect((await save(a, q, perfectAnswer(q))).status).toBe(200);
     }
@@ -491,12 +507,12 @@ describe('attempts stored in the old layout', () => {
     const t0 = new Date('2026-11-22T07:00:00.000Z');
     const old = await oldLayoutAttempt(inv!.invitationId, t0);
     const q = old.questions[0]!;
-    await oldLayoutSave(old.attemptId, q.q, perfectAnswer({ type: q.t }), t0);
+    await oldLayoutSave(old.attemptId, q.q, bankAnswer(old.contents.get(q.q)!.type), t0);
     const due = Date.parse(old.attempt.dueAt);
     await sweep(new Date(due + 60_000));
     const r = await report(old.attemptId);
     expect(r.body.status).toBe('expired');
-    expect(scores(r).get(q.q)).toBe(1);
+    expect(scores(r).get(old.contents.get(q.q)!.prompt)).toBe(1);
   });
 
   it('reads, lists and erases a finished old-layout attempt in place, and counts it once', async () => {
@@ -508,7 +524,7 @@ describe('attempts stored in the old layout', () => {
     const answers = Object.fromEntries(
       old.questions.map((q) => [
         q.q,
-        { value: perfectAnswer({ type: q.t }), savedAt: t0.toISOString() },
+        { value: bankAnswer(old.contents.get(q.q)!.type), savedAt: t0.toISOString() },
       ]),
     );
     // The previous code's finalising: result and ranking keys on the item, invitation completed.

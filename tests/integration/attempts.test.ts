@@ -3,7 +3,7 @@ import { type CallRecord, onDynamoCall } from '../../functions/data/client.ts';
 import { clearQuestionCache } from '../../functions/data/question-cache.ts';
 import { clock } from '../../functions/domain/clock.ts';
 import { sweep } from '../../functions/jobs/sweeper.ts';
-import { perfectAnswer, sampleBank } from './fixtures.ts';
+import { perfectAnswer, reportEntryOf, sampleBank } from './fixtures.ts';
 import { type TestApi, useTestApi } from './support.ts';
 
 const api = useTestApi();
@@ -167,9 +167,8 @@ describe('starting an attempt', () => {
     const invs = await invite(api, 4);
     const tests = await Promise.all(
       invs.map(async (i) =>
-        (await start(i.token)).body.questions
-          .map((q: { questionId: string }) => q.questionId)
-          .join(),
+        // Handles are q1..qN in every attempt: the prompts say which questions were drawn.
+        (await start(i.token)).body.questions.map((q: { prompt: string }) => q.prompt).join(),
       ),
     );
     expect(new Set(tests).size).toBeGreaterThan(1);
@@ -253,7 +252,8 @@ describe('answers', () => {
     );
     expect(res.status).toBe(400);
     expect(res.body.errors[0]).toMatchObject({ path: 'answer' });
-    expect(res.body.errors[0].message).toMatch(/option ids: a, b, c, d/);
+    // Named by this attempt's handles (in the order shown), never the bank's ids.
+    expect(res.body.errors[0].message).toMatch(/option ids: o1, o2, o3, o4\.$/);
     const missing = await api.request(
       'PUT',
       `/v1/attempts/${s.body.attemptId}/answers/not-in-this-attempt`,
@@ -323,13 +323,14 @@ describe('finishing', () => {
     for (const inv of invs) {
       const s = await start(inv.token);
       const auth = { token: s.body.attemptToken };
-      const saves = s.body.questions.map((q: { questionId: string; type: string }) =>
-        api
-          .request('PUT', `/v1/attempts/${s.body.attemptId}/answers/${q.questionId}`, {
-            ...auth,
-            body: { answer: perfectAnswer(q) },
-          })
-          .then((r) => ({ q, ok: r.status === 200 })),
+      const saves = s.body.questions.map(
+        (q: { questionId: string; type: string; prompt: string }) =>
+          api
+            .request('PUT', `/v1/attempts/${s.body.attemptId}/answers/${q.questionId}`, {
+              ...auth,
+              body: { answer: perfectAnswer(q) },
+            })
+            .then((r) => ({ q, ok: r.status === 200 })),
       );
       const submit = new Promise((r) => setTimeout(r, 5)).then(() =>
         api.request('POST', `/v1/attempts/${s.body.attemptId}/submit`, auth),
@@ -339,14 +340,8 @@ describe('finishing', () => {
       const report = await api.request('GET', `/v1/attempts/${s.body.attemptId}/report`, {
         token: employer,
       });
-      const scoreOf = new Map(
-        report.body.questions.map((q: { questionId: string; score: number }) => [
-          q.questionId,
-          q.score,
-        ]),
-      );
       for (const a of acks.filter((x) => x.ok))
-        expect(scoreOf.get(a.q.questionId), a.q.questionId).toBe(1);
+        expect(reportEntryOf(report.body, a.q)?.score, a.q.questionId).toBe(1);
     }
   }, 60_000);
 
@@ -354,7 +349,11 @@ describe('finishing', () => {
     const [inv] = await invite(api, 1);
     const s = await start(inv!.token);
     const auth = { token: s.body.attemptToken };
-    const [unanswered, ...answered] = s.body.questions as { questionId: string; type: string }[];
+    const [unanswered, ...answered] = s.body.questions as {
+      questionId: string;
+      type: string;
+      prompt: string;
+    }[];
     for (const q of answered) {
       const save = await api.request(
         'PUT',
@@ -375,14 +374,9 @@ describe('finishing', () => {
       text: '"Idempotency Key"',
       sjt: 'a — Alpha',
     };
-    const answerOf = new Map(
-      report.body.questions.map((q: { questionId: string; answer?: string }) => [
-        q.questionId,
-        q.answer,
-      ]),
-    );
-    expect(answerOf.get(unanswered!.questionId)).toBeUndefined();
-    for (const q of answered) expect(answerOf.get(q.questionId), q.type).toBe(rendered[q.type]);
+    expect(reportEntryOf(report.body, unanswered!)?.answer).toBeUndefined();
+    for (const q of answered)
+      expect(reportEntryOf(report.body, q)?.answer, q.type).toBe(rendered[q.type]);
   });
 
   it('returns identical bodies when submit is called twice', async () => {
@@ -426,10 +420,7 @@ describe('finishing', () => {
     });
     expect(report.body.status).toBe('expired');
     expect(report.body.completedAt).toBe(s.body.deadline);
-    expect(
-      report.body.questions.find((x: { questionId: string }) => x.questionId === q.questionId)
-        .score,
-    ).toBe(1);
+    expect(reportEntryOf(report.body, q)?.score).toBe(1);
     const sub = await api.request('POST', `/v1/attempts/${s.body.attemptId}/submit`, {
       token: s.body.attemptToken,
     });

@@ -202,17 +202,24 @@ describe('the calibration job on 1,000 simulated candidates', () => {
       if (entry.q === qid(ITEMS - 1)) expect(entry.p).toBeUndefined();
       else expect(entry.p?.a).toBeGreaterThan(0);
     }
-    // The first item is among the most informative at theta 0 under the calibrated parameters.
-    expect(pool.map((e) => e.q)).toContain(start.body.sections[0].current);
+    // The candidate sees handles; the bank's questions are told apart by their prompts.
+    const idOfPrompt = new Map(
+      sampleBank('calx', ITEMS)
+        .questions.filter((q) => q.area === 'security')
+        .map((q, i) => [q.prompt as string, qid(i)]),
+    );
+    // The first item is the section's first slot, and one of its pool's questions.
+    expect(start.body.sections[0].current).toBe('q1');
+    let current = start.body.questions.find(
+      (q: { questionId: string }) => q.questionId === start.body.sections[0].current,
+    );
+    expect(pool.map((e) => e.q)).toContain(idOfPrompt.get(current.prompt));
 
     // Scored with them too, and the report's level rule says so instead of citing the labels.
     const { attemptId, attemptToken } = start.body;
     const shown: string[] = [];
-    let current = start.body.questions.find(
-      (q: { questionId: string }) => q.questionId === start.body.sections[0].current,
-    );
     for (let i = 0; i < 3; i++) {
-      shown.push(current.questionId);
+      shown.push(idOfPrompt.get(current.prompt)!);
       const saved = await api.request(
         'PUT',
         `/v1/attempts/${attemptId}/answers/${current.questionId}`,

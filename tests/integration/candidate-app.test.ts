@@ -4,7 +4,7 @@ import { db, tableName } from '../../functions/data/client.ts';
 import { keys } from '../../functions/data/keys.ts';
 import { clock } from '../../functions/domain/clock.ts';
 import { MAX_EVENT_BATCHES } from '../../functions/domain/integrity.ts';
-import { sampleBank } from './fixtures.ts';
+import { reportEntryOf, sampleBank } from './fixtures.ts';
 import { useTestApi } from './support.ts';
 
 const api = useTestApi();
@@ -59,7 +59,7 @@ async function startAttempt(token: string) {
   return res.body as {
     attemptId: string;
     attemptToken: string;
-    questions: { questionId: string }[];
+    questions: { questionId: string; prompt: string }[];
   };
 }
 
@@ -198,6 +198,9 @@ describe('POST /v1/attempts/{attemptId}/events', () => {
 
     expect(first.status).toBe(200);
     expect(first.body).toEqual({ recorded: 3, serverTime: new Date(t0 + 60_000).toISOString() });
+    // The events named the questions by handle; the report names them by their bank ids.
+    const [id1, id2] = attempt.questions.map((q) => reportEntryOf(report.body, q)!.questionId);
+    expect([id1, id2]).not.toContain(q1);
     const signals = report.body.integrity.signals;
     expect(signals.find((s: { type: string }) => s.type === 'page-hidden')).toEqual({
       type: 'page-hidden',
@@ -206,7 +209,7 @@ describe('POST /v1/attempts/{attemptId}/events', () => {
         'The assessment page was hidden 2 times, 50 s in all (longest 30 s): another tab, window or application was in front.',
       count: 2,
       times: [new Date(t0 + 30_000).toISOString(), new Date(t0 + 120_000).toISOString()],
-      questionIds: [q1, q2],
+      questionIds: [id1, id2],
     });
     expect(signals.find((s: { type: string }) => s.type === 'paste')).toEqual({
       type: 'paste',
@@ -214,7 +217,7 @@ describe('POST /v1/attempts/{attemptId}/events', () => {
       detail: 'Text was pasted 2 times into the answer of 1 question, 128 characters in all.',
       count: 2,
       times: [new Date(t0 + 55_000).toISOString(), new Date(t0 + 120_000).toISOString()],
-      questionIds: [q2],
+      questionIds: [id2],
     });
   });
 

@@ -216,27 +216,47 @@ beforeAll(async () => {
   expect(started.status, JSON.stringify(started.body)).toBe(201);
   values.attemptId = started.body.attemptId;
   values.attemptToken = started.body.attemptToken;
-  const byQuestion = new Map(bank.questions.map((q) => [q.id, q]));
+  // The candidate's view names questions and options by handle: the prompt and the options'
+  // texts say which bank question and option each is.
+  const byPrompt = new Map(bank.questions.map((q) => [q.prompt as string, q]));
   const saved = new Map<string, unknown>();
-  for (const q of started.body.questions as { questionId: string; type: string }[]) {
+  let singleHandle = '';
+  type Shown = {
+    questionId: string;
+    type: string;
+    prompt: string;
+    options?: { id: string; text: string }[];
+  };
+  for (const q of started.body.questions as Shown[]) {
     const t = QUESTION_TYPE_LIST.find((x) => x.id === q.type)!;
-    const content = byQuestion.get(q.questionId)! as never;
-    const answer = fc.sample(t.answers(fc, content) as fc.Arbitrary<unknown>, {
+    const content = (byPrompt.get(q.prompt) ??
+      bank.questions.find((b) => b.id === `ct-type-${q.type}`)!) as {
+      id: string;
+      options?: { id: string; text: string }[];
+    };
+    const bankAnswer = fc.sample(t.answers(fc, content as never) as fc.Arbitrary<unknown>, {
       seed: 7,
       numRuns: 1,
     })[0];
+    // The bank's option ids, as the candidate names them: by the handle shown with its text.
+    const handleOf = new Map(
+      (content.options ?? []).map((o) => [o.id, q.options!.find((x) => x.text === o.text)!.id]),
+    );
+    const shown = (v: unknown) => (typeof v === 'string' ? (handleOf.get(v) ?? v) : v);
+    const answer = Array.isArray(bankAnswer) ? bankAnswer.map(shown) : shown(bankAnswer);
+    if (content.id === 'ct-type-single') singleHandle = q.questionId;
     saved.set(q.questionId, answer);
     await scenario('saveAnswer', `a ${q.type} answer`, {
       path: { attemptId: values.attemptId, questionId: q.questionId },
       body: { answer },
     });
   }
-  values.questionId = 'ct-type-single';
   await scenario('saveAnswer', 'a stale If-Match', {
-    path: { attemptId: values.attemptId, questionId: values.questionId },
-    body: { answer: saved.get(values.questionId) },
+    path: { attemptId: values.attemptId, questionId: singleHandle },
+    body: { answer: saved.get(singleHandle) },
     header: { 'If-Match': '"7"' },
   });
+  values.questionId = 'ct-type-single';
   // GET, edit, PUT: what GET shows goes back with one field changed.
   const got = await scenario('getQuestion', 'before an edit', {
     path: { questionId: values.questionId },

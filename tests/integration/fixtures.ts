@@ -1,4 +1,4 @@
-import { perfectAnswer as perfectAnswerOfType } from '../../bench/lib/answers.ts';
+import { perfectAnswerShown, type ShownQuestion } from '../../bench/lib/answers.ts';
 import type { TestApi } from './support.ts';
 
 /** A small bank with every question type in two areas, for attempt tests. */
@@ -44,9 +44,37 @@ export function sampleBank(prefix: string, perArea = 12) {
   return { bank: { id: `${prefix}-bank`, title: 'Fixture bank' }, questions };
 }
 
-/** The correct answer to a fixture question (the bench's synthetic banks use the same keys). */
-export function perfectAnswer(q: { type: string }): unknown {
-  return perfectAnswerOfType(q.type);
+/** The bank option id of a fixture option, from its text (`Bravo` is `b`). */
+const FIXTURE_OPTION_IDS = new Map([
+  ['Alpha', 'a'],
+  ['Bravo', 'b'],
+  ['Charlie', 'c'],
+  ['Delta', 'd'],
+]);
+
+/**
+ * The bank's option id of an option a candidate is shown: a fixture's (`Bravo` is `b`) or a
+ * synthetic bench bank's (`Option b: ...`). The attempt API names options by handle (`o1`...).
+ */
+export const bankOptionId = (text: string) =>
+  FIXTURE_OPTION_IDS.get(text) ?? /^Option ([a-z]):/.exec(text)?.[1];
+
+/**
+ * The correct answer to a fixture question as a candidate sends it: the key's option ids named
+ * by the handles this attempt shows them under (the bench's synthetic banks use the same keys).
+ */
+export function perfectAnswer(q: ShownQuestion): unknown {
+  return perfectAnswerShown(q, bankOptionId);
+}
+
+/**
+ * An answer given with the bank's option ids (`'b'`, `['a', 'c']`), as a candidate sends it: each
+ * id named by the handle this attempt shows that option under.
+ */
+export function shownAnswer(q: ShownQuestion, bankAnswer: string | string[]): string | string[] {
+  const handleOf = new Map((q.options ?? []).map((o) => [bankOptionId(o.text), o.id]));
+  const shown = (id: string) => handleOf.get(id) ?? id;
+  return Array.isArray(bankAnswer) ? bankAnswer.map(shown) : shown(bankAnswer);
 }
 
 /**
@@ -141,4 +169,25 @@ export function textQuestions(prefix: string, n: number) {
     explanation: 'It is the idempotency key, as explained.',
     tags: [prefix],
   }));
+}
+
+/**
+ * The employer report's entry for a question the candidate was shown: the one with the same
+ * prompt. The candidate names a question by its handle (`q3`), the report by its bank id; the
+ * fixture prompts are unique.
+ */
+export function reportEntryOf(
+  report: { questions: ReportEntry[] },
+  shown: { prompt: string },
+): ReportEntry | undefined {
+  return report.questions.find((q) => q.prompt === shown.prompt);
+}
+
+/** What the tests read of a question in the employer's report. */
+export interface ReportEntry {
+  questionId: string;
+  prompt: string;
+  score: number;
+  answer?: string;
+  answered?: boolean;
 }

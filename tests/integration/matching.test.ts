@@ -110,7 +110,8 @@ describe('a matching question over HTTP', () => {
     const s = await startOne();
     const auth = { token: s.body.attemptToken };
     const put = (answer: unknown) =>
-      api.request('PUT', `/v1/attempts/${s.body.attemptId}/answers/status-codes`, {
+      // The attempt's one question, by its handle; its right-hand ids are hashes, not handles.
+      api.request('PUT', `/v1/attempts/${s.body.attemptId}/answers/q1`, {
         ...auth,
         body: { answer },
       });
@@ -119,7 +120,7 @@ describe('a matching question over HTTP', () => {
     const saved = await put([ids[0], ids[1], ids[2], null]);
     expect(saved.status, saved.text).toBe(200);
     const view = await api.request('GET', `/v1/attempts/${s.body.attemptId}`, auth);
-    expect(view.body.answers['status-codes']).toEqual([ids[0], ids[1], ids[2], null]);
+    expect(view.body.answers.q1).toEqual([ids[0], ids[1], ids[2], null]);
     await api.request('POST', `/v1/attempts/${s.body.attemptId}/submit`, auth);
     const report = await api.request('GET', `/v1/attempts/${s.body.attemptId}/report`, {
       token: employer,

@@ -71,9 +71,11 @@ describe('a missing-word question over HTTP', () => {
 
     // Graded as a single choice, and the report names the choice.
     const auth = { token: s.body.attemptToken };
-    const saved = await api.request('PUT', `/v1/attempts/${s.body.attemptId}/answers/kafka-order`, {
+    // The attempt's one question by its handle, the choice by the handle of "partition".
+    const partition = view.options.find((o: { text: string }) => o.text === 'partition').id;
+    const saved = await api.request('PUT', `/v1/attempts/${s.body.attemptId}/answers/q1`, {
       ...auth,
-      body: { answer: 'a' },
+      body: { answer: partition },
     });
     expect(saved.status, saved.text).toBe(200);
     await api.request('POST', `/v1/attempts/${s.body.attemptId}/submit`, auth);

@@ -43,24 +43,33 @@ interface Taken {
   correct: number;
 }
 
+type Shown = {
+  questionId: string;
+  area: string;
+  prompt: string;
+  options: { id: string; text: string }[];
+};
+
+/** The handle this attempt shows the bank's option `id` under (its text is `Option <id>`). */
+const option = (q: Shown, id: string) => q.options.find((o) => o.text === `Option ${id}`)!.id;
+
 /** Candidate k answers the first k security questions right (in a fixed order) and the rest wrong. */
 async function take(k: number, token: string): Promise<Taken> {
   const s = await api.request('POST', '/v1/attempts', { body: { invitationToken: token } });
-  const security = s.body.questions
-    .filter((q: { area: string }) => q.area === 'security')
-    .sort((x: { questionId: string }, y: { questionId: string }) =>
-      x.questionId.localeCompare(y.questionId),
-    );
+  // In the order of their prompts: handles say nothing about which question is which.
+  const security = (s.body.questions as Shown[])
+    .filter((q) => q.area === 'security')
+    .sort((x, y) => x.prompt.localeCompare(y.prompt));
   for (const [i, q] of security.entries()) {
     await api.request('PUT', `/v1/attempts/${s.body.attemptId}/answers/${q.questionId}`, {
       token: s.body.attemptToken,
-      body: { answer: i < k ? 'b' : 'c' },
+      body: { answer: option(q, i < k ? 'b' : 'c') },
     });
   }
-  for (const q of s.body.questions.filter((x: { area: string }) => x.area === 'collaboration')) {
+  for (const q of (s.body.questions as Shown[]).filter((x) => x.area === 'collaboration')) {
     await api.request('PUT', `/v1/attempts/${s.body.attemptId}/answers/${q.questionId}`, {
       token: s.body.attemptToken,
-      body: { answer: k >= 5 ? 'a' : 'd' },
+      body: { answer: option(q, k >= 5 ? 'a' : 'd') },
     });
   }
   const sub = await api.request('POST', `/v1/attempts/${s.body.attemptId}/submit`, {

@@ -8,6 +8,7 @@ import { type DefaultTreeAdapterTypes, parse } from 'parse5';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findArea } from '../../functions/domain/taxonomy.ts';
 import { REPORT_CONTENT_SECURITY_POLICY } from '../../functions/http/report-html.ts';
+import { shownAnswer } from './fixtures.ts';
 import { type ApiResponse, useTestApi } from './support.ts';
 
 const api = useTestApi();
@@ -75,6 +76,13 @@ const ANSWERS: Record<string, unknown> = {
   'rep-t-1': HOSTILE_ANSWER,
 };
 
+type Shown = {
+  questionId: string;
+  type: string;
+  prompt: string;
+  options?: { id: string; text: string }[];
+};
+
 let attemptId: string;
 let invitationId: string;
 /** Every body a candidate route sent to the candidate. */
@@ -120,10 +128,14 @@ beforeAll(async () => {
   candidateTexts.push(started.text);
   attemptId = started.body.attemptId;
   const token = started.body.attemptToken;
+  // The candidate knows questions by handle and prompt, options by handle and text.
+  const shown = started.body.questions as Shown[];
+  const promptOf = new Map(bank().questions.map((q) => [q.id, q.prompt]));
   for (const [qid, value] of Object.entries(ANSWERS)) {
-    const res = await api.request('PUT', `/v1/attempts/${attemptId}/answers/${qid}`, {
+    const q = shown.find((x) => x.prompt === promptOf.get(qid))!;
+    const res = await api.request('PUT', `/v1/attempts/${attemptId}/answers/${q.questionId}`, {
       token,
-      body: { answer: value },
+      body: { answer: typeof value === 'string' ? shownAnswer(q, value) : value },
     });
     expect(res.status, qid).toBe(200);
     candidateTexts.push(res.text);

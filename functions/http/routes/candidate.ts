@@ -52,7 +52,7 @@ export const CANDIDATE_ROUTES = [
     group: 'candidate',
     access: 'public',
     summary:
-      "Start the attempt of an invitation (201), or resume it while active (200, with a new attemptToken; the previous one stops working). 410 with a reason for expired, revoked or finished invitations. Each adaptive section's current item is in `questions` and named by `sections[].current`.",
+      "Start the attempt of an invitation (201), or resume it while active (200, with a new attemptToken; the previous one stops working). 410 with a reason for expired, revoked or finished invitations. Each adaptive section's current item is in `questions` and named by `sections[].current`. Questions and options are named by opaque per-attempt handles (`questionId` `q1`, `q2`...; option `id` `o1`, `o2`... in the order shown), never by the bank's ids.",
     get body() {
       return StartAttemptBody();
     },
@@ -104,7 +104,7 @@ export const CANDIDATE_ROUTES = [
     group: 'candidate',
     access: 'candidate',
     summary:
-      'Save (or replace) one answer. Accepted until the deadline plus the grace period; 409 time-is-up or already-submitted after. The response carries the answer\'s revision (also as ETag); with If-Match: "<revision>" the save is stored only if the answer is still at that revision ("0": never answered), else 412 revision-mismatch with the current answer. In an adaptive section only the current item (`sections[].current`) can be answered, once: its answer is final, there is no going back, and the response carries the `next` item chosen from the answers so far, or `sectionComplete`; saving the same answer again returns the same response, a different one is 409 adaptive-item-closed.',
+      'Save (or replace) one answer. `{questionId}` is the question\'s handle in this attempt (`q3`, as the attempt lists it) and the answer names options by their handles (`o2`); anything else is 404 (an unknown question) or 400 (an unknown option). Accepted until the deadline plus the grace period; 409 time-is-up or already-submitted after. The response carries the answer\'s revision (also as ETag); with If-Match: "<revision>" the save is stored only if the answer is still at that revision ("0": never answered), else 412 revision-mismatch with the current answer. In an adaptive section only the current item (`sections[].current`) can be answered, once: its answer is final, there is no going back, and the response carries the `next` item chosen from the answers so far, or `sectionComplete`; saving the same answer again returns the same response, a different one is 409 adaptive-item-closed.',
     params: AnswerParams,
     get body() {
       return SaveAnswerBody();
@@ -141,7 +141,7 @@ export const CANDIDATE_ROUTES = [
     path: '/v1/attempts/{attemptId}/events',
     group: 'candidate',
     access: 'candidate',
-    summary: `Record page events of the candidate app as integrity evidence: the page hidden or shown again, text pasted into an answer (its length, never its content). Timed by the server: each event at the batch's arrival minus its \`ageMs\`. At most ${MAX_EVENTS_PER_BATCH} events a batch and ${MAX_EVENT_BATCHES} batches an attempt (409 after); accepted while the attempt is active. They appear as \`page-hidden\` and \`paste\` signals, with counts and times, in the employer's report.`,
+    summary: `Record page events of the candidate app as integrity evidence: the page hidden or shown again, text pasted into an answer (its length, never its content). \`questionId\` is the question's handle (\`q3\`); an event naming no question shown in the attempt is kept without one. Timed by the server: each event at the batch's arrival minus its \`ageMs\`. At most ${MAX_EVENTS_PER_BATCH} events a batch and ${MAX_EVENT_BATCHES} batches an attempt (409 after); accepted while the attempt is active. They appear as \`page-hidden\` and \`paste\` signals, with counts and times, in the employer's report.`,
     params: AttemptParams,
     get body() {
       return PageEventsBody();

@@ -31,7 +31,7 @@ export const AttemptSection = /* @__PURE__ */ once(() =>
     index: z.int(),
     area: z.enum(AREA_IDS),
     mode: z.enum(['fixed', 'adaptive']),
-    /** The section's questions (an adaptive section's as shown so far, the current one last). */
+    /** The section's questions by handle (an adaptive section's as shown so far, the current one last). */
     questionIds: z.array(z.string()),
     minItems: z.optional(z.int()),
     maxItems: z.optional(z.int()),
@@ -46,7 +46,9 @@ export const AttemptSection = /* @__PURE__ */ once(() =>
         z
           .string()
           .check(
-            z.describe('An adaptive section: the question waiting for an answer (null: none).'),
+            z.describe(
+              'An adaptive section: the handle of the question waiting for an answer (null: none).',
+            ),
           ),
       ),
     ),
@@ -80,7 +82,7 @@ export const AttemptView = /* @__PURE__ */ once(() =>
     .register(z.globalRegistry, {
       id: 'Attempt',
       description:
-        "An attempt as its candidate sees it: never keys, weights, explanations or scores. `questions` lists every fixed section's questions and each adaptive section's items as shown so far (the one waiting for an answer last); `sections` says which sections are adaptive, which item is current and at most how many are left.",
+        "An attempt as its candidate sees it: never keys, weights, explanations or scores, and never a bank's question or option ids: `questionId` is the question's opaque handle in this attempt (`q1`, `q2`...; an adaptive section's items get the next handles of its slots as they are reached), an option's `id` its handle (`o1` is shown first), and `answers`/`revisions` are keyed by question handle, answers naming options by handle. `questions` lists every fixed section's questions and each adaptive section's items as shown so far (the one waiting for an answer last); `sections` says which sections are adaptive, which item is current and at most how many are left.",
     }),
 );
 

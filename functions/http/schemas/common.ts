@@ -8,7 +8,16 @@ export const InvitationParams = /* @__PURE__ */ (() => z.strictObject({ invitati
 export const AttemptParams = z.strictObject({ attemptId: Id });
 export const AnswerParams = z.strictObject({
   attemptId: Id,
-  questionId: z.string().check(z.minLength(3), z.maxLength(64)),
+  // Any 1-64 characters: what is not a handle of the attempt is 404, as an unknown question.
+  questionId: z
+    .string()
+    .check(
+      z.minLength(1),
+      z.maxLength(64),
+      z.describe(
+        "The question's opaque handle in this attempt, as the attempt lists it (`q1`, `q2`...); never a bank question id.",
+      ),
+    ),
 });
 
 /** A listing's cursor: an opaque base64url token (decoded and checked by data/cursor.ts). */
