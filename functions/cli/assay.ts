@@ -12,6 +12,13 @@ const io = {
   tty: Boolean(process.stderr.isTTY),
 };
 
+// A reader that stops early (`assay export ... | head`) closes the pipe: stop quietly, as Unix
+// tools do, instead of Node's unhandled EPIPE stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
+
 try {
   process.exitCode = await main(process.argv.slice(2), io);
 } catch (err) {

@@ -131,7 +131,14 @@ function connectionProblem(err: unknown): string | undefined {
     case 'UND_ERR_SOCKET':
       return 'the connection was closed';
     default:
-      return cause?.message ?? code ?? 'the request could not be sent';
+      // A TLS failure's message is OpenSSL's, several lines of internals: say what it means.
+      if (/SSL|TLS|CERT/i.test(`${code ?? ''} ${cause?.message ?? ''}`))
+        return /wrong version number|packet length too long|EPROTO/i.test(
+          `${code ?? ''} ${cause?.message ?? ''}`,
+        )
+          ? 'no TLS there: is the URL http:// rather than https://?'
+          : `its TLS certificate is not accepted: ${code ?? 'TLS error'}`;
+      return (cause?.message ?? code ?? 'the request could not be sent').split('\n')[0]!;
   }
 }
 

@@ -22,7 +22,7 @@ const SE_MESSAGE = {
   error: `targetStandardError is from ${ADAPTIVE_LIMITS.minStandardError} to ${ADAPTIVE_LIMITS.maxStandardError} (default ${ADAPTIVE_DEFAULTS.targetStandardError}; smaller asks more questions).`,
 };
 
-export const SectionInput = /* @__PURE__ */ (() =>
+const SectionFields = /* @__PURE__ */ (() =>
   z.strictObject({
     area: z.enum(AREA_IDS, { error: `Unknown area; use one of: ${AREA_IDS.join(', ')}.` }),
     /** Questions of a fixed section (an adaptive section has minItems and maxItems instead). */
@@ -61,6 +61,40 @@ export const SectionInput = /* @__PURE__ */ (() =>
         ),
     ),
   }))();
+
+/**
+ * checkBlueprint's per-section rules, stated for the OpenAPI document: a fixed section has a
+ * count and no stopping rule, an adaptive one a stopping rule and no count. The contract test
+ * holds the server to them (tests/integration/contract.test.ts).
+ */
+const SECTION_KINDS = {
+  oneOf: [
+    {
+      title: 'Fixed section',
+      description: 'count questions drawn at random from the pool (mode absent or "fixed").',
+      required: ['count'],
+      properties: { mode: { const: 'fixed' } },
+      not: {
+        anyOf: [
+          { required: ['minItems'] },
+          { required: ['maxItems'] },
+          { required: ['targetStandardError'] },
+        ],
+      },
+    },
+    {
+      title: 'Adaptive section',
+      description:
+        'Each next item chosen from the previous answers: no count; minItems (at most maxItems), maxItems and targetStandardError set when it stops.',
+      required: ['mode'],
+      properties: { mode: { const: 'adaptive' } },
+      not: { required: ['count'] },
+    },
+  ],
+};
+
+export const SectionInput = /* @__PURE__ */ (() =>
+  SectionFields.check(z.meta(SECTION_KINDS as Record<string, unknown>)))();
 export type SectionInput = z.infer<typeof SectionInput>;
 
 /** The longest lead a reminder may have: a week. */

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { isStaff, type RouteDef } from './route-types.ts';
+import { isStaff, type ResponseHeaderDef, type RouteDef } from './route-types.ts';
 import { ROUTES } from './routes.ts';
 import { ProblemSchema } from './schemas/problem.ts';
 
@@ -84,6 +84,29 @@ const PROBLEM = {
 
 const problemResponse = (description: string) => ({ description, content: PROBLEM });
 
+/** Every 401, the gateway's and the functions' alike, names the scheme (RFC 9110 section 15.5.2). */
+const WWW_AUTHENTICATE = {
+  'WWW-Authenticate': {
+    description: 'The scheme to authenticate with: `Bearer`.',
+    required: true,
+    schema: { type: 'string', pattern: '^Bearer' },
+  },
+};
+
+/** A route's declared response headers, as OpenAPI header objects. */
+function headersOf(headers: Readonly<Record<string, ResponseHeaderDef>>): Json {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, h]) => [
+      name,
+      {
+        description: h.description,
+        ...(h.required ? { required: true } : {}),
+        schema: h.schema ?? { type: 'string' },
+      },
+    ]),
+  );
+}
+
 /** API Gateway's JWT authorizer refusing a staff token answers before any function runs. */
 const GATEWAY_401 = {
   description:
@@ -145,6 +168,7 @@ export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '
       for (const alt of def.alternatives ?? []) content[alt] = { schema: { type: 'string' } };
       responses[status] = {
         description: def.description,
+        ...(def.headers ? { headers: headersOf(def.headers) } : {}),
         ...(Object.keys(content).length ? { content } : {}),
       };
     }
@@ -156,6 +180,11 @@ export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '
       responses['413'] ??= problemResponse(
         `The body is larger than this route takes (${route.consumes?.some((c) => c !== 'application/json') ? '4 MiB' : '1 MiB'}).`,
       );
+      // Over 10 MB, API Gateway refuses the body itself (`{"message":"Request Entity Too Large"}`).
+      responses['413'] = {
+        ...(responses['413'] as Json),
+        content: { ...PROBLEM, 'application/json': { schema: GATEWAY_MESSAGE } },
+      };
       responses['415'] ??= problemResponse(
         `The body’s Content-Type is missing or not one this route takes (${(route.consumes ?? ['application/json']).join(', ')}).`,
       );
@@ -163,6 +192,7 @@ export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '
     if (isStaff(route.access)) responses['401'] ??= GATEWAY_401;
     else if (route.access === 'candidate')
       responses['401'] ??= problemResponse('Missing or invalid attempt token.');
+    if (responses['401']) responses['401'] = { ...responses['401'], headers: WWW_AUTHENTICATE };
     if (isStaff(route.access))
       responses['403'] ??= problemResponse('The token lacks the role this route needs.');
     if (route.params)

@@ -58,7 +58,12 @@ export function problemResponse(
 ): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: problem.status,
-    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers },
+    headers: {
+      'content-type': PROBLEM_CONTENT_TYPE,
+      // RFC 9110 section 15.5.2: a 401 names the scheme to authenticate with, as API Gateway's does.
+      ...(problem.status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+      ...headers,
+    },
     body: JSON.stringify(problem),
   };
 }

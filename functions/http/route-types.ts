@@ -23,7 +23,39 @@ export interface ResponseDef {
    * text/csv beside JSON): their bodies are text.
    */
   alternatives?: readonly string[];
+  /** Response headers a client reads (Location, ETag...), declared in the document. */
+  headers?: Readonly<Record<string, ResponseHeaderDef>>;
 }
+
+/** A response header: the contract test checks that a `required` one is always sent. */
+export interface ResponseHeaderDef {
+  description: string;
+  required?: boolean;
+  /** JSON Schema of the value; a string when absent. */
+  schema?: Readonly<Record<string, unknown>>;
+}
+
+/** The `Location` of a resource a 201/202 made or queued. */
+export const locationHeader = (of: string): Record<string, ResponseHeaderDef> => ({
+  Location: { description: `The path of ${of}.`, required: true },
+});
+
+/** `Retry-After` on an answer that asks the client to poll. */
+export const pollAfterHeader = (when: string): Record<string, ResponseHeaderDef> => ({
+  'Retry-After': {
+    description: `Seconds to wait before polling again (${when}).`,
+    schema: { type: 'integer', minimum: 1 },
+  },
+});
+
+/** `ETag`: the version or revision this answer shows, for the next `If-Match`. */
+export const etagHeader = (of: string, required = true): Record<string, ResponseHeaderDef> => ({
+  ETag: {
+    description: `${of}, quoted (e.g. "3"): send it back as If-Match.`,
+    required,
+    schema: { type: 'string', pattern: '^"\\d+"$' },
+  },
+});
 
 /** A request header a route reads: its schema is what the server accepts (for the document). */
 export interface HeaderDef {

@@ -508,9 +508,12 @@ export class AssayStack extends Stack {
       description: 'EventBridge bus receiving AttemptCompleted (source "assay").',
     });
     for (const [name, queue] of failureQueues) {
+      const stream = JOBS.find((j) => j.name === name)?.trigger.kind === 'table-stream';
       new CfnOutput(this, `${pascal(name)}JobFailureQueueUrl`, {
         value: queue.queueUrl,
-        description: `Stream batches the ${name} job gave up on (shard and sequence numbers).`,
+        description: stream
+          ? `Stream batches the ${name} job gave up on (shard and sequence numbers).`
+          : `Runs of the ${name} job that failed or timed out (the invocation's request and error).`,
       });
     }
   }

@@ -17,6 +17,7 @@ import { ROUTES } from '../../functions/http/routes.ts';
 import { METRICS_NAMESPACE, SWEEPER_RUN_SUCCEEDED } from '../../functions/jobs/job-metrics.ts';
 import { JOBS } from '../../functions/jobs/jobs.ts';
 import { appRootRewrite, CONSOLE_CONFIG_KEY } from '../../infra/aws/edge.ts';
+import { THRESHOLDS } from '../../infra/aws/monitoring.ts';
 import { BUILD_WEB_COMMAND, deploymentOptionsFrom } from '../../infra/aws/options.ts';
 import { AssayStack } from '../../infra/aws/stack.ts';
 import { COUNTED_BODY_RULES, DEFAULT_RATE_LIMIT } from '../../infra/aws/waf.ts';
@@ -391,13 +392,82 @@ describe('the sweeper', () => {
   });
 });
 
-describe('the stream failure queues', () => {
+describe('the failure queues', () => {
   it('are retained when the stack is deleted or replaced', () => {
     for (const [name, queue] of base.assay.jobFailureQueues) {
       const resource = t.toJSON().Resources[idOf(base.assay, queue)];
       expect(resource.DeletionPolicy, name).toBe('Retain');
       expect(resource.UpdateReplacePolicy, name).toBe('Retain');
     }
+  });
+
+  it('are each an output saying what it holds: a stream batch, or an invoked job’s failed run', () => {
+    const outputs = t.toJSON().Outputs as Record<string, { Description: string }>;
+    for (const job of JOBS.filter((j) => base.assay.jobFailureQueues.has(j.name))) {
+      const output = Object.entries(outputs).find(([key]) =>
+        key.toLowerCase().startsWith(`${job.name.replace(/-/g, '')}jobfailurequeueurl`),
+      );
+      expect(output, job.name).toBeDefined();
+      expect(output![1].Description, job.name).toMatch(
+        job.trigger.kind === 'table-stream' ? /^Stream batches/ : /^Runs of .* failed or timed out/,
+      );
+    }
+  });
+});
+
+/**
+ * The part of docs/operations.md under a heading, up to the next heading of its level or above,
+ * with its line breaks as spaces (a phrase may wrap anywhere).
+ */
+function section(heading: string): string {
+  const start = DOCS.indexOf(`\n${heading}\n`);
+  expect(start, heading).toBeGreaterThan(-1);
+  const level = /^#+/.exec(heading)![0].length;
+  const rest = DOCS.slice(start + heading.length + 2);
+  const end = rest.search(new RegExp(`\n#{1,${level}} `));
+  return (end === -1 ? rest : rest.slice(0, end)).replace(/\s+/g, ' ');
+}
+
+describe('docs/operations.md is true to the template', () => {
+  it('names every output of every stack, with and without the options', () => {
+    const keys = new Set(
+      [t, o, Template.fromStack(withOptions.waf!)].flatMap((x) => Object.keys(x.toJSON().Outputs)),
+    );
+    const missing = [...keys].filter((key) => !DOCS.includes(`\`${key}\``));
+    expect(missing).toEqual([]);
+  });
+
+  it('says what to do about the errors of every function the alarms watch', () => {
+    const text = section('### Function errors');
+    const named = [...GROUPS, ...JOBS.map((j) => j.name)].filter(
+      (name) => !text.includes(`\`${name}\``),
+    );
+    expect(named).toEqual([]);
+  });
+
+  it('names each stream consumer under iterator age and failure queue', () => {
+    for (const heading of ['### Stream iterator age', '### Stream failure queue'])
+      for (const job of STREAM_JOBS)
+        expect(section(heading), `${heading}: ${job.name}`).toContain(`\`${job.name}\``);
+  });
+
+  it('names every job that runs once at a time (reserved concurrency 1, no retries)', () => {
+    const text = section('### The sweeper runs once at a time');
+    for (const job of SCHEDULE_JOBS) expect(text, job.name).toContain(`\`${job.name}\``);
+  });
+
+  it('states the thresholds the alarms use', () => {
+    expect(section('### API 5xx rate')).toContain(`more than ${THRESHOLDS.api5xxPercent}%`);
+    expect(section('### API 5xx rate')).toContain(`at least ${THRESHOLDS.minRequests} requests`);
+    expect(section('### API p99 latency')).toContain(
+      `over ${THRESHOLDS.apiP99LatencyMs / 1000} seconds`,
+    );
+    expect(section('### Stream iterator age')).toContain(
+      `more than ${THRESHOLDS.iteratorAgeMs / 60_000} minutes behind`,
+    );
+    expect(section('### Sweeper last success')).toContain(
+      `for ${THRESHOLDS.sweeperSilenceMinutes} minutes`,
+    );
   });
 });
 

@@ -87,6 +87,7 @@ async function send(r: {
     status: res.status,
     contentType: mediaType(res.headers.get('content-type')),
     text: res.text,
+    headers: Object.fromEntries(res.headers),
   };
 }
 
@@ -119,6 +120,10 @@ beforeAll(async () => {
       body?: unknown;
       auth?: string;
       query?: Record<string, string>;
+      /** A body that is not JSON (a GIFT bank), with its content type. */
+      raw?: { text: string; contentType: string };
+      /** A 400 naming this member is the expected answer (a rule the request breaks). */
+      refusal?: string;
     },
   ) => {
     const operation = byId.get(operationId);
@@ -136,6 +141,7 @@ beforeAll(async () => {
         : undefined);
     if (auth) headers.authorization = `Bearer ${auth}`;
     if (parts.body !== undefined) headers['content-type'] = 'application/json';
+    if (parts.raw) headers['content-type'] = parts.raw.contentType;
     const request: GeneratedRequest = {
       operation,
       label: `scenario: ${label}`,
@@ -143,14 +149,19 @@ beforeAll(async () => {
       url,
       headers,
       ...(parts.body !== undefined ? { body: JSON.stringify(parts.body) } : {}),
+      ...(parts.raw ? { body: parts.raw.text } : {}),
       parts: {
         path,
         query,
         header: parts.header ?? {},
         body: parts.body,
         ...(parts.body !== undefined ? { contentType: 'application/json' } : {}),
+        ...(parts.raw ? { contentType: parts.raw.contentType } : {}),
       },
-      expect: { kind: 'valid' },
+      expect:
+        parts.refusal !== undefined
+          ? { kind: 'status', status: 400, member: parts.refusal }
+          : { kind: 'valid' },
     };
     const answer = await send(request);
     exchanges.push({ request, answer });
@@ -178,6 +189,38 @@ beforeAll(async () => {
       questions: [{ ...bank.questions[0], id: 'ct-bad-1', prompt: 'short' }],
     },
   });
+  // A GIFT bank with located problems: each error carries its line, column and the question's
+  // title (GIFT `::title::`), which the Problem schema must declare.
+  await scenario('uploadBank', 'a GIFT bank with located problems', {
+    refusal: 'questions[0].area',
+    query: { format: 'gift', bank: 'ct-gift' },
+    raw: {
+      text: '::Sum:: What is 2+2? {=4 ~3 ~5}\n\n::Essay:: Describe a queue. {}\n',
+      contentType: 'text/plain',
+    },
+  });
+  // An import in a job: 202 with Location and Retry-After, then its record.
+  const queued = await scenario('uploadBank', 'Prefer: respond-async', {
+    // In an area the assessment below does not draw from.
+    body: {
+      bank: { id: 'ct-async', title: 'Async' },
+      questions: sampleBank('ct-async', 2).questions.map((q) => ({ ...q, area: 'devops-cicd' })),
+    },
+    header: { Prefer: 'respond-async' },
+  });
+  expect(queued.status, JSON.stringify(queued.body)).toBe(202);
+  await scenario('getImport', 'an import in a job', { path: { importId: queued.body.importId } });
+  // Sections: fixed ones have a count and no stopping rule, adaptive ones the reverse (the
+  // document says so; a 400 naming the member).
+  for (const [label, section, member] of [
+    ['a fixed section with minItems', { area: 'security', count: 2, minItems: 2 }, 'minItems'],
+    ['a fixed section without a count', { area: 'security' }, 'count'],
+    ['an adaptive section with a count', { area: 'security', mode: 'adaptive', count: 2 }, 'count'],
+  ] as const)
+    await scenario('createAssessment', label, {
+      refusal: `sections[0].${member}`,
+      body: { title: 'Sections', timeLimitMinutes: 30, sections: [section] },
+    });
   const security = bank.questions.filter((q) => q.area === 'security');
   const created = await scenario('createAssessment', 'every security question', {
     body: {
@@ -532,6 +575,44 @@ describe('the contract test catches each finding of issue 14', () => {
         for (const b of d.components.schemas.QuestionEdit.oneOf) delete b.properties.source;
       },
       /editQuestion \[scenario: GET, edit, PUT\] accepted/,
+    ],
+    // Found by the outside-tester pass of round 10 (docs/contract.md).
+    [
+      'errors[] without title (a GIFT bank’s located problems)',
+      (d) => {
+        delete problem(d).properties.errors.items.properties.title;
+      },
+      /uploadBank \[scenario: a GIFT bank.*additional properties/,
+    ],
+    [
+      'an upload’s Idempotency-Key as any string (the server takes 1-128 characters)',
+      (d) => {
+        op(d, 'uploadBank').parameters.find((x: Json) => x.name === 'Idempotency-Key').schema = {
+          type: 'string',
+        };
+      },
+      /uploadBank .*refused a Idempotency-Key header that the document allows/,
+    ],
+    [
+      'sections without their fixed and adaptive rules',
+      (d) => {
+        delete d.components.schemas.CreateAssessment.properties.sections.items.oneOf;
+      },
+      /createAssessment \[scenario: a fixed section with minItems\] refused \(400\) what the document allows/,
+    ],
+    [
+      'a save’s ETag not declared',
+      (d) => {
+        delete op(d, 'saveAnswer').responses['200'].headers;
+      },
+      /saveAnswer .*sends etag, which is not declared/,
+    ],
+    [
+      'a 202 without its Location',
+      (d) => {
+        delete op(d, 'uploadBank').responses['202'].headers;
+      },
+      /uploadBank .*202 sends location, which is not declared/,
     ],
   ])('%s', (_name, break_, expected) => {
     const failures = failuresWith(break_);

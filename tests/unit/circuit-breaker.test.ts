@@ -76,7 +76,9 @@ describe('requests when the database cannot be reached', () => {
     const next = await inRequest();
 
     expect(next.fault).toBe('database-unreachable');
-    expect(next.ms).toBeLessThan(50);
+    // Not sent (the count below), and not waiting out the 200 ms attempt either: a bound below
+    // it, not a tight one, so a busy machine's stalled event loop does not fail the test.
+    expect(next.ms).toBeLessThan(150);
     expect(requests).toBe(before);
   }, 10_000);
 

@@ -4,10 +4,11 @@
  * one line on stderr and a non-zero exit code, never a stack trace. The cases that need a real
  * server (401, 403, --api forms) are in tests/integration/cli.test.ts.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiBase, COMMANDS } from '../../functions/cli/cli.ts';
 import { assay, expectOneLine, run, SPAWN_TIMEOUT } from './cli-run.ts';
@@ -116,6 +117,42 @@ describe('assay mistakes', () => {
           `^assay: cannot reach the API at http://127\\.0\\.0\\.1:${port}/v1 \\(connection refused\\): is it running \\(npm start\\)\\?$`,
         ),
       );
+    },
+    SPAWN_TIMEOUT,
+  );
+
+  it(
+    'says in one line that https:// met a plain HTTP server, exit 1',
+    async () => {
+      const server = createServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      const { port } = server.address() as { port: number };
+      try {
+        const r = await assay('export', '--api', `https://127.0.0.1:${port}/v1`, '--token', 'x');
+        expect(r.code).toBe(1);
+        expectOneLine(r, /^assay: cannot reach the API at .*\(no TLS there: is the URL http:\/\//);
+      } finally {
+        server.close();
+      }
+    },
+    SPAWN_TIMEOUT,
+  );
+
+  it(
+    'stops quietly, exit 0, when the reader closes its output early (assay export | head)',
+    async () => {
+      const child = spawn(process.execPath, ['bin/assay.mjs', 'export', 'questions'], {
+        cwd: resolve(import.meta.dirname, '../..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((done) => child.on('close', done));
+      expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+      expect(code).toBe(0);
     },
     SPAWN_TIMEOUT,
   );

@@ -5,8 +5,8 @@
  * question views, the edit documents or the statistics.
  */
 import { MAX_UPLOAD_TEXT_BYTES } from '../../domain/upload-limits.ts';
-import type { RouteDef } from '../route-types.ts';
-import { QuestionIfMatchHeader } from '../schemas/common.ts';
+import { etagHeader, locationHeader, pollAfterHeader, type RouteDef } from '../route-types.ts';
+import { ImportIdempotencyKeyHeader, QuestionIfMatchHeader } from '../schemas/common.ts';
 import {
   BankDocument,
   CalibrationParams,
@@ -48,7 +48,10 @@ const IDEMPOTENCY_KEY = {
   name: 'Idempotency-Key',
   required: false,
   description:
-    'Any value up to 128 characters (use a UUID): a retry with the same key and the same body gets the same import; with another body, 422.',
+    'Any value of 1 to 128 characters, not blank (use a UUID): a retry with the same key and the same body gets the same import; with another body, 422.',
+  get schema() {
+    return ImportIdempotencyKeyHeader;
+  },
 } as const;
 
 const CONTENT_ENCODING = {
@@ -96,6 +99,11 @@ export const AUTHORING_ROUTES = [
         get schema() {
           return ImportStatusView();
         },
+        headers: {
+          ...locationHeader('the import (GET /v1/imports/{importId})'),
+          ...pollAfterHeader('the import is queued'),
+          'Preference-Applied': { description: '`respond-async` when the request asked for it.' },
+        },
       },
       409: {
         description:
@@ -127,6 +135,7 @@ export const AUTHORING_ROUTES = [
         get schema() {
           return ImportStatusView();
         },
+        headers: locationHeader('the import (GET /v1/imports/{importId})'),
       },
       422: { description: 'The Idempotency-Key was sent with a different request.' },
     },
@@ -157,11 +166,16 @@ export const AUTHORING_ROUTES = [
         get schema() {
           return ImportStatusView();
         },
+        headers: locationHeader('the import (GET /v1/imports/{importId})'),
       },
       202: {
         description: 'Every part is in: the import is queued.',
         get schema() {
           return ImportStatusView();
+        },
+        headers: {
+          ...locationHeader('the import (GET /v1/imports/{importId})'),
+          ...pollAfterHeader('the import is queued'),
         },
       },
       409: { description: 'The import no longer takes parts.' },
@@ -185,6 +199,7 @@ export const AUTHORING_ROUTES = [
         get schema() {
           return ImportStatusView();
         },
+        headers: pollAfterHeader('sent while the import is receiving, queued or running'),
       },
     },
   },
@@ -228,6 +243,7 @@ export const AUTHORING_ROUTES = [
         get schema() {
           return QuestionView();
         },
+        headers: etagHeader('The latest version (not sent with ?version=)', false),
       },
     },
   },
@@ -263,6 +279,7 @@ export const AUTHORING_ROUTES = [
         get schema() {
           return QuestionView();
         },
+        headers: etagHeader('The latest version'),
       },
       412: { description: 'The question has a newer version than If-Match names.' },
       428: { description: 'If-Match is missing or empty.' },
@@ -314,6 +331,7 @@ export const AUTHORING_ROUTES = [
         get schema() {
           return CalibrationRunView();
         },
+        headers: locationHeader('the run (GET /v1/calibrations/{calibrationId})'),
       },
     },
   },

@@ -5,7 +5,7 @@
  */
 
 import { MAX_EVENT_BATCHES, MAX_EVENTS_PER_BATCH } from '../../domain/integrity.ts';
-import type { RouteDef } from '../route-types.ts';
+import { etagHeader, type RouteDef } from '../route-types.ts';
 import {
   AttemptView,
   CandidateResult,
@@ -124,6 +124,7 @@ export const CANDIDATE_ROUTES = [
         get schema() {
           return Saved();
         },
+        headers: etagHeader("The answer's revision"),
       },
       409: {
         description:

@@ -62,6 +62,14 @@ export const EMPLOYER_ATTEMPTS_ROUTES = [
           return ResultPage();
         },
         alternatives: ['text/csv'],
+        headers: {
+          'Content-Disposition': {
+            description: 'With text/csv: `attachment; filename="results-<assessmentId>.csv"`.',
+          },
+          Link: {
+            description: 'With text/csv, when there are more results: `<?cursor=...>; rel="next"`.',
+          },
+        },
       },
     },
   },

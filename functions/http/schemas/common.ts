@@ -45,6 +45,13 @@ export const IdempotencyKeyHeader = /* @__PURE__ */ (() =>
   z.string().check(z.minLength(16), z.maxLength(128)))();
 
 /**
+ * `Idempotency-Key` of a bank upload or part-wise import, as `functions/handlers/authoring.ts`
+ * reads it: 1 to 128 characters once trimmed (an empty or blank key is a 400).
+ */
+export const ImportIdempotencyKeyHeader = /* @__PURE__ */ (() =>
+  z.string().check(z.minLength(1), z.maxLength(128), z.regex(/\S/)))();
+
+/**
  * `If-Match` of a question edit: the version edited, `"3"`, `3` or `W/"3"` (surrounding spaces
  * ignored). Missing or empty is 428; anything else that does not match, such as `*`, is 400.
  */

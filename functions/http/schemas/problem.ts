@@ -1,11 +1,13 @@
 /** The problem details schema, for the OpenAPI document only (handlers never load it). */
 import * as z from 'zod/mini';
+import type { FieldIssue } from '../../domain/errors.ts';
 import { AnswerSchema } from '../../domain/question.ts';
 import { AttemptSection, CandidateQuestion } from './candidates.ts';
 
 /**
  * RFC 9457 problem details as the functions send them (`functions/http/problem.ts`), with every
- * extension member some error carries: `errors` (400, 422), `allow` (405), `currentVersion`
+ * extension member some error carries: `errors` (400, 422; each item every member of
+ * `FieldIssue`, which `ProblemFieldIssue` below pins at compile time), `allow` (405), `currentVersion`
  * (412 version-conflict), `current` (412 revision-mismatch, 409 adaptive-item-closed), `section`,
  * `next` and `sectionComplete` (409 adaptive-item-closed), `attemptStatus` and `contentLockedAt`
  * (409 conflict), `reason` (410). Strict: a member the server adds without declaring it here
@@ -33,6 +35,15 @@ export const ProblemSchema = z
           ),
           questionId: z.optional(
             z.string().check(z.describe('A bank upload: the id of the question, when it has one.')),
+          ),
+          title: z.optional(
+            z
+              .string()
+              .check(
+                z.describe(
+                  'A bank upload: the question’s title (a GIFT `::title::`, a Moodle name), when it has one.',
+                ),
+              ),
           ),
         }),
       ),
@@ -73,3 +84,15 @@ export const ProblemSchema = z
     id: 'Problem',
     description: 'An error (RFC 9457 problem details, application/problem+json).',
   });
+
+/**
+ * Every member a `FieldIssue` may carry is declared in `errors[]`: a member added to
+ * `FieldIssue` without its declaration here fails `npm run typecheck` (a GIFT upload's `title`
+ * was sent undeclared once).
+ */
+type DeclaredIssue = NonNullable<z.infer<typeof ProblemSchema>['errors']>[number];
+export type ProblemFieldIssue = [Exclude<keyof FieldIssue, keyof DeclaredIssue>] extends [never]
+  ? true
+  : { undeclared: Exclude<keyof FieldIssue, keyof DeclaredIssue> };
+const _everyIssueMemberDeclared: ProblemFieldIssue = true;
+void _everyIssueMemberDeclared;

@@ -11,7 +11,23 @@ export interface Answer {
   status: number;
   contentType: string;
   text: string;
+  /** Response headers, names lower-cased. */
+  headers: Record<string, string>;
 }
+
+/**
+ * Response headers a client acts on: when the server sends one, the document declares it for
+ * that status (a client generated from the document would otherwise never read it).
+ */
+const MEANINGFUL_HEADERS = [
+  'location',
+  'etag',
+  'retry-after',
+  'content-disposition',
+  'link',
+  'preference-applied',
+  'www-authenticate',
+];
 
 export interface Exchange {
   request: GeneratedRequest;
@@ -72,13 +88,36 @@ export function disagreements(validator: SchemaValidator, x: Exchange): string[]
         if (e) out.push(`status ${a.status} body does not fit its schema: ${e}`);
       }
     }
+    out.push(...headerDisagreements(validator, declared, a));
   }
 
   const accepted = a.status >= 200 && a.status < 300;
   const misfit = requestMisfit(validator, r);
   if (accepted && misfit) out.push(`accepted (${a.status}) what the document refuses: ${misfit}`);
+  // The other direction: a request the document allows is not refused as invalid input, unless
+  // a rule of state the schema cannot hold refused it (STATE_RULES).
+  const jsonOrNone = !r.parts.contentType || r.parts.contentType === 'application/json';
+  if (!misfit && a.status === 400 && jsonOrNone) {
+    const paths: string[] = (safeJson(a.text)?.errors ?? []).map((e: { path?: string }) => e.path);
+    const allowed = STATE_RULES[r.operation.operationId] ?? [];
+    const unexplained = paths.filter((p) => !allowed.some((rule) => rule.test(p)));
+    if (unexplained.length || !paths.length)
+      out.push(
+        `refused (400) what the document allows: ${unexplained.join(', ') || a.text.slice(0, 200)}`,
+      );
+  }
   if (r.expect.kind === 'status' && a.status !== r.expect.status)
     out.push(`expected ${r.expect.status}, got ${a.status}`);
+  // Every invalid field named: a body member the variation broke (and the document refuses) is
+  // named in the 400's errors[], itself or a member around it (a duplicate key by its own path).
+  const member = r.expect.kind === 'valid' ? undefined : r.expect.member;
+  if (a.status === 400 && member !== undefined && (misfit || r.expect.kind === 'status')) {
+    const paths: string[] = (safeJson(a.text)?.errors ?? []).map((e: { path?: string }) => e.path);
+    if (!paths.some((p) => namesMember(p, member)))
+      out.push(
+        `400 does not name the broken member ${member || '(body)'} (errors: ${paths.join(', ') || 'none'})`,
+      );
+  }
   if (r.expect.kind === 'variation' && r.expect.where === 'header' && !misfit && a.status === 400) {
     // The server names a refused header as header.<lower-case name> (functions/handlers).
     const named = safeJson(a.text)?.errors?.some(
@@ -88,6 +127,55 @@ export function disagreements(validator: SchemaValidator, x: Exchange): string[]
     if (named) out.push(`refused a ${r.expect.name} header that the document allows`);
   }
   return out.map((m) => `${r.operation.operationId} [${r.label}] ${m}`);
+}
+
+/**
+ * Rules of state that a schema cannot hold, by operation: a 400 naming these members may answer
+ * a request the document allows. Each says why; anything else the document allows must pass.
+ */
+const OPTION_RULES = [
+  // Option ids are unique within a question (JSON Schema's uniqueItems compares whole items).
+  /options\[\d+\]\.id$/,
+  // A key names the question's own options (or ranks all of them), which only the question knows.
+  /(^|\.)answer\b/,
+];
+const FUTURE = /^expiresAt$/; // a date in the future: the server's clock decides
+const STATE_RULES: Record<string, RegExp[]> = {
+  saveAnswer: [/^answer\b/],
+  uploadBank: OPTION_RULES,
+  putImportPart: OPTION_RULES,
+  // ... and the body's id is the path's questionId.
+  editQuestion: [...OPTION_RULES, /^id$/],
+  createInvitations: [FUTURE],
+  resendInvitation: [FUTURE],
+};
+
+/** Whether an error path names `member` (e.g. sections[0].count) or a member that holds it. */
+function namesMember(path: string, member: string): boolean {
+  if (member === '' || path === '' || path === member) return true;
+  return member.startsWith(`${path}.`) || member.startsWith(`${path}[`);
+}
+
+/** Declared headers that did not come, sent headers not declared, values outside their schema. */
+function headerDisagreements(validator: SchemaValidator, declared: Json, a: Answer): string[] {
+  const out: string[] = [];
+  const headers = Object.fromEntries(
+    Object.entries<Json>(declared.headers ?? {}).map(([n, h]) => [n.toLowerCase(), h]),
+  );
+  for (const [name, h] of Object.entries<Json>(headers)) {
+    const value = a.headers[name];
+    if (value === undefined) {
+      if (h.required) out.push(`status ${a.status} lacks its required ${name} header`);
+      continue;
+    }
+    const typed = h.schema?.type === 'integer' ? Number(value) : value;
+    const e = validator.errors(h.schema ?? {}, typed);
+    if (e) out.push(`status ${a.status} header ${name}: ${value} does not fit its schema: ${e}`);
+  }
+  for (const name of MEANINGFUL_HEADERS)
+    if (a.headers[name] !== undefined && !headers[name])
+      out.push(`status ${a.status} sends ${name}, which is not declared`);
+  return out;
 }
 
 function safeJson(text: string): Json {

@@ -22,10 +22,22 @@ import {
 export type Expectation =
   /** Valid by the document (the server may still refuse it for a rule of state). */
   | { kind: 'valid' }
-  /** Exactly this status (401 without a credential, 403 with the wrong role, 413, 415). */
-  | { kind: 'status'; status: number }
-  /** One part changed from the valid request; the document decides whether it is still valid. */
-  | { kind: 'variation'; where: 'path' | 'query' | 'header' | 'body'; name: string };
+  /**
+   * Exactly this status (401 without a credential, 403 with the wrong role, 413, 415, 400 for
+   * a duplicate key); `member`: the body member a 400 must name.
+   */
+  | { kind: 'status'; status: number; member?: string }
+  /**
+   * One part changed from the valid request; the document decides whether it is still valid.
+   * `member`: the body member changed, as the server's error paths write it (sections[0].count;
+   * '' for the whole body), which a 400 must name.
+   */
+  | {
+      kind: 'variation';
+      where: 'path' | 'query' | 'header' | 'body';
+      name: string;
+      member?: string;
+    };
 
 export interface GeneratedRequest {
   operation: Operation;
@@ -59,7 +71,41 @@ export interface World {
 const SAMPLER = { skipReadOnly: true, enablePatterns: true, quiet: true } as const;
 
 export function sampleOf(doc: Json, schema: Json): unknown {
-  return sample(schema, SAMPLER, doc);
+  return sample(forSampling(doc, schema), SAMPLER, doc);
+}
+
+/**
+ * openapi-sampler ignores `not` and samples every property, so an object whose `oneOf` branches
+ * only add rules (a fixed section: `count`, none of the adaptive members) would be sampled
+ * against its own rules. Here each such object takes its first branch: the branch's members
+ * and requirements merged in, the members its `not` forbids left out. References are followed
+ * (to a bounded depth: the document's schemas do not recur deeper).
+ */
+function forSampling(doc: Json, schema: Json, depth = 0): Json {
+  if (depth > 12 || !schema || typeof schema !== 'object') return schema;
+  if (Array.isArray(schema)) return schema.map((x) => forSampling(doc, x, depth + 1));
+  let s = schema;
+  if (typeof s.$ref === 'string' && s.$ref.startsWith('#/components/schemas/'))
+    s = doc.components.schemas[s.$ref.slice('#/components/schemas/'.length)];
+  const out: Json = Object.fromEntries(
+    Object.entries<Json>(s).map(([k, v]) => [k, forSampling(doc, v, depth + 1)]),
+  );
+  const branch = out.oneOf?.[0];
+  if (out.properties && branch && !branch.type && !branch.$ref) {
+    const forbidden = new Set<string>(
+      [...(branch.not?.anyOf ?? []), ...(branch.not ? [branch.not] : [])].flatMap(
+        (n: Json) => n.required ?? [],
+      ),
+    );
+    out.properties = Object.fromEntries(
+      Object.entries<Json>({ ...out.properties, ...branch.properties }).filter(
+        ([k]) => !forbidden.has(k),
+      ),
+    );
+    out.required = [...new Set([...(out.required ?? []), ...(branch.required ?? [])])];
+    delete out.oneOf;
+  }
+  return out;
 }
 
 /** Strings that some schema or other refuses: the validator picks those this one refuses. */
@@ -71,13 +117,20 @@ function refusedStrings(schema: Json): string[] {
   return out;
 }
 
-/** Values the document allows at a string's length bounds (for headers). */
+/**
+ * Values the document allows at a string's length bounds (for headers): with no maximum, long
+ * ones too, so that a limit the server has and the document does not say is found (an upload's
+ * Idempotency-Key was once 1-128 characters, documented as any string).
+ */
 function boundaryStrings(schema: Json): string[] {
   const s = schema ?? {};
-  if (s.type !== 'string' || s.pattern || s.enum || s.format) return [];
+  if (s.type !== 'string' || s.enum || s.format) return [];
+  if (s.pattern && !/^\\S$/.test(s.pattern)) return [];
   return [
     'a'.repeat(Math.max(1, s.minLength ?? 1)),
-    ...(typeof s.maxLength === 'number' ? ['a'.repeat(s.maxLength)] : []),
+    ...(typeof s.maxLength === 'number'
+      ? ['a'.repeat(s.maxLength)]
+      : ['a'.repeat(129), 'a'.repeat(1000)]),
   ];
 }
 
@@ -109,16 +162,26 @@ function edited(v: unknown, path: Path, change: (parent: Json, key: string | num
   return copy;
 }
 
+/** A member's path as the server's error paths write it: sections[0].count. */
+const errorPath = (path: Path) =>
+  path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i ? `.${k}` : k)).join('');
+
 /** Body variations: each member removed or mistyped, and an unknown member added. */
-function bodyVariations(body: unknown): { name: string; value: unknown }[] {
-  const out: { name: string; value: unknown }[] = [];
+function bodyVariations(body: unknown): { name: string; value: unknown; member: string }[] {
+  const out: { name: string; value: unknown; member: string }[] = [];
   if (body && typeof body === 'object' && !Array.isArray(body))
-    out.push({ name: '+unknownMember', value: { ...(body as object), unknownMember: true } });
-  else out.push({ name: '(body) mistyped', value: mistyped(body) });
+    out.push({
+      name: '+unknownMember',
+      value: { ...(body as object), unknownMember: true },
+      member: 'unknownMember',
+    });
+  else out.push({ name: '(body) mistyped', value: mistyped(body), member: '' });
   for (const path of members(body, 3)) {
     const name = path.join('.');
+    const member = errorPath(path);
     out.push({
       name: `-${name}`,
+      member,
       value: edited(body, path, (o, k) => {
         if (Array.isArray(o)) o.splice(k as number, 1);
         else delete o[k];
@@ -126,10 +189,38 @@ function bodyVariations(body: unknown): { name: string; value: unknown }[] {
     });
     out.push({
       name: `~${name}`,
+      member,
       value: edited(body, path, (o, k) => {
         o[k] = mistyped(o[k]);
       }),
     });
+  }
+  return out;
+}
+
+/**
+ * The body with a member written twice (JSON would keep the last): the first member of the
+ * body, and the first member of the first object nested in it. Each is a 400 naming it.
+ */
+function duplicateKeys(body: unknown): { raw: string; member: string }[] {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    !!v && typeof v === 'object' && !Array.isArray(v);
+  if (!isObject(body)) return [];
+  const twice = (o: Record<string, unknown>) => {
+    const [k, v] = Object.entries(o)[0]!;
+    return `{${JSON.stringify(k)}:${JSON.stringify(v)},${JSON.stringify(o).slice(1)}`;
+  };
+  const out: { raw: string; member: string }[] = [];
+  if (Object.keys(body).length) out.push({ raw: twice(body), member: Object.keys(body)[0]! });
+  for (const path of members(body, 3)) {
+    let inner: unknown = body;
+    for (const k of path) inner = (inner as Json)[k];
+    if (!isObject(inner) || !Object.keys(inner).length) continue;
+    const member = errorPath([...path, Object.keys(inner)[0]!]);
+    const whole = JSON.stringify(body);
+    const raw = whole.replace(JSON.stringify(inner), twice(inner));
+    if (raw !== whole) out.push({ raw, member });
+    break;
   }
   return out;
 }
@@ -269,13 +360,21 @@ export function requestsFor(
         out.push(
           build(
             `body ${v.name}`,
-            { kind: 'variation', where: 'body', name: v.name },
+            { kind: 'variation', where: 'body', name: v.name, member: v.member },
             {
               body: { value: v.value },
             },
           ),
         );
       }
+      for (const d of duplicateKeys(validBody))
+        out.push(
+          build(
+            `a duplicate key ${d.member}`,
+            { kind: 'status', status: 400, member: d.member },
+            { body: { raw: d.raw, contentType: 'application/json' } },
+          ),
+        );
       out.push(
         build(
           'malformed JSON',
