@@ -328,7 +328,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       'that size; a GIFT or Moodle XML file as it is (gzip), as the bank named after the file (so',
       'that another file cannot take over its questions). Follows an import the server runs in the',
       'background (202) until it has finished, with a progress bar on a terminal; re-running skips',
-      'what is stored.',
+      'what is stored. A question you retired stays retired: the server says so, and this prints it',
+      'as file:line:col: warning [id]: ... with how to restore it.',
       ...REMOTE_HELP,
       '  --chunk-size N      questions per request or part (default 5000)',
       AREA_HELP,
@@ -355,6 +356,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
           const r = await progressing(io, () =>
             uploadFile(remote, file, `/v1/banks?${q}`, readFileSync(file), io),
           );
+          printNotices(io, file, r);
           io.out(
             `${file}: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged${r.skipped ? `, ${r.skipped} skipped` : ''}.\n`,
           );
@@ -364,6 +366,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
         // nothing but errors.
         if (io.tty) io.err(`${file}: ${bank.questions.length} questions\n`);
         const totals = await progressing(io, () => uploadRemote(remote, file, bank, size, io));
+        printNotices(io, file, totals);
         io.out(
           `${file}: ${totals.created} created, ${totals.updated} updated, ${totals.unchanged} unchanged.\n`,
         );
@@ -491,6 +494,31 @@ interface Counts {
   unchanged: number;
   /** Questions left out (`--skip-unsupported`). */
   skipped?: number;
+  /** What only the server could tell (a retired question it left retired): `code` set. */
+  notices?: ServerNotice[];
+}
+
+/** A warning of the server's that the local read cannot give (it carries a `code`). */
+interface ServerNotice {
+  code?: string;
+  message: string;
+  line?: number;
+  column?: number;
+  questionId?: string;
+  title?: string;
+}
+
+/** The server's own warnings among an import's (the file's own were printed as it was read). */
+const serverNotices = (warnings: ServerNotice[] | undefined) => {
+  const own = (warnings ?? []).filter((w) => w.code !== undefined);
+  return own.length ? { notices: own } : {};
+};
+
+/** Print the server's warnings about a file's questions, as the file's own are printed. */
+function printNotices(io: Io, file: string, counts: Counts) {
+  for (const w of counts.notices ?? []) {
+    io.err(`${whereIn(file, w)}: warning${whoIs(w)}: ${w.message}\n`);
+  }
 }
 
 /** An import as `GET /v1/imports/{id}` (and a 202) shows it. */
@@ -502,6 +530,7 @@ interface ImportStatus extends Partial<Omit<Counts, 'skipped'>> {
   errorCount: number;
   skipped?: unknown[];
   skippedCount?: number;
+  warnings?: ServerNotice[];
   detail?: string;
 }
 
@@ -525,13 +554,14 @@ async function uploadFile(
       'idempotency-key': randomUUID(),
     },
     body: gzipSync(bytes),
-  })) as (Counts & { skipped?: unknown[] }) | ImportStatus;
+  })) as (Counts & { skipped?: unknown[]; warnings?: ServerNotice[] }) | ImportStatus;
   if ('status' in r) return followImport(remote, file, r.importId, io);
   return {
     created: r.created,
     updated: r.updated,
     unchanged: r.unchanged,
     ...(r.skipped?.length ? { skipped: r.skipped.length } : {}),
+    ...serverNotices(r.warnings),
   };
 }
 
@@ -557,8 +587,14 @@ async function uploadRemote(
       method: 'POST',
       headers: { ...gzip, 'idempotency-key': key },
       body: gzipJson(bank),
-    })) as Counts | ImportStatus;
-    return 'status' in r ? followImport(remote, file, r.importId, io) : r;
+    })) as (Counts & { warnings?: ServerNotice[] }) | ImportStatus;
+    if ('status' in r) return followImport(remote, file, r.importId, io);
+    return {
+      created: r.created,
+      updated: r.updated,
+      unchanged: r.unchanged,
+      ...serverNotices(r.warnings),
+    };
   }
   const parts = Math.ceil(bank.questions.length / size);
   const created = (await call(remote, '/v1/imports', {
@@ -598,6 +634,7 @@ async function followImport(
         updated: s.updated ?? 0,
         unchanged: s.unchanged ?? 0,
         ...(skipped ? { skipped } : {}),
+        ...serverNotices(s.warnings),
       };
     }
     if (s.status === 'failed') {

@@ -14,7 +14,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { BankMeta } from '../domain/bank.ts';
-import type { Notice, SkippedQuestion } from '../domain/bank-import.ts';
+import type { Notice, RetiredInUpload, SkippedQuestion } from '../domain/bank-import.ts';
 import { DomainError, type FieldIssue } from '../domain/errors.ts';
 import { contentHash, type QuestionContent } from '../domain/question.ts';
 import { AreaDeltas, areaCountsUpdate } from './area-counts.ts';
@@ -24,7 +24,7 @@ import { batchWrite, type WriteRequest } from './batch-write.ts';
 import { applied, db, tableName } from './client.ts';
 import { isConditionFailure } from './errors.ts';
 import { keys } from './keys.ts';
-import { headItem, pool, versionItem } from './questions.ts';
+import { headItem, pool, type QuestionStatus, versionItem } from './questions.ts';
 
 export type ImportStatus = 'receiving' | 'queued' | 'running' | 'succeeded' | 'failed';
 
@@ -623,6 +623,8 @@ export interface Planned {
   q: QuestionContent;
   hash: string;
   version: number;
+  /** `retired` for a retired question's new content: an import never revives one. */
+  status: QuestionStatus;
   /** The head it replaces (a changed question), as stored. */
   head?: Record<string, unknown>;
 }
@@ -634,6 +636,8 @@ export interface ImportPlan {
   updated: number;
   /** Questions another open import is staging: the import cannot go on. */
   busy: { index: number; id: string }[];
+  /** Retired questions the bank holds, which stay retired (docs/state-machines.md). */
+  retired: (RetiredInUpload & { index: number })[];
   deltas: AreaDeltas;
   /** The stored heads of the bank's ids, as read (for the derived-id check). */
   heads: ReadonlyMap<string, Record<string, unknown>>;
@@ -641,7 +645,9 @@ export interface ImportPlan {
 
 /**
  * Compare the bank with the heads (I6, strong): new ids become version 1, changed content
- * version n+1, identical content nothing. A head staged by an import still open is busy.
+ * version n+1, identical content nothing. A head staged by an import still open is busy. A
+ * retired question stays retired: its new content is version n+1 with status `retired`, and
+ * the area counts do not move (docs/state-machines.md, "Question versions").
  */
 export async function planImport(
   org: string,
@@ -661,6 +667,7 @@ export async function planImport(
     created: 0,
     updated: 0,
     busy: [],
+    retired: [],
     deltas: new AreaDeltas(),
     heads,
   };
@@ -671,18 +678,26 @@ export async function planImport(
       return;
     }
     const hash = contentHash(q);
+    const retired = head?.status === 'retired';
     if (head?.contentHash === hash) {
       plan.unchanged++;
+      if (retired)
+        plan.retired.push({ index, id: q.id, version: head.version as number, changed: false });
       return;
     }
-    if (head?.status === 'published') plan.deltas.leave(head);
-    plan.deltas.enter(q);
+    const version = head ? (head.version as number) + 1 : 1;
+    if (retired) plan.retired.push({ index, id: q.id, version, changed: true });
+    else {
+      if (head?.status === 'published') plan.deltas.leave(head);
+      plan.deltas.enter(q);
+    }
     if (head) plan.updated++;
     else plan.created++;
     plan.changes.push({
       q,
       hash,
-      version: head ? (head.version as number) + 1 : 1,
+      version,
+      status: retired ? 'retired' : 'published',
       ...(head ? { head } : {}),
     });
   });
@@ -744,7 +759,7 @@ export async function stageQuestion(
 ): Promise<WriteRequest> {
   const head = headItem(org, p.q, {
     version: p.version,
-    status: 'published',
+    status: p.status,
     hash: p.hash,
     createdAt: (p.head?.createdAt as string) ?? at,
     now: at,
@@ -809,6 +824,7 @@ export { STAGE_CONCURRENCY };
  * Publish an import (I9): its registry entry closed, the area counts moved, the bank recorded
  * and the record marked succeeded, in one transaction. Every staged item becomes visible at
  * once. Returns false when the import's entry or record is no longer this run's (recovered).
+ * `notices`, when given, replace the record's warnings (the staging found more to say).
  */
 export async function commitImport(
   org: string,
@@ -818,6 +834,7 @@ export async function commitImport(
   bank: BankMeta,
   counts: ImportCounts,
   now: Date,
+  notices?: { warnings: Notice[]; warningCount: number },
 ): Promise<boolean> {
   const at = now.toISOString();
   const counted = areaCountsUpdate(org, deltas);
@@ -854,8 +871,7 @@ export async function commitImport(
             Update: {
               TableName: tableName(),
               Key: keys.importRecord(org, importId),
-              UpdateExpression:
-                'SET #status = :succeeded, finishedAt = :at, heartbeatAt = :at, counts = :counts, progress = :progress',
+              UpdateExpression: `SET #status = :succeeded, finishedAt = :at, heartbeatAt = :at, counts = :counts, progress = :progress${notices ? ', warnings = :warnings, warningCount = :warningCount' : ''}`,
               ConditionExpression: '#status = :running AND seq = :seq',
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: {
@@ -865,6 +881,9 @@ export async function commitImport(
                 ':at': at,
                 ':counts': counts,
                 ':progress': { phase: 'done', done: counts.imported, total: counts.imported },
+                ...(notices
+                  ? { ':warnings': notices.warnings, ':warningCount': notices.warningCount }
+                  : {}),
               },
             },
           },

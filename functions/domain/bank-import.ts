@@ -11,7 +11,15 @@ import { contentHash } from './question.ts';
  * Something an author should know about an imported question; nothing was refused. Located as
  * a problem is, without a field path.
  */
-export type Notice = Omit<FieldIssue, 'path'>;
+export type Notice = Omit<FieldIssue, 'path'> & {
+  /**
+   * What kind of notice, for a client that acts on it; absent for the formats' own notes.
+   * `question-retired`: the upload holds a question retired by its author, which it left retired.
+   */
+  code?: 'question-retired';
+  /** The part of a part-wise import the question is in. */
+  part?: number;
+};
 
 /** A question left out because the upload asked to skip what Assay cannot represent. */
 export interface SkippedQuestion {
@@ -105,5 +113,30 @@ export function authoredImport(bank: Bank, warnings: Notice[] = []): BankImport 
     warnings,
     skipped: [],
     origins: bank.questions.map((q) => ({ id: q.id, idFrom: 'id' as const })),
+  };
+}
+
+/** A retired question an import met: its id, its version after the import, and whether it changed. */
+export interface RetiredInUpload {
+  id: string;
+  /** The version the question is at once the import commits. */
+  version: number;
+  /** Whether the upload stored new content (as that version, still retired). */
+  changed: boolean;
+}
+
+/**
+ * The warning for a retired question an upload holds: an import never revives one
+ * (docs/state-machines.md, "Question versions"), so the author is told it stayed retired and
+ * how to restore it: a PUT of the question with If-Match naming its version.
+ */
+export function retiredNotice(r: RetiredInUpload): Notice {
+  const done = r.changed
+    ? `stored its new content as version ${r.version} and left it retired`
+    : 'left it retired (its content is unchanged)';
+  return {
+    code: 'question-retired',
+    questionId: r.id,
+    message: `Question "${r.id}" is retired, so this upload ${done}: it is not drawn into new assessments. To use it again, restore it: PUT /v1/questions/${r.id} with If-Match: "${r.version}" and the question as GET /v1/questions/${r.id} returns it.`,
   };
 }

@@ -704,7 +704,7 @@ export class GiftQuestion extends DraftReader implements Reader {
   rich(cs: Chars, role: 'prompt' | 'answer' | 'feedback', pos: Pos): string {
     const t = trimStart(cs);
     const m = MARKER_AT_START.exec(str(t.slice(0, 12)));
-    const format = m ? (m[1]!.toLowerCase() as TextFormat) : this.textFormat;
+    const format = this.formatOf(cs);
     const body = str(trim(m ? t.slice(m[0].length) : t));
     if (format === 'markdown') return body;
     if (format === undefined || format === 'plain') {
@@ -715,6 +715,12 @@ export class GiftQuestion extends DraftReader implements Reader {
     const c = moodleText(body, format);
     this.converted(c, role, pos);
     return c.text;
+  }
+
+  /** The format of a text: its own marker (`[markdown]...`), else the question's. */
+  formatOf(cs: Chars): TextFormat | undefined {
+    const m = MARKER_AT_START.exec(str(trimStart(cs).slice(0, 12)));
+    return m ? (m[1]!.toLowerCase() as TextFormat) : this.textFormat;
   }
 
   /** What a conversion from HTML reports: images (below) and approximations (a warning). */

@@ -178,7 +178,8 @@ function xmlQuestion(r: XmlQuestionReader, el: Element, qtype: string): XmlQuest
   const subquestions: XmlPair[] = children(el, 'subquestion').map((s) => ({
     left: r.rich(s, textFormat, 'answer'),
     right: textOf(child(s, 'answer')),
-    markdown: textFormat === 'markdown',
+    // The pair's own format (Moodle reads its left-hand text in it), else the question's.
+    markdown: formatOf(s, textFormat) === 'markdown',
     pos: posOf(s),
   }));
   return {
@@ -189,9 +190,24 @@ function xmlQuestion(r: XmlQuestionReader, el: Element, qtype: string): XmlQuest
     usecase: yes(valueIn(el, 'usecase'), false),
     answers,
     subquestions,
-    units: children(child(el, 'units') ?? el, 'unit').length,
+    units: children(child(el, 'units') ?? el, 'unit').map((u) => ({
+      name: valueIn(u, 'unit_name') ?? '',
+      // Moodle's default when the element is missing.
+      multiplier: valueIn(u, 'multiplier') ?? '1',
+      pos: posOf(u),
+    })),
+    unitSettings: {
+      ...optional('grading', valueIn(el, 'unitgradingtype')),
+      ...optional('penalty', valueIn(el, 'unitpenalty')),
+      ...optional('show', valueIn(el, 'showunits')),
+      ...optional('left', valueIn(el, 'unitsleft')),
+    },
   };
 }
+
+/** `{key: value}` when the value is there, else nothing (for optional fields). */
+const optional = <K extends string>(key: K, value: string | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, string>>;
 
 /** The type that reads a question; no two types may claim one (a bug if they do). */
 function readerOf(q: XmlQuestion, types: readonly AnyQuestionType[]): AnyQuestionType | undefined {

@@ -25,7 +25,7 @@ export interface XmlPair {
   left: string;
   /** As written: plain text, or markdown in a markdown question (unless `rights=plain`). */
   right: string;
-  /** The question's format is markdown. */
+  /** The pair's format (its `format` attribute, else the question's) is markdown. */
   markdown: boolean;
   pos: Pos;
 }
@@ -43,8 +43,20 @@ export interface XmlQuestion {
   usecase: boolean;
   answers: XmlAnswer[];
   subquestions: XmlPair[];
-  /** How many `<unit>`s a numerical question has. */
-  units: number;
+  /** A numerical question's `<unit>`s, as written. */
+  units: XmlUnit[];
+  /**
+   * A numerical question's unit settings as written (absent: not in the file):
+   * `<unitgradingtype>`, `<unitpenalty>`, `<showunits>`, `<unitsleft>`.
+   */
+  unitSettings: { grading?: string; penalty?: string; show?: string; left?: string };
+}
+
+/** One `<unit>` of a numerical question: `<unit_name>` and `<multiplier>` as written. */
+export interface XmlUnit {
+  name: string;
+  multiplier: string;
+  pos: Pos;
 }
 
 /** How a type reads Moodle XML: which questions are its own, and how to read one. */

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { fingerprint } from './fingerprint.ts';
 import { QUESTION_ID_PATTERN, TAG_PATTERN } from './question.ts';
-import { patternPieces } from './question-types/text.ts';
+import { acceptedList } from './question-types/text.ts';
 
 type Transliterate = (text: string) => string;
 let transliterateFn: Transliterate | undefined;
@@ -83,14 +83,12 @@ function keyAsHashed(answer: unknown): unknown {
   if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) return answer;
   const { compare: _, ...key } = answer as Record<string, unknown>;
   const answers = key.answers;
-  const asList =
+  const textAnswers =
     Object.keys(key).length === 1 &&
     Array.isArray(answers) &&
-    answers.every(
-      (a: { text?: unknown; credit?: unknown }) =>
-        typeof a?.text === 'string' && a.credit === 1 && patternPieces(a.text).length === 1,
-    );
-  return asList ? answers.map((a: { text: string }) => patternPieces(a.text)[0]) : key;
+    answers.every((a: { text?: unknown }) => typeof a?.text === 'string');
+  // The same rule the readers apply to a short answer's Moodle answers (text.ts).
+  return (textAnswers && acceptedList(answers as { text: string; credit: number }[])) || key;
 }
 
 /**

@@ -10,15 +10,26 @@ import {
 import { readItemSums } from '../data/statistics.ts';
 import { clock } from '../domain/clock.ts';
 import { checkText, decodeUpload } from '../domain/encoding.ts';
-import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.ts';
-import { validateQuestion } from '../domain/question.ts';
+import {
+  DomainError,
+  type FieldIssue,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../domain/errors.ts';
+import { type QuestionContent, validateQuestion } from '../domain/question.ts';
 import { itemStatistics } from '../domain/statistics.ts';
 import { uploadSpec } from '../domain/upload.ts';
+import { issuesOf } from '../domain/z.ts';
 import { createHttpHandler, type Operations, Reply } from '../http/api.ts';
 import { PUBLIC_ORG } from '../http/principal.ts';
 import { AUTHORING_ROUTES } from '../http/routes/authoring.ts';
 import { QUESTION_IF_MATCH } from '../http/schemas/common.ts';
-import { READ_ONLY_FIELDS, type ReadOnlyField } from '../http/schemas/questions.ts';
+import {
+  EditQuestionBody,
+  READ_ONLY_FIELDS,
+  type ReadOnlyField,
+} from '../http/schemas/questions.ts';
 import { calibrationRun, requestCalibration, runView } from '../services/calibration.ts';
 import {
   createPartwiseImport,
@@ -112,18 +123,18 @@ const stable = (v: unknown): string =>
  * The read-only fields of an edit (what GET showed: version, status, source, timestamps,
  * versions) must be as the server has them, so GET, edit, PUT works and nothing the server
  * owns changes silently. Checked against the version the client edited (If-Match) when it is
- * still the latest; when it is not, the edit fails with 412 anyway.
+ * still the latest; when it is not, the edit fails with 412 anyway. Returns the problems.
  */
-async function checkReadOnly(
+async function readOnlyIssues(
   org: string,
   questionId: string,
   expected: number,
   body: Partial<Record<ReadOnlyField, unknown>>,
-): Promise<void> {
+): Promise<FieldIssue[]> {
   const sent = READ_ONLY_FIELDS.filter((f) => body[f] !== undefined);
-  if (sent.length === 0) return;
+  if (sent.length === 0) return [];
   const found = (await getQuestion(org, questionId)) ?? (await getQuestion(PUBLIC_ORG, questionId));
-  if (!found || found.head.version !== expected) return;
+  if (!found || found.head.version !== expected) return [];
   const shown: Record<ReadOnlyField, unknown> = {
     version: found.head.version,
     status: found.head.status,
@@ -139,14 +150,51 @@ async function checkReadOnly(
       stable(body[f]) !== stable(shown[f]) &&
       !(f === 'createdAt' && versionCreated !== undefined && body[f] === versionCreated),
   );
-  if (changed.length) {
-    throw new ValidationError(
-      changed.map((f) => ({
-        path: f,
-        message: `${f} is read-only (set by the server): send it as GET shows it (${stable(shown[f])}) or leave it out.`,
-      })),
-    );
+  return changed.map((f) => ({
+    path: f,
+    message: `${f} is read-only (set by the server): send it as GET shows it (${stable(shown[f])}) or leave it out.`,
+  }));
+}
+
+/**
+ * An edit's body checked whole, so that one 400 names every problem: a body id that is not the
+ * path's (a question pasted from another, the likeliest mistake, reported even when the body
+ * has others), the body's shape, the answer by its type's rules, and the read-only fields.
+ * Returns the question to store.
+ */
+async function checkedEdit(
+  org: string,
+  questionId: string,
+  expected: number,
+  sent: Record<string, unknown>,
+): Promise<QuestionContent> {
+  const issues: FieldIssue[] = [];
+  if (typeof sent.id === 'string' && sent.id !== questionId) {
+    issues.push({
+      path: 'id',
+      message: `The body's id "${sent.id}" differs from the path's "${questionId}".`,
+    });
   }
+  const parsed = EditQuestionBody().safeParse(sent);
+  let question: QuestionContent | undefined;
+  if (!parsed.success) issues.push(...issuesOf(parsed.error, '', sent));
+  else {
+    const {
+      version: _v,
+      status: _s,
+      source: _o,
+      createdAt: _c,
+      updatedAt: _u,
+      versions: _l,
+      ...body
+    } = parsed.data;
+    const checked = validateQuestion({ ...body, id: questionId });
+    if (checked.question) question = checked.question;
+    else issues.push(...checked.issues);
+  }
+  issues.push(...(await readOnlyIssues(org, questionId, expected, sent)));
+  if (issues.length || !question) throw new ValidationError(issues);
+  return question;
 }
 
 /** A 404 for a question that exists in the shipped public bank becomes a clear 403. */
@@ -243,30 +291,11 @@ export const operations: Operations<typeof AUTHORING_ROUTES> = {
     throw new NotFoundError(`Question ${params.questionId}`);
   },
 
-  editQuestion: async ({ principal, params, body: withReadOnly, headers }) => {
+  editQuestion: async ({ principal, params, body: sent, headers }) => {
     const expected = ifMatchVersion(headers['if-match']);
-    await checkReadOnly(principal!.org, params.questionId, expected, withReadOnly);
-    const {
-      version: _v,
-      status: _s,
-      source: _o,
-      createdAt: _c,
-      updatedAt: _u,
-      versions: _l,
-      ...body
-    } = withReadOnly;
-    if (body.id !== undefined && body.id !== params.questionId) {
-      throw new ValidationError([
-        {
-          path: 'id',
-          message: `The body's id "${body.id}" differs from the path's "${params.questionId}".`,
-        },
-      ]);
-    }
-    const checked = validateQuestion({ ...body, id: params.questionId });
-    if (!checked.question) throw new ValidationError(checked.issues);
+    const edited = await checkedEdit(principal!.org, params.questionId, expected, sent);
     const { question } = await publicIsReadOnly(params.questionId, () =>
-      editQuestion(principal!.org, checked.question, expected, clock.now()),
+      editQuestion(principal!.org, edited, expected, clock.now()),
     );
     return new Reply(200, view(question), { etag: `"${question.version}"` });
   },

@@ -52,6 +52,7 @@ import {
   checkDerivedIds,
   type Notice,
   type QuestionOrigin,
+  retiredNotice,
   type SkippedQuestion,
   type StoredHead,
 } from '../domain/bank-import.ts';
@@ -217,6 +218,32 @@ const derivedIdGuard =
   (upload: BankImport) => (heads: ReadonlyMap<string, Record<string, unknown>>) =>
     checkDerivedIds(upload, heads as unknown as ReadonlyMap<string, StoredHead>);
 
+/**
+ * Where an upload's question is, for a notice about it: its index (in its part, for a
+ * part-wise import), and the line and title a GIFT or Moodle XML file gave it.
+ */
+function locator(upload: BankImport & { positions?: readonly QuestionPosition[] }) {
+  const origins = new Map(upload.origins.map((o) => [o.id, o]));
+  const positions = upload.positions ?? [];
+  const severalParts = positions.some((p) => p.part !== positions[0]!.part);
+  return (index: number, id: string): Partial<Notice> => {
+    const at = positions[index];
+    const o = origins.get(id);
+    return {
+      questionIndex: at ? at.index : index,
+      ...(at && severalParts ? { part: at.part } : {}),
+      ...(o?.line ? { line: o.line } : {}),
+      ...(o?.title ? { title: o.title } : {}),
+    };
+  };
+}
+
+/** A question of a part-wise import: its part and its index there. */
+interface QuestionPosition {
+  part: number;
+  index: number;
+}
+
 /** An import that could not go on, with what its record (and a request's answer) says. */
 export class ImportFailed extends DomainError {
   constructor(
@@ -288,6 +315,10 @@ interface Run {
   handOff?: AbortSignal;
   /** Checks the stored heads of the bank's ids before anything is staged (throws to refuse). */
   guard?: (heads: ReadonlyMap<string, Record<string, unknown>>) => void;
+  /** The upload's own warnings (the format's notes), which the record keeps. */
+  warnings?: readonly Notice[];
+  /** Where the bank's question at `index` is in the upload, for a notice about it. */
+  locate?: (index: number, id: string) => Partial<Notice>;
 }
 
 export interface Committed {
@@ -295,6 +326,11 @@ export interface Committed {
   seq: number;
   /** Questions whose previous head was copied to `PREV#seq` (deleted at clean-up). */
   replaced: string[];
+  /**
+   * Everything the author should know: a notice for each retired question the bank holds (it
+   * stayed retired), then the upload's own warnings.
+   */
+  warnings: Notice[];
 }
 
 /** Call `fn` every `ms` until stopped (one call at a time; a failed call is only logged). */
@@ -392,6 +428,12 @@ export async function stageAndCommit(
       );
     }
     run.guard?.(plan.heads);
+    // An import never revives a retired question: the author hears which ones it left retired.
+    const retired = plan.retired.map((r) => ({
+      ...retiredNotice(r),
+      ...(run.locate ? run.locate(r.index, r.id) : { questionIndex: r.index }),
+    }));
+    const warnings = [...retired, ...(run.warnings ?? [])];
     const entries: StagedEntry[] = plan.changes.map((p) => [p.q.id, p.version, p.head ? 1 : 0]);
     // The staged list first: whatever happens next, a rollback knows what to undo.
     for (let n = 0; n * STAGED_PER_ITEM < entries.length; n++) {
@@ -430,13 +472,26 @@ export async function stageAndCommit(
       updated: plan.updated,
       unchanged: plan.unchanged,
     };
-    if (!(await commitImport(org, importId, seq, plan.deltas, bank.bank, counts, run.now()))) {
+    const kept = retired.length
+      ? {
+          warnings: firstWithin(warnings, MAX_KEPT_NOTICES, KEPT_NOTICE_BYTES),
+          warningCount: warnings.length,
+        }
+      : undefined;
+    if (
+      !(await commitImport(org, importId, seq, plan.deltas, bank.bank, counts, run.now(), kept))
+    ) {
       throw new ImportFailed(
         'stopped',
         'The import was taken for stopped and rolled back before it could commit; upload again.',
       );
     }
-    return { counts, seq, replaced: plan.changes.filter((p) => p.head).map((p) => p.q.id) };
+    return {
+      counts,
+      seq,
+      replaced: plan.changes.filter((p) => p.head).map((p) => p.q.id),
+      warnings,
+    };
   } catch (err) {
     if (!(err instanceof HandOff)) await rollBack(org, importId, seq, attempted);
     throw err;
@@ -672,6 +727,8 @@ async function importInRequest(
         now: () => new Date(),
         handOff: AbortSignal.timeout(syncStageBudgetMs()),
         guard: derivedIdGuard(read),
+        warnings: read.warnings,
+        locate: locator(read),
       },
       async () => {},
     );
@@ -693,7 +750,7 @@ async function importInRequest(
       importId,
       bankId: bank.bank.id,
       ...committed.counts,
-      warnings: read.warnings,
+      warnings: committed.warnings,
       skipped: read.skipped,
     },
   };
@@ -943,7 +1000,7 @@ export async function runImportTask(task: ImportTask, signal?: AbortSignal): Pro
     done: number,
     total: number,
   ) => heartbeat(org, importId, { phase, done, total }, new Date()).then(() => undefined);
-  let read: BankImport;
+  let read: Awaited<ReturnType<typeof readBankOf>>;
   try {
     read = await readBankOf(claimed, report);
   } catch (err) {
@@ -970,6 +1027,8 @@ export async function runImportTask(task: ImportTask, signal?: AbortSignal): Pro
         bank: read.bank,
         now: () => new Date(),
         guard: derivedIdGuard(read),
+        warnings: read.warnings,
+        locate: locator(read),
         ...(signal ? { signal } : {}),
       },
       (done, total, phase) => report(phase, done, total),
@@ -1010,7 +1069,7 @@ const namesItsBank = (format: UploadFormat) => format !== 'gift' && format !== '
 async function readBankOf(
   rec: ImportRecord,
   report: (phase: 'reading' | 'validating', done: number, total: number) => Promise<void>,
-): Promise<BankImport> {
+): Promise<BankImport & { positions: QuestionPosition[] }> {
   const parts = await readParts(rec.org, rec.importId, MAX_UPLOAD_TEXT_BYTES);
   await report('validating', 0, parts.length);
   const issues: FieldIssue[] = [];
@@ -1018,6 +1077,7 @@ async function readBankOf(
   const warnings: Notice[] = [];
   const skipped: SkippedQuestion[] = [];
   const origins: QuestionOrigin[] = [];
+  const positions: QuestionPosition[] = [];
   const firstSeen = new Map<string, { part: number; index: number }>();
   let meta: BankMeta | undefined = rec.bank;
   const several = rec.parts > 1;
@@ -1061,6 +1121,7 @@ async function readBankOf(
       } else firstSeen.set(q.id, { part: p.part, index });
     });
     questions.push(...bank.questions);
+    positions.push(...bank.questions.map((_, index) => ({ part: p.part, index })));
     warnings.push(...read.warnings.map((w) => ({ ...w, ...where })));
     skipped.push(...read.skipped.map((x) => ({ ...x, ...where })));
     origins.push(...read.origins);
@@ -1079,7 +1140,7 @@ async function readBankOf(
       issues,
     );
   }
-  return { bank: { bank: meta!, questions }, warnings, skipped, origins };
+  return { bank: { bank: meta!, questions }, warnings, skipped, origins, positions };
 }
 
 /**

@@ -367,6 +367,38 @@ describe('editing and retiring', () => {
     expect(listed.status).toBe(404);
   });
 
+  it('names a body id that differs from the path together with every other problem of the edit', async () => {
+    // Arrange: a body copied from another question, with a field of the wrong shape, an answer
+    // that is no option and a read-only field changed.
+    const got = await api.request('GET', '/v1/questions/edit-other', { token: author });
+    const { id, version, status, source, createdAt, updatedAt, versions, ...content } = got.body;
+    const edit = (over: Record<string, unknown>) =>
+      api.request('PUT', '/v1/questions/edit-other', {
+        token: author,
+        body: { ...content, id: 'edit-me', ...over },
+        headers: { 'if-match': String(version) },
+      });
+    const mismatch = {
+      path: 'id',
+      message: 'The body\'s id "edit-me" differs from the path\'s "edit-other".',
+    };
+
+    // Act
+    const shape = await edit({ difficulty: 7 });
+    const answer = await edit({ answer: 'nope' });
+    const readOnly = await edit({ version: version + 5 });
+
+    // Assert
+    expect(shape.status).toBe(400);
+    expect(shape.body.errors).toEqual([mismatch, expect.objectContaining({ path: 'difficulty' })]);
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors).toEqual([mismatch, expect.objectContaining({ path: 'answer' })]);
+    expect(readOnly.status).toBe(400);
+    expect(readOnly.body.errors).toEqual([mismatch, expect.objectContaining({ path: 'version' })]);
+    const after = await api.request('GET', '/v1/questions/edit-other', { token: author });
+    expect(after.body).toMatchObject({ version });
+  });
+
   it('validates an edit with the same rules as an upload', async () => {
     const res = await api.request('PUT', '/v1/questions/edit-other', {
       token: author,

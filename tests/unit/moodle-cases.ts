@@ -614,7 +614,44 @@ export const XML_CASES: Case[] = [
     },
   },
   {
-    name: 'numerical with units is refused by name (Assay has no units)',
+    name: 'numerical with a decimal comma in the answer and the tolerance (Moodle reads 1,5 as 1.5)',
+    text: xml(
+      q(
+        'numerical',
+        'Comma',
+        qt('What is three halves, as a number?'),
+        ans(100, '1,5', '<tolerance>0,1</tolerance>'),
+      ),
+    ),
+    expect: {
+      grades: [
+        [1.5, 1],
+        [1.6, 1],
+        [1.7, 0],
+      ],
+    },
+  },
+  {
+    name: 'numerical with optional units: an answer in cm is converted to the base unit m',
+    text: xml(
+      q(
+        'numerical',
+        'Optional units',
+        qt('How long is the rod?'),
+        ans(100, '200 cm', '<tolerance>0</tolerance>'),
+        '<units><unit><multiplier>1</multiplier><unit_name>m</unit_name></unit><unit><multiplier>100</multiplier><unit_name>cm</unit_name></unit></units>',
+        '<unitgradingtype>0</unitgradingtype>',
+      ),
+    ),
+    expect: {
+      grades: [
+        [2, 1],
+        [200, 0],
+      ],
+    },
+  },
+  {
+    name: 'numerical with graded units is refused by name (the candidate types no unit)',
     text: xml(
       q(
         'numerical',

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateBank } from '../../functions/domain/bank.ts';
-import { type FieldIssue, ValidationError } from '../../functions/domain/errors.ts';
+import type { FieldIssue } from '../../functions/domain/errors.ts';
 import { parseGift, toGift } from '../../functions/domain/gift.ts';
 import { importMoodleXml, parseMoodleXml, toMoodleXml } from '../../functions/domain/moodle-xml.ts';
 import {
@@ -11,17 +11,8 @@ import {
 } from '../../functions/domain/question.ts';
 import { QUESTION_TYPE_LIST } from '../../functions/domain/question-types/registry.ts';
 import { AREA_IDS } from '../../functions/domain/taxonomy.ts';
+import { quiz, refusal } from '../support/moodle-xml.ts';
 import { anyQuestion, ofType, storableNumber } from '../support/questions.ts';
-
-/** A Moodle XML file of the given `<question>` elements, in the security area. */
-const quiz = (...questions: string[]) =>
-  [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    '<quiz>',
-    '  <question type="category"><category><text>$course$/top/security</text></category></question>',
-    ...questions,
-    '</quiz>',
-  ].join('\n');
 
 const question = (type: string, name: string, body: string) =>
   `  <question type="${type}">\n    <name><text>${name}</text></name>\n${body}\n  </question>`;
@@ -32,15 +23,7 @@ const text = (tag: string, value: string, format = 'html') =>
 const answer = (fraction: number, value: string, extra = '') =>
   `    <answer fraction="${fraction}" format="html"><text>${value}</text>${extra}</answer>`;
 
-function problems(xml: string): FieldIssue[] {
-  try {
-    parseMoodleXml(xml);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return (err as ValidationError).issues;
-  }
-  throw new Error('parseMoodleXml accepted the file');
-}
+const problems = (xml: string): FieldIssue[] => refusal(() => parseMoodleXml(xml));
 
 describe('reading Moodle XML', () => {
   it('grades weighted multiple answers as Moodle does: the picked fractions added up, floored at 0, capped at 1', () => {

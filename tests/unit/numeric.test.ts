@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateBank } from '../../functions/domain/bank.ts';
 import { parseGift, toGift } from '../../functions/domain/gift.ts';
+import { parseMoodleXml, toMoodleXml } from '../../functions/domain/moodle-xml.ts';
 import {
   CandidateQuestionSchema,
   candidateView,
@@ -90,5 +91,26 @@ describe('a numeric question with a unit', () => {
     expect(parseGift(text, { bankId: 'units', bankTitle: 'Units' }).questions).toEqual([
       bank.questions[1],
     ]);
+  });
+
+  it('is written to Moodle XML with its unit as an optional unit, and reads back the same', () => {
+    const bank = validateBank({
+      bank: { id: 'units', title: 'Units' },
+      questions: [
+        raw(),
+        { ...raw({ value: 3, tolerance: 0, unit: 'requests & <s>' }), id: 'q-rps' },
+      ],
+    });
+
+    const { text, skipped } = toMoodleXml(bank);
+
+    expect(skipped).toEqual([]);
+    expect(text).toContain(
+      '<units><unit><multiplier>1</multiplier><unit_name>ms</unit_name></unit></units>',
+    );
+    expect(text).toContain('<unitgradingtype>0</unitgradingtype>');
+    expect(parseMoodleXml(text, { bankId: 'units', bankTitle: 'Units' }).questions).toEqual(
+      bank.questions,
+    );
   });
 });

@@ -210,13 +210,14 @@ export const matching: QuestionType<
               'answer',
             );
           }
-          // Moodle reads the left-hand item in the question's format, the right-hand one as plain
-          // text (markdown that shows it as written, unless the question is markdown itself).
-          const left = trim(p.body.slice(0, arrow)).length
-            ? r.rich(p.body.slice(0, arrow), 'answer', pos)
-            : '';
+          // Moodle reads the left-hand item in the pair's format (its own marker, `=[markdown]`,
+          // else the question's), the right-hand one as plain text (markdown that shows it as
+          // written, unless the pair is markdown itself).
+          const leftText = p.body.slice(0, arrow);
+          const left = trim(leftText).length ? r.rich(leftText, 'answer', pos) : '';
           const written = str(trim(p.body.slice(arrow + 2)));
-          const right = r.textFormat === 'markdown' && !plain ? written : plainToMarkdown(written);
+          const markdown = r.formatOf(leftText) === 'markdown';
+          const right = markdown && !plain ? written : plainToMarkdown(written);
           if (left === '') {
             r.at(`answer.distractors[${distractors.length}]`, pos);
             distractors.push(right);
@@ -254,8 +255,9 @@ export const matching: QuestionType<
         const distractors: string[] = [];
         const plain = r.rightsPlain();
         for (const s of q.subquestions) {
-          // Moodle shows a right-hand item as plain text; a markdown question's are markdown
-          // already, unless Assay's export wrote them as plain text (rights=plain).
+          // Moodle shows a right-hand item as plain text; a markdown pair's (its format, else
+          // the question's) are markdown already, unless Assay's export wrote them as plain
+          // text (rights=plain).
           const right = s.markdown && !plain ? s.right : plainToMarkdown(s.right);
           if (s.left === '') {
             r.at(`answer.distractors[${distractors.length}]`, s.pos);

@@ -183,6 +183,21 @@ function gradeText(key: TextKey, response: string): number {
 const compareOf = (key: TextKey) =>
   Array.isArray(key) || key.compare === undefined ? ('assay' as const) : key.compare;
 
+/**
+ * The accepted-answer list that Moodle's answers of a short answer amount to, or undefined: when
+ * every answer is worth 100%, none has a wildcard and case does not count, the key is the list
+ * of their texts (`\*` read as a star). Assay's own export is read back so, and the hash of a
+ * derived id sees a key so (question-ids.ts), so that both keep the shape keys had before they
+ * said how they compare.
+ */
+export function acceptedList(
+  answers: readonly { text: string; credit: number }[],
+  caseSensitive = false,
+): string[] | undefined {
+  if (caseSensitive || !answers.every((a) => a.credit === 1 && !hasWildcard(a.text))) return;
+  return answers.map((a) => patternPieces(a.text)[0]!);
+}
+
 /** A pattern for a literal text: `*` escaped, so that Moodle does not read it as "any text". */
 const literalPattern = (text: string) => text.replace(/\*/g, '\\*');
 
@@ -222,24 +237,22 @@ function textKeyOf(r: Reader, read: Read[], caseSensitive: boolean, pos: Pos): T
       'answer',
     );
   }
-  if (
-    !compare &&
-    !caseSensitive &&
-    read.every((a) => sameFraction(a.fraction, 1) && !hasWildcard(a.text))
-  ) {
+  const answers = read.map((a) => ({
+    text: a.text,
+    credit: sameFraction(a.fraction, 1) ? 1 : a.fraction,
+  }));
+  const list = compare ? undefined : acceptedList(answers, caseSensitive);
+  if (list) {
     read.forEach((a, i) => {
       r.at(`answer[${i}]`, a.pos);
     });
-    return read.map((a) => patternPieces(a.text)[0]!);
+    return list;
   }
   read.forEach((a, i) => {
     r.at(`answer.answers[${i}]`, a.pos);
   });
   return {
-    answers: read.map((a) => ({
-      text: a.text,
-      credit: sameFraction(a.fraction, 1) ? 1 : a.fraction,
-    })),
+    answers,
     ...(caseSensitive ? { caseSensitive: true } : {}),
     ...(compare ? { compare } : {}),
   };

@@ -12,8 +12,8 @@ import {
   CalibrationParams,
   CalibrationRunView,
   CreateImportBody,
-  EditQuestionBody,
   EditQuestionDocument,
+  EditQuestionRequest,
   GetQuestionQuery,
   ImportParams,
   ImportPartParams,
@@ -68,7 +68,7 @@ export const AUTHORING_ROUTES = [
     group: 'authoring',
     access: AUTHORS,
     summary:
-      'Upload a question bank: JSON, YAML, Moodle GIFT (text/plain or application/octet-stream with ?format=gift) or Moodle XML (application/xml, or ?format=xml). All or nothing: readers see the whole bank at once or nothing of it, and any invalid question stores nothing, every problem located (with its line); with ?skipUnsupported=true the questions Assay cannot represent are left out and listed in `skipped`. A GIFT or XML file is the bank ?bank= names: an id derived from a title or content that belongs to a question of another bank is a 409. A bank of at most 1,000 questions and 2 MiB of text is imported before the answer (201, with `warnings` and `skipped`); a larger one, or any with Prefer: respond-async, by a job (202 with Location: /v1/imports/{importId}, whose record shows the same warnings and skipped questions). Re-uploading identical content changes nothing.',
+      'Upload a question bank: JSON, YAML, Moodle GIFT (text/plain or application/octet-stream with ?format=gift) or Moodle XML (application/xml, or ?format=xml). All or nothing: readers see the whole bank at once or nothing of it, and any invalid question stores nothing, every problem located (with its line); with ?skipUnsupported=true the questions Assay cannot represent are left out and listed in `skipped`. A GIFT or XML file is the bank ?bank= names: an id derived from a title or content that belongs to a question of another bank is a 409. A bank of at most 1,000 questions and 2 MiB of text is imported before the answer (201, with `warnings` and `skipped`); a larger one, or any with Prefer: respond-async, by a job (202 with Location: /v1/imports/{importId}, whose record shows the same warnings and skipped questions). Re-uploading identical content changes nothing. A question retired with DELETE stays retired, its content unchanged or not: a warning with code question-retired names it and how to restore it (PUT).',
     consumes: BANK_CONTENT_TYPES,
     get body() {
       return BankDocument();
@@ -254,12 +254,12 @@ export const AUTHORING_ROUTES = [
     group: 'authoring',
     access: AUTHORS,
     summary:
-      'Store an edit as a new version. If-Match must carry the version you edited (412 when stale, 428 when missing).',
+      'Store an edit as a new version, published: this also restores a retired question (send it back as GET shows it). If-Match must carry the version you edited (412 when stale, 428 when missing). A 400 names every problem of the body at once, a body id that differs from the path first.',
     get params() {
       return QuestionIdParams();
     },
     get body() {
-      return EditQuestionBody();
+      return EditQuestionRequest();
     },
     get documentedBody() {
       return EditQuestionDocument();

@@ -77,6 +77,8 @@ const LocatedIssue = once(() =>
 /** Something an author should know about an imported question (nothing was refused). */
 const UploadNotice = once(() =>
   z.object({
+    /** `question-retired`: a retired question the upload left retired (docs/imports.md). */
+    code: z.optional(z.enum(['question-retired'])),
     message: z.string(),
     line: z.optional(z.int()),
     column: z.optional(z.int()),
@@ -325,8 +327,20 @@ const readOnlyInputs = () => {
   };
 };
 
-/** What `PUT /v1/questions/{id}` parses; `validateQuestion` then checks the answer by type. */
+/**
+ * What the edit operation parses (not the route: see EditQuestionRequest); `validateQuestion`
+ * then checks the answer by type.
+ */
 export const EditQuestionBody = once(() => z.extend(QuestionEditShape, readOnlyInputs()));
+
+/**
+ * What the route of `PUT /v1/questions/{id}` parses before the operation: any JSON object. The
+ * operation checks it whole (EditQuestionBody, the answer's rules, the read-only fields) together
+ * with the path's id, so that one 400 names every problem; the document shows EditQuestionDocument.
+ */
+export const EditQuestionRequest = once(() =>
+  z.looseObject({}, 'The body is a question: a JSON object.'),
+);
 
 /**
  * The edit body as documented: one branch per question type (from the registry), `id`
