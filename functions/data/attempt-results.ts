@@ -34,6 +34,11 @@ export interface Completion {
   result: AttemptResult;
   /** The organisation owning each graded question, in `result.questions` order. */
   questionOrgs: string[];
+  /**
+   * Each adaptive section's item the candidate was shown and had not answered when the attempt
+   * ended (not graded: the report lists it). Absent when there was none, and in older results.
+   */
+  shownUnanswered?: ShownUnanswered[];
   /** The deadline the attempt ended with (after any extension); absent in older results. */
   deadline?: string;
   /** Extensions of the deadline, oldest first (who, when, why, how long). */
@@ -43,6 +48,14 @@ export interface Completion {
   /** An old-layout attempt's saved answers by question id (read in place, never stored). */
   legacyAnswers?: Record<string, unknown>;
   erasedAt?: string;
+}
+
+/** An adaptive item shown to the candidate and left unanswered: which version, whose, which area. */
+export interface ShownUnanswered {
+  questionId: string;
+  version: number;
+  org: string;
+  area: string;
 }
 
 /** Ranking key: best score first, then earliest completion. */
@@ -88,6 +101,7 @@ export function resultItem(c: Completion, ttl: number): Record<string, unknown> 
     body: encode({
       result: c.result,
       questionOrgs: c.questionOrgs,
+      ...(c.shownUnanswered?.length ? { shownUnanswered: c.shownUnanswered } : {}),
       ...(c.deadline ? { deadline: c.deadline } : {}),
       ...(c.extensions?.length ? { extensions: c.extensions } : {}),
     }),
@@ -104,6 +118,7 @@ export function completionOf(item: Record<string, unknown>): Completion {
   const body = decode(item.body as Uint8Array) as {
     result: AttemptResult;
     questionOrgs: string[];
+    shownUnanswered?: ShownUnanswered[];
     deadline?: string;
     extensions?: Extension[];
   };
@@ -121,6 +136,7 @@ export function completionOf(item: Record<string, unknown>): Completion {
     tokenHash: item.th as string,
     result: body.result,
     questionOrgs: body.questionOrgs,
+    ...(body.shownUnanswered ? { shownUnanswered: body.shownUnanswered } : {}),
     ...(body.deadline ? { deadline: body.deadline } : {}),
     ...(body.extensions ? { extensions: body.extensions } : {}),
     ...(item.preview ? { preview: true } : {}),

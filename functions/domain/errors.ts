@@ -115,12 +115,17 @@ export class UnauthorizedError extends DomainError {
   }
 }
 
+/**
+ * 410: the invitation is gone (`reason`). `locale` is its candidate's language, when the token
+ * proved the caller holds the invitation: the candidate app says why in that language.
+ */
 export class GoneError extends DomainError {
   constructor(
     readonly reason: string,
     message: string,
+    locale?: string,
   ) {
-    super('gone', message, { reason });
+    super('gone', message, locale ? { reason, locale } : { reason });
   }
 }
 

@@ -171,38 +171,10 @@ function areas(r: FinishedReport): string {
         `<li><h3>${escapeHtml(a.name)}</h3>` +
         `<p>Score ${escapeHtml(num(a.score))} from ${a.items} question${a.items === 1 ? '' : 's'} (${a.answered} answered, ${a.correct} fully right) · <span class="level">${escapeHtml(levelName(a.level))}</span></p>` +
         `<p class="rule">${escapeHtml(a.levelRule)}</p>` +
-        (a.adaptive ? `<p class="rule">${escapeHtml(adaptiveText(a.adaptive))}</p>` : '') +
+        (a.adaptiveSummary ? `<p class="rule">${escapeHtml(a.adaptiveSummary)}</p>` : '') +
         '</li>',
     )
     .join('')}</ul>`;
-}
-
-type AdaptiveFacts = NonNullable<FinishedReport['areas'][number]['adaptive']>;
-
-const STOP_TEXT: Readonly<Record<AdaptiveFacts['stopReason'], (a: AdaptiveFacts) => string>> = {
-  'target-standard-error': () => 'ended once its standard error reached the target',
-  'max-items': (a) => `ended at its maximum of ${a.maxItems} questions`,
-  'pool-exhausted': () => 'ended when its pool had no question left',
-  'time-up': () => 'ended when the time ran out',
-  submitted: () => 'ended when the candidate submitted before it finished',
-};
-
-/**
- * An adaptive area's facts in words (issue 17: items used, final standard error, stop reason),
- * and what its score is: without this a reader sees "12 answered, 12 fully right" beside a
- * score of 88.2 and no reason.
- */
-function adaptiveText(a: AdaptiveFacts): string {
-  const n = a.itemsUsed;
-  // As the profile counted them when it graded (absent in results graded before they counted).
-  const short = a.unreached ?? 0;
-  return (
-    `Adaptive section: ${n} question${n === 1 ? '' : 's'} chosen one by one from the answers (${a.minItems} to ${a.maxItems}), ${STOP_TEXT[a.stopReason](a)}; standard error ${a.standardError.toFixed(2)} (target ${a.targetStandardError.toFixed(2)}). ` +
-    'Its score is the expected score on the section’s whole question pool at this ability, not the share of its questions answered right: stronger candidates get harder questions' +
-    (short
-      ? `; the ${short} question${short === 1 ? '' : 's'} short of its minimum of ${a.minItems} that the candidate did not reach count 0.`
-      : '.')
-  );
 }
 
 function development(r: FinishedReport): string {
@@ -259,12 +231,14 @@ function question(q: ReportQuestion, i: number): string {
       ? `<span class="given">${escapeHtml(q.answer)}</span>`
       : q.answered
         ? '<em>Answered; the answer was erased with the candidate’s data.</em>'
-        : '<em>No answer was saved.</em>';
+        : q.shownNotAnswered
+          ? '<em>Shown in the adaptive section, not answered when the attempt ended; not graded.</em>'
+          : '<em>No answer was saved.</em>';
   return (
     `<article class="question" id="q-${escapeHtml(q.questionId)}">` +
     `<h3>Question ${i + 1} · ${escapeHtml(q.areaName)}</h3>` +
     `<p><span class="outcome outcome-${q.outcome}">${OUTCOME_TEXT[q.outcome]}</span> ` +
-    `<span class="meta">score ${escapeHtml(num(q.score))} · ${q.secondsSpent} s · difficulty ${q.difficulty} · ${escapeHtml(q.questionId)} v${q.version}</span></p>` +
+    `<span class="meta">${q.shownNotAnswered ? 'not graded' : `score ${escapeHtml(num(q.score))} · ${q.secondsSpent} s`} · difficulty ${q.difficulty} · ${escapeHtml(q.questionId)} v${q.version}</span></p>` +
     `<div class="md">${markdownHtml(q.prompt)}</div>` +
     `<dl><div><dt>Answer given</dt><dd>${given}</dd></div>` +
     `<div class="staff"><dt>Correct answer</dt><dd class="given">${escapeHtml(q.correctAnswer)}</dd></div>` +

@@ -6,6 +6,7 @@
  * docs/state-machines.md#adaptive-section; the layout docs/access-patterns.md.
  */
 import type { Assessment } from '../data/assessments.ts';
+import type { ShownUnanswered } from '../data/attempt-results.ts';
 import {
   type AttemptDraw,
   type AttemptState,
@@ -206,6 +207,24 @@ export function shownItems(draw: AttemptDraw, state: Pick<AttemptState, 'section
     });
   });
   return out;
+}
+
+/**
+ * The items adaptive sections showed and the candidate did not answer (at most one per
+ * section, its current item): not graded, but the employer's report lists them.
+ */
+export function shownUnanswered(
+  draw: AttemptDraw,
+  state: Pick<AttemptState, 'sections' | 'answers'>,
+): ShownUnanswered[] {
+  return shownItems(draw, state)
+    .filter((it) => it.adaptive && !state.answers.has(it.index))
+    .map((it) => ({
+      questionId: it.ref.q,
+      version: it.ref.v,
+      org: it.ref.o,
+      area: it.adaptive!.area,
+    }));
 }
 
 /**

@@ -71,6 +71,7 @@ import {
   viewWithHandles,
 } from '../domain/handles.ts';
 import { newUlid } from '../domain/ids.ts';
+import { localeOr } from '../domain/locales.ts';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../domain/numbers.ts';
 import { currentProfile } from '../domain/profile.ts';
 import {
@@ -93,6 +94,7 @@ import {
   poolOf,
   sectionViews,
   shownItems,
+  shownUnanswered,
 } from './adaptive-attempts.ts';
 import { claimForStart } from './content-lock.ts';
 import { RETENTION_DAYS } from './retention.ts';
@@ -412,18 +414,22 @@ export async function startOrResume(
     const inv = await getInvitation(parsed.invitationId, round > 0);
     if (!inv || !secretMatches(parsed.secret, inv.tokenHash))
       throw new UnauthorizedError(INVALID_LINK);
+    // Why the link is gone goes to the candidate in their language (`locale`).
+    const locale = localeOr(inv.candidate.locale);
     if (inv.status === 'revoked')
-      throw new GoneError('revoked', 'This invitation was withdrawn by the employer.');
+      throw new GoneError('revoked', 'This invitation was withdrawn by the employer.', locale);
     if (inv.status === 'completed')
       throw new GoneError(
         'finished',
         'This assessment has already been completed with this invitation.',
+        locale,
       );
     if (inv.status === 'started') return resume(inv, now, session);
     if (Date.parse(inv.expiresAt) <= now.getTime()) {
       throw new GoneError(
         'expired',
         `This invitation expired at ${inv.expiresAt}. Ask the employer for a new link.`,
+        locale,
       );
     }
     // The claim decides the race between starts; it freezes the assessment's content in the
@@ -481,6 +487,7 @@ async function resume(inv: Invitation, now: Date, session: Session): Promise<Sta
     throw new GoneError(
       'finished',
       'This assessment has already finished: it was submitted or its time ran out.',
+      localeOr(inv.candidate.locale),
     );
   }
   // The start is the first session; resumes are recorded while fewer than the maximum are.
@@ -583,6 +590,7 @@ async function complete(
         tokenHash: state.tokenHash,
         result,
         questionOrgs: questionOrgsOf(draw, state, result),
+        ...unansweredOf(draw, state),
         deadline,
         ...(ctx.extensions.length
           ? { extensions: [...ctx.extensions].sort((x, y) => x.at.localeCompare(y.at)) }
@@ -601,6 +609,12 @@ async function complete(
 }
 
 /** The organisation owning each graded question, in the result's order. */
+/** The adaptive items left unanswered, when there are any (the report lists them). */
+function unansweredOf(draw: AttemptDraw, state: AttemptState) {
+  const items = shownUnanswered(draw, state);
+  return items.length ? { shownUnanswered: items } : {};
+}
+
 function questionOrgsOf(draw: AttemptDraw, state: AttemptState, result: AttemptResult): string[] {
   const owner = new Map(shownItems(draw, state).map((it) => [it.ref.q, it.ref.o]));
   return result.questions.map((q) => owner.get(q.questionId) ?? draw.org);

@@ -30,14 +30,16 @@ export async function inspectInvitation(invitationToken: string, now: Date) {
   if (!parsed || !inv || !secretMatches(parsed.secret, inv.tokenHash)) {
     throw new UnauthorizedError(INVALID_LINK);
   }
+  // The candidate app says why the link is gone in the candidate's language.
+  const locale = localeOr(inv.candidate.locale);
   if (inv.status === 'revoked') {
-    throw new GoneError('revoked', 'This invitation was withdrawn by the employer.');
+    throw new GoneError('revoked', 'This invitation was withdrawn by the employer.', locale);
   }
   if (inv.status === 'completed') {
-    throw new GoneError('finished', 'This assessment has already been completed.');
+    throw new GoneError('finished', 'This assessment has already been completed.', locale);
   }
   if (inv.status === 'pending' && Date.parse(inv.expiresAt) <= now.getTime()) {
-    throw new GoneError('expired', `This invitation expired at ${inv.expiresAt}.`);
+    throw new GoneError('expired', `This invitation expired at ${inv.expiresAt}.`, locale);
   }
   const [assessment, organisation] = await Promise.all([
     getAssessment(inv.org, inv.assessmentId),
@@ -52,7 +54,7 @@ export async function inspectInvitation(invitationToken: string, now: Date) {
       : deadlineOf(new Date(inv.startedAt), assessment.timeLimitMinutes, inv.extraTimePercent);
     // Time ran out: the sweeper (or the next request of the attempt) finalises it.
     if (dueAtOf(deadline, assessment.gracePeriodSeconds).getTime() < now.getTime()) {
-      throw new GoneError('finished', 'The time of this assessment has run out.');
+      throw new GoneError('finished', 'The time of this assessment has run out.', locale);
     }
     started = { startedAt: inv.startedAt, deadline: deadline.toISOString() };
   }

@@ -71,13 +71,19 @@ async function runningReport(l: Loaded) {
   };
 }
 
-/** Each graded question with its prompt, the answer given, the key and the explanation. */
+/**
+ * Each graded question with its prompt, the answer given, the key and the explanation; then
+ * each adaptive item the candidate was shown and did not answer (`shownNotAnswered`, not
+ * graded), after its area's graded questions.
+ */
 async function reportQuestions(c: Completion) {
   const graded = c.result.questions;
-  const contents = await questionVersions(
-    graded.map((g, i) => ({ o: c.questionOrgs[i]!, q: g.questionId, v: g.version })),
-  );
-  return graded.map((g) => {
+  const shown = c.shownUnanswered ?? [];
+  const contents = await questionVersions([
+    ...graded.map((g, i) => ({ o: c.questionOrgs[i]!, q: g.questionId, v: g.version })),
+    ...shown.map((x) => ({ o: x.org, q: x.questionId, v: x.version })),
+  ]);
+  const gradedOut = graded.map((g) => {
     const q = contents.get(g.questionId)!;
     // Described by the question's type when it was graded; an old-layout result kept the
     // answers beside it instead, and they are described now.
@@ -100,6 +106,60 @@ async function reportQuestions(c: Completion) {
       explanation: q.explanation,
     };
   });
+  const out: ((typeof gradedOut)[number] & { shownNotAnswered?: true })[] = gradedOut;
+  for (const x of shown) {
+    const q = contents.get(x.questionId)!;
+    const after = out.findLastIndex((g) => g.area === x.area);
+    out.splice(after + 1, 0, {
+      questionId: x.questionId,
+      version: x.version,
+      area: x.area,
+      areaName: areaName(x.area),
+      type: q.type,
+      difficulty: q.difficulty,
+      score: 0,
+      secondsSpent: 0,
+      outcome: 'unanswered' as Outcome,
+      answered: false,
+      shownNotAnswered: true as const,
+      prompt: q.prompt,
+      correctAnswer: describeKey(q),
+      explanation: q.explanation,
+    });
+  }
+  return out;
+}
+
+type AdaptiveFacts = NonNullable<ReturnType<typeof currentProfile>['areas'][number]['adaptive']>;
+
+const STOP_TEXT: Readonly<Record<AdaptiveFacts['stopReason'], (a: AdaptiveFacts) => string>> = {
+  'target-standard-error': () => 'ended once its standard error reached the target',
+  'max-items': (a) => `ended at its maximum of ${a.maxItems} questions`,
+  'pool-exhausted': () => 'ended when its pool had no question left',
+  'time-up': () => 'ended when the time ran out',
+  submitted: () => 'ended when the candidate submitted before it finished',
+};
+
+/**
+ * An adaptive area's facts in words (issue 17: items used, final standard error, stop reason),
+ * what its score is, and the question it showed and the candidate did not answer: without this
+ * a reader sees "12 answered, 12 fully right" beside a score of 88.2 and no reason. The JSON
+ * report carries it (`areas[].adaptiveSummary`); the printable report and the console show it.
+ */
+export function adaptiveSummary(a: AdaptiveFacts, shownNotAnswered = 0): string {
+  const n = a.itemsUsed;
+  // As the profile counted them when it graded (absent in results graded before they counted).
+  const short = a.unreached ?? 0;
+  return (
+    `Adaptive section: ${n} question${n === 1 ? '' : 's'} chosen one by one from the answers (${a.minItems} to ${a.maxItems}), ${STOP_TEXT[a.stopReason](a)}; standard error ${a.standardError.toFixed(2)} (target ${a.targetStandardError.toFixed(2)}). ` +
+    'Its score is the expected score on the section’s whole question pool at this ability, not the share of its questions answered right: stronger candidates get harder questions' +
+    (short
+      ? `; the ${short} question${short === 1 ? '' : 's'} short of its minimum of ${a.minItems} that the candidate did not reach count 0.`
+      : '.') +
+    (shownNotAnswered
+      ? ' The candidate was shown one more question and did not answer it: it is listed with the questions, not graded.'
+      : '')
+  );
 }
 
 export type ReportQuestion = Awaited<ReturnType<typeof reportQuestions>>[number];
@@ -112,8 +172,9 @@ async function finishedReport(c: Completion) {
     c.preview ? undefined : readNorms(c.org, c.assessmentId),
     reportQuestions(c),
   ]);
+  // The level rule weighs the graded questions only.
   const difficulties = new Map<string, number[]>();
-  for (const q of questions)
+  for (const q of questions.filter((x) => !x.shownNotAnswered))
     difficulties.set(q.area, [...(difficulties.get(q.area) ?? []), q.difficulty]);
   return {
     attemptId: c.attemptId,
@@ -132,11 +193,13 @@ async function finishedReport(c: Completion) {
     soft: r.soft,
     areas: r.areas.map((a) => {
       const answered = questions.filter((q) => q.area === a.area && q.answered !== false).length;
+      const shown = (c.shownUnanswered ?? []).filter((x) => x.area === a.area).length;
       return {
         ...a,
         name: areaName(a.area),
         answered,
         levelRule: levelRule(a, difficulties.get(a.area), answered),
+        ...(a.adaptive ? { adaptiveSummary: adaptiveSummary(a.adaptive, shown) } : {}),
       };
     }),
     ...developmentOf(r),

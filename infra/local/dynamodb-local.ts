@@ -98,10 +98,65 @@ export function listensOn(pid: number, port: number): boolean | undefined {
   }
 }
 
+/**
+ * The scheduler state of each thread of process `pid` (`R`, `S`, `T`...): from /proc on Linux,
+ * from `ps` (one state for the whole process) elsewhere; undefined when neither can tell.
+ */
+export function threadStates(pid: number): string[] | undefined {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+      try {
+        // `pid (comm) S ...`: the state follows the last `) `, comm may hold anything.
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        return [stat.slice(stat.lastIndexOf(') ') + 2, stat.lastIndexOf(') ') + 3)];
+      } catch {
+        return []; // the thread ended meanwhile
+      }
+    });
+  } catch {
+    const out = spawnSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' });
+    const state = out.status === 0 ? out.stdout.trim()[0] : undefined;
+    return state ? [state] : undefined;
+  }
+}
+
+/** Threads that can no longer run: stopped (`T`), stopped under a tracer (`t`), or dead. */
+const CANNOT_RUN = new Set(['T', 't', 'Z', 'X', 'x']);
+
+/**
+ * Stop process `pid` with SIGSTOP and resolve once none of its threads can run. `kill` returning
+ * does not mean that: the kernel wakes one thread to take the signal, and the group stops only
+ * when that thread next gets a CPU; until then the others run on. On a 2-core machine kept busy
+ * (two `yes` processes), DynamoDB Local went on answering for 18-32 ms after the signal and
+ * stored a save that a fault test had sent only after "pausing" it (3 rounds in 60).
+ */
+export async function pauseProcess(pid: number, timeoutMs = 10_000): Promise<void> {
+  process.kill(pid, 'SIGSTOP');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const states = threadStates(pid);
+    if (states === undefined) {
+      throw new Error(`Cannot tell whether process ${pid} stopped (no /proc, no ps)`);
+    }
+    if (states.every((s) => CANNOT_RUN.has(s))) return;
+    if (Date.now() > deadline) {
+      throw new Error(`Process ${pid} still running ${timeoutMs} ms after SIGSTOP: ${states}`);
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
 export interface DynamoLocal {
   endpoint: string;
   port: number;
   process: ChildProcess;
+  /**
+   * Freeze it (SIGSTOP), as a hung database: resolves once none of its threads can run, so no
+   * request sent after that is answered until `resume`.
+   */
+  pause(): Promise<void>;
+  /** Let a paused one run again (SIGCONT). */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -180,5 +235,14 @@ async function startOn(port: number, dataDir: string | undefined): Promise<Dynam
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 3000).unref();
     });
-  return { endpoint: `http://127.0.0.1:${port}`, port, process: child, stop };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    process: child,
+    pause: () => pauseProcess(child.pid!),
+    resume: () => {
+      child.kill('SIGCONT');
+    },
+    stop,
+  };
 }

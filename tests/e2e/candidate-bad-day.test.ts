@@ -5,6 +5,7 @@
  */
 import { beforeAll, expect, it } from 'vitest';
 import { clock } from '../../functions/domain/clock.ts';
+import { CATALOGUE } from '../../web/candidate/i18n.ts';
 import {
   type Assessment,
   answerCurrentQuestion,
@@ -42,6 +43,88 @@ describeInBrowser('the candidate app on a bad day', () => {
     await page.getByRole('heading', { name: 'This assessment cannot be opened' }).waitFor();
 
     expect(await page.locator('main').innerText()).toContain('This invitation link is not valid');
+  }, 60_000);
+
+  it("says why a Russian candidate's link is gone in Russian, in an English browser: expired, withdrawn, finished", async () => {
+    // Found from outside: an expired link whose invitation is in Russian said so in English
+    // (the page knew no language before the invitation's preview, which a 410 does not give).
+    const gone = {
+      expired: await invite(app.api, assessment, { locale: 'ru' }),
+      revoked: await invite(app.api, assessment, { locale: 'ru' }),
+      finished: await invite(app.api, assessment, { locale: 'ru' }),
+    };
+    const revoked = await app.api.request(
+      'DELETE',
+      `/v1/invitations/${gone.revoked.invitationId}`,
+      {
+        token: assessment.employer,
+      },
+    );
+    expect(revoked.status).toBeLessThan(300);
+    const started = await app.api.request('POST', '/v1/attempts', {
+      body: { invitationToken: gone.finished.token },
+    });
+    const submitted = await app.api.request(
+      'POST',
+      `/v1/attempts/${started.body.attemptId}/submit`,
+      {
+        token: started.body.attemptToken,
+      },
+    );
+    expect(submitted.status).toBe(200);
+    // Two days on by the server's clock: the first invitation (a day) has expired.
+    const now = clock.now;
+    clock.now = () => new Date(now().getTime() + 2 * 86_400_000);
+
+    const said: Record<string, string> = {};
+    for (const [reason, inv] of Object.entries(gone)) {
+      const { page } = await app.open();
+      await page.goto(takeUrl(app.api, inv.token));
+      await page.getByRole('heading', { name: 'Задание не удаётся открыть' }).waitFor();
+      said[reason] = await page.locator('main').innerText();
+      expect(await page.evaluate('document.documentElement.lang')).toBe('ru');
+    }
+
+    expect(said).toEqual({
+      expired:
+        'Задание не удаётся открыть\n\nСрок действия приглашения истёк. Попросите у работодателя новую ссылку.',
+      revoked: 'Задание не удаётся открыть\n\nРаботодатель отозвал это приглашение.',
+      finished:
+        'Задание не удаётся открыть\n\nЭто задание уже завершено: ответы отправлены или время вышло.',
+    });
+  }, 90_000);
+
+  it("says a link is not valid in the browser's language when no invitation names one", async () => {
+    const { page } = await app.open({ locale: 'ru-RU' });
+
+    await page.goto(`${app.api.base}/take#not-a-token`);
+    await page.getByRole('heading', { name: 'Задание не удаётся открыть' }).waitFor();
+
+    expect(await page.locator('main').innerText()).toContain(
+      'Ссылка приглашения недействительна. Проверьте, что она скопирована целиком.',
+    );
+  }, 60_000);
+
+  it('says in Russian that the server refused an answer, without its English detail', async () => {
+    const inv = await invite(app.api, assessment, { locale: 'ru' });
+    const { page } = await app.open({ locale: 'ru-RU' });
+    await page.goto(takeUrl(app.api, inv.token));
+    await page.getByRole('button', { name: 'Начать' }).click();
+    // A single choice: one click saves it.
+    for (let i = 1; ; i++) {
+      await page.getByRole('heading', { name: CATALOGUE.ru.questionOf(i, N) }).waitFor();
+      if ((await page.locator('section.question').getAttribute('data-type')) === 'single') break;
+      await page.getByRole('button', { name: CATALOGUE.ru.next, exact: true }).click();
+    }
+    // The real server's 400 for an answer it cannot take, whatever the question's type.
+    await page.route('**/v1/attempts/*/answers/*', (route) =>
+      route.continue({ postData: '{"answer":null}' }),
+    );
+
+    await chooseAnswer(page);
+    await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Не сохранено/);
+
+    expect(await page.locator('.save-status').innerText()).not.toMatch(/[A-Za-z]/);
   }, 60_000);
 
   /** A new attempt on the review screen with one answer (a single choice) chosen offline. */
@@ -114,6 +197,82 @@ describeInBrowser('the candidate app on a bad day', () => {
       '1 answer chosen on this page could not be saved before the time ran out, so it was not submitted.',
     );
     expect(await page.locator('#offline').isVisible()).toBe(false);
+  }, 120_000);
+
+  /** A six-minute attempt started in a page on Playwright's clock, and its server's deadline. */
+  async function sixMinutesOnPageClock() {
+    const inv = await invite(app.api, sixMinutes);
+    const { page } = await app.open();
+    await page.clock.install({ time: new Date() });
+    await page.goto(takeUrl(app.api, inv.token));
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
+    const session = await attemptSession(page);
+    const view = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+      token: session.attemptToken,
+    });
+    return { page, session, deadline: Date.parse(view.body.deadline) };
+  }
+
+  it("says time ran out at the server's deadline, not at the page's clock when the final screen came", async () => {
+    // Found from outside: the final screen named the page's clock at the moment it was drawn,
+    // after the drain and the submit; a computer that slept meanwhile showed 20 minutes later.
+    const { page, deadline } = await sixMinutesOnPageClock();
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    await page.route('**/v1/attempts/*/submit', async (route) => {
+      await held;
+      await route.continue();
+    });
+    clock.now = () => new Date(deadline + 2000);
+
+    await page.clock.fastForward('06:02');
+    await page.getByText('Time is up. Your saved answers are being submitted…').waitFor();
+    await page.clock.fastForward('20:00');
+    release();
+    await page.getByRole('heading', { name: 'Time is up' }).waitFor();
+
+    const london = new Intl.DateTimeFormat('en-GB', {
+      timeStyle: 'medium',
+      timeZone: 'Europe/London',
+    });
+    expect(await page.locator('main').innerText()).toContain(
+      `Time ran out at ${london.format(deadline)}. Your saved answers have been submitted.`,
+    );
+  }, 120_000);
+
+  it("does not end the attempt on a slow answer to the time-up check: the server's time in it decides", async () => {
+    // The page's estimate of the server's time is off by half of the slowest request's time;
+    // an answer that took two minutes put it a minute ahead, and the page submitted early.
+    const { page, session, deadline } = await sixMinutesOnPageClock();
+    clock.now = () => new Date(deadline - 30_000);
+    let slow = true;
+    await page.route(`**/v1/attempts/${session.attemptId}`, async (route) => {
+      if (!slow || route.request().method() !== 'GET') return route.continue();
+      slow = false;
+      const answer = await route.fetch();
+      await page.clock.fastForward('02:00');
+      await route.fulfill({ response: answer });
+    });
+    const submits: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/submit')) submits.push(r.url());
+    });
+
+    await page.clock.fastForward('06:00');
+    await expect.poll(() => slow).toBe(false);
+    await expect
+      .poll(() => page.locator('#countdown').innerText(), { timeout: 10_000 })
+      .toMatch(/^0:(2\d|30)$/);
+
+    expect(submits).toEqual([]);
+    expect(await page.locator('#time-up').count()).toBe(0);
+    const now = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+      token: session.attemptToken,
+    });
+    expect(now.body.status).toBe('active');
   }, 120_000);
 
   /**

@@ -120,11 +120,12 @@ async function assessmentWith(
   title: string,
   candidates: Record<string, unknown>[],
   send = false,
+  sections: unknown[] = [{ area: 'security', count: 2 }],
 ) {
   const employer = await app.api.token('employer', org);
   const created = await app.api.request('POST', '/v1/assessments', {
     token: employer,
-    body: { title, timeLimitMinutes: 10, sections: [{ area: 'security', count: 2 }] },
+    body: { title, timeLimitMinutes: 10, sections },
   });
   expect(created.status).toBe(201);
   const invited = candidates.length
@@ -153,6 +154,15 @@ const inspect = (token: string) =>
 /** The row of a table whose header cell names this candidate. */
 const rowOf = (page: Page, who: string) =>
   page.locator('tbody tr').filter({ has: page.getByRole('rowheader', { name: new RegExp(who) }) });
+
+/** An answer of the right shape for a question as the candidate sees it (right or wrong). */
+function anyAnswer(q: { type: string; options?: { id: string }[] }): unknown {
+  if (q.type === 'numeric') return 1;
+  if (q.type === 'text') return 'a guess';
+  if (q.type === 'multi') return [q.options![0]!.id];
+  if (q.type === 'order') return q.options!.map((o) => o.id);
+  return q.options![0]!.id;
+}
 
 const buttonCount = (page: Page, name: string) =>
   page.getByRole('button', { name, exact: true }).count();
@@ -649,16 +659,7 @@ describeInBrowser('the console for employers', () => {
     expect(started.status).toBe(201);
     const { attemptId, attemptToken, questions } = started.body;
     const first = questions[0];
-    const answer =
-      first.type === 'numeric'
-        ? 1
-        : first.type === 'text'
-          ? 'a guess'
-          : first.type === 'multi'
-            ? [first.options[0].id]
-            : first.type === 'order'
-              ? first.options.map((o: { id: string }) => o.id)
-              : first.options[0].id;
+    const answer = anyAnswer(first);
     const saved = await app.api.request(
       'PUT',
       `/v1/attempts/${attemptId}/answers/${first.questionId}`,
@@ -692,6 +693,54 @@ describeInBrowser('the console for employers', () => {
     expect(unanswered).toContain('Answer given: No answer was saved.');
     expect(unanswered).toContain(`Correct answer: ${skipped!.correctAnswer}`);
     await expectAccessible(page, 'report with answers');
+  }, 120_000);
+
+  it("shows an adaptive area's summary line and the item the candidate was shown and did not answer, as the printable report does", async () => {
+    // Found from outside: the console showed neither the adaptive line nor the item on the
+    // candidate's screen when they submitted.
+    const org = 'console-report-adaptive';
+    await seedBank(org, 'cadp');
+    const { employer, invitations } = await assessmentWith(
+      org,
+      'Adaptive screen',
+      [{ name: 'Ada Lovelace' }],
+      false,
+      [{ area: 'security', mode: 'adaptive', minItems: 2, maxItems: 4, targetStandardError: 0.2 }],
+    );
+    const started = await start(invitations[0]!.token);
+    expect(started.status, started.text).toBe(201);
+    const { attemptId, attemptToken, questions } = started.body;
+    const auth = { authorization: `Bearer ${attemptToken}` };
+    const saved = await app.api.request(
+      'PUT',
+      `/v1/attempts/${attemptId}/answers/${questions[0].questionId}`,
+      { headers: auth, body: { answer: anyAnswer(questions[0]) } },
+    );
+    expect(saved.status, saved.text).toBe(200);
+    await app.api.request('POST', `/v1/attempts/${attemptId}/submit`, { headers: auth });
+    const report = await app.api.request('GET', `/v1/attempts/${attemptId}/report`, {
+      token: employer,
+    });
+    const summary = report.body.areas[0].adaptiveSummary as string;
+    const shown = report.body.questions.at(-1);
+
+    const { page } = await app.open();
+    await signIn(page, org, 'Employer');
+    await page.goto(`${app.api.base}/console#/attempts/${attemptId}`);
+    await page.getByRole('heading', { name: 'Report: Ada Lovelace' }).waitFor();
+
+    expect(summary).toMatch(/^Adaptive section: 1 question chosen one by one/);
+    expect(summary).toContain('The candidate was shown one more question and did not answer it');
+    expect(await page.locator('.adaptive-summary').innerText()).toBe(summary);
+    const rows = page.getByRole('region', { name: 'Questions' }).locator('tbody tr');
+    expect(await rows.count()).toBe(2);
+    const last = await rows.nth(1).innerText();
+    expect(shown.shownNotAnswered).toBe(true);
+    expect(last).toContain(shown.questionId);
+    expect(last).toContain(
+      'Answer given: Shown in the adaptive section, not answered when the attempt ended; not graded.',
+    );
+    await expectAccessible(page, 'report of an adaptive section');
   }, 120_000);
 
   it('gives a running attempt more time from its row: a blank or overlong reason stays in the dialog, a real one moves the deadline', async () => {

@@ -161,7 +161,9 @@ describeInBrowser('every screen of the candidate app', () => {
     expect(countdown).toMatch(/^4:5\d$/);
     expect(enabled).toBe(0);
     expect(submit).toBe(0);
-    expect(final).toMatch(/^Time is up\n+Your saved answers were submitted at \d\d:\d\d:\d\d\./);
+    expect(final).toMatch(
+      /^Time is up\n+Time ran out at \d\d:\d\d:\d\d\. Your saved answers have been submitted\./,
+    );
     expect(final).toContain('What happens next');
     expect(final).toContain('org-timeup will review your answers');
     await expectAccessible(page, 'time-up final');

@@ -343,6 +343,61 @@ describe('an attempt with a fixed and an adaptive section', () => {
   }, 30_000);
 });
 
+describe("the employer's report of an adaptive section", () => {
+  it('lists the item the candidate was shown and did not answer, ungraded, and says so in the section’s summary line (JSON and printable)', async () => {
+    // Found from outside: the report listed the answered adaptive items only; the one on the
+    // candidate's screen when they submitted was nowhere, and the JSON had no summary line.
+    const { attempt } = await start();
+    const { attemptId, attemptToken } = attempt;
+    const first = attempt.questions[3];
+    const saved = await save(attemptId, attemptToken, first.questionId, perfectAnswer(first));
+    expect(saved.status, saved.text).toBe(200);
+    const shown = saved.body.next;
+    await api.request('POST', `/v1/attempts/${attemptId}/submit`, { token: attemptToken });
+
+    const report = await api.request('GET', `/v1/attempts/${attemptId}/report`, {
+      token: employer,
+    });
+    const html = await api.request('GET', `/v1/attempts/${attemptId}/report.html`, {
+      token: employer,
+    });
+
+    expect(report.status).toBe(200);
+    // By prompt: the report names bank questions, the candidate's view may not.
+    const prompts = report.body.questions.map((q: { prompt: string }) => q.prompt);
+    expect(prompts).toEqual([
+      ...attempt.questions.slice(0, 3).map((q: { prompt: string }) => q.prompt),
+      first.prompt,
+      shown.prompt,
+    ]);
+    const listed = report.body.questions[4];
+    expect(listed).toMatchObject({
+      area: 'security',
+      outcome: 'unanswered',
+      answered: false,
+      shownNotAnswered: true,
+      score: 0,
+    });
+    const area = report.body.areas.find((a: { area: string }) => a.area === 'security');
+    expect(area.adaptive).toMatchObject({ itemsUsed: 1, unreached: 3 });
+    expect(area.answered).toBe(1);
+    expect(area.adaptiveSummary).toBe(
+      'Adaptive section: 1 question chosen one by one from the answers (4 to 8), ended when the candidate submitted before it finished; ' +
+        `standard error ${area.adaptive.standardError.toFixed(2)} (target 0.30). ` +
+        'Its score is the expected score on the section’s whole question pool at this ability, not the share of its questions answered right: stronger candidates get harder questions; ' +
+        'the 3 questions short of its minimum of 4 that the candidate did not reach count 0. ' +
+        'The candidate was shown one more question and did not answer it: it is listed with the questions, not graded.',
+    );
+    const fixed = report.body.areas.find((a: { area: string }) => a.area === 'collaboration');
+    expect(fixed.adaptiveSummary).toBeUndefined();
+    expect(html.text).toContain(`id="q-${listed.questionId}"`);
+    expect(html.text).toContain(
+      'Shown in the adaptive section, not answered when the attempt ended; not graded.',
+    );
+    expect(html.text).toContain('The candidate was shown one more question and did not answer it');
+  }, 30_000);
+});
+
 describe('what an adaptive attempt costs', () => {
   it("starts with the pool and the calibrated parameters read in one batch (cached), the draw written once, and no transaction but the first start's lock", async () => {
     const created = await createAssessment(MIXED);

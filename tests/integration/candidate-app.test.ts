@@ -149,13 +149,35 @@ describe('POST /v1/invitations/inspect', () => {
     expect(bad.body.detail).toMatch(/not valid/);
     expect(missing.status).toBe(400);
     expect(missing.body.errors[0].path).toBe('invitationToken');
-    expect(gone.map((r) => [r.status, r.body.reason])).toEqual([
-      [410, 'revoked'],
-      [410, 'finished'],
+    expect(gone.map((r) => [r.status, r.body.reason, r.body.locale])).toEqual([
+      [410, 'revoked', 'en'],
+      [410, 'finished', 'en'],
     ]);
-    expect(late.map((r) => [r.status, r.body.reason])).toEqual([
-      [410, 'expired'],
-      [410, 'finished'],
+    expect(late.map((r) => [r.status, r.body.reason, r.body.locale])).toEqual([
+      [410, 'expired', 'en'],
+      [410, 'finished', 'en'],
+    ]);
+    expect(bad.body.locale).toBeUndefined();
+  });
+
+  it("names the candidate's language in a 410, for the inspect and the start alike", async () => {
+    const expired = await invite({ locale: 'ru' }, 60_000);
+    const revoked = await invite({ locale: 'ru' });
+    await api.request('DELETE', `/v1/invitations/${revoked.invitationId}`, { token: employer });
+    clock.now = () => new Date(Date.now() + 2 * 60 * 60_000);
+
+    const answers = [
+      await inspect(expired.token),
+      await api.request('POST', '/v1/attempts', { body: { invitationToken: expired.token } }),
+      await inspect(revoked.token),
+      await api.request('POST', '/v1/attempts', { body: { invitationToken: revoked.token } }),
+    ];
+
+    expect(answers.map((r) => [r.status, r.body.reason, r.body.locale])).toEqual([
+      [410, 'expired', 'ru'],
+      [410, 'expired', 'ru'],
+      [410, 'revoked', 'ru'],
+      [410, 'revoked', 'ru'],
     ]);
   });
 });

@@ -1,13 +1,14 @@
 /**
- * Fault injection: each test runs its own DynamoDB Local and pauses (SIGSTOP), resumes
- * (SIGCONT) or kills (SIGKILL) it under a running attempt. Times are reported, and asserted
+ * Fault injection: each test runs its own DynamoDB Local and pauses (SIGSTOP, waiting until
+ * none of its threads can run), resumes (SIGCONT) or kills (SIGKILL) it under a running attempt. Times are reported, and asserted
  * only against the bounds that matter: the function's timeout (after which API Gateway would
  * answer a bare 500) and the readiness check's own 2 s.
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ensureTable } from '../../functions/data/admin.ts';
+import { probeTable } from '../../functions/data/health.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/http/timeouts.ts';
-import { startDynamoLocal } from '../../infra/local/dynamodb-local.ts';
+import { startDynamoLocal, threadStates } from '../../infra/local/dynamodb-local.ts';
 import { eventually, inviteCandidates, type OwnStack, startOwnStack } from './own-stack.ts';
 
 const CANDIDATE_TIMEOUT_MS = FUNCTION_TIMEOUT_SECONDS.candidate * 1000;
@@ -50,6 +51,34 @@ const expect503 = (res: { status: number; headers: Headers; body: { code?: strin
   expect(res.body.code).toBe('unavailable');
 };
 
+describe('pausing DynamoDB Local', () => {
+  it('answers no request sent once the pause has resolved, until it is resumed', async () => {
+    // Found in a busy CI run: "a paused database" got 200 for a save sent after SIGSTOP. The
+    // signal stops the process only once one of its threads gets a CPU to take it; with both
+    // cores busy DynamoDB Local answered (and stored) saves for 18-32 ms after kill() returned.
+    const stack = await startOwnStack();
+    onTestFinished(() => stack.close());
+    const pid = stack.dynamo.process.pid!;
+    const rounds = 40;
+    let answered = 0;
+    let running = 0;
+    for (let round = 0; round < rounds; round++) {
+      await probeTable(30_000);
+      await stack.dynamo.pause();
+      // Running, sleeping (woken by a request, it would run) or in a system call.
+      if (threadStates(pid)!.some((s) => ['R', 'S', 'D'].includes(s))) running++;
+      const read = await probeTable(200).then(
+        () => 'answered',
+        () => 'no answer',
+      );
+      if (read === 'answered') answered++;
+      stack.dynamo.resume();
+    }
+    expect({ answered, running }).toEqual({ answered: 0, running: 0 });
+    await probeTable(30_000);
+  }, 180_000);
+});
+
 describe('a paused database', () => {
   it('answers a save with 503 and Retry-After within the deadline, readiness goes 503 and back, and the retried save lands after resume', async () => {
     const stack = await startOwnStack();
@@ -57,11 +86,11 @@ describe('a paused database', () => {
     const { options, save, stored } = await attemptOn(stack);
     expect((await save(options[0]!)).status).toBe(200);
 
-    stack.dynamo.process.kill('SIGSTOP');
+    await stack.dynamo.pause();
     const saving = await save(options[1]!);
     const ready = await timed(() => stack.request('GET', '/v1/health/ready'));
     const alive = await stack.request('GET', '/v1/health');
-    stack.dynamo.process.kill('SIGCONT');
+    stack.dynamo.resume();
 
     expect503(saving);
     expect(saving.ms).toBeLessThan(CANDIDATE_TIMEOUT_MS);
@@ -94,9 +123,9 @@ describe('a paused database under load', () => {
     const { options, save } = await attemptOn(stack);
     expect((await save(options[0]!)).status).toBe(200);
 
-    stack.dynamo.process.kill('SIGSTOP');
+    await stack.dynamo.pause();
     const saves = await Promise.all(Array.from({ length: 64 }, () => save(options[1]!)));
-    stack.dynamo.process.kill('SIGCONT');
+    stack.dynamo.resume();
 
     const ms = saves.map((s) => s.ms).sort((a, b) => a - b);
     console.log(

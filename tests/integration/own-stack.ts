@@ -46,7 +46,7 @@ export async function startOwnStack(gateway: GatewayOptions = {}): Promise<OwnSt
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
-      dynamo.process.kill('SIGCONT');
+      dynamo.resume();
       await dynamo.stop();
     },
   };

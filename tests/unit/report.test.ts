@@ -11,7 +11,11 @@ import {
 } from '../../functions/domain/question.ts';
 import { z } from '../../functions/domain/z.ts';
 import { escapeHtml, reportHtml } from '../../functions/http/report-html.ts';
-import { type FinishedReport, outcomeOf } from '../../functions/services/reports.ts';
+import {
+  adaptiveSummary,
+  type FinishedReport,
+  outcomeOf,
+} from '../../functions/services/reports.ts';
 
 const options = [
   { id: 'a', text: 'Use `a queue`' },
@@ -265,6 +269,7 @@ describe('the HTML page', () => {
   const adaptiveArea = (
     items: number,
     adaptive: NonNullable<FinishedReport['areas'][number]['adaptive']>,
+    shown = 0,
   ): FinishedReport['areas'][number] => ({
     area: 'api-first',
     kind: 'technical',
@@ -277,6 +282,7 @@ describe('the HTML page', () => {
     ability: { theta: 2.253, standardError: adaptive.standardError },
     levelRule: 'Expert: ability θ = 2.25 (standard error 0.60).',
     adaptive,
+    adaptiveSummary: adaptiveSummary(adaptive, shown),
   });
 
   it('states for an adaptive area the questions it used, why it ended, its standard error against the target, and what its score means', () => {
@@ -327,5 +333,13 @@ describe('the HTML page', () => {
     const old = page({ ...oneAnswered, stopReason: 'submitted' });
     expect(old).toContain('ended when the candidate submitted before it finished');
     expect(old).not.toContain('not reach');
+    expect(html).not.toContain('shown one more question');
+    const shown = reportHtml({
+      ...minimal,
+      areas: [adaptiveArea(1, { ...oneAnswered, stopReason: 'submitted', unreached: 4 }, 1)],
+    });
+    expect(shown).toContain(
+      'The candidate was shown one more question and did not answer it: it is listed with the questions, not graded.',
+    );
   });
 });

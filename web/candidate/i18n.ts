@@ -15,6 +15,7 @@ export {
   isLocale,
   LOCALES,
   type Locale,
+  preferredLocale,
   timeOfDay,
 } from '../shared/i18n.ts';
 
@@ -126,7 +127,8 @@ const en = {
     'Preview: you are taking your own assessment as a candidate would. It is graded but never counted in results or statistics.',
   timeUpHeading: 'Time is up',
   timeUpSubmitting: 'Time is up. Your saved answers are being submitted…',
-  timeUpSubmitted: (time: string) => `Your saved answers were submitted at ${time}.`,
+  timeUpSubmitted: (time: string) =>
+    `Time ran out at ${time}. Your saved answers have been submitted.`,
   timeUpUnsaved: (n: number) =>
     plural('en', n, {
       one: '# answer chosen on this page could not be saved before the time ran out, so it was not submitted.',
@@ -272,7 +274,8 @@ const ru: Messages = {
   retrying: 'Не сохранено — повторяем попытку.',
   offline:
     'Не сохранено — нет подключения. Ответ будет отправлен по порядку, когда связь вернётся.',
-  rejected: (detail: string) => `Не сохранено: ошибка. ${detail}`,
+  // The server's `detail` is English: not shown in Russian, whose sentence stands alone.
+  rejected: () => 'Не сохранено: сервер не принял этот ответ. Измените ответ или перейдите дальше.',
   changedElsewhere: 'Этот ответ изменили в другом окне; показан сохранённый ответ.',
   flag: 'Отметить для проверки',
   flagged: 'отмечен',
@@ -305,7 +308,7 @@ const ru: Messages = {
     'Предпросмотр: вы проходите своё задание так, как его проходит кандидат. Оно оценивается, но не попадает ни в результаты, ни в статистику.',
   timeUpHeading: 'Время вышло',
   timeUpSubmitting: 'Время вышло. Отправляем сохранённые ответы…',
-  timeUpSubmitted: (time: string) => `Сохранённые ответы отправлены в ${time}.`,
+  timeUpSubmitted: (time: string) => `Время вышло в ${time}. Сохранённые ответы отправлены.`,
   timeUpUnsaved: (n: number) =>
     plural('ru', n, {
       one: '# ответ, выбранный на этой странице, не удалось сохранить до конца времени, поэтому он не отправлен.',

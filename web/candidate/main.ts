@@ -19,6 +19,7 @@ import {
   LOCALES,
   type Locale,
   type Messages,
+  preferredLocale,
   timeOfDay,
 } from './i18n.ts';
 import { PageEventRecorder } from './page-events.ts';
@@ -228,6 +229,9 @@ function problemMessage(res: ApiResponse): string {
 
 function showError(res: ApiResponse | string, retry?: () => void) {
   stopClock();
+  // A link that is gone names its candidate's language: say why in it, unless this tab chose.
+  const locale = typeof res === 'string' ? undefined : res.body?.locale;
+  if (isLocale(locale) && !isLocale(sessionStorage.getItem(LOCALE_KEY))) setLocale(locale);
   show(() => [
     h('h1', {}, m().cannotOpen),
     h('p', { class: 'notice' }, typeof res === 'string' ? res : problemMessage(res)),
@@ -241,7 +245,9 @@ const transient = (res: ApiResponse) => res.status === 0 || res.status >= 500 ||
 
 async function boot() {
   const stored = sessionStorage.getItem(LOCALE_KEY);
-  setLocale(isLocale(stored) ? stored : 'en');
+  setLocale(isLocale(stored) ? stored : preferredLocale(navigator.languages));
+  // index.html's own line is English; say it in the page's language while the server answers.
+  $('main').replaceChildren(h('p', {}, m().loading));
   if (!invitationToken) return showError(m().noToken);
   const session = readSession();
   if (session) {
@@ -1091,7 +1097,8 @@ async function timeUp() {
   app.checkingDeadline = false;
   if (now.status === 200 && now.body?.status === 'active') {
     followDeadline(now.body.deadline);
-    if (Date.parse(a0.deadline) > clock.now()) return;
+    // The server's answer decides, by its own time: not this page's estimate of it.
+    if (Date.parse(now.body.deadline) > Date.parse(now.body.serverTime)) return;
   }
   if (app.locked) return;
   app.locked = true;
@@ -1165,7 +1172,9 @@ function finish(
   // "Your answers are kept here and sent when you are back online" is no longer true.
   $('offline').hidden = true;
   void app.events?.stop(false);
-  const at = clock.now();
+  // Time ran out at the server's deadline (it follows extensions), not whenever this page's
+  // clock says the final screen came: the drain, the submit or a sleeping computer lie between.
+  const at = timedOut && app.attempt ? app.attempt.deadline : clock.now();
   $('clock').hidden = true;
   sessionStorage.removeItem(sessionKey);
   show(() => {

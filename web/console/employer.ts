@@ -990,6 +990,8 @@ interface Report {
     correct: number;
     level: string;
     levelRule?: string;
+    /** An adaptive area in words, as the printable report says it. */
+    adaptiveSummary?: string;
     name?: string;
   }[];
   strengths: string[];
@@ -1008,6 +1010,8 @@ interface Report {
     /** `unanswered` is told apart from `wrong` (both score 0). */
     outcome?: string;
     answered?: boolean;
+    /** An adaptive item shown and not answered when the attempt ended: not graded. */
+    shownNotAnswered?: true;
     /** The answer as a person reads it; absent when unanswered or erased. */
     answer?: string;
     correctAnswer?: string;
@@ -1104,6 +1108,9 @@ export async function showReport(attemptId: string) {
               {},
               m().levelName(x.level),
               x.levelRule ? h('span', { class: 'sub' }, x.levelRule) : null,
+              x.adaptiveSummary
+                ? h('span', { class: 'sub adaptive-summary' }, x.adaptiveSummary)
+                : null,
             ),
           ),
         ),
@@ -1187,11 +1194,13 @@ function answersOf(q: Report['questions'][number]) {
   const given =
     q.answer !== undefined
       ? q.answer
-      : unanswered || q.answered === false
-        ? m().noAnswerSaved
-        : q.answered
-          ? m().answerErased
-          : undefined;
+      : q.shownNotAnswered
+        ? m().shownNotAnswered
+        : unanswered || q.answered === false
+          ? m().noAnswerSaved
+          : q.answered
+            ? m().answerErased
+            : undefined;
   const pair = (label: string, value: HTMLElement | string) =>
     h('div', {}, h('dt', {}, `${label}: `), h('dd', {}, value));
   const parts = [
@@ -1250,7 +1259,7 @@ function questionTable(r: Report) {
                 ? m().unanswered
                 : formatNumber('en', q.score * 100),
             ),
-            h('td', { class: 'num' }, String(q.secondsSpent)),
+            h('td', { class: 'num' }, q.shownNotAnswered ? '—' : String(q.secondsSpent)),
           ),
         ),
       ),

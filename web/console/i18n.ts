@@ -346,6 +346,8 @@ const en = {
   correctAnswerLabel: 'Correct answer',
   explanationLabel: 'Explanation',
   noAnswerSaved: 'No answer was saved.',
+  shownNotAnswered:
+    'Shown in the adaptive section, not answered when the attempt ended; not graded.',
   answerErased: 'Answered; the answer was erased with the candidate’s data.',
 
   // the bank

@@ -9,6 +9,18 @@ export const LOCALES: readonly Locale[] = ['en', 'ru'];
 
 export const isLocale = (value: unknown): value is Locale => LOCALES.includes(value as Locale);
 
+/**
+ * The first of the browser's languages (`navigator.languages`) that the app speaks, else
+ * English: what a page says before it knows whose it is (a link that is not valid).
+ */
+export function preferredLocale(languages: readonly string[] = []): Locale {
+  for (const tag of languages) {
+    const primary = tag.toLowerCase().split('-')[0];
+    if (isLocale(primary)) return primary;
+  }
+  return 'en';
+}
+
 /** Plural forms as `Intl.PluralRules` names them; `other` is required. */
 export type Forms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
 

@@ -41,7 +41,8 @@ export const CANDIDATE_ROUTES = [
       },
       401: { description: 'The invitation token is not valid.' },
       410: {
-        description: 'The invitation expired, was revoked, or its attempt has finished (`reason`).',
+        description:
+          "The invitation expired, was revoked, or its attempt has finished (`reason`); `locale`: its candidate's language.",
       },
     },
   },
@@ -75,7 +76,8 @@ export const CANDIDATE_ROUTES = [
           'conflict: the invitation or its assessment changed under this request (started elsewhere, or being edited); send it again.',
       },
       410: {
-        description: 'The invitation expired, was revoked, or its attempt has finished (`reason`).',
+        description:
+          "The invitation expired, was revoked, or its attempt has finished (`reason`); `locale`: its candidate's language.",
       },
     },
   },

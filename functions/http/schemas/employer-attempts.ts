@@ -132,6 +132,15 @@ export const Report = /* @__PURE__ */ once(() =>
                 ),
               ),
           ),
+          adaptiveSummary: z.optional(
+            z
+              .string()
+              .check(
+                z.describe(
+                  'An adaptive area in words: questions used and their range, why the section ended, its standard error against the target, what its score means, and the question shown and not answered (as the printable report says it).',
+                ),
+              ),
+          ),
         }),
       ),
       strengths: z.array(z.enum(AREA_IDS)),
@@ -159,6 +168,15 @@ export const Report = /* @__PURE__ */ once(() =>
               ),
           ),
           answered: z.optional(z.boolean()),
+          shownNotAnswered: z.optional(
+            z
+              .literal(true)
+              .check(
+                z.describe(
+                  'An adaptive item the candidate was shown and had not answered when the attempt ended: listed after its area’s questions, not graded (score 0 is not in the area’s score; unreached questions are, see `areas[].adaptive.unreached`).',
+                ),
+              ),
+          ),
           answer: z.optional(
             z
               .string()

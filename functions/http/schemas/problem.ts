@@ -1,6 +1,7 @@
 /** The problem details schema, for the OpenAPI document only (handlers never load it). */
 import * as z from 'zod/mini';
 import type { FieldIssue } from '../../domain/errors.ts';
+import { LOCALES } from '../../domain/locales.ts';
 import { AnswerSchema } from '../../domain/question.ts';
 import { AttemptSection, CandidateQuestion } from './candidates.ts';
 
@@ -10,7 +11,7 @@ import { AttemptSection, CandidateQuestion } from './candidates.ts';
  * `FieldIssue`, which `ProblemFieldIssue` below pins at compile time), `allow` (405), `currentVersion`
  * (412 version-conflict), `current` (412 revision-mismatch, 409 adaptive-item-closed), `section`,
  * `next` and `sectionComplete` (409 adaptive-item-closed), `attemptStatus` and `contentLockedAt`
- * (409 conflict), `reason` (410). Strict: a member the server adds without declaring it here
+ * (409 conflict), `reason` and `locale` (410). Strict: a member the server adds without declaring it here
  * fails the contract test (tests/integration/contract.test.ts).
  */
 export const ProblemSchema = z
@@ -78,6 +79,11 @@ export const ProblemSchema = z
       z
         .enum(['expired', 'revoked', 'finished'])
         .check(z.describe('410: why the invitation is gone.')),
+    ),
+    locale: z.optional(
+      z
+        .enum(LOCALES)
+        .check(z.describe("410 of an invitation's own link: its candidate's language.")),
     ),
   })
   .register(z.globalRegistry, {

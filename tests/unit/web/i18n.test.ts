@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AREAS } from '../../../functions/domain/taxonomy.ts';
-import { CATALOGUE, durationWords, formatLocale } from '../../../web/candidate/i18n.ts';
+import {
+  CATALOGUE,
+  durationWords,
+  formatLocale,
+  preferredLocale,
+} from '../../../web/candidate/i18n.ts';
 
 describe('the message catalogue', () => {
   it('has the same messages in English and Russian, none empty', () => {
@@ -27,6 +32,14 @@ describe('the message catalogue', () => {
     expect(durationWords(ru, 120 * 60)).toBe('2 часа');
     expect(ru.questions(5)).toBe('5 вопросов');
     expect(ru.questions(1)).toBe('1 вопрос');
+  });
+
+  it("speaks the first of the browser's languages that it has, else English", () => {
+    expect(preferredLocale(['ru-RU', 'en-GB'])).toBe('ru');
+    expect(preferredLocale(['de-DE', 'RU', 'en'])).toBe('ru');
+    expect(preferredLocale(['en-US', 'ru'])).toBe('en');
+    expect(preferredLocale(['de', 'fr'])).toBe('en');
+    expect(preferredLocale([])).toBe('en');
   });
 
   it("formats dates in the browser's variant of the page's language", () => {
