@@ -5,6 +5,7 @@
  * What a block means is decided by the type that claims it (`gift.read` in each type module);
  * `gift.ts` puts the pieces together. See "Moodle banks" in docs/question-format.md.
  */
+
 import type { Notice } from './bank-import.ts';
 import type { FieldIssue } from './errors.ts';
 import {
@@ -16,6 +17,7 @@ import {
   type TextFormat,
 } from './html-text.ts';
 import { type Draft, type MoodleFormat, type Pos, type Reader, ROLE_NAMES } from './moodle.ts';
+import { notAGiftNumber } from './moodle-number.ts';
 import type { Authored, Option, QuestionContent } from './question-types/type.ts';
 import { AREAS } from './taxonomy.ts';
 
@@ -638,6 +640,17 @@ export abstract class DraftReader {
  */
 export class GiftQuestion extends DraftReader implements Reader {
   readonly format = 'gift' as const;
+
+  /** GIFT has no units, and its numbers are read by the numeric type's GIFT member. */
+  xmlNumbers(): undefined {
+    throw new Error('A GIFT question has no Moodle XML units.');
+  }
+
+  /** Why a GIFT numerical answer is no number (moodle-number.ts, loaded by the readers only). */
+  notAGiftNumber(s: string): string {
+    return notAGiftNumber(s);
+  }
+
   readonly d: Draft;
   readonly feedbackLines: Feedback[] = [];
   /** Feedback for any other answer (numerical `~#...`); listed after the others. */

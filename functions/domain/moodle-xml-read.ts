@@ -23,6 +23,7 @@ import {
   UNSUPPORTED_MOODLE_TYPES,
 } from './moodle.ts';
 import type { ImportOptions } from './moodle-import.ts';
+import { type XmlNumbers, xmlNumbers } from './moodle-number.ts';
 import type { XmlAnswer, XmlPair, XmlQuestion } from './moodle-xml-text.ts';
 import type { AnyQuestionType } from './question-types/registry.ts';
 
@@ -80,6 +81,11 @@ interface Feedback {
 /** The reading of one `<question>` (see `Reader`). */
 class XmlQuestionReader extends DraftReader implements Reader {
   readonly format = 'xml' as const;
+
+  xmlNumbers(q: XmlQuestion): XmlNumbers | undefined {
+    return xmlNumbers(this, q);
+  }
+
   readonly d: Draft;
   readonly feedbackLines: Feedback[] = [];
 

@@ -8,6 +8,8 @@
 import type { Notice } from './bank-import.ts';
 import type { FieldIssue } from './errors.ts';
 import type { ImportOptions } from './moodle-import.ts';
+import type { XmlNumbers } from './moodle-number.ts';
+import type { XmlQuestion } from './moodle-xml-text.ts';
 import type { AnyQuestionType } from './question-types/registry.ts';
 import type { Option } from './question-types/type.ts';
 
@@ -102,6 +104,11 @@ export interface Reader {
   rightsPlain(): boolean;
   /** How the author wrote a weight of `percent` on an answer: `~%50%` or `fraction="50"`. */
   weight(percent: number, mark?: '~' | '='): string;
+  /**
+   * A Moodle XML numerical question's units and a reader of its numbers as Moodle reads them
+   * (moodle-number.ts, loaded by the readers only); undefined when its units are refused.
+   */
+  xmlNumbers(q: XmlQuestion): XmlNumbers | undefined;
   readonly failed: boolean;
 }
 
