@@ -608,13 +608,13 @@ async function complete(
   return completion;
 }
 
-/** The organisation owning each graded question, in the result's order. */
 /** The adaptive items left unanswered, when there are any (the report lists them). */
 function unansweredOf(draw: AttemptDraw, state: AttemptState) {
   const items = shownUnanswered(draw, state);
   return items.length ? { shownUnanswered: items } : {};
 }
 
+/** The organisation owning each graded question, in the result's order. */
 function questionOrgsOf(draw: AttemptDraw, state: AttemptState, result: AttemptResult): string[] {
   const owner = new Map(shownItems(draw, state).map((it) => [it.ref.q, it.ref.o]));
   return result.questions.map((q) => owner.get(q.questionId) ?? draw.org);

@@ -15,7 +15,7 @@ import {
 import { clearAttemptCaches } from '../../functions/data/attempts.ts';
 import { clearCalibrationCache } from '../../functions/data/calibrations.ts';
 import { clock } from '../../functions/domain/clock.ts';
-import { perfectAnswer, sampleBank, shownAnswer } from './fixtures.ts';
+import { inviteAndStart, perfectAnswer, sampleBank, shownAnswer } from './fixtures.ts';
 import { type ApiResponse, useTestApi } from './support.ts';
 
 const api = useTestApi();
@@ -83,22 +83,7 @@ const MIXED = [
 async function start(sections: unknown[] = MIXED) {
   const created = await createAssessment(sections);
   expect(created.status, created.text).toBe(201);
-  const inv = await api.request(
-    'POST',
-    `/v1/assessments/${created.body.assessmentId}/invitations`,
-    {
-      token: employer,
-      body: {
-        candidates: [{ name: 'Ada' }],
-        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-      },
-    },
-  );
-  expect(inv.status).toBe(201);
-  const started = await api.request('POST', '/v1/attempts', {
-    body: { invitationToken: inv.body.invitations[0].token },
-  });
-  expect(started.status, started.text).toBe(201);
+  const { started } = await inviteAndStart(api, employer, created.body.assessmentId, 'Ada');
   return { assessmentId: created.body.assessmentId as string, attempt: started.body };
 }
 

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { perfectAnswerShown, type ShownQuestion } from '../../bench/lib/answers.ts';
 import type { TestApi } from './support.ts';
 
@@ -152,6 +153,27 @@ export async function startedAttempt(
       questionId: s.body.questions[0].questionId,
     },
   };
+}
+
+/**
+ * One invitation to `assessmentId` for a candidate called `name` (a day to use it), and the
+ * attempt started with it; each step must succeed.
+ */
+export async function inviteAndStart(
+  api: TestApi,
+  employer: string,
+  assessmentId: string,
+  name: string,
+): Promise<{ invitationToken: string; started: Awaited<ReturnType<TestApi['request']>> }> {
+  const inv = await api.request('POST', `/v1/assessments/${assessmentId}/invitations`, {
+    token: employer,
+    body: { candidates: [{ name }], expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+  });
+  expect(inv.status, inv.text).toBe(201);
+  const invitationToken = inv.body.invitations[0].token as string;
+  const started = await api.request('POST', '/v1/attempts', { body: { invitationToken } });
+  expect(started.status, started.text).toBe(201);
+  return { invitationToken, started };
 }
 
 /**

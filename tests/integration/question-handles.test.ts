@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDraw } from '../../functions/data/attempts.ts';
+import { inviteAndStart } from './fixtures.ts';
 import { type TestApi, useTestApi } from './support.ts';
 
 const api: TestApi = useTestApi();
@@ -71,22 +72,7 @@ async function startAttempt(sections: unknown[]) {
     body: { title: 'Handles', timeLimitMinutes: 30, sections, showResultToCandidate: false },
   });
   expect(created.status, created.text).toBe(201);
-  const inv = await api.request(
-    'POST',
-    `/v1/assessments/${created.body.assessmentId}/invitations`,
-    {
-      token: employer,
-      body: {
-        candidates: [{ name: 'Hana' }],
-        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-      },
-    },
-  );
-  expect(inv.status).toBe(201);
-  const invitationToken = inv.body.invitations[0].token as string;
-  const started = await api.request('POST', '/v1/attempts', { body: { invitationToken } });
-  expect(started.status, started.text).toBe(201);
-  return { invitationToken, started };
+  return inviteAndStart(api, employer, created.body.assessmentId, 'Hana');
 }
 
 const FIXED = [
