@@ -641,11 +641,6 @@ export abstract class DraftReader {
 export class GiftQuestion extends DraftReader implements Reader {
   readonly format = 'gift' as const;
 
-  /** GIFT has no units, and its numbers are read by the numeric type's GIFT member. */
-  xmlNumbers(): undefined {
-    throw new Error('A GIFT question has no Moodle XML units.');
-  }
-
   /** Why a GIFT numerical answer is no number (moodle-number.ts, loaded by the readers only). */
   notAGiftNumber(s: string): string {
     return notAGiftNumber(s);

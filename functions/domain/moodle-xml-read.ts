@@ -18,9 +18,9 @@ import {
   type Draft,
   type MoodleReader,
   type Pos,
-  type Reader,
   ROLE_NAMES,
   UNSUPPORTED_MOODLE_TYPES,
+  type XmlReader,
 } from './moodle.ts';
 import type { ImportOptions } from './moodle-import.ts';
 import { type XmlNumbers, xmlNumbers } from './moodle-number.ts';
@@ -79,7 +79,7 @@ interface Feedback {
 }
 
 /** The reading of one `<question>` (see `Reader`). */
-class XmlQuestionReader extends DraftReader implements Reader {
+class XmlQuestionReader extends DraftReader implements XmlReader {
   readonly format = 'xml' as const;
 
   xmlNumbers(q: XmlQuestion): XmlNumbers | undefined {

@@ -3,7 +3,7 @@
  * known) for `moodle.read`, and the helpers `moodle.write` builds its elements with. Parsing and
  * assembling the file is `moodle-xml.ts`.
  */
-import type { Pos, Reader } from './moodle.ts';
+import type { Pos, XmlReader } from './moodle.ts';
 import type { Authored, Option } from './question-types/type.ts';
 
 /** One `<answer>` of a Moodle XML question. */
@@ -63,7 +63,7 @@ export interface XmlUnit {
 export interface MoodleXmlReader<Key> {
   /** Whether this type reads the question; no two types may claim the same question. */
   claims(q: XmlQuestion): boolean;
-  read(r: Reader, q: XmlQuestion): Authored<Key> | undefined;
+  read(r: XmlReader, q: XmlQuestion): Authored<Key> | undefined;
 }
 
 /**

@@ -104,12 +104,16 @@ export interface Reader {
   rightsPlain(): boolean;
   /** How the author wrote a weight of `percent` on an answer: `~%50%` or `fraction="50"`. */
   weight(percent: number, mark?: '~' | '='): string;
+  readonly failed: boolean;
+}
+
+/** What the Moodle XML reader gives a type's XML member beyond `Reader`. */
+export interface XmlReader extends Reader {
   /**
-   * A Moodle XML numerical question's units and a reader of its numbers as Moodle reads them
+   * A numerical question's units and a reader of its numbers as Moodle reads them
    * (moodle-number.ts, loaded by the readers only); undefined when its units are refused.
    */
   xmlNumbers(q: XmlQuestion): XmlNumbers | undefined;
-  readonly failed: boolean;
 }
 
 /**
