@@ -1,5 +1,10 @@
 import * as z from 'zod/mini';
 import { isStaff, type ResponseHeaderDef, type RouteDef } from './route-types.ts';
+import { AUTHORING_PROSE } from './routes/authoring.ts';
+import { CANDIDATE_PROSE } from './routes/candidate.ts';
+import { EMPLOYER_PROSE } from './routes/employer.ts';
+import { EMPLOYER_ATTEMPTS_PROSE } from './routes/employer-attempts.ts';
+import { PUBLIC_PROSE } from './routes/public.ts';
 import { ROUTES } from './routes.ts';
 import { ProblemSchema } from './schemas/problem.ts';
 
@@ -143,6 +148,20 @@ function summaryOf(text: string): string {
   return first.length <= 120 ? first : `${first.slice(0, 117).replace(/\s+\S*$/, '')}...`;
 }
 
+interface Prose {
+  readonly summary: string;
+  readonly responses: Readonly<Record<string, string>>;
+}
+
+/** Every route's prose by operationId (routes/<group>.ts: kept out of the Lambda bundles). */
+const PROSE: Readonly<Record<string, Prose>> = {
+  ...PUBLIC_PROSE(),
+  ...AUTHORING_PROSE(),
+  ...EMPLOYER_PROSE(),
+  ...EMPLOYER_ATTEMPTS_PROSE(),
+  ...CANDIDATE_PROSE(),
+};
+
 /** The OpenAPI 3.1 document of the route table. */
 export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '/'): Json {
   const components: Json = {};
@@ -150,6 +169,8 @@ export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '
   schemaOf(ProblemSchema, 'output', components);
   const paths: Record<string, Json> = {};
   for (const route of routes) {
+    const prose = PROSE[route.operationId];
+    if (!prose) throw new Error(`${route.operationId} has no prose (routes/${route.group}.ts)`);
     const responses: Json = {};
     for (const [status, def] of Object.entries(route.responses)) {
       const type = def.contentType ?? 'application/json';
@@ -166,8 +187,10 @@ export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '
               }
             : {};
       for (const alt of def.alternatives ?? []) content[alt] = { schema: { type: 'string' } };
+      const description = prose.responses[status];
+      if (!description) throw new Error(`${route.operationId} ${status} has no description`);
       responses[status] = {
-        description: def.description,
+        description,
         ...(def.headers ? { headers: headersOf(def.headers) } : {}),
         ...(Object.keys(content).length ? { content } : {}),
       };
@@ -221,8 +244,8 @@ export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '
 
     const operation: Json = {
       operationId: route.operationId,
-      summary: summaryOf(route.summary),
-      description: route.summary,
+      summary: summaryOf(prose.summary),
+      description: prose.summary,
       tags: [route.group],
       // OpenAPI 3.1: a non-OAuth scheme's requirement may list the roles it needs.
       security: isStaff(route.access)

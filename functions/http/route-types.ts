@@ -14,7 +14,6 @@ export type Access = 'public' | 'candidate' | readonly Role[];
 export type FunctionGroup = 'public' | 'authoring' | 'employer' | 'employer-attempts' | 'candidate';
 
 export interface ResponseDef {
-  description: string;
   /** Output schema: object schemas strip unknown keys, so a response never carries more. */
   schema?: z.ZodMiniType;
   contentType?: string;
@@ -73,7 +72,6 @@ export interface RouteDef {
   path: string;
   group: FunctionGroup;
   access: Access;
-  summary: string;
   /** Request content types accepted for the body; defaults to JSON when `body` is set. */
   consumes?: readonly string[];
   body?: z.ZodMiniType;
@@ -96,6 +94,20 @@ export interface RouteDef {
   headers?: readonly HeaderDef[];
   responses: Readonly<Record<number, ResponseDef>>;
 }
+
+/**
+ * A route's prose, for the OpenAPI document only: what the operation does (`summary`, its first
+ * sentence the document's summary, the whole its description) and what each declared status
+ * means. Each `routes/<group>.ts` keeps it in a `<GROUP>_PROSE` object beside its route table,
+ * which no handler reads, so the Lambda bundles leave the texts out; the type makes a route or a
+ * status without its text (or a text without its route) a compile error.
+ */
+export type RouteProse<R extends readonly RouteDef[]> = {
+  readonly [K in R[number] as K['operationId']]: {
+    readonly summary: string;
+    readonly responses: { readonly [S in keyof K['responses']]: string };
+  };
+};
 
 export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method} ${r.path}`;
 

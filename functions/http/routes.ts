@@ -3,7 +3,8 @@
  * authorizers and functions from it, the local gateway matches requests with it, and the
  * OpenAPI document is generated from it. Each function group's routes live in
  * `routes/<group>.ts`, so that a function loads only its own schemas. A new route is an entry
- * there, its operation in `functions/handlers/<group>.ts`, and its test.
+ * there with its prose in the same file's `<GROUP>_PROSE` (the document's texts, left out of
+ * the Lambda bundles), its operation in `functions/handlers/<group>.ts`, and its test.
  */
 import type { RouteDef } from './route-types.ts';
 import { AUTHORING_ROUTES } from './routes/authoring.ts';

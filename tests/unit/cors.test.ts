@@ -9,8 +9,7 @@ const route: RouteDef = {
   path: '/v1/ping',
   group: 'public',
   access: 'public',
-  summary: 'Ping.',
-  responses: { 200: { description: 'Pong.' } },
+  responses: { 200: {} },
 };
 
 const event = (origin: string) =>

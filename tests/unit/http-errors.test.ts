@@ -15,8 +15,7 @@ const route: RouteDef = {
   path: '/v1/work',
   group: 'public',
   access: 'public',
-  summary: 'Does some work.',
-  responses: { 200: { description: 'Done.' } },
+  responses: { 200: {} },
 };
 
 const event = () =>

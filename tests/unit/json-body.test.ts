@@ -10,9 +10,8 @@ const route: RouteDef = {
   path: '/v1/name',
   group: 'public',
   access: 'public',
-  summary: 'Takes a JSON body.',
   body: z.object({ name: z.string(), tags: z.optional(z.array(z.unknown())) }),
-  responses: { 200: { description: 'Done.' } },
+  responses: { 200: {} },
 };
 
 const handler = createHttpHandler(

@@ -5,7 +5,13 @@
  * question views, the edit documents or the statistics.
  */
 import { MAX_UPLOAD_TEXT_BYTES } from '../../domain/upload-limits.ts';
-import { etagHeader, locationHeader, pollAfterHeader, type RouteDef } from '../route-types.ts';
+import {
+  etagHeader,
+  locationHeader,
+  pollAfterHeader,
+  type RouteDef,
+  type RouteProse,
+} from '../route-types.ts';
 import { ImportIdempotencyKeyHeader, QuestionIfMatchHeader } from '../schemas/common.ts';
 import {
   BankDocument,
@@ -67,8 +73,6 @@ export const AUTHORING_ROUTES = [
     path: '/v1/banks',
     group: 'authoring',
     access: AUTHORS,
-    summary:
-      'Upload a question bank: JSON, YAML, Moodle GIFT (text/plain or application/octet-stream with ?format=gift) or Moodle XML (application/xml, or ?format=xml). All or nothing: readers see the whole bank at once or nothing of it, and any invalid question stores nothing, every problem located (with its line); with ?skipUnsupported=true the questions Assay cannot represent are left out and listed in `skipped`. A GIFT or XML file is the bank ?bank= names: an id derived from a title or content that belongs to a question of another bank is a 409. A bank of at most 1,000 questions and 2 MiB of text is imported before the answer (201, with `warnings` and `skipped`); a larger one, or any with Prefer: respond-async, by a job (202 with Location: /v1/imports/{importId}, whose record shows the same warnings and skipped questions). Re-uploading identical content changes nothing. A question retired with DELETE stays retired, its content unchanged or not: a warning with code question-retired names it and how to restore it (PUT).',
     consumes: BANK_CONTENT_TYPES,
     get body() {
       return BankDocument();
@@ -88,14 +92,11 @@ export const AUTHORING_ROUTES = [
     ],
     responses: {
       201: {
-        description: 'Imported: every question is visible.',
         get schema() {
           return UploadResult();
         },
       },
       202: {
-        description:
-          'Accepted: the import runs in a job; poll the Location (GET /v1/imports/{importId}).',
         get schema() {
           return ImportStatusView();
         },
@@ -105,16 +106,10 @@ export const AUTHORING_ROUTES = [
           'Preference-Applied': { description: '`respond-async` when the request asked for it.' },
         },
       },
-      409: {
-        description:
-          'An id derived from a title, content or a Moodle id already belongs to a different question of another bank; or a question changed during the import (an edit or another import), or another open import is replacing it (upload it again: unchanged questions are skipped). Nothing of this upload is visible.',
-      },
-      413: { description: 'The body is over 4 MiB, or its text over 32 MiB decompressed.' },
-      415: {
-        description:
-          'Unsupported content type or encoding: JSON as application/json, YAML as application/yaml (or text/plain with ?format=yaml), GIFT as text/plain or application/octet-stream with ?format=gift, Moodle XML as application/xml or text/xml (or ?format=xml); Content-Encoding gzip or none.',
-      },
-      422: { description: 'The Idempotency-Key was sent with a different upload.' },
+      409: {},
+      413: {},
+      415: {},
+      422: {},
     },
   },
   {
@@ -123,21 +118,18 @@ export const AUTHORING_ROUTES = [
     path: '/v1/imports',
     group: 'authoring',
     access: AUTHORS,
-    summary:
-      'Start a part-wise import of one bank too large for one request: then send each part with PUT /v1/imports/{importId}/parts/{n}. The last part queues the import.',
     get body() {
       return CreateImportBody();
     },
     headers: [IDEMPOTENCY_KEY],
     responses: {
       201: {
-        description: 'The import, receiving its parts.',
         get schema() {
           return ImportStatusView();
         },
         headers: locationHeader('the import (GET /v1/imports/{importId})'),
       },
-      422: { description: 'The Idempotency-Key was sent with a different request.' },
+      422: {},
     },
   },
   {
@@ -146,8 +138,6 @@ export const AUTHORING_ROUTES = [
     path: '/v1/imports/{importId}/parts/{part}',
     group: 'authoring',
     access: AUTHORS,
-    summary:
-      'One part of a part-wise import: a bank document (of the same bank) in any upload format. Sending a part again replaces it; the last missing part queues the import (202).',
     consumes: BANK_CONTENT_TYPES,
     get body() {
       return BankDocument();
@@ -162,14 +152,12 @@ export const AUTHORING_ROUTES = [
     headers: [CONTENT_ENCODING],
     responses: {
       200: {
-        description: 'Received; parts are still missing.',
         get schema() {
           return ImportStatusView();
         },
         headers: locationHeader('the import (GET /v1/imports/{importId})'),
       },
       202: {
-        description: 'Every part is in: the import is queued.',
         get schema() {
           return ImportStatusView();
         },
@@ -178,8 +166,8 @@ export const AUTHORING_ROUTES = [
           ...pollAfterHeader('the import is queued'),
         },
       },
-      409: { description: 'The import no longer takes parts.' },
-      413: { description: 'The body is over 4 MiB, or its text over 32 MiB decompressed.' },
+      409: {},
+      413: {},
     },
   },
   {
@@ -188,14 +176,11 @@ export const AUTHORING_ROUTES = [
     path: '/v1/imports/{importId}',
     group: 'authoring',
     access: AUTHORS,
-    summary:
-      "An import's status: counts, progress, errors with their locations, warnings. Your organisation's imports only.",
     get params() {
       return ImportParams();
     },
     responses: {
       200: {
-        description: 'The import.',
         get schema() {
           return ImportStatusView();
         },
@@ -209,14 +194,11 @@ export const AUTHORING_ROUTES = [
     path: '/v1/questions',
     group: 'authoring',
     access: AUTHORS,
-    summary:
-      "A page of your organisation's questions (or the shipped public bank's with source=public).",
     get query() {
       return ListQuestionsQuery();
     },
     responses: {
       200: {
-        description: 'A page of questions.',
         get schema() {
           return QuestionPage();
         },
@@ -229,8 +211,6 @@ export const AUTHORING_ROUTES = [
     path: '/v1/questions/{questionId}',
     group: 'authoring',
     access: AUTHORS,
-    summary:
-      'The latest version (or ?version=n) of a question, with its version list. Falls back to the public bank.',
     get params() {
       return QuestionIdParams();
     },
@@ -239,7 +219,6 @@ export const AUTHORING_ROUTES = [
     },
     responses: {
       200: {
-        description: 'The question.',
         get schema() {
           return QuestionView();
         },
@@ -253,8 +232,6 @@ export const AUTHORING_ROUTES = [
     path: '/v1/questions/{questionId}',
     group: 'authoring',
     access: AUTHORS,
-    summary:
-      'Store an edit as a new version, published: this also restores a retired question (send it back as GET shows it). If-Match must carry the version you edited (412 when stale, 428 when missing). A 400 names every problem of the body at once, a body id that differs from the path first.',
     get params() {
       return QuestionIdParams();
     },
@@ -275,14 +252,13 @@ export const AUTHORING_ROUTES = [
     ],
     responses: {
       200: {
-        description: 'The new (or unchanged) latest version.',
         get schema() {
           return QuestionView();
         },
         headers: etagHeader('The latest version'),
       },
-      412: { description: 'The question has a newer version than If-Match names.' },
-      428: { description: 'If-Match is missing or empty.' },
+      412: {},
+      428: {},
     },
   },
   {
@@ -291,11 +267,10 @@ export const AUTHORING_ROUTES = [
     path: '/v1/questions/{questionId}',
     group: 'authoring',
     access: AUTHORS,
-    summary: 'Retire a question: never drawn again; past attempts and every version stay readable.',
     get params() {
       return QuestionIdParams();
     },
-    responses: { 204: { description: 'Retired.' } },
+    responses: { 204: {} },
   },
   {
     operationId: 'getQuestionStats',
@@ -303,14 +278,11 @@ export const AUTHORING_ROUTES = [
     path: '/v1/questions/{questionId}/stats',
     group: 'authoring',
     access: AUTHORS,
-    summary:
-      "Item statistics from completed attempts, kept current as attempts complete (no scan), and each version's calibrated item parameters with standard errors and item fit, once calibrated.",
     get params() {
       return QuestionIdParams();
     },
     responses: {
       200: {
-        description: 'The statistics.',
         get schema() {
           return QuestionStats();
         },
@@ -323,11 +295,8 @@ export const AUTHORING_ROUTES = [
     path: '/v1/calibrations',
     group: 'authoring',
     access: AUTHORS,
-    summary:
-      "Calibrate your organisation's own questions from their response records (every completed attempt leaves one): a version with at least the minimum responses (200 by default) gets 2PL or GPCM parameters, which scoring and adaptive selection use for attempts started afterwards. Always asynchronous: 202 with Location of the run, which the calibration job runs within about a minute. While a run is queued or running, asking again returns that run. The shared public bank is recalibrated by the job on its own schedule.",
     responses: {
       202: {
-        description: 'Queued (or already queued or running).',
         get schema() {
           return CalibrationRunView();
         },
@@ -341,13 +310,11 @@ export const AUTHORING_ROUTES = [
     path: '/v1/calibrations/{calibrationId}',
     group: 'authoring',
     access: AUTHORS,
-    summary: 'A calibration run of your organisation: its status and what it did per area.',
     get params() {
       return CalibrationParams();
     },
     responses: {
       200: {
-        description: 'The run.',
         get schema() {
           return CalibrationRunView();
         },
@@ -355,3 +322,97 @@ export const AUTHORING_ROUTES = [
     },
   },
 ] as const satisfies readonly RouteDef[];
+
+/**
+ * What each route does and what each of its answers means: the OpenAPI document's prose. Its one
+ * reader is `../openapi.ts` (a side module). A function, so that esbuild leaves it out of the
+ * Lambda bundles (an unused object with template literals would stay: they may have effects).
+ */
+export const AUTHORING_PROSE = (): RouteProse<typeof AUTHORING_ROUTES> => ({
+  uploadBank: {
+    summary:
+      'Upload a question bank: JSON, YAML, Moodle GIFT (text/plain or application/octet-stream with ?format=gift) or Moodle XML (application/xml, or ?format=xml). All or nothing: readers see the whole bank at once or nothing of it, and any invalid question stores nothing, every problem located (with its line); with ?skipUnsupported=true the questions Assay cannot represent are left out and listed in `skipped`. A GIFT or XML file is the bank ?bank= names: an id derived from a title or content that belongs to a question of another bank is a 409. A bank of at most 1,000 questions and 2 MiB of text is imported before the answer (201, with `warnings` and `skipped`); a larger one, or any with Prefer: respond-async, by a job (202 with Location: /v1/imports/{importId}, whose record shows the same warnings and skipped questions). Re-uploading identical content changes nothing. A question retired with DELETE stays retired, its content unchanged or not: a warning with code question-retired names it and how to restore it (PUT).',
+    responses: {
+      201: 'Imported: every question is visible.',
+      202: 'Accepted: the import runs in a job; poll the Location (GET /v1/imports/{importId}).',
+      409: 'An id derived from a title, content or a Moodle id already belongs to a different question of another bank; or a question changed during the import (an edit or another import), or another open import is replacing it (upload it again: unchanged questions are skipped). Nothing of this upload is visible.',
+      413: 'The body is over 4 MiB, or its text over 32 MiB decompressed.',
+      415: 'Unsupported content type or encoding: JSON as application/json, YAML as application/yaml (or text/plain with ?format=yaml), GIFT as text/plain or application/octet-stream with ?format=gift, Moodle XML as application/xml or text/xml (or ?format=xml); Content-Encoding gzip or none.',
+      422: 'The Idempotency-Key was sent with a different upload.',
+    },
+  },
+  createImport: {
+    summary:
+      'Start a part-wise import of one bank too large for one request: then send each part with PUT /v1/imports/{importId}/parts/{n}. The last part queues the import.',
+    responses: {
+      201: 'The import, receiving its parts.',
+      422: 'The Idempotency-Key was sent with a different request.',
+    },
+  },
+  putImportPart: {
+    summary:
+      'One part of a part-wise import: a bank document (of the same bank) in any upload format. Sending a part again replaces it; the last missing part queues the import (202).',
+    responses: {
+      200: 'Received; parts are still missing.',
+      202: 'Every part is in: the import is queued.',
+      409: 'The import no longer takes parts.',
+      413: 'The body is over 4 MiB, or its text over 32 MiB decompressed.',
+    },
+  },
+  getImport: {
+    summary:
+      "An import's status: counts, progress, errors with their locations, warnings. Your organisation's imports only.",
+    responses: {
+      200: 'The import.',
+    },
+  },
+  listQuestions: {
+    summary:
+      "A page of your organisation's questions (or the shipped public bank's with source=public).",
+    responses: {
+      200: 'A page of questions.',
+    },
+  },
+  getQuestion: {
+    summary:
+      'The latest version (or ?version=n) of a question, with its version list. Falls back to the public bank.',
+    responses: {
+      200: 'The question.',
+    },
+  },
+  editQuestion: {
+    summary:
+      'Store an edit as a new version, published: this also restores a retired question (send it back as GET shows it). If-Match must carry the version you edited (412 when stale, 428 when missing). A 400 names every problem of the body at once, a body id that differs from the path first.',
+    responses: {
+      200: 'The new (or unchanged) latest version.',
+      412: 'The question has a newer version than If-Match names.',
+      428: 'If-Match is missing or empty.',
+    },
+  },
+  retireQuestion: {
+    summary: 'Retire a question: never drawn again; past attempts and every version stay readable.',
+    responses: {
+      204: 'Retired.',
+    },
+  },
+  getQuestionStats: {
+    summary:
+      "Item statistics from completed attempts, kept current as attempts complete (no scan), and each version's calibrated item parameters with standard errors and item fit, once calibrated.",
+    responses: {
+      200: 'The statistics.',
+    },
+  },
+  requestCalibration: {
+    summary:
+      "Calibrate your organisation's own questions from their response records (every completed attempt leaves one): a version with at least the minimum responses (200 by default) gets 2PL or GPCM parameters, which scoring and adaptive selection use for attempts started afterwards. Always asynchronous: 202 with Location of the run, which the calibration job runs within about a minute. While a run is queued or running, asking again returns that run. The shared public bank is recalibrated by the job on its own schedule.",
+    responses: {
+      202: 'Queued (or already queued or running).',
+    },
+  },
+  getCalibration: {
+    summary: 'A calibration run of your organisation: its status and what it did per area.',
+    responses: {
+      200: 'The run.',
+    },
+  },
+});

@@ -5,7 +5,7 @@
  */
 
 import { MAX_EVENT_BATCHES, MAX_EVENTS_PER_BATCH } from '../../domain/integrity.ts';
-import { etagHeader, type RouteDef } from '../route-types.ts';
+import { etagHeader, type RouteDef, type RouteProse } from '../route-types.ts';
 import {
   AttemptView,
   CandidateResult,
@@ -27,23 +27,17 @@ export const CANDIDATE_ROUTES = [
     path: '/v1/invitations/inspect',
     group: 'candidate',
     access: 'public',
-    summary:
-      "Read an invitation as its candidate may see it, starting nothing: the organisation's name, the assessment's title, time limit (with this candidate's extra time), questions and sections, expiry and status. 401 and 410 as for starting.",
     get body() {
       return InspectInvitationBody();
     },
     responses: {
       200: {
-        description: 'The invitation.',
         get schema() {
           return InvitationPreview();
         },
       },
-      401: { description: 'The invitation token is not valid.' },
-      410: {
-        description:
-          "The invitation expired, was revoked, or its attempt has finished (`reason`); `locale`: its candidate's language.",
-      },
+      401: {},
+      410: {},
     },
   },
   {
@@ -52,33 +46,23 @@ export const CANDIDATE_ROUTES = [
     path: '/v1/attempts',
     group: 'candidate',
     access: 'public',
-    summary:
-      "Start the attempt of an invitation (201), or resume it while active (200, with a new attemptToken; the previous one stops working). 410 with a reason for expired, revoked or finished invitations. Each adaptive section's current item is in `questions` and named by `sections[].current`. Questions and options are named by opaque per-attempt handles (`questionId` `q1`, `q2`...; option `id` `o1`, `o2`... in the order shown), never by the bank's ids.",
     get body() {
       return StartAttemptBody();
     },
     responses: {
       201: {
-        description: 'Started.',
         get schema() {
           return AttemptView();
         },
       },
       200: {
-        description: 'Resumed with a new attempt token.',
         get schema() {
           return AttemptView();
         },
       },
-      401: { description: 'The invitation token is not valid.' },
-      409: {
-        description:
-          'conflict: the invitation or its assessment changed under this request (started elsewhere, or being edited); send it again.',
-      },
-      410: {
-        description:
-          "The invitation expired, was revoked, or its attempt has finished (`reason`); `locale`: its candidate's language.",
-      },
+      401: {},
+      409: {},
+      410: {},
     },
   },
   {
@@ -87,16 +71,14 @@ export const CANDIDATE_ROUTES = [
     path: '/v1/attempts/{attemptId}',
     group: 'candidate',
     access: 'candidate',
-    summary: 'The attempt with its questions, saved answers, deadline and the server time.',
     params: AttemptParams,
     responses: {
       200: {
-        description: 'The attempt.',
         get schema() {
           return AttemptView();
         },
       },
-      409: { description: 'conflict: the attempt changed under this read; send it again.' },
+      409: {},
     },
   },
   {
@@ -105,8 +87,6 @@ export const CANDIDATE_ROUTES = [
     path: '/v1/attempts/{attemptId}/answers/{questionId}',
     group: 'candidate',
     access: 'candidate',
-    summary:
-      'Save (or replace) one answer. `{questionId}` is the question\'s handle in this attempt (`q3`, as the attempt lists it) and the answer names options by their handles (`o2`); anything else is 404 (an unknown question) or 400 (an unknown option). Accepted until the deadline plus the grace period; 409 time-is-up or already-submitted after. The response carries the answer\'s revision (also as ETag); with If-Match: "<revision>" the save is stored only if the answer is still at that revision ("0": never answered), else 412 revision-mismatch with the current answer. In an adaptive section only the current item (`sections[].current`) can be answered, once: its answer is final, there is no going back, and the response carries the `next` item chosen from the answers so far, or `sectionComplete`; saving the same answer again returns the same response, a different one is 409 adaptive-item-closed.',
     params: AnswerParams,
     get body() {
       return SaveAnswerBody();
@@ -122,20 +102,13 @@ export const CANDIDATE_ROUTES = [
     ],
     responses: {
       200: {
-        description: "Saved, with the server time, the deadline and the answer's revision (ETag).",
         get schema() {
           return Saved();
         },
         headers: etagHeader("The answer's revision"),
       },
-      409: {
-        description:
-          'time-is-up or already-submitted; adaptive-item-closed: an adaptive item already answered (answers there are final), with `current` (the stored answer), `section`, and `next` or `sectionComplete`.',
-      },
-      412: {
-        description:
-          'revision-mismatch: the answer is no longer at the If-Match revision; `current` has the answer, its revision and save time.',
-      },
+      409: {},
+      412: {},
     },
   },
   {
@@ -144,22 +117,17 @@ export const CANDIDATE_ROUTES = [
     path: '/v1/attempts/{attemptId}/events',
     group: 'candidate',
     access: 'candidate',
-    summary: `Record page events of the candidate app as integrity evidence: the page hidden or shown again, text pasted into an answer (its length, never its content). \`questionId\` is the question's handle (\`q3\`); an event naming no question shown in the attempt is kept without one. Timed by the server: each event at the batch's arrival minus its \`ageMs\`. At most ${MAX_EVENTS_PER_BATCH} events a batch and ${MAX_EVENT_BATCHES} batches an attempt (409 after); accepted while the attempt is active. They appear as \`page-hidden\` and \`paste\` signals, with counts and times, in the employer's report.`,
     params: AttemptParams,
     get body() {
       return PageEventsBody();
     },
     responses: {
       200: {
-        description: 'Recorded.',
         get schema() {
           return PageEventsRecorded();
         },
       },
-      409: {
-        description:
-          'time-is-up or already-submitted; or conflict: the attempt keeps no more batches.',
-      },
+      409: {},
     },
   },
   {
@@ -168,16 +136,14 @@ export const CANDIDATE_ROUTES = [
     path: '/v1/attempts/{attemptId}/submit',
     group: 'candidate',
     access: 'candidate',
-    summary: 'Submit: grades and finalises exactly once; repeating it returns the same body.',
     params: AttemptParams,
     responses: {
       200: {
-        description: 'Submitted (or expired earlier), with the result if the assessment shows it.',
         get schema() {
           return SubmitResult();
         },
       },
-      409: { description: 'conflict: the attempt changed under this request; send it again.' },
+      409: {},
     },
   },
   {
@@ -186,17 +152,81 @@ export const CANDIDATE_ROUTES = [
     path: '/v1/attempts/{attemptId}/result',
     group: 'candidate',
     access: 'candidate',
-    summary: "The candidate's own result, if the assessment shows results (403 otherwise).",
     params: AttemptParams,
     responses: {
       200: {
-        description: 'The result.',
         get schema() {
           return CandidateResult();
         },
       },
-      403: { description: 'This assessment does not show results to candidates.' },
-      409: { description: 'The attempt is still active.' },
+      403: {},
+      409: {},
     },
   },
 ] as const satisfies readonly RouteDef[];
+
+/**
+ * What each route does and what each of its answers means: the OpenAPI document's prose. Its one
+ * reader is `../openapi.ts` (a side module). A function, so that esbuild leaves it out of the
+ * Lambda bundles (an unused object with template literals would stay: they may have effects).
+ */
+export const CANDIDATE_PROSE = (): RouteProse<typeof CANDIDATE_ROUTES> => ({
+  inspectInvitation: {
+    summary:
+      "Read an invitation as its candidate may see it, starting nothing: the organisation's name, the assessment's title, time limit (with this candidate's extra time), questions and sections, expiry and status. 401 and 410 as for starting.",
+    responses: {
+      200: 'The invitation.',
+      401: 'The invitation token is not valid.',
+      410: "The invitation expired, was revoked, or its attempt has finished (`reason`); `locale`: its candidate's language.",
+    },
+  },
+  startAttempt: {
+    summary:
+      "Start the attempt of an invitation (201), or resume it while active (200, with a new attemptToken; the previous one stops working). 410 with a reason for expired, revoked or finished invitations. Each adaptive section's current item is in `questions` and named by `sections[].current`. Questions and options are named by opaque per-attempt handles (`questionId` `q1`, `q2`...; option `id` `o1`, `o2`... in the order shown), never by the bank's ids.",
+    responses: {
+      201: 'Started.',
+      200: 'Resumed with a new attempt token.',
+      401: 'The invitation token is not valid.',
+      409: 'conflict: the invitation or its assessment changed under this request (started elsewhere, or being edited); send it again.',
+      410: "The invitation expired, was revoked, or its attempt has finished (`reason`); `locale`: its candidate's language.",
+    },
+  },
+  getAttempt: {
+    summary: 'The attempt with its questions, saved answers, deadline and the server time.',
+    responses: {
+      200: 'The attempt.',
+      409: 'conflict: the attempt changed under this read; send it again.',
+    },
+  },
+  saveAnswer: {
+    summary:
+      'Save (or replace) one answer. `{questionId}` is the question\'s handle in this attempt (`q3`, as the attempt lists it) and the answer names options by their handles (`o2`); anything else is 404 (an unknown question) or 400 (an unknown option). Accepted until the deadline plus the grace period; 409 time-is-up or already-submitted after. The response carries the answer\'s revision (also as ETag); with If-Match: "<revision>" the save is stored only if the answer is still at that revision ("0": never answered), else 412 revision-mismatch with the current answer. In an adaptive section only the current item (`sections[].current`) can be answered, once: its answer is final, there is no going back, and the response carries the `next` item chosen from the answers so far, or `sectionComplete`; saving the same answer again returns the same response, a different one is 409 adaptive-item-closed.',
+    responses: {
+      200: "Saved, with the server time, the deadline and the answer's revision (ETag).",
+      409: 'time-is-up or already-submitted; adaptive-item-closed: an adaptive item already answered (answers there are final), with `current` (the stored answer), `section`, and `next` or `sectionComplete`.',
+      412: 'revision-mismatch: the answer is no longer at the If-Match revision; `current` has the answer, its revision and save time.',
+    },
+  },
+  recordPageEvents: {
+    summary: `Record page events of the candidate app as integrity evidence: the page hidden or shown again, text pasted into an answer (its length, never its content). \`questionId\` is the question's handle (\`q3\`); an event naming no question shown in the attempt is kept without one. Timed by the server: each event at the batch's arrival minus its \`ageMs\`. At most ${MAX_EVENTS_PER_BATCH} events a batch and ${MAX_EVENT_BATCHES} batches an attempt (409 after); accepted while the attempt is active. They appear as \`page-hidden\` and \`paste\` signals, with counts and times, in the employer's report.`,
+    responses: {
+      200: 'Recorded.',
+      409: 'time-is-up or already-submitted; or conflict: the attempt keeps no more batches.',
+    },
+  },
+  submitAttempt: {
+    summary: 'Submit: grades and finalises exactly once; repeating it returns the same body.',
+    responses: {
+      200: 'Submitted (or expired earlier), with the result if the assessment shows it.',
+      409: 'conflict: the attempt changed under this request; send it again.',
+    },
+  },
+  getResult: {
+    summary: "The candidate's own result, if the assessment shows results (403 otherwise).",
+    responses: {
+      200: 'The result.',
+      403: 'This assessment does not show results to candidates.',
+      409: 'The attempt is still active.',
+    },
+  },
+});

@@ -1,6 +1,6 @@
 /** The public function's routes (see `../routes.ts`, which lists them all). */
 import { AREAS } from '../../domain/taxonomy.ts';
-import type { RouteDef } from '../route-types.ts';
+import type { RouteDef, RouteProse } from '../route-types.ts';
 import { AreaList, Health, OpenApiDocument, Ready } from '../schemas/public.ts';
 
 export const PUBLIC_ROUTES = [
@@ -10,10 +10,8 @@ export const PUBLIC_ROUTES = [
     path: '/v1/health',
     group: 'public',
     access: 'public',
-    summary: 'Liveness check.',
     responses: {
       200: {
-        description: 'The API is up.',
         get schema() {
           return Health();
         },
@@ -26,16 +24,13 @@ export const PUBLIC_ROUTES = [
     path: '/v1/health/ready',
     group: 'public',
     access: 'public',
-    summary:
-      'Readiness: whether the database answers (one read, at most 2 s). 503 with Retry-After while it does not.',
     responses: {
       200: {
-        description: 'The database answers: requests can be served.',
         get schema() {
           return Ready();
         },
       },
-      503: { description: 'The database did not answer within 2 s.' },
+      503: {},
     },
   },
   {
@@ -44,10 +39,8 @@ export const PUBLIC_ROUTES = [
     path: '/v1/openapi.json',
     group: 'public',
     access: 'public',
-    summary: 'This OpenAPI 3.1 document.',
     responses: {
       200: {
-        description: 'The OpenAPI document.',
         get schema() {
           return OpenApiDocument();
         },
@@ -60,10 +53,8 @@ export const PUBLIC_ROUTES = [
     path: '/v1/areas',
     group: 'public',
     access: 'public',
-    summary: `The ${AREAS.length} trend areas and soft skills, with the number of published questions visible to the caller (the shipped bank, plus the organisation of a staff bearer token if one is sent) and their mean time hint.`,
     responses: {
       200: {
-        description: 'The areas.',
         get schema() {
           return AreaList();
         },
@@ -71,3 +62,37 @@ export const PUBLIC_ROUTES = [
     },
   },
 ] as const satisfies readonly RouteDef[];
+
+/**
+ * What each route does and what each of its answers means: the OpenAPI document's prose. Its one
+ * reader is `../openapi.ts` (a side module). A function, so that esbuild leaves it out of the
+ * Lambda bundles (an unused object with template literals would stay: they may have effects).
+ */
+export const PUBLIC_PROSE = (): RouteProse<typeof PUBLIC_ROUTES> => ({
+  health: {
+    summary: 'Liveness check.',
+    responses: {
+      200: 'The API is up.',
+    },
+  },
+  ready: {
+    summary:
+      'Readiness: whether the database answers (one read, at most 2 s). 503 with Retry-After while it does not.',
+    responses: {
+      200: 'The database answers: requests can be served.',
+      503: 'The database did not answer within 2 s.',
+    },
+  },
+  openapi: {
+    summary: 'This OpenAPI 3.1 document.',
+    responses: {
+      200: 'The OpenAPI document.',
+    },
+  },
+  listAreas: {
+    summary: `The ${AREAS.length} trend areas and soft skills, with the number of published questions visible to the caller (the shipped bank, plus the organisation of a staff bearer token if one is sent) and their mean time hint.`,
+    responses: {
+      200: 'The areas.',
+    },
+  },
+});
