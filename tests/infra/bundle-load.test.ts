@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../functions/http/openapi.ts';
 import { handlerEntry } from '../../functions/http/routes.ts';
+import { PUBLIC_PROSE } from '../../functions/http/routes/public.ts';
 import { JOBS } from '../../functions/jobs/jobs.ts';
 import {
   esbuildOptions,
@@ -47,6 +48,10 @@ describe('side entries (#side/*: code only some requests load)', () => {
     // The document builder's own strings and zod's JSON Schema converter are not in the bundle.
     expect(code).not.toContain('Skills assessments for backend engineers');
     expect(code).not.toContain('toJSONSchema');
+    // Nor the routes' prose (summaries, what each status means), which only the document reads.
+    for (const { summary, responses } of Object.values(PUBLIC_PROSE()))
+      for (const text of [summary, ...Object.values(responses)])
+        expect(code).not.toContain(text.slice(0, 40));
   });
 
   it('are built beside the bundle, where the bundle finds them: the public function serves the OpenAPI document', async () => {
