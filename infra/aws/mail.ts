@@ -6,7 +6,7 @@
  * mail-token key in Secrets Manager, and the permissions: only the mail job may send, only as
  * `mailFrom`, only through this identity and configuration set.
  */
-import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -103,6 +103,13 @@ export class Mail extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // The only copy of an event nothing recorded: it outlives a stack replacement or deletion.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new CfnOutput(stack, 'SesEventFailureQueueUrl', {
+      value: this.eventFailures.queueUrl,
+      description:
+        'SES events (deliveries, bounces, complaints) the mail-events job could not record on their invitation.',
     });
     Validations.of(this.eventFailures).acknowledge({
       id: 'AwsSolutions-SQS3',

@@ -82,6 +82,11 @@ export interface MonitoringProps {
   table: Table;
   /** The stream consumers and the queue each hands the batches it gives up on to. */
   streamJobs: ReadonlyMap<string, { fn: IFunction; failureQueue: Queue }>;
+  /**
+   * With mail: the queue of SES events the mail-events job could not record (the events rule's
+   * dead-letter queue and the job's on-failure destination).
+   */
+  sesEventFailures?: Queue;
   /** The sweeper, the `service` dimension its success metric is published with, its log. */
   sweeper: { fn: IFunction; service: string; logGroup: ILogGroup };
   /** An address subscribed to the alarm topic, if any. */
@@ -155,6 +160,17 @@ export class Monitoring extends Construct {
         threshold: 1,
       });
     }
+
+    if (props.sesEventFailures)
+      this.alarm('mail-events-failure-queue', 'ses-events-failure-queue', {
+        description:
+          'An SES event (a delivery, bounce or complaint) was not recorded on its invitation: it waits in the SES events failure queue.',
+        metric: props.sesEventFailures.metricApproximateNumberOfMessagesVisible({
+          period: FIVE_MINUTES,
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
+      });
 
     const throttled = props.table.metricThrottledRequestsForOperations({
       operations: TABLE_OPERATIONS,
@@ -386,10 +402,13 @@ export class Monitoring extends Construct {
         width: 6,
       }),
       new GraphWidget({
-        title: 'Stream: failure queue depth',
-        left: streams.map(([n, { failureQueue }]) =>
-          failureQueue.metricApproximateNumberOfMessagesVisible({
-            label: n,
+        title: 'Failure queue depth (stream batches, SES events)',
+        left: [
+          ...streams.map(([n, { failureQueue }]) => [n, failureQueue] as const),
+          ...(props.sesEventFailures ? [['ses-events', props.sesEventFailures] as const] : []),
+        ].map(([label, queue]) =>
+          queue.metricApproximateNumberOfMessagesVisible({
+            label,
             statistic: 'Maximum',
             period: FIVE_MINUTES,
           }),

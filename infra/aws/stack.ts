@@ -468,6 +468,7 @@ export class AssayStack extends Stack {
           .map(([name, failureQueue]) => [name, { fn: jobs.get(name)!, failureQueue }]),
       ),
       sweeper: { fn: sweeper, service: this.stackName, logGroup: sweeper.logGroup },
+      ...(this.mail ? { sesEventFailures: this.mail.eventFailures } : {}),
       ...(options.alarmEmail ? { alarmEmail: options.alarmEmail } : {}),
     });
 

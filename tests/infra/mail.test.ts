@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { CfnResource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
@@ -183,6 +184,33 @@ describe('SES mail (mailFrom given)', () => {
       MAIL_TOKEN_SECRET_ARN: { Ref: secret },
     });
     expect(env(withMail.assay.functions.get('candidate')!).MAIL_FROM).toBeUndefined();
+  });
+
+  it('pages when an SES event waits in its failure queue, which is kept, printed and has a runbook', () => {
+    const queue = idOf(withMail.assay, withMail.assay.mail!.eventFailures);
+    const resource = t.toJSON().Resources[queue];
+    expect(resource.DeletionPolicy).toBe('Retain');
+    expect(resource.UpdateReplacePolicy).toBe('Retain');
+    expect(t.toJSON().Outputs.SesEventFailureQueueUrl.Value).toEqual({ Ref: queue });
+    const [alarm, ...more] = resources(t, 'AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties)
+      .filter((a) => JSON.stringify(a.Dimensions ?? []).includes(queue));
+    expect(more).toEqual([]);
+    expect(alarm).toMatchObject({
+      AlarmName: 'Assay-mail-events-failure-queue',
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    const anchor = /docs\/operations\.md#([a-z0-9-]+)$/.exec(String(alarm!.AlarmDescription))?.[1];
+    expect(anchor).toBe('ses-events-failure-queue');
+    const docs = readFileSync(resolve(import.meta.dirname, '../../docs/operations.md'), 'utf8');
+    expect(docs).toContain('\n### SES events failure queue\n');
+    expect(docs).toContain('`SesEventFailureQueueUrl`');
+    const without = Template.fromStack(withoutMail.assay).findResources('AWS::CloudWatch::Alarm');
+    expect(JSON.stringify(without)).not.toContain('mail-events-failure-queue');
   });
 
   it('stays clean under cdk-nag', () => {
