@@ -14,11 +14,13 @@ import {
   createAssessment,
   describeInBrowser,
   goToType,
+  holdSubmits,
   invite,
   QUESTION_COUNT as N,
   restoreClockAfterEach,
   sixMinuteAssessment,
   startInvitation,
+  startOnPageClock,
   takeUrl,
   useBrowserApp,
 } from './support.ts';
@@ -199,33 +201,11 @@ describeInBrowser('the candidate app on a bad day', () => {
     expect(await page.locator('#offline').isVisible()).toBe(false);
   }, 120_000);
 
-  /** A six-minute attempt started in a page on Playwright's clock, and its server's deadline. */
-  async function sixMinutesOnPageClock() {
-    const inv = await invite(app.api, sixMinutes);
-    const { page } = await app.open();
-    await page.clock.install({ time: new Date() });
-    await page.goto(takeUrl(app.api, inv.token));
-    await page.getByRole('button', { name: 'Start' }).click();
-    await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
-    const session = await attemptSession(page);
-    const view = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
-      token: session.attemptToken,
-    });
-    return { page, session, deadline: Date.parse(view.body.deadline) };
-  }
-
   it("says time ran out at the server's deadline, not at the page's clock when the final screen came", async () => {
     // Found from outside: the final screen named the page's clock at the moment it was drawn,
     // after the drain and the submit; a computer that slept meanwhile showed 20 minutes later.
-    const { page, deadline } = await sixMinutesOnPageClock();
-    let release!: () => void;
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    await page.route('**/v1/attempts/*/submit', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const { page, deadline } = await startOnPageClock(app, sixMinutes);
+    const release = await holdSubmits(page);
     clock.now = () => new Date(deadline + 2000);
 
     await page.clock.fastForward('06:02');
@@ -246,7 +226,7 @@ describeInBrowser('the candidate app on a bad day', () => {
   it("does not end the attempt on a slow answer to the time-up check: the server's time in it decides", async () => {
     // The page's estimate of the server's time is off by half of the slowest request's time;
     // an answer that took two minutes put it a minute ahead, and the page submitted early.
-    const { page, session, deadline } = await sixMinutesOnPageClock();
+    const { page, session, deadline } = await startOnPageClock(app, sixMinutes);
     clock.now = () => new Date(deadline - 30_000);
     let slow = true;
     await page.route(`**/v1/attempts/${session.attemptId}`, async (route) => {
