@@ -339,6 +339,22 @@ describeInBrowser('the candidate app on a bad day', () => {
     await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Saved at /);
   }, 60_000);
 
+  it('saves a pasted text answer holding a character no one can see, instead of refusing it for a NUL the candidate cannot find', async () => {
+    // Found from outside: "auth\0orization" pasted into a text answer said "Not saved: error.
+    // ... Contains a NUL character (U+0000) at character 5: remove it." over a field that
+    // showed "authorization".
+    const inv = await invite(app.api, assessment);
+    const { page } = await startInvitation(app, inv.token);
+    await goToType(page, 'text');
+    const input = page.getByLabel('Your answer', { exact: true });
+
+    await input.fill('auth\u0000oriza\u001btion');
+    await input.press('Enter');
+
+    await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Saved at /);
+    expect(await input.inputValue()).toBe('authorization');
+  }, 60_000);
+
   it('puts a saved text answer back, and says why, when the candidate empties its field (an answer cannot be removed)', async () => {
     const inv = await invite(app.api, assessment);
     const { page } = await startInvitation(app, inv.token);

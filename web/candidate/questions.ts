@@ -8,6 +8,7 @@ import { inlineMarkdownHtml, markdownHtml } from '../shared/markdown.ts';
 import type { Messages } from './i18n.ts';
 import { readNumber } from './numbers.ts';
 import type { Answer } from './saver.ts';
+import { typedText } from './typed-text.ts';
 
 interface Item {
   id: string;
@@ -342,7 +343,11 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
     const commit = (left = true) => {
       clearTimeout(timer);
       if (pendingTyped === commit) pendingTyped = undefined;
-      const raw = input.value.trim();
+      // A pasted character no one can see is taken out, in the field too: what is shown is
+      // what is saved, and never refused for something the candidate cannot find.
+      const visible = typedText(input.value);
+      if (visible !== input.value) input.value = visible;
+      const raw = visible.trim();
       if (raw === '' && last !== '' && left) {
         // An emptied field would show no answer while the saved one is graded: show it again.
         input.value = last;
