@@ -142,6 +142,61 @@ describeInBrowser('the candidate app on a bad day', () => {
     return opened;
   }
 
+  it('does not submit an answer still not saved without saying so: a second Submit submits without it, and the final screen counts it', async () => {
+    // Found from outside: with a save failing ("Not saved — retrying."), Submit waited 15 s,
+    // then submitted and said "Your answers were submitted": the answer was lost, unsaid.
+    const { page } = await startOnPageClock(app, assessment);
+    await page.route('**/v1/attempts/*/answers/*', (route) => route.abort('connectionreset'));
+    const submits: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/submit')) submits.push(r.url());
+    });
+    await chooseAnswer(page);
+    await expect.poll(() => page.locator('.save-status').innerText()).toBe('Not saved — retrying.');
+    await page.getByRole('button', { name: 'Review and submit' }).click();
+    const status = page.locator('#submit-status');
+
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await expect.poll(() => status.innerText()).toBe('Submitting…');
+    await page.clock.fastForward('00:16');
+    await expect
+      .poll(() => status.innerText())
+      .toMatch(/^Not submitted yet: 1 answer is not saved/);
+    expect(submits).toEqual([]);
+
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await expect.poll(() => status.innerText()).toBe('Submitting…');
+    await page.clock.fastForward('00:16');
+    await page.getByRole('heading', { name: 'Your answers were submitted' }).waitFor();
+    expect(await page.locator('main').innerText()).toContain(
+      '1 answer chosen on this page could not be saved, so it was not submitted.',
+    );
+    expect(submits).toHaveLength(1);
+  }, 120_000);
+
+  it('says the service is busy, not "check your connection", when a submit meets a server fault', async () => {
+    const inv = await invite(app.api, assessment);
+    const { page } = await startInvitation(app, inv.token);
+    await page.route('**/v1/attempts/*/submit', (route) =>
+      route.fulfill({
+        status: 503,
+        headers: { 'retry-after': '1' },
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ status: 503, code: 'unavailable', detail: 'Try again shortly.' }),
+      }),
+    );
+    await page.getByRole('button', { name: 'Review and submit' }).click();
+
+    await page.getByRole('button', { name: 'Submit' }).click();
+
+    await expect
+      .poll(() => page.locator('#submit-status').innerText())
+      .toBe(
+        'The answers could not be submitted yet: the assessment service is busy. Your saved answers are kept: press Submit again in a moment.',
+      );
+    expect(await page.getByRole('button', { name: 'Submit' }).isEnabled()).toBe(true);
+  }, 60_000);
+
   it('takes an answer off the review screen\'s "Not saved yet" list once the server saves it', async () => {
     const { context, page } = await reviewWithOneAnswerOffline();
     const offline = await page.locator('main').innerText();

@@ -120,6 +120,19 @@ const en = {
   submitting: 'Submitting…',
   submitFailed:
     'The answers could not be submitted yet. Check your connection and press Submit again.',
+  submitBusy:
+    'The answers could not be submitted yet: the assessment service is busy. Your saved answers are kept: press Submit again in a moment.',
+  submitUnsaved: (n: number) =>
+    plural('en', n, {
+      one: 'Not submitted yet: # answer is not saved (see “Not saved yet”); it is still being sent. Press Submit once it is saved, or press Submit again now to submit without it.',
+      other:
+        'Not submitted yet: # answers are not saved (see “Not saved yet”); they are still being sent. Press Submit once they are saved, or press Submit again now to submit without them.',
+    }),
+  submittedUnsaved: (n: number) =>
+    plural('en', n, {
+      one: '# answer chosen on this page could not be saved, so it was not submitted.',
+      other: '# answers chosen on this page could not be saved, so they were not submitted.',
+    }),
   fiveMinutes: 'Five minutes left.',
   oneMinute: 'One minute left.',
   moreTime: (time: string) => `You have been given more time: the new deadline is ${time}.`,
@@ -301,6 +314,24 @@ const ru: Messages = {
   submitting: 'Отправляем…',
   submitFailed:
     'Ответы пока не удалось отправить. Проверьте подключение и нажмите «Отправить» ещё раз.',
+  submitBusy:
+    'Ответы пока не удалось отправить: сервис перегружен. Сохранённые ответы не потеряны: нажмите «Отправить» ещё раз через минуту.',
+  submitUnsaved: (n: number) =>
+    plural('ru', n, {
+      one: 'Пока не отправлено: # ответ не сохранён (см. «Ещё не сохранены»), он ещё отправляется. Нажмите «Отправить», когда он сохранится, или нажмите «Отправить» ещё раз сейчас, чтобы отправить без него.',
+      few: 'Пока не отправлено: # ответа не сохранены (см. «Ещё не сохранены»), они ещё отправляются. Нажмите «Отправить», когда они сохранятся, или нажмите «Отправить» ещё раз сейчас, чтобы отправить без них.',
+      many: 'Пока не отправлено: # ответов не сохранены (см. «Ещё не сохранены»), они ещё отправляются. Нажмите «Отправить», когда они сохранятся, или нажмите «Отправить» ещё раз сейчас, чтобы отправить без них.',
+      other:
+        'Пока не отправлено: # ответа не сохранены (см. «Ещё не сохранены»), они ещё отправляются. Нажмите «Отправить», когда они сохранятся, или нажмите «Отправить» ещё раз сейчас, чтобы отправить без них.',
+    }),
+  submittedUnsaved: (n: number) =>
+    plural('ru', n, {
+      one: '# ответ, выбранный на этой странице, не удалось сохранить, поэтому он не отправлен.',
+      few: '# ответа, выбранных на этой странице, не удалось сохранить, поэтому они не отправлены.',
+      many: '# ответов, выбранных на этой странице, не удалось сохранить, поэтому они не отправлены.',
+      other:
+        '# ответа, выбранных на этой странице, не удалось сохранить, поэтому они не отправлены.',
+    }),
   fiveMinutes: 'Осталось пять минут.',
   oneMinute: 'Осталась одна минута.',
   moreTime: (time: string) => `Вам дали больше времени: новый срок — ${time}.`,

@@ -932,9 +932,19 @@ function showReview() {
     const msg = m();
     const open = (a.sections ?? []).filter((s) => s.mode === 'adaptive' && !s.complete);
     const flagged = a.questions.filter((q) => app.flags.has(q.questionId));
+    // Pressed once with answers still not saved: told so, and not submitted. Pressed again
+    // (the candidate knows), it submits without them and the final screen says so.
+    let toldUnsaved = false;
     const submit = h(
       'button',
-      { type: 'button', class: 'primary', id: 'submit', onclick: () => void submitNow(submit) },
+      {
+        type: 'button',
+        class: 'primary',
+        id: 'submit',
+        onclick: async () => {
+          toldUnsaved = await submitNow(submit, toldUnsaved);
+        },
+      },
       msg.submit,
     );
     return [
@@ -1004,21 +1014,41 @@ function reviewUnsaved(): HTMLElement {
   return h('div', { id: 'review-unsaved' }, ...reviewList(m().reviewUnsaved, unsaved));
 }
 
-async function submitNow(button: HTMLButtonElement) {
+/**
+ * Submit from the review. An answer still not saved after the wait (the server failing, a
+ * connection that drops requests) is not submitted silently: the first press says so and
+ * submits nothing; a press with `withoutUnsaved` (the candidate was told) submits, and the
+ * final screen counts what was not saved. Returns whether the candidate has now been told.
+ */
+async function submitNow(button: HTMLButtonElement, withoutUnsaved: boolean): Promise<boolean> {
   button.disabled = true;
   $('submit-status').textContent = m().submitting;
   flushTyped();
   flushDrafts();
   await app.saver?.drain(15_000);
-  if (app.saver?.stopReason === 'elsewhere') return;
+  if (app.saver?.stopReason === 'elsewhere') return false;
+  const unsaved = app.attempt!.questions.filter((q) => app.saver?.isUnsaved(q.questionId)).length;
+  if (unsaved && !withoutUnsaved) {
+    button.disabled = false;
+    $('submit-status').textContent = m().submitUnsaved(unsaved);
+    return true;
+  }
   await app.events?.flush(false);
   const res = await api.call('POST', `/attempts/${app.attempt!.attemptId}/submit`, {
     token: app.token,
   });
-  if (res.status === 200) return finish(res.body, false);
-  if (res.status === 401) return onStop('elsewhere');
+  if (res.status === 200) {
+    finish(res.body, false, true, unsaved);
+    return false;
+  }
+  if (res.status === 401) {
+    onStop('elsewhere');
+    return false;
+  }
   button.disabled = false;
-  $('submit-status').textContent = m().submitFailed;
+  // A connection that failed, or a server that did (busy, a fault): each said as it is.
+  $('submit-status').textContent = res.status === 0 ? m().submitFailed : m().submitBusy;
+  return withoutUnsaved;
 }
 
 // ---- clock ----
@@ -1159,7 +1189,7 @@ async function finishedEarlier(view: AttemptView) {
   );
 }
 
-/** The final screen; `lost`: answers still unsaved when time ran out (not submitted). */
+/** The final screen; `lost`: answers still unsaved when time ran out or at Submit (not submitted). */
 function finish(
   body: { status: string; result?: CandidateResult },
   timedOut: boolean,
@@ -1188,7 +1218,13 @@ function finish(
         { class: 'notice' },
         now ? (timedOut ? msg.timeUpSubmitted(when) : msg.submittedAt(when)) : msg.goneFinished,
       ),
-      lost ? h('p', { class: 'notice', id: 'time-up-unsaved' }, msg.timeUpUnsaved(lost)) : null,
+      lost
+        ? h(
+            'p',
+            { class: 'notice', id: 'time-up-unsaved' },
+            timedOut ? msg.timeUpUnsaved(lost) : msg.submittedUnsaved(lost),
+          )
+        : null,
     ];
     const r = body.result;
     if (r) out.push(...resultView(r));
