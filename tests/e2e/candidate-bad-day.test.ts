@@ -410,6 +410,46 @@ describeInBrowser('the candidate app on a bad day', () => {
     expect(await input.inputValue()).toBe('authorization');
   }, 60_000);
 
+  it('keeps an answer whose save is on the wire when the page is reloaded (the browser does not cancel it)', async () => {
+    // Found from outside: on a slow connection, a reload while "Saving…" lost the answer: the
+    // browser cancelled the request with the page, and the reloaded page showed it unanswered.
+    const inv = await invite(app.api, assessment);
+    const { page } = await startInvitation(app, inv.token);
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let arrived!: () => void;
+    const onTheWire = new Promise<void>((r) => {
+      arrived = r;
+    });
+    await page.route('**/v1/attempts/*/answers/*', async (route) => {
+      arrived();
+      await held;
+      // A request the browser cancelled with its page can no longer be continued.
+      await route.continue().catch(() => undefined);
+    });
+    await chooseAnswer(page);
+    await onTheWire;
+
+    await page.reload();
+    await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
+    release();
+
+    const session = await attemptSession(page);
+    await expect
+      .poll(
+        async () =>
+          (
+            await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+              token: session.attemptToken,
+            })
+          ).body.answers,
+        { timeout: 10_000 },
+      )
+      .toHaveProperty('q1');
+  }, 60_000);
+
   it('puts a saved text answer back, and says why, when the candidate empties its field (an answer cannot be removed)', async () => {
     const inv = await invite(app.api, assessment);
     const { page } = await startInvitation(app, inv.token);

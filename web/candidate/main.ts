@@ -492,6 +492,9 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
             token: app.token,
             body: { answer: value },
             ...(ifMatch !== undefined ? { ifMatch } : {}),
+            // A save on the wire when the page is reloaded or closed still reaches the server
+            // (the browser would cancel it otherwise, and the answer would be lost).
+            keepalive: true,
           },
         );
         if (res.status === 200) followDeadline(res.body?.deadline);
