@@ -174,6 +174,36 @@ describeInBrowser('the candidate app on a bad day', () => {
     expect(submits).toHaveLength(1);
   }, 120_000);
 
+  it('keeps the time-up screen when time runs out while Submit waits for an answer not yet saved', async () => {
+    // Found from outside: Submit pressed seconds before the deadline waited 15 s for a failing
+    // save; time-up came, submitted and said "Time is up"; then the waiting Submit went on and
+    // drew its own final screen over it ("Your answers were submitted", the page's clock).
+    const { page, deadline } = await startOnPageClock(app, sixMinutes);
+    await page.route('**/v1/attempts/*/answers/*', (route) => route.abort('connectionreset'));
+    await chooseAnswer(page);
+    await expect.poll(() => page.locator('.save-status').innerText()).toBe('Not saved — retrying.');
+    await page.getByRole('button', { name: 'Review and submit' }).click();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.clock.fastForward('05:59');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    clock.now = () => new Date(deadline + 2000);
+
+    // Time-up first (its wait for the save is 10 s), then the end of Submit's own (15 s).
+    await page.clock.fastForward('00:02');
+    await page.getByText('Time is up. Your saved answers are being submitted…').waitFor();
+    await page.clock.fastForward('00:10');
+    await page.getByRole('heading', { name: 'Time is up' }).waitFor();
+    await page.clock.fastForward('00:05');
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+
+    await expect.poll(() => page.locator('h1').innerText()).toBe('Time is up');
+    expect(errors).toEqual([]);
+    expect(await page.locator('main').innerText()).toContain(
+      '1 answer chosen on this page could not be saved before the time ran out, so it was not submitted.',
+    );
+  }, 120_000);
+
   it('says the service is busy, not "check your connection", when a submit meets a server fault', async () => {
     const inv = await invite(app.api, assessment);
     const { page } = await startInvitation(app, inv.token);

@@ -1029,7 +1029,8 @@ async function submitNow(button: HTMLButtonElement, withoutUnsaved: boolean): Pr
   flushTyped();
   flushDrafts();
   await app.saver?.drain(15_000);
-  if (app.saver?.stopReason === 'elsewhere') return false;
+  // Time ran out meanwhile: time-up locked the page and submits (or has), and says so.
+  if (app.locked || app.saver?.stopReason === 'elsewhere') return false;
   const unsaved = app.attempt!.questions.filter((q) => app.saver?.isUnsaved(q.questionId)).length;
   if (unsaved && !withoutUnsaved) {
     button.disabled = false;
