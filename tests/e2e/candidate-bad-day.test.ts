@@ -175,9 +175,9 @@ describeInBrowser('the candidate app on a bad day', () => {
   }, 120_000);
 
   it('keeps the time-up screen when time runs out while Submit waits for an answer not yet saved', async () => {
-    // Found from outside: Submit pressed seconds before the deadline waited 15 s for a failing
-    // save; time-up came, submitted and said "Time is up"; then the waiting Submit went on and
-    // drew its own final screen over it ("Your answers were submitted", the page's clock).
+    // Submit pressed a second before the deadline waits 15 s for a failing save; time-up
+    // comes, submits and says "Time is up"; the waiting Submit must then leave the page alone
+    // (it wrote to a status line the time-up screen had removed: a page error).
     const { page, deadline } = await startOnPageClock(app, sixMinutes);
     await page.route('**/v1/attempts/*/answers/*', (route) => route.abort('connectionreset'));
     await chooseAnswer(page);
