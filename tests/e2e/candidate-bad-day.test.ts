@@ -480,6 +480,26 @@ describeInBrowser('the candidate app on a bad day', () => {
       .toHaveProperty('q1');
   }, 60_000);
 
+  it('says a typed answer is not saved yet while it waits for the pause, not "Not answered yet" or "Saved at"', async () => {
+    // Found from outside: typing "authoriz" showed "Not answered yet." under it, and editing a
+    // saved answer showed "Saved at …" over a field that no longer held it.
+    const { page } = await startOnPageClock(app, assessment);
+    await goToType(page, 'text');
+    const input = page.getByLabel('Your answer', { exact: true });
+    const status = page.locator('.save-status');
+    const waiting = 'Not saved yet: it is saved when you pause typing.';
+
+    await input.fill('authoriz');
+    expect(await status.innerText()).toBe(waiting);
+    await page.clock.fastForward('00:01');
+    await expect.poll(() => status.innerText()).toMatch(/^Saved at /);
+
+    await input.fill('authorization');
+    expect(await status.innerText()).toBe(waiting);
+    await input.fill('authoriz');
+    expect(await status.innerText()).toMatch(/^Saved at /);
+  }, 60_000);
+
   it('puts a saved text answer back, and says why, when the candidate empties its field (an answer cannot be removed)', async () => {
     const inv = await invite(app.api, assessment);
     const { page } = await startInvitation(app, inv.token);

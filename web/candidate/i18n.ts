@@ -90,6 +90,7 @@ const en = {
   unsupported:
     'This page cannot show this kind of question yet. Go on with Next; it stays unanswered.',
   notAnswered: 'Not answered yet.',
+  typing: 'Not saved yet: it is saved when you pause typing.',
   saving: 'Saving…',
   saved: 'Saved.',
   savedAt: (time: string) => `Saved at ${time}.`,
@@ -281,6 +282,7 @@ const ru: Messages = {
   unsupported:
     'Эта страница пока не умеет показывать такой вопрос. Переходите дальше; вопрос останется без ответа.',
   notAnswered: 'Ответа пока нет.',
+  typing: 'Ещё не сохранено: ответ сохранится, когда вы перестанете печатать.',
   saving: 'Сохраняем…',
   saved: 'Сохранено.',
   savedAt: (time: string) => `Сохранено в ${time}.`,

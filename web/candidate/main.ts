@@ -804,6 +804,16 @@ function showQuestion(focusHeading = true) {
           else app.saver?.save(q.questionId, value);
         },
         announce: (text) => announce(text),
+        // What is typed is not saved until the pause: not "Not answered yet" nor "Saved at"
+        // over a field that says otherwise.
+        typing: (waiting) => {
+          if (adaptive) return;
+          if (!waiting) paintStatus(status, q.questionId);
+          else if (status.dataset.kind !== 'typing') {
+            status.textContent = msg.typing;
+            status.dataset.kind = 'typing';
+          }
+        },
       });
       const section = sectionOf(q.questionId);
       const left = Math.max(0, (section?.itemsLeftAtMost ?? 0) - 1);

@@ -37,6 +37,11 @@ export interface RenderContext {
   m: Messages;
   save(value: Answer): void;
   announce(text: string): void;
+  /**
+   * A typed answer differs from the one last sent and waits for the pause before it is saved
+   * (`true`), or no longer does, nothing being sent (`false`).
+   */
+  typing?(waiting: boolean): void;
 }
 
 export interface TypeRenderer {
@@ -321,7 +326,7 @@ export function flushTyped(): void {
 }
 
 function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
-  return ({ q, value, m, save }) => {
+  return ({ q, value, m, save, typing }) => {
     const id = uid('answer');
     const hintId = uid('hint');
     const errorId = uid('error');
@@ -353,9 +358,10 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
         input.value = last;
         error.hidden = false;
         error.textContent = m.cannotRemove;
+        typing?.(false);
         return;
       }
-      if (raw === '' || raw === last) return;
+      if (raw === '' || raw === last) return typing?.(false);
       if (kind === 'numeric') {
         const read = readNumber(raw);
         const bad = 'error' in read;
@@ -366,7 +372,7 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
             : m.numberInvalid
           : '';
         input.setAttribute('aria-invalid', String(bad));
-        if (bad) return;
+        if (bad) return typing?.(false);
         last = raw;
         save(read.value);
       } else {
@@ -377,6 +383,7 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
     };
     input.addEventListener('input', () => {
       clearTimeout(timer);
+      typing?.(typedText(input.value).trim() !== last);
       timer = setTimeout(() => commit(false), 1000);
       pendingTyped = commit;
     });
