@@ -14,6 +14,7 @@ import {
   createAssessment,
   describeInBrowser,
   goToType,
+  holdRequests,
   holdSubmits,
   invite,
   QUESTION_COUNT as N,
@@ -424,14 +425,19 @@ describeInBrowser('the candidate app on a bad day', () => {
     await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Saved at /);
   }, 60_000);
 
+  /** A new attempt, shown at its text question; the answer's field. */
+  async function atTextAnswer() {
+    const inv = await invite(app.api, assessment);
+    const { page } = await startInvitation(app, inv.token);
+    await goToType(page, 'text');
+    return { page, input: page.getByLabel('Your answer', { exact: true }) };
+  }
+
   it('saves a pasted text answer holding a character no one can see, instead of refusing it for a NUL the candidate cannot find', async () => {
     // Found from outside: "auth\0orization" pasted into a text answer said "Not saved: error.
     // ... Contains a NUL character (U+0000) at character 5: remove it." over a field that
     // showed "authorization".
-    const inv = await invite(app.api, assessment);
-    const { page } = await startInvitation(app, inv.token);
-    await goToType(page, 'text');
-    const input = page.getByLabel('Your answer', { exact: true });
+    const { page, input } = await atTextAnswer();
 
     await input.fill('auth\u0000oriza\u001btion');
     await input.press('Enter');
@@ -445,22 +451,9 @@ describeInBrowser('the candidate app on a bad day', () => {
     // browser cancelled the request with the page, and the reloaded page showed it unanswered.
     const inv = await invite(app.api, assessment);
     const { page } = await startInvitation(app, inv.token);
-    let release!: () => void;
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    let arrived!: () => void;
-    const onTheWire = new Promise<void>((r) => {
-      arrived = r;
-    });
-    await page.route('**/v1/attempts/*/answers/*', async (route) => {
-      arrived();
-      await held;
-      // A request the browser cancelled with its page can no longer be continued.
-      await route.continue().catch(() => undefined);
-    });
+    const { release, arrived } = await holdRequests(page, '**/v1/attempts/*/answers/*');
     await chooseAnswer(page);
-    await onTheWire;
+    await arrived;
 
     await page.reload();
     await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
@@ -501,10 +494,7 @@ describeInBrowser('the candidate app on a bad day', () => {
   }, 60_000);
 
   it('puts a saved text answer back, and says why, when the candidate empties its field (an answer cannot be removed)', async () => {
-    const inv = await invite(app.api, assessment);
-    const { page } = await startInvitation(app, inv.token);
-    await goToType(page, 'text');
-    const input = page.getByLabel('Your answer', { exact: true });
+    const { page, input } = await atTextAnswer();
     await input.fill('authorization');
     await input.press('Enter');
     await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Saved at /);

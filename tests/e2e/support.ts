@@ -427,18 +427,33 @@ export async function startOnPageClock(app: BrowserApp, assessment: Assessment) 
   return { page, session, deadline: Date.parse(view.body.deadline) };
 }
 
-/** Holds every submit of the page until `release()` is called (the time-up screen stays up). */
-export async function holdSubmits(page: Page): Promise<() => void> {
+/**
+ * Holds every request of the page to `url` until `release()` is called; `arrived` resolves at
+ * the first. A request the browser cancelled meanwhile (its page reloaded) is let go.
+ */
+export async function holdRequests(
+  page: Page,
+  url: string,
+): Promise<{ release: () => void; arrived: Promise<void> }> {
   let release!: () => void;
   const held = new Promise<void>((r) => {
     release = r;
   });
-  await page.route('**/v1/attempts/*/submit', async (route) => {
-    await held;
-    await route.continue();
+  let arrive!: () => void;
+  const arrived = new Promise<void>((r) => {
+    arrive = r;
   });
-  return release;
+  await page.route(url, async (route) => {
+    arrive();
+    await held;
+    await route.continue().catch(() => undefined);
+  });
+  return { release, arrived };
 }
+
+/** Holds every submit of the page until `release()` is called (the time-up screen stays up). */
+export const holdSubmits = async (page: Page) =>
+  (await holdRequests(page, '**/v1/attempts/*/submit')).release;
 
 /** No horizontal scrolling: content reflows to the viewport's width. */
 export async function expectReflow(page: Page, screen: string) {
