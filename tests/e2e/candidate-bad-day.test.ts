@@ -18,6 +18,7 @@ import {
   holdSubmits,
   invite,
   QUESTION_COUNT as N,
+  openInvitation,
   restoreClockAfterEach,
   sixMinuteAssessment,
   startInvitation,
@@ -204,6 +205,38 @@ describeInBrowser('the candidate app on a bad day', () => {
       '1 answer chosen on this page could not be saved before the time ran out, so it was not submitted.',
     );
   }, 120_000);
+
+  it('says a slow Start is starting, and a server failing for now is "cannot be shown just now", not a link that cannot be opened', async () => {
+    // Found from outside: with the database paused, Start greyed out for 9 s with nothing said,
+    // then "This assessment cannot be opened" (the heading of a dead link) over "busy".
+    const inv = await invite(app.api, assessment);
+    const { page } = await openInvitation(app, inv.token);
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    await page.route('**/v1/attempts', async (route) => {
+      await held;
+      await route.fulfill({
+        status: 503,
+        headers: { 'retry-after': '1' },
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ status: 503, code: 'unavailable', detail: 'Try again shortly.' }),
+      });
+    });
+
+    await page.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => page.locator('#start-status').innerText()).toBe('Starting…');
+    release();
+    await page.getByRole('heading', { name: 'The assessment cannot be shown just now' }).waitFor();
+    expect(await page.locator('main').innerText()).toContain(
+      'The assessment service is busy. Please try again in a moment.',
+    );
+    await page.unroute('**/v1/attempts');
+    await page.getByRole('button', { name: 'Try again' }).click();
+
+    await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
+  }, 60_000);
 
   it('says the service is busy, not "check your connection", when a submit meets a server fault', async () => {
     const inv = await invite(app.api, assessment);

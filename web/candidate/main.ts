@@ -227,19 +227,21 @@ function problemMessage(res: ApiResponse): string {
   return res.status === 0 ? m().unreachable : m().busy;
 }
 
+const transient = (res: ApiResponse) => res.status === 0 || res.status >= 500 || res.status === 429;
+
 function showError(res: ApiResponse | string, retry?: () => void) {
   stopClock();
   // A link that is gone names its candidate's language: say why in it, unless this tab chose.
   const locale = typeof res === 'string' ? undefined : res.body?.locale;
   if (isLocale(locale) && !isLocale(sessionStorage.getItem(LOCALE_KEY))) setLocale(locale);
+  // A server or a connection failing for now is not a link that cannot be opened.
+  const passing = typeof res !== 'string' && transient(res);
   show(() => [
-    h('h1', {}, m().cannotOpen),
+    h('h1', {}, passing ? m().notNow : m().cannotOpen),
     h('p', { class: 'notice' }, typeof res === 'string' ? res : problemMessage(res)),
     retry ? h('button', { type: 'button', class: 'primary', onclick: retry }, m().tryAgain) : null,
   ]);
 }
-
-const transient = (res: ApiResponse) => res.status === 0 || res.status >= 500 || res.status === 429;
 
 // ---- intro ----
 
@@ -414,6 +416,7 @@ function showIntro() {
           started ? msg.continue : msg.start,
         ),
       ),
+      h('p', { id: 'start-status', role: 'status' }),
     ];
   });
 }
@@ -421,6 +424,9 @@ function showIntro() {
 async function begin(e?: Event) {
   const button = e?.currentTarget as HTMLButtonElement | undefined;
   if (button) button.disabled = true;
+  // A slow start (a busy server answers within 10 s) is said, not only a greyed-out button.
+  const status = document.getElementById('start-status');
+  if (status) status.textContent = m().starting;
   const res = await api.call('POST', '/attempts', { body: { invitationToken } });
   if (res.status !== 200 && res.status !== 201) {
     if (button) button.disabled = false;
