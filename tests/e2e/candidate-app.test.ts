@@ -11,6 +11,7 @@ import {
   createAssessment,
   describeInBrowser,
   goToType,
+  holdRequests,
   invite,
   QUESTION_COUNT as N,
   openInvitation,
@@ -120,14 +121,7 @@ describeInBrowser('the candidate app', () => {
       const inv = await invite(app.api, assessment);
       const { page } = await startAttempt(inv.token);
       await goToType(page, 'single');
-      let release!: () => void;
-      const held = new Promise<void>((r) => {
-        release = r;
-      });
-      await page.route('**/v1/attempts/*/answers/*', async (route) => {
-        await held;
-        await route.continue();
-      });
+      const { release } = await holdRequests(page, '**/v1/attempts/*/answers/*');
 
       await page.locator('.choices input').nth(1).check();
       await expect.poll(() => status(page).innerText()).toBe('Saving…');

@@ -14,11 +14,15 @@ import {
   createAssessment,
   describeInBrowser,
   goToType,
+  holdRequests,
+  holdSubmits,
   invite,
   QUESTION_COUNT as N,
+  openInvitation,
   restoreClockAfterEach,
   sixMinuteAssessment,
   startInvitation,
+  startOnPageClock,
   takeUrl,
   useBrowserApp,
 } from './support.ts';
@@ -140,6 +144,123 @@ describeInBrowser('the candidate app on a bad day', () => {
     return opened;
   }
 
+  it('does not submit an answer still not saved without saying so: a second Submit submits without it, and the final screen counts it', async () => {
+    // Found from outside: with a save failing ("Not saved — retrying."), Submit waited 15 s,
+    // then submitted and said "Your answers were submitted": the answer was lost, unsaid.
+    const { page } = await startOnPageClock(app, assessment);
+    await page.route('**/v1/attempts/*/answers/*', (route) => route.abort('connectionreset'));
+    const submits: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/submit')) submits.push(r.url());
+    });
+    await chooseAnswer(page);
+    await expect.poll(() => page.locator('.save-status').innerText()).toBe('Not saved — retrying.');
+    await page.getByRole('button', { name: 'Review and submit' }).click();
+    const status = page.locator('#submit-status');
+
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await expect.poll(() => status.innerText()).toBe('Submitting…');
+    await page.clock.fastForward('00:16');
+    await expect
+      .poll(() => status.innerText())
+      .toMatch(/^Not submitted yet: 1 answer is not saved/);
+    expect(submits).toEqual([]);
+
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await expect.poll(() => status.innerText()).toBe('Submitting…');
+    await page.clock.fastForward('00:16');
+    await page.getByRole('heading', { name: 'Your answers were submitted' }).waitFor();
+    expect(await page.locator('main').innerText()).toContain(
+      '1 answer chosen on this page could not be saved, so it was not submitted.',
+    );
+    expect(submits).toHaveLength(1);
+  }, 120_000);
+
+  it('keeps the time-up screen when time runs out while Submit waits for an answer not yet saved', async () => {
+    // Submit pressed a second before the deadline waits 15 s for a failing save; time-up
+    // comes, submits and says "Time is up"; the waiting Submit must then leave the page alone
+    // (it wrote to a status line the time-up screen had removed: a page error).
+    const { page, deadline } = await startOnPageClock(app, sixMinutes);
+    await page.route('**/v1/attempts/*/answers/*', (route) => route.abort('connectionreset'));
+    await chooseAnswer(page);
+    await expect.poll(() => page.locator('.save-status').innerText()).toBe('Not saved — retrying.');
+    await page.getByRole('button', { name: 'Review and submit' }).click();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.clock.fastForward('05:59');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    clock.now = () => new Date(deadline + 2000);
+
+    // Time-up first (its wait for the save is 10 s), then the end of Submit's own (15 s).
+    await page.clock.fastForward('00:02');
+    await page.getByText('Time is up. Your saved answers are being submitted…').waitFor();
+    await page.clock.fastForward('00:10');
+    await page.getByRole('heading', { name: 'Time is up' }).waitFor();
+    await page.clock.fastForward('00:05');
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+
+    await expect.poll(() => page.locator('h1').innerText()).toBe('Time is up');
+    expect(errors).toEqual([]);
+    expect(await page.locator('main').innerText()).toContain(
+      '1 answer chosen on this page could not be saved before the time ran out, so it was not submitted.',
+    );
+  }, 120_000);
+
+  it('says a slow Start is starting, and a server failing for now is "cannot be shown just now", not a link that cannot be opened', async () => {
+    // Found from outside: with the database paused, Start greyed out for 9 s with nothing said,
+    // then "This assessment cannot be opened" (the heading of a dead link) over "busy".
+    const inv = await invite(app.api, assessment);
+    const { page } = await openInvitation(app, inv.token);
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    await page.route('**/v1/attempts', async (route) => {
+      await held;
+      await route.fulfill({
+        status: 503,
+        headers: { 'retry-after': '1' },
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ status: 503, code: 'unavailable', detail: 'Try again shortly.' }),
+      });
+    });
+
+    await page.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => page.locator('#start-status').innerText()).toBe('Starting…');
+    release();
+    await page.getByRole('heading', { name: 'The assessment cannot be shown just now' }).waitFor();
+    expect(await page.locator('main').innerText()).toContain(
+      'The assessment service is busy. Please try again in a moment.',
+    );
+    await page.unroute('**/v1/attempts');
+    await page.getByRole('button', { name: 'Try again' }).click();
+
+    await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
+  }, 60_000);
+
+  it('says the service is busy, not "check your connection", when a submit meets a server fault', async () => {
+    const inv = await invite(app.api, assessment);
+    const { page } = await startInvitation(app, inv.token);
+    await page.route('**/v1/attempts/*/submit', (route) =>
+      route.fulfill({
+        status: 503,
+        headers: { 'retry-after': '1' },
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ status: 503, code: 'unavailable', detail: 'Try again shortly.' }),
+      }),
+    );
+    await page.getByRole('button', { name: 'Review and submit' }).click();
+
+    await page.getByRole('button', { name: 'Submit' }).click();
+
+    await expect
+      .poll(() => page.locator('#submit-status').innerText())
+      .toBe(
+        'The answers could not be submitted yet: the assessment service is busy. Your saved answers are kept: press Submit again in a moment.',
+      );
+    expect(await page.getByRole('button', { name: 'Submit' }).isEnabled()).toBe(true);
+  }, 60_000);
+
   it('takes an answer off the review screen\'s "Not saved yet" list once the server saves it', async () => {
     const { context, page } = await reviewWithOneAnswerOffline();
     const offline = await page.locator('main').innerText();
@@ -199,33 +320,11 @@ describeInBrowser('the candidate app on a bad day', () => {
     expect(await page.locator('#offline').isVisible()).toBe(false);
   }, 120_000);
 
-  /** A six-minute attempt started in a page on Playwright's clock, and its server's deadline. */
-  async function sixMinutesOnPageClock() {
-    const inv = await invite(app.api, sixMinutes);
-    const { page } = await app.open();
-    await page.clock.install({ time: new Date() });
-    await page.goto(takeUrl(app.api, inv.token));
-    await page.getByRole('button', { name: 'Start' }).click();
-    await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
-    const session = await attemptSession(page);
-    const view = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
-      token: session.attemptToken,
-    });
-    return { page, session, deadline: Date.parse(view.body.deadline) };
-  }
-
   it("says time ran out at the server's deadline, not at the page's clock when the final screen came", async () => {
     // Found from outside: the final screen named the page's clock at the moment it was drawn,
     // after the drain and the submit; a computer that slept meanwhile showed 20 minutes later.
-    const { page, deadline } = await sixMinutesOnPageClock();
-    let release!: () => void;
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    await page.route('**/v1/attempts/*/submit', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const { page, deadline } = await startOnPageClock(app, sixMinutes);
+    const release = await holdSubmits(page);
     clock.now = () => new Date(deadline + 2000);
 
     await page.clock.fastForward('06:02');
@@ -246,7 +345,7 @@ describeInBrowser('the candidate app on a bad day', () => {
   it("does not end the attempt on a slow answer to the time-up check: the server's time in it decides", async () => {
     // The page's estimate of the server's time is off by half of the slowest request's time;
     // an answer that took two minutes put it a minute ahead, and the page submitted early.
-    const { page, session, deadline } = await sixMinutesOnPageClock();
+    const { page, session, deadline } = await startOnPageClock(app, sixMinutes);
     clock.now = () => new Date(deadline - 30_000);
     let slow = true;
     await page.route(`**/v1/attempts/${session.attemptId}`, async (route) => {
@@ -359,11 +458,76 @@ describeInBrowser('the candidate app on a bad day', () => {
     await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Saved at /);
   }, 60_000);
 
-  it('puts a saved text answer back, and says why, when the candidate empties its field (an answer cannot be removed)', async () => {
+  /** A new attempt, shown at its text question; the answer's field. */
+  async function atTextAnswer() {
     const inv = await invite(app.api, assessment);
     const { page } = await startInvitation(app, inv.token);
     await goToType(page, 'text');
+    return { page, input: page.getByLabel('Your answer', { exact: true }) };
+  }
+
+  it('saves a pasted text answer holding a character no one can see, instead of refusing it for a NUL the candidate cannot find', async () => {
+    // Found from outside: "auth\0orization" pasted into a text answer said "Not saved: error.
+    // ... Contains a NUL character (U+0000) at character 5: remove it." over a field that
+    // showed "authorization".
+    const { page, input } = await atTextAnswer();
+
+    await input.fill('auth\u0000oriza\u001btion');
+    await input.press('Enter');
+
+    await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Saved at /);
+    expect(await input.inputValue()).toBe('authorization');
+  }, 60_000);
+
+  it('keeps an answer whose save is on the wire when the page is reloaded (the browser does not cancel it)', async () => {
+    // Found from outside: on a slow connection, a reload while "Saving…" lost the answer: the
+    // browser cancelled the request with the page, and the reloaded page showed it unanswered.
+    const inv = await invite(app.api, assessment);
+    const { page } = await startInvitation(app, inv.token);
+    const { release, arrived } = await holdRequests(page, '**/v1/attempts/*/answers/*');
+    await chooseAnswer(page);
+    await arrived;
+
+    await page.reload();
+    await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
+    release();
+
+    const session = await attemptSession(page);
+    await expect
+      .poll(
+        async () =>
+          (
+            await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+              token: session.attemptToken,
+            })
+          ).body.answers,
+        { timeout: 10_000 },
+      )
+      .toHaveProperty('q1');
+  }, 60_000);
+
+  it('says a typed answer is not saved yet while it waits for the pause, not "Not answered yet" or "Saved at"', async () => {
+    // Found from outside: typing "authoriz" showed "Not answered yet." under it, and editing a
+    // saved answer showed "Saved at …" over a field that no longer held it.
+    const { page } = await startOnPageClock(app, assessment);
+    await goToType(page, 'text');
     const input = page.getByLabel('Your answer', { exact: true });
+    const status = page.locator('.save-status');
+    const waiting = 'Not saved yet: it is saved when you pause typing.';
+
+    await input.fill('authoriz');
+    expect(await status.innerText()).toBe(waiting);
+    await page.clock.fastForward('00:01');
+    await expect.poll(() => status.innerText()).toMatch(/^Saved at /);
+
+    await input.fill('authorization');
+    expect(await status.innerText()).toBe(waiting);
+    await input.fill('authoriz');
+    expect(await status.innerText()).toMatch(/^Saved at /);
+  }, 60_000);
+
+  it('puts a saved text answer back, and says why, when the candidate empties its field (an answer cannot be removed)', async () => {
+    const { page, input } = await atTextAnswer();
     await input.fill('authorization');
     await input.press('Enter');
     await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Saved at /);

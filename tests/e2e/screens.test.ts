@@ -10,10 +10,12 @@ import {
   describeInBrowser,
   expectAccessible,
   expectReflow,
+  holdSubmits,
   invite,
   QUESTION_COUNT as N,
   restoreClockAfterEach,
   sixMinuteAssessment,
+  startOnPageClock,
   takeUrl,
   useBrowserApp,
 } from './support.ts';
@@ -124,12 +126,7 @@ describeInBrowser('every screen of the candidate app', () => {
   }, 120_000);
 
   it('announces 5 and 1 minutes left; at zero locks every input, says time is up, submits the saved answers and shows what happens next', async () => {
-    const inv = await invite(app.api, sixMinutes);
-    const { page } = await app.open();
-    await page.clock.install({ time: new Date() });
-    await page.goto(takeUrl(app.api, inv.token));
-    await page.getByRole('button', { name: 'Start' }).click();
-    await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
+    const { page, deadline } = await startOnPageClock(app, sixMinutes);
     const type = await answer(page);
     const alert = page.locator('#alert');
 
@@ -138,16 +135,8 @@ describeInBrowser('every screen of the candidate app', () => {
     const countdown = await page.locator('#countdown').innerText();
     await page.clock.fastForward('04:00');
     await expect.poll(() => alert.innerText()).toBe('One minute left.');
-    let release!: () => void;
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    await page.route('**/v1/attempts/*/submit', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdSubmits(page);
     // The server's clock moves with the page's: just past the deadline, within the grace.
-    const deadline = Date.parse(await deadlineOf(page));
     clock.now = () => new Date(deadline + 2000);
     await page.clock.fastForward('01:00');
     await page.getByText('Time is up. Your saved answers are being submitted…').waitFor();
@@ -176,14 +165,3 @@ describeInBrowser('every screen of the candidate app', () => {
     expect(type).toEqual(expect.any(String));
   }, 120_000);
 });
-
-/** The attempt's deadline, read from the API with the token this page holds. */
-async function deadlineOf(page: Page): Promise<string> {
-  const session = (await page.evaluate(
-    "JSON.parse(sessionStorage.getItem(Object.keys(sessionStorage).find((k) => k.startsWith('assay.take.'))))",
-  )) as { attemptId: string; attemptToken: string };
-  const view = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
-    token: session.attemptToken,
-  });
-  return view.body.deadline;
-}

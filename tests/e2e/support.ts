@@ -407,6 +407,54 @@ export async function attemptSession(page: Page) {
   });
 }
 
+/**
+ * A new attempt of `assessment` started in a page on Playwright's clock (installed at the real
+ * time, so the page's and the server's clocks agree until a test moves them), shown at its first
+ * question; with the attempt's session and the server's deadline.
+ */
+export async function startOnPageClock(app: BrowserApp, assessment: Assessment) {
+  const inv = await invite(app.api, assessment);
+  const { page } = await app.open();
+  await page.clock.install({ time: new Date() });
+  await page.goto(takeUrl(app.api, inv.token));
+  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('heading', { name: `Question 1 of ${QUESTION_COUNT}` }).waitFor();
+  const session = await attemptSession(page);
+  const view = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+    token: session.attemptToken,
+  });
+  expect(view.status).toBe(200);
+  return { page, session, deadline: Date.parse(view.body.deadline) };
+}
+
+/**
+ * Holds every request of the page to `url` until `release()` is called; `arrived` resolves at
+ * the first. A request the browser cancelled meanwhile (its page reloaded) is let go.
+ */
+export async function holdRequests(
+  page: Page,
+  url: string,
+): Promise<{ release: () => void; arrived: Promise<void> }> {
+  let release!: () => void;
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  let arrive!: () => void;
+  const arrived = new Promise<void>((r) => {
+    arrive = r;
+  });
+  await page.route(url, async (route) => {
+    arrive();
+    await held;
+    await route.continue().catch(() => undefined);
+  });
+  return { release, arrived };
+}
+
+/** Holds every submit of the page until `release()` is called (the time-up screen stays up). */
+export const holdSubmits = async (page: Page) =>
+  (await holdRequests(page, '**/v1/attempts/*/submit')).release;
+
 /** No horizontal scrolling: content reflows to the viewport's width. */
 export async function expectReflow(page: Page, screen: string) {
   const overflow = await page.evaluate(

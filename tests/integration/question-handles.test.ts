@@ -183,6 +183,34 @@ describe('what a candidate sends back', () => {
     expect(byId.get(draw.questions[1]!.q)).not.toHaveProperty('answer');
   });
 
+  it('refuses a handle with a control character as a 400 naming path.questionId, and echoes none of it', async () => {
+    // Found from outside: `answers/%00` was a 404 whose detail echoed the NUL (JSON-escaped).
+    const { started } = await startAttempt(FIXED);
+    const { attemptId, attemptToken } = started.body;
+    for (const handle of [
+      '\u0000',
+      'q1\u0000',
+      'q1\n',
+      '\u001b[31mq1',
+      'q1\u007f',
+      'q\u202e1',
+      'q1\u2028',
+    ]) {
+      const name = JSON.stringify(handle);
+      const res = await save(attemptId, attemptToken, handle, 'o1');
+      expect(res.status, name).toBe(400);
+      expect(res.headers.get('content-type'), name).toMatch(/application\/problem\+json/);
+      expect(
+        res.body.errors.map((e: { path: string }) => e.path),
+        name,
+      ).toEqual(['path.questionId']);
+      // Neither the character itself nor its JSON escape anywhere in the answer.
+      expect(res.text, name).not.toMatch(/\\u[0-9a-fA-F]{4}|\\n|[\p{C}\p{Zl}\p{Zp}]/u);
+    }
+    const read = await api.request('GET', `/v1/attempts/${attemptId}`, { token: attemptToken });
+    expect(read.body.answers).toEqual({});
+  });
+
   it('answers an unknown or hostile handle with the 404 of an unknown question, and never stores it', async () => {
     const { started } = await startAttempt(FIXED);
     const { attemptId, attemptToken } = started.body;

@@ -35,6 +35,8 @@ const en = {
   busy: 'The assessment service is busy. Please try again in a moment.',
   tryAgain: 'Try again',
   cannotOpen: 'This assessment cannot be opened',
+  notNow: 'The assessment cannot be shown just now',
+  starting: 'Starting…',
   introFrom: (org: string) => `An assessment from ${org}`,
   hello: (name: string) => `Hello, ${name}.`,
   introLead: 'Read this first: the clock starts only when you press Start.',
@@ -90,6 +92,7 @@ const en = {
   unsupported:
     'This page cannot show this kind of question yet. Go on with Next; it stays unanswered.',
   notAnswered: 'Not answered yet.',
+  typing: 'Not saved yet: it is saved when you pause typing.',
   saving: 'Saving…',
   saved: 'Saved.',
   savedAt: (time: string) => `Saved at ${time}.`,
@@ -120,6 +123,19 @@ const en = {
   submitting: 'Submitting…',
   submitFailed:
     'The answers could not be submitted yet. Check your connection and press Submit again.',
+  submitBusy:
+    'The answers could not be submitted yet: the assessment service is busy. Your saved answers are kept: press Submit again in a moment.',
+  submitUnsaved: (n: number) =>
+    plural('en', n, {
+      one: 'Not submitted yet: # answer is not saved (see “Not saved yet”); it is still being sent. Press Submit once it is saved, or press Submit again now to submit without it.',
+      other:
+        'Not submitted yet: # answers are not saved (see “Not saved yet”); they are still being sent. Press Submit once they are saved, or press Submit again now to submit without them.',
+    }),
+  submittedUnsaved: (n: number) =>
+    plural('en', n, {
+      one: '# answer chosen on this page could not be saved, so it was not submitted.',
+      other: '# answers chosen on this page could not be saved, so they were not submitted.',
+    }),
   fiveMinutes: 'Five minutes left.',
   oneMinute: 'One minute left.',
   moreTime: (time: string) => `You have been given more time: the new deadline is ${time}.`,
@@ -212,6 +228,8 @@ const ru: Messages = {
   busy: 'Сервис перегружен. Попробуйте ещё раз через минуту.',
   tryAgain: 'Попробовать снова',
   cannotOpen: 'Задание не удаётся открыть',
+  notNow: 'Задание сейчас не удаётся показать',
+  starting: 'Начинаем…',
   introFrom: (org: string) => `Задание от ${org}`,
   hello: (name: string) => `Здравствуйте, ${name}.`,
   introLead: 'Прочитайте это сначала: отсчёт времени начнётся, только когда вы нажмёте «Начать».',
@@ -268,6 +286,7 @@ const ru: Messages = {
   unsupported:
     'Эта страница пока не умеет показывать такой вопрос. Переходите дальше; вопрос останется без ответа.',
   notAnswered: 'Ответа пока нет.',
+  typing: 'Ещё не сохранено: ответ сохранится, когда вы перестанете печатать.',
   saving: 'Сохраняем…',
   saved: 'Сохранено.',
   savedAt: (time: string) => `Сохранено в ${time}.`,
@@ -301,6 +320,24 @@ const ru: Messages = {
   submitting: 'Отправляем…',
   submitFailed:
     'Ответы пока не удалось отправить. Проверьте подключение и нажмите «Отправить» ещё раз.',
+  submitBusy:
+    'Ответы пока не удалось отправить: сервис перегружен. Сохранённые ответы не потеряны: нажмите «Отправить» ещё раз через минуту.',
+  submitUnsaved: (n: number) =>
+    plural('ru', n, {
+      one: 'Пока не отправлено: # ответ не сохранён (см. «Ещё не сохранены»), он ещё отправляется. Нажмите «Отправить», когда он сохранится, или нажмите «Отправить» ещё раз сейчас, чтобы отправить без него.',
+      few: 'Пока не отправлено: # ответа не сохранены (см. «Ещё не сохранены»), они ещё отправляются. Нажмите «Отправить», когда они сохранятся, или нажмите «Отправить» ещё раз сейчас, чтобы отправить без них.',
+      many: 'Пока не отправлено: # ответов не сохранены (см. «Ещё не сохранены»), они ещё отправляются. Нажмите «Отправить», когда они сохранятся, или нажмите «Отправить» ещё раз сейчас, чтобы отправить без них.',
+      other:
+        'Пока не отправлено: # ответа не сохранены (см. «Ещё не сохранены»), они ещё отправляются. Нажмите «Отправить», когда они сохранятся, или нажмите «Отправить» ещё раз сейчас, чтобы отправить без них.',
+    }),
+  submittedUnsaved: (n: number) =>
+    plural('ru', n, {
+      one: '# ответ, выбранный на этой странице, не удалось сохранить, поэтому он не отправлен.',
+      few: '# ответа, выбранных на этой странице, не удалось сохранить, поэтому они не отправлены.',
+      many: '# ответов, выбранных на этой странице, не удалось сохранить, поэтому они не отправлены.',
+      other:
+        '# ответа, выбранных на этой странице, не удалось сохранить, поэтому они не отправлены.',
+    }),
   fiveMinutes: 'Осталось пять минут.',
   oneMinute: 'Осталась одна минута.',
   moreTime: (time: string) => `Вам дали больше времени: новый срок — ${time}.`,

@@ -227,19 +227,21 @@ function problemMessage(res: ApiResponse): string {
   return res.status === 0 ? m().unreachable : m().busy;
 }
 
+const transient = (res: ApiResponse) => res.status === 0 || res.status >= 500 || res.status === 429;
+
 function showError(res: ApiResponse | string, retry?: () => void) {
   stopClock();
   // A link that is gone names its candidate's language: say why in it, unless this tab chose.
   const locale = typeof res === 'string' ? undefined : res.body?.locale;
   if (isLocale(locale) && !isLocale(sessionStorage.getItem(LOCALE_KEY))) setLocale(locale);
+  // A server or a connection failing for now is not a link that cannot be opened.
+  const passing = typeof res !== 'string' && transient(res);
   show(() => [
-    h('h1', {}, m().cannotOpen),
+    h('h1', {}, passing ? m().notNow : m().cannotOpen),
     h('p', { class: 'notice' }, typeof res === 'string' ? res : problemMessage(res)),
     retry ? h('button', { type: 'button', class: 'primary', onclick: retry }, m().tryAgain) : null,
   ]);
 }
-
-const transient = (res: ApiResponse) => res.status === 0 || res.status >= 500 || res.status === 429;
 
 // ---- intro ----
 
@@ -414,6 +416,7 @@ function showIntro() {
           started ? msg.continue : msg.start,
         ),
       ),
+      h('p', { id: 'start-status', role: 'status' }),
     ];
   });
 }
@@ -421,6 +424,9 @@ function showIntro() {
 async function begin(e?: Event) {
   const button = e?.currentTarget as HTMLButtonElement | undefined;
   if (button) button.disabled = true;
+  // A slow start (a busy server answers within 10 s) is said, not only a greyed-out button.
+  const status = document.getElementById('start-status');
+  if (status) status.textContent = m().starting;
   const res = await api.call('POST', '/attempts', { body: { invitationToken } });
   if (res.status !== 200 && res.status !== 201) {
     if (button) button.disabled = false;
@@ -492,6 +498,9 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
             token: app.token,
             body: { answer: value },
             ...(ifMatch !== undefined ? { ifMatch } : {}),
+            // A save on the wire when the page is reloaded or closed still reaches the server
+            // (the browser would cancel it otherwise, and the answer would be lost).
+            keepalive: true,
           },
         );
         if (res.status === 200) followDeadline(res.body?.deadline);
@@ -801,6 +810,16 @@ function showQuestion(focusHeading = true) {
           else app.saver?.save(q.questionId, value);
         },
         announce: (text) => announce(text),
+        // What is typed is not saved until the pause: not "Not answered yet" nor "Saved at"
+        // over a field that says otherwise.
+        typing: (waiting) => {
+          if (adaptive) return;
+          if (!waiting) paintStatus(status, q.questionId);
+          else if (status.dataset.kind !== 'typing') {
+            status.textContent = msg.typing;
+            status.dataset.kind = 'typing';
+          }
+        },
       });
       const section = sectionOf(q.questionId);
       const left = Math.max(0, (section?.itemsLeftAtMost ?? 0) - 1);
@@ -932,9 +951,19 @@ function showReview() {
     const msg = m();
     const open = (a.sections ?? []).filter((s) => s.mode === 'adaptive' && !s.complete);
     const flagged = a.questions.filter((q) => app.flags.has(q.questionId));
+    // Pressed once with answers still not saved: told so, and not submitted. Pressed again
+    // (the candidate knows), it submits without them and the final screen says so.
+    let toldUnsaved = false;
     const submit = h(
       'button',
-      { type: 'button', class: 'primary', id: 'submit', onclick: () => void submitNow(submit) },
+      {
+        type: 'button',
+        class: 'primary',
+        id: 'submit',
+        onclick: async () => {
+          toldUnsaved = await submitNow(submit, toldUnsaved);
+        },
+      },
       msg.submit,
     );
     return [
@@ -1004,21 +1033,42 @@ function reviewUnsaved(): HTMLElement {
   return h('div', { id: 'review-unsaved' }, ...reviewList(m().reviewUnsaved, unsaved));
 }
 
-async function submitNow(button: HTMLButtonElement) {
+/**
+ * Submit from the review. An answer still not saved after the wait (the server failing, a
+ * connection that drops requests) is not submitted silently: the first press says so and
+ * submits nothing; a press with `withoutUnsaved` (the candidate was told) submits, and the
+ * final screen counts what was not saved. Returns whether the candidate has now been told.
+ */
+async function submitNow(button: HTMLButtonElement, withoutUnsaved: boolean): Promise<boolean> {
   button.disabled = true;
   $('submit-status').textContent = m().submitting;
   flushTyped();
   flushDrafts();
   await app.saver?.drain(15_000);
-  if (app.saver?.stopReason === 'elsewhere') return;
+  // Time ran out meanwhile: time-up locked the page and submits (or has), and says so.
+  if (app.locked || app.saver?.stopReason === 'elsewhere') return false;
+  const unsaved = app.attempt!.questions.filter((q) => app.saver?.isUnsaved(q.questionId)).length;
+  if (unsaved && !withoutUnsaved) {
+    button.disabled = false;
+    $('submit-status').textContent = m().submitUnsaved(unsaved);
+    return true;
+  }
   await app.events?.flush(false);
   const res = await api.call('POST', `/attempts/${app.attempt!.attemptId}/submit`, {
     token: app.token,
   });
-  if (res.status === 200) return finish(res.body, false);
-  if (res.status === 401) return onStop('elsewhere');
+  if (res.status === 200) {
+    finish(res.body, false, true, unsaved);
+    return false;
+  }
+  if (res.status === 401) {
+    onStop('elsewhere');
+    return false;
+  }
   button.disabled = false;
-  $('submit-status').textContent = m().submitFailed;
+  // A connection that failed, or a server that did (busy, a fault): each said as it is.
+  $('submit-status').textContent = res.status === 0 ? m().submitFailed : m().submitBusy;
+  return withoutUnsaved;
 }
 
 // ---- clock ----
@@ -1159,7 +1209,7 @@ async function finishedEarlier(view: AttemptView) {
   );
 }
 
-/** The final screen; `lost`: answers still unsaved when time ran out (not submitted). */
+/** The final screen; `lost`: answers still unsaved when time ran out or at Submit (not submitted). */
 function finish(
   body: { status: string; result?: CandidateResult },
   timedOut: boolean,
@@ -1188,7 +1238,13 @@ function finish(
         { class: 'notice' },
         now ? (timedOut ? msg.timeUpSubmitted(when) : msg.submittedAt(when)) : msg.goneFinished,
       ),
-      lost ? h('p', { class: 'notice', id: 'time-up-unsaved' }, msg.timeUpUnsaved(lost)) : null,
+      lost
+        ? h(
+            'p',
+            { class: 'notice', id: 'time-up-unsaved' },
+            timedOut ? msg.timeUpUnsaved(lost) : msg.submittedUnsaved(lost),
+          )
+        : null,
     ];
     const r = body.result;
     if (r) out.push(...resultView(r));

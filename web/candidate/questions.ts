@@ -8,6 +8,7 @@ import { inlineMarkdownHtml, markdownHtml } from '../shared/markdown.ts';
 import type { Messages } from './i18n.ts';
 import { readNumber } from './numbers.ts';
 import type { Answer } from './saver.ts';
+import { typedText } from './typed-text.ts';
 
 interface Item {
   id: string;
@@ -36,6 +37,11 @@ export interface RenderContext {
   m: Messages;
   save(value: Answer): void;
   announce(text: string): void;
+  /**
+   * A typed answer differs from the one last sent and waits for the pause before it is saved
+   * (`true`), or no longer does, nothing being sent (`false`).
+   */
+  typing?(waiting: boolean): void;
 }
 
 export interface TypeRenderer {
@@ -320,7 +326,7 @@ export function flushTyped(): void {
 }
 
 function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
-  return ({ q, value, m, save }) => {
+  return ({ q, value, m, save, typing }) => {
     const id = uid('answer');
     const hintId = uid('hint');
     const errorId = uid('error');
@@ -342,15 +348,20 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
     const commit = (left = true) => {
       clearTimeout(timer);
       if (pendingTyped === commit) pendingTyped = undefined;
-      const raw = input.value.trim();
+      // A pasted character no one can see is taken out, in the field too: what is shown is
+      // what is saved, and never refused for something the candidate cannot find.
+      const visible = typedText(input.value);
+      if (visible !== input.value) input.value = visible;
+      const raw = visible.trim();
       if (raw === '' && last !== '' && left) {
         // An emptied field would show no answer while the saved one is graded: show it again.
         input.value = last;
         error.hidden = false;
         error.textContent = m.cannotRemove;
+        typing?.(false);
         return;
       }
-      if (raw === '' || raw === last) return;
+      if (raw === '' || raw === last) return typing?.(false);
       if (kind === 'numeric') {
         const read = readNumber(raw);
         const bad = 'error' in read;
@@ -361,7 +372,7 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
             : m.numberInvalid
           : '';
         input.setAttribute('aria-invalid', String(bad));
-        if (bad) return;
+        if (bad) return typing?.(false);
         last = raw;
         save(read.value);
       } else {
@@ -372,6 +383,7 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
     };
     input.addEventListener('input', () => {
       clearTimeout(timer);
+      typing?.(typedText(input.value).trim() !== last);
       timer = setTimeout(() => commit(false), 1000);
       pendingTyped = commit;
     });

@@ -197,10 +197,13 @@ export class Saver {
     res: SendResult,
   ): 'next' | 'retry' | 'stop' {
     const { questionId, value } = entry;
+    // A 200 that is not the API's answer (a Wi-Fi sign-in page, a proxy's or a CDN's page in
+    // its place) saved nothing: it is retried like any failure, never shown as saved.
+    if (res.status === 200 && typeof res.body?.savedAt !== 'string') return 'retry';
     if (res.status === 200) {
       this.queue.shift();
       const revision = typeof res.body?.revision === 'number' ? res.body.revision : undefined;
-      const savedAt = String(res.body?.savedAt ?? '');
+      const savedAt: string = res.body.savedAt;
       this.saved.set(questionId, {
         value,
         savedAt,

@@ -58,6 +58,13 @@ export class Api {
     } catch {
       return { status: 0, body: undefined };
     }
+    // An HTML page the caller did not ask for is never the API's answer: a Wi-Fi sign-in page,
+    // or a proxy's or a CDN's page in its place. It is no answer at all, as a network failure
+    // is: never a "saved".
+    const html = /^text\/html\b/i.test(res.headers.get('content-type') ?? '');
+    if (html && !/html/.test(opts.accept ?? '')) {
+      return { status: 0, body: undefined };
+    }
     const text = await res.text().catch(() => '');
     let body: unknown;
     if (/json/.test(res.headers.get('content-type') ?? 'json')) {

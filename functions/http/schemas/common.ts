@@ -8,12 +8,18 @@ export const InvitationParams = /* @__PURE__ */ (() => z.strictObject({ invitati
 export const AttemptParams = z.strictObject({ attemptId: Id });
 export const AnswerParams = z.strictObject({
   attemptId: Id,
-  // Any 1-64 characters: what is not a handle of the attempt is 404, as an unknown question.
+  // Any 1-64 printable characters: what is not a handle of the attempt is 404, as an unknown
+  // question. Control and format characters (NUL, bidi overrides, line separators) are 400, so
+  // no message ever echoes one.
   questionId: z
     .string()
     .check(
       z.minLength(1),
       z.maxLength(64),
+      z.regex(
+        /^[^\p{C}\p{Zl}\p{Zp}]*$/u,
+        'A question handle has no control characters: use the questionId the attempt lists (q1, q2...).',
+      ),
       z.describe(
         "The question's opaque handle in this attempt, as the attempt lists it (`q1`, `q2`...); never a bank question id.",
       ),

@@ -98,6 +98,20 @@ describe('the saving queue', () => {
     expect(h.waits[2]).toBeGreaterThanOrEqual(3600);
   });
 
+  it("does not count a 200 that is not the API's answer (a sign-in page, a proxy's page) as saved: it retries", async () => {
+    // Found from outside: a save answered 200 with an HTML page was taken as saved (the page
+    // threw "Invalid time value" on its savedAt, stayed "Saving…", and the review listed the
+    // answer as saved).
+    const h = harness([{ status: 200 }, { status: 200, body: { title: 'Sign in to the Wi-Fi' } }]);
+
+    h.saver.save('q1', 'a');
+    await h.saver.drain(60_000);
+
+    expect(h.sent).toHaveLength(3);
+    expect(h.states.map(([, s]) => s.kind)).toEqual(['pending', 'retrying', 'retrying', 'saved']);
+    expect(h.saver.saved.get('q1')).toEqual({ value: 'a', savedAt: '2026-11-29T10:00:02.000Z' });
+  });
+
   it('waits while offline and then sends in the order given, a newer answer replacing a waiting one', async () => {
     const h = harness([], { online: false });
 
