@@ -333,6 +333,12 @@ describeInBrowser('the console for employers', () => {
     await expect
       .poll(() => rowOf(page, 'Grace Hopper').locator('.status').innerText())
       .toBe('Revoked');
+    // The Revoke button went with its row's status: focus is on what happened, not lost.
+    expect(
+      await page.evaluate(
+        "document.activeElement?.closest('main') ? document.activeElement.textContent : 'outside main'",
+      ),
+    ).toBe('The invitation of Grace Hopper was revoked.');
     expect((await inspect(tokenOf(linkIn(toGrace!)!))).status).toBe(410);
   }, 300_000);
 

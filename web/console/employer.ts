@@ -322,9 +322,10 @@ function statusBadge(status: string) {
 }
 
 async function drawInvitations(a: Assessment, panel: HTMLElement, gen: number) {
-  const counts = h('p', { class: 'counts', role: 'status' });
+  const counts = h('p', { class: 'counts', role: 'status', tabindex: -1 });
   const body = h('div', {});
-  const message = h('p', { class: 'message', role: 'status' });
+  // Focusable from script: an action that removes its own button (Revoke) moves focus here.
+  const message = h('p', { class: 'message', role: 'status', tabindex: -1 });
   message.hidden = true;
   panel.replaceChildren(h('h2', {}, m().invitationsHeading), counts, message, body);
   let last = '';
@@ -345,9 +346,14 @@ async function drawInvitations(a: Assessment, panel: HTMLElement, gen: number) {
     // Only a change is announced (the region is polite): polling says nothing new otherwise.
     if (text !== last) counts.textContent = text;
     last = text;
-    const focused = document.activeElement?.id;
+    const active = document.activeElement;
+    const inTable = !!active && body.contains(active);
     body.replaceChildren(items.length ? invitationsTable(items, message, refresh) : '');
-    if (focused) document.getElementById(focused)?.focus();
+    // The redrawn row's button of the same id takes focus back; a button the new status no
+    // longer offers (Revoke, on a revoked row) leaves focus on the message about it, not the page.
+    const successor = active?.id ? document.getElementById(active.id) : null;
+    if (successor) successor.focus();
+    else if (inTable) (message.hidden ? counts : message).focus();
   };
   await refresh();
   poll(5000, refresh);
