@@ -927,5 +927,40 @@ describeInBrowser('the console for authors', () => {
     expect(await page.locator('.prompt').innerHTML()).toContain('&lt;pod&gt;');
     await expectAccessible(page, 'question and statistics');
     await capture(page, 'console-question');
+
+    // A Moodle file with an essay: the refusal says what to tick, and ticking it imports the
+    // rest and lists the essay as left out.
+    const moodle = [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<quiz>',
+      '  <question type="multichoice">',
+      '    <name><text>Queue pick</text></name>',
+      '    <questiontext format="html"><text>Which is a queue?</text></questiontext>',
+      '    <single>true</single>',
+      '    <answer fraction="100"><text>SQS</text></answer>',
+      '    <answer fraction="0"><text>S3</text></answer>',
+      '  </question>',
+      '  <question type="essay">',
+      '    <name><text>An essay</text></name>',
+      '    <questiontext format="html"><text>Write an essay</text></questiontext>',
+      '  </question>',
+      '</quiz>',
+    ].join('\n');
+    const xml = { name: 'moodle.xml', mimeType: 'application/xml', buffer: Buffer.from(moodle) };
+    await page.goto(`${app.api.base}/console#/bank/import`);
+    await page.getByRole('heading', { name: 'Import a bank' }).waitFor();
+    await page.getByLabel('Area').selectOption('security');
+    await page.getByLabel('Bank file').setInputFiles(xml);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: '1 problem to fix' }).waitFor();
+    expect(await page.locator('.import-outcome .problems').innerText()).toContain(
+      'in the console, tick "Leave out the questions Assay cannot import"',
+    );
+    await page.getByLabel(/^Leave out the questions Assay cannot import/).check();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Imported' }).waitFor();
+    expect(await page.locator('.import-outcome').innerText()).toMatch(
+      /1 question left out \(Assay cannot import it\)\nline 10: An essay: a Moodle essay question/,
+    );
   }, 180_000);
 });

@@ -379,6 +379,7 @@ export function showImport() {
     h('option', { value: '2' }, m().difficulty(2)),
     h('option', { value: '3' }, m().difficulty(3)),
   );
+  const skipUnsupported = h('input', { type: 'checkbox', id: 'skip-unsupported' });
   const progress = h('progress', {
     max: 1,
     id: 'import-progress',
@@ -415,6 +416,12 @@ export function showImport() {
           h('label', { for: 'gift-difficulty' }, m().difficultyLabel),
           giftDifficulty,
         ),
+      ),
+      h(
+        'div',
+        { class: 'field checkbox' },
+        skipUnsupported,
+        h('label', { for: 'skip-unsupported' }, m().skipUnsupportedLabel),
       ),
     ),
     h('p', { class: 'actions' }, submit, link('/bank', m().cancel, { class: 'button' })),
@@ -470,6 +477,9 @@ export function showImport() {
             s.errors.length ? list(byLine(s.errors)) : h('p', {}, s.detail ?? ''),
           )
         : '',
+      s.skipped.length
+        ? h('div', {}, h('h2', {}, m().skippedHeading(s.skipped.length)), list(s.skipped))
+        : '',
       s.warnings.length
         ? h('div', {}, h('h2', {}, m().warningsHeading(s.warnings.length)), list(s.warnings))
         : '',
@@ -499,9 +509,10 @@ export function showImport() {
     const moodle = format === 'gift' || format === 'xml';
     if (moodle && giftArea.value) q.set('area', giftArea.value);
     if (moodle && giftDifficulty.value) q.set('difficulty', giftDifficulty.value);
+    if (moodle && skipUnsupported.checked) q.set('skipUnsupported', 'true');
     submit.disabled = true;
     outcome.replaceChildren();
-    render({ phase: 'running', counts: {}, errors: [], warnings: [] }, f.name);
+    render({ phase: 'running', counts: {}, errors: [], warnings: [], skipped: [] }, f.name);
     const res = await call('POST', `/banks?${q}`, { raw: { text: await f.text(), contentType } });
     if (!current(gen)) return;
     let s = fromUpload(res.status, res.body);

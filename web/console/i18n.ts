@@ -412,6 +412,8 @@ const en = {
   bankFileHint: '.json, .yaml or .yml; .gift or .txt for GIFT; .xml for Moodle XML; at most 4 MB.',
   giftDefaults: 'For Moodle files (GIFT, XML): defaults for questions that do not say',
   fromFile: 'As in the file',
+  skipUnsupportedLabel:
+    'Leave out the questions Assay cannot import (essays, images, …) and list them, instead of refusing the file',
   upload: 'Import',
   chooseFile: 'Choose a bank file.',
   fileTooLarge: 'The file is larger than 4 MB, the most one import takes. Split it.',
@@ -427,6 +429,8 @@ const en = {
   importErrorsHeading: (n: number) =>
     n ? `${plural('en', n, { one: '# problem', other: '# problems' })} to fix` : 'Not imported',
   warningsHeading: (n: number) => plural('en', n, { one: '# warning', other: '# warnings' }),
+  skippedHeading: (n: number) =>
+    `${plural('en', n, { one: '# question', other: '# questions' })} left out (Assay cannot import ${n === 1 ? 'it' : 'them'})`,
   seeQuestions: 'See the questions',
 
   minutes: (n: number) => plural('en', n, { one: '# minute', other: '# minutes' }),

@@ -308,6 +308,7 @@ describe('following an import', () => {
       counts: { imported: 6, created: 6, updated: 0, unchanged: 0 },
       errors: [],
       warnings: [],
+      skipped: [],
     });
     const failed = fromUpload(400, {
       detail: '1 invalid field',
@@ -332,6 +333,15 @@ describe('following an import', () => {
         warnings: [{ path: 'w', message: 'v' }],
       }),
     ).toMatchObject({ phase: 'failed', errors: [{ line: 2 }], warnings: [{ path: 'w' }] });
+  });
+
+  it('lists the questions an import left out (skipUnsupported), from the 201 and from the record', () => {
+    const skipped = [
+      { line: 10, questionIndex: 1, title: 'Essay one', reason: 'a Moodle essay question' },
+    ];
+    const want = [{ path: '', message: 'Essay one: a Moodle essay question', line: 10 }];
+    expect(fromUpload(201, { imported: 1, skipped }).skipped).toEqual(want);
+    expect(fromPoll({ status: 'succeeded', skipped }).skipped).toEqual(want);
   });
 
   it('uploads by the file name: JSON, YAML, else GIFT as text', () => {
