@@ -73,20 +73,34 @@ function headerOf(cells: readonly string[]): (Column | undefined)[] | undefined 
   return columns.includes('name') || columns.includes('email') ? columns : undefined;
 }
 
-/** A row without a header: the email is the cell that looks like one, the name the first other. */
-function guess(cells: readonly string[]): CandidateRow {
+/** A language code in a pasted row: `de`, `en-GB`, `ru_RU`. */
+const LANGUAGE_CODE = /^([a-z]{2})(?:[-_][a-z]{2})?$/i;
+
+/**
+ * A row without a header: the email is the cell that looks like one, the name the first other,
+ * a language code the candidate's language. A row copied from a spreadsheet among lines with
+ * commas keeps its tabs inside one cell: they separate cells here too. Once there is a name, a
+ * code of another language is said to be one (not taken as an id), and in a row with no address
+ * the cell after the name is the address someone mistyped (not an id: the candidate would
+ * silently get no email).
+ */
+function guess(raw: readonly string[], line: number, problems: RowProblem[]): CandidateRow {
+  const cells = raw.flatMap((c) => c.split('\t')).map((c) => c.trim());
+  const hasAddress = cells.some((c) => c.includes('@'));
   const row: CandidateRow = {};
-  for (const raw of cells) {
-    const cell = raw.trim();
+  for (const cell of cells) {
     if (!cell) continue;
     const both = NAME_AND_EMAIL.exec(cell);
+    const code = LANGUAGE_CODE.exec(cell)?.[1]?.toLowerCase();
     if (both && !row.email) {
       if (both[1]!.trim() && !row.name) row.name = both[1]!.trim();
       row.email = both[2]!.trim();
     } else if (!row.email && cell.includes('@')) row.email = cell;
-    else if (!row.locale && isLocale(cell.toLowerCase())) {
-      row.locale = cell.toLowerCase() as CandidateLocale;
-    } else if (!row.name) row.name = cell;
+    else if (!row.locale && code && isLocale(code)) row.locale = code;
+    else if (!row.name) row.name = cell;
+    else if (code && !row.locale) {
+      problems.push({ line, message: `language "${cell}" is not en or ru.` });
+    } else if (!hasAddress && row.email === undefined) row.email = cell;
     else if (!row.externalId) row.externalId = cell;
   }
   return row;
@@ -137,7 +151,9 @@ export function parseCandidates(text: string): ParsedCandidates {
       columns = headerOf(cells);
       if (columns) return;
     }
-    const row = columns ? fromColumns(cells, columns, line, problems) : guess(cells);
+    const row = columns
+      ? fromColumns(cells, columns, line, problems)
+      : guess(cells, line, problems);
     if (row.name && row.name.length > 200) {
       problems.push({ line, message: 'the name is longer than 200 characters.' });
     }

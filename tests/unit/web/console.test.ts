@@ -225,6 +225,29 @@ describe('candidates pasted or uploaded', () => {
     expect(parseCandidates('x').candidates).toEqual([{ name: 'x', line: 1 }]);
   });
 
+  it('says so when a pasted line has a mistyped address or another language, instead of taking it as an id', () => {
+    const { candidates, problems } = parseCandidates(
+      [
+        'Bad Address, ada.example.com',
+        'Extra, extra@example.com, de',
+        'Kim, kim@example.com, ru-RU, EMP-7',
+        'No Email Person',
+        'Ada Lovelace, ada@example.com',
+        'Alan Turing\talan@example.com\tru',
+      ].join('\n'),
+    );
+    expect(problems).toEqual([
+      { line: 1, message: '"ada.example.com" is not an email address.' },
+      { line: 2, message: 'language "de" is not en or ru.' },
+    ]);
+    expect(candidates.slice(2)).toEqual([
+      { name: 'Kim', email: 'kim@example.com', locale: 'ru', externalId: 'EMP-7', line: 3 },
+      { name: 'No Email Person', line: 4 },
+      { name: 'Ada Lovelace', email: 'ada@example.com', line: 5 },
+      { name: 'Alan Turing', email: 'alan@example.com', locale: 'ru', line: 6 },
+    ]);
+  });
+
   it(`refuses more than ${MAX_CANDIDATES} at a time`, () => {
     const text = Array.from({ length: MAX_CANDIDATES + 1 }, (_, i) => `C${i}, c${i}@example.com`);
     const { problems } = parseCandidates(text.join('\n'));
