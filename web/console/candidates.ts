@@ -157,8 +157,19 @@ export function parseCandidates(text: string): ParsedCandidates {
     if (row.name && row.name.length > 200) {
       problems.push({ line, message: 'the name is longer than 200 characters.' });
     }
+    // The API takes names and ids on one line; a quoted CSV cell may hold a line break.
+    for (const [key, what] of [
+      ['name', 'name'],
+      ['externalId', 'external id'],
+    ] as const) {
+      if (/[\r\n]/.test(row[key] ?? '')) {
+        problems.push({ line, message: `the ${what} is on more than one line.` });
+      }
+    }
     if (row.email !== undefined) {
-      if (!EMAIL.test(row.email)) {
+      if (row.email.length > 254) {
+        problems.push({ line, message: 'the email address is longer than 254 characters.' });
+      } else if (!EMAIL.test(row.email)) {
         problems.push({ line, message: `"${row.email}" is not an email address.` });
       } else {
         const key = row.email.toLowerCase();

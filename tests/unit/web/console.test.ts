@@ -209,6 +209,8 @@ describe('candidates pasted or uploaded', () => {
     });
     expect(candidates[1]).toMatchObject({ name: 'Hopper\nGrace', line: 3 });
     expect(problems).toEqual([
+      // The API takes a name on one line: said here, on its line, not as the API's 400.
+      { line: 3, message: 'the name is on more than one line.' },
       { line: 5, message: 'extra time "300" is not a whole percentage from 0 to 200.' },
       { line: 5, message: 'language "de" is not en or ru.' },
     ]);
@@ -239,6 +241,9 @@ describe('candidates pasted or uploaded', () => {
     expect(problems).toEqual([
       { line: 1, message: '"ada.example.com" is not an email address.' },
       { line: 2, message: 'language "de" is not en or ru.' },
+    ]);
+    expect(parseCandidates(`Long, ${'y'.repeat(250)}@example.com`).problems).toEqual([
+      { line: 1, message: 'the email address is longer than 254 characters.' },
     ]);
     expect(candidates.slice(2)).toEqual([
       { name: 'Kim', email: 'kim@example.com', locale: 'ru', externalId: 'EMP-7', line: 3 },
