@@ -20,6 +20,7 @@ import {
   showProblem,
   state,
 } from './app.ts';
+import { promptExcerpt } from './excerpt.ts';
 import { fromPoll, fromUpload, type ImportState, uploadFormat, where } from './imports.ts';
 
 interface Question {
@@ -48,17 +49,6 @@ interface Stats {
 }
 
 const FILTERS = ['source', 'area', 'difficulty', 'status'] as const;
-
-/** First line of a prompt as plain text, for the list. */
-function excerpt(prompt: string): string {
-  const text = prompt
-    .replace(/```[\s\S]*?```/g, ' ')
-    .replace(/^\s*(?:[#>]+|[-*+]|\d+\.)\s+/gm, '')
-    .replace(/[`*_]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return text.length > 110 ? `${text.slice(0, 107)}…` : text;
-}
 
 export async function showBank(query = new URLSearchParams()) {
   const gen = leave();
@@ -204,7 +194,7 @@ function questionsTable(items: Question[]) {
               { scope: 'row', class: 'nowrap' },
               link(`/bank/${encodeURIComponent(q.id)}`, q.id),
             ),
-            h('td', { class: 'excerpt' }, excerpt(q.prompt)),
+            h('td', { class: 'excerpt' }, promptExcerpt(q.prompt)),
             h('td', {}, areaName(q.area)),
             h('td', {}, m().typeName(q.type)),
             h('td', { class: 'num' }, String(q.difficulty)),

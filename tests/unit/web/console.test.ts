@@ -22,6 +22,7 @@ import {
 } from '../../../web/console/candidates.ts';
 import { capabilitiesOf, routesOf } from '../../../web/console/capabilities.ts';
 import { changesOf } from '../../../web/console/changes.ts';
+import { promptExcerpt } from '../../../web/console/excerpt.ts';
 import { fromPoll, fromUpload, uploadFormat, where } from '../../../web/console/imports.ts';
 import type { Assessment } from '../../../web/console/model.ts';
 import { estimateSeconds, type ResultRow, sortResults } from '../../../web/console/results.ts';
@@ -494,5 +495,18 @@ describe('section errors on the create and edit screens', () => {
       'Too big: expected number to be <=100',
     );
     expect(inScreenWords('unknown: something', areaName)).toBe('unknown: something');
+  });
+});
+
+describe('the bank list', () => {
+  it('shows a prompt as the words a candidate reads: escapes resolved, markdown and code blocks left out', () => {
+    // A GIFT import stores literal characters escaped: the list showed "\<img…> \\2+2\\".
+    expect(promptExcerpt('What is \\<img src=x> \\*\\*2+2\\*\\*? \\[link\\](x)')).toBe(
+      'What is <img src=x> **2+2**? [link](x)',
+    );
+    expect(
+      promptExcerpt('## Pods\n\nA *pod* runs `api`:\n\n```yaml\nimage: x\n```\n\n- one\n- two'),
+    ).toBe('Pods A pod runs api: one two');
+    expect(promptExcerpt('x'.repeat(200))).toBe(`${'x'.repeat(107)}…`);
   });
 });
