@@ -314,7 +314,8 @@ describeInBrowser('the console for employers', () => {
     ]);
     const csv = await readFile((await download.path())!, 'utf8');
     expect(download.suggestedFilename()).toMatch(/^results-[0-9A-Z]{26}\.csv$/);
-    expect(csv.split('\r\n')[0]).toMatch(/^rank,attemptId,name,email,/);
+    // The byte order mark makes Excel read it as UTF-8 (names outside ASCII stay readable).
+    expect(csv.split('\r\n')[0]).toMatch(/^\uFEFFrank,attemptId,name,email,/);
     expect(csv).toContain(`Ada Lovelace,${ada}`);
     await page.getByRole('link', { name: 'Report of Ada Lovelace' }).click();
     await page.getByRole('heading', { name: 'Report: Ada Lovelace' }).waitFor();

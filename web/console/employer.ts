@@ -963,7 +963,11 @@ async function exportCsv(a: Assessment, message: HTMLElement) {
     if (!next) break;
     path = `/assessments/${a.assessmentId}/results?limit=200&cursor=${next[1]}`;
   }
-  const blob = new Blob([`${[header, ...parts].join('\r\n')}\r\n`], { type: 'text/csv' });
+  // A UTF-8 byte order mark first: Excel opens a CSV without one in the system's legacy code
+  // page, which turns every name outside ASCII (Ёлка, José) into mojibake.
+  const blob = new Blob(['\uFEFF', `${[header, ...parts].join('\r\n')}\r\n`], {
+    type: 'text/csv;charset=utf-8',
+  });
   const url = URL.createObjectURL(blob);
   const anchor = h('a', { href: url, download: `results-${a.assessmentId}.csv` });
   document.body.append(anchor);
