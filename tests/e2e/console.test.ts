@@ -251,6 +251,21 @@ describeInBrowser('the console for employers', () => {
       .toBe('2 candidates to invite: 1 in English, 1 in Russian.');
     expect(await page.getByLabel('Language', { exact: true }).inputValue()).toBe('en');
     expect(await page.getByLabel(/^Email each candidate their link/).isChecked()).toBe(true);
+    // A past last day is refused on its field (the form is novalidate: min is not checked for us).
+    const lastDay = page.getByLabel('Links expire at the end of');
+    const weekOn = await lastDay.inputValue();
+    await lastDay.fill('2020-01-01');
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await expect.poll(() => page.locator('#expires-error').innerText()).toMatch(/^Choose a day/);
+    expect(await page.evaluate('document.activeElement?.id')).toBe('expires');
+    await lastDay.fill(weekOn);
+    // What only the server refuses is listed by line, and focus goes to the list.
+    await candidates.fill(`Ada\u0007 Lovelace, ${ada}`);
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await expect
+      .poll(() => page.evaluate("document.activeElement?.closest('.error-summary')?.innerText"))
+      .toContain('Line 1: Contains the control character U+0007');
+    await candidates.fill(`Ada Lovelace, ${ada}\nGrace Hopper <${grace}>, ru`);
     await capture(page, 'console-invite');
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
     await page.getByRole('heading', { name: '2 candidates invited' }).waitFor();

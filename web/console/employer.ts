@@ -707,8 +707,10 @@ export async function showInvite(id: string) {
       return;
     }
     const day = expires.input.value;
-    if (!day) {
-      setFieldError(expires.input, expires.error, m().expiresInvalid);
+    // The form is novalidate: the date input's min is checked here (ISO days compare as text).
+    const earliest = (expires.input as HTMLInputElement).min;
+    if (!day || day < earliest) {
+      setFieldError(expires.input, expires.error, day ? m().expiresTooSoon : m().expiresInvalid);
       expires.input.focus();
       return;
     }
@@ -729,18 +731,22 @@ export async function showInvite(id: string) {
       const errors = (res.body?.errors ?? []) as { path: string; message: string }[];
       const where = (path: string) => {
         const i = /^candidates\[(\d+)\]/.exec(path);
-        return i ? m().lineProblem(parsed.candidates[Number(i[1])]?.line ?? 0, '') : `${path}: `;
+        if (i) return m().lineProblem(parsed.candidates[Number(i[1])]?.line ?? 0, '');
+        return path === 'expiresAt' ? `${m().expiresLabel}: ` : `${path}: `;
       };
-      result.replaceChildren(
-        h(
-          'div',
-          { class: 'error-summary', role: 'alert' },
-          h('p', {}, problemText(res)),
-          errors.length
-            ? h('ul', {}, ...errors.map((er) => h('li', {}, `${where(er.path)}${er.message}`)))
-            : '',
-        ),
+      const onExpiry = errors.find((er) => er.path === 'expiresAt');
+      if (onExpiry) setFieldError(expires.input, expires.error, onExpiry.message);
+      const summary = h(
+        'div',
+        { class: 'error-summary', role: 'alert', tabindex: -1 },
+        h('p', {}, problemText(res)),
+        errors.length
+          ? h('ul', {}, ...errors.map((er) => h('li', {}, `${where(er.path)}${er.message}`)))
+          : '',
       );
+      result.replaceChildren(summary);
+      // The Invite button was disabled while it had focus: focus goes to what went wrong.
+      summary.focus();
       return;
     }
     const issued = res.body.invitations as Invitation[];

@@ -262,6 +262,7 @@ const en = {
   expiresLabel: 'Links expire at the end of',
   expiresHint: 'A day from tomorrow on; links stop working after it.',
   expiresInvalid: 'Choose the day the links expire.',
+  expiresTooSoon: 'Choose a day from tomorrow on: the links work until the end of it.',
   sendLabel: 'Email each candidate their link (those with an email address)',
   noSendHint: 'This deployment sends no email: you get each link here, once, to send yourself.',
   invite: 'Invite',
