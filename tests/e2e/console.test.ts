@@ -197,6 +197,7 @@ describeInBrowser('the console for employers', () => {
     await page.getByLabel('Reply-to address (optional)').fill('hiring@acme.example');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved.').waitFor();
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Save settings');
     await expectAccessible(page, 'organisation');
     await capture(page, 'console-organisation');
     const stored = await app.api.request('GET', '/v1/organisation', {
