@@ -979,5 +979,19 @@ describeInBrowser('the console for authors', () => {
     expect(await page.locator('.import-outcome').innerText()).toMatch(
       /1 question left out \(Assay cannot import it\)\nline 10: An essay: a Moodle essay question/,
     );
+
+    // More than a page (100): Show more keeps the keyboard where the new rows start.
+    const single = markdownBank('cmore').questions.find((q) => q.type === 'single')!;
+    const many = Array.from({ length: 100 }, (_, i) => ({ ...single, id: `cmore-${i + 100}` }));
+    const seeded = await app.api.request('POST', '/v1/banks', {
+      token: await app.api.token('author', org),
+      body: { bank: { id: 'cmore-bank', title: 'Many' }, questions: many },
+    });
+    expect(seeded.status).toBe(201);
+    await page.goto(`${app.api.base}/console#/bank`);
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await expect
+      .poll(() => page.evaluate("document.activeElement?.closest('tr')?.rowIndex"))
+      .toBe(101);
   }, 180_000);
 });

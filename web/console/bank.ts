@@ -157,7 +157,15 @@ export async function showBank(query = new URLSearchParams()) {
       : m().questionsShown(items.length, Boolean(cursor));
     holder.replaceChildren(shown.length ? questionsTable(shown) : '');
   };
-  more.addEventListener('click', () => void load());
+  more.addEventListener('click', async () => {
+    const before = holder.querySelectorAll('tbody tr').length;
+    await load();
+    if (!current(gen)) return;
+    // Show more was disabled while it had focus, which drops focus to the page: it goes to the
+    // first question it added (else back to Show more, or to the table).
+    const added = holder.querySelectorAll<HTMLElement>('tbody tr a')[before];
+    (added ?? (more.hidden ? holder.querySelector<HTMLElement>('.table-wrap') : more))?.focus();
+  });
   await load();
 }
 
