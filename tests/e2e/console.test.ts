@@ -801,6 +801,12 @@ describeInBrowser('the console for employers', () => {
     expect(report.body.extensions).toEqual([
       expect.objectContaining({ minutes: 15, reason: 'Fire alarm in the building' }),
     ]);
+    // The console's report says so, as the printable one does.
+    await page.goto(`${app.api.base}/console#/attempts/${started.body.attemptId}`);
+    await page.getByRole('heading', { name: 'Report: Margaret' }).waitFor();
+    expect(await page.locator('main dl.facts').innerText()).toMatch(
+      /More time given\n15 minutes on .+ by .+: Fire alarm in the building/,
+    );
   }, 120_000);
 
   it('is usable 390 CSS pixels wide: no horizontal scrolling on the list, create, edit, organisation, assessment and report screens', async () => {

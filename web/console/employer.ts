@@ -998,6 +998,8 @@ interface Report {
   percentile?: number;
   technical?: { score: number } | null;
   soft?: { score: number } | null;
+  /** More time given while it ran (POST /attempts/{id}/extend), oldest first. */
+  extensions?: { minutes: number; reason: string; by: string; at: string }[];
   areas: {
     area: string;
     kind: string;
@@ -1075,6 +1077,11 @@ export async function showReport(attemptId: string) {
     r.completedAt ? h('dd', {}, dateTime('en', r.completedAt)) : null,
     r.secondsUsed !== undefined ? h('dt', {}, m().timeUsed) : null,
     r.secondsUsed !== undefined ? h('dd', {}, durationWords(m(), r.secondsUsed)) : null,
+    // The printable report says the deadline moved; the reader of this one needs it as much.
+    r.extensions?.length ? h('dt', {}, m().moreTimeLabel) : null,
+    ...(r.extensions ?? []).map((x) =>
+      h('dd', {}, m().extensionLine(m().minutes(x.minutes), dateTime('en', x.at), x.by, x.reason)),
+    ),
     r.score !== undefined ? h('dt', {}, m().scoreColumn) : null,
     r.score !== undefined
       ? h(

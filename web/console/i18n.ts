@@ -306,6 +306,9 @@ const en = {
   emailLabel: 'Email',
   startedLabel: 'Started',
   timeUsed: 'Time used',
+  moreTimeLabel: 'More time given',
+  extensionLine: (minutes: string, at: string, by: string, reason: string) =>
+    `${minutes} on ${at} by ${by}: ${reason}`,
   attemptStatus: (s: string) =>
     ({ active: 'In progress', submitted: 'Submitted', expired: 'Time ran out' })[s] ?? s,
   scoreOf: (score: string) => `${score} out of 100`,
