@@ -133,6 +133,23 @@ function fromColumns(
   return row;
 }
 
+/**
+ * A CSV file's bytes as text. Excel saves "CSV (Comma delimited)" in the system's legacy code
+ * page (Windows-1252 in Western Europe and the Americas) and "Unicode Text" as UTF-16 with a
+ * byte order mark; reading either as UTF-8 (what `File.text()` does) turns "José" into "Jos�",
+ * which would be sent and stored as the candidate's name. A byte order mark says the encoding;
+ * otherwise bytes that are not UTF-8 are read as Windows-1252.
+ */
+export function csvText(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
 /** Parse pasted text or a CSV file's content. */
 export function parseCandidates(text: string): ParsedCandidates {
   const result = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), {

@@ -23,6 +23,7 @@ import {
 } from './app.ts';
 import {
   type CandidateLocale,
+  csvText,
   LOCALES,
   languagesOf,
   MAX_CANDIDATES,
@@ -674,7 +675,7 @@ export async function showInvite(id: string) {
   file.addEventListener('change', async () => {
     const f = file.files?.[0];
     if (!f) return;
-    text.value = await f.text();
+    text.value = csvText(new Uint8Array(await f.arrayBuffer()));
     check();
     text.focus();
   });

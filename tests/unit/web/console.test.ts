@@ -15,6 +15,7 @@ import {
   tokenRequestBody,
 } from '../../../web/console/auth.ts';
 import {
+  csvText,
   languagesOf,
   MAX_CANDIDATES,
   parseCandidates,
@@ -252,6 +253,17 @@ describe('candidates pasted or uploaded', () => {
       { name: 'Ada Lovelace', email: 'ada@example.com', line: 5 },
       { name: 'Alan Turing', email: 'alan@example.com', locale: 'ru', line: 6 },
     ]);
+  });
+
+  it("reads a CSV file as Excel saved it: UTF-8, Windows-1252 (Excel's CSV), UTF-16 (its Unicode Text)", () => {
+    const row = 'José Müller,jose@example.com\n';
+    const utf16le = new Uint8Array([0xff, 0xfe, ...[...row].flatMap((c) => [c.charCodeAt(0), 0])]);
+    const cp1252 = Uint8Array.from([...row].map((c) => c.charCodeAt(0)));
+    for (const bytes of [new TextEncoder().encode(row), cp1252, utf16le]) {
+      expect(parseCandidates(csvText(bytes)).candidates).toEqual([
+        { name: 'José Müller', email: 'jose@example.com', line: 1 },
+      ]);
+    }
   });
 
   it(`refuses more than ${MAX_CANDIDATES} at a time`, () => {
