@@ -138,15 +138,20 @@ function fromColumns(
  * page (Windows-1252 in Western Europe and the Americas) and "Unicode Text" as UTF-16 with a
  * byte order mark; reading either as UTF-8 (what `File.text()` does) turns "José" into "Jos�",
  * which would be sent and stored as the candidate's name. A byte order mark says the encoding;
- * otherwise bytes that are not UTF-8 are read as Windows-1252.
+ * otherwise bytes that are not UTF-8 are read as Windows-1252 (and the screen says so: a file
+ * from a Russian Excel, Windows-1251, then needs saving as "CSV UTF-8").
  */
-export function csvText(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+export function csvText(bytes: Uint8Array): { text: string; encoding: string } {
+  const as = (encoding: string, fatal = false) => ({
+    text: new TextDecoder(encoding, { fatal }).decode(bytes),
+    encoding,
+  });
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return as('utf-16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return as('utf-16be');
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return as('utf-8', true);
   } catch {
-    return new TextDecoder('windows-1252').decode(bytes);
+    return as('windows-1252');
   }
 }
 

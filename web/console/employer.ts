@@ -675,7 +675,10 @@ export async function showInvite(id: string) {
   file.addEventListener('change', async () => {
     const f = file.files?.[0];
     if (!f) return;
-    text.value = csvText(new Uint8Array(await f.arrayBuffer()));
+    const read = csvText(new Uint8Array(await f.arrayBuffer()));
+    text.value = read.text;
+    const hint = document.getElementById('candidates-file-hint');
+    if (hint) hint.textContent = read.encoding === 'windows-1252' ? m().csvLegacy : m().csvHint;
     check();
     text.focus();
   });

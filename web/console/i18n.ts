@@ -247,6 +247,8 @@ const en = {
     `"Name, email", "Name <email>" or a row copied from a spreadsheet; add "ru" for a candidate who reads Russian. A CSV with a header row may name the columns name, email, locale, extraTimePercent and externalId. At most ${max}.`,
   csvLabel: 'Or a CSV file',
   csvHint: 'Its rows replace the text above, where you can check them.',
+  csvLegacy:
+    'This file is not UTF-8, so it was read as Windows-1252 (Western European). If names look wrong, save it from Excel as "CSV UTF-8" and choose it again.',
   candidatesFound: (n: number, byLanguage: string[]) =>
     `${plural('en', n, { one: '# candidate', other: '# candidates' })} to invite${byLanguage.length ? `: ${byLanguage.join(', ')}` : ''}.`,
   inLanguage: (n: number, language: string) => `${n} in ${language}`,

@@ -259,8 +259,9 @@ describe('candidates pasted or uploaded', () => {
     const row = 'José Müller,jose@example.com\n';
     const utf16le = new Uint8Array([0xff, 0xfe, ...[...row].flatMap((c) => [c.charCodeAt(0), 0])]);
     const cp1252 = Uint8Array.from([...row].map((c) => c.charCodeAt(0)));
+    expect(csvText(cp1252).encoding).toBe('windows-1252');
     for (const bytes of [new TextEncoder().encode(row), cp1252, utf16le]) {
-      expect(parseCandidates(csvText(bytes)).candidates).toEqual([
+      expect(parseCandidates(csvText(bytes).text).candidates).toEqual([
         { name: 'José Müller', email: 'jose@example.com', line: 1 },
       ]);
     }
