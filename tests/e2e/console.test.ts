@@ -576,6 +576,14 @@ describeInBrowser('the console for employers', () => {
     expect(await page.getByRole('link', { name: 'Invite candidates' }).count()).toBe(0);
     await expectAccessible(page, 'archived');
     expect((await read()).archivedAt).toBeDefined();
+    // Its invite screen, reached by address, says so instead of offering a form the API refuses.
+    await page.goto(`${app.api.base}/console#/assessments/${assessmentId}/invite`);
+    await page
+      .getByText(/^This assessment was archived on .+, so it takes no new invitations/)
+      .waitFor();
+    expect(await page.getByLabel('Candidates', { exact: true }).count()).toBe(0);
+    await page.getByRole('link', { name: '← Lifecycle screen, final' }).click();
+    await page.getByText(/^Archived on /).waitFor();
     await page.getByRole('link', { name: '← All assessments' }).click();
     expect(await rowOf(page, 'Lifecycle screen, final').innerText()).toContain('Archived');
     await page.getByRole('link', { name: 'Lifecycle screen, final' }).click();

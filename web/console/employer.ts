@@ -603,6 +603,16 @@ export async function showInvite(id: string) {
   if (!current(gen)) return;
   if (res.status !== 200) return showProblem(m().inviteHeading, res, () => void showInvite(id));
   const a = res.body as Assessment;
+  // Reached by its address (a bookmark, Back): an archived assessment takes no invitations, and
+  // the API's refusal names an HTTP route; say it in the console's words instead of a form.
+  if (a.archivedAt) {
+    show(
+      m().inviteHeading,
+      h('p', { class: 'breadcrumb' }, link(`/assessments/${id}`, m().backTo(a.title))),
+      h('p', { class: 'notice' }, m().inviteArchived(dateTime('en', a.archivedAt))),
+    );
+    return;
+  }
   // The API takes send (its schema says so) and this deployment sends mail (the organisation
   // view says so; a server from before that field is taken at its schema's word).
   const sendsMail = org?.status === 200 ? (org.body as Organisation).sendsMail !== false : true;

@@ -72,6 +72,8 @@ const en = {
   remindFact: (hours: number) =>
     `${plural('en', hours, { one: '# hour', other: '# hours' })} before a link expires, to candidates who have not started`,
   remindOff: 'None',
+  inviteArchived: (when: string) =>
+    `This assessment was archived on ${when}, so it takes no new invitations. To invite, open it and choose Unarchive, or Clone it.`,
   archivedNotice: (when: string) =>
     `Archived on ${when}: no new invitations; running attempts finish and links already sent work until they expire.`,
 
