@@ -959,6 +959,21 @@ describeInBrowser('the console for authors', () => {
     await expectAccessible(page, 'question and statistics');
     await capture(page, 'console-question');
 
+    // A file in Latin-1: its bytes reach the API, which names the byte and the encoding.
+    await page.goto(`${app.api.base}/console#/bank/import`);
+    await page.getByRole('heading', { name: 'Import a bank' }).waitFor();
+    await page.getByLabel('Area').selectOption('security');
+    await page.getByLabel('Bank file').setInputFiles({
+      name: 'latin1.gift',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('::cafe:: Caf\u00e9 or th\u00e9? {=caf\u00e9 ~th\u00e9}\n', 'latin1'),
+    });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: /problems? to fix$/ }).waitFor();
+    expect(await page.locator('.import-outcome .problems').innerText()).toContain(
+      'the byte 0xE9 is "é" in Latin-1',
+    );
+
     // A Moodle file with an essay: the refusal says what to tick, and ticking it imports the
     // rest and lists the essay as left out.
     const moodle = [

@@ -511,7 +511,9 @@ export function showImport() {
     submit.disabled = true;
     outcome.replaceChildren();
     render({ phase: 'running', counts: {}, errors: [], warnings: [], skipped: [] }, f.name);
-    const res = await call('POST', `/banks?${q}`, { raw: { text: await f.text(), contentType } });
+    // The file's bytes as they are: the API reads UTF-8 and UTF-16 and names the line and byte
+    // of a Latin-1 file, which File.text() would have turned into U+FFFD before it could.
+    const res = await call('POST', `/banks?${q}`, { raw: { text: f, contentType } });
     if (!current(gen)) return;
     let s = fromUpload(res.status, res.body);
     if (res.status !== 201 && res.status !== 202 && !s.errors.length) {
