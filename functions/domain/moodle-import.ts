@@ -209,7 +209,7 @@ export function assembleImport(
       } else {
         issues.push({
           path: `questions[${d.index}]`,
-          message: `Assay cannot import this question: ${d.unsupported.reason}. Upload with ?skipUnsupported=true (assay --skip-unsupported; in the console, tick "Leave out the questions Assay cannot import") to import the other questions and list this one as skipped.`,
+          message: `Assay cannot import this question: ${d.unsupported.reason}. Upload with ?skipUnsupported=true (assay --skip-unsupported) to import the other questions and list this one as skipped.`,
           ...d.unsupported.pos,
           ...who(),
         });

@@ -999,8 +999,8 @@ describeInBrowser('the console for authors', () => {
     await page.getByLabel('Bank file').setInputFiles(xml);
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByRole('heading', { name: '1 problem to fix' }).waitFor();
-    expect(await page.locator('.import-outcome .problems').innerText()).toContain(
-      'in the console, tick "Leave out the questions Assay cannot import"',
+    expect(await page.locator('.import-outcome .error-summary').innerText()).toContain(
+      'tick "Leave out the questions Assay cannot import" above and import again',
     );
     await page.getByLabel(/^Leave out the questions Assay cannot import/).check();
     await page.getByRole('button', { name: 'Import', exact: true }).click();

@@ -473,6 +473,10 @@ export function showImport() {
             { class: 'error-summary' },
             h('h2', { tabindex: -1 }, m().importErrorsHeading(s.errors.length)),
             s.errors.length ? list(byLine(s.errors)) : h('p', {}, s.detail ?? ''),
+            // The API's message names its query parameter; here it is a box on this form.
+            s.errors.some((e) => e.message.includes('skipUnsupported')) && !skipUnsupported.checked
+              ? h('p', {}, m().skipUnsupportedTip)
+              : '',
           )
         : '',
       s.skipped.length

@@ -420,6 +420,8 @@ const en = {
   bankFileHint: '.json, .yaml or .yml; .gift or .txt for GIFT; .xml for Moodle XML; at most 4 MB.',
   giftDefaults: 'For Moodle files (GIFT, XML): defaults for questions that do not say',
   fromFile: 'As in the file',
+  skipUnsupportedTip:
+    'To import the other questions and list the ones Assay cannot import, tick "Leave out the questions Assay cannot import" above and import again.',
   skipUnsupportedLabel:
     'Leave out the questions Assay cannot import (essays, images, …) and list them, instead of refusing the file',
   upload: 'Import',
