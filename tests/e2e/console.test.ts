@@ -1008,6 +1008,16 @@ describeInBrowser('the console for authors', () => {
     expect(await page.locator('.import-outcome').innerText()).toMatch(
       /1 question left out \(Assay cannot import it\)\nline 10: An essay: a Moodle essay question/,
     );
+    // The imported question: its key reads "SQS correct", and no explanation says so.
+    await page.goto(`${app.api.base}/console#/bank/queue-pick`);
+    await page.getByRole('heading', { name: 'queue-pick' }).waitFor();
+    expect(await page.locator('li.key').innerText()).toBe('SQS correct');
+    expect(
+      await page
+        .getByRole('heading', { name: 'Explanation' })
+        .locator('xpath=following-sibling::*[1]')
+        .innerText(),
+    ).toBe('None: candidates see no explanation for this question.');
 
     // More than a page (100): Show more keeps the keyboard where the new rows start.
     const single = markdownBank('cmore').questions.find((q) => q.type === 'single')!;

@@ -246,6 +246,8 @@ export async function showQuestion(id: string) {
             'li',
             { class: key.includes(o.id) && q.type !== 'order' ? 'key' : undefined },
             h('span', { class: 'md', html: inlineMarkdownHtml(o.text) }),
+            // A space between: read together, the option and its badge were "SQScorrect".
+            key.includes(o.id) && q.type !== 'order' ? ' ' : null,
             key.includes(o.id) && q.type !== 'order'
               ? h('span', { class: 'badge' }, m().correctAnswer)
               : null,
@@ -287,7 +289,9 @@ export async function showQuestion(id: string) {
       ? h('p', {}, h('strong', {}, `${m().keyLabel}: `), h('code', {}, JSON.stringify(q.answer)))
       : null,
     h('h2', {}, m().explanationHeading),
-    h('div', { class: 'md', html: markdownHtml(q.explanation) }),
+    q.explanation.trim()
+      ? h('div', { class: 'md', html: markdownHtml(q.explanation) })
+      : h('p', { class: 'hint' }, m().noExplanation),
     h('h2', {}, m().statsHeading),
     s ? statsView(s) : h('p', { class: 'notice' }, problemText(stats)),
   );

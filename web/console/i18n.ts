@@ -403,6 +403,7 @@ const en = {
   correctAnswer: 'correct',
   keyLabel: 'Key',
   explanationHeading: 'Explanation',
+  noExplanation: 'None: candidates see no explanation for this question.',
   statsHeading: 'Item statistics',
   statsHint:
     'From completed attempts, kept current as attempts complete. Facility is the mean item score (0 to 1: higher is easier); discrimination the corrected item-total correlation (above 0.2 separates stronger candidates from weaker ones).',
