@@ -542,7 +542,8 @@ describeInBrowser('the console for employers', () => {
     });
     expect((await start(kim.body.invitations[0].token)).status).toBe(201);
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByRole('heading', { name: 'Fix these first' }).waitFor();
+    // Nothing on the form is wrong: the summary says it was not saved, not "Fix these first".
+    await page.getByRole('heading', { name: 'Not saved' }).waitFor();
     expect(await page.locator('.error-summary').innerText()).toMatch(
       /An attempt started at \S+: the time limit, sections and grace period/,
     );

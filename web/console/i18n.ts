@@ -124,6 +124,7 @@ const en = {
   remindInvalid: 'The reminder is a whole number of hours from 0 to 168.',
   createAssessment: 'Create assessment',
   fixThese: 'Fix these first',
+  notSaved: 'Not saved',
   created: (title: string) => `Created ${title}.`,
 
   // editing
