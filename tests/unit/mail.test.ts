@@ -44,17 +44,8 @@ describe('the invitation email', () => {
   });
 
   it('lists the instructions line by line, in the HTML too (where a line break is a space)', () => {
-    const mail = composeMail(
-      facts({
-        assessment: {
-          title: 'T',
-          timeLimitMinutes: 30,
-          questionCount: 1,
-          areas: ['security'],
-          instructions: 'Bring ID\n\n- A quiet room\r\n2. Chrome or Firefox',
-        },
-      }),
-    );
+    const instructions = 'Bring ID\n\n- A quiet room\r\n2. Chrome or Firefox';
+    const mail = composeMail(facts({ assessment: { ...facts().assessment, instructions } }));
     expect(mail.html).toContain('<li>Bring ID</li><li>A quiet room</li><li>Chrome or Firefox</li>');
     expect(mail.text).toContain('- Bring ID\n- A quiet room\n- Chrome or Firefox\n');
   });
