@@ -157,7 +157,8 @@ export function checkText(text: string, what = 'The file'): string {
   const line = before.split('\n').length;
   const column = i - before.lastIndexOf('\n');
   refuse(
-    `${what} has a character that could not be read (� at line ${line}, column ${column}): it was most likely saved as Latin-1 (ISO-8859-1) or Windows-1252, not UTF-8. ${RESAVE} If you send it over HTTP, send it with Content-Type: application/octet-stream so that its bytes arrive unchanged.`,
+    // Within the 400 characters an issue keeps (MAX_ISSUE_TEXT): a longer one loses its middle.
+    `${what} has a character that could not be read (� at line ${line}, column ${column}): most likely it is Latin-1 or Windows-1252, not UTF-8. ${RESAVE} Over HTTP, send it as application/octet-stream: its bytes arrive unchanged.`,
     line,
     column,
   );

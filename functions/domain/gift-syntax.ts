@@ -220,7 +220,7 @@ export function parseCategory(
   const what =
     last === undefined
       ? 'The $CATEGORY: line names no category'
-      : `Category "${last}" is not an area`;
+      : `Category "${last.length > 32 ? `${last.slice(0, 31)}…` : last}" is not an area`;
   if (fallbackArea) {
     notes.push({
       message: `${what}: the questions under it go to the area given with the upload, "${fallbackArea}".`,
@@ -230,7 +230,8 @@ export function parseCategory(
   }
   issues.push({
     path: '',
-    message: `${what}. Upload with ?area=<area> (assay --area <area>; in the console, the Area under "For Moodle files") to put the questions under it in one area, or end the category with an area: $CATEGORY: $course$/top/security. Areas: ${AREAS.map((a) => a.id).join(', ')}.`,
+    // Within the 400 characters an issue keeps (MAX_ISSUE_TEXT): a longer one loses its middle.
+    message: `${what}: upload with ?area=<area> (assay --area; the console's Area under "For Moodle files"), or end the category with one: $CATEGORY: $course$/top/security. Areas: ${AREAS.map((a) => a.id).join(', ')}.`,
     ...pos,
   });
   return { pos };

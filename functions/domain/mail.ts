@@ -236,14 +236,23 @@ const escapeHtml = (s: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
+/**
+ * The employer's instructions as items of the list: one per line they wrote (a list marker they
+ * typed is dropped, the list has its own). Kept as one item, the HTML part ran every line into
+ * one paragraph, since HTML shows a line break as a space.
+ */
+function instructionItems(instructions: string | undefined): string[] {
+  return (instructions ?? '')
+    .split(/\r?\n/)
+    .map((line) => line.trim().replace(/^(?:[-*•]|\d{1,2}[.)])\s+/, ''))
+    .filter((line) => line !== '');
+}
+
 /** The email for these facts: subject, plain text and the same in simple, escaped HTML. */
 export function composeMail(f: MailFacts): MailContent {
   const w = WORDS[f.locale];
   const minutes = minutesAllowed(f.assessment.timeLimitMinutes, f.extraTimePercent);
-  const prepare = [
-    ...w.prepare(minutes),
-    ...(f.assessment.instructions ? [f.assessment.instructions] : []),
-  ];
+  const prepare = [...w.prepare(minutes), ...instructionItems(f.assessment.instructions)];
   const facts = [w.time(minutes, f), w.questions(f), w.until(formatDate(f.expiresAt, f.locale))];
   const text = [
     w.greeting(f.candidate.name),

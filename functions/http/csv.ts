@@ -7,17 +7,19 @@ const CSV_KEEPS: ReadonlySet<number> = new Set([0x0a, 0x0d]);
  * One CSV field (RFC 4180) of text that came from people: control characters, bidirectional
  * controls and lone surrogates (text stored before the input rules refused them) are written as
  * a visible `<U+XXXX>`, and a cell a spreadsheet would run as a formula (starting with `=`, `+`,
- * `-`, `@`, tab or CR) is prefixed with `'`.
+ * `-`, `@`, tab or CR, also after leading spaces, which an import that trims them drops) is
+ * prefixed with `'`. A cell holding `;` is quoted as well: a spreadsheet whose list separator is
+ * `;` (Excel in much of Europe) splits an unquoted `Ada;=1+1` into a second cell, `=1+1`.
  */
 export function csvField(value: unknown): string {
   if (value === undefined || value === null) return '';
   let s = String(value);
   if (typeof value === 'string') {
-    const formula = /^[=+\-@\t\r]/.test(s);
+    const formula = /^\s*[=+\-@\t\r]/.test(s);
     s = visibleText(s, CSV_KEEPS);
     if (formula) s = `'${s}`;
   }
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return /[",;\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export interface ResultCsvRow {

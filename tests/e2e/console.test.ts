@@ -197,6 +197,7 @@ describeInBrowser('the console for employers', () => {
     await page.getByLabel('Reply-to address (optional)').fill('hiring@acme.example');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved.').waitFor();
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Save settings');
     await expectAccessible(page, 'organisation');
     await capture(page, 'console-organisation');
     const stored = await app.api.request('GET', '/v1/organisation', {
@@ -251,6 +252,21 @@ describeInBrowser('the console for employers', () => {
       .toBe('2 candidates to invite: 1 in English, 1 in Russian.');
     expect(await page.getByLabel('Language', { exact: true }).inputValue()).toBe('en');
     expect(await page.getByLabel(/^Email each candidate their link/).isChecked()).toBe(true);
+    // A past last day is refused on its field (the form is novalidate: min is not checked for us).
+    const lastDay = page.getByLabel('Links expire at the end of');
+    const weekOn = await lastDay.inputValue();
+    await lastDay.fill('2020-01-01');
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await expect.poll(() => page.locator('#expires-error').innerText()).toMatch(/^Choose a day/);
+    expect(await page.evaluate('document.activeElement?.id')).toBe('expires');
+    await lastDay.fill(weekOn);
+    // What only the server refuses is listed by line, and focus goes to the list.
+    await candidates.fill(`Ada\u0007 Lovelace, ${ada}`);
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await expect
+      .poll(() => page.evaluate("document.activeElement?.closest('.error-summary')?.innerText"))
+      .toContain('Line 1: Contains the control character U+0007');
+    await candidates.fill(`Ada Lovelace, ${ada}\nGrace Hopper <${grace}>, ru`);
     await capture(page, 'console-invite');
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
     await page.getByRole('heading', { name: '2 candidates invited' }).waitFor();
@@ -314,7 +330,8 @@ describeInBrowser('the console for employers', () => {
     ]);
     const csv = await readFile((await download.path())!, 'utf8');
     expect(download.suggestedFilename()).toMatch(/^results-[0-9A-Z]{26}\.csv$/);
-    expect(csv.split('\r\n')[0]).toMatch(/^rank,attemptId,name,email,/);
+    // The byte order mark makes Excel read it as UTF-8 (names outside ASCII stay readable).
+    expect(csv.split('\r\n')[0]).toMatch(/^\uFEFFrank,attemptId,name,email,/);
     expect(csv).toContain(`Ada Lovelace,${ada}`);
     await page.getByRole('link', { name: 'Report of Ada Lovelace' }).click();
     await page.getByRole('heading', { name: 'Report: Ada Lovelace' }).waitFor();
@@ -333,6 +350,12 @@ describeInBrowser('the console for employers', () => {
     await expect
       .poll(() => rowOf(page, 'Grace Hopper').locator('.status').innerText())
       .toBe('Revoked');
+    // The Revoke button went with its row's status: focus is on what happened, not lost.
+    expect(
+      await page.evaluate(
+        "document.activeElement?.closest('main') ? document.activeElement.textContent : 'outside main'",
+      ),
+    ).toBe('The invitation of Grace Hopper was revoked.');
     expect((await inspect(tokenOf(linkIn(toGrace!)!))).status).toBe(410);
   }, 300_000);
 
@@ -519,7 +542,8 @@ describeInBrowser('the console for employers', () => {
     });
     expect((await start(kim.body.invitations[0].token)).status).toBe(201);
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByRole('heading', { name: 'Fix these first' }).waitFor();
+    // Nothing on the form is wrong: the summary says it was not saved, not "Fix these first".
+    await page.getByRole('heading', { name: 'Not saved' }).waitFor();
     expect(await page.locator('.error-summary').innerText()).toMatch(
       /An attempt started at \S+: the time limit, sections and grace period/,
     );
@@ -553,6 +577,14 @@ describeInBrowser('the console for employers', () => {
     expect(await page.getByRole('link', { name: 'Invite candidates' }).count()).toBe(0);
     await expectAccessible(page, 'archived');
     expect((await read()).archivedAt).toBeDefined();
+    // Its invite screen, reached by address, says so instead of offering a form the API refuses.
+    await page.goto(`${app.api.base}/console#/assessments/${assessmentId}/invite`);
+    await page
+      .getByText(/^This assessment was archived on .+, so it takes no new invitations/)
+      .waitFor();
+    expect(await page.getByLabel('Candidates', { exact: true }).count()).toBe(0);
+    await page.getByRole('link', { name: '← Lifecycle screen, final' }).click();
+    await page.getByText(/^Archived on /).waitFor();
     await page.getByRole('link', { name: '← All assessments' }).click();
     expect(await rowOf(page, 'Lifecycle screen, final').innerText()).toContain('Archived');
     await page.getByRole('link', { name: 'Lifecycle screen, final' }).click();
@@ -778,6 +810,12 @@ describeInBrowser('the console for employers', () => {
     expect(report.body.extensions).toEqual([
       expect.objectContaining({ minutes: 15, reason: 'Fire alarm in the building' }),
     ]);
+    // The console's report says so, as the printable one does.
+    await page.goto(`${app.api.base}/console#/attempts/${started.body.attemptId}`);
+    await page.getByRole('heading', { name: 'Report: Margaret' }).waitFor();
+    expect(await page.locator('main dl.facts').innerText()).toMatch(
+      /More time given\n15 minutes on .+ by .+: Fire alarm in the building/,
+    );
   }, 120_000);
 
   it('is usable 390 CSS pixels wide: no horizontal scrolling on the list, create, edit, organisation, assessment and report screens', async () => {
@@ -921,5 +959,79 @@ describeInBrowser('the console for authors', () => {
     expect(await page.locator('.prompt').innerHTML()).toContain('&lt;pod&gt;');
     await expectAccessible(page, 'question and statistics');
     await capture(page, 'console-question');
+
+    // A file in Latin-1: its bytes reach the API, which names the byte and the encoding.
+    await page.goto(`${app.api.base}/console#/bank/import`);
+    await page.getByRole('heading', { name: 'Import a bank' }).waitFor();
+    await page.getByLabel('Area').selectOption('security');
+    await page.getByLabel('Bank file').setInputFiles({
+      name: 'latin1.gift',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('::cafe:: Caf\u00e9 or th\u00e9? {=caf\u00e9 ~th\u00e9}\n', 'latin1'),
+    });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: /problems? to fix$/ }).waitFor();
+    expect(await page.locator('.import-outcome .problems').innerText()).toContain(
+      'the byte 0xE9 is "é" in Latin-1',
+    );
+
+    // A Moodle file with an essay: the refusal says what to tick, and ticking it imports the
+    // rest and lists the essay as left out.
+    const moodle = [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<quiz>',
+      '  <question type="multichoice">',
+      '    <name><text>Queue pick</text></name>',
+      '    <questiontext format="html"><text>Which is a queue?</text></questiontext>',
+      '    <single>true</single>',
+      '    <answer fraction="100"><text>SQS</text></answer>',
+      '    <answer fraction="0"><text>S3</text></answer>',
+      '  </question>',
+      '  <question type="essay">',
+      '    <name><text>An essay</text></name>',
+      '    <questiontext format="html"><text>Write an essay</text></questiontext>',
+      '  </question>',
+      '</quiz>',
+    ].join('\n');
+    const xml = { name: 'moodle.xml', mimeType: 'application/xml', buffer: Buffer.from(moodle) };
+    await page.goto(`${app.api.base}/console#/bank/import`);
+    await page.getByRole('heading', { name: 'Import a bank' }).waitFor();
+    await page.getByLabel('Area').selectOption('security');
+    await page.getByLabel('Bank file').setInputFiles(xml);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: '1 problem to fix' }).waitFor();
+    expect(await page.locator('.import-outcome .error-summary').innerText()).toContain(
+      'tick "Leave out the questions Assay cannot import" above and import again',
+    );
+    await page.getByLabel(/^Leave out the questions Assay cannot import/).check();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Imported' }).waitFor();
+    expect(await page.locator('.import-outcome').innerText()).toMatch(
+      /1 question left out \(Assay cannot import it\)\nline 10: An essay: a Moodle essay question/,
+    );
+    // The imported question: its key reads "SQS correct", and no explanation says so.
+    await page.goto(`${app.api.base}/console#/bank/queue-pick`);
+    await page.getByRole('heading', { name: 'queue-pick' }).waitFor();
+    expect(await page.locator('li.key').innerText()).toBe('SQS correct');
+    expect(
+      await page
+        .getByRole('heading', { name: 'Explanation' })
+        .locator('xpath=following-sibling::*[1]')
+        .innerText(),
+    ).toBe('None: candidates see no explanation for this question.');
+
+    // More than a page (100): Show more keeps the keyboard where the new rows start.
+    const single = markdownBank('cmore').questions.find((q) => q.type === 'single')!;
+    const many = Array.from({ length: 100 }, (_, i) => ({ ...single, id: `cmore-${i + 100}` }));
+    const seeded = await app.api.request('POST', '/v1/banks', {
+      token: await app.api.token('author', org),
+      body: { bank: { id: 'cmore-bank', title: 'Many' }, questions: many },
+    });
+    expect(seeded.status).toBe(201);
+    await page.goto(`${app.api.base}/console#/bank`);
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await expect
+      .poll(() => page.evaluate("document.activeElement?.closest('tr')?.rowIndex"))
+      .toBe(101);
   }, 180_000);
 });

@@ -154,4 +154,12 @@ describe('text written to a file', () => {
     expect(csvField('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
     expect(csvField(-1)).toBe('-1');
   });
+
+  it('neutralises a formula after leading spaces, and quotes a cell a ";" list separator would split', () => {
+    // An import that trims spaces, or a spreadsheet that splits on ";", would otherwise run these.
+    expect(csvField('  =3+3')).toBe("'  =3+3");
+    expect(csvField('\u00a0=3+3')).toBe("'\u00a0=3+3");
+    expect(csvField('Evil;=1+1')).toBe('"Evil;=1+1"');
+    expect(csvField(' =2+2;x')).toBe(`"' =2+2;x"`);
+  });
 });

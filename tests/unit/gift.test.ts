@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Bank, validateBank } from '../../functions/domain/bank.ts';
-import { type FieldIssue, ValidationError } from '../../functions/domain/errors.ts';
+import { type FieldIssue, MAX_ISSUE_TEXT, ValidationError } from '../../functions/domain/errors.ts';
 import { importGift, parseGift, toGift } from '../../functions/domain/gift.ts';
 import { isStorableNumber } from '../../functions/domain/numbers.ts';
 import {
@@ -648,6 +648,10 @@ describe('rejecting GIFT that does not map', () => {
     const issues = problems(gift('$CATEGORY: $course$/top/Cooking', '', good(1), '', good(2)));
     expect(issues).toEqual([expect.objectContaining({ line: 1, column: 12 })]);
     expect(issues[0]!.message).toMatch(/"Cooking" is not an area.*\?area=<area>/);
+    // A long category name still leaves the whole message within what an issue keeps.
+    const long = problems(gift(`$CATEGORY: $course$/top/${'Course '.repeat(20)}`, '', good(1)));
+    expect(long[0]!.message.length).toBeLessThanOrEqual(MAX_ISSUE_TEXT);
+    expect(long[0]!.message).toMatch(/\?area=<area>.*Areas: .*collaboration\.$/);
   });
 
   it('reports two questions with the same title on the line of the second, naming the first', () => {

@@ -43,6 +43,13 @@ describe('the invitation email', () => {
     expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
+  it('lists the instructions line by line, in the HTML too (where a line break is a space)', () => {
+    const instructions = 'Bring ID\n\n- A quiet room\r\n2. Chrome or Firefox';
+    const mail = composeMail(facts({ assessment: { ...facts().assessment, instructions } }));
+    expect(mail.html).toContain('<li>Bring ID</li><li>A quiet room</li><li>Chrome or Firefox</li>');
+    expect(mail.text).toContain('- Bring ID\n- A quiet room\n- Chrome or Firefox\n');
+  });
+
   it('states the time with the extra time, to the half minute and never more than allowed', () => {
     expect(minutesAllowed(30, 25)).toBe(37.5);
     expect(minutesAllowed(45, 10)).toBe(49.5);

@@ -6,8 +6,8 @@ import {
   checkDerivedIds,
   type StoredHead,
 } from '../../functions/domain/bank-import.ts';
-import { decodeUpload, firstInvalidUtf8 } from '../../functions/domain/encoding.ts';
-import { DomainError, ValidationError } from '../../functions/domain/errors.ts';
+import { checkText, decodeUpload, firstInvalidUtf8 } from '../../functions/domain/encoding.ts';
+import { DomainError, MAX_ISSUE_TEXT, ValidationError } from '../../functions/domain/errors.ts';
 import { importGift } from '../../functions/domain/gift.ts';
 import { importMoodleXml } from '../../functions/domain/moodle-xml.ts';
 import { contentHash } from '../../functions/domain/question.ts';
@@ -309,5 +309,20 @@ describe('an upload whose derived ids belong to questions of another bank', () =
         new Map([['my-sum', { id: 'my-sum', bankId: 'file-one', contentHash: 'other' }]]),
       ),
     ).not.toThrow();
+  });
+});
+
+describe('text that was decoded as UTF-8 on the way (U+FFFD)', () => {
+  it('is refused with a message that fits whole in an issue (400 characters), at any line', () => {
+    const text = `${'x\n'.repeat(999_999)}Caf\uFFFD`;
+    try {
+      checkText(text, 'Part 123 of the import');
+      expect.unreachable();
+    } catch (err) {
+      const [issue] = (err as ValidationError).issues;
+      expect(issue!.line).toBe(1_000_000);
+      expect(issue!.message.length).toBeLessThanOrEqual(MAX_ISSUE_TEXT);
+      expect(issue!.message).not.toContain('characters left out');
+    }
   });
 });

@@ -20,6 +20,7 @@ import {
   showProblem,
   state,
 } from './app.ts';
+import { promptExcerpt } from './excerpt.ts';
 import { fromPoll, fromUpload, type ImportState, uploadFormat, where } from './imports.ts';
 
 interface Question {
@@ -48,17 +49,6 @@ interface Stats {
 }
 
 const FILTERS = ['source', 'area', 'difficulty', 'status'] as const;
-
-/** First line of a prompt as plain text, for the list. */
-function excerpt(prompt: string): string {
-  const text = prompt
-    .replace(/```[\s\S]*?```/g, ' ')
-    .replace(/^\s*(?:[#>]+|[-*+]|\d+\.)\s+/gm, '')
-    .replace(/[`*_]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return text.length > 110 ? `${text.slice(0, 107)}…` : text;
-}
 
 export async function showBank(query = new URLSearchParams()) {
   const gen = leave();
@@ -167,7 +157,15 @@ export async function showBank(query = new URLSearchParams()) {
       : m().questionsShown(items.length, Boolean(cursor));
     holder.replaceChildren(shown.length ? questionsTable(shown) : '');
   };
-  more.addEventListener('click', () => void load());
+  more.addEventListener('click', async () => {
+    const before = holder.querySelectorAll('tbody tr').length;
+    await load();
+    if (!current(gen)) return;
+    // Show more was disabled while it had focus, which drops focus to the page: it goes to the
+    // first question it added (else back to Show more, or to the table).
+    const added = holder.querySelectorAll<HTMLElement>('tbody tr a')[before];
+    (added ?? (more.hidden ? holder.querySelector<HTMLElement>('.table-wrap') : more))?.focus();
+  });
   await load();
 }
 
@@ -204,7 +202,7 @@ function questionsTable(items: Question[]) {
               { scope: 'row', class: 'nowrap' },
               link(`/bank/${encodeURIComponent(q.id)}`, q.id),
             ),
-            h('td', { class: 'excerpt' }, excerpt(q.prompt)),
+            h('td', { class: 'excerpt' }, promptExcerpt(q.prompt)),
             h('td', {}, areaName(q.area)),
             h('td', {}, m().typeName(q.type)),
             h('td', { class: 'num' }, String(q.difficulty)),
@@ -248,6 +246,8 @@ export async function showQuestion(id: string) {
             'li',
             { class: key.includes(o.id) && q.type !== 'order' ? 'key' : undefined },
             h('span', { class: 'md', html: inlineMarkdownHtml(o.text) }),
+            // A space between: read together, the option and its badge were "SQScorrect".
+            key.includes(o.id) && q.type !== 'order' ? ' ' : null,
             key.includes(o.id) && q.type !== 'order'
               ? h('span', { class: 'badge' }, m().correctAnswer)
               : null,
@@ -289,7 +289,9 @@ export async function showQuestion(id: string) {
       ? h('p', {}, h('strong', {}, `${m().keyLabel}: `), h('code', {}, JSON.stringify(q.answer)))
       : null,
     h('h2', {}, m().explanationHeading),
-    h('div', { class: 'md', html: markdownHtml(q.explanation) }),
+    q.explanation.trim()
+      ? h('div', { class: 'md', html: markdownHtml(q.explanation) })
+      : h('p', { class: 'hint' }, m().noExplanation),
     h('h2', {}, m().statsHeading),
     s ? statsView(s) : h('p', { class: 'notice' }, problemText(stats)),
   );
@@ -379,6 +381,7 @@ export function showImport() {
     h('option', { value: '2' }, m().difficulty(2)),
     h('option', { value: '3' }, m().difficulty(3)),
   );
+  const skipUnsupported = h('input', { type: 'checkbox', id: 'skip-unsupported' });
   const progress = h('progress', {
     max: 1,
     id: 'import-progress',
@@ -415,6 +418,12 @@ export function showImport() {
           h('label', { for: 'gift-difficulty' }, m().difficultyLabel),
           giftDifficulty,
         ),
+      ),
+      h(
+        'div',
+        { class: 'field checkbox' },
+        skipUnsupported,
+        h('label', { for: 'skip-unsupported' }, m().skipUnsupportedLabel),
       ),
     ),
     h('p', { class: 'actions' }, submit, link('/bank', m().cancel, { class: 'button' })),
@@ -468,7 +477,14 @@ export function showImport() {
             { class: 'error-summary' },
             h('h2', { tabindex: -1 }, m().importErrorsHeading(s.errors.length)),
             s.errors.length ? list(byLine(s.errors)) : h('p', {}, s.detail ?? ''),
+            // The API's message names its query parameter; here it is a box on this form.
+            s.errors.some((e) => e.message.includes('skipUnsupported')) && !skipUnsupported.checked
+              ? h('p', {}, m().skipUnsupportedTip)
+              : '',
           )
+        : '',
+      s.skipped.length
+        ? h('div', {}, h('h2', {}, m().skippedHeading(s.skipped.length)), list(s.skipped))
         : '',
       s.warnings.length
         ? h('div', {}, h('h2', {}, m().warningsHeading(s.warnings.length)), list(s.warnings))
@@ -499,10 +515,13 @@ export function showImport() {
     const moodle = format === 'gift' || format === 'xml';
     if (moodle && giftArea.value) q.set('area', giftArea.value);
     if (moodle && giftDifficulty.value) q.set('difficulty', giftDifficulty.value);
+    if (moodle && skipUnsupported.checked) q.set('skipUnsupported', 'true');
     submit.disabled = true;
     outcome.replaceChildren();
-    render({ phase: 'running', counts: {}, errors: [], warnings: [] }, f.name);
-    const res = await call('POST', `/banks?${q}`, { raw: { text: await f.text(), contentType } });
+    render({ phase: 'running', counts: {}, errors: [], warnings: [], skipped: [] }, f.name);
+    // The file's bytes as they are: the API reads UTF-8 and UTF-16 and names the line and byte
+    // of a Latin-1 file, which File.text() would have turned into U+FFFD before it could.
+    const res = await call('POST', `/banks?${q}`, { raw: { text: f, contentType } });
     if (!current(gen)) return;
     let s = fromUpload(res.status, res.body);
     if (res.status !== 201 && res.status !== 202 && !s.errors.length) {

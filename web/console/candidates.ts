@@ -73,20 +73,34 @@ function headerOf(cells: readonly string[]): (Column | undefined)[] | undefined 
   return columns.includes('name') || columns.includes('email') ? columns : undefined;
 }
 
-/** A row without a header: the email is the cell that looks like one, the name the first other. */
-function guess(cells: readonly string[]): CandidateRow {
+/** A language code in a pasted row: `de`, `en-GB`, `ru_RU`. */
+const LANGUAGE_CODE = /^([a-z]{2})(?:[-_][a-z]{2})?$/i;
+
+/**
+ * A row without a header: the email is the cell that looks like one, the name the first other,
+ * a language code the candidate's language. A row copied from a spreadsheet among lines with
+ * commas keeps its tabs inside one cell: they separate cells here too. Once there is a name, a
+ * code of another language is said to be one (not taken as an id), and in a row with no address
+ * the cell after the name is the address someone mistyped (not an id: the candidate would
+ * silently get no email).
+ */
+function guess(raw: readonly string[], line: number, problems: RowProblem[]): CandidateRow {
+  const cells = raw.flatMap((c) => c.split('\t')).map((c) => c.trim());
+  const hasAddress = cells.some((c) => c.includes('@'));
   const row: CandidateRow = {};
-  for (const raw of cells) {
-    const cell = raw.trim();
+  for (const cell of cells) {
     if (!cell) continue;
     const both = NAME_AND_EMAIL.exec(cell);
+    const code = LANGUAGE_CODE.exec(cell)?.[1]?.toLowerCase();
     if (both && !row.email) {
       if (both[1]!.trim() && !row.name) row.name = both[1]!.trim();
       row.email = both[2]!.trim();
     } else if (!row.email && cell.includes('@')) row.email = cell;
-    else if (!row.locale && isLocale(cell.toLowerCase())) {
-      row.locale = cell.toLowerCase() as CandidateLocale;
-    } else if (!row.name) row.name = cell;
+    else if (!row.locale && code && isLocale(code)) row.locale = code;
+    else if (!row.name) row.name = cell;
+    else if (code && !row.locale) {
+      problems.push({ line, message: `language "${cell}" is not en or ru.` });
+    } else if (!hasAddress && row.email === undefined) row.email = cell;
     else if (!row.externalId) row.externalId = cell;
   }
   return row;
@@ -119,6 +133,28 @@ function fromColumns(
   return row;
 }
 
+/**
+ * A CSV file's bytes as text. Excel saves "CSV (Comma delimited)" in the system's legacy code
+ * page (Windows-1252 in Western Europe and the Americas) and "Unicode Text" as UTF-16 with a
+ * byte order mark; reading either as UTF-8 (what `File.text()` does) turns "José" into "Jos�",
+ * which would be sent and stored as the candidate's name. A byte order mark says the encoding;
+ * otherwise bytes that are not UTF-8 are read as Windows-1252 (and the screen says so: a file
+ * from a Russian Excel, Windows-1251, then needs saving as "CSV UTF-8").
+ */
+export function csvText(bytes: Uint8Array): { text: string; encoding: string } {
+  const as = (encoding: string, fatal = false) => ({
+    text: new TextDecoder(encoding, { fatal }).decode(bytes),
+    encoding,
+  });
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return as('utf-16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return as('utf-16be');
+  try {
+    return as('utf-8', true);
+  } catch {
+    return as('windows-1252');
+  }
+}
+
 /** Parse pasted text or a CSV file's content. */
 export function parseCandidates(text: string): ParsedCandidates {
   const result = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), {
@@ -137,12 +173,25 @@ export function parseCandidates(text: string): ParsedCandidates {
       columns = headerOf(cells);
       if (columns) return;
     }
-    const row = columns ? fromColumns(cells, columns, line, problems) : guess(cells);
+    const row = columns
+      ? fromColumns(cells, columns, line, problems)
+      : guess(cells, line, problems);
     if (row.name && row.name.length > 200) {
       problems.push({ line, message: 'the name is longer than 200 characters.' });
     }
+    // The API takes names and ids on one line; a quoted CSV cell may hold a line break.
+    for (const [key, what] of [
+      ['name', 'name'],
+      ['externalId', 'external id'],
+    ] as const) {
+      if (/[\r\n]/.test(row[key] ?? '')) {
+        problems.push({ line, message: `the ${what} is on more than one line.` });
+      }
+    }
     if (row.email !== undefined) {
-      if (!EMAIL.test(row.email)) {
+      if (row.email.length > 254) {
+        problems.push({ line, message: 'the email address is longer than 254 characters.' });
+      } else if (!EMAIL.test(row.email)) {
         problems.push({ line, message: `"${row.email}" is not an email address.` });
       } else {
         const key = row.email.toLowerCase();

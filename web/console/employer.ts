@@ -23,6 +23,7 @@ import {
 } from './app.ts';
 import {
   type CandidateLocale,
+  csvText,
   LOCALES,
   languagesOf,
   MAX_CANDIDATES,
@@ -322,9 +323,10 @@ function statusBadge(status: string) {
 }
 
 async function drawInvitations(a: Assessment, panel: HTMLElement, gen: number) {
-  const counts = h('p', { class: 'counts', role: 'status' });
+  const counts = h('p', { class: 'counts', role: 'status', tabindex: -1 });
   const body = h('div', {});
-  const message = h('p', { class: 'message', role: 'status' });
+  // Focusable from script: an action that removes its own button (Revoke) moves focus here.
+  const message = h('p', { class: 'message', role: 'status', tabindex: -1 });
   message.hidden = true;
   panel.replaceChildren(h('h2', {}, m().invitationsHeading), counts, message, body);
   let last = '';
@@ -345,9 +347,14 @@ async function drawInvitations(a: Assessment, panel: HTMLElement, gen: number) {
     // Only a change is announced (the region is polite): polling says nothing new otherwise.
     if (text !== last) counts.textContent = text;
     last = text;
-    const focused = document.activeElement?.id;
+    const active = document.activeElement;
+    const inTable = !!active && body.contains(active);
     body.replaceChildren(items.length ? invitationsTable(items, message, refresh) : '');
-    if (focused) document.getElementById(focused)?.focus();
+    // The redrawn row's button of the same id takes focus back; a button the new status no
+    // longer offers (Revoke, on a revoked row) leaves focus on the message about it, not the page.
+    const successor = active?.id ? document.getElementById(active.id) : null;
+    if (successor) successor.focus();
+    else if (inTable) (message.hidden ? counts : message).focus();
   };
   await refresh();
   poll(5000, refresh);
@@ -596,6 +603,16 @@ export async function showInvite(id: string) {
   if (!current(gen)) return;
   if (res.status !== 200) return showProblem(m().inviteHeading, res, () => void showInvite(id));
   const a = res.body as Assessment;
+  // Reached by its address (a bookmark, Back): an archived assessment takes no invitations, and
+  // the API's refusal names an HTTP route; say it in the console's words instead of a form.
+  if (a.archivedAt) {
+    show(
+      m().inviteHeading,
+      h('p', { class: 'breadcrumb' }, link(`/assessments/${id}`, m().backTo(a.title))),
+      h('p', { class: 'notice' }, m().inviteArchived(dateTime('en', a.archivedAt))),
+    );
+    return;
+  }
   // The API takes send (its schema says so) and this deployment sends mail (the organisation
   // view says so; a server from before that field is taken at its schema's word).
   const sendsMail = org?.status === 200 ? (org.body as Organisation).sendsMail !== false : true;
@@ -668,7 +685,10 @@ export async function showInvite(id: string) {
   file.addEventListener('change', async () => {
     const f = file.files?.[0];
     if (!f) return;
-    text.value = await f.text();
+    const read = csvText(new Uint8Array(await f.arrayBuffer()));
+    text.value = read.text;
+    const hint = document.getElementById('candidates-file-hint');
+    if (hint) hint.textContent = read.encoding === 'windows-1252' ? m().csvLegacy : m().csvHint;
     check();
     text.focus();
   });
@@ -701,8 +721,10 @@ export async function showInvite(id: string) {
       return;
     }
     const day = expires.input.value;
-    if (!day) {
-      setFieldError(expires.input, expires.error, m().expiresInvalid);
+    // The form is novalidate: the date input's min is checked here (ISO days compare as text).
+    const earliest = (expires.input as HTMLInputElement).min;
+    if (!day || day < earliest) {
+      setFieldError(expires.input, expires.error, day ? m().expiresTooSoon : m().expiresInvalid);
       expires.input.focus();
       return;
     }
@@ -723,18 +745,22 @@ export async function showInvite(id: string) {
       const errors = (res.body?.errors ?? []) as { path: string; message: string }[];
       const where = (path: string) => {
         const i = /^candidates\[(\d+)\]/.exec(path);
-        return i ? m().lineProblem(parsed.candidates[Number(i[1])]?.line ?? 0, '') : `${path}: `;
+        if (i) return m().lineProblem(parsed.candidates[Number(i[1])]?.line ?? 0, '');
+        return path === 'expiresAt' ? `${m().expiresLabel}: ` : `${path}: `;
       };
-      result.replaceChildren(
-        h(
-          'div',
-          { class: 'error-summary', role: 'alert' },
-          h('p', {}, problemText(res)),
-          errors.length
-            ? h('ul', {}, ...errors.map((er) => h('li', {}, `${where(er.path)}${er.message}`)))
-            : '',
-        ),
+      const onExpiry = errors.find((er) => er.path === 'expiresAt');
+      if (onExpiry) setFieldError(expires.input, expires.error, onExpiry.message);
+      const summary = h(
+        'div',
+        { class: 'error-summary', role: 'alert', tabindex: -1 },
+        h('p', {}, problemText(res)),
+        errors.length
+          ? h('ul', {}, ...errors.map((er) => h('li', {}, `${where(er.path)}${er.message}`)))
+          : '',
       );
+      result.replaceChildren(summary);
+      // The Invite button was disabled while it had focus: focus goes to what went wrong.
+      summary.focus();
       return;
     }
     const issued = res.body.invitations as Invitation[];
@@ -957,7 +983,11 @@ async function exportCsv(a: Assessment, message: HTMLElement) {
     if (!next) break;
     path = `/assessments/${a.assessmentId}/results?limit=200&cursor=${next[1]}`;
   }
-  const blob = new Blob([`${[header, ...parts].join('\r\n')}\r\n`], { type: 'text/csv' });
+  // A UTF-8 byte order mark first: Excel opens a CSV without one in the system's legacy code
+  // page, which turns every name outside ASCII (Ёлка, José) into mojibake.
+  const blob = new Blob(['\uFEFF', `${[header, ...parts].join('\r\n')}\r\n`], {
+    type: 'text/csv;charset=utf-8',
+  });
   const url = URL.createObjectURL(blob);
   const anchor = h('a', { href: url, download: `results-${a.assessmentId}.csv` });
   document.body.append(anchor);
@@ -982,6 +1012,8 @@ interface Report {
   percentile?: number;
   technical?: { score: number } | null;
   soft?: { score: number } | null;
+  /** More time given while it ran (POST /attempts/{id}/extend), oldest first. */
+  extensions?: { minutes: number; reason: string; by: string; at: string }[];
   areas: {
     area: string;
     kind: string;
@@ -1059,6 +1091,11 @@ export async function showReport(attemptId: string) {
     r.completedAt ? h('dd', {}, dateTime('en', r.completedAt)) : null,
     r.secondsUsed !== undefined ? h('dt', {}, m().timeUsed) : null,
     r.secondsUsed !== undefined ? h('dd', {}, durationWords(m(), r.secondsUsed)) : null,
+    // The printable report says the deadline moved; the reader of this one needs it as much.
+    r.extensions?.length ? h('dt', {}, m().moreTimeLabel) : null,
+    ...(r.extensions ?? []).map((x) =>
+      h('dd', {}, m().extensionLine(m().minutes(x.minutes), dateTime('en', x.at), x.by, x.reason)),
+    ),
     r.score !== undefined ? h('dt', {}, m().scoreColumn) : null,
     r.score !== undefined
       ? h(

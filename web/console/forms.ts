@@ -99,7 +99,9 @@ export function showErrors(
     );
   }
   summary.replaceChildren(
-    h('h2', {}, m().fixThese),
+    // Without field problems (the service busy, an attempt that started meanwhile) there is
+    // nothing on the form to fix: say what happened.
+    h('h2', {}, errors.length ? m().fixThese : m().notSaved),
     detail && !errors.length ? h('p', {}, detail) : '',
     items.length ? h('ul', {}, ...items) : '',
   );

@@ -72,6 +72,8 @@ const en = {
   remindFact: (hours: number) =>
     `${plural('en', hours, { one: '# hour', other: '# hours' })} before a link expires, to candidates who have not started`,
   remindOff: 'None',
+  inviteArchived: (when: string) =>
+    `This assessment was archived on ${when}, so it takes no new invitations. To invite, open it and choose Unarchive, or Clone it.`,
   archivedNotice: (when: string) =>
     `Archived on ${when}: no new invitations; running attempts finish and links already sent work until they expire.`,
 
@@ -122,6 +124,7 @@ const en = {
   remindInvalid: 'The reminder is a whole number of hours from 0 to 168.',
   createAssessment: 'Create assessment',
   fixThese: 'Fix these first',
+  notSaved: 'Not saved',
   created: (title: string) => `Created ${title}.`,
 
   // editing
@@ -247,6 +250,8 @@ const en = {
     `"Name, email", "Name <email>" or a row copied from a spreadsheet; add "ru" for a candidate who reads Russian. A CSV with a header row may name the columns name, email, locale, extraTimePercent and externalId. At most ${max}.`,
   csvLabel: 'Or a CSV file',
   csvHint: 'Its rows replace the text above, where you can check them.',
+  csvLegacy:
+    'This file is not UTF-8, so it was read as Windows-1252 (Western European). If names look wrong, save it from Excel as "CSV UTF-8" and choose it again.',
   candidatesFound: (n: number, byLanguage: string[]) =>
     `${plural('en', n, { one: '# candidate', other: '# candidates' })} to invite${byLanguage.length ? `: ${byLanguage.join(', ')}` : ''}.`,
   inLanguage: (n: number, language: string) => `${n} in ${language}`,
@@ -262,6 +267,7 @@ const en = {
   expiresLabel: 'Links expire at the end of',
   expiresHint: 'A day from tomorrow on; links stop working after it.',
   expiresInvalid: 'Choose the day the links expire.',
+  expiresTooSoon: 'Choose a day from tomorrow on: the links work until the end of it.',
   sendLabel: 'Email each candidate their link (those with an email address)',
   noSendHint: 'This deployment sends no email: you get each link here, once, to send yourself.',
   invite: 'Invite',
@@ -305,6 +311,9 @@ const en = {
   emailLabel: 'Email',
   startedLabel: 'Started',
   timeUsed: 'Time used',
+  moreTimeLabel: 'More time given',
+  extensionLine: (minutes: string, at: string, by: string, reason: string) =>
+    `${minutes} on ${at} by ${by}: ${reason}`,
   attemptStatus: (s: string) =>
     ({ active: 'In progress', submitted: 'Submitted', expired: 'Time ran out' })[s] ?? s,
   scoreOf: (score: string) => `${score} out of 100`,
@@ -395,6 +404,7 @@ const en = {
   correctAnswer: 'correct',
   keyLabel: 'Key',
   explanationHeading: 'Explanation',
+  noExplanation: 'None: candidates see no explanation for this question.',
   statsHeading: 'Item statistics',
   statsHint:
     'From completed attempts, kept current as attempts complete. Facility is the mean item score (0 to 1: higher is easier); discrimination the corrected item-total correlation (above 0.2 separates stronger candidates from weaker ones).',
@@ -412,6 +422,10 @@ const en = {
   bankFileHint: '.json, .yaml or .yml; .gift or .txt for GIFT; .xml for Moodle XML; at most 4 MB.',
   giftDefaults: 'For Moodle files (GIFT, XML): defaults for questions that do not say',
   fromFile: 'As in the file',
+  skipUnsupportedTip:
+    'To import the other questions and list the ones Assay cannot import, tick "Leave out the questions Assay cannot import" above and import again.',
+  skipUnsupportedLabel:
+    'Leave out the questions Assay cannot import (essays, images, …) and list them, instead of refusing the file',
   upload: 'Import',
   chooseFile: 'Choose a bank file.',
   fileTooLarge: 'The file is larger than 4 MB, the most one import takes. Split it.',
@@ -427,6 +441,8 @@ const en = {
   importErrorsHeading: (n: number) =>
     n ? `${plural('en', n, { one: '# problem', other: '# problems' })} to fix` : 'Not imported',
   warningsHeading: (n: number) => plural('en', n, { one: '# warning', other: '# warnings' }),
+  skippedHeading: (n: number) =>
+    `${plural('en', n, { one: '# question', other: '# questions' })} left out (Assay cannot import ${n === 1 ? 'it' : 'them'})`,
   seeQuestions: 'See the questions',
 
   minutes: (n: number) => plural('en', n, { one: '# minute', other: '# minutes' }),

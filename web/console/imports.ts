@@ -26,6 +26,8 @@ export interface ImportState {
   counts: ImportCounts;
   errors: Located[];
   warnings: Located[];
+  /** Questions left out with `skipUnsupported` (`{line, title, reason}`), each with its reason. */
+  skipped: Located[];
   detail?: string;
 }
 
@@ -41,6 +43,19 @@ function located(list: unknown): Located[] {
     .map((e) => ({
       path: String(e.path ?? ''),
       message: String(e.message ?? ''),
+      ...(num(e.line) !== undefined ? { line: num(e.line)! } : {}),
+      ...(num(e.column) !== undefined ? { column: num(e.column)! } : {}),
+    }));
+}
+
+/** `skipped` entries (`{line, questionIndex, title, reason}`) as located messages. */
+function skippedOf(list: unknown): Located[] {
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null)
+    .map((e) => ({
+      path: '',
+      message: `${typeof e.title === 'string' && e.title ? `${e.title}: ` : ''}${String(e.reason ?? e.message ?? '')}`,
       ...(num(e.line) !== undefined ? { line: num(e.line)! } : {}),
       ...(num(e.column) !== undefined ? { column: num(e.column)! } : {}),
     }));
@@ -82,6 +97,7 @@ export function fromUpload(status: number, body: unknown): ImportState {
       counts: countsOf(b),
       errors: [],
       warnings: located(b.warnings),
+      skipped: skippedOf(b.skipped),
     };
   }
   if (status === 202) return fromPoll(b);
@@ -90,6 +106,7 @@ export function fromUpload(status: number, body: unknown): ImportState {
     counts: {},
     errors: located(b.errors),
     warnings: located(b.warnings),
+    skipped: skippedOf(b.skipped),
     ...(typeof b.detail === 'string' ? { detail: b.detail } : {}),
   };
 }
@@ -107,6 +124,7 @@ export function fromPoll(body: unknown): ImportState {
     counts: countsOf(b),
     errors,
     warnings: located(b.warnings),
+    skipped: skippedOf(b.skipped),
     ...(typeof b.detail === 'string' ? { detail: b.detail } : {}),
   };
 }

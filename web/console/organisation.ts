@@ -93,6 +93,8 @@ export async function showOrganisation() {
     const stored = res.body as Organisation;
     updated.textContent = stored.updatedAt ? m().orgUpdated(dateTime('en', stored.updatedAt)) : '';
     say(saved, m().orgSaved, 'ok');
+    // Save was disabled while it had focus, which drops focus to the page: give it back.
+    submit.focus();
   });
   show(m().orgHeading, form);
 }

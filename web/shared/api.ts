@@ -16,8 +16,8 @@ export interface CallOptions {
   token?: string;
   /** Sent as JSON. */
   body?: unknown;
-  /** Sent as is, with its content type (a YAML or GIFT bank). */
-  raw?: { text: string; contentType: string };
+  /** Sent as is, with its content type (a YAML or GIFT bank; a file's bytes, undecoded). */
+  raw?: { text: string | Blob; contentType: string };
   ifMatch?: number;
   accept?: string;
   headers?: Record<string, string>;

@@ -15,6 +15,7 @@ import {
   tokenRequestBody,
 } from '../../../web/console/auth.ts';
 import {
+  csvText,
   languagesOf,
   MAX_CANDIDATES,
   parseCandidates,
@@ -22,6 +23,7 @@ import {
 } from '../../../web/console/candidates.ts';
 import { capabilitiesOf, routesOf } from '../../../web/console/capabilities.ts';
 import { changesOf } from '../../../web/console/changes.ts';
+import { promptExcerpt } from '../../../web/console/excerpt.ts';
 import { fromPoll, fromUpload, uploadFormat, where } from '../../../web/console/imports.ts';
 import type { Assessment } from '../../../web/console/model.ts';
 import { estimateSeconds, type ResultRow, sortResults } from '../../../web/console/results.ts';
@@ -209,6 +211,8 @@ describe('candidates pasted or uploaded', () => {
     });
     expect(candidates[1]).toMatchObject({ name: 'Hopper\nGrace', line: 3 });
     expect(problems).toEqual([
+      // The API takes a name on one line: said here, on its line, not as the API's 400.
+      { line: 3, message: 'the name is on more than one line.' },
       { line: 5, message: 'extra time "300" is not a whole percentage from 0 to 200.' },
       { line: 5, message: 'language "de" is not en or ru.' },
     ]);
@@ -223,6 +227,44 @@ describe('candidates pasted or uploaded', () => {
       { line: 3, message: 'G@example.com is already on line 2.' },
     ]);
     expect(parseCandidates('x').candidates).toEqual([{ name: 'x', line: 1 }]);
+  });
+
+  it('says so when a pasted line has a mistyped address or another language, instead of taking it as an id', () => {
+    const { candidates, problems } = parseCandidates(
+      [
+        'Bad Address, ada.example.com',
+        'Extra, extra@example.com, de',
+        'Kim, kim@example.com, ru-RU, EMP-7',
+        'No Email Person',
+        'Ada Lovelace, ada@example.com',
+        'Alan Turing\talan@example.com\tru',
+      ].join('\n'),
+    );
+    expect(problems).toEqual([
+      { line: 1, message: '"ada.example.com" is not an email address.' },
+      { line: 2, message: 'language "de" is not en or ru.' },
+    ]);
+    expect(parseCandidates(`Long, ${'y'.repeat(250)}@example.com`).problems).toEqual([
+      { line: 1, message: 'the email address is longer than 254 characters.' },
+    ]);
+    expect(candidates.slice(2)).toEqual([
+      { name: 'Kim', email: 'kim@example.com', locale: 'ru', externalId: 'EMP-7', line: 3 },
+      { name: 'No Email Person', line: 4 },
+      { name: 'Ada Lovelace', email: 'ada@example.com', line: 5 },
+      { name: 'Alan Turing', email: 'alan@example.com', locale: 'ru', line: 6 },
+    ]);
+  });
+
+  it("reads a CSV file as Excel saved it: UTF-8, Windows-1252 (Excel's CSV), UTF-16 (its Unicode Text)", () => {
+    const row = 'José Müller,jose@example.com\n';
+    const utf16le = new Uint8Array([0xff, 0xfe, ...[...row].flatMap((c) => [c.charCodeAt(0), 0])]);
+    const cp1252 = Uint8Array.from([...row].map((c) => c.charCodeAt(0)));
+    expect(csvText(cp1252).encoding).toBe('windows-1252');
+    for (const bytes of [new TextEncoder().encode(row), cp1252, utf16le]) {
+      expect(parseCandidates(csvText(bytes).text).candidates).toEqual([
+        { name: 'José Müller', email: 'jose@example.com', line: 1 },
+      ]);
+    }
   });
 
   it(`refuses more than ${MAX_CANDIDATES} at a time`, () => {
@@ -308,6 +350,7 @@ describe('following an import', () => {
       counts: { imported: 6, created: 6, updated: 0, unchanged: 0 },
       errors: [],
       warnings: [],
+      skipped: [],
     });
     const failed = fromUpload(400, {
       detail: '1 invalid field',
@@ -332,6 +375,15 @@ describe('following an import', () => {
         warnings: [{ path: 'w', message: 'v' }],
       }),
     ).toMatchObject({ phase: 'failed', errors: [{ line: 2 }], warnings: [{ path: 'w' }] });
+  });
+
+  it('lists the questions an import left out (skipUnsupported), from the 201 and from the record', () => {
+    const skipped = [
+      { line: 10, questionIndex: 1, title: 'Essay one', reason: 'a Moodle essay question' },
+    ];
+    const want = [{ path: '', message: 'Essay one: a Moodle essay question', line: 10 }];
+    expect(fromUpload(201, { imported: 1, skipped }).skipped).toEqual(want);
+    expect(fromPoll({ status: 'succeeded', skipped }).skipped).toEqual(want);
   });
 
   it('uploads by the file name: JSON, YAML, else GIFT as text', () => {
@@ -456,5 +508,18 @@ describe('section errors on the create and edit screens', () => {
       'Too big: expected number to be <=100',
     );
     expect(inScreenWords('unknown: something', areaName)).toBe('unknown: something');
+  });
+});
+
+describe('the bank list', () => {
+  it('shows a prompt as the words a candidate reads: escapes resolved, markdown and code blocks left out', () => {
+    // A GIFT import stores literal characters escaped: the list showed "\<img…> \\2+2\\".
+    expect(promptExcerpt('What is \\<img src=x> \\*\\*2+2\\*\\*? \\[link\\](x)')).toBe(
+      'What is <img src=x> **2+2**? [link](x)',
+    );
+    expect(
+      promptExcerpt('## Pods\n\nA *pod* runs `api`:\n\n```yaml\nimage: x\n```\n\n- one\n- two'),
+    ).toBe('Pods A pod runs api: one two');
+    expect(promptExcerpt('x'.repeat(200))).toBe(`${'x'.repeat(107)}…`);
   });
 });
