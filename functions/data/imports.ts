@@ -537,6 +537,12 @@ export async function registerImport(
   read?: ImportRegistry,
 ): Promise<number | undefined> {
   for (let reg = read ?? (await readRegistry(org)); ; reg = await readRegistry(org)) {
+    // This import's own entry, from a write whose answer was lost (the SDK's retry of it then
+    // fails its condition), or from the request that handed the import to its job: the same
+    // registration, never a second entry that nothing would close (it held a slot until
+    // recovery, 3 minutes on). An entry recovery rolled back is not reused.
+    const mine = reg.open.find((o) => o.importId === importId && !o.aborted);
+    if (mine) return mine.seq;
     if (reg.open.length >= MAX_OPEN_IMPORTS) return undefined;
     if (!reg.exists) {
       // The map must exist before an entry can be set in it; a racing creator is fine.

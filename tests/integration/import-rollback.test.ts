@@ -214,3 +214,50 @@ describe('an upload retried after a fault left its staging behind', () => {
     expect([...(await currentSnapshot(org)).open]).toEqual([]);
   }, 120_000);
 });
+
+describe('an import whose registration landed but whose answer was lost', () => {
+  it('registers once: the import that registers again gets its own entry, and its commit closes it', async () => {
+    // Arrange: the registry write landed, but its answer never came back (a paused database, or
+    // the request's deadline): the SDK's retry of it, or the job the request handed the import
+    // to, registers again.
+    const org = 'lost-register';
+    const bank = validateBank({
+      bank: { id: 'lost-bank', title: 'L' },
+      questions: [question('lost-1'), question('lost-2')],
+    });
+    const importId = ulid();
+    const at = new Date().toISOString();
+    await createImport({
+      importId,
+      org,
+      status: 'running',
+      createdAt: at,
+      startedAt: at,
+      heartbeatAt: at,
+      parts: 1,
+      received: [1],
+      progress: { phase: 'staging', done: 0, total: 2 },
+    });
+    const first = await registerImport(org, importId, new Date());
+
+    // Act
+    const again = await registerImport(org, importId, new Date());
+    const outcome = await stageAndCommit(
+      { org, importId, bank, now: () => new Date() },
+      async () => {},
+    );
+
+    // Assert: one entry, the first one, and nothing left open once the import committed (a
+    // second entry would hold one of the organisation's 8 slots until recovery, minutes later).
+    expect(again).toBe(first);
+    expect(outcome.counts).toMatchObject({ created: 2 });
+    expect([...(await currentSnapshot(org)).open]).toEqual([]);
+    expect(
+      (
+        await testApi.request('GET', '/v1/questions/lost-2', {
+          token: await testApi.token('author', org),
+        })
+      ).status,
+    ).toBe(200);
+  }, 120_000);
+});
