@@ -805,10 +805,30 @@ export async function stageQuestion(
       );
     }
   } catch (err) {
-    if (isConditionFailure(err)) throw new StagingConflict(p.q.id);
-    throw err;
+    if (isConditionFailure(err) && !(await stagedAlready(org, seq, p))) {
+      throw new StagingConflict(p.q.id);
+    }
+    if (!isConditionFailure(err)) throw err;
   }
   return { PutRequest: { Item: { ...versionItem(org, p.q, p.version, p.hash, at), seq } } };
+}
+
+/**
+ * Whether the head is already this import's staging of `p` (its number, version and content):
+ * a put whose answer was lost (a paused database, a reset connection) and that the SDK sent
+ * again finds its own first copy, and fails its condition. That is no conflict: before, the
+ * import failed with "changed by someone else" and its key's retries were answered 409.
+ */
+async function stagedAlready(org: string, seq: number, p: Planned): Promise<boolean> {
+  const res = await db().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.questionHead(org, p.q.id),
+      ConsistentRead: true,
+    }),
+  );
+  const head = res.Item;
+  return head?.seq === seq && head.version === p.version && head.contentHash === p.hash;
 }
 
 /** Write batches of requests with a few in flight. */

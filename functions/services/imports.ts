@@ -56,7 +56,12 @@ import {
   type SkippedQuestion,
   type StoredHead,
 } from '../domain/bank-import.ts';
-import { DomainError, type FieldIssue, ValidationError } from '../domain/errors.ts';
+import {
+  DomainError,
+  type FieldIssue,
+  UnavailableError,
+  ValidationError,
+} from '../domain/errors.ts';
 import { newUlid } from '../domain/ids.ts';
 import type { QuestionContent } from '../domain/question.ts';
 import {
@@ -300,8 +305,10 @@ function failureOf(err: unknown): {
   }
   // Any other domain error is an answer about the data (with its located problems, such as
   // the derived-id check's); everything else is a fault (the fault map of the HTTP layer
-  // answers those 503 in a request).
-  if (err instanceof DomainError) {
+  // answers those 503 in a request). A fault the data layer named (UnavailableError, a
+  // DomainError too) is a fault: recorded as a conflict, its Idempotency-Key's retries were
+  // answered 409 for good ("temporarily unavailable... Retry in 1 second") instead of rerunning.
+  if (err instanceof DomainError && !(err instanceof UnavailableError)) {
     const errors = err.extra.errors as FieldIssue[] | undefined;
     return {
       code: 'conflict',

@@ -20,8 +20,9 @@ import {
 import { questionPartition } from '../../functions/data/keys.ts';
 import { getQuestion, listQuestions } from '../../functions/data/questions.ts';
 import { validateBank } from '../../functions/domain/bank.ts';
+import { UnavailableError } from '../../functions/domain/errors.ts';
 import { importBankNow, stageAndCommit } from '../../functions/services/imports.ts';
-import { useTestApi } from './support.ts';
+import { requestVia, useTestApi } from './support.ts';
 
 const testApi = useTestApi();
 
@@ -259,5 +260,73 @@ describe('an import whose registration landed but whose answer was lost', () => 
         })
       ).status,
     ).toBe(200);
+  }, 120_000);
+});
+
+describe('a staging write whose answer was lost', () => {
+  it('is not a conflict when it is sent again: the head it finds is its own', async () => {
+    // Found from outside: with DynamoDB Local paused under load, a bank of new questions that
+    // nobody else touched failed "Question ... was changed by someone else (an edit or another
+    // import) during this import": the SDK had sent a staging put again whose first copy had
+    // landed, and the copy's condition (no head yet) failed on it.
+    const org = 'lost-stage';
+    const importId = ulid();
+    const now = new Date();
+    const seq = (await registerImport(org, importId, now))!;
+    const bank = validateBank({
+      bank: { id: 'lost-stage-bank', title: 'L' },
+      questions: [question('lost-stage-1')],
+    });
+    const plan = await planImport(org, bank.questions, await currentSnapshot(org));
+    const staged = await stageQuestion(org, seq, plan.changes[0]!, now.toISOString(), 'b');
+
+    // Act: the same write again, as the SDK sends it when the first answer was lost.
+    const again = await stageQuestion(org, seq, plan.changes[0]!, now.toISOString(), 'b');
+
+    // Assert: the same version to write, and a write by another import still conflicts.
+    expect(again).toEqual(staged);
+    const other = (await registerImport(org, ulid(), now))!;
+    await expect(
+      stageQuestion(org, other, plan.changes[0]!, now.toISOString(), 'b'),
+    ).rejects.toThrow(/changed by someone else/);
+  }, 120_000);
+});
+
+describe('an upload that failed for a fault while staging', () => {
+  it('is recorded as a fault, so a retry with its Idempotency-Key imports it, not 409 for good', async () => {
+    // Found from outside: a fault while staging (UnavailableError) was recorded as a conflict,
+    // and every retry with the key was answered 409 "The service is temporarily unavailable
+    // (a fault on our side...). Retry in 1 second." for as long as the client kept trying.
+    const org = 'fault-recorded';
+    const token = await testApi.token('author', org);
+    // The first try is sent once (the test client would retry a 503 by itself).
+    const upload = (send = testApi.request) =>
+      send('POST', '/v1/banks', {
+        token,
+        body: {
+          bank: { id: 'fault-recorded-bank', title: 'F' },
+          questions: [question('fault-recorded-1'), question('fault-recorded-2')],
+        },
+        headers: { 'idempotency-key': 'fault-recorded-key-0001' },
+      });
+    let failed = false;
+    const stop = onDynamoCall((c) => {
+      // The staged versions' write fails as a paused database makes it fail.
+      if (c.operation === 'BatchWriteItem' && !failed) {
+        failed = true;
+        throw new UnavailableError('request-timeout');
+      }
+    });
+    const first = await upload((...args) => requestVia(testApi.base, ...args)).finally(stop);
+
+    // Act
+    const retry = await upload();
+
+    // Assert
+    expect(first.status).toBe(503);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ created: 2 });
+    const q = await testApi.request('GET', '/v1/questions/fault-recorded-2', { token });
+    expect(q.status).toBe(200);
   }, 120_000);
 });
