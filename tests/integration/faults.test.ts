@@ -99,7 +99,13 @@ describe('a paused database', () => {
     stack.dynamo.resume();
 
     expect503(saving);
-    expect(saving.ms).toBeLessThan(CANDIDATE_TIMEOUT_MS);
+    // Found from outside: the call in flight timed out its first attempt (5 s locally), then
+    // the SDK's retry of it waited out the request's deadline (9 s), holding one of the
+    // candidate function's 16 slots, so under load the requests queued behind such calls got
+    // their 503 after 10-28 s. The first attempt's timeout opens the breaker, which now refuses
+    // the retry: one attempt's time (9.0-9.4 s before), with room for a busy machine.
+    expect(saving.ms).toBeLessThan(CANDIDATE_TIMEOUT_MS - DEADLINE_MARGIN_MS);
+    expect(saving.ms).toBeGreaterThanOrEqual(dynamoClientSettings().requestTimeoutMs - 100);
     expect503(ready);
     expect(ready.ms).toBeLessThan(PUBLIC_TIMEOUT_MS);
     expect(alive.status).toBe(200);
@@ -233,30 +239,4 @@ describe('an upload whose request died with the database paused', () => {
       expect(q.body.version).toBe(1);
     }
   }, 240_000);
-});
-
-describe('a save in flight when the database is paused', () => {
-  it('is answered 503 once its first attempt times out, before its deadline: the open breaker refuses its retry', async () => {
-    // Found from outside: with DynamoDB Local paused under load, a call in flight timed out its
-    // first attempt (5 s locally), then the SDK's retry of it waited for the request's deadline
-    // (9 s), holding one of the candidate function's 16 slots: requests queued behind such
-    // calls got their 503 after 10-28 s. The first attempt's timeout opens the breaker; the
-    // retry is now refused by it at once (fault "database-unreachable" in the log line).
-    const stack = await startOwnStack();
-    onTestFinished(() => stack.close());
-    const { options, save } = await attemptOn(stack);
-    expect((await save(options[0]!)).status).toBe(200);
-
-    await stack.dynamo.pause();
-    const saving = await save(options[1]!);
-    stack.dynamo.resume();
-
-    expect503(saving);
-    console.log(`save in flight at the pause: 503 after ${saving.ms} ms`);
-    // Before, it could not be answered before its deadline (9 s: 9.0-9.4 s measured); now one
-    // attempt's time (5 s), with room for a busy machine.
-    const attemptMs = dynamoClientSettings().requestTimeoutMs;
-    expect(saving.ms).toBeLessThan(CANDIDATE_TIMEOUT_MS - DEADLINE_MARGIN_MS);
-    expect(saving.ms).toBeGreaterThanOrEqual(attemptMs - 100);
-  }, 180_000);
 });

@@ -53,6 +53,20 @@ const items = async (org: string, id: string) =>
     )
   ).Items ?? [];
 
+/** The record of an import that is running (staging `total` questions) since `at`. */
+const runningImport = (org: string, importId: string, at: Date, total: number) =>
+  createImport({
+    importId,
+    org,
+    status: 'running',
+    createdAt: at.toISOString(),
+    startedAt: at.toISOString(),
+    heartbeatAt: at.toISOString(),
+    parts: 1,
+    received: [1],
+    progress: { phase: 'staging', done: 0, total },
+  });
+
 describe('an import stopped while staging', () => {
   it('is rolled back: new questions gone, changed ones restored, the registry closed', async () => {
     // Arrange: 20 questions exist; an import changes them and adds 300.
@@ -73,18 +87,7 @@ describe('an import stopped while staging', () => {
       ],
     });
     const importId = ulid();
-    const at = new Date().toISOString();
-    await createImport({
-      importId,
-      org,
-      status: 'running',
-      createdAt: at,
-      startedAt: at,
-      heartbeatAt: at,
-      parts: 1,
-      received: [1],
-      progress: { phase: 'staging', done: 0, total: 320 },
-    });
+    await runningImport(org, importId, new Date(), 320);
     // The job's deadline passes after 60 staging writes.
     const deadline = new AbortController();
     let writes = 0;
@@ -129,17 +132,7 @@ describe('an import whose job stopped', () => {
     const token = await api.token('author', org);
     const longAgo = new Date(Date.now() - 4 * 60_000);
     const importId = ulid();
-    await createImport({
-      importId,
-      org,
-      status: 'running',
-      createdAt: longAgo.toISOString(),
-      startedAt: longAgo.toISOString(),
-      heartbeatAt: longAgo.toISOString(),
-      parts: 1,
-      received: [1],
-      progress: { phase: 'staging', done: 0, total: 1 },
-    });
+    await runningImport(org, importId, longAgo, 1);
     const seq = (await registerImport(org, importId, longAgo))!;
     await heartbeat(org, importId, { phase: 'staging', done: 0, total: 1 }, longAgo, { seq });
     const stalledBank = validateBank({
@@ -179,17 +172,7 @@ describe('an upload retried after a fault left its staging behind', () => {
     const token = await api.token('author', org);
     const now = new Date();
     const importId = ulid();
-    await createImport({
-      importId,
-      org,
-      status: 'running',
-      createdAt: now.toISOString(),
-      startedAt: now.toISOString(),
-      heartbeatAt: now.toISOString(),
-      parts: 1,
-      received: [1],
-      progress: { phase: 'staging', done: 0, total: 1 },
-    });
+    await runningImport(org, importId, now, 1);
     const seq = (await registerImport(org, importId, now))!;
     await heartbeat(org, importId, { phase: 'staging', done: 0, total: 1 }, now, { seq });
     const first = validateBank({
@@ -227,18 +210,7 @@ describe('an import whose registration landed but whose answer was lost', () => 
       questions: [question('lost-1'), question('lost-2')],
     });
     const importId = ulid();
-    const at = new Date().toISOString();
-    await createImport({
-      importId,
-      org,
-      status: 'running',
-      createdAt: at,
-      startedAt: at,
-      heartbeatAt: at,
-      parts: 1,
-      received: [1],
-      progress: { phase: 'staging', done: 0, total: 2 },
-    });
+    await runningImport(org, importId, new Date(), 2);
     const first = await registerImport(org, importId, new Date());
 
     // Act
