@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../functions/http/openapi.ts';
-import { handlerEntry } from '../../functions/http/routes.ts';
 import { PUBLIC_PROSE } from '../../functions/http/routes/public.ts';
+import { handlerEntry } from '../../functions/http/routes.ts';
 import { JOBS } from '../../functions/jobs/jobs.ts';
 import {
   esbuildOptions,
