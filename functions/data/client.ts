@@ -89,7 +89,7 @@ const PROBE_TIMEOUT_MS = 2000;
  * Set for the duration of a request's ordinary call (not the probe, not work outside a request):
  * the SDK's retries of such a call are refused while the breaker is open, as a new call is.
  */
-const gatedCall = new AsyncLocalStorage<boolean>();
+const gatedCall = new AsyncLocalStorage<{ lastError?: unknown } | undefined>();
 
 /** Commands that always ask the database, open breaker or not (the readiness check). */
 const probes = new WeakSet<object>();
@@ -201,12 +201,18 @@ export function db(): DynamoDBDocumentClient {
   // queued behind it under load got their 503 after 10-28 s instead of at once.
   client.middlewareStack.add(
     (next) => async (args) => {
-      if (breaker.openUntil && gatedCall.getStore()) {
-        throw new UnavailableError('database-unreachable', 1);
+      const call = gatedCall.getStore();
+      if (breaker.openUntil && call) {
+        // The retry of an attempt that failed keeps that attempt's fault (the log says why).
+        const fault = call.lastError === undefined ? undefined : faultOf(call.lastError);
+        throw new UnavailableError(fault ?? 'database-unreachable', 1, {
+          cause: call.lastError,
+        });
       }
       try {
         return await next(args);
       } catch (err) {
+        if (call) call.lastError = err;
         if (UNREACHABLE.has(faultOf(err) ?? '')) openBreaker();
         throw err;
       }
@@ -267,7 +273,7 @@ function withFaultsAndDeadline(client: DynamoDBDocumentClient): DynamoDBDocument
     const started = performance.now();
     try {
       const out = await gatedCall.run(
-        Boolean(deadline) && !probing && !probes.has(command as object),
+        deadline && !probing && !probes.has(command as object) ? {} : undefined,
         () =>
           send(command, {
             ...(deadline ? { requestTimeout: perAttemptTimeout(command) } : {}),
