@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { currentDeadline } from '../domain/deadline.ts';
@@ -83,6 +84,12 @@ const openBreaker = () => {
  * deadline.
  */
 const PROBE_TIMEOUT_MS = 2000;
+
+/**
+ * Set for the duration of a request's ordinary call (not the probe, not work outside a request):
+ * the SDK's retries of such a call are refused while the breaker is open, as a new call is.
+ */
+const gatedCall = new AsyncLocalStorage<{ lastError?: unknown } | undefined>();
 
 /** Commands that always ask the database, open breaker or not (the readiness check). */
 const probes = new WeakSet<object>();
@@ -187,12 +194,25 @@ export function db(): DynamoDBDocumentClient {
     { step: 'initialize', name: 'assayConflictRetry', priority: 'low' },
   );
   // Each attempt that cannot reach DynamoDB opens the breaker at once, while the SDK still
-  // retries it: other requests need not wait for this call's retries to run out first.
+  // retries it: other requests need not wait for this call's retries to run out first. And a
+  // request's call does not send a retry to a database the breaker holds unreachable: a call
+  // in flight when DynamoDB Local was paused timed out its first attempt (5 s) and then waited
+  // out its request's deadline (9 s) on the retry, holding its function's slot, so requests
+  // queued behind it under load got their 503 after 10-28 s instead of at once.
   client.middlewareStack.add(
     (next) => async (args) => {
+      const call = gatedCall.getStore();
+      if (breaker.openUntil && call) {
+        // The retry of an attempt that failed keeps that attempt's fault (the log says why).
+        const fault = call.lastError === undefined ? undefined : faultOf(call.lastError);
+        throw new UnavailableError(fault ?? 'database-unreachable', 1, {
+          cause: call.lastError,
+        });
+      }
       try {
         return await next(args);
       } catch (err) {
+        if (call) call.lastError = err;
         if (UNREACHABLE.has(faultOf(err) ?? '')) openBreaker();
         throw err;
       }
@@ -252,14 +272,21 @@ function withFaultsAndDeadline(client: DynamoDBDocumentClient): DynamoDBDocument
     const abortSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     const started = performance.now();
     try {
-      const out = await send(command, {
-        ...(deadline ? { requestTimeout: perAttemptTimeout(command) } : {}),
-        ...options,
-        ...(abortSignal ? { abortSignal } : {}),
-      });
+      const out = await gatedCall.run(
+        deadline && !probing && !probes.has(command as object) ? {} : undefined,
+        () =>
+          send(command, {
+            ...(deadline ? { requestTimeout: perAttemptTimeout(command) } : {}),
+            ...options,
+            ...(abortSignal ? { abortSignal } : {}),
+          }),
+      );
       breaker.openUntil = 0;
       return out;
     } catch (err) {
+      // A retry the breaker refused (see the attempt middleware): the database is still held
+      // unreachable, and nothing here answered to say otherwise.
+      if (err instanceof UnavailableError) throw err;
       const fault = faultOf(err);
       // A call its request's deadline cut after more than a whole attempt's time had no answer
       // for that long: the SDK's own timeout (and retry) came first, and the database is as

@@ -537,6 +537,12 @@ export async function registerImport(
   read?: ImportRegistry,
 ): Promise<number | undefined> {
   for (let reg = read ?? (await readRegistry(org)); ; reg = await readRegistry(org)) {
+    // This import's own entry, from a write whose answer was lost (the SDK's retry of it then
+    // fails its condition), or from the request that handed the import to its job: the same
+    // registration, never a second entry that nothing would close (it held a slot until
+    // recovery, 3 minutes on). An entry recovery rolled back is not reused.
+    const mine = reg.open.find((o) => o.importId === importId && !o.aborted);
+    if (mine) return mine.seq;
     if (reg.open.length >= MAX_OPEN_IMPORTS) return undefined;
     if (!reg.exists) {
       // The map must exist before an entry can be set in it; a racing creator is fine.
@@ -799,10 +805,30 @@ export async function stageQuestion(
       );
     }
   } catch (err) {
-    if (isConditionFailure(err)) throw new StagingConflict(p.q.id);
-    throw err;
+    if (isConditionFailure(err) && !(await stagedAlready(org, seq, p))) {
+      throw new StagingConflict(p.q.id);
+    }
+    if (!isConditionFailure(err)) throw err;
   }
   return { PutRequest: { Item: { ...versionItem(org, p.q, p.version, p.hash, at), seq } } };
+}
+
+/**
+ * Whether the head is already this import's staging of `p` (its number, version and content):
+ * a put whose answer was lost (a paused database, a reset connection) and that the SDK sent
+ * again finds its own first copy, and fails its condition. That is no conflict: before, the
+ * import failed with "changed by someone else" and its key's retries were answered 409.
+ */
+async function stagedAlready(org: string, seq: number, p: Planned): Promise<boolean> {
+  const res = await db().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.questionHead(org, p.q.id),
+      ConsistentRead: true,
+    }),
+  );
+  const head = res.Item;
+  return head?.seq === seq && head.version === p.version && head.contentHash === p.hash;
 }
 
 /** Write batches of requests with a few in flight. */

@@ -54,23 +54,43 @@ export interface JsonStructure {
   duplicates: DuplicateKey[];
   /** The offset of the bracket that opens a level deeper than the depth asked for, or -1. */
   tooDeepAt: number;
+  /**
+   * The member that holds the offset asked for (`at`): the enclosing keys and indexes, and the
+   * key itself when the offset is in a key. Undefined when none was asked for or the pass
+   * stopped before it.
+   */
+  pathAt?: (string | number)[];
 }
+
+const pathOf = (frames: readonly Frame[]): (string | number)[] =>
+  frames.flatMap((f): (string | number)[] =>
+    f.kind === 'array' ? [f.index] : f.key === undefined ? [] : [f.key],
+  );
 
 /**
  * One pass over a JSON text's structure: the keys that appear twice in the same object (at most
  * `limit` of them, in document order) and where it first nests deeper than `maxDepth`, where the
  * pass stops. Keys compare by value, so `"title"` and `"t\u0069tle"` are the same. A text that
- * is not valid JSON is scanned as far as it goes without an error: its parser reports it.
+ * is not valid JSON is scanned as far as it goes without an error: its parser reports it. With
+ * `at` (an offset), it also names the member that holds that offset (`pathAt`).
  */
-export function scanJson(text: string, limit = 100, maxDepth = Infinity): JsonStructure {
+export function scanJson(text: string, limit = 100, maxDepth = Infinity, at = -1): JsonStructure {
   const out: DuplicateKey[] = [];
   const stack: Frame[] = [];
+  let pathAt: (string | number)[] | undefined;
   // Past `limit` duplicates the pass goes on only to find the depth, when one was asked for.
   for (let i = 0; i < text.length && (out.length < limit || maxDepth < Infinity); i++) {
     const c = text.charCodeAt(i);
     const top = stack.at(-1);
+    if (at >= 0 && i >= at && !pathAt) pathAt = pathOf(stack);
     if (c === QUOTE) {
       const end = stringEnd(text, i);
+      const isKey = top?.kind === 'object' && top.expectKey;
+      if (at >= i && at <= end && !pathAt) {
+        pathAt = isKey
+          ? [...pathOf(stack.slice(0, -1)), decodeKey(text.slice(i, end + 1))]
+          : pathOf(stack);
+      }
       if (top?.kind === 'object' && top.expectKey) {
         const raw = text.slice(i, end + 1);
         const key = raw.includes('\\') ? decodeKey(raw) : raw.slice(1, -1);
@@ -85,7 +105,8 @@ export function scanJson(text: string, limit = 100, maxDepth = Infinity): JsonSt
       }
       i = end;
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      if (stack.length >= maxDepth) return { duplicates: out, tooDeepAt: i };
+      if (stack.length >= maxDepth)
+        return { duplicates: out, tooDeepAt: i, ...(pathAt ? { pathAt } : {}) };
       stack.push(
         c === 0x7b
           ? { kind: 'object', keys: new Map(), key: undefined, expectKey: true }
@@ -98,7 +119,7 @@ export function scanJson(text: string, limit = 100, maxDepth = Infinity): JsonSt
       else top.expectKey = true;
     }
   }
-  return { duplicates: out, tooDeepAt: -1 };
+  return { duplicates: out, tooDeepAt: -1, ...(pathAt ? { pathAt } : {}) };
 }
 
 /** Every key that appears twice in the same object of a JSON text (see `scanJson`). */

@@ -243,6 +243,17 @@ export function parseBankText(text: string, format: BankFormat): unknown {
   if (doc.errors.length) {
     const issues = doc.errors.map((e) => {
       const pos = lc.linePos(yamlErrorOffset(doc, e));
+      // The parser recurses per level of nesting: thousands of levels overflow its stack, which
+      // it reports as an error of the document ("Maximum call stack size exceeded"). That
+      // document nests far deeper than the limit: say so, as a shallower one is told.
+      if (/call stack/i.test(e.message)) {
+        return {
+          path: '',
+          message: depthMessage('YAML', ` at line ${pos.line}, column ${pos.col}`),
+          line: pos.line,
+          column: pos.col,
+        };
+      }
       return {
         path: '',
         message: `Malformed YAML: ${e.message.split('\n')[0]}`,
@@ -252,7 +263,9 @@ export function parseBankText(text: string, format: BankFormat): unknown {
     });
     throw new ValidationError(
       issues,
-      `Malformed YAML at line ${issues[0]!.line}, column ${issues[0]!.column}: ${issues[0]!.message.replace('Malformed YAML: ', '')}`,
+      issues[0]!.message.startsWith('Malformed YAML: ')
+        ? `Malformed YAML at line ${issues[0]!.line}, column ${issues[0]!.column}: ${issues[0]!.message.replace('Malformed YAML: ', '')}`
+        : issues[0]!.message,
     );
   }
   checkYamlShape(doc, lc);

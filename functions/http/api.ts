@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
@@ -345,6 +346,30 @@ function gunzipped(event: HttpEvent): { text: string; bytes: Buffer; gzip: Buffe
 export const JSON_BODY_MAX_DEPTH = 64;
 
 /**
+ * The refusal of a JSON body whose bytes are not UTF-8, naming the member that holds the first
+ * bad byte. Where it breaks: the first byte that reading the body as UTF-8 and writing it back
+ * changed (a well-formed prefix comes back byte for byte, U+FFFD sent as such included).
+ */
+function notUtf8(bytes: Buffer, text: string): ValidationError {
+  const back = Buffer.from(text, 'utf8');
+  let bad = 0;
+  while (bad < bytes.length && bytes[bad] === back[bad]) bad++;
+  const { pathAt } = scanJson(
+    text,
+    0,
+    JSON_BODY_MAX_DEPTH,
+    bytes.subarray(0, bad).toString('utf8').length,
+  );
+  const hex = bytes[bad]!.toString(16).toUpperCase().padStart(2, '0');
+  return new ValidationError([
+    {
+      path: pathAt?.length ? formatPath(pathAt) : '(body)',
+      message: `Is not UTF-8: byte ${bad} of the body (0x${hex}) does not begin a well-formed UTF-8 character (text in another encoding, or a surrogate encoded on its own). JSON request bodies are UTF-8: send the text as UTF-8.`,
+    },
+  ]);
+}
+
+/**
  * Runs before the JSON body parser. An empty body is no body (clients often send
  * `Content-Type: application/json` with a bare POST). A route that locates errors by line and
  * column parses its body itself, so its text is set aside and hidden from the generic parser.
@@ -396,6 +421,9 @@ function prepareBody(routes: ReadonlyMap<string, RouteDef>) {
           `The request body nests deeper than ${JSON_BODY_MAX_DEPTH} levels (at position ${at}): the JSON nesting depth limit is ${JSON_BODY_MAX_DEPTH}.`,
         );
       }
+      // A body that is not UTF-8 would be read with U+FFFD where its bytes broke, and stored so
+      // (the gateway hands it over base64-encoded: its bytes are intact here).
+      if (bytes !== undefined && !isUtf8(bytes)) throw notUtf8(bytes, text);
       if (duplicates.length) {
         throw new ValidationError(
           duplicates.map((d) => ({

@@ -56,7 +56,12 @@ import {
   type SkippedQuestion,
   type StoredHead,
 } from '../domain/bank-import.ts';
-import { DomainError, type FieldIssue, ValidationError } from '../domain/errors.ts';
+import {
+  DomainError,
+  type FieldIssue,
+  UnavailableError,
+  ValidationError,
+} from '../domain/errors.ts';
 import { newUlid } from '../domain/ids.ts';
 import type { QuestionContent } from '../domain/question.ts';
 import {
@@ -65,6 +70,7 @@ import {
   type UploadFormat,
   type UploadSpec,
 } from '../domain/upload.ts';
+import { FUNCTION_TIMEOUT_SECONDS } from '../http/timeouts.ts';
 
 /** The largest bank imported inside the request (`201`); larger ones go to the job (`202`). */
 export const SYNC_MAX_QUESTIONS = 1000;
@@ -85,6 +91,19 @@ export const MAX_KEPT_NOTICES = 500;
 export const STALE_MS = 3 * 60_000;
 /** After this long, nothing an import's job started can still be writing (Lambda's 15 minutes). */
 export const ZOMBIE_MS = 20 * 60_000;
+/**
+ * An import run in its upload's request (mode `sync`) sends no heartbeat: nothing of it runs
+ * once that request's function has timed out (29 s; 10 s more for clocks and the answer's way).
+ * A request that failed for a fault records its failure, unless the database is down then too:
+ * past this, its record reads `stopped` and recovery rolls it back, instead of 3 minutes on.
+ */
+export const SYNC_LIFETIME_MS = (FUNCTION_TIMEOUT_SECONDS.authoring + 10) * 1000;
+/**
+ * Whether an import ran in an upload's request (a small bank, imported before the answer): a
+ * synchronous record with the request's hash. `importBankNow` (the shipped bank at start-up,
+ * the bench) is synchronous too, but no request bounds it.
+ */
+const ranInRequest = (rec: ImportRecord) => rec.mode === 'sync' && rec.requestHash !== undefined;
 /** A queued import no job claimed for this long will not be (Lambda drops events this old). */
 const QUEUED_STALE_MS = 20 * 60_000;
 /** How often a running import reports. */
@@ -157,7 +176,11 @@ export type ImportView = ReturnType<typeof importView>;
 function derivedFailure(rec: ImportRecord, now: Date) {
   const quiet = (at: string | undefined, ms: number) =>
     at !== undefined && now.getTime() - Date.parse(at) > ms;
-  if (rec.status === 'running' && quiet(rec.heartbeatAt, STALE_MS)) {
+  if (
+    rec.status === 'running' &&
+    (quiet(rec.heartbeatAt, STALE_MS) ||
+      (ranInRequest(rec) && quiet(rec.startedAt ?? rec.createdAt, SYNC_LIFETIME_MS)))
+  ) {
     return {
       code: 'stopped' as const,
       detail:
@@ -282,8 +305,10 @@ function failureOf(err: unknown): {
   }
   // Any other domain error is an answer about the data (with its located problems, such as
   // the derived-id check's); everything else is a fault (the fault map of the HTTP layer
-  // answers those 503 in a request).
-  if (err instanceof DomainError) {
+  // answers those 503 in a request). A fault the data layer named (UnavailableError, a
+  // DomainError too) is a fault: recorded as a conflict, its Idempotency-Key's retries were
+  // answered 409 for good ("temporarily unavailable... Retry in 1 second") instead of rerunning.
+  if (err instanceof DomainError && !(err instanceof UnavailableError)) {
     const errors = err.extra.errors as FieldIssue[] | undefined;
     return {
       code: 'conflict',
@@ -547,11 +572,12 @@ export async function recoverStopped(org: string, now: Date): Promise<ImportRegi
     // is not refused as busy meanwhile. A failure recovery recorded ("stopped") waits below.
     const selfFailed = rec?.status === 'failed' && rec.code !== 'stopped';
     const quiet = now.getTime() - Date.parse(entry.at) > STALE_MS;
-    if (!quiet && !entry.aborted && !selfFailed) continue;
+    // Its job stopped reporting, or the request that ran it (a small upload) has ended.
     const stalled =
       rec?.status === 'running' &&
       rec.heartbeatAt !== undefined &&
-      now.getTime() - Date.parse(rec.heartbeatAt) > STALE_MS;
+      derivedFailure(rec, now) !== undefined;
+    if (!quiet && !entry.aborted && !selfFailed && !stalled) continue;
     const finished =
       !rec ||
       (rec.status !== 'running' && rec.status !== 'queued') ||

@@ -9,8 +9,16 @@
 
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  maxHeaderSize,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import { resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { configureDynamoClient, dynamoClientSettings } from '../../functions/data/client.ts';
@@ -546,6 +554,75 @@ fitClient(LOCAL_CONCURRENCY);
  */
 export const LISTEN_BACKLOG = 4096;
 
+/**
+ * The longest header line in what Node's parser had read when it gave up on a request's
+ * headers: its name, or "the request line" (a long URL), and its length so far.
+ */
+function longestHeader(raw: Buffer | undefined): { name: string; bytes: number } | undefined {
+  if (!raw?.length) return undefined;
+  const lines = raw.toString('latin1').split('\r\n');
+  let best: { name: string; bytes: number } | undefined;
+  for (const [i, line] of lines.entries()) {
+    if (best && line.length <= best.bytes) continue;
+    const colon = line.indexOf(':');
+    const name =
+      i === 0 && / HTTP\/|^[A-Z]+ \//.test(line)
+        ? 'the request line (method and URL)'
+        : colon > 0
+          ? `the header ${line.slice(0, Math.min(colon, 64))}`
+          : undefined;
+    if (name) best = { name, bytes: line.length };
+  }
+  return best;
+}
+
+/**
+ * What the gateway answers a request that Node's HTTP parser refuses before any handler runs:
+ * headers past Node's limit (16 KB in all: `431`, naming the longest header), a request that is
+ * not HTTP/1.1 (`400`), headers that did not arrive in time (`408`). Node's own answer is a bare
+ * status line, and its closing the socket with the rest of the request unread resets the
+ * connection, so a client still sending saw no answer at all. Here the answer is a problem, the
+ * write side closes after it, and what the client still sends is read and dropped (for at most
+ * 5 s) so that it gets to read the answer. API Gateway's own limit (10 KB of request line and
+ * headers) and its answer could not be checked from here.
+ */
+function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const longest = longestHeader(err.rawPacket);
+  const [status, code, detail] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          431,
+          'headers-too-large',
+          `The request line and headers are limited to ${maxHeaderSize} bytes in all${longest ? `; ${longest.name} alone is at least ${longest.bytes} bytes` : ''}.`,
+        ]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request-timeout', 'The request headers did not arrive in time.']
+        : [
+            400,
+            'malformed-request',
+            `The request is not valid HTTP/1.1 (${err.code ?? 'parse error'}${longest ? ` near ${longest.name}` : ''}).`,
+          ];
+  const problem = problemResponse({
+    type: `urn:assay:problem:${code}`,
+    code,
+    title: STATUS_CODES[status] ?? 'Bad request',
+    status,
+    detail,
+  });
+  const body = Buffer.from(problem.body ?? '');
+  socket.on('error', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${problem.headers?.['content-type']}\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body.toString('latin1')}`,
+    'latin1',
+  );
+  socket.resume();
+  setTimeout(() => socket.destroy(), 5000).unref();
+}
+
 /** How long the gateway keeps an idle client connection open (see `createGateway`). */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
@@ -648,6 +725,7 @@ export function createGateway(opts: GatewayOptions = {}): Server {
   // an idle connection just as a client reuses it resets that client's request (Node's default
   // is 5 s, which a busy machine's event-loop lag can overrun). The header deadline must
   // outlast it.
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   return server;

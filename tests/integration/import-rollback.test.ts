@@ -20,8 +20,9 @@ import {
 import { questionPartition } from '../../functions/data/keys.ts';
 import { getQuestion, listQuestions } from '../../functions/data/questions.ts';
 import { validateBank } from '../../functions/domain/bank.ts';
+import { UnavailableError } from '../../functions/domain/errors.ts';
 import { importBankNow, stageAndCommit } from '../../functions/services/imports.ts';
-import { useTestApi } from './support.ts';
+import { requestVia, useTestApi } from './support.ts';
 
 const testApi = useTestApi();
 
@@ -52,6 +53,20 @@ const items = async (org: string, id: string) =>
     )
   ).Items ?? [];
 
+/** The record of an import that is running (staging `total` questions) since `at`. */
+const runningImport = (org: string, importId: string, at: Date, total: number) =>
+  createImport({
+    importId,
+    org,
+    status: 'running',
+    createdAt: at.toISOString(),
+    startedAt: at.toISOString(),
+    heartbeatAt: at.toISOString(),
+    parts: 1,
+    received: [1],
+    progress: { phase: 'staging', done: 0, total },
+  });
+
 describe('an import stopped while staging', () => {
   it('is rolled back: new questions gone, changed ones restored, the registry closed', async () => {
     // Arrange: 20 questions exist; an import changes them and adds 300.
@@ -72,18 +87,7 @@ describe('an import stopped while staging', () => {
       ],
     });
     const importId = ulid();
-    const at = new Date().toISOString();
-    await createImport({
-      importId,
-      org,
-      status: 'running',
-      createdAt: at,
-      startedAt: at,
-      heartbeatAt: at,
-      parts: 1,
-      received: [1],
-      progress: { phase: 'staging', done: 0, total: 320 },
-    });
+    await runningImport(org, importId, new Date(), 320);
     // The job's deadline passes after 60 staging writes.
     const deadline = new AbortController();
     let writes = 0;
@@ -128,17 +132,7 @@ describe('an import whose job stopped', () => {
     const token = await api.token('author', org);
     const longAgo = new Date(Date.now() - 4 * 60_000);
     const importId = ulid();
-    await createImport({
-      importId,
-      org,
-      status: 'running',
-      createdAt: longAgo.toISOString(),
-      startedAt: longAgo.toISOString(),
-      heartbeatAt: longAgo.toISOString(),
-      parts: 1,
-      received: [1],
-      progress: { phase: 'staging', done: 0, total: 1 },
-    });
+    await runningImport(org, importId, longAgo, 1);
     const seq = (await registerImport(org, importId, longAgo))!;
     await heartbeat(org, importId, { phase: 'staging', done: 0, total: 1 }, longAgo, { seq });
     const stalledBank = validateBank({
@@ -178,17 +172,7 @@ describe('an upload retried after a fault left its staging behind', () => {
     const token = await api.token('author', org);
     const now = new Date();
     const importId = ulid();
-    await createImport({
-      importId,
-      org,
-      status: 'running',
-      createdAt: now.toISOString(),
-      startedAt: now.toISOString(),
-      heartbeatAt: now.toISOString(),
-      parts: 1,
-      received: [1],
-      progress: { phase: 'staging', done: 0, total: 1 },
-    });
+    await runningImport(org, importId, now, 1);
     const seq = (await registerImport(org, importId, now))!;
     await heartbeat(org, importId, { phase: 'staging', done: 0, total: 1 }, now, { seq });
     const first = validateBank({
@@ -212,5 +196,109 @@ describe('an upload retried after a fault left its staging behind', () => {
     const q = await api.request('GET', '/v1/questions/faulted-1', { token });
     expect(q.body).toMatchObject({ version: 1 });
     expect([...(await currentSnapshot(org)).open]).toEqual([]);
+  }, 120_000);
+});
+
+describe('an import whose registration landed but whose answer was lost', () => {
+  it('registers once: the import that registers again gets its own entry, and its commit closes it', async () => {
+    // Arrange: the registry write landed, but its answer never came back (a paused database, or
+    // the request's deadline): the SDK's retry of it, or the job the request handed the import
+    // to, registers again.
+    const org = 'lost-register';
+    const bank = validateBank({
+      bank: { id: 'lost-bank', title: 'L' },
+      questions: [question('lost-1'), question('lost-2')],
+    });
+    const importId = ulid();
+    await runningImport(org, importId, new Date(), 2);
+    const first = await registerImport(org, importId, new Date());
+
+    // Act
+    const again = await registerImport(org, importId, new Date());
+    const outcome = await stageAndCommit(
+      { org, importId, bank, now: () => new Date() },
+      async () => {},
+    );
+
+    // Assert: one entry, the first one, and nothing left open once the import committed (a
+    // second entry would hold one of the organisation's 8 slots until recovery, minutes later).
+    expect(again).toBe(first);
+    expect(outcome.counts).toMatchObject({ created: 2 });
+    expect([...(await currentSnapshot(org)).open]).toEqual([]);
+    expect(
+      (
+        await testApi.request('GET', '/v1/questions/lost-2', {
+          token: await testApi.token('author', org),
+        })
+      ).status,
+    ).toBe(200);
+  }, 120_000);
+});
+
+describe('a staging write whose answer was lost', () => {
+  it('is not a conflict when it is sent again: the head it finds is its own', async () => {
+    // Found from outside: with DynamoDB Local paused under load, a bank of new questions that
+    // nobody else touched failed "Question ... was changed by someone else (an edit or another
+    // import) during this import": the SDK had sent a staging put again whose first copy had
+    // landed, and the copy's condition (no head yet) failed on it.
+    const org = 'lost-stage';
+    const importId = ulid();
+    const now = new Date();
+    const seq = (await registerImport(org, importId, now))!;
+    const bank = validateBank({
+      bank: { id: 'lost-stage-bank', title: 'L' },
+      questions: [question('lost-stage-1')],
+    });
+    const plan = await planImport(org, bank.questions, await currentSnapshot(org));
+    const staged = await stageQuestion(org, seq, plan.changes[0]!, now.toISOString(), 'b');
+
+    // Act: the same write again, as the SDK sends it when the first answer was lost.
+    const again = await stageQuestion(org, seq, plan.changes[0]!, now.toISOString(), 'b');
+
+    // Assert: the same version to write, and a write by another import still conflicts.
+    expect(again).toEqual(staged);
+    const other = (await registerImport(org, ulid(), now))!;
+    await expect(
+      stageQuestion(org, other, plan.changes[0]!, now.toISOString(), 'b'),
+    ).rejects.toThrow(/changed by someone else/);
+  }, 120_000);
+});
+
+describe('an upload that failed for a fault while staging', () => {
+  it('is recorded as a fault, so a retry with its Idempotency-Key imports it, not 409 for good', async () => {
+    // Found from outside: a fault while staging (UnavailableError) was recorded as a conflict,
+    // and every retry with the key was answered 409 "The service is temporarily unavailable
+    // (a fault on our side...). Retry in 1 second." for as long as the client kept trying.
+    const org = 'fault-recorded';
+    const token = await testApi.token('author', org);
+    // The first try is sent once (the test client would retry a 503 by itself).
+    const upload = (send = testApi.request) =>
+      send('POST', '/v1/banks', {
+        token,
+        body: {
+          bank: { id: 'fault-recorded-bank', title: 'F' },
+          questions: [question('fault-recorded-1'), question('fault-recorded-2')],
+        },
+        headers: { 'idempotency-key': 'fault-recorded-key-0001' },
+      });
+    let failed = false;
+    const stop = onDynamoCall((c) => {
+      // The staged versions' write fails as a paused database makes it fail.
+      if (c.operation === 'BatchWriteItem' && !failed) {
+        failed = true;
+        throw new UnavailableError('request-timeout');
+      }
+    });
+    const first = await upload((...args) => requestVia(testApi.base, ...args)).finally(stop);
+
+    // Act
+    const retry = await upload();
+
+    // Assert
+    expect(first.status).toBe(503);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ created: 2 });
+    const q = await testApi.request('GET', '/v1/questions/fault-recorded-2', { token });
+    expect(q.status).toBe(200);
   }, 120_000);
 });

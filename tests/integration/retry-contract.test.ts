@@ -5,8 +5,11 @@
  * made: nothing twice, nothing contradicted.
  */
 import { randomUUID } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { db, tableName } from '../../functions/data/client.ts';
 import { claimIdempotencyKey } from '../../functions/data/invitations.ts';
+import { keys } from '../../functions/data/keys.ts';
 import { perfectAnswer, sampleBank } from './fixtures.ts';
 import { type TestApi, useTestApi } from './support.ts';
 
@@ -294,5 +297,48 @@ describe('retrying a candidate write', () => {
     });
     expect([f1.status, f2.status]).toEqual([200, 200]);
     expect(f2.body).toEqual(f1.body);
+  });
+
+  it("POST .../submit again finishes a completion whose last write, the invitation's, did not land", async () => {
+    // Found from outside: with DynamoDB Local paused under load, 7 of 480 submits were answered
+    // 503 after the result and the results row had landed but before the invitation's
+    // `started -> completed`; their retries answered 200 and left the invitation "started"
+    // (and in the sweeper's due index) until the attempt's deadline, hours later.
+    const { employer, assessmentId, invitations } = await setUp('retry-submit-tail');
+    const inv = invitations[0]!;
+    const started = await api.request('POST', '/v1/attempts', {
+      body: { invitationToken: inv.token },
+    });
+    const { attemptId, attemptToken } = started.body;
+    const submitted = await api.request('POST', `/v1/attempts/${attemptId}/submit`, {
+      token: attemptToken,
+    });
+    expect(submitted.status).toBe(200);
+    // The state the fault left: result and row written, the invitation still started.
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.invitation(inv.invitationId),
+        UpdateExpression: 'SET #s = :started REMOVE completedAt',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':started': 'started' },
+      }),
+    );
+
+    // Act: the client retries the submit that was answered 503.
+    const retried = await api.request('POST', `/v1/attempts/${attemptId}/submit`, {
+      token: attemptToken,
+    });
+
+    // Assert
+    expect(retried.status).toBe(200);
+    expect(retried.body).toEqual(submitted.body);
+    const listed = await api.request('GET', `/v1/assessments/${assessmentId}/invitations`, {
+      token: employer,
+    });
+    const item = listed.body.items.find(
+      (i: { invitationId: string }) => i.invitationId === inv.invitationId,
+    );
+    expect(item.status).toBe('completed');
   });
 });

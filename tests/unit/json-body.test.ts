@@ -23,19 +23,20 @@ const handler = createHttpHandler(
 );
 
 /** PUT /v1/name with `body` as its raw JSON text; the problem (or result) that comes back. */
-async function put(body: string, contentType = 'application/json') {
+async function put(body: string | Buffer, contentType = 'application/json') {
   const event = {
     version: '2.0',
     routeKey: 'PUT /v1/name',
     rawPath: '/v1/name',
     rawQueryString: '',
     headers: { 'content-type': contentType },
-    body,
+    // Bytes that are not UTF-8 travel base64-encoded, as the gateway and API Gateway send them.
+    body: typeof body === 'string' ? body : body.toString('base64'),
     requestContext: {
       http: { method: 'PUT', path: '/v1/name', sourceIp: '127.0.0.1' },
       requestId: 'req-json',
     },
-    isBase64Encoded: false,
+    isBase64Encoded: typeof body !== 'string',
   } as unknown as HttpEvent;
   const res = (await handler(event, {} as Context)) as { statusCode: number; body: string };
   return { status: res.statusCode, body: JSON.parse(res.body) };
@@ -109,5 +110,47 @@ describe('the character set of a JSON body', () => {
       expect(res.status, type).toBe(200);
       expect(res.body).toEqual({ got: { name: 'x' } });
     }
+  });
+});
+
+describe('a JSON body whose bytes are not UTF-8', () => {
+  const bytes = (...parts: (string | number[])[]) =>
+    Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+
+  it('is refused with a 400 naming the member, not stored with U+FFFD in its place', async () => {
+    const res = await put(bytes('{"name":"Ren', [0xe9], 'e"}'));
+
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('validation-failed');
+    expect(res.body.errors).toEqual([
+      {
+        path: 'name',
+        message: expect.stringMatching(/^Is not UTF-8: byte 12 of the body \(0xE9\)/),
+      },
+    ]);
+  });
+
+  it('names the member deep in the body, and a key that is not UTF-8 by itself', async () => {
+    const inArray = await put(bytes('{"name":"x","tags":["ok",{"k":"', [0xff], '"}]}'));
+    expect(inArray.status).toBe(400);
+    expect(inArray.body.errors[0].path).toBe('tags[1].k');
+
+    const inKey = await put(bytes('{"name":"x","n', [0xc3], '":1}'));
+    expect(inKey.status).toBe(400);
+    expect(inKey.body.errors[0].path).toBe('n\ufffd');
+  });
+
+  it('refuses a surrogate encoded on its own (CESU-8), as JSON text cannot carry it', async () => {
+    const res = await put(bytes('{"name":"', [0xed, 0xa0, 0x80], '"}'));
+
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toMatchObject({ path: 'name', message: /0xED/ });
+  });
+
+  it('still reads U+FFFD sent as UTF-8 (it is a character like any other)', async () => {
+    const res = await put(bytes('{"name":"a\ufffdb"}'));
+
+    expect(res.status).toBe(200);
+    expect(res.body.got.name).toBe('a\ufffdb');
   });
 });

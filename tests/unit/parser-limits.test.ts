@@ -51,6 +51,19 @@ describe('parsing a bank with limits', () => {
     expect(refusal(`${block} end`, 'yaml').message).toMatch(/nesting depth limit is 64/);
   });
 
+  it('refuses YAML nested so deep that the parser runs out of stack with the same limit, not the stack overflow', () => {
+    // Found from outside: 10,000 levels of flow brackets were answered "Malformed YAML at line
+    // 1, column 1034: Maximum call stack size exceeded", the engine's words, not the limit.
+    for (const deep of [
+      `${'['.repeat(10_000)}${']'.repeat(10_000)}`,
+      `a: ${'{b: '.repeat(5000)}1${'}'.repeat(5000)}`,
+    ]) {
+      const issue = refusal(deep, 'yaml');
+      expect(issue.message).toMatch(/^The YAML document nests deeper than 64 levels at line 1/);
+      expect(issue.message).not.toMatch(/call stack/);
+    }
+  });
+
   it('refuses JSON nested deeper than the limit the same way', () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     expect(refusal(deep, 'json').message).toMatch(/JSON document nests deeper than 64 levels/);
