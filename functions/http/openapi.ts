@@ -37,7 +37,7 @@ function schemaOf(schema: z.ZodMiniType, io: 'input' | 'output', components: Jso
   return rewrite(json) as Json;
 }
 
-function parametersOf(route: RouteDef, components: Json): Json[] {
+function parametersOf(route: RouteDef, components: Json, prose: Prose): Json[] {
   const out: Json[] = [];
   for (const [where, schema] of [
     ['path', route.params],
@@ -58,11 +58,13 @@ function parametersOf(route: RouteDef, components: Json): Json[] {
     }
   }
   for (const h of route.headers ?? []) {
+    const description = prose.headers?.[h.name] ?? h.description;
+    if (!description) throw new Error(`${route.operationId}: header ${h.name} has no description`);
     out.push({
       name: h.name,
       in: 'header',
       required: h.required,
-      description: h.description,
+      description,
       schema: h.schema ? schemaOf(h.schema, 'input', components) : { type: 'string' },
     });
   }
@@ -151,6 +153,7 @@ function summaryOf(text: string): string {
 interface Prose {
   readonly summary: string;
   readonly responses: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Every route's prose by operationId (routes/<group>.ts: kept out of the Lambda bundles). */
@@ -253,7 +256,7 @@ export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '
         : route.access === 'candidate'
           ? [{ attemptToken: [] }]
           : [],
-      parameters: parametersOf(route, components),
+      parameters: parametersOf(route, components, prose),
       responses,
     };
     if (route.body) {

@@ -60,7 +60,12 @@ export const etagHeader = (of: string, required = true): Record<string, Response
 export interface HeaderDef {
   name: string;
   required: boolean;
-  description: string;
+  /**
+   * What the header means, for the document. It may instead be in the route's prose
+   * (`headers`, by name), which keeps the text out of the Lambda bundles; one of the two is
+   * required (the document's builder throws without it).
+   */
+  description?: string;
   /** The header's value as the server reads it (a string schema); any string if absent. */
   schema?: z.ZodMiniType;
 }
@@ -106,6 +111,8 @@ export type RouteProse<R extends readonly RouteDef[]> = {
   readonly [K in R[number] as K['operationId']]: {
     readonly summary: string;
     readonly responses: { readonly [S in keyof K['responses']]: string };
+    /** Request headers' descriptions by name, for headers declared without one. */
+    readonly headers?: Readonly<Record<string, string>>;
   };
 };
 

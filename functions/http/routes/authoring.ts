@@ -50,21 +50,16 @@ export const BANK_CONTENT_TYPES = [
   'application/octet-stream',
 ];
 
+// The request headers' descriptions are in AUTHORING_PROSE (`headers`), out of the bundle.
 const IDEMPOTENCY_KEY = {
   name: 'Idempotency-Key',
   required: false,
-  description:
-    'Any value of 1 to 128 characters, not blank (use a UUID): a retry with the same key and the same body gets the same import; with another body, 422.',
   get schema() {
     return ImportIdempotencyKeyHeader;
   },
 } as const;
 
-const CONTENT_ENCODING = {
-  name: 'Content-Encoding',
-  required: false,
-  description: `gzip: the body is compressed (at most 4 MiB as sent, ${MAX_UPLOAD_TEXT_BYTES / 1024 / 1024} MiB of text once decompressed).`,
-} as const;
+const CONTENT_ENCODING = { name: 'Content-Encoding', required: false } as const;
 
 export const AUTHORING_ROUTES = [
   {
@@ -81,15 +76,7 @@ export const AUTHORING_ROUTES = [
     get query() {
       return UploadQuery();
     },
-    headers: [
-      IDEMPOTENCY_KEY,
-      CONTENT_ENCODING,
-      {
-        name: 'Prefer',
-        required: false,
-        description: 'respond-async: import in a job whatever the size (202).',
-      },
-    ],
+    headers: [IDEMPOTENCY_KEY, CONTENT_ENCODING, { name: 'Prefer', required: false }],
     responses: {
       201: {
         get schema() {
@@ -245,8 +232,6 @@ export const AUTHORING_ROUTES = [
       {
         name: 'If-Match',
         required: true,
-        description:
-          'The version the edit is based on: "3", 3 or W/"3" (the ETag of GET). Missing or empty is 428; anything else, such as *, is 400.',
         schema: QuestionIfMatchHeader,
       },
     ],
@@ -328,8 +313,18 @@ export const AUTHORING_ROUTES = [
  * reader is `../openapi.ts` (a side module). A function, so that esbuild leaves it out of the
  * Lambda bundles (an unused object with template literals would stay: they may have effects).
  */
+const IDEMPOTENCY_KEY_TEXT =
+  'Any value of 1 to 128 characters, not blank (use a UUID): a retry with the same key and the same body gets the same import; with another body, 422.';
+const CONTENT_ENCODING_TEXT = (): string =>
+  `gzip: the body is compressed (at most 4 MiB as sent, ${MAX_UPLOAD_TEXT_BYTES / 1024 / 1024} MiB of text once decompressed).`;
+
 export const AUTHORING_PROSE = (): RouteProse<typeof AUTHORING_ROUTES> => ({
   uploadBank: {
+    headers: {
+      'Idempotency-Key': IDEMPOTENCY_KEY_TEXT,
+      'Content-Encoding': CONTENT_ENCODING_TEXT(),
+      Prefer: 'respond-async: import in a job whatever the size (202).',
+    },
     summary:
       'Upload a question bank: JSON, YAML, Moodle GIFT (text/plain or application/octet-stream with ?format=gift) or Moodle XML (application/xml, or ?format=xml). All or nothing: readers see the whole bank at once or nothing of it, and any invalid question stores nothing, every problem located (with its line); with ?skipUnsupported=true the questions Assay cannot represent are left out and listed in `skipped`. A GIFT or XML file is the bank ?bank= names: an id derived from a title or content that belongs to a question of another bank is a 409. A bank of at most 1,000 questions and 2 MiB of text is imported before the answer (201, with `warnings` and `skipped`); a larger one, or any with Prefer: respond-async, by a job (202 with Location: /v1/imports/{importId}, whose record shows the same warnings and skipped questions). Re-uploading identical content changes nothing. A question retired with DELETE stays retired, its content unchanged or not: a warning with code question-retired names it and how to restore it (PUT).',
     responses: {
@@ -342,6 +337,7 @@ export const AUTHORING_PROSE = (): RouteProse<typeof AUTHORING_ROUTES> => ({
     },
   },
   createImport: {
+    headers: { 'Idempotency-Key': IDEMPOTENCY_KEY_TEXT },
     summary:
       'Start a part-wise import of one bank too large for one request: then send each part with PUT /v1/imports/{importId}/parts/{n}. The last part queues the import.',
     responses: {
@@ -350,6 +346,7 @@ export const AUTHORING_PROSE = (): RouteProse<typeof AUTHORING_ROUTES> => ({
     },
   },
   putImportPart: {
+    headers: { 'Content-Encoding': CONTENT_ENCODING_TEXT() },
     summary:
       'One part of a part-wise import: a bank document (of the same bank) in any upload format. Sending a part again replaces it; the last missing part queues the import (202).',
     responses: {
@@ -381,6 +378,10 @@ export const AUTHORING_PROSE = (): RouteProse<typeof AUTHORING_ROUTES> => ({
     },
   },
   editQuestion: {
+    headers: {
+      'If-Match':
+        'The version the edit is based on: "3", 3 or W/"3" (the ETag of GET). Missing or empty is 428; anything else, such as *, is 400.',
+    },
     summary:
       'Store an edit as a new version, published: this also restores a retired question (send it back as GET shows it). If-Match must carry the version you edited (412 when stale, 428 when missing). A 400 names every problem of the body at once, a body id that differs from the path first.',
     responses: {
