@@ -12,6 +12,7 @@ import type {
 import type * as z from 'zod/mini';
 import { duplicateKeyMessage, scanJson } from '../domain/bank-json.ts';
 import { withDeadline } from '../domain/deadline.ts';
+import { firstInvalidUtf8 } from '../domain/encoding.ts';
 import { DomainError, UnauthorizedError, ValidationError } from '../domain/errors.ts';
 import { MAX_UPLOAD_TEXT_BYTES } from '../domain/upload-limits.ts';
 import { formatPath, once, parseOrThrow } from '../domain/z.ts';
@@ -347,13 +348,11 @@ export const JSON_BODY_MAX_DEPTH = 64;
 
 /**
  * The refusal of a JSON body whose bytes are not UTF-8, naming the member that holds the first
- * bad byte. Where it breaks: the first byte that reading the body as UTF-8 and writing it back
- * changed (a well-formed prefix comes back byte for byte, U+FFFD sent as such included).
+ * bad byte: where the first sequence that is not well-formed UTF-8 begins (the same reading the
+ * uploads' decoder gives, functions/domain/encoding.ts).
  */
 function notUtf8(bytes: Buffer, text: string): ValidationError {
-  const back = Buffer.from(text, 'utf8');
-  let bad = 0;
-  while (bad < bytes.length && bytes[bad] === back[bad]) bad++;
+  const bad = firstInvalidUtf8(bytes);
   const { pathAt } = scanJson(
     text,
     0,
