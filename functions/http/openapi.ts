@@ -154,6 +154,9 @@ interface Prose {
   readonly summary: string;
   readonly responses: Readonly<Record<string, string>>;
   readonly headers?: Readonly<Record<string, string>>;
+  readonly responseHeaders?: Readonly<
+    Record<string, Readonly<Record<string, ResponseHeaderDef>> | undefined>
+  >;
 }
 
 /** Every route's prose by operationId (routes/<group>.ts: kept out of the Lambda bundles). */
@@ -191,10 +194,11 @@ export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '
             : {};
       for (const alt of def.alternatives ?? []) content[alt] = { schema: { type: 'string' } };
       const description = prose.responses[status];
+      const responseHeaders = prose.responseHeaders?.[status];
       if (!description) throw new Error(`${route.operationId} ${status} has no description`);
       responses[status] = {
         description,
-        ...(def.headers ? { headers: headersOf(def.headers) } : {}),
+        ...(responseHeaders ? { headers: headersOf(responseHeaders) } : {}),
         ...(Object.keys(content).length ? { content } : {}),
       };
     }

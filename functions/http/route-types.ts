@@ -22,8 +22,6 @@ export interface ResponseDef {
    * text/csv beside JSON): their bodies are text.
    */
   alternatives?: readonly string[];
-  /** Response headers a client reads (Location, ETag...), declared in the document. */
-  headers?: Readonly<Record<string, ResponseHeaderDef>>;
 }
 
 /** A response header: the contract test checks that a `required` one is always sent. */
@@ -113,6 +111,13 @@ export type RouteProse<R extends readonly RouteDef[]> = {
     readonly responses: { readonly [S in keyof K['responses']]: string };
     /** Request headers' descriptions by name, for headers declared without one. */
     readonly headers?: Readonly<Record<string, string>>;
+    /**
+     * Response headers a client reads (Location, ETag...), by status: only the document declares
+     * them (the contract test checks that a `required` one is always sent).
+     */
+    readonly responseHeaders?: {
+      readonly [S in keyof K['responses']]?: Readonly<Record<string, ResponseHeaderDef>>;
+    };
   };
 };
 

@@ -87,11 +87,6 @@ export const AUTHORING_ROUTES = [
         get schema() {
           return ImportStatusView();
         },
-        headers: {
-          ...locationHeader('the import (GET /v1/imports/{importId})'),
-          ...pollAfterHeader('the import is queued'),
-          'Preference-Applied': { description: '`respond-async` when the request asked for it.' },
-        },
       },
       409: {},
       413: {},
@@ -114,7 +109,6 @@ export const AUTHORING_ROUTES = [
         get schema() {
           return ImportStatusView();
         },
-        headers: locationHeader('the import (GET /v1/imports/{importId})'),
       },
       422: {},
     },
@@ -142,15 +136,10 @@ export const AUTHORING_ROUTES = [
         get schema() {
           return ImportStatusView();
         },
-        headers: locationHeader('the import (GET /v1/imports/{importId})'),
       },
       202: {
         get schema() {
           return ImportStatusView();
-        },
-        headers: {
-          ...locationHeader('the import (GET /v1/imports/{importId})'),
-          ...pollAfterHeader('the import is queued'),
         },
       },
       409: {},
@@ -171,7 +160,6 @@ export const AUTHORING_ROUTES = [
         get schema() {
           return ImportStatusView();
         },
-        headers: pollAfterHeader('sent while the import is receiving, queued or running'),
       },
     },
   },
@@ -209,7 +197,6 @@ export const AUTHORING_ROUTES = [
         get schema() {
           return QuestionView();
         },
-        headers: etagHeader('The latest version (not sent with ?version=)', false),
       },
     },
   },
@@ -240,7 +227,6 @@ export const AUTHORING_ROUTES = [
         get schema() {
           return QuestionView();
         },
-        headers: etagHeader('The latest version'),
       },
       412: {},
       428: {},
@@ -285,7 +271,6 @@ export const AUTHORING_ROUTES = [
         get schema() {
           return CalibrationRunView();
         },
-        headers: locationHeader('the run (GET /v1/calibrations/{calibrationId})'),
       },
     },
   },
@@ -315,6 +300,7 @@ export const AUTHORING_ROUTES = [
  */
 const IDEMPOTENCY_KEY_TEXT =
   'Any value of 1 to 128 characters, not blank (use a UUID): a retry with the same key and the same body gets the same import; with another body, 422.';
+const IMPORT_LOCATION = () => locationHeader('the import (GET /v1/imports/{importId})');
 const CONTENT_ENCODING_TEXT = (): string =>
   `gzip: the body is compressed (at most 4 MiB as sent, ${MAX_UPLOAD_TEXT_BYTES / 1024 / 1024} MiB of text once decompressed).`;
 
@@ -324,6 +310,13 @@ export const AUTHORING_PROSE = (): RouteProse<typeof AUTHORING_ROUTES> => ({
       'Idempotency-Key': IDEMPOTENCY_KEY_TEXT,
       'Content-Encoding': CONTENT_ENCODING_TEXT(),
       Prefer: 'respond-async: import in a job whatever the size (202).',
+    },
+    responseHeaders: {
+      202: {
+        ...IMPORT_LOCATION(),
+        ...pollAfterHeader('the import is queued'),
+        'Preference-Applied': { description: '`respond-async` when the request asked for it.' },
+      },
     },
     summary:
       'Upload a question bank: JSON, YAML, Moodle GIFT (text/plain or application/octet-stream with ?format=gift) or Moodle XML (application/xml, or ?format=xml). All or nothing: readers see the whole bank at once or nothing of it, and any invalid question stores nothing, every problem located (with its line); with ?skipUnsupported=true the questions Assay cannot represent are left out and listed in `skipped`. A GIFT or XML file is the bank ?bank= names: an id derived from a title or content that belongs to a question of another bank is a 409. A bank of at most 1,000 questions and 2 MiB of text is imported before the answer (201, with `warnings` and `skipped`); a larger one, or any with Prefer: respond-async, by a job (202 with Location: /v1/imports/{importId}, whose record shows the same warnings and skipped questions). Re-uploading identical content changes nothing. A question retired with DELETE stays retired, its content unchanged or not: a warning with code question-retired names it and how to restore it (PUT).',
@@ -338,6 +331,7 @@ export const AUTHORING_PROSE = (): RouteProse<typeof AUTHORING_ROUTES> => ({
   },
   createImport: {
     headers: { 'Idempotency-Key': IDEMPOTENCY_KEY_TEXT },
+    responseHeaders: { 201: IMPORT_LOCATION() },
     summary:
       'Start a part-wise import of one bank too large for one request: then send each part with PUT /v1/imports/{importId}/parts/{n}. The last part queues the import.',
     responses: {
@@ -347,6 +341,10 @@ export const AUTHORING_PROSE = (): RouteProse<typeof AUTHORING_ROUTES> => ({
   },
   putImportPart: {
     headers: { 'Content-Encoding': CONTENT_ENCODING_TEXT() },
+    responseHeaders: {
+      200: IMPORT_LOCATION(),
+      202: { ...IMPORT_LOCATION(), ...pollAfterHeader('the import is queued') },
+    },
     summary:
       'One part of a part-wise import: a bank document (of the same bank) in any upload format. Sending a part again replaces it; the last missing part queues the import (202).',
     responses: {
@@ -357,6 +355,9 @@ export const AUTHORING_PROSE = (): RouteProse<typeof AUTHORING_ROUTES> => ({
     },
   },
   getImport: {
+    responseHeaders: {
+      200: pollAfterHeader('sent while the import is receiving, queued or running'),
+    },
     summary:
       "An import's status: counts, progress, errors with their locations, warnings. Your organisation's imports only.",
     responses: {
@@ -371,6 +372,7 @@ export const AUTHORING_PROSE = (): RouteProse<typeof AUTHORING_ROUTES> => ({
     },
   },
   getQuestion: {
+    responseHeaders: { 200: etagHeader('The latest version (not sent with ?version=)', false) },
     summary:
       'The latest version (or ?version=n) of a question, with its version list. Falls back to the public bank.',
     responses: {
@@ -378,6 +380,7 @@ export const AUTHORING_PROSE = (): RouteProse<typeof AUTHORING_ROUTES> => ({
     },
   },
   editQuestion: {
+    responseHeaders: { 200: etagHeader('The latest version') },
     headers: {
       'If-Match':
         'The version the edit is based on: "3", 3 or W/"3" (the ETag of GET). Missing or empty is 428; anything else, such as *, is 400.',
@@ -404,6 +407,7 @@ export const AUTHORING_PROSE = (): RouteProse<typeof AUTHORING_ROUTES> => ({
     },
   },
   requestCalibration: {
+    responseHeaders: { 202: locationHeader('the run (GET /v1/calibrations/{calibrationId})') },
     summary:
       "Calibrate your organisation's own questions from their response records (every completed attempt leaves one): a version with at least the minimum responses (200 by default) gets 2PL or GPCM parameters, which scoring and adaptive selection use for attempts started afterwards. Always asynchronous: 202 with Location of the run, which the calibration job runs within about a minute. While a run is queued or running, asking again returns that run. The shared public bank is recalibrated by the job on its own schedule.",
     responses: {

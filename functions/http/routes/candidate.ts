@@ -105,7 +105,6 @@ export const CANDIDATE_ROUTES = [
         get schema() {
           return Saved();
         },
-        headers: etagHeader("The answer's revision"),
       },
       409: {},
       412: {},
@@ -199,6 +198,7 @@ export const CANDIDATE_PROSE = (): RouteProse<typeof CANDIDATE_ROUTES> => ({
     },
   },
   saveAnswer: {
+    responseHeaders: { 200: etagHeader("The answer's revision") },
     summary:
       'Save (or replace) one answer. `{questionId}` is the question\'s handle in this attempt (`q3`, as the attempt lists it) and the answer names options by their handles (`o2`); anything else is 404 (an unknown question) or 400 (an unknown option). Accepted until the deadline plus the grace period; 409 time-is-up or already-submitted after. The response carries the answer\'s revision (also as ETag); with If-Match: "<revision>" the save is stored only if the answer is still at that revision ("0": never answered), else 412 revision-mismatch with the current answer. In an adaptive section only the current item (`sections[].current`) can be answered, once: its answer is final, there is no going back, and the response carries the `next` item chosen from the answers so far, or `sectionComplete`; saving the same answer again returns the same response, a different one is 409 adaptive-item-closed.',
     responses: {

@@ -54,14 +54,6 @@ export const EMPLOYER_ATTEMPTS_ROUTES = [
           return ResultPage();
         },
         alternatives: ['text/csv'],
-        headers: {
-          'Content-Disposition': {
-            description: 'With text/csv: `attachment; filename="results-<assessmentId>.csv"`.',
-          },
-          Link: {
-            description: 'With text/csv, when there are more results: `<?cursor=...>; rel="next"`.',
-          },
-        },
       },
     },
   },
@@ -166,6 +158,16 @@ export const EMPLOYER_ATTEMPTS_PROSE = (): RouteProse<typeof EMPLOYER_ATTEMPTS_R
     },
   },
   listResults: {
+    responseHeaders: {
+      200: {
+        'Content-Disposition': {
+          description: 'With text/csv: `attachment; filename="results-<assessmentId>.csv"`.',
+        },
+        Link: {
+          description: 'With text/csv, when there are more results: `<?cursor=...>; rel="next"`.',
+        },
+      },
+    },
     summary: 'Completed attempts ranked best first (one Query). Send Accept: text/csv for CSV.',
     responses: {
       200: 'A page of ranked results: JSON, or with Accept: text/csv every result as CSV (one header row, one row per attempt).',
