@@ -5,6 +5,7 @@
  * a file is never stored as mojibake.
  */
 import { isUtf8 } from 'node:buffer';
+import { byteOrderMark } from './byte-order-mark.ts';
 import { ValidationError } from './errors.ts';
 
 const RESAVE =
@@ -92,13 +93,14 @@ const likelyEncoding = (bytes: Uint8Array) =>
  * replacement character that a decoder leaves where bytes were not UTF-8.
  */
 export function decodeUpload(bytes: Uint8Array, what = 'The file'): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) {
+  const bom = byteOrderMark(bytes);
+  if (bom?.encoding === 'utf-32le' || bom?.encoding === 'utf-32be') {
     refuse(`${what} is UTF-32, which Assay does not read. ${RESAVE}`);
   }
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return utf16(bytes.subarray(2), 'utf-16le', what);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return utf16(bytes.subarray(2), 'utf-16be', what);
-  const body =
-    bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  if (bom?.encoding === 'utf-16le' || bom?.encoding === 'utf-16be') {
+    return utf16(bytes.subarray(bom.length), bom.encoding, what);
+  }
+  const body = bom ? bytes.subarray(bom.length) : bytes;
   // Node's native check first (well-formed UTF-8, the same rules): the byte-by-byte scan, which
   // finds where it breaks, only runs for text that is not UTF-8 (6 ms of a 52 KB upload cold).
   const bad = isUtf8(body) ? -1 : firstInvalidUtf8(body);

@@ -6,6 +6,7 @@
  * this module decides what each cell is and says, line by line, what is wrong.
  */
 import Papa from 'papaparse';
+import { byteOrderMark } from '../../functions/domain/byte-order-mark.ts';
 
 /** The languages of the candidate app and its emails (`locale` in the API). */
 export const LOCALES = ['en', 'ru'] as const;
@@ -146,8 +147,12 @@ export function csvText(bytes: Uint8Array): { text: string; encoding: string } {
     text: new TextDecoder(encoding, { fatal }).decode(bytes),
     encoding,
   });
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return as('utf-16le');
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return as('utf-16be');
+  const bom = byteOrderMark(bytes);
+  // Browsers have no UTF-32 decoder; the screen asks for the file again as CSV UTF-8.
+  if (bom?.encoding === 'utf-32le' || bom?.encoding === 'utf-32be') {
+    return { text: '', encoding: bom.encoding };
+  }
+  if (bom) return as(bom.encoding);
   try {
     return as('utf-8', true);
   } catch {

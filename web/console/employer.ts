@@ -686,9 +686,16 @@ export async function showInvite(id: string) {
     const f = file.files?.[0];
     if (!f) return;
     const read = csvText(new Uint8Array(await f.arrayBuffer()));
-    text.value = read.text;
+    const unreadable = read.encoding.startsWith('utf-32');
+    if (!unreadable) text.value = read.text;
     const hint = document.getElementById('candidates-file-hint');
-    if (hint) hint.textContent = read.encoding === 'windows-1252' ? m().csvLegacy : m().csvHint;
+    if (hint) {
+      hint.textContent = unreadable
+        ? m().csvUtf32
+        : read.encoding === 'windows-1252'
+          ? m().csvLegacy
+          : m().csvHint;
+    }
     check();
     text.focus();
   });

@@ -250,6 +250,8 @@ const en = {
     `"Name, email", "Name <email>" or a row copied from a spreadsheet; add "ru" for a candidate who reads Russian. A CSV with a header row may name the columns name, email, locale, extraTimePercent and externalId. At most ${max}.`,
   csvLabel: 'Or a CSV file',
   csvHint: 'Its rows replace the text above, where you can check them.',
+  csvUtf32:
+    'This file is UTF-32, which the console cannot read; nothing was taken from it. Save it as "CSV UTF-8" and choose it again.',
   csvLegacy:
     'This file is not UTF-8, so it was read as Windows-1252 (Western European). If names look wrong, save it from Excel as "CSV UTF-8" and choose it again.',
   candidatesFound: (n: number, byLanguage: string[]) =>

@@ -259,12 +259,21 @@ describe('candidates pasted or uploaded', () => {
     const row = 'José Müller,jose@example.com\n';
     const utf16le = new Uint8Array([0xff, 0xfe, ...[...row].flatMap((c) => [c.charCodeAt(0), 0])]);
     const cp1252 = Uint8Array.from([...row].map((c) => c.charCodeAt(0)));
+    const utf8bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(row)]);
     expect(csvText(cp1252).encoding).toBe('windows-1252');
-    for (const bytes of [new TextEncoder().encode(row), cp1252, utf16le]) {
+    expect(csvText(utf8bom).encoding).toBe('utf-8');
+    for (const bytes of [new TextEncoder().encode(row), utf8bom, cp1252, utf16le]) {
       expect(parseCandidates(csvText(bytes).text).candidates).toEqual([
         { name: 'José Müller', email: 'jose@example.com', line: 1 },
       ]);
     }
+  });
+
+  it('reads nothing from a UTF-32 file (FF FE 00 00 is not UTF-16 and a NUL), and says which it is', () => {
+    const utf32le = new Uint8Array([0xff, 0xfe, 0, 0, 0x41, 0, 0, 0]);
+    const utf32be = new Uint8Array([0, 0, 0xfe, 0xff, 0, 0, 0, 0x41]);
+    expect(csvText(utf32le)).toEqual({ text: '', encoding: 'utf-32le' });
+    expect(csvText(utf32be)).toEqual({ text: '', encoding: 'utf-32be' });
   });
 
   it(`refuses more than ${MAX_CANDIDATES} at a time`, () => {
