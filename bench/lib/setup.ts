@@ -6,10 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { createTableInput, deleteTable, ensureTable } from '../../functions/data/admin.ts';
-import { db } from '../../functions/data/client.ts';
-import { TABLE_SCHEMA } from '../../functions/data/table.ts';
+import { deleteTable, ensureTable } from '../../functions/data/admin.ts';
 import { createGateway, type RequestLine } from '../../infra/local/gateway.ts';
 import { mintToken, useLocalIssuer } from '../../infra/local/local-auth.ts';
 import { type Calibration, calibrate, installRecorder, installWireTimer } from './dynamo.ts';
@@ -37,26 +34,6 @@ export interface Bench {
 
 const suffix = () => randomBytes(4).toString('hex');
 
-/**
- * The table from the one table schema, without its stream unless `streams`: the stream costs the
- * request path nothing in AWS, but DynamoDB Local keeps every stream record and its writes slow
- * down as they pile up (see bench/README.md), which would make later parts look slower.
- */
-async function createTable(name: string, streams: boolean): Promise<void> {
-  if (streams) {
-    await ensureTable(name);
-    return;
-  }
-  const { StreamSpecification: _, ...input } = createTableInput(name);
-  await db().send(new CreateTableCommand(input));
-  await db().send(
-    new UpdateTimeToLiveCommand({
-      TableName: name,
-      TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true },
-    }),
-  );
-}
-
 export interface BenchOptions {
   /** The gateway's port (0, the default: any free one). */
   port?: number;
@@ -79,7 +56,9 @@ export async function openBench(
   };
   const useNewTable = async (label: string) => {
     const name = `bench-${label}-${suffix()}`;
-    await createTable(name, streams);
+    // Without its stream unless asked: DynamoDB Local's writes slow down as stream records pile
+    // up, which would make later parts look slower (functions/data/admin.ts, ensureTable).
+    await ensureTable(name, { stream: streams });
     tables.add(name);
     useTable(name);
     return name;

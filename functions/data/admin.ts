@@ -9,8 +9,11 @@ import {
 import { db } from './client.ts';
 import { TABLE_SCHEMA } from './table.ts';
 
-/** CreateTable input from the single table schema (the CDK stack reads the same schema). */
-export function createTableInput(name: string): CreateTableCommandInput {
+/**
+ * CreateTable input from the single table schema (the CDK stack reads the same schema), with its
+ * stream unless `stream` is false.
+ */
+export function createTableInput(name: string, stream = true): CreateTableCommandInput {
   const attrs = new Set<string>([TABLE_SCHEMA.partitionKey, TABLE_SCHEMA.sortKey]);
   for (const i of TABLE_SCHEMA.indexes) {
     attrs.add(i.partitionKey);
@@ -32,14 +35,25 @@ export function createTableInput(name: string): CreateTableCommandInput {
       ],
       Projection: { ProjectionType: i.projection },
     })),
-    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    ...(stream
+      ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }
+      : {}),
   };
 }
 
-/** Create the table if it does not exist (idempotent) and enable its TTL attribute. */
-export async function ensureTable(name: string): Promise<'created' | 'existed'> {
+/**
+ * Create the table if it does not exist (idempotent) and enable its TTL attribute. `stream:
+ * false` leaves its stream out, for a table nothing will read the stream of: the stream costs
+ * the request path nothing in AWS, but DynamoDB Local keeps every stream record of every table
+ * it has served and its writes to any streamed table slow down as they pile up (measured: 1 ms
+ * a put without a stream; 10 ms with one on a fresh DynamoDB Local, 21 ms after 20,000 records).
+ */
+export async function ensureTable(
+  name: string,
+  { stream = true }: { stream?: boolean } = {},
+): Promise<'created' | 'existed'> {
   try {
-    await db().send(new CreateTableCommand(createTableInput(name)));
+    await db().send(new CreateTableCommand(createTableInput(name, stream)));
   } catch (err) {
     if (err instanceof ResourceInUseException) return 'existed';
     throw err;

@@ -27,7 +27,7 @@ import {
   useBrowserApp,
 } from './support.ts';
 
-const app = useBrowserApp();
+const app = useBrowserApp({ streams: true });
 
 let mail: MailCapture | undefined;
 let mailTimer: NodeJS.Timeout | undefined;

@@ -61,9 +61,9 @@ export interface BrowserApp {
   }>;
 }
 
-/** The stack, the built app and one browser for this file. */
-export function useBrowserApp(): BrowserApp {
-  const api = useTestApi();
+/** The stack, the built app and one browser for this file (`streams`: as useTestApi's). */
+export function useBrowserApp(opts: { streams?: boolean } = {}): BrowserApp {
+  const api = useTestApi(opts);
   const app = { api } as BrowserApp;
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];

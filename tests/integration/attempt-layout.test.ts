@@ -25,7 +25,7 @@ import { sweep } from '../../functions/jobs/sweeper.ts';
 import { perfectAnswer, sampleAssessment, shownAnswer, textQuestions } from './fixtures.ts';
 import { type ApiResponse, useTestApi } from './support.ts';
 
-const api = useTestApi();
+const api = useTestApi({ streams: true });
 let employer: string;
 let assessmentId: string;
 

@@ -28,7 +28,7 @@ import { importBankNow } from '../../functions/services/imports.ts';
 import { perfectAnswer, sampleBank } from './fixtures.ts';
 import { useTestApi } from './support.ts';
 
-const api = useTestApi();
+const api = useTestApi({ streams: true });
 const ORG = 'calib';
 const ITEMS = 20;
 const CANDIDATES = 1000;

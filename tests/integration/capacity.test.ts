@@ -21,7 +21,7 @@ import { handler as statistics } from '../../functions/jobs/stream.ts';
 import { perfectAnswer } from './fixtures.ts';
 import { type ApiResponse, useTestApi } from './support.ts';
 
-const api = useTestApi();
+const api = useTestApi({ streams: true });
 let employer: string;
 
 interface Phase {

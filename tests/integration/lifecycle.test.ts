@@ -20,7 +20,7 @@ import { handler as mailJob } from '../../functions/jobs/mail.ts';
 import { sampleBank } from './fixtures.ts';
 import { useTestApi } from './support.ts';
 
-const api = useTestApi();
+const api = useTestApi({ streams: true });
 let employer: string;
 
 const BLUEPRINT = {

@@ -11,7 +11,7 @@ import { sampleBank } from './fixtures.ts';
 import { sesEvent } from './ses-events.ts';
 import { useTestApi } from './support.ts';
 
-const api = useTestApi();
+const api = useTestApi({ streams: true });
 let capture: MailCapture;
 let employer: string;
 /** The mail job fed by one poller for the whole file: each record is seen once, in order. */

@@ -31,7 +31,7 @@ vi.mock('../../functions/data/events.ts', async (importOriginal) => {
   };
 });
 
-const api = useTestApi();
+const api = useTestApi({ streams: true });
 let employer: string;
 let author: string;
 let assessmentId: string;

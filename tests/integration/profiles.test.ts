@@ -4,7 +4,7 @@ import { createStreamPoller } from '../../functions/data/stream-poller.ts';
 import { handler as statistics } from '../../functions/jobs/stream.ts';
 import { useTestApi } from './support.ts';
 
-const api = useTestApi();
+const api = useTestApi({ streams: true });
 const drain = () => createStreamPoller((e) => statistics(e)).drain();
 
 /** Ten single-choice questions (key b) in security and four sjt items in collaboration. */

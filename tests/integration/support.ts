@@ -34,8 +34,12 @@ export interface TestApi {
 /**
  * A real local gateway on a free loopback port, in front of a fresh table of its own in the
  * run's DynamoDB Local: every test file is isolated, and requests go over HTTP as a client's do.
+ * The table has a stream only with `streams: true`, for a file that runs a stream consumer
+ * (createStreamPoller): DynamoDB Local keeps every stream record of the run, and each write to a
+ * streamed table slows down as they pile up (functions/data/admin.ts, ensureTable), which made
+ * the files that ran late several times slower than alone (the imports suite 117 s against 30).
  */
-export function useTestApi(): TestApi {
+export function useTestApi({ streams = false }: { streams?: boolean } = {}): TestApi {
   const api = { base: '', table: '' } as TestApi;
   let server: ReturnType<typeof createGateway> | undefined;
   beforeAll(async () => {
@@ -43,7 +47,7 @@ export function useTestApi(): TestApi {
     process.env.TABLE_NAME = api.table = `test-${randomBytes(6).toString('hex')}`;
     process.env.ASSAY_LOCAL_DIR ??= '.local';
     await useLocalIssuer();
-    await ensureTable(api.table);
+    await ensureTable(api.table, { stream: streams });
     server = createGateway();
     await new Promise<void>((r) =>
       server!.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, r),
