@@ -95,7 +95,9 @@ const likelyEncoding = (bytes: Uint8Array) =>
 export function decodeUpload(bytes: Uint8Array, what = 'The file'): string {
   const bom = byteOrderMark(bytes);
   if (bom?.encoding === 'utf-32le' || bom?.encoding === 'utf-32be') {
-    refuse(`${what} is UTF-32, which Assay does not read. ${RESAVE}`);
+    refuse(
+      `${what} is UTF-32, which Assay does not read. Re-save it as UTF-8 (in most editors: Save As, Encoding "UTF-8"; or \`iconv -f UTF-32 -t UTF-8 old.gift > new.gift\`).`,
+    );
   }
   if (bom?.encoding === 'utf-16le' || bom?.encoding === 'utf-16be') {
     return utf16(bytes.subarray(bom.length), bom.encoding, what);
