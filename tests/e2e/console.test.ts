@@ -609,6 +609,47 @@ describeInBrowser('the console for employers', () => {
     ).toBe(404);
   }, 180_000);
 
+  it('offers Try again only when it can help: a missing assessment, report or question leads back to its list; a busy service offers Try again', async () => {
+    const org = 'console-missing';
+    const missing = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+    const { page } = await app.open();
+    await signIn(page, org, 'Both');
+    const alert = page.getByRole('alert');
+    const tryAgain = page.getByRole('button', { name: 'Try again' });
+
+    for (const [hash, back, heading] of [
+      [`#/assessments/${missing}`, '← All assessments', 'Assessments'],
+      [`#/assessments/${missing}/invite`, '← All assessments', 'Assessments'],
+      [`#/attempts/${missing}`, '← All assessments', 'Assessments'],
+      ['#/bank/no-such-question', '← Question bank', 'Question bank'],
+    ] as const) {
+      await page.goto(`${app.api.base}/console${hash}`);
+      await expect.poll(() => alert.textContent(), { timeout: 10_000 }).toMatch(/not found/);
+      expect(await tryAgain.count(), hash).toBe(0);
+      await page.getByRole('link', { name: back }).click();
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+    }
+
+    // The service busy: Try again, which asks again (and then says what the server says).
+    let busy = true;
+    await page.route(`**/v1/assessments/${missing}`, (route) =>
+      busy
+        ? route.fulfill({
+            status: 503,
+            headers: { 'content-type': 'application/problem+json', 'retry-after': '1' },
+            body: JSON.stringify({ type: 'about:blank', title: 'Busy', status: 503 }),
+          })
+        : route.fallback(),
+    );
+    await page.goto(`${app.api.base}/console#/assessments/${missing}`);
+    await expect.poll(() => alert.textContent(), { timeout: 10_000 }).toMatch(/busy/);
+    expect(await page.getByRole('link', { name: '← All assessments' }).count()).toBe(0);
+    busy = false;
+    await tryAgain.click();
+    await expect.poll(() => alert.textContent(), { timeout: 10_000 }).toMatch(/not found/);
+    expect(await tryAgain.count()).toBe(0);
+  });
+
   it('offers only the actions the server has: all of them today, none of the optional ones against a reduced document; send only where mail is sent', async () => {
     const org = 'console-actions';
     await seedBank(org, 'cact');

@@ -219,7 +219,12 @@ export async function showEdit(id: string) {
   show(m().loadingHeading, h('p', {}, m().loading));
   const [res] = await Promise.all([call('GET', `/assessments/${id}`), refreshAreas()]);
   if (!current(gen)) return;
-  if (res.status !== 200) return showProblem(m().editHeading, res, () => void showEdit(id));
+  if (res.status !== 200) {
+    return showProblem(m().editHeading, res, () => void showEdit(id), {
+      href: '/assessments',
+      text: m().backToAssessments,
+    });
+  }
   drawForm(res.body as Assessment);
 }
 

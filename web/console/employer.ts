@@ -270,7 +270,10 @@ export async function showAssessment(id: string, tab: 'invitations' | 'results')
   const res = await call('GET', `/assessments/${id}`);
   if (!current(gen)) return;
   if (res.status !== 200) {
-    return showProblem(m().assessmentHeading, res, () => void showAssessment(id, tab));
+    return showProblem(m().assessmentHeading, res, () => void showAssessment(id, tab), {
+      href: '/assessments',
+      text: m().backToAssessments,
+    });
   }
   const a = res.body as Assessment;
   const message = h('p', { class: 'message', role: 'status' });
@@ -601,7 +604,12 @@ export async function showInvite(id: string) {
     has('organisation') ? call('GET', '/organisation') : undefined,
   ]);
   if (!current(gen)) return;
-  if (res.status !== 200) return showProblem(m().inviteHeading, res, () => void showInvite(id));
+  if (res.status !== 200) {
+    return showProblem(m().inviteHeading, res, () => void showInvite(id), {
+      href: '/assessments',
+      text: m().backToAssessments,
+    });
+  }
   const a = res.body as Assessment;
   // Reached by its address (a bookmark, Back): an archived assessment takes no invitations, and
   // the API's refusal names an HTTP route; say it in the console's words instead of a form.
@@ -1068,7 +1076,10 @@ export async function showReport(attemptId: string) {
   ]);
   if (!current(gen)) return;
   if (res.status !== 200)
-    return showProblem(m().reportHeading, res, () => void showReport(attemptId));
+    return showProblem(m().reportHeading, res, () => void showReport(attemptId), {
+      href: '/assessments',
+      text: m().backToAssessments,
+    });
   const r = res.body as Report;
   const who = candidateLabel(r.candidate);
   const chart =
