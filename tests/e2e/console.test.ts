@@ -609,6 +609,75 @@ describeInBrowser('the console for employers', () => {
     ).toBe(404);
   }, 180_000);
 
+  it('warns before inviting an address that already has an open invitation: invite it again anyway, or leave it out', async () => {
+    const org = 'console-reinvite';
+    await seedBank(org, 'crei');
+    const ada = address('ada');
+    const grace = address('grace');
+    const alan = address('alan');
+    const { employer, assessmentId, invitations } = await assessmentWith(org, 'Reinvite', [
+      { name: 'Ada', email: ada },
+      { name: 'Grace', email: grace },
+    ]);
+    // Grace's invitation is revoked: no longer open, so inviting her again needs no warning.
+    const revoked = await app.api.request(
+      'DELETE',
+      `/v1/invitations/${invitations[1]!.invitationId}`,
+      {
+        token: employer,
+      },
+    );
+    expect(revoked.status).toBeLessThan(300);
+    const count = async () =>
+      (
+        await app.api.request('GET', `/v1/assessments/${assessmentId}/invitations?limit=200`, {
+          token: employer,
+        })
+      ).body.items.length as number;
+
+    const { page } = await app.open();
+    await signIn(page, org, 'Employer');
+    const invite = async (lines: string) => {
+      // From the assessment's page, as a person goes (the invite screen anew each time).
+      await page.goto(`${app.api.base}/console#/assessments/${assessmentId}`);
+      await page.getByRole('link', { name: 'Invite candidates' }).click();
+      await page.getByRole('heading', { name: 'Invite candidates' }).waitFor();
+      await page.getByLabel('Candidates', { exact: true }).fill(lines);
+      await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    };
+
+    // Ada (in upper case) again, with Alan and Grace: the warning names Ada only.
+    await invite(`Ada, ${ada.toUpperCase()}\nAlan, ${alan}\nGrace, ${grace}`);
+    const warning = page.getByRole('alert');
+    await warning.getByRole('heading', { name: '1 address was already invited' }).waitFor();
+    expect(await warning.getByRole('listitem').allTextContents()).toEqual([
+      expect.stringMatching(
+        new RegExp(`^Ada <${ada.toUpperCase()}>: invited .*, not started yet$`),
+      ),
+    ]);
+    expect(await count()).toBe(2); // nothing sent yet
+    await expectAccessible(page, 'already invited');
+    await warning
+      .getByRole('button', { name: 'Leave them out and invite the other 2 candidates' })
+      .click();
+    await page.getByRole('heading', { name: '2 candidates invited' }).waitFor();
+    expect(await count()).toBe(4);
+
+    // Only Ada: the warning's one choice is to invite her again anyway.
+    await invite(`Ada, ${ada}`);
+    await warning.getByRole('heading', { name: '1 address was already invited' }).waitFor();
+    expect(await warning.getByRole('button', { name: /Leave them out/ }).count()).toBe(0);
+    await warning.getByRole('button', { name: 'Invite this address again' }).click();
+    await page.getByRole('heading', { name: '1 candidate invited' }).waitFor();
+    expect(await count()).toBe(5);
+
+    // Alan now has an open invitation too; no warning for an address never invited.
+    const fresh = address('fresh');
+    await invite(`Fresh, ${fresh}`);
+    await page.getByRole('heading', { name: '1 candidate invited' }).waitFor();
+    expect(await count()).toBe(6);
+  });
+
   it('offers Try again only when it can help: a missing assessment, report or question leads back to its list; a busy service offers Try again', async () => {
     const org = 'console-missing';
     const missing = '01ARZ3NDEKTSV4RRFFQ69G5FAV';

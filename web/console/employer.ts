@@ -22,11 +22,13 @@ import {
   state,
 } from './app.ts';
 import {
+  alreadyInvited,
   type CandidateLocale,
   csvText,
   LOCALES,
   languagesOf,
   MAX_CANDIDATES,
+  type ParsedCandidates,
   parseCandidates,
   withLanguage,
 } from './candidates.ts';
@@ -744,13 +746,72 @@ export async function showInvite(id: string) {
       return;
     }
     setFieldError(expires.input, expires.error, '');
-    const expiresAt = endOfDay(day);
+    submit.disabled = true;
+    // An address with an open invitation to this assessment: say so before sending again.
+    const listed = await callAll<Invitation>(`/assessments/${id}/invitations`);
+    submit.disabled = false;
+    const checked = listed.res.status === 200;
+    const again = checked ? alreadyInvited(parsed.candidates, listed.items) : [];
+    if (!again.length) return void sendInvites(parsed.candidates, endOfDay(day), checked);
+    const rest = parsed.candidates.filter((c) => !again.some((x) => x.candidate === c));
+    const warning = h(
+      'div',
+      { class: 'notice already-invited', role: 'alert', tabindex: -1 },
+      h('h2', {}, m().alreadyInvitedHeading(again.length)),
+      h('p', {}, m().alreadyInvitedText(again.length)),
+      h(
+        'ul',
+        {},
+        ...again.map(({ candidate, invitation }) =>
+          h(
+            'li',
+            {},
+            m().alreadyInvitedRow(
+              candidate.name ? `${candidate.name} <${candidate.email}>` : (candidate.email ?? ''),
+              invitation.status,
+              dateTime('en', invitation.createdAt),
+            ),
+          ),
+        ),
+      ),
+      h(
+        'p',
+        { class: 'actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            onclick: () => void sendInvites(parsed.candidates, endOfDay(day), true),
+          },
+          m().inviteAgain(again.length),
+        ),
+        rest.length
+          ? h(
+              'button',
+              { type: 'button', onclick: () => void sendInvites(rest, endOfDay(day), true) },
+              m().leaveOutRest(rest.length),
+            )
+          : '',
+      ),
+    );
+    result.replaceChildren(warning);
+    warning.focus();
+  });
+  // The list changed since a warning: the warning no longer describes it.
+  text.addEventListener('input', () => result.replaceChildren());
+
+  async function sendInvites(
+    candidates: ParsedCandidates['candidates'],
+    expiresAt: string,
+    checked: boolean,
+  ) {
     const sending = sendable && send.checked;
     submit.disabled = true;
+    for (const b of result.querySelectorAll('button')) b.disabled = true;
     const res = await call('POST', `/assessments/${id}/invitations`, {
       headers: { 'idempotency-key': crypto.randomUUID() },
       body: {
-        candidates: withLanguage(parsed.candidates, language.input.value as CandidateLocale),
+        candidates: withLanguage(candidates, language.input.value as CandidateLocale),
         expiresAt,
         ...(sending ? { send: true } : {}),
       },
@@ -760,7 +821,7 @@ export async function showInvite(id: string) {
       const errors = (res.body?.errors ?? []) as { path: string; message: string }[];
       const where = (path: string) => {
         const i = /^candidates\[(\d+)\]/.exec(path);
-        if (i) return m().lineProblem(parsed.candidates[Number(i[1])]?.line ?? 0, '');
+        if (i) return m().lineProblem(candidates[Number(i[1])]?.line ?? 0, '');
         return path === 'expiresAt' ? `${m().expiresLabel}: ` : `${path}: `;
       };
       const onExpiry = errors.find((er) => er.path === 'expiresAt');
@@ -780,10 +841,13 @@ export async function showInvite(id: string) {
     }
     const issued = res.body.invitations as Invitation[];
     form.hidden = true;
-    result.replaceChildren(issuedView(a, issued, sending));
+    result.replaceChildren(
+      checked ? '' : h('p', { class: 'notice' }, m().invitedCheckFailed),
+      issuedView(a, issued, sending),
+    );
     result.querySelector('h2')?.focus();
     announce(m().invited(issued.length));
-  });
+  }
   show(
     m().inviteHeading,
     h('p', { class: 'breadcrumb' }, link(`/assessments/${id}`, m().backTo(a.title))),

@@ -273,6 +273,18 @@ const en = {
   sendLabel: 'Email each candidate their link (those with an email address)',
   noSendHint: 'This deployment sends no email: you get each link here, once, to send yourself.',
   invite: 'Invite',
+  alreadyInvitedHeading: (n: number) =>
+    `${plural('en', n, { one: '# address was', other: '# addresses were' })} already invited`,
+  alreadyInvitedText: (n: number) =>
+    `${n === 1 ? 'This address already has' : 'These addresses already have'} an open invitation to this assessment. Inviting again gives ${n === 1 ? 'it' : 'each'} a second link; the first one keeps working until it expires or you revoke it.`,
+  alreadyInvitedRow: (who: string, status: string, since: string) =>
+    `${who}: ${status === 'started' ? `invited ${since}, test started` : `invited ${since}, not started yet`}`,
+  inviteAgain: (n: number) =>
+    n === 1 ? 'Invite this address again' : `Invite these ${n} addresses again`,
+  leaveOutRest: (n: number) =>
+    `Leave them out and invite the other ${plural('en', n, { one: '# candidate', other: '# candidates' })}`,
+  invitedCheckFailed:
+    'Whether any of these addresses had already been invited could not be checked just now, so every candidate listed was invited.',
   invited: (n: number) =>
     `${plural('en', n, { one: '# candidate', other: '# candidates' })} invited.`,
   invitedHeading: (n: number) =>
