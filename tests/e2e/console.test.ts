@@ -260,12 +260,16 @@ describeInBrowser('the console for employers', () => {
     await expect.poll(() => page.locator('#expires-error').innerText()).toMatch(/^Choose a day/);
     expect(await page.evaluate('document.activeElement?.id')).toBe('expires');
     await lastDay.fill(weekOn);
-    // What only the server refuses is listed by line, and focus goes to the list.
+    // What only the server refuses is listed by line and column, in words (not the API's
+    // candidates[0].name), and focus goes to the list.
     await candidates.fill(`Ada\u0007 Lovelace, ${ada}`);
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
     await expect
       .poll(() => page.evaluate("document.activeElement?.closest('.error-summary')?.innerText"))
-      .toContain('Line 1: Contains the control character U+0007');
+      .toContain('Line 1, name: Contains the control character U+0007');
+    const refused = await page.locator('.error-summary').innerText();
+    expect(refused).toMatch(/^Nobody was invited: fix these and invite again/);
+    expect(refused).not.toContain('candidates[0]');
     await candidates.fill(`Ada Lovelace, ${ada}\nGrace Hopper <${grace}>, ru`);
     await capture(page, 'console-invite');
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
@@ -952,7 +956,10 @@ describeInBrowser('the console for employers', () => {
     // The shipped bank is not in this test's table: problem-solving has no questions.
     await page.getByRole('button', { name: 'Create assessment' }).click();
     await page.getByRole('heading', { name: 'Fix these first' }).waitFor();
-    expect(await page.locator('.error-summary').innerText()).toMatch(/^Problem-solving: needs/m);
+    // The summary names the field the server's message is about, as a person finds it.
+    expect(await page.locator('.error-summary').innerText()).toMatch(
+      /^Section 2, Area: Problem-solving: needs/m,
+    );
     await expectReflow(page, 'create with errors');
     await second.getByLabel('Area').selectOption('collaboration');
     await page.getByRole('button', { name: 'Create assessment' }).click();

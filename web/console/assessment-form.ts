@@ -412,7 +412,7 @@ function drawForm(a: Assessment | undefined) {
     const errors = ((res.body?.errors ?? []) as FieldProblem[]).map((e) =>
       e.path.startsWith('sections') ? { ...e, message: inScreenWords(e.message, known) } : e,
     );
-    showErrors(summary, clearable(), fieldFor, errors, problemText(res));
+    showErrors(summary, clearable(), fieldFor, errors, problemText(res), true);
   });
 
   show(

@@ -819,9 +819,14 @@ export async function showInvite(id: string) {
     submit.disabled = false;
     if (res.status !== 201) {
       const errors = (res.body?.errors ?? []) as { path: string; message: string }[];
+      // The server names a candidate's field by its path (candidates[2].name): a person reads
+      // the line and the column.
       const where = (path: string) => {
-        const i = /^candidates\[(\d+)\]/.exec(path);
-        if (i) return m().lineProblem(candidates[Number(i[1])]?.line ?? 0, '');
+        const i = /^candidates\[(\d+)\](?:\.(\w+))?/.exec(path);
+        if (i) {
+          const line = candidates[Number(i[1])]?.line ?? 0;
+          return `${m().lineProblem(line, '').replace(/: $/, '')}${i[2] ? `, ${m().candidateField(i[2])}` : ''}: `;
+        }
         return path === 'expiresAt' ? `${m().expiresLabel}: ` : `${path}: `;
       };
       const onExpiry = errors.find((er) => er.path === 'expiresAt');
@@ -829,7 +834,7 @@ export async function showInvite(id: string) {
       const summary = h(
         'div',
         { class: 'error-summary', role: 'alert', tabindex: -1 },
-        h('p', {}, problemText(res)),
+        errors.length ? h('h2', {}, m().notInvited) : h('p', {}, problemText(res)),
         errors.length
           ? h('ul', {}, ...errors.map((er) => h('li', {}, `${where(er.path)}${er.message}`)))
           : '',

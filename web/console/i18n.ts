@@ -266,6 +266,15 @@ const en = {
     `${plural('en', n, { one: '# line needs', other: '# lines need' })} fixing (listed below).`,
   candidatesNone: 'Add at least one candidate.',
   lineProblem: (line: number, message: string) => `Line ${line}: ${message}`,
+  candidateField: (field: string) =>
+    ({
+      name: 'name',
+      email: 'email address',
+      locale: 'language',
+      extraTimePercent: 'extra time',
+      externalId: 'external id',
+    })[field] ?? field,
+  notInvited: 'Nobody was invited: fix these and invite again',
   expiresLabel: 'Links expire at the end of',
   expiresHint: 'A day from tomorrow on; links stop working after it.',
   expiresInvalid: 'Choose the day the links expire.',
