@@ -703,6 +703,12 @@ describeInBrowser('the console for employers', () => {
       await page.getByRole('heading', { name: heading, exact: true }).waitFor();
     }
 
+    // An address that is no screen at all: the way back, not a dead end.
+    await page.goto(`${app.api.base}/console#/no-such-screen`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await page.getByRole('link', { name: '← All assessments' }).click();
+    await page.getByRole('heading', { name: 'Assessments', exact: true }).waitFor();
+
     // The service busy: Try again, which asks again (and then says what the server says).
     let busy = true;
     await page.route(`**/v1/assessments/${missing}`, (route) =>
