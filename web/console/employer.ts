@@ -484,7 +484,7 @@ function invitationActions(
         const res = await call('POST', `/attempts/${i.attemptId}/extend`, {
           body: { minutes: Number(values.minutes), reason: values.reason },
         });
-        if (res.status === 200) say(message, m().extended(who, values.minutes!), 'ok');
+        if (res.status === 200) say(message, m().extended(who, Number(values.minutes)), 'ok');
         else say(message, problemText(res), 'error');
         await refresh();
       }),

@@ -217,7 +217,8 @@ const en = {
   extendHeading: (who: string) => `More time for ${who}`,
   extendMinutes: 'Minutes to add',
   extendReason: 'Reason (kept in the audit trail)',
-  extended: (who: string, minutes: string) => `${who} has ${minutes} more minutes.`,
+  extended: (who: string, minutes: number) =>
+    `${who} has ${plural('en', minutes, { one: '# more minute', other: '# more minutes' })}.`,
   resend: 'New link',
   resendOf: (who: string) => `New link for ${who}`,
   resendHeading: (who: string) => `A new link for ${who}?`,

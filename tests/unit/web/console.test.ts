@@ -25,6 +25,7 @@ import {
 import { capabilitiesOf, routesOf } from '../../../web/console/capabilities.ts';
 import { changesOf } from '../../../web/console/changes.ts';
 import { promptExcerpt } from '../../../web/console/excerpt.ts';
+import { CATALOGUE } from '../../../web/console/i18n.ts';
 import { fromPoll, fromUpload, uploadFormat, where } from '../../../web/console/imports.ts';
 import type { Assessment } from '../../../web/console/model.ts';
 import { estimateSeconds, type ResultRow, sortResults } from '../../../web/console/results.ts';
@@ -328,6 +329,18 @@ describe('addresses already invited to the assessment', () => {
       },
     ]);
     expect(found.map((f) => f.invitation.createdAt)).toEqual(['2026-11-03T00:00:00.000Z']);
+  });
+});
+
+describe('the console’s words', () => {
+  it('count minutes of more time in the right number', () => {
+    expect(CATALOGUE.en.extended('Ada', 1)).toBe('Ada has 1 more minute.');
+    expect(CATALOGUE.en.extended('Ada', 15)).toBe('Ada has 15 more minutes.');
+  });
+
+  it('say which column of a candidate’s line the server refused, in words', () => {
+    expect(CATALOGUE.en.candidateField('extraTimePercent')).toBe('extra time');
+    expect(CATALOGUE.en.candidateField('email')).toBe('email address');
   });
 });
 
