@@ -74,14 +74,21 @@ export function fileError(issues: FieldIssue[], what: string): ValidationError {
  * A validation message of a field Moodle names differently, in Moodle's terms: Assay's minimum
  * lengths are its own rules, so the message says which text is short and what to do.
  */
-function inMoodleTerms(field: string, message: string, format: MoodleFormat): string {
+function inMoodleTerms(
+  field: string,
+  message: string,
+  format: MoodleFormat,
+  value: unknown,
+): string {
   if (field === '.answer.pairs' && message === 'Give 2-10 pairs.') {
     return `A matching question needs 2 to 10 pairs, each ${format === 'xml' ? 'a <subquestion> with text and an <answer>' : '"=left -> right"'}.`;
   }
-  const short = /^Too small: expected string to have >=(\d+) characters$/.exec(message);
-  if (!short) return message;
+  // The length messages of domain/z.ts: "Must be 10 to 4000 characters.", "Must not be empty."
+  const bounds = /^Must (?:be (\d+) to \d+|be at least (\d+)|not be empty)/.exec(message);
+  const least = Number(bounds?.[1] ?? bounds?.[2] ?? 1);
+  if (!bounds || typeof value !== 'string' || value.length >= least) return message;
   if (field === '.prompt') {
-    return `The question text is shorter than ${short[1]} characters, the least Assay accepts: write the question out in full${format === 'xml' ? ' in <questiontext>' : ' before the answer block "{"'}.`;
+    return `The question text is shorter than ${least} characters, the least Assay accepts: write the question out in full${format === 'xml' ? ' in <questiontext>' : ' before the answer block "{"'}.`;
   }
   if (field === '.title') return `The ${NAME_SYNTAX[format]} is empty: give the question a name.`;
   return message;
@@ -236,9 +243,15 @@ export function assembleImport(
     const r = validateQuestion(d.raw, `questions[${d.index}]`);
     for (const i of r.issues) {
       if (d.raw.area === undefined && i.path === `questions[${d.index}].area`) continue; // reported
+      const field = i.path.slice(`questions[${d.index}]`.length);
       issues.push({
         ...i,
-        message: inMoodleTerms(i.path.slice(`questions[${d.index}]`.length), i.message, format),
+        message: inMoodleTerms(
+          field,
+          i.message,
+          format,
+          (d.raw as Record<string, unknown>)[field.slice(1)],
+        ),
         ...locate(d, i.path),
         ...who(questionId),
       });

@@ -68,6 +68,10 @@ export const ROLE_NAMES = {
   feedback: 'feedback',
 } as const;
 
+/** How the author writes an answer worth 100%, in the file's syntax: `"=" or =%100%`, `<answer fraction="100">`. */
+export const fullMark = (r: Reader) =>
+  r.format === 'xml' ? '<answer fraction="100">' : `written "=" or ${r.weight(100, '=')}`;
+
 /** The two formats Moodle exports questions in. */
 export type MoodleFormat = 'gift' | 'xml';
 

@@ -335,6 +335,9 @@ export function answerKind(q: QuestionContent): AnswerKind {
 }
 
 /** Validate a candidate's answer against the question it answers. */
+/** domain/z.ts's message for a value of the wrong type ("Must be a list."). */
+const WRONG_TYPE = /^Must be (?:text|a list|an object|a number|true or false|a value)\.$/;
+
 export function parseResponse(
   q: QuestionContent,
   raw: unknown,
@@ -347,8 +350,7 @@ export function parseResponse(
     ok: false,
     issues: issuesOf(r.error, 'answer').map((i) => ({
       ...i,
-      message:
-        i.path === 'answer' && /^Invalid input/.test(i.message) ? takes : `${takes} ${i.message}`,
+      message: i.path === 'answer' && WRONG_TYPE.test(i.message) ? takes : `${takes} ${i.message}`,
     })),
   };
 }

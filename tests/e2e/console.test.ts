@@ -260,12 +260,16 @@ describeInBrowser('the console for employers', () => {
     await expect.poll(() => page.locator('#expires-error').innerText()).toMatch(/^Choose a day/);
     expect(await page.evaluate('document.activeElement?.id')).toBe('expires');
     await lastDay.fill(weekOn);
-    // What only the server refuses is listed by line, and focus goes to the list.
+    // What only the server refuses is listed by line and column, in words (not the API's
+    // candidates[0].name), and focus goes to the list.
     await candidates.fill(`Ada\u0007 Lovelace, ${ada}`);
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
     await expect
       .poll(() => page.evaluate("document.activeElement?.closest('.error-summary')?.innerText"))
-      .toContain('Line 1: Contains the control character U+0007');
+      .toContain('Line 1, name: Contains the control character U+0007');
+    const refused = await page.locator('.error-summary').innerText();
+    expect(refused).toMatch(/^Nobody was invited: fix these and invite again/);
+    expect(refused).not.toContain('candidates[0]');
     await candidates.fill(`Ada Lovelace, ${ada}\nGrace Hopper <${grace}>, ru`);
     await capture(page, 'console-invite');
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
@@ -609,6 +613,122 @@ describeInBrowser('the console for employers', () => {
     ).toBe(404);
   }, 180_000);
 
+  it('warns before inviting an address that already has an open invitation: invite it again anyway, or leave it out', async () => {
+    const org = 'console-reinvite';
+    await seedBank(org, 'crei');
+    const ada = address('ada');
+    const grace = address('grace');
+    const alan = address('alan');
+    const { employer, assessmentId, invitations } = await assessmentWith(org, 'Reinvite', [
+      { name: 'Ada', email: ada },
+      { name: 'Grace', email: grace },
+    ]);
+    // Grace's invitation is revoked: no longer open, so inviting her again needs no warning.
+    const revoked = await app.api.request(
+      'DELETE',
+      `/v1/invitations/${invitations[1]!.invitationId}`,
+      {
+        token: employer,
+      },
+    );
+    expect(revoked.status).toBeLessThan(300);
+    const count = async () =>
+      (
+        await app.api.request('GET', `/v1/assessments/${assessmentId}/invitations?limit=200`, {
+          token: employer,
+        })
+      ).body.items.length as number;
+
+    const { page } = await app.open();
+    await signIn(page, org, 'Employer');
+    const invite = async (lines: string) => {
+      // From the assessment's page, as a person goes (the invite screen anew each time).
+      await page.goto(`${app.api.base}/console#/assessments/${assessmentId}`);
+      await page.getByRole('link', { name: 'Invite candidates' }).click();
+      await page.getByRole('heading', { name: 'Invite candidates' }).waitFor();
+      await page.getByLabel('Candidates', { exact: true }).fill(lines);
+      await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    };
+
+    // Ada (in upper case) again, with Alan and Grace: the warning names Ada only.
+    await invite(`Ada, ${ada.toUpperCase()}\nAlan, ${alan}\nGrace, ${grace}`);
+    const warning = page.getByRole('alert');
+    await warning.getByRole('heading', { name: '1 address was already invited' }).waitFor();
+    expect(await warning.getByRole('listitem').allTextContents()).toEqual([
+      expect.stringMatching(
+        new RegExp(`^Ada <${ada.toUpperCase()}>: invited .*, not started yet$`),
+      ),
+    ]);
+    expect(await count()).toBe(2); // nothing sent yet
+    await expectAccessible(page, 'already invited');
+    await warning
+      .getByRole('button', { name: 'Leave them out and invite the other 2 candidates' })
+      .click();
+    await page.getByRole('heading', { name: '2 candidates invited' }).waitFor();
+    expect(await count()).toBe(4);
+
+    // Only Ada: the warning's one choice is to invite her again anyway.
+    await invite(`Ada, ${ada}`);
+    await warning.getByRole('heading', { name: '1 address was already invited' }).waitFor();
+    expect(await warning.getByRole('button', { name: /Leave them out/ }).count()).toBe(0);
+    await warning.getByRole('button', { name: 'Invite this address again' }).click();
+    await page.getByRole('heading', { name: '1 candidate invited' }).waitFor();
+    expect(await count()).toBe(5);
+
+    // Alan now has an open invitation too; no warning for an address never invited.
+    const fresh = address('fresh');
+    await invite(`Fresh, ${fresh}`);
+    await page.getByRole('heading', { name: '1 candidate invited' }).waitFor();
+    expect(await count()).toBe(6);
+  });
+
+  it('offers Try again only when it can help: a missing assessment, report or question leads back to its list; a busy service offers Try again', async () => {
+    const org = 'console-missing';
+    const missing = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+    const { page } = await app.open();
+    await signIn(page, org, 'Both');
+    const alert = page.getByRole('alert');
+    const tryAgain = page.getByRole('button', { name: 'Try again' });
+
+    for (const [hash, back, heading] of [
+      [`#/assessments/${missing}`, '← All assessments', 'Assessments'],
+      [`#/assessments/${missing}/invite`, '← All assessments', 'Assessments'],
+      [`#/attempts/${missing}`, '← All assessments', 'Assessments'],
+      ['#/bank/no-such-question', '← Question bank', 'Question bank'],
+    ] as const) {
+      await page.goto(`${app.api.base}/console${hash}`);
+      await expect.poll(() => alert.textContent(), { timeout: 10_000 }).toMatch(/not found/);
+      expect(await tryAgain.count(), hash).toBe(0);
+      await page.getByRole('link', { name: back }).click();
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+    }
+
+    // An address that is no screen at all: the way back, not a dead end.
+    await page.goto(`${app.api.base}/console#/no-such-screen`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await page.getByRole('link', { name: '← All assessments' }).click();
+    await page.getByRole('heading', { name: 'Assessments', exact: true }).waitFor();
+
+    // The service busy: Try again, which asks again (and then says what the server says).
+    let busy = true;
+    await page.route(`**/v1/assessments/${missing}`, (route) =>
+      busy
+        ? route.fulfill({
+            status: 503,
+            headers: { 'content-type': 'application/problem+json', 'retry-after': '1' },
+            body: JSON.stringify({ type: 'about:blank', title: 'Busy', status: 503 }),
+          })
+        : route.fallback(),
+    );
+    await page.goto(`${app.api.base}/console#/assessments/${missing}`);
+    await expect.poll(() => alert.textContent(), { timeout: 10_000 }).toMatch(/busy/);
+    expect(await page.getByRole('link', { name: '← All assessments' }).count()).toBe(0);
+    busy = false;
+    await tryAgain.click();
+    await expect.poll(() => alert.textContent(), { timeout: 10_000 }).toMatch(/not found/);
+    expect(await tryAgain.count()).toBe(0);
+  });
+
   it('offers only the actions the server has: all of them today, none of the optional ones against a reduced document; send only where mail is sent', async () => {
     const org = 'console-actions';
     await seedBank(org, 'cact');
@@ -842,7 +962,10 @@ describeInBrowser('the console for employers', () => {
     // The shipped bank is not in this test's table: problem-solving has no questions.
     await page.getByRole('button', { name: 'Create assessment' }).click();
     await page.getByRole('heading', { name: 'Fix these first' }).waitFor();
-    expect(await page.locator('.error-summary').innerText()).toMatch(/^Problem-solving: needs/m);
+    // The summary names the field the server's message is about, as a person finds it.
+    expect(await page.locator('.error-summary').innerText()).toMatch(
+      /^Section 2, Area: Problem-solving: needs/m,
+    );
     await expectReflow(page, 'create with errors');
     await second.getByLabel('Area').selectOption('collaboration');
     await page.getByRole('button', { name: 'Create assessment' }).click();

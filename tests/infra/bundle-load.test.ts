@@ -201,7 +201,7 @@ describe('the GIFT and Moodle XML readers (#side/moodle-readers)', () => {
 
   it("copy neither validation nor the error classes: those are the bundle's own", () => {
     // No zod (its messages), no question types (a key schema's message), no error class.
-    expect(readers).not.toContain('Invalid input');
+    expect(readers).not.toContain('Matches none of the accepted forms');
     expect(readers).not.toContain('extends Error');
     expect(readers).not.toContain('validation-failed');
   });

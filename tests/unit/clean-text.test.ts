@@ -120,7 +120,7 @@ describe('clean text', () => {
     expect(r.success).toBe(false);
     expect(r.error?.issues.map((i) => i.message)).toEqual([
       'Contains the control character U+0007 at character 1: remove it.',
-      'Too big: expected string to have <=3 characters',
+      'Must be 1 to 3 characters.',
     ]);
   });
 

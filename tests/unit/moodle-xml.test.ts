@@ -319,6 +319,62 @@ const common = fc.record(
 const gen = { text: (min: number, max: number) => textOf(min, max, 12), number: storableNumber };
 const valid = anyQuestion(gen, common).filter((q) => validateQuestion(q).question !== undefined);
 
+describe("Moodle XML's messages speak XML, not GIFT", () => {
+  const single = (...answers: string[]) =>
+    question(
+      'multichoice',
+      'Pick one',
+      [
+        text('questiontext', 'Which one is the right answer here?'),
+        '    <single>true</single>',
+        ...answers,
+      ].join('\n'),
+    );
+  const short = (...answers: string[]) =>
+    question(
+      'shortanswer',
+      'Name it',
+      [text('questiontext', 'Name the protocol that ships web pages.'), ...answers].join('\n'),
+    );
+  const numerical = (...answers: string[]) =>
+    question(
+      'numerical',
+      'Count',
+      [text('questiontext', 'How many bits are there in a byte?'), ...answers].join('\n'),
+    );
+  const cases: [string, string, RegExp][] = [
+    [
+      'a single choice with no answer worth 100%',
+      single(answer(50, 'A'), answer(0, 'B')),
+      /<answer fraction="100">/,
+    ],
+    [
+      'a single choice with a penalty',
+      single(answer(100, 'A'), answer(-50, 'B')),
+      /fraction="0"|<single>false<\/single>/,
+    ],
+    [
+      'a short answer with no answer worth 100%',
+      short(answer(50, 'HTTP')),
+      /<answer fraction="100">/,
+    ],
+    ['a short answer that is empty', short(answer(100, '')), /<answer>'s <text>/],
+    [
+      'a numerical question with no answer worth 100%',
+      numerical(answer(50, '8')),
+      /<answer fraction="100">/,
+    ],
+  ];
+
+  it.each(cases)('%s', (_, xml, says) => {
+    const messages = problems(quiz(xml)).map((i) => i.message);
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.join('\n')).toMatch(says);
+    // GIFT's marks: "=" before a right answer, "=%100%", "~%50%".
+    for (const m of messages) expect(m).not.toMatch(/"=|=%|~%|after "="/);
+  });
+});
+
 describe('Moodle XML round trip', () => {
   it('keeps every question Moodle XML can express unchanged through toMoodleXml and parseMoodleXml, and says why it skips the others', () => {
     fc.assert(

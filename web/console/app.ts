@@ -113,12 +113,30 @@ export function problemText(res: ApiResponse): string {
   return typeof detail === 'string' ? detail : m().failed(res.status);
 }
 
-/** A screen that could not load, with Try again. */
-export function showProblem(title: string, res: ApiResponse, retry: () => void) {
+/**
+ * Whether asking again can help: the service unreachable, busy or failing (0, 408, 429, 5xx).
+ * A 404, a 403 or a refused request gives the same answer every time.
+ */
+export const canRetry = (status: number) =>
+  status === 0 || status === 408 || status === 429 || status >= 500;
+
+/**
+ * A screen that could not load: Try again when that can help (`canRetry`), else the way back
+ * (`back`: a link to the list the thing was in), since retrying what does not exist cannot.
+ */
+export function showProblem(
+  title: string,
+  res: ApiResponse,
+  retry: () => void,
+  back?: { href: string; text: string },
+) {
+  const next = canRetry(res.status)
+    ? h('button', { type: 'button', onclick: retry }, m().tryAgain)
+    : back && link(back.href, back.text);
   show(
     title,
     h('p', { class: 'notice', role: 'alert' }, problemText(res)),
-    h('p', {}, h('button', { type: 'button', onclick: retry }, m().tryAgain)),
+    next && h('p', {}, next),
   );
 }
 

@@ -219,7 +219,12 @@ export async function showEdit(id: string) {
   show(m().loadingHeading, h('p', {}, m().loading));
   const [res] = await Promise.all([call('GET', `/assessments/${id}`), refreshAreas()]);
   if (!current(gen)) return;
-  if (res.status !== 200) return showProblem(m().editHeading, res, () => void showEdit(id));
+  if (res.status !== 200) {
+    return showProblem(m().editHeading, res, () => void showEdit(id), {
+      href: '/assessments',
+      text: m().backToAssessments,
+    });
+  }
   drawForm(res.body as Assessment);
 }
 
@@ -407,7 +412,7 @@ function drawForm(a: Assessment | undefined) {
     const errors = ((res.body?.errors ?? []) as FieldProblem[]).map((e) =>
       e.path.startsWith('sections') ? { ...e, message: inScreenWords(e.message, known) } : e,
     );
-    showErrors(summary, clearable(), fieldFor, errors, problemText(res));
+    showErrors(summary, clearable(), fieldFor, errors, problemText(res), true);
   });
 
   show(

@@ -225,7 +225,12 @@ export async function showQuestion(id: string) {
   const path = `/questions/${encodeURIComponent(id)}`;
   const [res, stats] = await Promise.all([call('GET', path), call('GET', `${path}/stats`)]);
   if (!current(gen)) return;
-  if (res.status !== 200) return showProblem(id, res, () => void showQuestion(id));
+  if (res.status !== 200) {
+    return showProblem(id, res, () => void showQuestion(id), {
+      href: '/bank',
+      text: m().backToBank,
+    });
+  }
   const q = res.body as Question;
   // Moodle's partial credit (`{weights}` on single and multi): the options worth something.
   const weights =

@@ -262,3 +262,35 @@ export function languagesOf(
   }
   return LOCALES.filter((l) => counts.has(l)).map((l) => [l, counts.get(l)!]);
 }
+
+/** What `alreadyInvited` reads of an invitation (the API's Invitation view). */
+export interface InvitationSeen {
+  status: string;
+  createdAt: string;
+  candidate: { email?: string };
+}
+
+/**
+ * The candidates whose address already has an open invitation to the assessment (one not yet
+ * used, or being taken: `pending` or `started`), each with the latest such invitation. Addresses
+ * compare without regard to case. An expired, revoked, undeliverable or completed invitation is
+ * not open: inviting that address again is what the employer means to do.
+ */
+export function alreadyInvited<C extends CandidateRow, I extends InvitationSeen>(
+  candidates: readonly C[],
+  invitations: readonly I[],
+): { candidate: C; invitation: I }[] {
+  const open = new Map<string, I>();
+  for (const inv of invitations) {
+    const email = inv.candidate.email?.trim().toLowerCase();
+    if (!email || (inv.status !== 'pending' && inv.status !== 'started')) continue;
+    const seen = open.get(email);
+    if (!seen || seen.createdAt < inv.createdAt) open.set(email, inv);
+  }
+  const out: { candidate: C; invitation: I }[] = [];
+  for (const candidate of candidates) {
+    const invitation = open.get(candidate.email?.trim().toLowerCase() ?? '');
+    if (invitation) out.push({ candidate, invitation });
+  }
+  return out;
+}

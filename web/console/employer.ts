@@ -22,11 +22,13 @@ import {
   state,
 } from './app.ts';
 import {
+  alreadyInvited,
   type CandidateLocale,
   csvText,
   LOCALES,
   languagesOf,
   MAX_CANDIDATES,
+  type ParsedCandidates,
   parseCandidates,
   withLanguage,
 } from './candidates.ts';
@@ -270,7 +272,10 @@ export async function showAssessment(id: string, tab: 'invitations' | 'results')
   const res = await call('GET', `/assessments/${id}`);
   if (!current(gen)) return;
   if (res.status !== 200) {
-    return showProblem(m().assessmentHeading, res, () => void showAssessment(id, tab));
+    return showProblem(m().assessmentHeading, res, () => void showAssessment(id, tab), {
+      href: '/assessments',
+      text: m().backToAssessments,
+    });
   }
   const a = res.body as Assessment;
   const message = h('p', { class: 'message', role: 'status' });
@@ -479,7 +484,7 @@ function invitationActions(
         const res = await call('POST', `/attempts/${i.attemptId}/extend`, {
           body: { minutes: Number(values.minutes), reason: values.reason },
         });
-        if (res.status === 200) say(message, m().extended(who, values.minutes!), 'ok');
+        if (res.status === 200) say(message, m().extended(who, Number(values.minutes)), 'ok');
         else say(message, problemText(res), 'error');
         await refresh();
       }),
@@ -601,7 +606,12 @@ export async function showInvite(id: string) {
     has('organisation') ? call('GET', '/organisation') : undefined,
   ]);
   if (!current(gen)) return;
-  if (res.status !== 200) return showProblem(m().inviteHeading, res, () => void showInvite(id));
+  if (res.status !== 200) {
+    return showProblem(m().inviteHeading, res, () => void showInvite(id), {
+      href: '/assessments',
+      text: m().backToAssessments,
+    });
+  }
   const a = res.body as Assessment;
   // Reached by its address (a bookmark, Back): an archived assessment takes no invitations, and
   // the API's refusal names an HTTP route; say it in the console's words instead of a form.
@@ -736,13 +746,72 @@ export async function showInvite(id: string) {
       return;
     }
     setFieldError(expires.input, expires.error, '');
-    const expiresAt = endOfDay(day);
+    submit.disabled = true;
+    // An address with an open invitation to this assessment: say so before sending again.
+    const listed = await callAll<Invitation>(`/assessments/${id}/invitations`);
+    submit.disabled = false;
+    const checked = listed.res.status === 200;
+    const again = checked ? alreadyInvited(parsed.candidates, listed.items) : [];
+    if (!again.length) return void sendInvites(parsed.candidates, endOfDay(day), checked);
+    const rest = parsed.candidates.filter((c) => !again.some((x) => x.candidate === c));
+    const warning = h(
+      'div',
+      { class: 'notice already-invited', role: 'alert', tabindex: -1 },
+      h('h2', {}, m().alreadyInvitedHeading(again.length)),
+      h('p', {}, m().alreadyInvitedText(again.length)),
+      h(
+        'ul',
+        {},
+        ...again.map(({ candidate, invitation }) =>
+          h(
+            'li',
+            {},
+            m().alreadyInvitedRow(
+              candidate.name ? `${candidate.name} <${candidate.email}>` : (candidate.email ?? ''),
+              invitation.status,
+              dateTime('en', invitation.createdAt),
+            ),
+          ),
+        ),
+      ),
+      h(
+        'p',
+        { class: 'actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            onclick: () => void sendInvites(parsed.candidates, endOfDay(day), true),
+          },
+          m().inviteAgain(again.length),
+        ),
+        rest.length
+          ? h(
+              'button',
+              { type: 'button', onclick: () => void sendInvites(rest, endOfDay(day), true) },
+              m().leaveOutRest(rest.length),
+            )
+          : '',
+      ),
+    );
+    result.replaceChildren(warning);
+    warning.focus();
+  });
+  // The list changed since a warning: the warning no longer describes it.
+  text.addEventListener('input', () => result.replaceChildren());
+
+  async function sendInvites(
+    candidates: ParsedCandidates['candidates'],
+    expiresAt: string,
+    checked: boolean,
+  ) {
     const sending = sendable && send.checked;
     submit.disabled = true;
+    for (const b of result.querySelectorAll('button')) b.disabled = true;
     const res = await call('POST', `/assessments/${id}/invitations`, {
       headers: { 'idempotency-key': crypto.randomUUID() },
       body: {
-        candidates: withLanguage(parsed.candidates, language.input.value as CandidateLocale),
+        candidates: withLanguage(candidates, language.input.value as CandidateLocale),
         expiresAt,
         ...(sending ? { send: true } : {}),
       },
@@ -750,9 +819,14 @@ export async function showInvite(id: string) {
     submit.disabled = false;
     if (res.status !== 201) {
       const errors = (res.body?.errors ?? []) as { path: string; message: string }[];
+      // The server names a candidate's field by its path (candidates[2].name): a person reads
+      // the line and the column.
       const where = (path: string) => {
-        const i = /^candidates\[(\d+)\]/.exec(path);
-        if (i) return m().lineProblem(parsed.candidates[Number(i[1])]?.line ?? 0, '');
+        const i = /^candidates\[(\d+)\](?:\.(\w+))?/.exec(path);
+        if (i) {
+          const line = candidates[Number(i[1])]?.line ?? 0;
+          return `${m().lineProblem(line, '').replace(/: $/, '')}${i[2] ? `, ${m().candidateField(i[2])}` : ''}: `;
+        }
         return path === 'expiresAt' ? `${m().expiresLabel}: ` : `${path}: `;
       };
       const onExpiry = errors.find((er) => er.path === 'expiresAt');
@@ -760,7 +834,7 @@ export async function showInvite(id: string) {
       const summary = h(
         'div',
         { class: 'error-summary', role: 'alert', tabindex: -1 },
-        h('p', {}, problemText(res)),
+        errors.length ? h('h2', {}, m().notInvited) : h('p', {}, problemText(res)),
         errors.length
           ? h('ul', {}, ...errors.map((er) => h('li', {}, `${where(er.path)}${er.message}`)))
           : '',
@@ -772,10 +846,13 @@ export async function showInvite(id: string) {
     }
     const issued = res.body.invitations as Invitation[];
     form.hidden = true;
-    result.replaceChildren(issuedView(a, issued, sending));
+    result.replaceChildren(
+      checked ? '' : h('p', { class: 'notice' }, m().invitedCheckFailed),
+      issuedView(a, issued, sending),
+    );
     result.querySelector('h2')?.focus();
     announce(m().invited(issued.length));
-  });
+  }
   show(
     m().inviteHeading,
     h('p', { class: 'breadcrumb' }, link(`/assessments/${id}`, m().backTo(a.title))),
@@ -1068,7 +1145,10 @@ export async function showReport(attemptId: string) {
   ]);
   if (!current(gen)) return;
   if (res.status !== 200)
-    return showProblem(m().reportHeading, res, () => void showReport(attemptId));
+    return showProblem(m().reportHeading, res, () => void showReport(attemptId), {
+      href: '/assessments',
+      text: m().backToAssessments,
+    });
   const r = res.body as Report;
   const who = candidateLabel(r.candidate);
   const chart =

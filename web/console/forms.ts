@@ -61,8 +61,20 @@ export interface FieldProblem {
 }
 
 /**
+ * The words a summary names a field by: its label, after its group's legend ("Section 2,
+ * Questions"), so that a message the server wrote for the field alone ("Must be a whole number
+ * from 1 to 100.") says, in the summary, which field it is about.
+ */
+export function fieldName(input: HTMLElement): string {
+  const label = (input as HTMLInputElement).labels?.[0]?.textContent ?? '';
+  const legend = input.closest('fieldset')?.querySelector('legend')?.textContent;
+  return [legend, label].filter(Boolean).join(', ');
+}
+
+/**
  * Show problems next to their fields and in the summary (which takes focus); `fieldFor` maps
  * a server path (`sections[1].count`) to its field. `clear` lists every field to reset first.
+ * `named`: the messages are the server's, which do not name their field: the summary does.
  */
 export function showErrors(
   summary: HTMLElement,
@@ -70,6 +82,7 @@ export function showErrors(
   fieldFor: (path: string) => { input: HTMLElement; error: HTMLElement } | undefined,
   errors: readonly FieldProblem[],
   detail?: string,
+  named = false,
 ) {
   for (const f of clear) setFieldError(f.input, f.error, '');
   const items: HTMLElement[] = [];
@@ -92,7 +105,7 @@ export function showErrors(
                   f.input.focus();
                 },
               },
-              e.message,
+              named && fieldName(f.input) ? `${fieldName(f.input)}: ${e.message}` : e.message,
             )
           : `${e.path}: ${e.message}`,
       ),

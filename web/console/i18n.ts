@@ -217,7 +217,8 @@ const en = {
   extendHeading: (who: string) => `More time for ${who}`,
   extendMinutes: 'Minutes to add',
   extendReason: 'Reason (kept in the audit trail)',
-  extended: (who: string, minutes: string) => `${who} has ${minutes} more minutes.`,
+  extended: (who: string, minutes: number) =>
+    `${who} has ${plural('en', minutes, { one: '# more minute', other: '# more minutes' })}.`,
   resend: 'New link',
   resendOf: (who: string) => `New link for ${who}`,
   resendHeading: (who: string) => `A new link for ${who}?`,
@@ -266,6 +267,15 @@ const en = {
     `${plural('en', n, { one: '# line needs', other: '# lines need' })} fixing (listed below).`,
   candidatesNone: 'Add at least one candidate.',
   lineProblem: (line: number, message: string) => `Line ${line}: ${message}`,
+  candidateField: (field: string) =>
+    ({
+      name: 'name',
+      email: 'email address',
+      locale: 'language',
+      extraTimePercent: 'extra time',
+      externalId: 'external id',
+    })[field] ?? field,
+  notInvited: 'Nobody was invited: fix these and invite again',
   expiresLabel: 'Links expire at the end of',
   expiresHint: 'A day from tomorrow on; links stop working after it.',
   expiresInvalid: 'Choose the day the links expire.',
@@ -273,6 +283,18 @@ const en = {
   sendLabel: 'Email each candidate their link (those with an email address)',
   noSendHint: 'This deployment sends no email: you get each link here, once, to send yourself.',
   invite: 'Invite',
+  alreadyInvitedHeading: (n: number) =>
+    `${plural('en', n, { one: '# address was', other: '# addresses were' })} already invited`,
+  alreadyInvitedText: (n: number) =>
+    `${n === 1 ? 'This address already has' : 'These addresses already have'} an open invitation to this assessment. Inviting again gives ${n === 1 ? 'it' : 'each'} a second link; the first one keeps working until it expires or you revoke it.`,
+  alreadyInvitedRow: (who: string, status: string, since: string) =>
+    `${who}: ${status === 'started' ? `invited ${since}, test started` : `invited ${since}, not started yet`}`,
+  inviteAgain: (n: number) =>
+    n === 1 ? 'Invite this address again' : `Invite these ${n} addresses again`,
+  leaveOutRest: (n: number) =>
+    `Leave them out and invite the other ${plural('en', n, { one: '# candidate', other: '# candidates' })}`,
+  invitedCheckFailed:
+    'Whether any of these addresses had already been invited could not be checked just now, so every candidate listed was invited.',
   invited: (n: number) =>
     `${plural('en', n, { one: '# candidate', other: '# candidates' })} invited.`,
   invitedHeading: (n: number) =>

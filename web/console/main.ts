@@ -7,7 +7,7 @@
 import '../shared/base.css';
 import './styles.css';
 import { h } from '../shared/dom.ts';
-import { $, announce, call, hasRole, leave, m, show, state } from './app.ts';
+import { $, announce, call, hasRole, leave, link, m, show, state } from './app.ts';
 import { showCreate, showEdit } from './assessment-form.ts';
 import {
   authorizeUrl,
@@ -272,7 +272,11 @@ function route() {
     return;
   }
   leave();
-  show(m().notFoundHeading, h('p', {}, m().notFoundText));
+  // The way on from an address that leads nowhere (a mistyped or outdated bookmark).
+  const home = hasRole('employer')
+    ? link('/assessments', m().backToAssessments)
+    : link('/bank', m().backToBank);
+  show(m().notFoundHeading, h('p', {}, m().notFoundText), h('p', {}, home));
 }
 
 /** The server's capabilities and the areas (names, pool sizes): once per sign-in. */

@@ -85,7 +85,7 @@ export async function showOrganisation() {
     });
     submit.disabled = false;
     if (res.status !== 200) {
-      showErrors(summary, clear, fieldFor, res.body?.errors ?? [], problemText(res));
+      showErrors(summary, clear, fieldFor, res.body?.errors ?? [], problemText(res), true);
       return;
     }
     summary.hidden = true;

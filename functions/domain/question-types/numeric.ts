@@ -13,7 +13,14 @@ import {
   trim,
 } from '../gift-syntax.ts';
 import { giftNumber, giftQuestion } from '../gift-text.ts';
-import { creditPercent, fractionOf, percentOf, type Reader, sameFraction } from '../moodle.ts';
+import {
+  creditPercent,
+  fractionOf,
+  fullMark,
+  percentOf,
+  type Reader,
+  sameFraction,
+} from '../moodle.ts';
 import { xmlEscape, xmlPlainAnswer } from '../moodle-xml-text.ts';
 import { isStorableNumber, storable } from '../numbers.ts';
 import { once } from '../z.ts';
@@ -153,7 +160,7 @@ function numericKeyOf(r: Reader, read: Read[], pos: Pos): NumericKey | undefined
   const full = answers.filter((a) => a.credit === 1);
   if (full.length === 0) {
     return r.fail(
-      `A numerical question needs an answer worth 100% (written "=" or ${r.weight(100, '=')}), so that a full score is possible.`,
+      `A numerical question needs an answer worth 100% (${fullMark(r)}), so that a full score is possible.`,
       pos,
       'answer',
     );

@@ -123,14 +123,14 @@ export function choiceKeyOf(
   const penalised = answers.find((a) => a.fraction < 0);
   if (penalised) {
     return r.unsupported(
-      `choosing "${penalised.text}" costs ${percentOf(-penalised.fraction)}% in Moodle (${r.weight(Number(percentOf(penalised.fraction)))}), a negative mark; Assay scores a question from 0 to 100%. Give it no weight, or make the question a multiple-answer one (weights on every answer, none marked "=")`,
+      `choosing "${penalised.text}" costs ${percentOf(-penalised.fraction)}% in Moodle (${r.weight(Number(percentOf(penalised.fraction)))}), a negative mark; Assay scores a question from 0 to 100%. ${r.format === 'xml' ? 'Give it fraction="0", or make the question a multiple-answer one (<single>false</single>)' : 'Give it no weight, or make the question a multiple-answer one (weights on every answer, none marked "=")'}`,
       penalised.pos,
     );
   }
   const best = Math.max(...answers.map((a) => a.fraction));
   if (!sameFraction(best, 1)) {
     return r.fail(
-      `No answer is worth 100% (the best is worth ${percentOf(best)}%), so nobody could score full marks; Moodle's editor refuses this too. Mark the right answer with "=" (fraction="100").`,
+      `No answer is worth 100% (the best is worth ${percentOf(best)}%), so nobody could score full marks; Moodle's editor refuses this too. ${r.format === 'xml' ? 'Give the right answer <answer fraction="100">' : 'Mark the right answer with "="'}.`,
       pos,
       'answer',
     );

@@ -15,6 +15,7 @@ import { giftAnswer, giftQuestion } from '../gift-text.ts';
 import {
   creditPercent,
   fractionOf,
+  fullMark,
   type Pos,
   percentOf,
   type Reader,
@@ -227,12 +228,16 @@ function textKeyOf(r: Reader, read: Read[], caseSensitive: boolean, pos: Pos): T
         a.pos,
       );
     } else if (a.text === '')
-      r.fail('An empty answer: write the accepted text after "=".', a.pos, 'answer');
+      r.fail(
+        `An empty answer: write the accepted text ${r.format === 'xml' ? "in the <answer>'s <text>" : 'after "="'}.`,
+        a.pos,
+        'answer',
+      );
   }
   if (r.failed) return undefined;
   if (!read.some((a) => sameFraction(a.fraction, 1))) {
     return r.fail(
-      `No answer is worth 100% (written "=" or ${r.weight(100, '=')}), so nobody could score full marks.`,
+      `No answer is worth 100% (${fullMark(r)}), so nobody could score full marks.`,
       pos,
       'answer',
     );

@@ -55,7 +55,7 @@ export const IdempotencyKeyHeader = /* @__PURE__ */ (() =>
  * reads it: 1 to 128 characters once trimmed (an empty or blank key is a 400).
  */
 export const ImportIdempotencyKeyHeader = /* @__PURE__ */ (() =>
-  z.string().check(z.minLength(1), z.maxLength(128), z.regex(/\S/)))();
+  z.string().check(z.minLength(1), z.maxLength(128), z.regex(/\S/, 'Must not be blank.')))();
 
 /**
  * `If-Match` of a question edit: the version edited, `"3"`, `3` or `W/"3"` (surrounding spaces
@@ -63,11 +63,25 @@ export const ImportIdempotencyKeyHeader = /* @__PURE__ */ (() =>
  */
 export const QUESTION_IF_MATCH = /^\s*(?:W\/)?"?(\d{1,6})"?\s*$/;
 export const QuestionIfMatchHeader = /* @__PURE__ */ (() =>
-  z.string().check(z.regex(QUESTION_IF_MATCH)))();
+  z
+    .string()
+    .check(
+      z.regex(
+        QUESTION_IF_MATCH,
+        'The version you edited, such as "3": the ETag the question was read with.',
+      ),
+    ))();
 
 /**
  * `If-Match` of an answer save: the revision last seen, `"2"` or `2` (`"0"`: only if never
  * answered). Anything else, empty or `*` included, is 400.
  */
 export const REVISION_IF_MATCH = /^\s*(?:"(\d{1,9})"|(\d{1,9}))\s*$/;
-export const RevisionIfMatchHeader = z.string().check(z.regex(REVISION_IF_MATCH));
+export const RevisionIfMatchHeader = z
+  .string()
+  .check(
+    z.regex(
+      REVISION_IF_MATCH,
+      'The revision you last saw, such as "2" ("0" if the question was never answered).',
+    ),
+  );

@@ -15,6 +15,7 @@ import {
   tokenRequestBody,
 } from '../../../web/console/auth.ts';
 import {
+  alreadyInvited,
   csvText,
   languagesOf,
   MAX_CANDIDATES,
@@ -24,6 +25,7 @@ import {
 import { capabilitiesOf, routesOf } from '../../../web/console/capabilities.ts';
 import { changesOf } from '../../../web/console/changes.ts';
 import { promptExcerpt } from '../../../web/console/excerpt.ts';
+import { CATALOGUE } from '../../../web/console/i18n.ts';
 import { fromPoll, fromUpload, uploadFormat, where } from '../../../web/console/imports.ts';
 import type { Assessment } from '../../../web/console/model.ts';
 import { estimateSeconds, type ResultRow, sortResults } from '../../../web/console/results.ts';
@@ -285,6 +287,60 @@ describe('candidates pasted or uploaded', () => {
         message: `at most ${MAX_CANDIDATES} candidates at a time; invite the rest separately.`,
       },
     ]);
+  });
+});
+
+describe('addresses already invited to the assessment', () => {
+  const inv = (email: string, status: string, createdAt = '2026-11-20T10:00:00.000Z') => ({
+    invitationId: `${email}-${status}`,
+    status,
+    createdAt,
+    candidate: { email },
+  });
+
+  it('finds the candidates whose address has an open invitation (not yet used or being taken), whatever the case', () => {
+    const { candidates } = parseCandidates(
+      'Ada, ADA@example.com\nGrace, grace@example.com\nAlan, alan@example.com\nLinus, linus@example.com',
+    );
+    const found = alreadyInvited(candidates, [
+      inv('ada@example.com', 'pending'),
+      inv('grace@example.com', 'started'),
+      inv('alan@example.com', 'expired'),
+      inv('alan@example.com', 'revoked'),
+      inv('linus@example.com', 'submitted'),
+      inv('linus@example.com', 'undeliverable'),
+    ]);
+    expect(found.map((f) => [f.candidate.name, f.invitation.status])).toEqual([
+      ['Ada', 'pending'],
+      ['Grace', 'started'],
+    ]);
+  });
+
+  it('gives the latest open invitation of an address, and nothing for a candidate without one', () => {
+    const { candidates } = parseCandidates('Ada, ada@example.com\nNo Email');
+    const found = alreadyInvited(candidates, [
+      inv('ada@example.com', 'pending', '2026-11-01T00:00:00.000Z'),
+      inv('ada@example.com', 'pending', '2026-11-03T00:00:00.000Z'),
+      {
+        invitationId: 'x',
+        status: 'pending',
+        createdAt: '2026-11-05T00:00:00.000Z',
+        candidate: {},
+      },
+    ]);
+    expect(found.map((f) => f.invitation.createdAt)).toEqual(['2026-11-03T00:00:00.000Z']);
+  });
+});
+
+describe('the console’s words', () => {
+  it('count minutes of more time in the right number', () => {
+    expect(CATALOGUE.en.extended('Ada', 1)).toBe('Ada has 1 more minute.');
+    expect(CATALOGUE.en.extended('Ada', 15)).toBe('Ada has 15 more minutes.');
+  });
+
+  it('say which column of a candidate’s line the server refused, in words', () => {
+    expect(CATALOGUE.en.candidateField('extraTimePercent')).toBe('extra time');
+    expect(CATALOGUE.en.candidateField('email')).toBe('email address');
   });
 });
 
