@@ -312,7 +312,7 @@ const en = {
   resultsHint: (n: number) =>
     `${plural('en', n, { one: '# completed attempt', other: '# completed attempts' })}. Sort by any column with its button. Percentiles appear from the tenth completion.`,
   noResults: 'No completed attempts yet.',
-  scoreColumn: 'Score',
+  scoreColumn: 'Score (of 100)',
   percentileColumn: 'Percentile',
   completedColumn: 'Completed',
   reportColumn: 'Report',
