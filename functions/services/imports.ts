@@ -104,6 +104,10 @@ export const SYNC_LIFETIME_MS = (FUNCTION_TIMEOUT_SECONDS.authoring + 10) * 1000
  * the bench) is synchronous too, but no request bounds it.
  */
 const ranInRequest = (rec: ImportRecord) => rec.mode === 'sync' && rec.requestHash !== undefined;
+/** Whether the upload request that ran this import can no longer be running (nor writing). */
+const requestEnded = (rec: ImportRecord, now: Date) =>
+  ranInRequest(rec) &&
+  now.getTime() - Date.parse(rec.startedAt ?? rec.createdAt) > SYNC_LIFETIME_MS;
 /** A queued import no job claimed for this long will not be (Lambda drops events this old). */
 const QUEUED_STALE_MS = 20 * 60_000;
 /** How often a running import reports. */
@@ -176,11 +180,7 @@ export type ImportView = ReturnType<typeof importView>;
 function derivedFailure(rec: ImportRecord, now: Date) {
   const quiet = (at: string | undefined, ms: number) =>
     at !== undefined && now.getTime() - Date.parse(at) > ms;
-  if (
-    rec.status === 'running' &&
-    (quiet(rec.heartbeatAt, STALE_MS) ||
-      (ranInRequest(rec) && quiet(rec.startedAt ?? rec.createdAt, SYNC_LIFETIME_MS)))
-  ) {
+  if (rec.status === 'running' && (quiet(rec.heartbeatAt, STALE_MS) || requestEnded(rec, now))) {
     return {
       code: 'stopped' as const,
       detail:
@@ -582,7 +582,12 @@ export async function recoverStopped(org: string, now: Date): Promise<ImportRegi
       !rec ||
       (rec.status !== 'running' && rec.status !== 'queued') ||
       (rec.status === 'queued' && derivedFailure(rec, now) !== undefined);
-    const beyondReach = now.getTime() - Date.parse(entry.at) > ZOMBIE_MS;
+    // Nothing of it can still write: its job's time is up, or the request that ran it (a small
+    // upload) has ended. An entry held past that kept one of the organisation's 8 slots for
+    // nothing: a dead small upload's entry stayed (aborted) for 20 minutes.
+    const beyondReach =
+      now.getTime() - Date.parse(entry.at) > ZOMBIE_MS ||
+      (rec !== undefined && requestEnded(rec, now));
     if (!stalled && !finished && !entry.aborted) continue;
     changed = true;
     for (const e of await readStagedList(org, entry.importId)) {
