@@ -154,3 +154,80 @@ describe('a JSON body whose bytes are not UTF-8', () => {
     expect(res.body.got.name).toBe('a\ufffdb');
   });
 });
+
+describe('a body sent to a route that takes none', () => {
+  const retire: RouteDef = {
+    operationId: 'retire',
+    method: 'DELETE',
+    path: '/v1/name',
+    group: 'public',
+    access: 'public',
+    responses: { 200: {} },
+  };
+  const retireHandler = createHttpHandler(
+    'public',
+    [retire] as const,
+    { retire: async () => ({ retired: true }) } as never,
+  );
+  const del = async (body: string | undefined, contentType?: string) => {
+    const event = {
+      version: '2.0',
+      routeKey: 'DELETE /v1/name',
+      rawPath: '/v1/name',
+      rawQueryString: '',
+      headers: contentType ? { 'content-type': contentType } : {},
+      ...(body !== undefined ? { body } : {}),
+      requestContext: {
+        http: { method: 'DELETE', path: '/v1/name', sourceIp: '127.0.0.1' },
+        requestId: 'req-no-body',
+      },
+      isBase64Encoded: false,
+    } as unknown as HttpEvent;
+    const res = (await retireHandler(event, {} as Context)) as { statusCode: number; body: string };
+    return { status: res.statusCode, body: JSON.parse(res.body) };
+  };
+
+  it('is refused with a 400 naming the body and what it held, not read past', async () => {
+    const res = await del('{"force":true,"reason":"x"}', 'application/json');
+
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('validation-failed');
+    expect(res.body.errors).toEqual([
+      {
+        path: '(body)',
+        message: expect.stringMatching(
+          /^DELETE \/v1\/name takes no request body \(it held "force", "reason"\)/,
+        ),
+      },
+    ]);
+  });
+
+  it('is refused whatever it is: an array, a scalar, text', async () => {
+    for (const [body, type] of [
+      ['[1]', 'application/json'],
+      ['null', 'application/json'],
+      ['"x"', 'application/json'],
+      ['force=true', 'application/x-www-form-urlencoded'],
+      ['hello', 'text/plain'],
+    ] as const) {
+      const res = await del(body, type);
+
+      expect(res.status, `${type} ${body}`).toBe(400);
+      expect(res.body.errors[0].path, `${type} ${body}`).toBe('(body)');
+    }
+  });
+
+  it('takes no body, an empty one, and an empty JSON object as no body', async () => {
+    for (const [body, type] of [
+      [undefined, undefined],
+      ['', 'application/json'],
+      ['{}', 'application/json'],
+      [' { } ', 'application/json'],
+    ] as const) {
+      const res = await del(body, type);
+
+      expect(res.status, `${type} ${body}`).toBe(200);
+      expect(res.body).toEqual({ retired: true });
+    }
+  });
+});
