@@ -610,6 +610,24 @@ export async function recoverStopped(org: string, now: Date): Promise<ImportRegi
   return changed ? undefined : registry;
 }
 
+/**
+ * Run `write`, an edit or a retirement of one of `org`'s questions. Refused because an open
+ * import has replaced that question (409 `import-in-progress`), it runs once more after
+ * recovering the organisation's stopped imports: a dead import was otherwise rolled back only
+ * when the next import registered, and until someone uploaded again its questions were answered
+ * "being replaced by a bank import... try again within a minute" while `GET /v1/imports/{id}`
+ * already said it had stopped. A live import's questions stay refused.
+ */
+export async function pastStoppedImports<T>(org: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!(err instanceof DomainError) || err.extra.reason !== 'import-in-progress') throw err;
+    if (await recoverStopped(org, new Date())) throw err; // nothing stopped: it is live
+    return write();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Uploads
 

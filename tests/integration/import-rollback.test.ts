@@ -163,6 +163,78 @@ describe('an import whose job stopped', () => {
   }, 120_000);
 });
 
+describe('a question that an import which then stopped had replaced', () => {
+  it('can be edited and retired: the stopped import is rolled back then, not when the next upload comes', async () => {
+    // Found in review: its edit and its retirement were answered 409 "being replaced by a bank
+    // import that has not finished; try again ... within a minute" for as long as no one
+    // uploaded another bank, while GET /v1/imports/{id} already said the import had stopped.
+    const api = testApi;
+    const org = 'stopped-holds';
+    const token = await api.token('author', org);
+    await importBankNow(
+      org,
+      validateBank({ bank: { id: 'held-bank', title: 'H' }, questions: [question('held-1')] }),
+      new Date(),
+    );
+    const longAgo = new Date(Date.now() - 4 * 60_000);
+    const importId = ulid();
+    await runningImport(org, importId, longAgo, 1);
+    const seq = (await registerImport(org, importId, longAgo))!;
+    await heartbeat(org, importId, { phase: 'staging', done: 0, total: 1 }, longAgo, { seq });
+    const changed = validateBank({
+      bank: { id: 'held-bank', title: 'H' },
+      questions: [question('held-1', 3)],
+    });
+    const plan = await planImport(org, changed.questions, await currentSnapshot(org));
+    await writeStagedList(org, importId, 0, [['held-1', 2, 1]]);
+    await stageQuestion(org, seq, plan.changes[0]!, longAgo.toISOString(), 'held-bank');
+
+    const before = await api.request('GET', '/v1/questions/held-1', { token });
+    const edited = await api.request('PUT', '/v1/questions/held-1', {
+      token,
+      headers: { 'if-match': '"1"' },
+      body: { ...question('held-1'), prompt: 'Which header carries the bearer token, edited?' },
+    });
+    const retired = await api.request('DELETE', '/v1/questions/held-1', { token });
+
+    expect(before.body.version).toBe(1);
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    expect(edited.body.version).toBe(2);
+    expect(retired.status, JSON.stringify(retired.body)).toBe(204);
+    const status = await api.request('GET', `/v1/imports/${importId}`, { token });
+    expect(status.body).toMatchObject({ status: 'failed', code: 'stopped' });
+  }, 120_000);
+
+  it('stays refused while the import that replaced it is alive', async () => {
+    const api = testApi;
+    const org = 'live-holds';
+    const token = await api.token('author', org);
+    await importBankNow(
+      org,
+      validateBank({ bank: { id: 'live-bank', title: 'L' }, questions: [question('live-1')] }),
+      new Date(),
+    );
+    const now = new Date();
+    const importId = ulid();
+    await runningImport(org, importId, now, 1);
+    const seq = (await registerImport(org, importId, now))!;
+    await heartbeat(org, importId, { phase: 'staging', done: 0, total: 1 }, now, { seq });
+    const changed = validateBank({
+      bank: { id: 'live-bank', title: 'L' },
+      questions: [question('live-1', 3)],
+    });
+    const plan = await planImport(org, changed.questions, await currentSnapshot(org));
+    await writeStagedList(org, importId, 0, [['live-1', 2, 1]]);
+    await stageQuestion(org, seq, plan.changes[0]!, now.toISOString(), 'live-bank');
+
+    const retired = await api.request('DELETE', '/v1/questions/live-1', { token });
+
+    expect(retired.status).toBe(409);
+    expect(retired.body.reason).toBe('import-in-progress');
+    await failImport(org, importId, { code: 'conflict', detail: 'test over' }, new Date());
+  }, 120_000);
+});
+
 describe('an upload retried after a fault left its staging behind', () => {
   it('is not refused as busy: the failed import is rolled back at once and the retry imports', async () => {
     // Arrange: an upload staged a question, then the database failed; its rollback failed too,
