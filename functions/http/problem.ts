@@ -38,9 +38,36 @@ export interface Problem {
   [extra: string]: unknown;
 }
 
+/**
+ * The most of a problem's `errors` an answer lists: the first 1,000 and at most 1 MB of JSON,
+ * then one item saying how many more there were. A 1 MB body of short unknown keys was answered
+ * with every one of them named: 95,000 items, 4.3 MB of problem (6.3 MB with the keys nested in
+ * a section), past Lambda's 6 MB response once escaped into its payload, which API Gateway
+ * answers with a bare 500.
+ */
+const MAX_LISTED_ERRORS = 1000;
+const MAX_LISTED_ERROR_BYTES = 1_000_000;
+
+function listedErrors(errors: readonly unknown[]): unknown[] {
+  let bytes = 0;
+  for (const [i, issue] of errors.entries()) {
+    bytes += JSON.stringify(issue).length + 1;
+    if (i < MAX_LISTED_ERRORS && bytes <= MAX_LISTED_ERROR_BYTES) continue;
+    return [
+      ...errors.slice(0, i),
+      {
+        path: '(body)',
+        message: `${errors.length - i} more invalid fields are not listed here (${errors.length} in all; the first ${i} are above).`,
+      },
+    ];
+  }
+  return [...errors];
+}
+
 /** RFC 9457 body for a domain error. */
 export function problemOf(err: DomainError, instance?: string): Problem {
   const [status, title] = STATUS[err.code];
+  const { errors } = err.extra;
   return {
     type: problemType(err.code),
     code: err.code,
@@ -49,6 +76,7 @@ export function problemOf(err: DomainError, instance?: string): Problem {
     detail: err.message,
     ...(instance ? { instance } : {}),
     ...err.extra,
+    ...(Array.isArray(errors) ? { errors: listedErrors(errors) } : {}),
   };
 }
 

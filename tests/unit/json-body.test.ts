@@ -231,3 +231,63 @@ describe('a body sent to a route that takes none', () => {
     }
   });
 });
+
+describe('a body with more invalid fields than an answer lists', () => {
+  const strict: RouteDef = {
+    operationId: 'strict',
+    method: 'POST',
+    path: '/v1/strict',
+    group: 'public',
+    access: 'public',
+    body: z.strictObject({ name: z.string() }),
+    responses: { 200: {} },
+  };
+  const strictHandler = createHttpHandler(
+    'public',
+    [strict] as const,
+    { strict: async () => ({}) } as never,
+  );
+  const post = async (body: string) => {
+    const event = {
+      version: '2.0',
+      routeKey: 'POST /v1/strict',
+      rawPath: '/v1/strict',
+      rawQueryString: '',
+      headers: { 'content-type': 'application/json' },
+      body,
+      requestContext: {
+        http: { method: 'POST', path: '/v1/strict', sourceIp: '127.0.0.1' },
+        requestId: 'req-many',
+      },
+      isBase64Encoded: false,
+    } as unknown as HttpEvent;
+    return (await strictHandler(event, {} as Context)) as { statusCode: number; body: string };
+  };
+
+  it('lists the first 1,000 and says how many more, instead of an answer of megabytes', async () => {
+    // 95,000 unknown keys in a 1 MB body were answered with a 4.3 MB problem naming each one.
+    const keys = Array.from({ length: 95_000 }, (_, i) => `"k${i}":0`);
+    const res = await post(`{"name":"x",${keys.join(',')}}`);
+    const problem = JSON.parse(res.body);
+
+    expect(res.statusCode).toBe(400);
+    expect(res.body.length).toBeLessThan(100_000);
+    expect(problem.errors).toHaveLength(1001);
+    expect(problem.errors[0]).toEqual({ path: 'k0', message: expect.any(String) });
+    expect(problem.errors[1000]).toEqual({
+      path: '(body)',
+      message:
+        '94000 more invalid fields are not listed here (95000 in all; the first 1000 are above).',
+    });
+  });
+
+  it('lists them all when there are few', async () => {
+    const res = await post('{"a":1,"b":2}');
+
+    expect(JSON.parse(res.body).errors.map((e: { path: string }) => e.path)).toEqual([
+      'name',
+      'a',
+      'b',
+    ]);
+  });
+});
