@@ -57,7 +57,7 @@ function listedErrors(errors: readonly unknown[]): unknown[] {
       ...errors.slice(0, i),
       {
         path: '(body)',
-        message: `${errors.length - i} more invalid fields are not listed here (${errors.length} in all; the first ${i} are above).`,
+        message: `${errors.length - i} more not listed (${errors.length} in all).`,
       },
     ];
   }

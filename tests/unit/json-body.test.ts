@@ -187,7 +187,7 @@ describe('a body sent to a route that takes none', () => {
     return { status: res.statusCode, body: JSON.parse(res.body) };
   };
 
-  it('is refused with a 400 naming the body and what it held, not read past', async () => {
+  it('is refused with a 400 naming the body, not read past', async () => {
     const res = await del('{"force":true,"reason":"x"}', 'application/json');
 
     expect(res.status).toBe(400);
@@ -195,9 +195,7 @@ describe('a body sent to a route that takes none', () => {
     expect(res.body.errors).toEqual([
       {
         path: '(body)',
-        message: expect.stringMatching(
-          /^DELETE \/v1\/name takes no request body \(it held "force", "reason"\)/,
-        ),
+        message: expect.stringMatching(/^DELETE \/v1\/name takes no request body: send none/),
       },
     ]);
   });
@@ -276,8 +274,7 @@ describe('a body with more invalid fields than an answer lists', () => {
     expect(problem.errors[0]).toEqual({ path: 'k0', message: expect.any(String) });
     expect(problem.errors[1000]).toEqual({
       path: '(body)',
-      message:
-        '94000 more invalid fields are not listed here (95000 in all; the first 1000 are above).',
+      message: '94000 more not listed (95000 in all).',
     });
   });
 
