@@ -108,7 +108,11 @@ const ranInRequest = (rec: ImportRecord) => rec.mode === 'sync' && rec.requestHa
 const requestEnded = (rec: ImportRecord, now: Date) =>
   ranInRequest(rec) &&
   now.getTime() - Date.parse(rec.startedAt ?? rec.createdAt) > SYNC_LIFETIME_MS;
-/** A queued import no job claimed for this long will not be (Lambda drops events this old). */
+/**
+ * A queued import no job claimed for this long (since it was queued) reads `stopped`, and the
+ * job no longer claims it: Lambda may still deliver its event later (an asynchronous event
+ * waits up to 6 hours), after its client was told to upload again.
+ */
 const QUEUED_STALE_MS = 20 * 60_000;
 /** How often a running import reports. */
 const HEARTBEAT_MS = 2000;
@@ -187,7 +191,7 @@ function derivedFailure(rec: ImportRecord, now: Date) {
         'The import stopped responding before it finished (its job ended). Nothing of it is visible; upload the bank again (with the same Idempotency-Key, if you sent one).',
     };
   }
-  if (rec.status === 'queued' && quiet(rec.createdAt, QUEUED_STALE_MS)) {
+  if (rec.status === 'queued' && quiet(rec.queuedAt ?? rec.createdAt, QUEUED_STALE_MS)) {
     return {
       code: 'stopped' as const,
       detail: 'The import was never started. Nothing of it is stored; upload the bank again.',
@@ -872,7 +876,7 @@ async function handOff(
     partMeta(upload),
     upload.gzip ?? compressText(upload.text),
   );
-  const rec = await deferImport(caller.org, importId);
+  const rec = await deferImport(caller.org, importId, new Date());
   if (!rec) throw new Error(`import ${importId}: not running when it was handed to the job`);
   await startJob(caller.org, importId);
   return { status: 202, body: importView(rec, now) };
@@ -1007,7 +1011,7 @@ export async function receiveImportPart(
   );
   if (!after) return receiveImportPart(caller, importId, part, upload, now);
   if (after.received.length < after.parts) return { status: 200, body: importView(after, now) };
-  const queued = await markQueued(caller.org, importId, after.parts);
+  const queued = await markQueued(caller.org, importId, after.parts, new Date());
   if (queued) await startJob(caller.org, importId);
   return { status: 202, body: importView(queued ?? after, now) };
 }
@@ -1036,8 +1040,15 @@ export async function runImportTask(task: ImportTask, signal?: AbortSignal): Pro
     await cleanUp(task.org, task.importId, rec.seq);
     return;
   }
-  const claimed = await claimImport(task.org, task.importId, new Date());
-  if (!claimed) return; // another run has it, or it is over
+  const now = new Date();
+  const claimed = await claimImport(
+    task.org,
+    task.importId,
+    now,
+    new Date(now.getTime() - QUEUED_STALE_MS),
+  );
+  // Another run has it, it is over, or it waited so long that its client was told it stopped.
+  if (!claimed) return;
   const { org, importId } = task;
   if (claimed.seq !== undefined) {
     // Handed over by a request that ran out of time: undo what it staged, close its entry.

@@ -11,6 +11,7 @@ import {
   createImport,
   currentSnapshot,
   failImport,
+  getImport,
   heartbeat,
   planImport,
   registerImport,
@@ -21,7 +22,7 @@ import { questionPartition } from '../../functions/data/keys.ts';
 import { getQuestion, listQuestions } from '../../functions/data/questions.ts';
 import { validateBank } from '../../functions/domain/bank.ts';
 import { UnavailableError } from '../../functions/domain/errors.ts';
-import { importBankNow, stageAndCommit } from '../../functions/services/imports.ts';
+import { importBankNow, runImportTask, stageAndCommit } from '../../functions/services/imports.ts';
 import { requestVia, useTestApi } from './support.ts';
 
 const testApi = useTestApi();
@@ -373,4 +374,28 @@ describe('an upload that failed for a fault while staging', () => {
     const q = await testApi.request('GET', '/v1/questions/fault-recorded-2', { token });
     expect(q.status).toBe(200);
   }, 120_000);
+});
+
+describe('a queued import whose job comes after its client was told it stopped', () => {
+  it('is not claimed: the late job runs nothing', async () => {
+    // Lambda may deliver an asynchronous event hours late; its client read "never started,
+    // upload the bank again" 20 minutes after the import was queued.
+    const org = 'late-job';
+    const importId = ulid();
+    const queuedAt = new Date(Date.now() - 25 * 60_000).toISOString();
+    await createImport({
+      importId,
+      org,
+      status: 'queued',
+      mode: 'async',
+      createdAt: queuedAt,
+      parts: 1,
+      received: [1],
+      progress: { phase: 'queued', done: 0, total: 0 },
+    });
+
+    await runImportTask({ task: 'run', org, importId });
+
+    expect(await getImport(org, importId)).toMatchObject({ status: 'queued' });
+  });
 });
