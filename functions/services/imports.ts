@@ -542,21 +542,26 @@ class HandOff extends Error {
  */
 const syncStageBudgetMs = () => Number(process.env.IMPORT_SYNC_BUDGET_MS ?? 8000);
 
-/** Undo staged questions and close the registry entry. A failure here leaves it to recovery. */
+/**
+ * Undo staged questions and close the registry entry; false when that failed, which leaves it
+ * to recovery (from the staged list, which must then be kept).
+ */
 async function rollBack(
   org: string,
   importId: string,
   seq: number,
   entries: readonly StagedEntry[],
-) {
+): Promise<boolean> {
   try {
     await runAll(
       entries.map((e) => () => rollbackQuestion(org, seq, e)),
       STAGE_CONCURRENCY,
     );
     await unregisterImport(org, seq, importId);
+    return true;
   } catch (err) {
     console.error(`import ${importId}: rollback failed, left to recovery:`, (err as Error).message);
+    return false;
   }
 }
 
@@ -1051,8 +1056,14 @@ export async function runImportTask(task: ImportTask, signal?: AbortSignal): Pro
   if (!claimed) return;
   const { org, importId } = task;
   if (claimed.seq !== undefined) {
-    // Handed over by a request that ran out of time: undo what it staged, close its entry.
-    await rollBack(org, importId, claimed.seq, await readStagedList(org, importId));
+    // Handed over by a request that ran out of time: undo what it staged, close its entry. If
+    // that fails (a fault), the import fails as a fault and its staged list stays for recovery:
+    // deleted, what the request staged was left under an entry that recovery would close
+    // with nothing to undo, and that staging then became visible.
+    if (!(await rollBack(org, importId, claimed.seq, await readStagedList(org, importId)))) {
+      await failImport(org, importId, failureOf(undefined), new Date());
+      return;
+    }
     await deleteStagedList(org, importId);
   }
   const report = (

@@ -5,15 +5,18 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { db, onDynamoCall, tableName } from '../../functions/data/client.ts';
 import {
+  compressText,
   createImport,
   currentSnapshot,
+  deferImport,
   failImport,
   getImport,
   heartbeat,
   planImport,
+  putBody,
   registerImport,
   stageQuestion,
   writeStagedList,
@@ -397,5 +400,90 @@ describe('a queued import whose job comes after its client was told it stopped',
     await runImportTask({ task: 'run', org, importId });
 
     expect(await getImport(org, importId)).toMatchObject({ status: 'queued' });
+  });
+});
+
+describe("an import handed to its job whose undoing of the request's staging fails for a fault", () => {
+  it('keeps its staged list, so that recovery undoes that staging: none of it becomes visible', async () => {
+    // Found in review: the job deleted the staged list whether or not its rollback had worked,
+    // then went on under the request's registry entry; when a second fault then stopped it,
+    // recovery closed that entry with nothing to undo, and the question the request had staged
+    // became visible (a partial import).
+    const org = 'handover-fault';
+    const importId = ulid();
+    const now = new Date();
+    await runningImport(org, importId, now, 1);
+    const seq = (await registerImport(org, importId, now))!;
+    await heartbeat(org, importId, { phase: 'staging', done: 0, total: 1 }, now, { seq });
+    const handed = validateBank({
+      bank: { id: 'handed-bank', title: 'H' },
+      questions: [question('handed-1')],
+    });
+    const plan = await planImport(org, handed.questions, await currentSnapshot(org));
+    await writeStagedList(org, importId, 0, [['handed-1', 1, 0]]);
+    await stageQuestion(org, seq, plan.changes[0]!, now.toISOString(), 'handed-bank');
+    // As a request hands it over: the bank's text stored, the record queued with its number.
+    const text = JSON.stringify({
+      bank: { id: 'handed-bank', title: 'H' },
+      questions: [question('handed-1')],
+    });
+    await putBody(org, importId, 1, { format: 'json', textBytes: text.length }, compressText(text));
+    await deferImport(org, importId, now);
+    // Two faults in a row: the job's first delete of a staged head is throttled (once; the SDK
+    // does not retry it), and so is the next read of the bank's text, if the job gets that far.
+    const faults = { headDelete: true, bodyRead: true };
+    const throttled = () =>
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'ProvisionedThroughputExceededException',
+        $metadata: {},
+      });
+    const plain = (v: string | { S?: string } | undefined) => (typeof v === 'string' ? v : v?.S);
+    type Input = {
+      Key?: { SK?: string | { S?: string } };
+      ExpressionAttributeValues?: { ':p'?: string | { S?: string } };
+    };
+    type Stack = { add: (...a: unknown[]) => void; remove: (name: string) => boolean };
+    const stack = (db() as unknown as { middlewareStack: Stack }).middlewareStack;
+    stack.add(
+      (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+        async (args: { input: Input }) => {
+          const { commandName } = context;
+          if (
+            faults.headDelete &&
+            commandName === 'DeleteItemCommand' &&
+            plain(args.input.Key?.SK) === 'HEAD'
+          ) {
+            faults.headDelete = false;
+            throw throttled();
+          }
+          if (
+            faults.bodyRead &&
+            commandName === 'QueryCommand' &&
+            plain(args.input.ExpressionAttributeValues?.[':p']) === 'BODY#'
+          ) {
+            faults.bodyRead = false;
+            throw throttled();
+          }
+          return next(args);
+        },
+      { step: 'initialize', name: 'testThrottle' },
+    );
+    onTestFinished(() => {
+      stack.remove('testThrottle');
+    });
+
+    await runImportTask({ task: 'run', org, importId });
+    expect(faults.headDelete).toBe(false);
+    faults.bodyRead = false;
+    await importBankNow(
+      org,
+      validateBank({ bank: { id: 'after-bank', title: 'A' }, questions: [question('after-1')] }),
+      new Date(),
+    );
+
+    expect(await getQuestion(org, 'handed-1')).toBeUndefined();
+    expect(await getImport(org, importId)).toMatchObject({ status: 'failed', code: 'unavailable' });
+    expect(await items(org, 'handed-1')).toEqual([]);
+    expect(await getQuestion(org, 'after-1')).toBeDefined();
   });
 });
