@@ -167,6 +167,26 @@ describe('an import whose job stopped', () => {
   }, 120_000);
 });
 
+/**
+ * An import of `org` registered and heartbeating at `at` that staged question `id` and stopped
+ * there: a new question, or (`replacing`) a changed version of one imported before.
+ */
+async function stagedByImport(org: string, id: string, at: Date, replacing = false) {
+  const bank = { id: `${id}-bank`, title: 'B' };
+  if (replacing) {
+    await importBankNow(org, validateBank({ bank, questions: [question(id)] }), new Date());
+  }
+  const importId = ulid();
+  await runningImport(org, importId, at, 1);
+  const seq = (await registerImport(org, importId, at))!;
+  await heartbeat(org, importId, { phase: 'staging', done: 0, total: 1 }, at, { seq });
+  const staged = validateBank({ bank, questions: [question(id, replacing ? 3 : 2)] });
+  const plan = await planImport(org, staged.questions, await currentSnapshot(org));
+  await writeStagedList(org, importId, 0, [replacing ? [id, 2, 1] : [id, 1, 0]]);
+  await stageQuestion(org, seq, plan.changes[0]!, at.toISOString(), bank.id);
+  return { importId, bank };
+}
+
 describe('a question that an import which then stopped had replaced', () => {
   it('can be edited and retired: the stopped import is rolled back then, not when the next upload comes', async () => {
     // Found in review: its edit and its retirement were answered 409 "being replaced by a bank
@@ -175,23 +195,12 @@ describe('a question that an import which then stopped had replaced', () => {
     const api = testApi;
     const org = 'stopped-holds';
     const token = await api.token('author', org);
-    await importBankNow(
+    const { importId } = await stagedByImport(
       org,
-      validateBank({ bank: { id: 'held-bank', title: 'H' }, questions: [question('held-1')] }),
-      new Date(),
+      'held-1',
+      new Date(Date.now() - 4 * 60_000),
+      true,
     );
-    const longAgo = new Date(Date.now() - 4 * 60_000);
-    const importId = ulid();
-    await runningImport(org, importId, longAgo, 1);
-    const seq = (await registerImport(org, importId, longAgo))!;
-    await heartbeat(org, importId, { phase: 'staging', done: 0, total: 1 }, longAgo, { seq });
-    const changed = validateBank({
-      bank: { id: 'held-bank', title: 'H' },
-      questions: [question('held-1', 3)],
-    });
-    const plan = await planImport(org, changed.questions, await currentSnapshot(org));
-    await writeStagedList(org, importId, 0, [['held-1', 2, 1]]);
-    await stageQuestion(org, seq, plan.changes[0]!, longAgo.toISOString(), 'held-bank');
 
     const before = await api.request('GET', '/v1/questions/held-1', { token });
     const edited = await api.request('PUT', '/v1/questions/held-1', {
@@ -213,23 +222,7 @@ describe('a question that an import which then stopped had replaced', () => {
     const api = testApi;
     const org = 'live-holds';
     const token = await api.token('author', org);
-    await importBankNow(
-      org,
-      validateBank({ bank: { id: 'live-bank', title: 'L' }, questions: [question('live-1')] }),
-      new Date(),
-    );
-    const now = new Date();
-    const importId = ulid();
-    await runningImport(org, importId, now, 1);
-    const seq = (await registerImport(org, importId, now))!;
-    await heartbeat(org, importId, { phase: 'staging', done: 0, total: 1 }, now, { seq });
-    const changed = validateBank({
-      bank: { id: 'live-bank', title: 'L' },
-      questions: [question('live-1', 3)],
-    });
-    const plan = await planImport(org, changed.questions, await currentSnapshot(org));
-    await writeStagedList(org, importId, 0, [['live-1', 2, 1]]);
-    await stageQuestion(org, seq, plan.changes[0]!, now.toISOString(), 'live-bank');
+    const { importId } = await stagedByImport(org, 'live-1', new Date(), true);
 
     const retired = await api.request('DELETE', '/v1/questions/live-1', { token });
 
@@ -410,23 +403,10 @@ describe("an import handed to its job whose undoing of the request's staging fai
     // recovery closed that entry with nothing to undo, and the question the request had staged
     // became visible (a partial import).
     const org = 'handover-fault';
-    const importId = ulid();
     const now = new Date();
-    await runningImport(org, importId, now, 1);
-    const seq = (await registerImport(org, importId, now))!;
-    await heartbeat(org, importId, { phase: 'staging', done: 0, total: 1 }, now, { seq });
-    const handed = validateBank({
-      bank: { id: 'handed-bank', title: 'H' },
-      questions: [question('handed-1')],
-    });
-    const plan = await planImport(org, handed.questions, await currentSnapshot(org));
-    await writeStagedList(org, importId, 0, [['handed-1', 1, 0]]);
-    await stageQuestion(org, seq, plan.changes[0]!, now.toISOString(), 'handed-bank');
+    const { importId, bank } = await stagedByImport(org, 'handed-1', now);
     // As a request hands it over: the bank's text stored, the record queued with its number.
-    const text = JSON.stringify({
-      bank: { id: 'handed-bank', title: 'H' },
-      questions: [question('handed-1')],
-    });
+    const text = JSON.stringify({ bank, questions: [question('handed-1')] });
     await putBody(org, importId, 1, { format: 'json', textBytes: text.length }, compressText(text));
     await deferImport(org, importId, now);
     // Two faults in a row: the job's first delete of a staged head is throttled (once; the SDK

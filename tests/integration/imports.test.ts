@@ -335,15 +335,21 @@ describe('an invalid bank whose wrong values are huge', () => {
   }, 90_000);
 });
 
+/** A part-wise import of bank `bankId` in `parts` parts: its creation's answer, and a part's PUT. */
+async function partwise(bankId: string, parts: number) {
+  const created = await api.request('POST', '/v1/imports', {
+    token: author,
+    body: { bank: { id: bankId, title: bankId }, parts },
+  });
+  const id: string = created.body.importId;
+  const put = (part: number, doc: unknown) =>
+    api.request('PUT', `/v1/imports/${id}/parts/${part}`, { token: author, body: doc });
+  return { created, id, put };
+}
+
 describe('an import part-wise', () => {
   it('refuses an invalid part at once (400), and fails in the job on what only the whole shows', async () => {
-    const created = await api.request('POST', '/v1/imports', {
-      token: author,
-      body: { bank: { id: 'imp-parts', title: 'Parts' }, parts: 2 },
-    });
-    const id = created.body.importId;
-    const put = (part: number, doc: unknown) =>
-      api.request('PUT', `/v1/imports/${id}/parts/${part}`, { token: author, body: doc });
+    const { created, id, put } = await partwise('imp-parts', 2);
     const one = await put(1, bank('imp-parts', [single('parts-1')]));
     const invalid = await put(2, bank('imp-parts', [single('parts-2', { answer: 'z' })]));
     const otherBank = await put(2, bank('imp-elsewhere', [single('parts-2')]));
@@ -411,11 +417,7 @@ describe('a part-wise import whose parts took longer than 20 minutes to come', (
     // Found in review: a queued import went stale 20 minutes after it was created, not after it
     // was queued, so the 202 to its last part said "failed: the import was never started...
     // upload the bank again" while its job was starting it.
-    const created = await api.request('POST', '/v1/imports', {
-      token: author,
-      body: { bank: { id: 'imp-slow', title: 'Slow' }, parts: 2 },
-    });
-    const id = created.body.importId;
+    const { id, put } = await partwise('imp-slow', 2);
     await db().send(
       new UpdateCommand({
         TableName: tableName(),
@@ -424,8 +426,6 @@ describe('a part-wise import whose parts took longer than 20 minutes to come', (
         ExpressionAttributeValues: { ':t': new Date(Date.now() - 25 * 60_000).toISOString() },
       }),
     );
-    const put = (part: number, doc: unknown) =>
-      api.request('PUT', `/v1/imports/${id}/parts/${part}`, { token: author, body: doc });
     await put(1, bank('imp-slow', [single('slow-1')]));
     const last = await put(2, bank('imp-slow', [single('slow-2')]));
     const done = (await follow(`/v1/imports/${id}`, 60_000)).at(-1)!;
