@@ -220,7 +220,7 @@ const bodyNotTaken = (route: RouteDef) =>
   new ValidationError([
     {
       path: '(body)',
-      message: `${route.method} ${route.path} takes no request body: send none (it would not be read).`,
+      message: `${route.method} ${route.path} takes no request body: send none.`,
     },
   ]);
 
