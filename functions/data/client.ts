@@ -88,6 +88,16 @@ const PROBE_TIMEOUT_MS = 2000;
 /**
  * Set for the duration of a request's ordinary call (not the probe, not work outside a request):
  * the SDK's retries of such a call are refused while the breaker is open, as a new call is.
+ *
+ * Async-local rather than the middleware's own `context` (reviewed in round 12): that context is
+ * one object per `send`, shared by its attempts, so it could hold `lastError`; but the per-call
+ * flag must come from here, and `send`'s options (`HttpHandlerOptions`: `abortSignal`,
+ * `requestTimeout`) go to the HTTP handler, not into the context. The only ways in are the
+ * `__smithy_context` fields the SDK marks `@internal` (the `abortSignal` it copies there, the
+ * `commandInstance`, which for a lib-dynamodb command is the inner client command, not the one
+ * `alwaysAsk` marked), or a middleware added to each command's own stack (which mutates the
+ * caller's command: one sent twice, or by another caller, would carry the first call's flag).
+ * The store is one object per call either way; this one relies on nothing the SDK keeps private.
  */
 const gatedCall = new AsyncLocalStorage<{ lastError?: unknown } | undefined>();
 

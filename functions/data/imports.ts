@@ -71,6 +71,11 @@ export interface ImportRecord {
   seq?: number;
   progress: { phase: ImportPhase; done: number; total: number };
   heartbeatAt?: string;
+  /**
+   * When it was last queued for the job (its last part came, or its request handed it over):
+   * a queued import no job claimed is stale counted from here, not from `createdAt`.
+   */
+  queuedAt?: string;
   startedAt?: string;
   finishedAt?: string;
   counts?: ImportCounts;
@@ -192,8 +197,11 @@ async function updateRecord(
   }
 }
 
-/** queued -> running (I4): the one job (or request) that claims it gets the record. */
-export function claimImport(org: string, importId: string, now: Date) {
+/**
+ * queued -> running (I4): the one job (or request) that claims it gets the record; not one
+ * queued before `staleBefore`, which its client has been told had stopped ("upload again").
+ */
+export function claimImport(org: string, importId: string, now: Date, staleBefore: Date) {
   const at = now.toISOString();
   return updateRecord(
     org,
@@ -204,7 +212,11 @@ export function claimImport(org: string, importId: string, now: Date) {
       heartbeatAt: at,
       progress: { phase: 'reading', done: 0, total: 0 },
     },
-    { expression: '#status = :queued', values: { ':queued': 'queued' } },
+    {
+      // createdAt <= queuedAt: a record queued since the cutoff passes either way.
+      expression: '#status = :queued AND (queuedAt > :cutoff OR createdAt > :cutoff)',
+      values: { ':queued': 'queued', ':cutoff': staleBefore.toISOString() },
+    },
   );
 }
 
@@ -266,11 +278,16 @@ export function failImport(
  * running -> queued, asynchronous: an upload request that ran out of time hands its import to
  * the job (the record keeps `seq`: the job undoes that staging first).
  */
-export function deferImport(org: string, importId: string) {
+export function deferImport(org: string, importId: string, now: Date) {
   return updateRecord(
     org,
     importId,
-    { status: 'queued', mode: 'async', progress: { phase: 'queued', done: 0, total: 0 } },
+    {
+      status: 'queued',
+      mode: 'async',
+      queuedAt: now.toISOString(),
+      progress: { phase: 'queued', done: 0, total: 0 },
+    },
     { expression: '#status = :running', values: { ':running': 'running' } },
   );
 }
@@ -357,11 +374,15 @@ export async function receivePart(
 }
 
 /** receiving -> queued once every part is in; the record after, or undefined if another did it. */
-export function markQueued(org: string, importId: string, parts: number) {
+export function markQueued(org: string, importId: string, parts: number, now: Date) {
   return updateRecord(
     org,
     importId,
-    { status: 'queued', progress: { phase: 'queued', done: 0, total: 0 } },
+    {
+      status: 'queued',
+      queuedAt: now.toISOString(),
+      progress: { phase: 'queued', done: 0, total: 0 },
+    },
     {
       expression: '#status = :receiving AND size(received) = :parts',
       values: { ':receiving': 'receiving', ':parts': parts },

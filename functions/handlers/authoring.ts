@@ -34,6 +34,7 @@ import { calibrationRun, requestCalibration, runView } from '../services/calibra
 import {
   createPartwiseImport,
   importStatus,
+  pastStoppedImports,
   receiveImportPart,
   type UploadText,
   uploadBank,
@@ -295,14 +296,18 @@ export const operations: Operations<typeof AUTHORING_ROUTES> = {
     const expected = ifMatchVersion(headers['if-match']);
     const edited = await checkedEdit(principal!.org, params.questionId, expected, sent);
     const { question } = await publicIsReadOnly(params.questionId, () =>
-      editQuestion(principal!.org, edited, expected, clock.now()),
+      pastStoppedImports(principal!.org, () =>
+        editQuestion(principal!.org, edited, expected, clock.now()),
+      ),
     );
     return new Reply(200, view(question), { etag: `"${question.version}"` });
   },
 
   retireQuestion: async ({ principal, params }) => {
     await publicIsReadOnly(params.questionId, () =>
-      retireQuestion(principal!.org, params.questionId, clock.now()),
+      pastStoppedImports(principal!.org, () =>
+        retireQuestion(principal!.org, params.questionId, clock.now()),
+      ),
     );
     return new Reply(204);
   },

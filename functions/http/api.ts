@@ -208,6 +208,22 @@ export interface HandlerOptions {
   outputs?: () => Promise<{ OUTPUTS: OutputCheck }>;
 }
 
+const isEmptyObject = (v: unknown) =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+
+/**
+ * A body sent to a route that takes none: a 400 naming it, rather than reading past it (a
+ * client that sends `{"force": true}` with a DELETE should learn that none of it was read). An
+ * empty body, and an empty JSON object, say nothing and are taken as no body.
+ */
+const bodyNotTaken = (route: RouteDef) =>
+  new ValidationError([
+    {
+      path: '(body)',
+      message: `${route.method} ${route.path} takes no request body: send none.`,
+    },
+  ]);
+
 async function dispatch(
   event: HttpEvent,
   operations: Readonly<Record<string, AnyOperation>>,
@@ -270,6 +286,8 @@ async function dispatch(
       ctx.bytes = raw.bytes;
       if (raw.gzip) ctx.gzip = raw.gzip;
     } else ctx.body = parseOrThrow(route.body, event.body);
+  } else if (event.body !== undefined && !isEmptyObject(event.body)) {
+    throw bodyNotTaken(route);
   }
 
   const out = await operation(ctx);

@@ -202,10 +202,13 @@ export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '
         ...(Object.keys(content).length ? { content } : {}),
       };
     }
-    if (route.params || route.query || route.body)
-      responses['400'] ??= problemResponse(
-        'Invalid input: every invalid field is named in `errors`.',
-      );
+    // Every route answers 400 for bad input: one that takes no body refuses a body sent to it
+    // (functions/http/api.ts, `bodyNotTaken`), parameters or none.
+    responses['400'] ??= problemResponse(
+      route.body
+        ? 'Invalid input: every invalid field is named in `errors`.'
+        : 'Invalid input: every invalid field is named in `errors`. This route takes no request body: one sent to it (other than an empty one or `{}`) is refused, named `(body)`.',
+    );
     if (route.body) {
       responses['413'] ??= problemResponse(
         `The body is larger than this route takes (${route.consumes?.some((c) => c !== 'application/json') ? '4 MiB' : '1 MiB'}).`,

@@ -38,9 +38,30 @@ export interface Problem {
   [extra: string]: unknown;
 }
 
+/**
+ * The most of a problem's `errors` an answer lists, then one item saying how many more there
+ * were (each item is bounded, MAX_ISSUE_TEXT per text: 1,000 fit well within 2 MB). A 1 MB body
+ * of short unknown keys was answered with every one of them named: 95,000 items, 4.3 MB of
+ * problem (6.3 MB with the keys nested in a section), past Lambda's 6 MB response once escaped
+ * into its payload, which API Gateway answers with a bare 500.
+ */
+const MAX_LISTED_ERRORS = 1000;
+
+const listedErrors = (errors: readonly unknown[]) =>
+  errors.length <= MAX_LISTED_ERRORS
+    ? errors
+    : [
+        ...errors.slice(0, MAX_LISTED_ERRORS),
+        {
+          path: '(body)',
+          message: `${errors.length - MAX_LISTED_ERRORS} more not listed (${errors.length} in all).`,
+        },
+      ];
+
 /** RFC 9457 body for a domain error. */
 export function problemOf(err: DomainError, instance?: string): Problem {
   const [status, title] = STATUS[err.code];
+  const { errors } = err.extra;
   return {
     type: problemType(err.code),
     code: err.code,
@@ -49,6 +70,7 @@ export function problemOf(err: DomainError, instance?: string): Problem {
     detail: err.message,
     ...(instance ? { instance } : {}),
     ...err.extra,
+    ...(Array.isArray(errors) ? { errors: listedErrors(errors) } : {}),
   };
 }
 

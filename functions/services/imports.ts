@@ -104,7 +104,15 @@ export const SYNC_LIFETIME_MS = (FUNCTION_TIMEOUT_SECONDS.authoring + 10) * 1000
  * the bench) is synchronous too, but no request bounds it.
  */
 const ranInRequest = (rec: ImportRecord) => rec.mode === 'sync' && rec.requestHash !== undefined;
-/** A queued import no job claimed for this long will not be (Lambda drops events this old). */
+/** Whether the upload request that ran this import can no longer be running (nor writing). */
+const requestEnded = (rec: ImportRecord, now: Date) =>
+  ranInRequest(rec) &&
+  now.getTime() - Date.parse(rec.startedAt ?? rec.createdAt) > SYNC_LIFETIME_MS;
+/**
+ * A queued import no job claimed for this long (since it was queued) reads `stopped`, and the
+ * job no longer claims it: Lambda may still deliver its event later (an asynchronous event
+ * waits up to 6 hours), after its client was told to upload again.
+ */
 const QUEUED_STALE_MS = 20 * 60_000;
 /** How often a running import reports. */
 const HEARTBEAT_MS = 2000;
@@ -176,18 +184,14 @@ export type ImportView = ReturnType<typeof importView>;
 function derivedFailure(rec: ImportRecord, now: Date) {
   const quiet = (at: string | undefined, ms: number) =>
     at !== undefined && now.getTime() - Date.parse(at) > ms;
-  if (
-    rec.status === 'running' &&
-    (quiet(rec.heartbeatAt, STALE_MS) ||
-      (ranInRequest(rec) && quiet(rec.startedAt ?? rec.createdAt, SYNC_LIFETIME_MS)))
-  ) {
+  if (rec.status === 'running' && (quiet(rec.heartbeatAt, STALE_MS) || requestEnded(rec, now))) {
     return {
       code: 'stopped' as const,
       detail:
         'The import stopped responding before it finished (its job ended). Nothing of it is visible; upload the bank again (with the same Idempotency-Key, if you sent one).',
     };
   }
-  if (rec.status === 'queued' && quiet(rec.createdAt, QUEUED_STALE_MS)) {
+  if (rec.status === 'queued' && quiet(rec.queuedAt ?? rec.createdAt, QUEUED_STALE_MS)) {
     return {
       code: 'stopped' as const,
       detail: 'The import was never started. Nothing of it is stored; upload the bank again.',
@@ -538,21 +542,26 @@ class HandOff extends Error {
  */
 const syncStageBudgetMs = () => Number(process.env.IMPORT_SYNC_BUDGET_MS ?? 8000);
 
-/** Undo staged questions and close the registry entry. A failure here leaves it to recovery. */
+/**
+ * Undo staged questions and close the registry entry; false when that failed, which leaves it
+ * to recovery (from the staged list, which must then be kept).
+ */
 async function rollBack(
   org: string,
   importId: string,
   seq: number,
   entries: readonly StagedEntry[],
-) {
+): Promise<boolean> {
   try {
     await runAll(
       entries.map((e) => () => rollbackQuestion(org, seq, e)),
       STAGE_CONCURRENCY,
     );
     await unregisterImport(org, seq, importId);
+    return true;
   } catch (err) {
     console.error(`import ${importId}: rollback failed, left to recovery:`, (err as Error).message);
+    return false;
   }
 }
 
@@ -582,7 +591,12 @@ export async function recoverStopped(org: string, now: Date): Promise<ImportRegi
       !rec ||
       (rec.status !== 'running' && rec.status !== 'queued') ||
       (rec.status === 'queued' && derivedFailure(rec, now) !== undefined);
-    const beyondReach = now.getTime() - Date.parse(entry.at) > ZOMBIE_MS;
+    // Nothing of it can still write: its job's time is up, or the request that ran it (a small
+    // upload) has ended. An entry held past that kept one of the organisation's 8 slots for
+    // nothing: a dead small upload's entry stayed (aborted) for 20 minutes.
+    const beyondReach =
+      now.getTime() - Date.parse(entry.at) > ZOMBIE_MS ||
+      (rec !== undefined && requestEnded(rec, now));
     if (!stalled && !finished && !entry.aborted) continue;
     changed = true;
     for (const e of await readStagedList(org, entry.importId)) {
@@ -603,6 +617,24 @@ export async function recoverStopped(org: string, now: Date): Promise<ImportRegi
     } else await markAborted(org, entry.seq, entry.importId, now);
   }
   return changed ? undefined : registry;
+}
+
+/**
+ * Run `write`, an edit or a retirement of one of `org`'s questions. Refused because an open
+ * import has replaced that question (409 `import-in-progress`), it runs once more after
+ * recovering the organisation's stopped imports: a dead import was otherwise rolled back only
+ * when the next import registered, and until someone uploaded again its questions were answered
+ * "being replaced by a bank import... try again within a minute" while `GET /v1/imports/{id}`
+ * already said it had stopped. A live import's questions stay refused.
+ */
+export async function pastStoppedImports<T>(org: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!(err instanceof DomainError) || err.extra.reason !== 'import-in-progress') throw err;
+    if (await recoverStopped(org, new Date())) throw err; // nothing stopped: it is live
+    return write();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -849,7 +881,7 @@ async function handOff(
     partMeta(upload),
     upload.gzip ?? compressText(upload.text),
   );
-  const rec = await deferImport(caller.org, importId);
+  const rec = await deferImport(caller.org, importId, new Date());
   if (!rec) throw new Error(`import ${importId}: not running when it was handed to the job`);
   await startJob(caller.org, importId);
   return { status: 202, body: importView(rec, now) };
@@ -984,7 +1016,7 @@ export async function receiveImportPart(
   );
   if (!after) return receiveImportPart(caller, importId, part, upload, now);
   if (after.received.length < after.parts) return { status: 200, body: importView(after, now) };
-  const queued = await markQueued(caller.org, importId, after.parts);
+  const queued = await markQueued(caller.org, importId, after.parts, new Date());
   if (queued) await startJob(caller.org, importId);
   return { status: 202, body: importView(queued ?? after, now) };
 }
@@ -1013,12 +1045,25 @@ export async function runImportTask(task: ImportTask, signal?: AbortSignal): Pro
     await cleanUp(task.org, task.importId, rec.seq);
     return;
   }
-  const claimed = await claimImport(task.org, task.importId, new Date());
-  if (!claimed) return; // another run has it, or it is over
+  const now = new Date();
+  const claimed = await claimImport(
+    task.org,
+    task.importId,
+    now,
+    new Date(now.getTime() - QUEUED_STALE_MS),
+  );
+  // Another run has it, it is over, or it waited so long that its client was told it stopped.
+  if (!claimed) return;
   const { org, importId } = task;
   if (claimed.seq !== undefined) {
-    // Handed over by a request that ran out of time: undo what it staged, close its entry.
-    await rollBack(org, importId, claimed.seq, await readStagedList(org, importId));
+    // Handed over by a request that ran out of time: undo what it staged, close its entry. If
+    // that fails (a fault), the import fails as a fault and its staged list stays for recovery:
+    // deleted, what the request staged was left under an entry that recovery would close
+    // with nothing to undo, and that staging then became visible.
+    if (!(await rollBack(org, importId, claimed.seq, await readStagedList(org, importId)))) {
+      await failImport(org, importId, failureOf(undefined), new Date());
+      return;
+    }
     await deleteStagedList(org, importId);
   }
   const report = (

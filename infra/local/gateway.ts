@@ -564,16 +564,39 @@ function longestHeader(raw: Buffer | undefined): { name: string; bytes: number }
   let best: { name: string; bytes: number } | undefined;
   for (const [i, line] of lines.entries()) {
     if (best && line.length <= best.bytes) continue;
-    const colon = line.indexOf(':');
-    const name =
-      i === 0 && / HTTP\/|^[A-Z]+ \//.test(line)
-        ? 'the request line (method and URL)'
-        : colon > 0
-          ? `the header ${line.slice(0, Math.min(colon, 64))}`
-          : undefined;
+    const name = lineName(line, i === 0);
     if (name) best = { name, bytes: line.length };
   }
   return best;
+}
+
+/** What a line of a request's head is: its request line, or a header by its name. */
+function lineName(line: string, first: boolean): string | undefined {
+  const colon = line.indexOf(':');
+  return first && / HTTP\/|^[A-Z]+ \//.test(line)
+    ? 'the request line (method and URL)'
+    : colon > 0
+      ? `the header ${line.slice(0, Math.min(colon, 64))}`
+      : undefined;
+}
+
+/**
+ * The line of what Node's parser had read where it stopped (`bytesParsed` into `raw`): the line
+ * a 400 is about. Not the longest line: "Bad Header" after a request line was reported as
+ * "near the request line".
+ */
+function brokenLine(raw: Buffer | undefined, at: number | undefined): string | undefined {
+  if (!raw?.length || at === undefined) return undefined;
+  const text = raw.toString('latin1');
+  const end = Math.min(Math.max(at, 0), text.length);
+  const nl = text.lastIndexOf('\r\n', end - 1);
+  const start = nl < 0 ? 0 : nl + 2;
+  const eol = text.indexOf('\r\n', end);
+  const line = text.slice(start, eol < 0 ? undefined : eol);
+  // A line that begins a request (the packet's first, or after an earlier request's blank
+  // line) is a request line.
+  const name = lineName(line, start === 0 || text.startsWith('\r\n', start - 4));
+  return name ?? `the line "${line.slice(0, 64)}"`;
 }
 
 /**
@@ -586,12 +609,29 @@ function longestHeader(raw: Buffer | undefined): { name: string; bytes: number }
  * 5 s) so that it gets to read the answer. API Gateway's own limit (10 KB of request line and
  * headers) and its answer could not be checked from here.
  */
-function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) {
+function answerClientError(
+  err: Error & { code?: string; rawPacket?: Buffer; bytesParsed?: number },
+  socket: Duplex,
+) {
   if (err.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;
   }
+  // An earlier request on this connection (pipelined), received whole and still being
+  // answered: its answer goes first, or its client reads this problem as the answer to that
+  // request (and loses the real one: the connection closes after this). A request cut short
+  // (its client hung up mid-body) is what this error is about: answered at once, as before.
+  const inFlight = (socket as { _httpMessage?: ServerResponse })._httpMessage;
+  if (inFlight && !inFlight.writableFinished && inFlight.req?.complete) {
+    socket.on('error', () => socket.destroy());
+    inFlight.once('finish', () => answerClientError(err, socket));
+    inFlight.once('close', () => {
+      if (!inFlight.writableFinished) socket.destroy();
+    });
+    return;
+  }
   const longest = longestHeader(err.rawPacket);
+  const broken = brokenLine(err.rawPacket, err.bytesParsed);
   const [status, code, detail] =
     err.code === 'HPE_HEADER_OVERFLOW'
       ? [
@@ -604,7 +644,7 @@ function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, s
         : [
             400,
             'malformed-request',
-            `The request is not valid HTTP/1.1 (${err.code ?? 'parse error'}${longest ? ` near ${longest.name}` : ''}).`,
+            `The request is not valid HTTP/1.1 (${err.code ?? 'parse error'}${broken ? ` at ${broken}` : ''}).`,
           ];
   const problem = problemResponse({
     type: `urn:assay:problem:${code}`,

@@ -233,6 +233,8 @@ describe('an upload whose request died with the database paused', () => {
     expect(retry.status).toBe(201);
     expect(retry.body).toMatchObject({ imported: 60, created: 60 });
     expect(status.body).toMatchObject({ status: 'failed', code: 'stopped' });
+    // Its slot is free at once (nothing of its request can still write), not held 20 minutes.
+    expect((await readRegistry(org)).open.map((o) => o.importId)).not.toContain(entry!.importId);
     for (const id of ['dead-security-0', 'dead-collaboration-29']) {
       const q = await stack.request('GET', `/v1/questions/${id}`, { token: author });
       expect(q.status).toBe(200);

@@ -5,14 +5,18 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { db, onDynamoCall, tableName } from '../../functions/data/client.ts';
 import {
+  compressText,
   createImport,
   currentSnapshot,
+  deferImport,
   failImport,
+  getImport,
   heartbeat,
   planImport,
+  putBody,
   registerImport,
   stageQuestion,
   writeStagedList,
@@ -21,7 +25,7 @@ import { questionPartition } from '../../functions/data/keys.ts';
 import { getQuestion, listQuestions } from '../../functions/data/questions.ts';
 import { validateBank } from '../../functions/domain/bank.ts';
 import { UnavailableError } from '../../functions/domain/errors.ts';
-import { importBankNow, stageAndCommit } from '../../functions/services/imports.ts';
+import { importBankNow, runImportTask, stageAndCommit } from '../../functions/services/imports.ts';
 import { requestVia, useTestApi } from './support.ts';
 
 const testApi = useTestApi();
@@ -163,6 +167,71 @@ describe('an import whose job stopped', () => {
   }, 120_000);
 });
 
+/**
+ * An import of `org` registered and heartbeating at `at` that staged question `id` and stopped
+ * there: a new question, or (`replacing`) a changed version of one imported before.
+ */
+async function stagedByImport(org: string, id: string, at: Date, replacing = false) {
+  const bank = { id: `${id}-bank`, title: 'B' };
+  if (replacing) {
+    await importBankNow(org, validateBank({ bank, questions: [question(id)] }), new Date());
+  }
+  const importId = ulid();
+  await runningImport(org, importId, at, 1);
+  const seq = (await registerImport(org, importId, at))!;
+  await heartbeat(org, importId, { phase: 'staging', done: 0, total: 1 }, at, { seq });
+  const staged = validateBank({ bank, questions: [question(id, replacing ? 3 : 2)] });
+  const plan = await planImport(org, staged.questions, await currentSnapshot(org));
+  await writeStagedList(org, importId, 0, [replacing ? [id, 2, 1] : [id, 1, 0]]);
+  await stageQuestion(org, seq, plan.changes[0]!, at.toISOString(), bank.id);
+  return { importId, bank };
+}
+
+describe('a question that an import which then stopped had replaced', () => {
+  it('can be edited and retired: the stopped import is rolled back then, not when the next upload comes', async () => {
+    // Found in review: its edit and its retirement were answered 409 "being replaced by a bank
+    // import that has not finished; try again ... within a minute" for as long as no one
+    // uploaded another bank, while GET /v1/imports/{id} already said the import had stopped.
+    const api = testApi;
+    const org = 'stopped-holds';
+    const token = await api.token('author', org);
+    const { importId } = await stagedByImport(
+      org,
+      'held-1',
+      new Date(Date.now() - 4 * 60_000),
+      true,
+    );
+
+    const before = await api.request('GET', '/v1/questions/held-1', { token });
+    const edited = await api.request('PUT', '/v1/questions/held-1', {
+      token,
+      headers: { 'if-match': '"1"' },
+      body: { ...question('held-1'), prompt: 'Which header carries the bearer token, edited?' },
+    });
+    const retired = await api.request('DELETE', '/v1/questions/held-1', { token });
+
+    expect(before.body.version).toBe(1);
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    expect(edited.body.version).toBe(2);
+    expect(retired.status, JSON.stringify(retired.body)).toBe(204);
+    const status = await api.request('GET', `/v1/imports/${importId}`, { token });
+    expect(status.body).toMatchObject({ status: 'failed', code: 'stopped' });
+  }, 120_000);
+
+  it('stays refused while the import that replaced it is alive', async () => {
+    const api = testApi;
+    const org = 'live-holds';
+    const token = await api.token('author', org);
+    const { importId } = await stagedByImport(org, 'live-1', new Date(), true);
+
+    const retired = await api.request('DELETE', '/v1/questions/live-1', { token });
+
+    expect(retired.status).toBe(409);
+    expect(retired.body.reason).toBe('import-in-progress');
+    await failImport(org, importId, { code: 'conflict', detail: 'test over' }, new Date());
+  }, 120_000);
+});
+
 describe('an upload retried after a fault left its staging behind', () => {
   it('is not refused as busy: the failed import is rolled back at once and the retry imports', async () => {
     // Arrange: an upload staged a question, then the database failed; its rollback failed too,
@@ -301,4 +370,100 @@ describe('an upload that failed for a fault while staging', () => {
     const q = await testApi.request('GET', '/v1/questions/fault-recorded-2', { token });
     expect(q.status).toBe(200);
   }, 120_000);
+});
+
+describe('a queued import whose job comes after its client was told it stopped', () => {
+  it('is not claimed: the late job runs nothing', async () => {
+    // Lambda may deliver an asynchronous event hours late; its client read "never started,
+    // upload the bank again" 20 minutes after the import was queued.
+    const org = 'late-job';
+    const importId = ulid();
+    const queuedAt = new Date(Date.now() - 25 * 60_000).toISOString();
+    await createImport({
+      importId,
+      org,
+      status: 'queued',
+      mode: 'async',
+      createdAt: queuedAt,
+      parts: 1,
+      received: [1],
+      progress: { phase: 'queued', done: 0, total: 0 },
+    });
+
+    await runImportTask({ task: 'run', org, importId });
+
+    expect(await getImport(org, importId)).toMatchObject({ status: 'queued' });
+  });
+});
+
+describe("an import handed to its job whose undoing of the request's staging fails for a fault", () => {
+  it('keeps its staged list, so that recovery undoes that staging: none of it becomes visible', async () => {
+    // Found in review: the job deleted the staged list whether or not its rollback had worked,
+    // then went on under the request's registry entry; when a second fault then stopped it,
+    // recovery closed that entry with nothing to undo, and the question the request had staged
+    // became visible (a partial import).
+    const org = 'handover-fault';
+    const now = new Date();
+    const { importId, bank } = await stagedByImport(org, 'handed-1', now);
+    // As a request hands it over: the bank's text stored, the record queued with its number.
+    const text = JSON.stringify({ bank, questions: [question('handed-1')] });
+    await putBody(org, importId, 1, { format: 'json', textBytes: text.length }, compressText(text));
+    await deferImport(org, importId, now);
+    // Two faults in a row: the job's first delete of a staged head is throttled (once; the SDK
+    // does not retry it), and so is the next read of the bank's text, if the job gets that far.
+    const faults = { headDelete: true, bodyRead: true };
+    const throttled = () =>
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'ProvisionedThroughputExceededException',
+        $metadata: {},
+      });
+    const plain = (v: string | { S?: string } | undefined) => (typeof v === 'string' ? v : v?.S);
+    type Input = {
+      Key?: { SK?: string | { S?: string } };
+      ExpressionAttributeValues?: { ':p'?: string | { S?: string } };
+    };
+    type Stack = { add: (...a: unknown[]) => void; remove: (name: string) => boolean };
+    const stack = (db() as unknown as { middlewareStack: Stack }).middlewareStack;
+    stack.add(
+      (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+        async (args: { input: Input }) => {
+          const { commandName } = context;
+          if (
+            faults.headDelete &&
+            commandName === 'DeleteItemCommand' &&
+            plain(args.input.Key?.SK) === 'HEAD'
+          ) {
+            faults.headDelete = false;
+            throw throttled();
+          }
+          if (
+            faults.bodyRead &&
+            commandName === 'QueryCommand' &&
+            plain(args.input.ExpressionAttributeValues?.[':p']) === 'BODY#'
+          ) {
+            faults.bodyRead = false;
+            throw throttled();
+          }
+          return next(args);
+        },
+      { step: 'initialize', name: 'testThrottle' },
+    );
+    onTestFinished(() => {
+      stack.remove('testThrottle');
+    });
+
+    await runImportTask({ task: 'run', org, importId });
+    expect(faults.headDelete).toBe(false);
+    faults.bodyRead = false;
+    await importBankNow(
+      org,
+      validateBank({ bank: { id: 'after-bank', title: 'A' }, questions: [question('after-1')] }),
+      new Date(),
+    );
+
+    expect(await getQuestion(org, 'handed-1')).toBeUndefined();
+    expect(await getImport(org, importId)).toMatchObject({ status: 'failed', code: 'unavailable' });
+    expect(await items(org, 'handed-1')).toEqual([]);
+    expect(await getQuestion(org, 'after-1')).toBeDefined();
+  });
 });

@@ -3,7 +3,10 @@
  * the import's status to follow, its questions become visible all at once, a retry with the
  * same Idempotency-Key is the same import, and the status is the organisation's own.
  */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { db, tableName } from '../../functions/data/client.ts';
+import { keys } from '../../functions/data/keys.ts';
 import { type ApiResponse, useTestApi } from './support.ts';
 
 // The copies of replaced heads are kept a minute after a commit for readers' snapshots; the
@@ -332,15 +335,21 @@ describe('an invalid bank whose wrong values are huge', () => {
   }, 90_000);
 });
 
+/** A part-wise import of bank `bankId` in `parts` parts: its creation's answer, and a part's PUT. */
+async function partwise(bankId: string, parts: number) {
+  const created = await api.request('POST', '/v1/imports', {
+    token: author,
+    body: { bank: { id: bankId, title: bankId }, parts },
+  });
+  const id: string = created.body.importId;
+  const put = (part: number, doc: unknown) =>
+    api.request('PUT', `/v1/imports/${id}/parts/${part}`, { token: author, body: doc });
+  return { created, id, put };
+}
+
 describe('an import part-wise', () => {
   it('refuses an invalid part at once (400), and fails in the job on what only the whole shows', async () => {
-    const created = await api.request('POST', '/v1/imports', {
-      token: author,
-      body: { bank: { id: 'imp-parts', title: 'Parts' }, parts: 2 },
-    });
-    const id = created.body.importId;
-    const put = (part: number, doc: unknown) =>
-      api.request('PUT', `/v1/imports/${id}/parts/${part}`, { token: author, body: doc });
+    const { created, id, put } = await partwise('imp-parts', 2);
     const one = await put(1, bank('imp-parts', [single('parts-1')]));
     const invalid = await put(2, bank('imp-parts', [single('parts-2', { answer: 'z' })]));
     const otherBank = await put(2, bank('imp-elsewhere', [single('parts-2')]));
@@ -400,5 +409,29 @@ describe("an import's status", () => {
     const proto = await api.request('GET', '/v1/imports/__proto__', { token: author });
     expect(other.status).toBe(404);
     expect(proto.status).toBe(400);
+  }, 90_000);
+});
+
+describe('a part-wise import whose parts took longer than 20 minutes to come', () => {
+  it('is queued and imported when its last part comes, not read as "never started"', async () => {
+    // Found in review: a queued import went stale 20 minutes after it was created, not after it
+    // was queued, so the 202 to its last part said "failed: the import was never started...
+    // upload the bank again" while its job was starting it.
+    const { id, put } = await partwise('imp-slow', 2);
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.importRecord('imp', id),
+        UpdateExpression: 'SET createdAt = :t',
+        ExpressionAttributeValues: { ':t': new Date(Date.now() - 25 * 60_000).toISOString() },
+      }),
+    );
+    await put(1, bank('imp-slow', [single('slow-1')]));
+    const last = await put(2, bank('imp-slow', [single('slow-2')]));
+    const done = (await follow(`/v1/imports/${id}`, 60_000)).at(-1)!;
+
+    expect(last.status).toBe(202);
+    expect(last.body.status, JSON.stringify(last.body)).not.toBe('failed');
+    expect(done.body).toMatchObject({ status: 'succeeded' });
   }, 90_000);
 });

@@ -117,4 +117,23 @@ describe('the local gateway when Node refuses a request before any handler runs'
     const health = await fetch(`http://127.0.0.1:${port}/v1/health`);
     expect(health.status).toBe(200);
   });
+
+  it('names the line where the request broke, not the longest one', async () => {
+    const answer = await raw(port, 'GET /v1/health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n');
+
+    expect(answer).toMatch(/HPE_INVALID_HEADER_TOKEN at the line \\"Bad Header\\"/);
+    expect(answer).not.toMatch(/request line/);
+  });
+
+  it('answers a request pipelined before a broken one first, then the 400', async () => {
+    // The 400 was written at once, ahead of the answer to the request before it: its client
+    // read the problem as that request's answer, and the real answer was lost.
+    const answer = await raw(
+      port,
+      'GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n',
+    );
+
+    expect(answer).toMatch(/^HTTP\/1\.1 200 .*\{"status":"ok"\}.*HTTP\/1\.1 400 /s);
+    expect(answer).toMatch(/"code":"malformed-request"/);
+  });
 });

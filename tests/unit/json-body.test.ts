@@ -154,3 +154,120 @@ describe('a JSON body whose bytes are not UTF-8', () => {
     expect(res.body.got.name).toBe('a\ufffdb');
   });
 });
+
+/** The event API Gateway hands a function for `route` with `body` (text) as `contentType`. */
+const eventFor = (route: RouteDef, body: string | undefined, contentType?: string) =>
+  ({
+    version: '2.0',
+    routeKey: `${route.method} ${route.path}`,
+    rawPath: route.path,
+    rawQueryString: '',
+    headers: contentType ? { 'content-type': contentType } : {},
+    ...(body !== undefined ? { body } : {}),
+    requestContext: {
+      http: { method: route.method, path: route.path, sourceIp: '127.0.0.1' },
+      requestId: `req-${route.operationId}`,
+    },
+    isBase64Encoded: false,
+  }) as unknown as HttpEvent;
+
+describe('a body sent to a route that takes none', () => {
+  const retire: RouteDef = {
+    operationId: 'retire',
+    method: 'DELETE',
+    path: '/v1/name',
+    group: 'public',
+    access: 'public',
+    responses: { 200: {} },
+  };
+  const retireHandler = createHttpHandler(
+    'public',
+    [retire] as const,
+    { retire: async () => ({ retired: true }) } as never,
+  );
+  const del = async (body: string | undefined, contentType?: string) => {
+    const event = eventFor(retire, body, contentType);
+    const res = (await retireHandler(event, {} as Context)) as { statusCode: number; body: string };
+    return { status: res.statusCode, body: JSON.parse(res.body) };
+  };
+
+  it('is refused with a 400 naming the body, not read past', async () => {
+    const res = await del('{"force":true,"reason":"x"}', 'application/json');
+
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('validation-failed');
+    expect(res.body.errors).toEqual([
+      {
+        path: '(body)',
+        message: expect.stringMatching(/^DELETE \/v1\/name takes no request body: send none/),
+      },
+    ]);
+  });
+
+  it('is refused whatever it is (an array, a scalar, text); none, empty and {} are no body', async () => {
+    for (const [body, type, status] of [
+      ['[1]', 'application/json', 400],
+      ['null', 'application/json', 400],
+      ['"x"', 'application/json', 400],
+      ['force=true', 'application/x-www-form-urlencoded', 400],
+      ['hello', 'text/plain', 400],
+      [undefined, undefined, 200],
+      ['', 'application/json', 200],
+      ['{}', 'application/json', 200],
+      [' { } ', 'application/json', 200],
+    ] as const) {
+      const res = await del(body, type);
+
+      expect(res.status, `${type} ${body}`).toBe(status);
+      if (status === 200) expect(res.body).toEqual({ retired: true });
+      else expect(res.body.errors[0].path, `${type} ${body}`).toBe('(body)');
+    }
+  });
+});
+
+describe('a body with more invalid fields than an answer lists', () => {
+  const strict: RouteDef = {
+    operationId: 'strict',
+    method: 'POST',
+    path: '/v1/strict',
+    group: 'public',
+    access: 'public',
+    body: z.strictObject({ name: z.string() }),
+    responses: { 200: {} },
+  };
+  const strictHandler = createHttpHandler(
+    'public',
+    [strict] as const,
+    { strict: async () => ({}) } as never,
+  );
+  const post = async (body: string) => {
+    const event = eventFor(strict, body, 'application/json');
+    return (await strictHandler(event, {} as Context)) as { statusCode: number; body: string };
+  };
+
+  it('lists the first 1,000 and says how many more, instead of an answer of megabytes', async () => {
+    // 95,000 unknown keys in a 1 MB body were answered with a 4.3 MB problem naming each one.
+    const keys = Array.from({ length: 95_000 }, (_, i) => `"k${i}":0`);
+    const res = await post(`{"name":"x",${keys.join(',')}}`);
+    const problem = JSON.parse(res.body);
+
+    expect(res.statusCode).toBe(400);
+    expect(res.body.length).toBeLessThan(100_000);
+    expect(problem.errors).toHaveLength(1001);
+    expect(problem.errors[0]).toEqual({ path: 'k0', message: expect.any(String) });
+    expect(problem.errors[1000]).toEqual({
+      path: '(body)',
+      message: '94000 more not listed (95000 in all).',
+    });
+  });
+
+  it('lists them all when there are few', async () => {
+    const res = await post('{"a":1,"b":2}');
+
+    expect(JSON.parse(res.body).errors.map((e: { path: string }) => e.path)).toEqual([
+      'name',
+      'a',
+      'b',
+    ]);
+  });
+});
