@@ -8,6 +8,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generatorsOf } from '../../functions/domain/question-types/generators.ts';
 import { QUESTION_TYPE_LIST } from '../../functions/domain/question-types/registry.ts';
 import type { Generators } from '../../functions/domain/question-types/type.ts';
 import { type Answer, disagreements, documentFindings, type Exchange } from './contract/check.ts';
@@ -50,7 +51,7 @@ const gen: Generators = {
 /** One question of every registered type (a new type joins by itself), all in `security`. */
 function questionOfEachType() {
   return QUESTION_TYPE_LIST.map((t, i) => {
-    const own = fc.sample(t.arbitrary(fc, gen) as fc.Arbitrary<object>, {
+    const own = fc.sample(generatorsOf(t.id).arbitrary(fc, gen) as fc.Arbitrary<object>, {
       seed: 14 + i,
       numRuns: 1,
     })[0]!;
@@ -277,7 +278,7 @@ beforeAll(async () => {
       id: string;
       options?: { id: string; text: string }[];
     };
-    const bankAnswer = fc.sample(t.answers(fc, content as never) as fc.Arbitrary<unknown>, {
+    const bankAnswer = fc.sample(generatorsOf(t.id).answers(fc, content as never), {
       seed: 7,
       numRuns: 1,
     })[0];

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { isStorableNumber } from '../../functions/domain/numbers.ts';
 import { type QuestionContent, validateQuestion } from '../../functions/domain/question.ts';
+import { generatorsOf } from '../../functions/domain/question-types/generators.ts';
 import { QUESTION_TYPE_LIST } from '../../functions/domain/question-types/registry.ts';
 import type { Generators } from '../../functions/domain/question-types/type.ts';
 import { withoutUnclean } from '../../functions/domain/text.ts';
@@ -51,7 +52,7 @@ export function ofType(
 ): fc.Arbitrary<RawQuestion> {
   const t = QUESTION_TYPE_LIST.find((x) => x.id === type)!;
   return fc
-    .tuple(common, t.arbitrary(fc, cleanGenerators(gen)))
+    .tuple(common, generatorsOf(t.id).arbitrary(fc, cleanGenerators(gen)))
     .map(([c, own]) => ({ ...c, type: t.id, ...own }) as RawQuestion);
 }
 
@@ -82,6 +83,6 @@ export function withAnswers(type: string): fc.Arbitrary<[QuestionContent, unknow
   const t = QUESTION_TYPE_LIST.find((x) => x.id === type)!;
   return ofType(type, markedTexts, generatedCommon).chain((raw) => {
     const q = validateQuestion(raw).question!;
-    return fc.tuple(fc.constant(q), t.answers(fc, q as never) as fc.Arbitrary<unknown>);
+    return fc.tuple(fc.constant(q), generatorsOf(t.id).answers(fc, q as never));
   });
 }

@@ -9,7 +9,14 @@ import { xmlEscape } from '../moodle-xml-text.ts';
 import { shuffle } from '../shuffle.ts';
 import { cleanText } from '../text.ts';
 import { once } from '../z.ts';
-import type { AttemptData, Authored, Content, Option, QuestionType } from './type.ts';
+import type {
+  AttemptData,
+  Authored,
+  Content,
+  GeneratorsFor,
+  Option,
+  QuestionType,
+} from './type.ts';
 
 export interface MatchingKey {
   /** 2..10 pairs, left-hand items in the order the candidate sees them. */
@@ -290,6 +297,10 @@ export const matching: QuestionType<
       };
     },
   },
+};
+
+/** Property-test generators (test-only: no Lambda bundle carries them; generators.ts lists them). */
+export const matchingGenerators: GeneratorsFor<typeof matching> = {
   arbitrary: (fast, gen) =>
     fast
       .tuple(

@@ -25,7 +25,7 @@ import {
   singleChoices,
   singleXml,
 } from './single.ts';
-import type { Option, QuestionType } from './type.ts';
+import type { GeneratorsFor, Option, QuestionType } from './type.ts';
 
 /** Where the blank goes in a missing-word prompt; exactly once. */
 export const BLANK = '{blank}';
@@ -118,6 +118,10 @@ export const missingWord: QuestionType<'missing-word', ChoiceKey, string, { opti
             prompt: q.prompt.replace(BLANK, MOODLE_BLANK),
           },
   },
+};
+
+/** Property-test generators (test-only: no Lambda bundle carries them; generators.ts lists them). */
+export const missingWordGenerators: GeneratorsFor<typeof missingWord> = {
   arbitrary: (fast, gen) =>
     fast
       .tuple(choiceArbitrary(fast, gen), gen.text(1, 1900), gen.text(1, 1900))

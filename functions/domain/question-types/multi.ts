@@ -18,7 +18,7 @@ import {
   unknownOptionIssues,
   weightedOptions,
 } from './options.ts';
-import type { Authored, Content, Option, QuestionType } from './type.ts';
+import type { Authored, Content, GeneratorsFor, Option, QuestionType } from './type.ts';
 
 /**
  * The key of a multiple-answer question: the right options (each right pick earns 1/keys, each
@@ -265,6 +265,10 @@ export const multi: QuestionType<'multi', MultiKey, string[], { options: Option[
       };
     },
   },
+};
+
+/** Property-test generators (test-only: no Lambda bundle carries them; generators.ts lists them). */
+export const multiGenerators: GeneratorsFor<typeof multi> = {
   arbitrary: (fast, gen) =>
     optionsArbitrary(fast, gen).chain((options) =>
       fast.oneof(

@@ -24,7 +24,7 @@ import {
 import { xmlEscape, xmlPlainAnswer } from '../moodle-xml-text.ts';
 import { isStorableNumber, storable } from '../numbers.ts';
 import { once } from '../z.ts';
-import type { Authored, QuestionType } from './type.ts';
+import type { Authored, GeneratorsFor, QuestionType } from './type.ts';
 
 export interface NumericAnswer {
   value: number;
@@ -403,6 +403,10 @@ export const numeric: QuestionType<'numeric', NumericKey, number, { unit?: strin
       ],
     }),
   },
+};
+
+/** Property-test generators (test-only: no Lambda bundle carries them; generators.ts lists them). */
+export const numericGenerators: GeneratorsFor<typeof numeric> = {
   arbitrary: (fast, gen) =>
     fast
       .tuple(

@@ -10,7 +10,7 @@ import {
   uniqueIds,
   unknownOptionIssues,
 } from './options.ts';
-import type { Content, Option, QuestionType } from './type.ts';
+import type { Content, GeneratorsFor, Option, QuestionType } from './type.ts';
 
 /** A ranking as a person reads it: "1. c — Drop it; 2. a — Use a queue". */
 const describeRanking = (q: Pick<Content<string[]>, 'options'>, ranking: readonly string[]) =>
@@ -93,6 +93,10 @@ export const order: QuestionType<'order', string[], string[], { options: Option[
       skip: "Moodle's ordering questions are a plugin that grades in ways Assay does not reproduce; export the bank as YAML to keep it.",
     }),
   },
+};
+
+/** Property-test generators (test-only: no Lambda bundle carries them; generators.ts lists them). */
+export const orderGenerators: GeneratorsFor<typeof order> = {
   arbitrary: (fast, gen) =>
     optionsArbitrary(fast, gen).chain((options) =>
       fast

@@ -37,7 +37,7 @@ import {
   unknownOptionIssues,
   weightedOptions,
 } from './options.ts';
-import type { Authored, Content, Generators, Option, QuestionType } from './type.ts';
+import type { Authored, Content, Generators, GeneratorsFor, Option, QuestionType } from './type.ts';
 
 /**
  * The key of a question answered by choosing one option: the id of the one right option, or
@@ -355,6 +355,10 @@ export const single: QuestionType<'single', ChoiceKey, string, { options: Option
             }
           : { qtype: 'multichoice', body: singleXml(q) },
   },
+};
+
+/** Property-test generators (test-only: no Lambda bundle carries them; generators.ts lists them). */
+export const singleGenerators: GeneratorsFor<typeof single> = {
   arbitrary: choiceArbitrary,
   answers: anyOptionId,
 };

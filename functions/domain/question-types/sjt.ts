@@ -13,7 +13,7 @@ import {
   showOptions,
   shuffleOptions,
 } from './options.ts';
-import type { Option, QuestionType } from './type.ts';
+import type { GeneratorsFor, Option, QuestionType } from './type.ts';
 
 export interface SjtKey {
   weights: Record<string, number>;
@@ -104,6 +104,10 @@ export const sjt: QuestionType<'sjt', SjtKey, string, { options: Option[] }> = {
       skip: 'Situational-judgement weights would become Moodle grades of a single choice, which read back as a single question with partial credit; export the bank as YAML to keep it.',
     }),
   },
+};
+
+/** Property-test generators (test-only: no Lambda bundle carries them; generators.ts lists them). */
+export const sjtGenerators: GeneratorsFor<typeof sjt> = {
   arbitrary: (fast, gen) =>
     optionsArbitrary(fast, gen).chain((options) =>
       fast

@@ -25,7 +25,7 @@ import { xmlPlainAnswer } from '../moodle-xml-text.ts';
 import { storable } from '../numbers.ts';
 import { cleanText, withoutUnclean } from '../text.ts';
 import { once } from '../z.ts';
-import type { Authored, Content, QuestionType } from './type.ts';
+import type { Authored, Content, GeneratorsFor, QuestionType } from './type.ts';
 
 /** NFKC, trimmed, lower-cased, inner white space collapsed: how short answers are compared. */
 export function normaliseText(s: string): string {
@@ -443,6 +443,10 @@ export const text: QuestionType<'text', TextKey, string, Record<never, never>> =
             ],
           },
   },
+};
+
+/** Property-test generators (test-only: no Lambda bundle carries them; generators.ts lists them). */
+export const textGenerators: GeneratorsFor<typeof text> = {
   arbitrary: (fast, gen) =>
     fast.oneof(
       fast

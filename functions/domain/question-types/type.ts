@@ -164,9 +164,22 @@ export interface QuestionType<Id extends string, Key, Answer, View extends objec
   readonly gift: GiftMapping<Key>;
   /** Moodle XML reading and writing, with the same meaning as GIFT's. */
   readonly moodle: MoodleMapping<Key>;
+}
 
+/**
+ * A type's property-test generators. Its module exports them beside the type (`<type>Generators`)
+ * and `generators.ts` lists them by id, so tsc names a type without them; only tests read them,
+ * so no Lambda bundle carries them (they are not members of the type, which every bundle that
+ * reads questions holds whole).
+ */
+export interface TypeGenerators<Key, Answer> {
   /** Any valid `options`/`answer` (and prompt, if the type owns it) of this type. */
   arbitrary(fast: typeof fc, gen: Generators): fc.Arbitrary<Authored<Key>>;
   /** Any answer a candidate may save to this question (right, wrong or partial). */
   answers(fast: typeof fc, q: Content<Key>): fc.Arbitrary<Answer>;
 }
+
+/** The generators of the type `T` (its own key and answer). */
+export type GeneratorsFor<T> =
+  // biome-ignore lint/suspicious/noExplicitAny: any id and view; the key and answer are inferred
+  T extends QuestionType<any, infer Key, infer Answer, any> ? TypeGenerators<Key, Answer> : never;
