@@ -428,12 +428,14 @@ export async function startOnPageClock(app: BrowserApp, assessment: Assessment) 
 }
 
 /**
- * Holds every request of the page to `url` until `release()` is called; `arrived` resolves at
- * the first. A request the browser cancelled meanwhile (its page reloaded) is let go.
+ * Holds every request of the page to `url` (or only the first `count`) until `release()` is
+ * called; `arrived` resolves at the first. A request the browser cancelled meanwhile (its page
+ * reloaded) is let go.
  */
 export async function holdRequests(
   page: Page,
   url: string,
+  count = Number.POSITIVE_INFINITY,
 ): Promise<{ release: () => void; arrived: Promise<void> }> {
   let release!: () => void;
   const held = new Promise<void>((r) => {
@@ -443,7 +445,9 @@ export async function holdRequests(
   const arrived = new Promise<void>((r) => {
     arrive = r;
   });
+  let seen = 0;
   await page.route(url, async (route) => {
+    if (seen++ >= count) return route.continue();
     arrive();
     await held;
     await route.continue().catch(() => undefined);

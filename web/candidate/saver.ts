@@ -27,7 +27,19 @@ export type SaveState =
   | { kind: 'rejected'; detail: string }
   | { kind: 'replaced'; saved: SavedAnswer };
 
-export type StopReason = 'elsewhere' | 'time-is-up' | 'already-submitted';
+/** `closed`: the page ended the attempt itself (the final screen); no one is told. */
+export type StopReason = 'elsewhere' | 'time-is-up' | 'already-submitted' | 'closed';
+
+/**
+ * An answer chosen and not yet saved, as the page keeps it across a reload (`unsent()`,
+ * `adopt()`): `ifMatch` is the revision the answer was chosen over, so that sending it later
+ * does not overwrite an answer saved since in another window (412: theirs is kept).
+ */
+export interface UnsentAnswer {
+  questionId: string;
+  value: Answer;
+  ifMatch?: number;
+}
 
 export interface SendResult {
   /** 0: the request never reached the server. */
@@ -48,6 +60,8 @@ export interface SaverDeps {
    * keeps): in an adaptive section it carries the next item.
    */
   onSettled?(questionId: string, res: SendResult): void;
+  /** The answers waiting changed (queued, saved, dropped): `unsent()` is what waits now. */
+  onQueue?(): void;
 }
 
 /** Back-off between tries of one answer: 1, 2, 4, 8, 15, then every 30 s. */
@@ -58,8 +72,10 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export class Saver {
   /** What the server confirmed, per question. */
   readonly saved = new Map<string, SavedAnswer>();
-  private queue: { questionId: string; value: Answer }[] = [];
+  private queue: UnsentAnswer[] = [];
   private running = false;
+  /** Held: nothing more is sent until `hold(false)` (a submit is on its way). */
+  private held = false;
   private stopped: StopReason | undefined;
   /** A settled response, reported once its entry has left the queue. */
   private settled: { questionId: string; res: SendResult } | undefined;
@@ -102,11 +118,69 @@ export class Saver {
     const at = this.queue.findIndex(
       (e, i) => e.questionId === questionId && (i > 0 || !this.running),
     );
-    if (at >= 0) this.queue[at] = { questionId, value };
-    else this.queue.push({ questionId, value });
+    // An answer kept from before a reload keeps the revision it was chosen over.
+    const ifMatch = at >= 0 ? this.queue[at]!.ifMatch : undefined;
+    const entry = { questionId, value, ...(ifMatch !== undefined ? { ifMatch } : {}) };
+    if (at >= 0) this.queue[at] = entry;
+    else this.queue.push(entry);
+    this.changed();
     this.deps.onState(questionId, this.deps.isOnline() ? { kind: 'pending' } : { kind: 'offline' });
     void this.pump();
     return true;
+  }
+
+  /**
+   * What waits, in order, each with the revision it must match (with revisions: the one given
+   * to `adopt`, else the last this page saw, `0` for a question never answered).
+   */
+  unsent(): UnsentAnswer[] {
+    return this.queue.map((e) => {
+      const ifMatch = this.ifMatchOf(e);
+      return {
+        questionId: e.questionId,
+        value: e.value,
+        ...(ifMatch !== undefined ? { ifMatch } : {}),
+      };
+    });
+  }
+
+  /**
+   * Queue answers an earlier page chose and never saw saved (kept across a reload), each sent
+   * with its own `ifMatch`: a 412 means someone saved later, and theirs is kept. Only the last
+   * answer to each question is queued (it was the candidate's last choice). Returns how many.
+   */
+  adopt(entries: readonly UnsentAnswer[]): number {
+    if (this.stopped) return 0;
+    const last = new Map<string, UnsentAnswer>();
+    for (const e of entries) {
+      last.delete(e.questionId);
+      last.set(e.questionId, e);
+    }
+    for (const e of last.values()) {
+      this.queue = this.queue.filter(
+        (q, i) => q.questionId !== e.questionId || (i === 0 && this.running),
+      );
+      this.queue.push({
+        questionId: e.questionId,
+        value: e.value,
+        ...(this.useRevisions && e.ifMatch !== undefined ? { ifMatch: e.ifMatch } : {}),
+      });
+      this.deps.onState(
+        e.questionId,
+        this.deps.isOnline() ? { kind: 'pending' } : { kind: 'offline' },
+      );
+    }
+    if (last.size) {
+      this.changed();
+      void this.pump();
+    }
+    return last.size;
+  }
+
+  /** Hold (or let go) what waits: a request already on the wire still ends. */
+  hold(on: boolean): void {
+    this.held = on;
+    if (!on) void this.pump();
   }
 
   /** The browser is back online: send what waits. */
@@ -134,8 +208,18 @@ export class Saver {
     if (this.stopped) return;
     this.stopped = reason;
     this.queue = [];
+    this.changed();
     this.settle();
-    this.deps.onStop(reason);
+    if (reason !== 'closed') this.deps.onStop(reason);
+  }
+
+  private ifMatchOf(e: UnsentAnswer): number | undefined {
+    if (!this.useRevisions) return undefined;
+    return e.ifMatch ?? this.saved.get(e.questionId)?.revision ?? 0;
+  }
+
+  private changed() {
+    this.deps.onQueue?.();
   }
 
   private settle() {
@@ -152,18 +236,17 @@ export class Saver {
     this.running = true;
     try {
       let failures = 0;
-      while (this.queue.length && !this.stopped) {
+      while (this.queue.length && !this.stopped && !this.held) {
         if (!this.deps.isOnline()) {
           this.markWaiting({ kind: 'offline' });
           return; // resume() starts again
         }
         const entry = this.queue[0]!;
-        const ifMatch = this.useRevisions
-          ? (this.saved.get(entry.questionId)?.revision ?? 0)
-          : undefined;
+        const ifMatch = this.ifMatchOf(entry);
         const res = await this.deps.send(entry.questionId, entry.value, ifMatch);
         if (this.stopped) return;
         const outcome = this.outcome(entry, res);
+        if (outcome !== 'retry') this.changed();
         if (outcome === 'next') {
           failures = 0;
           const settled = this.settled;

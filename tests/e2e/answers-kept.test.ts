@@ -1,0 +1,353 @@
+/**
+ * "Answers are saved as they go and never lost": answers chosen and not yet saved survive a
+ * reload and a closed page (kept in localStorage under the attempt, sent before the question
+ * is shown, never over an answer saved later elsewhere); the final screen after a time-up
+ * whose submit failed says what the server will really do; and nothing is sent once the final
+ * screen is shown.
+ */
+import type { BrowserContext, Page, Request } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
+import { clock } from '../../functions/domain/clock.ts';
+import { sweep } from '../../functions/jobs/sweeper.ts';
+import { CATALOGUE } from '../../web/candidate/i18n.ts';
+import {
+  type Assessment,
+  attemptSession,
+  chooseAnswer,
+  createAssessment,
+  describeInBrowser,
+  goToType,
+  holdRequests,
+  invite,
+  QUESTION_COUNT as N,
+  restoreClockAfterEach,
+  sixMinuteAssessment,
+  startInvitation,
+  startOnPageClock,
+  takeUrl,
+  useBrowserApp,
+} from './support.ts';
+
+const app = useBrowserApp();
+let assessment: Assessment;
+let sixMinutes: Assessment;
+
+restoreClockAfterEach();
+
+beforeAll(async () => {
+  if (!app.browser) return;
+  assessment = await createAssessment(app.api, 'kept');
+  sixMinutes = await sixMinuteAssessment(app.api, 'kept6', 'Six minutes kept');
+}, 60_000);
+
+const T = 90_000;
+
+/** The attempt as the server has it, read with the token `page` holds. */
+async function serverView(page: Page) {
+  const s = await attemptSession(page);
+  const res = await app.api.request('GET', `/v1/attempts/${s.attemptId}`, {
+    token: s.attemptToken,
+  });
+  expect(res.status).toBe(200);
+  return res.body as {
+    status: string;
+    answers: Record<string, unknown>;
+    questions: { questionId: string; type: string; options?: { id: string }[] }[];
+  };
+}
+
+/** The question shown, its handle (`q3`) and the handle of its first option. */
+async function shownQuestion(page: Page) {
+  const questionId = (await page.locator('.save-status').getAttribute('data-status-for'))!;
+  const first = (await page.locator('.choices input').first().getAttribute('value'))!;
+  return { questionId, first };
+}
+
+const savedStatus = (page: Page) =>
+  expect
+    .poll(() => page.locator('.save-status').innerText(), { timeout: 20_000 })
+    .toMatch(/^Saved at /);
+
+/** The link opened again in a new tab of the same browser (the same localStorage), continued. */
+async function reopen(context: BrowserContext, token: string) {
+  const page = await context.newPage();
+  await page.goto(takeUrl(app.api, token));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
+  return page;
+}
+
+describeInBrowser('answers kept when the page goes away', () => {
+  it(
+    'sends an answer whose save was held when the page is reloaded, and shows it saved',
+    async () => {
+      // Found from outside: the queue lived in memory; a save the network held (keepalive or
+      // not) was gone with the page, and the reloaded page showed the question unanswered.
+      const inv = await invite(app.api, assessment);
+      const { page } = await startInvitation(app, inv.token);
+      await goToType(page, 'single');
+      const { questionId, first } = await shownQuestion(page);
+      // Only the first save is held (never let go in this test); the reloaded page's goes through.
+      const { release, arrived } = await holdRequests(page, '**/v1/attempts/*/answers/*', 1);
+      await chooseAnswer(page);
+      await arrived;
+
+      await page.reload();
+      await page.getByRole('heading', { name: /^Question \d+ of / }).waitFor();
+
+      await expect
+        .poll(async () => (await serverView(page)).answers[questionId], { timeout: 20_000 })
+        .toBe(first);
+      await goToType(page, 'single');
+      await savedStatus(page);
+      expect(await page.locator('.choices input').first().isChecked()).toBe(true);
+      const kept = await page.evaluate(() =>
+        Object.keys(localStorage).filter((k) => k.startsWith('assay.unsent.')),
+      );
+      expect(kept).toEqual([]);
+      release();
+    },
+    T,
+  );
+
+  it(
+    'sends an answer chosen offline when the closed page is opened again and continued, before the question',
+    async () => {
+      const inv = await invite(app.api, assessment);
+      const { context, page } = await startInvitation(app, inv.token);
+      await goToType(page, 'single');
+      const { questionId, first } = await shownQuestion(page);
+      await context.setOffline(true);
+      await chooseAnswer(page);
+      await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Not saved/);
+      // The token is never stored beside the answers: only this tab's sessionStorage has it.
+      const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+      const { attemptToken } = await attemptSession(page);
+      expect(stored).toContain(questionId);
+      expect(stored).not.toContain(attemptToken);
+
+      await page.close({ runBeforeUnload: false });
+      await context.setOffline(false);
+      const again = await reopen(context, inv.token);
+      // What a sent answer would show: the question comes once the kept answer is saved.
+      const saves: string[] = [];
+      again.on('request', (r) => {
+        if (r.method() === 'PUT') saves.push(r.url());
+      });
+
+      expect((await serverView(again)).answers[questionId]).toBe(first);
+      expect(saves).toEqual([]);
+      await goToType(again, 'single');
+      await savedStatus(again);
+      expect(await again.locator('.choices input').first().isChecked()).toBe(true);
+    },
+    T,
+  );
+
+  it(
+    'sends an answer the first tab could not, when the link is continued in a second tab',
+    async () => {
+      // The first tab's token is replaced by the second's start: it can never send its answer.
+      const inv = await invite(app.api, assessment);
+      const { context, page } = await startInvitation(app, inv.token);
+      await goToType(page, 'single');
+      const { questionId, first } = await shownQuestion(page);
+      await page.route('**/v1/attempts/*/answers/*', (route) => route.abort('connectionreset'));
+      await chooseAnswer(page);
+      await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Not saved/);
+
+      const second = await reopen(context, inv.token);
+
+      expect((await serverView(second)).answers[questionId]).toBe(first);
+      await goToType(second, 'single');
+      await savedStatus(second);
+      expect(await second.locator('.choices input').first().isChecked()).toBe(true);
+    },
+    T,
+  );
+
+  it(
+    'keeps an answer saved later in another window over the kept one, and says so plainly',
+    async () => {
+      const inv = await invite(app.api, assessment);
+      const { context, page } = await startInvitation(app, inv.token);
+      const n = await goToType(page, 'single');
+      const { questionId, first } = await shownQuestion(page);
+      const session = await attemptSession(page);
+      await context.setOffline(true);
+      await chooseAnswer(page);
+      await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Not saved/);
+      await page.close({ runBeforeUnload: false });
+      await context.setOffline(false);
+      // Meanwhile another window (another device, say) saves a different answer.
+      const view = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+        token: session.attemptToken,
+      });
+      const other = view.body.questions
+        .find((q: { questionId: string }) => q.questionId === questionId)
+        .options.find((o: { id: string }) => o.id !== first).id as string;
+      const theirs = await app.api.request(
+        'PUT',
+        `/v1/attempts/${session.attemptId}/answers/${questionId}`,
+        { token: session.attemptToken, body: { answer: other } },
+      );
+      expect(theirs.status).toBe(200);
+
+      const again = await reopen(context, inv.token);
+
+      expect(await again.locator('#kept-replaced').innerText()).toBe(
+        CATALOGUE.en.keptReplaced([n]),
+      );
+      expect((await serverView(again)).answers[questionId]).toBe(other);
+      await goToType(again, 'single');
+      expect(await again.locator(`.choices input[value="${other}"]`).isChecked()).toBe(true);
+      expect(await again.locator('.save-status').innerText()).toBe(CATALOGUE.en.changedElsewhere);
+    },
+    T,
+  );
+});
+
+describeInBrowser('the end of an attempt', () => {
+  /** Every request the page makes from now on. */
+  function requestsOf(page: Page) {
+    const seen: string[] = [];
+    const on = (r: Request) => seen.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    page.on('request', on);
+    return seen;
+  }
+
+  it(
+    'says the saved answers are kept and will be graded when the time-up submit fails, and the sweeper grades them',
+    async () => {
+      // Found from outside: a 503 to the time-up submit still said "Your saved answers have been
+      // submitted". The attempt stays active until its grace period ends, then the sweeper
+      // finalises it (expired) with the answers saved: that is what the screen must say.
+      const { page, session, deadline } = await startOnPageClock(app, sixMinutes);
+      await goToType(page, 'single');
+      const { questionId, first } = await shownQuestion(page);
+      await chooseAnswer(page);
+      await savedStatus(page);
+      await page.route('**/v1/attempts/*/submit', (route) =>
+        route.fulfill({
+          status: 503,
+          headers: { 'retry-after': '1' },
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ status: 503, code: 'unavailable', detail: 'Try again shortly.' }),
+        }),
+      );
+      clock.now = () => new Date(deadline + 2000);
+
+      await page.clock.fastForward('06:02');
+      await page.getByRole('heading', { name: 'Time is up' }).waitFor();
+      const final = await page.locator('main').innerText();
+
+      const london = new Intl.DateTimeFormat('en-GB', {
+        timeStyle: 'medium',
+        timeZone: 'Europe/London',
+      });
+      expect(final).toContain(CATALOGUE.en.timeUpKept(london.format(deadline)));
+      expect(final).not.toContain('have been submitted');
+      // What the screen promises: after the grace period the sweeper finalises it, graded.
+      const after = new Date(deadline + 60_000);
+      clock.now = () => after;
+      await sweep(after);
+      const result = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+        token: session.attemptToken,
+      });
+      expect(result.body.status).toBe('expired');
+      expect(result.body.answers[questionId]).toBe(first);
+    },
+    T,
+  );
+
+  it(
+    'says it in Russian for a Russian invitation',
+    async () => {
+      const inv = await invite(app.api, sixMinutes, { locale: 'ru' });
+      const { page } = await app.open({ locale: 'ru-RU' });
+      await page.clock.install({ time: new Date() });
+      await page.goto(takeUrl(app.api, inv.token));
+      await page.getByRole('button', { name: CATALOGUE.ru.start }).click();
+      await page.getByRole('heading', { name: CATALOGUE.ru.questionOf(1, N) }).waitFor();
+      const session = await attemptSession(page);
+      const view = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+        token: session.attemptToken,
+      });
+      const deadline = Date.parse(view.body.deadline);
+      await page.route('**/v1/attempts/*/submit', (route) => route.abort('connectionreset'));
+      clock.now = () => new Date(deadline + 2000);
+
+      await page.clock.fastForward('06:02');
+      await page.getByRole('heading', { name: CATALOGUE.ru.timeUpHeading }).waitFor();
+
+      const time = new Intl.DateTimeFormat('ru-RU', {
+        timeStyle: 'medium',
+        timeZone: 'Europe/London',
+      }).format(deadline);
+      const final = await page.locator('main').innerText();
+      expect(final).toContain(CATALOGUE.ru.timeUpKept(time));
+      expect(final).not.toContain('отправлены.');
+    },
+    T,
+  );
+
+  it(
+    'sends nothing after the time-up final screen, though a save was still retrying',
+    async () => {
+      // Found from outside: a save retrying at time-up went on after the final screen (its
+      // back-off timer), to an attempt that could no longer take it.
+      const { page, deadline } = await startOnPageClock(app, sixMinutes);
+      await page.route('**/v1/attempts/*/answers/*', (route) => route.abort('connectionreset'));
+      await chooseAnswer(page);
+      await expect
+        .poll(() => page.locator('.save-status').innerText())
+        .toBe('Not saved — retrying.');
+      const before = requestsOf(page);
+      clock.now = () => new Date(deadline + 2000);
+
+      await page.clock.fastForward('06:02');
+      await page.getByText('Time is up. Your saved answers are being submitted…').waitFor();
+      await page.clock.fastForward('00:10');
+      await page.getByRole('heading', { name: 'Time is up' }).waitFor();
+      const after = requestsOf(page);
+      await page.clock.fastForward('02:00');
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+
+      expect(after).toEqual([]);
+      expect(before.filter((r) => r.endsWith('/submit'))).toHaveLength(1);
+      const kept = await page.evaluate(() =>
+        Object.keys(localStorage).filter((k) => k.startsWith('assay.unsent.')),
+      );
+      expect(kept).toEqual([]);
+    },
+    T,
+  );
+
+  it(
+    'sends nothing after Submit pressed again without an answer still retrying',
+    async () => {
+      const { page } = await startOnPageClock(app, assessment);
+      await page.route('**/v1/attempts/*/answers/*', (route) => route.abort('connectionreset'));
+      await chooseAnswer(page);
+      await expect
+        .poll(() => page.locator('.save-status').innerText())
+        .toBe('Not saved — retrying.');
+      await page.getByRole('button', { name: 'Review and submit' }).click();
+      await page.getByRole('button', { name: 'Submit' }).click();
+      await page.clock.fastForward('00:16');
+      await expect
+        .poll(() => page.locator('#submit-status').innerText())
+        .toMatch(/^Not submitted yet/);
+      await page.getByRole('button', { name: 'Submit' }).click();
+      await page.clock.fastForward('00:16');
+      await page.getByRole('heading', { name: 'Your answers were submitted' }).waitFor();
+
+      const after = requestsOf(page);
+      await page.clock.fastForward('02:00');
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+
+      expect(after).toEqual([]);
+    },
+    T,
+  );
+});
