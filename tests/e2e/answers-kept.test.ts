@@ -292,6 +292,60 @@ describeInBrowser('the end of an attempt', () => {
   );
 
   it(
+    'counts an answer the server refused because its time was up (sent when the connection came back during the time-up wait) as not saved',
+    async () => {
+      // Found from outside: offline at the deadline, the connection back during the time-up
+      // wait; the answer then reached the server after the grace period (409 time-is-up), the
+      // queue dropped it, and the final screen said only "Your saved answers have been submitted".
+      const { page, deadline } = await startOnPageClock(app, sixMinutes);
+      const context = page.context();
+      await context.setOffline(true);
+      await chooseAnswer(page);
+      await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Not saved/);
+      const refused: number[] = [];
+      page.on('response', (r) => {
+        if (r.request().method() === 'PUT') refused.push(r.status());
+      });
+      clock.now = () => new Date(deadline + 60_000);
+
+      await page.clock.fastForward('06:02');
+      await page.getByText('Time is up. Your saved answers are being submitted…').waitFor();
+      await context.setOffline(false);
+      await page.getByRole('heading', { name: 'Time is up' }).waitFor();
+
+      expect(refused).toEqual([409]);
+      expect(await page.locator('main').innerText()).toContain(CATALOGUE.en.timeUpUnsaved(1));
+    },
+    T,
+  );
+
+  it(
+    'says an attempt submitted from another window is finished, not that time is up, and counts the choice made here',
+    async () => {
+      // Found from outside: a duplicated tab (the same token) submitted; the next choice here
+      // met 409 already-submitted and the page said "Time is up. Time ran out at <the deadline,
+      // 29 minutes away>", and nothing of the choice just made.
+      const inv = await invite(app.api, assessment);
+      const { page } = await startInvitation(app, inv.token);
+      const s = await attemptSession(page);
+      const submitted = await app.api.request('POST', `/v1/attempts/${s.attemptId}/submit`, {
+        token: s.attemptToken,
+      });
+      expect(submitted.status).toBe(200);
+
+      await chooseAnswer(page);
+      await expect.poll(() => page.locator('main h1').count(), { timeout: 20_000 }).toBe(1);
+
+      expect(await page.locator('main h1').innerText()).toBe(CATALOGUE.en.submittedHeading);
+      const final = await page.locator('main').innerText();
+      expect(final).toContain(CATALOGUE.en.goneFinished);
+      expect(final).toContain(CATALOGUE.en.submittedUnsaved(1));
+      expect(final).not.toContain('Time ran out');
+    },
+    T,
+  );
+
+  it(
     'sends nothing after the time-up final screen, though a save was still retrying',
     async () => {
       // Found from outside: a save retrying at time-up went on after the final screen (its

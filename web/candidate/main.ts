@@ -172,6 +172,8 @@ const app = {
   awaiting: undefined as string | undefined,
   /** At zero, while the server is asked whether the deadline moved. */
   checkingDeadline: false,
+  /** This page's own submit is on its way (a 409 `already-submitted` meanwhile is its own). */
+  submitting: false,
   /** Re-draws the screen on show (after a language switch). */
   redraw: (() => undefined) as () => void,
   /** Answers kept from before a reload are being sent: those another window replaced meanwhile. */
@@ -1179,9 +1181,11 @@ async function submitNow(button: HTMLButtonElement, withoutUnsaved: boolean): Pr
   // Nothing more is sent once the submit is: an answer still retrying would reach a sealed
   // attempt (or be sent after the final screen). A submit that fails lets it go on.
   app.saver?.hold(true);
+  app.submitting = true;
   const res = await api.call('POST', `/attempts/${app.attempt!.attemptId}/submit`, {
     token: app.token,
   });
+  app.submitting = false;
   if (res.status === 200) {
     finish(res.body, false, true, unsaved);
     return false;
@@ -1277,6 +1281,8 @@ async function timeUp() {
     if (Date.parse(now.body.deadline) > Date.parse(now.body.serverTime)) return;
   }
   if (app.locked) return;
+  // Submitted from another window before the time ran out: not "time is up".
+  if (now.status === 200 && now.body?.status === 'submitted') return submittedElsewhere();
   app.locked = true;
   stopClock();
   $('countdown').textContent = formatCountdown(0);
@@ -1294,7 +1300,9 @@ async function timeUp() {
   await app.events?.stop(true);
   // What is still waiting now was not saved in time: the candidate is told, not left to think
   // it was submitted with the rest.
-  const lost = a.questions.filter((q) => app.saver?.isUnsaved(q.questionId)).length;
+  // So was an answer the server refused meanwhile because its time was up (409 `time-is-up`):
+  // the queue dropped it.
+  const lost = a.questions.filter((q) => app.saver?.isLost(q.questionId)).length;
   // Time is up: nothing more is saved (a retry would be sent after the final screen, to an
   // attempt that can no longer take it).
   app.saver?.stop('closed');
@@ -1314,7 +1322,35 @@ async function timeUp() {
 
 function onStop(reason: StopReason) {
   if (reason === 'elsewhere') return showElsewhere();
+  if (reason === 'already-submitted') {
+    // This page's own submit (or time-up) is under way and says how it ended.
+    if (app.submitting || app.locked) return;
+    return void submittedElsewhere();
+  }
   void timeUp();
+}
+
+/**
+ * The attempt was submitted from another window holding this one's token (a duplicated tab):
+ * a save here met 409 `already-submitted`. The final screen says it was already finished and
+ * how many answers chosen here were not saved; it is not "time is up".
+ */
+async function submittedElsewhere() {
+  const a = app.attempt;
+  if (!a || app.finished) return;
+  app.locked = true;
+  stopClock();
+  lockInputs();
+  const lost = a.questions.filter((q) => app.saver?.isLost(q.questionId)).length;
+  app.saver?.stop('closed');
+  void app.events?.stop(false);
+  const res = await api.call('GET', `/attempts/${a.attemptId}/result`, { token: app.token });
+  finish(
+    { status: 'submitted', ...(res.status === 200 ? { result: res.body } : {}) },
+    false,
+    false,
+    lost,
+  );
 }
 
 // ---- another window ----

@@ -77,6 +77,8 @@ export class Saver {
   /** Held: nothing more is sent until `hold(false)` (a submit is on its way). */
   private held = false;
   private stopped: StopReason | undefined;
+  /** The questions whose answers were waiting when the queue stopped: never saved. */
+  private droppedIds: string[] = [];
   /** A settled response, reported once its entry has left the queue. */
   private settled: { questionId: string; res: SendResult } | undefined;
   private idle: (() => void)[] = [];
@@ -109,6 +111,16 @@ export class Saver {
 
   get stopReason(): StopReason | undefined {
     return this.stopped;
+  }
+
+  /** The questions whose answers still waited when the queue stopped (they were not saved). */
+  get dropped(): readonly string[] {
+    return this.droppedIds;
+  }
+
+  /** Not saved: still waiting, or dropped when the queue stopped. */
+  isLost(questionId: string): boolean {
+    return this.isUnsaved(questionId) || this.droppedIds.includes(questionId);
   }
 
   /** Queue an answer. Returns false once stopped (nothing is queued then). */
@@ -207,6 +219,8 @@ export class Saver {
   stop(reason: StopReason): void {
     if (this.stopped) return;
     this.stopped = reason;
+    // Kept, so that the page can say how many were not saved (not only what still waits).
+    this.droppedIds = [...new Set(this.queue.map((e) => e.questionId))];
     this.queue = [];
     this.changed();
     this.settle();

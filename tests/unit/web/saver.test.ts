@@ -327,6 +327,23 @@ describe('answers kept across a reload', () => {
     expect(h.sent).toEqual([]);
   });
 
+  it('remembers which answers were dropped when the server ended the attempt (409), so the page can count them', async () => {
+    const h = harness([{ status: 409, body: { code: 'time-is-up' } }]);
+
+    h.saver.save('q1', 'a');
+    h.saver.save('q2', 'b');
+    await h.saver.drain(1000);
+
+    expect(h.stops).toEqual(['time-is-up']);
+    expect(h.saver.unsavedCount).toBe(0);
+    expect(h.saver.dropped).toEqual(['q1', 'q2']);
+    expect([h.saver.isLost('q1'), h.saver.isLost('q2'), h.saver.isLost('q3')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+  });
+
   it('sends nothing once closed, and tells no one (the page closed it)', async () => {
     const h = harness([], { online: false });
     h.saver.save('q1', 'a');
