@@ -6,7 +6,7 @@
  * screen is shown.
  */
 import type { BrowserContext, Page, Request } from 'playwright-core';
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { clock } from '../../functions/domain/clock.ts';
 import { sweep } from '../../functions/jobs/sweeper.ts';
 import { CATALOGUE } from '../../web/candidate/i18n.ts';
@@ -14,47 +14,25 @@ import {
   type Assessment,
   attemptSession,
   chooseAnswer,
-  createAssessment,
   describeInBrowser,
   goToType,
   holdRequests,
   invite,
   QUESTION_COUNT as N,
-  restoreClockAfterEach,
-  sixMinuteAssessment,
+  serverView as serverViewOf,
   startInvitation,
   startOnPageClock,
   takeUrl,
+  useAssessments,
   useBrowserApp,
 } from './support.ts';
 
 const app = useBrowserApp();
-let assessment: Assessment;
-let sixMinutes: Assessment;
-
-restoreClockAfterEach();
-
-beforeAll(async () => {
-  if (!app.browser) return;
-  assessment = await createAssessment(app.api, 'kept');
-  sixMinutes = await sixMinuteAssessment(app.api, 'kept6', 'Six minutes kept');
-}, 60_000);
+const made = useAssessments(app, 'kept', 'Six minutes kept');
 
 const T = 90_000;
 
-/** The attempt as the server has it, read with the token `page` holds. */
-async function serverView(page: Page) {
-  const s = await attemptSession(page);
-  const res = await app.api.request('GET', `/v1/attempts/${s.attemptId}`, {
-    token: s.attemptToken,
-  });
-  expect(res.status).toBe(200);
-  return res.body as {
-    status: string;
-    answers: Record<string, unknown>;
-    questions: { questionId: string; type: string; options?: { id: string }[] }[];
-  };
-}
+const serverView = (page: Page) => serverViewOf(app.api, page);
 
 /** The question shown, its handle (`q3`) and the handle of its first option. */
 async function shownQuestion(page: Page) {
@@ -63,10 +41,17 @@ async function shownQuestion(page: Page) {
   return { questionId, first };
 }
 
-const savedStatus = (page: Page) =>
-  expect
+/** The answer is on the server, and the page shows it chosen, "Saved at". */
+async function expectKept(page: Page, questionId: string, value: string) {
+  await expect
+    .poll(async () => (await serverView(page)).answers[questionId], { timeout: 20_000 })
+    .toBe(value);
+  await goToType(page, 'single');
+  await expect
     .poll(() => page.locator('.save-status').innerText(), { timeout: 20_000 })
     .toMatch(/^Saved at /);
+  expect(await page.locator(`.choices input[value="${value}"]`).isChecked()).toBe(true);
+}
 
 /** The link opened again in a new tab of the same browser (the same localStorage), continued. */
 async function reopen(context: BrowserContext, token: string) {
@@ -77,13 +62,30 @@ async function reopen(context: BrowserContext, token: string) {
   return page;
 }
 
+/**
+ * A new attempt at its single-choice question, whose first option is chosen and not saved:
+ * the browser is offline, or every save of this page fails.
+ */
+async function chosenNotSaved(how: 'offline' | 'failing') {
+  const inv = await invite(app.api, made.assessment);
+  const { context, page } = await startInvitation(app, inv.token);
+  const n = await goToType(page, 'single');
+  const shown = await shownQuestion(page);
+  const session = await attemptSession(page);
+  if (how === 'offline') await context.setOffline(true);
+  else await page.route('**/v1/attempts/*/answers/*', (route) => route.abort('connectionreset'));
+  await chooseAnswer(page);
+  await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Not saved/);
+  return { token: inv.token, context, page, n, session, ...shown };
+}
+
 describeInBrowser('answers kept when the page goes away', () => {
   it(
     'sends an answer whose save was held when the page is reloaded, and shows it saved',
     async () => {
       // Found from outside: the queue lived in memory; a save the network held (keepalive or
       // not) was gone with the page, and the reloaded page showed the question unanswered.
-      const inv = await invite(app.api, assessment);
+      const inv = await invite(app.api, made.assessment);
       const { page } = await startInvitation(app, inv.token);
       await goToType(page, 'single');
       const { questionId, first } = await shownQuestion(page);
@@ -95,12 +97,7 @@ describeInBrowser('answers kept when the page goes away', () => {
       await page.reload();
       await page.getByRole('heading', { name: /^Question \d+ of / }).waitFor();
 
-      await expect
-        .poll(async () => (await serverView(page)).answers[questionId], { timeout: 20_000 })
-        .toBe(first);
-      await goToType(page, 'single');
-      await savedStatus(page);
-      expect(await page.locator('.choices input').first().isChecked()).toBe(true);
+      await expectKept(page, questionId, first);
       const kept = await page.evaluate(() =>
         Object.keys(localStorage).filter((k) => k.startsWith('assay.unsent.')),
       );
@@ -113,33 +110,27 @@ describeInBrowser('answers kept when the page goes away', () => {
   it(
     'sends an answer chosen offline when the closed page is opened again and continued, before the question',
     async () => {
-      const inv = await invite(app.api, assessment);
-      const { context, page } = await startInvitation(app, inv.token);
-      await goToType(page, 'single');
-      const { questionId, first } = await shownQuestion(page);
-      await context.setOffline(true);
-      await chooseAnswer(page);
-      await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Not saved/);
+      const { token, context, page, questionId, first, session } = await chosenNotSaved('offline');
       // The token is never stored beside the answers: only this tab's sessionStorage has it.
       const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
-      const { attemptToken } = await attemptSession(page);
       expect(stored).toContain(questionId);
-      expect(stored).not.toContain(attemptToken);
+      expect(stored).not.toContain(session.attemptToken);
 
       await page.close({ runBeforeUnload: false });
       await context.setOffline(false);
-      const again = await reopen(context, inv.token);
-      // What a sent answer would show: the question comes once the kept answer is saved.
-      const saves: string[] = [];
-      again.on('request', (r) => {
-        if (r.method() === 'PUT') saves.push(r.url());
-      });
+      const again = await context.newPage();
+      const { release, arrived } = await holdRequests(again, '**/v1/attempts/*/answers/*');
+      await again.goto(takeUrl(app.api, token));
+      await again.getByRole('button', { name: 'Continue' }).click();
+      await arrived;
+      // Sent before the question is shown: the page says so, and waits for it.
+      const whileSending = await again.locator('main').innerText();
+      release();
+      await again.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
 
-      expect((await serverView(again)).answers[questionId]).toBe(first);
-      expect(saves).toEqual([]);
-      await goToType(again, 'single');
-      await savedStatus(again);
-      expect(await again.locator('.choices input').first().isChecked()).toBe(true);
+      expect(whileSending).toContain(CATALOGUE.en.sendingKept(1));
+      expect(whileSending).not.toMatch(/Question \d+ of/);
+      await expectKept(again, questionId, first);
     },
     T,
   );
@@ -148,20 +139,11 @@ describeInBrowser('answers kept when the page goes away', () => {
     'sends an answer the first tab could not, when the link is continued in a second tab',
     async () => {
       // The first tab's token is replaced by the second's start: it can never send its answer.
-      const inv = await invite(app.api, assessment);
-      const { context, page } = await startInvitation(app, inv.token);
-      await goToType(page, 'single');
-      const { questionId, first } = await shownQuestion(page);
-      await page.route('**/v1/attempts/*/answers/*', (route) => route.abort('connectionreset'));
-      await chooseAnswer(page);
-      await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Not saved/);
+      const { token, context, questionId, first } = await chosenNotSaved('failing');
 
-      const second = await reopen(context, inv.token);
+      const second = await reopen(context, token);
 
-      expect((await serverView(second)).answers[questionId]).toBe(first);
-      await goToType(second, 'single');
-      await savedStatus(second);
-      expect(await second.locator('.choices input').first().isChecked()).toBe(true);
+      await expectKept(second, questionId, first);
     },
     T,
   );
@@ -169,14 +151,8 @@ describeInBrowser('answers kept when the page goes away', () => {
   it(
     'keeps an answer saved later in another window over the kept one, and says so plainly',
     async () => {
-      const inv = await invite(app.api, assessment);
-      const { context, page } = await startInvitation(app, inv.token);
-      const n = await goToType(page, 'single');
-      const { questionId, first } = await shownQuestion(page);
-      const session = await attemptSession(page);
-      await context.setOffline(true);
-      await chooseAnswer(page);
-      await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Not saved/);
+      const { token, context, page, n, session, questionId, first } =
+        await chosenNotSaved('offline');
       await page.close({ runBeforeUnload: false });
       await context.setOffline(false);
       // Meanwhile another window (another device, say) saves a different answer.
@@ -193,7 +169,7 @@ describeInBrowser('answers kept when the page goes away', () => {
       );
       expect(theirs.status).toBe(200);
 
-      const again = await reopen(context, inv.token);
+      const again = await reopen(context, token);
 
       expect(await again.locator('#kept-replaced').innerText()).toBe(
         CATALOGUE.en.keptReplaced([n]),
@@ -216,17 +192,35 @@ describeInBrowser('the end of an attempt', () => {
     return seen;
   }
 
+  /** An attempt on the page's clock whose first answer is chosen and every save of it fails. */
+  async function retryingOnPageClock(assessment: Assessment) {
+    const started = await startOnPageClock(app, assessment);
+    const { page } = started;
+    await page.route('**/v1/attempts/*/answers/*', (route) => route.abort('connectionreset'));
+    await chooseAnswer(page);
+    await expect.poll(() => page.locator('.save-status').innerText()).toBe('Not saved — retrying.');
+    return started;
+  }
+
+  /** What the page asks for during two more minutes of its clock. */
+  async function requestsInTwoMinutes(page: Page) {
+    const after = requestsOf(page);
+    await page.clock.fastForward('02:00');
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+    return after;
+  }
+
   it(
     'says the saved answers are kept and will be graded when the time-up submit fails, and the sweeper grades them',
     async () => {
       // Found from outside: a 503 to the time-up submit still said "Your saved answers have been
       // submitted". The attempt stays active until its grace period ends, then the sweeper
       // finalises it (expired) with the answers saved: that is what the screen must say.
-      const { page, session, deadline } = await startOnPageClock(app, sixMinutes);
+      const { page, session, deadline } = await startOnPageClock(app, made.sixMinutes);
       await goToType(page, 'single');
       const { questionId, first } = await shownQuestion(page);
       await chooseAnswer(page);
-      await savedStatus(page);
+      await expectKept(page, questionId, first);
       await page.route('**/v1/attempts/*/submit', (route) =>
         route.fulfill({
           status: 503,
@@ -263,7 +257,7 @@ describeInBrowser('the end of an attempt', () => {
   it(
     'says it in Russian for a Russian invitation',
     async () => {
-      const inv = await invite(app.api, sixMinutes, { locale: 'ru' });
+      const inv = await invite(app.api, made.sixMinutes, { locale: 'ru' });
       const { page } = await app.open({ locale: 'ru-RU' });
       await page.clock.install({ time: new Date() });
       await page.goto(takeUrl(app.api, inv.token));
@@ -297,7 +291,7 @@ describeInBrowser('the end of an attempt', () => {
       // Found from outside: offline at the deadline, the connection back during the time-up
       // wait; the answer then reached the server after the grace period (409 time-is-up), the
       // queue dropped it, and the final screen said only "Your saved answers have been submitted".
-      const { page, deadline } = await startOnPageClock(app, sixMinutes);
+      const { page, deadline } = await startOnPageClock(app, made.sixMinutes);
       const context = page.context();
       await context.setOffline(true);
       await chooseAnswer(page);
@@ -325,7 +319,7 @@ describeInBrowser('the end of an attempt', () => {
       // Found from outside: a duplicated tab (the same token) submitted; the next choice here
       // met 409 already-submitted and the page said "Time is up. Time ran out at <the deadline,
       // 29 minutes away>", and nothing of the choice just made.
-      const inv = await invite(app.api, assessment);
+      const inv = await invite(app.api, made.assessment);
       const { page } = await startInvitation(app, inv.token);
       const s = await attemptSession(page);
       const submitted = await app.api.request('POST', `/v1/attempts/${s.attemptId}/submit`, {
@@ -350,12 +344,7 @@ describeInBrowser('the end of an attempt', () => {
     async () => {
       // Found from outside: a save retrying at time-up went on after the final screen (its
       // back-off timer), to an attempt that could no longer take it.
-      const { page, deadline } = await startOnPageClock(app, sixMinutes);
-      await page.route('**/v1/attempts/*/answers/*', (route) => route.abort('connectionreset'));
-      await chooseAnswer(page);
-      await expect
-        .poll(() => page.locator('.save-status').innerText())
-        .toBe('Not saved — retrying.');
+      const { page, deadline } = await retryingOnPageClock(made.sixMinutes);
       const before = requestsOf(page);
       clock.now = () => new Date(deadline + 2000);
 
@@ -363,9 +352,7 @@ describeInBrowser('the end of an attempt', () => {
       await page.getByText('Time is up. Your saved answers are being submitted…').waitFor();
       await page.clock.fastForward('00:10');
       await page.getByRole('heading', { name: 'Time is up' }).waitFor();
-      const after = requestsOf(page);
-      await page.clock.fastForward('02:00');
-      await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+      const after = await requestsInTwoMinutes(page);
 
       expect(after).toEqual([]);
       expect(before.filter((r) => r.endsWith('/submit'))).toHaveLength(1);
@@ -380,12 +367,7 @@ describeInBrowser('the end of an attempt', () => {
   it(
     'sends nothing after Submit pressed again without an answer still retrying',
     async () => {
-      const { page } = await startOnPageClock(app, assessment);
-      await page.route('**/v1/attempts/*/answers/*', (route) => route.abort('connectionreset'));
-      await chooseAnswer(page);
-      await expect
-        .poll(() => page.locator('.save-status').innerText())
-        .toBe('Not saved — retrying.');
+      const { page } = await retryingOnPageClock(made.assessment);
       await page.getByRole('button', { name: 'Review and submit' }).click();
       await page.getByRole('button', { name: 'Submit' }).click();
       await page.clock.fastForward('00:16');
@@ -396,11 +378,7 @@ describeInBrowser('the end of an attempt', () => {
       await page.clock.fastForward('00:16');
       await page.getByRole('heading', { name: 'Your answers were submitted' }).waitFor();
 
-      const after = requestsOf(page);
-      await page.clock.fastForward('02:00');
-      await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
-
-      expect(after).toEqual([]);
+      expect(await requestsInTwoMinutes(page)).toEqual([]);
     },
     T,
   );

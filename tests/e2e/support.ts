@@ -243,6 +243,22 @@ export function restoreClockAfterEach(): void {
 export const sixMinuteAssessment = (api: TestApi, prefix: string, title: string) =>
   createAssessment(api, prefix, { title, timeLimitMinutes: 6, showResultToCandidate: false });
 
+/**
+ * This file's two assessments, made before its tests: one over the every-type bank (30
+ * minutes) and a six-minute one for the time-up cases. Puts the server's clock back after each
+ * test that moved it.
+ */
+export function useAssessments(app: BrowserApp, prefix: string, sixMinuteTitle: string) {
+  const made = {} as { assessment: Assessment; sixMinutes: Assessment };
+  restoreClockAfterEach();
+  beforeAll(async () => {
+    if (!app.browser) return;
+    made.assessment = await createAssessment(app.api, prefix);
+    made.sixMinutes = await sixMinuteAssessment(app.api, `${prefix}6`, sixMinuteTitle);
+  }, 60_000);
+  return made;
+}
+
 /** An assessment over the every-type bank: every question, one section per area. */
 export async function createAssessment(
   api: TestApi,
@@ -405,6 +421,19 @@ export async function attemptSession(page: Page) {
     const key = Object.keys(sessionStorage).find((k) => k.startsWith('assay.take.'))!;
     return JSON.parse(sessionStorage.getItem(key)!) as { attemptId: string; attemptToken: string };
   });
+}
+
+/** The attempt as the server has it, read with the token `page` holds. */
+export async function serverView(api: TestApi, page: Page) {
+  const s = await attemptSession(page);
+  const res = await api.request('GET', `/v1/attempts/${s.attemptId}`, { token: s.attemptToken });
+  expect(res.status).toBe(200);
+  return res.body as {
+    status: string;
+    answers: Record<string, unknown>;
+    revisions: Record<string, { revision: number }>;
+    questions: { questionId: string; type: string; options?: { id: string }[] }[];
+  };
 }
 
 /**
