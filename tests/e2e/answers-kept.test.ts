@@ -62,6 +62,15 @@ async function reopen(context: BrowserContext, token: string) {
   return page;
 }
 
+/** The kept-answer records in the browser (the app's localStorage), read from a page of the app. */
+async function keptRecords(page: Page) {
+  // A new tab: open the app without a link first (it keeps nothing for no link).
+  if (page.url() === 'about:blank') await page.goto(`${app.api.base}/take#`);
+  return page.evaluate(() =>
+    Object.keys(localStorage).filter((k) => k.startsWith('assay.unsent.')),
+  );
+}
+
 /**
  * A new attempt at its single-choice question, whose first option is chosen and not saved:
  * the browser is offline, or every save of this page fails.
@@ -98,10 +107,7 @@ describeInBrowser('answers kept when the page goes away', () => {
       await page.getByRole('heading', { name: /^Question \d+ of / }).waitFor();
 
       await expectKept(page, questionId, first);
-      const kept = await page.evaluate(() =>
-        Object.keys(localStorage).filter((k) => k.startsWith('assay.unsent.')),
-      );
-      expect(kept).toEqual([]);
+      expect(await keptRecords(page)).toEqual([]);
       release();
     },
     T,
@@ -178,6 +184,27 @@ describeInBrowser('answers kept when the page goes away', () => {
       await goToType(again, 'single');
       expect(await again.locator(`.choices input[value="${other}"]`).isChecked()).toBe(true);
       expect(await again.locator('.save-status').innerText()).toBe(CATALOGUE.en.changedElsewhere);
+    },
+    T,
+  );
+  it(
+    'forgets the kept answers when the link, opened again, is gone (the attempt was finished meanwhile)',
+    async () => {
+      const { token, context, page, session } = await chosenNotSaved('offline');
+      await page.close({ runBeforeUnload: false });
+      await context.setOffline(false);
+      const submitted = await app.api.request('POST', `/v1/attempts/${session.attemptId}/submit`, {
+        token: session.attemptToken,
+      });
+      expect(submitted.status).toBe(200);
+      const again = await context.newPage();
+      const keptBefore = await keptRecords(again);
+
+      await again.goto(takeUrl(app.api, token));
+      await again.getByRole('heading', { name: 'This assessment cannot be opened' }).waitFor();
+
+      expect(keptBefore).toHaveLength(1);
+      expect(await keptRecords(again)).toEqual([]);
     },
     T,
   );
@@ -356,10 +383,7 @@ describeInBrowser('the end of an attempt', () => {
 
       expect(after).toEqual([]);
       expect(before.filter((r) => r.endsWith('/submit'))).toHaveLength(1);
-      const kept = await page.evaluate(() =>
-        Object.keys(localStorage).filter((k) => k.startsWith('assay.unsent.')),
-      );
-      expect(kept).toEqual([]);
+      expect(await keptRecords(page)).toEqual([]);
     },
     T,
   );

@@ -133,7 +133,9 @@ function fragment(): string {
 const invitationToken = fragment();
 /** `#preview:<attemptId>.<attemptToken>`: an employer's preview (no invitation). */
 const previewLink = /^preview:([0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]{43})$/.exec(invitationToken);
-const sessionKey = `assay.take.${invitationToken.split('.')[0]}`;
+/** The link's id: an invitation id (`preview:<attemptId>` for a preview), never its secret. */
+const LINK_ID = invitationToken.split('.')[0] ?? '';
+const sessionKey = `assay.take.${LINK_ID}`;
 const LOCALE_KEY = 'assay.locale';
 /**
  * Answers chosen and not yet saved, kept in localStorage under the attempt's id (never its
@@ -254,6 +256,9 @@ const transient = (res: ApiResponse) => res.status === 0 || res.status >= 500 ||
 
 function showError(res: ApiResponse | string, retry?: () => void) {
   stopClock();
+  // The link is gone (the attempt finished, the invitation withdrawn or expired): answers kept
+  // for it can never be sent.
+  if (typeof res !== 'string' && res.status === 410) forgetOldUnsent(true);
   // A link that is gone names its candidate's language: say why in it, unless this tab chose.
   const locale = typeof res === 'string' ? undefined : res.body?.locale;
   if (isLocale(locale) && !isLocale(sessionStorage.getItem(LOCALE_KEY))) setLocale(locale);
@@ -568,6 +573,8 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
 
 interface UnsentRecord {
   at: number;
+  /** The link's invitation id (the public half of its token), to forget it when the link is gone. */
+  link: string;
   entries: (UnsentAnswer & { tab: string })[];
 }
 
@@ -595,7 +602,10 @@ function keepUnsent(attemptId: string, mine: UnsentAnswer[]) {
   ];
   try {
     if (entries.length)
-      localStorage.setItem(UNSENT_PREFIX + attemptId, JSON.stringify({ at: Date.now(), entries }));
+      localStorage.setItem(
+        UNSENT_PREFIX + attemptId,
+        JSON.stringify({ at: Date.now(), link: LINK_ID, entries } satisfies UnsentRecord),
+      );
     else localStorage.removeItem(UNSENT_PREFIX + attemptId);
   } catch {
     // Storage full or refused: the answers still wait in this page, and the warning on leaving.
@@ -611,13 +621,18 @@ function forgetUnsent(attemptId: string) {
   }
 }
 
-/** Records left by attempts long over (their page never came back). */
-function forgetOldUnsent() {
+/**
+ * Records left by attempts long over (their page never came back), or, with `gone`, every
+ * record of this link: it cannot be opened any more (finished, withdrawn, expired), so nothing
+ * kept for it can be sent.
+ */
+function forgetOldUnsent(gone = false) {
   try {
     for (const key of Object.keys(localStorage)) {
       if (!key.startsWith(UNSENT_PREFIX)) continue;
-      const at = Number(JSON.parse(localStorage.getItem(key) ?? '{}')?.at);
-      if (!(Date.now() - at <= UNSENT_MAX_AGE_MS)) localStorage.removeItem(key);
+      const r = JSON.parse(localStorage.getItem(key) ?? '{}') as Partial<UnsentRecord> | null;
+      const old = !(Date.now() - Number(r?.at) <= UNSENT_MAX_AGE_MS);
+      if (old || (gone && r?.link === LINK_ID)) localStorage.removeItem(key);
     }
   } catch {
     // Unreadable storage keeps nothing worth sending.
