@@ -11,7 +11,9 @@ import {
   capture,
   describeInBrowser,
   expectAccessible,
+  holdRequests,
   invite,
+  serverView,
   takeUrl,
   useBrowserApp,
 } from './support.ts';
@@ -160,6 +162,35 @@ describeInBrowser('the candidate app in an adaptive section', () => {
       const area = report.body.areas.find((a: { area: string }) => a.area === 'security');
       expect(area.adaptive.itemsUsed).toBe(seen.length);
       expect(['max-items', 'target-standard-error']).toContain(area.adaptive.stopReason);
+    },
+    T,
+  );
+
+  it(
+    'sends an adaptive answer whose save was held when the page was reloaded, and moves on to the next item',
+    async () => {
+      // Save and continue, then a reload before the server answered: the answer was lost with
+      // the page, and the reloaded page showed the item unanswered.
+      const inv = await invite(app.api, assessment);
+      const { page } = await app.open();
+      await page.goto(takeUrl(app.api, inv.token));
+      await page.getByRole('button', { name: 'Start' }).click();
+      await page.getByRole('heading', { name: 'Question 1' }).waitFor();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('heading', { name: 'Question 2' }).waitFor();
+      const item = await page.locator('.nav-item[aria-current=step]').getAttribute('data-question');
+      const chosen = await page.getByLabel('Option B').getAttribute('value');
+      await page.getByLabel('Option B').check();
+      const { release, arrived } = await holdRequests(page, '**/v1/attempts/*/answers/*', 1);
+      await page.getByRole('button', { name: 'Save and continue' }).click();
+      await arrived;
+
+      await page.reload();
+      await page.getByRole('heading', { name: 'Question 3' }).waitFor();
+
+      expect((await serverView(app.api, page)).answers[item!]).toBe(chosen);
+      expect(await navButtons(page).count()).toBe(3);
+      release();
     },
     T,
   );
