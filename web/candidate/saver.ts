@@ -7,6 +7,10 @@
  * (`If-Match`), an answer changed in another window is not overwritten: the saved one is shown.
  * An adaptive item's answer is final: a 409 `adaptive-item-closed` settles it with the answer
  * the server keeps.
+ * What waits is reported on every change (`onQueue`, `unsent()`) so that the page can keep it
+ * across a reload, and taken over by the next page (`adopt`), each answer sent against the
+ * revision it was chosen over. Once the attempt ends the page closes the queue
+ * (`stop('closed')`): nothing more is sent.
  * No DOM here: the page renders what `onState` reports.
  */
 
