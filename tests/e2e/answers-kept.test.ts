@@ -14,6 +14,7 @@ import {
   type Assessment,
   attemptSession,
   chooseAnswer,
+  createAssessment,
   describeInBrowser,
   goToType,
   holdRequests,
@@ -336,6 +337,54 @@ describeInBrowser('the end of an attempt', () => {
 
       expect(refused).toEqual([409]);
       expect(await page.locator('main').innerText()).toContain(CATALOGUE.en.timeUpUnsaved(1));
+    },
+    T,
+  );
+
+  it(
+    'keeps sending an answer waiting at time-up for the whole grace period the server gives, not 10 s',
+    async () => {
+      // Found from outside: with a two-minute grace period, an answer offline at the deadline
+      // was given up after 10 s ("not saved, so not submitted") though the server would take it
+      // for two minutes more.
+      const graceful = await createAssessment(app.api, 'kept-grace', {
+        title: 'Six minutes, two of grace',
+        timeLimitMinutes: 6,
+        gracePeriodSeconds: 120,
+        showResultToCandidate: false,
+      });
+      const { page, session, deadline } = await startOnPageClock(app, graceful);
+      await goToType(page, 'single');
+      const { questionId, first } = await shownQuestion(page);
+      await page.context().setOffline(true);
+      await chooseAnswer(page);
+      await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Not saved/);
+      clock.now = () => new Date(deadline + 40_000);
+
+      await page.clock.fastForward('06:02');
+      await page.getByText('Time is up. Your saved answers are being submitted…').waitFor();
+      // Read without waiting for it (an older page never shows it).
+      const waiting = await page.evaluate(
+        "document.getElementById('time-up-waiting')?.textContent ?? null",
+      );
+      await page.clock.fastForward('00:30');
+      const after30s = await page.locator('main h1').count();
+      await page.context().setOffline(false);
+      await page.getByRole('heading', { name: 'Time is up' }).waitFor();
+
+      const until = new Intl.DateTimeFormat('en-GB', {
+        timeStyle: 'medium',
+        timeZone: 'Europe/London',
+      }).format(deadline + 120_000);
+      const final = await page.locator('main').innerText();
+      const result = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+        token: session.attemptToken,
+      });
+      expect(result.body.answers[questionId]).toBe(first);
+      expect(after30s).toBe(0);
+      expect(final).toContain('Your saved answers have been submitted.');
+      expect(final).not.toContain('could not be saved');
+      expect(waiting).toBe(CATALOGUE.en.timeUpWaiting(1, until));
     },
     T,
   );

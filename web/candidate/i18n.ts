@@ -145,6 +145,11 @@ const en = {
   timeUpSubmitting: 'Time is up. Your saved answers are being submitted…',
   timeUpSubmitted: (time: string) =>
     `Time ran out at ${time}. Your saved answers have been submitted.`,
+  timeUpWaiting: (n: number, time: string) =>
+    plural('en', n, {
+      one: `# answer is not saved yet: this page keeps trying to send it until ${time}.`,
+      other: `# answers are not saved yet: this page keeps trying to send them until ${time}.`,
+    }),
   timeUpKept: (time: string) =>
     `Time ran out at ${time}. Your saved answers are kept and will be graded: the assessment is completed with them within a few minutes, and you do not need to do anything more.`,
   sendingKept: (n: number) =>
@@ -358,6 +363,13 @@ const ru: Messages = {
   timeUpHeading: 'Время вышло',
   timeUpSubmitting: 'Время вышло. Отправляем сохранённые ответы…',
   timeUpSubmitted: (time: string) => `Время вышло в ${time}. Сохранённые ответы отправлены.`,
+  timeUpWaiting: (n: number, time: string) =>
+    plural('ru', n, {
+      one: `# ответ ещё не сохранён: страница будет пытаться отправить его до ${time}.`,
+      few: `# ответа ещё не сохранены: страница будет пытаться отправить их до ${time}.`,
+      many: `# ответов ещё не сохранены: страница будет пытаться отправить их до ${time}.`,
+      other: `# ответа ещё не сохранены: страница будет пытаться отправить их до ${time}.`,
+    }),
   timeUpKept: (time: string) =>
     `Время вышло в ${time}. Сохранённые ответы не потеряны и будут оценены: задание завершится с ними в течение нескольких минут, больше ничего делать не нужно.`,
   sendingKept: (n: number) =>

@@ -1311,7 +1311,19 @@ async function timeUp() {
   const a = app.attempt!;
   flushTyped();
   flushDrafts();
-  await app.saver?.drain(Math.min(10_000, a.gracePeriodSeconds * 1000));
+  // The server takes saves until the grace period ends: what waits (offline, a server failing)
+  // may be sent until then, by the server's clock (a second short of it, for the request).
+  const until = Date.parse(a.deadline) + a.gracePeriodSeconds * 1000;
+  const waiting = app.saver?.unsavedCount ?? 0;
+  if (waiting && until - clock.now() > 3000)
+    banner.after(
+      h(
+        'p',
+        { class: 'notice', id: 'time-up-waiting' },
+        m().timeUpWaiting(waiting, timeOfDay(app.locale, until)),
+      ),
+    );
+  await app.saver?.drain(Math.max(0, until - 1000 - clock.now()));
   await app.events?.stop(true);
   // What is still waiting now was not saved in time: the candidate is told, not left to think
   // it was submitted with the rest.
