@@ -76,6 +76,19 @@ beforeAll(async () => {
 
 const navButtons = (page: Page) => page.locator('.nav-item');
 
+/** A new attempt shown at its first adaptive item (question 2), Option B chosen, not sent. */
+async function atFirstAdaptiveItem() {
+  const inv = await invite(app.api, assessment);
+  const { page } = await app.open();
+  await page.goto(takeUrl(app.api, inv.token));
+  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('heading', { name: 'Question 1' }).waitFor();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('heading', { name: 'Question 2' }).waitFor();
+  await page.getByLabel('Option B').check();
+  return page;
+}
+
 describeInBrowser('the candidate app in an adaptive section', () => {
   it(
     'says on the intro that items adapt and there is no going back, then takes the section with Save and continue as the server chooses each item',
@@ -171,16 +184,9 @@ describeInBrowser('the candidate app in an adaptive section', () => {
     async () => {
       // Save and continue, then a reload before the server answered: the answer was lost with
       // the page, and the reloaded page showed the item unanswered.
-      const inv = await invite(app.api, assessment);
-      const { page } = await app.open();
-      await page.goto(takeUrl(app.api, inv.token));
-      await page.getByRole('button', { name: 'Start' }).click();
-      await page.getByRole('heading', { name: 'Question 1' }).waitFor();
-      await page.getByRole('button', { name: 'Next' }).click();
-      await page.getByRole('heading', { name: 'Question 2' }).waitFor();
+      const page = await atFirstAdaptiveItem();
       const item = await page.locator('.nav-item[aria-current=step]').getAttribute('data-question');
       const chosen = await page.getByLabel('Option B').getAttribute('value');
-      await page.getByLabel('Option B').check();
       const { release, arrived } = await holdRequests(page, '**/v1/attempts/*/answers/*', 1);
       await page.getByRole('button', { name: 'Save and continue' }).click();
       await arrived;
@@ -198,14 +204,7 @@ describeInBrowser('the candidate app in an adaptive section', () => {
   it(
     'shows the current adaptive item again after a reload, and says on review that submitting ends an unfinished section',
     async () => {
-      const inv = await invite(app.api, assessment);
-      const { page } = await app.open();
-      await page.goto(takeUrl(app.api, inv.token));
-      await page.getByRole('button', { name: 'Start' }).click();
-      await page.getByRole('heading', { name: 'Question 1' }).waitFor();
-      await page.getByRole('button', { name: 'Next' }).click();
-      await page.getByRole('heading', { name: 'Question 2' }).waitFor();
-      await page.getByLabel('Option B').check();
+      const page = await atFirstAdaptiveItem();
       await page.getByRole('button', { name: 'Save and continue' }).click();
       await page.getByRole('heading', { name: 'Question 3' }).waitFor();
       const current = await page

@@ -21,6 +21,7 @@ import {
   invite,
   QUESTION_COUNT as N,
   serverView as serverViewOf,
+  shownTime,
   startInvitation,
   startOnPageClock,
   takeUrl,
@@ -263,11 +264,7 @@ describeInBrowser('the end of an attempt', () => {
       await page.getByRole('heading', { name: 'Time is up' }).waitFor();
       const final = await page.locator('main').innerText();
 
-      const london = new Intl.DateTimeFormat('en-GB', {
-        timeStyle: 'medium',
-        timeZone: 'Europe/London',
-      });
-      expect(final).toContain(CATALOGUE.en.timeUpKept(london.format(deadline)));
+      expect(final).toContain(CATALOGUE.en.timeUpKept(shownTime(deadline)));
       expect(final).not.toContain('have been submitted');
       // What the screen promises: after the grace period the sweeper finalises it, graded.
       const after = new Date(deadline + 60_000);
@@ -302,10 +299,7 @@ describeInBrowser('the end of an attempt', () => {
       await page.clock.fastForward('06:02');
       await page.getByRole('heading', { name: CATALOGUE.ru.timeUpHeading }).waitFor();
 
-      const time = new Intl.DateTimeFormat('ru-RU', {
-        timeStyle: 'medium',
-        timeZone: 'Europe/London',
-      }).format(deadline);
+      const time = shownTime(deadline, 'ru-RU');
       const final = await page.locator('main').innerText();
       expect(final).toContain(CATALOGUE.ru.timeUpKept(time));
       expect(final).not.toContain('отправлены.');
@@ -372,10 +366,7 @@ describeInBrowser('the end of an attempt', () => {
       await page.context().setOffline(false);
       await page.getByRole('heading', { name: 'Time is up' }).waitFor();
 
-      const until = new Intl.DateTimeFormat('en-GB', {
-        timeStyle: 'medium',
-        timeZone: 'Europe/London',
-      }).format(deadline + 120_000);
+      const until = shownTime(deadline + 120_000);
       const final = await page.locator('main').innerText();
       const result = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
         token: session.attemptToken,

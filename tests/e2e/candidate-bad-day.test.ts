@@ -17,6 +17,7 @@ import {
   invite,
   QUESTION_COUNT as N,
   openInvitation,
+  shownTime,
   startInvitation,
   startOnPageClock,
   takeUrl,
@@ -321,12 +322,8 @@ describeInBrowser('the candidate app on a bad day', () => {
     release();
     await page.getByRole('heading', { name: 'Time is up' }).waitFor();
 
-    const london = new Intl.DateTimeFormat('en-GB', {
-      timeStyle: 'medium',
-      timeZone: 'Europe/London',
-    });
     expect(await page.locator('main').innerText()).toContain(
-      `Time ran out at ${london.format(deadline)}. Your saved answers have been submitted.`,
+      `Time ran out at ${shownTime(deadline)}. Your saved answers have been submitted.`,
     );
   }, 120_000);
 

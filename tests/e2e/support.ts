@@ -306,6 +306,10 @@ export async function invite(
 
 export const takeUrl = (api: TestApi, token: string) => `${api.base}/take#${token}`;
 
+/** A time as the app shows it to the tests' browsers (Europe/London, `timeStyle: medium`). */
+export const shownTime = (at: number, locale = 'en-GB') =>
+  new Intl.DateTimeFormat(locale, { timeStyle: 'medium', timeZone: 'Europe/London' }).format(at);
+
 /** axe-core on the page as it is: no serious or critical violation (WCAG 2.2 A and AA). */
 export async function expectAccessible(page: Page, screen: string) {
   const results = await new AxeBuilder({ page })
