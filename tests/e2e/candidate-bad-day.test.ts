@@ -297,7 +297,10 @@ describeInBrowser('the candidate app on a bad day', () => {
     });
     clock.now = () => new Date(Date.parse(view.body.deadline) + 60_000);
 
-    await page.clock.fastForward('06:30');
+    // Two seconds past the deadline, within its grace period (10 s): the page waits for the
+    // answer until the grace ends (30 s past, there is no grace left, and the final screen can
+    // come before the time-up notice is seen).
+    await page.clock.fastForward('06:02');
     await page.getByText('Time is up. Your saved answers are being submitted…').waitFor();
     await page.clock.fastForward('00:30');
     await page.getByRole('heading', { name: 'Time is up' }).waitFor();
