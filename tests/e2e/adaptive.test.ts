@@ -11,7 +11,9 @@ import {
   capture,
   describeInBrowser,
   expectAccessible,
+  holdRequests,
   invite,
+  serverView,
   takeUrl,
   useBrowserApp,
 } from './support.ts';
@@ -73,6 +75,19 @@ beforeAll(async () => {
 }, 60_000);
 
 const navButtons = (page: Page) => page.locator('.nav-item');
+
+/** A new attempt shown at its first adaptive item (question 2), Option B chosen, not sent. */
+async function atFirstAdaptiveItem() {
+  const inv = await invite(app.api, assessment);
+  const { page } = await app.open();
+  await page.goto(takeUrl(app.api, inv.token));
+  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('heading', { name: 'Question 1' }).waitFor();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('heading', { name: 'Question 2' }).waitFor();
+  await page.getByLabel('Option B').check();
+  return page;
+}
 
 describeInBrowser('the candidate app in an adaptive section', () => {
   it(
@@ -165,16 +180,31 @@ describeInBrowser('the candidate app in an adaptive section', () => {
   );
 
   it(
+    'sends an adaptive answer whose save was held when the page was reloaded, and moves on to the next item',
+    async () => {
+      // Save and continue, then a reload before the server answered: the answer was lost with
+      // the page, and the reloaded page showed the item unanswered.
+      const page = await atFirstAdaptiveItem();
+      const item = await page.locator('.nav-item[aria-current=step]').getAttribute('data-question');
+      const chosen = await page.getByLabel('Option B').getAttribute('value');
+      const { release, arrived } = await holdRequests(page, '**/v1/attempts/*/answers/*', 1);
+      await page.getByRole('button', { name: 'Save and continue' }).click();
+      await arrived;
+
+      await page.reload();
+      await page.getByRole('heading', { name: 'Question 3' }).waitFor();
+
+      expect((await serverView(app.api, page)).answers[item!]).toBe(chosen);
+      expect(await navButtons(page).count()).toBe(3);
+      release();
+    },
+    T,
+  );
+
+  it(
     'shows the current adaptive item again after a reload, and says on review that submitting ends an unfinished section',
     async () => {
-      const inv = await invite(app.api, assessment);
-      const { page } = await app.open();
-      await page.goto(takeUrl(app.api, inv.token));
-      await page.getByRole('button', { name: 'Start' }).click();
-      await page.getByRole('heading', { name: 'Question 1' }).waitFor();
-      await page.getByRole('button', { name: 'Next' }).click();
-      await page.getByRole('heading', { name: 'Question 2' }).waitFor();
-      await page.getByLabel('Option B').check();
+      const page = await atFirstAdaptiveItem();
       await page.getByRole('button', { name: 'Save and continue' }).click();
       await page.getByRole('heading', { name: 'Question 3' }).waitFor();
       const current = await page

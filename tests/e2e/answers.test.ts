@@ -7,13 +7,13 @@ import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import {
   type Assessment,
-  attemptSession,
   createAssessment,
   describeInBrowser,
   expectAccessible,
   goToType,
   invite,
   QUESTION_COUNT as N,
+  serverView as serverViewOf,
   startInvitation,
   takeUrl,
   useBrowserApp,
@@ -40,17 +40,7 @@ const questionId = (page: Page) =>
   page.locator('.save-status').getAttribute('data-status-for') as Promise<string>;
 
 /** The attempt as the server has it, read with the token this tab holds. */
-async function serverView(page: Page) {
-  const s = await attemptSession(page);
-  const res = await app.api.request('GET', `/v1/attempts/${s.attemptId}`, {
-    token: s.attemptToken,
-  });
-  expect(res.status).toBe(200);
-  return res.body as {
-    answers: Record<string, unknown>;
-    revisions: Record<string, { revision: number }>;
-  };
-}
+const serverView = (page: Page) => serverViewOf(app.api, page);
 
 /** The select of the matching item whose label contains `item`. */
 const matchFor = (page: Page, item: string) => page.getByRole('combobox', { name: item });

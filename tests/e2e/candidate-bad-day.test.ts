@@ -3,15 +3,13 @@
  * land while the review screen is open, the deadline passing with answers still offline, and
  * a computer whose clock is changed during the attempt.
  */
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { clock } from '../../functions/domain/clock.ts';
 import { CATALOGUE } from '../../web/candidate/i18n.ts';
 import {
-  type Assessment,
   answerCurrentQuestion,
   attemptSession,
   chooseAnswer,
-  createAssessment,
   describeInBrowser,
   goToType,
   holdRequests,
@@ -19,25 +17,16 @@ import {
   invite,
   QUESTION_COUNT as N,
   openInvitation,
-  restoreClockAfterEach,
-  sixMinuteAssessment,
+  shownTime,
   startInvitation,
   startOnPageClock,
   takeUrl,
+  useAssessments,
   useBrowserApp,
 } from './support.ts';
 
 const app = useBrowserApp();
-let assessment: Assessment;
-let sixMinutes: Assessment;
-
-restoreClockAfterEach();
-
-beforeAll(async () => {
-  if (!app.browser) return;
-  assessment = await createAssessment(app.api, 'badday');
-  sixMinutes = await sixMinuteAssessment(app.api, 'badday6', 'Six minutes');
-}, 60_000);
+const made = useAssessments(app, 'badday', 'Six minutes');
 
 describeInBrowser('the candidate app on a bad day', () => {
   it('says a link whose fragment is not valid percent-encoding is not valid, instead of loading forever', async () => {
@@ -53,15 +42,15 @@ describeInBrowser('the candidate app on a bad day', () => {
     // Found from outside: an expired link whose invitation is in Russian said so in English
     // (the page knew no language before the invitation's preview, which a 410 does not give).
     const gone = {
-      expired: await invite(app.api, assessment, { locale: 'ru' }),
-      revoked: await invite(app.api, assessment, { locale: 'ru' }),
-      finished: await invite(app.api, assessment, { locale: 'ru' }),
+      expired: await invite(app.api, made.assessment, { locale: 'ru' }),
+      revoked: await invite(app.api, made.assessment, { locale: 'ru' }),
+      finished: await invite(app.api, made.assessment, { locale: 'ru' }),
     };
     const revoked = await app.api.request(
       'DELETE',
       `/v1/invitations/${gone.revoked.invitationId}`,
       {
-        token: assessment.employer,
+        token: made.assessment.employer,
       },
     );
     expect(revoked.status).toBeLessThan(300);
@@ -110,7 +99,7 @@ describeInBrowser('the candidate app on a bad day', () => {
   }, 60_000);
 
   it('says in Russian that the server refused an answer, without its English detail', async () => {
-    const inv = await invite(app.api, assessment, { locale: 'ru' });
+    const inv = await invite(app.api, made.assessment, { locale: 'ru' });
     const { page } = await app.open({ locale: 'ru-RU' });
     await page.goto(takeUrl(app.api, inv.token));
     await page.getByRole('button', { name: 'Начать' }).click();
@@ -133,7 +122,7 @@ describeInBrowser('the candidate app on a bad day', () => {
 
   /** A new attempt on the review screen with one answer (a single choice) chosen offline. */
   async function reviewWithOneAnswerOffline() {
-    const inv = await invite(app.api, assessment);
+    const inv = await invite(app.api, made.assessment);
     const opened = await startInvitation(app, inv.token);
     // A single choice: one click answers it (one of a matching's rows would not).
     await goToType(opened.page, 'single');
@@ -147,7 +136,7 @@ describeInBrowser('the candidate app on a bad day', () => {
   it('does not submit an answer still not saved without saying so: a second Submit submits without it, and the final screen counts it', async () => {
     // Found from outside: with a save failing ("Not saved — retrying."), Submit waited 15 s,
     // then submitted and said "Your answers were submitted": the answer was lost, unsaid.
-    const { page } = await startOnPageClock(app, assessment);
+    const { page } = await startOnPageClock(app, made.assessment);
     await page.route('**/v1/attempts/*/answers/*', (route) => route.abort('connectionreset'));
     const submits: string[] = [];
     page.on('request', (r) => {
@@ -180,7 +169,7 @@ describeInBrowser('the candidate app on a bad day', () => {
     // Submit pressed a second before the deadline waits 15 s for a failing save; time-up
     // comes, submits and says "Time is up"; the waiting Submit must then leave the page alone
     // (it wrote to a status line the time-up screen had removed: a page error).
-    const { page, deadline } = await startOnPageClock(app, sixMinutes);
+    const { page, deadline } = await startOnPageClock(app, made.sixMinutes);
     await page.route('**/v1/attempts/*/answers/*', (route) => route.abort('connectionreset'));
     await chooseAnswer(page);
     await expect.poll(() => page.locator('.save-status').innerText()).toBe('Not saved — retrying.');
@@ -209,7 +198,7 @@ describeInBrowser('the candidate app on a bad day', () => {
   it('says a slow Start is starting, and a server failing for now is "cannot be shown just now", not a link that cannot be opened', async () => {
     // Found from outside: with the database paused, Start greyed out for 9 s with nothing said,
     // then "This assessment cannot be opened" (the heading of a dead link) over "busy".
-    const inv = await invite(app.api, assessment);
+    const inv = await invite(app.api, made.assessment);
     const { page } = await openInvitation(app, inv.token);
     let release!: () => void;
     const held = new Promise<void>((r) => {
@@ -239,7 +228,7 @@ describeInBrowser('the candidate app on a bad day', () => {
   }, 60_000);
 
   it('says the service is busy, not "check your connection", when a submit meets a server fault', async () => {
-    const inv = await invite(app.api, assessment);
+    const inv = await invite(app.api, made.assessment);
     const { page } = await startInvitation(app, inv.token);
     await page.route('**/v1/attempts/*/submit', (route) =>
       route.fulfill({
@@ -290,7 +279,7 @@ describeInBrowser('the candidate app on a bad day', () => {
   }, 90_000);
 
   it('at time-up with an answer still offline, says it was not saved instead of only "your saved answers were submitted"', async () => {
-    const inv = await invite(app.api, sixMinutes);
+    const inv = await invite(app.api, made.sixMinutes);
     const { context, page } = await app.open();
     await page.clock.install({ time: new Date() });
     await page.goto(takeUrl(app.api, inv.token));
@@ -308,7 +297,10 @@ describeInBrowser('the candidate app on a bad day', () => {
     });
     clock.now = () => new Date(Date.parse(view.body.deadline) + 60_000);
 
-    await page.clock.fastForward('06:30');
+    // Two seconds past the deadline, within its grace period (10 s): the page waits for the
+    // answer until the grace ends (30 s past, there is no grace left, and the final screen can
+    // come before the time-up notice is seen).
+    await page.clock.fastForward('06:02');
     await page.getByText('Time is up. Your saved answers are being submitted…').waitFor();
     await page.clock.fastForward('00:30');
     await page.getByRole('heading', { name: 'Time is up' }).waitFor();
@@ -323,7 +315,7 @@ describeInBrowser('the candidate app on a bad day', () => {
   it("says time ran out at the server's deadline, not at the page's clock when the final screen came", async () => {
     // Found from outside: the final screen named the page's clock at the moment it was drawn,
     // after the drain and the submit; a computer that slept meanwhile showed 20 minutes later.
-    const { page, deadline } = await startOnPageClock(app, sixMinutes);
+    const { page, deadline } = await startOnPageClock(app, made.sixMinutes);
     const release = await holdSubmits(page);
     clock.now = () => new Date(deadline + 2000);
 
@@ -333,19 +325,15 @@ describeInBrowser('the candidate app on a bad day', () => {
     release();
     await page.getByRole('heading', { name: 'Time is up' }).waitFor();
 
-    const london = new Intl.DateTimeFormat('en-GB', {
-      timeStyle: 'medium',
-      timeZone: 'Europe/London',
-    });
     expect(await page.locator('main').innerText()).toContain(
-      `Time ran out at ${london.format(deadline)}. Your saved answers have been submitted.`,
+      `Time ran out at ${shownTime(deadline)}. Your saved answers have been submitted.`,
     );
   }, 120_000);
 
   it("does not end the attempt on a slow answer to the time-up check: the server's time in it decides", async () => {
     // The page's estimate of the server's time is off by half of the slowest request's time;
     // an answer that took two minutes put it a minute ahead, and the page submitted early.
-    const { page, session, deadline } = await startOnPageClock(app, sixMinutes);
+    const { page, session, deadline } = await startOnPageClock(app, made.sixMinutes);
     clock.now = () => new Date(deadline - 30_000);
     let slow = true;
     await page.route(`**/v1/attempts/${session.attemptId}`, async (route) => {
@@ -379,7 +367,7 @@ describeInBrowser('the candidate app on a bad day', () => {
    * performance.now() is left alone), its countdown showing the full 30 minutes.
    */
   async function startWithSettableClock() {
-    const inv = await invite(app.api, assessment);
+    const inv = await invite(app.api, made.assessment);
     const { page } = await app.open();
     await page.addInitScript(
       'const real = Date.now; window.shiftMs = 0; Date.now = () => real() + window.shiftMs;',
@@ -418,7 +406,7 @@ describeInBrowser('the candidate app on a bad day', () => {
   }, 90_000);
 
   it('does not save "1,000" as 1: asks the candidate to write it without the ambiguity', async () => {
-    const inv = await invite(app.api, assessment);
+    const inv = await invite(app.api, made.assessment);
     const { page } = await startInvitation(app, inv.token);
     await goToType(page, 'numeric');
     const saves: string[] = [];
@@ -439,7 +427,7 @@ describeInBrowser('the candidate app on a bad day', () => {
   }, 60_000);
 
   it('warns before the page closes while a typed answer is still within its pause before saving', async () => {
-    const inv = await invite(app.api, assessment);
+    const inv = await invite(app.api, made.assessment);
     const { page } = await startInvitation(app, inv.token);
     await goToType(page, 'numeric');
     const input = page.getByLabel('Your answer (a number)');
@@ -460,7 +448,7 @@ describeInBrowser('the candidate app on a bad day', () => {
 
   /** A new attempt, shown at its text question; the answer's field. */
   async function atTextAnswer() {
-    const inv = await invite(app.api, assessment);
+    const inv = await invite(app.api, made.assessment);
     const { page } = await startInvitation(app, inv.token);
     await goToType(page, 'text');
     return { page, input: page.getByLabel('Your answer', { exact: true }) };
@@ -482,7 +470,7 @@ describeInBrowser('the candidate app on a bad day', () => {
   it('keeps an answer whose save is on the wire when the page is reloaded (the browser does not cancel it)', async () => {
     // Found from outside: on a slow connection, a reload while "Saving…" lost the answer: the
     // browser cancelled the request with the page, and the reloaded page showed it unanswered.
-    const inv = await invite(app.api, assessment);
+    const inv = await invite(app.api, made.assessment);
     const { page } = await startInvitation(app, inv.token);
     const { release, arrived } = await holdRequests(page, '**/v1/attempts/*/answers/*');
     await chooseAnswer(page);
@@ -509,7 +497,7 @@ describeInBrowser('the candidate app on a bad day', () => {
   it('says a typed answer is not saved yet while it waits for the pause, not "Not answered yet" or "Saved at"', async () => {
     // Found from outside: typing "authoriz" showed "Not answered yet." under it, and editing a
     // saved answer showed "Saved at …" over a field that no longer held it.
-    const { page } = await startOnPageClock(app, assessment);
+    const { page } = await startOnPageClock(app, made.assessment);
     await goToType(page, 'text');
     const input = page.getByLabel('Your answer', { exact: true });
     const status = page.locator('.save-status');

@@ -243,6 +243,22 @@ export function restoreClockAfterEach(): void {
 export const sixMinuteAssessment = (api: TestApi, prefix: string, title: string) =>
   createAssessment(api, prefix, { title, timeLimitMinutes: 6, showResultToCandidate: false });
 
+/**
+ * This file's two assessments, made before its tests: one over the every-type bank (30
+ * minutes) and a six-minute one for the time-up cases. Puts the server's clock back after each
+ * test that moved it.
+ */
+export function useAssessments(app: BrowserApp, prefix: string, sixMinuteTitle: string) {
+  const made = {} as { assessment: Assessment; sixMinutes: Assessment };
+  restoreClockAfterEach();
+  beforeAll(async () => {
+    if (!app.browser) return;
+    made.assessment = await createAssessment(app.api, prefix);
+    made.sixMinutes = await sixMinuteAssessment(app.api, `${prefix}6`, sixMinuteTitle);
+  }, 60_000);
+  return made;
+}
+
 /** An assessment over the every-type bank: every question, one section per area. */
 export async function createAssessment(
   api: TestApi,
@@ -289,6 +305,10 @@ export async function invite(
 }
 
 export const takeUrl = (api: TestApi, token: string) => `${api.base}/take#${token}`;
+
+/** A time as the app shows it to the tests' browsers (Europe/London, `timeStyle: medium`). */
+export const shownTime = (at: number, locale = 'en-GB') =>
+  new Intl.DateTimeFormat(locale, { timeStyle: 'medium', timeZone: 'Europe/London' }).format(at);
 
 /** axe-core on the page as it is: no serious or critical violation (WCAG 2.2 A and AA). */
 export async function expectAccessible(page: Page, screen: string) {
@@ -407,6 +427,19 @@ export async function attemptSession(page: Page) {
   });
 }
 
+/** The attempt as the server has it, read with the token `page` holds. */
+export async function serverView(api: TestApi, page: Page) {
+  const s = await attemptSession(page);
+  const res = await api.request('GET', `/v1/attempts/${s.attemptId}`, { token: s.attemptToken });
+  expect(res.status).toBe(200);
+  return res.body as {
+    status: string;
+    answers: Record<string, unknown>;
+    revisions: Record<string, { revision: number }>;
+    questions: { questionId: string; type: string; options?: { id: string }[] }[];
+  };
+}
+
 /**
  * A new attempt of `assessment` started in a page on Playwright's clock (installed at the real
  * time, so the page's and the server's clocks agree until a test moves them), shown at its first
@@ -428,12 +461,14 @@ export async function startOnPageClock(app: BrowserApp, assessment: Assessment) 
 }
 
 /**
- * Holds every request of the page to `url` until `release()` is called; `arrived` resolves at
- * the first. A request the browser cancelled meanwhile (its page reloaded) is let go.
+ * Holds every request of the page to `url` (or only the first `count`) until `release()` is
+ * called; `arrived` resolves at the first. A request the browser cancelled meanwhile (its page
+ * reloaded) is let go.
  */
 export async function holdRequests(
   page: Page,
   url: string,
+  count = Number.POSITIVE_INFINITY,
 ): Promise<{ release: () => void; arrived: Promise<void> }> {
   let release!: () => void;
   const held = new Promise<void>((r) => {
@@ -443,7 +478,9 @@ export async function holdRequests(
   const arrived = new Promise<void>((r) => {
     arrive = r;
   });
+  let seen = 0;
   await page.route(url, async (route) => {
+    if (seen++ >= count) return route.continue();
     arrive();
     await held;
     await route.continue().catch(() => undefined);

@@ -145,6 +145,23 @@ const en = {
   timeUpSubmitting: 'Time is up. Your saved answers are being submitted…',
   timeUpSubmitted: (time: string) =>
     `Time ran out at ${time}. Your saved answers have been submitted.`,
+  timeUpWaiting: (n: number, time: string) =>
+    plural('en', n, {
+      one: `# answer is not saved yet: this page keeps trying to send it until ${time}.`,
+      other: `# answers are not saved yet: this page keeps trying to send them until ${time}.`,
+    }),
+  timeUpKept: (time: string) =>
+    `Time ran out at ${time}. Your saved answers are kept and will be graded: the assessment is completed with them within a few minutes, and you do not need to do anything more.`,
+  sendingKept: (n: number) =>
+    plural('en', n, {
+      one: 'Sending # answer chosen earlier on this computer that was not saved yet…',
+      other: 'Sending # answers chosen earlier on this computer that were not saved yet…',
+    }),
+  keptReplaced: (questions: number[]) =>
+    plural('en', questions.length, {
+      one: `Question ${questions.join(', ')}: the answer you chose earlier on this computer had not been saved when the page closed, and another window has saved an answer since. That answer is kept and shown; change it if you wish.`,
+      other: `Questions ${questions.join(', ')}: the answers you chose earlier on this computer had not been saved when the page closed, and another window has saved answers since. Those answers are kept and shown; change them if you wish.`,
+    }),
   timeUpUnsaved: (n: number) =>
     plural('en', n, {
       one: '# answer chosen on this page could not be saved before the time ran out, so it was not submitted.',
@@ -346,6 +363,26 @@ const ru: Messages = {
   timeUpHeading: 'Время вышло',
   timeUpSubmitting: 'Время вышло. Отправляем сохранённые ответы…',
   timeUpSubmitted: (time: string) => `Время вышло в ${time}. Сохранённые ответы отправлены.`,
+  timeUpWaiting: (n: number, time: string) =>
+    plural('ru', n, {
+      one: `# ответ ещё не сохранён: страница будет пытаться отправить его до ${time}.`,
+      few: `# ответа ещё не сохранены: страница будет пытаться отправить их до ${time}.`,
+      many: `# ответов ещё не сохранены: страница будет пытаться отправить их до ${time}.`,
+      other: `# ответа ещё не сохранены: страница будет пытаться отправить их до ${time}.`,
+    }),
+  timeUpKept: (time: string) =>
+    `Время вышло в ${time}. Сохранённые ответы не потеряны и будут оценены: задание завершится с ними в течение нескольких минут, больше ничего делать не нужно.`,
+  sendingKept: (n: number) =>
+    plural('ru', n, {
+      one: 'Отправляем # ответ, выбранный раньше на этом компьютере и ещё не сохранённый…',
+      few: 'Отправляем # ответа, выбранных раньше на этом компьютере и ещё не сохранённых…',
+      many: 'Отправляем # ответов, выбранных раньше на этом компьютере и ещё не сохранённых…',
+      other: 'Отправляем # ответа, выбранных раньше на этом компьютере и ещё не сохранённых…',
+    }),
+  keptReplaced: (questions: number[]) =>
+    questions.length === 1
+      ? `Вопрос ${questions[0]}: ответ, выбранный раньше на этом компьютере, не успел сохраниться до закрытия страницы, а с тех пор в другом окне сохранили другой ответ. Сохранённый ответ оставлен и показан; при желании его можно изменить.`
+      : `Вопросы ${questions.join(', ')}: ответы, выбранные раньше на этом компьютере, не успели сохраниться до закрытия страницы, а с тех пор в другом окне сохранили другие ответы. Сохранённые ответы оставлены и показаны; при желании их можно изменить.`,
   timeUpUnsaved: (n: number) =>
     plural('ru', n, {
       one: '# ответ, выбранный на этой странице, не удалось сохранить до конца времени, поэтому он не отправлен.',

@@ -30,7 +30,14 @@ import {
   promptHtml,
   rendererOf,
 } from './questions.ts';
-import { type Answer, type SavedAnswer, Saver, type SaveState, type StopReason } from './saver.ts';
+import {
+  type Answer,
+  type SavedAnswer,
+  Saver,
+  type SaveState,
+  type StopReason,
+  type UnsentAnswer,
+} from './saver.ts';
 
 interface Preview {
   status: 'pending' | 'started';
@@ -126,8 +133,20 @@ function fragment(): string {
 const invitationToken = fragment();
 /** `#preview:<attemptId>.<attemptToken>`: an employer's preview (no invitation). */
 const previewLink = /^preview:([0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]{43})$/.exec(invitationToken);
-const sessionKey = `assay.take.${invitationToken.split('.')[0]}`;
+/** The link's id: an invitation id (`preview:<attemptId>` for a preview), never its secret. */
+const LINK_ID = invitationToken.split('.')[0] ?? '';
+const sessionKey = `assay.take.${LINK_ID}`;
 const LOCALE_KEY = 'assay.locale';
+/**
+ * Answers chosen and not yet saved, kept in localStorage under the attempt's id (never its
+ * token, which stays in this tab's sessionStorage): a reload, or the link opened again after
+ * the page was closed, sends them before the question is shown.
+ */
+const UNSENT_PREFIX = 'assay.unsent.';
+/** Kept this long at most (an attempt, with every extension, is over by then). */
+const UNSENT_MAX_AGE_MS = 3 * 86_400_000;
+/** This page's own entries in a record other tabs of the attempt may write too. */
+const TAB = Math.random().toString(36).slice(2);
 
 const clock = new ServerClock();
 const api = new Api(clock);
@@ -155,8 +174,14 @@ const app = {
   awaiting: undefined as string | undefined,
   /** At zero, while the server is asked whether the deadline moved. */
   checkingDeadline: false,
+  /** This page's own submit is on its way (a 409 `already-submitted` meanwhile is its own). */
+  submitting: false,
   /** Re-draws the screen on show (after a language switch). */
   redraw: (() => undefined) as () => void,
+  /** Answers kept from before a reload are being sent: those another window replaced meanwhile. */
+  restoring: undefined as Set<string> | undefined,
+  /** Said above the question until the candidate moves on (kept answers another window replaced). */
+  notice: undefined as (() => string) | undefined,
 };
 
 const m = (): Messages => CATALOGUE[app.locale];
@@ -231,6 +256,9 @@ const transient = (res: ApiResponse) => res.status === 0 || res.status >= 500 ||
 
 function showError(res: ApiResponse | string, retry?: () => void) {
   stopClock();
+  // The link is gone (the attempt finished, the invitation withdrawn or expired): answers kept
+  // for it can never be sent.
+  if (typeof res !== 'string' && res.status === 410) forgetOldUnsent(true);
   // A link that is gone names its candidate's language: say why in it, unless this tab chose.
   const locale = typeof res === 'string' ? undefined : res.body?.locale;
   if (isLocale(locale) && !isLocale(sessionStorage.getItem(LOCALE_KEY))) setLocale(locale);
@@ -473,11 +501,16 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
   app.drafts.clear();
   app.awaiting = undefined;
   app.locked = false;
+  app.finished = false;
+  app.notice = undefined;
   setLocale(app.locale);
   writeSession();
   void loadAreaNames();
   showPreviewBanner(view.preview === true);
-  if (view.status !== 'active') return finishedEarlier(view);
+  if (view.status !== 'active') {
+    forgetUnsent(view.attemptId);
+    return finishedEarlier(view);
+  }
 
   const initial: Record<string, SavedAnswer> = {};
   for (const [q, value] of Object.entries(view.answers)) {
@@ -512,10 +545,16 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
       onState: onSaveState,
       onStop,
       onSettled: onAdaptiveSettled,
+      // Another window took over (401): what waited here is dropped with the queue, as the
+      // notice says (that window took over what was kept when it started).
+      onQueue: () => {
+        if (app.saver === saver) keepUnsent(view.attemptId, saver.unsent());
+      },
     },
     initial,
     view.revisions !== undefined,
   );
+  const saver = app.saver;
   app.events = new PageEventRecorder({
     send: (batchId, events, keepalive) =>
       api.call('POST', `/attempts/${view.attemptId}/events`, {
@@ -527,6 +566,103 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
   });
   app.events.start();
   startClock();
+  void sendKept(saver, view.attemptId);
+}
+
+// ---- answers kept across a reload ----
+
+interface UnsentRecord {
+  at: number;
+  /** The link's invitation id (the public half of its token), to forget it when the link is gone. */
+  link: string;
+  entries: (UnsentAnswer & { tab: string })[];
+}
+
+function readUnsent(attemptId: string): UnsentRecord['entries'] {
+  try {
+    const r = JSON.parse(localStorage.getItem(UNSENT_PREFIX + attemptId) ?? 'null') as UnsentRecord;
+    if (!r || !Array.isArray(r.entries) || Date.now() - r.at > UNSENT_MAX_AGE_MS) return [];
+    return r.entries.filter(
+      (e) =>
+        typeof e?.questionId === 'string' &&
+        e.value !== undefined &&
+        e.value !== null &&
+        (e.ifMatch === undefined || Number.isInteger(e.ifMatch)),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** This page's waiting answers, next to those other tabs of the attempt keep. */
+function keepUnsent(attemptId: string, mine: UnsentAnswer[]) {
+  const entries = [
+    ...readUnsent(attemptId).filter((e) => e.tab !== TAB),
+    ...mine.map((e) => ({ ...e, tab: TAB })),
+  ];
+  try {
+    if (entries.length)
+      localStorage.setItem(
+        UNSENT_PREFIX + attemptId,
+        JSON.stringify({ at: Date.now(), link: LINK_ID, entries } satisfies UnsentRecord),
+      );
+    else localStorage.removeItem(UNSENT_PREFIX + attemptId);
+  } catch {
+    // Storage full or refused: the answers still wait in this page, and the warning on leaving.
+  }
+}
+
+/** The attempt is over (submitted, or its time ran out): nothing kept can be saved any more. */
+function forgetUnsent(attemptId: string) {
+  try {
+    localStorage.removeItem(UNSENT_PREFIX + attemptId);
+  } catch {
+    // Nothing to forget.
+  }
+}
+
+/**
+ * Records left by attempts long over (their page never came back), or, with `gone`, every
+ * record of this link: it cannot be opened any more (finished, withdrawn, expired), so nothing
+ * kept for it can be sent.
+ */
+function forgetOldUnsent(gone = false) {
+  try {
+    for (const key of Object.keys(localStorage)) {
+      if (!key.startsWith(UNSENT_PREFIX)) continue;
+      const r = JSON.parse(localStorage.getItem(key) ?? '{}') as Partial<UnsentRecord> | null;
+      const old = !(Date.now() - Number(r?.at) <= UNSENT_MAX_AGE_MS);
+      if (old || (gone && r?.link === LINK_ID)) localStorage.removeItem(key);
+    }
+  } catch {
+    // Unreadable storage keeps nothing worth sending.
+  }
+}
+
+/**
+ * Answers an earlier page of this attempt chose and never saw saved (it was reloaded or closed
+ * with them waiting): this page takes them over, sends them before the question is shown (each
+ * against the revision it was chosen over: an answer saved later elsewhere is kept and the
+ * candidate is told), then shows the question. Offline, or a server slow to answer, the
+ * question comes with them still waiting ("Not saved").
+ */
+async function sendKept(saver: Saver, attemptId: string) {
+  const kept = readUnsent(attemptId);
+  forgetUnsent(attemptId);
+  const count = saver.adopt(kept);
+  if (!count) return showQuestion();
+  const replaced = new Set<string>();
+  app.restoring = replaced;
+  show(() => [h('h1', {}, m().loading), h('p', { role: 'status' }, m().sendingKept(count))]);
+  await saver.drain(navigator.onLine ? 15_000 : 0);
+  app.restoring = undefined;
+  if (app.saver !== saver || app.locked) return;
+  if (replaced.size) {
+    const numbers = app.attempt!.questions.flatMap((q, i) =>
+      replaced.has(q.questionId) ? [i + 1] : [],
+    );
+    app.notice = () => m().keptReplaced(numbers);
+  }
   showQuestion();
 }
 
@@ -539,6 +675,7 @@ function onSaveState(questionId: string, state: SaveState) {
     if (currentQuestion()?.questionId === questionId) showQuestion(false);
   }
   if (state.kind === 'replaced') {
+    app.restoring?.add(questionId);
     // Another window's answer won: show it in place of the choice made here.
     if (app.attempt?.questions[app.current]?.questionId === questionId) showQuestion(false);
   }
@@ -762,6 +899,7 @@ function updateNavigator() {
 
 function goTo(i: number) {
   app.current = i;
+  app.notice = undefined;
   writeSession();
   showQuestion();
 }
@@ -850,6 +988,7 @@ function showQuestion(focusHeading = true) {
               msg.next,
             );
       return [
+        app.notice ? h('p', { class: 'notice', id: 'kept-replaced' }, app.notice()) : null,
         h('p', { class: 'progress', id: 'answered-count' }, progressText()),
         h(
           'section',
@@ -1054,9 +1193,14 @@ async function submitNow(button: HTMLButtonElement, withoutUnsaved: boolean): Pr
     return true;
   }
   await app.events?.flush(false);
+  // Nothing more is sent once the submit is: an answer still retrying would reach a sealed
+  // attempt (or be sent after the final screen). A submit that fails lets it go on.
+  app.saver?.hold(true);
+  app.submitting = true;
   const res = await api.call('POST', `/attempts/${app.attempt!.attemptId}/submit`, {
     token: app.token,
   });
+  app.submitting = false;
   if (res.status === 200) {
     finish(res.body, false, true, unsaved);
     return false;
@@ -1065,6 +1209,7 @@ async function submitNow(button: HTMLButtonElement, withoutUnsaved: boolean): Pr
     onStop('elsewhere');
     return false;
   }
+  app.saver?.hold(false);
   button.disabled = false;
   // A connection that failed, or a server that did (busy, a fault): each said as it is.
   $('submit-status').textContent = res.status === 0 ? m().submitFailed : m().submitBusy;
@@ -1151,6 +1296,8 @@ async function timeUp() {
     if (Date.parse(now.body.deadline) > Date.parse(now.body.serverTime)) return;
   }
   if (app.locked) return;
+  // Submitted from another window before the time ran out: not "time is up".
+  if (now.status === 200 && now.body?.status === 'submitted') return submittedElsewhere();
   app.locked = true;
   stopClock();
   $('countdown').textContent = formatCountdown(0);
@@ -1164,19 +1311,73 @@ async function timeUp() {
   const a = app.attempt!;
   flushTyped();
   flushDrafts();
-  await app.saver?.drain(Math.min(10_000, a.gracePeriodSeconds * 1000));
+  // The server takes saves until the grace period ends: what waits (offline, a server failing)
+  // may be sent until then, by the server's clock (a second short of it, for the request).
+  const until = Date.parse(a.deadline) + a.gracePeriodSeconds * 1000;
+  const waiting = app.saver?.unsavedCount ?? 0;
+  if (waiting && until - clock.now() > 3000)
+    banner.after(
+      h(
+        'p',
+        { class: 'notice', id: 'time-up-waiting' },
+        m().timeUpWaiting(waiting, timeOfDay(app.locale, until)),
+      ),
+    );
+  await app.saver?.drain(Math.max(0, until - 1000 - clock.now()));
   await app.events?.stop(true);
   // What is still waiting now was not saved in time: the candidate is told, not left to think
   // it was submitted with the rest.
-  const lost = a.questions.filter((q) => app.saver?.isUnsaved(q.questionId)).length;
+  // So was an answer the server refused meanwhile because its time was up (409 `time-is-up`):
+  // the queue dropped it.
+  const lost = a.questions.filter((q) => app.saver?.isLost(q.questionId)).length;
+  // Time is up: nothing more is saved (a retry would be sent after the final screen, to an
+  // attempt that can no longer take it).
+  app.saver?.stop('closed');
   const res = await api.call('POST', `/attempts/${a.attemptId}/submit`, { token: app.token });
   if (res.status === 401) return onStop('elsewhere');
-  finish(res.status === 200 ? res.body : { status: 'expired' }, true, true, lost);
+  // A submit that failed (a server fault, no connection) changes nothing the candidate has
+  // saved: the server finalises the attempt itself once its grace period ends (the sweeper),
+  // grading the answers saved, so the screen says so rather than "submitted".
+  finish(
+    res.status === 200 ? res.body : { status: 'expired' },
+    true,
+    true,
+    lost,
+    res.status !== 200,
+  );
 }
 
 function onStop(reason: StopReason) {
   if (reason === 'elsewhere') return showElsewhere();
+  if (reason === 'already-submitted') {
+    // This page's own submit (or time-up) is under way and says how it ended.
+    if (app.submitting || app.locked) return;
+    return void submittedElsewhere();
+  }
   void timeUp();
+}
+
+/**
+ * The attempt was submitted from another window holding this one's token (a duplicated tab):
+ * a save here met 409 `already-submitted`. The final screen says it was already finished and
+ * how many answers chosen here were not saved; it is not "time is up".
+ */
+async function submittedElsewhere() {
+  const a = app.attempt;
+  if (!a || app.finished) return;
+  app.locked = true;
+  stopClock();
+  lockInputs();
+  const lost = a.questions.filter((q) => app.saver?.isLost(q.questionId)).length;
+  app.saver?.stop('closed');
+  void app.events?.stop(false);
+  const res = await api.call('GET', `/attempts/${a.attemptId}/result`, { token: app.token });
+  finish(
+    { status: 'submitted', ...(res.status === 200 ? { result: res.body } : {}) },
+    false,
+    false,
+    lost,
+  );
 }
 
 // ---- another window ----
@@ -1184,6 +1385,9 @@ function onStop(reason: StopReason) {
 function showElsewhere() {
   stopClock();
   void app.events?.stop(false);
+  // This window's token no longer works: it sends nothing more, and what it had waiting is
+  // dropped (the window that took over took what was kept when it started).
+  app.saver?.stop('closed');
   app.saver = undefined;
   app.attempt = undefined;
   $('clock').hidden = true;
@@ -1209,16 +1413,23 @@ async function finishedEarlier(view: AttemptView) {
   );
 }
 
-/** The final screen; `lost`: answers still unsaved when time ran out or at Submit (not submitted). */
+/**
+ * The final screen; `lost`: answers still unsaved when time ran out or at Submit (not
+ * submitted); `pending`: time ran out and the submit failed, so the server finalises it later.
+ */
 function finish(
   body: { status: string; result?: CandidateResult },
   timedOut: boolean,
   now = true,
   lost = 0,
+  pending = false,
 ) {
   stopClock();
   app.locked = true;
   app.finished = true;
+  // Nothing more is sent from here: the attempt is over (or the server ends it by itself).
+  app.saver?.stop('closed');
+  if (app.attempt) forgetUnsent(app.attempt.attemptId);
   // "Your answers are kept here and sent when you are back online" is no longer true.
   $('offline').hidden = true;
   void app.events?.stop(false);
@@ -1236,7 +1447,13 @@ function finish(
       h(
         'p',
         { class: 'notice' },
-        now ? (timedOut ? msg.timeUpSubmitted(when) : msg.submittedAt(when)) : msg.goneFinished,
+        now
+          ? timedOut
+            ? pending
+              ? msg.timeUpKept(when)
+              : msg.timeUpSubmitted(when)
+            : msg.submittedAt(when)
+          : msg.goneFinished,
       ),
       lost
         ? h(
@@ -1344,4 +1561,5 @@ window.addEventListener('offline', () => {
 window.addEventListener('hashchange', () => location.reload());
 
 $('offline').hidden = navigator.onLine;
+forgetOldUnsent();
 void boot();

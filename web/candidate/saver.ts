@@ -7,6 +7,10 @@
  * (`If-Match`), an answer changed in another window is not overwritten: the saved one is shown.
  * An adaptive item's answer is final: a 409 `adaptive-item-closed` settles it with the answer
  * the server keeps.
+ * What waits is reported on every change (`onQueue`, `unsent()`) so that the page can keep it
+ * across a reload, and taken over by the next page (`adopt`), each answer sent against the
+ * revision it was chosen over. Once the attempt ends the page closes the queue
+ * (`stop('closed')`): nothing more is sent.
  * No DOM here: the page renders what `onState` reports.
  */
 
@@ -27,7 +31,19 @@ export type SaveState =
   | { kind: 'rejected'; detail: string }
   | { kind: 'replaced'; saved: SavedAnswer };
 
-export type StopReason = 'elsewhere' | 'time-is-up' | 'already-submitted';
+/** `closed`: the page ended the attempt itself (the final screen); no one is told. */
+export type StopReason = 'elsewhere' | 'time-is-up' | 'already-submitted' | 'closed';
+
+/**
+ * An answer chosen and not yet saved, as the page keeps it across a reload (`unsent()`,
+ * `adopt()`): `ifMatch` is the revision the answer was chosen over, so that sending it later
+ * does not overwrite an answer saved since in another window (412: theirs is kept).
+ */
+export interface UnsentAnswer {
+  questionId: string;
+  value: Answer;
+  ifMatch?: number;
+}
 
 export interface SendResult {
   /** 0: the request never reached the server. */
@@ -48,6 +64,8 @@ export interface SaverDeps {
    * keeps): in an adaptive section it carries the next item.
    */
   onSettled?(questionId: string, res: SendResult): void;
+  /** The answers waiting changed (queued, saved, dropped): `unsent()` is what waits now. */
+  onQueue?(): void;
 }
 
 /** Back-off between tries of one answer: 1, 2, 4, 8, 15, then every 30 s. */
@@ -58,9 +76,13 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export class Saver {
   /** What the server confirmed, per question. */
   readonly saved = new Map<string, SavedAnswer>();
-  private queue: { questionId: string; value: Answer }[] = [];
+  private queue: UnsentAnswer[] = [];
   private running = false;
+  /** Held: nothing more is sent until `hold(false)` (a submit is on its way). */
+  private held = false;
   private stopped: StopReason | undefined;
+  /** The questions whose answers were waiting when the queue stopped: never saved. */
+  private droppedIds: string[] = [];
   /** A settled response, reported once its entry has left the queue. */
   private settled: { questionId: string; res: SendResult } | undefined;
   private idle: (() => void)[] = [];
@@ -95,6 +117,16 @@ export class Saver {
     return this.stopped;
   }
 
+  /** The questions whose answers still waited when the queue stopped (they were not saved). */
+  get dropped(): readonly string[] {
+    return this.droppedIds;
+  }
+
+  /** Not saved: still waiting, or dropped when the queue stopped. */
+  isLost(questionId: string): boolean {
+    return this.isUnsaved(questionId) || this.droppedIds.includes(questionId);
+  }
+
   /** Queue an answer. Returns false once stopped (nothing is queued then). */
   save(questionId: string, value: Answer): boolean {
     if (this.stopped) return false;
@@ -102,11 +134,69 @@ export class Saver {
     const at = this.queue.findIndex(
       (e, i) => e.questionId === questionId && (i > 0 || !this.running),
     );
-    if (at >= 0) this.queue[at] = { questionId, value };
-    else this.queue.push({ questionId, value });
+    // An answer kept from before a reload keeps the revision it was chosen over.
+    const ifMatch = at >= 0 ? this.queue[at]!.ifMatch : undefined;
+    const entry = { questionId, value, ...(ifMatch !== undefined ? { ifMatch } : {}) };
+    if (at >= 0) this.queue[at] = entry;
+    else this.queue.push(entry);
+    this.changed();
     this.deps.onState(questionId, this.deps.isOnline() ? { kind: 'pending' } : { kind: 'offline' });
     void this.pump();
     return true;
+  }
+
+  /**
+   * What waits, in order, each with the revision it must match (with revisions: the one given
+   * to `adopt`, else the last this page saw, `0` for a question never answered).
+   */
+  unsent(): UnsentAnswer[] {
+    return this.queue.map((e) => {
+      const ifMatch = this.ifMatchOf(e);
+      return {
+        questionId: e.questionId,
+        value: e.value,
+        ...(ifMatch !== undefined ? { ifMatch } : {}),
+      };
+    });
+  }
+
+  /**
+   * Queue answers an earlier page chose and never saw saved (kept across a reload), each sent
+   * with its own `ifMatch`: a 412 means someone saved later, and theirs is kept. Only the last
+   * answer to each question is queued (it was the candidate's last choice). Returns how many.
+   */
+  adopt(entries: readonly UnsentAnswer[]): number {
+    if (this.stopped) return 0;
+    const last = new Map<string, UnsentAnswer>();
+    for (const e of entries) {
+      last.delete(e.questionId);
+      last.set(e.questionId, e);
+    }
+    for (const e of last.values()) {
+      this.queue = this.queue.filter(
+        (q, i) => q.questionId !== e.questionId || (i === 0 && this.running),
+      );
+      this.queue.push({
+        questionId: e.questionId,
+        value: e.value,
+        ...(this.useRevisions && e.ifMatch !== undefined ? { ifMatch: e.ifMatch } : {}),
+      });
+      this.deps.onState(
+        e.questionId,
+        this.deps.isOnline() ? { kind: 'pending' } : { kind: 'offline' },
+      );
+    }
+    if (last.size) {
+      this.changed();
+      void this.pump();
+    }
+    return last.size;
+  }
+
+  /** Hold (or let go) what waits: a request already on the wire still ends. */
+  hold(on: boolean): void {
+    this.held = on;
+    if (!on) void this.pump();
   }
 
   /** The browser is back online: send what waits. */
@@ -133,9 +223,21 @@ export class Saver {
   stop(reason: StopReason): void {
     if (this.stopped) return;
     this.stopped = reason;
+    // Kept, so that the page can say how many were not saved (not only what still waits).
+    this.droppedIds = [...new Set(this.queue.map((e) => e.questionId))];
     this.queue = [];
+    this.changed();
     this.settle();
-    this.deps.onStop(reason);
+    if (reason !== 'closed') this.deps.onStop(reason);
+  }
+
+  private ifMatchOf(e: UnsentAnswer): number | undefined {
+    if (!this.useRevisions) return undefined;
+    return e.ifMatch ?? this.saved.get(e.questionId)?.revision ?? 0;
+  }
+
+  private changed() {
+    this.deps.onQueue?.();
   }
 
   private settle() {
@@ -152,18 +254,17 @@ export class Saver {
     this.running = true;
     try {
       let failures = 0;
-      while (this.queue.length && !this.stopped) {
+      while (this.queue.length && !this.stopped && !this.held) {
         if (!this.deps.isOnline()) {
           this.markWaiting({ kind: 'offline' });
           return; // resume() starts again
         }
         const entry = this.queue[0]!;
-        const ifMatch = this.useRevisions
-          ? (this.saved.get(entry.questionId)?.revision ?? 0)
-          : undefined;
+        const ifMatch = this.ifMatchOf(entry);
         const res = await this.deps.send(entry.questionId, entry.value, ifMatch);
         if (this.stopped) return;
         const outcome = this.outcome(entry, res);
+        if (outcome !== 'retry') this.changed();
         if (outcome === 'next') {
           failures = 0;
           const settled = this.settled;

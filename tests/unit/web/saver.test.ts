@@ -245,6 +245,121 @@ describe('the saving queue', () => {
   });
 });
 
+describe('answers kept across a reload', () => {
+  it('lists what waits with the revision each must match, the last seen or 0', () => {
+    const h = harness([], {
+      online: false,
+      revisions: true,
+      initial: { q1: { value: 'a', revision: 4 } },
+    });
+
+    h.saver.save('q1', 'b');
+    h.saver.save('q2', 'c');
+
+    expect(h.saver.unsent()).toEqual([
+      { questionId: 'q1', value: 'b', ifMatch: 4 },
+      { questionId: 'q2', value: 'c', ifMatch: 0 },
+    ]);
+  });
+
+  it('sends adopted answers with the revision they were chosen over, the last to each question only, and keeps a later answer saved elsewhere (412)', async () => {
+    const h = harness(
+      [
+        {
+          status: 412,
+          body: { code: 'revision-mismatch', current: { answer: 'x', revision: 2, savedAt: 't' } },
+        },
+        ok(1, 3),
+      ],
+      // The server's view after the reload: q2 was saved since, elsewhere (revision 2).
+      {
+        revisions: true,
+        initial: { q1: { value: 'a', revision: 2 }, q2: { value: 'x', revision: 2 } },
+      },
+    );
+
+    const adopted = h.saver.adopt([
+      { questionId: 'q1', value: 'old', ifMatch: 2 },
+      { questionId: 'q2', value: 'b', ifMatch: 1 },
+      { questionId: 'q1', value: 'b', ifMatch: 2 },
+    ]);
+    await h.saver.drain(1000);
+
+    expect(adopted).toBe(2);
+    expect(h.sent).toEqual([
+      { questionId: 'q2', value: 'b', ifMatch: 1 },
+      { questionId: 'q1', value: 'b', ifMatch: 2 },
+    ]);
+    expect(h.last('q2')).toEqual({
+      kind: 'replaced',
+      saved: { value: 'x', revision: 2, savedAt: 't' },
+    });
+    expect(h.saver.current('q2')).toBe('x');
+  });
+
+  it('tells the page each time what waits changes, and waits on nothing once held, until let go', async () => {
+    let changes = 0;
+    const h = harness([]);
+    const saver = new Saver(
+      {
+        send: async () => ok(0),
+        isOnline: () => true,
+        wait: async () => undefined,
+        onState: () => undefined,
+        onStop: () => undefined,
+        onQueue: () => {
+          changes++;
+        },
+      },
+      {},
+    );
+
+    saver.hold(true);
+    saver.save('q1', 'a');
+    await settle();
+    const whileHeld = saver.unsavedCount;
+    saver.hold(false);
+    await saver.drain(1000);
+
+    expect(whileHeld).toBe(1);
+    expect(saver.unsavedCount).toBe(0);
+    expect(changes).toBe(2);
+    expect(h.sent).toEqual([]);
+  });
+
+  it('remembers which answers were dropped when the server ended the attempt (409), so the page can count them', async () => {
+    const h = harness([{ status: 409, body: { code: 'time-is-up' } }]);
+
+    h.saver.save('q1', 'a');
+    h.saver.save('q2', 'b');
+    await h.saver.drain(1000);
+
+    expect(h.stops).toEqual(['time-is-up']);
+    expect(h.saver.unsavedCount).toBe(0);
+    expect(h.saver.dropped).toEqual(['q1', 'q2']);
+    expect([h.saver.isLost('q1'), h.saver.isLost('q2'), h.saver.isLost('q3')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+  });
+
+  it('sends nothing once closed, and tells no one (the page closed it)', async () => {
+    const h = harness([], { online: false });
+    h.saver.save('q1', 'a');
+    await settle();
+
+    h.saver.stop('closed');
+    h.goOnline();
+    await settle();
+
+    expect(h.sent).toEqual([]);
+    expect(h.saver.save('q1', 'b')).toBe(false);
+    expect(h.saver.unsent()).toEqual([]);
+    expect(h.stops).toEqual([]);
+  });
+});
+
 describe('answers in an adaptive section', () => {
   it('reports each settled save (its next item) once its entry has left the queue, and settles a 409 adaptive-item-closed with the answer the server keeps', async () => {
     const closed: SendResult = {

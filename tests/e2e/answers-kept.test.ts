@@ -1,0 +1,449 @@
+/**
+ * "Answers are saved as they go and never lost": answers chosen and not yet saved survive a
+ * reload and a closed page (kept in localStorage under the attempt, sent before the question
+ * is shown, never over an answer saved later elsewhere); the final screen after a time-up
+ * whose submit failed says what the server will really do; and nothing is sent once the final
+ * screen is shown.
+ */
+import type { BrowserContext, Page, Request } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { clock } from '../../functions/domain/clock.ts';
+import { sweep } from '../../functions/jobs/sweeper.ts';
+import { CATALOGUE } from '../../web/candidate/i18n.ts';
+import {
+  type Assessment,
+  attemptSession,
+  chooseAnswer,
+  createAssessment,
+  describeInBrowser,
+  goToType,
+  holdRequests,
+  invite,
+  QUESTION_COUNT as N,
+  serverView as serverViewOf,
+  shownTime,
+  startInvitation,
+  startOnPageClock,
+  takeUrl,
+  useAssessments,
+  useBrowserApp,
+} from './support.ts';
+
+const app = useBrowserApp();
+const made = useAssessments(app, 'kept', 'Six minutes kept');
+
+const T = 90_000;
+
+const serverView = (page: Page) => serverViewOf(app.api, page);
+
+/** The question shown, its handle (`q3`) and the handle of its first option. */
+async function shownQuestion(page: Page) {
+  const questionId = (await page.locator('.save-status').getAttribute('data-status-for'))!;
+  const first = (await page.locator('.choices input').first().getAttribute('value'))!;
+  return { questionId, first };
+}
+
+/** The answer is on the server, and the page shows it chosen, "Saved at". */
+async function expectKept(page: Page, questionId: string, value: string) {
+  await expect
+    .poll(async () => (await serverView(page)).answers[questionId], { timeout: 20_000 })
+    .toBe(value);
+  await goToType(page, 'single');
+  await expect
+    .poll(() => page.locator('.save-status').innerText(), { timeout: 20_000 })
+    .toMatch(/^Saved at /);
+  expect(await page.locator(`.choices input[value="${value}"]`).isChecked()).toBe(true);
+}
+
+/** The link opened again in a new tab of the same browser (the same localStorage), continued. */
+async function reopen(context: BrowserContext, token: string) {
+  const page = await context.newPage();
+  await page.goto(takeUrl(app.api, token));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
+  return page;
+}
+
+/** The kept-answer records in the browser (the app's localStorage), read from a page of the app. */
+async function keptRecords(page: Page) {
+  // A new tab: open the app without a link first (it keeps nothing for no link).
+  if (page.url() === 'about:blank') await page.goto(`${app.api.base}/take#`);
+  return page.evaluate(() =>
+    Object.keys(localStorage).filter((k) => k.startsWith('assay.unsent.')),
+  );
+}
+
+/**
+ * A new attempt at its single-choice question, whose first option is chosen and not saved:
+ * the browser is offline, or every save of this page fails.
+ */
+async function chosenNotSaved(how: 'offline' | 'failing') {
+  const inv = await invite(app.api, made.assessment);
+  const { context, page } = await startInvitation(app, inv.token);
+  const n = await goToType(page, 'single');
+  const shown = await shownQuestion(page);
+  const session = await attemptSession(page);
+  if (how === 'offline') await context.setOffline(true);
+  else await page.route('**/v1/attempts/*/answers/*', (route) => route.abort('connectionreset'));
+  await chooseAnswer(page);
+  await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Not saved/);
+  return { token: inv.token, context, page, n, session, ...shown };
+}
+
+describeInBrowser('answers kept when the page goes away', () => {
+  it(
+    'sends an answer whose save was held when the page is reloaded, and shows it saved',
+    async () => {
+      // Found from outside: the queue lived in memory; a save the network held (keepalive or
+      // not) was gone with the page, and the reloaded page showed the question unanswered.
+      const inv = await invite(app.api, made.assessment);
+      const { page } = await startInvitation(app, inv.token);
+      await goToType(page, 'single');
+      const { questionId, first } = await shownQuestion(page);
+      // Only the first save is held (never let go in this test); the reloaded page's goes through.
+      const { release, arrived } = await holdRequests(page, '**/v1/attempts/*/answers/*', 1);
+      await chooseAnswer(page);
+      await arrived;
+
+      await page.reload();
+      await page.getByRole('heading', { name: /^Question \d+ of / }).waitFor();
+
+      await expectKept(page, questionId, first);
+      expect(await keptRecords(page)).toEqual([]);
+      release();
+    },
+    T,
+  );
+
+  it(
+    'sends an answer chosen offline when the closed page is opened again and continued, before the question',
+    async () => {
+      const { token, context, page, questionId, first, session } = await chosenNotSaved('offline');
+      // The token is never stored beside the answers: only this tab's sessionStorage has it.
+      const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+      expect(stored).toContain(questionId);
+      expect(stored).not.toContain(session.attemptToken);
+
+      await page.close({ runBeforeUnload: false });
+      await context.setOffline(false);
+      const again = await context.newPage();
+      const { release, arrived } = await holdRequests(again, '**/v1/attempts/*/answers/*');
+      await again.goto(takeUrl(app.api, token));
+      await again.getByRole('button', { name: 'Continue' }).click();
+      await arrived;
+      // Sent before the question is shown: the page says so, and waits for it.
+      const whileSending = await again.locator('main').innerText();
+      release();
+      await again.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
+
+      expect(whileSending).toContain(CATALOGUE.en.sendingKept(1));
+      expect(whileSending).not.toMatch(/Question \d+ of/);
+      await expectKept(again, questionId, first);
+    },
+    T,
+  );
+
+  it(
+    'sends an answer the first tab could not, when the link is continued in a second tab',
+    async () => {
+      // The first tab's token is replaced by the second's start: it can never send its answer.
+      const { token, context, questionId, first } = await chosenNotSaved('failing');
+
+      const second = await reopen(context, token);
+
+      await expectKept(second, questionId, first);
+    },
+    T,
+  );
+
+  it(
+    'keeps an answer saved later in another window over the kept one, and says so plainly',
+    async () => {
+      const { token, context, page, n, session, questionId, first } =
+        await chosenNotSaved('offline');
+      await page.close({ runBeforeUnload: false });
+      await context.setOffline(false);
+      // Meanwhile another window (another device, say) saves a different answer.
+      const view = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+        token: session.attemptToken,
+      });
+      const other = view.body.questions
+        .find((q: { questionId: string }) => q.questionId === questionId)
+        .options.find((o: { id: string }) => o.id !== first).id as string;
+      const theirs = await app.api.request(
+        'PUT',
+        `/v1/attempts/${session.attemptId}/answers/${questionId}`,
+        { token: session.attemptToken, body: { answer: other } },
+      );
+      expect(theirs.status).toBe(200);
+
+      const again = await reopen(context, token);
+
+      expect(await again.locator('#kept-replaced').innerText()).toBe(
+        CATALOGUE.en.keptReplaced([n]),
+      );
+      expect((await serverView(again)).answers[questionId]).toBe(other);
+      await goToType(again, 'single');
+      expect(await again.locator(`.choices input[value="${other}"]`).isChecked()).toBe(true);
+      expect(await again.locator('.save-status').innerText()).toBe(CATALOGUE.en.changedElsewhere);
+    },
+    T,
+  );
+  it(
+    'forgets the kept answers when the link, opened again, is gone (the attempt was finished meanwhile)',
+    async () => {
+      const { token, context, page, session } = await chosenNotSaved('offline');
+      await page.close({ runBeforeUnload: false });
+      await context.setOffline(false);
+      const submitted = await app.api.request('POST', `/v1/attempts/${session.attemptId}/submit`, {
+        token: session.attemptToken,
+      });
+      expect(submitted.status).toBe(200);
+      const again = await context.newPage();
+      const keptBefore = await keptRecords(again);
+
+      await again.goto(takeUrl(app.api, token));
+      await again.getByRole('heading', { name: 'This assessment cannot be opened' }).waitFor();
+
+      expect(keptBefore).toHaveLength(1);
+      expect(await keptRecords(again)).toEqual([]);
+    },
+    T,
+  );
+});
+
+describeInBrowser('the end of an attempt', () => {
+  /** Every request the page makes from now on. */
+  function requestsOf(page: Page) {
+    const seen: string[] = [];
+    const on = (r: Request) => seen.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    page.on('request', on);
+    return seen;
+  }
+
+  /** An attempt on the page's clock whose first answer is chosen and every save of it fails. */
+  async function retryingOnPageClock(assessment: Assessment) {
+    const started = await startOnPageClock(app, assessment);
+    const { page } = started;
+    await page.route('**/v1/attempts/*/answers/*', (route) => route.abort('connectionreset'));
+    await chooseAnswer(page);
+    await expect.poll(() => page.locator('.save-status').innerText()).toBe('Not saved — retrying.');
+    return started;
+  }
+
+  /** What the page asks for during two more minutes of its clock. */
+  async function requestsInTwoMinutes(page: Page) {
+    const after = requestsOf(page);
+    await page.clock.fastForward('02:00');
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+    return after;
+  }
+
+  it(
+    'says the saved answers are kept and will be graded when the time-up submit fails, and the sweeper grades them',
+    async () => {
+      // Found from outside: a 503 to the time-up submit still said "Your saved answers have been
+      // submitted". The attempt stays active until its grace period ends, then the sweeper
+      // finalises it (expired) with the answers saved: that is what the screen must say.
+      const { page, session, deadline } = await startOnPageClock(app, made.sixMinutes);
+      await goToType(page, 'single');
+      const { questionId, first } = await shownQuestion(page);
+      await chooseAnswer(page);
+      await expectKept(page, questionId, first);
+      await page.route('**/v1/attempts/*/submit', (route) =>
+        route.fulfill({
+          status: 503,
+          headers: { 'retry-after': '1' },
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ status: 503, code: 'unavailable', detail: 'Try again shortly.' }),
+        }),
+      );
+      clock.now = () => new Date(deadline + 2000);
+
+      await page.clock.fastForward('06:02');
+      await page.getByRole('heading', { name: 'Time is up' }).waitFor();
+      const final = await page.locator('main').innerText();
+
+      expect(final).toContain(CATALOGUE.en.timeUpKept(shownTime(deadline)));
+      expect(final).not.toContain('have been submitted');
+      // What the screen promises: after the grace period the sweeper finalises it, graded.
+      const after = new Date(deadline + 60_000);
+      clock.now = () => after;
+      await sweep(after);
+      const result = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+        token: session.attemptToken,
+      });
+      expect(result.body.status).toBe('expired');
+      expect(result.body.answers[questionId]).toBe(first);
+    },
+    T,
+  );
+
+  it(
+    'says it in Russian for a Russian invitation',
+    async () => {
+      const inv = await invite(app.api, made.sixMinutes, { locale: 'ru' });
+      const { page } = await app.open({ locale: 'ru-RU' });
+      await page.clock.install({ time: new Date() });
+      await page.goto(takeUrl(app.api, inv.token));
+      await page.getByRole('button', { name: CATALOGUE.ru.start }).click();
+      await page.getByRole('heading', { name: CATALOGUE.ru.questionOf(1, N) }).waitFor();
+      const session = await attemptSession(page);
+      const view = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+        token: session.attemptToken,
+      });
+      const deadline = Date.parse(view.body.deadline);
+      await page.route('**/v1/attempts/*/submit', (route) => route.abort('connectionreset'));
+      clock.now = () => new Date(deadline + 2000);
+
+      await page.clock.fastForward('06:02');
+      await page.getByRole('heading', { name: CATALOGUE.ru.timeUpHeading }).waitFor();
+
+      const time = shownTime(deadline, 'ru-RU');
+      const final = await page.locator('main').innerText();
+      expect(final).toContain(CATALOGUE.ru.timeUpKept(time));
+      expect(final).not.toContain('отправлены.');
+    },
+    T,
+  );
+
+  it(
+    'counts an answer the server refused because its time was up (sent when the connection came back during the time-up wait) as not saved',
+    async () => {
+      // Found from outside: offline at the deadline, the connection back during the time-up
+      // wait; the answer then reached the server after the grace period (409 time-is-up), the
+      // queue dropped it, and the final screen said only "Your saved answers have been submitted".
+      const { page, deadline } = await startOnPageClock(app, made.sixMinutes);
+      const context = page.context();
+      await context.setOffline(true);
+      await chooseAnswer(page);
+      await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Not saved/);
+      const refused: number[] = [];
+      page.on('response', (r) => {
+        if (r.request().method() === 'PUT') refused.push(r.status());
+      });
+      clock.now = () => new Date(deadline + 60_000);
+
+      await page.clock.fastForward('06:02');
+      await page.getByText('Time is up. Your saved answers are being submitted…').waitFor();
+      await context.setOffline(false);
+      await page.getByRole('heading', { name: 'Time is up' }).waitFor();
+
+      expect(refused).toEqual([409]);
+      expect(await page.locator('main').innerText()).toContain(CATALOGUE.en.timeUpUnsaved(1));
+    },
+    T,
+  );
+
+  it(
+    'keeps sending an answer waiting at time-up for the whole grace period the server gives, not 10 s',
+    async () => {
+      // Found from outside: with a two-minute grace period, an answer offline at the deadline
+      // was given up after 10 s ("not saved, so not submitted") though the server would take it
+      // for two minutes more.
+      const graceful = await createAssessment(app.api, 'kept-grace', {
+        title: 'Six minutes, two of grace',
+        timeLimitMinutes: 6,
+        gracePeriodSeconds: 120,
+        showResultToCandidate: false,
+      });
+      const { page, session, deadline } = await startOnPageClock(app, graceful);
+      await goToType(page, 'single');
+      const { questionId, first } = await shownQuestion(page);
+      await page.context().setOffline(true);
+      await chooseAnswer(page);
+      await expect.poll(() => page.locator('.save-status').innerText()).toMatch(/^Not saved/);
+      clock.now = () => new Date(deadline + 40_000);
+
+      await page.clock.fastForward('06:02');
+      await page.getByText('Time is up. Your saved answers are being submitted…').waitFor();
+      // Read without waiting for it (an older page never shows it).
+      const waiting = await page.evaluate(
+        "document.getElementById('time-up-waiting')?.textContent ?? null",
+      );
+      await page.clock.fastForward('00:30');
+      const after30s = await page.locator('main h1').count();
+      await page.context().setOffline(false);
+      await page.getByRole('heading', { name: 'Time is up' }).waitFor();
+
+      const until = shownTime(deadline + 120_000);
+      const final = await page.locator('main').innerText();
+      const result = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+        token: session.attemptToken,
+      });
+      expect(result.body.answers[questionId]).toBe(first);
+      expect(after30s).toBe(0);
+      expect(final).toContain('Your saved answers have been submitted.');
+      expect(final).not.toContain('could not be saved');
+      expect(waiting).toBe(CATALOGUE.en.timeUpWaiting(1, until));
+    },
+    T,
+  );
+
+  it(
+    'says an attempt submitted from another window is finished, not that time is up, and counts the choice made here',
+    async () => {
+      // Found from outside: a duplicated tab (the same token) submitted; the next choice here
+      // met 409 already-submitted and the page said "Time is up. Time ran out at <the deadline,
+      // 29 minutes away>", and nothing of the choice just made.
+      const inv = await invite(app.api, made.assessment);
+      const { page } = await startInvitation(app, inv.token);
+      const s = await attemptSession(page);
+      const submitted = await app.api.request('POST', `/v1/attempts/${s.attemptId}/submit`, {
+        token: s.attemptToken,
+      });
+      expect(submitted.status).toBe(200);
+
+      await chooseAnswer(page);
+      await expect.poll(() => page.locator('main h1').count(), { timeout: 20_000 }).toBe(1);
+
+      expect(await page.locator('main h1').innerText()).toBe(CATALOGUE.en.submittedHeading);
+      const final = await page.locator('main').innerText();
+      expect(final).toContain(CATALOGUE.en.goneFinished);
+      expect(final).toContain(CATALOGUE.en.submittedUnsaved(1));
+      expect(final).not.toContain('Time ran out');
+    },
+    T,
+  );
+
+  it(
+    'sends nothing after the time-up final screen, though a save was still retrying',
+    async () => {
+      // Found from outside: a save retrying at time-up went on after the final screen (its
+      // back-off timer), to an attempt that could no longer take it.
+      const { page, deadline } = await retryingOnPageClock(made.sixMinutes);
+      const before = requestsOf(page);
+      clock.now = () => new Date(deadline + 2000);
+
+      await page.clock.fastForward('06:02');
+      await page.getByText('Time is up. Your saved answers are being submitted…').waitFor();
+      await page.clock.fastForward('00:10');
+      await page.getByRole('heading', { name: 'Time is up' }).waitFor();
+      const after = await requestsInTwoMinutes(page);
+
+      expect(after).toEqual([]);
+      expect(before.filter((r) => r.endsWith('/submit'))).toHaveLength(1);
+      expect(await keptRecords(page)).toEqual([]);
+    },
+    T,
+  );
+
+  it(
+    'sends nothing after Submit pressed again without an answer still retrying',
+    async () => {
+      const { page } = await retryingOnPageClock(made.assessment);
+      await page.getByRole('button', { name: 'Review and submit' }).click();
+      await page.getByRole('button', { name: 'Submit' }).click();
+      await page.clock.fastForward('00:16');
+      await expect
+        .poll(() => page.locator('#submit-status').innerText())
+        .toMatch(/^Not submitted yet/);
+      await page.getByRole('button', { name: 'Submit' }).click();
+      await page.clock.fastForward('00:16');
+      await page.getByRole('heading', { name: 'Your answers were submitted' }).waitFor();
+
+      expect(await requestsInTwoMinutes(page)).toEqual([]);
+    },
+    T,
+  );
+});
