@@ -91,11 +91,21 @@ export function messageOf(issue: z.core.$ZodRawIssue): string {
   const b = boundsOf(schema?._zod.def);
   const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
   switch (issue.code) {
-    case 'invalid_type':
-      if (issue.expected === 'number' || issue.expected === 'int') {
-        return `Must be ${numberOf({ ...b, whole: b.whole || issue.expected === 'int' })}.`;
-      }
-      return `Must be ${TYPES[issue.expected] ?? `a ${issue.expected}`}.`;
+    case 'invalid_type': {
+      const format = schema?._zod.def.format;
+      const what =
+        issue.expected === 'number' || issue.expected === 'int'
+          ? numberOf({ ...b, whole: b.whole || issue.expected === 'int' })
+          : format && FORMATS[format]
+            ? FORMATS[format]
+            : issue.expected === 'string' && (b.min !== undefined || b.max !== undefined)
+              ? `text of ${sizes(b, 'string')}`
+              : (TYPES[issue.expected] ?? `a ${issue.expected}`);
+      // A member left out (JSON has no undefined): what it takes, so one answer is enough.
+      return issue.input === undefined && issue.expected !== 'nonoptional'
+        ? `Required: ${what}.`
+        : `Must be ${what}.`;
+    }
     case 'too_small':
     case 'too_big': {
       const origin = String(issue.origin ?? 'number');
@@ -208,7 +218,9 @@ function located(
         message:
           issue.expected === 'nonoptional'
             ? 'Required.'
-            : `Required: ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected} is missing here.`,
+            : issue.message.startsWith('Required: ')
+              ? issue.message
+              : `Required: ${TYPES[issue.expected] ?? `a ${issue.expected}`}.`,
       });
     } else {
       out.push({ path: formatPath(issue.path, prefix), message: issue.message });

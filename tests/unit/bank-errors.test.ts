@@ -110,7 +110,7 @@ describe('a JSON bank with a key written twice', () => {
 });
 
 describe('the messages of the common fields', () => {
-  it('says which kind of value is missing in English ("an array", not "a array")', () => {
+  it('says what a missing member takes, in words a person uses ("a list", not "an array")', () => {
     const { tags, ...untagged } = question();
     const text = JSON.stringify({ bank: { id: 'tag-bank', title: 'T' }, questions: [untagged] });
 
@@ -118,7 +118,7 @@ describe('the messages of the common fields', () => {
 
     expect(issue).toMatchObject({
       path: 'questions[0].tags',
-      message: 'Required: an array is missing here.',
+      message: 'Required: a list.',
     });
   });
 
@@ -161,7 +161,7 @@ describe('a key that fits neither of its type’s forms', () => {
     const issues = issuesOf({ type: 'text', options: undefined, answer: ['eight', 8, true] });
 
     expect(issues.map((i) => i.path)).toEqual(['questions[0].answer[1]', 'questions[0].answer[2]']);
-    expect(issues[0]!.message).toBe('Must be text.');
+    expect(issues[0]!.message).toBe('Must be text of 1 to 200 characters.');
   });
 
   it('names the misspelt member of a weights key, not "expected string"', () => {

@@ -20,8 +20,28 @@ function messages(value: unknown) {
 
 describe('validation messages', () => {
   it('say a field is required only when it is missing', () => {
-    expect(messages({ answer: 1 })).toEqual(['title: Required: a string is missing here.']);
+    expect(messages({ answer: 1 })).toEqual(['title: Required: text.']);
     expect(messages({ title: 'x' })).toEqual(['answer: Required.']);
+  });
+
+  it('say what a missing member takes: its format, its length or its range', () => {
+    const of = (shape: Record<string, z.ZodMiniType>) => {
+      const r = z.strictObject(shape).safeParse({});
+      return r.success ? [] : issuesOf(r.error, '', {}).map((i) => `${i.path}: ${i.message}`);
+    };
+    expect(
+      of({
+        expiresAt: z.iso.datetime(),
+        name: z.string().check(z.minLength(1), z.maxLength(200)),
+        minutes: z.int().check(z.minimum(1), z.maximum(600)),
+        tags: z.array(z.string()),
+      }),
+    ).toEqual([
+      'expiresAt: Required: a date and time such as 2026-01-31T09:00:00Z.',
+      'name: Required: text of 1 to 200 characters.',
+      'minutes: Required: a whole number from 1 to 600.',
+      'tags: Required: a list.',
+    ]);
   });
 
   it('name the expected type when a field has the wrong one', () => {
