@@ -220,7 +220,7 @@ function located(
             ? 'Required.'
             : issue.message.startsWith('Required: ')
               ? issue.message
-              : `Required: ${TYPES[issue.expected] ?? `a ${issue.expected}`}.`,
+              : messageOf({ code: 'invalid_type', expected: issue.expected, input: undefined }),
       });
     } else {
       out.push({ path: formatPath(issue.path, prefix), message: issue.message });
