@@ -45,6 +45,13 @@ export interface UnsentAnswer {
   ifMatch?: number;
 }
 
+/** An answer as the queue keeps it: `ifMatch` only when there is a revision to match. */
+const unsentAnswer = (questionId: string, value: Answer, ifMatch: number | undefined) => ({
+  questionId,
+  value,
+  ...(ifMatch !== undefined ? { ifMatch } : {}),
+});
+
 export interface SendResult {
   /** 0: the request never reached the server. */
   status: number;
@@ -136,7 +143,7 @@ export class Saver {
     );
     // An answer kept from before a reload keeps the revision it was chosen over.
     const ifMatch = at >= 0 ? this.queue[at]!.ifMatch : undefined;
-    const entry = { questionId, value, ...(ifMatch !== undefined ? { ifMatch } : {}) };
+    const entry = unsentAnswer(questionId, value, ifMatch);
     if (at >= 0) this.queue[at] = entry;
     else this.queue.push(entry);
     this.changed();
@@ -150,14 +157,7 @@ export class Saver {
    * to `adopt`, else the last this page saw, `0` for a question never answered).
    */
   unsent(): UnsentAnswer[] {
-    return this.queue.map((e) => {
-      const ifMatch = this.ifMatchOf(e);
-      return {
-        questionId: e.questionId,
-        value: e.value,
-        ...(ifMatch !== undefined ? { ifMatch } : {}),
-      };
-    });
+    return this.queue.map((e) => unsentAnswer(e.questionId, e.value, this.ifMatchOf(e)));
   }
 
   /**
@@ -176,11 +176,9 @@ export class Saver {
       this.queue = this.queue.filter(
         (q, i) => q.questionId !== e.questionId || (i === 0 && this.running),
       );
-      this.queue.push({
-        questionId: e.questionId,
-        value: e.value,
-        ...(this.useRevisions && e.ifMatch !== undefined ? { ifMatch: e.ifMatch } : {}),
-      });
+      this.queue.push(
+        unsentAnswer(e.questionId, e.value, this.useRevisions ? e.ifMatch : undefined),
+      );
       this.deps.onState(
         e.questionId,
         this.deps.isOnline() ? { kind: 'pending' } : { kind: 'offline' },
