@@ -336,7 +336,8 @@ export function answerKind(q: QuestionContent): AnswerKind {
 
 /** Validate a candidate's answer against the question it answers. */
 /** domain/z.ts's message for a value of the wrong type ("Must be a list."). */
-const WRONG_TYPE = /^Must be (?:text|a list|an object|a number|true or false|a value)\.$/;
+const WRONG_TYPE =
+  /^Must be (?:text|a list|an object(?: with [^.]*)?|a number|true or false|a value)\.$/;
 
 export function parseResponse(
   q: QuestionContent,

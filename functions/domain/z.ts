@@ -18,6 +18,8 @@ type Def = {
   value?: unknown;
   inclusive?: boolean;
   checks?: readonly { _zod: { def: Def } }[];
+  /** An object schema's members (`optin` is "optional" on those it may leave out). */
+  shape?: Readonly<Record<string, { _zod: { optin?: string } }>>;
 };
 type Bounds = { min?: number; max?: number; above?: boolean; below?: boolean; whole?: boolean };
 
@@ -81,6 +83,22 @@ const FORMATS: Record<string, string> = {
 };
 
 /**
+ * "an object with id and title": the members an object must have, so that a value of another
+ * type, or an object left out, is told what to write ("Must be an object." said nothing).
+ */
+function objectOf(def: Def | undefined): string {
+  const required = Object.entries(def?.shape ?? {})
+    .filter(([, member]) => member._zod.optin !== 'optional')
+    .map(([name]) => name);
+  if (required.length === 0) return 'an object';
+  if (required.length > 4) {
+    return `an object with ${required.slice(0, 3).join(', ')} and ${required.length - 3} more members`;
+  }
+  const last = required.pop();
+  return `an object with ${required.length ? `${required.join(', ')} and ` : ''}${last}`;
+}
+
+/**
  * What a person reads for a zod issue that its schema gave no message: what the field takes,
  * naming its limits ("Must be 1 to 200 characters.", "Must be a whole number from 0 to 100.").
  * One function for every schema, so no bundle carries a message per field; zod's own defaults
@@ -98,9 +116,11 @@ export function messageOf(issue: z.core.$ZodRawIssue): string {
           ? numberOf({ ...b, whole: b.whole || issue.expected === 'int' })
           : format && FORMATS[format]
             ? FORMATS[format]
-            : issue.expected === 'string' && (b.min !== undefined || b.max !== undefined)
-              ? `text of ${sizes(b, 'string')}`
-              : (TYPES[issue.expected] ?? `a ${issue.expected}`);
+            : issue.expected === 'object' && schema?._zod.def.shape
+              ? objectOf(schema._zod.def)
+              : issue.expected === 'string' && (b.min !== undefined || b.max !== undefined)
+                ? `text of ${sizes(b, 'string')}`
+                : (TYPES[issue.expected] ?? `a ${issue.expected}`);
       // A member left out (JSON has no undefined): what it takes, so one answer is enough.
       return issue.input === undefined && issue.expected !== 'nonoptional'
         ? `Required: ${what}.`

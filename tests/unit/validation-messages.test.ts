@@ -44,6 +44,37 @@ describe('validation messages', () => {
     ]);
   });
 
+  it('say which members an object must have, left out or of another type', () => {
+    const of = (schema: z.ZodMiniType, value: unknown) => {
+      const r = schema.safeParse(value);
+      return r.success ? [] : issuesOf(r.error, '', value).map((i) => `${i.path}: ${i.message}`);
+    };
+    const bank = z.strictObject({
+      bank: z.strictObject({
+        id: z.string(),
+        title: z.string(),
+        description: z.optional(z.string()),
+      }),
+      key: z.strictObject({ value: z.number() }),
+      question: z.optional(
+        z.strictObject({
+          id: z.string(),
+          area: z.string(),
+          type: z.string(),
+          prompt: z.string(),
+          answer: z.unknown(),
+        }),
+      ),
+      meta: z.optional(z.strictObject({ note: z.optional(z.string()) })),
+    });
+    expect(of(bank, { key: 'eight', question: [], meta: 1 })).toEqual([
+      'bank: Required: an object with id and title.',
+      'key: Must be an object with value.',
+      'question: Must be an object with id, area, type and 2 more members.',
+      'meta: Must be an object.',
+    ]);
+  });
+
   it('name the expected type when a field has the wrong one', () => {
     expect(messages({ title: 5, answer: 1 })).toEqual(['title: Must be text.']);
     expect(messages({ title: 'x', answer: 1, nested: { n: 'one' } })).toEqual([
