@@ -62,6 +62,12 @@ const SKIP = {
 } as const satisfies Options;
 const SKIP_HELP =
   '  --skip-unsupported  leave out the GIFT/XML questions Assay cannot represent (essays...) and list them';
+const MOVE = {
+  'move-questions': { type: 'boolean' },
+} as const satisfies Options;
+const MOVE_HELP =
+  '  --move-questions    a question whose id the file writes and another bank holds with other\n' +
+  "                      content moves to this file's bank (without it: refused, nothing stored)";
 const REMOTE = {
   api: { type: 'string' },
   token: { type: 'string' },
@@ -321,7 +327,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   import: {
     summary: 'upload bank files through the HTTP API',
     usage:
-      'assay import <files|folders> --api URL --token TOKEN [--chunk-size N] [--area ID] [--skip-unsupported]',
+      'assay import <files|folders> --api URL --token TOKEN [--chunk-size N] [--area ID] [--skip-unsupported] [--move-questions]',
     help: [
       'Validates every file first, then uploads each as one import, all-or-nothing on the server:',
       'a YAML or JSON file of up to --chunk-size questions in one request, a larger one in parts of',
@@ -334,8 +340,9 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       '  --chunk-size N      questions per request or part (default 5000)',
       AREA_HELP,
       SKIP_HELP,
+      MOVE_HELP,
     ],
-    options: { ...REMOTE, ...AREA, ...SKIP, 'chunk-size': { type: 'string' } },
+    options: { ...REMOTE, ...AREA, ...SKIP, ...MOVE, 'chunk-size': { type: 'string' } },
     async run(args, values, io) {
       const remote = remoteOf('import', values, io.env);
       const size = Number(values['chunk-size'] ?? 5000);
@@ -365,7 +372,10 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
         // Progress is for a person watching: on a terminal only, so a script's stderr holds
         // nothing but errors.
         if (io.tty) io.err(`${file}: ${bank.questions.length} questions\n`);
-        const totals = await progressing(io, () => uploadRemote(remote, file, bank, size, io));
+        const move = values['move-questions'] === true;
+        const totals = await progressing(io, () =>
+          uploadRemote(remote, file, bank, size, io, move),
+        );
         printNotices(io, file, totals);
         io.out(
           `${file}: ${totals.created} created, ${totals.updated} updated, ${totals.unchanged} unchanged.\n`,
@@ -578,12 +588,14 @@ async function uploadRemote(
   bank: Bank,
   size: number,
   io: Io,
+  moveQuestions = false,
 ): Promise<Counts> {
   // One key per file and run: a request the CLI repeats is the same import on the server.
   const key = randomUUID();
+  const query = moveQuestions ? '?moveQuestions=true' : '';
   const gzip = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
   if (bank.questions.length <= size) {
-    const r = (await call(remote, '/v1/banks', {
+    const r = (await call(remote, `/v1/banks${query}`, {
       method: 'POST',
       headers: { ...gzip, 'idempotency-key': key },
       body: gzipJson(bank),
@@ -604,7 +616,7 @@ async function uploadRemote(
   })) as ImportStatus;
   for (let p = 0; p < parts; p++) {
     const questions = bank.questions.slice(p * size, (p + 1) * size);
-    await call(remote, `/v1/imports/${created.importId}/parts/${p + 1}`, {
+    await call(remote, `/v1/imports/${created.importId}/parts/${p + 1}${query}`, {
       method: 'PUT',
       headers: gzip,
       body: gzipJson({ bank: bank.bank, questions }),

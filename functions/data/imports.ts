@@ -304,6 +304,8 @@ export interface PartMeta {
   bank?: string;
   bankTitle?: string;
   skipUnsupported?: boolean;
+  /** `?moveQuestions=true`: questions the file names that another bank holds move to it. */
+  moveQuestions?: boolean;
   /** Bytes of text once decompressed. */
   textBytes: number;
 }

@@ -48,6 +48,11 @@ export interface BankImport {
   warnings: Notice[];
   skipped: SkippedQuestion[];
   origins: QuestionOrigin[];
+  /**
+   * `?moveQuestions=true`: a question whose id the file writes and that another bank holds
+   * with other content moves to this bank (`checkIdOwnership`).
+   */
+  moveQuestions?: boolean;
 }
 
 /** A stored question's head, as far as the conflict check needs it. */
@@ -59,22 +64,37 @@ export interface StoredHead {
 }
 
 /**
- * Refuses (409) an upload in which an id that Assay derived (from a title or from content), or
- * a Moodle id, already belongs to a different question stored from another bank: the id came
- * about by coincidence (two files with `::Q1::`; Moodle's idnumbers are unique only within a
- * Moodle category, so two courses' exports share `[id:week1-q1]`), not because the author meant
- * that question, so it must not overwrite it. The same content, the same bank, and an id
- * written in an Assay bank update as usual.
+ * Refuses (409) an upload in which an id already belongs to a different question stored from
+ * another bank: nothing is stored, and every such question is named with both banks.
+ * - An id Assay derived (from a title or from content), or a Moodle id, came about by
+ *   coincidence (two files with `::Q1::`; Moodle's idnumbers are unique only within a Moodle
+ *   category, so two courses' exports share `[id:week1-q1]`), not because the author meant
+ *   that question: always refused.
+ * - An id the file writes (JSON, YAML) names one question of the organisation, but a second
+ *   file holding it with other content is as often a copied block whose id was left as it is:
+ *   refused unless the upload says the question moves (`?moveQuestions=true`).
+ * The same content, and the same bank, update as usual.
  */
-export function checkDerivedIds(upload: BankImport, heads: ReadonlyMap<string, StoredHead>): void {
+export function checkIdOwnership(upload: BankImport, heads: ReadonlyMap<string, StoredHead>): void {
   const byId = new Map(upload.bank.questions.map((q) => [q.id, q]));
   const issues: FieldIssue[] = [];
   for (const o of upload.origins) {
-    if (o.idFrom === 'id') continue;
+    if (o.idFrom === 'id' && upload.moveQuestions) continue;
     const head = heads.get(o.id);
     const q = byId.get(o.id);
     if (!head || !q || head.bankId === upload.bank.bank.id) continue;
     if (head.contentHash === contentHash(q)) continue;
+    const index = upload.bank.questions.indexOf(q);
+    const existing = `${head.title ? `"${head.title}", ` : ''}stored from bank "${head.bankId ?? 'unknown'}"`;
+    if (o.idFrom === 'id') {
+      issues.push({
+        path: `questions[${index}].id`,
+        message: `The question "${o.id}" (questions[${index}]${o.line ? `, line ${o.line}` : ''}) is already a question of another bank, with other content (${existing}); this upload is bank "${upload.bank.bank.id}". Nothing was stored. Give it an id of its own if it is a new question; if it moves to this bank with this content, upload again with ?moveQuestions=true (assay import --move-questions).`,
+        ...(o.line ? { line: o.line } : {}),
+        questionId: o.id,
+      });
+      continue;
+    }
     const from =
       o.idFrom === 'title'
         ? `its title "${o.title}"`
@@ -87,9 +107,8 @@ export function checkDerivedIds(upload: BankImport, heads: ReadonlyMap<string, S
       o.idFrom === 'moodle-id'
         ? `Change the id in ${o.written ?? 'the file'}`
         : `Give the question its own id with "// [id:...]" (GIFT) or <idnumber> (XML), or a different title`;
-    const existing = `${head.title ? `"${head.title}", ` : ''}stored from bank "${head.bankId ?? 'unknown'}"`;
     issues.push({
-      path: `questions[${upload.bank.questions.indexOf(q)}].id`,
+      path: `questions[${index}].id`,
       message: `The question${o.line ? ` on line ${o.line}` : ''} gets the id "${o.id}" from ${from}, but "${o.id}" is already a different question (${existing}); this upload is bank "${upload.bank.bank.id}". Nothing was stored. ${fix}; or upload with ?bank=${head.bankId ?? '...'} if this file is a new version of that bank.`,
       ...(o.line ? { line: o.line } : {}),
       questionId: o.id,

@@ -20,6 +20,8 @@ export interface UploadSpec {
   bankTitle?: string;
   /** `?skipUnsupported=true`: leave out what Assay cannot represent, listed in `skipped`. */
   skipUnsupported?: boolean;
+  /** `?moveQuestions=true`: questions this file names that another bank holds move here. */
+  moveQuestions?: boolean;
 }
 
 /** The spec of an upload from its Content-Type and query. */
@@ -32,6 +34,7 @@ export function uploadSpec(
     bank?: string;
     bankTitle?: string;
     skipUnsupported?: string;
+    moveQuestions?: string;
   },
 ): UploadSpec {
   return {
@@ -41,6 +44,7 @@ export function uploadSpec(
     ...(query.bank ? { bank: query.bank } : {}),
     ...(query.bankTitle ? { bankTitle: query.bankTitle } : {}),
     ...(query.skipUnsupported === 'true' ? { skipUnsupported: true } : {}),
+    ...(query.moveQuestions === 'true' ? { moveQuestions: true } : {}),
   };
 }
 
@@ -55,7 +59,7 @@ export { MAX_UPLOAD_TEXT_BYTES } from './upload-limits.ts';
 export async function parseUpload(text: string, spec: UploadSpec): Promise<BankImport> {
   const moodle = spec.format === 'gift' || spec.format === 'xml';
   const readers = moodle ? await import('#side/moodle-readers') : undefined;
-  return readUpload(
+  const read = readUpload(
     { text },
     spec.format,
     {
@@ -67,4 +71,5 @@ export async function parseUpload(text: string, spec: UploadSpec): Promise<BankI
     },
     readers,
   );
+  return spec.moveQuestions ? { ...read, moveQuestions: true } : read;
 }

@@ -49,7 +49,7 @@ import { invokeJob } from '../data/invoke.ts';
 import type { Bank, BankMeta } from '../domain/bank.ts';
 import {
   type BankImport,
-  checkDerivedIds,
+  checkIdOwnership,
   type Notice,
   type QuestionOrigin,
   retiredNotice,
@@ -238,12 +238,12 @@ const notices = (upload: Pick<BankImport, 'warnings' | 'skipped'>) => ({
 
 /**
  * The check of an upload's ids against the stored heads, run where the import reads them:
- * an id Assay derived (from a title, content or a Moodle id) that already belongs to a
- * different question of another bank is a 409 naming both (bank-import.ts).
+ * an id that already belongs to a different question of another bank is a 409 naming both,
+ * unless the file wrote it and the upload says the question moves (bank-import.ts).
  */
-const derivedIdGuard =
+const ownershipGuard =
   (upload: BankImport) => (heads: ReadonlyMap<string, Record<string, unknown>>) =>
-    checkDerivedIds(upload, heads as unknown as ReadonlyMap<string, StoredHead>);
+    checkIdOwnership(upload, heads as unknown as ReadonlyMap<string, StoredHead>);
 
 /**
  * Where an upload's question is, for a notice about it: its index (in its part, for a
@@ -784,7 +784,7 @@ async function importInRequest(
         bank,
         now: () => new Date(),
         handOff: AbortSignal.timeout(syncStageBudgetMs()),
-        guard: derivedIdGuard(read),
+        guard: ownershipGuard(read),
         warnings: read.warnings,
         locate: locator(read),
       },
@@ -894,6 +894,7 @@ const partMeta = (upload: UploadText): PartMeta => ({
   ...(upload.spec.bank ? { bank: upload.spec.bank } : {}),
   ...(upload.spec.bankTitle ? { bankTitle: upload.spec.bankTitle } : {}),
   ...(upload.spec.skipUnsupported ? { skipUnsupported: true } : {}),
+  ...(upload.spec.moveQuestions ? { moveQuestions: true } : {}),
   textBytes: Buffer.byteLength(upload.text),
 });
 
@@ -1097,7 +1098,7 @@ export async function runImportTask(task: ImportTask, signal?: AbortSignal): Pro
         importId,
         bank: read.bank,
         now: () => new Date(),
-        guard: derivedIdGuard(read),
+        guard: ownershipGuard(read),
         warnings: read.warnings,
         locate: locator(read),
         ...(signal ? { signal } : {}),
@@ -1164,6 +1165,7 @@ async function readBankOf(
         ...(p.meta.bank ? { bank: p.meta.bank } : {}),
         ...(p.meta.bankTitle ? { bankTitle: p.meta.bankTitle } : {}),
         ...(p.meta.skipUnsupported ? { skipUnsupported: true } : {}),
+        ...(p.meta.moveQuestions ? { moveQuestions: true } : {}),
       });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
@@ -1211,7 +1213,16 @@ async function readBankOf(
       issues,
     );
   }
-  return { bank: { bank: meta!, questions }, warnings, skipped, origins, positions };
+  // Questions move from other banks only when every part was sent with ?moveQuestions=true.
+  const moveQuestions = parts.length > 0 && parts.every((p) => p.meta.moveQuestions);
+  return {
+    bank: { bank: meta!, questions },
+    warnings,
+    skipped,
+    origins,
+    positions,
+    ...(moveQuestions ? { moveQuestions } : {}),
+  };
 }
 
 /**

@@ -1143,6 +1143,38 @@ describeInBrowser('the console for authors', () => {
         .innerText(),
     ).toBe('None: candidates see no explanation for this question.');
 
+    // A question copied into another file with its id: refused, naming the bank that holds it;
+    // the refusal says what to tick, and ticking it moves the question.
+    const copiedQuestion = {
+      ...markdownBank('cauth').questions.find((q) => q.id === 'cauth-single')!,
+      prompt: 'Which probe takes a pod out of the Service endpoints while it warms its cache?',
+    };
+    const copied = {
+      name: 'copied.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(
+        JSON.stringify({ bank: { id: 'copied', title: 'Copied' }, questions: [copiedQuestion] }),
+      ),
+    };
+    await page.goto(`${app.api.base}/console#/bank/import`);
+    await page.getByRole('heading', { name: 'Import a bank' }).waitFor();
+    await page.getByLabel('Bank file').setInputFiles(copied);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: '1 problem to fix' }).waitFor();
+    const refusal = await page.locator('.import-outcome .error-summary').innerText();
+    expect(refusal).toContain(
+      '"cauth-single" (questions[0]) is already a question of another bank',
+    );
+    expect(refusal).toContain(
+      'tick "Move questions that another bank holds" above and import again',
+    );
+    await page.getByLabel(/^Move questions that another bank holds/).check();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Imported' }).waitFor();
+    expect(await page.locator('.import-outcome').innerText()).toContain(
+      '1 question: 0 new, 1 updated, 0 unchanged.',
+    );
+
     // More than a page (100): Show more keeps the keyboard where the new rows start.
     const single = markdownBank('cmore').questions.find((q) => q.type === 'single')!;
     const many = Array.from({ length: 100 }, (_, i) => ({ ...single, id: `cmore-${i + 100}` }));
@@ -1152,9 +1184,14 @@ describeInBrowser('the console for authors', () => {
     });
     expect(seeded.status).toBe(201);
     await page.goto(`${app.api.base}/console#/bank`);
+    await page.getByRole('button', { name: 'Show more' }).waitFor();
+    // A page may be short by the copies an update keeps for a minute (docs/imports.md): the
+    // moved question's above. The first new row is the one after those shown.
+    const shown = await page.locator('table tbody tr').count();
+    expect(shown).toBeGreaterThanOrEqual(99);
     await page.getByRole('button', { name: 'Show more' }).click();
     await expect
       .poll(() => page.evaluate("document.activeElement?.closest('tr')?.rowIndex"))
-      .toBe(101);
+      .toBe(shown + 1);
   }, 180_000);
 });

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   authoredImport,
-  checkDerivedIds,
+  checkIdOwnership,
   type StoredHead,
 } from '../../functions/domain/bank-import.ts';
 import { checkText, decodeUpload, firstInvalidUtf8 } from '../../functions/domain/encoding.ts';
@@ -220,7 +220,7 @@ describe('an upload whose derived ids belong to questions of another bank', () =
     ]);
     let error: unknown;
     try {
-      checkDerivedIds(upload, heads);
+      checkIdOwnership(upload, heads);
     } catch (err) {
       error = err;
     }
@@ -231,13 +231,13 @@ describe('an upload whose derived ids belong to questions of another bank', () =
 
   it('passes when the stored question is the same content, or from the same bank', () => {
     expect(() =>
-      checkDerivedIds(
+      checkIdOwnership(
         upload,
         new Map([['q-q1', { id: 'q-q1', bankId: 'file-one', contentHash: contentHash(q) }]]),
       ),
     ).not.toThrow();
     expect(() =>
-      checkDerivedIds(
+      checkIdOwnership(
         upload,
         new Map([['q-q1', { id: 'q-q1', bankId: 'file-two', contentHash: 'edited' }]]),
       ),
@@ -251,7 +251,7 @@ describe('an upload whose derived ids belong to questions of another bank', () =
     });
     expect(fromIdText.bank.questions[0]!.id).toBe('q-q7');
     expect(() =>
-      checkDerivedIds(
+      checkIdOwnership(
         fromIdText,
         new Map([['q-q7', { id: 'q-q7', bankId: 'file-one', contentHash: 'other' }]]),
       ),
@@ -278,10 +278,10 @@ describe('an upload whose derived ids belong to questions of another bank', () =
       ['week1-q1', { id: 'week1-q1', bankId: 'course-a', contentHash: 'other', title: 'Ports' }],
     ]);
 
-    expect(() => checkDerivedIds(own, stored)).toThrow(
+    expect(() => checkIdOwnership(own, stored)).toThrow(
       /line 2 gets the id "week1-q1" from its Moodle id \(\[id:week1-q1\]\).*"Ports", stored from bank "course-a"/,
     );
-    expect(() => checkDerivedIds(xml, stored)).toThrow(/from its Moodle id \(<idnumber>week1-q1/);
+    expect(() => checkIdOwnership(xml, stored)).toThrow(/from its Moodle id \(<idnumber>week1-q1/);
   });
 
   it('passes a Moodle id whose stored question is the same content, or from the same bank', () => {
@@ -291,30 +291,48 @@ describe('an upload whose derived ids belong to questions of another bank', () =
     });
     const same = contentHash(own.bank.questions[0]!);
     expect(() =>
-      checkDerivedIds(
+      checkIdOwnership(
         own,
         new Map([['my-sum', { id: 'my-sum', bankId: 'file-one', contentHash: same }]]),
       ),
     ).not.toThrow();
     expect(() =>
-      checkDerivedIds(
+      checkIdOwnership(
         own,
         new Map([['my-sum', { id: 'my-sum', bankId: 'file-two', contentHash: 'edited' }]]),
       ),
     ).not.toThrow();
   });
 
-  it('passes an id written in an Assay bank (YAML), which names the question it updates', () => {
+  // A block copied from another file with its id left as it was would otherwise rewrite that
+  // file's question (seen by curl: bank-two's "q-100" gave bank-one's question its prompt,
+  // 201 "updated": 1, nothing said).
+  it('refuses an id written in an Assay bank (YAML) that another bank holds with other content, unless the question moves (?moveQuestions=true)', () => {
     const yaml = authoredImport(
       importGift('// [id:my-sum]\n::Q1:: What is two plus three? {#5}', {
         area: 'security',
         bankId: 'file-two',
       }).bank,
     );
+    const stored = new Map([
+      ['my-sum', { id: 'my-sum', bankId: 'file-one', contentHash: 'other', title: 'Sum' }],
+    ]);
+    expect(() => checkIdOwnership(yaml, stored)).toThrow(
+      /"my-sum" \(questions\[0\]\) is already a question of another bank, with other content \("Sum", stored from bank "file-one"\); this upload is bank "file-two".*\?moveQuestions=true/,
+    );
+    expect(() => checkIdOwnership({ ...yaml, moveQuestions: true }, stored)).not.toThrow();
+    // The same content, or the same bank, is no conflict.
+    const same = contentHash(yaml.bank.questions[0]!);
     expect(() =>
-      checkDerivedIds(
+      checkIdOwnership(
         yaml,
-        new Map([['my-sum', { id: 'my-sum', bankId: 'file-one', contentHash: 'other' }]]),
+        new Map([['my-sum', { ...stored.get('my-sum')!, contentHash: same }]]),
+      ),
+    ).not.toThrow();
+    expect(() =>
+      checkIdOwnership(
+        yaml,
+        new Map([['my-sum', { ...stored.get('my-sum')!, bankId: 'file-two' }]]),
       ),
     ).not.toThrow();
   });

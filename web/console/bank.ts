@@ -387,6 +387,7 @@ export function showImport() {
     h('option', { value: '3' }, m().difficulty(3)),
   );
   const skipUnsupported = h('input', { type: 'checkbox', id: 'skip-unsupported' });
+  const moveQuestions = h('input', { type: 'checkbox', id: 'move-questions' });
   const progress = h('progress', {
     max: 1,
     id: 'import-progress',
@@ -430,6 +431,12 @@ export function showImport() {
         skipUnsupported,
         h('label', { for: 'skip-unsupported' }, m().skipUnsupportedLabel),
       ),
+    ),
+    h(
+      'div',
+      { class: 'field checkbox' },
+      moveQuestions,
+      h('label', { for: 'move-questions' }, m().moveQuestionsLabel),
     ),
     h('p', { class: 'actions' }, submit, link('/bank', m().cancel, { class: 'button' })),
   );
@@ -486,6 +493,9 @@ export function showImport() {
             s.errors.some((e) => e.message.includes('skipUnsupported')) && !skipUnsupported.checked
               ? h('p', {}, m().skipUnsupportedTip)
               : '',
+            s.errors.some((e) => e.message.includes('moveQuestions')) && !moveQuestions.checked
+              ? h('p', {}, m().moveQuestionsTip)
+              : '',
           )
         : '',
       s.skipped.length
@@ -521,6 +531,7 @@ export function showImport() {
     if (moodle && giftArea.value) q.set('area', giftArea.value);
     if (moodle && giftDifficulty.value) q.set('difficulty', giftDifficulty.value);
     if (moodle && skipUnsupported.checked) q.set('skipUnsupported', 'true');
+    if (!moodle && moveQuestions.checked) q.set('moveQuestions', 'true');
     submit.disabled = true;
     outcome.replaceChildren();
     render({ phase: 'running', counts: {}, errors: [], warnings: [], skipped: [] }, f.name);

@@ -450,6 +450,10 @@ const en = {
     'To import the other questions and list the ones Assay cannot import, tick "Leave out the questions Assay cannot import" above and import again.',
   skipUnsupportedLabel:
     'Leave out the questions Assay cannot import (essays, images, …) and list them, instead of refusing the file',
+  moveQuestionsLabel:
+    'Move questions that another bank holds with other content into this file’s bank (JSON and YAML files: their ids are written in the file), instead of refusing the file',
+  moveQuestionsTip:
+    'If these questions belong in this file now, tick "Move questions that another bank holds" above and import again; if they are new questions, give them ids of their own.',
   upload: 'Import',
   chooseFile: 'Choose a bank file.',
   fileTooLarge: 'The file is larger than 4 MB, the most one import takes. Split it.',

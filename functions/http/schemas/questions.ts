@@ -58,6 +58,15 @@ export const UploadQuery = once(() =>
     ),
     bankTitle: z.optional(cleanText('name', { min: 1, max: 200 })),
     skipUnsupported: z.optional(z.enum(['true', 'false'])),
+    moveQuestions: z.optional(
+      z
+        .enum(['true', 'false'])
+        .check(
+          z.describe(
+            'true: a question whose id the file writes (JSON, YAML) and that another bank holds with other content moves to this bank with this content; without it such a question is a 409 naming both banks, and nothing is stored.',
+          ),
+        ),
+    ),
   }),
 );
 
