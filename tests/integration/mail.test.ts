@@ -402,9 +402,11 @@ describe('resend', () => {
     );
     const ok = both.filter((r) => r.status === 200);
     expect(ok.length).toBeGreaterThanOrEqual(1);
-    const live = ok.at(-1)!.body.token as string;
-    // Whatever the interleaving, exactly one token opens the invitation: the last one issued.
-    const tokens = [inv!.token, ...ok.map((r) => r.body.token as string)];
+    // Whatever the interleaving, exactly one token opens the invitation: the last one written,
+    // which is a resend's. Which of two answered resends wrote last is not the order they were
+    // sent in (the second can land first), so the test does not guess it.
+    const issued = ok.map((r) => r.body.token as string);
+    const tokens = [inv!.token, ...issued];
     const starts = [];
     for (const t of tokens) {
       starts.push(
@@ -412,7 +414,8 @@ describe('resend', () => {
       );
     }
     expect(starts.filter((s) => s === 201)).toHaveLength(1);
-    expect(starts[tokens.indexOf(live)]).toBe(201);
+    expect(starts.filter((s) => s === 401)).toHaveLength(tokens.length - 1);
+    expect(issued).toContain(tokens[starts.indexOf(201)]);
     expect(ok[0]!.body.emailed).toBe(false);
   }, 60_000);
 
