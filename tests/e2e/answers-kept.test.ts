@@ -447,3 +447,48 @@ describeInBrowser('the end of an attempt', () => {
     T,
   );
 });
+
+describeInBrowser('a typed answer in its pause', () => {
+  it(
+    'keeps a typed answer from the keystroke: a page that crashes within its pause loses nothing',
+    async () => {
+      // Found: a typed answer reached localStorage only once its one-second pause was over (or
+      // on a normal close, by beforeunload); a crash in that second lost it.
+      const inv = await invite(app.api, made.assessment);
+      const { context, page } = await startInvitation(app, inv.token);
+      await goToType(page, 'text');
+      const questionId = (await page.locator('.save-status').getAttribute('data-status-for'))!;
+      const session = await attemptSession(page);
+      // Typed, and the record read in the same task: the pause cannot have ended.
+      const kept = (await page.evaluate(`(() => {
+        const input = document.querySelector('.typed input');
+        input.value = 'bearer';
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        return localStorage.getItem('assay.unsent.${session.attemptId}') ?? '';
+      })()`)) as string;
+      const cdp = await context.newCDPSession(page);
+      const crashed = page.waitForEvent('crash');
+      void cdp.send('Page.crash').catch(() => undefined);
+      await crashed;
+      const ifMatch: string[] = [];
+      context.on('request', (r) => {
+        if (r.method() === 'PUT') ifMatch.push(r.headers()['if-match'] ?? '');
+      });
+
+      const again = await reopen(context, inv.token);
+
+      expect(JSON.parse(kept || '{"entries":[]}').entries).toEqual([
+        expect.objectContaining({ questionId, value: 'bearer', ifMatch: 0 }),
+      ]);
+      expect(kept).not.toContain(session.attemptToken);
+      await expect
+        .poll(async () => (await serverView(again)).answers[questionId], { timeout: 20_000 })
+        .toBe('bearer');
+      expect(ifMatch).toEqual(['"0"']);
+      await goToType(again, 'text');
+      expect(await again.locator('.typed input').inputValue()).toBe('bearer');
+      expect(await keptRecords(again)).toEqual([]);
+    },
+    T,
+  );
+});

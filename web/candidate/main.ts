@@ -182,6 +182,8 @@ const app = {
   restoring: undefined as Set<string> | undefined,
   /** Said above the question until the candidate moves on (kept answers another window replaced). */
   notice: undefined as (() => string) | undefined,
+  /** A typed answer within its pause (not yet queued): kept with what waits, from the keystroke. */
+  typed: undefined as { questionId: string; value: Answer } | undefined,
 };
 
 const m = (): Messages => CATALOGUE[app.locale];
@@ -503,6 +505,7 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
   app.locked = false;
   app.finished = false;
   app.notice = undefined;
+  app.typed = undefined;
   setLocale(app.locale);
   writeSession();
   void loadAreaNames();
@@ -548,7 +551,7 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
       // Another window took over (401): what waited here is dropped with the queue, as the
       // notice says (that window took over what was kept when it started).
       onQueue: () => {
-        if (app.saver === saver) keepUnsent(view.attemptId, saver.unsent());
+        if (app.saver === saver) keepUnsent(view.attemptId, waiting(saver));
       },
     },
     initial,
@@ -576,6 +579,12 @@ interface UnsentRecord {
   /** The link's invitation id (the public half of its token), to forget it when the link is gone. */
   link: string;
   entries: (UnsentAnswer & { tab: string })[];
+}
+
+/** What waits in `saver`, and a typed answer still within its pause (it is the last choice). */
+function waiting(saver: Saver): UnsentAnswer[] {
+  const typed = app.typed && !saver.stopReason ? app.typed : undefined;
+  return [...saver.unsent(), ...(typed ? [saver.kept(typed.questionId, typed.value)] : [])];
 }
 
 function readUnsent(attemptId: string): UnsentRecord['entries'] {
@@ -948,6 +957,15 @@ function showQuestion(focusHeading = true) {
           else app.saver?.save(q.questionId, value);
         },
         announce: (text) => announce(text),
+        // Kept in localStorage from the keystroke (a crash in the pause loses nothing); an
+        // adaptive item's answer is final only by Save and continue, so it is not kept.
+        draft: (value) => {
+          if (adaptive) return;
+          if (value !== undefined) app.typed = { questionId: q.questionId, value };
+          else if (app.typed?.questionId === q.questionId) app.typed = undefined;
+          else return;
+          if (app.saver && app.attempt) keepUnsent(app.attempt.attemptId, waiting(app.saver));
+        },
         // What is typed is not saved until the pause: not "Not answered yet" nor "Saved at"
         // over a field that says otherwise.
         typing: (waiting) => {
