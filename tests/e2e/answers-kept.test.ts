@@ -448,7 +448,23 @@ describeInBrowser('the end of an attempt', () => {
   );
 });
 
-describeInBrowser('a typed answer in its pause', () => {
+/**
+ * The browser's "Duplicate tab": a second tab of `page`'s context with its sessionStorage (so
+ * the same attempt token: nothing is rotated), opened on the link and shown a question.
+ */
+async function duplicate(context: BrowserContext, page: Page, token: string) {
+  const storage = await page.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
+  const second = await context.newPage();
+  await second.addInitScript((entries: string) => {
+    if (sessionStorage.length === 0)
+      for (const [k, v] of JSON.parse(entries) as [string, string][]) sessionStorage.setItem(k, v);
+  }, storage);
+  await second.goto(takeUrl(app.api, token));
+  await second.getByRole('heading', { name: /^Question \d+ of \d+$/ }).waitFor();
+  return second;
+}
+
+describeInBrowser('a typed answer in its pause, and a duplicated tab', () => {
   it(
     'keeps a typed answer from the keystroke: a page that crashes within its pause loses nothing',
     async () => {
@@ -488,6 +504,55 @@ describeInBrowser('a typed answer in its pause', () => {
       await goToType(again, 'text');
       expect(await again.locator('.typed input').inputValue()).toBe('bearer');
       expect(await keptRecords(again)).toEqual([]);
+    },
+    T,
+  );
+
+  it(
+    "leaves a tab's waiting answers to it when the tab is duplicated: its newer choice is saved, and the duplicate is told plainly",
+    async () => {
+      // Found: the duplicate took over (and sent) what the first tab kept, an older choice of
+      // the first tab's; the first tab's newer one then met 412 and was shown as "changed in
+      // another window", undone, though no one else had changed anything.
+      const inv = await invite(app.api, made.assessment);
+      const { context, page: first } = await startInvitation(app, inv.token);
+      await goToType(first, 'single');
+      const { questionId } = await shownQuestion(first);
+      const [a, b, c] = await first
+        .locator('.choices input')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('value')!));
+      // The first choice is held on the wire; the newer one waits behind it.
+      const { release, arrived } = await holdRequests(first, '**/v1/attempts/*/answers/*', 1);
+      await first.locator(`.choices input[value="${a}"]`).click();
+      await arrived;
+      await first.locator(`.choices input[value="${b}"]`).click();
+      const said: string[] = [];
+      await first.exposeFunction('said', (t: string) => said.push(t));
+      // Every status the first tab shows (a redraw replaces the element).
+      await first.evaluate(`new MutationObserver(() =>
+        window.said(document.querySelector('.save-status')?.textContent ?? ''),
+      ).observe(document.getElementById('main'), { childList: true, characterData: true, subtree: true })`);
+
+      const second = await duplicate(context, first, inv.token);
+      release();
+
+      await expect
+        .poll(() => first.locator('.save-status').innerText(), { timeout: 20_000 })
+        .toMatch(/^Saved at /);
+      const view = await serverView(first);
+      expect(view.answers[questionId]).toBe(b);
+      expect(view.revisions[questionId]!.revision).toBe(2);
+      expect(said).not.toContain(CATALOGUE.en.changedElsewhere);
+      expect(await first.locator(`.choices input[value="${b}"]`).isChecked()).toBe(true);
+      // The duplicate still shows what it read; a choice there meets the first tab's answer:
+      // it is shown, selected, and said plainly.
+      await goToType(second, 'single');
+      await second.locator(`.choices input[value="${c}"]`).click();
+      await expect
+        .poll(() => second.locator('.save-status').innerText())
+        .toBe(CATALOGUE.en.changedElsewhere);
+      expect(await second.locator(`.choices input[value="${b}"]`).isChecked()).toBe(true);
+      expect((await serverView(second)).answers[questionId]).toBe(b);
     },
     T,
   );

@@ -147,6 +147,8 @@ const UNSENT_PREFIX = 'assay.unsent.';
 const UNSENT_MAX_AGE_MS = 3 * 86_400_000;
 /** This page's own entries in a record other tabs of the attempt may write too. */
 const TAB = Math.random().toString(36).slice(2);
+/** The Web Lock each open page of the app holds (`assay.tab.<TAB>`): see `holdTabLock`. */
+const TAB_LOCK_PREFIX = 'assay.tab.';
 
 const clock = new ServerClock();
 const api = new Api(clock);
@@ -468,6 +470,7 @@ async function begin(e?: Event) {
     view,
     view.attemptToken!,
     previous?.attemptId === view.attemptId ? previous : undefined,
+    true,
   );
 }
 
@@ -494,7 +497,12 @@ function writeSession() {
   sessionStorage.setItem(sessionKey, JSON.stringify(s));
 }
 
-function enterAttempt(view: AttemptView, token: string, session?: Session) {
+/**
+ * `rotated`: the token was just issued by a start (Start, Continue, Continue here), so no other
+ * window can send anything any more: this page takes over every answer kept for the attempt.
+ * Otherwise (a reload, a duplicated tab, a preview) another open tab may hold this same token.
+ */
+function enterAttempt(view: AttemptView, token: string, session?: Session, rotated = false) {
   app.attempt = view;
   app.token = token;
   app.current = Math.min(session?.current ?? 0, view.questions.length - 1);
@@ -569,7 +577,7 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
   });
   app.events.start();
   startClock();
-  void sendKept(saver, view.attemptId);
+  void sendKept(saver, view.attemptId, rotated);
 }
 
 // ---- answers kept across a reload ----
@@ -621,6 +629,56 @@ function keepUnsent(attemptId: string, mine: UnsentAnswer[]) {
   }
 }
 
+/**
+ * This page is open: it holds a Web Lock named after its tab id until it is hidden for good
+ * (closed, reloaded; a crash releases it too), so that another page can tell which tabs' kept
+ * answers are still being sent by their own tab (a duplicated tab holds the same token).
+ */
+let leaveTab: (() => void) | undefined;
+function holdTabLock() {
+  if (leaveTab || !navigator.locks) return;
+  void navigator.locks
+    .request(`${TAB_LOCK_PREFIX}${TAB}`, () => new Promise<void>((r) => (leaveTab = r)))
+    .catch(() => undefined);
+}
+
+/** The tabs of this browser whose pages are open now (`undefined`: cannot be known). */
+async function openTabs(): Promise<Set<string> | undefined> {
+  try {
+    const { held = [] } = (await navigator.locks?.query()) ?? {};
+    if (!navigator.locks) return undefined;
+    return new Set(
+      held.flatMap((l) =>
+        l.name?.startsWith(TAB_LOCK_PREFIX) ? [l.name.slice(TAB_LOCK_PREFIX.length)] : [],
+      ),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Take over the kept answers: all of them after a start (`open` undefined: no other window can
+ * send any), else those of tabs no longer open (a reload's earlier page, a closed or crashed
+ * one). A tab still open with this same token (this page is its duplicate) sends its own, and
+ * keeps them in the record.
+ */
+function takeUnsent(attemptId: string, open: Set<string> | undefined): UnsentAnswer[] {
+  const entries = readUnsent(attemptId);
+  const theirs = entries.filter((e) => e.tab !== TAB && open?.has(e.tab));
+  try {
+    if (theirs.length)
+      localStorage.setItem(
+        UNSENT_PREFIX + attemptId,
+        JSON.stringify({ at: Date.now(), link: LINK_ID, entries: theirs } satisfies UnsentRecord),
+      );
+    else forgetUnsent(attemptId);
+  } catch {
+    // Storage refused: what is taken is sent by this page all the same.
+  }
+  return entries.filter((e) => !theirs.includes(e));
+}
+
 /** The attempt is over (submitted, or its time ran out): nothing kept can be saved any more. */
 function forgetUnsent(attemptId: string) {
   try {
@@ -655,10 +713,10 @@ function forgetOldUnsent(gone = false) {
  * candidate is told), then shows the question. Offline, or a server slow to answer, the
  * question comes with them still waiting ("Not saved").
  */
-async function sendKept(saver: Saver, attemptId: string) {
-  const kept = readUnsent(attemptId);
-  forgetUnsent(attemptId);
-  const count = saver.adopt(kept);
+async function sendKept(saver: Saver, attemptId: string, all: boolean) {
+  const open = all ? undefined : await openTabs();
+  if (app.saver !== saver) return;
+  const count = saver.adopt(takeUnsent(attemptId, open));
   if (!count) return showQuestion();
   const replaced = new Set<string>();
   app.restoring = replaced;
@@ -1578,6 +1636,16 @@ window.addEventListener('offline', () => {
 });
 window.addEventListener('hashchange', () => location.reload());
 
+window.addEventListener('pagehide', () => {
+  leaveTab?.();
+  leaveTab = undefined;
+});
+// Back from the back-forward cache: open again.
+window.addEventListener('pageshow', (e) => {
+  if (e.persisted) holdTabLock();
+});
+
 $('offline').hidden = navigator.onLine;
+holdTabLock();
 forgetOldUnsent();
 void boot();
