@@ -12,6 +12,7 @@ import { sweep } from '../../functions/jobs/sweeper.ts';
 import { CATALOGUE } from '../../web/candidate/i18n.ts';
 import {
   type Assessment,
+  answerCurrentQuestion,
   attemptSession,
   chooseAnswer,
   createAssessment,
@@ -553,6 +554,80 @@ describeInBrowser('a typed answer in its pause, and a duplicated tab', () => {
         .toBe(CATALOGUE.en.changedElsewhere);
       expect(await second.locator(`.choices input[value="${b}"]`).isChecked()).toBe(true);
       expect((await serverView(second)).answers[questionId]).toBe(b);
+    },
+    T,
+  );
+});
+
+/** The countdown in the header, in seconds. */
+async function secondsLeft(page: Page): Promise<number> {
+  const text = await page.locator('#countdown').innerText();
+  return text
+    .split(':')
+    .map(Number)
+    .reduce((t, n) => t * 60 + n, 0);
+}
+
+/** The employer gives the attempt more time. */
+async function extend(assessment: Assessment, attemptId: string, minutes: number) {
+  const ext = await app.api.request('POST', `/v1/attempts/${attemptId}/extend`, {
+    token: assessment.employer,
+    body: { minutes, reason: 'Power cut' },
+  });
+  expect(ext.status).toBe(200);
+  return Date.parse(ext.body.deadline);
+}
+
+describeInBrowser('more time given while the page is offline', () => {
+  it(
+    'learns the new deadline from the server as soon as the connection is back, and says it',
+    async () => {
+      // Found: nothing was sent when the connection came back (no answer waiting), so the
+      // extension was found only by opening the link again; the countdown ran to the old end.
+      const inv = await invite(app.api, made.assessment);
+      const { context, page } = await startInvitation(app, inv.token);
+      const session = await attemptSession(page);
+      const before = await secondsLeft(page);
+      await context.setOffline(true);
+      const deadline = await extend(made.assessment, session.attemptId, 60);
+
+      await context.setOffline(false);
+
+      await expect
+        .poll(() => secondsLeft(page), { timeout: 20_000 })
+        .toBeGreaterThan(before + 59 * 60);
+      await expect
+        .poll(() => page.locator('#alert').innerText())
+        .toBe(CATALOGUE.en.moreTime(shownTime(deadline)));
+    },
+    T,
+  );
+
+  it(
+    'reopens an attempt whose time ran out offline when the connection comes back with more time, and submits nothing',
+    async () => {
+      // Found: at zero the time-up check failed (offline), so the page locked, submitted (and
+      // failed), and said time was up and the answers would be graded: the extension granted
+      // meanwhile was never learnt, and the candidate stopped with 10 minutes left.
+      const { page, session } = await startOnPageClock(app, made.sixMinutes);
+      await page.context().setOffline(true);
+      const deadline = await extend(made.sixMinutes, session.attemptId, 10);
+      await page.clock.fastForward('06:02');
+      await page.getByText('Time is up. Your saved answers are being submitted…').waitFor();
+
+      await page.context().setOffline(false);
+
+      await expect
+        .poll(() => page.locator('#alert').innerText(), { timeout: 20_000 })
+        .toBe(CATALOGUE.en.moreTime(shownTime(deadline)));
+      await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
+      expect(await page.locator('#time-up').count()).toBe(0);
+      expect(await secondsLeft(page)).toBeGreaterThan(6 * 60);
+      await answerCurrentQuestion(page);
+      const view = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+        token: session.attemptToken,
+      });
+      expect(view.body.status).toBe('active');
     },
     T,
   );

@@ -151,7 +151,27 @@ const TAB = Math.random().toString(36).slice(2);
 const TAB_LOCK_PREFIX = 'assay.tab.';
 
 const clock = new ServerClock();
-const api = new Api(clock);
+
+/**
+ * The API as this page calls it: after a request that failed (no connection, a server failing),
+ * the next one that the server answers also asks it for the deadline, which an employer may
+ * have moved meanwhile (`resyncClock`): a save or a page-event batch may not come for minutes.
+ */
+class CandidateApi extends Api {
+  private failed = false;
+
+  override async call(...args: Parameters<Api['call']>): Promise<ApiResponse> {
+    const res = await super.call(...args);
+    if (transient(res)) this.failed = true;
+    else if (this.failed) {
+      this.failed = false;
+      void resyncClock();
+    }
+    return res;
+  }
+}
+
+const api = new CandidateApi(clock);
 
 const app = {
   locale: 'en' as Locale,
@@ -1372,6 +1392,9 @@ async function timeUp() {
     if (Date.parse(now.body.deadline) > Date.parse(now.body.serverTime)) return;
   }
   if (app.locked) return;
+  // The server could not say (offline, failing): an extension granted meanwhile is asked for
+  // again before anything is submitted.
+  const unsure = transient(now);
   // Submitted from another window before the time ran out: not "time is up".
   if (now.status === 200 && now.body?.status === 'submitted') return submittedElsewhere();
   app.locked = true;
@@ -1400,6 +1423,7 @@ async function timeUp() {
       ),
     );
   await app.saver?.drain(Math.max(0, until - 1000 - clock.now()));
+  if (unsure && (await deadlineMoved(until))) return;
   await app.events?.stop(true);
   // What is still waiting now was not saved in time: the candidate is told, not left to think
   // it was submitted with the rest.
@@ -1421,6 +1445,42 @@ async function timeUp() {
     lost,
     res.status !== 200,
   );
+}
+
+/**
+ * Time-up whose check at zero failed: wait for the connection (while the server still takes
+ * saves), then ask again. A deadline that moved meanwhile (an employer gave more time while this
+ * page could not hear of it) reopens the attempt: the inputs come back, the countdown follows,
+ * and the candidate is told. Returns whether it did.
+ */
+async function deadlineMoved(until: number): Promise<boolean> {
+  await online(until - 1000 - clock.now());
+  const a = app.attempt;
+  if (!a || app.finished) return false;
+  const res = await api.call('GET', `/attempts/${a.attemptId}`, { token: app.token });
+  if (res.status !== 200 || res.body?.status !== 'active') return false;
+  if (!(Date.parse(res.body.deadline) > Date.parse(res.body.serverTime))) return false;
+  followDeadline(res.body.deadline);
+  app.locked = false;
+  document.getElementById('time-up')?.remove();
+  document.getElementById('time-up-waiting')?.remove();
+  startClock();
+  app.redraw();
+  return true;
+}
+
+/** Resolves when the browser is online, or after `ms`. */
+function online(ms: number): Promise<void> {
+  if (navigator.onLine || ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      window.removeEventListener('online', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    window.addEventListener('online', done);
+  });
 }
 
 function onStop(reason: StopReason) {
@@ -1628,6 +1688,8 @@ window.addEventListener('beforeunload', (e) => {
 });
 window.addEventListener('online', () => {
   $('offline').hidden = true;
+  // More time may have been given while this page could not hear of it.
+  void resyncClock();
   app.saver?.resume();
   void app.events?.flush(false);
 });
