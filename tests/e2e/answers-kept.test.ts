@@ -632,3 +632,36 @@ describeInBrowser('more time given while the page is offline', () => {
     T,
   );
 });
+
+describeInBrowser('a page that cannot be opened just now', () => {
+  it(
+    'tries again by itself when a reload meets a busy service, says so, and sends the answer kept meanwhile',
+    async () => {
+      // Found from outside (DynamoDB Local paused): a reload of a started attempt showed "The
+      // assessment cannot be shown just now" and stayed there after the service was back,
+      // until the candidate thought of pressing Try again, their time running, no clock shown.
+      const { page, questionId, first } = await chosenNotSaved('failing');
+      await page.unroute('**/v1/attempts/*/answers/*');
+      let busy = true;
+      await page.route('**/v1/attempts/*', (route) =>
+        busy && route.request().method() === 'GET'
+          ? route.fulfill({
+              status: 503,
+              headers: { 'retry-after': '1', 'content-type': 'application/problem+json' },
+              body: JSON.stringify({ title: 'Service unavailable', status: 503 }),
+            })
+          : route.continue(),
+      );
+
+      await page.reload();
+      await page.getByRole('heading', { name: CATALOGUE.en.notNow }).waitFor();
+      const said = await page.locator('main').innerText();
+      busy = false;
+
+      await page.getByRole('heading', { name: /^Question \d+ of / }).waitFor();
+      expect(said).toContain(CATALOGUE.en.retryingOpenStarted);
+      await expectKept(page, questionId, first);
+    },
+    T,
+  );
+});

@@ -278,8 +278,19 @@ function problemMessage(res: ApiResponse): string {
 
 const transient = (res: ApiResponse) => res.status === 0 || res.status >= 500 || res.status === 429;
 
-function showError(res: ApiResponse | string, retry?: () => void) {
+/** A failing server or connection when opening the page: tried again by itself (see `showError`). */
+const autoRetry = { timer: undefined as ReturnType<typeof setTimeout> | undefined, tries: 0 };
+
+/**
+ * `auto`: opening the link again changes nothing (reading the invitation, a reload of a started
+ * attempt), so the page tries again by itself, after 2, 4, 8, then every 15 s (or the server's
+ * `Retry-After`), and at once when the browser comes back online: a candidate whose time is
+ * running is not left on this screen after the service is back.
+ */
+function showError(res: ApiResponse | string, retry?: () => void, auto = false) {
   stopClock();
+  clearTimeout(autoRetry.timer);
+  autoRetry.timer = undefined;
   // The link is gone (the attempt finished, the invitation withdrawn or expired): answers kept
   // for it can never be sent.
   if (typeof res !== 'string' && res.status === 410) forgetOldUnsent(true);
@@ -288,10 +299,40 @@ function showError(res: ApiResponse | string, retry?: () => void) {
   if (isLocale(locale) && !isLocale(sessionStorage.getItem(LOCALE_KEY))) setLocale(locale);
   // A server or a connection failing for now is not a link that cannot be opened.
   const passing = typeof res !== 'string' && transient(res);
+  const again = retry && auto && passing ? retry : undefined;
+  if (again) {
+    const wait =
+      retryAfterMs((res as ApiResponse).headers) ?? [2000, 4000, 8000][autoRetry.tries] ?? 15_000;
+    autoRetry.tries++;
+    autoRetry.timer = setTimeout(again, wait);
+  }
   show(() => [
     h('h1', {}, passing ? m().notNow : m().cannotOpen),
     h('p', { class: 'notice' }, typeof res === 'string' ? res : problemMessage(res)),
-    retry ? h('button', { type: 'button', class: 'primary', onclick: retry }, m().tryAgain) : null,
+    again
+      ? h(
+          'p',
+          { id: 'auto-retry' },
+          app.preview?.status === 'started' || readSession()
+            ? m().retryingOpenStarted
+            : m().retryingOpen,
+        )
+      : null,
+    retry
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'primary',
+            onclick: () => {
+              clearTimeout(autoRetry.timer);
+              autoRetry.timer = undefined;
+              retry();
+            },
+          },
+          m().tryAgain,
+        )
+      : null,
   ]);
 }
 
@@ -314,13 +355,18 @@ async function boot() {
     const res = await api.call('GET', `/attempts/${session.attemptId}`, {
       token: session.attemptToken,
     });
-    if (res.status === 200) return enterAttempt(res.body, session.attemptToken, session);
+    if (res.status === 200) {
+      autoRetry.tries = 0;
+      return enterAttempt(res.body, session.attemptToken, session);
+    }
     if (res.status === 401) return showElsewhere();
-    if (transient(res)) return showError(res, () => void boot());
+    if (transient(res)) return showError(res, () => void boot(), true);
   }
   if (previewLink) return bootPreview(previewLink[1]!, previewLink[2]!);
   const res = await api.call('POST', '/invitations/inspect', { body: { invitationToken } });
-  if (res.status !== 200) return showError(res, transient(res) ? () => void boot() : undefined);
+  if (res.status !== 200)
+    return showError(res, transient(res) ? () => void boot() : undefined, true);
+  autoRetry.tries = 0;
   app.preview = res.body as Preview;
   for (const section of app.preview.assessment.sections)
     app.areaNames.set(section.area, section.name);
@@ -1688,6 +1734,12 @@ window.addEventListener('beforeunload', (e) => {
 });
 window.addEventListener('online', () => {
   $('offline').hidden = true;
+  // The page could not be opened while offline: try again now, not at the next timer.
+  if (autoRetry.timer) {
+    clearTimeout(autoRetry.timer);
+    autoRetry.timer = undefined;
+    void boot();
+  }
   // More time may have been given while this page could not hear of it.
   void resyncClock();
   app.saver?.resume();
