@@ -665,3 +665,32 @@ describeInBrowser('a page that cannot be opened just now', () => {
     T,
   );
 });
+
+describeInBrowser('a stalled connection', () => {
+  it(
+    'gives up a save that is never answered after 35 s, says it is retrying, and saves it on the next try',
+    async () => {
+      // Found from outside (a request held, as a stalled connection holds it: no answer, no
+      // reset): "Saving…" for ever, and every later answer queued behind it "Saving…" too.
+      const { page, session } = await startOnPageClock(app, made.assessment);
+      await goToType(page, 'single');
+      const { questionId, first } = await shownQuestion(page);
+      await holdRequests(page, '**/v1/attempts/*/answers/*', 1);
+      await chooseAnswer(page);
+      await expect.poll(() => page.locator('.save-status').innerText()).toBe(CATALOGUE.en.saving);
+
+      await page.clock.fastForward('00:36');
+
+      await expect.poll(() => page.locator('.save-status').innerText()).toBe(CATALOGUE.en.retrying);
+      await page.clock.fastForward('00:02');
+      await expect
+        .poll(() => page.locator('.save-status').innerText(), { timeout: 20_000 })
+        .toMatch(/^Saved at /);
+      const view = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+        token: session.attemptToken,
+      });
+      expect(view.body.answers[questionId]).toBe(first);
+    },
+    T,
+  );
+});
