@@ -153,17 +153,15 @@ const TAB_LOCK_PREFIX = 'assay.tab.';
 const clock = new ServerClock();
 
 /**
- * The API as this page calls it, each request given up after 35 s; after a request that failed (no connection, a server failing),
+ * The API as this page calls it: after a request that failed (no connection, a server failing),
  * the next one that the server answers also asks it for the deadline, which an employer may
  * have moved meanwhile (`resyncClock`): a save or a page-event batch may not come for minutes.
  */
 class CandidateApi extends Api {
   private failed = false;
 
-  override async call(...[method, path, opts]: Parameters<Api['call']>): Promise<ApiResponse> {
-    // The gateway answers within 30 s: a request unanswered after 35 s is on a stalled
-    // connection, and is tried again (a save with the same If-Match) rather than waited on.
-    const res = await super.call(method, path, { timeoutMs: 35_000, ...opts });
+  override async call(...args: Parameters<Api['call']>): Promise<ApiResponse> {
+    const res = await super.call(...args);
     if (transient(res)) this.failed = true;
     else if (this.failed) {
       this.failed = false;
@@ -613,6 +611,10 @@ function enterAttempt(view: AttemptView, token: string, session?: Session, rotat
             // A save on the wire when the page is reloaded or closed still reaches the server
             // (the browser would cancel it otherwise, and the answer would be lost).
             keepalive: true,
+            // The gateway answers within 30 s: a save unanswered after 35 s is on a stalled
+            // connection, and is tried again (with the same If-Match) rather than waited on,
+            // with every later answer queued behind it.
+            timeoutMs: 35_000,
           },
         );
         if (res.status === 200) followDeadline(res.body?.deadline);

@@ -349,7 +349,6 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
     });
     let last = value === undefined ? '' : String(value);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    /** `left`: the candidate left the field or pressed Enter (not a pause while typing). */
     /** What the pause would save now, without saying anything (`undefined`: nothing). */
     const pending = (): Answer | undefined => {
       const raw = typedText(input.value).trim();
@@ -358,6 +357,7 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
       const read = readNumber(raw);
       return 'error' in read ? undefined : read.value;
     };
+    /** `left`: the candidate left the field or pressed Enter (not a pause while typing). */
     const commit = (left = true) => {
       clearTimeout(timer);
       if (pendingTyped === commit) pendingTyped = undefined;
