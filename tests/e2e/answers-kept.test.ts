@@ -21,6 +21,7 @@ import {
   holdRequests,
   invite,
   QUESTION_COUNT as N,
+  secondsLeft,
   serverView as serverViewOf,
   shownTime,
   startInvitation,
@@ -558,15 +559,6 @@ describeInBrowser('a typed answer in its pause, and a duplicated tab', () => {
     T,
   );
 });
-
-/** The countdown in the header, in seconds. */
-async function secondsLeft(page: Page): Promise<number> {
-  const text = await page.locator('#countdown').innerText();
-  return text
-    .split(':')
-    .map(Number)
-    .reduce((t, n) => t * 60 + n, 0);
-}
 
 /** The employer gives the attempt more time. */
 async function extend(assessment: Assessment, attemptId: string, minutes: number) {
