@@ -658,6 +658,40 @@ describeInBrowser('a page that cannot be opened just now', () => {
   );
 });
 
+describeInBrowser('a Continue that meets a busy service', () => {
+  it(
+    'is tried again by itself (the attempt has started: its time runs), and sends the answer kept',
+    async () => {
+      // Found from outside (DynamoDB Local paused): Continue answered 503, and the page stayed
+      // on "cannot be shown just now" after the service was back.
+      const { token, context, page, questionId, first } = await chosenNotSaved('offline');
+      await page.close({ runBeforeUnload: false });
+      await context.setOffline(false);
+      const again = await context.newPage();
+      let busy = true;
+      await again.route('**/v1/attempts', (route) =>
+        busy
+          ? route.fulfill({
+              status: 503,
+              headers: { 'retry-after': '1', 'content-type': 'application/problem+json' },
+              body: JSON.stringify({ title: 'Service unavailable', status: 503 }),
+            })
+          : route.continue(),
+      );
+      await again.goto(takeUrl(app.api, token));
+      await again.getByRole('button', { name: 'Continue' }).click();
+      await again.getByRole('heading', { name: CATALOGUE.en.notNow }).waitFor();
+      const said = await again.locator('main').innerText();
+      busy = false;
+
+      await again.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
+      expect(said).toContain(CATALOGUE.en.retryingOpenStarted);
+      await expectKept(again, questionId, first);
+    },
+    T,
+  );
+});
+
 describeInBrowser('a stalled connection', () => {
   it(
     'gives up a save that is never answered after 35 s, says it is retrying, and saves it on the next try',

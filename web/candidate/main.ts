@@ -279,11 +279,15 @@ function problemMessage(res: ApiResponse): string {
 const transient = (res: ApiResponse) => res.status === 0 || res.status >= 500 || res.status === 429;
 
 /** A failing server or connection when opening the page: tried again by itself (see `showError`). */
-const autoRetry = { timer: undefined as ReturnType<typeof setTimeout> | undefined, tries: 0 };
+const autoRetry = {
+  timer: undefined as ReturnType<typeof setTimeout> | undefined,
+  tries: 0,
+  run: (() => undefined) as () => void,
+};
 
 /**
- * `auto`: opening the link again changes nothing (reading the invitation, a reload of a started
- * attempt), so the page tries again by itself, after 2, 4, 8, then every 15 s (or the server's
+ * `auto`: trying again changes nothing the candidate did not ask for (reading the invitation, a
+ * reload of a started attempt, Continue), so the page tries again by itself, after 2, 4, 8, then every 15 s (or the server's
  * `Retry-After`), and at once when the browser comes back online: a candidate whose time is
  * running is not left on this screen after the service is back.
  */
@@ -304,6 +308,7 @@ function showError(res: ApiResponse | string, retry?: () => void, auto = false) 
     const wait =
       retryAfterMs((res as ApiResponse).headers) ?? [2000, 4000, 8000][autoRetry.tries] ?? 15_000;
     autoRetry.tries++;
+    autoRetry.run = again;
     autoRetry.timer = setTimeout(again, wait);
   }
   show(() => [
@@ -528,8 +533,12 @@ async function begin(e?: Event) {
   const res = await api.call('POST', '/attempts', { body: { invitationToken } });
   if (res.status !== 200 && res.status !== 201) {
     if (button) button.disabled = false;
-    return showError(res, transient(res) ? () => void begin() : undefined);
+    // Continue (the attempt has started: its time runs) is tried again by itself; a first
+    // Start waits for the candidate to press it again.
+    const started = app.preview?.status === 'started' || readSession() !== undefined;
+    return showError(res, transient(res) ? () => void begin() : undefined, started);
   }
+  autoRetry.tries = 0;
   const view = res.body as AttemptView;
   const previous = readSession();
   enterAttempt(
@@ -1742,7 +1751,7 @@ window.addEventListener('online', () => {
   if (autoRetry.timer) {
     clearTimeout(autoRetry.timer);
     autoRetry.timer = undefined;
-    void boot();
+    autoRetry.run();
   }
   // More time may have been given while this page could not hear of it.
   void resyncClock();
