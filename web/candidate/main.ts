@@ -287,9 +287,9 @@ const autoRetry = {
 
 /**
  * `auto`: trying again changes nothing the candidate did not ask for (reading the invitation, a
- * reload of a started attempt, Continue), so the page tries again by itself, after 2, 4, 8, then every 15 s (or the server's
- * `Retry-After`), and at once when the browser comes back online: a candidate whose time is
- * running is not left on this screen after the service is back.
+ * reload of a started attempt, Continue), so the page tries again by itself, after 2, 4, 8, then
+ * every 15 s (or the server's `Retry-After`), and at once when the browser comes back online: a
+ * candidate whose time is running is not left on this screen after the service is back.
  */
 function showError(res: ApiResponse | string, retry?: () => void, auto = false) {
   stopClock();
