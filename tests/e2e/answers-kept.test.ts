@@ -12,6 +12,7 @@ import { sweep } from '../../functions/jobs/sweeper.ts';
 import { CATALOGUE } from '../../web/candidate/i18n.ts';
 import {
   type Assessment,
+  answerCurrentQuestion,
   attemptSession,
   chooseAnswer,
   createAssessment,
@@ -20,6 +21,7 @@ import {
   holdRequests,
   invite,
   QUESTION_COUNT as N,
+  secondsLeft,
   serverView as serverViewOf,
   shownTime,
   startInvitation,
@@ -443,6 +445,277 @@ describeInBrowser('the end of an attempt', () => {
       await page.getByRole('heading', { name: 'Your answers were submitted' }).waitFor();
 
       expect(await requestsInTwoMinutes(page)).toEqual([]);
+    },
+    T,
+  );
+});
+
+/**
+ * The browser's "Duplicate tab": a second tab of `page`'s context with its sessionStorage (so
+ * the same attempt token: nothing is rotated), opened on the link and shown a question.
+ */
+async function duplicate(context: BrowserContext, page: Page, token: string) {
+  const storage = await page.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
+  const second = await context.newPage();
+  await second.addInitScript((entries: string) => {
+    if (sessionStorage.length === 0)
+      for (const [k, v] of JSON.parse(entries) as [string, string][]) sessionStorage.setItem(k, v);
+  }, storage);
+  await second.goto(takeUrl(app.api, token));
+  await second.getByRole('heading', { name: /^Question \d+ of \d+$/ }).waitFor();
+  return second;
+}
+
+describeInBrowser('a typed answer in its pause, and a duplicated tab', () => {
+  it(
+    'keeps a typed answer from the keystroke: a page that crashes within its pause loses nothing',
+    async () => {
+      // Found: a typed answer reached localStorage only once its one-second pause was over (or
+      // on a normal close, by beforeunload); a crash in that second lost it.
+      const inv = await invite(app.api, made.assessment);
+      const { context, page } = await startInvitation(app, inv.token);
+      await goToType(page, 'text');
+      const questionId = (await page.locator('.save-status').getAttribute('data-status-for'))!;
+      const session = await attemptSession(page);
+      // Typed, and the record read in the same task: the pause cannot have ended.
+      const kept = (await page.evaluate(`(() => {
+        const input = document.querySelector('.typed input');
+        input.value = 'bearer';
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        return localStorage.getItem('assay.unsent.${session.attemptId}') ?? '';
+      })()`)) as string;
+      const cdp = await context.newCDPSession(page);
+      const crashed = page.waitForEvent('crash');
+      void cdp.send('Page.crash').catch(() => undefined);
+      await crashed;
+      const ifMatch: string[] = [];
+      context.on('request', (r) => {
+        if (r.method() === 'PUT') ifMatch.push(r.headers()['if-match'] ?? '');
+      });
+
+      const again = await reopen(context, inv.token);
+
+      expect(JSON.parse(kept || '{"entries":[]}').entries).toEqual([
+        expect.objectContaining({ questionId, value: 'bearer', ifMatch: 0 }),
+      ]);
+      expect(kept).not.toContain(session.attemptToken);
+      await expect
+        .poll(async () => (await serverView(again)).answers[questionId], { timeout: 20_000 })
+        .toBe('bearer');
+      expect(ifMatch).toEqual(['"0"']);
+      await goToType(again, 'text');
+      expect(await again.locator('.typed input').inputValue()).toBe('bearer');
+      expect(await keptRecords(again)).toEqual([]);
+    },
+    T,
+  );
+
+  it(
+    "leaves a tab's waiting answers to it when the tab is duplicated: its newer choice is saved, and the duplicate is told plainly",
+    async () => {
+      // Found: the duplicate took over (and sent) what the first tab kept, an older choice of
+      // the first tab's; the first tab's newer one then met 412 and was shown as "changed in
+      // another window", undone, though no one else had changed anything.
+      const inv = await invite(app.api, made.assessment);
+      const { context, page: first } = await startInvitation(app, inv.token);
+      await goToType(first, 'single');
+      const { questionId } = await shownQuestion(first);
+      const [a, b, c] = await first
+        .locator('.choices input')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('value')!));
+      // The first choice is held on the wire; the newer one waits behind it.
+      const { release, arrived } = await holdRequests(first, '**/v1/attempts/*/answers/*', 1);
+      await first.locator(`.choices input[value="${a}"]`).click();
+      await arrived;
+      await first.locator(`.choices input[value="${b}"]`).click();
+      const said: string[] = [];
+      await first.exposeFunction('said', (t: string) => said.push(t));
+      // Every status the first tab shows (a redraw replaces the element).
+      await first.evaluate(`new MutationObserver(() =>
+        window.said(document.querySelector('.save-status')?.textContent ?? ''),
+      ).observe(document.getElementById('main'), { childList: true, characterData: true, subtree: true })`);
+
+      const second = await duplicate(context, first, inv.token);
+      release();
+
+      await expect
+        .poll(() => first.locator('.save-status').innerText(), { timeout: 20_000 })
+        .toMatch(/^Saved at /);
+      const view = await serverView(first);
+      expect(view.answers[questionId]).toBe(b);
+      expect(view.revisions[questionId]!.revision).toBe(2);
+      expect(said).not.toContain(CATALOGUE.en.changedElsewhere);
+      expect(await first.locator(`.choices input[value="${b}"]`).isChecked()).toBe(true);
+      // The duplicate still shows what it read; a choice there meets the first tab's answer:
+      // it is shown, selected, and said plainly.
+      await goToType(second, 'single');
+      await second.locator(`.choices input[value="${c}"]`).click();
+      await expect
+        .poll(() => second.locator('.save-status').innerText())
+        .toBe(CATALOGUE.en.changedElsewhere);
+      expect(await second.locator(`.choices input[value="${b}"]`).isChecked()).toBe(true);
+      expect((await serverView(second)).answers[questionId]).toBe(b);
+    },
+    T,
+  );
+});
+
+/** The employer gives the attempt more time. */
+async function extend(assessment: Assessment, attemptId: string, minutes: number) {
+  const ext = await app.api.request('POST', `/v1/attempts/${attemptId}/extend`, {
+    token: assessment.employer,
+    body: { minutes, reason: 'Power cut' },
+  });
+  expect(ext.status).toBe(200);
+  return Date.parse(ext.body.deadline);
+}
+
+describeInBrowser('more time given while the page is offline', () => {
+  it(
+    'learns the new deadline from the server as soon as the connection is back, and says it',
+    async () => {
+      // Found: nothing was sent when the connection came back (no answer waiting), so the
+      // extension was found only by opening the link again; the countdown ran to the old end.
+      const inv = await invite(app.api, made.assessment);
+      const { context, page } = await startInvitation(app, inv.token);
+      const session = await attemptSession(page);
+      const before = await secondsLeft(page);
+      await context.setOffline(true);
+      const deadline = await extend(made.assessment, session.attemptId, 60);
+
+      await context.setOffline(false);
+
+      await expect
+        .poll(() => secondsLeft(page), { timeout: 20_000 })
+        .toBeGreaterThan(before + 59 * 60);
+      await expect
+        .poll(() => page.locator('#alert').innerText())
+        .toBe(CATALOGUE.en.moreTime(shownTime(deadline)));
+    },
+    T,
+  );
+
+  it(
+    'reopens an attempt whose time ran out offline when the connection comes back with more time, and submits nothing',
+    async () => {
+      // Found: at zero the time-up check failed (offline), so the page locked, submitted (and
+      // failed), and said time was up and the answers would be graded: the extension granted
+      // meanwhile was never learnt, and the candidate stopped with 10 minutes left.
+      const { page, session } = await startOnPageClock(app, made.sixMinutes);
+      await page.context().setOffline(true);
+      const deadline = await extend(made.sixMinutes, session.attemptId, 10);
+      await page.clock.fastForward('06:02');
+      await page.getByText('Time is up. Your saved answers are being submitted…').waitFor();
+
+      await page.context().setOffline(false);
+
+      await expect
+        .poll(() => page.locator('#alert').innerText(), { timeout: 20_000 })
+        .toBe(CATALOGUE.en.moreTime(shownTime(deadline)));
+      await page.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
+      expect(await page.locator('#time-up').count()).toBe(0);
+      expect(await secondsLeft(page)).toBeGreaterThan(6 * 60);
+      await answerCurrentQuestion(page);
+      const view = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+        token: session.attemptToken,
+      });
+      expect(view.body.status).toBe('active');
+    },
+    T,
+  );
+});
+
+describeInBrowser('a page that cannot be opened just now', () => {
+  it(
+    'tries again by itself when a reload meets a busy service, says so, and sends the answer kept meanwhile',
+    async () => {
+      // Found from outside (DynamoDB Local paused): a reload of a started attempt showed "The
+      // assessment cannot be shown just now" and stayed there after the service was back,
+      // until the candidate thought of pressing Try again, their time running, no clock shown.
+      const { page, questionId, first } = await chosenNotSaved('failing');
+      await page.unroute('**/v1/attempts/*/answers/*');
+      let busy = true;
+      await page.route('**/v1/attempts/*', (route) =>
+        busy && route.request().method() === 'GET'
+          ? route.fulfill({
+              status: 503,
+              headers: { 'retry-after': '1', 'content-type': 'application/problem+json' },
+              body: JSON.stringify({ title: 'Service unavailable', status: 503 }),
+            })
+          : route.continue(),
+      );
+
+      await page.reload();
+      await page.getByRole('heading', { name: CATALOGUE.en.notNow }).waitFor();
+      const said = await page.locator('main').innerText();
+      busy = false;
+
+      await page.getByRole('heading', { name: /^Question \d+ of / }).waitFor();
+      expect(said).toContain(CATALOGUE.en.retryingOpenStarted);
+      await expectKept(page, questionId, first);
+    },
+    T,
+  );
+});
+
+describeInBrowser('a Continue that meets a busy service', () => {
+  it(
+    'is tried again by itself (the attempt has started: its time runs), and sends the answer kept',
+    async () => {
+      // Found from outside (DynamoDB Local paused): Continue answered 503, and the page stayed
+      // on "cannot be shown just now" after the service was back.
+      const { token, context, page, questionId, first } = await chosenNotSaved('offline');
+      await page.close({ runBeforeUnload: false });
+      await context.setOffline(false);
+      const again = await context.newPage();
+      let busy = true;
+      await again.route('**/v1/attempts', (route) =>
+        busy
+          ? route.fulfill({
+              status: 503,
+              headers: { 'retry-after': '1', 'content-type': 'application/problem+json' },
+              body: JSON.stringify({ title: 'Service unavailable', status: 503 }),
+            })
+          : route.continue(),
+      );
+      await again.goto(takeUrl(app.api, token));
+      await again.getByRole('button', { name: 'Continue' }).click();
+      await again.getByRole('heading', { name: CATALOGUE.en.notNow }).waitFor();
+      const said = await again.locator('main').innerText();
+      busy = false;
+
+      await again.getByRole('heading', { name: `Question 1 of ${N}` }).waitFor();
+      expect(said).toContain(CATALOGUE.en.retryingOpenStarted);
+      await expectKept(again, questionId, first);
+    },
+    T,
+  );
+});
+
+describeInBrowser('a stalled connection', () => {
+  it(
+    'gives up a save that is never answered after 35 s, says it is retrying, and saves it on the next try',
+    async () => {
+      // Found from outside (a request held, as a stalled connection holds it: no answer, no
+      // reset): "Saving…" for ever, and every later answer queued behind it "Saving…" too.
+      const { page, session } = await startOnPageClock(app, made.assessment);
+      await goToType(page, 'single');
+      const { questionId, first } = await shownQuestion(page);
+      await holdRequests(page, '**/v1/attempts/*/answers/*', 1);
+      await chooseAnswer(page);
+      await expect.poll(() => page.locator('.save-status').innerText()).toBe(CATALOGUE.en.saving);
+
+      await page.clock.fastForward('00:36');
+
+      await expect.poll(() => page.locator('.save-status').innerText()).toBe(CATALOGUE.en.retrying);
+      await page.clock.fastForward('00:02');
+      await expect
+        .poll(() => page.locator('.save-status').innerText(), { timeout: 20_000 })
+        .toMatch(/^Saved at /);
+      const view = await app.api.request('GET', `/v1/attempts/${session.attemptId}`, {
+        token: session.attemptToken,
+      });
+      expect(view.body.answers[questionId]).toBe(first);
     },
     T,
   );

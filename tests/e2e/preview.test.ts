@@ -2,7 +2,6 @@
  * An employer's preview in the candidate app (`/take#preview:<attemptId>.<attemptToken>`), and a
  * countdown that follows an extension granted while the candidate works.
  */
-import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import {
   type Assessment,
@@ -12,6 +11,7 @@ import {
   expectAccessible,
   invite,
   QUESTION_COUNT,
+  secondsLeft,
   takeUrl,
   useBrowserApp,
 } from './support.ts';
@@ -23,15 +23,6 @@ beforeAll(async () => {
   if (!app.browser) return;
   assessment = await createAssessment(app.api, 'preview-app');
 }, 60_000);
-
-/** Seconds left on the countdown ("29:58" or "1:29:58"). */
-async function secondsLeft(page: Page): Promise<number> {
-  const text = await page.locator('#countdown').innerText();
-  return text
-    .split(':')
-    .map(Number)
-    .reduce((t, n) => t * 60 + n, 0);
-}
 
 describeInBrowser('a preview in the candidate app', () => {
   it('opens from the take link, says it is a preview, and is taken and submitted like an attempt', async () => {

@@ -499,3 +499,12 @@ export async function expectReflow(page: Page, screen: string) {
   );
   expect(overflow, `horizontal overflow (px) on the ${screen} screen`).toBeLessThanOrEqual(0);
 }
+
+/** Seconds left on the countdown ("29:58" or "1:29:58"). */
+export async function secondsLeft(page: Page): Promise<number> {
+  const text = await page.locator('#countdown').innerText();
+  return text
+    .split(':')
+    .map(Number)
+    .reduce((t, n) => t * 60 + n, 0);
+}

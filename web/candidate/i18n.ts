@@ -36,6 +36,9 @@ const en = {
   tryAgain: 'Try again',
   cannotOpen: 'This assessment cannot be opened',
   notNow: 'The assessment cannot be shown just now',
+  retryingOpen: 'This page tries again by itself every few seconds.',
+  retryingOpenStarted:
+    'This page tries again by itself every few seconds. Your time keeps running; answers chosen on this computer and not yet saved are kept here and sent once it opens.',
   starting: 'Starting…',
   introFrom: (org: string) => `An assessment from ${org}`,
   hello: (name: string) => `Hello, ${name}.`,
@@ -246,6 +249,9 @@ const ru: Messages = {
   tryAgain: 'Попробовать снова',
   cannotOpen: 'Задание не удаётся открыть',
   notNow: 'Задание сейчас не удаётся показать',
+  retryingOpen: 'Страница будет пробовать снова сама каждые несколько секунд.',
+  retryingOpenStarted:
+    'Страница будет пробовать снова сама каждые несколько секунд. Время задания идёт; ответы, выбранные на этом компьютере и ещё не сохранённые, хранятся здесь и будут отправлены, когда задание откроется.',
   starting: 'Начинаем…',
   introFrom: (org: string) => `Задание от ${org}`,
   hello: (name: string) => `Здравствуйте, ${name}.`,

@@ -147,9 +147,31 @@ const UNSENT_PREFIX = 'assay.unsent.';
 const UNSENT_MAX_AGE_MS = 3 * 86_400_000;
 /** This page's own entries in a record other tabs of the attempt may write too. */
 const TAB = Math.random().toString(36).slice(2);
+/** The Web Lock each open page of the app holds (`assay.tab.<TAB>`): see `holdTabLock`. */
+const TAB_LOCK_PREFIX = 'assay.tab.';
 
 const clock = new ServerClock();
-const api = new Api(clock);
+
+/**
+ * The API as this page calls it: after a request that failed (no connection, a server failing),
+ * the next one that the server answers also asks it for the deadline, which an employer may
+ * have moved meanwhile (`resyncClock`): a save or a page-event batch may not come for minutes.
+ */
+class CandidateApi extends Api {
+  private failed = false;
+
+  override async call(...args: Parameters<Api['call']>): Promise<ApiResponse> {
+    const res = await super.call(...args);
+    if (transient(res)) this.failed = true;
+    else if (this.failed) {
+      this.failed = false;
+      void resyncClock();
+    }
+    return res;
+  }
+}
+
+const api = new CandidateApi(clock);
 
 const app = {
   locale: 'en' as Locale,
@@ -182,6 +204,8 @@ const app = {
   restoring: undefined as Set<string> | undefined,
   /** Said above the question until the candidate moves on (kept answers another window replaced). */
   notice: undefined as (() => string) | undefined,
+  /** A typed answer within its pause (not yet queued): kept with what waits, from the keystroke. */
+  typed: undefined as { questionId: string; value: Answer } | undefined,
 };
 
 const m = (): Messages => CATALOGUE[app.locale];
@@ -254,8 +278,23 @@ function problemMessage(res: ApiResponse): string {
 
 const transient = (res: ApiResponse) => res.status === 0 || res.status >= 500 || res.status === 429;
 
-function showError(res: ApiResponse | string, retry?: () => void) {
+/** A failing server or connection when opening the page: tried again by itself (see `showError`). */
+const autoRetry = {
+  timer: undefined as ReturnType<typeof setTimeout> | undefined,
+  tries: 0,
+  run: (() => undefined) as () => void,
+};
+
+/**
+ * `auto`: trying again changes nothing the candidate did not ask for (reading the invitation, a
+ * reload of a started attempt, Continue), so the page tries again by itself, after 2, 4, 8, then
+ * every 15 s (or the server's `Retry-After`), and at once when the browser comes back online: a
+ * candidate whose time is running is not left on this screen after the service is back.
+ */
+function showError(res: ApiResponse | string, retry?: () => void, auto = false) {
   stopClock();
+  clearTimeout(autoRetry.timer);
+  autoRetry.timer = undefined;
   // The link is gone (the attempt finished, the invitation withdrawn or expired): answers kept
   // for it can never be sent.
   if (typeof res !== 'string' && res.status === 410) forgetOldUnsent(true);
@@ -264,10 +303,41 @@ function showError(res: ApiResponse | string, retry?: () => void) {
   if (isLocale(locale) && !isLocale(sessionStorage.getItem(LOCALE_KEY))) setLocale(locale);
   // A server or a connection failing for now is not a link that cannot be opened.
   const passing = typeof res !== 'string' && transient(res);
+  const again = retry && auto && passing ? retry : undefined;
+  if (again) {
+    const wait =
+      retryAfterMs((res as ApiResponse).headers) ?? [2000, 4000, 8000][autoRetry.tries] ?? 15_000;
+    autoRetry.tries++;
+    autoRetry.run = again;
+    autoRetry.timer = setTimeout(again, wait);
+  }
   show(() => [
     h('h1', {}, passing ? m().notNow : m().cannotOpen),
     h('p', { class: 'notice' }, typeof res === 'string' ? res : problemMessage(res)),
-    retry ? h('button', { type: 'button', class: 'primary', onclick: retry }, m().tryAgain) : null,
+    again
+      ? h(
+          'p',
+          { id: 'auto-retry' },
+          app.preview?.status === 'started' || readSession()
+            ? m().retryingOpenStarted
+            : m().retryingOpen,
+        )
+      : null,
+    retry
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'primary',
+            onclick: () => {
+              clearTimeout(autoRetry.timer);
+              autoRetry.timer = undefined;
+              retry();
+            },
+          },
+          m().tryAgain,
+        )
+      : null,
   ]);
 }
 
@@ -290,13 +360,18 @@ async function boot() {
     const res = await api.call('GET', `/attempts/${session.attemptId}`, {
       token: session.attemptToken,
     });
-    if (res.status === 200) return enterAttempt(res.body, session.attemptToken, session);
+    if (res.status === 200) {
+      autoRetry.tries = 0;
+      return enterAttempt(res.body, session.attemptToken, session);
+    }
     if (res.status === 401) return showElsewhere();
-    if (transient(res)) return showError(res, () => void boot());
+    if (transient(res)) return showError(res, () => void boot(), true);
   }
   if (previewLink) return bootPreview(previewLink[1]!, previewLink[2]!);
   const res = await api.call('POST', '/invitations/inspect', { body: { invitationToken } });
-  if (res.status !== 200) return showError(res, transient(res) ? () => void boot() : undefined);
+  if (res.status !== 200)
+    return showError(res, transient(res) ? () => void boot() : undefined, true);
+  autoRetry.tries = 0;
   app.preview = res.body as Preview;
   for (const section of app.preview.assessment.sections)
     app.areaNames.set(section.area, section.name);
@@ -458,14 +533,19 @@ async function begin(e?: Event) {
   const res = await api.call('POST', '/attempts', { body: { invitationToken } });
   if (res.status !== 200 && res.status !== 201) {
     if (button) button.disabled = false;
-    return showError(res, transient(res) ? () => void begin() : undefined);
+    // Continue (the attempt has started: its time runs) is tried again by itself; a first
+    // Start waits for the candidate to press it again.
+    const started = app.preview?.status === 'started' || readSession() !== undefined;
+    return showError(res, transient(res) ? () => void begin() : undefined, started);
   }
+  autoRetry.tries = 0;
   const view = res.body as AttemptView;
   const previous = readSession();
   enterAttempt(
     view,
     view.attemptToken!,
     previous?.attemptId === view.attemptId ? previous : undefined,
+    true,
   );
 }
 
@@ -492,7 +572,12 @@ function writeSession() {
   sessionStorage.setItem(sessionKey, JSON.stringify(s));
 }
 
-function enterAttempt(view: AttemptView, token: string, session?: Session) {
+/**
+ * `rotated`: the token was just issued by a start (Start, Continue, Continue here), so no other
+ * window can send anything any more: this page takes over every answer kept for the attempt.
+ * Otherwise (a reload, a duplicated tab, a preview) another open tab may hold this same token.
+ */
+function enterAttempt(view: AttemptView, token: string, session?: Session, rotated = false) {
   app.attempt = view;
   app.token = token;
   app.current = Math.min(session?.current ?? 0, view.questions.length - 1);
@@ -503,6 +588,7 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
   app.locked = false;
   app.finished = false;
   app.notice = undefined;
+  app.typed = undefined;
   setLocale(app.locale);
   writeSession();
   void loadAreaNames();
@@ -534,6 +620,10 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
             // A save on the wire when the page is reloaded or closed still reaches the server
             // (the browser would cancel it otherwise, and the answer would be lost).
             keepalive: true,
+            // The gateway answers within 30 s: a save unanswered after 35 s is on a stalled
+            // connection, and is tried again (with the same If-Match) rather than waited on,
+            // with every later answer queued behind it.
+            timeoutMs: 35_000,
           },
         );
         if (res.status === 200) followDeadline(res.body?.deadline);
@@ -548,7 +638,7 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
       // Another window took over (401): what waited here is dropped with the queue, as the
       // notice says (that window took over what was kept when it started).
       onQueue: () => {
-        if (app.saver === saver) keepUnsent(view.attemptId, saver.unsent());
+        if (app.saver === saver) keepUnsent(view.attemptId, waiting(saver));
       },
     },
     initial,
@@ -566,7 +656,7 @@ function enterAttempt(view: AttemptView, token: string, session?: Session) {
   });
   app.events.start();
   startClock();
-  void sendKept(saver, view.attemptId);
+  void sendKept(saver, view.attemptId, rotated);
 }
 
 // ---- answers kept across a reload ----
@@ -576,6 +666,12 @@ interface UnsentRecord {
   /** The link's invitation id (the public half of its token), to forget it when the link is gone. */
   link: string;
   entries: (UnsentAnswer & { tab: string })[];
+}
+
+/** What waits in `saver`, and a typed answer still within its pause (it is the last choice). */
+function waiting(saver: Saver): UnsentAnswer[] {
+  const typed = app.typed && !saver.stopReason ? app.typed : undefined;
+  return [...saver.unsent(), ...(typed ? [saver.kept(typed.questionId, typed.value)] : [])];
 }
 
 function readUnsent(attemptId: string): UnsentRecord['entries'] {
@@ -612,6 +708,56 @@ function keepUnsent(attemptId: string, mine: UnsentAnswer[]) {
   }
 }
 
+/**
+ * This page is open: it holds a Web Lock named after its tab id until it is hidden for good
+ * (closed, reloaded; a crash releases it too), so that another page can tell which tabs' kept
+ * answers are still being sent by their own tab (a duplicated tab holds the same token).
+ */
+let leaveTab: (() => void) | undefined;
+function holdTabLock() {
+  if (leaveTab || !navigator.locks) return;
+  void navigator.locks
+    .request(`${TAB_LOCK_PREFIX}${TAB}`, () => new Promise<void>((r) => (leaveTab = r)))
+    .catch(() => undefined);
+}
+
+/** The tabs of this browser whose pages are open now (`undefined`: cannot be known). */
+async function openTabs(): Promise<Set<string> | undefined> {
+  try {
+    const { held = [] } = (await navigator.locks?.query()) ?? {};
+    if (!navigator.locks) return undefined;
+    return new Set(
+      held.flatMap((l) =>
+        l.name?.startsWith(TAB_LOCK_PREFIX) ? [l.name.slice(TAB_LOCK_PREFIX.length)] : [],
+      ),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Take over the kept answers: all of them after a start (`open` undefined: no other window can
+ * send any), else those of tabs no longer open (a reload's earlier page, a closed or crashed
+ * one). A tab still open with this same token (this page is its duplicate) sends its own, and
+ * keeps them in the record.
+ */
+function takeUnsent(attemptId: string, open: Set<string> | undefined): UnsentAnswer[] {
+  const entries = readUnsent(attemptId);
+  const theirs = entries.filter((e) => e.tab !== TAB && open?.has(e.tab));
+  try {
+    if (theirs.length)
+      localStorage.setItem(
+        UNSENT_PREFIX + attemptId,
+        JSON.stringify({ at: Date.now(), link: LINK_ID, entries: theirs } satisfies UnsentRecord),
+      );
+    else forgetUnsent(attemptId);
+  } catch {
+    // Storage refused: what is taken is sent by this page all the same.
+  }
+  return entries.filter((e) => !theirs.includes(e));
+}
+
 /** The attempt is over (submitted, or its time ran out): nothing kept can be saved any more. */
 function forgetUnsent(attemptId: string) {
   try {
@@ -646,10 +792,10 @@ function forgetOldUnsent(gone = false) {
  * candidate is told), then shows the question. Offline, or a server slow to answer, the
  * question comes with them still waiting ("Not saved").
  */
-async function sendKept(saver: Saver, attemptId: string) {
-  const kept = readUnsent(attemptId);
-  forgetUnsent(attemptId);
-  const count = saver.adopt(kept);
+async function sendKept(saver: Saver, attemptId: string, all: boolean) {
+  const open = all ? undefined : await openTabs();
+  if (app.saver !== saver) return;
+  const count = saver.adopt(takeUnsent(attemptId, open));
   if (!count) return showQuestion();
   const replaced = new Set<string>();
   app.restoring = replaced;
@@ -948,6 +1094,15 @@ function showQuestion(focusHeading = true) {
           else app.saver?.save(q.questionId, value);
         },
         announce: (text) => announce(text),
+        // Kept in localStorage from the keystroke (a crash in the pause loses nothing); an
+        // adaptive item's answer is final only by Save and continue, so it is not kept.
+        draft: (value) => {
+          if (adaptive) return;
+          if (value !== undefined) app.typed = { questionId: q.questionId, value };
+          else if (app.typed?.questionId === q.questionId) app.typed = undefined;
+          else return;
+          if (app.saver && app.attempt) keepUnsent(app.attempt.attemptId, waiting(app.saver));
+        },
         // What is typed is not saved until the pause: not "Not answered yet" nor "Saved at"
         // over a field that says otherwise.
         typing: (waiting) => {
@@ -1296,6 +1451,9 @@ async function timeUp() {
     if (Date.parse(now.body.deadline) > Date.parse(now.body.serverTime)) return;
   }
   if (app.locked) return;
+  // The server could not say (offline, failing): an extension granted meanwhile is asked for
+  // again before anything is submitted.
+  const unsure = transient(now);
   // Submitted from another window before the time ran out: not "time is up".
   if (now.status === 200 && now.body?.status === 'submitted') return submittedElsewhere();
   app.locked = true;
@@ -1324,6 +1482,7 @@ async function timeUp() {
       ),
     );
   await app.saver?.drain(Math.max(0, until - 1000 - clock.now()));
+  if (unsure && (await deadlineMoved(until))) return;
   await app.events?.stop(true);
   // What is still waiting now was not saved in time: the candidate is told, not left to think
   // it was submitted with the rest.
@@ -1345,6 +1504,42 @@ async function timeUp() {
     lost,
     res.status !== 200,
   );
+}
+
+/**
+ * Time-up whose check at zero failed: wait for the connection (while the server still takes
+ * saves), then ask again. A deadline that moved meanwhile (an employer gave more time while this
+ * page could not hear of it) reopens the attempt: the inputs come back, the countdown follows,
+ * and the candidate is told. Returns whether it did.
+ */
+async function deadlineMoved(until: number): Promise<boolean> {
+  await online(until - 1000 - clock.now());
+  const a = app.attempt;
+  if (!a || app.finished) return false;
+  const res = await api.call('GET', `/attempts/${a.attemptId}`, { token: app.token });
+  if (res.status !== 200 || res.body?.status !== 'active') return false;
+  if (!(Date.parse(res.body.deadline) > Date.parse(res.body.serverTime))) return false;
+  followDeadline(res.body.deadline);
+  app.locked = false;
+  document.getElementById('time-up')?.remove();
+  document.getElementById('time-up-waiting')?.remove();
+  startClock();
+  app.redraw();
+  return true;
+}
+
+/** Resolves when the browser is online, or after `ms`. */
+function online(ms: number): Promise<void> {
+  if (navigator.onLine || ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      window.removeEventListener('online', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    window.addEventListener('online', done);
+  });
 }
 
 function onStop(reason: StopReason) {
@@ -1552,6 +1747,14 @@ window.addEventListener('beforeunload', (e) => {
 });
 window.addEventListener('online', () => {
   $('offline').hidden = true;
+  // The page could not be opened while offline: try again now, not at the next timer.
+  if (autoRetry.timer) {
+    clearTimeout(autoRetry.timer);
+    autoRetry.timer = undefined;
+    autoRetry.run();
+  }
+  // More time may have been given while this page could not hear of it.
+  void resyncClock();
   app.saver?.resume();
   void app.events?.flush(false);
 });
@@ -1560,6 +1763,16 @@ window.addEventListener('offline', () => {
 });
 window.addEventListener('hashchange', () => location.reload());
 
+window.addEventListener('pagehide', () => {
+  leaveTab?.();
+  leaveTab = undefined;
+});
+// Back from the back-forward cache: open again.
+window.addEventListener('pageshow', (e) => {
+  if (e.persisted) holdTabLock();
+});
+
 $('offline').hidden = navigator.onLine;
+holdTabLock();
 forgetOldUnsent();
 void boot();

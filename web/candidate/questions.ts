@@ -42,6 +42,11 @@ export interface RenderContext {
    * (`true`), or no longer does, nothing being sent (`false`).
    */
   typing?(waiting: boolean): void;
+  /**
+   * What a typed answer within its pause would save (`undefined`: nothing), from each keystroke
+   * until it is saved, so that the page keeps it where a crash cannot take it.
+   */
+  draft?(value: Answer | undefined): void;
 }
 
 export interface TypeRenderer {
@@ -326,7 +331,7 @@ export function flushTyped(): void {
 }
 
 function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
-  return ({ q, value, m, save, typing }) => {
+  return ({ q, value, m, save, typing, draft }) => {
     const id = uid('answer');
     const hintId = uid('hint');
     const errorId = uid('error');
@@ -344,10 +349,20 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
     });
     let last = value === undefined ? '' : String(value);
     let timer: ReturnType<typeof setTimeout> | undefined;
+    /** What the pause would save now, without saying anything (`undefined`: nothing). */
+    const pending = (): Answer | undefined => {
+      const raw = typedText(input.value).trim();
+      if (raw === '' || raw === last) return undefined;
+      if (kind === 'text') return raw;
+      const read = readNumber(raw);
+      return 'error' in read ? undefined : read.value;
+    };
     /** `left`: the candidate left the field or pressed Enter (not a pause while typing). */
     const commit = (left = true) => {
       clearTimeout(timer);
       if (pendingTyped === commit) pendingTyped = undefined;
+      // Saved (or not to be): it is no longer kept as typed (after the save, so never unkept).
+      queueMicrotask(() => draft?.(undefined));
       // A pasted character no one can see is taken out, in the field too: what is shown is
       // what is saved, and never refused for something the candidate cannot find.
       const visible = typedText(input.value);
@@ -384,6 +399,7 @@ function typed(kind: 'numeric' | 'text'): (ctx: RenderContext) => HTMLElement {
     input.addEventListener('input', () => {
       clearTimeout(timer);
       typing?.(typedText(input.value).trim() !== last);
+      draft?.(pending());
       timer = setTimeout(() => commit(false), 1000);
       pendingTyped = commit;
     });

@@ -161,6 +161,15 @@ export class Saver {
   }
 
   /**
+   * An answer chosen and not yet queued (a typed one within its pause), as `unsent()` would keep
+   * it: against the revision its question's waiting answer was chosen over, else the last seen.
+   */
+  kept(questionId: string, value: Answer): UnsentAnswer {
+    const waiting = this.queue.findLast((e) => e.questionId === questionId);
+    return unsentAnswer(questionId, value, this.ifMatchOf(waiting ?? { questionId, value }));
+  }
+
+  /**
    * Queue answers an earlier page chose and never saw saved (kept across a reload), each sent
    * with its own `ifMatch`: a 412 means someone saved later, and theirs is kept. Only the last
    * answer to each question is queued (it was the candidate's last choice). Returns how many.

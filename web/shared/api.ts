@@ -23,6 +23,11 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Survives the page being closed (page events sent as it is hidden). */
   keepalive?: boolean;
+  /**
+   * Given up after this long, headers and body (`{status: 0}`, as a network failure): a stalled
+   * connection (no answer, no reset) would otherwise leave the caller waiting for ever.
+   */
+  timeoutMs?: number;
 }
 
 /** Told of every response that carries the server's time (the candidate app's clock). */
@@ -46,6 +51,24 @@ export class Api {
         ? JSON.stringify(opts.body)
         : undefined;
     const sentAt = Date.now();
+    const abort = opts.timeoutMs ? new AbortController() : undefined;
+    const timer = abort ? setTimeout(() => abort.abort(), opts.timeoutMs) : undefined;
+    try {
+      return await this.send(method, path, headers, payload, opts, sentAt, abort?.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    payload: string | Blob | undefined,
+    opts: CallOptions,
+    sentAt: number,
+    signal: AbortSignal | undefined,
+  ): Promise<ApiResponse> {
     let res: Response;
     try {
       res = await fetch(path.startsWith('/v1/') ? path : `/v1${path}`, {
@@ -54,6 +77,7 @@ export class Api {
         cache: 'no-store',
         ...(payload !== undefined ? { body: payload } : {}),
         ...(opts.keepalive ? { keepalive: true } : {}),
+        ...(signal ? { signal } : {}),
       });
     } catch {
       return { status: 0, body: undefined };
@@ -65,7 +89,14 @@ export class Api {
     if (html && !/html/.test(opts.accept ?? '')) {
       return { status: 0, body: undefined };
     }
-    const text = await res.text().catch(() => '');
+    let text: string;
+    try {
+      text = await res.text();
+    } catch {
+      // The body never came whole (the connection dropped or stalled): no answer.
+      if (signal?.aborted) return { status: 0, body: undefined };
+      text = '';
+    }
     let body: unknown;
     if (/json/.test(res.headers.get('content-type') ?? 'json')) {
       try {

@@ -29,6 +29,46 @@ describe("the web apps' API client", () => {
     }
   });
 
+  it('gives up a request unanswered after timeoutMs, headers or body, as no answer', async () => {
+    vi.useFakeTimers();
+    try {
+      // A stalled connection: the fetch never settles until it is aborted.
+      const stalled = vi.fn(
+        (_url: string, init: RequestInit) =>
+          new Promise<Response>((_, reject) =>
+            init.signal?.addEventListener('abort', () =>
+              reject(new DOMException('', 'AbortError')),
+            ),
+          ),
+      );
+      vi.stubGlobal('fetch', stalled);
+      const headers = new Api().call('PUT', '/attempts/a/answers/q1', { timeoutMs: 35_000 });
+      await vi.advanceTimersByTimeAsync(35_000);
+      expect(await headers).toEqual({ status: 0, body: undefined });
+
+      // Headers came, the body stalls.
+      vi.stubGlobal(
+        'fetch',
+        vi.fn(
+          async (_url: string, init: RequestInit) =>
+            new Response(
+              new ReadableStream({
+                start(c) {
+                  init.signal?.addEventListener('abort', () => c.error(new Error('aborted')));
+                },
+              }),
+              { status: 200, headers: { 'content-type': 'application/json' } },
+            ),
+        ),
+      );
+      const body = new Api().call('GET', '/attempts/a', { timeoutMs: 35_000 });
+      await vi.advanceTimersByTimeAsync(35_000);
+      expect(await body).toEqual({ status: 0, body: undefined });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("passes the API's own answers through: JSON, a problem, and text it was asked for", async () => {
     answering(
       new Response('{"savedAt":"2026-12-01T00:00:00.000Z"}', {

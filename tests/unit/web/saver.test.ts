@@ -262,6 +262,22 @@ describe('answers kept across a reload', () => {
     ]);
   });
 
+  it('keeps a typed answer not yet queued against the revision its question waits on, else the last seen', () => {
+    const h = harness([], {
+      online: false,
+      revisions: true,
+      initial: { q1: { value: 'a', revision: 4 }, q2: { value: 'x', revision: 7 } },
+    });
+    h.saver.adopt([{ questionId: 'q2', value: 'y', ifMatch: 5 }]);
+
+    expect(h.saver.kept('q1', 'typed')).toEqual({ questionId: 'q1', value: 'typed', ifMatch: 4 });
+    expect(h.saver.kept('q2', 'typed')).toEqual({ questionId: 'q2', value: 'typed', ifMatch: 5 });
+    expect(h.saver.kept('q3', 9)).toEqual({ questionId: 'q3', value: 9, ifMatch: 0 });
+    expect(harness([]).saver.kept('q1', 'typed')).toEqual({ questionId: 'q1', value: 'typed' });
+    // Nothing is queued by keeping it.
+    expect(h.saver.unsent()).toEqual([{ questionId: 'q2', value: 'y', ifMatch: 5 }]);
+  });
+
   it('sends adopted answers with the revision they were chosen over, the last to each question only, and keeps a later answer saved elsewhere (412)', async () => {
     const h = harness(
       [
