@@ -734,6 +734,7 @@ export class GiftQuestion extends DraftReader implements Reader {
 
   /** What a conversion from HTML reports: images (below) and approximations (a warning). */
   converted(c: Converted, role: 'prompt' | 'answer' | 'feedback', pos: Pos): void {
+    if (c.problem) this.fail(`The ${ROLE_NAMES[role]} cannot be read: ${c.problem}.`, pos);
     this.images(c.images, role, pos);
     for (const note of c.notes ?? []) {
       this.warn(`The ${ROLE_NAMES[role]} had ${note}: check that it reads as intended.`, pos);

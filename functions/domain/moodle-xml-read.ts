@@ -115,6 +115,7 @@ class XmlQuestionReader extends DraftReader implements XmlReader {
     const raw = child(el, 'text')?.textContent ?? '';
     const pos = posOf(el);
     const c = moodleText(raw.trim(), formatOf(el, fallback));
+    if (c.problem) this.fail(`The ${ROLE_NAMES[role]} cannot be read: ${c.problem}.`, pos);
     if (c.images.length) {
       const names = c.images.map((src) => `"${imageName(src)}"`).join(', ');
       if (role === 'feedback') {

@@ -262,6 +262,35 @@ describe('reading Moodle XML', () => {
     expect(issues[0]!.message).toMatch(/entity &x;, which Assay does not expand/);
   });
 
+  it('refuses HTML nested too deep for the converter on its line, in XML and GIFT (it was a 500: the stack ran out)', () => {
+    const deep = (n: number, tag = 'b') =>
+      `${`<${tag}>`.repeat(n)}Which port does HTTPS use?${`</${tag}>`.repeat(n)}`;
+    const xml = (html: string) =>
+      quiz(
+        '  <question type="truefalse"><name><text>Deep</text></name>',
+        `    <questiontext format="html"><text><![CDATA[${html}]]></text></questiontext>`,
+        '    <answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>',
+        '  </question>',
+      );
+    const issues = refusal(() => importMoodleXml(xml(deep(3000)), { area: 'security' }));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ line: 5 });
+    expect(issues[0]!.message).toMatch(
+      /question text cannot be read: its HTML nests elements more than 100 deep/,
+    );
+    const gift = refusal(() =>
+      parseGift(`::Deep::[html]${deep(3000)}{=443 ~80}`, { area: 'security' }),
+    );
+    expect(gift[0]).toMatchObject({ line: 1 });
+    expect(gift[0]!.message).toMatch(/nests elements more than 100 deep/);
+    // As deep as the limit, and lists or paragraphs left open (as HTML allows), still read.
+    expect(
+      importMoodleXml(xml(deep(100, 'span')), { area: 'security' }).bank.questions[0]!.prompt,
+    ).toBe('Which port does HTTPS use?');
+    const open = `<p>Pick one:<ul>${'<li>an item'.repeat(150)}</ul>${'<p>more'.repeat(150)}`;
+    expect(importMoodleXml(xml(open), { area: 'security' }).bank.questions).toHaveLength(1);
+  });
+
   it('means the same as the GIFT of the same question', () => {
     const fromGift = parseGift(
       [
