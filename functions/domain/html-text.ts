@@ -8,6 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import type TurndownService from 'turndown';
+import { kilobytes, MAX_MOODLE_TEXT_CHARS } from './upload-limits.ts';
 
 /** Moodle's text formats: GIFT's `[html]`... markers, XML's `format` attributes. */
 export type TextFormat = 'html' | 'moodle' | 'markdown' | 'plain';
@@ -108,6 +109,13 @@ const SUBSCRIPT: Readonly<Record<string, string>> = /* @__PURE__ */ (() =>
 
 /** HTML as markdown without any HTML left in it. */
 export function htmlToMarkdown(html: string): Converted {
+  if (html.length > MAX_MOODLE_TEXT_CHARS) {
+    return {
+      text: '',
+      images: [],
+      problem: `its HTML is ${kilobytes(html.length)} long, and Assay converts at most ${kilobytes(MAX_MOODLE_TEXT_CHARS)} of HTML for one text (once read, a question text holds at most 4,000 characters): shorten it, or check for an image embedded as "data:" (Assay keeps no images)`,
+    };
+  }
   if (htmlDepth(html) > HTML_DEPTH_LIMIT) {
     return {
       text: '',

@@ -291,6 +291,33 @@ describe('reading Moodle XML', () => {
     expect(importMoodleXml(xml(open), { area: 'security' }).bank.questions).toHaveLength(1);
   });
 
+  it('refuses a GIFT question or an HTML text over 512 KB on its line before reading it (a 4 MB one took up to 1.8 GB)', () => {
+    const big = 'x '.repeat(300 * 1024);
+    const gift = refusal(() =>
+      parseGift(`::Fine::Is TLS a protocol?{T}\n\n::Huge::Pick one {${`~${big}`} =y}`, {
+        area: 'security',
+      }),
+    );
+    expect(gift).toHaveLength(1);
+    expect(gift[0]).toMatchObject({ line: 3 });
+    expect(gift[0]!.message).toMatch(
+      /This question is 601 KB long; Assay reads a question of at most 512 KB/,
+    );
+    const xml = refusal(() =>
+      importMoodleXml(
+        quiz(
+          '  <question type="truefalse"><name><text>Huge</text></name>',
+          `    <questiontext format="html"><text><![CDATA[<p>${big}</p>]]></text></questiontext>`,
+          '    <answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>',
+          '  </question>',
+        ),
+        { area: 'security' },
+      ),
+    );
+    expect(xml[0]).toMatchObject({ line: 5 });
+    expect(xml[0]!.message).toMatch(/its HTML is 601 KB long, and Assay converts at most 512 KB/);
+  });
+
   it('means the same as the GIFT of the same question', () => {
     const fromGift = parseGift(
       [
