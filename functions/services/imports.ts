@@ -1151,6 +1151,8 @@ async function readBankOf(
   const positions: QuestionPosition[] = [];
   const firstSeen = new Map<string, { part: number; index: number }>();
   let meta: BankMeta | undefined = rec.bank;
+  // Banks that parts got by default, not by name (GIFT or XML without ?bank=).
+  const defaultBanks = new Set<string>();
   const several = rec.parts > 1;
   for (const [i, p] of parts.entries()) {
     const where = several ? { part: p.part } : {};
@@ -1171,6 +1173,7 @@ async function readBankOf(
       continue;
     }
     const { bank } = read;
+    if (read.defaultBank) defaultBanks.add(bank.bank.id);
     if (rec.bank && namesItsBank(format) && bank.bank.id !== rec.bank.id) {
       issues.push({
         path: 'bank.id',
@@ -1211,7 +1214,14 @@ async function readBankOf(
       issues,
     );
   }
-  return { bank: { bank: meta!, questions }, warnings, skipped, origins, positions };
+  return {
+    bank: { bank: meta!, questions },
+    warnings,
+    skipped,
+    origins,
+    positions,
+    ...(defaultBanks.has(meta!.id) ? { defaultBank: true as const } : {}),
+  };
 }
 
 /**
