@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateBank } from '../../functions/domain/bank.ts';
 import type { FieldIssue } from '../../functions/domain/errors.ts';
-import { parseGift, toGift } from '../../functions/domain/gift.ts';
+import { importGift, parseGift, toGift } from '../../functions/domain/gift.ts';
 import { importMoodleXml, parseMoodleXml, toMoodleXml } from '../../functions/domain/moodle-xml.ts';
 import {
   gradeResponse,
@@ -466,4 +466,70 @@ describe('Moodle XML round trip', () => {
       expect(toMoodleXml(bank).skipped.length).toBeLessThan(bank.questions.length / 2);
     }, 30_000);
   }
+});
+
+describe("what Moodle's own import would not take as Assay reads it", () => {
+  const warningsOf = (read: { warnings: { message: string; line?: number }[] }) =>
+    read.warnings.filter((w) => !/general feedback/.test(w.message));
+
+  // Moodle's import checks every multiple-choice, short-answer and numerical fraction against
+  // its grades (match_grade_options): ~%35% fails the file there, or becomes 33.33333%.
+  it("warns, on its line, about a weight that is not one of Moodle's grades, in GIFT and XML", () => {
+    const gift = importGift(
+      [
+        '::Pick:: Which two are fruit here? {~%35%apple ~%65%pear ~%-50%rock ~%-100%stone}',
+        '',
+        '::Third:: Pick each prime below ten {~%33.33333%2 ~%33.33333%3 ~%33.33333%5 ~%-100%4}',
+        '',
+        '::Name:: Name the capital of France {=Paris =%45%paris. =%0%*}',
+        '',
+        '::Year:: In which year was Grant born? {#=1822:0 =%55%1822:2}',
+      ].join('\n'),
+      { area: 'security' },
+    );
+    expect(warningsOf(gift).map((w) => [w.line, w.message.slice(0, 42)])).toEqual([
+      [1, '"~%35%": 35% is not one of Moodle\'s grades'],
+      [1, '"~%65%": 65% is not one of Moodle\'s grades'],
+      [5, '"=%45%": 45% is not one of Moodle\'s grades'],
+      [7, '"=%55%": 55% is not one of Moodle\'s grades'],
+    ]);
+    expect(warningsOf(gift)[0]!.message).toMatch(
+      /Moodle refuses the file \("invalid grade"\), or with "Nearest grade if not listed" reads 33\.33333%\. Assay grades it at 35% as written/,
+    );
+    // The weights are still graded as written.
+    expect(gift.bank.questions[0]!.answer).toEqual({
+      weights: { a: 0.35, b: 0.65, c: -0.5, d: -1 },
+    });
+    const xml = importMoodleXml(
+      quiz(
+        '  <question type="multichoice"><name><text>Pick</text></name>',
+        '    <questiontext><text>Which two are fruit here?</text></questiontext><single>false</single><shuffleanswers>1</shuffleanswers>',
+        '    <answer fraction="35"><text>apple</text></answer>',
+        '    <answer fraction="66.66667"><text>pear</text></answer>',
+        '    <answer fraction="-100"><text>rock</text></answer>',
+        '  </question>',
+      ),
+      { area: 'security' },
+    );
+    expect(warningsOf(xml).map((w) => [w.line, w.message.slice(0, 50)])).toEqual([
+      [6, 'fraction="35": 35% is not one of Moodle\'s grades ('],
+    ]);
+  });
+
+  // qformat_gift compares the answer with 'T', 'TRUE', 'F', 'FALSE' exactly: {true} is a short
+  // answer in Moodle. Assay keeps reading it as true/false (issue 13), and now says so.
+  it('warns that Moodle reads a lower-case {true} as a short answer', () => {
+    const read = importGift(
+      '::TF:: The sun is a star.{true}\n\n::Up:: The sun is a planet.{FALSE}',
+      {
+        area: 'security',
+      },
+    );
+    expect(read.bank.questions.map((q) => q.answer)).toEqual(['true', 'false']);
+    expect(warningsOf(read)).toHaveLength(1);
+    expect(warningsOf(read)[0]).toMatchObject({ line: 1 });
+    expect(warningsOf(read)[0]!.message).toMatch(
+      /"true": Moodle reads true\/false only in capitals .* write \{TRUE\} to mean the same in both/,
+    );
+  });
 });
