@@ -53,6 +53,12 @@ export interface BankImport {
    * with other content moves to this bank (`checkIdOwnership`).
    */
   moveQuestions?: boolean;
+  /**
+   * The upload named no bank (a GIFT or Moodle XML file without `?bank=`), so it got its
+   * format's default id (`gift-import`, `moodle-xml-import`), which every such upload shares:
+   * it is never taken for a new version of a stored question's bank.
+   */
+  defaultBank?: true;
 }
 
 /** A stored question's head, as far as the conflict check needs it. */
@@ -82,7 +88,8 @@ export function checkIdOwnership(upload: BankImport, heads: ReadonlyMap<string, 
     if (o.idFrom === 'id' && upload.moveQuestions) continue;
     const head = heads.get(o.id);
     const q = byId.get(o.id);
-    if (!head || !q || head.bankId === upload.bank.bank.id) continue;
+    if (!head || !q) continue;
+    if (head.bankId === upload.bank.bank.id && !upload.defaultBank) continue;
     if (head.contentHash === contentHash(q)) continue;
     const index = upload.bank.questions.indexOf(q);
     const existing = `${head.title ? `"${head.title}", ` : ''}stored from bank "${head.bankId ?? 'unknown'}"`;
@@ -107,9 +114,13 @@ export function checkIdOwnership(upload: BankImport, heads: ReadonlyMap<string, 
       o.idFrom === 'moodle-id'
         ? `Change the id in ${o.written ?? 'the file'}`
         : `Give the question its own id with "// [id:...]" (GIFT) or <idnumber> (XML), or a different title`;
+    const stored = `${head.title ? `"${head.title}", ` : ''}stored from ${head.bankId === upload.bank.bank.id ? 'another upload of ' : ''}bank "${head.bankId ?? 'unknown'}"`;
+    const ours = upload.defaultBank
+      ? `this upload names no bank (?bank=), so Assay cannot tell that it is a new version of that file`
+      : `this upload is bank "${upload.bank.bank.id}"`;
     issues.push({
       path: `questions[${index}].id`,
-      message: `The question${o.line ? ` on line ${o.line}` : ''} gets the id "${o.id}" from ${from}, but "${o.id}" is already a different question (${existing}); this upload is bank "${upload.bank.bank.id}". Nothing was stored. ${fix}; or upload with ?bank=${head.bankId ?? '...'} if this file is a new version of that bank.`,
+      message: `The question${o.line ? ` on line ${o.line}` : ''} gets the id "${o.id}" from ${from}, but "${o.id}" is already a different question (${stored}); ${ours}. Nothing was stored. ${fix}; or upload with ?bank=${head.bankId ?? '...'} if this file is a new version of that bank.`,
       ...(o.line ? { line: o.line } : {}),
       questionId: o.id,
       ...(o.title ? { title: o.title } : {}),

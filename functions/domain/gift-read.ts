@@ -32,6 +32,7 @@ import { moodleText, plainToMarkdown, type TextFormat } from './html-text.ts';
 import { type Draft, MOODLE_BLANK, type MoodleReader, UNSUPPORTED_MOODLE_TYPES } from './moodle.ts';
 import type { ImportOptions } from './moodle-import.ts';
 import type { AnyQuestionType } from './question-types/registry.ts';
+import { kilobytes, MAX_MOODLE_TEXT_CHARS } from './upload-limits.ts';
 
 /**
  * The drafts of a GIFT text, with the problems and notes of the file itself (categories,
@@ -181,6 +182,13 @@ function parseQuestion(
   const r = new GiftQuestion(block, index);
   const { d } = r;
   readComments(r);
+  if (r.text.length > MAX_MOODLE_TEXT_CHARS) {
+    r.fail(
+      `This question is ${kilobytes(r.text.length)} long; Assay reads a question of at most ${kilobytes(MAX_MOODLE_TEXT_CHARS)} (once read, its text holds at most 4,000 characters and each answer 1,000): shorten it, or check for a missing blank line between questions or an image embedded as "data:" (Assay keeps no images).`,
+      d.start,
+    );
+    return d;
+  }
   let cs = trim(readEscapes(r.text));
 
   if (isMark(cs[0], ':') && isMark(cs[1], ':')) {

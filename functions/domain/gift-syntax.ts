@@ -16,7 +16,15 @@ import {
   plainToMarkdown,
   type TextFormat,
 } from './html-text.ts';
-import { type Draft, type MoodleFormat, type Pos, type Reader, ROLE_NAMES } from './moodle.ts';
+import {
+  type Draft,
+  fractionOf,
+  type MoodleFormat,
+  offListGrade,
+  type Pos,
+  type Reader,
+  ROLE_NAMES,
+} from './moodle.ts';
 import { notAGiftNumber } from './moodle-number.ts';
 import type { Authored, Option, QuestionContent } from './question-types/type.ts';
 import { AREAS } from './taxonomy.ts';
@@ -379,11 +387,21 @@ export function splitFeedback(cs: Chars): { text: Chars; feedback?: Chars } {
   return i < 0 ? { text: cs } : { text: cs.slice(0, i), feedback: cs.slice(i + 1) };
 }
 
-/** A leading `%50%` weight, if any, and the rest. */
-export function splitWeight(cs: Chars): { weight?: number; rest: Chars } {
+/**
+ * A leading `%50%` weight, if any, and the rest; with a reader, a weight that is not one of
+ * Moodle's grades is a warning at `pos` (`offListGrade`).
+ */
+export function splitWeight(
+  cs: Chars,
+  warnAt?: { r: Reader; pos: Pos; mark: '~' | '=' },
+): { weight?: number; rest: Chars } {
   const t = trim(cs);
   const m = WEIGHT.exec(str(t.slice(0, 24)));
-  return m ? { weight: Number(m[1]), rest: t.slice(m[0].length) } : { rest: t };
+  if (!m) return { rest: t };
+  const weight = Number(m[1]);
+  const off = warnAt && offListGrade(fractionOf(weight), `"${warnAt.mark}${m[0]}"`);
+  if (off) warnAt.r.warn(off, warnAt.pos);
+  return { weight, rest: t.slice(m[0].length) };
 }
 
 /** The option id the reader gives the i-th answer when the assay comment names none. */
@@ -489,7 +507,7 @@ export function choiceAnswers(r: GiftQuestion, body: Chars): ChoiceAnswer[] | un
   }
   const answers = parts.slice(1).map((p, i) => {
     const pos = r.posAt(body, p.at);
-    const w = p.mark === '~' ? splitWeight(p.body) : { rest: trim(p.body) };
+    const w = p.mark === '~' ? splitWeight(p.body, { r, pos, mark: '~' }) : { rest: trim(p.body) };
     if (p.mark === '=' && WEIGHT.test(str(w.rest.slice(0, 24)))) {
       r.warn(
         `"=${str(w.rest).slice(0, 24)}": Moodle reads no weight after "=", so this is a full-credit answer whose text starts with "%". Write "~%n%" for partial credit.`,
@@ -734,6 +752,7 @@ export class GiftQuestion extends DraftReader implements Reader {
 
   /** What a conversion from HTML reports: images (below) and approximations (a warning). */
   converted(c: Converted, role: 'prompt' | 'answer' | 'feedback', pos: Pos): void {
+    if (c.problem) this.fail(`The ${ROLE_NAMES[role]} cannot be read: ${c.problem}.`, pos);
     this.images(c.images, role, pos);
     for (const note of c.notes ?? []) {
       this.warn(`The ${ROLE_NAMES[role]} had ${note}: check that it reads as intended.`, pos);

@@ -8,6 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import type TurndownService from 'turndown';
+import { kilobytes, MAX_MOODLE_TEXT_CHARS } from './upload-limits.ts';
 
 /** Moodle's text formats: GIFT's `[html]`... markers, XML's `format` attributes. */
 export type TextFormat = 'html' | 'moodle' | 'markdown' | 'plain';
@@ -20,6 +21,68 @@ export interface Converted {
   text: string;
   images: string[];
   notes?: string[];
+  /** Why the text could not be converted at all (HTML nested deeper than `HTML_DEPTH_LIMIT`). */
+  problem?: string;
+}
+
+/**
+ * The deepest nesting of HTML elements converted. Parsing and converting are recursive (domino's
+ * text content, turndown's walk): about 1,500 nested `<b>` exhausted Node's stack (a `500`), and
+ * 50,000 nested `<div>` (250 KB) took domino nearly two minutes to parse. Moodle's editors write
+ * a handful of levels.
+ */
+export const HTML_DEPTH_LIMIT = 100;
+
+/** Elements that never have content (no end tag). */
+const VOID_ELEMENTS = new Set(
+  'area base br col embed hr img input link meta param source track wbr'.split(' '),
+);
+
+/**
+ * Elements that a start tag of the same group closes when one is the innermost open element, as
+ * HTML parsers do (`<li>a<li>b`, `<p>a<p>b`, `<td>a<td>b`, `<tr>` after a cell), so that
+ * hand-written HTML without end tags is not counted as nested.
+ */
+const CLOSED_BY: Readonly<Record<string, readonly string[]>> = {
+  p: ['p'],
+  li: ['li'],
+  dt: ['dt', 'dd'],
+  dd: ['dt', 'dd'],
+  option: ['option'],
+  td: ['td', 'th'],
+  th: ['td', 'th'],
+  tr: ['td', 'th', 'tr'],
+};
+
+/**
+ * How deeply the elements of an HTML text nest, as far as `limit + 1`, read from its tags without
+ * parsing it (the parser is what must not see a deeper text). It closes no more than a parser
+ * does: only an end tag, or a start tag of `CLOSED_BY` on its innermost open element, closes an
+ * element; a misnested or unclosed tag counts as still open. (A parser reopens formatting
+ * elements closed early, `<b>` after `</p>`, but only ones that were open together before, so
+ * its tree stays within a small multiple of this count, far from what exhausts the stack.)
+ */
+export function htmlDepth(html: string, limit = HTML_DEPTH_LIMIT): number {
+  const open: string[] = [];
+  let deepest = 0;
+  const tags = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>/g;
+  const text = html.replace(/<!--[\s\S]*?(?:-->|$)/g, '');
+  for (let m = tags.exec(text); m; m = tags.exec(text)) {
+    const name = m[2]!.toLowerCase();
+    if (VOID_ELEMENTS.has(name)) continue;
+    if (m[1]) {
+      const at = open.lastIndexOf(name);
+      if (at >= 0) open.length = at;
+      continue;
+    }
+    for (const closes of CLOSED_BY[name] ?? []) {
+      if (open.at(-1) === closes) open.pop();
+    }
+    open.push(name);
+    if (open.length > deepest) deepest = open.length;
+    if (deepest > limit) break;
+  }
+  return deepest;
 }
 
 type Turndown = typeof TurndownService;
@@ -46,6 +109,20 @@ const SUBSCRIPT: Readonly<Record<string, string>> = /* @__PURE__ */ (() =>
 
 /** HTML as markdown without any HTML left in it. */
 export function htmlToMarkdown(html: string): Converted {
+  if (html.length > MAX_MOODLE_TEXT_CHARS) {
+    return {
+      text: '',
+      images: [],
+      problem: `its HTML is ${kilobytes(html.length)} long, and Assay converts at most ${kilobytes(MAX_MOODLE_TEXT_CHARS)} of HTML for one text (once read, a question text holds at most 4,000 characters): shorten it, or check for an image embedded as "data:" (Assay keeps no images)`,
+    };
+  }
+  if (htmlDepth(html) > HTML_DEPTH_LIMIT) {
+    return {
+      text: '',
+      images: [],
+      problem: `its HTML nests elements more than ${HTML_DEPTH_LIMIT} deep, which Assay does not read: make the markup shallower (a tag left open, such as \`<b>\` without \`</b>\`, counts as still open)`,
+    };
+  }
   const images: string[] = [];
   const notes = new Set<string>();
   const Service = turndown();

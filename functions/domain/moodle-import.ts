@@ -282,7 +282,13 @@ export function assembleImport(
   // Each question was validated above, its id unique: only the envelope is left to check.
   const validated = bankOf(bank, included);
   warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  return { bank: validated, warnings, skipped, origins };
+  return {
+    bank: validated,
+    warnings,
+    skipped,
+    origins,
+    ...(opts.bankId === undefined ? { defaultBank: true as const } : {}),
+  };
 }
 
 /**

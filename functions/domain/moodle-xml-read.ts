@@ -17,6 +17,7 @@ import { imageName, moodleText, type TextFormat } from './html-text.ts';
 import {
   type Draft,
   type MoodleReader,
+  offListGrade,
   type Pos,
   ROLE_NAMES,
   UNSUPPORTED_MOODLE_TYPES,
@@ -115,6 +116,7 @@ class XmlQuestionReader extends DraftReader implements XmlReader {
     const raw = child(el, 'text')?.textContent ?? '';
     const pos = posOf(el);
     const c = moodleText(raw.trim(), formatOf(el, fallback));
+    if (c.problem) this.fail(`The ${ROLE_NAMES[role]} cannot be read: ${c.problem}.`, pos);
     if (c.images.length) {
       const names = c.images.map((src) => `"${imageName(src)}"`).join(', ');
       if (role === 'feedback') {
@@ -151,6 +153,9 @@ function assayMeta(el: Element, issues: FieldIssue[]): AssayMeta | undefined {
   return undefined;
 }
 
+/** The types whose answer fractions Moodle's import checks against its grades. */
+const GRADED_TYPES = new Set(['multichoice', 'shortanswer', 'numerical']);
+
 /** One `<question>` as the type modules read it. */
 function xmlQuestion(r: XmlQuestionReader, el: Element, qtype: string): XmlQuestion {
   const questiontext = child(el, 'questiontext');
@@ -179,6 +184,9 @@ function xmlQuestion(r: XmlQuestionReader, el: Element, qtype: string): XmlQuest
         posOf(a),
         'answer',
       );
+    } else if (f !== null && GRADED_TYPES.has(qtype)) {
+      const off = offListGrade(Number(f) / 100, `fraction="${f}"`);
+      if (off) r.warn(off, posOf(a));
     }
   }
   const subquestions: XmlPair[] = children(el, 'subquestion').map((s) => ({

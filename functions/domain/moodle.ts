@@ -138,6 +138,30 @@ export function creditPercent(credit: number): string {
   return `${Number((credit * 100).toFixed(2))}%`;
 }
 
+/**
+ * The grades Moodle's import takes (`question_bank::fraction_options_full`, checked by
+ * `match_grade_options` in `qformat_default::importprocess` for multiple choice, short answer and
+ * numerical answers, in GIFT and XML alike): these and their negatives, to within 0.00001.
+ */
+const MOODLE_GRADES = [
+  1, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2, 0.1666667,
+  0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0,
+];
+
+/**
+ * A warning for an answer weight (a fraction) that is not one of Moodle's grades, or undefined.
+ * Moodle's import refuses such a file by default ("invalid grade"; with "Nearest grade if not
+ * listed" it takes the nearest grade instead); Assay grades the weight as written, and says so.
+ */
+export function offListGrade(fraction: number, written: string): string | undefined {
+  let nearest = 0;
+  for (const g of MOODLE_GRADES.flatMap((x) => [x, -x])) {
+    if (Math.abs(fraction - g) < 0.00001) return undefined;
+    if (Math.abs(fraction - g) < Math.abs(fraction - nearest)) nearest = g;
+  }
+  return `${written}: ${percentOf(fraction)}% is not one of Moodle's grades (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0 and their negatives), so Moodle refuses the file ("invalid grade"), or with "Nearest grade if not listed" reads ${percentOf(nearest)}%. Assay grades it at ${percentOf(fraction)}% as written; use a listed grade if the file must also import into Moodle.`;
+}
+
 /** Two fractions Moodle would store as the same value. */
 export const sameFraction = (a: number, b: number) => Math.abs(a - b) < 5e-7;
 

@@ -1152,6 +1152,8 @@ async function readBankOf(
   const positions: QuestionPosition[] = [];
   const firstSeen = new Map<string, { part: number; index: number }>();
   let meta: BankMeta | undefined = rec.bank;
+  // Banks that parts got by default, not by name (GIFT or XML without ?bank=).
+  const defaultBanks = new Set<string>();
   const several = rec.parts > 1;
   for (const [i, p] of parts.entries()) {
     const where = several ? { part: p.part } : {};
@@ -1173,6 +1175,7 @@ async function readBankOf(
       continue;
     }
     const { bank } = read;
+    if (read.defaultBank) defaultBanks.add(bank.bank.id);
     if (rec.bank && namesItsBank(format) && bank.bank.id !== rec.bank.id) {
       issues.push({
         path: 'bank.id',
@@ -1222,6 +1225,7 @@ async function readBankOf(
     origins,
     positions,
     ...(moveQuestions ? { moveQuestions } : {}),
+    ...(defaultBanks.has(meta!.id) ? { defaultBank: true as const } : {}),
   };
 }
 

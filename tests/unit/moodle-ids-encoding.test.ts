@@ -244,6 +244,45 @@ describe('an upload whose derived ids belong to questions of another bank', () =
     ).not.toThrow();
   });
 
+  // Every GIFT upload without ?bank= was bank "gift-import" (XML: "moodle-xml-import"), and the
+  // console sent none: a second file whose question had the same title replaced the first's
+  // (by curl: 201 "updated": 1, the HTTPS question became a hashing one).
+  it('is refused when neither upload named its bank: the default bank is no file', () => {
+    for (const [read, id] of [
+      [importGift('::Q1:: What is two plus three? {#5}', { area: 'security' }), 'gift-import'],
+      [
+        importMoodleXml(
+          '<quiz><question type="numerical"><name><text>Q1</text></name><questiontext><text>What is two plus three?</text></questiontext><answer fraction="100"><text>5</text></answer></question></quiz>',
+          { area: 'security' },
+        ),
+        'moodle-xml-import',
+      ],
+    ] as const) {
+      expect(read.bank.bank.id).toBe(id);
+      expect(() =>
+        checkIdOwnership(
+          read,
+          new Map([['q-q1', { id: 'q-q1', bankId: id, contentHash: 'other', title: 'Q1' }]]),
+        ),
+      ).toThrow(/stored from another upload of bank ".*-import"\); this upload names no bank/);
+      // The same question again is no conflict; naming the default bank takes it for that file.
+      const same = contentHash(read.bank.questions[0]!);
+      expect(() =>
+        checkIdOwnership(read, new Map([['q-q1', { id: 'q-q1', bankId: id, contentHash: same }]])),
+      ).not.toThrow();
+    }
+    const named = importGift('::Q1:: What is two plus three? {#5}', {
+      area: 'security',
+      bankId: 'gift-import',
+    });
+    expect(() =>
+      checkIdOwnership(
+        named,
+        new Map([['q-q1', { id: 'q-q1', bankId: 'gift-import', contentHash: 'other' }]]),
+      ),
+    ).not.toThrow();
+  });
+
   it('is refused when the id was derived from a Moodle id that is no Assay id', () => {
     const fromIdText = importGift('// [id:Q7]\n::Seven:: What is two plus five? {#7}', {
       area: 'security',

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateBank } from '../../functions/domain/bank.ts';
 import type { FieldIssue } from '../../functions/domain/errors.ts';
-import { parseGift, toGift } from '../../functions/domain/gift.ts';
+import { importGift, parseGift, toGift } from '../../functions/domain/gift.ts';
 import { importMoodleXml, parseMoodleXml, toMoodleXml } from '../../functions/domain/moodle-xml.ts';
 import {
   gradeResponse,
@@ -262,6 +262,62 @@ describe('reading Moodle XML', () => {
     expect(issues[0]!.message).toMatch(/entity &x;, which Assay does not expand/);
   });
 
+  it('refuses HTML nested too deep for the converter on its line, in XML and GIFT (it was a 500: the stack ran out)', () => {
+    const deep = (n: number, tag = 'b') =>
+      `${`<${tag}>`.repeat(n)}Which port does HTTPS use?${`</${tag}>`.repeat(n)}`;
+    const xml = (html: string) =>
+      quiz(
+        '  <question type="truefalse"><name><text>Deep</text></name>',
+        `    <questiontext format="html"><text><![CDATA[${html}]]></text></questiontext>`,
+        '    <answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>',
+        '  </question>',
+      );
+    const issues = refusal(() => importMoodleXml(xml(deep(3000)), { area: 'security' }));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ line: 5 });
+    expect(issues[0]!.message).toMatch(
+      /question text cannot be read: its HTML nests elements more than 100 deep/,
+    );
+    const gift = refusal(() =>
+      parseGift(`::Deep::[html]${deep(3000)}{=443 ~80}`, { area: 'security' }),
+    );
+    expect(gift[0]).toMatchObject({ line: 1 });
+    expect(gift[0]!.message).toMatch(/nests elements more than 100 deep/);
+    // As deep as the limit, and lists or paragraphs left open (as HTML allows), still read.
+    expect(
+      importMoodleXml(xml(deep(100, 'span')), { area: 'security' }).bank.questions[0]!.prompt,
+    ).toBe('Which port does HTTPS use?');
+    const open = `<p>Pick one:<ul>${'<li>an item'.repeat(150)}</ul>${'<p>more'.repeat(150)}`;
+    expect(importMoodleXml(xml(open), { area: 'security' }).bank.questions).toHaveLength(1);
+  });
+
+  it('refuses a GIFT question or an HTML text over 512 KB on its line before reading it (a 4 MB one took up to 1.8 GB)', () => {
+    const big = 'x '.repeat(300 * 1024);
+    const gift = refusal(() =>
+      parseGift(`::Fine::Is TLS a protocol?{T}\n\n::Huge::Pick one {${`~${big}`} =y}`, {
+        area: 'security',
+      }),
+    );
+    expect(gift).toHaveLength(1);
+    expect(gift[0]).toMatchObject({ line: 3 });
+    expect(gift[0]!.message).toMatch(
+      /This question is 601 KB long; Assay reads a question of at most 512 KB/,
+    );
+    const xml = refusal(() =>
+      importMoodleXml(
+        quiz(
+          '  <question type="truefalse"><name><text>Huge</text></name>',
+          `    <questiontext format="html"><text><![CDATA[<p>${big}</p>]]></text></questiontext>`,
+          '    <answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>',
+          '  </question>',
+        ),
+        { area: 'security' },
+      ),
+    );
+    expect(xml[0]).toMatchObject({ line: 5 });
+    expect(xml[0]!.message).toMatch(/its HTML is 601 KB long, and Assay converts at most 512 KB/);
+  });
+
   it('means the same as the GIFT of the same question', () => {
     const fromGift = parseGift(
       [
@@ -410,4 +466,70 @@ describe('Moodle XML round trip', () => {
       expect(toMoodleXml(bank).skipped.length).toBeLessThan(bank.questions.length / 2);
     }, 30_000);
   }
+});
+
+describe("what Moodle's own import would not take as Assay reads it", () => {
+  const warningsOf = (read: { warnings: { message: string; line?: number }[] }) =>
+    read.warnings.filter((w) => !/general feedback/.test(w.message));
+
+  // Moodle's import checks every multiple-choice, short-answer and numerical fraction against
+  // its grades (match_grade_options): ~%35% fails the file there, or becomes 33.33333%.
+  it("warns, on its line, about a weight that is not one of Moodle's grades, in GIFT and XML", () => {
+    const gift = importGift(
+      [
+        '::Pick:: Which two are fruit here? {~%35%apple ~%65%pear ~%-50%rock ~%-100%stone}',
+        '',
+        '::Third:: Pick each prime below ten {~%33.33333%2 ~%33.33333%3 ~%33.33333%5 ~%-100%4}',
+        '',
+        '::Name:: Name the capital of France {=Paris =%45%paris. =%0%*}',
+        '',
+        '::Year:: In which year was Grant born? {#=1822:0 =%55%1822:2}',
+      ].join('\n'),
+      { area: 'security' },
+    );
+    expect(warningsOf(gift).map((w) => [w.line, w.message.slice(0, 42)])).toEqual([
+      [1, '"~%35%": 35% is not one of Moodle\'s grades'],
+      [1, '"~%65%": 65% is not one of Moodle\'s grades'],
+      [5, '"=%45%": 45% is not one of Moodle\'s grades'],
+      [7, '"=%55%": 55% is not one of Moodle\'s grades'],
+    ]);
+    expect(warningsOf(gift)[0]!.message).toMatch(
+      /Moodle refuses the file \("invalid grade"\), or with "Nearest grade if not listed" reads 33\.33333%\. Assay grades it at 35% as written/,
+    );
+    // The weights are still graded as written.
+    expect(gift.bank.questions[0]!.answer).toEqual({
+      weights: { a: 0.35, b: 0.65, c: -0.5, d: -1 },
+    });
+    const xml = importMoodleXml(
+      quiz(
+        '  <question type="multichoice"><name><text>Pick</text></name>',
+        '    <questiontext><text>Which two are fruit here?</text></questiontext><single>false</single><shuffleanswers>1</shuffleanswers>',
+        '    <answer fraction="35"><text>apple</text></answer>',
+        '    <answer fraction="66.66667"><text>pear</text></answer>',
+        '    <answer fraction="-100"><text>rock</text></answer>',
+        '  </question>',
+      ),
+      { area: 'security' },
+    );
+    expect(warningsOf(xml).map((w) => [w.line, w.message.slice(0, 50)])).toEqual([
+      [6, 'fraction="35": 35% is not one of Moodle\'s grades ('],
+    ]);
+  });
+
+  // qformat_gift compares the answer with 'T', 'TRUE', 'F', 'FALSE' exactly: {true} is a short
+  // answer in Moodle. Assay keeps reading it as true/false (issue 13), and now says so.
+  it('warns that Moodle reads a lower-case {true} as a short answer', () => {
+    const read = importGift(
+      '::TF:: The sun is a star.{true}\n\n::Up:: The sun is a planet.{FALSE}',
+      {
+        area: 'security',
+      },
+    );
+    expect(read.bank.questions.map((q) => q.answer)).toEqual(['true', 'false']);
+    expect(warningsOf(read)).toHaveLength(1);
+    expect(warningsOf(read)[0]).toMatchObject({ line: 1 });
+    expect(warningsOf(read)[0]!.message).toMatch(
+      /"true": Moodle reads true\/false only in capitals .* write \{TRUE\} to mean the same in both/,
+    );
+  });
 });

@@ -21,7 +21,14 @@ import {
   state,
 } from './app.ts';
 import { promptExcerpt } from './excerpt.ts';
-import { fromPoll, fromUpload, type ImportState, uploadFormat, where } from './imports.ts';
+import {
+  bankOfFile,
+  fromPoll,
+  fromUpload,
+  type ImportState,
+  uploadFormat,
+  where,
+} from './imports.ts';
 
 interface Question {
   id: string;
@@ -532,6 +539,7 @@ export function showImport() {
     if (moodle && giftDifficulty.value) q.set('difficulty', giftDifficulty.value);
     if (moodle && skipUnsupported.checked) q.set('skipUnsupported', 'true');
     if (!moodle && moveQuestions.checked) q.set('moveQuestions', 'true');
+    if (moodle) for (const [k, v] of Object.entries(bankOfFile(f.name))) q.set(k, v);
     submit.disabled = true;
     outcome.replaceChildren();
     render({ phase: 'running', counts: {}, errors: [], warnings: [], skipped: [] }, f.name);

@@ -146,3 +146,26 @@ export function uploadFormat(fileName: string): {
   if (ext === 'yaml' || ext === 'yml') return { contentType: 'application/yaml', format: 'yaml' };
   return { contentType: 'text/plain', format: 'gift' };
 }
+
+/**
+ * The bank a GIFT or Moodle XML file is, from its name, as `assay import` names it
+ * (`Week 3 quiz.gift` -> `week-3-quiz`): uploading the file again, edited, updates its questions,
+ * and another file cannot take them over. Without it every console upload was the server's one
+ * default bank (`gift-import`), so a second file whose question had the same title replaced the
+ * first file's question. A name with nothing to keep (`Тест.gift`) is `bank-` and a hash of it.
+ */
+export function bankOfFile(fileName: string): { bank: string; bankTitle: string } {
+  const stem = fileName.replace(/\.[^.]*$/, '');
+  const slug = stem
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+    .replace(/-+$/, '');
+  let hash = 0x811c9dc5;
+  for (const c of stem) hash = Math.imul(hash ^ c.codePointAt(0)!, 0x01000193) >>> 0;
+  const bank = slug.length >= 3 ? slug : `bank-${slug ? `${slug}-` : ''}${hash.toString(16)}`;
+  return { bank, bankTitle: [...fileName.trim()].slice(0, 200).join('') || bank };
+}

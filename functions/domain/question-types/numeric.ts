@@ -180,7 +180,7 @@ function numericKeyOf(r: Reader, read: Read[], pos: Pos): NumericKey | undefined
 
 /** A GIFT numerical answer `=%50%1822:2#feedback` (weight, value, feedback). */
 function readGiftAnswer(r: GiftQuestion, cs: Chars, at: Pos): Read | undefined {
-  const w = splitWeight(cs);
+  const w = splitWeight(cs, { r, pos: at, mark: '=' });
   const f = splitFeedback(w.rest);
   const t = trim(f.text);
   const pos = t.length ? r.posAt(t) : at;

@@ -188,8 +188,15 @@ function readTrueFalse(r: GiftQuestion, body: Chars): Authored<string> | undefin
       r.posAt(body, parts[3]!.at),
     );
   }
-  const isTrue = /^t/i.test(str(trim(parts[0]!.body)));
+  const written = str(trim(parts[0]!.body));
+  const isTrue = /^t/i.test(written);
   const pos = r.posAt(body);
+  if (!/^(?:T|TRUE|F|FALSE)$/.test(written)) {
+    r.warn(
+      `"${written}": Moodle reads true/false only in capitals (T, TRUE, F, FALSE); there "{${written}}" is a short answer accepting the text "${written}" typed in any case. Assay reads it as true/false; write {${written.toUpperCase()}} to mean the same in both.`,
+      pos,
+    );
+  }
   const options = r.options(trueFalseTexts(pos), (i) => (i === 0 ? 'true' : 'false'));
   const [wrong, right] = [parts[1]?.body, parts[2]?.body];
   r.feedbackOn('True', isTrue ? right : wrong);

@@ -269,7 +269,7 @@ function readGiftText(r: GiftQuestion, body: Chars): Read[] {
     .filter((p, i) => i > 0 || trim(p.body).length > 0)
     .map((p) => {
       const pos = r.posAt(body, p.at);
-      const w = splitWeight(p.body);
+      const w = splitWeight(p.body, { r, pos, mark: '=' });
       const f = splitFeedback(w.rest);
       // Moodle compares an answer as written: its format marker goes, any HTML stays.
       const text = str(plain(f.text));

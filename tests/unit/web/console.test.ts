@@ -26,7 +26,13 @@ import { capabilitiesOf, routesOf } from '../../../web/console/capabilities.ts';
 import { changesOf } from '../../../web/console/changes.ts';
 import { promptExcerpt } from '../../../web/console/excerpt.ts';
 import { CATALOGUE } from '../../../web/console/i18n.ts';
-import { fromPoll, fromUpload, uploadFormat, where } from '../../../web/console/imports.ts';
+import {
+  bankOfFile,
+  fromPoll,
+  fromUpload,
+  uploadFormat,
+  where,
+} from '../../../web/console/imports.ts';
 import type { Assessment } from '../../../web/console/model.ts';
 import { estimateSeconds, type ResultRow, sortResults } from '../../../web/console/results.ts';
 import { inScreenWords } from '../../../web/console/section-words.ts';
@@ -459,6 +465,28 @@ describe('following an import', () => {
       format: 'xml',
     });
     expect(uploadFormat('bank.gift')).toEqual({ contentType: 'text/plain', format: 'gift' });
+  });
+
+  it("names a Moodle file's bank after the file, as the CLI does, so that one file cannot replace another's questions", () => {
+    expect(bankOfFile('Week 3 quiz.gift')).toEqual({
+      bank: 'week-3-quiz',
+      bankTitle: 'Week 3 quiz.gift',
+    });
+    expect(bankOfFile('Café Ümlaut.XML').bank).toBe('cafe-umlaut');
+    expect(bankOfFile(`${'a'.repeat(70)}.gift`).bank).toBe('a'.repeat(64));
+    const russian = bankOfFile('Тест.gift').bank;
+    expect(russian).toMatch(/^bank-[0-9a-f]+$/);
+    expect(bankOfFile('Экзамен.gift').bank).not.toBe(russian);
+    expect(bankOfFile('q.gift').bank).toMatch(/^bank-q-[0-9a-f]+$/);
+    for (const name of [
+      'Week 3 quiz.gift',
+      'Тест.gift',
+      'q.gift',
+      '---.xml',
+      `${'é'.repeat(90)}.gift`,
+    ]) {
+      expect(bankOfFile(name).bank).toMatch(/^[a-z0-9][a-z0-9-]{2,63}$/);
+    }
   });
 });
 
