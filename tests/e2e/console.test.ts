@@ -1175,6 +1175,42 @@ describeInBrowser('the console for authors', () => {
       '1 question: 0 new, 1 updated, 0 unchanged.',
     );
 
+    // Two GIFT files whose questions share a title: the second is refused, and the refusal says
+    // how to make a file a new version of the first's bank here (the console names a bank after
+    // its file); named so, it updates the question.
+    const gift = (name: string, text: string) => ({
+      name,
+      mimeType: 'text/plain',
+      buffer: Buffer.from(`::Week Q7:: ${text}\n`),
+    });
+    for (const [file, heading] of [
+      [gift('quiz one.gift', 'Which port does HTTPS use by default? {=443 ~80 ~22}'), 'Imported'],
+      [
+        gift('quiz two.gift', 'Which of these is a hashing algorithm? {=SHA-256 ~AES ~RSA}'),
+        '1 problem to fix',
+      ],
+    ] as const) {
+      await page.goto(`${app.api.base}/console#/bank/import`);
+      await page.getByRole('heading', { name: 'Import a bank' }).waitFor();
+      await page.getByLabel('Area').selectOption('security');
+      await page.getByLabel('Bank file').setInputFiles(file);
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      await page.getByRole('heading', { name: heading }).waitFor();
+    }
+    expect(await page.locator('.import-outcome .error-summary').innerText()).toContain(
+      'if this file is a new version of bank "quiz-one", name it quiz-one.gift (or quiz-one.xml) and import it again.',
+    );
+    await page
+      .getByLabel('Bank file')
+      .setInputFiles(
+        gift('quiz-one.gift', 'Which of these is a hashing algorithm? {=SHA-256 ~AES ~RSA}'),
+      );
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Imported' }).waitFor();
+    expect(await page.locator('.import-outcome').innerText()).toContain(
+      '1 question: 0 new, 1 updated, 0 unchanged.',
+    );
+
     // More than a page (100): Show more keeps the keyboard where the new rows start.
     const single = markdownBank('cmore').questions.find((q) => q.type === 'single')!;
     const many = Array.from({ length: 100 }, (_, i) => ({ ...single, id: `cmore-${i + 100}` }));

@@ -393,6 +393,8 @@ export function showImport() {
     h('option', { value: '2' }, m().difficulty(2)),
     h('option', { value: '3' }, m().difficulty(3)),
   );
+  /** The bank a derived id's 409 names: "upload with ?bank=<id> if this file is a new version". */
+  const NEW_VERSION_OF = /upload with \?bank=([a-z0-9-]+) if this file is a new version/;
   const skipUnsupported = h('input', { type: 'checkbox', id: 'skip-unsupported' });
   const moveQuestions = h('input', { type: 'checkbox', id: 'move-questions' });
   const progress = h('progress', {
@@ -503,6 +505,10 @@ export function showImport() {
             s.errors.some((e) => e.message.includes('moveQuestions')) && !moveQuestions.checked
               ? h('p', {}, m().moveQuestionsTip)
               : '',
+            // A Moodle file's bank is its file name here (?bank= is not on this form).
+            ...[...new Set(s.errors.map((e) => NEW_VERSION_OF.exec(e.message)?.[1]))]
+              .filter((bank) => bank && bank !== '...')
+              .map((bank) => h('p', {}, m().renameForBankTip(bank!))),
           )
         : '',
       s.skipped.length

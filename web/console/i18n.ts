@@ -452,6 +452,8 @@ const en = {
     'Leave out the questions Assay cannot import (essays, images, …) and list them, instead of refusing the file',
   moveQuestionsLabel:
     'Move questions that another bank holds with other content into this file’s bank (JSON and YAML files: their ids are written in the file), instead of refusing the file',
+  renameForBankTip: (bank: string) =>
+    `The console names a Moodle file's bank after the file: if this file is a new version of bank "${bank}", name it ${bank}.gift (or ${bank}.xml) and import it again.`,
   moveQuestionsTip:
     'If these questions belong in this file now, tick "Move questions that another bank holds" above and import again; if they are new questions, give them ids of their own.',
   upload: 'Import',
