@@ -119,7 +119,7 @@ function assessmentFacts(a: Assessment) {
     h('dd', {}, String(a.questionCount)),
     h('dt', {}, m().sectionsHeading),
     h('dd', {}, sectionsList(a)),
-    a.passingScore !== undefined ? h('dt', {}, m().passingScoreLabel) : null,
+    a.passingScore !== undefined ? h('dt', {}, m().passingScoreFact) : null,
     a.passingScore !== undefined ? h('dd', {}, String(a.passingScore)) : null,
     h('dt', {}, m().resultsToCandidate),
     h('dd', {}, a.showResultToCandidate ? m().yes : m().no),
@@ -140,7 +140,7 @@ function assessmentFacts(a: Assessment) {
   );
 }
 
-/** Each section: area, count of pool size, difficulty. */
+/** Each section: area, how many questions drawn from a pool of how many, difficulty. */
 export function sectionsList(a: Assessment) {
   return h(
     'ul',

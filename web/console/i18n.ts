@@ -66,7 +66,8 @@ const en = {
   invitationsTab: 'Invitations',
   resultsTab: 'Results',
   sectionFact: (area: string, count: number, difficulty: string, pool: number) =>
-    `${area}: ${count} of ${pool} (${difficulty})`,
+    `${area}: ${plural('en', count, { one: '# question', other: '# questions' })} drawn from ${pool} — difficulty: ${difficulty}`,
+  passingScoreFact: 'Passing score',
   resultsToCandidate: 'Result shown to candidates',
   firstStartColumn: 'First attempt started',
   remindFact: (hours: number) =>

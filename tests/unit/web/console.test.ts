@@ -338,6 +338,18 @@ describe('the console’s words', () => {
     expect(CATALOGUE.en.extended('Ada', 15)).toBe('Ada has 15 more minutes.');
   });
 
+  it('state an assessment’s sections and pass mark as facts, not as the form’s labels', () => {
+    // Before: "Microservices: 3 of 15 (Hard (3))" beside "Passing score (optional)".
+    const m = CATALOGUE.en;
+    expect(m.sectionFact('Microservices', 3, m.difficulty(3), 15)).toBe(
+      'Microservices: 3 questions drawn from 15 — difficulty: Hard (3)',
+    );
+    expect(m.sectionFact('Security', 1, m.difficultyMixed, 20)).toBe(
+      'Security: 1 question drawn from 20 — difficulty: Mixed',
+    );
+    expect(m.passingScoreFact).toBe('Passing score');
+  });
+
   it('say which column of a candidate’s line the server refused, in words', () => {
     expect(CATALOGUE.en.candidateField('extraTimePercent')).toBe('extra time');
     expect(CATALOGUE.en.candidateField('email')).toBe('email address');
