@@ -140,7 +140,8 @@ function fromColumns(
  * byte order mark; reading either as UTF-8 (what `File.text()` does) turns "José" into "Jos�",
  * which would be sent and stored as the candidate's name. A byte order mark says the encoding;
  * otherwise bytes that are not UTF-8 are read as Windows-1252 (and the screen says so: a file
- * from a Russian Excel, Windows-1251, then needs saving as "CSV UTF-8").
+ * from a Russian Excel, Windows-1251, then needs saving as "CSV UTF-8"). A file that is not text
+ * at all (`binary`: an Excel workbook chosen instead of its CSV) gives no text.
  */
 export function csvText(bytes: Uint8Array): { text: string; encoding: string } {
   const as = (encoding: string, fatal = false) => ({
@@ -153,6 +154,9 @@ export function csvText(bytes: Uint8Array): { text: string; encoding: string } {
     return { text: '', encoding: bom.encoding };
   }
   if (bom) return as(bom.encoding);
+  // No text file without a byte order mark holds a NUL: a workbook (.xlsx is a zip, .xls an OLE
+  // file) or another binary file, whose bytes read as Windows-1252 would fill the list with junk.
+  if (bytes.subarray(0, 8192).includes(0)) return { text: '', encoding: 'binary' };
   try {
     return as('utf-8', true);
   } catch {

@@ -696,12 +696,14 @@ export async function showInvite(id: string) {
     const f = file.files?.[0];
     if (!f) return;
     const read = csvText(new Uint8Array(await f.arrayBuffer()));
-    const unreadable = read.encoding.startsWith('utf-32');
+    const unreadable = read.encoding.startsWith('utf-32') || read.encoding === 'binary';
     if (!unreadable) text.value = read.text;
     const hint = document.getElementById('candidates-file-hint');
     if (hint) {
       hint.textContent = unreadable
-        ? m().csvUtf32
+        ? read.encoding === 'binary'
+          ? m().csvBinary
+          : m().csvUtf32
         : read.encoding === 'windows-1252'
           ? m().csvLegacy
           : m().csvHint;

@@ -254,6 +254,8 @@ const en = {
   csvHint: 'Its rows replace the text above, where you can check them.',
   csvUtf32:
     'This file is UTF-32, which the console cannot read; nothing was taken from it. Save it as "CSV UTF-8" and choose it again.',
+  csvBinary:
+    'This file is not a CSV file (an Excel workbook, perhaps); nothing was taken from it. In Excel choose File, Save As, "CSV UTF-8 (Comma delimited)", and choose that file.',
   csvLegacy:
     'This file is not UTF-8, so it was read as Windows-1252 (Western European). If names look wrong, save it from Excel as "CSV UTF-8" and choose it again.',
   candidatesFound: (n: number, byLanguage: string[]) =>

@@ -278,6 +278,15 @@ describe('candidates pasted or uploaded', () => {
     expect(csvText(utf32be)).toEqual({ text: '', encoding: 'utf-32be' });
   });
 
+  it('reads nothing from a file that is not text (an Excel workbook chosen instead of its CSV)', () => {
+    // Before: read as Windows-1252, the workbook's bytes filled the list with lines of junk.
+    const xlsx = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00]);
+    const xls = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]);
+    const anyBytes = Uint8Array.from({ length: 512 }, (_, i) => i % 256);
+    for (const bytes of [xlsx, xls, anyBytes])
+      expect(csvText(bytes)).toEqual({ text: '', encoding: 'binary' });
+  });
+
   it(`refuses more than ${MAX_CANDIDATES} at a time`, () => {
     const text = Array.from({ length: MAX_CANDIDATES + 1 }, (_, i) => `C${i}, c${i}@example.com`);
     const { problems } = parseCandidates(text.join('\n'));
