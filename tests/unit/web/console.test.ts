@@ -220,6 +220,33 @@ describe('candidates pasted or uploaded', () => {
     ]);
   });
 
+  it('reads headings as HR systems export them, and names a column it does not read', () => {
+    // Before: "E-mail Address" was not a heading, so the header row became a candidate whose
+    // address "E-mail Address" was refused, and every row was guessed.
+    expect(parseCandidates('Full Name;E-mail Address\nAda;ada@example.test\n')).toEqual({
+      candidates: [{ name: 'Ada', email: 'ada@example.test', line: 2 }],
+      problems: [],
+    });
+    const { candidates, problems } = parseCandidates(
+      'Name,Email,Department\nAda,ada@example.test,R&D\nAlan,alan@example.test,\n',
+    );
+    expect(candidates).toEqual([
+      { name: 'Ada', email: 'ada@example.test', line: 2 },
+      { name: 'Alan', email: 'alan@example.test', line: 3 },
+    ]);
+    expect(problems).toEqual([
+      {
+        line: 1,
+        message:
+          'the column "Department" is not one the console reads (name, email, locale, extraTimePercent, externalId): remove it, or empty its heading to leave it out.',
+      },
+    ]);
+    // A first line with an address is a candidate, whatever its other cells say.
+    expect(parseCandidates('Name, name@example.test').candidates).toEqual([
+      { name: 'Name', email: 'name@example.test', line: 1 },
+    ]);
+  });
+
   it('says, by line, what is wrong: a bad or repeated email, an empty row', () => {
     const { problems } = parseCandidates(
       'Ada, ada@example\nGrace, g@example.com\nGrace again, G@example.com\n,,\n"",x',
