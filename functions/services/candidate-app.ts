@@ -8,7 +8,7 @@ import { putEventBatch } from '../data/attempt-events.ts';
 import { getInvitation } from '../data/invitations.ts';
 import { getOrganisation } from '../data/organisations.ts';
 import { deadlineOf, dueAtOf } from '../domain/assessment.ts';
-import { DomainError, GoneError, NotFoundError } from '../domain/errors.ts';
+import { DomainError, GoneError } from '../domain/errors.ts';
 import { slotOfHandle } from '../domain/handles.ts';
 import { newUlid } from '../domain/ids.ts';
 import type { PageEvent, PageEventType } from '../domain/integrity.ts';
@@ -43,7 +43,10 @@ export async function inspectInvitation(invitationToken: string, now: Date) {
     getAssessment(inv.org, inv.assessmentId),
     getOrganisation(inv.org),
   ]);
-  if (!assessment) throw new NotFoundError('The assessment of this invitation');
+  // Deleted (its invitations are being removed): withdrawn, as a start says (claimForStart); a
+  // 404 is not an answer this route has.
+  if (!assessment)
+    throw new GoneError('revoked', 'This invitation was withdrawn by the employer.', locale);
   let started: { startedAt: string; deadline: string } | undefined;
   if (inv.status === 'started' && inv.startedAt) {
     // An extension records the attempt's new `due` on the invitation (with its due entry).
