@@ -235,7 +235,9 @@ describeInBrowser('the console for employers', () => {
     await capture(page, 'console-create');
     await page.getByRole('button', { name: 'Create assessment' }).click();
     await page.getByRole('heading', { name: 'Platform engineer screen' }).waitFor();
-    expect(await page.locator('main dl').innerText()).toContain('Security: 5 questions drawn from 5');
+    expect(await page.locator('main dl').innerText()).toContain(
+      'Security: 5 questions drawn from 5',
+    );
 
     // Invite two by pasting, by email: one reads Russian ("ru" on the line), one the default.
     await page.getByRole('link', { name: 'Invite candidates' }).click();
