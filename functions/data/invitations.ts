@@ -37,6 +37,8 @@ export interface Invitation extends InvitationMail {
   startedAt?: string;
   /** The attempt's current `due`, once an extension moved it (docs/state-machines.md). */
   dueAt?: string;
+  /** When its link was last replaced by a new one (resend): the older tokens no longer match. */
+  linkReplacedAt?: string;
   /** The internal invitation of an employer's preview: never listed, no usable token. */
   preview?: boolean;
   /** When its one reminder is due (its entry in the reminder index); see data/outbox.ts. */

@@ -102,8 +102,23 @@ export const MAX_REMIND_HOURS = 168;
 
 const Title = /* @__PURE__ */ (() => cleanText('name', { min: 1, max: 200 }))();
 const TimeLimit = /* @__PURE__ */ (() => z.int().check(z.gte(1), z.lte(600)))();
+/**
+ * The blueprint's rules run even when a section fails its schema (`when`), so one 400 names an
+ * overlap beside a bad title or count instead of only after they are fixed.
+ */
 const Sections = /* @__PURE__ */ (() =>
-  z.array(SectionInput).check(z.minLength(1), z.maxLength(26)))();
+  z.array(SectionInput).check(
+    z.minLength(1),
+    z.maxLength(26),
+    z.superRefine(
+      (sections: unknown, ctx) => {
+        if (!Array.isArray(sections)) return;
+        for (const i of blueprintRules(sections))
+          ctx.addIssue({ code: 'custom', message: i.message, path: i.path, input: sections });
+      },
+      { when: (payload) => Array.isArray(payload.value) },
+    ),
+  ))();
 const PassingScore = /* @__PURE__ */ (() => z.number().check(z.gte(0), z.lte(100), storable()))();
 const GracePeriod = /* @__PURE__ */ (() => z.int().check(z.gte(0), z.lte(300)))();
 const Instructions = /* @__PURE__ */ (() =>
@@ -215,9 +230,45 @@ export function sectionLength(s: SectionInput): {
 
 /** Rules a schema cannot express: sections may not overlap, the total is bounded. */
 export function checkBlueprint(input: Pick<CreateAssessmentInput, 'sections'>): void {
-  const issues: FieldIssue[] = [];
-  input.sections.forEach((s, i) => {
-    const at = (field: string) => `sections[${i}].${field}`;
+  const issues = blueprintIssues(input.sections);
+  if (issues.length) throw new ValidationError(issues);
+}
+
+const DIFFICULTIES: readonly unknown[] = [1, 2, 3, 'mixed'];
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The blueprint's rules over sections as sent, so that a request is told of these beside what
+ * its schema refuses (every invalid field in one answer): a section that is not an object, or a
+ * member of the wrong type, is left to the schema and judged here only by what it shows (an
+ * overlap needs a known area and difficulty; the total counts the lengths it can read).
+ */
+export function blueprintIssues(sections: readonly unknown[]): FieldIssue[] {
+  return blueprintRules(sections).map((i) => ({
+    path: i.path.reduce<string>(
+      (out, k) => (typeof k === 'number' ? `${out}[${k}]` : `${out}.${k}`),
+      'sections',
+    ),
+    message: i.message,
+  }));
+}
+
+/** The rules' findings, each with its path inside the sections list. */
+function blueprintRules(
+  sections: readonly unknown[],
+): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const read = sections.map((raw) => {
+    if (!isRecord(raw)) return undefined;
+    const area = (AREA_IDS as readonly unknown[]).includes(raw.area) ? raw.area : undefined;
+    const difficulty = raw.difficulty === undefined ? 'mixed' : raw.difficulty;
+    return { s: raw, area, difficulty: DIFFICULTIES.includes(difficulty) ? difficulty : undefined };
+  });
+  read.forEach((r, i) => {
+    if (!r) return;
+    const { s } = r;
+    const at = (field: string) => [i, field];
     if (s.mode === 'adaptive') {
       if (s.count !== undefined)
         issues.push({
@@ -225,11 +276,15 @@ export function checkBlueprint(input: Pick<CreateAssessmentInput, 'sections'>): 
           message:
             'An adaptive section has no fixed count: its length is set by minItems and maxItems (and targetStandardError).',
         });
-      const max = s.maxItems ?? Math.max(ADAPTIVE_DEFAULTS.maxItems, s.minItems ?? 0);
-      if (s.minItems !== undefined && s.minItems > max)
+      const min = typeof s.minItems === 'number' ? s.minItems : undefined;
+      const max =
+        typeof s.maxItems === 'number'
+          ? s.maxItems
+          : Math.max(ADAPTIVE_DEFAULTS.maxItems, min ?? 0);
+      if (min !== undefined && min > max)
         issues.push({
           path: at('minItems'),
-          message: `minItems (${s.minItems}) is more than maxItems (${max}).`,
+          message: `minItems (${min}) is more than maxItems (${max}).`,
         });
     } else {
       if (s.count === undefined)
@@ -241,25 +296,35 @@ export function checkBlueprint(input: Pick<CreateAssessmentInput, 'sections'>): 
             message: `${field} applies to an adaptive section only: add "mode": "adaptive", or remove it.`,
           });
     }
-    const d = s.difficulty ?? 'mixed';
-    input.sections.slice(0, i).forEach((p, j) => {
-      const pd = p.difficulty ?? 'mixed';
-      if (p.area === s.area && (pd === d || pd === 'mixed' || d === 'mixed')) {
+    if (r.area === undefined || r.difficulty === undefined) return;
+    const d = r.difficulty;
+    read.slice(0, i).forEach((p, j) => {
+      if (!p || p.area !== r.area || p.difficulty === undefined) return;
+      const pd = p.difficulty;
+      if (pd === d || pd === 'mixed' || d === 'mixed') {
         issues.push({
-          path: `sections[${i}]`,
+          path: [i],
           message: `Overlaps sections[${j}] (${p.area}, difficulty ${pd}): one question could be drawn twice. Merge them or use distinct difficulties.`,
         });
       }
     });
   });
-  const total = input.sections.reduce((n, s) => n + sectionLength(s).count, 0);
+  const lengthOf = (s: Record<string, unknown>) =>
+    s.mode === 'adaptive'
+      ? typeof s.maxItems === 'number'
+        ? s.maxItems
+        : Math.max(ADAPTIVE_DEFAULTS.maxItems, typeof s.minItems === 'number' ? s.minItems : 0)
+      : typeof s.count === 'number'
+        ? s.count
+        : 0;
+  const total = read.reduce((n, r) => n + (r ? lengthOf(r.s) : 0), 0);
   if (total > MAX_QUESTIONS_PER_ASSESSMENT) {
     issues.push({
-      path: 'sections',
+      path: [],
       message: `${total} questions in all (an adaptive section counts its maxItems); an assessment has at most ${MAX_QUESTIONS_PER_ASSESSMENT}.`,
     });
   }
-  if (issues.length) throw new ValidationError(issues);
+  return issues;
 }
 
 /** How many questions a section's frozen pool keeps: enough that two candidates rarely match. */

@@ -110,8 +110,8 @@ export class ForbiddenError extends DomainError {
 }
 
 export class UnauthorizedError extends DomainError {
-  constructor(message = 'A valid credential is required.') {
-    super('unauthorized', message);
+  constructor(message = 'A valid credential is required.', extra: Record<string, unknown> = {}) {
+    super('unauthorized', message, extra);
   }
 }
 

@@ -165,6 +165,16 @@ export function messageOf(issue: z.core.$ZodRawIssue): string {
 
 z.config({ localeError: messageOf });
 
+/**
+ * A schema's own message for a value that is there and wrong; a member left out is told what it
+ * takes by `messageOf` ("Required: a date and time such as ..."), which reads the schema's format
+ * and bounds: the finished issue no longer carries them, so `issuesOf` could only name its type.
+ */
+export const whenPresent =
+  (message: string) =>
+  (issue: { input?: unknown }): string | undefined =>
+    issue.input === undefined ? undefined : message;
+
 export { z };
 
 /** `sections[0].count` from zod's path segments. */

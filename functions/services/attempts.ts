@@ -106,6 +106,20 @@ export interface ClientInfo {
 
 export const INVALID_LINK =
   'This invitation link is not valid. Check that the whole link was copied.';
+
+/**
+ * The 401 for a token that does not match its invitation. When the employer has replaced the
+ * link since (resend), the old link from the first email is the likely cause: say so
+ * (`reason: replaced`), rather than send the candidate looking for a copying mistake.
+ */
+export function invalidLink(inv: { linkReplacedAt?: string } | undefined): UnauthorizedError {
+  return inv?.linkReplacedAt
+    ? new UnauthorizedError(
+        `This link was replaced by a newer one at ${inv.linkReplacedAt}: use the link in the most recent email, or ask the employer for it.`,
+        { reason: 'replaced' },
+      )
+    : new UnauthorizedError(INVALID_LINK);
+}
 const WRONG_TOKEN =
   'The attempt token does not match this attempt (a resume elsewhere replaces it).';
 
@@ -412,8 +426,7 @@ export async function startOrResume(
   for (let round = 0; round < 3; round++) {
     // Eventually consistent first: the claim below re-checks everything it read.
     const inv = await getInvitation(parsed.invitationId, round > 0);
-    if (!inv || !secretMatches(parsed.secret, inv.tokenHash))
-      throw new UnauthorizedError(INVALID_LINK);
+    if (!inv || !secretMatches(parsed.secret, inv.tokenHash)) throw invalidLink(inv);
     // Why the link is gone goes to the candidate in their language (`locale`).
     const locale = localeOr(inv.candidate.locale);
     if (inv.status === 'revoked')

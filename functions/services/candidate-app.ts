@@ -8,7 +8,7 @@ import { putEventBatch } from '../data/attempt-events.ts';
 import { getInvitation } from '../data/invitations.ts';
 import { getOrganisation } from '../data/organisations.ts';
 import { deadlineOf, dueAtOf } from '../domain/assessment.ts';
-import { DomainError, GoneError, NotFoundError, UnauthorizedError } from '../domain/errors.ts';
+import { DomainError, GoneError } from '../domain/errors.ts';
 import { slotOfHandle } from '../domain/handles.ts';
 import { newUlid } from '../domain/ids.ts';
 import type { PageEvent, PageEventType } from '../domain/integrity.ts';
@@ -16,7 +16,7 @@ import { localeOr } from '../domain/locales.ts';
 import { findArea } from '../domain/taxonomy.ts';
 import { parseInvitationToken, secretMatches } from '../domain/tokens.ts';
 import { shownItems } from './adaptive-attempts.ts';
-import { candidateAttempt, INVALID_LINK } from './attempts.ts';
+import { candidateAttempt, invalidLink } from './attempts.ts';
 import { RETENTION_DAYS } from './retention.ts';
 
 /**
@@ -27,9 +27,7 @@ import { RETENTION_DAYS } from './retention.ts';
 export async function inspectInvitation(invitationToken: string, now: Date) {
   const parsed = parseInvitationToken(invitationToken);
   const inv = parsed ? await getInvitation(parsed.invitationId) : undefined;
-  if (!parsed || !inv || !secretMatches(parsed.secret, inv.tokenHash)) {
-    throw new UnauthorizedError(INVALID_LINK);
-  }
+  if (!parsed || !inv || !secretMatches(parsed.secret, inv.tokenHash)) throw invalidLink(inv);
   // The candidate app says why the link is gone in the candidate's language.
   const locale = localeOr(inv.candidate.locale);
   if (inv.status === 'revoked') {
@@ -45,7 +43,10 @@ export async function inspectInvitation(invitationToken: string, now: Date) {
     getAssessment(inv.org, inv.assessmentId),
     getOrganisation(inv.org),
   ]);
-  if (!assessment) throw new NotFoundError('The assessment of this invitation');
+  // Deleted (its invitations are being removed): withdrawn, as a start says (claimForStart); a
+  // 404 is not an answer this route has.
+  if (!assessment)
+    throw new GoneError('revoked', 'This invitation was withdrawn by the employer.', locale);
   let started: { startedAt: string; deadline: string } | undefined;
   if (inv.status === 'started' && inv.startedAt) {
     // An extension records the attempt's new `due` on the invitation (with its due entry).

@@ -235,7 +235,9 @@ describeInBrowser('the console for employers', () => {
     await capture(page, 'console-create');
     await page.getByRole('button', { name: 'Create assessment' }).click();
     await page.getByRole('heading', { name: 'Platform engineer screen' }).waitFor();
-    expect(await page.locator('main dl').innerText()).toContain('Security: 5 of 5');
+    expect(await page.locator('main dl').innerText()).toContain(
+      'Security: 5 questions drawn from 5',
+    );
 
     // Invite two by pasting, by email: one reads Russian ("ru" on the line), one the default.
     await page.getByRole('link', { name: 'Invite candidates' }).click();
@@ -519,7 +521,7 @@ describeInBrowser('the console for employers', () => {
     await page.getByRole('heading', { name: 'Lifecycle screen' }).waitFor();
     const facts = await page.locator('main dl').innerText();
     expect(facts).toContain('25 minutes');
-    expect(facts).toContain('Collaboration: 1 of 1');
+    expect(facts).toContain('Collaboration: 1 question drawn from 1');
     expect(facts).toContain('48 hours before a link expires');
     expect(await read()).toMatchObject({
       title: 'Lifecycle screen',

@@ -244,6 +244,12 @@ describe('archive, delete and clone', () => {
     expect(
       (await api.request('GET', `/v1/assessments/${a.assessmentId}`, { token: employer })).status,
     ).toBe(404);
+    // The candidate's intro, before the invitations go: withdrawn (it was an undeclared 404).
+    const intro = await api.request('POST', '/v1/invitations/inspect', {
+      body: { invitationToken: inv.token },
+    });
+    expect(intro.status).toBe(410);
+    expect(intro.body.reason).toBe('revoked');
     const late = await start(inv.token);
     expect(late.status).toBe(410);
     expect(late.body.reason).toBe('revoked');

@@ -361,6 +361,15 @@ describe('resend', () => {
     const [inv] = await invite(assessmentId, [{ name: 'Ida', email: ida }]);
     await drain();
 
+    // A wrong secret before the resend: the plain 401, no reason.
+    const [id, secret] = inv!.token.split('.') as [string, string];
+    const wrong = `${secret.startsWith('A') ? 'B' : 'A'}${secret.slice(1)}`;
+    const typo = await api.request('POST', '/v1/invitations/inspect', {
+      body: { invitationToken: `${id}.${wrong}` },
+    });
+    expect(typo.status).toBe(401);
+    expect(typo.body.reason).toBeUndefined();
+
     const res = await api.request('POST', `/v1/invitations/${inv!.invitationId}/resend`, {
       token: employer,
     });
@@ -368,10 +377,18 @@ describe('resend', () => {
     expect(res.body).toMatchObject({ emailed: true, status: 'pending' });
     expect(res.body.token).not.toBe(inv!.token);
 
+    // The first email's link: 401 saying it was replaced (not "check the whole link was copied").
     const old = await api.request('POST', '/v1/attempts', {
       body: { invitationToken: inv!.token },
     });
     expect(old.status).toBe(401);
+    expect(old.body.reason).toBe('replaced');
+    expect(old.body.detail).toMatch(/replaced by a newer one .*most recent email/);
+    const oldInspected = await api.request('POST', '/v1/invitations/inspect', {
+      body: { invitationToken: inv!.token },
+    });
+    expect(oldInspected.status).toBe(401);
+    expect(oldInspected.body.reason).toBe('replaced');
 
     await drain();
     const mails = await mailTo(ida);

@@ -17,6 +17,7 @@ import {
   drawQuestions,
   type Section,
   sectionLength,
+  UpdateAssessmentInput,
 } from '../../functions/domain/assessment.ts';
 import type { ValidationError } from '../../functions/domain/errors.ts';
 import { expectedScore } from '../../functions/domain/irt-model.ts';
@@ -28,6 +29,7 @@ import {
   responsesByOwner,
   versionKey,
 } from '../../functions/domain/response-records.ts';
+import { parseOrThrow, type z } from '../../functions/domain/z.ts';
 
 const item = (
   questionId: string,
@@ -175,14 +177,20 @@ describe('a profile with an adaptive area', () => {
 });
 
 describe('the adaptive blueprint', () => {
+  /** The paths refused, by the request's schema and by `checkBlueprint` alike. */
   const check = (sections: unknown[]) => {
-    const input = CreateAssessmentInput.parse({ title: 't', timeLimitMinutes: 30, sections });
-    try {
-      checkBlueprint(input);
-      return [];
-    } catch (err) {
-      return (err as ValidationError).issues.map((i) => i.path);
-    }
+    const body = { title: 't', timeLimitMinutes: 30, sections };
+    const paths = (run: () => unknown) => {
+      try {
+        run();
+        return [];
+      } catch (err) {
+        return (err as ValidationError).issues.map((i) => i.path);
+      }
+    };
+    const bySchema = paths(() => parseOrThrow(CreateAssessmentInput, body));
+    expect(paths(() => checkBlueprint(body as CreateAssessmentInput))).toEqual(bySchema);
+    return bySchema;
   };
 
   it('fills in defaults: at least 5 items, at most 20, stop at a standard error of 0.4', () => {
@@ -232,6 +240,54 @@ describe('the adaptive blueprint', () => {
         { area: 'security', count: 3, difficulty: 2 },
       ]),
     ).toEqual(['sections[1]']);
+  });
+
+  it('names an overlap in the same 400 as what the schema refuses, not only once the rest is fixed', () => {
+    const refused = (body: unknown, schema: z.ZodMiniType = CreateAssessmentInput) => {
+      try {
+        parseOrThrow(schema, body);
+        return [];
+      } catch (err) {
+        return (err as ValidationError).issues.map((i) => i.path);
+      }
+    };
+    const overlapping = [
+      { area: 'microservices', count: 40 },
+      { area: 'microservices', count: 10 },
+    ];
+    expect(refused({ title: 'Bell\u0007', timeLimitMinutes: 60, sections: overlapping })).toEqual([
+      'title',
+      'sections[1]',
+    ]);
+    expect(
+      refused({
+        title: '',
+        timeLimitMinutes: 0,
+        sections: [...overlapping, { area: 'nope', count: 0 }],
+      }),
+    ).toEqual([
+      'title',
+      'timeLimitMinutes',
+      'sections[2].area',
+      'sections[2].count',
+      'sections[1]',
+    ]);
+    // A section the schema refuses is judged by what it shows: its overlap, its misplaced count.
+    expect(
+      refused({
+        title: 't',
+        timeLimitMinutes: 10,
+        sections: [
+          { area: 'security', count: 'x' },
+          5,
+          { area: 'security', mode: 'adaptive', count: 3 },
+        ],
+      }),
+    ).toEqual(['sections[0].count', 'sections[1]', 'sections[2].count', 'sections[2]']);
+    expect(refused({ title: 5, sections: overlapping }, UpdateAssessmentInput)).toEqual([
+      'title',
+      'sections[1]',
+    ]);
   });
 
   it('draws questions only for fixed sections, as before', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import type { ValidationError } from '../../functions/domain/errors.ts';
 import { issuesOf, parseOrThrow } from '../../functions/domain/z.ts';
+import { CreateInvitationsBody } from '../../functions/http/schemas/assessments.ts';
 
 const schema = z.strictObject({
   title: z.string(),
@@ -72,6 +73,24 @@ describe('validation messages', () => {
       'key: Must be an object with value.',
       'question: Must be an object with id, area, type and 2 more members.',
       'meta: Must be an object.',
+    ]);
+  });
+
+  it('say what a missing member takes also where its schema has its own message for a wrong value', () => {
+    const refused = (body: unknown) => {
+      try {
+        parseOrThrow(CreateInvitationsBody(), body);
+        return [];
+      } catch (err) {
+        return (err as ValidationError).issues.map((i) => `${i.path}: ${i.message}`);
+      }
+    };
+    // The request a console user sent by the API: before, "expiresAt: Required: text.".
+    expect(refused({ candidates: [{ name: 'Ada' }] })).toEqual([
+      'expiresAt: Required: a date and time such as 2026-01-31T09:00:00Z.',
+    ]);
+    expect(refused({ candidates: [{ name: 'Ada' }], expiresAt: 'tomorrow' })).toEqual([
+      'expiresAt: expiresAt is an ISO-8601 date-time, e.g. 2026-12-31T23:59:00Z.',
     ]);
   });
 

@@ -28,6 +28,8 @@ const en = {
   noToken:
     'This page needs the link from your invitation. Open the link exactly as you received it.',
   invalidLink: 'This invitation link is not valid. Check that the whole link was copied.',
+  replacedLink:
+    'This link was replaced by a newer one. Open the link in the most recent email from the employer, or ask them for it.',
   goneRevoked: 'This invitation was withdrawn by the employer.',
   goneExpired: 'This invitation has expired. Ask the employer for a new link.',
   goneFinished: 'This assessment has already finished: it was submitted or its time ran out.',
@@ -241,6 +243,8 @@ const ru: Messages = {
   noToken:
     'Для этой страницы нужна ссылка из приглашения. Откройте ссылку в точности такой, какой её получили.',
   invalidLink: 'Ссылка приглашения недействительна. Проверьте, что она скопирована целиком.',
+  replacedLink:
+    'Эта ссылка заменена новой. Откройте ссылку из последнего письма работодателя или попросите её у него.',
   goneRevoked: 'Работодатель отозвал это приглашение.',
   goneExpired: 'Срок действия приглашения истёк. Попросите у работодателя новую ссылку.',
   goneFinished: 'Это задание уже завершено: ответы отправлены или время вышло.',

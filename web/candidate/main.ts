@@ -264,7 +264,8 @@ function areaName(id: string) {
 // ---- errors ----
 
 function problemMessage(res: ApiResponse): string {
-  if (res.status === 401) return m().invalidLink;
+  if (res.status === 401)
+    return res.body?.reason === 'replaced' ? m().replacedLink : m().invalidLink;
   if (res.status === 410) {
     const reason = res.body?.reason;
     return reason === 'revoked'

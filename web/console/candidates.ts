@@ -57,21 +57,30 @@ const HEADERS: Readonly<Record<string, Column>> = {
   id: 'externalId',
 };
 
-const columnOf = (cell: string): Column | undefined =>
-  HEADERS[cell.trim().toLowerCase().replace(/_/g, ' ')] ??
-  HEADERS[
-    cell
-      .trim()
-      .toLowerCase()
-      .replace(/[\s_-]/g, '')
-  ];
+/** A heading as compared: case, spaces, hyphens and underscores ignored ("E-mail Address"). */
+const headingKey = (cell: string) =>
+  cell
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]/g, '');
+const BY_KEY: ReadonlyMap<string, Column> = new Map(
+  Object.entries(HEADERS).map(([heading, column]) => [headingKey(heading), column]),
+);
+const columnOf = (cell: string): Column | undefined => BY_KEY.get(headingKey(cell));
 
-/** A header row: every non-empty cell names a column, and one of them is name or email. */
-function headerOf(cells: readonly string[]): (Column | undefined)[] | undefined {
+/**
+ * A header row: a cell names the name or email column and no cell is an address. Its other
+ * headings are columns the console reads, or (`unknown`) headings it does not know, each a
+ * problem of line 1 rather than a reason to take the header row for a candidate.
+ */
+function headerOf(
+  cells: readonly string[],
+): { columns: (Column | undefined)[]; unknown: string[] } | undefined {
   const columns = cells.map(columnOf);
-  const named = cells.filter((c) => c.trim() !== '');
-  if (!named.length || columns.filter(Boolean).length !== named.length) return undefined;
-  return columns.includes('name') || columns.includes('email') ? columns : undefined;
+  if (cells.some((c) => c.includes('@'))) return undefined;
+  if (!columns.includes('name') && !columns.includes('email')) return undefined;
+  const unknown = cells.filter((c, i) => c.trim() !== '' && !columns[i]).map((c) => c.trim());
+  return { columns, unknown };
 }
 
 /** A language code in a pasted row: `de`, `en-GB`, `ru_RU`. */
@@ -140,7 +149,8 @@ function fromColumns(
  * byte order mark; reading either as UTF-8 (what `File.text()` does) turns "José" into "Jos�",
  * which would be sent and stored as the candidate's name. A byte order mark says the encoding;
  * otherwise bytes that are not UTF-8 are read as Windows-1252 (and the screen says so: a file
- * from a Russian Excel, Windows-1251, then needs saving as "CSV UTF-8").
+ * from a Russian Excel, Windows-1251, then needs saving as "CSV UTF-8"). A file that is not text
+ * at all (`binary`: an Excel workbook chosen instead of its CSV) gives no text.
  */
 export function csvText(bytes: Uint8Array): { text: string; encoding: string } {
   const as = (encoding: string, fatal = false) => ({
@@ -153,6 +163,9 @@ export function csvText(bytes: Uint8Array): { text: string; encoding: string } {
     return { text: '', encoding: bom.encoding };
   }
   if (bom) return as(bom.encoding);
+  // No text file without a byte order mark holds a NUL: a workbook (.xlsx is a zip, .xls an OLE
+  // file) or another binary file, whose bytes read as Windows-1252 would fill the list with junk.
+  if (bytes.subarray(0, 8192).includes(0)) return { text: '', encoding: 'binary' };
   try {
     return as('utf-8', true);
   } catch {
@@ -175,7 +188,13 @@ export function parseCandidates(text: string): ParsedCandidates {
   result.data.forEach((cells, index) => {
     const line = lines[index] ?? index + 1;
     if (index === 0) {
-      columns = headerOf(cells);
+      const header = headerOf(cells);
+      columns = header?.columns;
+      for (const heading of header?.unknown ?? [])
+        problems.push({
+          line,
+          message: `the column "${heading}" is not one the console reads (name, email, locale, extraTimePercent, externalId): remove it, or empty its heading to leave it out.`,
+        });
       if (columns) return;
     }
     const row = columns

@@ -119,7 +119,7 @@ function assessmentFacts(a: Assessment) {
     h('dd', {}, String(a.questionCount)),
     h('dt', {}, m().sectionsHeading),
     h('dd', {}, sectionsList(a)),
-    a.passingScore !== undefined ? h('dt', {}, m().passingScoreLabel) : null,
+    a.passingScore !== undefined ? h('dt', {}, m().passingScoreFact) : null,
     a.passingScore !== undefined ? h('dd', {}, String(a.passingScore)) : null,
     h('dt', {}, m().resultsToCandidate),
     h('dd', {}, a.showResultToCandidate ? m().yes : m().no),
@@ -140,7 +140,7 @@ function assessmentFacts(a: Assessment) {
   );
 }
 
-/** Each section: area, count of pool size, difficulty. */
+/** Each section: area, how many questions drawn from a pool of how many, difficulty. */
 export function sectionsList(a: Assessment) {
   return h(
     'ul',
@@ -696,12 +696,14 @@ export async function showInvite(id: string) {
     const f = file.files?.[0];
     if (!f) return;
     const read = csvText(new Uint8Array(await f.arrayBuffer()));
-    const unreadable = read.encoding.startsWith('utf-32');
+    const unreadable = read.encoding.startsWith('utf-32') || read.encoding === 'binary';
     if (!unreadable) text.value = read.text;
     const hint = document.getElementById('candidates-file-hint');
     if (hint) {
       hint.textContent = unreadable
-        ? m().csvUtf32
+        ? read.encoding === 'binary'
+          ? m().csvBinary
+          : m().csvUtf32
         : read.encoding === 'windows-1252'
           ? m().csvLegacy
           : m().csvHint;

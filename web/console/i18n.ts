@@ -66,7 +66,8 @@ const en = {
   invitationsTab: 'Invitations',
   resultsTab: 'Results',
   sectionFact: (area: string, count: number, difficulty: string, pool: number) =>
-    `${area}: ${count} of ${pool} (${difficulty})`,
+    `${area}: ${plural('en', count, { one: '# question', other: '# questions' })} drawn from ${pool} — difficulty: ${difficulty}`,
+  passingScoreFact: 'Passing score',
   resultsToCandidate: 'Result shown to candidates',
   firstStartColumn: 'First attempt started',
   remindFact: (hours: number) =>
@@ -253,6 +254,8 @@ const en = {
   csvHint: 'Its rows replace the text above, where you can check them.',
   csvUtf32:
     'This file is UTF-32, which the console cannot read; nothing was taken from it. Save it as "CSV UTF-8" and choose it again.',
+  csvBinary:
+    'This file is not a CSV file (an Excel workbook, perhaps); nothing was taken from it. In Excel choose File, Save As, "CSV UTF-8 (Comma delimited)", and choose that file.',
   csvLegacy:
     'This file is not UTF-8, so it was read as Windows-1252 (Western European). If names look wrong, save it from Excel as "CSV UTF-8" and choose it again.',
   candidatesFound: (n: number, byLanguage: string[]) =>

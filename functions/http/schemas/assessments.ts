@@ -8,7 +8,7 @@ import { LOCALES } from '../../domain/locales.ts';
 import { notReserved } from '../../domain/reserved.ts';
 import { AREA_IDS } from '../../domain/taxonomy.ts';
 import { cleanText } from '../../domain/text.ts';
-import { once } from '../../domain/z.ts';
+import { once, whenPresent } from '../../domain/z.ts';
 import { Candidate } from './candidate-details.ts';
 
 export {
@@ -109,7 +109,7 @@ export const CandidateInput = /* @__PURE__ */ once(() =>
 const ExpiresAt = /* @__PURE__ */ once(() =>
   z.iso.datetime({
     offset: true,
-    error: 'expiresAt is an ISO-8601 date-time, e.g. 2026-12-31T23:59:00Z.',
+    error: whenPresent('expiresAt is an ISO-8601 date-time, e.g. 2026-12-31T23:59:00Z.'),
   }),
 );
 

@@ -77,8 +77,12 @@ export const ProblemSchema = z
     ),
     reason: z.optional(
       z
-        .enum(['expired', 'revoked', 'finished'])
-        .check(z.describe('410: why the invitation is gone.')),
+        .enum(['expired', 'revoked', 'finished', 'replaced'])
+        .check(
+          z.describe(
+            '410: why the invitation is gone (expired, revoked, finished). 401 of an invitation link: replaced, when the employer has sent a newer link since (the older one no longer works).',
+          ),
+        ),
     ),
     locale: z.optional(
       z

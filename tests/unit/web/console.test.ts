@@ -226,6 +226,33 @@ describe('candidates pasted or uploaded', () => {
     ]);
   });
 
+  it('reads headings as HR systems export them, and names a column it does not read', () => {
+    // Before: "E-mail Address" was not a heading, so the header row became a candidate whose
+    // address "E-mail Address" was refused, and every row was guessed.
+    expect(parseCandidates('Full Name;E-mail Address\nAda;ada@example.test\n')).toEqual({
+      candidates: [{ name: 'Ada', email: 'ada@example.test', line: 2 }],
+      problems: [],
+    });
+    const { candidates, problems } = parseCandidates(
+      'Name,Email,Department\nAda,ada@example.test,R&D\nAlan,alan@example.test,\n',
+    );
+    expect(candidates).toEqual([
+      { name: 'Ada', email: 'ada@example.test', line: 2 },
+      { name: 'Alan', email: 'alan@example.test', line: 3 },
+    ]);
+    expect(problems).toEqual([
+      {
+        line: 1,
+        message:
+          'the column "Department" is not one the console reads (name, email, locale, extraTimePercent, externalId): remove it, or empty its heading to leave it out.',
+      },
+    ]);
+    // A first line with an address is a candidate, whatever its other cells say.
+    expect(parseCandidates('Name, name@example.test').candidates).toEqual([
+      { name: 'Name', email: 'name@example.test', line: 1 },
+    ]);
+  });
+
   it('says, by line, what is wrong: a bad or repeated email, an empty row', () => {
     const { problems } = parseCandidates(
       'Ada, ada@example\nGrace, g@example.com\nGrace again, G@example.com\n,,\n"",x',
@@ -282,6 +309,15 @@ describe('candidates pasted or uploaded', () => {
     const utf32be = new Uint8Array([0, 0, 0xfe, 0xff, 0, 0, 0, 0x41]);
     expect(csvText(utf32le)).toEqual({ text: '', encoding: 'utf-32le' });
     expect(csvText(utf32be)).toEqual({ text: '', encoding: 'utf-32be' });
+  });
+
+  it('reads nothing from a file that is not text (an Excel workbook chosen instead of its CSV)', () => {
+    // Before: read as Windows-1252, the workbook's bytes filled the list with lines of junk.
+    const xlsx = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00]);
+    const xls = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]);
+    const anyBytes = Uint8Array.from({ length: 512 }, (_, i) => i % 256);
+    for (const bytes of [xlsx, xls, anyBytes])
+      expect(csvText(bytes)).toEqual({ text: '', encoding: 'binary' });
   });
 
   it(`refuses more than ${MAX_CANDIDATES} at a time`, () => {
@@ -342,6 +378,18 @@ describe('the console’s words', () => {
   it('count minutes of more time in the right number', () => {
     expect(CATALOGUE.en.extended('Ada', 1)).toBe('Ada has 1 more minute.');
     expect(CATALOGUE.en.extended('Ada', 15)).toBe('Ada has 15 more minutes.');
+  });
+
+  it('state an assessment’s sections and pass mark as facts, not as the form’s labels', () => {
+    // Before: "Microservices: 3 of 15 (Hard (3))" beside "Passing score (optional)".
+    const m = CATALOGUE.en;
+    expect(m.sectionFact('Microservices', 3, m.difficulty(3), 15)).toBe(
+      'Microservices: 3 questions drawn from 15 — difficulty: Hard (3)',
+    );
+    expect(m.sectionFact('Security', 1, m.difficultyMixed, 20)).toBe(
+      'Security: 1 question drawn from 20 — difficulty: Mixed',
+    );
+    expect(m.passingScoreFact).toBe('Passing score');
   });
 
   it('say which column of a candidate’s line the server refused, in words', () => {
