@@ -918,6 +918,19 @@ describeInBrowser('the console for employers', () => {
     await dialog.getByRole('button', { name: 'OK' }).click();
     expect(await dialog.isVisible()).toBe(true);
     expect(await dialog.locator('input[name=reason]:invalid').count()).toBe(1);
+    // What the browser says of it is the console's words, not "Please match the requested
+    // format."; the minutes say their range and what they change.
+    expect(
+      await dialog
+        .locator('input[name=reason]')
+        .evaluate((e) => (e as unknown as { validationMessage: string }).validationMessage),
+    ).toBe('Reason (kept in the audit trail): write some words; spaces alone are not enough.');
+    await expect
+      .poll(() => dialog.getByLabel('Minutes to add').getAttribute('aria-describedby'))
+      .toBeTruthy();
+    expect(await dialog.locator('.hint').innerText()).toBe(
+      'From 1 to 600, added to the time the candidate has now. Their page shows the new time with their next saved answer, or when the old time runs out.',
+    );
     await dialog.getByLabel(/^Reason/).fill('r'.repeat(600));
     expect((await dialog.getByLabel(/^Reason/).inputValue()).length).toBe(500);
     await dialog.getByLabel(/^Reason/).fill('Fire alarm in the building');

@@ -58,6 +58,8 @@ export interface DialogField {
   /** For text: at least one character that is not a space (a reason, not blanks). */
   notBlank?: boolean;
   value?: string;
+  /** What the field takes, under it (and read with it): its range, what it changes. */
+  hint?: string;
 }
 
 /**
@@ -82,16 +84,33 @@ export async function formDialog(
       // The browser refuses a value of only spaces before the dialog closes.
       pattern: f.notBlank ? '.*\\S.*' : undefined,
       value: f.value,
+      'aria-describedby': f.hint ? `${id}-${f.name}-hint` : undefined,
       ...(f.type === 'number' ? { inputmode: 'numeric', class: 'short' } : {}),
     }),
   );
+  // Said in words, not the browser's "Please match the requested format."
+  fields.forEach((f, i) => {
+    const input = inputs[i]!;
+    if (!f.notBlank) return;
+    input.addEventListener('input', () =>
+      input.setCustomValidity(
+        input.value !== '' && input.value.trim() === '' ? m().notBlank(f.label) : '',
+      ),
+    );
+  });
   const form = h(
     'form',
     { method: 'dialog' },
     h('h2', { id: `${id}-title` }, title),
     text ? h('p', { id: `${id}-text` }, text) : null,
     ...fields.map((f, i) =>
-      h('div', { class: 'field' }, h('label', { for: `${id}-${f.name}` }, f.label), inputs[i]!),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: `${id}-${f.name}` }, f.label),
+        inputs[i]!,
+        f.hint ? h('p', { class: 'hint', id: `${id}-${f.name}-hint` }, f.hint) : null,
+      ),
     ),
     h(
       'p',

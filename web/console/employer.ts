@@ -470,6 +470,7 @@ function invitationActions(
             min: 1,
             max: 600,
             value: '10',
+            hint: m().extendMinutesHint,
           },
           {
             name: 'reason',

@@ -217,6 +217,9 @@ const en = {
   extendOf: (who: string) => `More time for ${who}`,
   extendHeading: (who: string) => `More time for ${who}`,
   extendMinutes: 'Minutes to add',
+  extendMinutesHint:
+    'From 1 to 600, added to the time the candidate has now. Their page shows the new time with their next saved answer, or when the old time runs out.',
+  notBlank: (label: string) => `${label}: write some words; spaces alone are not enough.`,
   extendReason: 'Reason (kept in the audit trail)',
   extended: (who: string, minutes: number) =>
     `${who} has ${plural('en', minutes, { one: '# more minute', other: '# more minutes' })}.`,
