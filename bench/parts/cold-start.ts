@@ -94,6 +94,17 @@ const folderOf = (path: string): string => {
   return [m[1], ...dirs.slice(0, 2)].join('/');
 };
 
+/** The `n` packages (or project folders) of a build's entry output with the most minified bytes. */
+export function largestPackages(meta: Metafile, n: number): PackageShare[] {
+  const out = Object.values(meta.outputs).find((o) => o.entryPoint);
+  const byPackage = new Map<string, number>();
+  for (const [path, input] of Object.entries(out?.inputs ?? {})) {
+    const p = packageOf(path);
+    byPackage.set(p, (byPackage.get(p) ?? 0) + input.bytesInOutput);
+  }
+  return top(byPackage, n);
+}
+
 function top(map: Map<string, number>, n: number): PackageShare[] {
   return [...map]
     .sort((a, b) => b[1] - a[1])
@@ -141,17 +152,14 @@ export async function buildBundle(entry: string, outDir: string): Promise<Bundle
   built.add(outfile);
   const out = Object.values(res.metafile.outputs).find((o) => o.entryPoint);
   if (!out) throw new Error(`esbuild produced no entry output for ${entry}`);
-  const byPackage = new Map<string, number>();
   const byFolder = new Map<string, number>();
   const byFile = new Map<string, number>();
   for (const [path, input] of Object.entries(out.inputs)) {
-    const p = packageOf(path);
-    byPackage.set(p, (byPackage.get(p) ?? 0) + input.bytesInOutput);
     const f = folderOf(path);
     byFolder.set(f, (byFolder.get(f) ?? 0) + input.bytesInOutput);
     byFile.set(path, input.bytesInOutput);
   }
-  const topPackages = top(byPackage, 10);
+  const topPackages = largestPackages(res.metafile, 10);
   const pulledInBy: Record<string, string[]> = {};
   for (const p of topPackages.slice(0, 6)) {
     if (p.name.startsWith('functions/') || p.name.startsWith('bench/')) continue;

@@ -11,6 +11,7 @@ import type { IConstruct } from 'constructs';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_LIMIT_BYTES } from '../../bench/harness.ts';
+import { largestPackages } from '../../bench/parts/cold-start.ts';
 import { completedAttemptOf } from '../../functions/data/stream-records.ts';
 import { TABLE_SCHEMA } from '../../functions/data/table.ts';
 import { type FunctionGroup, isStaff, routeKey } from '../../functions/http/route-types.ts';
@@ -30,25 +31,6 @@ import {
   STREAM_FILTERS,
 } from '../../infra/aws/stack.ts';
 import { fixtureWebDist, synthesize, unacknowledged, type ValidationReport } from './synth.ts';
-
-/** A bundle's minified bytes by npm package (or project folder), the six largest. */
-function largestPackages(meta: {
-  inputs: Record<string, unknown>;
-  outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
-}): string {
-  const by = new Map<string, number>();
-  for (const out of Object.values(meta.outputs))
-    for (const [file, { bytesInOutput }] of Object.entries(out.inputs)) {
-      const name =
-        /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? file.replace(/\/[^/]+$/, '');
-      by.set(name, (by.get(name) ?? 0) + bytesInOutput);
-    }
-  return [...by]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 6)
-    .map(([n, b]) => `${n} ${(b / 1024).toFixed(1)} KB`)
-    .join(', ');
-}
 
 const CORS_ORIGIN = 'https://app.example.com';
 const GROUPS = [...new Set(ROUTES.map((r) => r.group))];
@@ -931,7 +913,9 @@ describe('bundling', () => {
       const bytes = Buffer.byteLength(code);
       expect(
         bytes,
-        `${name}: ${(bytes / 1024).toFixed(1)} KB (${largestPackages(built.metafile)})`,
+        `${name}: ${(bytes / 1024).toFixed(1)} KB (${largestPackages(built.metafile, 6)
+          .map((p) => `${p.name} ${(p.bytes / 1024).toFixed(1)} KB`)
+          .join(', ')})`,
       ).toBeLessThanOrEqual(BUNDLE_LIMIT_BYTES);
       expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
       expect(code, 'the AWS SDK is bundled, not imported').not.toMatch(
