@@ -6,7 +6,7 @@
  * overwrites across files").
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ApiResponse, useTestApi } from './support.ts';
+import { importFinished, useTestApi } from './support.ts';
 
 const api = useTestApi();
 let author: string;
@@ -42,15 +42,7 @@ const promptOf = async (id: string) =>
   };
 
 /** Poll an import until it has finished. */
-async function finished(importId: string): Promise<ApiResponse> {
-  const until = Date.now() + 60_000;
-  for (;;) {
-    const res = await api.request('GET', `/v1/imports/${importId}`, { token: author });
-    if (res.status !== 200 || ['succeeded', 'failed'].includes(res.body.status)) return res;
-    if (Date.now() > until) throw new Error(`import still ${res.body.status}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const finished = (importId: string) => importFinished(api, `/v1/imports/${importId}`, author);
 
 describe('an id that another bank holds', () => {
   it('is a 409 naming both banks when the content differs, and nothing of the upload is stored', async () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestApi } from './support.ts';
+import { importFinished, useTestApi } from './support.ts';
 
 const api = useTestApi();
 let author: string;
@@ -155,16 +155,8 @@ describe('uploading Moodle XML', () => {
 });
 
 /** Poll an import until it has finished. */
-async function finished(location: string, timeoutMs = 60_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await api.request('GET', location, { token: author });
-    if (res.status !== 200 || ['succeeded', 'failed'].includes(res.body.status)) return res;
-    if (Date.now() > until)
-      throw new Error(`import still ${res.body.status} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const finished = (location: string, timeoutMs = 60_000) =>
+  importFinished(api, location, author, timeoutMs);
 
 describe('a Moodle upload imported by the import job', () => {
   it('reads the file as the request would (bank, skipUnsupported) and shows its warnings and skipped questions on the import', async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assay, SPAWN_TIMEOUT } from '../unit/cli-run.ts';
-import { type ApiResponse, useTestApi } from './support.ts';
+import { importFinished, useTestApi } from './support.ts';
 
 process.env.IMPORT_CLEANUP_DELAY_MS = '100';
 
@@ -49,15 +49,7 @@ const upload = (doc: unknown, headers: Record<string, string> = {}) =>
 
 const get = (id: string) => api.request('GET', `/v1/questions/${id}`, { token: author });
 
-async function follow(location: string): Promise<ApiResponse> {
-  const until = Date.now() + 60_000;
-  for (;;) {
-    const res = await api.request('GET', location, { token: author });
-    if (res.status !== 200 || ['succeeded', 'failed'].includes(res.body.status)) return res;
-    if (Date.now() > until) throw new Error(`import still ${res.body.status}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const follow = (location: string) => importFinished(api, location, author);
 
 const securityCount = async () => {
   const res = await api.request('GET', '/v1/areas', { token: author });

@@ -123,3 +123,20 @@ export async function withRetryAfter(
 /** How long a client waits before try `attempt + 1`: Retry-After, doubled per refusal, x4 at most. */
 export const backoffMs = (retryAfterSeconds: number, attempt: number) =>
   retryAfterSeconds * 1000 * Math.min(2 ** (attempt - 1), 4) * (1 + Math.random() / 4);
+
+/** Poll an import's status (`GET /v1/imports/{id}`) until it has succeeded or failed, or answers other than 200. */
+export async function importFinished(
+  api: TestApi,
+  location: string,
+  token: string,
+  timeoutMs = 60_000,
+): Promise<ApiResponse> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await api.request('GET', location, { token });
+    if (res.status !== 200 || ['succeeded', 'failed'].includes(res.body.status)) return res;
+    if (Date.now() > until)
+      throw new Error(`import still ${res.body.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
