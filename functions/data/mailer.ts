@@ -11,9 +11,12 @@
  * ask `mailConfigured()` (the employer's) carry neither client.
  */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { displayName, mailboxHeader } from '../domain/mailbox.ts';
 
 export interface OutgoingMail {
   to: string;
+  /** Display name for the To header (the candidate's, when the employer gave one). */
+  toName?: string;
   /** Display name for the From header (the organisation's); the address is `MAIL_FROM`. */
   fromName: string;
   replyTo?: string;
@@ -35,12 +38,11 @@ export class PermanentMailError extends Error {
 /** Whether this deployment sends mail at all. */
 export const mailConfigured = () => Boolean(process.env.MAIL_FROM);
 
-/** `"Name" <address>` with the name quoted as RFC 5322 wants (quotes and backslashes escaped). */
-function fromHeader(name: string): string {
+/** The sender's address, `MAIL_FROM`. */
+function fromAddress(): string {
   const address = process.env.MAIL_FROM;
   if (!address) throw new Error('MAIL_FROM is not set: this deployment sends no mail.');
-  const clean = name.replace(/[\r\n]+/g, ' ').slice(0, 120);
-  return `"${clean.replace(/(["\\])/g, '\\$1')}" <${address}>`;
+  return address;
 }
 
 let ses: SESv2Client | undefined;
@@ -59,8 +61,9 @@ async function viaSes(m: OutgoingMail, configurationSet: string): Promise<string
   try {
     const out = await ses.send(
       new SendEmailCommand({
-        FromEmailAddress: fromHeader(m.fromName),
-        Destination: { ToAddresses: [m.to] },
+        // SES takes ASCII only in these: a name in any other script goes as encoded words.
+        FromEmailAddress: mailboxHeader(m.fromName, fromAddress()),
+        Destination: { ToAddresses: [mailboxHeader(m.toName, m.to)] },
         ...(m.replyTo ? { ReplyToAddresses: [m.replyTo] } : {}),
         Content: {
           Simple: {
@@ -111,8 +114,9 @@ async function viaSmtp(m: OutgoingMail, url: string): Promise<string> {
   const { sendSmtp } = await smtpClient();
   try {
     return await sendSmtp(url, {
-      from: fromHeader(m.fromName),
-      to: m.to,
+      // nodemailer's composer quotes or encodes the names itself.
+      from: { name: displayName(m.fromName), address: fromAddress() },
+      to: m.toName && displayName(m.toName) ? { name: displayName(m.toName), address: m.to } : m.to,
       ...(m.replyTo ? { replyTo: m.replyTo } : {}),
       subject: m.subject,
       text: m.text,

@@ -18,10 +18,15 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 
+/** An address with its display name, which the composer quotes or encodes (RFC 2047). */
+export interface Mailbox {
+  name: string;
+  address: string;
+}
+
 export interface SmtpMessage {
-  /** The From header: `"Name" <address>`. */
-  from: string;
-  to: string;
+  from: Mailbox;
+  to: string | Mailbox;
   replyTo?: string;
   subject: string;
   text: string;

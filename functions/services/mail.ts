@@ -107,6 +107,7 @@ export async function deliverQueued(
   try {
     const sending = sendMail({
       to: inv.candidate.email,
+      ...(inv.candidate.name ? { toName: inv.candidate.name } : {}),
       fromName: organisation.name,
       ...(organisation.replyTo ? { replyTo: organisation.replyTo } : {}),
       ...content,

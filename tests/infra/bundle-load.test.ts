@@ -131,7 +131,7 @@ describe("the mail job's SMTP path (#side/smtp: nodemailer's MIME composer and S
         '--input-type=module',
         '-e',
         `const { sendSmtp } = await import('#side/smtp');
-         const id = await sendSmtp(${JSON.stringify(capture.smtpUrl)}, { from: '"Acme" <assessments@assay.test>', to: ${JSON.stringify(to)}, subject: 'Hello', text: 'Hello', html: '<p>Hello</p>', headers: { 'X-assay-message': '1' } });
+         const id = await sendSmtp(${JSON.stringify(capture.smtpUrl)}, { from: { name: 'Acme', address: 'assessments@assay.test' }, to: ${JSON.stringify(to)}, subject: 'Hello', text: 'Hello', html: '<p>Hello</p>', headers: { 'X-assay-message': '1' } });
          process.stdout.write(id);`,
       ],
       { encoding: 'utf8', cwd: outDir, env: { PATH: process.env.PATH ?? '' }, timeout: 30_000 },

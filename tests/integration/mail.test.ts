@@ -24,7 +24,7 @@ interface Captured {
   text: string;
   html: string;
   from: { address: string; name: string }[];
-  to: { address: string }[];
+  to: { address: string; name: string }[];
   headers: Record<string, string>;
 }
 
@@ -137,6 +137,8 @@ describe('invitations by email', () => {
     expect(toAda!.text).toContain(`https://assess.example.test/take#${en!.token}`);
     expect(toAda!.subject).toBe('Acme Robotics invites you to an assessment: Backend screen');
     expect(toAda!.from[0]).toEqual({ address: 'assessments@assay.test', name: 'Acme Robotics' });
+    // Addressed to the candidate by name (an email client shows it; spam filters weigh it).
+    expect(toAda!.to).toEqual([{ address: ada, name: 'Ada Lovelace' }]);
     expect(toAda!.text).toContain('Time: 37.5 minutes (30 minutes plus your 25% extra time)');
     expect(toAda!.text).toContain('The link works until 1 June 2030 at 17:00 UTC.');
     expect(toAda!.text).toContain('- Have a pen and paper ready.');
@@ -144,6 +146,7 @@ describe('invitations by email', () => {
     expect(toAda!.html).toContain(`href="https://assess.example.test/take#${en!.token}"`);
 
     const [toIvan] = await mailTo(ivan);
+    expect(toIvan!.to).toEqual([{ address: ivan, name: 'Иван Петров' }]);
     expect(linkIn(toIvan!)).toBe(ru!.token);
     expect(toIvan!.subject).toBe(
       'Acme Robotics приглашает вас пройти тестирование «Backend screen»',

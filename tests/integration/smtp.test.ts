@@ -106,6 +106,27 @@ describe('mail through SMTP', () => {
     );
   });
 
+  it('names sender and recipient in encoded words when the names are not ASCII', async () => {
+    process.env.SMTP_URL = capture.smtpUrl;
+    const to = `ivan-${Date.now()}@example.test`;
+
+    await sendMail(mail(to, { fromName: 'Müller GmbH', toName: 'Иван Петров' }));
+
+    const sent = await sourceFor(capture, to);
+    expect(sent).toContain('From: =?UTF-8?Q?M=C3=BCller_GmbH?= <assessments@assay.test>');
+    // (folded onto a second line: the header is longer than 78 characters)
+    expect(sent).toMatch(
+      new RegExp(`^To: =\\?UTF-8\\?B\\?[A-Za-z0-9+/=]+\\?=\\r?\\n <${to}>$`, 'm'),
+    );
+    const all = (await (await fetch(`${capture.apiUrl}/email`)).json()) as {
+      from: { name: string }[];
+      to: { address: string; name: string }[];
+    }[];
+    const parsed = all.find((m) => m.to.some((t) => t.address === to))!;
+    expect(parsed.from[0]!.name).toBe('Müller GmbH');
+    expect(parsed.to).toEqual([{ address: to, name: 'Иван Петров' }]);
+  });
+
   it('logs in with the credentials in SMTP_URL', async () => {
     const to = `login-${Date.now()}@example.test`;
     process.env.SMTP_URL = strict.smtpUrl.replace('smtp://', 'smtp://mailer:s3cret@');
