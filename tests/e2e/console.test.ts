@@ -224,6 +224,11 @@ describeInBrowser('the console for employers', () => {
       .toBe('5 questions available in this area. Ask for 5 at most.');
     await first.getByLabel('Questions').fill('5');
     await second.getByLabel('Area').selectOption('collaboration');
+    // A count the form would refuse is named, not added up into a total.
+    await second.getByLabel('Questions').fill('2.5');
+    await expect
+      .poll(() => page.locator('#blueprint-summary').innerText())
+      .toBe('Section 2: the number of questions is a whole number from 1 to 100.');
     await second.getByLabel('Questions').fill('1');
     await expect
       .poll(() => page.locator('#blueprint-summary').innerText())

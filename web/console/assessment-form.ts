@@ -35,6 +35,12 @@ interface SectionRow {
   row: HTMLElement;
 }
 
+/** A section's number of questions as the form sends it: a whole number from 1 to 100. */
+function validCount(value: string): number | undefined {
+  const n = Number(value);
+  return value.trim() !== '' && Number.isInteger(n) && n >= 1 && n <= 100 ? n : undefined;
+}
+
 /** The sections of a blueprint: area, count, difficulty; pool sizes and the time estimate live. */
 function blueprintEditor(initial: readonly SectionInput[], limitMinutes: () => number) {
   const rows: SectionRow[] = [];
@@ -42,29 +48,33 @@ function blueprintEditor(initial: readonly SectionInput[], limitMinutes: () => n
   const summary = h('p', { class: 'summary', id: 'blueprint-summary', 'aria-live': 'polite' });
 
   const update = () => {
+    // Only counts the form would send add up: "2.5", "-3" or "1e3" are named instead.
+    const counts = rows.map((r) => validCount(r.count.value));
     let total = 0;
-    for (const r of rows) {
+    rows.forEach((r, i) => {
       const area = state.areas.find((a) => a.id === r.area.value);
-      const n = Number(r.count.value) || 0;
+      const n = counts[i] ?? 0;
       total += n;
       const available = area?.questionCount ?? 0;
       r.pool.textContent = m().poolSize(available);
       r.pool.dataset.kind = n > available ? 'error' : '';
       if (n > available) r.pool.textContent += ` ${m().poolTooSmall(available)}`;
-    }
+    });
+    const invalid = counts.flatMap((n, i) => (n === undefined ? [m().countInvalid(i + 1)] : []));
     const est = estimateSeconds(
-      rows.map((r) => ({ area: r.area.value, count: Number(r.count.value) || 0 })),
+      rows.map((r, i) => ({ area: r.area.value, count: counts[i] ?? 0 })),
       state.areas,
     );
-    const parts = [m().totalQuestions(total)];
-    if (est.seconds > 0) {
+    // No total or estimate of a blueprint that cannot be sent as it stands: what to fix instead.
+    const parts = invalid.length ? invalid : [m().totalQuestions(total)];
+    if (!invalid.length && est.seconds > 0) {
       parts.push(
         est.complete
           ? m().estimate(durationWords(m(), est.seconds))
           : m().estimatePartial(durationWords(m(), est.seconds)),
       );
       if (est.seconds > limitMinutes() * 60) parts.push(m().estimateOverLimit);
-    } else if (total > 0) parts.push(m().noEstimate);
+    } else if (!invalid.length && total > 0) parts.push(m().noEstimate);
     summary.textContent = parts.join(' ');
   };
 
@@ -192,8 +202,7 @@ function blueprintEditor(initial: readonly SectionInput[], limitMinutes: () => n
     },
     problems: (): FieldProblem[] =>
       rows.flatMap((r, i) => {
-        const n = Number(r.count.value);
-        return Number.isInteger(n) && n >= 1 && n <= 100
+        return validCount(r.count.value) !== undefined
           ? []
           : [{ path: `sections[${i}].count`, message: m().countInvalid(i + 1) }];
       }),
