@@ -285,8 +285,9 @@ function loadAll(
 function render(bank: Bank, format: string, io: Io): string {
   if (format === 'json') return `${JSON.stringify(bank, null, 2)}\n`;
   if (format === 'yaml') return stringify(bank, { lineWidth: 100 });
-  const { text, skipped } = format === 'xml' ? toMoodleXml(bank) : toGift(bank);
+  const { text, skipped, warnings } = format === 'xml' ? toMoodleXml(bank) : toGift(bank);
   for (const s of skipped) io.err(`skipped ${s.id} (${s.type}): ${s.reason}\n`);
+  for (const w of warnings) io.err(`warning ${w.id}: ${w.message}\n`);
   return text;
 }
 

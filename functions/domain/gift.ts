@@ -10,6 +10,7 @@ import type { Bank } from './bank.ts';
 import type { BankImport } from './bank-import.ts';
 import { giftDrafts } from './gift-read.ts';
 import { assayMetadata } from './gift-syntax.ts';
+import { offListExported } from './moodle.ts';
 import { type ImportOptions, importDrafts } from './moodle-import.ts';
 import { QUESTION_TYPE_LIST, typeOf } from './question-types/registry.ts';
 import type { QuestionContent } from './question-types/type.ts';
@@ -19,6 +20,8 @@ export type GiftOptions = ImportOptions;
 export interface GiftExport {
   text: string;
   skipped: { id: string; type: string; reason: string }[];
+  /** Questions exported with a grade Moodle's import refuses (see `offListGrade`). */
+  warnings: { id: string; message: string }[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -63,12 +66,21 @@ export function toGift(bank: Bank): GiftExport {
     '',
   ];
   const skipped: GiftExport['skipped'] = [];
+  const warnings: GiftExport['warnings'] = [];
   let area: string | undefined;
   for (const q of bank.questions) {
     const gift = typeOf(q.type).gift.write(q);
     if ('skip' in gift) {
       skipped.push({ id: q.id, type: q.type, reason: gift.skip });
       continue;
+    }
+    // A weight follows an unescaped answer mark: `~%45%text`, `=%50%12:0.5`.
+    const grades = gift.text.matchAll(/(?<!\\)([~=])%(-?[\d.]+)%/g);
+    for (const message of offListExported(
+      [...grades].map((m) => m[2]!),
+      (p) => `"%${p}%"`,
+    )) {
+      warnings.push({ id: q.id, message });
     }
     if (q.area !== area) {
       area = q.area;
@@ -81,5 +93,5 @@ export function toGift(bank: Bank): GiftExport {
       '',
     );
   }
-  return { text: out.join('\n'), skipped };
+  return { text: out.join('\n'), skipped, warnings };
 }

@@ -9,6 +9,7 @@
 import type { Bank } from './bank.ts';
 import type { BankImport } from './bank-import.ts';
 import { assayMetadata } from './gift-syntax.ts';
+import { offListExported } from './moodle.ts';
 import { type ImportOptions, importDrafts } from './moodle-import.ts';
 import { moodleXmlDrafts } from './moodle-xml-read.ts';
 import { xmlEscape, xmlSafe, xmlText } from './moodle-xml-text.ts';
@@ -34,6 +35,8 @@ export function parseMoodleXml(text: string, opts: ImportOptions = {}): Bank {
 export interface MoodleXmlExport {
   text: string;
   skipped: { id: string; type: string; reason: string }[];
+  /** Questions exported with a grade Moodle's import refuses (see `offListGrade`). */
+  warnings: { id: string; message: string }[];
 }
 
 /** Every text in a value (a question, its key), to check that XML can carry them. */
@@ -56,6 +59,7 @@ export function toMoodleXml(bank: Bank): MoodleXmlExport {
     `<!-- Assay bank ${xmlEscape(bank.bank.id)}: ${xmlEscape(bank.bank.title.replace(/-{2,}/g, '-'))} -->`,
   ];
   const skipped: MoodleXmlExport['skipped'] = [];
+  const warnings: MoodleXmlExport['warnings'] = [];
   let area: string | undefined;
   for (const q of bank.questions) {
     const written = typeOf(q.type).moodle.write(q);
@@ -81,6 +85,13 @@ export function toMoodleXml(bank: Bank): MoodleXmlExport {
       });
       continue;
     }
+    const grades = written.body.join('\n').matchAll(/\bfraction="(-?[\d.]+)"/g);
+    for (const message of offListExported(
+      [...grades].map((m) => m[1]!),
+      (p) => `fraction="${p}"`,
+    )) {
+      warnings.push({ id: q.id, message });
+    }
     if (q.area !== area) {
       area = q.area;
       out.push(
@@ -103,5 +114,5 @@ export function toMoodleXml(bank: Bank): MoodleXmlExport {
     );
   }
   out.push('</quiz>', '');
-  return { text: out.join('\n'), skipped };
+  return { text: out.join('\n'), skipped, warnings };
 }

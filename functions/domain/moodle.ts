@@ -162,6 +162,23 @@ export function offListGrade(fraction: number, written: string): string | undefi
   return `${written}: ${percentOf(fraction)}% is not one of Moodle's grades (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0 and their negatives), so Moodle refuses the file ("invalid grade"), or with "Nearest grade if not listed" reads ${percentOf(nearest)}%. Assay grades it at ${percentOf(fraction)}% as written; use a listed grade if the file must also import into Moodle.`;
 }
 
+/**
+ * Warnings for the grades an exported question carries that Moodle's import would refuse:
+ * `percents` are the grades as the file writes them (`fraction="45"`, GIFT's `%45%`), one
+ * warning per distinct off-list grade.
+ */
+export function offListExported(percents: Iterable<string>, mark: (p: string) => string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const p of percents) {
+    if (seen.has(p)) continue;
+    seen.add(p);
+    const off = offListGrade(Number(p) / 100, mark(p));
+    if (off) out.push(off);
+  }
+  return out;
+}
+
 /** Two fractions Moodle would store as the same value. */
 export const sameFraction = (a: number, b: number) => Math.abs(a - b) < 5e-7;
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type Bank, validateBank } from '../../functions/domain/bank.ts';
 import { type FieldIssue, MAX_ISSUE_TEXT, ValidationError } from '../../functions/domain/errors.ts';
 import { importGift, parseGift, toGift } from '../../functions/domain/gift.ts';
+import { toMoodleXml } from '../../functions/domain/moodle-xml.ts';
 import { isStorableNumber } from '../../functions/domain/numbers.ts';
 import {
   gradeResponse,
@@ -864,22 +865,25 @@ describe('writing GIFT', () => {
     expect(parseGift(text).questions).toEqual(tf.questions);
   });
 
+  /** A multiple-answer question of two keys: weights of +50% and -50%, both Moodle grades. */
+  const idempotentMethods = (id: string) => ({
+    ...base,
+    id,
+    type: 'multi',
+    prompt: 'Which two HTTP methods are idempotent?',
+    options: [
+      { id: 'a', text: 'PUT' },
+      { id: 'b', text: 'POST' },
+      { id: 'c', text: 'DELETE' },
+    ],
+    answer: ['a', 'c'],
+  });
+
   it("writes Moodle's weights so that Moodle grades as Assay does", () => {
     const weighted = validateBank({
       bank: { id: 'w-bank', title: 'Weights' },
       questions: [
-        {
-          ...base,
-          id: 'q-multi',
-          type: 'multi',
-          prompt: 'Which two HTTP methods are idempotent?',
-          options: [
-            { id: 'a', text: 'PUT' },
-            { id: 'b', text: 'POST' },
-            { id: 'c', text: 'DELETE' },
-          ],
-          answer: ['a', 'c'],
-        },
+        idempotentMethods('q-multi'),
         {
           ...base,
           id: 'q-two-keys',
@@ -898,6 +902,35 @@ describe('writing GIFT', () => {
     // Two full-credit answers: one "=", the other "~%100%", so that Moodle reads a choice.
     expect(text).toContain('  =PUT\n  ~%100%DELETE\n');
     expect(parseGift(text).questions).toEqual(weighted.questions);
+  });
+
+  it('warns, on export, of a weight Moodle refuses, as its import of the file would', () => {
+    const offList = validateBank({
+      bank: { id: 'w-bank', title: 'Weights' },
+      questions: [
+        {
+          ...base,
+          id: 'q-off-list',
+          type: 'multi',
+          prompt: 'Which of these protect a session cookie?',
+          options: [
+            { id: 'a', text: 'HttpOnly' },
+            { id: 'b', text: 'Secure' },
+            { id: 'c', text: 'Max-Age' },
+          ],
+          answer: { weights: { a: 0.45, b: 0.55, c: -1 } },
+        },
+        idempotentMethods('q-listed'),
+      ],
+    });
+    for (const out of [toGift(offList), toMoodleXml(offList)]) {
+      expect(out.warnings.map((w) => w.id)).toEqual(['q-off-list', 'q-off-list']);
+      expect(out.warnings[0]!.message).toContain("45% is not one of Moodle's grades");
+      expect(out.warnings[1]!.message).toContain("55% is not one of Moodle's grades");
+    }
+    // What the exported files say when read back: the same two grades, off Moodle's list.
+    const back = importGift(toGift(offList).text).warnings.map((w) => w.message);
+    expect(back.filter((m) => m.includes("is not one of Moodle's grades"))).toHaveLength(2);
   });
 });
 
