@@ -210,6 +210,39 @@ describe('nextStep: item choice', () => {
     expect(new Set(firsts)).toEqual(top5);
   });
 
+  it('spreads a tie larger than k over all its items, not the k first by key (uncalibrated items)', () => {
+    // Uncalibrated questions share a = 1 and b = -1, 0 or +1 by difficulty label, as the
+    // shipped bank's: 30 of one label are equally informative at every theta.
+    const pool: PoolItem[] = Array.from({ length: 30 }, (_, i) => ({
+      key: `q${String(i).padStart(2, '0')}`,
+      type: 'single',
+      tags: ['t'],
+      model: { a: 1, steps: [0] },
+    }));
+    const settings = { minItems: 1, maxItems: 10, targetStandardError: 0.3, balance: false };
+
+    const shown = (position: number) =>
+      Array.from({ length: 600 }, (_, c) => {
+        const seed = `candidate-${c}`;
+        const responses: AdaptiveResponse[] = [];
+        for (;;) {
+          const step = nextStep({ pool, responses, settings, seed });
+          if (step.kind !== 'item') throw new Error('ended early');
+          if (step.position === position) return step.key;
+          responses.push({ key: step.key, score: c % 2 });
+        }
+      });
+    const counts = (keys: string[]) =>
+      [...new Set(keys)].map((k) => keys.filter((x) => x === k).length);
+
+    for (const position of [1, 4]) {
+      const keys = shown(position);
+      // 600 picks over 30 items: 20 each on average; key order kept them on 5 (about 120 each).
+      expect(new Set(keys).size).toBe(30);
+      expect(Math.max(...counts(keys))).toBeLessThan(45);
+    }
+  });
+
   it('gives the same step for the same input (the state is the responses and the seed)', () => {
     fc.assert(
       fc.property(sectionArb, ({ pool, settings, seed, theta }) => {
