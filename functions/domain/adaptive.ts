@@ -135,13 +135,11 @@ export function nextStep(input: AdaptiveInput): AdaptiveStep {
   // Items equally informative (uncalibrated items share a = 1 and b = -1, 0 or +1) are ordered
   // by a draw per candidate, step and item, not by their keys: ordered by key, the top k of a
   // tie were the same k items for every candidate and the rest of the tie was never reached.
+  // (Drawn only for ties, so a pool of distinct items costs no hashing.)
+  const draw = (key: string) => uniformHash(`${input.seed}#${n}|${key}`);
   const ranked = eligible
-    .map((it) => ({
-      key: it.key,
-      info: itemInformation(it.model, theta),
-      tie: uniformHash(`${input.seed}#${n}|${it.key}`),
-    }))
-    .sort((x, y) => y.info - x.info || x.tie - y.tie || (x.key < y.key ? -1 : 1));
+    .map((it) => ({ key: it.key, info: itemInformation(it.model, theta) }))
+    .sort((x, y) => y.info - x.info || draw(x.key) - draw(y.key) || (x.key < y.key ? -1 : 1));
   const k = Math.max(1, Math.min(settings.randomesque ?? DEFAULT_RANDOMESQUE, ranked.length));
   const random = seededRandom(`${input.seed}#${n}`);
   const pick = ranked[Math.floor(random() * k)]!;
