@@ -119,9 +119,11 @@ export function nextStep(input: AdaptiveInput): AdaptiveStep {
     ability,
   });
   if (input.timeUp) return complete('time-up');
-  if (n >= settings.maxItems) return complete('max-items');
+  // The target before the maximum: a section whose last allowed answer brought the standard
+  // error to the target reached its precision, and the report says so.
   if (n >= settings.minItems && ability.standardError <= settings.targetStandardError)
     return complete('target-standard-error');
+  if (n >= settings.maxItems) return complete('max-items');
   const remaining = pool.filter((it) => !shown.has(it.key));
   if (remaining.length === 0) return complete('pool-exhausted');
 

@@ -151,6 +151,21 @@ describe('nextStep: stopping rules', () => {
     expect(last.ability.standardError).toBeLessThanOrEqual(0.5);
     expect(steps.at(-2)!.step.ability.standardError).toBeGreaterThan(0.5);
   });
+
+  it('says target-standard-error, not max-items, when the last allowed answer reaches the target', () => {
+    const pool = syntheticPool(60, 'stop-test');
+    const settings = { minItems: 3, maxItems: 40, targetStandardError: 0.5, randomesque: 1 };
+    const reached = runSection(pool, settings, 'stop-test', 0.3).steps.length - 1;
+
+    // The same section with maxItems exactly where the target is reached.
+    const { steps } = runSection(pool, { ...settings, maxItems: reached }, 'stop-test', 0.3);
+
+    expect(steps.at(-1)!.step).toMatchObject({
+      kind: 'complete',
+      reason: 'target-standard-error',
+      items: reached,
+    });
+  });
 });
 
 describe('nextStep: item choice', () => {
