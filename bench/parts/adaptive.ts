@@ -7,7 +7,10 @@
  * figures. See bench/README.md, "Adaptive".
  */
 import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { bankFiles, readBankFile } from '../../functions/cli/bank-files.ts';
 import { exposureEligibility, nextStep, type PoolItem } from '../../functions/domain/adaptive.ts';
+import { ADAPTIVE_DEFAULTS } from '../../functions/domain/adaptive-defaults.ts';
 import { type CalibratedItem, calibrate } from '../../functions/domain/calibration.ts';
 import { itemLocation } from '../../functions/domain/irt-model.ts';
 import {
@@ -16,7 +19,7 @@ import {
   simulateScore,
   syntheticPool,
 } from '../../functions/domain/irt-simulation.ts';
-import { eap } from '../../functions/domain/psychometrics.ts';
+import { eap, itemModel } from '../../functions/domain/psychometrics.ts';
 import { seededRandom } from '../../functions/domain/random.ts';
 
 export interface AdaptiveBenchOptions {
@@ -121,10 +124,30 @@ export interface RecoveryRun {
   seconds: number;
 }
 
+/**
+ * One area of the shipped bank (questions/) as an adaptive section with the default rule sees
+ * it before any calibration: every item uncalibrated (a = 1, b = -1/0/+1 from its label), and
+ * candidates answering by that same model (the best case for the labels).
+ */
+export interface ShippedAreaRun {
+  area: string;
+  poolSize: number;
+  candidates: number;
+  /** Adaptive section, default rule (minItems 5, maxItems 20, target SE 0.4). */
+  meanItems: number;
+  stopReasons: Record<string, number>;
+  adaptiveRmse: number;
+  maxExposure: number;
+  /** A fixed random form of maxItems questions from the same pool. */
+  fixedRmse: number;
+  fixedMaxExposure: number;
+}
+
 export interface AdaptiveResult {
   meta: { startedAt: string; durationS: number; node: string; cpuModel: string };
   options: AdaptiveBenchOptions;
   comparisons: ComparisonRun[];
+  shipped: ShippedAreaRun[];
   recovery: RecoveryRun[];
   selection: { poolSize: number; steps: number; p50Ms: number; p99Ms: number; maxMs: number };
   goals: { id: string; description: string; value: string; limit: string; met: boolean }[];
@@ -338,6 +361,43 @@ function summarise(
   };
 }
 
+/**
+ * The shipped bank's areas under the default adaptive rule, uncalibrated, against a fixed form
+ * of maxItems: what an employer's adaptive section gives until calibration has 200 responses
+ * per question version.
+ */
+function shippedBank(o: AdaptiveBenchOptions, log: (line: string) => void): ShippedAreaRun[] {
+  const byArea = new Map<string, PoolItem[]>();
+  for (const file of bankFiles([fileURLToPath(new URL('../../questions', import.meta.url))]))
+    for (const q of readBankFile(file).questions) {
+      const pool = byArea.get(q.area) ?? [];
+      pool.push({ key: q.id, type: q.type, tags: q.tags ?? [], model: itemModel(q) });
+      byArea.set(q.area, pool);
+    }
+  const seed = o.seeds[0]!;
+  const settings = { ...ADAPTIVE_DEFAULTS, randomesque: o.randomesque };
+  return [...byArea].map(([area, pool]) => {
+    const thetas = Array.from({ length: o.candidates }, normalGenerator(`shipped:${seed}:${area}`));
+    const run = adaptiveSections(pool, thetas, settings, `shipped:${seed}:${area}`);
+    const fixed = fixedForms(pool, thetas, settings.maxItems, `shipped:${seed}:${area}`);
+    const row: ShippedAreaRun = {
+      area,
+      poolSize: pool.length,
+      candidates: o.candidates,
+      meanItems: r3(mean(run.items)),
+      stopReasons: run.reasons,
+      adaptiveRmse: r3(rmse(run.estimates, thetas)),
+      maxExposure: r3(Math.max(...run.exposure.values()) / o.candidates),
+      fixedRmse: r3(rmse(fixed.estimates, thetas)),
+      fixedMaxExposure: r3(Math.max(...fixed.exposure.values()) / o.candidates),
+    };
+    log(
+      `  shipped ${area} (${pool.length} items): ${row.meanItems} items, RMSE ${row.adaptiveRmse} (fixed ${row.fixedRmse}), max exposure ${row.maxExposure}`,
+    );
+    return row;
+  });
+}
+
 function recover(
   seed: string,
   design: { name: string; poolSize: number; formSize?: number },
@@ -434,6 +494,7 @@ export function adaptiveBench(
   const comparisons: ComparisonRun[] = [];
   for (const { size, fixedItems } of POOLS)
     for (const seed of o.seeds) comparisons.push(...compare(seed, size, fixedItems, o, log));
+  const shipped = shippedBank(o, log);
   const recovery: RecoveryRun[] = [];
   const designs = [
     { name: '26 items, every candidate answers all', poolSize: 26 },
@@ -516,6 +577,7 @@ export function adaptiveBench(
     },
     options: o,
     comparisons,
+    shipped,
     recovery,
     selection,
     goals,
@@ -615,6 +677,32 @@ export function formatAdaptive(r: AdaptiveResult): string {
       ),
     );
   }
+  out.push(
+    '',
+    `The shipped bank before calibration (every item a = 1, b from its label; candidates answer by that model): the default rule (minItems ${ADAPTIVE_DEFAULTS.minItems}, maxItems ${ADAPTIVE_DEFAULTS.maxItems}, target SE ${ADAPTIVE_DEFAULTS.targetStandardError}) against a fixed random form of ${ADAPTIVE_DEFAULTS.maxItems}, seed ${r.options.seeds[0]}`,
+    table(
+      [
+        'area',
+        'pool',
+        'adaptive items',
+        'stopped at target SE',
+        'adaptive RMSE',
+        'fixed RMSE',
+        'max exposure',
+        'fixed max exp.',
+      ],
+      (r.shipped ?? []).map((a) => [
+        a.area,
+        a.poolSize,
+        a.meanItems,
+        `${r3((a.stopReasons['target-standard-error'] ?? 0) / a.candidates)}`,
+        a.adaptiveRmse,
+        a.fixedRmse,
+        a.maxExposure,
+        a.fixedMaxExposure,
+      ]),
+    ),
+  );
   out.push(
     '',
     'Calibration recovery of the generating parameters (mean over seeds, range in brackets)',

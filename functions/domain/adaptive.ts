@@ -15,7 +15,9 @@
  * 3. maximum Fisher information at the current EAP (at theta 0 for the first item) among the
  *    eligible items not yet shown;
  * 4. randomesque exposure control (Kingsbury & Zara 1989): a uniform pick among the `k` most
- *    informative, from a generator seeded by the seed and the item's position;
+ *    informative, from a generator seeded by the seed and the item's position; items equally
+ *    informative are ranked by a draw seeded the same way, so a tie larger than k (every
+ *    uncalibrated item of one difficulty) spreads over all its items;
  * 5. optionally, item eligibility (Sympson & Hetter 1985, in the per-candidate form of van der
  *    Linden & Veldkamp 2004): an item with eligibility e takes part in a candidate's section
  *    with probability e, drawn once per candidate and item from the seed, so that no item is
@@ -117,9 +119,11 @@ export function nextStep(input: AdaptiveInput): AdaptiveStep {
     ability,
   });
   if (input.timeUp) return complete('time-up');
-  if (n >= settings.maxItems) return complete('max-items');
+  // The target before the maximum: a section whose last allowed answer brought the standard
+  // error to the target reached its precision, and the report says so.
   if (n >= settings.minItems && ability.standardError <= settings.targetStandardError)
     return complete('target-standard-error');
+  if (n >= settings.maxItems) return complete('max-items');
   const remaining = pool.filter((it) => !shown.has(it.key));
   if (remaining.length === 0) return complete('pool-exhausted');
 
@@ -130,9 +134,14 @@ export function nextStep(input: AdaptiveInput): AdaptiveStep {
   const available = drawn.length > 0 ? drawn : remaining;
   const eligible = settings.balance === false ? available : balanced(pool, available, shown, n);
   const theta = n === 0 ? 0 : ability.theta;
+  // Items equally informative (uncalibrated items share a = 1 and b = -1, 0 or +1) are ordered
+  // by a draw per candidate, step and item, not by their keys: ordered by key, the top k of a
+  // tie were the same k items for every candidate and the rest of the tie was never reached.
+  // (Drawn only for ties, so a pool of distinct items costs no hashing.)
+  const draw = (key: string) => uniformHash(`${input.seed}#${n}|${key}`);
   const ranked = eligible
     .map((it) => ({ key: it.key, info: itemInformation(it.model, theta) }))
-    .sort((x, y) => y.info - x.info || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+    .sort((x, y) => y.info - x.info || draw(x.key) - draw(y.key) || (x.key < y.key ? -1 : 1));
   const k = Math.max(1, Math.min(settings.randomesque ?? DEFAULT_RANDOMESQUE, ranked.length));
   const random = seededRandom(`${input.seed}#${n}`);
   const pick = ranked[Math.floor(random() * k)]!;

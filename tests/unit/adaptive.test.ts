@@ -151,6 +151,21 @@ describe('nextStep: stopping rules', () => {
     expect(last.ability.standardError).toBeLessThanOrEqual(0.5);
     expect(steps.at(-2)!.step.ability.standardError).toBeGreaterThan(0.5);
   });
+
+  it('says target-standard-error, not max-items, when the last allowed answer reaches the target', () => {
+    const pool = syntheticPool(60, 'stop-test');
+    const settings = { minItems: 3, maxItems: 40, targetStandardError: 0.5, randomesque: 1 };
+    const reached = runSection(pool, settings, 'stop-test', 0.3).steps.length - 1;
+
+    // The same section with maxItems exactly where the target is reached.
+    const { steps } = runSection(pool, { ...settings, maxItems: reached }, 'stop-test', 0.3);
+
+    expect(steps.at(-1)!.step).toMatchObject({
+      kind: 'complete',
+      reason: 'target-standard-error',
+      items: reached,
+    });
+  });
 });
 
 describe('nextStep: item choice', () => {
@@ -208,6 +223,39 @@ describe('nextStep: item choice', () => {
     });
 
     expect(new Set(firsts)).toEqual(top5);
+  });
+
+  it('spreads a tie larger than k over all its items, not the k first by key (uncalibrated items)', () => {
+    // Uncalibrated questions share a = 1 and b = -1, 0 or +1 by difficulty label, as the
+    // shipped bank's: 30 of one label are equally informative at every theta.
+    const pool: PoolItem[] = Array.from({ length: 30 }, (_, i) => ({
+      key: `q${String(i).padStart(2, '0')}`,
+      type: 'single',
+      tags: ['t'],
+      model: { a: 1, steps: [0] },
+    }));
+    const settings = { minItems: 1, maxItems: 10, targetStandardError: 0.3, balance: false };
+
+    const shown = (position: number) =>
+      Array.from({ length: 600 }, (_, c) => {
+        const seed = `candidate-${c}`;
+        const responses: AdaptiveResponse[] = [];
+        for (;;) {
+          const step = nextStep({ pool, responses, settings, seed });
+          if (step.kind !== 'item') throw new Error('ended early');
+          if (step.position === position) return step.key;
+          responses.push({ key: step.key, score: c % 2 });
+        }
+      });
+    const counts = (keys: string[]) =>
+      [...new Set(keys)].map((k) => keys.filter((x) => x === k).length);
+
+    for (const position of [1, 4]) {
+      const keys = shown(position);
+      // 600 picks over 30 items: 20 each on average; key order kept them on 5 (about 120 each).
+      expect(new Set(keys).size).toBe(30);
+      expect(Math.max(...counts(keys))).toBeLessThan(45);
+    }
   });
 
   it('gives the same step for the same input (the state is the responses and the seed)', () => {

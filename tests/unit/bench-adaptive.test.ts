@@ -23,6 +23,13 @@ describe('the adaptive bench part', () => {
       expect(c.maxExposure).toBeGreaterThan(0);
       expect(c.maxExposure).toBeLessThanOrEqual(1);
     }
+    // Every area of the shipped bank, uncalibrated, under the default rule.
+    expect(result.shipped).toHaveLength(13);
+    for (const a of result.shipped) {
+      expect(a.poolSize).toBeGreaterThanOrEqual(30);
+      expect(a.meanItems).toBeGreaterThanOrEqual(5);
+      expect(a.meanItems).toBeLessThanOrEqual(20);
+    }
     expect(result.goals.map((g) => g.id)).toEqual([
       'adaptive:items',
       'adaptive:exposure',
