@@ -69,7 +69,9 @@ export function formatResults(r: BenchResults): string {
             ? '-'
             : c.sameCalls
               ? `yes${c.real ? ` (${c.real.calls.length})` : ''}`
-              : `NO ${c.real?.calls.join('+')} vs ${c.floor?.calls.join('+')}`,
+              : c.real
+                ? `NO ${c.real.calls.join('+')} vs ${c.floor?.calls.join('+')}`
+                : 'NO (below)',
         ]),
         range(2, 9),
       ),
@@ -100,6 +102,7 @@ export function formatResults(r: BenchResults): string {
             'floor, calls only',
             'boot',
             'above boot / floor',
+            'same calls',
           ],
           counted.map((c) => {
             const i = c.instructions!;
@@ -110,12 +113,20 @@ export function formatResults(r: BenchResults): string {
               spread(i.floor, 1),
               spread(i.floorCallsOnly, 1),
               spread(i.boot, 1),
-              spread(i.ratio),
+              // A run that did other work (a 503 after its time budget) says nothing of the code.
+              c.sameCalls ? spread(i.ratio) : '-',
+              c.sameCalls ? `yes (${i.answered?.floorCalls.length ?? '?'})` : 'NO',
             ];
           }),
           range(1, 7),
         ),
       );
+      for (const c of counted.filter((x) => !x.sameCalls && x.instructions?.answered)) {
+        const a = c.instructions!.answered;
+        out.push(
+          `  ${c.function}: the counted runs did not all make the floor's calls (${a.floorCalls.join('+')}), so no ratio. Function: ${[...new Set(a.function)].join('; ')}. Floor: ${[...new Set(a.floor)].join('; ')}.`,
+        );
+      }
     }
     out.push(
       '',

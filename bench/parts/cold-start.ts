@@ -178,7 +178,7 @@ export async function buildBundle(entry: string, outDir: string): Promise<Bundle
   };
 }
 
-interface ChildResult {
+export interface ChildResult {
   bootMs: number;
   importMs: number;
   firstMs: number;
@@ -410,12 +410,18 @@ export interface InstructionCounts {
   floorCallsOnly?: Spread;
   boot: Spread;
   ratio: Spread;
+  /**
+   * What each counted run answered and the calls it made (function's runs, then the floor's):
+   * under valgrind a process runs about 50 times slower, and a request that ran out of its time
+   * budget answers 503 having done less work. The ratio means something only when `sameCalls`.
+   */
+  answered: { function: string[]; floor: string[]; floorCalls: string[] };
 }
 
 const BOOT_HANDLER = 'export const handler = async () => ({ statusCode: 200, body: "" });\n';
 
 /** Instructions of `runs` alternating processes of the function, its floor(s) and boot. */
-async function countInstructions(
+export async function countInstructions(
   runs: number,
   real: (i: number) => Promise<ChildResult>,
   floor: () => Promise<ChildResult>,
@@ -441,10 +447,18 @@ async function countInstructions(
       ...(bare ? { floorCallsOnly: spreadOf(done.bare.map(millions)) } : {}),
       boot: spreadOf(boots),
       ratio: spreadOf(fn.map((r, i) => ratio(r - start, fl[i]! - start))),
+      answered: {
+        function: done.real.map(answeredBy),
+        floor: done.floor.map(answeredBy),
+        floorCalls: done.floor[0]?.calls ?? [],
+      },
     },
     sameCalls: [...done.real, ...done.floor].every((r) => r.calls.join() === floorCalls),
   };
 }
+
+/** "201: GetItem+Query" — a run's status and calls, for the instructions table. */
+const answeredBy = (r: ChildResult) => `${r.status}: ${r.calls.join('+') || 'no calls'}`;
 
 const millions = (r: ChildResult) => round((r.instructions ?? Number.NaN) / 1e6, 1);
 
