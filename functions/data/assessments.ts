@@ -7,6 +7,7 @@
  */
 import { BatchGetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { QuestionRef, Section, SectionDifficulty } from '../domain/assessment.ts';
+import type { ItemCalibration } from '../domain/psychometrics.ts';
 import type { QuestionTypeId } from '../domain/question-types/type.ts';
 import { type BankSnapshot, isVisible } from './bank-visibility.ts';
 import { db, tableName } from './client.ts';
@@ -44,6 +45,13 @@ export interface Assessment {
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /**
+ * A sampled question with what its uncalibrated model reads (difficulty label, authored
+ * parameters): an adaptive section's reach is worked out from it (`bestStandardError`); the
+ * pool stores the reference only.
+ */
+export type SampledRef = QuestionRef & { calibration: ItemCalibration };
+
+/**
  * Up to `cap` published questions of one area (and difficulty) from one organisation, read
  * from a random point of the listing index and wrapping around once: a bounded, unbiased-
  * enough sample whatever the size of the bank, and never a Scan. `snap` is the organisation's
@@ -56,12 +64,12 @@ export async function samplePool(
   cap: number,
   random: () => number,
   snap: BankSnapshot,
-): Promise<QuestionRef[]> {
+): Promise<SampledRef[]> {
   const partition = keys.questionListingPartition(org, 'published');
   const prefix = difficulty === 'mixed' ? `${area}#` : `${area}#${difficulty}#`;
   const pick = (s: string) => s[Math.floor(random() * s.length)]!;
   const start = `${prefix}${difficulty === 'mixed' ? `${pick('123')}#` : ''}${pick(ALPHABET)}${pick(ALPHABET)}`;
-  const refs: QuestionRef[] = [];
+  const refs: SampledRef[] = [];
   // Questions an open import staged, and heads a committed one replaced, are not in the pool
   // (docs/imports.md, "The visibility rule").
   const query = async (from: string, to: string) => {
@@ -73,7 +81,9 @@ export async function samplePool(
           IndexName: 'GSI1',
           KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
           ExpressionAttributeValues: { ':pk': partition, ':from': from, ':to': to },
-          ProjectionExpression: 'id, version, #t, GSI1SK, seq, prevOf',
+          // The index projects every attribute: the model's parameters cost no more read units.
+          ProjectionExpression:
+            'id, version, #t, GSI1SK, seq, prevOf, difficulty, discrimination, difficultyParam',
           ExpressionAttributeNames: { '#t': 'type' },
           Limit: cap - refs.length,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
@@ -86,6 +96,13 @@ export async function samplePool(
           q: i.id as string,
           v: i.version as number,
           t: i.type as QuestionTypeId,
+          calibration: {
+            difficulty: i.difficulty as ItemCalibration['difficulty'],
+            ...(typeof i.discrimination === 'number' ? { discrimination: i.discrimination } : {}),
+            ...(typeof i.difficultyParam === 'number'
+              ? { difficultyParam: i.difficultyParam }
+              : {}),
+          },
         });
       }
       startKey = res.LastEvaluatedKey;

@@ -200,6 +200,11 @@ export interface Section {
   mode?: 'adaptive';
   /** An adaptive section's stopping rule. */
   adaptive?: AdaptiveSettingsInput;
+  /**
+   * An adaptive section's reach when its pool was frozen: the lowest standard error its pool can
+   * give within `maxItems` (`bestStandardError`). Absent on sections frozen before it was kept.
+   */
+  bestStandardError?: number;
 }
 
 /** The blueprint of a frozen section, as it was asked for (cloning an assessment). */

@@ -3,9 +3,16 @@
  * with single-use tokens, results and reports.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { type Assessment, getAssessment, putAssessment, samplePool } from '../data/assessments.ts';
+import {
+  type Assessment,
+  getAssessment,
+  putAssessment,
+  type SampledRef,
+  samplePool,
+} from '../data/assessments.ts';
 import { readBankSnapshot } from '../data/bank-visibility.ts';
 import { batchGet } from '../data/batch-get.ts';
+import { calibratedParameters } from '../data/calibrations.ts';
 import { isConditionFailure } from '../data/errors.ts';
 import {
   type ClaimRecord,
@@ -24,15 +31,17 @@ import {
   checkBlueprint,
   DEFAULT_REMIND_HOURS,
   poolCap,
-  type QuestionRef,
   reminderAt,
   type Section,
   sectionLength,
 } from '../domain/assessment.ts';
 import { DomainError, type FieldIssue, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { thaw } from '../domain/frozen-parameters.ts';
 import { newUlid } from '../domain/ids.ts';
 import { UNDELIVERABLE } from '../domain/mail.ts';
+import { bestStandardError, itemModel } from '../domain/psychometrics.ts';
 import { sample, seededRandom } from '../domain/random.ts';
+import { versionKey } from '../domain/response-records.ts';
 import {
   derivedSecret,
   hashSecret,
@@ -58,6 +67,7 @@ export function assessmentView(a: Assessment) {
       difficulty: s.difficulty,
       questionPool: s.pool.length,
       ...(s.mode === 'adaptive' && s.adaptive ? { mode: s.mode, ...s.adaptive } : {}),
+      ...(s.bestStandardError !== undefined ? { bestStandardError: s.bestStandardError } : {}),
     })),
     questionCount: a.questionCount,
     ...(a.instructions !== undefined ? { instructions: a.instructions } : {}),
@@ -132,7 +142,7 @@ export async function freezeSections(
     const { count, adaptive } = sectionLength(s);
     // An adaptive section's pool is its whole choice: the same cap, from its maxItems.
     const cap = poolCap(count);
-    const found: QuestionRef[] = [];
+    const found: SampledRef[] = [];
     for (const org of sources) {
       for (const ref of await samplePool(
         org,
@@ -155,12 +165,19 @@ export async function freezeSections(
         message: `${s.area}${difficulty === 'mixed' ? '' : ` at difficulty ${difficulty}`}: needs ${count} questions${adaptive ? ' (its maxItems)' : ''}, the bank has ${found.length} published, ${count - found.length} short.`,
       });
     }
+    const pool = found.length > cap ? sample(found, cap, random) : found;
     sections.push({
       area: s.area,
       count,
       difficulty,
-      pool: found.length > cap ? sample(found, cap, random) : found,
-      ...(adaptive ? { mode: 'adaptive' as const, adaptive } : {}),
+      pool: pool.map(({ calibration: _, ...ref }) => ref),
+      ...(adaptive
+        ? {
+            mode: 'adaptive' as const,
+            adaptive,
+            bestStandardError: await reachOf(s.area, pool, adaptive.maxItems),
+          }
+        : {}),
     });
   }
   if (shortfalls.length) {
@@ -171,6 +188,23 @@ export async function freezeSections(
     );
   }
   return sections;
+}
+
+/**
+ * The lowest standard error an adaptive section's pool can reach within `maxItems`, with the
+ * parameters a start would use today: each version's calibrated ones where the calibration job
+ * estimated them (one Query per owner and area, cached a few minutes), otherwise the authored
+ * or difficulty-label prior. Rounded up to 3 decimals, so it is never below the true figure.
+ */
+async function reachOf(area: string, pool: readonly SampledRef[], maxItems: number) {
+  const params = await calibratedParameters(
+    [...new Set(pool.map((r) => r.o))].map((owner) => ({ owner, area })),
+  );
+  const models = pool.map((r) => {
+    const entry = params.get(`${r.o}/${versionKey(r.q, r.v)}`);
+    return itemModel(r.calibration, entry ? thaw(entry.p) : undefined);
+  });
+  return Math.ceil(bestStandardError(models, maxItems) * 1000) / 1000;
 }
 
 interface AssessmentClaim extends ClaimRecord {

@@ -859,7 +859,7 @@ describeInBrowser('the console for employers', () => {
     // candidate's screen when they submitted.
     const org = 'console-report-adaptive';
     await seedBank(org, 'cadp');
-    const { employer, invitations } = await assessmentWith(
+    const { employer, invitations, assessmentId } = await assessmentWith(
       org,
       'Adaptive screen',
       [{ name: 'Ada Lovelace' }],
@@ -885,6 +885,18 @@ describeInBrowser('the console for employers', () => {
 
     const { page } = await app.open();
     await signIn(page, org, 'Employer');
+    // The assessment's page says what the adaptive section does, and that its target of 0.2
+    // is out of reach: 4 uncalibrated questions give 1/sqrt(2) = 0.708 at best.
+    await page.goto(`${app.api.base}/console#/assessments/${assessmentId}`);
+    await page.getByRole('heading', { name: 'Adaptive screen' }).waitFor();
+    expect(await page.getByText(/^Security: adaptive/).innerText()).toMatch(
+      /^Security: adaptive, 2 to 4 questions chosen from \d+, until the standard error is at most 0\.2 — difficulty: Mixed\n/,
+    );
+    expect(await page.locator('.unreachable-target').innerText()).toBe(
+      'The target cannot be reached: with the questions of this pool as calibrated when it was frozen, the standard error falls to 0.708 at best in 4 questions, above 0.2. Every candidate will answer 4. To let the section stop early, set a target of 0.708 or more or allow more questions; once the questions have been calibrated from candidates’ answers, an assessment created then may reach it.',
+    );
+    await expectAccessible(page, 'an adaptive section out of reach');
+
     await page.goto(`${app.api.base}/console#/attempts/${attemptId}`);
     await page.getByRole('heading', { name: 'Report: Ada Lovelace' }).waitFor();
 

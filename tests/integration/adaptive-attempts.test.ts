@@ -13,8 +13,9 @@ import {
   writeUnits,
 } from '../../bench/lib/dynamo.ts';
 import { clearAttemptCaches } from '../../functions/data/attempts.ts';
-import { clearCalibrationCache } from '../../functions/data/calibrations.ts';
+import { clearCalibrationCache, writeCalibrationSet } from '../../functions/data/calibrations.ts';
 import { clock } from '../../functions/domain/clock.ts';
+import { freeze } from '../../functions/domain/frozen-parameters.ts';
 import { inviteAndStart, perfectAnswer, sampleBank, shownAnswer } from './fixtures.ts';
 import { type ApiResponse, useTestApi } from './support.ts';
 
@@ -107,6 +108,67 @@ describe('an adaptive section in the blueprint', () => {
       targetStandardError: 0.4,
     });
     expect(res.body.sections[0].questionPool).toBeGreaterThanOrEqual(20);
+    // 40 uncalibrated questions (a = 1): 20 of them give 1/sqrt(1 + 20/4) = 0.4082 at best,
+    // above the 0.4 target: every candidate answers 20 (the employer sees it at creation).
+    expect(res.body.sections[0].bestStandardError).toBe(0.409);
+  });
+
+  it("says how low the standard error can go with the pool's authored and calibrated parameters", async () => {
+    const author = await api.token('author', 'acme');
+    // 10 serverless questions with an authored discrimination of 2 (peak information 1 each).
+    const questions = Array.from({ length: 10 }, (_, i) => ({
+      id: `reach-${i}`,
+      area: 'serverless',
+      type: 'single',
+      difficulty: 2,
+      discrimination: 2,
+      tags: ['fixture'],
+      prompt: `Reach question ${i}: pick well.`,
+      options: [
+        { id: 'a', text: 'Alpha' },
+        { id: 'b', text: 'Bravo' },
+      ],
+      answer: 'b',
+      explanation: 'Bravo is right.',
+    }));
+    const up = await api.request('POST', '/v1/banks', {
+      token: author,
+      body: { bank: { id: 'reach', title: 'Reach' }, questions },
+    });
+    expect(up.status, up.text).toBe(201);
+    const authored = await createAssessment([
+      { area: 'serverless', mode: 'adaptive', minItems: 3, maxItems: 8, targetStandardError: 0.35 },
+    ]);
+    expect(authored.status, authored.text).toBe(201);
+    // 8 items of information 1: 1/sqrt(9), under the target.
+    expect(authored.body.sections[0].bestStandardError).toBe(0.334);
+
+    // The calibration job estimated two versions with a = 3 (peak 2.25 each): they count.
+    await writeCalibrationSet(
+      'acme',
+      'serverless',
+      new Map(
+        [0, 1].map((i) => [
+          `reach-${i}@1`,
+          { p: freeze({ a: 3, steps: [0], categories: [0, 1] }) },
+        ]),
+      ),
+      'run-reach',
+    );
+    clearCalibrationCache();
+    const calibrated = await createAssessment([
+      { area: 'serverless', mode: 'adaptive', minItems: 3, maxItems: 8, targetStandardError: 0.35 },
+    ]);
+    expect(calibrated.body.sections[0].bestStandardError).toBe(
+      Math.ceil((1000 * 1) / Math.sqrt(1 + 2 * 2.25 + 6)) / 1000,
+    );
+    // What the employer reads later is what creation said.
+    const read = await api.request('GET', `/v1/assessments/${calibrated.body.assessmentId}`, {
+      token: employer,
+    });
+    expect(read.body.sections[0].bestStandardError).toBe(
+      calibrated.body.sections[0].bestStandardError,
+    );
   });
 
   it('refuses a count, minItems above maxItems, a standard error out of range, and adaptive fields on a fixed section, naming each field', async () => {

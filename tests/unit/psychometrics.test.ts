@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type ItemModel, itemInformation } from '../../functions/domain/irt-model.ts';
 import {
+  bestStandardError,
   eap,
   itemModel,
   itemParams,
@@ -8,6 +10,7 @@ import {
   type ScoredCalibratedItem,
   type Scored2plItem as ScoredItem,
 } from '../../functions/domain/psychometrics.ts';
+import { seededRandom } from '../../functions/domain/random.ts';
 
 /** n items with a = 1, b = 0, the first k answered correctly and the rest wrongly. */
 const pattern = (n: number, k: number): ScoredItem[] =>
@@ -261,5 +264,48 @@ describe('levelOf', () => {
     expect(levelOf(five.theta, five.standardError, 5)).toBe('advanced');
     const one = eap(pattern(1, 1));
     expect(levelOf(one.theta, one.standardError, 1)).toBe('insufficient-evidence');
+  });
+});
+
+describe('bestStandardError: the lowest standard error an adaptive section can reach', () => {
+  const uncalibrated = (b: number): ItemModel => ({ a: 1, steps: [b] });
+
+  it('is 1/sqrt(1 + 5) for 20 uncalibrated items: above the default target 0.4', () => {
+    const pool = Array.from({ length: 40 }, (_, i) => uncalibrated((i % 3) - 1));
+    expect(bestStandardError(pool, 20)).toBeCloseTo(1 / Math.sqrt(6), 6);
+    expect(bestStandardError(pool, 20)).toBeGreaterThan(0.4);
+  });
+
+  it('counts the maxItems most informative items, and all of a smaller pool', () => {
+    const pool = [...Array.from({ length: 30 }, () => uncalibrated(0)), { a: 2, steps: [0.5] }];
+    // One item of a = 2 (peak 1) and 19 of a = 1 (0.25 each).
+    expect(bestStandardError(pool, 20)).toBeCloseTo(1 / Math.sqrt(1 + 1 + 19 * 0.25), 6);
+    expect(bestStandardError(pool.slice(0, 4), 20)).toBeCloseTo(1 / Math.sqrt(2), 6);
+  });
+
+  it('reads a calibrated item by its model (GPCM peaks above a^2/4)', () => {
+    const gpcm: ItemModel = { a: 1.2, steps: [-0.5, 0.5], categories: [0, 0.5, 1] };
+    const peak = Math.max(
+      ...Array.from({ length: 121 }, (_, i) => itemInformation(gpcm, -4 + i / 15)),
+    );
+    expect(bestStandardError([gpcm], 5)).toBeCloseTo(1 / Math.sqrt(1 + peak), 6);
+    expect(peak).toBeGreaterThan((1.2 * 1.2) / 4);
+  });
+
+  it('is never above what a candidate reaches: no EAP of maxItems pool items is below it', () => {
+    const random = seededRandom('best-se');
+    for (let trial = 0; trial < 300; trial++) {
+      const pool = Array.from({ length: 25 }, () => ({
+        a: 0.5 + random() * 1.5,
+        b: (random() - 0.5) * 4,
+      }));
+      const best = bestStandardError(
+        pool.map((p) => ({ a: p.a, steps: [p.b] })),
+        10,
+      );
+      // Any 10 items of the pool, any responses: the estimate's standard error is no lower.
+      const items = pool.slice(0, 10).map((p) => ({ ...p, score: random() < 0.5 ? 1 : 0 }));
+      expect(eap(items).standardError).toBeGreaterThanOrEqual(best - 1e-9);
+    }
   });
 });

@@ -145,18 +145,34 @@ export function sectionsList(a: Assessment) {
   return h(
     'ul',
     { class: 'plain' },
-    ...a.sections.map((s) =>
-      h(
+    ...a.sections.map((s) => {
+      const difficulty =
+        s.difficulty === 'mixed' ? m().difficultyMixed : m().difficulty(s.difficulty);
+      if (s.mode !== 'adaptive')
+        return h('li', {}, m().sectionFact(areaName(s.area), s.count, difficulty, s.questionPool));
+      const max = s.maxItems ?? s.count;
+      const target = s.targetStandardError ?? 0;
+      return h(
         'li',
         {},
-        m().sectionFact(
+        m().adaptiveSectionFact(
           areaName(s.area),
-          s.count,
-          s.difficulty === 'mixed' ? m().difficultyMixed : m().difficulty(s.difficulty),
+          s.minItems ?? max,
+          max,
+          target,
+          difficulty,
           s.questionPool,
         ),
-      ),
-    ),
+        // The pool cannot get the estimate as precise as asked: say so where the section is read.
+        s.bestStandardError !== undefined && s.bestStandardError > target
+          ? h(
+              'p',
+              { class: 'notice unreachable-target' },
+              m().targetUnreachable(s.bestStandardError, target, max),
+            )
+          : null,
+      );
+    }),
   );
 }
 

@@ -67,6 +67,17 @@ const en = {
   resultsTab: 'Results',
   sectionFact: (area: string, count: number, difficulty: string, pool: number) =>
     `${area}: ${plural('en', count, { one: '# question', other: '# questions' })} drawn from ${pool} — difficulty: ${difficulty}`,
+  adaptiveSectionFact: (
+    area: string,
+    min: number,
+    max: number,
+    target: number,
+    difficulty: string,
+    pool: number,
+  ) =>
+    `${area}: adaptive, ${min} to ${plural('en', max, { one: '# question', other: '# questions' })} chosen from ${pool}, until the standard error is at most ${target} — difficulty: ${difficulty}`,
+  targetUnreachable: (best: number, target: number, max: number) =>
+    `The target cannot be reached: with the questions of this pool as calibrated when it was frozen, the standard error falls to ${best} at best in ${max} questions, above ${target}. Every candidate will answer ${max}. To let the section stop early, set a target of ${best} or more or allow more questions; once the questions have been calibrated from candidates’ answers, an assessment created then may reach it.`,
   passingScoreFact: 'Passing score',
   resultsToCandidate: 'Result shown to candidates',
   firstStartColumn: 'First attempt started',

@@ -5,6 +5,12 @@ export interface Section {
   count: number;
   difficulty: 1 | 2 | 3 | 'mixed';
   questionPool: number;
+  /** Adaptive sections: the stopping rule (count is maxItems) and what the pool can reach. */
+  mode?: 'adaptive';
+  minItems?: number;
+  maxItems?: number;
+  targetStandardError?: number;
+  bestStandardError?: number;
 }
 
 export interface Assessment {

@@ -65,6 +65,15 @@ export const AssessmentView = /* @__PURE__ */ once(() =>
           minItems: z.optional(z.int()),
           maxItems: z.optional(z.int()),
           targetStandardError: z.optional(z.number()),
+          bestStandardError: z.optional(
+            z
+              .number()
+              .check(
+                z.describe(
+                  "Adaptive sections: the lowest standard error this section's pool can reach within maxItems, with the items' parameters as calibrated when the pool was frozen (1/sqrt(1 + the information of its maxItems most informative items at their peak)). Above targetStandardError, the target cannot be reached and every candidate answers maxItems items: 20 uncalibrated items reach 0.408 at best. Absent on sections frozen before 2026-12-02.",
+                ),
+              ),
+          ),
         }),
       ),
       questionCount: z.int(),
