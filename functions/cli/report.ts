@@ -85,6 +85,38 @@ export function coverageReport(banks: readonly Bank[]): string {
     'key lists most',
     'key among options not arguing for themselves',
   ];
+  const lengthRows = AREAS.flatMap((a) => {
+    const qs = questions.filter((q) => q.area === a.id && a.kind === 'technical');
+    const single = lengthCueShares(qs);
+    const multi = multiLengthCueShares(qs);
+    if (!single.items && !multi.items) return [];
+    return [
+      [
+        a.id,
+        single.items,
+        pct(single.longest),
+        pct(single.shortest),
+        pct(single.between),
+        pct(single.chance),
+        multi.items,
+        pct(multi.longest),
+        pct(multi.shortest),
+        pct(multi.chance),
+      ],
+    ];
+  });
+  const lengthHeader = [
+    'area',
+    'single items',
+    'key longest',
+    'key shortest',
+    'key in between',
+    'chance',
+    'multi items',
+    'keys among the k longest',
+    'keys among the k shortest',
+    'chance',
+  ];
   const out = [table(header, [...rows, totals])];
   if (sjtRows.length) {
     out.push(
@@ -94,7 +126,82 @@ export function coverageReport(banks: readonly Bank[]): string {
       table(sjtHeader, sjtRows),
     );
   }
+  if (lengthRows.length) {
+    out.push(
+      '',
+      'Option length as a cue, technical areas (share of items on which a pick by length alone reaches the key; a tie counts as a random pick among the tied options; "in between" picks among the options that are neither the longest nor the shortest; multi picks the k longest or shortest of an item with k keys and counts the share of keys among them). Options are shuffled per attempt, so their authored position is no cue:',
+      '',
+      table(lengthHeader, lengthRows),
+    );
+  }
   return `${out.join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------- option length (single, multi)
+
+/**
+ * For each option, the chance that it is the r-th longest (index 0 = longest) when options of the
+ * same length are ordered at random: an option in a tie of m options that together take ranks
+ * a..a+m-1 holds each of them with probability 1/m.
+ */
+export function lengthRankChances(texts: readonly string[]): number[][] {
+  const lengths = texts.map((t) => t.length);
+  return lengths.map((len) => {
+    const above = lengths.filter((l) => l > len).length;
+    const tied = lengths.filter((l) => l === len).length;
+    return lengths.map((_, r) => (r >= above && r < above + tied ? 1 / tied : 0));
+  });
+}
+
+/**
+ * Over the single-choice items, the expected share on which a candidate who picks by length alone
+ * reaches the key: the longest option, the shortest, or an option picked at random among those
+ * in between (neither the longest nor the shortest; with two options, either). `chance` is a
+ * blind guess (the mean of 1/options). Ties count as a random pick among the tied options.
+ */
+export function lengthCueShares(questions: readonly QuestionContent[]) {
+  const singles = questions.filter(
+    (q) => q.type === 'single' && typeof q.answer === 'string' && (q.options?.length ?? 0) >= 2,
+  );
+  const out = { items: singles.length, longest: 0, shortest: 0, between: 0, chance: 0 };
+  for (const q of singles) {
+    const options = q.options!;
+    const n = options.length;
+    const ranks = lengthRankChances(options.map((o) => o.text))[
+      options.findIndex((o) => o.id === q.answer)
+    ]!;
+    const middle = n > 2 ? ranks.slice(1, -1).reduce((s, p) => s + p, 0) / (n - 2) : 1 / n;
+    out.longest += ranks[0]! / singles.length;
+    out.shortest += ranks[n - 1]! / singles.length;
+    out.between += middle / singles.length;
+    out.chance += 1 / n / singles.length;
+  }
+  return out;
+}
+
+/**
+ * Over the multi-choice items with plain keys, the expected share of the keys among a pick of the
+ * k longest (or k shortest) options of an item with k keys, against k/options for a blind pick.
+ */
+export function multiLengthCueShares(questions: readonly QuestionContent[]) {
+  const multis = questions.filter((q) => q.type === 'multi' && Array.isArray(q.answer));
+  const out = { items: multis.length, longest: 0, shortest: 0, chance: 0 };
+  for (const q of multis) {
+    const options = q.options ?? [];
+    const keys = new Set(q.answer as string[]);
+    const k = keys.size;
+    const ranks = lengthRankChances(options.map((o) => o.text));
+    const among = (from: number, to: number) =>
+      options.reduce(
+        (s, o, i) =>
+          keys.has(o.id) ? s + ranks[i]!.slice(from, to).reduce((a, p) => a + p, 0) : s,
+        0,
+      ) / k;
+    out.longest += among(0, k) / multis.length;
+    out.shortest += among(options.length - k, options.length) / multis.length;
+    out.chance += k / options.length / multis.length;
+  }
+  return out;
 }
 
 /** The option weights of an SJT item (empty for other types). */

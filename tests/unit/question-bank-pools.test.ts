@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import { readBankFile } from '../../functions/cli/bank-files.ts';
+import { lengthCueShares, multiLengthCueShares } from '../../functions/cli/report.ts';
 import type { QuestionContent } from '../../functions/domain/question.ts';
 import { AREAS } from '../../functions/domain/taxonomy.ts';
 
@@ -14,6 +15,22 @@ import { AREAS } from '../../functions/domain/taxonomy.ts';
 const SECOND_EDITION = AREAS.filter((a) => a.kind === 'technical' && a.bank !== 'growing').map(
   (a) => a.id,
 );
+
+/**
+ * How far above a blind guess a pick by option length alone may reach the key of an area's
+ * single items (docs/question-bank.md, "Option length in the technical areas"): 10 points, about
+ * three items in thirty. It bounds what a test-wise candidate gains, whatever the cause; a pool
+ * written with no regard to length crosses it on about one area-cue in ten (binomial, 27-37
+ * items), while a bound at the one-sided 5% point (chance + 15) let the 11/28 shortest keys of
+ * microservices pass.
+ */
+const LENGTH_CUE_MARGIN = 0.1;
+/**
+ * The same for the k longest or k shortest options of the multi items: 6-8 per area, where one
+ * item moves the share 6-8 points and a pick with no cue varies by about 10-12 (one standard
+ * deviation), so only about two standard deviations are refused (cloud-native had 75% against 42%).
+ */
+const MULTI_LENGTH_CUE_MARGIN = 0.25;
 
 const fileOf = (area: string) => `questions/${area}.yaml`;
 const questionsOf = (area: string) => readBankFile(fileOf(area)).questions;
@@ -98,7 +115,68 @@ describe('the second-edition technical pools', () => {
 
       expect(longest.length / singles.length).toBeLessThanOrEqual(0.3);
     });
+
+    it(`keep option length from pointing at the key of ${area}: longest, shortest or in between at most chance + 10 points`, () => {
+      const shares = lengthCueShares(questionsOf(area));
+      const bound = shares.chance + LENGTH_CUE_MARGIN + 1e-9;
+
+      expect(shares.longest, 'share of single items whose key is the longest').toBeLessThanOrEqual(
+        bound,
+      );
+      expect(
+        shares.shortest,
+        'share of single items whose key is the shortest',
+      ).toBeLessThanOrEqual(bound);
+      expect(
+        shares.between,
+        'share reached by a pick among the options neither longest nor shortest',
+      ).toBeLessThanOrEqual(bound);
+    });
+
+    it(`keep option length from pointing at the keys of ${area}'s multi items: the k longest or shortest at most chance + 25 points`, () => {
+      const shares = multiLengthCueShares(questionsOf(area));
+      const bound = shares.chance + MULTI_LENGTH_CUE_MARGIN + 1e-9;
+
+      expect(shares.longest, 'share of keys among the k longest options').toBeLessThanOrEqual(
+        bound,
+      );
+      expect(shares.shortest, 'share of keys among the k shortest options').toBeLessThanOrEqual(
+        bound,
+      );
+    });
   }
+
+  it('measure option length as a cue on items built to show it, so the bound above can fail', () => {
+    const single = (texts: string[], answer: string): QuestionContent => ({
+      id: 'built',
+      area: 'microservices',
+      type: 'single',
+      difficulty: 1,
+      prompt: 'Which one is right?',
+      options: texts.map((text, i) => ({ id: 'abcd'[i]!, text })),
+      answer,
+      explanation: 'Built to show a length cue.',
+      tags: ['built'],
+    });
+    // The key is the shortest of one item, tied for shortest with one other option in another.
+    const shortest = lengthCueShares([
+      single(['Saga', 'Two-phase commit', 'A shared database', 'Distributed locks'], 'a'),
+      single(['Outbox', 'Inbox', 'Change data capture', 'Dual write'], 'b'),
+    ]);
+    expect(shortest).toMatchObject({ items: 2, longest: 0, shortest: 1, chance: 0.25 });
+    // Neither the longest nor the shortest: the in-between pick takes one of the two middle options.
+    expect(lengthCueShares([single(['aa', 'aaa', 'aaaa', 'a'], 'b')])).toMatchObject({
+      longest: 0,
+      shortest: 0,
+      between: 0.5,
+    });
+    const multi: QuestionContent = {
+      ...single(['a', 'bbbb', 'ccc', 'dd'], 'a'),
+      type: 'multi',
+      answer: ['b', 'c'],
+    };
+    expect(multiLengthCueShares([multi])).toMatchObject({ longest: 1, shortest: 0, chance: 0.5 });
+  });
 
   it('balance modern-languages between Go and Rust, each item tagged with exactly one', () => {
     const qs = questionsOf('modern-languages');
