@@ -56,7 +56,9 @@ export interface MailContent {
 /** The areas' names in the candidate's language, each once (two sections may share an area). */
 export function areaNames(ids: readonly string[], locale: Locale): string[] {
   const name = (id: string) =>
-    (locale === 'ru' && Object.hasOwn(AREA_NAMES_RU, id) ? AREA_NAMES_RU[id as AreaId] : undefined) ??
+    (locale === 'ru' && Object.hasOwn(AREA_NAMES_RU, id)
+      ? AREA_NAMES_RU[id as AreaId]
+      : undefined) ??
     findArea(id)?.name ??
     id;
   return [...new Set(ids)].map(name);

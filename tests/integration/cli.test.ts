@@ -187,12 +187,19 @@ describe('assay --area', () => {
   );
 });
 
+/** `--api` and `--token` of an author of `org`. */
+const remoteArgs = async (org: string) => [
+  '--api',
+  `${api.base}/v1`,
+  '--token',
+  await api.token('author', org),
+];
+
 describe('assay import --bank', () => {
   it(
     'imports a GIFT file into the bank it names, as ?bank= does',
     async () => {
-      const token = await api.token('author', 'cli-bank-org');
-      const remote = ['--api', `${api.base}/v1`, '--token', token, '--area', 'security'];
+      const remote = [...(await remoteArgs('cli-bank-org')), '--area', 'security'];
       const quiz = join(dir, 'week-1.gift');
       writeFileSync(quiz, '::Ports:: Which port does HTTPS use by default? {=443 ~80 ~8080}\n');
 
@@ -216,7 +223,7 @@ describe('assay import --bank', () => {
   it(
     'refuses a --bank that is no bank id, or that a YAML bank does not name, as usage errors',
     async () => {
-      const remote = ['--api', `${api.base}/v1`, '--token', await api.token('author', 'cli-org')];
+      const remote = await remoteArgs('cli-org');
 
       const bad = await assay('import', bank, '--bank', 'X', ...remote);
       expect(bad.code).toBe(2);
@@ -245,8 +252,7 @@ describe('a refusal of the server', () => {
   it(
     'is printed once: a headline, then each invalid field on a line of its own',
     async () => {
-      const token = await api.token('author', 'cli-refusal-org');
-      const remote = ['--api', `${api.base}/v1`, '--token', token];
+      const remote = await remoteArgs('cli-refusal-org');
       expect((await assay('import', bank, ...remote)).code).toBe(0);
       // The same question id in another bank with other content: a 409 naming it.
       const moved = join(dir, 'moved.yaml');
