@@ -193,14 +193,22 @@ interface Simulated {
   reasons: Record<string, number>;
 }
 
-/** Every candidate takes a fixed form of n items drawn at random from the pool. */
-function fixedForms(pool: readonly PoolItem[], thetas: readonly number[], n: number, seed: string) {
+/**
+ * Every candidate takes a fixed form of n items drawn at random from the pool, or the whole pool
+ * when it has fewer (a growing area of the shipped bank may: it crashed the bench).
+ */
+export function fixedForms(
+  pool: readonly PoolItem[],
+  thetas: readonly number[],
+  n: number,
+  seed: string,
+) {
   const random = seededRandom(`fixed:${seed}`);
   const exposure = new Map<string, number>();
   const estimates = thetas.map((theta) => {
     const copy = [...pool];
     const shown: { item: PoolItem; score: number }[] = [];
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < Math.min(n, copy.length); i++) {
       const j = i + Math.floor(random() * (copy.length - i));
       [copy[i], copy[j]] = [copy[j]!, copy[i]!];
       const item = copy[i]!;

@@ -48,6 +48,8 @@ export function bankIdOfFile(file: string): string {
 
 export interface ReadOptions {
   area?: string;
+  /** The bank a GIFT or Moodle XML file is (`assay import --bank`); default: named after the file. */
+  bank?: string;
   skipUnsupported?: boolean;
 }
 
@@ -69,7 +71,7 @@ export function readBankImport(file: string, opts: ReadOptions = {}): BankImport
       ...(opts.area ? { area: opts.area } : {}),
       ...(opts.skipUnsupported ? { skipUnsupported: 'true' } : {}),
       ...(format === 'gift' || format === 'xml'
-        ? { bank: bankIdOfFile(file), bankTitle: basename(file) }
+        ? { bank: opts.bank ?? bankIdOfFile(file), bankTitle: basename(file) }
         : {}),
     },
     moodleReaders,

@@ -12,9 +12,11 @@ import { gzipSync } from 'node:zlib';
 import { stringify } from 'yaml';
 import type { Bank } from '../domain/bank.ts';
 import type { BankImport } from '../domain/bank-import.ts';
+import { BankId } from '../domain/bank-schema.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { toGift } from '../domain/gift.ts';
 import { toMoodleXml } from '../domain/moodle-xml.ts';
+import { AREA_IDS } from '../domain/taxonomy.ts';
 import { bankFiles, bankIdOfFile, formatOfFile, readBankImport } from './bank-files.ts';
 import { coverageReport } from './report.ts';
 
@@ -72,8 +74,56 @@ const REMOTE = {
   api: { type: 'string' },
   token: { type: 'string' },
 } as const satisfies Options;
+/** Words as help lines of at most 100 characters, each indented to the options' text. */
+const helpLines = (words: readonly string[]) =>
+  words
+    .reduce<string[]>((lines, w) => {
+      const last = lines.at(-1);
+      if (last !== undefined && last.length + w.length + 1 <= 100 - 22)
+        lines[lines.length - 1] = `${last} ${w}`;
+      else lines.push(w);
+      return lines;
+    }, [])
+    .map((l) => `${' '.repeat(22)}${l}`)
+    .join('\n');
 const AREA_HELP =
-  '  --area ID           area of GIFT/XML questions that name none (and of Moodle categories that are no area)';
+  '  --area ID           area of GIFT/XML questions that name none (and of Moodle categories that\n' +
+  `${helpLines(['are', 'no', 'area):', ...AREA_IDS.map((id, i) => (i < AREA_IDS.length - 1 ? `${id},` : id))])}`;
+const BANK = {
+  bank: { type: 'string' },
+} as const satisfies Options;
+const BANK_HELP =
+  '  --bank ID           the bank a GIFT or Moodle XML file is imported into (?bank=); default: named\n' +
+  '                      after the file (week-3.gift is week-3). A YAML or JSON bank names its own\n' +
+  '                      (bank.id): --bank must then be that id';
+
+/** The areas as a usage message lists them. */
+const areaList = () => `use one of: ${AREA_IDS.join(', ')}`;
+
+/**
+ * `--area` checked before anything runs: an id that is no area is a usage error naming them all
+ * (it was a problem per question, or, with YAML banks, not read at all).
+ */
+function checkArea(command: string, values: Values) {
+  const area = values.area;
+  if (area === undefined) return;
+  if (typeof area !== 'string' || !(AREA_IDS as readonly string[]).includes(area)) {
+    throw usageError(command, `--area: "${String(area)}" is not an area; ${areaList()}`);
+  }
+}
+
+/** `--bank`, checked as the API checks `?bank=` (before any file is read or sent). */
+function checkBank(command: string, values: Values) {
+  const bank = values.bank;
+  if (bank === undefined) return;
+  const parsed = BankId.safeParse(bank);
+  if (!parsed.success) {
+    throw usageError(
+      command,
+      `--bank: "${String(bank)}" is not a bank id: ${parsed.error.issues.map((i) => i.message.replace(/\.$/, '')).join('; ')}`,
+    );
+  }
+}
 const REMOTE_HELP = [
   '  --api URL           the API, as `npm start` or `cdk deploy` prints it (http://127.0.0.1:3000/v1),',
   '                      with or without /v1; default $ASSAY_API',
@@ -174,13 +224,36 @@ function responseError(res: Response, text: string): CliError {
   if (res.status === 403) return new CliError(`403 Forbidden: ${detail}`);
   const errors = Array.isArray(body?.errors) ? (body.errors as Record<string, unknown>[]) : [];
   return new CliError(
-    `${res.status} ${title}: ${detail}`,
+    `${res.status} ${title}: ${headlineOf(detail, errors)}`,
     1,
     errors.map(
       (e) =>
         `  ${e.line ? `line ${e.line}` : e.path || '(body)'}${e.title ? ` (${e.title})` : ''}: ${e.message}`,
     ),
   );
+}
+
+/**
+ * A problem's detail without the errors it restates: the server's detail of a refusal with
+ * `errors` is a summary followed by the first of them ("1 invalid field: (body): ...", "1
+ * question id of this upload already belongs to other questions: The question ..."), and the
+ * errors are printed one a line below it, so the headline keeps the summary only (each refusal
+ * was printed twice). A detail that restates none of them is kept whole.
+ */
+export function headlineOf(
+  detail: string,
+  errors: readonly { path?: unknown; message?: unknown }[],
+) {
+  const first = errors[0];
+  const at =
+    typeof first?.message === 'string' && first.message ? detail.indexOf(first.message) : -1;
+  if (at < 0) return detail;
+  let summary = detail.slice(0, at).trimEnd();
+  if (typeof first!.path === 'string' && first!.path && summary.endsWith(`${first!.path}:`)) {
+    summary = summary.slice(0, -first!.path.length - 1).trimEnd();
+  }
+  summary = summary.replace(/[:;,]$/, '').trim();
+  return summary || `${errors.length} problem${errors.length === 1 ? '' : 's'}`;
 }
 
 /** One JSON request to the API; throws a CliError for anything but a 2xx JSON answer. */
@@ -253,6 +326,7 @@ function loadAll(
     try {
       const upload = readBankImport(file, {
         ...(values.area ? { area: values.area as string } : {}),
+        ...(values.bank ? { bank: values.bank as string } : {}),
         ...(values['skip-unsupported'] ? { skipUnsupported: true } : {}),
       });
       for (const w of upload.warnings) {
@@ -328,22 +402,23 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   import: {
     summary: 'upload bank files through the HTTP API',
     usage:
-      'assay import <files|folders> --api URL --token TOKEN [--chunk-size N] [--area ID] [--skip-unsupported] [--move-questions]',
+      'assay import <files|folders> --api URL --token TOKEN [--bank ID] [--chunk-size N] [--area ID] [--skip-unsupported] [--move-questions]',
     help: [
       'Validates every file first, then uploads each as one import, all-or-nothing on the server:',
       'a YAML or JSON file of up to --chunk-size questions in one request, a larger one in parts of',
-      'that size; a GIFT or Moodle XML file as it is (gzip), as the bank named after the file (so',
-      'that another file cannot take over its questions). Follows an import the server runs in the',
-      'background (202) until it has finished, with a progress bar on a terminal; re-running skips',
-      'what is stored. A question you retired stays retired: the server says so, and this prints it',
-      'as file:line:col: warning [id]: ... with how to restore it.',
+      'that size; a GIFT or Moodle XML file as it is (gzip), as the bank named after the file or by',
+      '--bank (so that another file cannot take over its questions). Follows an import the server',
+      'runs in the background (202) until it has finished, with a progress bar on a terminal;',
+      're-running skips what is stored. A question you retired stays retired: the server says so,',
+      'and this prints it as file:line:col: warning [id]: ... with how to restore it.',
       ...REMOTE_HELP,
       '  --chunk-size N      questions per request or part (default 5000)',
+      BANK_HELP,
       AREA_HELP,
       SKIP_HELP,
       MOVE_HELP,
     ],
-    options: { ...REMOTE, ...AREA, ...SKIP, ...MOVE, 'chunk-size': { type: 'string' } },
+    options: { ...REMOTE, ...BANK, ...AREA, ...SKIP, ...MOVE, 'chunk-size': { type: 'string' } },
     async run(args, values, io) {
       const remote = remoteOf('import', values, io.env);
       const size = Number(values['chunk-size'] ?? 5000);
@@ -353,12 +428,23 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
           `--chunk-size: "${values['chunk-size']}" is not a whole number of 1 or more`,
         );
       }
-      for (const { file, bank } of loadAll('import', args, values, io)) {
+      const named = values.bank as string | undefined;
+      const banks = loadAll('import', args, values, io);
+      // A YAML or JSON bank names its own bank: --bank naming another would be left unread.
+      for (const { file, bank } of banks) {
+        const format = formatOfFile(file);
+        if (named !== undefined && format !== 'gift' && format !== 'xml' && bank.bank.id !== named)
+          throw usageError(
+            'import',
+            `--bank ${named}: ${file} names its own bank, "${bank.bank.id}" (bank.id); --bank is for GIFT and Moodle XML files (or change bank.id in the file)`,
+          );
+      }
+      for (const { file, bank } of banks) {
         const format = formatOfFile(file);
         if (format === 'gift' || format === 'xml') {
           if (io.tty) io.err(`${file}: ${bank.questions.length} questions\n`);
           // The file itself: the server decodes its bytes and reads it as this CLI just did.
-          const q = new URLSearchParams({ format, bank: bankIdOfFile(file) });
+          const q = new URLSearchParams({ format, bank: named ?? bankIdOfFile(file) });
           if (values.area) q.set('area', values.area as string);
           if (values['skip-unsupported']) q.set('skipUnsupported', 'true');
           const r = await progressing(io, () =>
@@ -660,9 +746,11 @@ async function followImport(
         .map((e) => `${file}:${where(e)}: ${e.path}: ${e.message}`);
       const more = s.errorCount > lines.length ? [`(${s.errorCount - lines.length} more)`] : [];
       throw new CliError(
-        [`import ${importId} failed: ${s.detail ?? 'see its errors'}`, ...lines, ...more].join(
-          '\n',
-        ),
+        [
+          `import ${importId} failed: ${s.detail ? headlineOf(s.detail, s.errors) : 'see its errors'}`,
+          ...lines,
+          ...more,
+        ].join('\n'),
       );
     }
     await new Promise((r) => setTimeout(r, 1000));
@@ -725,7 +813,10 @@ function parse(name: string, command: Command, argv: string[]) {
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       const option = /'(--?[\w-]+)/.exec(message)?.[1] ?? 'an option';
-      throw usageError(name, `${option} needs a value`);
+      throw usageError(
+        name,
+        `${option} needs a value${option === '--area' ? ` (an area id; ${areaList()})` : ''}`,
+      );
     }
     throw err;
   }
@@ -757,5 +848,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.out(commandHelp(command));
     return 0;
   }
+  checkArea(name, values as Values);
+  checkBank(name, values as Values);
   return command.run(positionals, values as Values, io);
 }

@@ -120,7 +120,7 @@ export function checkIdOwnership(upload: BankImport, heads: ReadonlyMap<string, 
       : `this upload is bank "${upload.bank.bank.id}"`;
     issues.push({
       path: `questions[${index}].id`,
-      message: `The question${o.line ? ` on line ${o.line}` : ''} gets the id "${o.id}" from ${from}, but "${o.id}" is already a different question (${stored}); ${ours}. Nothing was stored. ${fix}; or upload with ?bank=${head.bankId ?? '...'} if this file is a new version of that bank.`,
+      message: `The question${o.line ? ` on line ${o.line}` : ''} gets the id "${o.id}" from ${from}, but "${o.id}" is already a different question (${stored}); ${ours}. Nothing was stored. ${fix}; or upload with ?bank=${head.bankId ?? '...'} if this file is a new version of that bank (assay import --bank ${head.bankId ?? '...'}).`,
       ...(o.line ? { line: o.line } : {}),
       questionId: o.id,
       ...(o.title ? { title: o.title } : {}),

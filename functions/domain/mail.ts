@@ -3,7 +3,7 @@
  * in English or Russian. Pure: the mail job gathers the facts, this module words them.
  */
 import type { Locale } from './locales.ts';
-import { AREA_NAMES_RU, findArea } from './taxonomy.ts';
+import { AREA_NAMES_RU, type AreaId, findArea } from './taxonomy.ts';
 
 /** Why a message is sent. */
 export type MailKind = 'invitation' | 'reminder' | 'resend';
@@ -56,7 +56,9 @@ export interface MailContent {
 /** The areas' names in the candidate's language, each once (two sections may share an area). */
 export function areaNames(ids: readonly string[], locale: Locale): string[] {
   const name = (id: string) =>
-    (locale === 'ru' && Object.hasOwn(AREA_NAMES_RU, id) ? AREA_NAMES_RU[id] : undefined) ??
+    (locale === 'ru' && Object.hasOwn(AREA_NAMES_RU, id)
+      ? AREA_NAMES_RU[id as AreaId]
+      : undefined) ??
     findArea(id)?.name ??
     id;
   return [...new Set(ids)].map(name);

@@ -189,7 +189,7 @@ export function findArea(id: string): Area | undefined {
  * The areas' names in Russian: the candidate app's (`web/candidate/i18n.ts`) and the emails'.
  * English names are the `name`s above.
  */
-export const AREA_NAMES_RU: Readonly<Record<string, string>> = {
+export const AREA_NAMES_RU: Readonly<Record<AreaId, string>> = {
   microservices: 'Микросервисы',
   serverless: 'Бессерверные технологии',
   'api-first': 'Разработка API-first',

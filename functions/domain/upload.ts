@@ -6,6 +6,7 @@
  */
 import type { BankImport } from './bank-import.ts';
 import { readUpload, type UploadFormat, uploadFormat } from './bank-upload.ts';
+import { ValidationError } from './errors.ts';
 
 export type { UploadFormat };
 export { uploadFormat };
@@ -71,5 +72,15 @@ export async function parseUpload(text: string, spec: UploadSpec): Promise<BankI
     },
     readers,
   );
+  // A JSON or YAML bank names its own bank: a ?bank= naming another is refused rather than
+  // left unread (the questions would go to the document's bank, not the one asked for).
+  if (!moodle && spec.bank !== undefined && spec.bank !== read.bank.bank.id) {
+    throw new ValidationError([
+      {
+        path: 'query.bank',
+        message: `This ${spec.format.toUpperCase()} bank names its own bank, "${read.bank.bank.id}" (bank.id), not "${spec.bank}": ?bank= names the bank of a GIFT or Moodle XML file. Leave it out, or change bank.id in the file.`,
+      },
+    ]);
+  }
   return spec.moveQuestions ? { ...read, moveQuestions: true } : read;
 }

@@ -114,6 +114,10 @@ function headersOf(headers: Readonly<Record<string, ResponseHeaderDef>>): Json {
   );
 }
 
+/** API Gateway's answer to a body over its payload quota (10 MB, any route). */
+const GATEWAY_413 =
+  'A body over 10 MB is refused by API Gateway before any function runs: `{"message":"Request Entity Too Large"}` (application/json).';
+
 /** API Gateway's JWT authorizer refusing a staff token answers before any function runs. */
 const GATEWAY_401 = {
   description:
@@ -207,21 +211,30 @@ export function buildOpenApi(routes: readonly RouteDef[] = ROUTES, serverUrl = '
     responses['400'] ??= problemResponse(
       route.body
         ? 'Invalid input: every invalid field is named in `errors`.'
-        : 'Invalid input: every invalid field is named in `errors`. This route takes no request body: one sent to it (other than an empty one or `{}`) is refused, named `(body)`.',
+        : 'Invalid input: every invalid field is named in `errors`. This route takes no request body: one sent to it (other than an empty one, whitespace only or `{}`), whatever its size or content type, is refused, named `(body)`.',
     );
+    // Over 10 MB, on any route, API Gateway refuses the body itself: its JSON message, never a
+    // function's problem (docs/contract.md, "Which 413 comes from where").
     if (route.body) {
-      responses['413'] ??= problemResponse(
-        `The body is larger than this route takes (${route.consumes?.some((c) => c !== 'application/json') ? '4 MiB' : '1 MiB'}).`,
-      );
-      // Over 10 MB, API Gateway refuses the body itself (`{"message":"Request Entity Too Large"}`).
+      // The function's own 413 (problem+json): the route's limit on the wire, and on a raw-body
+      // route also the text's limit after decompression (a gzip bomb stops there, api.ts).
+      const own =
+        (responses['413'] as Json | undefined)?.description ??
+        `The body is larger than this route takes (${route.consumes?.some((c) => c !== 'application/json') ? '4 MiB' : '1 MiB'}).`;
       responses['413'] = {
-        ...(responses['413'] as Json),
+        description: `${own} Answered by the function (problem+json). ${GATEWAY_413}`,
         content: { ...PROBLEM, 'application/json': { schema: GATEWAY_MESSAGE } },
       };
       responses['415'] ??= problemResponse(
         `The body’s Content-Type is missing or not one this route takes (${(route.consumes ?? ['application/json']).join(', ')}).`,
       );
     }
+    // A route that takes no body refuses a smaller one with a 400: only the gateway's 413 is left.
+    else
+      responses['413'] ??= {
+        description: `Only API Gateway's (this route refuses a smaller body with a 400). ${GATEWAY_413}`,
+        content: { 'application/json': { schema: GATEWAY_MESSAGE } },
+      };
     if (isStaff(route.access)) responses['401'] ??= GATEWAY_401;
     else if (route.access === 'candidate')
       responses['401'] ??= problemResponse('Missing or invalid attempt token.');

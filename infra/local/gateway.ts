@@ -197,6 +197,16 @@ export const GATEWAY_ANSWERS = {
     headers: { 'content-type': 'application/json' },
     body: '{"message":"Service Unavailable"}',
   }),
+  /**
+   * A body over the HTTP API's payload quota (10 MB, which cannot be raised): refused before any
+   * function runs, on every route, with API Gateway's JSON message (docs/contract.md, "Which 413
+   * comes from where").
+   */
+  tooLarge: (): HttpResult => ({
+    statusCode: 413,
+    headers: { 'content-type': 'application/json' },
+    body: '{"message":"Request Entity Too Large"}',
+  }),
   /** The function failed: it threw, or Lambda ended it at its timeout. */
   functionFailed: (): HttpResult => ({
     statusCode: 500,
@@ -698,16 +708,9 @@ export function createGateway(opts: GatewayOptions = {}): Server {
       const body = await readBody(req);
       bodyRead = performance.now();
       if (body === 'too-large') {
-        const result = problemResponse({
-          type: 'urn:assay:problem:payload-too-large',
-          code: 'payload-too-large',
-          title: 'Payload too large',
-          status: 413,
-          detail: `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
-        });
         status = 413;
         res.setHeader('connection', 'close');
-        send(res, result);
+        send(res, GATEWAY_ANSWERS.tooLarge());
         return;
       }
       const result = await invoke(

@@ -542,6 +542,13 @@ describe('the contract test catches each finding of issue 14', () => {
       /createAssessment .*(413|415)/,
     ],
     [
+      "no 413 of API Gateway's on a route without a body",
+      (d) => {
+        delete op(d, 'submitAttempt').responses['413'];
+      },
+      /POST \/v1\/attempts\/\{attemptId\}\/submit declares no 413 of API Gateway's/,
+    ],
+    [
       'a 4xx without application/problem+json',
       (d) => {
         op(d, 'editQuestion').responses['412'] = { description: 'Stale.' };

@@ -114,13 +114,28 @@ describe('request bodies', () => {
     );
   });
 
-  it('answers a body over 10 MB with 413', async () => {
-    const res = await api.request('POST', '/v1/banks', {
-      token: await api.token('author'),
-      raw: 'x'.repeat(10 * 1024 * 1024 + 1),
-      contentType: 'application/yaml',
-    });
-    expect(res.status).toBe(413);
+  it('answers a body over 10 MB with 413 as API Gateway does, on any route, as the document declares', async () => {
+    // API Gateway's payload quota (10 MB) refuses the body before any function runs, with its
+    // own JSON message; the local gateway answered problem+json, which AWS never sends there.
+    const doc = (await api.request('GET', '/v1/openapi.json')).body;
+    const over = 'x'.repeat(10 * 1024 * 1024 + 1);
+    for (const [method, path, route, token] of [
+      ['POST', '/v1/banks', '/v1/banks', await api.token('author')],
+      ['POST', '/v1/attempts/x/submit', '/v1/attempts/{attemptId}/submit', 'an-attempt-token'],
+      ['DELETE', '/v1/questions/x', '/v1/questions/{questionId}', await api.token('author')],
+    ] as const) {
+      const res = await api.request(method, path, {
+        token,
+        raw: over,
+        contentType: 'application/yaml',
+      });
+
+      expect(res.status, `${method} ${path}`).toBe(413);
+      expect(res.headers.get('content-type')).toBe('application/json');
+      expect(res.body).toEqual({ message: 'Request Entity Too Large' });
+      const declared = doc.paths[route][method.toLowerCase()].responses['413'];
+      expect(declared.content['application/json'].schema.required).toEqual(['message']);
+    }
   });
 });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ADAPTIVE_QUICK, adaptiveBench, formatAdaptive } from '../../bench/parts/adaptive.ts';
+import {
+  ADAPTIVE_QUICK,
+  adaptiveBench,
+  fixedForms,
+  formatAdaptive,
+} from '../../bench/parts/adaptive.ts';
 
 describe('the adaptive bench part', () => {
   it('runs end to end on tiny sizes and reports every figure and goal', () => {
@@ -37,4 +42,24 @@ describe('the adaptive bench part', () => {
     ]);
     expect(formatAdaptive(result)).toMatch(/Goals:/);
   }, 120_000);
+});
+
+describe('the fixed forms the adaptive bench compares with', () => {
+  it('take the whole pool when it has fewer items than a form (a growing area)', () => {
+    // A shipped area with fewer than 20 questions crashed the bench (a form read past the pool).
+    const pool = ['a', 'b'].map((key) => ({
+      key,
+      type: 'single',
+      tags: [],
+      model: { a: 1, steps: [0] },
+    }));
+
+    const { estimates, exposure } = fixedForms(pool, [0, 1], 20, '1');
+
+    expect(estimates).toHaveLength(2);
+    expect([...exposure].sort()).toEqual([
+      ['a', 2],
+      ['b', 2],
+    ]);
+  });
 });

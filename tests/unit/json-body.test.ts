@@ -215,6 +215,14 @@ describe('a body sent to a route that takes none', () => {
       ['', 'application/json', 200],
       ['{}', 'application/json', 200],
       [' { } ', 'application/json', 200],
+      // Whitespace only says nothing either, whatever the content type (it was a 400 as
+      // malformed JSON, or naming (body) as text).
+      ['  ', 'application/json', 200],
+      ['\r\n\t ', 'text/plain', 200],
+      [' \n', undefined, 200],
+      // Not JSON whitespace: a body.
+      ['\u00a0', 'text/plain', 400],
+      ['{}{}', 'application/json', 400],
     ] as const) {
       const res = await del(body, type);
 
@@ -222,6 +230,15 @@ describe('a body sent to a route that takes none', () => {
       if (status === 200) expect(res.body).toEqual({ retired: true });
       else expect(res.body.errors[0].path, `${type} ${body}`).toBe('(body)');
     }
+  });
+
+  it('is refused as a body (400), not as too large (413), whatever its size', async () => {
+    // Over the 1 MiB a JSON route reads: the function answered 413, which no route without a
+    // body declared; the body is refused for being there, not for its size.
+    const res = await del(`{"x":"${'a'.repeat(2 * 1024 * 1024)}"}`, 'application/json');
+
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ path: '(body)', message: expect.any(String) }]);
   });
 });
 

@@ -49,7 +49,8 @@ function requestMisfit(validator: SchemaValidator, r: GeneratedRequest): string 
   }
   const content = r.operation.op.requestBody?.content as Record<string, Json> | undefined;
   const type = r.parts.contentType;
-  if (!content) return undefined;
+  // No requestBody: the operation takes none (docs/contract.md); whitespace only is no body.
+  if (!content) return r.body?.trim() ? 'a body, which the operation does not take' : undefined;
   if (!type) return r.operation.op.requestBody.required ? 'the body is required' : undefined;
   if (!content[type]) return `content type ${type} is not one the operation takes`;
   if (type === 'application/json') {
@@ -198,12 +199,15 @@ export function documentFindings(doc: Json): string[] {
       if (!op.description) out.push(`${at} has no description`);
       for (const t of op.tags ?? []) if (!tags.has(t)) out.push(`${at}: tag ${t} is not declared`);
       for (const [status, res] of Object.entries<Json>(op.responses ?? {})) {
-        // 429 alone comes only from API Gateway (its `{"message"}` body): docs/faults.md.
-        if (Number(status) >= 400 && status !== '429' && !res.content?.['application/problem+json'])
+        // Only API Gateway answers 429, and 413 where the function refuses any body with a 400
+        // (its `{"message"}` body): docs/faults.md, docs/contract.md.
+        const gatewayOnly = status === '429' || (status === '413' && !op.requestBody);
+        if (Number(status) >= 400 && !gatewayOnly && !res.content?.['application/problem+json'])
           out.push(`${at} ${status} does not declare application/problem+json`);
       }
-      if (op.requestBody && !op.responses?.['413'])
-        out.push(`${at} takes a body but declares no 413`);
+      // API Gateway refuses a body over 10 MB on every route.
+      if (!op.responses?.['413']?.content?.['application/json'])
+        out.push(`${at} declares no 413 of API Gateway's (a body over 10 MB)`);
       if (op.requestBody && !op.responses?.['415'])
         out.push(`${at} takes a body but declares no 415`);
       for (const s of ['429', '503']) if (!op.responses?.[s]) out.push(`${at} declares no ${s}`);

@@ -426,6 +426,18 @@ export function requestsFor(
       );
     }
   }
+  if (!content && operation.method !== 'GET') {
+    // An operation the document gives no requestBody refuses one (400 naming `(body)`), rather
+    // than reading past it; whitespace only says nothing and is taken as no body. (Not on GET:
+    // fetch sends no body with it.)
+    out.push(
+      build(
+        'a body though it takes none',
+        { kind: 'status', status: 400, member: '(body)' },
+        { body: { raw: '{"force":true}', contentType: 'application/json' } },
+      ),
+    );
+  }
   out.push(build('valid', { kind: 'valid' }));
   return out;
 

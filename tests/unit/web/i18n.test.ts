@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { AREAS } from '../../../functions/domain/taxonomy.ts';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { AREA_NAMES_RU, AREAS, type AreaId } from '../../../functions/domain/taxonomy.ts';
 import {
   CATALOGUE,
   durationWords,
@@ -18,6 +18,11 @@ describe('the message catalogue', () => {
 
   it('names every area in Russian', () => {
     expect(Object.keys(CATALOGUE.ru.areaNames).sort()).toEqual(AREAS.map((a) => a.id).sort());
+  });
+
+  it('keys the Russian names by AreaId, so that an area without one fails the typecheck', () => {
+    // Keyed by string, a new area without its Russian name typechecked and showed its id.
+    expectTypeOf(AREA_NAMES_RU).toEqualTypeOf<Readonly<Record<AreaId, string>>>();
   });
 
   it('says durations in words with the right plural forms', () => {
