@@ -211,10 +211,43 @@ describe('text', () => {
     ['a NUL', 'Ann\u0000Lee'],
     ['a C1 control', 'Ann\u0085Lee'],
     ['a lone surrogate', 'Ann\uD800Lee'],
+    ['a line separator (U+2028)', 'Ann\u2028Lee'],
+    ['a paragraph separator (U+2029)', 'Ann\u2029Lee'],
   ])("with %s in a candidate's name is refused with a 400 naming the field", async (_, name) => {
     const res = await invite({ name });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { path: string }) => e.path)).toContain('candidates[0].name');
+  });
+
+  it('with a line or paragraph separator in one-line fields is refused like a newline, naming every field', async () => {
+    const res = await api.request('POST', '/v1/assessments', {
+      token: tokens.employer,
+      body: {
+        title: 'Quarterly\u2029review',
+        timeLimitMinutes: 5,
+        sections: [{ area: 'security', count: 1 }],
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(res.body.errors).toContainEqual(
+      expect.objectContaining({
+        path: 'title',
+        message:
+          'Contains a line break (the paragraph separator U+2029) at character 10: this field is one line.',
+      }),
+    );
+    const invited = await invite({
+      name: 'Ann\u2028Lee',
+      email: 'ann\u2028@example.test',
+      externalId: 'ext\u2029-1',
+    });
+    expect(invited.status).toBe(400);
+    expect(invited.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'candidates[0].email',
+      'candidates[0].externalId',
+      'candidates[0].name',
+    ]);
   });
 
   it('with a bidi override in an assessment title is refused with a 400 naming the field', async () => {
