@@ -95,6 +95,43 @@ describe('a reserved name in a path parameter', () => {
   });
 });
 
+describe('a reserved name as a query key or a header', () => {
+  const reading = ROUTES.filter((r) => r.method === 'GET' && r.query);
+  const fill = (path: string) => path.replace(/\{(\w+)\}/g, (_, p: string) => ids[p] ?? 'x');
+
+  it('is a 400 naming the key on every route that reads a query, as any unknown key is', async () => {
+    // Before: the local gateway built the query as a plain object, so `?__proto__=x` vanished
+    // (200, where every other unknown key is a 400) and `?constructor=x` reached the handler as
+    // "function Object() { [native code] },x".
+    expect(reading.length).toBeGreaterThan(3);
+    for (const route of reading) {
+      for (const name of NAMES) {
+        const path = `${fill(route.path)}?${encodeURIComponent(name)}=x`;
+        const token = tokenFor(route.group);
+        const res = await api.request('GET', path, token ? { token } : {});
+        const said = `GET ${path} -> ${res.status} ${res.text.slice(0, 200)}`;
+        expect(res.status, said).toBe(400);
+        expect(res.headers.get('content-type'), said).toMatch(/application\/problem\+json/);
+        expect(res.body.errors, said).toEqual([
+          { path: `query.${name}`, message: 'Unknown field.' },
+        ]);
+      }
+    }
+  }, 120_000);
+
+  it('is ignored by a route that reads no query, and as a header by every route', async () => {
+    const query = NAMES.map((n) => `${encodeURIComponent(n)}=x`).join('&');
+    const headers = Object.fromEntries(NAMES.map((n) => [n, 'x']));
+    const areas = await api.request('GET', `/v1/areas?${query}`, { headers });
+    expect(areas.status, areas.text.slice(0, 200)).toBe(200);
+    const listed = await api.request('GET', '/v1/questions?limit=1', {
+      token: tokens.author,
+      headers,
+    });
+    expect(listed.status, listed.text.slice(0, 200)).toBe(200);
+  });
+});
+
 describe('a reserved name in an id field of an upload', () => {
   // The sample bank's first question has at least two options and one tag.
   type Question = { id: string; options: [{ id: string }, { id: string }]; tags: [string] };
