@@ -4,7 +4,7 @@ import { duplicateKeyMessage, scanJson } from './bank-json.ts';
 import { BankEnvelope, type BankMeta, MAX_BANK_QUESTIONS } from './bank-schema.ts';
 import { type FieldIssue, ValidationError } from './errors.ts';
 import { type QuestionContent, validateQuestion } from './question.ts';
-import { MAX_UPLOAD_TEXT_BYTES } from './upload-limits.ts';
+import { count, MAX_UPLOAD_TEXT_BYTES, positionAt, UPLOAD_COUNT_LIMITS } from './upload-limits.ts';
 import { formatPath, issuesOf } from './z.ts';
 
 export { BankMeta, MAX_BANK_QUESTIONS } from './bank-schema.ts';
@@ -87,6 +87,11 @@ export const PARSE_LIMITS = {
   aliases: 100,
   /** Nesting of collections: a bank needs 6 (bank, questions, question, answer, pairs, pair). */
   depth: 64,
+  /**
+   * YAML nodes of one document (scalars, aliases, collections, entries), counted from the
+   * lexer's tokens before anything builds them: the shipped bank has 65 a question.
+   */
+  yamlNodes: UPLOAD_COUNT_LIMITS.yamlNodes,
 } as const;
 
 const MIB = 1024 * 1024;
@@ -199,6 +204,45 @@ function checkJsonStructure(text: string, value: unknown): void {
   throw new ValidationError(issues);
 }
 
+/** The lexer's markers, which stand for no text of the source (yaml's `CST.SCALAR` and kin). */
+const SCALAR_MARK = '\x1f';
+const MARKS = new Set(['\x02', '\x18', SCALAR_MARK]);
+
+/**
+ * Refuse a YAML text of more than `PARSE_LIMITS.yamlNodes` nodes before parsing it: the parser
+ * builds a syntax tree and then a document of every node, about 1 KB each (16 million nodes fit
+ * in 32 MiB of `[a,a,a,...`, and ran the job out of memory), and aliases do not count here (they
+ * are bounded when they are resolved). Counted from the lexer's tokens, which hold nothing: each
+ * scalar (plain, quoted or block), alias, flow collection, list entry and mapping value is a node.
+ */
+function checkYamlNodes(text: string): void {
+  // Every node counted takes at least one character of the text: a shorter text has no more.
+  if (text.length <= PARSE_LIMITS.yamlNodes) return;
+  const { Lexer } = yaml();
+  let nodes = 0;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    const first = token[0];
+    const node =
+      token === SCALAR_MARK ||
+      token === '-' ||
+      token === ':' ||
+      token === '[' ||
+      token === '{' ||
+      first === '"' ||
+      first === "'" ||
+      first === '*';
+    if (node && ++nodes > PARSE_LIMITS.yamlNodes) {
+      const at = positionAt(text, offset);
+      throw limitError(
+        `The YAML document has more than ${count(PARSE_LIMITS.yamlNodes)} nodes (values, keys and list entries): node ${count(PARSE_LIMITS.yamlNodes + 1)} is at line ${at.line}, column ${at.column}. Assay reads at most ${count(PARSE_LIMITS.yamlNodes)} nodes in one upload (about 15,000 questions like those of the shipped bank, 65 nodes each): split the bank into several uploads (the CLI does this for you).`,
+        at,
+      );
+    }
+    if (!MARKS.has(token)) offset += token.length;
+  }
+}
+
 /**
  * Where a YAML error really is. The parser reports a quote that is never closed at the end of the
  * text it swallowed (often the end of the file); the author needs the quote that opened it.
@@ -237,6 +281,7 @@ export function parseBankText(text: string, format: BankFormat): unknown {
     checkJsonStructure(text, value);
     return value;
   }
+  checkYamlNodes(text);
   const { LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });

@@ -18,6 +18,7 @@ import {
   type Feedback,
   type GiftBlock,
   GiftQuestion,
+  GiftTooLarge,
   hasText,
   isMark,
   moodleForm,
@@ -41,7 +42,13 @@ import { kilobytes, MAX_MOODLE_TEXT_CHARS } from './upload-limits.ts';
 export const giftDrafts: MoodleReader = (text, opts, types) => {
   const issues: FieldIssue[] = [];
   const notes: Notice[] = [];
-  const blocks = splitBlocks(text.replace(/^\uFEFF/, ''), issues, notes, opts.area);
+  let blocks: ReturnType<typeof splitBlocks>;
+  try {
+    blocks = splitBlocks(text.replace(/^\uFEFF/, ''), issues, notes, opts.area);
+  } catch (err) {
+    if (err instanceof GiftTooLarge) return { fatal: [err.issue] };
+    throw err;
+  }
   const drafts = blocks.map((b, index) => parseQuestion(b, index, opts, types));
   return { drafts, issues, notes };
 };
