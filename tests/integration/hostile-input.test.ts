@@ -281,15 +281,14 @@ describe('text', () => {
     expect(res.body.errors.map((e: { path: string }) => e.path)).toContain('candidates[0].name');
   });
 
-  it('with a line or paragraph separator in one-line fields is refused like a newline, naming every field', async () => {
-    const res = await api.request('POST', '/v1/assessments', {
+  const createTitled = (title: string) =>
+    api.request('POST', '/v1/assessments', {
       token: tokens.employer,
-      body: {
-        title: 'Quarterly\u2029review',
-        timeLimitMinutes: 5,
-        sections: [{ area: 'security', count: 1 }],
-      },
+      body: { title, timeLimitMinutes: 5, sections: [{ area: 'security', count: 1 }] },
     });
+
+  it('with a line or paragraph separator in one-line fields is refused like a newline, naming every field', async () => {
+    const res = await createTitled('Quarterly\u2029review');
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/problem\+json/);
     expect(res.body.errors).toContainEqual(
@@ -313,14 +312,7 @@ describe('text', () => {
   });
 
   it('with a bidi override in an assessment title is refused with a 400 naming the field', async () => {
-    const res = await api.request('POST', '/v1/assessments', {
-      token: tokens.employer,
-      body: {
-        title: 'Quarterly \u202Ereview',
-        timeLimitMinutes: 5,
-        sections: [{ area: 'security', count: 1 }],
-      },
-    });
+    const res = await createTitled('Quarterly \u202Ereview');
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { path: string }) => e.path)).toContain('title');
   });

@@ -10,34 +10,17 @@ import { describe, expect, it } from 'vitest';
 import { getImport } from '../../functions/data/imports.ts';
 import { currentDeadline, withDeadline } from '../../functions/domain/deadline.ts';
 import { uploadBank } from '../../functions/services/imports.ts';
+import { sampleBank } from './fixtures.ts';
 import { useTestApi } from './support.ts';
 
 useTestApi();
-
-const question = (i: number) => ({
-  id: `own-budget-${i}`,
-  area: 'security',
-  type: 'single',
-  difficulty: 2,
-  prompt: `Which header carries the bearer token of request ${i}?`,
-  options: [
-    { id: 'a', text: 'Authorization' },
-    { id: 'b', text: 'Accept' },
-  ],
-  answer: 'a',
-  explanation: 'A bearer token travels in the Authorization header.',
-  tags: ['http-auth'],
-});
 
 describe('an import job started by a request', () => {
   it('keeps running on its own budget after the request that started it has run out of time', async () => {
     // Arrange: an upload request queues a bank for the job (Prefer: respond-async), under a
     // request deadline as every request runs.
     const org = 'own-budget';
-    const text = JSON.stringify({
-      bank: { id: 'own-budget', title: 'Own budget' },
-      questions: Array.from({ length: 200 }, (_, i) => question(i)),
-    });
+    const text = JSON.stringify(sampleBank('own-budget', 100));
     const requestDeadline = new AbortController();
 
     // Act: the request answers 202, then its deadline passes (its function's time is over).
