@@ -4,7 +4,7 @@ import { duplicateKeyMessage, scanJson } from './bank-json.ts';
 import { BankEnvelope, type BankMeta, MAX_BANK_QUESTIONS } from './bank-schema.ts';
 import { type FieldIssue, ValidationError } from './errors.ts';
 import { type QuestionContent, validateQuestion } from './question.ts';
-import { count, MAX_UPLOAD_TEXT_BYTES, positionAt, UPLOAD_COUNT_LIMITS } from './upload-limits.ts';
+import { MAX_UPLOAD_TEXT_BYTES } from './upload-limits.ts';
 import { formatPath, issuesOf } from './z.ts';
 
 export { BankMeta, MAX_BANK_QUESTIONS } from './bank-schema.ts';
@@ -91,7 +91,7 @@ export const PARSE_LIMITS = {
    * YAML nodes of one document (scalars, aliases, collections, entries), counted from the
    * lexer's tokens before anything builds them: the shipped bank has 65 a question.
    */
-  yamlNodes: UPLOAD_COUNT_LIMITS.yamlNodes,
+  yamlNodes: 1_000_000,
 } as const;
 
 const MIB = 1024 * 1024;
@@ -204,52 +204,29 @@ function checkJsonStructure(text: string, value: unknown): void {
   throw new ValidationError(issues);
 }
 
-/** The lexer's markers, which stand for no text of the source (yaml's `CST.SCALAR` and kin). */
-const SCALAR_MARK = '\x1f';
-const MARKS = new Set(['\x02', '\x18', SCALAR_MARK]);
-
 /**
- * Refuse a YAML text of more than `PARSE_LIMITS.yamlNodes` nodes before parsing it: the parser
- * builds a syntax tree and then a document of every node, about 1 KB each (16 million nodes fit
- * in 32 MiB of `[a,a,a,...`, and ran the job out of memory), and aliases do not count here (they
- * are bounded when they are resolved). Counted from the lexer's tokens, which hold nothing: each
- * scalar (plain, quoted or block), alias, flow collection, list entry and mapping value is a node.
+ * Tokens of the YAML lexer that make a node: the mark before a plain or block scalar (yaml's
+ * `CST.SCALAR`), a list entry, a mapping value, a flow collection; a quoted scalar; an alias.
+ * Marks (`\x02`, `\x18`, `\x1f`) stand for no text of the source.
  */
-function checkYamlNodes(text: string): void {
-  const past = yamlNodePast(text, PARSE_LIMITS.yamlNodes);
-  if (past < 0) return;
-  const at = positionAt(text, past);
-  throw limitError(
-    `The YAML document has more than ${count(PARSE_LIMITS.yamlNodes)} nodes (values, keys and list entries): node ${count(PARSE_LIMITS.yamlNodes + 1)} is at line ${at.line}, column ${at.column}. Assay reads at most ${count(PARSE_LIMITS.yamlNodes)} nodes in one upload (about 15,000 questions like those of the shipped bank, 65 nodes each): split the bank into several uploads (the CLI does this for you).`,
-    at,
-  );
-}
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the lexer's scalar mark is U+001F
+const NODE = /^(?:[\x1f:[{-]$|["'*])/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the lexer's marks are control characters
+const MARK = /^[\x02\x18\x1f]$/;
 
 /**
  * Where node `limit + 1` of a YAML text starts (its offset), or -1 when the text has no more
- * than `limit` nodes: each scalar (plain, quoted or block), alias, flow collection, list entry
- * and mapping value, counted from the lexer's tokens, which hold nothing (about 3 s for a
+ * than `limit` nodes, counted from the lexer's tokens, which hold nothing (about 3 s for a
  * million on the shared machine, against 39 s and 1.1 GB to parse them).
  */
-export function yamlNodePast(text: string, limit: number): number {
+export function yamlPast(text: string, limit: number): number {
   // Every node counted takes at least one character of the text: a shorter text has no more.
   if (text.length <= limit) return -1;
-  const { Lexer } = yaml();
   let nodes = 0;
   let offset = 0;
-  for (const token of new Lexer().lex(text)) {
-    const first = token[0];
-    const node =
-      token === SCALAR_MARK ||
-      token === '-' ||
-      token === ':' ||
-      token === '[' ||
-      token === '{' ||
-      first === '"' ||
-      first === "'" ||
-      first === '*';
-    if (node && ++nodes > limit) return offset;
-    if (!MARKS.has(token)) offset += token.length;
+  for (const token of new (yaml().Lexer)().lex(text)) {
+    if (NODE.test(token) && ++nodes > limit) return offset;
+    if (!MARK.test(token)) offset += token.length;
   }
   return -1;
 }
@@ -292,7 +269,18 @@ export function parseBankText(text: string, format: BankFormat): unknown {
     checkJsonStructure(text, value);
     return value;
   }
-  checkYamlNodes(text);
+  // A YAML text of more than `PARSE_LIMITS.yamlNodes` nodes is refused before it is parsed: the
+  // parser builds a syntax tree and then a document of every node, about 1 KB each (16 million
+  // fit in 32 MiB of `[a,a,a,...`, and ran the job out of memory). Aliases count once here
+  // (they are bounded when they are resolved).
+  const past = yamlPast(text, PARSE_LIMITS.yamlNodes);
+  if (past >= 0) {
+    const at = lineColOf(text)(past);
+    throw limitError(
+      `More than 1,000,000 YAML nodes (the upload limit): the next is at line ${at.line}, column ${at.column}.`,
+      at,
+    );
+  }
   const { LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });

@@ -18,7 +18,6 @@ import {
   type Feedback,
   type GiftBlock,
   GiftQuestion,
-  GiftTooLarge,
   hasText,
   isMark,
   moodleForm,
@@ -42,13 +41,8 @@ import { kilobytes, MAX_MOODLE_TEXT_CHARS } from './upload-limits.ts';
 export const giftDrafts: MoodleReader = (text, opts, types) => {
   const issues: FieldIssue[] = [];
   const notes: Notice[] = [];
-  let blocks: ReturnType<typeof splitBlocks>;
-  try {
-    blocks = splitBlocks(text.replace(/^\uFEFF/, ''), issues, notes, opts.area);
-  } catch (err) {
-    if (err instanceof GiftTooLarge) return { fatal: [err.issue] };
-    throw err;
-  }
+  const blocks = splitBlocks(text.replace(/^\uFEFF/, ''), issues, notes, opts.area);
+  if (!Array.isArray(blocks)) return { fatal: [blocks.fatal] };
   const drafts = blocks.map((b, index) => parseQuestion(b, index, opts, types));
   return { drafts, issues, notes };
 };

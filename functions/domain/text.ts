@@ -31,9 +31,6 @@ const hex = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, '
 export const isBidiControl = (code: number) =>
   (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
 
-/** U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR: line breaks, refused in one line. */
-export const isLineSeparator = (code: number) => code === 0x2028 || code === 0x2029;
-
 /** C0 (U+0000-U+001F), DEL and C1 (U+0080-U+009F). */
 export const isControl = (code: number) => code < 0x20 || (code >= 0x7f && code <= 0x9f);
 
@@ -79,9 +76,9 @@ function characterProblem(
     if (c.code === 0x09) return `Contains a tab ${at}: this field is one line; use spaces.`;
     return `Contains the control character ${hex(c.code)} ${at}: remove it.`;
   }
-  if (kind !== 'long' && isLineSeparator(c.code)) {
-    const name = c.code === 0x2028 ? 'line separator' : 'paragraph separator';
-    return `Contains a line break (the ${name} ${hex(c.code)}) ${at}: this field is one line.`;
+  // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR: line breaks, refused as a newline is.
+  if (kind !== 'long' && (c.code | 1) === 0x2029) {
+    return `Contains a line break ${at}: this field is one line.`;
   }
   if (kind === 'name' && isBidiControl(c.code)) {
     return `Contains the bidirectional control ${hex(c.code)} ${at}: names and titles may not reorder how their text is displayed.`;

@@ -294,8 +294,7 @@ describe('text', () => {
     expect(res.body.errors).toContainEqual(
       expect.objectContaining({
         path: 'title',
-        message:
-          'Contains a line break (the paragraph separator U+2029) at character 10: this field is one line.',
+        message: 'Contains a line break at character 10: this field is one line.',
       }),
     );
     const invited = await invite({
