@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Lambda from '@aws-sdk/client-lambda';
+import { outsideRequest } from '../domain/deadline.ts';
 import { jobFunctionEnv } from '../jobs/job-env.ts';
 import type { JobDef } from '../jobs/jobs.ts';
 
@@ -56,7 +57,13 @@ export async function invokeJob(job: string, payload: unknown): Promise<void> {
     pathToFileURL(resolve(import.meta.dirname, '../..', declared.entry)).href
   )) as { handler: (event: unknown) => Promise<unknown> };
   // Detached: a job's errors are its own (it records them); one that escapes is only logged.
-  void Promise.resolve()
-    .then(() => mod.handler(payload))
-    .catch((err: unknown) => console.error(`local job ${job} failed:`, err));
+  // Outside the request that started it, as the job's own function is in AWS: the job's calls
+  // carry no request deadline (whose abort would fail them), use the 30 s per-attempt timeout
+  // of work outside a request rather than a request's 1.5 s (5 s locally), and are not refused
+  // by the breaker; the job keeps its own deadline (its handler's 15 minutes).
+  outsideRequest(() => {
+    void Promise.resolve()
+      .then(() => mod.handler(payload))
+      .catch((err: unknown) => console.error(`local job ${job} failed:`, err));
+  });
 }

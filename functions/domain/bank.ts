@@ -87,6 +87,11 @@ export const PARSE_LIMITS = {
   aliases: 100,
   /** Nesting of collections: a bank needs 6 (bank, questions, question, answer, pairs, pair). */
   depth: 64,
+  /**
+   * YAML nodes of one document (scalars, aliases, collections, entries), counted from the
+   * lexer's tokens before anything builds them: the shipped bank has 65 a question.
+   */
+  yamlNodes: 1_000_000,
 } as const;
 
 const MIB = 1024 * 1024;
@@ -200,6 +205,33 @@ function checkJsonStructure(text: string, value: unknown): void {
 }
 
 /**
+ * Tokens of the YAML lexer that make a node: the mark before a plain or block scalar (yaml's
+ * `CST.SCALAR`), a list entry, a mapping value, a flow collection; a quoted scalar; an alias.
+ * Marks (`\x02`, `\x18`, `\x1f`) stand for no text of the source.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the lexer's scalar mark is U+001F
+const NODE = /^(?:[\x1f:[{-]$|["'*])/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the lexer's marks are control characters
+const MARK = /^[\x02\x18\x1f]$/;
+
+/**
+ * Where node `limit + 1` of a YAML text starts (its offset), or -1 when the text has no more
+ * than `limit` nodes, counted from the lexer's tokens, which hold nothing (about 3 s for a
+ * million on the shared machine, against 39 s and 1.1 GB to parse them).
+ */
+export function yamlPast(text: string, limit: number): number {
+  // Every node counted takes at least one character of the text: a shorter text has no more.
+  if (text.length <= limit) return -1;
+  let nodes = 0;
+  let offset = 0;
+  for (const token of new (yaml().Lexer)().lex(text)) {
+    if (NODE.test(token) && ++nodes > limit) return offset;
+    if (!MARK.test(token)) offset += token.length;
+  }
+  return -1;
+}
+
+/**
  * Where a YAML error really is. The parser reports a quote that is never closed at the end of the
  * text it swallowed (often the end of the file); the author needs the quote that opened it.
  */
@@ -236,6 +268,18 @@ export function parseBankText(text: string, format: BankFormat): unknown {
     }
     checkJsonStructure(text, value);
     return value;
+  }
+  // A YAML text of more than `PARSE_LIMITS.yamlNodes` nodes is refused before it is parsed: the
+  // parser builds a syntax tree and then a document of every node, about 1 KB each (16 million
+  // fit in 32 MiB of `[a,a,a,...`, and ran the job out of memory). Aliases count once here
+  // (they are bounded when they are resolved).
+  const past = yamlPast(text, PARSE_LIMITS.yamlNodes);
+  if (past >= 0) {
+    const at = lineColOf(text)(past);
+    throw limitError(
+      `More than 1,000,000 YAML nodes (the upload limit): the next is at line ${at.line}, column ${at.column}.`,
+      at,
+    );
   }
   const { LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();

@@ -15,6 +15,16 @@ export function withDeadline<T>(signal: AbortSignal, work: () => T): T {
   return current.run(signal, work);
 }
 
+/**
+ * Run `work` outside any request: it and everything it awaits see no deadline, as a job that a
+ * request starts does in AWS (another function, with its own timeout). Without this a job
+ * started locally in a request's async context inherited that request's deadline, its short
+ * per-attempt timeouts and the circuit breaker's refusals.
+ */
+export function outsideRequest<T>(work: () => T): T {
+  return current.exit(work);
+}
+
 /** The signal of the request being served, if any (jobs and scripts have none). */
 export function currentDeadline(): AbortSignal | undefined {
   return current.getStore();

@@ -42,6 +42,7 @@ export const giftDrafts: MoodleReader = (text, opts, types) => {
   const issues: FieldIssue[] = [];
   const notes: Notice[] = [];
   const blocks = splitBlocks(text.replace(/^\uFEFF/, ''), issues, notes, opts.area);
+  if (!Array.isArray(blocks)) return { fatal: [blocks.fatal] };
   const drafts = blocks.map((b, index) => parseQuestion(b, index, opts, types));
   return { drafts, issues, notes };
 };

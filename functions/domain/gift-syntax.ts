@@ -28,6 +28,7 @@ import {
 import { notAGiftNumber } from './moodle-number.ts';
 import type { Authored, Option, QuestionContent } from './question-types/type.ts';
 import { AREAS } from './taxonomy.ts';
+import { count, UPLOAD_COUNT_LIMITS } from './upload-limits.ts';
 
 export type { Draft, Pos } from './moodle.ts';
 
@@ -98,14 +99,41 @@ export const TRUE_FALSE = /^(?:t|true|f|false)$/i;
  * set the area of the questions after them: a category that names no area takes `fallbackArea`
  * (the area given with the upload) with a note, and is one problem without it.
  */
+/** Call `each` with every line of `text` and its index, without splitting the text first. */
+function forEachLine(text: string, each: (line: string, index: number) => boolean | void): void {
+  const breaks = /\r\n|\r|\n/g;
+  let start = 0;
+  for (let index = 0; ; index++) {
+    breaks.lastIndex = start;
+    const m = breaks.exec(text);
+    if (each(text.slice(start, m ? m.index : text.length), index) === false || !m) return;
+    start = m.index + m[0].length;
+  }
+}
+
 export function splitBlocks(
   text: string,
   issues: FieldIssue[],
   notes: Notice[] = [],
   fallbackArea?: string,
-): Block[] {
-  const lines = text.split(/\r\n|\r|\n/);
+): Block[] | { fatal: FieldIssue } {
   const blocks: Block[] = [];
+  // A GIFT text with more questions or paragraphs than Assay reads (`UPLOAD_COUNT_LIMITS`):
+  // the one problem of the file, at the first paragraph past the limit; nothing more is read.
+  let fatal: FieldIssue | undefined;
+  // Paragraphs (runs of lines between blank lines) and questions so far: each costs memory and
+  // time to read whatever it holds, so a file of millions of tiny ones is refused at the limit.
+  let paragraphs = 0;
+  let inParagraph = false;
+  const tooMany = (what: string, limit: number, no: number, explained = what) => {
+    fatal = {
+      path: '',
+      message: `This GIFT file has more than ${count(limit)} ${explained}: number ${count(limit + 1)} starts on line ${no}. Assay reads at most ${count(limit)} ${what} in one file; split it into several uploads.`,
+      line: no,
+      column: 1,
+    };
+    return false;
+  };
   let category: Category | undefined;
   let current: Block | undefined;
   let pendingAssay: AssayMeta | undefined;
@@ -126,13 +154,25 @@ export function splitBlocks(
     current = undefined;
   };
 
-  lines.forEach((line, i) => {
+  forEachLine(text, (line, i) => {
     const no = i + 1;
     if (line.trim() === '') {
+      inParagraph = false;
       close();
       orphan();
       pendingComments = [];
       return;
+    }
+    if (!inParagraph) {
+      inParagraph = true;
+      if (++paragraphs > UPLOAD_COUNT_LIMITS.giftParagraphs) {
+        return tooMany(
+          'paragraphs',
+          UPLOAD_COUNT_LIMITS.giftParagraphs,
+          no,
+          'paragraphs (blocks of lines between blank lines)',
+        );
+      }
     }
     const assay = ASSAY_COMMENT.exec(line);
     if (assay) {
@@ -182,6 +222,9 @@ export function splitBlocks(
       return;
     }
     if (!current) {
+      if (blocks.length >= UPLOAD_COUNT_LIMITS.giftQuestions) {
+        return tooMany('questions', UPLOAD_COUNT_LIMITS.giftQuestions, no);
+      }
       current = {
         lines: [],
         comments: pendingComments,
@@ -193,6 +236,7 @@ export function splitBlocks(
     }
     current.lines.push({ no, text: line });
   });
+  if (fatal) return { fatal };
   close();
   orphan();
   return blocks;

@@ -27,6 +27,7 @@ import type { ImportOptions } from './moodle-import.ts';
 import { type XmlNumbers, xmlNumbers } from './moodle-number.ts';
 import type { XmlAnswer, XmlPair, XmlQuestion } from './moodle-xml-text.ts';
 import type { AnyQuestionType } from './question-types/registry.ts';
+import { count, positionAt, UPLOAD_COUNT_LIMITS } from './upload-limits.ts';
 
 type Element = XmlDom.Element;
 
@@ -337,6 +338,43 @@ function readQuestion(
 }
 
 /**
+ * Where the element or attribute past `UPLOAD_COUNT_LIMITS.xmlElements` starts, or -1 when the
+ * text has no more than that: one pass over its tags before the parser builds a node of it
+ * (32 MiB of `<a/>` is 8 million elements; of ` a1=""` in one tag, 4 million attributes).
+ * Markup inside CDATA sections (the HTML of Moodle's texts), comments, processing instructions
+ * and declarations is not counted; a start tag is read to its end for its attributes (an `=`
+ * outside quotes).
+ */
+function tooManyNodesAt(text: string): number {
+  const limit = UPLOAD_COUNT_LIMITS.xmlElements;
+  let nodes = 0;
+  let at = text.indexOf('<');
+  while (at >= 0) {
+    const next = text[at + 1];
+    let resume = at + 1;
+    if (text.startsWith('<![CDATA[', at)) resume = text.indexOf(']]>', at + 9);
+    else if (text.startsWith('<!--', at)) resume = text.indexOf('-->', at + 4);
+    else if (next === '?') resume = text.indexOf('?>', at + 2);
+    else if (next !== '/' && next !== '!') {
+      if (++nodes > limit) return at;
+      let quote = '';
+      for (resume = at + 1; resume < text.length; resume++) {
+        const c = text[resume];
+        if (quote) {
+          if (c === quote) quote = '';
+        } else if (c === '"' || c === "'") quote = c;
+        else if (c === '>' || c === '<') break;
+        else if (c === '=' && ++nodes > limit) return resume;
+      }
+    }
+    // An unterminated section: the parser says so.
+    if (resume < 0) return -1;
+    at = text.indexOf('<', resume);
+  }
+  return -1;
+}
+
+/**
  * The drafts of a Moodle XML text, with the problems and notes of the file itself (categories,
  * assay comments); `types` claim the `<question>`s. A text that is no well-formed Moodle XML is
  * `fatal`: one problem, nothing read.
@@ -344,6 +382,20 @@ function readQuestion(
 export const moodleXmlDrafts: MoodleReader = (text, opts, types) => {
   const issues: FieldIssue[] = [];
   const notes: Notice[] = [];
+  const past = tooManyNodesAt(text);
+  if (past >= 0) {
+    const limit = UPLOAD_COUNT_LIMITS.xmlElements;
+    const pos = positionAt(text, past);
+    return {
+      fatal: [
+        {
+          path: '',
+          message: `This XML file has more than ${count(limit)} elements and attributes: number ${count(limit + 1)} is at line ${pos.line}, column ${pos.column}. Assay reads at most ${count(limit)} elements and attributes in one file (a Moodle question has about 15 to 40); split it into several uploads.`,
+          ...pos,
+        },
+      ],
+    };
+  }
   const { DOMParser } = dom();
   let doc: XmlDom.Document;
   try {

@@ -9,6 +9,9 @@
  * - NUL and the other C0 and C1 control characters (terminal escapes, truncation in C code);
  *   long text (prompts, explanations, options, instructions, free-text answers) may hold tab
  *   and newline, and a Windows line ending (CR LF) is read as a newline;
+ * - in one-line text (names, titles, ids, emails, contacts), U+2028 LINE SEPARATOR and U+2029
+ *   PARAGRAPH SEPARATOR, which break a line as a newline does (JavaScript source, many editors
+ *   and mail clients) and so smuggle a second line into a field that must have one;
  * - in names and titles (candidate names, assessment titles, organisation names, bank titles),
  *   the bidirectional overrides and isolates U+202A-U+202E and U+2066-U+2069, which make a name
  *   display as something else ("Trojan Source"): a title like "Invoice\u202Efdp.exe".
@@ -73,6 +76,10 @@ function characterProblem(
     if (c.code === 0x09) return `Contains a tab ${at}: this field is one line; use spaces.`;
     return `Contains the control character ${hex(c.code)} ${at}: remove it.`;
   }
+  // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR: line breaks, refused as a newline is.
+  if (kind !== 'long' && (c.code | 1) === 0x2029) {
+    return `Contains a line break ${at}: this field is one line.`;
+  }
   if (kind === 'name' && isBidiControl(c.code)) {
     return `Contains the bidirectional control ${hex(c.code)} ${at}: names and titles may not reorder how their text is displayed.`;
   }
@@ -81,16 +88,17 @@ function characterProblem(
 
 /**
  * Per kind, every UTF-16 code unit `characterProblem` can refuse, or that starts a character it
- * can (a surrogate): control characters (but tab and newline in long text), surrogates, and in
- * names the bidirectional controls. A string without any has no problem.
+ * can (a surrogate): control characters (but tab and newline in long text), surrogates, the
+ * line and paragraph separators in one-line text, and in names the bidirectional controls. A
+ * string without any has no problem.
  */
 const MAYBE_PROBLEM: Readonly<Record<TextKind, RegExp>> = {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose
-  line: /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/,
+  line: /[\u0000-\u001f\u007f-\u009f\ud800-\udfff\u2028\u2029]/,
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose
   long: /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ud800-\udfff]/,
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose
-  name: /[\u0000-\u001f\u007f-\u009f\ud800-\udfff\u202a-\u202e\u2066-\u2069]/,
+  name: /[\u0000-\u001f\u007f-\u009f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]/,
 };
 
 /**

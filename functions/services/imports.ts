@@ -67,6 +67,7 @@ import type { QuestionContent } from '../domain/question.ts';
 import {
   MAX_UPLOAD_TEXT_BYTES,
   parseUpload,
+  readableInRequest,
   type UploadFormat,
   type UploadSpec,
 } from '../domain/upload.ts';
@@ -695,7 +696,11 @@ export async function uploadBank(
   }
 
   const textBytes = Buffer.byteLength(upload.text);
-  if (!opts.async && textBytes <= SYNC_MAX_TEXT_BYTES) {
+  if (
+    !opts.async &&
+    textBytes <= SYNC_MAX_TEXT_BYTES &&
+    readableInRequest(upload.text, upload.spec)
+  ) {
     const read = await parseUpload(upload.text, upload.spec);
     if (read.bank.questions.length <= SYNC_MAX_QUESTIONS) {
       return importInRequest(caller, importId, read, upload, requestHash, opts.now);
@@ -997,7 +1002,10 @@ export async function receiveImportPart(
   }
   // A part small enough to parse here is validated here (400 with every problem located, as
   // POST /v1/banks answers); a larger one is validated by the job with the others.
-  if (Buffer.byteLength(upload.text) <= SYNC_MAX_TEXT_BYTES) {
+  if (
+    Buffer.byteLength(upload.text) <= SYNC_MAX_TEXT_BYTES &&
+    readableInRequest(upload.text, upload.spec)
+  ) {
     const { bank } = await parseUpload(upload.text, upload.spec);
     if (rec.bank && namesItsBank(upload.spec.format) && bank.bank.id !== rec.bank.id) {
       throw new ValidationError([

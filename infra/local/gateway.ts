@@ -353,7 +353,9 @@ export async function buildEvent(
 ): Promise<{ event: HttpEvent; group: FunctionGroup; staff: boolean }> {
   const url = new URL(input.url, 'http://localhost');
   const method = input.method.toUpperCase();
-  const headers: Record<string, string> = {};
+  // Null-prototype records, as API Gateway's JSON event parses into own keys only: a header or
+  // query key `__proto__`, `constructor` or `toString` is an ordinary key, never a prototype's.
+  const headers: Record<string, string> = Object.create(null);
   let cookies: string[] | undefined;
   for (const [k, v] of Object.entries(input.headers)) {
     if (v === undefined) continue;
@@ -362,7 +364,7 @@ export async function buildEvent(
     if (key === 'cookie') cookies = value.split(/;\s*/).filter(Boolean);
     else headers[key] = value;
   }
-  const query: Record<string, string> = {};
+  const query: Record<string, string> = Object.create(null);
   for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
 
   const match = matcher.match(method, url.pathname);

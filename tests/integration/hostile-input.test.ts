@@ -95,6 +95,43 @@ describe('a reserved name in a path parameter', () => {
   });
 });
 
+describe('a reserved name as a query key or a header', () => {
+  const reading = ROUTES.filter((r) => r.method === 'GET' && r.query);
+  const fill = (path: string) => path.replace(/\{(\w+)\}/g, (_, p: string) => ids[p] ?? 'x');
+
+  it('is a 400 naming the key on every route that reads a query, as any unknown key is', async () => {
+    // Before: the local gateway built the query as a plain object, so `?__proto__=x` vanished
+    // (200, where every other unknown key is a 400) and `?constructor=x` reached the handler as
+    // "function Object() { [native code] },x".
+    expect(reading.length).toBeGreaterThan(3);
+    for (const route of reading) {
+      for (const name of NAMES) {
+        const path = `${fill(route.path)}?${encodeURIComponent(name)}=x`;
+        const token = tokenFor(route.group);
+        const res = await api.request('GET', path, token ? { token } : {});
+        const said = `GET ${path} -> ${res.status} ${res.text.slice(0, 200)}`;
+        expect(res.status, said).toBe(400);
+        expect(res.headers.get('content-type'), said).toMatch(/application\/problem\+json/);
+        expect(res.body.errors, said).toEqual([
+          { path: `query.${name}`, message: 'Unknown field.' },
+        ]);
+      }
+    }
+  }, 120_000);
+
+  it('is ignored by a route that reads no query, and as a header by every route', async () => {
+    const query = NAMES.map((n) => `${encodeURIComponent(n)}=x`).join('&');
+    const headers = Object.fromEntries(NAMES.map((n) => [n, 'x']));
+    const areas = await api.request('GET', `/v1/areas?${query}`, { headers });
+    expect(areas.status, areas.text.slice(0, 200)).toBe(200);
+    const listed = await api.request('GET', '/v1/questions?limit=1', {
+      token: tokens.author,
+      headers,
+    });
+    expect(listed.status, listed.text.slice(0, 200)).toBe(200);
+  });
+});
+
 describe('a reserved name in an id field of an upload', () => {
   // The sample bank's first question has at least two options and one tag.
   type Question = { id: string; options: [{ id: string }, { id: string }]; tags: [string] };
@@ -199,6 +236,31 @@ describe('a YAML alias bomb', () => {
   });
 });
 
+describe('a YAML text of many tiny nodes', () => {
+  it('is read by the import job, not inside the request, when it has more nodes than a request reads', async () => {
+    // 400 KB of one-letter scalars (200,000 nodes; 2 MiB holds a million): before, the request
+    // parsed it itself, 40 us and 1 KB a node, and a million took it 39-79 s, past its 29 s.
+    const text = `questions: [${'a,'.repeat(200_000)}a]\n`;
+    const started = performance.now();
+    const res = await api.request('POST', '/v1/banks', {
+      token: tokens.author,
+      raw: text,
+      contentType: 'application/yaml',
+    });
+    expect(res.status, res.text.slice(0, 300)).toBe(202);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    let status = res.body;
+    for (let i = 0; i < 120 && (status.status === 'queued' || status.status === 'running'); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      status = (
+        await api.request('GET', `/v1/imports/${res.body.importId}`, { token: tokens.author })
+      ).body;
+    }
+    expect(status).toMatchObject({ status: 'failed', code: 'validation-failed' });
+    expect(status.errors.map((e: { path: string }) => e.path)).toEqual(['bank', 'questions']);
+  }, 120_000);
+});
+
 describe('text', () => {
   const invite = (candidate: Record<string, unknown>) =>
     api.request('POST', `/v1/assessments/${ids.assessmentId}/invitations`, {
@@ -211,21 +273,45 @@ describe('text', () => {
     ['a NUL', 'Ann\u0000Lee'],
     ['a C1 control', 'Ann\u0085Lee'],
     ['a lone surrogate', 'Ann\uD800Lee'],
+    ['a line separator (U+2028)', 'Ann\u2028Lee'],
+    ['a paragraph separator (U+2029)', 'Ann\u2029Lee'],
   ])("with %s in a candidate's name is refused with a 400 naming the field", async (_, name) => {
     const res = await invite({ name });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { path: string }) => e.path)).toContain('candidates[0].name');
   });
 
-  it('with a bidi override in an assessment title is refused with a 400 naming the field', async () => {
-    const res = await api.request('POST', '/v1/assessments', {
+  const createTitled = (title: string) =>
+    api.request('POST', '/v1/assessments', {
       token: tokens.employer,
-      body: {
-        title: 'Quarterly \u202Ereview',
-        timeLimitMinutes: 5,
-        sections: [{ area: 'security', count: 1 }],
-      },
+      body: { title, timeLimitMinutes: 5, sections: [{ area: 'security', count: 1 }] },
     });
+
+  it('with a line or paragraph separator in one-line fields is refused like a newline, naming every field', async () => {
+    const res = await createTitled('Quarterly\u2029review');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(res.body.errors).toContainEqual(
+      expect.objectContaining({
+        path: 'title',
+        message: 'Contains a line break at character 10: this field is one line.',
+      }),
+    );
+    const invited = await invite({
+      name: 'Ann\u2028Lee',
+      email: 'ann\u2028@example.test',
+      externalId: 'ext\u2029-1',
+    });
+    expect(invited.status).toBe(400);
+    expect(invited.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'candidates[0].email',
+      'candidates[0].externalId',
+      'candidates[0].name',
+    ]);
+  });
+
+  it('with a bidi override in an assessment title is refused with a 400 naming the field', async () => {
+    const res = await createTitled('Quarterly \u202Ereview');
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { path: string }) => e.path)).toContain('title');
   });

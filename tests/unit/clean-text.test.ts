@@ -60,6 +60,7 @@ describe('clean text', () => {
           ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069))
         )
           return true;
+        if (kind !== 'long' && (code === 0x2028 || code === 0x2029)) return true;
       }
       return false;
     };
@@ -73,6 +74,8 @@ describe('clean text', () => {
         '\u0085',
         '\u202e',
         '\u2066',
+        '\u2028',
+        '\u2029',
         '\ud83d',
         '\ude00',
         'é',
@@ -97,6 +100,21 @@ describe('clean text', () => {
       'Contains a line break at character 2: this field is one line.',
     );
     expect(textProblem('a\tb', 'name')).toMatch(/tab at character 2/);
+  });
+
+  it('refuses the line and paragraph separators (U+2028, U+2029) in one-line text as a newline', () => {
+    for (const kind of ['line', 'name'] as const) {
+      expect(textProblem('Ada\u2028Lovelace', kind)).toBe(
+        'Contains a line break at character 4: this field is one line.',
+      );
+      expect(textProblem('Ada\u2029', kind)).toBe(
+        'Contains a line break at character 4: this field is one line.',
+      );
+      expect(parse(kind, 'Ada\u2028Lovelace').success).toBe(false);
+    }
+    // Prose may hold them, as it holds newlines: stored as sent.
+    const r = parse('long', 'one\u2028two\u2029three');
+    expect(r.success && r.data).toBe('one\u2028two\u2029three');
   });
 
   it('reads a Windows line ending in long text as a newline, and refuses a lone CR', () => {
