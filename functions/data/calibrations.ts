@@ -11,12 +11,10 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { FrozenParameters } from '../domain/adaptive-section.ts';
 import type { CalibratedItem } from '../domain/calibration.ts';
-import type { QuestionContent } from '../domain/question.ts';
 import { batchWrite } from './batch-write.ts';
 import { applied, db, tableName } from './client.ts';
 import { isConditionFailure } from './errors.ts';
 import { keys } from './keys.ts';
-import { questionVersionsWith } from './question-cache.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Per version.
@@ -107,7 +105,7 @@ export interface SetEntry {
 }
 
 /** Versions per chunk: a chunk stays far below DynamoDB's 400 KB item limit (about 30 KB). */
-const SET_CHUNK = 400;
+export const SET_CHUNK = 400;
 
 /**
  * Replace an owner's area set with this run's: chunks `0..n-1` are written, then every chunk
@@ -183,8 +181,8 @@ export async function readCalibrationSet(
  * How long a function keeps an area set in memory: a calibration reaches attempts started
  * this much later at most (`CALIBRATION_CACHE_SECONDS`, default 300).
  */
-const SET_CACHE_MS = Number(process.env.CALIBRATION_CACHE_SECONDS ?? 300) * 1000;
-const setCache = new Map<string, { at: number; set: Map<string, SetEntry> }>();
+export const SET_CACHE_MS = Number(process.env.CALIBRATION_CACHE_SECONDS ?? 300) * 1000;
+export const setCache = new Map<string, { at: number; set: Map<string, SetEntry> }>();
 
 /**
  * The calibrated parameters of these owners' areas, from memory while fresh (a few minutes),
@@ -210,47 +208,7 @@ export async function calibratedParameters(
   return out;
 }
 
-/**
- * The contents of these question versions and the calibrated parameters of these owners' areas
- * (keys as `calibratedParameters`), in one BatchGetItem where a start once made one call per
- * set: chunk 0 of every set not fresh in memory is read with the versions not in memory. A
- * full chunk 0 (a set of more than `SET_CHUNK` versions) costs 1 Query of the whole set; a
- * version whose area `pairs` did not name (the sections predict it: pools are drawn by area)
- * costs the Query of its set, as before.
- */
-export async function versionsWithParameters(
-  refs: readonly { o: string; q: string; v: number }[],
-  pairs: readonly { owner: string; area: string }[],
-  now = Date.now(),
-): Promise<{ contents: Map<string, QuestionContent>; params: Map<string, SetEntry> }> {
-  const stale = [...new Map(pairs.map((p) => [`${p.owner}/${p.area}`, p])).values()].filter((p) => {
-    const hit = setCache.get(`${p.owner}/${p.area}`);
-    return !hit || now - hit.at > SET_CACHE_MS;
-  });
-  const { contents, alongside } = await questionVersionsWith(
-    refs,
-    stale.map((p) => keys.calibrationSet(p.owner, p.area, 0)),
-  );
-  const chunkOf = new Map(alongside.map((i) => [`${i.PK}\n${i.SK}`, i]));
-  await Promise.all(
-    stale.map(async (p) => {
-      const key = keys.calibrationSet(p.owner, p.area, 0);
-      const first = (chunkOf.get(`${key.PK}\n${key.SK}`)?.v ?? {}) as Record<string, SetEntry>;
-      const set =
-        Object.keys(first).length >= SET_CHUNK
-          ? await readCalibrationSet(p.owner, p.area)
-          : new Map(Object.entries(first));
-      remember(`${p.owner}/${p.area}`, now, set);
-    }),
-  );
-  const params = await calibratedParameters(
-    refs.map((r) => ({ owner: r.o, area: contents.get(r.q)!.area })),
-    now,
-  );
-  return { contents, params };
-}
-
-function remember(key: string, at: number, set: Map<string, SetEntry>): void {
+export function remember(key: string, at: number, set: Map<string, SetEntry>): void {
   if (setCache.size > 1000) setCache.clear();
   setCache.set(key, { at, set });
 }

@@ -20,7 +20,7 @@ import {
   MIN_ITEMS_FOR_LEVEL,
   type ScoredItem,
 } from './psychometrics.ts';
-import { AREAS, type AreaKind, findArea } from './taxonomy.ts';
+import { AREA_DEVELOPMENT, AREAS, type AreaId, type AreaKind, findArea } from './taxonomy.ts';
 import { once } from './z.ts';
 
 /**
@@ -141,7 +141,7 @@ function byTaxonomy(x: string, y: string): number {
 
 function development(area: string, which: 'gap' | 'strength'): Development {
   const known = findArea(area);
-  const text = known?.development[which];
+  const text = known ? AREA_DEVELOPMENT[known.id as AreaId]?.[which] : undefined;
   return {
     area,
     name: known?.name ?? area,

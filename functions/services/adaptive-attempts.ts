@@ -15,7 +15,8 @@ import {
   type DrawnSection,
   planBlocks,
 } from '../data/attempts.ts';
-import { type SetEntry, versionsWithParameters } from '../data/calibrations.ts';
+import { versionsWithParameters } from '../data/calibrated-versions.ts';
+import type { SetEntry } from '../data/calibrations.ts';
 import { questionVersions } from '../data/question-cache.ts';
 import type { PoolItem } from '../domain/adaptive.ts';
 import {

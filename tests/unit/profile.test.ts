@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { GradedQuestion } from '../../functions/domain/grading.ts';
 import { buildProfile, type ProfileItem, profileItems } from '../../functions/domain/profile.ts';
 import { eap } from '../../functions/domain/psychometrics.ts';
-import { AREA_IDS, AREAS, findArea } from '../../functions/domain/taxonomy.ts';
+import { AREA_DEVELOPMENT, AREA_IDS, AREAS } from '../../functions/domain/taxonomy.ts';
 
 let seq = 0;
 /** `scores.length` average-difficulty items in `area` with these scores. */
@@ -101,9 +101,9 @@ describe('buildProfile', () => {
     expect(profile.gaps[0]).toEqual({
       area: 'real-time-data',
       name: 'Real-time data',
-      suggestion: findArea('real-time-data')!.development.gap,
+      suggestion: AREA_DEVELOPMENT['real-time-data'].gap,
     });
-    expect(profile.strengths[0]!.suggestion).toBe(findArea('microservices')!.development.strength);
+    expect(profile.strengths[0]!.suggestion).toBe(AREA_DEVELOPMENT.microservices.strength);
   });
 
   it('never calls a below-average area a strength or an above-average one a gap', () => {
@@ -120,7 +120,10 @@ describe('buildProfile', () => {
   });
 
   it('has a specific suggestion of both kinds for every area in the taxonomy', () => {
-    const texts = AREAS.flatMap((a) => [a.development.gap, a.development.strength]);
+    const texts = AREAS.flatMap((a) => [
+      AREA_DEVELOPMENT[a.id].gap,
+      AREA_DEVELOPMENT[a.id].strength,
+    ]);
     expect(new Set(texts).size).toBe(AREAS.length * 2);
     for (const text of texts) expect(text.length).toBeGreaterThan(60);
   });
