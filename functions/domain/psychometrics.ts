@@ -175,8 +175,11 @@ export function bestStandardError(models: readonly ItemModel[], maxItems: number
 function peakInformation(m: ItemModel): number {
   if (m.steps.length === 1) return (m.a * m.a) / 4;
   let best = 0;
-  for (let i = 1; i < GRID_POINTS; i++)
-    if (itemInformation(m, GRID[i]!) > itemInformation(m, GRID[best]!)) best = i;
+  let peak = itemInformation(m, GRID[0]!);
+  for (let i = 1; i < GRID_POINTS; i++) {
+    const info = itemInformation(m, GRID[i]!);
+    if (info > peak) [best, peak] = [i, info];
+  }
   let lo = GRID[Math.max(0, best - 1)]!;
   let hi = GRID[Math.min(GRID_POINTS - 1, best + 1)]!;
   for (let k = 0; k < 40; k++) {
@@ -185,7 +188,7 @@ function peakInformation(m: ItemModel): number {
     if (itemInformation(m, x) < itemInformation(m, y)) lo = x;
     else hi = y;
   }
-  return Math.max(itemInformation(m, GRID[best]!), itemInformation(m, (lo + hi) / 2));
+  return Math.max(peak, itemInformation(m, (lo + hi) / 2));
 }
 
 /** Questions an area needs before it gets a level. */
