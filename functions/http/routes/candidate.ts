@@ -87,7 +87,9 @@ export const CANDIDATE_ROUTES = [
     path: '/v1/attempts/{attemptId}/answers/{questionId}',
     group: 'candidate',
     access: 'candidate',
-    params: AnswerParams,
+    get params() {
+      return AnswerParams();
+    },
     get body() {
       return SaveAnswerBody();
     },

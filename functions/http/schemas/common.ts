@@ -1,30 +1,38 @@
 /** Path and paging schemas shared by several function groups. */
 import * as z from 'zod/mini';
+import { once } from '../../domain/z.ts';
 
 const Id = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Not a valid id.'));
 
 export const AssessmentParams = /* @__PURE__ */ (() => z.strictObject({ assessmentId: Id }))();
 export const InvitationParams = /* @__PURE__ */ (() => z.strictObject({ invitationId: Id }))();
 export const AttemptParams = z.strictObject({ attemptId: Id });
-export const AnswerParams = z.strictObject({
-  attemptId: Id,
-  // Any 1-64 printable characters: what is not a handle of the attempt is 404, as an unknown
-  // question. Control and format characters (NUL, bidi overrides, line separators) are 400, so
-  // no message ever echoes one.
-  questionId: z
-    .string()
-    .check(
-      z.minLength(1),
-      z.maxLength(64),
-      z.regex(
-        /^[^\p{C}\p{Zl}\p{Zp}]*$/u,
-        'A question handle has no control characters: use the questionId the attempt lists (q1, q2...).',
+/**
+ * Built on first use (`once`): its handle pattern's Unicode property escapes make V8 build ICU
+ * character sets when the pattern is parsed, about 3 million instructions, which only a save
+ * needs (a start's cold start does not).
+ */
+export const AnswerParams = /* @__PURE__ */ once(() =>
+  z.strictObject({
+    attemptId: Id,
+    // Any 1-64 printable characters: what is not a handle of the attempt is 404, as an unknown
+    // question. Control and format characters (NUL, bidi overrides, line separators) are 400, so
+    // no message ever echoes one.
+    questionId: z
+      .string()
+      .check(
+        z.minLength(1),
+        z.maxLength(64),
+        z.regex(
+          /^[^\p{C}\p{Zl}\p{Zp}]*$/u,
+          'A question handle has no control characters: use the questionId the attempt lists (q1, q2...).',
+        ),
+        z.describe(
+          "The question's opaque handle in this attempt, as the attempt lists it (`q1`, `q2`...); never a bank question id.",
+        ),
       ),
-      z.describe(
-        "The question's opaque handle in this attempt, as the attempt lists it (`q1`, `q2`...); never a bank question id.",
-      ),
-    ),
-});
+  }),
+);
 
 /** A listing's cursor: an opaque base64url token (decoded and checked by data/cursor.ts). */
 export const Cursor = /* @__PURE__ */ (() =>
