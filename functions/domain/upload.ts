@@ -39,8 +39,10 @@ export function uploadSpec(
     moveQuestions?: string;
   },
 ): UploadSpec {
+  const format = uploadFormat(contentType, query.format);
+  if (format === 'json' || format === 'yaml') refuseMoodleOptions(format, query);
   return {
-    format: uploadFormat(contentType, query.format),
+    format,
     ...(query.area ? { area: query.area } : {}),
     ...(query.difficulty ? { difficulty: Number(query.difficulty) as 1 | 2 | 3 } : {}),
     ...(query.bank ? { bank: query.bank } : {}),
@@ -48,6 +50,32 @@ export function uploadSpec(
     ...(query.skipUnsupported === 'true' ? { skipUnsupported: true } : {}),
     ...(query.moveQuestions === 'true' ? { moveQuestions: true } : {}),
   };
+}
+
+/**
+ * What each option that only GIFT and Moodle XML files read is for, as a JSON or YAML upload
+ * that sends it is told. Such a bank writes each question's area and difficulty and its own
+ * title, and has nothing to skip: the option would be left unread, and the bank stored with a
+ * meaning other than the one asked for, so it is refused (every such option named).
+ */
+const MOODLE_ONLY_OPTIONS = {
+  area: 'gives an area to GIFT and Moodle XML questions whose category names none; a JSON or YAML bank names each question\'s area (questions[].area)',
+  difficulty: 'gives a difficulty to GIFT and Moodle XML questions; a JSON or YAML bank names each question\'s difficulty (questions[].difficulty)',
+  bankTitle: 'titles the bank of a GIFT or Moodle XML file; a JSON or YAML bank has its own title (bank.title)',
+  skipUnsupported: 'leaves out what Assay cannot represent of a GIFT or Moodle XML file; a JSON or YAML bank has nothing to leave out',
+} as const;
+
+function refuseMoodleOptions(format: 'json' | 'yaml', query: Record<string, string | undefined>) {
+  const sent = (Object.keys(MOODLE_ONLY_OPTIONS) as (keyof typeof MOODLE_ONLY_OPTIONS)[]).filter(
+    (name) => query[name] !== undefined,
+  );
+  if (sent.length === 0) return;
+  throw new ValidationError(
+    sent.map((name) => ({
+      path: `query.${name}`,
+      message: `?${name}= ${MOODLE_ONLY_OPTIONS[name]}. Leave it out of this ${format.toUpperCase()} upload.`,
+    })),
+  );
 }
 
 export { MAX_UPLOAD_TEXT_BYTES } from './upload-limits.ts';
