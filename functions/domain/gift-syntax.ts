@@ -7,7 +7,7 @@
  */
 
 import type { Notice } from './bank-import.ts';
-import type { FieldIssue } from './errors.ts';
+import { type FieldIssue, MAX_ISSUE_TEXT } from './errors.ts';
 import {
   type Converted,
   htmlTagsIn,
@@ -250,6 +250,17 @@ const AREA_BY_NAME = /* @__PURE__ */ (() =>
     ]),
   ))();
 
+/**
+ * How to fix a category that is no area, with the areas' ids while they fit within the 400
+ * characters an issue keeps (MAX_ISSUE_TEXT: a longer message loses its middle, here the fix
+ * itself); past that (more areas than today's 13), where to read them instead.
+ */
+export function notAnAreaMessage(what: string, areaIds: readonly string[]): string {
+  const fix = `${what}: upload with ?area=<area> (assay --area; the console's Area under "For Moodle files"), or end the category with one: $CATEGORY: $course$/top/security.`;
+  const listed = `${fix} Areas: ${areaIds.join(', ')}.`;
+  return listed.length <= MAX_ISSUE_TEXT ? listed : `${fix} The areas: GET /v1/areas.`;
+}
+
 export function parseCategory(
   value: string,
   line: number,
@@ -282,8 +293,10 @@ export function parseCategory(
   }
   issues.push({
     path: '',
-    // Within the 400 characters an issue keeps (MAX_ISSUE_TEXT): a longer one loses its middle.
-    message: `${what}: upload with ?area=<area> (assay --area; the console's Area under "For Moodle files"), or end the category with one: $CATEGORY: $course$/top/security. Areas: ${AREAS.map((a) => a.id).join(', ')}.`,
+    message: notAnAreaMessage(
+      what,
+      AREAS.map((a) => a.id),
+    ),
     ...pos,
   });
   return { pos };

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type Bank, validateBank } from '../../functions/domain/bank.ts';
 import { type FieldIssue, MAX_ISSUE_TEXT, ValidationError } from '../../functions/domain/errors.ts';
 import { importGift, parseGift, toGift } from '../../functions/domain/gift.ts';
+import { notAnAreaMessage } from '../../functions/domain/gift-syntax.ts';
 import { toMoodleXml } from '../../functions/domain/moodle-xml.ts';
 import { isStorableNumber } from '../../functions/domain/numbers.ts';
 import {
@@ -1036,3 +1037,20 @@ function sampledBank(type: string, n: number): Bank {
     questions: samples.map((q, i) => ({ ...q, id: `q-${i}` })),
   });
 }
+
+describe('the message for a category that is not an area', () => {
+  it('lists the areas while the whole message fits in an issue, and says where to read them past that', () => {
+    const what = `Category "${'x'.repeat(31)}…" is not an area`;
+    const today = notAnAreaMessage(what, AREA_IDS);
+    expect(today.length).toBeLessThanOrEqual(MAX_ISSUE_TEXT);
+    expect(today).toMatch(/\?area=<area>.*Areas: microservices, .*collaboration\.$/);
+
+    // More areas than fit (a 14th and more with long ids): the fix stays whole, the list goes.
+    const more = [...AREA_IDS, 'platform-engineering', 'observability-and-sre', 'data-engineering'];
+    const grown = notAnAreaMessage(what, more);
+    expect(grown.length).toBeLessThanOrEqual(MAX_ISSUE_TEXT);
+    expect(grown).toMatch(
+      /\?area=<area>.*\$course\$\/top\/security\. The areas: GET \/v1\/areas\.$/,
+    );
+  });
+});
