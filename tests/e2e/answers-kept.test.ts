@@ -625,6 +625,67 @@ describeInBrowser('more time given while the page is offline', () => {
   );
 });
 
+describeInBrowser('more time given while the server was failing', () => {
+  it(
+    'is learnt from the first request the server answers again, one that carries no deadline',
+    async () => {
+      // The path no other test took alone: a page events batch (which answers no deadline)
+      // fails with 503 while the employer gives more time; its retry is answered, and that
+      // answer after a failure makes the page ask for the attempt (CandidateApi in main.ts).
+      // No save is sent (no answer is chosen), so nothing else could bring the new deadline.
+      const inv = await invite(app.api, made.assessment);
+      const { page } = await startInvitation(app, inv.token);
+      const session = await attemptSession(page);
+      const before = await secondsLeft(page);
+      let failing = true;
+      const sent = { failed: 0, answered: 0, attemptReads: 0 };
+      await page.route('**/v1/attempts/*/events', (route) => {
+        if (!failing) {
+          sent.answered++;
+          return route.continue();
+        }
+        sent.failed++;
+        return route.fulfill({
+          status: 503,
+          headers: { 'retry-after': '1', 'content-type': 'application/problem+json' },
+          body: JSON.stringify({ title: 'Service unavailable', status: 503 }),
+        });
+      });
+      page.on('request', (r) => {
+        if (r.method() === 'GET' && /\/v1\/attempts\/[^/]+$/.test(new URL(r.url()).pathname))
+          sent.attemptReads++;
+      });
+      // A paste into an answer is recorded as a page event (its length only), sent in a batch.
+      const paste = () =>
+        page.evaluate(() => {
+          const data = new DataTransfer();
+          data.setData('text/plain', 'pasted');
+          document
+            .querySelector('[data-answer]')!
+            .dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+        });
+      await paste();
+      await expect.poll(() => sent.failed, { timeout: 20_000 }).toBeGreaterThan(0);
+      const deadline = await extend(made.assessment, session.attemptId, 60);
+      // Still failing: the countdown cannot know yet.
+      expect(await secondsLeft(page)).toBeLessThanOrEqual(before);
+      const readsBefore = sent.attemptReads;
+
+      failing = false;
+
+      await expect.poll(() => sent.answered, { timeout: 30_000 }).toBeGreaterThan(0);
+      await expect
+        .poll(() => secondsLeft(page), { timeout: 20_000 })
+        .toBeGreaterThan(before + 59 * 60);
+      await expect
+        .poll(() => page.locator('#alert').innerText())
+        .toBe(CATALOGUE.en.moreTime(shownTime(deadline)));
+      expect(sent.attemptReads).toBeGreaterThan(readsBefore);
+    },
+    T,
+  );
+});
+
 describeInBrowser('a page that cannot be opened just now', () => {
   it(
     'tries again by itself when a reload meets a busy service, says so, and sends the answer kept meanwhile',
