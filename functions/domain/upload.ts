@@ -59,10 +59,13 @@ export function uploadSpec(
  * meaning other than the one asked for, so it is refused (every such option named).
  */
 const MOODLE_ONLY_OPTIONS = {
-  area: 'gives an area to GIFT and Moodle XML questions whose category names none; a JSON or YAML bank names each question\'s area (questions[].area)',
-  difficulty: 'gives a difficulty to GIFT and Moodle XML questions; a JSON or YAML bank names each question\'s difficulty (questions[].difficulty)',
-  bankTitle: 'titles the bank of a GIFT or Moodle XML file; a JSON or YAML bank has its own title (bank.title)',
-  skipUnsupported: 'leaves out what Assay cannot represent of a GIFT or Moodle XML file; a JSON or YAML bank has nothing to leave out',
+  area: "gives an area to GIFT and Moodle XML questions whose category names none; a JSON or YAML bank names each question's area (questions[].area)",
+  difficulty:
+    "gives a difficulty to GIFT and Moodle XML questions; a JSON or YAML bank names each question's difficulty (questions[].difficulty)",
+  bankTitle:
+    'titles the bank of a GIFT or Moodle XML file; a JSON or YAML bank has its own title (bank.title)',
+  skipUnsupported:
+    'leaves out what Assay cannot represent of a GIFT or Moodle XML file; a JSON or YAML bank has nothing to leave out',
 } as const;
 
 function refuseMoodleOptions(format: 'json' | 'yaml', query: Record<string, string | undefined>) {
