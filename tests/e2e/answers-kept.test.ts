@@ -656,14 +656,15 @@ describeInBrowser('more time given while the server was failing', () => {
           sent.attemptReads++;
       });
       // A paste into an answer is recorded as a page event (its length only), sent in a batch.
+      // (A script: the tests are compiled without the DOM's types.)
       const paste = () =>
-        page.evaluate(() => {
+        page.evaluate(`{
           const data = new DataTransfer();
           data.setData('text/plain', 'pasted');
           document
-            .querySelector('[data-answer]')!
+            .querySelector('[data-answer]')
             .dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
-        });
+        }`);
       await paste();
       await expect.poll(() => sent.failed, { timeout: 20_000 }).toBeGreaterThan(0);
       const deadline = await extend(made.assessment, session.attemptId, 60);
