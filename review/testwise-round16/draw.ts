@@ -65,8 +65,7 @@ writeFileSync(join(dir, 'blind-answers.tsv'), answerTemplate(items));
 writeFileSync(join(dir, 'test-wise-answers.tsv'), answerTemplate(items));
 writeFileSync(join(dir, 'key.md'), renderKey(s, byId));
 writeFileSync(join(dir, 'sample.json'), `${JSON.stringify(s, null, 2)}\n`);
-writeFileSync(
-  join(dir, 'groups.json'),
-  `${JSON.stringify({ revised, control }, null, 2)}\n`,
+writeFileSync(join(dir, 'groups.json'), `${JSON.stringify({ revised, control }, null, 2)}\n`);
+console.log(
+  `seed ${seed}: ${items.length} items (${revised.length} revised, ${control.length} control)`,
 );
-console.log(`seed ${seed}: ${items.length} items (${revised.length} revised, ${control.length} control)`);
