@@ -2,13 +2,14 @@
  * Applies HEURISTIC.md to candidate.md only (no ids, no keys): writes test-wise-answers.tsv and
  * test-wise-notes.tsv (every option's points).
  *
- *   PATH=$PWD/node_modules/.bin:$PATH tsx review/testwise-round16/testwise.ts
+ *   PATH=$PWD/node_modules/.bin:$PATH tsx review/testwise-round16/testwise.ts [candidate.md] [out-prefix]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { JUSTIFICATION } from '../../functions/cli/report.ts';
+import { contentWords, JUSTIFICATION } from '../../functions/cli/report.ts';
 
 const dir = 'review/testwise-round16';
-const md = readFileSync(`${dir}/candidate.md`, 'utf8');
+const md = readFileSync(process.argv[2] ?? `${dir}/candidate.md`, 'utf8');
+const out = process.argv[3] ?? `${dir}/test-wise`;
 
 const ABSOLUTE =
   /\b(always|never|every|all|any|none|nothing|no longer|cannot|can't|guarantee[sd]?|completely|entirely|automatically|whatever|impossible)\b/i;
@@ -16,19 +17,6 @@ const QUALIFIER =
   /\b(if|unless|when|once|until|while|as long as|before|after|within|only if|usually|may|might|can|typically|most|per)\b/i;
 const CONCRETE =
   /\d|`[^`]+`|\b[a-z]+[A-Z]\w*|\b\w+_\w+\b|\b\w+[./]\w+|--\w|\b\w+: \w|\b[A-Z]{2,}\w*/;
-const FUNCTION_WORDS = new Set(
-  'about after also been before both could does each from have into more most only other same should since some than that their them then there they this were what when which while will with would your yours'.split(
-    ' ',
-  ),
-);
-const contentWords = (s: string) =>
-  new Set(
-    s
-      .toLowerCase()
-      .replace(/[^a-z0-9 ]+/g, ' ')
-      .split(/\s+/)
-      .filter((w) => w.length > 3 && !FUNCTION_WORDS.has(w)),
-  );
 const NUMBERS: Record<string, number> = { two: 2, three: 3, four: 4 };
 
 const items = md.split(/^## Item /m).slice(1);
@@ -121,6 +109,6 @@ for (const block of items) {
       ].join('\t'),
     );
 }
-writeFileSync(`${dir}/test-wise-answers.tsv`, `${answers.join('\n')}\n`);
-writeFileSync(`${dir}/test-wise-notes.tsv`, `${notes.join('\n')}\n`);
+writeFileSync(`${out}-answers.tsv`, `${answers.join('\n')}\n`);
+writeFileSync(`${out}-notes.tsv`, `${notes.join('\n')}\n`);
 console.log(answers.join('\n'));
