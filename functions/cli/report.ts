@@ -313,7 +313,7 @@ const FUNCTION_WORDS = new Set(
     ' ',
   ),
 );
-const contentWords = (s: string) =>
+export const contentWords = (s: string) =>
   new Set(
     s
       .toLowerCase()
