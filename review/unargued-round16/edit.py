@@ -29,6 +29,15 @@ for line in open(sys.argv[1], encoding='utf8'):
         print(f'{qid}\t{opt}\t{len(before)}\t{before}\t{len(new)}\t{new}')
         continue
     ti = oi + 1
+    if lines[ti].startswith('        text: ') and lines[ti] != '        text: >-':
+        plain = lines[ti][len('        text: '):]
+        assert not plain.startswith(('"', "'", '|', '>')), (qid, opt, plain)
+        safe = not re.search(r': | #|^[-?:,\[\]{}#&*!|>\'"%@`]', new) and not new.endswith(':')
+        quoted = new.replace('\\', '\\\\').replace('"', '\\"')
+        lines[ti] = '        text: ' + (new if safe else f'"{quoted}"')
+        open(path, 'w', encoding='utf8').write('\n'.join(lines))
+        print(f'{qid}\t{opt}\t{len(plain)}\t{plain}\t{len(new)}\t{new}')
+        continue
     assert lines[ti] == '        text: >-', (qid, opt, lines[ti])
     end = ti + 1
     while end < len(lines) and lines[end].startswith('          '):
