@@ -31,7 +31,9 @@ for line in open(sys.argv[1], encoding='utf8'):
     ti = oi + 1
     if lines[ti].startswith('        text: ') and lines[ti] != '        text: >-':
         plain = lines[ti][len('        text: '):]
-        assert not plain.startswith(('"', "'", '|', '>')), (qid, opt, plain)
+        if plain.startswith('"') and plain.endswith('"'):
+            plain = plain[1:-1].replace('\\"', '"').replace('\\\\', '\\')
+        assert not plain.startswith(("'", '|', '>')), (qid, opt, plain)
         safe = not re.search(r': | #|^[-?:,\[\]{}#&*!|>\'"%@`]', new) and not new.endswith(':')
         quoted = new.replace('\\', '\\\\').replace('"', '\\"')
         lines[ti] = '        text: ' + (new if safe else f'"{quoted}"')
