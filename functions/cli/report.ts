@@ -89,6 +89,7 @@ export function coverageReport(banks: readonly Bank[]): string {
     const qs = questions.filter((q) => q.area === a.id && a.kind === 'technical');
     const single = lengthCueShares(qs);
     const multi = multiLengthCueShares(qs);
+    const unargued = unarguedCueShares(qs);
     if (!single.items && !multi.items) return [];
     return [
       [
@@ -98,6 +99,7 @@ export function coverageReport(banks: readonly Bank[]): string {
         pct(single.shortest),
         pct(single.between),
         pct(single.chance),
+        pct(unargued.unargued),
         multi.items,
         pct(multi.longest),
         pct(multi.shortest),
@@ -112,6 +114,7 @@ export function coverageReport(banks: readonly Bank[]): string {
     'key shortest',
     'key in between',
     'chance',
+    'key among options not arguing for themselves',
     'multi items',
     'keys among the k longest',
     'keys among the k shortest',
@@ -129,7 +132,7 @@ export function coverageReport(banks: readonly Bank[]): string {
   if (lengthRows.length) {
     out.push(
       '',
-      'Option length as a cue, technical areas (share of items on which a pick by length alone reaches the key; a tie counts as a random pick among the tied options; "in between" picks among the options that are neither the longest nor the shortest; multi picks the k longest or shortest of an item with k keys and counts the share of keys among them). Options are shuffled per attempt, so their authored position is no cue:',
+      'Option length and form as cues, technical areas (share of items on which a pick by length alone reaches the key; a tie counts as a random pick among the tied options; "in between" picks among the options that are neither the longest nor the shortest; "not arguing for themselves" picks at random among the single options without a reason clause (JUSTIFICATION), all options when none or all have one; multi picks the k longest or shortest of an item with k keys and counts the share of keys among them). Options are shuffled per attempt, so their authored position is no cue:',
       '',
       table(lengthHeader, lengthRows),
     );
@@ -297,6 +300,27 @@ export const HEDGING_WORDS =
  * that lists the most (several actions, or the contents of a message, joined by commas and "and")
  * sounds the most complete, which word counts miss.
  */
+/**
+ * Over the single-choice items, the expected share on which a candidate who picks at random among
+ * the options that do not argue for themselves (no JUSTIFICATION clause; all options when none or
+ * every one argues) reaches the key, against `chance` (the mean of 1/options). The distractors of
+ * the technical areas are written as misconceptions with their rationale, so a bare key is a cue.
+ */
+export function unarguedCueShares(questions: readonly QuestionContent[]) {
+  const singles = questions.filter(
+    (q) => q.type === 'single' && typeof q.answer === 'string' && (q.options?.length ?? 0) >= 2,
+  );
+  const out = { items: singles.length, unargued: 0, chance: 0 };
+  for (const q of singles) {
+    const options = q.options!;
+    const bare = options.filter((o) => !JUSTIFICATION.test(o.text));
+    const picks = bare.length ? bare : options;
+    out.unargued += picks.filter((o) => o.id === q.answer).length / picks.length / singles.length;
+    out.chance += 1 / options.length / singles.length;
+  }
+  return out;
+}
+
 export const PART_SEPARATORS = /[,;:]|\b(?:and|then)\b/g;
 
 /**
