@@ -156,6 +156,15 @@ export function lengthRankChances(texts: readonly string[]): number[][] {
   });
 }
 
+export const PART_SEPARATORS = /[,;:]|\b(?:and|then)\b/g;
+
+/**
+ * A clause in which an option argues for itself ("..., since it is only one line", "so that
+ * nobody waits"). A test-wise candidate discards such options, so keys need them as often as the
+ * other options do.
+ */
+export const JUSTIFICATION = /\b(?:since|because)\b|\bso that\b|,\s*(?:so|which|as)\b/i;
+
 /**
  * Over the single-choice items, the expected share on which a candidate who picks by length alone
  * reaches the key: the longest option, the shortest, or an option picked at random among those
@@ -320,15 +329,6 @@ export function unarguedCueShares(questions: readonly QuestionContent[]) {
   }
   return out;
 }
-
-export const PART_SEPARATORS = /[,;:]|\b(?:and|then)\b/g;
-
-/**
- * A clause in which an option argues for itself ("..., since it is only one line", "so that
- * nobody waits"). A test-wise candidate discards such options, so keys need them as often as the
- * other options do.
- */
-export const JUSTIFICATION = /\b(?:since|because)\b|\bso that\b|,\s*(?:so|which|as)\b/i;
 
 const count = (s: string, re: RegExp) => (s.toLowerCase().match(re) ?? []).length;
 /** Function words that say nothing about the situation, left out when comparing an option with the prompt. */
