@@ -221,24 +221,8 @@ export const CreateImportBody = once(() =>
 
 export const ListQuestionsQuery = once(() =>
   z.strictObject({
-    area: z.optional(
-      z
-        .enum(AREA_IDS)
-        .check(
-          z.describe(
-            "GIFT and Moodle XML: the area of questions whose category names none. A 400 on a JSON or YAML upload, which names each question's area.",
-          ),
-        ),
-    ),
-    difficulty: z.optional(
-      z
-        .enum(['1', '2', '3'])
-        .check(
-          z.describe(
-            "GIFT and Moodle XML: the difficulty of their questions. A 400 on a JSON or YAML upload, which names each question's difficulty.",
-          ),
-        ),
-    ),
+    area: z.optional(z.enum(AREA_IDS)),
+    difficulty: z.optional(z.enum(['1', '2', '3'])),
     status: z.optional(z.enum(['published', 'retired'])),
     source: z.optional(z.enum(['org', 'public'])),
     cursor: z.optional(Cursor),
