@@ -11,9 +11,14 @@ const HEAVY = [
 /**
  * The suite must pass on a 2-core machine that is busy with something else. Every project
  * states its timeouts: a default test of a busy machine's worth (work that is heavier still
- * sets its own), and hooks that stand up a DynamoDB Local or a bank. Files run one at a time on
- * two cores anyway (vitest uses cores - 1 workers); the heavy files that run a DynamoDB Local
- * of their own and pause, kill or load it run last, after the shared one is idle. (Every
+ * sets its own), and hooks that stand up a DynamoDB Local or a bank.
+ *
+ * `npm test` runs two vitest processes side by side (`test:lanes` in package.json), each one
+ * file at a time (vitest uses cores - 1 workers): "shared", the integration project (the
+ * integration and browser files, on the one DynamoDB Local of its global setup), and "own", the
+ * unit and infra projects, then the heavy files, which run a DynamoDB Local of their own and
+ * pause, kill or load it. No two files share a table, a DynamoDB Local they stop, or a fixed
+ * port, so the two processes cannot disturb each other but for the CPU they share. (Every
  * project names its group: with one worker, vitest would otherwise run group 0 after all the
  * numbered groups.)
  */

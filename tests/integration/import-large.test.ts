@@ -1,7 +1,7 @@
 /**
  * A 50,000-question import (issue 11 item 8, docs/imports.md), part-wise and gzip-compressed as
  * `assay import` sends it, on a DynamoDB Local of the test's own (it runs in the heavy group,
- * after the shared one is idle): every part is answered promptly, the job imports the whole
+ * which stops and loads DynamoDB Locals of its own): every part is answered promptly, the job imports the whole
  * bank without running into any timeout, and a reader polling throughout sees none of it or all
  * of it, never part.
  */
