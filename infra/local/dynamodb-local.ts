@@ -166,14 +166,15 @@ export interface DynamoLocal {
  * of the machine, not on loopback only: the jar has no option to choose its address (`-help`
  * lists `-port` alone), and it asks for no credentials; the README says so. Without a given port it
  * picks a free one, and another if that one was taken in the meantime (a shared machine starts
- * many DynamoDB Locals).
+ * many DynamoDB Locals). `javaOptions` go to the JVM before the jar (the test suite's shared
+ * DynamoDB Local takes a lighter JIT and GC: tests/integration/global-setup.ts).
  */
 export async function startDynamoLocal(
-  opts: { dataDir?: string; port?: number } = {},
+  opts: { dataDir?: string; port?: number; javaOptions?: readonly string[] } = {},
 ): Promise<DynamoLocal> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOn(opts.port ?? (await freePort()), opts.dataDir);
+      return await startOn(opts.port ?? (await freePort()), opts.dataDir, opts.javaOptions ?? []);
     } catch (err) {
       if (opts.port !== undefined || attempt >= 3 || !(err instanceof PortTaken)) throw err;
     }
@@ -182,7 +183,11 @@ export async function startDynamoLocal(
 
 class PortTaken extends Error {}
 
-async function startOn(port: number, dataDir: string | undefined): Promise<DynamoLocal> {
+async function startOn(
+  port: number,
+  dataDir: string | undefined,
+  javaOptions: readonly string[],
+): Promise<DynamoLocal> {
   assertJava();
   const dir = jarFolder();
   const opts = { dataDir };
@@ -190,6 +195,7 @@ async function startOn(port: number, dataDir: string | undefined): Promise<Dynam
   const child = spawn(
     'java',
     [
+      ...javaOptions,
       '-Xshare:auto',
       `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
       '-Djava.net.preferIPv4Stack=true',
