@@ -13,8 +13,8 @@ const HEAVY = [
  * states its timeouts: a default test of a busy machine's worth (work that is heavier still
  * sets its own), and hooks that stand up a DynamoDB Local or a bank.
  *
- * `npm test` runs two vitest processes side by side (`test:lanes` in package.json), each one
- * file at a time (vitest uses cores - 1 workers): "shared", the integration project (the
+ * `npm test` runs two vitest processes side by side (`test:lanes` in package.json), each with
+ * vitest's cores - 1 workers (one file at a time on 2 cores): "shared", the integration project (the
  * integration and browser files, on the one DynamoDB Local of its global setup), and "own", the
  * unit and infra projects, then the heavy files, which run a DynamoDB Local of their own and
  * pause, kill or load it. No two files share a table, a DynamoDB Local they stop, or a fixed

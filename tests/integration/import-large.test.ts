@@ -1,9 +1,9 @@
 /**
  * A 50,000-question import (issue 11 item 8, docs/imports.md), part-wise and gzip-compressed as
  * `assay import` sends it, on a DynamoDB Local of the test's own (it runs in the heavy group,
- * which stops and loads DynamoDB Locals of its own): every part is answered promptly, the job imports the whole
- * bank without running into any timeout, and a reader polling throughout sees none of it or all
- * of it, never part.
+ * whose files stop and load DynamoDB Locals of their own): every part is answered promptly, the
+ * job imports the whole bank without running into any timeout, and a reader polling throughout
+ * sees none of it or all of it, never part.
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it, onTestFinished } from 'vitest';
