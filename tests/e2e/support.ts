@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, onTestFinished } from 'vitest';
 import { clock } from '../../functions/domain/clock.ts';
 import {
   QUESTION_TYPES,
@@ -95,6 +95,14 @@ export function useBrowserApp(opts: { streams?: boolean } = {}): BrowserApp {
     // Actions wait for a browser that shares two cores with the rest of the suite.
     context.setDefaultTimeout(20_000);
     contexts.push(context);
+    // Closed when the test that opened it ends: an open page keeps its timers (the countdown
+    // repaints four times a second) and costs Chromium CPU until the file ends. A context
+    // opened outside a test (in a beforeAll) lives until the file's browser closes.
+    try {
+      onTestFinished(() => context.close());
+    } catch {
+      // not inside a test
+    }
     const page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
     return { context, page };
