@@ -37,7 +37,8 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of sockets) s.destroy();
   await new Promise((r) => server.close(r));
-  process.env.DYNAMODB_ENDPOINT = saved;
+  if (saved === undefined) delete process.env.DYNAMODB_ENDPOINT;
+  else process.env.DYNAMODB_ENDPOINT = saved;
   configureDynamoClient({ requestTimeoutMs: 1500, maxAttempts: 3 });
 });
 

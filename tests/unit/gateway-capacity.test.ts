@@ -62,7 +62,8 @@ describe('the local gateway when a function is saturated', () => {
     await new Promise((r) => gateway.close(r));
     for (const s of sockets) s.destroy();
     await new Promise((r) => blackHole.close(r));
-    process.env.DYNAMODB_ENDPOINT = saved;
+    if (saved === undefined) delete process.env.DYNAMODB_ENDPOINT;
+    else process.env.DYNAMODB_ENDPOINT = saved;
     configureDynamoClient({});
   });
 

@@ -139,7 +139,8 @@ describe('a DynamoDB call under a request deadline', () => {
   afterAll(async () => {
     for (const s of sockets) s.destroy();
     await new Promise((r) => blackHole.close(r));
-    process.env.DYNAMODB_ENDPOINT = saved;
+    if (saved === undefined) delete process.env.DYNAMODB_ENDPOINT;
+    else process.env.DYNAMODB_ENDPOINT = saved;
     configureDynamoClient({});
   });
 

@@ -12,10 +12,12 @@ let dist: string;
 let built: BuiltApp[];
 let server: Server;
 let base: string;
+let savedDist: string | undefined;
 
 beforeAll(async () => {
   dist = mkdtempSync(join(tmpdir(), 'assay-web-unit-'));
   built = await buildWeb(dist);
+  savedDist = process.env.WEB_DIST_DIR;
   process.env.WEB_DIST_DIR = dist;
   server = createServer(async (req, res) => {
     if (!(await serveWebApp(req.method ?? 'GET', (req.url ?? '/').split('?')[0]!, res))) {
@@ -30,6 +32,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((r) => server.close(r));
   rmSync(dist, { recursive: true, force: true });
+  // The unit files share one process (vitest.config.ts): leave the setting as it was.
+  if (savedDist === undefined) delete process.env.WEB_DIST_DIR;
+  else process.env.WEB_DIST_DIR = savedDist;
 });
 
 describe('npm run build:web', () => {
