@@ -84,7 +84,9 @@ describe('requests when the database cannot be reached', () => {
   }, 10_000);
 
   it("not open when a request's deadline cuts a call before a whole attempt's time", async () => {
-    configureDynamoClient({ requestTimeoutMs: 200, maxAttempts: 3 });
+    // The deadline (100 ms) well inside one attempt's time (1 s): a busy machine's stalled event
+    // loop must not let the attempt time out first (it did at 200 ms, in a busy CI run).
+    configureDynamoClient({ requestTimeoutMs: 1000, maxAttempts: 3 });
     const quick = new AbortController();
     setTimeout(() => quick.abort(), 100);
     await expect(withDeadline(quick.signal, read)).rejects.toMatchObject({ fault: 'deadline' });
