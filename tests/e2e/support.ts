@@ -65,7 +65,6 @@ export interface BrowserApp {
 export function useBrowserApp(opts: { streams?: boolean } = {}): BrowserApp {
   const api = useTestApi(opts);
   const app = { api } as BrowserApp;
-  const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
   let dist: string | undefined;
   beforeAll(async () => {
@@ -94,7 +93,6 @@ export function useBrowserApp(opts: { streams?: boolean } = {}): BrowserApp {
     });
     // Actions wait for a browser that shares two cores with the rest of the suite.
     context.setDefaultTimeout(20_000);
-    contexts.push(context);
     // Closed when the test that opened it ends: an open page keeps its timers (the countdown
     // repaints four times a second) and costs Chromium CPU until the file ends. A context
     // opened outside a test (in a beforeAll) lives until the file's browser closes.

@@ -1,6 +1,6 @@
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BREAKER_OPEN_MS, configureDynamoClient, db } from '../../functions/data/client.ts';
 import { probeTable } from '../../functions/data/health.ts';
 import { withDeadline } from '../../functions/domain/deadline.ts';
@@ -14,7 +14,6 @@ let mode: 'silent' | 'answer' = 'silent';
 let requests = 0;
 const sockets: Socket[] = [];
 let server: Server;
-const saved = process.env.DYNAMODB_ENDPOINT;
 
 beforeAll(async () => {
   server = createServer((socket) => {
@@ -31,14 +30,13 @@ beforeAll(async () => {
     socket.on('error', () => undefined);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  process.env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  vi.stubEnv('DYNAMODB_ENDPOINT', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
 });
 
 afterAll(async () => {
   for (const s of sockets) s.destroy();
   await new Promise((r) => server.close(r));
-  if (saved === undefined) delete process.env.DYNAMODB_ENDPOINT;
-  else process.env.DYNAMODB_ENDPOINT = saved;
+  vi.unstubAllEnvs();
   configureDynamoClient({ requestTimeoutMs: 1500, maxAttempts: 3 });
 });
 

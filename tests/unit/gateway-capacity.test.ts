@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configureDynamoClient } from '../../functions/data/client.ts';
 import { createGateway, FunctionSlots } from '../../infra/local/gateway.ts';
 
@@ -42,7 +42,6 @@ describe('a function’s concurrency in the local gateway', () => {
 describe('the local gateway when a function is saturated', () => {
   let blackHole: Server;
   const sockets: Socket[] = [];
-  const saved = process.env.DYNAMODB_ENDPOINT;
   let gateway: ReturnType<typeof createGateway>;
   let base: string;
 
@@ -50,7 +49,10 @@ describe('the local gateway when a function is saturated', () => {
     // A database that accepts connections and never answers keeps the readiness check busy.
     blackHole = createTcpServer((s) => sockets.push(s));
     await new Promise<void>((r) => blackHole.listen(0, '127.0.0.1', r));
-    process.env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${(blackHole.address() as AddressInfo).port}`;
+    vi.stubEnv(
+      'DYNAMODB_ENDPOINT',
+      `http://127.0.0.1:${(blackHole.address() as AddressInfo).port}`,
+    );
     configureDynamoClient({});
     gateway = createGateway({ concurrency: { public: { limit: 1, queue: 0, maxWaitMs: 1000 } } });
     await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r));
@@ -62,8 +64,7 @@ describe('the local gateway when a function is saturated', () => {
     await new Promise((r) => gateway.close(r));
     for (const s of sockets) s.destroy();
     await new Promise((r) => blackHole.close(r));
-    if (saved === undefined) delete process.env.DYNAMODB_ENDPOINT;
-    else process.env.DYNAMODB_ENDPOINT = saved;
+    vi.unstubAllEnvs();
     configureDynamoClient({});
   });
 

@@ -124,7 +124,6 @@ describe('a DynamoDB call under a request deadline', () => {
   let blackHole: Server;
   const sockets: Socket[] = [];
   let closedPort: number;
-  const saved = process.env.DYNAMODB_ENDPOINT;
 
   beforeAll(async () => {
     // Accepts connections and never answers: a database that is paused.
@@ -139,13 +138,12 @@ describe('a DynamoDB call under a request deadline', () => {
   afterAll(async () => {
     for (const s of sockets) s.destroy();
     await new Promise((r) => blackHole.close(r));
-    if (saved === undefined) delete process.env.DYNAMODB_ENDPOINT;
-    else process.env.DYNAMODB_ENDPOINT = saved;
+    vi.unstubAllEnvs();
     configureDynamoClient({});
   });
 
   const useEndpoint = (port: number) => {
-    process.env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${port}`;
+    vi.stubEnv('DYNAMODB_ENDPOINT', `http://127.0.0.1:${port}`);
     configureDynamoClient({});
   };
 

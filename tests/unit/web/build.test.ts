@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { serveWebApp } from '../../../infra/local/static.ts';
 import { JS_BUDGET_GZIP_BYTES } from '../../../web/apps.ts';
 import { type BuiltApp, buildWeb } from '../../../web/build.ts';
@@ -12,13 +12,11 @@ let dist: string;
 let built: BuiltApp[];
 let server: Server;
 let base: string;
-let savedDist: string | undefined;
 
 beforeAll(async () => {
   dist = mkdtempSync(join(tmpdir(), 'assay-web-unit-'));
   built = await buildWeb(dist);
-  savedDist = process.env.WEB_DIST_DIR;
-  process.env.WEB_DIST_DIR = dist;
+  vi.stubEnv('WEB_DIST_DIR', dist);
   server = createServer(async (req, res) => {
     if (!(await serveWebApp(req.method ?? 'GET', (req.url ?? '/').split('?')[0]!, res))) {
       res.writeHead(418);
@@ -33,8 +31,7 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
   rmSync(dist, { recursive: true, force: true });
   // The unit files share one process (vitest.config.ts): leave the setting as it was.
-  if (savedDist === undefined) delete process.env.WEB_DIST_DIR;
-  else process.env.WEB_DIST_DIR = savedDist;
+  vi.unstubAllEnvs();
 });
 
 describe('npm run build:web', () => {
